@@ -1,0 +1,84 @@
+"""Diagnostics, fixes and edits: what rules produce and reporters render."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .facts import Span
+
+SEVERITIES = ("info", "warning", "error")
+SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
+APPLICABILITIES = ("safe", "unsafe", "suggestion")
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace the text of ``span`` (line/column based, end exclusive) by ``content``.
+
+    An insertion has start == end.
+    """
+
+    span: Span
+    content: str
+
+    def to_json(self) -> dict:
+        s = self.span.to_json()
+        return {"path": s["path"], "line": s["line"], "column": s["column"],
+                "end_line": s["end_line"], "end_column": s["end_column"],
+                "content": self.content}
+
+
+@dataclass(frozen=True)
+class Fix:
+    description: str
+    applicability: str = "suggestion"
+    edits: tuple[Edit, ...] = ()
+
+    def to_json(self) -> dict:
+        return {"applicability": self.applicability, "description": self.description,
+                "edits": [e.to_json() for e in self.edits]}
+
+
+@dataclass(frozen=True)
+class Related:
+    span: Span
+    message: str
+
+    def to_json(self) -> dict:
+        return {"path": self.span.path, "line": self.span.line,
+                "column": self.span.column, "message": self.message}
+
+
+@dataclass
+class Diagnostic:
+    code: str
+    name: str
+    severity: str
+    message: str
+    span: Span
+    target: str | None = None
+    related: list[Related] = field(default_factory=list)
+    fix: Fix | None = None
+    url: str | None = None
+
+    def sort_key(self) -> tuple:
+        return (self.span.path, self.span.line, self.span.column, self.code,
+                self.target or "", self.message)
+
+    def to_json(self) -> dict:
+        s = self.span.to_json()
+        return {
+            "code": self.code,
+            "name": self.name,
+            "severity": self.severity,
+            "message": self.message,
+            "path": s["path"],
+            "line": s["line"],
+            "column": s["column"],
+            "end_line": s["end_line"],
+            "end_column": s["end_column"],
+            "offset": s["offset"],
+            "target": self.target,
+            "related": [r.to_json() for r in self.related],
+            "fix": self.fix.to_json() if self.fix else None,
+            "url": self.url,
+        }

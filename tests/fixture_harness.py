@@ -1,0 +1,73 @@
+"""Run wasmlint on a fixture case folder and compare with ``expected.txt``.
+
+A case is ``tests/fixtures/<CODE>/<case>/``: input files of any kind, ``*.wat``
+sources (built to ``.wasm`` beside them in a temporary copy), an optional
+``.wasmlint.toml``, an optional ``args.txt`` (extra CLI arguments, one per line;
+default ``--select <CODE>``), and ``expected.txt``: the concise output, one
+``path:line:col: severity: message [CODE]`` line per finding, paths relative to
+the case folder. An empty ``expected.txt`` means the rule must stay quiet.
+Set ``WASMLINT_UPDATE_EXPECTED=1`` to rewrite expectations after a reviewed change.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import shutil
+from pathlib import Path
+
+from wasmlint.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PROJECTS = Path(__file__).parent / "projects"
+
+
+def all_cases(root: Path = FIXTURES) -> list[Path]:
+    return sorted(p.parent for p in root.glob("*/*/expected.txt"))
+
+
+def materialise(case: Path, dest: Path) -> Path:
+    """Copy a case to ``dest`` and build its ``.wat`` files to ``.wasm``."""
+    from tests.wasmbuild import build_wat
+    work = dest / case.name
+    shutil.copytree(case, work, symlinks=True)
+    for wat in sorted(work.rglob("*.wat")):
+        if wat.name.endswith(".keep.wat"):
+            continue
+        wat.with_suffix(".wasm").write_bytes(build_wat(wat.read_text(encoding="utf-8")))
+        wat.unlink()
+    return work
+
+
+def run_cli(args: list[str], cwd: Path) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(args)
+    finally:
+        os.chdir(old)
+    return code, out.getvalue(), err.getvalue()
+
+
+def case_args(case: Path, code: str) -> list[str]:
+    args_file = case / "args.txt"
+    if args_file.exists():
+        return [a for a in args_file.read_text().splitlines() if a.strip()]
+    return ["--select", code]
+
+
+def check_case(case: Path, tmp: Path) -> None:
+    code = case.parent.name
+    work = materialise(case, tmp)
+    rc, out, err = run_cli(["check", *case_args(case, code), "--output-format", "concise", "."], work)
+    assert rc in (0, 1), f"exit {rc}: {err}"
+    assert "Traceback" not in err
+    got = sorted(l for l in out.splitlines() if l.strip())
+    exp_file = case / "expected.txt"
+    if os.environ.get("WASMLINT_UPDATE_EXPECTED"):
+        exp_file.write_text("".join(l + "\n" for l in got))
+    expected = sorted(l for l in exp_file.read_text().splitlines() if l.strip())
+    assert got == expected, f"\n--- got\n" + "\n".join(got) + "\n--- expected\n" + "\n".join(expected)
+    assert rc == (1 if any(": error:" in l or ": warning:" in l for l in got) else 0)

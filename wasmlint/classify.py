@@ -1,0 +1,117 @@
+"""Decide the input kind of a file from its name and, when the name is not
+enough, its first bytes. The ``\\0asm`` magic wins over the extension.
+
+A kind ``k`` is read by the module ``wasmlint.sources.<k with - as _>``.
+"""
+from __future__ import annotations
+
+import fnmatch
+import re
+
+WASM_MAGIC = b"\0asm"
+
+JS_EXTENSIONS = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
+
+# (glob on the file name, kind); first match wins. Lower-cased name is matched.
+NAME_KINDS: tuple[tuple[str, str], ...] = (
+    ("*.wasm", "wasm"),
+    ("package.json", "package-json"),
+    ("ecosystem.config.js", "pm2"), ("ecosystem.config.cjs", "pm2"), ("ecosystem.config.mjs", "pm2"),
+    ("ecosystem.json", "pm2"), ("ecosystem.config.json", "pm2"),
+    ("ecosystem.config.yml", "pm2"), ("ecosystem.config.yaml", "pm2"),
+    ("pm2.json", "pm2"), ("pm2.config.js", "pm2"), ("process.json", "pm2"),
+    ("dockerfile", "dockerfile"), ("dockerfile.*", "dockerfile"), ("*.dockerfile", "dockerfile"),
+    ("containerfile", "dockerfile"),
+    ("docker-compose*.yml", "compose"), ("docker-compose*.yaml", "compose"),
+    ("compose.yml", "compose"), ("compose.yaml", "compose"),
+    ("compose.*.yml", "compose"), ("compose.*.yaml", "compose"),
+    ("*.service", "systemd"),
+    ("procfile", "procfile"), ("procfile.*", "procfile"),
+    ("nodemon.json", "nodemon"),
+    (".npmrc", "npmrc"),
+    (".nvmrc", "nvmrc"), (".node-version", "nvmrc"),
+    ("makefile", "makefile"), ("gnumakefile", "makefile"), ("*.mk", "makefile"),
+    ("makefile.*", "makefile"), ("*.make", "makefile"),
+    ("cmakelists.txt", "cmake"), ("*.cmake", "cmake"),
+    ("cargo.toml", "cargo-toml"),
+    ("build.rs", "build-rs"),
+    ("rust-toolchain", "rust-toolchain"), ("rust-toolchain.toml", "rust-toolchain"),
+    ("*.sh", "shell"), ("*.bash", "shell"),
+    ("_headers", "headers-file"),
+    ("netlify.toml", "netlify"),
+    ("firebase.json", "firebase"),
+    ("vercel.json", "vercel"),
+    ("nginx.conf", "nginx"), ("*.nginx", "nginx"), ("*.nginx.conf", "nginx"),
+)
+
+# Kinds decided by the folder they sit in: (glob on the relative path, kind).
+PATH_KINDS: tuple[tuple[str, str], ...] = (
+    (".github/workflows/*.yml", "github-workflow"), (".github/workflows/*.yaml", "github-workflow"),
+    ("*/.github/workflows/*.yml", "github-workflow"), ("*/.github/workflows/*.yaml", "github-workflow"),
+    (".cargo/config.toml", "cargo-config"), (".cargo/config", "cargo-config"),
+    ("*/.cargo/config.toml", "cargo-config"), ("*/.cargo/config", "cargo-config"),
+    ("*.service.d/*.conf", "systemd"),
+    ("*nginx*/*.conf", "nginx"), ("*/sites-available/*", "nginx"), ("*/conf.d/*.conf", "nginx"),
+)
+
+# Extensions that are text of some other kind: never sniffed for the wasm magic.
+TEXT_EXTENSIONS = frozenset((
+    *JS_EXTENSIONS, ".json", ".yml", ".yaml", ".toml", ".md", ".txt", ".html", ".css", ".py",
+    ".c", ".h", ".cc", ".cpp", ".hpp", ".rs", ".go", ".lock", ".map", ".d.ts", ".svg", ".xml",
+    ".ini", ".cfg", ".conf", ".wat", ".wast", ".in", ".am",
+))
+_NO_SNIFF_EXT = frozenset((".png", ".jpg", ".jpeg", ".gif", ".ico", ".pdf", ".zip", ".gz",
+                           ".tgz", ".woff", ".woff2", ".ttf", ".mp4", ".webp"))
+
+_YAML_K8S = re.compile(rb"^apiVersion:\s*\S", re.M)
+_YAML_K8S_KIND = re.compile(rb"^kind:\s*\S", re.M)
+_YAML_COMPOSE = re.compile(rb"^services:\s*$", re.M)
+_YAML_PM2 = re.compile(rb"^apps:\s*$", re.M)
+
+
+def _match(name: str, table) -> str | None:
+    for pattern, kind in table:
+        if fnmatch.fnmatchcase(name, pattern):
+            return kind
+    return None
+
+
+def kind_by_name(relpath: str) -> str | None:
+    name = relpath.rsplit("/", 1)[-1].lower()
+    return _match(relpath.lower(), PATH_KINDS) or _match(name, NAME_KINDS) or (
+        "js" if name.endswith(JS_EXTENSIONS) and not name.endswith(".d.ts") else None)
+
+
+def needs_sniff(relpath: str, by_name: str | None) -> bool:
+    """Whether the first bytes must be read to decide the kind."""
+    if by_name is not None and by_name != "wasm":
+        return False
+    name = relpath.rsplit("/", 1)[-1].lower()
+    ext = "." + name.rsplit(".", 1)[-1] if "." in name else ""
+    if ext in _NO_SNIFF_EXT:
+        return False
+    return by_name == "wasm" or ext in ("", ".yml", ".yaml", ".bin", ".dat", ".so", ".o") or ext not in TEXT_EXTENSIONS
+
+
+def kind_by_content(relpath: str, head: bytes, by_name: str | None) -> str | None:
+    """``head`` is the file's first bytes (up to 4 KiB)."""
+    if head.startswith(WASM_MAGIC):
+        return "wasm"
+    if by_name is not None:
+        return by_name
+    name = relpath.rsplit("/", 1)[-1].lower()
+    if name.endswith((".yml", ".yaml")):
+        if _YAML_K8S.search(head) and _YAML_K8S_KIND.search(head):
+            return "k8s"
+        if _YAML_COMPOSE.search(head):
+            return "compose"
+        if _YAML_PM2.search(head):
+            return "pm2"
+        return None
+    if head.startswith(b"#!"):
+        first = head.split(b"\n", 1)[0]
+        if re.search(rb"\b(node|nodejs|ts-node|tsx|deno|bun)\b", first):
+            return "js"
+        if re.search(rb"\b(ba|da|k|z)?sh\b", first):
+            return "shell"
+    return None

@@ -1,0 +1,267 @@
+"""Configuration: ``[tool.wasmlint]`` in pyproject.toml, ``.wasmlint.toml`` or
+``.wasmlint.yaml``, found by walking up from the linted path (``--config`` wins).
+
+Unknown keys are an error naming the key and the file (exit 2).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+MIB = 1 << 20
+PAGE = 65536
+
+# Built-in targets and their memory budgets (rules-catalog.md). ``None``: unbounded
+# unless the project states a container / unit memory limit.
+BUILTIN_TARGETS: dict[str, int | None] = {
+    "ios": 128 * MIB,
+    "android": 200 * MIB,
+    "desktop": 512 * MIB,
+    "node": None,
+}
+BROWSER_DEFAULT = ("ios", "android", "desktop")
+MOBILE_TARGETS = ("ios", "android")
+
+# policy key -> default. Keys are kebab-case in files, snake_case in rules.
+POLICY_DEFAULTS: dict[str, Any] = {
+    "required-node-flags": ["--no-wasm-tier-up", "--no-wasm-lazy-compilation", "--max-old-space-size"],
+    "workload-mb": None,
+    "runtime-overhead-mb": 32,
+    "headroom": 1.2,
+    "os-stack-kb": 8192,
+    "max-workers": None,  # None: the cores of the machine that runs it are unknown; see rules
+    "large-module-bytes": 8 * MIB,
+    "name-section-max-bytes": 1 * MIB,
+    "main-thread-compile-limit-bytes": 8 * MIB,
+    "slow-compile-ms": 1000,
+    "compile-variance": 5.0,
+    "worker-slowdown": 2.0,
+    "wasm-opt-threshold-percent": 10,
+    "max-file-bytes": 16 * MIB,
+    "max-binary-bytes": 256 * MIB,
+}
+
+CONFIG_KEYS = {
+    "targets", "select", "ignore", "extend-select", "per-file-ignores", "severity",
+    "exclude", "extend-exclude", "node-version", "emscripten-version", "extend-rules",
+    "policy", "custom-targets",
+}
+
+
+class ConfigError(Exception):
+    """A configuration problem; the CLI prints it and exits 2."""
+
+
+@dataclass
+class Target:
+    name: str
+    budget_bytes: int | None
+
+    @property
+    def budget_pages(self) -> int | None:
+        return None if self.budget_bytes is None else self.budget_bytes // PAGE
+
+    @property
+    def budget_mib(self) -> float | None:
+        return None if self.budget_bytes is None else self.budget_bytes / MIB
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass
+class Config:
+    path: str | None = None
+    root: Path = field(default_factory=Path.cwd)
+    targets: list[str] = field(default_factory=lambda: list(BROWSER_DEFAULT))
+    targets_by_path: dict[str, list[str]] = field(default_factory=dict)
+    select: list[str] | None = None
+    ignore: list[str] = field(default_factory=list)
+    extend_select: list[str] = field(default_factory=list)
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    severity: dict[str, str] = field(default_factory=dict)
+    exclude: list[str] = field(default_factory=list)
+    node_version: str | None = None
+    emscripten_version: str | None = None
+    extend_rules: list[str] = field(default_factory=list)
+    policy: dict[str, Any] = field(default_factory=lambda: dict(POLICY_DEFAULTS))
+    custom_targets: dict[str, int | None] = field(default_factory=dict)
+
+    def target(self, name: str) -> Target:
+        budgets = {**BUILTIN_TARGETS, **self.custom_targets}
+        if name not in budgets:
+            raise ConfigError(f"unknown target {name!r} (known: {', '.join(sorted(budgets))})")
+        return Target(name, budgets[name])
+
+    def known_targets(self) -> list[str]:
+        return sorted({**BUILTIN_TARGETS, **self.custom_targets})
+
+    def workload_mb(self, path: str | None = None) -> float | None:
+        w = self.policy.get("workload-mb")
+        if isinstance(w, dict):
+            from .pathmatch import match_any
+            for pattern, value in w.items():
+                if path and match_any(path, [pattern]):
+                    return float(value)
+            return float(w["*"]) if "*" in w else None
+        return None if w is None else float(w)
+
+    def planned_bytes(self, path: str | None = None) -> int | None:
+        """need = ceil((runtime overhead + workload MiB) × headroom), whole pages."""
+        w = self.workload_mb(path)
+        if w is None:
+            return None
+        need = math.ceil((self.policy["runtime-overhead-mb"] + w) * self.policy["headroom"] * MIB)
+        return -(-need // PAGE) * PAGE
+
+    def fingerprint(self) -> str:
+        blob = json.dumps({k: v for k, v in self.__dict__.items() if k not in ("root", "path")},
+                          sort_keys=True, default=str)
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+CONFIG_FILES = (".wasmlint.toml", ".wasmlint.yaml", ".wasmlint.yml", "pyproject.toml")
+
+
+def find_config(start: Path) -> Path | None:
+    start = start.resolve()
+    if start.is_file():
+        start = start.parent
+    for d in (start, *start.parents):
+        for name in CONFIG_FILES:
+            p = d / name
+            if p.is_file():
+                if name == "pyproject.toml" and not _has_tool_section(p):
+                    continue
+                return p
+    return None
+
+
+def _has_tool_section(p: Path) -> bool:
+    try:
+        return "[tool.wasmlint" in p.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+
+
+def load_config(path: Path | None, root: Path | None = None) -> Config:
+    if path is None:
+        return Config(root=(root or Path.cwd()).resolve())
+    raw = _read_raw(path)
+    cfg = Config(path=str(path), root=path.resolve().parent)
+    apply_table(cfg, raw, str(path))
+    return cfg
+
+
+def _read_raw(path: Path) -> dict:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read configuration: {exc}") from None
+    if path.suffix in (".yaml", ".yml"):
+        import yaml
+        try:
+            data = yaml.safe_load(text) or {}
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"{path}: invalid YAML: {exc}") from None
+    else:
+        try:
+            import tomllib
+        except ModuleNotFoundError:  # Python 3.10
+            import tomli as tomllib  # type: ignore[no-redef]
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        if path.name == "pyproject.toml":
+            data = data.get("tool", {}).get("wasmlint", {})
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: the configuration must be a table")
+    return data
+
+
+def _strings(value: Any, key: str, where: str) -> list[str]:
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise ConfigError(f"{where}: `{key}` must be a list of strings")
+
+
+def _size_bytes(value: Any, key: str, where: str) -> int:
+    if isinstance(value, (int, float)) and value > 0:
+        return int(value * MIB)
+    if isinstance(value, str):
+        from .units import parse_size
+        n = parse_size(value)
+        if n is not None:
+            return n
+    raise ConfigError(f"{where}: `{key}` must be a size in MiB or a string like '300MiB'")
+
+
+def apply_table(cfg: Config, raw: dict, where: str) -> None:
+    for key in raw:
+        if key not in CONFIG_KEYS:
+            raise ConfigError(f"{where}: unknown configuration key `{key}`")
+    if "custom-targets" in raw:
+        ct = raw["custom-targets"]
+        if not isinstance(ct, dict):
+            raise ConfigError(f"{where}: `custom-targets` must be a table of name = {{budget-mb = N}}")
+        for name, spec in ct.items():
+            if isinstance(spec, dict):
+                unknown = set(spec) - {"budget-mb", "budget"}
+                if unknown:
+                    raise ConfigError(f"{where}: unknown key `custom-targets.{name}.{sorted(unknown)[0]}`")
+                val = spec.get("budget-mb", spec.get("budget"))
+            else:
+                val = spec
+            cfg.custom_targets[name] = _size_bytes(val, f"custom-targets.{name}", where)
+    if "targets" in raw:
+        t = raw["targets"]
+        if isinstance(t, dict):
+            for pattern, names in t.items():
+                lst = _strings(names, f"targets.{pattern}", where)
+                if pattern in ("*", "default"):
+                    cfg.targets = lst
+                else:
+                    cfg.targets_by_path[pattern] = lst
+        else:
+            cfg.targets = _strings(t, "targets", where)
+        for name in [*cfg.targets, *(n for v in cfg.targets_by_path.values() for n in v)]:
+            try:
+                cfg.target(name)
+            except ConfigError as exc:
+                raise ConfigError(f"{where}: {exc}") from None
+    for key, attr in (("select", "select"), ("ignore", "ignore"), ("extend-select", "extend_select"),
+                      ("exclude", "exclude"), ("extend-rules", "extend_rules")):
+        if key in raw:
+            setattr(cfg, attr, _strings(raw[key], key, where))
+    if "extend-exclude" in raw:
+        cfg.exclude = cfg.exclude + _strings(raw["extend-exclude"], "extend-exclude", where)
+    if "per-file-ignores" in raw:
+        pfi = raw["per-file-ignores"]
+        if not isinstance(pfi, dict):
+            raise ConfigError(f"{where}: `per-file-ignores` must be a table of glob = [codes]")
+        cfg.per_file_ignores = {k: _strings(v, f"per-file-ignores.{k}", where) for k, v in pfi.items()}
+    if "severity" in raw:
+        sev = raw["severity"]
+        if not isinstance(sev, dict) or any(v not in ("error", "warning", "info") for v in sev.values()):
+            raise ConfigError(f"{where}: `severity` must map codes to error|warning|info")
+        cfg.severity = dict(sev)
+    for key in ("node-version", "emscripten-version"):
+        if key in raw:
+            cfg.__setattr__(key.replace("-", "_"), str(raw[key]))
+    if "policy" in raw:
+        pol = raw["policy"]
+        if not isinstance(pol, dict):
+            raise ConfigError(f"{where}: `policy` must be a table")
+        for k, v in pol.items():
+            if k not in POLICY_DEFAULTS:
+                raise ConfigError(f"{where}: unknown configuration key `policy.{k}`")
+            cfg.policy[k] = v
+        flags = cfg.policy["required-node-flags"]
+        cfg.policy["required-node-flags"] = _strings(flags, "policy.required-node-flags", where)

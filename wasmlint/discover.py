@@ -1,0 +1,145 @@
+"""Walk the given paths and classify every file (the first pipeline stage).
+
+Respects ``.gitignore`` files (root and nested) and the ``exclude`` config.
+Never follows a symlink out of the given roots: such a file is returned with
+``problem`` set so a diagnostic can say so.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import classify
+
+ALWAYS_EXCLUDED = frozenset((".git", ".hg", ".svn", "node_modules", ".wasmlint_cache", "__pycache__",
+                             ".venv", "venv", ".tox", ".mypy_cache", ".pytest_cache", ".hypothesis",
+                             ".cache"))
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    path: str          # as shown to the user (relative to the working directory when inside it)
+    abspath: str
+    kind: str | None
+    size: int
+    problem: str | None = None
+
+
+def display_path(p: Path, cwd: Path) -> str:
+    try:
+        return p.relative_to(cwd).as_posix()
+    except ValueError:
+        return p.as_posix()
+
+
+class _Ignores:
+    """A stack of gitignore specs, each anchored at its folder."""
+
+    def __init__(self, patterns: list[str]):
+        import pathspec
+        self._pathspec = pathspec
+        self.extra = pathspec.PathSpec.from_lines("gitwildmatch", patterns) if patterns else None
+        self.stack: list[tuple[str, object]] = []
+
+    def push_dir(self, rel_dir: str, abs_dir: str) -> int:
+        gi = os.path.join(abs_dir, ".gitignore")
+        try:
+            with open(gi, encoding="utf-8", errors="replace") as fh:
+                spec = self._pathspec.GitIgnoreSpec.from_lines(fh.read().splitlines())
+        except OSError:
+            return 0
+        self.stack.append((rel_dir, spec))
+        return 1
+
+    def ignored(self, rel: str, is_dir: bool) -> bool:
+        probe = rel + "/" if is_dir else rel
+        if self.extra is not None and self.extra.match_file(probe):
+            return True
+        for base, spec in self.stack:
+            sub = probe[len(base) + 1:] if base else probe
+            if spec.match_file(sub):
+                return True
+        return False
+
+
+def discover(paths: list[str], exclude: list[str], cwd: Path | None = None) -> list[FileEntry]:
+    cwd = (cwd or Path.cwd()).resolve()
+    roots = [Path(p).resolve() for p in paths] or [cwd]
+    out: dict[str, FileEntry] = {}
+    for given, root in zip(paths or ["."], roots):
+        if not root.exists() and not os.path.islink(given):
+            out[given] = FileEntry(given, str(root), None, 0, problem="no such file or directory")
+            continue
+        if root.is_file():
+            entry = _entry(Path(given).absolute(), display_path(Path(given).absolute(), cwd),
+                           roots, explicit=True)
+            out[entry.abspath] = entry
+            continue
+        _walk(root, roots, cwd, exclude, out)
+    return sorted(out.values(), key=lambda e: e.path)
+
+
+def _walk(root: Path, roots: list[Path], cwd: Path, exclude: list[str], out: dict) -> None:
+    ignores = _Ignores(exclude)
+    base_rel = display_path(root, cwd)
+    seen_dirs: set[tuple[int, int]] = set()
+
+    def visit(abs_dir: str, rel_dir: str) -> None:
+        try:
+            st = os.stat(abs_dir)
+        except OSError:
+            return
+        if (st.st_dev, st.st_ino) in seen_dirs:
+            return
+        seen_dirs.add((st.st_dev, st.st_ino))
+        pushed = ignores.push_dir(rel_dir, abs_dir)
+        try:
+            entries = sorted(os.scandir(abs_dir), key=lambda e: e.name)
+        except OSError:
+            entries = []
+        for de in entries:
+            rel = f"{rel_dir}/{de.name}" if rel_dir else de.name
+            try:
+                is_dir = de.is_dir(follow_symlinks=False)
+            except OSError:
+                continue
+            if is_dir:
+                if de.name in ALWAYS_EXCLUDED or ignores.ignored(rel, True):
+                    continue
+                visit(de.path, rel)
+            elif not ignores.ignored(rel, False):
+                if de.is_symlink() and os.path.isdir(de.path):
+                    continue  # symlinked folders are not walked
+                shown = f"{base_rel}/{rel}" if base_rel not in (".", "") else rel
+                entry = _entry(Path(de.path), shown, roots, explicit=False)
+                if entry.kind is not None or entry.problem:
+                    out[entry.abspath] = entry
+        if pushed:
+            ignores.stack.pop()
+
+    visit(str(root), "")
+
+
+def _entry(p: Path, shown: str, roots: list[Path], explicit: bool) -> FileEntry:
+    by_name = classify.kind_by_name(shown)
+    if p.is_symlink():
+        target = p.resolve()
+        if not any(target == r or r in target.parents for r in roots):
+            if by_name is None and not explicit:
+                return FileEntry(shown, str(p), None, 0)
+            return FileEntry(shown, str(p), by_name or "unknown", 0,
+                             problem=f"symlink to {target} points outside the checked paths; not followed")
+    try:
+        size = p.stat().st_size
+    except OSError as exc:
+        return FileEntry(shown, str(p), by_name or "unknown", 0, problem=f"cannot read: {exc.strerror}")
+    kind = by_name
+    if classify.needs_sniff(shown, by_name):
+        try:
+            with open(p, "rb") as fh:
+                head = fh.read(4096)
+        except OSError as exc:
+            return FileEntry(shown, str(p), by_name or "unknown", size, problem=f"cannot read: {exc.strerror}")
+        kind = classify.kind_by_content(shown, head, by_name)
+    return FileEntry(shown, str(p), kind, size)

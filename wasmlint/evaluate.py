@@ -1,0 +1,144 @@
+"""Run the selected rules over the project's facts (pipeline stage 4)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .condition import ConditionError, compile_expr, compile_template
+from .config import Config, Target
+from .diagnostics import Diagnostic, Edit, Fix, Related
+from .facts import Fact, Span
+from .ruleset import Rule
+
+
+@dataclass
+class Context:
+    """What a derived attribute may consult besides its own fact."""
+
+    config: Config
+    project: Any = None          # link.Project once linked
+    notes: list[str] = field(default_factory=list)
+
+    def targets_for(self, fact: Fact) -> list[Target]:
+        hint = getattr(fact, "target_hint", None)
+        hint = hint(self) if callable(hint) else hint
+        if hint:
+            return [self.config.target(t) for t in ([hint] if isinstance(hint, str) else hint)]
+        if self.project is not None and hasattr(self.project, "targets_for"):
+            names = self.project.targets_for(fact, self.config)
+            if names:
+                return [self.config.target(t) for t in names]
+        from .pathmatch import match_any
+        for pattern, names in self.config.targets_by_path.items():
+            if match_any(fact.span.path, [pattern]):
+                return [self.config.target(t) for t in names]
+        return [self.config.target(t) for t in self.config.targets]
+
+
+class Scope:
+    """Name lookup for conditions and templates: loop variable, then the rule's
+    context names, then the fact's attributes (methods are called with ctx)."""
+
+    __slots__ = ("fact", "ctx", "names")
+
+    def __init__(self, fact: Fact, ctx: Context, names: dict[str, Any]):
+        self.fact, self.ctx, self.names = fact, ctx, names
+
+    def lookup(self, name: str) -> Any:
+        if name in self.names:
+            return self.names[name]
+        value = getattr(self.fact, name, _MISSING)
+        if value is _MISSING:
+            value = getattr(self.fact, name + "_", _MISSING)  # import_ and other keywords
+        if value is _MISSING:
+            raise ConditionError(f"fact `{self.fact.kind}` has no attribute `{name}`")
+        if callable(value):
+            return value(self.ctx)
+        return value
+
+
+_MISSING = object()
+
+
+class _Policy(dict):
+    def __getattr__(self, name: str) -> Any:
+        return self.get(name.replace("_", "-"))
+
+
+def _severity(rule: Rule, ctx: Context, scope: Scope) -> str:
+    sev = ctx.config.severity.get(rule.code) or ctx.config.severity.get(rule.name)
+    if sev:
+        return sev
+    for case in rule.severity_when:
+        if compile_expr(case["condition"])(scope):
+            return case["severity"]
+    return rule.severity
+
+
+def _fix(rule: Rule, fact: Fact, scope: Scope) -> Fix | None:
+    if rule.fix is None:
+        return None
+    title = compile_template(rule.fix.title)(scope)
+    edits: tuple[Edit, ...] = ()
+    if rule.fix.builder:
+        made = scope.lookup(rule.fix.builder)
+        if made is None:
+            return None
+        if isinstance(made, str):
+            title = f"{title}: {made}" if title else made
+        else:
+            edits = tuple(made)
+            if not edits and rule.fix.applicability != "suggestion":
+                return None
+    applicability = rule.fix.applicability if edits or rule.fix.applicability == "suggestion" else "suggestion"
+    return Fix(title, applicability, edits)
+
+
+def _related(rule: Rule, scope: Scope) -> list[Related]:
+    if not rule.related:
+        return []
+    out = []
+    for item in compile_expr(rule.related)(scope) or ():
+        if isinstance(item, Related):
+            out.append(item)
+        elif isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], Span):
+            out.append(Related(item[0], item[1]))
+    return out
+
+
+def evaluate(rules: list[Rule], facts: list[Fact], ctx: Context) -> list[Diagnostic]:
+    by_kind: dict[str, list[Fact]] = {}
+    for f in facts:
+        by_kind.setdefault(f.kind, []).append(f)
+    out: list[Diagnostic] = []
+    policy = _Policy(ctx.config.policy)
+    for rule in rules:
+        cond = compile_expr(rule.condition)
+        message = compile_template(rule.message)
+        each_var, each_expr = None, None
+        if rule.each:
+            var, _, expr = rule.each.partition(" in ")
+            each_var, each_expr = var.strip(), compile_expr(expr.strip())
+        for kind in rule.facts:
+            for fact in by_kind.get(kind, ()):
+                base = {"policy": policy, "options": rule.options, "rule": rule, "ctx": ctx}
+                targets = ctx.targets_for(fact) if rule.per_target else [None]
+                for target in targets:
+                    names = dict(base, target=target)
+                    scope = Scope(fact, ctx, names)
+                    items = each_expr(scope) if each_expr else [None]
+                    for item in items or ():
+                        if each_var:
+                            names[each_var] = item
+                        if not cond(scope):
+                            continue
+                        span = fact.span
+                        if rule.location:
+                            loc = scope.lookup(rule.location)
+                            span = loc if isinstance(loc, Span) else span
+                        out.append(Diagnostic(
+                            code=rule.code, name=rule.name, severity=_severity(rule, ctx, scope),
+                            message=message(scope), span=span,
+                            target=target.name if target is not None else None,
+                            related=_related(rule, scope), fix=_fix(rule, fact, scope), url=rule.url))
+    return out

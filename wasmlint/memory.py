@@ -1,0 +1,56 @@
+"""What every memory-declaring fact shares (binary memories, JS
+``WebAssembly.Memory``, emcc and wasm-ld settings): sizes in bytes, growth,
+and the planned size of the memory formula (rules-catalog.md)."""
+from __future__ import annotations
+
+PAGE = 65536
+WASM32_MAX_PAGES = 65536
+WASM64_MAX_PAGES = 262144
+
+
+class MemoryLike:
+    """Mixin. Subclasses provide ``initial_pages``, ``maximum_pages`` (None: no
+    maximum), ``shared`` and ``memory64``; may override ``growth_reason``."""
+
+    initial_pages: int | None
+    maximum_pages: int | None
+    shared: bool
+    memory64: bool
+
+    @property
+    def page_bytes(self) -> int:
+        return getattr(self, "page_size", None) or PAGE
+
+    @property
+    def initial_bytes(self) -> int | None:
+        return None if self.initial_pages is None else self.initial_pages * self.page_bytes
+
+    @property
+    def maximum_bytes(self) -> int | None:
+        return None if self.maximum_pages is None else self.maximum_pages * self.page_bytes
+
+    @property
+    def growable(self) -> bool:
+        if self.initial_pages is None:
+            return False
+        return self.maximum_pages is None or self.maximum_pages > self.initial_pages
+
+    @property
+    def growth_reason(self) -> str:
+        if self.maximum_pages is None:
+            return "it declares no maximum"
+        return f"its maximum ({self.maximum_pages} pages) is above its initial size ({self.initial_pages} pages)"
+
+    @property
+    def engine_cap_pages(self) -> int:
+        return WASM64_MAX_PAGES if self.memory64 else WASM32_MAX_PAGES
+
+    def planned_bytes(self, ctx) -> int | None:
+        return ctx.config.planned_bytes(self.span.path)  # type: ignore[attr-defined]
+
+    def pin_pages(self, ctx) -> int | None:
+        """The size to pin a growable memory at: the plan, else its initial size."""
+        planned = self.planned_bytes(ctx)
+        if planned is not None:
+            return planned // PAGE
+        return self.initial_pages

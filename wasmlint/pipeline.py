@@ -1,0 +1,159 @@
+"""The check pipeline: discover → sources → link → evaluate → suppress.
+
+Files are independent until link, so sources run in a process pool when the
+run is large enough to pay for it.
+"""
+from __future__ import annotations
+
+import mmap
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import Config
+from .diagnostics import SEVERITY_RANK, Diagnostic
+from .discover import FileEntry, discover
+from .evaluate import Context, evaluate
+from .facts import Fact, Span
+from .link import Project, link
+from .ruleset import Rule
+from .sources import ParseError, SourceFile, load_extractor
+from .suppress import Directive, apply, scan
+
+POOL_MIN_FILES = 48
+POOL_MIN_BYTES = 64 << 20
+
+
+@dataclass
+class FileResult:
+    path: str
+    kind: str | None
+    facts: list[Fact] = field(default_factory=list)
+    directives: list[Directive] = field(default_factory=list)
+
+
+@dataclass
+class CheckResult:
+    diagnostics: list[Diagnostic]
+    files: list[FileEntry]
+    project: Project
+    ctx: Context
+    used_directives: set = field(default_factory=set)
+    directives: dict[str, list[Directive]] = field(default_factory=dict)
+
+
+def _read(entry: FileEntry, limit: int):
+    if entry.size > limit:
+        return None
+    with open(entry.abspath, "rb") as fh:
+        if entry.kind == "wasm" and entry.size > 0:
+            return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        return fh.read()
+
+
+def analyze_file(entry: FileEntry, policy: dict, validate: bool = False) -> FileResult:
+    """One file → its facts. Pure in the file's bytes; never raises."""
+    res = FileResult(entry.path, entry.kind)
+    if entry.problem:
+        res.facts.append(ParseError(Span(entry.path), message=entry.problem))
+        return res
+    extract = load_extractor(entry.kind) if entry.kind else None
+    if extract is None:
+        return res
+    limit = policy["max-binary-bytes"] if entry.kind == "wasm" else policy["max-file-bytes"]
+    try:
+        data = _read(entry, limit)
+    except OSError as exc:
+        res.facts.append(ParseError(Span(entry.path), message=f"cannot read file: {exc.strerror}"))
+        return res
+    if data is None:
+        res.facts.append(ParseError(Span(entry.path), message=(
+            f"file is {entry.size / (1 << 20):.1f} MiB, above the {limit >> 20} MiB limit for "
+            f"{'binaries' if entry.kind == 'wasm' else 'text files'} (policy max-file-bytes); not read")))
+        return res
+    src = SourceFile(entry.path, entry.kind, data, abspath=entry.abspath)
+    try:
+        res.facts.extend(extract(src))
+        if entry.kind != "wasm" and b"wasmlint:" in data:
+            try:
+                res.directives = scan(entry.path, entry.kind, src.text)
+            except UnicodeDecodeError:
+                pass
+    except RecursionError:
+        res.facts.append(ParseError(Span(entry.path), message="input nested too deeply to analyse"))
+    except Exception as exc:  # a bug in a source must not end the run: report it where it happened
+        res.facts.append(ParseError(Span(entry.path), message=(
+            f"internal error while reading this file ({type(exc).__name__}: {exc}); "
+            "please report it to wasmlint")))
+    finally:
+        if isinstance(data, mmap.mmap):
+            data.close()
+    if validate and entry.kind == "wasm" and not any(f.kind == "parse-error" for f in res.facts):
+        from .validate import validate as run_validate
+        res.facts.extend(run_validate(entry.path, entry.abspath))
+    return res
+
+
+def _analyze_all(entries: list[FileEntry], policy: dict, validate: bool, jobs: int | None) -> list[FileResult]:
+    total = sum(e.size for e in entries)
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    if workers > 1 and (len(entries) >= POOL_MIN_FILES or total >= POOL_MIN_BYTES or validate) and len(entries) > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            chunk = max(1, len(entries) // (workers * 4))
+            return list(pool.map(analyze_file, entries, [policy] * len(entries),
+                                 [validate] * len(entries), chunksize=chunk))
+    return [analyze_file(e, policy, validate) for e in entries]
+
+
+def run_check(paths: list[str], config: Config, rules: list[Rule], jobs: int | None = None) -> CheckResult:
+    entries = discover(paths, config.exclude)
+    validate = any(r.code == "WL002" for r in rules)
+    results = _analyze_all(entries, config.policy, validate, jobs)
+    facts = _once_per_tool([f for r in results for f in r.facts])
+    project = link(facts, {r.path: r.kind or "" for r in results})
+    ctx = Context(config=config, project=project)
+    diags = evaluate(rules, facts, ctx)
+    directives = {r.path: r.directives for r in results if r.directives}
+    diags, used = apply(diags, directives, config.per_file_ignores)
+    diags = _dedupe(diags)
+    diags.sort(key=Diagnostic.sort_key)
+    return CheckResult(diags, entries, project, ctx, used, directives)
+
+
+def _once_per_tool(facts: list[Fact]) -> list[Fact]:
+    """A missing tool is said once per run (WL003), not once per file."""
+    seen, out = set(), []
+    for f in facts:
+        if f.kind == "tool-missing":
+            if f.tool in seen:  # type: ignore[attr-defined]
+                continue
+            seen.add(f.tool)  # type: ignore[attr-defined]
+        out.append(f)
+    return out
+
+
+def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
+    seen, out = set(), []
+    for d in diags:
+        key = (d.code, d.span, d.target, d.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(d)
+    return out
+
+
+def fails(diags: list[Diagnostic], fail_on: str) -> bool:
+    return any(SEVERITY_RANK[d.severity] >= SEVERITY_RANK[fail_on] for d in diags)
+
+
+def inspect_paths(paths: list[str], config: Config) -> list[FileResult]:
+    entries = discover(paths, config.exclude)
+    return [analyze_file(e, config.policy) for e in entries]
+
+
+def resolve_root(paths: list[str]) -> Path:
+    p = Path(paths[0]) if paths else Path.cwd()
+    return p.resolve()

@@ -1,0 +1,83 @@
+"""Human output: each finding with a code frame (text) or a hex frame (binaries)
+and its fix, then a summary."""
+from __future__ import annotations
+
+from collections import Counter
+
+_STYLE = {"error": "bold red", "warning": "bold yellow", "info": "bold cyan"}
+
+
+def _source_lines(abspath: str, cache: dict) -> list[str] | None:
+    if abspath not in cache:
+        try:
+            with open(abspath, "rb") as fh:
+                raw = fh.read(16 << 20)
+            cache[abspath] = None if b"\0" in raw[:8192] else raw.decode("utf-8", "replace").splitlines()
+        except OSError:
+            cache[abspath] = None
+    return cache[abspath]
+
+
+def _hex_frame(abspath: str, offset: int) -> list[str]:
+    start = max(0, (offset // 16) * 16 - 16)
+    try:
+        with open(abspath, "rb") as fh:
+            fh.seek(start)
+            chunk = fh.read(48)
+    except OSError:
+        return []
+    rows = []
+    for i in range(0, len(chunk), 16):
+        row = chunk[i:i + 16]
+        hexes = " ".join(f"{b:02x}" for b in row)
+        mark = "  <--" if start + i <= offset < start + i + 16 else ""
+        rows.append(f"0x{start + i:08x}  {hexes:<47}{mark}")
+    return rows
+
+
+def render(diags, out, *, paths=None, fixable=0, show_fixes=True, **_) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.text import Text
+
+    console = Console(file=out, highlight=False, soft_wrap=True)
+    abspaths = paths or {}
+    cache: dict = {}
+    for d in diags:
+        head = Text()
+        head.append(f"{d.span.path}:{d.span.line}:{d.span.column}", style="bold")
+        head.append(": ")
+        head.append(f"{d.severity}[{d.code}]", style=_STYLE[d.severity])
+        head.append(f" {d.message}")
+        if d.target and d.target not in d.message:
+            head.append(f" (target {d.target})", style="dim")
+        console.print(head)
+        ap = abspaths.get(d.span.path.split("#", 1)[0])
+        lines = _source_lines(ap, cache) if ap else None
+        if lines is not None and 1 <= d.span.line <= len(lines) and "#wasm@" not in d.span.path:
+            text = lines[d.span.line - 1]
+            width = len(str(d.span.line))
+            shown = text if len(text) <= 200 else text[max(0, d.span.column - 80):d.span.column + 120]
+            console.print(f"  {d.span.line} | {escape(shown)}", style="dim" if False else None)
+            end = d.span.end_column if d.span.end_line in (None, d.span.line) and d.span.end_column else d.span.column + 1
+            col = d.span.column if len(text) <= 200 else min(d.span.column, 80)
+            caret = " " * (col - 1) + "^" * max(1, min(end, len(text) + 1) - d.span.column)
+            console.print(f"  {' ' * width} | " + caret, style=_STYLE[d.severity])
+        elif d.span.offset is not None and ap:
+            for row in _hex_frame(ap, d.span.offset):
+                console.print(f"  {row}", style="dim")
+        for r in d.related:
+            console.print(f"  = related: {r.path}:{r.line}:{r.column}: {escape(r.message)}", style="dim")
+        if d.fix and show_fixes:
+            label = {"safe": "fix", "unsafe": "unsafe fix", "suggestion": "help"}[d.fix.applicability]
+            console.print(f"  = {label}: {escape(d.fix.description)}", style="green")
+        console.print()
+    counts = Counter(d.severity for d in diags)
+    if diags:
+        parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "info") if counts[s]]
+        summary = f"Found {len(diags)} problem{'s' if len(diags) != 1 else ''} ({', '.join(parts)})."
+        if fixable:
+            summary += f" {fixable} fixable with --fix."
+        console.print(summary, style="bold")
+    else:
+        console.print("All checks passed!", style="bold green")

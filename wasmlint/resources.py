@@ -1,0 +1,28 @@
+"""Find the data folders shipped with wasmlint: ``rules/`` and ``grammars/``.
+
+In a wheel they are force-included as ``wasmlint/_bundled/<name>``; in a
+source checkout or an editable install they sit beside the package.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+_PKG = Path(__file__).resolve().parent
+
+
+@lru_cache(maxsize=None)
+def data_dir(name: str) -> Path:
+    for candidate in (_PKG / "_bundled" / name, _PKG.parent / name):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(f"wasmlint is installed without its {name}/ folder")
+
+
+def grammar_text(name: str) -> str:
+    return (data_dir("grammars") / name).read_text(encoding="utf-8")
+
+
+def package_data(*parts: str) -> Path:
+    """A file inside ``wasmlint/data``."""
+    return _PKG.joinpath("data", *parts)

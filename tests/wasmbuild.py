@@ -1,13 +1,18 @@
-"""Build WAT test sources into binaries with ``wasm-tools parse``.
+"""Test helpers for WebAssembly binaries: WAT sources built with ``wasm-tools parse``,
+and the pinned corpus of real modules.
 
-Results are cached under ``tests/.built/`` keyed by the SHA-256 of the WAT text
+Built binaries are cached under ``tests/.built/`` keyed by the SHA-256 of the WAT text
 and the wasm-tools version, so repeated runs start no subprocess.
 """
 from __future__ import annotations
 
+import base64
+import dataclasses
 import functools
 import hashlib
+import importlib.util
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -76,3 +81,45 @@ def build_wat(path_or_text: str | os.PathLike) -> bytes:
         if os.path.exists(tmp):
             os.unlink(tmp)
     return data
+
+
+# -- the corpus of real modules (scripts/fetch_testdata.py) --------------------
+
+ROOT = TESTS.parent
+_EMBEDDED_RE = re.compile(rb"AGFzbQ[A-Za-z0-9+/]*={0,2}")
+
+
+@dataclasses.dataclass(frozen=True)
+class CorpusModule:
+    package: str       # name@version
+    toolchain: str
+    label: str         # package-relative path, "#wasm@OFFSET" for embedded modules
+    path: Path         # the .wasm, or the .js that embeds it
+    offset: int | None = None  # where the base64 starts in the .js
+
+    def read(self) -> bytes:
+        data = self.path.read_bytes()
+        if self.offset is None:
+            return data
+        return base64.b64decode(_EMBEDDED_RE.match(data, self.offset).group())
+
+
+@functools.lru_cache(maxsize=None)
+def corpus() -> tuple[CorpusModule, ...]:
+    """Every pinned corpus module, fetching what is not cached yet (network: npm)."""
+    spec = importlib.util.spec_from_file_location("fetch_testdata",
+                                                  ROOT / "scripts" / "fetch_testdata.py")
+    fetch = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fetch)
+    out = []
+    for pkg in fetch.ensure_corpus():
+        tag = f"{pkg['name']}@{pkg['version']}"
+        for w in pkg["wasm"]:
+            p = fetch.local_path(pkg, w["path"])
+            out.append(CorpusModule(tag, pkg["toolchain"], str(p.relative_to(fetch.package_dir(pkg))), p))
+        for e in pkg.get("embedded", []):
+            p = fetch.local_path(pkg, e["path"])
+            rel = str(p.relative_to(fetch.package_dir(pkg)))
+            for m in _EMBEDDED_RE.finditer(p.read_bytes()):
+                out.append(CorpusModule(tag, pkg["toolchain"], f"{rel}#wasm@{m.start()}", p, m.start()))
+    return tuple(out)

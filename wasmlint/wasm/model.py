@@ -114,12 +114,12 @@ class WasmModule:
     imports: list[Import] = field(default_factory=list)
     memories: list[Memory] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
-    globals_count: int = 0
+    globals_count: int = 0             # imported + defined
     exports: list[Export] = field(default_factory=list)
     start: int | None = None
-    func_count: int = 0
-    type_count: int = 0
-    tag_count: int = 0
+    func_count: int = 0                # imported + defined
+    type_count: int = 0                # types defined (rec group members counted)
+    tag_count: int = 0                 # imported + defined
     data_count: int = 0
     element_count: int = 0
     code_size: int = 0

@@ -177,6 +177,7 @@ class _Reader:
                 mod.globals_count += 1
             else:
                 self._tag_type(c)
+                mod.tag_count += 1
             mod.imports.append(imp)
 
     def _function(self, c: Cursor) -> None:

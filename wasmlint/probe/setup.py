@@ -35,7 +35,8 @@ def make_plan(args, cfg: Config, user_sets: list[list[str]], standard: list[list
         raise UsageError(f"{args.module}: not a module node can compile: {exc.message} "
                          f"(at byte 0x{exc.offset:x})") from None
     call = parse_call(args.call, types.exports) if args.call else None
-    sets = _flag_sets(node, cfg.policy["required-node-flags"], standard, user_sets, notes)
+    policy = cfg.policy["required-node-flags"] if standard else []
+    sets = _flag_sets(node, policy, standard, user_sets, notes)
     targets = []
     for name in dict.fromkeys([*cfg.targets, *cfg.custom_targets]):
         t = cfg.target(name)

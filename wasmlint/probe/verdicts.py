@@ -44,8 +44,10 @@ def recommend(result: dict) -> dict:
     default = next(((fs, t) for fs, t in timed if not fs["flags"]), None)
     best = min(timed, key=lambda ft: ft[1][0])
     name = lambda fs: f"`{' '.join(fs['flags'])}`" if fs["flags"] else "default flags"  # noqa: E731
-    what = "from compile to the end of the workload" if result.get("flag_sets") and any(
-        fs.get("call_ms") is not None for fs in result["flag_sets"]) else "to compile and instantiate"
+    if any(fs.get("first_call_ms") is not None for fs, _ in timed):
+        what = "from compile to the end of the workload"
+    else:
+        what = "to compile" if result.get("compile_only") else "to compile and instantiate"
     if default is None:
         return {"flags": best[0]["flags"],
                 "why": f"{name(best[0])} was fastest {what}: {best[1][0]:.1f} ms ({best[1][1]} ms); "

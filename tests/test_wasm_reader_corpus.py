@@ -209,3 +209,49 @@ def test_30mb_module_parses_in_milliseconds():
     seconds = _best_of(lambda: parse_module(data))
     print(f"\nsynthetic {len(data)} byte module parsed in {seconds * 1000:.2f} ms")
     assert seconds < 0.025
+
+
+def _load_fetch_script():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("fetch_testdata_t",
+                                                  ROOT / "scripts" / "fetch_testdata.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _tarball(files: dict[str, bytes]) -> bytes:
+    import io
+    import tarfile
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tf:
+        for name, content in files.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(content)
+            tf.addfile(info, io.BytesIO(content))
+    return buf.getvalue()
+
+
+def test_fetch_checks_integrity_and_extracts_only_listed_files(tmp_path, monkeypatch):
+    fetch = _load_fetch_script()
+    monkeypatch.setattr(fetch, "CACHE", tmp_path / "cache")
+    wasm = b"\0asm\x01\0\0\0"
+    tgz = _tarball({"package/a.wasm": wasm, "package/../../evil.wasm": wasm,
+                    "package/other.js": b"x"})
+    pkg = {"name": "@x/y", "version": "1.0.0", "integrity": fetch._sri(tgz),
+           "wasm": [{"path": "package/a.wasm", "size": 8,
+                     "sha256": hashlib.sha256(wasm).hexdigest()}], "embedded": []}
+    calls = []
+    monkeypatch.setattr(fetch, "_download", lambda p: calls.append(p) or tgz)
+    fetch._fetch_one(pkg)
+    fetch._fetch_one(pkg)  # cached: no second download
+    assert len(calls) == 1
+    files = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
+    assert files == ["cache/@x+y@1.0.0/.integrity", "cache/@x+y@1.0.0/a.wasm"]
+
+    bad = dict(pkg, version="2.0.0", integrity=fetch._sri(b"other"))
+    with pytest.raises(fetch.FetchError, match="tarball integrity mismatch"):
+        fetch._fetch_one(bad)
+    wrong_hash = dict(pkg, version="3.0.0", wasm=[dict(pkg["wasm"][0], sha256="0" * 64)])
+    with pytest.raises(fetch.FetchError, match="does not match its pinned sha256"):
+        fetch._fetch_one(wrong_hash)

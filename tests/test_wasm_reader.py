@@ -5,7 +5,7 @@ import mmap
 import pickle
 
 import pytest
-from wasmbuild import WAT_DIR, build_wat
+from tests.wasmbuild import WAT_DIR, build_wat
 
 from wasmlint.wasm import reader as wasm_reader
 from wasmlint.wasm.reader import Memory, WasmModule, WasmParseError, parse_module

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 
 import pytest
-from wasmbuild import ROOT, corpus
+from tests.wasmbuild import ROOT, corpus
 
 from wasmlint.wasm.reader import WasmParseError, parse_module
 
@@ -160,22 +159,19 @@ def test_truncations_of_big_modules_near_the_start_and_section_boundaries(pkg, l
     _truncations(data, sorted(lengths))
 
 
-def _best_of(fn, runs: int = 5) -> float:
-    best = float("inf")
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
-
-
-def test_biggest_corpus_module_parses_in_milliseconds():
+def test_biggest_corpus_module_reads_without_decoding_code():
+    """The code section is skipped by its size: overwriting every function body with
+    garbage changes nothing the reader reports (speed is measured by scripts/bench.py)."""
     m = max(corpus(), key=lambda m: m.path.stat().st_size)
-    data = m.read()
+    data = bytearray(m.read())
     assert len(data) > 10_000_000
-    seconds = _best_of(lambda: parse_module(data))
-    print(f"\n{m.package} {m.label}: {len(data)} bytes parsed in {seconds * 1000:.2f} ms")
-    assert seconds < 0.025
+    before = parse_module(bytes(data))
+    code = before.section("code")
+    start = code.payload_offset + 8
+    data[start:code.payload_offset + code.payload_size] = b"\xff" * (code.payload_size - 8)
+    after = parse_module(bytes(data))
+    assert after.memories == before.memories and after.code_size == before.code_size
+    assert after.code_function_count == before.code_function_count
 
 
 def _big_module(code_bytes: int, functions: int) -> bytes:
@@ -191,7 +187,7 @@ def _big_module(code_bytes: int, functions: int) -> bytes:
         return bytes([sid]) + leb(len(payload)) + payload
 
     body_len = code_bytes // functions
-    body = b"\x00" + b"\x01" * (body_len - 2) + b"\x0b"  # no locals, nops, end
+    body = b"\x00" + b"\xfe" * (body_len - 2) + b"\x0b"  # no locals, then bytes that are no valid opcode
     code = leb(functions) + (leb(len(body)) + body) * functions
     return (b"\0asm\x01\0\0\0" + sec(1, b"\x01\x60\x00\x00")
             + sec(3, leb(functions) + b"\x00" * functions)
@@ -200,15 +196,12 @@ def _big_module(code_bytes: int, functions: int) -> bytes:
             + sec(10, code) + sec(11, b"\x00"))
 
 
-def test_30mb_module_parses_in_milliseconds():
+def test_30mb_module_with_undecodable_bodies_reads():
     data = _big_module(30 * 2**20, 20_000)
     assert len(data) > 30 * 2**20
     mod = parse_module(data)
     assert (mod.code_function_count, mod.func_count) == (20_000, 20_000)
     assert (mod.memories[0].initial, mod.memories[0].maximum) == (256, 65536)
-    seconds = _best_of(lambda: parse_module(data))
-    print(f"\nsynthetic {len(data)} byte module parsed in {seconds * 1000:.2f} ms")
-    assert seconds < 0.025
 
 
 def _load_fetch_script():

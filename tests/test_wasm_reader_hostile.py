@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from wasmbuild import WAT_DIR, build_wat
+from tests.wasmbuild import WAT_DIR, build_wat
 
 from wasmlint.wasm.reader import WasmParseError, parse_module
 

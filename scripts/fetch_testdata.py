@@ -22,6 +22,7 @@ import base64
 import concurrent.futures
 import contextlib
 import hashlib
+import io
 import json
 import os
 import re
@@ -60,6 +61,7 @@ def _sri(data: bytes) -> str:
 
 
 def _npm_pack(spec: str, dest: Path) -> Path:
+    """``npm pack SPEC`` into ``dest`` (retried); the tarball's path."""
     npm = shutil.which("npm")
     if npm is None:
         raise FetchError("npm not found on PATH; it is needed to fetch the test corpus")
@@ -67,38 +69,29 @@ def _npm_pack(spec: str, dest: Path) -> Path:
                npm_config_audit="false", npm_config_loglevel="error")
     last = ""
     for attempt in range(ATTEMPTS):
+        for stale in dest.glob("*.tgz"):
+            stale.unlink()
         try:
             proc = subprocess.run(
                 [npm, "pack", spec, "--json", "--ignore-scripts", "--pack-destination", str(dest)],
                 capture_output=True, text=True, timeout=NPM_TIMEOUT, env=env, cwd=dest)
-            if proc.returncode == 0:
-                filename = json.loads(proc.stdout)[0]["filename"]
-                return dest / filename.replace("/", "-").lstrip("@")
-            last = proc.stderr.strip()[-500:]
-        except (subprocess.TimeoutExpired, ValueError, KeyError, IndexError) as e:
+            found = list(dest.glob("*.tgz"))
+            if proc.returncode == 0 and len(found) == 1:
+                return found[0]
+            last = proc.stderr.strip()[-500:] or f"{len(found)} tarballs written"
+        except subprocess.TimeoutExpired as e:
             last = repr(e)
         time.sleep(2 * (attempt + 1))
     raise FetchError(f"npm pack {spec} failed after {ATTEMPTS} attempts: {last}")
 
 
-def _find_tarball(dest: Path, hint: Path) -> Path:
-    if hint.exists():
-        return hint
-    found = list(dest.glob("*.tgz"))
-    if len(found) != 1:
-        raise FetchError(f"npm pack left {len(found)} tarballs in {dest}")
-    return found[0]
-
-
 def _download(pkg: dict) -> bytes:
     spec = f"{pkg['name']}@{pkg['version']}"
     with tempfile.TemporaryDirectory() as tmp:
-        tgz = _find_tarball(Path(tmp), _npm_pack(spec, Path(tmp)))
-        return tgz.read_bytes()
+        return _npm_pack(spec, Path(tmp)).read_bytes()
 
 
 def _members(data: bytes):
-    import io
     with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tf:
         for m in tf.getmembers():
             if m.isfile():

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import mmap
+import pickle
 
 import pytest
-from wasmbuild import WAT_DIR, build_wat
+from tests.wasmbuild import WAT_DIR, build_wat
 
 from wasmlint.wasm import reader as wasm_reader
 from wasmlint.wasm.reader import Memory, WasmModule, WasmParseError, parse_module
@@ -234,4 +235,8 @@ def test_public_api_names():
         assert getattr(pkg, name) is getattr(wasm_reader, name)
     err = WasmParseError("bad thing", 0x1234)
     assert (err.message, err.offset) == ("bad thing", 0x1234)
-    assert "0x1234" in str(err)
+    assert str(err) == "bad thing (at byte 0x1234)"
+    again = pickle.loads(pickle.dumps(err))  # results cross a process pool
+    assert (type(again), again.message, again.offset) == (WasmParseError, "bad thing", 0x1234)
+    mod = parse_wat("custom_sections.wat")
+    assert pickle.loads(pickle.dumps(mod)) == mod

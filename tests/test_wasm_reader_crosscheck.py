@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from wasmbuild import WAT_DIR, build_wat, corpus, run_wasm_tools
+from tests.wasmbuild import WAT_DIR, build_wat, corpus, run_wasm_tools
 
 from wasmlint.wasm.reader import WasmModule, parse_module
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from wasmbuild import WAT_DIR, build_wat, corpus
+from tests.wasmbuild import WAT_DIR, build_wat, corpus
 
 from wasmlint.wasm.reader import WasmModule, WasmParseError, parse_module
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from wasmbuild import WAT_DIR, build_wat
+from tests.wasmbuild import WAT_DIR, build_wat
 
 from wasmlint.wasm.reader import WasmParseError, parse_module
 
@@ -350,3 +350,33 @@ def test_every_truncation_of_fixture(wat):
             error_of(data[:n])
         return
     _check_every_prefix(data, range(len(data)))
+
+
+# -- rarer encodings that must be accepted -------------------------------------
+
+@pytest.mark.parametrize("entry,types", [
+    (b"\x65\x60\x00\x00", 1),                      # shared func type
+    (b"\x50\x00\x5f\x01\x78\x01", 1),              # open subtype: struct { mut i8 }
+    (b"\x4f\x01\x00\x5e\x77\x00", 1),              # final subtype of 0: array i16
+    (b"\x4e\x02\x60\x00\x00\x5d\x00", 2),          # rec { func, cont 0 }
+    (b"\x4e\x00", 0),                              # empty rec group
+    (b"\x60\x02\x63\x65\x6e\x64\x01\x01\x69", 1),  # (ref null (shared any)), (ref 1) -> exnref
+    (b"\x60\x01\x63\x80\x80\x04\x00", 1),          # heap type index 65536 (3-byte s33)
+])
+def test_gc_and_proposal_type_encodings(entry, types):
+    mod = parse_module(module(section(1, b"\x01" + entry)))
+    assert mod.type_count == types
+
+
+@pytest.mark.parametrize("init", [
+    b"\xfd\x0c" + b"\x00" * 16,                     # v128.const
+    b"\x23\x00\x41\x01\x6a",                        # global.get 0; i32.const 1; i32.add
+    b"\xd0\x6f",                                    # ref.null extern
+    b"\xd0\x65\x6e",                                # ref.null (shared any)
+    b"\x41\x00\xfb\x1c",                            # ref.i31
+    b"\x41\x01\x41\x02\xfb\x08\x00\x02",            # array.new_fixed 0 2
+])
+def test_constant_expression_encodings(init):
+    imported_global = section(2, b"\x01" + name("m") + name("g") + b"\x03\x7f\x00")
+    mod = parse_module(module(imported_global, section(6, b"\x01\x7f\x00" + init + b"\x0b")))
+    assert mod.globals_count == 2

@@ -12,9 +12,12 @@ class WasmParseError(Exception):
     """The binary is malformed. ``offset`` is the byte where reading failed."""
 
     def __init__(self, message: str, offset: int) -> None:
-        super().__init__(f"{message} (at byte 0x{offset:x})")
+        super().__init__(message, offset)  # args kept whole: the error pickles across processes
         self.message = message
         self.offset = offset
+
+    def __str__(self) -> str:
+        return f"{self.message} (at byte 0x{self.offset:x})"
 
 
 # A vector of strict u32 LEBs: at most 5 bytes, the 5th with its unused bits zero.

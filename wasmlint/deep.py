@@ -54,7 +54,7 @@ class ToolUnsupported(Fact):
 def _unsupported(path: str, version: str, problem: str) -> ToolUnsupported:
     return ToolUnsupported(Span(path), tool="wasm-opt", version=version, problem=problem,
                            needed_for=f"{NEEDED_FOR} for this module",
-                           install="a newer binaryen: npm install -g binaryen, or set WASMLINT_WASM_OPT")
+                           install="npm install -g binaryen (a newer one), or set WASMLINT_WASM_OPT")
 
 
 def classify_failure(stderr: str) -> tuple[str, list[str]]:
@@ -75,7 +75,10 @@ def _metrics_totals(stdout: str) -> list[int]:
     return [int(m.group(1)) for ln in stdout.splitlines() if (m := _TOTAL.match(ln))]
 
 
-def measure(path: str, abspath: str, size: int, timeout: float = 120.0) -> list[Fact]:
+def measure(path: str, abspath: str, size: int, keep_names: bool = False,
+            timeout: float = 120.0) -> list[Fact]:
+    """``keep_names``: the module has a name section, which ``--debuginfo`` keeps
+    (stripping it is WL505's concern, not optimization)."""
     exe = find_tool("wasm-opt")
     if exe is None:
         return [ToolMissing(Span(path), tool="wasm-opt", needed_for=NEEDED_FOR,
@@ -88,7 +91,8 @@ def measure(path: str, abspath: str, size: int, timeout: float = 120.0) -> list[
         out = os.path.join(tmp, "optimized.wasm")
         for level in LEVELS:
             for _ in range(2):  # a second try with the features binaryen asked for
-                argv = [exe, abspath, "--debuginfo", *features, "--metrics", level, "--metrics", "-o", out]
+                keep = ["--debuginfo"] if keep_names else []
+                argv = [exe, abspath, *keep, *features, "--metrics", level, "--metrics", "-o", out]
                 res = run_tool(argv, timeout=timeout)
                 if res.returncode == 0:
                     break

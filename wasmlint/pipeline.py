@@ -94,7 +94,8 @@ def analyze_file(entry: FileEntry, policy: dict, validate: bool = False, deep: b
     if deep and entry.kind == "wasm" and not any(f.kind == "parse-error" or getattr(f, "component", False)
                                                  for f in res.facts):
         from .deep import measure
-        res.facts.extend(measure(entry.path, entry.abspath, entry.size))
+        names = any("name" in getattr(f, "custom_sections", ()) for f in res.facts)
+        res.facts.extend(measure(entry.path, entry.abspath, entry.size, keep_names=names))
     return res
 
 

@@ -67,9 +67,11 @@ def analyze_file(entry: FileEntry, policy: dict, validate: bool = False, deep: b
         res.facts.append(ParseError(Span(entry.path), message=f"cannot read file: {exc.strerror}"))
         return res
     if data is None:
+        from .condition import FUNCTIONS
+        key = "max-binary-bytes" if entry.kind == "wasm" else "max-file-bytes"
         res.facts.append(ParseError(Span(entry.path), message=(
-            f"file is {entry.size / (1 << 20):.1f} MiB, above the {limit >> 20} MiB limit for "
-            f"{'binaries' if entry.kind == 'wasm' else 'text files'} (policy max-file-bytes); not read")))
+            f"file is {FUNCTIONS['bytes'](entry.size)}, above the {FUNCTIONS['bytes'](limit)} limit "
+            f"(policy `{key}`); not read")))
         return res
     src = SourceFile(entry.path, entry.kind, data, abspath=entry.abspath)
     try:

@@ -30,6 +30,19 @@ class CargoProfile(Fact):
     wasm_opt: Any = None
 
     @property
+    def label(self) -> str:
+        return f"Cargo profile `{self.profile}`"
+
+    @property
+    def debug_settings(self) -> list[str]:
+        return [f"debug = {str(self.debug).lower() if isinstance(self.debug, bool) else self.debug}"] \
+            if self.debug_on else []
+
+    @property
+    def debug_span(self) -> Span:
+        return self.span
+
+    @property
     def debug_on(self) -> bool:
         return self.tool == "cargo" and self.debug not in (None, False, 0, "none", "0")
 

@@ -72,7 +72,28 @@ class EmccSetting(Fact):
     problem: str | None = None       # invalid-value | unknown-setting | not-a-setting
     deprecated: str | None = None    # why the spelling is deprecated
     variant: str | None = None
+    memory64: bool = internal(False)
     use: SettingUse | None = internal()
+
+    @property
+    def replacement(self) -> str | None:
+        """The current spelling for a renamed setting (or `-pthread` for USE_PTHREADS=1)."""
+        if self.name is None or self.error or self.spelling == self.name:
+            return None
+        if self.spelling == "USE_PTHREADS":
+            return "-pthread" if self.value == 1 else None
+        legacy = es.data()["legacy"].get(self.spelling)
+        return self.name if legacy and "renamed-to" in legacy else None
+
+    @property
+    def setting_label(self) -> str:
+        return f"`{self.spelling}`"
+
+    @property
+    def address_limit(self) -> int | None:
+        if self.name not in ("INITIAL_MEMORY", "MAXIMUM_MEMORY") or not isinstance(self.value, int):
+            return None
+        return (16 << 30) if self.memory64 else (4 << 30)
 
     @property
     def page_checked(self) -> bool:
@@ -84,19 +105,29 @@ class EmccSetting(Fact):
 
     @property
     def fix_rename(self) -> list:
-        if self.use is None or self.name is None or self.spelling == self.name:
+        if self.use is None or self.replacement is None:
             return []
         if self.spelling == "USE_PTHREADS":
-            return replace_args(self.use.toks, "-pthread") if self.value == 1 else []
+            return replace_args(self.use.toks, "-pthread")
         return replace_part(self.use.tok, self.use.at, self.use.at + len(self.spelling), self.name)
 
     @property
-    def suggestion(self) -> str:
+    def fix_remove(self) -> list:
+        return remove_args(self.use.toks) if self.use is not None else []
+
+    @property
+    def problem_message(self) -> str:
         if self.problem == "not-a-setting":
-            close = es.suggestions(self.spelling.split("=")[0])
-            return f"; did you mean `-s{close[0]}`?" if close and close[0] == self.spelling.split("=")[0].upper() \
-                else ""
-        return ""
+            if self.spelling.startswith("-"):
+                return (f"`-s` followed by `{self.spelling}` is the linker's `-s` (--strip-all), "
+                        "not an Emscripten setting")
+            key = self.spelling.split("=")[0]
+            close = [c for c in es.suggestions(key) if c == key.upper()]
+            hint = f"; did you mean `-s{self.spelling.replace(key, close[0], 1)}`?" if close else ""
+            return (f"`-s{self.spelling}` is not an Emscripten setting (settings are upper-case names): "
+                    f"emcc passes it on unchanged{hint}")
+        return f"emcc rejects `-s{self.spelling}={self.raw}`: {self.error}" if self.problem == "invalid-value" \
+            else f"emcc rejects `-s{self.spelling}`: {self.error}"
 
 
 @dataclass
@@ -187,6 +218,13 @@ class EmccInvocation(MemoryLike, Fact):
         return u.span if u else self.span
 
     @property
+    def conflict_message(self) -> str:
+        if self.pthreads_disabled_by_setting:
+            return (f"`-sUSE_PTHREADS=0` turns threads off although `{self.thread_flag}` is also given: "
+                    "the setting wins, whatever the order")
+        return "`-sPROXY_TO_PTHREAD` without threads: emcc fails with \"-sPROXY_TO_PTHREAD requires -pthread to work!\""
+
+    @property
     def pool_size(self) -> Any:
         return self.settings.get("PTHREAD_POOL_SIZE")
 
@@ -227,29 +265,36 @@ class EmccInvocation(MemoryLike, Fact):
         edits = [e for u in uses for e in remove_args(u.toks)]
         return edits if len(edits) == len(uses) else []
 
-    def fix_pin_memory(self, ctx) -> list:
-        """Growth off and INITIAL_MEMORY = the planned size, in this file's own spelling."""
+    @property
+    def target_hint(self) -> str | None:
+        env = self.settings.get("ENVIRONMENT")
+        return "node" if env in (["node"], "node") else None
+
+    def fix_pin_memory(self, ctx):
+        """Growth off and INITIAL_MEMORY = the planned size, in this file's own spelling
+        (edits), or a suggestion when the flags are not verbatim in the file."""
         pages = self.pin_pages(ctx)
-        growth = [u for u in self.uses if u.parsed.name == "ALLOW_MEMORY_GROWTH"]
-        if not pages or not growth:
-            return []
+        if not pages:
+            return None
         size = _size_text(pages * PAGE)
+        hint = f"link with `-sALLOW_MEMORY_GROWTH=0 -sINITIAL_MEMORY={size}` ({pages} pages)"
+        growth = [u for u in self.uses if u.parsed.name == "ALLOW_MEMORY_GROWTH"]
         initial = self._last("INITIAL_MEMORY")
         edits: list = []
-        for u in [x for x in self.uses if x.parsed.name == "MAXIMUM_MEMORY"]:
-            edits += remove_args(u.toks) or [None]
-        last = growth[-1]
-        for u in growth[:-1]:
+        for u in [x for x in self.uses if x.parsed.name == "MAXIMUM_MEMORY"] + growth[:-1]:
             edits += remove_args(u.toks) or [None]
         if initial is not None:
             value_at = initial.tok.value.find("=", initial.at) + 1
             edits += replace_part(initial.tok, value_at, len(initial.tok.value), size) or [None]
-            edits += remove_args(last.toks) or [None]
+            if growth:
+                edits += remove_args(growth[-1].toks) or [None]
+        elif growth:
+            last = growth[-1]
+            edits += replace_args([last.tok], f"{last.tok.value[:last.at]}INITIAL_MEMORY={size}") or [None]
         else:
-            text = f"{last.tok.value[:last.at]}INITIAL_MEMORY={size}"
-            edits += replace_args([last.tok], text) or [None]
-        if any(e is None for e in edits):
-            return []
+            return hint
+        if any(e is None for e in edits) or not edits:
+            return hint
         return sorted(edits, key=lambda e: (e.span.line, e.span.column))
 
 
@@ -318,7 +363,8 @@ def build_facts(argv: list[Tok], span: Span, *, variant: str | None = None, extr
         inv.settings["MEMORY64"] = memory64
     inv.pthreads = pthreads
     inv.effective = effective(inv.settings, pthreads, parse_version(version))
-    inv.settings = {k: v for k, v in inv.settings.items()}
+    for f in setting_facts:
+        f.memory64 = bool(inv.effective.get("memory64"))
     return [inv, *setting_facts]
 
 

@@ -119,6 +119,25 @@ class RustLink(MemoryLike, Fact):
     def maximum_span(self) -> Span:
         return self._tok_span("--max-memory")
 
+    def shadowed_config(self, ctx) -> list:
+        """Config rustflags that cargo drops because this build sets RUSTFLAGS."""
+        if self.origin not in ("RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS") or ctx.project is None:
+            return []
+        out = []
+        for f in ctx.project.of_kind("rust-link"):
+            if f.origin != "cargo-config":
+                continue
+            if self.target is None or f.target is None or f.target == self.target or f.target.startswith("cfg("):
+                out.append(f)
+        return out
+
+    def shadowed_names(self, ctx) -> list[str]:
+        return [f"`{f.span.path}` [{'target.' + f.target if f.target else 'build'}]"
+                for f in self.shadowed_config(ctx)]
+
+    def shadowed_related(self, ctx) -> list:
+        return [(f.span, "these rustflags are ignored while RUSTFLAGS is set") for f in self.shadowed_config(ctx)]
+
     def fix_pin_memory(self, ctx) -> str:
         pages = self.pin_pages(ctx) or self.initial_pages
         if not pages:

@@ -100,10 +100,9 @@ class CMakeEval:
             if c.name in ("foreach", "function", "macro", "while"):
                 close = _matching(cmds, i, end, c.name, "end" + c.name)
                 if c.name == "foreach":
-                    args = [a.text for a in self._args(c)]
+                    args = self._args(c)
                     for item in _foreach_items(args, self.vars):
-                        if args:
-                            self.vars[args[0]] = item
+                        self.vars[args[0].text] = item
                         self._block(cmds, i + 1, close)
                 else:
                     self._block(cmds, i + 1, close)
@@ -256,22 +255,21 @@ def _matching(cmds: list[Cmd], i: int, end: int, opener: str, closer: str) -> in
     return end
 
 
-def _foreach_items(args: list[str], vars: dict[str, PStr]) -> list[PStr]:
+def _foreach_items(args: list[PStr], vars: dict[str, PStr]) -> list[PStr]:
     if len(args) < 2:
         return []
-    rest = args[1:]
     items: list[PStr] = []
     mode = "ITEMS"
-    for a in rest:
-        if a in ("IN", "ITEMS", "LISTS", "RANGE", "ZIP_LISTS"):
-            mode = a if a != "IN" else mode
+    for a in args[1:]:
+        if a.text in ("IN", "ITEMS", "LISTS", "RANGE", "ZIP_LISTS"):
+            mode = a.text if a.text != "IN" else mode
             continue
         if mode == "LISTS":
-            items += _list(vars.get(a, PStr.synth("")))
+            items += _list(vars.get(a.text, PStr.synth("")))
         elif mode == "RANGE":
             return [PStr.synth(UNKNOWN)]
         else:
-            items.append(PStr.synth(a))
+            items.append(a)
     return items
 
 

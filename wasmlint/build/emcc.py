@@ -55,6 +55,9 @@ class SettingUse:
         last = self.tok.span() or first
         if first is None:
             return Span(self.tok.index.path)
+        if self.s_tok is None or (last.line, last.column) < (first.line, first.column) \
+                or last.path != first.path:
+            return last
         return Span(first.path, first.line, first.column, last.end_line, last.end_column)
 
 
@@ -147,6 +150,7 @@ class EmccInvocation(MemoryLike, Fact):
     emscripten_version: str | None = None
     uses: list = internal(default_factory=list)
     thread_flags: list = internal(default_factory=list)
+    thread_toks: list = internal(default_factory=list)
     warning_flags: list = internal(default_factory=list)
 
     # MemoryLike ---------------------------------------------------------------
@@ -215,7 +219,10 @@ class EmccInvocation(MemoryLike, Fact):
     @property
     def pthreads_span(self) -> Span:
         u = self._last("PTHREADS")
-        return u.span if u else self.span
+        if u is not None:
+            return u.span
+        spans = [t.span() for t in self.thread_toks]
+        return next((s for s in spans if s is not None), self.span)
 
     @property
     def conflict_message(self) -> str:
@@ -329,6 +336,7 @@ def build_facts(argv: list[Tok], span: Span, *, variant: str | None = None, extr
                 setting_facts.append(_not_setting(tok, None, variant))
         elif a in ("-pthread", "-fopenmp", "-fopenmp=libomp"):
             inv.thread_flags.append(a)
+            inv.thread_toks.append(tok)
         elif a in ("-m64", "--target=wasm64", "--target=wasm64-unknown-emscripten"):
             memory64 = 1
         elif a == "-m32":

@@ -206,7 +206,8 @@ def _check(name: str, spelling: str, value: Any) -> Any:
     legacy = d["legacy"].get(spelling)
     if legacy and "allowed" in legacy and value not in legacy["allowed"]:
         raise SettingError(f"invalid command line setting `-s{spelling}={_show(value)}`: {legacy['message']}")
-    typ = setting_type(name)
+    # emcc type-checks the name as written: a legacy alias has no type of its own
+    typ = None if legacy else setting_type(name)
     if typ in (None, "any"):
         return value
     if typ == "bool" and not isinstance(value, list):

@@ -57,7 +57,7 @@ def _targets(rule: Rule, parsed: Parsed) -> list[tuple[str, dict[str, Var]]]:
         if "%" in target:
             pattern = target.replace("%", "*")
             names = [t for t in parsed.target_vars if "%" not in t and fnmatch.fnmatchcase(t, pattern)]
-            names = names or [target]
+            names.append(target)
         for name in names:
             local: dict[str, Var] = {}
             for pat, tv in parsed.target_vars.items():

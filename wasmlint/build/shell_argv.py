@@ -190,3 +190,10 @@ def response_reader(src: SourceFile):
         index = LineIndex(text, os.path.normpath(os.path.join(shown_base, rel)).replace(os.sep, "/"))
         return [Tok(p, index) for p in shell_split(PStr.source(text, 0))]
     return read
+
+
+def facts_from_mapped(mapped, index: LineIndex, **kw) -> list[Fact]:
+    """Shell text held in another layer's positioned string (a package.json script,
+    a YAML ``run:`` block): any object with ``value`` and per-character ``starts``/``ends``."""
+    text = PStr(mapped.value, tuple(mapped.starts), tuple(mapped.ends))
+    return facts_from_shell(text, index, **kw)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ..facts import Fact, Span
-from .pstr import LineIndex, PStr, Tok
+from .pstr import LineIndex, Tok
 from .rust import build_rust_link
 from .toml_pos import TomlLocator
 

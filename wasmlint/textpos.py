@@ -77,6 +77,10 @@ def yaml_sq_escape(s: str) -> str:
     return s.replace("'", "''")
 
 
+def js_sq_escape(s: str) -> str:
+    return s.replace("\\", "\\\\").replace("'", "\\'")
+
+
 def no_escape(s: str) -> str:
     return s
 

@@ -17,11 +17,14 @@ from dataclasses import dataclass
 
 from ..diagnostics import Edit
 from ..facts import Span
-from ..textpos import LineIndex, MappedText, json_escape, yaml_dq_escape, yaml_sq_escape
+from ..textpos import LineIndex, MappedText, js_sq_escape, json_escape, yaml_dq_escape, yaml_sq_escape
 
 WORDS, JSON_LIST, FLOW_LIST, BLOCK_LIST = "words", "json-list", "flow-list", "block-list"
+# An insertion point with no word to attach to (an empty string or list, a missing
+# property): ``prefix`` is the text to insert, ``{}`` standing for the words.
+TEMPLATE, TEMPLATE_LIST = "template", "template-list"
 _ESCAPES = {"none": lambda s: s, "json": json_escape, "yaml-dq": yaml_dq_escape,
-            "yaml-sq": yaml_sq_escape}
+            "yaml-sq": yaml_sq_escape, "js-sq": js_sq_escape}
 
 
 def escape_name(fn) -> str:
@@ -50,13 +53,17 @@ class Arg:
 
     def insert(self, words: list[str], where: str = "before") -> list[Edit]:
         """Edits that put ``words`` before (or after) this arg, in its syntax."""
-        at = self.before if where == "before" else self.after
+        at = self.before if where == "before" or self.style in (TEMPLATE, TEMPLATE_LIST) else self.after
         if not self.editable or at is None or not words:
             return []
         return [Edit(at, render(words, self.style, self.escape, self.prefix, where))]
 
 
 def render(words: list[str], style: str, escape: str, prefix: str, where: str) -> str:
+    if style == TEMPLATE:
+        return prefix.replace("{}", _ESCAPES[escape](" ".join(words)))
+    if style == TEMPLATE_LIST:
+        return prefix.replace("{}", ", ".join(json.dumps(w) for w in words))
     if style == WORDS:
         text = " ".join(shell_quote(w) for w in words)
         text = _ESCAPES[escape](text)

@@ -41,6 +41,19 @@ def major_of(spec: str | None) -> int | None:
     return major
 
 
+def node_image_tag(image: str | None) -> str | None:
+    """``node:20-alpine`` → ``20-alpine``; None for other images or no tag."""
+    if not image:
+        return None
+    last = image.split("/")[-1]
+    if ":" not in last:
+        return None
+    repo, tag = last.split(":", 1)
+    if repo not in ("node", "nodejs") or not tag or "$" in tag or "{" in tag:
+        return None
+    return tag.split("@")[0]
+
+
 _MINOR = re.compile(r"^\s*v?(\d+)\.(\d+)")
 
 

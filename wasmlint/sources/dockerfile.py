@@ -20,7 +20,7 @@ from ..launch.args import JSON_LIST, list_args
 from ..launch.build import NODE_OPTIONS_VARS, Unit
 from ..launch.dockerparse import Instr, instructions
 from ..launch.facts import DockerRunExport
-from ..launch.version import NodeVersionFact, major_of
+from ..launch.version import NodeVersionFact, major_of, node_image_tag
 from ..launch.words import lex
 from ..shellparse import Assign
 from ..textpos import LineIndex, MappedText, compose, json_escape
@@ -90,7 +90,7 @@ def _stages(idx: LineIndex, instrs: list[Instr]) -> list[Stage]:
             image = words[0].value
             name = words[2].value if len(words) >= 3 and words[1].value.lower() == "as" else None
             parent = next((s for s in reversed(stages) if s.name and s.name == image), None)
-            spec = parent.node_spec if parent else _node_tag(image)
+            spec = parent.node_spec if parent else node_image_tag(image)
             st = Stage(name, image, spec, ins)
             if parent:
                 st.env = dict(parent.env)
@@ -114,13 +114,6 @@ def _stages(idx: LineIndex, instrs: list[Instr]) -> list[Stage]:
         elif kw == "RUN":
             st.runs.append(ins)
     return stages
-
-
-def _node_tag(image: str) -> str | None:
-    repo, _, tag = image.rpartition(":") if ":" in image.split("/")[-1] else (image, "", "")
-    if repo.split("/")[-1] not in ("node", "nodejs") or not tag:
-        return None
-    return tag
 
 
 def _env(ins: Instr, st: Stage) -> None:

@@ -49,6 +49,7 @@ class Unwrapped:
     env: list[EnvSet] = field(default_factory=list)
     wrapper: str | None = None         # tsx, nodemon, npx, env -S, ...
     shell_script: Tok | None = None    # what: shell (``sh -c SCRIPT``)
+    as_limit: tuple[int, Tok] | None = None   # ``prlimit --as=N``: bytes, the option
 
 
 NODE_NAMES = {"node", "nodejs"}
@@ -69,6 +70,7 @@ def unwrap(toks: list[Tok], env_s_split=None) -> Unwrapped:
     """``env_s_split(tok) -> list[Tok]`` splits an ``env -S`` string into words."""
     env: list[EnvSet] = []
     wrapper = None
+    as_limit = None
     i = 0
     while i < len(toks):
         t = toks[i]
@@ -76,7 +78,8 @@ def unwrap(toks: list[Tok], env_s_split=None) -> Unwrapped:
             return Unwrapped("other")
         name = basename(t.value)
         if name in NODE_NAMES or name in FORWARDERS:
-            return Unwrapped("node", toks[i:], env, wrapper or (name if name in FORWARDERS else None))
+            return Unwrapped("node", toks[i:], env, wrapper or (name if name in FORWARDERS else None),
+                             as_limit=as_limit)
         if name in SHELLS:
             rest = toks[i + 1:]
             for k, r in enumerate(rest):
@@ -110,6 +113,14 @@ def unwrap(toks: list[Tok], env_s_split=None) -> Unwrapped:
                     i += 1
                     continue
                 break
+            continue
+        if name == "prlimit":
+            i += 1
+            while i < len(toks) and toks[i].value.startswith("-"):
+                opt, _, val = toks[i].value.partition("=")
+                if opt == "--as" and val.split(":")[0].isdigit():
+                    as_limit = (int(val.split(":")[0]), toks[i])
+                i += 1
             continue
         if name in _PASS:
             i += 1

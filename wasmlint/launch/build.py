@@ -130,6 +130,9 @@ class Unit:
             return None
         if un.what != "node":
             return None
+        if un.as_limit is not None:
+            n, opt = un.as_limit
+            address_space = Limit(n, opt.arg.span, f"`{opt.value}`")
         from ..nodeflags import FlagDB, resolve_major
         db = FlagDB.for_major(resolve_major(self.node_version)[0])
         sp = argv.split(un.toks, db, un.wrapper)

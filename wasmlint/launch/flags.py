@@ -26,6 +26,7 @@ class FlagUse:
     removed_in: int | None = None
     suggestion: str | None = None
     fix: Any = None                # list[Edit] or a suggestion text, set per rule
+    detail: str = ""               # rule-specific explanation, set per rule
     extra: dict = field(default_factory=dict)
 
     @property
@@ -73,9 +74,18 @@ def unknown(db, use: FlagUse, major: int) -> FlagUse:
     """Fill why an unknown flag is unknown: removed (and when) or a typo."""
     from ..nodeflags import removed_in
     use.removed_in = removed_in(use.spelling)
-    if use.removed_in is None or use.removed_in > major:
-        use.removed_in = None
-        use.suggestion = db.did_you_mean(use.spelling)
+    refuse = (f"node {major} refuses it in NODE_OPTIONS and exits at start (exit code 9)"
+              if use.where == "NODE_OPTIONS" else f"node {major} refuses to start (\"bad option\", exit code 9)")
+    if use.removed_in is not None and use.removed_in <= major:
+        use.detail = (f"`{use.spelling}` was removed in node {use.removed_in}, where the feature ships "
+                      f"by default: {refuse}")
+        use.fix = use.delete()
+        return use
+    use.removed_in = None
+    use.suggestion = db.did_you_mean(use.spelling)
+    hint = f"; did you mean `{use.suggestion}`?" if use.suggestion else ""
+    use.detail = f"unknown node flag `{use.spelling}`: {refuse}{hint}"
+    use.fix = f"replace it with `{use.suggestion}`" if use.suggestion else None
     return use
 
 

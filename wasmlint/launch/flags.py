@@ -34,6 +34,11 @@ class FlagUse:
         return self.arg.span
 
     @property
+    def as_node_says(self) -> str:
+        """The flag as node names it in its errors (``--stack-size=`` for ``--stack-size=4000``)."""
+        return self.spelling.split("=", 1)[0] + "=" if "=" in self.spelling else self.spelling
+
+    @property
     def known(self) -> bool:
         return self.name is not None
 

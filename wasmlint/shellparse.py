@@ -24,6 +24,7 @@ class Word:
     end: int
     dynamic: bool = False      # holds an expansion not known in this script
     splat: bool = False        # an unquoted unknown expansion: may be zero or many words
+    placed: bool = True        # start/end are this word's own text in the file (edits may go there)
 
     @property
     def value(self) -> str:
@@ -127,7 +128,10 @@ class _Walker:
         t = node.type
         if t == "command":
             self.command(node, in_subst)
-        elif t == "variable_assignment":
+            return
+        if t in ("variable_assignment", "declaration_command"):
+            self._substitutions(node)
+        if t == "variable_assignment":
             a = self.assignment(node)
             if a:
                 self.vars[a.name] = a.value
@@ -227,14 +231,15 @@ class _Walker:
         t = node.type
         i, j = self.rng(node)
         si, sj = self.src(i, j)
+        placed = self.s.is_exact(i, j)
         if split and t in ("simple_expansion", "expansion"):
             val = self.expand(node)
             if val is None:
-                return [Word(MappedText.opaque(self.s.value[i:j], si, sj), si, sj, True, True)]
-            return [Word(p, p.src_start, p.src_end) for p in _split_ws(val)]
+                return [Word(MappedText.opaque(self.s.value[i:j], si, sj), si, sj, True, True, placed)]
+            return [Word(p, p.src_start, p.src_end, placed=False) for p in _split_ws(val)]
         b = TextBuilder()
         dyn = self.piece(node, b)
-        return [Word(b.build(si, sj, self.s.escape), si, sj, dyn)]
+        return [Word(b.build(si, sj, self.s.escape), si, sj, dyn, placed=placed)]
 
     def piece(self, node, b: TextBuilder) -> bool:
         """Append the value of ``node`` to ``b``; True when part of it is dynamic."""
@@ -330,4 +335,4 @@ def _split_ws(val: MappedText) -> list[MappedText]:
 def split_words(text: MappedText) -> list[Word]:
     """Whitespace-split words of a value that no shell reads (a systemd line, a
     PM2 ``node_args`` string)."""
-    return [Word(p, p.src_start, p.src_end) for p in _split_ws(text)]
+    return [Word(p, p.src_start, p.src_end, placed=p.is_exact(0, len(p.value))) for p in _split_ws(text)]

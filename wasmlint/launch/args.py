@@ -47,6 +47,19 @@ class Arg:
     prefix: str = ""            # block lists: the text before an item on its line ("  - ")
     dynamic: bool = False
     splat: bool = False
+    raw: str = ""               # the source text (words style: quotes and expansions as written)
+
+    def move_to(self, anchor: "Arg", where: str) -> list[Edit]:
+        """Delete this arg and write it at ``anchor`` (its source text when both are
+        words of the same kind of text, so ``${X}`` and quoting survive)."""
+        dele = self.delete()
+        if anchor.style == WORDS and self.style == WORDS and anchor.escape == self.escape and self.raw:
+            at = anchor.before if where == "before" else anchor.after
+            ins = [Edit(at, self.raw + " " if where == "before" else " " + self.raw)] \
+                if anchor.editable and at else []
+        else:
+            ins = anchor.insert([self.value], where)
+        return dele + ins if dele and ins else []
 
     def delete(self) -> list[Edit]:
         return [Edit(self.del_span, "")] if self.editable and self.del_span else []
@@ -95,14 +108,15 @@ def yaml_scalar(w: str) -> str:
 
 def word_args(idx: LineIndex, texts: list[MappedText], ranges: list[tuple[int, int]] | None = None,
               dynamic: list[bool] | None = None, splat: list[bool] | None = None,
-              escape: str = "none") -> list[Arg]:
+              escape: str = "none", placed: list[bool] | None = None) -> list[Arg]:
     """Args for words of one text run. ``ranges`` are the words' source ranges
-    (default: the mapped ranges of ``texts``)."""
+    (default: the mapped ranges of ``texts``); ``placed`` says a range is the
+    word's own text (default: every character of the text maps there in order)."""
     ranges = ranges or [(t.src_start, t.src_end) for t in texts]
     out = []
     n = len(texts)
     for k, (t, (s, e)) in enumerate(zip(texts, ranges)):
-        exact = t.exact and t.is_exact(0, len(t.value)) and idx.text[s:e].strip() != ""
+        exact = (placed[k] if placed else t.exact and t.is_exact(0, len(t.value))) and idx.text[s:e].strip() != ""
         if k + 1 < n:
             ds, de = s, ranges[k + 1][0]
         elif k > 0:
@@ -111,7 +125,7 @@ def word_args(idx: LineIndex, texts: list[MappedText], ranges: list[tuple[int, i
             ds, de = s, e
         out.append(Arg(t.value, idx.span(s, e), exact and de >= ds, WORDS, escape,
                        idx.span(ds, de), idx.span(s), idx.span(e), "",
-                       bool(dynamic and dynamic[k]), bool(splat and splat[k])))
+                       bool(dynamic and dynamic[k]), bool(splat and splat[k]), idx.text[s:e]))
     return out
 
 

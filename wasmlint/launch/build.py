@@ -61,7 +61,8 @@ class Unit:
             return []
         esc = escape or escape_name(words[0].text.escape)
         args = word_args(self.idx, [w.text for w in words], [(w.start, w.end) for w in words],
-                         [w.dynamic for w in words], [w.splat for w in words], esc)
+                         [w.dynamic for w in words], [w.splat for w in words], esc,
+                         [w.placed for w in words])
         return [argv.Tok(w.text, a) for w, a in zip(words, args)]
 
     def _env_s(self, tok: argv.Tok) -> list[argv.Tok]:

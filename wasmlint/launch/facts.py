@@ -224,9 +224,7 @@ class NodeLaunch(_Versioned, Fact):
                 continue
             if not (u.is_v8 or u.name.startswith(("--experimental-", "--disable-"))):
                 continue
-            dele = u.delete()
-            ins = self.anchor.insert([a.value], self.anchor_where)
-            u.fix = dele + ins if dele and ins else []
+            u.fix = a.move_to(self.anchor, self.anchor_where)
             out.append(u)
         return out
 

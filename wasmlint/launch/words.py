@@ -60,5 +60,5 @@ def lex(text: MappedText, variables: dict[str, MappedText | None] | None = None,
             b.add_mapped(text.slice(i, i + 1))
             i += 1
         s, e = text.source_range(start, i)
-        out.append(Word(b.build(s, e, text.escape), s, e, dyn))
+        out.append(Word(b.build(s, e, text.escape), s, e, dyn, placed=text.is_exact(start, i)))
     return out

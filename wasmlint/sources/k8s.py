@@ -45,7 +45,7 @@ def extract(src: SourceFile) -> list[Fact]:
 
 
 def _container(idx, owner: str, c) -> list[Fact]:
-    cname = yamlpos.str_of(yamlpos.get(c, "name")) or "container"
+    cname = re.sub(r"\$+", "{{…}}", yamlpos.str_of(yamlpos.get(c, "name")) or "container")
     unit = Unit(idx, "k8s", name=f"{owner} container {cname}",
                 node_version=node_image_tag(yamlpos.str_of(yamlpos.get(c, "image"))),
                 production=is_production(owner, cname))

@@ -185,3 +185,12 @@ def test_line_index_spans_and_bytes():
     idx = LineIndex("é = 1\nnode x\n", "f")
     span = idx.span(6, 10)
     assert (span.line, span.column, span.end_column, span.offset) == (2, 1, 5, 7)
+
+
+def test_unknown_node_version_is_said_once(tmp_path):
+    (tmp_path / "Procfile").write_text("web: node server.js\nworker: node worker.js\n")
+    (tmp_path / "start.sh").write_text("#!/bin/sh\nexec node --no-liftof app.js\n")
+    _, out, err = run_cli(["check", "--select", "WL206", "--output-format", "concise", "."], tmp_path)
+    from wasmlint.nodeflags import newest_lts
+    assert err.count(f"assuming node {newest_lts()}, the newest LTS") == 1
+    assert f"node {newest_lts()} refuses to start" in out

@@ -42,6 +42,7 @@ class Directive:
     end_column: int = 0            # just past the last selector
     selectors_column: int = 0      # where the first selector starts
     comment_column: int = 0        # where the comment holding it starts (its opener)
+    space_column: int = 0          # where the whitespace before the comment starts
     comment_end_column: int = 0    # just past the comment (``*/`` included), or the line end
     alone: bool = False            # the comment holds nothing but the directive
     own_line: bool = False         # nothing but whitespace before the comment
@@ -132,6 +133,7 @@ def scan(path: str, kind: str, text: str) -> list[Directive]:
             out.append(Directive(path, lineno, m.start() + 1, m.group(1), sels,
                                  end_column=m.end() + 1, selectors_column=m.start(2) + 1,
                                  comment_column=start + 1, comment_end_column=end + 1,
+                                 space_column=len(line[:start].rstrip()) + 1,
                                  alone=alone, own_line=line[:start].strip() == ""))
     return out
 

@@ -58,7 +58,7 @@ class UnusedSuppression(Fact):
         if d.alone and d.own_line:
             return [Edit(Span(d.path, d.line, 1, d.line + 1, 1), "")]
         if d.alone:
-            start, end = d.comment_column, d.comment_end_column
+            start, end = d.space_column, d.comment_end_column
         else:
             start, end = d.column, d.end_column
         return [Edit(Span(d.path, d.line, start, d.line, end), "")]

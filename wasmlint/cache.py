@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from .serial import SerialError, decode, encode
 
 CACHE_DIR = ".wasmlint_cache"
 FORMAT = 1
+STAT_MEMO_BYTES = 1 << 20
 _HEADER = "wasmlint-cache"
 
 
@@ -54,10 +56,19 @@ def settings_key(policy: dict, validate: bool) -> str:
     parts = {"format": FORMAT, "version": __version__, "code": code_fingerprint(),
              "max-file-bytes": policy.get("max-file-bytes"),
              "max-binary-bytes": policy.get("max-binary-bytes"), "validate": validate}
-    if validate:
-        from .tools import tool_version
-        parts["wasm-tools"] = tool_version("wasm-tools")
+    if validate:   # the validator binary itself (path, size, mtime): a new build or version is a new key
+        from .tools import find_tool
+        exe = find_tool("wasm-tools")
+        parts["wasm-tools"] = _identity(exe) if exe else None
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def _identity(path: str) -> list | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [os.path.realpath(path), st.st_size, st.st_mtime_ns]
 
 
 def file_digest(abspath: str) -> str | None:
@@ -106,10 +117,36 @@ class Cache:
                               separators=(",", ":"))
         except SerialError:
             return   # a fact holding something we cannot store: that file is simply not cached
-        target = self._file(key)
+        self._store(self._file(key), body)
+
+    def digest(self, abspath: str) -> str | None:
+        """The file's SHA-256. Files of 1 MiB and more are hashed once per
+        (path, size, mtime, ctime, inode): a later run with the same stat reuses it."""
+        try:
+            st = os.stat(abspath)
+        except OSError:
+            return None
+        if st.st_size < STAT_MEMO_BYTES:
+            return file_digest(abspath)
+        skey = hashlib.sha256(f"stat\0{abspath}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0"
+                              f"{st.st_ino}".encode()).hexdigest()
+        memo = self.dir / f"v{FORMAT}" / "stat" / skey[:2] / skey
+        try:
+            known = memo.read_text(encoding="ascii")
+            if len(known) == 64 and all(c in "0123456789abcdef" for c in known):
+                return known
+        except (OSError, UnicodeDecodeError):
+            pass
+        digest = file_digest(abspath)
+        # a file changed within the last seconds may change again under the same stat: no memo
+        if digest and self.usable and time.time_ns() - st.st_ctime_ns > 2_000_000_000:
+            self._store(memo, digest)
+        return digest
+
+    def _store(self, target: Path, body: str) -> None:
         try:
             self._prepare(target.parent)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as fh:
                     fh.write(body)
@@ -165,7 +202,7 @@ def cached_analysis(entries, policy: dict, validate: bool, overlay: dict[str, by
                 or (content is None and e.size > limit)):
             todo.append(i)
             continue
-        digest = hashlib.sha256(content).hexdigest() if content is not None else file_digest(e.abspath)
+        digest = hashlib.sha256(content).hexdigest() if content is not None else cache.digest(e.abspath)
         hit = cache.get(cache.key(e.path, e.kind, digest)) if digest else None
         if hit is None:
             todo.append(i)

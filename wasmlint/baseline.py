@@ -100,6 +100,7 @@ def write(b: Baseline, diags: list[Diagnostic], fp: Fingerprinter, abspaths: dic
     entries = sorted([*kept, *counts.values()], key=lambda e: (e["path"], e["code"], e["fingerprint"]))
     doc = {"wasmlint-baseline": FORMAT, "findings": entries}
     from .fileio import write_atomic
+    b.path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(b.path, (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     b.entries = entries
     return sum(e["count"] for e in counts.values())

@@ -5,8 +5,9 @@
 anywhere; always inside a comment of the file's own syntax:
 
 - JS/TS (and PM2 ``.js`` files, ``build.rs``): ``//`` or ``/* … */``;
-- shell, Make, CMake, YAML, TOML, Dockerfile, Procfile, nginx: ``#`` at the start
-  of a line or after whitespace, outside quotes;
+- shell, YAML, Dockerfile, Procfile: ``#`` at the start of a line or after
+  whitespace, outside quotes; Make, CMake, TOML, nginx: ``#`` anywhere outside
+  quotes (Make knows no quotes, except in recipe lines, which are shell);
 - systemd units and ``.npmrc``: ``#`` or ``;`` at the start of a line only (both
   formats read a later ``#`` as part of the value), so only the
   ``disable-next-line`` and ``disable-file`` forms work there;
@@ -28,7 +29,9 @@ _DIRECTIVE = re.compile(
     r"wasmlint:\s*(disable-next-line|disable-file|disable)\s*=\s*([A-Za-z0-9_\-]+(?:\s*,\s*[A-Za-z0-9_\-]+)*)")
 _SLASH_KINDS = ("js", "build-rs")
 _LINE_ONLY = {"npmrc": ("#", ";"), "systemd": ("#", ";"), "nvmrc": ("#",), "headers-file": ("#",)}
-_SHELL_QUOTES = ("shell", "makefile", "dockerfile", "procfile")
+_SHELL_QUOTES = ("shell", "dockerfile", "procfile")
+# ``#`` starts a comment even right after a word (YAML and shell need whitespace before it)
+_HASH_ANYWHERE = ("makefile", "cmake", "cargo-toml", "cargo-config", "netlify", "rust-toolchain", "nginx")
 _NO_COMMENTS = ("package-json", "nodemon", "firebase", "vercel", "wasm")
 
 
@@ -101,10 +104,13 @@ def _comment_start(line: str, at: int, kind: str, syntax: str) -> tuple[int, str
         if stripped.startswith("*") and stripped[1:].strip() == "":   # inside a /* … */ block
             return len(before) - len(stripped), "*"
         return None
-    quotes = "\"'" if kind in _SHELL_QUOTES else '"'
+    recipe = kind == "makefile" and line.startswith("\t")    # a recipe line is shell
+    anywhere = kind in _HASH_ANYWHERE and not recipe
+    quotes = "\"'" if kind in _SHELL_QUOTES or recipe else "" if kind == "makefile" else '"'
     i = before.find("#")
     while i != -1:
-        if (i == 0 or before[i - 1] in " \t") and _balanced(before[:i], quotes):
+        if ((anywhere and (i == 0 or before[i - 1] != "\\")) or i == 0 or before[i - 1] in " \t") \
+                and _balanced(before[:i], quotes):
             return i, "#"
         i = before.find("#", i + 1)
     return None

@@ -115,7 +115,11 @@ def run(args) -> int:
     kinds = {e.path: e.kind for e in result.files}
     if args.update_baseline:
         fp = Fingerprinter(abspaths, kinds)
-        n = bl.write(base, diags, fp, abspaths, in_scope=scope.contains if scope.filtered else (lambda _: True))
+        try:
+            n = bl.write(base, diags, fp, abspaths, in_scope=scope.contains if scope.filtered else (lambda _: True))
+        except OSError as exc:
+            _err(f"error: cannot write the baseline {args.baseline}: {exc}")
+            return 2
         _err(f"wrote {n} finding{'s' if n != 1 else ''} to the baseline {args.baseline}")
         return 0
     if stale[0]:

@@ -3,7 +3,8 @@
 An entry holds one file's facts and suppression directives. Its key is the
 SHA-256 of: the format version, the wasmlint version and a fingerprint of the
 installed code, the settings that change what sources produce (size limits,
-whether WL002 validation runs and the ``wasm-tools`` version then), the file's
+whether WL002 validation and WL507 measurement run, and then the ``wasm-tools``
+and ``wasm-opt`` binaries), the file's
 display path and kind, and the SHA-256 of its content. Cross-file rules are
 recomputed from the facts on every run; only per-file work is cached.
 
@@ -51,15 +52,17 @@ def code_fingerprint() -> str:
     return h.hexdigest()
 
 
-def settings_key(policy: dict, validate: bool) -> str:
+def settings_key(policy: dict, validate: bool, deep: bool = False) -> str:
     """What besides the bytes decides a file's facts."""
     parts = {"format": FORMAT, "version": __version__, "code": code_fingerprint(),
              "max-file-bytes": policy.get("max-file-bytes"),
-             "max-binary-bytes": policy.get("max-binary-bytes"), "validate": validate}
-    if validate:   # the validator binary itself (path, size, mtime): a new build or version is a new key
-        from .tools import find_tool
-        exe = find_tool("wasm-tools")
-        parts["wasm-tools"] = _identity(exe) if exe else None
+             "max-binary-bytes": policy.get("max-binary-bytes"), "validate": validate, "deep": deep}
+    # the external tools themselves (path, size, mtime): a new build or version is a new key
+    from .tools import find_tool
+    for tool, used in (("wasm-tools", validate), ("wasm-opt", deep)):
+        if used:
+            exe = find_tool(tool)
+            parts[tool] = _identity(exe) if exe else None
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
@@ -182,8 +185,8 @@ def _unlink(path: str) -> None:
         pass
 
 
-def cached_analysis(entries, policy: dict, validate: bool, overlay: dict[str, bytes],
-                    cache_root: Path | None, analyze) -> list:
+def cached_analysis(entries, policy: dict, validate: bool, deep: bool, overlay: dict[str, bytes],
+                    cache_root: Path | None, tick, analyze) -> list:
     """``pipeline.analyze_file`` over ``entries``, through the cache.
 
     ``analyze(entries, contents)`` analyses the misses (in the pool). Entries
@@ -192,7 +195,7 @@ def cached_analysis(entries, policy: dict, validate: bool, overlay: dict[str, by
     from .pipeline import FileResult
     from .sources import load_extractor
 
-    cache = Cache(cache_root, settings_key(policy, validate)) if cache_root is not None else None
+    cache = Cache(cache_root, settings_key(policy, validate, deep)) if cache_root is not None else None
     results: list = [None] * len(entries)
     todo: list[int] = []
     for i, e in enumerate(entries):
@@ -208,6 +211,7 @@ def cached_analysis(entries, policy: dict, validate: bool, overlay: dict[str, by
             todo.append(i)
             continue
         results[i] = FileResult(e.path, e.kind, hit["facts"], hit["directives"], digest)
+        tick()
     fresh = analyze([entries[i] for i in todo], [overlay.get(entries[i].abspath) for i in todo]) if todo else []
     for i, r in zip(todo, fresh):
         results[i] = r

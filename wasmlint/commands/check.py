@@ -31,6 +31,8 @@ def add_parser(sub) -> None:
     p.add_argument("--fail-on", choices=("error", "warning", "info"), default="warning",
                    help="lowest severity that makes the exit code 1 (default: warning)")
     p.add_argument("--statistics", action="store_true", help="print counts per rule instead of findings")
+    p.add_argument("--deep", action="store_true",
+                   help="also run binaryen's wasm-opt on each module to measure what it would save (WL507)")
     p.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes (default: all cores)")
     add_config_args(p)
 
@@ -43,6 +45,7 @@ def run(args) -> int:
     from .. import baseline as bl
     from ..fingerprint import Fingerprinter
     from ..pipeline import fails, run_check
+    from ..progress import Progress
     from ..report import renderer
     from ..ruleset import all_rules, select_rules
     from ..scope import resolve_scope
@@ -58,7 +61,7 @@ def run(args) -> int:
     rules = all_rules(cfg.extend_rules)
     select = split_codes(args.select) if args.select else cfg.select
     ignore = [*cfg.ignore, *(split_codes(args.ignore) or [])]
-    extend = [*cfg.extend_select, *(split_codes(args.extend_select) or [])]
+    extend = [*cfg.extend_select, *(split_codes(args.extend_select) or []), *(["WL507"] if args.deep else [])]
     chosen = select_rules(rules, select, ignore, extend)
     base = None
     if args.baseline:
@@ -73,8 +76,9 @@ def run(args) -> int:
     stale = [0]
 
     def check(overlay=None):
-        return run_check(scope.read, cfg, chosen, jobs=args.jobs, overlay=overlay,
-                         cache_root=cache_root, all_rules=rules)
+        with Progress("checking files") as progress:
+            return run_check(scope.read, cfg, chosen, jobs=args.jobs, progress=progress, overlay=overlay,
+                             cache_root=cache_root, all_rules=rules)
 
     def keep(result, overlay=None):
         abspaths = {e.path: e.abspath for e in result.files}

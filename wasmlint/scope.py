@@ -52,6 +52,8 @@ def resolve_scope(paths: list[str], config_root: Path | None = None) -> Scope:
     first = Path(paths[0])
     root = project_root(first)
     cache_root = root or (config_root if config_root is not None else Path.cwd())
+    if not cache_root.is_dir():      # the configuration root of a lone file is the file itself
+        cache_root = cache_root.parent
     if not any(os.path.isfile(p) for p in paths) or root is None:
         return Scope(list(paths), root=cache_root)
     given = [os.path.realpath(p) for p in paths]

@@ -187,9 +187,3 @@ def suppress_all(diags: list[Diagnostic], directives: dict[str, list[Directive]]
             kept.append(d)
     return kept, usage
 
-
-def apply(diags: list[Diagnostic], directives: dict[str, list[Directive]],
-          per_file_ignores: dict[str, list[str]]) -> tuple[list[Diagnostic], set[Directive]]:
-    """Drop suppressed diagnostics; return the kept ones and the directives used."""
-    kept, usage = suppress_all(diags, directives, per_file_ignores)
-    return kept, usage.directives

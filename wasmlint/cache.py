@@ -215,6 +215,6 @@ def cached_analysis(entries, policy: dict, validate: bool, deep: bool, overlay: 
     fresh = analyze([entries[i] for i in todo], [overlay.get(entries[i].abspath) for i in todo]) if todo else []
     for i, r in zip(todo, fresh):
         results[i] = r
-        if cache is not None and r.digest:
+        if cache is not None and r.digest and r.cacheable:
             cache.put(cache.key(r.path, r.kind, r.digest), {"facts": r.facts, "directives": r.directives})
     return results

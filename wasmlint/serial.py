@@ -57,7 +57,8 @@ def encode(v: Any, _shared: dict | None = None) -> Any:
 
 
 def _class(module: str, qualname: str, shared: bool = False) -> type:
-    if not isinstance(module, str) or not module.startswith("wasmlint.") or not isinstance(qualname, str):
+    if not isinstance(module, str) or not module.startswith("wasmlint.") or not isinstance(qualname, str) \
+            or module.rsplit(".", 1)[-1].startswith("_"):   # wasmlint.__main__ would run the CLI
         raise SerialError(f"refusing to build {module}.{qualname}")
     obj: Any = importlib.import_module(module)
     for part in qualname.split("."):

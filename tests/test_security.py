@@ -5,6 +5,7 @@ project rules cannot reach Python internals, processes are bounded."""
 from __future__ import annotations
 
 import ast
+import json
 import os
 import sys
 from pathlib import Path
@@ -203,3 +204,29 @@ def test_config_values_are_type_checked(tmp_path, text, message):
     (tmp_path / ".wasmlint.toml").write_text(text)
     rc, _, err = run_cli(["check", "."], tmp_path)
     assert rc == 2 and message in err and "Traceback" not in err
+
+
+# ---------------------------------------------------------------- the cache folder
+
+
+def test_a_symlinked_cache_folder_is_not_written_through(outside):
+    secret, project = outside
+    elsewhere = secret.parent / "elsewhere"
+    elsewhere.mkdir()
+    (project / ".wasmlint_cache").symlink_to(elsewhere)
+    rc, out, err = run_cli(["check", "--output-format", "concise", "."], project)
+    assert rc == 1 and "good.wasm:1:1: warning: memory 0 can grow" in out, err
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_a_cache_entry_symlinked_out_of_the_cache_is_a_miss(outside):
+    secret, project = outside
+    rc, cold, _ = run_cli(["check", "--output-format", "concise", "."], project)
+    entry = next(p for p in (project / ".wasmlint_cache").rglob("*.json"))
+    doc = json.loads(entry.read_text())
+    doc["value"]["facts"] = []                   # a planted "no findings" entry, kept outside the cache
+    secret.write_text(json.dumps(doc))
+    entry.unlink()
+    entry.symlink_to(secret)
+    rc, warm, _ = run_cli(["check", "--output-format", "concise", "."], project)
+    assert warm == cold and "good.wasm:1:1: warning: memory 0 can grow" in warm

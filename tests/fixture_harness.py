@@ -2,7 +2,7 @@
 
 A case is ``tests/fixtures/<CODE>/<case>/``: input files of any kind, ``*.wat``
 sources (built to ``.wasm`` beside them in a temporary copy), an optional
-``.wasmlint.toml``, an optional ``args.txt`` (extra CLI arguments, one per line;
+``.wasmlint.toml``, an optional ``env.txt`` (KEY=VALUE), an optional ``args.txt`` (extra CLI arguments, one per line;
 default ``--select <CODE>``), and ``expected.txt``: the concise output, one
 ``path:line:col: severity: message [CODE]`` line per finding, paths relative to
 the case folder. An empty ``expected.txt`` means the rule must stay quiet.
@@ -58,10 +58,34 @@ def case_args(case: Path, code: str) -> list[str]:
     return ["--select", code]
 
 
+@contextlib.contextmanager
+def case_env(case: Path):
+    """``env.txt`` (KEY=VALUE lines) is set while the case runs."""
+    from wasmlint.tools import find_tool
+    pairs = {}
+    env_file = case / "env.txt"
+    if env_file.exists():
+        pairs = dict(l.split("=", 1) for l in env_file.read_text().splitlines() if "=" in l)
+    saved = {k: os.environ.get(k) for k in pairs}
+    os.environ.update(pairs)
+    find_tool.cache_clear()
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        find_tool.cache_clear()
+
+
 def check_case(case: Path, tmp: Path) -> None:
     code = case.parent.name
     work = materialise(case, tmp)
-    rc, out, err = run_cli(["check", *case_args(case, code), "--output-format", "concise", "."], work)
+    with case_env(case):
+        rc, out, err = run_cli(["check", *case_args(case, code), "--output-format", "concise",
+                                "--jobs", "1", "."], work)
     assert rc in (0, 1), f"exit {rc}: {err}"
     assert "Traceback" not in err
     got = sorted(l for l in out.splitlines() if l.strip())

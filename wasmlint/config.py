@@ -105,7 +105,7 @@ class Config:
         if isinstance(w, dict):
             from .pathmatch import match_any
             for pattern, value in w.items():
-                if path and match_any(path, [pattern]):
+                if pattern != "*" and path and match_any(path, [pattern]):
                     return float(value)
             return float(w["*"]) if "*" in w else None
         return None if w is None else float(w)

@@ -39,7 +39,7 @@ class _Ignores:
     def __init__(self, patterns: list[str]):
         import pathspec
         self._pathspec = pathspec
-        self.extra = pathspec.PathSpec.from_lines("gitwildmatch", patterns) if patterns else None
+        self.extra = pathspec.GitIgnoreSpec.from_lines(patterns) if patterns else None
         self.stack: list[tuple[str, object]] = []
 
     def push_dir(self, rel_dir: str, abs_dir: str) -> int:

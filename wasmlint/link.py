@@ -17,6 +17,17 @@ class Project:
         return self.by_kind.get(kind, [])
 
     @property
+    def threaded(self) -> list[Fact]:
+        """Facts that make a threaded build: shared memories, pthreads link settings."""
+        from .memory import MemoryLike
+        return [f for f in self.facts
+                if (isinstance(f, MemoryLike) and getattr(f, "shared", False)) or getattr(f, "pthreads", False) is True]
+
+    @property
+    def uses_threads(self) -> bool:
+        return bool(self.threaded)
+
+    @property
     def contains_wasm(self) -> bool:
         """The project ships WebAssembly: a binary or a module embedded in JS."""
         return bool(self.by_kind.get("wasm-module"))

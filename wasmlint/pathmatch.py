@@ -7,7 +7,7 @@ from functools import lru_cache
 @lru_cache(maxsize=256)
 def _spec(patterns: tuple[str, ...]):
     import pathspec
-    return pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+    return pathspec.GitIgnoreSpec.from_lines(patterns)
 
 
 def match_any(path: str, patterns: list[str] | tuple[str, ...]) -> bool:

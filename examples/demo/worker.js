@@ -1,0 +1,2 @@
+const { parentPort } = require('worker_threads');
+parentPort.postMessage('ready');

@@ -1,0 +1,73 @@
+"""Discovery: .gitignore, exclude, classification by name and content, symlinks."""
+from __future__ import annotations
+
+import os
+
+from wasmlint.discover import discover
+
+WASM_HEADER = b"\0asm\x01\0\0\0"
+
+
+def _kinds(tmp_path, **kw):
+    old = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        return {e.path: (e.kind, e.problem) for e in discover(["."], kw.get("exclude", []))}
+    finally:
+        os.chdir(old)
+
+
+def test_magic_wins_over_extension_and_names_classify(tmp_path):
+    (tmp_path / "module.bin").write_bytes(WASM_HEADER)
+    (tmp_path / "notes.txt").write_text("plain")
+    (tmp_path / "Dockerfile.prod").write_text("FROM node:20\n")
+    (tmp_path / "docker-compose.override.yml").write_text("services: {}\n")
+    (tmp_path / "deploy.yaml").write_text("apiVersion: apps/v1\nkind: Deployment\n")
+    (tmp_path / "random.yaml").write_text("foo: bar\n")
+    (tmp_path / "start").write_text("#!/usr/bin/env bash\nexec node app.js\n")
+    (tmp_path / "cli").write_text("#!/usr/bin/env -S node --no-liftoff\nconsole.log(1)\n")
+    wf = tmp_path / ".github" / "workflows"
+    wf.mkdir(parents=True)
+    (wf / "ci.yml").write_text("on: push\n")
+    kinds = _kinds(tmp_path)
+    assert kinds["module.bin"][0] == "wasm"
+    assert "notes.txt" not in kinds
+    assert kinds["Dockerfile.prod"][0] == "dockerfile"
+    assert kinds["docker-compose.override.yml"][0] == "compose"
+    assert kinds["deploy.yaml"][0] == "k8s"
+    assert "random.yaml" not in kinds
+    assert kinds["start"][0] == "shell"
+    assert kinds["cli"][0] == "js"
+    assert kinds[".github/workflows/ci.yml"][0] == "github-workflow"
+
+
+def test_gitignore_nested_and_exclude(tmp_path):
+    (tmp_path / ".gitignore").write_text("build/\n*.tmp.wasm\n")
+    (tmp_path / "build").mkdir()
+    (tmp_path / "build" / "out.wasm").write_bytes(WASM_HEADER)
+    (tmp_path / "a.tmp.wasm").write_bytes(WASM_HEADER)
+    sub = tmp_path / "pkg"
+    sub.mkdir()
+    (sub / ".gitignore").write_text("gen.wasm\n")
+    (sub / "gen.wasm").write_bytes(WASM_HEADER)
+    (sub / "keep.wasm").write_bytes(WASM_HEADER)
+    (tmp_path / "vendor").mkdir()
+    (tmp_path / "vendor" / "v.wasm").write_bytes(WASM_HEADER)
+    (tmp_path / "node_modules").mkdir()
+    (tmp_path / "node_modules" / "dep.wasm").write_bytes(WASM_HEADER)
+    kinds = _kinds(tmp_path, exclude=["vendor/"])
+    assert sorted(kinds) == ["pkg/keep.wasm"]
+
+
+def test_symlink_out_of_tree_is_reported_not_followed(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.wasm").write_bytes(WASM_HEADER)
+    proj = tmp_path / "proj"
+    proj.mkdir()
+    (proj / "link.wasm").symlink_to(outside / "secret.wasm")
+    (proj / "loop").symlink_to(proj, target_is_directory=True)
+    kinds = _kinds(proj)
+    kind, problem = kinds["link.wasm"]
+    assert "outside the checked paths" in problem
+    assert not any(k.startswith("loop/") for k in kinds)

@@ -16,6 +16,7 @@ Anything else is unknown: no finding rather than a wrong one.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .parse import FUNCTIONS, LOOPS, Doc, ancestors, enclosing_function
@@ -37,39 +38,59 @@ class Write:
 
 
 class Bindings:
+    """Name resolution that searches only the byte range of the scopes around a use,
+    so short minified names in a 13 MB file cost what their function costs."""
+
     def __init__(self, doc: Doc):
         self.doc = doc
-        self._writes: dict[str, list[Write]] = {}
+        self._found: dict[tuple[str, int], list[Write]] = {}
+        self._patterns: dict[str, re.Pattern] = {}
+
+    def writes_in(self, name: str, scope) -> list[Write]:
+        """Every write of ``name`` inside the byte range of ``scope`` (a node)."""
+        key = (name, scope.id)
+        if key not in self._found:
+            pat = self._patterns.get(name)
+            if pat is None:
+                pat = self._patterns[name] = re.compile(rb"(?<![\w$])" + re.escape(name.encode()) + rb"(?![\w$])")
+            root = self.doc.root
+            out = []
+            for m in pat.finditer(self.doc.data, scope.start_byte, scope.end_byte):
+                node = root.descendant_for_byte_range(m.start(), m.end())
+                if node is not None and node.type in _WORD_TYPES and node.end_byte == m.end():
+                    w = _classify(node)
+                    if w is not None:
+                        out.append(w)
+            self._found[key] = out
+        return self._found[key]
 
     def writes(self, name: str) -> list[Write]:
-        if name not in self._writes:
-            self._writes[name] = [w for n in self.doc.words(name, _WORD_TYPES)
-                                  if (w := _classify(n)) is not None]
-        return self._writes[name]
+        return self.writes_in(name, self.doc.root)
 
     def reaching(self, use) -> Write | None:
         """The one write whose value reaches ``use`` (an identifier node), else None."""
         name = use.text.decode()
-        writes = self.writes(name)
-        if not writes:
+        up_ids = [a.id for a in ancestors(use)]
+        mine = None
+        for scope in _search_ranges(use, self.doc.root):
+            found = self.writes_in(name, scope)
+            decl_scopes = {_declaration_scope(w) for w in found if w.declares}
+            binding = next((i for i in up_ids if i in decl_scopes), None)
+            if binding is not None:
+                mine = [w for w in found if _resolves_to(w, decl_scopes) == binding]
+                break
+        if mine is None:   # an undeclared (global) name: writes outside every declaring scope
+            found = self.writes_in(name, self.doc.root)
+            decl_scopes = {_declaration_scope(w) for w in found if w.declares}
+            mine = [w for w in found if _resolves_to(w, decl_scopes) is None]
+        if not mine:
             return None
-        scope = self._binding_scope(use, writes)
-        mine = [w for w in writes if self._binding_scope(w.node, writes) == scope]
         carrying = [w for w in mine if w.carries]
         if len(carrying) == 1 and all(w.carries or w.declares in ("var", "let") for w in mine):
             return carrying[0] if carrying[0].value is not None else None
-        if not carrying or any(not w.carries and w.declares not in ("var", "let") for w in mine):
+        if not carrying:
             return None
         return self._dominating(use, carrying)
-
-    # ------------------------------------------------------------------ scopes
-    def _binding_scope(self, node, writes: list[Write]) -> int | None:
-        """Id of the scope node whose declaration of the name ``node`` refers to (None: global)."""
-        decl_scopes = {_declaration_scope(w) for w in writes if w.declares}
-        for a in ancestors(node):
-            if a.id in decl_scopes:
-                return a.id
-        return None
 
     def _dominating(self, use, carrying: list[Write]) -> Write | None:
         fn = enclosing_function(use)
@@ -91,6 +112,23 @@ class Bindings:
         if stmt_block is None or not any(a.id == stmt_block.id for a in ancestors(use)):
             return None
         return last if last.value is not None else None
+
+
+def _search_ranges(use, root):
+    """The enclosing functions of ``use``, innermost first, then the whole file."""
+    for a in ancestors(use):
+        if a.type in FUNCTIONS:
+            yield a
+    yield root
+
+
+def _resolves_to(w: Write, decl_scopes: set) -> int | None:
+    if w.declares:
+        return _declaration_scope(w)
+    for a in ancestors(w.node):
+        if a.id in decl_scopes:
+            return a.id
+    return None
 
 
 def _statement_block(node):

@@ -13,9 +13,10 @@ Three encodings are found and decoded exactly:
 
 Feature probes (wasm-feature-detect, Emscripten's ``convertJsFunctionToWasm``)
 are recognised structurally: a literal given to ``WebAssembly.validate``, or a
-module under ``PROBE_MAX_BYTES`` that declares no memory, is not reported; an
-array literal under that size that does not parse is a fragment that code
-completes at run time (``bytes.push(…)``) and is skipped too.
+module under ``PROBE_MAX_BYTES`` whose memory (if any) is neither exported nor
+imported — no code outside can use it — is not reported; a literal under that
+size that does not parse is a fragment that code completes at run time
+(``bytes.push(…)``) and is skipped too.
 """
 from __future__ import annotations
 

@@ -92,8 +92,8 @@ def find_embedded(doc: Doc, evaluator) -> list[Embedded]:
             node = _string_at(doc, off)
             if node is None or node.start_byte in found:
                 continue
-            value = evaluator.string(node)
-            if isinstance(value, str) and value.startswith("\0asm"):
+            value = unescape_js(doc.data[node.start_byte + 1:node.end_byte - 1].decode("utf-8", "replace"))
+            if value.startswith("\0asm"):
                 found[node.start_byte] = Embedded(node, binary_decode(value), "binary-string",
                                                   _is_probe(node))
     for m in _ARRAY_MARK.finditer(doc.data):

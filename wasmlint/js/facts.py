@@ -37,6 +37,7 @@ class JsMemory(MemoryLike, JsFact):
     maximum_span: Span | None = internal()
     insert_at: Span | None = internal()
     initial_text: str = internal("")
+    maximum_text: str = internal("")
     key_quote: str = internal("")
 
     @property
@@ -81,6 +82,14 @@ class JsMemory(MemoryLike, JsFact):
                    if t.name in ("ios", "android") and t.budget_bytes]
         return min(budgets) // 2 if budgets else None
 
+    def fix_bigint(self, ctx):
+        """``initial: 1`` → ``initial: 1n`` (and the maximum) when they are integer literals."""
+        edits = []
+        for span, text in ((self.initial_span, self.initial_text), (self.maximum_span, self.maximum_text)):
+            if span is not None and text.isdigit():
+                edits.append(Edit(span, text + "n"))
+        return edits
+
     def memory64_effect(self, ctx) -> str:
         major = versions.node_major(ctx)
         if major >= 24:
@@ -96,6 +105,10 @@ class JsMemoryGrow(JsFact):
     receiver: str = ""
     delta_pages: int | None = None
 
+    @property
+    def call_text(self) -> str:
+        return f"{self.receiver}.grow({'…' if self.delta_pages is None else self.delta_pages})"
+
 
 @dataclass
 class JsMemoryView(JsFact):
@@ -107,6 +120,11 @@ class JsMemoryView(JsFact):
     placement: str = "function"       # module | constructor | class-field | function
     recreated: bool = False
     grown_at: Span | None = None
+
+    @property
+    def where_text(self) -> str:
+        return {"module": "at module scope", "constructor": "in a constructor",
+                "class-field": "in a class field"}.get(self.placement, "in a function")
 
     @property
     def kept_across_grow(self) -> bool:
@@ -131,6 +149,14 @@ class JsCompile(JsFact):
     from_bytes: bool = False         # compiles bytes (not a received WebAssembly.Module)
     module_size: int | None = None   # an embedded module's size
     source: str | None = None        # the URL or path literal the bytes come from
+
+    @property
+    def streaming_api(self) -> str:
+        return "compileStreaming" if self.api == "compile" else "instantiateStreaming"
+
+    @property
+    def fetched(self) -> str:
+        return f"fetch('{self.source}')" if self.source else "fetch(…)"
 
     def known_size(self, ctx) -> int | None:
         """The module's size: embedded here, or a project `.wasm` named by the source literal."""
@@ -171,6 +197,19 @@ class JsWorker(JsFact):
     @property
     def node(self) -> bool:
         return self.api in ("worker_threads", "piscina", "workerpool")
+
+    @property
+    def api_label(self) -> str:
+        return {"worker_threads": "worker_threads Worker", "piscina": "Piscina pool",
+                "workerpool": "workerpool pool", "web": "Worker"}.get(self.api, self.api)
+
+    def rejected_where(self, ctx) -> str:
+        places = []
+        if versions.worker_rejects(ctx, self.exec_argv):
+            places.append("`execArgv`")
+        if versions.worker_rejects(ctx, (self.env_node_options or "").split()):
+            places.append("`env.NODE_OPTIONS`")
+        return " and ".join(places)
 
     def rejected_flags(self, ctx) -> list[str]:
         return versions.worker_rejects(ctx, self.exec_argv) + versions.worker_rejects(
@@ -215,6 +254,14 @@ class JsNodeOptionsWrite(JsFact):
 
     def disallowed(self, ctx) -> list[str]:
         return versions.node_options_rejects(ctx, self.flags)
+
+    def consequence(self, ctx) -> str:
+        bad = self.disallowed(ctx)
+        if not bad:
+            return "it only reaches child processes started afterwards"
+        return (f"child processes started afterwards exit with code 9 at start: "
+                f"{', '.join(f'`{b}`' for b in bad)} {'is' if len(bad) == 1 else 'are'} not allowed "
+                f"in NODE_OPTIONS on node {versions.node_major(ctx)}")
 
 
 @dataclass

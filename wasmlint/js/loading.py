@@ -42,7 +42,9 @@ def compiles(scan: Scan) -> list[JsCompile]:
             worker_context=scan.in_worker(call), node_only=scan.node_only,
             from_fetch=origin.from_fetch and origin.kind == "bytes",
             from_bytes=origin.kind == "bytes" or (streaming and origin.kind == "response"),
-            module_size=origin.size if prop != "Instance" else None, source=origin.source))
+            # an Instance of a Module compiled here is reported at the Module
+            module_size=origin.size if prop != "Instance" else None,
+            source=origin.source if prop != "Instance" else None))
     return out
 
 

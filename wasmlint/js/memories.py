@@ -65,6 +65,7 @@ def _memory(scan: Scan, new) -> JsMemory | None:
         fact.insert_at = doc.insertion(init_pair)
     if max_val is not None and max_pair.type == "pair":
         fact.maximum_span = doc.span(max_val)
+        fact.maximum_text = doc.text(max_val)
     return fact
 
 

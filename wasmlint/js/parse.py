@@ -54,7 +54,9 @@ class Doc:
     def __init__(self, path: str, data: bytes):
         self.path = path
         self.data = data
-        self.tree = parser(dialect_of(path)).parse(data)
+        # tree-sitter's lexer reads NUL as end of input; Emscripten's binary-string SINGLE_FILE
+        # literal holds raw NULs. Parse a same-length copy; values are read from ``data``.
+        self.tree = parser(dialect_of(path)).parse(data.replace(b"\0", b"\x01") if b"\0" in data else data)
         self.root = self.tree.root_node
 
     # ------------------------------------------------------------- text, spans

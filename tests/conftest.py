@@ -1,0 +1,45 @@
+"""Test-session set-up: the external tools the suite needs, installed from the
+project's own pinned versions so a fresh machine needs nothing but the README's
+test command."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BINARYEN_VERSION = "132.0.0"   # the same pin as scripts/install-binaryen.sh
+
+
+def _wasm_opt_matches(path: str) -> bool:
+    try:
+        out = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=60).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return f"version {BINARYEN_VERSION.split('.')[0]}" in out
+
+
+def _ensure_wasm_opt() -> str:
+    """A wasm-opt of the pinned binaryen: on PATH, else npm-installed into .cache/."""
+    found = shutil.which("wasm-opt")
+    if found and _wasm_opt_matches(found):
+        return found
+    prefix = ROOT / ".cache" / "binaryen"
+    local = prefix / "node_modules" / ".bin" / "wasm-opt"
+    if not (local.exists() and _wasm_opt_matches(str(local))):
+        subprocess.run(["npm", "install", "--prefix", str(prefix), "--no-audit", "--no-fund",
+                        "--no-save", f"binaryen@{BINARYEN_VERSION}"], check=True, timeout=600,
+                       capture_output=True)
+    return str(local)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def pinned_tools():
+    from wasmlint.tools import find_tool, tool_version
+    os.environ.setdefault("WASMLINT_WASM_OPT", _ensure_wasm_opt())
+    find_tool.cache_clear()
+    tool_version.cache_clear()
+    yield

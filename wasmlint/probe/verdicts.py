@@ -1,0 +1,60 @@
+"""Judge a probe result: rules WL901–WL904 over its facts, and the flag set
+to recommend."""
+from __future__ import annotations
+
+from ..config import Config
+from ..diagnostics import Diagnostic
+from ..evaluate import Context, evaluate
+from ..link import link
+from .facts import facts_from_result
+
+PROBE_FACTS = ("probe-result", "probe-allocation")
+BETTER = 0.9   # a flag set must save at least 10% over the defaults to be recommended
+
+
+def diagnose(result: dict, config: Config, rules: list, path: str) -> list[Diagnostic]:
+    """Diagnostics of the selected rules that read probe facts."""
+    facts = facts_from_result(result, path)
+    chosen = [r for r in rules if any(k in PROBE_FACTS for k in r.facts)]
+    ctx = Context(config=config, project=link(facts, {path: "wasm"}))
+    diags = evaluate(chosen, facts, ctx)
+    diags.sort(key=Diagnostic.sort_key)
+    return diags
+
+
+def _total(fs: dict) -> tuple[float, str] | None:
+    """Time from compile to the end of the workload, and what it is made of."""
+    c = fs.get("compile_ms")
+    if fs.get("error") or not isinstance(c, dict) or c.get("median") is None:
+        return None
+    parts = [("compile", c["median"])]
+    for key, label in (("instantiate_ms", "instantiate"), ("first_call_ms", "first call"),
+                       ("call_ms", "steady call")):
+        if fs.get(key) is not None:
+            parts.append((label, fs[key]))
+    total = sum(v for _, v in parts)
+    return total, ", ".join(f"{label} {v:.1f}" for label, v in parts)
+
+
+def recommend(result: dict) -> dict:
+    """The fastest measured flag set, when it beats node's defaults by 10% or more."""
+    timed = [(fs, t) for fs in result.get("flag_sets", []) if (t := _total(fs))]
+    if not timed:
+        return {"flags": [], "why": "no flag set could be measured"}
+    default = next(((fs, t) for fs, t in timed if not fs["flags"]), None)
+    best = min(timed, key=lambda ft: ft[1][0])
+    name = lambda fs: f"`{' '.join(fs['flags'])}`" if fs["flags"] else "default flags"  # noqa: E731
+    if any(fs.get("first_call_ms") is not None for fs, _ in timed):
+        what = "from compile to the end of the workload"
+    else:
+        what = "to compile" if result.get("compile_only") else "to compile and instantiate"
+    if default is None:
+        return {"flags": best[0]["flags"],
+                "why": f"{name(best[0])} was fastest {what}: {best[1][0]:.1f} ms ({best[1][1]} ms); "
+                       "default flags were not measured"}
+    if best[0] is default[0] or best[1][0] > BETTER * default[1][0]:
+        return {"flags": [], "why": f"no flag set was 10% faster {what} than node's defaults "
+                                    f"({default[1][0]:.1f} ms: {default[1][1]} ms); add no V8 flags"}
+    return {"flags": best[0]["flags"],
+            "why": f"{name(best[0])}: {best[1][0]:.1f} ms {what} ({best[1][1]} ms) vs "
+                   f"{default[1][0]:.1f} ms with default flags ({default[1][1]} ms)"}

@@ -57,7 +57,7 @@ _ESCAPE = re.compile(r"\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[0-3
 
 def _unescape_one(m: re.Match) -> str:
     e = m.group(1)
-    if len(e) == 1:
+    if len(e) == 1 and not e.isdigit():
         if e in "\r\n\u2028\u2029":
             return ""          # line continuation
         return _SIMPLE_ESCAPES.get(e, e)
@@ -68,7 +68,7 @@ def _unescape_one(m: re.Match) -> str:
         return chr(int(e[1:], 16))
     if e == "\r\n":
         return ""
-    return chr(int(e, 8))
+    return chr(int(e, 8)) if e[0] in "01234567" else e
 
 
 def binary_decode(value: str) -> bytes:

@@ -35,7 +35,10 @@ def extract(src: SourceFile) -> list[Fact]:
 
     doc = Doc(src.path, data)
     if doc.has_error_only():
-        return [src.error("does not parse as JavaScript or TypeScript")]
+        bad = next((c for c in doc.root.children if c.type == "ERROR"), doc.root)
+        line, col = doc.position(bad.start_byte, bad.start_point)
+        return [src.error("does not parse as JavaScript or TypeScript", line=line, column=col,
+                          offset=bad.start_byte)]
     scan = Scan(doc)
     facts: list[Fact] = []
     facts.extend(_embedded(scan, find_embedded(doc, scan.ev)))

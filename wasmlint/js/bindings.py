@@ -16,7 +16,6 @@ Anything else is unknown: no finding rather than a wrong one.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from .parse import FUNCTIONS, LOOPS, Doc, ancestors, enclosing_function
@@ -24,6 +23,7 @@ from .parse import FUNCTIONS, LOOPS, Doc, ancestors, enclosing_function
 _BLOCKS = frozenset(("statement_block", "program", "for_statement", "for_in_statement",
                      "switch_body", "class_body"))
 _WORD_TYPES = ("identifier", "shorthand_property_identifier_pattern")
+_IDENT_BYTE = [chr(b).isalnum() or chr(b) in "_$" or b >= 0x80 for b in range(256)]
 _PATTERNS = frozenset(("required_parameter", "optional_parameter", "assignment_pattern",
                        "rest_pattern", "object_pattern", "array_pattern", "pair_pattern",
                        "object_assignment_pattern"))
@@ -44,20 +44,19 @@ class Bindings:
     def __init__(self, doc: Doc):
         self.doc = doc
         self._found: dict[tuple[str, int], list[Write]] = {}
-        self._patterns: dict[str, re.Pattern] = {}
 
     def writes_in(self, name: str, scope) -> list[Write]:
         """Every write of ``name`` inside the byte range of ``scope`` (a node)."""
         key = (name, scope.id)
         if key not in self._found:
-            pat = self._patterns.get(name)
-            if pat is None:
-                pat = self._patterns[name] = re.compile(rb"(?<![\w$])" + re.escape(name.encode()) + rb"(?![\w$])")
-            root = self.doc.root
+            raw = name.encode()
+            data, root = self.doc.data, self.doc.root
             out = []
-            for m in pat.finditer(self.doc.data, scope.start_byte, scope.end_byte):
-                node = root.descendant_for_byte_range(m.start(), m.end())
-                if node is not None and node.type in _WORD_TYPES and node.end_byte == m.end():
+            for i in self.doc.offsets(raw, scope.start_byte, scope.end_byte):
+                if (i and _IDENT_BYTE[data[i - 1]]) or _IDENT_BYTE[data[i + len(raw)] if i + len(raw) < len(data) else 32]:
+                    continue
+                node = root.descendant_for_byte_range(i, i + len(raw))
+                if node is not None and node.type in _WORD_TYPES and node.end_byte == i + len(raw):
                     w = _classify(node)
                     if w is not None:
                         out.append(w)

@@ -31,6 +31,7 @@ PROBE_MAX_BYTES = 256
 _B64_MARK = b"AGFzbQ"
 _NUL_MARKS = (b"\0asm", b"\\0asm", b"\\x00asm", b"\\u0000asm", b"\\u{0}asm")
 _ARRAY_MARK = re.compile(rb"(?<![\w.$])(?:0|0x0+)\s*,\s*(?:97|0x61)\s*,\s*(?:115|0x73)\s*,\s*(?:109|0x6[dD])\b")
+_ARRAY_HINTS = (b"97,115,109", b"97, 115, 109", b"0x61,", b"0x61, ")
 _DATA_URI = re.compile(r"^data:[\w.+/-]*(?:;[\w=.-]+)*;base64,")
 _SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f", "v": "\v"}
 
@@ -96,7 +97,8 @@ def find_embedded(doc: Doc, evaluator) -> list[Embedded]:
             if value.startswith("\0asm"):
                 found[node.start_byte] = Embedded(node, binary_decode(value), "binary-string",
                                                   _is_probe(node))
-    for m in _ARRAY_MARK.finditer(doc.data):
+    arrays = _ARRAY_MARK.finditer(doc.data) if any(h in doc.data for h in _ARRAY_HINTS) else ()
+    for m in arrays:
         num = doc.root.descendant_for_byte_range(m.start(), m.start() + 1)
         array = num.parent if num is not None else None
         if array is None or array.type != "array" or array.named_children[0].id != num.id:

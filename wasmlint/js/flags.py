@@ -96,7 +96,7 @@ def _imports_before(scan: Scan, call) -> list:
 
 
 def child_processes(scan: Scan) -> list[JsChildProcess]:
-    if b"child_process" not in scan.doc.data:
+    if not scan.mentions(b"child_process"):
         return []
     out = []
     for api in _SPAWNS:

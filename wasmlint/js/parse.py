@@ -58,6 +58,7 @@ class Doc:
         # literal holds raw NULs. Parse a same-length copy; values are read from ``data``.
         self.tree = parser(dialect_of(path)).parse(data.replace(b"\0", b"\x01") if b"\0" in data else data)
         self.root = self.tree.root_node
+        self.skip: list[tuple[int, int]] = []    # byte ranges searches ignore (embedded modules)
 
     # ------------------------------------------------------------- text, spans
     def text(self, node) -> str:
@@ -84,12 +85,24 @@ class Doc:
         return Span(self.path, line, col, line, col, b, b)
 
     # ------------------------------------------------------------- finding
-    def offsets(self, needle: bytes) -> Iterator[int]:
-        start = 0
+    def segments(self, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
+        """``[start, end)`` minus the skipped ranges (a 10 MB embedded module is never searched twice)."""
+        end = len(self.data) if end is None else end
+        for a, b in self.skip:
+            if b <= start or a >= end:
+                continue
+            if a > start:
+                yield start, a
+            start = max(start, b)
+        if start < end:
+            yield start, end
+
+    def offsets(self, needle: bytes, start: int = 0, end: int | None = None) -> Iterator[int]:
         find = self.data.find
-        while (i := find(needle, start)) >= 0:
-            yield i
-            start = i + len(needle)
+        for lo, hi in self.segments(start, end):
+            while (i := find(needle, lo, hi)) >= 0:
+                yield i
+                lo = i + len(needle)
 
     def words(self, word: str, types=("identifier", "property_identifier",
                                       "shorthand_property_identifier")) -> Iterator:
@@ -205,19 +218,3 @@ def object_pairs(node) -> dict:
         elif child.type == "shorthand_property_identifier":
             out[child.text.decode()] = (child, child)
     return out
-
-
-def enclosing_call_argument(node):
-    """(call node, argument index) when ``node`` (through wrappers) is a call argument."""
-    parent = up(node)
-    if parent is not None and parent.type == "arguments":
-        call = parent.parent
-        idx = [c.id for c in parent.named_children].index(_outermost(node).id)
-        return call, idx
-    return None, -1
-
-
-def _outermost(node):
-    while node.parent is not None and node.parent.type in TRANSPARENT:
-        node = node.parent
-    return node

@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from functools import cached_property
 
-from .parse import (LOOPS, Doc, ancestors, call_parts, enclosing_function, name_of, path_of,
-                    string_value, unwrap, up)
+from .parse import LOOPS, Doc, ancestors, call_parts, name_of, path_of, string_value, unwrap, up
 from .values import Evaluator
 
 _CORES = (b"availableParallelism", b"cpus", b"hardwareConcurrency")
@@ -23,11 +22,24 @@ class Scan:
         self.doc = doc
         self.ev = Evaluator(doc)
         self.embedded: dict[int, object] = {}    # literal start byte → Embedded
+        self._mentions: dict[tuple, bool] = {}
 
     # ------------------------------------------------------------ file kind
     @cached_property
+    def code(self) -> bytes:
+        """The file without its big embedded-module literals: what marker checks read."""
+        if not self.doc.skip:
+            return self.doc.data
+        return b" ".join(self.doc.data[a:b] for a, b in self.doc.segments())
+
+    def mentions(self, *words: bytes) -> bool:
+        if words not in self._mentions:
+            self._mentions[words] = any(w in self.code for w in words)
+        return self._mentions[words]
+
+    @cached_property
     def generator(self) -> str | None:
-        d = self.doc.data
+        d = self.code
         if b"__wbindgen" in d or b"__wbg_" in d:
             return "wasm-bindgen"
         if b"HEAPU8" in d or b"ENVIRONMENT_IS_" in d or b"[Emscripten Module object]" in d or (
@@ -39,17 +51,17 @@ class Scan:
 
     @cached_property
     def worker_file(self) -> bool:
-        d = self.doc.data
+        d = self.code
         return any(m in d for m in _WORKER_MARKS) or bool(re.search(rb"(?<![\w.])onmessage\s*=", d))
 
     @cached_property
     def node_only(self) -> bool:
-        d = self.doc.data
+        d = self.code
         return any(m in d for m in _NODE_MARKS) and not any(m in d for m in _BROWSER_MARKS)
 
     def in_worker(self, node) -> bool:
         """Whether ``node`` runs in a worker: a worker file, or the ``!isMainThread`` branch."""
-        if self.worker_file and b"isMainThread" not in self.doc.data:
+        if self.worker_file and not self.mentions(b"isMainThread"):
             return True
         child = node
         for a in ancestors(node):
@@ -196,9 +208,6 @@ class Scan:
             n = self.ev.number(args[0]) if args else None
             return self.mentions_cores(args[0]) if args else False, (n if isinstance(n, int) else None)
         return False, None
-
-    def function_of(self, node):
-        return enclosing_function(node)
 
 
 def _outer(node):

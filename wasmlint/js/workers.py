@@ -26,7 +26,7 @@ def workers(scan: Scan) -> list[JsWorker]:
                 out.append(_pool(scan, new, "piscina", args[0] if args else None, ("maxThreads", "minThreads")))
             else:
                 out.append(_worker(scan, new, callee, args))
-    imports_pool = b"'workerpool'" in scan.doc.data or b'"workerpool"' in scan.doc.data
+    imports_pool = scan.mentions(b"'workerpool'", b'"workerpool"')
     for node in (scan.doc.words("pool", ("property_identifier",)) if imports_pool else ()):
         member = node.parent
         call = up(member)
@@ -41,7 +41,7 @@ def workers(scan: Scan) -> list[JsWorker]:
 
 def _worker_api(scan: Scan, callee) -> str:
     callee = unwrap(callee)
-    if b"worker_threads" not in scan.doc.data:
+    if not scan.mentions(b"worker_threads"):
         return "web"
     if callee.type == "member_expression":
         return "worker_threads"

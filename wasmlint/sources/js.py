@@ -61,6 +61,7 @@ def _embedded(scan, found) -> list[Fact]:
     from .wasm import MemoryFact, facts_from_bytes
 
     out: list[Fact] = []
+    scan.doc.skip = [(e.node.start_byte, e.node.end_byte) for e in found if e.node.end_byte - e.node.start_byte > 4096]
     for emb in found:
         anchor = scan.doc.span(emb.node)
         if emb.error:

@@ -7,6 +7,7 @@ Never follows a symlink out of the given roots: such a file is returned with
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,9 +132,14 @@ def _entry(p: Path, shown: str, roots: list[Path], explicit: bool) -> FileEntry:
             return FileEntry(shown, str(p), by_name or "unknown", 0,
                              problem=f"symlink to {target} points outside the checked paths; not followed")
     try:
-        size = p.stat().st_size
+        st = p.stat()
     except OSError as exc:
         return FileEntry(shown, str(p), by_name or "unknown", 0, problem=f"cannot read: {exc.strerror}")
+    if not stat.S_ISREG(st.st_mode):   # FIFOs, sockets, devices: opening one could block
+        if by_name is None and not explicit:
+            return FileEntry(shown, str(p), None, 0)
+        return FileEntry(shown, str(p), by_name or "unknown", 0, problem="not a regular file; not read")
+    size = st.st_size
     kind = by_name
     if classify.needs_sniff(shown, by_name):
         try:

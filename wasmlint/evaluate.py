@@ -81,7 +81,7 @@ def _fix(rule: Rule, fact: Fact, scope: Scope) -> Fix | None:
     title = compile_template(rule.fix.title)(scope)
     edits: tuple[Edit, ...] = ()
     if rule.fix.builder:
-        made = scope.lookup(rule.fix.builder)
+        made = compile_expr(rule.fix.builder)(scope)
         if made is None:
             return None
         if isinstance(made, str):
@@ -134,7 +134,7 @@ def evaluate(rules: list[Rule], facts: list[Fact], ctx: Context) -> list[Diagnos
                             continue
                         span = fact.span
                         if rule.location:
-                            loc = scope.lookup(rule.location)
+                            loc = compile_expr(rule.location)(scope)
                             span = loc if isinstance(loc, Span) else span
                         out.append(Diagnostic(
                             code=rule.code, name=rule.name, severity=_severity(rule, ctx, scope),

@@ -50,6 +50,19 @@ class MemoryLike:
     def engine_cap_pages(self) -> int:
         return WASM64_MAX_PAGES if self.memory64 else WASM32_MAX_PAGES
 
+    @property
+    def growth_span(self):
+        """Where growth is set (rules report there); a build fact points at its flag."""
+        return self.span  # type: ignore[attr-defined]
+
+    @property
+    def initial_span(self):
+        return self.span  # type: ignore[attr-defined]
+
+    @property
+    def maximum_span(self):
+        return self.span  # type: ignore[attr-defined]
+
     def planned_bytes(self, ctx) -> int | None:
         return ctx.config.planned_bytes(self.span.path)  # type: ignore[attr-defined]
 

@@ -5,6 +5,7 @@ run is large enough to pay for it.
 """
 from __future__ import annotations
 
+import hashlib
 import mmap
 import os
 from dataclasses import dataclass, field
@@ -18,7 +19,8 @@ from .facts import Fact, Span
 from .link import Project, link
 from .ruleset import Rule
 from .sources import ParseError, SourceFile, load_extractor
-from .suppress import Directive, apply, scan
+from .suppress import Directive, scan, suppress_all
+from .unused import unused_suppressions
 
 POOL_MIN_FILES = 48
 POOL_MIN_BYTES = 64 << 20
@@ -30,6 +32,7 @@ class FileResult:
     kind: str | None
     facts: list[Fact] = field(default_factory=list)
     directives: list[Directive] = field(default_factory=list)
+    digest: str | None = None      # SHA-256 of the bytes analysed (None: not read)
 
 
 @dataclass
@@ -40,6 +43,7 @@ class CheckResult:
     ctx: Context
     used_directives: set = field(default_factory=set)
     directives: dict[str, list[Directive]] = field(default_factory=dict)
+    digests: dict[str, str] = field(default_factory=dict)   # display path -> content SHA-256
 
 
 def _read(entry: FileEntry, limit: int):
@@ -51,8 +55,12 @@ def _read(entry: FileEntry, limit: int):
         return fh.read()
 
 
-def analyze_file(entry: FileEntry, policy: dict, validate: bool = False, deep: bool = False) -> FileResult:
-    """One file → its facts. Pure in the file's bytes; never raises."""
+def analyze_file(entry: FileEntry, policy: dict, validate: bool = False, deep: bool = False,
+                 content: bytes | None = None) -> FileResult:
+    """One file → its facts. Pure in the file's bytes; never raises.
+
+    ``content`` stands in for the file's bytes (``--fix`` re-lints edited text
+    before anything is written)."""
     res = FileResult(entry.path, entry.kind)
     if entry.problem:
         res.facts.append(ParseError(Span(entry.path), message=entry.problem))
@@ -62,15 +70,18 @@ def analyze_file(entry: FileEntry, policy: dict, validate: bool = False, deep: b
         return res
     limit = policy["max-binary-bytes"] if entry.kind == "wasm" else policy["max-file-bytes"]
     try:
-        data = _read(entry, limit)
+        data = content if content is not None else _read(entry, limit)
     except OSError as exc:
         res.facts.append(ParseError(Span(entry.path), message=f"cannot read file: {exc.strerror}"))
         return res
     if data is None:
+        from .condition import FUNCTIONS
+        key = "max-binary-bytes" if entry.kind == "wasm" else "max-file-bytes"
         res.facts.append(ParseError(Span(entry.path), message=(
-            f"file is {entry.size / (1 << 20):.1f} MiB, above the {limit >> 20} MiB limit for "
-            f"{'binaries' if entry.kind == 'wasm' else 'text files'} (policy max-file-bytes); not read")))
+            f"file is {FUNCTIONS['bytes'](entry.size)}, above the {FUNCTIONS['bytes'](limit)} limit "
+            f"(policy `{key}`); not read")))
         return res
+    res.digest = hashlib.sha256(data).hexdigest()
     src = SourceFile(entry.path, entry.kind, data, abspath=entry.abspath)
     try:
         res.facts.extend(extract(src))
@@ -100,8 +111,20 @@ def analyze_file(entry: FileEntry, policy: dict, validate: bool = False, deep: b
 
 
 def _analyze_all(entries: list[FileEntry], policy: dict, validate: bool, jobs: int | None,
-                 deep: bool = False, progress=None) -> list[FileResult]:
+                 deep: bool = False, progress=None, overlay: dict[str, bytes] | None = None,
+                 cache_root: Path | None = None) -> list[FileResult]:
     tick = progress.advance if progress is not None else (lambda: None)
+    if cache_root is None and not overlay:
+        return _analyze_uncached(entries, policy, validate, jobs, deep, tick)
+    from .cache import cached_analysis
+    return cached_analysis(entries, policy, validate, deep, overlay or {}, cache_root, tick,
+                           lambda todo, contents: _analyze_uncached(todo, policy, validate, jobs, deep, tick,
+                                                                    contents))
+
+
+def _analyze_uncached(entries: list[FileEntry], policy: dict, validate: bool, jobs: int | None, deep: bool,
+                      tick, contents: list[bytes | None] | None = None) -> list[FileResult]:
+    contents = contents or [None] * len(entries)
     total = sum(e.size for e in entries)
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers > 1 and (len(entries) >= POOL_MIN_FILES or total >= POOL_MIN_BYTES or validate or deep) \
@@ -112,9 +135,9 @@ def _analyze_all(entries: list[FileEntry], policy: dict, validate: bool, jobs: i
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
             chunk = max(1, len(entries) // (workers * 4))
             done = pool.map(analyze_file, entries, [policy] * len(entries), [validate] * len(entries),
-                            [deep] * len(entries), chunksize=chunk)
+                            [deep] * len(entries), contents, chunksize=chunk)
             return _counted(done, tick)
-    return _counted((analyze_file(e, policy, validate, deep) for e in entries), tick)
+    return _counted((analyze_file(e, policy, validate, deep, c) for e, c in zip(entries, contents)), tick)
 
 
 def _counted(results, tick) -> list[FileResult]:
@@ -126,22 +149,29 @@ def _counted(results, tick) -> list[FileResult]:
 
 
 def run_check(paths: list[str], config: Config, rules: list[Rule], jobs: int | None = None,
-              progress=None) -> CheckResult:
+              progress=None, *, overlay: dict[str, bytes] | None = None, cache_root: Path | None = None,
+              all_rules: list[Rule] | None = None) -> CheckResult:
+    """``overlay`` maps absolute paths to contents used instead of the files';
+    ``cache_root`` is the folder holding ``.wasmlint_cache/`` (None: no cache);
+    ``all_rules`` (the whole catalog) lets WL004 tell unknown selectors apart."""
     entries = discover(paths, config.exclude)
     validate = any(r.code == "WL002" for r in rules)
     deep = any(r.code == "WL507" for r in rules)
     if progress is not None:
         progress.start(len(entries))
-    results = _analyze_all(entries, config.policy, validate, jobs, deep, progress)
+    results = _analyze_all(entries, config.policy, validate, jobs, deep, progress, overlay, cache_root)
     facts = _once_per_tool([f for r in results for f in r.facts])
     project = link(facts, {r.path: r.kind or "" for r in results})
     ctx = Context(config=config, project=project)
     diags = evaluate(rules, facts, ctx)
     directives = {r.path: r.directives for r in results if r.directives}
-    diags, used = apply(diags, directives, config.per_file_ignores)
+    diags, usage = suppress_all(diags, directives, config.per_file_ignores)
+    diags += unused_suppressions(rules, all_rules or rules, directives, usage, config, ctx,
+                                 [e.path for e in entries], paths)
     diags = _dedupe(diags)
     diags.sort(key=Diagnostic.sort_key)
-    return CheckResult(diags, entries, project, ctx, used, directives)
+    return CheckResult(diags, entries, project, ctx, usage.directives, directives,
+                       {r.path: r.digest for r in results if r.digest})
 
 
 def _once_per_tool(facts: list[Fact]) -> list[Fact]:

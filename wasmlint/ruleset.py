@@ -11,6 +11,9 @@ from typing import Any
 from .resources import data_dir
 
 CODE_RE = re.compile(r"^WL\d{3}$")
+# The one place the project's address is written: rule pages are docs/rules/<CODE>.md there.
+PROJECT_URL = "https://github.com/wasmlint/wasmlint"
+DOCS_URL = f"{PROJECT_URL}/blob/main/docs/rules"
 DOC_PARTS = ("what", "why", "example", "use-instead", "fix")
 RULE_KEYS = {
     "code", "name", "severity", "since", "status", "default-enabled", "facts", "per-target",
@@ -53,7 +56,7 @@ class Rule:
 
     @property
     def url(self) -> str:
-        return f"https://wasmlint.dev/rules/{self.code}"
+        return f"{DOCS_URL}/{self.code}.md"
 
     @property
     def summary(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import sys
 from collections import Counter
+from pathlib import Path
 
 from ..report import FORMATS
 from .common import add_config_args, resolve_config, split_codes
@@ -11,12 +12,21 @@ from .common import add_config_args, resolve_config, split_codes
 
 def add_parser(sub) -> None:
     p = sub.add_parser("check", help="lint files and folders (default command)")
-    p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .)")
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="files or folders (default: .); given files are reported with their project as context")
     p.add_argument("--output-format", choices=FORMATS, default=None,
                    help="output format (default: $WASMLINT_OUTPUT_FORMAT or text)")
     p.add_argument("--select", action="append", metavar="CODES", help="only these rules (codes, names, prefixes, ALL)")
     p.add_argument("--ignore", action="append", metavar="CODES", help="skip these rules")
     p.add_argument("--extend-select", action="append", metavar="CODES", help="add rules to the selection")
+    p.add_argument("--fix", action="store_true", help="apply safe fixes, then report what remains")
+    p.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff: apply unsafe fixes too")
+    p.add_argument("--diff", action="store_true",
+                   help="print the fixes as a unified diff and change nothing (exit 1 if there is one)")
+    p.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in FILE")
+    p.add_argument("--update-baseline", action="store_true",
+                   help="record the current findings in the --baseline FILE (created if missing)")
+    p.add_argument("--no-cache", action="store_true", help="do not read or write .wasmlint_cache/")
     p.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     p.add_argument("--fail-on", choices=("error", "warning", "info"), default="warning",
                    help="lowest severity that makes the exit code 1 (default: warning)")
@@ -27,34 +37,108 @@ def add_parser(sub) -> None:
     add_config_args(p)
 
 
+def _err(msg: str) -> None:
+    print(f"wasmlint: {msg}", file=sys.stderr)
+
+
 def run(args) -> int:
+    from .. import baseline as bl
+    from ..fingerprint import Fingerprinter
     from ..pipeline import fails, run_check
     from ..progress import Progress
     from ..report import renderer
     from ..ruleset import all_rules, select_rules
+    from ..scope import resolve_scope
 
     cfg = resolve_config(args)
     fmt = args.output_format or os.environ.get("WASMLINT_OUTPUT_FORMAT") or "text"
     if fmt not in FORMATS:
-        print(f"wasmlint: error: unknown output format {fmt!r}", file=sys.stderr)
+        _err(f"error: unknown output format {fmt!r}")
+        return 2
+    if args.update_baseline and not args.baseline:
+        _err("error: --update-baseline needs --baseline FILE")
         return 2
     rules = all_rules(cfg.extend_rules)
     select = split_codes(args.select) if args.select else cfg.select
     ignore = [*cfg.ignore, *(split_codes(args.ignore) or [])]
     extend = [*cfg.extend_select, *(split_codes(args.extend_select) or []), *(["WL507"] if args.deep else [])]
     chosen = select_rules(rules, select, ignore, extend)
-    with Progress("checking files") as progress:
-        result = run_check(args.paths or ["."], cfg, chosen, jobs=args.jobs, progress=progress)
-    diags = result.diagnostics
-    out = sys.stdout
+    base = None
+    if args.baseline:
+        path = Path(args.baseline)
+        try:
+            base = bl.Baseline(path) if args.update_baseline and not path.exists() else bl.load(path)
+        except bl.BaselineError as exc:
+            _err(f"error: {exc}")
+            return 2
+    scope = resolve_scope(args.paths, cfg.root)
+    cache_root = None if args.no_cache else scope.root
+    stale = [0]
+
+    def check(overlay=None):
+        with Progress("checking files") as progress:
+            return run_check(scope.read, cfg, chosen, jobs=args.jobs, progress=progress, overlay=overlay,
+                             cache_root=cache_root, all_rules=rules)
+
+    def keep(result, overlay=None):
+        abspaths = {e.path: e.abspath for e in result.files}
+        diags = [d for d in result.diagnostics
+                 if scope.contains(abspaths.get(d.span.path.split("#", 1)[0], d.span.path.split("#", 1)[0]))]
+        if base is not None and not args.update_baseline:
+            fp = Fingerprinter(abspaths, {e.path: e.kind for e in result.files}, overlay)
+            diags, stale[0] = bl.filter_new(base, diags, fp, abspaths)
+        return diags
+
+    if args.fix or args.diff:
+        from ..fix import run_fixes, unified_diff, write_changes
+        fr = run_fixes(check, keep, unsafe=args.unsafe_fixes)
+        for note in fr.notes:
+            _err(note)
+        if args.diff:
+            sys.stdout.write(unified_diff(fr))
+            n = len(fr.changed)
+            _err(f"{fr.applied} fix{'es' if fr.applied != 1 else ''} would change {n} file{'s' if n != 1 else ''}"
+                 if n else "no fixes to apply")
+            return 1 if n and not args.exit_zero else 0
+        refused = write_changes(fr)
+        for msg in refused:
+            _err(msg)
+        result, diags = fr.result, fr.reported
+        if refused:
+            result = check()
+            diags = keep(result)
+        if fr.changed:
+            n = len(fr.changed) - len(refused)
+            _err(f"fixed {fr.applied} problem{'s' if fr.applied != 1 else ''} in {n} file{'s' if n != 1 else ''}")
+    else:
+        result = check()
+        diags = keep(result)
     for note in dict.fromkeys(result.ctx.notes):
-        print(f"wasmlint: {note}", file=sys.stderr)
+        _err(note)
+    abspaths = {e.path: e.abspath for e in result.files}
+    kinds = {e.path: e.kind for e in result.files}
+    if args.update_baseline:
+        fp = Fingerprinter(abspaths, kinds)
+        try:
+            n = bl.write(base, diags, fp, abspaths, in_scope=scope.contains if scope.filtered else (lambda _: True))
+        except OSError as exc:
+            _err(f"error: cannot write the baseline {args.baseline}: {exc}")
+            return 2
+        _err(f"wrote {n} finding{'s' if n != 1 else ''} to the baseline {args.baseline}")
+        return 0
+    if stale[0]:
+        _err(f"{stale[0]} baseline entr{'ies' if stale[0] != 1 else 'y'} no longer occur; "
+             "run with --update-baseline to drop them")
+    out = sys.stdout
     if args.statistics:
         counts = Counter((d.code, d.name) for d in diags)
         for (code, name), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
             out.write(f"{n:>5}  {code}  {name}\n")
     else:
-        renderer(fmt)(diags, out, paths={e.path: e.abspath for e in result.files})
+        from ..fix import applicable
+        files = [e.path for e in result.files if scope.contains(e.abspath)]
+        renderer(fmt)(diags, out, paths=abspaths, kinds=kinds, rules=chosen, files=files,
+                      fixable=0 if args.fix else sum(1 for d in diags if applicable(d, False)))
     if args.exit_zero:
         return 0
     return 1 if fails(diags, args.fail_on) else 0

@@ -67,7 +67,7 @@ def render(diags, out, *, paths=None, fixable=0, show_fixes=True, **_) -> None:
             for row in _hex_frame(ap, d.span.offset):
                 console.print(f"  {row}", style="dim")
         for r in d.related:
-            console.print(f"  = related: {r.path}:{r.line}:{r.column}: {escape(r.message)}", style="dim")
+            console.print(f"  = related: {r.span.path}:{r.span.line}:{r.span.column}: {escape(r.message)}", style="dim")
         if d.fix and show_fixes:
             label = {"safe": "fix", "unsafe": "unsafe fix", "suggestion": "help"}[d.fix.applicability]
             console.print(f"  = {label}: {escape(d.fix.description)}", style="green")

@@ -1,0 +1,83 @@
+"""Build-file fixes: apply the edits a rule proposes, re-lint, and check that the
+rule no longer fires and the file still parses (the fix is in the file's own syntax)."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.fixture_harness import FIXTURES, run_cli
+from wasmlint.build.edits import apply_edits
+from wasmlint.diagnostics import Edit
+from wasmlint.facts import Span
+
+
+def _diags(work: Path, code: str) -> list[dict]:
+    rc, out, err = run_cli(["check", "--select", f"{code},WL001", "--output-format", "json", "--jobs", "1", "."], work)
+    assert rc in (0, 1), err
+    return json.loads(out)
+
+
+def _apply_all(work: Path, code: str, applicability: set[str]) -> list[dict]:
+    diags = [d for d in _diags(work, code) if d["code"] == code]
+    by_file: dict[str, list[Edit]] = {}
+    for d in diags:
+        fix = d["fix"]
+        assert fix is not None and fix["applicability"] in applicability, d
+        for e in fix["edits"]:
+            span = Span(e["path"], e["line"], e["column"], e["end_line"], e["end_column"])
+            by_file.setdefault(e["path"], []).append(Edit(span, e["content"]))
+    for path, edits in by_file.items():
+        target = work / path
+        target.write_text(apply_edits(target.read_text(encoding="utf-8"), edits), encoding="utf-8")
+    return diags
+
+
+@pytest.mark.parametrize("case,code,applicability,expect", [
+    ("WL501/sqljs-legacy-names", "WL501", {"safe"},
+     {"Makefile": ["\t-s ALLOW_TABLE_GROWTH=64 \\",
+                   "\t-s INITIAL_MEMORY=128MB -s MAXIMUM_MEMORY=1GB -s ALLOW_MEMORY_GROWTH=1"]}),
+    ("WL508/max-without-growth", "WL508", {"safe"},
+     {"Makefile": ["\temcc -O3 -s ENVIRONMENT=$(ENVIRONMENT) -s INITIAL_MEMORY=64MB $< -o $@"]}),
+    ("WL104/emcc-fixed-too-small", "WL104", {"unsafe"},
+     {"Makefile": [f"EMFLAGS = -O2 -s TOTAL_MEMORY={4455 * 65536} -s MODULARIZE=1"]}),
+    ("WL305/ffmpeg-mt-growth", "WL305", {"unsafe"},
+     {"Makefile": ["LDFLAGS_MT := $(PROD_MT_CFLAGS) -sPTHREAD_POOL_SIZE=32 -sINITIAL_MEMORY=16MB"]}),
+])
+def test_fix_applies_and_silences_the_rule(case, code, applicability, expect, tmp_path):
+    work = tmp_path / "work"
+    shutil.copytree(FIXTURES / case, work)
+    first = _apply_all(work, code, applicability)
+    assert first, "the case must fire before the fix"
+    after = _diags(work, code)
+    assert [d for d in after if d["code"] == code] == []
+    assert [d for d in after if d["code"] == "WL001"] == []
+    for name, lines in expect.items():
+        text = (work / name).read_text(encoding="utf-8")
+        for line in lines:
+            assert line in text.splitlines(), text
+
+
+def test_growth_fix_uses_the_planned_size_and_the_files_spelling(tmp_path):
+    work = tmp_path / "work"
+    shutil.copytree(FIXTURES / "WL101" / "emcc-makefile-growth", work)
+    (work / ".wasmlint.toml").write_text("[policy]\nworkload-mb = 64\n")
+    _apply_all(work, "WL101", {"unsafe"})
+    text = (work / "Makefile").read_text()
+    assert "\t-s INITIAL_MEMORY=1844" not in text          # 1844 pages are written in bytes or MB
+    assert f"\t-s INITIAL_MEMORY={1844 * 65536}" in text.splitlines()
+    assert [d for d in _diags(work, "WL101") if d["code"] == "WL101"] == []
+
+
+def test_flags_not_written_verbatim_get_a_suggestion(tmp_path):
+    work = tmp_path / "work"
+    shutil.copytree(FIXTURES / "WL102" / "emcc-cmake-large-initial", work)
+    (work / "CMakeLists.txt").write_text(
+        'set(GROW "ALLOW_MEMORY_GROWTH=1")\nadd_executable(app main.cc)\n'
+        'target_link_options(app PRIVATE "SHELL:-s ${GROW}" -sINITIAL_MEMORY=64MB)\n')
+    diags = [d for d in _diags(work, "WL101") if d["code"] == "WL101"]
+    assert len(diags) == 1
+    fix = diags[0]["fix"]
+    assert fix["applicability"] == "suggestion" or fix["edits"]

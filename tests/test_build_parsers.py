@@ -1,0 +1,119 @@
+"""The extraction layers on their own: shell variants, Makefile expansion and
+target variables, CMake evaluation, TOML positions, build.rs, response files."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from wasmlint.build.build_rs import build_rs_facts
+from wasmlint.build.cargo import config_facts, load_toml
+from wasmlint.build.cmake import cmake_facts
+from wasmlint.build.makefile import makefile_facts
+from wasmlint.build.pstr import LineIndex, PStr
+from wasmlint.build.shell_argv import extract_build_facts, facts_from_shell
+from wasmlint.build.toml_pos import TomlLocator
+from wasmlint.sources import SourceFile
+
+INPUTS = Path(__file__).parent / "build_inputs"
+FIXTURES = Path(__file__).parent / "fixtures"
+MB = 1 << 20
+
+
+def _src(path: Path, kind: str, root: Path | None = None) -> SourceFile:
+    return SourceFile(path.name, kind, path.read_bytes(), abspath=str(path), root=str(root or path.parent))
+
+
+def _inv(facts):
+    return [f for f in facts if f.kind == "emcc-invocation"]
+
+
+def test_shell_array_with_st_and_mt_variants():
+    invs = {f.variant: f for f in _inv(extract_build_facts(_src(INPUTS / "ffmpeg-wasm.sh", "shell")))}
+    assert set(invs) == {"FFMPEG_MT set", "FFMPEG_ST set"}
+    mt, st = invs["FFMPEG_MT set"], invs["FFMPEG_ST set"]
+    assert mt.settings["INITIAL_MEMORY"] == 1024 * MB and mt.settings["PTHREAD_POOL_SIZE"] == 32
+    assert not mt.growth and st.growth and st.settings["INITIAL_MEMORY"] == 32 * MB
+    assert st.settings["EXPORT_NAME"] == "createFFmpegCore"
+    assert st.settings["EXPORTED_FUNCTIONS"] is None          # a command substitution: unknown
+    assert (mt.initial_span.line, mt.initial_span.column) == (11, 17)
+
+
+def test_shell_env_prefix_rustflags_and_exported_emcc_cflags():
+    text = ('export EMCC_CFLAGS="-sINITIAL_MEMORY=800MB -sALLOW_MEMORY_GROWTH"\n'
+            "RUSTFLAGS='-C target-feature=+atomics -Clink-arg=--max-memory=4294967296' "
+            "cargo build --target wasm32-unknown-unknown -Z build-std=std,panic_abort\n")
+    facts = facts_from_shell(PStr.source(text, 0), LineIndex(text, "web_build.sh"))
+    inv = _inv(facts)[0]
+    assert inv.variant == "EMCC_CFLAGS" and inv.settings["INITIAL_MEMORY"] == 800 * MB
+    link = next(f for f in facts if f.kind == "rust-link")
+    assert link.atomics and link.maximum_memory == 4 << 30 and link.shared and link.import_memory
+    assert link.implicit_args == ["--shared-memory", "--max-memory=1073741824", "--import-memory"]
+
+
+def test_makefile_target_specific_variables_on_a_pattern_rule():
+    facts = makefile_facts((INPUTS / "squoosh.mk").read_text(), "Makefile")
+    envs = {f.output: f.settings["ENVIRONMENT"] for f in _inv(facts)}
+    assert envs == {"enc/mozjpeg_node_enc.js": ["node"], "dec/mozjpeg_node_dec.js": ["node"],
+                    "enc/%.js": ["web"], "dec/%.js": ["web"]}
+    # `$(basename $(@F))` is a Make function of the target: its value is not guessed
+    assert all(f.settings["EXPORT_NAME"] is None for f in _inv(facts))
+
+
+def test_makefile_flag_variable_reaching_no_command_and_conditional_variants():
+    path = FIXTURES / "WL509" / "pyodide-flags-4gb" / "Makefile.envs"
+    invs = _inv(makefile_facts(path.read_text(), "Makefile.envs"))
+    labels = sorted(f.variant for f in invs)
+    assert labels == ["flags in MAIN_MODULE_LDFLAGS", "ifdef PYODIDE_WASM64, flags in MAIN_MODULE_LDFLAGS"]
+    wasm64 = next(f for f in invs if "WASM64" in f.variant)
+    assert wasm64.memory64 and wasm64.settings["MAXIMUM_MEMORY"] == 16 << 30
+
+
+def test_cmake_link_flags_string_and_variants():
+    path = FIXTURES / "WL309" / "duckdb-thread-variants" / "CMakeLists.txt"
+    invs = {f.variant: f for f in _inv(cmake_facts(path.read_text(), "CMakeLists.txt"))}
+    assert set(invs) == {None, "if(WITH_WASM_THREADS)"}
+    assert invs[None].pthreads is False and invs["if(WITH_WASM_THREADS)"].pthreads is True
+    assert invs["if(WITH_WASM_THREADS)"].settings["PTHREAD_POOL_SIZE"] == 4
+
+
+def test_cmake_multiline_list_in_link_flags():
+    path = FIXTURES / "WL103" / "emcc-duckdb-max" / "CMakeLists.txt"
+    inv = _inv(cmake_facts(path.read_text(), "CMakeLists.txt"))[0]
+    assert inv.settings["EXPORTED_FUNCTIONS"] == ["_main", "_malloc", "_free"]
+    assert inv.settings["EXPORTED_RUNTIME_METHODS"] == ["ccall"]
+    assert inv.settings["ENVIRONMENT"] == ["web", "node", "worker"]
+    assert inv.settings["MAXIMUM_MEMORY"] == 4 << 30 and inv.settings["STACK_SIZE"] == 16 * MB
+
+
+def test_toml_locator_positions_of_array_strings():
+    text = '[target."wasm32-unknown-unknown"]\nrustflags = [\n  "-C", \'link-arg=--max-memory=65536\',\n]\n'
+    loc = TomlLocator(text).get("target", "wasm32-unknown-unknown", "rustflags")
+    assert [s.text for s in loc.strings] == ["-C", "link-arg=--max-memory=65536"]
+    assert text[loc.strings[1].starts[0]:loc.strings[1].ends[-1]] == "link-arg=--max-memory=65536"
+
+
+def test_cargo_config_string_rustflags_for_wasi_threads():
+    text = '[target.wasm32-wasip1-threads]\nrustflags = ["-C", "link-args=-z stack-size=1500000"]\n'
+    facts = config_facts(text, load_toml(text)[0], ".cargo/config.toml")
+    assert facts[0].stack_size == 1500000 and facts[0].target == "wasm32-wasip1-threads"
+
+
+def test_build_rs_reads_both_directive_forms_and_ignores_comments():
+    text = ('fn main() {\n    // println!("cargo:rustc-link-arg=--max-memory=1");\n'
+            '    println!("cargo:rustc-link-arg=--initial-memory=65536");\n'
+            '    println!(r#"cargo::rustc-link-arg-cdylib=--max-memory=131072"#);\n}\n')
+    link = build_rs_facts(text, "build.rs")[0]
+    assert (link.initial_memory, link.maximum_memory) == (65536, 131072)
+    assert link.link_args == ["--initial-memory=65536", "--max-memory=131072"]
+
+
+def test_response_files_inside_the_project_only(tmp_path):
+    (tmp_path / "flags.rsp").write_text("-sINITIAL_MEMORY=48MB\n-sALLOW_MEMORY_GROWTH=0\n")
+    script = tmp_path / "build.sh"
+    script.write_text("emcc @flags.rsp @../outside.rsp main.c -o app.js\n")
+    facts = extract_build_facts(_src(script, "shell", tmp_path))
+    inv = _inv(facts)[0]
+    assert inv.settings["INITIAL_MEMORY"] == 48 * MB
+    setting = next(f for f in facts if f.kind == "emcc-setting" and f.name == "INITIAL_MEMORY")
+    assert setting.span.path == "flags.rsp" and setting.span.line == 1
+    errors = [f.message for f in facts if f.kind == "parse-error"]
+    assert errors == ["response file `@../outside.rsp` is outside the project; not read"]

@@ -1,0 +1,169 @@
+"""The per-file results cache (``.wasmlint_cache/``): same findings warm and
+cold, invalidated by content, tolerant of corrupt or planted entries, safe
+under concurrent runs, bypassed by ``--no-cache``."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.fixture_harness import run_cli
+from tests.wasmbuild import build_wat
+from wasmlint import pipeline
+from wasmlint.cache import CACHE_DIR, Cache, settings_key
+from wasmlint.config import Config
+from wasmlint.serial import SerialError, decode, encode
+from wasmlint.sources import SourceFile, load_extractor
+from wasmlint.suppress import scan
+
+ROOT = Path(__file__).resolve().parent.parent
+NGINX = """\
+server {  # wasmlint: disable=WL101
+    listen 80;
+    root /var/www/app;
+    location ~* \\.wasm$ { types { application/wasm wasm; } }
+}
+"""
+ARGS = ["check", "--select", "WL004,WL101,WL103,WL308", "--jobs", "1", "--output-format", "concise", "."]
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    (tmp_path / ".git").mkdir()       # the project root: the cache goes here
+    (tmp_path / "dist").mkdir()
+    (tmp_path / "dist" / "threads.wasm").write_bytes(build_wat('(module (import "env" "memory" (memory 256 16384 shared)))'))
+    (tmp_path / "dist" / "app.wasm").write_bytes(build_wat('(module (memory (export "memory") 17))'))
+    (tmp_path / "nginx.conf").write_text(NGINX, encoding="utf-8")
+    return tmp_path
+
+
+def _entries(project: Path) -> list[Path]:
+    return sorted(p for p in (project / CACHE_DIR).rglob("*.json") if p.is_file())
+
+
+def test_warm_run_reads_the_cache_and_reports_the_same(project, monkeypatch):
+    rc0, uncached, _ = run_cli([*ARGS[:-1], "--no-cache", "."], project)
+    assert not (project / CACHE_DIR).exists()
+    rc1, cold, _ = run_cli(ARGS, project)
+    assert (cold, rc1) == (uncached, rc0) and rc0 == 1
+    assert (project / CACHE_DIR / ".gitignore").read_text() == "# created by wasmlint\n*\n"
+    assert len(_entries(project)) == 3
+    calls = []
+    real = pipeline.analyze_file
+    monkeypatch.setattr(pipeline, "analyze_file", lambda e, *a: calls.append(e.path) or real(e, *a))
+    rc2, warm, _ = run_cli(ARGS, project)
+    assert (warm, rc2) == (cold, rc1) and calls == []
+    # a changed file is analysed again; the others still come from the cache
+    (project / "nginx.conf").write_text(NGINX.replace("  # wasmlint: disable=WL101", ""), encoding="utf-8")
+    rc3, changed, _ = run_cli(ARGS, project)
+    assert calls == ["nginx.conf"]
+    assert "unused suppression" not in changed and "[WL308]" in changed
+
+
+def test_cross_file_findings_are_recomputed_from_cached_facts(project):
+    run_cli(ARGS, project)
+    (project / "dist" / "threads.wasm").unlink()
+    _, out, _ = run_cli(ARGS, project)
+    assert "[WL308]" not in out          # the threaded build is gone: nginx.conf is fine now
+
+
+def test_corrupt_truncated_and_planted_entries_are_misses(project):
+    _, cold, _ = run_cli(ARGS, project)
+    entries = _entries(project)
+    entries[0].write_text("{not json")
+    entries[1].write_bytes(entries[1].read_bytes()[:40])
+    doc = json.loads(entries[2].read_text())
+    doc["value"] = {"facts": [{"$dc": ["os", "system", {"command": "touch pwned"}]}], "directives": []}
+    entries[2].write_text(json.dumps(doc))
+    _, warm, _ = run_cli(ARGS, project)
+    assert warm == cold
+    assert not (project / "pwned").exists()
+
+
+def test_the_decoder_builds_only_wasmlint_dataclasses():
+    for planted in ({"$dc": ["os", "system", {}]}, {"$dc": ["wasmlint.cache", "Cache", {}]},
+                    {"$dc": ["subprocess", "Popen", {"args": "id"}]}):
+        with pytest.raises(SerialError):
+            decode(planted)
+
+
+def test_facts_and_directives_round_trip_exactly(project):
+    for name, kind in (("dist/threads.wasm", "wasm"), ("nginx.conf", "nginx")):
+        data = (project / name).read_bytes()
+        facts = load_extractor(kind)(SourceFile(name, kind, data, abspath=str(project / name)))
+        assert facts
+        stored = json.loads(json.dumps(encode(facts)))
+        assert decode(stored) == facts
+        assert [type(f) for f in decode(stored)] == [type(f) for f in facts]
+    directives = scan("nginx.conf", "nginx", NGINX)
+    assert decode(json.loads(json.dumps(encode(directives)))) == directives
+    odd = {"pairs": [("a", 1)], 3: b"\x00asm", "$t": "not a tag", "set": frozenset({"x"})}
+    assert decode(json.loads(json.dumps(encode(odd)))) == odd
+
+
+def test_key_depends_on_settings_path_kind_and_content(tmp_path):
+    policy = Config().policy
+    assert settings_key(policy, False) != settings_key(policy, True)
+    assert settings_key(policy, False) != settings_key({**policy, "max-file-bytes": 1}, False)
+    c = Cache(tmp_path, settings_key(policy, False))
+    keys = {c.key("a.conf", "nginx", "0" * 64), c.key("b.conf", "nginx", "0" * 64),
+            c.key("a.conf", "headers-file", "0" * 64), c.key("a.conf", "nginx", "1" * 64)}
+    assert len(keys) == 4
+
+
+def test_large_files_are_hashed_once_per_stat(tmp_path, monkeypatch):
+    import hashlib
+    import time as real_time
+
+    from wasmlint import cache as cache_mod
+    big = tmp_path / "big.wasm"
+    big.write_bytes(build_wat("(module (memory 1 1))") + b"\0" * (2 << 20))
+    truth = hashlib.sha256(big.read_bytes()).hexdigest()
+    c = Cache(tmp_path, "k")
+    assert c.digest(str(big)) == truth
+    assert not list((tmp_path / CACHE_DIR).rglob("stat/*/*"))     # changed just now: not memoised
+    now = real_time.time_ns()
+    monkeypatch.setattr(cache_mod.time, "time_ns", lambda: now + 10_000_000_000)
+    assert c.digest(str(big)) == truth
+    (memo,) = (tmp_path / CACHE_DIR).rglob("stat/*/*")
+    assert memo.read_text() == truth
+    memo.write_text("f" * 64)                  # the memo is what a later run with the same stat reads
+    assert c.digest(str(big)) == "f" * 64
+    replaced = tmp_path / "big.new"            # how editors and --fix write: a new file renamed over it
+    replaced.write_bytes(big.read_bytes()[:-1] + b"\1")
+    os.replace(replaced, big)
+    assert c.digest(str(big)) == hashlib.sha256(big.read_bytes()).hexdigest() != truth
+
+
+def test_a_cache_that_cannot_be_written_is_skipped(project):
+    (project / CACHE_DIR).write_text("a file where the cache folder should be\n")
+    rc, out, err = run_cli(ARGS, project)
+    _, uncached, _ = run_cli([*ARGS[:-1], "--no-cache", "."], project)
+    assert rc == 1 and out == uncached and "Traceback" not in err
+
+
+def test_two_concurrent_runs_share_the_cache_safely(tmp_path):
+    (tmp_path / ".git").mkdir()
+    for i in range(60):
+        folder = tmp_path / f"svc{i:02d}"
+        folder.mkdir()
+        pages = 16 + i
+        (folder / "app.wasm").write_bytes(build_wat(f'(module (memory (export "memory") {pages}))'))
+        (folder / "nginx.conf").write_text(f"server {{  # wasmlint: disable=WL10{1 + 2 * (i % 2)}\n    listen 80;\n}}\n")
+    cmd = [sys.executable, "-m", "wasmlint", *ARGS[:-1], "--no-cache", "."]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    expected = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True).stdout
+    assert expected.count("\n") == 120
+    cached = [c for c in cmd if c != "--no-cache"]
+    procs = [subprocess.Popen(cached, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) for _ in range(2)]
+    outs = [p.communicate() for p in procs]
+    assert [o for o, _ in outs] == [expected, expected], [e for _, e in outs]
+    assert len(_entries(tmp_path)) == 120
+    assert not list((tmp_path / CACHE_DIR).rglob(".tmp-*"))
+    warm = subprocess.run(cached, cwd=tmp_path, env=env, capture_output=True, text=True).stdout
+    assert warm == expected

@@ -1,0 +1,106 @@
+"""The baseline: findings a project has accepted, so that later runs report
+only new ones (``--baseline FILE``, ``--update-baseline``).
+
+The file is JSON, sorted, without timestamps or line numbers (so it changes
+only when findings do)::
+
+    {
+      "wasmlint-baseline": 1,
+      "findings": [
+        {"code": "WL101", "path": "dist/app.wasm", "fingerprint": "…32 hex…",
+         "count": 1, "message": "memory 0 can grow: …"}
+      ]
+    }
+
+``path`` is relative to the baseline file's folder; ``fingerprint`` is
+``wasmlint.fingerprint`` (code + path + target + the flagged text, or the message
+for binaries); ``count`` is how many identical findings are accepted; ``message``
+is for people reading the file and is not compared.
+"""
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .diagnostics import Diagnostic
+from .fingerprint import Fingerprinter
+
+FORMAT = 1
+
+
+class BaselineError(Exception):
+    """A baseline file that is missing or not a wasmlint baseline (exit 2)."""
+
+
+@dataclass
+class Baseline:
+    path: Path
+    entries: list[dict] = field(default_factory=list)
+
+    @property
+    def folder(self) -> Path:
+        return self.path.resolve().parent
+
+    def relpath(self, abspath: str) -> str:
+        return Path(os.path.relpath(abspath, self.folder)).as_posix()
+
+    def abspath(self, rel: str) -> str:
+        return os.path.normpath(os.path.join(self.folder, rel.split("#", 1)[0]))
+
+
+def load(path: Path) -> Baseline:
+    if not path.is_file():
+        raise BaselineError(f"{path}: baseline file not found (create it with --update-baseline)")
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise BaselineError(f"{path}: cannot read baseline: {exc}") from None
+    if not isinstance(doc, dict) or doc.get("wasmlint-baseline") != FORMAT or not isinstance(doc.get("findings"), list):
+        raise BaselineError(f"{path}: not a wasmlint baseline (format {FORMAT})")
+    for e in doc["findings"]:
+        if not (isinstance(e, dict) and isinstance(e.get("fingerprint"), str) and isinstance(e.get("path"), str)):
+            raise BaselineError(f"{path}: malformed baseline entry {e!r}")
+    return Baseline(path, doc["findings"])
+
+
+def _entry_path(b: Baseline, d: Diagnostic, abspaths: dict[str, str]) -> str:
+    base, _, rest = d.span.path.partition("#")
+    ap = abspaths.get(base) or os.path.abspath(base)
+    return b.relpath(ap) + (f"#{rest}" if rest else "")
+
+
+def filter_new(b: Baseline, diags: list[Diagnostic], fp: Fingerprinter,
+               abspaths: dict[str, str]) -> tuple[list[Diagnostic], int]:
+    """The findings not accepted by the baseline, and how many entries matched nothing."""
+    budget = Counter({e["fingerprint"]: int(e.get("count", 1)) for e in b.entries})
+    new = []
+    for d in diags:
+        k = fp.key(d, _entry_path(b, d, abspaths))
+        if budget[k] > 0:
+            budget[k] -= 1
+        else:
+            new.append(d)
+    return new, sum(1 for v in budget.values() if v > 0)
+
+
+def write(b: Baseline, diags: list[Diagnostic], fp: Fingerprinter, abspaths: dict[str, str],
+          in_scope=lambda abspath: True) -> int:
+    """Record ``diags``; entries for files outside ``in_scope`` are kept as they were."""
+    counts: dict[tuple, dict] = {}
+    for d in diags:
+        rel = _entry_path(b, d, abspaths)
+        k = fp.key(d, rel)
+        entry = counts.setdefault((rel, d.code, k), {"code": d.code, "path": rel, "fingerprint": k,
+                                                       "count": 0, "message": d.message})
+        entry["count"] += 1
+    kept = [e for e in b.entries if not in_scope(b.abspath(e["path"]))]
+    entries = sorted([*kept, *counts.values()], key=lambda e: (e["path"], e["code"], e["fingerprint"]))
+    doc = {"wasmlint-baseline": FORMAT, "findings": entries}
+    from .fileio import write_atomic
+    b.path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(b.path, (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    b.entries = entries
+    return sum(e["count"] for e in counts.values())

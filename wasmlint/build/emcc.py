@@ -1,0 +1,325 @@
+"""emcc/em++ link invocations → ``emcc-invocation`` and ``emcc-setting`` facts.
+
+Input is the argument list after the ``emcc`` word, as produced by an
+extraction layer (Makefile, CMake, shell, …) with positions kept (``Tok``).
+The argument grammar is emcc's (formats.md §2.1): ``-sNAME=V``, ``-s NAME=V``,
+``-sNAME``/``-s NAME`` (=1), the upper-case identifier rule (otherwise ``-s``
+is lld's ``--strip-all``), the last occurrence wins, ``-sUSE_PTHREADS=0``
+overrides ``-pthread``/``-fopenmp`` whatever the order, ``-m64``/``--target=wasm64``,
+``@file`` response files and ``EMCC_CFLAGS`` appended at the end.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, ClassVar
+
+from ..facts import Fact, Span, internal
+from ..memory import PAGE, MemoryLike
+from . import emcc_settings as es
+from .edits import remove_args, replace_args, replace_part
+from .emcc_setting_fact import EmccSetting, SettingUse
+from .emver import effective, parse_version
+from .pstr import UNKNOWN, Tok
+
+EMCC_NAMES = frozenset(("emcc", "em++", "emcc.py", "em++.py", "emcc.bat", "em++.bat"))
+# Options whose value is the next argument (so the value is never read as a flag).
+TAKES_VALUE = frozenset((
+    "--pre-js", "--post-js", "--extern-pre-js", "--extern-post-js", "--js-library", "--embed-file",
+    "--preload-file", "--exclude-file", "--shell-file", "--closure", "--closure-args", "--js-transform",
+    "--emit-tsd", "--use-port", "--memory-init-file", "--source-map-base", "--output-eol", "-x", "-I",
+    "-L", "-l", "-z", "-u", "-include", "-isystem", "-MF", "-MT", "-MQ", "-Xlinker", "-Xclang", "-mllvm",
+    "--cache", "--em-config", "--valid-abspath", "--js-opts", "--llvm-opts", "--llvm-lto",
+))
+NOT_LINK = frozenset(("-c", "-E", "-S", "-M", "-MM", "-fsyntax-only", "--version", "-v", "--help"))
+Reader = Callable[[Tok], "list[Tok] | str | None"]
+
+
+def is_emcc(word: str) -> bool:
+    return word.replace("\\", "/").rsplit("/", 1)[-1] in EMCC_NAMES
+
+
+@dataclass
+class EmccInvocation(MemoryLike, Fact):
+    """One emcc link (a command, or a flag set that reaches one), with the settings
+    emcc ends up with and the memory layout it derives."""
+
+    kind: ClassVar[str] = "emcc-invocation"
+    variant: str | None = None
+    output: str | None = None
+    settings: dict = field(default_factory=dict)
+    spellings: dict = field(default_factory=dict)
+    pthreads: bool = False
+    effective: dict = field(default_factory=dict)
+    opt_level: str | None = None
+    debug_flags: list = field(default_factory=list)
+    emscripten_version: str | None = None
+    uses: list = internal(default_factory=list)
+    thread_flags: list = internal(default_factory=list)
+    thread_toks: list = internal(default_factory=list)
+    warning_flags: list = internal(default_factory=list)
+
+    # MemoryLike ---------------------------------------------------------------
+    @property
+    def initial_pages(self) -> int | None:  # type: ignore[override]
+        v = self.effective.get("initial_memory")
+        return None if v is None else -(-v // PAGE)
+
+    @property
+    def maximum_pages(self) -> int | None:  # type: ignore[override]
+        v = self.effective.get("maximum_memory")
+        return None if v is None else -(-v // PAGE)
+
+    @property
+    def shared(self) -> bool:  # type: ignore[override]
+        return bool(self.effective.get("shared_memory"))
+
+    @property
+    def memory64(self) -> bool:  # type: ignore[override]
+        return bool(self.effective.get("memory64"))
+
+    @property
+    def label(self) -> str:
+        what = f"emcc link of `{self.output}`" if self.output else "emcc link"
+        return f"{what} ({self.variant})" if self.variant else what
+
+    @property
+    def growth(self) -> bool:
+        return bool(self.effective.get("growth"))
+
+    @property
+    def growth_reason(self) -> str:
+        spelled = self.spellings.get("ALLOW_MEMORY_GROWTH", "ALLOW_MEMORY_GROWTH")
+        if self.maximum_pages is None:
+            return f"`{spelled}` is on and no MAXIMUM_MEMORY bounds it"
+        return f"`{spelled}` is on, up to {self.maximum_pages} pages"
+
+    def _last(self, name: str) -> SettingUse | None:
+        found = [u for u in self.uses if u.parsed.name == name and u.parsed.error is None]
+        return found[-1] if found else None
+
+    @property
+    def growth_span(self) -> Span:
+        u = self._last("ALLOW_MEMORY_GROWTH")
+        return u.span if u else self.span
+
+    @property
+    def initial_span(self) -> Span:
+        u = self._last("INITIAL_MEMORY")
+        return u.span if u else self.span
+
+    @property
+    def maximum_span(self) -> Span:
+        u = self._last("MAXIMUM_MEMORY")
+        return u.span if u else self.growth_span
+
+    # thread settings ----------------------------------------------------------
+    @property
+    def pthreads_disabled_by_setting(self) -> bool:
+        return bool(self.thread_flags) and self.settings.get("PTHREADS") == 0
+
+    @property
+    def thread_flag(self) -> str:
+        return self.thread_flags[0] if self.thread_flags else "-pthread"
+
+    @property
+    def pthreads_span(self) -> Span:
+        u = self._last("PTHREADS")
+        if u is not None:
+            return u.span
+        spans = [t.span() for t in self.thread_toks]
+        return next((s for s in spans if s is not None), self.span)
+
+    @property
+    def conflict_message(self) -> str:
+        if self.pthreads_disabled_by_setting:
+            return (f"`-sUSE_PTHREADS=0` turns threads off although `{self.thread_flag}` is also given: "
+                    "the setting wins, whatever the order")
+        return "`-sPROXY_TO_PTHREAD` without threads: emcc fails with \"-sPROXY_TO_PTHREAD requires -pthread to work!\""
+
+    @property
+    def pool_size(self) -> Any:
+        return self.settings.get("PTHREAD_POOL_SIZE")
+
+    @property
+    def growth_warning_silenced(self) -> bool:
+        return "-Wno-pthreads-mem-growth" in self.warning_flags or self.settings.get("GROWABLE_ARRAYBUFFERS") == 2
+
+    @property
+    def release(self) -> bool:
+        variant = (self.variant or "").lower()
+        if any(w in variant for w in ("debug", "dev")):
+            return False
+        return self.opt_level in ("-O2", "-O3", "-Os", "-Oz") or any(
+            w in variant for w in ("release", "prod", "minsizerel"))
+
+    @property
+    def debug_settings(self) -> list[str]:
+        out = [f"{n}={self.settings[n]}" for n in ("ASSERTIONS", "SAFE_HEAP", "STACK_OVERFLOW_CHECK")
+               if isinstance(self.settings.get(n), int) and self.settings[n] and
+               (n != "STACK_OVERFLOW_CHECK" or self.settings[n] >= 2)]
+        out += [f for f in self.debug_flags if f not in ("-g0",)]
+        if self.opt_level == "-O0" and self.release:
+            out.append("-O0")
+        return out
+
+    @property
+    def debug_span(self) -> Span:
+        for n in ("ASSERTIONS", "SAFE_HEAP", "STACK_OVERFLOW_CHECK"):
+            u = self._last(n)
+            if u is not None and u.parsed.value:
+                return u.span
+        return self.span
+
+    # fixes --------------------------------------------------------------------
+    @property
+    def fix_remove_maximum(self) -> list:
+        uses = [u for u in self.uses if u.parsed.name == "MAXIMUM_MEMORY"]
+        edits = [e for u in uses for e in remove_args(u.toks)]
+        return edits if len(edits) == len(uses) else []
+
+    @property
+    def target_hint(self) -> str | None:
+        env = self.settings.get("ENVIRONMENT")
+        return "node" if env in (["node"], "node") else None
+
+    def fix_pin_memory(self, ctx):
+        """Growth off and INITIAL_MEMORY = the planned size, in this file's own spelling
+        (edits), or a suggestion when the flags are not verbatim in the file."""
+        pages = self.pin_pages(ctx)
+        if not pages:
+            return None
+        size = _size_text(pages * PAGE)
+        hint = f"link with `-sALLOW_MEMORY_GROWTH=0 -sINITIAL_MEMORY={size}` ({pages} pages)"
+        growth = [u for u in self.uses if u.parsed.name == "ALLOW_MEMORY_GROWTH"]
+        initial = self._last("INITIAL_MEMORY")
+        edits: list = []
+        for u in [x for x in self.uses if x.parsed.name == "MAXIMUM_MEMORY"] + growth[:-1]:
+            edits += remove_args(u.toks) or [None]
+        if initial is not None:
+            value_at = initial.tok.value.find("=", initial.at) + 1
+            edits += replace_part(initial.tok, value_at, len(initial.tok.value), size) or [None]
+            if growth:
+                edits += remove_args(growth[-1].toks) or [None]
+        elif growth:
+            last = growth[-1]
+            edits += replace_args([last.tok], f"{last.tok.value[:last.at]}INITIAL_MEMORY={size}") or [None]
+        else:
+            return hint
+        if any(e is None for e in edits) or not edits:
+            return hint
+        return sorted(edits, key=lambda e: (e.span.line, e.span.column))
+
+
+def _size_text(n: int) -> str:
+    return f"{n // (1 << 20)}MB" if n % (1 << 20) == 0 else str(n)
+
+
+def build_facts(argv: list[Tok], span: Span, *, variant: str | None = None, extra: list[Tok] = (),
+                read_response: Reader | None = None, version: str | None = None,
+                problems: list | None = None) -> list[Fact]:
+    """Facts for one emcc command (``argv`` after the ``emcc`` word; ``extra`` is
+    EMCC_CFLAGS). Returns [] for a compile-only command."""
+    args = _expand_response(list(argv) + list(extra), read_response, problems)
+    inv = EmccInvocation(span, variant=variant, emscripten_version=version)
+    setting_facts: list[Fact] = []
+    i, link, memory64 = 0, True, None
+    while i < len(args):
+        tok = args[i]
+        a = tok.value
+        if a == "-s" and i + 1 < len(args):
+            nxt = args[i + 1]
+            if es.split_setting(nxt.value) is not None or nxt.value.startswith(UNKNOWN):
+                _add_use(inv, setting_facts, SettingUse(_parse(nxt.value), nxt, 0, tok), variant)
+                i += 2
+                continue
+            setting_facts.append(_not_setting(tok, nxt, variant))
+        elif a.startswith("-s") and len(a) > 2 and not a.startswith("-shared"):
+            parsed = _parse(a[2:])
+            if parsed is not None:
+                _add_use(inv, setting_facts, SettingUse(parsed, tok, 2), variant)
+            elif a[2].isalpha() and a[2:].split("=")[0].replace("_", "").isalnum():
+                setting_facts.append(_not_setting(tok, None, variant))
+        elif a in ("-pthread", "-fopenmp", "-fopenmp=libomp"):
+            inv.thread_flags.append(a)
+            inv.thread_toks.append(tok)
+        elif a in ("-m64", "--target=wasm64", "--target=wasm64-unknown-emscripten"):
+            memory64 = 1
+        elif a == "-m32":
+            memory64 = 0
+        elif a in ("-target", "--target") and i + 1 < len(args):
+            memory64 = 1 if args[i + 1].value.startswith("wasm64") else 0
+            i += 1
+        elif a == "-o" and i + 1 < len(args):
+            inv.output = args[i + 1].value
+            i += 1
+        elif a.startswith("-o") and len(a) > 2 and not a.startswith("-o-"):
+            inv.output = a[2:]
+        elif a in NOT_LINK:
+            link = False
+        elif a.startswith("-O") and len(a) <= 3:
+            inv.opt_level = a
+        elif a.startswith("-g") and (len(a) == 2 or a[2:] in ("0", "1", "2", "3") or a.startswith("-gsource-map")
+                                     or a == "-gseparate-dwarf"):
+            inv.debug_flags = [f for f in inv.debug_flags if not f.startswith("-g")] + [a]
+        elif a.startswith("-W") and not a.startswith("-Wl,"):
+            inv.warning_flags.append(a)
+        elif a in TAKES_VALUE:
+            i += 1
+        i += 1
+    if not link:
+        return []
+    user = {u.parsed.name for u in inv.uses if u.parsed.error is None}
+    pthreads = bool(inv.thread_flags)
+    if "PTHREADS" in user:
+        pthreads = inv.settings.get("PTHREADS") == 1
+    if memory64 is not None and "MEMORY64" not in user:
+        inv.settings["MEMORY64"] = memory64
+    inv.pthreads = pthreads
+    inv.effective = effective(inv.settings, pthreads, parse_version(version))
+    for f in setting_facts:
+        f.memory64 = bool(inv.effective.get("memory64"))
+    return [inv, *setting_facts]
+
+
+def _parse(text: str) -> es.Parsed | None:
+    if text.startswith(UNKNOWN):
+        return es.Parsed(text, text, "", unknown_value=True)
+    return es.parse_setting(text)
+
+
+def _add_use(inv: EmccInvocation, out: list[Fact], use: SettingUse, variant: str | None) -> None:
+    p = use.parsed
+    if p is None or (p.unknown_value and p.spelling.startswith(UNKNOWN)):
+        return
+    inv.uses.append(use)
+    if p.error is None:
+        inv.settings[p.name] = p.value if not p.unknown_value else None
+        inv.spellings[p.name] = p.spelling
+    problem = None
+    if p.error:
+        problem = "unknown-setting" if p.error.startswith(("Attempt to set", f"{p.name} is an internal")) \
+            else "invalid-value"
+    out.append(EmccSetting(use.span, name=p.name, spelling=p.spelling, raw=p.raw,
+                           value=p.value if p.error is None else None, error=p.error, problem=problem,
+                           deprecated=es.deprecated_reason(p.spelling), variant=variant, use=use))
+
+
+def _not_setting(s_tok: Tok, nxt: Tok | None, variant: str | None) -> EmccSetting:
+    text = nxt.value if nxt is not None else s_tok.value[2:]
+    use = SettingUse(es.Parsed(text, text, ""), nxt or s_tok, 0 if nxt else 2, s_tok if nxt else None)
+    return EmccSetting(use.span, name=None, spelling=text, problem="not-a-setting", variant=variant, use=use)
+
+
+def _expand_response(args: list[Tok], read: Reader | None, problems: list | None, depth: int = 0) -> list[Tok]:
+    out: list[Tok] = []
+    for tok in args:
+        if tok.value.startswith("@") and len(tok.value) > 1 and read is not None and depth < 8 \
+                and tok.text.known:
+            got = read(tok)
+            if isinstance(got, list):
+                out += _expand_response(got, read, problems, depth + 1)
+                continue
+            if isinstance(got, str) and problems is not None:
+                problems.append((tok, got))
+        out.append(tok)
+    return out

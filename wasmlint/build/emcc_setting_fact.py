@@ -1,0 +1,109 @@
+"""Per-occurrence facts of emcc ``-s`` settings (``emcc-setting``) and where each
+was written (``SettingUse``: the token(s), for spans and fixes)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from ..facts import Fact, Span, internal
+from ..memory import PAGE
+from . import emcc_settings as es
+from .edits import remove_args, replace_args, replace_part
+from .pstr import Tok
+
+PAGE_CHECKED = ("INITIAL_MEMORY", "MAXIMUM_MEMORY", "INITIAL_HEAP", "MEMORY_GROWTH_LINEAR_STEP")
+
+
+@dataclass
+class SettingUse:
+    parsed: es.Parsed
+    tok: Tok                  # the token holding NAME[=VALUE] (with -s when joined)
+    at: int                   # where NAME starts in tok
+    s_tok: Tok | None = None  # a separate `-s`
+
+    @property
+    def toks(self) -> list[Tok]:
+        return [self.s_tok, self.tok] if self.s_tok is not None else [self.tok]
+
+    @property
+    def span(self) -> Span:
+        first = self.toks[0].span() or self.tok.span()
+        last = self.tok.span() or first
+        if first is None:
+            return Span(self.tok.index.path)
+        if self.s_tok is None or (last.line, last.column) < (first.line, first.column) \
+                or last.path != first.path:
+            return last
+        return Span(first.path, first.line, first.column, last.end_line, last.end_column)
+
+
+@dataclass
+class EmccSetting(Fact):
+    """One ``-s`` occurrence in one link invocation (deprecated spellings, invalid
+    values, page multiples and names emcc does not know are checked here)."""
+
+    kind: ClassVar[str] = "emcc-setting"
+    name: str | None = None          # canonical; None when this `-s` is not a setting
+    spelling: str = ""               # as written (TOTAL_MEMORY, NO_EXIT_RUNTIME, allow_memory_growth)
+    raw: str = ""
+    value: Any = None
+    error: str | None = None
+    problem: str | None = None       # invalid-value | unknown-setting | not-a-setting
+    deprecated: str | None = None    # why the spelling is deprecated
+    variant: str | None = None
+    memory64: bool = internal(False)
+    use: SettingUse | None = internal()
+
+    @property
+    def replacement(self) -> str | None:
+        """The current spelling for a renamed setting (or `-pthread` for USE_PTHREADS=1)."""
+        if self.name is None or self.error or self.spelling == self.name:
+            return None
+        if self.spelling == "USE_PTHREADS":
+            return "-pthread" if self.value == 1 else None
+        legacy = es.data()["legacy"].get(self.spelling)
+        return self.name if legacy and "renamed-to" in legacy else None
+
+    @property
+    def setting_label(self) -> str:
+        return f"`{self.spelling}`"
+
+    @property
+    def address_limit(self) -> int | None:
+        if self.name not in ("INITIAL_MEMORY", "MAXIMUM_MEMORY") or not isinstance(self.value, int):
+            return None
+        return (16 << 30) if self.memory64 else (4 << 30)
+
+    @property
+    def page_checked(self) -> bool:
+        return self.name in PAGE_CHECKED and isinstance(self.value, int) and self.value != -1
+
+    @property
+    def page_remainder(self) -> int | None:
+        return self.value % PAGE if self.page_checked else None
+
+    @property
+    def fix_rename(self) -> list:
+        if self.use is None or self.replacement is None:
+            return []
+        if self.spelling == "USE_PTHREADS":
+            return replace_args(self.use.toks, "-pthread")
+        return replace_part(self.use.tok, self.use.at, self.use.at + len(self.spelling), self.name)
+
+    @property
+    def fix_remove(self) -> list:
+        return remove_args(self.use.toks) if self.use is not None else []
+
+    @property
+    def problem_message(self) -> str:
+        if self.problem == "not-a-setting":
+            if self.spelling.startswith("-"):
+                return (f"`-s` followed by `{self.spelling}` is the linker's `-s` (--strip-all), "
+                        "not an Emscripten setting")
+            key = self.spelling.split("=")[0]
+            close = [c for c in es.suggestions(key) if c == key.upper()]
+            hint = f"; did you mean `-s{self.spelling.replace(key, close[0], 1)}`?" if close else ""
+            return (f"`-s{self.spelling}` is not an Emscripten setting (settings are upper-case names): "
+                    f"emcc passes it on unchanged{hint}")
+        return f"emcc rejects `-s{self.spelling}={self.raw}`: {self.error}" if self.problem == "invalid-value" \
+            else f"emcc rejects `-s{self.spelling}`: {self.error}"

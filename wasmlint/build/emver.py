@@ -1,0 +1,115 @@
+"""Emscripten versions and the memory layout emcc derives from the settings.
+
+Defaults that changed between releases (formats.md §1.1, §7.4): INITIAL_MEMORY
+16 MiB until 3.1.54, computed (INITIAL_HEAP 16 MiB + stack + static data) from
+3.1.55; MAXIMUM_MEMORY none before 1.39.12, 2 GiB since; STACK_SIZE 5 MiB until
+3.1.26, 64 KiB since 3.1.27. ``effective`` follows ``tools/link.py``
+``set_initial_memory``/``set_max_memory``. An unknown version means the
+newest release (the defaults at HEAD).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from ..facts import Fact
+
+MIB = 1 << 20
+GIB = 1 << 30
+_VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)")
+
+
+def parse_version(text: str | None) -> tuple[int, int, int] | None:
+    m = _VERSION.match((text or "").strip())
+    return (int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
+
+
+def at_least(version: tuple[int, int, int] | None, *cut: int) -> bool:
+    return version is None or version >= cut
+
+
+def initial_memory_default(version) -> int:
+    """-1 (computed from INITIAL_HEAP) since 3.1.55, else 16 MiB."""
+    return -1 if at_least(version, 3, 1, 55) else 16 * MIB
+
+
+def maximum_memory_default(version) -> int | None:
+    return 2 * GIB if at_least(version, 1, 39, 12) else None
+
+
+def stack_size_default(version) -> int:
+    return 64 * 1024 if at_least(version, 3, 1, 27) else 5 * MIB
+
+
+def effective(settings: dict[str, Any], pthreads: bool, version) -> dict[str, Any]:
+    """``{"initial_memory", "maximum_memory", "growth", "shared_memory", …}`` in bytes.
+
+    ``initial_memory`` is a lower bound when ``initial_estimated`` (the computed
+    default of 3.1.55+: heap + stack, static data not counted).
+    """
+    def num(name: str) -> int | None:
+        v = settings.get(name)
+        return v if isinstance(v, int) and not isinstance(v, bool) else None
+
+    growth = settings.get("ALLOW_MEMORY_GROWTH") == 1
+    memory64 = num("MEMORY64") in (1, 2)
+    wasm_workers = settings.get("WASM_WORKERS") in (1, 2)
+    shared = pthreads or wasm_workers or settings.get("SHARED_MEMORY") == 1
+    imported = pthreads or wasm_workers or settings.get("IMPORTED_MEMORY") == 1
+    stack = num("STACK_SIZE") or stack_size_default(version)
+    user_initial = num("INITIAL_MEMORY")
+    user_max = num("MAXIMUM_MEMORY")
+    estimated = False
+    if user_initial is not None and user_initial != -1:
+        initial = user_initial
+    elif initial_memory_default(version) != -1 or imported or user_max is not None:
+        initial = 16 * MIB
+    else:
+        heap = num("INITIAL_HEAP") or 16 * MIB
+        initial, estimated = -(-(heap + stack) // 65536) * 65536, True
+    if not growth:
+        maximum = initial
+    elif user_max is not None and user_max != -1:
+        maximum = user_max
+    else:
+        maximum = maximum_memory_default(version)
+        if initial > 2 * GIB:
+            maximum = 4 * GIB
+        if maximum is not None and initial > maximum:
+            maximum = initial
+    return {"initial_memory": initial, "maximum_memory": maximum, "growth": growth,
+            "shared_memory": shared, "imported_memory": imported, "memory64": memory64,
+            "stack_size": stack, "initial_estimated": estimated}
+
+
+@dataclass
+class EmscriptenVersion(Fact):
+    """The Emscripten release a project builds with: an ``emscripten/emsdk:X``
+    image, ``emsdk install X``, ``setup-emsdk`` ``version:``, a pinned variable."""
+
+    kind: ClassVar[str] = "emscripten-version"
+    version: str = ""
+    source: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+_EMSDK_IMAGE = re.compile(r"(?:^|[\s/])(?:emscripten/emsdk|trzeci/emscripten)[:@]v?(\d+\.\d+\.\d+)")
+
+
+def version_in_image(ref: str) -> str | None:
+    """``emscripten/emsdk:3.1.18`` (also ``docker.io/emscripten/emsdk:…``) → ``3.1.18``."""
+    m = _EMSDK_IMAGE.search(" " + ref.strip())
+    return m.group(1) if m else None
+
+
+def version_in_emsdk_args(argv: list[str]) -> str | None:
+    """``emsdk install 3.1.55`` / ``emsdk activate 3.1.55`` (also ``./emsdk``)."""
+    for i, word in enumerate(argv):
+        base = word.rsplit("/", 1)[-1]
+        if base in ("emsdk", "emsdk.py", "emsdk.bat") and i + 2 <= len(argv) - 1 + 1:
+            for arg in argv[i + 1:]:
+                if arg in ("install", "activate") or arg.startswith("-"):
+                    continue
+                return arg if parse_version(arg) else None
+    return None

@@ -1,0 +1,311 @@
+"""Makefiles → emcc link facts, with positions through every expansion.
+
+Why lark and not tree-sitter-make: the tree-sitter grammar reads a
+tab-indented assignment inside ``ifdef``/``ifeq`` outside any rule (pyodide's
+Makefile.envs does this throughout) as a recipe line, and leaves every value
+as opaque text that must be re-lexed anyway to expand ``$(VAR)`` with
+positions. So a logical line (continuations joined, comments cut) is lexed by
+``grammars/makefile_line.lark`` (nested references, operators, colons) and
+classified the way GNU make does: by its first operator or colon outside
+references. Supported: ``=`` ``:=`` ``::=`` ``+=`` ``?=`` (``!=`` is unknown),
+``export``/``override``, target- and pattern-specific variables, ``define``,
+``$(VAR)``/``${VAR}``/``$X``/``$(VAR:a=b)``/``$(strip …)``/``$(subst …)``,
+automatic ``$@ $< $^``, recipes (with ``;`` and tab lines) evaluated by the
+shell evaluator. Conditionals on variables the file does not set become
+variants: the base (every such condition false) plus one per condition.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ..facts import Fact
+from .makefile_expand import Expander, Var, split_words
+from .pstr import LineIndex, PStr
+
+MAX_VARIANTS = 8
+
+
+@lru_cache(maxsize=1)
+def _lexer():
+    from lark import Lark
+
+    from ..resources import grammar_text
+    return Lark(grammar_text("makefile_line.lark"), parser="lalr")
+
+
+@dataclass
+class Line:
+    text: PStr                 # the logical line (continuations joined, comment cut)
+    recipe: bool = False       # starts with a tab (may be a recipe line)
+    start: int = 0             # offset of the line in the file
+
+
+@dataclass
+class Rule:
+    targets: list[str]
+    prereqs: PStr
+    recipe: list[PStr] = field(default_factory=list)
+    line: Line | None = None
+
+
+def logical_lines(text: str) -> list[Line]:
+    """Physical lines joined at ``\\``-newline. Outside recipes the backslash,
+    newline and surrounding blanks become one space and ``#`` starts a comment."""
+    lines: list[Line] = []
+    i, n = 0, len(text)
+    while i < n:
+        recipe = text[i] == "\t"
+        parts: list[PStr] = []
+        j = i
+        while True:
+            end = text.find("\n", j)
+            end = n if end < 0 else end
+            seg = text[j:end]
+            backslashes = len(seg) - len(seg.rstrip("\\"))
+            cont = backslashes % 2 == 1 and end < n
+            if recipe:
+                body = PStr.source(seg if not cont else seg, j)
+                parts.append(body + (PStr.source("\n", end) if cont else PStr.synth("")))
+                j = end + 1
+                if cont and j < n and text[j] == "\t":
+                    j += 1
+            else:
+                body = seg[:-1].rstrip() if cont else seg
+                parts.append(PStr.source(body, j))
+                j = end + 1
+                if cont:
+                    while j < n and text[j] in " \t":
+                        j += 1
+                    parts.append(PStr.synth(" "))
+            if not cont:
+                break
+        joined = PStr.join(parts)
+        if not recipe:
+            joined = _cut_comment(joined)
+        lines.append(Line(joined, recipe, i))
+        i = j
+    return lines
+
+
+def _cut_comment(p: PStr) -> PStr:
+    t, k, depth = p.text, 0, 0
+    while k < len(t):
+        c = t[k]
+        if c == "\\" and k + 1 < len(t):
+            k += 2
+            continue
+        if c == "$" and k + 1 < len(t) and t[k + 1] in "({":
+            depth += 1
+        elif c in ")}" and depth:
+            depth -= 1
+        elif c == "#" and depth == 0:
+            return p[:k]
+        k += 1
+    return p
+
+
+def _as_statement(p: PStr) -> PStr:
+    """A tab-indented line outside a rule is an ordinary line: rejoin it so."""
+    parts, t, k, start = [], p.text, 0, 0
+    while k < len(t):
+        if t[k] == "\\" and k + 1 < len(t) and t[k + 1] == "\n":
+            parts += [p[start:k].strip() if not parts else p[start:k], PStr.synth(" ")]
+            k += 2
+            while k < len(t) and t[k] in " \t":
+                k += 1
+            start = k
+        else:
+            k += 1
+    parts.append(p[start:])
+    return _cut_comment(PStr.join(parts))
+
+
+def tokens(p: PStr) -> list[tuple[str, PStr]]:
+    from lark.exceptions import LarkError
+    try:
+        return [(tok.type, p[tok.start_pos:tok.end_pos]) for tok in _lexer().lex(p.text)]
+    except LarkError:
+        return []
+
+
+@dataclass
+class Parsed:
+    """Every variant of a Makefile: its variables, rules and target variables."""
+
+    label: str | None
+    vars: dict[str, Var]
+    rules: list[Rule]
+    target_vars: dict[str, dict[str, Var]]
+
+
+class MakeReader:
+    def __init__(self, text: str, path: str):
+        self.index = LineIndex(text, path)
+        self.lines = logical_lines(text)
+
+    def variants(self) -> list[Parsed]:
+        switches = self._switches()
+        labels: list[tuple[str | None, set[int]]] = [(None, set())]
+        labels += [(label, {k}) for k, label in switches[:MAX_VARIANTS - 1]]
+        return [self._run(label, on) for label, on in labels]
+
+    def _switches(self) -> list[tuple[int, str]]:
+        """Conditionals (by line number) that test a variable this file never sets."""
+        assigned, conds = set(), []
+        for k, line in enumerate(self.lines):
+            toks = [t for t in tokens(line.text) if t[0] != "WS"] if not line.recipe else []
+            if not toks:
+                continue
+            kinds = [t[0] for t in toks]
+            if "OP" in kinds:
+                head = [t[1].text for t in toks[:kinds.index("OP")] if t[0] == "TEXT"]
+                if head:
+                    assigned.add(head[-1])
+            if toks[0][1].text in ("ifdef", "ifndef", "ifeq", "ifneq"):
+                conds.append((k, line.text.text.strip()))
+        out = []
+        for k, label in conds:
+            names = [w.strip("()$,{} ") for w in label.split()[1:]]
+            if not any(n in assigned for n in names):
+                out.append((k, label))
+        return out
+
+    def _run(self, label: str | None, on: set[int]) -> Parsed:
+        ex = Expander()
+        rules: list[Rule] = []
+        target_vars: dict[str, dict[str, Var]] = {}
+        stack: list[tuple[bool, bool]] = []     # (this branch active, a branch was taken)
+        current: Rule | None = None
+        in_define: tuple[str, list[PStr], PStr] | None = None
+        for k, line in enumerate(self.lines):
+            active = all(a for a, _ in stack)
+            text = line.text
+            stripped = text.text.strip()
+            if in_define is not None:
+                if stripped == "endef":
+                    name, body, op = in_define
+                    if active:
+                        lines = [x for k2, b in enumerate(body) for x in ((PStr.synth("\n"), b) if k2 else (b,))]
+                        ex.assign(name, op.text or "=", PStr.join(lines) if lines else PStr.synth(""), False)
+                    in_define = None
+                else:
+                    in_define[1].append(text)
+                continue
+            if line.recipe and current is not None and not _is_directive(stripped):
+                if active:
+                    current.recipe.append(text[1:])
+                continue
+            word = stripped.split(None, 1)[0] if stripped else ""
+            if word in ("ifdef", "ifndef", "ifeq", "ifneq"):
+                cond = self._cond(ex, word, text, k in on) if active else False
+                stack.append((cond, cond))
+                continue
+            if word == "else" and stack:
+                taken = stack[-1][1]
+                rest = stripped[4:].strip()
+                if rest.split(None, 1)[:1] and rest.split(None, 1)[0] in ("ifdef", "ifndef", "ifeq", "ifneq"):
+                    cond = (not taken) and self._cond(ex, rest.split(None, 1)[0], PStr.synth(rest), False)
+                    stack[-1] = (cond, taken or cond)
+                else:
+                    stack[-1] = (not taken, True)
+                continue
+            if word == "endif" and stack:
+                stack.pop()
+                continue
+            if not stripped or not active:
+                continue
+            if line.recipe:
+                text = _as_statement(text)
+            current = self._statement(ex, text, rules, target_vars, current)
+            if isinstance(current, tuple):
+                in_define, current = current, None
+        return Parsed(label, ex.vars, rules, target_vars)
+
+    def _cond(self, ex: Expander, word: str, text: PStr, forced: bool) -> bool:
+        if forced:
+            return True
+        body = text.text.strip()[len(word):].strip()
+        if word in ("ifdef", "ifndef"):
+            var = ex.vars.get(ex.expand(PStr.synth(body)).text.strip())
+            defined = var is not None and bool(var.value.text)
+            return defined if word == "ifdef" else not defined
+        args = _cond_args(body)
+        if args is None:
+            return False
+        a, b = (ex.expand(PStr.synth(x)).text.strip() for x in args)
+        if not (PStr.synth(a).known and PStr.synth(b).known):
+            return False
+        return (a == b) if word == "ifeq" else (a != b)
+
+    def _statement(self, ex, text: PStr, rules, target_vars, current):
+        toks = tokens(text)
+        kinds = [t for t, _ in toks]
+        first_op = next((i for i, t in enumerate(kinds) if t in ("OP", "COLON", "SEMI")), None)
+        words = [p.text for t, p in toks if t == "TEXT"]
+        if words and words[0] == "define":
+            name = words[-1] if len(words) > 1 else ""
+            op = next((p for t, p in toks if t == "OP"), PStr.synth("="))
+            return (name, [], op)
+        if first_op is not None and kinds[first_op] == "OP":
+            head = [p for t, p in toks[:first_op] if t != "WS"]
+            mods = [p.text for p in head[:-1]]
+            name = ex.expand(head[-1]).text if head else ""
+            value = PStr.join([p for _, p in toks[first_op + 1:]]) if first_op + 1 < len(toks) else PStr.synth("")
+            ex.assign(name, toks[first_op][1].text, value.strip(), "export" in mods)
+            return current
+        if first_op is not None and kinds[first_op] == "COLON":
+            targets = [w.text for w in split_words(ex.expand(PStr.join([p for _, p in toks[:first_op]])))]
+            rest = toks[first_op + 1:]
+            rkinds = [t for t, _ in rest]
+            if "OP" in rkinds and ("SEMI" not in rkinds or rkinds.index("OP") < rkinds.index("SEMI")):
+                k = rkinds.index("OP")
+                head = [p for t, p in rest[:k] if t != "WS"]
+                name = head[-1].text if head else ""
+                value = PStr.join([p for _, p in rest[k + 1:]]).strip()
+                for t in targets:
+                    target_vars.setdefault(t, {})[name] = ex.make_var(
+                        name, rest[k][1].text, value, target_vars.get(t, {}).get(name))
+                return current
+            semi = rkinds.index("SEMI") if "SEMI" in rkinds else None
+            prereqs = PStr.join([p for _, p in (rest[:semi] if semi is not None else rest)])
+            rule = Rule(targets, prereqs)
+            if semi is not None:
+                rule.recipe.append(PStr.join([p for _, p in rest[semi + 1:]]))
+            rules.append(rule)
+            return rule
+        if words and words[0] == "export" and len(words) > 1:
+            for name in words[1:]:
+                ex.exported.add(name)
+        return current
+
+
+def _is_directive(stripped: str) -> bool:
+    return stripped.split(None, 1)[0] in ("ifdef", "ifndef", "ifeq", "ifneq", "else", "endif") \
+        if stripped else False
+
+
+def _cond_args(body: str) -> tuple[str, str] | None:
+    """``(a,b)`` or ``"a" "b"`` / ``'a' 'b'``."""
+    if body.startswith("("):
+        depth, split = 0, None
+        for k, c in enumerate(body):
+            if c == "(":
+                depth += 1
+            elif c == ")":
+                depth -= 1
+            elif c == "," and depth == 1 and split is None:
+                split = k
+        if split is None or not body.rstrip().endswith(")"):
+            return None
+        return body[1:split], body[split + 1:body.rstrip().rfind(")")]
+    parts = body.split()
+    if len(parts) == 2 and all(p[:1] in "'\"" and p[-1:] == p[:1] for p in parts):
+        return parts[0][1:-1], parts[1][1:-1]
+    return None
+
+
+def makefile_facts(text: str, path: str, **kw) -> list[Fact]:
+    from .makefile_facts import facts_of
+    reader = MakeReader(text, path)
+    return facts_of(reader, **kw)

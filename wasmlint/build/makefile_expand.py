@@ -1,0 +1,192 @@
+"""Make variable storage and ``$(…)`` expansion with positions kept.
+
+Recursive (``=``) variables expand when used, simple ones (``:=``) when set;
+an undefined variable or a function whose result depends on the outside
+(``$(shell …)``, ``$(wildcard …)``) expands to ``UNKNOWN``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .pstr import UNKNOWN, PStr
+
+MAX_DEPTH = 32
+FUNCTIONS = frozenset((
+    "subst", "patsubst", "strip", "findstring", "filter", "filter-out", "sort", "word", "words",
+    "wordlist", "firstword", "lastword", "dir", "notdir", "suffix", "basename", "addsuffix",
+    "addprefix", "join", "wildcard", "realpath", "abspath", "error", "warning", "info", "shell",
+    "origin", "flavor", "foreach", "file", "call", "eval", "value", "if", "or", "and", "let",
+))
+
+
+@dataclass
+class Var:
+    name: str
+    flavor: str          # recursive | simple
+    value: PStr
+    exported: bool = False
+
+
+def split_words(p: PStr) -> list[PStr]:
+    return p.split_ws()
+
+
+class Expander:
+    def __init__(self):
+        self.vars: dict[str, Var] = {}
+        self.exported: set[str] = set()
+        self.used: set[str] = set()
+
+    def make_var(self, name: str, op: str, value: PStr, old: Var | None, local=None) -> Var:
+        if op in (":=", "::=", ":::="):
+            return Var(name, "simple", self.expand(value, local))
+        if op == "!=":
+            return Var(name, "simple", PStr.spread(UNKNOWN, *(value.source_range() or (-1, -1))))
+        if op == "+=":
+            if old is None:
+                old = self.vars.get(name)
+            if old is None:
+                return Var(name, "recursive", value)
+            add = self.expand(value, local) if old.flavor == "simple" else value
+            joined = old.value + PStr.synth(" ") + add if old.value.text else add
+            return Var(name, old.flavor, joined, old.exported)
+        return Var(name, "recursive", value)
+
+    def assign(self, name: str, op: str, value: PStr, export: bool) -> None:
+        if op == "?=" and name in self.vars:
+            return
+        var = self.make_var(name, "=" if op == "?=" else op, value, self.vars.get(name))
+        var.exported = export or name in self.exported or (name in self.vars and self.vars[name].exported)
+        if var.exported:
+            self.exported.add(name)
+        self.vars[name] = var
+
+    def lookup(self, name: str, local) -> Var | None:
+        if local and name in local:
+            return local[name]
+        return self.vars.get(name)
+
+    def expand(self, p: PStr, local: dict | None = None, depth: int = 0) -> PStr:
+        if "$" not in p.text:
+            return p
+        if depth > MAX_DEPTH:
+            return PStr.spread(UNKNOWN, *(p.source_range() or (-1, -1)))
+        out: list[PStr] = []
+        t, i, n = p.text, 0, len(p.text)
+        while i < n:
+            j = t.find("$", i)
+            if j < 0:
+                out.append(p[i:])
+                break
+            out.append(p[i:j])
+            if j + 1 >= n:
+                out.append(p[j:])
+                break
+            c = t[j + 1]
+            if c == "$":
+                out.append(PStr(("$"), (p.starts[j],), (p.ends[j + 1],)))
+                i = j + 2
+            elif c in "({":
+                close = _matching(t, j + 1)
+                if close < 0:
+                    out.append(p[j:])
+                    break
+                out.append(self._reference(p, j, close, local, depth))
+                i = close + 1
+            else:
+                out.append(self._reference(p, j, j + 1, local, depth, single=True))
+                i = j + 2
+        return PStr.join(out) if out else PStr.synth("")
+
+    def _reference(self, p: PStr, start: int, close: int, local, depth: int, single: bool = False) -> PStr:
+        whole = p[start:close + 1]
+        unknown = PStr.spread(UNKNOWN, *(whole.source_range() or (-1, -1)))
+        inner = p[start + 1:close + 1] if single else p[start + 2:close]
+        name_text = inner.text
+        head = name_text.split(None, 1)[0] if name_text.strip() else ""
+        if not single and head in FUNCTIONS and (" " in name_text or "\t" in name_text):
+            return self._function(head, inner[len(head):].strip(), local, depth, unknown)
+        name = self.expand(inner, local, depth + 1).text
+        subst = None
+        if ":" in name and "=" in name.split(":", 1)[1]:
+            name, rule = name.split(":", 1)
+            subst = rule.split("=", 1)
+        var = self.lookup(name, local)
+        if var is None:
+            return unknown
+        self.used.add(name)
+        value = var.value if var.flavor == "simple" else self.expand(var.value, local, depth + 1)
+        if subst is not None:
+            if "%" in subst[0] or not value.known:
+                return unknown
+            words = []
+            for w in value.split_ws():
+                if w.text.endswith(subst[0]) and subst[0]:
+                    w = w[:len(w) - len(subst[0])] + PStr.synth(subst[1])
+                words.append(w)
+            return _join_words(words)
+        return value
+
+    def _function(self, fn: str, args: PStr, local, depth: int, unknown: PStr) -> PStr:
+        if fn == "strip":
+            return _join_words(self.expand(args, local, depth + 1).split_ws())
+        parts = _split_args(args)
+        if fn in ("addprefix", "addsuffix") and len(parts) == 2:
+            fix = self.expand(parts[0], local, depth + 1)
+            words = self.expand(parts[1], local, depth + 1).split_ws()
+            return _join_words([fix + w if fn == "addprefix" else w + fix for w in words])
+        if fn == "subst" and len(parts) == 3:
+            a, b = (self.expand(x, local, depth + 1).text for x in parts[:2])
+            text = self.expand(parts[2], local, depth + 1)
+            if a and a in text.text and text.known:
+                return PStr.synth(text.text.replace(a, b)) if b else _drop(text, a)
+            return text
+        return unknown
+
+
+def _drop(text: PStr, a: str) -> PStr:
+    out, i = [], 0
+    while True:
+        j = text.text.find(a, i)
+        if j < 0:
+            out.append(text[i:])
+            return PStr.join(out)
+        out.append(text[i:j])
+        i = j + len(a)
+
+
+def _split_args(p: PStr) -> list[PStr]:
+    out, depth, start = [], 0, 0
+    for k, c in enumerate(p.text):
+        if c in "({":
+            depth += 1
+        elif c in ")}":
+            depth -= 1
+        elif c == "," and depth == 0:
+            out.append(p[start:k])
+            start = k + 1
+    out.append(p[start:])
+    return out
+
+
+def _join_words(words: list[PStr]) -> PStr:
+    parts: list[PStr] = []
+    for k, w in enumerate(words):
+        if k:
+            parts.append(PStr.synth(" "))
+        parts.append(w)
+    return PStr.join(parts) if parts else PStr.synth("")
+
+
+def _matching(t: str, open_at: int) -> int:
+    opener = t[open_at]
+    closer = ")" if opener == "(" else "}"
+    depth = 0
+    for k in range(open_at, len(t)):
+        if t[k] == opener:
+            depth += 1
+        elif t[k] == closer:
+            depth -= 1
+            if depth == 0:
+                return k
+    return -1

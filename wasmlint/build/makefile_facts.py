@@ -1,0 +1,123 @@
+"""Makefile variants → facts: each recipe's emcc and cargo commands (per target,
+with target- and pattern-specific variables and automatic variables), and
+flag variables that carry emcc settings but reach no command in this file
+(pyodide's ``MAIN_MODULE_LDFLAGS``, exported for other Makefiles)."""
+from __future__ import annotations
+
+import fnmatch
+import json
+
+from ..facts import Fact
+from .emcc import build_facts
+from .emver import EmscriptenVersion
+from .makefile import MakeReader, Parsed, Rule
+from .makefile_expand import Expander, Var
+from .pstr import PStr, Tok, shell_split
+from .shell_argv import VERSION_VARS, facts_from_shell
+
+SETTING_HINTS = ("-s", "-pthread", "-fopenmp")
+
+
+def facts_of(reader: MakeReader, *, response=None, version: str | None = None) -> list[Fact]:
+    per_variant: list[tuple[str | None, list[Fact]]] = []
+    for parsed in reader.variants():
+        per_variant.append((parsed.label, _variant_facts(reader, parsed, response, version)))
+    return _merge(per_variant)
+
+
+def _variant_facts(reader: MakeReader, parsed: Parsed, response, version) -> list[Fact]:
+    ex = Expander()
+    ex.vars = parsed.vars
+    facts: list[Fact] = []
+    for name in VERSION_VARS:
+        var = parsed.vars.get(name)
+        if var is not None and var.value.known and var.value.text.strip():
+            span = reader.index.span(*(var.value.source_range() or (0, 0)))
+            facts.append(EmscriptenVersion(span, version=var.value.text.strip(), source=name))
+    version = version or next((f.version for f in facts), None)
+    for rule in parsed.rules:
+        for target, local in _targets(rule, parsed):
+            env = {n: ex.expand(v.value, local) if v.flavor != "simple" else v.value
+                   for n, v in {**parsed.vars, **local}.items() if v.exported or n in ex.exported}
+            for line in rule.recipe:
+                text = ex.expand(_strip_prefix(line), local)
+                facts += facts_from_shell(text, reader.index, env=env, reader=response,
+                                          variant=parsed.label, version=version)
+    used = set(ex.used)
+    facts += _flag_variables(reader, parsed, ex, used, version)
+    return facts
+
+
+def _targets(rule: Rule, parsed: Parsed) -> list[tuple[str, dict[str, Var]]]:
+    """(target, its automatic and target-specific variables) for each target the
+    recipe builds; a pattern rule also for each named target that matches it."""
+    out = []
+    for target in rule.targets:
+        names = [target]
+        if "%" in target:
+            pattern = target.replace("%", "*")
+            names = [t for t in parsed.target_vars if "%" not in t and fnmatch.fnmatchcase(t, pattern)]
+            names.append(target)
+        for name in names:
+            local: dict[str, Var] = {}
+            for pat, tv in parsed.target_vars.items():
+                if pat == name or ("%" in pat and fnmatch.fnmatchcase(name, pat.replace("%", "*"))):
+                    local.update(tv)
+            prereqs = rule.prereqs.split_ws()
+            local["@"] = Var("@", "simple", PStr.synth(name))
+            local["<"] = Var("<", "simple", prereqs[0] if prereqs else PStr.synth(""))
+            local["^"] = Var("^", "simple", rule.prereqs.strip())
+            local["@F"] = Var("@F", "simple", PStr.synth(name.rsplit("/", 1)[-1]))
+            local["@D"] = Var("@D", "simple", PStr.synth(name.rsplit("/", 1)[0] if "/" in name else "."))
+            out.append((name, local))
+    return out
+
+
+def _strip_prefix(line: PStr) -> PStr:
+    k = 0
+    while k < len(line) and line.text[k] in "@-+ \t":
+        k += 1
+    return line[k:]
+
+
+def _flag_variables(reader: MakeReader, parsed: Parsed, ex: Expander, used: set[str], version) -> list[Fact]:
+    candidates = {}
+    for name, var in parsed.vars.items():
+        if name in used or name in ("RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS"):
+            continue
+        ex.used = set()
+        value = ex.expand(var.value) if var.flavor != "simple" else var.value
+        words = shell_split(value)
+        if any(w.text.startswith(SETTING_HINTS) for w in words):
+            candidates[name] = (words, set(ex.used))
+    referenced = {n for _, (_, refs) in candidates.items() for n in refs}
+    out: list[Fact] = []
+    for name, (words, _) in candidates.items():
+        if name in referenced:
+            continue
+        toks = [Tok(w, reader.index) for w in words]
+        var = parsed.vars[name]
+        span = reader.index.span(*(var.value.source_range() or (0, 0)))
+        label = ", ".join(x for x in (parsed.label, f"flags in {name}") if x)
+        out += build_facts(toks, span, variant=label, version=version)
+    return out
+
+
+def _key(f: Fact) -> str:
+    d = f.to_json()
+    d.pop("variant", None)
+    return json.dumps(d, sort_keys=True, default=str)
+
+
+def _merge(per_variant: list[tuple[str | None, list[Fact]]]) -> list[Fact]:
+    """Facts identical in the base variant are reported once, without a variant."""
+    base_keys = {_key(f) for f in per_variant[0][1]} if per_variant else set()
+    out, seen = [], set()
+    for k, (label, facts) in enumerate(per_variant):
+        for f in facts:
+            key = _key(f)
+            if (k > 0 and key in base_keys) or key in seen:
+                continue
+            seen.add(key)
+            out.append(f)
+    return out

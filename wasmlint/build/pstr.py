@@ -1,0 +1,219 @@
+"""Positioned strings: text whose characters remember where they came from.
+
+A build flag passes through several layers before emcc sees it (a Make variable
+expanded into a recipe, a CMake string, a JSON string holding a shell line); each
+layer decodes the text. ``PStr`` keeps, for every decoded character, the
+``[start, end)`` character range of its source in the file, so that an argument
+found after all the layers still has an exact span, and a fix can edit the file
+where the user wrote it. Characters that come from nowhere (an unresolved
+``$(VAR)``, a command substitution) are ``UNKNOWN`` with range ``(-1, -1)``.
+
+(The launch sources' ``textpos.MappedText`` is the same idea; the two can merge.)
+"""
+from __future__ import annotations
+
+import bisect
+from itertools import chain
+from dataclasses import dataclass
+
+from ..facts import Span
+
+UNKNOWN = "\ue000"       # stands for text whose value is not known statically
+
+
+class LineIndex:
+    """Character offsets ↔ 1-based line/column of one text."""
+
+    def __init__(self, text: str, path: str):
+        self.text, self.path = text, path
+        self.starts = [0]
+        for i, c in enumerate(text):
+            if c == "\n":
+                self.starts.append(i + 1)
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        offset = max(0, min(offset, len(self.text)))
+        line = bisect.bisect_right(self.starts, offset) - 1
+        return line + 1, offset - self.starts[line] + 1
+
+    def span(self, start: int, end: int | None = None) -> Span:
+        end = start if end is None else end
+        l1, c1 = self.line_col(start)
+        l2, c2 = self.line_col(end)
+        return Span(self.path, l1, c1, l2, c2)
+
+
+@dataclass(frozen=True)
+class PStr:
+    text: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    @classmethod
+    def source(cls, text: str, start: int) -> "PStr":
+        """``text`` copied verbatim from offset ``start``."""
+        n = len(text)
+        return cls(text, tuple(range(start, start + n)), tuple(range(start + 1, start + n + 1)))
+
+    @classmethod
+    def synth(cls, text: str) -> "PStr":
+        return cls(text, (-1,) * len(text), (-1,) * len(text))
+
+    @classmethod
+    def spread(cls, text: str, start: int, end: int) -> "PStr":
+        """``text`` decoded from the source ``[start, end)`` as a whole (one escape)."""
+        return cls(text, (start,) * len(text), (end,) * len(text))
+
+    @classmethod
+    def join(cls, parts: "list[PStr]") -> "PStr":
+        return cls("".join(p.text for p in parts), tuple(chain.from_iterable(p.starts for p in parts)),
+                   tuple(chain.from_iterable(p.ends for p in parts)))
+
+    def __add__(self, other: "PStr") -> "PStr":
+        return PStr(self.text + other.text, self.starts + other.starts, self.ends + other.ends)
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def __getitem__(self, key: slice) -> "PStr":
+        return PStr(self.text[key], self.starts[key], self.ends[key])
+
+    @property
+    def known(self) -> bool:
+        return UNKNOWN not in self.text
+
+    def source_range(self, i: int = 0, j: int | None = None) -> tuple[int, int] | None:
+        """The source range of characters ``[i, j)``, or None when none is placed."""
+        j = len(self.text) if j is None else j
+        placed = [k for k in range(i, j) if self.starts[k] >= 0]
+        if not placed:
+            return None
+        return self.starts[placed[0]], max(self.ends[k] for k in placed)
+
+    def is_exact(self, i: int = 0, j: int | None = None) -> bool:
+        """Whether ``[i, j)`` is verbatim and contiguous source text."""
+        j = len(self.text) if j is None else j
+        if i >= j:
+            return False
+        for k in range(i, j):
+            if self.starts[k] < 0 or self.ends[k] != self.starts[k] + 1:
+                return False
+            if k + 1 < j and self.starts[k + 1] != self.ends[k]:
+                return False
+        return True
+
+    def split_ws(self) -> "list[PStr]":
+        """Whitespace-separated fields (no quoting): RUSTFLAGS, `link-args=`."""
+        out, i, n = [], 0, len(self.text)
+        while i < n:
+            while i < n and self.text[i].isspace():
+                i += 1
+            j = i
+            while j < n and not self.text[j].isspace():
+                j += 1
+            if j > i:
+                out.append(self[i:j])
+            i = j
+        return out
+
+    def strip(self) -> "PStr":
+        t = self.text
+        i, j = 0, len(t)
+        while i < j and t[i].isspace():
+            i += 1
+        while j > i and t[j - 1].isspace():
+            j -= 1
+        return self[i:j]
+
+
+@dataclass(frozen=True)
+class Tok:
+    """One argument as the tool receives it, and where it was written."""
+
+    text: PStr
+    index: LineIndex
+
+    @property
+    def value(self) -> str:
+        return self.text.text
+
+    def span(self, i: int = 0, j: int | None = None) -> Span | None:
+        r = self.text.source_range(i, j)
+        return None if r is None else self.index.span(*r)
+
+    def exact_span(self, i: int = 0, j: int | None = None) -> Span | None:
+        """The span of ``[i, j)`` when it is verbatim in the file (safe to edit)."""
+        return self.span(i, j) if self.text.is_exact(i, j) else None
+
+    def sub(self, i: int, j: int | None = None) -> "Tok":
+        return Tok(self.text[i:j], self.index)
+
+
+def shell_split(p: PStr) -> list[PStr]:
+    """POSIX-shell word splitting with quote removal (the ``shlex.split`` that emcc
+    applies to response files and EMCC_CFLAGS), keeping positions."""
+    words: list[PStr] = []
+    cur: list[PStr] = []
+    in_word = False
+    i, t, n = 0, p.text, len(p.text)
+    while i < n:
+        c = t[i]
+        if c.isspace():
+            if in_word:
+                words.append(PStr.join(cur))
+                cur, in_word = [], False
+            i += 1
+        elif c == "'":
+            j = t.find("'", i + 1)
+            j = n if j < 0 else j
+            cur.append(p[i + 1:j])
+            in_word, i = True, j + 1
+        elif c == '"':
+            i += 1
+            while i < n and t[i] != '"':
+                if t[i] == "\\" and i + 1 < n and t[i + 1] in '"\\$`\n':
+                    cur.append(PStr(t[i + 1], (p.starts[i],), (p.ends[i + 1],)))
+                    i += 2
+                else:
+                    cur.append(p[i:i + 1])
+                    i += 1
+            in_word, i = True, i + 1
+        elif c == "\\" and i + 1 < n:
+            if t[i + 1] != "\n":
+                cur.append(PStr(t[i + 1], (p.starts[i],), (p.ends[i + 1],)))
+                in_word = True
+            i += 2
+        else:
+            cur.append(p[i:i + 1])
+            in_word, i = True, i + 1
+    if in_word:
+        words.append(PStr.join(cur))
+    return words
+
+
+def json_string(text: str, quote: int) -> PStr | None:
+    """Decode the JSON string literal whose opening quote is at ``quote``."""
+    parts: list[PStr] = []
+    i, n = quote + 1, len(text)
+    esc = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
+    while i < n:
+        c = text[i]
+        if c == '"':
+            return PStr.join(parts)
+        if c == "\\" and i + 1 < n:
+            e = text[i + 1]
+            if e == "u" and i + 6 <= n:
+                try:
+                    parts.append(PStr.spread(chr(int(text[i + 2:i + 6], 16)), i, i + 6))
+                except ValueError:
+                    return None
+                i += 6
+                continue
+            if e not in esc:
+                return None
+            parts.append(PStr.spread(esc[e], i, i + 2))
+            i += 2
+            continue
+        parts.append(PStr.source(c, i))
+        i += 1
+    return None

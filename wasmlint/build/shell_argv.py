@@ -1,0 +1,199 @@
+"""Build facts from shell text: emcc links, RUSTFLAGS builds, emsdk versions.
+
+``extract_build_facts(src)`` reads a shell script (kind ``shell``; the shell
+source calls it). ``facts_from_shell(text, index, …)`` reads any shell text
+with positions: a Makefile recipe after expansion, a package.json script (a
+JSON string decoded with positions), a workflow ``run:`` block, a Dockerfile
+``RUN``. Flags hidden in ``CC="emcc …"`` arguments and an exported
+``EMCC_CFLAGS`` (appended by emcc to every invocation) are followed.
+"""
+from __future__ import annotations
+
+import os
+
+from ..facts import Fact, Span
+from ..sources import ParseError, SourceFile
+from .emcc import build_facts, is_emcc
+from .emver import EmscriptenVersion, version_in_emsdk_args, version_in_image
+from .pstr import UNKNOWN, LineIndex, PStr, Tok, shell_split
+from .rust import build_rust_link, cargo_target, is_cargo_command
+from .shell_eval import Command, evaluate
+
+HIDDEN_CC = ("CC", "CXX", "LD", "EMCC", "CCLD")
+VERSION_VARS = ("EMSDK_VERSION", "EMSCRIPTEN_VERSION", "EMSCRIPTEN_VERSION_TAG", "EM_VERSION",
+                "PYODIDE_EMSCRIPTEN_VERSION", "EMSDK_TAG")
+RESPONSE_LIMIT = 1 << 20
+
+
+def extract_build_facts(src: SourceFile) -> list[Fact]:
+    """Build facts of a shell script (``*.sh``)."""
+    text, _errors = src.decode_or_error()
+    if text is None:
+        return []
+    index = LineIndex(text, src.path)
+    return facts_from_shell(PStr.source(text, 0), index, reader=response_reader(src))
+
+
+def facts_from_shell(text: PStr, index: LineIndex, *, env: dict[str, PStr] | None = None,
+                     reader=None, variant: str | None = None, version: str | None = None) -> list[Fact]:
+    result = evaluate(text, index, env)
+    facts: list[Fact] = []
+    found_version = version
+    for a in result.assignments:
+        if a.name in VERSION_VARS and isinstance(a.value, PStr) and a.value.known and a.value.text.strip():
+            facts.append(EmscriptenVersion(a.span, version=a.value.text.strip(), source=a.name))
+    for cmd in result.commands:
+        words = [t.value for t in cmd.argv]
+        v = version_in_emsdk_args(words) or next((version_in_image(w) for w in words if version_in_image(w)), None)
+        if v:
+            facts.append(EmscriptenVersion(cmd.span, version=v, source="emsdk" if "emsdk" in " ".join(words)
+                                           else "image"))
+    versions = [f.version for f in facts if isinstance(f, EmscriptenVersion)]
+    found_version = found_version or (versions[0] if versions else None)
+    linked = False
+    problems: list = []
+    for cmd in _collapse(result.commands):
+        label = _label(variant, cmd.variant)
+        for made in command_facts(cmd, index, reader=reader, variant=label, version=found_version,
+                                  problems=problems):
+            linked = linked or made.kind == "emcc-invocation"
+            facts.append(made)
+    if not linked:
+        facts += _flag_only(result, index, variant, found_version)
+    facts += [ParseError(tok.span() or Span(index.path), message=msg) for tok, msg in problems]
+    return _dedupe(facts)
+
+
+def command_facts(cmd: Command, index: LineIndex, *, reader=None, variant=None, version=None,
+                  problems=None) -> list[Fact]:
+    argv = cmd.argv
+    words = [t.value for t in argv]
+    out: list[Fact] = []
+    extra = _split_env(cmd.env.get("EMCC_CFLAGS"), index)
+    for k, w in enumerate(words[:6]):
+        if is_emcc(w):
+            out += build_facts(argv[k + 1:], cmd.span, variant=variant, extra=extra, read_response=reader,
+                               version=version, problems=problems)
+            break
+    for tok in argv:
+        name, eq, _ = tok.value.partition("=")
+        if eq and name in HIDDEN_CC:
+            inner = [Tok(p, index) for p in shell_split(tok.text[len(name) + 1:])]
+            if inner and is_emcc(inner[0].value):
+                out += build_facts(inner[1:], tok.span() or cmd.span, variant=variant, extra=extra,
+                                   read_response=reader, version=version, problems=problems)
+    if is_cargo_command(words):
+        out += rustflags_facts(cmd, index, variant)
+    return out
+
+
+def rustflags_facts(cmd: Command, index: LineIndex, variant: str | None) -> list[Fact]:
+    """A cargo/wasm-pack command run with RUSTFLAGS or CARGO_ENCODED_RUSTFLAGS set."""
+    target = cargo_target([t.value for t in cmd.argv])
+    for name in ("CARGO_ENCODED_RUSTFLAGS", "RUSTFLAGS"):
+        value = cmd.env.get(name)
+        if value is None:
+            continue
+        if name == "RUSTFLAGS":
+            flags = [Tok(p, index) for p in value.split_ws()]
+        else:
+            flags = [Tok(value[a:b], index) for a, b in _fields(value.text, "\x1f")]
+        span = (flags[0].span() if flags else None) or cmd.span
+        return build_rust_link(span, name, flags, target=target, variant=variant)
+    return []
+
+
+def _collapse(commands: list[Command]) -> list[Command]:
+    """A command that reads the same in every variant is kept once, without a variant."""
+    groups: dict = {}
+    for cmd in commands:
+        groups.setdefault((cmd.span.line, cmd.span.column), []).append(cmd)
+    out = []
+    for group in groups.values():
+        keys = {(tuple(t.value for t in c.argv), tuple(sorted((k, v.text) for k, v in c.env.items())))
+                for c in group}
+        if len(group) > 1 and len(keys) == 1:
+            group[0].variant = None
+            out.append(group[0])
+        else:
+            out += group
+    return out
+
+
+def _fields(text: str, sep: str) -> list[tuple[int, int]]:
+    out, start = [], 0
+    for k, c in enumerate(text + sep):
+        if c == sep:
+            if k > start:
+                out.append((start, k))
+            start = k + 1
+    return out
+
+
+def _flag_only(result, index: LineIndex, variant, version) -> list[Fact]:
+    """An exported EMCC_CFLAGS with no emcc command in the text: it still sets
+    every emcc link that runs in this environment."""
+    out: list[Fact] = []
+    for a in result.assignments:
+        if a.name == "EMCC_CFLAGS" and a.exported and isinstance(a.value, PStr):
+            toks = _split_env(a.value, index)
+            if any(t.value.startswith("-s") or t.value == "-pthread" for t in toks):
+                out += build_facts(toks, a.span, variant=_label(variant, a.variant) or "EMCC_CFLAGS",
+                                   version=version)
+    return out
+
+
+def _split_env(value: PStr | None, index: LineIndex) -> list[Tok]:
+    if value is None or not value.text.strip():
+        return []
+    return [Tok(p, index) for p in shell_split(value) if p.text != UNKNOWN]
+
+
+def _label(outer: str | None, inner: str | None) -> str | None:
+    return ", ".join(x for x in (outer, inner) if x) or None
+
+
+def _dedupe(facts: list[Fact]) -> list[Fact]:
+    seen, out = set(), []
+    for f in facts:
+        key = (f.kind, f.span, getattr(f, "spelling", None), getattr(f, "raw", None),
+               getattr(f, "variant", None) if f.kind != "emcc-setting" else None)
+        if f.kind in ("emcc-setting", "wasm-ld-arg", "emscripten-version", "parse-error") and key in seen:
+            continue
+        seen.add(key)
+        out.append(f)
+    return out
+
+
+def response_reader(src: SourceFile):
+    """Read ``@file`` arguments relative to the file's folder, inside the project only."""
+    base = os.path.dirname(src.abspath) if src.abspath else ""
+    root = os.path.realpath(src.root or base) if (src.root or base) else ""
+    shown_base = os.path.dirname(src.path)
+
+    def read(tok: Tok):
+        rel = tok.value[1:]
+        if not base or not rel:
+            return None
+        full = os.path.realpath(os.path.join(base, rel))
+        if not (full == root or full.startswith(root + os.sep)):
+            return f"response file `{tok.value}` is outside the project; not read"
+        if not os.path.isfile(full):
+            return None
+        try:
+            if os.path.getsize(full) > RESPONSE_LIMIT:
+                return f"response file `{tok.value}` is larger than 1 MiB; not read"
+            with open(full, encoding="utf-8-sig") as fh:
+                text = fh.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            return f"response file `{tok.value}` cannot be read: {exc}"
+        index = LineIndex(text, os.path.normpath(os.path.join(shown_base, rel)).replace(os.sep, "/"))
+        return [Tok(p, index) for p in shell_split(PStr.source(text, 0))]
+    return read
+
+
+def facts_from_mapped(mapped, index: LineIndex, **kw) -> list[Fact]:
+    """Shell text held in another layer's positioned string (a package.json script,
+    a YAML ``run:`` block): any object with ``value`` and per-character ``starts``/``ends``."""
+    text = PStr(mapped.value, tuple(mapped.starts), tuple(mapped.ends))
+    return facts_from_shell(text, index, **kw)

@@ -1,0 +1,162 @@
+"""``--fix``, ``--unsafe-fixes`` and ``--diff``: apply the fixes of findings,
+re-lint, repeat until nothing more applies (bounded), then write or show.
+
+Every round lints the current contents (edited text is handed to the
+pipeline in memory, so nothing is written until the end): the fixes of the
+reported findings are taken in output order, a fix overlapping one already
+taken is left for the next round (edits.py), and the files' new texts feed the
+next round. At the end each changed file is written atomically, unless it
+changed on disk since it was read (fileio.py). Binaries, modules embedded in
+JS and files the run did not read are never edited; a fix touching one is
+skipped whole.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .diagnostics import Diagnostic
+from .edits import EditError, Positions, Selection, TextFile
+from .fileio import StaleFile, sha256, write_atomic
+
+MAX_ROUNDS = 10
+
+
+@dataclass
+class Change:
+    path: str          # display path
+    abspath: str
+    original: bytes
+    text: TextFile     # current contents
+
+    @property
+    def data(self) -> bytes:
+        return self.text.encode()
+
+
+@dataclass
+class FixRun:
+    result: object                     # the CheckResult of the final contents
+    reported: list[Diagnostic]
+    changes: dict[str, Change] = field(default_factory=dict)   # abspath -> change
+    applied: int = 0
+    rounds: int = 0
+    stable: bool = True
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> list[Change]:
+        return sorted((c for c in self.changes.values() if c.data != c.original), key=lambda c: c.path)
+
+
+def applicable(d: Diagnostic, unsafe: bool) -> bool:
+    f = d.fix
+    return bool(f and f.edits and (f.applicability == "safe" or (unsafe and f.applicability == "unsafe")))
+
+
+class _Round:
+    def __init__(self, run: FixRun, result, refused: set[str]):
+        self.run, self.refused = run, refused
+        self.entries = {e.path: e for e in result.files}
+        self.digests = result.digests
+        self.selections: dict[str, Selection] = {}
+        self.positions: dict[str, Positions] = {}
+
+    def _change(self, path: str) -> Change | None:
+        entry = self.entries.get(path)
+        if entry is None or entry.kind == "wasm" or entry.abspath in self.refused:
+            return None
+        ch = self.run.changes.get(entry.abspath)
+        if ch is None:
+            try:
+                with open(entry.abspath, "rb") as fh:
+                    data = fh.read()
+                if sha256(data) != self.digests.get(path):
+                    raise StaleFile(f"{path}: changed on disk while wasmlint read it; not fixed")
+                ch = Change(path, entry.abspath, data, TextFile.decode(data))
+            except (OSError, UnicodeDecodeError, StaleFile) as exc:
+                if isinstance(exc, StaleFile):
+                    self.run.notes.append(str(exc))
+                self.refused.add(entry.abspath)
+                return None
+            self.run.changes[entry.abspath] = ch
+        return ch
+
+    def take(self, d: Diagnostic) -> bool:
+        """Choose ``d``'s fix unless it touches a file it may not or overlaps a chosen edit."""
+        resolved: dict[str, list] = {}
+        for e in d.fix.edits:
+            if "#" in e.span.path:
+                return False
+            ch = self._change(e.span.path)
+            if ch is None:
+                return False
+            pos = self.positions.setdefault(ch.abspath, Positions(ch.text.text))
+            try:
+                resolved.setdefault(ch.abspath, []).append((*pos.range(e), e.content))
+            except EditError:
+                return False
+        sels = {ap: self.selections.setdefault(ap, Selection()) for ap in resolved}
+        if any(sels[ap].conflicts(edits) for ap, edits in resolved.items()):
+            return False
+        for ap, edits in resolved.items():
+            sels[ap].add(edits)
+        return True
+
+    def apply(self) -> bool:
+        changed = False
+        for ap, sel in self.selections.items():
+            ch = self.run.changes[ap]
+            new = sel.apply(ch.text.text)
+            if new != ch.text.text:
+                ch.text = TextFile(new, ch.text.bom)
+                changed = True
+        return changed
+
+
+def run_fixes(check: Callable[[dict[str, bytes]], object],
+              keep: Callable[[object, dict[str, bytes]], list[Diagnostic]],
+              unsafe: bool = False, max_rounds: int = MAX_ROUNDS) -> FixRun:
+    """``check(overlay)`` lints with the given contents (absolute path -> bytes);
+    ``keep(result, overlay)`` picks the findings in scope."""
+    refused: set[str] = set()
+    run = FixRun(None, [])
+    for _ in range(max_rounds):
+        overlay = {ap: ch.data for ap, ch in run.changes.items() if ch.data != ch.original}
+        result = check(overlay)
+        run.result, run.reported = result, keep(result, overlay)
+        rnd = _Round(run, result, refused)
+        taken = sum(1 for d in run.reported if applicable(d, unsafe) and rnd.take(d))
+        if not taken or not rnd.apply():
+            return run
+        run.applied += taken
+        run.rounds += 1
+    overlay = {ap: ch.data for ap, ch in run.changes.items() if ch.data != ch.original}
+    run.result = check(overlay)
+    run.reported = keep(run.result, overlay)
+    run.stable = not any(applicable(d, unsafe) for d in run.reported)
+    if not run.stable:
+        run.notes.append(f"fixes were still changing files after {max_rounds} rounds; stopped")
+    return run
+
+
+def write_changes(run: FixRun) -> list[str]:
+    """Write every changed file; return the files refused (with the reason)."""
+    refused = []
+    for ch in run.changed:
+        try:
+            write_atomic(ch.abspath, ch.data, expect_sha256=sha256(ch.original))
+        except (StaleFile, OSError) as exc:
+            refused.append(str(exc) if isinstance(exc, StaleFile) else f"{ch.path}: cannot write: {exc}")
+    return refused
+
+
+def unified_diff(run: FixRun) -> str:
+    out = []
+    for ch in run.changed:
+        old = TextFile.decode(ch.original).text.splitlines(keepends=True)
+        new = ch.text.text.splitlines(keepends=True)
+        for line in difflib.unified_diff(old, new, f"a/{ch.path}", f"b/{ch.path}"):
+            out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    return "".join(out)

@@ -1,0 +1,160 @@
+"""Arguments of a launch as plain data, with what a fix needs to edit each one
+in its own surface's syntax.
+
+An ``Arg`` is one word of a command line or of a NODE_OPTIONS value. Words of one
+run of text (a shell line, a JSON string, a YAML scalar) share the ``words``
+style; elements of a JSON array or a YAML list use a list style. Each arg keeps
+precomputed spans: its own, what to delete to remove it (with one separator),
+and the zero-width points where new words go before or after it. Facts hold
+only data (they are cached and cross process boundaries), so rendering an
+insertion is a function of the style here.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from ..diagnostics import Edit
+from ..facts import Span
+from ..textpos import LineIndex, MappedText, js_sq_escape, json_escape, yaml_dq_escape, yaml_sq_escape
+
+WORDS, JSON_LIST, FLOW_LIST, BLOCK_LIST = "words", "json-list", "flow-list", "block-list"
+# An insertion point with no word to attach to (an empty string or list, a missing
+# property): ``prefix`` is the text to insert, ``{}`` standing for the words.
+TEMPLATE, TEMPLATE_LIST = "template", "template-list"
+_ESCAPES = {"none": lambda s: s, "json": json_escape, "yaml-dq": yaml_dq_escape,
+            "yaml-sq": yaml_sq_escape, "js-sq": js_sq_escape}
+
+
+def escape_name(fn) -> str:
+    for name, f in _ESCAPES.items():
+        if f is fn:
+            return name
+    return "none"
+
+
+@dataclass
+class Arg:
+    value: str
+    span: Span
+    editable: bool = False
+    style: str = WORDS
+    escape: str = "none"
+    del_span: Span | None = None
+    before: Span | None = None
+    after: Span | None = None
+    prefix: str = ""            # block lists: the text before an item on its line ("  - ")
+    dynamic: bool = False
+    splat: bool = False
+    raw: str = ""               # the source text (words style: quotes and expansions as written)
+
+    def move_to(self, anchor: "Arg", where: str) -> list[Edit]:
+        """Delete this arg and write it at ``anchor`` (its source text when both are
+        words of the same kind of text, so ``${X}`` and quoting survive)."""
+        dele = self.delete()
+        if anchor.style == WORDS and self.style == WORDS and anchor.escape == self.escape and self.raw:
+            at = anchor.before if where == "before" else anchor.after
+            ins = [Edit(at, self.raw + " " if where == "before" else " " + self.raw)] \
+                if anchor.editable and at else []
+        else:
+            ins = anchor.insert([self.value], where)
+        return dele + ins if dele and ins else []
+
+    def delete(self) -> list[Edit]:
+        return [Edit(self.del_span, "")] if self.editable and self.del_span else []
+
+    def insert(self, words: list[str], where: str = "before") -> list[Edit]:
+        """Edits that put ``words`` before (or after) this arg, in its syntax."""
+        at = self.before if where == "before" or self.style in (TEMPLATE, TEMPLATE_LIST) else self.after
+        if not self.editable or at is None or not words:
+            return []
+        return [Edit(at, render(words, self.style, self.escape, self.prefix, where))]
+
+
+def render(words: list[str], style: str, escape: str, prefix: str, where: str) -> str:
+    if style == TEMPLATE:
+        return prefix.replace("{}", _ESCAPES[escape](" ".join(words)))
+    if style == TEMPLATE_LIST:
+        return prefix.replace("{}", ", ".join(json.dumps(w) for w in words))
+    if style == WORDS:
+        text = " ".join(shell_quote(w) for w in words)
+        text = _ESCAPES[escape](text)
+        return text + " " if where == "before" else " " + text
+    if style in (JSON_LIST, FLOW_LIST):
+        items = ", ".join(json.dumps(w) if style == JSON_LIST else yaml_scalar(w) for w in words)
+        return items + ", " if where == "before" else ", " + items
+    lines = "".join(f"{prefix}{yaml_scalar(w)}\n" for w in words)
+    return lines
+
+
+_SAFE_WORD = re.compile(r"^[A-Za-z0-9_@%+=:,./-]+$")
+
+
+def shell_quote(w: str) -> str:
+    return w if _SAFE_WORD.match(w) else "'" + w.replace("'", "'\\''") + "'"
+
+
+_PLAIN_YAML = re.compile(r"^[A-Za-z0-9_./=+@%-][A-Za-z0-9_./=+@%:,-]*$")
+
+
+def yaml_scalar(w: str) -> str:
+    if _PLAIN_YAML.match(w) and not w.endswith(":") and w not in ("-", "true", "false", "null", "~"):
+        return w
+    return '"' + yaml_dq_escape(w) + '"'
+
+
+# ------------------------------------------------------------------ builders
+
+def word_args(idx: LineIndex, texts: list[MappedText], ranges: list[tuple[int, int]] | None = None,
+              dynamic: list[bool] | None = None, splat: list[bool] | None = None,
+              escape: str = "none", placed: list[bool] | None = None) -> list[Arg]:
+    """Args for words of one text run. ``ranges`` are the words' source ranges
+    (default: the mapped ranges of ``texts``); ``placed`` says a range is the
+    word's own text (default: every character of the text maps there in order)."""
+    ranges = ranges or [(t.src_start, t.src_end) for t in texts]
+    out = []
+    n = len(texts)
+    for k, (t, (s, e)) in enumerate(zip(texts, ranges)):
+        exact = (placed[k] if placed else t.exact and t.is_exact(0, len(t.value))) and idx.text[s:e].strip() != ""
+        if k + 1 < n:
+            ds, de = s, ranges[k + 1][0]
+        elif k > 0:
+            ds, de = ranges[k - 1][1], e
+        else:
+            ds, de = s, e
+        out.append(Arg(t.value, idx.span(s, e), exact and de >= ds, WORDS, escape,
+                       idx.span(ds, de), idx.span(s), idx.span(e), "",
+                       bool(dynamic and dynamic[k]), bool(splat and splat[k]), idx.text[s:e]))
+    return out
+
+
+def list_args(idx: LineIndex, elems: list[tuple[str, int, int]], style: str,
+              editable: bool = True) -> list[Arg]:
+    """Args for the elements (value, start, end) of a JSON array or YAML list."""
+    out = []
+    n = len(elems)
+    text = idx.text
+    for k, (value, s, e) in enumerate(elems):
+        prefix = ""
+        if style == BLOCK_LIST:
+            ls = idx.line_start(s)
+            prefix = text[ls:s]
+            nl = text.find("\n", e)
+            line_end = len(text) if nl < 0 else nl + 1
+            ds, de = ls, line_end
+            before = idx.span(ls)
+            after = idx.span(line_end)
+            ok = editable and prefix.strip() == "-" and "\n" not in text[s:e]
+        else:
+            if k + 1 < n:
+                ds, de = s, elems[k + 1][1]
+            elif k > 0:
+                ds, de = elems[k - 1][2], e
+            else:
+                ds, de = s, e
+            before, after = idx.span(s), idx.span(e)
+            ok = editable
+        out.append(Arg(value, idx.span(s, e), ok, style, "none", idx.span(ds, de),
+                       before, after, prefix))
+    return out

@@ -1,0 +1,208 @@
+"""The node command line: find node behind wrappers and split its arguments.
+
+``unwrap(toks)`` peels launchers that pass the rest of the line on (``exec``,
+``env [-S] [VAR=x]``, ``cross-env VAR=x``, ``nohup``, ``npx``, ``tini --``, …)
+and says whether what is left is node (or a wrapper that forwards node options:
+``tsx``, ``nodemon``), a shell given a script with ``-c``, or something else.
+
+``split(toks, db)`` splits node's arguments as node does: options up to the
+first positional word (the script) or ``--``; a value-taking option
+(``-r mod``, ``--import x``, ``-e code``) consumes the next word, per the flag
+database's ``takes_value``; after ``-e``/``-p`` code node still reads options up
+to the first positional word (measured on node 20: ``node -e 0 --expose-gc x``
+applies ``--expose-gc``). Everything from the script on is the script's.
+"""
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+
+from ..textpos import MappedText
+from .args import Arg, WORDS
+
+
+@dataclass
+class Tok:
+    """A word with its decoded text (for further splitting) and its edit data."""
+
+    text: MappedText
+    arg: Arg
+
+    @property
+    def value(self) -> str:
+        return self.text.value
+
+
+@dataclass
+class EnvSet:
+    """``VAR=value`` given to the command by ``env``/``cross-env`` or a shell prefix."""
+
+    name: str
+    value: MappedText | None
+    tok: Tok | None = None
+
+
+@dataclass
+class Unwrapped:
+    what: str                          # "node" | "shell" | "other"
+    toks: list[Tok] = field(default_factory=list)   # node: from the node word on
+    env: list[EnvSet] = field(default_factory=list)
+    wrapper: str | None = None         # tsx, nodemon, npx, env -S, ...
+    shell_script: Tok | None = None    # what: shell (``sh -c SCRIPT``)
+    as_limit: tuple[int, Tok] | None = None   # ``prlimit --as=N``: bytes, the option
+
+
+NODE_NAMES = {"node", "nodejs"}
+FORWARDERS = {"tsx": {"--tsconfig"}, "nodemon": {"-w", "--watch", "-e", "--ext", "-i", "--ignore",
+                                                 "--delay", "--config", "--signal", "-x", "--exec"}}
+SHELLS = {"sh", "bash", "dash", "ash", "zsh"}
+_PASS = {"exec", "nohup", "time", "command", "builtin", "dumb-init", "catchsegv", "setsid"}
+_PASS_WITH_ARG = {"nice": {"-n"}, "sudo": {"-u", "-g"}, "timeout": {"-s", "-k", "--signal", "--kill-after"},
+                  "npx": {"-p", "--package", "-c"}, "tini": {"-s", "-p", "-e"}}
+_PASS_USER = {"gosu", "su-exec", "chpst"}
+
+
+def basename(word: str) -> str:
+    return posixpath.basename(word)
+
+
+def unwrap(toks: list[Tok], env_s_split=None) -> Unwrapped:
+    """``env_s_split(tok) -> list[Tok]`` splits an ``env -S`` string into words."""
+    env: list[EnvSet] = []
+    wrapper = None
+    as_limit = None
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        if t.arg.dynamic:
+            return Unwrapped("other")
+        name = basename(t.value)
+        if name in NODE_NAMES or name in FORWARDERS:
+            return Unwrapped("node", toks[i:], env, wrapper or (name if name in FORWARDERS else None),
+                             as_limit=as_limit)
+        if name in SHELLS:
+            rest = toks[i + 1:]
+            for k, r in enumerate(rest):
+                if r.value == "-c" or (r.value.startswith("-") and not r.value.startswith("--")
+                                       and r.value.endswith("c")):
+                    if k + 1 < len(rest):
+                        return Unwrapped("shell", env=env, shell_script=rest[k + 1])
+                    break
+                if not r.value.startswith("-"):
+                    break
+            return Unwrapped("other", env=env)
+        if name == "env" or name == "cross-env" or name == "cross-env-shell":
+            i += 1
+            while i < len(toks):
+                v = toks[i].value
+                if name == "env" and v in ("-S", "--split-string") and i + 1 < len(toks) and env_s_split:
+                    wrapper = "env -S"
+                    toks = toks[:i] + env_s_split(toks[i + 1]) + toks[i + 2:]
+                    continue
+                if name == "env" and v.startswith("-S") and len(v) > 2 and env_s_split:
+                    return Unwrapped("other")
+                if name == "env" and v in ("-u", "--unset", "-C", "--chdir"):
+                    i += 2
+                    continue
+                if name == "env" and v.startswith("-"):
+                    i += 1
+                    continue
+                if "=" in v and not v.startswith("=") and v.split("=", 1)[0].isidentifier():
+                    k = v.index("=")
+                    env.append(EnvSet(v[:k], toks[i].text.slice(k + 1, len(v)), toks[i]))
+                    i += 1
+                    continue
+                break
+            continue
+        if name == "prlimit":
+            i += 1
+            while i < len(toks) and toks[i].value.startswith("-"):
+                opt, _, val = toks[i].value.partition("=")
+                if opt == "--as" and val.split(":")[0].isdigit():
+                    as_limit = (int(val.split(":")[0]), toks[i])
+                i += 1
+            continue
+        if name in _PASS:
+            i += 1
+            while i < len(toks) and toks[i].value.startswith("-") and name in ("time", "command"):
+                i += 1
+            continue
+        if name in _PASS_WITH_ARG or name in _PASS_USER:
+            i += 1
+            with_arg = _PASS_WITH_ARG.get(name, set())
+            if name in _PASS_USER:
+                i += 1  # the user
+            while i < len(toks) and toks[i].value.startswith("-"):
+                v = toks[i].value
+                i += 2 if v in with_arg else 1
+                if v == "--":
+                    break
+            if name == "npx":
+                wrapper = "npx"
+            continue
+        return Unwrapped("other", env=env)
+    return Unwrapped("other", env=env)
+
+
+@dataclass
+class Opt:
+    tok: Tok
+    value: Tok | None = None          # the separate value word (``-r mod``)
+
+
+@dataclass
+class Split:
+    node: Tok
+    options: list[Opt]
+    script: Tok | None
+    after: list[Tok]
+    eval_code: Tok | None = None
+    opaque: bool = False               # a splat word where options go: contents unknown
+    end_of_options: Tok | None = None
+
+
+_EVAL = {"--eval", "--print"}
+
+
+def split(toks: list[Tok], db, wrapper: str | None = None) -> Split:
+    node, rest = toks[0], toks[1:]
+    own = FORWARDERS.get(basename(node.value), set())
+    out = Split(node, [], None, [])
+    i = 0
+    while i < len(rest):
+        t = rest[i]
+        v = t.value
+        if t.arg.splat:
+            out.opaque = True
+            i += 1
+            continue
+        if v == "--":
+            out.end_of_options = t
+            i += 1
+            break
+        if not v.startswith("-") or v == "-":
+            break
+        if v.split("=", 1)[0] in own:
+            i += 1 if "=" in v else 2
+            continue
+        info = db.lookup(v) if not t.arg.dynamic else None
+        takes = db.takes_value(v)
+        opt = Opt(t)
+        if takes and i + 1 < len(rest):
+            opt.value = rest[i + 1]
+            i += 1
+        if info is not None and info.name in _EVAL:
+            out.eval_code = opt.value or out.eval_code
+        out.options.append(opt)
+        i += 1
+    if i < len(rest):
+        if out.eval_code is None:
+            out.script = rest[i]
+            out.after = rest[i + 1:]
+        else:
+            out.after = rest[i:]
+    return out
+
+
+def words_style(tok: Tok) -> bool:
+    return tok.arg.style == WORDS

@@ -1,0 +1,211 @@
+"""Turn what a surface found into facts: the one place where words become
+``node-launch`` and NODE_OPTIONS settings become ``node-options``.
+
+A surface (package.json, Dockerfile, compose, …) builds a ``Unit`` — the file,
+its surface name, what it knows about the unit (node version, memory and
+address-space limits, whether it is a production launch) — and feeds it shell
+scripts (``run_script``), argument lists (``launch``) and NODE_OPTIONS
+assignments (``node_options``). The unit collects the facts.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .. import nodeoptions, shellparse
+from ..facts import Fact, Span
+from ..shellparse import Assign, Word
+from ..textpos import LineIndex, MappedText
+from ..units import parse_size
+from . import argv
+from .args import Arg, escape_name, word_args
+from .facts import NodeLaunch, NodeOptionsFact
+
+MAX_DEPTH = 8
+NODE_OPTIONS_VARS = ("NODE_OPTIONS",)
+_NON_PROD = re.compile(r"(^|[:_./-])(test|tests|spec|bench|benchmark|benchmarks|dev|debug|profile|perf|e2e)"
+                       r"([:_./-]|$)", re.I)
+
+
+def is_production(*names: str) -> bool:
+    return not any(_NON_PROD.search(n or "") for n in names)
+
+
+@dataclass
+class Limit:
+    bytes: int
+    span: Span
+    what: str
+
+
+@dataclass
+class Unit:
+    idx: LineIndex
+    surface: str
+    name: str = ""
+    node_version: str | None = None
+    memory_limit: Limit | None = None
+    address_space: Limit | None = None
+    production: bool = True
+    facts: list[Fact] = field(default_factory=list)
+    _options: dict = field(default_factory=dict)
+
+    @property
+    def path(self) -> str:
+        return self.idx.path
+
+    # ------------------------------------------------------------ toks
+    def toks(self, words: list[Word], escape: str | None = None) -> list[argv.Tok]:
+        if not words:
+            return []
+        esc = escape or escape_name(words[0].text.escape)
+        args = word_args(self.idx, [w.text for w in words], [(w.start, w.end) for w in words],
+                         [w.dynamic for w in words], [w.splat for w in words], esc,
+                         [w.placed for w in words])
+        return [argv.Tok(w.text, a) for w, a in zip(words, args)]
+
+    def _env_s(self, tok: argv.Tok) -> list[argv.Tok]:
+        return self.toks(shellparse.split_words(tok.text))
+
+    # ------------------------------------------------------------ NODE_OPTIONS
+    def node_options(self, assign: Assign, variable: str = "NODE_OPTIONS") -> NodeOptionsFact | None:
+        key = (assign.start, assign.end)
+        if key in self._options:
+            return self._options[key]
+        if assign.value is None:
+            self._options[key] = None
+            return None
+        value = assign.value
+        tokens, error = nodeoptions.split(value)
+        args = word_args(self.idx, tokens, escape=escape_name(value.escape)) if tokens else []
+        s, e = (value.src_start, value.src_end) if value.exact else (assign.start, assign.end)
+        fact = NodeOptionsFact(self.idx.span(s, e), surface=self.surface, variable=variable,
+                               value=value.value, flags=[a.value for a in args], error=error,
+                               node_version=self.node_version, unit=self.name, tokens=args)
+        self._options[key] = fact
+        self.facts.append(fact)
+        return fact
+
+    # ------------------------------------------------------------ scripts
+    def run_script(self, script: MappedText, env: dict[str, Assign] | None = None,
+                   on_command: Callable[[shellparse.Command], bool] | None = None,
+                   depth: int = 0) -> shellparse.Script:
+        """Every command of a shell script; ``on_command`` may claim a command
+        (package.json's ``npm run x``) by returning True."""
+        parsed = shellparse.parse(script, env)
+        for a in parsed.assigns:
+            if a.name in NODE_OPTIONS_VARS:
+                self.node_options(a)
+        limit = self.address_space
+        for cmd in parsed.commands:
+            for a in cmd.prefix:
+                if a.name in NODE_OPTIONS_VARS:
+                    self.node_options(a)
+            if cmd.words and cmd.words[0].value == "ulimit":
+                limit = _ulimit(self.idx, cmd, limit)
+                continue
+            if on_command is not None and on_command(cmd):
+                continue
+            if cmd.in_substitution:
+                continue
+            self.launch(self.toks(cmd.words), cmd.env, (cmd.start, cmd.end), depth=depth, address_space=limit)
+        return parsed
+
+    # ------------------------------------------------------------ launches
+    def launch(self, toks: list[argv.Tok], env: dict[str, Assign] | None = None,
+               rng: tuple[int, int] | None = None, depth: int = 0,
+               address_space: Limit | None = None, script_override: str | None = None,
+               anchor: tuple[Arg, str] | None = None) -> NodeLaunch | None:
+        if not toks or depth > MAX_DEPTH:
+            return None
+        env = dict(env or {})
+        un = argv.unwrap(toks, self._env_s)
+        for e in un.env:
+            a = Assign(e.name, e.value, *_range(self.idx, e.tok.arg.span), exported=True)
+            env[e.name] = a
+            if e.name in NODE_OPTIONS_VARS:
+                self.node_options(a)
+        if un.what == "shell" and un.shell_script is not None:
+            self.run_script(un.shell_script.text, env, depth=depth + 1)
+            return None
+        if un.what != "node":
+            return None
+        if un.as_limit is not None:
+            n, opt = un.as_limit
+            address_space = Limit(n, opt.arg.span, f"`{opt.value}`")
+        from ..nodeflags import FlagDB, resolve_major
+        db = FlagDB.for_major(resolve_major(self.node_version)[0])
+        sp = argv.split(un.toks, db, un.wrapper)
+        if rng is None:
+            rng = (_range(self.idx, toks[0].arg.span)[0], _range(self.idx, toks[-1].arg.span)[1])
+        opts_env = [f for f in (self.node_options(env[v]) for v in NODE_OPTIONS_VARS if v in env) if f]
+        launch = NodeLaunch(
+            self.idx.span(*rng), surface=self.surface, unit=self.name, node_version=self.node_version,
+            options_before_script=[w for o in sp.options for w in
+                                   ([o.tok.value] + ([o.value.value] if o.value else []))],
+            script=script_override or (sp.script.value if sp.script else None),
+            args_after_script=[t.value for t in sp.after],
+            node_options=[{"flag": t.value, "from": f"{f.span.path}:{f.span.line}"}
+                          for f in opts_env for t in f.tokens],
+            memory_limit_bytes=self.memory_limit.bytes if self.memory_limit else None,
+            address_space_limit_bytes=address_space.bytes if address_space else None,
+            eval=sp.eval_code is not None, wrapper=un.wrapper, production=self.production,
+            opaque=sp.opaque, node_arg=sp.node.arg,
+            opt_args=[o.tok.arg for o in sp.options],
+            opt_values=[o.value.arg if o.value else None for o in sp.options],
+            after_args=[t.arg for t in sp.after], env_options=opts_env,
+            memory_limit_span=self.memory_limit.span if self.memory_limit else None,
+            memory_limit_what=self.memory_limit.what if self.memory_limit else "",
+            address_space_span=address_space.span if address_space else None,
+            address_space_what=address_space.what if address_space else "")
+        launch.anchor, launch.anchor_where = anchor or _anchor(sp)
+        if script_override:
+            launch.script = script_override
+        for f in opts_env:
+            if f.launch_anchor is None and launch.anchor is not None:
+                f.launch_anchor, f.launch_where = launch.anchor, launch.anchor_where
+                f.launch_line = launch.command_line
+        self.facts.append(launch)
+        return launch
+
+
+def _anchor(sp: argv.Split) -> tuple[Arg, str]:
+    """Where new node options go: before the script (or the first option of an
+    ``-e`` launch), else after the last option, else after ``node``."""
+    if sp.script is not None:
+        return (sp.end_of_options.arg if sp.end_of_options else sp.script.arg), "before"
+    if sp.eval_code is not None and sp.options:
+        return sp.options[0].tok.arg, "before"
+    if sp.options:
+        last = sp.options[-1]
+        return (last.value or last.tok).arg, "after"
+    return sp.node.arg, "after"
+
+
+def _range(idx: LineIndex, span: Span) -> tuple[int, int]:
+    return idx.offset(span.line, span.column), idx.offset(span.end_line or span.line,
+                                                          span.end_column or span.column)
+
+
+def _ulimit(idx: LineIndex, cmd: shellparse.Command, current: Limit | None) -> Limit | None:
+    """``ulimit -v N`` / ``-d N`` (KiB; ``-Sv``, ``-Hv`` too); ``unlimited`` lifts it."""
+    words = cmd.words[1:]
+    for k, w in enumerate(words):
+        v = w.value
+        if not v.startswith("-") or not any(c in v for c in "vd") or k + 1 >= len(words):
+            continue
+        n = words[k + 1].value
+        if n == "unlimited":
+            return None
+        if n.isdigit():
+            which = "-v" if "v" in v else "-d"
+            return Limit(int(n) * 1024, idx.span(cmd.start, cmd.end), f"`ulimit {which} {n}`")
+    return current
+
+
+def memory_limit(text: str | None, span: Span, what: str, binary_letters: bool = True) -> Limit | None:
+    if text is None:
+        return None
+    n = parse_size(str(text).strip(), binary_letters=binary_letters)
+    return Limit(n, span, what) if n else None

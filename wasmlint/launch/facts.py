@@ -1,0 +1,328 @@
+"""Facts of node launch surfaces: ``node-launch``, ``node-options`` and
+``docker-run-export`` (``node-version`` is in ``launch.version``).
+
+Verdicts depend on the node version in use, so they are methods taking the
+run's context: the flag database of that major decides what is known, what is
+a V8 flag and what NODE_OPTIONS allows.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from ..diagnostics import Edit
+from ..facts import Fact, Span, internal
+from . import version
+from .args import Arg
+from .flags import FlagUse, resolve, unknown
+
+
+def _db(major: int):
+    from ..nodeflags import FlagDB
+    return FlagDB.for_major(major)
+
+
+class _Versioned:
+    """Node version resolution shared by launches and NODE_OPTIONS settings."""
+
+    node_version: str | None
+    span: Span
+
+    def major(self, ctx) -> int:
+        key = ("node-major", id(self))
+        cache = ctx.__dict__.setdefault("_launch_cache", {})
+        if key not in cache:
+            cache[key] = version.resolve(ctx, self.node_version, self.span.path)
+        return cache[key][0]
+
+    def _unknown(self, ctx, uses: list[FlagUse]) -> list[FlagUse]:
+        """Flags node does not know in this version: removed ones, typos."""
+        major = self.major(ctx)
+        db = _db(major)
+        return [unknown(db, u, major) for u in uses if not u.known and not u.dynamic]
+
+    def version_spec(self, ctx) -> str | None:
+        self.major(ctx)
+        return ctx.__dict__["_launch_cache"][("node-major", id(self))][1]
+
+
+def _loads_wasm(ctx) -> bool:
+    return bool(ctx.project is not None and getattr(ctx.project, "contains_wasm", False))
+
+
+@dataclass
+class NodeOptionsFact(_Versioned, Fact):
+    """A place that sets NODE_OPTIONS (or npm's ``node-options``)."""
+
+    kind: ClassVar[str] = "node-options"
+    surface: str = ""
+    variable: str = "NODE_OPTIONS"
+    value: str = ""
+    flags: list[str] = field(default_factory=list)
+    error: str | None = None
+    node_version: str | None = None
+    unit: str = ""
+    tokens: list[Arg] = internal(default_factory=list)
+    launch_anchor: Arg | None = internal()
+    launch_where: str = internal("before")
+    launch_line: str | None = internal()
+
+    def flag_uses(self, ctx) -> list[FlagUse]:
+        db = _db(self.major(ctx))
+        out, i = [], 0
+        while i < len(self.tokens):
+            t = self.tokens[i]
+            if not t.value.startswith("-") or "$" in t.value:
+                i += 1
+                continue
+            val = self.tokens[i + 1] if db.takes_value(t.value) and i + 1 < len(self.tokens) else None
+            out.append(resolve(db, t.value, t, "NODE_OPTIONS", f"{self.span.path}:{self.span.line}", val))
+            i += 2 if val else 1
+        return out
+
+    def not_allowed(self, ctx) -> list[FlagUse]:
+        """Known flags node refuses in NODE_OPTIONS, with the move-to-command-line fix."""
+        out = []
+        for u in self.flag_uses(ctx):
+            if not u.known or u.allowed_in_node_options:
+                continue
+            edits: list[Edit] = []
+            if self.launch_anchor is not None and u.is_v8:
+                ins = self.launch_anchor.insert(u.words(), self.launch_where)
+                dele = u.delete()
+                edits = dele + ins if ins and dele else []
+            u.fix = edits or self._suggest(u)
+            out.append(u)
+        return out
+
+    def _suggest(self, u: FlagUse) -> str:
+        if self.launch_line:
+            return f"remove it here and write it on the node command line: `{self.launch_line}`"
+        return (f"remove it here and write `{' '.join(u.words())}` on the node command line, before the "
+                "script (workers inherit the command line's V8 flags)")
+
+    def unknown_flags(self, ctx) -> list[FlagUse]:
+        return self._unknown(ctx, self.flag_uses(ctx))
+
+
+@dataclass
+class NodeLaunch(_Versioned, Fact):
+    """One node invocation: its command line, NODE_OPTIONS and limits."""
+
+    kind: ClassVar[str] = "node-launch"
+    surface: str = ""
+    unit: str = ""
+    node_version: str | None = None
+    options_before_script: list[str] = field(default_factory=list)
+    script: str | None = None
+    args_after_script: list[str] = field(default_factory=list)
+    node_options: list[dict] = field(default_factory=list)      # {"flag", "from"}
+    memory_limit_bytes: int | None = None
+    address_space_limit_bytes: int | None = None
+    eval: bool = False
+    wrapper: str | None = None
+    production: bool = True
+    opaque: bool = internal(False)
+    node_arg: Arg | None = internal()
+    opt_args: list[Arg] = internal(default_factory=list)
+    opt_values: list[Arg | None] = internal(default_factory=list)
+    after_args: list[Arg] = internal(default_factory=list)
+    anchor: Arg | None = internal()
+    anchor_where: str = internal("before")
+    env_options: list[NodeOptionsFact] = internal(default_factory=list)
+    memory_limit_span: Span | None = internal()
+    memory_limit_what: str = internal("")
+    address_space_span: Span | None = internal()
+    address_space_what: str = internal("")
+
+    # ------------------------------------------------------------ flags
+    def cli_flags(self, ctx) -> list[FlagUse]:
+        db = _db(self.major(ctx))
+        return [resolve(db, a.value, a, "command line", value_arg=v)
+                for a, v in zip(self.opt_args, self.opt_values)]
+
+    def env_flags(self, ctx) -> list[FlagUse]:
+        out = []
+        for f in self.env_options:
+            f.node_version = f.node_version or self.node_version
+            out.extend(f.flag_uses(ctx))
+        return out
+
+    def effective(self, ctx) -> list[FlagUse]:
+        """Flags that take effect: the command line, and NODE_OPTIONS flags node accepts there."""
+        return self.cli_flags(ctx) + [u for u in self.env_flags(ctx) if u.known and u.allowed_in_node_options]
+
+    def has_flag(self, ctx, name: str, negated: bool = False) -> FlagUse | None:
+        found = None
+        for u in self.effective(ctx):
+            if u.name == name and u.negated == negated:
+                found = u
+        return found
+
+    def loads_wasm(self, ctx) -> bool:
+        return _loads_wasm(ctx)
+
+    # ------------------------------------------------------------ WL201
+    def missing_required_flags(self, ctx) -> list[str]:
+        if self.opaque or self.eval or self.script is None:
+            return []
+        db = _db(self.major(ctx))
+        out = []
+        for want in ctx.config.policy.get("required-node-flags") or []:
+            info = db.lookup(want) or db.lookup(want + "=0")
+            if info is None:
+                continue
+            if not self.has_flag(ctx, info.name, info.negated):
+                out.append(want)
+        return out
+
+    def fix_insert_required(self, ctx) -> list[Edit]:
+        if self.anchor is None:
+            return []
+        words = [w for w in (self._with_value(ctx, f) for f in self.missing_required_flags(ctx)) if w]
+        return self.anchor.insert(words, self.anchor_where)
+
+    def _with_value(self, ctx, flag: str) -> str | None:
+        """The policy flag as inserted: a heap size without a value gets 3/4 of the
+        unit's memory limit, or 4096 MiB (node's default on 64-bit machines with
+        16 GB or more, facts.md §6) when no limit is stated; another flag that
+        needs a value and has none is left out of the fix."""
+        info = _db(self.major(ctx)).lookup(flag)
+        if info is None or info.value_syntax != "=" or info.value is not None:
+            return flag
+        if info.name == "--max-old-space-size":
+            mib = self.memory_limit_bytes // (1 << 20) * 3 // 4 if self.memory_limit_bytes else 4096
+            return f"{flag}={mib}"
+        return None
+
+    # ------------------------------------------------------------ WL202
+    def heap_flag(self, ctx) -> FlagUse | None:
+        cli = [u for u in self.cli_flags(ctx) if u.name == "--max-old-space-size" and u.value]
+        env = [u for u in self.env_flags(ctx) if u.name == "--max-old-space-size" and u.value]
+        pick = (cli or env or [None])[-1]
+        if pick is not None and not pick.value.isdigit():
+            return None
+        return pick
+
+    def heap_bytes(self, ctx) -> int | None:
+        u = self.heap_flag(ctx)
+        return int(u.value) << 20 if u else None
+
+    # ------------------------------------------------------------ WL203
+    def flags_after_script(self, ctx) -> list[FlagUse]:
+        """V8 flags and node's ``--experimental-*``/``--disable-*`` options written
+        after the script: node hands them to the script and ignores them."""
+        if self.opaque or self.wrapper in ("nodemon",) or self.anchor is None:
+            return []
+        db = _db(self.major(ctx))
+        out = []
+        for a in self.after_args:
+            if not a.value.startswith("-") or a.dynamic:
+                continue
+            u = resolve(db, a.value, a, "after the script")
+            if not u.known:
+                continue
+            if not (u.is_v8 or u.name.startswith(("--experimental-", "--disable-"))):
+                continue
+            u.fix = a.move_to(self.anchor, self.anchor_where)
+            out.append(u)
+        return out
+
+    # ------------------------------------------------------------ WL206 and per-flag rules
+    def unknown_flags(self, ctx) -> list[FlagUse]:
+        return self._unknown(ctx, self.cli_flags(ctx))
+
+    def flags_named(self, ctx, *names: str) -> list[FlagUse]:
+        return [u for u in self.effective(ctx) if u.name in names]
+
+    def jitless_flags(self, ctx) -> list[FlagUse]:
+        out = [u for u in self.effective(ctx) if u.name == "--jitless" and not u.negated]
+        for u in out:
+            u.fix = u.delete()
+        return out
+
+    def stack_size_flags(self, ctx) -> list[FlagUse]:
+        limit = int(ctx.config.policy.get("os-stack-kb") or 8192)
+        out = []
+        for u in self.cli_flags(ctx):
+            if u.name == "--stack-size" and u.value and u.value.isdigit() and int(u.value) >= limit:
+                u.extra["limit"] = limit
+                u.fix = (f"lower it well below {limit} KiB (the OS thread stack, `ulimit -s`), "
+                         "or raise the stack limit of the process first")
+                out.append(u)
+        return out
+
+    def ineffective_flags(self, ctx) -> list[FlagUse]:
+        if self.major(ctx) < 20:
+            return []
+        if self.has_flag(ctx, "--wasm-dynamic-tiering", negated=True):
+            return []
+        return [u for u in self.cli_flags(ctx) if u.name == "--wasm-tier-up" and u.negated]
+
+    def testing_flags(self, ctx) -> list[FlagUse]:
+        out = []
+        for u in self.cli_flags(ctx):
+            if u.name == "--liftoff-only" and not u.negated:
+                u.detail = "keeps every function in the baseline compiler (a hot kernel measured 2.4x slower)"
+            elif u.name == "--wasm-dynamic-tiering" and u.negated:
+                u.detail = ("compiles everything with the optimizing tier up front, the slowest setting "
+                            "measured (2.6x single-threaded, 3.8x wall time with 4 workers)")
+            else:
+                continue
+            u.fix = u.delete()
+            out.append(u)
+        return out
+
+    def missing_text(self, ctx) -> str:
+        return ", ".join(f"`{f}`" for f in self.missing_required_flags(ctx))
+
+    def limit_related(self, ctx) -> list:
+        return [(self.memory_limit_span, f"memory limit {self.memory_limit_what} stated here")] \
+            if self.memory_limit_span else []
+
+    def address_space_related(self, ctx) -> list:
+        return [(self.address_space_span, f"address-space limit {self.address_space_what} set here")] \
+            if self.address_space_span else []
+
+    def heap_advice(self, ctx) -> str:
+        mib = (self.memory_limit_bytes or 0) // (1 << 20) * 3 // 4
+        return (f"lower `--max-old-space-size` to about {mib} (3/4 of the limit) or raise the limit, "
+                "leaving room for WebAssembly memory, which lives outside the JS heap")
+
+    # ------------------------------------------------------------ WL110
+    def address_space_unsafe(self, ctx) -> bool:
+        if self.address_space_limit_bytes is None or self.opaque:
+            return False
+        major = self.major(ctx)
+        if major > 24:
+            return False
+        if major == 24:
+            minor = version.minor_of(self.version_spec(ctx))
+            if minor is None or minor >= 19:
+                return False
+        return self.has_flag(ctx, "--disable-wasm-trap-handler") is None
+
+    def fix_disable_trap_handler(self, ctx) -> list[Edit]:
+        return self.anchor.insert(["--disable-wasm-trap-handler"], self.anchor_where) if self.anchor else []
+
+    @property
+    def command_line(self) -> str:
+        parts = ["node", *self.options_before_script]
+        if self.script:
+            parts.append(self.script)
+        return " ".join(parts + self.args_after_script)
+
+
+@dataclass
+class DockerRunExport(Fact):
+    """``RUN export NAME=…`` whose variable nothing in that RUN uses afterwards."""
+
+    kind: ClassVar[str] = "docker-run-export"
+    names: list[str] = field(default_factory=list)
+    replacement: str | None = internal()
+    replace_span: Span | None = internal()
+
+    def fix_to_env(self, ctx) -> list[Edit] | str:
+        if self.replacement is None or self.replace_span is None:
+            return "declare the variable with `ENV` (or `ARG` for build-time only) instead"
+        return [Edit(self.replace_span, self.replacement)]

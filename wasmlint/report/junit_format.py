@@ -1,0 +1,41 @@
+"""JUnit XML: one ``testcase`` per checked file, one ``failure`` per finding in
+it (``type`` is the rule code). ``failures`` counts the files with findings.
+Files that passed appear as passing test cases."""
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+from .concise_format import line as concise_line
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _x(s: str) -> str:
+    """Text XML 1.0 can hold (control characters become U+FFFD)."""
+    return _NOT_XML.sub("\ufffd", s)
+
+
+def build(diags, files=()) -> ET.Element:
+    by_file: dict[str, list] = {f: [] for f in files}
+    for d in diags:
+        by_file.setdefault(d.span.path.split("#", 1)[0], []).append(d)
+    tests, failed = len(by_file), sum(1 for v in by_file.values() if v)
+    suites = ET.Element("testsuites", name="wasmlint", tests=str(tests), failures=str(failed), errors="0")
+    suite = ET.SubElement(suites, "testsuite", name="wasmlint", tests=str(tests), failures=str(failed),
+                          errors="0", skipped="0")
+    for path in sorted(by_file):
+        case = ET.SubElement(suite, "testcase", name=_x(path), classname="wasmlint", file=_x(path))
+        for d in by_file[path]:
+            fail = ET.SubElement(case, "failure", message=_x(f"{d.code} {d.name}: {d.message}"), type=d.code)
+            fail.text = _x(concise_line(d))
+    return suites
+
+
+def render(diags, out, *, files=(), **_) -> None:
+    tree = build(diags, files)
+    ET.indent(tree)
+    out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+    out.write(ET.tostring(tree, encoding="unicode"))
+    out.write("\n")

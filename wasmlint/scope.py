@@ -1,0 +1,65 @@
+"""What a run reads and what it reports.
+
+``wasmlint check DIR…`` reads and reports the given folders. ``wasmlint check
+FILE…`` (how pre-commit and editors call it) reads the whole project the files
+belong to — the nearest folder above them holding ``.git`` or a wasmlint
+configuration — so that cross-file rules see the launch, the loader and the
+binary together, and reports only on the given files (and folders). With no
+such folder above them, only the given paths are read.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import find_config
+
+
+def project_root(start: Path) -> Path | None:
+    """The nearest folder at or above ``start`` with ``.git`` or a wasmlint configuration."""
+    start = start.resolve()
+    if not start.is_dir():
+        start = start.parent
+    config = find_config(start)
+    config_dir = config.parent.resolve() if config is not None else None
+    for d in (start, *start.parents):
+        if (d / ".git").exists() or d == config_dir:
+            return d
+    return None
+
+
+@dataclass
+class Scope:
+    read: list[str]                                 # paths handed to discover
+    files: set[str] = field(default_factory=set)    # reported files (absolute); empty: all
+    dirs: list[str] = field(default_factory=list)   # reported folders (absolute)
+    root: Path = field(default_factory=Path.cwd)    # where .wasmlint_cache/ lives
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.files)
+
+    def contains(self, abspath: str) -> bool:
+        if not self.files:
+            return True
+        real = os.path.realpath(abspath)
+        return real in self.files or any(real == d or real.startswith(d + os.sep) for d in self.dirs)
+
+
+def resolve_scope(paths: list[str], config_root: Path | None = None) -> Scope:
+    paths = paths or ["."]
+    first = Path(paths[0])
+    root = project_root(first)
+    cache_root = root or (config_root if config_root is not None else Path.cwd())
+    if not cache_root.is_dir():      # the configuration root of a lone file is the file itself
+        cache_root = cache_root.parent
+    if not any(os.path.isfile(p) for p in paths) or root is None:
+        return Scope(list(paths), root=cache_root)
+    given = [os.path.realpath(p) for p in paths]
+    if not all(g == str(root) or g.startswith(str(root) + os.sep) for g in given):
+        return Scope(list(paths), root=cache_root)
+    return Scope([str(root) if Path(root) != Path.cwd().resolve() else ".", *paths],
+                 files={g for g in given if os.path.isfile(g)},
+                 dirs=[g for g in given if os.path.isdir(g)], root=root)
+

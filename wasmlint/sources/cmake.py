@@ -1,0 +1,28 @@
+"""CMake files (``CMakeLists.txt``, ``*.cmake``) → emcc link facts
+(see ``wasmlint.build.cmake``)."""
+from __future__ import annotations
+
+from ..facts import Fact
+from . import SourceFile
+
+
+def extract(src: SourceFile) -> list[Fact]:
+    text, errors = src.decode_or_error()
+    if text is None:
+        return errors
+    from lark.exceptions import UnexpectedInput
+
+    from ..build.cmake import cmake_facts
+    from ..build.shell_argv import response_reader
+    try:
+        return cmake_facts(text, src.path, response=response_reader(src))
+    except UnexpectedInput as exc:
+        return [src.error(f"CMake syntax error: unexpected {_what(exc)}", line=exc.line, column=exc.column)]
+
+
+def _what(exc) -> str:
+    token = getattr(exc, "token", None)
+    if token is not None:
+        return "end of file" if token.type == "$END" else f"`{token}`"
+    char = getattr(exc, "char", None)
+    return f"`{char}`" if char else "input"

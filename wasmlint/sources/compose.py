@@ -1,0 +1,52 @@
+"""docker-compose files → launch facts per service: ``command``/``entrypoint``
+(string or list; an entrypoint list receives the command as arguments),
+``environment`` (map or list), ``mem_limit`` and
+``deploy.resources.limits.memory``, and the node version of ``image: node:X``."""
+from __future__ import annotations
+
+from .. import yamlpos
+from ..facts import Fact
+from ..launch import yamlsurf
+from ..launch.build import Unit, is_production, memory_limit
+from ..launch.version import node_image_tag
+from . import SourceFile
+
+
+def extract(src: SourceFile) -> list[Fact]:
+    text, errors = src.decode_or_error()
+    if text is None:
+        return errors
+    idx, docs = yamlsurf.load(src, text)
+    if idx is None:
+        return docs
+    facts: list[Fact] = []
+    for doc in docs:
+        services = yamlpos.get(doc, "services")
+        for k, svc in yamlpos.pairs(services):
+            if not yamlpos.is_map(svc):
+                continue
+            facts.extend(_service(idx, str(k.value), svc))
+    return facts
+
+
+def _service(idx, name: str, svc) -> list[Fact]:
+    unit = Unit(idx, "compose", name=f"service {name}",
+                node_version=node_image_tag(yamlpos.str_of(yamlpos.get(svc, "image"))),
+                production=is_production(name))
+    limit_node = yamlpos.get(svc, "mem_limit")
+    what = "`mem_limit`"
+    if limit_node is None:
+        limits = yamlpos.get(yamlpos.get(yamlpos.get(yamlpos.get(svc, "deploy"), "resources"), "limits"),
+                             "memory")
+        limit_node, what = limits, "`deploy.resources.limits.memory`"
+    if yamlpos.str_of(limit_node):
+        unit.memory_limit = memory_limit(limit_node.value, idx.span(limit_node.start_mark.index,
+                                                                    limit_node.end_mark.index), what)
+    env = yamlsurf.env_assigns(unit, yamlpos.get(svc, "environment"))
+    ep, cmd = yamlpos.get(svc, "entrypoint"), yamlpos.get(svc, "command")
+    toks = (yamlsurf.command_toks(unit, ep) if ep is not None else []) + (
+        yamlsurf.command_toks(unit, cmd) if cmd is not None else [])
+    if toks:
+        nodes = [n for n in (ep, cmd) if n is not None]
+        unit.launch(toks, env, (min(n.start_mark.index for n in nodes), max(n.end_mark.index for n in nodes)))
+    return unit.facts

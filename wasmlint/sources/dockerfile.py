@@ -1,0 +1,196 @@
+"""Dockerfiles → ``node-launch``, ``node-options``, ``node-version`` and
+``docker-run-export`` facts.
+
+Stages are followed from ``FROM``; the final stage is the one that runs, and it
+inherits ``ENV`` from an earlier stage it is built ``FROM``. ``ARG`` values
+(global ones in ``FROM``) and ``ENV`` expand in later instructions. ``CMD`` and
+``ENTRYPOINT`` in exec (JSON array) or shell form are composed as Docker does
+(an exec-form ENTRYPOINT receives CMD as arguments); ``RUN`` commands are
+build-time launches (not production). ``RUN export X=…`` with nothing after it
+in that RUN does not reach later layers (WL213).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .. import jsonpos
+from ..facts import Fact
+from ..launch import argv
+from ..launch.args import JSON_LIST, list_args
+from ..launch.build import NODE_OPTIONS_VARS, Unit
+from ..launch.dockerparse import Instr, instructions
+from ..launch.facts import DockerRunExport
+from ..launch.version import NodeVersionFact, major_of, node_image_tag
+from ..launch.words import lex
+from ..shellparse import Assign
+from ..textpos import LineIndex, MappedText, compose, json_escape
+from . import SourceFile
+
+
+@dataclass
+class Stage:
+    name: str | None
+    image: str
+    node_spec: str | None
+    from_instr: Instr
+    env: dict[str, Assign] = field(default_factory=dict)
+    args: dict[str, MappedText | None] = field(default_factory=dict)
+    cmd: Instr | None = None
+    entrypoint: Instr | None = None
+    runs: list[Instr] = field(default_factory=list)
+
+
+def extract(src: SourceFile) -> list[Fact]:
+    text, errors = src.decode_or_error()
+    if text is None:
+        return errors
+    idx = LineIndex(text, src.path)
+    stages = _stages(idx, instructions(idx))
+    if not stages:
+        return []
+    final = stages[-1]
+    facts: list[Fact] = []
+    if final.node_spec and major_of(final.node_spec) is not None:
+        s = final.from_instr
+        facts.append(NodeVersionFact(idx.span(s.start, s.end), spec=final.node_spec, source="dockerfile",
+                                     major=major_of(final.node_spec)))
+    for st in stages:
+        build = Unit(idx, "dockerfile", name=f"stage {st.name or st.image}", node_version=st.node_spec,
+                     production=False)
+        for a in st.env.values():
+            if a.name in NODE_OPTIONS_VARS and st is not final:
+                build.node_options(a)
+        for run in st.runs:
+            facts.extend(_run(idx, build, run, st))
+        facts.extend(build.facts)
+    unit = Unit(idx, "dockerfile", name="final stage", node_version=final.node_spec)
+    for a in final.env.values():
+        if a.name in NODE_OPTIONS_VARS:
+            unit.node_options(a)
+    _command(idx, unit, final)
+    facts.extend(unit.facts)
+    return facts
+
+
+def _vars(st: Stage) -> dict[str, MappedText | None]:
+    out = dict(st.args)
+    out.update({k: a.value for k, a in st.env.items()})
+    return out
+
+
+def _stages(idx: LineIndex, instrs: list[Instr]) -> list[Stage]:
+    stages: list[Stage] = []
+    global_args: dict[str, MappedText | None] = {}
+    for ins in instrs:
+        kw = ins.keyword
+        if kw == "FROM":
+            words = [w for w in lex(ins.args, global_args) if not w.value.startswith("--")]
+            if not words:
+                continue
+            image = words[0].value
+            name = words[2].value if len(words) >= 3 and words[1].value.lower() == "as" else None
+            parent = next((s for s in reversed(stages) if s.name and s.name == image), None)
+            spec = parent.node_spec if parent else node_image_tag(image)
+            st = Stage(name, image, spec, ins)
+            if parent:
+                st.env = dict(parent.env)
+            stages.append(st)
+            continue
+        if kw == "ARG":
+            for w in lex(ins.args, _vars(stages[-1]) if stages else global_args):
+                k, _, v = w.value.partition("=")
+                val = w.text.slice(len(k) + 1, len(w.value)) if "=" in w.value else None
+                (stages[-1].args if stages else global_args)[k] = val
+            continue
+        if not stages:
+            continue
+        st = stages[-1]
+        if kw == "ENV":
+            _env(ins, st)
+        elif kw == "CMD":
+            st.cmd = ins
+        elif kw == "ENTRYPOINT":
+            st.entrypoint, st.cmd = ins, None
+        elif kw == "RUN":
+            st.runs.append(ins)
+    return stages
+
+
+def _env(ins: Instr, st: Stage) -> None:
+    words = lex(ins.args, _vars(st))
+    if len(words) >= 1 and "=" not in words[0].value:
+        name = words[0].value  # legacy ``ENV NAME the rest of the line``
+        off = ins.args.value.find(name) + len(name)
+        value = ins.args.slice(off, len(ins.args.value))
+        lead = len(value.value) - len(value.value.lstrip())
+        value = value.slice(lead, len(value.value))
+        st.env[name] = Assign(name, value, words[0].start, value.src_end, exported=True)
+        return
+    for w in words:
+        k, _, _ = w.value.partition("=")
+        st.env[k] = Assign(k, w.text.slice(len(k) + 1, len(w.value)), w.start, w.end, exported=True,
+                           dynamic=w.dynamic)
+
+
+def _exec_toks(idx: LineIndex, unit: Unit, ins: Instr) -> list[argv.Tok] | None:
+    try:
+        node = jsonpos.parse(ins.args.value)
+    except jsonpos.JsonPosError:
+        return None
+    if node.type != "array" or not all(i.type == "string" for i in node.items):
+        return None
+    texts = [compose(i.text, ins.args) for i in node.items]
+    for t in texts:
+        t.escape = json_escape
+    elems = [(t.value, *ins.args.source_range(i.start, i.end)) for t, i in zip(texts, node.items)]
+    args = list_args(idx, elems, JSON_LIST, editable=ins.args.is_exact(0, len(ins.args.value)))
+    return [argv.Tok(t, a) for t, a in zip(texts, args)]
+
+
+def _command(idx: LineIndex, unit: Unit, st: Stage) -> None:
+    env = st.env
+    ep, cmd = st.entrypoint, st.cmd
+    if ep is not None and not ep.is_json():
+        unit.run_script(ep.args, env)
+        return
+    ep_toks = _exec_toks(idx, unit, ep) if ep is not None else []
+    if ep_toks is None:
+        return
+    if cmd is not None and not cmd.is_json():
+        if not ep_toks:
+            unit.run_script(cmd.args, env)
+            return
+        cmd_toks = unit.toks(lex(cmd.args))
+    else:
+        cmd_toks = (_exec_toks(idx, unit, cmd) if cmd is not None else []) or []
+    toks = ep_toks + cmd_toks
+    if not toks:
+        return
+    start = (ep or cmd).start
+    end = max(i.end for i in (ep, cmd) if i is not None)
+    if argv.unwrap(toks).what == "other" and ep_toks and cmd_toks:
+        toks, start, end = cmd_toks, cmd.start, cmd.end  # an entrypoint script that execs "$@"
+    unit.launch(toks, env, (start, end))
+
+
+def _run(idx: LineIndex, unit: Unit, run: Instr, st: Stage) -> list[Fact]:
+    if run.is_json():
+        toks = _exec_toks(idx, unit, run)
+        if toks:
+            unit.launch(toks, st.env, (run.start, run.end))
+        return []
+    script = run.heredoc or run.args
+    parsed = unit.run_script(script, st.env)
+    if parsed.error is not None:
+        return []
+    last_cmd = max((c.start for c in parsed.commands if c.words), default=-1)
+    exports = [a for a in parsed.assigns if a.exported and a.start > last_cmd]
+    if not exports:
+        return []
+    replacement = None
+    only = not any(c.words for c in parsed.commands) and len(exports) == len(parsed.assigns)
+    if only and run.heredoc is None and all(a.value is not None and not a.dynamic for a in exports):
+        replacement = "ENV " + " ".join(idx.text[a.start:a.end] for a in exports)
+    first = exports[0]
+    return [DockerRunExport(idx.span(first.start, first.end), names=[a.name for a in exports],
+                            replacement=replacement, replace_span=idx.span(run.start, run.end))]

@@ -1,0 +1,61 @@
+"""GitHub Actions workflows → launch facts from ``run:`` blocks (tree-sitter-bash,
+``${{ … }}`` expressions read as unknown values), ``node-options`` facts from
+``env:`` at workflow, job and step level (the nearest wins), and ``node-version``
+facts from ``actions/setup-node`` (which decides the node of the job's later
+steps). CI steps are not production launches."""
+from __future__ import annotations
+
+import re
+
+from .. import yamlpos
+from ..facts import Fact
+from ..launch import yamlsurf
+from ..launch.build import Unit
+from ..launch.version import NodeVersionFact, major_of
+from ..textpos import LineIndex, MappedText
+from . import SourceFile
+
+_EXPR = re.compile(r"\$\{\{.*?\}\}", re.S)
+
+
+def extract(src: SourceFile) -> list[Fact]:
+    text, errors = src.decode_or_error()
+    if text is None:
+        return errors
+    idx, docs = yamlsurf.load(src, text)
+    if idx is None:
+        return docs
+    facts: list[Fact] = []
+    for doc in docs:
+        top = Unit(idx, "github-workflow", name="workflow", production=False)
+        wf_env = yamlsurf.env_assigns(top, yamlpos.get(doc, "env"))
+        facts.extend(top.facts)
+        for jk, job in yamlpos.pairs(yamlpos.get(doc, "jobs")):
+            facts.extend(_job(idx, str(jk.value), job, wf_env))
+    return facts
+
+
+def _job(idx: LineIndex, name: str, job, wf_env) -> list[Fact]:
+    unit = Unit(idx, "github-workflow", name=f"job {name}", production=False)
+    env = {**wf_env, **yamlsurf.env_assigns(unit, yamlpos.get(job, "env"))}
+    facts: list[Fact] = []
+    for step in yamlpos.items(yamlpos.get(job, "steps")):
+        uses = yamlpos.str_of(yamlpos.get(step, "uses")) or ""
+        if uses.startswith("actions/setup-node"):
+            v = yamlpos.get(yamlpos.get(step, "with"), "node-version")
+            spec = yamlpos.str_of(v)
+            if spec and "${{" not in spec:
+                unit.node_version = spec
+                facts.append(NodeVersionFact(idx.span(v.start_mark.index, v.end_mark.index), spec=spec,
+                                             source="setup-node", major=major_of(spec)))
+        step_env = {**env, **yamlsurf.env_assigns(unit, yamlpos.get(step, "env"))}
+        run = yamlsurf.scalar(idx, yamlpos.get(step, "run"))
+        if run is not None:
+            unit.run_script(_mask(run), step_env)
+    return facts + unit.facts
+
+
+def _mask(run: MappedText) -> MappedText:
+    """``${{ expr }}`` → ``$_____`` of the same length: an unknown variable to the shell."""
+    value = _EXPR.sub(lambda m: "$" + "_" * (len(m.group(0)) - 1), run.value)
+    return MappedText(value, run.starts, run.ends, run.src_start, run.src_end, run.exact, run.escape)

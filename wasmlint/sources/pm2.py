@@ -1,0 +1,140 @@
+"""PM2 ecosystem files (``ecosystem.config.js`` object literals, JSON, YAML) →
+one launch per app run by node: ``script``, ``node_args``/``interpreter_args``
+(string or list), ``args``, ``env`` (and ``env_*``: their NODE_OPTIONS too),
+``max_memory_restart`` (PM2's K/M/G are powers of 1024). A fix that adds flags
+appends to ``node_args``, or adds the property before ``script``."""
+from __future__ import annotations
+
+from .. import jsonpos
+from ..facts import Fact
+from ..launch import argv
+from ..launch.args import TEMPLATE, TEMPLATE_LIST, Arg, escape_name, list_args
+from ..launch.build import NODE_OPTIONS_VARS, Unit, is_production, memory_limit
+from ..launch.pm2tree import PV, JsTree, from_json, from_yaml
+from ..shellparse import Assign, split_words
+from ..textpos import LineIndex, MappedText
+from . import SourceFile
+
+_NODE_EXT = (".js", ".mjs", ".cjs")
+
+
+def extract(src: SourceFile) -> list[Fact]:
+    text, errors = src.decode_or_error()
+    if text is None:
+        return errors
+    idx = LineIndex(text, src.path)
+    name = src.path.lower()
+    apps: list[PV] = []
+    fmt = "js"
+    if name.endswith(".json"):
+        fmt = "json"
+        try:
+            root = from_json(jsonpos.parse(text))
+        except jsonpos.JsonPosError as exc:
+            line, col = idx.line_col(exc.offset)
+            return [src.error(exc.message, line=line, column=col)]
+        apps = _apps(root)
+    elif name.endswith((".yml", ".yaml")):
+        fmt = "yaml"
+        from ..launch import yamlsurf
+        yidx, docs = yamlsurf.load(src, text)
+        if yidx is None:
+            return docs
+        for d in docs:
+            apps += _apps(from_yaml(d, idx))
+    else:
+        tree = JsTree(text)
+        err = tree.first_error()
+        if err is not None:
+            line, col = idx.line_col(err)
+            return [src.error("JavaScript syntax error", line=line, column=col)]
+        for v in tree.find_pairs("apps"):
+            apps += [a for a in v.items if a.type == "obj"]
+    facts: list[Fact] = []
+    for app in apps:
+        facts.extend(_app(idx, app, fmt))
+    return facts
+
+
+def _apps(root: PV) -> list[PV]:
+    if root.type == "list":
+        return [a for a in root.items if a.type == "obj"]
+    apps = root.get("apps") if root.type == "obj" else None
+    return [a for a in apps.items if a.type == "obj"] if apps is not None and apps.type == "list" else []
+
+
+def _str(v: PV | None) -> str | None:
+    return v.text.value if v is not None and v.type in ("str", "num") and v.text else None
+
+
+def _app(idx: LineIndex, app: PV, fmt: str) -> list[Fact]:
+    script = app.get("script")
+    script_s = _str(script)
+    interp = _str(app.get("interpreter")) or _str(app.get("exec_interpreter"))
+    if script_s is None or (interp and argv.basename(interp) not in argv.NODE_NAMES):
+        return []
+    if not interp and not script_s.endswith(_NODE_EXT):
+        return []
+    name = _str(app.get("name")) or script_s
+    unit = Unit(idx, "pm2", name=f"app {name}", production=is_production(name))
+    mem = app.get("max_memory_restart")
+    if _str(mem):
+        unit.memory_limit = memory_limit(_str(mem), idx.span(mem.start, mem.end), "`max_memory_restart`")
+    env: dict[str, Assign] = {}
+    for key, _, value in app.pairs:
+        if not key.startswith("env") or value.type != "obj":
+            continue
+        for k, ks, v in value.pairs:
+            if v.type == "str":
+                a = Assign(k, v.text, ks, v.end, exported=True)
+                if key == "env":
+                    env[k] = a
+                if k in NODE_OPTIONS_VARS:
+                    unit.node_options(a)
+    args_key = "node_args" if app.get("node_args") is not None else "interpreter_args"
+    opts = _toks(unit, app.get(args_key))
+    node = argv.Tok(MappedText.verbatim("node", app.start), Arg("node", idx.span(app.start)))
+    script_tok = argv.Tok(script.text, Arg(script_s, idx.span(script.start, script.end)))
+    after = _toks(unit, app.get("args"))
+    anchor = _anchor(idx, app, app.get(args_key), opts, fmt)
+    unit.launch([node, *opts, script_tok, *after], env, (app.start, app.end), anchor=anchor)
+    return unit.facts
+
+
+def _toks(unit: Unit, v: PV | None) -> list[argv.Tok]:
+    if v is None:
+        return []
+    if v.type == "str":
+        return unit.toks(split_words(v.text), escape_name(v.text.escape))
+    if v.type != "list" or not all(i.type == "str" for i in v.items):
+        return []
+    args = list_args(unit.idx, [(i.text.value, i.start, i.end) for i in v.items], v.style,
+                     editable=all(i.text.exact for i in v.items))
+    return [argv.Tok(i.text, a) for i, a in zip(v.items, args)]
+
+
+def _anchor(idx: LineIndex, app: PV, node_args: PV | None, opts: list[argv.Tok], fmt: str):
+    """Where added flags go: after the last ``node_args`` word, into an empty
+    ``node_args``, or a new ``node_args`` property before ``script``."""
+    if opts:
+        return opts[-1].arg, "after"
+    if node_args is not None and node_args.type == "str":
+        t = node_args.text
+        return Arg("", idx.span(t.src_start), t.exact, TEMPLATE, escape_name(t.escape),
+                   before=idx.span(t.src_start), prefix="{}"), "before"
+    if node_args is not None and node_args.type == "list" and not node_args.items:
+        return Arg("", idx.span(node_args.start + 1), True, TEMPLATE_LIST,
+                   before=idx.span(node_args.start + 1), prefix="{}"), "before"
+    if node_args is not None:
+        return None, "before"
+    ks = app.key_start("script")
+    line_start = idx.line_start(ks)
+    indent = idx.text[line_start:ks]
+    if indent.strip() and indent.strip() != "-":
+        return None, "before"
+    indent = " " * len(indent)
+    key = '"node_args"' if fmt == "json" else "node_args"
+    sep = "" if fmt == "yaml" else ","
+    esc = "yaml-dq" if fmt == "yaml" else "json"
+    return Arg("", idx.span(ks), True, TEMPLATE, esc, before=idx.span(ks),
+               prefix=f'{key}: "{{}}"{sep}\n{indent}'), "before"

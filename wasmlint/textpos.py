@@ -1,0 +1,181 @@
+"""Positions in text files, shared by every text source.
+
+``LineIndex`` turns character offsets into 1-based line/column ``Span``s (with
+UTF-8 byte offsets). ``MappedText`` is a decoded value — a JSON string, a YAML
+scalar, a shell word after quote removal — that remembers, for each of its
+characters, where it came from in the file, so that a parser of the value (a
+shell, NODE_OPTIONS) still reports exact spans and fixes can edit the file.
+JSON and YAML with positions: ``wasmlint.jsonpos`` and ``wasmlint.yamlpos``.
+"""
+from __future__ import annotations
+
+import bisect
+import json
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .facts import Span
+
+
+class LineIndex:
+    """Offsets (characters) ↔ line/column (1-based, characters) of one text."""
+
+    def __init__(self, text: str, path: str = ""):
+        self.text, self.path = text, path
+        self.starts = [0]
+        for i, c in enumerate(text):
+            if c == "\n":
+                self.starts.append(i + 1)
+        self._ascii = text.isascii()
+        self._byte_starts: list[int] | None = None
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        offset = max(0, min(offset, len(self.text)))
+        line = bisect.bisect_right(self.starts, offset) - 1
+        return line + 1, offset - self.starts[line] + 1
+
+    def offset(self, line: int, column: int) -> int:
+        return self.starts[line - 1] + column - 1
+
+    def byte_offset(self, offset: int) -> int:
+        if self._ascii:
+            return offset
+        if self._byte_starts is None:
+            acc, self._byte_starts = 0, []
+            prev = 0
+            for s in self.starts:
+                acc += len(self.text[prev:s].encode("utf-8"))
+                self._byte_starts.append(acc)
+                prev = s
+        line = bisect.bisect_right(self.starts, offset) - 1
+        return self._byte_starts[line] + len(self.text[self.starts[line]:offset].encode("utf-8"))
+
+    def span(self, start: int, end: int | None = None) -> Span:
+        end = start if end is None else end
+        l1, c1 = self.line_col(start)
+        l2, c2 = self.line_col(end)
+        return Span(self.path, l1, c1, l2, c2, self.byte_offset(start), self.byte_offset(end))
+
+    def line_text(self, line: int) -> str:
+        start = self.starts[line - 1]
+        end = self.starts[line] - 1 if line < len(self.starts) else len(self.text)
+        return self.text[start:end]
+
+    def line_start(self, offset: int) -> int:
+        return self.starts[bisect.bisect_right(self.starts, offset) - 1]
+
+
+def json_escape(s: str) -> str:
+    return json.dumps(s)[1:-1]
+
+
+def yaml_dq_escape(s: str) -> str:
+    return s.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def yaml_sq_escape(s: str) -> str:
+    return s.replace("'", "''")
+
+
+def js_sq_escape(s: str) -> str:
+    return s.replace("\\", "\\\\").replace("'", "\\'")
+
+
+def no_escape(s: str) -> str:
+    return s
+
+
+@dataclass
+class MappedText:
+    """A decoded string and, per character, the ``[start, end)`` of its source text.
+
+    ``exact`` is false when the mapping is approximate (a folded YAML scalar, a
+    variable expanded from elsewhere): spans then cover the whole source and no
+    fix edits inside it. ``escape`` turns plain text into text that can be inserted
+    into the source at one of its positions (JSON string, YAML quoted scalar).
+    """
+
+    value: str
+    starts: list[int]
+    ends: list[int]
+    src_start: int = 0
+    src_end: int = 0
+    exact: bool = True
+    escape: Callable[[str], str] = no_escape
+
+    @classmethod
+    def verbatim(cls, value: str, start: int, escape: Callable[[str], str] = no_escape) -> "MappedText":
+        n = len(value)
+        return cls(value, list(range(start, start + n)), list(range(start + 1, start + n + 1)),
+                   start, start + n, True, escape)
+
+    @classmethod
+    def opaque(cls, value: str, start: int, end: int) -> "MappedText":
+        """A value whose characters cannot be placed: every one maps to the whole source."""
+        n = len(value)
+        return cls(value, [start] * n, [end] * n, start, end, False)
+
+    def source_range(self, i: int, j: int) -> tuple[int, int]:
+        """The source ``[start, end)`` of the decoded characters ``[i, j)``."""
+        if not self.value:
+            return self.src_start, self.src_end
+        if i >= len(self.value):
+            return self.src_end, self.src_end
+        if j <= i:
+            return self.starts[i], self.starts[i]
+        if self.ends[j - 1] < self.starts[i]:  # pieces from elsewhere (an expanded variable)
+            return min(self.starts[i:j]), max(self.ends[i:j])
+        return self.starts[i], self.ends[j - 1]
+
+    def is_exact(self, i: int, j: int) -> bool:
+        """Whether ``[i, j)`` is placed exactly and contiguously in the source."""
+        if not self.exact:
+            return False
+        return all(self.ends[k] == self.starts[k + 1] for k in range(i, min(j, len(self.value)) - 1))
+
+    def slice(self, i: int, j: int) -> "MappedText":
+        s, e = self.source_range(i, j)
+        return MappedText(self.value[i:j], self.starts[i:j], self.ends[i:j], s, e,
+                          self.exact, self.escape)
+
+
+@dataclass
+class TextBuilder:
+    """Accumulates a MappedText piece by piece (shell words, quoted scalars)."""
+
+    chars: list[str] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)
+    ends: list[int] = field(default_factory=list)
+    exact: bool = True
+
+    def add(self, s: str, start: int, end: int | None = None) -> None:
+        """``s`` copied verbatim from ``start`` (or, with ``end``, all of it from one range)."""
+        if end is None:
+            for k, c in enumerate(s):
+                self.chars.append(c)
+                self.starts.append(start + k)
+                self.ends.append(start + k + 1)
+        else:
+            for c in s:
+                self.chars.append(c)
+                self.starts.append(start)
+                self.ends.append(end)
+
+    def add_mapped(self, m: MappedText) -> None:
+        self.chars.extend(m.value)
+        self.starts.extend(m.starts)
+        self.ends.extend(m.ends)
+        self.exact = self.exact and m.exact
+
+    def build(self, src_start: int, src_end: int, escape: Callable[[str], str] = no_escape) -> MappedText:
+        return MappedText("".join(self.chars), self.starts, self.ends, src_start, src_end,
+                          self.exact, escape)
+
+
+def compose(inner: MappedText, outer: MappedText) -> MappedText:
+    """``inner`` maps into ``outer.value``; the result maps into ``outer``'s source."""
+    n = len(outer.value)
+    starts = [outer.starts[min(s, n - 1)] if n else outer.src_start for s in inner.starts]
+    ends = [outer.ends[min(max(e - 1, 0), n - 1)] if n else outer.src_end for e in inner.ends]
+    s, e = outer.source_range(inner.src_start, inner.src_end) if n else (outer.src_start, outer.src_end)
+    return MappedText(inner.value, starts, ends, s, e, inner.exact and outer.exact, inner.escape)

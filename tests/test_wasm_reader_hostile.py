@@ -2,7 +2,6 @@
 custom sections) with a clear message and an offset inside the file."""
 from __future__ import annotations
 
-import time
 
 import pytest
 from tests.wasmbuild import WAT_DIR, build_wat
@@ -142,9 +141,7 @@ def test_trailing_bytes_inside_a_section():
     (9, "element segment"), (10, "function body"), (11, "data segment"), (13, "tag")])
 def test_absurd_vector_count_is_rejected_before_any_work(sid, what):
     payload = b"\xff\xff\xff\xff\x0f" + b"\x00" * 10
-    t0 = time.perf_counter()
     err = error_of(module(section(sid, payload)))
-    assert time.perf_counter() - t0 < 0.05
     assert err.message.startswith(f"section {sid} (")
     assert f"claims 4294967295 {what} entries but has" in err.message
     assert err.offset == 10
@@ -296,14 +293,17 @@ def test_malformed_custom_sections_become_warnings(cname, payload, message):
         {}, [], None, None)
 
 
-def test_custom_section_with_unreadable_name_is_a_warning():
+def test_custom_section_with_unreadable_name_is_an_error():
     data = module(section(0, b"\x7fab"), section(5, b"\x01\x00\x01"))
-    mod = parse_module(data)
-    assert [w[0] for w in mod.warnings] == [
-        "unreadable custom section name: custom section name in custom section claims "
-        "127 bytes but has 2 bytes left"]
-    assert mod.custom_sections[0].name == ""
-    assert len(mod.memories) == 1
+    with pytest.raises(WasmParseError, match="custom section name in custom section claims 127 bytes"):
+        parse_module(data)
+
+
+def test_millions_of_empty_custom_sections_stop_early():
+    data = module(*[section(0, b"\x00")] * 20_000)
+    with pytest.raises(WasmParseError, match="more than 10000 sections") as exc:
+        parse_module(data)
+    assert exc.value.offset == 8 + 10_000 * 3
 
 
 def test_dylink0_unknown_subsection_skipped():

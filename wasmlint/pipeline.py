@@ -81,7 +81,11 @@ def analyze_file(entry: FileEntry, policy: dict, validate: bool = False, deep: b
             f"file is {FUNCTIONS['bytes'](entry.size)}, above the {FUNCTIONS['bytes'](limit)} limit "
             f"(policy `{key}`); not read")))
         return res
-    res.digest = hashlib.sha256(data).hexdigest()
+    if isinstance(data, mmap.mmap):   # hashing through the map would make every page resident
+        from .cache import file_digest
+        res.digest = file_digest(entry.abspath)
+    else:
+        res.digest = hashlib.sha256(data).hexdigest()
     src = SourceFile(entry.path, entry.kind, data, abspath=entry.abspath)
     try:
         res.facts.extend(extract(src))

@@ -197,3 +197,23 @@ def facts_from_mapped(mapped, index: LineIndex, **kw) -> list[Fact]:
     a YAML ``run:`` block): any object with ``value`` and per-character ``starts``/``ends``."""
     text = PStr(mapped.value, tuple(mapped.starts), tuple(mapped.ends))
     return facts_from_shell(text, index, **kw)
+
+
+def env_from_assigns(assigns: dict) -> dict[str, PStr]:
+    """A launch ``Unit``'s environment (``shellparse.Assign`` values) as build env."""
+    out = {}
+    for name, a in (assigns or {}).items():
+        value = getattr(a, "value", None)
+        if value is not None:
+            out[name] = PStr(value.value, tuple(value.starts), tuple(value.ends))
+    return out
+
+
+def build_facts_in(mapped, index: LineIndex, src: SourceFile, env: dict | None = None,
+                   version: str | None = None) -> list[Fact]:
+    """emcc / cargo / RUSTFLAGS facts of a shell fragment held by another surface
+    (a package.json script, a Dockerfile RUN, a workflow ``run:``)."""
+    if mapped is None or not mapped.value.strip():
+        return []
+    return facts_from_mapped(mapped, index, env=env_from_assigns(env), reader=response_reader(src),
+                             version=version)

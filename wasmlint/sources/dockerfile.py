@@ -24,6 +24,8 @@ from ..launch.version import NodeVersionFact, major_of, node_image_tag
 from ..launch.words import lex
 from ..shellparse import Assign
 from ..textpos import LineIndex, MappedText, compose, json_escape
+from ..build.emver import EmscriptenVersion, version_in_image
+from ..build.shell_argv import build_facts_in
 from . import SourceFile
 
 
@@ -49,7 +51,9 @@ def extract(src: SourceFile) -> list[Fact]:
     if not stages:
         return []
     final = stages[-1]
-    facts: list[Fact] = []
+    facts: list[Fact] = [EmscriptenVersion(idx.span(st.from_instr.start, st.from_instr.end),
+                                           version=version_in_image(st.image), source="image")
+                         for st in stages if version_in_image(st.image)]
     if final.node_spec and major_of(final.node_spec) is not None:
         s = final.from_instr
         facts.append(NodeVersionFact(idx.span(s.start, s.end), spec=final.node_spec, source="dockerfile",
@@ -62,6 +66,8 @@ def extract(src: SourceFile) -> list[Fact]:
                 build.node_options(a)
         for run in st.runs:
             facts.extend(_run(idx, build, run, st))
+            if not run.is_json():   # emcc / cargo invocations of the build
+                facts.extend(build_facts_in(run.heredoc or run.args, idx, src, st.env, version_in_image(st.image)))
         facts.extend(build.facts)
     unit = Unit(idx, "dockerfile", name="final stage", node_version=final.node_spec)
     for a in final.env.values():

@@ -13,6 +13,8 @@ from ..launch import yamlsurf
 from ..launch.build import Unit
 from ..launch.version import NodeVersionFact, major_of
 from ..textpos import LineIndex, MappedText
+from ..build.emver import EmscriptenVersion, version_in_image
+from ..build.shell_argv import build_facts_in
 from . import SourceFile
 
 _EXPR = re.compile(r"\$\{\{.*?\}\}", re.S)
@@ -31,16 +33,27 @@ def extract(src: SourceFile) -> list[Fact]:
         wf_env = yamlsurf.env_assigns(top, yamlpos.get(doc, "env"))
         facts.extend(top.facts)
         for jk, job in yamlpos.pairs(yamlpos.get(doc, "jobs")):
-            facts.extend(_job(idx, str(jk.value), job, wf_env))
+            facts.extend(_job(idx, str(jk.value), job, wf_env, src))
     return facts
 
 
-def _job(idx: LineIndex, name: str, job, wf_env) -> list[Fact]:
+def _job(idx: LineIndex, name: str, job, wf_env, src: SourceFile) -> list[Fact]:
     unit = Unit(idx, "github-workflow", name=f"job {name}", production=False)
     env = {**wf_env, **yamlsurf.env_assigns(unit, yamlpos.get(job, "env"))}
     facts: list[Fact] = []
+    emsdk = None
+    container = yamlpos.str_of(yamlpos.get(job, "container")) or yamlpos.str_of(
+        yamlpos.get(yamlpos.get(job, "container"), "image"))
+    if container and version_in_image(container):
+        emsdk = version_in_image(container)
     for step in yamlpos.items(yamlpos.get(job, "steps")):
         uses = yamlpos.str_of(yamlpos.get(step, "uses")) or ""
+        if uses.startswith(("mymindstorm/setup-emsdk", "emscripten-core/setup-emsdk")):
+            v = yamlpos.get(yamlpos.get(step, "with"), "version")
+            if yamlpos.str_of(v):
+                emsdk = yamlpos.str_of(v)
+                facts.append(EmscriptenVersion(idx.span(v.start_mark.index, v.end_mark.index),
+                                               version=emsdk, source="setup-emsdk"))
         if uses.startswith("actions/setup-node"):
             v = yamlpos.get(yamlpos.get(step, "with"), "node-version")
             spec = yamlpos.str_of(v)
@@ -52,6 +65,7 @@ def _job(idx: LineIndex, name: str, job, wf_env) -> list[Fact]:
         run = yamlsurf.scalar(idx, yamlpos.get(step, "run"))
         if run is not None:
             unit.run_script(_mask(run), step_env)
+            facts.extend(build_facts_in(_mask(run), idx, src, step_env, emsdk))
     return facts + unit.facts
 
 

@@ -14,6 +14,7 @@ from ..launch.build import NODE_OPTIONS_VARS, Unit, is_production
 from ..launch.version import NodeVersionFact, major_of
 from ..shellparse import Assign, Command
 from ..textpos import LineIndex
+from ..build.shell_argv import build_facts_in
 from . import SourceFile
 from .nodemon import from_config
 
@@ -48,6 +49,7 @@ def extract(src: SourceFile) -> list[Fact]:
             unit = Unit(idx, "package.json", name=f"script {name}", production=is_production(name))
             _run(unit, table, name, value, None, 0)
             facts.extend(unit.facts)
+            facts.extend(build_facts_in(value.text, idx, src))
     nodemon = root.get("nodemonConfig")
     if nodemon is not None:
         facts.extend(from_config(idx, nodemon))

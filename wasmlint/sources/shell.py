@@ -1,4 +1,5 @@
-"""Shell scripts → ``node-launch`` and ``node-options`` facts (tree-sitter-bash).
+"""Shell scripts → ``node-launch`` and ``node-options`` facts (tree-sitter-bash),
+and the emcc / cargo build facts of ``wasmlint.build``.
 
 Commands are followed in order: ``export NODE_OPTIONS=…`` and variables set
 earlier reach later commands, ``ulimit -v``/``-d`` limits later launches, and
@@ -9,6 +10,7 @@ from __future__ import annotations
 from ..facts import Fact
 from ..launch.build import Unit, is_production
 from ..textpos import LineIndex, MappedText
+from ..build.shell_argv import extract_build_facts
 from . import SourceFile
 
 
@@ -19,7 +21,7 @@ def extract(src: SourceFile) -> list[Fact]:
     idx = LineIndex(text, src.path)
     unit = Unit(idx, "shell", name=src.path.rsplit("/", 1)[-1], production=is_production(src.path))
     parsed = unit.run_script(MappedText.verbatim(text, 0))
-    facts: list[Fact] = list(unit.facts)
+    facts: list[Fact] = list(unit.facts) + extract_build_facts(src)
     if parsed.error is not None:
         msg, off = parsed.error
         line, col = idx.line_col(off)

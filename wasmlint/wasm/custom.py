@@ -95,12 +95,7 @@ _READERS = {
 def read_custom(mv: memoryview, mod: WasmModule, offset: int, start: int, end: int) -> None:
     """Record the custom section whose payload is ``mv[start:end]``."""
     c = Cursor(mv, start, end, "custom section")
-    try:
-        name = c.name("custom section name")
-    except WasmParseError as e:
-        mod.warnings.append((f"unreadable custom section name: {e.message}", e.offset))
-        mod.custom_sections.append(CustomSection("", offset, start, end - start))
-        return
+    name = c.name("custom section name")   # a custom section without a name is malformed
     mod.custom_sections.append(CustomSection(name, offset, c.pos, end - c.pos))
     if name == "name":
         mod.name_section_size = end - c.pos

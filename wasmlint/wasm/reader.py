@@ -27,6 +27,10 @@ __all__ = [
 
 Buffer = Union[bytes, bytearray, memoryview, mmap.mmap]
 MAGIC = b"\0asm"
+# Real modules have dozens of sections; a file of millions of tiny custom sections
+# (a sparse file of zeros, say) is hostile and would cost time and memory per section.
+MAX_SECTIONS = 10_000
+
 # Position of each non-custom section id in the required order.
 _ORDER = {sid: rank for rank, sid in enumerate((1, 2, 3, 4, 5, 13, 6, 7, 8, 9, 12, 10, 11))}
 
@@ -100,6 +104,9 @@ class _Reader:
                         f"{_sname(sid)} is out of order: it must come before "
                         f"{_sname(last_id)}", offset)
                 last_rank, last_id = rank, sid
+            if len(mod.sections) >= MAX_SECTIONS:
+                raise WasmParseError(f"more than {MAX_SECTIONS} sections: not a module a toolchain "
+                                     "produces; not read further", offset)
             mod.sections.append(Section(sid, SECTION_NAMES[sid], offset, start, psize))
             self.section(sid, offset, start, start + psize)
             c.pos = start + psize

@@ -21,7 +21,7 @@ WASM_TARGETS = ("loads-wasm", "embeds")
 
 @dataclass(frozen=True)
 class Ref:
-    kind: str          # runs | imports | loads-wasm | builds | embeds
+    kind: str          # runs | imports | spawns | loads-wasm | builds | embeds
     spec: str          # as written: "./loader", "/app/server.js", "app.wasm"
     span: Span
 
@@ -75,7 +75,7 @@ def resolve(spec: str, from_path: str, files: set[str], kind: str) -> str | None
     if not spec or "://" in spec or spec.startswith(("data:", "node:")):
         return None
     base = posixpath.dirname(from_path.split("#", 1)[0])
-    exts = JS_EXTENSIONS if kind in ("imports", "runs") else ("",)
+    exts = JS_EXTENSIONS if kind in ("imports", "runs", "spawns") else ("",)
     if kind == "imports" and not spec.startswith((".", "/")):
         return None   # a package outside the project (node_modules is not read)
     parts = [p for p in spec.split("/") if p not in ("", ".")]

@@ -24,6 +24,7 @@ class JsMemory(MemoryLike, JsFact):
     """``new WebAssembly.Memory({...})``. ``None`` sizes are unknown values."""
 
     kind: ClassVar[str] = "js-memory"
+    uses_webassembly: ClassVar[bool] = True
     name: str | None = None
     initial_pages: int | None = None
     maximum_pages: int | None = None
@@ -91,7 +92,7 @@ class JsMemory(MemoryLike, JsFact):
         return edits
 
     def memory64_effect(self, ctx) -> str:
-        major = versions.node_major(ctx)
+        major = versions.node_major(ctx, self.span.path)
         if major >= 24:
             return f"throws a TypeError on node {major} (initial must be a BigInt such as `{self.initial_text or 1}n`)"
         return f"is silently a 32-bit memory on node {major} (node 24+ throws a TypeError)"
@@ -150,6 +151,12 @@ class JsCompile(JsFact):
     module_size: int | None = None   # an embedded module's size
     source: str | None = None        # the URL or path literal the bytes come from
 
+    uses_webassembly: ClassVar[bool] = True   # the project graph: this file loads WebAssembly
+
+    def graph_refs(self) -> list:
+        from ..graph import Ref
+        return [Ref("loads-wasm", self.source, self.span)] if self.source else []
+
     @property
     def streaming_api(self) -> str:
         return "compileStreaming" if self.api == "compile" else "instantiateStreaming"
@@ -178,6 +185,11 @@ class JsWorker(JsFact):
     """A Worker or worker pool construction."""
 
     kind: ClassVar[str] = "js-worker"
+
+    def graph_refs(self) -> list:
+        from ..graph import Ref
+        return [Ref("spawns", self.script, self.span)] if self.script else []
+
     api: str = ""                     # worker_threads | web | piscina | workerpool
     script: str | None = None
     options_known: bool = True
@@ -205,27 +217,27 @@ class JsWorker(JsFact):
 
     def rejected_where(self, ctx) -> str:
         places = []
-        if versions.worker_rejects(ctx, self.exec_argv):
+        if versions.worker_rejects(ctx, self.exec_argv, self.span.path):
             places.append("`execArgv`")
-        if versions.worker_rejects(ctx, (self.env_node_options or "").split()):
+        if versions.worker_rejects(ctx, (self.env_node_options or "").split(), self.span.path):
             places.append("`env.NODE_OPTIONS`")
         return " and ".join(places)
 
     def rejected_flags(self, ctx) -> list[str]:
-        return versions.worker_rejects(ctx, self.exec_argv) + versions.worker_rejects(
-            ctx, (self.env_node_options or "").split())
+        return versions.worker_rejects(ctx, self.exec_argv, self.span.path) + versions.worker_rejects(
+            ctx, (self.env_node_options or "").split(), self.span.path)
 
     def node_major(self, ctx) -> int:
-        return versions.node_major(ctx)
+        return versions.node_major(ctx, self.span.path)
 
     def fix_worker_flags(self, ctx):
-        rejected = set(versions.worker_rejects(ctx, self.exec_argv))
+        rejected = set(versions.worker_rejects(ctx, self.exec_argv, self.span.path))
         edits = []
         if rejected and self.exec_argv_span is not None:
             kept = [text for flag, text in self.exec_argv_items if flag not in rejected]
             edits.append(Edit(self.exec_argv_span, "[" + ", ".join(kept) + "]"))
         env_flags = (self.env_node_options or "").split()
-        env_rejected = set(versions.worker_rejects(ctx, env_flags))
+        env_rejected = set(versions.worker_rejects(ctx, env_flags, self.span.path))
         if env_rejected and self.env_span is not None:
             kept = " ".join(f for f in env_flags if f not in env_rejected)
             edits.append(Edit(self.env_span, repr_js(kept)))
@@ -253,7 +265,7 @@ class JsNodeOptionsWrite(JsFact):
     flags: list[str] = field(default_factory=list)
 
     def disallowed(self, ctx) -> list[str]:
-        return versions.node_options_rejects(ctx, self.flags)
+        return versions.node_options_rejects(ctx, self.flags, self.span.path)
 
     def consequence(self, ctx) -> str:
         bad = self.disallowed(ctx)
@@ -261,7 +273,7 @@ class JsNodeOptionsWrite(JsFact):
             return "it only reaches child processes started afterwards"
         return (f"child processes started afterwards exit with code 9 at start: "
                 f"{', '.join(f'`{b}`' for b in bad)} {'is' if len(bad) == 1 else 'are'} not allowed "
-                f"in NODE_OPTIONS on node {versions.node_major(ctx)}")
+                f"in NODE_OPTIONS on node {versions.node_major(ctx, self.span.path)}")
 
 
 @dataclass
@@ -286,10 +298,10 @@ class JsSetFlags(JsFact):
         return None
 
     def problem(self, ctx) -> str | None:
-        return versions.set_flags_problem(ctx, self.wasm_flags, self.late_reason(ctx))
+        return versions.set_flags_problem(ctx, self.wasm_flags, self.late_reason(ctx), self.span.path)
 
     def fatal(self, ctx) -> bool:
-        return versions.set_flags_fatal(ctx, self.wasm_flags)
+        return versions.set_flags_fatal(ctx, self.wasm_flags, self.span.path)
 
 
 @dataclass

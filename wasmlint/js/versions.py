@@ -7,23 +7,22 @@ import posixpath
 _JS_EXTS = ("", ".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", "/index.js", "/index.mjs", "/index.ts")
 
 
-def node_major(ctx) -> int:
-    """The configured node major (``node-version``), else the newest LTS; the fallback is noted once."""
-    from ..nodeflags import resolve_major
-    major, note = resolve_major(getattr(ctx.config, "node_version", None))
-    if note and note not in ctx.notes:
-        ctx.notes.append(note)
-    return major
+def node_major(ctx, path: str = "") -> int:
+    """The node major that runs files at ``path``: config ``node-version``, else the
+    nearest .nvmrc / engines / Dockerfile / setup-node (as for launches), else the
+    newest LTS; the fallback is noted once."""
+    from ..launch.version import resolve
+    return resolve(ctx, None, path)[0]
 
 
-def _db(ctx):
+def _db(ctx, path: str = ""):
     from ..nodeflags import FlagDB
-    return FlagDB.for_major(node_major(ctx))
+    return FlagDB.for_major(node_major(ctx, path))
 
 
-def worker_rejects(ctx, flags) -> list[str]:
+def worker_rejects(ctx, flags, path: str = "") -> list[str]:
     """Flags a Worker's ``execArgv`` / ``env.NODE_OPTIONS`` rejects (ERR_WORKER_INVALID_EXEC_ARGV)."""
-    db = _db(ctx)
+    db = _db(ctx, path)
     out = []
     for flag in flags:
         if not flag.startswith("-"):
@@ -34,9 +33,9 @@ def worker_rejects(ctx, flags) -> list[str]:
     return out
 
 
-def node_options_rejects(ctx, flags) -> list[str]:
+def node_options_rejects(ctx, flags, path: str = "") -> list[str]:
     """Flags node refuses in NODE_OPTIONS (exit 9 at start)."""
-    db = _db(ctx)
+    db = _db(ctx, path)
     return [f for f in flags if f.startswith("-") and not ((i := db.lookup(f)) and i.allowed_in_node_options)]
 
 
@@ -50,15 +49,15 @@ def _has(flags, name: str) -> bool:
     return any(f.split("=", 1)[0].replace("_", "-") == name for f in flags)
 
 
-def set_flags_fatal(ctx, flags) -> bool:
+def set_flags_fatal(ctx, flags, path: str = "") -> bool:
     """``--no-liftoff`` without ``--no-wasm-deopt`` crashes node ≥ 26 on the first wasm call."""
-    return node_major(ctx) >= 26 and _has(flags, "--no-liftoff") and not _has(flags, "--no-wasm-deopt")
+    return node_major(ctx, path) >= 26 and _has(flags, "--no-liftoff") and not _has(flags, "--no-wasm-deopt")
 
 
-def set_flags_problem(ctx, flags, late: str | None) -> str | None:
-    major = node_major(ctx)
+def set_flags_problem(ctx, flags, late: str | None, path: str = "") -> str | None:
+    major = node_major(ctx, path)
     problems = []
-    if set_flags_fatal(ctx, flags):
+    if set_flags_fatal(ctx, flags, path):
         problems.append(f"`--no-liftoff` without `--no-wasm-deopt` crashes node {major} "
                         "on the first WebAssembly call (exit 133)")
     if major >= 24 and _has(flags, "--liftoff-only"):

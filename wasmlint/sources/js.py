@@ -26,11 +26,17 @@ def extract(src: SourceFile) -> list[Fact]:
     data = bytes(src.data)
     if data.startswith(b"\xef\xbb\xbf"):
         data = b"   " + data[3:]      # keep byte offsets; a BOM is whitespace to the parser
+    from ..js.imports import IMPORT_MARKS, IMPORT_ONLY_MAX_BYTES, module_fact
+    from ..js.parse import Doc
     if not wanted(data):
-        return []
+        # Only the module graph: small files that import something (app code between
+        # a launch and the loader it reaches); bundles without WebAssembly are skipped.
+        if len(data) > IMPORT_ONLY_MAX_BYTES or not any(m in data for m in IMPORT_MARKS):
+            return []
+        graph_node = module_fact(Doc(src.path, data), None)
+        return [graph_node] if graph_node else []
     from ..js import flags, loading, memories, workers
     from ..js.embedded import find_embedded
-    from ..js.parse import Doc
     from ..js.scan import Scan
 
     doc = Doc(src.path, data)
@@ -53,6 +59,9 @@ def extract(src: SourceFile) -> list[Fact]:
     facts.extend(flags.set_flags(scan, compiles))
     facts.extend(flags.child_processes(scan))
     facts.extend(flags.module_overrides(scan))
+    graph_node = module_fact(doc, scan.generator)
+    if graph_node is not None:
+        facts.append(graph_node)
     return facts
 
 

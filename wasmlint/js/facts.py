@@ -150,12 +150,17 @@ class JsCompile(JsFact):
     from_bytes: bool = False         # compiles bytes (not a received WebAssembly.Module)
     module_size: int | None = None   # an embedded module's size
     source: str | None = None        # the URL or path literal the bytes come from
+    memory_imports: list = field(default_factory=list)   # [(module, name, binding, inline offset)]
 
     uses_webassembly: ClassVar[bool] = True   # the project graph: this file loads WebAssembly
 
     def graph_refs(self) -> list:
         from ..graph import Ref
         return [Ref("loads-wasm", self.source, self.span)] if self.source else []
+
+    def memory_mismatches(self, ctx) -> list[dict]:
+        from .linking import memory_mismatches
+        return memory_mismatches(self, ctx)
 
     @property
     def streaming_api(self) -> str:

@@ -6,10 +6,12 @@ Uint8Array(…)`` and ``.then`` callbacks to: a ``fetch()`` response, its
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 
 from .facts import JsCompile
-from .parse import call_parts, name_of, path_of, string_value, unwrap, up
+from .parse import object_pairs, call_parts, name_of, path_of, string_value, unwrap, up
 from .scan import Scan
 
 APIS = {"instantiate", "instantiateStreaming", "compile", "compileStreaming", "Module", "Instance"}
@@ -44,7 +46,27 @@ def compiles(scan: Scan) -> list[JsCompile]:
             from_bytes=origin.kind == "bytes" or (streaming and origin.kind == "response"),
             # an Instance of a Module compiled here is reported at the Module
             module_size=origin.size if prop != "Instance" else None,
-            source=origin.source if prop != "Instance" else None))
+            source=origin.source if prop != "Instance" else None,
+            memory_imports=memory_imports(scan, args[1] if len(args) > 1 and prop not in ("compile", "Module",
+                                                                                       "compileStreaming") else None)))
+    return out
+
+
+def memory_imports(scan: Scan, node) -> list[tuple[str, str, str | None, int | None]]:
+    """``{env: {memory}}`` in an import object: (module, name, memory binding, offset of an
+    inline ``new WebAssembly.Memory``) for each value that is a memory here."""
+    obj = (scan.ev.origin(node) or node) if node is not None else None
+    out = []
+    for module, (_pair, value) in object_pairs(obj).items():
+        inner = (scan.ev.origin(value) or value) if value is not None else None
+        for name, (_p, v) in object_pairs(inner).items():
+            v = unwrap(v)
+            if v is None:
+                continue
+            if v.type in ("identifier", "shorthand_property_identifier"):
+                out.append((module, name, v.text.decode(), None))
+            elif v.type == "new_expression" and b"Memory" in v.text:
+                out.append((module, name, None, v.start_byte))
     return out
 
 
@@ -148,4 +170,10 @@ def _source(scan: Scan, node) -> str | None:
             s = string_value(arg)
             if s and s.endswith(".wasm"):
                 return s
+    if node.type in ("binary_expression", "template_string"):
+        # __dirname + '/app.wasm', `${__dirname}/app.wasm`: the literal tail, relative to this file
+        text = node.text.decode("utf-8", "replace")
+        tail = re.search(r"([\w./-]+\.wasm)\W*$", text)
+        if tail and ("__dirname" in text or "import.meta" in text):
+            return "./" + tail.group(1).lstrip("/")
     return None

@@ -28,6 +28,11 @@ def extract(src: SourceFile) -> list[Fact]:
         data = b"   " + data[3:]      # keep byte offsets; a BOM is whitespace to the parser
     from ..js.imports import IMPORT_MARKS, IMPORT_ONLY_MAX_BYTES, module_fact
     from ..js.parse import Doc
+    from ..js import serving
+    if serving.wanted(src.path, data) and not wanted(data):
+        doc = Doc(src.path, data)
+        found = [serving.serving_config(doc), module_fact(doc, None)]
+        return [f for f in found if f is not None]
     if not wanted(data):
         # Only the module graph: small files that import something (app code between
         # a launch and the loader it reaches); bundles without WebAssembly are skipped.
@@ -62,6 +67,10 @@ def extract(src: SourceFile) -> list[Fact]:
     graph_node = module_fact(doc, scan.generator)
     if graph_node is not None:
         facts.append(graph_node)
+    if serving.wanted(src.path, data):
+        served = serving.serving_config(doc)
+        if served is not None:
+            facts.append(served)
     return facts
 
 

@@ -63,7 +63,8 @@ def _parser():
     from lark import Lark
 
     from .resources import grammar_text
-    return Lark(grammar_text("condition.lark"), parser="lalr", maybe_placeholders=False)
+    # cache=True keeps the grammar analysis in a temporary file between runs
+    return Lark(grammar_text("condition.lark"), parser="lalr", maybe_placeholders=False, cache=True)
 
 
 def _build(tree) -> Compiled:

@@ -117,6 +117,8 @@ def evaluate(rules: list[Rule], facts: list[Fact], ctx: Context) -> list[Diagnos
     out: list[Diagnostic] = []
     policy = _Policy(ctx.config.policy)
     for rule in rules:
+        if not any(by_kind.get(kind) for kind in rule.facts):
+            continue   # nothing to read: its expressions are not even compiled
         cond = compile_expr(rule.condition)
         message = compile_template(rule.message)
         each_var, each_expr = None, None

@@ -4,10 +4,9 @@
 its ``headers`` key, or at the top when it sets none."""
 from __future__ import annotations
 
-from .. import jsonpos
 from ..facts import Fact
 from ..textpos import LineIndex
-from . import SourceFile
+from . import SourceFile, load_json, load_toml
 from .serving import ServingConfig
 
 
@@ -16,15 +15,9 @@ def _rules(node) -> list:
 
 
 def from_json(src: SourceFile, server: str) -> list[Fact]:
-    text, errors = src.decode_or_error()
-    if text is None:
-        return errors
-    idx = LineIndex(text, src.path)
-    try:
-        root = jsonpos.parse(text)
-    except jsonpos.JsonPosError as exc:
-        line, col = idx.line_col(exc.offset)
-        return [src.error(exc.message, line=line, column=col)]
+    idx, root = load_json(src)
+    if idx is None:
+        return root
     if root.type != "object":
         return []
     scopes = [root]
@@ -48,19 +41,10 @@ def from_json(src: SourceFile, server: str) -> list[Fact]:
 
 
 def from_netlify(src: SourceFile) -> list[Fact]:
-    text, errors = src.decode_or_error()
+    text, data = load_toml(src)
     if text is None:
-        return errors
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
+        return data
     idx = LineIndex(text, src.path)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        return [src.error(f"invalid TOML: {exc}", line=getattr(exc, "lineno", 1) or 1,
-                          column=getattr(exc, "colno", 1) or 1)]
     fact = ServingConfig(idx.span(0, 1), server="netlify.toml")
     at = text.find("[[headers]]")
     if at >= 0:

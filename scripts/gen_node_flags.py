@@ -110,6 +110,28 @@ def parse_v8_options(text: str) -> dict[str, str]:
     return flags
 
 
+def parse_v8_defaults_on(text: str) -> set[str]:
+    """The V8 bool flags of ``--v8-options`` whose default is true (features that
+    ship enabled even though their flag still exists)."""
+    on: set[str] = set()
+    pending: str | None = None
+    in_options = False
+    for line in text.splitlines():
+        if line.startswith("Options:"):
+            in_options = True
+            continue
+        m = _V8_FLAG_RE.match(line) if in_options else None
+        if m:
+            pending = m.group(1)
+            continue
+        t = _V8_TYPE_RE.match(line) if in_options else None
+        if t and pending:
+            if t.group(1) in V8_BOOL_TYPES and t.group(2).strip() in ("true", pending):
+                on.add(pending)
+            pending = None
+    return on
+
+
 def parse_help(text: str) -> dict[str, dict]:
     """Parse the option column of ``node --help``.
 
@@ -146,6 +168,7 @@ def build_db(major: int, v8_text: str, help_text: str, info: dict,
              worker: dict[str, str]) -> dict:
     """Assemble the per-major database from the captured outputs (pure)."""
     v8 = parse_v8_options(v8_text)
+    v8_on = parse_v8_defaults_on(v8_text)
     help_opts = parse_help(help_text)
     table = info.get("table") or {"options": [], "aliases": []}
     node_types = {name: typ for name, typ, _env in table["options"]}
@@ -155,6 +178,8 @@ def build_db(major: int, v8_text: str, help_text: str, info: dict,
         rec = {"k": "v8", "t": typ}
         if typ in V8_BOOL_TYPES:
             rec["neg"] = 1
+            if name in v8_on:
+                rec["on"] = 1
         else:
             rec["v"] = "="  # node never hands V8 the next word: `--flag=value` only
         flags[name] = rec

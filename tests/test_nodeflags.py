@@ -219,7 +219,7 @@ def test_build_db_is_deterministic_and_matches_expected():
 def test_build_db_records():
     flags = _build()["flags"]
     assert flags["--max-old-space-size"] == {"k": "v8", "t": "size_t", "v": "=", "nd": 1, "env": 1}
-    assert flags["--liftoff"] == {"k": "v8", "t": "bool", "neg": 1}
+    assert flags["--liftoff"] == {"k": "v8", "t": "bool", "neg": 1, "on": 1}   # default: --liftoff
     assert flags["--require"] == {"k": "node", "t": "string_list", "v": "sep", "env": 1, "w": 1}
     assert flags["--stack-trace-limit"]["v"] == "="  # also a V8 flag: V8 reads it
     assert flags["--eval"]["w"] == 1  # a value error in the probe: the Worker parser knows it
@@ -229,3 +229,12 @@ def test_build_db_records():
     assert aliases["-r"] == ["--require"] and aliases["--loader"] == ["--experimental-loader"]
     assert "--print <arg>" not in aliases  # its target "-pe" is not in this snippet
     assert "--prof-process" not in aliases and "--force-fips=" not in aliases
+
+
+def test_v8_bool_defaults_from_real_binaries():
+    """memory64 needs its flag on node 20 but is on by default in 22.19+ (facts.md §6)."""
+    from wasmlint.nodeflags import FlagDB
+    assert FlagDB.for_major(20).lookup("--experimental-wasm-memory64").default_on is False
+    assert FlagDB.for_major(22).lookup("--experimental-wasm-memory64").default_on is True
+    assert FlagDB.for_major(20).lookup("--liftoff").default_on is True
+    assert FlagDB.for_major(20).lookup("--jitless").default_on is False

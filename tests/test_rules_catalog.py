@@ -62,12 +62,15 @@ def _write_example(tmp: Path, rule, text: str) -> None:
         target.write_bytes(bytes(int(h, 16) for h in hexes))
     else:
         target.write_text(text.lstrip("\n"), encoding="utf-8")
-    if rule.docs.get("companion-file"):   # another file the example needs (a threaded module, …)
-        companion = tmp / rule.docs["companion-file"]
+    companions = dict(rule.docs.get("companions", {}))   # other files the example needs
+    if rule.docs.get("companion-file"):
+        companions[rule.docs["companion-file"]] = rule.docs["companion"]
+    for name, content in companions.items():
+        companion = tmp / name
         if companion.suffix == ".wat":
-            companion.with_suffix(".wasm").write_bytes(build_wat(rule.docs["companion"]))
+            companion.with_suffix(".wasm").write_bytes(build_wat(content))
         else:
-            companion.write_text(rule.docs["companion"], encoding="utf-8")
+            companion.write_text(content, encoding="utf-8")
     if rule.docs.get("example-config"):
         (tmp / ".wasmlint.toml").write_text(rule.docs["example-config"] + "\n")
 

@@ -63,7 +63,11 @@ def _parser():
     from lark import Lark
 
     from .resources import grammar_text
-    return Lark(grammar_text("condition.lark"), parser="lalr", maybe_placeholders=False)
+    from .usercache import user_cache_dir
+    folder = user_cache_dir()
+    # the grammar's tables are kept in the user's private cache between runs
+    cache = str(folder / "condition-grammar.lark-cache") if folder else False
+    return Lark(grammar_text("condition.lark"), parser="lalr", maybe_placeholders=False, cache=cache)
 
 
 def _build(tree) -> Compiled:

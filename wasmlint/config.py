@@ -90,6 +90,7 @@ class Config:
     extend_rules: list[str] = field(default_factory=list)
     policy: dict[str, Any] = field(default_factory=lambda: dict(POLICY_DEFAULTS))
     custom_targets: dict[str, int | None] = field(default_factory=dict)
+    targets_from_cli: bool = False
 
     def target(self, name: str) -> Target:
         budgets = {**BUILTIN_TARGETS, **self.custom_targets}

@@ -20,18 +20,22 @@ class Context:
     notes: list[str] = field(default_factory=list)
 
     def targets_for(self, fact: Fact) -> list[Target]:
-        hint = getattr(fact, "target_hint", None)
-        hint = hint(self) if callable(hint) else hint
-        if hint:
-            return [self.config.target(t) for t in ([hint] if isinstance(hint, str) else hint)]
-        if self.project is not None and hasattr(self.project, "targets_for"):
-            names = self.project.targets_for(fact, self.config)
-            if names:
-                return [self.config.target(t) for t in names]
+        """Per-path config, then the fact's own hint (a build for node), then what
+        the project graph shows (an artifact only node launches reach), then the
+        configured targets. ``--target`` on the command line overrides all."""
         from .pathmatch import match_any
-        for pattern, names in self.config.targets_by_path.items():
-            if match_any(fact.span.path, [pattern]):
-                return [self.config.target(t) for t in names]
+        if not self.config.targets_from_cli:
+            for pattern, names in self.config.targets_by_path.items():
+                if match_any(fact.span.path, [pattern]):
+                    return [self.config.target(t) for t in names]
+            hint = getattr(fact, "target_hint", None)
+            hint = hint(self) if callable(hint) else hint
+            if hint:
+                return [self.config.target(t) for t in ([hint] if isinstance(hint, str) else hint)]
+            if self.project is not None and hasattr(self.project, "targets_for"):
+                found = self.project.targets_for(fact, self.config)
+                if found:
+                    return found
         return [self.config.target(t) for t in self.config.targets]
 
 
@@ -113,6 +117,8 @@ def evaluate(rules: list[Rule], facts: list[Fact], ctx: Context) -> list[Diagnos
     out: list[Diagnostic] = []
     policy = _Policy(ctx.config.policy)
     for rule in rules:
+        if not any(by_kind.get(kind) for kind in rule.facts):
+            continue   # nothing to read: its expressions are not even compiled
         cond = compile_expr(rule.condition)
         message = compile_template(rule.message)
         each_var, each_expr = None, None

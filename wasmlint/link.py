@@ -1,10 +1,13 @@
 """The project graph (pipeline stage 3): all facts of the run, indexed, with
-the edges that cross-file rules follow."""
+the edges that cross-file rules follow (``graph.py``)."""
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .facts import Fact
+from .graph import Graph, build, launch_id
 
 
 @dataclass
@@ -12,6 +15,7 @@ class Project:
     facts: list[Fact]
     files: dict[str, str] = field(default_factory=dict)    # display path -> kind
     by_kind: dict[str, list[Fact]] = field(default_factory=dict)
+    graph: Graph = field(default_factory=Graph)
 
     def of_kind(self, kind: str) -> list[Fact]:
         return self.by_kind.get(kind, [])
@@ -32,9 +36,51 @@ class Project:
         """The project ships WebAssembly: a binary or a module embedded in JS."""
         return bool(self.by_kind.get("wasm-module"))
 
+    @cached_property
+    def wasm_files(self) -> set[str]:
+        """Files that are, embed or load WebAssembly themselves."""
+        out = {f.span.path for f in self.of_kind("wasm-module")}
+        out |= {f.span.path for f in self.facts if getattr(f, "uses_webassembly", False)}
+        return out
+
+    def _package_root(self, path: str) -> str:
+        d = posixpath.dirname(path)
+        while True:
+            if posixpath.join(d, "package.json") in self.files or (d == "" and "package.json" in self.files):
+                return d
+            if d in ("", "/", "."):
+                return ""
+            d = posixpath.dirname(d)
+
+    def launch_loads_wasm(self, launch: Fact) -> bool:
+        """Whether a node launch reaches WebAssembly. A launch whose script resolves
+        follows the graph; an unresolved one counts its package (nearest
+        package.json folder) as loading WebAssembly when that package has any."""
+        lid = launch_id(launch)
+        runs = [e for e in self.graph.out.get(lid, ()) if e.kind == "runs"]
+        if any(e.dst for e in runs):
+            reached = set(self.graph.reachable(lid))
+            return bool(reached & self.wasm_files)
+        root = self._package_root(launch.span.path)
+        return any(p.startswith(root + "/") or root == "" for p in self.wasm_files)
+
+    def launches_reaching(self, path: str) -> list[Fact]:
+        return [f for f in self.of_kind("node-launch") if path in self.graph.reachable(launch_id(f))]
+
+    def targets_for(self, fact: Fact, config) -> list | None:
+        """Per-artifact targets (design.md): a module reached from node launches is
+        checked against ``node`` with the launches' memory limit as its budget."""
+        from .config import Target
+        path = (getattr(fact, "virtual_path", None) or fact.span.path).split("#", 1)[0]
+        launches = self.launches_reaching(path)
+        if not launches:
+            return None
+        limits = [f.memory_limit_bytes for f in launches if getattr(f, "memory_limit_bytes", None)]
+        return [Target("node", min(limits) if limits else None)]
+
 
 def link(facts: list[Fact], files: dict[str, str]) -> Project:
     by_kind: dict[str, list[Fact]] = {}
     for f in facts:
         by_kind.setdefault(f.kind, []).append(f)
-    return Project(facts=facts, files=files, by_kind=by_kind)
+    return Project(facts=facts, files=files, by_kind=by_kind, graph=build(facts, files))

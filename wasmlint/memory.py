@@ -30,6 +30,11 @@ class MemoryLike:
         return None if self.maximum_pages is None else self.maximum_pages * self.page_bytes
 
     @property
+    def maximum_declared(self) -> bool:
+        """A maximum is declared (a JS source may know that, but not its value)."""
+        return self.maximum_pages is not None
+
+    @property
     def growable(self) -> bool:
         if self.initial_pages is None:
             return False

@@ -52,6 +52,7 @@ class FlagInfo:
     allowed_in_node_options: bool
     allowed_in_worker: bool
     node_declared: bool
+    default_on: bool = False   # a V8 bool flag whose feature is on without it
 
     @property
     def takes_value(self) -> bool:
@@ -247,6 +248,7 @@ class FlagDB:
             value_syntax=rec.get("v"), negated=negated, value=value,
             allowed_in_node_options=bool(rec.get("env")),
             allowed_in_worker=bool(rec.get("w")), node_declared=bool(rec.get("nd")),
+            default_on=bool(rec.get("on")),
         )
 
 

@@ -134,7 +134,33 @@ def _check_expressions(rule: Rule) -> None:
 
 @lru_cache(maxsize=1)
 def builtin_rules() -> tuple[Rule, ...]:
-    return tuple(load_folder(data_dir("rules")))
+    return tuple(_cached_folder(data_dir("rules")))
+
+
+def _cached_folder(folder: Path) -> list[Rule]:
+    """``load_folder`` with the parsed TOML kept as JSON in the user's cache, keyed
+    by every rule file's name, size and mtime (TOML parsing is most of start-up)."""
+    import hashlib
+    import json
+
+    from . import __version__
+    from .usercache import user_cache_dir, write_atomic
+    files = sorted(folder.glob("WL*.toml"))
+    cache = user_cache_dir()
+    if cache is None:
+        return load_folder(folder)
+    stamp = hashlib.sha256(repr([__version__, str(folder)] + [
+        (p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in files]).encode()).hexdigest()[:24]
+    path = cache / f"rules-{stamp}.json"
+    try:
+        raws = json.loads(path.read_text(encoding="utf-8"))
+        return [parse_rule(raw, src) for src, raw in raws]
+    except (OSError, ValueError, KeyError, TypeError, RuleError):
+        pass
+    rules = load_folder(folder)
+    raws = [(str(p), _load_toml(p)) for p in files]
+    write_atomic(path, json.dumps(raws).encode())
+    return rules
 
 
 def all_rules(extend: list[str] | tuple[str, ...] = ()) -> list[Rule]:

@@ -177,6 +177,15 @@ class EmccInvocation(MemoryLike, Fact):
         edits = [e for u in uses for e in remove_args(u.toks)]
         return edits if len(edits) == len(uses) else []
 
+    def graph_refs(self) -> list:
+        """build config → artifact: ``-o app.js`` writes ``app.wasm`` beside it."""
+        from ..graph import Ref
+        if not self.output:
+            return []
+        stem, dot, ext = self.output.rpartition(".")
+        wasm = self.output if ext == "wasm" else (stem + ".wasm" if dot else self.output + ".wasm")
+        return [Ref("builds", wasm, self.span)]
+
     @property
     def target_hint(self) -> str | None:
         env = self.settings.get("ENVIRONMENT")

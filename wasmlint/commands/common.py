@@ -28,6 +28,7 @@ def resolve_config(args) -> Config:
             cfg.target(n)
         cfg.targets = names
         cfg.targets_by_path = {}
+        cfg.targets_from_cli = True
     if getattr(args, "node_version", None):
         cfg.node_version = args.node_version
     return cfg

@@ -9,8 +9,10 @@ from .common import add_config_args, resolve_config
 
 def add_parser(sub) -> None:
     p = sub.add_parser("inspect", help="show the facts wasmlint reads from files")
-    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("paths", nargs="*", metavar="PATH")
     p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("--graph", action="store_true",
+                   help="show the project graph (launch → script → loader → .wasm; build → artifact)")
     add_config_args(p)
 
 
@@ -30,6 +32,12 @@ def entries(results) -> list[dict]:
 def run(args) -> int:
     from ..pipeline import inspect_paths
 
+    if args.graph:
+        from .graph_view import show_graph
+        return show_graph(args, resolve_config(args))
+    if not args.paths:
+        print("wasmlint: error: inspect needs a PATH (or --graph)", file=sys.stderr)
+        return 2
     cfg = resolve_config(args)
     data = entries(inspect_paths(args.paths, cfg))
     if args.format == "json":

@@ -160,7 +160,14 @@ class NodeLaunch(_Versioned, Fact):
         return found
 
     def loads_wasm(self, ctx) -> bool:
+        project = ctx.project
+        if project is not None and hasattr(project, "launch_loads_wasm"):
+            return project.launch_loads_wasm(self)
         return _loads_wasm(ctx)
+
+    def graph_refs(self) -> list:
+        from ..graph import Ref
+        return [Ref("runs", self.script, self.span)] if self.script and not self.eval else []
 
     # ------------------------------------------------------------ WL201
     def missing_required_flags(self, ctx) -> list[str]:
@@ -175,6 +182,19 @@ class NodeLaunch(_Versioned, Fact):
             if not self.has_flag(ctx, info.name, info.negated):
                 out.append(want)
         return out
+
+    def missing_feature_flags(self, ctx) -> list[dict]:
+        from .features import missing_feature_flags
+        return missing_feature_flags(self, ctx)
+
+    def fix_insert_feature_flags(self, ctx) -> list[Edit]:
+        if self.anchor is None:
+            return []
+        flags = sorted({need["flag"] for need in self.missing_feature_flags(ctx)})
+        return self.anchor.insert(flags, self.anchor_where) if flags else []
+
+    def feature_modules(self, ctx) -> list:
+        return [(need["span"], f"{need['module']} needs {need['feature']}") for need in self.missing_feature_flags(ctx)]
 
     def fix_insert_required(self, ctx) -> list[Edit]:
         if self.anchor is None:

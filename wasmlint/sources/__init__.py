@@ -70,6 +70,38 @@ class SourceFile:
                                      line=line, column=col, offset=exc.start)]
 
 
+def load_json(src: "SourceFile"):
+    """(LineIndex, root JNode) of a JSON file with positions, or (None, [WL001 fact])."""
+    from .. import jsonpos
+    from ..textpos import LineIndex
+    text, errors = src.decode_or_error()
+    if text is None:
+        return None, errors
+    idx = LineIndex(text, src.path)
+    try:
+        return idx, jsonpos.parse(text)
+    except jsonpos.JsonPosError as exc:
+        line, col = idx.line_col(exc.offset)
+        return None, [src.error(exc.message, line=line, column=col)]
+
+
+def load_toml(src: "SourceFile"):
+    """(text, data) of a TOML file, or (None, [WL001 fact]) at tomllib's position."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    text, errors = src.decode_or_error()
+    if text is None:
+        return None, errors
+    try:
+        return text, tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line, col = getattr(exc, "lineno", None), getattr(exc, "colno", None)
+        where = {"line": line, "column": col} if line else {}
+        return None, [src.error(f"invalid TOML: {exc}", **where)]
+
+
 @dataclass
 class ExtractResult:
     facts: list[Fact] = field(default_factory=list)

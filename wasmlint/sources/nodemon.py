@@ -8,20 +8,12 @@ from ..facts import Fact
 from ..launch.build import NODE_OPTIONS_VARS, Unit
 from ..shellparse import Assign
 from ..textpos import LineIndex
-from . import SourceFile
+from . import SourceFile, load_json
 
 
 def extract(src: SourceFile) -> list[Fact]:
-    text, errors = src.decode_or_error()
-    if text is None:
-        return errors
-    idx = LineIndex(text, src.path)
-    try:
-        root = jsonpos.parse(text)
-    except jsonpos.JsonPosError as exc:
-        line, col = idx.line_col(exc.offset)
-        return [src.error(exc.message, line=line, column=col)]
-    return from_config(idx, root)
+    idx, root = load_json(src)
+    return root if idx is None else from_config(idx, root)
 
 
 def from_config(idx: LineIndex, cfg: jsonpos.JNode) -> list[Fact]:

@@ -15,7 +15,7 @@ from ..launch.version import NodeVersionFact, major_of
 from ..shellparse import Assign, Command
 from ..textpos import LineIndex
 from ..build.shell_argv import build_facts_in
-from . import SourceFile
+from . import SourceFile, load_json
 from .nodemon import from_config
 
 _NPM_LIFECYCLE = {"start", "test", "stop", "restart"}
@@ -24,15 +24,9 @@ MAX_INDIRECTION = 8
 
 
 def extract(src: SourceFile) -> list[Fact]:
-    text, errors = src.decode_or_error()
-    if text is None:
-        return errors
-    idx = LineIndex(text, src.path)
-    try:
-        root = jsonpos.parse(text)
-    except jsonpos.JsonPosError as exc:
-        line, col = idx.line_col(exc.offset)
-        return [src.error(exc.message, line=line, column=col)]
+    idx, root = load_json(src)
+    if idx is None:
+        return root
     if root.type != "object":
         return []
     facts: list[Fact] = []

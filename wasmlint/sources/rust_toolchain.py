@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 from ..facts import Fact
-from . import SourceFile
-from .cargo_config import _where
+from . import SourceFile, load_toml
 
 
 def extract(src: SourceFile) -> list[Fact]:
@@ -11,7 +10,7 @@ def extract(src: SourceFile) -> list[Fact]:
     if text is None:
         return errors
     from ..build.cargo import toolchain_facts
-    try:
+    if "[" not in text and "=" not in text:   # the legacy one-line form: just a channel
         return toolchain_facts(text, src.path)
-    except ValueError as exc:
-        return [src.error(f"invalid TOML: {exc}", **_where(exc))]
+    text, data = load_toml(src)
+    return data if text is None else toolchain_facts(text, src.path)

@@ -85,6 +85,10 @@ class WasmModuleFact(Fact):
     embedded_in: str | None = None
     virtual_path: str | None = internal()
 
+    def graph_refs(self) -> list:
+        from ..graph import Ref
+        return [Ref("embeds", self.virtual_path, self.span)] if self.virtual_path else []
+
     @property
     def shared_memory(self) -> bool:
         return "shared-mem" in self.target_features

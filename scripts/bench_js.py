@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""Time the JS source on big generated glue (design.md: 13 MB minified glue).
+
+Two files are generated into a temporary folder:
+
+* ``single-file.js`` — Emscripten-style SINGLE_FILE glue: the repo's pthreads
+  glue fixture plus a ~9.5 MB module embedded as base64 (~12.8 MB of JS);
+* ``dense.js`` — ~10 MB of dense minified code (generated functions, as a
+  closure-compiled runtime looks) around that glue;
+* ``glue-copies.js`` — ~10 MB of the glue fixture repeated in function scopes: a
+  stress case where every copy creates a memory and a worker (thousands of facts).
+
+    python scripts/bench_js.py [--runs 5] [FILE.js ...]
+
+Prints the median in-process ``extract`` time per file (imports warmed up) and
+the wall time of one ``wasmlint check`` process on it.
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+GLUE = ROOT / "tests" / "fixtures" / "WL102" / "emscripten-pthreads-glue" / "ffmpeg-core.js"
+
+
+def _leb(n: int) -> bytes:
+    out = bytearray()
+    while True:
+        b, n = n & 0x7F, n >> 7
+        out.append(b | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def big_module(data_bytes: int) -> bytes:
+    """A valid module: one memory (256 pages) and one passive data segment of random bytes."""
+    memory = b"\x05" + _leb(3) + b"\x01\x00" + _leb(256)[:1]
+    payload = os.urandom(data_bytes)
+    seg = b"\x01" + b"\x01" + _leb(len(payload)) + payload          # 1 segment, passive
+    data = b"\x0b" + _leb(len(seg)) + seg
+    count = b"\x0c\x01\x01"
+    return b"\0asm\x01\0\0\0" + memory + count + data
+
+
+def generate(folder: Path) -> list[Path]:
+    glue = GLUE.read_text(encoding="utf-8")
+    single = folder / "single-file.js"
+    b64 = base64.b64encode(big_module(9_500_000)).decode()
+    single.write_text(glue + f'\nvar wasmBinaryFile="data:application/octet-stream;base64,{b64}";\n',
+                      encoding="utf-8")
+    dense = folder / "dense.js"
+    body = "".join(f"function f{i}(a,b){{var c=a+b*{i % 7 + 2},d=[a,b,c];for(var e=0;e<c;e++)"
+                   f"{{b=(b<<1)^e;d.push(b&255)}}return d.length>{i % 13}?d:f{i}(c,b-1)}}"
+                   for i in range(90_000))
+    dense.write_text(f"var Runtime=function(){{{body}{glue}}}();", encoding="utf-8")
+    copies = folder / "glue-copies.js"
+    n = 10_000_000 // len(glue) + 1
+    copies.write_text("".join(f"(function(){{{glue}}})();" for _ in range(n)), encoding="utf-8")
+    return [single, dense, copies]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("files", nargs="*", type=Path)
+    ap.add_argument("--runs", type=int, default=5)
+    args = ap.parse_args(argv)
+    sys.path.insert(0, str(ROOT))
+    from wasmlint.sources import SourceFile
+    from wasmlint.sources.js import extract
+
+    with tempfile.TemporaryDirectory() as tmp:
+        files = args.files or generate(Path(tmp))
+        extract(SourceFile("warm.js", "js", GLUE.read_bytes()))
+        for f in files:
+            data = f.read_bytes()
+            times, facts = [], []
+            for _ in range(args.runs):
+                t0 = time.perf_counter()
+                facts = extract(SourceFile(f.name, "js", data))
+                times.append(time.perf_counter() - t0)
+            env = dict(os.environ, PYTHONPATH=str(ROOT))
+            t0 = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "wasmlint", "check", "--exit-zero", str(f)],
+                           env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+            wall = time.perf_counter() - t0
+            print(f"{f.name}: {len(data) / 2**20:.1f} MiB, {len(facts)} facts, extract median "
+                  f"{statistics.median(times) * 1000:.0f} ms (min {min(times) * 1000:.0f}), "
+                  f"`wasmlint check` {wall * 1000:.0f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+(module (import "env" "memory" (memory 2048 32768 shared)))

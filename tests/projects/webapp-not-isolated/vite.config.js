@@ -1,0 +1,6 @@
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  build: { target: 'esnext' },
+  server: { port: 5173 },
+});

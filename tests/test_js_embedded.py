@@ -1,0 +1,72 @@
+"""Embedded-module decoding: base64, Emscripten's binary string, byte arrays, probes."""
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+import pytest
+
+from tests.wasmbuild import build_wat
+from wasmlint.js.embedded import PROBE_MAX_BYTES, binary_decode, find_embedded, unescape_js
+from wasmlint.js.parse import Doc
+from wasmlint.js.values import Evaluator
+
+FIX = Path(__file__).parent / "fixtures" / "WL101"
+ALL_BYTES = "".join("\\%02x" % i for i in range(256))
+MODULE_WAT = f"""(module
+  (memory (export "memory") 256)
+  (data (i32.const 1024) "{ALL_BYTES}")
+  (func (export "run") (result i32) i32.const 42))"""
+
+
+def found(path: Path):
+    doc = Doc(path.name, path.read_bytes())
+    return find_embedded(doc, Evaluator(doc))
+
+
+@pytest.mark.parametrize("body, value", [
+    (r"\0asm", "\0asm"),
+    (r"\x00\x61\u0073\u{6d}", "\0asm"),
+    (r"a\
+b", "ab"),
+    (r"\'\"\\\n\r\t\v\f\b", "'\"\\\n\r\t\v\f\b"),
+    (r"\101\8", "A8"),
+    ("plain", "plain"),
+])
+def test_unescape_js(body, value):
+    assert unescape_js(body) == value
+
+
+def test_binary_decode_matches_emscripten_formula():
+    # src/binaryDecode.js: o[i] = ~c >> 8 & c — identity below 256, U+FFFD (a mangled NUL) → 0
+    assert binary_decode("\0asm\x01\xff") == b"\0asm\x01\xff"
+    assert binary_decode("\ufffdasm") == b"\0asm"
+    assert binary_decode("\u0100") == bytes([(~0x100 >> 8) & 0x100 & 0xFF])
+
+
+def test_single_file_binary_string_fixture_decodes_to_the_module():
+    (emb,) = found(FIX / "single-file-binary-string" / "app.js")
+    assert emb.encoding == "binary-string" and emb.data == build_wat(MODULE_WAT)
+
+
+def test_single_file_base64_with_data_uri():
+    (emb,) = found(FIX / "single-file-base64" / "app.js")
+    assert emb.encoding == "base64" and emb.data == build_wat(MODULE_WAT)
+    text = (FIX / "single-file-base64" / "app.js").read_text()
+    assert base64.b64encode(emb.data).decode() in text
+
+
+def test_byte_arrays_and_probes():
+    (emb,) = found(FIX / "byte-array-module" / "inline.js")
+    assert emb.encoding == "byte-array" and emb.data.startswith(b"\0asm") and not emb.probe
+    probes = found(FIX / "feature-probes" / "detect.js")
+    # validate(new Uint8Array([...])) is a probe by structure; the others by size (no usable memory)
+    assert [p.probe for p in probes] == [True, False, False]
+    assert all(len(p.data) < PROBE_MAX_BYTES for p in probes)
+
+
+def test_broken_base64_is_an_error_not_a_crash(tmp_path):
+    p = tmp_path / "app.js"
+    p.write_text('var wasmBinaryFile = "data:application/octet-stream;base64,AGFzbQ!!!";\n')
+    (emb,) = found(p)
+    assert emb.error == "embedded module is not valid base64"

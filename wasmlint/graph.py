@@ -1,0 +1,106 @@
+"""Edges of the project graph: launch → entry script → imported modules →
+loader → ``.wasm`` (or embedded module); build config → artifact.
+
+A fact takes part by having a ``graph_refs()`` method returning ``Ref``s (what
+it points at, as written); this module resolves them against the files of the
+run. A reference that resolves to no file stays an unresolved edge — it is
+never guessed.
+"""
+from __future__ import annotations
+
+import posixpath
+from collections import deque
+from dataclasses import dataclass, field
+
+from .facts import Fact, Span
+
+JS_EXTENSIONS = ("", ".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".jsx", ".tsx",
+                 "/index.js", "/index.mjs", "/index.ts")
+WASM_TARGETS = ("loads-wasm", "embeds")
+
+
+@dataclass(frozen=True)
+class Ref:
+    kind: str          # runs | imports | spawns | loads-wasm | builds | embeds
+    spec: str          # as written: "./loader", "/app/server.js", "app.wasm"
+    span: Span
+
+
+@dataclass
+class Edge:
+    src: str           # a file's display path, or a launch id
+    dst: str | None    # a file's display path, or None when unresolved
+    kind: str
+    spec: str
+    span: Span
+
+    def to_json(self) -> dict:
+        return {"from": self.src, "to": self.dst, "kind": self.kind, "spec": self.spec,
+                "span": self.span.to_json()}
+
+
+@dataclass
+class Graph:
+    edges: list[Edge] = field(default_factory=list)
+    out: dict[str, list[Edge]] = field(default_factory=dict)
+    into: dict[str, list[Edge]] = field(default_factory=dict)
+
+    def add(self, edge: Edge) -> None:
+        self.edges.append(edge)
+        self.out.setdefault(edge.src, []).append(edge)
+        if edge.dst:
+            self.into.setdefault(edge.dst, []).append(edge)
+
+    def reachable(self, start: str) -> list[str]:
+        seen, queue = {start}, deque([start])
+        while queue:
+            for e in self.out.get(queue.popleft(), ()):
+                if e.dst and e.dst not in seen:
+                    seen.add(e.dst)
+                    queue.append(e.dst)
+        return [n for n in seen if n != start]
+
+
+def launch_id(fact: Fact) -> str:
+    return f"launch:{fact.span.path}:{fact.span.line}:{fact.span.column}"
+
+
+def node_of(fact: Fact) -> str:
+    return launch_id(fact) if fact.kind == "node-launch" else fact.span.path
+
+
+def resolve(spec: str, from_path: str, files: set[str], kind: str) -> str | None:
+    """The file of the run that ``spec`` (written in ``from_path``) names, or None."""
+    spec = spec.split("?", 1)[0].split("#", 1)[0]
+    if not spec or "://" in spec or spec.startswith(("data:", "node:")):
+        return None
+    base = posixpath.dirname(from_path.split("#", 1)[0])
+    exts = JS_EXTENSIONS if kind in ("imports", "runs", "spawns") else ("",)
+    if kind == "imports" and not spec.startswith((".", "/")):
+        return None   # a package outside the project (node_modules is not read)
+    parts = [p for p in spec.split("/") if p not in ("", ".")]
+    # An absolute path (a container's /app/server.js) or one relative to a working
+    # folder we do not know: try it, then each shorter suffix, from the file's folder.
+    starts = [0] if not spec.startswith("/") and kind == "imports" else range(len(parts))
+    for i in starts:
+        rel = "/".join(parts[i:])
+        for ext in exts:
+            cand = posixpath.normpath(posixpath.join(base, rel + ext)) if base else posixpath.normpath(rel + ext)
+            if cand in files:
+                return cand
+    return None
+
+
+def build(facts: list[Fact], files: dict[str, str]) -> Graph:
+    graph = Graph()
+    names = set(files)
+    for fact in facts:
+        refs = getattr(fact, "graph_refs", None)
+        if refs is None:
+            continue
+        for ref in refs():
+            dst = resolve(ref.spec, fact.span.path, names, ref.kind)
+            if ref.kind == "embeds":
+                dst = ref.spec
+            graph.add(Edge(node_of(fact), dst, ref.kind, ref.spec, ref.span))
+    return graph

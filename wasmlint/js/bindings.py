@@ -1,0 +1,223 @@
+"""Which write of a name reaches a use: enough scope analysis for glue.
+
+A name's writes (declarations, assignments, parameters, imports, ``x++``) are
+found with a byte search for the name, then resolved to their binding: ``var``
+and functions bind in the enclosing function, ``let``/``const``/``class`` in the
+enclosing block. A use is given a value only when one write reaches it:
+
+* the binding has exactly one write that carries a value (``var x;`` does not), or
+* several writes, and the last one before the use is in the same function, in a
+  block enclosing the use, with no loop around the use, while every other write
+  is in that function too (before it, or after the use) — the ``var
+  INITIAL_MEMORY = Module['INITIAL_MEMORY'] || N; … INITIAL_MEMORY =
+  wasmMemory.buffer.byteLength`` form of Emscripten's pthreads glue.
+
+Anything else is unknown: no finding rather than a wrong one.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .parse import FUNCTIONS, LOOPS, Doc, ancestors, enclosing_function
+
+_BLOCKS = frozenset(("statement_block", "program", "for_statement", "for_in_statement",
+                     "switch_body", "class_body"))
+_WORD_TYPES = ("identifier", "shorthand_property_identifier_pattern")
+_IDENT_BYTE = [chr(b).isalnum() or chr(b) in "_$" or b >= 0x80 for b in range(256)]
+_PATTERNS = frozenset(("required_parameter", "optional_parameter", "assignment_pattern",
+                       "rest_pattern", "object_pattern", "array_pattern", "pair_pattern",
+                       "object_assignment_pattern"))
+
+
+@dataclass
+class Write:
+    node: object            # the identifier written
+    value: object | None    # the value node, None when the write carries no known value
+    declares: str | None    # "var" | "let" | "const" | "function" | "param" | "import" | None
+    carries: bool           # whether the write gives the name a value
+
+
+class Bindings:
+    """Name resolution that searches only the byte range of the scopes around a use,
+    so short minified names in a 13 MB file cost what their function costs."""
+
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self._found: dict[tuple[str, int], list[Write]] = {}
+
+    def writes_in(self, name: str, scope) -> list[Write]:
+        """Every write of ``name`` inside the byte range of ``scope`` (a node)."""
+        key = (name, scope.id)
+        if key not in self._found:
+            raw = name.encode()
+            data, root = self.doc.data, self.doc.root
+            out = []
+            for i in self.doc.offsets(raw, scope.start_byte, scope.end_byte):
+                if (i and _IDENT_BYTE[data[i - 1]]) or _IDENT_BYTE[data[i + len(raw)] if i + len(raw) < len(data) else 32]:
+                    continue
+                node = root.descendant_for_byte_range(i, i + len(raw))
+                if node is not None and node.type in _WORD_TYPES and node.end_byte == i + len(raw):
+                    w = _classify(node)
+                    if w is not None:
+                        out.append(w)
+            self._found[key] = out
+        return self._found[key]
+
+    def writes(self, name: str) -> list[Write]:
+        return self.writes_in(name, self.doc.root)
+
+    def reaching(self, use) -> Write | None:
+        """The one write whose value reaches ``use`` (an identifier node), else None."""
+        name = use.text.decode()
+        up_ids = [a.id for a in ancestors(use)]
+        mine = None
+        for scope in _search_ranges(use, self.doc.root):
+            found = self.writes_in(name, scope)
+            decl_scopes = {_declaration_scope(w) for w in found if w.declares}
+            binding = next((i for i in up_ids if i in decl_scopes), None)
+            if binding is not None:
+                mine = [w for w in found if _resolves_to(w, decl_scopes) == binding]
+                break
+        if mine is None:   # an undeclared (global) name: writes outside every declaring scope
+            found = self.writes_in(name, self.doc.root)
+            decl_scopes = {_declaration_scope(w) for w in found if w.declares}
+            mine = [w for w in found if _resolves_to(w, decl_scopes) is None]
+        if not mine:
+            return None
+        carrying = [w for w in mine if w.carries]
+        if len(carrying) == 1 and all(w.carries or w.declares in ("var", "let") for w in mine):
+            return carrying[0] if carrying[0].value is not None else None
+        if not carrying:
+            return None
+        return self._dominating(use, carrying)
+
+    def _dominating(self, use, carrying: list[Write]) -> Write | None:
+        fn = enclosing_function(use)
+        fn_id = fn.id if fn is not None else None
+        for w in carrying:
+            wf = enclosing_function(w.node)
+            if (wf.id if wf is not None else None) != fn_id:
+                return None
+        for a in ancestors(use):
+            if fn is not None and a.id == fn.id:
+                break
+            if a.type in LOOPS:
+                return None
+        before = [w for w in carrying if w.node.start_byte < use.start_byte]
+        if not before:
+            return None
+        last = before[-1]
+        stmt_block = _statement_block(last.node)
+        if stmt_block is None or not any(a.id == stmt_block.id for a in ancestors(use)):
+            return None
+        return last if last.value is not None else None
+
+
+def _search_ranges(use, root):
+    """The enclosing functions of ``use``, innermost first, then the whole file."""
+    for a in ancestors(use):
+        if a.type in FUNCTIONS:
+            yield a
+    yield root
+
+
+def _resolves_to(w: Write, decl_scopes: set) -> int | None:
+    if w.declares:
+        return _declaration_scope(w)
+    for a in ancestors(w.node):
+        if a.id in decl_scopes:
+            return a.id
+    return None
+
+
+def _statement_block(node):
+    for a in ancestors(node):
+        if a.type in ("statement_block", "program", "switch_case"):
+            return a
+        if a.type in FUNCTIONS:
+            return None
+    return None
+
+
+def _declaration_scope(w: Write) -> int | None:
+    node = w.node
+    if w.declares in ("let", "const"):
+        for a in ancestors(node):
+            if a.type in _BLOCKS:
+                return a.id
+        return None
+    if w.declares == "function":
+        fn_node = node.parent
+        scope_start = fn_node.parent if fn_node is not None else None
+        for a in ([scope_start] if scope_start is not None else []) + list(ancestors(scope_start or node)):
+            if a.type in FUNCTIONS or a.type == "program" or a.type == "statement_block":
+                return a.id
+        return None
+    if w.declares == "param":
+        for a in ancestors(node):
+            if a.type in FUNCTIONS or a.type == "catch_clause":
+                return a.id
+        return None
+    for a in ancestors(node):
+        if a.type in FUNCTIONS or a.type == "program":
+            return a.id
+    return None
+
+
+def _classify(node) -> Write | None:
+    parent = node.parent
+    if parent is None:
+        return None
+    t = parent.type
+    if t == "variable_declarator" and parent.child_by_field_name("name") == node:
+        decl = parent.parent
+        kind = "var"
+        if decl is not None and decl.type == "lexical_declaration":
+            kind = decl.child(0).type
+        if decl is not None and decl.parent is not None and decl.parent.type in ("for_in_statement",):
+            return Write(node, None, kind, True)
+        value = parent.child_by_field_name("value")
+        return Write(node, value, kind, value is not None)
+    if t in ("assignment_expression",) and parent.child_by_field_name("left") == node:
+        return Write(node, parent.child_by_field_name("right"), None, True)
+    if t == "augmented_assignment_expression" and parent.child_by_field_name("left") == node:
+        return Write(node, None, None, True)
+    if t == "update_expression":
+        return Write(node, None, None, True)
+    if t in ("function_declaration", "class_declaration", "generator_function_declaration") \
+            and parent.child_by_field_name("name") == node:
+        return Write(node, None, "function", True)
+    if t in ("import_specifier", "import_clause", "namespace_import"):
+        return Write(node, None, "import", True)
+    if t in ("formal_parameters", "catch_clause") or (
+            t == "arrow_function" and parent.child_by_field_name("parameter") == node):
+        return Write(node, None, "param", True)
+    if t in _PATTERNS:
+        return _pattern_write(node)
+    if t == "for_in_statement" and parent.child_by_field_name("left") == node:
+        return Write(node, None, None, True)
+    return None
+
+
+def _pattern_write(node) -> Write | None:
+    """A name bound by destructuring or a parameter pattern: a write of unknown value."""
+    child = node
+    for a in ancestors(node):
+        if a.type in _PATTERNS:
+            if a.type in ("assignment_pattern", "object_assignment_pattern") and \
+                    a.child_by_field_name("left") != child:
+                return None
+            if a.type == "pair_pattern" and a.child_by_field_name("value") != child:
+                return None
+            child = a
+            continue
+        if a.type == "variable_declarator":
+            decl = a.parent
+            kind = decl.child(0).type if decl is not None and decl.type == "lexical_declaration" else "var"
+            return Write(node, None, kind, True)
+        if a.type in ("formal_parameters", "catch_clause", "arrow_function"):
+            return Write(node, None, "param", True)
+        if a.type == "assignment_expression":
+            return Write(node, None, None, True)
+        return None
+    return None

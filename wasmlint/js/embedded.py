@@ -1,0 +1,175 @@
+"""WebAssembly modules embedded in JavaScript, and JS string-literal decoding.
+
+Three encodings are found and decoded exactly:
+
+* base64 (``"AGFzbQ…"``, with or without a ``data:…;base64,`` prefix), as
+  Emscripten SINGLE_FILE (``-sSINGLE_FILE_BINARY_ENCODE=0``), hash-wasm, argon2;
+* Emscripten's binary string (SINGLE_FILE since 4.0.18, ``tools/link.py
+  binary_encode``): a literal whose value starts with NUL ``asm``; each UTF-16
+  code unit ``c`` becomes the byte ``~c >> 8 & c`` as ``src/binaryDecode.js``
+  computes it (so U+FFFD, a NUL mangled by a tool, decodes back to 0);
+* byte arrays of number literals (``[0, 97, 115, 109, …]``, ``[0x00, 0x61, …]``),
+  alone or in ``new Uint8Array([...])`` / ``Uint8Array.from([...])``.
+
+Feature probes (wasm-feature-detect, Emscripten's ``convertJsFunctionToWasm``)
+are recognised structurally: a literal given to ``WebAssembly.validate``, or a
+module under ``PROBE_MAX_BYTES`` whose memory (if any) is neither exported nor
+imported — no code outside can use it — is not reported; a literal under that
+size that does not parse is a fragment that code completes at run time
+(``bytes.push(…)``) and is skipped too.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from dataclasses import dataclass
+
+from .parse import Doc, call_parts, path_of, up
+
+PROBE_MAX_BYTES = 256
+_B64_MARK = b"AGFzbQ"
+_NUL_MARKS = (b"\0asm", b"\\0asm", b"\\x00asm", b"\\u0000asm", b"\\u{0}asm")
+_ARRAY_MARK = re.compile(rb"(?<![\w.$])(?:0|0x0+)\s*,\s*(?:97|0x61)\s*,\s*(?:115|0x73)\s*,\s*(?:109|0x6[dD])\b")
+_ARRAY_HINTS = (b"97,115,109", b"97, 115, 109", b"0x61,", b"0x61, ")
+_DATA_URI = re.compile(r"^data:[\w.+/-]*(?:;[\w=.-]+)*;base64,")
+_SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f", "v": "\v"}
+
+
+@dataclass
+class Embedded:
+    node: object          # the string / array literal
+    data: bytes
+    encoding: str         # "base64" | "binary-string" | "byte-array"
+    probe: bool           # given to WebAssembly.validate
+    error: str | None = None
+
+
+def unescape_js(body: str) -> str:
+    """The value of a JS string literal body (quotes removed), escapes resolved."""
+    if "\\" not in body:
+        return body
+    return _ESCAPE.sub(_unescape_one, body)
+
+
+_ESCAPE = re.compile(r"\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[0-3][0-7]{0,2}|[4-7][0-7]?"
+                     r"|\r\n|[\s\S])")
+
+
+def _unescape_one(m: re.Match) -> str:
+    e = m.group(1)
+    if len(e) == 1 and not e.isdigit():
+        if e in "\r\n\u2028\u2029":
+            return ""          # line continuation
+        return _SIMPLE_ESCAPES.get(e, e)
+    if e[0] == "u":
+        code = int(e[2:-1] if e[1] == "{" else e[1:], 16)
+        return chr(code) if code <= 0x10FFFF else m.group(0)
+    if e[0] == "x":
+        return chr(int(e[1:], 16))
+    if e == "\r\n":
+        return ""
+    return chr(int(e, 8)) if e[0] in "01234567" else e
+
+
+def binary_decode(value: str) -> bytes:
+    """Emscripten's ``binaryDecode``: one byte per UTF-16 code unit, ``~c >> 8 & c``."""
+    try:
+        return value.encode("latin-1")
+    except UnicodeEncodeError:
+        codes = memoryview(value.encode("utf-16-le", "surrogatepass")).cast("H")
+        return bytes((~c >> 8) & c & 0xFF for c in codes)
+
+
+def find_embedded(doc: Doc, evaluator) -> list[Embedded]:
+    """Every embedded module literal of the file, decoded, in file order."""
+    found: dict[int, Embedded] = {}
+    for off in doc.offsets(_B64_MARK):
+        node = _string_at(doc, off)
+        if node is not None and node.start_byte not in found:
+            found[node.start_byte] = _from_base64(doc, node, evaluator)
+    for mark in _NUL_MARKS:
+        for off in doc.offsets(mark):
+            node = _string_at(doc, off)
+            if node is None or node.start_byte in found:
+                continue
+            value = unescape_js(doc.data[node.start_byte + 1:node.end_byte - 1].decode("utf-8", "replace"))
+            if value.startswith("\0asm"):
+                found[node.start_byte] = Embedded(node, binary_decode(value), "binary-string",
+                                                  _is_probe(node))
+    arrays = _ARRAY_MARK.finditer(doc.data) if any(h in doc.data for h in _ARRAY_HINTS) else ()
+    for m in arrays:
+        num = doc.root.descendant_for_byte_range(m.start(), m.start() + 1)
+        array = num.parent if num is not None else None
+        if array is None or array.type != "array" or array.named_children[0].id != num.id:
+            continue
+        data = _array_bytes(array)
+        if data is not None and array.start_byte not in found:
+            found[array.start_byte] = Embedded(array, data, "byte-array", _is_probe(array))
+    return [e for e in (found[k] for k in sorted(found)) if e is not None]
+
+
+def _string_at(doc: Doc, offset: int):
+    node = doc.root.descendant_for_byte_range(offset, offset + 1)
+    while node is not None and node.type not in ("string", "template_string"):
+        if node.type not in ("string_fragment", "escape_sequence", "'", '"', "`"):
+            return None
+        node = node.parent
+    return node
+
+
+def _from_base64(doc: Doc, node, evaluator) -> Embedded | None:
+    top = node
+    while (p := up(top)) is not None and p.type == "binary_expression" and \
+            p.child_by_field_name("operator").type == "+":
+        top = p
+    value = evaluator.string(top)
+    if not isinstance(value, str):
+        value = evaluator.string(node)
+        top = node
+    if not isinstance(value, str):
+        return None
+    value = _DATA_URI.sub("", value, count=1)
+    if not value.startswith("AGFzbQ"):
+        return None
+    try:
+        data = base64.b64decode(value + "=" * (-len(value) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        return Embedded(top, b"", "base64", False, error="embedded module is not valid base64")
+    return Embedded(top, data, "base64", _is_probe(top))
+
+
+def _array_bytes(array) -> bytes | None:
+    out = bytearray()
+    for el in array.named_children:
+        if el.type == "comment":
+            continue
+        if el.type != "number":
+            return None
+        text = el.text.decode().replace("_", "").lower()
+        try:
+            v = int(text, 16) if text.startswith("0x") else int(text, 8) if text.startswith("0o") else int(text)
+        except ValueError:
+            return None
+        if not 0 <= v <= 255:
+            return None
+        out.append(v)
+    return bytes(out)
+
+
+def _is_probe(literal) -> bool:
+    """The literal (maybe inside ``new Uint8Array(…)``) is given to WebAssembly.validate."""
+    node = literal
+    for _ in range(3):
+        parent = up(node)
+        if parent is None or parent.type != "arguments":
+            return False
+        call = parent.parent
+        callee, _args = call_parts(call)
+        name = path_of(callee) if callee is not None else None
+        if name == "WebAssembly.validate":
+            return True
+        if name not in ("Uint8Array", "Uint8Array.from", "Uint8Array.of"):
+            return False
+        node = call
+    return False

@@ -1,0 +1,333 @@
+"""Facts found in JavaScript/TypeScript loaders and glue.
+
+Every JS fact carries ``generator``: ``emscripten``, ``wasm-bindgen``, ``go`` for
+generated glue (the user changes the build, not the file), else None.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from ..diagnostics import Edit
+from ..facts import Fact, Span, internal
+from ..memory import MemoryLike
+from . import versions
+
+
+@dataclass
+class JsFact(Fact):
+    generator: str | None = None
+
+
+@dataclass
+class JsMemory(MemoryLike, JsFact):
+    """``new WebAssembly.Memory({...})``. ``None`` sizes are unknown values."""
+
+    kind: ClassVar[str] = "js-memory"
+    uses_webassembly: ClassVar[bool] = True
+    name: str | None = None
+    initial_pages: int | None = None
+    maximum_pages: int | None = None
+    has_maximum: bool = False
+    shared: bool = False
+    memory64: bool = False
+    address: str | None = None
+    initial_bigint: bool | None = None
+    fallback: bool = False
+    initial_span: Span | None = internal()
+    maximum_span: Span | None = internal()
+    insert_at: Span | None = internal()
+    initial_text: str = internal("")
+    maximum_text: str = internal("")
+    key_quote: str = internal("")
+
+    @property
+    def maximum_declared(self) -> bool:
+        return self.has_maximum
+
+    @property
+    def growable(self) -> bool:
+        if not self.has_maximum:
+            return True
+        if self.initial_pages is None or self.maximum_pages is None:
+            return False
+        return self.maximum_pages > self.initial_pages
+
+    @property
+    def label(self) -> str:
+        return f"WebAssembly.Memory `{self.name}`" if self.name else "new WebAssembly.Memory"
+
+    def fix_pin_memory(self, ctx):
+        """Exact edits in the object literal: maximum = initial, or both = the planned size."""
+        if self.generator:
+            return (f"this memory is created by {self.generator} glue: rebuild without memory growth "
+                    f"instead of editing the generated file")
+        planned = self.planned_bytes(ctx)
+        if self.initial_span is None:
+            return None
+        q = self.key_quote
+        edits = []
+        value = self.initial_text
+        if planned is not None:
+            value = str(planned // 65536) + ("n" if self.initial_bigint else "")
+            edits.append(Edit(self.initial_span, value))
+        if self.maximum_span is not None:
+            edits.append(Edit(self.maximum_span, value))
+        elif self.insert_at is not None:
+            edits.append(Edit(self.insert_at, f", {q}maximum{q}: {value}"))
+        return edits
+
+    def fallback_threshold(self, ctx) -> int | None:
+        """Half the smallest mobile budget among this memory's targets (WL108), else None."""
+        budgets = [t.budget_bytes for t in ctx.targets_for(self)
+                   if t.name in ("ios", "android") and t.budget_bytes]
+        return min(budgets) // 2 if budgets else None
+
+    def fix_bigint(self, ctx):
+        """``initial: 1`` → ``initial: 1n`` (and the maximum) when they are integer literals."""
+        edits = []
+        for span, text in ((self.initial_span, self.initial_text), (self.maximum_span, self.maximum_text)):
+            if span is not None and text.isdigit():
+                edits.append(Edit(span, text + "n"))
+        return edits
+
+    def memory64_effect(self, ctx) -> str:
+        major = versions.node_major(ctx, self.span.path)
+        if major >= 24:
+            return f"throws a TypeError on node {major} (initial must be a BigInt such as `{self.initial_text or 1}n`)"
+        return f"is silently a 32-bit memory on node {major} (node 24+ throws a TypeError)"
+
+
+@dataclass
+class JsMemoryGrow(JsFact):
+    """``memory.grow(n)`` on a WebAssembly memory."""
+
+    kind: ClassVar[str] = "js-memory-grow"
+    receiver: str = ""
+    delta_pages: int | None = None
+
+    @property
+    def call_text(self) -> str:
+        return f"{self.receiver}.grow({'…' if self.delta_pages is None else self.delta_pages})"
+
+
+@dataclass
+class JsMemoryView(JsFact):
+    """A typed-array view or DataView of ``<memory>.buffer``."""
+
+    kind: ClassVar[str] = "js-memory-view"
+    view_type: str = ""
+    receiver: str = ""
+    placement: str = "function"       # module | constructor | class-field | function
+    recreated: bool = False
+    grown_at: Span | None = None
+
+    @property
+    def where_text(self) -> str:
+        return {"module": "at module scope", "constructor": "in a constructor",
+                "class-field": "in a class field"}.get(self.placement, "in a function")
+
+    @property
+    def kept_across_grow(self) -> bool:
+        return self.grown_at is not None and not self.recreated and self.placement != "function"
+
+    @property
+    def related_grow(self) -> list:
+        return [(self.grown_at, f"`{self.receiver}` grows here")] if self.grown_at else []
+
+
+@dataclass
+class JsCompile(JsFact):
+    """A WebAssembly compile or instantiate call."""
+
+    kind: ClassVar[str] = "js-wasm-compile"
+    api: str = ""                    # instantiate, instantiateStreaming, compile, compileStreaming, Module, Instance
+    sync: bool = False
+    streaming: bool = False
+    worker_context: bool = False     # in a worker file or a `!isMainThread` branch
+    node_only: bool = False
+    from_fetch: bool = False         # bytes came from fetch() → arrayBuffer()
+    from_bytes: bool = False         # compiles bytes (not a received WebAssembly.Module)
+    module_size: int | None = None   # an embedded module's size
+    source: str | None = None        # the URL or path literal the bytes come from
+    memory_imports: list = field(default_factory=list)   # [(module, name, binding, inline offset)]
+
+    uses_webassembly: ClassVar[bool] = True   # the project graph: this file loads WebAssembly
+
+    def graph_refs(self) -> list:
+        from ..graph import Ref
+        return [Ref("loads-wasm", self.source, self.span)] if self.source else []
+
+    def memory_mismatches(self, ctx) -> list[dict]:
+        from .linking import memory_mismatches
+        return memory_mismatches(self, ctx)
+
+    @property
+    def streaming_api(self) -> str:
+        return "compileStreaming" if self.api == "compile" else "instantiateStreaming"
+
+    @property
+    def fetched(self) -> str:
+        return f"fetch('{self.source}')" if self.source else "fetch(…)"
+
+    def known_size(self, ctx) -> int | None:
+        """The module's size: embedded here, or a project `.wasm` named by the source literal."""
+        if self.module_size is not None:
+            return self.module_size
+        if not self.source or ctx.project is None:
+            return None
+        base = self.source.split("?", 1)[0].rsplit("/", 1)[-1]
+        if not base.endswith(".wasm"):
+            return None
+        for m in ctx.project.of_kind("wasm-module"):
+            if m.span.path.rsplit("/", 1)[-1] == base and not getattr(m, "embedded_in", None):
+                return m.size
+        return None
+
+
+@dataclass
+class JsWorker(JsFact):
+    """A Worker or worker pool construction."""
+
+    kind: ClassVar[str] = "js-worker"
+
+    def graph_refs(self) -> list:
+        from ..graph import Ref
+        return [Ref("spawns", self.script, self.span)] if self.script else []
+
+    api: str = ""                     # worker_threads | web | piscina | workerpool
+    script: str | None = None
+    options_known: bool = True
+    exec_argv: list[str] = field(default_factory=list)
+    env_node_options: str | None = None
+    resource_limits: bool = False
+    error_listener: bool | None = None   # None: the worker escapes; cannot tell
+    in_loop: bool = False
+    loop_bounded_by_cores: bool = False
+    loop_count: int | None = None
+    pool_size: int | None = None
+    pool_size_by_cores: bool = False
+    exec_argv_span: Span | None = internal()
+    exec_argv_items: list = internal(default_factory=list)   # [(flag, Span)]
+    env_span: Span | None = internal()
+
+    @property
+    def node(self) -> bool:
+        return self.api in ("worker_threads", "piscina", "workerpool")
+
+    @property
+    def api_label(self) -> str:
+        return {"worker_threads": "worker_threads Worker", "piscina": "Piscina pool",
+                "workerpool": "workerpool pool", "web": "Worker"}.get(self.api, self.api)
+
+    def rejected_where(self, ctx) -> str:
+        places = []
+        if versions.worker_rejects(ctx, self.exec_argv, self.span.path):
+            places.append("`execArgv`")
+        if versions.worker_rejects(ctx, (self.env_node_options or "").split(), self.span.path):
+            places.append("`env.NODE_OPTIONS`")
+        return " and ".join(places)
+
+    def rejected_flags(self, ctx) -> list[str]:
+        return versions.worker_rejects(ctx, self.exec_argv, self.span.path) + versions.worker_rejects(
+            ctx, (self.env_node_options or "").split(), self.span.path)
+
+    def node_major(self, ctx) -> int:
+        return versions.node_major(ctx, self.span.path)
+
+    def fix_worker_flags(self, ctx):
+        rejected = set(versions.worker_rejects(ctx, self.exec_argv, self.span.path))
+        edits = []
+        if rejected and self.exec_argv_span is not None:
+            kept = [text for flag, text in self.exec_argv_items if flag not in rejected]
+            edits.append(Edit(self.exec_argv_span, "[" + ", ".join(kept) + "]"))
+        env_flags = (self.env_node_options or "").split()
+        env_rejected = set(versions.worker_rejects(ctx, env_flags, self.span.path))
+        if env_rejected and self.env_span is not None:
+            kept = " ".join(f for f in env_flags if f not in env_rejected)
+            edits.append(Edit(self.env_span, repr_js(kept)))
+        return edits
+
+    def worker_excess(self, ctx) -> str | None:
+        """Why this worker count can exceed the cores (WL303), else None."""
+        limit = ctx.config.policy.get("max-workers")
+        if self.pool_size is not None and not self.pool_size_by_cores and limit and self.pool_size > limit:
+            return f"a pool of {self.pool_size} workers is above the policy limit of {limit}"
+        if self.in_loop and not self.loop_bounded_by_cores:
+            if self.loop_count is not None and (limit is None or self.loop_count <= limit):
+                return None if limit else (f"{self.loop_count} workers are started in a loop whose bound "
+                                          "does not follow the core count")
+            return "workers are started in a loop not bounded by the core count"
+        return None
+
+
+@dataclass
+class JsNodeOptionsWrite(JsFact):
+    """``process.env.NODE_OPTIONS = …`` at run time."""
+
+    kind: ClassVar[str] = "js-node-options-write"
+    value: str | None = None
+    flags: list[str] = field(default_factory=list)
+
+    def disallowed(self, ctx) -> list[str]:
+        return versions.node_options_rejects(ctx, self.flags, self.span.path)
+
+    def consequence(self, ctx) -> str:
+        bad = self.disallowed(ctx)
+        if not bad:
+            return "it only reaches child processes started afterwards"
+        return (f"child processes started afterwards exit with code 9 at start: "
+                f"{', '.join(f'`{b}`' for b in bad)} {'is' if len(bad) == 1 else 'are'} not allowed "
+                f"in NODE_OPTIONS on node {versions.node_major(ctx, self.span.path)}")
+
+
+@dataclass
+class JsSetFlags(JsFact):
+    """``v8.setFlagsFromString('…')``."""
+
+    kind: ClassVar[str] = "js-v8-set-flags"
+    flags: list[str] = field(default_factory=list)
+    wasm_flags: list[str] = field(default_factory=list)
+    after: str | None = None                     # what already compiled wasm in this file
+    imports_before: list = internal(default_factory=list)   # [(specifier, line)]
+
+    def late_reason(self, ctx) -> str | None:
+        if self.after:
+            return self.after
+        if ctx.project is None:
+            return None
+        for spec, line in self.imports_before:
+            target = versions.resolve_import(self.span.path, spec, ctx.project.files)
+            if target and any(f.span.path == target for f in ctx.project.of_kind("js-wasm-compile")):
+                return f"after `{spec}` (line {line}), which loads WebAssembly, was imported"
+        return None
+
+    def problem(self, ctx) -> str | None:
+        return versions.set_flags_problem(ctx, self.wasm_flags, self.late_reason(ctx), self.span.path)
+
+    def fatal(self, ctx) -> bool:
+        return versions.set_flags_fatal(ctx, self.wasm_flags, self.span.path)
+
+
+@dataclass
+class JsChildProcess(JsFact):
+    """A ``child_process`` call that starts node with flags or an environment."""
+
+    kind: ClassVar[str] = "js-child-process"
+    api: str = ""
+    command: str | None = None
+    exec_argv: list[str] = field(default_factory=list)
+    node_options: str | None = None
+
+
+@dataclass
+class EmscriptenModuleOverride(JsFact):
+    """``Module['INITIAL_MEMORY'] = …`` / ``{wasmMemory: …}`` given to Emscripten glue."""
+
+    kind: ClassVar[str] = "emscripten-module-override"
+    setting: str = ""
+    value: int | None = None
+
+
+def repr_js(text: str) -> str:
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"

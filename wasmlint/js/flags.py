@@ -1,0 +1,176 @@
+"""Flag-related facts: ``process.env.NODE_OPTIONS`` writes, ``v8.setFlagsFromString``,
+``child_process`` starts of node, and Emscripten ``Module`` overrides."""
+from __future__ import annotations
+
+from .facts import EmscriptenModuleOverride, JsChildProcess, JsCompile, JsNodeOptionsWrite, JsSetFlags
+from .parse import (ancestors, call_parts, enclosing_function, object_pairs, path_of, string_value,
+                    unwrap, up)
+from .scan import Scan
+from .versions import wasm_flag
+
+_SPAWNS = ("spawn", "spawnSync", "fork", "exec", "execSync", "execFile", "execFileSync")
+_OVERRIDES = ("INITIAL_MEMORY", "TOTAL_MEMORY", "wasmMemory")
+
+
+def _flags_of(scan: Scan, node) -> tuple[str | None, list[str]]:
+    """A flags string's value, and its flags (static parts of a template too)."""
+    value = scan.ev.string(node)
+    if isinstance(value, str):
+        return value, value.split()
+    node = unwrap(node)
+    if node is not None and node.type == "template_string":
+        parts = " ".join(scan.doc.text(c) for c in node.named_children if c.type == "string_fragment")
+        return None, [p for p in parts.split() if p.startswith("-")]
+    return None, []
+
+
+def node_options_writes(scan: Scan) -> list[JsNodeOptionsWrite]:
+    out = []
+    for node in scan.doc.words("NODE_OPTIONS", ("property_identifier", "string_fragment")):
+        member = node.parent if node.type == "property_identifier" else node.parent.parent
+        if member is None or member.type not in ("member_expression", "subscript_expression"):
+            continue
+        base = path_of(member.child_by_field_name("object")) or ""
+        if not base.endswith("env"):
+            continue
+        parent = up(member)
+        if parent is None or parent.type not in ("assignment_expression", "augmented_assignment_expression") \
+                or unwrap(parent.child_by_field_name("left")).id != member.id:
+            continue
+        value, flags = _flags_of(scan, parent.child_by_field_name("right"))
+        out.append(JsNodeOptionsWrite(scan.doc.span(parent), generator=scan.generator,
+                                      value=value, flags=flags))
+    return out
+
+
+def set_flags(scan: Scan, compiles: list[JsCompile]) -> list[JsSetFlags]:
+    out = []
+    for node in scan.doc.words("setFlagsFromString"):
+        target = node if node.type == "identifier" else node.parent
+        call = up(target)
+        if call is None or call.type != "call_expression" or unwrap(call_parts(call)[0]).id != unwrap(target).id:
+            continue
+        _c, args = call_parts(call)
+        if not args:
+            continue
+        _value, flags = _flags_of(scan, args[0])
+        fact = JsSetFlags(scan.doc.span(call), generator=scan.generator, flags=flags,
+                          wasm_flags=[f for f in flags if wasm_flag(f)])
+        fact.after = _compiled_before(scan, call, compiles)
+        fact.imports_before = _imports_before(scan, call)
+        out.append(fact)
+    return out
+
+
+def _compiled_before(scan: Scan, call, compiles: list[JsCompile]) -> str | None:
+    """A compile that has already run when ``call`` runs (straight-line code before it)."""
+    fns = {a.id for a in ancestors(call)}
+    for c in compiles:
+        if c.span.offset is None or c.span.offset >= call.start_byte:
+            continue
+        node = scan.doc.root.descendant_for_byte_range(c.span.offset, c.span.end_offset)
+        fn = enclosing_function(node) if node is not None else None
+        if fn is None or fn.id in fns:
+            return f"after `WebAssembly.{c.api}` (line {c.span.line})"
+    return None
+
+
+def _imports_before(scan: Scan, call) -> list:
+    """Relative modules loaded before ``call``: every static import (hoisted), earlier requires."""
+    out = []
+    for stmt in scan.doc.root.named_children:
+        if stmt.type == "import_statement":
+            src = stmt.child_by_field_name("source")
+            spec = string_value(src)
+            if spec:
+                out.append((spec, stmt.start_point[0] + 1))
+    for node in scan.doc.words("require", ("identifier",)):
+        req = up(node)
+        if req is None or req.type != "call_expression" or req.start_byte >= call.start_byte:
+            continue
+        _c, args = call_parts(req)
+        spec = string_value(args[0]) if args else None
+        if spec and enclosing_function(req) is None:
+            out.append((spec, req.start_point[0] + 1))
+    return out
+
+
+def child_processes(scan: Scan) -> list[JsChildProcess]:
+    if not scan.mentions(b"child_process"):
+        return []
+    out = []
+    for api in _SPAWNS:
+        for node in scan.doc.words(api, ("identifier", "property_identifier")):
+            target = node if node.type == "identifier" else node.parent
+            call = up(target)
+            if call is None or call.type != "call_expression" or unwrap(call_parts(call)[0]).id != unwrap(target).id:
+                continue
+            fact = _child(scan, call, api)
+            if fact is not None:
+                out.append(fact)
+    return out
+
+
+def _child(scan: Scan, call, api: str) -> JsChildProcess | None:
+    _c, args = call_parts(call)
+    if not args:
+        return None
+    fact = JsChildProcess(scan.doc.span(call), generator=scan.generator, api=api)
+    first = scan.ev.string(args[0])
+    fact.command = first if isinstance(first, str) else path_of(args[0])
+    is_node = fact.command in ("node", "nodejs", "process.execPath")
+    options = None
+    for a in args[1:]:
+        o = scan.ev.origin(a)
+        if o is not None and o.type == "object":
+            options = o
+        elif o is not None and o.type == "array" and is_node and api.startswith(("spawn", "execFile")):
+            for el in o.named_children:
+                v = scan.ev.string(el)
+                if not isinstance(v, str) or not v.startswith("-"):
+                    break
+                fact.exec_argv.append(v)
+    pairs = object_pairs(options) if options is not None else {}
+    if "execArgv" in pairs:
+        arr = scan.ev.origin(pairs["execArgv"][1])
+        for el in (arr.named_children if arr is not None and arr.type == "array" else ()):
+            v = scan.ev.string(el)
+            if isinstance(v, str):
+                fact.exec_argv.append(v)
+    if "env" in pairs:
+        env = scan.ev.origin(pairs["env"][1])
+        env_pairs = object_pairs(env) if env is not None and env.type == "object" else {}
+        if "NODE_OPTIONS" in env_pairs:
+            fact.node_options, _ = _flags_of(scan, env_pairs["NODE_OPTIONS"][1])
+    if not fact.exec_argv and fact.node_options is None and api != "fork":
+        return None
+    return fact
+
+
+def module_overrides(scan: Scan) -> list[EmscriptenModuleOverride]:
+    """What a page or app gives Emscripten glue (never the glue's own reads and writes)."""
+    if scan.generator == "emscripten":
+        return []
+    out = []
+    for setting in _OVERRIDES:
+        for node in scan.doc.words(setting, ("property_identifier", "string_fragment")):
+            holder = node.parent if node.type == "property_identifier" else node.parent.parent
+            if holder is None:
+                continue
+            value_node = None
+            if holder.type in ("member_expression", "subscript_expression"):
+                parent = up(holder)
+                if parent is not None and parent.type == "assignment_expression" and \
+                        unwrap(parent.child_by_field_name("left")).id == holder.id:
+                    value_node = parent.child_by_field_name("right")
+            elif holder.type == "pair" and holder.child_by_field_name("key").id in (node.id, node.parent.id):
+                value_node = holder.child_by_field_name("value")
+            if value_node is None:
+                continue
+            value = scan.ev.number(value_node) if setting != "wasmMemory" else None
+            out.append(EmscriptenModuleOverride(
+                scan.doc.span(holder.parent if holder.type != "pair" else holder), generator=scan.generator,
+                setting="INITIAL_MEMORY" if setting == "TOTAL_MEMORY" else setting,
+                value=int(value) if isinstance(value, (int, float)) and value == value else None))
+    return out
+

@@ -1,0 +1,179 @@
+"""Compile/instantiate facts, and where their bytes come from.
+
+``trace`` follows an argument back through names, ``await``, ``new
+Uint8Array(…)`` and ``.then`` callbacks to: a ``fetch()`` response, its
+``arrayBuffer()``, a file read, an embedded module, or a compiled Module.
+"""
+from __future__ import annotations
+
+import re
+
+from dataclasses import dataclass
+
+from .facts import JsCompile
+from .parse import object_pairs, call_parts, name_of, path_of, string_value, unwrap, up
+from .scan import Scan
+
+APIS = {"instantiate", "instantiateStreaming", "compile", "compileStreaming", "Module", "Instance"}
+_READS = {"readFileSync", "readFile"}
+_WRAPS = {"Uint8Array", "Buffer.from", "Uint8Array.from", "base64Decode", "binaryDecode",
+          "intArrayFromBase64", "tryParseAsDataURI"}
+
+
+@dataclass
+class Origin:
+    kind: str = "unknown"      # response | bytes | module | unknown
+    from_fetch: bool = False
+    source: str | None = None
+    size: int | None = None
+
+
+def compiles(scan: Scan) -> list[JsCompile]:
+    out = []
+    for prop, member, call in scan.wasm_api:
+        if prop not in APIS or call is None:
+            continue
+        if prop in ("Module", "Instance") and call.type != "new_expression":
+            continue
+        _callee, args = call_parts(call)
+        origin = trace(scan, args[0]) if args else Origin()
+        streaming = prop.endswith("Streaming")
+        out.append(JsCompile(
+            scan.doc.span(call), generator=scan.generator, api=prop,
+            sync=prop in ("Module", "Instance"), streaming=streaming,
+            worker_context=scan.in_worker(call), node_only=scan.node_only,
+            from_fetch=origin.from_fetch and origin.kind == "bytes",
+            from_bytes=origin.kind == "bytes" or (streaming and origin.kind == "response"),
+            # an Instance of a Module compiled here is reported at the Module
+            module_size=origin.size if prop != "Instance" else None,
+            source=origin.source if prop != "Instance" else None,
+            memory_imports=memory_imports(scan, args[1] if len(args) > 1 and prop not in ("compile", "Module",
+                                                                                       "compileStreaming") else None)))
+    return out
+
+
+def memory_imports(scan: Scan, node) -> list[tuple[str, str, str | None, int | None]]:
+    """``{env: {memory}}`` in an import object: (module, name, memory binding, offset of an
+    inline ``new WebAssembly.Memory``) for each value that is a memory here."""
+    obj = (scan.ev.origin(node) or node) if node is not None else None
+    out = []
+    for module, (_pair, value) in object_pairs(obj).items():
+        inner = (scan.ev.origin(value) or value) if value is not None else None
+        for name, (_p, v) in object_pairs(inner).items():
+            v = unwrap(v)
+            if v is None:
+                continue
+            if v.type in ("identifier", "shorthand_property_identifier"):
+                out.append((module, name, v.text.decode(), None))
+            elif v.type == "new_expression" and b"Memory" in v.text:
+                out.append((module, name, None, v.start_byte))
+    return out
+
+
+def trace(scan: Scan, node, depth: int = 0) -> Origin:
+    node = unwrap(node)
+    if node is None or depth > 12:
+        return Origin()
+    if node.start_byte in scan.embedded and node.type in ("string", "array", "template_string", "binary_expression"):
+        return Origin("bytes", size=len(scan.embedded[node.start_byte].data))
+    t = node.type
+    if t == "await_expression":
+        return trace(scan, node.named_children[0] if node.named_children else None, depth + 1)
+    if t == "identifier":
+        origin = scan.ev.origin(node)
+        if origin is not None and origin.id != node.id:
+            return trace(scan, origin, depth + 1)
+        return _callback_param(scan, node, depth)
+    if t == "member_expression" and name_of(node) == "module":
+        return Origin("module")
+    if t not in ("call_expression", "new_expression"):
+        return Origin()
+    callee, args = call_parts(node)
+    name = path_of(callee) or ""
+    last = name_of(callee) or ""
+    if last == "fetch" and args:
+        return Origin("response", from_fetch=True, source=_source(scan, args[0]))
+    if last == "arrayBuffer" and callee.type == "member_expression":
+        inner = trace(scan, callee.child_by_field_name("object"), depth + 1)
+        return Origin("bytes", inner.from_fetch, inner.source) if inner.kind == "response" else Origin("bytes")
+    if last in _READS and args:
+        return Origin("bytes", source=_source(scan, args[0]))
+    if name in ("WebAssembly.Module", "WebAssembly.compile"):
+        inner = trace(scan, args[0], depth + 1) if args else Origin()
+        return Origin("module", size=inner.size, source=inner.source)
+    if (name in _WRAPS or last in _WRAPS) and args:
+        inner = trace(scan, args[0], depth + 1)
+        return Origin("bytes", inner.from_fetch, inner.source, inner.size) if inner.kind != "unknown" else inner
+    if last == "then" and callee.type == "member_expression" and args:
+        return _returned(scan, args[0], callee.child_by_field_name("object"), depth + 1)
+    return Origin()
+
+
+def _callback_param(scan: Scan, ident, depth: int) -> Origin:
+    """``p.then(r => …ident…)``: a callback parameter is what ``p`` resolves to."""
+    fn = ident
+    while fn is not None and fn.type not in ("arrow_function", "function_expression", "function_declaration",
+                                             "method_definition"):
+        fn = fn.parent
+    if fn is None or not _is_param(fn, ident):
+        return Origin()
+    parent = up(fn)
+    if parent is None or parent.type != "arguments":
+        return Origin()
+    call = parent.parent
+    callee, _args = call_parts(call)
+    if callee is None or name_of(callee) != "then" or callee.type != "member_expression":
+        return Origin()
+    return trace(scan, callee.child_by_field_name("object"), depth + 1)
+
+
+def _is_param(fn, ident) -> bool:
+    single = fn.child_by_field_name("parameter")
+    if single is not None:
+        return single.text == ident.text
+    params = fn.child_by_field_name("parameters")
+    return params is not None and params.named_children and unwrap(params.named_children[0]).text == ident.text
+
+
+def _returned(scan: Scan, fn, receiver, depth: int) -> Origin:
+    """What a ``.then`` callback returns, its parameter bound to what ``receiver`` resolves to."""
+    fn = unwrap(fn)
+    if fn is None or fn.type not in ("arrow_function", "function_expression"):
+        return Origin()
+    body = fn.child_by_field_name("body")
+    expr = body
+    if body is not None and body.type == "statement_block":
+        expr = next((s.named_children[0] for s in body.named_children
+                     if s.type == "return_statement" and s.named_children), None)
+    expr = unwrap(expr)
+    if expr is None:
+        return Origin()
+    if expr.type in ("call_expression", "new_expression"):
+        callee, _a = call_parts(expr)
+        if name_of(callee) == "arrayBuffer" and callee.type == "member_expression":
+            inner = trace(scan, receiver, depth + 1)
+            return Origin("bytes", inner.from_fetch, inner.source) if inner.kind == "response" else Origin("bytes")
+    return trace(scan, expr, depth + 1)
+
+
+def _source(scan: Scan, node) -> str | None:
+    """A URL or path literal: ``'a.wasm'``, ``new URL('a.wasm', …)``, ``path.join(__dirname, 'a.wasm')``."""
+    node = scan.ev.origin(node)
+    if node is None:
+        return None
+    value = scan.ev.string(node)
+    if isinstance(value, str):
+        return value
+    if node.type in ("call_expression", "new_expression"):
+        _c, args = call_parts(node)
+        for arg in (args if path_of(_c) != "URL" else args[:1]):
+            s = string_value(arg)
+            if s and s.endswith(".wasm"):
+                return s
+    if node.type in ("binary_expression", "template_string"):
+        # __dirname + '/app.wasm', `${__dirname}/app.wasm`: the literal tail, relative to this file
+        text = node.text.decode("utf-8", "replace")
+        tail = re.search(r"([\w./-]+\.wasm)\W*$", text)
+        if tail and ("__dirname" in text or "import.meta" in text):
+            return "./" + tail.group(1).lstrip("/")
+    return None

@@ -1,0 +1,159 @@
+"""Memory facts: ``new WebAssembly.Memory``, ``memory.grow()``, views of ``memory.buffer``."""
+from __future__ import annotations
+
+from .facts import JsMemory, JsMemoryGrow, JsMemoryView
+from .parse import ancestors, call_parts, name_of, object_pairs, path_of, unwrap, up
+from .scan import Scan
+from .values import UNKNOWN, Big
+
+PAGE = 65536
+VIEW_TYPES = frozenset((
+    "Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Int32Array",
+    "Uint32Array", "Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array", "DataView",
+    "Float16Array",
+))
+
+
+def memories(scan: Scan) -> list[JsMemory]:
+    out = []
+    for prop, _member, call in scan.wasm_api:
+        if prop == "Memory" and call is not None and call.type == "new_expression":
+            fact = _memory(scan, call)
+            if fact is not None:
+                out.append(fact)
+    return out
+
+
+def _pages(v):
+    if v is UNKNOWN or isinstance(v, bool) or not isinstance(v, (int, float)) or v != v or v < 0:
+        return None
+    return int(v) if v != float("inf") else None
+
+
+def _memory(scan: Scan, new) -> JsMemory | None:
+    doc, ev = scan.doc, scan.ev
+    _callee, args = call_parts(new)
+    desc = ev.origin(args[0]) if args else None
+    if desc is None or desc.type != "object":
+        return None
+    pairs = object_pairs(desc)
+    if any(c.type == "spread_element" for c in desc.named_children):
+        return None
+    init_pair, init_val = pairs.get("initial", (None, None))
+    max_pair, max_val = pairs.get("maximum", (None, None))
+    iv = ev.value(init_val) if init_val is not None else UNKNOWN
+    mv = ev.value(max_val) if max_val is not None else UNKNOWN
+    address = None
+    for key in ("address", "index"):
+        if key in pairs:
+            a = ev.value(pairs[key][1])
+            address = a if isinstance(a, str) else None
+    shared_v = ev.value(pairs["shared"][1]) if "shared" in pairs else False
+    fact = JsMemory(
+        doc.span(new), generator=scan.generator, name=scan.bound_name(new),
+        initial_pages=_pages(iv), maximum_pages=_pages(mv), has_maximum=max_pair is not None,
+        shared=shared_v is True or (shared_v not in (UNKNOWN, None) and bool(shared_v)),
+        memory64=address == "i64", address=address,
+        initial_bigint=None if iv is UNKNOWN else isinstance(iv, Big),
+        fallback=_has_fallback(new))
+    if init_val is not None:
+        shorthand = init_pair.type == "shorthand_property_identifier"
+        key = init_pair.child_by_field_name("key") if not shorthand else None
+        fact.key_quote = doc.text(key)[0] if key is not None and key.type == "string" else ""
+        fact.initial_text = "initial" if shorthand else doc.text(init_val)
+        fact.initial_span = doc.span(init_val) if not shorthand else None
+        fact.insert_at = doc.insertion(init_pair)
+    if max_val is not None and max_pair.type == "pair":
+        fact.maximum_span = doc.span(max_val)
+        fact.maximum_text = doc.text(max_val)
+    return fact
+
+
+def _has_fallback(new) -> bool:
+    """Inside a ``try`` whose ``catch`` retries with another Memory, or that retry itself."""
+    child = new
+    for a in ancestors(new):
+        if a.type == "try_statement":
+            body, handler = a.child_by_field_name("body"), a.child_by_field_name("handler")
+            if handler is not None and body is not None and child.id == body.id and _creates_memory(handler):
+                return True
+        if a.type == "catch_clause":
+            parent = a.parent
+            body = parent.child_by_field_name("body") if parent is not None else None
+            if body is not None and _creates_memory(body):
+                return True
+        child = a
+    return False
+
+
+def _creates_memory(node) -> bool:
+    text = node.text
+    return b"WebAssembly.Memory" in text or b"Memory(" in text
+
+
+def grows(scan: Scan) -> list[JsMemoryGrow]:
+    out = []
+    for prop in scan.doc.words("grow", ("property_identifier",)):
+        member = prop.parent
+        call = up(member) if member is not None and member.type == "member_expression" else None
+        if call is None or call.type != "call_expression":
+            continue
+        receiver = member.child_by_field_name("object")
+        if not scan.is_memory(receiver):
+            continue
+        _callee, args = call_parts(call)
+        delta = scan.ev.number(args[0]) if args else UNKNOWN
+        out.append(JsMemoryGrow(scan.doc.span(call), generator=scan.generator,
+                                receiver=_norm_text(scan, receiver),
+                                delta_pages=_pages(delta)))
+    return out
+
+
+def views(scan: Scan, grow_facts: list[JsMemoryGrow]) -> list[JsMemoryView]:
+    out = []
+    first_grow = {}
+    for g in grow_facts:
+        first_grow.setdefault(g.receiver, g.span)
+    for prop in scan.doc.words("buffer", ("property_identifier",)):
+        member = prop.parent
+        if member is None or member.type != "member_expression":
+            continue
+        receiver = member.child_by_field_name("object")
+        new = up(member)
+        new = new.parent if new is not None and new.type == "arguments" else None
+        if new is None or new.type != "new_expression":
+            continue
+        callee, args = call_parts(new)
+        if name_of(callee) not in VIEW_TYPES or not args or unwrap(args[0]).id != member.id:
+            continue
+        if not scan.is_memory(receiver):
+            continue
+        name = scan.bound_name(new)
+        if name is None:
+            continue
+        rtext = _norm_text(scan, receiver)
+        out.append(JsMemoryView(
+            scan.doc.span(new), generator=scan.generator, view_type=name_of(callee), receiver=rtext,
+            placement=scan.placement(new), recreated=_rewritten(scan, name, new),
+            grown_at=first_grow.get(rtext)))
+    return out
+
+
+def _rewritten(scan: Scan, name: str, new) -> bool:
+    """The view's name (``view``, ``this.view``) is assigned again somewhere else."""
+    last = name.rsplit(".", 1)[-1]
+    for node in scan.doc.words(last, ("identifier", "property_identifier")):
+        target = node if node.type == "identifier" else node.parent
+        parent = up(target)
+        if parent is None or parent.type != "assignment_expression":
+            continue
+        left = parent.child_by_field_name("left")
+        if unwrap(left).id != unwrap(target).id or path_of(left) != name:
+            continue
+        if unwrap(parent.child_by_field_name("right")).id != new.id:
+            return True
+    return False
+
+
+def _norm_text(scan: Scan, node) -> str:
+    return "".join(scan.doc.text(node).split())

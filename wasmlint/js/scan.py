@@ -1,0 +1,262 @@
+"""One file under analysis: the parsed document, its evaluator, what kind of
+file it is (generated glue, worker, node-only), and helpers the builders share."""
+from __future__ import annotations
+
+import re
+from functools import cached_property
+
+from .parse import LOOPS, Doc, ancestors, call_parts, name_of, path_of, string_value, unwrap, up
+from .values import Evaluator
+
+_CORES = (b"availableParallelism", b"cpus", b"hardwareConcurrency")
+_MEMORY_NAME = re.compile(r"(^|_)(wasm)?mem(ory)?$", re.I)
+_WORKER_MARKS = (b"parentPort", b"workerData", b"importScripts(", b"self.onmessage",
+                 b"globalThis.onmessage")
+_NODE_MARKS = (b"require(", b"from 'node:", b'from "node:', b"from 'fs'", b'from "fs"',
+               b"process.", b"__dirname")
+_BROWSER_MARKS = (b"window", b"document", b"navigator", b"self.", b"location.")
+
+
+class Scan:
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self.ev = Evaluator(doc)
+        self.embedded: dict[int, object] = {}    # literal start byte → Embedded
+        self._mentions: dict[tuple, bool] = {}
+
+    # ------------------------------------------------------------ file kind
+    @cached_property
+    def code(self) -> bytes:
+        """The file without its big embedded-module literals: what marker checks read."""
+        if not self.doc.skip:
+            return self.doc.data
+        return b" ".join(self.doc.data[a:b] for a, b in self.doc.segments())
+
+    def mentions(self, *words: bytes) -> bool:
+        if words not in self._mentions:
+            self._mentions[words] = any(w in self.code for w in words)
+        return self._mentions[words]
+
+    @cached_property
+    def generator(self) -> str | None:
+        d = self.code
+        if b"__wbindgen" in d or b"__wbg_" in d:
+            return "wasm-bindgen"
+        if b"HEAPU8" in d or b"ENVIRONMENT_IS_" in d or b"[Emscripten Module object]" in d or (
+                b"instantiateWasm" in d and b"locateFile" in d):
+            return "emscripten"
+        if b"_inst.exports" in d and b"importObject" in d:
+            return "go"
+        return None
+
+    @cached_property
+    def worker_file(self) -> bool:
+        d = self.code
+        return any(m in d for m in _WORKER_MARKS) or bool(re.search(rb"(?<![\w.])onmessage\s*=", d))
+
+    @cached_property
+    def node_only(self) -> bool:
+        d = self.code
+        return any(m in d for m in _NODE_MARKS) and not any(m in d for m in _BROWSER_MARKS)
+
+    def in_worker(self, node) -> bool:
+        """Whether ``node`` runs in a worker: a worker file, or the ``!isMainThread`` branch."""
+        if self.worker_file and not self.mentions(b"isMainThread"):
+            return True
+        child = node
+        for a in ancestors(node):
+            if a.type in ("if_statement", "ternary_expression"):
+                cond = a.child_by_field_name("condition")
+                text = self.doc.text(cond).replace(" ", "") if cond is not None else ""
+                if "isMainThread" in text:
+                    main_when_true = not text.lstrip("(").startswith("!")
+                    in_alt = a.child_by_field_name("alternative") is not None and \
+                        a.child_by_field_name("alternative").id == child.id
+                    return main_when_true == in_alt
+            child = a
+        return self.worker_file
+
+    # ------------------------------------------------------------ WebAssembly.* index
+    @cached_property
+    def wasm_api(self) -> list[tuple[str, object, object]]:
+        """[(property, member node, call-or-new node or None)] for every ``WebAssembly.X``."""
+        out = []
+        for ident in self.doc.words("WebAssembly", ("identifier",)):
+            member = ident.parent
+            if member is None or member.type != "member_expression" or \
+                    member.child_by_field_name("object").id != ident.id:
+                continue
+            prop = name_of(member)
+            parent = up(member)
+            call = None
+            if parent is not None and parent.type in ("call_expression", "new_expression"):
+                callee, _ = call_parts(parent)
+                if callee is not None and unwrap(callee).id == member.id:
+                    call = parent
+            out.append((prop, member, call))
+        return out
+
+    # ------------------------------------------------------------ shared helpers
+    def is_memory(self, node) -> bool:
+        origin = self.ev.origin(node)
+        if origin is not None and origin.type == "new_expression":
+            callee, _ = call_parts(origin)
+            if path_of(callee) == "WebAssembly.Memory":
+                return True
+        name = name_of(node)
+        return bool(name) and bool(_MEMORY_NAME.search(name))
+
+    def mentions_cores(self, node, depth: int = 0) -> bool:
+        """The expression is derived from the core count (directly or through names)."""
+        node = unwrap(node)
+        if node is None or depth > 4:
+            return False
+        raw = self.doc.data[node.start_byte:node.end_byte]
+        if any(c in raw for c in _CORES):
+            return True
+        for ident in _identifiers(node):
+            origin = self.ev.origin(ident)
+            if origin is not None and origin.id != ident.id and self.mentions_cores(origin, depth + 1):
+                return True
+        return False
+
+    def bound_name(self, node) -> str | None:
+        """The name or member path an expression is stored into (``x = …``, ``const x = …``, ``{x: …}``)."""
+        parent = up(node)
+        if parent is None:
+            return None
+        if parent.type == "variable_declarator":
+            return name_of(parent.child_by_field_name("name"))
+        if parent.type == "assignment_expression" and parent.child_by_field_name("right").id == _outer(node).id:
+            return path_of(parent.child_by_field_name("left"))
+        if parent.type == "binary_expression" and parent.child_by_field_name("operator").type in ("||", "??"):
+            return self.bound_name(parent)
+        if parent.type == "pair":
+            return name_of(parent.child_by_field_name("key")) or string_value(parent.child_by_field_name("key"))
+        if parent.type == "public_field_definition":
+            return "this." + (name_of(parent.child_by_field_name("name")) or "")
+        return None
+
+    def placement(self, node) -> str:
+        """module | constructor | class-field | function: where code runs how often."""
+        for a in ancestors(node):
+            if a.type == "public_field_definition":
+                return "class-field"
+            if a.type == "method_definition":
+                return "constructor" if name_of(a.child_by_field_name("name")) == "constructor" else "function"
+            if a.type in ("function_declaration", "function_expression", "arrow_function",
+                          "generator_function_declaration", "generator_function") and not _is_iife(a):
+                return "function"
+        return "module"
+
+    def loop_of(self, node):
+        """The loop (or ``Array.from``/``.map``/``.forEach`` callback call) that repeats ``node``."""
+        for a in ancestors(node):
+            if a.type in LOOPS:
+                return a
+            if a.type in ("arrow_function", "function_expression"):
+                call, _ = _callback_call(a)
+                if call is not None:
+                    callee, _args = call_parts(call)
+                    name = name_of(callee)
+                    if name in ("map", "forEach", "flatMap") or path_of(callee) == "Array.from":
+                        return call
+                if not _is_iife(a):
+                    return None
+            elif a.type in ("function_declaration", "method_definition"):
+                return None
+        return None
+
+    def loop_bound(self, loop):
+        """(bounded by cores, known count) of a loop from ``loop_of``."""
+        if loop.type == "for_statement":
+            cond = loop.child_by_field_name("condition")
+            if cond is not None and cond.type == "expression_statement":
+                cond = cond.named_children[0] if cond.named_children else None
+            cond = unwrap(cond)
+            if cond is None or cond.type != "binary_expression":
+                return False, None
+            bound = cond.child_by_field_name("right")
+            count = self.ev.number(bound)
+            return self.mentions_cores(bound), (count if isinstance(count, int) else None)
+        if loop.type in ("while_statement", "do_statement"):
+            cond = loop.child_by_field_name("condition")
+            return (cond is not None and self.mentions_cores(cond)), None
+        if loop.type == "for_in_statement":
+            right = loop.child_by_field_name("right")
+            return self._list_bound(right)
+        callee, args = call_parts(loop)
+        if path_of(callee) == "Array.from" and args:
+            return self._list_bound(args[0])
+        return self._list_bound(callee.child_by_field_name("object") if callee.type == "member_expression" else None)
+
+    def _list_bound(self, node):
+        node = self.ev.origin(node) if node is not None else None
+        if node is None:
+            return False, None
+        if self.mentions_cores(node):
+            return True, None
+        if node.type == "array":
+            return False, len(node.named_children)
+        if node.type == "object":
+            from .parse import object_pairs
+            length = object_pairs(node).get("length")
+            n = self.ev.number(length[1]) if length else None
+            return False, (n if isinstance(n, int) else None)
+        for sub in _calls_named(node, "Array"):
+            _c, args = call_parts(sub)
+            n = self.ev.number(args[0]) if args else None
+            return self.mentions_cores(args[0]) if args else False, (n if isinstance(n, int) else None)
+        return False, None
+
+
+def _outer(node):
+    while node.parent is not None and node.parent.type == "parenthesized_expression":
+        node = node.parent
+    return node
+
+
+def _is_iife(fn) -> bool:
+    parent = up(fn)
+    if parent is not None and parent.type == "call_expression":
+        callee, _ = call_parts(parent)
+        return callee is not None and unwrap(callee).id == fn.id
+    if parent is not None and parent.type == "arguments":   # UMD: (function(root, factory){…})(this, function(){…})
+        call = parent.parent
+        callee, _ = call_parts(call)
+        return callee is not None and unwrap(callee).type in ("function_expression", "arrow_function")
+    return False
+
+
+def _callback_call(fn):
+    parent = up(fn)
+    if parent is not None and parent.type == "arguments":
+        call = parent.parent
+        return call, [c.id for c in parent.named_children].index(_outer(fn).id)
+    return None, -1
+
+
+def _identifiers(node):
+    stack = [node]
+    seen = 0
+    while stack and seen < 200:
+        n = stack.pop()
+        seen += 1
+        if n.type == "identifier":
+            yield n
+        else:
+            stack.extend(n.named_children)
+
+
+def _calls_named(node, name: str):
+    stack = [node]
+    seen = 0
+    while stack and seen < 200:
+        n = stack.pop()
+        seen += 1
+        if n.type in ("call_expression", "new_expression"):
+            callee, _ = call_parts(n)
+            if callee is not None and path_of(callee) == name:
+                yield n
+                continue
+        stack.extend(n.named_children)

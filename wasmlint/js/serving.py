@@ -1,0 +1,50 @@
+"""Dev servers and JS servers as serving configs (WL308): ``vite.config.*`` /
+``webpack.config.*`` ``headers`` objects (``server``, ``preview``, ``devServer``),
+and ``res.setHeader``/``res.set``/``res.header`` calls with literal names."""
+from __future__ import annotations
+
+from ..sources.serving import ServingConfig
+from .parse import Doc, call_parts, name_of, object_pairs, string_value
+
+DEV_SERVER_CONFIGS = ("vite.config.", "webpack.config.", "vitest.config.", "rspack.config.")
+_SETTERS = ("setHeader", "set", "header", "append")
+
+
+def is_dev_server_config(path: str) -> bool:
+    return path.rsplit("/", 1)[-1].startswith(DEV_SERVER_CONFIGS)
+
+
+def wanted(path: str, data: bytes) -> bool:
+    return is_dev_server_config(path) or b"Cross-Origin-" in data
+
+
+def serving_config(doc: Doc) -> ServingConfig | None:
+    config = is_dev_server_config(doc.path)
+    fact = ServingConfig(doc.span(doc.root), server="vite/webpack dev server" if config else "JS server")
+    fact.span = doc.insertion(doc.root, after=False)
+    anchored = False
+    for node in doc.words("headers", ("property_identifier",)):
+        pair = node.parent
+        if pair is None or pair.type != "pair":
+            continue
+        if not anchored:
+            fact.span, anchored = doc.span(pair.child_by_field_name("key")), True
+        for name, (_p, value) in object_pairs(pair.child_by_field_name("value")).items():
+            text = string_value(value)
+            if text is not None:
+                fact.add(name, text)
+    for setter in _SETTERS:
+        for node in doc.words(setter, ("property_identifier",)):
+            call = node.parent.parent if node.parent is not None else None
+            if call is None or call.type != "call_expression" or name_of(call_parts(call)[0]) != setter:
+                continue
+            _c, args = call_parts(call)
+            name = string_value(args[0]) if args else None
+            value = string_value(args[1]) if len(args) > 1 else None
+            if name and value is not None and name.lower().startswith("cross-origin-"):
+                if not anchored:
+                    fact.span, anchored = doc.span(call), True
+                fact.add(name, value)
+    if not config and not fact.headers:
+        return None
+    return fact

@@ -95,6 +95,9 @@ def test_json_duplicate_keys_and_deep_nesting_in_package_json(tmp_path):
     (tmp_path / "app" / "package.json").write_text(   # JSON.parse keeps the last of duplicate keys
         '{"name": "y", "scripts": {"start": "node a.js"},\n'
         ' "scripts": {"start": "node --max-old-space-size=64 a.js", "start": "node --expose-gc b.js"}}\n')
+    (tmp_path / "app" / "b.js").write_text(
+        'const fs = require("fs");\nconst bytes = fs.readFileSync(__dirname + "/../good.wasm");\n'
+        "new WebAssembly.Instance(new WebAssembly.Module(bytes), {});\n")
     out = _check(tmp_path)
     assert "package.json:1:1: error: invalid JSON: nested too deeply [WL001]" in out
     # the last "start" (column 70) is the launch; the earlier ones are not reported

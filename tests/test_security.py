@@ -99,6 +99,32 @@ def test_processes_start_in_one_module_with_a_timeout():
     assert not bad, bad
 
 
+FILE_CALLS = {"open", "read_text", "read_bytes", "fdopen", "mmap", "scandir", "listdir", "walk", "glob", "rglob",
+              "iterdir", "stat", "lstat", "isfile", "isdir", "exists", "getsize", "realpath"}
+# the one place a source reaches another file: response files, confined to the project
+FILE_ACCESS_ALLOWED = {("build/shell_argv.py", "response_reader"), ("build/emcc_settings.py", "data")}
+
+
+def test_sources_open_no_other_files():
+    """A source module is a function of its file's bytes: no ``EnvironmentFile=``,
+    ``env_file:``, ``envFrom`` or include is ever followed."""
+    bad = []
+    for sub in ("sources", "build", "launch", "js"):
+        for path in sorted((PACKAGE / sub).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            top = [*tree.body, *(m for c in tree.body if isinstance(c, ast.ClassDef) for m in c.body)]
+            rel = path.relative_to(PACKAGE).as_posix()
+            for block in top:   # a top-level function or method, or a module-level statement
+                owner = block.name if isinstance(block, (ast.FunctionDef, ast.AsyncFunctionDef)) else "<module>"
+                if isinstance(block, ast.ClassDef):
+                    continue
+                for node in ast.walk(block):
+                    if isinstance(node, ast.Call) and _dotted(node.func).rsplit(".", 1)[-1] in FILE_CALLS \
+                            and (rel, owner) not in FILE_ACCESS_ALLOWED:
+                        bad.append(f"{_where(path, node)}: {_dotted(node.func)} in {owner}")
+    assert not bad, bad
+
+
 def test_tool_output_is_bounded():
     from wasmlint.tools import MAX_OUTPUT, run_tool
     res = run_tool([sys.executable, "-c", "import sys\nfor _ in range(40): sys.stdout.write('x' * 65536)"],
@@ -230,3 +256,13 @@ def test_a_cache_entry_symlinked_out_of_the_cache_is_a_miss(outside):
     entry.symlink_to(secret)
     rc, warm, _ = run_cli(["check", "--output-format", "concise", "."], project)
     assert warm == cold and "good.wasm:1:1: warning: memory 0 can grow" in warm
+
+
+def test_facts_that_read_a_response_file_are_not_cached(tmp_path):
+    (tmp_path / "link.rsp").write_text("-sALLOW_MEMORY_GROWTH=0\n")
+    (tmp_path / "Makefile").write_text("app.js: main.c\n\temcc main.c -o app.js @link.rsp\n")
+    args = ["check", "--output-format", "concise", "--select", "WL101", "."]
+    assert run_cli(args, tmp_path)[0] == 0
+    (tmp_path / "link.rsp").write_text("-sALLOW_MEMORY_GROWTH=1\n")
+    rc, out, _ = run_cli(args, tmp_path)
+    assert rc == 1 and "link.rsp:1:1: warning: emcc link of `app.js` can grow" in out

@@ -167,3 +167,24 @@ def test_two_concurrent_runs_share_the_cache_safely(tmp_path):
     assert not list((tmp_path / CACHE_DIR).rglob(".tmp-*"))
     warm = subprocess.run(cached, cwd=tmp_path, env=env, capture_output=True, text=True).stdout
     assert warm == expected
+
+
+def test_build_facts_store_their_file_index_once():
+    """emcc facts keep their arguments' line index (fixes edit the file through it): the
+    cache stores it once per file and rebuilds one shared object, so such files are cached."""
+    path = Path(__file__).parent / "build_inputs" / "squoosh.mk"
+    facts = load_extractor("makefile")(SourceFile("squoosh.mk", "makefile", path.read_bytes(),
+                                                  abspath=str(path)))
+    body = json.dumps(encode(facts))
+    assert body.count('"$sh"') == 1 and body.count('"$ref"') > 1
+    back = decode(json.loads(body))
+    assert back == facts
+    toks = [t for f in back if f.kind == "emcc-setting" for t in f.use.toks]
+    assert toks and all(t.index is toks[0].index for t in toks)
+
+
+def test_shared_objects_are_built_only_from_wasmlint_classes_that_declare_them():
+    for planted in ({"$sh": [0, "os", "system", ["id"]]}, {"$sh": [0, "wasmlint.cache", "Cache", [".", ""]]},
+                    {"$sh": [0, "wasmlint.facts", "Span", ["a"]]}, {"$ref": 0}, [{"$sh": [1, "x", "y", []]}]):
+        with pytest.raises(SerialError):
+            decode(planted)

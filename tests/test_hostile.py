@@ -66,3 +66,74 @@ def test_truncated_and_garbage_modules_everywhere(tmp_path):
     cuts = {f"cut{c:03d}.wasm" for c in range(0, len(data), 3)}
     # a cut exactly at a section boundary may be a smaller valid module; every other cut is malformed
     assert {f"cut{c:03d}.wasm" for c in range(0, len(data), 3) if c not in ends} <= reported <= cuts
+
+
+def _alias_bomb(prefix: str) -> list[str]:
+    """29 levels of four-fold aliases: 2 * 4**29 flags if anything expanded them."""
+    lines = [f'{prefix}a0: &a0 ["--max-old-space-size=64", "--max-old-space-size=64"]']
+    lines += [f"{prefix}a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]" for i in range(1, 30)]
+    return lines
+
+
+def test_yaml_alias_bombs_in_compose_and_k8s(tmp_path):
+    (tmp_path / "docker-compose.yml").write_text("\n".join([
+        *_alias_bomb("x-"), "services:", "  api:", "    image: node:20", '    command: ["node", "server.js"]',
+        "    environment:", "      NODE_OPTIONS: *a29", ""]))
+    (tmp_path / "deploy.yaml").write_text("\n".join([
+        "apiVersion: apps/v1", "kind: Deployment", "metadata:", "  name: api", *_alias_bomb(""),
+        "spec:", "  template:", "    spec:", "      containers:", "        - name: api",
+        "          image: node:20", "          command: *a29", "          args: *a29", ""]))
+    out = _check(tmp_path)
+    assert "docker-compose.yml:1:39: error: YAML aliases expand to too many nodes [WL001]" in out
+    assert "deploy.yaml:5:10: error: YAML aliases expand to too many nodes [WL001]" in out
+
+
+def test_json_duplicate_keys_and_deep_nesting_in_package_json(tmp_path):
+    (tmp_path / "package.json").write_text(
+        '{"name": "x", "config": ' + "[" * 5000 + "]" * 5000 + ', "scripts": {"start": "node a.js"}}')
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "package.json").write_text(   # JSON.parse keeps the last of duplicate keys
+        '{"name": "y", "scripts": {"start": "node a.js"},\n'
+        ' "scripts": {"start": "node --max-old-space-size=64 a.js", "start": "node --expose-gc b.js"}}\n')
+    (tmp_path / "app" / "b.js").write_text(
+        'const fs = require("fs");\nconst bytes = fs.readFileSync(__dirname + "/../good.wasm");\n'
+        "new WebAssembly.Instance(new WebAssembly.Module(bytes), {});\n")
+    out = _check(tmp_path)
+    assert "package.json:1:1: error: invalid JSON: nested too deeply [WL001]" in out
+    # the last "start" (column 70) is the launch; the earlier ones are not reported
+    assert [l for l in out.splitlines() if l.startswith("app/")] == [
+        "app/package.json:2:70: warning: node launch (script start) lacks `--no-wasm-tier-up`, "
+        "`--no-wasm-lazy-compilation`, `--max-old-space-size` required by policy `required-node-flags` [WL201]"]
+
+
+def test_response_files_outside_the_project_are_reported_not_read(tmp_path):
+    (tmp_path / "outside.rsp").write_text("-sINITIAL_MEMORY=1\n")
+    project = tmp_path / "project"
+    (project / "web").mkdir(parents=True)
+    (project / "web" / "Makefile").write_text(
+        "app.js: main.c\n\temcc main.c -o app.js @/etc/passwd @../../outside.rsp\n")
+    (project / "web" / "build.sh").write_text(
+        "#!/bin/sh\nset -e\nemcc main.c -o app.js @../../outside.rsp @link/../../../outside.rsp\n")
+    (project / "web" / "loop.rsp").write_text(" ".join(["@loop.rsp"] * 40) + "\n")
+    (project / "web" / "loop.sh").write_text("#!/bin/sh\nemcc main.c -o loop.js @loop.rsp\n")
+    out = _check(project)
+    for line in ("web/Makefile:2:24: error: response file `@/etc/passwd` is outside the project; not read [WL001]",
+                 "web/Makefile:2:37: error: response file `@../../outside.rsp` is outside the project; not read [WL001]",
+                 "web/build.sh:3:23: error: response file `@../../outside.rsp` is outside the project; not read [WL001]",
+                 "web/build.sh:3:42: error: response file `@link/../../../outside.rsp` is outside the project; "
+                 "not read [WL001]",
+                 "web/loop.rsp:1:161: error: response file `@loop.rsp`: more than 64 response files in one command; "
+                 "not read [WL001]"):
+        assert line in out, out
+    assert "INITIAL_MEMORY" not in out
+
+
+def test_make_variables_that_expand_without_end_are_bounded(tmp_path):
+    doubling = [f"V{i} = $(V{i + 1}) $(V{i + 1})" for i in range(40)]
+    (tmp_path / "Makefile").write_text("\n".join([
+        "SELF = -O2 $(SELF) $(SELF)", *doubling, "V40 = -O3", "",
+        "app.js: main.c", "\temcc main.c -o app.js $(SELF) $(V0) -sALLOW_MEMORY_GROWTH=1", ""]))
+    out = _check(tmp_path)
+    assert ("Makefile:45:38: warning: emcc link of `app.js` can grow: `ALLOW_MEMORY_GROWTH` is on, "
+            "up to 32768 pages [WL101]") in out
+    assert "Makefile:1" not in out and "[WL001]" not in out

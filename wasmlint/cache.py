@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import tempfile
 import time
 from functools import lru_cache
@@ -88,6 +89,7 @@ def file_digest(abspath: str) -> str | None:
 class Cache:
     def __init__(self, root: Path, settings: str):
         self.dir = root / CACHE_DIR
+        self._real = os.path.join(os.path.realpath(root), CACHE_DIR)   # where the cache must really be
         self.settings = settings
         self.usable = True
         self.hits = self.misses = 0
@@ -101,7 +103,7 @@ class Cache:
     def get(self, key: str) -> dict | None:
         """The stored fields for ``key`` (already decoded), or None."""
         try:
-            raw = self._file(key).read_bytes()
+            raw = self._read(self._file(key))
             doc = json.loads(raw)
             if not isinstance(doc, dict) or doc.get(_HEADER) != FORMAT or doc.get("key") != key:
                 raise SerialError("not an entry of this cache")
@@ -135,7 +137,7 @@ class Cache:
                               f"{st.st_ino}".encode()).hexdigest()
         memo = self.dir / f"v{FORMAT}" / "stat" / skey[:2] / skey
         try:
-            known = memo.read_text(encoding="ascii")
+            known = self._read(memo).decode("ascii")
             if len(known) == 64 and all(c in "0123456789abcdef" for c in known):
                 return known
         except (OSError, UnicodeDecodeError):
@@ -160,7 +162,20 @@ class Cache:
         except OSError:
             self.usable = False   # read-only tree, full disk: run on without a cache
 
+    def _inside(self, path: Path) -> bool:
+        """Whether ``path`` really lies in this cache: a checked-out tree may hold a
+        ``.wasmlint_cache`` (or a folder in it) that is a symlink to elsewhere."""
+        real = os.path.realpath(path)
+        return real == self._real or real.startswith(self._real + os.sep)
+
+    def _read(self, path: Path) -> bytes:
+        if not self._inside(path) or not stat.S_ISREG(os.stat(path).st_mode):
+            raise OSError(f"{path}: not a cache file")
+        return path.read_bytes()
+
     def _prepare(self, folder: Path) -> None:
+        if not self._inside(folder):
+            raise OSError(f"{folder}: outside the cache")
         if not self.dir.is_dir():
             self.dir.mkdir(parents=True, exist_ok=True)
         ignore = self.dir / ".gitignore"
@@ -215,6 +230,6 @@ def cached_analysis(entries, policy: dict, validate: bool, deep: bool, overlay: 
     fresh = analyze([entries[i] for i in todo], [overlay.get(entries[i].abspath) for i in todo]) if todo else []
     for i, r in zip(todo, fresh):
         results[i] = r
-        if cache is not None and r.digest:
+        if cache is not None and r.digest and r.cacheable:
             cache.put(cache.key(r.path, r.kind, r.digest), {"facts": r.facts, "directives": r.directives})
     return results

@@ -90,13 +90,13 @@ def _build(tree) -> Compiled:
     if kind == "null":
         return lambda s: None
     if kind == "name":
-        name = str(ch[0])
+        name = _public(str(ch[0]))
         return lambda s: s.lookup(name)
     if kind == "list_":
         items = [_build(c) for c in ch if c is not None]
         return lambda s: [f(s) for f in items]
     if kind == "getattr":
-        base, attr = _build(ch[0]), str(ch[1])
+        base, attr = _build(ch[0]), _public(str(ch[1]))
         return lambda s: _get(base(s), attr)
     if kind == "getitem":
         base, idx = _build(ch[0]), _build(ch[1])
@@ -136,6 +136,15 @@ def _build(tree) -> Compiled:
         a, op, b = _build(ch[0]), _ARITH[str(ch[1])], _build(ch[2])
         return lambda s: _null_safe(op, a(s), b(s), None)
     raise ConditionError(f"unsupported expression {kind}")
+
+
+def _public(name: str) -> str:
+    """Rules come from project files (``extend-rules``): a leading ``_`` would
+    reach Python internals (``__class__``, ``__globals__``, ...) and from there
+    anything in the process, such as the environment."""
+    if name.startswith("_"):
+        raise ConditionError(f"`{name}`: names starting with `_` are not available to rules")
+    return name
 
 
 def _null_safe(op, a, b, default):

@@ -135,7 +135,7 @@ def find_config(start: Path) -> Path | None:
     for d in (start, *start.parents):
         for name in CONFIG_FILES:
             p = d / name
-            if p.is_file():
+            if p.is_file():   # follows a symlink; FIFOs and devices are not files
                 if name == "pyproject.toml" and not _has_tool_section(p):
                     continue
                 return p
@@ -144,9 +144,27 @@ def find_config(start: Path) -> Path | None:
 
 def _has_tool_section(p: Path) -> bool:
     try:
-        return "[tool.wasmlint" in p.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+        return "[tool.wasmlint" in _read_text(p).decode("utf-8", "replace")
+    except (OSError, ConfigError):
         return False
+
+
+CONFIG_LIMIT = 1 << 20
+
+
+def _read_text(path: Path) -> bytes:
+    """A configuration file's bytes: at most CONFIG_LIMIT, and never through a symlink
+    that leads out of the folder holding it (a checked-out pull request could point
+    one at a secret; configuration files above the checked paths are read by design)."""
+    if path.is_symlink():
+        target, home = path.resolve(), path.parent.resolve()
+        if home not in target.parents:
+            raise ConfigError(f"{path}: symlink to {target} outside its folder; not read")
+    with open(path, "rb") as fh:
+        data = fh.read(CONFIG_LIMIT + 1)
+    if len(data) > CONFIG_LIMIT:
+        raise ConfigError(f"{path}: configuration larger than 1 MiB; not read")
+    return data
 
 
 def load_config(path: Path | None, root: Path | None = None) -> Config:
@@ -160,14 +178,18 @@ def load_config(path: Path | None, root: Path | None = None) -> Config:
 
 def _read_raw(path: Path) -> dict:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = _read_text(path).decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read configuration: {exc}") from None
     if path.suffix in (".yaml", ".yml"):
         import yaml
         try:
             data = yaml.safe_load(text) or {}
-        except yaml.YAMLError as exc:
+        except yaml.MarkedYAMLError as exc:   # without PyYAML's snippet of the file
+            mark = exc.problem_mark or exc.context_mark
+            where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+            raise ConfigError(f"{path}: invalid YAML: {exc.problem or exc.context}{where}") from None
+        except (yaml.YAMLError, RecursionError) as exc:
             raise ConfigError(f"{path}: invalid YAML: {exc}") from None
     else:
         try:
@@ -255,6 +277,8 @@ def apply_table(cfg: Config, raw: dict, where: str) -> None:
         cfg.severity = dict(sev)
     for key in ("node-version", "emscripten-version"):
         if key in raw:
+            if not isinstance(raw[key], (str, int, float)) or isinstance(raw[key], bool):
+                raise ConfigError(f"{where}: `{key}` must be a version like \"20\" or \"3.1.56\"")
             cfg.__setattr__(key.replace("-", "_"), str(raw[key]))
     if "policy" in raw:
         pol = raw["policy"]
@@ -263,6 +287,11 @@ def apply_table(cfg: Config, raw: dict, where: str) -> None:
         for k, v in pol.items():
             if k not in POLICY_DEFAULTS:
                 raise ConfigError(f"{where}: unknown configuration key `policy.{k}`")
+            if k != "required-node-flags" and not (v is None and POLICY_DEFAULTS[k] is None):
+                numbers = list(v.values()) if k == "workload-mb" and isinstance(v, dict) else [v]
+                if not all(isinstance(n, (int, float)) and not isinstance(n, bool) and n >= 0 for n in numbers):
+                    raise ConfigError(f"{where}: `policy.{k}` must be a number of at least 0"
+                                      + (" or a table of glob = number" if k == "workload-mb" else ""))
             cfg.policy[k] = v
         flags = cfg.policy["required-node-flags"]
         cfg.policy["required-node-flags"] = _strings(flags, "policy.required-node-flags", where)

@@ -16,6 +16,7 @@ from . import classify
 ALWAYS_EXCLUDED = frozenset((".git", ".hg", ".svn", "node_modules", ".wasmlint_cache", "__pycache__",
                              ".venv", "venv", ".tox", ".mypy_cache", ".pytest_cache", ".hypothesis",
                              ".cache"))
+GITIGNORE_LIMIT = 1 << 20     # bytes of one .gitignore read; the rest is ignored
 
 
 @dataclass(frozen=True)
@@ -45,9 +46,12 @@ class _Ignores:
 
     def push_dir(self, rel_dir: str, abs_dir: str) -> int:
         gi = os.path.join(abs_dir, ".gitignore")
-        try:
-            with open(gi, encoding="utf-8", errors="replace") as fh:
-                spec = self._pathspec.GitIgnoreSpec.from_lines(fh.read().splitlines())
+        try:   # like git, a symlinked .gitignore is not followed; a FIFO or device is never opened
+            if not stat.S_ISREG(os.lstat(gi).st_mode):
+                return 0
+            with open(gi, "rb") as fh:
+                text = fh.read(GITIGNORE_LIMIT).decode("utf-8", "replace")
+            spec = self._pathspec.GitIgnoreSpec.from_lines(text.splitlines())
         except OSError:
             return 0
         self.stack.append((rel_dir, spec))

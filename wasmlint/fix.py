@@ -65,7 +65,7 @@ class _Round:
 
     def _change(self, path: str) -> Change | None:
         entry = self.entries.get(path)
-        if entry is None or entry.kind == "wasm" or entry.abspath in self.refused:
+        if entry is None or entry.problem or entry.kind == "wasm" or entry.abspath in self.refused:
             return None
         ch = self.run.changes.get(entry.abspath)
         if ch is None:

@@ -33,6 +33,7 @@ class FileResult:
     facts: list[Fact] = field(default_factory=list)
     directives: list[Directive] = field(default_factory=list)
     digest: str | None = None      # SHA-256 of the bytes analysed (None: not read)
+    cacheable: bool = True         # False when the facts depend on other files too
 
 
 @dataclass
@@ -103,6 +104,7 @@ def analyze_file(entry: FileEntry, policy: dict, validate: bool = False, deep: b
     finally:
         if isinstance(data, mmap.mmap):
             data.close()
+    res.cacheable = not src.read_others
     if validate and entry.kind == "wasm" and not any(f.kind == "parse-error" for f in res.facts):
         from .validate import validate as run_validate
         res.facts.extend(run_validate(entry.path, entry.abspath))

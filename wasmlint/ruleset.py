@@ -115,6 +115,23 @@ def load_folder(folder: Path) -> list[Rule]:
     return rules
 
 
+def _check_expressions(rule: Rule) -> None:
+    """A project's own rule (``extend-rules``) is compiled when loaded, so a bad or
+    forbidden expression is a configuration error, not a failure mid-run."""
+    from .condition import ConditionError, compile_expr, compile_template
+    exprs = [rule.condition, rule.location, rule.related, rule.each and rule.each.partition(" in ")[2],
+             rule.fix and rule.fix.builder, *(c.get("condition") for c in rule.severity_when)]
+    try:
+        for e in exprs:
+            if e:
+                compile_expr(e.strip())
+        compile_template(rule.message)
+        if rule.fix is not None:
+            compile_template(rule.fix.title)
+    except ConditionError as exc:
+        raise RuleError(f"{rule.source}: {exc}") from None
+
+
 @lru_cache(maxsize=1)
 def builtin_rules() -> tuple[Rule, ...]:
     return tuple(_cached_folder(data_dir("rules")))
@@ -149,7 +166,9 @@ def _cached_folder(folder: Path) -> list[Rule]:
 def all_rules(extend: list[str] | tuple[str, ...] = ()) -> list[Rule]:
     rules = list(builtin_rules())
     for folder in extend:
-        rules.extend(load_folder(Path(folder)))
+        for rule in load_folder(Path(folder)):
+            _check_expressions(rule)
+            rules.append(rule)
     seen: dict[str, str] = {}
     for r in rules:
         for key in (r.code, r.name):

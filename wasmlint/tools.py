@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -54,15 +55,22 @@ def run_tool(argv: list[str], timeout: float = 60.0, stdin: bytes | None = None,
             if hard != resource.RLIM_INFINITY and soft != resource.RLIM_INFINITY:
                 soft = min(soft, hard)
             resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
-    try:
-        proc = subprocess.run(argv, input=stdin, capture_output=True, timeout=timeout, check=False,
-                              env=env, preexec_fn=preexec)
-    except subprocess.TimeoutExpired:
-        return ToolResult(-1, "", f"{argv[0]} timed out after {timeout:.0f} s", timed_out=True)
-    except OSError as exc:
-        return ToolResult(-1, "", f"{argv[0]} could not start: {exc.strerror}")
-    return ToolResult(proc.returncode, proc.stdout[:MAX_OUTPUT].decode("utf-8", "replace"),
-                      proc.stderr[:MAX_OUTPUT].decode("utf-8", "replace"))
+    # Output goes to unnamed temporary files, so a tool that prints without end costs
+    # disk until the timeout, never memory; only the first MAX_OUTPUT bytes are read.
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        try:
+            proc = subprocess.run(argv, input=stdin, stdout=out, stderr=err, timeout=timeout, check=False,
+                                  env=env, preexec_fn=preexec)
+        except subprocess.TimeoutExpired:
+            return ToolResult(-1, "", f"{argv[0]} timed out after {timeout:.0f} s", timed_out=True)
+        except OSError as exc:
+            return ToolResult(-1, "", f"{argv[0]} could not start: {exc.strerror}")
+        return ToolResult(proc.returncode, _head(out), _head(err))
+
+
+def _head(fh) -> str:
+    fh.seek(0)
+    return fh.read(MAX_OUTPUT).decode("utf-8", "replace")
 
 
 @lru_cache(maxsize=None)

@@ -319,14 +319,21 @@ def _not_setting(s_tok: Tok, nxt: Tok | None, variant: str | None) -> EmccSettin
     return EmccSetting(use.span, name=None, spelling=text, problem="not-a-setting", variant=variant, use=use)
 
 
-def _expand_response(args: list[Tok], read: Reader | None, problems: list | None, depth: int = 0) -> list[Tok]:
+MAX_RESPONSE_READS = 64    # per command: response files naming each other cannot multiply the work
+
+
+def _expand_response(args: list[Tok], read: Reader | None, problems: list | None, depth: int = 0,
+                     reads: list[int] | None = None) -> list[Tok]:
     out: list[Tok] = []
+    reads = reads if reads is not None else [0]
     for tok in args:
         if tok.value.startswith("@") and len(tok.value) > 1 and read is not None and depth < 8 \
                 and tok.text.known:
-            got = read(tok)
+            reads[0] += 1
+            got = read(tok) if reads[0] <= MAX_RESPONSE_READS else None if reads[0] > MAX_RESPONSE_READS + 1 else \
+                f"response file `{tok.value}`: more than {MAX_RESPONSE_READS} response files in one command; not read"
             if isinstance(got, list):
-                out += _expand_response(got, read, problems, depth + 1)
+                out += _expand_response(got, read, problems, depth + 1, reads)
                 continue
             if isinstance(got, str) and problems is not None:
                 problems.append((tok, got))

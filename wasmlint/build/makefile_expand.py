@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from .pstr import UNKNOWN, PStr
 
 MAX_DEPTH = 32
+BUDGET = 1 << 20      # characters one Makefile's expansions may produce; past it values are UNKNOWN
 FUNCTIONS = frozenset((
     "subst", "patsubst", "strip", "findstring", "filter", "filter-out", "sort", "word", "words",
     "wordlist", "firstword", "lastword", "dir", "notdir", "suffix", "basename", "addsuffix",
@@ -36,6 +37,8 @@ class Expander:
         self.vars: dict[str, Var] = {}
         self.exported: set[str] = set()
         self.used: set[str] = set()
+        self.active: set[str] = set()   # recursive variables being expanded (make: "references itself")
+        self.budget = BUDGET
 
     def make_var(self, name: str, op: str, value: PStr, old: Var | None, local=None) -> Var:
         if op in (":=", "::=", ":::="):
@@ -115,7 +118,17 @@ class Expander:
         if var is None:
             return unknown
         self.used.add(name)
-        value = var.value if var.flavor == "simple" else self.expand(var.value, local, depth + 1)
+        if self.budget <= 0 or name in self.active:
+            return unknown
+        if var.flavor == "simple":
+            value = var.value
+        else:
+            self.active.add(name)
+            try:
+                value = self.expand(var.value, local, depth + 1)
+            finally:
+                self.active.discard(name)
+        self.budget -= 1 + len(value.text)
         if subst is not None:
             if "%" in subst[0] or not value.known:
                 return unknown

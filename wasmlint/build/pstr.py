@@ -22,7 +22,10 @@ UNKNOWN = "\ue000"       # stands for text whose value is not known statically
 
 
 class LineIndex:
-    """Character offsets ↔ 1-based line/column of one text."""
+    """Character offsets ↔ 1-based line/column of one text. Facts share one
+    index per file; the cache stores it once (``SERIAL_ARGS``, see serial.py)."""
+
+    SERIAL_ARGS = ("text", "path")
 
     def __init__(self, text: str, path: str):
         self.text, self.path = text, path
@@ -41,6 +44,12 @@ class LineIndex:
         l1, c1 = self.line_col(start)
         l2, c2 = self.line_col(end)
         return Span(self.path, l1, c1, l2, c2)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, LineIndex) and (self.text, self.path) == (other.text, other.path)
+
+    def __hash__(self) -> int:
+        return hash((self.path, len(self.text)))
 
 
 @dataclass(frozen=True)

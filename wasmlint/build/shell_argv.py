@@ -172,8 +172,9 @@ def response_reader(src: SourceFile):
     shown_base = os.path.dirname(src.path)
 
     def read(tok: Tok):
+        src.read_others = True
         rel = tok.value[1:]
-        if not base or not rel:
+        if not base or not rel or "\0" in rel:   # no file name holds a NUL byte
             return None
         full = os.path.realpath(os.path.join(base, rel))
         if not (full == root or full.startswith(root + os.sep)):

@@ -85,7 +85,7 @@ def run(args) -> int:
         diags = [d for d in result.diagnostics
                  if scope.contains(abspaths.get(d.span.path.split("#", 1)[0], d.span.path.split("#", 1)[0]))]
         if base is not None and not args.update_baseline:
-            fp = Fingerprinter(abspaths, {e.path: e.kind for e in result.files}, overlay)
+            fp = Fingerprinter(_read_files(result), {e.path: e.kind for e in result.files}, overlay)
             diags, stale[0] = bl.filter_new(base, diags, fp, abspaths)
         return diags
 
@@ -117,8 +117,9 @@ def run(args) -> int:
         _err(note)
     abspaths = {e.path: e.abspath for e in result.files}
     kinds = {e.path: e.kind for e in result.files}
+    shown = _read_files(result)
     if args.update_baseline:
-        fp = Fingerprinter(abspaths, kinds)
+        fp = Fingerprinter(shown, kinds)
         try:
             n = bl.write(base, diags, fp, abspaths, in_scope=scope.contains if scope.filtered else (lambda _: True))
         except OSError as exc:
@@ -137,8 +138,15 @@ def run(args) -> int:
     else:
         from ..fix import applicable
         files = [e.path for e in result.files if scope.contains(e.abspath)]
-        renderer(fmt)(diags, out, paths=abspaths, kinds=kinds, rules=chosen, files=files,
+        renderer(fmt)(diags, out, paths=shown, kinds=kinds, rules=chosen, files=files,
                       fixable=0 if args.fix else sum(1 for d in diags if applicable(d, False)))
     if args.exit_zero:
         return 0
     return 1 if fails(diags, args.fail_on) else 0
+
+
+def _read_files(result) -> dict[str, str]:
+    """Display path → absolute path of the files the pipeline read. Reports and
+    fingerprints open only these: a file reported as not read (a symlink out of the
+    tree, a FIFO, one over the size limit) stays unopened."""
+    return {e.path: e.abspath for e in result.files if e.path in result.digests}

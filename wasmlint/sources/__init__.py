@@ -40,6 +40,7 @@ class SourceFile:
     data: Any                    # bytes, or an mmap for binaries
     abspath: str = ""
     root: str = ""               # the folder the run was given (response files stay inside it)
+    read_others: bool = False    # facts depend on other files (response files): not cacheable
 
     @cached_property
     def text(self) -> str:

@@ -1,0 +1,34 @@
+"""atheris runner: ``python fuzz/fuzz.py TARGET [libFuzzer options] [corpus dirs]``.
+
+TARGET is a name from fuzz/targets.py (``python fuzz/fuzz.py list`` prints them).
+Every exception escaping a target is a crash; see fuzz/README.md.
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+import importlib  # noqa: E402
+import pkgutil  # noqa: E402
+
+import atheris  # noqa: E402
+
+with atheris.instrument_imports(include=["wasmlint"]):
+    import wasmlint  # every module now, so coverage instruments the lazily imported ones too
+    for _m in pkgutil.walk_packages(wasmlint.__path__, "wasmlint."):
+        if not _m.name.endswith("__main__"):
+            importlib.import_module(_m.name)
+from fuzz.targets import TARGETS  # noqa: E402
+
+
+def main() -> None:
+    if len(sys.argv) < 2 or sys.argv[1] not in TARGETS:
+        print("targets:", " ".join(TARGETS))
+        sys.exit(0 if sys.argv[1:2] == ["list"] else 2)
+    target = TARGETS[sys.argv.pop(1)]
+    atheris.Setup(sys.argv, target)
+    atheris.Fuzz()
+
+
+if __name__ == "__main__":
+    main()

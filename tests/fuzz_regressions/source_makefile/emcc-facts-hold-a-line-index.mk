@@ -1,0 +1,2 @@
+%.js: %.c
+	emcc -O3 -s INITIAL_MEMORY=64MB -s ALLOW_MEMORY_GROWTH=1 -s MAXIMUM_MEMORY=256MB $< -o $@

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..sources.serving import ServingConfig
 from .parse import Doc, call_parts, name_of, object_pairs, string_value
 
-DEV_SERVER_CONFIGS = ("vite.config.", "webpack.config.", "vitest.config.", "rspack.config.")
+DEV_SERVER_CONFIGS = ("vite.config.", "webpack.", "vitest.config.", "rspack.config.")
 _SETTERS = ("setHeader", "set", "header", "append")
 
 

@@ -70,12 +70,98 @@ def _parser():
     return Lark(grammar_text("condition.lark"), parser="lalr", maybe_placeholders=False, cache=cache)
 
 
-def _build(tree) -> Compiled:
+class _Tok(str):
+    """A token's text (the parse tree without lark's classes, so it can be cached as JSON)."""
+
+
+def _plain(tree) -> Any:
+    """lark Tree/Token → nested ``[data, children]`` lists with ``_Tok`` leaves."""
     from lark import Token
+    if tree is None:
+        return None
     if isinstance(tree, Token):
+        return _Tok(str(tree))
+    return [str(tree.data), [_plain(c) for c in tree.children]]
+
+
+def _to_json(tree) -> Any:
+    if tree is None or isinstance(tree, _Tok):
+        return tree if tree is None else {"t": str(tree)}
+    return [tree[0], [_to_json(c) for c in tree[1]]]
+
+
+def _from_json(obj) -> Any:
+    if obj is None:
+        return None
+    if isinstance(obj, dict):
+        return _Tok(obj["t"])
+    return [obj[0], [_from_json(c) for c in obj[1]]]
+
+
+class _AstCache:
+    """Parsed expressions kept in the user's private cache: a warm run compiles
+    every rule without importing lark."""
+
+    def __init__(self) -> None:
+        self.path = None
+        self.trees: dict[str, Any] = {}
+        self.dirty = False
+        import hashlib
+        import json
+
+        from . import __version__
+        from .resources import grammar_text
+        from .usercache import user_cache_dir
+        folder = user_cache_dir()
+        if folder is None:
+            return
+        stamp = hashlib.sha256((__version__ + grammar_text("condition.lark")).encode()).hexdigest()[:16]
+        self.path = folder / f"expressions-{stamp}.json"
+        try:
+            self.trees = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.trees = {}
+
+    def save(self) -> None:
+        if self.path is None or not self.dirty:
+            return
+        import json
+
+        from .usercache import write_atomic
+        write_atomic(self.path, json.dumps(self.trees).encode())
+        self.dirty = False
+
+
+@lru_cache(maxsize=1)
+def _ast_cache() -> _AstCache:
+    import atexit
+    cache = _AstCache()
+    atexit.register(cache.save)
+    return cache
+
+
+def _parse(source: str):
+    cache = _ast_cache()
+    hit = cache.trees.get(source)
+    if isinstance(hit, list):
+        try:
+            return _from_json(hit)
+        except (KeyError, IndexError, TypeError):
+            pass
+    from lark.exceptions import LarkError
+    try:
+        tree = _plain(_parser().parse(source))
+    except LarkError as exc:
+        raise ConditionError(f"cannot parse condition {source!r}: {exc}") from None
+    cache.trees[source] = _to_json(tree)
+    cache.dirty = True
+    return tree
+
+
+def _build(tree) -> Compiled:
+    if isinstance(tree, _Tok) or not isinstance(tree, list):
         raise ConditionError(f"unexpected token {tree!r}")
-    kind = tree.data
-    ch = tree.children
+    kind, ch = tree
     if kind == "number":
         text = str(ch[0])
         value = int(text, 16) if text.startswith("0x") else (float(text) if "." in text else int(text))
@@ -175,12 +261,7 @@ def _unquote(text: str) -> str:
 
 @lru_cache(maxsize=None)
 def compile_expr(source: str) -> Compiled:
-    from lark.exceptions import LarkError
-    try:
-        tree = _parser().parse(source)
-    except LarkError as exc:
-        raise ConditionError(f"cannot parse condition {source!r}: {exc}") from None
-    return _build(tree)
+    return _build(_parse(source))
 
 
 _FORMAT_SPEC = re.compile(r"^[<>^=]?[+\- ]?#?0?\d*[,_]?(\.\d+)?[bcdeEfFgGnosxX%]?$")

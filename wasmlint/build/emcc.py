@@ -241,12 +241,13 @@ def build_facts(argv: list[Tok], span: Span, *, variant: str | None = None, extr
                 _add_use(inv, setting_facts, SettingUse(_parse(nxt.value), nxt, 0, tok), variant)
                 i += 2
                 continue
-            setting_facts.append(_not_setting(tok, nxt, variant))
+            if nxt.value.startswith("-") or _miscased_setting(nxt.value):
+                setting_facts.append(_not_setting(tok, nxt, variant))
         elif a.startswith("-s") and len(a) > 2 and not a.startswith("-shared"):
             parsed = _parse(a[2:])
             if parsed is not None:
                 _add_use(inv, setting_facts, SettingUse(parsed, tok, 2), variant)
-            elif a[2].isalpha() and a[2:].split("=")[0].replace("_", "").isalnum():
+            elif _miscased_setting(a[2:]):   # -sallow_memory_growth; -std=c++17 is clang's
                 setting_facts.append(_not_setting(tok, None, variant))
         elif a in ("-pthread", "-fopenmp", "-fopenmp=libomp"):
             inv.thread_flags.append(a)
@@ -311,6 +312,14 @@ def _add_use(inv: EmccInvocation, out: list[Fact], use: SettingUse, variant: str
     out.append(EmccSetting(use.span, name=p.name, spelling=p.spelling, raw=p.raw,
                            value=p.value if p.error is None else None, error=p.error, problem=problem,
                            deprecated=es.deprecated_reason(p.spelling), variant=variant, use=use))
+
+
+def _miscased_setting(text: str) -> bool:
+    """``allow_memory_growth=1``: an Emscripten setting written in the wrong case
+    (emcc would not take it as a setting). Other words after ``-s`` are clang's or
+    lld's own flags (``-std=``, ``-static``, ``-s`` = strip) and are left alone."""
+    key = text.split("=", 1)[0]
+    return bool(key) and key != key.upper() and key.upper() in es.suggestions(key)
 
 
 def _not_setting(s_tok: Tok, nxt: Tok | None, variant: str | None) -> EmccSetting:

@@ -6,20 +6,25 @@ from __future__ import annotations
 from ..sources.serving import ServingConfig
 from .parse import Doc, call_parts, name_of, object_pairs, string_value
 
-DEV_SERVER_CONFIGS = ("vite.config.", "webpack.config.", "vitest.config.", "rspack.config.")
+DEV_SERVER_CONFIGS = ("vite.config.", "webpack.", "vitest.config.", "rspack.config.")
 _SETTERS = ("setHeader", "set", "header", "append")
 
 
-def is_dev_server_config(path: str) -> bool:
-    return path.rsplit("/", 1)[-1].startswith(DEV_SERVER_CONFIGS)
+def is_dev_server_config(path: str, data: bytes = b"") -> bool:
+    """A vite config (it always configures ``vite dev``), or a webpack/rspack config
+    that configures a ``devServer`` (a library's build config serves nothing)."""
+    name = path.rsplit("/", 1)[-1]
+    if not name.startswith(DEV_SERVER_CONFIGS):
+        return False
+    return name.startswith(("vite.", "vitest.")) or b"devServer" in data
 
 
 def wanted(path: str, data: bytes) -> bool:
-    return is_dev_server_config(path) or b"Cross-Origin-" in data
+    return is_dev_server_config(path, data) or b"Cross-Origin-" in data
 
 
 def serving_config(doc: Doc) -> ServingConfig | None:
-    config = is_dev_server_config(doc.path)
+    config = is_dev_server_config(doc.path, doc.data)
     fact = ServingConfig(doc.span(doc.root), server="vite/webpack dev server" if config else "JS server")
     fact.span = doc.insertion(doc.root, after=False)
     anchored = False

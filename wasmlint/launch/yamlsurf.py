@@ -26,6 +26,14 @@ def mask_templates(text: str) -> str:
                          else re.sub(r"[^\n]", " ", m.group(0)), text)
 
 
+def load_source(src, templated_ok: bool = False):
+    """``load`` of a source file's text, or (None, [WL001 fact]) when it is not UTF-8."""
+    text, errors = src.decode_or_error()
+    if text is None:
+        return None, errors
+    return load(src, text, templated_ok)
+
+
 def load(src, text: str, templated_ok: bool = False):
     """(LineIndex, documents) or (None, [WL001 fact]); a templated file that does
     not parse even when masked yields no facts rather than noise."""

@@ -21,10 +21,7 @@ _EXPR = re.compile(r"\$\{\{.*?\}\}", re.S)
 
 
 def extract(src: SourceFile) -> list[Fact]:
-    text, errors = src.decode_or_error()
-    if text is None:
-        return errors
-    idx, docs = yamlsurf.load(src, text)
+    idx, docs = yamlsurf.load_source(src)
     if idx is None:
         return docs
     facts: list[Fact] = []

@@ -18,10 +18,7 @@ _TEMPLATE_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"
 
 
 def extract(src: SourceFile) -> list[Fact]:
-    text, errors = src.decode_or_error()
-    if text is None:
-        return errors
-    idx, docs = yamlsurf.load(src, text, templated_ok=True)
+    idx, docs = yamlsurf.load_source(src, templated_ok=True)
     if idx is None:
         return docs
     facts: list[Fact] = []

@@ -83,26 +83,7 @@ class Cursor:
         if pos < end and mv[pos] < 0x80:  # fast path: one byte
             self.pos = pos + 1
             return mv[pos]
-        start = pos
-        max_bytes = (bits + 6) // 7
-        result = shift = 0
-        for i in range(max_bytes):
-            if pos >= end:
-                raise self.eof(what, pos)
-            b = mv[pos]
-            pos += 1
-            if i == max_bytes - 1:
-                if b & 0x80:
-                    raise self.fail(f"LEB128 {what} longer than {max_bytes} bytes", start)
-                used = bits - 7 * i
-                if b & (0x7F & ~((1 << used) - 1)):
-                    raise self.fail(f"LEB128 {what} overflows u{bits}", start)
-            result |= (b & 0x7F) << shift
-            shift += 7
-            if not b & 0x80:
-                break
-        self.pos = pos
-        return result
+        return self._leb(bits, what, signed=False)
 
     def u32(self, what: str = "a u32") -> int:
         return self._uleb(32, what)
@@ -111,6 +92,11 @@ class Cursor:
         return self._uleb(64, what)
 
     def sleb(self, bits: int, what: str) -> int:
+        return self._leb(bits, what, signed=True)
+
+    def _leb(self, bits: int, what: str, signed: bool) -> int:
+        """Strict LEB128: at most ceil(bits/7) bytes, unused bits of the last byte zero
+        (or, signed, all equal to the sign bit)."""
         mv, pos, end = self.mv, self.pos, self.end
         start = pos
         max_bytes = (bits + 6) // 7
@@ -123,14 +109,18 @@ class Cursor:
             if i == max_bytes - 1:
                 if b & 0x80:
                     raise self.fail(f"LEB128 {what} longer than {max_bytes} bytes", start)
-                used = bits - 7 * i  # value bits in this byte, the top one is the sign
-                ext = 0x7F & ~((1 << (used - 1)) - 1)
-                if b & ext not in (0, ext):
-                    raise self.fail(f"LEB128 {what} overflows s{bits}", start)
+                used = bits - 7 * i  # value bits in this byte (signed: the top one is the sign)
+                if signed:
+                    ext = 0x7F & ~((1 << (used - 1)) - 1)
+                    bad = b & ext not in (0, ext)
+                else:
+                    bad = bool(b & (0x7F & ~((1 << used) - 1)))
+                if bad:
+                    raise self.fail(f"LEB128 {what} overflows {'s' if signed else 'u'}{bits}", start)
             result |= (b & 0x7F) << shift
             shift += 7
             if not b & 0x80:
-                if b & 0x40:
+                if signed and b & 0x40:
                     result -= 1 << shift
                 break
         self.pos = pos

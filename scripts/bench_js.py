@@ -30,22 +30,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 GLUE = ROOT / "tests" / "fixtures" / "WL102" / "emscripten-pthreads-glue" / "ffmpeg-core.js"
 
-
-def _leb(n: int) -> bytes:
-    out = bytearray()
-    while True:
-        b, n = n & 0x7F, n >> 7
-        out.append(b | (0x80 if n else 0))
-        if not n:
-            return bytes(out)
-
-
 def big_module(data_bytes: int) -> bytes:
     """A valid module: one memory (256 pages) and one passive data segment of random bytes."""
-    memory = b"\x05" + _leb(3) + b"\x01\x00" + _leb(256)[:1]
+    sys.path.insert(0, str(ROOT))
+    from wasmlint.wasm.leb import encode_uleb
+    memory = b"\x05" + encode_uleb(4) + b"\x01\x00" + encode_uleb(256)
     payload = os.urandom(data_bytes)
-    seg = b"\x01" + b"\x01" + _leb(len(payload)) + payload          # 1 segment, passive
-    data = b"\x0b" + _leb(len(seg)) + seg
+    seg = b"\x01" + b"\x01" + encode_uleb(len(payload)) + payload          # 1 segment, passive
+    data = b"\x0b" + encode_uleb(len(seg)) + seg
     count = b"\x0c\x01\x01"
     return b"\0asm\x01\0\0\0" + memory + count + data
 

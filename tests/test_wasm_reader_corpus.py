@@ -175,13 +175,7 @@ def test_biggest_corpus_module_reads_without_decoding_code():
 
 
 def _big_module(code_bytes: int, functions: int) -> bytes:
-    def leb(n):
-        out = bytearray()
-        while True:
-            b, n = n & 0x7F, n >> 7
-            out.append(b | (0x80 if n else 0))
-            if not n:
-                return bytes(out)
+    from wasmlint.wasm.leb import encode_uleb as leb
 
     def sec(sid, payload):
         return bytes([sid]) + leb(len(payload)) + payload

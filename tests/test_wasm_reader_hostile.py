@@ -6,19 +6,13 @@ from __future__ import annotations
 import pytest
 from tests.wasmbuild import WAT_DIR, build_wat
 
+from wasmlint.wasm.leb import encode_uleb
 from wasmlint.wasm.reader import WasmParseError, parse_module
 
 HEADER = b"\0asm\x01\0\0\0"
 
 
-def leb(n: int) -> bytes:
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        out.append(b | (0x80 if n else 0))
-        if not n:
-            return bytes(out)
+leb = encode_uleb
 
 
 def name(s: str | bytes) -> bytes:

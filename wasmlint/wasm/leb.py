@@ -148,3 +148,13 @@ class Cursor:
             return str(raw, "utf-8")
         except UnicodeDecodeError:
             raise WasmParseError(f"{what} in {self.where} is not valid UTF-8", at) from None
+
+
+def encode_uleb(n: int) -> bytes:
+    """Unsigned LEB128 of ``n`` (to build modules in tests and benchmarks)."""
+    out = bytearray()
+    while True:
+        b, n = n & 0x7F, n >> 7
+        out.append(b | (0x80 if n else 0))
+        if not n:
+            return bytes(out)

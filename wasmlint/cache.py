@@ -22,35 +22,16 @@ import os
 import stat
 import tempfile
 import time
-from functools import lru_cache
 from pathlib import Path
 
 from . import __version__
+from .codeid import code_fingerprint
 from .serial import SerialError, decode, encode
 
 CACHE_DIR = ".wasmlint_cache"
 FORMAT = 1
 STAT_MEMO_BYTES = 1 << 20
 _HEADER = "wasmlint-cache"
-
-
-@lru_cache(maxsize=1)
-def code_fingerprint() -> str:
-    """Changes whenever an installed wasmlint module, grammar or data file changes."""
-    pkg = Path(__file__).resolve().parent
-    h = hashlib.sha256()
-    roots = [pkg]
-    grammars = pkg.parent / "grammars"
-    if grammars.is_dir():
-        roots.append(grammars)
-    for root in roots:
-        for dirpath, dirnames, filenames in os.walk(root):
-            dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
-            for name in sorted(filenames):
-                if name.endswith((".py", ".lark", ".json", ".toml")):
-                    st = os.stat(os.path.join(dirpath, name))
-                    h.update(f"{os.path.relpath(dirpath, root)}/{name}:{st.st_size}:{st.st_mtime_ns}\n".encode())
-    return h.hexdigest()
 
 
 def settings_key(policy: dict, validate: bool, deep: bool = False) -> str:

@@ -2,7 +2,6 @@
 ``wasmlint/commands/`` with ``add_parser(subparsers)`` and ``run(args) -> int``."""
 from __future__ import annotations
 
-import argparse
 import importlib
 import os
 import sys
@@ -22,7 +21,8 @@ def _available_commands():
                 raise
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser():
+    import argparse
     parser = argparse.ArgumentParser(
         prog="wasmlint", description="Lint WebAssembly deployments: binaries, build configs, loaders and node launches.")
     parser.add_argument("--version", action="version", version=f"wasmlint {__version__}")
@@ -34,6 +34,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    raw = list(argv)
+    if not os.environ.get("WASMLINT_DEBUG"):
+        from .runmemo import replay
+        code = replay(raw)
+        if code is not None:
+            return code
     names = {n for n, _ in _available_commands()}
     if not argv or (argv[0] not in names and argv[0] not in ("-h", "--help", "--version")):
         argv.insert(0, "check")
@@ -42,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: 0 for --help/--version, 2 for usage errors
         return int(exc.code or 0)
+    args.raw_argv = raw
     mod = importlib.import_module(f"wasmlint.commands.{args.command}")
     try:
         return mod.run(args)

@@ -68,7 +68,10 @@ class _Ignores:
         return False
 
 
-def discover(paths: list[str], exclude: list[str], cwd: Path | None = None) -> list[FileEntry]:
+def discover(paths: list[str], exclude: list[str], cwd: Path | None = None,
+             visited: list[str] | None = None) -> list[FileEntry]:
+    """``visited`` (when given) receives every folder, ``.gitignore`` and file the
+    walk looked at, ignored ones excepted: what decides the result."""
     cwd = (cwd or Path.cwd()).resolve()
     roots = [Path(p).resolve() for p in paths] or [cwd]
     out: dict[str, FileEntry] = {}
@@ -81,11 +84,12 @@ def discover(paths: list[str], exclude: list[str], cwd: Path | None = None) -> l
                            roots, explicit=True)
             out[entry.abspath] = entry
             continue
-        _walk(root, roots, cwd, exclude, out)
+        _walk(root, roots, cwd, exclude, out, visited if visited is not None else [])
     return sorted(out.values(), key=lambda e: e.path)
 
 
-def _walk(root: Path, roots: list[Path], cwd: Path, exclude: list[str], out: dict) -> None:
+def _walk(root: Path, roots: list[Path], cwd: Path, exclude: list[str], out: dict,
+          visited: list[str]) -> None:
     ignores = _Ignores(exclude)
     base_rel = display_path(root, cwd)
     seen_dirs: set[tuple[int, int]] = set()
@@ -98,6 +102,8 @@ def _walk(root: Path, roots: list[Path], cwd: Path, exclude: list[str], out: dic
         if (st.st_dev, st.st_ino) in seen_dirs:
             return
         seen_dirs.add((st.st_dev, st.st_ino))
+        visited.append(abs_dir)
+        visited.append(os.path.join(abs_dir, ".gitignore"))
         pushed = ignores.push_dir(rel_dir, abs_dir)
         try:
             entries = sorted(os.scandir(abs_dir), key=lambda e: e.name)
@@ -117,6 +123,7 @@ def _walk(root: Path, roots: list[Path], cwd: Path, exclude: list[str], out: dic
                 if de.is_symlink() and os.path.isdir(de.path):
                     continue  # symlinked folders are not walked
                 shown = f"{base_rel}/{rel}" if base_rel not in (".", "") else rel
+                visited.append(de.path)
                 entry = _entry(Path(de.path), shown, roots, explicit=False)
                 if entry.kind is not None or entry.problem:
                     out[entry.abspath] = entry

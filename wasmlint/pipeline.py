@@ -45,6 +45,8 @@ class CheckResult:
     used_directives: set = field(default_factory=set)
     directives: dict[str, list[Directive]] = field(default_factory=dict)
     digests: dict[str, str] = field(default_factory=dict)   # display path -> content SHA-256
+    visited: list[str] = field(default_factory=list)        # what the walk looked at (runmemo)
+    cacheable: bool = True                                  # no file's facts depend on another file
 
 
 def _read(entry: FileEntry, limit: int):
@@ -160,7 +162,8 @@ def run_check(paths: list[str], config: Config, rules: list[Rule], jobs: int | N
     """``overlay`` maps absolute paths to contents used instead of the files';
     ``cache_root`` is the folder holding ``.wasmlint_cache/`` (None: no cache);
     ``all_rules`` (the whole catalog) lets WL004 tell unknown selectors apart."""
-    entries = discover(paths, config.exclude)
+    visited: list[str] = []
+    entries = discover(paths, config.exclude, visited=visited)
     validate = any(r.code == "WL002" for r in rules)
     deep = any(r.code == "WL507" for r in rules)
     if progress is not None:
@@ -177,7 +180,8 @@ def run_check(paths: list[str], config: Config, rules: list[Rule], jobs: int | N
     diags = _dedupe(diags)
     diags.sort(key=Diagnostic.sort_key)
     return CheckResult(diags, entries, project, ctx, usage.directives, directives,
-                       {r.path: r.digest for r in results if r.digest})
+                       {r.path: r.digest for r in results if r.digest}, visited,
+                       all(r.cacheable for r in results))
 
 
 def _once_per_tool(facts: list[Fact]) -> list[Fact]:

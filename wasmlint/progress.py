@@ -13,7 +13,7 @@ import time
 class Progress:
     def __init__(self, label: str, total: int = 0, *, delay: float = 1.0, stream=None):
         self.label, self.total, self.delay = label, total, delay
-        self.stream = stream if stream is not None else sys.stderr
+        self.stream = stream if stream is not None else getattr(sys.stderr, "unrecorded", sys.stderr)
         self.done = 0
         self.enabled = bool(getattr(self.stream, "isatty", lambda: False)())
         self._start = time.monotonic()

@@ -42,6 +42,24 @@ def _err(msg: str) -> None:
 
 
 def run(args) -> int:
+    """Check; an unchanged rerun is replayed by ``wasmlint.runmemo`` (recorded here)."""
+    rec = None
+    if getattr(args, "raw_argv", None) is not None and not (
+            args.fix or args.diff or args.update_baseline or args.no_cache or args.deep):
+        from ..runmemo import Recorder
+        rec = Recorder(args.raw_argv)
+    try:
+        code, inputs = _run(args)
+    finally:
+        if rec is not None:
+            rec.close()
+    if rec is not None and inputs is not None and code in (0, 1):
+        rec.store(code, inputs)
+    return code
+
+
+def _run(args) -> tuple[int, list | None]:
+    """The exit code, and what decided the output when it may be replayed (else None)."""
     from .. import baseline as bl
     from ..fingerprint import Fingerprinter
     from ..pipeline import fails, run_check
@@ -54,10 +72,10 @@ def run(args) -> int:
     fmt = args.output_format or os.environ.get("WASMLINT_OUTPUT_FORMAT") or "text"
     if fmt not in FORMATS:
         _err(f"error: unknown output format {fmt!r}")
-        return 2
+        return 2, None
     if args.update_baseline and not args.baseline:
         _err("error: --update-baseline needs --baseline FILE")
-        return 2
+        return 2, None
     rules = all_rules(cfg.extend_rules)
     select = split_codes(args.select) if args.select else cfg.select
     ignore = [*cfg.ignore, *(split_codes(args.ignore) or [])]
@@ -70,7 +88,7 @@ def run(args) -> int:
             base = bl.Baseline(path) if args.update_baseline and not path.exists() else bl.load(path)
         except bl.BaselineError as exc:
             _err(f"error: {exc}")
-            return 2
+            return 2, None
     scope = resolve_scope(args.paths, cfg.root)
     cache_root = None if args.no_cache else scope.root
     stale = [0]
@@ -99,7 +117,7 @@ def run(args) -> int:
             n = len(fr.changed)
             _err(f"{fr.applied} fix{'es' if fr.applied != 1 else ''} would change {n} file{'s' if n != 1 else ''}"
                  if n else "no fixes to apply")
-            return 1 if n and not args.exit_zero else 0
+            return (1 if n and not args.exit_zero else 0), None
         refused = write_changes(fr)
         for msg in refused:
             _err(msg)
@@ -124,9 +142,9 @@ def run(args) -> int:
             n = bl.write(base, diags, fp, abspaths, in_scope=scope.contains if scope.filtered else (lambda _: True))
         except OSError as exc:
             _err(f"error: cannot write the baseline {args.baseline}: {exc}")
-            return 2
+            return 2, None
         _err(f"wrote {n} finding{'s' if n != 1 else ''} to the baseline {args.baseline}")
-        return 0
+        return 0, None
     if stale[0]:
         _err(f"{stale[0]} baseline entr{'ies' if stale[0] != 1 else 'y'} no longer occur; "
              "run with --update-baseline to drop them")
@@ -140,9 +158,26 @@ def run(args) -> int:
         files = [e.path for e in result.files if scope.contains(e.abspath)]
         renderer(fmt)(diags, out, paths=shown, kinds=kinds, rules=chosen, files=files,
                       fixable=0 if args.fix else sum(1 for d in diags if applicable(d, False)))
-    if args.exit_zero:
-        return 0
-    return 1 if fails(diags, args.fail_on) else 0
+    code = 0 if args.exit_zero else 1 if fails(diags, args.fail_on) else 0
+    tools = any(r.code in ("WL002", "WL507") for r in chosen)
+    return code, (None if tools or not result.cacheable else _inputs(args, cfg, scope, result))
+
+
+def _inputs(args, cfg, scope, result) -> list[tuple[str, str | None]]:
+    """Every path whose state decided this run's output (see ``wasmlint.runmemo``)."""
+    from ..config import CONFIG_FILES
+    from ..runmemo import above
+    given = [*(args.paths or ["."]), *scope.read]
+    ins = [(os.path.abspath(p), None) for p in [*given, *result.visited]]
+    ins += [(e.abspath, None) for e in result.files]
+    ins += above(given, CONFIG_FILES)
+    for extra in (args.config, cfg.path, args.baseline):
+        if extra:
+            ins.append((os.path.abspath(extra), None))
+    for folder in cfg.extend_rules:
+        ins.append((os.path.abspath(folder), None))
+        ins += [(str(p.absolute()), None) for p in sorted(Path(folder).glob("WL*.toml"))]
+    return ins
 
 
 def _read_files(result) -> dict[str, str]:

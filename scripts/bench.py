@@ -56,7 +56,11 @@ def main() -> int:
         print(f"no .wasm files under {tree} (run scripts/fetch_testdata.py first)", file=sys.stderr)
         return 2
     wasmlint = [sys.executable, "-m", "wasmlint", "check", "--exit-zero", "--output-format", "json"]
-    package = Path(importlib.util.find_spec("wasmlint").origin).parent
+    spec = importlib.util.find_spec("wasmlint")
+    if spec is None or not spec.origin:
+        print("wasmlint is not installed in this Python (pip install .)", file=sys.stderr)
+        return 2
+    package = Path(spec.origin).parent
     compileall.compile_dir(str(package), quiet=1)   # pip does this on install
     helptext = subprocess.run([*wasmlint[:4], "--help"], capture_output=True, text=True).stdout
     cold_flag = ["--no-cache"] if "--no-cache" in helptext else []

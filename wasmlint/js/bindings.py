@@ -44,6 +44,7 @@ class Bindings:
     def __init__(self, doc: Doc):
         self.doc = doc
         self._found: dict[tuple[str, int], list[Write]] = {}
+        self._blank_locals: dict[tuple[int, str], bool] = {}
 
     def writes_in(self, name: str, scope) -> list[Write]:
         """Every write of ``name`` inside the byte range of ``scope`` (a node)."""
@@ -52,8 +53,11 @@ class Bindings:
             raw = name.encode()
             data, root = self.doc.data, self.doc.root
             out = []
-            for i in self.doc.offsets(raw, scope.start_byte, scope.end_byte):
+            for i in self.doc.offsets(raw, scope.start_byte, scope.end_byte, note_blanks=False):
                 if (i and _IDENT_BYTE[data[i - 1]]) or _IDENT_BYTE[data[i + len(raw)] if i + len(raw) < len(data) else 32]:
+                    continue
+                if self.doc.blanked and self.doc.blank_index(i) >= 0:
+                    self._note_blank_write(i, len(raw))
                     continue
                 node = root.descendant_for_byte_range(i, i + len(raw))
                 if node is not None and node.type in _WORD_TYPES and node.end_byte == i + len(raw):
@@ -62,6 +66,33 @@ class Bindings:
                         out.append(w)
             self._found[key] = out
         return self._found[key]
+
+    def _note_blank_write(self, i: int, length: int) -> None:
+        """The parser did not see this occurrence (skeleton.py): if it may be a write,
+        the file is parsed again with its block kept; a read changes nothing."""
+        if _surely_read(self.doc.data, i, length):
+            return
+        k = self.doc.blank_index(i)
+        owner = self.doc.blank_owner(k)
+        if owner is not None and owner.type in FUNCTIONS:
+            name = self.doc.data[i:i + length].decode("utf-8", "replace")
+            if name in _param_names(owner) or name in self.doc.blank_head_vars(k):
+                return      # the function's own parameter or var: its body need not be parsed
+        node = self.doc.blank_node(i, length)
+        if node is None or node.type not in _WORD_TYPES or _classify(node) is None:
+            return
+        if not self._local_to_blank(self.doc.blank_index(i), node.text.decode("utf-8", "replace")):
+            self.doc.touched.add(i)
+
+    def _local_to_blank(self, k: int, name: str) -> bool:
+        """Whether the function whose body is blanked range ``k`` binds ``name`` itself
+        (a parameter, a ``var``, a top-level declaration): then no write in it reaches out."""
+        key = (k, name)
+        if key not in self._blank_locals:
+            owner = self.doc.blank_owner(k)
+            self._blank_locals[key] = owner is not None and owner.type in FUNCTIONS and (
+                name in _param_names(owner) or any(_declares_at_top(n) for n in self.doc.blank_words(k, name)))
+        return self._blank_locals[key]
 
     def writes(self, name: str) -> list[Write]:
         return self.writes_in(name, self.doc.root)
@@ -221,3 +252,48 @@ def _pattern_write(node) -> Write | None:
             return Write(node, None, None, True)
         return None
     return None
+
+
+def _surely_read(data: bytes, i: int, length: int) -> bool:
+    """``x.``, ``x[``, ``x(`` (but not ``function x(``) and ``.x`` never write the variable ``x``."""
+    k = i - 1
+    while k >= 0 and data[k] in b" \t\r\n":
+        k -= 1
+    if k >= 0 and data[k] == 0x2E:
+        return not (k >= 2 and data[k - 2:k + 1] == b"...")
+    j = i + length
+    while j < len(data) and data[j] in b" \t\r\n":
+        j += 1
+    if j >= len(data) or data[j] not in b".[(":
+        return False
+    return data[j] != 0x28 or not (data[max(0, k - 7):k + 1].endswith(b"function") or data[k] == 0x2A)
+
+
+def _param_names(fn) -> set[str]:
+    params = fn.child_by_field_name("parameters") or fn.child_by_field_name("parameter")
+    out, stack = set(), [params] if params is not None else []
+    while stack:
+        n = stack.pop()
+        if n.type in _WORD_TYPES:
+            w = _classify(n)
+            if w is not None and w.declares == "param":
+                out.add(n.text.decode("utf-8", "replace"))
+        stack.extend(n.named_children)
+    return out
+
+
+def _declares_at_top(node) -> bool:
+    """A declaration that binds the name for a whole program (a blanked function body parsed alone)."""
+    if node is None or node.type not in _WORD_TYPES:
+        return False
+    w = _classify(node)
+    if w is None or w.declares is None:
+        return False
+    if w.declares == "var":
+        return enclosing_function(node) is None
+    if w.declares in ("let", "const"):
+        decl = next((a for a in ancestors(node) if a.type == "lexical_declaration"), None)
+        return decl is not None and decl.parent is not None and decl.parent.type == "program"
+    if w.declares == "function":
+        return node.parent.parent is not None and node.parent.parent.type == "program"
+    return False

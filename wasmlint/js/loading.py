@@ -142,6 +142,7 @@ def _returned(scan: Scan, fn, receiver, depth: int) -> Origin:
         return Origin()
     body = fn.child_by_field_name("body")
     expr = body
+    scan.doc.reveal(body)
     if body is not None and body.type == "statement_block":
         expr = next((s.named_children[0] for s in body.named_children
                      if s.type == "return_statement" and s.named_children), None)

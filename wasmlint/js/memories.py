@@ -55,7 +55,7 @@ def _memory(scan: Scan, new) -> JsMemory | None:
         shared=shared_v is True or (shared_v not in (UNKNOWN, None) and bool(shared_v)),
         memory64=address == "i64", address=address,
         initial_bigint=None if iv is UNKNOWN else isinstance(iv, Big),
-        fallback=_has_fallback(new))
+        fallback=_has_fallback(new, doc))
     if init_val is not None:
         shorthand = init_pair.type == "shorthand_property_identifier"
         key = init_pair.child_by_field_name("key") if not shorthand else None
@@ -69,24 +69,25 @@ def _memory(scan: Scan, new) -> JsMemory | None:
     return fact
 
 
-def _has_fallback(new) -> bool:
+def _has_fallback(new, doc) -> bool:
     """Inside a ``try`` whose ``catch`` retries with another Memory, or that retry itself."""
     child = new
     for a in ancestors(new):
         if a.type == "try_statement":
             body, handler = a.child_by_field_name("body"), a.child_by_field_name("handler")
-            if handler is not None and body is not None and child.id == body.id and _creates_memory(handler):
+            if handler is not None and body is not None and child.id == body.id and _creates_memory(handler, doc):
                 return True
         if a.type == "catch_clause":
             parent = a.parent
             body = parent.child_by_field_name("body") if parent is not None else None
-            if body is not None and _creates_memory(body):
+            if body is not None and _creates_memory(body, doc):
                 return True
         child = a
     return False
 
 
-def _creates_memory(node) -> bool:
+def _creates_memory(node, doc) -> bool:
+    doc.reveal(node)
     text = node.text
     return b"WebAssembly.Memory" in text or b"Memory(" in text
 

@@ -2,6 +2,7 @@
 small node helpers every fact builder uses."""
 from __future__ import annotations
 
+import bisect
 from functools import lru_cache
 from typing import Iterator
 
@@ -14,6 +15,8 @@ PREFILTER = (
 )
 
 TS_SUFFIXES = (".ts", ".mts", ".cts")
+HEAD_BYTES = 4096     # of a blanked function body, parsed to find its leading var statements
+_WORDISH = [chr(b).isalnum() or chr(b) in "_$" or b >= 0x80 for b in range(256)]
 # Wrappers that do not change a value: (x), x as T, x!, x satisfies T, <T>x.
 TRANSPARENT = frozenset(("parenthesized_expression", "as_expression", "non_null_expression",
                          "satisfies_expression", "type_assertion"))
@@ -51,12 +54,30 @@ def dialect_of(path: str) -> str:
 class Doc:
     """One parsed file: bytes, tree, and position helpers (columns are characters)."""
 
-    def __init__(self, path: str, data: bytes):
+    def __init__(self, path: str, data: bytes, interests: list[int] | None = None,
+                 blocks: list[tuple[int, int]] | None = None):
+        """``interests``: parse a skeleton (``wasmlint.js.skeleton``) that keeps the
+        blocks holding these offsets (``blocks``: the file's body blocks, when known);
+        None parses everything."""
         self.path = path
         self.data = data
         # tree-sitter's lexer reads NUL as end of input; Emscripten's binary-string SINGLE_FILE
         # literal holds raw NULs. Parse a same-length copy; values are read from ``data``.
-        self.tree = parser(dialect_of(path)).parse(data.replace(b"\0", b"\x01") if b"\0" in data else data)
+        source = data.replace(b"\0", b"\x01") if b"\0" in data else data
+        self.blanked: list[tuple[int, int]] = []   # byte ranges the parser saw as spaces
+        self.touched: set[int] = set()             # searched words found inside them
+        if interests is not None:
+            from . import skeleton
+            self.blanked = skeleton.blank_regions(data, interests, blocks)
+        if self.blanked:
+            self.tree = parser(dialect_of(path)).parse(skeleton.blank(source, self.blanked))
+            if self.tree.root_node.has_error:     # a wrong cut, or a file with errors: parse it whole
+                self.blanked = []
+        if not self.blanked:
+            self.tree = parser(dialect_of(path)).parse(source)
+        self._blank_starts = [a for a, _ in self.blanked]
+        self._blank_trees: dict[int, object] = {}
+        self._head_vars: dict[int, frozenset] = {}
         self.root = self.tree.root_node
         self.skip: list[tuple[int, int]] = []    # byte ranges searches ignore (embedded modules)
 
@@ -97,12 +118,82 @@ class Doc:
         if start < end:
             yield start, end
 
-    def offsets(self, needle: bytes, start: int = 0, end: int | None = None) -> Iterator[int]:
+    def offsets(self, needle: bytes, start: int = 0, end: int | None = None,
+                note_blanks: bool = True) -> Iterator[int]:
+        """Where ``needle`` occurs. A whole word found in a blanked range is noted in
+        ``touched`` (see skeleton.py) unless ``note_blanks`` is False (the caller decides)."""
         find = self.data.find
         for lo, hi in self.segments(start, end):
             while (i := find(needle, lo, hi)) >= 0:
+                if self.blanked and note_blanks and self.blank_index(i) >= 0 and self._whole_word(i, needle):
+                    self.touched.add(i)
                 yield i
                 lo = i + len(needle)
+
+    def reveal(self, node) -> None:
+        """A builder is about to read inside ``node`` without searching for a word: any
+        blanked range in it must be parsed (noted in ``touched``, see skeleton.py)."""
+        if not self.blanked or node is None:
+            return
+        k = bisect.bisect_left(self._blank_starts, node.start_byte)
+        while k < len(self.blanked) and self.blanked[k][0] < node.end_byte:
+            self.touched.add(self.blanked[k][0])
+            k += 1
+
+    def _whole_word(self, i: int, needle: bytes) -> bool:
+        data, end = self.data, i + len(needle)
+        return not ((_WORDISH[needle[0]] and i and _WORDISH[data[i - 1]]) or
+                    (_WORDISH[needle[-1]] and end < len(data) and _WORDISH[data[end]]))
+
+    def blank_index(self, i: int) -> int:
+        """The blanked range holding byte ``i``, or -1."""
+        k = bisect.bisect_right(self._blank_starts, i) - 1
+        return k if k >= 0 and i < self.blanked[k][1] else -1
+
+    def blank_owner(self, k: int):
+        """The node whose body is blanked range ``k`` (a function, an ``if``, a loop…)."""
+        a = self.blanked[k][0]
+        block = self.root.descendant_for_byte_range(a - 1, a)
+        while block is not None and block.start_byte == a - 1 and block.type != "statement_block":
+            block = block.parent
+        return block.parent if block is not None and block.type == "statement_block" else None
+
+    def blank_words(self, k: int, word: str) -> Iterator:
+        """Nodes (of the range's own parse) where ``word`` occurs as a whole word in blanked range ``k``."""
+        raw = word.encode()
+        a, b = self.blanked[k]
+        for i in self.offsets(raw, a, b, note_blanks=False):
+            if self._whole_word(i, raw):
+                yield self.blank_node(i, len(raw))
+
+    def blank_head_vars(self, k: int) -> frozenset:
+        """Names declared by the ``var`` statements that open blanked range ``k`` (minified
+        functions declare their locals first), from a parse of its first few KiB only."""
+        if k not in self._head_vars:
+            a, b = self.blanked[k]
+            head = self.data[a:min(b, a + HEAD_BYTES)].replace(b"\0", b"\x01")
+            root = parser(dialect_of(self.path)).parse(head).root_node
+            names = set()
+            for stmt in root.named_children:
+                if stmt.type != "variable_declaration" or stmt.has_error or stmt.end_byte >= len(head) - 1 \
+                        or stmt.children[-1].type != ";":
+                    break
+                for d in stmt.named_children:
+                    n = d.child_by_field_name("name") if d.type == "variable_declarator" else None
+                    if n is not None and n.type == "identifier":
+                        names.add(n.text.decode("utf-8", "replace"))
+            self._head_vars[k] = frozenset(names)
+        return self._head_vars[k]
+
+    def blank_node(self, i: int, length: int):
+        """The smallest node at ``[i, i+length)`` inside a blanked range, from a parse of
+        that range's own text (a function body parses as a program)."""
+        k = self.blank_index(i)
+        if k not in self._blank_trees:
+            a, b = self.blanked[k]
+            self._blank_trees[k] = parser(dialect_of(self.path)).parse(self.data[a:b].replace(b"\0", b"\x01"))
+        a = self.blanked[k][0]
+        return self._blank_trees[k].root_node.descendant_for_byte_range(i - a, i - a + length)
 
     def words(self, word: str, types=("identifier", "property_identifier",
                                       "shorthand_property_identifier")) -> Iterator:

@@ -114,6 +114,7 @@ class Scan:
         raw = self.doc.data[node.start_byte:node.end_byte]
         if any(c in raw for c in _CORES):
             return True
+        self.doc.reveal(node)
         for ident in _identifiers(node):
             origin = self.ev.origin(ident)
             if origin is not None and origin.id != ident.id and self.mentions_cores(origin, depth + 1):
@@ -203,6 +204,7 @@ class Scan:
             length = object_pairs(node).get("length")
             n = self.ev.number(length[1]) if length else None
             return False, (n if isinstance(n, int) else None)
+        self.doc.reveal(node)
         for sub in _calls_named(node, "Array"):
             _c, args = call_parts(sub)
             n = self.ev.number(args[0]) if args else None

@@ -13,6 +13,7 @@ from . import SourceFile
 _EMBED_MARKS = (b"AGFzbQ", b"\0asm", b"\\0asm", b"\\x00asm", b"\\u0000asm", b"97,115,109",
                 b"97, 115, 109", b"0x61,0x73,0x6d", b"0x61, 0x73, 0x6d", b"0x61, 0x73, 0x6D")
 _OVERRIDE_MARKS = (b"INITIAL_MEMORY", b"TOTAL_MEMORY")
+MAX_SKELETONS = 6     # skeleton parses of one big file before it is parsed whole
 
 
 def wanted(data: bytes) -> bool:
@@ -40,11 +41,25 @@ def extract(src: SourceFile) -> list[Fact]:
             return []
         graph_node = module_fact(Doc(src.path, data), None)
         return [graph_node] if graph_node else []
-    from ..js import flags, loading, memories, workers
+    from ..js import skeleton
+    interests, blocks = None, None
+    if len(data) >= skeleton.MIN_FILE and src.path.lower().endswith((".js", ".mjs", ".cjs")):
+        interests, blocks = skeleton.plan(data) or (None, None)
+    for _ in range(MAX_SKELETONS):
+        doc = Doc(src.path, data, interests, blocks)
+        facts = _facts(src, doc)
+        if not doc.touched:
+            return facts
+        interests = sorted({*interests, *doc.touched})   # parse those blocks too, and again
+    return _facts(src, Doc(src.path, data))
+
+
+def _facts(src: SourceFile, doc) -> list[Fact]:
+    from ..js import flags, loading, memories, serving, workers
     from ..js.embedded import find_embedded
+    from ..js.imports import module_fact
     from ..js.scan import Scan
 
-    doc = Doc(src.path, data)
     if doc.has_error_only():
         bad = next((c for c in doc.root.children if c.type == "ERROR"), doc.root)
         line, col = doc.position(bad.start_byte, bad.start_point)
@@ -67,7 +82,7 @@ def extract(src: SourceFile) -> list[Fact]:
     graph_node = module_fact(doc, scan.generator)
     if graph_node is not None:
         facts.append(graph_node)
-    if serving.wanted(src.path, data):
+    if serving.wanted(src.path, doc.data):
         served = serving.serving_config(doc)
         if served is not None:
             facts.append(served)

@@ -1,0 +1,148 @@
+"""Skeleton parsing of big JS files (wasmlint/js/skeleton.py): the facts must be
+exactly those of a whole parse. Every JS fixture and every real glue file is
+extracted both ways with the skeleton forced on (any size, any block) and compared."""
+from __future__ import annotations
+
+import pytest
+
+from tests.test_js_glue_corpus import glue
+from tests.wasmbuild import ROOT
+from wasmlint.js import parse, skeleton
+from wasmlint.serial import encode
+from wasmlint.sources import SourceFile
+from wasmlint.sources import js as js_source
+
+JS_SUFFIXES = (".js", ".mjs", ".cjs")
+
+
+def _fixture_files() -> list:
+    return sorted(p for base in ("tests/fixtures", "tests/projects") for p in (ROOT / base).rglob("*")
+                  if p.suffix in JS_SUFFIXES and p.is_file() and js_source.wanted(p.read_bytes()))
+
+
+@pytest.fixture
+def forced(monkeypatch):
+    """Skeleton parsing for every file and every body block; counts the parses."""
+    monkeypatch.setattr(skeleton, "MIN_FILE", 0)
+    monkeypatch.setattr(skeleton, "MIN_BLOCK", 1)
+    monkeypatch.setattr(skeleton, "plan", lambda d: (skeleton.interest_offsets(d), skeleton.body_blocks(d)))
+    docs: list = []
+    init = parse.Doc.__init__
+
+    def counting(self, *a, **k):
+        init(self, *a, **k)
+        docs.append(self)
+    monkeypatch.setattr(parse.Doc, "__init__", counting)
+    return docs
+
+
+def _both(name: str, data: bytes, monkeypatch) -> tuple:
+    skel = encode(js_source.extract(SourceFile(name, "js", data)))
+    with monkeypatch.context() as m:
+        m.setattr(skeleton, "MIN_FILE", 1 << 62)
+        whole = encode(js_source.extract(SourceFile(name, "js", data)))
+    return skel, whole
+
+
+@pytest.mark.parametrize("path", _fixture_files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_fixture_facts_are_those_of_a_whole_parse(path, forced, monkeypatch):
+    skel, whole = _both(path.name, path.read_bytes(), monkeypatch)
+    assert skel == whole
+
+
+def test_real_glue_facts_are_those_of_a_whole_parse(forced, monkeypatch):
+    files = {k: v for k, v in glue().items() if k.endswith(JS_SUFFIXES) and js_source.wanted(v)}
+    assert len(files) >= 8
+    for key, data in files.items():
+        skel, whole = _both(key.rsplit("/", 1)[-1], data, monkeypatch)
+        assert skel == whole, key
+    assert any(d.blanked for d in forced), "no real file was parsed as a skeleton"
+
+
+FILLER = "".join(f"function helper{i}(a, b) {{ var c = a * {i} + b; return c > 3 ? c : helper{i}(b, a); }}\n"
+                 for i in range(40))
+
+
+def test_a_write_inside_a_blanked_function_is_seen(forced, monkeypatch):
+    # `pages` is written inside setup(), whose body holds no interesting word: the
+    # skeleton blanks it, the evaluator's search finds the write there, and the file is
+    # parsed again with that body kept — the memory's size is unknown, as in a whole parse.
+    src = ("var pages = 16;\n" + FILLER +
+           "function setup(n) { if (n > 2) { pages = n * 1024; } }\n"
+           "var mem = new WebAssembly.Memory({ initial: pages });\n").encode()
+    skel, whole = _both("loader.js", src, monkeypatch)
+    assert skel == whole
+    [mem] = [f for f in js_source.extract(SourceFile("loader.js", "js", src)) if f.kind == "js-memory"]
+    assert mem.initial_pages is None
+    first, second = forced[0], forced[1]
+    assert first.blanked and first.touched, "the first parse blanked setup() and found the write there"
+    assert second.blanked and not second.touched and len(second.blanked) < len(first.blanked)
+
+
+def test_reads_and_local_writes_in_blanked_functions_cost_no_reparse(forced):
+    src = ("var pages = 16;\n" + FILLER +
+           "function useIt(x) { var pages = x; return pages + 1; }\n"
+           "function readIt() { return pages.toString() + [pages][0]; }\n"
+           "var mem = new WebAssembly.Memory({ initial: pages, maximum: pages });\n").encode()
+    [mem] = [f for f in js_source.extract(SourceFile("loader.js", "js", src)) if f.kind == "js-memory"]
+    assert mem.initial_pages == 16 and mem.maximum_pages == 16
+    assert len(forced) == 1 and forced[0].blanked and not forced[0].touched
+
+
+def test_a_builder_reading_inside_a_blanked_callback_reveals_it(forced, monkeypatch):
+    # The `.then` callback's body (no interesting word in it) is read for what it returns.
+    src = ("async function load(url, imports) {\n"
+           "  return fetch(url).then(function (response) { if (!response.ok) { throw new Error(url); }"
+           " return response.blob(); })\n"
+           "    .then(function (bytes) { return WebAssembly.instantiate(bytes, imports); });\n}\n").encode()
+    skel, whole = _both("loader.js", src, monkeypatch)
+    assert skel == whole
+    assert forced[0].blanked and forced[0].touched, "the callback was blanked, then revealed"
+
+
+@pytest.mark.parametrize("source, blocks", [
+    ("function f(a) { return '}'; }", ["return '}';"]),
+    ("var s = `${a ? { b: 1 } : 2}`; if (x) { y(); }", ["y();"]),
+    ("var r = /[}{]/g; while (ok()) { go(); }", ["go();"]),
+    ("var q = a / b; f(q) /* { */; g(() => { h(); })", ["h();"]),
+    ("x = { a: 1 }; label: { y(); }", []),
+    ("if (a) return /}/.test(s); else { t(); }", []),    # `else {` does not follow `)`
+])
+def test_body_blocks_know_the_lexical_grammar(source, blocks):
+    data = source.encode()
+    assert [data[a:b].decode().strip() for a, b in skeleton.body_blocks(data)] == blocks
+
+
+def test_unsure_scans_blank_nothing():
+    assert skeleton.body_blocks(b"function f() { var s = 'unterminated; }") == []
+    assert skeleton.body_blocks(b"if (a) { b(); ") == []
+
+
+def test_blanking_keeps_offsets_and_lines():
+    data = b"f(function () {\n  a();\n  b();\n});\n"
+    [(a, b)] = skeleton.body_blocks(data)
+    out = skeleton.blank(data, [(a, b)])
+    assert len(out) == len(data) and out.count(b"\n") == data.count(b"\n")
+    assert out[a:b].strip() == b""
+
+
+def test_string_heavy_files_are_parsed_whole():
+    data = b"var wasm = '" + b"A" * 100_000 + b"'; function f(x) { return x; }"
+    assert skeleton.plan(data) is None
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_JS_BITS = st.sampled_from(["{", "}", "(", ")", "=>", "'", '"', "`", "${", "/", "//", "/*", "*/", "\\",
+                            "\n", " ", "a", "return", "x=1;", "f(", "/re/g", "WebAssembly"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_JS_BITS, max_size=60).map("".join))
+def test_any_text_gives_nested_in_range_blocks(text):
+    data = text.encode()
+    blocks = skeleton.body_blocks(data)
+    for a, b in blocks:
+        assert 0 < a <= b < len(data) and data[a - 1:a] == b"{" and data[b:b + 1] == b"}"
+    regions = skeleton.blank_regions(data, skeleton.interest_offsets(data), blocks)
+    assert len(skeleton.blank(data, regions)) == len(data)

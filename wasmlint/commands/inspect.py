@@ -41,7 +41,7 @@ def run(args) -> int:
     cfg = resolve_config(args)
     data = entries(inspect_paths(args.paths, cfg))
     if args.format == "json":
-        json.dump(data[0] if len(data) == 1 else data, sys.stdout, indent=2)
+        sys.stdout.write(json.dumps(data[0] if len(data) == 1 else data, indent=2))
         print()
         return 0
     from rich.console import Console

@@ -33,5 +33,5 @@ def build(diags, *, paths=None, kinds=None) -> list[dict]:
 
 
 def render(diags, out, *, paths=None, kinds=None, **_) -> None:
-    json.dump(build(diags, paths=paths, kinds=kinds), out, indent=2, ensure_ascii=False)
+    out.write(json.dumps(build(diags, paths=paths, kinds=kinds), indent=2, ensure_ascii=False))
     out.write("\n")

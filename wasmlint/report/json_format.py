@@ -5,5 +5,5 @@ import json
 
 
 def render(diags, out, **_) -> None:
-    json.dump([d.to_json() for d in diags], out, indent=2)
+    out.write(json.dumps([d.to_json() for d in diags], indent=2))   # one write, not one per token
     out.write("\n")

@@ -118,5 +118,5 @@ def _project_url() -> str:
 
 
 def render(diags, out, *, paths=None, kinds=None, rules=(), **_) -> None:
-    json.dump(build(diags, paths=paths, kinds=kinds, rules=rules), out, indent=2, ensure_ascii=False)
+    out.write(json.dumps(build(diags, paths=paths, kinds=kinds, rules=rules), indent=2, ensure_ascii=False))
     out.write("\n")

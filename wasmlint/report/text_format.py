@@ -36,48 +36,55 @@ def _hex_frame(abspath: str, offset: int) -> list[str]:
 
 
 def render(diags, out, *, paths=None, fixable=0, show_fixes=True, **_) -> None:
+    """All of it goes out as one rich ``Text`` (one print, not one per line: a run with
+    thousands of findings would otherwise spend seconds in rich)."""
     from rich.console import Console
-    from rich.markup import escape
     from rich.text import Text
 
     console = Console(file=out, highlight=False, soft_wrap=True)
+    doc = Text()
+
+    def line(text: str = "", style: str | None = None) -> None:
+        doc.append(text, style=style)
+        doc.append("\n")
+
     abspaths = paths or {}
     cache: dict = {}
     for d in diags:
-        head = Text()
-        head.append(f"{d.span.path}:{d.span.line}:{d.span.column}", style="bold")
-        head.append(": ")
-        head.append(f"{d.severity}[{d.code}]", style=_STYLE[d.severity])
-        head.append(f" {d.message}")
+        doc.append(f"{d.span.path}:{d.span.line}:{d.span.column}", style="bold")
+        doc.append(": ")
+        doc.append(f"{d.severity}[{d.code}]", style=_STYLE[d.severity])
+        doc.append(f" {d.message}")
         if d.target and d.target not in d.message:
-            head.append(f" (target {d.target})", style="dim")
-        console.print(head)
+            doc.append(f" (target {d.target})", style="dim")
+        line()
         ap = abspaths.get(d.span.path.split("#", 1)[0])
         lines = _source_lines(ap, cache) if ap else None
         if lines is not None and 1 <= d.span.line <= len(lines) and "#wasm@" not in d.span.path:
             text = lines[d.span.line - 1]
             width = len(str(d.span.line))
             shown = text if len(text) <= 200 else text[max(0, d.span.column - 80):d.span.column + 120]
-            console.print(f"  {d.span.line} | {escape(shown)}", style="dim" if False else None)
+            line(f"  {d.span.line} | {shown}")
             end = d.span.end_column if d.span.end_line in (None, d.span.line) and d.span.end_column else d.span.column + 1
             col = d.span.column if len(text) <= 200 else min(d.span.column, 80)
             caret = " " * (col - 1) + "^" * max(1, min(end, len(text) + 1) - d.span.column)
-            console.print(f"  {' ' * width} | " + caret, style=_STYLE[d.severity])
+            line(f"  {' ' * width} | " + caret, _STYLE[d.severity])
         elif d.span.offset is not None and ap:
             for row in _hex_frame(ap, d.span.offset):
-                console.print(f"  {row}", style="dim")
+                line(f"  {row}", "dim")
         for r in d.related:
-            console.print(f"  = related: {r.span.path}:{r.span.line}:{r.span.column}: {escape(r.message)}", style="dim")
+            line(f"  = related: {r.span.path}:{r.span.line}:{r.span.column}: {r.message}", "dim")
         if d.fix and show_fixes:
             label = {"safe": "fix", "unsafe": "unsafe fix", "suggestion": "help"}[d.fix.applicability]
-            console.print(f"  = {label}: {escape(d.fix.description)}", style="green")
-        console.print()
+            line(f"  = {label}: {d.fix.description}", "green")
+        line()
     counts = Counter(d.severity for d in diags)
     if diags:
         parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "info") if counts[s]]
         summary = f"Found {len(diags)} problem{'s' if len(diags) != 1 else ''} ({', '.join(parts)})."
         if fixable:
             summary += f" {fixable} fixable with --fix."
-        console.print(summary, style="bold")
+        doc.append(summary, style="bold")
     else:
-        console.print("All checks passed!", style="bold green")
+        doc.append("All checks passed!", style="bold green")
+    console.print(doc)

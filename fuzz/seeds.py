@@ -38,6 +38,8 @@ def seeds() -> dict[str, list[bytes]]:
             add("source_" + kind.replace("-", "_"), data)
         if path.suffix == ".json":
             add("jsonpos", data)
+        if path.suffix in (".js", ".mjs", ".cjs") and len(data) < 16384:
+            add("js_skeleton", data)
         if path.suffix in (".yml", ".yaml"):
             add("yamlpos", data)
         if kind == "shell" or path.suffix == ".sh":

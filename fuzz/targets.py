@@ -181,6 +181,29 @@ def source(kind: str):
     return run
 
 
+def js_skeleton(data: bytes) -> None:
+    """Differential: the JS facts of a skeleton parse (forced on, every block) equal those
+    of a whole parse; the lexer's blocks are well-formed."""
+    from wasmlint import serial
+    from wasmlint.js import skeleton
+    from wasmlint.sources import SourceFile
+    from wasmlint.sources import js
+    blocks = skeleton.body_blocks(data)
+    assert all(data[a - 1:a] == b"{" and data[b:b + 1] == b"}" for a, b in blocks)
+    saved = skeleton.MIN_FILE, skeleton.MIN_BLOCK, skeleton.plan
+    try:
+        skeleton.MIN_FILE, skeleton.MIN_BLOCK = 0, 1
+        skeleton.plan = lambda d: (skeleton.interest_offsets(d), skeleton.body_blocks(d))
+        skel = serial.encode(js.extract(SourceFile("loader.js", "js", data)))
+        skeleton.MIN_FILE = 1 << 62
+        whole = serial.encode(js.extract(SourceFile("loader.js", "js", data)))
+    except RecursionError:   # the pipeline reports this as "nested too deeply" (WL001)
+        return
+    finally:
+        skeleton.MIN_FILE, skeleton.MIN_BLOCK, skeleton.plan = saved
+    assert skel == whole
+
+
 _SOURCE_DIR = tempfile.mkdtemp(prefix="wasmlint-fuzz-src-")
 _RULES: list = []
 
@@ -198,5 +221,6 @@ TARGETS = {
     "config": config,
     "jsonpos": jsonpos,
     "yamlpos": yamlpos,
+    "js_skeleton": js_skeleton,
     **{f"source_{k.replace('-', '_')}": source(k) for k in SOURCES},
 }

@@ -137,3 +137,12 @@ def test_make_variables_that_expand_without_end_are_bounded(tmp_path):
     assert ("Makefile:45:38: warning: emcc link of `app.js` can grow: `ALLOW_MEMORY_GROWTH` is on, "
             "up to 32768 pages [WL101]") in out
     assert "Makefile:1" not in out and "[WL001]" not in out
+
+
+def test_js_with_a_name_tree_sitter_made_up_in_recovery(tmp_path):
+    # `x + )` parses with a zero-width MISSING identifier; searching for its (empty) name
+    # once looped for ever (found by the js_skeleton fuzz target).
+    (tmp_path / "loader.js").write_text("const memory = new WebAssembly.Memory({initial: 1, maximum: 1});\n"
+                                        "memory.grow(x + );\n")
+    out = _check(tmp_path)
+    assert "loader.js:2:1: warning: `memory.grow(…)` g" in out and "[WL107]" in out

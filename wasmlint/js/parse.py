@@ -122,6 +122,8 @@ class Doc:
                 note_blanks: bool = True) -> Iterator[int]:
         """Where ``needle`` occurs. A whole word found in a blanked range is noted in
         ``touched`` (see skeleton.py) unless ``note_blanks`` is False (the caller decides)."""
+        if not needle:    # a zero-width node tree-sitter made up in error recovery has no name
+            return
         find = self.data.find
         for lo, hi in self.segments(start, end):
             while (i := find(needle, lo, hi)) >= 0:

@@ -25,6 +25,7 @@ def forced(monkeypatch):
     """Skeleton parsing for every file and every body block; counts the parses."""
     monkeypatch.setattr(skeleton, "MIN_FILE", 0)
     monkeypatch.setattr(skeleton, "MIN_BLOCK", 1)
+    monkeypatch.setattr(skeleton, "MIN_SHARE", 0)
     monkeypatch.setattr(skeleton, "plan", lambda d: (skeleton.interest_offsets(d), skeleton.body_blocks(d)))
     docs: list = []
     init = parse.Doc.__init__

@@ -12,7 +12,9 @@ comments and regular expression literals; when it is unsure it blanks nothing.
 Correctness does not rest on the interest list: ``Doc.offsets`` notes every
 searched word found inside a blanked block, and ``wasmlint.sources.js`` parses
 again with those offsets added to the interests until no search lands in a
-blank — the facts are then those of the whole parse.
+blank — the facts are then those of the whole parse. (On a file with syntax errors in a
+blanked body they can differ: tree-sitter's recovery from those errors, which can
+also garble the code around them, never happens.)
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ import re
 
 MIN_FILE = 256 << 10        # files smaller than this are parsed whole
 MIN_BLOCK = 64              # blocks smaller than this are not worth blanking
+MIN_SHARE = 0.25            # blank nothing unless at least this share of the file goes
 # Words the fact builders search for (their byte searches would otherwise land in
 # blanks and cost another parse); what decides correctness is Doc.offsets.
 INTEREST = (b"WebAssembly", b"Worker", b"NODE_OPTIONS", b"setFlagsFromString", b"child_process",
@@ -52,7 +55,7 @@ def plan(data: bytes) -> tuple[list[int], list[tuple[int, int]]] | None:
     for a, b in blocks:
         if a >= end:
             outer, end = outer + b - a, b
-    if outer * 4 < len(data):
+    if outer < MIN_SHARE * len(data):
         return None
     return interest_offsets(data), blocks
 
@@ -79,7 +82,7 @@ def blank_regions(data: bytes, interests: list[int], blocks: list | None = None)
         if k < len(interests) and interests[k] < b:
             continue
         out.append((a, b))
-    return out
+    return out if sum(b - a for a, b in out) >= MIN_SHARE * len(data) else []
 
 
 def blank(source: bytes, regions: list[tuple[int, int]]) -> bytes:

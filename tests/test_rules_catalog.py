@@ -96,3 +96,11 @@ def test_broken_rule_file_is_a_clear_error(tmp_path):
     (tmp_path / "WL999.toml").write_text('code = "WL998"\nname = "x"\nseverity = "info"\nfacts = []\n')
     with pytest.raises(RuleError, match="file name"):
         load_folder(tmp_path)
+    (tmp_path / "WL999.toml").write_text('code = "WL999"\nname = "x"\nseverity = "info"\nfacts = []\n'
+                                         'per-target = "each"\n')
+    with pytest.raises(RuleError, match="per-target"):
+        load_folder(tmp_path)
+    (tmp_path / "WL999.toml").write_text('code = "WL999"\nname = "x"\nseverity = "info"\nfacts = []\n'
+                                         'per-target = "tightest"\n')
+    [rule] = load_folder(tmp_path)
+    assert rule.per_target and rule.tightest

@@ -129,7 +129,12 @@ def evaluate(rules: list[Rule], facts: list[Fact], ctx: Context) -> list[Diagnos
             for fact in by_kind.get(kind, ()):
                 base = {"policy": policy, "options": rule.options, "rule": rule, "ctx": ctx}
                 targets = ctx.targets_for(fact) if rule.per_target else [None]
+                if rule.tightest:
+                    targets = sorted(targets, key=lambda t: (t.budget_bytes is None, t.budget_bytes or 0))
+                found = len(out)
                 for target in targets:
+                    if rule.tightest and len(out) > found:
+                        break
                     names = dict(base, target=target)
                     scope = Scope(fact, ctx, names)
                     items = each_expr(scope) if each_expr else [None]

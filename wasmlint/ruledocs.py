@@ -10,7 +10,8 @@ HEADINGS = (("what", "What it does"), ("why", "Why it matters"), ("example", "Ex
 def to_markdown(rule: Rule) -> str:
     lines = [f"# {rule.code} {rule.name}", ""]
     enabled = "on by default" if rule.default_enabled else "not selected by default"
-    per_target = "; checked once per target" if rule.per_target else ""
+    per_target = ("; reported once, against the smallest budget it exceeds" if rule.tightest
+                  else "; checked once per target" if rule.per_target else "")
     lines += [f"Severity: **{rule.severity}**, {enabled}{per_target}. Since {rule.since}.", ""]
     for key, title in HEADINGS:
         body = rule.docs.get(key)

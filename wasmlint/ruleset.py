@@ -42,6 +42,7 @@ class Rule:
     condition: str = "true"
     message: str = ""
     per_target: bool = False
+    tightest: bool = False        # per-target = "tightest": only the smallest budget it exceeds
     each: str | None = None
     location: str | None = None
     related: str | None = None
@@ -90,10 +91,13 @@ def parse_rule(raw: dict, source: str) -> Rule:
                       builder=f.get("builder"))
         if fix.applicability not in ("safe", "unsafe", "suggestion"):
             raise RuleError(f"{source}: fix applicability must be safe, unsafe or suggestion")
+    if raw.get("per-target", False) not in (True, False, "tightest"):
+        raise RuleError(f"{source}: per-target must be true, false or \"tightest\"")
     return Rule(
         code=raw["code"], name=raw["name"], severity=raw["severity"], facts=list(raw["facts"]),
         condition=raw.get("condition", "true"), message=raw.get("message", ""),
-        per_target=bool(raw.get("per-target", False)), each=raw.get("each"),
+        per_target=bool(raw.get("per-target", False)), tightest=raw.get("per-target") == "tightest",
+        each=raw.get("each"),
         location=raw.get("location"), related=raw.get("related"),
         severity_when=list(raw.get("severity-when", [])),
         default_enabled=bool(raw.get("default-enabled", True)), since=raw.get("since", "0.1.0"),

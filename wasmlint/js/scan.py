@@ -14,6 +14,8 @@ _WORKER_MARKS = (b"parentPort", b"workerData", b"importScripts(", b"self.onmessa
                  b"globalThis.onmessage")
 _NODE_MARKS = (b"require(", b"from 'node:", b'from "node:', b"from 'fs'", b'from "fs"',
                b"process.", b"__dirname")
+# wasm-bindgen copies a crate's JS snippets to pkg/snippets/<crate>-<16 hex>/: its output, not the user's
+_BINDGEN_SNIPPET = re.compile(r"(^|/)snippets/[^/]+-[0-9a-f]{16}/")
 _BROWSER_MARKS = (b"window", b"document", b"navigator", b"self.", b"location.")
 
 
@@ -40,7 +42,7 @@ class Scan:
     @cached_property
     def generator(self) -> str | None:
         d = self.code
-        if b"__wbindgen" in d or b"__wbg_" in d:
+        if b"__wbindgen" in d or b"__wbg_" in d or _BINDGEN_SNIPPET.search(self.doc.path):
             return "wasm-bindgen"
         if b"HEAPU8" in d or b"ENVIRONMENT_IS_" in d or b"[Emscripten Module object]" in d or (
                 b"instantiateWasm" in d and b"locateFile" in d):

@@ -71,3 +71,14 @@ def test_symlink_out_of_tree_is_reported_not_followed(tmp_path):
     kind, problem = kinds["link.wasm"]
     assert "outside the checked paths" in problem
     assert not any(k.startswith("loop/") for k in kinds)
+
+
+def test_configure_file_templates_named_dot_cmake_are_not_cmake(tmp_path):
+    # bullet's bullet.pc.cmake (a pkg-config file with @VAR@ holes), zlib-style config.h.cmake
+    (tmp_path / "bullet.pc.cmake").write_text("Name: bullet\nVersion: @BULLET_VERSION@\n")
+    (tmp_path / "config.h.cmake").write_text("#cmakedefine HAVE_UNISTD_H\n")
+    (tmp_path / "UseBullet.cmake").write_text("include_directories(${BULLET_INCLUDE_DIRS})\n")
+    (tmp_path / "wasm.toolchain.cmake").write_text("set(CMAKE_SYSTEM_NAME Emscripten)\n")
+    kinds = _kinds(tmp_path)
+    assert "bullet.pc.cmake" not in kinds and "config.h.cmake" not in kinds
+    assert kinds["UseBullet.cmake"][0] == "cmake" and kinds["wasm.toolchain.cmake"][0] == "cmake"

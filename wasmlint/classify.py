@@ -77,10 +77,16 @@ def _match(name: str, table) -> str | None:
     return None
 
 
+# ``config.h.cmake``, ``foo.pc.cmake``: configure_file() templates of another language, not CMake
+_CMAKE_TEMPLATE = re.compile(r"\.(h|hh|hpp|hxx|c|cc|cpp|pc|in|json|xml|txt|py|rc|spec|plist|ini|conf|cfg|"
+                             r"ya?ml|md|html?|js|sh|desktop|rb|java|cs|iss|nsi|wxs)\.cmake$")
+
+
 def kind_by_name(relpath: str) -> str | None:
     name = relpath.rsplit("/", 1)[-1].lower()
-    return _match(relpath.lower(), PATH_KINDS) or _match(name, NAME_KINDS) or (
+    kind = _match(relpath.lower(), PATH_KINDS) or _match(name, NAME_KINDS) or (
         "js" if name.endswith(JS_EXTENSIONS) and not name.endswith(".d.ts") else None)
+    return None if kind == "cmake" and _CMAKE_TEMPLATE.search(name) else kind
 
 
 def needs_sniff(relpath: str, by_name: str | None) -> bool:

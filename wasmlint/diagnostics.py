@@ -59,6 +59,7 @@ class Diagnostic:
     related: list[Related] = field(default_factory=list)
     fix: Fix | None = None
     url: str | None = None
+    variant: str | None = field(default=None, compare=False, repr=False)   # the fact's build variant
 
     def sort_key(self) -> tuple:
         return (self.span.path, self.span.line, self.span.column, self.code,

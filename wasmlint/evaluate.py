@@ -151,5 +151,6 @@ def evaluate(rules: list[Rule], facts: list[Fact], ctx: Context) -> list[Diagnos
                             code=rule.code, name=rule.name, severity=_severity(rule, ctx, scope),
                             message=message(scope), span=span,
                             target=target.name if target is not None else None,
-                            related=_related(rule, scope), fix=_fix(rule, fact, scope), url=rule.url))
+                            related=_related(rule, scope), fix=_fix(rule, fact, scope), url=rule.url,
+                            variant=getattr(fact, "variant", None)))
     return out

@@ -177,7 +177,7 @@ def run_check(paths: list[str], config: Config, rules: list[Rule], jobs: int | N
     diags, usage = suppress_all(diags, directives, config.per_file_ignores)
     diags += unused_suppressions(rules, all_rules or rules, directives, usage, config, ctx,
                                  [e.path for e in entries], paths)
-    diags = _dedupe(diags)
+    diags = _collapse_variants(_dedupe(diags))
     diags.sort(key=Diagnostic.sort_key)
     return CheckResult(diags, entries, project, ctx, usage.directives, directives,
                        {r.path: r.digest for r in results if r.digest}, visited,
@@ -194,6 +194,14 @@ def _once_per_tool(facts: list[Fact]) -> list[Fact]:
             seen.add(f.tool)  # type: ignore[attr-defined]
         out.append(f)
     return out
+
+
+def _collapse_variants(diags: list[Diagnostic]) -> list[Diagnostic]:
+    """A build variant's finding (``emcc link of x (if(OPT))``) that the base build has
+    too, word for word but the variant, is said once: for the base build."""
+    base = {(d.code, d.span, d.target, d.message) for d in diags if d.variant is None}
+    return [d for d in diags if d.variant is None or
+            (d.code, d.span, d.target, d.message.replace(f" ({d.variant})", "", 1)) not in base]
 
 
 def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:

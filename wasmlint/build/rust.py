@@ -223,7 +223,11 @@ def wasm_ld_memory(args: list[Tok], atomics: bool) -> dict:
 
 def build_rust_link(span: Span, origin: str, flags: list[Tok], *, target: str | None = None,
                     variant: str | None = None, extra_link_args: list[Tok] = ()) -> list[Fact]:
-    """A ``rust-link`` fact (and its ``wasm-ld-arg`` facts) from rustc flags and link args."""
+    """A ``rust-link`` fact (and its ``wasm-ld-arg`` facts) from rustc flags and link args.
+    None for ``*-emscripten`` targets: rustc links those with emcc, whose settings decide
+    the memory (rustc's wasm-ld defaults for ``+atomics`` do not apply)."""
+    if target and "emscripten" in target:
+        return []
     link, atomics = link_args_of(flags)
     link += list(extra_link_args)
     st = wasm_ld_memory(link, atomics)

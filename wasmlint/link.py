@@ -43,7 +43,7 @@ class Project:
         out |= {f.span.path for f in self.facts if getattr(f, "uses_webassembly", False)}
         return out
 
-    def _package_root(self, path: str) -> str:
+    def package_root(self, path: str) -> str:
         d = posixpath.dirname(path)
         while True:
             if posixpath.join(d, "package.json") in self.files or (d == "" and "package.json" in self.files):
@@ -61,7 +61,7 @@ class Project:
         if any(e.dst for e in runs):
             reached = set(self.graph.reachable(lid))
             return bool(reached & self.wasm_files)
-        root = self._package_root(launch.span.path)
+        root = self.package_root(launch.span.path)
         return any(p.startswith(root + "/") or root == "" for p in self.wasm_files)
 
     def launches_reaching(self, path: str) -> list[Fact]:

@@ -3,8 +3,8 @@
 and ``res.setHeader``/``res.set``/``res.header`` calls with literal names."""
 from __future__ import annotations
 
-from ..sources.serving import ServingConfig
-from .parse import Doc, call_parts, name_of, object_pairs, string_value
+from ..sources.serving import UNKNOWN, ServingConfig
+from .parse import Doc, call_parts, name_of, object_pairs, string_value, unwrap
 
 DEV_SERVER_CONFIGS = ("vite.config.", "webpack.", "vitest.config.", "rspack.config.")
 _SETTERS = ("setHeader", "set", "header", "append")
@@ -35,8 +35,7 @@ def serving_config(doc: Doc) -> ServingConfig | None:
         if not anchored:
             fact.span, anchored = doc.span(pair.child_by_field_name("key")), True
         for name, (_p, value) in object_pairs(pair.child_by_field_name("value")).items():
-            text = string_value(value)
-            if text is not None:
+            for text in _values(value):
                 fact.add(name, text)
     for setter in _SETTERS:
         for node in doc.words(setter, ("property_identifier",)):
@@ -45,11 +44,20 @@ def serving_config(doc: Doc) -> ServingConfig | None:
                 continue
             _c, args = call_parts(call)
             name = string_value(args[0]) if args else None
-            value = string_value(args[1]) if len(args) > 1 else None
-            if name and value is not None and name.lower().startswith("cross-origin-"):
+            if name and len(args) > 1 and name.lower().startswith("cross-origin-"):
                 if not anchored:
                     fact.span, anchored = doc.span(call), True
-                fact.add(name, value)
+                for value in _values(args[1]):
+                    fact.add(name, value)
     if not config and not fact.headers:
         return None
     return fact
+
+
+def _values(node) -> list[str]:
+    """A header value: a literal, each branch of ``a ? 'x' : 'y'``, else ``UNKNOWN`` (computed)."""
+    node = unwrap(node)
+    if node is not None and node.type == "ternary_expression":
+        return [*_values(node.child_by_field_name("consequence")), *_values(node.child_by_field_name("alternative"))]
+    text = string_value(node)
+    return [UNKNOWN if text is None else text]

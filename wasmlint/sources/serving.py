@@ -7,6 +7,8 @@ from typing import ClassVar
 
 from ..facts import Fact
 
+UNKNOWN = "\0computed"        # a header value the config computes at run time
+
 ISOLATION = {
     "cross-origin-opener-policy": ("same-origin",),
     "cross-origin-embedder-policy": ("require-corp", "credentialless"),
@@ -26,21 +28,30 @@ class ServingConfig(Fact):
 
     @property
     def missing_isolation(self) -> list[str]:
-        """The isolation headers this config does not set to an isolating value."""
+        """The isolation headers this config does not set to an isolating value (a value
+        it computes, ``UNKNOWN``, may be one: no finding rather than a wrong one)."""
         missing = []
         for name, good in ISOLATION.items():
             values = [v.lower() for v in self.headers.get(name, [])]
-            if not any(v.split(";")[0].strip() in good for v in values):
+            if UNKNOWN not in values and not any(v.split(";")[0].strip() in good for v in values):
                 missing.append({"cross-origin-opener-policy": "Cross-Origin-Opener-Policy: same-origin",
                                 "cross-origin-embedder-policy": "Cross-Origin-Embedder-Policy: require-corp"}[name])
         return missing
 
-    def threads_in_project(self, ctx) -> bool:
+    def _served_threads(self, ctx) -> list:
+        """The threaded builds this config may serve: those in its package (the folder of
+        the nearest package.json above it, else the whole project). A monorepo's dev
+        server does not serve a sibling package's test binaries."""
         project = ctx.project
-        return bool(project is not None and project.uses_threads)
+        if project is None:
+            return []
+        root = project.package_root(self.span.path)
+        return [f for f in project.threaded
+                if not root or f.span.path.split("#", 1)[0].startswith(root + "/")]
+
+    def threads_in_project(self, ctx) -> bool:
+        return bool(self._served_threads(ctx))
 
     def threaded_builds(self, ctx) -> list:
         """(span, message) of the threaded builds, for related locations."""
-        if ctx.project is None:
-            return []
-        return [(f.span, "threaded build (shared memory)") for f in ctx.project.threaded[:3]]
+        return [(f.span, "threaded build (shared memory)") for f in self._served_threads(ctx)[:3]]

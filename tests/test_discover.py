@@ -82,3 +82,13 @@ def test_configure_file_templates_named_dot_cmake_are_not_cmake(tmp_path):
     kinds = _kinds(tmp_path)
     assert "bullet.pc.cmake" not in kinds and "config.h.cmake" not in kinds
     assert kinds["UseBullet.cmake"][0] == "cmake" and kinds["wasm.toolchain.cmake"][0] == "cmake"
+
+
+def test_dangling_links_matter_only_when_named_like_an_input(tmp_path):
+    # sherpa-onnx has links to build outputs that a checkout does not hold
+    os.symlink("missing/k2-1024x1024.png", tmp_path / "icon.png")
+    os.symlink("missing/aarch64-apple-darwin", tmp_path / "aarch64-apple-darwin")
+    os.symlink("missing/app.wasm", tmp_path / "app.wasm")
+    kinds = _kinds(tmp_path)
+    assert "icon.png" not in kinds and "aarch64-apple-darwin" not in kinds
+    assert kinds["app.wasm"] == ("wasm", "cannot read: No such file or directory")

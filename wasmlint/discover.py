@@ -145,6 +145,8 @@ def _entry(p: Path, shown: str, roots: list[Path], explicit: bool) -> FileEntry:
     try:
         st = p.stat()
     except OSError as exc:
+        if by_name is None and not explicit:   # a dangling link to a picture, say: not ours to report
+            return FileEntry(shown, str(p), None, 0)
         return FileEntry(shown, str(p), by_name or "unknown", 0, problem=f"cannot read: {exc.strerror}")
     if not stat.S_ISREG(st.st_mode):   # FIFOs, sockets, devices: opening one could block
         if by_name is None and not explicit:

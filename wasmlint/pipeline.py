@@ -197,11 +197,24 @@ def _once_per_tool(facts: list[Fact]) -> list[Fact]:
 
 
 def _collapse_variants(diags: list[Diagnostic]) -> list[Diagnostic]:
-    """A build variant's finding (``emcc link of x (if(OPT))``) that the base build has
-    too, word for word but the variant, is said once: for the base build."""
-    base = {(d.code, d.span, d.target, d.message) for d in diags if d.variant is None}
-    return [d for d in diags if d.variant is None or
-            (d.code, d.span, d.target, d.message.replace(f" ({d.variant})", "", 1)) not in base]
+    """Build variants (``emcc link of x (if(OPT))``, ``(ifdef DEBUG, flags in LDFLAGS)``)
+    that make the same finding at the same place, word for word but the variant, make
+    it once: for the variant with the fewest conditions (the base build when it is one)."""
+    def core(d: Diagnostic) -> tuple:
+        msg = d.message.replace(f" ({d.variant})", "", 1) if d.variant else d.message
+        return d.code, d.span, d.target, msg
+
+    best: dict[tuple, Diagnostic] = {}
+    for d in diags:
+        k = core(d)
+        kept = best.get(k)
+        if kept is None or _conditions(d.variant) < _conditions(kept.variant):
+            best[k] = d
+    return [d for d in diags if best[core(d)] is d]
+
+
+def _conditions(variant: str | None) -> tuple[int, int]:
+    return (0, 0) if not variant else (variant.count(",") + 1, len(variant))
 
 
 def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:

@@ -38,6 +38,9 @@ def is_emcc(word: str) -> bool:
     return word.replace("\\", "/").rsplit("/", 1)[-1] in EMCC_NAMES
 
 
+_DEBUG_VARIANT_WORDS = ("debug", "dev", "sourcemap", "source_map", "source-map", "sanitiz", "asan",
+                        "profil", "symbols", "dwarf")
+
 @dataclass
 class EmccInvocation(MemoryLike, Fact):
     """One emcc link (a command, or a flag set that reaches one), with the settings
@@ -147,8 +150,8 @@ class EmccInvocation(MemoryLike, Fact):
     @property
     def release(self) -> bool:
         variant = (self.variant or "").lower()
-        if any(w in variant for w in ("debug", "dev")):
-            return False
+        if any(w in variant for w in _DEBUG_VARIANT_WORDS):
+            return False   # a variant that exists to debug (ifdef PYODIDE_SOURCEMAP, if(ENABLE_ASAN))
         return self.opt_level in ("-O2", "-O3", "-Os", "-Oz") or any(
             w in variant for w in ("release", "prod", "minsizerel"))
 

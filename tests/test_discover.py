@@ -55,6 +55,8 @@ def test_gitignore_nested_and_exclude(tmp_path):
     (tmp_path / "vendor" / "v.wasm").write_bytes(WASM_HEADER)
     (tmp_path / "node_modules").mkdir()
     (tmp_path / "node_modules" / "dep.wasm").write_bytes(WASM_HEADER)
+    (tmp_path / ".yarn" / "releases").mkdir(parents=True)    # yarn berry's own bundle
+    (tmp_path / ".yarn" / "releases" / "yarn-3.8.5.cjs").write_text("new WebAssembly.Memory({initial: 256})\n")
     kinds = _kinds(tmp_path, exclude=["vendor/"])
     assert sorted(kinds) == ["pkg/keep.wasm"]
 

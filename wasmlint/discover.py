@@ -13,9 +13,11 @@ from pathlib import Path
 
 from . import classify
 
+# VCS data, installed dependencies and package-manager state (yarn's .yarn/releases holds
+# yarn itself, a bundle with a module embedded), caches: never the project's own files
 ALWAYS_EXCLUDED = frozenset((".git", ".hg", ".svn", "node_modules", ".wasmlint_cache", "__pycache__",
                              ".venv", "venv", ".tox", ".mypy_cache", ".pytest_cache", ".hypothesis",
-                             ".cache"))
+                             ".cache", ".yarn", ".pnpm-store", "bower_components"))
 GITIGNORE_LIMIT = 1 << 20     # bytes of one .gitignore read; the rest is ignored
 
 

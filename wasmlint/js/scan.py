@@ -180,6 +180,19 @@ class Scan:
             if cond is None or cond.type != "binary_expression":
                 return False, None
             bound = cond.child_by_field_name("right")
+            step = loop.child_by_field_name("increment")
+            if step is not None and any(op in self.doc.text(step) for op in ("--", "-=")):
+                # counting down (`for (i = cpus().length - 1; i >= 0; --i)`): the start is the bound
+                start = _initial_value(loop.child_by_field_name("initializer"))
+                if start is None:
+                    return False, None
+                first, last = self.ev.number(start), self.ev.number(bound)
+                op = cond.child_by_field_name("operator")
+                op = op.type if op is not None else ""
+                count = None
+                if isinstance(first, int) and isinstance(last, int) and op in (">", ">="):
+                    count = max(0, first - last + (op == ">="))
+                return self.mentions_cores(start), count
             count = self.ev.number(bound)
             return self.mentions_cores(bound), (count if isinstance(count, int) else None)
         if loop.type in ("while_statement", "do_statement"):
@@ -212,6 +225,21 @@ class Scan:
             n = self.ev.number(args[0]) if args else None
             return self.mentions_cores(args[0]) if args else False, (n if isinstance(n, int) else None)
         return False, None
+
+
+def _initial_value(init):
+    """The value a ``for`` initializer gives its variable (``let i = X`` or ``i = X``)."""
+    init = unwrap(init)
+    if init is None:
+        return None
+    if init.type in ("lexical_declaration", "variable_declaration"):
+        decl = next((c for c in init.named_children if c.type == "variable_declarator"), None)
+        return decl.child_by_field_name("value") if decl is not None else None
+    if init.type == "expression_statement" and init.named_children:
+        init = unwrap(init.named_children[0])
+    if init is not None and init.type == "assignment_expression":
+        return init.child_by_field_name("right")
+    return None
 
 
 def _outer(node):

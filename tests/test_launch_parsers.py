@@ -194,3 +194,35 @@ def test_unknown_node_version_is_said_once(tmp_path):
     from wasmlint.nodeflags import newest_lts
     assert err.count(f"assuming node {newest_lts()}, the newest LTS") == 1
     assert f"node {newest_lts()} refuses to start" in out
+
+
+def test_yaml_documents_from_libyaml_match_pure_python_ones():
+    # yamlpos composes with libyaml when PyYAML has it: same nodes, offsets and styles
+    import pathlib
+
+    import yaml
+
+    from wasmlint import yamlpos
+
+    def shape(node, out):
+        out.append((node.id, node.tag, node.value if node.id == "scalar" else None,
+                    (node.style or None) if node.id == "scalar" else None,
+                    node.start_mark.index, node.end_mark.index))
+        for child in ([x for kv in node.value for x in kv] if node.id == "mapping" else
+                      node.value if node.id == "sequence" else []):
+            shape(child, out)
+        return out
+
+    root = pathlib.Path(__file__).parent
+    texts = [p.read_text(encoding="utf-8") for p in sorted(root.rglob("*.y*ml"))
+             if p.suffix in (".yml", ".yaml") and "WL001" not in p.parts]
+    texts += ["name: \"héllo ✓\"\nsteps:\n  - run: echo ✓ && node --max-old-space-size=4096 app.js\n",
+              "base: &b {cmd: [node, 'a b.js'], env: {X: \"1\"}}\nsvc:\n  <<: *b\n  run: |\n    node x.js\n"
+              "  note: >\n    folded\n    text\n---\nsecond: doc\n"]
+    assert len(texts) >= 10 and hasattr(yaml, "CSafeLoader")
+    for text in texts:
+        fast = [shape(d, []) for d in yamlpos.documents(text)]
+        slow = [shape(d, []) for d in yaml.compose_all(text, Loader=yaml.SafeLoader) if d is not None]
+        assert fast == slow
+    with pytest.raises(yamlpos.YamlPosError, match="expected ',' or ']', but got"):
+        yamlpos.documents("command: [node, server.js\n")   # the pure-Python loader's message

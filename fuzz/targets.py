@@ -26,6 +26,8 @@ SOURCES = {
     "github-workflow": ".github/workflows/ci.yml",
     "pm2": "ecosystem.config.json",
     "js": "loader.js",
+    "meson": "meson.build",
+    "meson-cross": "emscripten.ini",
 }
 
 

@@ -117,3 +117,74 @@ def test_response_files_inside_the_project_only(tmp_path):
     assert setting.span.path == "flags.rsp" and setting.span.line == 1
     errors = [f.message for f in facts if f.kind == "parse-error"]
     assert errors == ["response file `@../outside.rsp` is outside the project; not read"]
+
+
+# ---------------------------------------------------------------- Meson
+
+MESON_SYNTAX = """project('demo', 'c', 'cpp',
+  version : '1.0.0',   # a comment
+  default_options : ['cpp_std=c++17'])
+
+cc = meson.get_compiler('c')
+deps = []
+if cc.has_argument('-pthread') and not get_option('single_thread')
+  deps += dependency('threads')
+elif host_machine.system() == 'emscripten'
+  message('emscripten')
+else
+  error('no')
+endif
+flags = {'a': 1, 'b': [1, 2]}
+foreach name, value : flags
+  if name not in ['x', 'y']
+    continue
+  endif
+endforeach
+doc = '''
+multi'''
+suffix = 'MB'
+link = ['-sINITIAL_MEMORY=64' + suffix, '-s', 'EXPORT_NAME=\\'Mod\\''] + \\
+  ['-pthread']
+link += get_option('debug') ? ['-g'] : ['-O2']
+exe = executable('app', 'main.c', link_args: link + [f'-sSTACK_SIZE=1@suffix@'],)
+"""
+
+
+def test_meson_build_values_keep_their_positions():
+    from wasmlint.build.meson import MesonEval
+    ev = MesonEval(MESON_SYNTAX, "meson.build")
+    [(name, span, argv)] = ev.run(None)
+    assert name == "app" and span.line == 26
+    assert [t.value for t in argv] == ["-sINITIAL_MEMORY=64MB", "-s", "EXPORT_NAME='Mod'", "-pthread", "-O2",
+                                       "-sSTACK_SIZE=1MB"]
+    first = argv[0].span()
+    assert (first.line, first.column, first.end_line, first.end_column) == (23, 10, 23, 29)
+    a, b = argv[2].text.source_range()
+    assert MESON_SYNTAX[a:b] == "EXPORT_NAME=\\'Mod\\'"     # escapes decoded, source kept
+    assert ev.switches() == ["if cc.has_argument('-pthread') and not get_option('single_thread')",
+                             "elif host_machine.system() == 'emscripten'", "if name not in ['x', 'y']"]
+
+
+def test_meson_cross_file_constants_reach_the_link_args():
+    from wasmlint.build.meson import cross_file_facts
+    text = ("[constants]\nmem = ['-s', 'ALLOW_MEMORY_GROWTH=1']\n\n[built-in options]\n"
+            "c_link_args = ['-sINITIAL_MEMORY=32MB'] + mem\ncpp_link_args = c_link_args\n"
+            "[binaries]\npkg-config = ['pkg-config', '--static']\n")
+    [inv] = [f for f in cross_file_facts(text, "cross.ini") if f.kind == "emcc-invocation"]
+    assert inv.settings["ALLOW_MEMORY_GROWTH"] == 1 and inv.settings["INITIAL_MEMORY"] == 32 << 20
+
+
+def test_meson_files_the_grammar_rejects_are_skipped():
+    from wasmlint.sources import SourceFile, load_extractor
+    broken = SourceFile("meson.build", "meson", b"executable('app', link_args: [\n")
+    assert load_extractor("meson")(broken) == []
+
+
+def test_meson_files_are_classified_by_name_and_machine_files_by_content():
+    from wasmlint.classify import kind_by_content, kind_by_name, needs_sniff
+    assert kind_by_name("sub/meson.build") == "meson"
+    assert kind_by_name("build/emscripten.cross") == "meson-cross"
+    assert needs_sniff("build/wasm32-emscripten.ini", None)
+    assert kind_by_content("build/wasm32-emscripten.ini", b"[binaries]\nc = 'emcc'\n\n[host_machine]\n", None) \
+        == "meson-cross"
+    assert kind_by_content("setup.ini", b"[metadata]\nname = x\n", None) is None

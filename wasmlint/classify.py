@@ -34,6 +34,7 @@ NAME_KINDS: tuple[tuple[str, str], ...] = (
     ("makefile", "makefile"), ("gnumakefile", "makefile"), ("*.mk", "makefile"),
     ("makefile.*", "makefile"), ("*.make", "makefile"),
     ("cmakelists.txt", "cmake"), ("*.cmake", "cmake"),
+    ("meson.build", "meson"), ("*.cross", "meson-cross"),
     ("cargo.toml", "cargo-toml"),
     ("build.rs", "build-rs"),
     ("rust-toolchain", "rust-toolchain"), ("rust-toolchain.toml", "rust-toolchain"),
@@ -64,6 +65,8 @@ TEXT_EXTENSIONS = frozenset((
 _NO_SNIFF_EXT = frozenset((".png", ".jpg", ".jpeg", ".gif", ".ico", ".pdf", ".zip", ".gz",
                            ".tgz", ".woff", ".woff2", ".ttf", ".mp4", ".webp"))
 
+# a Meson machine file: ini sections only Meson uses (cross/native files named anything.ini)
+_MESON_MACHINE = re.compile(rb"^\[(host_machine|target_machine|built-in options|constants)\]", re.M)
 _YAML_K8S = re.compile(rb"^apiVersion:\s*\S", re.M)
 _YAML_K8S_KIND = re.compile(rb"^kind:\s*\S", re.M)
 _YAML_COMPOSE = re.compile(rb"^services:\s*$", re.M)
@@ -97,7 +100,8 @@ def needs_sniff(relpath: str, by_name: str | None) -> bool:
     ext = "." + name.rsplit(".", 1)[-1] if "." in name else ""
     if ext in _NO_SNIFF_EXT:
         return False
-    return by_name == "wasm" or ext in ("", ".yml", ".yaml", ".bin", ".dat", ".so", ".o") or ext not in TEXT_EXTENSIONS
+    return by_name == "wasm" or ext in ("", ".yml", ".yaml", ".bin", ".dat", ".so", ".o", ".ini") \
+        or ext not in TEXT_EXTENSIONS
 
 
 def kind_by_content(relpath: str, head: bytes, by_name: str | None) -> str | None:
@@ -115,6 +119,8 @@ def kind_by_content(relpath: str, head: bytes, by_name: str | None) -> str | Non
         if _YAML_PM2.search(head):
             return "pm2"
         return None
+    if name.endswith(".ini") and _MESON_MACHINE.search(head):
+        return "meson-cross"
     if head.startswith(b"#!"):
         first = head.split(b"\n", 1)[0]
         if re.search(rb"\b(node|nodejs|ts-node|tsx|deno|bun)\b", first):

@@ -1,0 +1,22 @@
+"""``meson.build`` files → emcc link facts (see ``wasmlint.build.meson``).
+
+A file the grammar does not accept is skipped without a finding: Meson checks
+its own syntax, and our grammar covers what build flags need, not every corner
+of the language."""
+from __future__ import annotations
+
+from ..facts import Fact
+from . import SourceFile
+
+
+def extract(src: SourceFile) -> list[Fact]:
+    text, errors = src.decode_or_error()
+    if text is None:
+        return errors
+    from lark.exceptions import LarkError
+
+    from ..build.meson import meson_facts
+    try:
+        return meson_facts(text, src.path)
+    except (LarkError, RecursionError):
+        return []

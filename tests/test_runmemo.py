@@ -146,3 +146,15 @@ def test_unchanged_state_matches_and_removal_does_not(tmp_path):
     os.unlink(f)
     assert runmemo._signature(str(f)) is None
     assert runmemo._signature(str(tmp_path), runmemo.EXISTS) is True
+
+
+def test_user_cache_files_of_old_installs_are_pruned(tmp_path):
+    from wasmlint.usercache import prune
+    for i in range(12):
+        f = tmp_path / f"rules-{i:02d}.json"
+        f.write_text("[]")
+        os.utime(f, ns=(i * 10**9, i * 10**9))
+    (tmp_path / "expressions-x.json").write_text("{}")
+    prune(tmp_path, ".json", 8, prefix="rules-")
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == ["expressions-x.json", *[f"rules-{i:02d}.json" for i in range(4, 12)]]

@@ -127,8 +127,9 @@ class _AstCache:
             return
         import json
 
-        from .usercache import write_atomic
+        from .usercache import prune, write_atomic
         write_atomic(self.path, json.dumps(self.trees).encode())
+        prune(self.path.parent, ".json", 4, prefix="expressions-")
         self.dirty = False
 
 

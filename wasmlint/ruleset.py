@@ -148,7 +148,7 @@ def _cached_folder(folder: Path) -> list[Rule]:
     import json
 
     from . import __version__
-    from .usercache import user_cache_dir, write_atomic
+    from .usercache import prune, user_cache_dir, write_atomic
     files = sorted(folder.glob("WL*.toml"))
     cache = user_cache_dir()
     if cache is None:
@@ -164,6 +164,7 @@ def _cached_folder(folder: Path) -> list[Rule]:
     rules = load_folder(folder)
     raws = [(str(p), _load_toml(p)) for p in files]
     write_atomic(path, json.dumps(raws).encode())
+    prune(cache, ".json", 8, prefix="rules-")
     return rules
 
 

@@ -138,24 +138,12 @@ class Recorder:
             body = json.dumps({"material": material, "inputs": rows, "code": code,
                                "stdout": "".join(self.out.parts), "stderr": "".join(self.err.parts)})
             from pathlib import Path
-            from .usercache import write_atomic
+            from .usercache import prune, write_atomic
             write_atomic(Path(path), body.encode("utf-8"))
-            _prune(os.path.dirname(path))
+            prune(os.path.dirname(path), ".json", KEEP)
             return True
         except (OSError, ValueError, TypeError):
             return False
-
-
-def _prune(folder: str) -> None:
-    try:
-        names = [n for n in os.listdir(folder) if n.endswith(".json")]
-        if len(names) <= KEEP:
-            return
-        by_age = sorted(names, key=lambda n: os.stat(os.path.join(folder, n)).st_mtime_ns)
-        for n in by_age[:len(names) - KEEP]:
-            os.unlink(os.path.join(folder, n))
-    except OSError:
-        pass
 
 
 def above(paths: list[str], names: tuple[str, ...]) -> list[tuple[str, str | None]]:

@@ -32,3 +32,17 @@ def write_atomic(path: Path, data: bytes) -> None:
             tmp.unlink()
         except OSError:
             pass
+
+
+def prune(folder, suffix: str, keep: int, prefix: str = "") -> None:
+    """Keep the ``keep`` newest files named ``prefix…suffix`` in ``folder``: each
+    installed copy or version of wasmlint writes its own, and none should pile up."""
+    try:
+        names = [n for n in os.listdir(folder) if n.endswith(suffix) and n.startswith(prefix)]
+        if len(names) <= keep:
+            return
+        by_age = sorted(names, key=lambda n: os.stat(os.path.join(folder, n)).st_mtime_ns)
+        for n in by_age[:len(names) - keep]:
+            os.unlink(os.path.join(folder, n))
+    except OSError:
+        pass

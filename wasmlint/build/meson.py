@@ -52,8 +52,12 @@ def _parser(start: str):
     from lark import Lark
 
     from ..resources import grammar_text
+    from ..usercache import user_cache_dir
+    folder = user_cache_dir()
+    # the grammar's tables (0.15 s to build) are kept in the user's private cache between runs
+    cache = str(folder / f"meson-{start}.lark-cache") if folder else False
     return Lark(grammar_text("meson.lark"), parser="lalr", start=start, postlex=_Brackets(),
-                propagate_positions=True, maybe_placeholders=False)
+                propagate_positions=True, maybe_placeholders=False, cache=cache)
 
 
 def parse(text: str, start: str = "start") -> Tree:

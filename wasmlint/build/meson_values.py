@@ -28,12 +28,12 @@ def string(tok: Token) -> PStr:
         e = m.group(1)
         if e in _SIMPLE:
             ch = _SIMPLE[e]
-        elif e[0] in "xuU":
-            ch = chr(int(e[1:], 16))
-        elif e[0].isdigit():
+        elif len(e) > 1 and e[0] in "xuU":
+            ch = chr(int(e[1:], 16)) if int(e[1:], 16) <= 0x10FFFF else UNKNOWN
+        elif e[0] in "01234567":
             ch = chr(int(e, 8))
-        else:
-            ch = UNKNOWN if e[0] == "N" else "\\" + e
+        else:   # \N{name}, or an unknown escape Meson keeps as written
+            ch = UNKNOWN if e[0] == "N" and len(e) > 1 else "\\" + e
         parts.append(PStr.spread(ch, start + m.start(), start + m.end()))
         pos = m.end()
     parts.append(PStr.source(body[pos:], start + pos))

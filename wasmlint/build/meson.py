@@ -12,7 +12,8 @@ such branch as false, and each variant takes one condition as true.
 
 A cross file's ``[constants]`` are evaluated first; its ``c_link_args`` /
 ``cpp_link_args`` (in ``[built-in options]`` or ``[properties]``) are the link
-flags of every target built with it.
+flags of every target built with it. Not read: ``exe_wrapper`` (the node that runs
+cross-built tests), ``dependency()`` link flags and ``subdir()`` variables.
 """
 from __future__ import annotations
 

@@ -37,7 +37,10 @@ def main(argv: list[str] | None = None) -> int:
     raw = list(argv)
     if not os.environ.get("WASMLINT_DEBUG"):
         from .runmemo import replay
-        code = replay(raw)
+        try:
+            code = replay(raw)
+        except BrokenPipeError:   # `wasmlint check | head`
+            return EXIT_OK
         if code is not None:
             return code
     names = {n for n, _ in _available_commands()}

@@ -9,14 +9,19 @@ from ..facts import Fact
 from . import SourceFile
 
 
-def extract(src: SourceFile) -> list[Fact]:
+def read(src: SourceFile, reader: str) -> list[Fact]:
+    """``wasmlint.build.meson.<reader>(text, path)`` on the file, or nothing when it does not parse."""
     text, errors = src.decode_or_error()
     if text is None:
         return errors
     from lark.exceptions import LarkError
 
-    from ..build.meson import meson_facts
+    from ..build import meson
     try:
-        return meson_facts(text, src.path)
+        return getattr(meson, reader)(text, src.path)
     except (LarkError, RecursionError):
         return []
+
+
+def extract(src: SourceFile) -> list[Fact]:
+    return read(src, "meson_facts")

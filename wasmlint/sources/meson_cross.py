@@ -5,16 +5,8 @@ from __future__ import annotations
 
 from ..facts import Fact
 from . import SourceFile
+from .meson import read
 
 
 def extract(src: SourceFile) -> list[Fact]:
-    text, errors = src.decode_or_error()
-    if text is None:
-        return errors
-    from lark.exceptions import LarkError
-
-    from ..build.meson import cross_file_facts
-    try:
-        return cross_file_facts(text, src.path)
-    except (LarkError, RecursionError):
-        return []
+    return read(src, "cross_file_facts")

@@ -188,3 +188,19 @@ def test_meson_files_are_classified_by_name_and_machine_files_by_content():
     assert kind_by_content("build/wasm32-emscripten.ini", b"[binaries]\nc = 'emcc'\n\n[host_machine]\n", None) \
         == "meson-cross"
     assert kind_by_content("setup.ini", b"[metadata]\nname = x\n", None) is None
+
+
+def test_shell_fragments_without_a_build_word_are_not_evaluated(monkeypatch):
+    from wasmlint.build import shell_argv
+    from wasmlint.build.pstr import LineIndex
+    from wasmlint.sources import SourceFile
+    from wasmlint.textpos import MappedText
+    calls = []
+    monkeypatch.setattr(shell_argv, "facts_from_mapped", lambda *a, **k: calls.append(a) or [])
+    src = SourceFile("ci.yml", "github-workflow", b"")
+    for text in ("npm ci && npm test", "pip install -r requirements.txt"):
+        shell_argv.build_facts_in(MappedText.verbatim(text, 0), LineIndex(text, "ci.yml"), src)
+    assert calls == []
+    for text in ("emcc a.c -o a.js", "cargo build --target wasm32-unknown-unknown", "$EMCC_CMD a.c"):
+        shell_argv.build_facts_in(MappedText.verbatim(text, 0), LineIndex(text, "ci.yml"), src)
+    assert len(calls) == 3

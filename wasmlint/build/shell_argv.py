@@ -13,16 +13,17 @@ import os
 
 from ..facts import Fact, Span
 from ..sources import ParseError, SourceFile
-from .emcc import build_facts, is_emcc
+from .emcc import EMCC_NAMES, build_facts, is_emcc
 from .emver import EmscriptenVersion, version_in_emsdk_args, version_in_image
 from .pstr import UNKNOWN, LineIndex, PStr, Tok, shell_split
-from .rust import build_rust_link, cargo_target, is_cargo_command
+from .rust import CARGO_TOOLS, build_rust_link, cargo_target, is_cargo_command
 from .shell_eval import Command, evaluate
 
 HIDDEN_CC = ("CC", "CXX", "LD", "EMCC", "CCLD")
 VERSION_VARS = ("EMSDK_VERSION", "EMSCRIPTEN_VERSION", "EMSCRIPTEN_VERSION_TAG", "EM_VERSION",
                 "PYODIDE_EMSCRIPTEN_VERSION", "EMSDK_TAG")
 RESPONSE_LIMIT = 1 << 20
+_BUILD_WORDS = (*EMCC_NAMES, *CARGO_TOOLS, *VERSION_VARS, "EMCC", "emsdk", "RUSTFLAGS")
 
 
 def extract_build_facts(src: SourceFile) -> list[Fact]:
@@ -210,11 +211,20 @@ def env_from_assigns(assigns: dict) -> dict[str, PStr]:
     return out
 
 
+def _may_build(text: str, env: dict | None) -> bool:
+    """Whether shell text (with its environment) can hold an emcc or cargo build or an
+    Emscripten version: a word some build fact needs appears in it."""
+    values = [getattr(getattr(a, "value", None), "value", "") or "" for a in (env or {}).values()]
+    return any(w in t for t in (text, *values, *(env or {})) for w in _BUILD_WORDS)
+
+
 def build_facts_in(mapped, index: LineIndex, src: SourceFile, env: dict | None = None,
                    version: str | None = None) -> list[Fact]:
     """emcc / cargo / RUSTFLAGS facts of a shell fragment held by another surface
     (a package.json script, a Dockerfile RUN, a workflow ``run:``)."""
     if mapped is None or not mapped.value.strip():
         return []
+    if not _may_build(mapped.value, env):
+        return []      # most CI steps and npm scripts build nothing wasmlint reads: not evaluated
     return facts_from_mapped(mapped, index, env=env_from_assigns(env), reader=response_reader(src),
                              version=version)

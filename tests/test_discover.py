@@ -94,3 +94,13 @@ def test_dangling_links_matter_only_when_named_like_an_input(tmp_path):
     kinds = _kinds(tmp_path)
     assert "icon.png" not in kinds and "aarch64-apple-darwin" not in kinds
     assert kinds["app.wasm"] == ("wasm", "cannot read: No such file or directory")
+
+
+def test_gitignore_prefilter_keeps_negations_and_directory_patterns(tmp_path):
+    # the one-regex prefilter only answers "no pattern matches"; pathspec decides the rest
+    (tmp_path / ".gitignore").write_text("*.wasm\n!keep.wasm\nbuild/\n/dist\n**/gen/*.js\n")
+    for rel in ("a.wasm", "keep.wasm", "build/x.wasm", "src/build/y.js", "dist/app.js", "src/dist/app.js",
+                "src/gen/g.js", "src/main.js"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_bytes(WASM_HEADER if rel.endswith(".wasm") else b"new WebAssembly.Memory({})")
+    assert sorted(_kinds(tmp_path)) == ["keep.wasm", "src/dist/app.js", "src/main.js"]

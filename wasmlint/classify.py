@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from functools import lru_cache
 
 WASM_MAGIC = b"\0asm"
 
@@ -73,11 +74,16 @@ _YAML_COMPOSE = re.compile(rb"^services:\s*$", re.M)
 _YAML_PM2 = re.compile(rb"^apps:\s*$", re.M)
 
 
+@lru_cache(maxsize=None)
+def _compiled(table) -> "re.Pattern":
+    """A (glob, kind) table as one regular expression; alternatives are tried in order,
+    so the first glob that matches wins, as in the table."""
+    return re.compile("|".join(f"(?P<k{i}>{fnmatch.translate(glob)})" for i, (glob, _kind) in enumerate(table)))
+
+
 def _match(name: str, table) -> str | None:
-    for pattern, kind in table:
-        if fnmatch.fnmatchcase(name, pattern):
-            return kind
-    return None
+    m = _compiled(table).match(name)
+    return table[int(m.lastgroup[1:])][1] if m else None
 
 
 # ``config.h.cmake``, ``foo.pc.cmake``: configure_file() templates of another language, not CMake

@@ -280,17 +280,24 @@ class _Walker:
         return True
 
     def unescape(self, i: int, j: int, b: TextBuilder, escapable) -> None:
-        k = i
+        """Text ``[i, j)`` with backslash escapes removed; runs without one are added whole."""
+        value, k = self.s.value, i
         while k < j:
-            ch = self.s.value[k]
-            if ch == "\\" and k + 1 < j and escapable(self.s.value[k + 1]):
-                nxt = self.s.value[k + 1]
+            bs = value.find("\\", k, j)
+            end = j if bs < 0 else bs
+            if end > k:
+                b.add_mapped(self.s.slice(k, end))
+            if bs < 0:
+                return
+            k = bs
+            if k + 1 < j and escapable(value[k + 1]):
+                nxt = value[k + 1]
                 if nxt != "\n":
                     b.add(nxt, self.src(k, k + 2)[0], self.src(k, k + 2)[1])
                 k += 2
-                continue
-            b.add_mapped(self.s.slice(k, k + 1))
-            k += 1
+            else:
+                b.add_mapped(self.s.slice(k, k + 1))
+                k += 1
 
     def dq(self, node, b: TextBuilder) -> bool:
         i, j = self.rng(node)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import resource
+from pathlib import Path
 
 from tests.fixture_harness import run_cli
 from tests.wasmbuild import build_wat

@@ -277,7 +277,7 @@ class _Eval:
                     out.append((PStr(t[i + 1], (p.starts[i],), (p.ends[i + 1],)), True))
                 i += 2
             else:
-                j = i
+                j = i + 1          # a backslash ending the word stands for itself
                 while j < len(t) and t[j] != "\\":
                     j += 1
                 out.append((p[i:j], quoted))

@@ -67,9 +67,17 @@ def parse(text: str, start: str = "start") -> Tree:
 
 
 class MesonEval:
-    def __init__(self, text: str, path: str):
+    def __init__(self, text: str, path: str, start: str = "start"):
+        """``start``: ``"start"`` for a meson.build, ``"ini"`` for a machine file."""
         self.text, self.index = text, LineIndex(text, path)
-        self.tree = parse(text)
+        self.tree = parse(text, start)
+        self._reset(None)
+
+    def _reset(self, on: str | None) -> None:
+        self.on = on
+        self.vars: dict[str, object] = {}
+        self.global_args: list[Tok] = []
+        self.links: list[tuple[str | None, Span, list[Tok]]] = []
 
     def switches(self) -> list[str]:
         seen: list[str] = []
@@ -88,10 +96,7 @@ class MesonEval:
 
     def run(self, on: str | None) -> list[tuple[str | None, Span, list[Tok]]]:
         """(target name, span, link argv) of each link, with ``on`` taken as true."""
-        self.on = on
-        self.vars: dict[str, object] = {}
-        self.global_args: list[Tok] = []
-        self.links: list[tuple[str | None, Span, list[Tok]]] = []
+        self._reset(on)
         self._body(self.tree.children)
         return self.links
 
@@ -137,7 +142,7 @@ class MesonEval:
         trees = [c for c in node.children if isinstance(c, Tree)]
         items, body = self.value(trees[0]), trees[1]
         if isinstance(items, dict):
-            pairs = list(items.items())
+            pairs = [(PStr.synth(k), v) for k, v in items.items()]   # keys are strings to Meson
         elif isinstance(items, list):
             pairs = [(x, None) for x in items]
         else:
@@ -245,8 +250,8 @@ class MesonEval:
             return PStr.spread(getattr(target.text, {"to_lower": "lower", "to_upper": "upper"}.get(name, name))(),
                                *(target.source_range() or (-1, -1)))
         if name == "split" and isinstance(target, PStr) and target.known:
-            return [PStr.synth(part) for part in target.text.split(
-                self.value(pos[0]).text if pos and isinstance(self.value(pos[0]), PStr) else None)]
+            sep = self.value(pos[0]) if pos else None
+            return [PStr.synth(part) for part in target.text.split(sep.text if isinstance(sep, PStr) else None)]
         if name == "contains" and isinstance(target, list) and pos:
             return mv.compare("in", self.value(pos[0]), target)
         if name == "get" and isinstance(target, dict) and pos:
@@ -297,12 +302,9 @@ def meson_facts(text: str, path: str) -> list[Fact]:
 
 def cross_file_facts(text: str, path: str) -> list[Fact]:
     """A machine file's link arguments as one emcc link (of every target it builds)."""
-    tree = parse(text, "ini")
-    index = LineIndex(text, path)
-    ev = MesonEval.__new__(MesonEval)
-    ev.text, ev.index, ev.vars, ev.global_args, ev.links, ev.on = text, index, {}, [], [], None
+    ev = MesonEval(text, path, "ini")
     section, argv, first = "", [], None
-    for node in tree.children:
+    for node in ev.tree.children:
         if isinstance(node, Token):
             continue
         if node.data == "section":
@@ -314,7 +316,7 @@ def cross_file_facts(text: str, path: str) -> list[Fact]:
             toks = ev._toks(mv.flatten(value))
             if [t.value for t in toks] != [a.value for a in argv]:   # cpp_link_args = c_link_args
                 argv += toks
-            first = first or index.span(node.meta.start_pos, node.meta.end_pos)
+            first = first or ev.index.span(node.meta.start_pos, node.meta.end_pos)
     if not argv:
         return []
     return build_facts(argv, first or Span(path))

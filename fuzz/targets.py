@@ -37,9 +37,9 @@ def _text(data: bytes) -> str:
 
 def emcc_settings(data: bytes) -> None:
     """The ``-s NAME=VALUE`` grammar, then a whole emcc argv built from the input's words."""
-    from wasmlint.build import emcc_settings as es
-    from wasmlint.build.emcc import build_facts
-    from wasmlint.build.pstr import LineIndex, PStr, Tok, shell_split
+    from wasmlint.toolchain import emcc_settings as es
+    from wasmlint.toolchain.emcc import build_facts
+    from wasmlint.toolchain.pstr import LineIndex, PStr, Tok, shell_split
     from wasmlint.facts import Span
     text = _text(data)
     es.parse_setting(text)
@@ -70,9 +70,9 @@ def node_options(data: bytes) -> None:
 def shell(data: bytes) -> None:
     """Both shell layers: the launch tokenizer and the build evaluator."""
     from wasmlint import shellparse
-    from wasmlint.build.pstr import LineIndex, PStr
-    from wasmlint.build.shell_argv import facts_from_shell
-    from wasmlint.build.shell_eval import evaluate
+    from wasmlint.toolchain.pstr import LineIndex, PStr
+    from wasmlint.toolchain.shell_argv import facts_from_shell
+    from wasmlint.toolchain.shell_eval import evaluate
     from wasmlint.textpos import MappedText
     text = _text(data)
     shellparse.parse(MappedText.verbatim(text, 0))

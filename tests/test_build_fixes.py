@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.fixture_harness import FIXTURES, run_cli
-from wasmlint.build.edits import apply_edits
+from wasmlint.toolchain.edits import apply_edits
 from wasmlint.diagnostics import Edit
 from wasmlint.facts import Span
 

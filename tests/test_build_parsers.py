@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from wasmlint.build.build_rs import build_rs_facts
-from wasmlint.build.cargo import config_facts, load_toml
-from wasmlint.build.cmake import cmake_facts
-from wasmlint.build.makefile import makefile_facts
-from wasmlint.build.pstr import LineIndex, PStr
-from wasmlint.build.shell_argv import extract_build_facts, facts_from_shell
-from wasmlint.build.toml_pos import TomlLocator
+from wasmlint.toolchain.build_rs import build_rs_facts
+from wasmlint.toolchain.cargo import config_facts, load_toml
+from wasmlint.toolchain.cmake import cmake_facts
+from wasmlint.toolchain.makefile import makefile_facts
+from wasmlint.toolchain.pstr import LineIndex, PStr
+from wasmlint.toolchain.shell_argv import extract_build_facts, facts_from_shell
+from wasmlint.toolchain.toml_pos import TomlLocator
 from wasmlint.sources import SourceFile
 
 INPUTS = Path(__file__).parent / "build_inputs"
@@ -151,7 +151,7 @@ exe = executable('app', 'main.c', link_args: link + [f'-sSTACK_SIZE=1@suffix@'],
 
 
 def test_meson_build_values_keep_their_positions():
-    from wasmlint.build.meson import MesonEval
+    from wasmlint.toolchain.meson import MesonEval
     ev = MesonEval(MESON_SYNTAX, "meson.build")
     [(name, span, argv)] = ev.run(None)
     assert name == "app" and span.line == 26
@@ -166,7 +166,7 @@ def test_meson_build_values_keep_their_positions():
 
 
 def test_meson_cross_file_constants_reach_the_link_args():
-    from wasmlint.build.meson import cross_file_facts
+    from wasmlint.toolchain.meson import cross_file_facts
     text = ("[constants]\nmem = ['-s', 'ALLOW_MEMORY_GROWTH=1']\n\n[built-in options]\n"
             "c_link_args = ['-sINITIAL_MEMORY=32MB'] + mem\ncpp_link_args = c_link_args\n"
             "[binaries]\npkg-config = ['pkg-config', '--static']\n")
@@ -191,8 +191,8 @@ def test_meson_files_are_classified_by_name_and_machine_files_by_content():
 
 
 def test_shell_fragments_without_a_build_word_are_not_evaluated(monkeypatch):
-    from wasmlint.build import shell_argv
-    from wasmlint.build.pstr import LineIndex
+    from wasmlint.toolchain import shell_argv
+    from wasmlint.toolchain.pstr import LineIndex
     from wasmlint.sources import SourceFile
     from wasmlint.textpos import MappedText
     calls = []

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from wasmlint.build.emcc import build_facts
-from wasmlint.build.pstr import LineIndex, PStr, Tok, shell_split
+from wasmlint.toolchain.emcc import build_facts
+from wasmlint.toolchain.pstr import LineIndex, PStr, Tok, shell_split
 from wasmlint.facts import Span
 
 MB, GB = 1 << 20, 1 << 30

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wasmlint import nodeoptions
-from wasmlint.build import emcc_settings as es
+from wasmlint.toolchain import emcc_settings as es
 from wasmlint.textpos import MappedText
 
 PROPS = settings(max_examples=300, deadline=None)

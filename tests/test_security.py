@@ -102,14 +102,14 @@ def test_processes_start_in_one_module_with_a_timeout():
 FILE_CALLS = {"open", "read_text", "read_bytes", "fdopen", "mmap", "scandir", "listdir", "walk", "glob", "rglob",
               "iterdir", "stat", "lstat", "isfile", "isdir", "exists", "getsize", "realpath"}
 # the one place a source reaches another file: response files, confined to the project
-FILE_ACCESS_ALLOWED = {("build/shell_argv.py", "response_reader"), ("build/emcc_settings.py", "data")}
+FILE_ACCESS_ALLOWED = {("toolchain/shell_argv.py", "response_reader"), ("toolchain/emcc_settings.py", "data")}
 
 
 def test_sources_open_no_other_files():
     """A source module is a function of its file's bytes: no ``EnvironmentFile=``,
     ``env_file:``, ``envFrom`` or include is ever followed."""
     bad = []
-    for sub in ("sources", "build", "launch", "js"):
+    for sub in ("sources", "toolchain", "launch", "js"):
         for path in sorted((PACKAGE / sub).rglob("*.py")):
             tree = ast.parse(path.read_text(encoding="utf-8"))
             top = [*tree.body, *(m for c in tree.body if isinstance(c, ast.ClassDef) for m in c.body)]

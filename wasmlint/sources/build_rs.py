@@ -9,5 +9,5 @@ def extract(src: SourceFile) -> list[Fact]:
     text, errors = src.decode_or_error()
     if text is None:
         return errors
-    from ..build.build_rs import build_rs_facts
+    from ..toolchain.build_rs import build_rs_facts
     return build_rs_facts(text, src.path)

@@ -9,5 +9,5 @@ def extract(src: SourceFile) -> list[Fact]:
     text, data = load_toml(src)
     if text is None:
         return data
-    from ..build.cargo import manifest_facts
+    from ..toolchain.cargo import manifest_facts
     return manifest_facts(text, data, src.path)

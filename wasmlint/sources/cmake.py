@@ -1,5 +1,5 @@
 """CMake files (``CMakeLists.txt``, ``*.cmake``) → emcc link facts
-(see ``wasmlint.build.cmake``)."""
+(see ``wasmlint.toolchain.cmake``)."""
 from __future__ import annotations
 
 from ..facts import Fact
@@ -12,8 +12,8 @@ def extract(src: SourceFile) -> list[Fact]:
         return errors
     from lark.exceptions import UnexpectedInput
 
-    from ..build.cmake import cmake_facts
-    from ..build.shell_argv import response_reader
+    from ..toolchain.cmake import cmake_facts
+    from ..toolchain.shell_argv import response_reader
     try:
         return cmake_facts(text, src.path, response=response_reader(src))
     except UnexpectedInput as exc:

@@ -24,8 +24,8 @@ from ..launch.version import NodeVersionFact, major_of, node_image_tag
 from ..launch.words import lex
 from ..shellparse import Assign
 from ..textpos import LineIndex, MappedText, compose, json_escape
-from ..build.emver import EmscriptenVersion, version_in_image
-from ..build.shell_argv import build_facts_in
+from ..toolchain.emver import EmscriptenVersion, version_in_image
+from ..toolchain.shell_argv import build_facts_in
 from . import SourceFile
 
 

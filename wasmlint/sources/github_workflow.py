@@ -13,8 +13,8 @@ from ..launch import yamlsurf
 from ..launch.build import Unit
 from ..launch.version import NodeVersionFact, major_of
 from ..textpos import LineIndex, MappedText
-from ..build.emver import EmscriptenVersion, version_in_image
-from ..build.shell_argv import build_facts_in
+from ..toolchain.emver import EmscriptenVersion, version_in_image
+from ..toolchain.shell_argv import build_facts_in
 from . import SourceFile
 
 _EXPR = re.compile(r"\$\{\{.*?\}\}", re.S)

@@ -1,5 +1,5 @@
 """Makefiles (``Makefile``, ``*.mk``, ``Makefile.*``) → emcc/cargo build facts
-(see ``wasmlint.build.makefile``)."""
+(see ``wasmlint.toolchain.makefile``)."""
 from __future__ import annotations
 
 from ..facts import Fact
@@ -10,6 +10,6 @@ def extract(src: SourceFile) -> list[Fact]:
     text, errors = src.decode_or_error()
     if text is None:
         return errors
-    from ..build.makefile import makefile_facts
-    from ..build.shell_argv import response_reader
+    from ..toolchain.makefile import makefile_facts
+    from ..toolchain.shell_argv import response_reader
     return makefile_facts(text, src.path, response=response_reader(src))

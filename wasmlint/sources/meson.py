@@ -1,4 +1,4 @@
-"""``meson.build`` files → emcc link facts (see ``wasmlint.build.meson``).
+"""``meson.build`` files → emcc link facts (see ``wasmlint.toolchain.meson``).
 
 A file the grammar does not accept is skipped without a finding: Meson checks
 its own syntax, and our grammar covers what build flags need, not every corner
@@ -10,13 +10,13 @@ from . import SourceFile
 
 
 def read(src: SourceFile, reader: str) -> list[Fact]:
-    """``wasmlint.build.meson.<reader>(text, path)`` on the file, or nothing when it does not parse."""
+    """``wasmlint.toolchain.meson.<reader>(text, path)`` on the file, or nothing when it does not parse."""
     text, errors = src.decode_or_error()
     if text is None:
         return errors
     from lark.exceptions import LarkError
 
-    from ..build import meson
+    from ..toolchain import meson
     try:
         return getattr(meson, reader)(text, src.path)
     except (LarkError, RecursionError):

@@ -1,5 +1,5 @@
 """Meson machine (cross) files → the emcc link facts of their ``c_link_args`` /
-``cpp_link_args`` (see ``wasmlint.build.meson``). Unreadable files are skipped,
+``cpp_link_args`` (see ``wasmlint.toolchain.meson``). Unreadable files are skipped,
 as for ``meson.build``."""
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ from ..launch.build import NODE_OPTIONS_VARS, Unit, is_production
 from ..launch.version import NodeVersionFact, major_of
 from ..shellparse import Assign, Command
 from ..textpos import LineIndex
-from ..build.shell_argv import build_facts_in
+from ..toolchain.shell_argv import build_facts_in
 from . import SourceFile, load_json
 from .nodemon import from_config
 

@@ -9,7 +9,7 @@ def extract(src: SourceFile) -> list[Fact]:
     text, errors = src.decode_or_error()
     if text is None:
         return errors
-    from ..build.cargo import toolchain_facts
+    from ..toolchain.cargo import toolchain_facts
     if "[" not in text and "=" not in text:   # the legacy one-line form: just a channel
         return toolchain_facts(text, src.path)
     text, data = load_toml(src)

@@ -1,5 +1,5 @@
 """Shell scripts → ``node-launch`` and ``node-options`` facts (tree-sitter-bash),
-and the emcc / cargo build facts of ``wasmlint.build``.
+and the emcc / cargo build facts of ``wasmlint.toolchain``.
 
 Commands are followed in order: ``export NODE_OPTIONS=…`` and variables set
 earlier reach later commands, ``ulimit -v``/``-d`` limits later launches, and
@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..facts import Fact
 from ..launch.build import Unit, is_production
 from ..textpos import LineIndex, MappedText
-from ..build.shell_argv import extract_build_facts
+from ..toolchain.shell_argv import extract_build_facts
 from . import SourceFile
 
 

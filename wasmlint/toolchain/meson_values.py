@@ -1,4 +1,4 @@
-"""Meson values with positions: the expression half of ``wasmlint.build.meson``.
+"""Meson values with positions: the expression half of ``wasmlint.toolchain.meson``.
 
 Strings are ``PStr`` (every character knows where it was written), arrays are
 lists, dicts are dicts, ``true``/``false``/numbers are Python values, and what

@@ -93,7 +93,7 @@ def test_dangling_links_matter_only_when_named_like_an_input(tmp_path):
     os.symlink("missing/app.wasm", tmp_path / "app.wasm")
     kinds = _kinds(tmp_path)
     assert "icon.png" not in kinds and "aarch64-apple-darwin" not in kinds
-    assert kinds["app.wasm"] == ("wasm", "cannot read: No such file or directory")
+    assert kinds["app.wasm"] == ("wasm", "dangling symlink; not followed")
 
 
 def test_gitignore_prefilter_keeps_negations_and_directory_patterns(tmp_path):

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from .diagnostics import Diagnostic
 from .fingerprint import Fingerprinter
+from .paths import real
 
 FORMAT = 1
 
@@ -42,7 +43,7 @@ class Baseline:
 
     @property
     def folder(self) -> Path:
-        return self.path.resolve().parent
+        return real(self.path).parent
 
     def relpath(self, abspath: str) -> str:
         return Path(os.path.relpath(abspath, self.folder)).as_posix()

@@ -8,9 +8,12 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from .paths import NotRegular, link_target, read_regular, real
 
 MIB = 1 << 20
 PAGE = 65536
@@ -129,7 +132,7 @@ CONFIG_FILES = (".wasmlint.toml", ".wasmlint.yaml", ".wasmlint.yml", "pyproject.
 
 
 def find_config(start: Path) -> Path | None:
-    start = start.resolve()
+    start = real(start)
     if start.is_file():
         start = start.parent
     for d in (start, *start.parents):
@@ -157,11 +160,15 @@ def _read_text(path: Path) -> bytes:
     that leads out of the folder holding it (a checked-out pull request could point
     one at a secret; configuration files above the checked paths are read by design)."""
     if path.is_symlink():
-        target, home = path.resolve(), path.parent.resolve()
-        if home not in target.parents:
-            raise ConfigError(f"{path}: symlink to {target} outside its folder; not read")
-    with open(path, "rb") as fh:
-        data = fh.read(CONFIG_LIMIT + 1)
+        target, why = link_target(path)
+        if target is None:
+            raise ConfigError(f"{path}: {why}; not read")
+        if real(path.parent) not in target.parents:
+            raise ConfigError(f"{path}: symlink to {os.readlink(path)} outside its folder; not read")
+    try:
+        data = read_regular(path, CONFIG_LIMIT, follow=True)
+    except NotRegular:
+        raise ConfigError(f"{path}: not a regular file; not read") from None
     if len(data) > CONFIG_LIMIT:
         raise ConfigError(f"{path}: configuration larger than 1 MiB; not read")
     return data
@@ -169,9 +176,9 @@ def _read_text(path: Path) -> bytes:
 
 def load_config(path: Path | None, root: Path | None = None) -> Config:
     if path is None:
-        return Config(root=(root or Path.cwd()).resolve())
+        return Config(root=real(root or Path.cwd()))
     raw = _read_raw(path)
-    cfg = Config(path=str(path), root=path.resolve().parent)
+    cfg = Config(path=str(path), root=real(path).parent)
     apply_table(cfg, raw, str(path))
     return cfg
 

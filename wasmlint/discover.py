@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import classify
+from .paths import link_target, read_regular, real, within
 
 # VCS data, installed dependencies and package-manager state (yarn's .yarn/releases holds
 # yarn itself, a bundle with a module embedded), caches: never the project's own files
@@ -99,16 +100,27 @@ def discover(paths: list[str], exclude: list[str], cwd: Path | None = None,
              visited: list[str] | None = None) -> list[FileEntry]:
     """``visited`` (when given) receives every folder, ``.gitignore`` and file the
     walk looked at, ignored ones excepted: what decides the result."""
-    cwd = (cwd or Path.cwd()).resolve()
-    roots = [Path(p).resolve() for p in paths] or [cwd]
+    cwd = real(cwd or Path.cwd())
+    given_paths = list(paths) or ["."]
+    # What counts as inside: the working folder and the given paths that are not links
+    # themselves. A given path that is a link counts only when it points inside those.
+    roots = [cwd, *(real(p) for p in given_paths if not os.path.islink(p))]
     out: dict[str, FileEntry] = {}
-    for given, root in zip(paths or ["."], roots):
-        if not root.exists() and not os.path.islink(given):
+    for given in given_paths:
+        root = real(given)
+        absolute = Path(os.path.abspath(given))
+        if os.path.islink(given):
+            target, why = link_target(given)
+            if target is None or not within(target, roots):
+                out[given] = FileEntry(given, str(absolute), classify.kind_by_name(given) or "unknown", 0,
+                                       problem=(f"{why}; not followed" if target is None else
+                                                f"{_link_text(given)} points outside the checked paths; not followed"))
+                continue
+        if not root.exists():
             out[given] = FileEntry(given, str(root), None, 0, problem="no such file or directory")
             continue
         if root.is_file():
-            entry = _entry(Path(given).absolute(), display_path(Path(given).absolute(), cwd),
-                           roots, explicit=True)
+            entry = _entry(absolute, display_path(absolute, cwd), roots, explicit=True, cwd=cwd)
             out[entry.abspath] = entry
             continue
         _walk(root, roots, cwd, exclude, out, visited if visited is not None else [])
@@ -117,25 +129,38 @@ def discover(paths: list[str], exclude: list[str], cwd: Path | None = None,
 
 def _walk(root: Path, roots: list[Path], cwd: Path, exclude: list[str], out: dict,
           visited: list[str]) -> None:
+    """Depth-first, in name order, without recursion (a committed tree may nest
+    thousands of folders deep)."""
     ignores = _Ignores(exclude)
     base_rel = display_path(root, cwd)
     seen_dirs: set[tuple[int, int]] = set()
-
-    def visit(abs_dir: str, rel_dir: str) -> None:
+    # each item: a folder to enter (abs, rel), or the marker that pops its .gitignore
+    todo: list[tuple[str, str] | None] = [(str(root), "")]
+    while todo:
+        item = todo.pop()
+        if item is None:
+            ignores.stack.pop()
+            continue
+        abs_dir, rel_dir = item
         try:
             st = os.stat(abs_dir)
         except OSError:
-            return
+            continue
         if (st.st_dev, st.st_ino) in seen_dirs:
-            return
+            continue
         seen_dirs.add((st.st_dev, st.st_ino))
         visited.append(abs_dir)
         visited.append(os.path.join(abs_dir, ".gitignore"))
-        pushed = ignores.push_dir(rel_dir, abs_dir)
         try:
             entries = sorted(os.scandir(abs_dir), key=lambda e: e.name)
-        except OSError:
-            entries = []
+        except OSError as exc:
+            shown = _shown(base_rel, rel_dir) or "."
+            out[abs_dir] = FileEntry(shown, abs_dir, "unknown", 0,
+                                     problem=f"cannot list folder: {exc.strerror or exc}; its files were not checked")
+            continue
+        if ignores.push_dir(rel_dir, abs_dir):
+            todo.append(None)
+        subdirs = []
         for de in entries:
             rel = f"{rel_dir}/{de.name}" if rel_dir else de.name
             try:
@@ -143,32 +168,44 @@ def _walk(root: Path, roots: list[Path], cwd: Path, exclude: list[str], out: dic
             except OSError:
                 continue
             if is_dir:
-                if de.name in ALWAYS_EXCLUDED or ignores.ignored(rel, True):
-                    continue
-                visit(de.path, rel)
+                if de.name not in ALWAYS_EXCLUDED and not ignores.ignored(rel, True):
+                    subdirs.append((de.path, rel))
             elif not ignores.ignored(rel, False):
                 if de.is_symlink() and os.path.isdir(de.path):
                     continue  # symlinked folders are not walked
-                shown = f"{base_rel}/{rel}" if base_rel not in (".", "") else rel
                 visited.append(de.path)
-                entry = _entry(Path(de.path), shown, roots, explicit=False)
+                entry = _entry(Path(de.path), _shown(base_rel, rel), roots, explicit=False, cwd=cwd)
                 if entry.kind is not None or entry.problem:
                     out[entry.abspath] = entry
-        if pushed:
-            ignores.stack.pop()
-
-    visit(str(root), "")
+        todo.extend(reversed(subdirs))
 
 
-def _entry(p: Path, shown: str, roots: list[Path], explicit: bool) -> FileEntry:
+def _link_text(p) -> str:
+    """The link as committed (not where it resolves on this machine), shortened."""
+    try:
+        text = os.readlink(p)
+    except OSError:
+        return "symlink"
+    return "symlink to " + (text if len(text) <= 120 else text[:60] + "…" + text[-40:])
+
+
+def _shown(base_rel: str, rel: str) -> str:
+    return f"{base_rel}/{rel}" if base_rel not in (".", "") and rel else (rel or base_rel)
+
+
+def _entry(p: Path, shown: str, roots: list[Path], explicit: bool, cwd: Path) -> FileEntry:
     by_name = classify.kind_by_name(shown)
     if p.is_symlink():
-        target = p.resolve()
-        if not any(target == r or r in target.parents for r in roots):
+        target, why = link_target(p)
+        if target is None or not within(target, roots):
             if by_name is None and not explicit:
                 return FileEntry(shown, str(p), None, 0)
             return FileEntry(shown, str(p), by_name or "unknown", 0,
-                             problem=f"symlink to {target} points outside the checked paths; not followed")
+                             problem=(f"{why}; not followed" if target is None else
+                                      f"{_link_text(p)} points outside the checked paths; not followed"))
+        # a file reached by two names is one file, read and reported under its real name
+        p, shown = target, display_path(target, cwd)
+        by_name = classify.kind_by_name(shown) or by_name
     try:
         st = p.stat()
     except OSError as exc:
@@ -183,8 +220,7 @@ def _entry(p: Path, shown: str, roots: list[Path], explicit: bool) -> FileEntry:
     kind = by_name
     if classify.needs_sniff(shown, by_name):
         try:
-            with open(p, "rb") as fh:
-                head = fh.read(4096)
+            head = read_regular(p, 4096)
         except OSError as exc:
             return FileEntry(shown, str(p), by_name or "unknown", size, problem=f"cannot read: {exc.strerror}")
         kind = classify.kind_by_content(shown, head, by_name)

@@ -5,9 +5,11 @@ run is large enough to pay for it.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import mmap
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from .discover import FileEntry, discover
 from .evaluate import Context, evaluate
 from .facts import Fact, Span
 from .link import Project, link
+from .paths import NotRegular, read_regular, real
 from .ruleset import Rule
 from .sources import ParseError, SourceFile, load_extractor
 from .suppress import Directive, scan, suppress_all
@@ -50,12 +53,24 @@ class CheckResult:
 
 
 def _read(entry: FileEntry, limit: int):
+    """The file's bytes (a map for modules), or None when over ``limit``. The file is
+    opened without following a link and must still be a regular file: the tree may have
+    changed since discovery."""
     if entry.size > limit:
         return None
-    with open(entry.abspath, "rb") as fh:
-        if entry.kind == "wasm" and entry.size > 0:
-            return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
-        return fh.read()
+    if entry.kind == "wasm" and entry.size > 0:
+        fd = os.open(entry.abspath, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                raise NotRegular(errno.EINVAL, "not a regular file")
+            if st.st_size > limit:
+                return None
+            return mmap.mmap(fd, 0, access=mmap.ACCESS_READ) if st.st_size else b""
+        finally:
+            os.close(fd)
+    data = read_regular(entry.abspath, limit)
+    return None if len(data) > limit else data
 
 
 def analyze_file(entry: FileEntry, policy: dict, validate: bool = False, deep: bool = False,
@@ -75,7 +90,8 @@ def analyze_file(entry: FileEntry, policy: dict, validate: bool = False, deep: b
     try:
         data = content if content is not None else _read(entry, limit)
     except OSError as exc:
-        res.facts.append(ParseError(Span(entry.path), message=f"cannot read file: {exc.strerror}"))
+        why = "a symlink now; not followed" if exc.errno == errno.ELOOP else exc.strerror
+        res.facts.append(ParseError(Span(entry.path), message=f"cannot read file: {why}"))
         return res
     if data is None:
         from .condition import FUNCTIONS
@@ -237,5 +253,4 @@ def inspect_paths(paths: list[str], config: Config) -> list[FileResult]:
 
 
 def resolve_root(paths: list[str]) -> Path:
-    p = Path(paths[0]) if paths else Path.cwd()
-    return p.resolve()
+    return real(paths[0] if paths else Path.cwd())

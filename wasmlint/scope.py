@@ -14,15 +14,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import find_config
+from .paths import real
 
 
 def project_root(start: Path) -> Path | None:
     """The nearest folder at or above ``start`` with ``.git`` or a wasmlint configuration."""
-    start = start.resolve()
+    start = real(start)
     if not start.is_dir():
         start = start.parent
     config = find_config(start)
-    config_dir = config.parent.resolve() if config is not None else None
+    config_dir = real(config).parent if config is not None else None
     for d in (start, *start.parents):
         if (d / ".git").exists() or d == config_dir:
             return d
@@ -59,7 +60,7 @@ def resolve_scope(paths: list[str], config_root: Path | None = None) -> Scope:
     given = [os.path.realpath(p) for p in paths]
     if not all(g == str(root) or g.startswith(str(root) + os.sep) for g in given):
         return Scope(list(paths), root=cache_root)
-    return Scope([str(root) if Path(root) != Path.cwd().resolve() else ".", *paths],
+    return Scope([str(root) if Path(root) != real(Path.cwd()) else ".", *paths],
                  files={g for g in given if os.path.isfile(g)},
                  dirs=[g for g in given if os.path.isdir(g)], root=root)
 

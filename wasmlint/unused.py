@@ -18,6 +18,7 @@ from .facts import Fact, Span, internal
 from .pathmatch import match_any
 from .ruleset import Rule
 from .suppress import Directive, Usage, selects, suppress_all
+from .paths import real
 
 CODE, NAME = "WL004", "unused-suppression"
 
@@ -144,8 +145,8 @@ def _ignore_facts(config, usage: Usage, selected, catalog, every_default_ran, pa
 
 def _covers(run_paths: list[str], root: Path) -> bool:
     """The run read the whole configured project (so a glob matching nothing is stale)."""
-    root = Path(root).resolve()
-    return any(Path(p).resolve() == root or Path(p).resolve() in root.parents for p in run_paths)
+    root = real(root)
+    return any(real(p) == root or real(p) in root.parents for p in run_paths)
 
 
 def unused_suppressions(rules: list[Rule], catalog: list[Rule], directives: dict[str, list[Directive]],

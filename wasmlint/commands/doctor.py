@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from .common import add_config_args, resolve_config, split_codes
+from ..paths import real
 
 # tool -> what needs it, and the rule codes that cannot run without it.
 TOOLS = {
@@ -101,7 +102,7 @@ def run(args) -> int:
     selected = {r.code for r in select_rules(rules, select, cfg.ignore, extend)}
     tools = tool_report()
     node = next(t for t in tools if t["tool"] == "node")
-    root = Path(args.paths[0] if args.paths else ".").resolve()
+    root = real(args.paths[0] if args.paths else ".")
     root = root.parent if root.is_file() else root
     report = {"tools": tools, "node_flag_database": flag_database(node["version"]),
               "project": project_versions(root, cfg)}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..config import Config
+from ..paths import real
 from ..tools import INSTALL_HINTS, find_tool, run_tool
 from .runner import Plan, user_ulimit_kb
 from .signatures import FuncType, WasmParseError, read_types
@@ -43,7 +44,7 @@ def make_plan(args, cfg: Config, user_sets: list[list[str]], standard: list[list
         if t.budget_pages:
             targets.append((name, t.budget_pages))
     ulimit = args.ulimit_v or user_ulimit_kb()
-    plan = Plan(node=node, module=str(path.resolve()), display=args.module, flag_sets=sets,
+    plan = Plan(node=node, module=str(real(path)), display=args.module, flag_sets=sets,
                 imports=[i.to_json() for i in types.imports], call=call, calls=args.calls,
                 runs=args.runs, workers=args.workers, targets=targets,
                 shared_memory=types.memories_shared, ulimit_kb=ulimit, timeout=args.timeout)

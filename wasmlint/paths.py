@@ -1,0 +1,66 @@
+"""The one way wasmlint resolves and opens paths of the linted tree.
+
+``Path.resolve()`` raises on a symlink loop (Python 3.10–3.12) and ``open()`` follows
+links and blocks on FIFOs: a committed tree controls both. Every resolution and every
+read of a tree file goes through here.
+"""
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+
+
+class NotRegular(OSError):
+    """A path that is not a regular file (FIFO, device, socket, folder, link where none may be)."""
+
+
+def real(path: str | os.PathLike) -> Path:
+    """The path with every link resolved, as far as it resolves; never raises (a loop or
+    an unreadable link leaves the rest of the path as written, absolute)."""
+    try:
+        return Path(os.path.realpath(path))
+    except (OSError, ValueError):
+        return Path(os.path.abspath(path))
+
+
+def link_target(path: str | os.PathLike) -> tuple[Path | None, str | None]:
+    """Where a symlink finally points: (target, None), or (None, why it does not resolve)."""
+    try:
+        return Path(os.path.realpath(path, strict=True)), None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return None, "symlink loop"
+        if exc.errno == errno.ENOENT:
+            return None, "dangling symlink"
+        return None, exc.strerror or "cannot resolve"
+    except ValueError:
+        return None, "cannot resolve"
+
+
+def within(path: Path, roots: list[Path]) -> bool:
+    return any(path == r or r in path.parents for r in roots)
+
+
+def read_regular(path: str | os.PathLike, limit: int, follow: bool = False) -> bytes:
+    """At most ``limit`` bytes of a regular file (``limit + 1`` read, so callers can tell
+    an oversized file). Never follows a final symlink unless ``follow``, never blocks on
+    a FIFO, never reads a device: raises :class:`NotRegular` (an ``OSError``) instead."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    if not follow:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(path, flags)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotRegular(errno.EINVAL, "not a regular file")
+        chunks, left = [], limit + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)

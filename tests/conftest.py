@@ -43,3 +43,17 @@ def pinned_tools():
     find_tool.cache_clear()
     tool_version.cache_clear()
     yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_user_cache(tmp_path_factory):
+    """The suite's own user cache (per-file facts, rule catalog, run memos): a test run
+    leaves nothing in the real one and reads nothing from it."""
+    folder = tmp_path_factory.mktemp("usercache")
+    old = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(folder)
+    yield folder
+    if old is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = old

@@ -1,6 +1,7 @@
-"""The per-file results cache (``.wasmlint_cache/``): same findings warm and
-cold, invalidated by content, tolerant of corrupt or planted entries, safe
-under concurrent runs, bypassed by ``--no-cache``."""
+"""The per-file results cache (in the private user cache): same findings warm and
+cold, invalidated by content, tolerant of corrupt or planted entries, never read
+from or written into the checked tree, safe under concurrent runs, bypassed by
+``--no-cache``."""
 from __future__ import annotations
 
 import json
@@ -14,7 +15,7 @@ import pytest
 from tests.fixture_harness import run_cli
 from tests.wasmbuild import build_wat
 from wasmlint import pipeline
-from wasmlint.cache import CACHE_DIR, Cache, settings_key
+from wasmlint.cache import FORMAT, Cache, settings_key
 from wasmlint.config import Config
 from wasmlint.serial import SerialError, decode, encode
 from wasmlint.sources import SourceFile, load_extractor
@@ -32,8 +33,17 @@ ARGS = ["check", "--select", "WL004,WL101,WL103,WL308", "--jobs", "1", "--output
 
 
 @pytest.fixture
-def project(tmp_path) -> Path:
-    (tmp_path / ".git").mkdir()       # the project root: the cache goes here
+def usercache(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "usercache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    return folder / "wasmlint" / "files"
+
+
+@pytest.fixture
+def project(tmp_path, usercache) -> Path:
+    tmp_path = tmp_path / "project"
+    tmp_path.mkdir()
+    (tmp_path / ".git").mkdir()       # the project root
     (tmp_path / "dist").mkdir()
     (tmp_path / "dist" / "threads.wasm").write_bytes(build_wat('(module (import "env" "memory" (memory 256 16384 shared)))'))
     (tmp_path / "dist" / "app.wasm").write_bytes(build_wat('(module (memory (export "memory") 17))'))
@@ -41,17 +51,23 @@ def project(tmp_path) -> Path:
     return tmp_path
 
 
-def _entries(project: Path) -> list[Path]:
-    return sorted(p for p in (project / CACHE_DIR).rglob("*.json") if p.is_file())
+def _entries(usercache: Path) -> list[Path]:
+    return sorted(p for p in (usercache / f"v{FORMAT}").rglob("*.json") if p.is_file())
 
 
-def test_warm_run_reads_the_cache_and_reports_the_same(project, monkeypatch):
+def _tree(project: Path) -> list[str]:
+    return sorted(str(p.relative_to(project)) for p in project.rglob("*"))
+
+
+def test_warm_run_reads_the_cache_and_reports_the_same(project, usercache, monkeypatch):
+    before = _tree(project)
     rc0, uncached, _ = run_cli([*ARGS[:-1], "--no-cache", "."], project)
-    assert not (project / CACHE_DIR).exists()
+    assert not usercache.exists()
     rc1, cold, _ = run_cli(ARGS, project)
     assert (cold, rc1) == (uncached, rc0) and rc0 == 1
-    assert (project / CACHE_DIR / ".gitignore").read_text() == "# created by wasmlint\n*\n"
-    assert len(_entries(project)) == 3
+    assert _tree(project) == before                  # nothing is written into the checked tree
+    assert (usercache / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f06886806bc55")
+    assert len(_entries(usercache)) == 3
     calls = []
     real = pipeline.analyze_file
     monkeypatch.setattr(pipeline, "analyze_file", lambda e, *a: calls.append(e.path) or real(e, *a))
@@ -71,9 +87,9 @@ def test_cross_file_findings_are_recomputed_from_cached_facts(project):
     assert "[WL308]" not in out          # the threaded build is gone: nginx.conf is fine now
 
 
-def test_corrupt_truncated_and_planted_entries_are_misses(project):
+def test_corrupt_truncated_and_planted_entries_are_misses(project, usercache):
     _, cold, _ = run_cli(ARGS, project)
-    entries = _entries(project)
+    entries = _entries(usercache)
     entries[0].write_text("{not json")
     entries[1].write_bytes(entries[1].read_bytes()[:40])
     doc = json.loads(entries[2].read_text())
@@ -82,6 +98,56 @@ def test_corrupt_truncated_and_planted_entries_are_misses(project):
     _, warm, _ = run_cli(ARGS, project)
     assert warm == cold
     assert not (project / "pwned").exists()
+
+
+@pytest.mark.parametrize("value", [
+    [], {"facts": []}, {"facts": ["hello"], "directives": []}, {"facts": 5, "directives": []},
+    {"facts": [], "directives": 7}, {"facts": [{"$dc": ["wasmlint.__main__", "x", {}]}], "directives": []},
+    {"facts": [{"$dc": ["wasmlint.nonexistent_mod", "X", {}]}], "directives": []},
+    {"facts": [{"$dc": ["wasmlint.facts", "Span", {"path": 5}]}], "directives": []},
+])
+def test_entries_of_the_wrong_shape_are_misses(project, usercache, value):
+    """The shapes of the audit's F20: each one ended the run with an internal error."""
+    _, cold, _ = run_cli(ARGS, project)
+    for entry in _entries(usercache):
+        doc = json.loads(entry.read_text())
+        doc["value"] = value
+        entry.write_text(json.dumps(doc))
+    rc, warm, err = run_cli(ARGS, project)
+    assert (rc, warm) == (1, cold) and "internal error" not in err
+
+
+def test_a_cache_committed_in_the_tree_hides_nothing(project, usercache):
+    """What the audit measured: a pull request commits cache entries that say "no facts".
+    A fresh machine (an empty user cache) must report every finding."""
+    _, expected, _ = run_cli([*ARGS[:-1], "--no-cache", "."], project)
+    run_cli(ARGS, project)                                         # a run that fills the user cache
+    planted = project / ".wasmlint_cache" / f"v{FORMAT}"
+    for entry in _entries(usercache):                              # commit forged copies of every entry
+        doc = json.loads(entry.read_text())
+        doc["value"] = {"facts": [], "directives": []}
+        dest = planted / entry.relative_to(usercache / f"v{FORMAT}")
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_text(json.dumps(doc))
+    import shutil
+    shutil.rmtree(usercache)                                       # a fresh machine
+    rc, out, _ = run_cli(ARGS, project)
+    assert rc == 1 and out == expected and "[WL101]" in out
+
+
+def test_a_user_cache_inside_the_checked_tree_is_never_used(project, monkeypatch):
+    """CI jobs point XDG_CACHE_HOME into the checkout; what the pull request committed there
+    (cache entries, lark's pickled grammar tables) must not be read, and nothing is written."""
+    inside = project / ".cache"
+    planted = inside / "wasmlint" / "condition-grammar.lark-cache"
+    planted.parent.mkdir(parents=True, mode=0o700)
+    os.chmod(inside, 0o700)
+    planted.write_bytes(b"0" * 64 + b"\n" + b"not a pickle")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(inside))
+    before = _tree(project)
+    rc, out, err = run_cli(ARGS, project)
+    assert rc == 1 and "[WL101]" in out and "Traceback" not in err
+    assert _tree(project) == before
 
 
 def test_the_decoder_builds_only_wasmlint_dataclasses():
@@ -109,6 +175,7 @@ def test_key_depends_on_settings_path_kind_and_content(tmp_path):
     policy = Config().policy
     assert settings_key(policy, False) != settings_key(policy, True)
     assert settings_key(policy, False) != settings_key({**policy, "max-file-bytes": 1}, False)
+    assert settings_key(policy, False, project=tmp_path / "a") != settings_key(policy, False, project=tmp_path / "b")
     c = Cache(tmp_path, settings_key(policy, False))
     keys = {c.key("a.conf", "nginx", "0" * 64), c.key("b.conf", "nginx", "0" * 64),
             c.key("a.conf", "headers-file", "0" * 64), c.key("a.conf", "nginx", "1" * 64)}
@@ -123,13 +190,13 @@ def test_large_files_are_hashed_once_per_stat(tmp_path, monkeypatch):
     big = tmp_path / "big.wasm"
     big.write_bytes(build_wat("(module (memory 1 1))") + b"\0" * (2 << 20))
     truth = hashlib.sha256(big.read_bytes()).hexdigest()
-    c = Cache(tmp_path, "k")
+    c = Cache(tmp_path / "usercache", "k")
     assert c.digest(str(big)) == truth
-    assert not list((tmp_path / CACHE_DIR).rglob("stat/*/*"))     # changed just now: not memoised
+    assert not list((tmp_path / "usercache").rglob("stat/*/*"))     # changed just now: not memoised
     now = real_time.time_ns()
     monkeypatch.setattr(cache_mod.time, "time_ns", lambda: now + 10_000_000_000)
     assert c.digest(str(big)) == truth
-    (memo,) = (tmp_path / CACHE_DIR).rglob("stat/*/*")
+    (memo,) = (tmp_path / "usercache").rglob("stat/*/*")
     assert memo.read_text() == truth
     memo.write_text("f" * 64)                  # the memo is what a later run with the same stat reads
     assert c.digest(str(big)) == "f" * 64
@@ -139,15 +206,17 @@ def test_large_files_are_hashed_once_per_stat(tmp_path, monkeypatch):
     assert c.digest(str(big)) == hashlib.sha256(big.read_bytes()).hexdigest() != truth
 
 
-def test_a_cache_that_cannot_be_written_is_skipped(project):
-    (project / CACHE_DIR).write_text("a file where the cache folder should be\n")
+def test_a_cache_that_cannot_be_written_is_skipped(project, usercache):
+    usercache.parent.mkdir(parents=True, mode=0o700)
+    usercache.write_text("a file where the cache folder should be\n")
     rc, out, err = run_cli(ARGS, project)
     _, uncached, _ = run_cli([*ARGS[:-1], "--no-cache", "."], project)
     assert rc == 1 and out == uncached and "Traceback" not in err
 
 
-def test_two_concurrent_runs_share_the_cache_safely(tmp_path):
-    (tmp_path / ".git").mkdir()
+def test_two_concurrent_runs_share_the_cache_safely(tmp_path, usercache):
+    tmp_path = tmp_path / "project"
+    (tmp_path / ".git").mkdir(parents=True)
     for i in range(60):
         folder = tmp_path / f"svc{i:02d}"
         folder.mkdir()
@@ -155,7 +224,7 @@ def test_two_concurrent_runs_share_the_cache_safely(tmp_path):
         (folder / "app.wasm").write_bytes(build_wat(f'(module (memory (export "memory") {pages}))'))
         (folder / "nginx.conf").write_text(f"server {{  # wasmlint: disable=WL10{1 + 2 * (i % 2)}\n    listen 80;\n}}\n")
     cmd = [sys.executable, "-m", "wasmlint", *ARGS[:-1], "--no-cache", "."]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(usercache.parent.parent)}
     expected = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True).stdout
     assert expected.count("\n") == 120
     cached = [c for c in cmd if c != "--no-cache"]
@@ -163,8 +232,8 @@ def test_two_concurrent_runs_share_the_cache_safely(tmp_path):
                               text=True) for _ in range(2)]
     outs = [p.communicate() for p in procs]
     assert [o for o, _ in outs] == [expected, expected], [e for _, e in outs]
-    assert len(_entries(tmp_path)) == 120
-    assert not list((tmp_path / CACHE_DIR).rglob(".tmp-*"))
+    assert len(_entries(usercache)) == 120
+    assert not list(usercache.rglob(".tmp-*"))
     warm = subprocess.run(cached, cwd=tmp_path, env=env, capture_output=True, text=True).stdout
     assert warm == expected
 

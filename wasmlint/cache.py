@@ -1,42 +1,49 @@
-"""Per-file results cache in ``.wasmlint_cache/`` at the project root.
+"""Per-file results cache, in the private user cache (``wasmlint/files/``).
 
 An entry holds one file's facts and suppression directives. Its key is the
 SHA-256 of: the format version, the wasmlint version and a fingerprint of the
-installed code, the settings that change what sources produce (size limits,
-whether WL002 validation and WL507 measurement run, and then the ``wasm-tools``
-and ``wasm-opt`` binaries), the file's
-display path and kind, and the SHA-256 of its content. Cross-file rules are
-recomputed from the facts on every run; only per-file work is cached.
+installed code, the real path of the project, the settings that change what
+sources produce (size limits, whether WL002 validation and WL507 measurement run,
+and then the ``wasm-tools`` and ``wasm-opt`` binaries), the file's display path
+and kind, and the SHA-256 of its content. Cross-file rules are recomputed from
+the facts on every run; only per-file work is cached.
 
-Entries are JSON, decoded by ``wasmlint.serial`` into wasmlint's own
-dataclasses only, so a planted cache file can at worst produce wrong facts,
-never run code. Writes go to a temporary file in the same folder and are
-renamed into place, so two concurrent runs never see a half-written entry; an
-unreadable or corrupt entry is a miss.
+Nothing in the checked tree is ever read as a cache entry: the cache lives in the
+user's private cache folder (0700, never one inside a checked tree), so a pull
+request cannot plant entries that hide its findings. Entries are JSON, decoded by
+``wasmlint.serial`` into wasmlint's own fact classes only; an entry of the wrong
+shape, an oversized one or one that fails to decode is a miss. Writes go to a
+temporary file in the same folder and are renamed into place, so two concurrent
+runs never see a half-written entry. The folder is pruned to the newest
+``KEEP_ENTRIES`` entries now and then.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
-import stat
+import random
 import tempfile
 import time
 from pathlib import Path
 
 from . import __version__
 from .codeid import code_fingerprint
+from .paths import read_regular
 from .serial import SerialError, decode, encode
 
-CACHE_DIR = ".wasmlint_cache"
-FORMAT = 1
+FORMAT = 2
 STAT_MEMO_BYTES = 1 << 20
+ENTRY_LIMIT = 64 << 20       # bytes of one entry read; a larger one is a miss
+KEEP_ENTRIES = 50_000        # entries kept across all projects when the folder is pruned
+PRUNE_CHANCE = 0.05          # runs that wrote entries prune the folder once in twenty
 _HEADER = "wasmlint-cache"
 
 
-def settings_key(policy: dict, validate: bool, deep: bool = False) -> str:
+def settings_key(policy: dict, validate: bool, deep: bool = False, project: Path | None = None) -> str:
     """What besides the bytes decides a file's facts."""
     parts = {"format": FORMAT, "version": __version__, "code": code_fingerprint(),
+             "project": os.path.realpath(project) if project is not None else None,
              "max-file-bytes": policy.get("max-file-bytes"),
              "max-binary-bytes": policy.get("max-binary-bytes"), "validate": validate, "deep": deep}
     # the external tools themselves (path, size, mtime): a new build or version is a new key
@@ -68,11 +75,13 @@ def file_digest(abspath: str) -> str | None:
 
 
 class Cache:
-    def __init__(self, root: Path, settings: str):
-        self.dir = root / CACHE_DIR
-        self._real = os.path.join(os.path.realpath(root), CACHE_DIR)   # where the cache must really be
+    """``folder``: the user cache folder (None: no cache, every lookup a miss)."""
+
+    def __init__(self, folder: Path | None, settings: str):
+        self.dir = (folder / "files") if folder is not None else Path(os.devnull)
+        self._real = os.path.realpath(self.dir)    # where the cache must really be
         self.settings = settings
-        self.usable = True
+        self.usable = folder is not None
         self.hits = self.misses = 0
 
     def key(self, path: str, kind: str | None, digest: str) -> str:
@@ -82,14 +91,17 @@ class Cache:
         return self.dir / f"v{FORMAT}" / key[:2] / f"{key}.json"
 
     def get(self, key: str) -> dict | None:
-        """The stored fields for ``key`` (already decoded), or None."""
+        """The stored facts and directives for ``key`` (decoded and checked), or None."""
+        if not self.usable:
+            self.misses += 1
+            return None
         try:
             raw = self._read(self._file(key))
             doc = json.loads(raw)
             if not isinstance(doc, dict) or doc.get(_HEADER) != FORMAT or doc.get("key") != key:
                 raise SerialError("not an entry of this cache")
-            value = decode(doc["value"])
-        except (OSError, ValueError, KeyError, TypeError, SerialError, RecursionError):
+            value = _checked(decode(doc["value"]))
+        except Exception:   # whatever is wrong with an entry, it is a miss
             self.misses += 1
             return None
         self.hits += 1
@@ -150,21 +162,45 @@ class Cache:
         return real == self._real or real.startswith(self._real + os.sep)
 
     def _read(self, path: Path) -> bytes:
-        if not self._inside(path) or not stat.S_ISREG(os.stat(path).st_mode):
+        if not self._inside(path):
             raise OSError(f"{path}: not a cache file")
-        return path.read_bytes()
+        data = read_regular(path, ENTRY_LIMIT)
+        if len(data) > ENTRY_LIMIT:
+            raise OSError(f"{path}: oversized cache entry")
+        return data
 
     def _prepare(self, folder: Path) -> None:
         if not self._inside(folder):
             raise OSError(f"{folder}: outside the cache")
         if not self.dir.is_dir():
-            self.dir.mkdir(parents=True, exist_ok=True)
-        ignore = self.dir / ".gitignore"
-        if not ignore.exists():
-            _write_small(ignore, "# created by wasmlint\n*\n")
+            self.dir.mkdir(mode=0o700, parents=True, exist_ok=True)
             _write_small(self.dir / "CACHEDIR.TAG",
                          "Signature: 8a477f597d28d172789f06886806bc55\n# wasmlint cache; see https://bford.info/cachedir/\n")
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+    def prune(self) -> None:
+        """Keep the newest KEEP_ENTRIES entries: every project shares this folder."""
+        base = self.dir / f"v{FORMAT}"
+        try:
+            entries = [(e.stat().st_mtime_ns, e.path) for d in os.scandir(base) if d.is_dir() and d.name != "stat"
+                       for e in os.scandir(d.path) if e.name.endswith(".json")]
+        except OSError:
+            return
+        entries.sort()
+        for _, path in entries[:max(0, len(entries) - KEEP_ENTRIES)]:
+            _unlink(path)
+
+
+def _checked(value) -> dict:
+    """A decoded entry, or an error when it is not the shape the cache stores."""
+    from .facts import Fact
+    from .suppress import Directive
+    if not (isinstance(value, dict) and set(value) == {"facts", "directives"}
+            and isinstance(value["facts"], list) and isinstance(value["directives"], list)
+            and all(isinstance(f, Fact) for f in value["facts"])
+            and all(isinstance(d, Directive) for d in value["directives"])):
+        raise SerialError("not a cache entry")
+    return value
 
 
 def _write_small(path: Path, text: str) -> None:
@@ -185,13 +221,16 @@ def cached_analysis(entries, policy: dict, validate: bool, deep: bool, overlay: 
                     cache_root: Path | None, tick, analyze) -> list:
     """``pipeline.analyze_file`` over ``entries``, through the cache.
 
-    ``analyze(entries, contents)`` analyses the misses (in the pool). Entries
-    whose kind no source reads, or which are not read at all, bypass the cache.
+    ``cache_root`` is the project's root (None: no cache). ``analyze(entries, contents)``
+    analyses the misses (in the pool). Entries whose kind no source reads, or which are
+    not read at all, bypass the cache.
     """
     from .pipeline import FileResult
     from .sources import load_extractor
+    from .usercache import user_cache_dir
 
-    cache = Cache(cache_root, settings_key(policy, validate, deep)) if cache_root is not None else None
+    cache = (Cache(user_cache_dir(), settings_key(policy, validate, deep, cache_root))
+             if cache_root is not None else None)
     results: list = [None] * len(entries)
     todo: list[int] = []
     for i, e in enumerate(entries):
@@ -213,4 +252,6 @@ def cached_analysis(entries, policy: dict, validate: bool, deep: bool, overlay: 
         results[i] = r
         if cache is not None and r.digest and r.cacheable:
             cache.put(cache.key(r.path, r.kind, r.digest), {"facts": r.facts, "directives": r.directives})
+    if cache is not None and cache.usable and todo and random.random() < PRUNE_CHANCE:
+        cache.prune()
     return results

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import re
 from typing import Any
 
 _TAGS = ("$dc", "$t", "$b", "$d", "$s", "$fs", "$sh", "$ref")
@@ -56,9 +57,13 @@ def encode(v: Any, _shared: dict | None = None) -> Any:
     raise SerialError(f"cannot store a {cls.__module__}.{cls.__qualname__}")
 
 
+# The packages that define what the cache stores: nothing else is ever imported to decode.
+_MODULES = re.compile(r"wasmlint\.(facts|memory|suppress|textpos|jsonpos|yamlpos|(sources|js|toolchain|launch|wasm|probe)"
+                      r"\.[a-z][a-z0-9_]*)")
+
+
 def _class(module: str, qualname: str, shared: bool = False) -> type:
-    if not isinstance(module, str) or not module.startswith("wasmlint.") or not isinstance(qualname, str) \
-            or module.rsplit(".", 1)[-1].startswith("_"):   # wasmlint.__main__ would run the CLI
+    if not isinstance(module, str) or not isinstance(qualname, str) or not _MODULES.fullmatch(module):
         raise SerialError(f"refusing to build {module}.{qualname}")
     obj: Any = importlib.import_module(module)
     for part in qualname.split("."):

@@ -1,16 +1,29 @@
-"""A per-user cache folder for wasmlint's own derived data (the parsed rule
-catalog, lark's grammar tables): ``$XDG_CACHE_HOME/wasmlint`` or
-``~/.cache/wasmlint``, created private (0700) so no other user can plant files
-there. Every use must work without it."""
+"""A per-user cache folder for wasmlint's own derived data (per-file facts, the
+parsed rule catalog, lark's grammar tables, run memos): ``$XDG_CACHE_HOME/wasmlint``
+or ``~/.cache/wasmlint``, created private (0700) so no other user can plant files
+there. A folder that lies inside a tree being checked is never used (CI jobs often
+point ``XDG_CACHE_HOME`` into the checkout, where a pull request could commit it).
+Every use must work without it."""
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
 
+_DISTRUSTED: list[str] = []     # real paths of the trees this run checks
+
+
+def distrust(paths) -> None:
+    """Never use a user cache inside any of ``paths`` (the trees being checked)."""
+    _DISTRUSTED[:] = [os.path.realpath(p) for p in paths]
+
+
 def user_cache_dir() -> Path | None:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     path = Path(base) / "wasmlint"
+    where = os.path.realpath(path)
+    if any(where == t or where.startswith(t.rstrip(os.sep) + os.sep) for t in _DISTRUSTED):
+        return None
     try:
         path.mkdir(mode=0o700, parents=True, exist_ok=True)
         st = path.stat()

@@ -26,7 +26,7 @@ def add_parser(sub) -> None:
     p.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in FILE")
     p.add_argument("--update-baseline", action="store_true",
                    help="record the current findings in the --baseline FILE (created if missing)")
-    p.add_argument("--no-cache", action="store_true", help="do not read or write .wasmlint_cache/")
+    p.add_argument("--no-cache", action="store_true", help="do not read or write the per-file cache or replay a run")
     p.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     p.add_argument("--fail-on", choices=("error", "warning", "info"), default="warning",
                    help="lowest severity that makes the exit code 1 (default: warning)")
@@ -90,6 +90,8 @@ def _run(args) -> tuple[int, list | None]:
             _err(f"error: {exc}")
             return 2, None
     scope = resolve_scope(args.paths, cfg.root)
+    from ..usercache import distrust
+    distrust([*scope.read, scope.root])
     cache_root = None if args.no_cache else scope.root
     stale = [0]
 

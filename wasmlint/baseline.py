@@ -102,6 +102,6 @@ def write(b: Baseline, diags: list[Diagnostic], fp: Fingerprinter, abspaths: dic
     doc = {"wasmlint-baseline": FORMAT, "findings": entries}
     from .fileio import write_atomic
     b.path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(b.path, (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    write_atomic(b.path, (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8", "surrogateescape"))
     b.entries = entries
     return sum(e["count"] for e in counts.values())

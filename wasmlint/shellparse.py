@@ -71,6 +71,7 @@ _DESCEND = {"program", "list", "pipeline", "redirected_statement", "subshell", "
             "c_style_for_statement", "do_group", "case_statement", "case_item",
             "negated_command", "function_definition"}
 _DQ_ESCAPABLE = '"\\$`\n'
+VALUE_LIMIT = 1 << 16   # characters a shell variable may hold; a longer value is unknown
 
 
 def parse(script: MappedText, env: dict[str, Assign] | None = None) -> Script:
@@ -208,6 +209,8 @@ class _Walker:
         if not words:
             return Assign(self.text(name_node), None, i, j, dynamic=True)
         w = words[0]
+        if len(w.text.value) > VALUE_LIMIT:   # `A="$A$A"` doubling: unknown, not gigabytes
+            return Assign(self.text(name_node), None, i, j, dynamic=True)
         return Assign(self.text(name_node), None if w.dynamic else w.text, i, j, dynamic=w.dynamic)
 
     def command(self, node, in_subst: bool) -> None:

@@ -206,7 +206,7 @@ def env_from_assigns(assigns: dict) -> dict[str, PStr]:
     out = {}
     for name, a in (assigns or {}).items():
         value = getattr(a, "value", None)
-        if value is not None:
+        if value is not None and not getattr(a, "dynamic", False):   # a value only partly known is unknown
             out[name] = PStr(value.value, tuple(value.starts), tuple(value.ends))
     return out
 

@@ -104,3 +104,47 @@ def test_text_report_of_modules_embedded_in_big_javascript_stays_small(tmp_path)
     assert "memory 0 can grow" in out
     assert len(out.encode()) < 100_000
     assert max(len(line) for line in out.splitlines()) < 400
+
+
+def test_f3_toml_dotted_keys_and_nesting_are_refused_before_the_parser(tmp_path):
+    (tmp_path / "Cargo.toml").write_text("a" + ".a" * 60000 + " = 1\n")
+    (tmp_path / "netlify.toml").write_text("x = " + "[" * 5000 + "]" * 5000 + "\n")
+    (tmp_path / "app.wasm").write_bytes(build_wat("(module (memory 1))"))
+    out = ok(check(tmp_path, "--output-format", "concise", ".", timeout=60))
+    assert "Cargo.toml:1:1: error: invalid TOML: a key of more than 64 dotted parts; not read [WL001]" in out
+    assert "netlify.toml:1:1: error: invalid TOML: arrays or tables nested more than 64 deep; not read [WL001]" in out
+    assert "app.wasm:1:1: warning: memory 0 can grow" in out
+    (tmp_path / ".wasmlint.toml").write_text("a" + ".a" * 130000 + " = 1\n")
+    proc = check(tmp_path, ".", timeout=60)
+    assert proc.returncode == 2 and b"a key of more than 64 dotted parts" in proc.stderr
+
+
+def test_f4_f26_rule_files_are_regular_files_of_bounded_size(tmp_path):
+    (tmp_path / "rules").mkdir()
+    os.symlink("/dev/zero", tmp_path / "rules" / "WL900.toml")
+    (tmp_path / ".wasmlint.toml").write_text('extend-rules = ["rules"]\n')
+    proc = check(tmp_path, ".", timeout=60)
+    assert proc.returncode == 2 and b"not a regular file" in proc.stderr and b"Traceback" not in proc.stderr
+    os.unlink(tmp_path / "rules" / "WL900.toml")
+    (tmp_path / "rules" / "WL900.toml").write_text("# padding\n" * 200_000)
+    proc = check(tmp_path, ".", timeout=60)
+    assert proc.returncode == 2 and b"larger than 1 MiB" in proc.stderr
+
+
+def test_f5_f10_f16_gitignore_patterns_that_backtrack_break_or_are_cut(tmp_path):
+    (tmp_path / ".gitignore").write_text("!\n\\\\\n[z-a]\n*a*a*a*a*a*a*a*a*a*b\nignored.wasm\n")
+    (tmp_path / ("a" * 200 + "c.wasm")).write_bytes(build_wat("(module (memory 1))"))
+    (tmp_path / "ignored.wasm").write_bytes(build_wat("(module (memory 1))"))
+    out = ok(check(tmp_path, "--output-format", "concise", ".", timeout=60))
+    assert "aaac.wasm:1:1: warning: memory 0 can grow" in out     # the backtracking pattern is skipped
+    assert "ignored.wasm" not in out                               # the valid line still applies
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    limit = 1 << 20
+    pad = "# " + "x" * 1000 + "\n"
+    text = pad * ((limit - 1) // len(pad))
+    text += "#" * (limit - 2 - len(text)) + "\n" + "*.generated\n"     # byte 1,048,575 starts `*…`
+    (sub / ".gitignore").write_text(text)
+    (sub / "Dockerfile").write_text('FROM node:20\nENV NODE_OPTIONS="--no-liftoff"\nCMD ["node", "s.js"]\n')
+    out = ok(check(tmp_path, "--output-format", "concise", ".", timeout=60))
+    assert "sub/Dockerfile:2:" in out                              # not hidden by a cut `*`

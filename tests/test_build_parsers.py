@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from wasmlint.toolchain.build_rs import build_rs_facts
-from wasmlint.toolchain.cargo import config_facts, load_toml
+from wasmlint.toolchain.cargo import config_facts
+from wasmlint.tomlsafe import loads
 from wasmlint.toolchain.cmake import cmake_facts
 from wasmlint.toolchain.makefile import makefile_facts
 from wasmlint.toolchain.pstr import LineIndex, PStr
@@ -93,7 +94,7 @@ def test_toml_locator_positions_of_array_strings():
 
 def test_cargo_config_string_rustflags_for_wasi_threads():
     text = '[target.wasm32-wasip1-threads]\nrustflags = ["-C", "link-args=-z stack-size=1500000"]\n'
-    facts = config_facts(text, load_toml(text)[0], ".cargo/config.toml")
+    facts = config_facts(text, loads(text), ".cargo/config.toml")
     assert facts[0].stack_size == 1500000 and facts[0].target == "wasm32-wasip1-threads"
 
 

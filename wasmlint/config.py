@@ -199,13 +199,10 @@ def _read_raw(path: Path) -> dict:
         except (yaml.YAMLError, RecursionError) as exc:
             raise ConfigError(f"{path}: invalid YAML: {exc}") from None
     else:
+        from .tomlsafe import TomlError, loads
         try:
-            import tomllib
-        except ModuleNotFoundError:  # Python 3.10
-            import tomli as tomllib  # type: ignore[no-redef]
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
+            data = loads(text)
+        except TomlError as exc:
             raise ConfigError(f"{path}: invalid TOML: {exc}") from None
         if path.name == "pyproject.toml":
             data = data.get("tool", {}).get("wasmlint", {})

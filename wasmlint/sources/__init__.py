@@ -87,18 +87,14 @@ def load_json(src: "SourceFile"):
 
 def load_toml(src: "SourceFile"):
     """(text, data) of a TOML file, or (None, [WL001 fact]) at tomllib's position."""
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
+    from ..tomlsafe import TomlError, loads
     text, errors = src.decode_or_error()
     if text is None:
         return None, errors
     try:
-        return text, tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line, col = getattr(exc, "lineno", None), getattr(exc, "colno", None)
-        where = {"line": line, "column": col} if line else {}
+        return text, loads(text)
+    except TomlError as exc:
+        where = {"line": exc.line, "column": exc.column} if exc.line else {}
         return None, [src.error(f"invalid TOML: {exc}", **where)]
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ..facts import Fact, Span
+from ..tomlsafe import loads
 from .pstr import LineIndex, Tok
 from .rust import build_rust_link
 from .toml_pos import TomlLocator
@@ -57,14 +58,6 @@ class RustToolchain(Fact):
     channel: str | None = None
     components: list | None = None
     targets: list | None = None
-
-
-def load_toml(text: str):
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
-    return tomllib.loads(text), tomllib.TOMLDecodeError
 
 
 def _span(index: LineIndex, loc, fallback: Span) -> Span:
@@ -137,7 +130,7 @@ def toolchain_facts(text: str, path: str) -> list[Fact]:
     if "[" not in text and "=" not in text:
         channel = text.strip()
         return [RustToolchain(index.span(0, len(text.rstrip())), channel=channel or None)]
-    data, err = load_toml(text)
+    data = loads(text)
     tc = data.get("toolchain") if isinstance(data.get("toolchain"), dict) else {}
     at = TomlLocator(text).get("toolchain", "channel")
     return [RustToolchain(_span(index, at, Span(path)), channel=tc.get("channel"),

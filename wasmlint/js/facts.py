@@ -203,6 +203,7 @@ class JsWorker(JsFact):
     resource_limits: bool = False
     error_listener: bool | None = None   # None: the worker escapes; cannot tell
     in_loop: bool = False
+    ended_each_pass: bool = False        # the loop ends each worker before its next pass
     loop_bounded_by_cores: bool = False
     loop_count: int | None = None
     pool_size: int | None = None
@@ -253,7 +254,7 @@ class JsWorker(JsFact):
         limit = ctx.config.policy.get("max-workers")
         if self.pool_size is not None and not self.pool_size_by_cores and limit and self.pool_size > limit:
             return f"a pool of {self.pool_size} workers is above the policy limit of {limit}"
-        if self.in_loop and not self.loop_bounded_by_cores:
+        if self.in_loop and not self.loop_bounded_by_cores and not self.ended_each_pass:
             if self.loop_count is not None and (limit is None or self.loop_count <= limit):
                 return None if limit else (f"{self.loop_count} workers are started in a loop whose bound "
                                           "does not follow the core count")

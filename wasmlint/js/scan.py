@@ -7,11 +7,11 @@ from functools import cached_property
 
 from .parse import LOOPS, Doc, ancestors, call_parts, name_of, path_of, string_value, unwrap, up
 from .values import Evaluator
+from .worker_side import is_worker_file
 
 _CORES = (b"availableParallelism", b"cpus", b"hardwareConcurrency")
 _MEMORY_NAME = re.compile(r"(^|_)(wasm)?mem(ory)?$", re.I)
-_WORKER_MARKS = (b"parentPort", b"workerData", b"importScripts(", b"self.onmessage",
-                 b"globalThis.onmessage")
+_WORKER_MARKS = (b"parentPort", b"workerData", b"importScripts", b"onmessage")
 _NODE_MARKS = (b"require(", b"from 'node:", b'from "node:', b"from 'fs'", b'from "fs"',
                b"process.", b"__dirname")
 # wasm-bindgen copies a crate's JS snippets to pkg/snippets/<crate>-<16 hex>/: its output, not the user's
@@ -53,8 +53,10 @@ class Scan:
 
     @cached_property
     def worker_file(self) -> bool:
-        d = self.code
-        return any(m in d for m in _WORKER_MARKS) or bool(re.search(rb"(?<![\w.])onmessage\s*=", d))
+        """The file is a worker's code (``worker_side``); the marker words are a prefilter."""
+        if not self.mentions(*_WORKER_MARKS):
+            return False
+        return is_worker_file(self)
 
     @cached_property
     def node_only(self) -> bool:

@@ -148,6 +148,7 @@ class JsCompile(JsFact):
     node_only: bool = False
     from_fetch: bool = False         # bytes came from fetch() → arrayBuffer()
     from_bytes: bool = False         # compiles bytes (not a received WebAssembly.Module)
+    streaming_fallback: bool = False   # the buffered path of a loader that streams first
     module_size: int | None = None   # an embedded module's size
     source: str | None = None        # the URL or path literal the bytes come from
     memory_imports: list = field(default_factory=list)   # [(module, name, binding, inline offset)]

@@ -34,6 +34,7 @@ class JsMemory(MemoryLike, JsFact):
     address: str | None = None
     initial_bigint: bool | None = None
     fallback: bool = False
+    feature_test: bool = False        # made only to test what the engine supports (feature_test.py)
     initial_span: Span | None = internal()
     maximum_span: Span | None = internal()
     insert_at: Span | None = internal()

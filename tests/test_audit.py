@@ -148,3 +148,21 @@ def test_f5_f10_f16_gitignore_patterns_that_backtrack_break_or_are_cut(tmp_path)
     (sub / "Dockerfile").write_text('FROM node:20\nENV NODE_OPTIONS="--no-liftoff"\nCMD ["node", "s.js"]\n')
     out = ok(check(tmp_path, "--output-format", "concise", ".", timeout=60))
     assert "sub/Dockerfile:2:" in out                              # not hidden by a cut `*`
+
+
+def test_f17_the_tree_cannot_make_wasmlint_run_its_own_tools(tmp_path):
+    marker = tmp_path.parent / f"{tmp_path.name}-PWNED"
+    (tmp_path / ".wasmlint.toml").write_text('extend-select = ["WL507", "WL002"]\n')
+    for tool in ("wasm-opt", "wasm-tools"):
+        (tmp_path / tool).write_text(f"#!/bin/sh\ntouch '{marker}'\n")
+        (tmp_path / tool).chmod(0o755)
+    (tmp_path / "app.wasm").write_bytes(build_wat("(module (memory 1))"))
+    env = {k: v for k, v in os.environ.items() if k != "WASMLINT_WASM_OPT"}
+    env["PATH"] = os.environ["PATH"] + os.pathsep                       # an empty entry: the working folder
+    proc = subprocess.run([sys.executable, "-m", "wasmlint", "check", "--no-cache", "."], cwd=tmp_path,
+                          capture_output=True, env={**env, "PYTHONPATH": str(ROOT)}, timeout=120)
+    assert proc.returncode == 1 and b"enabled only from the command line" in proc.stderr
+    proc = subprocess.run([sys.executable, "-m", "wasmlint", "check", "--no-cache", "--extend-select", "WL507,WL002",
+                           "."], cwd=tmp_path, capture_output=True, env={**env, "PYTHONPATH": str(ROOT)}, timeout=300)
+    assert b"Traceback" not in proc.stderr
+    assert not marker.exists()

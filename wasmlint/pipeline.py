@@ -172,7 +172,7 @@ def run_check(paths: list[str], config: Config, rules: list[Rule], jobs: int | N
     facts = _once_per_tool([f for r in results for f in r.facts])
     project = link(facts, {r.path: r.kind or "" for r in results})
     ctx = Context(config=config, project=project)
-    diags = evaluate(rules, facts, ctx)
+    diags = evaluate(rules, project.facts, ctx)
     directives = {r.path: r.directives for r in results if r.directives}
     diags, usage = suppress_all(diags, directives, config.per_file_ignores)
     diags += unused_suppressions(rules, all_rules or rules, directives, usage, config, ctx,

@@ -61,24 +61,31 @@ class EmccInvocation(MemoryLike, Fact):
     thread_toks: list = internal(default_factory=list)
     warning_flags: list = internal(default_factory=list)
 
-    # MemoryLike ---------------------------------------------------------------
+    @property
+    def wasm_output(self) -> bool:
+        """emcc writes WebAssembly. ``-sWASM=0`` asks for JavaScript only: the module is
+        turned into JS by wasm2js (the asm.js successor) and no ``.wasm`` is written, so
+        the link has no WebAssembly memory. ``WASM=2`` writes both."""
+        return self.settings.get("WASM") != 0
+
+    # MemoryLike: nothing for a link without WebAssembly output ------------------
     @property
     def initial_pages(self) -> int | None:  # type: ignore[override]
-        v = self.effective.get("initial_memory")
+        v = self.effective.get("initial_memory") if self.wasm_output else None
         return None if v is None else -(-v // PAGE)
 
     @property
     def maximum_pages(self) -> int | None:  # type: ignore[override]
-        v = self.effective.get("maximum_memory")
+        v = self.effective.get("maximum_memory") if self.wasm_output else None
         return None if v is None else -(-v // PAGE)
 
     @property
     def shared(self) -> bool:  # type: ignore[override]
-        return bool(self.effective.get("shared_memory"))
+        return self.wasm_output and bool(self.effective.get("shared_memory"))
 
     @property
     def memory64(self) -> bool:  # type: ignore[override]
-        return bool(self.effective.get("memory64"))
+        return self.wasm_output and bool(self.effective.get("memory64"))
 
     @property
     def label(self) -> str:
@@ -183,7 +190,7 @@ class EmccInvocation(MemoryLike, Fact):
     def graph_refs(self) -> list:
         """build config → artifact: ``-o app.js`` writes ``app.wasm`` beside it."""
         from ..graph import Ref
-        if not self.output:
+        if not self.output or not self.wasm_output:
             return []
         stem, dot, ext = self.output.rpartition(".")
         wasm = self.output if ext == "wasm" else (stem + ".wasm" if dot else self.output + ".wasm")

@@ -42,8 +42,12 @@ def _variant_facts(reader: MakeReader, parsed: Parsed, response, version) -> lis
             lines = [ex.expand(_strip_prefix(line), local) for line in rule.recipe]
             bindgen = bindgen_in(lines, reader.index)
             for text in lines:
-                facts += facts_from_shell(text, reader.index, env=env, reader=response,
-                                          variant=parsed.label, version=version, bindgen=bindgen)
+                made = facts_from_shell(text, reader.index, env=env, reader=response,
+                                        variant=parsed.label, version=version, bindgen=bindgen)
+                for f in made:
+                    if f.kind == "emcc-invocation":
+                        f.rule = target
+                facts += made
     used = set(ex.used)
     facts += _flag_variables(reader, parsed, ex, used, version)
     return facts

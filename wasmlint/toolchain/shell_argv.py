@@ -28,9 +28,7 @@ _BUILD_WORDS = (*EMCC_NAMES, *CARGO_TOOLS, *VERSION_VARS, "EMCC", "emsdk", "RUST
 
 def extract_build_facts(src: SourceFile) -> list[Fact]:
     """Build facts of a shell script (``*.sh``)."""
-    text, _errors = src.decode_or_error()
-    if text is None:
-        return []
+    text = src.text_as_read
     index = LineIndex(text, src.path)
     return facts_from_shell(PStr.source(text, 0), index, reader=response_reader(src))
 

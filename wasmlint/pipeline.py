@@ -90,6 +90,11 @@ def analyze_file(entry: FileEntry, policy: dict, validate: bool = False, deep: b
     else:
         res.digest = hashlib.sha256(data).hexdigest()
     src = SourceFile(entry.path, entry.kind, data, abspath=entry.abspath)
+    from .templates import not_analysed_template
+    template = not_analysed_template(entry.path, entry.kind, data)
+    if template is not None:      # the source of a file, not the file: never WL001
+        res.facts.append(template)
+        return res
     try:
         res.facts.extend(extract(src))
         if entry.kind != "wasm" and b"wasmlint:" in data:

@@ -240,14 +240,26 @@ class EmccInvocation(MemoryLike, Fact):
         edits = [e for u in uses for e in remove_args(u.toks)]
         return edits if len(edits) == len(uses) else []
 
-    def graph_refs(self) -> list:
-        """build config → artifact: ``-o app.js`` writes ``app.wasm`` beside it."""
-        from ..graph import Ref
+    @property
+    def wasm_file(self) -> str | None:
+        """The ``.wasm`` the link writes: ``-o app.js`` writes ``app.wasm`` beside it."""
         if not self.output or not self.wasm_output:
-            return []
+            return None
         stem, dot, ext = self.output.rpartition(".")
-        wasm = self.output if ext == "wasm" else (stem + ".wasm" if dot else self.output + ".wasm")
-        return [Ref("builds", wasm, self.span)]
+        return self.output if ext == "wasm" else (stem + ".wasm" if dot else self.output + ".wasm")
+
+    @property
+    def artifact_paths(self) -> list[str]:
+        """What the link writes (its output and the .wasm), as project paths: outputs are
+        relative to the build file's folder."""
+        import posixpath
+        base = posixpath.dirname(self.span.path)
+        return [posixpath.normpath(posixpath.join(base, p)) for p in (self.output, self.wasm_file) if p]
+
+    def graph_refs(self) -> list:
+        """build config → artifact."""
+        from ..graph import Ref
+        return [Ref("builds", self.wasm_file, self.span)] if self.wasm_file else []
 
     @property
     def target_hint(self) -> str | None:

@@ -62,8 +62,7 @@ class CargoBuildTarget(Fact):
 
     @property
     def folder(self) -> str:
-        """The folder whose commands read this config (the parent of ``.cargo/``)."""
-        return posixpath.dirname(posixpath.dirname(self.span.path))
+        return config_folder(self.span.path)
 
 
 @dataclass
@@ -170,12 +169,21 @@ def _command_folder(path: str, files: dict[str, str]) -> str:
     return "" if files.get(path) == "github-workflow" else posixpath.dirname(path)
 
 
+def config_folder(config_path: str) -> str:
+    """The folder whose commands read a ``.cargo/config.toml`` (the parent of ``.cargo/``)."""
+    return posixpath.dirname(posixpath.dirname(config_path))
+
+
+def config_applies(config_path: str, command_path: str, files: dict[str, str]) -> bool:
+    """Cargo reads the config of the command's folder and of every folder above it."""
+    folder, at = config_folder(config_path), _command_folder(command_path, files)
+    return folder == "" or at == folder or at.startswith(folder + "/")
+
+
 def build_target_for(path: str, configs: list[CargoBuildTarget], files: dict[str, str]) -> str | None:
-    """The wasm triple that ``[build] target`` gives a command in ``path`` (cargo reads the
-    config of the command's folder and of every folder above it; the nearest wins)."""
-    folder = _command_folder(path, files)
-    applies = [c for c in configs
-               if c.folder == "" or folder == c.folder or folder.startswith(c.folder + "/")]
+    """The wasm triple that ``[build] target`` gives a command in ``path`` (the nearest
+    config that applies wins)."""
+    applies = [c for c in configs if config_applies(c.span.path, path, files)]
     if not applies:
         return None
     nearest = max(applies, key=lambda c: len(c.folder))

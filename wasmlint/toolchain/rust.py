@@ -123,12 +123,14 @@ class RustLink(MemoryLike, Fact):
         return self._tok_span("--max-memory")
 
     def shadowed_config(self, ctx) -> list:
-        """Config rustflags that cargo drops because this build sets RUSTFLAGS."""
+        """Config rustflags that cargo drops because this build sets RUSTFLAGS (configs of the
+        command's folder and the folders above it)."""
         if self.origin not in ("RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS") or ctx.project is None:
             return []
+        from .cargo import config_applies
         out = []
         for f in ctx.project.of_kind("rust-link"):
-            if f.origin != "cargo-config":
+            if f.origin != "cargo-config" or not config_applies(f.span.path, self.span.path, ctx.project.files):
                 continue
             if self.target is None or f.target is None or f.target == self.target or f.target.startswith("cfg("):
                 out.append(f)

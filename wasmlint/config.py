@@ -26,6 +26,10 @@ BUILTIN_TARGETS: dict[str, int | None] = {
     "desktop": 512 * MIB,
     "node": None,
 }
+# Targets whose engines cannot load a memory64 module at all (platforms.md: Safari on iOS
+# has no memory64; Chrome 133+ on Android, desktop Chrome and Firefox, node do): a
+# memory64 build is not judged against their budgets.
+NO_MEMORY64 = frozenset(("ios",))
 BROWSER_DEFAULT = ("ios", "android", "desktop")
 MOBILE_TARGETS = ("ios", "android")
 
@@ -63,6 +67,7 @@ class ConfigError(Exception):
 class Target:
     name: str
     budget_bytes: int | None
+    loads_memory64: bool = True
 
     @property
     def budget_pages(self) -> int | None:
@@ -99,7 +104,7 @@ class Config:
         budgets = {**BUILTIN_TARGETS, **self.custom_targets}
         if name not in budgets:
             raise ConfigError(f"unknown target {name!r} (known: {', '.join(sorted(budgets))})")
-        return Target(name, budgets[name])
+        return Target(name, budgets[name], loads_memory64=name not in NO_MEMORY64)
 
     def known_targets(self) -> list[str]:
         return sorted({**BUILTIN_TARGETS, **self.custom_targets})

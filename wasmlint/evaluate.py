@@ -21,6 +21,14 @@ class Context:
     notes: list[str] = field(default_factory=list)
 
     def targets_for(self, fact: Fact) -> list[Target]:
+        """The fact's targets, without those that cannot load it at all (a memory64
+        build on iOS): a budget is no verdict where the module does not load."""
+        targets = self._targets_for(fact)
+        if getattr(fact, "memory64", False):
+            targets = [t for t in targets if t.loads_memory64]
+        return targets
+
+    def _targets_for(self, fact: Fact) -> list[Target]:
         """Per-path config, then the fact's own hint (a build for node), then what
         the project graph shows (an artifact only node launches reach), then the
         configured targets. ``--target`` on the command line overrides all."""

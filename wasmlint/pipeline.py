@@ -106,6 +106,11 @@ def analyze_file(entry: FileEntry, policy: dict, validate: bool = False, deep: b
     else:
         res.digest = hashlib.sha256(data).hexdigest()
     src = SourceFile(entry.path, entry.kind, data, abspath=entry.abspath)
+    from .templates import not_analysed_template
+    template = not_analysed_template(entry.path, entry.kind, data)
+    if template is not None:      # the source of a file, not the file: never WL001
+        res.facts.append(template)
+        return res
     try:
         res.facts.extend(extract(src))
         if entry.kind != "wasm" and b"wasmlint:" in data:
@@ -188,7 +193,7 @@ def run_check(paths: list[str], config: Config, rules: list[Rule], jobs: int | N
     facts = _once_per_tool([f for r in results for f in r.facts])
     project = link(facts, {r.path: r.kind or "" for r in results})
     ctx = Context(config=config, project=project)
-    diags = evaluate(rules, facts, ctx)
+    diags = evaluate(rules, project.facts, ctx)
     directives = {r.path: r.directives for r in results if r.directives}
     diags, usage = suppress_all(diags, directives, config.per_file_ignores)
     diags += unused_suppressions(rules, all_rules or rules, directives, usage, config, ctx,

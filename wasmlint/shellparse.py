@@ -56,7 +56,6 @@ class Script:
     commands: list[Command] = field(default_factory=list)
     assigns: list[Assign] = field(default_factory=list)     # statement-level assignments/exports
     error: tuple[str, int] | None = None                     # first syntax error: message, offset
-    error_share: float = 0.0                                 # of the bytes, inside syntax errors
 
 
 @lru_cache(maxsize=1)
@@ -83,11 +82,10 @@ def parse(script: MappedText, env: dict[str, Assign] | None = None) -> Script:
     walker.stmt(tree.root_node)
     if tree.root_node.has_error:
         walker.out.error = walker.first_error(tree.root_node)
-        walker.out.error_share = _error_bytes(tree.root_node) / max(1, len(data.strip()))
     return walker.out
 
 
-def _error_bytes(root) -> int:
+def error_bytes(root) -> int:
     """Bytes inside ERROR nodes (outermost ones only)."""
     total, stack = 0, [root]
     while stack:

@@ -50,6 +50,13 @@ class SourceFile:
             raw = raw[3:]
         return raw.decode("utf-8")
 
+    @cached_property
+    def text_as_read(self) -> str:
+        """The text as a shell reads it: bytes that are not UTF-8 (a Latin-1 comment) are
+        characters like any other, here U+FFFD, never an error."""
+        raw = bytes(self.data)
+        return (raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw).decode("utf-8", "replace")
+
     def span(self, line: int = 1, column: int = 1, end_line: int | None = None,
              end_column: int | None = None, offset: int | None = None,
              end_offset: int | None = None) -> Span:

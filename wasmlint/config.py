@@ -46,7 +46,9 @@ POLICY_DEFAULTS: dict[str, Any] = {
     "main-thread-compile-limit-bytes": 8 * MIB,
     "slow-compile-ms": 1000,
     "compile-variance": 5.0,
+    "compile-spread-ms": 50,       # WL902 also needs max - min above this
     "worker-slowdown": 2.0,
+    "worker-slowdown-ms": 50,      # WL903 also needs this much per-worker time beyond the cores
     "wasm-opt-threshold-percent": 10,
     "max-file-bytes": 16 * MIB,
     "max-binary-bytes": 256 * MIB,

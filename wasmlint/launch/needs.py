@@ -14,6 +14,7 @@ node, unknown to it) are never asked for.
 """
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field
 
 from ..condition import FUNCTIONS
@@ -84,12 +85,17 @@ def _db(launch, ctx):
 
 def _entry(project, launch) -> tuple:
     """What a launch runs: the project file its script resolves to, else the script
-    as written within its package (nearest package.json folder)."""
+    as written within its package (the nearest folder holding a package.json, or
+    the launch file's own folder when none does)."""
     for e in project.graph.out.get(launch_id(launch), ()):
         if e.kind == "runs" and e.dst:
             return ("file", e.dst)
     parts = tuple(p for p in launch.script.split("/") if p not in ("", "."))
-    return ("spec", project.package_root(launch.span.path), launch.script.startswith("/"), parts)
+    home = posixpath.dirname(launch.span.path)
+    root = project.package_root(launch.span.path)
+    if posixpath.join(root, "package.json") in project.files:
+        home = root
+    return ("spec", home, launch.script.startswith("/"), parts)
 
 
 def _same_entry(a: tuple, b: tuple) -> bool:

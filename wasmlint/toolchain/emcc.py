@@ -181,13 +181,20 @@ class EmccInvocation(MemoryLike, Fact):
         return edits if len(edits) == len(uses) else []
 
     def graph_refs(self) -> list:
-        """build config → artifact: ``-o app.js`` writes ``app.wasm`` beside it."""
+        """build config → artifacts: ``-o app.js`` writes the glue and ``app.wasm``
+        beside it (``-o app.html`` also ``app.js``); with ``-sSINGLE_FILE`` (module
+        embedded in the output) or ``-sWASM=0`` (no module) only the output itself."""
         from ..graph import Ref
         if not self.output:
             return []
         stem, dot, ext = self.output.rpartition(".")
-        wasm = self.output if ext == "wasm" else (stem + ".wasm" if dot else self.output + ".wasm")
-        return [Ref("builds", wasm, self.span)]
+        if ext == "wasm":
+            return [Ref("builds", self.output, self.span)]
+        if self.settings.get("SINGLE_FILE") or self.settings.get("WASM") == 0:
+            return [Ref("builds", self.output, self.span)]
+        base = stem if dot else self.output
+        outs = [base + ".wasm", self.output if ext != "html" else base + ".js"]
+        return [Ref("builds", out, self.span) for out in outs]
 
     @property
     def target_hint(self) -> str | None:

@@ -64,3 +64,8 @@ def test_pthreads_glue_memory_is_read_from_the_js(tmp_path):
     rc, out, _ = run_cli(["inspect", "--format", "json", "dist/solver.js"], work)
     mem = [f for f in json.loads(out)["facts"] if f["kind"] == "js-memory"][0]
     assert (mem["initial_pages"], mem["maximum_pages"], mem["shared"]) == (2048, 32768, True)
+
+
+def test_an_emcc_link_writes_its_glue_and_a_single_file_build_only_its_output(tmp_path):
+    builds = _edges(_graph("emscripten-dist-copies", tmp_path), "builds")
+    assert builds == {("Makefile", "dist/sph.wasm"), ("Makefile", "dist/sph.js"), ("Makefile", "dist/sph.single.js")}

@@ -67,10 +67,17 @@ class Project:
     def launches_reaching(self, path: str) -> list[Fact]:
         return [f for f in self.of_kind("node-launch") if path in self.graph.reachable(launch_id(f))]
 
+    @cached_property
+    def _builds(self) -> dict[tuple, list[str]]:
+        out: dict[tuple, list[str]] = {}
+        for e in self.graph.edges:
+            if e.kind == "builds" and e.dst:
+                out.setdefault((e.src, e.span), []).append(e.dst)
+        return out
+
     def built_by(self, fact: Fact) -> list[str]:
         """The files of the run a build fact writes (its resolved ``builds`` edges)."""
-        return [e.dst for e in self.graph.out.get(fact.span.path, ())
-                if e.kind == "builds" and e.dst and e.span == fact.span]
+        return self._builds.get((fact.span.path, fact.span), [])
 
     @cached_property
     def embedded_modules(self) -> dict[str, list[Fact]]:

@@ -161,8 +161,7 @@ def one_per_root_cause(found: list[Diagnostic], kept: list[Diagnostic], project,
     groups = _Groups(len(items))
     everyone = range(len(items))
     groups.union_by(everyone, lambda i: items[i].copy)
-    groups.union_by(everyone, lambda i: (items[i].diag.code, items[i].diag.target, items[i].diag.span)
-                    if items[i].decider else None)
+    groups.union_by(everyone, _same_setting(items))
     _attach(items, groups, lambda members: any(items[i].decider for i in members))
     _attach(items, groups, lambda members: any(items[i].where != GLUE for i in members),
             only=lambda members: all(items[i].where == GLUE for i in members))
@@ -172,6 +171,22 @@ def one_per_root_cause(found: list[Diagnostic], kept: list[Diagnostic], project,
         if d is not None:
             out.append(d)
     return out
+
+
+def _same_setting(items: list[_Item]):
+    """Key of a build finding by the text it sits on: the n-th finding of a rule at one
+    place of one link is the n-th finding there of every link that shares that text."""
+    nth: dict[tuple, int] = {}
+    keys = []
+    for m in items:
+        d = m.diag
+        if not m.decider:
+            keys.append(None)
+            continue
+        place = (d.code, d.target, d.span)
+        n = nth[(id(d.fact), *place)] = nth.get((id(d.fact), *place), -1) + 1
+        keys.append((*place, n))
+    return keys.__getitem__
 
 
 def _attach(items: list[_Item], groups: _Groups, owner, only=lambda members: True) -> None:

@@ -81,3 +81,14 @@ def test_a_given_file_reports_the_finding_it_is_a_place_of(tmp_path):
     assert (rc, out) == (1, GROWTH + "\n")
     rc, out, _ = run_cli([*CONCISE, "--select", "WL101", "docs/sph.js"], work)
     assert (rc, out) == (0, "")
+
+
+def test_a_baseline_updated_for_one_place_holds_the_finding_once(tmp_path):
+    work = materialise(EMSCRIPTEN, tmp_path)
+    (work / ".git").mkdir()
+    base = [*CONCISE, "--select", "WL101", "--baseline", "b.json"]
+    run_cli([*base, "--update-baseline", "."], work)
+    run_cli([*base, "--update-baseline", "docs/sph.wasm"], work)
+    doc = json.loads((work / "b.json").read_text())
+    assert [(e["path"], e["count"]) for e in doc["findings"]] == [("Makefile", 1)]
+    assert run_cli([*base, "."], work)[:2] == (0, "")

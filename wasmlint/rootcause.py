@@ -224,7 +224,7 @@ def _report(items: list[_Item], members: list[int]) -> Diagnostic | None:
         return rep.diag
     d = rep.diag
     built = frozenset().union(*(m.subjects for m in group if m.decider and m.diag.span == d.span))
-    related, at, seen = list(d.related), [], {d.span}
+    related, at, seen = list(d.related), [], {d.span, *(r.span for r in d.related)}
     for m in sorted((m for m in group if m.kept), key=lambda m: m.diag.sort_key()):
         if m.diag.span in seen:
             continue

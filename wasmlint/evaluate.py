@@ -186,4 +186,4 @@ def _each_target(rule, fact, ctx, targets, base, each_var, each_expr, cond, mess
                 message=clip_quoted(message(scope)), span=span,
                 target=target.name if target is not None else None,
                 related=_related(rule, scope), fix=_fix(rule, fact, scope), url=rule.url,
-                variant=getattr(fact, "variant", None)))
+                fact=fact))

@@ -80,6 +80,37 @@ class Project:
     def launches_reaching(self, path: str) -> list[Fact]:
         return [f for f, reached in self._launch_reach if path in reached]
 
+    @cached_property
+    def _builds(self) -> dict[tuple, list[str]]:
+        out: dict[tuple, list[str]] = {}
+        for e in self.graph.edges:
+            if e.kind == "builds" and e.dst:
+                out.setdefault((e.src, e.span), []).append(e.dst)
+        return out
+
+    def built_by(self, fact: Fact) -> list[str]:
+        """The files of the run a build fact writes (its resolved ``builds`` edges)."""
+        return self._builds.get((fact.span.path, fact.span), [])
+
+    @cached_property
+    def embedded_modules(self) -> dict[str, list[Fact]]:
+        """File → the ``wasm-module`` facts of the modules embedded in it."""
+        out: dict[str, list[Fact]] = {}
+        for f in self.of_kind("wasm-module"):
+            if f.embedded_in:  # type: ignore[attr-defined]
+                out.setdefault(f.embedded_in, []).append(f)  # type: ignore[attr-defined]
+        return out
+
+    def modules_at(self, path: str) -> list[str]:
+        """The modules a file carries: the binary itself, else the modules embedded in it
+        (as virtual paths ``file#wasm@OFFSET``), then the binaries it loads (glue)."""
+        if self.files.get(path) == "wasm":
+            return [path]
+        out = [f.virtual_path for f in self.embedded_modules.get(path, ())]  # type: ignore[attr-defined]
+        out += [e.dst for e in self.graph.out.get(path, ()) if e.kind == "loads-wasm" and e.dst
+                and self.files.get(e.dst) == "wasm"]
+        return out
+
     def targets_for(self, fact: Fact, config) -> list | None:
         """Per-artifact targets (design.md): a module reached from node launches is
         checked against ``node`` with the launches' memory limit as its budget. A build

@@ -121,8 +121,13 @@ def _run(args) -> tuple[int, list | None]:
 
     def keep(result, overlay=None):
         abspaths = {e.path: e.abspath for e in result.files}
-        diags = [d for d in result.diagnostics
-                 if scope.contains(abspaths.get(d.span.path.split("#", 1)[0], d.span.path.split("#", 1)[0]))]
+
+        def given(span) -> bool:
+            path = span.path.split("#", 1)[0]
+            return scope.contains(abspaths.get(path, path))
+
+        # a finding reported elsewhere (its build line) is kept for a given file that is one of its places
+        diags = [d for d in result.diagnostics if given(d.span) or any(map(given, d.also_at))]
         if base is not None and not args.update_baseline:
             fp = Fingerprinter(_read_files(result), {e.path: e.kind for e in result.files}, overlay)
             diags, stale[0] = bl.filter_new(base, diags, fp, abspaths)

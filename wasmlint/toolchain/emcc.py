@@ -242,24 +242,41 @@ class EmccInvocation(MemoryLike, Fact):
 
     @property
     def wasm_file(self) -> str | None:
-        """The ``.wasm`` the link writes: ``-o app.js`` writes ``app.wasm`` beside it."""
+        """The ``.wasm`` the link writes: ``-o app.js`` writes ``app.wasm`` beside it;
+        none with ``-sSINGLE_FILE`` (the module is embedded in the output) or ``-sWASM=0``."""
         if not self.output or not self.wasm_output:
             return None
         stem, dot, ext = self.output.rpartition(".")
-        return self.output if ext == "wasm" else (stem + ".wasm" if dot else self.output + ".wasm")
+        if ext == "wasm":
+            return self.output
+        if self.settings.get("SINGLE_FILE"):
+            return None
+        return stem + ".wasm" if dot else self.output + ".wasm"
+
+    @property
+    def written(self) -> list[str]:
+        """Every file the link writes, as the build file names them: the ``.wasm`` and
+        the glue (``-o app.html`` also writes ``app.js``); with ``-sSINGLE_FILE`` or
+        ``-sWASM=0`` only the output itself."""
+        if not self.output:
+            return []
+        stem, dot, ext = self.output.rpartition(".")
+        if ext == "wasm" or self.wasm_file is None:
+            return [self.output]
+        glue = (stem if dot else self.output) + ".js" if ext == "html" else self.output
+        return [self.wasm_file, glue]
 
     @property
     def artifact_paths(self) -> list[str]:
-        """What the link writes (its output and the .wasm), as project paths: outputs are
-        relative to the build file's folder."""
+        """What the link writes, as project paths: outputs are relative to the build file's folder."""
         import posixpath
         base = posixpath.dirname(self.span.path)
-        return [posixpath.normpath(posixpath.join(base, p)) for p in (self.output, self.wasm_file) if p]
+        return [posixpath.normpath(posixpath.join(base, p)) for p in self.written]
 
     def graph_refs(self) -> list:
-        """build config → artifact."""
+        """build config → every artifact it writes."""
         from ..graph import Ref
-        return [Ref("builds", self.wasm_file, self.span)] if self.wasm_file else []
+        return [Ref("builds", out, self.span) for out in self.written]
 
     @property
     def target_hint(self) -> str | None:

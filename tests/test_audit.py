@@ -166,3 +166,40 @@ def test_f17_the_tree_cannot_make_wasmlint_run_its_own_tools(tmp_path):
                            "."], cwd=tmp_path, capture_output=True, env={**env, "PYTHONPATH": str(ROOT)}, timeout=300)
     assert b"Traceback" not in proc.stderr
     assert not marker.exists()
+
+
+def test_f15_f27_a_committed_baseline_is_bounded_and_never_written_through(tmp_path):
+    (tmp_path / "app.wasm").write_bytes(build_wat("(module (memory 1))"))
+    outside = tmp_path.parent / f"{tmp_path.name}-victim.txt"
+    os.symlink(str(outside), tmp_path / ".wasmlint-baseline.json")
+    proc = check(tmp_path, "--baseline", ".wasmlint-baseline.json", "--update-baseline", ".")
+    assert proc.returncode == 2 and b"is a symlink; not written through" in proc.stderr
+    assert not outside.exists()
+    os.unlink(tmp_path / ".wasmlint-baseline.json")
+    for count in ('"abc"', "[1]", "null", "1e999", "9" * 5000):
+        (tmp_path / ".wasmlint-baseline.json").write_text(
+            '{"wasmlint-baseline": 1, "findings": [{"fingerprint": "x", "path": "app.wasm", "count": %s}]}' % count)
+        proc = check(tmp_path, "--baseline", ".wasmlint-baseline.json", ".")
+        assert proc.returncode == 2 and b"Traceback" not in proc.stderr
+        assert b"malformed baseline entry" in proc.stderr or b"cannot read baseline" in proc.stderr
+
+
+def test_a_planted_baseline_says_how_many_findings_it_hides(tmp_path):
+    (tmp_path / "app.wasm").write_bytes(build_wat("(module (memory 1))"))
+    (tmp_path / "b.wasm").write_bytes(build_wat("(module (memory 2))"))
+    ok(check(tmp_path, "--baseline", "bl.json", "--update-baseline", "."))
+    proc = check(tmp_path, "--baseline", "bl.json", ".")
+    assert proc.returncode == 0 and b"2 findings hidden by the baseline bl.json" in proc.stderr
+
+
+def test_a_run_memo_planted_in_the_tree_is_never_replayed(tmp_path):
+    """A pull request that commits a user-cache folder (CI pointing XDG_CACHE_HOME into the
+    checkout) with a replayable "all checks passed" cannot silence a fresh run."""
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "app.wasm").write_bytes(build_wat("(module (memory 1))"))
+    env = {"XDG_CACHE_HOME": str(project / ".cache")}
+    first = subprocess.run([sys.executable, "-m", "wasmlint", "check", "--output-format", "concise", "."],
+                           cwd=project, capture_output=True, env={**os.environ, "PYTHONPATH": str(ROOT), **env})
+    assert first.returncode == 1
+    assert not (project / ".cache" / "wasmlint").exists()       # nothing was stored inside the tree

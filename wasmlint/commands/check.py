@@ -113,6 +113,7 @@ def _run(args) -> tuple[int, list | None]:
     distrust([*scope.read, scope.root])
     cache_root = None if args.no_cache else scope.root
     stale = [0]
+    hidden = [0]
 
     def check(overlay=None):
         with Progress("checking files") as progress:
@@ -130,7 +131,9 @@ def _run(args) -> tuple[int, list | None]:
         diags = [d for d in result.diagnostics if given(d.span) or any(map(given, d.also_at))]
         if base is not None and not args.update_baseline:
             fp = Fingerprinter(_read_files(result), {e.path: e.kind for e in result.files}, overlay)
+            before = len(diags)
             diags, stale[0] = bl.filter_new(base, diags, fp, abspaths)
+            hidden[0] = before - len(diags)
         return diags
 
     if args.fix or args.diff:
@@ -171,6 +174,8 @@ def _run(args) -> tuple[int, list | None]:
             return 2, None
         _err(f"wrote {n} finding{'s' if n != 1 else ''} to the baseline {args.baseline}")
         return 0, None
+    if hidden[0]:   # the baseline is the user's choice to accept findings: say how many it hid
+        _err(f"{hidden[0]} finding{'s' if hidden[0] != 1 else ''} hidden by the baseline {args.baseline}")
     if stale[0]:
         _err(f"{stale[0]} baseline entr{'ies' if stale[0] != 1 else 'y'} no longer occur; "
              "run with --update-baseline to drop them")

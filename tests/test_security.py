@@ -222,8 +222,8 @@ def test_config_yaml_errors_do_not_quote_the_file(tmp_path):
 
 
 @pytest.mark.parametrize("text, message", [
-    ("[policy]\nmax-file-bytes = \"big\"\n", "`policy.max-file-bytes` must be a number of at least 0"),
-    ("[policy]\nheadroom = -1\n", "`policy.headroom` must be a number of at least 0"),
+    ("[policy]\nmax-file-bytes = \"big\"\n", "`policy.max-file-bytes` must be a finite number of at least 0"),
+    ("[policy]\nheadroom = -1\n", "`policy.headroom` must be a finite number of at least 0"),
     ("node-version = [20]\n", "`node-version` must be a version"),
 ])
 def test_config_values_are_type_checked(tmp_path, text, message):

@@ -265,7 +265,7 @@ def compile_expr(source: str) -> Compiled:
     return _build(_parse(source))
 
 
-_FORMAT_SPEC = re.compile(r"^[<>^=]?[+\- ]?#?0?\d*[,_]?(\.\d+)?[bcdeEfFgGnosxX%]?$")
+_FORMAT_SPEC = re.compile(r"^[<>^=]?[+\- ]?#?0?\d{0,3}[,_]?(\.\d{1,2})?[bcdeEfFgGnosxX%]?$")
 
 
 @lru_cache(maxsize=None)

@@ -93,6 +93,7 @@ class Target:
 @dataclass
 class Config:
     path: str | None = None
+    trusted: bool = False                  # named with --config, not found in the checked tree
     root: Path = field(default_factory=Path.cwd)
     targets: list[str] = field(default_factory=lambda: list(BROWSER_DEFAULT))
     targets_by_path: dict[str, list[str]] = field(default_factory=dict)
@@ -188,11 +189,13 @@ def _read_text(path: Path) -> bytes:
     return data
 
 
-def load_config(path: Path | None, root: Path | None = None) -> Config:
+def load_config(path: Path | None, root: Path | None = None, trusted: bool = False) -> Config:
+    """``trusted``: the user named the file (``--config``); it may raise the size limits."""
     if path is None:
         return Config(root=real(root or Path.cwd()))
     raw = _read_raw(path)
     cfg = Config(path=str(path), root=real(path).parent)
+    cfg.trusted = trusted
     apply_table(cfg, raw, str(path))
     return cfg
 
@@ -233,8 +236,16 @@ def _strings(value: Any, key: str, where: str) -> list[str]:
     raise ConfigError(f"{where}: `{key}` must be a list of strings")
 
 
+RAISE_ONLY_FROM_CLI = ("max-file-bytes", "max-binary-bytes")
+MAX_NUMBER = 1 << 50    # the largest number a setting takes (a petabyte of MiB is beyond any limit)
+
+
+def _finite(n: Any) -> bool:
+    return isinstance(n, (int, float)) and not isinstance(n, bool) and math.isfinite(n) and -MAX_NUMBER <= n <= MAX_NUMBER
+
+
 def _size_bytes(value: Any, key: str, where: str) -> int:
-    if isinstance(value, (int, float)) and value > 0:
+    if _finite(value) and value > 0:
         return int(value * MIB)
     if isinstance(value, str):
         from .units import parse_size
@@ -307,9 +318,15 @@ def apply_table(cfg: Config, raw: dict, where: str) -> None:
                 raise ConfigError(f"{where}: unknown configuration key `policy.{k}`")
             if k != "required-node-flags" and not (v is None and POLICY_DEFAULTS[k] is None):
                 numbers = list(v.values()) if k == "workload-mb" and isinstance(v, dict) else [v]
-                if not all(isinstance(n, (int, float)) and not isinstance(n, bool) and n >= 0 for n in numbers):
-                    raise ConfigError(f"{where}: `policy.{k}` must be a number of at least 0"
+                if not all(_finite(n) and n >= 0 for n in numbers):
+                    raise ConfigError(f"{where}: `policy.{k}` must be a finite number of at least 0"
                                       + (" or a table of glob = number" if k == "workload-mb" else ""))
+            if k in RAISE_ONLY_FROM_CLI and isinstance(v, (int, float)) and v > POLICY_DEFAULTS[k]:
+                # the limits that bound the parsers' work: a configuration in the checked tree
+                # may lower them, not raise them (--config names a file the user chose)
+                if not cfg.trusted:
+                    raise ConfigError(f"{where}: `policy.{k}` may not be raised above its default "
+                                      f"({POLICY_DEFAULTS[k]}) by a project configuration; pass --config to do so")
             cfg.policy[k] = v
         flags = _strings(cfg.policy["required-node-flags"], "policy.required-node-flags", where)
         cfg.policy["required-node-flags"] = required_flags(flags, where)

@@ -179,3 +179,23 @@ def compose(inner: MappedText, outer: MappedText) -> MappedText:
     ends = [outer.ends[min(max(e - 1, 0), n - 1)] if n else outer.src_end for e in inner.ends]
     s, e = outer.source_range(inner.src_start, inner.src_end) if n else (outer.src_start, outer.src_end)
     return MappedText(inner.value, starts, ends, s, e, inner.exact and outer.exact, inner.escape)
+
+
+def replace_delimited(text: str, opening: str, closing: str, repl) -> str:
+    """Each shortest ``opening … closing`` run (left to right, not overlapping) replaced by
+    ``repl(run)``: what ``re.sub(opening.*?closing, re.S)`` does, in linear time (the
+    regular expression rescans to the end from every unclosed opening)."""
+    out, pos = [], 0
+    while True:
+        start = text.find(opening, pos)
+        if start < 0:
+            break
+        end = text.find(closing, start + len(opening))
+        if end < 0:
+            break
+        end += len(closing)
+        out.append(text[pos:start])
+        out.append(repl(text[start:end]))
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)

@@ -6,7 +6,6 @@ Uint8Array(…)`` and ``.then`` callbacks to: a ``fetch()`` response, its
 """
 from __future__ import annotations
 
-import re
 
 from dataclasses import dataclass
 
@@ -164,6 +163,20 @@ def _source(scan: Scan, node) -> str | None:
     node = scan.ev.origin(node)
     if node is None:
         return None
+
+
+def _wasm_tail(text: str) -> str | None:
+    """The ``name.wasm`` path that ends ``text`` (before closing quotes and brackets), in
+    linear time (a regular expression anchored at the end rescans from every start)."""
+    end = len(text)
+    while end and not (text[end - 1].isalnum() or text[end - 1] in "_./-"):
+        end -= 1
+    if not text.endswith(".wasm", 0, end):
+        return None
+    start = end - len(".wasm")
+    while start and (text[start - 1].isalnum() or text[start - 1] in "_./-"):
+        start -= 1
+    return text[start:end]
     value = scan.ev.string(node)
     if isinstance(value, str):
         return value
@@ -176,7 +189,7 @@ def _source(scan: Scan, node) -> str | None:
     if node.type in ("binary_expression", "template_string"):
         # __dirname + '/app.wasm', `${__dirname}/app.wasm`: the literal tail, relative to this file
         text = node.text.decode("utf-8", "replace")
-        tail = re.search(r"([\w./-]+\.wasm)\W*$", text)
+        tail = _wasm_tail(text)
         if tail and ("__dirname" in text or "import.meta" in text):
-            return "./" + tail.group(1).lstrip("/")
+            return "./" + tail.lstrip("/")
     return None

@@ -5,19 +5,17 @@ facts from ``actions/setup-node`` (which decides the node of the job's later
 steps). CI steps are not production launches."""
 from __future__ import annotations
 
-import re
 
 from .. import yamlpos
 from ..facts import Fact
 from ..launch import yamlsurf
 from ..launch.build import Unit
 from ..launch.version import NodeVersionFact, major_of
-from ..textpos import LineIndex, MappedText
+from ..textpos import LineIndex, MappedText, replace_delimited
 from ..toolchain.emver import EmscriptenVersion, version_in_image
 from ..toolchain.shell_argv import build_facts_in
 from . import SourceFile
 
-_EXPR = re.compile(r"\$\{\{.*?\}\}", re.S)
 
 
 def extract(src: SourceFile) -> list[Fact]:
@@ -68,5 +66,5 @@ def _job(idx: LineIndex, name: str, job, wf_env, src: SourceFile) -> list[Fact]:
 
 def _mask(run: MappedText) -> MappedText:
     """``${{ expr }}`` → ``$_____`` of the same length: an unknown variable to the shell."""
-    value = _EXPR.sub(lambda m: "$" + "_" * (len(m.group(0)) - 1), run.value)
+    value = replace_delimited(run.value, "${{", "}}", lambda expr: "$" + "_" * (len(expr) - 1))
     return MappedText(value, run.starts, run.ends, run.src_start, run.src_end, run.exact, run.escape)

@@ -425,20 +425,29 @@ def _not_setting(s_tok: Tok, nxt: Tok | None, variant: str | None) -> EmccSettin
 
 
 MAX_RESPONSE_READS = 64    # per command: response files naming each other cannot multiply the work
+MAX_RESPONSE_TOKENS = 100_000   # arguments response files may add to one command
 
 
 def _expand_response(args: list[Tok], read: Reader | None, problems: list | None, depth: int = 0,
-                     reads: list[int] | None = None) -> list[Tok]:
+                     budget: list[int] | None = None) -> list[Tok]:
+    """``@file`` arguments replaced by the file's arguments, as emcc reads them. One command
+    reads at most MAX_RESPONSE_READS files and gains at most MAX_RESPONSE_TOKENS arguments
+    (``budget``: reads so far, arguments so far): a response file that names itself cannot
+    multiply the work."""
     out: list[Tok] = []
-    reads = reads if reads is not None else [0]
+    budget = budget if budget is not None else [0, 0]
     for tok in args:
         if tok.value.startswith("@") and len(tok.value) > 1 and read is not None and depth < 8 \
-                and tok.text.known:
-            reads[0] += 1
-            got = read(tok) if reads[0] <= MAX_RESPONSE_READS else None if reads[0] > MAX_RESPONSE_READS + 1 else \
+                and tok.text.known and budget[0] <= MAX_RESPONSE_READS:
+            budget[0] += 1
+            got = read(tok) if budget[0] <= MAX_RESPONSE_READS else \
                 f"response file `{tok.value}`: more than {MAX_RESPONSE_READS} response files in one command; not read"
+            if isinstance(got, list) and budget[1] + len(got) > MAX_RESPONSE_TOKENS:
+                got = f"response file `{tok.value}`: more than {MAX_RESPONSE_TOKENS} arguments in one command; not read"
+                budget[0] = MAX_RESPONSE_READS + 1      # nothing more is read for this command
             if isinstance(got, list):
-                out += _expand_response(got, read, problems, depth + 1, reads)
+                budget[1] += len(got)
+                out += _expand_response(got, read, problems, depth + 1, budget)
                 continue
             if isinstance(got, str) and problems is not None:
                 problems.append((tok, got))

@@ -47,6 +47,11 @@ class Context:
                     return found
         return [self.config.target(t) for t in self.config.targets]
 
+    def scope_of(self, fact: Fact):
+        """The fact's production scope (``wasmlint.scopes``)."""
+        from .scopes import UNKNOWN
+        return self.project.scopes(self.config).of_fact(fact) if hasattr(self.project, "scopes") else UNKNOWN
+
 
 class Names:
     """Name lookup for conditions and templates: loop variable, then the rule's
@@ -186,4 +191,4 @@ def _each_target(rule, fact, ctx, targets, base, each_var, each_expr, cond, mess
                 message=clip_quoted(message(look)), span=span,
                 target=target.name if target is not None else None,
                 related=_related(rule, look), fix=_fix(rule, fact, look), url=rule.url,
-                fact=fact))
+                fact=fact, scope=ctx.scope_of(fact).scope))

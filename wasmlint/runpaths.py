@@ -64,3 +64,20 @@ def resolve_run_paths(paths: list[str], config_root: Path | None = None) -> RunP
                  files={g for g in given if os.path.isfile(g)},
                  dirs=[g for g in given if os.path.isdir(g)], root=root)
 
+
+
+def run_roots(read: list[str]) -> list[str]:
+    """The folders a run reads, resolved, in order (a ``check FILE…`` run reads its
+    project root first): what project-relative paths are relative to."""
+    return [os.path.realpath(p) for p in read if os.path.isdir(p)]
+
+
+def project_relative(abspath: str, roots: list[str]) -> str | None:
+    """``abspath`` relative to the first of ``roots`` holding it (None: none does).
+    Conventions (``test/``, ``examples/``) are read on this path, so ``wasmlint check
+    examples/demo`` judges the demo as a project of its own."""
+    real = os.path.join(os.path.realpath(os.path.dirname(abspath)), os.path.basename(abspath))
+    for root in roots:
+        if real.startswith(root.rstrip(os.sep) + os.sep):
+            return Path(os.path.relpath(real, root)).as_posix()
+    return None

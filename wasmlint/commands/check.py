@@ -33,6 +33,9 @@ def add_parser(sub) -> None:
     p.add_argument("--statistics", action="store_true", help="print counts per rule instead of findings")
     p.add_argument("--deep", action="store_true",
                    help="also run binaryen's wasm-opt on each module to measure what it would save (WL507)")
+    p.add_argument("--scope", metavar="SCOPES",
+                   help="report findings in these scopes: all, or a comma-separated list of production, test, "
+                        "bench, example, fixture, docs, tooling, unknown (default: each rule's own)")
     p.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes (default: all cores)")
     add_config_args(p)
 
@@ -87,6 +90,13 @@ def _run(args) -> tuple[int, list | None]:
     from ..runpaths import resolve_run_paths
 
     cfg = resolve_config(args)
+    if args.scope:
+        from ..scopes import parse_scopes
+        try:
+            cfg.report_scopes = parse_scopes(args.scope, "--scope")
+        except ValueError as exc:
+            _err(f"error: {exc}")
+            return 2, None
     fmt = args.output_format or os.environ.get("WASMLINT_OUTPUT_FORMAT") or "text"
     if fmt not in FORMATS:
         _err(f"error: unknown output format {fmt!r}")

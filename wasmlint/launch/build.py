@@ -3,18 +3,20 @@
 
 A surface (package.json, Dockerfile, compose, …) builds a ``Unit`` — the file,
 its surface name, what it knows about the unit (node version, memory and
-address-space limits, whether it is a production launch) — and feeds it shell
-scripts (``run_script``), argument lists (``launch``) and NODE_OPTIONS
-assignments (``node_options``). The unit collects the facts.
+address-space limits, its ``role``: the scope the surface gives its launches,
+``wasmlint.scopes``) — and feeds it shell scripts (``run_script``), argument
+lists (``launch``) and NODE_OPTIONS assignments (``node_options``). The unit
+collects the facts and the words of every command it ran (``commands``).
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Callable
 
 from .. import nodeoptions, shellparse
 from ..facts import Fact, Span
+from ..scopes import Scoped
+from ..scopes.hint import ScopeHint
 from ..shellparse import Assign, Word
 from ..textpos import LineIndex, MappedText
 from ..units import parse_size
@@ -24,14 +26,6 @@ from .facts import NodeLaunch, NodeOptionsFact
 
 MAX_DEPTH = 8
 NODE_OPTIONS_VARS = ("NODE_OPTIONS",)
-_NON_PROD = re.compile(r"(^|[:_./-])(test|tests|spec|bench|benchmark|benchmarks|dev|debug|profile|perf|e2e)"
-                       r"([:_./-]|$)", re.I)
-
-
-def is_production(*names: str) -> bool:
-    return not any(_NON_PROD.search(n or "") for n in names)
-
-
 @dataclass
 class Limit:
     bytes: int
@@ -48,13 +42,27 @@ class Unit:
     node_version: str | None = None
     memory_limit: Limit | None = None
     address_space: Limit | None = None
-    production: bool = True
+    role: Scoped | None = None
     facts: list[Fact] = field(default_factory=list)
+    commands: list[list[str]] = field(default_factory=list)
     _options: dict = field(default_factory=dict)
 
     @property
     def path(self) -> str:
         return self.idx.path
+
+    def settle(self, role: Scoped | None) -> None:
+        """Give the unit's launches the role decided after its commands were read."""
+        self.role = role
+        for f in self.facts:
+            if isinstance(f, NodeLaunch):
+                f.role = role
+
+    def hint(self, start: int, end: int) -> ScopeHint | None:
+        """The unit's role as a ``scope-hint`` over the file's ``start``–``end``."""
+        if self.role is None:
+            return None
+        return ScopeHint(self.idx.span(start, end), scope=self.role.scope, reason=self.role.reason)
 
     # ------------------------------------------------------------ toks
     def toks(self, words: list[Word], escape: str | None = None) -> list[argv.Tok]:
@@ -100,6 +108,8 @@ class Unit:
                 self.node_options(a)
         limit = self.address_space
         for cmd in parsed.commands:
+            if cmd.words and not cmd.in_substitution:
+                self.commands.append([w.value for w in cmd.words])
             for a in cmd.prefix:
                 if a.name in NODE_OPTIONS_VARS:
                     self.node_options(a)
@@ -151,7 +161,7 @@ class Unit:
                           for f in opts_env for t in f.tokens],
             memory_limit_bytes=self.memory_limit.bytes if self.memory_limit else None,
             address_space_limit_bytes=address_space.bytes if address_space else None,
-            eval=sp.eval_code is not None, wrapper=un.wrapper, production=self.production,
+            eval=sp.eval_code is not None, wrapper=un.wrapper, role=self.role,
             opaque=sp.opaque, node_arg=sp.node.arg,
             opt_args=[o.tok.arg for o in sp.options],
             opt_values=[o.value.arg if o.value else None for o in sp.options],

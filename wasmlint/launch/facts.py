@@ -12,6 +12,7 @@ from typing import ClassVar
 
 from ..diagnostics import Edit
 from ..facts import Fact, Span, internal
+from ..scopes import Scoped
 from . import verdicts, version
 from .args import Arg
 from .flags import FlagUse, resolve, unknown
@@ -121,7 +122,7 @@ class NodeLaunch(_Versioned, Fact):
     address_space_limit_bytes: int | None = None
     eval: bool = False
     wrapper: str | None = None
-    production: bool = True
+    role: Scoped | None = None          # the scope its surface gives it (wasmlint.scopes)
     opaque: bool = internal(False)
     node_arg: Arg | None = internal()
     opt_args: list[Arg] = internal(default_factory=list)
@@ -159,6 +160,11 @@ class NodeLaunch(_Versioned, Fact):
             if u.name == name and u.negated == negated:
                 found = u
         return found
+
+    def production(self, ctx) -> bool:
+        """In production: its scope is ``production``, or ``unknown`` (nothing says it is a
+        test, bench, dev or CI launch); ``wasmlint.scopes``."""
+        return ctx.scope_of(self).scope in ("production", "unknown")
 
     def loads_wasm(self, ctx) -> bool:
         project = ctx.project

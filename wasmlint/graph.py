@@ -90,14 +90,20 @@ def resolve(spec: str, from_path: str, files: set[str], kind: str) -> str | None
         return None   # a package outside the project (node_modules is not read)
     parts = [p for p in spec.split("/") if p not in ("", ".")]
     # An absolute path (a container's /app/server.js) or one relative to a working
-    # folder we do not know: try it, then each shorter suffix, from the file's folder.
+    # folder we do not know: try it, then each shorter suffix, from the file's folder;
+    # a command (``runs``) may also be run from a folder above the file's
+    # (``scripts/start.sh`` running ``node src/server.js`` from the project's root).
     starts = [0] if not spec.startswith("/") and kind in ("imports", "publishes") else range(len(parts))
-    for i in starts:
-        rel = "/".join(parts[i:])
-        for ext in exts:
-            cand = posixpath.normpath(posixpath.join(base, rel + ext)) if base else posixpath.normpath(rel + ext)
-            if cand in files:
-                return cand
+    bases = [base]
+    while kind == "runs" and bases[-1] not in ("", "/"):
+        bases.append(posixpath.dirname(bases[-1]))
+    for folder in bases:
+        for i in starts:
+            rel = "/".join(parts[i:])
+            for ext in exts:
+                cand = posixpath.normpath(posixpath.join(folder, rel + ext)) if folder else posixpath.normpath(rel + ext)
+                if cand in files:
+                    return cand
     return None
 
 

@@ -22,7 +22,7 @@ from ..textpos import LineIndex, MappedText
 from ..units import parse_size
 from . import argv
 from .args import Arg, escape_name, word_args
-from .facts import NodeLaunch, NodeOptionsFact
+from .facts import EntryScript, NodeLaunch, NodeOptionsFact
 
 MAX_DEPTH = 8
 NODE_OPTIONS_VARS = ("NODE_OPTIONS",)
@@ -55,7 +55,7 @@ class Unit:
         """Give the unit's launches the role decided after its commands were read."""
         self.role = role
         for f in self.facts:
-            if isinstance(f, NodeLaunch):
+            if isinstance(f, (NodeLaunch, EntryScript)):
                 f.role = role
 
     def hint(self, start: int, end: int) -> ScopeHint | None:
@@ -141,6 +141,8 @@ class Unit:
             self.run_script(un.shell_script.text, env, depth=depth + 1)
             return None
         if un.what != "node":
+            self._entry_script(un.toks, rng or (_range(self.idx, toks[0].arg.span)[0],
+                                                _range(self.idx, toks[-1].arg.span)[1]))
             return None
         if un.as_limit is not None:
             n, opt = un.as_limit
@@ -180,6 +182,23 @@ class Unit:
                 f.launch_line = launch.command_line
         self.facts.append(launch)
         return launch
+
+
+    def _entry_script(self, toks: list[argv.Tok], rng: tuple[int, int]) -> None:
+        """A command that runs a script file (``./start.sh``, ``sh docker-entrypoint.sh``):
+        an ``entry-script`` fact, so the launches inside the script take this unit's scope."""
+        if not toks or any(t.arg.dynamic for t in toks[:2]):
+            return
+        words = [t.value for t in toks]
+        if argv.basename(words[0]) in argv.SHELLS:
+            script = next((w for w in words[1:] if not w.startswith("-")), None)
+        elif words[0].endswith((".sh", ".bash")) or "/" in words[0] and not words[0].startswith("/"):
+            script = words[0]      # ./start.sh, bin/serve, /docker-entrypoint.sh (not /usr/bin/python3)
+        else:
+            script = None
+        if script and "node_modules/" not in script:
+            self.facts.append(EntryScript(self.idx.span(*rng), surface=self.surface, unit=self.name,
+                                          script=script, role=self.role))
 
 
 def _anchor(sp: argv.Split) -> tuple[Arg, str]:

@@ -1,5 +1,5 @@
-"""Facts of node launch surfaces: ``node-launch``, ``node-options`` and
-``docker-run-export`` (``node-version`` is in ``launch.version``).
+"""Facts of node launch surfaces: ``node-launch``, ``node-options``,
+``entry-script`` and ``docker-run-export`` (``node-version`` is in ``launch.version``).
 
 Verdicts depend on the node version in use, so they are methods taking the
 run's context: the flag database of that major decides what is known, what is
@@ -104,6 +104,22 @@ class NodeOptionsFact(_Versioned, Fact):
 
     def unknown_flags(self, ctx) -> list[FlagUse]:
         return self._unknown(ctx, self.flag_uses(ctx))
+
+
+@dataclass
+class EntryScript(Fact):
+    """A launch surface's command that runs a script file of the project
+    (``CMD ["./docker-entrypoint.sh"]``, ``web: sh bin/start.sh``)."""
+
+    kind: ClassVar[str] = "entry-script"
+    surface: str = ""
+    unit: str = ""
+    script: str = ""
+    role: Scoped | None = None
+
+    def graph_refs(self) -> list:
+        from ..graph import Ref
+        return [Ref("runs", self.script, self.span)]
 
 
 @dataclass

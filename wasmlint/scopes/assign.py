@@ -1,16 +1,19 @@
 """Give every file, launch and fact of a run its scope, graph first.
 
-1. Launches: what their own command line says (``node --test``, ``--watch``,
-   nodemon), then what their surface says (``role``: a Dockerfile's final stage
-   and compose, Kubernetes, PM2, systemd and Procfile units are production, a
-   package.json script is what it runs, a CI job tooling or test) — a production
-   surface in a folder that a convention names (``examples/app/Dockerfile``)
-   takes that folder's scope — then the script they run, then their file.
-2. Production entry points — production launches, package.json's published
-   surface, the artifacts of release builds — make production everything they
-   reach through runs, imports, worker spawns, loaders and embedded modules:
-   the graph wins over conventions (an ``examples/`` server that the Dockerfile
-   runs is production).
+1. Launches and entry scripts (``CMD ["./start.sh"]``): what their surface says
+   (``role``: a Dockerfile's final stage and compose, Kubernetes, PM2, systemd
+   and Procfile units are production, a package.json script is what it runs, a
+   CI job tooling or test, a Dockerfile ``RUN`` tooling), then what their own
+   command line says (``node --test``, ``--watch``, nodemon). A production
+   surface in a file that a convention names (``examples/app/Dockerfile``) takes
+   that convention's scope. A launch without a surface (a shell script, a
+   shebang) goes by the script it runs, then by its file.
+2. Production entry points — production launches and entry scripts,
+   package.json's published surface, the artifacts of release builds — make
+   production everything they reach through runs, imports, worker spawns,
+   loaders and embedded modules: the graph wins over conventions (an
+   ``examples/`` server that the Procfile runs is production). A launch in a
+   script that production runs is production too, and reaches further.
 3. Every other file: its conventions (``wasmlint.scopes.conventions``), else
    the scope of a non-production launch that runs it, else ``unknown``.
 4. A fact: its launch's scope, else the innermost ``scope-hint`` around it (a
@@ -33,6 +36,9 @@ from .commands import node_option_scope
 from .conventions import path_scope
 
 REACH = ("runs", "imports", "spawns", "loads-wasm", "embeds")
+# files whose commands are production only through their own units' roles, never by being reached
+SURFACE_KINDS = frozenset(("package-json", "dockerfile", "compose", "k8s", "pm2", "procfile", "systemd",
+                           "github-workflow", "nodemon"))
 DEV_WRAPPERS = {"nodemon": "nodemon, a development watcher"}
 NO_SURFACE = Scoped("unknown", "no production surface runs it")
 
@@ -40,7 +46,7 @@ NO_SURFACE = Scoped("unknown", "no production surface runs it")
 @dataclass
 class ScopeMap:
     files: dict[str, Scoped] = field(default_factory=dict)
-    launches: dict[str, Scoped] = field(default_factory=dict)
+    launches: dict[str, Scoped] = field(default_factory=dict)   # launch id -> scope
     hints: dict[str, list] = field(default_factory=dict)        # path -> scope-hint facts
     built: dict[tuple, Scoped] = field(default_factory=dict)    # (path, span) of a build -> scope
     overrides: dict[str, Scoped] = field(default_factory=dict)
@@ -82,31 +88,39 @@ def assign(project, config) -> ScopeMap:
     out.conventions = {p: s for p in project.files if (s := path_scope(rel[p], project.files[p])) is not None}
     for h in project.of_kind("scope-hint"):
         out.hints.setdefault(h.span.path, []).append(h)
-    launches = project.of_kind("node-launch")
+    launches = [f for f in project.of_kind("node-launch") if f.surface != "shebang"]
+    scripts = project.of_kind("entry-script")
+    entry: dict[int, Scoped] = {}      # id(entry-script fact) -> scope
     for f in launches:
-        if f.surface != "shebang":
-            out.launches[launch_id(f)] = _launch(f, project, rel, out)
+        out.launches[launch_id(f)] = _launch(f, project, rel, out)
+    for f in scripts:
+        entry[id(f)] = out.overrides.get(f.span.path) or (
+            demoted(f.role, out.conventions.get(f.span.path)) if f.role else NO_SURFACE)
     prod = out.files
-    for start, reason in _production_roots(project, out):
+    for start, reason in _production_roots(project, out, entry):
         _reach(project, start, reason, prod)
-    for f in launches:
-        sc = out.launches.get(launch_id(f), UNKNOWN)
+    while _inside_production(project, out, launches, scripts, entry):
+        pass
+    for f, sc in [*((f, out.launches[launch_id(f)]) for f in launches), *((f, entry[id(f)]) for f in scripts)]:
         if sc.scope == "production":
             prod.setdefault(f.span.path, Scoped("production", f"holds a production launch ({sc.reason})"))
     for f in project.of_kind("emcc-invocation"):
-        for e in project.graph.out.get(f.span.path, ()):
-            if e.kind == "builds" and e.span == f.span and e.dst in prod:
+        for e in _edges(project, f, "builds"):
+            if e.dst in prod:
                 out.built[(f.span.path, f.span)] = Scoped("production", f"builds `{e.dst}`, {prod[e.dst].reason}")
     for path, said in out.conventions.items():
         prod.setdefault(path, said)
-    for f in launches:          # a script only a non-production launch runs: that launch's scope
-        sc = out.launches.get(launch_id(f))
-        for e in project.graph.out.get(launch_id(f), ()):
-            if sc is not None and e.kind == "runs" and e.dst and e.dst not in prod:
+    # a script that only a test, bench, dev … surface runs takes that surface's scope
+    runners = [(out.launches[launch_id(f)], project.graph.out.get(launch_id(f), ()))
+               for f in launches if f.role is not None or _own(f) is not None]
+    runners += [(entry[id(f)], _edges(project, f, "runs")) for f in scripts if f.role is not None]
+    for sc, edges in runners:
+        for e in edges:
+            if e.kind == "runs" and e.dst and e.dst not in prod:
                 prod[e.dst] = Scoped(sc.scope, f"run by {sc.reason}")
-    for f in launches:          # a shebang launches its own file
+    for f in project.of_kind("node-launch"):      # a shebang launches its own file
         if f.surface == "shebang":
-            out.launches[launch_id(f)] = out.overrides.get(f.span.path) or out.of_path(f.span.path)
+            out.launches[launch_id(f)] = out.of_path(f.span.path)
     return out
 
 
@@ -130,17 +144,14 @@ def _launch(f, project, rel, out: ScopeMap) -> Scoped:
     path = f.span.path
     if path in out.overrides:
         return out.overrides[path]
-    own = node_option_scope(f.options_before_script)
-    if own is None and f.wrapper in DEV_WRAPPERS:
-        own = Scoped("tooling", f"runs under {DEV_WRAPPERS[f.wrapper]}")
-    role = f.role
-    if role is not None and role.scope != "production":
-        return role
+    if f.role is not None and f.role.scope != "production":
+        return f.role
+    own = _own(f)
     if own is not None:
         return own
     where = out.conventions.get(path)
-    if role is not None:
-        return demoted(role, where)
+    if f.role is not None:
+        return demoted(f.role, where)
     for e in project.graph.out.get(launch_id(f), ()):
         said = path_scope(rel.get(e.dst, e.dst)) if e.kind == "runs" and e.dst else None
         if said is not None:
@@ -148,13 +159,25 @@ def _launch(f, project, rel, out: ScopeMap) -> Scoped:
     return where or NO_SURFACE
 
 
-def _production_roots(project, out: ScopeMap) -> list[tuple[str, str]]:
+def _own(f) -> Scoped | None:
+    """What a launch's own command line says: ``node --test``, ``--watch``, nodemon."""
+    own = node_option_scope(f.options_before_script)
+    if own is None and f.wrapper in DEV_WRAPPERS:
+        own = Scoped("tooling", f"runs under {DEV_WRAPPERS[f.wrapper]}")
+    return own
+
+
+def _production_roots(project, out: ScopeMap, entry: dict[int, Scoped]) -> list[tuple[str, str]]:
     """(graph node, reason) of every production entry point, most telling first."""
     roots = []
     for f in sorted(project.of_kind("node-launch"), key=lambda f: (f.span.path, f.span.line, f.span.column)):
         sc = out.launches.get(launch_id(f))
         if sc is not None and sc.scope == "production":
             roots.append((launch_id(f), f"reached from {sc.reason} ({f.span.path}:{f.span.line})"))
+    for f in project.of_kind("entry-script"):
+        if entry[id(f)].scope == "production":
+            roots += [(e.dst, f"reached from {entry[id(f)].reason} ({f.span.path}:{f.span.line})")
+                      for e in _edges(project, f, "runs") if e.dst]
     for f in project.of_kind("package-entry"):
         pkg = f.span.path
         if _by_convention(f, out).scope not in ("production", "unknown"):
@@ -163,14 +186,41 @@ def _production_roots(project, out: ScopeMap) -> list[tuple[str, str]]:
         if f.pattern:
             roots += [(p, reason) for p in _published(f, pkg, project.files)]
         else:
-            roots += [(e.dst, reason) for e in project.graph.out.get(pkg, ())
-                      if e.kind == "publishes" and e.span == f.span and e.dst]
+            roots += [(e.dst, reason) for e in _edges(project, f, "publishes") if e.dst]
     for f in project.of_kind("emcc-invocation"):
         if getattr(f, "release", False) and _by_convention(f, out).scope in ("production", "unknown"):
             roots += [(e.dst, f"built by the release build at {f.span.path}:{f.span.line}")
-                      for e in project.graph.out.get(f.span.path, ()) if e.kind == "builds" and e.span == f.span
-                      and e.dst in project.files]
+                      for e in _edges(project, f, "builds") if e.dst in project.files]
     return roots
+
+
+def _inside_production(project, out: ScopeMap, launches, scripts, entry: dict[int, Scoped]) -> bool:
+    """Launches and entry scripts with no surface of their own (in a shell script)
+    inside a file that production reaches are production, and reach further.
+    True when one became production."""
+    prod = out.files
+    changed = False
+    for f in launches:
+        path, lid = f.span.path, launch_id(f)
+        if (f.role is None and _own(f) is None and path in prod and path not in out.overrides
+                and out.launches[lid].scope != "production"):
+            out.launches[lid] = Scoped("production", f"in `{path}`, {prod[path].reason}")
+            _reach(project, lid, out.launches[lid].reason, prod)
+            changed = True
+    for f in scripts:
+        path = f.span.path
+        if f.role is None and path in prod and entry[id(f)].scope != "production" and path not in out.overrides:
+            entry[id(f)] = Scoped("production", f"in `{path}`, {prod[path].reason}")
+            for e in _edges(project, f, "runs"):
+                if e.dst:
+                    _reach(project, e.dst, entry[id(f)].reason, prod)
+            changed = True
+    return changed
+
+
+def _edges(project, fact, kind: str) -> list:
+    """The graph edges of one fact (a file's node holds the edges of all its facts)."""
+    return [e for e in project.graph.out.get(fact.span.path, ()) if e.kind == kind and e.span == fact.span]
 
 
 def _by_convention(f, out: ScopeMap) -> Scoped:
@@ -198,14 +248,19 @@ def _published(f, pkg: str, files: dict[str, str]) -> list[str]:
 
 
 def _reach(project, start: str, reason: str, prod: dict[str, Scoped]) -> None:
-    """Mark ``start`` (a file, or a launch id) and all it reaches production."""
-    queue = deque([start])
+    """Mark ``start`` (a file, or a launch id) and all it reaches production. Launch
+    surfaces (package.json, Dockerfile, …) reached by an import are not expanded:
+    their commands are production only through their own units."""
     if not start.startswith("launch:"):
-        if start in prod:
+        if start in prod and prod[start].scope == "production":
             return
         prod[start] = Scoped("production", reason)
+    queue = deque([start])
     while queue:
-        for e in project.graph.out.get(queue.popleft(), ()):
-            if e.kind in REACH and e.dst and e.dst not in prod:
+        node = queue.popleft()
+        if project.files.get(node) in SURFACE_KINDS:
+            continue
+        for e in project.graph.out.get(node, ()):
+            if e.kind in REACH and e.dst and (e.dst not in prod or prod[e.dst].scope != "production"):
                 prod[e.dst] = Scoped("production", reason)
                 queue.append(e.dst)

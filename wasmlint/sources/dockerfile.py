@@ -186,7 +186,8 @@ def _command(idx: LineIndex, unit: Unit, st: Stage) -> None:
     start = (ep or cmd).start
     end = max(i.end for i in (ep, cmd) if i is not None)
     if argv.unwrap(toks).what == "other" and ep_toks and cmd_toks:
-        toks, start, end = cmd_toks, cmd.start, cmd.end  # an entrypoint script that execs "$@"
+        unit.launch(ep_toks, env, (ep.start, ep.end))     # the entrypoint script (an entry-script fact)
+        toks, start, end = cmd_toks, cmd.start, cmd.end  # which execs "$@"
     unit.launch(toks, env, (start, end))
 
 

@@ -27,27 +27,31 @@ LINTERS = frozenset(("eslint", "prettier", "biome", "stylelint", "xo", "standard
                      "markdownlint", "commitlint", "publint", "oxlint", "dprint"))
 DOCS_TOOLS = frozenset(("typedoc", "jsdoc", "documentation", "docusaurus", "vitepress", "vuepress", "mkdocs",
                         "mdbook", "api-extractor", "api-documenter"))
-# subcommand → scope, per tool; "" is the tool run with no subcommand of the table
+# what a tool is: its scope and how a reason names it
+KINDS = {"test": ("test", "a test runner"), "bench": ("bench", "a benchmark runner"),
+         "publish": ("production", "a publish or deploy step"), "dev": ("tooling", "a dev server or watcher"),
+         "lint": ("tooling", "a linter or type check"), "docs": ("docs", "a docs generator")}
+# subcommand → kind, per tool; "" is the tool run with no subcommand of the table
 # (``vite``, ``vite --port 3000``), None a subcommand that says nothing (``vite build``)
 SUBCOMMANDS: dict[str, dict[str, str | None]] = {
     "vitest": {"bench": "bench"},
-    "vite": {"": "tooling", "build": None, "optimize": None},
-    "parcel": {"": "tooling", "build": None},
-    "webpack": {"serve": "tooling"},
-    "next": {"dev": "tooling"}, "nuxt": {"dev": "tooling"}, "astro": {"dev": "tooling"},
-    "remix": {"dev": "tooling"}, "wrangler": {"dev": "tooling", "deploy": "production", "publish": "production"},
-    "vercel": {"dev": "tooling", "deploy": "production"}, "netlify": {"dev": "tooling", "deploy": "production"},
-    "firebase": {"deploy": "production", "serve": "tooling", "emulators:start": "tooling"},
-    "tsx": {"watch": "tooling"}, "playwright": {"test": "test"},
-    "cargo": {"test": "test", "nextest": "test", "bench": "bench", "clippy": "tooling", "fmt": "tooling",
-              "publish": "production"},
-    "wasm-pack": {"test": "test", "publish": "production"},
+    "vite": {"": "dev", "build": None, "optimize": None},
+    "parcel": {"": "dev", "build": None},
+    "webpack": {"serve": "dev"},
+    "next": {"dev": "dev"}, "nuxt": {"dev": "dev"}, "astro": {"dev": "dev"},
+    "remix": {"dev": "dev"}, "wrangler": {"dev": "dev", "deploy": "publish", "publish": "publish"},
+    "vercel": {"dev": "dev", "deploy": "publish"}, "netlify": {"dev": "dev", "deploy": "publish"},
+    "firebase": {"deploy": "publish", "serve": "dev", "emulators:start": "dev"},
+    "tsx": {"watch": "dev"}, "playwright": {"test": "test"},
+    "cargo": {"test": "test", "nextest": "test", "bench": "bench", "clippy": "lint", "fmt": "lint",
+              "publish": "publish"},
+    "wasm-pack": {"test": "test", "publish": "publish"},
     "go": {"test": "test"}, "deno": {"test": "test", "bench": "bench"}, "bun": {"test": "test"},
-    "npm": {"test": "test", "t": "test", "publish": "production"},
-    "yarn": {"test": "test", "publish": "production", "npm": "production"},
-    "pnpm": {"test": "test", "t": "test", "publish": "production"},
-    "gh": {"release": "production"}, "docker": {"push": "production"}, "twine": {"upload": "production"},
-    "vsce": {"publish": "production"},
+    "npm": {"test": "test", "t": "test", "publish": "publish"},
+    "yarn": {"test": "test", "publish": "publish", "npm": "publish"},
+    "pnpm": {"test": "test", "t": "test", "publish": "publish"},
+    "gh": {"release": "publish"}, "docker": {"push": "publish"}, "twine": {"upload": "publish"},
+    "vsce": {"publish": "publish"},
 }
 WATCH_OPTIONS = frozenset(("-w", "--watch", "--serve", "--servedir"))
 NODE_TEST_OPTIONS = {"--test": "test", "--watch": "tooling", "--watch-path": "tooling", "--inspect": "tooling",
@@ -90,22 +94,20 @@ def command_scope(words: list[str]) -> Scoped | None:
     table = SUBCOMMANDS.get(tool, {})
     sub = next((w for w in rest if not w.startswith("-")), "")
     shown = f"{tool} {sub}" if sub and sub in table else tool
-    scope = table[sub] if sub in table else table.get("")
-    what = WHAT.get(scope)
-    if scope is None and sub not in table:
+    kind = table[sub] if sub in table else table.get("")
+    if kind is None and sub not in table:
         if tool in TEST_RUNNERS:
-            scope, what = "test", "a test runner"
+            kind = "test"
         elif tool in DEV_SERVERS or tool in ("webpack", "rollup", "esbuild", "tsc") and WATCH_OPTIONS & set(rest):
-            scope, what = "tooling", "a dev server or watcher"
+            kind = "dev"
         elif tool in LINTERS or tool == "tsc" and "--noEmit" in rest:
-            scope, what = "tooling", "a linter or type check"
+            kind = "lint"
         elif tool in DOCS_TOOLS:
-            scope, what = "docs", "a docs generator"
-    return Scoped(scope, f"runs `{shown}`, {what}") if scope else None
-
-
-WHAT = {"test": "a test runner", "bench": "a benchmark runner", "production": "a publish or deploy step",
-        "tooling": "a development tool"}
+            kind = "docs"
+    if kind is None:
+        return None
+    scope, what = KINDS[kind]
+    return Scoped(scope, f"runs `{shown}`, {what}")
 
 
 def node_option_scope(options: list[str]) -> Scoped | None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -96,7 +95,7 @@ def test_rule_scopes_are_validated():
 
 def _library(tmp_path: Path) -> Path:
     work = materialise(PROJECTS / "library-layout", tmp_path)
-    subprocess.run(["git", "init", "-q", str(work)], check=True)
+    (work / ".git").mkdir()      # the project's root, for `check FILE` and `inspect FILE`
     return work
 
 
@@ -211,3 +210,13 @@ def test_the_demo_checked_as_its_own_project_shows_its_findings(tmp_path):
     assert _lines(sub) == sorted("examples/demo/" + line for line in _lines(inside))
     rc, root, _ = run_cli([*CHECK, "."], tmp_path)
     assert rc == 0 and root == ""
+
+
+def test_what_a_hosting_config_publishes_is_production(tmp_path):
+    work = materialise(PROJECTS / "static-site", tmp_path)
+    (work / ".git").mkdir()
+    _, out, _ = run_cli(["inspect", "--format", "json", "public/demo/solver-worker.js", "tests/e2e/solver.spec.js"],
+                        work)
+    by_path = {e["path"]: (e["scope"], e["scope_reason"]) for e in json.loads(out)}
+    assert by_path == {"public/demo/solver-worker.js": ("production", "served by firebase.json (firebase)"),
+                       "tests/e2e/solver.spec.js": ("test", "a test file by its name (`solver.spec.js`)")}

@@ -9,7 +9,9 @@
    that convention's scope. A launch without a surface (a shell script, a
    shebang) goes by the script it runs, then by its file.
 2. Production entry points — production launches and entry scripts,
-   package.json's published surface, the artifacts of release builds — make
+   package.json's published surface, the folders hosting configs publish
+   (``hosting.public``, ``[build] publish``, a ``_headers`` file's folder), the
+   artifacts of release builds — make
    production everything they reach through runs, imports, worker spawns,
    loaders and embedded modules: the graph wins over conventions (an
    ``examples/`` server that the Procfile runs is production). A launch in a
@@ -187,6 +189,9 @@ def _production_roots(project, out: ScopeMap, entry: dict[int, Scoped]) -> list[
             roots += [(p, reason) for p in _published(f, pkg, project.files)]
         else:
             roots += [(e.dst, reason) for e in _edges(project, f, "publishes") if e.dst]
+    for f in project.of_kind("serving-config"):
+        if _by_convention(f, out).scope in ("production", "unknown"):
+            roots += [(p, f"served by {f.span.path} ({f.server})") for p in _served(f, project.files)]
     for f in project.of_kind("emcc-invocation"):
         if getattr(f, "release", False) and _by_convention(f, out).scope in ("production", "unknown"):
             roots += [(e.dst, f"built by the release build at {f.span.path}:{f.span.line}")
@@ -245,6 +250,17 @@ def _published(f, pkg: str, files: dict[str, str]) -> list[str]:
         elif fnmatch.fnmatchcase(sub, spec):
             out.append(path)
     return sorted(out)
+
+
+def _served(f, files: dict[str, str]) -> list[str]:
+    """Files in the folders a serving config publishes. A config that publishes the
+    whole project (a ``_headers`` at its root) says nothing about which files matter."""
+    out = []
+    for folder in f.served:
+        root = posixpath.normpath(posixpath.join(posixpath.dirname(f.span.path), folder.removeprefix("/")))
+        if root not in (".", "") and not root.startswith("../"):
+            out += sorted(p for p in files if p.startswith(root + "/"))
+    return out
 
 
 def _reach(project, start: str, reason: str, prod: dict[str, Scoped]) -> None:

@@ -22,6 +22,7 @@ class ServingConfig(Fact):
     kind: ClassVar[str] = "serving-config"
     server: str = ""
     headers: dict[str, list[str]] = field(default_factory=dict)   # lower-case name -> values
+    served: list[str] = field(default_factory=list)    # folders it publishes, relative to its own folder
 
     def add(self, name: str, value: str) -> None:
         self.headers.setdefault(name.strip().lower(), []).append(value.strip().strip("'\"").strip())

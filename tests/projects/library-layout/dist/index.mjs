@@ -1,16 +1,4 @@
-import { readFile } from "node:fs/promises";
+// ESM entry: a thin wrapper over the CommonJS build, so both share one module instance.
+import wasmHash from "./index.cjs";
 
-const wasmBytes = await readFile(new URL("./hash.wasm", import.meta.url));
-
-export default async function wasmHash() {
-  const { instance } = await WebAssembly.instantiate(wasmBytes);
-  const { mem, h32 } = instance.exports;
-  const encoder = new TextEncoder();
-  return {
-    h32(str, seed = 0) {
-      const view = new Uint8Array(mem.buffer);
-      const { written } = encoder.encodeInto(str, view);
-      return (h32(0, written, seed) >>> 0).toString(16).padStart(8, "0");
-    },
-  };
-}
+export default wasmHash;

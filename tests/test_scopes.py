@@ -194,7 +194,7 @@ def test_monorepo_examples_of_a_package(tmp_path):
     work = materialise(PROJECTS / "monorepo-examples", tmp_path)
     _, out, _ = run_cli(["inspect", "--graph", "--format", "json", "."], work)
     nodes = {n["id"]: n for n in json.loads(out)["nodes"]}
-    assert nodes["packages/webp/decode.js"]["scope_reason"] == "reached from packages/webp/package.json `main`"
+    assert nodes["packages/webp/decode.ts"]["scope_reason"] == "reached from packages/webp/package.json `main`"
     assert nodes["packages/webp/codec/dec/webp_dec.wasm"]["scope"] == "production"
     assert nodes["packages/webp/examples/with-node/index.js"]["scope"] == "example"
 

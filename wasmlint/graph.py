@@ -17,6 +17,8 @@ from .facts import Fact, Span
 
 JS_EXTENSIONS = ("", ".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".jsx", ".tsx",
                  "/index.js", "/index.mjs", "/index.ts")
+# TypeScript resolves `./x.js` to the source `./x.ts` that compiles to it (and .mjs/.cjs/.jsx likewise)
+TS_SOURCES = {".js": (".ts", ".tsx"), ".mjs": (".mts",), ".cjs": (".cts",), ".jsx": (".tsx",)}
 WASM_TARGETS = ("loads-wasm", "embeds")
 
 
@@ -100,8 +102,10 @@ def resolve(spec: str, from_path: str, files: set[str], kind: str) -> str | None
     for folder in bases:
         for i in starts:
             rel = "/".join(parts[i:])
-            for ext in exts:
-                cand = posixpath.normpath(posixpath.join(folder, rel + ext)) if folder else posixpath.normpath(rel + ext)
+            stem, dot, ext = rel.rpartition(".")
+            sources = [stem + s for s in TS_SOURCES.get(dot + ext, ())] if exts is JS_EXTENSIONS else []
+            for cand in [rel + e for e in exts] + sources:
+                cand = posixpath.normpath(posixpath.join(folder, cand)) if folder else posixpath.normpath(cand)
                 if cand in files:
                     return cand
     return None

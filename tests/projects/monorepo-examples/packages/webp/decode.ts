@@ -1,6 +1,6 @@
-let instance;
+let instance: WebAssembly.Instance | undefined;
 
-export async function init(module) {
+export async function init(module?: WebAssembly.Module): Promise<void> {
   if (module) {
     instance = await WebAssembly.instantiate(module);
     return;
@@ -9,7 +9,7 @@ export async function init(module) {
   ({ instance } = await WebAssembly.instantiate(await response.arrayBuffer()));
 }
 
-export default async function decode(buffer) {
+export default async function decode(buffer: ArrayBuffer): Promise<number> {
   if (!instance) await init();
-  return instance.exports.decode(buffer.byteLength);
+  return (instance!.exports.decode as (n: number) => number)(buffer.byteLength);
 }

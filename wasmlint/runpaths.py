@@ -76,8 +76,11 @@ def project_relative(abspath: str, roots: list[str]) -> str | None:
     """``abspath`` relative to the first of ``roots`` holding it (None: none does).
     Conventions (``test/``, ``examples/``) are read on this path, so ``wasmlint check
     examples/demo`` judges the demo as a project of its own."""
-    real = os.path.join(os.path.realpath(os.path.dirname(abspath)), os.path.basename(abspath))
-    for root in roots:
-        if real.startswith(root.rstrip(os.sep) + os.sep):
-            return Path(os.path.relpath(real, root)).as_posix()
+    for path in (abspath, None):
+        if path is None:     # a given file's path may hold a symlinked folder: resolve its folder
+            path = os.path.join(os.path.realpath(os.path.dirname(abspath)), os.path.basename(abspath))
+        for root in roots:
+            prefix = root.rstrip(os.sep) + os.sep
+            if path.startswith(prefix):
+                return path[len(prefix):].replace(os.sep, "/")
     return None

@@ -41,14 +41,17 @@ class ServingConfig(Fact):
 
     def _served_threads(self, ctx) -> list:
         """The threaded builds this config may serve: those in its package (the folder of
-        the nearest package.json above it, else the whole project). A monorepo's dev
-        server does not serve a sibling package's test binaries."""
+        the nearest package.json above it, else the whole project) that are deployed or
+        built (production, unknown, tooling) or of the config's own scope. A dev server
+        does not serve a sibling package's test binaries, nor its own test inputs."""
         project = ctx.project
         if project is None:
             return []
         root = project.package_root(self.span.path)
+        served = {"production", "unknown", "tooling", ctx.scope_of(self).scope}
         return [f for f in project.threaded
-                if not root or f.span.path.split("#", 1)[0].startswith(root + "/")]
+                if (not root or f.span.path.split("#", 1)[0].startswith(root + "/"))
+                and ctx.scope_of(f).scope in served]
 
     def threads_in_project(self, ctx) -> bool:
         return bool(self._served_threads(ctx))

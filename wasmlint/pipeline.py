@@ -204,8 +204,8 @@ def run_check(paths: list[str], config: Config, rules: list[Rule], jobs: int | N
     diags, usage = suppress_all(found, directives, config.per_file_ignores)
     diags += unused_suppressions(rules, all_rules or rules, directives, usage, config, ctx,
                                  [e.path for e in entries], paths)
-    found, diags = (reported(ds, all_rules or rules, config, project) for ds in (found, diags))
     diags = one_per_root_cause(found, diags, project, {r.path: r.content_key or r.digest for r in results if r.digest})
+    diags = reported(diags, all_rules or rules, config, project)
     diags.sort(key=Diagnostic.sort_key)
     return CheckResult(diags, entries, project, ctx, usage.directives, directives,
                        {r.path: r.digest for r in results if r.digest}, visited,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 SCOPES = ("production", "test", "bench", "example", "fixture", "docs", "tooling", "unknown")
 DEFAULT_REPORTED = ("production", "unknown")
+QUIET = ("test", "bench", "example", "fixture", "docs")    # what the project does not deploy or build
 
 
 @dataclass(frozen=True)

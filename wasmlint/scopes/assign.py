@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 from ..graph import launch_id
 from ..pathmatch import match_any
-from . import UNKNOWN, Scoped
+from . import QUIET, UNKNOWN, Scoped
 from .commands import node_option_scope
 from .conventions import path_scope
 
@@ -77,8 +77,9 @@ class ScopeMap:
 
 def demoted(role: Scoped, where: Scoped | None) -> Scoped:
     """A production surface in a file that a convention names (``examples/app/Dockerfile``,
-    ``bench/package.json``'s ``start``) takes that convention's scope."""
-    if role.scope == "production" and where is not None:
+    ``bench/package.json``'s ``start``) takes that convention's scope; so does a tooling
+    one (a CI job, a Dockerfile ``RUN``) in a test, bench, example, fixture or docs folder."""
+    if where is not None and (role.scope == "production" or role.scope == "tooling" and where.scope in QUIET):
         return Scoped(where.scope, f"{role.reason}, {where.reason}")
     return role
 
@@ -146,12 +147,12 @@ def _launch(f, project, rel, out: ScopeMap) -> Scoped:
     path = f.span.path
     if path in out.overrides:
         return out.overrides[path]
+    where = out.conventions.get(path)
     if f.role is not None and f.role.scope != "production":
-        return f.role
+        return demoted(f.role, where)
     own = _own(f)
     if own is not None:
-        return own
-    where = out.conventions.get(path)
+        return demoted(own, where)
     if f.role is not None:
         return demoted(f.role, where)
     for e in project.graph.out.get(launch_id(f), ()):

@@ -2,7 +2,8 @@
 graph does not decide.
 
 Folders (any component of the project-relative path; the deepest one that says
-something wins, so ``test/fixtures/x.wasm`` is a fixture): npm/Jest/Mocha
+something wins, so ``test/fixtures/x.wasm`` is a fixture, but dev tooling inside a
+fixture or an example is still that fixture or example): npm/Jest/Mocha
 ``test``/``__tests__``/``spec``, Rust ``tests``/``benches``/``examples``, Go
 ``testdata``, docs sites, dev tooling folders. File names: ``*.test.js``,
 ``*.spec.ts``, ``*_test.go``, ``*.bench.js``, linter/bundler/test-runner configs,
@@ -56,13 +57,18 @@ _WORD_SPLIT = re.compile(r"[\s:_./-]+")
 
 
 def folder_scope(rel: str) -> Scoped | None:
-    """The deepest folder of ``rel`` (a project-relative file path) that a convention names."""
+    """The deepest folder of ``rel`` (a project-relative file path) that a convention
+    names; a tooling folder inside a test, fixture, bench, example or docs folder
+    (``test/fixtures/app/.github/``, ``examples/x/scripts/``) is part of that one."""
     parts = rel.split("#", 1)[0].split("/")[:-1]
+    tooling = None
     for depth in range(len(parts) - 1, -1, -1):
         scope = FOLDERS.get(parts[depth].lower())
-        if scope:
-            return Scoped(scope, f"under `{'/'.join(parts[:depth + 1])}/`")
-    return None
+        said = Scoped(scope, f"under `{'/'.join(parts[:depth + 1])}/`") if scope else None
+        if said is not None and scope != "tooling":
+            return said
+        tooling = tooling or said
+    return tooling
 
 
 def file_scope(rel: str, kind: str | None = None) -> Scoped | None:

@@ -52,9 +52,9 @@ def test_json_shape(project):
     assert rc == 1 and len(data) == 1
     d = data[0]
     assert set(d) == {"code", "name", "severity", "message", "path", "line", "column", "end_line",
-                      "end_column", "offset", "target", "related", "fix", "url"}
+                      "end_column", "offset", "target", "scope", "related", "fix", "url"}
     assert (d["code"], d["name"], d["severity"], d["path"]) == ("WL101", "growable-memory", "warning", "app.wasm")
-    assert d["offset"] > 8 and d["target"] is None and d["related"] == []
+    assert d["offset"] > 8 and d["target"] is None and d["scope"] == "unknown" and d["related"] == []
     assert d["fix"]["applicability"] == "suggestion" and d["fix"]["edits"] == []
     assert d["url"].endswith("WL101") or "WL101" in d["url"]
 

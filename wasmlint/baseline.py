@@ -98,8 +98,8 @@ def filter_new(b: Baseline, diags: list[Diagnostic], fp: Fingerprinter,
 
 
 def write(b: Baseline, diags: list[Diagnostic], fp: Fingerprinter, abspaths: dict[str, str],
-          in_scope=lambda abspath: True) -> int:
-    """Record ``diags``; entries for files outside ``in_scope`` are kept as they were."""
+          reported=lambda abspath: True) -> int:
+    """Record ``diags``; entries for files outside ``reported`` are kept as they were."""
     counts: dict[tuple, dict] = {}
     for d in diags:
         rel = _entry_path(b, d, abspaths)
@@ -107,8 +107,9 @@ def write(b: Baseline, diags: list[Diagnostic], fp: Fingerprinter, abspaths: dic
         entry = counts.setdefault((rel, d.code, k), {"code": d.code, "path": rel, "fingerprint": k,
                                                        "count": 0, "message": d.message})
         entry["count"] += 1
-    # a finding reported outside the scope for one of its places in it (rootcause.py) is rewritten, not kept twice
-    kept = [e for e in b.entries if not in_scope(b.abspath(e["path"]))
+    # a finding reported outside the given files for one of its places in them (rootcause.py) is rewritten,
+    # not kept twice
+    kept = [e for e in b.entries if not reported(b.abspath(e["path"]))
             and (e["path"], e["code"], e["fingerprint"]) not in counts]
     entries = sorted([*kept, *counts.values()], key=lambda e: (e["path"], e["code"], e["fingerprint"]))
     doc = {"wasmlint-baseline": FORMAT, "findings": entries}

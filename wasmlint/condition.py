@@ -1,7 +1,7 @@
 """Compile rule conditions and message templates (grammar: grammars/condition.lark).
 
 An expression compiles once to a Python closure ``f(scope) -> value``. Names
-are looked up in the scope (see ``evaluate.Scope``); ``null`` propagates
+are looked up in the scope (see ``evaluate.Names``); ``null`` propagates
 through arithmetic and comparisons evaluate to false when a side is null, so
 an unknown value never produces a finding.
 """

@@ -64,7 +64,7 @@ POLICY_DEFAULTS: dict[str, Any] = {
 CONFIG_KEYS = {
     "targets", "select", "ignore", "extend-select", "per-file-ignores", "severity",
     "exclude", "extend-exclude", "node-version", "emscripten-version", "extend-rules",
-    "policy", "custom-targets",
+    "policy", "custom-targets", "scope", "scopes",
 }
 
 
@@ -109,6 +109,8 @@ class Config:
     policy: dict[str, Any] = field(default_factory=lambda: dict(POLICY_DEFAULTS))
     custom_targets: dict[str, int | None] = field(default_factory=dict)
     targets_from_cli: bool = False
+    report_scopes: tuple[str, ...] | None = None    # `scope`: report these scopes (None: each rule's own)
+    scope_globs: dict[str, str] = field(default_factory=dict)   # `scopes`: glob -> scope
 
     def target(self, name: str) -> Target:
         budgets = {**BUILTIN_TARGETS, **self.custom_targets}
@@ -255,10 +257,28 @@ def _size_bytes(value: Any, key: str, where: str) -> int:
     raise ConfigError(f"{where}: `{key}` must be a size in MiB or a string like '300MiB'")
 
 
+def _scopes(cfg: Config, raw: dict, where: str) -> None:
+    """``scope = "all"`` (or a list of scopes to report) and ``[scopes]`` (glob = scope)."""
+    from .scopes import SCOPES, parse_scopes
+    try:
+        if "scope" in raw:
+            cfg.report_scopes = parse_scopes(raw["scope"], "scope")
+        table = raw.get("scopes", {})
+        if not isinstance(table, dict):
+            raise ValueError("`scopes` must be a table of glob = scope")
+        for pattern, scope in table.items():
+            if scope not in SCOPES:
+                raise ValueError(f"`scopes.\"{pattern}\"`: unknown scope `{scope}` (known: {', '.join(SCOPES)})")
+            cfg.scope_globs[pattern] = scope
+    except ValueError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+
+
 def apply_table(cfg: Config, raw: dict, where: str) -> None:
     for key in raw:
         if key not in CONFIG_KEYS:
             raise ConfigError(f"{where}: unknown configuration key `{key}`")
+    _scopes(cfg, raw, where)
     if "custom-targets" in raw:
         ct = raw["custom-targets"]
         if not isinstance(ct, dict):

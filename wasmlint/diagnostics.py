@@ -62,6 +62,7 @@ class Diagnostic:
     url: str | None = None
     fact: Any = field(default=None, compare=False, repr=False)     # the fact it was found on
     also_at: tuple = field(default=(), compare=False, repr=False)  # other places of its root cause (rootcause.py)
+    scope: str | None = field(default=None, compare=False)          # production, test, … (wasmlint.scopes)
 
     @property
     def variant(self) -> str | None:
@@ -86,6 +87,7 @@ class Diagnostic:
             "end_column": s["end_column"],
             "offset": s["offset"],
             "target": self.target,
+            "scope": self.scope,
             "related": [r.to_json() for r in self.related],
             "fix": self.fix.to_json() if self.fix else None,
             "url": self.url,

@@ -119,7 +119,7 @@ def run_fixes(check: Callable[[dict[str, bytes]], object],
               keep: Callable[[object, dict[str, bytes]], list[Diagnostic]],
               unsafe: bool = False, max_rounds: int = MAX_ROUNDS) -> FixRun:
     """``check(overlay)`` lints with the given contents (absolute path -> bytes);
-    ``keep(result, overlay)`` picks the findings in scope."""
+    ``keep(result, overlay)`` picks the findings to report."""
     refused: set[str] = set()
     run = FixRun(None, [])
     for _ in range(max_rounds):

@@ -1,5 +1,6 @@
 """The project graph (pipeline stage 3): all facts of the run, indexed, with
-the edges that cross-file rules follow (``graph.py``)."""
+the edges that cross-file rules follow (``graph.py``) and the scope of every
+file, launch and fact (``scopes/assign.py``)."""
 from __future__ import annotations
 
 import posixpath
@@ -16,6 +17,23 @@ class Project:
     files: dict[str, str] = field(default_factory=dict)    # display path -> kind
     by_kind: dict[str, list[Fact]] = field(default_factory=dict)
     graph: Graph = field(default_factory=Graph)
+    abspaths: dict[str, str] = field(default_factory=dict)  # display path -> absolute path
+    roots: list[str] = field(default_factory=list)          # the run's folders (runpaths.run_roots)
+    _scopes: dict = field(default_factory=dict, repr=False)
+
+    def rel(self, path: str) -> str:
+        """``path`` relative to the run's folder holding it (else as displayed)."""
+        from .runpaths import project_relative
+        abspath = self.abspaths.get(path)
+        return (project_relative(abspath, self.roots) if abspath else None) or path
+
+    def scopes(self, config):
+        """The scope map of this project under ``config`` (computed once)."""
+        key = id(config)
+        if key not in self._scopes:
+            from .scopes.assign import assign
+            self._scopes[key] = assign(self, config)
+        return self._scopes[key]
 
     def of_kind(self, kind: str) -> list[Fact]:
         return self.by_kind.get(kind, [])
@@ -125,12 +143,15 @@ class Project:
         return [Target("node", min(limits) if limits else None)]
 
 
-def link(facts: list[Fact], files: dict[str, str]) -> Project:
+def link(facts: list[Fact], files: dict[str, str], abspaths: dict[str, str] | None = None,
+         roots: list[str] | None = None) -> Project:
     """``project.facts``: the facts with those that only the whole project decides settled
-    (a RUSTFLAGS build's triple from the cargo config): rules read these."""
+    (a RUSTFLAGS build's triple from the cargo config): rules read these. ``abspaths``
+    and ``roots`` (the run's folders) place files for the production scope."""
     from .toolchain.cargo import resolve_build_targets
     facts = resolve_build_targets(facts, files)
     by_kind: dict[str, list[Fact]] = {}
     for f in facts:
         by_kind.setdefault(f.kind, []).append(f)
-    return Project(facts=facts, files=files, by_kind=by_kind, graph=build(facts, files))
+    return Project(facts=facts, files=files, by_kind=by_kind, graph=build(facts, files),
+                   abspaths=abspaths or {}, roots=roots or [])

@@ -37,6 +37,7 @@ import posixpath
 from dataclasses import dataclass, replace
 
 from .diagnostics import Diagnostic, Related
+from .scopes import QUIET
 
 NORMALISED_TEXT_MAX = 1 << 20
 BINARY, TEXT, EMBEDDED, GLUE = range(4)     # where a group is best reported, best first
@@ -70,7 +71,8 @@ class _Item:
         d = self.diag
         variant = d.variant
         conditions = (0, 0) if not variant else (variant.count(",") + 1, len(variant))
-        return (not self.decider, self.where, conditions, d.span.path.count("/"), d.sort_key())
+        # a place in the project's tests, benches, examples, fixtures or docs is the last choice
+        return (d.scope in QUIET, not self.decider, self.where, conditions, d.span.path.count("/"), d.sort_key())
 
 
 class _Facts:

@@ -1,5 +1,5 @@
-"""Facts of node launch surfaces: ``node-launch``, ``node-options`` and
-``docker-run-export`` (``node-version`` is in ``launch.version``).
+"""Facts of node launch surfaces: ``node-launch``, ``node-options``,
+``entry-script`` and ``docker-run-export`` (``node-version`` is in ``launch.version``).
 
 Verdicts depend on the node version in use, so they are methods taking the
 run's context: the flag database of that major decides what is known, what is
@@ -12,6 +12,7 @@ from typing import ClassVar
 
 from ..diagnostics import Edit
 from ..facts import Fact, Span, internal
+from ..scopes import Scoped
 from . import verdicts, version
 from .args import Arg
 from .flags import FlagUse, resolve, unknown
@@ -106,6 +107,22 @@ class NodeOptionsFact(_Versioned, Fact):
 
 
 @dataclass
+class EntryScript(Fact):
+    """A launch surface's command that runs a script file of the project
+    (``CMD ["./docker-entrypoint.sh"]``, ``web: sh bin/start.sh``)."""
+
+    kind: ClassVar[str] = "entry-script"
+    surface: str = ""
+    unit: str = ""
+    script: str = ""
+    role: Scoped | None = None
+
+    def graph_refs(self) -> list:
+        from ..graph import Ref
+        return [Ref("runs", self.script, self.span)]
+
+
+@dataclass
 class NodeLaunch(_Versioned, Fact):
     """One node invocation: its command line, NODE_OPTIONS and limits."""
 
@@ -121,7 +138,7 @@ class NodeLaunch(_Versioned, Fact):
     address_space_limit_bytes: int | None = None
     eval: bool = False
     wrapper: str | None = None
-    production: bool = True
+    role: Scoped | None = None          # the scope its surface gives it (wasmlint.scopes)
     opaque: bool = internal(False)
     node_arg: Arg | None = internal()
     opt_args: list[Arg] = internal(default_factory=list)
@@ -159,6 +176,11 @@ class NodeLaunch(_Versioned, Fact):
             if u.name == name and u.negated == negated:
                 found = u
         return found
+
+    def production(self, ctx) -> bool:
+        """In production: its scope is ``production``, or ``unknown`` (nothing says it is a
+        test, bench, dev or CI launch); ``wasmlint.scopes``."""
+        return ctx.scope_of(self).scope in ("production", "unknown")
 
     def loads_wasm(self, ctx) -> bool:
         project = ctx.project

@@ -47,7 +47,7 @@ class FlagNeed:
 
 
 def flag_needs(launch, ctx) -> list[FlagNeed]:
-    if launch.opaque or launch.eval or launch.script is None or not launch.production:
+    if launch.opaque or launch.eval or launch.script is None:
         return []
     # what the line holds, flags written after the script included (WL203 moves them)
     written = {u.name for u in launch.cli_flags(ctx) + launch.env_flags(ctx) + launch.flags_after_script(ctx)
@@ -119,7 +119,7 @@ def _peers(launch, ctx) -> list:
     cache = ctx.__dict__.setdefault("_launch_cache", {})
     if "entries" not in cache:
         cache["entries"] = [(f, _entry(project, f)) for f in project.of_kind("node-launch")
-                            if f.production and not f.eval and not f.opaque and f.script is not None]
+                            if f.production(ctx) and not f.eval and not f.opaque and f.script is not None]
     mine = _entry(project, launch)
     return [f for f, key in cache["entries"] if f is not launch and _same_entry(mine, key)]
 

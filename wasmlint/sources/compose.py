@@ -7,7 +7,8 @@ from __future__ import annotations
 from .. import yamlpos
 from ..facts import Fact
 from ..launch import yamlsurf
-from ..launch.build import Unit, is_production, memory_limit
+from ..launch.build import Unit, memory_limit
+from ..scopes.conventions import named_role
 from ..launch.version import node_image_tag
 from . import SourceFile
 
@@ -29,7 +30,7 @@ def extract(src: SourceFile) -> list[Fact]:
 def _service(idx, name: str, svc) -> list[Fact]:
     unit = Unit(idx, "compose", name=f"service {name}",
                 node_version=node_image_tag(yamlpos.str_of(yamlpos.get(svc, "image"))),
-                production=is_production(name))
+                role=named_role(f"compose service `{name}`", name))
     limit_node = yamlpos.get(svc, "mem_limit")
     what = "`mem_limit`"
     if limit_node is None:

@@ -2,7 +2,8 @@
 ``${{ … }}`` expressions read as unknown values), ``node-options`` facts from
 ``env:`` at workflow, job and step level (the nearest wins), and ``node-version``
 facts from ``actions/setup-node`` (which decides the node of the job's later
-steps). CI steps are not production launches."""
+steps). Each job is a ``scope-hint`` for what is in it: ``test`` when it runs a
+test runner, ``production`` when it publishes or deploys, else ``tooling``."""
 from __future__ import annotations
 
 
@@ -11,11 +12,17 @@ from ..facts import Fact
 from ..launch import yamlsurf
 from ..launch.build import Unit
 from ..launch.version import NodeVersionFact, major_of
+from ..scopes import Scoped
+from ..scopes.commands import unit_scope
 from ..textpos import LineIndex, MappedText, replace_delimited
 from ..toolchain.emver import EmscriptenVersion, version_in_image
 from ..toolchain.shell_argv import build_facts_in
 from . import SourceFile
 
+RELEASE_WORDS = ("release", "deploy", "publish")
+DEPLOY_ACTIONS = ("actions/deploy-pages", "peaceiris/actions-gh-pages", "JamesIves/github-pages-deploy-action",
+                  "softprops/action-gh-release", "ncipollo/release-action", "cloudflare/wrangler-action",
+                  "FirebaseExtended/action-hosting-deploy", "JS-DevTools/npm-publish", "nwtgck/actions-netlify")
 
 
 def extract(src: SourceFile) -> list[Fact]:
@@ -24,7 +31,7 @@ def extract(src: SourceFile) -> list[Fact]:
         return docs
     facts: list[Fact] = []
     for doc in docs:
-        top = Unit(idx, "github-workflow", name="workflow", production=False)
+        top = Unit(idx, "github-workflow", name="workflow", role=Scoped("tooling", "a CI workflow"))
         wf_env = yamlsurf.env_assigns(top, yamlpos.get(doc, "env"))
         facts.extend(top.facts)
         for jk, job in yamlpos.pairs(yamlpos.get(doc, "jobs")):
@@ -33,16 +40,19 @@ def extract(src: SourceFile) -> list[Fact]:
 
 
 def _job(idx: LineIndex, name: str, job, wf_env, src: SourceFile) -> list[Fact]:
-    unit = Unit(idx, "github-workflow", name=f"job {name}", production=False)
+    unit = Unit(idx, "github-workflow", name=f"job {name}")
     env = {**wf_env, **yamlsurf.env_assigns(unit, yamlpos.get(job, "env"))}
     facts: list[Fact] = []
     emsdk = None
+    deploys = None
     container = yamlpos.str_of(yamlpos.get(job, "container")) or yamlpos.str_of(
         yamlpos.get(yamlpos.get(job, "container"), "image"))
     if container and version_in_image(container):
         emsdk = version_in_image(container)
     for step in yamlpos.items(yamlpos.get(job, "steps")):
         uses = yamlpos.str_of(yamlpos.get(step, "uses")) or ""
+        if uses.startswith(DEPLOY_ACTIONS):
+            deploys = deploys or Scoped("production", f"CI job `{name}` uses `{uses.split('@')[0]}`")
         if uses.startswith(("mymindstorm/setup-emsdk", "emscripten-core/setup-emsdk")):
             v = yamlpos.get(yamlpos.get(step, "with"), "version")
             if yamlpos.str_of(v):
@@ -61,7 +71,10 @@ def _job(idx: LineIndex, name: str, job, wf_env, src: SourceFile) -> list[Fact]:
         if run is not None:
             unit.run_script(_mask(run), step_env)
             facts.extend(build_facts_in(_mask(run), idx, src, step_env, emsdk))
-    return facts + unit.facts
+    label = f"CI job `{name}`"
+    unit.settle(deploys or unit_scope(label, name, unit.commands, RELEASE_WORDS) or Scoped("tooling", label))
+    hint = unit.hint(job.start_mark.index, job.end_mark.index)
+    return facts + unit.facts + ([hint] if hint else [])
 
 
 def _mask(run: MappedText) -> MappedText:

@@ -8,7 +8,7 @@ import pytest
 
 from tests.fixture_harness import run_cli
 from tests.wasmbuild import build_wat
-from wasmlint.scope import project_root, resolve_scope
+from wasmlint.runpaths import project_root, resolve_run_paths
 
 NGINX = "server {\n    listen 80;\n    root /var/www/app;\n}\n"
 ARGS = ["check", "--select", "WL101,WL308", "--no-cache", "--jobs", "1", "--output-format", "concise"]
@@ -53,10 +53,10 @@ def test_without_a_project_root_only_the_given_file_is_read(tmp_path):
 
 def test_folders_are_read_and_reported_as_given(tmp_path):
     root = _project(tmp_path, ".git")
-    scope = resolve_scope([str(root / "web")])
-    assert scope.read == [str(root / "web")] and not scope.filtered
-    scope = resolve_scope([str(root / "web"), str(root / "dist" / "threads.wasm")])
-    assert scope.filtered and scope.root == root.resolve()
-    assert scope.contains(str(root / "web" / "nginx.conf")) and not scope.contains(str(root / "other.conf"))
+    runpaths = resolve_run_paths([str(root / "web")])
+    assert runpaths.read == [str(root / "web")] and not runpaths.filtered
+    runpaths = resolve_run_paths([str(root / "web"), str(root / "dist" / "threads.wasm")])
+    assert runpaths.filtered and runpaths.root == root.resolve()
+    assert runpaths.contains(str(root / "web" / "nginx.conf")) and not runpaths.contains(str(root / "other.conf"))
     rc, out, _ = run_cli([*ARGS, "web", "dist/threads.wasm"], root)
     assert [line.split(": ")[0] for line in out.splitlines()] == ["dist/threads.wasm:1:1", "web/nginx.conf:1:1"]

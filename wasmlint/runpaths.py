@@ -31,7 +31,7 @@ def project_root(start: Path) -> Path | None:
 
 
 @dataclass
-class Scope:
+class RunPaths:
     read: list[str]                                 # paths handed to discover
     files: set[str] = field(default_factory=set)    # reported files (absolute); empty: all
     dirs: list[str] = field(default_factory=list)   # reported folders (absolute)
@@ -48,7 +48,7 @@ class Scope:
         return real in self.files or any(real == d or real.startswith(d + os.sep) for d in self.dirs)
 
 
-def resolve_scope(paths: list[str], config_root: Path | None = None) -> Scope:
+def resolve_run_paths(paths: list[str], config_root: Path | None = None) -> RunPaths:
     paths = paths or ["."]
     first = Path(paths[0])
     root = project_root(first)
@@ -56,11 +56,31 @@ def resolve_scope(paths: list[str], config_root: Path | None = None) -> Scope:
     if not cache_root.is_dir():      # the configuration root of a lone file is the file itself
         cache_root = cache_root.parent
     if not any(os.path.isfile(p) for p in paths) or root is None:
-        return Scope(list(paths), root=cache_root)
+        return RunPaths(list(paths), root=cache_root)
     given = [os.path.realpath(p) for p in paths]
     if not all(g == str(root) or g.startswith(str(root) + os.sep) for g in given):
-        return Scope(list(paths), root=cache_root)
-    return Scope([str(root) if Path(root) != real(Path.cwd()) else ".", *paths],
+        return RunPaths(list(paths), root=cache_root)
+    return RunPaths([str(root) if Path(root) != real(Path.cwd()) else ".", *paths],
                  files={g for g in given if os.path.isfile(g)},
                  dirs=[g for g in given if os.path.isdir(g)], root=root)
 
+
+
+def run_roots(read: list[str]) -> list[str]:
+    """The folders a run reads, resolved, in order (a ``check FILE…`` run reads its
+    project root first): what project-relative paths are relative to."""
+    return [os.path.realpath(p) for p in read if os.path.isdir(p)]
+
+
+def project_relative(abspath: str, roots: list[str]) -> str | None:
+    """``abspath`` relative to the first of ``roots`` holding it (None: none does).
+    Conventions (``test/``, ``examples/``) are read on this path, so ``wasmlint check
+    examples/demo`` judges the demo as a project of its own."""
+    for path in (abspath, None):
+        if path is None:     # a given file's path may hold a symlinked folder: resolve its folder
+            path = os.path.join(os.path.realpath(os.path.dirname(abspath)), os.path.basename(abspath))
+        for root in roots:
+            prefix = root.rstrip(os.sep) + os.sep
+            if path.startswith(prefix):
+                return path[len(prefix):].replace(os.sep, "/")
+    return None

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from wasmlint.sources import SourceFile
 from wasmlint.sources.js import extract as js_extract
+from wasmlint.sources.python import extract as python_extract
+from wasmlint.toolchain import python_argv
 from wasmlint.toolchain.pstr import UNKNOWN
 
 
@@ -14,6 +16,12 @@ def _facts(extract, name: str, text: str, kind: str):
 
 def _kinds(facts, kind: str):
     return [f for f in facts if f.kind == kind]
+
+
+def _python_runs(text: str):
+    script, problem = python_argv.parse(text, "build.py")
+    assert problem is None
+    return python_argv.runs(script)
 
 
 def _at(text: str, needle: str) -> tuple[int, int]:
@@ -85,3 +93,56 @@ def test_js_process_env_written_before_the_call_is_inherited_unless_env_replaces
             "execSync('cargo build --release --target wasm32-unknown-unknown', { env: { PATH: '/bin' } });\n")
     links = _kinds(_facts(js_extract, "build.mjs", text, "js"), "rust-link")
     assert [(f.span.line, f.maximum_memory) for f in links] == [(2, 64 << 20)]
+
+
+# ---------------------------------------------------------------- Python
+def test_python_literals_keep_their_place_through_escapes_fstrings_and_concatenation():
+    text = ('import os\n'
+            'out = "dist/app.js"\n'
+            'os.system(f"emcc -O2 -s\\x20TOTAL_MEMORY=64MB "  # the heap\n'
+            '          f"-s EXPORT_NAME=\'App\' -o {out} src/app.c {{x}}")\n')
+    facts = _facts(python_extract, "build.py", text, "python")
+    inv = _kinds(facts, "emcc-invocation")[0]
+    assert inv.output == "dist/app.js" and inv.settings == {"INITIAL_MEMORY": 64 << 20, "EXPORT_NAME": "App"}
+    setting = next(f for f in _kinds(facts, "emcc-setting") if f.name == "INITIAL_MEMORY")
+    # `-s` and its value are one setting: the span starts at `-s`, the escape is one character of it
+    assert (setting.span.line, setting.span.column) == _at(text, "-s\\x20TOTAL")
+    assert (setting.span.end_line, setting.span.end_column) == (3, _at(text, "64MB ")[1] + 4)
+
+
+def test_python_shell_true_list_runs_its_first_element_and_a_plain_string_names_a_program():
+    text = ("import subprocess as sp\n"
+            "sp.check_call(['emcc -sINITIAL_MEMORY=32MB a.c -o a.js', 'ignored'], shell=True)\n"
+            "sp.check_call('emcc -sINITIAL_MEMORY=64MB b.c -o b.js')\n")
+    invs = _kinds(_facts(python_extract, "build.py", text, "python"), "emcc-invocation")
+    assert [(f.output, f.settings["INITIAL_MEMORY"]) for f in invs] == [("a.js", 32 << 20)]
+
+
+def test_python_changes_to_a_list_in_a_loop_around_the_call_make_it_unknown():
+    text = ("import subprocess\n"
+            "args = ['emcc', '-sALLOW_MEMORY_GROWTH=1']\n"
+            "for f in ['a.c', 'b.c']:\n"
+            "    subprocess.run(args + [f])\n"
+            "    args.pop()\n")
+    (run,) = _python_runs(text)
+    assert [p.text for p in run.argv] == [UNKNOWN, UNKNOWN]
+
+
+def test_python_env_from_os_environ_writes_and_a_copied_dict():
+    text = ("import os, subprocess\n"
+            "os.environ['CARGO_BUILD_TARGET'] = 'wasm32-unknown-unknown'\n"
+            "env = os.environ.copy()\n"
+            "env['RUSTFLAGS'] = '-C link-arg=--max-memory=' + str(64 * 1024 * 1024)\n"
+            "if os.environ.get('CI'):\n"
+            "    env['CARGO_TERM_COLOR'] = 'never'\n"
+            "subprocess.run(['cargo', 'build', '--release'], env=env)\n")
+    (run,) = _python_runs(text)
+    assert {k: v.text for k, v in run.env.items()} == {
+        "CARGO_BUILD_TARGET": "wasm32-unknown-unknown", "RUSTFLAGS": "-C link-arg=--max-memory=67108864"}
+
+
+def test_python_that_is_not_python3_is_a_wl001_line():
+    text = 'import os\nprint "building"\nos.system("emcc a.c -o a.js")\n'
+    (err,) = _facts(python_extract, "old_build.py", text, "python")
+    assert err.kind == "parse-error" and err.span.line == 2
+    assert err.message.startswith("does not parse as Python 3 (")

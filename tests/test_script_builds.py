@@ -6,8 +6,10 @@ from __future__ import annotations
 from wasmlint.sources import SourceFile
 from wasmlint.sources.js import extract as js_extract
 from wasmlint.sources.python import extract as python_extract
+from wasmlint.sources.xtask import extract as xtask_extract
 from wasmlint.toolchain import python_argv
 from wasmlint.toolchain.pstr import UNKNOWN
+from wasmlint.toolchain.rust_commands import Source, runs as rust_runs
 
 
 def _facts(extract, name: str, text: str, kind: str):
@@ -146,3 +148,56 @@ def test_python_that_is_not_python3_is_a_wl001_line():
     (err,) = _facts(python_extract, "old_build.py", text, "python")
     assert err.kind == "parse-error" and err.span.line == 2
     assert err.message.startswith("does not parse as Python 3 (")
+
+
+# ---------------------------------------------------------------- Rust
+def test_rust_format_raw_strings_and_statements_on_the_command_variable():
+    text = ('use std::process::Command;\n'
+            'const PAGES: u32 = 1024;\n'
+            'fn main() {\n'
+            '    let name = "player";\n'
+            '    let mut cmd = Command::new("em++");\n'
+            '    cmd.arg(format!("-o{name}.js")).arg(r#"-sEXPORTED_FUNCTIONS=["_main"]"#);\n'
+            '    cmd.args(vec!["-sALLOW_MEMORY_GROWTH=1", "src/main.cpp"]);\n'
+            '    if cfg!(debug_assertions) { cmd.arg("-sASSERTIONS=2"); }\n'
+            '    let cmd = Command::new("true");\n'
+            '    cmd.arg("-sINITIAL_MEMORY=1GB");\n'
+            '}\n')
+    src = Source(text, "xtask/src/main.rs")
+    first = rust_runs(src)[0]
+    assert [p.text for p in first.argv] == [
+        "em++", "-oplayer.js", '-sEXPORTED_FUNCTIONS=["_main"]', "-sALLOW_MEMORY_GROWTH=1", "src/main.cpp", UNKNOWN]
+    raw = first.argv[2]
+    assert src.index.span(*raw.source_range()).line == 6
+    inv = _kinds(_facts(xtask_extract, "xtask/src/main.rs", text, "xtask"), "emcc-invocation")[0]
+    assert inv.output == "player.js" and inv.settings["EXPORTED_FUNCTIONS"] == ["_main"]
+
+
+def test_rust_env_var_default_and_env_remove():
+    text = ('use std::process::Command;\n'
+            'fn main() {\n'
+            '    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());\n'
+            '    Command::new(&cargo)\n'
+            '        .env("RUSTFLAGS", "-C link-arg=--initial-memory=1048576")\n'
+            '        .env("CARGO_ENCODED_RUSTFLAGS", "")\n'
+            '        .env_remove("CARGO_ENCODED_RUSTFLAGS")\n'
+            '        .args(["build", "--target", "wasm32-unknown-unknown"])\n'
+            '        .status()\n'
+            '        .unwrap();\n'
+            '}\n')
+    (link,) = _kinds(_facts(xtask_extract, "xtask/src/main.rs", text, "xtask"), "rust-link")
+    assert link.origin == "RUSTFLAGS" and link.initial_memory == 1 << 20
+
+
+def test_build_rs_directive_with_a_placeholder_the_file_fixes():
+    from wasmlint.toolchain.build_rs import build_rs_facts
+    text = ('const MAX: u64 = 131072;\n'
+            'fn main() {\n'
+            '    let pages = 2;\n'
+            '    println!("cargo:rustc-link-arg=--max-memory={}", MAX);\n'
+            '    println!("cargo:rustc-link-arg=--initial-memory={pages}0000");\n'
+            '    println!("cargo:rustc-link-arg=-zstack-size={:x}", 65536);\n'
+            '}\n')
+    link = build_rs_facts(text, "build.rs")[0]
+    assert link.maximum_memory == 131072 and link.initial_memory == 20000
+    assert link.link_args == ["--max-memory=131072", "--initial-memory=20000", "-zstack-size=" + UNKNOWN]

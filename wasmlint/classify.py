@@ -60,6 +60,7 @@ TEMPLATE_EXTENSIONS = frozenset((".j2", ".jinja", ".jinja2", ".liquid", ".tera",
 PATH_KINDS: tuple[tuple[str, str], ...] = (
     (".github/workflows/*.yml", "github-workflow"), (".github/workflows/*.yaml", "github-workflow"),
     ("*/.github/workflows/*.yml", "github-workflow"), ("*/.github/workflows/*.yaml", "github-workflow"),
+    ("xtask/*.rs", "xtask"), ("*/xtask/*.rs", "xtask"),
     (".cargo/config.toml", "cargo-config"), (".cargo/config", "cargo-config"),
     ("*/.cargo/config.toml", "cargo-config"), ("*/.cargo/config", "cargo-config"),
     ("*.service.d/*.conf", "systemd"),

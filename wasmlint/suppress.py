@@ -27,7 +27,7 @@ from .pathmatch import match_any
 
 _DIRECTIVE = re.compile(
     r"wasmlint:\s*(disable-next-line|disable-file|disable)\s*=\s*([A-Za-z0-9_\-]+(?:\s*,\s*[A-Za-z0-9_\-]+)*)")
-_SLASH_KINDS = ("js", "build-rs")
+_SLASH_KINDS = ("js", "build-rs", "xtask")
 _LINE_ONLY = {"npmrc": ("#", ";"), "systemd": ("#", ";"), "nvmrc": ("#",), "headers-file": ("#",)}
 _SHELL_QUOTES = ("shell", "dockerfile", "procfile", "python")
 # ``#`` starts a comment even right after a word (YAML and shell need whitespace before it)

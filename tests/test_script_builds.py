@@ -97,6 +97,18 @@ def test_js_process_env_written_before_the_call_is_inherited_unless_env_replaces
     assert [(f.span.line, f.maximum_memory) for f in links] == [(2, 64 << 20)]
 
 
+def test_js_env_option_belongs_to_the_one_command_its_line_runs():
+    text = ("import { execSync } from 'node:child_process';\n"
+            "const env = { ...process.env, RUSTFLAGS: '-C opt-level=s' };\n"
+            "execSync('cargo build --release --target wasm32-unknown-unknown', { env });\n"
+            "execSync('cargo build --target wasm32-unknown-unknown && cargo test', { env });\n")
+    links = _kinds(_facts(js_extract, "build.mjs", text, "js"), "rust-link")
+    # one command: RUSTFLAGS is its own; two: the native `cargo test` reads it too
+    # (the native `cargo test` is a wasm link only if the cargo config's [build] target is wasm)
+    assert sorted((f.rustflags_scope, f.needs_build_target) for f in links) == [
+        ("command", False), ("environment", False), ("environment", True)]
+
+
 # ---------------------------------------------------------------- Python
 def test_python_literals_keep_their_place_through_escapes_fstrings_and_concatenation():
     text = ('import os\n'

@@ -55,7 +55,7 @@ def run_facts(runs: list[Run], index: LineIndex) -> list[Fact]:
         if not _names_a_tool(run):
             continue
         if run.line is not None:
-            facts += facts_from_shell(run.line, index, env=run.env)
+            facts += facts_from_shell(run.line, index, env=run.env, own=True)
         elif run.argv:
             argv = [Tok(p, index) for p in run.argv]
             cmd = Command(argv=argv, prefix=dict(run.env), env=dict(run.env), span=run.span)

@@ -20,6 +20,10 @@ def _kinds(facts, kind: str):
     return [f for f in facts if f.kind == kind]
 
 
+def _js_links(text: str):
+    return _kinds(_facts(js_extract, "build.mjs", text, "js"), "rust-link")
+
+
 def _python_runs(text: str):
     script, problem = python_argv.parse(text, "build.py")
     assert problem is None
@@ -93,7 +97,7 @@ def test_js_process_env_written_before_the_call_is_inherited_unless_env_replaces
             "process.env.RUSTFLAGS = '-C link-arg=--max-memory=67108864';\n"
             "execSync('cargo build --release --target wasm32-unknown-unknown');\n"
             "execSync('cargo build --release --target wasm32-unknown-unknown', { env: { PATH: '/bin' } });\n")
-    links = _kinds(_facts(js_extract, "build.mjs", text, "js"), "rust-link")
+    links = _js_links(text)
     assert [(f.span.line, f.maximum_memory) for f in links] == [(2, 64 << 20)]
 
 
@@ -102,7 +106,7 @@ def test_js_env_option_belongs_to_the_one_command_its_line_runs():
             "const env = { ...process.env, RUSTFLAGS: '-C opt-level=s' };\n"
             "execSync('cargo build --release --target wasm32-unknown-unknown', { env });\n"
             "execSync('cargo build --target wasm32-unknown-unknown && cargo test', { env });\n")
-    links = _kinds(_facts(js_extract, "build.mjs", text, "js"), "rust-link")
+    links = _js_links(text)
     # one command: RUSTFLAGS is its own; two: the native `cargo test` reads it too
     # (the native `cargo test` is a wasm link only if the cargo config's [build] target is wasm)
     assert sorted((f.rustflags_scope, f.needs_build_target) for f in links) == [
@@ -213,3 +217,46 @@ def test_build_rs_directive_with_a_placeholder_the_file_fixes():
     link = build_rs_facts(text, "build.rs")[0]
     assert link.maximum_memory == 131072 and link.initial_memory == 20000
     assert link.link_args == ["--max-memory=131072", "--initial-memory=20000", "-zstack-size=" + UNKNOWN]
+
+
+# ---------------------------------------------------------------- working folders
+def _shadowed(tmp_path, files: dict[str, str]) -> list[str]:
+    import json
+    from tests.fixture_harness import run_cli
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    (tmp_path / ".git").mkdir()
+    rc, out, err = run_cli(["check", "--select", "WL512", "--output-format", "json", "--no-cache", "."], tmp_path)
+    assert rc in (0, 1), err
+    return sorted(f"{d['path']}:{d['line']} {d['message'].rsplit('rustflags of ', 1)[1]}" for d in json.loads(out))
+
+
+CONFIG = '[target.wasm32-unknown-unknown]\nrustflags = ["-C", "target-feature=+simd128"]\n'
+
+
+def test_the_cwd_a_script_gives_decides_which_cargo_configs_a_build_reads(tmp_path):
+    js = ("import { execFileSync } from 'node:child_process';\n"
+          "import path from 'node:path';\n"
+          "const args = ['build', '--target', 'wasm32-unknown-unknown'];\n"
+          "const env = { ...process.env, RUSTFLAGS: '-C opt-level=s' };\n"
+          "execFileSync('cargo', args, { env, cwd: path.join(import.meta.dirname, '..', 'crates', 'a') });\n"
+          "execFileSync('cargo', args, { env, cwd: new URL('../crates/b/', import.meta.url) });\n"
+          "execFileSync('cargo', args, { env, cwd: process.cwd() });\n")
+    py = ("import os, subprocess\n"
+          "HERE = os.path.dirname(os.path.abspath(__file__))\n"
+          "env = dict(os.environ, RUSTFLAGS='-C opt-level=s')\n"
+          "subprocess.run(['cargo', 'build', '--target', 'wasm32-unknown-unknown'], env=env,\n"
+          "               cwd=os.path.join(HERE, '..', 'crates', 'b'))\n")
+    found = _shadowed(tmp_path, {"scripts/build.mjs": js, "tools/build.py": py, ".cargo/config.toml": CONFIG,
+                                 "crates/a/.cargo/config.toml": CONFIG, "crates/b/.cargo/config.toml": CONFIG})
+    # a folder the script computes when it runs reads the root config for sure, no other
+    assert found == [
+        "scripts/build.mjs:4 `.cargo/config.toml` [target.wasm32-unknown-unknown]",
+        "scripts/build.mjs:4 `.cargo/config.toml` [target.wasm32-unknown-unknown], "
+        "`crates/a/.cargo/config.toml` [target.wasm32-unknown-unknown]",
+        "scripts/build.mjs:4 `.cargo/config.toml` [target.wasm32-unknown-unknown], "
+        "`crates/b/.cargo/config.toml` [target.wasm32-unknown-unknown]",
+        "tools/build.py:3 `.cargo/config.toml` [target.wasm32-unknown-unknown], "
+        "`crates/b/.cargo/config.toml` [target.wasm32-unknown-unknown]",
+    ]

@@ -20,7 +20,7 @@ environment. Values come from ``pstrings.Texts``.
 """
 from __future__ import annotations
 
-from ..toolchain.pstr import UNKNOWN_TEXT, PStr, joined
+from ..toolchain.pstr import UNKNOWN, UNKNOWN_TEXT, PStr, joined
 from ..toolchain.script_runs import Run, names_a_tool, run_facts
 from .parse import call_parts, name_of, object_pairs, path_of, string_value, unwrap, up
 from .pstrings import Texts
@@ -247,15 +247,24 @@ def _run(call, how: str, texts: Texts, doc) -> Run | None:
         vector = texts.items(rest[0])
         vector, rest = (vector if vector is not None else [UNKNOWN_TEXT]), rest[1:]
     options = next((a for a in rest if _is_object(a, texts)), None)
-    env = _env(options, call, texts)
+    env, cwd = _env(options, call, texts), _cwd(options, texts)
     if how == "shell":
-        return Run(span, line=first, env=env)
+        return Run(span, line=first, env=env, cwd=cwd)
     if how == "words":
-        return Run(span, argv=first.split_ws(), env=env)
+        return Run(span, argv=first.split_ws(), env=env, cwd=cwd)
     argv = [first] + (vector or [])
     if options is not None and _shell_option(options, texts):
-        return Run(span, line=joined(argv, PStr.synth(" ")), env=env)
-    return Run(span, argv=argv, env=env)
+        return Run(span, line=joined(argv, PStr.synth(" ")), env=env, cwd=cwd)
+    return Run(span, argv=argv, env=env, cwd=cwd)
+
+
+def _cwd(options, texts: Texts) -> str | None:
+    """The ``cwd`` option as a project folder (UNKNOWN: one the script computes when it runs)."""
+    pair = object_pairs(texts.ev.origin(options)).get("cwd") if options is not None else None
+    if pair is None:
+        return None
+    found = texts.script_path(pair[1])
+    return found.folder(texts.index.path) if found is not None else UNKNOWN
 
 
 def _is_object(node, texts: Texts) -> bool:

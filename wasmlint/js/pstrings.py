@@ -18,6 +18,7 @@ made under a condition adds one unknown element; other changes (``splice``,
 from __future__ import annotations
 
 from ..toolchain.pstr import UNKNOWN_TEXT, CharOffsets, LineIndex, PStr, guarded, joined
+from ..toolchain.script_runs import RelPath
 from .embedded import unescape_js
 from .parse import LOOPS, ancestors, call_parts, enclosing_function, name_of, object_pairs, path_of, unwrap, up
 from .values import UNKNOWN as NO_VALUE, Evaluator, ObjectRef, _js_str
@@ -305,3 +306,48 @@ class Texts:
             if key is not None:
                 out[key] = self.text(assign.child_by_field_name("right"))
         return out
+
+    # ------------------------------------------------------------ paths
+    @guarded(None)
+    def script_path(self, node, depth: int) -> RelPath | None:
+        """A path the script builds from its own folder (``__dirname``, ``import.meta.dirname``,
+        ``path.dirname(fileURLToPath(import.meta.url))``, ``new URL('../x', import.meta.url)``),
+        joined with pieces the file fixes (``path.join``/``path.resolve``, ``+ '/x'``); None
+        for any other path (``process.cwd()``, a relative string: relative to where node starts)."""
+        node = unwrap(node)
+        t, dotted = node.type, path_of(node)
+        if t == "member_expression" and node.child_by_field_name("object").type == "meta_property":
+            dotted = "import.meta." + (name_of(node) or "")
+        if dotted in ("__dirname", "import.meta.dirname") and self._unbound(node):
+            return RelPath()
+        if dotted in ("__filename", "import.meta.filename", "import.meta.url") and self._unbound(node):
+            return RelPath((".",))                       # the script file itself: its parent is the folder
+        if t == "identifier":
+            w = self.ev.bindings.reaching(node)
+            return self.script_path(w.value, depth) if w is not None and w.value is not None else None
+        if t == "member_expression" and name_of(node) in ("pathname", "href"):
+            return self.script_path(node.child_by_field_name("object"), depth)
+        if t == "binary_expression" and node.child_by_field_name("operator").type == "+":
+            base = self.script_path(node.child_by_field_name("left"), depth)
+            tail = self.text(node.child_by_field_name("right"))
+            return base.join(tail.text) if base is not None else None
+        if t not in ("call_expression", "new_expression"):
+            return None
+        callee, args = call_parts(node)
+        name = (path_of(callee) or "").rsplit(".", 1)[-1]
+        if name in ("fileURLToPath", "resolve", "normalize") and len(args) == 1:
+            return self.script_path(args[0], depth)
+        if name == "dirname" and len(args) == 1:
+            inner = self.script_path(args[0], depth)
+            return inner.parent() if inner is not None else None
+        if name == "URL" and len(args) == 2:
+            base = self.script_path(args[1], depth)
+            return base.parent().join(self.text(args[0]).text) if base is not None else None
+        if name in ("join", "resolve") and args:
+            base = self.script_path(args[0], depth)
+            return base.join(*(self.text(a).text for a in args[1:])) if base is not None else None
+        return None
+
+    def _unbound(self, node) -> bool:
+        """``__dirname`` as node gives it (no declaration of that name in the file)."""
+        return node.type != "identifier" or self.ev.bindings.reaching(node) is None

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from ..facts import Span
 from .pstr import UNKNOWN, UNKNOWN_TEXT, LineIndex, PStr, guarded, joined, shell_split
 from ..textpos import matching_brace
-from .script_runs import Run
+from .script_runs import RelPath, Run
 
 ARGS_APIS = frozenset(("run", "call", "check_call", "check_output", "Popen"))
 SHELL_APIS = {"subprocess": frozenset(("getoutput", "getstatusoutput")), "os": frozenset(("system", "popen"))}
@@ -364,6 +364,39 @@ class Values:
     def _from_import(self, func, module: str, name: str) -> bool:
         return isinstance(func, ast.Name) and (module, name) in self.s.imports.get(func.id, ())
 
+    @guarded(None, key=id)
+    def script_path(self, node, depth: int) -> RelPath | None:
+        """A path the script builds from its own file (``Path(__file__).resolve().parent / "x"``,
+        ``os.path.join(os.path.dirname(__file__), "..")``); None for any other (a relative
+        string is relative to where Python starts)."""
+        if isinstance(node, ast.Name):
+            if node.id == "__file__" and not self.s.writes.get((id(self.s.tree), "__file__")):
+                return RelPath((".",))
+            w = self.s.reaching(node)
+            return self.script_path(w.value, depth) if w is not None and w.value is not None else None
+        if isinstance(node, ast.Attribute) and node.attr == "parent":
+            inner = self.script_path(node.value, depth)
+            return inner.parent() if inner is not None else None
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+            inner = self.script_path(node.left, depth)
+            return inner.join(self.text(node.right, depth).text) if inner is not None else None
+        if not isinstance(node, ast.Call):
+            return None
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        if isinstance(func, ast.Attribute) and name in ("resolve", "absolute", "expanduser") and not node.args:
+            return self.script_path(node.func.value, depth)
+        if name in ("Path", "PurePath", "abspath", "realpath", "normpath", "str", "fspath") and len(node.args) == 1:
+            return self.script_path(node.args[0], depth)
+        if name == "dirname" and len(node.args) == 1:
+            inner = self.script_path(node.args[0], depth)
+            return inner.parent() if inner is not None else None
+        if name in ("join", "joinpath") and node.args:
+            base, rest = (node.func.value, node.args) if name == "joinpath" else (node.args[0], node.args[1:])
+            inner = self.script_path(base, depth)
+            return inner.join(*(self.text(a, depth).text for a in rest)) if inner is not None else None
+        return None
+
     # ------------------------------------------------------------ literals
     def _literal(self, node, depth: int) -> PStr | None:
         """A string literal node (maybe implicitly concatenated, maybe an f-string) decoded
@@ -532,17 +565,19 @@ def runs(script: Script) -> list[Run]:
         if first is None:
             continue
         env = _env(script, values, kw.get("env"), node)
+        where = values.script_path(kw["cwd"]) if "cwd" in kw else None
+        cwd = None if "cwd" not in kw else where.folder(script.index.path) if where is not None else UNKNOWN
         if name in SHELL_APIS.get(module, ()):
-            out.append(Run(script.span(node), line=values.text(first), env=env))
+            out.append(Run(script.span(node), line=values.text(first), env=env, cwd=cwd))
         elif module == "subprocess" and name in ARGS_APIS:
             vector = values.items(first)
             if _is_true(kw.get("shell")):
                 line = vector[0] if vector else values.text(first) if vector is None else None
                 if line is not None:
-                    out.append(Run(script.span(node), line=line, env=env))
+                    out.append(Run(script.span(node), line=line, env=env, cwd=cwd))
             else:
                 out.append(Run(script.span(node), argv=vector if vector is not None else [values.text(first)],
-                               env=env))
+                               env=env, cwd=cwd))
     return out
 
 

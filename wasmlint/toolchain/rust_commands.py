@@ -23,8 +23,8 @@ from functools import lru_cache
 
 from ..facts import Fact
 
-from .pstr import UNKNOWN_TEXT, CharOffsets, LineIndex, PStr, guarded
-from .script_runs import Run
+from .pstr import UNKNOWN, UNKNOWN_TEXT, CharOffsets, LineIndex, PStr, guarded
+from .script_runs import RelPath, Run
 
 SAME_VALUE = frozenset(("to_string", "to_owned", "into", "as_str", "as_ref", "clone", "as_os_str", "iter",
                         "into_iter", "to_vec"))
@@ -197,6 +197,74 @@ class Source:
             return [self.text(el[0], depth) if len(el) == 1 else UNKNOWN_TEXT for el in _elements(tree)]
         return None
 
+    # ------------------------------------------------------------ paths
+    @guarded(None)
+    def script_path(self, node, depth: int) -> RelPath | None:
+        """A path built from the crate's folder (``env!("CARGO_MANIFEST_DIR")``, joined with
+        ``.join("..")``, ``concat!``, ``.parent()``, through ``let``s and argument-less local
+        functions), relative to this file's folder; None for any other."""
+        t = node.type
+        if t == "macro_invocation":
+            name = self.raw(node.child_by_field_name("macro"))
+            tree = next((c for c in node.named_children if c.type == "token_tree"), None)
+            elements = _elements(tree) if tree is not None else []
+            if name == "env" and tree is not None and self._names_manifest_dir(tree):
+                return self._crate_root()
+            first = elements[0] if elements else []
+            if name == "concat" and len(first) == 3 and self.raw(first[0]) == "env" and \
+                    first[2].type == "token_tree" and self._names_manifest_dir(first[2]):
+                rest = "".join(self.text(el[0]).text if len(el) == 1 else UNKNOWN for el in elements[1:])
+                # text glued to the folder's name: only a "/…" tail names a path under it
+                return self._crate_root().join(rest[1:]) if rest.startswith("/") or not rest else None
+            return None
+        if t in ("reference_expression", "parenthesized_expression", "identifier"):
+            same = self._same(node)
+            return self.script_path(same, depth) if same is not None else None
+        if t != "call_expression":
+            return None
+        fn, args = node.child_by_field_name("function"), _args(node)
+        if fn.type == "identifier" and not args:                 # guests_root(): a local function's value
+            body = self._function_body(self.raw(fn))
+            return self.script_path(body, depth) if body is not None else None
+        if fn.type == "scoped_identifier" and len(args) == 1 and \
+                self.raw(fn).replace(" ", "").endswith(("PathBuf::from", "Path::new")):
+            return self.script_path(args[0], depth)
+        if fn.type != "field_expression":
+            return None
+        method, receiver = self.raw(fn.child_by_field_name("field")), fn.child_by_field_name("value")
+        if method in ("unwrap", "expect", "to_path_buf", "to_owned", "clone", "canonicalize", "as_path"):
+            return self.script_path(receiver, depth)
+        inner = self.script_path(receiver, depth)
+        if inner is None:
+            return None
+        if method == "parent" and not args:
+            return inner.parent()
+        if method == "join" and len(args) == 1:
+            return inner.join(self.text(args[0]).text)
+        return None
+
+    def _names_manifest_dir(self, tree) -> bool:
+        """``env!``'s token tree names ``CARGO_MANIFEST_DIR``."""
+        elements = _elements(tree)
+        return len(elements) == 1 and len(elements[0]) == 1 and self.text(elements[0][0]).text == "CARGO_MANIFEST_DIR"
+
+    def _crate_root(self) -> RelPath:
+        """``CARGO_MANIFEST_DIR`` seen from this file: the folder above its ``src/`` (Cargo's
+        layout), or this file's own folder (a ``build.rs`` beside its Cargo.toml)."""
+        folders = self.index.path.split("/")[:-1]
+        if "src" not in folders:
+            return RelPath()
+        return RelPath(("..",) * (len(folders) - max(i for i, f in enumerate(folders) if f == "src")))
+
+    def _function_body(self, name: str):
+        """The value an argument-less function of the file returns (its block's last expression)."""
+        for item in self.root.named_children:
+            if item.type == "function_item" and self.raw(item.child_by_field_name("name")) == name:
+                body = item.child_by_field_name("body")
+                last = body.named_children[-1] if body is not None and body.named_children else None
+                return last if last is not None and last.type != "expression_statement" else None
+        return None
+
     # ------------------------------------------------------------ names
     def value_of(self, ident):
         return self.lookup(self.raw(ident), ident)
@@ -309,6 +377,9 @@ def _apply(src: Source, run: Run, name: str, call, certain: bool) -> None:
             run.env.pop(key.text, None)
     elif name == "env_clear":
         run.env.clear()
+    elif name == "current_dir" and len(args) == 1:
+        where = src.script_path(args[0]) if certain else None
+        run.cwd = where.folder(src.index.path) if where is not None else UNKNOWN
 
 
 def _conditional(node, upto) -> bool:

@@ -16,11 +16,12 @@ emcc argument reader and one cargo reader.
 """
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field
 
 from ..facts import Fact, Span
 from .emcc import EMCC_NAMES
-from .pstr import LineIndex, PStr, Tok
+from .pstr import UNKNOWN, LineIndex, PStr, Tok
 from .rust import CARGO_TOOLS
 from .shell_argv import command_facts, facts_from_shell
 from .shell_eval import Command
@@ -37,6 +38,8 @@ class Run:
     argv: list[PStr] | None = None      # the program's argument vector, program first
     line: PStr | None = None            # or the command line a shell runs
     env: dict[str, PStr] = field(default_factory=dict)   # variables set for this process
+    cwd: str | None = None              # the project folder it runs in, when the call says (UNKNOWN inside:
+    #                                     computed when the script runs); None: not said
 
 
 def names_a_tool(data: bytes) -> bool:
@@ -54,10 +57,47 @@ def run_facts(runs: list[Run], index: LineIndex) -> list[Fact]:
     for run in runs:
         if not _names_a_tool(run):
             continue
+        made: list[Fact] = []
         if run.line is not None:
-            facts += facts_from_shell(run.line, index, env=run.env, own=True)
+            made = facts_from_shell(run.line, index, env=run.env, own=True)
         elif run.argv:
             argv = [Tok(p, index) for p in run.argv]
             cmd = Command(argv=argv, prefix=dict(run.env), env=dict(run.env), span=run.span)
-            facts += command_facts(cmd, index)
+            made = command_facts(cmd, index)
+        for f in made:
+            if run.cwd is not None and hasattr(f, "cwd"):
+                f.cwd = run.cwd            # which cargo configs the build reads
+        facts += made
     return facts
+
+
+@dataclass(frozen=True)
+class RelPath:
+    """A path a script builds from its own folder (``__dirname``, ``Path(__file__).parent``,
+    ``env!("CARGO_MANIFEST_DIR")``): segments relative to that folder, ``..`` allowed."""
+
+    parts: tuple[str, ...] = ()
+
+    def join(self, *pieces: str) -> "RelPath | None":
+        parts = list(self.parts)
+        for piece in pieces:
+            if UNKNOWN in piece or piece.startswith("/"):
+                return None                # computed when the script runs, or outside the project
+            for seg in piece.replace("\\", "/").split("/"):
+                if seg == "..":
+                    if parts and parts[-1] != "..":
+                        parts.pop()
+                    else:
+                        parts.append("..")
+                elif seg not in ("", "."):
+                    parts.append(seg)
+        return RelPath(tuple(parts))
+
+    def parent(self) -> "RelPath":
+        return self.join("..")
+
+    def folder(self, script_path: str) -> str:
+        """The project folder it names, seen from the script at ``script_path``; UNKNOWN when
+        it leaves the project."""
+        base = RelPath(tuple(p for p in posixpath.dirname(script_path).split("/") if p)).join(*self.parts)
+        return UNKNOWN if base is None or ".." in base.parts else "/".join(base.parts)

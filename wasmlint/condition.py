@@ -13,6 +13,8 @@ import re
 from functools import lru_cache
 from typing import Any, Callable
 
+from .textpos import matching_brace
+
 Compiled = Callable[[Any], Any]
 
 
@@ -311,18 +313,7 @@ def compile_template(template: str) -> Callable[[Any], str]:
 
 
 def _closing_brace(text: str, start: int) -> int:
-    depth, quote = 0, None
-    for j in range(start, len(text)):
-        c = text[j]
-        if quote:
-            if c == quote:
-                quote = None
-        elif c in "'\"":
-            quote = c
-        elif c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-            if depth == 0:
-                return j
+    end = matching_brace(text, start)
+    if end is not None:
+        return end
     raise ConditionError(f"unclosed '{{' in template {text!r}")

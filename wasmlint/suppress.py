@@ -27,11 +27,11 @@ from .pathmatch import match_any
 
 _DIRECTIVE = re.compile(
     r"wasmlint:\s*(disable-next-line|disable-file|disable)\s*=\s*([A-Za-z0-9_\-]+(?:\s*,\s*[A-Za-z0-9_\-]+)*)")
-_SLASH_KINDS = ("js", "build-rs")
+_SLASH_KINDS = ("js", "build-rs", "xtask")
 _LINE_ONLY = {"npmrc": ("#", ";"), "systemd": ("#", ";"), "nvmrc": ("#",), "headers-file": ("#",)}
-_SHELL_QUOTES = ("shell", "dockerfile", "procfile")
+_SHELL_QUOTES = ("shell", "dockerfile", "procfile", "python")
 # ``#`` starts a comment even right after a word (YAML and shell need whitespace before it)
-_HASH_ANYWHERE = ("makefile", "cmake", "cargo-toml", "cargo-config", "netlify", "rust-toolchain", "nginx")
+_HASH_ANYWHERE = ("makefile", "cmake", "cargo-toml", "cargo-config", "netlify", "rust-toolchain", "nginx", "python")
 _NO_COMMENTS = ("package-json", "nodemon", "firebase", "vercel", "wasm")
 
 

@@ -65,6 +65,26 @@ class LineIndex:
         return self.starts[bisect.bisect_right(self.starts, offset) - 1]
 
 
+def matching_brace(text: str, start: int, end: int | None = None) -> int | None:
+    """The ``}`` that closes the ``{`` at ``start`` (a template or f-string field), past
+    nested brackets and quoted strings; None when it is not closed before ``end``."""
+    depth, quote = 0, None
+    for j in range(start, len(text) if end is None else end):
+        c = text[j]
+        if quote:
+            if c == quote:
+                quote = None
+        elif c in "'\"":
+            quote = c
+        elif c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+            if depth == 0 and c == "}":
+                return j
+    return None
+
+
 def json_escape(s: str) -> str:
     return json.dumps(s)[1:-1]
 

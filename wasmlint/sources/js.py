@@ -18,9 +18,10 @@ MAX_SKELETONS = 6     # skeleton parses of one big file before it is parsed whol
 
 def wanted(data: bytes) -> bool:
     """The prefilter: does the file mention anything a JS fact is made of?"""
+    from ..js import builds
     from ..js.parse import PREFILTER
     return any(m in data for m in PREFILTER) or any(m in data for m in _EMBED_MARKS) or \
-        any(m in data for m in _OVERRIDE_MARKS)
+        any(m in data for m in _OVERRIDE_MARKS) or builds.wanted(data)
 
 
 def extract(src: SourceFile) -> list[Fact]:
@@ -79,6 +80,7 @@ def _facts(src: SourceFile, doc) -> list[Fact]:
     facts.extend(flags.set_flags(scan, compiles))
     facts.extend(flags.child_processes(scan))
     facts.extend(flags.module_overrides(scan))
+    facts.extend(_builds(src, scan))
     graph_node = module_fact(doc, scan.generator)
     if graph_node is not None:
         facts.append(graph_node)
@@ -87,6 +89,16 @@ def _facts(src: SourceFile, doc) -> list[Fact]:
         if served is not None:
             facts.append(served)
     return facts
+
+
+def _builds(src: SourceFile, scan) -> list[Fact]:
+    """emcc / cargo facts of the processes a build script starts (``wasmlint.js.builds``)."""
+    from ..js import builds
+    if not builds.wanted(scan.doc.data):
+        return []
+    raw = bytes(src.data)
+    shift = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
+    return builds.build_facts(scan, raw[shift:].decode("utf-8", "surrogateescape"), shift)
 
 
 def _embedded(scan, found) -> list[Fact]:

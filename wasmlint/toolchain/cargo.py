@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 from ..facts import Fact, Span
 from ..tomlsafe import loads
-from .pstr import LineIndex, Tok
+from .pstr import UNKNOWN, LineIndex, Tok
 from .rust import build_rust_link, is_wasm_target
 from .toml_pos import TomlLocator
 
@@ -167,16 +167,21 @@ def config_folder(config_path: str) -> str:
     return posixpath.dirname(posixpath.dirname(config_path))
 
 
-def config_applies(config_path: str, command_path: str, files: dict[str, str]) -> bool:
-    """Cargo reads the config of the command's folder and of every folder above it."""
-    folder, at = config_folder(config_path), _command_folder(command_path, files)
+def config_applies(config_path: str, command_path: str, files: dict[str, str], cwd: str | None = None) -> bool:
+    """Cargo reads the config of the command's folder and of every folder above it. ``cwd``:
+    the folder the command runs in when its build says so (a build script's ``cwd`` option);
+    one the build computes when it runs surely reads only the project's root config."""
+    folder, at = config_folder(config_path), _command_folder(command_path, files) if cwd is None else cwd
+    if UNKNOWN in at:
+        return folder == ""
     return folder == "" or at == folder or at.startswith(folder + "/")
 
 
-def build_target_for(path: str, configs: list[CargoBuildTarget], files: dict[str, str]) -> str | None:
+def build_target_for(path: str, configs: list[CargoBuildTarget], files: dict[str, str],
+                     cwd: str | None = None) -> str | None:
     """The wasm triple that ``[build] target`` gives a command in ``path`` (the nearest
     config that applies wins)."""
-    applies = [c for c in configs if config_applies(c.span.path, path, files)]
+    applies = [c for c in configs if config_applies(c.span.path, path, files, cwd)]
     if not applies:
         return None
     nearest = max(applies, key=lambda c: len(c.folder))
@@ -194,7 +199,7 @@ def resolve_build_targets(facts: list[Fact], files: dict[str, str]) -> list[Fact
         if not getattr(f, "needs_build_target", False):
             out.append(f)
             continue
-        target = build_target_for(f.span.path, configs, files)
+        target = build_target_for(f.span.path, configs, files, getattr(f, "cwd", None))
         if target is None:
             continue
         memory64 = target.startswith("wasm64")

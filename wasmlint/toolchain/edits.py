@@ -15,6 +15,8 @@ def replace_part(tok: Tok, i: int, j: int, content: str) -> list[Edit]:
 
 
 def _range(toks: list[Tok]) -> tuple[int, int] | None:
+    """The source range of consecutive arguments, when nothing but blanks, quotes and
+    (between the elements of a list literal) commas lies between them."""
     ranges = []
     for t in toks:
         if not t.text.is_exact():
@@ -24,14 +26,46 @@ def _range(toks: list[Tok]) -> tuple[int, int] | None:
     text = toks[0].index.text
     between = text[start:end]
     joined = "".join(t.value for t in toks)
-    if "".join(c for c in between if not c.isspace() and c not in QUOTES) != \
-            "".join(c for c in joined if not c.isspace() and c not in QUOTES):
+    if "".join(c for c in between if not c.isspace() and c not in QUOTES + ",") != \
+            "".join(c for c in joined if not c.isspace() and c not in QUOTES + ","):
         return None
     return start, end
 
 
+def _list_element(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """``[start, end)`` (a quoted literal) widened to its element of a list literal
+    (``'-sX=1', `` in JS, Python, Meson, Rust), the whole line when it stands alone;
+    None when it is a method call's only argument (Rust's ``.arg("-sX=1")``), which cannot go."""
+    after, before = end, start
+    while after < len(text) and text[after] in " \t":
+        after += 1
+    while before > 0 and text[before - 1] in " \t":
+        before -= 1
+    if after < len(text) and text[after] == ")" and before > 0 and text[before - 1] == "(":
+        name = before - 1
+        while name > 0 and (text[name - 1].isalnum() or text[name - 1] == "_"):
+            name -= 1
+        if name > 0 and text[name - 1] == ".":
+            return None
+    if after < len(text) and text[after] == ",":
+        end = after + 1
+        while end < len(text) and text[end] in " \t":
+            end += 1
+    elif before > 0 and text[before - 1] == "," and after < len(text) and text[after] in "])":
+        start = before - 1
+    else:
+        return start, end
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    if not text[line_start:start].strip() and not text[end:line_end].strip() and line_end < len(text):
+        return line_start, line_end + 1
+    return start, end   # a separator and the blanks after it (or before the last element) go with it
+
+
 def remove_args(toks: list[Tok]) -> list[Edit]:
-    """Delete consecutive arguments and one side's blanks (and their own quotes)."""
+    """Delete consecutive arguments and one side's blanks (and their own quotes, and as
+    elements of a list literal, their separator)."""
     if not toks or any(t.index is not toks[0].index for t in toks):
         return []
     r = _range(toks)
@@ -40,7 +74,12 @@ def remove_args(toks: list[Tok]) -> list[Edit]:
     start, end = r
     text = toks[0].index.text
     if start > 0 and end < len(text) and text[start - 1] == text[end] and text[end] in QUOTES:
-        start, end = start - 1, end + 1
+        element = _list_element(text, start - 1, end + 1)
+        if element is None:
+            return []
+        if element != (start - 1, end + 1):
+            return [Edit(toks[0].index.span(*element), "")]
+        start, end = element
     if end < len(text) and text[end] in " \t":
         while end < len(text) and text[end] in " \t":
             end += 1

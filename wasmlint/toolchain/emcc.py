@@ -31,7 +31,8 @@ TAKES_VALUE = frozenset((
     "-L", "-l", "-z", "-u", "-include", "-isystem", "-MF", "-MT", "-MQ", "-Xlinker", "-Xclang", "-mllvm",
     "--cache", "--em-config", "--valid-abspath", "--js-opts", "--llvm-opts", "--llvm-lto",
 ))
-NOT_LINK = frozenset(("-c", "-E", "-S", "-M", "-MM", "-fsyntax-only", "--version", "-v", "--help"))
+# ``--cflags`` prints the compile flags of the given settings and exits (an SDL2 build.rs asks it)
+NOT_LINK = frozenset(("-c", "-E", "-S", "-M", "-MM", "-fsyntax-only", "--version", "-v", "--help", "--cflags"))
 Reader = Callable[[Tok], "list[Tok] | str | None"]
 
 
@@ -129,7 +130,8 @@ class EmccInvocation(MemoryLike, Fact):
 
     @property
     def label(self) -> str:
-        what = f"emcc link of `{self.output}`" if self.output else "emcc link"
+        shown = (self.output or "").replace(UNKNOWN, "…")     # a part the build computes when it runs
+        what = f"emcc link of `{shown}`" if shown.strip("…") else "emcc link"
         return f"{what} ({self.variant})" if self.variant else what
 
     @property

@@ -35,6 +35,7 @@ class WasmLdArg(Fact):
     memory64: bool = False
     origin: str = ""
     needs_build_target: bool = False   # kept only if the cargo config's `[build] target` is wasm
+    cwd: str | None = None             # the folder the build runs in, when its script says (see RustLink)
 
     @property
     def setting_label(self) -> str:
@@ -74,6 +75,8 @@ class RustLink(MemoryLike, Fact):
     fixed: bool = False                # maximum = initial (--no-growable-memory, shared without a max)
     rustflags_scope: str | None = None  # RUSTFLAGS set on the command, or in an environment others read
     needs_build_target: bool = False    # kept only if the cargo config's `[build] target` is wasm
+    cwd: str | None = None              # the folder cargo runs in when a build script says (its cwd option);
+    #                                     None: the folder of the file it is written in
     arg_toks: dict = internal(default_factory=dict)
 
     @property
@@ -130,7 +133,8 @@ class RustLink(MemoryLike, Fact):
         from .cargo import config_applies
         out = []
         for f in ctx.project.of_kind("rust-link"):
-            if f.origin != "cargo-config" or not config_applies(f.span.path, self.span.path, ctx.project.files):
+            if f.origin != "cargo-config" or not config_applies(f.span.path, self.span.path, ctx.project.files,
+                                                                self.cwd):
                 continue
             if self.target is None or f.target is None or f.target == self.target or f.target.startswith("cfg("):
                 out.append(f)

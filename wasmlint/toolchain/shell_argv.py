@@ -35,9 +35,14 @@ def extract_build_facts(src: SourceFile) -> list[Fact]:
 
 def facts_from_shell(text: PStr, index: LineIndex, *, env: dict[str, PStr] | None = None,
                      reader=None, variant: str | None = None, version: str | None = None,
-                     bindgen: str | None = None) -> list[Fact]:
-    """``bindgen``: the triple a wasm-bindgen step beside this text reads (a Makefile recipe's other lines)."""
+                     bindgen: str | None = None, own: bool = False) -> list[Fact]:
+    """``bindgen``: the triple a wasm-bindgen step beside this text reads (a Makefile recipe's other lines).
+    ``own``: ``env`` is set for the shell that runs this text alone (a build script's
+    ``execSync(line, {env})``): when the text runs one command, they are that command's own."""
     result = evaluate(text, index, env)
+    if own and env and len(result.commands) == 1:
+        cmd = result.commands[0]
+        cmd.prefix = {**{k: v for k, v in env.items() if cmd.env.get(k) is v}, **cmd.prefix}
     bindgen = bindgen or bindgen_input_target(result.commands)
     facts: list[Fact] = []
     found_version = version

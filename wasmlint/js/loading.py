@@ -163,20 +163,6 @@ def _source(scan: Scan, node) -> str | None:
     node = scan.ev.origin(node)
     if node is None:
         return None
-
-
-def _wasm_tail(text: str) -> str | None:
-    """The ``name.wasm`` path that ends ``text`` (before closing quotes and brackets), in
-    linear time (a regular expression anchored at the end rescans from every start)."""
-    end = len(text)
-    while end and not (text[end - 1].isalnum() or text[end - 1] in "_./-"):
-        end -= 1
-    if not text.endswith(".wasm", 0, end):
-        return None
-    start = end - len(".wasm")
-    while start and (text[start - 1].isalnum() or text[start - 1] in "_./-"):
-        start -= 1
-    return text[start:end]
     value = scan.ev.string(node)
     if isinstance(value, str):
         return value
@@ -193,3 +179,17 @@ def _wasm_tail(text: str) -> str | None:
         if tail and ("__dirname" in text or "import.meta" in text):
             return "./" + tail.lstrip("/")
     return None
+
+
+def _wasm_tail(text: str) -> str | None:
+    """The ``name.wasm`` path that ends ``text`` (before closing quotes and brackets), in
+    linear time (a regular expression anchored at the end rescans from every start)."""
+    end = len(text)
+    while end and not (text[end - 1].isalnum() or text[end - 1] in "_./-"):
+        end -= 1
+    if not text.endswith(".wasm", 0, end):
+        return None
+    start = end - len(".wasm")
+    while start and (text[start - 1].isalnum() or text[start - 1] in "_./-"):
+        start -= 1
+    return text[start:end]

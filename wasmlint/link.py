@@ -127,9 +127,10 @@ class Project:
 
 def link(facts: list[Fact], files: dict[str, str]) -> Project:
     """``project.facts``: the facts with those that only the whole project decides settled
-    (a RUSTFLAGS build's triple from the cargo config): rules read these."""
-    from .toolchain.cargo import resolve_build_targets
-    facts = resolve_build_targets(facts, files)
+    (a RUSTFLAGS build's triple from the cargo config, the Cargo profiles cargo reads):
+    rules read these."""
+    from .toolchain import cargo_link
+    facts = cargo_link.settle(facts, files)
     by_kind: dict[str, list[Fact]] = {}
     for f in facts:
         by_kind.setdefault(f.kind, []).append(f)

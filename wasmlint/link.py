@@ -127,8 +127,8 @@ class Project:
 
 def link(facts: list[Fact], files: dict[str, str]) -> Project:
     """``project.facts``: the facts with those that only the whole project decides settled
-    (a RUSTFLAGS build's triple from the cargo config, the Cargo profiles cargo reads):
-    rules read these."""
+    (a RUSTFLAGS build's triple from the cargo config, the Cargo profiles cargo reads, the
+    module a Rust build writes): rules read these."""
     from .toolchain import cargo_link
     facts = cargo_link.settle(facts, files)
     by_kind: dict[str, list[Fact]] = {}

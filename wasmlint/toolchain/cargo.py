@@ -134,9 +134,7 @@ def config_facts(text: str, data: dict, path: str) -> list[Fact]:
 
 
 def _mentions_wasm_ld(f: Fact) -> bool:
-    return f.kind != "rust-link" or bool(f.atomics or any(  # type: ignore[attr-defined]
-        a.startswith(("--max-memory", "--initial-memory", "--shared-memory", "--import-memory"))
-        for a in f.link_args))  # type: ignore[attr-defined]
+    return f.kind != "rust-link" or f.decides_memory  # type: ignore[attr-defined]
 
 
 def _flags_fact(index: LineIndex, loc, value, target, path: str) -> list[Fact]:

@@ -2,7 +2,9 @@
 ``${{ … }}`` expressions read as unknown values), ``node-options`` facts from
 ``env:`` at workflow, job and step level (the nearest wins), and ``node-version``
 facts from ``actions/setup-node`` (which decides the node of the job's later
-steps). CI steps are not production launches."""
+steps). A ``node-version: ${{ matrix.<key> }}`` runs the job once per value of the job's
+``strategy.matrix.<key>`` list (and its ``include`` entries): a launch must start on
+every one, so the lowest major stands for the job. CI steps are not production launches."""
 from __future__ import annotations
 
 import re
@@ -18,6 +20,7 @@ from ..toolchain.shell_argv import build_facts_in
 from . import SourceFile
 
 _EXPR = re.compile(r"\$\{\{.*?\}\}", re.S)
+_MATRIX_REF = re.compile(r"\$\{\{\s*matrix\.([A-Za-z_][\w-]*)\s*\}\}")
 
 
 def extract(src: SourceFile) -> list[Fact]:
@@ -53,6 +56,8 @@ def _job(idx: LineIndex, name: str, job, wf_env, src: SourceFile) -> list[Fact]:
                                                version=emsdk, source="setup-emsdk"))
         if uses.startswith("actions/setup-node"):
             v = yamlpos.get(yamlpos.get(step, "with"), "node-version")
+            if yamlpos.str_of(v) and "${{" in yamlpos.str_of(v):
+                v = _lowest_matrix_value(job, yamlpos.str_of(v))
             spec = yamlpos.str_of(v)
             if spec and "${{" not in spec:
                 unit.node_version = spec
@@ -64,6 +69,20 @@ def _job(idx: LineIndex, name: str, job, wf_env, src: SourceFile) -> list[Fact]:
             unit.run_script(_mask(run), step_env)
             facts.extend(build_facts_in(_mask(run), idx, src, step_env, emsdk))
     return facts + unit.facts
+
+
+def _lowest_matrix_value(job, expr: str):
+    """The matrix value node with the lowest node major that ``${{ matrix.KEY }}`` takes in
+    this job, or None (not a matrix reference, or a matrix computed at run time)."""
+    m = _MATRIX_REF.fullmatch(expr.strip())
+    if m is None:
+        return None
+    matrix = yamlpos.get(yamlpos.get(job, "strategy"), "matrix")
+    values = yamlpos.items(yamlpos.get(matrix, m.group(1)))
+    values += [yamlpos.get(inc, m.group(1)) for inc in yamlpos.items(yamlpos.get(matrix, "include"))]
+    known = [(major_of(str(yamlpos.str_of(v))), k, v) for k, v in enumerate(values) if yamlpos.str_of(v)]
+    known = [x for x in known if x[0] is not None]
+    return min(known, key=lambda x: x[:2])[2] if known else None
 
 
 def _mask(run: MappedText) -> MappedText:

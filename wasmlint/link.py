@@ -128,9 +128,10 @@ class Project:
 def link(facts: list[Fact], files: dict[str, str]) -> Project:
     """``project.facts``: the facts with those that only the whole project decides settled
     (a RUSTFLAGS build's triple from the cargo config, the Cargo profiles cargo reads, the
-    module a Rust build writes): rules read these."""
+    module a Rust build writes, the Dockerfile launch a compose service runs): rules read these."""
+    from .launch import compose_image
     from .toolchain import cargo_link
-    facts = cargo_link.settle(facts, files)
+    facts = compose_image.settle(cargo_link.settle(facts, files))
     by_kind: dict[str, list[Fact]] = {}
     for f in facts:
         by_kind.setdefault(f.kind, []).append(f)

@@ -12,7 +12,7 @@ from wasmlint.tomlsafe import loads
 from wasmlint.toolchain.cmake import cmake_facts
 from wasmlint.toolchain.makefile import makefile_facts
 from wasmlint.toolchain.pstr import LineIndex, PStr
-from wasmlint.toolchain.rust import CargoRun, cargo_run
+from wasmlint.toolchain.rust import CargoRun, RustBuild, cargo_run, rust_build
 from wasmlint.toolchain.shell_argv import extract_build_facts, facts_from_shell
 from wasmlint.toolchain.toml_pos import TomlLocator
 from wasmlint.sources import SourceFile
@@ -226,3 +226,24 @@ def test_shell_fragments_without_a_build_word_are_not_evaluated(monkeypatch):
 ])
 def test_cargo_run_names_linking_builds_and_their_triple(argv, run):
     assert cargo_run(argv) == run
+
+
+@pytest.mark.parametrize("argv,build", [
+    (["wasm-pack", "build", "-t", "web", "-d", "pkg-parallel", ".", "--", "-Z", "build-std=std"],
+     RustBuild("wasm-pack", crate=".", profile_dir="release", out_dir="pkg-parallel")),
+    (["wasm-pack", "build", "--target", "nodejs", "--out-name", "photon-node", "./crate"],
+     RustBuild("wasm-pack", crate="./crate", profile_dir="release", out_name="photon-node")),
+    (["wasm-pack", "build", "--dev", "crates/app", "--out-dir=www/pkg"],
+     RustBuild("wasm-pack", crate="crates/app", profile_dir="debug", out_dir="www/pkg")),
+    (["cargo", "build", "--target", "wasm32-unknown-unknown", "-p", "css_node", "--release"],
+     RustBuild("cargo", crate=None, package="css_node", profile_dir="release")),
+    (["cargo", "build", "--release", "--target", "wasm32-wasip1", "--manifest-path", "guest/Cargo.toml"],
+     RustBuild("cargo", crate="guest", manifest="guest/Cargo.toml", profile_dir="release")),
+    (["cargo", "build", "--target=wasm32-unknown-unknown", "--profile", "bench", "-pengine", "--target-dir", "out"],
+     RustBuild("cargo", crate=None, package="engine", profile_dir="release", target_dir="out")),
+    (["cargo", "test", "--target", "wasm32-unknown-unknown"], None),
+    (["trunk", "build", "--release"], None),
+])
+def test_rust_build_names_what_a_shipped_build_writes(argv, build):
+    run = cargo_run(argv)
+    assert (rust_build(run) if run.ships else None) == build

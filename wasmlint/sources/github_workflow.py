@@ -2,9 +2,14 @@
 ``${{ … }}`` expressions read as unknown values), ``node-options`` facts from
 ``env:`` at workflow, job and step level (the nearest wins), and ``node-version``
 facts from ``actions/setup-node`` (which decides the node of the job's later
-steps). Each job is a ``scope-hint`` for what is in it: ``test`` when it runs a
-test runner, ``production`` when it publishes or deploys, else ``tooling``."""
+steps). A ``node-version: ${{ matrix.<key> }}`` runs the job once per value of the job's
+``strategy.matrix.<key>`` list (and its ``include`` entries): a launch must start on
+every one, so the lowest major stands for the job. Each job is a ``scope-hint`` for what
+is in it: ``test`` when it runs a test runner, ``production`` when it publishes or
+deploys, else ``tooling``."""
 from __future__ import annotations
+
+import re
 
 
 from .. import yamlpos
@@ -23,6 +28,7 @@ RELEASE_WORDS = ("release", "deploy", "publish")
 DEPLOY_ACTIONS = ("actions/deploy-pages", "peaceiris/actions-gh-pages", "JamesIves/github-pages-deploy-action",
                   "softprops/action-gh-release", "ncipollo/release-action", "cloudflare/wrangler-action",
                   "FirebaseExtended/action-hosting-deploy", "JS-DevTools/npm-publish", "nwtgck/actions-netlify")
+_MATRIX_REF = re.compile(r"\$\{\{\s*matrix\.([A-Za-z_][\w-]*)\s*\}\}")
 
 
 def extract(src: SourceFile) -> list[Fact]:
@@ -61,6 +67,8 @@ def _job(idx: LineIndex, name: str, job, wf_env, src: SourceFile) -> list[Fact]:
                                                version=emsdk, source="setup-emsdk"))
         if uses.startswith("actions/setup-node"):
             v = yamlpos.get(yamlpos.get(step, "with"), "node-version")
+            if yamlpos.str_of(v) and "${{" in yamlpos.str_of(v):
+                v = _lowest_matrix_value(job, yamlpos.str_of(v))
             spec = yamlpos.str_of(v)
             if spec and "${{" not in spec:
                 unit.node_version = spec
@@ -75,6 +83,20 @@ def _job(idx: LineIndex, name: str, job, wf_env, src: SourceFile) -> list[Fact]:
     unit.settle(deploys or unit_scope(label, name, unit.commands, RELEASE_WORDS) or Scoped("tooling", label))
     hint = unit.hint(job.start_mark.index, job.end_mark.index)
     return facts + unit.facts + ([hint] if hint else [])
+
+
+def _lowest_matrix_value(job, expr: str):
+    """The matrix value node with the lowest node major that ``${{ matrix.KEY }}`` takes in
+    this job, or None (not a matrix reference, or a matrix computed at run time)."""
+    m = _MATRIX_REF.fullmatch(expr.strip())
+    if m is None:
+        return None
+    matrix = yamlpos.get(yamlpos.get(job, "strategy"), "matrix")
+    values = yamlpos.items(yamlpos.get(matrix, m.group(1)))
+    values += [yamlpos.get(inc, m.group(1)) for inc in yamlpos.items(yamlpos.get(matrix, "include"))]
+    known = [(major_of(str(yamlpos.str_of(v))), k, v) for k, v in enumerate(values) if yamlpos.str_of(v)]
+    known = [x for x in known if x[0] is not None]
+    return min(known, key=lambda x: x[:2])[2] if known else None
 
 
 def _mask(run: MappedText) -> MappedText:

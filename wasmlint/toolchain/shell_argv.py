@@ -94,7 +94,8 @@ def command_facts(cmd: Command, index: LineIndex, *, reader=None, variant=None, 
 
 
 def rustflags_facts(cmd: Command, index: LineIndex, variant: str | None, bindgen: str | None = None) -> list[Fact]:
-    """A cargo build for WebAssembly run with RUSTFLAGS or CARGO_ENCODED_RUSTFLAGS set.
+    """A cargo build for WebAssembly: with RUSTFLAGS or CARGO_ENCODED_RUSTFLAGS set, or, a
+    build that ships (``wasm-pack build``, ``cargo build``), with none (Rust's default memory).
 
     It is a wasm build only on evidence: a wasm triple on the command (``--target``,
     ``--config build.target=…``, ``CARGO_BUILD_TARGET``), a wasm-only tool (wasm-pack,
@@ -108,6 +109,7 @@ def rustflags_facts(cmd: Command, index: LineIndex, variant: str | None, bindgen
     target = run.target or (build_target.text if build_target is not None else None) or bindgen
     if target is not None and not is_wasm_target(target):
         return []
+    shown = target and target.replace(UNKNOWN, "…")
     for name in ("CARGO_ENCODED_RUSTFLAGS", "RUSTFLAGS"):
         value = cmd.env.get(name)
         if value is None:
@@ -117,10 +119,13 @@ def rustflags_facts(cmd: Command, index: LineIndex, variant: str | None, bindgen
         else:
             flags = [Tok(value[a:b], index) for a, b in _fields(value.text, "\x1f")]
         span = (flags[0].span() if flags else None) or cmd.span
-        return build_rust_link(span, name, flags, target=target and target.replace(UNKNOWN, "…"),
-                               variant=variant, rustflags_scope="command" if name in cmd.prefix else "environment",
-                               needs_build_target=target is None)
-    return []
+        return build_rust_link(span, name, flags, target=shown, variant=variant,
+                               rustflags_scope="command" if name in cmd.prefix else "environment",
+                               needs_build_target=target is None, run=run)
+    if not run.ships:
+        return []
+    return build_rust_link(cmd.span, "build", [], target=shown, variant=variant,
+                           needs_build_target=target is None, run=run)
 
 
 def bindgen_in(texts: list[PStr], index: LineIndex) -> str | None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, replace
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from ..facts import Fact, Span, internal
 from .facts import NodeLaunch, NodeOptionsFact
@@ -31,7 +31,7 @@ class ServiceImage(Fact):
     service: str = ""
     dockerfile: str = ""                 # project path of the Dockerfile
     runs_image_command: bool = True      # no `command`/`entrypoint`: the image's CMD runs
-    production: bool = True
+    role: Any = internal()               # the service's scope (wasmlint.scopes.Scoped), for its launch
     memory_limit_bytes: int | None = None
     memory_limit_span: Span | None = internal()
     memory_limit_what: str = internal("")
@@ -42,7 +42,7 @@ class ServiceImage(Fact):
         env = {}
         if self.node_options is not None:
             env = {"env_options": [self.node_options], "node_options": _listed(self.node_options)}
-        return replace(launch, unit=f"service {self.service}", production=launch.production and self.production,
+        return replace(launch, unit=f"service {self.service}", role=self.role or launch.role,
                        memory_limit_bytes=self.memory_limit_bytes, memory_limit_span=self.memory_limit_span,
                        memory_limit_what=self.memory_limit_what, memory_limit_cgroup=True, **env)
 

@@ -38,7 +38,7 @@ def _image_build(unit: Unit, name: str, svc, env: dict) -> list[Fact]:
     limit = unit.memory_limit
     options = next((unit.node_options(env[v]) for v in NODE_OPTIONS_VARS if v in env), None)
     return [ServiceImage(unit.idx.span(build.start_mark.index, build.end_mark.index), service=name,
-                         dockerfile=dockerfile, production=unit.production,
+                         dockerfile=dockerfile, role=unit.role,
                          runs_image_command=yamlpos.get(svc, "command") is None and yamlpos.get(svc, "entrypoint") is None,
                          memory_limit_bytes=limit.bytes if limit else None, memory_limit_span=limit.span if limit else None,
                          memory_limit_what=limit.what if limit else "", node_options=options)]

@@ -44,7 +44,7 @@ def workspace_root(m: CargoManifest, manifests: dict[str, CargoManifest]) -> str
         root = posixpath.normpath(posixpath.join(m.folder, m.package_workspace))
         return root if root in manifests else None
     folder = m.folder
-    while folder:
+    while folder and posixpath.dirname(folder) != folder:   # "/" is its own parent
         folder = posixpath.dirname(folder)
         up = manifests.get(folder)
         if up is not None and up.workspace and not _excluded(up, m.folder):

@@ -44,7 +44,9 @@ def workspace_root(m: CargoManifest, manifests: dict[str, CargoManifest]) -> str
         root = posixpath.normpath(posixpath.join(m.folder, m.package_workspace))
         return root if root in manifests else None
     folder = m.folder
-    while folder and posixpath.dirname(folder) != folder:   # "/" is its own parent
+    for _ in range(256):                         # a path has fewer parents than this
+        if not folder or posixpath.dirname(folder) == folder:
+            break
         folder = posixpath.dirname(folder)
         up = manifests.get(folder)
         if up is not None and up.workspace and not _excluded(up, m.folder):

@@ -153,7 +153,7 @@ def _nearest(folder: str, manifests: dict[str, CargoManifest]) -> CargoManifest 
     while True:
         if folder in manifests:
             return manifests[folder]
-        if not folder:
+        if not folder or posixpath.dirname(folder) == folder:   # "/" is its own parent
             return None
         folder = posixpath.dirname(folder)
 

@@ -158,6 +158,10 @@ def _nearest(folder: str, manifests: dict[str, CargoManifest]) -> CargoManifest 
         folder = posixpath.dirname(folder)
 
 
-def _join(*parts: str) -> str:
-    path = posixpath.normpath(posixpath.join(*[p for p in parts if p]))
+def _join(*parts: str | None) -> str:
+    """Project-relative folders joined; "" is the project's root (a build run there)."""
+    parts = [p for p in parts if p]
+    if not parts:
+        return ""
+    path = posixpath.normpath(posixpath.join(*parts))
     return "" if path == "." else path

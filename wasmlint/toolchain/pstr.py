@@ -74,6 +74,9 @@ class CharOffsets:
         return bisect.bisect_right(self._starts, b) - 1
 
 
+STRIDE = 1 << 40        # offsets of the k-th linked file start at k * STRIDE
+
+
 @dataclass(frozen=True)
 class PStr:
     text: str

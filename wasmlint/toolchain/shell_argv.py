@@ -13,7 +13,8 @@ import os
 
 from ..facts import Fact, Span
 from ..sources import ParseError, SourceFile
-from .emcc import EMCC_NAMES, build_facts, is_emcc
+from .emcc import EMCC_NAMES, build_facts, emcc_only, is_emcc
+from .emscripten_wrappers import configure_flags, emscripten_cmake_at
 from .emver import EmscriptenVersion, version_in_emsdk_args, version_in_image
 from .pstr import UNKNOWN, LineIndex, PStr, Tok, shell_split
 from .rust import CARGO_TOOLS, build_rust_link, cargo_run, is_wasm_target
@@ -23,7 +24,8 @@ HIDDEN_CC = ("CC", "CXX", "LD", "EMCC", "CCLD")
 VERSION_VARS = ("EMSDK_VERSION", "EMSCRIPTEN_VERSION", "EMSCRIPTEN_VERSION_TAG", "EM_VERSION",
                 "PYODIDE_EMSCRIPTEN_VERSION", "EMSDK_TAG")
 RESPONSE_LIMIT = 1 << 20
-_BUILD_WORDS = (*EMCC_NAMES, *CARGO_TOOLS, *VERSION_VARS, "EMCC", "emsdk", "RUSTFLAGS")
+_BUILD_WORDS = (*EMCC_NAMES, *CARGO_TOOLS, *VERSION_VARS, "EMCC", "emsdk", "RUSTFLAGS", "emcmake",
+                "Emscripten.cmake")
 
 
 def extract_build_facts(src: SourceFile) -> list[Fact]:
@@ -90,7 +92,25 @@ def command_facts(cmd: Command, index: LineIndex, *, reader=None, variant=None, 
                 out += build_facts(inner[1:], tok.span() or cmd.span, variant=variant, extra=extra,
                                    read_response=reader, version=version, problems=problems)
     out += rustflags_facts(cmd, index, variant, bindgen)
+    at = emscripten_cmake_at(words)
+    if at is not None:
+        out += configure_facts(cmd, at, variant, version)
     return out
+
+
+def configure_facts(cmd: Command, at: int, variant: str | None, version: str | None) -> list[Fact]:
+    """``emcmake cmake -DCMAKE_EXE_LINKER_FLAGS=…``: the flags every emcc link of the
+    configured project gets (with ``CMAKE_C/CXX_FLAGS``, which CMake also passes to the
+    link), read as one link when the linker flags carry emcc settings. Compile flags alone
+    configure libraries (a dependency build): no link."""
+    names, values, build_type = configure_flags(cmd.argv[at + 1:])
+    index = cmd.argv[0].index
+    flags = [[Tok(w, index) for w in shell_split(v)] for v in values]
+    if not any(emcc_only(f.value) for n, fs in zip(names, flags) if n == "CMAKE_EXE_LINKER_FLAGS" for f in fs):
+        return []
+    label = ", ".join(x for x in (variant, f"CMAKE_BUILD_TYPE={build_type}" if build_type else None,
+                                  "flags in " + ", ".join(dict.fromkeys(names))) if x)
+    return build_facts([f for fs in flags for f in fs], cmd.span, variant=label, version=version)
 
 
 def rustflags_facts(cmd: Command, index: LineIndex, variant: str | None, bindgen: str | None = None) -> list[Fact]:

@@ -94,25 +94,31 @@ def _facts(run: Run, files: Files, label: str | None, response) -> list[Fact]:
 
 def _own(run: Run, t: Target) -> tuple[list[PStr], list[PStr]] | None:
     """The link options and LINK_FLAGS words of a target's own link (an executable), or of
-    its consumers' links (a static library that passes link options on); None: no link."""
+    its consumers' links (a static library that passes link options on to consumers this
+    file does not link); None: no link."""
     if t.kind == "unknown" and not (t.own or t.own_string):
         return None      # a target defined elsewhere: only link options given here make a link
     if t.kind in ("executable", "shared", "unknown"):
-        items = list(t.own)
-        seen = {t.name}
-        todo = list(t.libs)
-        while todo:       # the INTERFACE link options of what it links, transitively
-            name = todo.pop(0)
-            dep = run.targets.get(name)
-            if dep is None or name in seen:
-                continue
-            seen.add(name)
-            items += dep.iface
-            todo += dep.libs
-        return items, t.own_string
-    if t.iface:
+        return list(t.own) + [o for dep in _linked(run, t) for o in dep.iface], t.own_string
+    linked_here = any(t in _linked(run, x) for x in run.targets.values()
+                      if x.main and x.kind in ("executable", "shared"))
+    if t.iface and not linked_here:
         return list(t.iface), []
     return None
+
+
+def _linked(run: Run, t: Target) -> list[Target]:
+    """The targets ``t`` links, transitively (their INTERFACE link options reach its link)."""
+    out, seen, todo = [], {t.name}, list(t.libs)
+    while todo:
+        name = todo.pop(0)
+        dep = run.targets.get(name)
+        if dep is None or name in seen:
+            continue
+        seen.add(name)
+        out.append(dep)
+        todo += dep.libs
+    return out
 
 
 def _items(files: Files, items: list[PStr]) -> list[Tok]:

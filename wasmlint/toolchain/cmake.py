@@ -25,7 +25,10 @@ import os
 import posixpath
 
 from ..facts import Fact, Span
-from .cmake_eval import Files, Run, Target, _list
+from .cmake_commands import Target
+from .cmake_eval import Run
+from .cmake_files import Files
+from .cmake_values import list_items
 from .emcc import build_facts, emcc_only, is_emcc
 from .pstr import PStr, Tok, shell_split
 
@@ -124,11 +127,11 @@ def _linked(run: Run, t: Target) -> list[Target]:
 def _items(files: Files, items: list[PStr]) -> list[Tok]:
     out: list[Tok] = []
     for item in items:
-        for el in _list(item):
+        for el in list_items(item):
             if el.text.startswith("SHELL:"):
                 out += [files.tok(w) for w in shell_split(el[6:])]
             elif el.text.startswith("LINKER:"):
-                out += [files.tok(PStr.synth("-Wl,") + w) for w in _list(el[7:], ",")]
+                out += [files.tok(PStr.synth("-Wl,") + w) for w in list_items(el[7:], ",")]
             elif el.text:
                 out.append(files.tok(el))
     return out

@@ -32,7 +32,7 @@ def arguments(nodes, vars, base: int = 0) -> list[tuple[PStr, bool]]:
             out.append((expand(decode(raw[1:len(raw) - 1]), vars), True))
         else:
             value = expand(decode(raw), vars)
-            out += [(p, False) for p in _split_list(value) if p.text]
+            out += [(p, False) for p in list_items(value)]
     return out
 
 
@@ -87,18 +87,50 @@ def expand(p: PStr, vars: dict[str, PStr], depth: int = 0) -> PStr:
     return PStr.join(out) if out else PStr.synth("")
 
 
-def _split_list(p: PStr) -> list[PStr]:
+def list_items(p: PStr | None, sep: str = ";") -> list[PStr]:
+    """The non-empty items of a CMake list (``;``-separated; a ``;`` inside a generator
+    expression does not separate)."""
+    if p is None:
+        return []
     out, start, depth = [], 0, 0
-    for k, c in enumerate(p.text):
-        if c == "<" and k and p.text[k - 1] == "$":
+    t = p.text
+    for k, ch in enumerate(t):
+        if ch == "<" and k and t[k - 1] == "$":
             depth += 1
-        elif c == ">" and depth:
+        elif ch == ">" and depth:
             depth -= 1
-        elif c == ";" and depth == 0:
+        elif ch == sep and depth == 0:
             out.append(p[start:k])
             start = k + 1
     out.append(p[start:])
-    return out
+    return [x for x in out if x.text]
+
+
+def join_list(parts: list[PStr], sep: str) -> PStr:
+    """Items joined into one value (a CMake list with ``;``), positions kept."""
+    out: list[PStr] = []
+    for k, p in enumerate(parts):
+        if k and sep:
+            out.append(PStr.synth(sep))
+        out.append(p)
+    return PStr.join(out) if out else PStr.synth("")
+
+
+def replace_text(value: PStr, match: str, repl: str) -> PStr:
+    """``string(REPLACE)``: each ``match`` becomes ``repl``, placed where the match was."""
+    if not match:
+        return value
+    out, i, t = [], 0, value.text
+    while True:
+        j = t.find(match, i)
+        if j < 0:
+            out.append(value[i:])
+            break
+        out.append(value[i:j])
+        if repl:
+            out.append(PStr.spread(repl, *(value[j:j + len(match)].source_range() or (-1, -1))))
+        i = j + len(match)
+    return PStr.join(out)
 
 
 def genex_filter(p: PStr, on: str | None, config: str | None = None) -> PStr:

@@ -118,12 +118,12 @@ def _h_list(run: Run, c: Cmd) -> None:
         return
     op, name = args[0].text, args[1].text
     old = run.view().get(name)
+    if op in ("APPEND", "PREPEND"):      # the list grows at one end: its items stay as they are
+        parts = [p for p in (old, join_list(list(args[2:]), ";")) if p is not None and p.text]
+        run.vars[name] = join_list(parts if op == "APPEND" else parts[::-1], ";")
+        return
     items = list_items(old) if old is not None else []
-    if op == "APPEND":
-        run.vars[name] = join_list(items + list(args[2:]), ";")
-    elif op == "PREPEND":
-        run.vars[name] = join_list(list(args[2:]) + items, ";")
-    elif op == "REMOVE_ITEM":
+    if op == "REMOVE_ITEM":
         drop = {a.text for a in args[2:]}
         run.vars[name] = join_list([x for x in items if x.text not in drop], ";")
     elif op == "REMOVE_DUPLICATES":

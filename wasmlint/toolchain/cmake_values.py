@@ -38,6 +38,8 @@ def arguments(nodes, vars, base: int = 0) -> list[tuple[PStr, bool]]:
 
 def decode(p: PStr) -> PStr:
     """CMake escape sequences; ``\\`` + newline continues a quoted line."""
+    if "\\" not in p.text:
+        return p
     parts, t, i = [], p.text, 0
     while i < len(t):
         if t[i] == "\\" and i + 1 < len(t):
@@ -92,8 +94,18 @@ def list_items(p: PStr | None, sep: str = ";") -> list[PStr]:
     expression does not separate)."""
     if p is None:
         return []
-    out, start, depth = [], 0, 0
     t = p.text
+    if sep not in t:
+        return [p] if t else []
+    out, start, depth = [], 0, 0
+    if "$<" not in t:       # no generator expression: every separator separates
+        k = t.find(sep)
+        while k >= 0:
+            out.append(p[start:k])
+            start = k + 1
+            k = t.find(sep, start)
+        out.append(p[start:])
+        return [x for x in out if x.text]
     for k, ch in enumerate(t):
         if ch == "<" and k and t[k - 1] == "$":
             depth += 1
@@ -108,12 +120,18 @@ def list_items(p: PStr | None, sep: str = ";") -> list[PStr]:
 
 def join_list(parts: list[PStr], sep: str) -> PStr:
     """Items joined into one value (a CMake list with ``;``), positions kept."""
-    out: list[PStr] = []
+    if len(parts) == 1:
+        return parts[0]
+    gap = (-1,) * len(sep)
+    starts: list[int] = []
+    ends: list[int] = []
     for k, p in enumerate(parts):
-        if k and sep:
-            out.append(PStr.synth(sep))
-        out.append(p)
-    return PStr.join(out) if out else PStr.synth("")
+        if k:
+            starts += gap
+            ends += gap
+        starts += p.starts
+        ends += p.ends
+    return PStr(sep.join(p.text for p in parts), tuple(starts), tuple(ends))
 
 
 def replace_text(value: PStr, match: str, repl: str) -> PStr:

@@ -16,6 +16,7 @@ from ..sources import ParseError, SourceFile
 from .emcc import EMCC_NAMES, build_facts, emcc_only, is_emcc
 from .emscripten_wrappers import configure_flags, emscripten_cmake_at
 from .emver import EmscriptenVersion, version_in_emsdk_args, version_in_image
+from .project_files import ProjectFiles
 from .pstr import UNKNOWN, LineIndex, PStr, Tok, shell_split
 from .rust import CARGO_TOOLS, build_rust_link, cargo_run, is_wasm_target
 from .shell_eval import Command, evaluate
@@ -32,16 +33,18 @@ def extract_build_facts(src: SourceFile) -> list[Fact]:
     """Build facts of a shell script (``*.sh``)."""
     text = src.text_as_read
     index = LineIndex(text, src.path)
-    return facts_from_shell(PStr.source(text, 0), index, reader=response_reader(src))
+    return facts_from_shell(PStr.source(text, 0), index, reader=response_reader(src),
+                            substitute=node_printer(src))
 
 
 def facts_from_shell(text: PStr, index: LineIndex, *, env: dict[str, PStr] | None = None,
                      reader=None, variant: str | None = None, version: str | None = None,
-                     bindgen: str | None = None, own: bool = False) -> list[Fact]:
+                     bindgen: str | None = None, own: bool = False, substitute=None) -> list[Fact]:
     """``bindgen``: the triple a wasm-bindgen step beside this text reads (a Makefile recipe's other lines).
     ``own``: ``env`` is set for the shell that runs this text alone (a build script's
-    ``execSync(line, {env})``): when the text runs one command, they are that command's own."""
-    result = evaluate(text, index, env)
+    ``execSync(line, {env})``): when the text runs one command, they are that command's own.
+    ``substitute``: the known output of a ``$(…)`` command (``node_printer``)."""
+    result = evaluate(text, index, env, substitute)
     if own and env and len(result.commands) == 1:
         cmd = result.commands[0]
         cmd.prefix = {**{k: v for k, v in env.items() if cmd.env.get(k) is v}, **cmd.prefix}
@@ -259,6 +262,28 @@ def response_reader(src: SourceFile):
         index = LineIndex(text, os.path.normpath(os.path.join(shown_base, rel)).replace(os.sep, "/"))
         return [Tok(p, index) for p in shell_split(PStr.source(text, 0))]
     return read
+
+
+def node_printer(src: SourceFile):
+    """The output of ``node FILE.js`` in a ``$(…)`` of a script: FILE inside the project,
+    relative to the script's folder or else to the project's (where scripts are run from),
+    printing what ``wasmlint.js.printed`` reads without running it."""
+    files = ProjectFiles(src)
+
+    def run(argv: list[str]) -> str | None:
+        if len(argv) != 2 or os.path.basename(argv[0]) not in ("node", "nodejs") \
+                or not argv[1].endswith((".js", ".mjs", ".cjs")):
+            return None
+        for base in dict.fromkeys((files.rel_dir, ".")):
+            rel = files.resolve(base, argv[1])
+            if rel is not None and files.is_file(rel):
+                text = files.read(rel)
+                if text is None:
+                    return None
+                from ..js.printed import printed      # the JS layer builds on this one
+                return printed(rel, text)
+        return None
+    return run
 
 
 def facts_from_mapped(mapped, index: LineIndex, **kw) -> list[Fact]:

@@ -136,8 +136,10 @@ def emcc_settings(tree: Path, path: str, root: Path) -> list[dict]:
         return []
     entries = json.loads(proc.stdout)
     entries = entries if isinstance(entries, list) else [entries]
-    return [f.get("settings") or {} for e in entries for f in e.get("facts", [])
-            if f.get("kind") == "emcc-invocation"]
+    links = [f for e in entries for f in e.get("facts", []) if f.get("kind") == "emcc-invocation"]
+    # each setting under its canonical name and under the spelling the file wrote (USE_PTHREADS)
+    return [{**settings, **{spelt: settings.get(name) for name, spelt in (f.get("spellings") or {}).items()}}
+            for f in links for settings in [f.get("settings") or {}]]
 
 
 def recall_settings(project: dict, tree: Path, root: Path) -> list[dict]:

@@ -455,3 +455,9 @@ def _expand_response(args: list[Tok], read: Reader | None, problems: list | None
                 problems.append((tok, got))
         out.append(tok)
     return out
+
+
+def emcc_only(arg: str) -> bool:
+    """An argument only an emcc link takes (``-s``/``-sNAME``, ``-pthread``): flags that
+    carry one are flags for emcc."""
+    return arg == "-s" or (arg.startswith("-s") and arg[2:3].isupper()) or arg in ("-pthread", "-fopenmp")

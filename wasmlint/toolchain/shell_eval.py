@@ -5,7 +5,9 @@ package.json script; every argument keeps its position. Evaluated statically
 and in order: assignments (scalars and arrays), ``export``, env prefixes,
 quoting and field splitting, ``"${ARR[@]}"``, ``${V:-w}``, ``${V:+w}``. A value
 that cannot be known (command substitution, ``$@``, a variable from outside)
-becomes ``UNKNOWN``. Variables used only as ``${V:+…}`` switches and never
+becomes ``UNKNOWN``; a ``$(cmd …)`` whose output the caller's ``substitute`` knows
+(``node file.js`` printing a constant) is that output, trailing newlines removed, as
+the shell gives it. Variables used only as ``${V:+…}`` switches and never
 assigned are the script's *variants* (ffmpeg.wasm's ``FFMPEG_ST``/``FFMPEG_MT``):
 the script is evaluated once per variant. Nothing is ever run.
 """
@@ -58,11 +60,13 @@ class ShellResult:
     error_at: int | None = None       # char offset (in the source PStr) of the first syntax error
 
 
-def evaluate(source: PStr, index: LineIndex, env: dict[str, PStr] | None = None) -> ShellResult:
-    """Every variant of ``source``: commands and assignments, in order."""
+def evaluate(source: PStr, index: LineIndex, env: dict[str, PStr] | None = None,
+             substitute=None) -> ShellResult:
+    """Every variant of ``source``: commands and assignments, in order. ``substitute``:
+    the known output of a command (its argument strings), or None."""
     raw = source.text.encode("utf-8")
     tree = _parser().parse(raw)
-    ev = _Eval(source, raw, index)
+    ev = _Eval(source, raw, index, substitute)
     switches = ev.switches(tree.root_node)
     out = ShellResult(error_at=ev.first_error(tree.root_node))
     for label, on in _variants(switches):
@@ -82,8 +86,8 @@ def _variants(switches: list[str]):
 
 
 class _Eval:
-    def __init__(self, source: PStr, raw: bytes, index: LineIndex):
-        self.src, self.index = source, index
+    def __init__(self, source: PStr, raw: bytes, index: LineIndex, substitute=None):
+        self.src, self.index, self.substitute = source, index, substitute
         self.ascii = len(raw) == len(source.text)
         self._b2c: dict[int, int] = {}
         if not self.ascii:
@@ -254,7 +258,28 @@ class _Eval:
             return self.variable(name, quoted, node)
         if t == "expansion":
             return self.expansion(node, quoted)
+        if t == "command_substitution":
+            output = self.output(node)
+            if output is not None:
+                return [(PStr.spread(output.rstrip("\n"), *self._range(node)), quoted)]
         return [(PStr.spread(UNKNOWN, *self._range(node)), quoted)]
+
+    def output(self, node) -> str | None:
+        """What ``$(…)`` holding one simple command with known arguments prints, when known."""
+        inner = [ch for ch in node.named_children if ch.type != "comment"]
+        if self.substitute is None or len(inner) != 1 or inner[0].type != "command":
+            return None
+        argv: list[PStr] = []
+        for ch in inner[0].named_children:
+            if ch.type == "command_name":
+                argv += [f for w in ch.named_children for f in self.fields(w)]
+            elif ch.type in WORDS:
+                argv += self.fields(ch)
+            else:                      # an env prefix, a redirection: not a plain run
+                return None
+        if not argv or not all(a.known for a in argv):
+            return None
+        return self.substitute([a.text for a in argv])
 
     def _range(self, node) -> tuple[int, int]:
         r = self.text(node.start_byte, node.end_byte).source_range()

@@ -20,6 +20,7 @@ class Project:
     abspaths: dict[str, str] = field(default_factory=dict)  # display path -> absolute path
     roots: list[str] = field(default_factory=list)          # the run's folders (runpaths.run_roots)
     _scopes: dict = field(default_factory=dict, repr=False)
+    memo: dict = field(default_factory=dict)     # what rules derive once per run, keyed by its owner
 
     def rel(self, path: str) -> str:
         """``path`` relative to the run's folder holding it (else as displayed)."""
@@ -37,6 +38,15 @@ class Project:
 
     def of_kind(self, kind: str) -> list[Fact]:
         return self.by_kind.get(kind, [])
+
+    def at(self, kind: str, path: str) -> list[Fact]:
+        """The facts of ``kind`` found in the file ``path``."""
+        if ("at", kind) not in self.memo:
+            index: dict[str, list[Fact]] = {}
+            for f in self.of_kind(kind):
+                index.setdefault(f.span.path, []).append(f)
+            self.memo[("at", kind)] = index
+        return self.memo[("at", kind)].get(path, [])
 
     @property
     def threaded(self) -> list[Fact]:

@@ -204,12 +204,20 @@ class JsWorker(JsFact):
     env_node_options: str | None = None
     resource_limits: bool = False
     error_listener: bool | None = None   # None: the worker escapes; cannot tell
+    onerror_at: Span | None = None       # `worker.onerror = …`: worker_threads never calls it
+    returned_as: str | None = None       # returned by the module's export of this name (error_listeners.py)
     in_loop: bool = False
     ended_each_pass: bool = False        # the loop ends each worker before its next pass
     loop_bounded_by_cores: bool = False
     loop_count: int | None = None
     pool_size: int | None = None
     pool_size_by_cores: bool = False
+    # who decides the loop's count when it is not the cores or a constant (pool_size.py)
+    size_imports: list = field(default_factory=list)   # [(spec, name, whole)] the bound is computed from
+    size_param: int | None = None        # the bound is this parameter (no default) of its function
+    size_function: str | None = None
+    size_export: str | None = None       # the module exports that function under this name
+    size_calls: list = field(default_factory=list)     # its calls in the file: what each passes
     exec_argv_span: Span | None = internal()
     exec_argv_items: list = internal(default_factory=list)   # [(flag, Span)]
     env_span: Span | None = internal()
@@ -251,17 +259,31 @@ class JsWorker(JsFact):
             edits.append(Edit(self.env_span, repr_js(kept)))
         return edits
 
-    def worker_excess(self, ctx) -> str | None:
-        """Why this worker count can exceed the cores (WL303), else None."""
-        limit = ctx.config.policy.get("max-workers")
-        if self.pool_size is not None and not self.pool_size_by_cores and limit and self.pool_size > limit:
-            return f"a pool of {self.pool_size} workers is above the policy limit of {limit}"
-        if self.in_loop and not self.loop_bounded_by_cores and not self.ended_each_pass:
-            if self.loop_count is not None and (limit is None or self.loop_count <= limit):
-                return None if limit else (f"{self.loop_count} workers are started in a loop whose bound "
-                                          "does not follow the core count")
-            return "workers are started in a loop not bounded by the core count"
-        return None
+    def worker_excesses(self, ctx) -> list[dict]:
+        """Why this worker count can exceed the cores (WL303): ``{"why", "span", "related"}``."""
+        from .pool_size import worker_excesses
+        return worker_excesses(self, ctx)
+
+    def error_gap(self, ctx) -> str | None:
+        """What is missing for errors of this worker_threads Worker (WL304), else None."""
+        if self.api != "worker_threads" or self.error_listener:
+            return None
+        if self.onerror_at is not None or self.error_related(ctx):
+            return ("gets only `onerror = …`, which worker_threads never calls (its Worker is an "
+                    f"EventEmitter): {_WORKER_ERROR_EXITS}; listen with `worker.on('error', …)`")
+        return f"has no 'error' listener: {_WORKER_ERROR_EXITS}" if self.error_listener is False else None
+
+    def error_related(self, ctx) -> list:
+        """The ignored ``onerror`` assignments: here, or where an importer gets this worker."""
+        from .crossfile import onerror_assignments
+        spans = [self.onerror_at] if self.onerror_at is not None else []
+        if self.error_listener is None and self.returned_as:
+            spans += onerror_assignments(ctx, self.span.path, self.returned_as)
+        return [(s, "`onerror` is assigned here; worker_threads never calls it") for s in spans]
+
+
+_WORKER_ERROR_EXITS = ("an uncaught error in the worker, or ERR_WORKER_OUT_OF_MEMORY, takes the whole "
+                       "process down")
 
 
 @dataclass

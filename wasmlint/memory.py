@@ -48,6 +48,14 @@ class MemoryLike:
         return f"its maximum ({self.maximum_pages} pages) is above its initial size ({self.initial_pages} pages)"
 
     @property
+    def unbounded_shared_effect(self) -> str:
+        """What a shared memory without a maximum does (WL105; measured on node 20, 22, 24, 26)."""
+        if self.feature_test:
+            return ("`new WebAssembly.Memory` throws a TypeError for it on every engine, so this feature test "
+                    "always answers that shared memory (threads) is unavailable; declare a `maximum`")
+        return "every engine rejects it"
+
+    @property
     def engine_cap_pages(self) -> int:
         return WASM64_MAX_PAGES if self.memory64 else WASM32_MAX_PAGES
 

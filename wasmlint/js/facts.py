@@ -32,11 +32,13 @@ class JsMemory(MemoryLike, JsFact):
     shared: bool = False
     memory64: bool = False
     address: str | None = None
+    address_key: str = "address"      # or the older spelling "index"
     initial_bigint: bool | None = None
     fallback: bool = False
     feature_test: bool = False        # made only to test what the engine supports (feature_test.py)
     initial_span: Span | None = internal()
     maximum_span: Span | None = internal()
+    address_key_span: Span | None = internal()
     insert_at: Span | None = internal()
     initial_text: str = internal("")
     maximum_text: str = internal("")
@@ -85,15 +87,32 @@ class JsMemory(MemoryLike, JsFact):
         return min(budgets) // 2 if budgets else None
 
     def fix_bigint(self, ctx):
-        """``initial: 1`` → ``initial: 1n`` (and the maximum) when they are integer literals."""
+        """``initial: 1`` → ``initial: 1n`` (and the maximum) when they are integer literals;
+        the older key ``index`` becomes ``address``, the only one node 24+ reads."""
         edits = []
+        if self.address_key == "index" and self.address_key_span is not None:
+            edits.append(Edit(self.address_key_span, "address"))
         for span, text in ((self.initial_span, self.initial_text), (self.maximum_span, self.maximum_text)):
             if span is not None and text.isdigit():
                 edits.append(Edit(span, text + "n"))
         return edits
 
     def memory64_effect(self, ctx) -> str:
+        """What node does with it (measured, facts.md §6; `index` on node 20, 22, 24, 26)."""
+        if self.feature_test:
+            if self.address_key == "index":
+                return ("tests the old `index` key as a feature test: node 24 and 26 no longer read it and make "
+                        "a 32-bit memory without an error, whatever the engine supports")
+            return ("can never succeed as a feature test: node 24 and 26, which have memory64, throw a "
+                    "TypeError for it (they need `initial: 1n`), and node 20 and 22 make a 32-bit memory "
+                    "without an error")
         major = versions.node_major(ctx, self.span.path)
+        if self.address_key == "index":
+            if major >= 24:
+                return f"is silently a 32-bit memory on node {major}, which reads only `address` (with BigInt sizes)"
+            if major >= 22:
+                return f"is a 64-bit memory on node {major} only: node 24+ reads only `address` (with BigInt sizes)"
+            return f"is silently a 32-bit memory on node {major} (node 24+ reads only `address`, with BigInt sizes)"
         if major >= 24:
             return f"throws a TypeError on node {major} (initial must be a BigInt such as `{self.initial_text or 1}n`)"
         return f"is silently a 32-bit memory on node {major} (node 24+ throws a TypeError)"

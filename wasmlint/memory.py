@@ -17,6 +17,11 @@ class MemoryLike:
     shared: bool
     memory64: bool
     feature_test = False    # a memory made only to test what the engine supports: nothing deploys it
+    imported = False        # a module's memory import: limits it accepts, not a memory it creates
+
+    def memory_importers(self, ctx) -> list:
+        """``(span, message)`` of the module imports this memory is passed to (``link``)."""
+        return []
 
     @property
     def page_bytes(self) -> int:

@@ -60,6 +60,11 @@ class JsMemory(MemoryLike, JsFact):
     def label(self) -> str:
         return f"WebAssembly.Memory `{self.name}`" if self.name else "new WebAssembly.Memory"
 
+    def memory_importers(self, ctx) -> list:
+        from .linking import importers_of
+        return [(imp.span, f"{imp.span.path} imports this memory as `{imp.import_['module']}.{imp.import_['name']}`")
+                for imp in importers_of(ctx, self)]
+
     def fix_pin_memory(self, ctx):
         """Exact edits in the object literal: maximum = initial, or both = the planned size."""
         if self.generator:

@@ -94,7 +94,7 @@ def worker_excesses(fact, ctx) -> list[dict]:
             where = f"{fact.span.path}:{fact.span.line}"
             out.append(_at(span, f"this call starts {count} workers in the loop of `{name}` ({where})" +
                            (f", above the policy limit of {limit}" if limit else ""),
-                           [(fact.span, f"`{name}` starts one worker per unit of its argument here")]))
+                           [(fact.span, f"`{name}` starts that many workers here")]))
         open_call = open_call or kind == "unknown"
     if open_call:
         out.append(_at(fact.span, _loop_excess(None, limit)))

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from ..facts import Span
+from .emscripten_env import node_only
 from .error_listeners import error_handling
 from .exports import export_table, import_source
 from .facts import JsFact
@@ -34,6 +35,7 @@ class JsModule(JsFact):
     exports: dict = field(default_factory=dict)      # name -> {"from"|"cores"|"count"} (exports.export_table)
     # calls of imported functions other modules' rules need: [{"spec", "name", "span", "counts", "onerror"}]
     calls: list = field(default_factory=list, metadata={"internal": True})
+    node_glue: bool = False          # Emscripten glue built for node only (emscripten_env)
 
     def graph_refs(self) -> list:
         from ..graph import Ref
@@ -51,7 +53,8 @@ def module_fact(doc: Doc, generator: str | None, scan=None) -> JsModule | None:
         scan = scan or Scan(doc)
         exports = export_table(scan)
         calls = imported_calls(scan) if specs else []
-    if not specs and not siblings and not exports:
+    node_glue = generator == "emscripten" and node_only(doc)
+    if not specs and not siblings and not exports and not node_glue:
         return None
     seen, unique = set(), []
     for spec, span in specs:
@@ -59,7 +62,8 @@ def module_fact(doc: Doc, generator: str | None, scan=None) -> JsModule | None:
             seen.add(spec)
             unique.append((spec, span))
     return JsModule(Span(doc.path, 1, 1, 1, 1), generator=generator, imports=[s for s, _ in unique],
-                    import_spans=[sp for _, sp in unique], wasm_siblings=siblings, exports=exports, calls=calls)
+                    import_spans=[sp for _, sp in unique], wasm_siblings=siblings, exports=exports, calls=calls,
+                    node_glue=node_glue)
 
 
 def _specs(doc: Doc) -> list[tuple[str, Span]]:

@@ -18,7 +18,8 @@ from wasmlint.fix import run_fixes, write_changes
 from wasmlint.pipeline import run_check
 from wasmlint.ruleset import all_rules, select_rules
 
-THREADS = '(module (import "env" "memory" (memory 256 16384 shared)))'
+# a threaded module that defines its shared memory (wasm-ld --shared-memory, no --import-memory)
+THREADS = '(module (memory 256 16384 shared))'
 NGINX = """\
 # Static hosting for the web build.
 server {  # wasmlint: disable=WL101,WL308
@@ -91,7 +92,7 @@ def test_fix_applies_merges_rewrites_and_reports_what_remains(project):
     assert "fixed 3 problems in 2 files" in err
     # what remains is printed: the binary's finding, which has no edit
     assert out.splitlines() == [
-        "dist/threads.wasm:1:1: warning: imported memory `env.memory` can grow: its maximum (16384 pages) "
+        "dist/threads.wasm:1:1: warning: memory 0 can grow: its maximum (16384 pages) "
         "is above its initial size (256 pages) [WL101]"]
     assert rc == 1
     assert not [p for p in project.rglob("*.wasmlint-tmp")]

@@ -81,7 +81,7 @@ def _facts(src: SourceFile, doc) -> list[Fact]:
     facts.extend(flags.child_processes(scan))
     facts.extend(flags.module_overrides(scan))
     facts.extend(_builds(src, scan))
-    graph_node = module_fact(doc, scan.generator)
+    graph_node = module_fact(doc, scan.generator, scan)
     if graph_node is not None:
         facts.append(graph_node)
     if serving.wanted(src.path, doc.data):

@@ -384,6 +384,7 @@ def build_facts(argv: list[Tok], span: Span, *, variant: str | None = None, extr
     inv.effective = effective(inv.settings, pthreads, parse_version(version))
     for f in setting_facts:
         f.memory64 = bool(inv.effective.get("memory64"))
+        f.pthread_written = bool(inv.thread_flags)
     return [inv, *setting_facts]
 
 

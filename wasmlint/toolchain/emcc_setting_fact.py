@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from ..diagnostics import Proposal
 from ..facts import Fact, Span, internal
 from ..memory import PAGE
 from . import emcc_settings as es
@@ -52,6 +53,7 @@ class EmccSetting(Fact):
     deprecated: str | None = None    # why the spelling is deprecated
     variant: str | None = None
     memory64: bool = internal(False)
+    pthread_written: bool = internal(False)   # the same link passes -pthread already
     use: SettingUse | None = internal()
 
     @property
@@ -87,6 +89,8 @@ class EmccSetting(Fact):
         if self.use is None or self.replacement is None:
             return []
         if self.spelling == "USE_PTHREADS":
+            if self.pthread_written:     # renaming would write -pthread twice
+                return Proposal("Remove it: the link passes `-pthread` already", tuple(remove_args(self.use.toks)))
             return replace_args(self.use.toks, "-pthread")
         return replace_part(self.use.tok, self.use.at, self.use.at + len(self.spelling), self.name)
 

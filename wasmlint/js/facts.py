@@ -96,8 +96,9 @@ class JsMemory(MemoryLike, JsFact):
         initial (planned) size plus what the calls add, and says so."""
         calls = ", ".join(f"`{g.call_text}` ({g.span.path}:{g.span.line})" for g in grows)
         if any(g.delta_pages is None for g in grows) or self.initial_pages is None:
-            return (f"{calls} grow{'s' if len(grows) == 1 else ''} it by an amount not known statically: "
-                    "set a maximum that covers it (a maximum equal to the initial size makes `grow` throw)")
+            return Proposal(f"Set a maximum that covers what {calls} add{'s' if len(grows) == 1 else ''}: "
+                            "an amount not known statically (a maximum equal to the initial size would make "
+                            "that `grow` throw)")
         base = planned // 65536 if planned is not None else self.initial_pages
         extra = sum(g.delta_pages for g in grows)
         top = base + extra

@@ -382,9 +382,15 @@ def build_facts(argv: list[Tok], span: Span, *, variant: str | None = None, extr
         inv.settings["MEMORY64"] = memory64
     inv.pthreads = pthreads
     inv.effective = effective(inv.settings, pthreads, parse_version(version))
+    same: dict[str, list] = {}
     for f in setting_facts:
         f.memory64 = bool(inv.effective.get("memory64"))
         f.pthread_written = bool(inv.thread_flags)
+        if f.name and f.problem is None and f.use is not None:
+            same.setdefault(f.name, []).append(f)
+    for uses in same.values():
+        for k, f in enumerate(uses):
+            f.overridden, f.earlier = k + 1 < len(uses), [g.use for g in uses[:k]]
     return [inv, *setting_facts]
 
 

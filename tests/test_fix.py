@@ -199,3 +199,39 @@ def test_a_fix_that_never_converges_stops_after_the_bounded_rounds(project):
     assert run.rounds == 4 and not run.stable
     assert run.changed[0].text.text.startswith("#####")
     assert "after 4 rounds" in run.notes[0]
+
+
+def _inject(monkeypatch, *diags):
+    """Findings added to every run of the real pipeline, as a rule would report them."""
+    import wasmlint.pipeline as pipeline
+    real = pipeline.run_check
+
+    def run_check(*args, **kw):
+        result = real(*args, **kw)
+        text = (Path(os.getcwd()) / "nginx.conf").read_text(encoding="utf-8")
+        overlay = kw.get("overlay") or {}
+        text = next((v.decode() for k, v in overlay.items() if k.endswith("nginx.conf")), text)
+        result.diagnostics += [d for d in diags if "listen 80;" in text]
+        return result
+    monkeypatch.setattr(pipeline, "run_check", run_check)
+
+
+def _finding(*edits) -> Diagnostic:
+    return Diagnostic("WL308", "threads-without-isolation", "warning", "injected", Span("nginx.conf", 3, 5),
+                      fix=Fix("t", "safe", tuple(edits)))
+
+
+def test_overlapping_edits_of_one_fix_are_one_edit(project, monkeypatch):
+    # two removals that share the blank between them (as two flags removed each with its separator)
+    _inject(monkeypatch, _finding(Edit(Span("nginx.conf", 3, 5, 3, 12), ""),
+                                  Edit(Span("nginx.conf", 3, 11, 3, 15), "")))
+    rc, _, err = run_cli([*ARGS, "--fix", "."], project)
+    assert "not applied" not in err
+    assert (project / "nginx.conf").read_text(encoding="utf-8").splitlines()[2] == "    "
+
+
+def test_a_fix_that_cannot_be_applied_is_reported_not_dropped(project, monkeypatch):
+    _inject(monkeypatch, _finding(Edit(Span("nginx.conf", 99, 1, 99, 2), "x")))
+    rc, out, err = run_cli([*ARGS, "--fix", "."], project)
+    assert "nginx.conf:3:5: fix of WL308 not applied: nginx.conf: position 99:1 is outside the file" in err
+    assert "nginx.conf:3:5: warning: injected [WL308]" in out

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from ..diagnostics import Edit
+from ..diagnostics import Edit, Proposal
 from ..facts import Fact, Span, internal
 from ..memory import MemoryLike
 from . import versions
@@ -65,14 +65,27 @@ class JsMemory(MemoryLike, JsFact):
         return [(imp.span, f"{imp.span.path} imports this memory as `{imp.import_['module']}.{imp.import_['name']}`")
                 for imp in importers_of(ctx, self)]
 
+    def memory_grows(self, ctx) -> list:
+        """``grow`` calls on this memory the project sees: in its file and in the files
+        importing it, on a receiver of its name."""
+        project = ctx.project
+        if project is None or not self.name or not hasattr(project, "graph"):
+            return []
+        files = {self.span.path} | {e.src for e in project.graph.into.get(self.span.path, ()) if e.kind == "imports"}
+        return [g for g in project.of_kind("js-memory-grow") if g.span.path in files and g.receiver == self.name]
+
     def fix_pin_memory(self, ctx):
-        """Exact edits in the object literal: maximum = initial, or both = the planned size."""
+        """Exact edits in the object literal: maximum = initial, or both = the planned size;
+        with ``grow`` calls on it, the maximum leaves room for what they add."""
         if self.generator:
             return (f"this memory is created by {self.generator} glue: rebuild without memory growth "
                     f"instead of editing the generated file")
         planned = self.planned_bytes(ctx)
         if self.initial_span is None:
             return None
+        grows = self.memory_grows(ctx)
+        if grows:
+            return self._fix_with_grows(ctx, grows, planned)
         q = self.key_quote
         edits = []
         value = self.initial_text
@@ -84,6 +97,33 @@ class JsMemory(MemoryLike, JsFact):
         elif self.insert_at is not None:
             edits.append(Edit(self.insert_at, f", {q}maximum{q}: {value}"))
         return edits
+
+    def _fix_with_grows(self, ctx, grows: list, planned: int | None):
+        """A pinned memory makes every ``grow`` throw a RangeError: the maximum is the
+        initial (planned) size plus what the calls add, and says so."""
+        calls = ", ".join(f"`{g.call_text}` ({g.span.path}:{g.span.line})" for g in grows)
+        if any(g.delta_pages is None for g in grows) or self.initial_pages is None:
+            return Proposal(f"Set a maximum that covers what {calls} add{'s' if len(grows) == 1 else ''}: "
+                            "an amount not known statically (a maximum equal to the initial size would make "
+                            "that `grow` throw)")
+        base = planned // 65536 if planned is not None else self.initial_pages
+        extra = sum(g.delta_pages for g in grows)
+        top = base + extra
+        big = "n" if self.initial_bigint else ""
+        edits = []
+        if planned is not None and base != self.initial_pages:
+            edits.append(Edit(self.initial_span, f"{base}{big}"))
+        if self.maximum_span is not None:
+            if self.maximum_pages != top:
+                edits.append(Edit(self.maximum_span, f"{top}{big}"))
+        elif self.insert_at is not None:
+            q = self.key_quote
+            edits.append(Edit(self.insert_at, f", {q}maximum{q}: {top}{big}"))
+        if not edits:
+            return None
+        return Proposal(f"Bound the maximum at {top} pages: the initial {base}{' (planned)' if planned else ''} "
+                        f"and the {extra} that {calls} add{'s' if len(grows) == 1 else ''} (a maximum equal "
+                        "to the initial size would make that `grow` throw)", tuple(edits))
 
     def fallback_threshold(self, ctx) -> int | None:
         """Half the smallest mobile budget among this memory's targets (WL108), else None."""
@@ -243,8 +283,13 @@ class JsWorker(JsFact):
     size_function: str | None = None
     size_export: str | None = None       # the module exports that function under this name
     size_calls: list = field(default_factory=list)     # its calls in the file: what each passes
+    limit_keys: list[str] = field(default_factory=list)     # what `resourceLimits: {…}` sets
     exec_argv_span: Span | None = internal()
-    exec_argv_items: list = internal(default_factory=list)   # [(flag, Span)]
+    exec_argv_items: list = internal(default_factory=list)   # [(flag, source text)]
+    exec_argv_pair: Span | None = internal()                 # `execArgv: […]`
+    exec_argv_pair_drop: Span | None = internal()            # that pair with one separator
+    limits_at: Span | None = internal()                      # where a key goes in `resourceLimits: {…}`
+    limits_empty: bool = internal(False)
     env_span: Span | None = internal()
 
     @property
@@ -271,18 +316,13 @@ class JsWorker(JsFact):
     def node_major(self, ctx) -> int:
         return versions.node_major(ctx, self.span.path)
 
+    def rejected_advice(self, ctx) -> str:
+        from .worker_fix import advice
+        return advice(self, ctx)
+
     def fix_worker_flags(self, ctx):
-        rejected = set(versions.worker_rejects(ctx, self.exec_argv, self.span.path))
-        edits = []
-        if rejected and self.exec_argv_span is not None:
-            kept = [text for flag, text in self.exec_argv_items if flag not in rejected]
-            edits.append(Edit(self.exec_argv_span, "[" + ", ".join(kept) + "]"))
-        env_flags = (self.env_node_options or "").split()
-        env_rejected = set(versions.worker_rejects(ctx, env_flags, self.span.path))
-        if env_rejected and self.env_span is not None:
-            kept = " ".join(f for f in env_flags if f not in env_rejected)
-            edits.append(Edit(self.env_span, repr_js(kept)))
-        return edits
+        from .worker_fix import fix_worker_flags
+        return fix_worker_flags(self, ctx)
 
     def worker_excesses(self, ctx) -> list[dict]:
         """Why this worker count can exceed the cores (WL303): ``{"why", "span", "related"}``."""

@@ -96,7 +96,10 @@ def _creates_memory(node, doc) -> bool:
     return b"WebAssembly.Memory" in text or b"Memory(" in text
 
 
-def grows(scan: Scan) -> list[JsMemoryGrow]:
+def grows(scan: Scan, names: set[str] = frozenset()) -> list[JsMemoryGrow]:
+    """``x.grow(n)`` where ``x`` is a WebAssembly memory: by its origin or name, or
+    one of ``names``, the names this file binds a ``new WebAssembly.Memory`` to
+    (``this.shadow``)."""
     out = []
     for prop in scan.doc.words("grow", ("property_identifier",)):
         member = prop.parent
@@ -104,7 +107,7 @@ def grows(scan: Scan) -> list[JsMemoryGrow]:
         if call is None or call.type != "call_expression":
             continue
         receiver = member.child_by_field_name("object")
-        if not scan.is_memory(receiver):
+        if not scan.is_memory(receiver) and _norm_text(scan, receiver) not in names:
             continue
         _callee, args = call_parts(call)
         delta = scan.ev.number(args[0]) if args else UNKNOWN

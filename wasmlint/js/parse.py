@@ -99,6 +99,13 @@ class Doc:
         eline, ecol = self.position(end_node.end_byte, end_node.end_point)
         return Span(self.path, line, col, eline, ecol, node.start_byte, end_node.end_byte)
 
+    def between(self, start, end, start_at_end: bool = True, end_at_end: bool = False) -> Span:
+        """The span from the end (or start) of node ``start`` to the start (or end) of ``end``."""
+        b1, p1 = (start.end_byte, start.end_point) if start_at_end else (start.start_byte, start.start_point)
+        b2, p2 = (end.end_byte, end.end_point) if end_at_end else (end.start_byte, end.start_point)
+        (l1, c1), (l2, c2) = self.position(b1, p1), self.position(b2, p2)
+        return Span(self.path, l1, c1, l2, c2, b1, b2)
+
     def insertion(self, node, after: bool = True) -> Span:
         """An empty span just after (or before) ``node``: where an edit inserts."""
         b, p = (node.end_byte, node.end_point) if after else (node.start_byte, node.start_point)

@@ -99,13 +99,20 @@ def _options(scan: Scan, fact: JsWorker, opts, nested: str | None = None):
     if any(c.type == "spread_element" for c in obj.named_children):
         fact.options_known = False
     pairs = object_pairs(obj)
-    inner = pairs
+    inner, holder = pairs, obj
     if nested and nested in pairs:
         nested_obj = scan.ev.origin(pairs[nested][1])
         inner = object_pairs(nested_obj) if nested_obj is not None and nested_obj.type == "object" else {}
+        holder = nested_obj if inner else None
     fact.resource_limits = "resourceLimits" in inner
+    if fact.resource_limits:
+        _limits(scan, fact, inner["resourceLimits"][1])
     if "execArgv" in inner:
         arr = scan.ev.origin(inner["execArgv"][1])
+        pair = inner["execArgv"][0]
+        if holder is not None and fact.options_known and pair.type == "pair":
+            fact.exec_argv_pair = scan.doc.span(pair)
+            fact.exec_argv_pair_drop = _pair_drop(scan, holder, pair)
         if arr is not None and arr.type == "array":
             fact.exec_argv_span = scan.doc.span(arr)
             for el in arr.named_children:
@@ -126,6 +133,35 @@ def _options(scan: Scan, fact: JsWorker, opts, nested: str | None = None):
                 if unwrap(value_node).type == "string":
                     fact.env_span = scan.doc.span(unwrap(value_node))
     return obj
+
+
+def _pair_drop(scan: Scan, holder, pair):
+    """The span that removes ``pair`` from its object literal with one separator
+    (the whole inside of the object when it is the only property)."""
+    named = [c for c in holder.named_children if c.type != "comment"]
+    k = next((i for i, c in enumerate(named) if c.id == pair.id), None)
+    if k is None:
+        return None
+    if k + 1 < len(named):
+        return scan.doc.between(pair, named[k + 1], start_at_end=False)
+    if k > 0:
+        return scan.doc.between(named[k - 1], pair, end_at_end=True)
+    first, last = holder.children[0], holder.children[-1]
+    return scan.doc.between(first, last) if first.type == "{" and last.type == "}" else None
+
+
+def _limits(scan: Scan, fact: JsWorker, value) -> None:
+    """What ``resourceLimits: {…}`` sets, and where a new limit goes in it."""
+    obj = scan.ev.origin(value)
+    if obj is None or obj.type != "object" or unwrap(value).id != obj.id:
+        return
+    fact.limit_keys = list(object_pairs(obj))
+    named = [c for c in obj.named_children if c.type != "comment"]
+    if named:
+        fact.limits_at = scan.doc.insertion(named[-1])
+    elif obj.children and obj.children[0].type == "{":
+        fact.limits_at = scan.doc.insertion(obj.children[0])
+        fact.limits_empty = True
 
 
 def _script(scan: Scan, node) -> str | None:

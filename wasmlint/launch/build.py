@@ -181,6 +181,7 @@ class Unit:
             if f.launch_anchor is None and launch.anchor is not None:
                 f.launch_anchor, f.launch_where = launch.anchor, launch.anchor_where
                 f.launch_line = launch.command_line
+                f.launch_options = list(launch.options_before_script)
         self.facts.append(launch)
         return launch
 

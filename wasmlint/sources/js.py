@@ -70,8 +70,9 @@ def _facts(src: SourceFile, doc) -> list[Fact]:
     facts: list[Fact] = []
     facts.extend(_embedded(scan, find_embedded(doc, scan.ev)))
     compiles = loading.compiles(scan)
-    grow_facts = memories.grows(scan)
-    facts.extend(memories.memories(scan))
+    memory_facts = memories.memories(scan)
+    grow_facts = memories.grows(scan, {m.name for m in memory_facts if m.name})
+    facts.extend(memory_facts)
     facts.extend(grow_facts)
     facts.extend(memories.views(scan, grow_facts))
     facts.extend(compiles)

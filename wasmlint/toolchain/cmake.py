@@ -60,6 +60,12 @@ class Target:
     span: Span
     flags: list[Tok] = field(default_factory=list)
     string_flags: list[Tok] = field(default_factory=list)
+    archive: bool = False     # a static (or object/interface) library: archived, never linked
+
+
+# add_library types that emcc links; Emscripten's platform file has no shared libraries
+# (TARGET_SUPPORTS_SHARED_LIBS is false), so a library of no type is a static archive.
+LINKED_LIBRARY_TYPES = ("SHARED", "MODULE")
 
 
 class CMakeEval:
@@ -142,7 +148,9 @@ class CMakeEval:
         elif name in ("add_executable", "add_library"):
             args = self._args(c)
             if args and args[0].known:
-                self._target(args[0].text, c)
+                target = self._target(args[0].text, c)
+                target.archive = name == "add_library" and not any(
+                    a.text in LINKED_LIBRARY_TYPES for a in args[1:3])
         elif name == "target_link_options":
             args = self._args(c)
             if not args:
@@ -301,11 +309,13 @@ def cmake_facts(text: str, path: str, response=None) -> list[Fact]:
         common = [Tok(w, ev.index) for n in FLAG_VARS for w in shell_split(vars_.get(n, PStr.synth("")))]
         for t in targets.values():
             argv = common + global_opts + t.flags + t.string_flags
-            facts += build_facts(argv, t.span, variant=label, read_response=response)
+            # an archive's link options reach the links of the executables that use it
+            facts += build_facts(argv, t.span, variant=label, read_response=response, flag_set=t.archive)
             for f in facts:
                 if f.kind == "emcc-invocation" and f.output is None and f.span == t.span:
                     f.output = t.name
         if not targets and (global_opts or any(w.value.startswith("-s") for w in common)):
-            facts += build_facts(common + global_opts, Span(path), variant=label, read_response=response)
+            facts += build_facts(common + global_opts, Span(path), variant=label, read_response=response,
+                                 flag_set=True)
         per_variant.append((label, facts))
     return _merge(per_variant)

@@ -187,7 +187,10 @@ def _production_roots(project, out: ScopeMap, entry: dict[int, Scoped]) -> list[
             continue     # an example's or a fixture's package.json publishes nothing of the project's
         reason = f"reached from {pkg} `{f.field}`"
         if f.pattern:
-            roots += [(p, reason) for p in _published(f, pkg, project.files)]
+            # `files` lists what npm packs, not what the package uses: a folder entry (`core`)
+            # also packs the tests, benchmarks and reference builds inside it
+            roots += [(p, reason) for p in _published(f, pkg, project.files)
+                      if f.field != "files" or out.conventions.get(p, UNKNOWN).scope not in QUIET]
         else:
             roots += [(e.dst, reason) for e in _edges(project, f, "publishes") if e.dst]
     for f in project.of_kind("serving-config"):

@@ -17,6 +17,7 @@ class MemoryLike:
     shared: bool
     memory64: bool
     feature_test = False    # a memory made only to test what the engine supports: nothing deploys it
+    sized_after = None      # the memory whose size this one copies (a shadow): that one decides the size
 
     @property
     def page_bytes(self) -> int:

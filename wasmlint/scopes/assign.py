@@ -193,7 +193,8 @@ def _production_roots(project, out: ScopeMap, entry: dict[int, Scoped]) -> list[
             continue     # an example's or a fixture's package.json publishes nothing of the project's
         reason = f"reached from {pkg} `{f.field}`"
         if f.pattern:
-            roots += [(p, reason) for p in _published(f, pkg, project.files)]
+            roots += [(p, reason) for p in _published(f, pkg, project.files)
+                      if not _packed_in_passing(f, pkg, p, project.files[p])]
         else:
             roots += [(e.dst, reason) for e in _edges(project, f, "publishes") if e.dst]
     for f in project.of_kind("serving-config"):
@@ -277,6 +278,21 @@ def _published(f, pkg: str, files: dict[str, str]) -> list[str]:
         elif fnmatch.fnmatchcase(sub, spec):
             out.append(path)
     return sorted(out)
+
+
+def _packed_in_passing(f, pkg: str, path: str, kind: str | None) -> bool:
+    """A ``files`` folder or an ``exports`` pattern names what the package publishes, and
+    packs the rest of what it matches in passing: the tests, benchmarks, examples and
+    reference builds inside a named folder (``core`` packs ``core/example-builds/``) or
+    under a wildcard (``./*`` packs ``tests/``) keep the scope their own path says. What
+    the pattern names itself (``./examples/*``, ``files: ["test/helpers.js"]``) is published."""
+    base = posixpath.dirname(pkg)
+    sub = path[len(base) + 1:] if base else path
+    spec = f.spec.removeprefix("./").rstrip("/")
+    wild = min((k for k in (spec.find(c) for c in "*?[") if k >= 0), default=-1)
+    named = spec[:spec.rfind("/", 0, wild) + 1] if wild >= 0 else (spec + "/" if sub != spec else spec)
+    said = path_scope(sub[len(named):], kind) if sub.startswith(named) else None
+    return said is not None and said.scope in QUIET
 
 
 def _served(f, files: dict[str, str]) -> list[str]:

@@ -221,6 +221,12 @@ class EmccInvocation(MemoryLike, Fact):
             return False
         return self.opt_level in ("-O2", "-O3", "-Os", "-Oz")
 
+    def debug_variant(self, ctx) -> bool:
+        """A link the project's scopes call a debug variant: flagged to debug, its outputs
+        neither published nor served while another link's are (``scopes.assign``)."""
+        project = ctx.project
+        return hasattr(project, "scopes") and (self.span.path, self.span) in project.scopes(ctx.config).variants
+
     @property
     def dwarf_flags(self) -> list[str]:
         """The -g flags that leave DWARF in the shipped module (none with -gseparate-dwarf)."""

@@ -274,3 +274,41 @@ def test_shell_substitution_of_a_node_program_that_prints_a_constant(tmp_path):
     assert inv.settings["EXPORT_NAME"] is None                 # outside the project: not read
     setting = next(f for f in facts if f.kind == "emcc-setting" and f.name == "EXPORTED_FUNCTIONS")
     assert (setting.span.path, setting.span.line) == ("build/wasm.sh", 2)
+
+
+def test_shell_cd_moves_later_commands_until_a_subshell_ends():
+    from wasmlint.toolchain.shell_eval import evaluate
+    text = ("cd src && make clean && make ARCH=wasm build\n"
+            "(cd ../tools && make)\n"
+            "pushd web; make PLATFORM=web; popd\n"
+            "make\n"
+            'cd "$(dirname "$0")"\n'
+            "make\n")
+    cmds = evaluate(PStr.source(text, 0), LineIndex(text, "build.sh")).commands
+    makes = [(c.cwd, " ".join(a.text.text for a in c.argv[1:])) for c in cmds if c.argv[0].text.text == "make"]
+    assert makes == [("src", "clean"), ("src", "ARCH=wasm build"), ("tools", ""), ("src/web", "PLATFORM=web"),
+                     ("src", ""), (None, "")]
+
+
+def test_makefile_command_line_variables_beat_the_files_unless_override():
+    text = ("ARCH = native\n"
+            "LDFLAGS = -O2\n"
+            "LDFLAGS += -sINITIAL_MEMORY=32MB\n"
+            "override LDFLAGS += -sEXPORT_NAME=Engine\n"
+            "ifeq ($(ARCH),wasm)\n"
+            "  CC = emcc\n"
+            "else\n"
+            "  CC = gcc\n"
+            "endif\n"
+            "engine.js: main.o\n"
+            "\t$(CC) -o $@ main.o $(LDFLAGS)\n")
+    from wasmlint.toolchain.make_runs import MakeRun
+    from wasmlint.toolchain.makefile import MakeReader
+    from wasmlint.toolchain.makefile_facts import facts_of
+    reader = MakeReader(text, "Makefile")
+    assert [f for f in _inv(facts_of(reader)) if f.variant is None] == []   # ARCH = native: a gcc link
+    reader.runs = [MakeRun("make ARCH=wasm LDFLAGS=-sALLOW_MEMORY_GROWTH",
+                           {"ARCH": ("=", PStr.synth("wasm")), "LDFLAGS": ("=", PStr.synth("-sALLOW_MEMORY_GROWTH"))})]
+    (inv,) = _inv(facts_of(reader))
+    assert inv.variant == "make ARCH=wasm LDFLAGS=-sALLOW_MEMORY_GROWTH"
+    assert inv.settings == {"ALLOW_MEMORY_GROWTH": 1, "EXPORT_NAME": "Engine"}   # `+=` lost, `override +=` kept

@@ -54,28 +54,31 @@ def dialect_of(path: str) -> str:
 class Doc:
     """One parsed file: bytes, tree, and position helpers (columns are characters)."""
 
-    def __init__(self, path: str, data: bytes, interests: list[int] | None = None,
-                 blocks: list[tuple[int, int]] | None = None):
-        """``interests``: parse a skeleton (``wasmlint.js.skeleton``) that keeps the
-        blocks holding these offsets (``blocks``: the file's body blocks, when known);
-        None parses everything."""
+    def __init__(self, path: str, data: bytes, plan=None, previous: Doc | None = None):
+        """``plan``: parse a skeleton (``wasmlint.js.skeleton.Plan``) that leaves its
+        ranges out; None parses everything. ``previous``: an earlier Doc of the same
+        bytes, whose tree the parse reuses (tree-sitter reparses only what changed)."""
         self.path = path
         self.data = data
         # tree-sitter's lexer reads NUL as end of input; Emscripten's binary-string SINGLE_FILE
         # literal holds raw NULs. Parse a same-length copy; values are read from ``data``.
         source = data.replace(b"\0", b"\x01") if b"\0" in data else data
-        self.blanked: list[tuple[int, int]] = []   # byte ranges the parser saw as spaces
+        self.blanked: list[tuple[int, int]] = []   # block contents the parser left out
+        self.literals: list[tuple[int, int]] = []  # literal contents the parser saw empty
         self.touched: set[int] = set()             # searched words found inside them
-        if interests is not None:
-            from . import skeleton
-            self.blanked = skeleton.blank_regions(data, interests, blocks)
-        if self.blanked:
-            self.tree = parser(dialect_of(path)).parse(skeleton.blank(source, self.blanked))
-            if self.tree.root_node.has_error:     # a wrong cut, or a file with errors: parse it whole
-                self.blanked = []
-        if not self.blanked:
-            self.tree = parser(dialect_of(path)).parse(source)
+        old = previous.tree if previous is not None and previous.data is data else None
+        dialect = dialect_of(path)
+        self.tree = None
+        for p in _fallbacks(plan):
+            tree = _parse(dialect, source, _included(source, p.excluded()), old)
+            if (p.blanked and tree.root_node.has_error) or not _agrees(tree.root_node, p):
+                continue          # a wrong cut, or a file with errors: leave less out
+            self.tree, self.blanked, self.literals = tree, list(p.blanked), p.open_literals
+            break
+        if self.tree is None:
+            self.tree = _parse(dialect, source, None, old)
         self._blank_starts = [a for a, _ in self.blanked]
+        self._literal_starts = [a for a, _ in self.literals]
         self._blank_trees: dict[int, object] = {}
         self._head_vars: dict[int, frozenset] = {}
         self.root = self.tree.root_node
@@ -127,10 +130,24 @@ class Doc:
         find = self.data.find
         for lo, hi in self.segments(start, end):
             while (i := find(needle, lo, hi)) >= 0:
-                if self.blanked and note_blanks and self.blank_index(i) >= 0 and self._whole_word(i, needle):
+                if note_blanks and (self.blanked or self.literals) and self._unseen(i, needle):
                     self.touched.add(i)
                 yield i
                 lo = i + len(needle)
+
+    def _unseen(self, i: int, needle: bytes) -> bool:
+        """Whether a whole parse could have a node of exactly ``needle`` at ``i`` that this
+        one has not: a whole word in a left-out block, or in a left-out literal a text
+        between escapes (tree-sitter's ``string_fragment``)."""
+        if self.blank_index(i) >= 0:
+            return self._whole_word(i, needle)
+        k = bisect.bisect_right(self._literal_starts, i) - 1
+        if k < 0 or i >= self.literals[k][1]:
+            return False
+        a, b = self.literals[k]
+        end, data = i + len(needle), self.data
+        return (i == a or 0x5C in data[max(a, i - 10):i] or data[i - 1] == 0x24) and \
+            (end >= b or data[end] in b"\\$")
 
     def reveal(self, node) -> None:
         """A builder is about to read inside ``node`` without searching for a word: any
@@ -212,6 +229,70 @@ class Doc:
             return False
         bad = sum(c.end_byte - c.start_byte for c in self.root.children if c.type == "ERROR")
         return bad * 2 > len(self.data.strip()) or (self.root.type == "ERROR")
+
+
+def _fallbacks(plan) -> list:
+    """The plans to try in turn: the skeleton, then literals only."""
+    if plan is None:
+        return []
+    out = [plan] if plan.excluded() else []
+    if plan.blanked and plan.literals:
+        out.append(plan.literals_only())
+    return out
+
+
+def _parse(dialect: str, source: bytes, ranges, old):
+    p = parser(dialect)
+    p.included_ranges = ranges or []
+    try:
+        return p.parse(source, old) if old is not None else p.parse(source)
+    finally:
+        if ranges:
+            p.included_ranges = []
+
+
+def _included(source: bytes, excluded: list[tuple[int, int]]) -> list:
+    """tree-sitter ranges for everything but ``excluded`` (sorted, disjoint), with the
+    rows and byte columns of their ends."""
+    import tree_sitter
+    out = []
+    row, line_start, at = 0, 0, 0
+    count, rfind = source.count, source.rfind
+
+    def point(x: int) -> tuple[int, int]:
+        nonlocal row, line_start, at
+        n = count(b"\n", at, x)
+        if n:
+            row += n
+            line_start = rfind(b"\n", at, x) + 1
+        at = x
+        return row, x - line_start
+
+    start = 0
+    for a, b in excluded:
+        if a > start:
+            out.append(tree_sitter.Range(point(start), point(a), start, a))
+        start = b
+    if start < len(source) or not out:
+        out.append(tree_sitter.Range(point(start), point(len(source)), start, len(source)))
+    return out
+
+
+_QUOTES = {"'": "string", '"': "string", "`": "template_string"}
+
+
+def _agrees(root, plan) -> bool:
+    """Whether the parse saw each left-out range where the scan did: the ``{`` or quote
+    before it opens the node that ends just after it."""
+    for ranges, opener in ((plan.blanked, None), (plan.open_literals, _QUOTES)):
+        for a, b in ranges:
+            tok = root.descendant_for_byte_range(a - 1, a)
+            node = tok.parent if tok is not None else None
+            if node is None or node.start_byte != a - 1 or node.end_byte != b + 1:
+                return False
+            if opener is None and tok.type != "{" or opener is not None and opener.get(tok.type) != node.type:
+                return False
+    return True
 
 
 # ----------------------------------------------------------------- node helpers

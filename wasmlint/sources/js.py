@@ -13,7 +13,7 @@ from . import SourceFile
 _EMBED_MARKS = (b"AGFzbQ", b"\0asm", b"\\0asm", b"\\x00asm", b"\\u0000asm", b"97,115,109",
                 b"97, 115, 109", b"0x61,0x73,0x6d", b"0x61, 0x73, 0x6d", b"0x61, 0x73, 0x6D")
 _OVERRIDE_MARKS = (b"INITIAL_MEMORY", b"TOTAL_MEMORY")
-MAX_SKELETONS = 6     # skeleton parses of one big file before it is parsed whole
+MAX_SKELETONS = 8     # skeleton parses of one big file before it is parsed whole
 
 
 def wanted(data: bytes) -> bool:
@@ -42,16 +42,17 @@ def extract(src: SourceFile) -> list[Fact]:
         graph_node = module_fact(Doc(src.path, data), None)
         return [graph_node] if graph_node else []
     from ..js import skeleton
-    interests, blocks = None, None
+    plan = None
     if len(data) >= skeleton.MIN_FILE and src.path.lower().endswith((".js", ".mjs", ".cjs")):
-        interests, blocks = skeleton.plan(data) or (None, None)
+        plan = skeleton.plan(data)
+    doc = Doc(src.path, data, plan)
     for _ in range(MAX_SKELETONS):
-        doc = Doc(src.path, data, interests, blocks)
         facts = _facts(src, doc)
         if not doc.touched:
             return facts
-        interests = sorted({*interests, *doc.touched})   # parse those blocks too, and again
-    return _facts(src, Doc(src.path, data))
+        plan = plan.widened(doc.touched)        # parse those ranges too, and again
+        doc = Doc(src.path, data, plan, previous=doc)
+    return _facts(src, Doc(src.path, data, previous=doc))
 
 
 def _facts(src: SourceFile, doc) -> list[Fact]:

@@ -29,10 +29,10 @@ from dataclasses import dataclass
 from .parse import Doc, call_parts, path_of, up
 
 PROBE_MAX_BYTES = 256
-_B64_MARK = b"AGFzbQ"
-_NUL_MARKS = (b"\0asm", b"\\0asm", b"\\x00asm", b"\\u0000asm", b"\\u{0}asm")
+B64_MARK = b"AGFzbQ"
+NUL_MARKS = (b"\0asm", b"\\0asm", b"\\x00asm", b"\\u0000asm", b"\\u{0}asm")
 _ARRAY_MARK = re.compile(rb"(?<![\w.$])(?:0|0x0+)\s*,\s*(?:97|0x61)\s*,\s*(?:115|0x73)\s*,\s*(?:109|0x6[dD])\b")
-_ARRAY_HINTS = (b"97,115,109", b"97, 115, 109", b"0x61,", b"0x61, ")
+ARRAY_HINTS = (b"97,115,109", b"97, 115, 109", b"0x61,", b"0x61, ")
 _DATA_URI = re.compile(r"^data:[\w.+/-]*(?:;[\w=.-]+)*;base64,")
 _SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f", "v": "\v"}
 
@@ -147,11 +147,11 @@ def _binary_string(raw: bytes) -> bytes | None:
 def find_embedded(doc: Doc, evaluator) -> list[Embedded]:
     """Every embedded module literal of the file, decoded, in file order."""
     found: dict[int, Embedded] = {}
-    for off in doc.offsets(_B64_MARK):
+    for off in doc.offsets(B64_MARK):
         node = _string_at(doc, off)
         if node is not None and node.start_byte not in found:
             found[node.start_byte] = _from_base64(doc, node, evaluator)
-    for mark in _NUL_MARKS:
+    for mark in NUL_MARKS:
         for off in doc.offsets(mark):
             node = _string_at(doc, off)
             if node is None or node.start_byte in found:
@@ -159,7 +159,7 @@ def find_embedded(doc: Doc, evaluator) -> list[Embedded]:
             module = _binary_string(doc.data[node.start_byte + 1:node.end_byte - 1])
             if module is not None:
                 found[node.start_byte] = Embedded(node, module, "binary-string", _is_probe(node))
-    arrays = _ARRAY_MARK.finditer(doc.data) if any(h in doc.data for h in _ARRAY_HINTS) else ()
+    arrays = _ARRAY_MARK.finditer(doc.data) if any(doc.has(h) for h in ARRAY_HINTS) else ()
     for m in arrays:
         num = doc.root.descendant_for_byte_range(m.start(), m.start() + 1)
         array = num.parent if num is not None else None

@@ -54,35 +54,31 @@ def dialect_of(path: str) -> str:
 class Doc:
     """One parsed file: bytes, tree, and position helpers (columns are characters)."""
 
-    def __init__(self, path: str, data: bytes, plan=None, previous: Doc | None = None):
+    def __init__(self, path: str, data: bytes, plan=None, previous: Doc | None = None, sites=None):
         """``plan``: parse a skeleton (``wasmlint.js.skeleton.Plan``) that leaves its
         ranges out; None parses everything. ``previous``: an earlier Doc of the same
-        bytes, whose tree the parse reuses (tree-sitter reparses only what changed)."""
+        bytes, whose tree the parse reuses (tree-sitter reparses only what changed).
+        ``sites``: the file's ``wasmlint.js.sites.Sites``, which searches answer from."""
+        from . import skeleton
         self.path = path
         self.data = data
-        # tree-sitter's lexer reads NUL as end of input; Emscripten's binary-string SINGLE_FILE
-        # literal holds raw NULs. Parse a same-length copy; values are read from ``data``.
-        source = data.replace(b"\0", b"\x01") if b"\0" in data else data
-        self.blanked: list[tuple[int, int]] = []   # block contents the parser left out
-        self.literals: list[tuple[int, int]] = []  # literal contents the parser saw empty
+        self.sites = sites if sites is not None or previous is None else previous.sites
+        self.parsed = skeleton.parse(parser(dialect_of(path)), data, plan,
+                                     previous.parsed if previous is not None else None)
+        self.tree = self.parsed.tree
+        used = self.parsed.plan
+        self.blanked: list[tuple[int, int]] = list(used.blanked) if used else []   # blocks left out
+        self.literals: list[tuple[int, int]] = used.open_literals if used else []  # literals seen empty
         self.touched: set[int] = set()             # searched words found inside them
-        old = previous.tree if previous is not None and previous.data is data else None
-        dialect = dialect_of(path)
-        self.tree = None
-        for p in _fallbacks(plan):
-            tree = _parse(dialect, source, _included(source, p.excluded()), old)
-            if (p.blanked and tree.root_node.has_error) or not _agrees(tree.root_node, p):
-                continue          # a wrong cut, or a file with errors: leave less out
-            self.tree, self.blanked, self.literals = tree, list(p.blanked), p.open_literals
-            break
-        if self.tree is None:
-            self.tree = _parse(dialect, source, None, old)
         self._blank_starts = [a for a, _ in self.blanked]
         self._literal_starts = [a for a, _ in self.literals]
-        self._blank_trees: dict[int, object] = {}
-        self._head_vars: dict[int, frozenset] = {}
+        # parses of blanked ranges alone, by range: every parse of the file shares them
+        self._blank_trees: dict[tuple[int, int], object] = previous._blank_trees if previous is not None else {}
+        self._head_vars: dict[tuple[int, int], frozenset] = previous._head_vars if previous is not None else {}
+        self._owners: dict[int, object] = {}
         self.root = self.tree.root_node
         self.skip: list[tuple[int, int]] = []    # byte ranges searches ignore (embedded modules)
+        self._words: dict[tuple, list[int]] = {}
 
     # ------------------------------------------------------------- text, spans
     def text(self, node) -> str:
@@ -127,13 +123,38 @@ class Doc:
         ``touched`` (see skeleton.py) unless ``note_blanks`` is False (the caller decides)."""
         if not needle:    # a zero-width node tree-sitter made up in error recovery has no name
             return
+        note = note_blanks and (self.blanked or self.literals)
+        hits = self.sites.offsets(needle) if self.sites is not None else None
         find = self.data.find
         for lo, hi in self.segments(start, end):
-            while (i := find(needle, lo, hi)) >= 0:
-                if note_blanks and (self.blanked or self.literals) and self._unseen(i, needle):
+            if hits is not None:
+                found = hits[bisect.bisect_left(hits, lo):bisect.bisect_left(hits, hi - len(needle) + 1)]
+            else:
+                found = _finds(find, needle, lo, hi)
+            for i in found:
+                if note and self._unseen(i, needle):
                     self.touched.add(i)
                 yield i
-                lo = i + len(needle)
+
+    def has(self, needle: bytes) -> bool:
+        """Whether ``needle`` occurs anywhere in the bytes."""
+        return needle in self.data if self.sites is None else self.sites.has(needle)
+
+    def word_offsets(self, word: bytes, start: int = 0, end: int | None = None) -> list[int]:
+        """Where ``word`` (an identifier) occurs as a whole word in ``[start, end)``, skipped
+        ranges aside; nothing is noted. A search of most of the file is made once per
+        word and file (every parse of the file shares it)."""
+        end = len(self.data) if end is None else end
+        if not word:
+            return []
+        if (end - start) * 8 < len(self.data):
+            return [i for lo, hi in self.segments(start, end) for i in _whole_words(self.data, word, lo, hi)]
+        cache = self.sites.words if self.sites is not None else self._words
+        key = (word, tuple(self.skip))
+        hits = cache.get(key)
+        if hits is None:
+            hits = cache[key] = [i for lo, hi in self.segments() for i in _whole_words(self.data, word, lo, hi)]
+        return hits[bisect.bisect_left(hits, start):bisect.bisect_left(hits, end - len(word) + 1)]
 
     def _unseen(self, i: int, needle: bytes) -> bool:
         """Whether a whole parse could have a node of exactly ``needle`` at ``i`` that this
@@ -171,11 +192,13 @@ class Doc:
 
     def blank_owner(self, k: int):
         """The node whose body is blanked range ``k`` (a function, an ``if``, a loop…)."""
-        a = self.blanked[k][0]
-        block = self.root.descendant_for_byte_range(a - 1, a)
-        while block is not None and block.start_byte == a - 1 and block.type != "statement_block":
-            block = block.parent
-        return block.parent if block is not None and block.type == "statement_block" else None
+        if k not in self._owners:
+            a = self.blanked[k][0]
+            block = self.root.descendant_for_byte_range(a - 1, a)
+            while block is not None and block.start_byte == a - 1 and block.type != "statement_block":
+                block = block.parent
+            self._owners[k] = block.parent if block is not None and block.type == "statement_block" else None
+        return self._owners[k]
 
     def blank_words(self, k: int, word: str) -> Iterator:
         """Nodes (of the range's own parse) where ``word`` occurs as a whole word in blanked range ``k``."""
@@ -188,8 +211,8 @@ class Doc:
     def blank_head_vars(self, k: int) -> frozenset:
         """Names declared by the ``var`` statements that open blanked range ``k`` (minified
         functions declare their locals first), from a parse of its first few KiB only."""
-        if k not in self._head_vars:
-            a, b = self.blanked[k]
+        a, b = self.blanked[k]
+        if (a, b) not in self._head_vars:
             head = self.data[a:min(b, a + HEAD_BYTES)].replace(b"\0", b"\x01")
             root = parser(dialect_of(self.path)).parse(head).root_node
             names = set()
@@ -201,18 +224,16 @@ class Doc:
                     n = d.child_by_field_name("name") if d.type == "variable_declarator" else None
                     if n is not None and n.type == "identifier":
                         names.add(n.text.decode("utf-8", "replace"))
-            self._head_vars[k] = frozenset(names)
-        return self._head_vars[k]
+            self._head_vars[a, b] = frozenset(names)
+        return self._head_vars[a, b]
 
     def blank_node(self, i: int, length: int):
         """The smallest node at ``[i, i+length)`` inside a blanked range, from a parse of
         that range's own text (a function body parses as a program)."""
-        k = self.blank_index(i)
-        if k not in self._blank_trees:
-            a, b = self.blanked[k]
-            self._blank_trees[k] = parser(dialect_of(self.path)).parse(self.data[a:b].replace(b"\0", b"\x01"))
-        a = self.blanked[k][0]
-        return self._blank_trees[k].root_node.descendant_for_byte_range(i - a, i - a + length)
+        a, b = self.blanked[self.blank_index(i)]
+        if (a, b) not in self._blank_trees:
+            self._blank_trees[a, b] = parser(dialect_of(self.path)).parse(self.data[a:b].replace(b"\0", b"\x01"))
+        return self._blank_trees[a, b].root_node.descendant_for_byte_range(i - a, i - a + length)
 
     def words(self, word: str, types=("identifier", "property_identifier",
                                       "shorthand_property_identifier")) -> Iterator:
@@ -231,68 +252,27 @@ class Doc:
         return bad * 2 > len(self.data.strip()) or (self.root.type == "ERROR")
 
 
-def _fallbacks(plan) -> list:
-    """The plans to try in turn: the skeleton, then literals only."""
-    if plan is None:
-        return []
-    out = [plan] if plan.excluded() else []
-    if plan.blanked and plan.literals:
-        out.append(plan.literals_only())
-    return out
+def _finds(find, needle: bytes, lo: int, hi: int) -> Iterator[int]:
+    while (i := find(needle, lo, hi)) >= 0:
+        yield i
+        lo = i + len(needle)
 
 
-def _parse(dialect: str, source: bytes, ranges, old):
-    p = parser(dialect)
-    p.included_ranges = ranges or []
-    try:
-        return p.parse(source, old) if old is not None else p.parse(source)
-    finally:
-        if ranges:
-            p.included_ranges = []
+def _whole_words(data: bytes, word: bytes, lo: int, hi: int) -> Iterator[int]:
+    """Offsets of ``word`` in ``data[lo:hi]`` with no identifier byte on either side."""
+    for m in _word_pattern(word).finditer(data, lo, hi):
+        if not (m.end() == hi < len(data) and _WORDISH[data[hi]]):
+            yield m.start()
 
 
-def _included(source: bytes, excluded: list[tuple[int, int]]) -> list:
-    """tree-sitter ranges for everything but ``excluded`` (sorted, disjoint), with the
-    rows and byte columns of their ends."""
-    import tree_sitter
-    out = []
-    row, line_start, at = 0, 0, 0
-    count, rfind = source.count, source.rfind
-
-    def point(x: int) -> tuple[int, int]:
-        nonlocal row, line_start, at
-        n = count(b"\n", at, x)
-        if n:
-            row += n
-            line_start = rfind(b"\n", at, x) + 1
-        at = x
-        return row, x - line_start
-
-    start = 0
-    for a, b in excluded:
-        if a > start:
-            out.append(tree_sitter.Range(point(start), point(a), start, a))
-        start = b
-    if start < len(source) or not out:
-        out.append(tree_sitter.Range(point(start), point(len(source)), start, len(source)))
-    return out
-
-
-_QUOTES = {"'": "string", '"': "string", "`": "template_string"}
-
-
-def _agrees(root, plan) -> bool:
-    """Whether the parse saw each left-out range where the scan did: the ``{`` or quote
-    before it opens the node that ends just after it."""
-    for ranges, opener in ((plan.blanked, None), (plan.open_literals, _QUOTES)):
-        for a, b in ranges:
-            tok = root.descendant_for_byte_range(a - 1, a)
-            node = tok.parent if tok is not None else None
-            if node is None or node.start_byte != a - 1 or node.end_byte != b + 1:
-                return False
-            if opener is None and tok.type != "{" or opener is not None and opener.get(tok.type) != node.type:
-                return False
-    return True
+@lru_cache(maxsize=512)
+def _word_pattern(word: bytes):
+    """``word`` between non-identifier bytes; the word comes first, so the regex
+    engine scans for it as fast as ``bytes.find``."""
+    import re
+    ident = rb"[0-9A-Za-z_$\x80-\xff]"
+    w = re.escape(word)
+    return re.compile(w + rb"(?<!" + ident + w + rb")(?!" + ident + rb")")
 
 
 # ----------------------------------------------------------------- node helpers

@@ -35,15 +35,23 @@ MIN_BLOCK = 64              # blocks smaller than this are not worth excluding
 LITERAL_MIN = 1 << 10       # nor literals smaller than this
 SCAN_LITERALS_BELOW = 64 << 10   # longer literals are not searched for interests: their blocks are kept
 MIN_SHARE = 0.25            # exclude nothing unless at least this share of the file goes
+# Ranges left out as gaps in tree-sitter's included ranges (its lexer looks them up
+# linearly, token by token); the other blocks are blanked in a copy of the bytes.
+MAX_GAPS = 256
 # The settings that leave out every block and literal of any file (tests, fuzzing).
-FORCED = {"MIN_FILE": 0, "MIN_BLOCK": 1, "MIN_SHARE": 0, "LITERAL_MIN": 1, "SCAN_LITERALS_BELOW": 256}
+FORCED = {"MIN_FILE": 0, "MIN_BLOCK": 1, "MIN_SHARE": 0, "LITERAL_MIN": 1, "SCAN_LITERALS_BELOW": 256,
+          "MAX_GAPS": 3}
 # Words the fact builders search for (their byte searches would otherwise land in
 # excluded blocks and cost another parse); what decides correctness is Doc.offsets.
+# Whole words (a search that finds one inside a longer name finds no node of it), and
+# the marks of embedded modules, found anywhere.
 INTEREST = (b"WebAssembly", b"Worker", b"NODE_OPTIONS", b"setFlagsFromString", b"child_process",
-            b"execArgv", b"iscina", b"workerpool", b"AGFzbQ", b"\0asm", b"\\0asm", b"\\x00asm",
-            b"\\u0000asm", b"97,115,109", b"97, 115, 109", b"0x61,0x73,0x6", b"0x61, 0x73, 0x6",
-            b"INITIAL_MEMORY", b"TOTAL_MEMORY", b"grow", b"buffer", b"require", b"import", b"export",
-            b"headers", b"setHeader", b"pool", b"spawn", b"fork", b"exec", b"Memory", b"arrayBuffer")
+            b"execArgv", b"iscina", b"workerpool", b"INITIAL_MEMORY", b"TOTAL_MEMORY", b"grow",
+            b"buffer", b"require", b"import", b"export", b"headers", b"setHeader", b"pool", b"spawn",
+            b"fork", b"exec", b"Memory", b"arrayBuffer")
+MARKS = (b"AGFzbQ", b"\0asm", b"\\0asm", b"\\x00asm", b"\\u0000asm", b"97,115,109", b"97, 115, 109",
+         b"0x61,0x73,0x6", b"0x61, 0x73, 0x6")
+_WORDISH = bytes(1 if chr(b).isalnum() or chr(b) in "_$" or b >= 0x80 else 0 for b in range(256))
 
 
 @dataclass(frozen=True)
@@ -73,12 +81,147 @@ class Plan:
         return sorted((*self.blanked, *self.open_literals))
 
 
-def plan(data: bytes) -> Plan | None:
-    """The skeleton of ``data``, or None when leaving things out could not save much."""
+@dataclass
+class Parsed:
+    """A parse: the tree, the bytes tree-sitter read (``data`` with NUL as 0x01, the
+    ``blanks`` as spaces) and the plan it followed (None: the whole file)."""
+    tree: object
+    base: bytes
+    source: bytes
+    blanks: frozenset
+    plan: Plan | None
+
+
+def parse(parser, data: bytes, plan: Plan | None, previous: Parsed | None = None) -> Parsed:
+    """Parse ``data`` leaving out what ``plan`` says — or less, when tree-sitter does not
+    see a left-out range where the scan did, or (blocks left out) the parse has errors.
+    ``previous``: an earlier parse of the same bytes, edited and reused."""
+    # tree-sitter's lexer reads NUL as end of input; Emscripten's binary-string SINGLE_FILE
+    # literal holds raw NULs. Parse a same-length copy; values are read from ``data``.
+    base = previous.base if previous is not None else (data.replace(b"\0", b"\x01") if b"\0" in data else data)
+    for p in _fallbacks(plan):
+        gaps, blanks = _split(p)
+        source = _blank(base, blanks)
+        old = _edited(previous, blanks, source) if previous is not None else None
+        previous = None                  # an edited tree is used once
+        tree = _parse(parser, source, _included(source, gaps), old)
+        if (p.blanked and tree.root_node.has_error) or not _agrees(tree.root_node, p):
+            continue          # a wrong cut, or a file with errors: leave less out
+        return Parsed(tree, base, source, frozenset(blanks), p)
+    old = _edited(previous, (), base) if previous is not None else None
+    return Parsed(_parse(parser, base, None, old), base, base, frozenset(), None)
+
+
+def _fallbacks(plan: Plan | None) -> list[Plan]:
+    """The plans to try in turn: the skeleton, then literals only."""
+    if plan is None:
+        return []
+    out = [plan] if plan.excluded() else []
+    if plan.blanked and plan.literals:
+        out.append(plan.literals_only())
+    return out
+
+
+def _split(p: Plan) -> tuple[list, list]:
+    """(gaps, blanks): every literal and the ``MAX_GAPS`` longest blocks are gaps."""
+    literals = p.open_literals
+    blocks = sorted(p.blanked, key=lambda r: r[0] - r[1])
+    gaps = sorted(literals + blocks[:max(0, MAX_GAPS - len(literals))])
+    return gaps, sorted(blocks[max(0, MAX_GAPS - len(literals)):])
+
+
+_SPACE = bytes(b if b in (0x0A, 0x0D) else 0x20 for b in range(256))
+
+
+def _blank(source: bytes, regions) -> bytes:
+    """``source`` with every byte of ``regions`` but line ends made a space."""
+    if not regions:
+        return source
+    parts, pos = [], 0
+    for a, b in regions:
+        parts.append(source[pos:a])
+        parts.append(source[a:b].translate(_SPACE))
+        pos = b
+    parts.append(source[pos:])
+    return b"".join(parts)
+
+
+class _Points:
+    """(row, byte column) of offsets asked for in increasing order."""
+
+    def __init__(self, source: bytes):
+        self.source, self.row, self.line_start, self.at = source, 0, 0, 0
+
+    def __call__(self, x: int) -> tuple[int, int]:
+        n = self.source.count(b"\n", self.at, x)
+        if n:
+            self.row += n
+            self.line_start = self.source.rfind(b"\n", self.at, x) + 1
+        self.at = x
+        return self.row, x - self.line_start
+
+
+def _edited(previous: Parsed, blanks, source: bytes):
+    """The previous tree, told which byte ranges now read differently (blanked then, not
+    now, or the reverse); included ranges that changed tree-sitter finds itself."""
+    tree = previous.tree
+    point = _Points(source)
+    for a, b in sorted(previous.blanks.symmetric_difference(blanks)):
+        start, end = point(a), point(b)
+        tree.edit(start_byte=a, old_end_byte=b, new_end_byte=b,
+                  start_point=start, old_end_point=end, new_end_point=end)
+    return tree
+
+
+def _parse(parser, source: bytes, ranges, old):
+    parser.included_ranges = ranges or []
+    try:
+        return parser.parse(source, old) if old is not None else parser.parse(source)
+    finally:
+        if ranges:
+            parser.included_ranges = []
+
+
+def _included(source: bytes, gaps) -> list:
+    """tree-sitter ranges for everything but ``gaps`` (sorted, disjoint), with the rows
+    and byte columns of their ends."""
+    if not gaps:
+        return []
+    import tree_sitter
+    out, point, start = [], _Points(source), 0
+    for a, b in gaps:
+        if a > start:
+            out.append(tree_sitter.Range(point(start), point(a), start, a))
+        start = b
+    if start < len(source) or not out:
+        out.append(tree_sitter.Range(point(start), point(len(source)), start, len(source)))
+    return out
+
+
+_QUOTES = {"'": "string", '"': "string", "`": "template_string"}
+
+
+def _agrees(root, p: Plan) -> bool:
+    """Whether the parse saw each left-out range where the scan did: the ``{`` or quote
+    before it opens the node that ends just after it."""
+    for ranges, opener in ((p.blanked, None), (p.open_literals, _QUOTES)):
+        for a, b in ranges:
+            tok = root.descendant_for_byte_range(a - 1, a)
+            node = tok.parent if tok is not None else None
+            if node is None or node.start_byte != a - 1 or node.end_byte != b + 1:
+                return False
+            if opener is None and tok.type != "{" or opener is not None and opener.get(tok.type) != node.type:
+                return False
+    return True
+
+
+def plan(data: bytes, sites=None) -> Plan | None:
+    """The skeleton of ``data``, or None when leaving things out could not save much.
+    ``sites``: the file's ``wasmlint.js.sites.Sites``, when the caller has it."""
     lay = lexer.layout(data, LITERAL_MIN)
     if not lay.blocks and not lay.literals:
         return None
-    p = make_plan(interest_offsets(data, lay.literals), lay.blocks, lay.literals)
+    p = make_plan(interest_offsets(data, lay.literals, sites), lay.blocks, lay.literals)
     if sum(b - a for a, b in p.excluded()) < MIN_SHARE * len(data):
         return None
     return p
@@ -89,24 +232,35 @@ def make_plan(interests, blocks, literals) -> Plan:
     return Plan(tuple(interests), tuple(blocks), tuple(blank_regions(interests, blocks)), tuple(literals))
 
 
-def interest_offsets(data: bytes, literals=()) -> list[int]:
-    """Offsets of the interest words, outside literals of ``SCAN_LITERALS_BELOW`` bytes
-    and more; such a literal's own offset stands for them (its blocks are kept)."""
+def interest_offsets(data: bytes, literals=(), sites=None) -> list[int]:
+    """Offsets of the interest words and marks, outside literals of ``SCAN_LITERALS_BELOW``
+    bytes and more; such a literal's own offset stands for them (its blocks are kept)."""
+    if sites is None:
+        from .sites import Sites
+        sites = Sites(data)
     big = [(a, b) for a, b in literals if b - a >= SCAN_LITERALS_BELOW]
     out = [a for a, _ in big]
-    find = data.find
-    segments, pos = [], 0
-    for a, b in big:
-        segments.append((pos, a))
-        pos = b
-    segments.append((pos, len(data)))
-    for lo, hi in segments:
-        for word in INTEREST:
-            i = find(word, lo, hi)
-            while i >= 0:
+    starts = [a for a, _ in big]
+    n = len(data)
+    for word, whole in [(w, True) for w in INTEREST] + [(m, False) for m in MARKS]:
+        hits = sites.offsets(word)
+        if hits is None:
+            hits = list(_finds(data, word))
+        for i in hits:
+            end = i + len(word)
+            if whole and ((i and _WORDISH[data[i - 1]]) or (end < n and _WORDISH[data[end]])):
+                continue
+            k = bisect.bisect_right(starts, i) - 1
+            if k < 0 or i >= big[k][1]:
                 out.append(i)
-                i = find(word, i + len(word), hi)
     return sorted(out)
+
+
+def _finds(data: bytes, word: bytes):
+    i = data.find(word)
+    while i >= 0:
+        yield i
+        i = data.find(word, i + len(word))
 
 
 def blank_regions(interests: list[int], blocks) -> list[tuple[int, int]]:

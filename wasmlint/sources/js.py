@@ -10,17 +10,17 @@ from __future__ import annotations
 from ..facts import Fact
 from . import SourceFile
 
-_EMBED_MARKS = (b"AGFzbQ", b"\0asm", b"\\0asm", b"\\x00asm", b"\\u0000asm", b"97,115,109",
+EMBED_MARKS = (b"AGFzbQ", b"\0asm", b"\\0asm", b"\\x00asm", b"\\u0000asm", b"97,115,109",
                 b"97, 115, 109", b"0x61,0x73,0x6d", b"0x61, 0x73, 0x6d", b"0x61, 0x73, 0x6D")
-_OVERRIDE_MARKS = (b"INITIAL_MEMORY", b"TOTAL_MEMORY")
+OVERRIDE_MARKS = (b"INITIAL_MEMORY", b"TOTAL_MEMORY")
 MAX_SKELETONS = 8     # skeleton parses of one big file before it is parsed whole
 
 
-def wanted(data: bytes) -> bool:
+def wanted(data: bytes, sites=None) -> bool:
     """The prefilter: does the file mention anything a JS fact is made of?"""
     from ..js.parse import PREFILTER
-    return any(m in data for m in PREFILTER) or any(m in data for m in _EMBED_MARKS) or \
-        any(m in data for m in _OVERRIDE_MARKS)
+    has = sites.has if sites is not None else data.__contains__
+    return any(has(m) for m in (*PREFILTER, *EMBED_MARKS, *OVERRIDE_MARKS))
 
 
 def extract(src: SourceFile) -> list[Fact]:
@@ -29,23 +29,25 @@ def extract(src: SourceFile) -> list[Fact]:
         data = b"   " + data[3:]      # keep byte offsets; a BOM is whitespace to the parser
     from ..js.imports import IMPORT_MARKS, IMPORT_ONLY_MAX_BYTES, module_fact
     from ..js.parse import Doc
+    from ..js.sites import Sites
     from ..js import serving
-    if serving.wanted(src.path, data) and not wanted(data):
-        doc = Doc(src.path, data)
-        found = [serving.serving_config(doc), module_fact(doc, None)]
-        return [f for f in found if f is not None]
-    if not wanted(data):
+    sites = Sites(data)       # one scan for every word a fact or a check looks for
+    if not wanted(data, sites):
+        if serving.wanted(src.path, data, sites.has):
+            doc = Doc(src.path, data, sites=sites)
+            found = [serving.serving_config(doc), module_fact(doc, None)]
+            return [f for f in found if f is not None]
         # Only the module graph: small files that import something (app code between
         # a launch and the loader it reaches); bundles without WebAssembly are skipped.
-        if len(data) > IMPORT_ONLY_MAX_BYTES or not any(m in data for m in IMPORT_MARKS):
+        if len(data) > IMPORT_ONLY_MAX_BYTES or not any(sites.has(m) for m in IMPORT_MARKS):
             return []
-        graph_node = module_fact(Doc(src.path, data), None)
+        graph_node = module_fact(Doc(src.path, data, sites=sites), None)
         return [graph_node] if graph_node else []
     from ..js import skeleton
     plan = None
     if len(data) >= skeleton.MIN_FILE and src.path.lower().endswith((".js", ".mjs", ".cjs")):
-        plan = skeleton.plan(data)
-    doc = Doc(src.path, data, plan)
+        plan = skeleton.plan(data, sites)
+    doc = Doc(src.path, data, plan, sites=sites)
     for _ in range(MAX_SKELETONS):
         facts = _facts(src, doc)
         if not doc.touched:
@@ -83,7 +85,7 @@ def _facts(src: SourceFile, doc) -> list[Fact]:
     graph_node = module_fact(doc, scan.generator)
     if graph_node is not None:
         facts.append(graph_node)
-    if serving.wanted(src.path, doc.data):
+    if serving.wanted(src.path, doc.data, doc.has):
         served = serving.serving_config(doc)
         if served is not None:
             facts.append(served)

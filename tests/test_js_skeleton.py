@@ -104,6 +104,18 @@ def test_a_builder_reading_inside_a_blanked_callback_reveals_it(forced, monkeypa
     assert forced[0].blanked and forced[0].touched, "the callback was blanked, then revealed"
 
 
+def test_a_call_whose_name_ends_in_import_is_kept(forced, monkeypatch):
+    # Pyodide's glue calls `API.public_api.pyimport("functools")` inside a method body with
+    # no word of interest; the module graph reads every `import(` it finds, inside a name
+    # or not, so that body is parsed as in a whole parse.
+    src = ("class Methods { sort(e) { let r = API.public_api.pyimport(\"functools\"), n = r.cmp_to_key;"
+           " return n(e); } }\nnew WebAssembly.Memory({ initial: 1 });\n").encode()
+    skel, whole = _both("pyodide.asm.mjs", src, monkeypatch)
+    assert skel == whole
+    [module] = [f for f in js_source.extract(SourceFile("pyodide.asm.mjs", "js", src)) if f.kind == "js-module"]
+    assert module.imports == ["functools"]
+
+
 @pytest.mark.parametrize("source, blocks", [
     ("function f(a) { return '}'; }", ["return '}';"]),
     ("var s = `${a ? { b: 1 } : 2}`; if (x) { y(); }", ["y();"]),

@@ -118,9 +118,11 @@ class Doc:
             yield start, end
 
     def offsets(self, needle: bytes, start: int = 0, end: int | None = None,
-                note_blanks: bool = True) -> Iterator[int]:
-        """Where ``needle`` occurs. A whole word found in a blanked range is noted in
-        ``touched`` (see skeleton.py) unless ``note_blanks`` is False (the caller decides)."""
+                note_blanks: bool = True, whole: bool = False) -> Iterator[int]:
+        """Where ``needle`` occurs. An occurrence in a blanked range is noted in
+        ``touched`` (see skeleton.py) unless ``note_blanks`` is False (the caller
+        decides); only a whole word when ``whole`` (the caller wants nodes of exactly
+        ``needle``)."""
         if not needle:    # a zero-width node tree-sitter made up in error recovery has no name
             return
         note = note_blanks and (self.blanked or self.literals)
@@ -132,7 +134,7 @@ class Doc:
             else:
                 found = _finds(find, needle, lo, hi)
             for i in found:
-                if note and self._unseen(i, needle):
+                if note and self._unseen(i, needle, whole):
                     self.touched.add(i)
                 yield i
 
@@ -156,12 +158,12 @@ class Doc:
             hits = cache[key] = [i for lo, hi in self.segments() for i in _whole_words(self.data, word, lo, hi)]
         return hits[bisect.bisect_left(hits, start):bisect.bisect_left(hits, end - len(word) + 1)]
 
-    def _unseen(self, i: int, needle: bytes) -> bool:
-        """Whether a whole parse could have a node of exactly ``needle`` at ``i`` that this
-        one has not: a whole word in a left-out block, or in a left-out literal a text
-        between escapes (tree-sitter's ``string_fragment``)."""
+    def _unseen(self, i: int, needle: bytes, whole: bool) -> bool:
+        """Whether a whole parse could have a node at ``i`` that this one has not: in a
+        left-out block (a whole word, when only those count), or in a left-out literal a
+        text between escapes (tree-sitter's ``string_fragment``)."""
         if self.blank_index(i) >= 0:
-            return self._whole_word(i, needle)
+            return not whole or self._whole_word(i, needle)
         k = bisect.bisect_right(self._literal_starts, i) - 1
         if k < 0 or i >= self.literals[k][1]:
             return False
@@ -239,7 +241,7 @@ class Doc:
                                       "shorthand_property_identifier")) -> Iterator:
         """Nodes whose whole text is ``word`` (an identifier, not a part of one)."""
         raw = word.encode()
-        for off in self.offsets(raw):
+        for off in self.offsets(raw, whole=True):
             node = self.root.descendant_for_byte_range(off, off + len(raw))
             if node is not None and node.type in types and node.end_byte - node.start_byte == len(raw):
                 yield node

@@ -43,14 +43,15 @@ FORCED = {"MIN_FILE": 0, "MIN_BLOCK": 1, "MIN_SHARE": 0, "LITERAL_MIN": 1, "SCAN
           "MAX_GAPS": 3}
 # Words the fact builders search for (their byte searches would otherwise land in
 # excluded blocks and cost another parse); what decides correctness is Doc.offsets.
-# Whole words (a search that finds one inside a longer name finds no node of it), and
-# the marks of embedded modules, found anywhere.
+# Whole words (Doc.words finds no node of one inside a longer name), and marks found
+# anywhere: those of embedded modules and the calls the module graph reads
+# (``Doc.offsets`` callers, who climb from whatever node they land on).
 INTEREST = (b"WebAssembly", b"Worker", b"NODE_OPTIONS", b"setFlagsFromString", b"child_process",
             b"execArgv", b"iscina", b"workerpool", b"INITIAL_MEMORY", b"TOTAL_MEMORY", b"grow",
             b"buffer", b"require", b"import", b"export", b"headers", b"setHeader", b"pool", b"spawn",
             b"fork", b"exec", b"Memory", b"arrayBuffer")
 MARKS = (b"AGFzbQ", b"\0asm", b"\\0asm", b"\\x00asm", b"\\u0000asm", b"97,115,109", b"97, 115, 109",
-         b"0x61,0x73,0x6", b"0x61, 0x73, 0x6")
+         b"0x61,0x73,0x6", b"0x61, 0x73, 0x6", b"require(", b"import(")
 _WORDISH = bytes(1 if chr(b).isalnum() or chr(b) in "_$" or b >= 0x80 else 0 for b in range(256))
 
 

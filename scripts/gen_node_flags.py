@@ -12,15 +12,28 @@ extracted. The binary is then asked, never guessed:
   exact option types, aliases, and which options node declares as V8 options;
 * ``process.allowedNodeEnvironmentFlags``: what NODE_OPTIONS accepts;
 * one node process that constructs ``new Worker('0', {eval: true, execArgv: [flag]})``
-  for every known flag and catches ERR_WORKER_INVALID_EXEC_ARGV.
+  for every known flag and catches ERR_WORKER_INVALID_EXEC_ARGV;
+* the ``heap`` section: ``v8.getHeapStatistics().heap_size_limit`` (the JS heap
+  bound node picks when no heap flag is given) without a limit and under memory
+  limits of HEAP_LIMITS_MIB, seen the two ways a container or unit shows them:
+  ``cgroup-v2`` (``memory.max`` of the process's cgroup, what libuv's
+  ``uv_get_constrained_memory`` reads on a cgroup v2 host) and ``cgroup-v1``
+  (``memory.limit_in_bytes`` at the root of the memory hierarchy, as a container
+  sees it). A view is measured in a real cgroup when the machine mounts that
+  hierarchy writable (a child of this process's cgroup, seen through a cgroup
+  namespace and a bind mount as a container sees its own), otherwise by giving
+  node, in a private mount namespace, exactly the files libuv reads
+  (``/proc/self/cgroup`` and the limit files); ``how`` records which. Needs root.
 
-Usage: python scripts/gen_node_flags.py [--majors 20 22] [--cache DIR] [--out DIR]
+Usage: python scripts/gen_node_flags.py [--majors 20 22] [--cache DIR] [--out DIR] [--heap-only]
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
+import shlex
 import subprocess
 import sys
 import tarfile
@@ -29,6 +42,11 @@ from pathlib import Path
 
 MAJORS = (18, 20, 22, 24, 26)
 SCHEMA = 1
+# Memory limits (MiB) under which the default heap bound is measured: fine below
+# 1 GiB, where V8's floor makes the heap reach the limit, then doubling.
+HEAP_LIMITS_MIB = (64, 128, 192, 256, 320, 384, 448, 512, 768, 1024, 1536, 2048, 3072,
+                   4096, 6144, 8192, 12288, 16384)
+HEAP_VIEWS = ("cgroup-v2", "cgroup-v1")
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 300
 
@@ -242,9 +260,12 @@ def worker_verdicts(db_args: list[str], raw: dict[str, str]) -> dict[str, str]:
 
 
 def dumps(db: dict) -> str:
-    """Compact, deterministic JSON: one flag per line (small diffs on regeneration)."""
-    head = {k: db[k] for k in sorted(db) if k not in ("flags", "aliases")}
+    """Compact, deterministic JSON: one flag per line (small diffs on regeneration),
+    the heap measurements on a line of their own."""
+    head = {k: db[k] for k in sorted(db) if k not in ("flags", "aliases", "heap")}
     parts = ["{" + json.dumps(head, sort_keys=True, separators=(",", ":"))[1:-1] + ","]
+    if "heap" in db:
+        parts.append('"heap":' + json.dumps(db["heap"], sort_keys=True, separators=(",", ":")) + ",")
     for section in ("aliases", "flags"):
         items = [json.dumps(k) + ":" + json.dumps(v, sort_keys=True, separators=(",", ":"))
                  for k, v in sorted(db[section].items())]
@@ -261,6 +282,17 @@ _NODE_TYPES = {"NoOp": "noop", "V8Option": "v8", "Boolean": "bool", "Integer": "
 def _node_type(typ: str) -> str:
     """node's ``kBoolean``-style enum name (``k`` stripped) as a short type name."""
     return _NODE_TYPES.get(typ) or re.sub(r"(?<!^)(?=[A-Z])", "_", typ).lower()
+
+
+def heap_section(node_version: str, machine_mib: int, unlimited: int,
+                 views: dict[str, tuple[str, dict[int, int]]]) -> dict:
+    """The ``heap`` record: bytes of ``heap_size_limit`` without a limit and per
+    view under each limit (keys: the limit in MiB), and how each view was made."""
+    return {
+        "node": node_version, "machine_mib": machine_mib, "unlimited": unlimited,
+        "how": {v: how for v, (how, _) in views.items()},
+        **{v: {str(mib): n for mib, n in sorted(by.items())} for v, (_, by) in views.items()},
+    }
 
 
 # ---------------------------------------------------------------- side effects
@@ -316,20 +348,110 @@ def generate(major: int, node: Path) -> dict:
     return build_db(major, v8_text, help_text, info, worker_verdicts(args, raw))
 
 
+HEAP_JS = ("process.stdout.write(JSON.stringify([process.versions.node, "
+           "require('v8').getHeapStatistics().heap_size_limit]))")
+_CGV1_MAX = 9223372036854771712   # "no limit" in a cgroup v1 memory.limit_in_bytes
+
+# In a private mount namespace: a tmpfs over /sys/fs/cgroup holding the limit
+# files, and this shell's /proc/PID/cgroup replaced (node keeps the PID by exec).
+_EMULATE_SH = r"""
+set -e
+mount -t tmpfs wasmlint-heap /sys/fs/cgroup
+mkdir -p /sys/fs/cgroup/$DIR
+for f in $FILES; do printf '%s\n' "${f#*=}" > "/sys/fs/cgroup/$DIR/${f%%=*}"; done
+printf '%s\n' "$LINE" > "$SCRATCH/cgroup"
+mount --bind "$SCRATCH/cgroup" /proc/$$/cgroup
+exec "$@"
+"""
+# Join a real child cgroup, then see it as a container does: its own cgroup
+# namespace, the child's folder bind-mounted at the hierarchy's mount point.
+_REAL_V1_SH = r"""
+set -e
+echo $$ > "$CG/cgroup.procs"
+exec unshare -C -m --propagation private sh -c 'mount --bind "$CG" /sys/fs/cgroup/memory && exec "$@"' sh "$@"
+"""
+
+
+def _v1_memory_cgroup() -> Path | None:
+    """This process's folder in a writable cgroup v1 memory hierarchy, if any."""
+    root = Path("/sys/fs/cgroup/memory")
+    try:
+        lines = Path("/proc/self/cgroup").read_text().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        _, controllers, path = line.split(":", 2)
+        if "memory" in controllers.split(","):
+            home = root / path.lstrip("/")
+            return home if (home / "memory.limit_in_bytes").is_file() and os.access(home, os.W_OK) else None
+    return None
+
+
+def _heap_of(cmd: list[str], env: dict | None = None) -> tuple[str, int]:
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT, check=False,
+                         env={**os.environ, **(env or {})})
+    if out.returncode != 0:
+        raise RuntimeError(f"{shlex.join(cmd[:4])}…: exit {out.returncode}: {out.stderr[-500:]}")
+    version, limit = json.loads(out.stdout)
+    return version, int(limit)
+
+
+def heap_under(node: Path, view: str, mib: int, scratch: Path) -> tuple[str, int]:
+    """(how, heap_size_limit) of ``node`` under a ``mib`` MiB limit in ``view``."""
+    run = [str(node), "-e", HEAP_JS]
+    limit = mib << 20
+    real = _v1_memory_cgroup() if view == "cgroup-v1" else None
+    if real is not None:
+        cg = real / f"wasmlint-heap-{os.getpid()}"
+        cg.mkdir(exist_ok=True)
+        try:
+            (cg / "memory.limit_in_bytes").write_text(str(limit))
+            return "cgroup", _heap_of(["sh", "-c", _REAL_V1_SH, "sh", *run], {"CG": str(cg)})[1]
+        finally:
+            cg.rmdir()
+    if view == "cgroup-v2":   # a container's (or unit's) own cgroup, cgroup v2 only
+        env = {"DIR": "", "LINE": "0::/", "FILES": f"memory.max={limit} memory.high=max memory.current=0"}
+    else:                     # cgroup v1 as a container sees its memory controller
+        env = {"DIR": "memory", "LINE": "4:memory:/",
+               "FILES": f"memory.limit_in_bytes={limit} memory.soft_limit_in_bytes={_CGV1_MAX}"}
+    env["SCRATCH"] = str(scratch)
+    cmd = ["unshare", "-m", "--propagation", "private", "sh", "-c", _EMULATE_SH, "sh", *run]
+    return "files", _heap_of(cmd, env)[1]
+
+
+def measure_heap(node: Path) -> dict:
+    """The ``heap`` section for one node binary (see the module docstring)."""
+    version, unlimited = _heap_of([str(node), "-e", HEAP_JS])
+    total_kib = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                     if line.startswith("MemTotal:"))
+    views: dict[str, tuple[str, dict[int, int]]] = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        for view in HEAP_VIEWS:
+            hows, by = set(), {}
+            for mib in HEAP_LIMITS_MIB:
+                how, by[mib] = heap_under(node, view, mib, Path(scratch))
+                hows.add(how)
+            views[view] = ("+".join(sorted(hows)), by)
+    return heap_section(version, total_kib // 1024, unlimited, views)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--majors", type=int, nargs="*", default=list(MAJORS))
     ap.add_argument("--cache", type=Path, default=ROOT / ".cache" / "node-bin")
     ap.add_argument("--out", type=Path, default=ROOT / "wasmlint" / "data" / "node-flags")
+    ap.add_argument("--heap-only", action="store_true",
+                    help="measure only the heap section and keep the flags of the existing files")
     ns = ap.parse_args(argv)
     ns.cache.mkdir(parents=True, exist_ok=True)
     ns.out.mkdir(parents=True, exist_ok=True)
     for major in ns.majors:
         node = fetch_node(major, ns.cache.resolve())
-        db = generate(major, node)
         path = ns.out / f"{major}.json"
+        db = json.loads(path.read_text(encoding="utf-8")) if ns.heap_only else generate(major, node)
+        db["heap"] = measure_heap(node)
         path.write_text(dumps(db), encoding="utf-8")
-        print(f"{path}: node {db['node']}, V8 {db['v8']}, {len(db['flags'])} flags, "
+        print(f"{path}: node {db['node']}, V8 {db['v8']}, {len(db['flags'])} flags, heap of node {db['heap']['node']}, "
               f"{path.stat().st_size // 1024} KiB")
     return 0
 

@@ -6,12 +6,16 @@ sources (built to ``.wasm`` beside them in a temporary copy), an optional
 default ``--select <CODE>``), and ``expected.txt``: the concise output, one
 ``path:line:col: severity: message [CODE]`` line per finding, paths relative to
 the case folder. An empty ``expected.txt`` means the rule must stay quiet.
+An optional ``related.txt`` lists the related locations of every finding that
+has some (``path:line:col [CODE]``, then ``  = path:line:col: message`` lines),
+as the JSON output gives them (projects too).
 Set ``WASMLINT_UPDATE_EXPECTED=1`` to rewrite expectations after a reviewed change.
 """
 from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import shutil
 from pathlib import Path
@@ -49,6 +53,29 @@ def run_cli(args: list[str], cwd: Path) -> tuple[int, str, str]:
     finally:
         os.chdir(old)
     return code, out.getvalue(), err.getvalue()
+
+
+def related_text(args: list[str], work: Path) -> str:
+    """The related locations of each finding of ``check ARGS`` (JSON output), as in ``related.txt``."""
+    rc, out, err = run_cli(["check", *args, "--output-format", "json", "--jobs", "1", "."], work)
+    assert rc in (0, 1) and "Traceback" not in err, err
+    lines = []
+    for d in json.loads(out):
+        if d["related"]:
+            lines.append(f"{d['path']}:{d['line']}:{d['column']} [{d['code']}]")
+            lines += [f"  = {r['path']}:{r['line']}:{r['column']}: {r['message']}" for r in d["related"]]
+    return "".join(line + "\n" for line in lines)
+
+
+def check_related(case: Path, args: list[str], work: Path) -> None:
+    """When the case has a ``related.txt``, the related locations equal it."""
+    exp_file = case / "related.txt"
+    if not exp_file.exists():
+        return
+    got = related_text(args, work)
+    if os.environ.get("WASMLINT_UPDATE_EXPECTED"):
+        exp_file.write_text(got)
+    assert got == exp_file.read_text()
 
 
 def case_args(case: Path, code: str) -> list[str]:
@@ -95,3 +122,5 @@ def check_case(case: Path, tmp: Path) -> None:
     expected = sorted(l for l in exp_file.read_text().splitlines() if l.strip())
     assert got == expected, f"\n--- got\n" + "\n".join(got) + "\n--- expected\n" + "\n".join(expected)
     assert rc == (1 if any(": error:" in l or ": warning:" in l for l in got) else 0)
+    with case_env(case):
+        check_related(case, case_args(case, code), work)

@@ -86,9 +86,17 @@ def test_baseline_paths_are_relative_to_the_baseline_file(project):
     assert rc == 0 and out == ""
 
 
-def test_identical_findings_are_counted(project):
+def test_the_baseline_holds_the_reported_finding_of_a_root_cause(project):
+    """Copies of one module are one finding (rootcause.py): the baseline records it
+    where it is reported, a new copy adds nothing, a different module is new."""
     (project / "dist" / "copy.wasm").write_bytes((project / "dist" / "app.wasm").read_bytes())
     run_cli([*ARGS, "--baseline", "b.json", "--update-baseline", "dist"], project)
+    doc = json.loads((project / "b.json").read_text())
+    assert [(e["path"], e["code"]) for e in doc["findings"]] == [("dist/app.wasm", "WL101"),
+                                                                  ("dist/threads.wasm", "WL101")]
     (project / "dist" / "copy2.wasm").write_bytes((project / "dist" / "app.wasm").read_bytes())
     rc, out, _ = run_cli([*ARGS, "--baseline", "b.json", "dist"], project)
-    assert rc == 1 and out.startswith("dist/copy2.wasm:1:1: warning: memory 0 can grow")
+    assert (rc, out) == (0, "")
+    (project / "dist" / "other.wasm").write_bytes(build_wat('(module (memory (export "memory") 18))'))
+    rc, out, _ = run_cli([*ARGS, "--baseline", "b.json", "dist"], project)
+    assert (rc, out) == (1, "dist/other.wasm:1:1: warning: memory 0 can grow: it declares no maximum [WL101]\n")

@@ -81,3 +81,19 @@ def test_flags_not_written_verbatim_get_a_suggestion(tmp_path):
     assert len(diags) == 1
     fix = diags[0]["fix"]
     assert fix["applicability"] == "suggestion" or fix["edits"]
+
+
+@pytest.mark.parametrize("case,path,home", [
+    # a workflow-wide RUSTFLAGS reaches the native clippy and test jobs too
+    ("WL101/rustflags-shared-env-wasm-pack", ".github/workflows/ci.yml",
+     "in a `RUSTFLAGS` set on this wasm build's command alone: the `RUSTFLAGS` here is also read by "
+     "every other cargo command of its environment, native ones included"),
+    ("WL512/makefile-rustflags", "Makefile", "in this command's `RUSTFLAGS`"),
+    ("WL512/makefile-rustflags", ".cargo/config.toml", "in `[target.wasm32-unknown-unknown] rustflags`"),
+])
+def test_rust_memory_fix_puts_wasm_ld_options_where_no_native_linker_reads_them(case, path, home, tmp_path):
+    work = tmp_path / "work"
+    shutil.copytree(FIXTURES / case, work)
+    fixes = [d["fix"]["description"] for d in _diags(work, "WL101") if d["code"] == "WL101" and d["path"] == path]
+    assert len(fixes) == 1 and "-C link-arg=--max-memory=N" in fixes[0]
+    assert fixes[0].endswith(home), fixes[0]

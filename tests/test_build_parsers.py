@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from wasmlint.toolchain.build_rs import build_rs_facts
-from wasmlint.toolchain.cargo import config_facts, load_toml
+from wasmlint.toolchain.cargo import config_facts
+from wasmlint.tomlsafe import loads
 from wasmlint.toolchain.cmake import cmake_facts
 from wasmlint.toolchain.makefile import makefile_facts
 from wasmlint.toolchain.pstr import LineIndex, PStr
+from wasmlint.toolchain.rust import CargoRun, cargo_run
 from wasmlint.toolchain.shell_argv import extract_build_facts, facts_from_shell
 from wasmlint.toolchain.toml_pos import TomlLocator
 from wasmlint.sources import SourceFile
@@ -93,7 +97,7 @@ def test_toml_locator_positions_of_array_strings():
 
 def test_cargo_config_string_rustflags_for_wasi_threads():
     text = '[target.wasm32-wasip1-threads]\nrustflags = ["-C", "link-args=-z stack-size=1500000"]\n'
-    facts = config_facts(text, load_toml(text)[0], ".cargo/config.toml")
+    facts = config_facts(text, loads(text), ".cargo/config.toml")
     assert facts[0].stack_size == 1500000 and facts[0].target == "wasm32-wasip1-threads"
 
 
@@ -204,3 +208,21 @@ def test_shell_fragments_without_a_build_word_are_not_evaluated(monkeypatch):
     for text in ("emcc a.c -o a.js", "cargo build --target wasm32-unknown-unknown", "$EMCC_CMD a.c"):
         shell_argv.build_facts_in(MappedText.verbatim(text, 0), LineIndex(text, "ci.yml"), src)
     assert len(calls) == 3
+
+
+@pytest.mark.parametrize("argv,run", [
+    (["cargo", "clippy", "--all-targets", "--", "-D", "warnings"], None),
+    (["cargo", "publish", "--locked"], None),
+    (["cargo", "doc", "--no-deps"], None),
+    (["rustc", "--target", "wasm32-unknown-unknown", "lib.rs"], None),     # rustc reads no RUSTFLAGS
+    (["cargo", "+nightly", "build", "--target", "wasm32-unknown-unknown"], CargoRun("cargo", "wasm32-unknown-unknown")),
+    (["cargo", "-Z", "unstable-options", "b", "--target=wasm32-wasip1"], CargoRun("cargo", "wasm32-wasip1")),
+    (["cargo", "build", "--config", 'build.target="wasm32-wasip2"'], CargoRun("cargo", "wasm32-wasip2")),
+    (["cargo", "test", "--workspace"], CargoRun("cargo", None)),
+    (["rustup", "run", "nightly", "wasm-pack", "build", "--target", "web"], CargoRun("wasm-pack", "wasm32-unknown-unknown")),
+    (["wasm-pack", "login"], None),
+    (["cargo", "component", "build", "--release"], CargoRun("cargo-component", "wasm32-wasip1")),
+    (["trunk", "build", "--release"], CargoRun("trunk", "wasm32-unknown-unknown")),
+])
+def test_cargo_run_names_linking_builds_and_their_triple(argv, run):
+    assert cargo_run(argv) == run

@@ -222,7 +222,8 @@ def test_two_concurrent_runs_share_the_cache_safely(tmp_path, usercache):
         folder.mkdir()
         pages = 16 + i
         (folder / "app.wasm").write_bytes(build_wat(f'(module (memory (export "memory") {pages}))'))
-        (folder / "nginx.conf").write_text(f"server {{  # wasmlint: disable=WL10{1 + 2 * (i % 2)}\n    listen 80;\n}}\n")
+        (folder / "nginx.conf").write_text(f"server {{  # wasmlint: disable=WL10{1 + 2 * (i % 2)}\n"
+                                           f"    listen {8000 + i};\n}}\n")   # no two alike (rootcause.py)
     cmd = [sys.executable, "-m", "wasmlint", *ARGS[:-1], "--no-cache", "."]
     env = {**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(usercache.parent.parent)}
     expected = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True).stdout

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fixture_harness import run_cli
+from tests.fixture_harness import FIXTURES, run_cli
 from tests.wasmbuild import build_wat
 from wasmlint import __version__
 
@@ -133,3 +133,17 @@ def test_broken_files_do_not_stop_the_run(tmp_path):
     assert any(l.startswith("a.wasm:1:1: error: malformed WebAssembly module") and "[WL001]" in l for l in lines)
     assert any(l.startswith("b.wasm:1:1: warning:") for l in lines)
     assert "Traceback" not in err
+
+
+def test_inspect_says_a_template_is_not_analysed():
+    case = FIXTURES / "WL001" / "cargo-generate-template"
+    rc, out, _ = run_cli(["inspect", "Cargo.toml", ".github/workflows/ci.yml", "--format", "json"], case)
+    assert rc == 0
+    notes = {e["path"]: [(f["kind"], f["reason"], f["detail"], f["span"]["line"]) for f in e["facts"]]
+             for e in json.loads(out)}
+    assert notes == {
+        "Cargo.toml": [("not-analysed", "template",
+                        "template tag `{{project-name}}`: the file is generated from it", 2)],
+        ".github/workflows/ci.yml": [("not-analysed", "template",
+                                      "template tag `{{project-name}}`: the file is generated from it", 1)],
+    }

@@ -48,6 +48,11 @@ def test_yaml_config_with_custom_target_and_per_path_targets(tmp_path):
     ("targets = ['watch']\n", "unknown target 'watch'"),
     ("severity = { WL101 = 'fatal' }\n", "`severity` must map"),
     ("targets = [\n", "invalid TOML"),
+    ("[policy]\nrequired-node-flags = ['preset:folklore']\n",
+     "unknown preset `preset:folklore` in `policy.required-node-flags` (known: `preset:common-advice`)"),
+    ("[policy]\nrequired-node-flags = ['max-old-space-size']\n",
+     "entry `max-old-space-size` is neither a flag (`--name`) nor a preset (`preset:NAME`)"),
+    ("[policy]\nrequired-node-flags = [1]\n", "`policy.required-node-flags` must be a list of strings"),
 ])
 def test_bad_config_names_key_and_file(tmp_path, text, needle):
     cfg = tmp_path / ".wasmlint.toml"
@@ -76,3 +81,14 @@ def test_cli_exits_2_on_unknown_selector_and_target(tmp_path):
 def test_explicit_config_path_must_exist(tmp_path):
     rc, _, err = run_cli(["check", "--config", "nope.toml", "."], tmp_path)
     assert rc == 2 and "nope.toml" in err
+
+
+def test_required_node_flags_default_is_empty_and_presets_expand(tmp_path):
+    assert load_config(None).policy["required-node-flags"] == []
+    cfg = tmp_path / ".wasmlint.toml"
+    cfg.write_text('[policy]\nrequired-node-flags = ["--max-old-space-size=2048", "preset:common-advice"]\n')
+    assert load_config(cfg).policy["required-node-flags"] == [
+        "--max-old-space-size=2048", "--no-wasm-tier-up", "--no-wasm-lazy-compilation", "--max-old-space-size"]
+    cfg.write_text('[policy]\nrequired-node-flags = "preset:common-advice, --no-wasm-tier-up"\n')
+    assert load_config(cfg).policy["required-node-flags"] == [
+        "--no-wasm-tier-up", "--no-wasm-lazy-compilation", "--max-old-space-size"]

@@ -1,6 +1,8 @@
 """Discovery: .gitignore, exclude, classification by name and content, symlinks."""
 from __future__ import annotations
 
+import pytest
+
 import os
 
 from wasmlint.discover import discover
@@ -39,6 +41,18 @@ def test_magic_wins_over_extension_and_names_classify(tmp_path):
     assert kinds["start"][0] == "shell"
     assert kinds["cli"][0] == "js"
     assert kinds[".github/workflows/ci.yml"][0] == "github-workflow"
+
+
+@pytest.mark.parametrize("name,kind", [
+    ("Dockerfile", "dockerfile"), ("Dockerfile.prod", "dockerfile"), ("prod.Dockerfile", "dockerfile"),
+    ("Procfile", "procfile"), ("Procfile.dev", "procfile"),
+    # a conventional name with another language's extension is that language's file
+    ("honcho/procfile.py", None), ("docs/Dockerfile.md", None), ("man/Dockerfile.5.md", None),
+    ("src/dockerfile.js", "js"), ("deploy/Dockerfile.j2", None), ("Procfile.sh", "shell"),
+])
+def test_conventional_names_and_their_suffix_forms(name, kind):
+    from wasmlint.classify import kind_by_name
+    assert kind_by_name(name) == kind
 
 
 def test_gitignore_nested_and_exclude(tmp_path):

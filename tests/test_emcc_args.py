@@ -219,3 +219,25 @@ def test_response_file_expansion_and_refusal():
     facts = build_facts(_argv("@flags.rsp @/etc/passwd"), Span("f"), read_response=read, problems=problems)
     assert facts[0].settings["INITIAL_MEMORY"] == 48 * MB and facts[0].pthreads
     assert [msg for _tok, msg in problems] == ["response file `@/etc/passwd` is outside the project; not read"]
+
+
+@pytest.mark.parametrize("args,release,dwarf", [
+    # emcc.rst `-g<level>`: -g1 keeps JS whitespace, -g2 function names; DWARF from -g/-g3 on
+    ("-O3 -g1", True, []),
+    ("-O3 -g2", True, []),
+    ("-O3 -g", True, ["-g"]),
+    ("-O3 -g3", True, ["-g3"]),
+    ("-O2 -gdwarf-5", True, ["-gdwarf-5"]),
+    ("-O2 -g -g0", True, []),                                     # -g0 resets what came before
+    ("-Oz -g -gseparate-dwarf", True, []),                        # DWARF goes to a side file
+    # a debug flag set stays debug when -O3 is appended (ASYNCIFY needs it)
+    ("-O0 -sASSERTIONS=2 -O3 -sASYNCIFY", False, []),
+    ("-gsource-map -O3", False, []),
+    ("-O3 --source-map-base http://localhost/", False, []),
+    ("-O3 -sASSERTIONS=1", True, []),
+    ("-O3 -o build/debug/app.js", False, []),
+    ("-O3 -o dist/device.js", True, []),                          # a word of the name, not a part of one
+])
+def test_release_and_shipped_dwarf(args, release, dwarf):
+    inv, _ = _facts(args)
+    assert (inv.release, inv.dwarf_flags) == (release, dwarf)

@@ -78,7 +78,7 @@ def test_folders_nested_deeper_than_the_recursion_limit(tmp_path):
     for _ in range(1100):                        # 2,200 characters of path: git can hold it
         deep = deep / "d"
         deep.mkdir()
-    (deep / "app.wasm").write_bytes(build_wat("(module (memory 1))"))
+    (deep / "app.wasm").write_bytes(build_wat("(module (memory 2))"))   # not a copy of good.wasm
     try:
         out = _lint(tree, ".")
     finally:   # shutil.rmtree recurses per level: take the folders down from the bottom

@@ -22,7 +22,7 @@ NODE = shutil.which("node") or "/usr/bin/node"
 CASES = [
     ("WL201", "pm2-node-args-string"), ("WL201", "pm2-without-node-args"),
     ("WL201", "dockerfile-exec-form"), ("WL201", "k8s-block-list"),
-    ("WL201", "systemd-and-procfile"),
+    ("WL201", "systemd-and-procfile"), ("WL201", "drift-dockerfile-pm2"), ("WL201", "drift-container-path"),
     ("WL203", "dockerfile-and-package-json"), ("WL203", "entrypoint-flag-after-script"),
     ("WL204", "dockerfile-env"), ("WL204", "k8s-systemd-package-json"), ("WL204", "workflow-and-npmrc"),
     ("WL206", "removed-on-node-20"),

@@ -136,3 +136,13 @@ def test_table_output_and_usage_errors(tmp_path):
     assert rc == 2 and "not a module node can compile" in err
     rc, _, err = run_cli(["probe", wasm.name, "--node", str(tmp_path / "no-node")], tmp_path)
     assert rc == 2 and "node not found" in err
+
+
+def test_write_config_stores_the_recommendation(tmp_path):
+    from wasmlint.config import load_config
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".wasmlint.toml").write_text('targets = ["ios"]\n\n[policy]\nrequired-node-flags = "preset:common-advice"\n')
+    module = write_module(tmp_path, "probe_kernel")
+    _, result = probe(tmp_path, module, "--call", "run:100000", "--flags=--no-liftoff", "--write-config")
+    assert load_config(tmp_path / ".wasmlint.toml").policy["required-node-flags"] == result["recommendation"]["flags"]
+    assert (tmp_path / ".wasmlint.toml").read_text().startswith('targets = ["ios"]\n\n[policy]\nrequired-node-flags = [')

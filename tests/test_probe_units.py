@@ -73,6 +73,33 @@ def test_recommendation_needs_ten_percent_over_the_defaults():
     assert rec["flags"] == [] and "no flag set was 10% faster" in rec["why"]
 
 
+def test_recommendation_must_beat_the_defaults_by_more_than_their_spread():
+    kernel = _recorded("WL902/sub-floor-spread")   # a real recording with whole-run times
+    default = next(fs for fs in kernel["flag_sets"] if not fs["flags"])
+    liftoffless = next(fs for fs in kernel["flag_sets"] if fs["flags"] == ["--no-liftoff"])
+    saving = sum(default[k] - liftoffless[k] for k in ("instantiate_ms", "first_call_ms", "call_ms")) \
+        + default["compile_ms"]["median"] - liftoffless["compile_ms"]["median"]
+    spread = default["total_ms"]["max"] - default["total_ms"]["min"]
+    assert 0.1 * 16 < saving < spread        # 10% faster, but within the defaults' own noise
+    rec = recommend(kernel)
+    assert rec["flags"] == [] and f"run-to-run spread ({spread:.1f} ms)" in rec["why"]
+    steady = json.loads(json.dumps(kernel))
+    next(fs for fs in steady["flag_sets"] if not fs["flags"])["total_ms"].update(min=16.0, max=17.0)
+    assert recommend(steady)["flags"] == ["--no-liftoff"]
+
+
+def test_recommendation_is_never_a_testing_only_flag():
+    kernel = _recorded("WL903/cores-bound")
+    fast = json.loads(json.dumps(kernel))
+    next(fs for fs in fast["flag_sets"] if fs["flags"] == ["--liftoff-only"]).update(first_call_ms=0.5, call_ms=1.0)
+    rec = recommend(fast)
+    assert rec["flags"] == ["--no-liftoff"]
+    assert "`--liftoff-only` (" in rec["why"] and "is a testing-only flag (WL211)" in rec["why"]
+    only = json.loads(json.dumps(fast))
+    only["flag_sets"] = [fs for fs in only["flag_sets"] if fs["flags"] in ([], ["--liftoff-only"])]
+    assert recommend(only)["flags"] == []
+
+
 def test_recorded_results_with_wrong_types_give_no_measurements():
     broken = {"module": "x.wasm", "flag_sets": [{"flags": ["--no-liftoff", 3], "compile_ms": "fast",
                                                   "workers": [1], "compile_variance": "9"}],
@@ -117,3 +144,52 @@ def test_progress_only_on_a_terminal_and_after_the_delay():
         p.begin("no-liftoff: compile, run 2/2")
         assert p.done == 1
     assert "no-liftoff: compile, run 2/2" in term.getvalue()
+
+
+# ------------------------------------------------------------------ --write-config
+
+
+def _write(tmp_path, name: str, text: str | None, flags: list[str]) -> str:
+    from wasmlint.probe.writeconfig import write_policy_flags
+    (tmp_path / ".git").mkdir(exist_ok=True)
+    cfg = None
+    if text is not None:
+        (tmp_path / name).write_text(text)
+        cfg = str(tmp_path / name)
+    module = tmp_path / "dist" / "app.wasm"
+    module.parent.mkdir(exist_ok=True)
+    module.write_bytes(b"\0asm\1\0\0\0")
+    written = write_policy_flags(cfg, module, flags)
+    assert written == tmp_path / name
+    return written.read_text()
+
+
+def test_write_config_edits_toml_in_place(tmp_path):
+    text = ('[project]\nname = "svc"\n\n[tool.wasmlint]\ntargets = ["node"]  # server only\n\n'
+            '[tool.wasmlint.policy]\nworkload-mb = 64\nrequired-node-flags = ["preset:common-advice"]\n')
+    out = _write(tmp_path, "pyproject.toml", text, ["--no-liftoff"])
+    assert out == text.replace('["preset:common-advice"]', '["--no-liftoff"]')
+    out = _write(tmp_path, ".wasmlint.toml", 'targets = ["ios"]\n', [])
+    assert out == 'targets = ["ios"]\n\n[policy]\nrequired-node-flags = []\n'
+
+
+def test_write_config_creates_the_project_file_when_there_is_none(tmp_path):
+    assert _write(tmp_path, ".wasmlint.toml", None, ["--no-liftoff", "--no-wasm-lazy-compilation"]) == \
+        '[policy]\nrequired-node-flags = ["--no-liftoff", "--no-wasm-lazy-compilation"]\n'
+
+
+@pytest.mark.parametrize("before,after", [
+    ("targets: [ios]\npolicy:\n  workload-mb: 64\n  required-node-flags: [preset:common-advice]  # old\n",
+     'targets: [ios]\npolicy:\n  workload-mb: 64\n  required-node-flags: ["--no-liftoff"]  # old\n'),
+    ("policy:\n    workload-mb: 64\n", 'policy:\n    required-node-flags: ["--no-liftoff"]\n    workload-mb: 64\n'),
+    ("targets: [ios]", 'targets: [ios]\npolicy:\n  required-node-flags: ["--no-liftoff"]\n'),
+])
+def test_write_config_edits_yaml_at_the_entry(tmp_path, before, after):
+    assert _write(tmp_path, ".wasmlint.yaml", before, ["--no-liftoff"]) == after
+
+
+def test_write_config_refuses_what_it_cannot_edit(tmp_path):
+    from wasmlint.config import ConfigError
+    with pytest.raises(ConfigError, match="not a block mapping"):
+        _write(tmp_path, ".wasmlint.yaml", "policy: {workload-mb: 64}\n", ["--no-liftoff"])
+    assert (tmp_path / ".wasmlint.yaml").read_text() == "policy: {workload-mb: 64}\n"

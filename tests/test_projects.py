@@ -1,5 +1,6 @@
 """Whole small projects (cross-file rules): the default rule set's concise output
-equals ``expected.txt`` beside each project, and the graph links what it should."""
+equals ``expected.txt`` beside each project (and related locations ``related.txt``
+when there is one), and the graph links what it should."""
 from __future__ import annotations
 
 import json
@@ -7,7 +8,7 @@ import os
 
 import pytest
 
-from tests.fixture_harness import PROJECTS, materialise, run_cli
+from tests.fixture_harness import PROJECTS, check_related, materialise, run_cli
 
 CASES = sorted(p.parent for p in PROJECTS.glob("*/expected.txt"))
 
@@ -22,6 +23,7 @@ def test_project(project, tmp_path):
     if os.environ.get("WASMLINT_UPDATE_EXPECTED"):
         exp_file.write_text("".join(l + "\n" for l in got))
     assert got == sorted(l for l in exp_file.read_text().splitlines() if l.strip())
+    check_related(project, ["--no-cache"], work)
 
 
 def _graph(project, tmp_path) -> dict:
@@ -62,3 +64,8 @@ def test_pthreads_glue_memory_is_read_from_the_js(tmp_path):
     rc, out, _ = run_cli(["inspect", "--format", "json", "dist/solver.js"], work)
     mem = [f for f in json.loads(out)["facts"] if f["kind"] == "js-memory"][0]
     assert (mem["initial_pages"], mem["maximum_pages"], mem["shared"]) == (2048, 32768, True)
+
+
+def test_an_emcc_link_writes_its_glue_and_a_single_file_build_only_its_output(tmp_path):
+    builds = _edges(_graph("emscripten-dist-copies", tmp_path), "builds")
+    assert builds == {("Makefile", "dist/sph.wasm"), ("Makefile", "dist/sph.js"), ("Makefile", "dist/sph.single.js")}

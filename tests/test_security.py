@@ -200,7 +200,7 @@ def test_a_symlinked_or_special_gitignore_is_not_followed(outside):
     (project / ".gitignore").symlink_to(secret)
     sub = project / "sub"
     sub.mkdir()
-    (sub / "good.wasm").write_bytes(build_wat("(module (memory 1))"))
+    (sub / "good.wasm").write_bytes(build_wat("(module (memory 2))"))   # not a copy of ../good.wasm
     os.mkfifo(sub / ".gitignore")
     rc, out, err = run_cli(["check", "--output-format", "concise", "."], project)
     assert "good.wasm:1:1: warning: memory 0 can grow" in out, err

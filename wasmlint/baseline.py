@@ -97,11 +97,13 @@ def write(b: Baseline, diags: list[Diagnostic], fp: Fingerprinter, abspaths: dic
         entry = counts.setdefault((rel, d.code, k), {"code": d.code, "path": rel, "fingerprint": k,
                                                        "count": 0, "message": d.message})
         entry["count"] += 1
-    kept = [e for e in b.entries if not in_scope(b.abspath(e["path"]))]
+    # a finding reported outside the scope for one of its places in it (rootcause.py) is rewritten, not kept twice
+    kept = [e for e in b.entries if not in_scope(b.abspath(e["path"]))
+            and (e["path"], e["code"], e["fingerprint"]) not in counts]
     entries = sorted([*kept, *counts.values()], key=lambda e: (e["path"], e["code"], e["fingerprint"]))
     doc = {"wasmlint-baseline": FORMAT, "findings": entries}
     from .fileio import write_atomic
     b.path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(b.path, (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    write_atomic(b.path, (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8", "surrogateescape"))
     b.entries = entries
     return sum(e["count"] for e in counts.values())

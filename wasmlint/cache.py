@@ -1,6 +1,7 @@
 """Per-file results cache, in the private user cache (``wasmlint/files/``).
 
-An entry holds one file's facts and suppression directives. Its key is the
+An entry holds one file's facts, suppression directives and content key
+(``rootcause.content_key``). Its key is the
 SHA-256 of: the format version, the wasmlint version and a fingerprint of the
 installed code, the real path of the project, the settings that change what
 sources produce (size limits, whether WL002 validation and WL507 measurement run,
@@ -91,7 +92,7 @@ class Cache:
         return self.dir / f"v{FORMAT}" / key[:2] / f"{key}.json"
 
     def get(self, key: str) -> dict | None:
-        """The stored facts and directives for ``key`` (decoded and checked), or None."""
+        """The stored facts, directives and content key for ``key`` (decoded and checked), or None."""
         if not self.usable:
             self.misses += 1
             return None
@@ -195,8 +196,9 @@ def _checked(value) -> dict:
     """A decoded entry, or an error when it is not the shape the cache stores."""
     from .facts import Fact
     from .suppress import Directive
-    if not (isinstance(value, dict) and set(value) == {"facts", "directives"}
+    if not (isinstance(value, dict) and set(value) == {"facts", "directives", "content_key"}
             and isinstance(value["facts"], list) and isinstance(value["directives"], list)
+            and (value["content_key"] is None or isinstance(value["content_key"], str))
             and all(isinstance(f, Fact) for f in value["facts"])
             and all(isinstance(d, Directive) for d in value["directives"])):
         raise SerialError("not a cache entry")
@@ -245,13 +247,14 @@ def cached_analysis(entries, policy: dict, validate: bool, deep: bool, overlay: 
         if hit is None:
             todo.append(i)
             continue
-        results[i] = FileResult(e.path, e.kind, hit["facts"], hit["directives"], digest)
+        results[i] = FileResult(e.path, e.kind, hit["facts"], hit["directives"], digest, hit["content_key"])
         tick()
     fresh = analyze([entries[i] for i in todo], [overlay.get(entries[i].abspath) for i in todo]) if todo else []
     for i, r in zip(todo, fresh):
         results[i] = r
         if cache is not None and r.digest and r.cacheable:
-            cache.put(cache.key(r.path, r.kind, r.digest), {"facts": r.facts, "directives": r.directives})
+            cache.put(cache.key(r.path, r.kind, r.digest), {"facts": r.facts, "directives": r.directives,
+                                                             "content_key": r.content_key})
     if cache is not None and cache.usable and todo and random.random() < PRUNE_CHANCE:
         cache.prune()
     return results

@@ -47,6 +47,14 @@ NAME_KINDS: tuple[tuple[str, str], ...] = (
     ("nginx.conf", "nginx"), ("*.nginx", "nginx"), ("*.nginx.conf", "nginx"),
 )
 
+# Conventional names that also come with a suffix naming a variant (`Dockerfile.prod`,
+# `Procfile.dev`): the suffix form is of that kind unless the suffix is the extension of
+# another language or of a template (`procfile.py`, `Dockerfile.md`, `dockerfile.js`,
+# `Dockerfile.j2` are source, docs and templates).
+_SUFFIX_FORMS = frozenset(("dockerfile", "procfile"))
+TEMPLATE_EXTENSIONS = frozenset((".j2", ".jinja", ".jinja2", ".liquid", ".tera", ".tmpl", ".tpl", ".template",
+                                 ".mustache", ".hbs", ".handlebars", ".erb", ".ejs", ".njk"))
+
 # Kinds decided by the folder they sit in: (glob on the relative path, kind).
 PATH_KINDS: tuple[tuple[str, str], ...] = (
     (".github/workflows/*.yml", "github-workflow"), (".github/workflows/*.yaml", "github-workflow"),
@@ -63,6 +71,9 @@ TEXT_EXTENSIONS = frozenset((
     ".c", ".h", ".cc", ".cpp", ".hpp", ".rs", ".go", ".lock", ".map", ".d.ts", ".svg", ".xml",
     ".ini", ".cfg", ".conf", ".wat", ".wast", ".in", ".am",
 ))
+# Extensions of other languages: a conventional name with one of these is not of its kind.
+_OTHER_LANGUAGE = TEXT_EXTENSIONS | TEMPLATE_EXTENSIONS | frozenset((
+    ".rst", ".adoc", ".markdown", ".sh", ".bash", ".ps1", ".bat", ".rb", ".java", ".kt", ".php", ".pl", ".swift"))
 _NO_SNIFF_EXT = frozenset((".png", ".jpg", ".jpeg", ".gif", ".ico", ".pdf", ".zip", ".gz",
                            ".tgz", ".woff", ".woff2", ".ttf", ".mp4", ".webp"))
 
@@ -91,10 +102,21 @@ _CMAKE_TEMPLATE = re.compile(r"\.(h|hh|hpp|hxx|c|cc|cpp|pc|in|json|xml|txt|py|rc
                              r"ya?ml|md|html?|js|sh|desktop|rb|java|cs|iss|nsi|wxs)\.cmake$")
 
 
+_NAME_KINDS_BUT_SUFFIX_FORMS = tuple((glob, kind) for glob, kind in NAME_KINDS
+                                     if glob.partition(".")[0] not in _SUFFIX_FORMS)
+
+
+def _other_language_suffix(name: str) -> bool:
+    """``procfile.py``: a conventional name whose suffix is another language's extension."""
+    stem, dot, ext = name.partition(".")
+    return bool(dot) and stem in _SUFFIX_FORMS and "." + ext.rsplit(".", 1)[-1] in _OTHER_LANGUAGE
+
+
 def kind_by_name(relpath: str) -> str | None:
     name = relpath.rsplit("/", 1)[-1].lower()
-    kind = _match(relpath.lower(), PATH_KINDS) or _match(name, NAME_KINDS) or (
-        "js" if name.endswith(JS_EXTENSIONS) and not name.endswith(".d.ts") else None)
+    table = _NAME_KINDS_BUT_SUFFIX_FORMS if _other_language_suffix(name) else NAME_KINDS
+    kind = _match(relpath.lower(), PATH_KINDS) or _match(name, table)
+    kind = kind or ("js" if name.endswith(JS_EXTENSIONS) and not name.endswith(".d.ts") else None)
     return None if kind == "cmake" and _CMAKE_TEMPLATE.search(name) else kind
 
 

@@ -26,12 +26,23 @@ BUILTIN_TARGETS: dict[str, int | None] = {
     "desktop": 512 * MIB,
     "node": None,
 }
+# Targets whose engines cannot load a memory64 module at all (platforms.md: Safari on iOS
+# has no memory64; Chrome 133+ on Android, desktop Chrome and Firefox, node do): a
+# memory64 build is not judged against their budgets.
+NO_MEMORY64 = frozenset(("ios",))
 BROWSER_DEFAULT = ("ios", "android", "desktop")
 MOBILE_TARGETS = ("ios", "android")
 
+# Named flag sets a `policy.required-node-flags` entry "preset:NAME" stands for.
+# WL201's docs give each one's measured effect (facts.md §1).
+NODE_FLAG_PRESETS: dict[str, list[str]] = {
+    "common-advice": ["--no-wasm-tier-up", "--no-wasm-lazy-compilation", "--max-old-space-size"],
+}
+PRESET = "preset:"
+
 # policy key -> default. Keys are kebab-case in files, snake_case in rules.
 POLICY_DEFAULTS: dict[str, Any] = {
-    "required-node-flags": ["--no-wasm-tier-up", "--no-wasm-lazy-compilation", "--max-old-space-size"],
+    "required-node-flags": [],   # none demanded: WL201 asks only for flags with evidence
     "workload-mb": None,
     "runtime-overhead-mb": 32,
     "headroom": 1.2,
@@ -42,7 +53,9 @@ POLICY_DEFAULTS: dict[str, Any] = {
     "main-thread-compile-limit-bytes": 8 * MIB,
     "slow-compile-ms": 1000,
     "compile-variance": 5.0,
+    "compile-spread-ms": 50,       # WL902 also needs max - min above this
     "worker-slowdown": 2.0,
+    "worker-slowdown-ms": 50,      # WL903 also needs this much per-worker time beyond the cores
     "wasm-opt-threshold-percent": 10,
     "max-file-bytes": 16 * MIB,
     "max-binary-bytes": 256 * MIB,
@@ -63,6 +76,7 @@ class ConfigError(Exception):
 class Target:
     name: str
     budget_bytes: int | None
+    loads_memory64: bool = True
 
     @property
     def budget_pages(self) -> int | None:
@@ -99,7 +113,7 @@ class Config:
         budgets = {**BUILTIN_TARGETS, **self.custom_targets}
         if name not in budgets:
             raise ConfigError(f"unknown target {name!r} (known: {', '.join(sorted(budgets))})")
-        return Target(name, budgets[name])
+        return Target(name, budgets[name], loads_memory64=name not in NO_MEMORY64)
 
     def known_targets(self) -> list[str]:
         return sorted({**BUILTIN_TARGETS, **self.custom_targets})
@@ -199,13 +213,10 @@ def _read_raw(path: Path) -> dict:
         except (yaml.YAMLError, RecursionError) as exc:
             raise ConfigError(f"{path}: invalid YAML: {exc}") from None
     else:
+        from .tomlsafe import TomlError, loads
         try:
-            import tomllib
-        except ModuleNotFoundError:  # Python 3.10
-            import tomli as tomllib  # type: ignore[no-redef]
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
+            data = loads(text)
+        except TomlError as exc:
             raise ConfigError(f"{path}: invalid TOML: {exc}") from None
         if path.name == "pyproject.toml":
             data = data.get("tool", {}).get("wasmlint", {})
@@ -300,5 +311,25 @@ def apply_table(cfg: Config, raw: dict, where: str) -> None:
                     raise ConfigError(f"{where}: `policy.{k}` must be a number of at least 0"
                                       + (" or a table of glob = number" if k == "workload-mb" else ""))
             cfg.policy[k] = v
-        flags = cfg.policy["required-node-flags"]
-        cfg.policy["required-node-flags"] = _strings(flags, "policy.required-node-flags", where)
+        flags = _strings(cfg.policy["required-node-flags"], "policy.required-node-flags", where)
+        cfg.policy["required-node-flags"] = required_flags(flags, where)
+
+
+def required_flags(entries: list[str], where: str) -> list[str]:
+    """``policy.required-node-flags`` with its presets expanded, each flag once."""
+    out: list[str] = []
+    for entry in entries:
+        if entry.startswith(PRESET):
+            name = entry[len(PRESET):]
+            if name not in NODE_FLAG_PRESETS:
+                known = ", ".join(f"`{PRESET}{n}`" for n in NODE_FLAG_PRESETS)
+                raise ConfigError(f"{where}: unknown preset `{entry}` in `policy.required-node-flags` "
+                                  f"(known: {known})")
+            expanded = NODE_FLAG_PRESETS[name]
+        elif entry.startswith("--"):
+            expanded = [entry]
+        else:
+            raise ConfigError(f"{where}: `policy.required-node-flags` entry `{entry}` is neither a flag "
+                              f"(`--name`) nor a preset (`{PRESET}NAME`)")
+        out.extend(f for f in expanded if f not in out)
+    return out

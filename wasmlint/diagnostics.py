@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from .facts import Span
 
@@ -59,7 +60,13 @@ class Diagnostic:
     related: list[Related] = field(default_factory=list)
     fix: Fix | None = None
     url: str | None = None
-    variant: str | None = field(default=None, compare=False, repr=False)   # the fact's build variant
+    fact: Any = field(default=None, compare=False, repr=False)     # the fact it was found on
+    also_at: tuple = field(default=(), compare=False, repr=False)  # other places of its root cause (rootcause.py)
+
+    @property
+    def variant(self) -> str | None:
+        """The build variant of its fact (``ifdef DEBUG``), if any."""
+        return getattr(self.fact, "variant", None)
 
     def sort_key(self) -> tuple:
         return (self.span.path, self.span.line, self.span.column, self.code,

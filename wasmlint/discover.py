@@ -22,6 +22,7 @@ ALWAYS_EXCLUDED = frozenset((".git", ".hg", ".svn", "node_modules", ".wasmlint_c
                              ".venv", "venv", ".tox", ".mypy_cache", ".pytest_cache", ".hypothesis",
                              ".cache", ".yarn", ".pnpm-store", "bower_components"))
 GITIGNORE_LIMIT = 1 << 20     # bytes of one .gitignore read; the rest is ignored
+GITIGNORE_PATTERNS = 20_000   # lines of .gitignore files compiled in one walk; later ones check more files
 
 
 @dataclass(frozen=True)
@@ -47,17 +48,22 @@ class _Ignores:
         import pathspec
         self.extra = pathspec.GitIgnoreSpec.from_lines(patterns) if patterns else None
         self.stack: list[tuple[str, object, object]] = []     # (folder, spec, prefilter)
+        self.budget = GITIGNORE_PATTERNS
 
     def push_dir(self, rel_dir: str, abs_dir: str) -> int:
         gi = os.path.join(abs_dir, ".gitignore")
         try:   # like git, a symlinked .gitignore is not followed; a FIFO or device is never opened
-            if not stat.S_ISREG(os.lstat(gi).st_mode):
-                return 0
-            with open(gi, "rb") as fh:
-                text = fh.read(GITIGNORE_LIMIT).decode("utf-8", "replace")
+            raw = read_regular(gi, GITIGNORE_LIMIT)
         except OSError:
             return 0
-        self.stack.append((rel_dir, *_compiled_gitignore(text)))
+        if len(raw) > GITIGNORE_LIMIT:   # the line cut at the limit is not a pattern git has
+            raw = raw[:raw.rfind(b"\n", 0, GITIGNORE_LIMIT) + 1]
+        lines = raw.decode("utf-8", "replace").splitlines()
+        if self.budget <= 0:
+            return 0
+        lines = lines[:self.budget]
+        self.budget -= len(lines)
+        self.stack.append((rel_dir, *_compiled_gitignore(tuple(lines))))
         return 1
 
     def ignored(self, rel: str, is_dir: bool) -> bool:
@@ -72,11 +78,32 @@ class _Ignores:
 
 
 @lru_cache(maxsize=256)
-def _compiled_gitignore(text: str) -> tuple:
-    """(pathspec spec, one-regex prefilter) of a .gitignore's text; a monorepo repeats the same few."""
+def _compiled_gitignore(lines: tuple[str, ...]) -> tuple:
+    """(pathspec spec, one-regex prefilter) of a .gitignore's lines; a monorepo repeats the same few.
+    Like git, a line that is not a valid pattern is skipped; so is a pattern whose many
+    ``*`` would make regular-expression matching take exponential time (git's wildmatch
+    does not backtrack; Python's ``re`` does). Skipping a pattern only ever checks more files."""
     import pathspec
-    spec = pathspec.GitIgnoreSpec.from_lines(text.splitlines())
+    kept = [line for line in lines if not _STARS.search(line)]
+    try:
+        spec = pathspec.GitIgnoreSpec.from_lines(kept)
+    except (ValueError, re.error):       # some line is not a pattern: keep the others
+        kept = [line for line in kept if _valid_pattern(line)]
+        spec = pathspec.GitIgnoreSpec.from_lines(kept)
     return spec, _one_regex(spec)
+
+
+def _valid_pattern(line: str) -> bool:
+    import pathspec
+    try:
+        pathspec.GitIgnoreSpec.from_lines([line])
+    except (ValueError, re.error):
+        return False
+    return True
+
+
+# more than four single `*` wildcards in one path segment
+_STARS = re.compile(r"(?:[^/*]*(?<!\*)\*(?!\*)){5}[^/]*")
 
 
 def _one_regex(spec):

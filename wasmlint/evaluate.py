@@ -8,6 +8,7 @@ from .condition import ConditionError, compile_expr, compile_template
 from .config import Config, Target
 from .diagnostics import Diagnostic, Edit, Fix, Related
 from .facts import Fact, Span
+from .report.escape import clip
 from .ruleset import Rule
 
 
@@ -20,6 +21,14 @@ class Context:
     notes: list[str] = field(default_factory=list)
 
     def targets_for(self, fact: Fact) -> list[Target]:
+        """The fact's targets, without those that cannot load it at all (a memory64
+        build on iOS): a budget is no verdict where the module does not load."""
+        targets = self._targets_for(fact)
+        if getattr(fact, "memory64", False):
+            targets = [t for t in targets if t.loads_memory64]
+        return targets
+
+    def _targets_for(self, fact: Fact) -> list[Target]:
         """Per-path config, then the fact's own hint (a build for node), then what
         the project graph shows (an artifact only node launches reach), then the
         configured targets. ``--target`` on the command line overrides all."""
@@ -110,6 +119,20 @@ def _related(rule: Rule, scope: Scope) -> list[Related]:
     return out
 
 
+QUOTE_LIMIT = 80      # characters of one `quoted` value a message shows
+
+
+def clip_quoted(message: str) -> str:
+    """Values quoted in a message (`…`) come from the linted files: a long one is shown
+    shortened, so one finding cannot print megabytes."""
+    if len(message) <= QUOTE_LIMIT * 2:
+        return message
+    parts = message.split("`")
+    for k in range(1, len(parts), 2):
+        parts[k] = clip(parts[k], QUOTE_LIMIT)
+    return clip("`".join(parts), 1000)
+
+
 def evaluate(rules: list[Rule], facts: list[Fact], ctx: Context) -> list[Diagnostic]:
     by_kind: dict[str, list[Fact]] = {}
     for f in facts:
@@ -132,25 +155,35 @@ def evaluate(rules: list[Rule], facts: list[Fact], ctx: Context) -> list[Diagnos
                 if rule.tightest:
                     targets = sorted(targets, key=lambda t: (t.budget_bytes is None, t.budget_bytes or 0))
                 found = len(out)
-                for target in targets:
-                    if rule.tightest and len(out) > found:
-                        break
-                    names = dict(base, target=target)
-                    scope = Scope(fact, ctx, names)
-                    items = each_expr(scope) if each_expr else [None]
-                    for item in items or ():
-                        if each_var:
-                            names[each_var] = item
-                        if not cond(scope):
-                            continue
-                        span = fact.span
-                        if rule.location:
-                            loc = compile_expr(rule.location)(scope)
-                            span = loc if isinstance(loc, Span) else span
-                        out.append(Diagnostic(
-                            code=rule.code, name=rule.name, severity=_severity(rule, ctx, scope),
-                            message=message(scope), span=span,
-                            target=target.name if target is not None else None,
-                            related=_related(rule, scope), fix=_fix(rule, fact, scope), url=rule.url,
-                            variant=getattr(fact, "variant", None)))
+                try:
+                    _each_target(rule, fact, ctx, targets, base, each_var, each_expr, cond, message, found, out)
+                except (ConditionError, ArithmeticError, ValueError, TypeError, MemoryError, RecursionError) as exc:
+                    # a rule (often a project's own) that fails on one fact does not end the run
+                    del out[found:]
+                    ctx.notes.append(f"rule {rule.code} could not be evaluated on {fact.span.path}:"
+                                     f"{fact.span.line} ({type(exc).__name__}: {clip(str(exc), 160)}); skipped")
     return out
+
+
+def _each_target(rule, fact, ctx, targets, base, each_var, each_expr, cond, message, found, out) -> None:
+    for target in targets:
+        if rule.tightest and len(out) > found:
+            break
+        names = dict(base, target=target)
+        scope = Scope(fact, ctx, names)
+        items = each_expr(scope) if each_expr else [None]
+        for item in items or ():
+            if each_var:
+                names[each_var] = item
+            if not cond(scope):
+                continue
+            span = fact.span
+            if rule.location:
+                loc = compile_expr(rule.location)(scope)
+                span = loc if isinstance(loc, Span) else span
+            out.append(Diagnostic(
+                code=rule.code, name=rule.name, severity=_severity(rule, ctx, scope),
+                message=clip_quoted(message(scope)), span=span,
+                target=target.name if target is not None else None,
+                related=_related(rule, scope), fix=_fix(rule, fact, scope), url=rule.url,
+                fact=fact))

@@ -69,7 +69,7 @@ class Fingerprinter:
         else:
             part = text
         blob = "\0".join((d.code, shown, d.target or "", part))
-        return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
+        return hashlib.sha256(blob.encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 
 def unique_keys(fp: Fingerprinter, diags: list[Diagnostic]) -> list[str]:

@@ -69,6 +69,15 @@ def node_of(fact: Fact) -> str:
     return launch_id(fact) if fact.kind == "node-launch" else fact.span.path
 
 
+def spec_path(spec: str, from_path: str) -> str | None:
+    """The project path a relative ``spec`` written in ``from_path`` names, whether or not
+    the run holds that file (a build output); None for packages, URLs and launches."""
+    if from_path.startswith("launch:") or not spec.startswith(("./", "../")):
+        return None
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(from_path.split("#", 1)[0]), spec))
+    return None if joined.startswith("..") else joined
+
+
 def resolve(spec: str, from_path: str, files: set[str], kind: str) -> str | None:
     """The file of the run that ``spec`` (written in ``from_path``) names, or None."""
     spec = spec.split("?", 1)[0].split("#", 1)[0]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from .facts import Fact
-from .graph import Graph, build, launch_id
+from .graph import Graph, build, launch_id, spec_path
 
 
 @dataclass
@@ -64,15 +64,61 @@ class Project:
         root = self.package_root(launch.span.path)
         return any(p.startswith(root + "/") or root == "" for p in self.wasm_files)
 
+    @cached_property
+    def _launch_reach(self) -> list[tuple[Fact, set[str]]]:
+        """Each node launch with the paths it reaches: files of the run, and the files its
+        scripts name that the run does not hold (``require('../dist/codec.js')`` of a
+        build output made in the image)."""
+        out = []
+        for launch in self.of_kind("node-launch"):
+            nodes = set(self.graph.reachable(launch_id(launch)))
+            named = {spec_path(e.spec, e.src) for n in nodes for e in self.graph.out.get(n, ())
+                     if e.dst is None}
+            out.append((launch, nodes | {p for p in named if p}))
+        return out
+
     def launches_reaching(self, path: str) -> list[Fact]:
-        return [f for f in self.of_kind("node-launch") if path in self.graph.reachable(launch_id(f))]
+        return [f for f, reached in self._launch_reach if path in reached]
+
+    @cached_property
+    def _builds(self) -> dict[tuple, list[str]]:
+        out: dict[tuple, list[str]] = {}
+        for e in self.graph.edges:
+            if e.kind == "builds" and e.dst:
+                out.setdefault((e.src, e.span), []).append(e.dst)
+        return out
+
+    def built_by(self, fact: Fact) -> list[str]:
+        """The files of the run a build fact writes (its resolved ``builds`` edges)."""
+        return self._builds.get((fact.span.path, fact.span), [])
+
+    @cached_property
+    def embedded_modules(self) -> dict[str, list[Fact]]:
+        """File → the ``wasm-module`` facts of the modules embedded in it."""
+        out: dict[str, list[Fact]] = {}
+        for f in self.of_kind("wasm-module"):
+            if f.embedded_in:  # type: ignore[attr-defined]
+                out.setdefault(f.embedded_in, []).append(f)  # type: ignore[attr-defined]
+        return out
+
+    def modules_at(self, path: str) -> list[str]:
+        """The modules a file carries: the binary itself, else the modules embedded in it
+        (as virtual paths ``file#wasm@OFFSET``), then the binaries it loads (glue)."""
+        if self.files.get(path) == "wasm":
+            return [path]
+        out = [f.virtual_path for f in self.embedded_modules.get(path, ())]  # type: ignore[attr-defined]
+        out += [e.dst for e in self.graph.out.get(path, ()) if e.kind == "loads-wasm" and e.dst
+                and self.files.get(e.dst) == "wasm"]
+        return out
 
     def targets_for(self, fact: Fact, config) -> list | None:
         """Per-artifact targets (design.md): a module reached from node launches is
-        checked against ``node`` with the launches' memory limit as its budget."""
+        checked against ``node`` with the launches' memory limit as its budget. A build
+        is judged by what it writes (``artifact_paths``: an emcc link's JS and .wasm)."""
         from .config import Target
-        path = (getattr(fact, "virtual_path", None) or fact.span.path).split("#", 1)[0]
-        launches = self.launches_reaching(path)
+        paths = getattr(fact, "artifact_paths", None) or [
+            (getattr(fact, "virtual_path", None) or fact.span.path).split("#", 1)[0]]
+        launches = [f for f, reached in self._launch_reach if any(p in reached for p in paths)]
         if not launches:
             return None
         limits = [f.memory_limit_bytes for f in launches if getattr(f, "memory_limit_bytes", None)]
@@ -80,6 +126,10 @@ class Project:
 
 
 def link(facts: list[Fact], files: dict[str, str]) -> Project:
+    """``project.facts``: the facts with those that only the whole project decides settled
+    (a RUSTFLAGS build's triple from the cargo config): rules read these."""
+    from .toolchain.cargo import resolve_build_targets
+    facts = resolve_build_targets(facts, files)
     by_kind: dict[str, list[Fact]] = {}
     for f in facts:
         by_kind.setdefault(f.kind, []).append(f)

@@ -16,6 +16,7 @@ class MemoryLike:
     maximum_pages: int | None
     shared: bool
     memory64: bool
+    feature_test = False    # a memory made only to test what the engine supports: nothing deploys it
 
     @property
     def page_bytes(self) -> int:

@@ -130,6 +130,7 @@ class FlagDB:
         self.v8_version: str = data["v8"]
         self._flags: dict[str, dict] = data["flags"]
         self._aliases: dict[str, list[str]] = data["aliases"]
+        self.heap: dict | None = data.get("heap")   # measured default heap bounds (``nodeheap``)
 
     @classmethod
     def for_major(cls, major: int) -> FlagDB:

@@ -20,6 +20,7 @@ from .evaluate import Context, evaluate
 from .facts import Fact, Span
 from .link import Project, link
 from .paths import NotRegular, read_regular, real
+from .rootcause import content_key, one_per_root_cause
 from .ruleset import Rule
 from .sources import ParseError, SourceFile, load_extractor
 from .suppress import Directive, scan, suppress_all
@@ -36,6 +37,7 @@ class FileResult:
     facts: list[Fact] = field(default_factory=list)
     directives: list[Directive] = field(default_factory=list)
     digest: str | None = None      # SHA-256 of the bytes analysed (None: not read)
+    content_key: str | None = None  # identity up to line endings (small text files; rootcause.py)
     cacheable: bool = True         # False when the facts depend on other files too
 
 
@@ -105,7 +107,13 @@ def analyze_file(entry: FileEntry, policy: dict, validate: bool = False, deep: b
         res.digest = file_digest(entry.abspath)
     else:
         res.digest = hashlib.sha256(data).hexdigest()
+        res.content_key = content_key(data) if entry.kind != "wasm" else None
     src = SourceFile(entry.path, entry.kind, data, abspath=entry.abspath)
+    from .templates import not_analysed_template
+    template = not_analysed_template(entry.path, entry.kind, data)
+    if template is not None:      # the source of a file, not the file: never WL001
+        res.facts.append(template)
+        return res
     try:
         res.facts.extend(extract(src))
         if entry.kind != "wasm" and b"wasmlint:" in data:
@@ -188,12 +196,12 @@ def run_check(paths: list[str], config: Config, rules: list[Rule], jobs: int | N
     facts = _once_per_tool([f for r in results for f in r.facts])
     project = link(facts, {r.path: r.kind or "" for r in results})
     ctx = Context(config=config, project=project)
-    diags = evaluate(rules, facts, ctx)
+    found = evaluate(rules, project.facts, ctx)
     directives = {r.path: r.directives for r in results if r.directives}
-    diags, usage = suppress_all(diags, directives, config.per_file_ignores)
+    diags, usage = suppress_all(found, directives, config.per_file_ignores)
     diags += unused_suppressions(rules, all_rules or rules, directives, usage, config, ctx,
                                  [e.path for e in entries], paths)
-    diags = _collapse_variants(_dedupe(diags))
+    diags = one_per_root_cause(found, diags, project, {r.path: r.content_key or r.digest for r in results if r.digest})
     diags.sort(key=Diagnostic.sort_key)
     return CheckResult(diags, entries, project, ctx, usage.directives, directives,
                        {r.path: r.digest for r in results if r.digest}, visited,
@@ -209,37 +217,6 @@ def _once_per_tool(facts: list[Fact]) -> list[Fact]:
                 continue
             seen.add(f.tool)  # type: ignore[attr-defined]
         out.append(f)
-    return out
-
-
-def _collapse_variants(diags: list[Diagnostic]) -> list[Diagnostic]:
-    """Build variants (``emcc link of x (if(OPT))``, ``(ifdef DEBUG, flags in LDFLAGS)``)
-    that make the same finding at the same place, word for word but the variant, make
-    it once: for the variant with the fewest conditions (the base build when it is one)."""
-    def core(d: Diagnostic) -> tuple:
-        msg = d.message.replace(f" ({d.variant})", "", 1) if d.variant else d.message
-        return d.code, d.span, d.target, msg
-
-    best: dict[tuple, Diagnostic] = {}
-    for d in diags:
-        k = core(d)
-        kept = best.get(k)
-        if kept is None or _conditions(d.variant) < _conditions(kept.variant):
-            best[k] = d
-    return [d for d in diags if best[core(d)] is d]
-
-
-def _conditions(variant: str | None) -> tuple[int, int]:
-    return (0, 0) if not variant else (variant.count(",") + 1, len(variant))
-
-
-def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
-    seen, out = set(), []
-    for d in diags:
-        key = (d.code, d.span, d.target, d.message)
-        if key not in seen:
-            seen.add(key)
-            out.append(d)
     return out
 
 

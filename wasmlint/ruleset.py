@@ -64,13 +64,17 @@ class Rule:
         return str(self.docs.get("summary") or self.docs.get("what", "")).strip().split("\n")[0]
 
 
+RULE_FILE_LIMIT = 1 << 20
+
+
 def _load_toml(path: Path) -> dict:
-    try:
-        import tomllib
-    except ModuleNotFoundError:
-        import tomli as tomllib  # type: ignore[no-redef]
-    with open(path, "rb") as fh:
-        return tomllib.load(fh)
+    """A rule file: a regular file (not a FIFO, device or link to one) of at most 1 MiB."""
+    from .paths import read_regular
+    from .tomlsafe import loads
+    data = read_regular(path, RULE_FILE_LIMIT, follow=True)
+    if len(data) > RULE_FILE_LIMIT:
+        raise ValueError("rule file larger than 1 MiB")
+    return loads(data.decode("utf-8"))
 
 
 def parse_rule(raw: dict, source: str) -> Rule:

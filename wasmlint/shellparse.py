@@ -56,7 +56,6 @@ class Script:
     commands: list[Command] = field(default_factory=list)
     assigns: list[Assign] = field(default_factory=list)     # statement-level assignments/exports
     error: tuple[str, int] | None = None                     # first syntax error: message, offset
-    error_share: float = 0.0                                 # of the bytes, inside syntax errors
 
 
 @lru_cache(maxsize=1)
@@ -71,6 +70,7 @@ _DESCEND = {"program", "list", "pipeline", "redirected_statement", "subshell", "
             "c_style_for_statement", "do_group", "case_statement", "case_item",
             "negated_command", "function_definition"}
 _DQ_ESCAPABLE = '"\\$`\n'
+VALUE_LIMIT = 1 << 16   # characters a shell variable may hold; a longer value is unknown
 
 
 def parse(script: MappedText, env: dict[str, Assign] | None = None) -> Script:
@@ -82,11 +82,10 @@ def parse(script: MappedText, env: dict[str, Assign] | None = None) -> Script:
     walker.stmt(tree.root_node)
     if tree.root_node.has_error:
         walker.out.error = walker.first_error(tree.root_node)
-        walker.out.error_share = _error_bytes(tree.root_node) / max(1, len(data.strip()))
     return walker.out
 
 
-def _error_bytes(root) -> int:
+def error_bytes(root) -> int:
     """Bytes inside ERROR nodes (outermost ones only)."""
     total, stack = 0, [root]
     while stack:
@@ -208,6 +207,8 @@ class _Walker:
         if not words:
             return Assign(self.text(name_node), None, i, j, dynamic=True)
         w = words[0]
+        if len(w.text.value) > VALUE_LIMIT:   # `A="$A$A"` doubling: unknown, not gigabytes
+            return Assign(self.text(name_node), None, i, j, dynamic=True)
         return Assign(self.text(name_node), None if w.dynamic else w.text, i, j, dynamic=w.dynamic)
 
     def command(self, node, in_subst: bool) -> None:

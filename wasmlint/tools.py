@@ -38,7 +38,22 @@ def find_tool(name: str) -> str | None:
     here = Path(sys.executable).parent / name   # console scripts of this environment
     if here.is_file():
         return str(here)
-    return shutil.which(name)
+    return shutil.which(name, path=trusted_path())
+
+
+def trusted_path() -> str:
+    """PATH without the entries a checked tree could fill: empty and relative entries
+    (the working folder) and any folder inside the trees being checked."""
+    from .usercache import distrusted
+    keep = []
+    for entry in os.environ.get("PATH", os.defpath).split(os.pathsep):
+        if not entry or not os.path.isabs(entry):
+            continue
+        real = os.path.realpath(entry)
+        if any(real == t or real.startswith(t.rstrip(os.sep) + os.sep) for t in distrusted()):
+            continue
+        keep.append(entry)
+    return os.pathsep.join(keep)
 
 
 def run_tool(argv: list[str], timeout: float = 60.0, stdin: bytes | None = None,

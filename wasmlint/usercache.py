@@ -18,6 +18,10 @@ def distrust(paths) -> None:
     _DISTRUSTED[:] = [os.path.realpath(p) for p in paths]
 
 
+def distrusted() -> list[str]:
+    return list(_DISTRUSTED)
+
+
 def user_cache_dir() -> Path | None:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     path = Path(base) / "wasmlint"

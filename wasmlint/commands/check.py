@@ -37,6 +37,24 @@ def add_parser(sub) -> None:
     add_config_args(p)
 
 
+TOOL_RULES = ("WL002", "WL507")   # each runs an external tool on every module
+
+
+def _tools_from_command_line(chosen, rules, args):
+    """Rules that start a process per module run only when the command line asks for
+    them (`--select`, `--extend-select`, `--deep`): a configuration committed in the
+    checked tree cannot make wasmlint run tools (SECURITY.md)."""
+    from ..ruleset import select_rules
+    cli = select_rules(rules, split_codes(args.select) if args.select else [], [],
+                       [*(split_codes(args.extend_select) or []), *(["WL507"] if args.deep else [])])
+    allowed = {r.code for r in cli}
+    dropped = [r.code for r in chosen if r.code in TOOL_RULES and r.code not in allowed]
+    if dropped:
+        _err(f"wasmlint: {', '.join(dropped)} run external tools and are enabled only from the command line "
+             f"(--extend-select {','.join(dropped)}); the configuration's selection of them is not used")
+    return [r for r in chosen if r.code not in dropped]
+
+
 def _err(msg: str) -> None:
     print(f"wasmlint: {msg}", file=sys.stderr)
 
@@ -81,6 +99,7 @@ def _run(args) -> tuple[int, list | None]:
     ignore = [*cfg.ignore, *(split_codes(args.ignore) or [])]
     extend = [*cfg.extend_select, *(split_codes(args.extend_select) or []), *(["WL507"] if args.deep else [])]
     chosen = select_rules(rules, select, ignore, extend)
+    chosen = _tools_from_command_line(chosen, rules, args)
     base = None
     if args.baseline:
         path = Path(args.baseline)
@@ -102,8 +121,13 @@ def _run(args) -> tuple[int, list | None]:
 
     def keep(result, overlay=None):
         abspaths = {e.path: e.abspath for e in result.files}
-        diags = [d for d in result.diagnostics
-                 if scope.contains(abspaths.get(d.span.path.split("#", 1)[0], d.span.path.split("#", 1)[0]))]
+
+        def given(span) -> bool:
+            path = span.path.split("#", 1)[0]
+            return scope.contains(abspaths.get(path, path))
+
+        # a finding reported elsewhere (its build line) is kept for a given file that is one of its places
+        diags = [d for d in result.diagnostics if given(d.span) or any(map(given, d.also_at))]
         if base is not None and not args.update_baseline:
             fp = Fingerprinter(_read_files(result), {e.path: e.kind for e in result.files}, overlay)
             diags, stale[0] = bl.filter_new(base, diags, fp, abspaths)

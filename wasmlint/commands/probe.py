@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import shlex
 import sys
+from pathlib import Path
 
 from .common import add_config_args, resolve_config
 
@@ -28,6 +29,9 @@ def add_parser(sub) -> None:
                    help="also allocate under this address-space limit (default: your ulimit -v, if set)")
     p.add_argument("--timeout", type=float, default=60.0, metavar="S", help="per node process (default 60)")
     p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("--write-config", action="store_true",
+                   help="write the recommended flags (only those measured faster than the defaults) as "
+                        "policy.required-node-flags to the project's configuration file")
     p.add_argument("--fail-on", choices=("error", "warning", "info"), default="warning")
     add_config_args(p)
 
@@ -69,6 +73,15 @@ def run(args) -> int:
     out["recommendation"] = recommend(result)
     out.update({k: v for k, v in result.items() if k not in out})
     out["notes"] = notes
+    if args.write_config:
+        from ..config import ConfigError
+        from ..probe.writeconfig import write_policy_flags
+        flags = out["recommendation"]["flags"]
+        try:
+            path = write_policy_flags(cfg.path, Path(args.module), flags)
+        except (ConfigError, OSError, UnicodeDecodeError) as exc:
+            return _fail(f"--write-config: {exc}")
+        print(f"wasmlint: wrote policy.required-node-flags = {json.dumps(flags)} to {path}", file=sys.stderr)
     if args.format == "json":
         json.dump(out, sys.stdout, indent=2)
         print()

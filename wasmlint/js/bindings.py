@@ -35,6 +35,7 @@ class Write:
     value: object | None    # the value node, None when the write carries no known value
     declares: str | None    # "var" | "let" | "const" | "function" | "param" | "import" | None
     carries: bool           # whether the write gives the name a value
+    default: object | None = None   # a parameter's or destructured name's default (``size = 4``)
 
 
 class Bindings:
@@ -138,6 +139,11 @@ class Bindings:
 
     def reaching(self, use) -> Write | None:
         """The one write whose value reaches ``use`` (an identifier node), else None."""
+        w = self.reaching_write(use)
+        return w if w is not None and w.value is not None else None
+
+    def reaching_write(self, use) -> Write | None:
+        """The one write that reaches ``use``, also when its value is unknown (a parameter)."""
         name = use.text.decode()
         up_ids = [a.id for a in ancestors(use)]
         mine = None
@@ -156,7 +162,7 @@ class Bindings:
             return None
         carrying = [w for w in mine if w.carries]
         if len(carrying) == 1 and all(w.carries or w.declares in ("var", "let") for w in mine):
-            return carrying[0] if carrying[0].value is not None else None
+            return carrying[0]
         if not carrying:
             return None
         return self._dominating(use, carrying)
@@ -180,7 +186,7 @@ class Bindings:
         stmt_block = _statement_block(last.node)
         if stmt_block is None or not any(a.id == stmt_block.id for a in ancestors(use)):
             return None
-        return last if last.value is not None else None
+        return last
 
 
 def _search_ranges(use, root):
@@ -270,7 +276,25 @@ def _classify(node) -> Write | None:
 
 
 def _pattern_write(node) -> Write | None:
-    """A name bound by destructuring or a parameter pattern: a write of unknown value."""
+    """A name bound by destructuring or a parameter pattern: a write of unknown value
+    (its default, ``size = 4`` or ``{ size = 4 }``, is kept)."""
+    w = _pattern_binding(node)
+    if w is not None:
+        w.default = _default_of(node)
+    return w
+
+
+def _default_of(node):
+    parent = node.parent
+    if parent.type in ("assignment_pattern", "object_assignment_pattern") and \
+            parent.child_by_field_name("left") == node:
+        return parent.child_by_field_name("right")
+    if parent.type in ("required_parameter", "optional_parameter") and parent.child_by_field_name("pattern") == node:
+        return parent.child_by_field_name("value")
+    return None
+
+
+def _pattern_binding(node) -> Write | None:
     child = node
     for a in ancestors(node):
         if a.type in _PATTERNS:

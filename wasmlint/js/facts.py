@@ -34,6 +34,7 @@ class JsMemory(MemoryLike, JsFact):
     address: str | None = None
     initial_bigint: bool | None = None
     fallback: bool = False
+    feature_test: bool = False        # made only to test what the engine supports (feature_test.py)
     initial_span: Span | None = internal()
     maximum_span: Span | None = internal()
     insert_at: Span | None = internal()
@@ -148,6 +149,7 @@ class JsCompile(JsFact):
     node_only: bool = False
     from_fetch: bool = False         # bytes came from fetch() → arrayBuffer()
     from_bytes: bool = False         # compiles bytes (not a received WebAssembly.Module)
+    streaming_fallback: bool = False   # the buffered path of a loader that streams first
     module_size: int | None = None   # an embedded module's size
     source: str | None = None        # the URL or path literal the bytes come from
     memory_imports: list = field(default_factory=list)   # [(module, name, binding, inline offset)]
@@ -203,6 +205,7 @@ class JsWorker(JsFact):
     resource_limits: bool = False
     error_listener: bool | None = None   # None: the worker escapes; cannot tell
     in_loop: bool = False
+    ended_each_pass: bool = False        # the loop ends each worker before its next pass
     loop_bounded_by_cores: bool = False
     loop_count: int | None = None
     pool_size: int | None = None
@@ -253,7 +256,7 @@ class JsWorker(JsFact):
         limit = ctx.config.policy.get("max-workers")
         if self.pool_size is not None and not self.pool_size_by_cores and limit and self.pool_size > limit:
             return f"a pool of {self.pool_size} workers is above the policy limit of {limit}"
-        if self.in_loop and not self.loop_bounded_by_cores:
+        if self.in_loop and not self.loop_bounded_by_cores and not self.ended_each_pass:
             if self.loop_count is not None and (limit is None or self.loop_count <= limit):
                 return None if limit else (f"{self.loop_count} workers are started in a loop whose bound "
                                           "does not follow the core count")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from .facts import JsCompile
 from .parse import object_pairs, call_parts, name_of, path_of, string_value, unwrap, up
 from .scan import Scan
+from .streaming_fallback import is_streaming_fallback
 
 APIS = {"instantiate", "instantiateStreaming", "compile", "compileStreaming", "Module", "Instance"}
 _READS = {"readFileSync", "readFile"}
@@ -38,11 +39,12 @@ def compiles(scan: Scan) -> list[JsCompile]:
         _callee, args = call_parts(call)
         origin = trace(scan, args[0]) if args else Origin()
         streaming = prop.endswith("Streaming")
+        from_fetch = origin.from_fetch and origin.kind == "bytes"
         out.append(JsCompile(
             scan.doc.span(call), generator=scan.generator, api=prop,
             sync=prop in ("Module", "Instance"), streaming=streaming,
             worker_context=scan.in_worker(call), node_only=scan.node_only,
-            from_fetch=origin.from_fetch and origin.kind == "bytes",
+            from_fetch=from_fetch, streaming_fallback=from_fetch and is_streaming_fallback(scan, call),
             from_bytes=origin.kind == "bytes" or (streaming and origin.kind == "response"),
             # an Instance of a Module compiled here is reported at the Module
             module_size=origin.size if prop != "Instance" else None,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .facts import JsMemory, JsMemoryGrow, JsMemoryView
+from .feature_test import is_feature_test
 from .parse import ancestors, call_parts, name_of, object_pairs, path_of, unwrap, up
 from .scan import Scan
 from .values import UNKNOWN, Big
@@ -55,7 +56,7 @@ def _memory(scan: Scan, new) -> JsMemory | None:
         shared=shared_v is True or (shared_v not in (UNKNOWN, None) and bool(shared_v)),
         memory64=address == "i64", address=address,
         initial_bigint=None if iv is UNKNOWN else isinstance(iv, Big),
-        fallback=_has_fallback(new, doc))
+        fallback=_has_fallback(new, doc), feature_test=is_feature_test(scan, new))
     if init_val is not None:
         shorthand = init_pair.type == "shorthand_property_identifier"
         key = init_pair.child_by_field_name("key") if not shorthand else None

@@ -347,6 +347,12 @@ def string_value(node) -> str | None:
     return unescape_js(node.text[1:-1].decode("utf-8", "replace"))
 
 
+def operator(node) -> str:
+    """The operator of a binary or unary expression (``""`` when recovery left none)."""
+    op = node.child_by_field_name("operator")
+    return op.type if op is not None else ""
+
+
 def call_parts(node):
     """(callee, [argument nodes]) of a call or new expression, else (None, [])."""
     node = unwrap(node)

@@ -8,11 +8,11 @@ from functools import cached_property
 
 from .parse import LOOPS, Doc, ancestors, call_parts, name_of, path_of, string_value, unwrap, up
 from .values import Evaluator
+from .worker_side import is_worker_file
 
 CORES = (b"availableParallelism", b"cpus", b"hardwareConcurrency")
 _MEMORY_NAME = re.compile(r"(^|_)(wasm)?mem(ory)?$", re.I)
-WORKER_MARKS = (b"parentPort", b"workerData", b"importScripts(", b"self.onmessage",
-                 b"globalThis.onmessage")
+WORKER_MARKS = (b"parentPort", b"workerData", b"importScripts", b"onmessage")
 NODE_MARKS = (b"require(", b"from 'node:", b'from "node:', b"from 'fs'", b'from "fs"',
                b"process.", b"__dirname")
 # wasm-bindgen copies a crate's JS snippets to pkg/snippets/<crate>-<16 hex>/: its output, not the user's
@@ -68,8 +68,10 @@ class Scan:
 
     @cached_property
     def worker_file(self) -> bool:
-        return any(self._in_code(m) for m in WORKER_MARKS) or (
-            self._in_code(b"onmessage") and bool(re.search(rb"(?<![\w.])onmessage\s*=", self.code)))
+        """The file is a worker's code (``worker_side``); the marker words are a prefilter."""
+        if not self.mentions(*WORKER_MARKS):
+            return False
+        return is_worker_file(self)
 
     @cached_property
     def node_only(self) -> bool:
@@ -123,7 +125,10 @@ class Scan:
         return bool(name) and bool(_MEMORY_NAME.search(name))
 
     def mentions_cores(self, node, depth: int = 0) -> bool:
-        """The expression is derived from the core count (directly or through names)."""
+        """The expression is derived from the core count: directly, through names, through
+        the default of a parameter (``size = os.availableParallelism()``: the caller may
+        pass another size, the pool's own sizing follows the cores), or through ``this.x``
+        when every write of it in the class does."""
         node = unwrap(node)
         if node is None or depth > 4:
             return False
@@ -133,9 +138,40 @@ class Scan:
         self.doc.reveal(node)
         for ident in _identifiers(node):
             origin = self.ev.origin(ident)
-            if origin is not None and origin.id != ident.id and self.mentions_cores(origin, depth + 1):
+            if origin is not None and origin.id != ident.id:
+                if self.mentions_cores(origin, depth + 1):
+                    return True
+                continue
+            write = self.ev.bindings.reaching_write(ident)
+            if write is not None and write.default is not None and self.mentions_cores(write.default, depth + 1):
                 return True
-        return False
+        fields = self.this_writes(node)
+        return bool(fields) and all(self.mentions_cores(v, depth + 1) for v in fields)
+
+    def this_writes(self, node) -> list:
+        """The values assigned to ``this.x`` (``node``) anywhere in its class, and its field initialiser."""
+        if node.type != "member_expression" or unwrap(node.child_by_field_name("object")).type != "this":
+            return []
+        prop = name_of(node)
+        body = next((a for a in ancestors(node) if a.type == "class_body"), None)
+        if body is None or not prop:
+            return []
+        out = []
+        for word in self.doc.words(prop, ("property_identifier",)):
+            if not body.start_byte <= word.start_byte < body.end_byte:
+                continue
+            parent = word.parent
+            if parent.type in ("public_field_definition", "field_definition"):
+                value = parent.child_by_field_name("value")
+                if value is not None:
+                    out.append(value)
+                continue
+            write = up(parent) if parent.type == "member_expression" else None
+            if write is not None and write.type == "assignment_expression" and \
+                    unwrap(write.child_by_field_name("left")).id == parent.id and \
+                    unwrap(parent.child_by_field_name("object")).type == "this":
+                out.append(write.child_by_field_name("right"))
+        return out
 
     def bound_name(self, node) -> str | None:
         """The name or member path an expression is stored into (``x = …``, ``const x = …``, ``{x: …}``)."""

@@ -5,6 +5,7 @@ from .facts import JsWorker
 from .parse import call_parts, name_of, object_pairs, path_of, string_value, unwrap, up
 from .scan import Scan
 from .values import UNKNOWN
+from .worker_lifetime import ended_each_pass
 
 _LISTEN = {"on", "once", "addListener", "addEventListener", "prependListener"}
 
@@ -176,5 +177,6 @@ def _loop(scan: Scan, fact: JsWorker, node) -> None:
     if loop is None:
         return
     fact.in_loop = True
+    fact.ended_each_pass = ended_each_pass(scan, node, loop)
     fact.loop_bounded_by_cores, count = scan.loop_bound(loop)
     fact.loop_count = count if count is not UNKNOWN else None

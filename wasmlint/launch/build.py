@@ -37,6 +37,7 @@ class Limit:
     bytes: int
     span: Span
     what: str
+    cgroup: bool = True     # enforced by the kernel (node can read it); False: a PM2 restart threshold
 
 
 @dataclass
@@ -157,6 +158,7 @@ class Unit:
             after_args=[t.arg for t in sp.after], env_options=opts_env,
             memory_limit_span=self.memory_limit.span if self.memory_limit else None,
             memory_limit_what=self.memory_limit.what if self.memory_limit else "",
+            memory_limit_cgroup=self.memory_limit.cgroup if self.memory_limit else True,
             address_space_span=address_space.span if address_space else None,
             address_space_what=address_space.what if address_space else "")
         launch.anchor, launch.anchor_where = anchor or _anchor(sp)
@@ -204,8 +206,9 @@ def _ulimit(idx: LineIndex, cmd: shellparse.Command, current: Limit | None) -> L
     return current
 
 
-def memory_limit(text: str | None, span: Span, what: str, binary_letters: bool = True) -> Limit | None:
+def memory_limit(text: str | None, span: Span, what: str, binary_letters: bool = True,
+                 cgroup: bool = True) -> Limit | None:
     if text is None:
         return None
     n = parse_size(str(text).strip(), binary_letters=binary_letters)
-    return Limit(n, span, what) if n else None
+    return Limit(n, span, what, cgroup) if n else None

@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from ..diagnostics import Edit
 from ..facts import Fact, Span, internal
-from . import version
+from . import verdicts, version
 from .args import Arg
 from .flags import FlagUse, resolve, unknown
 
@@ -132,6 +132,7 @@ class NodeLaunch(_Versioned, Fact):
     env_options: list[NodeOptionsFact] = internal(default_factory=list)
     memory_limit_span: Span | None = internal()
     memory_limit_what: str = internal("")
+    memory_limit_cgroup: bool = internal(True)    # False: PM2's restart threshold, which node never sees
     address_space_span: Span | None = internal()
     address_space_what: str = internal("")
 
@@ -170,18 +171,14 @@ class NodeLaunch(_Versioned, Fact):
         return [Ref("runs", self.script, self.span)] if self.script and not self.eval else []
 
     # ------------------------------------------------------------ WL201
-    def missing_required_flags(self, ctx) -> list[str]:
-        if self.opaque or self.eval or self.script is None:
-            return []
-        db = _db(self.major(ctx))
-        out = []
-        for want in ctx.config.policy.get("required-node-flags") or []:
-            info = db.lookup(want) or db.lookup(want + "=0")
-            if info is None:
-                continue
-            if not self.has_flag(ctx, info.name, info.negated):
-                out.append(want)
-        return out
+    def flag_needs(self, ctx) -> list:
+        """The flags this launch lacks, each with its evidence (``needs.py``)."""
+        key = ("needs", id(self))
+        cache = ctx.__dict__.setdefault("_launch_cache", {})
+        if key not in cache:
+            from .needs import flag_needs
+            cache[key] = flag_needs(self, ctx)
+        return cache[key]
 
     def missing_feature_flags(self, ctx) -> list[dict]:
         from .features import missing_feature_flags
@@ -196,13 +193,7 @@ class NodeLaunch(_Versioned, Fact):
     def feature_modules(self, ctx) -> list:
         return [(need["span"], f"{need['module']} needs {need['feature']}") for need in self.missing_feature_flags(ctx)]
 
-    def fix_insert_required(self, ctx) -> list[Edit]:
-        if self.anchor is None:
-            return []
-        words = [w for w in (self._with_value(ctx, f) for f in self.missing_required_flags(ctx)) if w]
-        return self.anchor.insert(words, self.anchor_where)
-
-    def _with_value(self, ctx, flag: str) -> str | None:
+    def with_value(self, ctx, flag: str) -> str | None:
         """The policy flag as inserted: a heap size without a value gets 3/4 of the
         unit's memory limit, or 4096 MiB (node's default on 64-bit machines with
         16 GB or more, facts.md §6) when no limit is stated; another flag that
@@ -211,9 +202,14 @@ class NodeLaunch(_Versioned, Fact):
         if info is None or info.value_syntax != "=" or info.value is not None:
             return flag
         if info.name == "--max-old-space-size":
-            mib = self.memory_limit_bytes // (1 << 20) * 3 // 4 if self.memory_limit_bytes else 4096
-            return f"{flag}={mib}"
+            return f"{flag}={self.heap_mib_for_limit or 4096}"
         return None
+
+    @property
+    def heap_mib_for_limit(self) -> int | None:
+        """The heap bound advised under the stated memory limit: 3/4 of it, leaving
+        room for WebAssembly memory and node itself (None without a limit)."""
+        return self.memory_limit_bytes // (1 << 20) * 3 // 4 if self.memory_limit_bytes else None
 
     # ------------------------------------------------------------ WL202
     def heap_flag(self, ctx) -> FlagUse | None:
@@ -273,28 +269,21 @@ class NodeLaunch(_Versioned, Fact):
         return out
 
     def ineffective_flags(self, ctx) -> list[FlagUse]:
-        if self.major(ctx) < 20:
-            return []
-        if self.has_flag(ctx, "--wasm-dynamic-tiering", negated=True):
-            return []
-        return [u for u in self.cli_flags(ctx) if u.name == "--wasm-tier-up" and u.negated]
+        major, off = self.major(ctx), self.dynamic_tiering_off(ctx)
+        return [u for u in self.cli_flags(ctx) if verdicts.ineffective(major, u.name, u.negated, off)]
+
+    def dynamic_tiering_off(self, ctx) -> bool:
+        return self.has_flag(ctx, "--wasm-dynamic-tiering", negated=True) is not None
 
     def testing_flags(self, ctx) -> list[FlagUse]:
         out = []
         for u in self.cli_flags(ctx):
-            if u.name == "--liftoff-only" and not u.negated:
-                u.detail = "keeps every function in the baseline compiler (a hot kernel measured 2.4x slower)"
-            elif u.name == "--wasm-dynamic-tiering" and u.negated:
-                u.detail = ("compiles everything with the optimizing tier up front, the slowest setting "
-                            "measured (2.6x single-threaded, 3.8x wall time with 4 workers)")
-            else:
+            detail = verdicts.testing_only(u.name, u.negated)
+            if detail is None:
                 continue
-            u.fix = u.delete()
+            u.detail, u.fix = detail, u.delete()
             out.append(u)
         return out
-
-    def missing_text(self, ctx) -> str:
-        return ", ".join(f"`{f}`" for f in self.missing_required_flags(ctx))
 
     def limit_related(self, ctx) -> list:
         return [(self.memory_limit_span, f"memory limit {self.memory_limit_what} stated here")] \
@@ -305,8 +294,7 @@ class NodeLaunch(_Versioned, Fact):
             if self.address_space_span else []
 
     def heap_advice(self, ctx) -> str:
-        mib = (self.memory_limit_bytes or 0) // (1 << 20) * 3 // 4
-        return (f"lower `--max-old-space-size` to about {mib} (3/4 of the limit) or raise the limit, "
+        return (f"lower `--max-old-space-size` to about {self.heap_mib_for_limit} (3/4 of the limit) or raise the limit, "
                 "leaving room for WebAssembly memory, which lives outside the JS heap")
 
     # ------------------------------------------------------------ WL110

@@ -51,6 +51,20 @@ class ProbeResult(Fact):
         return _flags_text(self.flags)
 
     @property
+    def compile_spread_ms(self) -> float | None:
+        """Slowest minus fastest compile of the runs."""
+        if self.compile_max_ms is None or self.compile_min_ms is None:
+            return None
+        return round(self.compile_max_ms - self.compile_min_ms, 3)
+
+    @property
+    def worker_excess_ms(self) -> float | None:
+        """Per-worker time in N workers beyond what the cores explain (single × expected ratio)."""
+        if self.multi_ms is None or self.single_ms is None or not self.expected_ratio:
+            return None
+        return round(self.multi_ms - self.single_ms * self.expected_ratio, 3)
+
+    @property
     def slowdown(self) -> float | None:
         """The per-worker ratio beyond what the cores explain (1.0 = cores-bound)."""
         if self.ratio is None or not self.expected_ratio:

@@ -101,6 +101,7 @@ class _FlagSetRuns:
         self.flags = flags
         self.error: str | None = None
         self.compile: list[float] = []
+        self.total: list[float] = []        # per run: compile to the end of the workload
         self.instantiate: list[float] = []
         self.first_call: list[float] = []
         self.call: list[float] = []
@@ -116,6 +117,7 @@ class _FlagSetRuns:
             "flags": self.flags,
             "compile_ms": c,
             "compile_variance": _r(c["max"] / c["min"]) if c and c["min"] else None,
+            "total_ms": _stats(self.total),
             "instantiate_ms": _med(self.instantiate),
             "first_call_ms": _med(self.first_call),
             "call_ms": _med(self.call),
@@ -188,10 +190,13 @@ def _one_round(node: Node, plan: Plan, base: dict, fs: _FlagSetRuns, i: int, tic
         tick(f"{label}: compile, run {i + 1}/{plan.runs}")
         r = node.harness(fs.flags, dict(base, mode="run"))
         fs.compile.append(r["compile_ms"])
+        total = r["compile_ms"]
         for key, acc in (("instantiate_ms", fs.instantiate), ("first_call_ms", fs.first_call),
                          ("call_ms", fs.call)):
             if r.get(key) is not None:
                 acc.append(r[key])
+                total += r[key]
+        fs.total.append(total)
         if plan.workers <= 1:
             return
         for count, shared, acc in ((1, False, fs.single), (plan.workers, False, fs.multi),

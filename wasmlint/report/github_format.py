@@ -8,11 +8,15 @@ ignores them otherwise); ``endColumn`` is exclusive, as in the other formats.
 """
 from __future__ import annotations
 
+from .escape import visible
+
 LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def escape_data(s: str) -> str:
-    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """The workflow-command escapes, then every other control character (and a byte
+    that is not UTF-8) as a visible escape: nothing reaches the log raw."""
+    return visible(s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(s: str) -> str:

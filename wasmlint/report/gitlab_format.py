@@ -33,5 +33,5 @@ def build(diags, *, paths=None, kinds=None) -> list[dict]:
 
 
 def render(diags, out, *, paths=None, kinds=None, **_) -> None:
-    out.write(json.dumps(build(diags, paths=paths, kinds=kinds), indent=2, ensure_ascii=False))
+    out.write(json.dumps(build(diags, paths=paths, kinds=kinds), indent=2, ensure_ascii=False).encode("utf-8", "backslashreplace").decode("utf-8"))
     out.write("\n")

@@ -7,14 +7,15 @@ import re
 import xml.etree.ElementTree as ET
 
 from .concise_format import line as concise_line
+from .escape import visible
 
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _x(s: str) -> str:
-    """Text XML 1.0 can hold (control characters become U+FFFD)."""
-    return _NOT_XML.sub("\ufffd", s)
+    """Text XML 1.0 can hold, with control characters shown as escapes."""
+    return _NOT_XML.sub("\ufffd", visible(s))
 
 
 def build(diags, files=()) -> ET.Element:

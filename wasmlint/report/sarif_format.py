@@ -25,7 +25,7 @@ def _artifact(path: str) -> dict:
     path = path.split("#", 1)[0]
     if path.startswith("/"):
         return {"uri": Path(path).as_uri()}
-    return {"uri": quote(path), "uriBaseId": BASE}
+    return {"uri": quote(path.encode("utf-8", "surrogateescape")), "uriBaseId": BASE}   # bytes of a non-UTF-8 name: %XX
 
 
 def _region(span, binary: bool) -> dict:
@@ -118,5 +118,5 @@ def _project_url() -> str:
 
 
 def render(diags, out, *, paths=None, kinds=None, rules=(), **_) -> None:
-    out.write(json.dumps(build(diags, paths=paths, kinds=kinds, rules=rules), indent=2, ensure_ascii=False))
+    out.write(json.dumps(build(diags, paths=paths, kinds=kinds, rules=rules), indent=2, ensure_ascii=False).encode("utf-8", "backslashreplace").decode("utf-8"))
     out.write("\n")

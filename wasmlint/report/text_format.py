@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+from .escape import clip, visible
+
 _STYLE = {"error": "bold red", "warning": "bold yellow", "info": "bold cyan"}
 
 
@@ -16,6 +18,24 @@ def _source_lines(abspath: str, cache: dict) -> list[str] | None:
         except OSError:
             cache[abspath] = None
     return cache[abspath]
+
+
+FRAME_WIDTH = 120     # characters of a source line shown around the finding
+
+
+def _frame(text: str, span) -> tuple[str, str]:
+    """The source line (a window around the span when it is long, with `…` where cut)
+    and the caret line under the span's part of it."""
+    start = span.column - 1
+    end = span.end_column - 1 if span.end_line in (None, span.line) and span.end_column else len(text)
+    end = max(start + 1, min(end, len(text) + 1))
+    lo = 0 if len(text) <= FRAME_WIDTH or start < FRAME_WIDTH // 3 else start - FRAME_WIDTH // 3
+    hi = min(len(text), lo + FRAME_WIDTH)
+    window = text[lo:hi].replace("\t", " ")     # one column each, so the caret stays under the span
+    shown = ("…" if lo else "") + visible(window) + ("…" if hi < len(text) else "")
+    caret_from = start - lo + (1 if lo else 0)
+    caret_len = max(1, min(end, hi + 1) - start)
+    return shown, " " * max(0, caret_from) + "^" * min(caret_len, FRAME_WIDTH)
 
 
 def _hex_frame(abspath: str, offset: int) -> list[str]:
@@ -51,32 +71,31 @@ def render(diags, out, *, paths=None, fixable=0, show_fixes=True, **_) -> None:
     abspaths = paths or {}
     cache: dict = {}
     for d in diags:
-        doc.append(f"{d.span.path}:{d.span.line}:{d.span.column}", style="bold")
+        doc.append(visible(f"{d.span.path}:{d.span.line}:{d.span.column}"), style="bold")
         doc.append(": ")
         doc.append(f"{d.severity}[{d.code}]", style=_STYLE[d.severity])
-        doc.append(f" {d.message}")
+        doc.append(" " + visible(d.message))
         if d.target and d.target not in d.message:
             doc.append(f" (target {d.target})", style="dim")
         line()
         ap = abspaths.get(d.span.path.split("#", 1)[0])
         lines = _source_lines(ap, cache) if ap else None
         if lines is not None and 1 <= d.span.line <= len(lines) and "#wasm@" not in d.span.path:
-            text = lines[d.span.line - 1]
+            shown, caret = _frame(lines[d.span.line - 1], d.span)
             width = len(str(d.span.line))
-            shown = text if len(text) <= 200 else text[max(0, d.span.column - 80):d.span.column + 120]
             line(f"  {d.span.line} | {shown}")
-            end = d.span.end_column if d.span.end_line in (None, d.span.line) and d.span.end_column else d.span.column + 1
-            col = d.span.column if len(text) <= 200 else min(d.span.column, 80)
-            caret = " " * (col - 1) + "^" * max(1, min(end, len(text) + 1) - d.span.column)
             line(f"  {' ' * width} | " + caret, _STYLE[d.severity])
+            if d.span.end_line and d.span.end_line > d.span.line:
+                line(f"  {' ' * width} | … and {d.span.end_line - d.span.line} more line"
+                     f"{'s' if d.span.end_line - d.span.line > 1 else ''}", "dim")
         elif d.span.offset is not None and ap:
             for row in _hex_frame(ap, d.span.offset):
                 line(f"  {row}", "dim")
         for r in d.related:
-            line(f"  = related: {r.span.path}:{r.span.line}:{r.span.column}: {r.message}", "dim")
+            line(visible(f"  = related: {r.span.path}:{r.span.line}:{r.span.column}: {r.message}"), "dim")
         if d.fix and show_fixes:
             label = {"safe": "fix", "unsafe": "unsafe fix", "suggestion": "help"}[d.fix.applicability]
-            line(f"  = {label}: {d.fix.description}", "green")
+            line(f"  = {label}: " + visible(clip(d.fix.description, 300)), "green")
         line()
     counts = Counter(d.severity for d in diags)
     if diags:

@@ -50,6 +50,13 @@ class SourceFile:
             raw = raw[3:]
         return raw.decode("utf-8")
 
+    @cached_property
+    def text_as_read(self) -> str:
+        """The text as a shell reads it: bytes that are not UTF-8 (a Latin-1 comment) are
+        characters like any other, here U+FFFD, never an error."""
+        raw = bytes(self.data)
+        return (raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw).decode("utf-8", "replace")
+
     def span(self, line: int = 1, column: int = 1, end_line: int | None = None,
              end_column: int | None = None, offset: int | None = None,
              end_offset: int | None = None) -> Span:
@@ -87,18 +94,14 @@ def load_json(src: "SourceFile"):
 
 def load_toml(src: "SourceFile"):
     """(text, data) of a TOML file, or (None, [WL001 fact]) at tomllib's position."""
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
+    from ..tomlsafe import TomlError, loads
     text, errors = src.decode_or_error()
     if text is None:
         return None, errors
     try:
-        return text, tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line, col = getattr(exc, "lineno", None), getattr(exc, "colno", None)
-        where = {"line": line, "column": col} if line else {}
+        return text, loads(text)
+    except TomlError as exc:
+        where = {"line": exc.line, "column": exc.column} if exc.line else {}
         return None, [src.error(f"invalid TOML: {exc}", **where)]
 
 

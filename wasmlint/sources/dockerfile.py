@@ -22,7 +22,7 @@ from ..launch.dockerparse import Instr, instructions
 from ..launch.facts import DockerRunExport
 from ..launch.version import NodeVersionFact, major_of, node_image_tag
 from ..launch.words import lex
-from ..shellparse import Assign
+from ..shellparse import VALUE_LIMIT, Assign
 from ..textpos import LineIndex, MappedText, compose, json_escape
 from ..toolchain.emver import EmscriptenVersion, version_in_image
 from ..toolchain.shell_argv import build_facts_in
@@ -80,8 +80,13 @@ def extract(src: SourceFile) -> list[Fact]:
 
 def _vars(st: Stage) -> dict[str, MappedText | None]:
     out = dict(st.args)
-    out.update({k: a.value for k, a in st.env.items()})
+    out.update({k: None if a.dynamic else a.value for k, a in st.env.items()})   # partly known: unknown
     return out
+
+
+def _bounded(value: MappedText | None) -> MappedText | None:
+    """A value too long to be real (``ENV A=$A$A`` doubling) is unknown."""
+    return None if value is not None and len(value.value) > VALUE_LIMIT else value
 
 
 def _stages(idx: LineIndex, instrs: list[Instr]) -> list[Stage]:
@@ -106,7 +111,7 @@ def _stages(idx: LineIndex, instrs: list[Instr]) -> list[Stage]:
             for w in lex(ins.args, _vars(stages[-1]) if stages else global_args):
                 k, _, v = w.value.partition("=")
                 val = w.text.slice(len(k) + 1, len(w.value)) if "=" in w.value else None
-                (stages[-1].args if stages else global_args)[k] = val
+                (stages[-1].args if stages else global_args)[k] = _bounded(val)
             continue
         if not stages:
             continue
@@ -130,12 +135,13 @@ def _env(ins: Instr, st: Stage) -> None:
         value = ins.args.slice(off, len(ins.args.value))
         lead = len(value.value) - len(value.value.lstrip())
         value = value.slice(lead, len(value.value))
-        st.env[name] = Assign(name, value, words[0].start, value.src_end, exported=True)
+        st.env[name] = Assign(name, _bounded(value), words[0].start, value.src_end, exported=True,
+                              dynamic=_bounded(value) is None)
         return
     for w in words:
         k, _, _ = w.value.partition("=")
-        st.env[k] = Assign(k, w.text.slice(len(k) + 1, len(w.value)), w.start, w.end, exported=True,
-                           dynamic=w.dynamic)
+        value = _bounded(w.text.slice(len(k) + 1, len(w.value)))
+        st.env[k] = Assign(k, value, w.start, w.end, exported=True, dynamic=w.dynamic or value is None)
 
 
 def _exec_toks(idx: LineIndex, unit: Unit, ins: Instr) -> list[argv.Tok] | None:

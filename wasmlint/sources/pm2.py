@@ -79,7 +79,9 @@ def _app(idx: LineIndex, app: PV, fmt: str) -> list[Fact]:
     unit = Unit(idx, "pm2", name=f"app {name}", production=is_production(name))
     mem = app.get("max_memory_restart")
     if _str(mem):
-        unit.memory_limit = memory_limit(_str(mem), idx.span(mem.start, mem.end), "`max_memory_restart`")
+        # PM2 restarts the process past it; node itself never sees it
+        unit.memory_limit = memory_limit(_str(mem), idx.span(mem.start, mem.end), "`max_memory_restart`",
+                                         cgroup=False)
     env: dict[str, Assign] = {}
     for key, _, value in app.pairs:
         if not key.startswith("env") or value.type != "obj":

@@ -9,23 +9,22 @@ from __future__ import annotations
 
 from ..facts import Fact
 from ..launch.build import Unit, is_production
+from ..shellsyntax import syntax_error
 from ..textpos import LineIndex, MappedText
 from ..toolchain.shell_argv import extract_build_facts
 from . import SourceFile
 
 
 def extract(src: SourceFile) -> list[Fact]:
-    text, errors = src.decode_or_error()
-    if text is None:
-        return errors
+    text = src.text_as_read
     idx = LineIndex(text, src.path)
     unit = Unit(idx, "shell", name=src.path.rsplit("/", 1)[-1], production=is_production(src.path))
-    parsed = unit.run_script(MappedText.verbatim(text, 0))
+    unit.run_script(MappedText.verbatim(text, 0))
     facts: list[Fact] = list(unit.facts) + extract_build_facts(src)
-    # tree-sitter-bash rejects some valid shell (``for arg do``, ``${@:i:1}``): what parsed is
-    # still read, and only a script that is mostly errors (not shell at all) is reported
-    if parsed.error is not None and parsed.error_share > 0.5:
-        msg, off = parsed.error
+    # tree-sitter-bash rejects some valid shell: WL001 only for what bash -n rejects too
+    error = syntax_error(text)
+    if error is not None:
+        msg, off = error
         line, col = idx.line_col(off)
         facts.append(src.error(msg, line=line, column=col))
     return facts

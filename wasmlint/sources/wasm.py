@@ -6,6 +6,7 @@ path ``loader.js#wasm@OFFSET`` and an anchor span in the JS file.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -84,6 +85,7 @@ class WasmModuleFact(Fact):
     toolchain: str | None = None
     embedded_in: str | None = None
     virtual_path: str | None = internal()
+    digest: str | None = internal()    # SHA-256 of an embedded module's bytes (a file's is its content's)
 
     def graph_refs(self) -> list:
         from ..graph import Ref
@@ -117,6 +119,7 @@ def facts_from_bytes(data, path: str, anchor: Span | None = None) -> list[Fact]:
                         offset, end)
         return Span(path, 1, 1, 1, 1, offset, end)
 
+    digest = hashlib.sha256(data).hexdigest() if anchor is not None else None
     try:
         mod = parse_module(data)
     except WasmParseError as exc:
@@ -125,7 +128,7 @@ def facts_from_bytes(data, path: str, anchor: Span | None = None) -> list[Fact]:
     if mod.is_component:
         return [WasmModuleFact(at(0, mod.size), size=mod.size, version=mod.version, component=True,
                                embedded_in=anchor.path if anchor else None,
-                               virtual_path=path if anchor else None)]
+                               virtual_path=path if anchor else None, digest=digest)]
     producers = {k: list(v) for k, v in (mod.producers or {}).items()}
     toolchain = _toolchain(producers)
     facts: list[Fact] = [WasmModuleFact(
@@ -137,7 +140,7 @@ def facts_from_bytes(data, path: str, anchor: Span | None = None) -> list[Fact]:
         has_dwarf=mod.has_dwarf, source_mapping_url=mod.source_mapping_url,
         producers=producers, target_features=[f"{p}{n}" for p, n in mod.target_features],
         toolchain=toolchain, embedded_in=anchor.path if anchor else None,
-        virtual_path=path if anchor else None)]
+        virtual_path=path if anchor else None, digest=digest)]
     for m in mod.memories:
         imp = {"module": m.import_module, "name": m.import_name} if m.origin == "imported" else None
         facts.append(MemoryFact(

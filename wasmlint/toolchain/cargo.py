@@ -8,12 +8,14 @@ environment silences every config table below (WL512).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import posixpath
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 from ..facts import Fact, Span
+from ..tomlsafe import loads
 from .pstr import LineIndex, Tok
-from .rust import build_rust_link
+from .rust import build_rust_link, is_wasm_target
 from .toml_pos import TomlLocator
 
 
@@ -52,19 +54,24 @@ class CargoProfile(Fact):
 
 
 @dataclass
+class CargoBuildTarget(Fact):
+    """``[build] target`` of a ``.cargo/config.toml``: the triple of every cargo command run
+    at or below the config's folder that names none itself."""
+
+    kind: ClassVar[str] = "cargo-build-target"
+    targets: list = field(default_factory=list)
+
+    @property
+    def folder(self) -> str:
+        return config_folder(self.span.path)
+
+
+@dataclass
 class RustToolchain(Fact):
     kind: ClassVar[str] = "rust-toolchain"
     channel: str | None = None
     components: list | None = None
     targets: list | None = None
-
-
-def load_toml(text: str):
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
-    return tomllib.loads(text), tomllib.TOMLDecodeError
 
 
 def _span(index: LineIndex, loc, fallback: Span) -> Span:
@@ -81,6 +88,9 @@ def config_facts(text: str, data: dict, path: str) -> list[Fact]:
     build = data.get("build") if isinstance(data.get("build"), dict) else {}
     build_target = build.get("target")
     build_targets = build_target if isinstance(build_target, list) else [build_target] if build_target else []
+    build_targets = [t for t in build_targets if isinstance(t, str)]
+    if build_targets:
+        facts.append(CargoBuildTarget(_span(index, loc.get("build", "target"), Span(path)), targets=build_targets))
     for triple, table in (data.get("target") or {}).items():
         if not isinstance(table, dict) or "rustflags" not in table or not _is_wasm(triple):
             continue
@@ -137,10 +147,57 @@ def toolchain_facts(text: str, path: str) -> list[Fact]:
     if "[" not in text and "=" not in text:
         channel = text.strip()
         return [RustToolchain(index.span(0, len(text.rstrip())), channel=channel or None)]
-    data, err = load_toml(text)
+    data = loads(text)
     tc = data.get("toolchain") if isinstance(data.get("toolchain"), dict) else {}
     at = TomlLocator(text).get("toolchain", "channel")
     return [RustToolchain(_span(index, at, Span(path)), channel=tc.get("channel"),
                           components=tc.get("components"), targets=tc.get("targets"))]
 
 
+
+
+def _command_folder(path: str, files: dict[str, str]) -> str:
+    """The folder a build command in ``path`` runs in: a workflow's steps start at the
+    repository root, a script's or Makefile's commands in its own folder."""
+    return "" if files.get(path) == "github-workflow" else posixpath.dirname(path)
+
+
+def config_folder(config_path: str) -> str:
+    """The folder whose commands read a ``.cargo/config.toml`` (the parent of ``.cargo/``)."""
+    return posixpath.dirname(posixpath.dirname(config_path))
+
+
+def config_applies(config_path: str, command_path: str, files: dict[str, str]) -> bool:
+    """Cargo reads the config of the command's folder and of every folder above it."""
+    folder, at = config_folder(config_path), _command_folder(command_path, files)
+    return folder == "" or at == folder or at.startswith(folder + "/")
+
+
+def build_target_for(path: str, configs: list[CargoBuildTarget], files: dict[str, str]) -> str | None:
+    """The wasm triple that ``[build] target`` gives a command in ``path`` (the nearest
+    config that applies wins)."""
+    applies = [c for c in configs if config_applies(c.span.path, path, files)]
+    if not applies:
+        return None
+    nearest = max(applies, key=lambda c: len(c.folder))
+    return next((t for t in nearest.targets if is_wasm_target(t)), None)
+
+
+def resolve_build_targets(facts: list[Fact], files: dict[str, str]) -> list[Fact]:
+    """RUSTFLAGS builds that name no triple: a wasm build (with its triple) when the cargo
+    config's ``[build] target`` is wasm, else a native build, dropped with its wasm-ld options."""
+    if not any(getattr(f, "needs_build_target", False) for f in facts):
+        return facts
+    configs = [f for f in facts if isinstance(f, CargoBuildTarget)]
+    out = []
+    for f in facts:
+        if not getattr(f, "needs_build_target", False):
+            out.append(f)
+            continue
+        target = build_target_for(f.span.path, configs, files)
+        if target is None:
+            continue
+        memory64 = target.startswith("wasm64")
+        extra = {"target": target} if f.kind == "rust-link" else {}
+        out.append(replace(f, needs_build_target=False, memory64=memory64, **extra))
+    return out

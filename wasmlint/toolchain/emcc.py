@@ -10,6 +10,7 @@ overrides ``-pthread``/``-fopenmp`` whatever the order, ``-m64``/``--target=wasm
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, ClassVar
 
@@ -38,8 +39,44 @@ def is_emcc(word: str) -> bool:
     return word.replace("\\", "/").rsplit("/", 1)[-1] in EMCC_NAMES
 
 
-_DEBUG_VARIANT_WORDS = ("debug", "dev", "sourcemap", "source_map", "source-map", "sanitiz", "asan",
-                        "profil", "symbols", "dwarf")
+# Words that name a build made to debug (a variant, an output, a Makefile target): whole
+# words of the name (`ifdef PYODIDE_SOURCEMAP`, `build/debug/app.js`, `isDebug`), never
+# parts of one (`DBG_LDFLAGS_NODEBUG`, `device.js`).
+_DEBUG_WORDS = frozenset(("dev", "dbg", "asan", "ubsan", "msan", "tsan", "lsan", "sourcemap", "sourcemaps"))
+_DEBUG_PREFIXES = ("debug", "sanitiz", "profil", "symbols", "dwarf")
+_RELEASE_WORDS = frozenset(("release", "prod", "production", "minsizerel"))
+_NAME_WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+
+
+def _name_words(name: str | None) -> list[str]:
+    words = [w.lower() for w in _NAME_WORD.findall(name or "")]
+    return words + [a + b for a, b in zip(words, words[1:])]     # source-map, source_map
+
+
+def debug_named(name: str | None) -> bool:
+    return any(w in _DEBUG_WORDS or w.startswith(_DEBUG_PREFIXES) for w in _name_words(name))
+
+
+def release_named(name: str | None) -> bool:
+    return any(w in _RELEASE_WORDS for w in _name_words(name))
+
+
+# emcc's `-g` levels (emcc.rst `-g<level>`): -g1 keeps JavaScript whitespace, -g2 function
+# names; only -g/-g3 and clang's DWARF flags keep DWARF. -gseparate-dwarf moves it to a
+# side file; -gsource-map (and the deprecated -g4) writes a source map; -g0 resets them.
+_DWARF_FLAGS = ("-g", "-g3", "-gfull", "-glldb")
+_DWARF_PREFIXES = ("-gdwarf", "-gline-", "-ggdb")
+_SOURCE_MAP_FLAGS = ("-g4", "-gsource-map")
+
+
+def is_debug_flag(a: str) -> bool:
+    return a in ("-g0", "-g1", "-g2", *_DWARF_FLAGS, *_SOURCE_MAP_FLAGS) or a.startswith(
+        (*_DWARF_PREFIXES, "-gsource-map=", "-gseparate-dwarf"))
+
+
+def keeps_dwarf(flag: str) -> bool:
+    return flag in _DWARF_FLAGS or flag.startswith(_DWARF_PREFIXES)
+
 
 @dataclass
 class EmccInvocation(MemoryLike, Fact):
@@ -54,31 +91,41 @@ class EmccInvocation(MemoryLike, Fact):
     pthreads: bool = False
     effective: dict = field(default_factory=dict)
     opt_level: str | None = None
-    debug_flags: list = field(default_factory=list)
+    opt_levels: list = field(default_factory=list)    # every -O as written; the last one wins
+    debug_flags: list = field(default_factory=list)   # the -g flags after the last -g0
+    source_map: bool = False
+    rule: str | None = internal(None)                 # the Makefile target whose recipe links
     emscripten_version: str | None = None
     uses: list = internal(default_factory=list)
     thread_flags: list = internal(default_factory=list)
     thread_toks: list = internal(default_factory=list)
     warning_flags: list = internal(default_factory=list)
 
-    # MemoryLike ---------------------------------------------------------------
+    @property
+    def wasm_output(self) -> bool:
+        """emcc writes WebAssembly. ``-sWASM=0`` asks for JavaScript only: the module is
+        turned into JS by wasm2js (the asm.js successor) and no ``.wasm`` is written, so
+        the link has no WebAssembly memory. ``WASM=2`` writes both."""
+        return self.settings.get("WASM") != 0
+
+    # MemoryLike: nothing for a link without WebAssembly output ------------------
     @property
     def initial_pages(self) -> int | None:  # type: ignore[override]
-        v = self.effective.get("initial_memory")
+        v = self.effective.get("initial_memory") if self.wasm_output else None
         return None if v is None else -(-v // PAGE)
 
     @property
     def maximum_pages(self) -> int | None:  # type: ignore[override]
-        v = self.effective.get("maximum_memory")
+        v = self.effective.get("maximum_memory") if self.wasm_output else None
         return None if v is None else -(-v // PAGE)
 
     @property
     def shared(self) -> bool:  # type: ignore[override]
-        return bool(self.effective.get("shared_memory"))
+        return self.wasm_output and bool(self.effective.get("shared_memory"))
 
     @property
     def memory64(self) -> bool:  # type: ignore[override]
-        return bool(self.effective.get("memory64"))
+        return self.wasm_output and bool(self.effective.get("memory64"))
 
     @property
     def label(self) -> str:
@@ -149,18 +196,31 @@ class EmccInvocation(MemoryLike, Fact):
 
     @property
     def release(self) -> bool:
-        variant = (self.variant or "").lower()
-        if any(w in variant for w in _DEBUG_VARIANT_WORDS):
-            return False   # a variant that exists to debug (ifdef PYODIDE_SOURCEMAP, if(ENABLE_ASAN))
-        return self.opt_level in ("-O2", "-O3", "-Os", "-Oz") or any(
-            w in variant for w in ("release", "prod", "minsizerel"))
+        """A release link: optimised (-O2 and up) or named release — unless it is a build made
+        to debug: named so (a variant, output or Makefile target), or asking for -O0 or a
+        source map, which a later -O3 (ASYNCIFY needs one) does not turn into a release."""
+        names = (self.variant, self.output, self.rule)
+        if any(debug_named(n) for n in names):
+            return False
+        if any(release_named(n) for n in names):
+            return True
+        if "-O0" in self.opt_levels or self.source_map:
+            return False
+        return self.opt_level in ("-O2", "-O3", "-Os", "-Oz")
+
+    @property
+    def dwarf_flags(self) -> list[str]:
+        """The -g flags that leave DWARF in the shipped module (none with -gseparate-dwarf)."""
+        if any(f.startswith("-gseparate-dwarf") for f in self.debug_flags):
+            return []
+        return [f for f in self.debug_flags if keeps_dwarf(f)]
 
     @property
     def debug_settings(self) -> list[str]:
         out = [f"{n}={self.settings[n]}" for n in ("ASSERTIONS", "SAFE_HEAP", "STACK_OVERFLOW_CHECK")
                if isinstance(self.settings.get(n), int) and self.settings[n] and
                (n != "STACK_OVERFLOW_CHECK" or self.settings[n] >= 2)]
-        out += [f for f in self.debug_flags if f not in ("-g0",)]
+        out += self.dwarf_flags
         if self.opt_level == "-O0" and self.release:
             out.append("-O0")
         return out
@@ -180,14 +240,43 @@ class EmccInvocation(MemoryLike, Fact):
         edits = [e for u in uses for e in remove_args(u.toks)]
         return edits if len(edits) == len(uses) else []
 
-    def graph_refs(self) -> list:
-        """build config → artifact: ``-o app.js`` writes ``app.wasm`` beside it."""
-        from ..graph import Ref
+    @property
+    def wasm_file(self) -> str | None:
+        """The ``.wasm`` the link writes: ``-o app.js`` writes ``app.wasm`` beside it;
+        none with ``-sSINGLE_FILE`` (the module is embedded in the output) or ``-sWASM=0``."""
+        if not self.output or not self.wasm_output:
+            return None
+        stem, dot, ext = self.output.rpartition(".")
+        if ext == "wasm":
+            return self.output
+        if self.settings.get("SINGLE_FILE"):
+            return None
+        return stem + ".wasm" if dot else self.output + ".wasm"
+
+    @property
+    def written(self) -> list[str]:
+        """Every file the link writes, as the build file names them: the ``.wasm`` and
+        the glue (``-o app.html`` also writes ``app.js``); with ``-sSINGLE_FILE`` or
+        ``-sWASM=0`` only the output itself."""
         if not self.output:
             return []
         stem, dot, ext = self.output.rpartition(".")
-        wasm = self.output if ext == "wasm" else (stem + ".wasm" if dot else self.output + ".wasm")
-        return [Ref("builds", wasm, self.span)]
+        if ext == "wasm" or self.wasm_file is None:
+            return [self.output]
+        glue = (stem if dot else self.output) + ".js" if ext == "html" else self.output
+        return [self.wasm_file, glue]
+
+    @property
+    def artifact_paths(self) -> list[str]:
+        """What the link writes, as project paths: outputs are relative to the build file's folder."""
+        import posixpath
+        base = posixpath.dirname(self.span.path)
+        return [posixpath.normpath(posixpath.join(base, p)) for p in self.written]
+
+    def graph_refs(self) -> list:
+        """build config → every artifact it writes."""
+        from ..graph import Ref
+        return [Ref("builds", out, self.span) for out in self.written]
 
     @property
     def target_hint(self) -> str | None:
@@ -271,9 +360,12 @@ def build_facts(argv: list[Tok], span: Span, *, variant: str | None = None, extr
             link = False
         elif a.startswith("-O") and len(a) <= 3:
             inv.opt_level = a
-        elif a.startswith("-g") and (len(a) == 2 or a[2:] in ("0", "1", "2", "3") or a.startswith("-gsource-map")
-                                     or a == "-gseparate-dwarf"):
-            inv.debug_flags = [f for f in inv.debug_flags if not f.startswith("-g")] + [a]
+            inv.opt_levels.append(a)
+        elif is_debug_flag(a):
+            inv.debug_flags = [] if a == "-g0" else inv.debug_flags + [a]
+        elif a.startswith("--source-map-base"):     # must go with -gsource-map
+            inv.source_map = True
+            i += a == "--source-map-base"
         elif a.startswith("-W") and not a.startswith("-Wl,"):
             inv.warning_flags.append(a)
         elif a in TAKES_VALUE:
@@ -281,6 +373,7 @@ def build_facts(argv: list[Tok], span: Span, *, variant: str | None = None, extr
         i += 1
     if not link:
         return []
+    inv.source_map = inv.source_map or any(f.startswith(_SOURCE_MAP_FLAGS) for f in inv.debug_flags)
     user = {u.parsed.name for u in inv.uses if u.parsed.error is None}
     pthreads = bool(inv.thread_flags)
     if "PTHREADS" in user:

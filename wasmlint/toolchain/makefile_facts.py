@@ -13,7 +13,7 @@ from .emver import EmscriptenVersion
 from .makefile import MakeReader, Parsed, Rule
 from .makefile_expand import Expander, Var
 from .pstr import PStr, Tok, shell_split
-from .shell_argv import VERSION_VARS, facts_from_shell
+from .shell_argv import VERSION_VARS, bindgen_in, facts_from_shell
 
 SETTING_HINTS = ("-s", "-pthread", "-fopenmp")
 
@@ -39,10 +39,15 @@ def _variant_facts(reader: MakeReader, parsed: Parsed, response, version) -> lis
         for target, local in _targets(rule, parsed):
             env = {n: ex.expand(v.value, local) if v.flavor != "simple" else v.value
                    for n, v in {**parsed.vars, **local}.items() if v.exported or n in ex.exported}
-            for line in rule.recipe:
-                text = ex.expand(_strip_prefix(line), local)
-                facts += facts_from_shell(text, reader.index, env=env, reader=response,
-                                          variant=parsed.label, version=version)
+            lines = [ex.expand(_strip_prefix(line), local) for line in rule.recipe]
+            bindgen = bindgen_in(lines, reader.index)
+            for text in lines:
+                made = facts_from_shell(text, reader.index, env=env, reader=response,
+                                        variant=parsed.label, version=version, bindgen=bindgen)
+                for f in made:
+                    if f.kind == "emcc-invocation":
+                        f.rule = target
+                facts += made
     used = set(ex.used)
     facts += _flag_variables(reader, parsed, ex, used, version)
     return facts

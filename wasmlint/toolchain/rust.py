@@ -34,6 +34,7 @@ class WasmLdArg(Fact):
     text: str = ""
     memory64: bool = False
     origin: str = ""
+    needs_build_target: bool = False   # kept only if the cargo config's `[build] target` is wasm
 
     @property
     def setting_label(self) -> str:
@@ -71,6 +72,8 @@ class RustLink(MemoryLike, Fact):
     memory64: bool = False
     stack_size: int | None = None
     fixed: bool = False                # maximum = initial (--no-growable-memory, shared without a max)
+    rustflags_scope: str | None = None  # RUSTFLAGS set on the command, or in an environment others read
+    needs_build_target: bool = False    # kept only if the cargo config's `[build] target` is wasm
     arg_toks: dict = internal(default_factory=dict)
 
     @property
@@ -120,12 +123,14 @@ class RustLink(MemoryLike, Fact):
         return self._tok_span("--max-memory")
 
     def shadowed_config(self, ctx) -> list:
-        """Config rustflags that cargo drops because this build sets RUSTFLAGS."""
+        """Config rustflags that cargo drops because this build sets RUSTFLAGS (configs of the
+        command's folder and the folders above it)."""
         if self.origin not in ("RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS") or ctx.project is None:
             return []
+        from .cargo import config_applies
         out = []
         for f in ctx.project.of_kind("rust-link"):
-            if f.origin != "cargo-config":
+            if f.origin != "cargo-config" or not config_applies(f.span.path, self.span.path, ctx.project.files):
                 continue
             if self.target is None or f.target is None or f.target == self.target or f.target.startswith("cfg("):
                 out.append(f)
@@ -142,9 +147,24 @@ class RustLink(MemoryLike, Fact):
         pages = self.pin_pages(ctx) or self.initial_pages
         if not pages:
             return ("pass `-C link-arg=--initial-memory=N -C link-arg=--max-memory=N` with the same N "
-                    "(set policy.workload-mb to get N)")
+                    f"(set policy.workload-mb to get N) {self.link_arg_home}")
         n = pages * PAGE
-        return f"link with `-C link-arg=--initial-memory={n} -C link-arg=--max-memory={n}` ({pages} pages)"
+        return (f"link with `-C link-arg=--initial-memory={n} -C link-arg=--max-memory={n}` ({pages} pages) "
+                f"{self.link_arg_home}")
+
+    @property
+    def link_arg_home(self) -> str:
+        """Where wasm-ld options belong: only flags a native linker never reads (it rejects them)."""
+        triple = self.target or "wasm32-unknown-unknown"
+        if self.origin == "cargo-config":
+            return f"in `[target.{triple}] rustflags`" + (
+                "" if self.target else " (not `[build] rustflags`, which native builds read too)")
+        if self.origin == "build.rs":
+            return "from build.rs only when `CARGO_CFG_TARGET_FAMILY` is `wasm`"
+        if self.rustflags_scope == "command":
+            return f"in this command's `{self.origin}`"
+        return (f"in a `{self.origin}` set on this wasm build's command alone: the `{self.origin}` here is "
+                "also read by every other cargo command of its environment, native ones included")
 
 
 def link_args_of(flags: list[Tok]) -> tuple[list[Tok], bool]:
@@ -222,7 +242,8 @@ def wasm_ld_memory(args: list[Tok], atomics: bool) -> dict:
 
 
 def build_rust_link(span: Span, origin: str, flags: list[Tok], *, target: str | None = None,
-                    variant: str | None = None, extra_link_args: list[Tok] = ()) -> list[Fact]:
+                    variant: str | None = None, extra_link_args: list[Tok] = (), rustflags_scope: str | None = None,
+                    needs_build_target: bool = False) -> list[Fact]:
     """A ``rust-link`` fact (and its ``wasm-ld-arg`` facts) from rustc flags and link args.
     None for ``*-emscripten`` targets: rustc links those with emcc, whose settings decide
     the memory (rustc's wasm-ld defaults for ``+atomics`` do not apply)."""
@@ -240,25 +261,88 @@ def build_rust_link(span: Span, origin: str, flags: list[Tok], *, target: str | 
                     rustflags=[t.value for t in flags], link_args=[t.value for t in link], atomics=atomics,
                     implicit_args=list(RUSTC_ATOMICS) if atomics else [], initial_memory=st["initial"],
                     maximum_memory=maximum, shared=st["shared"], import_memory=st["import"],
-                    memory64=memory64, stack_size=st["stack"], fixed=fixed, arg_toks=st["toks"])
+                    memory64=memory64, stack_size=st["stack"], fixed=fixed, rustflags_scope=rustflags_scope,
+                    needs_build_target=needs_build_target, arg_toks=st["toks"])
     out: list[Fact] = [fact]
     for opt, n, tok in st["occurrences"]:
         out.append(WasmLdArg(tok.span() or span, option=opt, value=n, text=tok.value, memory64=memory64,
-                             origin=origin))
+                             origin=origin, needs_build_target=needs_build_target))
     return out
 
 
-def cargo_target(argv: list[str]) -> str | None:
-    """``--target wasm32-unknown-unknown`` / ``--target=…`` in a cargo command."""
-    if any(a.rsplit("/", 1)[-1] == "wasm-pack" for a in argv):
-        return "wasm32-unknown-unknown"
-    for i, a in enumerate(argv):
-        if a == "--target" and i + 1 < len(argv):
-            return argv[i + 1]
-        if a.startswith("--target="):
-            return a.split("=", 1)[1]
+# cargo subcommands that compile and link an artifact; check, clippy, doc, fmt and the
+# verification build of package/publish link nothing that ships
+LINKING = frozenset(("build", "b", "rustc", "run", "r", "test", "t", "bench", "install"))
+# tools that only build for WebAssembly: their building subcommands and the triple they use
+# (wasm-pack's own `--target web|bundler|nodejs` names a JS flavour, not a triple)
+WASM_TOOLS = {"wasm-pack": (("build", "test"), "wasm32-unknown-unknown"),
+              "trunk": (("build", "serve"), "wasm32-unknown-unknown"),
+              "cargo-component": (LINKING, "wasm32-wasip1")}
+_GLOBAL_VALUE_OPTIONS = ("-Z", "--config", "-C", "--color", "--explain", "--manifest-path")
+
+
+def is_wasm_target(triple: str | None) -> bool:
+    """A WebAssembly triple (``wasm32-unknown-unknown``, ``wasm32-wasip1``, ``wasm32v1-none``,
+    ``wasm64-…``); a value only partly known counts when its known start says so."""
+    return bool(triple) and triple.startswith("wasm")
+
+
+def _subcommand(args: list[str]) -> int | None:
+    """Index of the subcommand after cargo's global options (``+toolchain``, ``-Z x``, ``-q``)."""
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a in _GLOBAL_VALUE_OPTIONS:
+            i += 2
+        elif a.startswith(("-", "+")):
+            i += 1
+        else:
+            return i
     return None
 
 
-def is_cargo_command(argv: list[str]) -> bool:
-    return any(a.replace("\\", "/").rsplit("/", 1)[-1] in CARGO_TOOLS for a in argv[:4])
+def _target_option(args: list[str]) -> str | None:
+    """``--target T``, ``--target=T`` or ``--config build.target=…`` (before any ``--``)."""
+    for i, a in enumerate(args):
+        if a == "--":
+            break
+        if a == "--target" and i + 1 < len(args):
+            return args[i + 1]
+        if a.startswith("--target="):
+            return a.split("=", 1)[1]
+        config = args[i + 1] if a == "--config" and i + 1 < len(args) else a[9:] if a.startswith("--config=") else ""
+        key, eq, value = config.partition("=")
+        if eq and key.strip() == "build.target":
+            return value.strip().strip("'\"") or None
+    return None
+
+
+@dataclass(frozen=True)
+class CargoRun:
+    """A cargo-family command that links: its tool and the triple the command itself names
+    (None: cargo's configuration decides, the host when it says nothing)."""
+
+    tool: str
+    target: str | None
+
+
+def cargo_run(argv: list[str]) -> CargoRun | None:
+    """The linking cargo build in ``argv`` (possibly behind ``rustup run …``), or None.
+    ``rustc`` run directly does not read RUSTFLAGS, so it is not one."""
+    names = [a.replace("\\", "/").rsplit("/", 1)[-1] for a in argv]
+    at = next((k for k, n in enumerate(names[:4]) if n in CARGO_TOOLS), None)
+    if at is None or names[at] == "rustc":
+        return None
+    tool, rest = names[at], argv[at + 1:]
+    sub = _subcommand(rest)
+    if tool in ("cargo", "cross") and sub is not None and rest[sub] == "component":
+        tool, rest = "cargo-component", rest[sub + 1:]
+        sub = _subcommand(rest)
+    if sub is None:
+        return None
+    subs, triple = WASM_TOOLS.get(tool, (LINKING, None))
+    if rest[sub] not in subs:
+        return None
+    if tool in ("wasm-pack", "trunk"):
+        return CargoRun(tool, triple)
+    return CargoRun(tool, _target_option(rest[sub + 1:]) or triple)

@@ -16,7 +16,7 @@ from ..sources import ParseError, SourceFile
 from .emcc import EMCC_NAMES, build_facts, is_emcc
 from .emver import EmscriptenVersion, version_in_emsdk_args, version_in_image
 from .pstr import UNKNOWN, LineIndex, PStr, Tok, shell_split
-from .rust import CARGO_TOOLS, build_rust_link, cargo_target, is_cargo_command
+from .rust import CARGO_TOOLS, build_rust_link, cargo_run, is_wasm_target
 from .shell_eval import Command, evaluate
 
 HIDDEN_CC = ("CC", "CXX", "LD", "EMCC", "CCLD")
@@ -28,16 +28,17 @@ _BUILD_WORDS = (*EMCC_NAMES, *CARGO_TOOLS, *VERSION_VARS, "EMCC", "emsdk", "RUST
 
 def extract_build_facts(src: SourceFile) -> list[Fact]:
     """Build facts of a shell script (``*.sh``)."""
-    text, _errors = src.decode_or_error()
-    if text is None:
-        return []
+    text = src.text_as_read
     index = LineIndex(text, src.path)
     return facts_from_shell(PStr.source(text, 0), index, reader=response_reader(src))
 
 
 def facts_from_shell(text: PStr, index: LineIndex, *, env: dict[str, PStr] | None = None,
-                     reader=None, variant: str | None = None, version: str | None = None) -> list[Fact]:
+                     reader=None, variant: str | None = None, version: str | None = None,
+                     bindgen: str | None = None) -> list[Fact]:
+    """``bindgen``: the triple a wasm-bindgen step beside this text reads (a Makefile recipe's other lines)."""
     result = evaluate(text, index, env)
+    bindgen = bindgen or bindgen_input_target(result.commands)
     facts: list[Fact] = []
     found_version = version
     for a in result.assignments:
@@ -56,7 +57,7 @@ def facts_from_shell(text: PStr, index: LineIndex, *, env: dict[str, PStr] | Non
     for cmd in _collapse(result.commands):
         label = _label(variant, cmd.variant)
         for made in command_facts(cmd, index, reader=reader, variant=label, version=found_version,
-                                  problems=problems):
+                                  problems=problems, bindgen=bindgen):
             linked = linked or made.kind == "emcc-invocation"
             facts.append(made)
     if not linked:
@@ -66,7 +67,7 @@ def facts_from_shell(text: PStr, index: LineIndex, *, env: dict[str, PStr] | Non
 
 
 def command_facts(cmd: Command, index: LineIndex, *, reader=None, variant=None, version=None,
-                  problems=None) -> list[Fact]:
+                  problems=None, bindgen=None) -> list[Fact]:
     argv = cmd.argv
     words = [t.value for t in argv]
     out: list[Fact] = []
@@ -83,14 +84,25 @@ def command_facts(cmd: Command, index: LineIndex, *, reader=None, variant=None, 
             if inner and is_emcc(inner[0].value):
                 out += build_facts(inner[1:], tok.span() or cmd.span, variant=variant, extra=extra,
                                    read_response=reader, version=version, problems=problems)
-    if is_cargo_command(words):
-        out += rustflags_facts(cmd, index, variant)
+    out += rustflags_facts(cmd, index, variant, bindgen)
     return out
 
 
-def rustflags_facts(cmd: Command, index: LineIndex, variant: str | None) -> list[Fact]:
-    """A cargo/wasm-pack command run with RUSTFLAGS or CARGO_ENCODED_RUSTFLAGS set."""
-    target = cargo_target([t.value for t in cmd.argv])
+def rustflags_facts(cmd: Command, index: LineIndex, variant: str | None, bindgen: str | None = None) -> list[Fact]:
+    """A cargo build for WebAssembly run with RUSTFLAGS or CARGO_ENCODED_RUSTFLAGS set.
+
+    It is a wasm build only on evidence: a wasm triple on the command (``--target``,
+    ``--config build.target=…``, ``CARGO_BUILD_TARGET``), a wasm-only tool (wasm-pack,
+    trunk, cargo-component) or a wasm-bindgen step reading its output. Without a triple
+    the cargo config's ``[build] target`` decides (the project does, ``link.py``); a
+    native triple, an unknown one, or a subcommand that links nothing is no wasm link."""
+    run = cargo_run([t.value for t in cmd.argv])
+    if run is None:
+        return []
+    build_target = cmd.env.get("CARGO_BUILD_TARGET")
+    target = run.target or (build_target.text if build_target is not None else None) or bindgen
+    if target is not None and not is_wasm_target(target):
+        return []
     for name in ("CARGO_ENCODED_RUSTFLAGS", "RUSTFLAGS"):
         value = cmd.env.get(name)
         if value is None:
@@ -100,8 +112,33 @@ def rustflags_facts(cmd: Command, index: LineIndex, variant: str | None) -> list
         else:
             flags = [Tok(value[a:b], index) for a, b in _fields(value.text, "\x1f")]
         span = (flags[0].span() if flags else None) or cmd.span
-        return build_rust_link(span, name, flags, target=target, variant=variant)
+        return build_rust_link(span, name, flags, target=target and target.replace(UNKNOWN, "…"),
+                               variant=variant, rustflags_scope="command" if name in cmd.prefix else "environment",
+                               needs_build_target=target is None)
     return []
+
+
+def bindgen_in(texts: list[PStr], index: LineIndex) -> str | None:
+    """``bindgen_input_target`` of shell texts run together (the lines of a recipe)."""
+    for text in texts:
+        if "wasm-bindgen" in text.text:
+            found = bindgen_input_target(evaluate(text, index).commands)
+            if found:
+                return found
+    return None
+
+
+def bindgen_input_target(commands: list[Command]) -> str | None:
+    """The wasm triple of a ``wasm-bindgen`` step's input: the ``target/<triple>/…`` folder
+    its ``.wasm`` argument sits in (wasm32-unknown-unknown, the only triple it reads, if none)."""
+    for cmd in commands:
+        words = [t.value for t in cmd.argv]
+        if not any(w.rsplit("/", 1)[-1] == "wasm-bindgen" for w in words[:4]):
+            continue
+        parts = [p for w in words if w.endswith(".wasm") for p in w.split("/")]
+        return next((p for p in parts if is_wasm_target(p) and not p.endswith(".wasm")),
+                    "wasm32-unknown-unknown")
+    return None
 
 
 def _collapse(commands: list[Command]) -> list[Command]:
@@ -206,7 +243,7 @@ def env_from_assigns(assigns: dict) -> dict[str, PStr]:
     out = {}
     for name, a in (assigns or {}).items():
         value = getattr(a, "value", None)
-        if value is not None:
+        if value is not None and not getattr(a, "dynamic", False):   # a value only partly known is unknown
             out[name] = PStr(value.value, tuple(value.starts), tuple(value.ends))
     return out
 

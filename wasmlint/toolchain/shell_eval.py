@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..facts import Span
+from ..shellparse import VALUE_LIMIT
 from .pstr import UNKNOWN, LineIndex, PStr, Tok
 
 WORDS = frozenset(("word", "string", "raw_string", "ansi_c_string", "concatenation", "simple_expansion",
@@ -171,6 +172,8 @@ class _Eval:
                 value = (old if isinstance(old, list) else ([old] if old else [])) + value
             elif isinstance(old, PStr):
                 value = old + value
+        if _size(value) > VALUE_LIMIT:   # `A="$A$A"` doubling: a few hundred bytes would take gigabytes
+            value = PStr.spread(UNKNOWN, *self._range(node))
         target = self.vars if scope is None else scope
         target[name] = value
         if scope is None:
@@ -357,6 +360,10 @@ class _Eval:
                 return []
             return self.sequence(node, alt_start, alt_end, quoted, [r for r in rest if r.is_named])
         return [(PStr.spread(UNKNOWN, *self._range(node)), quoted)]
+
+
+def _size(v: PStr | list[PStr]) -> int:
+    return sum(len(x) for x in v) if isinstance(v, list) else len(v)
 
 
 def _join(v: PStr | list[PStr]) -> PStr:

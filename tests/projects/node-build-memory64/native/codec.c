@@ -1,0 +1,1 @@
+int encode(int x) { return x; }

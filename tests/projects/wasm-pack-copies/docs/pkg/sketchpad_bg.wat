@@ -1,0 +1,5 @@
+;; What wasm-bindgen writes for a default cdylib: 17 pages, no maximum.
+(module
+  (memory (export "memory") 17)
+  (func (export "stroke") (param f64 f64) (result f64)
+    local.get 0 local.get 0 f64.mul local.get 1 local.get 1 f64.mul f64.add f64.sqrt))

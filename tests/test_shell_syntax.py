@@ -1,0 +1,55 @@
+"""WL001 on shell scripts agrees with `bash -n` (run here, in the tests only: `check`
+itself never runs a shell). The scripts are every shell file of the test suite and of
+scripts/ — fixtures, fuzz regressions, build inputs — each as written and as a Windows
+checkout writes it (CRLF line endings)."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from wasmlint.classify import kind_by_content, kind_by_name
+from wasmlint.sources import SourceFile
+from wasmlint.sources.shell import extract
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _shell_files() -> list[Path]:
+    out = []
+    for top in (ROOT / "tests", ROOT / "scripts"):
+        for p in sorted(top.rglob("*")):
+            if not p.is_file():
+                continue
+            rel = str(p.relative_to(ROOT))
+            kind = kind_by_name(rel) or kind_by_content(rel, p.read_bytes()[:4096], None)
+            if kind == "shell":
+                out.append(p)
+    return out
+
+
+SCRIPTS = _shell_files()
+CASES = [(p, crlf) for p in SCRIPTS for crlf in (False, True)]
+
+
+def test_the_corpus_has_scripts_bash_accepts_and_rejects(tmp_path):
+    verdicts = {_bash_accepts(p.read_bytes(), tmp_path) for p in SCRIPTS}
+    assert len(SCRIPTS) >= 15 and verdicts == {True, False}
+
+
+def _bash_accepts(data: bytes, tmp: Path) -> bool:
+    script = tmp / "script.sh"
+    script.write_bytes(data)
+    return subprocess.run([shutil.which("bash") or "bash", "-n", str(script)], capture_output=True).returncode == 0
+
+
+@pytest.mark.parametrize("path,crlf", CASES, ids=[f"{p.relative_to(ROOT)}{' crlf' if c else ''}" for p, c in CASES])
+def test_wl001_exactly_when_bash_n_rejects(path, crlf, tmp_path):
+    data = path.read_bytes()
+    if crlf:
+        data = data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    facts = extract(SourceFile(path.name, "shell", data, abspath=str(path)))
+    errors = [f.message for f in facts if f.kind == "parse-error"]
+    assert bool(errors) == (not _bash_accepts(data, tmp_path)), errors

@@ -1,0 +1,257 @@
+"""One finding per root cause (pipeline stage 5, after suppression).
+
+One cause is often found at several places: the emcc line that turns memory
+growth on, the binary it writes, the same module embedded in a SINGLE_FILE
+build, a copy under ``docs/``, the glue. Findings of one rule (and target) are
+grouped by what decides them, and each group is reported once, the other
+places as related locations:
+
+* copies: the same finding at the same place of identical content — the same
+  module bytes (a binary, its copies, modules embedded in JS: compared by
+  SHA-256), or the same text (files rendered from one template: identical up to
+  line endings and trailing whitespace, for files up to 1 MiB); the same place
+  found through several build variants is one too;
+* decided by a build: a finding on a build fact (an emcc link) takes in the
+  findings of the same rule on what that build writes (the graph's ``builds``
+  edges): its binary, the module embedded in its output, its generated glue,
+  and every copy of that module in the project. Links whose finding sits on the
+  same text (one flag variable used by several links) are one finding;
+* no build in the project: generated glue goes with the module it loads or
+  embeds.
+
+A group is reported at a build line when it has one, else at its best copy: a
+binary before text, text before an embedded module, an embedded module before
+glue; then the base build before variants, the shallowest path, the first.
+
+Suppressions apply where a finding is reported (as ruff's ``noqa`` and
+hadolint's ignores do): a group goes when all its build lines are suppressed —
+or, without a build line, all its copies; a suppressed place is left out of
+the related locations. ``--fix`` applies the reported finding's fix (the build
+line's); copies of a text file are one finding whose fix edits each copy.
+Baselines and fingerprints see only the reported finding.
+"""
+from __future__ import annotations
+
+import hashlib
+import posixpath
+from dataclasses import dataclass, replace
+
+from .diagnostics import Diagnostic, Related
+
+NORMALISED_TEXT_MAX = 1 << 20
+BINARY, TEXT, EMBEDDED, GLUE = range(4)     # where a group is best reported, best first
+_RELATIONS = {BINARY: ("the module this build writes", "an identical copy of the module"),
+              EMBEDDED: ("the module this build embeds", "the same module, embedded"),
+              GLUE: ("the glue this build writes", "the glue of this module")}
+
+
+def content_key(data: bytes) -> str | None:
+    """A text file's identity up to line endings, a BOM and trailing whitespace
+    (positions of findings are unchanged by these); None above 1 MiB."""
+    if len(data) > NORMALISED_TEXT_MAX:
+        return None
+    body = data.removeprefix(b"\xef\xbb\xbf").replace(b"\r\n", b"\n")
+    lines = [line.rstrip() for line in body.split(b"\n")]
+    while lines and not lines[-1]:
+        lines.pop()
+    return "text:" + hashlib.sha256(b"\n".join(lines)).hexdigest()
+
+
+@dataclass
+class _Item:
+    diag: Diagnostic
+    kept: bool                 # not suppressed
+    copy: tuple                # same value: the same finding at the same place of identical content
+    where: int                 # BINARY | TEXT | EMBEDDED | GLUE
+    decider: bool              # found on a build fact that writes what it is about
+    subjects: frozenset        # the modules and files it is about
+
+    def preference(self) -> tuple:
+        d = self.diag
+        variant = d.variant
+        conditions = (0, 0) if not variant else (variant.count(",") + 1, len(variant))
+        return (not self.decider, self.where, conditions, d.span.path.count("/"), d.sort_key())
+
+
+class _Facts:
+    """What the project says about a finding's place: module identities, build outputs."""
+
+    def __init__(self, project, contents: dict[str, str]):
+        self.project, self.contents = project, contents
+        self.embedded = {f.virtual_path: f.digest for f in project.of_kind("wasm-module") if f.virtual_path}
+
+    def module(self, ref: str) -> str | None:
+        """``module:<sha256>`` of a binary (display path) or an embedded module (virtual path)."""
+        digest = self.embedded.get(ref) if "#" in ref else self.contents.get(ref)
+        return f"module:{digest}" if digest else None
+
+    def modules_at(self, path: str) -> set[str]:
+        return {m for m in map(self.module, self.project.modules_at(path)) if m}
+
+    def item(self, d: Diagnostic, kept: bool) -> _Item:
+        fact, path = d.fact, d.span.path.split("#", 1)[0]
+        where, subjects, decider = TEXT, set(), False
+        vpath = getattr(fact, "virtual_path", None)
+        module = (self.module(vpath) if vpath and fact.span.path == path
+                  else self.module(path) if self.project.files.get(path) == "wasm" else None)
+        built = self.project.built_by(fact) if fact is not None else []
+        if built:
+            decider = True
+            for out in built:
+                subjects |= {f"file:{out}", *self.modules_at(out)}
+        elif module:
+            where, subjects = (EMBEDDED if vpath else BINARY), {module}
+        elif getattr(fact, "generator", None) and fact.span.path == path:
+            where, subjects = GLUE, {f"file:{path}", *self.modules_at(path)}
+        if module:
+            place: tuple = (module, d.span.offset, d.span.end_offset)
+        elif path in self.contents:
+            s = d.span
+            place = (self.contents[path], s.line, s.column, s.end_line, s.end_column)
+        else:
+            place = (d.span,)
+        return _Item(d, kept, (d.code, d.target, _message(d, path), place), where, decider, frozenset(subjects))
+
+
+def _message(d: Diagnostic, path: str) -> str:
+    """The message without its build variant and without the file's own folder."""
+    msg = d.message.replace(f" ({d.variant})", "", 1) if d.variant else d.message
+    folder = posixpath.dirname(path)
+    return msg.replace(folder + "/", "") if folder else msg
+
+
+class _Groups:
+    def __init__(self, n: int):
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, i: int, j: int) -> None:
+        a, b = self.find(i), self.find(j)
+        if a != b:
+            self.parent[max(a, b)] = min(a, b)
+
+    def union_by(self, indexes, key) -> None:
+        first: dict = {}
+        for i in indexes:
+            k = key(i)
+            if k is not None:
+                self.union(first.setdefault(k, i), i)
+
+    def members(self) -> dict[int, list[int]]:
+        out: dict[int, list[int]] = {}
+        for i in range(len(self.parent)):
+            out.setdefault(self.find(i), []).append(i)
+        return out
+
+
+def one_per_root_cause(found: list[Diagnostic], kept: list[Diagnostic], project,
+                       contents: dict[str, str]) -> list[Diagnostic]:
+    """``kept`` (what suppression left of ``found``, plus findings made after it)
+    grouped by root cause: one diagnostic per group. ``contents`` maps display
+    paths to content identities (binaries: their SHA-256; text: ``content_key``)."""
+    facts = _Facts(project, contents)
+    alive = {id(d) for d in kept}
+    seen = {id(d) for d in found}
+    items = [facts.item(d, id(d) in alive) for d in found] + [facts.item(d, True) for d in kept if id(d) not in seen]
+    groups = _Groups(len(items))
+    everyone = range(len(items))
+    groups.union_by(everyone, lambda i: items[i].copy)
+    groups.union_by(everyone, _same_setting(items))
+    _attach(items, groups, lambda members: any(items[i].decider for i in members))
+    _attach(items, groups, lambda members: any(items[i].where != GLUE for i in members),
+            only=lambda members: all(items[i].where == GLUE for i in members))
+    out = []
+    for members in groups.members().values():
+        d = _report(items, members)
+        if d is not None:
+            out.append(d)
+    return out
+
+
+def _same_setting(items: list[_Item]):
+    """Key of a build finding by the text it sits on: the n-th finding of a rule at one
+    place of one link is the n-th finding there of every link that shares that text."""
+    nth: dict[tuple, int] = {}
+    keys = []
+    for m in items:
+        d = m.diag
+        if not m.decider:
+            keys.append(None)
+            continue
+        place = (d.code, d.target, d.span)
+        n = nth[(id(d.fact), *place)] = nth.get((id(d.fact), *place), -1) + 1
+        keys.append((*place, n))
+    return keys.__getitem__
+
+
+def _attach(items: list[_Item], groups: _Groups, owner, only=lambda members: True) -> None:
+    """Join each group that is not an ``owner`` (and is ``only``) to the first owner
+    group of the same rule and target that shares a subject with it."""
+    owners: dict[tuple, list[tuple[tuple, int, frozenset]]] = {}
+    others = []
+    for root, members in groups.members().items():
+        subjects = frozenset().union(*(items[i].subjects for i in members))
+        if not subjects:
+            continue
+        d = items[root].diag
+        if owner(members):
+            best = min(items[i].preference() for i in members)
+            owners.setdefault((d.code, d.target), []).append((best, root, subjects))
+        elif only(members):
+            others.append(((d.code, d.target), root, subjects))
+    for rule in owners.values():
+        rule.sort(key=lambda o: o[0])
+    for rule, root, subjects in others:
+        for _best, owner_root, owner_subjects in owners.get(rule, ()):
+            if subjects & owner_subjects:
+                groups.union(owner_root, root)
+                break
+
+
+def _report(items: list[_Item], members: list[int]) -> Diagnostic | None:
+    group = [items[i] for i in members]
+    candidates = [m for m in group if m.decider] or group
+    alive = [m for m in candidates if m.kept]
+    if not alive:
+        return None
+    rep = min(alive, key=_Item.preference)
+    if len(group) == 1:
+        return rep.diag
+    d = rep.diag
+    built = frozenset().union(*(m.subjects for m in group if m.decider and m.diag.span == d.span))
+    related, at, seen = list(d.related), [], {d.span, *(r.span for r in d.related)}
+    for m in sorted((m for m in group if m.kept), key=lambda m: m.diag.sort_key()):
+        if m.diag.span in seen:
+            continue
+        seen.add(m.diag.span)
+        at.append(m.diag.span)
+        related.append(Related(m.diag.span, f"{m.diag.message} ({_relation(m, built)})"))
+    return replace(d, related=related, also_at=tuple(at), fix=_fix(rep, group))
+
+
+def _relation(m: _Item, built: frozenset) -> str:
+    """How a related place stands to the reported one."""
+    if m.decider or m.where == TEXT:
+        return "the same finding in an identical file"
+    written = f"file:{m.diag.span.path.split('#', 1)[0]}" in built
+    return _RELATIONS[m.where][0 if written else 1]
+
+
+def _fix(rep: _Item, group: list[_Item]):
+    """The reported finding's fix; for copies of a text file, edits in every copy."""
+    fix = rep.diag.fix
+    if fix is None or not fix.edits:
+        return fix
+    edits = list(fix.edits)
+    for m in group:
+        other = m.diag.fix
+        if (m is rep or not m.kept or m.copy != rep.copy or m.diag.span.path == rep.diag.span.path
+                or other is None or not other.edits or other.applicability != fix.applicability):
+            continue
+        edits += [e for e in other.edits if e not in edits]
+    return replace(fix, edits=tuple(edits))

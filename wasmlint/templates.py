@@ -1,0 +1,74 @@
+"""Template files: a file of a known kind written with Jinja, Liquid, Tera
+(cargo-generate's ``{{project-name}}``, ``{% if … %}``) or Handlebars tags is the
+source of a file, not the file itself, and is not analysed (``inspect`` shows why).
+
+Go templates (Helm charts, ``docker inspect --format '{{.Id}}'``) are left to the
+host file's reader: their actions name fields with a dot or variables with ``$``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import ClassVar
+
+from .facts import Fact, Span
+
+# kinds whose own syntax never holds these tags; JavaScript (JSX `style={{…}}`) and shell
+# (`${#x}`, brace groups) do, and WebAssembly binaries are not text
+CHECKED_KINDS = frozenset((
+    "cargo-toml", "cargo-config", "rust-toolchain", "github-workflow", "compose", "k8s", "dockerfile",
+    "procfile", "systemd", "package-json", "pm2", "nodemon", "npmrc", "nvmrc", "makefile", "cmake",
+    "meson", "meson-cross", "netlify", "firebase", "vercel", "nginx", "headers-file",
+))
+_GO_WORDS = frozenset(("end", "else", "define", "template", "block", "range", "with", "include"))
+
+
+@dataclass
+class NotAnalysed(Fact):
+    """A file of a known kind that wasmlint does not read, and why."""
+
+    kind: ClassVar[str] = "not-analysed"
+    reason: str = ""
+    detail: str = ""
+
+
+@lru_cache(maxsize=1)
+def _lexer():
+    from lark import Lark
+    from .resources import grammar_text
+    return Lark(grammar_text("template_tags.lark"), parser="lalr", lexer="basic")
+
+
+def _go_action(tag: str) -> bool:
+    words = tag.strip("{}-~ \t").split()
+    return bool(words) and (words[0] in _GO_WORDS or any(w.startswith((".", "$")) for w in words))
+
+
+def template_tag(text: str):
+    """The first Jinja/Liquid/Tera/Handlebars tag of ``text`` (a lark token with line and
+    column), or None — also None when the file holds Go template actions."""
+    if "{{" not in text and "{%" not in text and "{#" not in text:
+        return None
+    first = None
+    for tok in _lexer().lex(text):
+        if tok.type == "EXPRESSION" and _go_action(tok.value):
+            return None
+        if first is None and tok.type in ("STATEMENT", "COMMENT", "EXPRESSION"):
+            first = tok
+    return first
+
+
+def not_analysed_template(path: str, kind: str, data) -> NotAnalysed | None:
+    """The note for a template file of a checked kind, else None."""
+    if kind not in CHECKED_KINDS:
+        return None
+    try:
+        raw = bytes(data)
+        text = (raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    tok = template_tag(text)
+    if tok is None:
+        return None
+    span = Span(path, tok.line, tok.column, tok.end_line, tok.end_column)
+    return NotAnalysed(span, reason="template", detail=f"template tag `{tok.value}`: the file is generated from it")

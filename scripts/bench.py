@@ -36,20 +36,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def timed(argv: list[str], cwd: Path | str | None = None) -> tuple[float, int]:
-    """Wall seconds and peak RSS (KiB) of one process."""
+def timed(argv: list[str], cwd: Path | str | None = None) -> tuple[float, int, float]:
+    """Wall seconds, peak RSS (KiB) and CPU seconds (user + system, with the workers it
+    waited for) of one process. On a shared machine the CPU time is the steadier figure."""
     start = time.perf_counter()
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd)
     _, _, usage = os.wait4(proc.pid, 0)
-    return time.perf_counter() - start, usage.ru_maxrss
+    return time.perf_counter() - start, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
 
 
-def timed_each(argvs: list[list[str]]) -> tuple[float, int]:
-    total, peak = 0.0, 0
+def timed_each(argvs: list[list[str]]) -> tuple[float, int, float]:
+    total, peak, cpu = 0.0, 0, 0.0
     for argv in argvs:
-        t, rss = timed(argv)
-        total, peak = total + t, max(peak, rss)
-    return total, peak
+        t, rss, c = timed(argv)
+        total, peak, cpu = total + t, max(peak, rss), cpu + c
+    return total, peak, cpu
 
 
 JS_SUFFIXES = (".js", ".mjs", ".cjs")
@@ -64,10 +65,10 @@ def profile_files() -> None:
     from wasmlint.pipeline import analyze_file
     policy = Config().policy
     for entry in discover(["."], []):
-        start = time.perf_counter()
+        start = time.process_time()
         analyze_file(entry, policy)
         print(json.dumps({"path": entry.path, "kind": entry.kind, "size": entry.size,
-                          "seconds": time.perf_counter() - start}), flush=True)
+                          "seconds": time.process_time() - start}), flush=True)
 
 
 def alone(path: Path, scratch: Path) -> Path:
@@ -87,21 +88,21 @@ def per_kind(tree: Path) -> None:
     for r in rows:
         kind = r["kind"] if r["kind"] in ("wasm", "js") else "other"
         groups.setdefault(kind, []).append(r)
-    print(f"\n{'kind':<8} {'files':>6} {'MiB':>8} {'analysis s':>11}   (one process, one core, file by file)")
+    print(f"\n{'kind':<8} {'files':>6} {'MiB':>8} {'CPU s':>8}   (analyze_file, one process, file by file)")
     for kind, rs in sorted(groups.items()):
         print(f"{kind:<8} {len(rs):>6} {sum(r['size'] for r in rs) / 2**20:>8.1f} "
-              f"{sum(r['seconds'] for r in rs):>11.3f}")
+              f"{sum(r['seconds'] for r in rs):>8.3f}")
 
 
 def largest_js(files: list[Path], scratch: Path, runs: int) -> None:
     print(f"\n{'largest JavaScript files, each checked on its own':<60} {'MiB':>6} {'median s':>9} "
-          f"{'peak RSS MiB':>13}")
+          f"{'CPU s':>7} {'peak RSS MiB':>13}")
     for f in files:
         folder = alone(f, scratch)
         argv = [sys.executable, "-m", "wasmlint", "check", "--exit-zero", "--no-cache", f.name]
         got = [timed(argv, cwd=folder) for _ in range(runs)]
-        print(f"{str(f):<60} {f.stat().st_size / 2**20:>6.1f} {statistics.median(t for t, _ in got):>9.3f} "
-              f"{max(r for _, r in got) / 1024:>13.1f}")
+        print(f"{str(f):<60} {f.stat().st_size / 2**20:>6.1f} {statistics.median(t for t, _, _ in got):>9.3f} "
+              f"{statistics.median(c for _, _, c in got):>7.3f} {max(r for _, r, _ in got) / 1024:>13.1f}")
 
 
 def main() -> int:
@@ -157,7 +158,7 @@ def main() -> int:
         timed(argv, cwd=tree)                                 # a run right after the first one made
         time.sleep(2.1)                                       # .wasmlint_cache/ is not replayed
         timed(argv, cwd=tree)
-    results: dict[str, list[tuple[float, int]]] = {k: [] for k in cases}
+    results: dict[str, list[tuple[float, int, float]]] = {k: [] for k in cases}
     load = os.getloadavg()[0]
     for _ in range(args.runs):
         for name, fn in cases.items():
@@ -168,12 +169,14 @@ def main() -> int:
     print(f"tree: {tree} — {len(modules)} modules, {size / 2**20:.1f} MiB; {len(scripts)} JS files, "
           f"{js_size / 2**20:.1f} MiB; {args.runs} interleaved runs; {os.cpu_count()} cores, "
           f"load average up to {load:.1f}")
-    med = {k: statistics.median(t for t, _ in v) for k, v in results.items()}
-    peak = {k: max(r for _, r in v) for k, v in results.items()}
-    ref = med["wasm-tools validate (each module)"]
-    print(f"{'command':<36} {'median s':>9} {'peak RSS MiB':>13} {'/ validate':>11}")
+    med = {k: statistics.median(t for t, _, _ in v) for k, v in results.items()}
+    cpu = {k: statistics.median(c for _, _, c in v) for k, v in results.items()}
+    peak = {k: max(r for _, r, _ in v) for k, v in results.items()}
+    ref, cpu_ref = med["wasm-tools validate (each module)"], cpu["wasm-tools validate (each module)"]
+    print(f"{'command':<36} {'median s':>9} {'peak RSS MiB':>13} {'/ validate':>11} {'CPU s':>7} {'CPU / validate':>15}")
     for name in cases:
-        print(f"{name:<36} {med[name]:>9.3f} {peak[name] / 1024:>13.1f} {med[name] / ref:>11.3f}")
+        print(f"{name:<36} {med[name]:>9.3f} {peak[name] / 1024:>13.1f} {med[name] / ref:>11.3f} "
+              f"{cpu[name]:>7.3f} {cpu[name] / cpu_ref:>15.3f}")
     print(f"warm / cold: {med['wasmlint check (warm)'] / med['wasmlint check (cold)']:.3f}; "
           f"one file − python start-up: {med['wasmlint check one file'] - med['python -c pass']:.3f} s")
     per_kind(tree)

@@ -347,7 +347,7 @@ def _surely_read(data: bytes, i: int, length: int) -> bool:
     if k >= 0 and data[k] in b"'\"`" and follower == data[k]:
         return True       # "x": a string, not a name
     if follower in _OPERATOR:
-        return _binary_operator(data, i + length, j, k)
+        return _binary_operator(data, i + length, j, k) and _before(data, i) not in _DECLARING
     if follower not in b".[(":
         return False
     if follower != 0x2E and (0x0A in data[i + length:j] or 0x0D in data[i + length:j]):
@@ -356,6 +356,9 @@ def _surely_read(data: bytes, i: int, length: int) -> bool:
 
 
 _SCOPED_DECLARATIONS = frozenset((b"let", b"const", b"class", b"function"))
+# Words after which a name is declared, whatever follows it (``function f<T>(``, ``class C<T>``).
+_DECLARING = frozenset((b"let", b"const", b"var", b"class", b"function", b"interface", b"type", b"enum",
+                        b"namespace", b"module", b"declare", b"abstract"))
 
 
 def _before(data: bytes, i: int) -> bytes:
@@ -376,6 +379,11 @@ def _binary_operator(data: bytes, end: int, j: int, k: int) -> bool:
     if 0x0A in data[end:j] or 0x0D in data[end:j] or (k >= 1 and data[k - 1:k + 1] in (b"++", b"--")):
         return False
     op = next((p for p in _PUNCTUATORS if data.startswith(p, j)), b"")
+    if op == b"?":      # TypeScript's optional ``x?: T`` / ``x?,`` / ``x?)`` is a parameter
+        m = j + 1
+        while m < len(data) and data[m] in b" \t":
+            m += 1
+        return m < len(data) and data[m] not in b":,)="
     return op in _READS
 
 

@@ -7,8 +7,10 @@ crashing inputs through these same functions.
 """
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -82,7 +84,23 @@ def shell(data: bytes) -> None:
     facts_from_shell(PStr.source(text, 0), index)
 
 
-_CONFIG_DIR = Path(tempfile.mkdtemp(prefix="wasmlint-fuzz-config-"))
+_MADE: dict[str, Path] = {}
+
+
+def _scratch(prefix: str) -> Path:
+    """A scratch folder made on first use (never at import) and removed by cleanup()."""
+    if prefix not in _MADE:
+        if not _MADE:
+            atexit.register(cleanup)
+        _MADE[prefix] = Path(tempfile.mkdtemp(prefix=prefix))
+    return _MADE[prefix]
+
+
+def cleanup() -> None:
+    """Remove the scratch folders the targets made."""
+    for folder in _MADE.values():
+        shutil.rmtree(folder, ignore_errors=True)
+    _MADE.clear()
 
 
 def config(data: bytes) -> None:
@@ -91,9 +109,9 @@ def config(data: bytes) -> None:
     if not data:
         return
     name = (".wasmlint.toml", ".wasmlint.yaml", "pyproject.toml")[data[0] % 3]
-    path = _CONFIG_DIR / name
+    path = _scratch("wasmlint-fuzz-config-") / name
     path.write_bytes(data[1:])
-    cfg = Config(path=str(path), root=_CONFIG_DIR)
+    cfg = Config(path=str(path), root=path.parent)
     try:
         apply_table(cfg, _read_raw(path), str(path))
         cfg.fingerprint()
@@ -171,7 +189,7 @@ def source(kind: str):
         from wasmlint.ruleset import all_rules
         from wasmlint.sources import SourceFile, load_extractor
         name = SOURCES[kind]
-        src = SourceFile(name, kind, data, abspath=os.path.join(_SOURCE_DIR, name))
+        src = SourceFile(name, kind, data, abspath=os.path.join(_scratch("wasmlint-fuzz-src-"), name))
         try:
             facts = load_extractor(kind)(src)
         except RecursionError:   # the pipeline reports this as "nested too deeply" (WL001)
@@ -179,7 +197,7 @@ def source(kind: str):
         stored = serial.decode(json.loads(json.dumps(serial.encode(facts))))   # as the cache does
         assert [f.to_json() for f in stored] == [f.to_json() for f in facts]
         project = link(facts, {name: kind})
-        evaluate(_rules(all_rules), facts, Context(config=Config(root=Path(_SOURCE_DIR)), project=project))
+        evaluate(_rules(all_rules), facts, Context(config=Config(root=_scratch("wasmlint-fuzz-src-")), project=project))
     run.__name__ = f"source_{kind.replace('-', '_')}"
     return run
 
@@ -212,7 +230,6 @@ def js_skeleton(data: bytes) -> None:
         assert skel == whole
 
 
-_SOURCE_DIR = tempfile.mkdtemp(prefix="wasmlint-fuzz-src-")
 _RULES: list = []
 
 

@@ -3,12 +3,32 @@ project's own pinned versions so a fresh machine needs nothing but the README's
 test command."""
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# Every temporary file or folder the suite or the code it runs makes (children inherit
+# TMPDIR) lands in one private folder, checked at the end and removed at exit: a test
+# run leaves nothing behind in the system temporary folder.
+_TMP = tempfile.mkdtemp(prefix="wasmlint-tests-")
+os.environ["TMPDIR"] = tempfile.tempdir = _TMP
+atexit.register(shutil.rmtree, _TMP, True)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    import sys
+    fuzz = sys.modules.get("fuzz.targets")
+    if fuzz is not None:
+        fuzz.cleanup()
+    left = sorted(n for n in os.listdir(_TMP) if not n.startswith("pytest-of-"))
+    if left:
+        print(f"\nthe suite left temporary files behind: {', '.join(left[:10])}")
+        session.exitstatus = 1
 
 ROOT = Path(__file__).resolve().parent.parent
 BINARYEN_VERSION = "132.0.0"   # the same pin as scripts/install-binaryen.sh

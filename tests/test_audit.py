@@ -166,3 +166,96 @@ def test_f17_the_tree_cannot_make_wasmlint_run_its_own_tools(tmp_path):
                            "."], cwd=tmp_path, capture_output=True, env={**env, "PYTHONPATH": str(ROOT)}, timeout=300)
     assert b"Traceback" not in proc.stderr
     assert not marker.exists()
+
+
+def test_f15_f27_a_committed_baseline_is_bounded_and_never_written_through(tmp_path):
+    (tmp_path / "app.wasm").write_bytes(build_wat("(module (memory 1))"))
+    outside = tmp_path.parent / f"{tmp_path.name}-victim.txt"
+    os.symlink(str(outside), tmp_path / ".wasmlint-baseline.json")
+    proc = check(tmp_path, "--baseline", ".wasmlint-baseline.json", "--update-baseline", ".")
+    assert proc.returncode == 2 and b"is a symlink; not written through" in proc.stderr
+    assert not outside.exists()
+    os.unlink(tmp_path / ".wasmlint-baseline.json")
+    for count in ('"abc"', "[1]", "null", "1e999", "9" * 5000):
+        (tmp_path / ".wasmlint-baseline.json").write_text(
+            '{"wasmlint-baseline": 1, "findings": [{"fingerprint": "x", "path": "app.wasm", "count": %s}]}' % count)
+        proc = check(tmp_path, "--baseline", ".wasmlint-baseline.json", ".")
+        assert proc.returncode == 2 and b"Traceback" not in proc.stderr
+        assert b"malformed baseline entry" in proc.stderr or b"cannot read baseline" in proc.stderr
+
+
+def test_a_planted_baseline_says_how_many_findings_it_hides(tmp_path):
+    (tmp_path / "app.wasm").write_bytes(build_wat("(module (memory 1))"))
+    (tmp_path / "b.wasm").write_bytes(build_wat("(module (memory 2))"))
+    ok(check(tmp_path, "--baseline", "bl.json", "--update-baseline", "."))
+    proc = check(tmp_path, "--baseline", "bl.json", ".")
+    assert proc.returncode == 0 and b"2 findings hidden by the baseline bl.json" in proc.stderr
+
+
+def test_a_run_memo_planted_in_the_tree_is_never_replayed(tmp_path):
+    """A pull request that commits a user-cache folder (CI pointing XDG_CACHE_HOME into the
+    checkout) with a replayable "all checks passed" cannot silence a fresh run."""
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "app.wasm").write_bytes(build_wat("(module (memory 1))"))
+    env = {"XDG_CACHE_HOME": str(project / ".cache")}
+    first = subprocess.run([sys.executable, "-m", "wasmlint", "check", "--output-format", "concise", "."],
+                           cwd=project, capture_output=True, env={**os.environ, "PYTHONPATH": str(ROOT), **env})
+    assert first.returncode == 1
+    assert not (project / ".cache" / "wasmlint").exists()       # nothing was stored inside the tree
+
+
+def test_f2_a_response_file_that_names_itself_is_bounded(tmp_path):
+    (tmp_path / "a.rsp").write_text("@a.rsp " * 149790)
+    (tmp_path / "build.sh").write_text("emcc @a.rsp -o x.js\n")
+    (tmp_path / "app.wasm").write_bytes(build_wat("(module (memory 1))"))
+    out = ok(check(tmp_path, "--output-format", "concise", ".", timeout=90))
+    assert "app.wasm:1:1: warning: memory 0 can grow" in out
+    assert "more than 100000 arguments in one command; not read" in out or "more than 64 response files" in out
+
+
+def test_f7_a_module_listing_a_million_memories_is_one_finding(tmp_path):
+    from wasmlint.wasm.leb import encode_uleb
+    n = 1_000_000
+    body = encode_uleb(n) + b"\x00\x01" * n
+    (tmp_path / "app.wasm").write_bytes(b"\0asm\1\0\0\0\x05" + encode_uleb(len(body)) + body)
+    out = ok(check(tmp_path, "--output-format", "concise", ".", timeout=60))
+    assert out.count("\n") == 1 and "more than 1000 memories" in out
+
+
+def test_f25_f29_configuration_numbers_are_finite_and_limits_only_lowered_by_the_tree(tmp_path):
+    (tmp_path / "app.wasm").write_bytes(build_wat("(module (memory 1))"))
+    for text in ("[policy]\nheadroom = inf\n", "[policy]\nworkload-mb = 1e308\n",
+                 "[custom-targets.k]\nbudget-mb = inf\n", "x = " + "[" * 50000 + "]" * 50000 + "\n"):
+        (tmp_path / ".wasmlint.toml").write_text(text)
+        proc = check(tmp_path, ".")
+        assert proc.returncode == 2 and b"Traceback" not in proc.stderr and b"internal error" not in proc.stderr, text[:40]
+    (tmp_path / ".wasmlint.toml").write_text("[policy]\nmax-file-bytes = 1e12\n")
+    proc = check(tmp_path, ".")
+    assert proc.returncode == 2 and b"may not be raised above its default" in proc.stderr
+    proc = check(tmp_path, "--config", ".wasmlint.toml", ".")
+    assert proc.returncode == 1
+
+
+def test_f6_inputs_that_made_regular_expressions_quadratic(tmp_path):
+    (tmp_path / "loader.js").write_text(
+        "WebAssembly.instantiate(require('fs').readFileSync(__dirname + '/" + "a" * 128000 + "'))\n")
+    (tmp_path / "pod.yaml").write_text("apiVersion: v1\nkind: Pod\n# " + "{{" * 40000 + "\n")
+    wf = tmp_path / ".github" / "workflows"
+    wf.mkdir(parents=True)
+    (wf / "ci.yml").write_text("on: push\njobs:\n  b:\n    runs-on: x\n    steps:\n      - run: echo " + "${{" * 30000 + "\n")
+    (tmp_path / "nginx.conf").write_text("server { root " + "${" * 120000 + "; }\n")
+    (tmp_path / "app.wasm").write_bytes(build_wat("(module (memory 1))"))
+    out = ok(check(tmp_path, "--output-format", "concise", ".", timeout=60))
+    assert "app.wasm:1:1: warning: memory 0 can grow" in out
+
+
+def test_f21_a_project_rule_cannot_ask_for_a_gigabyte_of_padding(tmp_path):
+    (tmp_path / "rules").mkdir()
+    (tmp_path / ".wasmlint.toml").write_text('extend-rules = ["rules"]\n')
+    (tmp_path / "rules" / "WL900.toml").write_text(
+        'code="WL900"\nname="r"\nseverity="warning"\nfacts=["memory"]\nmessage="{initial_pages:>2000000000}"\n')
+    (tmp_path / "app.wasm").write_bytes(build_wat("(module (memory 1))"))
+    proc = check(tmp_path, ".", timeout=60)
+    assert b"Traceback" not in proc.stderr and b"MemoryError" not in proc.stderr
+    assert proc.returncode in (1, 2)

@@ -97,3 +97,24 @@ def test_rust_memory_fix_puts_wasm_ld_options_where_no_native_linker_reads_them(
     fixes = [d["fix"]["description"] for d in _diags(work, "WL101") if d["code"] == "WL101" and d["path"] == path]
     assert len(fixes) == 1 and "-C link-arg=--max-memory=N" in fixes[0]
     assert fixes[0].endswith(home), fixes[0]
+
+
+def test_fix_removes_a_list_element_with_its_separator_and_never_empties_a_call(tmp_path):
+    # JS array, Python list, Rust `.arg(…)`: the element goes with its comma (a line that
+    # holds only it goes whole); a method call's only argument cannot go, so no fix there
+    work = tmp_path / "work"
+    shutil.copytree(FIXTURES / "WL508/script-list-elements", work)
+    diags = _diags(work, "WL508")
+    fixable = {d["path"]: d["fix"] for d in diags if d["code"] == "WL508"}
+    assert set(fixable) == {"scripts/build-kernel.mjs", "tools/build_codec.py", "xtask/src/main.rs"}
+    assert fixable["xtask/src/main.rs"] is None
+    for path in ("scripts/build-kernel.mjs", "tools/build_codec.py"):
+        edits = [Edit(Span(path, e["line"], e["column"], e["end_line"], e["end_column"]), e["content"])
+                 for e in fixable[path]["edits"]]
+        target = work / path
+        target.write_text(apply_edits(target.read_text(encoding="utf-8"), edits), encoding="utf-8")
+    assert "  '-s', 'MODULARIZE=1', '-s', 'INITIAL_MEMORY=64MB'," in \
+        (work / "scripts/build-kernel.mjs").read_text().splitlines()
+    assert '    "-sINITIAL_MEMORY=64MB",\n    "-sENVIRONMENT=node",\n]' in (work / "tools/build_codec.py").read_text()
+    after = [d["path"] for d in _diags(work, "WL508") if d["code"] in ("WL508", "WL001")]
+    assert after == ["xtask/src/main.rs"]

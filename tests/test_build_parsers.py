@@ -12,7 +12,7 @@ from wasmlint.tomlsafe import loads
 from wasmlint.toolchain.cmake import cmake_facts
 from wasmlint.toolchain.makefile import makefile_facts
 from wasmlint.toolchain.pstr import LineIndex, PStr
-from wasmlint.toolchain.rust import CargoRun, cargo_run
+from wasmlint.toolchain.rust import CargoRun, RustBuild, cargo_run, rust_build
 from wasmlint.toolchain.shell_argv import extract_build_facts, facts_from_shell
 from wasmlint.toolchain.toml_pos import TomlLocator
 from wasmlint.sources import SourceFile
@@ -226,3 +226,89 @@ def test_shell_fragments_without_a_build_word_are_not_evaluated(monkeypatch):
 ])
 def test_cargo_run_names_linking_builds_and_their_triple(argv, run):
     assert cargo_run(argv) == run
+
+
+@pytest.mark.parametrize("argv,build", [
+    (["wasm-pack", "build", "-t", "web", "-d", "pkg-parallel", ".", "--", "-Z", "build-std=std"],
+     RustBuild("wasm-pack", crate=".", profile_dir="release", out_dir="pkg-parallel")),
+    (["wasm-pack", "build", "--target", "nodejs", "--out-name", "photon-node", "./crate"],
+     RustBuild("wasm-pack", crate="./crate", profile_dir="release", out_name="photon-node")),
+    (["wasm-pack", "build", "--dev", "crates/app", "--out-dir=www/pkg"],
+     RustBuild("wasm-pack", crate="crates/app", profile_dir="debug", out_dir="www/pkg")),
+    (["cargo", "build", "--target", "wasm32-unknown-unknown", "-p", "css_node", "--release"],
+     RustBuild("cargo", crate=None, package="css_node", profile_dir="release")),
+    (["cargo", "build", "--release", "--target", "wasm32-wasip1", "--manifest-path", "guest/Cargo.toml"],
+     RustBuild("cargo", crate="guest", manifest="guest/Cargo.toml", profile_dir="release")),
+    (["cargo", "build", "--target=wasm32-unknown-unknown", "--profile", "bench", "-pengine", "--target-dir", "out"],
+     RustBuild("cargo", crate=None, package="engine", profile_dir="release", target_dir="out")),
+    (["cargo", "test", "--target", "wasm32-unknown-unknown"], None),
+    (["trunk", "build", "--release"], None),
+])
+def test_rust_build_names_what_a_shipped_build_writes(argv, build):
+    run = cargo_run(argv)
+    assert (rust_build(run) if run.ships else None) == build
+
+
+def test_shell_substitution_of_a_node_program_that_prints_a_constant(tmp_path):
+    """ffmpeg.wasm's build/ffmpeg-wasm.sh: ``-sEXPORTED_FUNCTIONS=$(node src/bind/…/export.js)``,
+    the program printing a constant list joined with commas (paths from the project folder)."""
+    (tmp_path / "src" / "bind").mkdir(parents=True)
+    (tmp_path / "build").mkdir()
+    (tmp_path / "src" / "bind" / "exports.js").write_text(
+        'const EXPORTS = ["_decode", "_malloc"];\n\nconsole.log(EXPORTS.join(","));\n')
+    (tmp_path / "src" / "bind" / "runtime.js").write_text(
+        'function show(list) {\n  console.log(list.join(","));\n}\nshow(["FS", "ccall"]);\n')
+    (tmp_path / "build" / "methods.js").write_text('process.stdout.write("ccall," + "cwrap")\n')
+    script = tmp_path / "build" / "wasm.sh"
+    script.write_text("FLAGS=(\n  -sEXPORTED_FUNCTIONS=$(node src/bind/exports.js)  # exported\n"
+                      "  -sEXPORTED_RUNTIME_METHODS=$(node src/bind/runtime.js)\n"
+                      "  -sINCOMING_MODULE_JS_API=\"$(node methods.js)\"\n"
+                      "  -sEXPORT_NAME=$(node ../../outside.js)\n)\nemcc \"${FLAGS[@]}\" -o dec.js\n")
+    (tmp_path.parent / "outside.js").write_text('console.log("Escaped")\n')
+    facts = extract_build_facts(SourceFile("build/wasm.sh", "shell", script.read_bytes(),
+                                           abspath=str(script), root=str(tmp_path)))
+    inv = _inv(facts)[0]
+    assert inv.settings["EXPORTED_FUNCTIONS"] == ["_decode", "_malloc"]
+    assert inv.settings["INCOMING_MODULE_JS_API"] == ["ccall", "cwrap"]   # beside the script
+    assert inv.settings["EXPORTED_RUNTIME_METHODS"] is None    # printed inside a function: unknown
+    assert inv.settings["EXPORT_NAME"] is None                 # outside the project: not read
+    setting = next(f for f in facts if f.kind == "emcc-setting" and f.name == "EXPORTED_FUNCTIONS")
+    assert (setting.span.path, setting.span.line) == ("build/wasm.sh", 2)
+
+
+def test_shell_cd_moves_later_commands_until_a_subshell_ends():
+    from wasmlint.toolchain.shell_eval import evaluate
+    text = ("cd src && make clean && make ARCH=wasm build\n"
+            "(cd ../tools && make)\n"
+            "pushd web; make PLATFORM=web; popd\n"
+            "make\n"
+            'cd "$(dirname "$0")"\n'
+            "make\n")
+    cmds = evaluate(PStr.source(text, 0), LineIndex(text, "build.sh")).commands
+    makes = [(c.cwd, " ".join(a.text.text for a in c.argv[1:])) for c in cmds if c.argv[0].text.text == "make"]
+    assert makes == [("src", "clean"), ("src", "ARCH=wasm build"), ("tools", ""), ("src/web", "PLATFORM=web"),
+                     ("src", ""), (None, "")]
+
+
+def test_makefile_command_line_variables_beat_the_files_unless_override():
+    text = ("ARCH = native\n"
+            "LDFLAGS = -O2\n"
+            "LDFLAGS += -sINITIAL_MEMORY=32MB\n"
+            "override LDFLAGS += -sEXPORT_NAME=Engine\n"
+            "ifeq ($(ARCH),wasm)\n"
+            "  CC = emcc\n"
+            "else\n"
+            "  CC = gcc\n"
+            "endif\n"
+            "engine.js: main.o\n"
+            "\t$(CC) -o $@ main.o $(LDFLAGS)\n")
+    from wasmlint.toolchain.make_runs import MakeRun
+    from wasmlint.toolchain.makefile import MakeReader
+    from wasmlint.toolchain.makefile_facts import facts_of
+    reader = MakeReader(text, "Makefile")
+    assert [f for f in _inv(facts_of(reader)) if f.variant is None] == []   # ARCH = native: a gcc link
+    reader.runs = [MakeRun("make ARCH=wasm LDFLAGS=-sALLOW_MEMORY_GROWTH",
+                           {"ARCH": ("=", PStr.synth("wasm")), "LDFLAGS": ("=", PStr.synth("-sALLOW_MEMORY_GROWTH"))})]
+    (inv,) = _inv(facts_of(reader))
+    assert inv.variant == "make ARCH=wasm LDFLAGS=-sALLOW_MEMORY_GROWTH"
+    assert inv.settings == {"ALLOW_MEMORY_GROWTH": 1, "EXPORT_NAME": "Engine"}   # `+=` lost, `override +=` kept

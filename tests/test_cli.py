@@ -52,9 +52,9 @@ def test_json_shape(project):
     assert rc == 1 and len(data) == 1
     d = data[0]
     assert set(d) == {"code", "name", "severity", "message", "path", "line", "column", "end_line",
-                      "end_column", "offset", "target", "related", "fix", "url"}
+                      "end_column", "offset", "target", "scope", "related", "fix", "url"}
     assert (d["code"], d["name"], d["severity"], d["path"]) == ("WL101", "growable-memory", "warning", "app.wasm")
-    assert d["offset"] > 8 and d["target"] is None and d["related"] == []
+    assert d["offset"] > 8 and d["target"] is None and d["scope"] == "unknown" and d["related"] == []
     assert d["fix"]["applicability"] == "suggestion" and d["fix"]["edits"] == []
     assert d["url"].endswith("WL101") or "WL101" in d["url"]
 
@@ -133,6 +133,23 @@ def test_broken_files_do_not_stop_the_run(tmp_path):
     assert any(l.startswith("a.wasm:1:1: error: malformed WebAssembly module") and "[WL001]" in l for l in lines)
     assert any(l.startswith("b.wasm:1:1: warning:") for l in lines)
     assert "Traceback" not in err
+
+
+def test_inspect_says_a_configure_template_is_not_analysed():
+    case = FIXTURES / "WL001" / "configure-templates"
+    rc, out, _ = run_cli(["inspect", "cmake/tilemap-config.cmake", "cmake/tilemapTargets.cmake.in",
+                          "web/Makefile.in", "--format", "json"], case)
+    assert rc == 0
+    notes = {e["path"]: [(f["kind"], f["reason"], f["detail"], f["span"]["line"]) for f in e["facts"]]
+             for e in json.loads(out)}
+    assert notes == {
+        "cmake/tilemap-config.cmake": [("not-analysed", "template", "configure placeholder `@PACKAGE_INIT@`: "
+                                        "the file is the input of `configure_file()`, not the file it writes", 1)],
+        "cmake/tilemapTargets.cmake.in": [("not-analysed", "template", "configure template: `configure` or "
+                                           "CMake's `configure_file()` writes `tilemapTargets.cmake` from it", 1)],
+        "web/Makefile.in": [("not-analysed", "template", "configure template: `configure` or "
+                             "CMake's `configure_file()` writes `Makefile` from it", 1)],
+    }
 
 
 def test_inspect_says_a_template_is_not_analysed():

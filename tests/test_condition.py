@@ -11,7 +11,7 @@ from wasmlint.condition import ConditionError, compile_expr, compile_template
 SAMPLES = Path(__file__).parent / "grammar_samples" / "condition.txt"
 
 
-class _Scope:
+class _Names:
     names = {
         "initial_pages": 3000, "maximum_pages": None, "growable": True, "shared": False,
         "flags": ["--max-old-space-size=4096", "--no-liftoff"],
@@ -34,7 +34,7 @@ def _samples():
 
 @pytest.mark.parametrize("expr,expected", list(_samples()))
 def test_sample(expr, expected):
-    assert compile_expr(expr)(_Scope()) == expected
+    assert compile_expr(expr)(_Names()) == expected
 
 
 @pytest.mark.parametrize("bad", ["initial_pages >", "foo(1)", "a ==== b", "'unclosed", "if x"])
@@ -45,9 +45,9 @@ def test_bad_expressions_are_clear_errors(bad):
 
 def test_template_with_expressions_formats_and_escapes():
     render = compile_template("{initial_pages:,} pages = {bytes(initial_pages * 65536)}; {{literal}}")
-    assert render(_Scope()) == "3,000 pages = 187.5 MiB; {literal}"
+    assert render(_Names()) == "3,000 pages = 187.5 MiB; {literal}"
 
 
 def test_unknown_name_is_an_error_not_a_silent_false():
     with pytest.raises(ConditionError):
-        compile_expr("no_such_attribute > 1")(_Scope())
+        compile_expr("no_such_attribute > 1")(_Names())

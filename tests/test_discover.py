@@ -47,7 +47,7 @@ def test_magic_wins_over_extension_and_names_classify(tmp_path):
     ("Dockerfile", "dockerfile"), ("Dockerfile.prod", "dockerfile"), ("prod.Dockerfile", "dockerfile"),
     ("Procfile", "procfile"), ("Procfile.dev", "procfile"),
     # a conventional name with another language's extension is that language's file
-    ("honcho/procfile.py", None), ("docs/Dockerfile.md", None), ("man/Dockerfile.5.md", None),
+    ("honcho/procfile.py", "python"), ("docs/Dockerfile.md", None), ("man/Dockerfile.5.md", None),
     ("src/dockerfile.js", "js"), ("deploy/Dockerfile.j2", None), ("Procfile.sh", "shell"),
 ])
 def test_conventional_names_and_their_suffix_forms(name, kind):

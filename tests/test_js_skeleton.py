@@ -8,7 +8,7 @@ import pytest
 
 from tests.test_js_glue_corpus import glue
 from tests.wasmbuild import ROOT
-from wasmlint.js import lexer, parse, skeleton
+from wasmlint.js import bundles, lexer, parse, skeleton
 from wasmlint.serial import encode
 from wasmlint.sources import SourceFile
 from wasmlint.sources import js as js_source
@@ -18,7 +18,8 @@ JS_SUFFIXES = (".js", ".mjs", ".cjs")
 
 def _fixture_files() -> list:
     return sorted(p for base in ("tests/fixtures", "tests/projects") for p in (ROOT / base).rglob("*")
-                  if p.suffix in JS_SUFFIXES and p.is_file() and js_source.wanted(p.read_bytes()))
+                  if p.suffix in JS_SUFFIXES and p.is_file() and
+                  (js_source.wanted(p.read_bytes()) or bundles.wanted(p.name, p.read_bytes())))
 
 
 @pytest.fixture

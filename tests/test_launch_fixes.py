@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fixture_harness import FIXTURES, materialise, run_cli
+from tests.fixture_harness import FIXTURES, case_args, materialise, run_cli
 
 NODE = shutil.which("node") or "/usr/bin/node"
 CASES = [
@@ -33,7 +33,7 @@ _MODULE_OPTS = {"-r", "--require", "--import", "--loader", "--experimental-loade
 
 
 def lint(work: Path, code: str, unsafe: bool = True) -> list[dict]:
-    args = ["check", "--select", code, "--output-format", "json", "--jobs", "1", "."]
+    args = ["check", *case_args(work, code), "--output-format", "json", "--jobs", "1", "."]
     _, out, _ = run_cli(args, work)
     return json.loads(out or "[]")
 

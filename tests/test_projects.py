@@ -1,6 +1,7 @@
-"""Whole small projects (cross-file rules): the default rule set's concise output
-equals ``expected.txt`` beside each project (and related locations ``related.txt``
-when there is one), and the graph links what it should."""
+"""Whole small projects (cross-file rules, production scope): the default rule set's
+concise output equals ``expected.txt`` beside each project (``expected.NAME.txt`` with
+``args.NAME.txt``; related locations ``related.txt`` when there is one), and the graph
+links what it should."""
 from __future__ import annotations
 
 import json
@@ -10,20 +11,33 @@ import pytest
 
 from tests.fixture_harness import PROJECTS, check_related, materialise, run_cli
 
-CASES = sorted(p.parent for p in PROJECTS.glob("*/expected.txt"))
+
+def _runs(project):
+    """(args, expected file) of each run of a project: ``expected.txt`` with the
+    default arguments, and ``expected.NAME.txt`` with the arguments of ``args.NAME.txt``
+    (one per line), e.g. ``--scope all``."""
+    out = [([], project / "expected.txt")]
+    for exp in sorted(project.glob("expected.*.txt")):
+        name = exp.name[len("expected."):-len(".txt")]
+        out.append(((project / f"args.{name}.txt").read_text().split(), exp))
+    return out
 
 
-@pytest.mark.parametrize("project", CASES, ids=lambda p: p.name)
-def test_project(project, tmp_path):
+CASES = [(p.parent, *run) for p in sorted(PROJECTS.glob("*/expected.txt")) for run in _runs(p.parent)]
+
+
+@pytest.mark.parametrize("project,args,exp_file", CASES,
+                         ids=[f"{p.name}/{e.name}" for p, _, e in CASES])
+def test_project(project, args, exp_file, tmp_path):
     work = materialise(project, tmp_path)
-    rc, out, err = run_cli(["check", "--output-format", "concise", "--no-cache", "--jobs", "1", "."], work)
+    rc, out, err = run_cli(["check", *args, "--output-format", "concise", "--no-cache", "--jobs", "1", "."], work)
     assert "Traceback" not in err and rc in (0, 1), err
     got = sorted(l for l in out.splitlines() if l.strip())
-    exp_file = project / "expected.txt"
     if os.environ.get("WASMLINT_UPDATE_EXPECTED"):
         exp_file.write_text("".join(l + "\n" for l in got))
     assert got == sorted(l for l in exp_file.read_text().splitlines() if l.strip())
-    check_related(project, ["--no-cache"], work)
+    if not args:
+        check_related(project, ["--no-cache"], work)
 
 
 def _graph(project, tmp_path) -> dict:

@@ -52,18 +52,28 @@ class Baseline:
         return os.path.normpath(os.path.join(self.folder, rel.split("#", 1)[0]))
 
 
+MAX_COUNT = 1_000_000     # times one finding can be recorded
+BASELINE_LIMIT = 64 << 20
+
+
 def load(path: Path) -> Baseline:
     if not path.is_file():
         raise BaselineError(f"{path}: baseline file not found (create it with --update-baseline)")
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        from .paths import read_regular
+        raw = read_regular(path, BASELINE_LIMIT, follow=True)
+        if len(raw) > BASELINE_LIMIT:
+            raise ValueError("larger than 64 MiB")
+        doc = json.loads(raw.decode("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise BaselineError(f"{path}: cannot read baseline: {exc}") from None
     if not isinstance(doc, dict) or doc.get("wasmlint-baseline") != FORMAT or not isinstance(doc.get("findings"), list):
         raise BaselineError(f"{path}: not a wasmlint baseline (format {FORMAT})")
     for e in doc["findings"]:
-        if not (isinstance(e, dict) and isinstance(e.get("fingerprint"), str) and isinstance(e.get("path"), str)):
-            raise BaselineError(f"{path}: malformed baseline entry {e!r}")
+        count = e.get("count", 1) if isinstance(e, dict) else None
+        if not (isinstance(e, dict) and isinstance(e.get("fingerprint"), str) and isinstance(e.get("path"), str)
+                and type(count) is int and 0 < count <= MAX_COUNT):
+            raise BaselineError(f"{path}: malformed baseline entry {str(e)[:200]}")
     return Baseline(path, doc["findings"])
 
 
@@ -88,8 +98,8 @@ def filter_new(b: Baseline, diags: list[Diagnostic], fp: Fingerprinter,
 
 
 def write(b: Baseline, diags: list[Diagnostic], fp: Fingerprinter, abspaths: dict[str, str],
-          in_scope=lambda abspath: True) -> int:
-    """Record ``diags``; entries for files outside ``in_scope`` are kept as they were."""
+          reported=lambda abspath: True) -> int:
+    """Record ``diags``; entries for files outside ``reported`` are kept as they were."""
     counts: dict[tuple, dict] = {}
     for d in diags:
         rel = _entry_path(b, d, abspaths)
@@ -97,11 +107,14 @@ def write(b: Baseline, diags: list[Diagnostic], fp: Fingerprinter, abspaths: dic
         entry = counts.setdefault((rel, d.code, k), {"code": d.code, "path": rel, "fingerprint": k,
                                                        "count": 0, "message": d.message})
         entry["count"] += 1
-    # a finding reported outside the scope for one of its places in it (rootcause.py) is rewritten, not kept twice
-    kept = [e for e in b.entries if not in_scope(b.abspath(e["path"]))
+    # a finding reported outside the given files for one of its places in them (rootcause.py) is rewritten,
+    # not kept twice
+    kept = [e for e in b.entries if not reported(b.abspath(e["path"]))
             and (e["path"], e["code"], e["fingerprint"]) not in counts]
     entries = sorted([*kept, *counts.values()], key=lambda e: (e["path"], e["code"], e["fingerprint"]))
     doc = {"wasmlint-baseline": FORMAT, "findings": entries}
+    if b.path.is_symlink():   # a committed link could point anywhere: the baseline itself is written, or nothing
+        raise OSError(f"{b.path} is a symlink; not written through")
     from .fileio import write_atomic
     b.path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(b.path, (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8", "surrogateescape"))

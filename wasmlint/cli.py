@@ -35,6 +35,8 @@ def build_parser():
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     raw = list(argv)
+    from .usercache import distrust_for_argv
+    distrust_for_argv(raw)
     if not os.environ.get("WASMLINT_DEBUG"):
         from .runmemo import replay
         try:

@@ -1,7 +1,7 @@
 """Compile rule conditions and message templates (grammar: grammars/condition.lark).
 
 An expression compiles once to a Python closure ``f(scope) -> value``. Names
-are looked up in the scope (see ``evaluate.Scope``); ``null`` propagates
+are looked up in the scope (see ``evaluate.Names``); ``null`` propagates
 through arithmetic and comparisons evaluate to false when a side is null, so
 an unknown value never produces a finding.
 """
@@ -12,6 +12,8 @@ import operator
 import re
 from functools import lru_cache
 from typing import Any, Callable
+
+from .textpos import matching_brace
 
 Compiled = Callable[[Any], Any]
 
@@ -265,7 +267,7 @@ def compile_expr(source: str) -> Compiled:
     return _build(_parse(source))
 
 
-_FORMAT_SPEC = re.compile(r"^[<>^=]?[+\- ]?#?0?\d*[,_]?(\.\d+)?[bcdeEfFgGnosxX%]?$")
+_FORMAT_SPEC = re.compile(r"^[<>^=]?[+\- ]?#?0?\d{0,3}[,_]?(\.\d{1,2})?[bcdeEfFgGnosxX%]?$")
 
 
 @lru_cache(maxsize=None)
@@ -311,18 +313,7 @@ def compile_template(template: str) -> Callable[[Any], str]:
 
 
 def _closing_brace(text: str, start: int) -> int:
-    depth, quote = 0, None
-    for j in range(start, len(text)):
-        c = text[j]
-        if quote:
-            if c == quote:
-                quote = None
-        elif c in "'\"":
-            quote = c
-        elif c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-            if depth == 0:
-                return j
+    end = matching_brace(text, start)
+    if end is not None:
+        return end
     raise ConditionError(f"unclosed '{{' in template {text!r}")

@@ -64,7 +64,7 @@ POLICY_DEFAULTS: dict[str, Any] = {
 CONFIG_KEYS = {
     "targets", "select", "ignore", "extend-select", "per-file-ignores", "severity",
     "exclude", "extend-exclude", "node-version", "emscripten-version", "extend-rules",
-    "policy", "custom-targets",
+    "policy", "custom-targets", "scope", "scopes",
 }
 
 
@@ -93,6 +93,7 @@ class Target:
 @dataclass
 class Config:
     path: str | None = None
+    trusted: bool = False                  # named with --config, not found in the checked tree
     root: Path = field(default_factory=Path.cwd)
     targets: list[str] = field(default_factory=lambda: list(BROWSER_DEFAULT))
     targets_by_path: dict[str, list[str]] = field(default_factory=dict)
@@ -108,6 +109,8 @@ class Config:
     policy: dict[str, Any] = field(default_factory=lambda: dict(POLICY_DEFAULTS))
     custom_targets: dict[str, int | None] = field(default_factory=dict)
     targets_from_cli: bool = False
+    report_scopes: tuple[str, ...] | None = None    # `scope`: report these scopes (None: each rule's own)
+    scope_globs: dict[str, str] = field(default_factory=dict)   # `scopes`: glob -> scope
 
     def target(self, name: str) -> Target:
         budgets = {**BUILTIN_TARGETS, **self.custom_targets}
@@ -188,11 +191,13 @@ def _read_text(path: Path) -> bytes:
     return data
 
 
-def load_config(path: Path | None, root: Path | None = None) -> Config:
+def load_config(path: Path | None, root: Path | None = None, trusted: bool = False) -> Config:
+    """``trusted``: the user named the file (``--config``); it may raise the size limits."""
     if path is None:
         return Config(root=real(root or Path.cwd()))
     raw = _read_raw(path)
     cfg = Config(path=str(path), root=real(path).parent)
+    cfg.trusted = trusted
     apply_table(cfg, raw, str(path))
     return cfg
 
@@ -233,8 +238,16 @@ def _strings(value: Any, key: str, where: str) -> list[str]:
     raise ConfigError(f"{where}: `{key}` must be a list of strings")
 
 
+RAISE_ONLY_FROM_CLI = ("max-file-bytes", "max-binary-bytes")
+MAX_NUMBER = 1 << 50    # the largest number a setting takes (a petabyte of MiB is beyond any limit)
+
+
+def _finite(n: Any) -> bool:
+    return isinstance(n, (int, float)) and not isinstance(n, bool) and math.isfinite(n) and -MAX_NUMBER <= n <= MAX_NUMBER
+
+
 def _size_bytes(value: Any, key: str, where: str) -> int:
-    if isinstance(value, (int, float)) and value > 0:
+    if _finite(value) and value > 0:
         return int(value * MIB)
     if isinstance(value, str):
         from .units import parse_size
@@ -244,10 +257,28 @@ def _size_bytes(value: Any, key: str, where: str) -> int:
     raise ConfigError(f"{where}: `{key}` must be a size in MiB or a string like '300MiB'")
 
 
+def _scopes(cfg: Config, raw: dict, where: str) -> None:
+    """``scope = "all"`` (or a list of scopes to report) and ``[scopes]`` (glob = scope)."""
+    from .scopes import SCOPES, parse_scopes
+    try:
+        if "scope" in raw:
+            cfg.report_scopes = parse_scopes(raw["scope"], "scope")
+        table = raw.get("scopes", {})
+        if not isinstance(table, dict):
+            raise ValueError("`scopes` must be a table of glob = scope")
+        for pattern, scope in table.items():
+            if scope not in SCOPES:
+                raise ValueError(f"`scopes.\"{pattern}\"`: unknown scope `{scope}` (known: {', '.join(SCOPES)})")
+            cfg.scope_globs[pattern] = scope
+    except ValueError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+
+
 def apply_table(cfg: Config, raw: dict, where: str) -> None:
     for key in raw:
         if key not in CONFIG_KEYS:
             raise ConfigError(f"{where}: unknown configuration key `{key}`")
+    _scopes(cfg, raw, where)
     if "custom-targets" in raw:
         ct = raw["custom-targets"]
         if not isinstance(ct, dict):
@@ -307,9 +338,15 @@ def apply_table(cfg: Config, raw: dict, where: str) -> None:
                 raise ConfigError(f"{where}: unknown configuration key `policy.{k}`")
             if k != "required-node-flags" and not (v is None and POLICY_DEFAULTS[k] is None):
                 numbers = list(v.values()) if k == "workload-mb" and isinstance(v, dict) else [v]
-                if not all(isinstance(n, (int, float)) and not isinstance(n, bool) and n >= 0 for n in numbers):
-                    raise ConfigError(f"{where}: `policy.{k}` must be a number of at least 0"
+                if not all(_finite(n) and n >= 0 for n in numbers):
+                    raise ConfigError(f"{where}: `policy.{k}` must be a finite number of at least 0"
                                       + (" or a table of glob = number" if k == "workload-mb" else ""))
+            if k in RAISE_ONLY_FROM_CLI and isinstance(v, (int, float)) and v > POLICY_DEFAULTS[k]:
+                # the limits that bound the parsers' work: a configuration in the checked tree
+                # may lower them, not raise them (--config names a file the user chose)
+                if not cfg.trusted:
+                    raise ConfigError(f"{where}: `policy.{k}` may not be raised above its default "
+                                      f"({POLICY_DEFAULTS[k]}) by a project configuration; pass --config to do so")
             cfg.policy[k] = v
         flags = _strings(cfg.policy["required-node-flags"], "policy.required-node-flags", where)
         cfg.policy["required-node-flags"] = required_flags(flags, where)

@@ -84,7 +84,7 @@ def _compiled_gitignore(lines: tuple[str, ...]) -> tuple:
     ``*`` would make regular-expression matching take exponential time (git's wildmatch
     does not backtrack; Python's ``re`` does). Skipping a pattern only ever checks more files."""
     import pathspec
-    kept = [line for line in lines if not _STARS.search(line)]
+    kept = [line for line in lines if not _backtracks(line)]
     try:
         spec = pathspec.GitIgnoreSpec.from_lines(kept)
     except (ValueError, re.error):       # some line is not a pattern: keep the others
@@ -102,8 +102,11 @@ def _valid_pattern(line: str) -> bool:
     return True
 
 
-# more than four single `*` wildcards in one path segment
-_STARS = re.compile(r"(?:[^/*]*(?<!\*)\*(?!\*)){5}[^/]*")
+def _backtracks(pattern: str) -> bool:
+    """More than four single ``*`` wildcards in one path segment (``**`` does not count)."""
+    if pattern.count("*") < 5:
+        return False
+    return any(seg.replace("**", "").count("*") > 4 for seg in pattern.split("/"))
 
 
 def _one_regex(spec):

@@ -6,7 +6,7 @@ from typing import Any
 
 from .condition import ConditionError, compile_expr, compile_template
 from .config import Config, Target
-from .diagnostics import Diagnostic, Edit, Fix, Related
+from .diagnostics import Diagnostic, Edit, Fix, Proposal, Related
 from .facts import Fact, Span
 from .report.escape import clip
 from .ruleset import Rule
@@ -47,8 +47,13 @@ class Context:
                     return found
         return [self.config.target(t) for t in self.config.targets]
 
+    def scope_of(self, fact: Fact):
+        """The fact's production scope (``wasmlint.scopes``)."""
+        from .scopes import UNKNOWN
+        return self.project.scopes(self.config).of_fact(fact) if hasattr(self.project, "scopes") else UNKNOWN
 
-class Scope:
+
+class Names:
     """Name lookup for conditions and templates: loop variable, then the rule's
     context names, then the fact's attributes (methods are called with ctx)."""
 
@@ -78,27 +83,29 @@ class _Policy(dict):
         return self.get(name.replace("_", "-"))
 
 
-def _severity(rule: Rule, ctx: Context, scope: Scope) -> str:
+def _severity(rule: Rule, ctx: Context, look: Names) -> str:
     sev = ctx.config.severity.get(rule.code) or ctx.config.severity.get(rule.name)
     if sev:
         return sev
     for case in rule.severity_when:
-        if compile_expr(case["condition"])(scope):
+        if compile_expr(case["condition"])(look):
             return case["severity"]
     return rule.severity
 
 
-def _fix(rule: Rule, fact: Fact, scope: Scope) -> Fix | None:
+def _fix(rule: Rule, fact: Fact, look: Names) -> Fix | None:
     if rule.fix is None:
         return None
-    title = compile_template(rule.fix.title)(scope)
+    title = compile_template(rule.fix.title)(look)
     edits: tuple[Edit, ...] = ()
     if rule.fix.builder:
-        made = compile_expr(rule.fix.builder)(scope)
+        made = compile_expr(rule.fix.builder)(look)
         if made is None:
             return None
         if isinstance(made, str):
             title = f"{title}: {made}" if title else made
+        elif isinstance(made, Proposal):
+            title, edits = made.title, tuple(made.edits)
         else:
             edits = tuple(made)
             if not edits and rule.fix.applicability != "suggestion":
@@ -107,11 +114,11 @@ def _fix(rule: Rule, fact: Fact, scope: Scope) -> Fix | None:
     return Fix(title, applicability, edits)
 
 
-def _related(rule: Rule, scope: Scope) -> list[Related]:
+def _related(rule: Rule, look: Names) -> list[Related]:
     if not rule.related:
         return []
     out = []
-    for item in compile_expr(rule.related)(scope) or ():
+    for item in compile_expr(rule.related)(look) or ():
         if isinstance(item, Related):
             out.append(item)
         elif isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], Span):
@@ -170,20 +177,20 @@ def _each_target(rule, fact, ctx, targets, base, each_var, each_expr, cond, mess
         if rule.tightest and len(out) > found:
             break
         names = dict(base, target=target)
-        scope = Scope(fact, ctx, names)
-        items = each_expr(scope) if each_expr else [None]
+        look = Names(fact, ctx, names)
+        items = each_expr(look) if each_expr else [None]
         for item in items or ():
             if each_var:
                 names[each_var] = item
-            if not cond(scope):
+            if not cond(look):
                 continue
             span = fact.span
             if rule.location:
-                loc = compile_expr(rule.location)(scope)
+                loc = compile_expr(rule.location)(look)
                 span = loc if isinstance(loc, Span) else span
             out.append(Diagnostic(
-                code=rule.code, name=rule.name, severity=_severity(rule, ctx, scope),
-                message=clip_quoted(message(scope)), span=span,
+                code=rule.code, name=rule.name, severity=_severity(rule, ctx, look),
+                message=clip_quoted(message(look)), span=span,
                 target=target.name if target is not None else None,
-                related=_related(rule, scope), fix=_fix(rule, fact, scope), url=rule.url,
-                fact=fact))
+                related=_related(rule, look), fix=_fix(rule, fact, look), url=rule.url,
+                fact=fact, scope=ctx.scope_of(fact).scope))

@@ -1,5 +1,6 @@
 """Edges of the project graph: launch → entry script → imported modules →
-loader → ``.wasm`` (or embedded module); build config → artifact.
+loader → ``.wasm`` (or embedded module); build config → artifact; package.json →
+the files it publishes (``main``, ``exports``, …).
 
 A fact takes part by having a ``graph_refs()`` method returning ``Ref``s (what
 it points at, as written); this module resolves them against the files of the
@@ -16,12 +17,14 @@ from .facts import Fact, Span
 
 JS_EXTENSIONS = ("", ".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".jsx", ".tsx",
                  "/index.js", "/index.mjs", "/index.ts")
+# TypeScript resolves `./x.js` to the source `./x.ts` that compiles to it (and .mjs/.cjs/.jsx likewise)
+TS_SOURCES = {".js": (".ts", ".tsx"), ".mjs": (".mts",), ".cjs": (".cts",), ".jsx": (".tsx",)}
 WASM_TARGETS = ("loads-wasm", "embeds")
 
 
 @dataclass(frozen=True)
 class Ref:
-    kind: str          # runs | imports | spawns | loads-wasm | builds | embeds
+    kind: str          # runs | imports | spawns | loads-wasm | builds | embeds | publishes
     spec: str          # as written: "./loader", "/app/server.js", "app.wasm"
     span: Span
 
@@ -84,19 +87,27 @@ def resolve(spec: str, from_path: str, files: set[str], kind: str) -> str | None
     if not spec or "://" in spec or spec.startswith(("data:", "node:")):
         return None
     base = posixpath.dirname(from_path.split("#", 1)[0])
-    exts = JS_EXTENSIONS if kind in ("imports", "runs", "spawns") else ("",)
+    exts = JS_EXTENSIONS if kind in ("imports", "runs", "spawns", "publishes") else ("",)
     if kind == "imports" and not spec.startswith((".", "/")):
         return None   # a package outside the project (node_modules is not read)
     parts = [p for p in spec.split("/") if p not in ("", ".")]
     # An absolute path (a container's /app/server.js) or one relative to a working
-    # folder we do not know: try it, then each shorter suffix, from the file's folder.
-    starts = [0] if not spec.startswith("/") and kind == "imports" else range(len(parts))
-    for i in starts:
-        rel = "/".join(parts[i:])
-        for ext in exts:
-            cand = posixpath.normpath(posixpath.join(base, rel + ext)) if base else posixpath.normpath(rel + ext)
-            if cand in files:
-                return cand
+    # folder we do not know: try it, then each shorter suffix, from the file's folder;
+    # a command (``runs``) may also be run from a folder above the file's
+    # (``scripts/start.sh`` running ``node src/server.js`` from the project's root).
+    starts = [0] if not spec.startswith("/") and kind in ("imports", "publishes") else range(len(parts))
+    bases = [base]
+    while kind == "runs" and bases[-1] not in ("", "/"):
+        bases.append(posixpath.dirname(bases[-1]))
+    for folder in bases:
+        for i in starts:
+            rel = "/".join(parts[i:])
+            stem, dot, ext = rel.rpartition(".")
+            sources = [stem + s for s in TS_SOURCES.get(dot + ext, ())] if exts is JS_EXTENSIONS else []
+            for cand in [rel + e for e in exts] + sources:
+                cand = posixpath.normpath(posixpath.join(folder, cand)) if folder else posixpath.normpath(cand)
+                if cand in files:
+                    return cand
     return None
 
 

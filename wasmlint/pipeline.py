@@ -19,9 +19,11 @@ from .discover import FileEntry, discover
 from .evaluate import Context, evaluate
 from .facts import Fact, Span
 from .link import Project, link
-from .paths import NotRegular, read_regular, real
+from .paths import NotRegular, overlaid, read_regular, real
 from .rootcause import content_key, one_per_root_cause
 from .ruleset import Rule
+from .runpaths import run_roots
+from .scopes import reported
 from .sources import ParseError, SourceFile, load_extractor
 from .suppress import Directive, scan, suppress_all
 from .unused import unused_suppressions
@@ -192,9 +194,11 @@ def run_check(paths: list[str], config: Config, rules: list[Rule], jobs: int | N
     deep = any(r.code == "WL507" for r in rules)
     if progress is not None:
         progress.start(len(entries))
-    results = _analyze_all(entries, config.policy, validate, jobs, deep, progress, overlay, cache_root)
+    with overlaid(overlay or {}):
+        results = _analyze_all(entries, config.policy, validate, jobs, deep, progress, overlay, cache_root)
     facts = _once_per_tool([f for r in results for f in r.facts])
-    project = link(facts, {r.path: r.kind or "" for r in results})
+    project = link(facts, {r.path: r.kind or "" for r in results}, {e.path: e.abspath for e in entries},
+                   run_roots(paths))
     ctx = Context(config=config, project=project)
     found = evaluate(rules, project.facts, ctx)
     directives = {r.path: r.directives for r in results if r.directives}
@@ -202,6 +206,7 @@ def run_check(paths: list[str], config: Config, rules: list[Rule], jobs: int | N
     diags += unused_suppressions(rules, all_rules or rules, directives, usage, config, ctx,
                                  [e.path for e in entries], paths)
     diags = one_per_root_cause(found, diags, project, {r.path: r.content_key or r.digest for r in results if r.digest})
+    diags = reported(diags, all_rules or rules, config, project)
     diags.sort(key=Diagnostic.sort_key)
     return CheckResult(diags, entries, project, ctx, usage.directives, directives,
                        {r.path: r.digest for r in results if r.digest}, visited,

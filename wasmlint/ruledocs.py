@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .ruleset import Rule
+from .scopes import SCOPES
 
 HEADINGS = (("what", "What it does"), ("why", "Why it matters"), ("example", "Example"),
             ("use-instead", "Use instead"), ("fix", "Fix"))
@@ -13,6 +14,11 @@ def to_markdown(rule: Rule) -> str:
     per_target = ("; reported once, against the smallest budget it exceeds" if rule.tightest
                   else "; checked once per target" if rule.per_target else "")
     lines += [f"Severity: **{rule.severity}**, {enabled}{per_target}. Since {rule.since}.", ""]
+    if rule.scopes == SCOPES:
+        lines += ["Scopes: all (tests, benchmarks, examples and tooling too).", ""]
+    else:
+        lines += [f"Scopes: {', '.join(f'`{s}`' for s in rule.scopes)}; findings in other scopes "
+                  "(tests, benchmarks, examples, …) are reported with `--scope all`.", ""]
     for key, title in HEADINGS:
         body = rule.docs.get(key)
         if not body:

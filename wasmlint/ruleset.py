@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .resources import data_dir
+from .scopes import DEFAULT_REPORTED, parse_scopes
 
 CODE_RE = re.compile(r"^WL\d{3}$")
 # The one place the project's address is written: rule pages are docs/rules/<CODE>.md there.
@@ -18,7 +19,7 @@ DOC_PARTS = ("what", "why", "example", "use-instead", "fix")
 RULE_KEYS = {
     "code", "name", "severity", "since", "status", "default-enabled", "facts", "per-target",
     "condition", "each", "message", "location", "related", "severity-when", "fix", "options",
-    "docs", "targets",
+    "docs", "targets", "scopes",
 }
 
 
@@ -53,6 +54,7 @@ class Rule:
     fix: RuleFix | None = None
     options: dict[str, Any] = field(default_factory=dict)
     docs: dict[str, Any] = field(default_factory=dict)
+    scopes: tuple[str, ...] = DEFAULT_REPORTED    # where its findings are reported (wasmlint.scopes)
     source: str = ""
 
     @property
@@ -97,6 +99,10 @@ def parse_rule(raw: dict, source: str) -> Rule:
             raise RuleError(f"{source}: fix applicability must be safe, unsafe or suggestion")
     if raw.get("per-target", False) not in (True, False, "tightest"):
         raise RuleError(f"{source}: per-target must be true, false or \"tightest\"")
+    try:
+        scopes = parse_scopes(raw["scopes"], "scopes") if "scopes" in raw else DEFAULT_REPORTED
+    except ValueError as exc:
+        raise RuleError(f"{source}: {exc}") from None
     return Rule(
         code=raw["code"], name=raw["name"], severity=raw["severity"], facts=list(raw["facts"]),
         condition=raw.get("condition", "true"), message=raw.get("message", ""),
@@ -106,7 +112,7 @@ def parse_rule(raw: dict, source: str) -> Rule:
         severity_when=list(raw.get("severity-when", [])),
         default_enabled=bool(raw.get("default-enabled", True)), since=raw.get("since", "0.1.0"),
         status=raw.get("status", "stable"), fix=fix, options=dict(raw.get("options", {})),
-        docs=dict(raw.get("docs", {})), source=source)
+        docs=dict(raw.get("docs", {})), scopes=scopes, source=source)
 
 
 def load_folder(folder: Path) -> list[Rule]:

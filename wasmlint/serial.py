@@ -58,8 +58,8 @@ def encode(v: Any, _shared: dict | None = None) -> Any:
 
 
 # The packages that define what the cache stores: nothing else is ever imported to decode.
-_MODULES = re.compile(r"wasmlint\.(facts|memory|suppress|textpos|jsonpos|yamlpos|(sources|js|toolchain|launch|wasm|probe)"
-                      r"\.[a-z][a-z0-9_]*)")
+_MODULES = re.compile(r"wasmlint\.(facts|memory|suppress|textpos|jsonpos|yamlpos|templates|scopes|deep|validate|"
+                      r"(sources|js|toolchain|launch|wasm|probe|scopes)\.[a-z][a-z0-9_]*)")
 
 
 def _class(module: str, qualname: str, shared: bool = False) -> type:

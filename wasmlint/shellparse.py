@@ -39,6 +39,7 @@ class Assign:
     end: int
     exported: bool = False
     dynamic: bool = False
+    written: str | None = None   # a dynamic value as written, its unknown expansions verbatim (`$PWD/bin:$PATH`)
 
 
 @dataclass
@@ -209,7 +210,8 @@ class _Walker:
         w = words[0]
         if len(w.text.value) > VALUE_LIMIT:   # `A="$A$A"` doubling: unknown, not gigabytes
             return Assign(self.text(name_node), None, i, j, dynamic=True)
-        return Assign(self.text(name_node), None if w.dynamic else w.text, i, j, dynamic=w.dynamic)
+        return Assign(self.text(name_node), None if w.dynamic else w.text, i, j, dynamic=w.dynamic,
+                      written=w.text.value if w.dynamic else None)
 
     def command(self, node, in_subst: bool) -> None:
         prefix: list[Assign] = []

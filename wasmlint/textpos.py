@@ -65,6 +65,26 @@ class LineIndex:
         return self.starts[bisect.bisect_right(self.starts, offset) - 1]
 
 
+def matching_brace(text: str, start: int, end: int | None = None) -> int | None:
+    """The ``}`` that closes the ``{`` at ``start`` (a template or f-string field), past
+    nested brackets and quoted strings; None when it is not closed before ``end``."""
+    depth, quote = 0, None
+    for j in range(start, len(text) if end is None else end):
+        c = text[j]
+        if quote:
+            if c == quote:
+                quote = None
+        elif c in "'\"":
+            quote = c
+        elif c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+            if depth == 0 and c == "}":
+                return j
+    return None
+
+
 def json_escape(s: str) -> str:
     return json.dumps(s)[1:-1]
 
@@ -179,3 +199,23 @@ def compose(inner: MappedText, outer: MappedText) -> MappedText:
     ends = [outer.ends[min(max(e - 1, 0), n - 1)] if n else outer.src_end for e in inner.ends]
     s, e = outer.source_range(inner.src_start, inner.src_end) if n else (outer.src_start, outer.src_end)
     return MappedText(inner.value, starts, ends, s, e, inner.exact and outer.exact, inner.escape)
+
+
+def replace_delimited(text: str, opening: str, closing: str, repl) -> str:
+    """Each shortest ``opening … closing`` run (left to right, not overlapping) replaced by
+    ``repl(run)``: what ``re.sub(opening.*?closing, re.S)`` does, in linear time (the
+    regular expression rescans to the end from every unclosed opening)."""
+    out, pos = [], 0
+    while True:
+        start = text.find(opening, pos)
+        if start < 0:
+            break
+        end = text.find(closing, start + len(opening))
+        if end < 0:
+            break
+        end += len(closing)
+        out.append(text[pos:start])
+        out.append(repl(text[start:end]))
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)

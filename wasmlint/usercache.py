@@ -15,7 +15,22 @@ _DISTRUSTED: list[str] = []     # real paths of the trees this run checks
 
 def distrust(paths) -> None:
     """Never use a user cache inside any of ``paths`` (the trees being checked)."""
-    _DISTRUSTED[:] = [os.path.realpath(p) for p in paths]
+    for p in paths:
+        real = os.path.realpath(p)
+        if real not in _DISTRUSTED:
+            _DISTRUSTED.append(real)
+
+
+def distrust_for_argv(argv: list[str]) -> None:
+    """Before anything else reads the user cache: the working folder, the repository
+    around it (the nearest folder above holding ``.git``) and every path on the command line."""
+    _DISTRUSTED.clear()      # one run's trees; a process may run several (tests, a server)
+    here = os.getcwd()
+    top = here
+    while not os.path.exists(os.path.join(top, ".git")) and os.path.dirname(top) != top:
+        top = os.path.dirname(top)
+    paths = [here, *(a for a in argv if not a.startswith("-") and os.path.exists(a))]
+    distrust(paths + ([top] if os.path.exists(os.path.join(top, ".git")) else []))
 
 
 def distrusted() -> list[str]:

@@ -33,6 +33,9 @@ def add_parser(sub) -> None:
     p.add_argument("--statistics", action="store_true", help="print counts per rule instead of findings")
     p.add_argument("--deep", action="store_true",
                    help="also run binaryen's wasm-opt on each module to measure what it would save (WL507)")
+    p.add_argument("--scope", metavar="SCOPES",
+                   help="report findings in these scopes: all, or a comma-separated list of production, test, "
+                        "bench, example, fixture, docs, tooling, unknown (default: each rule's own)")
     p.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes (default: all cores)")
     add_config_args(p)
 
@@ -84,9 +87,16 @@ def _run(args) -> tuple[int, list | None]:
     from ..progress import Progress
     from ..report import renderer
     from ..ruleset import all_rules, select_rules
-    from ..scope import resolve_scope
+    from ..runpaths import resolve_run_paths
 
     cfg = resolve_config(args)
+    if args.scope:
+        from ..scopes import parse_scopes
+        try:
+            cfg.report_scopes = parse_scopes(args.scope, "--scope")
+        except ValueError as exc:
+            _err(f"error: {exc}")
+            return 2, None
     fmt = args.output_format or os.environ.get("WASMLINT_OUTPUT_FORMAT") or "text"
     if fmt not in FORMATS:
         _err(f"error: unknown output format {fmt!r}")
@@ -108,15 +118,16 @@ def _run(args) -> tuple[int, list | None]:
         except bl.BaselineError as exc:
             _err(f"error: {exc}")
             return 2, None
-    scope = resolve_scope(args.paths, cfg.root)
+    runpaths = resolve_run_paths(args.paths, cfg.root)
     from ..usercache import distrust
-    distrust([*scope.read, scope.root])
-    cache_root = None if args.no_cache else scope.root
+    distrust([*runpaths.read, runpaths.root])
+    cache_root = None if args.no_cache else runpaths.root
     stale = [0]
+    hidden = [0]
 
     def check(overlay=None):
         with Progress("checking files") as progress:
-            return run_check(scope.read, cfg, chosen, jobs=args.jobs, progress=progress, overlay=overlay,
+            return run_check(runpaths.read, cfg, chosen, jobs=args.jobs, progress=progress, overlay=overlay,
                              cache_root=cache_root, all_rules=rules)
 
     def keep(result, overlay=None):
@@ -124,13 +135,15 @@ def _run(args) -> tuple[int, list | None]:
 
         def given(span) -> bool:
             path = span.path.split("#", 1)[0]
-            return scope.contains(abspaths.get(path, path))
+            return runpaths.contains(abspaths.get(path, path))
 
         # a finding reported elsewhere (its build line) is kept for a given file that is one of its places
         diags = [d for d in result.diagnostics if given(d.span) or any(map(given, d.also_at))]
         if base is not None and not args.update_baseline:
             fp = Fingerprinter(_read_files(result), {e.path: e.kind for e in result.files}, overlay)
+            before = len(diags)
             diags, stale[0] = bl.filter_new(base, diags, fp, abspaths)
+            hidden[0] = before - len(diags)
         return diags
 
     if args.fix or args.diff:
@@ -138,11 +151,13 @@ def _run(args) -> tuple[int, list | None]:
         fr = run_fixes(check, keep, unsafe=args.unsafe_fixes)
         for note in fr.notes:
             _err(note)
+        for d, reason in fr.unapplied:
+            _err(f"{d.span.path}:{d.span.line}:{d.span.column}: fix of {d.code} not applied: {reason}")
         if args.diff:
             sys.stdout.write(unified_diff(fr))
             n = len(fr.changed)
-            _err(f"{fr.applied} fix{'es' if fr.applied != 1 else ''} would change {n} file{'s' if n != 1 else ''}"
-                 if n else "no fixes to apply")
+            _err((f"{plural(fr.applied, 'fix', 'fixes')} would change {plural(n, 'file')}" if n
+                  else "no fixes to apply") + _remaining(fr))
             return (1 if n and not args.exit_zero else 0), None
         refused = write_changes(fr)
         for msg in refused:
@@ -153,7 +168,7 @@ def _run(args) -> tuple[int, list | None]:
             diags = keep(result)
         if fr.changed:
             n = len(fr.changed) - len(refused)
-            _err(f"fixed {fr.applied} problem{'s' if fr.applied != 1 else ''} in {n} file{'s' if n != 1 else ''}")
+            _err(f"fixed {plural(fr.applied, 'problem')} in {plural(n, 'file')}{_remaining(fr)}")
     else:
         result = check()
         diags = keep(result)
@@ -165,12 +180,14 @@ def _run(args) -> tuple[int, list | None]:
     if args.update_baseline:
         fp = Fingerprinter(shown, kinds)
         try:
-            n = bl.write(base, diags, fp, abspaths, in_scope=scope.contains if scope.filtered else (lambda _: True))
+            n = bl.write(base, diags, fp, abspaths, reported=runpaths.contains if runpaths.filtered else (lambda _: True))
         except OSError as exc:
             _err(f"error: cannot write the baseline {args.baseline}: {exc}")
             return 2, None
         _err(f"wrote {n} finding{'s' if n != 1 else ''} to the baseline {args.baseline}")
         return 0, None
+    if hidden[0]:   # the baseline is the user's choice to accept findings: say how many it hid
+        _err(f"{hidden[0]} finding{'s' if hidden[0] != 1 else ''} hidden by the baseline {args.baseline}")
     if stale[0]:
         _err(f"{stale[0]} baseline entr{'ies' if stale[0] != 1 else 'y'} no longer occur; "
              "run with --update-baseline to drop them")
@@ -181,19 +198,35 @@ def _run(args) -> tuple[int, list | None]:
             out.write(f"{n:>5}  {code}  {name}\n")
     else:
         from ..fix import applicable
-        files = [e.path for e in result.files if scope.contains(e.abspath)]
+        files = [e.path for e in result.files if runpaths.contains(e.abspath)]
         renderer(fmt)(diags, out, paths=shown, kinds=kinds, rules=chosen, files=files,
-                      fixable=0 if args.fix else sum(1 for d in diags if applicable(d, False)))
+                      fixable=0 if args.fix else sum(1 for d in diags if applicable(d, False)),
+                      hidden=0 if args.unsafe_fixes else
+                      sum(1 for d in diags if applicable(d, True) and not applicable(d, False)))
     code = 0 if args.exit_zero else 1 if fails(diags, args.fail_on) else 0
     tools = any(r.code in ("WL002", "WL507") for r in chosen)
-    return code, (None if tools or not result.cacheable else _inputs(args, cfg, scope, result))
+    return code, (None if tools or not result.cacheable else _inputs(args, cfg, runpaths, result))
 
 
-def _inputs(args, cfg, scope, result) -> list[tuple[str, str | None]]:
+def plural(n: int, word: str, words: str | None = None) -> str:
+    return f"{n} {word if n == 1 else words or word + 's'}"
+
+
+def _remaining(fr) -> str:
+    """What is left after the fixes, as ruff says it: how many remain, and how many
+    of those ``--unsafe-fixes`` would fix."""
+    left = f"; {len(fr.reported)} remaining" if fr.reported else ""
+    if fr.hidden:
+        left += (f" ({plural(fr.hidden, 'hidden fix', 'hidden fixes')} can be enabled with the "
+                 "`--unsafe-fixes` option)")
+    return left
+
+
+def _inputs(args, cfg, runpaths, result) -> list[tuple[str, str | None]]:
     """Every path whose state decided this run's output (see ``wasmlint.runmemo``)."""
     from ..config import CONFIG_FILES
     from ..runmemo import above
-    given = [*(args.paths or ["."]), *scope.read]
+    given = [*(args.paths or ["."]), *runpaths.read]
     ins = [(os.path.abspath(p), None) for p in [*given, *result.visited]]
     ins += [(e.abspath, None) for e in result.files]
     ins += above(given, CONFIG_FILES)

@@ -21,7 +21,7 @@ def resolve_config(args) -> Config:
             raise ConfigError(f"{path}: configuration file not found")
     else:
         path = find_config(Path(paths[0]))
-    cfg = load_config(path, root=Path(paths[0]))
+    cfg = load_config(path, root=Path(paths[0]), trusted=bool(args.config))
     if getattr(args, "target", None):
         names = [t.strip() for v in args.target for t in v.split(",") if t.strip()]
         for n in names:

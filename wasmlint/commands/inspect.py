@@ -1,4 +1,6 @@
-"""``wasmlint inspect PATH... [--format table|json]``: the facts found in files."""
+"""``wasmlint inspect PATH... [--format table|json]``: the facts found in files,
+and each file's production scope and why (read with the files' project, as
+``check FILE…`` does)."""
 from __future__ import annotations
 
 import json
@@ -16,8 +18,10 @@ def add_parser(sub) -> None:
     add_config_args(p)
 
 
-def entries(results) -> list[dict]:
-    """Per file {path, kind, facts}; modules embedded in JS as their own entries."""
+def entries(results, scopes) -> list[dict]:
+    """Per file {path, kind, scope, scope_reason, facts}; modules embedded in JS as
+    their own entries. A fact whose scope is not its file's (a package.json
+    script, a CI job) carries its own ``scope`` and ``scope_reason``."""
     out = []
     for r in results:
         groups: dict[str, list] = {r.path: []}
@@ -25,8 +29,27 @@ def entries(results) -> list[dict]:
             groups.setdefault(getattr(f, "virtual_path", None) or r.path, []).append(f)
         for path, facts in groups.items():
             kind = r.kind if path == r.path else "wasm"
-            out.append({"path": path, "kind": kind, "facts": [f.to_json() for f in facts]})
+            own = scopes.of_path(path)
+            out.append({"path": path, "kind": kind, "scope": own.scope, "scope_reason": own.reason,
+                        "facts": [_fact_json(f, scopes, own) for f in facts]})
     return out
+
+
+def _fact_json(fact, scopes, own) -> dict:
+    data = fact.to_json()
+    if fact.kind != "scope-hint":
+        sc = scopes.of_fact(fact)
+        if sc != own:
+            data.update(scope=sc.scope, scope_reason=sc.reason)
+    return data
+
+
+def project_scopes(paths: list[str], cfg):
+    """The scope map of the project the paths belong to."""
+    from ..pipeline import run_check
+    from ..runpaths import resolve_run_paths
+    result = run_check(resolve_run_paths(paths, cfg.root).read, cfg, [], jobs=None)
+    return result.project.scopes(cfg)
 
 
 def run(args) -> int:
@@ -39,7 +62,7 @@ def run(args) -> int:
         print("wasmlint: error: inspect needs a PATH (or --graph)", file=sys.stderr)
         return 2
     cfg = resolve_config(args)
-    data = entries(inspect_paths(args.paths, cfg))
+    data = entries(inspect_paths(args.paths, cfg), project_scopes(args.paths, cfg))
     if args.format == "json":
         sys.stdout.write(json.dumps(data[0] if len(data) == 1 else data, indent=2))
         print()
@@ -48,7 +71,8 @@ def run(args) -> int:
     from rich.table import Table
     console = Console(highlight=False)
     for entry in data:
-        table = Table(title=f"{entry['path']} ({entry['kind']})", title_justify="left", show_lines=False)
+        table = Table(title=f"{entry['path']} ({entry['kind']}) — {entry['scope']}: {entry['scope_reason']}",
+                      title_justify="left", show_lines=False)
         table.add_column("fact")
         table.add_column("where")
         table.add_column("values")

@@ -6,13 +6,13 @@ Uint8Array(…)`` and ``.then`` callbacks to: a ``fetch()`` response, its
 """
 from __future__ import annotations
 
-import re
 
 from dataclasses import dataclass
 
 from .facts import JsCompile
 from .parse import object_pairs, call_parts, name_of, path_of, string_value, unwrap, up
 from .scan import Scan
+from .module_offered import module_offered
 from .streaming_fallback import is_streaming_fallback
 
 APIS = {"instantiate", "instantiateStreaming", "compile", "compileStreaming", "Module", "Instance"}
@@ -40,12 +40,14 @@ def compiles(scan: Scan) -> list[JsCompile]:
         origin = trace(scan, args[0]) if args else Origin()
         streaming = prop.endswith("Streaming")
         from_fetch = origin.from_fetch and origin.kind == "bytes"
+        from_bytes = origin.kind == "bytes" or (streaming and origin.kind == "response")
+        in_worker = scan.in_worker(call)
         out.append(JsCompile(
             scan.doc.span(call), generator=scan.generator, api=prop,
             sync=prop in ("Module", "Instance"), streaming=streaming,
-            worker_context=scan.in_worker(call), node_only=scan.node_only,
+            worker_context=in_worker, node_only=scan.node_only,
             from_fetch=from_fetch, streaming_fallback=from_fetch and is_streaming_fallback(scan, call),
-            from_bytes=origin.kind == "bytes" or (streaming and origin.kind == "response"),
+            from_bytes=from_bytes, module_offered=from_bytes and in_worker and module_offered(scan, call),
             # an Instance of a Module compiled here is reported at the Module
             module_size=origin.size if prop != "Instance" else None,
             source=origin.source if prop != "Instance" else None,
@@ -176,7 +178,21 @@ def _source(scan: Scan, node) -> str | None:
     if node.type in ("binary_expression", "template_string"):
         # __dirname + '/app.wasm', `${__dirname}/app.wasm`: the literal tail, relative to this file
         text = node.text.decode("utf-8", "replace")
-        tail = re.search(r"([\w./-]+\.wasm)\W*$", text)
+        tail = _wasm_tail(text)
         if tail and ("__dirname" in text or "import.meta" in text):
-            return "./" + tail.group(1).lstrip("/")
+            return "./" + tail.lstrip("/")
     return None
+
+
+def _wasm_tail(text: str) -> str | None:
+    """The ``name.wasm`` path that ends ``text`` (before closing quotes and brackets), in
+    linear time (a regular expression anchored at the end rescans from every start)."""
+    end = len(text)
+    while end and not (text[end - 1].isalnum() or text[end - 1] in "_./-"):
+        end -= 1
+    if not text.endswith(".wasm", 0, end):
+        return None
+    start = end - len(".wasm")
+    while start and (text[start - 1].isalnum() or text[start - 1] in "_./-"):
+        start -= 1
+    return text[start:end]

@@ -23,7 +23,7 @@ def vocabulary() -> tuple[bytes, ...]:
     from ..sources import js
     words = {*_MORE, *parse.PREFILTER, *js.EMBED_MARKS, *js.OVERRIDE_MARKS, *skeleton.INTEREST, *skeleton.MARKS,
              *embedded.NUL_MARKS, *embedded.ARRAY_HINTS, embedded.B64_MARK, *imports.IMPORT_MARKS,
-             *scan.CORES, *scan.WORKER_MARKS, *scan.NODE_MARKS, *scan.BROWSER_MARKS, *(w.encode() for w in flags._SPAWNS)}
+             *scan.CORE_WORDS, *scan.WORKER_MARKS, *scan.NODE_MARKS, *scan.BROWSER_MARKS, *(w.encode() for w in flags._SPAWNS)}
     return tuple(sorted(w for w in words if w))
 
 

@@ -45,7 +45,7 @@ class EnvSet:
 @dataclass
 class Unwrapped:
     what: str                          # "node" | "shell" | "other"
-    toks: list[Tok] = field(default_factory=list)   # node: from the node word on
+    toks: list[Tok] = field(default_factory=list)   # node: from the node word on; other: the program on
     env: list[EnvSet] = field(default_factory=list)
     wrapper: str | None = None         # tsx, nodemon, npx, env -S, ...
     shell_script: Tok | None = None    # what: shell (``sh -c SCRIPT``)
@@ -90,7 +90,7 @@ def unwrap(toks: list[Tok], env_s_split=None) -> Unwrapped:
                     break
                 if not r.value.startswith("-"):
                     break
-            return Unwrapped("other", env=env)
+            return Unwrapped("other", toks[i:], env=env)
         if name == "env" or name == "cross-env" or name == "cross-env-shell":
             i += 1
             while i < len(toks):
@@ -140,7 +140,7 @@ def unwrap(toks: list[Tok], env_s_split=None) -> Unwrapped:
             if name == "npx":
                 wrapper = "npx"
             continue
-        return Unwrapped("other", env=env)
+        return Unwrapped("other", toks[i:], env=env)
     return Unwrapped("other", env=env)
 
 

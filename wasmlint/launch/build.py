@@ -3,35 +3,30 @@
 
 A surface (package.json, Dockerfile, compose, …) builds a ``Unit`` — the file,
 its surface name, what it knows about the unit (node version, memory and
-address-space limits, whether it is a production launch) — and feeds it shell
-scripts (``run_script``), argument lists (``launch``) and NODE_OPTIONS
-assignments (``node_options``). The unit collects the facts.
+address-space limits, its ``role``: the scope the surface gives its launches,
+``wasmlint.scopes``) — and feeds it shell scripts (``run_script``), argument
+lists (``launch``) and NODE_OPTIONS assignments (``node_options``). The unit
+collects the facts and the words of every command it ran (``commands``).
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Callable
 
 from .. import nodeoptions, shellparse
 from ..facts import Fact, Span
+from ..scopes import Scoped
+from ..scopes.hint import ScopeHint
 from ..shellparse import Assign, Word
 from ..textpos import LineIndex, MappedText
 from ..units import parse_size
 from . import argv
 from .args import Arg, escape_name, word_args
-from .facts import NodeLaunch, NodeOptionsFact
+from .facts import EntryScript, NodeLaunch, NodeOptionsFact
+from .go_exec import exec_program
 
 MAX_DEPTH = 8
 NODE_OPTIONS_VARS = ("NODE_OPTIONS",)
-_NON_PROD = re.compile(r"(^|[:_./-])(test|tests|spec|bench|benchmark|benchmarks|dev|debug|profile|perf|e2e)"
-                       r"([:_./-]|$)", re.I)
-
-
-def is_production(*names: str) -> bool:
-    return not any(_NON_PROD.search(n or "") for n in names)
-
-
 @dataclass
 class Limit:
     bytes: int
@@ -48,13 +43,27 @@ class Unit:
     node_version: str | None = None
     memory_limit: Limit | None = None
     address_space: Limit | None = None
-    production: bool = True
+    role: Scoped | None = None
     facts: list[Fact] = field(default_factory=list)
+    commands: list[list[str]] = field(default_factory=list)
     _options: dict = field(default_factory=dict)
 
     @property
     def path(self) -> str:
         return self.idx.path
+
+    def settle(self, role: Scoped | None) -> None:
+        """Give the unit's launches the role decided after its commands were read."""
+        self.role = role
+        for f in self.facts:
+            if isinstance(f, (NodeLaunch, EntryScript)):
+                f.role = role
+
+    def hint(self, start: int, end: int) -> ScopeHint | None:
+        """The unit's role as a ``scope-hint`` over the file's ``start``–``end``."""
+        if self.role is None:
+            return None
+        return ScopeHint(self.idx.span(start, end), scope=self.role.scope, reason=self.role.reason)
 
     # ------------------------------------------------------------ toks
     def toks(self, words: list[Word], escape: str | None = None) -> list[argv.Tok]:
@@ -100,6 +109,8 @@ class Unit:
                 self.node_options(a)
         limit = self.address_space
         for cmd in parsed.commands:
+            if cmd.words and not cmd.in_substitution:
+                self.commands.append([w.value for w in cmd.words])
             for a in cmd.prefix:
                 if a.name in NODE_OPTIONS_VARS:
                     self.node_options(a)
@@ -131,6 +142,8 @@ class Unit:
             self.run_script(un.shell_script.text, env, depth=depth + 1)
             return None
         if un.what != "node":
+            self._entry_script(un.toks, env, rng or (_range(self.idx, toks[0].arg.span)[0],
+                                                     _range(self.idx, toks[-1].arg.span)[1]))
             return None
         if un.as_limit is not None:
             n, opt = un.as_limit
@@ -151,7 +164,7 @@ class Unit:
                           for f in opts_env for t in f.tokens],
             memory_limit_bytes=self.memory_limit.bytes if self.memory_limit else None,
             address_space_limit_bytes=address_space.bytes if address_space else None,
-            eval=sp.eval_code is not None, wrapper=un.wrapper, production=self.production,
+            eval=sp.eval_code is not None, wrapper=un.wrapper, role=self.role,
             opaque=sp.opaque, node_arg=sp.node.arg,
             opt_args=[o.tok.arg for o in sp.options],
             opt_values=[o.value.arg if o.value else None for o in sp.options],
@@ -168,8 +181,29 @@ class Unit:
             if f.launch_anchor is None and launch.anchor is not None:
                 f.launch_anchor, f.launch_where = launch.anchor, launch.anchor_where
                 f.launch_line = launch.command_line
+                f.launch_options = list(launch.options_before_script)
         self.facts.append(launch)
         return launch
+
+
+    def _entry_script(self, toks: list[argv.Tok], env: dict[str, Assign], rng: tuple[int, int]) -> None:
+        """A command that runs a script file (``./start.sh``, ``sh docker-entrypoint.sh``, the
+        ``go_js_wasm_exec`` that ``go test`` finds on PATH): an ``entry-script`` fact, so the
+        launches inside the script take this unit's scope."""
+        if not toks or any(t.arg.dynamic for t in toks[:2]):
+            return
+        words = [t.value for t in toks]
+        if argv.basename(words[0]) == "go":
+            script = exec_program(words, env)
+        elif argv.basename(words[0]) in argv.SHELLS:
+            script = next((w for w in words[1:] if not w.startswith("-")), None)
+        elif words[0].endswith((".sh", ".bash")) or "/" in words[0] and not words[0].startswith("/"):
+            script = words[0]      # ./start.sh, bin/serve, /docker-entrypoint.sh (not /usr/bin/python3)
+        else:
+            script = None
+        if script and "node_modules/" not in script:
+            self.facts.append(EntryScript(self.idx.span(*rng), surface=self.surface, unit=self.name,
+                                          script=script, role=self.role))
 
 
 def _anchor(sp: argv.Split) -> tuple[Arg, str]:

@@ -1,5 +1,5 @@
-"""Facts of node launch surfaces: ``node-launch``, ``node-options`` and
-``docker-run-export`` (``node-version`` is in ``launch.version``).
+"""Facts of node launch surfaces: ``node-launch``, ``node-options``,
+``entry-script`` and ``docker-run-export`` (``node-version`` is in ``launch.version``).
 
 Verdicts depend on the node version in use, so they are methods taking the
 run's context: the flag database of that major decides what is known, what is
@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from ..diagnostics import Edit
+from ..diagnostics import Edit, Proposal
 from ..facts import Fact, Span, internal
+from ..scopes import Scoped
 from . import verdicts, version
-from .args import Arg
+from .args import USER, Arg
 from .flags import FlagUse, resolve, unknown
 
 
@@ -66,6 +67,7 @@ class NodeOptionsFact(_Versioned, Fact):
     launch_anchor: Arg | None = internal()
     launch_where: str = internal("before")
     launch_line: str | None = internal()
+    launch_options: list[str] = internal(default_factory=list)   # that launch's options before its script
 
     def flag_uses(self, ctx) -> list[FlagUse]:
         db = _db(self.major(ctx))
@@ -81,14 +83,25 @@ class NodeOptionsFact(_Versioned, Fact):
         return out
 
     def not_allowed(self, ctx) -> list[FlagUse]:
-        """Known flags node refuses in NODE_OPTIONS, with the move-to-command-line fix."""
+        """Known flags node refuses in NODE_OPTIONS, with the move-to-command-line fix
+        (only the removal when the command line already holds the flag: its value
+        wins there anyway, node reads NODE_OPTIONS first)."""
+        db = _db(self.major(ctx))
+        held = {info.name: w for w in self.launch_options if (info := db.lookup(w)) is not None}
         out = []
         for u in self.flag_uses(ctx):
             if not u.known or u.allowed_in_node_options:
                 continue
             edits: list[Edit] = []
-            if self.launch_anchor is not None and u.is_v8:
-                ins = self.launch_anchor.insert(u.words(), self.launch_where)
+            if self.launch_anchor is not None and u.is_v8 and u.name in held:
+                edits = u.delete()
+                if edits:
+                    u.fix = Proposal(f"Remove `{u.spelling}` from {self.variable}: the node command line "
+                                     f"already holds `{held[u.name]}`", tuple(edits))
+                    out.append(u)
+                    continue
+            elif self.launch_anchor is not None and u.is_v8:
+                ins = self.launch_anchor.insert(u.words(), self.launch_where, USER)
                 dele = u.delete()
                 edits = dele + ins if ins and dele else []
             u.fix = edits or self._suggest(u)
@@ -103,6 +116,22 @@ class NodeOptionsFact(_Versioned, Fact):
 
     def unknown_flags(self, ctx) -> list[FlagUse]:
         return self._unknown(ctx, self.flag_uses(ctx))
+
+
+@dataclass
+class EntryScript(Fact):
+    """A launch surface's command that runs a script file of the project
+    (``CMD ["./docker-entrypoint.sh"]``, ``web: sh bin/start.sh``)."""
+
+    kind: ClassVar[str] = "entry-script"
+    surface: str = ""
+    unit: str = ""
+    script: str = ""
+    role: Scoped | None = None
+
+    def graph_refs(self) -> list:
+        from ..graph import Ref
+        return [Ref("runs", self.script, self.span)]
 
 
 @dataclass
@@ -121,7 +150,7 @@ class NodeLaunch(_Versioned, Fact):
     address_space_limit_bytes: int | None = None
     eval: bool = False
     wrapper: str | None = None
-    production: bool = True
+    role: Scoped | None = None          # the scope its surface gives it (wasmlint.scopes)
     opaque: bool = internal(False)
     node_arg: Arg | None = internal()
     opt_args: list[Arg] = internal(default_factory=list)
@@ -159,6 +188,11 @@ class NodeLaunch(_Versioned, Fact):
             if u.name == name and u.negated == negated:
                 found = u
         return found
+
+    def production(self, ctx) -> bool:
+        """In production: its scope is ``production``, or ``unknown`` (nothing says it is a
+        test, bench, dev or CI launch); ``wasmlint.scopes``."""
+        return ctx.scope_of(self).scope in ("production", "unknown")
 
     def loads_wasm(self, ctx) -> bool:
         project = ctx.project
@@ -231,6 +265,7 @@ class NodeLaunch(_Versioned, Fact):
         if self.opaque or self.wrapper in ("nodemon",) or self.anchor is None:
             return []
         db = _db(self.major(ctx))
+        held = {u.name: u.spelling for u in self.cli_flags(ctx) if u.name}
         out = []
         for a in self.after_args:
             if not a.value.startswith("-") or a.dynamic:
@@ -240,7 +275,12 @@ class NodeLaunch(_Versioned, Fact):
                 continue
             if not (u.is_v8 or u.name.startswith(("--experimental-", "--disable-"))):
                 continue
-            u.fix = a.move_to(self.anchor, self.anchor_where)
+            if u.name in held:     # the one before the script is the one node applies: keep it
+                u.fix = Proposal(f"Remove `{u.spelling}` after the script: `{held[u.name]}` before it is "
+                                 "the one node applies", tuple(a.delete()))
+            else:
+                u.fix = a.move_to(self.anchor, self.anchor_where)
+                held[u.name] = u.spelling
             out.append(u)
         return out
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from ..facts import Fact
 from ..shellparse import split_words
 from ..textpos import LineIndex, MappedText
-from .build import Unit, is_production
+from .build import Unit
 
 
 def shebang_facts(text: str, path: str, idx: LineIndex | None = None) -> list[Fact]:
@@ -18,7 +18,7 @@ def shebang_facts(text: str, path: str, idx: LineIndex | None = None) -> list[Fa
     words = split_words(MappedText.verbatim(line[2:], 2))
     if len(words) < 2 or len(words) == 2 and words[0].value.endswith("/env"):
         return []
-    unit = Unit(idx, "shebang", name=path.rsplit("/", 1)[-1], production=is_production(path))
+    unit = Unit(idx, "shebang", name=path.rsplit("/", 1)[-1])
     toks = unit.toks(words)
     name = path.rsplit("/", 1)[-1]
     unit.launch(toks, None, (0, len(line)), script_override=name)

@@ -2,8 +2,10 @@
 
 Sources produce ``node-version`` facts (``.nvmrc``, ``.node-version``,
 ``package.json`` ``engines.node`` and ``volta.node``, ``FROM node:<tag>``,
-``actions/setup-node`` ``node-version``). A launch whose own file names a version
-(a Dockerfile's final stage, a workflow job's setup-node) uses it; otherwise the
+``actions/setup-node`` ``node-version``; for ``${{ matrix.node-version }}`` the lowest
+major of the job's matrix, the one every launch of the job must start on). A launch
+whose own file names a version (a Dockerfile's final stage, a workflow job's
+setup-node) uses it; otherwise the
 config's ``node-version``; otherwise the nearest project file (deepest folder
 above the launch, then in the order of ``RANK``); otherwise the newest LTS in
 the flag database, said once in the run's notes.

@@ -8,13 +8,12 @@ from typing import Any
 
 from .. import yamlpos
 from ..shellparse import Assign
-from ..textpos import LineIndex, MappedText
+from ..textpos import LineIndex, MappedText, replace_delimited
 from . import argv
 from .args import BLOCK_LIST, FLOW_LIST, escape_name, list_args
 from .build import NODE_OPTIONS_VARS, Unit
 from .words import lex
 
-_TEMPLATE = re.compile(r"\{\{.*?\}\}", re.S)
 _TEMPLATE_LINE = re.compile(r"^[ \t]*\{\{.*?\}\}[ \t]*$", re.M)
 
 
@@ -22,8 +21,8 @@ def mask_templates(text: str) -> str:
     """Helm/Go templates: lines that are only an action become blank; inline
     actions become ``$`` runs of the same length (values read as dynamic)."""
     text = _TEMPLATE_LINE.sub(lambda m: " " * len(m.group(0)), text)
-    return _TEMPLATE.sub(lambda m: "$" * len(m.group(0)) if "\n" not in m.group(0)
-                         else re.sub(r"[^\n]", " ", m.group(0)), text)
+    return replace_delimited(text, "{{", "}}", lambda run: "$" * len(run) if "\n" not in run
+                             else re.sub(r"[^\n]", " ", run))
 
 
 def load_source(src, templated_ok: bool = False):

@@ -20,7 +20,7 @@ KEY = "required-node-flags"
 
 def write_policy_flags(config_path: str | None, module: Path, flags: list[str]) -> Path:
     """Write ``flags`` as ``policy.required-node-flags``; return the file written."""
-    from ..scope import project_root
+    from ..runpaths import project_root
     if config_path is None:
         home = project_root(module.resolve().parent) or module.resolve().parent
         path, old = home / ".wasmlint.toml", b""

@@ -3,8 +3,8 @@
 One run; ``tool.driver.rules`` holds every rule selected for the run with its
 summary, full description, help page and default level; each result has its
 location (line/column region for text, ``byteOffset``/``byteLength`` for
-binaries), related locations, fixes with text edits, and a partial fingerprint
-that survives line shifts. Columns are Unicode code points (``columnKind``).
+binaries), related locations, fixes with text edits, a partial fingerprint
+that survives line shifts, and its target and production scope as properties. Columns are Unicode code points (``columnKind``).
 """
 from __future__ import annotations
 
@@ -95,8 +95,9 @@ def build(diags, *, paths=None, kinds=None, rules=(), cwd: Path | None = None) -
         fix = _fix(d.fix)
         if fix:
             res["fixes"] = [fix]
-        if d.target:
-            res["properties"] = {"target": d.target}
+        props = {k: v for k, v in (("target", d.target), ("scope", d.scope)) if v}
+        if props:
+            res["properties"] = props
         results.append(res)
     root = (cwd or Path.cwd()).resolve().as_uri().rstrip("/") + "/"
     return {

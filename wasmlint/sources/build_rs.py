@@ -1,4 +1,5 @@
-"""``build.rs`` → ``rust-link`` facts for the wasm-ld memory options it passes."""
+"""``build.rs`` → ``rust-link`` facts for the wasm-ld memory options it passes, and the
+emcc / cargo facts of the commands it runs (``std::process::Command``)."""
 from __future__ import annotations
 
 from ..facts import Fact

@@ -1,13 +1,17 @@
 """docker-compose files → launch facts per service: ``command``/``entrypoint``
 (string or list; an entrypoint list receives the command as arguments),
 ``environment`` (map or list), ``mem_limit`` and
-``deploy.resources.limits.memory``, and the node version of ``image: node:X``."""
+``deploy.resources.limits.memory``, and the node version of ``image: node:X``. A service
+``build``-ing its image from a Dockerfile of the project runs that Dockerfile's final
+stage (``launch.compose_image``)."""
 from __future__ import annotations
 
 from .. import yamlpos
 from ..facts import Fact
 from ..launch import yamlsurf
-from ..launch.build import Unit, is_production, memory_limit
+from ..launch.build import NODE_OPTIONS_VARS, Unit, memory_limit
+from ..launch.compose_image import ServiceImage, dockerfile_of
+from ..scopes.conventions import named_role
 from ..launch.version import node_image_tag
 from . import SourceFile
 
@@ -26,10 +30,24 @@ def extract(src: SourceFile) -> list[Fact]:
     return facts
 
 
+def _image_build(unit: Unit, name: str, svc, env: dict) -> list[Fact]:
+    build = yamlpos.get(svc, "build")
+    dockerfile = dockerfile_of(unit.path, yamlpos.plain(build)) if build is not None else None
+    if dockerfile is None:
+        return []
+    limit = unit.memory_limit
+    options = next((unit.node_options(env[v]) for v in NODE_OPTIONS_VARS if v in env), None)
+    return [ServiceImage(unit.idx.span(build.start_mark.index, build.end_mark.index), service=name,
+                         dockerfile=dockerfile, role=unit.role,
+                         runs_image_command=yamlpos.get(svc, "command") is None and yamlpos.get(svc, "entrypoint") is None,
+                         memory_limit_bytes=limit.bytes if limit else None, memory_limit_span=limit.span if limit else None,
+                         memory_limit_what=limit.what if limit else "", node_options=options)]
+
+
 def _service(idx, name: str, svc) -> list[Fact]:
     unit = Unit(idx, "compose", name=f"service {name}",
                 node_version=node_image_tag(yamlpos.str_of(yamlpos.get(svc, "image"))),
-                production=is_production(name))
+                role=named_role(f"compose service `{name}`", name))
     limit_node = yamlpos.get(svc, "mem_limit")
     what = "`mem_limit`"
     if limit_node is None:
@@ -46,4 +64,4 @@ def _service(idx, name: str, svc) -> list[Fact]:
     if toks:
         nodes = [n for n in (ep, cmd) if n is not None]
         unit.launch(toks, env, (min(n.start_mark.index for n in nodes), max(n.end_mark.index for n in nodes)))
-    return unit.facts
+    return unit.facts + _image_build(unit, name, svc, env)

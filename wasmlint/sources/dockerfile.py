@@ -6,7 +6,7 @@ inherits ``ENV`` from an earlier stage it is built ``FROM``. ``ARG`` values
 (global ones in ``FROM``) and ``ENV`` expand in later instructions. ``CMD`` and
 ``ENTRYPOINT`` in exec (JSON array) or shell form are composed as Docker does
 (an exec-form ENTRYPOINT receives CMD as arguments); ``RUN`` commands are
-build-time launches (not production). ``RUN export X=…`` with nothing after it
+build-time launches (`tooling`); the final stage's command is production. ``RUN export X=…`` with nothing after it
 in that RUN does not reach later layers (WL213).
 """
 from __future__ import annotations
@@ -22,11 +22,15 @@ from ..launch.dockerparse import Instr, instructions
 from ..launch.facts import DockerRunExport
 from ..launch.version import NodeVersionFact, major_of, node_image_tag
 from ..launch.words import lex
+from ..scopes import Scoped
 from ..shellparse import VALUE_LIMIT, Assign
 from ..textpos import LineIndex, MappedText, compose, json_escape
 from ..toolchain.emver import EmscriptenVersion, version_in_image
 from ..toolchain.shell_argv import build_facts_in
 from . import SourceFile
+
+
+IMAGE_BUILD = Scoped("tooling", "Dockerfile `RUN`, a step of the image build")
 
 
 @dataclass
@@ -60,7 +64,7 @@ def extract(src: SourceFile) -> list[Fact]:
                                      major=major_of(final.node_spec)))
     for st in stages:
         build = Unit(idx, "dockerfile", name=f"stage {st.name or st.image}", node_version=st.node_spec,
-                     production=False)
+                     role=IMAGE_BUILD)
         for a in st.env.values():
             if a.name in NODE_OPTIONS_VARS and st is not final:
                 build.node_options(a)
@@ -69,13 +73,48 @@ def extract(src: SourceFile) -> list[Fact]:
             if not run.is_json():   # emcc / cargo invocations of the build
                 facts.extend(build_facts_in(run.heredoc or run.args, idx, src, st.env, version_in_image(st.image)))
         facts.extend(build.facts)
-    unit = Unit(idx, "dockerfile", name="final stage", node_version=final.node_spec)
+    unit = Unit(idx, "dockerfile", name="final stage", node_version=final.node_spec,
+                role=Scoped("production", f"Dockerfile final stage `{'ENTRYPOINT' if final.entrypoint else 'CMD'}`"))
     for a in final.env.values():
         if a.name in NODE_OPTIONS_VARS:
             unit.node_options(a)
     _command(idx, unit, final)
     facts.extend(unit.facts)
     return facts
+
+
+def wrapper_environment(text: str, path: str) -> tuple[LineIndex, dict] | None:
+    """When the final stage runs Emscripten's ``emmake make`` / ``emconfigure`` (``CMD``,
+    ``ENTRYPOINT`` or ``RUN``): (the file's index, its ``ENV`` as the environment of that
+    make, values processed as Docker does: quotes removed, ``${VAR}`` expanded). Else None."""
+    from ..toolchain.emscripten_wrappers import runs_wrapper
+    idx = LineIndex(text, path)
+    stages = _stages(idx, instructions(idx))
+    if not stages:
+        return None
+    final = stages[-1]
+    commands = [i for i in (final.cmd, final.entrypoint, *final.runs) if i is not None]
+    if not any(runs_wrapper(i.args.value) for i in commands):
+        return None
+    env: dict[str, MappedText | None] = dict(final.args)
+    for name, a in final.env.items():
+        words = lex(a.value, env) if a.value is not None else []
+        env[name] = _joined(words) if words else a.value
+    return idx, {k: v for k, v in env.items() if k in final.env and v is not None}
+
+
+def _joined(words) -> MappedText:
+    """Words of a value joined by single blanks (each word keeps its place in the file)."""
+    value, starts, ends = "", [], []
+    for k, w in enumerate(words):
+        if k:
+            value += " "
+            starts.append(-1)
+            ends.append(-1)
+        value += w.text.value
+        starts += list(w.text.starts)
+        ends += list(w.text.ends)
+    return MappedText(value, starts, ends, words[0].start, words[-1].end, False)
 
 
 def _vars(st: Stage) -> dict[str, MappedText | None]:
@@ -181,7 +220,8 @@ def _command(idx: LineIndex, unit: Unit, st: Stage) -> None:
     start = (ep or cmd).start
     end = max(i.end for i in (ep, cmd) if i is not None)
     if argv.unwrap(toks).what == "other" and ep_toks and cmd_toks:
-        toks, start, end = cmd_toks, cmd.start, cmd.end  # an entrypoint script that execs "$@"
+        unit.launch(ep_toks, env, (ep.start, ep.end))     # the entrypoint script (an entry-script fact)
+        toks, start, end = cmd_toks, cmd.start, cmd.end  # which execs "$@"
     unit.launch(toks, env, (start, end))
 
 

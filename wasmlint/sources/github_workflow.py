@@ -2,22 +2,33 @@
 ``${{ … }}`` expressions read as unknown values), ``node-options`` facts from
 ``env:`` at workflow, job and step level (the nearest wins), and ``node-version``
 facts from ``actions/setup-node`` (which decides the node of the job's later
-steps). CI steps are not production launches."""
+steps). A ``node-version: ${{ matrix.<key> }}`` runs the job once per value of the job's
+``strategy.matrix.<key>`` list (and its ``include`` entries): a launch must start on
+every one, so the lowest major stands for the job. Each job is a ``scope-hint`` for what
+is in it: ``test`` when it runs a test runner, ``production`` when it publishes or
+deploys, else ``tooling``."""
 from __future__ import annotations
 
 import re
+
 
 from .. import yamlpos
 from ..facts import Fact
 from ..launch import yamlsurf
 from ..launch.build import Unit
 from ..launch.version import NodeVersionFact, major_of
-from ..textpos import LineIndex, MappedText
+from ..scopes import Scoped
+from ..scopes.commands import unit_scope
+from ..textpos import LineIndex, MappedText, replace_delimited
 from ..toolchain.emver import EmscriptenVersion, version_in_image
 from ..toolchain.shell_argv import build_facts_in
 from . import SourceFile
 
-_EXPR = re.compile(r"\$\{\{.*?\}\}", re.S)
+RELEASE_WORDS = ("release", "deploy", "publish")
+DEPLOY_ACTIONS = ("actions/deploy-pages", "peaceiris/actions-gh-pages", "JamesIves/github-pages-deploy-action",
+                  "softprops/action-gh-release", "ncipollo/release-action", "cloudflare/wrangler-action",
+                  "FirebaseExtended/action-hosting-deploy", "JS-DevTools/npm-publish", "nwtgck/actions-netlify")
+_MATRIX_REF = re.compile(r"\$\{\{\s*matrix\.([A-Za-z_][\w-]*)\s*\}\}")
 
 
 def extract(src: SourceFile) -> list[Fact]:
@@ -26,7 +37,7 @@ def extract(src: SourceFile) -> list[Fact]:
         return docs
     facts: list[Fact] = []
     for doc in docs:
-        top = Unit(idx, "github-workflow", name="workflow", production=False)
+        top = Unit(idx, "github-workflow", name="workflow", role=Scoped("tooling", "a CI workflow"))
         wf_env = yamlsurf.env_assigns(top, yamlpos.get(doc, "env"))
         facts.extend(top.facts)
         for jk, job in yamlpos.pairs(yamlpos.get(doc, "jobs")):
@@ -35,16 +46,19 @@ def extract(src: SourceFile) -> list[Fact]:
 
 
 def _job(idx: LineIndex, name: str, job, wf_env, src: SourceFile) -> list[Fact]:
-    unit = Unit(idx, "github-workflow", name=f"job {name}", production=False)
+    unit = Unit(idx, "github-workflow", name=f"job {name}")
     env = {**wf_env, **yamlsurf.env_assigns(unit, yamlpos.get(job, "env"))}
     facts: list[Fact] = []
     emsdk = None
+    deploys = None
     container = yamlpos.str_of(yamlpos.get(job, "container")) or yamlpos.str_of(
         yamlpos.get(yamlpos.get(job, "container"), "image"))
     if container and version_in_image(container):
         emsdk = version_in_image(container)
     for step in yamlpos.items(yamlpos.get(job, "steps")):
         uses = yamlpos.str_of(yamlpos.get(step, "uses")) or ""
+        if uses.startswith(DEPLOY_ACTIONS):
+            deploys = deploys or Scoped("production", f"CI job `{name}` uses `{uses.split('@')[0]}`")
         if uses.startswith(("mymindstorm/setup-emsdk", "emscripten-core/setup-emsdk")):
             v = yamlpos.get(yamlpos.get(step, "with"), "version")
             if yamlpos.str_of(v):
@@ -53,6 +67,8 @@ def _job(idx: LineIndex, name: str, job, wf_env, src: SourceFile) -> list[Fact]:
                                                version=emsdk, source="setup-emsdk"))
         if uses.startswith("actions/setup-node"):
             v = yamlpos.get(yamlpos.get(step, "with"), "node-version")
+            if yamlpos.str_of(v) and "${{" in yamlpos.str_of(v):
+                v = _lowest_matrix_value(job, yamlpos.str_of(v))
             spec = yamlpos.str_of(v)
             if spec and "${{" not in spec:
                 unit.node_version = spec
@@ -63,10 +79,27 @@ def _job(idx: LineIndex, name: str, job, wf_env, src: SourceFile) -> list[Fact]:
         if run is not None:
             unit.run_script(_mask(run), step_env)
             facts.extend(build_facts_in(_mask(run), idx, src, step_env, emsdk))
-    return facts + unit.facts
+    label = f"CI job `{name}`"
+    unit.settle(deploys or unit_scope(label, name, unit.commands, RELEASE_WORDS) or Scoped("tooling", label))
+    hint = unit.hint(job.start_mark.index, job.end_mark.index)
+    return facts + unit.facts + ([hint] if hint else [])
+
+
+def _lowest_matrix_value(job, expr: str):
+    """The matrix value node with the lowest node major that ``${{ matrix.KEY }}`` takes in
+    this job, or None (not a matrix reference, or a matrix computed at run time)."""
+    m = _MATRIX_REF.fullmatch(expr.strip())
+    if m is None:
+        return None
+    matrix = yamlpos.get(yamlpos.get(job, "strategy"), "matrix")
+    values = yamlpos.items(yamlpos.get(matrix, m.group(1)))
+    values += [yamlpos.get(inc, m.group(1)) for inc in yamlpos.items(yamlpos.get(matrix, "include"))]
+    known = [(major_of(str(yamlpos.str_of(v))), k, v) for k, v in enumerate(values) if yamlpos.str_of(v)]
+    known = [x for x in known if x[0] is not None]
+    return min(known, key=lambda x: x[:2])[2] if known else None
 
 
 def _mask(run: MappedText) -> MappedText:
     """``${{ expr }}`` → ``$_____`` of the same length: an unknown variable to the shell."""
-    value = _EXPR.sub(lambda m: "$" + "_" * (len(m.group(0)) - 1), run.value)
+    value = replace_delimited(run.value, "${{", "}}", lambda expr: "$" + "_" * (len(expr) - 1))
     return MappedText(value, run.starts, run.ends, run.src_start, run.src_end, run.exact, run.escape)

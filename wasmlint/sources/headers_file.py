@@ -1,7 +1,8 @@
 """Netlify / Cloudflare Pages ``_headers`` files → ``serving-config`` facts.
 
 The format is line based: a path pattern at column 1, then indented
-``Name: value`` lines; ``#`` starts a comment.
+``Name: value`` lines; ``#`` starts a comment. The file sits in the folder
+that is published, so that folder is ``served``.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ def extract(src: SourceFile) -> list[Fact]:
     text, errors = src.decode_or_error()
     if text is None:
         return errors
-    fact = ServingConfig(src.span(1, 1), server="_headers")
+    fact = ServingConfig(src.span(1, 1), server="_headers", served=["."])
     current = None
     for lineno, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()

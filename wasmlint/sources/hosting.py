@@ -1,7 +1,9 @@
 """Hosting configs of static platforms → ``serving-config`` facts (WL308):
 ``firebase.json`` (``hosting[].headers``), ``vercel.json`` (``headers``),
 ``netlify.toml`` (``[[headers]]``). Each file is one config; findings point at
-its ``headers`` key, or at the top when it sets none."""
+its ``headers`` key, or at the top when it sets none. The folder a config
+publishes (``hosting.public``, ``outputDirectory``, ``[build] publish``) is
+``served``: what is in it is production."""
 from __future__ import annotations
 
 from ..facts import Fact
@@ -30,6 +32,9 @@ def from_json(src: SourceFile, server: str) -> list[Fact]:
     for scope in scopes:
         if scope.type != "object":
             continue
+        folder = scope.get("public" if server == "firebase" else "outputDirectory")
+        if folder is not None and folder.type == "string" and folder.value.strip():
+            fact.served.append(folder.value.strip())
         key = scope.key_node("headers")
         if key is not None and fact.span.offset == 0:
             fact.span = idx.span(key.start, key.end)
@@ -49,6 +54,9 @@ def from_netlify(src: SourceFile) -> list[Fact]:
     at = text.find("[[headers]]")
     if at >= 0:
         fact.span = idx.span(at, at + len("[[headers]]"))
+    publish = data.get("build", {}).get("publish") if isinstance(data.get("build"), dict) else None
+    if isinstance(publish, str) and publish.strip():
+        fact.served.append(publish.strip())
     for rule in data.get("headers", []) if isinstance(data.get("headers"), list) else []:
         values = rule.get("values", {}) if isinstance(rule, dict) else {}
         for name, value in values.items() if isinstance(values, dict) else ():

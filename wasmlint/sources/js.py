@@ -18,43 +18,58 @@ MAX_SKELETONS = 8     # skeleton parses of one big file before it is parsed whol
 
 def wanted(data: bytes, sites=None) -> bool:
     """The prefilter: does the file mention anything a JS fact is made of?"""
+    from ..js import builds
     from ..js.parse import PREFILTER
     has = sites.has if sites is not None else data.__contains__
-    return any(has(m) for m in (*PREFILTER, *EMBED_MARKS, *OVERRIDE_MARKS))
+    return any(has(m) for m in (*PREFILTER, *EMBED_MARKS, *OVERRIDE_MARKS)) or builds.wanted(data)
 
 
 def extract(src: SourceFile) -> list[Fact]:
     data = bytes(src.data)
     if data.startswith(b"\xef\xbb\xbf"):
         data = b"   " + data[3:]      # keep byte offsets; a BOM is whitespace to the parser
+    from ..js import bundles, serving
     from ..js.imports import IMPORT_MARKS, IMPORT_ONLY_MAX_BYTES, module_fact
     from ..js.parse import Doc
     from ..js.sites import Sites
-    from ..js import serving
     sites = Sites(data)       # one scan for every word a fact or a check looks for
-    if not wanted(data, sites):
-        if serving.wanted(src.path, data, sites.has):
-            doc = Doc(src.path, data, sites=sites)
-            found = [serving.serving_config(doc), module_fact(doc, None)]
-            return [f for f in found if f is not None]
-        # Only the module graph: small files that import something (app code between
-        # a launch and the loader it reaches); bundles without WebAssembly are skipped.
-        if len(data) > IMPORT_ONLY_MAX_BYTES or not any(sites.has(m) for m in IMPORT_MARKS):
-            return []
-        graph_node = module_fact(Doc(src.path, data, sites=sites), None)
-        return [graph_node] if graph_node else []
+    bundled = bundles.wanted(src.path, data)
+    if wanted(data, sites):
+        return _parsed(src, data, sites, lambda doc: (_bundles(doc) if bundled else []) + _facts(src, doc))
+    built = _parsed(src, data, sites, _bundles) if bundled else []
+    if serving.wanted(src.path, data, sites.has):
+        doc = Doc(src.path, data, sites=sites)
+        found = [serving.serving_config(doc), module_fact(doc, None)]
+        return built + [f for f in found if f is not None]
+    # Only the module graph: small files that import something (app code between
+    # a launch and the loader it reaches); bundles without WebAssembly are skipped.
+    if len(data) > IMPORT_ONLY_MAX_BYTES or not any(sites.has(m) for m in IMPORT_MARKS):
+        return built
+    graph_node = module_fact(Doc(src.path, data, sites=sites), None)
+    return built + ([graph_node] if graph_node else [])
+
+
+def _bundles(doc) -> list[Fact]:
+    from ..js import bundles
+    return list(bundles.bundles(doc))
+
+
+def _parsed(src: SourceFile, data: bytes, sites, build) -> list[Fact]:
+    """``build(doc)`` on a skeleton parse of a big file (whole for others), parsed again
+    with the ranges its searches landed in until none does (see skeleton.py)."""
     from ..js import skeleton
+    from ..js.parse import Doc
     plan = None
     if len(data) >= skeleton.MIN_FILE and src.path.lower().endswith((".js", ".mjs", ".cjs")):
         plan = skeleton.plan(data, sites)
     doc = Doc(src.path, data, plan, sites=sites)
     for _ in range(MAX_SKELETONS):
-        facts = _facts(src, doc)
+        facts = build(doc)
         if not doc.touched:
             return facts
         plan = plan.widened(doc.touched)        # parse those ranges too, and again
         doc = Doc(src.path, data, plan, previous=doc)
-    return _facts(src, Doc(src.path, data, previous=doc))
+    return build(Doc(src.path, data, previous=doc))
 
 
 def _facts(src: SourceFile, doc) -> list[Fact]:
@@ -72,8 +87,12 @@ def _facts(src: SourceFile, doc) -> list[Fact]:
     facts: list[Fact] = []
     facts.extend(_embedded(scan, find_embedded(doc, scan.ev)))
     compiles = loading.compiles(scan)
-    grow_facts = memories.grows(scan)
-    facts.extend(memories.memories(scan))
+    memory_facts = memories.memories(scan)
+    grow_facts = memories.grows(scan, {m.name for m in memory_facts if m.name})
+    shadows = {m.name: m.sized_after for m in memory_facts if m.name and m.sized_after}
+    for g in grow_facts:
+        g.follows = shadows.get(g.receiver)
+    facts.extend(memory_facts)
     facts.extend(grow_facts)
     facts.extend(memories.views(scan, grow_facts))
     facts.extend(compiles)
@@ -82,7 +101,8 @@ def _facts(src: SourceFile, doc) -> list[Fact]:
     facts.extend(flags.set_flags(scan, compiles))
     facts.extend(flags.child_processes(scan))
     facts.extend(flags.module_overrides(scan))
-    graph_node = module_fact(doc, scan.generator)
+    facts.extend(_builds(src, scan))
+    graph_node = module_fact(doc, scan.generator, scan)
     if graph_node is not None:
         facts.append(graph_node)
     if serving.wanted(src.path, doc.data, doc.has):
@@ -90,6 +110,16 @@ def _facts(src: SourceFile, doc) -> list[Fact]:
         if served is not None:
             facts.append(served)
     return facts
+
+
+def _builds(src: SourceFile, scan) -> list[Fact]:
+    """emcc / cargo facts of the processes a build script starts (``wasmlint.js.builds``)."""
+    from ..js import builds
+    if not builds.wanted(scan.doc.data):
+        return []
+    raw = bytes(src.data)
+    shift = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
+    return builds.build_facts(scan, raw[shift:].decode("utf-8", "surrogateescape"), shift)
 
 
 def _embedded(scan, found) -> list[Fact]:

@@ -10,7 +10,8 @@ import re
 from .. import yamlpos
 from ..facts import Fact
 from ..launch import yamlsurf
-from ..launch.build import Unit, is_production, memory_limit
+from ..launch.build import Unit, memory_limit
+from ..scopes.conventions import named_role
 from ..launch.version import node_image_tag
 from . import SourceFile
 
@@ -45,7 +46,7 @@ def _container(idx, owner: str, c) -> list[Fact]:
     cname = re.sub(r"\$+", "{{…}}", yamlpos.str_of(yamlpos.get(c, "name")) or "container")
     unit = Unit(idx, "k8s", name=f"{owner} container {cname}",
                 node_version=node_image_tag(yamlpos.str_of(yamlpos.get(c, "image"))),
-                production=is_production(owner, cname))
+                role=named_role(f"Kubernetes {owner} container `{cname}`", f"{owner} {cname}"))
     mem = yamlpos.get(yamlpos.get(yamlpos.get(c, "resources"), "limits"), "memory")
     if yamlpos.str_of(mem) and "$" not in mem.value:
         unit.memory_limit = memory_limit(mem.value, idx.span(mem.start_mark.index, mem.end_mark.index),

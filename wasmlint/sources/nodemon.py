@@ -1,11 +1,12 @@
 """``nodemon.json`` (and ``nodemonConfig`` in package.json, through
 ``from_config``) → launch facts for ``exec`` and ``execMap.js`` and NODE_OPTIONS
-in ``env``. nodemon is a development watcher: its launches are not production."""
+in ``env``. nodemon is a development watcher: its launches are `tooling`."""
 from __future__ import annotations
 
 from .. import jsonpos
 from ..facts import Fact
 from ..launch.build import NODE_OPTIONS_VARS, Unit
+from ..scopes import Scoped
 from ..shellparse import Assign
 from ..textpos import LineIndex
 from . import SourceFile, load_json
@@ -19,7 +20,7 @@ def extract(src: SourceFile) -> list[Fact]:
 def from_config(idx: LineIndex, cfg: jsonpos.JNode) -> list[Fact]:
     if cfg.type != "object":
         return []
-    unit = Unit(idx, "nodemon", name="nodemon", production=False)
+    unit = Unit(idx, "nodemon", name="nodemon", role=Scoped("tooling", "nodemon, a development watcher"))
     env: dict[str, Assign] = {}
     env_node = cfg.get("env")
     for k, v in (env_node.pairs if env_node is not None and env_node.type == "object" else []):

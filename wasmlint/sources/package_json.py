@@ -5,13 +5,24 @@ with exact spans), ``node-version`` facts from ``engines.node`` and
 ``npm run x`` (``npm start``, ``yarn x``, ``pnpm run x``, …) is followed into
 script ``x`` with the caller's environment, so ``NODE_OPTIONS=… npm run serve``
 reaches the node launch inside ``serve``.
+
+Each script gets a scope from what it runs, else its name (``wasmlint.scopes``):
+``test`` runs jest, ``dev`` runs vite, ``start`` is production. A launch takes the
+scope of the script holding it, else of the script that ran that one. The
+published surface (``main``, ``module``, ``browser``, ``exports``, ``bin``,
+``files``) becomes ``package-entry`` facts: production entry points.
 """
 from __future__ import annotations
 
-from .. import jsonpos
+from dataclasses import dataclass
+from typing import ClassVar
+
+from .. import jsonpos, shellparse
 from ..facts import Fact
-from ..launch.build import NODE_OPTIONS_VARS, Unit, is_production
+from ..launch.build import NODE_OPTIONS_VARS, Unit
 from ..launch.version import NodeVersionFact, major_of
+from ..scopes import Scoped
+from ..scopes.commands import unit_scope
 from ..shellparse import Assign, Command
 from ..textpos import LineIndex
 from ..toolchain.shell_argv import build_facts_in
@@ -21,6 +32,26 @@ from .nodemon import from_config
 _NPM_LIFECYCLE = {"start", "test", "stop", "restart"}
 _RUNNERS = {"npm", "yarn", "pnpm", "bun"}
 MAX_INDIRECTION = 8
+PRODUCTION_SCRIPTS = ("start", "prod", "production")
+ENTRY_FIELDS = ("main", "module", "browser", "exports", "bin", "files")
+
+
+@dataclass
+class PackageEntry(Fact):
+    """A file or pattern the package publishes or runs as its entry point."""
+
+    kind: ClassVar[str] = "package-entry"
+    field: str = ""          # main | module | browser | exports | bin | files
+    spec: str = ""           # as written: "./dist/index.js", "dist", "./lib/*.js"
+
+    @property
+    def pattern(self) -> bool:
+        """A folder or glob of ``files``, or an ``exports`` subpath pattern."""
+        return self.field == "files" or "*" in self.spec
+
+    def graph_refs(self) -> list:
+        from ..graph import Ref
+        return [] if self.pattern else [Ref("publishes", self.spec, self.span)]
 
 
 def extract(src: SourceFile) -> list[Fact]:
@@ -36,31 +67,88 @@ def extract(src: SourceFile) -> list[Fact]:
         if node is not None and node.type == "string":
             facts.append(NodeVersionFact(idx.span(node.start, node.end), spec=node.value, source=source,
                                          major=major_of(node.value)))
+    facts.extend(_entries(idx, root))
     scripts = root.get("scripts")
     if scripts is not None and scripts.type == "object":
         table = {k.value: v for k, v in scripts.pairs if v.type == "string"}
+        roles = _roles(table)
         for name, value in table.items():
-            unit = Unit(idx, "package.json", name=f"script {name}", production=is_production(name))
-            _run(unit, table, name, value, None, 0)
+            unit = Unit(idx, "package.json", name=f"script {name}")
+            _run(unit, table, name, value, None, 0, roles)
             facts.extend(unit.facts)
             facts.extend(build_facts_in(value.text, idx, src))
+            unit.role = roles[name]
+            hint = unit.hint(value.start, value.end)
+            if hint is not None:
+                facts.append(hint)
     nodemon = root.get("nodemonConfig")
     if nodemon is not None:
         facts.extend(from_config(idx, nodemon))
     return facts
 
 
-def _run(unit: Unit, table: dict, name: str, value: jsonpos.JNode, env, depth: int) -> None:
+def _entries(idx: LineIndex, root: jsonpos.JNode) -> list[PackageEntry]:
+    out = []
+    for key in ENTRY_FIELDS:
+        node = root.get(key)
+        if node is None:
+            continue
+        stack = [node]
+        while stack:       # exports conditions and bin/browser maps nest; their strings are entries
+            n = stack.pop()
+            if n.type == "string" and n.value.strip():
+                out.append(PackageEntry(idx.span(n.start, n.end), field=key, spec=n.value.strip()))
+            elif n.type in ("object", "array") and len(out) < 4096:
+                stack.extend(reversed([v for _, v in n.pairs] if n.type == "object" else n.items))
+    return out
+
+
+def _roles(table: dict[str, jsonpos.JNode]) -> dict[str, Scoped | None]:
+    """Each script's scope by what it runs (the scripts it runs with ``npm run``
+    included), else by its name."""
+    own: dict[str, list[list[str]]] = {}
+    for name, value in table.items():
+        parsed = shellparse.parse(value.text)
+        own[name] = [[w.value for w in c.words] for c in parsed.commands if c.words and not c.in_substitution]
+
+    def closure(name: str, seen: set[str]) -> list[list[str]]:
+        out = []
+        for words in own[name]:
+            out.append(words)
+            target = _target(_without_env(words))
+            if target in own and target not in seen and len(seen) < MAX_INDIRECTION:
+                out += closure(target, seen | {target})
+        return out
+
+    return {name: unit_scope(f"script `{name}`", name, closure(name, {name}), PRODUCTION_SCRIPTS)
+            for name in table}
+
+
+def _run(unit: Unit, table: dict, name: str, value: jsonpos.JNode, env, depth: int,
+         roles: dict[str, Scoped | None], caller: Scoped | None = None) -> None:
+    role = roles.get(name) or caller
+
     def follow(cmd: Command) -> bool:
         words, extra = _env_prefix(unit, cmd)
         target = _target(words)
         if target is None:
             return False
         if target in table and depth < MAX_INDIRECTION and target != name:
-            _run(unit, table, target, table[target], {**cmd.env, **extra}, depth + 1)
+            _run(unit, table, target, table[target], {**cmd.env, **extra}, depth + 1, roles, role)
+            unit.role = role
         return True
 
+    unit.role = role
     unit.run_script(value.text, env, on_command=follow)
+
+
+def _without_env(words: list[str]) -> list[str]:
+    """Words after ``cross-env A=1``/``env A=1`` (see ``_env_prefix``)."""
+    i = 0
+    while i < len(words) and (words[i] in ("cross-env", "cross-env-shell", "env")
+                              or "=" in words[i] and words[i].split("=", 1)[0].isidentifier()):
+        i += 1
+    return words[i:]
 
 
 def _env_prefix(unit: Unit, cmd: Command) -> tuple[list[str], dict[str, Assign]]:

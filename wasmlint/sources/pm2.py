@@ -9,7 +9,8 @@ from .. import jsonpos
 from ..facts import Fact
 from ..launch import argv
 from ..launch.args import TEMPLATE, TEMPLATE_LIST, Arg, escape_name, list_args
-from ..launch.build import NODE_OPTIONS_VARS, Unit, is_production, memory_limit
+from ..launch.build import NODE_OPTIONS_VARS, Unit, memory_limit
+from ..scopes.conventions import named_role
 from ..launch.pm2tree import PV, JsTree, from_json, from_yaml
 from ..shellparse import Assign, split_words
 from ..textpos import LineIndex, MappedText
@@ -76,7 +77,7 @@ def _app(idx: LineIndex, app: PV, fmt: str) -> list[Fact]:
     if not interp and not script_s.endswith(_NODE_EXT):
         return []
     name = _str(app.get("name")) or script_s
-    unit = Unit(idx, "pm2", name=f"app {name}", production=is_production(name))
+    unit = Unit(idx, "pm2", name=f"app {name}", role=named_role(f"PM2 app `{name}`", name))
     mem = app.get("max_memory_restart")
     if _str(mem):
         # PM2 restarts the process past it; node itself never sees it

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from ..facts import Fact
-from ..launch.build import Unit, is_production
+from ..launch.build import Unit
+from ..scopes.conventions import named_role
 from ..textpos import LineIndex, MappedText
 from . import SourceFile
 
@@ -22,7 +23,8 @@ def extract(src: SourceFile) -> list[Fact]:
             facts.append(src.error("Procfile line is not `type: command`", line=n, column=1))
             continue
         cstart = start + len(name) + 1
-        unit = Unit(idx, "procfile", name=f"process {name.strip()}", production=is_production(name.strip()))
+        unit = Unit(idx, "procfile", name=f"process {name.strip()}",
+                    role=named_role(f"Procfile process `{name.strip()}`", name.strip()))
         unit.run_script(MappedText.verbatim(command, cstart))
         facts.extend(unit.facts)
     return facts

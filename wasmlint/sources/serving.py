@@ -22,6 +22,7 @@ class ServingConfig(Fact):
     kind: ClassVar[str] = "serving-config"
     server: str = ""
     headers: dict[str, list[str]] = field(default_factory=dict)   # lower-case name -> values
+    served: list[str] = field(default_factory=list)    # folders it publishes, relative to its own folder
 
     def add(self, name: str, value: str) -> None:
         self.headers.setdefault(name.strip().lower(), []).append(value.strip().strip("'\"").strip())
@@ -40,14 +41,17 @@ class ServingConfig(Fact):
 
     def _served_threads(self, ctx) -> list:
         """The threaded builds this config may serve: those in its package (the folder of
-        the nearest package.json above it, else the whole project). A monorepo's dev
-        server does not serve a sibling package's test binaries."""
+        the nearest package.json above it, else the whole project) that are deployed or
+        built (production, unknown, tooling) or of the config's own scope. A dev server
+        does not serve a sibling package's test binaries, nor its own test inputs."""
         project = ctx.project
         if project is None:
             return []
         root = project.package_root(self.span.path)
+        served = {"production", "unknown", "tooling", ctx.scope_of(self).scope}
         return [f for f in project.threaded
-                if not root or f.span.path.split("#", 1)[0].startswith(root + "/")]
+                if (not root or f.span.path.split("#", 1)[0].startswith(root + "/"))
+                and ctx.scope_of(f).scope in served]
 
     def threads_in_project(self, ctx) -> bool:
         return bool(self._served_threads(ctx))

@@ -6,7 +6,8 @@ the file in hand)."""
 from __future__ import annotations
 
 from ..facts import Fact
-from ..launch.build import Limit, NODE_OPTIONS_VARS, Unit, is_production, memory_limit
+from ..launch.build import Limit, NODE_OPTIONS_VARS, Unit, memory_limit
+from ..scopes import Scoped
 from ..launch.words import lex
 from ..shellparse import Assign
 from ..textpos import LineIndex, MappedText, TextBuilder
@@ -19,7 +20,8 @@ def extract(src: SourceFile) -> list[Fact]:
         return errors
     idx = LineIndex(text, src.path)
     entries = _entries(idx)
-    unit = Unit(idx, "systemd", name=src.path.rsplit("/", 1)[-1], production=is_production(src.path))
+    name = src.path.rsplit("/", 1)[-1]
+    unit = Unit(idx, "systemd", name=name, role=Scoped("production", f"systemd unit `{name}`"))
     env: dict[str, Assign] = {}
     for section, key, value, start, end in entries:
         if section != "Service":

@@ -12,16 +12,16 @@ import posixpath
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
-from ..facts import Fact, Span
+from ..facts import Fact, Span, internal
 from ..tomlsafe import loads
-from .pstr import LineIndex, Tok
+from .pstr import UNKNOWN, LineIndex, Tok
 from .rust import build_rust_link, is_wasm_target
 from .toml_pos import TomlLocator
 
 
 @dataclass
 class CargoProfile(Fact):
-    """A Cargo or wasm-pack build profile (WL503 debug info, WL504 wasm-opt)."""
+    """A Cargo or wasm-pack build profile (WL503 debug settings, WL504 wasm-opt)."""
 
     kind: ClassVar[str] = "cargo-profile"
     profile: str = ""
@@ -30,19 +30,27 @@ class CargoProfile(Fact):
     debug: Any = None
     opt_level: Any = None
     wasm_opt: Any = None
+    debug_js_glue: Any = None        # wasm-pack: `[….wasm-bindgen] debug-js-glue`
+    dwarf_debug_info: Any = None     # wasm-pack: `[….wasm-bindgen] dwarf-debug-info`
+    debug_at: Span | None = internal()
 
     @property
     def label(self) -> str:
-        return f"Cargo profile `{self.profile}`"
+        return f"Cargo profile `{self.profile}`" if self.tool == "cargo" else f"wasm-pack's `{self.profile}` profile"
 
     @property
     def debug_settings(self) -> list[str]:
+        if self.tool == "wasm-pack":
+            return [f"{k} = true" for k, v in (("debug-js-glue", self.debug_js_glue),
+                                               ("dwarf-debug-info", self.dwarf_debug_info)) if v is True]
         return [f"debug = {str(self.debug).lower() if isinstance(self.debug, bool) else self.debug}"] \
             if self.debug_on else []
 
     @property
     def debug_span(self) -> Span:
-        return self.span
+        return self.debug_at or self.span
+
+    debug_variant = False    # a profile is what cargo builds with, never a variant beside a shipped link
 
     @property
     def debug_on(self) -> bool:
@@ -51,6 +59,31 @@ class CargoProfile(Fact):
     @property
     def wasm_opt_off(self) -> bool:
         return self.tool == "wasm-pack" and self.wasm_opt is False
+
+
+@dataclass
+class CargoManifest(Fact):
+    """What cargo needs from a ``Cargo.toml`` to place it in a workspace and name its output."""
+
+    kind: ClassVar[str] = "cargo-manifest"
+    package: str | None = None
+    lib_name: str | None = None
+    crate_types: list = field(default_factory=list)
+    workspace: bool = False                  # a `[workspace]` table: the root of a workspace
+    workspace_exclude: list = field(default_factory=list)
+    workspace_members: list = field(default_factory=list)
+    package_workspace: str | None = None     # `package.workspace`: the root it names
+    cargo_fuzz: bool = False                 # `[package.metadata] cargo-fuzz = true`
+
+    @property
+    def folder(self) -> str:
+        return posixpath.dirname(self.span.path)
+
+    @property
+    def artifact_stem(self) -> str | None:
+        """The name rustc gives the crate's wasm: the `[lib]` name (or the package's) with `-` as `_`."""
+        name = self.lib_name or self.package
+        return name.replace("-", "_") if name else None
 
 
 @dataclass
@@ -103,9 +136,7 @@ def config_facts(text: str, data: dict, path: str) -> list[Fact]:
 
 
 def _mentions_wasm_ld(f: Fact) -> bool:
-    return f.kind != "rust-link" or bool(f.atomics or any(  # type: ignore[attr-defined]
-        a.startswith(("--max-memory", "--initial-memory", "--shared-memory", "--import-memory"))
-        for a in f.link_args))  # type: ignore[attr-defined]
+    return f.kind != "rust-link" or f.decides_memory  # type: ignore[attr-defined]
 
 
 def _flags_fact(index: LineIndex, loc, value, target, path: str) -> list[Fact]:
@@ -121,25 +152,69 @@ def _flags_fact(index: LineIndex, loc, value, target, path: str) -> list[Fact]:
 
 def manifest_facts(text: str, data: dict, path: str) -> list[Fact]:
     index, loc = LineIndex(text, path), TomlLocator(text)
-    facts: list[Fact] = []
-    profiles = data.get("profile") if isinstance(data.get("profile"), dict) else {}
+    facts: list[Fact] = [_manifest(data, path)]
+    profiles = _table(data, "profile")
     for name, table in profiles.items():
         if not isinstance(table, dict):
             continue
-        release = name in ("release", "bench") or table.get("inherits") in ("release", "bench")
         at = loc.get("profile", name, "debug") or loc.tables.get(("profile", name))
         span = _span(index, at, Span(path)) if not isinstance(at, int) else index.span(at)
-        facts.append(CargoProfile(span, profile=name, release=release, debug=table.get("debug"),
-                                  opt_level=table.get("opt-level")))
-    meta = (((data.get("package") or {}).get("metadata") or {}).get("wasm-pack") or {})
-    for name, table in (meta.get("profile") or {}).items() if isinstance(meta, dict) else ():
+        facts.append(CargoProfile(span, profile=name, release=_inherits_release(name, profiles),
+                                  debug=table.get("debug"), opt_level=table.get("opt-level")))
+    meta = _table(_table(_table(data, "package"), "metadata"), "wasm-pack")
+    for name, table in _table(meta, "profile").items():
         if not isinstance(table, dict):
             continue
-        at = loc.get("package", "metadata", "wasm-pack", "profile", name, "wasm-opt")
-        span = _span(index, at, Span(path))
+        keys = ("package", "metadata", "wasm-pack", "profile", name)
+        span = _span(index, loc.get(*keys, "wasm-opt"), Span(path))
+        bindgen = _table(table, "wasm-bindgen")
+        glue, dwarf = bindgen.get("debug-js-glue"), bindgen.get("dwarf-debug-info")
+        debug_loc = loc.get(*keys, "wasm-bindgen", "debug-js-glue") if glue is True else \
+            loc.get(*keys, "wasm-bindgen", "dwarf-debug-info")
         facts.append(CargoProfile(span, profile=name, tool="wasm-pack", release=name == "release",
-                                  wasm_opt=table.get("wasm-opt", ["-O"] if name != "dev" else False)))
+                                  wasm_opt=table.get("wasm-opt", ["-O"] if name != "dev" else False),
+                                  debug_js_glue=glue, dwarf_debug_info=dwarf,
+                                  debug_at=_span(index, debug_loc, span) if debug_loc else None))
     return facts
+
+
+def _table(data, key: str) -> dict:
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, dict) else {}
+
+
+def _inherits_release(name: str, profiles: dict) -> bool:
+    """``release``, or a custom profile whose `inherits` chain reaches it. ``bench`` (which
+    inherits release settings) is only read by `cargo bench`, ``test`` by `cargo test`."""
+    seen = set()
+    while name not in seen:
+        if name == "release":
+            return True
+        if name in ("bench", "test", "dev"):
+            return False
+        seen.add(name)
+        parent = _table(profiles, name).get("inherits")
+        if not isinstance(parent, str):
+            return False
+        name = parent
+    return False
+
+
+def _manifest(data: dict, path: str) -> CargoManifest:
+    package, lib, ws = _table(data, "package"), _table(data, "lib"), _table(data, "workspace")
+    return CargoManifest(Span(path), package=_str(package.get("name")), lib_name=_str(lib.get("name")),
+                         crate_types=_strings(lib.get("crate-type")), workspace=isinstance(data.get("workspace"), dict),
+                         workspace_exclude=_strings(ws.get("exclude")), workspace_members=_strings(ws.get("members")),
+                         package_workspace=_str(package.get("workspace")),
+                         cargo_fuzz=_table(package, "metadata").get("cargo-fuzz") is True)
+
+
+def _str(value) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _strings(value) -> list[str]:
+    return [x for x in value if isinstance(x, str)] if isinstance(value, list) else []
 
 
 def toolchain_facts(text: str, path: str) -> list[Fact]:
@@ -167,16 +242,21 @@ def config_folder(config_path: str) -> str:
     return posixpath.dirname(posixpath.dirname(config_path))
 
 
-def config_applies(config_path: str, command_path: str, files: dict[str, str]) -> bool:
-    """Cargo reads the config of the command's folder and of every folder above it."""
-    folder, at = config_folder(config_path), _command_folder(command_path, files)
+def config_applies(config_path: str, command_path: str, files: dict[str, str], cwd: str | None = None) -> bool:
+    """Cargo reads the config of the command's folder and of every folder above it. ``cwd``:
+    the folder the command runs in when its build says so (a build script's ``cwd`` option);
+    one the build computes when it runs surely reads only the project's root config."""
+    folder, at = config_folder(config_path), _command_folder(command_path, files) if cwd is None else cwd
+    if UNKNOWN in at:
+        return folder == ""
     return folder == "" or at == folder or at.startswith(folder + "/")
 
 
-def build_target_for(path: str, configs: list[CargoBuildTarget], files: dict[str, str]) -> str | None:
+def build_target_for(path: str, configs: list[CargoBuildTarget], files: dict[str, str],
+                     cwd: str | None = None) -> str | None:
     """The wasm triple that ``[build] target`` gives a command in ``path`` (the nearest
     config that applies wins)."""
-    applies = [c for c in configs if config_applies(c.span.path, path, files)]
+    applies = [c for c in configs if config_applies(c.span.path, path, files, cwd)]
     if not applies:
         return None
     nearest = max(applies, key=lambda c: len(c.folder))
@@ -194,7 +274,7 @@ def resolve_build_targets(facts: list[Fact], files: dict[str, str]) -> list[Fact
         if not getattr(f, "needs_build_target", False):
             out.append(f)
             continue
-        target = build_target_for(f.span.path, configs, files)
+        target = build_target_for(f.span.path, configs, files, getattr(f, "cwd", None))
         if target is None:
             continue
         memory64 = target.startswith("wasm64")

@@ -17,7 +17,7 @@ from typing import Any, Callable, ClassVar
 from ..facts import Fact, Span, internal
 from ..memory import PAGE, MemoryLike
 from . import emcc_settings as es
-from .edits import remove_args, replace_args, replace_part
+from .edits import remove_many, replace_args, replace_part
 from .emcc_setting_fact import EmccSetting, SettingUse
 from .emver import effective, parse_version
 from .pstr import UNKNOWN, Tok
@@ -31,7 +31,8 @@ TAKES_VALUE = frozenset((
     "-L", "-l", "-z", "-u", "-include", "-isystem", "-MF", "-MT", "-MQ", "-Xlinker", "-Xclang", "-mllvm",
     "--cache", "--em-config", "--valid-abspath", "--js-opts", "--llvm-opts", "--llvm-lto",
 ))
-NOT_LINK = frozenset(("-c", "-E", "-S", "-M", "-MM", "-fsyntax-only", "--version", "-v", "--help"))
+# ``--cflags`` prints the compile flags of the given settings and exits (an SDL2 build.rs asks it)
+NOT_LINK = frozenset(("-c", "-E", "-S", "-M", "-MM", "-fsyntax-only", "--version", "-v", "--help", "--cflags"))
 Reader = Callable[[Tok], "list[Tok] | str | None"]
 
 
@@ -86,6 +87,10 @@ class EmccInvocation(MemoryLike, Fact):
     kind: ClassVar[str] = "emcc-invocation"
     variant: str | None = None
     output: str | None = None
+    # Flags that reach links elsewhere, not a link: a Makefile flag variable no recipe of its
+    # file uses, a CMake file's directory flags with no target, a Meson cross file, an exported
+    # EMCC_CFLAGS. What such a set leaves out, the link that consumes it may add.
+    flag_set: bool = False
     settings: dict = field(default_factory=dict)
     spellings: dict = field(default_factory=dict)
     pthreads: bool = False
@@ -129,7 +134,8 @@ class EmccInvocation(MemoryLike, Fact):
 
     @property
     def label(self) -> str:
-        what = f"emcc link of `{self.output}`" if self.output else "emcc link"
+        shown = (self.output or "").replace(UNKNOWN, "…")     # a part the build computes when it runs
+        what = f"emcc link of `{shown}`" if shown.strip("…") else "emcc link"
         return f"{what} ({self.variant})" if self.variant else what
 
     @property
@@ -191,6 +197,13 @@ class EmccInvocation(MemoryLike, Fact):
         return self.settings.get("PTHREAD_POOL_SIZE")
 
     @property
+    def side_module(self) -> bool:
+        """A ``-sSIDE_MODULE`` link writes only a ``.wasm`` that a main module loads
+        (``dynamicLibraries``, ``dlopen``): it has no JavaScript runtime of its own, so its
+        memory and its worker pool are the main module's (emcc's Dynamic Linking docs)."""
+        return bool(self.settings.get("SIDE_MODULE"))
+
+    @property
     def growth_warning_silenced(self) -> bool:
         return "-Wno-pthreads-mem-growth" in self.warning_flags or self.settings.get("GROWABLE_ARRAYBUFFERS") == 2
 
@@ -207,6 +220,12 @@ class EmccInvocation(MemoryLike, Fact):
         if "-O0" in self.opt_levels or self.source_map:
             return False
         return self.opt_level in ("-O2", "-O3", "-Os", "-Oz")
+
+    def debug_variant(self, ctx) -> bool:
+        """A link the project's scopes call a debug variant: flagged to debug, its outputs
+        neither published nor served while another link's are (``scopes.assign``)."""
+        project = ctx.project
+        return hasattr(project, "scopes") and (self.span.path, self.span) in project.scopes(ctx.config).variants
 
     @property
     def dwarf_flags(self) -> list[str]:
@@ -237,8 +256,7 @@ class EmccInvocation(MemoryLike, Fact):
     @property
     def fix_remove_maximum(self) -> list:
         uses = [u for u in self.uses if u.parsed.name == "MAXIMUM_MEMORY"]
-        edits = [e for u in uses for e in remove_args(u.toks)]
-        return edits if len(edits) == len(uses) else []
+        return remove_many([u.toks for u in uses]) or []
 
     @property
     def wasm_file(self) -> str | None:
@@ -293,14 +311,13 @@ class EmccInvocation(MemoryLike, Fact):
         hint = f"link with `-sALLOW_MEMORY_GROWTH=0 -sINITIAL_MEMORY={size}` ({pages} pages)"
         growth = [u for u in self.uses if u.parsed.name == "ALLOW_MEMORY_GROWTH"]
         initial = self._last("INITIAL_MEMORY")
-        edits: list = []
-        for u in [x for x in self.uses if x.parsed.name == "MAXIMUM_MEMORY"] + growth[:-1]:
-            edits += remove_args(u.toks) or [None]
+        gone = [x.toks for x in self.uses if x.parsed.name == "MAXIMUM_MEMORY"] + [u.toks for u in growth[:-1]]
+        if initial is not None and growth:
+            gone.append(growth[-1].toks)
+        edits: list = (remove_many(gone) or [None]) if gone else []
         if initial is not None:
             value_at = initial.tok.value.find("=", initial.at) + 1
             edits += replace_part(initial.tok, value_at, len(initial.tok.value), size) or [None]
-            if growth:
-                edits += remove_args(growth[-1].toks) or [None]
         elif growth:
             last = growth[-1]
             edits += replace_args([last.tok], f"{last.tok.value[:last.at]}INITIAL_MEMORY={size}") or [None]
@@ -317,11 +334,12 @@ def _size_text(n: int) -> str:
 
 def build_facts(argv: list[Tok], span: Span, *, variant: str | None = None, extra: list[Tok] = (),
                 read_response: Reader | None = None, version: str | None = None,
-                problems: list | None = None) -> list[Fact]:
+                problems: list | None = None, flag_set: bool = False) -> list[Fact]:
     """Facts for one emcc command (``argv`` after the ``emcc`` word; ``extra`` is
-    EMCC_CFLAGS). Returns [] for a compile-only command."""
+    EMCC_CFLAGS), or for a set of flags that reaches links elsewhere (``flag_set``).
+    Returns [] for a compile-only command."""
     args = _expand_response(list(argv) + list(extra), read_response, problems)
-    inv = EmccInvocation(span, variant=variant, emscripten_version=version)
+    inv = EmccInvocation(span, variant=variant, emscripten_version=version, flag_set=flag_set)
     setting_facts: list[Fact] = []
     i, link, memory64 = 0, True, None
     while i < len(args):
@@ -382,8 +400,15 @@ def build_facts(argv: list[Tok], span: Span, *, variant: str | None = None, extr
         inv.settings["MEMORY64"] = memory64
     inv.pthreads = pthreads
     inv.effective = effective(inv.settings, pthreads, parse_version(version))
+    same: dict[str, list] = {}
     for f in setting_facts:
         f.memory64 = bool(inv.effective.get("memory64"))
+        f.pthread_written = bool(inv.thread_flags)
+        if f.name and f.problem is None and f.use is not None:
+            same.setdefault(f.name, []).append(f)
+    for uses in same.values():
+        for k, f in enumerate(uses):
+            f.overridden, f.earlier = k + 1 < len(uses), [g.use for g in uses[:k]]
     return [inv, *setting_facts]
 
 
@@ -425,22 +450,37 @@ def _not_setting(s_tok: Tok, nxt: Tok | None, variant: str | None) -> EmccSettin
 
 
 MAX_RESPONSE_READS = 64    # per command: response files naming each other cannot multiply the work
+MAX_RESPONSE_TOKENS = 100_000   # arguments response files may add to one command
 
 
 def _expand_response(args: list[Tok], read: Reader | None, problems: list | None, depth: int = 0,
-                     reads: list[int] | None = None) -> list[Tok]:
+                     budget: list[int] | None = None) -> list[Tok]:
+    """``@file`` arguments replaced by the file's arguments, as emcc reads them. One command
+    reads at most MAX_RESPONSE_READS files and gains at most MAX_RESPONSE_TOKENS arguments
+    (``budget``: reads so far, arguments so far): a response file that names itself cannot
+    multiply the work."""
     out: list[Tok] = []
-    reads = reads if reads is not None else [0]
+    budget = budget if budget is not None else [0, 0]
     for tok in args:
         if tok.value.startswith("@") and len(tok.value) > 1 and read is not None and depth < 8 \
-                and tok.text.known:
-            reads[0] += 1
-            got = read(tok) if reads[0] <= MAX_RESPONSE_READS else None if reads[0] > MAX_RESPONSE_READS + 1 else \
+                and tok.text.known and budget[0] <= MAX_RESPONSE_READS:
+            budget[0] += 1
+            got = read(tok) if budget[0] <= MAX_RESPONSE_READS else \
                 f"response file `{tok.value}`: more than {MAX_RESPONSE_READS} response files in one command; not read"
+            if isinstance(got, list) and budget[1] + len(got) > MAX_RESPONSE_TOKENS:
+                got = f"response file `{tok.value}`: more than {MAX_RESPONSE_TOKENS} arguments in one command; not read"
+                budget[0] = MAX_RESPONSE_READS + 1      # nothing more is read for this command
             if isinstance(got, list):
-                out += _expand_response(got, read, problems, depth + 1, reads)
+                budget[1] += len(got)
+                out += _expand_response(got, read, problems, depth + 1, budget)
                 continue
             if isinstance(got, str) and problems is not None:
                 problems.append((tok, got))
         out.append(tok)
     return out
+
+
+def emcc_only(arg: str) -> bool:
+    """An argument only an emcc link takes (``-s``/``-sNAME``, ``-pthread``): flags that
+    carry one are flags for emcc."""
+    return arg == "-s" or (arg.startswith("-s") and arg[2:3].isupper()) or arg in ("-pthread", "-fopenmp")

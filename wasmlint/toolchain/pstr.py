@@ -52,6 +52,51 @@ class LineIndex:
         return hash((self.path, len(self.text)))
 
 
+class CharOffsets:
+    """The character offset in ``text`` of a UTF-8 byte offset a parser reports
+    (tree-sitter counts bytes); ``shift``: bytes the parsed data has before ``text``
+    (3 for a BOM the text drops)."""
+
+    def __init__(self, text: str, shift: int = 0):
+        self.text, self.shift = text, shift
+        self._starts: list[int] | None = [] if text.isascii() else None
+
+    def __call__(self, byte: int) -> int:
+        b = byte - self.shift
+        if self._starts == []:
+            return b
+        if self._starts is None:
+            acc, starts = 0, []
+            for c in self.text:
+                starts.append(acc)
+                acc += len(c.encode("utf-8", "surrogateescape"))
+            self._starts = starts
+        return bisect.bisect_right(self._starts, b) - 1
+
+
+STRIDE = 1 << 40        # offsets of the k-th linked file start at k * STRIDE
+
+
+class LinkedIndex(LineIndex):
+    """The index of a file whose values also come from other files (a Makefile run with a
+    Dockerfile's ``ENV``): offsets below ``STRIDE`` are this file's, offsets from
+    ``k * STRIDE`` are the k-th linked file's, so a span lands in the file that wrote it."""
+
+    SERIAL_ARGS = ("text", "path", "linked")
+
+    def __init__(self, text: str, path: str, linked=()):
+        super().__init__(text, path)
+        self.linked = tuple(linked)
+
+    def span(self, start: int, end: int | None = None) -> Span:
+        k = start // STRIDE
+        if k == 0 or k > len(self.linked):
+            return super().span(start, end)
+        base = k * STRIDE
+        end = start if end is None or end // STRIDE != k else end
+        return self.linked[k - 1].span(start - base, end - base)
+
+
 @dataclass(frozen=True)
 class PStr:
     text: str
@@ -77,6 +122,11 @@ class PStr:
     def join(cls, parts: "list[PStr]") -> "PStr":
         return cls("".join(p.text for p in parts), tuple(chain.from_iterable(p.starts for p in parts)),
                    tuple(chain.from_iterable(p.ends for p in parts)))
+
+    def shifted(self, by: int) -> "PStr":
+        """The same text placed ``by`` further (a value moved into a linked file's range)."""
+        return PStr(self.text, tuple(s + by if s >= 0 else s for s in self.starts),
+                    tuple(e + by if e >= 0 else e for e in self.ends))
 
     def __add__(self, other: "PStr") -> "PStr":
         return PStr(self.text + other.text, self.starts + other.starts, self.ends + other.ends)
@@ -133,6 +183,38 @@ class PStr:
         while j > i and t[j - 1].isspace():
             j -= 1
         return self[i:j]
+
+
+UNKNOWN_TEXT = PStr.synth(UNKNOWN)      # a value known only when the program runs
+MAX_DEPTH = 40
+
+
+def guarded(unknown, key=lambda node: node.id):
+    """Make an evaluator's ``_x(self, node, depth)`` the method ``x(self, node, depth=0)``
+    that gives ``unknown`` for no node, a node already being evaluated (a name whose value
+    refers to itself) or an evaluation deeper than ``MAX_DEPTH``. The evaluator keeps the
+    nodes in progress in ``self._active``."""
+    def wrap(inner):
+        def outer(self, node, depth: int = 0):
+            k = key(node) if node is not None else None
+            if k is None or depth > MAX_DEPTH or k in self._active:
+                return unknown
+            self._active.add(k)
+            try:
+                return inner(self, node, depth + 1)
+            finally:
+                self._active.discard(k)
+        outer.__doc__ = inner.__doc__
+        return outer
+    return wrap
+
+
+def joined(parts: "list[PStr]", sep: PStr) -> PStr:
+    """``sep.join(parts)`` with positions (``array.join(' ')``, ``" ".join(list)``)."""
+    out: list[PStr] = []
+    for k, p in enumerate(parts):
+        out += [sep, p] if k else [p]
+    return PStr.join(out) if out else PStr.synth("")
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,13 @@ wins. With ``+atomics`` rustc itself passes ``--shared-memory
 --max-memory=1073741824 --import-memory`` *before* the user's link args.
 Without ``--max-memory``, ``--no-growable-memory`` or ``--shared-memory`` the
 memory has no maximum; shared without a maximum means maximum = initial.
+
+A wasm build with no rustflags at all (``wasm-pack build``, ``cargo build --target
+wasm32-…``) still links: rustc's wasm32 targets pass wasm-ld ``-z stack-size=1048576
+--stack-first`` and nothing about memory, so wasm-ld declares an initial memory of
+the stack plus the data and no maximum (measured with rustc 1.97 nightly on
+wasm32-unknown-unknown, wasm32-wasip1 and wasm32v1-none: 17 pages, no maximum, for
+8 bytes of data; ``rustc --print target-spec-json`` shows those ``pre-link-args``).
 """
 from __future__ import annotations
 
@@ -20,6 +27,11 @@ from ..memory import PAGE, MemoryLike
 from .pstr import UNKNOWN, Tok
 
 RUSTC_ATOMICS = ["--shared-memory", "--max-memory=1073741824", "--import-memory"]
+# wasm-ld options that decide the memory's size or growth (``-z stack-size`` only moves
+# the initial size; the memory stays growable)
+MEMORY_OPTIONS = ("--initial-memory", "--max-memory", "--shared-memory", "--import-memory",
+                  "--no-growable-memory")
+RUSTC_DEFAULT_STACK = 1048576
 CARGO_TOOLS = frozenset(("cargo", "wasm-pack", "rustc", "cross", "trunk", "cargo-component"))
 GIB = 1 << 30
 
@@ -35,6 +47,7 @@ class WasmLdArg(Fact):
     memory64: bool = False
     origin: str = ""
     needs_build_target: bool = False   # kept only if the cargo config's `[build] target` is wasm
+    cwd: str | None = None             # the folder the build runs in, when its script says (see RustLink)
 
     @property
     def setting_label(self) -> str:
@@ -74,7 +87,20 @@ class RustLink(MemoryLike, Fact):
     fixed: bool = False                # maximum = initial (--no-growable-memory, shared without a max)
     rustflags_scope: str | None = None  # RUSTFLAGS set on the command, or in an environment others read
     needs_build_target: bool = False    # kept only if the cargo config's `[build] target` is wasm
+    cwd: str | None = None              # the folder cargo runs in when a build script says (its cwd option);
+    #                                     None: the folder of the file it is written in
+    command: str | None = None          # the build command (`wasm-pack build`), for builds of scripts
+    build: RustBuild | None = None      # what the command builds and where it writes it
+    artifacts: list = field(default_factory=list)   # project paths of the .wasm it writes (the project decides)
     arg_toks: dict = internal(default_factory=dict)
+
+    @property
+    def decides_memory(self) -> bool:
+        """Whether this link decides the memory. A build does, always (with no memory
+        options: Rust's default). A cargo config only when its rustflags state the memory;
+        one that only passes `--cfg …` is a flags source, and the builds that read it decide."""
+        return self.origin != "cargo-config" or self.atomics or any(
+            a.partition("=")[0] in MEMORY_OPTIONS for a in self.link_args)
 
     @property
     def initial_pages(self) -> int | None:  # type: ignore[override]
@@ -86,7 +112,7 @@ class RustLink(MemoryLike, Fact):
 
     @property
     def growable(self) -> bool:  # type: ignore[override]
-        if self.fixed:
+        if self.fixed or not self.decides_memory:
             return False
         if self.maximum_memory is None:
             return True
@@ -95,10 +121,14 @@ class RustLink(MemoryLike, Fact):
     @property
     def label(self) -> str:
         where = f" for `{self.target}`" if self.target else ""
-        return f"Rust wasm link ({self.origin}{where})"
+        source = f"`{self.command}`" if self.origin == "build" else self.origin
+        return f"Rust wasm link ({source}{where})"
 
     @property
     def growth_reason(self) -> str:
+        if self.maximum_memory is None and self.origin == "build":
+            return ("no rustflags set the memory (no RUSTFLAGS, no memory options in a cargo config), so rustc's "
+                    "default applies: an initial memory of the 1 MiB stack plus data, and no maximum")
         if self.maximum_memory is None:
             return "no `--max-memory` is given, so the memory has no maximum"
         if self.initial_memory is None:
@@ -130,7 +160,8 @@ class RustLink(MemoryLike, Fact):
         from .cargo import config_applies
         out = []
         for f in ctx.project.of_kind("rust-link"):
-            if f.origin != "cargo-config" or not config_applies(f.span.path, self.span.path, ctx.project.files):
+            if f.origin != "cargo-config" or not config_applies(f.span.path, self.span.path, ctx.project.files,
+                                                                self.cwd):
                 continue
             if self.target is None or f.target is None or f.target == self.target or f.target.startswith("cfg("):
                 out.append(f)
@@ -161,10 +192,24 @@ class RustLink(MemoryLike, Fact):
                 "" if self.target else " (not `[build] rustflags`, which native builds read too)")
         if self.origin == "build.rs":
             return "from build.rs only when `CARGO_CFG_TARGET_FAMILY` is `wasm`"
+        if self.origin == "build":
+            return f"in `[target.{triple}] rustflags` of the `.cargo/config.toml` this build reads"
         if self.rustflags_scope == "command":
             return f"in this command's `{self.origin}`"
         return (f"in a `{self.origin}` set on this wasm build's command alone: the `{self.origin}` here is "
                 "also read by every other cargo command of its environment, native ones included")
+
+
+    @property
+    def artifact_paths(self) -> list[str]:
+        return list(self.artifacts)
+
+    def graph_refs(self) -> list:
+        """build → the .wasm it writes (build config → artifact, as an emcc link's)."""
+        import posixpath
+        from ..graph import Ref
+        base = posixpath.dirname(self.span.path) or "."
+        return [Ref("builds", posixpath.relpath(a, base), self.span) for a in self.artifacts]
 
 
 def link_args_of(flags: list[Tok]) -> tuple[list[Tok], bool]:
@@ -243,10 +288,11 @@ def wasm_ld_memory(args: list[Tok], atomics: bool) -> dict:
 
 def build_rust_link(span: Span, origin: str, flags: list[Tok], *, target: str | None = None,
                     variant: str | None = None, extra_link_args: list[Tok] = (), rustflags_scope: str | None = None,
-                    needs_build_target: bool = False) -> list[Fact]:
+                    needs_build_target: bool = False, run: CargoRun | None = None) -> list[Fact]:
     """A ``rust-link`` fact (and its ``wasm-ld-arg`` facts) from rustc flags and link args.
     None for ``*-emscripten`` targets: rustc links those with emcc, whose settings decide
-    the memory (rustc's wasm-ld defaults for ``+atomics`` do not apply)."""
+    the memory (rustc's wasm-ld defaults for ``+atomics`` do not apply). ``run``: the
+    build command the flags are for (a shipped build records what it writes)."""
     if target and "emscripten" in target:
         return []
     link, atomics = link_args_of(flags)
@@ -262,7 +308,9 @@ def build_rust_link(span: Span, origin: str, flags: list[Tok], *, target: str | 
                     implicit_args=list(RUSTC_ATOMICS) if atomics else [], initial_memory=st["initial"],
                     maximum_memory=maximum, shared=st["shared"], import_memory=st["import"],
                     memory64=memory64, stack_size=st["stack"], fixed=fixed, rustflags_scope=rustflags_scope,
-                    needs_build_target=needs_build_target, arg_toks=st["toks"])
+                    needs_build_target=needs_build_target, arg_toks=st["toks"],
+                    command=run.command if run is not None else None,
+                    build=rust_build(run) if run is not None and run.ships else None)
     out: list[Fact] = [fact]
     for opt, n, tok in st["occurrences"]:
         out.append(WasmLdArg(tok.span() or span, option=opt, value=n, text=tok.value, memory64=memory64,
@@ -324,6 +372,17 @@ class CargoRun:
 
     tool: str
     target: str | None
+    sub: str = field(default="", compare=False)
+    args: tuple = field(default=(), compare=False)     # the words after the subcommand
+
+    @property
+    def ships(self) -> bool:
+        """A build whose output ships: not `test`, `bench`, `run`, `install` or `trunk serve`."""
+        return self.sub in ("build", "b", "rustc")
+
+    @property
+    def command(self) -> str:
+        return f"{'cargo component' if self.tool == 'cargo-component' else self.tool} {self.sub}"
 
 
 def cargo_run(argv: list[str]) -> CargoRun | None:
@@ -343,6 +402,83 @@ def cargo_run(argv: list[str]) -> CargoRun | None:
     subs, triple = WASM_TOOLS.get(tool, (LINKING, None))
     if rest[sub] not in subs:
         return None
+    after = tuple(rest[sub + 1:])
     if tool in ("wasm-pack", "trunk"):
-        return CargoRun(tool, triple)
-    return CargoRun(tool, _target_option(rest[sub + 1:]) or triple)
+        return CargoRun(tool, triple, rest[sub], after)
+    return CargoRun(tool, _target_option(list(after)) or triple, rest[sub], after)
+
+
+# options that take a value, so the word after them is not the crate's path (wasm-pack)
+_WASM_PACK_VALUES = ("-t", "--target", "-d", "--out-dir", "--out-name", "-s", "--scope", "-m", "--mode",
+                     "--profile", "--log-level")
+_CARGO_VALUES = ("--manifest-path", "-p", "--package", "--target-dir", "--profile", "--target", "--features",
+                 "-F", "--bin", "--example", "-j", "--jobs", "--config", "-Z", "--color", "--message-format")
+
+
+@dataclass(frozen=True)
+class RustBuild:
+    """Where a shipped wasm build writes its module, as its command says (paths relative to
+    the folder the command runs in; the project's manifests name the file, ``cargo_link``)."""
+
+    tool: str                       # cargo | cross | cargo-component | wasm-pack
+    crate: str = "."                # wasm-pack's PATH, or the folder of `--manifest-path` (None: search up)
+    manifest: str | None = None     # `--manifest-path`
+    package: str | None = None      # `-p NAME`
+    profile_dir: str = "debug"      # the folder under target/<triple>/
+    target_dir: str | None = None   # `--target-dir`
+    out_dir: str = "pkg"            # wasm-pack `--out-dir`, relative to the crate
+    out_name: str | None = None     # wasm-pack `--out-name`
+
+
+def rust_build(run: CargoRun) -> RustBuild | None:
+    """The output a shipped build writes, from its options; None for trunk (hashed names)."""
+    args = list(run.args)
+    if "--" in args:
+        args = args[:args.index("--")]
+    if run.tool == "trunk":
+        return None
+    if run.tool == "wasm-pack":
+        opt, words = _options(args, _WASM_PACK_VALUES)
+        profile = "dev" if opt.get("--dev") or opt.get("--debug") else opt.get("--profile") or "release"
+        return RustBuild("wasm-pack", crate=words[0] if words else ".", profile_dir=_profile_dir(profile),
+                         out_dir=opt.get("-d") or opt.get("--out-dir") or "pkg", out_name=opt.get("--out-name"))
+    opt, _words = _options(args, _CARGO_VALUES)
+    profile = "release" if opt.get("--release") or opt.get("-r") else opt.get("--profile") or "dev"
+    manifest = opt.get("--manifest-path")
+    return RustBuild(run.tool, crate=_dirname(manifest) if manifest else None, manifest=manifest,
+                     package=opt.get("-p") or opt.get("--package"), profile_dir=_profile_dir(profile),
+                     target_dir=opt.get("--target-dir"))
+
+
+def _options(args: list[str], takes_value: tuple) -> tuple[dict, list[str]]:
+    """Options (``--opt value``, ``--opt=value``, ``-pNAME``; a flag alone is True; the last
+    wins) and the positional words."""
+    opt: dict = {}
+    words: list[str] = []
+    k = 0
+    while k < len(args):
+        a = args[k]
+        name, eq, value = a.partition("=")
+        if not a.startswith("-") or a == "-":
+            words.append(a)
+        elif eq and name in takes_value:
+            opt[name] = value
+        elif a in takes_value:
+            if k + 1 < len(args):
+                opt[a] = args[k + 1]
+            k += 1
+        elif a[:2] in takes_value and not a.startswith("--"):
+            opt[a[:2]] = a[2:]
+        else:
+            opt[a] = True
+        k += 1
+    return opt, words
+
+
+def _profile_dir(profile: str) -> str:
+    """Cargo writes `dev` and `test` builds to `debug/`, `bench` to `release/`, others to their name."""
+    return {"dev": "debug", "test": "debug", "bench": "release"}.get(profile, profile)
+
+
+def _dirname(path: str) -> str:
+    return path.rsplit("/", 1)[0] if "/" in path else "."

@@ -13,8 +13,10 @@ import os
 
 from ..facts import Fact, Span
 from ..sources import ParseError, SourceFile
-from .emcc import EMCC_NAMES, build_facts, is_emcc
+from .emcc import EMCC_NAMES, build_facts, emcc_only, is_emcc
+from .emscripten_wrappers import configure_flags, emscripten_cmake_at
 from .emver import EmscriptenVersion, version_in_emsdk_args, version_in_image
+from .project_files import ProjectFiles
 from .pstr import UNKNOWN, LineIndex, PStr, Tok, shell_split
 from .rust import CARGO_TOOLS, build_rust_link, cargo_run, is_wasm_target
 from .shell_eval import Command, evaluate
@@ -23,21 +25,29 @@ HIDDEN_CC = ("CC", "CXX", "LD", "EMCC", "CCLD")
 VERSION_VARS = ("EMSDK_VERSION", "EMSCRIPTEN_VERSION", "EMSCRIPTEN_VERSION_TAG", "EM_VERSION",
                 "PYODIDE_EMSCRIPTEN_VERSION", "EMSDK_TAG")
 RESPONSE_LIMIT = 1 << 20
-_BUILD_WORDS = (*EMCC_NAMES, *CARGO_TOOLS, *VERSION_VARS, "EMCC", "emsdk", "RUSTFLAGS")
+_BUILD_WORDS = (*EMCC_NAMES, *CARGO_TOOLS, *VERSION_VARS, "EMCC", "emsdk", "RUSTFLAGS", "emcmake",
+                "Emscripten.cmake")
 
 
 def extract_build_facts(src: SourceFile) -> list[Fact]:
     """Build facts of a shell script (``*.sh``)."""
     text = src.text_as_read
     index = LineIndex(text, src.path)
-    return facts_from_shell(PStr.source(text, 0), index, reader=response_reader(src))
+    return facts_from_shell(PStr.source(text, 0), index, reader=response_reader(src),
+                            substitute=node_printer(src))
 
 
 def facts_from_shell(text: PStr, index: LineIndex, *, env: dict[str, PStr] | None = None,
                      reader=None, variant: str | None = None, version: str | None = None,
-                     bindgen: str | None = None) -> list[Fact]:
-    """``bindgen``: the triple a wasm-bindgen step beside this text reads (a Makefile recipe's other lines)."""
-    result = evaluate(text, index, env)
+                     bindgen: str | None = None, own: bool = False, substitute=None) -> list[Fact]:
+    """``bindgen``: the triple a wasm-bindgen step beside this text reads (a Makefile recipe's other lines).
+    ``own``: ``env`` is set for the shell that runs this text alone (a build script's
+    ``execSync(line, {env})``): when the text runs one command, they are that command's own.
+    ``substitute``: the known output of a ``$(…)`` command (``node_printer``)."""
+    result = evaluate(text, index, env, substitute)
+    if own and env and len(result.commands) == 1:
+        cmd = result.commands[0]
+        cmd.prefix = {**{k: v for k, v in env.items() if cmd.env.get(k) is v}, **cmd.prefix}
     bindgen = bindgen or bindgen_input_target(result.commands)
     facts: list[Fact] = []
     found_version = version
@@ -85,11 +95,30 @@ def command_facts(cmd: Command, index: LineIndex, *, reader=None, variant=None, 
                 out += build_facts(inner[1:], tok.span() or cmd.span, variant=variant, extra=extra,
                                    read_response=reader, version=version, problems=problems)
     out += rustflags_facts(cmd, index, variant, bindgen)
+    at = emscripten_cmake_at(words)
+    if at is not None:
+        out += configure_facts(cmd, at, variant, version)
     return out
 
 
+def configure_facts(cmd: Command, at: int, variant: str | None, version: str | None) -> list[Fact]:
+    """``emcmake cmake -DCMAKE_EXE_LINKER_FLAGS=…``: the flags every emcc link of the
+    configured project gets (with ``CMAKE_C/CXX_FLAGS``, which CMake also passes to the
+    link), read as one link when the linker flags carry emcc settings. Compile flags alone
+    configure libraries (a dependency build): no link."""
+    names, values, build_type = configure_flags(cmd.argv[at + 1:])
+    index = cmd.argv[0].index
+    flags = [[Tok(w, index) for w in shell_split(v)] for v in values]
+    if not any(emcc_only(f.value) for n, fs in zip(names, flags) if n == "CMAKE_EXE_LINKER_FLAGS" for f in fs):
+        return []
+    label = ", ".join(x for x in (variant, f"CMAKE_BUILD_TYPE={build_type}" if build_type else None,
+                                  "flags in " + ", ".join(dict.fromkeys(names))) if x)
+    return build_facts([f for fs in flags for f in fs], cmd.span, variant=label, version=version)
+
+
 def rustflags_facts(cmd: Command, index: LineIndex, variant: str | None, bindgen: str | None = None) -> list[Fact]:
-    """A cargo build for WebAssembly run with RUSTFLAGS or CARGO_ENCODED_RUSTFLAGS set.
+    """A cargo build for WebAssembly: with RUSTFLAGS or CARGO_ENCODED_RUSTFLAGS set, or, a
+    build that ships (``wasm-pack build``, ``cargo build``), with none (Rust's default memory).
 
     It is a wasm build only on evidence: a wasm triple on the command (``--target``,
     ``--config build.target=…``, ``CARGO_BUILD_TARGET``), a wasm-only tool (wasm-pack,
@@ -103,6 +132,7 @@ def rustflags_facts(cmd: Command, index: LineIndex, variant: str | None, bindgen
     target = run.target or (build_target.text if build_target is not None else None) or bindgen
     if target is not None and not is_wasm_target(target):
         return []
+    shown = target and target.replace(UNKNOWN, "…")
     for name in ("CARGO_ENCODED_RUSTFLAGS", "RUSTFLAGS"):
         value = cmd.env.get(name)
         if value is None:
@@ -112,10 +142,13 @@ def rustflags_facts(cmd: Command, index: LineIndex, variant: str | None, bindgen
         else:
             flags = [Tok(value[a:b], index) for a, b in _fields(value.text, "\x1f")]
         span = (flags[0].span() if flags else None) or cmd.span
-        return build_rust_link(span, name, flags, target=target and target.replace(UNKNOWN, "…"),
-                               variant=variant, rustflags_scope="command" if name in cmd.prefix else "environment",
-                               needs_build_target=target is None)
-    return []
+        return build_rust_link(span, name, flags, target=shown, variant=variant,
+                               rustflags_scope="command" if name in cmd.prefix else "environment",
+                               needs_build_target=target is None, run=run)
+    if not run.ships:
+        return []
+    return build_rust_link(cmd.span, "build", [], target=shown, variant=variant,
+                           needs_build_target=target is None, run=run)
 
 
 def bindgen_in(texts: list[PStr], index: LineIndex) -> str | None:
@@ -177,7 +210,7 @@ def _flag_only(result, index: LineIndex, variant, version) -> list[Fact]:
             toks = _split_env(a.value, index)
             if any(t.value.startswith("-s") or t.value == "-pthread" for t in toks):
                 out += build_facts(toks, a.span, variant=_label(variant, a.variant) or "EMCC_CFLAGS",
-                                   version=version)
+                                   version=version, flag_set=True)
     return out
 
 
@@ -229,6 +262,28 @@ def response_reader(src: SourceFile):
         index = LineIndex(text, os.path.normpath(os.path.join(shown_base, rel)).replace(os.sep, "/"))
         return [Tok(p, index) for p in shell_split(PStr.source(text, 0))]
     return read
+
+
+def node_printer(src: SourceFile):
+    """The output of ``node FILE.js`` in a ``$(…)`` of a script: FILE inside the project,
+    relative to the script's folder or else to the project's (where scripts are run from),
+    printing what ``wasmlint.js.printed`` reads without running it."""
+    files = ProjectFiles(src)
+
+    def run(argv: list[str]) -> str | None:
+        if len(argv) != 2 or os.path.basename(argv[0]) not in ("node", "nodejs") \
+                or not argv[1].endswith((".js", ".mjs", ".cjs")):
+            return None
+        for base in dict.fromkeys((files.rel_dir, ".")):
+            rel = files.resolve(base, argv[1])
+            if rel is not None and files.is_file(rel):
+                text = files.read(rel)
+                if text is None:
+                    return None
+                from ..js.printed import printed      # the JS layer builds on this one
+                return printed(rel, text)
+        return None
+    return run
 
 
 def facts_from_mapped(mapped, index: LineIndex, **kw) -> list[Fact]:

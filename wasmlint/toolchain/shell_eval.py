@@ -5,9 +5,13 @@ package.json script; every argument keeps its position. Evaluated statically
 and in order: assignments (scalars and arrays), ``export``, env prefixes,
 quoting and field splitting, ``"${ARR[@]}"``, ``${V:-w}``, ``${V:+w}``. A value
 that cannot be known (command substitution, ``$@``, a variable from outside)
-becomes ``UNKNOWN``. Variables used only as ``${V:+…}`` switches and never
+becomes ``UNKNOWN``; a ``$(cmd …)`` whose output the caller's ``substitute`` knows
+(``node file.js`` printing a constant) is that output, trailing newlines removed, as
+the shell gives it. Variables used only as ``${V:+…}`` switches and never
 assigned are the script's *variants* (ffmpeg.wasm's ``FFMPEG_ST``/``FFMPEG_MT``):
-the script is evaluated once per variant. Nothing is ever run.
+the script is evaluated once per variant. ``cd DIR`` (and ``pushd``/``popd``) moves
+the folder later commands run in, until the end of a ``( … )`` subshell. Nothing is
+ever run.
 """
 from __future__ import annotations
 
@@ -40,6 +44,8 @@ class Command:
     env: dict[str, PStr]              # exported variables at this point
     span: Span
     variant: str | None = None
+    cwd: str | None = ""              # folder it runs in, relative to where the text starts ("": there;
+    #                                   None: unknown — an absolute or computed ``cd``)
 
 
 @dataclass
@@ -58,11 +64,13 @@ class ShellResult:
     error_at: int | None = None       # char offset (in the source PStr) of the first syntax error
 
 
-def evaluate(source: PStr, index: LineIndex, env: dict[str, PStr] | None = None) -> ShellResult:
-    """Every variant of ``source``: commands and assignments, in order."""
+def evaluate(source: PStr, index: LineIndex, env: dict[str, PStr] | None = None,
+             substitute=None) -> ShellResult:
+    """Every variant of ``source``: commands and assignments, in order. ``substitute``:
+    the known output of a command (its argument strings), or None."""
     raw = source.text.encode("utf-8")
     tree = _parser().parse(raw)
-    ev = _Eval(source, raw, index)
+    ev = _Eval(source, raw, index, substitute)
     switches = ev.switches(tree.root_node)
     out = ShellResult(error_at=ev.first_error(tree.root_node))
     for label, on in _variants(switches):
@@ -82,8 +90,8 @@ def _variants(switches: list[str]):
 
 
 class _Eval:
-    def __init__(self, source: PStr, raw: bytes, index: LineIndex):
-        self.src, self.index = source, index
+    def __init__(self, source: PStr, raw: bytes, index: LineIndex, substitute=None):
+        self.src, self.index, self.substitute = source, index, substitute
         self.ascii = len(raw) == len(source.text)
         self._b2c: dict[int, int] = {}
         if not self.ascii:
@@ -99,6 +107,8 @@ class _Eval:
         self.on, self.label = on, label
         self.commands: list[Command] = []
         self.assignments: list[Assignment] = []
+        self.cwd: str | None = ""
+        self.dirs: list[str | None] = []
 
     # positions -----------------------------------------------------------------
     def c(self, byte: int) -> int:
@@ -150,6 +160,10 @@ class _Eval:
             elif t in WORDS or t in ("comment", "test_command", "heredoc_body", "file_redirect",
                                      "heredoc_redirect", "herestring_redirect", "variable_name"):
                 continue
+            elif t == "subshell":        # its `cd` ends with it
+                cwd, dirs = self.cwd, list(self.dirs)
+                self.statements(ch)
+                self.cwd, self.dirs = cwd, dirs
             else:
                 self.statements(ch)
 
@@ -204,7 +218,21 @@ class _Eval:
                 argv += [Tok(f, self.index) for f in self.fields(ch)]
         pre = {k: _join(v) for k, v in prefix.items()}
         env = {k: _join(v) for k, v in self.vars.items() if k in self.exported}
-        self.commands.append(Command(argv, pre, {**env, **pre}, self.span(node), self.label))
+        self.commands.append(Command(argv, pre, {**env, **pre}, self.span(node), self.label, self.cwd))
+        self.change_dir([a.text for a in argv])
+
+    def change_dir(self, argv: list[PStr]) -> None:
+        """``cd DIR`` / ``pushd DIR`` / ``popd``: the folder the next commands run in."""
+        name = argv[0].text if argv else ""
+        if name == "popd":
+            self.cwd = self.dirs.pop() if self.dirs else None
+            return
+        if name not in ("cd", "pushd"):
+            return
+        args = [a for a in argv[1:] if a.text not in ("-P", "-L", "--")]
+        if name == "pushd":
+            self.dirs.append(self.cwd)
+        self.cwd = _moved(self.cwd, args[0] if len(args) == 1 else None)
 
     # words -----------------------------------------------------------------------
     def joined(self, node) -> PStr:
@@ -254,7 +282,28 @@ class _Eval:
             return self.variable(name, quoted, node)
         if t == "expansion":
             return self.expansion(node, quoted)
+        if t == "command_substitution":
+            output = self.output(node)
+            if output is not None:
+                return [(PStr.spread(output.rstrip("\n"), *self._range(node)), quoted)]
         return [(PStr.spread(UNKNOWN, *self._range(node)), quoted)]
+
+    def output(self, node) -> str | None:
+        """What ``$(…)`` holding one simple command with known arguments prints, when known."""
+        inner = [ch for ch in node.named_children if ch.type != "comment"]
+        if self.substitute is None or len(inner) != 1 or inner[0].type != "command":
+            return None
+        argv: list[PStr] = []
+        for ch in inner[0].named_children:
+            if ch.type == "command_name":
+                argv += [f for w in ch.named_children for f in self.fields(w)]
+            elif ch.type in WORDS:
+                argv += self.fields(ch)
+            else:                      # an env prefix, a redirection: not a plain run
+                return None
+        if not argv or not all(a.known for a in argv):
+            return None
+        return self.substitute([a.text for a in argv])
 
     def _range(self, node) -> tuple[int, int]:
         r = self.text(node.start_byte, node.end_byte).source_range()
@@ -360,6 +409,23 @@ class _Eval:
                 return []
             return self.sequence(node, alt_start, alt_end, quoted, [r for r in rest if r.is_named])
         return [(PStr.spread(UNKNOWN, *self._range(node)), quoted)]
+
+
+def _moved(cwd: str | None, arg: PStr | None) -> str | None:
+    """``cwd`` after ``cd arg``: a relative, known ``arg`` is joined; anything else
+    (``cd``, ``cd -``, ``cd /abs``, ``cd "$(dirname "$0")"``) leaves it unknown."""
+    if cwd is None or arg is None or not arg.known or arg.text in ("", "-") or arg.text.startswith(("/", "~")):
+        return None
+    parts = [p for p in cwd.split("/") if p]
+    for seg in arg.text.split("/"):
+        if seg == "..":
+            if not parts or parts[-1] == "..":
+                parts.append("..")
+            else:
+                parts.pop()
+        elif seg not in ("", "."):
+            parts.append(seg)
+    return "/".join(parts)
 
 
 def _size(v: PStr | list[PStr]) -> int:

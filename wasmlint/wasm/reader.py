@@ -30,6 +30,7 @@ MAGIC = b"\0asm"
 # Real modules have dozens of sections; a file of millions of tiny custom sections
 # (a sparse file of zeros, say) is hostile and would cost time and memory per section.
 MAX_SECTIONS = 10_000
+MAX_MEMORIES = 1_000      # memories (and tables) of one module, defined and imported
 
 # Position of each non-custom section id in the required order.
 _ORDER = {sid: rank for rank, sid in enumerate((1, 2, 3, 4, 5, 13, 6, 7, 8, 9, 12, 10, 11))}
@@ -268,6 +269,9 @@ class _Reader:
 
     def _add_memory(self, lim: Limits, imp: Import | None) -> None:
         mems = self.mod.memories
+        if len(mems) >= MAX_MEMORIES:   # each is a fact and a finding: a hostile module would list millions
+            raise WasmParseError(f"more than {MAX_MEMORIES} memories: not a module a toolchain produces; "
+                                 "not analysed", lim.offset)
         mems.append(Memory(
             index=len(mems), origin="imported" if imp else "defined",
             import_module=imp.module if imp else None, import_name=imp.name if imp else None,
@@ -276,6 +280,9 @@ class _Reader:
 
     def _add_table(self, etype: str, lim: Limits, imp: Import | None) -> None:
         tables = self.mod.tables
+        if len(tables) >= MAX_MEMORIES:
+            raise WasmParseError(f"more than {MAX_MEMORIES} tables: not a module a toolchain produces; "
+                                 "not analysed", lim.offset)
         tables.append(Table(
             index=len(tables), origin="imported" if imp else "defined",
             import_module=imp.module if imp else None, import_name=imp.name if imp else None,

@@ -1,0 +1,1 @@
+export { default as decode, init } from "./decode.js";

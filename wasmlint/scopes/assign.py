@@ -1,0 +1,353 @@
+"""Give every file, launch and fact of a run its scope, graph first.
+
+1. Launches and entry scripts (``CMD ["./start.sh"]``): what their surface says
+   (``role``: a Dockerfile's final stage and compose, Kubernetes, PM2, systemd
+   and Procfile units are production, a package.json script is what it runs, a
+   CI job tooling or test, a Dockerfile ``RUN`` tooling), then what their own
+   command line says (``node --test``, ``--watch``, nodemon). A production
+   surface in a file that a convention names (``examples/app/Dockerfile``) takes
+   that convention's scope. A launch without a surface (a shell script, a
+   shebang) goes by the script it runs, then by its file.
+2. Production entry points — production launches and entry scripts,
+   package.json's published surface, the folders hosting configs publish
+   (``hosting.public``, ``[build] publish``, a ``_headers`` file's folder), the
+   artifacts of release builds (not of a debug variant beside a shipped one) — make
+   production everything they reach through runs, imports, worker spawns,
+   loaders and embedded modules: the graph wins over conventions (an
+   ``examples/`` server that the Procfile runs is production). A launch in a
+   script that production runs is production too, and reaches further.
+3. Every other file: its conventions (``wasmlint.scopes.conventions``), else
+   the scope of a non-production launch that runs it, else ``unknown``. A
+   launch with no surface in a script that such a launch runs (the
+   ``go_js_wasm_exec`` that ``go test`` runs) takes that scope, and passes it on.
+4. A fact: its launch's scope, else the innermost ``scope-hint`` around it (a
+   package.json script, a CI job), else a build's artifact when production
+   reaches it, else its file's. ``[tool.wasmlint.scopes]`` overrides all of it
+   for the files its globs match (paths relative to the configuration's folder).
+"""
+from __future__ import annotations
+
+import fnmatch
+import os
+import posixpath
+from collections import deque
+from dataclasses import dataclass, field
+
+from ..graph import launch_id
+from ..pathmatch import match_any
+from . import QUIET, UNKNOWN, Scoped
+from .commands import node_option_scope
+from .conventions import path_scope
+
+REACH = ("runs", "imports", "spawns", "loads-wasm", "embeds")
+# files whose commands are production only through their own units' roles, never by being reached
+SURFACE_KINDS = frozenset(("package-json", "dockerfile", "compose", "k8s", "pm2", "procfile", "systemd",
+                           "github-workflow", "nodemon"))
+DEV_WRAPPERS = {"nodemon": "nodemon, a development watcher"}
+NO_SURFACE = Scoped("unknown", "no production surface runs it")
+
+
+@dataclass
+class ScopeMap:
+    files: dict[str, Scoped] = field(default_factory=dict)
+    launches: dict[str, Scoped] = field(default_factory=dict)   # launch id -> scope
+    hints: dict[str, list] = field(default_factory=dict)        # path -> scope-hint facts
+    built: dict[tuple, Scoped] = field(default_factory=dict)    # (path, span) of a build -> scope
+    overrides: dict[str, Scoped] = field(default_factory=dict)
+    conventions: dict[str, Scoped] = field(default_factory=dict)   # what each file's path says
+    variants: dict[tuple, Scoped] = field(default_factory=dict)    # (path, span) of a debug variant's link
+
+    def of_path(self, path: str) -> Scoped:
+        path = path.split("#", 1)[0]
+        return self.overrides.get(path) or self.files.get(path) or UNKNOWN
+
+    def of_fact(self, fact) -> Scoped:
+        path = (getattr(fact, "virtual_path", None) or fact.span.path).split("#", 1)[0]
+        if path in self.overrides:
+            return self.overrides[path]
+        if fact.kind == "node-launch":
+            return self.launches.get(launch_id(fact), NO_SURFACE)
+        return self.hinted(fact, path) or self.built.get((path, fact.span)) or self.of_path(path)
+
+    def hinted(self, fact, path: str) -> Scoped | None:
+        """The scope of the innermost ``scope-hint`` region around the fact."""
+        around = [h for h in self.hints.get(path, ()) if h.contains(fact.span)]
+        if not around:
+            return None
+        inner = min(around, key=lambda h: (h.span.end_line or 0) - h.span.line)
+        return demoted(inner.scoped, self.conventions.get(path))
+
+
+def demoted(role: Scoped, where: Scoped | None) -> Scoped:
+    """A production surface in a file that a convention names (``examples/app/Dockerfile``,
+    ``bench/package.json``'s ``start``) takes that convention's scope; so does a tooling
+    one (a CI job, a Dockerfile ``RUN``) in a test, bench, example, fixture or docs folder."""
+    if where is not None and (role.scope == "production" or role.scope == "tooling" and where.scope in QUIET):
+        return Scoped(where.scope, f"{role.reason}, {where.reason}")
+    return role
+
+
+def assign(project, config) -> ScopeMap:
+    out = ScopeMap()
+    rel = {p: project.rel(p) for p in project.files}
+    out.overrides = _overrides(project, config)
+    out.conventions = {p: s for p in project.files if (s := path_scope(rel[p], project.files[p])) is not None}
+    for h in project.of_kind("scope-hint"):
+        out.hints.setdefault(h.span.path, []).append(h)
+    launches = [f for f in project.of_kind("node-launch") if f.surface != "shebang"]
+    scripts = project.of_kind("entry-script")
+    entry: dict[int, Scoped] = {}      # id(entry-script fact) -> scope
+    for f in launches:
+        out.launches[launch_id(f)] = _launch(f, project, rel, out)
+    for f in scripts:
+        entry[id(f)] = out.overrides.get(f.span.path) or (
+            demoted(f.role, out.conventions.get(f.span.path)) if f.role else NO_SURFACE)
+    prod = out.files
+    for start, reason in _production_roots(project, out, entry):
+        _reach(project, start, reason, prod)
+    for start, reason in _release_builds(project, out):
+        _reach(project, start, reason, prod)
+    while _inside_production(project, out, launches, scripts, entry):
+        pass
+    for f, sc in [*((f, out.launches[launch_id(f)]) for f in launches), *((f, entry[id(f)]) for f in scripts)]:
+        if sc.scope == "production":
+            prod.setdefault(f.span.path, Scoped("production", f"holds a production launch ({sc.reason})"))
+    for f in project.of_kind("emcc-invocation"):
+        for e in _edges(project, f, "builds"):
+            if e.dst in prod:
+                out.built[(f.span.path, f.span)] = Scoped("production", f"builds `{e.dst}`, {prod[e.dst].reason}")
+    for path, said in out.conventions.items():
+        prod.setdefault(path, said)
+    # a script that only a test, bench, dev … surface runs takes that surface's scope
+    runners = [(out.launches[launch_id(f)], project.graph.out.get(launch_id(f), ()))
+               for f in launches if f.role is not None or _own(f) is not None]
+    runners += [(entry[id(f)], _edges(project, f, "runs")) for f in scripts if f.role is not None]
+    ran: set[str] = set()      # files whose scope is the surface's that runs them
+    for sc, edges in runners:
+        for e in edges:
+            if e.kind == "runs" and e.dst and e.dst not in prod:
+                prod[e.dst] = Scoped(sc.scope, f"run by {sc.reason}")
+                ran.add(e.dst)
+    while _inside_run_scripts(project, out, launches, ran):
+        pass
+    for f in project.of_kind("node-launch"):      # a shebang launches its own file
+        if f.surface == "shebang":
+            out.launches[launch_id(f)] = out.of_path(f.span.path)
+    return out
+
+
+def _overrides(project, config) -> dict[str, Scoped]:
+    globs = getattr(config, "scope_globs", None) or {}
+    if not globs:
+        return {}
+    out = {}
+    root = str(config.root)
+    for path in project.files:
+        abspath = project.abspaths.get(path, path)
+        rel = os.path.relpath(abspath, root) if abspath.startswith(root + os.sep) else path
+        for pattern, scope in globs.items():
+            if match_any(rel.replace(os.sep, "/"), [pattern]):
+                out[path] = Scoped(scope, f"configuration scopes glob `{pattern}`")
+                break
+    return out
+
+
+def _launch(f, project, rel, out: ScopeMap) -> Scoped:
+    path = f.span.path
+    if path in out.overrides:
+        return out.overrides[path]
+    where = out.conventions.get(path)
+    if f.role is not None and f.role.scope != "production":
+        return demoted(f.role, where)
+    own = _own(f)
+    if own is not None:
+        return demoted(own, where)
+    if f.role is not None:
+        return demoted(f.role, where)
+    for e in project.graph.out.get(launch_id(f), ()):
+        said = path_scope(rel.get(e.dst, e.dst)) if e.kind == "runs" and e.dst else None
+        if said is not None:
+            return Scoped(said.scope, f"runs `{e.dst}` ({said.reason})")
+    return where or NO_SURFACE
+
+
+def _own(f) -> Scoped | None:
+    """What a launch's own command line says: ``node --test``, ``--watch``, nodemon."""
+    own = node_option_scope(f.options_before_script)
+    if own is None and f.wrapper in DEV_WRAPPERS:
+        own = Scoped("tooling", f"runs under {DEV_WRAPPERS[f.wrapper]}")
+    return own
+
+
+def _production_roots(project, out: ScopeMap, entry: dict[int, Scoped]) -> list[tuple[str, str]]:
+    """(graph node, reason) of every production entry point, most telling first."""
+    roots = []
+    for f in sorted(project.of_kind("node-launch"), key=lambda f: (f.span.path, f.span.line, f.span.column)):
+        sc = out.launches.get(launch_id(f))
+        if sc is not None and sc.scope == "production":
+            roots.append((launch_id(f), f"reached from {sc.reason} ({f.span.path}:{f.span.line})"))
+    for f in project.of_kind("entry-script"):
+        if entry[id(f)].scope == "production":
+            roots += [(e.dst, f"reached from {entry[id(f)].reason} ({f.span.path}:{f.span.line})")
+                      for e in _edges(project, f, "runs") if e.dst]
+    for f in project.of_kind("package-entry"):
+        pkg = f.span.path
+        if _by_convention(f, out).scope not in ("production", "unknown"):
+            continue     # an example's or a fixture's package.json publishes nothing of the project's
+        reason = f"reached from {pkg} `{f.field}`"
+        if f.pattern:
+            roots += [(p, reason) for p in _published(f, pkg, project.files)
+                      if not _packed_in_passing(f, pkg, p, project.files[p])]
+        else:
+            roots += [(e.dst, reason) for e in _edges(project, f, "publishes") if e.dst]
+    for f in project.of_kind("serving-config"):
+        if _by_convention(f, out).scope in ("production", "unknown"):
+            roots += [(p, f"served by {f.span.path} ({f.server})") for p in _served(f, project.files)]
+    return roots
+
+
+def _release_builds(project, out: ScopeMap) -> list[tuple[str, str]]:
+    """(artifact, reason) of the release links, once what the project publishes and serves
+    is known. A link flagged to debug (``-g3``, ``ASSERTIONS``, ``-O0`` beside its ``-O3``)
+    whose outputs nothing publishes or serves, while another link's outputs are, is a
+    debug variant (opus-recorder's readable ``dist-unminified/`` beside the published
+    ``dist/*.min.js``): not a release build, and its outputs are not production."""
+    prod = out.files
+    releases = [f for f in project.of_kind("emcc-invocation")
+                if getattr(f, "release", False) and _by_convention(f, out).scope in ("production", "unknown")]
+    written = {id(f): [e.dst for e in _edges(project, f, "builds") if e.dst in project.files] for f in releases}
+    shipped = [f for f in releases
+               if any(prod.get(p, UNKNOWN).scope == "production" for p in written[id(f)])]
+    roots = []
+    for f in releases:
+        twin = next((g for g in shipped if g is not f), None)
+        if f.debug_settings and twin is not None and f not in shipped:
+            what = Scoped("tooling", f"a debug variant ({', '.join(f.debug_settings)}) whose outputs nothing "
+                                     f"publishes or serves; the link at {twin.span.path}:{twin.span.line} "
+                                     "builds what is shipped")
+            out.built[(f.span.path, f.span)] = out.variants[(f.span.path, f.span)] = what
+            for p in written[id(f)]:
+                if p not in out.conventions:
+                    prod.setdefault(p, Scoped("tooling", f"written by {f.label} at {f.span.path}:{f.span.line}, "
+                                                         "a debug variant that is not shipped"))
+            continue
+        roots += [(p, f"built by the release build at {f.span.path}:{f.span.line}") for p in written[id(f)]]
+    return roots
+
+
+def _inside_production(project, out: ScopeMap, launches, scripts, entry: dict[int, Scoped]) -> bool:
+    """Launches and entry scripts with no surface of their own (in a shell script)
+    inside a file that production reaches are production, and reach further.
+    True when one became production."""
+    prod = out.files
+    changed = False
+    for f in launches:
+        path, lid = f.span.path, launch_id(f)
+        if (f.role is None and _own(f) is None and path in prod and path not in out.overrides
+                and out.launches[lid].scope != "production"):
+            out.launches[lid] = Scoped("production", f"in `{path}`, {prod[path].reason}")
+            _reach(project, lid, out.launches[lid].reason, prod)
+            changed = True
+    for f in scripts:
+        path = f.span.path
+        if f.role is None and path in prod and entry[id(f)].scope != "production" and path not in out.overrides:
+            entry[id(f)] = Scoped("production", f"in `{path}`, {prod[path].reason}")
+            for e in _edges(project, f, "runs"):
+                if e.dst:
+                    _reach(project, e.dst, entry[id(f)].reason, prod)
+            changed = True
+    return changed
+
+
+def _inside_run_scripts(project, out: ScopeMap, launches, ran: set[str]) -> bool:
+    """A launch with no surface of its own (in a shell script) that nothing else
+    decided takes the scope of its script, when a test, bench, dev … surface runs
+    that script (``go test`` runs ``go_js_wasm_exec``); so does what it runs.
+    True when one changed."""
+    changed = False
+    for f in launches:
+        path, lid = f.span.path, launch_id(f)
+        said = out.files.get(path)
+        if (path in ran and f.role is None and _own(f) is None and out.launches[lid] == NO_SURFACE
+                and path not in out.overrides):
+            out.launches[lid] = Scoped(said.scope, f"in `{path}`, {said.reason}")
+            for e in project.graph.out.get(lid, ()):
+                if e.kind == "runs" and e.dst and e.dst not in out.files:
+                    out.files[e.dst] = Scoped(said.scope, f"run by the launch in `{path}`, {said.reason}")
+                    ran.add(e.dst)
+            changed = True
+    return changed
+
+
+def _edges(project, fact, kind: str) -> list:
+    """The graph edges of one fact (a file's node holds the edges of all its facts)."""
+    return [e for e in project.graph.out.get(fact.span.path, ()) if e.kind == kind and e.span == fact.span]
+
+
+def _by_convention(f, out: ScopeMap) -> Scoped:
+    """A fact's scope before the graph has spoken: configuration, the region it is
+    in, its file's conventions."""
+    path = f.span.path
+    return out.overrides.get(path) or out.hinted(f, path) or out.conventions.get(path, UNKNOWN)
+
+
+def _published(f, pkg: str, files: dict[str, str]) -> list[str]:
+    """Files of the package that a ``files`` entry or an ``exports`` pattern names."""
+    base = posixpath.dirname(pkg)
+    spec = f.spec.removeprefix("./").rstrip("/")
+    out = []
+    for path in files:
+        if base and not path.startswith(base + "/"):
+            continue
+        sub = path[len(base) + 1:] if base else path
+        if f.field == "files":
+            if match_any(sub, [spec]) or sub.startswith(spec + "/"):
+                out.append(path)
+        elif fnmatch.fnmatchcase(sub, spec):
+            out.append(path)
+    return sorted(out)
+
+
+def _packed_in_passing(f, pkg: str, path: str, kind: str | None) -> bool:
+    """A ``files`` folder or an ``exports`` pattern names what the package publishes, and
+    packs the rest of what it matches in passing: the tests, benchmarks, examples and
+    reference builds inside a named folder (``core`` packs ``core/example-builds/``) or
+    under a wildcard (``./*`` packs ``tests/``) keep the scope their own path says. What
+    the pattern names itself (``./examples/*``, ``files: ["test/helpers.js"]``) is published."""
+    base = posixpath.dirname(pkg)
+    sub = path[len(base) + 1:] if base else path
+    spec = f.spec.removeprefix("./").rstrip("/")
+    wild = min((k for k in (spec.find(c) for c in "*?[") if k >= 0), default=-1)
+    named = spec[:spec.rfind("/", 0, wild) + 1] if wild >= 0 else (spec + "/" if sub != spec else spec)
+    said = path_scope(sub[len(named):], kind) if sub.startswith(named) else None
+    return said is not None and said.scope in QUIET
+
+
+def _served(f, files: dict[str, str]) -> list[str]:
+    """Files in the folders a serving config publishes. A config that publishes the
+    whole project (a ``_headers`` at its root) says nothing about which files matter."""
+    out = []
+    for folder in f.served:
+        root = posixpath.normpath(posixpath.join(posixpath.dirname(f.span.path), folder.removeprefix("/")))
+        if root not in (".", "") and not root.startswith("../"):
+            out += sorted(p for p in files if p.startswith(root + "/"))
+    return out
+
+
+def _reach(project, start: str, reason: str, prod: dict[str, Scoped]) -> None:
+    """Mark ``start`` (a file, or a launch id) and all it reaches production. Launch
+    surfaces (package.json, Dockerfile, …) reached by an import are not expanded:
+    their commands are production only through their own units."""
+    if not start.startswith("launch:"):
+        if start in prod and prod[start].scope == "production":
+            return
+        prod[start] = Scoped("production", reason)
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        if project.files.get(node) in SURFACE_KINDS:
+            continue
+        for e in project.graph.out.get(node, ()):
+            if e.kind in REACH and e.dst and (e.dst not in prod or prod[e.dst].scope != "production"):
+                prod[e.dst] = Scoped("production", reason)
+                queue.append(e.dst)

@@ -1,0 +1,117 @@
+"""Ecosystem conventions: the scope a path or a name says, when the project
+graph does not decide.
+
+Folders (any component of the project-relative path; the deepest one that says
+something wins, so ``test/fixtures/x.wasm`` is a fixture, but dev tooling inside a
+fixture or an example is still that fixture or example): npm/Jest/Mocha
+``test``/``__tests__``/``spec``, Rust ``tests``/``benches``/``examples``, Go
+``testdata``, docs sites, dev tooling folders. File names: ``*.test.js``,
+``*.spec.ts``, ``*_test.go``, ``*.bench.js``, linter/bundler/test-runner configs,
+and launch files named for a purpose (``Dockerfile.dev``,
+``docker-compose.test.yml``, ``Procfile.dev``, ``run-e2e.sh``). Unit names (package.json scripts,
+compose services, CI jobs) are split into words: ``test:unit`` says test.
+"""
+from __future__ import annotations
+
+import re
+
+from . import QUIET, Scoped
+
+FOLDERS: dict[str, str] = {
+    **dict.fromkeys(("test", "tests", "__tests__", "spec", "specs", "e2e", "__mocks__", "unittests",
+                     "unit-tests", "integration-tests", "cypress"), "test"),
+    **dict.fromkeys(("bench", "benches", "benchmark", "benchmarks", "__benchmarks__"), "bench"),
+    **dict.fromkeys(("example", "examples", "demo", "demos", "sample", "samples", "playground"), "example"),
+    **dict.fromkeys(("fixture", "fixtures", "__fixtures__", "testdata", "test-data", "test_data",
+                     "__snapshots__"), "fixture"),
+    **dict.fromkeys(("docs", "doc", "website", "documentation"), "docs"),
+    **dict.fromkeys(("scripts", "tools", ".github", ".husky", ".circleci", ".devcontainer", ".vscode"),
+                    "tooling"),
+}
+
+# file names, lower-cased; the first that matches wins
+_FILE_NAMES: tuple[tuple[re.Pattern, str, str], ...] = tuple((re.compile(p), s, why) for p, s, why in (
+    (r".+[._-](test|spec)\.[^.]+$|^(tests?|spec)\.[^.]+$", "test", "a test file by its name"),
+    (r"^(jest|vitest|playwright|cypress|karma|ava|wdio)\.conf(ig)?\.[^.]+$|^\.mocharc\.|^\.taprc$",
+     "test", "a test runner's configuration"),
+    (r".+[._-](bench|benchmark)\.[^.]+$|^(bench|benchmarks?)\.[^.]+$",
+     "bench", "a benchmark by its name"),
+    (r"^(example|demo)\.[cm]?[jt]sx?$", "example", "an example by its name"),
+    (r"^(vite|webpack|rollup|esbuild|tsup|babel|eslint|prettier|commitlint|lint-staged|postcss|tailwind)"
+     r"\.config\.[^.]+$|^\.(eslintrc|prettierrc|babelrc)(\.[^.]+)?$|^(gulpfile|gruntfile)\.[^.]+$",
+     "tooling", "a linter's or bundler's configuration"),
+))
+
+# launch files named for a purpose: Dockerfile.dev, docker-compose.test.yml, Procfile.dev, run-e2e.sh
+NAMED_KINDS = frozenset(("dockerfile", "compose", "procfile", "pm2", "systemd", "shell"))
+
+NAME_WORDS: dict[str, str] = {
+    **dict.fromkeys(("test", "tests", "spec", "specs", "e2e", "coverage", "cov", "repro"), "test"),
+    **dict.fromkeys(("bench", "benches", "benchmark", "benchmarks", "perf"), "bench"),
+    **dict.fromkeys(("example", "examples", "demo", "demos", "sample", "samples", "playground"), "example"),
+    **dict.fromkeys(("docs", "doc", "typedoc", "jsdoc", "website"), "docs"),
+    **dict.fromkeys(("dev", "develop", "development", "debug", "watch", "lint", "format", "fmt",
+                     "typecheck", "profile", "storybook", "codegen", "generate", "gen", "local"), "tooling"),
+}
+_WORD_SPLIT = re.compile(r"[\s:_./-]+")
+_FOLDER_WORD_SPLIT = re.compile(r"[_.-]+")
+
+
+def _compound_folder_scope(name: str) -> str | None:
+    """What a folder name made of words says when one of them names a test, bench,
+    example, fixture or docs folder (``example-builds``, ``e2e-tests``, ``sahpool-demo``)."""
+    words = _FOLDER_WORD_SPLIT.split(name.lower())
+    return next((FOLDERS[w] for w in words if FOLDERS.get(w) in QUIET), None) if len(words) > 1 else None
+
+
+def folder_scope(rel: str) -> Scoped | None:
+    """The deepest folder of ``rel`` (a project-relative file path) that a convention
+    names; a tooling folder inside a test, fixture, bench, example or docs folder
+    (``test/fixtures/app/.github/``, ``examples/x/scripts/``) is part of that one.
+    A conventional name (``examples/``) says more than a name that holds such a word
+    (``examples/demo-server/``, ``core/example-builds/``), which counts only without one."""
+    parts = rel.split("#", 1)[0].split("/")[:-1]
+    tooling = None
+    for named in (lambda p: FOLDERS.get(p.lower()), _compound_folder_scope):
+        for depth in range(len(parts) - 1, -1, -1):
+            scope = named(parts[depth])
+            said = Scoped(scope, f"under `{'/'.join(parts[:depth + 1])}/`") if scope else None
+            if said is not None and scope != "tooling":
+                return said
+            tooling = tooling or said
+    return tooling
+
+
+def file_scope(rel: str, kind: str | None = None) -> Scoped | None:
+    """What the file's own name says (``*.test.js``, ``Dockerfile.dev``)."""
+    name = rel.split("#", 1)[0].rsplit("/", 1)[-1]
+    for pattern, scope, why in _FILE_NAMES:
+        if pattern.match(name.lower()):
+            return Scoped(scope, f"{why} (`{name}`)")
+    return name_scope(name) if kind in NAMED_KINDS else None
+
+
+def path_scope(rel: str, kind: str | None = None) -> Scoped | None:
+    """A file's scope by convention: its name, else its folders."""
+    return file_scope(rel, kind) or folder_scope(rel)
+
+
+def name_scope(name: str) -> Scoped | None:
+    """What a unit's name says: ``test:unit``, ``bench``, ``start:dev``, ``e2e-tests``.
+    npm's ``pre``/``post`` scripts (``pretest``) belong with their script."""
+    for word in words_of(name):
+        for w in (word, word.removeprefix("pre"), word.removeprefix("post")):
+            if w in NAME_WORDS:
+                return Scoped(NAME_WORDS[w], f"named `{name}`")
+    return None
+
+
+def words_of(name: str) -> list[str]:
+    return [w for w in _WORD_SPLIT.split(name.lower()) if w]
+
+
+def named_role(label: str, name: str) -> Scoped:
+    """A deployment unit (compose service, PM2 app, Procfile process, …): production,
+    unless its name says otherwise (a compose service ``tests``, a Procfile ``dev``)."""
+    said = name_scope(name)
+    return Scoped(said.scope, f"{label}, by its name") if said else Scoped("production", label)

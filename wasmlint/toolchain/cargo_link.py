@@ -1,0 +1,167 @@
+"""What only the whole project decides about Cargo builds (``link.py`` calls ``settle``).
+
+* Profiles as cargo reads them: cargo takes ``[profile.*]`` from the workspace root
+  only. A member's profiles are ignored (cargo warns "profiles for the non root package
+  will be ignored"); a package is a member when an ancestor folder's ``Cargo.toml`` has
+  a ``[workspace]`` that does not ``exclude`` it (cargo's root search), or when its
+  ``package.workspace`` names a root. A cargo-fuzz package (``[package.metadata]
+  cargo-fuzz = true``) is built by ``cargo fuzz`` for the host, never for WebAssembly.
+* The module a build writes: ``wasm-pack build [PATH]`` writes
+  ``PATH/<out-dir or pkg>/<out-name or crate>_bg.wasm``; ``cargo build`` writes
+  ``<target-dir or the workspace root's target>/<triple>/<profile dir>/<crate>.wasm``,
+  where ``<crate>`` is the ``[lib]`` name (or the package's) with ``-`` as ``_`` for a
+  ``cdylib``, the package name for a binary.
+* Which link decides the memory: a build reads the rustflags of the cargo configs of
+  its folder and the folders above it (no RUSTFLAGS set). When one of them states the
+  memory (``--max-memory``, ``+atomics`` …) the config decides it and takes the build's
+  module as its artifact; else the build has Rust's default memory and is the cause.
+"""
+from __future__ import annotations
+
+import posixpath
+from dataclasses import replace
+
+from ..facts import Fact
+from .cargo import CargoManifest, CargoProfile, _command_folder, config_applies, resolve_build_targets
+from .rust import RustLink
+
+
+def settle(facts: list[Fact], files: dict[str, str]) -> list[Fact]:
+    facts = resolve_build_targets(facts, files)
+    if not any(isinstance(f, (CargoProfile, RustLink)) for f in facts):
+        return facts
+    manifests = {f.folder: f for f in facts if isinstance(f, CargoManifest)}
+    facts = [f for f in facts if not (isinstance(f, CargoProfile) and not _profile_read(f, manifests))]
+    return _decide_memory(facts, manifests, files)
+
+
+def workspace_root(m: CargoManifest, manifests: dict[str, CargoManifest]) -> str | None:
+    """The folder of the workspace root cargo finds for ``m`` (its own when it is a root
+    or stands alone); None when ``package.workspace`` names a root outside the run."""
+    if m.workspace:
+        return m.folder
+    if m.package_workspace:
+        root = posixpath.normpath(posixpath.join(m.folder, m.package_workspace))
+        return root if root in manifests else None
+    folder = m.folder
+    for _ in range(256):                         # a path has fewer parents than this
+        if not folder or posixpath.dirname(folder) == folder:
+            break
+        folder = posixpath.dirname(folder)
+        up = manifests.get(folder)
+        if up is not None and up.workspace and not _excluded(up, m.folder):
+            return folder
+    return m.folder
+
+
+def _excluded(root: CargoManifest, folder: str) -> bool:
+    """cargo's ``is_excluded``: under an ``exclude`` path and not under an explicit member path."""
+    rel = posixpath.relpath(folder, root.folder or ".")
+
+    def under(paths: list) -> bool:
+        return any(rel == p or rel.startswith(p + "/") for p in (posixpath.normpath(x) for x in paths))
+    return under(root.workspace_exclude) and not under(root.workspace_members)
+
+
+def _profile_read(p: CargoProfile, manifests: dict[str, CargoManifest]) -> bool:
+    """Whether a WebAssembly build reads this profile. wasm-pack reads its own profiles from
+    the crate it builds, member or not."""
+    m = manifests.get(posixpath.dirname(p.span.path))
+    if p.tool != "cargo" or m is None:
+        return True
+    return workspace_root(m, manifests) == m.folder and not m.cargo_fuzz
+
+
+def _decide_memory(facts: list[Fact], manifests: dict[str, CargoManifest], files: dict[str, str]) -> list[Fact]:
+    configs = [f for f in facts if isinstance(f, RustLink) and f.origin == "cargo-config" and f.decides_memory]
+    taken: dict[int, list[str]] = {}
+    out: list[Fact] = []
+    for f in facts:
+        if not isinstance(f, RustLink) or f.build is None:
+            out.append(f)
+            continue
+        crate, cwd = _crate(f, manifests, files)
+        if crate is None and f.origin == "build":
+            continue        # a crate the project does not hold (a submodule, a folder it `cd`s to): unknown
+        f = replace(f, artifacts=_artifacts(f, crate, cwd, manifests) if crate else [])
+        decider = next((c for c in configs if f.origin == "build" and _reads(f, c, files)), None)
+        if decider is None:
+            out.append(f)
+        else:
+            taken.setdefault(id(decider), []).extend(f.artifacts)
+    if not taken:
+        return out
+    return [replace(f, artifacts=sorted(set(f.artifacts) | set(taken[id(f)]))) if id(f) in taken else f
+            for f in out]
+
+
+def _reads(build: RustLink, config: RustLink, files: dict[str, str]) -> bool:
+    """Whether cargo passes this config's rustflags to the build (its folder and the ones
+    above it; the build's triple, a `cfg(…)` table, or `[build] rustflags`)."""
+    if not config_applies(config.span.path, build.span.path, files):
+        return False
+    return config.target is None or config.target == build.target or config.target.startswith("cfg(")
+
+
+def _crate(link: RustLink, manifests: dict[str, CargoManifest],
+           files: dict[str, str]) -> tuple[CargoManifest | None, str]:
+    """The manifest of the package the build compiles: wasm-pack's PATH; cargo's
+    `--manifest-path`, else the nearest one at or above its folder, then `-p NAME` in that
+    workspace (a virtual workspace without `-p` builds several: None). A shell script runs
+    in its caller's folder: its own, or the project's root. Also the folder it ran in."""
+    folders = [_command_folder(link.span.path, files)]
+    if files.get(link.span.path) == "shell" and folders[0]:
+        folders.append("")
+    for cwd in folders:
+        m = _crate_from(link, cwd, manifests)
+        if m is not None:
+            return m, cwd
+    return None, folders[0]
+
+
+def _crate_from(link: RustLink, cwd: str, manifests: dict[str, CargoManifest]) -> CargoManifest | None:
+    b = link.build
+    if b is None:
+        return None
+    if b.tool == "wasm-pack":
+        return manifests.get(_join(cwd, b.crate))
+    m = manifests.get(_join(cwd, b.crate)) if b.crate is not None else _nearest(cwd, manifests)
+    if m is not None and b.package:
+        root = workspace_root(m, manifests)
+        m = next((x for x in manifests.values() if x.package == b.package
+                  and workspace_root(x, manifests) == root), None)
+    return m if m is not None and m.package else None
+
+
+def _artifacts(link: RustLink, m: CargoManifest, cwd: str, manifests: dict[str, CargoManifest]) -> list[str]:
+    b = link.build
+    if b is None or not link.target or "…" in link.target:
+        return []
+    if b.tool == "wasm-pack":
+        name = b.out_name or m.artifact_stem
+        return [_join(m.folder, b.out_dir, f"{name}_bg.wasm")] if name else []
+    root = workspace_root(m, manifests)
+    if root is None:
+        return []
+    stem = m.artifact_stem if "cdylib" in m.crate_types else m.package
+    target_dir = _join(cwd, b.target_dir) if b.target_dir else _join(root, "target")
+    return [_join(target_dir, link.target, b.profile_dir, f"{stem}.wasm")]
+
+
+def _nearest(folder: str, manifests: dict[str, CargoManifest]) -> CargoManifest | None:
+    """The manifest cargo finds from ``folder``: its own, else the nearest folder above."""
+    while True:
+        if folder in manifests:
+            return manifests[folder]
+        if not folder or posixpath.dirname(folder) == folder:   # "/" is its own parent
+            return None
+        folder = posixpath.dirname(folder)
+
+
+def _join(*parts: str | None) -> str:
+    """Project-relative folders joined; "" is the project's root (a build run there)."""
+    parts = [p for p in parts if p]
+    if not parts:
+        return ""
+    path = posixpath.normpath(posixpath.join(*parts))
+    return "" if path == "." else path

@@ -1,0 +1,630 @@
+"""Processes a Python build script starts → ``script_runs.Run`` (then emcc/cargo facts).
+
+Parsed with the standard library's ``ast``: CPython's own parser, exact for the
+language and with start and end positions on every node, so it needs no grammar
+package (tree-sitter-python would add a dependency and read nothing better). It has
+no error recovery: a file that is not Python 3 is a WL001 line and nothing else.
+
+Calls read, when the name comes from an ``import`` of the module:
+
+* ``subprocess.run/call/check_call/check_output/Popen(args, shell=…, env=…)``: a
+  list is the argument vector; with ``shell=True`` a string (or a list's first
+  element) is the command line ``/bin/sh -c`` runs; a string without it is the
+  program's name, as POSIX Python runs it;
+* ``subprocess.getoutput/getstatusoutput(cmd)``, ``os.system(cmd)``, ``os.popen(cmd)``:
+  a command line.
+
+Values (``Values``): string literals (escapes decoded; each character keeps its
+place), implicit concatenation, f-strings (``{name}`` replaced by its value),
+``+``, lists and tuples with ``*spread``, ``" ".join(…)``, ``s.split()``,
+``shlex.split(s)``, ``str(x)``, ``os.environ.get(K, default)`` (the default: the
+build as run with nothing set, as the JS evaluator reads ``process.env.K || d``)
+and names with one reaching assignment. ``append``, ``extend`` and ``+=`` made in
+straight-line code before the use add their values; one made under a condition
+adds one unknown element; other changes (``insert``, ``pop`` …) make the list
+unknown. Anything else is unknown.
+``env={**os.environ, "RUSTFLAGS": …}`` or ``dict(os.environ, RUSTFLAGS=…)``, a
+dict filled by ``env["K"] = …``, and ``os.environ["K"] = …`` written before the
+call in straight-line code are the process's environment.
+"""
+from __future__ import annotations
+
+import ast
+import unicodedata
+from dataclasses import dataclass
+
+from ..facts import Span
+from .pstr import UNKNOWN, UNKNOWN_TEXT, LineIndex, PStr, guarded, joined, shell_split
+from ..textpos import matching_brace
+from .script_runs import RelPath, Run
+
+ARGS_APIS = frozenset(("run", "call", "check_call", "check_output", "Popen"))
+SHELL_APIS = {"subprocess": frozenset(("getoutput", "getstatusoutput")), "os": frozenset(("system", "popen"))}
+MUTATORS = frozenset(("append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse", "update",
+                      "setdefault", "__setitem__"))
+PROCESS_MARKS = (b"subprocess", b"os.system", b"os.popen", b"system(")
+_ESCAPES = {"\n": "", "\\": "\\", "'": "'", '"': '"', "a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r",
+            "t": "\t", "v": "\v"}
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+_LOOPS = (ast.For, ast.AsyncFor, ast.While)
+
+
+def wanted(data: bytes) -> bool:
+    from .script_runs import names_a_tool
+    return names_a_tool(data) and any(m in data for m in PROCESS_MARKS)
+
+
+@dataclass
+class _Write:
+    node: ast.AST            # the statement (or target) that writes
+    value: ast.AST | None    # the value it gives, None when not known
+    at: int                  # character offset of the write
+
+
+@dataclass
+class _Change:
+    """A change made in place to the value a name holds (or to ``os.environ``)."""
+
+    stmt: ast.AST            # the statement that makes it
+    op: str                  # "+=", "[]=" (``x[key] = value``), or the method called (``append`` …)
+    value: ast.AST | None
+    at: int
+    key: str | None = None   # for "[]="
+
+
+class Script:
+    """One parsed script: positions, parents, scopes, the writes of each name and the
+    changes made in place to the values they hold."""
+
+    def __init__(self, text: str, path: str, tree: ast.Module):
+        self.text, self.tree = text, tree
+        self.index = LineIndex(text, path)
+        self.lines = text.split("\n")
+        self.parent: dict[int, ast.AST] = {}
+        self.writes: dict[tuple[int, str], list[_Write]] = {}
+        self.changes: dict[tuple[int, str], list[_Change]] = {}   # (scope, name or dotted holder)
+        self.calls: list[ast.Call] = []
+        self.imports: dict[str, set[tuple[str, str | None]]] = {}   # local name → {(module, name or None)}
+        self._walk(tree, tree)
+
+    # ------------------------------------------------------------ positions
+    def char(self, line: int, col: int) -> int:
+        """Character offset of an ``ast`` position (1-based line, UTF-8 byte column)."""
+        text = self.lines[line - 1] if line - 1 < len(self.lines) else ""
+        return self.index.starts[line - 1] + len(text.encode("utf-8", "surrogateescape")[:col]
+                                                 .decode("utf-8", "surrogateescape"))
+
+    def start(self, node) -> int:
+        return self.char(node.lineno, node.col_offset)
+
+    def end(self, node) -> int:
+        return self.char(node.end_lineno, node.end_col_offset)
+
+    def span(self, node) -> Span:
+        return self.index.span(self.start(node), self.end(node))
+
+    # ------------------------------------------------------------ scopes
+    def _walk(self, root, scope) -> None:
+        stack = [(root, scope)]
+        while stack:                 # iterative: a deeply nested file cannot exhaust the stack
+            node, scope = stack.pop()
+            children = list(ast.iter_child_nodes(node))
+            for child in children:
+                self.parent[id(child)] = node
+                self._note(child, scope)
+            stack.extend((c, c if isinstance(c, _SCOPES) else scope) for c in reversed(children))
+
+    def _note(self, node, scope) -> None:
+        def write(name: str, value, at_node) -> None:
+            self.writes.setdefault((id(scope), name), []).append(_Write(at_node, value, self.start(at_node)))
+
+        def change(holder, op: str, value, key: str | None = None) -> None:
+            name = _dotted(holder)
+            if name is not None:
+                stmt = self._statement(node)
+                self.changes.setdefault((id(scope), name), []).append(
+                    _Change(stmt, op, value, self.start(stmt), key))
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    write(target.id, node.value if len(targets) == 1 else None, node)
+                elif isinstance(target, ast.Subscript):
+                    key = target.slice
+                    change(target.value, "[]=", node.value,
+                           key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else None)
+                else:
+                    for name in _names(target):
+                        write(name, None, node)
+        elif isinstance(node, ast.AugAssign):
+            change(node.target, "+=" if isinstance(node.op, ast.Add) else "op=", node.value)
+        elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+            for name in _names(node.target):
+                write(name, None, node.target)
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                for name in _names(item.optional_vars) if item.optional_vars is not None else ():
+                    write(name, None, node)
+        elif isinstance(node, ast.NamedExpr):
+            write(node.target.id, node.value, node)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                write((alias.asname or alias.name).split(".")[0], None, node)
+                self._import(node, alias)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            write(node.name, None, node)
+        elif isinstance(node, ast.arguments):
+            for a in node.posonlyargs + node.args + node.kwonlyargs + [node.vararg, node.kwarg]:
+                if a is not None:
+                    self.writes.setdefault((id(self.parent.get(id(node))), a.arg), []).append(
+                        _Write(a, None, self.start(a)))
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            for name in node.names:
+                write(name, None, node)
+        elif isinstance(node, ast.Delete):
+            for name in (n for t in node.targets for n in _names(t)):
+                write(name, None, node)
+        elif isinstance(node, ast.Call):
+            self.calls.append(node)
+            if isinstance(node.func, ast.Attribute) and node.func.attr in MUTATORS:
+                change(node.func.value, node.func.attr, node.args[0] if node.args else None)
+
+    def _import(self, node, alias) -> None:
+        if isinstance(node, ast.Import):
+            local = alias.asname or alias.name.split(".")[0]
+            self.imports.setdefault(local, set()).add((alias.name if alias.asname else local, None))
+        elif node.module and not node.level:
+            self.imports.setdefault(alias.asname or alias.name, set()).add((node.module, alias.name))
+
+    def _statement(self, node):
+        while not isinstance(node, ast.stmt) and id(node) in self.parent:
+            node = self.parent[id(node)]
+        return node
+
+    def ancestors(self, node):
+        while id(node) in self.parent:
+            node = self.parent[id(node)]
+            yield node
+
+    def scopes(self, node) -> list:
+        """The scopes whose names ``node`` sees, innermost first (class bodies are skipped
+        by functions inside them, as Python does)."""
+        out = []
+        for a in self.ancestors(node):
+            if isinstance(a, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) or \
+                    (isinstance(a, ast.ClassDef) and not out):
+                out.append(a)
+        return out + [self.tree]
+
+    def straight(self, stmt, use) -> bool:
+        """Whether statement ``stmt`` runs, every time, before ``use``: it comes earlier in
+        the same statement list as ``use`` or one of its ancestors, outside any loop
+        around ``use`` that it is in."""
+        holder = self.parent.get(id(stmt))
+        for a in [use, *self.ancestors(use)]:
+            if self.parent.get(id(a)) is holder:
+                return self.start(stmt) < self.start(a) and any(
+                    stmt in body and a in body for body in _bodies(holder))
+            if isinstance(a, _LOOPS) and self.start(a) <= self.start(stmt) < self.end(a):
+                return False
+        return False
+
+    def reaching(self, name_node: ast.Name):
+        """The one assignment that reaches a use of a name, else None."""
+        for scope in self.scopes(name_node):
+            writes = self.writes.get((id(scope), name_node.id))
+            if writes:
+                return writes[0] if len(writes) == 1 else self._last_before(name_node, writes)
+        return None
+
+    def _last_before(self, use, writes: list[_Write]):
+        at = self.start(use)
+        before = [w for w in writes if w.at < at]
+        if not before or not self.straight(self._statement(before[-1].node), use):
+            return None                  # written under a condition, in a loop, in another function
+        loops = [a for a in self.ancestors(use) if isinstance(a, _LOOPS)]
+        if any(self.start(loop) <= w.at < self.end(loop) for loop in loops for w in writes):
+            return None
+        return before[-1]
+
+    def changes_of(self, name: str, use, since: int) -> list[tuple[_Change, bool]] | None:
+        """The changes made in place to what ``name`` holds that reach ``use`` (made after
+        offset ``since``), each with whether it surely ran; None when one may run again
+        after ``use`` (in a loop around it)."""
+        loops = [a for a in self.ancestors(use) if isinstance(a, _LOOPS)]
+        at, out = self.start(use), []
+        for scope in self.scopes(use):
+            for ch in self.changes.get((id(scope), name), ()):
+                if ch.at < since:
+                    continue
+                if ch.at >= at:
+                    if any(self.start(loop) <= ch.at < self.end(loop) for loop in loops):
+                        return None
+                    continue
+                out.append((ch, self.straight(ch.stmt, use)))
+        return sorted(out, key=lambda pair: pair[0].at)
+
+
+def _bodies(node) -> list[list]:
+    return [getattr(node, f) for f in ("body", "orelse", "finalbody", "handlers")
+            if isinstance(getattr(node, f, None), list)]
+
+
+def _names(target) -> list[str]:
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [n for t in target.elts for n in _names(t)]
+    if isinstance(target, ast.Starred):
+        return _names(target.value)
+    return []
+
+
+class Values:
+    """Positioned values of Python expressions (see the module docstring)."""
+
+    def __init__(self, script: Script):
+        self.s = script
+        self._active: set[int] = set()
+
+    @guarded(UNKNOWN_TEXT, key=id)
+    def text(self, node, depth: int) -> PStr:
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, str):
+                return self._literal(node, depth) or PStr.synth(node.value)
+            number = _number(node)
+            return PStr.synth(str(number)) if number is not None else UNKNOWN_TEXT
+        if isinstance(node, ast.JoinedStr):
+            return self._literal(node, depth) or UNKNOWN_TEXT
+        if isinstance(node, ast.Name):
+            w = self.s.reaching(node)
+            out = self.text(w.value if w is not None else None, depth)
+            for ch, surely in self._changes(node, w):
+                if ch.op != "+=":
+                    return UNKNOWN_TEXT
+                out = out + (self.text(ch.value, depth) if surely else UNKNOWN_TEXT)
+            return out
+        if isinstance(node, (ast.BinOp, ast.UnaryOp)) and _number(node) is not None:
+            return PStr.synth(str(_number(node)))
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            return self.text(node.left, depth) + self.text(node.right, depth)
+        if isinstance(node, ast.IfExp):
+            a, b = self.text(node.body, depth), self.text(node.orelse, depth)
+            return a if a.known and a.text == b.text else UNKNOWN_TEXT
+        if isinstance(node, ast.Call):
+            return self._call_text(node, depth)
+        return UNKNOWN_TEXT
+
+    def _call_text(self, node: ast.Call, depth: int) -> PStr:
+        func = node.func
+        if self._env_lookup(func):      # os.environ.get("EMCC", "emcc"): the build as run with nothing set
+            default = node.args[1] if len(node.args) > 1 else next(
+                (k.value for k in node.keywords if k.arg in ("default", "value")), None)
+            return self.text(default, depth) if default is not None else UNKNOWN_TEXT
+        if isinstance(func, ast.Name) and func.id == "str" and len(node.args) == 1 and not node.keywords:
+            return self.text(node.args[0], depth)
+        if isinstance(func, ast.Attribute) and func.attr == "join" and len(node.args) == 1:
+            items = self.items(node.args[0], depth)
+            if items is None:
+                return UNKNOWN_TEXT
+            return joined(items, self.text(func.value, depth))
+        if isinstance(func, ast.Attribute) and func.attr == "strip" and not node.args:
+            return self.text(func.value, depth).strip()
+        return UNKNOWN_TEXT
+
+    @guarded(None, key=id)
+    def items(self, node, depth: int) -> list[PStr] | None:
+        """The elements of a list or tuple value, None when they are not known."""
+        if isinstance(node, (ast.List, ast.Tuple)):
+            out: list[PStr] = []
+            for el in node.elts:
+                if isinstance(el, ast.Starred):
+                    more = self.items(el.value, depth)
+                    out += more if more is not None else [UNKNOWN_TEXT]
+                else:
+                    out.append(self.text(el, depth))
+            return out
+        if isinstance(node, ast.Name):
+            w = self.s.reaching(node)
+            out = self.items(w.value, depth) if w is not None else None
+            for ch, surely in self._changes(node, w):
+                if out is None or ch.op not in ("+=", "extend", "append"):
+                    return None
+                more = ([self.text(ch.value, depth)] if ch.op == "append" else self.items(ch.value, depth)) \
+                    if surely else None
+                out = out + (more if more is not None else [UNKNOWN_TEXT])
+            return out
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            a, b = self.items(node.left, depth), self.items(node.right, depth)
+            if a is None and b is None:
+                return None
+            return (a if a is not None else [UNKNOWN_TEXT]) + (b if b is not None else [UNKNOWN_TEXT])
+        if isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Attribute) and func.attr == "split" and not node.args and not node.keywords:
+                return self.text(func.value, depth).split_ws()
+            if _dotted(func) in ("shlex.split", "split") and len(node.args) == 1 and \
+                    (_dotted(func) == "shlex.split" or self._from_import(func, "shlex", "split")):
+                return shell_split(self.text(node.args[0], depth))
+            if isinstance(func, ast.Name) and func.id in ("list", "tuple") and len(node.args) == 1:
+                return self.items(node.args[0], depth)
+        return None
+
+    def _changes(self, name_node: ast.Name, write) -> list:
+        """Changes in place to the value a name holds, after the write that gave it; a
+        change that may run again after the use makes the value unknown (one bogus op)."""
+        found = self.s.changes_of(name_node.id, name_node, write.at if write is not None else 0)
+        return found if found is not None else [(_Change(name_node, "unknown", None, 0), False)]
+
+    def _env_lookup(self, func) -> bool:
+        dotted = _dotted(func)
+        return dotted in ("os.environ.get", "os.getenv") or self._from_import(func, "os", "getenv") or (
+            dotted == "environ.get" and ("os", "environ") in self.s.imports.get("environ", ()))
+
+    def _from_import(self, func, module: str, name: str) -> bool:
+        return isinstance(func, ast.Name) and (module, name) in self.s.imports.get(func.id, ())
+
+    @guarded(None, key=id)
+    def script_path(self, node, depth: int) -> RelPath | None:
+        """A path the script builds from its own file (``Path(__file__).resolve().parent / "x"``,
+        ``os.path.join(os.path.dirname(__file__), "..")``); None for any other (a relative
+        string is relative to where Python starts)."""
+        if isinstance(node, ast.Name):
+            if node.id == "__file__" and not self.s.writes.get((id(self.s.tree), "__file__")):
+                return RelPath((".",))
+            w = self.s.reaching(node)
+            return self.script_path(w.value, depth) if w is not None and w.value is not None else None
+        if isinstance(node, ast.Attribute) and node.attr == "parent":
+            inner = self.script_path(node.value, depth)
+            return inner.parent() if inner is not None else None
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+            inner = self.script_path(node.left, depth)
+            return inner.join(self.text(node.right, depth).text) if inner is not None else None
+        if not isinstance(node, ast.Call):
+            return None
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        if isinstance(func, ast.Attribute) and name in ("resolve", "absolute", "expanduser") and not node.args:
+            return self.script_path(node.func.value, depth)
+        if name in ("Path", "PurePath", "abspath", "realpath", "normpath", "str", "fspath") and len(node.args) == 1:
+            return self.script_path(node.args[0], depth)
+        if name == "dirname" and len(node.args) == 1:
+            inner = self.script_path(node.args[0], depth)
+            return inner.parent() if inner is not None else None
+        if name in ("join", "joinpath") and node.args:
+            base, rest = (node.func.value, node.args) if name == "joinpath" else (node.args[0], node.args[1:])
+            inner = self.script_path(base, depth)
+            return inner.join(*(self.text(a, depth).text for a in rest)) if inner is not None else None
+        return None
+
+    # ------------------------------------------------------------ literals
+    def _literal(self, node, depth: int) -> PStr | None:
+        """A string literal node (maybe implicitly concatenated, maybe an f-string) decoded
+        from its source text, or None when its source cannot be read back."""
+        text, i, end = self.s.text, self.s.start(node), self.s.end(node)
+        formatted = [v for v in node.values if isinstance(v, ast.FormattedValue)] \
+            if isinstance(node, ast.JoinedStr) else []
+        parts: list[PStr] = []
+        while i < end:
+            c = text[i]
+            if c.isspace() or c == "\\":
+                i += 1
+                continue
+            if c == "#":
+                while i < end and text[i] != "\n":
+                    i += 1
+                continue
+            j = i
+            while j < end and text[j].isalpha():
+                j += 1
+            prefix, quote = text[i:j].lower(), text[j:j + 3] if text[j:j + 3] in ('"""', "'''") else text[j:j + 1]
+            if quote not in ('"', "'", '"""', "'''") or "b" in prefix:
+                return None
+            body, close = j + len(quote), _closing(text, j + len(quote), end, quote)
+            if close is None:
+                return None
+            if "f" in prefix:
+                piece = self._fstring(body, close, "r" in prefix, formatted, depth)
+                if piece is None:
+                    return None
+                parts.append(piece)
+            else:
+                parts.append(_decode(text, body, close, "r" in prefix))
+            i = close + len(quote)
+        return PStr.join(parts) if parts else PStr.synth("")
+
+    def _fstring(self, i: int, end: int, raw: bool, formatted: list, depth: int) -> PStr | None:
+        text, parts = self.s.text, []
+        while i < end:
+            c = text[i]
+            if c in "{}" and text[i + 1:i + 2] == c:
+                parts.append(PStr.spread(c, i, i + 2))
+                i += 2
+            elif c == "{":
+                close = matching_brace(text, i, end)
+                if close is None or not formatted:
+                    return None
+                value = formatted.pop(0)
+                plain = value.conversion == -1 and value.format_spec is None
+                parts.append(self.text(value.value, depth) if plain else UNKNOWN_TEXT)
+                i = close + 1
+            else:
+                j = i
+                while j < end and text[j] not in "{}":
+                    j += 1
+                if j == i:          # a lone "}": not valid Python, the parser would have refused it
+                    return None
+                parts.append(_decode(text, i, j, raw))
+                i = j
+        return PStr.join(parts) if parts else PStr.synth("")
+
+
+_ARITH = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
+          ast.FloorDiv: lambda a, b: a // b if b else None, ast.LShift: lambda a, b: a << b if 0 <= b < 64 else None}
+
+
+def _number(node) -> int | float | None:
+    """The value of a numeric constant expression (``1024 * 1024``, ``64 << 20``)."""
+    if isinstance(node, ast.Constant):
+        return node.value if isinstance(node.value, (int, float)) and not isinstance(node.value, bool) else None
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        v = _number(node.operand)
+        return -v if v is not None else None
+    if isinstance(node, ast.BinOp) and type(node.op) in _ARITH:
+        a, b = _number(node.left), _number(node.right)
+        return None if a is None or b is None else _ARITH[type(node.op)](a, b)
+    return None
+
+
+def _closing(text: str, i: int, end: int, quote: str) -> int | None:
+    while i < end:
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text.startswith(quote, i):
+            return i
+        i += 1
+    return None
+
+
+def _decode(text: str, i: int, end: int, raw: bool) -> PStr:
+    """A literal's body ``text[i:end]`` with its escapes decoded, positions kept."""
+    if raw:
+        return PStr.source(text[i:end], i)
+    parts, start = [], i
+    while i < end:
+        if text[i] != "\\" or i + 1 >= end:
+            i += 1
+            continue
+        parts.append(PStr.source(text[start:i], start))
+        width, value = _escape(text, i, end)
+        parts.append(PStr.spread(value, i, i + width) if value is not None else PStr.source(text[i:i + width], i))
+        i = start = i + width
+    parts.append(PStr.source(text[start:end], start))
+    return PStr.join(parts)
+
+
+def _escape(text: str, i: int, end: int) -> tuple[int, str | None]:
+    """(width, value) of the escape at ``text[i]``; value None: kept as written (``\\q``)."""
+    e = text[i + 1]
+    if e in _ESCAPES:
+        return 2, _ESCAPES[e]
+    if e in "xuU":
+        width = {"x": 4, "u": 6, "U": 10}[e]
+        try:
+            return width, chr(int(text[i + 2:i + width], 16))
+        except ValueError:
+            return 2, UNKNOWN
+    if e in "01234567":
+        width = 2
+        while width < 4 and i + width < end and text[i + width] in "01234567":
+            width += 1
+        return width, chr(int(text[i + 1:i + width], 8))
+    if e == "N" and text[i + 2:i + 3] == "{" and text.find("}", i, end) > 0:
+        close = text.find("}", i, end)
+        try:
+            return close - i + 1, unicodedata.lookup(text[i + 3:close])
+        except KeyError:
+            return close - i + 1, UNKNOWN
+    return 2, None
+
+
+def _dotted(node) -> str | None:
+    """``a.b.c`` for a chain of attributes on a name, else None."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    return ".".join([node.id, *reversed(parts)]) if isinstance(node, ast.Name) else None
+
+
+def _api(func, imports) -> tuple[str, str] | None:
+    """(module, function) a call's function names, through the script's imports."""
+    if isinstance(func, ast.Name):
+        for module, name in imports.get(func.id, ()):
+            if name is not None:
+                return module, name
+        return None
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+        for module, name in imports.get(func.value.id, ()):
+            if name is None:
+                return module, func.attr
+    return None
+
+
+def runs(script: Script) -> list[Run]:
+    values = Values(script)
+    out: list[Run] = []
+    for node in script.calls:
+        api = _api(node.func, script.imports)
+        if api is None:
+            continue
+        module, name = api
+        kw = {k.arg: k.value for k in node.keywords if k.arg}
+        first = node.args[0] if node.args else kw.get("args") or kw.get("command") or kw.get("cmd")
+        if first is None:
+            continue
+        env = _env(script, values, kw.get("env"), node)
+        where = values.script_path(kw["cwd"]) if "cwd" in kw else None
+        cwd = None if "cwd" not in kw else where.folder(script.index.path) if where is not None else UNKNOWN
+        if name in SHELL_APIS.get(module, ()):
+            out.append(Run(script.span(node), line=values.text(first), env=env, cwd=cwd))
+        elif module == "subprocess" and name in ARGS_APIS:
+            vector = values.items(first)
+            if _is_true(kw.get("shell")):
+                line = vector[0] if vector else values.text(first) if vector is None else None
+                if line is not None:
+                    out.append(Run(script.span(node), line=line, env=env, cwd=cwd))
+            else:
+                out.append(Run(script.span(node), argv=vector if vector is not None else [values.text(first)],
+                               env=env, cwd=cwd))
+    return out
+
+
+def _is_true(node) -> bool:
+    """``shell=True``. A value the script decides when it runs (``shell=IS_WINDOWS``) is
+    read as off: the POSIX build, where the list is the argument vector."""
+    return isinstance(node, ast.Constant) and node.value is True
+
+
+def _env(script: Script, values: Values, node, call) -> dict[str, PStr]:
+    """The variables a call sets for its process: ``env=`` (a dict, ``dict(os.environ,
+    K=v)``, a name holding one, with ``env["K"] = v`` made to it), and ``os.environ["K"] = v``
+    written before the call in straight-line code."""
+    out: dict[str, PStr] = {}
+    _set_items(script, values, "os.environ", call, 0, out)
+    if node is None:
+        return out
+    write = script.reaching(node) if isinstance(node, ast.Name) else None
+    target = write.value if write is not None else node
+    if isinstance(target, ast.Dict):
+        for k, v in zip(target.keys, target.values):
+            if isinstance(k, ast.Constant) and isinstance(k.value, str):
+                out[k.value] = values.text(v)
+    elif isinstance(target, ast.Call) and _dotted(target.func) == "dict":
+        for k in target.keywords:
+            if k.arg:
+                out[k.arg] = values.text(k.value)
+    if isinstance(node, ast.Name):
+        _set_items(script, values, node.id, call, write.at if write is not None else 0, out)
+    return out
+
+
+def _set_items(script: Script, values: Values, holder: str, call, since: int, out: dict) -> None:
+    """``holder["K"] = v`` made before ``call`` in straight-line code (a write that may not
+    run is not read: the variable may or may not be set)."""
+    for ch, surely in script.changes_of(holder, call, since) or ():
+        if ch.op == "[]=" and ch.key is not None and surely:
+            out[ch.key] = values.text(ch.value)
+
+
+def parse(text: str, path: str) -> tuple[Script | None, tuple[str, int, int] | None]:
+    """The script, or (None, (message, line, column)) when it is not Python 3."""
+    try:
+        tree = ast.parse(text, filename=path)
+    except SyntaxError as exc:
+        return None, (f"does not parse as Python 3 ({exc.msg}); its build commands are not read",
+                      exc.lineno or 1, exc.offset or 1)
+    except (ValueError, RecursionError, MemoryError) as exc:
+        return None, (f"cannot be parsed as Python ({type(exc).__name__}); its build commands are not read", 1, 1)
+    return Script(text, path, tree), None

@@ -203,26 +203,29 @@ def source(kind: str):
 
 
 def js_skeleton(data: bytes) -> None:
-    """Differential: the JS facts of a skeleton parse (forced on, every block) equal those
+    """Differential: the JS facts of a skeleton parse (forced on: every block, every
+    literal left out, parsed again incrementally as searches land in them) equal those
     of a whole parse when the file parses without errors (otherwise error recovery in a
-    body the skeleton skips may differ); the lexer's blocks are well-formed."""
+    range the skeleton leaves out may differ); the scan's ranges are well-formed."""
     from wasmlint import serial
-    from wasmlint.js import parse, skeleton
+    from wasmlint.js import lexer, parse, skeleton
     from wasmlint.sources import SourceFile
     from wasmlint.sources import js
-    blocks = skeleton.body_blocks(data)
-    assert all(data[a - 1:a] == b"{" and data[b:b + 1] == b"}" for a, b in blocks)
-    saved = skeleton.MIN_FILE, skeleton.MIN_BLOCK, skeleton.MIN_SHARE, skeleton.plan
+    lay = lexer.layout(data, 1)
+    assert all(data[a - 1:a] == b"{" and data[b:b + 1] == b"}" for a, b in lay.blocks)
+    assert all(data[a - 1] in b"'\"`" and data[b] == data[a - 1] for a, b in lay.literals)
+    saved = {k: getattr(skeleton, k) for k in skeleton.FORCED}
     try:
-        skeleton.MIN_FILE, skeleton.MIN_BLOCK, skeleton.MIN_SHARE = 0, 1, 0
-        skeleton.plan = lambda d: (skeleton.interest_offsets(d), skeleton.body_blocks(d))
+        for k, v in skeleton.FORCED.items():
+            setattr(skeleton, k, v)
         skel = serial.encode(js.extract(SourceFile("loader.js", "js", data)))
         skeleton.MIN_FILE = 1 << 62
         whole = serial.encode(js.extract(SourceFile("loader.js", "js", data)))
     except RecursionError:   # the pipeline reports this as "nested too deeply" (WL001)
         return
     finally:
-        skeleton.MIN_FILE, skeleton.MIN_BLOCK, skeleton.MIN_SHARE, skeleton.plan = saved
+        for k, v in saved.items():
+            setattr(skeleton, k, v)
     if not parse.Doc("loader.js", data).root.has_error:
         assert skel == whole
 

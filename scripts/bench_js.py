@@ -5,6 +5,9 @@ Two files are generated into a temporary folder:
 
 * ``single-file.js`` — Emscripten-style SINGLE_FILE glue: the repo's pthreads
   glue fixture plus a ~9.5 MB module embedded as base64 (~12.8 MB of JS);
+* ``binary-string.js`` — the same glue with the module as Emscripten's binary string
+  (SINGLE_FILE since 4.0.18: a template literal of raw bytes and escapes, as npm
+  ``binaryen``'s 14.8 MB ``index.js`` is);
 * ``dense.js`` — ~10 MB of dense minified code (generated functions, as a
   closure-compiled runtime looks) around that glue;
 * ``glue-copies.js`` — ~10 MB of the glue fixture repeated in function scopes: a
@@ -20,6 +23,7 @@ from __future__ import annotations
 import argparse
 import base64
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -42,12 +46,33 @@ def big_module(data_bytes: int) -> bytes:
     return b"\0asm\x01\0\0\0" + memory + count + data
 
 
+# Emscripten's binary_encode: printable bytes as themselves, the rest escaped.
+_BINARY_ESCAPES = {0: "\\0", 8: "\\b", 11: "\\v", 12: "\\f", 13: "\\r", 0x24: "\\$", 0x5C: "\\\\", 0x60: "\\`",
+                   **{b: f"\\x{b:02X}" for b in range(0x7F, 0x100)}}
+
+
+def binary_string(module: bytes) -> str:
+    """``module`` as the body of an Emscripten binary-string template literal."""
+    text = module.decode("latin-1").translate(_BINARY_ESCAPES)
+    # \0 before a digit would be an octal escape (after an even run of backslashes)
+    return re.sub(r"(?<!\\)((?:\\\\)*)\\0(?=[0-9])", r"\1\\x00", text)
+
+
+def binary_string_glue(module: bytes) -> str:
+    """The glue fixture with ``module`` embedded as a binary string, as binaryen.js is."""
+    glue = GLUE.read_text(encoding="utf-8")
+    return glue + f"\nvar wasmBinary=binaryDecode(`{binary_string(module)}`);\n"
+
+
 def generate(folder: Path) -> list[Path]:
     glue = GLUE.read_text(encoding="utf-8")
+    module = big_module(9_500_000)
     single = folder / "single-file.js"
-    b64 = base64.b64encode(big_module(9_500_000)).decode()
+    b64 = base64.b64encode(module).decode()
     single.write_text(glue + f'\nvar wasmBinaryFile="data:application/octet-stream;base64,{b64}";\n',
                       encoding="utf-8")
+    binary = folder / "binary-string.js"
+    binary.write_text(binary_string_glue(big_module(5_000_000)), encoding="latin-1")
     dense = folder / "dense.js"
     body = "".join(f"function f{i}(a,b){{var c=a+b*{i % 7 + 2},d=[a,b,c];for(var e=0;e<c;e++)"
                    f"{{b=(b<<1)^e;d.push(b&255)}}return d.length>{i % 13}?d:f{i}(c,b-1)}}"
@@ -56,7 +81,7 @@ def generate(folder: Path) -> list[Path]:
     copies = folder / "glue-copies.js"
     n = 10_000_000 // len(glue) + 1
     copies.write_text("".join(f"(function(){{{glue}}})();" for _ in range(n)), encoding="utf-8")
-    return [single, dense, copies]
+    return [single, binary, dense, copies]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,8 +9,15 @@ module as base64: SINGLE_FILE builds) are extracted into
 pinned sha256. Cached packages are not fetched again, so a second run takes
 milliseconds.
 
-    python scripts/fetch_testdata.py           # fetch what is missing
-    python scripts/fetch_testdata.py --update  # re-pin: refill integrity and file lists
+The lock's ``large_js`` packages are the bench corpus's other half (``--large-js``;
+about 160 MB of tarballs, so the tests do not fetch them): real packages whose
+JavaScript is large — multi-MB Emscripten glue, asm.js fallbacks, bundles that embed
+modules, worker bundles. All their JavaScript (``js``) and modules are extracted,
+each checked against its pinned sha256.
+
+    python scripts/fetch_testdata.py              # fetch what is missing
+    python scripts/fetch_testdata.py --large-js   # and the large-JavaScript packages
+    python scripts/fetch_testdata.py --update     # re-pin: refill integrity and file lists
 
 To add a package, add an entry (name, version, toolchain, evidence, and the
 ``embedded`` JS paths if any) to the lock file and run ``--update``.
@@ -40,6 +47,7 @@ CACHE = ROOT / ".cache" / "corpus"
 ATTEMPTS = 3
 NPM_TIMEOUT = 180
 EMBEDDED_RE = re.compile(rb"AGFzbQ[A-Za-z0-9+/]*={0,2}")  # base64 of b"\0asm" onwards
+JS_SUFFIXES = (".js", ".mjs", ".cjs")
 
 
 class FetchError(RuntimeError):
@@ -106,7 +114,7 @@ def _safe_member(name: str) -> bool:
 def _fetch_one(pkg: dict) -> None:
     d = package_dir(pkg)
     marker = d / ".integrity"
-    wanted = [w["path"] for w in pkg["wasm"]] + [e["path"] for e in pkg.get("embedded", [])]
+    wanted = [f["path"] for f in pkg["wasm"] + pkg.get("js", [])] + [e["path"] for e in pkg.get("embedded", [])]
     if marker.exists() and marker.read_text() == pkg["integrity"] and all(
             local_path(pkg, w).exists() for w in wanted):
         return
@@ -116,7 +124,7 @@ def _fetch_one(pkg: dict) -> None:
                          f"(got {_sri(data)[:30]}…, pinned {pkg['integrity'][:30]}…)")
     if d.exists():
         shutil.rmtree(d)
-    pinned = {w["path"]: w["sha256"] for w in pkg["wasm"]}
+    pinned = {f["path"]: f["sha256"] for f in pkg["wasm"] + pkg.get("js", [])}
     got = set()
     for name, read in _members(data):
         if name not in wanted or not _safe_member(name):
@@ -150,9 +158,11 @@ def load_lock() -> dict:
     return json.loads(LOCK.read_text(encoding="utf-8"))
 
 
-def ensure_corpus(workers: int = 4) -> list[dict]:
-    """Fetch every pinned package not cached yet; return the lock's package entries."""
-    packages = load_lock()["packages"]
+def ensure_corpus(workers: int = 4, large_js: bool = False) -> list[dict]:
+    """Fetch every pinned package not cached yet (with ``large_js``, those too); return
+    the lock's package entries."""
+    lock = load_lock()
+    packages = lock["packages"] + (lock["large_js"] if large_js else [])
     with _cache_lock(), concurrent.futures.ThreadPoolExecutor(workers) as pool:
         errors = [f.exception() for f in [pool.submit(_fetch_one, p) for p in packages]]
     errors = [e for e in errors if e is not None]
@@ -164,36 +174,42 @@ def ensure_corpus(workers: int = 4) -> list[dict]:
 def update_lock() -> None:
     """Re-pin each lock entry from the registry: integrity, .wasm list, embedded counts."""
     lock = load_lock()
-    for pkg in lock["packages"]:
+    for pkg in lock["packages"] + lock["large_js"]:
         data = _download(pkg)
         pkg["integrity"] = _sri(data)
         pkg["tarball_size"] = len(data)
-        wasm, js = [], {e["path"]: e for e in pkg.get("embedded", [])}
+        large = "js" in pkg
+        wasm, scripts, js = [], [], {e["path"]: e for e in pkg.get("embedded", [])}
         for name, read in _members(data):
-            if name.endswith(".wasm"):
+            if name.endswith(".wasm") or (large and name.endswith(JS_SUFFIXES)):
                 content = read()
-                wasm.append({"path": name, "size": len(content),
-                             "sha256": hashlib.sha256(content).hexdigest()})
-            elif name in js:
+                (wasm if name.endswith(".wasm") else scripts).append(
+                    {"path": name, "size": len(content), "sha256": hashlib.sha256(content).hexdigest()})
+            if name in js:
                 js[name]["modules"] = len(EMBEDDED_RE.findall(read()))
         pkg["wasm"] = sorted(wasm, key=lambda w: w["path"])
-        print(f"{pkg['name']}@{pkg['version']}: {len(wasm)} wasm, {len(js)} embedded")
+        if large:
+            pkg["js"] = sorted(scripts, key=lambda f: f["path"])
+        print(f"{pkg['name']}@{pkg['version']}: {len(wasm)} wasm, {len(js)} embedded, "
+              f"{sum(f['size'] for f in scripts) / 2**20:.1f} MiB of JavaScript")
     LOCK.write_text(json.dumps(lock, indent=1) + "\n", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--update", action="store_true", help="re-pin the lock file from npm")
+    ap.add_argument("--large-js", action="store_true",
+                    help="also the packages with large JavaScript (the bench corpus; ~160 MB)")
     args = ap.parse_args(argv)
     try:
         if args.update:
             update_lock()
         t0 = time.perf_counter()
-        packages = ensure_corpus()
+        packages = ensure_corpus(large_js=args.large_js)
     except FetchError as e:
         print(f"fetch_testdata: {e}", file=sys.stderr)
         return 1
-    n = sum(len(p["wasm"]) + len(p.get("embedded", [])) for p in packages)
+    n = sum(len(p["wasm"]) + len(p.get("embedded", [])) + len(p.get("js", [])) for p in packages)
     print(f"{len(packages)} packages, {n} files in {CACHE} ({time.perf_counter() - t0:.2f} s)")
     return 0
 

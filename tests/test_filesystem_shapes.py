@@ -108,3 +108,21 @@ def test_a_folder_that_cannot_be_listed_is_reported(tmp_path, monkeypatch):
     assert any(p.endswith("private") and problem == "cannot list folder: Permission denied; its files were not checked"
                for p, problem in shown.items())
     assert any(p.endswith("good.wasm") for p in shown)
+
+
+def test_node_modules_bin_links_are_read_once_under_their_real_name(tmp_path):
+    # npm's layout: node_modules/.bin/<cmd> -> ../<package>/bin/<cmd> (a node script without
+    # an extension). Checking node_modules reads the script once, under its real name.
+    tree = _tree(tmp_path)
+    modules = tree / "node_modules"
+    (modules / "wasm-tool" / "bin").mkdir(parents=True)
+    (modules / "wasm-tool" / "bin" / "wasm-tool").write_text(
+        "#!/usr/bin/env node\nconst memory = new WebAssembly.Memory({ initial: 256, maximum: 65536 });\n")
+    (modules / ".bin").mkdir()
+    os.symlink("../wasm-tool/bin/wasm-tool", modules / ".bin" / "wasm-tool")
+    os.symlink("../wasm-tool/bin/wasm-tool", modules / ".bin" / "wasm-tool.js")
+    out = _lint(tree, "node_modules")
+    findings = [line for line in out.splitlines() if "[WL" in line]
+    assert findings and all(line.startswith("node_modules/wasm-tool/bin/wasm-tool:2:") for line in findings), out
+    assert len(findings) == len(set(findings))
+    assert ".bin" not in out

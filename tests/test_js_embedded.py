@@ -5,8 +5,10 @@ import base64
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from tests.wasmbuild import build_wat
+from wasmlint.js import embedded
 from wasmlint.js.embedded import PROBE_MAX_BYTES, binary_decode, find_embedded, unescape_js
 from wasmlint.js.parse import Doc
 from wasmlint.js.values import Evaluator
@@ -35,6 +37,27 @@ b", "ab"),
 ])
 def test_unescape_js(body, value):
     assert unescape_js(body) == value
+
+
+_ESCAPE_BITS = st.sampled_from(["\\", "x", "4", "1", "u", "{", "}", "0", "7", "3", "a", "\r", "\n", "8", "F",
+                                 "`", "$", "n", "'", "v", "c", "é", "\u2028"])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_ESCAPE_BITS, max_size=40).map("".join))
+def test_fast_unescapes_agree_with_the_escape_by_escape_reading(body):
+    """A 14 MB binary string is decoded in chunks and, when its escapes allow, by a few
+    byte scans (``unescape_ascii``): both must read every escape as the plain way does."""
+    plain = embedded._ESCAPE.sub(lambda m: embedded._unescape_one(m.group(1)), body)
+    saved = embedded._CHUNK
+    try:
+        embedded._CHUNK = 3
+        assert unescape_js(body) == plain
+    finally:
+        embedded._CHUNK = saved
+    if body.isascii():
+        fast = embedded.unescape_ascii(body.encode())
+        assert fast is None or fast.decode("latin-1") == plain
 
 
 def test_binary_decode_matches_emscripten_formula():

@@ -1,13 +1,14 @@
 """Skeleton parsing of big JS files (wasmlint/js/skeleton.py): the facts must be
 exactly those of a whole parse. Every JS fixture and every real glue file is
-extracted both ways with the skeleton forced on (any size, any block) and compared."""
+extracted both ways with the skeleton forced on (any size, any block, any literal)
+and compared."""
 from __future__ import annotations
 
 import pytest
 
 from tests.test_js_glue_corpus import glue
 from tests.wasmbuild import ROOT
-from wasmlint.js import parse, skeleton
+from wasmlint.js import bundles, lexer, parse, skeleton
 from wasmlint.serial import encode
 from wasmlint.sources import SourceFile
 from wasmlint.sources import js as js_source
@@ -17,16 +18,14 @@ JS_SUFFIXES = (".js", ".mjs", ".cjs")
 
 def _fixture_files() -> list:
     return sorted(p for base in ("tests/fixtures", "tests/projects") for p in (ROOT / base).rglob("*")
-                  if p.suffix in JS_SUFFIXES and p.is_file() and js_source.wanted(p.read_bytes()))
+                  if p.suffix in JS_SUFFIXES and p.is_file() and
+                  (js_source.wanted(p.read_bytes()) or bundles.wanted(p.name, p.read_bytes())))
 
 
 @pytest.fixture
 def forced(monkeypatch):
-    """Skeleton parsing for every file and every body block; counts the parses."""
-    monkeypatch.setattr(skeleton, "MIN_FILE", 0)
-    monkeypatch.setattr(skeleton, "MIN_BLOCK", 1)
-    monkeypatch.setattr(skeleton, "MIN_SHARE", 0)
-    monkeypatch.setattr(skeleton, "plan", lambda d: (skeleton.interest_offsets(d), skeleton.body_blocks(d)))
+    """Skeleton parsing for every file, body block and literal; counts the parses."""
+    force(monkeypatch.setattr)
     docs: list = []
     init = parse.Doc.__init__
 
@@ -35,6 +34,11 @@ def forced(monkeypatch):
         docs.append(self)
     monkeypatch.setattr(parse.Doc, "__init__", counting)
     return docs
+
+
+def force(setattr) -> None:
+    for name, value in skeleton.FORCED.items():
+        setattr(skeleton, name, value)
 
 
 def _both(name: str, data: bytes, monkeypatch) -> tuple:
@@ -101,6 +105,18 @@ def test_a_builder_reading_inside_a_blanked_callback_reveals_it(forced, monkeypa
     assert forced[0].blanked and forced[0].touched, "the callback was blanked, then revealed"
 
 
+def test_a_call_whose_name_ends_in_import_is_kept(forced, monkeypatch):
+    # Pyodide's glue calls `API.public_api.pyimport("functools")` inside a method body with
+    # no word of interest; the module graph reads every `import(` it finds, inside a name
+    # or not, so that body is parsed as in a whole parse.
+    src = ("class Methods { sort(e) { let r = API.public_api.pyimport(\"functools\"), n = r.cmp_to_key;"
+           " return n(e); } }\nnew WebAssembly.Memory({ initial: 1 });\n").encode()
+    skel, whole = _both("pyodide.asm.mjs", src, monkeypatch)
+    assert skel == whole
+    [module] = [f for f in js_source.extract(SourceFile("pyodide.asm.mjs", "js", src)) if f.kind == "js-module"]
+    assert module.imports == ["functools"]
+
+
 @pytest.mark.parametrize("source, blocks", [
     ("function f(a) { return '}'; }", ["return '}';"]),
     ("var s = `${a ? { b: 1 } : 2}`; if (x) { y(); }", ["y();"]),
@@ -114,22 +130,46 @@ def test_body_blocks_know_the_lexical_grammar(source, blocks):
     assert [data[a:b].decode().strip() for a, b in skeleton.body_blocks(data)] == blocks
 
 
-def test_unsure_scans_blank_nothing():
+def test_unsure_scans_leave_nothing_out():
     assert skeleton.body_blocks(b"function f() { var s = 'unterminated; }") == []
     assert skeleton.body_blocks(b"if (a) { b(); ") == []
 
 
-def test_blanking_keeps_offsets_and_lines():
-    data = b"f(function () {\n  a();\n  b();\n});\n"
-    [(a, b)] = skeleton.body_blocks(data)
-    out = skeleton.blank(data, [(a, b)])
-    assert len(out) == len(data) and out.count(b"\n") == data.count(b"\n")
-    assert out[a:b].strip() == b""
+def test_left_out_ranges_keep_lines_and_columns(monkeypatch):
+    force(monkeypatch.setattr)
+    data = ("f(function () {\n  a();\n  b();\n}); var s = 'é\\n\\\n';\n"
+            "  var m = new WebAssembly.Memory({ initial: 1 });\n").encode()
+    skel, whole = parse.Doc("x.js", data, skeleton.plan(data)), parse.Doc("x.js", data)
+    assert skel.blanked and skel.literals, "the parse left out the body and the literal"
+    [a], [b] = skel.words("Memory"), whole.words("Memory")
+    assert skel.span(a) == whole.span(b) and skel.span(a).line == 6 and skel.span(a).column == 27
 
 
-def test_string_heavy_files_are_parsed_whole():
+def test_long_literals_are_left_out_of_the_parse():
     data = b"var wasm = '" + b"A" * 100_000 + b"'; function f(x) { return x; }"
-    assert skeleton.plan(data) is None
+    plan = skeleton.plan(data)
+    assert plan.literals == ((12, 100_012),) and not plan.blanked
+    doc = parse.Doc("x.js", data, plan)
+    [literal] = [n for n in _nodes(doc.root) if n.type == "string"]
+    assert doc.literals and literal.named_child_count == 0, "the parser saw an empty literal"
+    assert (literal.start_byte, literal.end_byte) == (11, 100_013) and parse.string_value(literal) == "A" * 100_000
+
+
+def test_a_scan_the_parse_disagrees_with_is_not_trusted(monkeypatch):
+    # after `)` the scan reads `/` as a division, so `"/.test(…); var q = "` is a string to
+    # it and `{"; function k() {…} // "` another; tree-sitter sees a regular expression
+    force(monkeypatch.setattr)
+    data = b'if (x) /"/.test(s) && g(function () { h(); }); var q = "{"; function k() { return 1; } // "}\n'
+    plan = skeleton.plan(data)
+    assert plan.literals == ((9, 55), (58, 90))
+    doc = parse.Doc("x.js", data, plan)
+    assert not doc.blanked and not doc.literals and doc.root.type == "program" and not doc.root.has_error
+
+
+def _nodes(node):
+    yield node
+    for c in node.children:
+        yield from _nodes(c)
 
 
 from hypothesis import given, settings, strategies as st  # noqa: E402
@@ -145,5 +185,7 @@ def test_any_text_gives_nested_in_range_blocks(text):
     blocks = skeleton.body_blocks(data)
     for a, b in blocks:
         assert 0 < a <= b < len(data) and data[a - 1:a] == b"{" and data[b:b + 1] == b"}"
-    regions = skeleton.blank_regions(data, skeleton.interest_offsets(data), blocks)
-    assert len(skeleton.blank(data, regions)) == len(data)
+    regions = skeleton.blank_regions(skeleton.interest_offsets(data), blocks)
+    assert all(r in blocks for r in regions)
+    for a, b in lexer.layout(data, 1).literals:
+        assert 0 < a <= b < len(data) and data[a - 1] in b"'\"`" and data[b] == data[a - 1]

@@ -167,10 +167,10 @@ def _analyze_uncached(entries: list[FileEntry], policy: dict, validate: bool, jo
         from concurrent.futures import ProcessPoolExecutor
         ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            chunk = max(1, len(entries) // (workers * 4))
-            done = pool.map(analyze_file, entries, [policy] * len(entries), [validate] * len(entries),
-                            [deep] * len(entries), contents, chunksize=chunk)
-            return _counted(done, tick)
+            # the biggest files first, one at a time, so the workers finish together
+            futures = {i: pool.submit(analyze_file, entries[i], policy, validate, deep, contents[i])
+                       for i in sorted(range(len(entries)), key=lambda i: -entries[i].size)}
+            return _counted((futures[i].result() for i in range(len(entries))), tick)
     return _counted((analyze_file(e, policy, validate, deep, c) for e, c in zip(entries, contents)), tick)
 
 

@@ -16,14 +16,14 @@ Anything else is unknown: no finding rather than a wrong one.
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
-from .parse import FUNCTIONS, LOOPS, Doc, ancestors, enclosing_function
+from .parse import FUNCTIONS, HEAD_BYTES, LOOPS, Doc, ancestors, enclosing_function
 
 _BLOCKS = frozenset(("statement_block", "program", "for_statement", "for_in_statement",
                      "switch_body", "class_body"))
 _WORD_TYPES = ("identifier", "shorthand_property_identifier_pattern")
-_IDENT_BYTE = [chr(b).isalnum() or chr(b) in "_$" or b >= 0x80 for b in range(256)]
 _PATTERNS = frozenset(("required_parameter", "optional_parameter", "assignment_pattern",
                        "rest_pattern", "object_pattern", "array_pattern", "pair_pattern",
                        "object_assignment_pattern"))
@@ -45,55 +45,94 @@ class Bindings:
     def __init__(self, doc: Doc):
         self.doc = doc
         self._found: dict[tuple[str, int], list[Write]] = {}
-        self._blank_locals: dict[tuple[int, str], bool] = {}
+        self._blank_locals: dict[tuple[int, str], tuple[bool, set[int]]] = {}
+        self._param_sets: dict[int, set[str]] = {}
 
     def writes_in(self, name: str, scope) -> list[Write]:
         """Every write of ``name`` inside the byte range of ``scope`` (a node)."""
         key = (name, scope.id)
         if key not in self._found:
             raw = name.encode()
-            data, root = self.doc.data, self.doc.root
-            out = []
-            for i in self.doc.offsets(raw, scope.start_byte, scope.end_byte, note_blanks=False):
-                if (i and _IDENT_BYTE[data[i - 1]]) or _IDENT_BYTE[data[i + len(raw)] if i + len(raw) < len(data) else 32]:
+            doc, out = self.doc, []
+            hits = doc.word_offsets(raw, scope.start_byte, scope.end_byte)
+            n, at = len(hits), 0
+            while at < n:
+                i = hits[at]
+                at += 1
+                if _surely_read(doc.data, i, len(raw)):
                     continue
-                if self.doc.blanked and self.doc.blank_index(i) >= 0:
-                    self._note_blank_write(i, len(raw))
-                    continue
-                node = root.descendant_for_byte_range(i, i + len(raw))
-                if node is not None and node.type in _WORD_TYPES and node.end_byte == i + len(raw):
-                    w = _classify(node)
-                    if w is not None:
-                        out.append(w)
+                k = doc.blank_index(i) if doc.blanked else -1
+                if k < 0:
+                    node = doc.root.descendant_for_byte_range(i, i + len(raw))
+                    if node is not None and node.type in _WORD_TYPES and node.end_byte == i + len(raw):
+                        w = _classify(node)
+                        if w is not None:
+                            out.append(w)
+                elif self._bound_by_owner(k, name):   # and so is every other occurrence there
+                    at = bisect.bisect_left(hits, doc.blanked[k][1], at)
+                else:
+                    self._note_blank_write(k, i, len(raw))
             self._found[key] = out
         return self._found[key]
 
-    def _note_blank_write(self, i: int, length: int) -> None:
-        """The parser did not see this occurrence (skeleton.py): if it may be a write,
-        the file is parsed again with its block kept; a read changes nothing."""
-        if _surely_read(self.doc.data, i, length):
-            return
-        k = self.doc.blank_index(i)
+    def _bound_by_owner(self, k: int, name: str) -> bool:
+        """Whether the function whose body is blanked range ``k`` binds ``name`` by a
+        parameter or a leading ``var`` (cheap to tell: the body need not be parsed)."""
         owner = self.doc.blank_owner(k)
-        if owner is not None and owner.type in FUNCTIONS:
-            name = self.doc.data[i:i + length].decode("utf-8", "replace")
-            if name in _param_names(owner) or name in self.doc.blank_head_vars(k):
-                return      # the function's own parameter or var: its body need not be parsed
+        if owner is None or owner.type not in FUNCTIONS:
+            return False
+        a, b = self.doc.blanked[k]
+        return name in self._params(owner) or (b - a > HEAD_BYTES and name in self.doc.blank_head_vars(k))
+
+    def _note_blank_write(self, k: int, i: int, length: int) -> None:
+        """The parser did not see this occurrence in blanked range ``k`` (skeleton.py):
+        if it may be a write that reaches out, the file is parsed again with its block
+        kept; a read changes nothing."""
+        before = _before(self.doc.data, i)
+        if before in _SCOPED_DECLARATIONS:
+            return        # let/const/class/function x: bound in the range (see _bound_inside)
+        if before == b"var":
+            owner = self.doc.blank_owner(k)
+            if owner is not None and owner.type in FUNCTIONS:
+                return    # hoisted to the function whose body the range is, or to one inside it
         node = self.doc.blank_node(i, length)
-        if node is None or node.type not in _WORD_TYPES or _classify(node) is None:
+        w = _classify(node) if node is not None and node.type in _WORD_TYPES else None
+        if w is None or _bound_inside(w):
             return
-        if not self._local_to_blank(self.doc.blank_index(i), node.text.decode("utf-8", "replace")):
+        if not self._resolves_inside(k, node.text.decode("utf-8", "replace"), node):
             self.doc.touched.add(i)
 
-    def _local_to_blank(self, k: int, name: str) -> bool:
-        """Whether the function whose body is blanked range ``k`` binds ``name`` itself
-        (a parameter, a ``var``, a top-level declaration): then no write in it reaches out."""
+    def _blank_scopes(self, k: int, name: str) -> tuple[bool, set[int]]:
+        """Where blanked range ``k`` (parsed alone) binds ``name``: (the whole range — the
+        function whose body it is binds it by a parameter or ``var``, or the range's own
+        block by a top-level ``let``, ``const``, class or function — and the ids of the
+        scopes inside the range that declare it)."""
         key = (k, name)
         if key not in self._blank_locals:
             owner = self.doc.blank_owner(k)
-            self._blank_locals[key] = owner is not None and owner.type in FUNCTIONS and (
-                name in _param_names(owner) or any(_declares_at_top(n) for n in self.doc.blank_words(k, name)))
+            function = owner is not None and owner.type in FUNCTIONS
+            whole, inner = function and name in self._params(owner), set()
+            for n in self.doc.blank_words(k, name):
+                w = _classify(n) if n is not None and n.type in _WORD_TYPES else None
+                if w is None or w.declares is None:
+                    continue
+                if _declares_at_top(n, hoisted=function):
+                    whole = True
+                elif _declaration_scope(w) is not None and not (w.declares == "var" and enclosing_function(n) is None):
+                    inner.add(_declaration_scope(w))
+            self._blank_locals[key] = (owner is not None and whole, inner)
         return self._blank_locals[key]
+
+    def _resolves_inside(self, k: int, name: str, node) -> bool:
+        """Whether the write ``node`` (of blanked range ``k`` parsed alone) writes a binding
+        of the range itself: then it reaches no use outside."""
+        whole, inner = self._blank_scopes(k, name)
+        return whole or any(a.id in inner for a in ancestors(node))
+
+    def _params(self, fn) -> set[str]:
+        if fn.id not in self._param_sets:
+            self._param_sets[fn.id] = _param_names(fn)
+        return self._param_sets[fn.id]
 
     def writes(self, name: str) -> list[Write]:
         return self.writes_in(name, self.doc.root)
@@ -283,8 +322,22 @@ def _pattern_binding(node) -> Write | None:
     return None
 
 
+_OPERATOR = frozenset(b"+-*/%<>&|^?!=~")
+_IDENT = bytes(1 if chr(b).isalnum() or chr(b) in "_$" or b >= 0x80 else 0 for b in range(256))
+# Punctuators that can follow a name, longest first; those in _READS make it a read.
+_PUNCTUATORS = sorted((b"===", b"!==", b"**=", b"<<=", b">>=", b">>>=", b"&&=", b"||=", b"??=", b"==", b"!=",
+                       b"<=", b">=", b"+=", b"-=", b"*=", b"/=", b"%=", b"&=", b"|=", b"^=", b"=>", b"++", b"--",
+                       b"**", b"<<", b">>", b">>>", b"&&", b"||", b"??", b"?.", b"//", b"/*", b"=", b"+", b"-",
+                       b"*", b"/", b"%", b"<", b">", b"&", b"|", b"^", b"!", b"~", b"?"), key=len, reverse=True)
+_READS = frozenset((b"===", b"!==", b"==", b"!=", b"<=", b">=", b"**", b"<<", b">>", b">>>", b"&&", b"||", b"??",
+                    b"?.", b"+", b"-", b"*", b"/", b"%", b"<", b">", b"&", b"|", b"^", b"?"))
+
+
 def _surely_read(data: bytes, i: int, length: int) -> bool:
-    """``x.``, ``x[``, ``x(`` (but not ``function x(``) and ``.x`` never write the variable ``x``."""
+    """``x.``, ``x[``, ``x(`` (but not ``function x(``, nor ``let x`` with ``[`` or ``(``
+    on the next line: a semicolon is inserted there), ``.x`` and ``x`` before a binary
+    operator on its line (``x + 1``, ``x < n``, ``x ? a : b``; not ``x += 1``, ``x++``,
+    ``x => …`` or ``++x``) never write the variable ``x``."""
     k = i - 1
     while k >= 0 and data[k] in b" \t\r\n":
         k -= 1
@@ -293,9 +346,50 @@ def _surely_read(data: bytes, i: int, length: int) -> bool:
     j = i + length
     while j < len(data) and data[j] in b" \t\r\n":
         j += 1
-    if j >= len(data) or data[j] not in b".[(":
+    if j >= len(data):
         return False
-    return data[j] != 0x28 or not (data[max(0, k - 7):k + 1].endswith(b"function") or data[k] == 0x2A)
+    follower = data[j]
+    if k >= 0 and data[k] in b"'\"`" and follower == data[k]:
+        return True       # "x": a string, not a name
+    if follower in _OPERATOR:
+        return _binary_operator(data, i + length, j, k) and _before(data, i) not in _DECLARING
+    if follower not in b".[(":
+        return False
+    if follower != 0x2E and (0x0A in data[i + length:j] or 0x0D in data[i + length:j]):
+        return False
+    return follower != 0x28 or not (data[max(0, k - 7):k + 1].endswith(b"function") or data[k] in b"*/")
+
+
+_SCOPED_DECLARATIONS = frozenset((b"let", b"const", b"class", b"function"))
+# Words after which a name is declared, whatever follows it (``function f<T>(``, ``class C<T>``).
+_DECLARING = frozenset((b"let", b"const", b"var", b"class", b"function", b"interface", b"type", b"enum",
+                        b"namespace", b"module", b"declare", b"abstract"))
+
+
+def _before(data: bytes, i: int) -> bytes:
+    """The word just before offset ``i`` (spaces between), or b""."""
+    k = i - 1
+    while k >= 0 and data[k] in b" \t\r\n":
+        k -= 1
+    j = k
+    while j >= 0 and k - j < 10 and (0x61 <= data[j] <= 0x7A):
+        j -= 1
+    return data[j + 1:k + 1] if j < 0 or not _IDENT[data[j]] else b""
+
+
+def _binary_operator(data: bytes, end: int, j: int, k: int) -> bool:
+    """Whether the punctuator at ``j`` (after a name ending at ``end``; the byte before
+    the name at ``k``) makes the name a read: a binary operator on the same line — no
+    assignment, update, arrow or comment — and no ``++``/``--`` before the name."""
+    if 0x0A in data[end:j] or 0x0D in data[end:j] or (k >= 1 and data[k - 1:k + 1] in (b"++", b"--")):
+        return False
+    op = next((p for p in _PUNCTUATORS if data.startswith(p, j)), b"")
+    if op == b"?":      # TypeScript's optional ``x?: T`` / ``x?,`` / ``x?)`` is a parameter
+        m = j + 1
+        while m < len(data) and data[m] in b" \t":
+            m += 1
+        return m < len(data) and data[m] not in b":,)="
+    return op in _READS
 
 
 def _param_names(fn) -> set[str]:
@@ -311,15 +405,25 @@ def _param_names(fn) -> set[str]:
     return out
 
 
-def _declares_at_top(node) -> bool:
-    """A declaration that binds the name for a whole program (a blanked function body parsed alone)."""
+def _bound_inside(w: Write) -> bool:
+    """A declaration, in a blanked range parsed alone, whose scope lies inside the range
+    (a ``let``, ``const``, class, function or parameter, a ``var`` in a function there):
+    no use outside the range resolves to it."""
+    if w.declares in ("let", "const", "function", "param"):
+        return True
+    return w.declares == "var" and enclosing_function(w.node) is not None
+
+
+def _declares_at_top(node, hoisted: bool = True) -> bool:
+    """A declaration that binds the name for a whole program (a blanked body parsed
+    alone); ``var`` only when ``hoisted`` (the body is a function's, not a block's)."""
     if node is None or node.type not in _WORD_TYPES:
         return False
     w = _classify(node)
     if w is None or w.declares is None:
         return False
     if w.declares == "var":
-        return enclosing_function(node) is None
+        return hoisted and enclosing_function(node) is None
     if w.declares in ("let", "const"):
         decl = next((a for a in ancestors(node) if a.type == "lexical_declaration"), None)
         return decl is not None and decl.parent is not None and decl.parent.type == "program"

@@ -22,16 +22,17 @@ from __future__ import annotations
 
 import base64
 import binascii
+import codecs
 import re
 from dataclasses import dataclass
 
 from .parse import Doc, call_parts, path_of, up
 
 PROBE_MAX_BYTES = 256
-_B64_MARK = b"AGFzbQ"
-_NUL_MARKS = (b"\0asm", b"\\0asm", b"\\x00asm", b"\\u0000asm", b"\\u{0}asm")
+B64_MARK = b"AGFzbQ"
+NUL_MARKS = (b"\0asm", b"\\0asm", b"\\x00asm", b"\\u0000asm", b"\\u{0}asm")
 _ARRAY_MARK = re.compile(rb"(?<![\w.$])(?:0|0x0+)\s*,\s*(?:97|0x61)\s*,\s*(?:115|0x73)\s*,\s*(?:109|0x6[dD])\b")
-_ARRAY_HINTS = (b"97,115,109", b"97, 115, 109", b"0x61,", b"0x61, ")
+ARRAY_HINTS = (b"97,115,109", b"97, 115, 109", b"0x61,", b"0x61, ")
 _DATA_URI = re.compile(r"^data:[\w.+/-]*(?:;[\w=.-]+)*;base64,")
 _SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f", "v": "\v"}
 
@@ -49,22 +50,74 @@ def unescape_js(body: str) -> str:
     """The value of a JS string literal body (quotes removed), escapes resolved."""
     if "\\" not in body:
         return body
-    return _ESCAPE.sub(_unescape_one, body)
+    if len(body) >= _CHUNK and body.isascii():
+        fast = unescape_ascii(body.encode("ascii"))
+        if fast is not None:
+            return fast.decode("latin-1")
+    out, lo, get = [], 0, _DECODED.get
+    while lo < len(body):
+        hi = _chunk_end(body, lo, lo + _CHUNK)
+        parts = _ESCAPE.split(body[lo:hi])     # text, escape, text, escape, …, text
+        parts[1::2] = [get(e) or _decoded(e) for e in parts[1::2]]
+        out.append("".join(parts))
+        lo = hi
+    return "".join(out)
 
 
 _ESCAPE = re.compile(r"\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[0-3][0-7]{0,2}|[4-7][0-7]?"
                      r"|\r\n|[\s\S])")
+_CHUNK = 1 << 20      # characters decoded at a time: a 14 MB binary string is millions of escapes
+_DECODED: dict[str, str] = {}
 
 
-def _unescape_one(m: re.Match) -> str:
-    e = m.group(1)
+# After ``\\\\`` is rewritten as ``\\x5c`` (a run of backslashes pairs from its start),
+# escapes Python's ``escape_decode`` reads as JS does: octal from 0-3 (``\\0``, ``\\012``),
+# ``\\xHH``, ``\\n \\r \\t \\b \\f \\v \\' \\"``; ``\\` \\$`` are rewritten first.
+_NOT_PLAIN = re.compile(rb"\\(?:[^0-3xnrtbfv'\"`$]|x(?![0-9a-fA-F]{2}))")
+
+
+def unescape_ascii(raw: bytes) -> bytes | None:
+    """``unescape_js`` of an ASCII body as bytes (one per code unit), at the speed of a
+    few byte scans, when its escapes are all of the plain kinds above (Emscripten's
+    binary strings); else None."""
+    body = raw.replace(b"\\\\", b"\\x5c")
+    if body.endswith(b"\\") or _NOT_PLAIN.search(body):
+        return None
+    body = body.replace(b"\\`", b"`").replace(b"\\$", b"$")
+    return codecs.escape_decode(body)[0]
+
+
+def _chunk_end(body: str, lo: int, target: int) -> int:
+    """Where to end the chunk that starts at ``lo`` (itself such a cut): at the start of
+    the run of backslashes holding the first one from ``target`` on. No escape spans
+    that cut, for an escape's tail never holds a backslash."""
+    q = body.find("\\", target)
+    if q < 0:
+        return len(body)
+    r = q
+    while r > lo and body[r - 1] == "\\":
+        r -= 1
+    return r if r > lo else lo + 2 * ((q - lo) // 2)   # all backslashes since lo: after whole pairs
+
+
+def _decoded(e: str) -> str:
+    """The value of one escape (without its backslash); the common ones are remembered."""
+    v = _DECODED.get(e)
+    if v is None:
+        v = _unescape_one(e)
+        if len(_DECODED) < 4096:
+            _DECODED[e] = v
+    return v
+
+
+def _unescape_one(e: str) -> str:
     if len(e) == 1 and not e.isdigit():
         if e in "\r\n\u2028\u2029":
             return ""          # line continuation
         return _SIMPLE_ESCAPES.get(e, e)
     if e[0] == "u":
         code = int(e[2:-1] if e[1] == "{" else e[1:], 16)
-        return chr(code) if code <= 0x10FFFF else m.group(0)
+        return chr(code) if code <= 0x10FFFF else "\\" + e
     if e[0] == "x":
         return chr(int(e[1:], 16))
     if e == "\r\n":
@@ -81,23 +134,32 @@ def binary_decode(value: str) -> bytes:
         return bytes((~c >> 8) & c & 0xFF for c in codes)
 
 
+def _binary_string(raw: bytes) -> bytes | None:
+    """The module a binary-string literal's body decodes to, or None if it is not one."""
+    if raw.isascii():
+        value = unescape_ascii(raw)
+        if value is not None:
+            return value if value.startswith(b"\0asm") else None
+    text = unescape_js(raw.decode("utf-8", "replace"))
+    return binary_decode(text) if text.startswith("\0asm") else None
+
+
 def find_embedded(doc: Doc, evaluator) -> list[Embedded]:
     """Every embedded module literal of the file, decoded, in file order."""
     found: dict[int, Embedded] = {}
-    for off in doc.offsets(_B64_MARK):
+    for off in doc.offsets(B64_MARK):
         node = _string_at(doc, off)
         if node is not None and node.start_byte not in found:
             found[node.start_byte] = _from_base64(doc, node, evaluator)
-    for mark in _NUL_MARKS:
+    for mark in NUL_MARKS:
         for off in doc.offsets(mark):
             node = _string_at(doc, off)
             if node is None or node.start_byte in found:
                 continue
-            value = unescape_js(doc.data[node.start_byte + 1:node.end_byte - 1].decode("utf-8", "replace"))
-            if value.startswith("\0asm"):
-                found[node.start_byte] = Embedded(node, binary_decode(value), "binary-string",
-                                                  _is_probe(node))
-    arrays = _ARRAY_MARK.finditer(doc.data) if any(h in doc.data for h in _ARRAY_HINTS) else ()
+            module = _binary_string(doc.data[node.start_byte + 1:node.end_byte - 1])
+            if module is not None:
+                found[node.start_byte] = Embedded(node, module, "binary-string", _is_probe(node))
+    arrays = _ARRAY_MARK.finditer(doc.data) if any(doc.has(h) for h in ARRAY_HINTS) else ()
     for m in arrays:
         num = doc.root.descendant_for_byte_range(m.start(), m.start() + 1)
         array = num.parent if num is not None else None

@@ -54,32 +54,31 @@ def dialect_of(path: str) -> str:
 class Doc:
     """One parsed file: bytes, tree, and position helpers (columns are characters)."""
 
-    def __init__(self, path: str, data: bytes, interests: list[int] | None = None,
-                 blocks: list[tuple[int, int]] | None = None):
-        """``interests``: parse a skeleton (``wasmlint.js.skeleton``) that keeps the
-        blocks holding these offsets (``blocks``: the file's body blocks, when known);
-        None parses everything."""
+    def __init__(self, path: str, data: bytes, plan=None, previous: Doc | None = None, sites=None):
+        """``plan``: parse a skeleton (``wasmlint.js.skeleton.Plan``) that leaves its
+        ranges out; None parses everything. ``previous``: an earlier Doc of the same
+        bytes, whose tree the parse reuses (tree-sitter reparses only what changed).
+        ``sites``: the file's ``wasmlint.js.sites.Sites``, which searches answer from."""
+        from . import skeleton
         self.path = path
         self.data = data
-        # tree-sitter's lexer reads NUL as end of input; Emscripten's binary-string SINGLE_FILE
-        # literal holds raw NULs. Parse a same-length copy; values are read from ``data``.
-        source = data.replace(b"\0", b"\x01") if b"\0" in data else data
-        self.blanked: list[tuple[int, int]] = []   # byte ranges the parser saw as spaces
+        self.sites = sites if sites is not None or previous is None else previous.sites
+        self.parsed = skeleton.parse(parser(dialect_of(path)), data, plan,
+                                     previous.parsed if previous is not None else None)
+        self.tree = self.parsed.tree
+        used = self.parsed.plan
+        self.blanked: list[tuple[int, int]] = list(used.blanked) if used else []   # blocks left out
+        self.literals: list[tuple[int, int]] = used.open_literals if used else []  # literals seen empty
         self.touched: set[int] = set()             # searched words found inside them
-        if interests is not None:
-            from . import skeleton
-            self.blanked = skeleton.blank_regions(data, interests, blocks)
-        if self.blanked:
-            self.tree = parser(dialect_of(path)).parse(skeleton.blank(source, self.blanked))
-            if self.tree.root_node.has_error:     # a wrong cut, or a file with errors: parse it whole
-                self.blanked = []
-        if not self.blanked:
-            self.tree = parser(dialect_of(path)).parse(source)
         self._blank_starts = [a for a, _ in self.blanked]
-        self._blank_trees: dict[int, object] = {}
-        self._head_vars: dict[int, frozenset] = {}
+        self._literal_starts = [a for a, _ in self.literals]
+        # parses of blanked ranges alone, by range: every parse of the file shares them
+        self._blank_trees: dict[tuple[int, int], object] = previous._blank_trees if previous is not None else {}
+        self._head_vars: dict[tuple[int, int], frozenset] = previous._head_vars if previous is not None else {}
+        self._owners: dict[int, object] = {}
         self.root = self.tree.root_node
         self.skip: list[tuple[int, int]] = []    # byte ranges searches ignore (embedded modules)
+        self._words: dict[tuple, list[int]] = {}
 
     # ------------------------------------------------------------- text, spans
     def text(self, node) -> str:
@@ -126,23 +125,72 @@ class Doc:
             yield start, end
 
     def offsets(self, needle: bytes, start: int = 0, end: int | None = None,
-                note_blanks: bool = True) -> Iterator[int]:
-        """Where ``needle`` occurs. A whole word found in a blanked range is noted in
-        ``touched`` (see skeleton.py) unless ``note_blanks`` is False (the caller decides)."""
+                note_blanks: bool = True, whole: bool = False) -> Iterator[int]:
+        """Where ``needle`` occurs. An occurrence in a blanked range is noted in
+        ``touched`` (see skeleton.py) unless ``note_blanks`` is False (the caller
+        decides); only a whole word when ``whole`` (the caller wants nodes of exactly
+        ``needle``)."""
         if not needle:    # a zero-width node tree-sitter made up in error recovery has no name
             return
+        note = note_blanks and (self.blanked or self.literals)
+        hits = self.sites.offsets(needle) if self.sites is not None else None
         find = self.data.find
         for lo, hi in self.segments(start, end):
-            while (i := find(needle, lo, hi)) >= 0:
-                if self.blanked and note_blanks and self.blank_index(i) >= 0 and self._whole_word(i, needle):
+            if hits is not None:
+                found = hits[bisect.bisect_left(hits, lo):bisect.bisect_left(hits, hi - len(needle) + 1)]
+            else:
+                found = _finds(find, needle, lo, hi)
+            for i in found:
+                if note and self._unseen(i, needle, whole):
                     self.touched.add(i)
                 yield i
-                lo = i + len(needle)
+
+    def has(self, needle: bytes) -> bool:
+        """Whether ``needle`` occurs anywhere in the bytes."""
+        return needle in self.data if self.sites is None else self.sites.has(needle)
+
+    def word_offsets(self, word: bytes, start: int = 0, end: int | None = None) -> list[int]:
+        """Where ``word`` (an identifier) occurs as a whole word in ``[start, end)``, skipped
+        ranges aside; nothing is noted. A search of most of the file is made once per
+        word and file (every parse of the file shares it)."""
+        end = len(self.data) if end is None else end
+        if not word:
+            return []
+        if (end - start) * 8 < len(self.data):
+            return [i for lo, hi in self.segments(start, end) for i in _whole_words(self.data, word, lo, hi)]
+        cache = self.sites.words if self.sites is not None else self._words
+        key = (word, tuple(self.skip))
+        hits = cache.get(key)
+        if hits is None:
+            hits = cache[key] = [i for lo, hi in self.segments() for i in _whole_words(self.data, word, lo, hi)]
+        return hits[bisect.bisect_left(hits, start):bisect.bisect_left(hits, end - len(word) + 1)]
+
+    def _unseen(self, i: int, needle: bytes, whole: bool) -> bool:
+        """Whether a whole parse could have a node at ``i`` that this one has not: in a
+        left-out block (a whole word, when only those count), or in a left-out literal a
+        text between escapes (tree-sitter's ``string_fragment``)."""
+        if self.blank_index(i) >= 0:
+            return not whole or self._whole_word(i, needle)
+        k = bisect.bisect_right(self._literal_starts, i) - 1
+        if k < 0 or i >= self.literals[k][1]:
+            return False
+        a, b = self.literals[k]
+        end, data = i + len(needle), self.data
+        return (i == a or 0x5C in data[max(a, i - 10):i] or data[i - 1] == 0x24) and \
+            (end >= b or data[end] in b"\\$")
 
     def reveal(self, node) -> None:
         """A builder is about to read inside ``node`` without searching for a word: any
-        blanked range in it must be parsed (noted in ``touched``, see skeleton.py)."""
-        if not self.blanked or node is None:
+        blanked range in it must be parsed (noted in ``touched``, see skeleton.py); for a
+        string or template literal, its left-out contents too (the parts it is made of)."""
+        if node is None:
+            return
+        if self.literals and node.type in ("string", "template_string"):
+            k = bisect.bisect_left(self._literal_starts, node.start_byte)
+            while k < len(self.literals) and self.literals[k][0] < node.end_byte:
+                self.touched.add(self.literals[k][0])
+                k += 1
+        if not self.blanked:
             return
         k = bisect.bisect_left(self._blank_starts, node.start_byte)
         while k < len(self.blanked) and self.blanked[k][0] < node.end_byte:
@@ -161,11 +209,13 @@ class Doc:
 
     def blank_owner(self, k: int):
         """The node whose body is blanked range ``k`` (a function, an ``if``, a loop…)."""
-        a = self.blanked[k][0]
-        block = self.root.descendant_for_byte_range(a - 1, a)
-        while block is not None and block.start_byte == a - 1 and block.type != "statement_block":
-            block = block.parent
-        return block.parent if block is not None and block.type == "statement_block" else None
+        if k not in self._owners:
+            a = self.blanked[k][0]
+            block = self.root.descendant_for_byte_range(a - 1, a)
+            while block is not None and block.start_byte == a - 1 and block.type != "statement_block":
+                block = block.parent
+            self._owners[k] = block.parent if block is not None and block.type == "statement_block" else None
+        return self._owners[k]
 
     def blank_words(self, k: int, word: str) -> Iterator:
         """Nodes (of the range's own parse) where ``word`` occurs as a whole word in blanked range ``k``."""
@@ -178,8 +228,8 @@ class Doc:
     def blank_head_vars(self, k: int) -> frozenset:
         """Names declared by the ``var`` statements that open blanked range ``k`` (minified
         functions declare their locals first), from a parse of its first few KiB only."""
-        if k not in self._head_vars:
-            a, b = self.blanked[k]
+        a, b = self.blanked[k]
+        if (a, b) not in self._head_vars:
             head = self.data[a:min(b, a + HEAD_BYTES)].replace(b"\0", b"\x01")
             root = parser(dialect_of(self.path)).parse(head).root_node
             names = set()
@@ -191,24 +241,22 @@ class Doc:
                     n = d.child_by_field_name("name") if d.type == "variable_declarator" else None
                     if n is not None and n.type == "identifier":
                         names.add(n.text.decode("utf-8", "replace"))
-            self._head_vars[k] = frozenset(names)
-        return self._head_vars[k]
+            self._head_vars[a, b] = frozenset(names)
+        return self._head_vars[a, b]
 
     def blank_node(self, i: int, length: int):
         """The smallest node at ``[i, i+length)`` inside a blanked range, from a parse of
         that range's own text (a function body parses as a program)."""
-        k = self.blank_index(i)
-        if k not in self._blank_trees:
-            a, b = self.blanked[k]
-            self._blank_trees[k] = parser(dialect_of(self.path)).parse(self.data[a:b].replace(b"\0", b"\x01"))
-        a = self.blanked[k][0]
-        return self._blank_trees[k].root_node.descendant_for_byte_range(i - a, i - a + length)
+        a, b = self.blanked[self.blank_index(i)]
+        if (a, b) not in self._blank_trees:
+            self._blank_trees[a, b] = parser(dialect_of(self.path)).parse(self.data[a:b].replace(b"\0", b"\x01"))
+        return self._blank_trees[a, b].root_node.descendant_for_byte_range(i - a, i - a + length)
 
     def words(self, word: str, types=("identifier", "property_identifier",
                                       "shorthand_property_identifier")) -> Iterator:
         """Nodes whose whole text is ``word`` (an identifier, not a part of one)."""
         raw = word.encode()
-        for off in self.offsets(raw):
+        for off in self.offsets(raw, whole=True):
             node = self.root.descendant_for_byte_range(off, off + len(raw))
             if node is not None and node.type in types and node.end_byte - node.start_byte == len(raw):
                 yield node
@@ -219,6 +267,29 @@ class Doc:
             return False
         bad = sum(c.end_byte - c.start_byte for c in self.root.children if c.type == "ERROR")
         return bad * 2 > len(self.data.strip()) or (self.root.type == "ERROR")
+
+
+def _finds(find, needle: bytes, lo: int, hi: int) -> Iterator[int]:
+    while (i := find(needle, lo, hi)) >= 0:
+        yield i
+        lo = i + len(needle)
+
+
+def _whole_words(data: bytes, word: bytes, lo: int, hi: int) -> Iterator[int]:
+    """Offsets of ``word`` in ``data[lo:hi]`` with no identifier byte on either side."""
+    for m in _word_pattern(word).finditer(data, lo, hi):
+        if not (m.end() == hi < len(data) and WORDISH[data[hi]]):
+            yield m.start()
+
+
+@lru_cache(maxsize=512)
+def _word_pattern(word: bytes):
+    """``word`` between non-identifier bytes; the word comes first, so the regex
+    engine scans for it as fast as ``bytes.find``."""
+    import re
+    ident = rb"[0-9A-Za-z_$\x80-\xff]"
+    w = re.escape(word)
+    return re.compile(w + rb"(?<!" + ident + w + rb")(?!" + ident + rb")")
 
 
 # ----------------------------------------------------------------- node helpers

@@ -72,6 +72,7 @@ class Texts:
         return PStr.synth(v if isinstance(v, str) else _js_str(v))
 
     def _literal(self, node, depth: int) -> PStr:
+        self.doc.reveal(node)        # its pieces: a skeleton parse may have left them out
         parts = []
         for child in node.named_children:
             if child.type == "template_substitution":

@@ -2,6 +2,7 @@
 file it is (generated glue, worker, node-only), and helpers the builders share."""
 from __future__ import annotations
 
+import bisect
 import re
 from functools import cached_property
 
@@ -11,12 +12,12 @@ from .worker_side import is_worker_file
 
 CORE_WORDS = (b"availableParallelism", b"cpus", b"hardwareConcurrency")
 _MEMORY_NAME = re.compile(r"(^|_)(wasm)?mem(ory)?$", re.I)
-_WORKER_MARKS = (b"parentPort", b"workerData", b"importScripts", b"onmessage")
-_NODE_MARKS = (b"require(", b"from 'node:", b'from "node:', b"from 'fs'", b'from "fs"',
+WORKER_MARKS = (b"parentPort", b"workerData", b"importScripts", b"onmessage")
+NODE_MARKS = (b"require(", b"from 'node:", b'from "node:', b"from 'fs'", b'from "fs"',
                b"process.", b"__dirname")
 # wasm-bindgen copies a crate's JS snippets to pkg/snippets/<crate>-<16 hex>/: its output, not the user's
 _BINDGEN_SNIPPET = re.compile(r"(^|/)snippets/[^/]+-[0-9a-f]{16}/")
-_BROWSER_MARKS = (b"window", b"document", b"navigator", b"self.", b"location.")
+BROWSER_MARKS = (b"window", b"document", b"navigator", b"self.", b"location.")
 
 
 class Scan:
@@ -36,32 +37,45 @@ class Scan:
 
     def mentions(self, *words: bytes) -> bool:
         if words not in self._mentions:
-            self._mentions[words] = any(w in self.code for w in words)
+            self._mentions[words] = any(self._in_code(w) for w in words)
         return self._mentions[words]
+
+    def _in_code(self, word: bytes) -> bool:
+        """``word in self.code``, from the file's sites when it is one of theirs."""
+        sites = self.doc.sites
+        hits = sites.offsets(word) if sites is not None and b" " not in word else None
+        if hits is None:
+            return word in self.code
+        if not self.doc.skip:
+            return bool(hits)
+        for lo, hi in self.doc.segments():
+            k = bisect.bisect_left(hits, lo)
+            if k < len(hits) and hits[k] <= hi - len(word):
+                return True
+        return False
 
     @cached_property
     def generator(self) -> str | None:
-        d = self.code
-        if b"__wbindgen" in d or b"__wbg_" in d or _BINDGEN_SNIPPET.search(self.doc.path):
+        has = self._in_code
+        if has(b"__wbindgen") or has(b"__wbg_") or _BINDGEN_SNIPPET.search(self.doc.path):
             return "wasm-bindgen"
-        if b"HEAPU8" in d or b"ENVIRONMENT_IS_" in d or b"[Emscripten Module object]" in d or (
-                b"instantiateWasm" in d and b"locateFile" in d):
+        if has(b"HEAPU8") or has(b"ENVIRONMENT_IS_") or has(b"[Emscripten Module object]") or (
+                has(b"instantiateWasm") and has(b"locateFile")):
             return "emscripten"
-        if b"_inst.exports" in d and b"importObject" in d:
+        if has(b"_inst.exports") and has(b"importObject"):
             return "go"
         return None
 
     @cached_property
     def worker_file(self) -> bool:
         """The file is a worker's code (``worker_side``); the marker words are a prefilter."""
-        if not self.mentions(*_WORKER_MARKS):
+        if not self.mentions(*WORKER_MARKS):
             return False
         return is_worker_file(self)
 
     @cached_property
     def node_only(self) -> bool:
-        d = self.code
-        return any(m in d for m in _NODE_MARKS) and not any(m in d for m in _BROWSER_MARKS)
+        return any(self._in_code(m) for m in NODE_MARKS) and not any(self._in_code(m) for m in BROWSER_MARKS)
 
     def in_worker(self, node) -> bool:
         """Whether ``node`` runs in a worker: a worker file, or the ``!isMainThread`` branch."""

@@ -19,8 +19,9 @@ def is_dev_server_config(path: str, data: bytes = b"") -> bool:
     return name.startswith(("vite.", "vitest.")) or b"devServer" in data
 
 
-def wanted(path: str, data: bytes) -> bool:
-    return is_dev_server_config(path, data) or b"Cross-Origin-" in data
+def wanted(path: str, data: bytes, has=None) -> bool:
+    """``has``: how to tell whether the bytes mention a word (``Sites.has``)."""
+    return is_dev_server_config(path, data) or (has or data.__contains__)(b"Cross-Origin-")
 
 
 def serving_config(doc: Doc) -> ServingConfig | None:

@@ -1,91 +1,143 @@
-"""Big files are parsed as a skeleton: the bodies of blocks that mention nothing
-of interest are blanked (every byte but newlines becomes a space) before
-tree-sitter sees them, so a 10 MB minified bundle costs what its WebAssembly,
-worker and flag code costs.
+"""Big files are parsed as a skeleton: tree-sitter is given only the parts that can
+matter (its ``included_ranges``) and never reads the rest:
 
-A block qualifies when its ``{`` follows ``)`` or ``=>`` (function bodies and
-statement blocks: blanked, they stay valid JavaScript), it is at least
-``MIN_BLOCK`` bytes long and no *interest* offset lies inside it. Offsets,
-lines and columns do not change. The scan knows strings, template literals,
-comments and regular expression literals; when it is unsure it blanks nothing.
+* the contents of body blocks (a ``{`` that follows ``)`` or ``=>``: function bodies
+  and statement blocks) at least ``MIN_BLOCK`` bytes long with no *interest* offset
+  inside — the parser sees ``{}``, valid JavaScript in the same place;
+* the contents of string and template literals without substitutions at least
+  ``LITERAL_MIN`` bytes long (modules embedded as base64 or as binary strings,
+  embedded sources) — the parser sees an empty literal, the same node.
+
+Offsets, lines and columns do not change (``parse.Doc`` gives tree-sitter the
+positions of what it includes). The tokenizer-level scan that finds these ranges
+is ``lexer.py``; every excluded range is checked against the parse (the ``{`` or
+quote before it must open the node that ends just after it), and a parse that
+disagrees, or has errors, is redone with literals only excluded, then whole.
 
 Correctness does not rest on the interest list: ``Doc.offsets`` notes every
-searched word found inside a blanked block, and ``wasmlint.sources.js`` parses
-again with those offsets added to the interests until no search lands in a
-blank — the facts are then those of the whole parse. (On a file with syntax errors in a
-blanked body they can differ: tree-sitter's recovery from those errors, which can
-also garble the code around them, never happens.)
+searched word found inside an excluded block (and, inside an excluded literal,
+wherever a whole parse could have a node of exactly that word), builders note the
+blocks they read inside (``Doc.reveal``), and ``wasmlint.sources.js`` parses again —
+incrementally, from the previous tree — with those ranges included, until no search
+lands in one: the facts are then those of the whole parse. (On a file with syntax
+errors in an excluded range they can differ: tree-sitter's recovery from those
+errors, which can also garble the code around them, never happens.)
 """
 from __future__ import annotations
 
 import bisect
-import re
+from dataclasses import dataclass, replace
+
+from . import lexer
 
 MIN_FILE = 256 << 10        # files smaller than this are parsed whole
-MIN_BLOCK = 64              # blocks smaller than this are not worth blanking
-MIN_SHARE = 0.25            # blank nothing unless at least this share of the file goes
+MIN_BLOCK = 64              # blocks smaller than this are not worth excluding
+LITERAL_MIN = 1 << 10       # nor literals smaller than this
+SCAN_LITERALS_BELOW = 64 << 10   # longer literals are not searched for interests: their blocks are kept
+MIN_SHARE = 0.25            # exclude nothing unless at least this share of the file goes
+# Ranges left out as gaps in tree-sitter's included ranges (its lexer looks them up
+# linearly, token by token); the other blocks are blanked in a copy of the bytes.
+MAX_GAPS = 256
+# The settings that leave out every block and literal of any file (tests, fuzzing).
+FORCED = {"MIN_FILE": 0, "MIN_BLOCK": 1, "MIN_SHARE": 0, "LITERAL_MIN": 1, "SCAN_LITERALS_BELOW": 256,
+          "MAX_GAPS": 3}
 # Words the fact builders search for (their byte searches would otherwise land in
-# blanks and cost another parse); what decides correctness is Doc.offsets.
+# excluded blocks and cost another parse); what decides correctness is Doc.offsets.
+# Whole words (Doc.words finds no node of one inside a longer name), and marks found
+# anywhere: those of embedded modules and the calls the module graph reads
+# (``Doc.offsets`` callers, who climb from whatever node they land on).
 INTEREST = (b"WebAssembly", b"Worker", b"NODE_OPTIONS", b"setFlagsFromString", b"child_process",
-            b"execArgv", b"iscina", b"workerpool", b"AGFzbQ", b"\0asm", b"\\0asm", b"\\x00asm",
-            b"\\u0000asm", b"97,115,109", b"97, 115, 109", b"0x61,0x73,0x6", b"0x61, 0x73, 0x6",
-            b"INITIAL_MEMORY", b"TOTAL_MEMORY", b"grow", b"buffer", b"require", b"import", b"export",
-            b"headers", b"setHeader", b"pool", b"spawn", b"fork", b"exec", b"Memory", b"arrayBuffer")
+            b"execArgv", b"iscina", b"workerpool", b"INITIAL_MEMORY", b"TOTAL_MEMORY", b"grow",
+            b"buffer", b"require", b"import", b"export", b"headers", b"setHeader", b"pool", b"spawn",
+            b"fork", b"exec", b"Memory", b"arrayBuffer")
+MARKS = (b"AGFzbQ", b"\0asm", b"\\0asm", b"\\x00asm", b"\\u0000asm", b"97,115,109", b"97, 115, 109",
+         b"0x61,0x73,0x6", b"0x61, 0x73, 0x6", b"require(", b"import(")
+_WORDISH = bytes(1 if chr(b).isalnum() or chr(b) in "_$" or b >= 0x80 else 0 for b in range(256))
 
-_NEXT = re.compile(rb"[{}'\"`/]")
-_STRING = {ord("'"): re.compile(rb"[^'\\\n]*(?:\\.[^'\\\n]*)*'", re.S),
-           ord('"'): re.compile(rb'[^"\\\n]*(?:\\.[^"\\\n]*)*"', re.S)}
-_TEMPLATE = re.compile(rb"[^`\\$]*(?:(?:\\.|\$(?!\{))[^`\\$]*)*(`|\$\{)", re.S)
-_REGEX = re.compile(rb"(?:[^/\\\[\n]|\\.|\[(?:[^\]\\\n]|\\.)*\])+/[a-z]*")
-_WORD_BEFORE = re.compile(rb"([A-Za-z_$][\w$]*)\s*$")
-_REGEX_AFTER_WORDS = frozenset((b"return", b"typeof", b"instanceof", b"in", b"of", b"new", b"delete",
-                                b"void", b"throw", b"case", b"do", b"else", b"yield", b"await"))
+
+@dataclass(frozen=True)
+class Plan:
+    """What a skeleton parse leaves out: the ``blanked`` body blocks, chosen from
+    ``blocks`` by ``interests``, and the ``literals`` (contents) outside them."""
+    interests: tuple[int, ...]
+    blocks: tuple[tuple[int, int], ...]
+    blanked: tuple[tuple[int, int], ...]
+    literals: tuple[tuple[int, int], ...]    # candidates, sorted
+
+    @property
+    def open_literals(self) -> list[tuple[int, int]]:
+        """The literals outside blanked blocks: those the parser sees empty."""
+        return [r for r in self.literals if not _inside(self.blanked, r[0])]
+
+    def widened(self, touched) -> Plan:
+        """The plan with every range holding a ``touched`` offset included."""
+        marks = sorted(touched)
+        literals = tuple(r for r in self.literals if not _holds(marks, r))
+        return make_plan(sorted({*self.interests, *marks}), self.blocks, literals)
+
+    def literals_only(self) -> Plan:
+        return replace(self, blanked=())
+
+    def excluded(self) -> list[tuple[int, int]]:
+        return sorted((*self.blanked, *self.open_literals))
+
+
+@dataclass
+class Parsed:
+    """A parse: the tree, the bytes tree-sitter read (``data`` with NUL as 0x01, the
+    ``blanks`` as spaces) and the plan it followed (None: the whole file)."""
+    tree: object
+    base: bytes
+    source: bytes
+    blanks: frozenset
+    plan: Plan | None
+
+
+def parse(parser, data: bytes, plan: Plan | None, previous: Parsed | None = None) -> Parsed:
+    """Parse ``data`` leaving out what ``plan`` says — or less, when tree-sitter does not
+    see a left-out range where the scan did, or (blocks left out) the parse has errors.
+    ``previous``: an earlier parse of the same bytes, edited and reused."""
+    # tree-sitter's lexer reads NUL as end of input; Emscripten's binary-string SINGLE_FILE
+    # literal holds raw NULs. Parse a same-length copy; values are read from ``data``.
+    base = previous.base if previous is not None else (data.replace(b"\0", b"\x01") if b"\0" in data else data)
+    for p in _fallbacks(plan):
+        gaps, blanks = _split(p)
+        source = _blank(base, blanks)
+        old = _edited(previous, blanks, source) if previous is not None else None
+        previous = None                  # an edited tree is used once
+        tree = _parse(parser, source, _included(source, gaps), old)
+        if (p.blanked and tree.root_node.has_error) or not _agrees(tree.root_node, p):
+            continue          # a wrong cut, or a file with errors: leave less out
+        return Parsed(tree, base, source, frozenset(blanks), p)
+    old = _edited(previous, (), base) if previous is not None else None
+    return Parsed(_parse(parser, base, None, old), base, base, frozenset(), None)
+
+
+def _fallbacks(plan: Plan | None) -> list[Plan]:
+    """The plans to try in turn: the skeleton, then literals only."""
+    if plan is None:
+        return []
+    out = [plan] if plan.excluded() else []
+    if plan.blanked and plan.literals:
+        out.append(plan.literals_only())
+    return out
+
+
+def _split(p: Plan) -> tuple[list, list]:
+    """(gaps, blanks): every literal and the ``MAX_GAPS`` longest blocks are gaps."""
+    literals = p.open_literals
+    blocks = sorted(p.blanked, key=lambda r: r[0] - r[1])
+    gaps = sorted(literals + blocks[:max(0, MAX_GAPS - len(literals))])
+    return gaps, sorted(blocks[max(0, MAX_GAPS - len(literals)):])
+
+
 _SPACE = bytes(b if b in (0x0A, 0x0D) else 0x20 for b in range(256))
 
 
-class Unsure(Exception):
-    """The scan lost track (an unterminated literal, unbalanced braces)."""
-
-
-def plan(data: bytes) -> tuple[list[int], list[tuple[int, int]]] | None:
-    """(interest offsets, body blocks) for a skeleton parse of ``data``, or None when
-    blanking could not save much (most of the file is a string, such as an embedded module)."""
-    blocks = body_blocks(data)
-    outer, end = 0, -1
-    for a, b in blocks:
-        if a >= end:
-            outer, end = outer + b - a, b
-    if outer < MIN_SHARE * len(data):
-        return None
-    return interest_offsets(data), blocks
-
-
-def interest_offsets(data: bytes) -> list[int]:
-    out, find = [], data.find
-    for word in INTEREST:
-        i = find(word)
-        while i >= 0:
-            out.append(i)
-            i = find(word, i + len(word))
-    return sorted(out)
-
-
-def blank_regions(data: bytes, interests: list[int], blocks: list | None = None) -> list[tuple[int, int]]:
-    """Sorted ``(start, end)`` byte ranges (block contents, without the braces) to blank;
-    ``blocks`` is ``blocks(data)`` when the caller has it already."""
-    blocks = body_blocks(data) if blocks is None else blocks
-    out: list[tuple[int, int]] = []
-    for a, b in blocks:
-        if b - a < MIN_BLOCK or (out and a < out[-1][1]):
-            continue
-        k = bisect.bisect_left(interests, a)
-        if k < len(interests) and interests[k] < b:
-            continue
-        out.append((a, b))
-    return out if sum(b - a for a, b in out) >= MIN_SHARE * len(data) else []
-
-
-def blank(source: bytes, regions: list[tuple[int, int]]) -> bytes:
+def _blank(source: bytes, regions) -> bytes:
+    """``source`` with every byte of ``regions`` but line ends made a space."""
+    if not regions:
+        return source
     parts, pos = [], 0
     for a, b in regions:
         parts.append(source[pos:a])
@@ -95,102 +147,146 @@ def blank(source: bytes, regions: list[tuple[int, int]]) -> bytes:
     return b"".join(parts)
 
 
+class _Points:
+    """(row, byte column) of offsets asked for in increasing order."""
+
+    def __init__(self, source: bytes):
+        self.source, self.row, self.line_start, self.at = source, 0, 0, 0
+
+    def __call__(self, x: int) -> tuple[int, int]:
+        n = self.source.count(b"\n", self.at, x)
+        if n:
+            self.row += n
+            self.line_start = self.source.rfind(b"\n", self.at, x) + 1
+        self.at = x
+        return self.row, x - self.line_start
+
+
+def _edited(previous: Parsed, blanks, source: bytes):
+    """The previous tree, told which byte ranges now read differently (blanked then, not
+    now, or the reverse); included ranges that changed tree-sitter finds itself."""
+    tree = previous.tree
+    point = _Points(source)
+    for a, b in sorted(previous.blanks.symmetric_difference(blanks)):
+        start, end = point(a), point(b)
+        tree.edit(start_byte=a, old_end_byte=b, new_end_byte=b,
+                  start_point=start, old_end_point=end, new_end_point=end)
+    return tree
+
+
+def _parse(parser, source: bytes, ranges, old):
+    parser.included_ranges = ranges or []
+    try:
+        return parser.parse(source, old) if old is not None else parser.parse(source)
+    finally:
+        if ranges:
+            parser.included_ranges = []
+
+
+def _included(source: bytes, gaps) -> list:
+    """tree-sitter ranges for everything but ``gaps`` (sorted, disjoint), with the rows
+    and byte columns of their ends."""
+    if not gaps:
+        return []
+    import tree_sitter
+    out, point, start = [], _Points(source), 0
+    for a, b in gaps:
+        if a > start:
+            out.append(tree_sitter.Range(point(start), point(a), start, a))
+        start = b
+    if start < len(source) or not out:
+        out.append(tree_sitter.Range(point(start), point(len(source)), start, len(source)))
+    return out
+
+
+_QUOTES = {"'": "string", '"': "string", "`": "template_string"}
+
+
+def _agrees(root, p: Plan) -> bool:
+    """Whether the parse saw each left-out range where the scan did: the ``{`` or quote
+    before it opens the node that ends just after it."""
+    for ranges, opener in ((p.blanked, None), (p.open_literals, _QUOTES)):
+        for a, b in ranges:
+            tok = root.descendant_for_byte_range(a - 1, a)
+            node = tok.parent if tok is not None else None
+            if node is None or node.start_byte != a - 1 or node.end_byte != b + 1:
+                return False
+            if opener is None and tok.type != "{" or opener is not None and opener.get(tok.type) != node.type:
+                return False
+    return True
+
+
+def plan(data: bytes, sites=None) -> Plan | None:
+    """The skeleton of ``data``, or None when leaving things out could not save much.
+    ``sites``: the file's ``wasmlint.js.sites.Sites``, when the caller has it."""
+    lay = lexer.layout(data, LITERAL_MIN)
+    if not lay.blocks and not lay.literals:
+        return None
+    p = make_plan(interest_offsets(data, lay.literals, sites), lay.blocks, lay.literals)
+    if sum(b - a for a, b in p.excluded()) < MIN_SHARE * len(data):
+        return None
+    return p
+
+
+def make_plan(interests, blocks, literals) -> Plan:
+    interests = sorted(interests)
+    return Plan(tuple(interests), tuple(blocks), tuple(blank_regions(interests, blocks)), tuple(literals))
+
+
+def interest_offsets(data: bytes, literals=(), sites=None) -> list[int]:
+    """Offsets of the interest words and marks, outside literals of ``SCAN_LITERALS_BELOW``
+    bytes and more; such a literal's own offset stands for them (its blocks are kept)."""
+    if sites is None:
+        from .sites import Sites
+        sites = Sites(data)
+    big = [(a, b) for a, b in literals if b - a >= SCAN_LITERALS_BELOW]
+    out = [a for a, _ in big]
+    starts = [a for a, _ in big]
+    n = len(data)
+    for word, whole in [(w, True) for w in INTEREST] + [(m, False) for m in MARKS]:
+        hits = sites.offsets(word)
+        if hits is None:
+            hits = list(_finds(data, word))
+        for i in hits:
+            end = i + len(word)
+            if whole and ((i and _WORDISH[data[i - 1]]) or (end < n and _WORDISH[data[end]])):
+                continue
+            k = bisect.bisect_right(starts, i) - 1
+            if k < 0 or i >= big[k][1]:
+                out.append(i)
+    return sorted(out)
+
+
+def _finds(data: bytes, word: bytes):
+    i = data.find(word)
+    while i >= 0:
+        yield i
+        i = data.find(word, i + len(word))
+
+
+def blank_regions(interests: list[int], blocks) -> list[tuple[int, int]]:
+    """Sorted ``(start, end)`` block contents to leave out: the outermost blocks of
+    ``MIN_BLOCK`` bytes or more without an interest offset."""
+    out: list[tuple[int, int]] = []
+    for a, b in blocks:
+        if b - a < MIN_BLOCK or (out and a < out[-1][1]):
+            continue
+        if not _holds(interests, (a, b)):
+            out.append((a, b))
+    return out
+
+
 def body_blocks(data: bytes) -> list[tuple[int, int]]:
     """Contents ``(after '{', at '}')`` of blocks that follow ``)`` or ``=>``, sorted;
     none when the scan is unsure of the file."""
-    try:
-        return sorted(_blocks(data))
-    except (Unsure, IndexError):
-        return []
+    return lexer.layout(data).blocks
 
 
-def _blocks(data: bytes) -> list[tuple[int, int]]:
-    found = []
-    stack: list[int] = []     # '{' offsets; -1 for a block we keep; -2 for a template's ${
-    pos, n = 0, len(data)
-    while True:
-        m = _NEXT.search(data, pos)
-        if m is None:
-            break
-        i = m.start()
-        c = data[i]
-        if c == 0x7B:      # {
-            stack.append(i if _opens_body(data, i) else -1)
-            pos = i + 1
-        elif c == 0x7D:    # }
-            if not stack:
-                raise Unsure
-            start = stack.pop()
-            if start == -2:
-                pos = _template(data, i + 1, stack)
-                continue
-            if start >= 0:
-                found.append((start + 1, i))
-            pos = i + 1
-        elif c in _STRING:
-            m2 = _STRING[c].match(data, i + 1)
-            if m2 is None:
-                raise Unsure
-            pos = m2.end()
-        elif c == 0x60:    # `
-            pos = _template(data, i + 1, stack)
-        else:              # /
-            nxt = data[i + 1:i + 2]
-            if nxt == b"/":
-                j = data.find(b"\n", i)
-                pos = n if j < 0 else j
-            elif nxt == b"*":
-                j = data.find(b"*/", i + 2)
-                if j < 0:
-                    raise Unsure
-                pos = j + 2
-            elif _regex_may_start(data, i):
-                m2 = _REGEX.match(data, i + 1)
-                if m2 is None:
-                    raise Unsure
-                pos = m2.end()
-            else:
-                pos = i + 1
-    if stack:
-        raise Unsure
-    return found
+def _holds(sorted_offsets, r) -> bool:
+    k = bisect.bisect_left(sorted_offsets, r[0])
+    return k < len(sorted_offsets) and sorted_offsets[k] < r[1]
 
 
-def _template(data: bytes, pos: int, stack: list[int]) -> int:
-    """Scan a template literal from ``pos``; on ``${`` push its marker and return after it."""
-    m = _TEMPLATE.match(data, pos)
-    if m is None:
-        raise Unsure
-    if m.group(1) == b"${":
-        stack.append(-2)
-    return m.end()
-
-
-def _prev(data: bytes, i: int) -> tuple[int, int]:
-    """The last non-space byte before ``i`` and its offset (-1, -1 at the start)."""
-    j = i - 1
-    while j >= 0 and data[j] in b" \t\r\n":
-        j -= 1
-    return (data[j], j) if j >= 0 else (-1, -1)
-
-
-def _opens_body(data: bytes, i: int) -> bool:
-    """Whether the ``{`` at ``i`` follows ``)`` or ``=>``."""
-    c = data[i - 1] if i else -1
-    if c in (0x20, 0x09, 0x0A, 0x0D):
-        c, j = _prev(data, i)
-    else:
-        j = i - 1
-    return c == 0x29 or (c == 0x3E and j > 0 and data[j - 1] == 0x3D)
-
-
-def _regex_may_start(data: bytes, i: int) -> bool:
-    c, j = _prev(data, i)
-    if c < 0:
-        return True
-    if c in b")]}'\"`" or chr(c).isdigit():
-        return False
-    if chr(c).isalnum() or c in b"_$" or c >= 0x80:
-        m = _WORD_BEFORE.search(data, max(0, j - 20), j + 1)
-        return m is not None and m.group(1) in _REGEX_AFTER_WORDS
-    return True
+def _inside(ranges, i: int) -> bool:
+    k = bisect.bisect_right(ranges, (i, 1 << 62)) - 1
+    return k >= 0 and ranges[k][0] <= i < ranges[k][1]

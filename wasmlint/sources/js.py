@@ -10,56 +10,66 @@ from __future__ import annotations
 from ..facts import Fact
 from . import SourceFile
 
-_EMBED_MARKS = (b"AGFzbQ", b"\0asm", b"\\0asm", b"\\x00asm", b"\\u0000asm", b"97,115,109",
+EMBED_MARKS = (b"AGFzbQ", b"\0asm", b"\\0asm", b"\\x00asm", b"\\u0000asm", b"97,115,109",
                 b"97, 115, 109", b"0x61,0x73,0x6d", b"0x61, 0x73, 0x6d", b"0x61, 0x73, 0x6D")
-_OVERRIDE_MARKS = (b"INITIAL_MEMORY", b"TOTAL_MEMORY")
-MAX_SKELETONS = 6     # skeleton parses of one big file before it is parsed whole
+OVERRIDE_MARKS = (b"INITIAL_MEMORY", b"TOTAL_MEMORY")
+MAX_SKELETONS = 8     # skeleton parses of one big file before it is parsed whole
 
 
-def wanted(data: bytes) -> bool:
+def wanted(data: bytes, sites=None) -> bool:
     """The prefilter: does the file mention anything a JS fact is made of?"""
     from ..js import builds
     from ..js.parse import PREFILTER
-    return any(m in data for m in PREFILTER) or any(m in data for m in _EMBED_MARKS) or \
-        any(m in data for m in _OVERRIDE_MARKS) or builds.wanted(data)
+    has = sites.has if sites is not None else data.__contains__
+    return any(has(m) for m in (*PREFILTER, *EMBED_MARKS, *OVERRIDE_MARKS)) or builds.wanted(data)
 
 
 def extract(src: SourceFile) -> list[Fact]:
     data = bytes(src.data)
     if data.startswith(b"\xef\xbb\xbf"):
         data = b"   " + data[3:]      # keep byte offsets; a BOM is whitespace to the parser
-    from ..js import bundles
-    from ..js.parse import Doc
-    built = bundles.bundles(Doc(src.path, data)) if bundles.wanted(src.path, data) else []
-    return built + _extract(src, data)
-
-
-def _extract(src: SourceFile, data: bytes) -> list[Fact]:
+    from ..js import bundles, serving
     from ..js.imports import IMPORT_MARKS, IMPORT_ONLY_MAX_BYTES, module_fact
     from ..js.parse import Doc
-    from ..js import serving
-    if serving.wanted(src.path, data) and not wanted(data):
-        doc = Doc(src.path, data)
+    from ..js.sites import Sites
+    sites = Sites(data)       # one scan for every word a fact or a check looks for
+    bundled = bundles.wanted(src.path, data)
+    if wanted(data, sites):
+        return _parsed(src, data, sites, lambda doc: (_bundles(doc) if bundled else []) + _facts(src, doc))
+    built = _parsed(src, data, sites, _bundles) if bundled else []
+    if serving.wanted(src.path, data, sites.has):
+        doc = Doc(src.path, data, sites=sites)
         found = [serving.serving_config(doc), module_fact(doc, None)]
-        return [f for f in found if f is not None]
-    if not wanted(data):
-        # Only the module graph: small files that import something (app code between
-        # a launch and the loader it reaches); bundles without WebAssembly are skipped.
-        if len(data) > IMPORT_ONLY_MAX_BYTES or not any(m in data for m in IMPORT_MARKS):
-            return []
-        graph_node = module_fact(Doc(src.path, data), None)
-        return [graph_node] if graph_node else []
+        return built + [f for f in found if f is not None]
+    # Only the module graph: small files that import something (app code between
+    # a launch and the loader it reaches); bundles without WebAssembly are skipped.
+    if len(data) > IMPORT_ONLY_MAX_BYTES or not any(sites.has(m) for m in IMPORT_MARKS):
+        return built
+    graph_node = module_fact(Doc(src.path, data, sites=sites), None)
+    return built + ([graph_node] if graph_node else [])
+
+
+def _bundles(doc) -> list[Fact]:
+    from ..js import bundles
+    return list(bundles.bundles(doc))
+
+
+def _parsed(src: SourceFile, data: bytes, sites, build) -> list[Fact]:
+    """``build(doc)`` on a skeleton parse of a big file (whole for others), parsed again
+    with the ranges its searches landed in until none does (see skeleton.py)."""
     from ..js import skeleton
-    interests, blocks = None, None
+    from ..js.parse import Doc
+    plan = None
     if len(data) >= skeleton.MIN_FILE and src.path.lower().endswith((".js", ".mjs", ".cjs")):
-        interests, blocks = skeleton.plan(data) or (None, None)
+        plan = skeleton.plan(data, sites)
+    doc = Doc(src.path, data, plan, sites=sites)
     for _ in range(MAX_SKELETONS):
-        doc = Doc(src.path, data, interests, blocks)
-        facts = _facts(src, doc)
+        facts = build(doc)
         if not doc.touched:
             return facts
-        interests = sorted({*interests, *doc.touched})   # parse those blocks too, and again
-    return _facts(src, Doc(src.path, data))
+        plan = plan.widened(doc.touched)        # parse those ranges too, and again
+        doc = Doc(src.path, data, plan, previous=doc)
+    return build(Doc(src.path, data, previous=doc))
 
 
 def _facts(src: SourceFile, doc) -> list[Fact]:
@@ -95,7 +105,7 @@ def _facts(src: SourceFile, doc) -> list[Fact]:
     graph_node = module_fact(doc, scan.generator, scan)
     if graph_node is not None:
         facts.append(graph_node)
-    if serving.wanted(src.path, doc.data):
+    if serving.wanted(src.path, doc.data, doc.has):
         served = serving.serving_config(doc)
         if served is not None:
             facts.append(served)

@@ -1,0 +1,176 @@
+"""A tokenizer-level scan of JavaScript: where the body blocks and the long string
+and template literals are, without parsing.
+
+The scan knows strings, template literals (and their ``${…}``), comments and
+regular-expression literals. It walks the file once; a literal is crossed with
+byte searches for its closing quote, so a 14 MB module embedded as a string costs
+what finding its end costs. When it loses track (an unterminated literal,
+unbalanced braces) it raises :class:`Unsure` and callers parse the file whole.
+What it finds is checked against tree-sitter's own parse (``parse.Doc``).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_NEXT = re.compile(rb"[{}'\"`/]")
+_STRING_SLOW = {0x27: re.compile(rb"[^'\\\r\n]*(?:\\(?:\r\n|[\s\S])[^'\\\r\n]*)*'"),
+                0x22: re.compile(rb'[^"\\\r\n]*(?:\\(?:\r\n|[\s\S])[^"\\\r\n]*)*"')}
+_REGEX = re.compile(rb"(?:[^/\\\[\r\n]|\\.|\[(?:[^\]\\\r\n]|\\.)*\])+/[a-z]*")
+_WORD_BEFORE = re.compile(rb"([A-Za-z_$][\w$]*)\s*$")
+_REGEX_AFTER_WORDS = frozenset((b"return", b"typeof", b"instanceof", b"in", b"of", b"new", b"delete",
+                                b"void", b"throw", b"case", b"do", b"else", b"yield", b"await"))
+_SPACES = b" \t\r\n"
+
+
+class Unsure(Exception):
+    """The scan lost track (an unterminated literal, unbalanced braces)."""
+
+
+@dataclass
+class Layout:
+    """``blocks``: contents ``(after '{', at '}')`` of blocks that follow ``)`` or ``=>``
+    (function bodies and statement blocks), sorted; ``literals``: contents (between the
+    quotes) of string and template literals without substitutions, at least
+    ``literal_min`` bytes long, sorted."""
+    blocks: list[tuple[int, int]] = field(default_factory=list)
+    literals: list[tuple[int, int]] = field(default_factory=list)
+
+
+def layout(data: bytes, literal_min: int = 1 << 62) -> Layout:
+    """The file's layout, empty when the scan is unsure of it."""
+    try:
+        return _scan(data, literal_min)
+    except (Unsure, IndexError):
+        return Layout()
+
+
+def _scan(data: bytes, literal_min: int) -> Layout:
+    out = Layout()
+    found, literals = out.blocks, out.literals
+    stack: list[int] = []     # '{' offsets; -1 for a block we keep; -2 for a template's ${
+    n = len(data)
+    pos = data.find(b"\n") if data.startswith(b"#!") else 0
+    search = _NEXT.search
+    while pos >= 0:
+        m = search(data, pos)
+        if m is None:
+            break
+        i = m.start()
+        c = data[i]
+        if c == 0x7B:      # {
+            stack.append(i if _opens_body(data, i) else -1)
+            pos = i + 1
+        elif c == 0x7D:    # }
+            if not stack:
+                raise Unsure
+            start = stack.pop()
+            if start == -2:
+                pos = _template(data, i + 1, stack, None, literal_min)
+                continue
+            if start >= 0:
+                found.append((start + 1, i))
+            pos = i + 1
+        elif c == 0x27 or c == 0x22:
+            end = _string_end(data, i + 1, c)
+            if end - i - 1 >= literal_min:
+                literals.append((i + 1, end))
+            pos = end + 1
+        elif c == 0x60:    # `
+            pos = _template(data, i + 1, stack, literals, literal_min)
+        else:              # /
+            nxt = data[i + 1:i + 2]
+            if nxt == b"/":
+                pos = data.find(b"\n", i)
+            elif nxt == b"*":
+                j = data.find(b"*/", i + 2)
+                if j < 0:
+                    raise Unsure
+                pos = j + 2
+            elif _regex_may_start(data, i):
+                m2 = _REGEX.match(data, i + 1)
+                if m2 is None:
+                    raise Unsure
+                pos = m2.end()
+            else:
+                pos = i + 1
+    if stack:
+        raise Unsure
+    found.sort()
+    return out
+
+
+def _escaped(data: bytes, j: int) -> bool:
+    """Whether the byte at ``j`` follows an odd number of backslashes."""
+    k = j - 1
+    while data[k] == 0x5C:
+        k -= 1
+    return (j - 1 - k) % 2 == 1
+
+
+def _string_end(data: bytes, pos: int, quote: int) -> int:
+    """The offset of the quote that closes a string whose body starts at ``pos``."""
+    q = b"'" if quote == 0x27 else b'"'
+    j = data.find(q, pos)
+    while j >= 0 and _escaped(data, j):
+        j = data.find(q, j + 1)
+    if j < 0:
+        raise Unsure
+    if data.find(b"\n", pos, j) >= 0 or data.find(b"\r", pos, j) >= 0:
+        # a line break in a string must be escaped (a line continuation): scan it exactly
+        m = _STRING_SLOW[quote].match(data, pos)
+        if m is None:
+            raise Unsure
+        return m.end() - 1
+    return j
+
+
+def _template(data: bytes, pos: int, stack: list[int], literals: list | None, literal_min: int) -> int:
+    """Cross a template literal's text from ``pos`` (just after its opening backquote,
+    or after the ``}`` that closes a substitution); on ``${`` push its marker and return
+    after it, else return after the closing backquote. A whole template without
+    substitutions (``literals`` given) of at least ``literal_min`` bytes is noted."""
+    j = data.find(b"`", pos)
+    while j >= 0 and _escaped(data, j):
+        j = data.find(b"`", j + 1)
+    if j < 0:
+        raise Unsure
+    s = data.find(b"${", pos, j)
+    while s >= 0 and _escaped(data, s):
+        s = data.find(b"${", s + 1, j)
+    if s >= 0:
+        stack.append(-2)
+        return s + 2
+    if literals is not None and j - pos >= literal_min:
+        literals.append((pos, j))
+    return j + 1
+
+
+def _prev(data: bytes, i: int) -> tuple[int, int]:
+    """The last non-space byte before ``i`` and its offset (-1, -1 at the start)."""
+    j = i - 1
+    while j >= 0 and data[j] in _SPACES:
+        j -= 1
+    return (data[j], j) if j >= 0 else (-1, -1)
+
+
+def _opens_body(data: bytes, i: int) -> bool:
+    """Whether the ``{`` at ``i`` follows ``)`` or ``=>``."""
+    c = data[i - 1] if i else -1
+    if c in (0x20, 0x09, 0x0A, 0x0D):
+        c, j = _prev(data, i)
+    else:
+        j = i - 1
+    return c == 0x29 or (c == 0x3E and j > 0 and data[j - 1] == 0x3D)
+
+
+def _regex_may_start(data: bytes, i: int) -> bool:
+    c, j = _prev(data, i)
+    if c < 0:
+        return True
+    if c in b")]}'\"`" or 0x30 <= c <= 0x39:
+        return False
+    if 0x41 <= c <= 0x5A or 0x61 <= c <= 0x7A or c in b"_$" or c >= 0x80:
+        m = _WORD_BEFORE.search(data, max(0, j - 20), j + 1)
+        return m is not None and m.group(1) in _REGEX_AFTER_WORDS
+    return True

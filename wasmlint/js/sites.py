@@ -1,0 +1,58 @@
+"""Where a JS file mentions what wasmlint looks for: one byte scan for every word of
+the vocabulary at once (Aho-Corasick), instead of a search of the whole file per word.
+
+The vocabulary is the prefilter's words, the marks of embedded modules, the words
+the skeleton keeps blocks for and the words the fact builders and the file-kind
+checks search for. ``Doc.offsets`` and ``Scan.mentions`` answer from the index for
+these words and search the bytes for any other.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+# Words the builders and the file-kind checks look for that no module constant lists.
+_MORE = (b"require(", b"import(", b"__wbindgen", b"__wbg_", b"HEAPU8", b"ENVIRONMENT_IS_",
+         b"[Emscripten Module object]", b"instantiateWasm", b"locateFile", b"_inst.exports", b"importObject",
+         b"isMainThread", b"worker_threads", b"'workerpool'", b'"workerpool"', b"onmessage", b"Piscina",
+         b"Cross-Origin-", b"devServer", b"wasmMemory")
+
+
+@lru_cache(maxsize=None)
+def vocabulary() -> tuple[bytes, ...]:
+    from . import embedded, flags, imports, parse, scan, skeleton
+    from ..sources import js
+    words = {*_MORE, *parse.PREFILTER, *js.EMBED_MARKS, *js.OVERRIDE_MARKS, *skeleton.INTEREST, *skeleton.MARKS,
+             *embedded.NUL_MARKS, *embedded.ARRAY_HINTS, embedded.B64_MARK, *imports.IMPORT_MARKS,
+             *scan.CORE_WORDS, *scan.WORKER_MARKS, *scan.NODE_MARKS, *scan.BROWSER_MARKS, *(w.encode() for w in flags._SPAWNS)}
+    return tuple(sorted(w for w in words if w))
+
+
+@lru_cache(maxsize=None)
+def _automaton():
+    import ahocorasick_rs
+    return ahocorasick_rs.BytesAhoCorasick(list(vocabulary()))
+
+
+class Sites:
+    """Every occurrence of every vocabulary word in ``data``, found in one scan."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+        self.words: dict[tuple, list[int]] = {}   # Doc.word_offsets' searches, for every parse
+        words = vocabulary()
+        found: list[list[int]] = [[] for _ in words]
+        for index, start, _end in _automaton().find_matches_as_indexes(data, overlapping=True):
+            found[index].append(start)
+        # Two occurrences of one word that overlap (``aa`` in ``aaa``): the byte search,
+        # whose occurrences never overlap, answers for that word.
+        self._at = {w: hits for w, hits in zip(words, found)
+                    if not any(b < a + len(w) for a, b in zip(hits, hits[1:]))}
+
+    def offsets(self, word: bytes) -> list[int] | None:
+        """Where ``word`` occurs, in order; None when it is not in the vocabulary."""
+        return self._at.get(word)
+
+    def has(self, word: bytes) -> bool:
+        """Whether ``word`` occurs anywhere (other words are searched for)."""
+        hits = self._at.get(word)
+        return word in self.data if hits is None else bool(hits)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .. import jsonpos
+from ..bash import VALUE_LIMIT
 from ..facts import Fact
 from ..launch import argv
 from ..launch.args import JSON_LIST, list_args
@@ -23,7 +24,7 @@ from ..launch.facts import DockerRunExport
 from ..launch.version import NodeVersionFact, major_of, node_image_tag
 from ..launch.words import lex
 from ..scopes import Scoped
-from ..shellparse import VALUE_LIMIT, Assign
+from ..shellparse import Assign
 from ..textpos import LineIndex, MappedText, compose, json_escape
 from ..toolchain.emver import EmscriptenVersion, version_in_image
 from ..toolchain.shell_argv import build_facts_in

@@ -324,8 +324,9 @@ class _Eval:
         return Word(self.rng(node), node.type in ("simple_expansion", "expansion"), self.fields(node))
 
     def joined(self, node) -> PStr:
-        """A word in an assignment value: no field splitting."""
-        parts = [p for p, _q in self.segments(node, quoted=False) if p is not BREAK]
+        """A word in an assignment value: no field splitting; the elements of
+        ``"${ARR[@]}"`` are joined by blanks."""
+        parts = [PStr.synth(" ") if p is BREAK else p for p, _q in self.segments(node, quoted=False)]
         return PStr.join(parts) if parts else PStr.synth("")
 
     def fields(self, node) -> list[PStr]:

@@ -247,3 +247,51 @@ def test_cargo_run_names_linking_builds_and_their_triple(argv, run):
 def test_rust_build_names_what_a_shipped_build_writes(argv, build):
     run = cargo_run(argv)
     assert (rust_build(run) if run.ships else None) == build
+
+
+def _project(tmp_path: Path, files: dict[str, str]) -> Path:
+    root = tmp_path / "project"
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root
+
+
+def test_sourced_files_that_source_each_other_are_read_once_each(tmp_path):
+    root = _project(tmp_path, {
+        "env.sh": '. ./flags.sh\nEMCC_LINK="$LINK_FLAGS -sMODULARIZE=1"\n',
+        "flags.sh": '. ./env.sh\nLINK_FLAGS="-O3 -sINITIAL_MEMORY=64MB"\n',
+        "build.sh": '#!/bin/sh\n. ./env.sh\nemcc main.c $EMCC_LINK -o dist/app.js\n'})
+    src = _src(root / "build.sh", "shell", root)
+    inv = _inv(extract_build_facts(src))
+    assert [(f.output, f.settings) for f in inv] == [("dist/app.js", {"INITIAL_MEMORY": 64 * MB, "MODULARIZE": 1})]
+    assert src.read_others          # facts that depend on other files are not cached
+
+
+def test_sourcing_stops_at_the_depth_limit(tmp_path):
+    from wasmlint.bash import MAX_DEPTH
+    files = {f"step{k}.sh": f". ./step{k + 1}.sh\nemcc step{k}.c -sINITIAL_MEMORY={k + 1}MB -o out/step{k}.js\n"
+             for k in range(MAX_DEPTH + 4)}
+    root = _project(tmp_path, {**files, "build.sh": "#!/bin/sh\n. ./step0.sh\n"})
+    outputs = {f.output for f in _inv(extract_build_facts(_src(root / "build.sh", "shell", root)))}
+    assert outputs == {f"out/step{k}.js" for k in range(MAX_DEPTH)}
+
+
+def test_files_outside_the_project_and_files_that_are_no_files_are_not_read(tmp_path):
+    import os
+    root = _project(tmp_path, {"build.sh": "#!/bin/sh\n. ../emsdk/emsdk_env.sh\n. ./fifo.sh\n. ./folder.sh\n"
+                                           ". ./data.sh\nemcc main.c $FLAGS -o dist/app.js\n"})
+    (tmp_path / "emsdk").mkdir()
+    (tmp_path / "emsdk" / "emsdk_env.sh").write_text('FLAGS="-sINITIAL_MEMORY=64MB"\n')
+    os.mkfifo(root / "fifo.sh")
+    (root / "folder.sh").mkdir()
+    (root / "data.sh").write_bytes(b"\x00\xff\xfe" * 100)
+    inv = _inv(extract_build_facts(_src(root / "build.sh", "shell", root)))
+    assert [(f.output, f.settings) for f in inv] == [("dist/app.js", {})]
+
+
+def test_recursive_functions_and_scripts_that_run_themselves_end(tmp_path):
+    root = _project(tmp_path, {"build.sh": '#!/bin/bash\nbuild() { emcc "$1.c" -o "dist/$1.js"; build "$1"x; }\n'
+                                           'build app\nbash ./build.sh again\n'})
+    outputs = [f.output for f in _inv(extract_build_facts(_src(root / "build.sh", "shell", root)))]
+    assert outputs[:2] == ["dist/app.js", "dist/appx.js"] and len(outputs) <= 8

@@ -6,13 +6,23 @@ The text is a ``PStr`` (a whole script, a package.json script decoded from JSON,
 a Makefile recipe after Make expansion): every character keeps its position in
 the file. Statements are evaluated in order: assignments (scalars, arrays,
 ``+=``), ``export``/``declare -x``/``local``, ``unset``, env prefixes, quoting and
-field splitting, ``"${ARR[@]}"``, ``${V:-w}``/``${V-w}``/``${V:=w}``,
-``${V:+w}``. Commands inside ``$(…)`` are recorded (in a subshell: their
-assignments do not leak). Nothing is ever run.
+field splitting (``wasmlint.bashwords``). Commands inside ``$(…)`` are recorded
+(in a subshell: their assignments do not leak). Nothing is ever run.
+
+Functions run where they are called, with their arguments as ``$1``…``"$@"``
+(``shift``, ``set --`` and ``local`` as bash has them); a function that is never
+called by name runs once where it is defined, its arguments unknown. With a
+``reader``, ``. FILE``/``source FILE`` of a project file runs it in the caller's
+scope (its variables and functions flow into the caller), and a project script
+run as a command (``./build.sh -O3``, ``bash scripts/env.sh``) runs with its
+arguments in a scope of its own that sees only exported variables; files are
+read once, at most ``MAX_DEPTH`` deep, and never inside themselves. What is
+found in another file keeps its place there: positions of the n-th file read
+are ``n * STRIDE`` + its offset (``Run.files``).
 
 A value is known, or holds ``UNKNOWN`` characters where the shell would put
-text that cannot be known here (``$1``, ``$(…)``, a variable set outside); each
-unknown keeps the source range and text of what produced it
+text that cannot be known here (``$1`` of the script, ``$(…)``, a variable set
+outside); each unknown keeps the source range and text of what produced it
 (``Run.unknown_text``). A variable never assigned is unknown when expanded
 (``$V``), absent for its default (``${V:-w}`` is ``w``), and, used only as a
 ``${V:+…}`` switch, it is a *variant*: with ``variants`` the script is evaluated
@@ -21,28 +31,47 @@ unknown. A value longer than ``VALUE_LIMIT`` is unknown.
 """
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Callable
 
+from .bashwords import HERE, MAX_FILES, Words, is_at, is_here, known
 from .toolchain.pstr import UNKNOWN, PStr, join_words
 
 VALUE_LIMIT = 1 << 16   # characters a shell variable may hold; a longer value is unknown
 MAX_SWITCHES = 6
+MAX_DEPTH = 8           # nested function calls, sourced and run files
+MAX_CALLS = 256         # function calls and files run per evaluation
+STRIDE = 1 << 40
 WORDS = frozenset(("word", "string", "raw_string", "ansi_c_string", "concatenation", "simple_expansion",
                    "expansion", "command_substitution", "number", "arithmetic_expansion",
                    "brace_expression", "translated_string", "process_substitution"))
 _SKIP = frozenset(("comment", "test_command", "heredoc_body", "file_redirect", "heredoc_redirect",
                    "herestring_redirect", "variable_name"))
 _REDIRECTS = frozenset(("file_redirect", "heredoc_redirect", "herestring_redirect"))
-BREAK = None            # a forced field boundary between "${ARR[@]}" elements
-_ANSI = {"n": "\n", "t": "\t", "\\": "\\", "'": "'", '"': '"', "r": "\r", "a": "\a", "e": "\x1b"}
-_DQ_ESCAPABLE = '"\\$`\n'
+SHELLS = frozenset(("sh", "bash", "dash", "ash", "ksh", "zsh"))
+
 
 @lru_cache(maxsize=1)
 def parser():
     import tree_sitter_bash
     from tree_sitter import Language, Parser
     return Parser(Language(tree_sitter_bash.language()))
+
+
+@dataclass
+class Loaded:
+    """A project file a script sources or runs, as the reader found it."""
+
+    path: str                  # display path
+    key: str                   # its resolved path: one file reached by two names is one file
+    text: str
+    shell: bool = True         # a shell script (its ``#!`` line or name): what ``./x`` may run
+
+
+# reader(name as written, the file that names it: None for the text given) -> the file, if in the project
+Reader = Callable[[str, "Loaded | None"], "Loaded | None"]
 
 
 @dataclass(eq=False)
@@ -55,15 +84,16 @@ class Binding:
     value_rng: tuple[int, int] | None = None   # input characters of the value word
     exported: bool = False
     variant: str | None = None
-    origin: object = None                  # the caller's own record of an environment entry
+    origin: object = None                  # the caller's own record of an environment entry (start, end)
     declared: bool = False                 # ``export NAME`` without a value
     exports: "Binding | None" = None       # then: the binding it exports, if NAME is set
     in_substitution: bool = False          # set inside ``$(…)``: the script's own variables do not see it
+    file: int = 0                          # which of ``Run.files`` the assignment is in
 
     @property
     def known(self) -> bool:
         v = self.value
-        return v is not None and not isinstance(v, list) and v.known
+        return v is not None and not isinstance(v, list) and known(v)
 
 
 @dataclass(eq=False)
@@ -71,7 +101,7 @@ class Word:
     """One argument node of a command and the fields bash makes of it."""
 
     rng: tuple[int, int]                   # input characters of the node
-    bare: bool                             # an unquoted ``$V``/``${V…}`` standing alone
+    bare: bool                             # ``$V``, ``${V…}``, ``"$@"``, ``"${A[@]}"`` alone: zero or many words
     fields: list[PStr]
 
 
@@ -83,6 +113,7 @@ class Command:
     rng: tuple[int, int]
     in_substitution: bool = False
     variant: str | None = None
+    file: int = 0                          # which of ``Run.files`` the command is in
 
     @property
     def argv(self) -> list[PStr]:
@@ -95,21 +126,63 @@ class Run:
     bindings: list[Binding] = field(default_factory=list)   # statement-level assignments and exports
     error: tuple[int, str, bool] | None = None   # first syntax error: input character, node type, missing
     unknown_text: dict[tuple[int, int], str] = field(default_factory=dict)
+    files: list[Loaded | None] = field(default_factory=lambda: [None])   # 0: the text given
 
 
-def evaluate(source: PStr, env: dict[str, Binding] | None = None, variants: bool = False) -> Run:
+def file_of(pos: int) -> int:
+    """Which of ``Run.files`` a position is in (-1: none)."""
+    return pos // STRIDE if pos >= 0 else -1
+
+
+def localize(p: PStr, home: int, at: tuple[int, int], force: bool = False) -> tuple[PStr, int]:
+    """``p`` in the positions of one file, and which file: the one every placed character
+    comes from (unless ``force``), else ``home``, where characters from elsewhere are
+    spread over ``at`` (a range of ``home``, in ``home``'s own positions)."""
+    files = {file_of(x) for x in p.starts if x >= 0}
+    f = next(iter(files)) if len(files) == 1 and not force else home
+    if f == 0 and files <= {0}:
+        return p, 0              # the text's own positions already
+    base = f * STRIDE
+    starts = tuple(x - base if file_of(x) == f else (at[0] if x >= 0 else -1) for x in p.starts)
+    ends = tuple(e - base if file_of(x) == f else (at[1] if x >= 0 else -1) for x, e in zip(p.starts, p.ends))
+    return PStr(p.text, starts, ends), f
+
+
+def folders(p: PStr, run: Run, home: int) -> PStr:
+    """``p`` with each ``here`` mark written as the folder it stands for, relative to the
+    folder of file ``home`` (``.`` for its own: ``"$(dirname "$0")/out"`` is ``./out``);
+    unknown where the file has no path (the text of a package.json script)."""
+    if not any(is_here(c) for c in p.text):
+        return p
+    parts = []
+    for k, c in enumerate(p.text):
+        f = ord(c) - HERE if is_here(c) else None
+        if f is None:
+            parts.append(p[k:k + 1])
+        elif f < len(run.files) and run.files[f] is not None and run.files[home] is not None:
+            rel = posixpath.relpath(posixpath.dirname(run.files[f].path) or ".",
+                                    posixpath.dirname(run.files[home].path) or ".")
+            parts.append(PStr.spread(rel, p.starts[k], p.ends[k]))
+        else:
+            parts.append(PStr.spread(UNKNOWN, p.starts[k], p.ends[k]))
+    return PStr.join(parts)
+
+
+def evaluate(source: PStr, env: dict[str, Binding] | None = None, variants: bool = False,
+             reader: Reader | None = None, root: Loaded | None = None) -> Run:
     """Commands and assignments of ``source`` in order (every variant's, with ``variants``);
-    ``env`` is the exported environment it starts with."""
-    raw = source.text.encode("utf-8")
-    tree = parser().parse(raw)
-    ev = _Eval(source, raw)
-    out = Run(error=ev.first_error(tree.root_node), unknown_text=ev.unknown_text)
-    runs = _variants(ev.switches(tree.root_node)) if variants else [(None, None)]
+    ``env`` is the exported environment it starts with, ``reader`` finds project files
+    (``root``: the file ``source`` is, when it is one)."""
+    ev = _Eval(source, reader, root)
+    root = ev.files[0]
+    out = Run(error=ev.first_error(root.tree.root_node), unknown_text=ev.unknown_text)
+    runs = _variants(ev.switches(root.tree.root_node)) if variants else [(None, None)]
     for label, on in runs:
         ev.reset(env or {}, on, label)
-        ev.statements(tree.root_node)
+        ev.statements(root.tree.root_node)
         out.commands += ev.commands
         out.bindings += ev.bindings
+    out.files = [f.loaded for f in ev.files]
     return out
 
 
@@ -130,21 +203,48 @@ def join(v: PStr | list[PStr]) -> PStr:
     return v if isinstance(v, PStr) else join_words(v)
 
 
-class _Eval:
-    def __init__(self, source: PStr, raw: bytes):
-        self.src = source
-        self.unknown_text: dict[tuple[int, int], str] = {}
-        if len(raw) == len(source.text):
+class _File:
+    """One text the evaluation reads: its tree and byte → character map."""
+
+    def __init__(self, fid: int, src: PStr, loaded: Loaded | None):
+        self.id, self.src, self.loaded = fid, src, loaded
+        raw = src.text.encode("utf-8")
+        self.tree = parser().parse(raw)
+        if len(raw) == len(src.text):
             self.ch = None
         else:
             self.ch = [0] * (len(raw) + 1)
             pos = 0
-            for k, c in enumerate(source.text):
+            for k, c in enumerate(src.text):
                 n = len(c.encode("utf-8"))
                 for b in range(n):
                     self.ch[pos + b] = k
                 pos += n
-            self.ch[pos] = len(source.text)
+            self.ch[pos] = len(src.text)
+        self.called = _command_names(self.tree.root_node)
+
+    def c(self, byte: int) -> int:
+        return byte if self.ch is None else self.ch[byte]
+
+
+def _command_names(root) -> set[str]:
+    """Every name a command of the file starts with (functions called by name)."""
+    out, stack = set(), [root]
+    while stack:
+        n = stack.pop()
+        if n.type == "command_name":
+            out.add(n.text.decode(errors="replace"))
+        stack.extend(n.children)
+    return out
+
+
+class _Eval(Words):
+    def __init__(self, source: PStr, reader: Reader | None, root: Loaded | None):
+        self.reader = reader
+        self.unknown_text: dict[tuple[int, int], str] = {}
+        self.files = [_File(0, source, root)]
+        self.by_key: dict[str, _File] = {}
+        self.f = self.files[0]
 
     def reset(self, env: dict[str, Binding], on: set[str] | None, label: str | None) -> None:
         self.vars: dict[str, Binding] = {}
@@ -153,25 +253,34 @@ class _Eval:
                 b = Binding(b.name, self.unknown_at(b, name), b.rng, b.value_rng, True, origin=b.origin)
             self.vars[name] = b
         self.exported: dict[str, Binding] = dict(self.vars)
+        self.functions: dict[str, tuple[_File, object]] = {}
+        self.called = set(self.files[0].called)
+        self.args: list[PStr] | None = None       # positional parameters; None: the script's own, unknown
+        self.frames: list[dict] = []              # per function call: what its ``local``s shadow
+        root = self.files[0].loaded
+        self.active: list[str] = [root.key] if root else []   # files being read (no file inside itself)
+        self.script = 0                           # the file ``$0`` names
+        self.calls = self.depth = 0
         self.on, self.label = on, label
         self.in_subst = False
+        self.f = self.files[0]
         self.commands: list[Command] = []
         self.bindings: list[Binding] = []
 
     # positions -----------------------------------------------------------------
     def c(self, byte: int) -> int:
-        return byte if self.ch is None else self.ch[byte]
+        return self.f.c(byte)
 
     def rng(self, node) -> tuple[int, int]:
         return self.c(node.start_byte), self.c(node.end_byte)
 
     def text(self, a: int, b: int) -> PStr:
         """Source text between two byte offsets."""
-        return self.src[self.c(a):self.c(b)]
+        return self.f.src[self.c(a):self.c(b)]
 
     def name(self, node) -> str:
         i, j = self.rng(node)
-        return self.src.text[i:j]
+        return self.f.src.text[i:j]
 
     def _range(self, node) -> tuple[int, int]:
         r = self.text(node.start_byte, node.end_byte).source_range()
@@ -188,6 +297,12 @@ class _Eval:
         r = getattr(b.origin, "start", -1), getattr(b.origin, "end", -1)
         self.unknown_text.setdefault(r, f"${name}")
         return PStr.spread(UNKNOWN, *r)
+
+    def here_mark(self, node, ref: str) -> PStr:
+        """The folder of the script ``$0`` names, or (``BASH_SOURCE``) of this file."""
+        r = self._range(node)
+        self.unknown_text.setdefault(r, self.name(node))
+        return PStr.spread(chr(HERE + (self.f.id if ref == "BASH_SOURCE" else self.script)), *r)
 
     def first_error(self, root) -> tuple[int, str, bool] | None:
         if not root.has_error:
@@ -236,6 +351,8 @@ class _Eval:
                 name = self.name(c)
                 self.vars.pop(name, None)
                 self.exported.pop(name, None)
+        elif t == "function_definition":
+            self.define(ch)
         elif t in WORDS or t in _SKIP:
             return
         else:
@@ -265,36 +382,54 @@ class _Eval:
         rng = self.rng(node)
         value_rng = self.rng(value_node) if value_node is not None else (rng[1], rng[1])
         b = Binding(name, value, rng, value_rng, exported or prefix or name in self.exported, self.label,
-                    in_substitution=self.in_subst)
+                    in_substitution=self.in_subst, file=self.f.id)
         if prefix:
             return b
-        self.vars[name] = b
-        if b.exported:
-            self.exported[name] = b
+        self.set(b)
         self.bindings.append(b)
         return b
+
+    def set(self, b: Binding) -> None:
+        self.vars[b.name] = b
+        if b.exported:
+            self.exported[b.name] = b
 
     def declaration(self, node) -> None:
         kw = node.children[0].type if node.children else ""
         flags = [ch.text.decode() for ch in node.named_children if ch.type == "word"]
         exported = kw == "export" or any(f.startswith("-") and "x" in f for f in flags)
+        local = self.frames and kw in ("local", "declare", "typeset")
         for ch in node.named_children:
+            if ch.type not in ("variable_assignment", "variable_name"):
+                continue
+            if local:
+                target = ch.child_by_field_name("name") if ch.type == "variable_assignment" else ch
+                self.shadow(self.name(target) if target is not None else "")
             if ch.type == "variable_assignment":
                 self.assign(ch, exported)
-            elif ch.type == "variable_name" and exported:
+            elif exported:
                 name = self.name(ch)
                 old = self.vars.get(name)
                 b = Binding(name, old.value if old else None, self.rng(ch), None, True, self.label,
-                            declared=True, exports=old, in_substitution=self.in_subst)
+                            declared=True, exports=old, in_substitution=self.in_subst, file=self.f.id)
                 if old is not None:
                     self.vars[name] = b
                 self.exported[name] = b
                 self.bindings.append(b)
+            elif local:
+                self.vars.pop(self.name(ch), None)
+
+    def shadow(self, name: str) -> None:
+        """``local NAME`` in a function: the caller's NAME comes back when it returns."""
+        frame = self.frames[-1]
+        if name and name not in frame:
+            frame[name] = (self.vars.get(name), self.exported.get(name))
 
     def command(self, node) -> None:
         prefix: list[Binding] = []
         words: list[Word] = []
-        for ch in node.named_children:
+        kids = self.own_line(node.named_children)
+        for ch in kids:
             if ch.type == "variable_assignment":
                 b = self.assign(ch, exported=True, prefix=True)
                 if b is not None:
@@ -303,10 +438,42 @@ class _Eval:
                 words += [self.word(w) for w in (ch.named_children or [ch])]
             elif ch.type not in _REDIRECTS and ch.type != "comment":
                 words.append(self.word(ch))
+        argv = [f for w in words for f in w.fields]
+        head = argv[0].text if argv and argv[0].known else None     # a path may start at the script's folder
+        if head in self.functions:
+            self.call(*self.functions[head], argv[1:], prefix)
+            self.substitutions(node)
+            return
         env = {k: b for k, b in self.exported.items()}
         env.update({b.name: b for b in prefix})
-        self.commands.append(Command(words, prefix, env, self.rng(node), self.in_subst, self.label))
+        self.commands.append(Command(words, prefix, env, self.rng(node), self.in_subst, self.label, self.f.id))
         self.substitutions(node)
+        if head in (".", "source") and len(argv) > 1:
+            self.source(argv[1], argv[2:] or None)
+        elif head == "shift" and self.args is not None:
+            n = argv[1].text if len(argv) > 1 else "1"
+            self.args = self.args[int(n):] if n.isdigit() else self.args
+        elif head == "set" and len(argv) > 1 and argv[1].text == "--":
+            self.args = argv[2:]
+        elif head is not None:
+            self.run_script(argv[1:] if head in ("exec", "command") else argv, env)
+
+    def own_line(self, kids: list) -> list:
+        """``A=1 B=2`` ending its line is a statement of its own (tree-sitter-bash reads
+        it as the prefix of the next line's command): those assignments are made here,
+        and the rest of ``kids`` is the command."""
+        k = 0
+        while k < len(kids) and kids[k].type in ("variable_assignment", "comment"):
+            k += 1
+        cut = 0
+        for j in range(1, min(k + 1, len(kids))):
+            gap = self.f.src.text[self.c(kids[j - 1].end_byte):self.c(kids[j].start_byte)]
+            if kids[j - 1].type == "comment" or "\n" in gap.replace("\\\n", ""):
+                cut = j
+        for ch in kids[:cut]:
+            if ch.type == "variable_assignment":
+                self.assign(ch, exported=False)
+        return kids[cut:]
 
     def substitutions(self, node) -> None:
         """Commands inside ``$(…)`` and backquotes, run in a subshell."""
@@ -319,202 +486,109 @@ class _Eval:
             else:
                 self.substitutions(ch)
 
+    # functions and files ---------------------------------------------------------
+    def define(self, node) -> None:
+        name_node, body = node.child_by_field_name("name"), node.child_by_field_name("body")
+        if name_node is None or body is None:
+            return
+        name = self.name(name_node)
+        self.functions[name] = (self.f, body)
+        if name not in self.called:
+            self.call(self.f, body, None, [])     # never called by name: run once, arguments unknown
+
+    def call(self, file: _File, body, args: list[PStr] | None, prefix: list[Binding]) -> None:
+        """Run a function body with its arguments; ``VAR=x f`` holds only during the call."""
+        if self.calls >= MAX_CALLS or self.depth >= MAX_DEPTH:
+            return
+        self.calls += 1
+        saved = self.f, self.args
+        self.depth += 1
+        self.frames.append({})
+        for b in prefix:
+            self.shadow(b.name)
+            self.set(b)
+        self.f, self.args = file, args
+        self.statement(body)
+        for name, (var, exp) in self.frames.pop().items():
+            for table, old in ((self.vars, var), (self.exported, exp)):
+                if old is None:
+                    table.pop(name, None)
+                else:
+                    table[name] = old
+        self.depth -= 1
+        self.f, self.args = saved
+
+    def source(self, path: PStr, args: list[PStr] | None) -> None:
+        """``. FILE [ARGS]``: the file runs in this scope."""
+        file = self.load(path)
+        if file is None:
+            return
+        saved = self.f, self.args
+        self.f, self.args = file, (args if args is not None else self.args)
+        self.enter(file)
+        self.f, self.args = saved
+
+    def run_script(self, argv: list[PStr], env: dict[str, Binding]) -> None:
+        """``./x.sh ARGS`` or ``bash x.sh ARGS``: a project script runs in a scope of its own."""
+        head = argv[0].text if argv and argv[0].known else ""
+        if head.rsplit("/", 1)[-1] in SHELLS:
+            k = 1
+            while k < len(argv) and argv[k].text.startswith("-"):
+                if not argv[k].text.startswith("--") and "c" in argv[k].text:
+                    return                                # sh -c 'script text'
+                k += 1
+            if k >= len(argv):
+                return
+            path, args, as_shell = argv[k], argv[k + 1:], True
+        elif "/" in head:
+            path, args, as_shell = argv[0], argv[1:], False
+        else:
+            return
+        file = self.load(path)
+        if file is None or not (as_shell or file.loaded.shell):
+            return
+        saved = (self.f, self.args, self.vars, self.exported, self.functions, self.script, self.frames)
+        self.vars, self.exported = dict(env), dict(env)
+        self.functions, self.frames = {}, []
+        self.f, self.args, self.script = file, args, file.id
+        self.enter(file)
+        self.f, self.args, self.vars, self.exported, self.functions, self.script, self.frames = saved
+
+    def enter(self, file: _File) -> None:
+        """The statements of a file read by ``source`` or run as a script."""
+        self.active.append(file.loaded.key)
+        self.depth += 1
+        self.called |= file.called
+        self.statements(file.tree.root_node)
+        self.depth -= 1
+        self.active.pop()
+
+    def load(self, path: PStr) -> _File | None:
+        """The project file ``path`` names (relative to the script's folder), once per key."""
+        if self.reader is None or self.calls >= MAX_CALLS or self.depth >= MAX_DEPTH:
+            return None
+        text, base = path.text, self.f.loaded
+        if text and is_here(text[0]):
+            k = ord(text[0]) - HERE
+            base = self.files[k].loaded if k < len(self.files) else None
+            text = text[1:].lstrip("/")
+        if not text or UNKNOWN in text or any(is_here(c) for c in text):
+            return None
+        self.calls += 1
+        loaded = self.reader(text, base)
+        if loaded is None or loaded.key in self.active:
+            return None
+        file = self.by_key.get(loaded.key)
+        if file is None:
+            if len(self.files) >= MAX_FILES:
+                return None
+            file = _File(len(self.files), PStr.source(loaded.text, len(self.files) * STRIDE), loaded)
+            self.files.append(file)
+            self.by_key[loaded.key] = file
+        return file
+
     # words -----------------------------------------------------------------------
     def word(self, node) -> Word:
-        return Word(self.rng(node), node.type in ("simple_expansion", "expansion"), self.fields(node))
-
-    def joined(self, node) -> PStr:
-        """A word in an assignment value: no field splitting; the elements of
-        ``"${ARR[@]}"`` are joined by blanks."""
-        parts = [PStr.synth(" ") if p is BREAK else p for p, _q in self.segments(node, quoted=False)]
-        return PStr.join(parts) if parts else PStr.synth("")
-
-    def fields(self, node) -> list[PStr]:
-        out: list[PStr] = []
-        cur: list[PStr] = []
-        started = False
-        for part, quoted in self.segments(node, quoted=False):
-            if part is BREAK:
-                if started:
-                    out.append(PStr.join(cur))
-                cur, started = [], False
-            elif quoted:
-                cur.append(part)
-                started = True
-            else:
-                for piece in _split_keep(part):
-                    if piece is BREAK:
-                        if started:
-                            out.append(PStr.join(cur))
-                        cur, started = [], False
-                    elif len(piece):
-                        cur.append(piece)
-                        started = True
-        if started:
-            out.append(PStr.join(cur))
-        return out
-
-    def segments(self, node, quoted: bool) -> list[tuple[PStr | None, bool]]:
-        t = node.type
-        if t in ("word", "number", "brace_expression", "command_name"):
-            return self.unquote_word(node, quoted)
-        if t == "raw_string":
-            return [(self.text(node.start_byte + 1, node.end_byte - 1), True)]
-        if t == "ansi_c_string":
-            return [(self.ansi(node), True)]
-        if t in ("string", "translated_string"):
-            return self.string(node)
-        if t == "concatenation":
-            return self.sequence(node, node.start_byte, node.end_byte, quoted)
-        if t == "simple_expansion":
-            name = node.named_children[0].text.decode() if node.named_children else ""
-            return self.variable(name, quoted, node)
-        if t == "expansion":
-            return self.expansion(node, quoted)
-        return [(self.unknown(node), quoted)]
-
-    def sequence(self, node, start: int, end: int, quoted: bool, children=None) -> list:
-        out, pos = [], start
-        for ch in (node.named_children if children is None else children):
-            if ch.start_byte > pos:
-                out.append((self.text(pos, ch.start_byte), quoted))
-            out += self.segments(ch, quoted)
-            pos = ch.end_byte
-        if end > pos:
-            out.append((self.text(pos, end), quoted))
-        return out
-
-    def unquote_word(self, node, quoted: bool) -> list:
-        p = self.text(node.start_byte, node.end_byte)
-        out, i, t = [], 0, p.text
-        while i < len(t):
-            if t[i] == "\\" and i + 1 < len(t):
-                if t[i + 1] != "\n":
-                    out.append((PStr(t[i + 1], (p.starts[i],), (p.ends[i + 1],)), True))
-                i += 2
-            else:
-                j = i + 1          # a backslash ending the word stands for itself
-                while j < len(t) and t[j] != "\\":
-                    j += 1
-                out.append((p[i:j], quoted))
-                i = j
-        return out
-
-    def string(self, node) -> list:
-        out, pos, end = [], node.start_byte + 1, node.end_byte - 1
-        for ch in node.named_children:
-            if ch.start_byte > pos:
-                out.append((_dq_unescape(self.text(pos, ch.start_byte)), True))
-            if ch.type == "string_content":
-                out.append((_dq_unescape(self.text(ch.start_byte, ch.end_byte)), True))
-            else:
-                out += self.segments(ch, True)
-            pos = ch.end_byte
-        if end > pos:
-            out.append((_dq_unescape(self.text(pos, end)), True))
-        return out or [(PStr.synth(""), True)]
-
-    def ansi(self, node) -> PStr:
-        p = self.text(node.start_byte + 2, node.end_byte - 1)
-        parts, i, t = [], 0, p.text
-        while i < len(t):
-            if t[i] == "\\" and i + 1 < len(t):
-                parts.append(PStr(_ANSI.get(t[i + 1], t[i + 1]), (p.starts[i],), (p.ends[i + 1],)))
-                i += 2
-            else:
-                parts.append(p[i:i + 1])
-                i += 1
-        return PStr.join(parts) if parts else PStr.synth("")
-
-    def value(self, name: str) -> PStr | list[PStr] | None:
-        b = self.vars.get(name)
-        return None if b is None else b.value
-
-    def variable(self, name: str, quoted: bool, node) -> list:
-        value = self.value(name)
-        if value is None or (isinstance(value, PStr) and value.text == UNKNOWN):
-            return [(self.unknown(node), quoted)]     # unknown where it is used
-        if isinstance(value, list):
-            return [(value[0], quoted)] if value else []
-        return [(value, quoted)]
-
-    def is_set(self, name: str, colon: bool) -> bool | None:
-        """Whether ``name`` counts as set for ``${name-…}`` (``colon``: and not empty);
-        None when that cannot be known (a switch outside variant evaluation)."""
-        if self.on is not None and name in self.on:
-            return True
-        value = self.value(name)
-        if value is None:
-            return None if self.on is None else False
-        if isinstance(value, list) or not colon:
-            return True
-        return len(value) > 0
-
-    def expansion(self, node, quoted: bool) -> list:
-        kids = node.children
-        names = [k for k in kids if k.type in ("variable_name", "subscript", "special_variable_name")]
-        if not names or kids[1].type in ("#", "!"):
-            return [(self.unknown(node), quoted)]
-        target = names[0]
-        op_index = next((k for k, ch in enumerate(kids) if not ch.is_named and ch.type not in ("${", "}")
-                         and k > kids.index(target)), None)
-        if target.type == "subscript":
-            base = target.named_children[0].text.decode()
-            idx = target.named_children[1].text.decode() if len(target.named_children) > 1 else "0"
-            value = self.value(base)
-            if op_index is None and isinstance(value, list) and idx in ("@", "*"):
-                out: list = []
-                for k, el in enumerate(value):
-                    if k:
-                        out.append((BREAK, quoted) if quoted and idx == "@" else (PStr.synth(" "), quoted))
-                    out.append((el, quoted))
-                return out
-            return [(self.unknown(node), quoted)]
-        name = target.text.decode()
-        if op_index is None:
-            return self.variable(name, quoted, node)
-        op = kids[op_index].type
-        rest = [ch for ch in kids[op_index + 1:] if ch.type != "}" and ch.is_named]
-        alt_start = kids[op_index].end_byte
-        alt_end = kids[-1].start_byte if kids[-1].type == "}" else node.end_byte
-        if op in (":-", "-", ":=", "="):
-            if self.is_set(name, op.startswith(":")):
-                return self.variable(name, quoted, node)
-            return self.sequence(node, alt_start, alt_end, quoted, rest)
-        if op in (":+", "+"):
-            is_set = self.is_set(name, op.startswith(":"))
-            if is_set is None:
-                return [(self.unknown(node), quoted)]
-            return self.sequence(node, alt_start, alt_end, quoted, rest) if is_set else []
-        return [(self.unknown(node), quoted)]
-
-
-def _split_keep(p: PStr) -> list:
-    """Unquoted text split on blanks; BREAK marks each boundary."""
-    out: list = []
-    i, t = 0, p.text
-    while i < len(t):
-        if t[i] in " \t\n":
-            out.append(BREAK)
-            while i < len(t) and t[i] in " \t\n":
-                i += 1
-        else:
-            j = i
-            while j < len(t) and t[j] not in " \t\n":
-                j += 1
-            out.append(p[i:j])
-            i = j
-    return out
-
-
-def _dq_unescape(p: PStr) -> PStr:
-    parts, i, t = [], 0, p.text
-    while i < len(t):
-        if t[i] == "\\" and i + 1 < len(t) and t[i + 1] in _DQ_ESCAPABLE:
-            if t[i + 1] != "\n":
-                parts.append(PStr(t[i + 1], (p.starts[i],), (p.ends[i + 1],)))
-            i += 2
-        else:
-            parts.append(p[i:i + 1])
-            i += 1
-    return PStr.join(parts) if parts else p
+        spread = node.type in ("simple_expansion", "expansion") or (
+            node.type == "string" and len(node.named_children) == 1 and is_at(node.named_children[0]))
+        return Word(self.rng(node), spread, self.fields(node))

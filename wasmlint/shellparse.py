@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import bash
-from .textpos import MappedText, TextBuilder
+from .bashwords import plain
+from .textpos import LineIndex, MappedText, TextBuilder, no_escape
 from .toolchain.pstr import UNKNOWN, PStr
 
 
@@ -27,6 +28,7 @@ class Word:
     dynamic: bool = False      # holds an expansion not known in this script
     splat: bool = False        # an unquoted unknown expansion: may be zero or many words
     placed: bool = True        # start/end are this word's own text in the file (edits may go there)
+    idx: LineIndex | None = None   # the file its text is written in, when not its command's
 
     @property
     def value(self) -> str:
@@ -41,6 +43,7 @@ class Assign:
     end: int
     exported: bool = False
     dynamic: bool = False
+    idx: LineIndex | None = None   # the file it is written in, when not the script's own
 
 
 @dataclass
@@ -51,6 +54,7 @@ class Command:
     start: int
     end: int
     in_substitution: bool = False
+    idx: LineIndex | None = None               # the file it is written in, when not the script's own
 
 
 @dataclass
@@ -60,13 +64,16 @@ class Script:
     error: tuple[str, int] | None = None                     # first syntax error: message, offset
 
 
-def parse(script: MappedText, env: dict[str, Assign] | None = None) -> Script:
+def parse(script: MappedText, env: dict[str, Assign] | None = None, reader: bash.Reader | None = None,
+          root: bash.Loaded | None = None, idx: LineIndex | None = None) -> Script:
     """Commands and assignments of ``script``; ``env`` is the exported environment
-    it starts with (a Dockerfile's ENV, a compose service's environment)."""
+    it starts with (a Dockerfile's ENV, a compose service's environment), ``reader``
+    reads the project files it sources or runs (``root``: the file ``script`` is, ``idx``
+    its lines: what facts from other files point back to)."""
     given = {k: bash.Binding(k, None if a.value is None else _pstr(a.value), exported=True, origin=a)
              for k, a in (env or {}).items()}
-    run = bash.evaluate(_pstr(script), given)
-    view = _View(script, run)
+    run = bash.evaluate(_pstr(script), given, reader=reader, root=root)
+    view = _View(script, run, idx)
     out = Script()
     out.assigns = [view.assign(b) for b in run.bindings]
     out.commands = [view.command(c) for c in run.commands]
@@ -82,23 +89,35 @@ def _pstr(m: MappedText) -> PStr:
 
 
 class _View:
-    """``bash`` results as launch words: ``MappedText`` in the script's source, where
-    an unknown part reads as the text that made it (``$HOME``, ``$(nproc)``)."""
+    """``bash`` results as launch words: ``MappedText`` in the source of the file they
+    are written in, where an unknown part reads as the text that made it (``$HOME``,
+    ``$(nproc)``); a value from another file reads as written where it is used."""
 
-    def __init__(self, script: MappedText, run: bash.Run):
+    def __init__(self, script: MappedText, run: bash.Run, idx: LineIndex | None):
         self.s, self.run = script, run
         self.assigns: dict[int, Assign] = {}
+        self.idx = [idx] + [LineIndex(f.text, f.path) for f in run.files[1:]]
 
-    def src(self, rng: tuple[int, int]) -> tuple[int, int]:
-        return self.s.source_range(*rng)
+    def src(self, file: int, rng: tuple[int, int]) -> tuple[int, int]:
+        return self.s.source_range(*rng) if file == 0 else rng
 
-    def mapped(self, p: PStr, si: int, sj: int, whole: bool = True) -> MappedText:
-        """``p`` in the script's source; ``whole``: its range is ``[si, sj)``, else its own."""
+    def exact(self, file: int, rng: tuple[int, int]) -> bool:
+        return self.s.is_exact(*rng) if file == 0 else True
+
+    def text(self, file: int, rng: tuple[int, int]) -> str:
+        return (self.s.value if file == 0 else self.run.files[file].text)[rng[0]:rng[1]]
+
+    def mapped(self, p: PStr, file: int, si: int, sj: int, whole: bool = True,
+               force: bool = True) -> tuple[MappedText, int]:
+        """``p`` in the source of ``file`` (unless ``force`` is off and it all comes from
+        one other file), and which file; ``whole``: its range is ``[si, sj)``, else its own."""
+        p = plain(bash.folders(p, self.run, file))
+        q, f = bash.localize(p, file, (si, sj), force)
         b = TextBuilder()
-        for k, c in enumerate(p.text):
-            s, e = p.starts[k], p.ends[k]
+        for k, c in enumerate(q.text):
+            s, e = q.starts[k], q.ends[k]
             if c == UNKNOWN:
-                b.add(self.run.unknown_text.get((s, e), c), s, e)
+                b.add(self.run.unknown_text.get((p.starts[k], p.ends[k]), c), s, e)
                 b.exact = False
             elif s < 0:
                 b.add(c, si, sj)
@@ -107,10 +126,10 @@ class _View:
                 b.chars.append(c)
                 b.starts.append(s)
                 b.ends.append(e)
-        b.exact = b.exact and self.s.exact
-        if not whole and p.source_range() is not None:
-            si, sj = p.source_range()
-        return b.build(si, sj, self.s.escape)
+        b.exact = b.exact and (self.s.exact if f == 0 else True)
+        if (not whole or f != file) and q.source_range() is not None:
+            si, sj = q.source_range()
+        return b.build(si, sj, self.s.escape if f == 0 else no_escape), f
 
     def assign(self, b: bash.Binding) -> Assign:
         if b.origin is not None:
@@ -118,36 +137,40 @@ class _View:
         got = self.assigns.get(id(b))
         if got is not None:
             return got
-        i, j = self.src(b.rng)
+        i, j = self.src(b.file, b.rng)
+        idx = self.idx[b.file]
         if b.declared:
             value = self.assign(b.exports).value if b.exports is not None else None
-            a = Assign(b.name, value, i, j, exported=True, dynamic=value is None)
+            a = Assign(b.name, value, i, j, exported=True, dynamic=value is None, idx=idx)
         elif not b.known:
-            a = Assign(b.name, None, i, j, b.exported, dynamic=True)
+            a = Assign(b.name, None, i, j, b.exported, dynamic=True, idx=idx)
         else:
-            a = Assign(b.name, self.mapped(b.value, *self.src(b.value_rng)), i, j, b.exported)
+            a = Assign(b.name, self.mapped(b.value, b.file, *self.src(b.file, b.value_rng))[0], i, j, b.exported,
+                       idx=idx)
         self.assigns[id(b)] = a
         return a
 
     def command(self, c: bash.Command) -> Command:
-        words = [w for bw in c.words for w in self.words(bw)]
+        words = [w for bw in c.words for w in self.words(bw, c.file)]
         env = {k: self.assign(b) for k, b in c.env.items()}
-        i, j = self.src(c.rng)
-        return Command(words, [self.assign(b) for b in c.prefix], env, i, j, c.in_substitution)
+        i, j = self.src(c.file, c.rng)
+        return Command(words, [self.assign(b) for b in c.prefix], env, i, j, c.in_substitution, self.idx[c.file])
 
-    def words(self, w: bash.Word) -> list[Word]:
-        i, j = w.rng
-        si, sj = self.src(w.rng)
-        placed = self.s.is_exact(i, j)
-        if w.bare and not all(f.known for f in w.fields):
-            return [Word(MappedText.opaque(self.s.value[i:j], si, sj), si, sj, True, True, placed)]
-        if len(w.fields) == 1 and not w.bare:
-            f = w.fields[0]
-            return [Word(self.mapped(f, si, sj), si, sj, not f.known, placed=placed)]
+    def words(self, w: bash.Word, file: int) -> list[Word]:
+        si, sj = self.src(file, w.rng)
+        placed = self.exact(file, w.rng)
+        fields = [plain(bash.folders(f, self.run, file)) for f in w.fields]
+        if w.bare and fields and all(f.text == UNKNOWN for f in fields):
+            return [Word(MappedText.opaque(self.text(file, w.rng), si, sj), si, sj, True, True, placed)]
+        if len(fields) == 1 and not w.bare:
+            f = fields[0]
+            return [Word(self.mapped(f, file, si, sj)[0], si, sj, not f.known, placed=placed)]
         out = []
-        for f in w.fields:
-            m = self.mapped(f, si, sj, whole=False)
-            out.append(Word(m, m.src_start, m.src_end, not f.known, placed=False))
+        for f in fields:
+            m, home = self.mapped(f, file, si, sj, whole=False, force=False)
+            # an unknown word of an expansion that splits may be zero or many words
+            out.append(Word(m, m.src_start, m.src_end, not f.known, w.bare and f.text == UNKNOWN, placed=False,
+                            idx=self.idx[home] if home != file else None))
         return out
 
 

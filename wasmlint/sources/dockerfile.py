@@ -72,7 +72,8 @@ def extract(src: SourceFile) -> list[Fact]:
         for run in st.runs:
             facts.extend(_run(idx, build, run, st))
             if not run.is_json():   # emcc / cargo invocations of the build
-                facts.extend(build_facts_in(run.heredoc or run.args, idx, src, st.env, version_in_image(st.image)))
+                facts.extend(build_facts_in(run.heredoc or run.args, idx, src, st.env, version_in_image(st.image),
+                                            run_files=False))
         facts.extend(build.facts)
     unit = Unit(idx, "dockerfile", name="final stage", node_version=final.node_spec,
                 role=Scoped("production", f"Dockerfile final stage `{'ENTRYPOINT' if final.entrypoint else 'CMD'}`"))

@@ -2,7 +2,8 @@
 lists (``Tok``) with spans for the emcc / cargo readers.
 
 The text is a ``PStr``: a whole script, a Makefile recipe after Make expansion, a
-package.json script; every argument keeps its position. The script is evaluated
+package.json script; every argument keeps its position, in the file it was
+written in (a sourced file, a function defined in one). The script is evaluated
 once per ``${V:+…}`` variant (ffmpeg.wasm's ``FFMPEG_ST``/``FFMPEG_MT``); commands
 inside ``$(…)`` build nothing and are left out. Nothing is ever run.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .. import bash
+from ..bashwords import plain
 from ..facts import Span
 from .pstr import LineIndex, PStr, Tok
 
@@ -22,6 +24,9 @@ class Command:
     env: dict[str, PStr]              # exported variables at this point
     span: Span
     variant: str | None = None
+    index: LineIndex | None = None    # of the file the command is written in
+    env_index: dict[str, LineIndex] = field(default_factory=dict)   # of the files env values are written in
+    inherited: frozenset[str] = frozenset()   # env entries the caller gave that the text left as they were
 
 
 @dataclass
@@ -31,6 +36,7 @@ class Assignment:
     span: Span
     exported: bool
     variant: str | None = None
+    index: LineIndex | None = None
 
 
 @dataclass
@@ -40,22 +46,64 @@ class ShellResult:
     error_at: int | None = None       # char offset (in the source PStr) of the first syntax error
 
 
-def evaluate(source: PStr, index: LineIndex, env: dict[str, PStr] | None = None) -> ShellResult:
-    """Every variant of ``source``: commands and assignments, in order."""
+def evaluate(source: PStr, index: LineIndex, env: dict[str, PStr] | None = None,
+             files: bash.Reader | None = None, root: bash.Loaded | None = None) -> ShellResult:
+    """Every variant of ``source``: commands and assignments, in order; ``files`` reads the
+    project files it sources or runs (``root``: the file ``source`` is)."""
     given = {k: bash.Binding(k, v, exported=True) for k, v in (env or {}).items()}
-    run = bash.evaluate(source, given, variants=True)
-
-    def span(rng: tuple[int, int]) -> Span:
-        r = source[rng[0]:rng[1]].source_range()
-        return index.span(*r) if r else Span(index.path)
-
+    run = bash.evaluate(source, given, variants=True, reader=files, root=root)
+    view = _View(source, index, run)
     out = ShellResult(error_at=run.error[0] if run.error else None)
     for c in run.commands:
         if c.in_substitution:
             continue
-        env_now = {k: bash.join(b.value) for k, b in c.env.items() if b.value is not None}
-        out.commands.append(Command([Tok(f, index) for f in c.argv], {b.name: bash.join(b.value) for b in c.prefix},
-                                    env_now, span(c.rng), c.variant))
-    out.assignments = [Assignment(b.name, b.value, span(b.rng), b.exported, b.variant)
-                       for b in run.bindings if not b.declared and not b.in_substitution]
+        argv = [view.tok(f, c.file, w.rng) for w in c.words for f in w.fields]
+        at = view.place(c.file, c.rng)
+        env_now, env_index = {}, {}
+        for k, b in c.env.items():
+            if b.value is not None:
+                env_now[k], f = view.value(bash.join(b.value), c.file, at)
+                env_index[k] = view.indexes[f]
+        prefix = {b.name: env_now[b.name] for b in c.prefix}
+        inherited = frozenset(k for k, b in c.env.items() if given.get(k) is b and k in env_now)
+        out.commands.append(Command(argv, prefix, env_now, view.span(c.file, c.rng), c.variant,
+                                    view.indexes[c.file], env_index, inherited))
+    for b in run.bindings:
+        if b.declared or b.in_substitution:
+            continue
+        at = view.place(b.file, b.value_rng)
+        value = [view.local(v, b.file, at) for v in b.value] if isinstance(b.value, list) else \
+            view.local(b.value, b.file, at)
+        out.assignments.append(Assignment(b.name, value, view.span(b.file, b.rng), b.exported, b.variant,
+                                          view.indexes[b.file]))
     return out
+
+
+class _View:
+    def __init__(self, source: PStr, index: LineIndex, run: bash.Run):
+        self.source, self.run = source, run
+        self.indexes = [index] + [LineIndex(f.text, f.path) for f in run.files[1:]]
+
+    def place(self, file: int, rng: tuple[int, int]) -> tuple[int, int]:
+        """A range of input characters as positions of its file."""
+        if file:
+            return rng
+        return self.source[rng[0]:rng[1]].source_range() or (-1, -1)
+
+    def span(self, file: int, rng: tuple[int, int]) -> Span:
+        r = self.place(file, rng)
+        return self.indexes[file].span(*r) if r[0] >= 0 else Span(self.indexes[file].path)
+
+    def local(self, p: PStr, file: int, at: tuple[int, int]) -> PStr:
+        """A value read at ``at`` in ``file``: its characters from other files are placed there."""
+        return bash.localize(plain(bash.folders(p, self.run, file)), file, at, force=True)[0]
+
+    def value(self, p: PStr, file: int, at: tuple[int, int]) -> tuple[PStr, int]:
+        """A value used in ``file``, in the file its characters come from (``file`` when they are
+        mixed, those from elsewhere placed at ``at``), and which file."""
+        return bash.localize(plain(bash.folders(p, self.run, file)), file, at)
+
+    def tok(self, p: PStr, file: int, rng: tuple[int, int]) -> Tok:
+        """An argument, in the file its characters come from (the command's when they are mixed)."""
+        q, f = self.value(p, file, self.place(file, rng))
+        return Tok(q, self.indexes[f])

@@ -353,6 +353,8 @@ class _Eval(Words):
                 self.exported.pop(name, None)
         elif t == "function_definition":
             self.define(ch)
+        elif t == "test_command":
+            self.substitutions(ch)               # [ "$(node -p …)" = … ] runs node
         elif t in WORDS or t in _SKIP:
             return
         else:

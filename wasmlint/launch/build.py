@@ -131,8 +131,6 @@ class Unit:
                 continue
             if on_command is not None and on_command(cmd):
                 continue
-            if cmd.in_substitution:
-                continue
             unit.launch(unit.toks(cmd.words), cmd.env, (cmd.start, cmd.end), depth=depth, address_space=limit)
         return parsed
 

@@ -295,3 +295,34 @@ def test_recursive_functions_and_scripts_that_run_themselves_end(tmp_path):
                                            'build app\nbash ./build.sh again\n'})
     outputs = [f.output for f in _inv(extract_build_facts(_src(root / "build.sh", "shell", root)))]
     assert outputs[:2] == ["dist/app.js", "dist/appx.js"] and len(outputs) <= 8
+
+
+def _argvs(script: str) -> list[list[str]]:
+    from wasmlint.toolchain.shell_eval import evaluate
+    text = PStr.source(script, 0)
+    return [[t.value for t in c.argv] for c in evaluate(text, LineIndex(script, "build.sh")).commands]
+
+
+@pytest.mark.parametrize("script,argv", [
+    # an append in one branch never reaches another; the script goes on in the else branch
+    ('F="-sFORCE_FILESYSTEM"\nif [ -n "$DEBUG" ]; then F+=" -O0 -g"; F+=" -sASSERTIONS=2"\n'
+     'elif [ "$1" = size ]; then F+=" -Oz"\nelse F+=" -O3"; fi\nemcc $F a.c\n',
+     ["emcc", "-sFORCE_FILESYSTEM", "-O3", "a.c"]),
+    # a lone then branch sets the default
+    ('if [ -z "$OPT" ]; then OPT=-O2; fi\nemcc $OPT a.c\n', ["emcc", "-O2", "a.c"]),
+    # case items are alternatives too, and `*)` is the fallback
+    ('M=-sMODULARIZE\ncase "$1" in\n  debug|dev) M+=" -O0 -g" ;;\n  *) M+=" -O3" ;;\nesac\nemcc $M a.c\n',
+     ["emcc", "-sMODULARIZE", "-O3", "a.c"]),
+    # a branch that changes nothing keeps what another one set
+    ('F=-O1\nif [ -n "$CI" ]; then F=-O3; else echo local; fi\nemcc $F a.c\n', ["emcc", "-O3", "a.c"]),
+])
+def test_branches_are_alternatives(script, argv):
+    assert argv in _argvs(script)
+    assert not any("-O0" in a and "-O3" in a for a in _argvs(script))
+
+
+def test_commands_of_every_branch_and_test_are_read():
+    script = ('if emcc --version; then emcc -O3 a.c -o a.js; else emcc -O0 a.c -o a.js; fi\n'
+              'case "$(uname)" in Darwin) emcc -Oz b.c ;; esac\n')
+    assert _argvs(script) == [["emcc", "--version"], ["emcc", "-O3", "a.c", "-o", "a.js"],
+                              ["emcc", "-O0", "a.c", "-o", "a.js"], ["emcc", "-Oz", "b.c"]]

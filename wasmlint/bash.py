@@ -227,6 +227,36 @@ class _File:
         return byte if self.ch is None else self.ch[byte]
 
 
+def _branches(node) -> tuple[list, list[list]]:
+    """The tests of an ``if``/``elif`` chain (or the word a ``case`` matches) and the
+    statements of each branch."""
+    tests, bodies = [], []
+    if node.type == "case_statement":
+        value = node.child_by_field_name("value")
+        tests += [value] if value is not None else []
+        for item in node.named_children:
+            if item.type == "case_item":
+                bodies.append([c for k, c in enumerate(item.children) if c.is_named
+                               and item.field_name_for_child(k) not in ("value", "termination")])
+        return tests, bodies
+    clauses = [node] + [c for c in node.named_children if c.type in ("elif_clause", "else_clause")]
+    for clause in clauses:
+        in_test = clause.type != "else_clause"
+        body = []
+        for c in clause.children:
+            if c.type == "then":
+                in_test = False
+            elif c.is_named and c.type not in ("elif_clause", "else_clause"):
+                (tests if in_test else body).append(c)
+        bodies.append(body)
+    return tests, bodies
+
+
+def _same_state(a: tuple, b: tuple) -> bool:
+    """Two evaluation states bind the same variables, functions and ``$@``."""
+    return a[3] is b[3] and all(x.keys() == y.keys() and all(x[k] is y[k] for k in x) for x, y in zip(a[:3], b[:3]))
+
+
 def _command_names(root) -> set[str]:
     """Every name a command of the file starts with (functions called by name)."""
     out, stack = set(), [root]
@@ -355,6 +385,8 @@ class _Eval(Words):
             self.define(ch)
         elif t == "test_command":
             self.substitutions(ch)               # [ "$(node -p …)" = … ] runs node
+        elif t in ("if_statement", "case_statement"):
+            self.alternatives(ch)
         elif t in WORDS or t in _SKIP:
             return
         else:
@@ -481,12 +513,49 @@ class _Eval(Words):
         """Commands inside ``$(…)`` and backquotes, run in a subshell."""
         for ch in node.children:
             if ch.type == "command_substitution":
-                saved = self.vars, self.exported, self.in_subst
-                self.vars, self.exported, self.in_subst = dict(self.vars), dict(self.exported), True
-                self.statements(ch)
-                self.vars, self.exported, self.in_subst = saved
+                self.subshell(ch)
             else:
                 self.substitutions(ch)
+
+    def subshell(self, node) -> None:
+        saved = self.vars, self.exported, self.in_subst
+        self.vars, self.exported, self.in_subst = dict(self.vars), dict(self.exported), True
+        self.statements(node)
+        self.vars, self.exported, self.in_subst = saved
+
+    # branches --------------------------------------------------------------------
+    def alternatives(self, node) -> None:
+        """``if``/``elif``/``else`` and ``case``: the tests run in turn, then one branch
+        runs. Every branch is read (its commands are seen), each from the state before
+        the statement: what one branch sets or appends never reaches another. The script
+        goes on in the state of the last branch that changes a variable, a function or
+        ``$@`` (the ``else`` or ``*)`` fallback when it does; a lone ``then`` branch
+        when it is the only one, as in ``if [ -z "$X" ]; then X=default; fi``)."""
+        tests, bodies = _branches(node)
+        for t in tests:
+            if t.type == "command_substitution":
+                self.subshell(t)
+            elif t.type in WORDS:
+                self.substitutions(t)
+            else:
+                self.statement(t)
+        before = self.state()
+        after = before
+        for body in bodies:
+            self.restore(before)
+            for st in body:
+                self.statement(st)
+            now = self.state()
+            if not _same_state(now, before):
+                after = now
+        self.restore(after)
+
+    def state(self) -> tuple:
+        return dict(self.vars), dict(self.exported), dict(self.functions), self.args
+
+    def restore(self, state: tuple) -> None:
+        vars_, exported, functions, self.args = state
+        self.vars, self.exported, self.functions = dict(vars_), dict(exported), dict(functions)
 
     # functions and files ---------------------------------------------------------
     def define(self, node) -> None:

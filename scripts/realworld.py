@@ -18,6 +18,11 @@ label gives one).
     python scripts/realworld.py                 # every project, the summary table
     python scripts/realworld.py -p owner/name   # one project, with every finding
     python scripts/realworld.py --unlabelled new.json
+    python scripts/realworld.py --fix-roundtrip     # apply every fix to a copy, check what is left
+
+``--fix-roundtrip`` (scripts/fix_roundtrip.py) copies each project, runs ``check --fix
+--unsafe-fixes`` until stable and counts broken files, duplicate flags, launches node
+rejects, fixes offered but not applied, and fixed findings reported again.
 """
 from __future__ import annotations
 
@@ -136,8 +141,10 @@ def emcc_settings(tree: Path, path: str, root: Path) -> list[dict]:
         return []
     entries = json.loads(proc.stdout)
     entries = entries if isinstance(entries, list) else [entries]
-    return [f.get("settings") or {} for e in entries for f in e.get("facts", [])
-            if f.get("kind") == "emcc-invocation"]
+    links = [f for e in entries for f in e.get("facts", []) if f.get("kind") == "emcc-invocation"]
+    # each setting under its canonical name and under the spelling the file wrote (USE_PTHREADS)
+    return [{**settings, **{spelt: settings.get(name) for name, spelt in (f.get("spellings") or {}).items()}}
+            for f in links for settings in [f.get("settings") or {}]]
 
 
 def recall_settings(project: dict, tree: Path, root: Path) -> list[dict]:
@@ -239,6 +246,38 @@ def print_project(o: Outcome, verbose: bool) -> None:
             print(f"    setting NOT READ {s['path']}: {s['setting']}={s['expect']!r}")
 
 
+def roundtrip_all(projects: list[dict], args) -> int:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    sys.path.insert(0, str(args.root))
+    import fix_roundtrip
+    totals: Counter = Counter()
+    for project in projects:
+        try:
+            tree = checkout(project, args.mirror, args.cache)
+            rt = fix_roundtrip.run(project["repo"], tree, args.root, project.get("args", []))
+        except (LookupError, RuntimeError, subprocess.SubprocessError, json.JSONDecodeError) as exc:
+            rt = fix_roundtrip.Roundtrip(project["repo"], error=str(exc))
+        c = rt.counts()
+        totals.update(c)
+        totals["errors"] += rt.error is not None
+        print(f"{rt.repo:40s} " + (f"ERROR {rt.error}" if rt.error else
+              f"passes {rt.passes}  changed {c['changed']:3d}  launches {c['launches']:3d}  broken {c['broken']}  "
+              f"duplicate flags {c['duplicates']}  rejected {c['rejected']}  unapplied {c['unapplied']}  "
+              f"refound {c['refound']}"))
+        if args.verbose or args.project:
+            for kind in ("changed", "broken", "duplicates", "rejected", "unapplied", "refound"):
+                for item in getattr(rt, kind):
+                    print(f"    {kind:10s} {item}")
+    print()
+    print(f"projects {len(projects)} (errors {totals['errors']})  files changed {totals['changed']}  "
+          f"fixed launches {totals['launches']}")
+    print(f"broken files {totals['broken']}  duplicate flags {totals['duplicates']}  rejected launches "
+          f"{totals['rejected']}  advertised-but-unapplied fixes {totals['unapplied']}  "
+          f"fixed findings reported again {totals['refound']}")
+    bad = sum(totals[k] for k in ("errors", "broken", "duplicates", "rejected", "unapplied", "refound"))
+    return 1 if bad else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("-p", "--project", action="append", default=[], help="owner/name (repeatable)")
@@ -250,6 +289,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-v", "--verbose", action="store_true", help="list every finding and miss")
     ap.add_argument("--unlabelled", type=Path, help="write unlabelled findings here, in label form")
     ap.add_argument("--json", type=Path, help="write the summary and every outcome here")
+    ap.add_argument("--fix-roundtrip", action="store_true",
+                    help="apply every fix to a copy of each project and check the result (fix_roundtrip.py)")
     args = ap.parse_args(argv)
 
     data = json.loads(args.labels.read_text())
@@ -258,6 +299,8 @@ def main(argv: list[str] | None = None) -> int:
         known = {p["repo"] for p in data["projects"]}
         print(f"unknown project(s): {', '.join(sorted(set(args.project) - known))}", file=sys.stderr)
         return 2
+    if args.fix_roundtrip:
+        return roundtrip_all(projects, args)
     outcomes = []
     for project in projects:
         try:

@@ -6,6 +6,8 @@ sources (built to ``.wasm`` beside them in a temporary copy), an optional
 default ``--select <CODE>``), and ``expected.txt``: the concise output, one
 ``path:line:col: severity: message [CODE]`` line per finding, paths relative to
 the case folder. An empty ``expected.txt`` means the rule must stay quiet.
+An optional ``after-fix/`` folder holds files as ``check --fix --unsafe-fixes``
+(the case's arguments) must leave them; it is not part of the linted copy.
 An optional ``related.txt`` lists the related locations of every finding that
 has some (``path:line:col [CODE]``, then ``  = path:line:col: message`` lines),
 as the JSON output gives them (projects too).
@@ -23,6 +25,7 @@ from pathlib import Path
 from wasmlint.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
+AFTER_FIX = "after-fix"      # a case's files as `--fix --unsafe-fixes` must leave them (test_fix_fixtures.py)
 PROJECTS = Path(__file__).parent / "projects"
 
 
@@ -34,7 +37,8 @@ def materialise(case: Path, dest: Path) -> Path:
     """Copy a case to ``dest`` and build its ``.wat`` files to ``.wasm``."""
     from tests.wasmbuild import build_wat
     work = dest / case.name
-    shutil.copytree(case, work, symlinks=True)
+    shutil.copytree(case, work, symlinks=True,
+                    ignore=lambda folder, names: [AFTER_FIX] if Path(folder) == case else [])
     for wat in sorted(work.rglob("*.wat")):
         if wat.name.endswith(".keep.wat"):
             continue

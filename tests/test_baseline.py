@@ -10,7 +10,8 @@ import pytest
 from tests.fixture_harness import run_cli
 from tests.wasmbuild import build_wat
 
-THREADS = '(module (import "env" "memory" (memory 256 16384 shared)))'
+# a threaded module that defines its shared memory (wasm-ld --shared-memory, no --import-memory)
+THREADS = '(module (memory 256 16384 shared))'
 NGINX = """\
 server {
     listen 80;

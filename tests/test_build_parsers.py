@@ -326,3 +326,30 @@ def test_commands_of_every_branch_and_test_are_read():
               'case "$(uname)" in Darwin) emcc -Oz b.c ;; esac\n')
     assert _argvs(script) == [["emcc", "--version"], ["emcc", "-O3", "a.c", "-o", "a.js"],
                               ["emcc", "-O0", "a.c", "-o", "a.js"], ["emcc", "-Oz", "b.c"]]
+
+
+def test_shell_substitution_of_a_node_program_that_prints_a_constant(tmp_path):
+    """ffmpeg.wasm's build/ffmpeg-wasm.sh: ``-sEXPORTED_FUNCTIONS=$(node src/bind/…/export.js)``,
+    the program printing a constant list joined with commas (paths from the project folder)."""
+    (tmp_path / "src" / "bind").mkdir(parents=True)
+    (tmp_path / "build").mkdir()
+    (tmp_path / "src" / "bind" / "exports.js").write_text(
+        'const EXPORTS = ["_decode", "_malloc"];\n\nconsole.log(EXPORTS.join(","));\n')
+    (tmp_path / "src" / "bind" / "runtime.js").write_text(
+        'function show(list) {\n  console.log(list.join(","));\n}\nshow(["FS", "ccall"]);\n')
+    (tmp_path / "build" / "methods.js").write_text('process.stdout.write("ccall," + "cwrap")\n')
+    script = tmp_path / "build" / "wasm.sh"
+    script.write_text("FLAGS=(\n  -sEXPORTED_FUNCTIONS=$(node src/bind/exports.js)  # exported\n"
+                      "  -sEXPORTED_RUNTIME_METHODS=$(node src/bind/runtime.js)\n"
+                      "  -sINCOMING_MODULE_JS_API=\"$(node methods.js)\"\n"
+                      "  -sEXPORT_NAME=$(node ../../outside.js)\n)\nemcc \"${FLAGS[@]}\" -o dec.js\n")
+    (tmp_path.parent / "outside.js").write_text('console.log("Escaped")\n')
+    facts = extract_build_facts(SourceFile("build/wasm.sh", "shell", script.read_bytes(),
+                                           abspath=str(script), root=str(tmp_path)))
+    inv = _inv(facts)[0]
+    assert inv.settings["EXPORTED_FUNCTIONS"] == ["_decode", "_malloc"]
+    assert inv.settings["INCOMING_MODULE_JS_API"] == ["ccall", "cwrap"]   # beside the script
+    assert inv.settings["EXPORTED_RUNTIME_METHODS"] is None    # printed inside a function: unknown
+    assert inv.settings["EXPORT_NAME"] is None                 # outside the project: not read
+    setting = next(f for f in facts if f.kind == "emcc-setting" and f.name == "EXPORTED_FUNCTIONS")
+    assert (setting.span.path, setting.span.line) == ("build/wasm.sh", 2)

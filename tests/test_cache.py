@@ -45,7 +45,7 @@ def project(tmp_path, usercache) -> Path:
     tmp_path.mkdir()
     (tmp_path / ".git").mkdir()       # the project root
     (tmp_path / "dist").mkdir()
-    (tmp_path / "dist" / "threads.wasm").write_bytes(build_wat('(module (import "env" "memory" (memory 256 16384 shared)))'))
+    (tmp_path / "dist" / "threads.wasm").write_bytes(build_wat('(module (memory 256 16384 shared))'))
     (tmp_path / "dist" / "app.wasm").write_bytes(build_wat('(module (memory (export "memory") 17))'))
     (tmp_path / "nginx.conf").write_text(NGINX, encoding="utf-8")
     return tmp_path

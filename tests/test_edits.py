@@ -7,7 +7,7 @@ import json
 import pytest
 
 from wasmlint.diagnostics import Edit
-from wasmlint.edits import EditError, Positions, Selection, TextFile, apply_edits
+from wasmlint.edits import EditError, Piece, Positions, Selection, TextFile, apply_edits, one_fix
 from wasmlint.facts import Span
 
 DOCKERFILE = """\
@@ -107,3 +107,29 @@ def test_end_of_file_without_newline_crlf_and_bom_are_kept():
     # columns count code points: the edit after "café" lands after the é
     tf.text = apply_edits(tf.text, [edit("package.json", 1, 15, 1, 15, "s")])
     assert tf.encode() == b"\xef\xbb\xbf{\"name\": \"caf\xc3\xa9s\"}\n"
+
+
+def test_flag_insertions_at_one_place_merge_each_flag_once_the_users_value_winning():
+    from wasmlint.launch.args import JSON_LIST, USER, Arg
+    shell = "CMD node server.js\n"
+    script = Arg("server.js", Span("Dockerfile", 1, 10, 1, 19), editable=True, before=Span("Dockerfile", 1, 10))
+    policy = script.insert(["--max-old-space-size=4096", "--no-wasm-tier-up"])
+    moved = script.insert(["--max_old_space_size=2048"], rank=USER)
+    assert not Selection().conflicts([Piece(*Positions(shell).range(e), e.content, e.merge) for e in policy + moved])
+    assert apply_edits(shell, policy + moved) == "CMD node --no-wasm-tier-up --max_old_space_size=2048 server.js\n"
+    exec_form = 'CMD ["node", "server.js"]\n'
+    elem = Arg("server.js", Span("Dockerfile", 1, 14, 1, 25), editable=True, style=JSON_LIST,
+               before=Span("Dockerfile", 1, 14))
+    twice = elem.insert(["--no-wasm-tier-up"]) + elem.insert(["--wasm-tier-up", "--no-liftoff"])
+    assert apply_edits(exec_form, twice) == 'CMD ["node", "--no-wasm-tier-up", "--no-liftoff", "server.js"]\n'
+
+
+def test_overlapping_edits_of_one_fix_become_one_edit():
+    text = "LDFLAGS = -sINITIAL_MEMORY=64MB -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=2GB\n"
+    growth = (text.index("-sALLOW"), text.index("-sMAXIMUM"), "")        # with the blank after it
+    maximum = (text.index(" -sMAXIMUM"), len(text) - 1, "")              # with the blank before it
+    assert Selection().conflicts([growth, maximum])
+    (one,) = one_fix([growth, maximum], text)
+    sel = Selection()
+    assert sel.try_add([one])
+    assert sel.apply(text) == "LDFLAGS = -sINITIAL_MEMORY=64MB \n"

@@ -18,7 +18,8 @@ from wasmlint.fix import run_fixes, write_changes
 from wasmlint.pipeline import run_check
 from wasmlint.ruleset import all_rules, select_rules
 
-THREADS = '(module (import "env" "memory" (memory 256 16384 shared)))'
+# a threaded module that defines its shared memory (wasm-ld --shared-memory, no --import-memory)
+THREADS = '(module (memory 256 16384 shared))'
 NGINX = """\
 # Static hosting for the web build.
 server {  # wasmlint: disable=WL101,WL308
@@ -91,7 +92,7 @@ def test_fix_applies_merges_rewrites_and_reports_what_remains(project):
     assert "fixed 3 problems in 2 files" in err
     # what remains is printed: the binary's finding, which has no edit
     assert out.splitlines() == [
-        "dist/threads.wasm:1:1: warning: imported memory `env.memory` can grow: its maximum (16384 pages) "
+        "dist/threads.wasm:1:1: warning: memory 0 can grow: its maximum (16384 pages) "
         "is above its initial size (256 pages) [WL101]"]
     assert rc == 1
     assert not [p for p in project.rglob("*.wasmlint-tmp")]
@@ -198,3 +199,39 @@ def test_a_fix_that_never_converges_stops_after_the_bounded_rounds(project):
     assert run.rounds == 4 and not run.stable
     assert run.changed[0].text.text.startswith("#####")
     assert "after 4 rounds" in run.notes[0]
+
+
+def _inject(monkeypatch, *diags):
+    """Findings added to every run of the real pipeline, as a rule would report them."""
+    import wasmlint.pipeline as pipeline
+    real = pipeline.run_check
+
+    def run_check(*args, **kw):
+        result = real(*args, **kw)
+        text = (Path(os.getcwd()) / "nginx.conf").read_text(encoding="utf-8")
+        overlay = kw.get("overlay") or {}
+        text = next((v.decode() for k, v in overlay.items() if k.endswith("nginx.conf")), text)
+        result.diagnostics += [d for d in diags if "listen 80;" in text]
+        return result
+    monkeypatch.setattr(pipeline, "run_check", run_check)
+
+
+def _finding(*edits) -> Diagnostic:
+    return Diagnostic("WL308", "threads-without-isolation", "warning", "injected", Span("nginx.conf", 3, 5),
+                      fix=Fix("t", "safe", tuple(edits)))
+
+
+def test_overlapping_edits_of_one_fix_are_one_edit(project, monkeypatch):
+    # two removals that share the blank between them (as two flags removed each with its separator)
+    _inject(monkeypatch, _finding(Edit(Span("nginx.conf", 3, 5, 3, 12), ""),
+                                  Edit(Span("nginx.conf", 3, 11, 3, 15), "")))
+    rc, _, err = run_cli([*ARGS, "--fix", "."], project)
+    assert "not applied" not in err
+    assert (project / "nginx.conf").read_text(encoding="utf-8").splitlines()[2] == "    "
+
+
+def test_a_fix_that_cannot_be_applied_is_reported_not_dropped(project, monkeypatch):
+    _inject(monkeypatch, _finding(Edit(Span("nginx.conf", 99, 1, 99, 2), "x")))
+    rc, out, err = run_cli([*ARGS, "--fix", "."], project)
+    assert "nginx.conf:3:5: fix of WL308 not applied: nginx.conf: position 99:1 is outside the file" in err
+    assert "nginx.conf:3:5: warning: injected [WL308]" in out

@@ -1,14 +1,15 @@
 """Every fixture case, fixed: ``--fix`` (with ``--unsafe-fixes``) applied until
 stable must leave no fixable finding, introduce no parse error (WL001), touch no
 binary, and a second ``--fix`` must change nothing. Cases without fixes must
-come out unchanged."""
+come out unchanged. A case's ``after-fix/`` files are what the fixes must leave,
+and no fix may be left offered but unapplied."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
 
-from tests.fixture_harness import all_cases, case_args, materialise, run_cli
+from tests.fixture_harness import AFTER_FIX, all_cases, case_args, materialise, run_cli
 
 
 def _files(root: Path) -> dict[str, bytes]:
@@ -32,6 +33,11 @@ def test_fixes_converge_and_keep_files_valid(case, tmp_path):
     assert changed == {line[len("+++ b/"):] for line in diff.splitlines() if line.startswith("+++ b/")}
     if not diff:
         assert after == before
+    expect = case / AFTER_FIX
+    for want in sorted(p for p in expect.rglob("*") if p.is_file()):
+        rel = want.relative_to(expect).as_posix()
+        assert after.get(rel, b"").decode() == want.read_text(), f"{rel} after --fix"
+    assert "not applied" not in err
     rc2, _, err2 = run_cli(["check", *args, "--unsafe-fixes", "--diff", "."], work)
     assert rc2 == 0 and "no fixes to apply" in err2    # stable: nothing left to fix
     assert _files(work) == after

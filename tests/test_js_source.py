@@ -69,7 +69,8 @@ def test_exact_fix_silences_the_rule(tmp_path, case, code, expected_after):
     for rel, edits in by_file.items():
         p = work / rel
         p.write_text(apply_edits(p.read_text(), edits))
-        assert expected_after in p.read_text()
+        if rel.endswith((".js", ".mjs", ".ts")):       # WL301 also edits the launch (package.json)
+            assert expected_after in p.read_text()
     _rc, out, _err = run_cli(args, work)
     assert json.loads(out) == []
 

@@ -68,7 +68,7 @@ def test_pre_commit_all_files_and_one_staged_file(tmp_path, hook_repo, home):
     (project / "dist").mkdir(parents=True)
     (project / "web").mkdir()
     (project / "dist" / "threads.wasm").write_bytes(
-        build_wat('(module (import "env" "memory" (memory 256 16384 shared)))'))
+        build_wat('(module (memory 256 16384 shared))'))
     (project / "web" / "nginx.conf").write_text(NGINX)
     (project / "README.md").write_text("# shop\n")
     git(project, "init", "-q")

@@ -17,7 +17,8 @@ def test_the_summary_and_statistics_count_findings_not_places(tmp_path):
     work = materialise(EMSCRIPTEN, tmp_path)
     rc, out, _ = run_cli(["check", "--no-cache", "--jobs", "1", "--output-format", "text", "."], work)
     assert rc == 1
-    assert out.rstrip().splitlines()[-1] == "Found 2 problems (2 warnings)."
+    assert out.rstrip().splitlines()[-1] == ("Found 2 problems (2 warnings). 1 hidden fix can be enabled with the "
+                                             "`--unsafe-fixes` option.")
     assert "  = related: docs/sph.wasm:1:1: memory 0 can grow: its maximum (32768 pages) is above its " \
            "initial size (256 pages) (an identical copy of the module)" in out
     rc, out, _ = run_cli(["check", "--no-cache", "--jobs", "1", "--statistics", "."], work)

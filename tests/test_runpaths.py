@@ -23,7 +23,7 @@ def _project(root: Path, marker: str | None) -> Path:
     elif marker:
         (root / marker).write_text('targets = ["desktop"]\n')
     (root / "dist").mkdir()
-    (root / "dist" / "threads.wasm").write_bytes(build_wat('(module (import "env" "memory" (memory 256 16384 shared)))'))
+    (root / "dist" / "threads.wasm").write_bytes(build_wat('(module (memory 256 16384 shared))'))
     (root / "web").mkdir()
     (root / "web" / "nginx.conf").write_text(NGINX)
     return root

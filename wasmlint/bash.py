@@ -18,12 +18,16 @@ run as a command (``./build.sh -O3``, ``bash scripts/env.sh``) runs with its
 arguments in a scope of its own that sees only exported variables; files are
 read once, at most ``MAX_DEPTH`` deep, and never inside themselves. What is
 found in another file keeps its place there: positions of the n-th file read
-are ``n * STRIDE`` + its offset (``Run.files``).
+are ``n * STRIDE`` + its offset (``Run.files``), above every position the given text
+uses (its own and its linked files', ``pstr.STRIDE`` apart: a Makefile recipe holding
+a Dockerfile's ``ENV``), which all stay the text's.
 
 A value is known, or holds ``UNKNOWN`` characters where the shell would put
 text that cannot be known here (``$1`` of the script, ``$(…)``, a variable set
 outside); each unknown keeps the source range and text of what produced it
-(``Run.unknown_text``). A variable never assigned is unknown when expanded
+(``Run.unknown_text``); a ``$(cmd …)`` the caller's ``substitute`` knows the output of
+(``node file.js`` printing a constant) is that output, trailing newlines removed as
+the shell does. A variable never assigned is unknown when expanded
 (``$V``), absent for its default (``${V:-w}`` is ``w``), and, used only as a
 ``${V:+…}`` switch, it is a *variant*: with ``variants`` the script is evaluated
 once per switch (ffmpeg.wasm's ``FFMPEG_ST``/``FFMPEG_MT``), else the switch is
@@ -36,17 +40,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable
 
-from .bashwords import HERE, MAX_FILES, Words, is_at, is_here, known
+from .bashwords import HERE, MAX_FILES, WORDS, Words, is_at, is_here, known
+from .toolchain import pstr
 from .toolchain.pstr import UNKNOWN, PStr, join_words
 
 VALUE_LIMIT = 1 << 16   # characters a shell variable may hold; a longer value is unknown
 MAX_SWITCHES = 6
 MAX_DEPTH = 8           # nested function calls, sourced and run files
 MAX_CALLS = 256         # function calls and files run per evaluation
-STRIDE = 1 << 40
-WORDS = frozenset(("word", "string", "raw_string", "ansi_c_string", "concatenation", "simple_expansion",
-                   "expansion", "command_substitution", "number", "arithmetic_expansion",
-                   "brace_expression", "translated_string", "process_substitution"))
+STRIDE = pstr.STRIDE << 16     # the files a script reads, past the given text's linked files
 _SKIP = frozenset(("comment", "test_command", "heredoc_body", "file_redirect", "heredoc_redirect",
                    "herestring_redirect", "variable_name"))
 _REDIRECTS = frozenset(("file_redirect", "heredoc_redirect", "herestring_redirect"))
@@ -72,6 +74,8 @@ class Loaded:
 
 # reader(name as written, the file that names it: None for the text given) -> the file, if in the project
 Reader = Callable[[str, "Loaded | None"], "Loaded | None"]
+# substitute(argument strings of a command in ``$(…)``) -> what it prints, when known
+Substitute = Callable[[list[str]], "str | None"]
 
 
 @dataclass(eq=False)
@@ -169,11 +173,13 @@ def folders(p: PStr, run: Run, home: int) -> PStr:
 
 
 def evaluate(source: PStr, env: dict[str, Binding] | None = None, variants: bool = False,
-             reader: Reader | None = None, root: Loaded | None = None) -> Run:
+             reader: Reader | None = None, root: Loaded | None = None,
+             substitute: Substitute | None = None) -> Run:
     """Commands and assignments of ``source`` in order (every variant's, with ``variants``);
     ``env`` is the exported environment it starts with, ``reader`` finds project files
-    (``root``: the file ``source`` is, when it is one)."""
-    ev = _Eval(source, reader, root)
+    (``root``: the file ``source`` is, when it is one), ``substitute`` knows what some
+    commands print."""
+    ev = _Eval(source, reader, root, substitute)
     root = ev.files[0]
     out = Run(error=ev.first_error(root.tree.root_node), unknown_text=ev.unknown_text)
     runs = _variants(ev.switches(root.tree.root_node)) if variants else [(None, None)]
@@ -269,8 +275,9 @@ def _command_names(root) -> set[str]:
 
 
 class _Eval(Words):
-    def __init__(self, source: PStr, reader: Reader | None, root: Loaded | None):
-        self.reader = reader
+    def __init__(self, source: PStr, reader: Reader | None, root: Loaded | None,
+                 substitute: Substitute | None = None):
+        self.reader, self.substitute = reader, substitute
         self.unknown_text: dict[tuple[int, int], str] = {}
         self.files = [_File(0, source, root)]
         self.by_key: dict[str, _File] = {}

@@ -5,7 +5,8 @@ positional parameters (``$1``, ``"$@"``, ``$#`` inside a function call or a
 script run with arguments), ``${V:-w}``/``${V-w}``/``${V:=w}``/``${V:+w}``, and
 field splitting of unquoted expansions. ``$(dirname "$0")``, ``$(cd "$(dirname
 "$0")" && pwd)`` and ``${BASH_SOURCE%/*}`` are the folder of the script (a
-``here`` mark, ``wasmlint.bash``); other command substitutions are unknown.
+``here`` mark, ``wasmlint.bash``); a command substitution whose output the
+evaluator's ``substitute`` knows is that output; others are unknown.
 """
 from __future__ import annotations
 
@@ -17,6 +18,9 @@ MAX_FILES = 64
 _ANSI = {"n": "\n", "t": "\t", "\\": "\\", "'": "'", '"': '"', "r": "\r", "a": "\a", "e": "\x1b"}
 _DQ_ESCAPABLE = '"\\$`\n'
 _SCRIPT_NAMES = ("0", "BASH_SOURCE")
+WORDS = frozenset(("word", "string", "raw_string", "ansi_c_string", "concatenation", "simple_expansion",
+                   "expansion", "command_substitution", "number", "arithmetic_expansion",
+                   "brace_expression", "translated_string", "process_substitution"))   # argument nodes
 
 
 def is_here(c: str) -> bool:
@@ -37,8 +41,8 @@ def plain(p: PStr) -> PStr:
 
 class Words:
     """Word expansion; the evaluator provides positions (``text``, ``rng``, ``name``,
-    ``unknown``), variables (``vars``, ``on``), positional parameters (``args``) and
-    ``script_dir``/``source_dir`` marks."""
+    ``unknown``, ``_range``), variables (``vars``, ``on``), positional parameters (``args``),
+    ``here_mark`` and ``substitute`` (what a command prints, or None)."""
 
     def joined(self, node) -> PStr:
         """A word in an assignment value: no field splitting; the elements of
@@ -226,9 +230,32 @@ class Words:
 
     # command substitutions ---------------------------------------------------------
     def substitution(self, node) -> PStr:
-        """``$(…)``: the script's folder when that is what it prints, else unknown."""
+        """``$(…)``: the script's folder when that is what it prints, the output
+        ``substitute`` knows (trailing newlines removed), else unknown."""
         value = self.folder_of(node)
-        return value if value is not None else self.unknown(node)
+        if value is not None:
+            return value
+        output = self.output(node)
+        if output is not None:
+            return PStr.spread(output.rstrip("\n"), *self._range(node))
+        return self.unknown(node)
+
+    def output(self, node) -> str | None:
+        """What ``$(…)`` holding one simple command with known arguments prints, when known."""
+        inner = [ch for ch in node.named_children if ch.type != "comment"]
+        if self.substitute is None or len(inner) != 1 or inner[0].type != "command":
+            return None
+        argv: list[PStr] = []
+        for ch in inner[0].named_children:
+            if ch.type == "command_name":
+                argv += [f for w in (ch.named_children or [ch]) for f in self.fields(w)]
+            elif ch.type in WORDS:
+                argv += self.fields(ch)
+            else:                      # an env prefix, a redirection: not a plain run
+                return None
+        if not argv or not all(known(a) for a in argv):
+            return None
+        return self.substitute([a.text for a in argv])
 
     def folder_of(self, node) -> PStr | None:
         """The folder a command substitution prints when it is the script's own:

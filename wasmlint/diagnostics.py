@@ -15,11 +15,14 @@ APPLICABILITIES = ("safe", "unsafe", "suggestion")
 class Edit:
     """Replace the text of ``span`` (line/column based, end exclusive) by ``content``.
 
-    An insertion has start == end.
+    An insertion has start == end. ``merge`` (an insertion of flags into a command
+    line, ``launch.args.FlagWords``) lets the fix engine merge it with other
+    insertions at the same place: ``merge.combine([...])`` is their one text.
     """
 
     span: Span
     content: str
+    merge: Any = field(default=None, compare=False)
 
     def to_json(self) -> dict:
         s = self.span.to_json()
@@ -37,6 +40,15 @@ class Fix:
     def to_json(self) -> dict:
         return {"applicability": self.applicability, "description": self.description,
                 "edits": [e.to_json() for e in self.edits]}
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """What a fix builder may return besides edits or a suggestion text: edits
+    with their own title, for a fix whose meaning depends on what it found."""
+
+    title: str
+    edits: tuple[Edit, ...] = ()
 
 
 @dataclass(frozen=True)

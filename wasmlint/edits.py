@@ -6,11 +6,14 @@ exclusive. ``(last line + 1, 1)`` addresses the end of a file without a final
 newline. Fixes are applied whole or not at all: a fix with an edit that
 overlaps an edit already chosen in this round is skipped (it is re-evaluated
 in the next round, on the changed text); identical edits from several fixes
-(a per-target rule reports one fix per target) are applied once.
+(a per-target rule reports one fix per target) are applied once; edits of one
+fix that overlap each other are one edit (``one_fix``); insertions of flags at
+one place of a command line merge into one (``Edit.merge``).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 from .diagnostics import Edit
 
@@ -70,13 +73,27 @@ class Positions:
         return a, b
 
 
-Resolved = tuple[int, int, str]   # start offset, end offset, new text
+class Piece(NamedTuple):
+    """An edit resolved to offsets: ``text[start:end]`` becomes ``content``."""
+
+    start: int
+    end: int
+    content: str
+    merge: Any = None       # insertions with equal ``merge.key`` at one point merge (Edit.merge)
 
 
-def _overlaps(x: Resolved, y: Resolved) -> bool:
-    (a1, a2, _), (b1, b2, _) = x, y
+Resolved = Piece
+
+
+def _mergeable(x: Piece, y: Piece) -> bool:
+    return (x.merge is not None and y.merge is not None and x.merge.key == y.merge.key
+            and x.start == x.end == y.start == y.end)
+
+
+def _overlaps(x: Piece, y: Piece) -> bool:
+    a1, a2, b1, b2 = x.start, x.end, y.start, y.end
     if a1 == a2 and b1 == b2:
-        return a1 == b1                      # two insertions at one point: order unknown
+        return a1 == b1 and not _mergeable(x, y)    # two insertions at one point: order unknown
     if a1 == a2:
         return b1 < a1 < b2
     if b1 == b2:
@@ -84,22 +101,48 @@ def _overlaps(x: Resolved, y: Resolved) -> bool:
     return a1 < b2 and b1 < a2
 
 
+def one_fix(pieces: list, text: str) -> list[Piece]:
+    """The edits of one fix, those that overlap joined into one edit: the union of
+    their ranges, the text none of them covers kept, each content written where
+    its edit starts (in the fix's order at one point)."""
+    ordered = sorted((Piece(*p) for p in dict.fromkeys(pieces)), key=lambda p: p.start)
+    out: list[list[Piece]] = []
+    for p in ordered:
+        if out and any(_overlaps(p, q) or (q.start < p.start < q.end) for q in out[-1]):
+            out[-1].append(p)
+        else:
+            out.append([p])
+    joined = []
+    for group in out:
+        if len(group) == 1:
+            joined.append(group[0])
+            continue
+        start, pos, parts = group[0].start, group[0].start, []
+        for p in group:
+            if p.start > pos:
+                parts.append(text[pos:p.start])
+            parts.append(p.content)
+            pos = max(pos, p.end)
+        joined.append(Piece(start, pos, "".join(parts)))
+    return joined
+
+
 @dataclass
 class Selection:
     """The edits chosen for one file in one round."""
 
-    chosen: list[Resolved] = field(default_factory=list)
+    chosen: list[Piece] = field(default_factory=list)
 
-    def conflicts(self, edits: list[Resolved]) -> bool:
+    def conflicts(self, edits: list) -> bool:
         """Whether ``edits`` overlap an edit already chosen or each other."""
-        new = [e for e in dict.fromkeys(edits) if e not in self.chosen]
+        new = [e for e in dict.fromkeys(Piece(*e) for e in edits) if e not in self.chosen]
         return any(any(_overlaps(e, c) for c in self.chosen)
                    or any(_overlaps(e, o) for o in new[i + 1:]) for i, e in enumerate(new))
 
-    def add(self, edits: list[Resolved]) -> None:
-        self.chosen.extend(e for e in edits if e not in self.chosen)
+    def add(self, edits: list) -> None:
+        self.chosen.extend(e for e in dict.fromkeys(Piece(*e) for e in edits) if e not in self.chosen)
 
-    def try_add(self, edits: list[Resolved]) -> bool:
+    def try_add(self, edits: list) -> bool:
         """Take all of ``edits`` unless one conflicts with an edit already chosen."""
         if self.conflicts(edits):
             return False
@@ -108,10 +151,17 @@ class Selection:
 
     def apply(self, text: str) -> str:
         out, pos = [], 0
-        for a, b, content in sorted(self.chosen, key=lambda e: (e[0], e[1])):
-            out.append(text[pos:a])
-            out.append(content)
-            pos = b
+        ordered = sorted(self.chosen, key=lambda e: (e.start, e.end))
+        k = 0
+        while k < len(ordered):
+            e = ordered[k]
+            group = [e]
+            while k + len(group) < len(ordered) and _mergeable(e, ordered[k + len(group)]):
+                group.append(ordered[k + len(group)])
+            out.append(text[pos:e.start])
+            out.append(e.merge.combine([g.merge for g in group]) if len(group) > 1 else e.content)
+            pos = e.end
+            k += len(group)
         out.append(text[pos:])
         return "".join(out)
 
@@ -120,6 +170,6 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
     """All ``edits`` applied to ``text``; raises EditError when they overlap or miss."""
     pos = Positions(text)
     sel = Selection()
-    if not sel.try_add([(*pos.range(e), e.content) for e in edits]):
+    if not sel.try_add([Piece(*pos.range(e), e.content, e.merge) for e in edits]):
         raise EditError("edits overlap")
     return sel.apply(text)

@@ -6,7 +6,7 @@ from typing import Any
 
 from .condition import ConditionError, compile_expr, compile_template
 from .config import Config, Target
-from .diagnostics import Diagnostic, Edit, Fix, Related
+from .diagnostics import Diagnostic, Edit, Fix, Proposal, Related
 from .facts import Fact, Span
 from .report.escape import clip
 from .ruleset import Rule
@@ -104,6 +104,8 @@ def _fix(rule: Rule, fact: Fact, look: Names) -> Fix | None:
             return None
         if isinstance(made, str):
             title = f"{title}: {made}" if title else made
+        elif isinstance(made, Proposal):
+            title, edits = made.title, tuple(made.edits)
         else:
             edits = tuple(made)
             if not edits and rule.fix.applicability != "suggestion":

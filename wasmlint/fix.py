@@ -8,7 +8,8 @@ taken is left for the next round (edits.py), and the files' new texts feed the
 next round. At the end each changed file is written atomically, unless it
 changed on disk since it was read (fileio.py). Binaries, modules embedded in
 JS and files the run did not read are never edited; a fix touching one is
-skipped whole.
+skipped whole. A fix still offered when the loop ends is never dropped
+silently: ``unapplied`` says which and why, and the command prints it.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from .diagnostics import Diagnostic
-from .edits import EditError, Positions, Selection, TextFile
+from .edits import EditError, Piece, Positions, Selection, TextFile, one_fix
 from .fileio import StaleFile, sha256, write_atomic
 
 MAX_ROUNDS = 10
@@ -44,6 +45,8 @@ class FixRun:
     rounds: int = 0
     stable: bool = True
     notes: list[str] = field(default_factory=list)
+    unapplied: list[tuple[Diagnostic, str]] = field(default_factory=list)   # offered, not applied: why
+    hidden: int = 0                    # unsafe fixes of what remains, without --unsafe-fixes
 
     @property
     def changed(self) -> list[Change]:
@@ -83,26 +86,28 @@ class _Round:
             self.run.changes[entry.abspath] = ch
         return ch
 
-    def take(self, d: Diagnostic) -> bool:
-        """Choose ``d``'s fix unless it touches a file it may not or overlaps a chosen edit."""
-        resolved: dict[str, list] = {}
+    def take(self, d: Diagnostic) -> str | None:
+        """Choose ``d``'s fix; else say why not: it touches a file it may not, or
+        overlaps an edit chosen in this round (then it waits for the next)."""
+        resolved: dict[str, list[Piece]] = {}
         for e in d.fix.edits:
             if "#" in e.span.path:
-                return False
+                return f"it edits a module embedded in {e.span.path.split('#', 1)[0]}"
             ch = self._change(e.span.path)
             if ch is None:
-                return False
+                return f"{e.span.path} cannot be edited (a binary, or a file the run did not read)"
             pos = self.positions.setdefault(ch.abspath, Positions(ch.text.text))
             try:
-                resolved.setdefault(ch.abspath, []).append((*pos.range(e), e.content))
-            except EditError:
-                return False
+                resolved.setdefault(ch.abspath, []).append(Piece(*pos.range(e), e.content, e.merge))
+            except EditError as exc:
+                return f"{e.span.path}: {exc}"
+        resolved = {ap: one_fix(pieces, self.run.changes[ap].text.text) for ap, pieces in resolved.items()}
         sels = {ap: self.selections.setdefault(ap, Selection()) for ap in resolved}
         if any(sels[ap].conflicts(edits) for ap, edits in resolved.items()):
-            return False
+            return "its edits overlap those of another fix applied before it"
         for ap, edits in resolved.items():
             sels[ap].add(edits)
-        return True
+        return None
 
     def apply(self) -> bool:
         changed = False
@@ -119,26 +124,42 @@ def run_fixes(check: Callable[[dict[str, bytes]], object],
               keep: Callable[[object, dict[str, bytes]], list[Diagnostic]],
               unsafe: bool = False, max_rounds: int = MAX_ROUNDS) -> FixRun:
     """``check(overlay)`` lints with the given contents (absolute path -> bytes);
-    ``keep(result, overlay)`` picks the findings to report."""
+    ``keep(result, overlay)`` picks the findings to report. A fix still offered at
+    the end is listed in ``unapplied`` with the reason."""
     refused: set[str] = set()
     run = FixRun(None, [])
+    why: dict[tuple, str] = {}
     for _ in range(max_rounds):
         overlay = {ap: ch.data for ap, ch in run.changes.items() if ch.data != ch.original}
         result = check(overlay)
         run.result, run.reported = result, keep(result, overlay)
         rnd = _Round(run, result, refused)
-        taken = sum(1 for d in run.reported if applicable(d, unsafe) and rnd.take(d))
+        taken = 0
+        for d in run.reported:
+            if applicable(d, unsafe):
+                reason = rnd.take(d)
+                taken += reason is None
+                why[_key(d)] = reason or "applying it left the text as it was"
         if not taken or not rnd.apply():
-            return run
+            break
         run.applied += taken
         run.rounds += 1
-    overlay = {ap: ch.data for ap, ch in run.changes.items() if ch.data != ch.original}
-    run.result = check(overlay)
-    run.reported = keep(run.result, overlay)
-    run.stable = not any(applicable(d, unsafe) for d in run.reported)
-    if not run.stable:
-        run.notes.append(f"fixes were still changing files after {max_rounds} rounds; stopped")
+    else:
+        overlay = {ap: ch.data for ap, ch in run.changes.items() if ch.data != ch.original}
+        run.result = check(overlay)
+        run.reported = keep(run.result, overlay)
+        run.stable = not any(applicable(d, unsafe) for d in run.reported)
+        if not run.stable:
+            run.notes.append(f"fixes were still changing files after {max_rounds} rounds; stopped")
+            why = {}
+    run.unapplied = [(d, why.get(_key(d), f"fixes were still changing files after {max_rounds} rounds"))
+                     for d in run.reported if applicable(d, unsafe)]
+    run.hidden = 0 if unsafe else sum(1 for d in run.reported if applicable(d, True))
     return run
+
+
+def _key(d: Diagnostic) -> tuple:
+    return (d.code, d.span.path, d.span.line, d.span.column, d.target, d.message)
 
 
 def write_changes(run: FixRun) -> list[str]:

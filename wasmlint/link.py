@@ -20,6 +20,7 @@ class Project:
     abspaths: dict[str, str] = field(default_factory=dict)  # display path -> absolute path
     roots: list[str] = field(default_factory=list)          # the run's folders (runpaths.run_roots)
     _scopes: dict = field(default_factory=dict, repr=False)
+    memo: dict = field(default_factory=dict)     # what rules derive once per run, keyed by its owner
 
     def rel(self, path: str) -> str:
         """``path`` relative to the run's folder holding it (else as displayed)."""
@@ -37,6 +38,15 @@ class Project:
 
     def of_kind(self, kind: str) -> list[Fact]:
         return self.by_kind.get(kind, [])
+
+    def at(self, kind: str, path: str) -> list[Fact]:
+        """The facts of ``kind`` found in the file ``path``."""
+        if ("at", kind) not in self.memo:
+            index: dict[str, list[Fact]] = {}
+            for f in self.of_kind(kind):
+                index.setdefault(f.span.path, []).append(f)
+            self.memo[("at", kind)] = index
+        return self.memo[("at", kind)].get(path, [])
 
     @property
     def threaded(self) -> list[Fact]:
@@ -129,16 +139,30 @@ class Project:
                 and self.files.get(e.dst) == "wasm"]
         return out
 
+    @cached_property
+    def _node_glue(self) -> set[str]:
+        """Emscripten glue built for node only (``js.emscripten_env``)."""
+        return {f.span.path for f in self.of_kind("js-module") if getattr(f, "node_glue", False)}
+
+    def _node_variant(self, path: str) -> bool:
+        """``path`` is glue built for node only, or a module that only such glue loads."""
+        if path in self._node_glue:
+            return True
+        loaders = [e.src for e in self.graph.into.get(path, ()) if e.kind == "loads-wasm"]
+        return bool(loaders) and all(src in self._node_glue for src in loaders)
+
     def targets_for(self, fact: Fact, config) -> list | None:
         """Per-artifact targets (design.md): a module reached from node launches is
-        checked against ``node`` with the launches' memory limit as its budget. A build
-        is judged by what it writes (``artifact_paths``: an emcc link's JS and .wasm)."""
+        checked against ``node`` with the launches' memory limit as its budget; so is
+        a variant built for node only (Emscripten glue with ``-sENVIRONMENT=node``, and
+        the module only such glue loads), without a budget. A build is judged by what
+        it writes (``artifact_paths``: an emcc link's JS and .wasm)."""
         from .config import Target
         paths = getattr(fact, "artifact_paths", None) or [
             (getattr(fact, "virtual_path", None) or fact.span.path).split("#", 1)[0]]
         launches = [f for f, reached in self._launch_reach if any(p in reached for p in paths)]
         if not launches:
-            return None
+            return [Target("node", None)] if all(self._node_variant(p) for p in paths) else None
         limits = [f.memory_limit_bytes for f in launches if getattr(f, "memory_limit_bytes", None)]
         return [Target("node", min(limits) if limits else None)]
 

@@ -17,6 +17,11 @@ class MemoryLike:
     shared: bool
     memory64: bool
     feature_test = False    # a memory made only to test what the engine supports: nothing deploys it
+    imported = False        # a module's memory import: limits it accepts, not a memory it creates
+
+    def memory_importers(self, ctx) -> list:
+        """``(span, message)`` of the module imports this memory is passed to (``link``)."""
+        return []
 
     @property
     def page_bytes(self) -> int:
@@ -46,6 +51,14 @@ class MemoryLike:
         if self.maximum_pages is None:
             return "it declares no maximum"
         return f"its maximum ({self.maximum_pages} pages) is above its initial size ({self.initial_pages} pages)"
+
+    @property
+    def unbounded_shared_effect(self) -> str:
+        """What a shared memory without a maximum does (WL105; measured on node 20, 22, 24, 26)."""
+        if self.feature_test:
+            return ("`new WebAssembly.Memory` throws a TypeError for it on every engine, so this feature test "
+                    "always answers that shared memory (threads) is unavailable; declare a `maximum`")
+        return "every engine rejects it"
 
     @property
     def engine_cap_pages(self) -> int:

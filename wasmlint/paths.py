@@ -64,3 +64,14 @@ def read_regular(path: str | os.PathLike, limit: int, follow: bool = False) -> b
         return b"".join(chunks)
     finally:
         os.close(fd)
+
+
+def file_names(folder: str | os.PathLike, limit: int) -> list[str]:
+    """The names of the regular files in a folder (links not followed), sorted, at most
+    ``limit``; [] when it cannot be listed."""
+    try:
+        with os.scandir(folder) as it:
+            names = sorted(e.name for e in it if e.is_file(follow_symlinks=False))
+    except OSError:
+        return []
+    return names[:limit]

@@ -44,6 +44,7 @@ class Assign:
     exported: bool = False
     dynamic: bool = False
     idx: LineIndex | None = None   # the file it is written in, when not the script's own
+    written: str | None = None   # a dynamic value as written, its unknown expansions verbatim (`$PWD/bin:$PATH`)
 
 
 @dataclass
@@ -140,10 +141,15 @@ class _View:
         i, j = self.src(b.file, b.rng)
         idx = self.idx[b.file]
         if b.declared:
-            value = self.assign(b.exports).value if b.exports is not None else None
-            a = Assign(b.name, value, i, j, exported=True, dynamic=value is None, idx=idx)
+            old = self.assign(b.exports) if b.exports is not None else None
+            value = old.value if old is not None else None
+            a = Assign(b.name, value, i, j, exported=True, dynamic=value is None, idx=idx,
+                       written=old.written if old is not None else None)
         elif not b.known:
-            a = Assign(b.name, None, i, j, b.exported, dynamic=True, idx=idx)
+            written = None
+            if isinstance(b.value, PStr) and b.value_rng is not None:
+                written = self.mapped(b.value, b.file, *self.src(b.file, b.value_rng))[0].value
+            a = Assign(b.name, None, i, j, b.exported, dynamic=True, idx=idx, written=written)
         else:
             a = Assign(b.name, self.mapped(b.value, b.file, *self.src(b.file, b.value_rng))[0], i, j, b.exported,
                        idx=idx)

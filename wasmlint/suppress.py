@@ -5,9 +5,15 @@
 anywhere; always inside a comment of the file's own syntax:
 
 - JS/TS (and PM2 ``.js`` files, ``build.rs``): ``//`` or ``/* … */``;
-- shell, YAML, Dockerfile, Procfile: ``#`` at the start of a line or after
-  whitespace, outside quotes; Make, CMake, TOML, nginx: ``#`` anywhere outside
-  quotes (Make knows no quotes, except in recipe lines, which are shell);
+- shell, YAML, Procfile: ``#`` at the start of a line or after whitespace,
+  outside quotes; Make, CMake, TOML, nginx: ``#`` anywhere outside quotes (Make
+  knows no quotes, except in recipe lines, which are shell);
+- Dockerfile: a whole-line ``#`` comment only (the line-before and file forms),
+  as hadolint reads its own directives: Docker reads ``#`` as a comment only at
+  the start of a line, and a ``#`` after an instruction is part of its
+  arguments (a JSON ``CMD`` turns into a shell command, an ``ENV`` gets another
+  value). Such a directive is kept as ``misplaced``: it suppresses nothing and
+  WL004 says so, with a fix that moves it to the line before;
 - systemd units and ``.npmrc``: ``#`` or ``;`` at the start of a line only (both
   formats read a later ``#`` as part of the value), so only the
   ``disable-next-line`` and ``disable-file`` forms work there;
@@ -30,6 +36,8 @@ _DIRECTIVE = re.compile(
 _SLASH_KINDS = ("js", "build-rs", "xtask")
 _LINE_ONLY = {"npmrc": ("#", ";"), "systemd": ("#", ";"), "nvmrc": ("#",), "headers-file": ("#",)}
 _SHELL_QUOTES = ("shell", "dockerfile", "procfile", "python")
+# ``#`` after other text is an argument, not a comment: a directive there is reported, never applied
+_WHOLE_LINE_ONLY = ("dockerfile",)
 # ``#`` starts a comment even right after a word (YAML and shell need whitespace before it)
 _HASH_ANYWHERE = ("makefile", "cmake", "cargo-toml", "cargo-config", "netlify", "rust-toolchain", "nginx", "python")
 _NO_COMMENTS = ("package-json", "nodemon", "firebase", "vercel", "wasm")
@@ -49,6 +57,7 @@ class Directive:
     comment_end_column: int = 0    # just past the comment (``*/`` included), or the line end
     alone: bool = False            # the comment holds nothing but the directive
     own_line: bool = False         # nothing but whitespace before the comment
+    misplaced: bool = False        # where the file's syntax reads it as data (a Dockerfile's end of line)
 
     def applies_to_line(self) -> int | None:
         if self.action == "disable":
@@ -136,11 +145,13 @@ def scan(path: str, kind: str, text: str) -> list[Directive]:
                 rest = rest[:rest.index("*/")]
             alone = line[start + len(opener):m.start()].strip() == "" and rest.strip() == ""
             sels = tuple(s.strip() for s in m.group(2).split(","))
+            own_line = line[:start].strip() == ""
             out.append(Directive(path, lineno, m.start() + 1, m.group(1), sels,
                                  end_column=m.end() + 1, selectors_column=m.start(2) + 1,
                                  comment_column=start + 1, comment_end_column=end + 1,
                                  space_column=len(line[:start].rstrip()) + 1,
-                                 alone=alone, own_line=line[:start].strip() == ""))
+                                 alone=alone, own_line=own_line,
+                                 misplaced=kind in _WHOLE_LINE_ONLY and not own_line))
     return out
 
 
@@ -168,6 +179,8 @@ def suppress_all(diags: list[Diagnostic], directives: dict[str, list[Directive]]
         path = d.span.path.split("#", 1)[0]
         suppressed = False
         for directive in directives.get(path, ()):
+            if directive.misplaced:
+                continue
             line = directive.applies_to_line()
             if line is not None and line != d.span.line:
                 continue

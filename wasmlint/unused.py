@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
-from .diagnostics import Diagnostic, Edit
+from .diagnostics import Diagnostic, Edit, Proposal
 from .facts import Fact, Span, internal
 from .pathmatch import match_any
 from .ruleset import Rule
@@ -37,6 +37,10 @@ class UnusedSuppression(Fact):
 
     @property
     def detail(self) -> str:
+        d = self.directive
+        if d is not None and d.misplaced:
+            return ("a `#` after a Dockerfile instruction is part of its arguments, not a comment, so it "
+                    f"suppresses nothing; write it on the line before as `{self.moved_text}`")
         parts = []
         if self.matches_no_file:
             parts.append("matches no file")
@@ -48,12 +52,25 @@ class UnusedSuppression(Fact):
             parts.append(f"{names} {'is not a rule' if len(self.unknown) == 1 else 'are not rules'}")
         return "; ".join(parts)
 
-    def fix_remove(self, ctx) -> list[Edit] | None:
+    @property
+    def moved_text(self) -> str:
+        d = self.directive
+        action = "disable-file" if d.action == "disable-file" else "disable-next-line"
+        return f"# wasmlint: {action}={','.join(d.selectors)}"
+
+    def fix_remove(self, ctx) -> list[Edit] | Proposal | None:
         """Remove the directive (its whole comment, or its line, when nothing else
-        is there), or drop the unused selectors from its list."""
+        is there), or drop the unused selectors from its list; a misplaced one moves
+        to a comment line of its own, before its line."""
         d = self.directive
         if d is None:
             return None
+        if d.misplaced:
+            start = d.space_column if d.alone else d.column
+            end = d.comment_end_column if d.alone else d.end_column
+            return Proposal(f"Move it to the line before: `{self.moved_text}`", (
+                Edit(Span(d.path, d.line, 1, d.line, 1), self.moved_text + "\n"),
+                Edit(Span(d.path, d.line, start, d.line, end), "")))
         if self.keep:
             return [Edit(Span(d.path, d.line, d.selectors_column, d.line, d.end_column), ",".join(self.keep))]
         if d.alone and d.own_line:
@@ -81,6 +98,11 @@ def _directive_facts(directives, usage: Usage, selected, catalog, every_default_
     out: list[Fact] = []
     for path in sorted(directives):
         for d in directives[path]:
+            if d.misplaced:      # never applied, whatever ran
+                out.append(UnusedSuppression(Span(d.path, d.line, d.column, d.line, d.end_column),
+                                             where=f"`wasmlint: {d.action}`", unused=list(d.selectors),
+                                             directive=d))
+                continue
             unused, unknown, keep = [], [], []
             for s in d.selectors:
                 verdict = _judged(s, selected, catalog, every_default_ran)

@@ -151,11 +151,13 @@ def _run(args) -> tuple[int, list | None]:
         fr = run_fixes(check, keep, unsafe=args.unsafe_fixes)
         for note in fr.notes:
             _err(note)
+        for d, reason in fr.unapplied:
+            _err(f"{d.span.path}:{d.span.line}:{d.span.column}: fix of {d.code} not applied: {reason}")
         if args.diff:
             sys.stdout.write(unified_diff(fr))
             n = len(fr.changed)
-            _err(f"{fr.applied} fix{'es' if fr.applied != 1 else ''} would change {n} file{'s' if n != 1 else ''}"
-                 if n else "no fixes to apply")
+            _err((f"{plural(fr.applied, 'fix', 'fixes')} would change {plural(n, 'file')}" if n
+                  else "no fixes to apply") + _remaining(fr))
             return (1 if n and not args.exit_zero else 0), None
         refused = write_changes(fr)
         for msg in refused:
@@ -166,7 +168,7 @@ def _run(args) -> tuple[int, list | None]:
             diags = keep(result)
         if fr.changed:
             n = len(fr.changed) - len(refused)
-            _err(f"fixed {fr.applied} problem{'s' if fr.applied != 1 else ''} in {n} file{'s' if n != 1 else ''}")
+            _err(f"fixed {plural(fr.applied, 'problem')} in {plural(n, 'file')}{_remaining(fr)}")
     else:
         result = check()
         diags = keep(result)
@@ -198,10 +200,26 @@ def _run(args) -> tuple[int, list | None]:
         from ..fix import applicable
         files = [e.path for e in result.files if runpaths.contains(e.abspath)]
         renderer(fmt)(diags, out, paths=shown, kinds=kinds, rules=chosen, files=files,
-                      fixable=0 if args.fix else sum(1 for d in diags if applicable(d, False)))
+                      fixable=0 if args.fix else sum(1 for d in diags if applicable(d, False)),
+                      hidden=0 if args.unsafe_fixes else
+                      sum(1 for d in diags if applicable(d, True) and not applicable(d, False)))
     code = 0 if args.exit_zero else 1 if fails(diags, args.fail_on) else 0
     tools = any(r.code in ("WL002", "WL507") for r in chosen)
     return code, (None if tools or not result.cacheable else _inputs(args, cfg, runpaths, result))
+
+
+def plural(n: int, word: str, words: str | None = None) -> str:
+    return f"{n} {word if n == 1 else words or word + 's'}"
+
+
+def _remaining(fr) -> str:
+    """What is left after the fixes, as ruff says it: how many remain, and how many
+    of those ``--unsafe-fixes`` would fix."""
+    left = f"; {len(fr.reported)} remaining" if fr.reported else ""
+    if fr.hidden:
+        left += (f" ({plural(fr.hidden, 'hidden fix', 'hidden fixes')} can be enabled with the "
+                 "`--unsafe-fixes` option)")
+    return left
 
 
 def _inputs(args, cfg, runpaths, result) -> list[tuple[str, str | None]]:

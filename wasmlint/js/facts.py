@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from ..diagnostics import Edit
+from ..diagnostics import Edit, Proposal
 from ..facts import Fact, Span, internal
 from ..memory import MemoryLike
 from . import versions
@@ -32,11 +32,13 @@ class JsMemory(MemoryLike, JsFact):
     shared: bool = False
     memory64: bool = False
     address: str | None = None
+    address_key: str = "address"      # or the older spelling "index"
     initial_bigint: bool | None = None
     fallback: bool = False
     feature_test: bool = False        # made only to test what the engine supports (feature_test.py)
     initial_span: Span | None = internal()
     maximum_span: Span | None = internal()
+    address_key_span: Span | None = internal()
     insert_at: Span | None = internal()
     initial_text: str = internal("")
     maximum_text: str = internal("")
@@ -58,14 +60,32 @@ class JsMemory(MemoryLike, JsFact):
     def label(self) -> str:
         return f"WebAssembly.Memory `{self.name}`" if self.name else "new WebAssembly.Memory"
 
+    def memory_importers(self, ctx) -> list:
+        from .linking import importers_of
+        return [(imp.span, f"{imp.span.path} imports this memory as `{imp.import_['module']}.{imp.import_['name']}`")
+                for imp in importers_of(ctx, self)]
+
+    def memory_grows(self, ctx) -> list:
+        """``grow`` calls on this memory the project sees: in its file and in the files
+        importing it, on a receiver of its name."""
+        project = ctx.project
+        if project is None or not self.name or not hasattr(project, "graph"):
+            return []
+        files = {self.span.path} | {e.src for e in project.graph.into.get(self.span.path, ()) if e.kind == "imports"}
+        return [g for g in project.of_kind("js-memory-grow") if g.span.path in files and g.receiver == self.name]
+
     def fix_pin_memory(self, ctx):
-        """Exact edits in the object literal: maximum = initial, or both = the planned size."""
+        """Exact edits in the object literal: maximum = initial, or both = the planned size;
+        with ``grow`` calls on it, the maximum leaves room for what they add."""
         if self.generator:
             return (f"this memory is created by {self.generator} glue: rebuild without memory growth "
                     f"instead of editing the generated file")
         planned = self.planned_bytes(ctx)
         if self.initial_span is None:
             return None
+        grows = self.memory_grows(ctx)
+        if grows:
+            return self._fix_with_grows(ctx, grows, planned)
         q = self.key_quote
         edits = []
         value = self.initial_text
@@ -78,6 +98,33 @@ class JsMemory(MemoryLike, JsFact):
             edits.append(Edit(self.insert_at, f", {q}maximum{q}: {value}"))
         return edits
 
+    def _fix_with_grows(self, ctx, grows: list, planned: int | None):
+        """A pinned memory makes every ``grow`` throw a RangeError: the maximum is the
+        initial (planned) size plus what the calls add, and says so."""
+        calls = ", ".join(f"`{g.call_text}` ({g.span.path}:{g.span.line})" for g in grows)
+        if any(g.delta_pages is None for g in grows) or self.initial_pages is None:
+            return Proposal(f"Set a maximum that covers what {calls} add{'s' if len(grows) == 1 else ''}: "
+                            "an amount not known statically (a maximum equal to the initial size would make "
+                            "that `grow` throw)")
+        base = planned // 65536 if planned is not None else self.initial_pages
+        extra = sum(g.delta_pages for g in grows)
+        top = base + extra
+        big = "n" if self.initial_bigint else ""
+        edits = []
+        if planned is not None and base != self.initial_pages:
+            edits.append(Edit(self.initial_span, f"{base}{big}"))
+        if self.maximum_span is not None:
+            if self.maximum_pages != top:
+                edits.append(Edit(self.maximum_span, f"{top}{big}"))
+        elif self.insert_at is not None:
+            q = self.key_quote
+            edits.append(Edit(self.insert_at, f", {q}maximum{q}: {top}{big}"))
+        if not edits:
+            return None
+        return Proposal(f"Bound the maximum at {top} pages: the initial {base}{' (planned)' if planned else ''} "
+                        f"and the {extra} that {calls} add{'s' if len(grows) == 1 else ''} (a maximum equal "
+                        "to the initial size would make that `grow` throw)", tuple(edits))
+
     def fallback_threshold(self, ctx) -> int | None:
         """Half the smallest mobile budget among this memory's targets (WL108), else None."""
         budgets = [t.budget_bytes for t in ctx.targets_for(self)
@@ -85,15 +132,32 @@ class JsMemory(MemoryLike, JsFact):
         return min(budgets) // 2 if budgets else None
 
     def fix_bigint(self, ctx):
-        """``initial: 1`` → ``initial: 1n`` (and the maximum) when they are integer literals."""
+        """``initial: 1`` → ``initial: 1n`` (and the maximum) when they are integer literals;
+        the older key ``index`` becomes ``address``, the only one node 24+ reads."""
         edits = []
+        if self.address_key == "index" and self.address_key_span is not None:
+            edits.append(Edit(self.address_key_span, "address"))
         for span, text in ((self.initial_span, self.initial_text), (self.maximum_span, self.maximum_text)):
             if span is not None and text.isdigit():
                 edits.append(Edit(span, text + "n"))
         return edits
 
     def memory64_effect(self, ctx) -> str:
+        """What node does with it (measured, facts.md §6; `index` on node 20, 22, 24, 26)."""
+        if self.feature_test:
+            if self.address_key == "index":
+                return ("tests the old `index` key as a feature test: node 24 and 26 no longer read it and make "
+                        "a 32-bit memory without an error, whatever the engine supports")
+            return ("can never succeed as a feature test: node 24 and 26, which have memory64, throw a "
+                    "TypeError for it (they need `initial: 1n`), and node 20 and 22 make a 32-bit memory "
+                    "without an error")
         major = versions.node_major(ctx, self.span.path)
+        if self.address_key == "index":
+            if major >= 24:
+                return f"is silently a 32-bit memory on node {major}, which reads only `address` (with BigInt sizes)"
+            if major >= 22:
+                return f"is a 64-bit memory on node {major} only: node 24+ reads only `address` (with BigInt sizes)"
+            return f"is silently a 32-bit memory on node {major} (node 24+ reads only `address`, with BigInt sizes)"
         if major >= 24:
             return f"throws a TypeError on node {major} (initial must be a BigInt such as `{self.initial_text or 1}n`)"
         return f"is silently a 32-bit memory on node {major} (node 24+ throws a TypeError)"
@@ -149,6 +213,7 @@ class JsCompile(JsFact):
     node_only: bool = False
     from_fetch: bool = False         # bytes came from fetch() → arrayBuffer()
     from_bytes: bool = False         # compiles bytes (not a received WebAssembly.Module)
+    module_offered: bool = False     # a worker's fallback where it is not sent a compiled Module
     streaming_fallback: bool = False   # the buffered path of a loader that streams first
     module_size: int | None = None   # an embedded module's size
     source: str | None = None        # the URL or path literal the bytes come from
@@ -204,14 +269,27 @@ class JsWorker(JsFact):
     env_node_options: str | None = None
     resource_limits: bool = False
     error_listener: bool | None = None   # None: the worker escapes; cannot tell
+    onerror_at: Span | None = None       # `worker.onerror = …`: worker_threads never calls it
+    returned_as: str | None = None       # returned by the module's export of this name (error_listeners.py)
     in_loop: bool = False
     ended_each_pass: bool = False        # the loop ends each worker before its next pass
     loop_bounded_by_cores: bool = False
     loop_count: int | None = None
     pool_size: int | None = None
     pool_size_by_cores: bool = False
+    # who decides the loop's count when it is not the cores or a constant (pool_size.py)
+    size_imports: list = field(default_factory=list)   # [(spec, name, whole)] the bound is computed from
+    size_param: int | None = None        # the bound is this parameter (no default) of its function
+    size_function: str | None = None
+    size_export: str | None = None       # the module exports that function under this name
+    size_calls: list = field(default_factory=list)     # its calls in the file: what each passes
+    limit_keys: list[str] = field(default_factory=list)     # what `resourceLimits: {…}` sets
     exec_argv_span: Span | None = internal()
-    exec_argv_items: list = internal(default_factory=list)   # [(flag, Span)]
+    exec_argv_items: list = internal(default_factory=list)   # [(flag, source text)]
+    exec_argv_pair: Span | None = internal()                 # `execArgv: […]`
+    exec_argv_pair_drop: Span | None = internal()            # that pair with one separator
+    limits_at: Span | None = internal()                      # where a key goes in `resourceLimits: {…}`
+    limits_empty: bool = internal(False)
     env_span: Span | None = internal()
 
     @property
@@ -238,30 +316,39 @@ class JsWorker(JsFact):
     def node_major(self, ctx) -> int:
         return versions.node_major(ctx, self.span.path)
 
-    def fix_worker_flags(self, ctx):
-        rejected = set(versions.worker_rejects(ctx, self.exec_argv, self.span.path))
-        edits = []
-        if rejected and self.exec_argv_span is not None:
-            kept = [text for flag, text in self.exec_argv_items if flag not in rejected]
-            edits.append(Edit(self.exec_argv_span, "[" + ", ".join(kept) + "]"))
-        env_flags = (self.env_node_options or "").split()
-        env_rejected = set(versions.worker_rejects(ctx, env_flags, self.span.path))
-        if env_rejected and self.env_span is not None:
-            kept = " ".join(f for f in env_flags if f not in env_rejected)
-            edits.append(Edit(self.env_span, repr_js(kept)))
-        return edits
+    def rejected_advice(self, ctx) -> str:
+        from .worker_fix import advice
+        return advice(self, ctx)
 
-    def worker_excess(self, ctx) -> str | None:
-        """Why this worker count can exceed the cores (WL303), else None."""
-        limit = ctx.config.policy.get("max-workers")
-        if self.pool_size is not None and not self.pool_size_by_cores and limit and self.pool_size > limit:
-            return f"a pool of {self.pool_size} workers is above the policy limit of {limit}"
-        if self.in_loop and not self.loop_bounded_by_cores and not self.ended_each_pass:
-            if self.loop_count is not None and (limit is None or self.loop_count <= limit):
-                return None if limit else (f"{self.loop_count} workers are started in a loop whose bound "
-                                          "does not follow the core count")
-            return "workers are started in a loop not bounded by the core count"
-        return None
+    def fix_worker_flags(self, ctx):
+        from .worker_fix import fix_worker_flags
+        return fix_worker_flags(self, ctx)
+
+    def worker_excesses(self, ctx) -> list[dict]:
+        """Why this worker count can exceed the cores (WL303): ``{"why", "span", "related"}``."""
+        from .pool_size import worker_excesses
+        return worker_excesses(self, ctx)
+
+    def error_gap(self, ctx) -> str | None:
+        """What is missing for errors of this worker_threads Worker (WL304), else None."""
+        if self.api != "worker_threads" or self.error_listener:
+            return None
+        if self.onerror_at is not None or self.error_related(ctx):
+            return ("gets only `onerror = …`, which worker_threads never calls (its Worker is an "
+                    f"EventEmitter): {_WORKER_ERROR_EXITS}; listen with `worker.on('error', …)`")
+        return f"has no 'error' listener: {_WORKER_ERROR_EXITS}" if self.error_listener is False else None
+
+    def error_related(self, ctx) -> list:
+        """The ignored ``onerror`` assignments: here, or where an importer gets this worker."""
+        from .crossfile import onerror_assignments
+        spans = [self.onerror_at] if self.onerror_at is not None else []
+        if self.error_listener is None and self.returned_as:
+            spans += onerror_assignments(ctx, self.span.path, self.returned_as)
+        return [(s, "`onerror` is assigned here; worker_threads never calls it") for s in spans]
+
+
+_WORKER_ERROR_EXITS = ("an uncaught error in the worker, or ERR_WORKER_OUT_OF_MEMORY, takes the whole "
+                       "process down")
 
 
 @dataclass

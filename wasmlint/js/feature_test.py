@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import re
 
-from .parse import FUNCTIONS, ancestors, call_parts, enclosing_function, name_of, operator, path_of, unwrap, up
+from .parse import (FUNCTIONS, ancestors, call_parts, enclosing_function, function_name, name_of, operator,
+                    path_of, returns_of, unwrap, up)
 
 _DETECTOR = re.compile(r"^(is|has|can|supports?|detect|check)([A-Z0-9_]|$)|(Supported|Support|Available)$")
 _TESTS = {"instanceof", "===", "!==", "==", "!=", "<", "<=", ">", ">=", "in"}
@@ -122,7 +123,7 @@ def _throws(scan, handler) -> bool:
 def _in_detector(scan, node) -> bool:
     """In a function named like a detector whose every ``return`` gives a boolean."""
     fn = enclosing_function(node)
-    if fn is None or not _DETECTOR.search(_function_name(fn) or ""):
+    if fn is None or not _DETECTOR.search(function_name(fn) or ""):
         return False
     body = fn.child_by_field_name("body")
     if body is None:
@@ -130,28 +131,8 @@ def _in_detector(scan, node) -> bool:
     scan.doc.reveal(body)
     if body.type != "statement_block":
         return _boolean(scan, body)
-    returns, stack = [], list(body.named_children)
-    while stack:
-        n = stack.pop()
-        if n.type == "return_statement":
-            returns.append(n)
-        elif n.type not in FUNCTIONS:
-            stack.extend(n.named_children)
+    returns = returns_of(body)
     return bool(returns) and all(r.named_children and _boolean(scan, r.named_children[0]) for r in returns)
-
-
-def _function_name(fn) -> str | None:
-    if fn.type in ("function_declaration", "generator_function_declaration", "method_definition",
-                   "function_expression"):
-        name = fn.child_by_field_name("name")
-        if name is not None:
-            return name_of(name)
-    parent = up(fn)
-    if parent is not None and parent.type == "variable_declarator":
-        return name_of(parent.child_by_field_name("name"))
-    if parent is not None and parent.type == "pair":
-        return name_of(parent.child_by_field_name("key"))
-    return None
 
 
 def _boolean(scan, expr, depth: int = 0) -> bool:

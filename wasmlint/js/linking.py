@@ -45,6 +45,20 @@ def problems(mem, imp) -> list[str]:
     return out
 
 
+def importers_of(ctx, mem) -> list:
+    """The module memory imports (``memory`` facts) a ``new WebAssembly.Memory`` is passed to:
+    through the import objects of the compile calls of its file."""
+    if ctx.project is None:
+        return []
+    out = []
+    for fact in ctx.project.at("js-wasm-compile", mem.span.path):
+        wanted = _module_memory_imports(ctx, fact) if fact.memory_imports else []
+        for module, name, binding, offset in fact.memory_imports:
+            if _js_memory(ctx, fact, binding, offset) is mem:
+                out += [imp for imp in wanted if imp.import_ == {"module": module, "name": name} and imp not in out]
+    return out
+
+
 def memory_mismatches(fact, ctx) -> list[dict]:
     if not fact.memory_imports:
         return []

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from .facts import JsCompile
 from .parse import object_pairs, call_parts, name_of, path_of, string_value, unwrap, up
 from .scan import Scan
+from .module_offered import module_offered
 from .streaming_fallback import is_streaming_fallback
 
 APIS = {"instantiate", "instantiateStreaming", "compile", "compileStreaming", "Module", "Instance"}
@@ -39,12 +40,14 @@ def compiles(scan: Scan) -> list[JsCompile]:
         origin = trace(scan, args[0]) if args else Origin()
         streaming = prop.endswith("Streaming")
         from_fetch = origin.from_fetch and origin.kind == "bytes"
+        from_bytes = origin.kind == "bytes" or (streaming and origin.kind == "response")
+        in_worker = scan.in_worker(call)
         out.append(JsCompile(
             scan.doc.span(call), generator=scan.generator, api=prop,
             sync=prop in ("Module", "Instance"), streaming=streaming,
-            worker_context=scan.in_worker(call), node_only=scan.node_only,
+            worker_context=in_worker, node_only=scan.node_only,
             from_fetch=from_fetch, streaming_fallback=from_fetch and is_streaming_fallback(scan, call),
-            from_bytes=origin.kind == "bytes" or (streaming and origin.kind == "response"),
+            from_bytes=from_bytes, module_offered=from_bytes and in_worker and module_offered(scan, call),
             # an Instance of a Module compiled here is reported at the Module
             module_size=origin.size if prop != "Instance" else None,
             source=origin.source if prop != "Instance" else None,

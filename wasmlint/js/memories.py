@@ -44,17 +44,18 @@ def _memory(scan: Scan, new) -> JsMemory | None:
     max_pair, max_val = pairs.get("maximum", (None, None))
     iv = ev.value(init_val) if init_val is not None else UNKNOWN
     mv = ev.value(max_val) if max_val is not None else UNKNOWN
-    address = None
+    address, address_key, key_node = None, "address", None
     for key in ("address", "index"):
         if key in pairs:
             a = ev.value(pairs[key][1])
             address = a if isinstance(a, str) else None
+            address_key, key_node = key, pairs[key][0].child_by_field_name("key")
     shared_v = ev.value(pairs["shared"][1]) if "shared" in pairs else False
     fact = JsMemory(
         doc.span(new), generator=scan.generator, name=scan.bound_name(new),
         initial_pages=_pages(iv), maximum_pages=_pages(mv), has_maximum=max_pair is not None,
         shared=shared_v is True or (shared_v not in (UNKNOWN, None) and bool(shared_v)),
-        memory64=address == "i64", address=address,
+        memory64=address == "i64", address=address, address_key=address_key,
         initial_bigint=None if iv is UNKNOWN else isinstance(iv, Big),
         fallback=_has_fallback(new, doc), feature_test=is_feature_test(scan, new))
     if init_val is not None:
@@ -64,6 +65,8 @@ def _memory(scan: Scan, new) -> JsMemory | None:
         fact.initial_text = "initial" if shorthand else doc.text(init_val)
         fact.initial_span = doc.span(init_val) if not shorthand else None
         fact.insert_at = doc.insertion(init_pair)
+    if key_node is not None and key_node.type == "property_identifier":
+        fact.address_key_span = doc.span(key_node)
     if max_val is not None and max_pair.type == "pair":
         fact.maximum_span = doc.span(max_val)
         fact.maximum_text = doc.text(max_val)
@@ -93,7 +96,10 @@ def _creates_memory(node, doc) -> bool:
     return b"WebAssembly.Memory" in text or b"Memory(" in text
 
 
-def grows(scan: Scan) -> list[JsMemoryGrow]:
+def grows(scan: Scan, names: set[str] = frozenset()) -> list[JsMemoryGrow]:
+    """``x.grow(n)`` where ``x`` is a WebAssembly memory: by its origin or name, or
+    one of ``names``, the names this file binds a ``new WebAssembly.Memory`` to
+    (``this.shadow``)."""
     out = []
     for prop in scan.doc.words("grow", ("property_identifier",)):
         member = prop.parent
@@ -101,7 +107,7 @@ def grows(scan: Scan) -> list[JsMemoryGrow]:
         if call is None or call.type != "call_expression":
             continue
         receiver = member.child_by_field_name("object")
-        if not scan.is_memory(receiver):
+        if not scan.is_memory(receiver) and _norm_text(scan, receiver) not in names:
             continue
         _callee, args = call_parts(call)
         delta = scan.ev.number(args[0]) if args else UNKNOWN

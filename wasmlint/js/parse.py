@@ -16,7 +16,7 @@ PREFILTER = (
 
 TS_SUFFIXES = (".ts", ".mts", ".cts")
 HEAD_BYTES = 4096     # of a blanked function body, parsed to find its leading var statements
-_WORDISH = [chr(b).isalnum() or chr(b) in "_$" or b >= 0x80 for b in range(256)]
+WORDISH = [chr(b).isalnum() or chr(b) in "_$" or b >= 0x80 for b in range(256)]
 # Wrappers that do not change a value: (x), x as T, x!, x satisfies T, <T>x.
 TRANSPARENT = frozenset(("parenthesized_expression", "as_expression", "non_null_expression",
                          "satisfies_expression", "type_assertion"))
@@ -99,6 +99,13 @@ class Doc:
         eline, ecol = self.position(end_node.end_byte, end_node.end_point)
         return Span(self.path, line, col, eline, ecol, node.start_byte, end_node.end_byte)
 
+    def between(self, start, end, start_at_end: bool = True, end_at_end: bool = False) -> Span:
+        """The span from the end (or start) of node ``start`` to the start (or end) of ``end``."""
+        b1, p1 = (start.end_byte, start.end_point) if start_at_end else (start.start_byte, start.start_point)
+        b2, p2 = (end.end_byte, end.end_point) if end_at_end else (end.start_byte, end.start_point)
+        (l1, c1), (l2, c2) = self.position(b1, p1), self.position(b2, p2)
+        return Span(self.path, l1, c1, l2, c2, b1, b2)
+
     def insertion(self, node, after: bool = True) -> Span:
         """An empty span just after (or before) ``node``: where an edit inserts."""
         b, p = (node.end_byte, node.end_point) if after else (node.start_byte, node.start_point)
@@ -144,8 +151,8 @@ class Doc:
 
     def _whole_word(self, i: int, needle: bytes) -> bool:
         data, end = self.data, i + len(needle)
-        return not ((_WORDISH[needle[0]] and i and _WORDISH[data[i - 1]]) or
-                    (_WORDISH[needle[-1]] and end < len(data) and _WORDISH[data[end]]))
+        return not ((WORDISH[needle[0]] and i and WORDISH[data[i - 1]]) or
+                    (WORDISH[needle[-1]] and end < len(data) and WORDISH[data[end]]))
 
     def blank_index(self, i: int) -> int:
         """The blanked range holding byte ``i``, or -1."""
@@ -242,6 +249,32 @@ def enclosing_function(node):
         if a.type in FUNCTIONS:
             return a
     return None
+
+
+def returns_of(node) -> list:
+    """The ``return`` statements in ``node`` that belong to it, not to functions inside it."""
+    out, stack = [], list(node.named_children)
+    while stack:
+        n = stack.pop()
+        if n.type == "return_statement":
+            out.append(n)
+        elif n.type not in FUNCTIONS:
+            stack.extend(n.named_children)
+    return out
+
+
+def function_name(fn) -> str | None:
+    """The name a function is known by: a declaration's or method's own, else the variable,
+    property or class field it is assigned to, else a function expression's own."""
+    if fn.type in ("function_declaration", "generator_function_declaration", "method_definition"):
+        return name_of(fn.child_by_field_name("name"))
+    parent = up(fn)
+    if parent is not None and parent.type == "variable_declarator":
+        return name_of(parent.child_by_field_name("name"))
+    if parent is not None and parent.type in ("pair", "public_field_definition"):
+        return name_of(parent.child_by_field_name("key" if parent.type == "pair" else "name"))
+    own = fn.child_by_field_name("name") if fn.type == "function_expression" else None
+    return name_of(own) if own is not None else None
 
 
 def name_of(node) -> str | None:

@@ -9,7 +9,7 @@ from .parse import LOOPS, Doc, ancestors, call_parts, name_of, path_of, string_v
 from .values import Evaluator
 from .worker_side import is_worker_file
 
-_CORES = (b"availableParallelism", b"cpus", b"hardwareConcurrency")
+CORE_WORDS = (b"availableParallelism", b"cpus", b"hardwareConcurrency")
 _MEMORY_NAME = re.compile(r"(^|_)(wasm)?mem(ory)?$", re.I)
 _WORKER_MARKS = (b"parentPort", b"workerData", b"importScripts", b"onmessage")
 _NODE_MARKS = (b"require(", b"from 'node:", b'from "node:', b"from 'fs'", b'from "fs"',
@@ -100,6 +100,12 @@ class Scan:
             out.append((prop, member, call))
         return out
 
+    @cached_property
+    def export_entries(self) -> list:
+        """What this module exports (``exports.export_entries``)."""
+        from .exports import export_entries
+        return export_entries(self.doc)
+
     # ------------------------------------------------------------ shared helpers
     def is_memory(self, node) -> bool:
         origin = self.ev.origin(node)
@@ -119,10 +125,10 @@ class Scan:
         if node is None or depth > 4:
             return False
         raw = self.doc.data[node.start_byte:node.end_byte]
-        if any(c in raw for c in _CORES):
+        if any(c in raw for c in CORE_WORDS):
             return True
         self.doc.reveal(node)
-        for ident in _identifiers(node):
+        for ident in identifiers(node):
             origin = self.ev.origin(ident)
             if origin is not None and origin.id != ident.id:
                 if self.mentions_cores(origin, depth + 1):
@@ -207,33 +213,34 @@ class Scan:
         return None
 
     def loop_bound(self, loop):
-        """(bounded by cores, known count) of a loop from ``loop_of``."""
+        """(bounded by cores, known count, the expression that decides the count) of a loop
+        from ``loop_of``."""
         if loop.type == "for_statement":
             cond = loop.child_by_field_name("condition")
             if cond is not None and cond.type == "expression_statement":
                 cond = cond.named_children[0] if cond.named_children else None
             cond = unwrap(cond)
             if cond is None or cond.type != "binary_expression":
-                return False, None
+                return False, None, None
             bound = cond.child_by_field_name("right")
             step = loop.child_by_field_name("increment")
             if step is not None and any(op in self.doc.text(step) for op in ("--", "-=")):
                 # counting down (`for (i = cpus().length - 1; i >= 0; --i)`): the start is the bound
                 start = _initial_value(loop.child_by_field_name("initializer"))
                 if start is None:
-                    return False, None
+                    return False, None, None
                 first, last = self.ev.number(start), self.ev.number(bound)
                 op = cond.child_by_field_name("operator")
                 op = op.type if op is not None else ""
                 count = None
                 if isinstance(first, int) and isinstance(last, int) and op in (">", ">="):
                     count = max(0, first - last + (op == ">="))
-                return self.mentions_cores(start), count
+                return self.mentions_cores(start), count, start
             count = self.ev.number(bound)
-            return self.mentions_cores(bound), (count if isinstance(count, int) else None)
+            return self.mentions_cores(bound), (count if isinstance(count, int) else None), bound
         if loop.type in ("while_statement", "do_statement"):
             cond = loop.child_by_field_name("condition")
-            return (cond is not None and self.mentions_cores(cond)), None
+            return (cond is not None and self.mentions_cores(cond)), None, None
         if loop.type == "for_in_statement":
             right = loop.child_by_field_name("right")
             return self._list_bound(right)
@@ -245,22 +252,23 @@ class Scan:
     def _list_bound(self, node):
         node = self.ev.origin(node) if node is not None else None
         if node is None:
-            return False, None
+            return False, None, None
         if self.mentions_cores(node):
-            return True, None
+            return True, None, node
         if node.type == "array":
-            return False, len(node.named_children)
+            return False, len(node.named_children), node
         if node.type == "object":
             from .parse import object_pairs
             length = object_pairs(node).get("length")
             n = self.ev.number(length[1]) if length else None
-            return False, (n if isinstance(n, int) else None)
+            return False, (n if isinstance(n, int) else None), (length[1] if length else None)
         self.doc.reveal(node)
         for sub in _calls_named(node, "Array"):
             _c, args = call_parts(sub)
             n = self.ev.number(args[0]) if args else None
-            return self.mentions_cores(args[0]) if args else False, (n if isinstance(n, int) else None)
-        return False, None
+            return (self.mentions_cores(args[0]) if args else False), (n if isinstance(n, int) else None), \
+                (args[0] if args else None)
+        return False, None, None
 
 
 def _initial_value(init):
@@ -304,7 +312,7 @@ def _callback_call(fn):
     return None, -1
 
 
-def _identifiers(node):
+def identifiers(node):
     stack = [node]
     seen = 0
     while stack and seen < 200:

@@ -28,7 +28,7 @@ def is_streaming_fallback(scan, call) -> bool:
 
 
 def _fallback(scan, node, streams, hops: int) -> bool:
-    if any(_excludes(scan, node, s) for s in streams):
+    if any(runs_only_without(scan, node, s) for s in streams):
         return True
     if hops >= _MAX_HOPS:
         return False
@@ -39,8 +39,8 @@ def _fallback(scan, node, streams, hops: int) -> bool:
     return bool(uses) and all(_fallback(scan, use, streams, hops + 1) for use in uses)
 
 
-def _excludes(scan, node, stream) -> bool:
-    """``node`` runs only where ``stream`` did not run or failed."""
+def runs_only_without(scan, node, stream) -> bool:
+    """``node`` runs only where ``stream`` (any call) did not run or failed."""
     return (_in_catch_of(node, stream) or _other_branch(node, stream) or _after_return(node, stream)
             or _after_return(stream, node) or _rejection_handler(scan, node, stream))
 

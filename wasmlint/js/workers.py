@@ -1,13 +1,13 @@
 """Worker facts: ``worker_threads`` and web ``Worker``, piscina, workerpool."""
 from __future__ import annotations
 
+from .error_listeners import error_handling
+from .exports import exported_as, import_source
 from .facts import JsWorker
-from .parse import call_parts, name_of, object_pairs, path_of, string_value, unwrap, up
+from .parse import call_parts, enclosing_function, object_pairs, returns_of, string_value, unwrap, up
+from .pool_size import trace_size
 from .scan import Scan
-from .values import UNKNOWN
 from .worker_lifetime import ended_each_pass
-
-_LISTEN = {"on", "once", "addListener", "addEventListener", "prependListener"}
 
 
 def workers(scan: Scan) -> list[JsWorker]:
@@ -50,11 +50,24 @@ def _worker_api(scan: Scan, callee) -> str:
     return "worker_threads" if any(w.declares in ("import", "const", "let", "var") for w in writes) else "web"
 
 
+def _package_worker(scan: Scan, callee) -> bool:
+    """``Worker`` is imported from a package other than node's own ``worker_threads`` (a Web
+    Worker API on top of it, such as web-worker or threads.js): its ``onerror`` is that
+    package's business."""
+    found = import_source(scan, unwrap(callee))
+    return found is not None and found[0].removeprefix("node:") != "worker_threads"
+
+
 def _worker(scan: Scan, new, callee, args) -> JsWorker:
     fact = JsWorker(scan.doc.span(new), generator=scan.generator, api=_worker_api(scan, callee))
     fact.script = _script(scan, args[0]) if args else None
     _options(scan, fact, args[1] if len(args) > 1 else None)
-    fact.error_listener = _error_listener(scan, new) if fact.api == "worker_threads" else None
+    if fact.api == "worker_threads":
+        fact.error_listener, fact.onerror_at = error_handling(scan, new)
+        if fact.onerror_at is not None and _package_worker(scan, callee):
+            fact.error_listener, fact.onerror_at = True, None
+        if fact.error_listener is None:
+            fact.returned_as = _returned_as(scan, new)
     _loop(scan, fact, new)
     return fact
 
@@ -86,13 +99,20 @@ def _options(scan: Scan, fact: JsWorker, opts, nested: str | None = None):
     if any(c.type == "spread_element" for c in obj.named_children):
         fact.options_known = False
     pairs = object_pairs(obj)
-    inner = pairs
+    inner, holder = pairs, obj
     if nested and nested in pairs:
         nested_obj = scan.ev.origin(pairs[nested][1])
         inner = object_pairs(nested_obj) if nested_obj is not None and nested_obj.type == "object" else {}
+        holder = nested_obj if inner else None
     fact.resource_limits = "resourceLimits" in inner
+    if fact.resource_limits:
+        _limits(scan, fact, inner["resourceLimits"][1])
     if "execArgv" in inner:
         arr = scan.ev.origin(inner["execArgv"][1])
+        pair = inner["execArgv"][0]
+        if holder is not None and fact.options_known and pair.type == "pair":
+            fact.exec_argv_pair = scan.doc.span(pair)
+            fact.exec_argv_pair_drop = _pair_drop(scan, holder, pair)
         if arr is not None and arr.type == "array":
             fact.exec_argv_span = scan.doc.span(arr)
             for el in arr.named_children:
@@ -115,6 +135,35 @@ def _options(scan: Scan, fact: JsWorker, opts, nested: str | None = None):
     return obj
 
 
+def _pair_drop(scan: Scan, holder, pair):
+    """The span that removes ``pair`` from its object literal with one separator
+    (the whole inside of the object when it is the only property)."""
+    named = [c for c in holder.named_children if c.type != "comment"]
+    k = next((i for i, c in enumerate(named) if c.id == pair.id), None)
+    if k is None:
+        return None
+    if k + 1 < len(named):
+        return scan.doc.between(pair, named[k + 1], start_at_end=False)
+    if k > 0:
+        return scan.doc.between(named[k - 1], pair, end_at_end=True)
+    first, last = holder.children[0], holder.children[-1]
+    return scan.doc.between(first, last) if first.type == "{" and last.type == "}" else None
+
+
+def _limits(scan: Scan, fact: JsWorker, value) -> None:
+    """What ``resourceLimits: {…}`` sets, and where a new limit goes in it."""
+    obj = scan.ev.origin(value)
+    if obj is None or obj.type != "object" or unwrap(value).id != obj.id:
+        return
+    fact.limit_keys = list(object_pairs(obj))
+    named = [c for c in obj.named_children if c.type != "comment"]
+    if named:
+        fact.limits_at = scan.doc.insertion(named[-1])
+    elif obj.children and obj.children[0].type == "{":
+        fact.limits_at = scan.doc.insertion(obj.children[0])
+        fact.limits_empty = True
+
+
 def _script(scan: Scan, node) -> str | None:
     v = scan.ev.string(node)
     if isinstance(v, str):
@@ -129,47 +178,30 @@ def _script(scan: Scan, node) -> str | None:
     return None
 
 
-def _error_listener(scan: Scan, new) -> bool | None:
-    """True: an ``error`` listener is attached; False: none; None: the worker escapes."""
+def _returned_as(scan: Scan, new) -> str | None:
+    """The export name of the function that returns this Worker (``module.exports = () =>
+    new Worker(…)``, ``export function spawn() { return new Worker(…) }``): its callers in
+    other modules attach the listeners."""
     parent = up(new)
-    if parent is not None and parent.type == "member_expression":
-        return _listens(scan, parent)
-    name = scan.bound_name(new)
-    if name is None:
-        return False if parent is not None and parent.type == "expression_statement" else None
-    last = name.rsplit(".", 1)[-1]
-    found = False
-    for node in scan.doc.words(last, ("identifier", "property_identifier", "shorthand_property_identifier")):
-        target = node if node.type == "identifier" else node.parent
-        if target is None or path_of(target) != name:
-            continue
-        use = up(target)
-        if use is None:
-            continue
-        if use.type == "member_expression" and unwrap(use.child_by_field_name("object")).id == unwrap(target).id:
-            if _listens(scan, use):
-                found = True
-            continue
-        if use.type in ("arguments", "array", "return_statement", "spread_element", "pair",
-                        "shorthand_property_identifier") or node.type == "shorthand_property_identifier":
+    fn = None
+    if parent is not None and parent.type == "arrow_function" and \
+            unwrap(parent.child_by_field_name("body")).id == new.id:
+        fn = parent
+    elif parent is not None and parent.type == "return_statement":
+        fn = enclosing_function(new)
+    else:
+        name = scan.bound_name(new)
+        fn = enclosing_function(new)
+        if name is None or fn is None or not any(
+                r.named_children and unwrap(r.named_children[0]).type == "identifier" and
+                unwrap(r.named_children[0]).text.decode() == name for r in _fn_returns(scan, fn)):
             return None
-        if use.type == "assignment_expression" and unwrap(use.child_by_field_name("right")).id == unwrap(target).id:
-            return None
-    return found
+    return exported_as(scan, fn) if fn is not None else None
 
 
-def _listens(scan: Scan, member) -> bool:
-    prop = name_of(member)
-    parent = up(member)
-    if prop == "onerror":
-        return parent is not None and parent.type == "assignment_expression"
-    if prop in _LISTEN and parent is not None and parent.type == "call_expression":
-        _c, args = call_parts(parent)
-        if args and scan.ev.string(args[0]) == "error":
-            return True
-        nxt = up(parent)
-        return nxt is not None and nxt.type == "member_expression" and _listens(scan, nxt)
-    return False
+def _fn_returns(scan: Scan, fn) -> list:
+    scan.doc.reveal(fn)
+    return returns_of(fn)
 
 
 def _loop(scan: Scan, fact: JsWorker, node) -> None:
@@ -178,5 +210,6 @@ def _loop(scan: Scan, fact: JsWorker, node) -> None:
         return
     fact.in_loop = True
     fact.ended_each_pass = ended_each_pass(scan, node, loop)
-    fact.loop_bounded_by_cores, count = scan.loop_bound(loop)
-    fact.loop_count = count if count is not UNKNOWN else None
+    fact.loop_bounded_by_cores, fact.loop_count, bound = scan.loop_bound(loop)
+    if not fact.loop_bounded_by_cores and fact.loop_count is None and bound is not None:
+        trace_size(scan, fact, bound, loop)

@@ -27,6 +27,11 @@ _ESCAPES = {"none": lambda s: s, "json": json_escape, "yaml-dq": yaml_dq_escape,
             "yaml-sq": yaml_sq_escape, "js-sq": js_sq_escape}
 
 
+# Ranks of inserted words: when two fixes insert the same flag at one place, the
+# higher wins — the user's own word (moved), a value another launch carries, a default.
+DEFAULT, COPIED, USER = 0, 1, 2
+
+
 def escape_name(fn) -> str:
     for name, f in _ESCAPES.items():
         if f is fn:
@@ -53,39 +58,104 @@ class Arg:
         """Delete this arg and write it at ``anchor`` (its source text when both are
         words of the same kind of text, so ``${X}`` and quoting survive)."""
         dele = self.delete()
+        raw = None
         if anchor.style == WORDS and self.style == WORDS and anchor.escape == self.escape and self.raw:
-            at = anchor.before if where == "before" else anchor.after
-            ins = [Edit(at, self.raw + " " if where == "before" else " " + self.raw)] \
-                if anchor.editable and at else []
-        else:
-            ins = anchor.insert([self.value], where)
+            raw = [self.raw]
+        ins = anchor.insert([self.value], where, rank=USER, texts=raw)
         return dele + ins if dele and ins else []
 
     def delete(self) -> list[Edit]:
         return [Edit(self.del_span, "")] if self.editable and self.del_span else []
 
-    def insert(self, words: list[str], where: str = "before") -> list[Edit]:
-        """Edits that put ``words`` before (or after) this arg, in its syntax."""
+    def insert(self, words: list[str], where: str = "before", rank: int = DEFAULT,
+               texts: list[str] | None = None) -> list[Edit]:
+        """Edits that put ``words`` before (or after) this arg, in its syntax. The
+        insertion merges with others at the same place of the same command line
+        (``FlagWords``): each flag once, the highest ``rank`` winning. ``texts``:
+        the words' source text, written as is (words style only)."""
         at = self.before if where == "before" or self.style in (TEMPLATE, TEMPLATE_LIST) else self.after
         if not self.editable or at is None or not words:
             return []
-        return [Edit(at, render(words, self.style, self.escape, self.prefix, where))]
+        if self.style in (TEMPLATE, TEMPLATE_LIST):
+            return [Edit(at, render(words, self.style, self.escape, self.prefix))]
+        shown = texts if texts is not None and self.style == WORDS else [
+            _item_text(w, self.style, self.escape, self.prefix) for w in words]
+        merge = FlagWords((at.path, at.line, at.column, where, self.style), self.style, where,
+                          tuple(_items(words, shown, self.style)), rank)
+        return [Edit(at, merge.combine([merge]), merge)]
 
 
-def render(words: list[str], style: str, escape: str, prefix: str, where: str) -> str:
+def flag_identity(word: str) -> str:
+    """What makes two words the same node or V8 flag: the name without dashes,
+    ``no-`` or value, ``_`` read as ``-`` (as V8 reads it)."""
+    name = word.split("=", 1)[0].lstrip("-").replace("_", "-")
+    return name[3:] if name.startswith("no-") else name
+
+
+def _items(words: list[str], shown: list[str], style: str) -> list[tuple[str, str]]:
+    """(identity, text) per flag; a word without a dash is the value of the flag before it."""
+    out: list[tuple[str, str]] = []
+    for w, t in zip(words, shown):
+        if out and not w.startswith("-"):
+            ident, text = out[-1]
+            out[-1] = (ident, text + _JOIN[style] + t)
+        else:
+            out.append((flag_identity(w) if w.startswith("-") else "", t))
+    return out
+
+
+_JOIN = {WORDS: " ", JSON_LIST: ", ", FLOW_LIST: ", ", BLOCK_LIST: ""}
+
+
+@dataclass(frozen=True)
+class FlagWords:
+    """Flags inserted at one place of a command line. Insertions at the same place
+    (``key``) merge into one (``combine``): a flag is written once, by the
+    insertion of the highest rank (the first among equals); fixes of several
+    rules then rewrite the command line once."""
+
+    key: tuple
+    style: str
+    where: str
+    items: tuple[tuple[str, str], ...]     # (flag identity, rendered text)
+    rank: int = DEFAULT
+
+    def combine(self, others: list["FlagWords"]) -> str:
+        best: dict[str, tuple[int, int]] = {}
+        flat = [(m.rank, k, ident, text) for k, m in enumerate(others) for ident, text in m.items]
+        for rank, k, ident, text in flat:
+            if ident and (ident not in best or rank > best[ident][0]):
+                best[ident] = (rank, k)
+        kept, seen = [], set()
+        for rank, k, ident, text in flat:
+            if ident:
+                if best[ident] != (rank, k) or ident in seen:
+                    continue
+                seen.add(ident)
+            elif text in kept:
+                continue
+            kept.append(text)
+        body = _JOIN[self.style].join(kept)
+        if self.style == BLOCK_LIST or not body:
+            return body
+        return body + _JOIN[self.style] if self.where == "before" else _JOIN[self.style] + body
+
+
+def _item_text(w: str, style: str, escape: str, prefix: str) -> str:
+    if style == WORDS:
+        return _ESCAPES[escape](shell_quote(w))
+    if style == JSON_LIST:
+        return json.dumps(w)
+    if style == FLOW_LIST:
+        return yaml_scalar(w)
+    return f"{prefix}{yaml_scalar(w)}\n"
+
+
+def render(words: list[str], style: str, escape: str, prefix: str) -> str:
+    """An insertion with no word to attach to: the words in the template's place."""
     if style == TEMPLATE:
         return prefix.replace("{}", _ESCAPES[escape](" ".join(words)))
-    if style == TEMPLATE_LIST:
-        return prefix.replace("{}", ", ".join(json.dumps(w) for w in words))
-    if style == WORDS:
-        text = " ".join(shell_quote(w) for w in words)
-        text = _ESCAPES[escape](text)
-        return text + " " if where == "before" else " " + text
-    if style in (JSON_LIST, FLOW_LIST):
-        items = ", ".join(json.dumps(w) if style == JSON_LIST else yaml_scalar(w) for w in words)
-        return items + ", " if where == "before" else ", " + items
-    lines = "".join(f"{prefix}{yaml_scalar(w)}\n" for w in words)
-    return lines
+    return prefix.replace("{}", ", ".join(json.dumps(w) for w in words))
 
 
 _SAFE_WORD = re.compile(r"^[A-Za-z0-9_@%+=:,./-]+$")

@@ -23,6 +23,7 @@ from ..units import parse_size
 from . import argv
 from .args import Arg, escape_name, word_args
 from .facts import EntryScript, NodeLaunch, NodeOptionsFact
+from .go_exec import exec_program
 
 MAX_DEPTH = 8
 NODE_OPTIONS_VARS = ("NODE_OPTIONS",)
@@ -152,8 +153,8 @@ class Unit:
             self.run_script(un.shell_script.text, env, depth=depth + 1)
             return None
         if un.what != "node":
-            self._entry_script(un.toks, rng or (_range(self.idx, toks[0].arg.span)[0],
-                                                _range(self.idx, toks[-1].arg.span)[1]))
+            self._entry_script(un.toks, env, rng or (_range(self.idx, toks[0].arg.span)[0],
+                                                     _range(self.idx, toks[-1].arg.span)[1]))
             return None
         if un.as_limit is not None:
             n, opt = un.as_limit
@@ -191,17 +192,21 @@ class Unit:
             if f.launch_anchor is None and launch.anchor is not None:
                 f.launch_anchor, f.launch_where = launch.anchor, launch.anchor_where
                 f.launch_line = launch.command_line
+                f.launch_options = list(launch.options_before_script)
         self.facts.append(launch)
         return launch
 
 
-    def _entry_script(self, toks: list[argv.Tok], rng: tuple[int, int]) -> None:
-        """A command that runs a script file (``./start.sh``, ``sh docker-entrypoint.sh``):
-        an ``entry-script`` fact, so the launches inside the script take this unit's scope."""
+    def _entry_script(self, toks: list[argv.Tok], env: dict[str, Assign], rng: tuple[int, int]) -> None:
+        """A command that runs a script file (``./start.sh``, ``sh docker-entrypoint.sh``, the
+        ``go_js_wasm_exec`` that ``go test`` finds on PATH): an ``entry-script`` fact, so the
+        launches inside the script take this unit's scope."""
         if not toks or any(t.arg.dynamic for t in toks[:2]):
             return
         words = [t.value for t in toks]
-        if argv.basename(words[0]) in argv.SHELLS:
+        if argv.basename(words[0]) == "go":
+            script = exec_program(words, env)
+        elif argv.basename(words[0]) in argv.SHELLS:
             script = next((w for w in words[1:] if not w.startswith("-")), None)
         elif words[0].endswith((".sh", ".bash")) or "/" in words[0] and not words[0].startswith("/"):
             script = words[0]      # ./start.sh, bin/serve, /docker-entrypoint.sh (not /usr/bin/python3)

@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from ..diagnostics import Edit
+from ..diagnostics import Edit, Proposal
 from ..facts import Fact, Span, internal
 from ..scopes import Scoped
 from . import verdicts, version
-from .args import Arg
+from .args import USER, Arg
 from .flags import FlagUse, resolve, unknown
 
 
@@ -67,6 +67,7 @@ class NodeOptionsFact(_Versioned, Fact):
     launch_anchor: Arg | None = internal()
     launch_where: str = internal("before")
     launch_line: str | None = internal()
+    launch_options: list[str] = internal(default_factory=list)   # that launch's options before its script
 
     def flag_uses(self, ctx) -> list[FlagUse]:
         db = _db(self.major(ctx))
@@ -82,14 +83,25 @@ class NodeOptionsFact(_Versioned, Fact):
         return out
 
     def not_allowed(self, ctx) -> list[FlagUse]:
-        """Known flags node refuses in NODE_OPTIONS, with the move-to-command-line fix."""
+        """Known flags node refuses in NODE_OPTIONS, with the move-to-command-line fix
+        (only the removal when the command line already holds the flag: its value
+        wins there anyway, node reads NODE_OPTIONS first)."""
+        db = _db(self.major(ctx))
+        held = {info.name: w for w in self.launch_options if (info := db.lookup(w)) is not None}
         out = []
         for u in self.flag_uses(ctx):
             if not u.known or u.allowed_in_node_options:
                 continue
             edits: list[Edit] = []
-            if self.launch_anchor is not None and u.is_v8:
-                ins = self.launch_anchor.insert(u.words(), self.launch_where)
+            if self.launch_anchor is not None and u.is_v8 and u.name in held:
+                edits = u.delete()
+                if edits:
+                    u.fix = Proposal(f"Remove `{u.spelling}` from {self.variable}: the node command line "
+                                     f"already holds `{held[u.name]}`", tuple(edits))
+                    out.append(u)
+                    continue
+            elif self.launch_anchor is not None and u.is_v8:
+                ins = self.launch_anchor.insert(u.words(), self.launch_where, USER)
                 dele = u.delete()
                 edits = dele + ins if ins and dele else []
             u.fix = edits or self._suggest(u)
@@ -253,6 +265,7 @@ class NodeLaunch(_Versioned, Fact):
         if self.opaque or self.wrapper in ("nodemon",) or self.anchor is None:
             return []
         db = _db(self.major(ctx))
+        held = {u.name: u.spelling for u in self.cli_flags(ctx) if u.name}
         out = []
         for a in self.after_args:
             if not a.value.startswith("-") or a.dynamic:
@@ -262,7 +275,12 @@ class NodeLaunch(_Versioned, Fact):
                 continue
             if not (u.is_v8 or u.name.startswith(("--experimental-", "--disable-"))):
                 continue
-            u.fix = a.move_to(self.anchor, self.anchor_where)
+            if u.name in held:     # the one before the script is the one node applies: keep it
+                u.fix = Proposal(f"Remove `{u.spelling}` after the script: `{held[u.name]}` before it is "
+                                 "the one node applies", tuple(a.delete()))
+            else:
+                u.fix = a.move_to(self.anchor, self.anchor_where)
+                held[u.name] = u.spelling
             out.append(u)
         return out
 

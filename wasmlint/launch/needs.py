@@ -23,6 +23,7 @@ from ..facts import Span
 from ..graph import launch_id
 from ..nodeheap import MIB, HeapSizing
 from . import verdicts
+from .args import COPIED, DEFAULT
 
 # Flags that bound the JS heap (old space) as a whole.
 HEAP_FLAGS = ("--max-old-space-size", "--max-heap-size", "--max-old-space-size-percentage")
@@ -39,6 +40,7 @@ class FlagNeed:
     text: str                                    # the message after "node launch (unit) "
     words: list[str]                             # inserted before the script
     related: list[tuple[Span, str]] = field(default_factory=list)
+    rank: int = DEFAULT                          # a default, or a value copied from another launch
     fix: list[Edit] = field(default_factory=list)
 
     @property
@@ -66,7 +68,7 @@ def flag_needs(launch, ctx) -> list[FlagNeed]:
     if policy:
         needs.append(policy)
     for need in needs:
-        need.fix = launch.anchor.insert(need.words, launch.anchor_where) if launch.anchor else []
+        need.fix = launch.anchor.insert(need.words, launch.anchor_where, need.rank) if launch.anchor else []
     return needs
 
 
@@ -150,7 +152,7 @@ def _drift(launch, ctx, written: set) -> FlagNeed | None:
     who = " and ".join(f"{where} ({p.unit or p.surface})" for where, p in carriers.items())
     flags = ", ".join(f"`{w}`" for w in words)
     return FlagNeed(f"lacks {flags}, which {who} {'runs' if len(carriers) == 1 else 'run'} the same script "
-                    f"`{launch.script}` with", words, [r for _, rel in found.values() for r in rel])
+                    f"`{launch.script}` with", words, [r for _, rel in found.values() for r in rel], COPIED)
 
 
 def _fits(launch, value: str | None) -> bool:

@@ -55,7 +55,7 @@ def _hex_frame(abspath: str, offset: int) -> list[str]:
     return rows
 
 
-def render(diags, out, *, paths=None, fixable=0, show_fixes=True, **_) -> None:
+def render(diags, out, *, paths=None, fixable=0, hidden=0, show_fixes=True, **_) -> None:
     """All of it goes out as one rich ``Text`` (one print, not one per line: a run with
     thousands of findings would otherwise spend seconds in rich)."""
     from rich.console import Console
@@ -103,6 +103,9 @@ def render(diags, out, *, paths=None, fixable=0, show_fixes=True, **_) -> None:
         summary = f"Found {len(diags)} problem{'s' if len(diags) != 1 else ''} ({', '.join(parts)})."
         if fixable:
             summary += f" {fixable} fixable with --fix."
+        if hidden:
+            summary += (f" {hidden} hidden fix{'es' if hidden != 1 else ''} can be enabled with the "
+                        "`--unsafe-fixes` option.")
         doc.append(summary, style="bold")
     else:
         doc.append("All checks passed!", style="bold green")

@@ -17,7 +17,9 @@
    ``examples/`` server that the Procfile runs is production). A launch in a
    script that production runs is production too, and reaches further.
 3. Every other file: its conventions (``wasmlint.scopes.conventions``), else
-   the scope of a non-production launch that runs it, else ``unknown``.
+   the scope of a non-production launch that runs it, else ``unknown``. A
+   launch with no surface in a script that such a launch runs (the
+   ``go_js_wasm_exec`` that ``go test`` runs) takes that scope, and passes it on.
 4. A fact: its launch's scope, else the innermost ``scope-hint`` around it (a
    package.json script, a CI job), else a build's artifact when production
    reaches it, else its file's. ``[tool.wasmlint.scopes]`` overrides all of it
@@ -117,10 +119,14 @@ def assign(project, config) -> ScopeMap:
     runners = [(out.launches[launch_id(f)], project.graph.out.get(launch_id(f), ()))
                for f in launches if f.role is not None or _own(f) is not None]
     runners += [(entry[id(f)], _edges(project, f, "runs")) for f in scripts if f.role is not None]
+    ran: set[str] = set()      # files whose scope is the surface's that runs them
     for sc, edges in runners:
         for e in edges:
             if e.kind == "runs" and e.dst and e.dst not in prod:
                 prod[e.dst] = Scoped(sc.scope, f"run by {sc.reason}")
+                ran.add(e.dst)
+    while _inside_run_scripts(project, out, launches, ran):
+        pass
     for f in project.of_kind("node-launch"):      # a shebang launches its own file
         if f.surface == "shebang":
             out.launches[launch_id(f)] = out.of_path(f.span.path)
@@ -220,6 +226,26 @@ def _inside_production(project, out: ScopeMap, launches, scripts, entry: dict[in
             for e in _edges(project, f, "runs"):
                 if e.dst:
                     _reach(project, e.dst, entry[id(f)].reason, prod)
+            changed = True
+    return changed
+
+
+def _inside_run_scripts(project, out: ScopeMap, launches, ran: set[str]) -> bool:
+    """A launch with no surface of its own (in a shell script) that nothing else
+    decided takes the scope of its script, when a test, bench, dev … surface runs
+    that script (``go test`` runs ``go_js_wasm_exec``); so does what it runs.
+    True when one changed."""
+    changed = False
+    for f in launches:
+        path, lid = f.span.path, launch_id(f)
+        said = out.files.get(path)
+        if (path in ran and f.role is None and _own(f) is None and out.launches[lid] == NO_SURFACE
+                and path not in out.overrides):
+            out.launches[lid] = Scoped(said.scope, f"in `{path}`, {said.reason}")
+            for e in project.graph.out.get(lid, ()):
+                if e.kind == "runs" and e.dst and e.dst not in out.files:
+                    out.files[e.dst] = Scoped(said.scope, f"run by the launch in `{path}`, {said.reason}")
+                    ran.add(e.dst)
             changed = True
     return changed
 

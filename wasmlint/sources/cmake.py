@@ -13,9 +13,10 @@ def extract(src: SourceFile) -> list[Fact]:
     from lark.exceptions import UnexpectedInput
 
     from ..toolchain.cmake import cmake_facts
+    from ..toolchain.project_files import ProjectFiles
     from ..toolchain.shell_argv import response_reader
     try:
-        return cmake_facts(text, src.path, response=response_reader(src))
+        return cmake_facts(text, src.path, response=response_reader(src), project=ProjectFiles(src))
     except UnexpectedInput as exc:
         return [src.error(f"CMake syntax error: unexpected {_what(exc)}", line=exc.line, column=exc.column)]
 

@@ -85,6 +85,40 @@ def extract(src: SourceFile) -> list[Fact]:
     return facts
 
 
+def wrapper_environment(text: str, path: str) -> tuple[LineIndex, dict] | None:
+    """When the final stage runs Emscripten's ``emmake make`` / ``emconfigure`` (``CMD``,
+    ``ENTRYPOINT`` or ``RUN``): (the file's index, its ``ENV`` as the environment of that
+    make, values processed as Docker does: quotes removed, ``${VAR}`` expanded). Else None."""
+    from ..toolchain.emscripten_wrappers import runs_wrapper
+    idx = LineIndex(text, path)
+    stages = _stages(idx, instructions(idx))
+    if not stages:
+        return None
+    final = stages[-1]
+    commands = [i for i in (final.cmd, final.entrypoint, *final.runs) if i is not None]
+    if not any(runs_wrapper(i.args.value) for i in commands):
+        return None
+    env: dict[str, MappedText | None] = dict(final.args)
+    for name, a in final.env.items():
+        words = lex(a.value, env) if a.value is not None else []
+        env[name] = _joined(words) if words else a.value
+    return idx, {k: v for k, v in env.items() if k in final.env and v is not None}
+
+
+def _joined(words) -> MappedText:
+    """Words of a value joined by single blanks (each word keeps its place in the file)."""
+    value, starts, ends = "", [], []
+    for k, w in enumerate(words):
+        if k:
+            value += " "
+            starts.append(-1)
+            ends.append(-1)
+        value += w.text.value
+        starts += list(w.text.starts)
+        ends += list(w.text.ends)
+    return MappedText(value, starts, ends, words[0].start, words[-1].end, False)
+
+
 def _vars(st: Stage) -> dict[str, MappedText | None]:
     out = dict(st.args)
     out.update({k: None if a.dynamic else a.value for k, a in st.env.items()})   # partly known: unknown

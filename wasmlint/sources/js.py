@@ -70,8 +70,9 @@ def _facts(src: SourceFile, doc) -> list[Fact]:
     facts: list[Fact] = []
     facts.extend(_embedded(scan, find_embedded(doc, scan.ev)))
     compiles = loading.compiles(scan)
-    grow_facts = memories.grows(scan)
-    facts.extend(memories.memories(scan))
+    memory_facts = memories.memories(scan)
+    grow_facts = memories.grows(scan, {m.name for m in memory_facts if m.name})
+    facts.extend(memory_facts)
     facts.extend(grow_facts)
     facts.extend(memories.views(scan, grow_facts))
     facts.extend(compiles)
@@ -81,7 +82,7 @@ def _facts(src: SourceFile, doc) -> list[Fact]:
     facts.extend(flags.child_processes(scan))
     facts.extend(flags.module_overrides(scan))
     facts.extend(_builds(src, scan))
-    graph_node = module_fact(doc, scan.generator)
+    graph_node = module_fact(doc, scan.generator, scan)
     if graph_node is not None:
         facts.append(graph_node)
     if serving.wanted(src.path, doc.data):

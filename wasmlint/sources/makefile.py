@@ -11,5 +11,6 @@ def extract(src: SourceFile) -> list[Fact]:
     if text is None:
         return errors
     from ..toolchain.makefile import makefile_facts
+    from ..toolchain.project_files import ProjectFiles
     from ..toolchain.shell_argv import response_reader
-    return makefile_facts(text, src.path, response=response_reader(src))
+    return makefile_facts(text, src.path, project=ProjectFiles(src), response=response_reader(src))

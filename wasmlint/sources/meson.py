@@ -9,8 +9,8 @@ from ..facts import Fact
 from . import SourceFile
 
 
-def read(src: SourceFile, reader: str) -> list[Fact]:
-    """``wasmlint.toolchain.meson.<reader>(text, path)`` on the file, or nothing when it does not parse."""
+def read(src: SourceFile, reader: str, **kw) -> list[Fact]:
+    """``wasmlint.toolchain.meson.<reader>(text, path, **kw)`` on the file, or nothing when it does not parse."""
     text, errors = src.decode_or_error()
     if text is None:
         return errors
@@ -18,10 +18,11 @@ def read(src: SourceFile, reader: str) -> list[Fact]:
 
     from ..toolchain import meson
     try:
-        return getattr(meson, reader)(text, src.path)
+        return getattr(meson, reader)(text, src.path, **kw)
     except (LarkError, RecursionError):
         return []
 
 
 def extract(src: SourceFile) -> list[Fact]:
-    return read(src, "meson_facts")
+    from ..toolchain.project_files import ProjectFiles
+    return read(src, "meson_facts", project=ProjectFiles(src))

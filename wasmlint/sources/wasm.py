@@ -44,6 +44,10 @@ class MemoryFact(MemoryLike, Fact):
         return out
 
     @property
+    def imported(self) -> bool:
+        return self.origin == "imported"
+
+    @property
     def label(self) -> str:
         if self.import_:
             return f"imported memory `{self.import_['module']}.{self.import_['name']}`"

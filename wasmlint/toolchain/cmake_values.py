@@ -7,30 +7,39 @@ from .pstr import UNKNOWN, PStr
 _ESC = {"n": "\n", "t": "\t", "r": "\r", ";": ";"}
 
 
-def args_of(nodes, text: str, vars: dict[str, PStr]) -> list[PStr]:
+def args_of(nodes, text: str, vars, base: int = 0) -> list[PStr]:
     """The argument values of a command (unquoted ones split into list items)."""
-    out: list[PStr] = []
+    return [value for value, _quoted in arguments(nodes, vars, base)]
+
+
+def arguments(nodes, vars, base: int = 0) -> list[tuple[PStr, bool]]:
+    """(value, quoted) for each argument; ``base`` is the file's offset in a multi-file
+    evaluation. ``if()`` needs to know which arguments were quoted (CMP0054)."""
+    out: list[tuple[PStr, bool]] = []
     for node in nodes:
         if getattr(node, "data", None) == "paren":
-            out += [PStr.synth("(")] + args_of(node.children[0].children, text, vars) + [PStr.synth(")")]
+            out += [(PStr.synth("("), False), *arguments(node.children[0].children, vars, base),
+                    (PStr.synth(")"), False)]
             continue
         if getattr(node, "data", None) != "argument":
             continue
         tok = node.children[0]
-        raw = PStr.source(str(tok), tok.start_pos)
+        raw = PStr.source(str(tok), base + tok.start_pos)
         if tok.type == "BRACKET_ARG":
             eq = str(tok).index("[", 1) + 1
-            out.append(raw[eq:len(raw) - eq])
+            out.append((raw[eq:len(raw) - eq], True))
         elif tok.type == "QUOTED":
-            out.append(expand(decode(raw[1:len(raw) - 1]), vars))
+            out.append((expand(decode(raw[1:len(raw) - 1]), vars), True))
         else:
             value = expand(decode(raw), vars)
-            out += [p for p in _split_list(value) if p.text]
+            out += [(p, False) for p in list_items(value)]
     return out
 
 
 def decode(p: PStr) -> PStr:
     """CMake escape sequences; ``\\`` + newline continues a quoted line."""
+    if "\\" not in p.text:
+        return p
     parts, t, i = [], p.text, 0
     while i < len(t):
         if t[i] == "\\" and i + 1 < len(t):
@@ -80,26 +89,77 @@ def expand(p: PStr, vars: dict[str, PStr], depth: int = 0) -> PStr:
     return PStr.join(out) if out else PStr.synth("")
 
 
-def _split_list(p: PStr) -> list[PStr]:
+def list_items(p: PStr | None, sep: str = ";") -> list[PStr]:
+    """The non-empty items of a CMake list (``;``-separated; a ``;`` inside a generator
+    expression does not separate)."""
+    if p is None:
+        return []
+    t = p.text
+    if sep not in t:
+        return [p] if t else []
     out, start, depth = [], 0, 0
-    for k, c in enumerate(p.text):
-        if c == "<" and k and p.text[k - 1] == "$":
+    if "$<" not in t:       # no generator expression: every separator separates
+        k = t.find(sep)
+        while k >= 0:
+            out.append(p[start:k])
+            start = k + 1
+            k = t.find(sep, start)
+        out.append(p[start:])
+        return [x for x in out if x.text]
+    for k, ch in enumerate(t):
+        if ch == "<" and k and t[k - 1] == "$":
             depth += 1
-        elif c == ">" and depth:
+        elif ch == ">" and depth:
             depth -= 1
-        elif c == ";" and depth == 0:
+        elif ch == sep and depth == 0:
             out.append(p[start:k])
             start = k + 1
     out.append(p[start:])
-    return out
+    return [x for x in out if x.text]
 
 
-def genex_filter(p: PStr, on: str | None) -> PStr:
-    """``$<$<CONFIG:Debug>:-g>`` → ``-g`` in the variant ``CONFIG Debug``, else
-    nothing; any other generator expression is unknown."""
+def join_list(parts: list[PStr], sep: str) -> PStr:
+    """Items joined into one value (a CMake list with ``;``), positions kept."""
+    if len(parts) == 1:
+        return parts[0]
+    gap = (-1,) * len(sep)
+    starts: list[int] = []
+    ends: list[int] = []
+    for k, p in enumerate(parts):
+        if k:
+            starts += gap
+            ends += gap
+        starts += p.starts
+        ends += p.ends
+    return PStr(sep.join(p.text for p in parts), tuple(starts), tuple(ends))
+
+
+def replace_text(value: PStr, match: str, repl: str) -> PStr:
+    """``string(REPLACE)``: each ``match`` becomes ``repl``, placed where the match was."""
+    if not match:
+        return value
+    out, i, t = [], 0, value.text
+    while True:
+        j = t.find(match, i)
+        if j < 0:
+            out.append(value[i:])
+            break
+        out.append(value[i:j])
+        if repl:
+            out.append(PStr.spread(repl, *(value[j:j + len(match)].source_range() or (-1, -1))))
+        i = j + len(match)
+    return PStr.join(out)
+
+
+def genex_filter(p: PStr, on: str | None, config: str | None = None) -> PStr:
+    """``$<$<CONFIG:Debug>:-g>`` → ``-g`` when the configuration is Debug (``config``, the
+    known CMAKE_BUILD_TYPE, or the variant ``CONFIG Debug``), else nothing;
+    ``$<BUILD_INTERFACE:x>`` → x; ``$<1:x>``/``$<0:x>``; any other generator expression
+    is unknown."""
     t = p.text
     if "$<" not in t:
         return p
+    active = config if config else (on[7:] if on is not None and on.startswith("CONFIG ") else None)
     out, i = [], 0
     while i < len(t):
         j = t.find("$<", i)
@@ -122,10 +182,14 @@ def genex_filter(p: PStr, on: str | None) -> PStr:
         if body.text.startswith("$<CONFIG:"):
             end = body.text.find(">:")
             names = body.text[9:end].split(",") if end > 0 else []
-            if on is not None and on.startswith("CONFIG ") and on[7:] in names:
-                out.append(genex_filter(body[end + 2:], on))
+            if active is not None and active in names:
+                out.append(genex_filter(body[end + 2:], on, config))
         elif body.text.startswith("CONFIG:"):
-            out.append(PStr.synth("1" if on is not None and on[7:] in body.text[7:].split(",") else "0"))
+            out.append(PStr.synth("1" if active is not None and active in body.text[7:].split(",") else "0"))
+        elif body.text.startswith(("BUILD_INTERFACE:", "1:")):
+            out.append(genex_filter(body[body.text.index(":") + 1:], on, config))
+        elif body.text.startswith(("INSTALL_INTERFACE:", "0:")):
+            pass
         else:
             out.append(PStr.spread(UNKNOWN, *(p[j:k + 1].source_range() or (-1, -1))))
         i = k + 1

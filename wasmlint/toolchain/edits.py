@@ -24,7 +24,7 @@ def _range(toks: list[Tok]) -> tuple[int, int] | None:
         ranges.append(t.text.source_range())
     start, end = ranges[0][0], ranges[-1][1]
     text = toks[0].index.text
-    between = text[start:end]
+    between = text[start:end].replace("\\\n", "")      # line continuations separate words too
     joined = "".join(t.value for t in toks)
     if "".join(c for c in between if not c.isspace() and c not in QUOTES + ",") != \
             "".join(c for c in joined if not c.isspace() and c not in QUOTES + ","):
@@ -65,7 +65,9 @@ def _list_element(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 def remove_args(toks: list[Tok]) -> list[Edit]:
     """Delete consecutive arguments and one side's blanks (and their own quotes, and as
-    elements of a list literal, their separator)."""
+    elements of a list literal, their separator); a line left holding only a ``\\``
+    continuation goes whole, and when they ended a continued command, the ``\\``
+    that continued it goes too."""
     if not toks or any(t.index is not toks[0].index for t in toks):
         return []
     r = _range(toks)
@@ -86,7 +88,48 @@ def remove_args(toks: list[Tok]) -> list[Edit]:
     else:
         while start > 0 and text[start - 1] in " \t":
             start -= 1
+    start, end = _whole_lines(text, start, end)
     return [Edit(toks[0].index.span(start, end), "")]
+
+
+def _whole_lines(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a deletion so that it leaves no line holding only a ``\\`` continuation."""
+    ls = text.rfind("\n", 0, start) + 1
+    le = text.find("\n", end)
+    le = len(text) if le < 0 else le
+    if text[ls:start].strip() or text[end:le].strip() not in ("", "\\"):
+        return start, end
+    if text[end:le].strip() == "\\":
+        return ls, min(le + 1, len(text))          # the line held only these words
+    if ls >= 2 and text[ls - 2] == "\\":                # the last words of a continued command
+        k = ls - 2
+        while k > 0 and text[k - 1] in " \t":
+            k -= 1
+        return k, le
+    return start, end
+
+
+def remove_many(groups: list[list[Tok]]) -> list[Edit] | None:
+    """Delete several arguments (each group: one argument's words), those written
+    next to each other in one deletion; None when one of them cannot be edited."""
+    groups = sorted((g for g in groups if g), key=lambda g: g[0].text.source_range() or (-1, -1))
+    runs: list[list[Tok]] = []
+    for g in groups:
+        prev = runs[-1] if runs else None
+        if prev and prev[-1].index is g[0].index and _adjacent(prev[-1], g[0]):
+            prev.extend(g)
+        else:
+            runs.append(list(g))
+    edits = [remove_args(run) for run in runs]
+    return None if any(not e for e in edits) else [e for es in edits for e in es]
+
+
+def _adjacent(a: Tok, b: Tok) -> bool:
+    ra, rb = a.text.source_range(), b.text.source_range()
+    if ra is None or rb is None or rb[0] < ra[1]:
+        return False
+    between = a.index.text[ra[1]:rb[0]].replace("\\\n", "")
+    return all(c.isspace() or c in QUOTES for c in between)
 
 
 def replace_args(toks: list[Tok], content: str) -> list[Edit]:

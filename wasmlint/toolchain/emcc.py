@@ -17,7 +17,7 @@ from typing import Any, Callable, ClassVar
 from ..facts import Fact, Span, internal
 from ..memory import PAGE, MemoryLike
 from . import emcc_settings as es
-from .edits import remove_args, replace_args, replace_part
+from .edits import remove_many, replace_args, replace_part
 from .emcc_setting_fact import EmccSetting, SettingUse
 from .emver import effective, parse_version
 from .pstr import UNKNOWN, Tok
@@ -239,8 +239,7 @@ class EmccInvocation(MemoryLike, Fact):
     @property
     def fix_remove_maximum(self) -> list:
         uses = [u for u in self.uses if u.parsed.name == "MAXIMUM_MEMORY"]
-        edits = [e for u in uses for e in remove_args(u.toks)]
-        return edits if len(edits) == len(uses) else []
+        return remove_many([u.toks for u in uses]) or []
 
     @property
     def wasm_file(self) -> str | None:
@@ -295,14 +294,13 @@ class EmccInvocation(MemoryLike, Fact):
         hint = f"link with `-sALLOW_MEMORY_GROWTH=0 -sINITIAL_MEMORY={size}` ({pages} pages)"
         growth = [u for u in self.uses if u.parsed.name == "ALLOW_MEMORY_GROWTH"]
         initial = self._last("INITIAL_MEMORY")
-        edits: list = []
-        for u in [x for x in self.uses if x.parsed.name == "MAXIMUM_MEMORY"] + growth[:-1]:
-            edits += remove_args(u.toks) or [None]
+        gone = [x.toks for x in self.uses if x.parsed.name == "MAXIMUM_MEMORY"] + [u.toks for u in growth[:-1]]
+        if initial is not None and growth:
+            gone.append(growth[-1].toks)
+        edits: list = (remove_many(gone) or [None]) if gone else []
         if initial is not None:
             value_at = initial.tok.value.find("=", initial.at) + 1
             edits += replace_part(initial.tok, value_at, len(initial.tok.value), size) or [None]
-            if growth:
-                edits += remove_args(growth[-1].toks) or [None]
         elif growth:
             last = growth[-1]
             edits += replace_args([last.tok], f"{last.tok.value[:last.at]}INITIAL_MEMORY={size}") or [None]
@@ -384,8 +382,15 @@ def build_facts(argv: list[Tok], span: Span, *, variant: str | None = None, extr
         inv.settings["MEMORY64"] = memory64
     inv.pthreads = pthreads
     inv.effective = effective(inv.settings, pthreads, parse_version(version))
+    same: dict[str, list] = {}
     for f in setting_facts:
         f.memory64 = bool(inv.effective.get("memory64"))
+        f.pthread_written = bool(inv.thread_flags)
+        if f.name and f.problem is None and f.use is not None:
+            same.setdefault(f.name, []).append(f)
+    for uses in same.values():
+        for k, f in enumerate(uses):
+            f.overridden, f.earlier = k + 1 < len(uses), [g.use for g in uses[:k]]
     return [inv, *setting_facts]
 
 
@@ -455,3 +460,9 @@ def _expand_response(args: list[Tok], read: Reader | None, problems: list | None
                 problems.append((tok, got))
         out.append(tok)
     return out
+
+
+def emcc_only(arg: str) -> bool:
+    """An argument only an emcc link takes (``-s``/``-sNAME``, ``-pthread``): flags that
+    carry one are flags for emcc."""
+    return arg == "-s" or (arg.startswith("-s") and arg[2:3].isupper()) or arg in ("-pthread", "-fopenmp")

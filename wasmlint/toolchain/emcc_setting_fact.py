@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from ..diagnostics import Proposal
 from ..facts import Fact, Span, internal
 from ..memory import PAGE
 from . import emcc_settings as es
-from .edits import remove_args, replace_args, replace_part
+from .edits import remove_args, remove_many, replace_args, replace_part
 from .pstr import Tok
 
 PAGE_CHECKED = ("INITIAL_MEMORY", "MAXIMUM_MEMORY", "INITIAL_HEAP", "MEMORY_GROWTH_LINEAR_STEP")
@@ -52,6 +53,9 @@ class EmccSetting(Fact):
     deprecated: str | None = None    # why the spelling is deprecated
     variant: str | None = None
     memory64: bool = internal(False)
+    pthread_written: bool = internal(False)   # the same link passes -pthread already
+    overridden: bool = internal(False)        # a later use of the same setting in the link wins
+    earlier: list = internal(default_factory=list)   # SettingUses of the same setting before this one
     use: SettingUse | None = internal()
 
     @property
@@ -86,9 +90,20 @@ class EmccSetting(Fact):
     def fix_rename(self) -> list:
         if self.use is None or self.replacement is None:
             return []
+        # a rename never writes a setting twice in one link: emcc applies the last one
+        if self.spelling == "USE_PTHREADS" and self.pthread_written:
+            return Proposal("Remove it: the link passes `-pthread` already", tuple(remove_args(self.use.toks)))
+        if self.overridden:
+            return Proposal(f"Remove it: a later `{self.name}` in this link sets the value emcc uses",
+                            tuple(remove_args(self.use.toks)))
         if self.spelling == "USE_PTHREADS":
             return replace_args(self.use.toks, "-pthread")
-        return replace_part(self.use.tok, self.use.at, self.use.at + len(self.spelling), self.name)
+        rename = replace_part(self.use.tok, self.use.at, self.use.at + len(self.spelling), self.name)
+        gone = remove_many([u.toks for u in self.earlier]) if self.earlier and rename else None
+        if gone:
+            return Proposal(f"Rename to {self.name} and remove the earlier `{self.name}` it overrides",
+                            tuple(rename + gone))
+        return rename
 
     @property
     def fix_remove(self) -> list:

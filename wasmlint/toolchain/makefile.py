@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from ..facts import Fact
 from .makefile_expand import Expander, Var, split_words
-from .pstr import LineIndex, PStr
+from .pstr import LineIndex, LinkedIndex, PStr
 
 MAX_VARIANTS = 8
 
@@ -140,9 +140,14 @@ class Parsed:
 
 
 class MakeReader:
-    def __init__(self, text: str, path: str):
+    def __init__(self, text: str, path: str, env: dict[str, PStr] | None = None):
         self.index = LineIndex(text, path)
         self.lines = logical_lines(text)
+        self.env = env or {}      # the environment make runs in (exported, below the file's own)
+
+    def words(self) -> list[str]:
+        """Every word of the file outside comments."""
+        return [w for line in self.lines for w in _cut_comment(line.text).text.split()]
 
     def variants(self) -> list[Parsed]:
         switches = self._switches()
@@ -173,6 +178,9 @@ class MakeReader:
 
     def _run(self, label: str | None, on: set[int]) -> Parsed:
         ex = Expander()
+        for name, value in self.env.items():
+            ex.vars[name] = Var(name, "simple", value, exported=True)
+            ex.exported.add(name)
         rules: list[Rule] = []
         target_vars: dict[str, dict[str, Var]] = {}
         stack: list[tuple[bool, bool]] = []     # (this branch active, a branch was taken)
@@ -305,7 +313,18 @@ def _cond_args(body: str) -> tuple[str, str] | None:
     return None
 
 
-def makefile_facts(text: str, path: str, **kw) -> list[Fact]:
+def makefile_facts(text: str, path: str, project=None, **kw) -> list[Fact]:
+    """``project`` (``ProjectFiles``) lets the project show that make runs under emmake."""
+    from .emscripten_wrappers import carries_emcc_settings, find_wrapper, uses_tool_vars, wrapper_env
     from .makefile_facts import facts_of
     reader = MakeReader(text, path)
+    words = reader.words()
+    if uses_tool_vars(words):
+        wrapped = find_wrapper(project, project.rel_dir if project is not None else ".", path.rsplit("/", 1)[-1])
+        if wrapped is not None:
+            reader.env = wrapped.env
+            if wrapped.linked:
+                reader.index = LinkedIndex(text, path, wrapped.linked)
+        elif carries_emcc_settings(words):
+            reader.env = wrapper_env()
     return facts_of(reader, **kw)

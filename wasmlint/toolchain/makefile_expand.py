@@ -154,7 +154,65 @@ class Expander:
             if a and a in text.text and text.known:
                 return PStr.synth(text.text.replace(a, b)) if b else _drop(text, a)
             return text
-        return unknown
+        if fn in ("if", "or", "and"):
+            return self._conditional(fn, parts, local, depth, unknown)
+        values = [self.expand(x, local, depth + 1) for x in parts]
+        if not all(v.known for v in values):
+            return unknown
+        return _text_function(fn, values, unknown)
+
+    def _conditional(self, fn: str, parts: list[PStr], local, depth: int, unknown: PStr) -> PStr:
+        """``$(if c,then,else)``, ``$(or …)``, ``$(and …)``: only the arguments make reaches
+        are expanded; a condition that is not known makes the result unknown."""
+        if fn == "if":
+            cond = self.expand(parts[0].strip(), local, depth + 1)
+            if not cond.known:
+                return unknown
+            if cond.text.strip():
+                return self.expand(parts[1], local, depth + 1) if len(parts) > 1 else PStr.synth("")
+            return self.expand(parts[2], local, depth + 1) if len(parts) > 2 else PStr.synth("")
+        last = PStr.synth("")
+        for part in parts:
+            last = self.expand(part.strip(), local, depth + 1)
+            if not last.known:
+                return unknown
+            if (fn == "or") == bool(last.text.strip()):
+                return last if fn == "or" else PStr.synth("")
+        return PStr.synth("") if fn == "or" else last
+
+
+def _text_function(fn: str, args: list[PStr], unknown: PStr) -> PStr:
+    """GNU make's text functions on expanded, known arguments (words keep their positions)."""
+    if fn in ("filter", "filter-out") and len(args) == 2:
+        patterns = [w.text for w in args[0].split_ws()]
+        wanted = fn == "filter"
+        return join_words([w for w in args[1].split_ws()
+                            if any(_pattern_match(p, w.text) for p in patterns) == wanted])
+    if fn == "findstring" and len(args) == 2:
+        return args[0] if args[0].text in args[1].text else PStr.synth("")
+    words = args[-1].split_ws() if args else []
+    if fn == "firstword" and len(args) == 1:
+        return words[0] if words else PStr.synth("")
+    if fn == "lastword" and len(args) == 1:
+        return words[-1] if words else PStr.synth("")
+    if fn == "words" and len(args) == 1:
+        return PStr.synth(str(len(words)))
+    if fn == "word" and len(args) == 2 and args[0].text.strip().isdigit():
+        n = int(args[0].text.strip())
+        return words[n - 1] if 0 < n <= len(words) else PStr.synth("")
+    if fn == "sort" and len(args) == 1:
+        first = {}
+        for w in words:
+            first.setdefault(w.text, w)
+        return join_words([first[k] for k in sorted(first)])
+    return unknown
+
+
+def _pattern_match(pattern: str, word: str) -> bool:
+    if "%" not in pattern:
+        return pattern == word
+    head, _, tail = pattern.partition("%")
+    return len(word) >= len(head) + len(tail) and word.startswith(head) and word.endswith(tail)
 
 
 def _drop(text: PStr, a: str) -> PStr:

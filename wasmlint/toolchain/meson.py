@@ -17,9 +17,11 @@ cross-built tests), ``dependency()`` link flags and ``subdir()`` variables.
 """
 from __future__ import annotations
 
+import posixpath
 from functools import lru_cache
 
 from lark import Token, Tree
+from lark.exceptions import LarkError
 
 from ..facts import Fact, Span
 from . import meson_values as mv
@@ -67,10 +69,12 @@ def parse(text: str, start: str = "start") -> Tree:
 
 
 class MesonEval:
-    def __init__(self, text: str, path: str, start: str = "start"):
-        """``start``: ``"start"`` for a meson.build, ``"ini"`` for a machine file."""
+    def __init__(self, text: str, path: str, start: str = "start", options: dict | None = None):
+        """``start``: ``"start"`` for a meson.build, ``"ini"`` for a machine file;
+        ``options``: the project's options and their defaults (``get_option``)."""
         self.text, self.index = text, LineIndex(text, path)
         self.tree = parse(text, start)
+        self.options = options or {}
         self._reset(None)
 
     def _reset(self, on: str | None) -> None:
@@ -133,7 +137,9 @@ class MesonEval:
                 self._body(body.children)
                 return
             known = mv.truth(self.value(cond))
-            if known is True or (known is None and self._label(owner, cond) == self.on):
+            # an option's default decides the base build; the user may set it: still a variant
+            settable = known is None or "get_option(" in self.text[cond.meta.start_pos:cond.meta.end_pos]
+            if known is True or (settable and self._label(owner, cond) == self.on):
                 self._body(body.children)
                 return
 
@@ -252,6 +258,12 @@ class MesonEval:
         if name == "split" and isinstance(target, PStr) and target.known:
             sep = self.value(pos[0]) if pos else None
             return [PStr.synth(part) for part in target.text.split(sep.text if isinstance(sep, PStr) else None)]
+        if name == "join" and isinstance(target, PStr) and pos:
+            items = mv.flatten([self.value(p) for p in pos])
+            if all(isinstance(x, PStr) for x in items):
+                return PStr.join([y for k, x in enumerate(items) for y in ((target, x) if k else (x,))]) \
+                    if items else PStr.synth("")
+            return None
         if name == "contains" and isinstance(target, list) and pos:
             return mv.compare("in", self.value(pos[0]), target)
         if name == "get" and isinstance(target, dict) and pos:
@@ -273,6 +285,9 @@ class MesonEval:
             self.links.append((out.text if isinstance(out, PStr) and out.known else None, span,
                                self.global_args + flags))
             return None
+        if name == "get_option" and pos:
+            key = self.value(pos[0])
+            return self.options.get(key.text) if isinstance(key, PStr) and key.known else None
         if name == "join_paths":
             parts = [self.value(p) for p in pos]
             if all(isinstance(p, PStr) for p in parts) and parts:
@@ -284,9 +299,59 @@ class MesonEval:
         return [Tok(v if isinstance(v, PStr) else PStr.synth(UNKNOWN), self.index) for v in values]
 
 
-def meson_facts(text: str, path: str) -> list[Fact]:
-    from .makefile_facts import _merge
+OPTION_FILES = ("meson.options", "meson_options.txt")
+
+
+def option_defaults(text: str, path: str) -> dict:
+    """``option(name, type: …, value: …)`` of a Meson options file → {name: default}
+    (Meson's defaults when no value is given: true, '', the choices, the first choice)."""
     ev = MesonEval(text, path)
+    out: dict = {}
+    for node in ev.tree.iter_subtrees_topdown():
+        if node.data != "call" or str(node.children[0]) != "option" or len(node.children) < 2:
+            continue
+        pos, kw = ev._args(node.children[1])
+        name = ev.value(pos[0]) if pos else None
+        if not isinstance(name, PStr) or not name.known:
+            continue
+        kind = ev.value(kw["type"]) if "type" in kw else None
+        kind = kind.text if isinstance(kind, PStr) else None
+        if "value" in kw:
+            out[name.text] = ev.value(kw["value"])
+        elif kind == "boolean":
+            out[name.text] = True
+        elif kind == "string":
+            out[name.text] = PStr.synth("")
+        elif kind in ("array", "combo") and "choices" in kw:
+            choices = ev.value(kw["choices"])
+            out[name.text] = choices if kind == "array" else (choices[0] if choices else None)
+    return out
+
+
+def project_options(project) -> dict:
+    """The defaults of the options file of the Meson project a file belongs to (the nearest
+    folder at or above it that has one)."""
+    if project is None or project.root is None:
+        return {}
+    d = project.rel_dir
+    for _ in range(8):
+        for name in OPTION_FILES:
+            rel = posixpath.normpath(posixpath.join(d, name))
+            text = project.read(rel) if project.is_file(rel) else None
+            if text is not None:
+                try:
+                    return option_defaults(text, project.shown(rel))
+                except (LarkError, RecursionError):
+                    return {}
+        if d in (".", ""):
+            break
+        d = posixpath.dirname(d) or "."
+    return {}
+
+
+def meson_facts(text: str, path: str, project=None) -> list[Fact]:
+    from .makefile_facts import _merge
+    ev = MesonEval(text, path, options=project_options(project))
     per_variant = []
     for label in [None, *ev.switches()]:
         facts: list[Fact] = []

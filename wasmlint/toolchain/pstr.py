@@ -74,6 +74,29 @@ class CharOffsets:
         return bisect.bisect_right(self._starts, b) - 1
 
 
+STRIDE = 1 << 40        # offsets of the k-th linked file start at k * STRIDE
+
+
+class LinkedIndex(LineIndex):
+    """The index of a file whose values also come from other files (a Makefile run with a
+    Dockerfile's ``ENV``): offsets below ``STRIDE`` are this file's, offsets from
+    ``k * STRIDE`` are the k-th linked file's, so a span lands in the file that wrote it."""
+
+    SERIAL_ARGS = ("text", "path", "linked")
+
+    def __init__(self, text: str, path: str, linked=()):
+        super().__init__(text, path)
+        self.linked = tuple(linked)
+
+    def span(self, start: int, end: int | None = None) -> Span:
+        k = start // STRIDE
+        if k == 0 or k > len(self.linked):
+            return super().span(start, end)
+        base = k * STRIDE
+        end = start if end is None or end // STRIDE != k else end
+        return self.linked[k - 1].span(start - base, end - base)
+
+
 @dataclass(frozen=True)
 class PStr:
     text: str
@@ -99,6 +122,11 @@ class PStr:
     def join(cls, parts: "list[PStr]") -> "PStr":
         return cls("".join(p.text for p in parts), tuple(chain.from_iterable(p.starts for p in parts)),
                    tuple(chain.from_iterable(p.ends for p in parts)))
+
+    def shifted(self, by: int) -> "PStr":
+        """The same text placed ``by`` further (a value moved into a linked file's range)."""
+        return PStr(self.text, tuple(s + by if s >= 0 else s for s in self.starts),
+                    tuple(e + by if e >= 0 else e for e in self.ends))
 
     def __add__(self, other: "PStr") -> "PStr":
         return PStr(self.text + other.text, self.starts + other.starts, self.ends + other.ends)

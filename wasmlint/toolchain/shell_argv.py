@@ -14,8 +14,10 @@ import os
 from ..facts import Fact, Span
 from ..shellfiles import project_reader, this_file
 from ..sources import ParseError, SourceFile
-from .emcc import EMCC_NAMES, build_facts, is_emcc
+from .emcc import EMCC_NAMES, build_facts, emcc_only, is_emcc
+from .emscripten_wrappers import configure_flags, emscripten_cmake_at
 from .emver import EmscriptenVersion, version_in_emsdk_args, version_in_image
+from .project_files import ProjectFiles
 from .pstr import UNKNOWN, LineIndex, PStr, Tok, shell_split
 from .rust import CARGO_TOOLS, build_rust_link, cargo_run, is_wasm_target
 from .shell_eval import Command, evaluate
@@ -24,7 +26,8 @@ HIDDEN_CC = ("CC", "CXX", "LD", "EMCC", "CCLD")
 VERSION_VARS = ("EMSDK_VERSION", "EMSCRIPTEN_VERSION", "EMSCRIPTEN_VERSION_TAG", "EM_VERSION",
                 "PYODIDE_EMSCRIPTEN_VERSION", "EMSDK_TAG")
 RESPONSE_LIMIT = 1 << 20
-_BUILD_WORDS = (*EMCC_NAMES, *CARGO_TOOLS, *VERSION_VARS, "EMCC", "emsdk", "RUSTFLAGS")
+_BUILD_WORDS = (*EMCC_NAMES, *CARGO_TOOLS, *VERSION_VARS, "EMCC", "emsdk", "RUSTFLAGS", "emcmake",
+                "Emscripten.cmake")
 
 
 def extract_build_facts(src: SourceFile) -> list[Fact]:
@@ -32,17 +35,19 @@ def extract_build_facts(src: SourceFile) -> list[Fact]:
     text = src.text_as_read
     index = LineIndex(text, src.path)
     return facts_from_shell(PStr.source(text, 0), index, reader=response_reader(src),
-                            files=project_reader(src), root=this_file(src))
+                            files=project_reader(src), root=this_file(src), substitute=node_printer(src))
 
 
 def facts_from_shell(text: PStr, index: LineIndex, *, env: dict[str, PStr] | None = None,
                      reader=None, variant: str | None = None, version: str | None = None,
-                     bindgen: str | None = None, own: bool = False, files=None, root=None) -> list[Fact]:
+                     bindgen: str | None = None, own: bool = False, files=None, root=None,
+                     substitute=None) -> list[Fact]:
     """``bindgen``: the triple a wasm-bindgen step beside this text reads (a Makefile recipe's other lines);
     ``files`` reads the project files it sources or runs (``root``: the file the text is).
     ``own``: ``env`` is set for the shell that runs this text alone (a build script's
-    ``execSync(line, {env})``): when the text runs one command, they are that command's own."""
-    result = evaluate(text, index, env, files, root)
+    ``execSync(line, {env})``): when the text runs one command, they are that command's own.
+    ``substitute``: the known output of a ``$(…)`` command (``node_printer``)."""
+    result = evaluate(text, index, env, files, root, substitute)
     if own and env and len(result.commands) == 1:
         cmd = result.commands[0]
         cmd.prefix = {**{k: cmd.env[k] for k in cmd.inherited}, **cmd.prefix}
@@ -93,7 +98,25 @@ def command_facts(cmd: Command, index: LineIndex, *, reader=None, variant=None, 
                 out += build_facts(inner[1:], tok.span() or cmd.span, variant=variant, extra=extra,
                                    read_response=reader, version=version, problems=problems)
     out += rustflags_facts(cmd, index, variant, bindgen)
+    at = emscripten_cmake_at(words)
+    if at is not None:
+        out += configure_facts(cmd, at, variant, version)
     return out
+
+
+def configure_facts(cmd: Command, at: int, variant: str | None, version: str | None) -> list[Fact]:
+    """``emcmake cmake -DCMAKE_EXE_LINKER_FLAGS=…``: the flags every emcc link of the
+    configured project gets (with ``CMAKE_C/CXX_FLAGS``, which CMake also passes to the
+    link), read as one link when the linker flags carry emcc settings. Compile flags alone
+    configure libraries (a dependency build): no link."""
+    names, values, build_type = configure_flags(cmd.argv[at + 1:])
+    index = cmd.argv[0].index
+    flags = [[Tok(w, index) for w in shell_split(v)] for v in values]
+    if not any(emcc_only(f.value) for n, fs in zip(names, flags) if n == "CMAKE_EXE_LINKER_FLAGS" for f in fs):
+        return []
+    label = ", ".join(x for x in (variant, f"CMAKE_BUILD_TYPE={build_type}" if build_type else None,
+                                  "flags in " + ", ".join(dict.fromkeys(names))) if x)
+    return build_facts([f for fs in flags for f in fs], cmd.span, variant=label, version=version)
 
 
 def rustflags_facts(cmd: Command, index: LineIndex, variant: str | None, bindgen: str | None = None) -> list[Fact]:
@@ -248,6 +271,28 @@ def response_reader(src: SourceFile):
         index = LineIndex(text, os.path.normpath(os.path.join(shown_base, rel)).replace(os.sep, "/"))
         return [Tok(p, index) for p in shell_split(PStr.source(text, 0))]
     return read
+
+
+def node_printer(src: SourceFile):
+    """The output of ``node FILE.js`` in a ``$(…)`` of a script: FILE inside the project,
+    relative to the script's folder or else to the project's (where scripts are run from),
+    printing what ``wasmlint.js.printed`` reads without running it."""
+    files = ProjectFiles(src)
+
+    def run(argv: list[str]) -> str | None:
+        if len(argv) != 2 or os.path.basename(argv[0]) not in ("node", "nodejs") \
+                or not argv[1].endswith((".js", ".mjs", ".cjs")):
+            return None
+        for base in dict.fromkeys((files.rel_dir, ".")):
+            rel = files.resolve(base, argv[1])
+            if rel is not None and files.is_file(rel):
+                text = files.read(rel)
+                if text is None:
+                    return None
+                from ..js.printed import printed      # the JS layer builds on this one
+                return printed(rel, text)
+        return None
+    return run
 
 
 def facts_from_mapped(mapped, index: LineIndex, **kw) -> list[Fact]:

@@ -5,7 +5,9 @@ The text is a ``PStr``: a whole script, a Makefile recipe after Make expansion, 
 package.json script; every argument keeps its position, in the file it was
 written in (a sourced file, a function defined in one). The script is evaluated
 once per ``${V:+…}`` variant (ffmpeg.wasm's ``FFMPEG_ST``/``FFMPEG_MT``); commands
-inside ``$(…)`` build nothing and are left out. Nothing is ever run.
+inside ``$(…)`` build nothing and are left out, and a ``$(cmd …)`` whose output the
+caller's ``substitute`` knows (``node file.js`` printing a constant) is that output.
+Nothing is ever run.
 """
 from __future__ import annotations
 
@@ -47,11 +49,13 @@ class ShellResult:
 
 
 def evaluate(source: PStr, index: LineIndex, env: dict[str, PStr] | None = None,
-             files: bash.Reader | None = None, root: bash.Loaded | None = None) -> ShellResult:
+             files: bash.Reader | None = None, root: bash.Loaded | None = None,
+             substitute: bash.Substitute | None = None) -> ShellResult:
     """Every variant of ``source``: commands and assignments, in order; ``files`` reads the
-    project files it sources or runs (``root``: the file ``source`` is)."""
+    project files it sources or runs (``root``: the file ``source`` is), ``substitute``
+    knows what some commands print (their argument strings -> output, or None)."""
     given = {k: bash.Binding(k, v, exported=True) for k, v in (env or {}).items()}
-    run = bash.evaluate(source, given, variants=True, reader=files, root=root)
+    run = bash.evaluate(source, given, variants=True, reader=files, root=root, substitute=substitute)
     view = _View(source, index, run)
     out = ShellResult(error_at=run.error[0] if run.error else None)
     for c in run.commands:

@@ -1,0 +1,69 @@
+"""Whether a Worker gets an ``error`` listener, and where ``onerror`` is assigned.
+
+A ``worker_threads`` Worker is an EventEmitter: only ``on('error')``,
+``once('error')``, ``addListener``/``prependListener('error')`` (or
+``addEventListener('error')``) listen. ``worker.onerror = …`` sets a property
+nothing reads — measured on node 20, 22, 24 and 26, the handler never runs and
+an uncaught error in the worker exits the host with code 1 — so it is recorded
+apart: the code meant to handle errors and does not.
+"""
+from __future__ import annotations
+
+from .parse import call_parts, name_of, path_of, unwrap, up
+
+_LISTEN = {"on", "once", "addListener", "addEventListener", "prependListener", "prependOnceListener"}
+_ESCAPES = ("arguments", "array", "return_statement", "spread_element", "pair", "shorthand_property_identifier")
+
+
+def error_handling(scan, expr):
+    """``(listener, onerror)`` for the value of ``expr`` (a Worker construction or a call
+    returning one): ``listener`` is True when an ``error`` listener is attached, None when
+    none is but the value is handed elsewhere first, else False; ``onerror`` is the span of
+    the first ``….onerror = …`` assignment to it, else None."""
+    parent = up(expr)
+    if parent is not None and parent.type == "member_expression":
+        how = _handles(scan, parent)
+        return how == "listener", (scan.doc.span(up(parent)) if how == "onerror" else None)
+    name = scan.bound_name(expr)
+    if name is None:
+        return (False if parent is not None and parent.type == "expression_statement" else None), None
+    last = name.rsplit(".", 1)[-1]
+    listener, escaped, onerror = False, False, None
+    for node in scan.doc.words(last, ("identifier", "property_identifier", "shorthand_property_identifier")):
+        target = node if node.type == "identifier" else node.parent
+        if target is None or path_of(target) != name:
+            continue
+        use = up(target)
+        if use is None:
+            continue
+        if use.type == "member_expression" and unwrap(use.child_by_field_name("object")).id == unwrap(target).id:
+            how = _handles(scan, use)
+            listener = listener or how == "listener"
+            if how == "onerror" and onerror is None:
+                onerror = scan.doc.span(up(use))
+            continue
+        if use.type in _ESCAPES or node.type == "shorthand_property_identifier":
+            escaped = True
+        elif use.type == "assignment_expression" and unwrap(use.child_by_field_name("right")).id == unwrap(target).id:
+            escaped = True
+    return (True if listener else None if escaped else False), onerror
+
+
+def _handles(scan, member) -> str | None:
+    """``listener`` for ``w.on('error', …)`` (also at the end of a chain), ``onerror`` for
+    ``w.onerror = …``, else None."""
+    prop = name_of(member)
+    parent = up(member)
+    if prop == "onerror":
+        if parent is not None and parent.type == "assignment_expression" and \
+                unwrap(parent.child_by_field_name("left")).id == member.id:
+            return "onerror"
+        return None
+    if prop in _LISTEN and parent is not None and parent.type == "call_expression":
+        _c, args = call_parts(parent)
+        if args and scan.ev.string(args[0]) == "error":
+            return "listener"
+        nxt = up(parent)
+        if nxt is not None and nxt.type == "member_expression":
+            return _handles(scan, nxt)
+    return None

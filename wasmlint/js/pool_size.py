@@ -1,0 +1,111 @@
+"""Who decides how many workers a loop starts (WL303).
+
+A loop bound that is a parameter without a default — ``startWorkers(module,
+memory, builder)`` looping ``builder.numThreads()`` times — is the caller's
+decision. The calls of that function in its own file are followed: each passes
+the core count, a constant, a name imported from another module, or something
+unknown. When the module exports the function, calls from the project's other
+modules that pass a constant are found at rule time; a library whose callers
+are all outside the project is not reported. A bound (or an argument) computed
+from a name imported from another module of the project is resolved at rule
+time through the graph's ``imports`` edges (``crossfile.py``): an export that
+follows the core count bounds the loop, an exported constant is its count.
+"""
+from __future__ import annotations
+
+from .exports import exported_as, imported_names, in_file_calls, parameter_index
+from .parse import call_parts, enclosing_function, function_name, unwrap
+
+MAX_CALLS = 20          # in-file calls of one sizing function that are followed
+
+
+def trace_size(scan, fact, bound, loop) -> None:
+    """Fill ``fact``'s ``size_*`` fields for a loop whose bound is neither the cores nor a constant."""
+    fact.size_imports = imported_names(scan, bound)
+    param = _sizing_parameter(scan, bound)
+    if param is None:
+        return
+    fn, index, exact = param
+    fact.size_param = index
+    fact.size_function = function_name(fn)
+    fact.size_export = exported_as(scan, fn)
+    fact.size_calls = [_argument(scan, call, index, exact) for call in in_file_calls(scan, fn)[:MAX_CALLS]]
+
+
+def _sizing_parameter(scan, bound):
+    """``(function, index, exact)`` when the bound is a parameter without a default
+    (``exact``) or a member or method of one (``builder.numThreads()``, ``opts.size``)."""
+    node = scan.ev.origin(bound)
+    exact = node is not None and node.type == "identifier"
+    while node is not None and node.type in ("call_expression", "member_expression"):
+        inner = call_parts(node)[0] if node.type == "call_expression" else node.child_by_field_name("object")
+        node = unwrap(inner)
+    if node is None or node.type != "identifier":
+        return None
+    write = scan.ev.bindings.reaching_write(node)
+    if write is None or write.declares != "param" or write.default is not None:
+        return None
+    fn = enclosing_function(write.node)
+    index = parameter_index(fn, write.node) if fn is not None else None
+    return (fn, index, exact) if index is not None else None
+
+
+def _argument(scan, call, index: int, exact: bool) -> dict:
+    """What one call passes as the sizing parameter: ``cores``, a ``count`` (when the
+    parameter is the bound itself), the ``imports`` it is computed from."""
+    _callee, args = call_parts(call)
+    arg = args[index] if index < len(args) and all(a.type != "spread_element" for a in args[:index + 1]) else None
+    out = {"span": scan.doc.span(call), "cores": False, "count": None, "imports": []}
+    if arg is None:
+        return out
+    if scan.mentions_cores(arg):
+        out["cores"] = True
+        return out
+    n = scan.ev.number(arg) if exact else None
+    out["count"] = n if isinstance(n, int) and not isinstance(n, bool) else None
+    out["imports"] = imported_names(scan, arg) if exact or out["count"] is None else []
+    return out
+
+
+# ------------------------------------------------------------------ rule time
+def worker_excesses(fact, ctx) -> list[dict]:
+    """WL303's findings for one worker fact: ``{"why", "span", "related"}``."""
+    from . import crossfile
+    limit = ctx.config.policy.get("max-workers")
+    out = []
+    if fact.pool_size is not None and not fact.pool_size_by_cores and limit and fact.pool_size > limit:
+        out.append(_at(fact.span, f"a pool of {fact.pool_size} workers is above the policy limit of {limit}"))
+    if not fact.in_loop or fact.loop_bounded_by_cores or fact.ended_each_pass:
+        return out
+    if fact.size_param is None:
+        kind, count = crossfile.follow(ctx, fact.span.path, False, fact.loop_count, fact.size_imports)
+        why = None if kind == "cores" else _loop_excess(count, limit)
+        return out + ([_at(fact.span, why)] if why else [])
+    calls = [(c["span"], c["cores"], c["count"], c["imports"]) for c in fact.size_calls]
+    if fact.size_export:
+        calls += [(span, False, count, []) for span, count in
+                  crossfile.constant_calls(ctx, fact.span.path, fact.size_export, fact.size_param)]
+    if not calls and not fact.size_export:
+        return out + [_at(fact.span, _loop_excess(None, limit))]    # nobody passes the size we can see
+    open_call, name = False, fact.size_function or "this function"
+    for span, cores, count, imports in calls:
+        kind, count = crossfile.follow(ctx, span.path, cores, count, imports)
+        if kind == "count" and (limit is None or count > limit):
+            where = f"{fact.span.path}:{fact.span.line}"
+            out.append(_at(span, f"this call starts {count} workers in the loop of `{name}` ({where})" +
+                           (f", above the policy limit of {limit}" if limit else ""),
+                           [(fact.span, f"`{name}` starts that many workers here")]))
+        open_call = open_call or kind == "unknown"
+    if open_call:
+        out.append(_at(fact.span, _loop_excess(None, limit)))
+    return out
+
+
+def _loop_excess(count, limit) -> str | None:
+    if count is not None and (limit is None or count <= limit):
+        return None if limit else f"{count} workers are started in a loop whose bound does not follow the core count"
+    return "workers are started in a loop not bounded by the core count"
+
+
+def _at(span, why: str, related=None) -> dict:
+    return {"why": why, "span": span, "related": related or []}

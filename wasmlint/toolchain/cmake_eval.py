@@ -1,0 +1,357 @@
+"""CMake evaluation as ``emcmake cmake`` configures a project.
+
+The Emscripten toolchain file (Modules/Platform/Emscripten.cmake) is loaded first, so
+``EMSCRIPTEN``, ``CMAKE_SYSTEM_NAME``, ``UNIX`` and the compilers are what emcmake makes
+them; ``WIN32``/``APPLE``/``MSVC`` … are false. The parent ``CMakeLists.txt`` chain
+(``cmake_files.parent_chain``) is evaluated up to each ``add_subdirectory()`` (taking the
+branches that reach it), so its variables (``CMAKE_EXE_LINKER_FLAGS`` …), macros and
+functions flow down; a directory a parent adds only when not building for Emscripten is
+no emcc build. Macros and functions run with their arguments (``ARGN``, ``ARGV<n>``,
+``PARENT_SCOPE``); what each command does is ``cmake_commands.py``.
+
+``if()`` conditions are evaluated (``cmake_cond.py``); one that cannot be evaluated, or
+that depends on a variable the user sets when configuring (an ``option``, a cache entry,
+an undefined variable), is a build variant: false in the base run, true in its own run.
+"""
+from __future__ import annotations
+
+from collections import ChainMap
+
+from ..facts import Span
+from .cmake_commands import (HANDLERS, MAX_DEPTH, Break, Continue, Custom, Def, Fatal, Return, Target)
+from .cmake_cond import evaluate as evaluate_condition
+from .cmake_files import Cmd, Files, Unit, parent_chain
+from .cmake_values import arguments, genex_filter, join_list, list_items
+from .pstr import UNKNOWN, PStr
+
+MAX_COMMANDS = 200_000    # commands one run executes
+MAX_LOOP = 256            # foreach iterations
+
+TOOLCHAIN = {
+    "EMSCRIPTEN": "1", "CMAKE_SYSTEM_NAME": "Emscripten", "CMAKE_SYSTEM_VERSION": "1",
+    "CMAKE_CROSSCOMPILING": "TRUE", "CMAKE_SYSTEM_PROCESSOR": "x86", "UNIX": "1",
+    "CMAKE_C_COMPILER": "emcc", "CMAKE_CXX_COMPILER": "em++", "CMAKE_AR": "emar", "CMAKE_RANLIB": "emranlib",
+    "CMAKE_C_COMPILER_ID": "Clang", "CMAKE_CXX_COMPILER_ID": "Clang", "CMAKE_EXECUTABLE_SUFFIX": ".js",
+    "CMAKE_C_PLATFORM_ID": "emscripten", "CMAKE_CXX_PLATFORM_ID": "emscripten", "CMAKE_SIZEOF_VOID_P": "4",
+}
+TOOLCHAIN_CACHE = {
+    "CMAKE_C_FLAGS_RELEASE": "-DNDEBUG -O2", "CMAKE_C_FLAGS_MINSIZEREL": "-DNDEBUG -Os",
+    "CMAKE_C_FLAGS_RELWITHDEBINFO": "-O2", "CMAKE_CXX_FLAGS_RELEASE": "-DNDEBUG -O2",
+    "CMAKE_CXX_FLAGS_MINSIZEREL": "-DNDEBUG -Os", "CMAKE_CXX_FLAGS_RELWITHDEBINFO": "-O2",
+    "CMAKE_EXE_LINKER_FLAGS_RELEASE": "-O2", "CMAKE_EXE_LINKER_FLAGS_MINSIZEREL": "-Os",
+    "CMAKE_EXE_LINKER_FLAGS_RELWITHDEBINFO": "-O2 -g",
+}
+NOT_EMSCRIPTEN = frozenset(("WIN32", "APPLE", "MSVC", "MINGW", "CYGWIN", "ANDROID", "IOS", "XCODE", "MSYS",
+                            "BORLAND", "WATCOM", "CMAKE_JS_VERSION"))
+
+
+class _Reached(Exception):
+    """The parent has reached the add_subdirectory() of the next directory down."""
+
+
+class Run:
+    """One evaluation of the file (the base, or one variant)."""
+
+    def __init__(self, files: Files, on: str | None, base_fatal: frozenset = frozenset()):
+        self.files, self.on = files, on
+        self.base_fatal = base_fatal     # FATAL_ERROR calls the base run also reaches
+        self.fatal: set[tuple[str, int]] = set()
+        self.vars: dict[str, PStr] = {k: PStr.synth(v) for k, v in TOOLCHAIN.items()}
+        self.cache: dict[str, PStr] = {k: PStr.synth(v) for k, v in TOOLCHAIN_CACHE.items()}
+        self.cache["EMSCRIPTEN"] = PStr.synth("1")
+        self.defs: dict[str, Def] = {}
+        self.targets: dict[str, Target] = {}
+        self.link_opts: list[PStr] = []
+        self.customs: list[Custom] = []
+        self.switches: list[str] = []
+        self.subdirs: list[str] = []
+        self.overlay: dict[str, PStr] | None = None
+        self.internal: set[str] = set()      # names unset() or parsed by cmake_parse_arguments
+        self.parent_vars: dict[str, PStr] | None = None
+        self.anchor: Cmd | None = None
+        self.in_main = False
+        self.depth = 0
+        self.budget = MAX_COMMANDS
+        self.failed = False
+        self.unreachable = False    # a parent adds this directory only when not building for Emscripten
+        self.main_vars: dict[str, PStr] = {}
+
+    # ---------------------------------------------------------------- driver
+    def execute(self) -> "Run":
+        main = self.files.main
+        chain = parent_chain(self.files)
+        for k, (unit, toward) in enumerate(chain):
+            self._enter_dir(unit, top=k == 0)
+            try:
+                self._run(unit, toward)
+            except (_Reached, Return, Fatal):
+                pass
+        self._enter_dir(main, top=not chain)
+        self.in_main = True
+        try:
+            self._run(main, None)
+        except Return:
+            pass
+        except Fatal:
+            self.failed = self.on is not None
+        self.main_vars = dict(ChainMap(self.vars, self.cache))
+        return self
+
+    def _enter_dir(self, unit: Unit, top: bool) -> None:
+        here = self.files.abspath(unit.dir)
+        value = PStr.synth(here) if here is not None else PStr.synth(UNKNOWN)
+        if top:
+            for name in ("CMAKE_SOURCE_DIR", "PROJECT_SOURCE_DIR"):
+                self.vars[name] = value
+            self.vars["CMAKE_BINARY_DIR"] = PStr.synth(UNKNOWN)
+        for name in ("CMAKE_CURRENT_SOURCE_DIR", "CMAKE_CURRENT_LIST_DIR"):
+            self.vars[name] = value
+        self.vars["CMAKE_CURRENT_BINARY_DIR"] = PStr.synth(UNKNOWN)
+        self.cur_dir = unit.dir
+
+    def _run(self, unit: Unit, toward: int | None) -> None:
+        self._block(unit.cmds, 0, len(unit.cmds), toward)
+
+    # ---------------------------------------------------------------- values
+    def view(self):
+        return _Scope(self.overlay or {}, self.vars, self.cache, internal=self.is_internal)
+
+    def lookup(self, name: str) -> tuple[PStr | None, bool]:
+        if name in self.vars:
+            return self.vars[name], False
+        if name in self.cache:
+            return self.cache[name], name not in TOOLCHAIN_CACHE and name != "EMSCRIPTEN"
+        return None, not self.is_internal(name)
+
+    def is_internal(self, name: str) -> bool:
+        """An undefined variable the project sets itself, or that Emscripten leaves unset:
+        not one the user passes when configuring (those make build variants)."""
+        return name in NOT_EMSCRIPTEN or name in self.internal or name in self.files.assigned
+
+    def args(self, c: Cmd) -> list[PStr]:
+        config = self.config()
+        return [genex_filter(v, self.on, config) for v, _ in arguments(c.args, self.view(), c.unit.base)]
+
+    def config(self) -> str | None:
+        v = self.vars.get("CMAKE_BUILD_TYPE") or self.cache.get("CMAKE_BUILD_TYPE")
+        return v.text if v is not None and v.known and v.text else None
+
+    # ---------------------------------------------------------------- control flow
+    def _block(self, cmds: list[Cmd], i: int, end: int, toward: int | None = None) -> None:
+        while i < end:
+            c = cmds[i]
+            if toward is not None and i == toward:
+                raise _Reached
+            self.budget -= 1
+            if self.budget <= 0:
+                raise Return
+            anchor = self.anchor
+            if self.in_main and self.depth == 0 and c.unit is self.files.main:
+                self.anchor = c
+            try:
+                if c.name == "if":
+                    i = self._if(cmds, i, end, toward)
+                    continue
+                if c.name in ("foreach", "function", "macro", "while"):
+                    close = _matching(cmds, i, end, c.name, "end" + c.name)
+                    if c.name == "foreach":
+                        self._foreach(c, cmds, i + 1, close)
+                    elif c.name == "while":
+                        self._while(c, cmds, i + 1, close)
+                    else:
+                        self._define(c, cmds, i, close)
+                    i = close + 1
+                    continue
+                self._command(c)
+                i += 1
+            finally:
+                self.anchor = anchor
+
+    def _if(self, cmds: list[Cmd], i: int, end: int, toward: int | None) -> int:
+        close = _matching(cmds, i, end, "if", "endif")
+        branches, depth, start = [], 0, i
+        for k in range(i + 1, close):
+            n = cmds[k].name
+            if n == "if":
+                depth += 1
+            elif n == "endif":
+                depth -= 1
+            elif n in ("elseif", "else") and depth == 0:
+                branches.append((start, k))
+                start = k
+        branches.append((start, close))
+        chosen = None
+        for b_start, b_end in branches:
+            c = cmds[b_start]
+            if toward is not None and i < toward < close:
+                truth = None if c.name == "else" else self._condition(c)
+                if b_start < toward < b_end:
+                    if truth is not None and truth.value is False and not truth.free:
+                        self.unreachable = True
+                    chosen = (b_start, b_end)
+                    break
+                if truth is not None and truth.value and not truth.free:
+                    self.unreachable = True     # an earlier branch is always taken
+                continue
+            if c.name == "else":
+                chosen = (b_start, b_end)
+                break
+            label = c.label()
+            if label == self.on:
+                chosen = (b_start, b_end)
+                break
+            truth = self._condition(c)
+            if (truth.value is None or (truth.free and not truth.value)) and self.anchor is not None \
+                    and label not in self.switches:
+                self.switches.append(label)
+            if truth.value:
+                chosen = (b_start, b_end)
+                break
+        if chosen is not None:
+            self._block(cmds, chosen[0] + 1, chosen[1], toward)
+        return close + 1
+
+    def _condition(self, c: Cmd):
+        words = [(genex_filter(v, self.on, self.config()), q) for v, q in arguments(c.args, self.view(), c.unit.base)]
+        return evaluate_condition(words, self.lookup, targets=set(self.targets), commands=set(self.defs))
+
+    def _foreach(self, c: Cmd, cmds: list[Cmd], start: int, close: int) -> None:
+        args = self.args(c)
+        if not args:
+            return
+        for item in _foreach_items(args, self.view())[:MAX_LOOP]:
+            self.vars[args[0].text] = item
+            try:
+                self._block(cmds, start, close)
+            except Break:
+                break
+            except Continue:
+                continue
+
+    def _while(self, c: Cmd, cmds: list[Cmd], start: int, close: int) -> None:
+        if self._condition(c).value is False:
+            return
+        try:
+            self._block(cmds, start, close)    # once: the loop's bound is rarely static
+        except (Break, Continue):
+            pass
+
+    def _define(self, c: Cmd, cmds: list[Cmd], i: int, close: int) -> None:
+        args = [a.text for a in self.args(c)]
+        if args:
+            self.defs[args[0].lower()] = Def(c.name, args[1:], c.unit, i, close)
+
+    def _call(self, d: Def, c: Cmd) -> None:
+        if self.depth >= MAX_DEPTH:
+            return
+        args = self.args(c)
+        bound = {"ARGC": PStr.synth(str(len(args))), "ARGV": join_list(args, ";"),
+                 "ARGN": join_list(args[len(d.params):], ";")}
+        bound.update({f"ARGV{k}": a for k, a in enumerate(args)})
+        bound.update({p: (args[k] if k < len(args) else PStr.synth("")) for k, p in enumerate(d.params)})
+        self.depth += 1
+        saved = (self.overlay, self.vars, self.parent_vars)
+        try:
+            if d.kind == "macro":
+                self.overlay = bound
+                self._block(d.unit.cmds, d.start + 1, d.close)
+            else:
+                self.overlay, self.parent_vars = None, self.vars
+                self.vars = {**self.vars, **bound}
+                try:
+                    self._block(d.unit.cmds, d.start + 1, d.close)
+                except Return:
+                    pass
+        finally:
+            self.overlay, self.vars, self.parent_vars = saved
+            self.depth -= 1
+
+    # ---------------------------------------------------------------- commands
+    def _command(self, c: Cmd) -> None:
+        name = c.name
+        d = self.defs.get(name)
+        if d is not None:
+            self._call(d, c)
+            return
+        handler = HANDLERS.get(name)
+        if handler is not None:
+            handler(self, c)
+
+    def _set_var(self, name: str, value: PStr | None, parent: bool = False) -> None:
+        scope = self.parent_vars if parent and self.parent_vars is not None else self.vars
+        if parent and self.parent_vars is None:
+            return       # PARENT_SCOPE at directory level: the parent directory, not read here
+        if value is None:
+            scope.pop(name, None)
+        else:
+            scope[name] = value
+
+    def _unknown(self, name: str) -> None:
+        if name:
+            self.vars[name] = PStr.synth(UNKNOWN)
+
+    def anchor_span(self, c: Cmd) -> Span:
+        return (self.anchor or c).span
+
+    def target(self, name: str, c: Cmd, kind: str = "unknown") -> Target:
+        t = self.targets.get(name)
+        if t is None:
+            t = self.targets[name] = Target(name, self.anchor_span(c), kind, main=self.anchor is not None)
+        elif kind != "unknown" and t.kind == "unknown":
+            t.kind = kind
+        return t
+
+
+class _Scope(ChainMap):
+    """The variables ``${…}`` sees: macro arguments, then the scope, then the cache. An
+    undefined variable the project sets somewhere expands to nothing, as in CMake; one
+    only the user can set stays unknown."""
+
+    def __init__(self, *maps, internal=lambda name: False):
+        super().__init__(*maps)
+        self.internal = internal
+
+    def get(self, key, default=None):
+        value = super().get(key)
+        if value is None and self.internal(key):
+            return PStr.synth("")
+        return default if value is None else value
+
+
+def _matching(cmds: list[Cmd], i: int, end: int, opener: str, closer: str) -> int:
+    depth = 0
+    for k in range(i, end):
+        if cmds[k].name == opener:
+            depth += 1
+        elif cmds[k].name == closer:
+            depth -= 1
+            if depth == 0:
+                return k
+    return end
+
+
+def _foreach_items(args: list[PStr], view) -> list[PStr]:
+    if len(args) < 2:
+        return []
+    items: list[PStr] = []
+    mode = "ITEMS"
+    words = [a.text for a in args[1:]]
+    if words[0] == "RANGE":
+        nums = [int(w) if w.lstrip("-").isdigit() else None for w in words[1:4]]
+        if not nums or None in nums:
+            return [PStr.synth(UNKNOWN)]
+        start, stop, step = (0, nums[0], 1) if len(nums) == 1 else (nums[0], nums[1], nums[2] if len(nums) > 2 else 1)
+        if step <= 0:
+            return []
+        return [PStr.synth(str(n)) for n in range(start, stop + 1, step)][:MAX_LOOP]
+    for a in args[1:]:
+        if a.text in ("IN", "ITEMS", "LISTS", "ZIP_LISTS"):
+            mode = a.text if a.text != "IN" else mode
+            continue
+        if mode == "LISTS":
+            items += list_items(view.get(a.text))
+        elif mode == "ZIP_LISTS":
+            return [PStr.synth(UNKNOWN)]
+        else:
+            items.append(a)
+    return items

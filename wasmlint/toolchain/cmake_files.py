@@ -1,0 +1,205 @@
+"""The CMake files of one evaluation: the file read, and the project files it depends on
+(its parent ``CMakeLists.txt`` chain, ``include()``d ``*.cmake`` files), parsed once.
+
+Files get disjoint offset ranges (``pstr.STRIDE``) so that a value assembled from several
+files keeps, per character, where it was written; ``Files.tok`` turns it back into a
+token of the file its first character comes from.
+
+A ``CMakeLists.txt`` is read in its directory's context: the ``CMakeLists.txt`` above it
+that adds it with a static ``add_subdirectory()`` (not in a loop or a function) is its
+parent (``parent_chain``).
+"""
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ..facts import Span
+from .pstr import STRIDE, LineIndex, PStr, Tok
+
+MAX_CHAIN = 8             # parent CMakeLists.txt above a file
+
+
+@lru_cache(maxsize=1)
+def _parser():
+    from lark import Lark
+
+    from ..resources import grammar_text
+    return Lark(grammar_text("cmake.lark"), parser="lalr", propagate_positions=True)
+
+
+@dataclass
+class Unit:
+    """One parsed CMake file of the evaluation."""
+
+    rel: str          # project-relative path ("" for a file read on its own)
+    dir: str          # project-relative folder
+    text: str
+    index: LineIndex
+    base: int
+    cmds: list = field(default_factory=list)
+
+
+@dataclass
+class Cmd:
+    name: str
+    args: list        # lark argument/paren nodes
+    start: int        # offsets of the file (without the base)
+    end: int
+    unit: Unit
+
+    def label(self) -> str:
+        """``if(COND)``: the variant label of a condition, as written."""
+        inner = self.unit.text[self.start:self.end].split("(", 1)[1].rsplit(")", 1)[0].strip()
+        return f"{self.name}({inner})"
+
+    @property
+    def span(self) -> Span:
+        return self.unit.index.span(self.start, self.end)
+
+
+@lru_cache(maxsize=128)
+def _commands(text: str) -> tuple:
+    """(name, argument nodes, start, end) of each command; parent and included files are
+    shared by many files of a project, so one process parses each text once."""
+    tree = _parser().parse(text)
+    return tuple((str(c.children[0]).lower(), c.children[1].children, c.meta.start_pos, c.meta.end_pos)
+                 for c in tree.children if getattr(c, "data", None) == "command")
+
+
+def parse(text: str, unit: Unit) -> list[Cmd]:
+    return [Cmd(name, args, start, end, unit) for name, args, start, end in _commands(text)]
+
+
+class Files:
+    """The main file and the project files the evaluation reads, each at its own base."""
+
+    def __init__(self, text: str, path: str, project=None):
+        self.project = project
+        rel = posixpath.join(project.rel_dir, posixpath.basename(path)) if project is not None else ""
+        main = Unit(rel, project.rel_dir if project is not None else "", text, LineIndex(text, path), 0)
+        main.cmds = parse(text, main)      # a syntax error in the main file is the caller's to report
+        self.units = [main]
+        self.assigned: set[str] = assigned_names(main)
+        self.by_rel: dict[str, Unit | None] = {rel: main} if rel else {}
+        self.chain: list[tuple[Unit, int]] | None = None      # parent_chain(), once
+
+    @property
+    def main(self) -> Unit:
+        return self.units[0]
+
+    def load(self, rel: str) -> Unit | None:
+        if rel in self.by_rel:
+            return self.by_rel[rel]
+        unit = None
+        text = self.project.read(rel) if self.project is not None else None
+        if text is not None:
+            unit = Unit(rel, posixpath.dirname(rel) or ".", text, LineIndex(text, self.project.shown(rel)),
+                        len(self.units) * STRIDE)
+            try:
+                unit.cmds = parse(text, unit)
+            except Exception:   # lark errors: a file that is not CMake is not read
+                unit = None
+            if unit is not None:
+                self.units.append(unit)
+                self.assigned |= assigned_names(unit)
+        self.by_rel[rel] = unit
+        return unit
+
+    def abspath(self, rel_dir: str) -> str | None:
+        if self.project is None or self.project.root is None:
+            return None
+        return posixpath.normpath(posixpath.join(str(self.project.root), rel_dir))
+
+    def tok(self, p: PStr) -> Tok:
+        """A token in the file that its first placed character comes from."""
+        first = next((s for s in p.starts if s >= 0), -1)
+        k = first // STRIDE if first >= 0 else 0
+        unit = self.units[k] if k < len(self.units) else self.units[0]
+        base = unit.base
+        starts = tuple(s - base if s >= 0 and s // STRIDE == k else -1 for s in p.starts)
+        ends = tuple(e - base if s >= 0 and s // STRIDE == k else -1 for s, e in zip(p.starts, p.ends))
+        return Tok(PStr(p.text, starts, ends), unit.index)
+
+
+def parent_chain(files: Files) -> list[tuple[Unit, int]]:
+    """(parent CMakeLists.txt, index of its add_subdirectory() of the next one), from the
+    top of the project down to the main file's parent."""
+    if files.chain is not None:
+        return files.chain
+    chain: list[tuple[Unit, int]] = []
+    main = files.main
+    if files.project is not None and posixpath.basename(main.rel) == "CMakeLists.txt":
+        child = main.dir
+        for _ in range(MAX_CHAIN):
+            found = _adder(files, child)
+            if found is None:
+                break
+            chain.insert(0, found)
+            child = found[0].dir
+    files.chain = chain
+    return chain
+
+
+def _adder(files: Files, child: str) -> tuple[Unit, int] | None:
+    d = child
+    for _ in range(3):
+        if d in (".", ""):
+            return None
+        d = posixpath.dirname(d) or "."
+        rel = posixpath.normpath(posixpath.join(d, "CMakeLists.txt"))
+        if not files.project.is_file(rel):
+            continue
+        unit = files.load(rel)
+        if unit is None:
+            continue
+        k = _adds(files, unit, child)
+        if k is not None:
+            return unit, k
+    return None
+
+
+def _adds(files: Files, unit: Unit, child: str) -> int | None:
+    """The index of a top-level (or if-nested) add_subdirectory() of ``child``."""
+    loops = 0
+    for k, c in enumerate(unit.cmds):
+        if c.name in ("foreach", "while", "function", "macro"):
+            loops += 1
+        elif c.name in ("endforeach", "endwhile", "endfunction", "endmacro"):
+            loops = max(0, loops - 1)
+        elif c.name == "add_subdirectory" and loops == 0 and c.args:
+            raw = unit.text[c.start:c.end].split("(", 1)[1].rsplit(")", 1)[0].strip().split()
+            if not raw:
+                continue
+            path = raw[0].strip('"')
+            for prefix in ("${CMAKE_CURRENT_SOURCE_DIR}/", "${CMAKE_CURRENT_LIST_DIR}/"):
+                if path.startswith(prefix):
+                    path = path[len(prefix):]
+            if "${" in path or "$<" in path:
+                continue
+            if files.project.resolve(unit.dir, path) == child:
+                return k
+    return None
+
+
+_SETTERS = ("set", "list", "string", "unset", "math", "separate_arguments")
+
+
+def assigned_names(unit: Unit) -> set[str]:
+    """Variable names a file assigns with a literal name (``set(NAME …)``, ``list(APPEND
+    NAME …)`` …): undefined before that, they are the project's own, not the user's
+    (``option()`` and cache entries are the user's to set)."""
+    out = set()
+    for c in unit.cmds:
+        if c.name not in _SETTERS:
+            continue
+        words = unit.text[c.start:c.end].split("(", 1)[1].split()
+        if "CACHE" in words:
+            continue
+        if c.name in ("list", "string") and len(words) >= 2:
+            words = words[1:]
+        name = words[0].rstrip(")") if words else ""
+        if name and "$" not in name and '"' not in name:
+            out.add(name)
+    return out

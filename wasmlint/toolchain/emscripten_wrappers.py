@@ -1,0 +1,153 @@
+"""``emmake`` / ``emconfigure``: the environment a Makefile runs in under Emscripten's wrappers.
+
+``emmake make`` and ``emconfigure ./configure`` run their command with ``CC=emcc``,
+``CXX=em++``, ``LD=emcc``, ``LDSHARED=emcc``, ``AR=emar``, ``RANLIB=emranlib`` in the
+environment (emscripten ``tools/building.py: get_building_env``). In make, a variable
+from the environment replaces make's built-in default (``CC=cc``, ``LD=ld`` …) but not
+an assignment in the Makefile. So under the wrapper a recipe's ``$(CC)``, ``$(CXX)``,
+``$(LD)`` is emcc unless the Makefile sets it. (A literal ``cc`` in a recipe stays the
+host compiler: the wrappers set variables, they do not shim ``PATH``.)
+
+``emcmake cmake … -DCMAKE_C_FLAGS=… -DCMAKE_CXX_FLAGS=… -DCMAKE_EXE_LINKER_FLAGS=…`` (or
+``cmake -DCMAKE_TOOLCHAIN_FILE=…/Emscripten.cmake …``) configures a CMake project whose
+every emcc link gets those flags (CMake splits them like a shell): the configure line is
+read as the flags of those links.
+
+A Makefile is read as run under the wrapper when its own flags carry emcc settings
+(``-s NAME=…``, ``-sNAME``: no other compiler takes them), or when a file in its folder
+or a folder above it (a README, a shell script, a Dockerfile, a package.json) or a
+workflow of the project runs ``emmake make`` / ``emconfigure``.
+"""
+from __future__ import annotations
+
+import fnmatch
+import posixpath
+from dataclasses import dataclass, field
+
+from ..classify import kind_by_name as classify_kind
+from .pstr import STRIDE, LineIndex, PStr, Tok
+
+WRAPPER_ENV = {"CC": "emcc", "CXX": "em++", "LD": "emcc", "LDSHARED": "emcc", "AR": "emar",
+               "RANLIB": "emranlib"}
+EVIDENCE_NAMES = ("readme*", "*.sh", "*.bash", "dockerfile", "dockerfile.*", "*.dockerfile", "package.json",
+                  "build*.md", "makefile", "gnumakefile")
+MAKE_WORDS = ("make", "$(MAKE)", "${MAKE}", "gmake", "mingw32-make")
+MAX_ANCESTORS = 8
+
+
+def uses_tool_vars(words: list[str]) -> bool:
+    """Whether a Makefile runs ``$(CC)``/``$(CXX)``/``$(LD)``/``$(LDSHARED)`` (the wrapper sets them)."""
+    refs = {f"{o}{n}{c}" for n in ("CC", "CXX", "LD", "LDSHARED") for o, c in (("$(", ")"), ("${", "}"))}
+    return any(any(r in w for r in refs) for w in words)
+
+
+def carries_emcc_settings(words: list[str]) -> bool:
+    """``-s NAME[=V]`` or ``-sNAME[=V]`` with an upper-case setting name: emcc's only."""
+    for k, w in enumerate(words):
+        name = words[k + 1] if w == "-s" and k + 1 < len(words) else (w[2:] if w.startswith("-s") else "")
+        key = name.split("=", 1)[0]
+        if key and key[0].isalpha() and key.isupper() and all(c.isalnum() or c == "_" for c in key):
+            return True
+    return False
+
+
+def runs_wrapper(text: str) -> bool:
+    """Whether text shows ``emmake make`` (or ``$(MAKE)``, ``gmake`` …) or ``emconfigure``."""
+    words = text.replace("`", " ").replace('"', " ").replace("'", " ").split()
+    for k, w in enumerate(words):
+        base = posixpath.basename(w)
+        if base in ("emconfigure", "emconfigure.py", "emconfigure.bat"):
+            return True
+        if base in ("emmake", "emmake.py", "emmake.bat") and k + 1 < len(words) \
+                and posixpath.basename(words[k + 1]) in MAKE_WORDS:
+            return True
+    return False
+
+
+@dataclass
+class Wrapped:
+    """A Makefile run under the wrapper: the environment make gets (the wrapper's, then a
+    Dockerfile's ``ENV`` when a Dockerfile runs it) and the files those values come from."""
+
+    env: dict[str, PStr]
+    linked: list[LineIndex] = field(default_factory=list)
+
+
+def find_wrapper(project, rel_dir: str, own_name: str) -> Wrapped | None:
+    """Evidence in ``rel_dir`` or a folder above it, or in a workflow, that make runs under
+    ``emmake``/``emconfigure``; the nearest Dockerfile that runs it gives its ``ENV``."""
+    if project is None or project.root is None:
+        return None
+    from ..sources.dockerfile import wrapper_environment
+    found: Wrapped | None = None
+    d = rel_dir or "."
+    for _ in range(MAX_ANCESTORS):
+        for name in project.list(d):
+            low = name.lower()
+            if (name == own_name and d == rel_dir) or not any(fnmatch.fnmatchcase(low, g) for g in EVIDENCE_NAMES):
+                continue
+            rel = posixpath.normpath(posixpath.join(d, name))
+            text = project.read(rel)
+            if text is None or not runs_wrapper(text):
+                continue
+            docker = wrapper_environment(text, project.shown(rel)) if classify_kind(name) == "dockerfile" else None
+            if docker is not None:      # emmake sets CC … over what the image has
+                index, env = docker
+                values = {k: PStr(v.value, tuple(v.starts), tuple(v.ends)).shifted(STRIDE) for k, v in env.items()}
+                return Wrapped({**values, **wrapper_env()}, [index])
+            found = found or Wrapped(wrapper_env())
+        if d in (".", ""):
+            break
+        d = posixpath.dirname(d) or "."
+    if found is None:
+        for name in project.list(".github/workflows"):
+            text = project.read(f".github/workflows/{name}") if name.endswith((".yml", ".yaml")) else None
+            if text is not None and runs_wrapper(text):
+                return Wrapped(wrapper_env())
+    return found
+
+
+CONFIGURE_FLAG_VARS = ("CMAKE_C_FLAGS", "CMAKE_CXX_FLAGS", "CMAKE_EXE_LINKER_FLAGS")
+
+
+def emscripten_cmake_at(words: list[str]) -> int | None:
+    """The index of ``cmake`` in ``emcmake cmake …`` or in a cmake run with Emscripten's
+    toolchain file, else None."""
+    for k, w in enumerate(words[:6]):
+        base = posixpath.basename(w)
+        if base in ("emcmake", "emcmake.py", "emcmake.bat") and k + 1 < len(words) \
+                and posixpath.basename(words[k + 1]) in ("cmake", "cmake.exe"):
+            return k + 1
+        if base in ("cmake", "cmake.exe") and any(
+                a.startswith("-DCMAKE_TOOLCHAIN_FILE") and a.endswith("Emscripten.cmake") for a in words[k + 1:]):
+            return k
+    return None
+
+
+def configure_flags(argv: list[Tok]) -> tuple[list[str], list[PStr], str | None]:
+    """The flag variables a cmake configure line sets (``-DNAME=v``, ``-DNAME:TYPE=v``,
+    ``-D NAME=v``), their values in order, and ``CMAKE_BUILD_TYPE``."""
+    names, values, build_type = [], [], None
+    k = 0
+    while k < len(argv):
+        tok = argv[k].text
+        if tok.text == "-D" and k + 1 < len(argv):
+            tok, k = argv[k + 1].text, k + 1
+        elif tok.text.startswith("-D"):
+            tok = tok[2:]
+        else:
+            k += 1
+            continue
+        key, eq, _ = tok.text.partition("=")
+        name = key.split(":", 1)[0]
+        if eq and name in CONFIGURE_FLAG_VARS:
+            names.append(name)
+            values.append(tok[len(key) + 1:])
+        elif eq and name == "CMAKE_BUILD_TYPE":
+            build_type = tok.text[len(key) + 1:]
+        k += 1
+    return names, values, build_type
+
+
+def wrapper_env() -> dict[str, PStr]:
+    return {name: PStr.synth(value) for name, value in WRAPPER_ENV.items()}

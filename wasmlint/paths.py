@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import os
+from contextlib import contextmanager
 import stat
 from pathlib import Path
 
@@ -43,10 +44,35 @@ def within(path: Path, roots: list[Path]) -> bool:
     return any(path == r or r in path.parents for r in roots)
 
 
+_OVERLAY: dict[str, bytes] = {}
+
+
+@contextmanager
+def overlaid(contents: dict[str, bytes]):
+    """While in this block, ``read_regular`` of a path in ``contents`` (absolute paths)
+    gives that text: ``--fix`` re-lints edited files before writing them, and a file
+    read for another's context (a CMake ``include()``, a sourced script) must be the
+    edited one too."""
+    saved = dict(_OVERLAY)
+    _OVERLAY.update(contents)
+    try:
+        yield
+    finally:
+        _OVERLAY.clear()
+        _OVERLAY.update(saved)
+
+
 def read_regular(path: str | os.PathLike, limit: int, follow: bool = False) -> bytes:
     """At most ``limit`` bytes of a regular file (``limit + 1`` read, so callers can tell
     an oversized file). Never follows a final symlink unless ``follow``, never blocks on
     a FIFO, never reads a device: raises :class:`NotRegular` (an ``OSError``) instead."""
+    if _OVERLAY:
+        full = os.path.abspath(path)
+        edited = _OVERLAY.get(full)
+        if edited is None:
+            edited = _OVERLAY.get(str(real(full)))
+        if edited is not None:
+            return edited[:limit + 1]
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
     if not follow:
         flags |= getattr(os, "O_NOFOLLOW", 0)

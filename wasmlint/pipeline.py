@@ -19,7 +19,7 @@ from .discover import FileEntry, discover
 from .evaluate import Context, evaluate
 from .facts import Fact, Span
 from .link import Project, link
-from .paths import NotRegular, read_regular, real
+from .paths import NotRegular, overlaid, read_regular, real
 from .rootcause import content_key, one_per_root_cause
 from .ruleset import Rule
 from .runpaths import run_roots
@@ -194,7 +194,8 @@ def run_check(paths: list[str], config: Config, rules: list[Rule], jobs: int | N
     deep = any(r.code == "WL507" for r in rules)
     if progress is not None:
         progress.start(len(entries))
-    results = _analyze_all(entries, config.policy, validate, jobs, deep, progress, overlay, cache_root)
+    with overlaid(overlay or {}):
+        results = _analyze_all(entries, config.policy, validate, jobs, deep, progress, overlay, cache_root)
     facts = _once_per_tool([f for r in results for f in r.facts])
     project = link(facts, {r.path: r.kind or "" for r in results}, {e.path: e.abspath for e in entries},
                    run_roots(paths))

@@ -2,6 +2,7 @@
 target variables, CMake evaluation, TOML positions, build.rs, response files."""
 from __future__ import annotations
 
+import posixpath
 from pathlib import Path
 
 import pytest
@@ -353,3 +354,61 @@ def test_shell_substitution_of_a_node_program_that_prints_a_constant(tmp_path):
     assert inv.settings["EXPORT_NAME"] is None                 # outside the project: not read
     setting = next(f for f in facts if f.kind == "emcc-setting" and f.name == "EXPORTED_FUNCTIONS")
     assert (setting.span.path, setting.span.line) == ("build/wasm.sh", 2)
+
+
+def test_shell_cd_moves_later_commands_until_a_subshell_ends():
+    from wasmlint.toolchain.shell_eval import evaluate
+    text = ("cd src && make clean && make ARCH=wasm build\n"
+            "(cd ../tools && make)\n"
+            "pushd web; make PLATFORM=web; popd\n"
+            "make\n"
+            'cd "$(dirname "$0")"\n'
+            "make\n")
+    cmds = evaluate(PStr.source(text, 0), LineIndex(text, "build.sh")).commands
+    makes = [(c.cwd, " ".join(a.text.text for a in c.argv[1:])) for c in cmds if c.argv[0].text.text == "make"]
+    assert makes == [("src", "clean"), ("src", "ARCH=wasm build"), ("tools", ""), ("src/web", "PLATFORM=web"),
+                     ("src", ""), (None, "")]
+
+
+def test_shell_cd_in_a_sourced_file_or_function_moves_the_caller_a_run_script_or_substitution_does_not():
+    from wasmlint import bash
+    files = {"env.sh": "cd engine\n", "sub.sh": "#!/bin/sh\ncd /opt\nmake\n"}
+
+    def reader(name, base):
+        name = posixpath.normpath(name)
+        return bash.Loaded(name, name, files[name]) if name in files else None
+
+    text = ("to_web() { cd web; }\n"
+            "V=$(cd /tmp; pwd)\nmake A=1\n"
+            ". ./env.sh\nmake A=2\n"
+            "./sub.sh\nmake A=3\n"
+            "if [ -n \"$X\" ]; then cd x; else cd y; fi\nmake A=4\n"
+            "to_web; make A=5\n")
+    run = bash.evaluate(PStr.source(text, 0), reader=reader)
+    makes = [(c.cwd, " ".join(a.text for a in c.argv[1:])) for c in run.commands if c.argv[0].text == "make"]
+    assert makes == [("", "A=1"), ("engine", "A=2"), (None, ""), ("engine", "A=3"), ("engine/y", "A=4"),
+                     ("engine/y/web", "A=5")]
+
+
+def test_makefile_command_line_variables_beat_the_files_unless_override():
+    text = ("ARCH = native\n"
+            "LDFLAGS = -O2\n"
+            "LDFLAGS += -sINITIAL_MEMORY=32MB\n"
+            "override LDFLAGS += -sEXPORT_NAME=Engine\n"
+            "ifeq ($(ARCH),wasm)\n"
+            "  CC = emcc\n"
+            "else\n"
+            "  CC = gcc\n"
+            "endif\n"
+            "engine.js: main.o\n"
+            "\t$(CC) -o $@ main.o $(LDFLAGS)\n")
+    from wasmlint.toolchain.make_runs import MakeRun
+    from wasmlint.toolchain.makefile import MakeReader
+    from wasmlint.toolchain.makefile_facts import facts_of
+    reader = MakeReader(text, "Makefile")
+    assert [f for f in _inv(facts_of(reader)) if f.variant is None] == []   # ARCH = native: a gcc link
+    reader.runs = [MakeRun("make ARCH=wasm LDFLAGS=-sALLOW_MEMORY_GROWTH",
+                           {"ARCH": ("=", PStr.synth("wasm")), "LDFLAGS": ("=", PStr.synth("-sALLOW_MEMORY_GROWTH"))})]
+    (inv,) = _inv(facts_of(reader))
+    assert inv.variant == "make ARCH=wasm LDFLAGS=-sALLOW_MEMORY_GROWTH"
+    assert inv.settings == {"ALLOW_MEMORY_GROWTH": 1, "EXPORT_NAME": "Engine"}   # `+=` lost, `override +=` kept

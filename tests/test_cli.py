@@ -135,6 +135,23 @@ def test_broken_files_do_not_stop_the_run(tmp_path):
     assert "Traceback" not in err
 
 
+def test_inspect_says_a_configure_template_is_not_analysed():
+    case = FIXTURES / "WL001" / "configure-templates"
+    rc, out, _ = run_cli(["inspect", "cmake/tilemap-config.cmake", "cmake/tilemapTargets.cmake.in",
+                          "web/Makefile.in", "--format", "json"], case)
+    assert rc == 0
+    notes = {e["path"]: [(f["kind"], f["reason"], f["detail"], f["span"]["line"]) for f in e["facts"]]
+             for e in json.loads(out)}
+    assert notes == {
+        "cmake/tilemap-config.cmake": [("not-analysed", "template", "configure placeholder `@PACKAGE_INIT@`: "
+                                        "the file is the input of `configure_file()`, not the file it writes", 1)],
+        "cmake/tilemapTargets.cmake.in": [("not-analysed", "template", "configure template: `configure` or "
+                                           "CMake's `configure_file()` writes `tilemapTargets.cmake` from it", 1)],
+        "web/Makefile.in": [("not-analysed", "template", "configure template: `configure` or "
+                             "CMake's `configure_file()` writes `Makefile` from it", 1)],
+    }
+
+
 def test_inspect_says_a_template_is_not_analysed():
     case = FIXTURES / "WL001" / "cargo-generate-template"
     rc, out, _ = run_cli(["inspect", "Cargo.toml", ".github/workflows/ci.yml", "--format", "json"], case)

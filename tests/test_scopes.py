@@ -35,6 +35,9 @@ DEMO = Path(__file__).parent.parent / "examples" / "demo"
     ("Dockerfile.dev", "dockerfile", "tooling", "named `Dockerfile.dev`"),
     ("docker-compose.test.yml", "compose", "test", "a test file by its name (`docker-compose.test.yml`)"),
     ("Procfile.dev", "procfile", "tooling", "named `Procfile.dev`"),
+    ("core/example-builds/core-0-3-7.wasm", "wasm", "example", "under `core/example-builds/`"),
+    ("packages/e2e-tests/run.js", "js", "test", "under `packages/e2e-tests/`"),
+    ("ext/wasm/sahpool-demo/worker.js", "js", "example", "under `ext/wasm/sahpool-demo/`"),
 ])
 def test_path_conventions(rel, kind, scope, reason):
     said = path_scope(rel, kind)
@@ -44,6 +47,7 @@ def test_path_conventions(rel, kind, scope, reason):
 @pytest.mark.parametrize("rel,kind", [
     ("src/latest.js", "js"), ("src/debug.js", "js"), ("lib/contest.wasm", "wasm"), ("build.sh", "shell"),
     ("deploy/api.service", "systemd"), ("Dockerfile", "dockerfile"), ("dist/index.mjs", "js"),
+    ("src/latest-build/a.js", "js"), ("build-tools/gen.js", "js"), ("contest-results/a.wasm", "wasm"),
 ])
 def test_paths_no_convention_names(rel, kind):
     assert path_scope(rel, kind) is None

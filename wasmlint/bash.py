@@ -32,6 +32,11 @@ the shell does. A variable never assigned is unknown when expanded
 ``${V:+…}`` switch, it is a *variant*: with ``variants`` the script is evaluated
 once per switch (ffmpeg.wasm's ``FFMPEG_ST``/``FFMPEG_MT``), else the switch is
 unknown. A value longer than ``VALUE_LIMIT`` is unknown.
+
+Each command records the folder it runs in (``Command.cwd``, relative to where the
+text starts): ``cd DIR`` and ``pushd DIR``/``popd`` move it, in sourced files and
+functions too, and a ``( … )`` subshell, a ``$(…)`` or a script run as a command
+gives it back when it ends (stockfish.wasm's ``cd engine && make ARCH=wasm``).
 """
 from __future__ import annotations
 
@@ -118,6 +123,8 @@ class Command:
     in_substitution: bool = False
     variant: str | None = None
     file: int = 0                          # which of ``Run.files`` the command is in
+    cwd: str | None = ""                   # folder it runs in, relative to where the text starts
+    #                                        ("": there; None: unknown — an absolute or computed ``cd``)
 
     @property
     def argv(self) -> list[PStr]:
@@ -259,8 +266,18 @@ def _branches(node) -> tuple[list, list[list]]:
 
 
 def _same_state(a: tuple, b: tuple) -> bool:
-    """Two evaluation states bind the same variables, functions and ``$@``."""
-    return a[3] is b[3] and all(x.keys() == y.keys() and all(x[k] is y[k] for k in x) for x, y in zip(a[:3], b[:3]))
+    """Two evaluation states bind the same variables, functions and ``$@``, in one folder."""
+    return a[3] is b[3] and a[4:] == b[4:] and all(
+        x.keys() == y.keys() and all(x[k] is y[k] for k in x) for x, y in zip(a[:3], b[:3]))
+
+
+def _moved(cwd: str | None, arg: PStr | None) -> str | None:
+    """``cwd`` after ``cd arg``: a relative, known ``arg`` is joined; anything else
+    (``cd``, ``cd -``, ``cd /abs``, ``cd ~``, ``cd "$(dirname "$0")"``) leaves it unknown."""
+    if cwd is None or arg is None or not known(arg) or arg.text in ("", "-") or arg.text[0] in "/~":
+        return None
+    moved = posixpath.normpath(posixpath.join(cwd, arg.text))
+    return "" if moved == "." else moved
 
 
 def _command_names(root) -> set[str]:
@@ -300,6 +317,8 @@ class _Eval(Words):
         self.calls = self.depth = 0
         self.on, self.label = on, label
         self.in_subst = False
+        self.cwd: str | None = ""                 # the folder commands run in (``Command.cwd``)
+        self.dirs: list[str | None] = []          # ``pushd``'s stack
         self.f = self.files[0]
         self.commands: list[Command] = []
         self.bindings: list[Binding] = []
@@ -394,6 +413,10 @@ class _Eval(Words):
             self.substitutions(ch)               # [ "$(node -p …)" = … ] runs node
         elif t in ("if_statement", "case_statement"):
             self.alternatives(ch)
+        elif t == "subshell":                    # ( … ): its ``cd`` ends with it
+            saved = self.cwd, list(self.dirs)
+            self.statements(ch)
+            self.cwd, self.dirs = saved
         elif t in WORDS or t in _SKIP:
             return
         else:
@@ -487,9 +510,12 @@ class _Eval(Words):
             return
         env = {k: b for k, b in self.exported.items()}
         env.update({b.name: b for b in prefix})
-        self.commands.append(Command(words, prefix, env, self.rng(node), self.in_subst, self.label, self.f.id))
+        self.commands.append(Command(words, prefix, env, self.rng(node), self.in_subst, self.label, self.f.id,
+                                     self.cwd))
         self.substitutions(node)
-        if head in (".", "source") and len(argv) > 1:
+        if head in ("cd", "pushd", "popd"):
+            self.change_dir(head, argv[1:])
+        elif head in (".", "source") and len(argv) > 1:
             self.source(argv[1], argv[2:] or None)
         elif head == "shift" and self.args is not None:
             n = argv[1].text if len(argv) > 1 else "1"
@@ -498,6 +524,16 @@ class _Eval(Words):
             self.args = argv[2:]
         elif head is not None:
             self.run_script(argv[1:] if head in ("exec", "command") else argv, env)
+
+    def change_dir(self, head: str, args: list[PStr]) -> None:
+        """``cd DIR`` / ``pushd DIR`` / ``popd``: the folder the next commands run in."""
+        if head == "popd":
+            self.cwd = self.dirs.pop() if self.dirs else None
+            return
+        args = [a for a in args if a.text not in ("-P", "-L", "--")]
+        if head == "pushd":
+            self.dirs.append(self.cwd)
+        self.cwd = _moved(self.cwd, args[0] if len(args) == 1 else None)
 
     def own_line(self, kids: list) -> list:
         """``A=1 B=2`` ending its line is a statement of its own (tree-sitter-bash reads
@@ -525,10 +561,11 @@ class _Eval(Words):
                 self.substitutions(ch)
 
     def subshell(self, node) -> None:
-        saved = self.vars, self.exported, self.in_subst
-        self.vars, self.exported, self.in_subst = dict(self.vars), dict(self.exported), True
+        saved = self.vars, self.exported, self.in_subst, self.cwd, self.dirs
+        self.vars, self.exported, self.dirs = dict(self.vars), dict(self.exported), list(self.dirs)
+        self.in_subst = True
         self.statements(node)
-        self.vars, self.exported, self.in_subst = saved
+        self.vars, self.exported, self.in_subst, self.cwd, self.dirs = saved
 
     # branches --------------------------------------------------------------------
     def alternatives(self, node) -> None:
@@ -558,11 +595,12 @@ class _Eval(Words):
         self.restore(after)
 
     def state(self) -> tuple:
-        return dict(self.vars), dict(self.exported), dict(self.functions), self.args
+        return dict(self.vars), dict(self.exported), dict(self.functions), self.args, self.cwd, tuple(self.dirs)
 
     def restore(self, state: tuple) -> None:
-        vars_, exported, functions, self.args = state
+        vars_, exported, functions, self.args, self.cwd, dirs = state
         self.vars, self.exported, self.functions = dict(vars_), dict(exported), dict(functions)
+        self.dirs = list(dirs)
 
     # functions and files ---------------------------------------------------------
     def define(self, node) -> None:
@@ -625,12 +663,14 @@ class _Eval(Words):
         file = self.load(path)
         if file is None or not (as_shell or file.loaded.shell):
             return
-        saved = (self.f, self.args, self.vars, self.exported, self.functions, self.script, self.frames)
+        saved = (self.f, self.args, self.vars, self.exported, self.functions, self.script, self.frames,
+                 self.cwd, self.dirs)
         self.vars, self.exported = dict(env), dict(env)
-        self.functions, self.frames = {}, []
+        self.functions, self.frames, self.dirs = {}, [], []
         self.f, self.args, self.script = file, args, file.id
         self.enter(file)
-        self.f, self.args, self.vars, self.exported, self.functions, self.script, self.frames = saved
+        (self.f, self.args, self.vars, self.exported, self.functions, self.script, self.frames,
+         self.cwd, self.dirs) = saved
 
     def enter(self, file: _File) -> None:
         """The statements of a file read by ``source`` or run as a script."""

@@ -32,9 +32,11 @@ NAME_KINDS: tuple[tuple[str, str], ...] = (
     ("nodemon.json", "nodemon"),
     (".npmrc", "npmrc"),
     (".nvmrc", "nvmrc"), (".node-version", "nvmrc"),
-    ("makefile", "makefile"), ("gnumakefile", "makefile"), ("*.mk", "makefile"),
+    ("makefile", "makefile"), ("gnumakefile", "makefile"), ("*.mk", "makefile"), ("*.mk.in", "makefile"),
     ("makefile.*", "makefile"), ("*.make", "makefile"),
     ("cmakelists.txt", "cmake"), ("*.cmake", "cmake"),
+    # configure templates of these kinds: classified so that `inspect` says why they are not read
+    ("cmakelists.txt.in", "cmake"), ("*.cmake.in", "cmake"),
     ("meson.build", "meson"), ("*.cross", "meson-cross"),
     ("cargo.toml", "cargo-toml"),
     ("build.rs", "build-rs"),

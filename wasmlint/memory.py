@@ -18,6 +18,7 @@ class MemoryLike:
     memory64: bool
     feature_test = False    # a memory made only to test what the engine supports: nothing deploys it
     imported = False        # a module's memory import: limits it accepts, not a memory it creates
+    sized_after = None      # the memory whose size this one copies (a shadow): that one decides the size
 
     def memory_importers(self, ctx) -> list:
         """``(span, message)`` of the module imports this memory is passed to (``link``)."""

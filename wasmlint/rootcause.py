@@ -11,6 +11,9 @@ places as related locations:
   SHA-256), or the same text (files rendered from one template: identical up to
   line endings and trailing whitespace, for files up to 1 MiB); the same place
   found through several build variants is one too;
+* bundled: a finding in a file a bundler config writes (rollup's ``output.file``,
+  esbuild's ``outfile``: ``wasmlint.js.bundles``) and the same finding in a
+  module its entry reaches are one, reported at the module;
 * decided by a build: a finding on a build fact (an emcc link) takes in the
   findings of the same rule on what that build writes (the graph's ``builds``
   edges): its binary, the module embedded in its output, its generated glue,
@@ -66,13 +69,16 @@ class _Item:
     where: int                 # BINARY | TEXT | EMBEDDED | GLUE
     decider: bool              # found on a build fact that writes what it is about
     subjects: frozenset        # the modules and files it is about
+    bundled_by: str | None = None   # the bundler config that writes its file from sources
 
     def preference(self) -> tuple:
         d = self.diag
         variant = d.variant
         conditions = (0, 0) if not variant else (variant.count(",") + 1, len(variant))
-        # a place in the project's tests, benches, examples, fixtures or docs is the last choice
-        return (d.scope in QUIET, not self.decider, self.where, conditions, d.span.path.count("/"), d.sort_key())
+        # a place in the project's tests, benches, examples, fixtures or docs is the last choice;
+        # a bundle comes after the source it is built from
+        return (d.scope in QUIET, not self.decider, self.bundled_by is not None, self.where, conditions,
+                d.span.path.count("/"), d.sort_key())
 
 
 class _Facts:
@@ -164,6 +170,7 @@ def one_per_root_cause(found: list[Diagnostic], kept: list[Diagnostic], project,
     everyone = range(len(items))
     groups.union_by(everyone, lambda i: items[i].copy)
     groups.union_by(everyone, _same_setting(items))
+    _join_bundles(items, groups, project)
     _attach(items, groups, lambda members: any(items[i].decider for i in members))
     _attach(items, groups, lambda members: any(items[i].where != GLUE for i in members),
             only=lambda members: all(items[i].where == GLUE for i in members))
@@ -173,6 +180,44 @@ def one_per_root_cause(found: list[Diagnostic], kept: list[Diagnostic], project,
         if d is not None:
             out.append(d)
     return out
+
+
+def _join_bundles(items: list[_Item], groups: _Groups, project) -> None:
+    """A finding in a bundle (rollup/esbuild output) joins the same finding (rule, target,
+    message) in a module its entry reaches: the bundle holds that module's code."""
+    built = []      # (config, what it writes, the modules it holds)
+    for b in project.of_kind("bundle"):
+        entries, outputs = b.resolved(project.files)
+        modules = set()
+        for entry in entries:
+            if entry in project.files:
+                modules |= {entry, *project.graph.reachable(entry)}
+        built.append((b, outputs, modules))
+    if not built:
+        return
+
+    def writers(path: str) -> list:
+        path = path.split("#", 1)[0]
+        return [(b, mods) for b, outs, mods in built
+                if any(path == o or o.endswith("/") and path.startswith(o) for o in outs)]
+
+    sources: dict[tuple, list[int]] = {}
+    for i, m in enumerate(items):
+        d = m.diag
+        bundles = writers(d.span.path)
+        if bundles:
+            m.bundled_by = f"{bundles[0][0].span.path}:{bundles[0][0].span.line}"
+        else:
+            sources.setdefault((d.code, d.target, d.message), []).append(i)
+    for i, m in enumerate(items):
+        if m.bundled_by is None:
+            continue
+        d = m.diag
+        modules = set().union(*(mods for _b, mods in writers(d.span.path)))
+        source = next((j for j in sources.get((d.code, d.target, d.message), ())
+                       if items[j].diag.span.path.split("#", 1)[0] in modules), None)
+        if source is not None:
+            groups.union(source, i)
 
 
 def _same_setting(items: list[_Item]):
@@ -238,6 +283,8 @@ def _report(items: list[_Item], members: list[int]) -> Diagnostic | None:
 
 def _relation(m: _Item, built: frozenset) -> str:
     """How a related place stands to the reported one."""
+    if m.bundled_by is not None:
+        return f"the same code, bundled by {m.bundled_by}"
     if m.decider or m.where == TEXT:
         return "the same finding in an identical file"
     written = f"file:{m.diag.span.path.split('#', 1)[0]}" in built

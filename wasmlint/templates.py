@@ -4,9 +4,16 @@ source of a file, not the file itself, and is not analysed (``inspect`` shows wh
 
 Go templates (Helm charts, ``docker inspect --format '{{.Id}}'``) are left to the
 host file's reader: their actions name fields with a dot or variables with ``$``.
+
+Configure templates are inputs too: autoconf's ``configure`` writes ``Makefile`` from
+``Makefile.in`` (AC_CONFIG_FILES), CMake's ``configure_file()`` writes ``X`` from ``X.in``,
+both replacing ``@VAR@`` placeholders. A file named ``*.in`` is such an input, and so is a
+CMake file that CMake cannot parse because an ``@VAR@`` placeholder stands where a command
+must (raylib's ``raylib-config.cmake`` starts with ``@PACKAGE_INIT@``).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import ClassVar
@@ -20,6 +27,8 @@ CHECKED_KINDS = frozenset((
     "procfile", "systemd", "package-json", "pm2", "nodemon", "npmrc", "nvmrc", "makefile", "cmake",
     "meson", "meson-cross", "netlify", "firebase", "vercel", "nginx", "headers-file",
 ))
+# configure_file()'s and autoconf's substitution: `@` + a variable name + `@`
+_PLACEHOLDER = re.compile(r"@[A-Za-z_][A-Za-z0-9_]*@")
 _GO_WORDS = frozenset(("end", "else", "define", "template", "block", "range", "with", "include"))
 
 
@@ -58,10 +67,32 @@ def template_tag(text: str):
     return first
 
 
+def configure_input(path: str, kind: str) -> NotAnalysed | None:
+    """The note for ``Makefile.in``, ``fooConfig.cmake.in``: the input of configure or
+    configure_file(), not the file it writes."""
+    name = path.rsplit("/", 1)[-1]
+    if kind not in CHECKED_KINDS or not name.lower().endswith(".in") or len(name) <= 3:
+        return None
+    return NotAnalysed(Span(path), reason="template", detail=(
+        f"configure template: `configure` or CMake's `configure_file()` writes `{name[:-3]}` from it"))
+
+
+def placeholder_note(token: str, path: str, line: int, column: int) -> NotAnalysed | None:
+    """The note for a file whose parse stopped at an ``@VAR@`` placeholder: the input of
+    configure_file(), readable only once the placeholders are replaced."""
+    if not _PLACEHOLDER.fullmatch(token):
+        return None
+    return NotAnalysed(Span(path, line, column, line, column + len(token)), reason="template", detail=(
+        f"configure placeholder `{token}`: the file is the input of `configure_file()`, not the file it writes"))
+
+
 def not_analysed_template(path: str, kind: str, data) -> NotAnalysed | None:
     """The note for a template file of a checked kind, else None."""
     if kind not in CHECKED_KINDS:
         return None
+    configured = configure_input(path, kind)
+    if configured is not None:
+        return configured
     try:
         raw = bytes(data)
         text = (raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw).decode("utf-8")

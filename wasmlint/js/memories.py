@@ -57,7 +57,8 @@ def _memory(scan: Scan, new) -> JsMemory | None:
         shared=shared_v is True or (shared_v not in (UNKNOWN, None) and bool(shared_v)),
         memory64=address == "i64", address=address, address_key=address_key,
         initial_bigint=None if iv is UNKNOWN else isinstance(iv, Big),
-        fallback=_has_fallback(new, doc), feature_test=is_feature_test(scan, new))
+        fallback=_has_fallback(new, doc), feature_test=is_feature_test(scan, new),
+        sized_after=_sized_after(scan, init_val) if init_val is not None else None)
     if init_val is not None:
         shorthand = init_pair.type == "shorthand_property_identifier"
         key = init_pair.child_by_field_name("key") if not shorthand else None
@@ -71,6 +72,25 @@ def _memory(scan: Scan, new) -> JsMemory | None:
         fact.maximum_span = doc.span(max_val)
         fact.maximum_text = doc.text(max_val)
     return fact
+
+
+def _sized_after(scan: Scan, init_val) -> str | None:
+    """The memory whose size ``initial`` copies (``initial: this.memory.buffer.byteLength >>> 16``):
+    a shadow or snapshot of that memory, e.g. a sanitizer's shadow memory that grows in
+    step with the traced one. Its size is that memory's, decided where that one is made."""
+    origin = scan.ev.origin(init_val) or init_val
+    scan.doc.reveal(origin)
+    stack = [origin]
+    while stack:
+        node = stack.pop()
+        if node.type == "member_expression" and name_of(node) == "byteLength":
+            buffer = unwrap(node.child_by_field_name("object"))
+            if buffer is not None and buffer.type == "member_expression" and name_of(buffer) == "buffer":
+                receiver = buffer.child_by_field_name("object")
+                if scan.is_memory(receiver):
+                    return _norm_text(scan, receiver)
+        stack.extend(node.named_children)
+    return None
 
 
 def _has_fallback(new, doc) -> bool:

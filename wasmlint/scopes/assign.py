@@ -11,7 +11,7 @@
 2. Production entry points — production launches and entry scripts,
    package.json's published surface, the folders hosting configs publish
    (``hosting.public``, ``[build] publish``, a ``_headers`` file's folder), the
-   artifacts of release builds — make
+   artifacts of release builds (not of a debug variant beside a shipped one) — make
    production everything they reach through runs, imports, worker spawns,
    loaders and embedded modules: the graph wins over conventions (an
    ``examples/`` server that the Procfile runs is production). A launch in a
@@ -55,6 +55,7 @@ class ScopeMap:
     built: dict[tuple, Scoped] = field(default_factory=dict)    # (path, span) of a build -> scope
     overrides: dict[str, Scoped] = field(default_factory=dict)
     conventions: dict[str, Scoped] = field(default_factory=dict)   # what each file's path says
+    variants: dict[tuple, Scoped] = field(default_factory=dict)    # (path, span) of a debug variant's link
 
     def of_path(self, path: str) -> Scoped:
         path = path.split("#", 1)[0]
@@ -103,6 +104,8 @@ def assign(project, config) -> ScopeMap:
             demoted(f.role, out.conventions.get(f.span.path)) if f.role else NO_SURFACE)
     prod = out.files
     for start, reason in _production_roots(project, out, entry):
+        _reach(project, start, reason, prod)
+    for start, reason in _release_builds(project, out):
         _reach(project, start, reason, prod)
     while _inside_production(project, out, launches, scripts, entry):
         pass
@@ -193,16 +196,42 @@ def _production_roots(project, out: ScopeMap, entry: dict[int, Scoped]) -> list[
             continue     # an example's or a fixture's package.json publishes nothing of the project's
         reason = f"reached from {pkg} `{f.field}`"
         if f.pattern:
-            roots += [(p, reason) for p in _published(f, pkg, project.files)]
+            roots += [(p, reason) for p in _published(f, pkg, project.files)
+                      if not _packed_in_passing(f, pkg, p, project.files[p])]
         else:
             roots += [(e.dst, reason) for e in _edges(project, f, "publishes") if e.dst]
     for f in project.of_kind("serving-config"):
         if _by_convention(f, out).scope in ("production", "unknown"):
             roots += [(p, f"served by {f.span.path} ({f.server})") for p in _served(f, project.files)]
-    for f in project.of_kind("emcc-invocation"):
-        if getattr(f, "release", False) and _by_convention(f, out).scope in ("production", "unknown"):
-            roots += [(e.dst, f"built by the release build at {f.span.path}:{f.span.line}")
-                      for e in _edges(project, f, "builds") if e.dst in project.files]
+    return roots
+
+
+def _release_builds(project, out: ScopeMap) -> list[tuple[str, str]]:
+    """(artifact, reason) of the release links, once what the project publishes and serves
+    is known. A link flagged to debug (``-g3``, ``ASSERTIONS``, ``-O0`` beside its ``-O3``)
+    whose outputs nothing publishes or serves, while another link's outputs are, is a
+    debug variant (opus-recorder's readable ``dist-unminified/`` beside the published
+    ``dist/*.min.js``): not a release build, and its outputs are not production."""
+    prod = out.files
+    releases = [f for f in project.of_kind("emcc-invocation")
+                if getattr(f, "release", False) and _by_convention(f, out).scope in ("production", "unknown")]
+    written = {id(f): [e.dst for e in _edges(project, f, "builds") if e.dst in project.files] for f in releases}
+    shipped = [f for f in releases
+               if any(prod.get(p, UNKNOWN).scope == "production" for p in written[id(f)])]
+    roots = []
+    for f in releases:
+        twin = next((g for g in shipped if g is not f), None)
+        if f.debug_settings and twin is not None and f not in shipped:
+            what = Scoped("tooling", f"a debug variant ({', '.join(f.debug_settings)}) whose outputs nothing "
+                                     f"publishes or serves; the link at {twin.span.path}:{twin.span.line} "
+                                     "builds what is shipped")
+            out.built[(f.span.path, f.span)] = out.variants[(f.span.path, f.span)] = what
+            for p in written[id(f)]:
+                if p not in out.conventions:
+                    prod.setdefault(p, Scoped("tooling", f"written by {f.label} at {f.span.path}:{f.span.line}, "
+                                                         "a debug variant that is not shipped"))
+            continue
+        roots += [(p, f"built by the release build at {f.span.path}:{f.span.line}") for p in written[id(f)]]
     return roots
 
 
@@ -277,6 +306,21 @@ def _published(f, pkg: str, files: dict[str, str]) -> list[str]:
         elif fnmatch.fnmatchcase(sub, spec):
             out.append(path)
     return sorted(out)
+
+
+def _packed_in_passing(f, pkg: str, path: str, kind: str | None) -> bool:
+    """A ``files`` folder or an ``exports`` pattern names what the package publishes, and
+    packs the rest of what it matches in passing: the tests, benchmarks, examples and
+    reference builds inside a named folder (``core`` packs ``core/example-builds/``) or
+    under a wildcard (``./*`` packs ``tests/``) keep the scope their own path says. What
+    the pattern names itself (``./examples/*``, ``files: ["test/helpers.js"]``) is published."""
+    base = posixpath.dirname(pkg)
+    sub = path[len(base) + 1:] if base else path
+    spec = f.spec.removeprefix("./").rstrip("/")
+    wild = min((k for k in (spec.find(c) for c in "*?[") if k >= 0), default=-1)
+    named = spec[:spec.rfind("/", 0, wild) + 1] if wild >= 0 else (spec + "/" if sub != spec else spec)
+    said = path_scope(sub[len(named):], kind) if sub.startswith(named) else None
+    return said is not None and said.scope in QUIET
 
 
 def _served(f, files: dict[str, str]) -> list[str]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from . import Scoped
+from . import QUIET, Scoped
 
 FOLDERS: dict[str, str] = {
     **dict.fromkeys(("test", "tests", "__tests__", "spec", "specs", "e2e", "__mocks__", "unittests",
@@ -54,20 +54,31 @@ NAME_WORDS: dict[str, str] = {
                      "typecheck", "profile", "storybook", "codegen", "generate", "gen", "local"), "tooling"),
 }
 _WORD_SPLIT = re.compile(r"[\s:_./-]+")
+_FOLDER_WORD_SPLIT = re.compile(r"[_.-]+")
+
+
+def _compound_folder_scope(name: str) -> str | None:
+    """What a folder name made of words says when one of them names a test, bench,
+    example, fixture or docs folder (``example-builds``, ``e2e-tests``, ``sahpool-demo``)."""
+    words = _FOLDER_WORD_SPLIT.split(name.lower())
+    return next((FOLDERS[w] for w in words if FOLDERS.get(w) in QUIET), None) if len(words) > 1 else None
 
 
 def folder_scope(rel: str) -> Scoped | None:
     """The deepest folder of ``rel`` (a project-relative file path) that a convention
     names; a tooling folder inside a test, fixture, bench, example or docs folder
-    (``test/fixtures/app/.github/``, ``examples/x/scripts/``) is part of that one."""
+    (``test/fixtures/app/.github/``, ``examples/x/scripts/``) is part of that one.
+    A conventional name (``examples/``) says more than a name that holds such a word
+    (``examples/demo-server/``, ``core/example-builds/``), which counts only without one."""
     parts = rel.split("#", 1)[0].split("/")[:-1]
     tooling = None
-    for depth in range(len(parts) - 1, -1, -1):
-        scope = FOLDERS.get(parts[depth].lower())
-        said = Scoped(scope, f"under `{'/'.join(parts[:depth + 1])}/`") if scope else None
-        if said is not None and scope != "tooling":
-            return said
-        tooling = tooling or said
+    for named in (lambda p: FOLDERS.get(p.lower()), _compound_folder_scope):
+        for depth in range(len(parts) - 1, -1, -1):
+            scope = named(parts[depth])
+            said = Scoped(scope, f"under `{'/'.join(parts[:depth + 1])}/`") if scope else None
+            if said is not None and scope != "tooling":
+                return said
+            tooling = tooling or said
     return tooling
 
 

@@ -28,6 +28,13 @@ def extract(src: SourceFile) -> list[Fact]:
     data = bytes(src.data)
     if data.startswith(b"\xef\xbb\xbf"):
         data = b"   " + data[3:]      # keep byte offsets; a BOM is whitespace to the parser
+    from ..js import bundles
+    from ..js.parse import Doc
+    built = bundles.bundles(Doc(src.path, data)) if bundles.wanted(src.path, data) else []
+    return built + _extract(src, data)
+
+
+def _extract(src: SourceFile, data: bytes) -> list[Fact]:
     from ..js.imports import IMPORT_MARKS, IMPORT_ONLY_MAX_BYTES, module_fact
     from ..js.parse import Doc
     from ..js import serving

@@ -1,12 +1,39 @@
-"""nginx configs → ``serving-config`` facts: the ``add_header`` directives of a
-file with a ``server`` block (findings point at that block)."""
+"""nginx configs → ``serving-config`` facts: the response headers of a file with a
+``server`` block (findings point at that block).
+
+nginx's own rules decide which ``add_header`` lines reach a response:
+
+- ``include FILE`` (or a glob) stands for the file's text at that place. A file nginx
+  ships (``mime.types``, ``fastcgi_params``, …) sets no header; another one is read from
+  the project (relative paths from the config's folder, which nginx's configuration
+  folder holds — or from its parent for a file under ``conf.d/``, ``sites-*/``); one that
+  is absent, outside the project (``/etc/nginx/…``, generated at build time) or a glob
+  matching nothing sets headers wasmlint cannot know, so none is reported missing.
+- ``add_header`` is inherited from the enclosing level (http → server → location → if)
+  only when a level has none of its own: a location with its own ``add_header`` drops
+  the server's.
+
+The config sends a header when some context that answers requests (each location,
+``if`` block, and the server itself unless a ``location /`` takes every request) sends it.
+"""
 from __future__ import annotations
 
+import fnmatch
+import posixpath
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..facts import Fact
 from . import SourceFile
-from .serving import ServingConfig
+from .serving import UNKNOWN, ServingConfig
+
+# files the nginx distribution installs beside nginx.conf: types, upstream parameters, charsets
+SHIPPED = frozenset(("mime.types", "fastcgi_params", "fastcgi.conf", "scgi_params", "uwsgi_params",
+                     "proxy_params", "koi-utf", "koi-win", "win-utf"))
+# folders of included server configs: their relative includes resolve against the folder above
+CONF_FOLDERS = frozenset(("conf.d", "sites-available", "sites-enabled", "http.d", "vhosts.d"))
+CONTEXTS = frozenset(("http", "server", "location", "if"))
+MAX_DEPTH = 8
 
 
 @lru_cache(maxsize=1)
@@ -17,8 +44,101 @@ def _parser():
     return Lark(grammar_text("nginx.lark"), parser="lalr", propagate_positions=True)
 
 
-def extract(src: SourceFile) -> list[Fact]:
+def _parse(text: str):
+    from lark.exceptions import UnexpectedInput
+    try:
+        return _parser().parse(text)
+    except UnexpectedInput:
+        return None
+
+
+@dataclass
+class _Level:
+    """One configuration level: its own headers, whether an include may have set more."""
+
+    name: str
+    parent: "_Level | None" = None
+    own: list[tuple[str, str]] = field(default_factory=list)
+    unknown: bool = False
+    children: list["_Level"] = field(default_factory=list)
+    args: list[str] = field(default_factory=list)
+
+    def effective(self) -> list[tuple[str, str]]:
+        """The headers its responses carry: its own, else (or also, when an include may have
+        set none) the enclosing level's."""
+        inherited = self.parent.effective() if self.parent is not None else []
+        if self.unknown:
+            return self.own + inherited + [(name, UNKNOWN) for name in ("cross-origin-opener-policy",
+                                                                        "cross-origin-embedder-policy")]
+        return self.own if self.own else inherited
+
+    def answering(self):
+        """The levels that answer requests, this one included when no location takes them all."""
+        takes_all = any(c.name == "location" and c.args == ["/"] for c in self.children)
+        if self.name in ("server", "location", "if") and not takes_all:
+            yield self
+        for child in self.children:
+            yield from child.answering()
+
+
+class _Includes:
+    """Resolves ``include`` arguments to parsed trees of project files (None: unknown)."""
+
+    def __init__(self, src: SourceFile):
+        from ..toolchain.project_files import ProjectFiles
+        self.src = src
+        self.files = ProjectFiles(src)
+        here = self.files.rel_dir
+        self.bases = [here]
+        if posixpath.basename(here) in CONF_FOLDERS:
+            self.bases.append(posixpath.dirname(here) or ".")
+
+    def trees(self, arg: str) -> list | None:
+        arg = arg.strip("'\"")
+        if posixpath.basename(arg) in SHIPPED:
+            return []
+        self.src.read_others = True
+        if arg.startswith("/") or "$" in arg:
+            return None
+        folder, name = posixpath.split(arg)
+        for base in self.bases:
+            rel_dir = self.files.resolve(base, folder or ".")
+            if rel_dir is None:
+                continue
+            if any(ch in name for ch in "*?["):
+                names = sorted(n for n in self.files.list(rel_dir) if fnmatch.fnmatchcase(n, name))
+            else:
+                names = [name] if self.files.is_file(posixpath.join(rel_dir, name)) else []
+            if names:
+                texts = [self.files.read(posixpath.join(rel_dir, n)) for n in names]
+                trees = [_parse(t) if t is not None else None for t in texts]
+                return None if any(t is None for t in trees) else trees
+        return None
+
+
+def _walk(items, level: _Level, includes: _Includes, depth: int, anchors: list) -> None:
     from lark import Tree
+    for node in items:
+        if not isinstance(node, Tree):
+            continue
+        words = [str(t) for t in node.children if not isinstance(t, Tree)]
+        if node.data == "directive" and words[0] == "add_header" and len(words) >= 3:
+            level.own.append((words[1].strip("'\""), words[2]))
+        elif node.data == "directive" and words[0] == "include" and len(words) >= 2:
+            trees = includes.trees(words[1]) if depth < MAX_DEPTH else None
+            if trees is None:
+                level.unknown = True
+            for tree in trees or ():
+                _walk(tree.children, level, includes, depth + 1, anchors)
+        elif node.data == "block" and words[0] in CONTEXTS:
+            child = _Level(words[0], level, args=words[1:])
+            level.children.append(child)
+            if words[0] == "server" and depth == 0:
+                anchors.append(node)   # findings point at the first server block …
+            _walk(node.children, child, includes, depth, anchors)
+
+
+def extract(src: SourceFile) -> list[Fact]:
     from lark.exceptions import UnexpectedInput
 
     text, errors = src.decode_or_error()
@@ -29,17 +149,13 @@ def extract(src: SourceFile) -> list[Fact]:
     except UnexpectedInput as exc:
         return [src.error(f"cannot parse nginx configuration: unexpected {exc.__class__.__name__.replace('Unexpected', '').lower()}",
                           line=getattr(exc, "line", 1) or 1, column=getattr(exc, "column", 1) or 1)]
-    fact = ServingConfig(src.span(1, 1), server="nginx")
-    anchor = None
-    for node in tree.iter_subtrees_topdown():
-        if not isinstance(node, Tree):
-            continue
-        words = [str(t) for t in node.children if not isinstance(t, Tree)]
-        if node.data == "block" and words[0] == "server" and anchor is None:
-            anchor = node   # findings point at the first server block …
-        if node.data == "directive" and words[0] == "add_header" and len(words) >= 3:
-            fact.add(words[1].strip("'\""), words[2])
-    if anchor is None:
+    top, anchors = _Level("main"), []
+    _walk(tree.children, top, _Includes(src), 0, anchors)
+    if not anchors:
         return []   # a snippet without a server block serves nothing by itself
-    fact.span = src.span(anchor.meta.line, anchor.meta.column, anchor.meta.line, anchor.meta.column + 6)
+    anchor = anchors[0]
+    fact = ServingConfig(src.span(anchor.meta.line, anchor.meta.column, anchor.meta.line, anchor.meta.column + 6),
+                         server="nginx")
+    for name, value in dict.fromkeys(h for level in top.answering() for h in level.effective()):
+        fact.add(name, value)
     return [fact]

@@ -50,6 +50,8 @@ class CargoProfile(Fact):
     def debug_span(self) -> Span:
         return self.debug_at or self.span
 
+    debug_variant = False    # a profile is what cargo builds with, never a variant beside a shipped link
+
     @property
     def debug_on(self) -> bool:
         return self.tool == "cargo" and self.debug not in (None, False, 0, "none", "0")

@@ -70,8 +70,10 @@ def _facts(run: Run, files: Files, label: str | None, response) -> list[Fact]:
         own = _own(run, t)
         if own is None:
             continue
+        # a library's link options for consumers linked elsewhere: flags, not a link (WL306 waits for the link)
+        library = t.kind not in ("executable", "shared", "unknown")
         made = build_facts(common + global_opts + _items(files, own[0]) + [files.tok(w) for w in own[1]], t.span,
-                           variant=label, read_response=response)
+                           variant=label, read_response=response, flag_set=library)
         for f in made:
             if f.kind == "emcc-invocation" and f.output is None:
                 f.output = t.name
@@ -91,7 +93,7 @@ def _facts(run: Run, files: Files, label: str | None, response) -> list[Fact]:
     if not linked and not run.subdirs and any(emcc_only(w.value) for w in own):
         # flags this file sets that reach no link the project shows: still what every link here gets
         facts += build_facts(common + global_opts, Span(files.main.index.path), variant=label,
-                             read_response=response)
+                             read_response=response, flag_set=True)
     return facts
 
 

@@ -87,6 +87,10 @@ class EmccInvocation(MemoryLike, Fact):
     kind: ClassVar[str] = "emcc-invocation"
     variant: str | None = None
     output: str | None = None
+    # Flags that reach links elsewhere, not a link: a Makefile flag variable no recipe of its
+    # file uses, a CMake file's directory flags with no target, a Meson cross file, an exported
+    # EMCC_CFLAGS. What such a set leaves out, the link that consumes it may add.
+    flag_set: bool = False
     settings: dict = field(default_factory=dict)
     spellings: dict = field(default_factory=dict)
     pthreads: bool = False
@@ -193,6 +197,13 @@ class EmccInvocation(MemoryLike, Fact):
         return self.settings.get("PTHREAD_POOL_SIZE")
 
     @property
+    def side_module(self) -> bool:
+        """A ``-sSIDE_MODULE`` link writes only a ``.wasm`` that a main module loads
+        (``dynamicLibraries``, ``dlopen``): it has no JavaScript runtime of its own, so its
+        memory and its worker pool are the main module's (emcc's Dynamic Linking docs)."""
+        return bool(self.settings.get("SIDE_MODULE"))
+
+    @property
     def growth_warning_silenced(self) -> bool:
         return "-Wno-pthreads-mem-growth" in self.warning_flags or self.settings.get("GROWABLE_ARRAYBUFFERS") == 2
 
@@ -209,6 +220,12 @@ class EmccInvocation(MemoryLike, Fact):
         if "-O0" in self.opt_levels or self.source_map:
             return False
         return self.opt_level in ("-O2", "-O3", "-Os", "-Oz")
+
+    def debug_variant(self, ctx) -> bool:
+        """A link the project's scopes call a debug variant: flagged to debug, its outputs
+        neither published nor served while another link's are (``scopes.assign``)."""
+        project = ctx.project
+        return hasattr(project, "scopes") and (self.span.path, self.span) in project.scopes(ctx.config).variants
 
     @property
     def dwarf_flags(self) -> list[str]:
@@ -317,11 +334,12 @@ def _size_text(n: int) -> str:
 
 def build_facts(argv: list[Tok], span: Span, *, variant: str | None = None, extra: list[Tok] = (),
                 read_response: Reader | None = None, version: str | None = None,
-                problems: list | None = None) -> list[Fact]:
+                problems: list | None = None, flag_set: bool = False) -> list[Fact]:
     """Facts for one emcc command (``argv`` after the ``emcc`` word; ``extra`` is
-    EMCC_CFLAGS). Returns [] for a compile-only command."""
+    EMCC_CFLAGS), or for a set of flags that reaches links elsewhere (``flag_set``).
+    Returns [] for a compile-only command."""
     args = _expand_response(list(argv) + list(extra), read_response, problems)
-    inv = EmccInvocation(span, variant=variant, emscripten_version=version)
+    inv = EmccInvocation(span, variant=variant, emscripten_version=version, flag_set=flag_set)
     setting_facts: list[Fact] = []
     i, link, memory64 = 0, True, None
     while i < len(args):

@@ -12,10 +12,14 @@ references. Supported: ``=`` ``:=`` ``::=`` ``+=`` ``?=`` (``!=`` is unknown),
 ``$(VAR)``/``${VAR}``/``$X``/``$(VAR:a=b)``/``$(strip …)``/``$(subst …)``,
 automatic ``$@ $< $^``, recipes (with ``;`` and tab lines) evaluated by the
 shell evaluator. Conditionals on variables the file does not set become
-variants: the base (every such condition false) plus one per condition.
+variants: the base (every such condition false) plus one per condition. Each way
+the project runs the file with command-line variables (``make ARCH=wasm``, see
+``make_runs``) is a variant too, and then replaces those guesses: the project's
+command lines say which branches make takes.
 """
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -144,16 +148,19 @@ class MakeReader:
         self.index = LineIndex(text, path)
         self.lines = logical_lines(text)
         self.env = env or {}      # the environment make runs in (exported, below the file's own)
+        self.runs: list = []      # make_runs.MakeRun: command lines that run it with variables
 
     def words(self) -> list[str]:
         """Every word of the file outside comments."""
         return [w for line in self.lines for w in _cut_comment(line.text).text.split()]
 
     def variants(self) -> list[Parsed]:
-        switches = self._switches()
-        labels: list[tuple[str | None, set[int]]] = [(None, set())]
-        labels += [(label, {k}) for k, label in switches[:MAX_VARIANTS - 1]]
-        return [self._run(label, on) for label, on in labels]
+        labels: list[tuple[str | None, set[int], dict]] = [(None, set(), {})]
+        if self.runs:             # the project's own command lines say how it is built: no guesses
+            labels += [(run.label, set(), run.variables) for run in self.runs[:MAX_VARIANTS - 1]]
+        else:
+            labels += [(label, {k}, {}) for k, label in self._switches()[:MAX_VARIANTS - 1]]
+        return [self._run(label, on, cmdline) for label, on, cmdline in labels]
 
     def _switches(self) -> list[tuple[int, str]]:
         """Conditionals (by line number) that test a variable this file never sets."""
@@ -176,11 +183,16 @@ class MakeReader:
                 out.append((k, label))
         return out
 
-    def _run(self, label: str | None, on: set[int]) -> Parsed:
+    def _run(self, label: str | None, on: set[int], cmdline: dict[str, tuple[str, PStr]]) -> Parsed:
         ex = Expander()
         for name, value in self.env.items():
             ex.vars[name] = Var(name, "simple", value, exported=True)
             ex.exported.add(name)
+        for name, (op, value) in cmdline.items():     # above the environment and the file
+            ex.vars[name] = ex.make_var(name, op if op in (":=", "::=", ":::=") else "=", value, None)
+            ex.vars[name].exported = True
+            ex.exported.add(name)
+        ex.cmdline = set(cmdline)
         rules: list[Rule] = []
         target_vars: dict[str, dict[str, Var]] = {}
         stack: list[tuple[bool, bool]] = []     # (this branch active, a branch was taken)
@@ -260,7 +272,7 @@ class MakeReader:
             mods = [p.text for p in head[:-1]]
             name = ex.expand(head[-1]).text if head else ""
             value = PStr.join([p for _, p in toks[first_op + 1:]]) if first_op + 1 < len(toks) else PStr.synth("")
-            ex.assign(name, toks[first_op][1].text, value.strip(), "export" in mods)
+            ex.assign(name, toks[first_op][1].text, value.strip(), "export" in mods, "override" in mods)
             return current
         if first_op is not None and kinds[first_op] == "COLON":
             targets = [w.text for w in split_words(ex.expand(PStr.join([p for _, p in toks[:first_op]])))]
@@ -271,6 +283,8 @@ class MakeReader:
                 head = [p for t, p in rest[:k] if t != "WS"]
                 name = head[-1].text if head else ""
                 value = PStr.join([p for _, p in rest[k + 1:]]).strip()
+                if name in ex.cmdline and "override" not in [p.text for p in head[:-1]]:
+                    return current          # the command line wins over target variables too
                 for t in targets:
                     target_vars.setdefault(t, {})[name] = ex.make_var(
                         name, rest[k][1].text, value, target_vars.get(t, {}).get(name))
@@ -317,14 +331,21 @@ def makefile_facts(text: str, path: str, project=None, **kw) -> list[Fact]:
     """``project`` (``ProjectFiles``) lets the project show that make runs under emmake."""
     from .emscripten_wrappers import carries_emcc_settings, find_wrapper, uses_tool_vars, wrapper_env
     from .makefile_facts import facts_of
+    from .make_runs import project_runs
     reader = MakeReader(text, path)
     words = reader.words()
+    linked = []
     if uses_tool_vars(words):
         wrapped = find_wrapper(project, project.rel_dir if project is not None else ".", path.rsplit("/", 1)[-1])
         if wrapped is not None:
             reader.env = wrapped.env
-            if wrapped.linked:
-                reader.index = LinkedIndex(text, path, wrapped.linked)
+            linked = list(wrapped.linked)
         elif carries_emcc_settings(words):
             reader.env = wrapper_env()
+    if project is not None:
+        rel = posixpath.join(project.rel_dir, path.rsplit("/", 1)[-1])
+        reader.runs, run_files = project_runs(project, posixpath.normpath(rel), len(linked) + 1)
+        linked += run_files
+    if linked:
+        reader.index = LinkedIndex(text, path, linked)
     return facts_of(reader, **kw)

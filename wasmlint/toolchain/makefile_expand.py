@@ -37,6 +37,7 @@ class Expander:
         self.vars: dict[str, Var] = {}
         self.exported: set[str] = set()
         self.used: set[str] = set()
+        self.cmdline: set[str] = set()  # command-line variables: the file's own assignments lose
         self.active: set[str] = set()   # recursive variables being expanded (make: "references itself")
         self.budget = BUDGET
 
@@ -55,8 +56,8 @@ class Expander:
             return Var(name, old.flavor, joined, old.exported)
         return Var(name, "recursive", value)
 
-    def assign(self, name: str, op: str, value: PStr, export: bool) -> None:
-        if op == "?=" and name in self.vars:
+    def assign(self, name: str, op: str, value: PStr, export: bool, override: bool = False) -> None:
+        if (op == "?=" and name in self.vars) or (name in self.cmdline and not override):
             return
         var = self.make_var(name, "=" if op == "?=" else op, value, self.vars.get(name))
         var.exported = export or name in self.exported or (name in self.vars and self.vars[name].exported)

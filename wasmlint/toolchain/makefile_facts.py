@@ -104,7 +104,7 @@ def _flag_variables(reader: MakeReader, parsed: Parsed, ex: Expander, used: set[
         var = parsed.vars[name]
         span = reader.index.span(*(var.value.source_range() or (0, 0)))
         label = ", ".join(x for x in (parsed.label, f"flags in {name}") if x)
-        out += build_facts(toks, span, variant=label, version=version)
+        out += build_facts(toks, span, variant=label, version=version, flag_set=True)
     return out
 
 

@@ -384,4 +384,4 @@ def cross_file_facts(text: str, path: str) -> list[Fact]:
             first = first or ev.index.span(node.meta.start_pos, node.meta.end_pos)
     if not argv:
         return []
-    return build_facts(argv, first or Span(path))
+    return build_facts(argv, first or Span(path), flag_set=True)

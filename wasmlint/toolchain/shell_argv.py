@@ -219,7 +219,7 @@ def _flag_only(result, index: LineIndex, variant, version) -> list[Fact]:
             toks = _split_env(a.value, a.index or index)
             if any(t.value.startswith("-s") or t.value == "-pthread" for t in toks):
                 out += build_facts(toks, a.span, variant=_label(variant, a.variant) or "EMCC_CFLAGS",
-                                   version=version)
+                                   version=version, flag_set=True)
     return out
 
 

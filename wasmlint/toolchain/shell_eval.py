@@ -6,8 +6,11 @@ package.json script; every argument keeps its position, in the file it was
 written in (a sourced file, a function defined in one). The script is evaluated
 once per ``${V:+…}`` variant (ffmpeg.wasm's ``FFMPEG_ST``/``FFMPEG_MT``); commands
 inside ``$(…)`` build nothing and are left out, and a ``$(cmd …)`` whose output the
-caller's ``substitute`` knows (``node file.js`` printing a constant) is that output.
-Nothing is ever run.
+caller's ``substitute`` knows (``node file.js`` printing a constant) is that output,
+trailing newlines removed, as the shell gives it. A value that cannot be known
+(``$@``, a variable from outside) holds ``UNKNOWN``. ``cd DIR`` (and ``pushd``/``popd``)
+moves the folder later commands run in (``Command.cwd``), until the end of a ``( … )``
+subshell. Nothing is ever run.
 """
 from __future__ import annotations
 
@@ -29,6 +32,8 @@ class Command:
     index: LineIndex | None = None    # of the file the command is written in
     env_index: dict[str, LineIndex] = field(default_factory=dict)   # of the files env values are written in
     inherited: frozenset[str] = frozenset()   # env entries the caller gave that the text left as they were
+    cwd: str | None = ""              # folder it runs in, relative to where the text starts ("": there;
+    #                                   None: unknown — an absolute or computed ``cd``)
 
 
 @dataclass
@@ -71,7 +76,7 @@ def evaluate(source: PStr, index: LineIndex, env: dict[str, PStr] | None = None,
         prefix = {b.name: env_now[b.name] for b in c.prefix}
         inherited = frozenset(k for k, b in c.env.items() if given.get(k) is b and k in env_now)
         out.commands.append(Command(argv, prefix, env_now, view.span(c.file, c.rng), c.variant,
-                                    view.indexes[c.file], env_index, inherited))
+                                    view.indexes[c.file], env_index, inherited, c.cwd))
     for b in run.bindings:
         if b.declared or b.in_substitution:
             continue

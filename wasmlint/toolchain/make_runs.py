@@ -1,0 +1,203 @@
+"""How the project runs a Makefile: the ``make`` command lines of its package.json
+scripts, shell scripts, Dockerfile ``RUN``s and CI workflows that reach this file.
+
+GNU make takes ``NAME=value`` (``NAME:=value``, ``NAME+=value`` …) arguments as
+*command-line variables*: they are set before the Makefile is read, an assignment in
+the Makefile to the same name is ignored unless it says ``override`` (``+=`` too), and
+they are exported to recipes and sub-makes. So ``make ARCH=wasm build`` makes
+``ifeq ($(ARCH),wasm)`` true, whatever the file assigns. A command line reaches a
+Makefile when the folder it runs in (the file's folder, then ``cd DIR`` before it,
+then ``-C DIR``) holds it, under make's default names (``GNUmakefile``, ``makefile``,
+``Makefile``) or the ``-f FILE`` it names. ``emmake`` in front of make changes nothing
+here. Each distinct set of command-line variables is one way the file is run.
+"""
+from __future__ import annotations
+
+import fnmatch
+import posixpath
+from dataclasses import dataclass
+
+from ..classify import kind_by_name
+from .pstr import STRIDE, LineIndex, PStr
+
+MAKE_PROGRAMS = ("make", "gmake", "mingw32-make", "emmake", "emmake.py")
+DEFAULT_NAMES = ("GNUmakefile", "makefile", "Makefile")
+SURFACES = ("package.json", "*.sh", "*.bash", "dockerfile", "dockerfile.*", "*.dockerfile")
+MAX_ANCESTORS = 8
+MAX_RUNS = 6
+ASSIGN_OPS = ("::=", ":::=", ":=", "+=", "?=", "!=", "=")
+# make options that take the next word as their value (short forms; long ones use `=`)
+VALUE_OPTIONS = frozenset(("-C", "-f", "-I", "-j", "-l", "-o", "-W"))
+
+
+@dataclass
+class MakeRun:
+    """A command line that runs the Makefile with command-line variables."""
+
+    label: str                        # "make ARCH=wasm"
+    variables: dict[str, tuple[str, PStr]]   # name → (operator, value; offsets in linked files)
+
+
+def project_runs(project, makefile_rel: str, first_link: int) -> tuple[list[MakeRun], list[LineIndex]]:
+    """The runs of ``makefile_rel`` the project's files show, and the indexes of the files
+    their values come from (the k-th at ``(first_link + k) * STRIDE``)."""
+    runs: list[MakeRun] = []
+    linked: list[LineIndex] = []
+    if project is None or project.root is None:
+        return runs, linked
+    seen: set[tuple] = set()
+    for rel in _surface_files(project, posixpath.dirname(makefile_rel) or "."):
+        text = project.read(rel)
+        if text is None or "make" not in text:
+            continue
+        index = LineIndex(text, project.shown(rel))
+        shift = (first_link + len(linked)) * STRIDE
+        used = False
+        for source, base in shell_texts(rel, text):
+            for argv, cwd in _make_commands(source, index):
+                found = _run_of(project, argv, base, cwd, makefile_rel, shift)
+                if found is None:
+                    continue
+                key = tuple(sorted((n, op, v.text) for n, (op, v) in found.variables.items()))
+                if key not in seen and len(runs) < MAX_RUNS:
+                    seen.add(key)
+                    runs.append(found)
+                    used = True
+        if used:
+            linked.append(index)
+    return runs, linked
+
+
+def _surface_files(project, rel_dir: str) -> list[str]:
+    """Files in ``rel_dir`` and the folders above it that may run make, then workflows."""
+    out, d = [], rel_dir
+    for _ in range(MAX_ANCESTORS):
+        for name in project.list(d):
+            if any(fnmatch.fnmatchcase(name.lower(), g) for g in SURFACES):
+                out.append(posixpath.normpath(posixpath.join(d, name)))
+        if d in (".", ""):
+            break
+        d = posixpath.dirname(d) or "."
+    out += [f".github/workflows/{n}" for n in project.list(".github/workflows") if n.endswith((".yml", ".yaml"))]
+    return out
+
+
+def shell_texts(rel: str, text: str) -> list[tuple[PStr, str]]:
+    """The shell text a file holds, each with the project folder it starts in: a
+    package.json's scripts (its folder), a shell script (its folder), a Dockerfile's
+    ``RUN`` lines (its folder, the usual build context), a workflow's ``run:`` steps
+    (the checkout, or the step's ``working-directory``)."""
+    here = posixpath.dirname(rel) or "."
+    name = posixpath.basename(rel)
+    kind = kind_by_name(name)
+    try:
+        if name == "package.json":
+            return [(t, here) for t in _package_scripts(text)]
+        if kind == "dockerfile":
+            return [(t, here) for t in _docker_runs(text, rel)]
+        if rel.startswith(".github/workflows/"):
+            return _workflow_runs(text, rel)
+    except Exception:       # a file that does not parse shows no runs (its own reader reports it)
+        return []
+    return [(PStr.source(text, 0), here)]
+
+
+def _package_scripts(text: str) -> list[PStr]:
+    from .. import jsonpos
+    root = jsonpos.parse(text)
+    scripts = root.get("scripts") if root.type == "object" else None
+    if scripts is None or scripts.type != "object":
+        return []
+    return [_pstr(v.text) for _, v in scripts.pairs if v.type == "string"]
+
+
+def _docker_runs(text: str, rel: str) -> list[PStr]:
+    from ..launch.dockerparse import instructions
+    from ..textpos import LineIndex as TextIndex
+    return [_pstr(i.args) for i in instructions(TextIndex(text, rel)) if i.keyword == "RUN" and not i.is_json()]
+
+
+def _workflow_runs(text: str, rel: str) -> list[tuple[PStr, str]]:
+    from .. import yamlpos
+    from ..sources.github_workflow import _mask
+    out = []
+    for doc in yamlpos.documents(text):
+        for _, job in yamlpos.pairs(yamlpos.get(doc, "jobs")):
+            for step in yamlpos.items(yamlpos.get(job, "steps")):
+                run = yamlpos.get(step, "run")
+                if not yamlpos.is_scalar(run):
+                    continue
+                where = yamlpos.str_of(yamlpos.get(step, "working-directory")) or "."
+                if "${{" in where or where.startswith("/"):
+                    continue
+                out.append((_pstr(_mask(yamlpos.scalar_text(run, text))), posixpath.normpath(where)))
+    return out
+
+
+def _pstr(mapped) -> PStr:
+    return PStr(mapped.value, tuple(mapped.starts), tuple(mapped.ends))
+
+
+def _make_commands(source: PStr, index: LineIndex) -> list[tuple[list[PStr], str | None]]:
+    from .shell_eval import evaluate
+    out = []
+    for cmd in evaluate(source, index).commands:
+        argv = [t.text for t in cmd.argv]
+        if argv and posixpath.basename(argv[0].text) in ("emmake", "emmake.py"):
+            argv = argv[1:]
+        if argv and posixpath.basename(argv[0].text) in MAKE_PROGRAMS:
+            out.append((argv, cmd.cwd))
+    return out
+
+
+def _run_of(project, argv: list[PStr], base: str, cwd: str | None, makefile_rel: str,
+            shift: int) -> MakeRun | None:
+    """The run ``argv`` makes of ``makefile_rel`` (None when it runs another file or no
+    command-line variable)."""
+    if cwd is None:
+        return None
+    folder, file, variables, words = posixpath.join(base, cwd), None, {}, []
+    k = 1
+    while k < len(argv):
+        w = argv[k].text
+        if w in VALUE_OPTIONS and k + 1 < len(argv):
+            value, k = argv[k + 1].text, k + 1
+            if w == "-C":
+                folder = posixpath.join(folder, value)
+            elif w == "-f":
+                file = value
+        elif w.startswith("--directory=") or (w.startswith("-C") and len(w) > 2):
+            folder = posixpath.join(folder, w.split("=", 1)[1] if w.startswith("--") else w[2:])
+        elif w.startswith(("--file=", "--makefile=")) or (w.startswith("-f") and len(w) > 2):
+            file = w.split("=", 1)[1] if w.startswith("--") else w[2:]
+        elif not w.startswith("-"):
+            split = _assignment(argv[k])
+            if split is not None:
+                name, op, value = split
+                variables[name] = (op, value.shifted(shift))
+                words.append(w)
+        k += 1
+    if not variables:
+        return None
+    if file is not None:
+        target = posixpath.normpath(posixpath.join(folder, file))
+    else:
+        target = next((posixpath.normpath(posixpath.join(folder, n)) for n in DEFAULT_NAMES
+                       if project.is_file(posixpath.normpath(posixpath.join(folder, n)))), None)
+    if target != posixpath.normpath(makefile_rel) or "\0" in target:
+        return None
+    return MakeRun("make " + " ".join(words), variables)
+
+
+def _assignment(word: PStr) -> tuple[str, str, PStr] | None:
+    """``NAME=value`` (any of make's operators) → (name, operator, value), else None."""
+    t = word.text
+    eq = t.find("=")
+    if eq <= 0:
+        return None
+    head = t[:eq + 1]
+    op = next((o for o in ASSIGN_OPS if head.endswith(o)), "=")
+    name = t[:eq + 1 - len(op)].strip()
+    if not name or any(c in name for c in " \t$:#"):
+        return None
+    return name, op, word[eq + 1:]

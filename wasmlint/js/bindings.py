@@ -105,6 +105,18 @@ class Bindings:
 
     def reaching_write(self, use) -> Write | None:
         """The one write that reaches ``use``, also when its value is unknown (a parameter)."""
+        mine = self.binding_writes(use)
+        if not mine:
+            return None
+        carrying = [w for w in mine if w.carries]
+        if len(carrying) == 1 and all(w.carries or w.declares in ("var", "let") for w in mine):
+            return carrying[0]
+        if not carrying:
+            return None
+        return self._dominating(use, carrying)
+
+    def binding_writes(self, use) -> list[Write]:
+        """Every write of the binding ``use`` (an identifier node) reads."""
         name = use.text.decode()
         up_ids = [a.id for a in ancestors(use)]
         mine = None
@@ -119,14 +131,7 @@ class Bindings:
             found = self.writes_in(name, self.doc.root)
             decl_scopes = {_declaration_scope(w) for w in found if w.declares}
             mine = [w for w in found if _resolves_to(w, decl_scopes) is None]
-        if not mine:
-            return None
-        carrying = [w for w in mine if w.carries]
-        if len(carrying) == 1 and all(w.carries or w.declares in ("var", "let") for w in mine):
-            return carrying[0]
-        if not carrying:
-            return None
-        return self._dominating(use, carrying)
+        return mine
 
     def _dominating(self, use, carrying: list[Write]) -> Write | None:
         fn = enclosing_function(use)

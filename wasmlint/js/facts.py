@@ -171,6 +171,7 @@ class JsMemoryGrow(JsFact):
     kind: ClassVar[str] = "js-memory-grow"
     receiver: str = ""
     delta_pages: int | None = None
+    follows: str | None = None    # the receiver is a shadow sized after this memory: it grows in step with it
 
     @property
     def call_text(self) -> str:

@@ -137,8 +137,20 @@ class Scan:
             write = self.ev.bindings.reaching_write(ident)
             if write is not None and write.default is not None and self.mentions_cores(write.default, depth + 1):
                 return True
+            if self._cores_or_constants(ident, depth):
+                return True
         fields = self.this_writes(node)
         return bool(fields) and all(self.mentions_cores(v, depth + 1) for v in fields)
+
+    def _cores_or_constants(self, ident, depth: int) -> bool:
+        """Every write of the variable gives it a number or a core count, one of them the
+        cores: ``let n = 2; if (browser) n = navigator.hardwareConcurrency; else n =
+        os.cpus().length; if (n > 64) n = 64``."""
+        writes = self.ev.bindings.binding_writes(ident)
+        if not writes or any(not w.carries or w.value is None or w.default is not None for w in writes):
+            return False
+        cores = [w for w in writes if not isinstance(self.ev.number(w.value), int)]
+        return bool(cores) and all(self.mentions_cores(w.value, depth + 1) for w in cores)
 
     def this_writes(self, node) -> list:
         """The values assigned to ``this.x`` (``node``) anywhere in its class, and its field initialiser."""

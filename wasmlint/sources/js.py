@@ -79,6 +79,9 @@ def _facts(src: SourceFile, doc) -> list[Fact]:
     compiles = loading.compiles(scan)
     memory_facts = memories.memories(scan)
     grow_facts = memories.grows(scan, {m.name for m in memory_facts if m.name})
+    shadows = {m.name: m.sized_after for m in memory_facts if m.name and m.sized_after}
+    for g in grow_facts:
+        g.follows = shadows.get(g.receiver)
     facts.extend(memory_facts)
     facts.extend(grow_facts)
     facts.extend(memories.views(scan, grow_facts))

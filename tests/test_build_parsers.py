@@ -2,6 +2,7 @@
 target variables, CMake evaluation, TOML positions, build.rs, response files."""
 from __future__ import annotations
 
+import posixpath
 from pathlib import Path
 
 import pytest
@@ -249,6 +250,85 @@ def test_rust_build_names_what_a_shipped_build_writes(argv, build):
     assert (rust_build(run) if run.ships else None) == build
 
 
+def _project(tmp_path: Path, files: dict[str, str]) -> Path:
+    root = tmp_path / "project"
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root
+
+
+def test_sourced_files_that_source_each_other_are_read_once_each(tmp_path):
+    root = _project(tmp_path, {
+        "env.sh": '. ./flags.sh\nEMCC_LINK="$LINK_FLAGS -sMODULARIZE=1"\n',
+        "flags.sh": '. ./env.sh\nLINK_FLAGS="-O3 -sINITIAL_MEMORY=64MB"\n',
+        "build.sh": '#!/bin/sh\n. ./env.sh\nemcc main.c $EMCC_LINK -o dist/app.js\n'})
+    src = _src(root / "build.sh", "shell", root)
+    inv = _inv(extract_build_facts(src))
+    assert [(f.output, f.settings) for f in inv] == [("dist/app.js", {"INITIAL_MEMORY": 64 * MB, "MODULARIZE": 1})]
+    assert src.read_others          # facts that depend on other files are not cached
+
+
+def test_sourcing_stops_at_the_depth_limit(tmp_path):
+    from wasmlint.bash import MAX_DEPTH
+    files = {f"step{k}.sh": f". ./step{k + 1}.sh\nemcc step{k}.c -sINITIAL_MEMORY={k + 1}MB -o out/step{k}.js\n"
+             for k in range(MAX_DEPTH + 4)}
+    root = _project(tmp_path, {**files, "build.sh": "#!/bin/sh\n. ./step0.sh\n"})
+    outputs = {f.output for f in _inv(extract_build_facts(_src(root / "build.sh", "shell", root)))}
+    assert outputs == {f"out/step{k}.js" for k in range(MAX_DEPTH)}
+
+
+def test_files_outside_the_project_and_files_that_are_no_files_are_not_read(tmp_path):
+    import os
+    root = _project(tmp_path, {"build.sh": "#!/bin/sh\n. ../emsdk/emsdk_env.sh\n. ./fifo.sh\n. ./folder.sh\n"
+                                           ". ./data.sh\nemcc main.c $FLAGS -o dist/app.js\n"})
+    (tmp_path / "emsdk").mkdir()
+    (tmp_path / "emsdk" / "emsdk_env.sh").write_text('FLAGS="-sINITIAL_MEMORY=64MB"\n')
+    os.mkfifo(root / "fifo.sh")
+    (root / "folder.sh").mkdir()
+    (root / "data.sh").write_bytes(b"\x00\xff\xfe" * 100)
+    inv = _inv(extract_build_facts(_src(root / "build.sh", "shell", root)))
+    assert [(f.output, f.settings) for f in inv] == [("dist/app.js", {})]
+
+
+def test_recursive_functions_and_scripts_that_run_themselves_end(tmp_path):
+    root = _project(tmp_path, {"build.sh": '#!/bin/bash\nbuild() { emcc "$1.c" -o "dist/$1.js"; build "$1"x; }\n'
+                                           'build app\nbash ./build.sh again\n'})
+    outputs = [f.output for f in _inv(extract_build_facts(_src(root / "build.sh", "shell", root)))]
+    assert outputs[:2] == ["dist/app.js", "dist/appx.js"] and len(outputs) <= 8
+
+
+def _argvs(script: str) -> list[list[str]]:
+    from wasmlint.toolchain.shell_eval import evaluate
+    text = PStr.source(script, 0)
+    return [[t.value for t in c.argv] for c in evaluate(text, LineIndex(script, "build.sh")).commands]
+
+
+@pytest.mark.parametrize("script,argv", [
+    # an append in one branch never reaches another; the script goes on in the else branch
+    ('F="-sFORCE_FILESYSTEM"\nif [ -n "$DEBUG" ]; then F+=" -O0 -g"; F+=" -sASSERTIONS=2"\n'
+     'elif [ "$1" = size ]; then F+=" -Oz"\nelse F+=" -O3"; fi\nemcc $F a.c\n',
+     ["emcc", "-sFORCE_FILESYSTEM", "-O3", "a.c"]),
+    # a lone then branch sets the default
+    ('if [ -z "$OPT" ]; then OPT=-O2; fi\nemcc $OPT a.c\n', ["emcc", "-O2", "a.c"]),
+    # case items are alternatives too, and `*)` is the fallback
+    ('M=-sMODULARIZE\ncase "$1" in\n  debug|dev) M+=" -O0 -g" ;;\n  *) M+=" -O3" ;;\nesac\nemcc $M a.c\n',
+     ["emcc", "-sMODULARIZE", "-O3", "a.c"]),
+    # a branch that changes nothing keeps what another one set
+    ('F=-O1\nif [ -n "$CI" ]; then F=-O3; else echo local; fi\nemcc $F a.c\n', ["emcc", "-O3", "a.c"]),
+])
+def test_branches_are_alternatives(script, argv):
+    assert argv in _argvs(script)
+    assert not any("-O0" in a and "-O3" in a for a in _argvs(script))
+
+
+def test_commands_of_every_branch_and_test_are_read():
+    script = ('if emcc --version; then emcc -O3 a.c -o a.js; else emcc -O0 a.c -o a.js; fi\n'
+              'case "$(uname)" in Darwin) emcc -Oz b.c ;; esac\n')
+    assert _argvs(script) == [["emcc", "--version"], ["emcc", "-O3", "a.c", "-o", "a.js"],
+                              ["emcc", "-O0", "a.c", "-o", "a.js"], ["emcc", "-Oz", "b.c"]]
+
+
 def test_shell_substitution_of_a_node_program_that_prints_a_constant(tmp_path):
     """ffmpeg.wasm's build/ffmpeg-wasm.sh: ``-sEXPORTED_FUNCTIONS=$(node src/bind/…/export.js)``,
     the program printing a constant list joined with commas (paths from the project folder)."""
@@ -288,6 +368,26 @@ def test_shell_cd_moves_later_commands_until_a_subshell_ends():
     makes = [(c.cwd, " ".join(a.text.text for a in c.argv[1:])) for c in cmds if c.argv[0].text.text == "make"]
     assert makes == [("src", "clean"), ("src", "ARCH=wasm build"), ("tools", ""), ("src/web", "PLATFORM=web"),
                      ("src", ""), (None, "")]
+
+
+def test_shell_cd_in_a_sourced_file_or_function_moves_the_caller_a_run_script_or_substitution_does_not():
+    from wasmlint import bash
+    files = {"env.sh": "cd engine\n", "sub.sh": "#!/bin/sh\ncd /opt\nmake\n"}
+
+    def reader(name, base):
+        name = posixpath.normpath(name)
+        return bash.Loaded(name, name, files[name]) if name in files else None
+
+    text = ("to_web() { cd web; }\n"
+            "V=$(cd /tmp; pwd)\nmake A=1\n"
+            ". ./env.sh\nmake A=2\n"
+            "./sub.sh\nmake A=3\n"
+            "if [ -n \"$X\" ]; then cd x; else cd y; fi\nmake A=4\n"
+            "to_web; make A=5\n")
+    run = bash.evaluate(PStr.source(text, 0), reader=reader)
+    makes = [(c.cwd, " ".join(a.text for a in c.argv[1:])) for c in run.commands if c.argv[0].text == "make"]
+    assert makes == [("", "A=1"), ("engine", "A=2"), (None, ""), ("engine", "A=3"), ("engine/y", "A=4"),
+                     ("engine/y/web", "A=5")]
 
 
 def test_makefile_command_line_variables_beat_the_files_unless_override():

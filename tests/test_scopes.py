@@ -68,6 +68,7 @@ def test_paths_no_convention_names(rel, kind):
     ("pnpm exec playwright test", "test", "runs `playwright test`, a test runner"),
     ("cargo test --target wasm32-wasip1", "test", "runs `cargo test`, a test runner"),
     ("npm publish --access public", "production", "runs `npm publish`, a publish or deploy step"),
+    ("./node_modules/.bin/mocha test/", "test", "runs `mocha`, a test runner"),
 ])
 def test_what_a_command_runs(command, scope, reason):
     said = command_scope(command.split())
@@ -75,7 +76,8 @@ def test_what_a_command_runs(command, scope, reason):
 
 
 @pytest.mark.parametrize("command", ["vite build", "rollup -c", "tsc -p .", "node src/server.js",
-                                     "emcc -O3 hash.c -o dist/hash.js", "npm run build", "wasm-pack build"])
+                                     "emcc -O3 hash.c -o dist/hash.js", "npm run build", "wasm-pack build",
+                                     "./bin/serve dist/server.js", "scripts/watch --once"])
 def test_builds_and_plain_launches_say_nothing(command):
     assert command_scope(command.split()) is None
 

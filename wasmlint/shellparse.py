@@ -1,20 +1,23 @@
-"""Shell scripts through tree-sitter-bash, as a sequence of commands and
-assignments with exact spans.
+"""The launch view of shell text: what ``wasmlint.bash`` evaluates, as words
+with exact spans for the node launch readers.
 
 The input is a ``MappedText`` (a whole script file, a JSON-decoded package.json
 script, a YAML ``run:`` block, a Dockerfile ``RUN``), so every word keeps a map
-to the file it came from. Words are given after quote removal, with variables
-assigned earlier in the same script expanded (``A=1; node $A``), ``${A:-x}``
-defaults applied, and unquoted expansions of known values split into words.
-Anything else (``$1``, ``$(...)``, environment variables from outside) leaves
-the word ``dynamic``. Nothing is ever run.
+to the file it came from. Words are given after quote removal and expansion,
+as bash would pass them. A word holding a part that cannot be known here
+(``$1``, ``$(...)``, environment variables from outside) is ``dynamic`` and
+reads as the text that made that part; an unquoted expansion standing alone
+whose value is not fully known is one ``splat`` word (zero or many words to the
+shell). Nothing is ever run.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-from .textpos import MappedText, TextBuilder
+from . import bash
+from .bashwords import plain
+from .textpos import LineIndex, MappedText, TextBuilder, no_escape
+from .toolchain.pstr import UNKNOWN, PStr
 
 
 @dataclass
@@ -25,6 +28,7 @@ class Word:
     dynamic: bool = False      # holds an expansion not known in this script
     splat: bool = False        # an unquoted unknown expansion: may be zero or many words
     placed: bool = True        # start/end are this word's own text in the file (edits may go there)
+    idx: LineIndex | None = None   # the file its text is written in, when not its command's
 
     @property
     def value(self) -> str:
@@ -39,6 +43,7 @@ class Assign:
     end: int
     exported: bool = False
     dynamic: bool = False
+    idx: LineIndex | None = None   # the file it is written in, when not the script's own
     written: str | None = None   # a dynamic value as written, its unknown expansions verbatim (`$PWD/bin:$PATH`)
 
 
@@ -50,6 +55,7 @@ class Command:
     start: int
     end: int
     in_substitution: bool = False
+    idx: LineIndex | None = None               # the file it is written in, when not the script's own
 
 
 @dataclass
@@ -59,287 +65,119 @@ class Script:
     error: tuple[str, int] | None = None                     # first syntax error: message, offset
 
 
-@lru_cache(maxsize=1)
-def _parser():
-    import tree_sitter_bash
-    from tree_sitter import Language, Parser
-    return Parser(Language(tree_sitter_bash.language()))
-
-
-_DESCEND = {"program", "list", "pipeline", "redirected_statement", "subshell", "compound_statement",
-            "if_statement", "elif_clause", "else_clause", "while_statement", "for_statement",
-            "c_style_for_statement", "do_group", "case_statement", "case_item",
-            "negated_command", "function_definition"}
-_DQ_ESCAPABLE = '"\\$`\n'
-VALUE_LIMIT = 1 << 16   # characters a shell variable may hold; a longer value is unknown
-
-
-def parse(script: MappedText, env: dict[str, Assign] | None = None) -> Script:
+def parse(script: MappedText, env: dict[str, Assign] | None = None, reader: bash.Reader | None = None,
+          root: bash.Loaded | None = None, idx: LineIndex | None = None) -> Script:
     """Commands and assignments of ``script``; ``env`` is the exported environment
-    it starts with (a Dockerfile's ENV, a compose service's environment)."""
-    data = script.value.encode("utf-8")
-    tree = _parser().parse(data)
-    walker = _Walker(script, data, env or {})
-    walker.stmt(tree.root_node)
-    if tree.root_node.has_error:
-        walker.out.error = walker.first_error(tree.root_node)
-    return walker.out
+    it starts with (a Dockerfile's ENV, a compose service's environment), ``reader``
+    reads the project files it sources or runs (``root``: the file ``script`` is, ``idx``
+    its lines: what facts from other files point back to)."""
+    given = {k: bash.Binding(k, None if a.value is None else _pstr(a.value), exported=True, origin=a)
+             for k, a in (env or {}).items()}
+    run = bash.evaluate(_pstr(script), given, reader=reader, root=root)
+    view = _View(script, run, idx)
+    out = Script()
+    out.assigns = [view.assign(b) for b in run.bindings]
+    out.commands = [view.command(c) for c in run.commands]
+    if run.error is not None:
+        i, kind, missing = run.error
+        what = f"missing `{kind}`" if missing else "unexpected text"
+        out.error = f"shell syntax error: {what}", script.source_range(i, i + 1)[0]
+    return out
 
 
-def error_bytes(root) -> int:
-    """Bytes inside ERROR nodes (outermost ones only)."""
-    total, stack = 0, [root]
-    while stack:
-        n = stack.pop()
-        if n.type == "ERROR":
-            total += n.end_byte - n.start_byte
-        elif n.has_error:
-            stack.extend(n.children)
-    return total
+def _pstr(m: MappedText) -> PStr:
+    return PStr(m.value, tuple(m.starts), tuple(m.ends))
 
 
-class _Walker:
-    def __init__(self, script: MappedText, data: bytes, env: dict[str, Assign]):
-        self.s = script
-        self.out = Script()
-        self.vars: dict[str, MappedText | None] = {k: a.value for k, a in env.items()}
-        self.exported: dict[str, Assign] = dict(env)
-        if script.value.isascii():
-            self.ch = None
+class _View:
+    """``bash`` results as launch words: ``MappedText`` in the source of the file they
+    are written in, where an unknown part reads as the text that made it (``$HOME``,
+    ``$(nproc)``); a value from another file reads as written where it is used."""
+
+    def __init__(self, script: MappedText, run: bash.Run, idx: LineIndex | None):
+        self.s, self.run = script, run
+        self.assigns: dict[int, Assign] = {}
+        self.idx = [idx] + [LineIndex(f.text, f.path) for f in run.files[1:]]
+
+    def src(self, file: int, rng: tuple[int, int]) -> tuple[int, int]:
+        return self.s.source_range(*rng) if file == 0 else rng
+
+    def exact(self, file: int, rng: tuple[int, int]) -> bool:
+        return self.s.is_exact(*rng) if file == 0 else True
+
+    def text(self, file: int, rng: tuple[int, int]) -> str:
+        return (self.s.value if file == 0 else self.run.files[file].text)[rng[0]:rng[1]]
+
+    def mapped(self, p: PStr, file: int, si: int, sj: int, whole: bool = True,
+               force: bool = True) -> tuple[MappedText, int]:
+        """``p`` in the source of ``file`` (unless ``force`` is off and it all comes from
+        one other file), and which file; ``whole``: its range is ``[si, sj)``, else its own."""
+        p = plain(bash.folders(p, self.run, file))
+        q, f = bash.localize(p, file, (si, sj), force)
+        b = TextBuilder()
+        for k, c in enumerate(q.text):
+            s, e = q.starts[k], q.ends[k]
+            if c == UNKNOWN:
+                b.add(self.run.unknown_text.get((p.starts[k], p.ends[k]), c), s, e)
+                b.exact = False
+            elif s < 0:
+                b.add(c, si, sj)
+                b.exact = False
+            else:
+                b.chars.append(c)
+                b.starts.append(s)
+                b.ends.append(e)
+        b.exact = b.exact and (self.s.exact if f == 0 else True)
+        if (not whole or f != file) and q.source_range() is not None:
+            si, sj = q.source_range()
+        return b.build(si, sj, self.s.escape if f == 0 else no_escape), f
+
+    def assign(self, b: bash.Binding) -> Assign:
+        if b.origin is not None:
+            return b.origin
+        got = self.assigns.get(id(b))
+        if got is not None:
+            return got
+        i, j = self.src(b.file, b.rng)
+        idx = self.idx[b.file]
+        if b.declared:
+            old = self.assign(b.exports) if b.exports is not None else None
+            value = old.value if old is not None else None
+            a = Assign(b.name, value, i, j, exported=True, dynamic=value is None, idx=idx,
+                       written=old.written if old is not None else None)
+        elif not b.known:
+            written = None
+            if isinstance(b.value, PStr) and b.value_rng is not None:
+                written = self.mapped(b.value, b.file, *self.src(b.file, b.value_rng))[0].value
+            a = Assign(b.name, None, i, j, b.exported, dynamic=True, idx=idx, written=written)
         else:
-            self.ch = [0] * (len(data) + 1)
-            pos = 0
-            for i, c in enumerate(script.value):
-                n = len(c.encode("utf-8"))
-                for k in range(n):
-                    self.ch[pos + k] = i
-                pos += n
-            self.ch[pos] = len(script.value)
+            a = Assign(b.name, self.mapped(b.value, b.file, *self.src(b.file, b.value_rng))[0], i, j, b.exported,
+                       idx=idx)
+        self.assigns[id(b)] = a
+        return a
 
-    # ------------------------------------------------------------ positions
-    def c(self, byte: int) -> int:
-        return byte if self.ch is None else self.ch[byte]
+    def command(self, c: bash.Command) -> Command:
+        words = [w for bw in c.words for w in self.words(bw, c.file)]
+        env = {k: self.assign(b) for k, b in c.env.items()}
+        i, j = self.src(c.file, c.rng)
+        return Command(words, [self.assign(b) for b in c.prefix], env, i, j, c.in_substitution, self.idx[c.file])
 
-    def rng(self, node) -> tuple[int, int]:
-        return self.c(node.start_byte), self.c(node.end_byte)
-
-    def src(self, i: int, j: int) -> tuple[int, int]:
-        return self.s.source_range(i, j)
-
-    def first_error(self, root) -> tuple[str, int]:
-        stack = [root]
-        while stack:
-            n = stack.pop()
-            if n.type == "ERROR" or n.is_missing:
-                i = self.c(n.start_byte)
-                what = f"missing `{n.type}`" if n.is_missing else "unexpected text"
-                return f"shell syntax error: {what}", self.src(i, i + 1)[0]
-            stack.extend(reversed(n.children))
-        return "shell syntax error", self.s.src_start
-
-    # ------------------------------------------------------------ statements
-    def stmt(self, node, in_subst: bool = False) -> None:
-        t = node.type
-        if t == "command":
-            self.command(node, in_subst)
-            return
-        if t in ("variable_assignment", "declaration_command"):
-            self._substitutions(node)
-        if t == "variable_assignment":
-            a = self.assignment(node)
-            if a:
-                self.vars[a.name] = a.value
-                if a.name in self.exported:
-                    a.exported = True
-                    self.exported[a.name] = a
-                self.out.assigns.append(a)
-        elif t == "declaration_command":
-            self.declaration(node)
-        elif t == "unset_command":
-            for c in node.named_children:
-                name = self.text(c)
-                self.vars.pop(name, None)
-                self.exported.pop(name, None)
-        elif t == "function_definition":
-            body = node.child_by_field_name("body")
-            if body is not None:
-                self.stmt(body, in_subst)
-        elif t in _DESCEND:
-            for c in node.named_children:
-                self.stmt(c, in_subst)
-
-    def text(self, node) -> str:
-        i, j = self.rng(node)
-        return self.s.value[i:j]
-
-    def declaration(self, node) -> None:
-        kw = node.children[0].type if node.children else ""
-        words = [self.text(c) for c in node.named_children if c.type == "word"]
-        export = kw == "export" or (kw in ("declare", "typeset") and any(
-            w.startswith("-") and "x" in w for w in words))
-        for c in node.named_children:
-            if c.type == "variable_assignment":
-                a = self.assignment(c)
-                if a is None:
-                    continue
-                self.vars[a.name] = a.value
-                a.exported = export
-                if export:
-                    self.exported[a.name] = a
-                self.out.assigns.append(a)
-            elif c.type == "variable_name" and export:
-                name = self.text(c)
-                i, j = self.src(*self.rng(c))
-                a = Assign(name, self.vars.get(name), i, j, exported=True,
-                           dynamic=self.vars.get(name) is None)
-                self.exported[name] = a
-                self.out.assigns.append(a)
-
-    def assignment(self, node) -> Assign | None:
-        name_node = node.child_by_field_name("name")
-        if name_node is None:
-            return None
-        value_node = node.child_by_field_name("value")
-        i, j = self.src(*self.rng(node))
-        if value_node is None:
-            v = self.rng(node)[1]
-            return Assign(self.text(name_node), MappedText.verbatim("", self.src(v, v)[0]), i, j)
-        words = self.word(value_node, split=False)
-        if not words:
-            return Assign(self.text(name_node), None, i, j, dynamic=True)
-        w = words[0]
-        if len(w.text.value) > VALUE_LIMIT:   # `A="$A$A"` doubling: unknown, not gigabytes
-            return Assign(self.text(name_node), None, i, j, dynamic=True)
-        return Assign(self.text(name_node), None if w.dynamic else w.text, i, j, dynamic=w.dynamic,
-                      written=w.text.value if w.dynamic else None)
-
-    def command(self, node, in_subst: bool) -> None:
-        prefix: list[Assign] = []
-        words: list[Word] = []
-        for c in node.children:
-            if c.type == "variable_assignment":
-                a = self.assignment(c)
-                if a:
-                    a.exported = True
-                    prefix.append(a)
-            elif c.type == "command_name":
-                words.extend(self.word(c.named_children[0] if c.named_children else c))
-            elif c.is_named and c.type not in ("file_redirect", "heredoc_redirect", "herestring_redirect",
-                                               "comment"):
-                words.extend(self.word(c))
-        env = dict(self.exported)
-        env.update({a.name: a for a in prefix})
-        i, j = self.src(*self.rng(node))
-        self.out.commands.append(Command(words, prefix, env, i, j, in_subst))
-        self._substitutions(node)
-
-    def _substitutions(self, node) -> None:
-        """Commands inside ``$(...)`` of a command's words."""
-        for c in node.children:
-            if c.type == "command_substitution":
-                for s in c.named_children:
-                    self.stmt(s, in_subst=True)
-            else:
-                self._substitutions(c)
-
-    # ------------------------------------------------------------ words
-    def word(self, node, split: bool = True) -> list[Word]:
-        """One argument node → words (several when an unquoted known expansion splits)."""
-        t = node.type
-        i, j = self.rng(node)
-        si, sj = self.src(i, j)
-        placed = self.s.is_exact(i, j)
-        if split and t in ("simple_expansion", "expansion"):
-            val = self.expand(node)
-            if val is None:
-                return [Word(MappedText.opaque(self.s.value[i:j], si, sj), si, sj, True, True, placed)]
-            return [Word(p, p.src_start, p.src_end, placed=False) for p in _split_ws(val)]
-        b = TextBuilder()
-        dyn = self.piece(node, b)
-        return [Word(b.build(si, sj, self.s.escape), si, sj, dyn, placed=placed)]
-
-    def piece(self, node, b: TextBuilder) -> bool:
-        """Append the value of ``node`` to ``b``; True when part of it is dynamic."""
-        t = node.type
-        i, j = self.rng(node)
-        if t in ("word", "number", "command_name"):
-            self.unescape(i, j, b, lambda k: True)
-            return False
-        if t == "raw_string":
-            b.add_mapped(self.s.slice(i + 1, j - 1))
-            return False
-        if t == "string":
-            return self.dq(node, b)
-        if t == "concatenation":
-            return any([self.piece(c, b) for c in node.children])
-        if t in ("simple_expansion", "expansion"):
-            val = self.expand(node)
-            if val is not None:
-                b.add_mapped(val)
-                return False
-        si, sj = self.src(i, j)
-        b.add(self.s.value[i:j], si, sj)
-        b.exact = False
-        return True
-
-    def unescape(self, i: int, j: int, b: TextBuilder, escapable) -> None:
-        """Text ``[i, j)`` with backslash escapes removed; runs without one are added whole."""
-        value, k = self.s.value, i
-        while k < j:
-            bs = value.find("\\", k, j)
-            end = j if bs < 0 else bs
-            if end > k:
-                b.add_mapped(self.s.slice(k, end))
-            if bs < 0:
-                return
-            k = bs
-            if k + 1 < j and escapable(value[k + 1]):
-                nxt = value[k + 1]
-                if nxt != "\n":
-                    b.add(nxt, self.src(k, k + 2)[0], self.src(k, k + 2)[1])
-                k += 2
-            else:
-                b.add_mapped(self.s.slice(k, k + 1))
-                k += 1
-
-    def dq(self, node, b: TextBuilder) -> bool:
-        i, j = self.rng(node)
-        pos, dyn = i + 1, False
-        for c in node.named_children:
-            ci, cj = self.rng(c)
-            if c.type == "string_content":
-                continue
-            self.unescape(pos, ci, b, lambda ch: ch in _DQ_ESCAPABLE)
-            dyn = self.piece(c, b) or dyn
-            pos = cj
-        self.unescape(pos, j - 1, b, lambda ch: ch in _DQ_ESCAPABLE)
-        return dyn
-
-    def expand(self, node) -> MappedText | None:
-        """The value of ``$A``/``${A}``/``${A:-x}`` when known in this script."""
-        names = [c for c in node.named_children if c.type == "variable_name"]
-        if not names:
-            return None
-        name = self.text(names[0])
-        ops = [c.type for c in node.children if not c.is_named]
-        val = self.vars.get(name)
-        if node.type == "simple_expansion" or ops == ["${", "}"]:
-            return val
-        default_ops = {":-", "-", ":=", "="}
-        op = next((o for o in ops if o in default_ops), None)
-        if op is None:
-            return None
-        if val is not None and not (op.startswith(":") and val.value == ""):
-            return val
-        if name in self.vars and val is None:
-            return None
-        rest = [c for c in node.named_children if c is not names[0]]
-        b = TextBuilder()
-        for c in rest:
-            if self.piece(c, b):
-                return None
-        i = self.rng(node)[1]
-        return b.build(*self.src(i, i), self.s.escape)
+    def words(self, w: bash.Word, file: int) -> list[Word]:
+        si, sj = self.src(file, w.rng)
+        placed = self.exact(file, w.rng)
+        fields = [plain(bash.folders(f, self.run, file)) for f in w.fields]
+        if w.bare and fields and all(f.text == UNKNOWN for f in fields):
+            return [Word(MappedText.opaque(self.text(file, w.rng), si, sj), si, sj, True, True, placed)]
+        if len(fields) == 1 and not w.bare:
+            f = fields[0]
+            return [Word(self.mapped(f, file, si, sj)[0], si, sj, not f.known, placed=placed)]
+        out = []
+        for f in fields:
+            m, home = self.mapped(f, file, si, sj, whole=False, force=False)
+            # an unknown word of an expansion that splits may be zero or many words
+            out.append(Word(m, m.src_start, m.src_end, not f.known, w.bare and f.text == UNKNOWN, placed=False,
+                            idx=self.idx[home] if home != file else None))
+        return out
 
 
 def _split_ws(val: MappedText) -> list[MappedText]:

@@ -12,7 +12,7 @@ word, not ``fi``; errors that only the carriage returns cause are bash's too.
 """
 from __future__ import annotations
 
-from .shellparse import _parser, error_bytes
+from .bash import parser as _parser
 
 _KEYWORDS = frozenset(("fi", "done", "esac", "then", "do"))
 _CLOSES = {"}": ("compound_statement",), '"': ("string",),
@@ -64,3 +64,15 @@ def _first_error(root) -> int:
 
 def _char(data: bytes, byte: int) -> int:
     return len(data[:byte].decode("utf-8", "ignore"))
+
+
+def error_bytes(root) -> int:
+    """Bytes inside ERROR nodes (outermost ones only)."""
+    total, stack = 0, [root]
+    while stack:
+        n = stack.pop()
+        if n.type == "ERROR":
+            total += n.end_byte - n.start_byte
+        elif n.has_error:
+            stack.extend(n.children)
+    return total

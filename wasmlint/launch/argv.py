@@ -53,6 +53,10 @@ class Unwrapped:
 
 
 NODE_NAMES = {"node", "nodejs"}
+# Variables whose value is the node binary where the script does not set them:
+# emsdk_env.sh exports EMSDK_NODE (the node emsdk installs); NODE, NODEJS, NODE_JS
+# and NODE_BIN are the names scripts let a caller pick its node by (NODE=${NODE:-node}).
+NODE_VARS = frozenset(("EMSDK_NODE", "NODE", "NODEJS", "NODE_JS", "NODE_BIN", "NODE_BINARY"))
 FORWARDERS = {"tsx": {"--tsconfig"}, "nodemon": {"-w", "--watch", "-e", "--ext", "-i", "--ignore",
                                                  "--delay", "--config", "--signal", "-x", "--exec"}}
 SHELLS = {"sh", "bash", "dash", "ash", "zsh"}
@@ -66,6 +70,12 @@ def basename(word: str) -> str:
     return posixpath.basename(word)
 
 
+def names_node(tok: Tok) -> bool:
+    """``$EMSDK_NODE``, ``"${NODE}"``: a word that is only a variable naming node."""
+    v = tok.value
+    return v.startswith("$") and v[1:].removeprefix("{").removesuffix("}") in NODE_VARS
+
+
 def unwrap(toks: list[Tok], env_s_split=None) -> Unwrapped:
     """``env_s_split(tok) -> list[Tok]`` splits an ``env -S`` string into words."""
     env: list[EnvSet] = []
@@ -75,6 +85,8 @@ def unwrap(toks: list[Tok], env_s_split=None) -> Unwrapped:
     while i < len(toks):
         t = toks[i]
         if t.arg.dynamic:
+            if names_node(t):
+                return Unwrapped("node", toks[i:], env, wrapper, as_limit=as_limit)
             return Unwrapped("other")
         name = basename(t.value)
         if name in NODE_NAMES or name in FORWARDERS:
@@ -192,7 +204,7 @@ def split(toks: list[Tok], db, wrapper: str | None = None) -> Split:
             opt.value = rest[i + 1]
             i += 1
         if info is not None and info.name in _EVAL:
-            out.eval_code = opt.value or out.eval_code
+            out.eval_code = opt.value or (t if "=" in v else out.eval_code)     # -e CODE, --eval=CODE
         out.options.append(opt)
         i += 1
     if i < len(rest):

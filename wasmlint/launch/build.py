@@ -10,7 +10,7 @@ collects the facts and the words of every command it ran (``commands``).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from .. import nodeoptions, shellparse
@@ -44,6 +44,8 @@ class Unit:
     memory_limit: Limit | None = None
     address_space: Limit | None = None
     role: Scoped | None = None
+    reader: object = None        # bash.Reader: the project files its shell text sources or runs
+    root: object = None          # bash.Loaded: the file it is, when it is a script
     facts: list[Fact] = field(default_factory=list)
     commands: list[list[str]] = field(default_factory=list)
     _options: dict = field(default_factory=dict)
@@ -65,6 +67,10 @@ class Unit:
             return None
         return ScopeHint(self.idx.span(start, end), scope=self.role.scope, reason=self.role.reason)
 
+    def at(self, idx: LineIndex | None) -> "Unit":
+        """This unit for text written in another file (a sourced or run script)."""
+        return self if idx is None or idx is self.idx else replace(self, idx=idx)
+
     # ------------------------------------------------------------ toks
     def toks(self, words: list[Word], escape: str | None = None) -> list[argv.Tok]:
         if not words:
@@ -73,6 +79,10 @@ class Unit:
         args = word_args(self.idx, [w.text for w in words], [(w.start, w.end) for w in words],
                          [w.dynamic for w in words], [w.splat for w in words], esc,
                          [w.placed for w in words])
+        for k, w in enumerate(words):
+            if w.idx is not None and w.idx is not self.idx:     # written in another file: shown there, never edited
+                args[k] = Arg(w.value, w.idx.span(w.start, w.end), dynamic=w.dynamic, splat=w.splat,
+                              raw=w.idx.text[w.start:w.end])
         return [argv.Tok(w.text, a) for w, a in zip(words, args)]
 
     def _env_s(self, tok: argv.Tok) -> list[argv.Tok]:
@@ -80,7 +90,9 @@ class Unit:
 
     # ------------------------------------------------------------ NODE_OPTIONS
     def node_options(self, assign: Assign, variable: str = "NODE_OPTIONS") -> NodeOptionsFact | None:
-        key = (assign.start, assign.end)
+        if getattr(assign, "idx", None) not in (None, self.idx):
+            return self.at(assign.idx).node_options(assign, variable)
+        key = (self.idx.path, assign.start, assign.end)
         if key in self._options:
             return self._options[key]
         if assign.value is None:
@@ -103,25 +115,24 @@ class Unit:
                    depth: int = 0) -> shellparse.Script:
         """Every command of a shell script; ``on_command`` may claim a command
         (package.json's ``npm run x``) by returning True."""
-        parsed = shellparse.parse(script, env)
+        parsed = shellparse.parse(script, env, self.reader, self.root if depth == 0 else None, self.idx)
         for a in parsed.assigns:
             if a.name in NODE_OPTIONS_VARS:
                 self.node_options(a)
         limit = self.address_space
         for cmd in parsed.commands:
+            unit = self.at(cmd.idx)
             if cmd.words and not cmd.in_substitution:
                 self.commands.append([w.value for w in cmd.words])
             for a in cmd.prefix:
                 if a.name in NODE_OPTIONS_VARS:
-                    self.node_options(a)
+                    unit.node_options(a)
             if cmd.words and cmd.words[0].value == "ulimit":
-                limit = _ulimit(self.idx, cmd, limit)
+                limit = _ulimit(unit.idx, cmd, limit)
                 continue
             if on_command is not None and on_command(cmd):
                 continue
-            if cmd.in_substitution:
-                continue
-            self.launch(self.toks(cmd.words), cmd.env, (cmd.start, cmd.end), depth=depth, address_space=limit)
+            unit.launch(unit.toks(cmd.words), cmd.env, (cmd.start, cmd.end), depth=depth, address_space=limit)
         return parsed
 
     # ------------------------------------------------------------ launches

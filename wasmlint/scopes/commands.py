@@ -83,10 +83,18 @@ def _tool(words: list[str]) -> list[str]:
     return words[i:]
 
 
+def _names_a_tool(word: str) -> bool:
+    """A command word names an installed tool when the shell looks it up on PATH (a bare
+    name; npm scripts put ``node_modules/.bin`` on it), or it is written as a path to one
+    (``/usr/bin/…``, ``node_modules/.bin/…``). ``./bin/serve`` is a file of the project,
+    not the ``serve`` package."""
+    return "/" not in word or word.startswith("/") or "node_modules/.bin/" in word
+
+
 def command_scope(words: list[str]) -> Scoped | None:
     """What one command (its words, as the shell splits them) runs."""
     words = _tool(words)
-    if not words:
+    if not words or not _names_a_tool(words[0]):
         return None
     tool, rest = posixpath.basename(words[0]), words[1:]
     if tool in ("node", "nodejs"):

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .. import jsonpos
+from ..bash import VALUE_LIMIT
 from ..facts import Fact
 from ..launch import argv
 from ..launch.args import JSON_LIST, list_args
@@ -23,7 +24,7 @@ from ..launch.facts import DockerRunExport
 from ..launch.version import NodeVersionFact, major_of, node_image_tag
 from ..launch.words import lex
 from ..scopes import Scoped
-from ..shellparse import VALUE_LIMIT, Assign
+from ..shellparse import Assign
 from ..textpos import LineIndex, MappedText, compose, json_escape
 from ..toolchain.emver import EmscriptenVersion, version_in_image
 from ..toolchain.shell_argv import build_facts_in
@@ -71,7 +72,8 @@ def extract(src: SourceFile) -> list[Fact]:
         for run in st.runs:
             facts.extend(_run(idx, build, run, st))
             if not run.is_json():   # emcc / cargo invocations of the build
-                facts.extend(build_facts_in(run.heredoc or run.args, idx, src, st.env, version_in_image(st.image)))
+                facts.extend(build_facts_in(run.heredoc or run.args, idx, src, st.env, version_in_image(st.image),
+                                            run_files=False))
         facts.extend(build.facts)
     unit = Unit(idx, "dockerfile", name="final stage", node_version=final.node_spec,
                 role=Scoped("production", f"Dockerfile final stage `{'ENTRYPOINT' if final.entrypoint else 'CMD'}`"))

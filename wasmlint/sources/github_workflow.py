@@ -19,6 +19,7 @@ from ..launch.build import Unit
 from ..launch.version import NodeVersionFact, major_of
 from ..scopes import Scoped
 from ..scopes.commands import unit_scope
+from ..shellfiles import project_reader
 from ..textpos import LineIndex, MappedText, replace_delimited
 from ..toolchain.emver import EmscriptenVersion, version_in_image
 from ..toolchain.shell_argv import build_facts_in
@@ -46,7 +47,7 @@ def extract(src: SourceFile) -> list[Fact]:
 
 
 def _job(idx: LineIndex, name: str, job, wf_env, src: SourceFile) -> list[Fact]:
-    unit = Unit(idx, "github-workflow", name=f"job {name}")
+    unit = Unit(idx, "github-workflow", name=f"job {name}", reader=project_reader(src))
     env = {**wf_env, **yamlsurf.env_assigns(unit, yamlpos.get(job, "env"))}
     facts: list[Fact] = []
     emsdk = None

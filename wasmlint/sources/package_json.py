@@ -23,6 +23,7 @@ from ..launch.build import NODE_OPTIONS_VARS, Unit
 from ..launch.version import NodeVersionFact, major_of
 from ..scopes import Scoped
 from ..scopes.commands import unit_scope
+from ..shellfiles import project_reader
 from ..shellparse import Assign, Command
 from ..textpos import LineIndex
 from ..toolchain.shell_argv import build_facts_in
@@ -73,7 +74,7 @@ def extract(src: SourceFile) -> list[Fact]:
         table = {k.value: v for k, v in scripts.pairs if v.type == "string"}
         roles = _roles(table)
         for name, value in table.items():
-            unit = Unit(idx, "package.json", name=f"script {name}")
+            unit = Unit(idx, "package.json", name=f"script {name}", reader=project_reader(src))
             _run(unit, table, name, value, None, 0, roles)
             facts.extend(unit.facts)
             facts.extend(build_facts_in(value.text, idx, src))

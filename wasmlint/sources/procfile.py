@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..facts import Fact
 from ..launch.build import Unit
 from ..scopes.conventions import named_role
+from ..shellfiles import project_reader
 from ..textpos import LineIndex, MappedText
 from . import SourceFile
 
@@ -24,7 +25,7 @@ def extract(src: SourceFile) -> list[Fact]:
             continue
         cstart = start + len(name) + 1
         unit = Unit(idx, "procfile", name=f"process {name.strip()}",
-                    role=named_role(f"Procfile process `{name.strip()}`", name.strip()))
+                    role=named_role(f"Procfile process `{name.strip()}`", name.strip()), reader=project_reader(src))
         unit.run_script(MappedText.verbatim(command, cstart))
         facts.extend(unit.facts)
     return facts

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..facts import Fact
 from ..launch.build import Unit
+from ..shellfiles import project_reader, this_file
 from ..shellsyntax import syntax_error
 from ..textpos import LineIndex, MappedText
 from ..toolchain.shell_argv import extract_build_facts
@@ -18,7 +19,7 @@ from . import SourceFile
 def extract(src: SourceFile) -> list[Fact]:
     text = src.text_as_read
     idx = LineIndex(text, src.path)
-    unit = Unit(idx, "shell", name=src.path.rsplit("/", 1)[-1])
+    unit = Unit(idx, "shell", name=src.path.rsplit("/", 1)[-1], reader=project_reader(src), root=this_file(src))
     unit.run_script(MappedText.verbatim(text, 0))
     facts: list[Fact] = list(unit.facts) + extract_build_facts(src)
     # tree-sitter-bash rejects some valid shell: WL001 only for what bash -n rejects too

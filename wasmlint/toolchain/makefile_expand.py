@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .pstr import UNKNOWN, PStr
+from .pstr import UNKNOWN, PStr, join_words
 
 MAX_DEPTH = 32
 BUDGET = 1 << 20      # characters one Makefile's expansions may produce; past it values are UNKNOWN
@@ -138,17 +138,17 @@ class Expander:
                 if w.text.endswith(subst[0]) and subst[0]:
                     w = w[:len(w) - len(subst[0])] + PStr.synth(subst[1])
                 words.append(w)
-            return _join_words(words)
+            return join_words(words)
         return value
 
     def _function(self, fn: str, args: PStr, local, depth: int, unknown: PStr) -> PStr:
         if fn == "strip":
-            return _join_words(self.expand(args, local, depth + 1).split_ws())
+            return join_words(self.expand(args, local, depth + 1).split_ws())
         parts = _split_args(args)
         if fn in ("addprefix", "addsuffix") and len(parts) == 2:
             fix = self.expand(parts[0], local, depth + 1)
             words = self.expand(parts[1], local, depth + 1).split_ws()
-            return _join_words([fix + w if fn == "addprefix" else w + fix for w in words])
+            return join_words([fix + w if fn == "addprefix" else w + fix for w in words])
         if fn == "subst" and len(parts) == 3:
             a, b = (self.expand(x, local, depth + 1).text for x in parts[:2])
             text = self.expand(parts[2], local, depth + 1)
@@ -187,7 +187,7 @@ def _text_function(fn: str, args: list[PStr], unknown: PStr) -> PStr:
     if fn in ("filter", "filter-out") and len(args) == 2:
         patterns = [w.text for w in args[0].split_ws()]
         wanted = fn == "filter"
-        return _join_words([w for w in args[1].split_ws()
+        return join_words([w for w in args[1].split_ws()
                             if any(_pattern_match(p, w.text) for p in patterns) == wanted])
     if fn == "findstring" and len(args) == 2:
         return args[0] if args[0].text in args[1].text else PStr.synth("")
@@ -205,7 +205,7 @@ def _text_function(fn: str, args: list[PStr], unknown: PStr) -> PStr:
         first = {}
         for w in words:
             first.setdefault(w.text, w)
-        return _join_words([first[k] for k in sorted(first)])
+        return join_words([first[k] for k in sorted(first)])
     return unknown
 
 
@@ -239,15 +239,6 @@ def _split_args(p: PStr) -> list[PStr]:
             start = k + 1
     out.append(p[start:])
     return out
-
-
-def _join_words(words: list[PStr]) -> PStr:
-    parts: list[PStr] = []
-    for k, w in enumerate(words):
-        if k:
-            parts.append(PStr.synth(" "))
-        parts.append(w)
-    return PStr.join(parts) if parts else PStr.synth("")
 
 
 def _matching(t: str, open_at: int) -> int:

@@ -240,6 +240,16 @@ class Tok:
         return Tok(self.text[i:j], self.index)
 
 
+def join_words(words: "list[PStr]") -> PStr:
+    """Words as one string, separated by single blanks (placed nowhere)."""
+    parts: list[PStr] = []
+    for k, w in enumerate(words):
+        if k:
+            parts.append(PStr.synth(" "))
+        parts.append(w)
+    return PStr.join(parts) if parts else PStr.synth("")
+
+
 def shell_split(p: PStr) -> list[PStr]:
     """POSIX-shell word splitting with quote removal (the ``shlex.split`` that emcc
     applies to response files and EMCC_CFLAGS), keeping positions."""

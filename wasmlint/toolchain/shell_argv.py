@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 
 from ..facts import Fact, Span
+from ..shellfiles import project_reader, this_file
 from ..sources import ParseError, SourceFile
 from .emcc import EMCC_NAMES, build_facts, emcc_only, is_emcc
 from .emscripten_wrappers import configure_flags, emscripten_cmake_at
@@ -34,20 +35,22 @@ def extract_build_facts(src: SourceFile) -> list[Fact]:
     text = src.text_as_read
     index = LineIndex(text, src.path)
     return facts_from_shell(PStr.source(text, 0), index, reader=response_reader(src),
-                            substitute=node_printer(src))
+                            files=project_reader(src), root=this_file(src), substitute=node_printer(src))
 
 
 def facts_from_shell(text: PStr, index: LineIndex, *, env: dict[str, PStr] | None = None,
                      reader=None, variant: str | None = None, version: str | None = None,
-                     bindgen: str | None = None, own: bool = False, substitute=None) -> list[Fact]:
-    """``bindgen``: the triple a wasm-bindgen step beside this text reads (a Makefile recipe's other lines).
+                     bindgen: str | None = None, own: bool = False, files=None, root=None,
+                     substitute=None) -> list[Fact]:
+    """``bindgen``: the triple a wasm-bindgen step beside this text reads (a Makefile recipe's other lines);
+    ``files`` reads the project files it sources or runs (``root``: the file the text is).
     ``own``: ``env`` is set for the shell that runs this text alone (a build script's
     ``execSync(line, {env})``): when the text runs one command, they are that command's own.
     ``substitute``: the known output of a ``$(…)`` command (``node_printer``)."""
-    result = evaluate(text, index, env, substitute)
+    result = evaluate(text, index, env, files, root, substitute)
     if own and env and len(result.commands) == 1:
         cmd = result.commands[0]
-        cmd.prefix = {**{k: v for k, v in env.items() if cmd.env.get(k) is v}, **cmd.prefix}
+        cmd.prefix = {**{k: cmd.env[k] for k in cmd.inherited}, **cmd.prefix}
     bindgen = bindgen or bindgen_input_target(result.commands)
     facts: list[Fact] = []
     found_version = version
@@ -66,7 +69,7 @@ def facts_from_shell(text: PStr, index: LineIndex, *, env: dict[str, PStr] | Non
     problems: list = []
     for cmd in _collapse(result.commands):
         label = _label(variant, cmd.variant)
-        for made in command_facts(cmd, index, reader=reader, variant=label, version=found_version,
+        for made in command_facts(cmd, cmd.index or index, reader=reader, variant=label, version=found_version,
                                   problems=problems, bindgen=bindgen):
             linked = linked or made.kind == "emcc-invocation"
             facts.append(made)
@@ -81,7 +84,7 @@ def command_facts(cmd: Command, index: LineIndex, *, reader=None, variant=None, 
     argv = cmd.argv
     words = [t.value for t in argv]
     out: list[Fact] = []
-    extra = _split_env(cmd.env.get("EMCC_CFLAGS"), index)
+    extra = _split_env(cmd.env.get("EMCC_CFLAGS"), _index_of(cmd, "EMCC_CFLAGS", index))
     for k, w in enumerate(words[:6]):
         if is_emcc(w):
             out += build_facts(argv[k + 1:], cmd.span, variant=variant, extra=extra, read_response=reader,
@@ -137,10 +140,11 @@ def rustflags_facts(cmd: Command, index: LineIndex, variant: str | None, bindgen
         value = cmd.env.get(name)
         if value is None:
             continue
+        at = _index_of(cmd, name, index)
         if name == "RUSTFLAGS":
-            flags = [Tok(p, index) for p in value.split_ws()]
+            flags = [Tok(p, at) for p in value.split_ws()]
         else:
-            flags = [Tok(value[a:b], index) for a, b in _fields(value.text, "\x1f")]
+            flags = [Tok(value[a:b], at) for a, b in _fields(value.text, "\x1f")]
         span = (flags[0].span() if flags else None) or cmd.span
         return build_rust_link(span, name, flags, target=shown, variant=variant,
                                rustflags_scope="command" if name in cmd.prefix else "environment",
@@ -149,6 +153,11 @@ def rustflags_facts(cmd: Command, index: LineIndex, variant: str | None, bindgen
         return []
     return build_rust_link(cmd.span, "build", [], target=shown, variant=variant,
                            needs_build_target=target is None, run=run)
+
+
+def _index_of(cmd: Command, name: str, index: LineIndex) -> LineIndex:
+    """The lines of the file a variable of the command's environment was written in."""
+    return (getattr(cmd, "env_index", None) or {}).get(name, index)
 
 
 def bindgen_in(texts: list[PStr], index: LineIndex) -> str | None:
@@ -207,7 +216,7 @@ def _flag_only(result, index: LineIndex, variant, version) -> list[Fact]:
     out: list[Fact] = []
     for a in result.assignments:
         if a.name == "EMCC_CFLAGS" and a.exported and isinstance(a.value, PStr):
-            toks = _split_env(a.value, index)
+            toks = _split_env(a.value, a.index or index)
             if any(t.value.startswith("-s") or t.value == "-pthread" for t in toks):
                 out += build_facts(toks, a.span, variant=_label(variant, a.variant) or "EMCC_CFLAGS",
                                    version=version, flag_set=True)
@@ -311,12 +320,13 @@ def _may_build(text: str, env: dict | None) -> bool:
 
 
 def build_facts_in(mapped, index: LineIndex, src: SourceFile, env: dict | None = None,
-                   version: str | None = None) -> list[Fact]:
+                   version: str | None = None, run_files: bool = True) -> list[Fact]:
     """emcc / cargo / RUSTFLAGS facts of a shell fragment held by another surface
-    (a package.json script, a Dockerfile RUN, a workflow ``run:``)."""
+    (a package.json script, a Dockerfile RUN, a workflow ``run:``); ``run_files``: the
+    fragment runs in the project's folder, so the scripts it names are the project's."""
     if mapped is None or not mapped.value.strip():
         return []
     if not _may_build(mapped.value, env):
         return []      # most CI steps and npm scripts build nothing wasmlint reads: not evaluated
     return facts_from_mapped(mapped, index, env=env_from_assigns(env), reader=response_reader(src),
-                             version=version)
+                             version=version, files=project_reader(src) if run_files else None)

@@ -1,0 +1,712 @@
+"""Shell text as bash runs it, evaluated statically: the one walk over
+tree-sitter-bash behind both views of a script, its node launches
+(``shellparse``) and its emcc / cargo builds (``toolchain.shell_eval``).
+
+The text is a ``PStr`` (a whole script, a package.json script decoded from JSON,
+a Makefile recipe after Make expansion): every character keeps its position in
+the file. Statements are evaluated in order: assignments (scalars, arrays,
+``+=``), ``export``/``declare -x``/``local``, ``unset``, env prefixes, quoting and
+field splitting (``wasmlint.bashwords``). Commands inside ``$(…)`` are recorded
+(in a subshell: their assignments do not leak). Nothing is ever run.
+
+Functions run where they are called, with their arguments as ``$1``…``"$@"``
+(``shift``, ``set --`` and ``local`` as bash has them); a function that is never
+called by name runs once where it is defined, its arguments unknown. With a
+``reader``, ``. FILE``/``source FILE`` of a project file runs it in the caller's
+scope (its variables and functions flow into the caller), and a project script
+run as a command (``./build.sh -O3``, ``bash scripts/env.sh``) runs with its
+arguments in a scope of its own that sees only exported variables; files are
+read once, at most ``MAX_DEPTH`` deep, and never inside themselves. What is
+found in another file keeps its place there: positions of the n-th file read
+are ``n * STRIDE`` + its offset (``Run.files``), above every position the given text
+uses (its own and its linked files', ``pstr.STRIDE`` apart: a Makefile recipe holding
+a Dockerfile's ``ENV``), which all stay the text's.
+
+A value is known, or holds ``UNKNOWN`` characters where the shell would put
+text that cannot be known here (``$1`` of the script, ``$(…)``, a variable set
+outside); each unknown keeps the source range and text of what produced it
+(``Run.unknown_text``); a ``$(cmd …)`` the caller's ``substitute`` knows the output of
+(``node file.js`` printing a constant) is that output, trailing newlines removed as
+the shell does. A variable never assigned is unknown when expanded
+(``$V``), absent for its default (``${V:-w}`` is ``w``), and, used only as a
+``${V:+…}`` switch, it is a *variant*: with ``variants`` the script is evaluated
+once per switch (ffmpeg.wasm's ``FFMPEG_ST``/``FFMPEG_MT``), else the switch is
+unknown. A value longer than ``VALUE_LIMIT`` is unknown.
+
+Each command records the folder it runs in (``Command.cwd``, relative to where the
+text starts): ``cd DIR`` and ``pushd DIR``/``popd`` move it, in sourced files and
+functions too, and a ``( … )`` subshell, a ``$(…)`` or a script run as a command
+gives it back when it ends (stockfish.wasm's ``cd engine && make ARCH=wasm``).
+"""
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Callable
+
+from .bashwords import HERE, MAX_FILES, WORDS, Words, is_at, is_here, known
+from .toolchain import pstr
+from .toolchain.pstr import UNKNOWN, PStr, join_words
+
+VALUE_LIMIT = 1 << 16   # characters a shell variable may hold; a longer value is unknown
+MAX_SWITCHES = 6
+MAX_DEPTH = 8           # nested function calls, sourced and run files
+MAX_CALLS = 256         # function calls and files run per evaluation
+STRIDE = pstr.STRIDE << 16     # the files a script reads, past the given text's linked files
+_SKIP = frozenset(("comment", "test_command", "heredoc_body", "file_redirect", "heredoc_redirect",
+                   "herestring_redirect", "variable_name"))
+_REDIRECTS = frozenset(("file_redirect", "heredoc_redirect", "herestring_redirect"))
+SHELLS = frozenset(("sh", "bash", "dash", "ash", "ksh", "zsh"))
+
+
+@lru_cache(maxsize=1)
+def parser():
+    import tree_sitter_bash
+    from tree_sitter import Language, Parser
+    return Parser(Language(tree_sitter_bash.language()))
+
+
+@dataclass
+class Loaded:
+    """A project file a script sources or runs, as the reader found it."""
+
+    path: str                  # display path
+    key: str                   # its resolved path: one file reached by two names is one file
+    text: str
+    shell: bool = True         # a shell script (its ``#!`` line or name): what ``./x`` may run
+
+
+# reader(name as written, the file that names it: None for the text given) -> the file, if in the project
+Reader = Callable[[str, "Loaded | None"], "Loaded | None"]
+# substitute(argument strings of a command in ``$(…)``) -> what it prints, when known
+Substitute = Callable[[list[str]], "str | None"]
+
+
+@dataclass(eq=False)
+class Binding:
+    """A variable set by an assignment, an ``export``, a command prefix, or the caller."""
+
+    name: str
+    value: PStr | list[PStr] | None        # None: exported, never set
+    rng: tuple[int, int] | None = None     # input characters of the assignment (None: from the caller)
+    value_rng: tuple[int, int] | None = None   # input characters of the value word
+    exported: bool = False
+    variant: str | None = None
+    origin: object = None                  # the caller's own record of an environment entry (start, end)
+    declared: bool = False                 # ``export NAME`` without a value
+    exports: "Binding | None" = None       # then: the binding it exports, if NAME is set
+    in_substitution: bool = False          # set inside ``$(…)``: the script's own variables do not see it
+    file: int = 0                          # which of ``Run.files`` the assignment is in
+
+    @property
+    def known(self) -> bool:
+        v = self.value
+        return v is not None and not isinstance(v, list) and known(v)
+
+
+@dataclass(eq=False)
+class Word:
+    """One argument node of a command and the fields bash makes of it."""
+
+    rng: tuple[int, int]                   # input characters of the node
+    bare: bool                             # ``$V``, ``${V…}``, ``"$@"``, ``"${A[@]}"`` alone: zero or many words
+    fields: list[PStr]
+
+
+@dataclass(eq=False)
+class Command:
+    words: list[Word]
+    prefix: list[Binding]                  # ``VAR=x cmd``
+    env: dict[str, Binding]                # exported variables in effect (prefix included)
+    rng: tuple[int, int]
+    in_substitution: bool = False
+    variant: str | None = None
+    file: int = 0                          # which of ``Run.files`` the command is in
+    cwd: str | None = ""                   # folder it runs in, relative to where the text starts
+    #                                        ("": there; None: unknown — an absolute or computed ``cd``)
+
+    @property
+    def argv(self) -> list[PStr]:
+        return [f for w in self.words for f in w.fields]
+
+
+@dataclass
+class Run:
+    commands: list[Command] = field(default_factory=list)
+    bindings: list[Binding] = field(default_factory=list)   # statement-level assignments and exports
+    error: tuple[int, str, bool] | None = None   # first syntax error: input character, node type, missing
+    unknown_text: dict[tuple[int, int], str] = field(default_factory=dict)
+    files: list[Loaded | None] = field(default_factory=lambda: [None])   # 0: the text given
+
+
+def file_of(pos: int) -> int:
+    """Which of ``Run.files`` a position is in (-1: none)."""
+    return pos // STRIDE if pos >= 0 else -1
+
+
+def localize(p: PStr, home: int, at: tuple[int, int], force: bool = False) -> tuple[PStr, int]:
+    """``p`` in the positions of one file, and which file: the one every placed character
+    comes from (unless ``force``), else ``home``, where characters from elsewhere are
+    spread over ``at`` (a range of ``home``, in ``home``'s own positions)."""
+    files = {file_of(x) for x in p.starts if x >= 0}
+    f = next(iter(files)) if len(files) == 1 and not force else home
+    if f == 0 and files <= {0}:
+        return p, 0              # the text's own positions already
+    base = f * STRIDE
+    starts = tuple(x - base if file_of(x) == f else (at[0] if x >= 0 else -1) for x in p.starts)
+    ends = tuple(e - base if file_of(x) == f else (at[1] if x >= 0 else -1) for x, e in zip(p.starts, p.ends))
+    return PStr(p.text, starts, ends), f
+
+
+def folders(p: PStr, run: Run, home: int) -> PStr:
+    """``p`` with each ``here`` mark written as the folder it stands for, relative to the
+    folder of file ``home`` (``.`` for its own: ``"$(dirname "$0")/out"`` is ``./out``);
+    unknown where the file has no path (the text of a package.json script)."""
+    if not any(is_here(c) for c in p.text):
+        return p
+    parts = []
+    for k, c in enumerate(p.text):
+        f = ord(c) - HERE if is_here(c) else None
+        if f is None:
+            parts.append(p[k:k + 1])
+        elif f < len(run.files) and run.files[f] is not None and run.files[home] is not None:
+            rel = posixpath.relpath(posixpath.dirname(run.files[f].path) or ".",
+                                    posixpath.dirname(run.files[home].path) or ".")
+            parts.append(PStr.spread(rel, p.starts[k], p.ends[k]))
+        else:
+            parts.append(PStr.spread(UNKNOWN, p.starts[k], p.ends[k]))
+    return PStr.join(parts)
+
+
+def evaluate(source: PStr, env: dict[str, Binding] | None = None, variants: bool = False,
+             reader: Reader | None = None, root: Loaded | None = None,
+             substitute: Substitute | None = None) -> Run:
+    """Commands and assignments of ``source`` in order (every variant's, with ``variants``);
+    ``env`` is the exported environment it starts with, ``reader`` finds project files
+    (``root``: the file ``source`` is, when it is one), ``substitute`` knows what some
+    commands print."""
+    ev = _Eval(source, reader, root, substitute)
+    root = ev.files[0]
+    out = Run(error=ev.first_error(root.tree.root_node), unknown_text=ev.unknown_text)
+    runs = _variants(ev.switches(root.tree.root_node)) if variants else [(None, None)]
+    for label, on in runs:
+        ev.reset(env or {}, on, label)
+        ev.statements(root.tree.root_node)
+        out.commands += ev.commands
+        out.bindings += ev.bindings
+    out.files = [f.loaded for f in ev.files]
+    return out
+
+
+def _variants(switches: list[str]):
+    if not switches:
+        return [(None, set())]
+    if len(switches) == 1:
+        return [(f"{switches[0]} set", {switches[0]}), (f"{switches[0]} unset", set())]
+    return [(f"{s} set", {s}) for s in switches[:MAX_SWITCHES]]
+
+
+def size(v) -> int:
+    return sum(len(x) for x in v) if isinstance(v, list) else len(v)
+
+
+def join(v: PStr | list[PStr]) -> PStr:
+    """An array as one word: its elements joined by blanks."""
+    return v if isinstance(v, PStr) else join_words(v)
+
+
+class _File:
+    """One text the evaluation reads: its tree and byte → character map."""
+
+    def __init__(self, fid: int, src: PStr, loaded: Loaded | None):
+        self.id, self.src, self.loaded = fid, src, loaded
+        raw = src.text.encode("utf-8")
+        self.tree = parser().parse(raw)
+        if len(raw) == len(src.text):
+            self.ch = None
+        else:
+            self.ch = [0] * (len(raw) + 1)
+            pos = 0
+            for k, c in enumerate(src.text):
+                n = len(c.encode("utf-8"))
+                for b in range(n):
+                    self.ch[pos + b] = k
+                pos += n
+            self.ch[pos] = len(src.text)
+        self.called = _command_names(self.tree.root_node)
+
+    def c(self, byte: int) -> int:
+        return byte if self.ch is None else self.ch[byte]
+
+
+def _branches(node) -> tuple[list, list[list]]:
+    """The tests of an ``if``/``elif`` chain (or the word a ``case`` matches) and the
+    statements of each branch."""
+    tests, bodies = [], []
+    if node.type == "case_statement":
+        value = node.child_by_field_name("value")
+        tests += [value] if value is not None else []
+        for item in node.named_children:
+            if item.type == "case_item":
+                bodies.append([c for k, c in enumerate(item.children) if c.is_named
+                               and item.field_name_for_child(k) not in ("value", "termination")])
+        return tests, bodies
+    clauses = [node] + [c for c in node.named_children if c.type in ("elif_clause", "else_clause")]
+    for clause in clauses:
+        in_test = clause.type != "else_clause"
+        body = []
+        for c in clause.children:
+            if c.type == "then":
+                in_test = False
+            elif c.is_named and c.type not in ("elif_clause", "else_clause"):
+                (tests if in_test else body).append(c)
+        bodies.append(body)
+    return tests, bodies
+
+
+def _same_state(a: tuple, b: tuple) -> bool:
+    """Two evaluation states bind the same variables, functions and ``$@``, in one folder."""
+    return a[3] is b[3] and a[4:] == b[4:] and all(
+        x.keys() == y.keys() and all(x[k] is y[k] for k in x) for x, y in zip(a[:3], b[:3]))
+
+
+def _moved(cwd: str | None, arg: PStr | None) -> str | None:
+    """``cwd`` after ``cd arg``: a relative, known ``arg`` is joined; anything else
+    (``cd``, ``cd -``, ``cd /abs``, ``cd ~``, ``cd "$(dirname "$0")"``) leaves it unknown."""
+    if cwd is None or arg is None or not known(arg) or arg.text in ("", "-") or arg.text[0] in "/~":
+        return None
+    moved = posixpath.normpath(posixpath.join(cwd, arg.text))
+    return "" if moved == "." else moved
+
+
+def _command_names(root) -> set[str]:
+    """Every name a command of the file starts with (functions called by name)."""
+    out, stack = set(), [root]
+    while stack:
+        n = stack.pop()
+        if n.type == "command_name":
+            out.add(n.text.decode(errors="replace"))
+        stack.extend(n.children)
+    return out
+
+
+class _Eval(Words):
+    def __init__(self, source: PStr, reader: Reader | None, root: Loaded | None,
+                 substitute: Substitute | None = None):
+        self.reader, self.substitute = reader, substitute
+        self.unknown_text: dict[tuple[int, int], str] = {}
+        self.files = [_File(0, source, root)]
+        self.by_key: dict[str, _File] = {}
+        self.f = self.files[0]
+
+    def reset(self, env: dict[str, Binding], on: set[str] | None, label: str | None) -> None:
+        self.vars: dict[str, Binding] = {}
+        for name, b in env.items():
+            if b.value is None:
+                b = Binding(b.name, self.unknown_at(b, name), b.rng, b.value_rng, True, origin=b.origin)
+            self.vars[name] = b
+        self.exported: dict[str, Binding] = dict(self.vars)
+        self.functions: dict[str, tuple[_File, object]] = {}
+        self.called = set(self.files[0].called)
+        self.args: list[PStr] | None = None       # positional parameters; None: the script's own, unknown
+        self.frames: list[dict] = []              # per function call: what its ``local``s shadow
+        root = self.files[0].loaded
+        self.active: list[str] = [root.key] if root else []   # files being read (no file inside itself)
+        self.script = 0                           # the file ``$0`` names
+        self.calls = self.depth = 0
+        self.on, self.label = on, label
+        self.in_subst = False
+        self.cwd: str | None = ""                 # the folder commands run in (``Command.cwd``)
+        self.dirs: list[str | None] = []          # ``pushd``'s stack
+        self.f = self.files[0]
+        self.commands: list[Command] = []
+        self.bindings: list[Binding] = []
+
+    # positions -----------------------------------------------------------------
+    def c(self, byte: int) -> int:
+        return self.f.c(byte)
+
+    def rng(self, node) -> tuple[int, int]:
+        return self.c(node.start_byte), self.c(node.end_byte)
+
+    def text(self, a: int, b: int) -> PStr:
+        """Source text between two byte offsets."""
+        return self.f.src[self.c(a):self.c(b)]
+
+    def name(self, node) -> str:
+        i, j = self.rng(node)
+        return self.f.src.text[i:j]
+
+    def _range(self, node) -> tuple[int, int]:
+        r = self.text(node.start_byte, node.end_byte).source_range()
+        return r if r else (-1, -1)
+
+    def unknown(self, node) -> PStr:
+        """What ``node`` expands to when its value cannot be known here."""
+        r = self._range(node)
+        self.unknown_text.setdefault(r, self.name(node))
+        return PStr.spread(UNKNOWN, *r)
+
+    def unknown_at(self, b: Binding, name: str) -> PStr:
+        """The value of an environment variable the caller does not know."""
+        r = getattr(b.origin, "start", -1), getattr(b.origin, "end", -1)
+        self.unknown_text.setdefault(r, f"${name}")
+        return PStr.spread(UNKNOWN, *r)
+
+    def here_mark(self, node, ref: str) -> PStr:
+        """The folder of the script ``$0`` names, or (``BASH_SOURCE``) of this file."""
+        r = self._range(node)
+        self.unknown_text.setdefault(r, self.name(node))
+        return PStr.spread(chr(HERE + (self.f.id if ref == "BASH_SOURCE" else self.script)), *r)
+
+    def first_error(self, root) -> tuple[int, str, bool] | None:
+        if not root.has_error:
+            return None
+        stack = [root]
+        while stack:
+            n = stack.pop()
+            if n.type == "ERROR" or n.is_missing:
+                return self.c(n.start_byte), n.type, n.is_missing
+            stack.extend(reversed(n.children))
+        return None
+
+    def switches(self, root) -> list[str]:
+        """Variables used only as ``${V:+…}`` switches, never assigned."""
+        used, assigned = [], set()
+        stack = [root]
+        while stack:
+            n = stack.pop()
+            if n.type == "variable_assignment" and n.child_by_field_name("name") is not None:
+                assigned.add(n.child_by_field_name("name").text.decode())
+            elif n.type == "expansion":
+                ops = [ch.type for ch in n.children if not ch.is_named]
+                names = [ch.text.decode() for ch in n.children if ch.type == "variable_name"]
+                if names and (":+" in ops or "+" in ops) and names[0] not in used:
+                    used.append(names[0])
+            stack.extend(n.children)
+        return [u for u in used if u not in assigned]
+
+    # statements ----------------------------------------------------------------
+    def statements(self, node) -> None:
+        for ch in node.named_children:
+            self.statement(ch)
+
+    def statement(self, ch) -> None:
+        t = ch.type
+        if t == "command":
+            self.command(ch)
+        elif t == "variable_assignment":
+            self.substitutions(ch)
+            self.assign(ch, exported=False)
+        elif t == "declaration_command":
+            self.substitutions(ch)
+            self.declaration(ch)
+        elif t == "unset_command":
+            for c in ch.named_children:
+                name = self.name(c)
+                self.vars.pop(name, None)
+                self.exported.pop(name, None)
+        elif t == "function_definition":
+            self.define(ch)
+        elif t == "test_command":
+            self.substitutions(ch)               # [ "$(node -p …)" = … ] runs node
+        elif t in ("if_statement", "case_statement"):
+            self.alternatives(ch)
+        elif t == "subshell":                    # ( … ): its ``cd`` ends with it
+            saved = self.cwd, list(self.dirs)
+            self.statements(ch)
+            self.cwd, self.dirs = saved
+        elif t in WORDS or t in _SKIP:
+            return
+        else:
+            self.statements(ch)
+
+    def assign(self, node, exported: bool, prefix: bool = False) -> Binding | None:
+        name_node = node.child_by_field_name("name")
+        if name_node is None or name_node.type != "variable_name":
+            return None
+        name = name_node.text.decode()
+        value_node = node.child_by_field_name("value")
+        append = any(ch.type == "+=" for ch in node.children)
+        if value_node is None:
+            value: PStr | list[PStr] = PStr.synth("")
+        elif value_node.type == "array":
+            value = [f for el in value_node.named_children if el.type in WORDS for f in self.fields(el)]
+        else:
+            value = self.joined(value_node)
+        if append:
+            old = self.vars[name].value if name in self.vars else None
+            if isinstance(value, list):
+                value = (old if isinstance(old, list) else ([old] if old else [])) + value
+            elif isinstance(old, PStr):
+                value = old + value
+        if size(value) > VALUE_LIMIT:   # `A="$A$A"` doubling: a few hundred bytes would take gigabytes
+            value = self.unknown(node)
+        rng = self.rng(node)
+        value_rng = self.rng(value_node) if value_node is not None else (rng[1], rng[1])
+        b = Binding(name, value, rng, value_rng, exported or prefix or name in self.exported, self.label,
+                    in_substitution=self.in_subst, file=self.f.id)
+        if prefix:
+            return b
+        self.set(b)
+        self.bindings.append(b)
+        return b
+
+    def set(self, b: Binding) -> None:
+        self.vars[b.name] = b
+        if b.exported:
+            self.exported[b.name] = b
+
+    def declaration(self, node) -> None:
+        kw = node.children[0].type if node.children else ""
+        flags = [ch.text.decode() for ch in node.named_children if ch.type == "word"]
+        exported = kw == "export" or any(f.startswith("-") and "x" in f for f in flags)
+        local = self.frames and kw in ("local", "declare", "typeset")
+        for ch in node.named_children:
+            if ch.type not in ("variable_assignment", "variable_name"):
+                continue
+            if local:
+                target = ch.child_by_field_name("name") if ch.type == "variable_assignment" else ch
+                self.shadow(self.name(target) if target is not None else "")
+            if ch.type == "variable_assignment":
+                self.assign(ch, exported)
+            elif exported:
+                name = self.name(ch)
+                old = self.vars.get(name)
+                b = Binding(name, old.value if old else None, self.rng(ch), None, True, self.label,
+                            declared=True, exports=old, in_substitution=self.in_subst, file=self.f.id)
+                if old is not None:
+                    self.vars[name] = b
+                self.exported[name] = b
+                self.bindings.append(b)
+            elif local:
+                self.vars.pop(self.name(ch), None)
+
+    def shadow(self, name: str) -> None:
+        """``local NAME`` in a function: the caller's NAME comes back when it returns."""
+        frame = self.frames[-1]
+        if name and name not in frame:
+            frame[name] = (self.vars.get(name), self.exported.get(name))
+
+    def command(self, node) -> None:
+        prefix: list[Binding] = []
+        words: list[Word] = []
+        kids = self.own_line(node.named_children)
+        for ch in kids:
+            if ch.type == "variable_assignment":
+                b = self.assign(ch, exported=True, prefix=True)
+                if b is not None:
+                    prefix.append(b)
+            elif ch.type == "command_name":
+                words += [self.word(w) for w in (ch.named_children or [ch])]
+            elif ch.type not in _REDIRECTS and ch.type != "comment":
+                words.append(self.word(ch))
+        argv = [f for w in words for f in w.fields]
+        head = argv[0].text if argv and argv[0].known else None     # a path may start at the script's folder
+        if head in self.functions:
+            self.call(*self.functions[head], argv[1:], prefix)
+            self.substitutions(node)
+            return
+        env = {k: b for k, b in self.exported.items()}
+        env.update({b.name: b for b in prefix})
+        self.commands.append(Command(words, prefix, env, self.rng(node), self.in_subst, self.label, self.f.id,
+                                     self.cwd))
+        self.substitutions(node)
+        if head in ("cd", "pushd", "popd"):
+            self.change_dir(head, argv[1:])
+        elif head in (".", "source") and len(argv) > 1:
+            self.source(argv[1], argv[2:] or None)
+        elif head == "shift" and self.args is not None:
+            n = argv[1].text if len(argv) > 1 else "1"
+            self.args = self.args[int(n):] if n.isdigit() else self.args
+        elif head == "set" and len(argv) > 1 and argv[1].text == "--":
+            self.args = argv[2:]
+        elif head is not None:
+            self.run_script(argv[1:] if head in ("exec", "command") else argv, env)
+
+    def change_dir(self, head: str, args: list[PStr]) -> None:
+        """``cd DIR`` / ``pushd DIR`` / ``popd``: the folder the next commands run in."""
+        if head == "popd":
+            self.cwd = self.dirs.pop() if self.dirs else None
+            return
+        args = [a for a in args if a.text not in ("-P", "-L", "--")]
+        if head == "pushd":
+            self.dirs.append(self.cwd)
+        self.cwd = _moved(self.cwd, args[0] if len(args) == 1 else None)
+
+    def own_line(self, kids: list) -> list:
+        """``A=1 B=2`` ending its line is a statement of its own (tree-sitter-bash reads
+        it as the prefix of the next line's command): those assignments are made here,
+        and the rest of ``kids`` is the command."""
+        k = 0
+        while k < len(kids) and kids[k].type in ("variable_assignment", "comment"):
+            k += 1
+        cut = 0
+        for j in range(1, min(k + 1, len(kids))):
+            gap = self.f.src.text[self.c(kids[j - 1].end_byte):self.c(kids[j].start_byte)]
+            if kids[j - 1].type == "comment" or "\n" in gap.replace("\\\n", ""):
+                cut = j
+        for ch in kids[:cut]:
+            if ch.type == "variable_assignment":
+                self.assign(ch, exported=False)
+        return kids[cut:]
+
+    def substitutions(self, node) -> None:
+        """Commands inside ``$(…)`` and backquotes, run in a subshell."""
+        for ch in node.children:
+            if ch.type == "command_substitution":
+                self.subshell(ch)
+            else:
+                self.substitutions(ch)
+
+    def subshell(self, node) -> None:
+        saved = self.vars, self.exported, self.in_subst, self.cwd, self.dirs
+        self.vars, self.exported, self.dirs = dict(self.vars), dict(self.exported), list(self.dirs)
+        self.in_subst = True
+        self.statements(node)
+        self.vars, self.exported, self.in_subst, self.cwd, self.dirs = saved
+
+    # branches --------------------------------------------------------------------
+    def alternatives(self, node) -> None:
+        """``if``/``elif``/``else`` and ``case``: the tests run in turn, then one branch
+        runs. Every branch is read (its commands are seen), each from the state before
+        the statement: what one branch sets or appends never reaches another. The script
+        goes on in the state of the last branch that changes a variable, a function or
+        ``$@`` (the ``else`` or ``*)`` fallback when it does; a lone ``then`` branch
+        when it is the only one, as in ``if [ -z "$X" ]; then X=default; fi``)."""
+        tests, bodies = _branches(node)
+        for t in tests:
+            if t.type == "command_substitution":
+                self.subshell(t)
+            elif t.type in WORDS:
+                self.substitutions(t)
+            else:
+                self.statement(t)
+        before = self.state()
+        after = before
+        for body in bodies:
+            self.restore(before)
+            for st in body:
+                self.statement(st)
+            now = self.state()
+            if not _same_state(now, before):
+                after = now
+        self.restore(after)
+
+    def state(self) -> tuple:
+        return dict(self.vars), dict(self.exported), dict(self.functions), self.args, self.cwd, tuple(self.dirs)
+
+    def restore(self, state: tuple) -> None:
+        vars_, exported, functions, self.args, self.cwd, dirs = state
+        self.vars, self.exported, self.functions = dict(vars_), dict(exported), dict(functions)
+        self.dirs = list(dirs)
+
+    # functions and files ---------------------------------------------------------
+    def define(self, node) -> None:
+        name_node, body = node.child_by_field_name("name"), node.child_by_field_name("body")
+        if name_node is None or body is None:
+            return
+        name = self.name(name_node)
+        self.functions[name] = (self.f, body)
+        if name not in self.called:
+            self.call(self.f, body, None, [])     # never called by name: run once, arguments unknown
+
+    def call(self, file: _File, body, args: list[PStr] | None, prefix: list[Binding]) -> None:
+        """Run a function body with its arguments; ``VAR=x f`` holds only during the call."""
+        if self.calls >= MAX_CALLS or self.depth >= MAX_DEPTH:
+            return
+        self.calls += 1
+        saved = self.f, self.args
+        self.depth += 1
+        self.frames.append({})
+        for b in prefix:
+            self.shadow(b.name)
+            self.set(b)
+        self.f, self.args = file, args
+        self.statement(body)
+        for name, (var, exp) in self.frames.pop().items():
+            for table, old in ((self.vars, var), (self.exported, exp)):
+                if old is None:
+                    table.pop(name, None)
+                else:
+                    table[name] = old
+        self.depth -= 1
+        self.f, self.args = saved
+
+    def source(self, path: PStr, args: list[PStr] | None) -> None:
+        """``. FILE [ARGS]``: the file runs in this scope."""
+        file = self.load(path)
+        if file is None:
+            return
+        saved = self.f, self.args
+        self.f, self.args = file, (args if args is not None else self.args)
+        self.enter(file)
+        self.f, self.args = saved
+
+    def run_script(self, argv: list[PStr], env: dict[str, Binding]) -> None:
+        """``./x.sh ARGS`` or ``bash x.sh ARGS``: a project script runs in a scope of its own."""
+        head = argv[0].text if argv and argv[0].known else ""
+        if head.rsplit("/", 1)[-1] in SHELLS:
+            k = 1
+            while k < len(argv) and argv[k].text.startswith("-"):
+                if not argv[k].text.startswith("--") and "c" in argv[k].text:
+                    return                                # sh -c 'script text'
+                k += 1
+            if k >= len(argv):
+                return
+            path, args, as_shell = argv[k], argv[k + 1:], True
+        elif "/" in head:
+            path, args, as_shell = argv[0], argv[1:], False
+        else:
+            return
+        file = self.load(path)
+        if file is None or not (as_shell or file.loaded.shell):
+            return
+        saved = (self.f, self.args, self.vars, self.exported, self.functions, self.script, self.frames,
+                 self.cwd, self.dirs)
+        self.vars, self.exported = dict(env), dict(env)
+        self.functions, self.frames, self.dirs = {}, [], []
+        self.f, self.args, self.script = file, args, file.id
+        self.enter(file)
+        (self.f, self.args, self.vars, self.exported, self.functions, self.script, self.frames,
+         self.cwd, self.dirs) = saved
+
+    def enter(self, file: _File) -> None:
+        """The statements of a file read by ``source`` or run as a script."""
+        self.active.append(file.loaded.key)
+        self.depth += 1
+        self.called |= file.called
+        self.statements(file.tree.root_node)
+        self.depth -= 1
+        self.active.pop()
+
+    def load(self, path: PStr) -> _File | None:
+        """The project file ``path`` names (relative to the script's folder), once per key."""
+        if self.reader is None or self.calls >= MAX_CALLS or self.depth >= MAX_DEPTH:
+            return None
+        text, base = path.text, self.f.loaded
+        if text and is_here(text[0]):
+            k = ord(text[0]) - HERE
+            base = self.files[k].loaded if k < len(self.files) else None
+            text = text[1:].lstrip("/")
+        if not text or UNKNOWN in text or any(is_here(c) for c in text):
+            return None
+        self.calls += 1
+        loaded = self.reader(text, base)
+        if loaded is None or loaded.key in self.active:
+            return None
+        file = self.by_key.get(loaded.key)
+        if file is None:
+            if len(self.files) >= MAX_FILES:
+                return None
+            file = _File(len(self.files), PStr.source(loaded.text, len(self.files) * STRIDE), loaded)
+            self.files.append(file)
+            self.by_key[loaded.key] = file
+        return file
+
+    # words -----------------------------------------------------------------------
+    def word(self, node) -> Word:
+        spread = node.type in ("simple_expansion", "expansion") or (
+            node.type == "string" and len(node.named_children) == 1 and is_at(node.named_children[0]))
+        return Word(self.rng(node), spread, self.fields(node))

@@ -1,0 +1,368 @@
+"""One shell word as bash expands it (the word half of ``wasmlint.bash``).
+
+Quote removal, ``\\`` escapes, ``$'…'``, variables and arrays (``"${ARR[@]}"``),
+positional parameters (``$1``, ``"$@"``, ``$#`` inside a function call or a
+script run with arguments), ``${V:-w}``/``${V-w}``/``${V:=w}``/``${V:+w}``, and
+field splitting of unquoted expansions. ``$(dirname "$0")``, ``$(cd "$(dirname
+"$0")" && pwd)`` and ``${BASH_SOURCE%/*}`` are the folder of the script (a
+``here`` mark, ``wasmlint.bash``); a command substitution whose output the
+evaluator's ``substitute`` knows is that output; others are unknown.
+"""
+from __future__ import annotations
+
+from .toolchain.pstr import UNKNOWN, PStr
+
+BREAK = None            # a forced field boundary between "${ARR[@]}" elements
+HERE = 0xE100           # chr(HERE + k): the folder of the k-th file read (``$(dirname "$0")``)
+MAX_FILES = 64
+_ANSI = {"n": "\n", "t": "\t", "\\": "\\", "'": "'", '"': '"', "r": "\r", "a": "\a", "e": "\x1b"}
+_DQ_ESCAPABLE = '"\\$`\n'
+_SCRIPT_NAMES = ("0", "BASH_SOURCE")
+WORDS = frozenset(("word", "string", "raw_string", "ansi_c_string", "concatenation", "simple_expansion",
+                   "expansion", "command_substitution", "number", "arithmetic_expansion",
+                   "brace_expression", "translated_string", "process_substitution"))   # argument nodes
+
+
+def is_here(c: str) -> bool:
+    return HERE <= ord(c) < HERE + MAX_FILES
+
+
+def known(p: PStr) -> bool:
+    """A value with no unknown part (a ``here`` mark is known only to path lookups)."""
+    return p.known and not any(is_here(c) for c in p.text)
+
+
+def plain(p: PStr) -> PStr:
+    """``p`` with its ``here`` marks unknown: what a tool that is given the text sees."""
+    if not any(is_here(c) for c in p.text):
+        return p
+    return PStr("".join(UNKNOWN if is_here(c) else c for c in p.text), p.starts, p.ends)
+
+
+class Words:
+    """Word expansion; the evaluator provides positions (``text``, ``rng``, ``name``,
+    ``unknown``, ``_range``), variables (``vars``, ``on``), positional parameters (``args``),
+    ``here_mark`` and ``substitute`` (what a command prints, or None)."""
+
+    def joined(self, node) -> PStr:
+        """A word in an assignment value: no field splitting; the elements of
+        ``"${ARR[@]}"`` are joined by blanks."""
+        parts = [PStr.synth(" ") if p is BREAK else p for p, _q in self.segments(node, quoted=False)]
+        return PStr.join(parts) if parts else PStr.synth("")
+
+    def fields(self, node) -> list[PStr]:
+        out: list[PStr] = []
+        cur: list[PStr] = []
+        started = False
+        for part, quoted in self.segments(node, quoted=False):
+            if part is BREAK:
+                if started:
+                    out.append(PStr.join(cur))
+                cur, started = [], False
+            elif quoted:
+                cur.append(part)
+                started = True
+            else:
+                for piece in _split_keep(part):
+                    if piece is BREAK:
+                        if started:
+                            out.append(PStr.join(cur))
+                        cur, started = [], False
+                    elif len(piece):
+                        cur.append(piece)
+                        started = True
+        if started:
+            out.append(PStr.join(cur))
+        return out
+
+    def segments(self, node, quoted: bool) -> list[tuple[PStr | None, bool]]:
+        t = node.type
+        if t in ("word", "number", "brace_expression", "command_name"):
+            return self.unquote_word(node, quoted)
+        if t == "raw_string":
+            return [(self.text(node.start_byte + 1, node.end_byte - 1), True)]
+        if t == "ansi_c_string":
+            return [(self.ansi(node), True)]
+        if t in ("string", "translated_string"):
+            return self.string(node)
+        if t == "concatenation":
+            return self.sequence(node, node.start_byte, node.end_byte, quoted)
+        if t == "simple_expansion":
+            name = node.named_children[0].text.decode() if node.named_children else ""
+            return self.variable(name, quoted, node)
+        if t == "expansion":
+            return self.expansion(node, quoted)
+        if t == "command_substitution":
+            return [(self.substitution(node), quoted)]
+        return [(self.unknown(node), quoted)]
+
+    def sequence(self, node, start: int, end: int, quoted: bool, children=None) -> list:
+        out, pos = [], start
+        for ch in (node.named_children if children is None else children):
+            if ch.start_byte > pos:
+                out.append((self.text(pos, ch.start_byte), quoted))
+            out += self.segments(ch, quoted)
+            pos = ch.end_byte
+        if end > pos:
+            out.append((self.text(pos, end), quoted))
+        return out
+
+    def unquote_word(self, node, quoted: bool) -> list:
+        p = self.text(node.start_byte, node.end_byte)
+        out, i, t = [], 0, p.text
+        while i < len(t):
+            if t[i] == "\\" and i + 1 < len(t):
+                if t[i + 1] != "\n":
+                    out.append((PStr(t[i + 1], (p.starts[i],), (p.ends[i + 1],)), True))
+                i += 2
+            else:
+                j = i + 1          # a backslash ending the word stands for itself
+                while j < len(t) and t[j] != "\\":
+                    j += 1
+                out.append((p[i:j], quoted))
+                i = j
+        return out
+
+    def string(self, node) -> list:
+        out, pos, end = [], node.start_byte + 1, node.end_byte - 1
+        for ch in node.named_children:
+            if ch.start_byte > pos:
+                out.append((_dq_unescape(self.text(pos, ch.start_byte)), True))
+            if ch.type == "string_content":
+                out.append((_dq_unescape(self.text(ch.start_byte, ch.end_byte)), True))
+            else:
+                out += self.segments(ch, True)
+            pos = ch.end_byte
+        if end > pos:
+            out.append((_dq_unescape(self.text(pos, end)), True))
+        if not out and len(node.named_children) == 1 and is_at(node.named_children[0]):
+            return []      # "$@" with no arguments, "${ARR[@]}" of an empty array: no word at all
+        return out or [(PStr.synth(""), True)]
+
+    def ansi(self, node) -> PStr:
+        p = self.text(node.start_byte + 2, node.end_byte - 1)
+        parts, i, t = [], 0, p.text
+        while i < len(t):
+            if t[i] == "\\" and i + 1 < len(t):
+                parts.append(PStr(_ANSI.get(t[i + 1], t[i + 1]), (p.starts[i],), (p.ends[i + 1],)))
+                i += 2
+            else:
+                parts.append(p[i:i + 1])
+                i += 1
+        return PStr.join(parts) if parts else PStr.synth("")
+
+    # parameters ------------------------------------------------------------------
+    def value(self, name: str) -> PStr | list[PStr] | None:
+        if _positional(name):
+            if self.args is None or name in ("@", "*", "#"):
+                return None
+            n = int(name)
+            return self.args[n - 1] if 0 < n <= len(self.args) else None
+        b = self.vars.get(name)
+        return None if b is None else b.value
+
+    def variable(self, name: str, quoted: bool, node) -> list:
+        if name in ("@", "*", "#") and self.args is not None:
+            return self.all_args(name, quoted)
+        if _positional(name) and self.args is not None:
+            value = self.value(name)
+            return [(PStr.synth("") if value is None else value, quoted)]
+        value = self.value(name)
+        if value is None or (isinstance(value, PStr) and value.text == UNKNOWN):
+            return [(self.unknown(node), quoted)]     # unknown where it is used
+        if isinstance(value, list):
+            return [(value[0], quoted)] if value else []
+        return [(value, quoted)]
+
+    def all_args(self, name: str, quoted: bool) -> list:
+        if name == "#":
+            return [(PStr.synth(str(len(self.args))), quoted)]
+        return _elements(self.args, quoted and name == "@", quoted)
+
+    def is_set(self, name: str, colon: bool) -> bool | None:
+        """Whether ``name`` counts as set for ``${name-…}`` (``colon``: and not empty);
+        None when that cannot be known (a switch outside variant evaluation)."""
+        if self.on is not None and name in self.on:
+            return True
+        value = self.value(name)
+        if value is None:
+            if _positional(name) and self.args is not None:
+                return False
+            return None if self.on is None else False
+        if isinstance(value, list) or not colon:
+            return True
+        return len(value) > 0
+
+    def expansion(self, node, quoted: bool) -> list:
+        kids = node.children
+        names = [k for k in kids if k.type in ("variable_name", "subscript", "special_variable_name")]
+        if not names or kids[1].type in ("#", "!"):
+            return [(self.unknown(node), quoted)]
+        target = names[0]
+        op_index = next((k for k, ch in enumerate(kids) if not ch.is_named and ch.type not in ("${", "}")
+                         and k > kids.index(target)), None)
+        if target.type == "subscript":
+            base = target.named_children[0].text.decode()
+            idx = target.named_children[1].text.decode() if len(target.named_children) > 1 else "0"
+            value = self.value(base)
+            if op_index is None and isinstance(value, list) and idx in ("@", "*"):
+                return _elements(value, quoted and idx == "@", quoted)
+            return [(self.unknown(node), quoted)]
+        name = target.text.decode()
+        if op_index is None:
+            return self.variable(name, quoted, node)
+        op = kids[op_index].type
+        rest = [ch for ch in kids[op_index + 1:] if ch.type != "}" and ch.is_named]
+        alt_start = kids[op_index].end_byte
+        alt_end = kids[-1].start_byte if kids[-1].type == "}" else node.end_byte
+        if op in (":-", "-", ":=", "="):
+            if self.is_set(name, op.startswith(":")):
+                return self.variable(name, quoted, node)
+            return self.sequence(node, alt_start, alt_end, quoted, rest)
+        if op in (":+", "+"):
+            is_set = self.is_set(name, op.startswith(":"))
+            if is_set is None:
+                return [(self.unknown(node), quoted)]
+            return self.sequence(node, alt_start, alt_end, quoted, rest) if is_set else []
+        if op == "%" and name in _SCRIPT_NAMES and [r.text for r in rest] == [b"/*"]:
+            return [(self.here_mark(node, name), quoted)]     # ${BASH_SOURCE%/*}: the script's folder
+        return [(self.unknown(node), quoted)]
+
+    # command substitutions ---------------------------------------------------------
+    def substitution(self, node) -> PStr:
+        """``$(…)``: the script's folder when that is what it prints, the output
+        ``substitute`` knows (trailing newlines removed), else unknown."""
+        value = self.folder_of(node)
+        if value is not None:
+            return value
+        output = self.output(node)
+        if output is not None:
+            return PStr.spread(output.rstrip("\n"), *self._range(node))
+        return self.unknown(node)
+
+    def output(self, node) -> str | None:
+        """What ``$(…)`` holding one simple command with known arguments prints, when known."""
+        inner = [ch for ch in node.named_children if ch.type != "comment"]
+        if self.substitute is None or len(inner) != 1 or inner[0].type != "command":
+            return None
+        argv: list[PStr] = []
+        for ch in inner[0].named_children:
+            if ch.type == "command_name":
+                argv += [f for w in (ch.named_children or [ch]) for f in self.fields(w)]
+            elif ch.type in WORDS:
+                argv += self.fields(ch)
+            else:                      # an env prefix, a redirection: not a plain run
+                return None
+        if not argv or not all(known(a) for a in argv):
+            return None
+        return self.substitute([a.text for a in argv])
+
+    def folder_of(self, node) -> PStr | None:
+        """The folder a command substitution prints when it is the script's own:
+        ``dirname "$0"``, ``dirname "${BASH_SOURCE[0]}"``, ``cd DIR && pwd`` (or
+        ``cd DIR; pwd``) and ``realpath DIR`` / ``readlink -f DIR`` of such a folder."""
+        cmds = [c.named_children[0] if c.type == "redirected_statement" and c.named_children else c
+                for c in node.named_children if c.type != "comment"]
+        if len(cmds) == 1 and cmds[0].type == "list":
+            cmds = [c.named_children[0] if c.type == "redirected_statement" and c.named_children else c
+                    for c in cmds[0].named_children]
+        if not cmds or any(c.type != "command" for c in cmds):
+            return None
+        heads = [_head(c) for c in cmds]
+        args = _operands(cmds[0])
+        if len(args) != 1:
+            return None
+        if heads == ["dirname"]:
+            ref = _script_ref(args[0])
+            return self.here_mark(node, ref) if ref else None
+        if heads in (["realpath"], ["readlink"], ["cd", "pwd"]):
+            value = self.joined(args[0])
+            return value if value.text and is_here(value.text[0]) else None
+        return None
+
+
+def _positional(name: str) -> bool:
+    """``$1``…, ``$@``, ``$*``, ``$#`` (``$0`` is the script's name, not an argument)."""
+    return (name.isdigit() and name != "0") or name in ("@", "*", "#")
+
+
+def _elements(values: list[PStr], separate: bool, quoted: bool) -> list:
+    """Array elements (or arguments): separate words for ``"…[@]"``, else joined by blanks."""
+    out: list = []
+    for k, el in enumerate(values):
+        if k:
+            out.append((BREAK, quoted) if separate else (PStr.synth(" "), quoted))
+        out.append((el, quoted))
+    return out
+
+
+def is_at(node) -> bool:
+    """``$@`` / ``${@}`` / ``${ARR[@]}``."""
+    if node.type not in ("simple_expansion", "expansion"):
+        return False
+    for ch in node.named_children:
+        if ch.type == "special_variable_name":
+            return ch.text == b"@"
+        if ch.type == "subscript":
+            return len(ch.named_children) > 1 and ch.named_children[1].text == b"@"
+    return False
+
+
+def _head(cmd) -> str:
+    name = cmd.child_by_field_name("name")
+    return name.text.decode(errors="replace") if name is not None else ""
+
+
+def _operands(cmd) -> list:
+    """The arguments of a command that are not options (``--``, ``-f``, ``-P``)."""
+    return [a for a in cmd.named_children if a.type not in ("command_name", "file_redirect", "herestring_redirect")
+            and not (a.type == "word" and a.text.startswith(b"-"))]
+
+
+def _script_ref(node) -> str | None:
+    """``$0``, ``"$0"``, ``${BASH_SOURCE[0]}``, ``"$BASH_SOURCE"``: which name it uses."""
+    if node.type == "string" and len(node.named_children) == 1:
+        node = node.named_children[0]
+    if node.type not in ("simple_expansion", "expansion"):
+        return None
+    kids = [c for c in node.children if c.type not in ("$", "${", "}")]
+    if len(kids) != 1:
+        return None
+    k = kids[0]
+    if k.type == "subscript":
+        base = k.named_children[0].text.decode() if k.named_children else ""
+        index = k.named_children[1].text if len(k.named_children) > 1 else b"0"
+        return base if base == "BASH_SOURCE" and index == b"0" else None
+    name = k.text.decode(errors="replace")
+    return name if name in _SCRIPT_NAMES else None
+
+
+def _split_keep(p: PStr) -> list:
+    """Unquoted text split on blanks; BREAK marks each boundary."""
+    out: list = []
+    i, t = 0, p.text
+    while i < len(t):
+        if t[i] in " \t\n":
+            out.append(BREAK)
+            while i < len(t) and t[i] in " \t\n":
+                i += 1
+        else:
+            j = i
+            while j < len(t) and t[j] not in " \t\n":
+                j += 1
+            out.append(p[i:j])
+            i = j
+    return out
+
+
+def _dq_unescape(p: PStr) -> PStr:
+    parts, i, t = [], 0, p.text
+    while i < len(t):
+        if t[i] == "\\" and i + 1 < len(t) and t[i + 1] in _DQ_ESCAPABLE:
+            if t[i + 1] != "\n":
+                parts.append(PStr(t[i + 1], (p.starts[i],), (p.ends[i + 1],)))
+            i += 2
+        else:
+            parts.append(p[i:i + 1])
+            i += 1
+    return PStr.join(parts) if parts else p

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .common import add_config_args, resolve_config, split_codes
 from ..paths import real
+from ..cli_parser import add_output_format
 
 # tool -> what needs it, and the rule codes that cannot run without it.
 TOOLS = {
@@ -24,7 +25,7 @@ def add_parser(sub) -> None:
     p.add_argument("--select", action="append", metavar="CODES", help="rules to check the tools for")
     p.add_argument("--extend-select", action="append", metavar="CODES", help="add rules to the selection")
     p.add_argument("--deep", action="store_true", help="as `check --deep`: WL507 needs wasm-opt")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    add_output_format(p, ("text", "json"), default="text")
     add_config_args(p)
 
 
@@ -108,7 +109,7 @@ def run(args) -> int:
               "project": project_versions(root, cfg)}
     missing = [t for t in tools if not t["path"] and set(TOOLS[t["tool"]][1]) & selected]
     report["missing_for_selected_rules"] = [t["tool"] for t in missing]
-    if args.format == "json":
+    if args.output_format == "json":
         json.dump(report, sys.stdout, indent=2)
         print()
     else:

@@ -29,7 +29,7 @@ def show_graph(args, cfg) -> int:
     result = run_check(args.paths or ["."], cfg, [], jobs=None)
     project = result.project
     scopes = project.scopes(cfg)
-    if args.format == "json":
+    if args.output_format == "json":
         json.dump(graph_json(project, scopes), sys.stdout, indent=2)
         print()
         return 0

@@ -214,3 +214,47 @@ def test_ctrl_c_exits_130_and_leaves_no_worker(tmp_path):
     _, err = proc.communicate(timeout=60)            # also waits for every holder of the stderr pipe
     assert (proc.returncode, err) == (130, b"wasmlint: interrupted\n")
     assert [c for c in children if Path(f"/proc/{c}").exists()] == []
+
+
+def _server_project(tmp_path) -> Path:
+    """A repository whose .nvmrc (node 18) sits above the service that launches node."""
+    work = tmp_path / "repo"
+    (work / ".git").mkdir(parents=True)
+    (work / ".nvmrc").write_text("18\n")
+    (work / "server").mkdir()
+    (work / "server" / "package.json").write_text(
+        '{\n  "name": "solver-server",\n  "private": true,\n  "scripts": {\n'
+        '    "start": "NODE_OPTIONS=--no-wasm-tier-up node index.js"\n  }\n}\n')
+    (work / "server" / "index.js").write_text(
+        'const fs = require("fs");\nconst bytes = fs.readFileSync(__dirname + "/solver.wasm");\n'
+        'WebAssembly.instantiate(bytes).then(() => console.log("ready"));\n')
+    return work
+
+
+NODE18 = ('error: `--no-wasm-tier-up` is not allowed in NODE_OPTIONS: node 18 exits at start '
+          '("--no-wasm-tier-up is not allowed in NODE_OPTIONS", exit code 9) [WL204]\n')
+
+
+@pytest.mark.parametrize("cwd, args, shown", [
+    (".", ["."], "server/package.json"),
+    (".", ["server"], "server/package.json"),
+    (".", ["server/package.json"], "server/package.json"),
+    ("server", [], "package.json"),
+    ("server", ["package.json"], "package.json"),
+])
+def test_the_project_context_is_the_same_for_the_root_a_subfolder_or_a_file(tmp_path, cwd, args, shown):
+    work = _server_project(tmp_path)
+    rc, out, err = wasmlint(["check", "--output-format", "concise", *args], work / cwd)
+    assert (rc, out, err) == (1, f"{shown}:5:28: {NODE18}", "")
+
+
+def test_show_settings_from_a_subfolder_names_the_project_and_its_rule_folders(tmp_path):
+    work = _server_project(tmp_path)
+    (work / "ci" / "rules").mkdir(parents=True)
+    (work / ".wasmlint.toml").write_text('extend-rules = ["ci/rules"]\n')
+    for cwd in (work, work / "server"):
+        rc, out, _ = wasmlint(["check", "--show-settings"], cwd)
+        lines = out.splitlines()
+        assert rc == 0 and lines[1] == f"project root: {work}"
+        assert next(l for l in lines if l.startswith("extend-rules")).split("=", 1)[1].strip() == \
+            f'["{work / "ci" / "rules"}"]  # {work / ".wasmlint.toml"}'

@@ -130,7 +130,7 @@ def _run(args) -> tuple[int, list | None]:
         cfg.select = split_codes(args.select) if args.select else cfg.select
         cfg.ignore = [*cfg.ignore, *(split_codes(args.ignore) or [])]
         cfg.extend_select = [*cfg.extend_select, *(split_codes(args.extend_select) or [])]
-        show_settings(cfg, sys.stdout)
+        show_settings(cfg, args.paths, sys.stdout)
         return 0, None
     if args.scope:
         from ..scopes import parse_scopes

@@ -67,10 +67,11 @@ def resolve_config(args) -> Config:
     return cfg
 
 
-def show_settings(cfg: Config, out) -> None:
-    """``--show-settings``: every setting, its value and where it came from."""
+def show_settings(cfg: Config, paths: list[str], out) -> None:
+    """``--show-settings``: the project root, every setting, its value and where it came from."""
     import json
     from ..config import POLICY_DEFAULTS
+    from ..runpaths import project_root
     values = {
         "targets": cfg.targets if not cfg.targets_by_path else {"*": cfg.targets, **cfg.targets_by_path},
         "select": cfg.select, "ignore": cfg.ignore, "extend-select": cfg.extend_select,
@@ -82,7 +83,8 @@ def show_settings(cfg: Config, out) -> None:
         **{f"policy.{k}": cfg.policy.get(k) for k in POLICY_DEFAULTS},
     }
     out.write(f"configuration file: {cfg.path or 'none (defaults)'}\n")
-    out.write(f"project root: {cfg.root}\n")
+    root = project_root(project_start(paths or ["."]))
+    out.write(f"project root: {root or 'none (no .git or configuration above; the given paths alone)'}\n")
     width = max(map(len, values))
     for key, value in values.items():
         origin = cfg.origins.get(key, "default")

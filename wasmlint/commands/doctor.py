@@ -103,8 +103,9 @@ def run(args) -> int:
     selected = {r.code for r in select_rules(rules, select, cfg.ignore, extend)}
     tools = tool_report()
     node = next(t for t in tools if t["tool"] == "node")
-    root = real(args.paths[0] if args.paths else ".")
-    root = root.parent if root.is_file() else root
+    from ..runpaths import project_root
+    start = real(args.paths[0] if args.paths else ".")
+    root = project_root(start) or (start.parent if start.is_file() else start)
     report = {"tools": tools, "node_flag_database": flag_database(node["version"]),
               "project": project_versions(root, cfg)}
     missing = [t for t in tools if not t["path"] and set(TOOLS[t["tool"]][1]) & selected]

@@ -52,7 +52,7 @@ def test_an_unknown_subcommand_is_not_read_as_a_path(project):
      "wasmlint check: error: unrecognized argument: --outptu-format; did you mean `--output-format`?"),
     (["check", "--output-format", "jsn"],
      "wasmlint check: error: --output-format/--format: invalid choice `jsn` (choose from text, concise, json, "
-     "sarif, github, gitlab, junit); did you mean `json`?"),
+     "sarif, github, gitlab, junit, rdjson); did you mean `json`?"),
     (["check", "--select", "WL0101"], "wasmlint: error: unknown rule selector `WL0101`; did you mean `WL101`?"),
     (["check", "--ignore", "growable-memroy"],
      "wasmlint: error: unknown rule selector `growable-memroy`; did you mean `growable-memory`?"),

@@ -258,3 +258,17 @@ def test_show_settings_from_a_subfolder_names_the_project_and_its_rule_folders(t
         assert rc == 0 and lines[1] == f"project root: {work}"
         assert next(l for l in lines if l.startswith("extend-rules")).split("=", 1)[1].strip() == \
             f'["{work / "ci" / "rules"}"]  # {work / ".wasmlint.toml"}'
+
+
+def test_tables_to_a_pipe_are_not_cut_at_80_columns(project):
+    facts = json.loads(wasmlint(["inspect", "app.wasm", "--output-format", "json"], project)[1])["facts"]
+    module = next(f for f in facts if f["kind"] == "wasm-module")
+    values = ", ".join(f"{k}={json.dumps(v)}" for k, v in module.items() if k not in ("kind", "span"))
+    assert len(values) > 200
+    rc, out, _ = wasmlint(["inspect", "app.wasm"], project)
+    assert rc == 0 and any(values in line for line in out.splitlines())
+    tools = json.loads(wasmlint(["doctor", "--output-format", "json"], project)[1])["tools"]
+    rc, out, _ = wasmlint(["doctor"], project)
+    for tool in tools:
+        if tool["path"]:
+            assert any(tool["path"] in line and tool["tool"] in line for line in out.splitlines()), tool

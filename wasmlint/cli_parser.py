@@ -47,6 +47,19 @@ class Parser(argparse.ArgumentParser):
         return self
 
 
+PIPE_WIDTH = 10_000    # columns of a table printed to a pipe or file: never cut at 80
+
+
+def console(file=None, **options):
+    """A rich console for a command's tables: the terminal's width on a terminal, and
+    no width limit (rich's default is 80) when the output goes to a pipe or a file."""
+    import sys
+    from rich.console import Console
+    stream = file if file is not None else sys.stdout
+    tty = getattr(stream, "isatty", lambda: False)()
+    return Console(file=stream, highlight=False, width=None if tty else PIPE_WIDTH, **options)
+
+
 def positive_int(text: str) -> int:
     """``--jobs`` and friends: a whole number of at least 1."""
     try:

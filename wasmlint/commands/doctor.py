@@ -119,11 +119,11 @@ def run(args) -> int:
 
 
 def _print(report: dict) -> None:
-    from rich.console import Console
+    from ..cli_parser import console as output_console
     from rich.markup import escape
     from rich.table import Table
 
-    con = Console(highlight=False, soft_wrap=True)
+    con = output_console(soft_wrap=True)
     t = Table(title="external tools", title_justify="left")
     for col in ("tool", "version", "path", "needed by"):
         t.add_column(col)

@@ -33,7 +33,7 @@ def show_graph(args, cfg) -> int:
         json.dump(graph_json(project, scopes), sys.stdout, indent=2)
         print()
         return 0
-    from rich.console import Console
+    from ..cli_parser import console as output_console
     from rich.table import Table
     from rich.tree import Tree
 
@@ -61,7 +61,7 @@ def show_graph(args, cfg) -> int:
     loose = sorted({e.src for e in project.graph.edges} - set(roots) - shown)
     for src in loose:
         grow(tree.add(f"{src} {tag(scopes.of_path(src))}"), src, 0)
-    console = Console(highlight=False)
+    console = output_console()
     console.print(tree)
     table = Table(title="scopes", title_justify="left")
     for column in ("file or launch", "scope", "why"):

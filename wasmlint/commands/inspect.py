@@ -68,9 +68,9 @@ def run(args) -> int:
         sys.stdout.write(json.dumps(data[0] if len(data) == 1 else data, indent=2))
         print()
         return 0
-    from rich.console import Console
+    from ..cli_parser import console as output_console
     from rich.table import Table
-    console = Console(highlight=False)
+    console = output_console()
     for entry in data:
         table = Table(title=f"{entry['path']} ({entry['kind']}) — {entry['scope']}: {entry['scope_reason']}",
                       title_justify="left", show_lines=False)

@@ -50,7 +50,8 @@ def test_modules_with_newer_features_are_optimized_with_those_features(tmp_path)
 
 
 def test_check_deep_selects_wl507(tmp_path):
-    (tmp_path / "module.wasm").write_bytes(build_wat(find_rule("WL507", all_rules()).docs["example"]))
+    unoptimized = Path(__file__).parent / "fixtures" / "WL507" / "unoptimized" / "module.wat"
+    (tmp_path / "module.wasm").write_bytes(build_wat(unoptimized.read_text(encoding="utf-8")))
     rc, out, err = run_cli(["check", "--deep", "--output-format", "concise", "."], tmp_path)
     assert rc == 0, err                          # info only: not a failure at the default level
     assert "would shrink this module by" in out and out.rstrip().endswith("[WL507]")

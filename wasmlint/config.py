@@ -57,6 +57,7 @@ POLICY_DEFAULTS: dict[str, Any] = {
     "worker-slowdown": 2.0,
     "worker-slowdown-ms": 50,      # WL903 also needs this much per-worker time beyond the cores
     "wasm-opt-threshold-percent": 10,
+    "wasm-opt-min-saved-bytes": 1024,   # WL507 also needs this many bytes saved (a tiny module's 50% is noise)
     "max-file-bytes": 16 * MIB,
     "max-binary-bytes": 256 * MIB,
 }

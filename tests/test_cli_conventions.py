@@ -272,3 +272,11 @@ def test_tables_to_a_pipe_are_not_cut_at_80_columns(project):
     for tool in tools:
         if tool["path"]:
             assert any(tool["path"] in line and tool["tool"] in line for line in out.splitlines()), tool
+
+
+def test_show_settings_on_the_other_subcommands(project):
+    (project / ".wasmlint.toml").write_text('node-version = "22"\n')
+    for args in (["inspect", "app.wasm"], ["doctor"], ["probe", "app.wasm"]):
+        rc, out, _ = wasmlint([*args, "--show-settings"], project)
+        assert rc == 0 and out.splitlines()[0] == f"configuration file: {project / '.wasmlint.toml'}", args
+        assert f'"22"  # {project / ".wasmlint.toml"}' in out

@@ -55,7 +55,7 @@ def test_a_subfolder_is_read_with_its_project_and_reported_alone(tmp_path):
     """The project context is one thing: ``check web`` sees what ``check web/nginx.conf`` sees."""
     root = _project(tmp_path, ".git")
     runpaths = resolve_run_paths([str(root / "web")])
-    assert runpaths.read == [str(root.resolve()), str(root / "web")] and runpaths.filtered
+    assert runpaths.read == [str(root / "web"), str(root.resolve())] and runpaths.filtered
     assert runpaths.contains(str(root / "web" / "nginx.conf"))
     assert not runpaths.contains(str(root / "dist" / "threads.wasm"))
     rc, out, _ = run_cli([*ARGS, "web"], root)

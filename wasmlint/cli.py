@@ -146,7 +146,7 @@ def _run_to(mod, args) -> int:
     """Run the subcommand, its standard output going to ``--output-file`` when given."""
     target = getattr(args, "output_file", None)
     if not target:
-        return mod.run(args)
+        return _run(mod, args)
     try:
         fh = open(target, "w", encoding="utf-8")
     except OSError as exc:
@@ -155,10 +155,20 @@ def _run_to(mod, args) -> int:
     saved = sys.stdout
     sys.stdout = fh
     try:
-        return mod.run(args)
+        return _run(mod, args)
     finally:
         sys.stdout = saved
         fh.close()
+
+
+def _run(mod, args) -> int:
+    """``--show-settings`` of a command other than ``check`` (which adds its rule options)."""
+    if getattr(args, "show_settings", False) and mod.__name__ != "wasmlint.commands.check":
+        from .commands.common import resolve_config, show_settings
+        args.paths = getattr(args, "paths", None) or [getattr(args, "module", None) or "."]
+        show_settings(resolve_config(args), args.paths, sys.stdout)
+        return EXIT_OK
+    return mod.run(args)
 
 
 if __name__ == "__main__":

@@ -63,7 +63,12 @@ def resolve_run_paths(paths: list[str], config_root: Path | None = None) -> RunP
     if all(g == str(root) for g in given) or \
             not all(g == str(root) or g.startswith(str(root) + os.sep) for g in given):
         return RunPaths(list(paths), root=cache_root)
-    return RunPaths([str(root) if Path(root) != real(Path.cwd()) else ".", *paths],
+    # named folders before the root: conventions (test/, examples/) are read relative to the
+    # folder the user named, so `check examples/demo` judges the demo as a project of its own,
+    # while the root brings the project's context (launches, node version, builds)
+    folders = [p for p in paths if os.path.isdir(p)]
+    return RunPaths([*folders, str(root) if Path(root) != real(Path.cwd()) else ".",
+                     *(p for p in paths if p not in folders)],
                  files={g for g in given if os.path.isfile(g)},
                  dirs=[g for g in given if os.path.isdir(g)], root=root)
 

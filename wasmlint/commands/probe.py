@@ -6,7 +6,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from .common import add_config_args, resolve_config
+from .common import add_config_args, note, resolve_config
 from ..cli_parser import add_output_format
 
 # The flag sets compared besides the defaults and the policy's (rules-catalog.md WL9xx, facts.md §3).
@@ -60,8 +60,8 @@ def run(args) -> int:
         plan, notes = setup.make_plan(args, cfg, user_sets, [] if args.only_flags else list(STANDARD_SETS))
     except setup.UsageError as exc:
         return _fail(str(exc))
-    for note in notes:
-        print(f"wasmlint: {note}", file=sys.stderr)
+    for text in notes:
+        note(args, text)
     with Progress("probe", steps(plan), delay=0.0) as bar:
         try:
             result = run_probe(plan, tick=bar.begin)

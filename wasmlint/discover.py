@@ -210,7 +210,7 @@ def _walk(root: Path, roots: list[Path], cwd: Path, exclude: list[str], out: dic
                 visited.append(de.path)
                 entry = _entry(Path(de.path), _shown(base_rel, rel), roots, explicit=False, cwd=cwd)
                 if entry.kind is not None or entry.problem:
-                    out[entry.abspath] = entry
+                    out.setdefault(entry.abspath, entry)   # reached from two given folders: the first names it
         todo.extend(reversed(subdirs))
 
 

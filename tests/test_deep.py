@@ -50,9 +50,24 @@ def test_modules_with_newer_features_are_optimized_with_those_features(tmp_path)
 
 
 def test_check_deep_selects_wl507(tmp_path):
-    (tmp_path / "module.wasm").write_bytes(build_wat(find_rule("WL507", all_rules()).docs["example"]))
+    unoptimized = Path(__file__).parent / "fixtures" / "WL507" / "unoptimized" / "module.wat"
+    (tmp_path / "module.wasm").write_bytes(build_wat(unoptimized.read_text(encoding="utf-8")))
     rc, out, err = run_cli(["check", "--deep", "--output-format", "concise", "."], tmp_path)
     assert rc == 0, err                          # info only: not a failure at the default level
     assert "would shrink this module by" in out and out.rstrip().endswith("[WL507]")
     rc, out, _ = run_cli(["check", "--output-format", "concise", "."], tmp_path)
     assert "WL507" not in out                    # not selected by default
+
+
+def test_features_named_inside_validator_messages_are_enabled():
+    """binaryen 132 names a missing feature inside each validator error, not on a line of its own."""
+    what, enables = classify_failure((OUTPUT / "132-inline-features.stderr").read_text())
+    assert what == "features" and enables == ["--enable-bulk-memory-opt", "--enable-threads"]
+
+
+def test_bulk_memory_and_atomics_modules_are_optimized_with_those_features(tmp_path):
+    wasm = tmp_path / "threads.wasm"
+    wasm.write_bytes(build_wat("bulk_atomics.wat"))
+    [fact] = measure("threads.wasm", str(wasm), wasm.stat().st_size)
+    assert isinstance(fact, OptimizationSavings), fact
+    assert fact.features == ["--enable-bulk-memory-opt", "--enable-threads"]

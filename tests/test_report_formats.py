@@ -25,7 +25,7 @@ from wasmlint.report import FORMATS
 SNAPSHOTS = Path(__file__).parent / "snapshots" / "formats"
 SCHEMA = Path(__file__).parent / "schemas" / "sarif-2.1.0.json"
 EXT = {"text": "txt", "concise": "txt", "json": "json", "sarif": "sarif.json", "github": "txt",
-       "gitlab": "json", "junit": "xml"}
+       "gitlab": "json", "junit": "xml", "rdjson": "rdjson.json"}
 ARGS = ["check", "--no-cache", "--jobs", "1"]
 
 
@@ -144,14 +144,32 @@ def test_gitlab_fingerprints_are_unique_and_survive_a_line_shift(project, tmp_pa
     assert [i["location"]["lines"]["begin"] for i in moved if i["location"]["path"] == "web/nginx.conf"] == [4, 9]
 
 
-def test_junit_one_testcase_per_file_one_failure_per_finding(project):
+def test_junit_one_testcase_per_finding(project):
     _, out = _output(project, "junit")
     root = ET.fromstring(out)
-    cases = {c.get("name"): c for c in root.iter("testcase")}
-    assert sorted(cases) == ["dist/app.wasm", "dist/threads.wasm", "web/_headers", "web/nginx.conf"]
-    assert len(cases["dist/threads.wasm"].findall("failure")) == 1
-    assert root.get("failures") == "4" and root.get("tests") == "4"
-    assert {f.get("type") for f in cases["web/nginx.conf"].findall("failure")} == {"WL308", "WL004"}
+    cases = [(c.get("classname"), c.get("name"), [f.get("type") for f in c.findall("failure")])
+             for c in root.iter("testcase")]
+    assert [c for c in cases if c[0] == "web/nginx.conf"] == [
+        ("web/nginx.conf", "WL308 web/nginx.conf:2:1", ["WL308"]),
+        ("web/nginx.conf", "WL004 web/nginx.conf:7:30", ["WL004"])]
+    assert all(len(failures) == 1 for _, _, failures in cases if failures)
+    assert len([c for c in cases if c[0] == "dist/threads.wasm"]) == 1
+    findings = json.loads(_output(project, "json")[1])
+    assert root.get("failures") == str(len(findings)) == str(sum(1 for c in cases if c[2]))
+    assert root.get("tests") == str(len(cases))
+
+
+def test_rdjson_for_reviewdog(project):
+    _, out = _output(project, "rdjson")
+    doc = json.loads(out)
+    findings = json.loads(_output(project, "json")[1])
+    assert doc["source"]["name"] == "wasmlint" and len(doc["diagnostics"]) == len(findings)
+    for rd, d in zip(doc["diagnostics"], findings):
+        assert rd["code"]["value"] == d["code"] and rd["location"]["path"] == d["path"]
+        assert rd["location"]["range"]["start"] == {"line": d["line"], "column": d["column"]}
+        assert rd["severity"] == d["severity"].upper()
+        if d["fix"] and d["fix"]["applicability"] == "safe":
+            assert [s["text"] for s in rd["suggestions"]] == [e["content"] for e in d["fix"]["edits"]]
 
 
 def test_statistics_counts_per_code(project):

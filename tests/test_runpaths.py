@@ -1,5 +1,5 @@
-"""``wasmlint check FILE…`` (pre-commit, editors): the files' project is read
-for context, only the given files are reported."""
+"""``wasmlint check FILE…`` (pre-commit, editors) and ``check SUBFOLDER``: the
+project is read for context, only the given files and folders are reported."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -51,10 +51,16 @@ def test_without_a_project_root_only_the_given_file_is_read(tmp_path):
     assert rc == 0 and out == ""
 
 
-def test_folders_are_read_and_reported_as_given(tmp_path):
+def test_a_subfolder_is_read_with_its_project_and_reported_alone(tmp_path):
+    """The project context is one thing: ``check web`` sees what ``check web/nginx.conf`` sees."""
     root = _project(tmp_path, ".git")
     runpaths = resolve_run_paths([str(root / "web")])
-    assert runpaths.read == [str(root / "web")] and not runpaths.filtered
+    assert runpaths.read == [str(root / "web"), str(root.resolve())] and runpaths.filtered
+    assert runpaths.contains(str(root / "web" / "nginx.conf"))
+    assert not runpaths.contains(str(root / "dist" / "threads.wasm"))
+    rc, out, _ = run_cli([*ARGS, "web"], root)
+    assert rc == 1 and out.splitlines() == [f"web/nginx.conf:1:1: warning: {WL308}"]
+    assert resolve_run_paths([str(root)]).read == [str(root)]     # the project itself: read as given
     runpaths = resolve_run_paths([str(root / "web"), str(root / "dist" / "threads.wasm")])
     assert runpaths.filtered and runpaths.root == root.resolve()
     assert runpaths.contains(str(root / "web" / "nginx.conf")) and not runpaths.contains(str(root / "other.conf"))

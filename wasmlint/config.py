@@ -57,6 +57,7 @@ POLICY_DEFAULTS: dict[str, Any] = {
     "worker-slowdown": 2.0,
     "worker-slowdown-ms": 50,      # WL903 also needs this much per-worker time beyond the cores
     "wasm-opt-threshold-percent": 10,
+    "wasm-opt-min-saved-bytes": 1024,   # WL507 also needs this many bytes saved (a tiny module's 50% is noise)
     "max-file-bytes": 16 * MIB,
     "max-binary-bytes": 256 * MIB,
 }
@@ -111,6 +112,8 @@ class Config:
     targets_from_cli: bool = False
     report_scopes: tuple[str, ...] | None = None    # `scope`: report these scopes (None: each rule's own)
     scope_globs: dict[str, str] = field(default_factory=dict)   # `scopes`: glob -> scope
+    respect_gitignore: bool = True                  # False: --no-respect-gitignore
+    origins: dict[str, str] = field(default_factory=dict)   # setting -> where its value came from
 
     def target(self, name: str) -> Target:
         budgets = {**BUILTIN_TARGETS, **self.custom_targets}
@@ -140,7 +143,7 @@ class Config:
         return -(-need // PAGE) * PAGE
 
     def fingerprint(self) -> str:
-        blob = json.dumps({k: v for k, v in self.__dict__.items() if k not in ("root", "path")},
+        blob = json.dumps({k: v for k, v in self.__dict__.items() if k not in ("root", "path", "origins")},
                           sort_keys=True, default=str)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
@@ -274,10 +277,29 @@ def _scopes(cfg: Config, raw: dict, where: str) -> None:
         raise ConfigError(f"{where}: {exc}") from None
 
 
+def unknown_key(key: str, known, where: str) -> ConfigError:
+    from .cli_parser import did_you_mean
+    return ConfigError(f"{where}: unknown configuration key `{key}`{did_you_mean(key.rsplit('.', 1)[-1], known)}")
+
+
+def node_version_error(value: str) -> str | None:
+    """Why ``value`` is not a node version (``20``, ``v20.11.1``, ``>=18 <21``, ``lts/iron``,
+    ``22-alpine``, ``lts/*``), or None."""
+    from .nodeflags import _LTS_CODENAMES, _lowest_major
+    text = value.strip().lower()
+    text = text[5:] if text.startswith("node:") else text
+    name = text[4:] if text.startswith("lts/") else text
+    if name.split("-", 1)[0] in (*_LTS_CODENAMES, "*", "lts", "latest", "current", "node") \
+            or _lowest_major(text) is not None:
+        return None
+    return f"`{value}` is not a node version (write a major like \"22\", a version, a range or an LTS name)"
+
+
 def apply_table(cfg: Config, raw: dict, where: str) -> None:
     for key in raw:
         if key not in CONFIG_KEYS:
-            raise ConfigError(f"{where}: unknown configuration key `{key}`")
+            raise unknown_key(key, CONFIG_KEYS, where)
+        cfg.origins[key] = where
     _scopes(cfg, raw, where)
     if "custom-targets" in raw:
         ct = raw["custom-targets"]
@@ -294,8 +316,13 @@ def apply_table(cfg: Config, raw: dict, where: str) -> None:
             cfg.custom_targets[name] = _size_bytes(val, f"custom-targets.{name}", where)
     if "targets" in raw:
         t = raw["targets"]
+        if not isinstance(t, (dict, list)):
+            raise ConfigError(f"{where}: `targets` must be a list of target names (`targets = [\"ios\"]`) "
+                              f"or a table of glob = list, not {type(t).__name__} {json.dumps(t, default=str)}")
         if isinstance(t, dict):
             for pattern, names in t.items():
+                if not isinstance(names, list):
+                    raise ConfigError(f"{where}: `targets.\"{pattern}\"` must be a list of target names")
                 lst = _strings(names, f"targets.{pattern}", where)
                 if pattern in ("*", "default"):
                     cfg.targets = lst
@@ -312,6 +339,8 @@ def apply_table(cfg: Config, raw: dict, where: str) -> None:
                       ("exclude", "exclude"), ("extend-rules", "extend_rules")):
         if key in raw:
             setattr(cfg, attr, _strings(raw[key], key, where))
+    if "extend-rules" in raw:
+        cfg.extend_rules = [_rules_folder(f, where) for f in cfg.extend_rules]
     if "extend-exclude" in raw:
         cfg.exclude = cfg.exclude + _strings(raw["extend-exclude"], "extend-exclude", where)
     if "per-file-ignores" in raw:
@@ -328,6 +357,8 @@ def apply_table(cfg: Config, raw: dict, where: str) -> None:
         if key in raw:
             if not isinstance(raw[key], (str, int, float)) or isinstance(raw[key], bool):
                 raise ConfigError(f"{where}: `{key}` must be a version like \"20\" or \"3.1.56\"")
+            if key == "node-version" and node_version_error(str(raw[key])):
+                raise ConfigError(f"{where}: `node-version`: {node_version_error(str(raw[key]))}")
             cfg.__setattr__(key.replace("-", "_"), str(raw[key]))
     if "policy" in raw:
         pol = raw["policy"]
@@ -335,7 +366,8 @@ def apply_table(cfg: Config, raw: dict, where: str) -> None:
             raise ConfigError(f"{where}: `policy` must be a table")
         for k, v in pol.items():
             if k not in POLICY_DEFAULTS:
-                raise ConfigError(f"{where}: unknown configuration key `policy.{k}`")
+                raise unknown_key(f"policy.{k}", POLICY_DEFAULTS, where)
+            cfg.origins[f"policy.{k}"] = where
             if k != "required-node-flags" and not (v is None and POLICY_DEFAULTS[k] is None):
                 numbers = list(v.values()) if k == "workload-mb" and isinstance(v, dict) else [v]
                 if not all(_finite(n) and n >= 0 for n in numbers):
@@ -350,6 +382,16 @@ def apply_table(cfg: Config, raw: dict, where: str) -> None:
             cfg.policy[k] = v
         flags = _strings(cfg.policy["required-node-flags"], "policy.required-node-flags", where)
         cfg.policy["required-node-flags"] = required_flags(flags, where)
+
+
+def _rules_folder(folder: str, where: str) -> str:
+    """An ``extend-rules`` folder, relative to the configuration file that names it."""
+    path = Path(folder).expanduser()
+    if not path.is_absolute():
+        path = Path(os.path.abspath(Path(where).parent / path))
+    if not path.is_dir():
+        raise ConfigError(f"{where}: `extend-rules`: no folder {folder!r} ({path})")
+    return str(path)
 
 
 def required_flags(entries: list[str], where: str) -> list[str]:

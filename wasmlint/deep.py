@@ -20,7 +20,11 @@ from .tools import INSTALL_HINTS, find_tool, run_tool, tool_version
 
 LEVELS = ("-O", "-Oz")
 NEEDED_FOR = "WL507 (unoptimized-module)"
-_FEATURES = re.compile(r"^\[((?:--enable-[a-z0-9-]+\s*)+)\]$")
+# "[--enable-simd --enable-relaxed-simd]" on a line of its own (binaryen 132 after a
+# SIMD error) or inside a validator message ("memory.copy operations require bulk
+# memory operations [--enable-bulk-memory-opt], on"): the features binaryen asks for
+_FEATURES = re.compile(r"\[((?:--enable-[a-z0-9-]+\s*)+)\]")
+RETRIES = 3     # binaryen names some missing features only once others are enabled
 _TOTAL = re.compile(r"^\s*\[total\]\s*:\s*(\d+)")
 
 
@@ -62,7 +66,7 @@ def classify_failure(stderr: str) -> tuple[str, list[str]]:
     needs; ``("unreadable", [first error line])`` when it cannot parse it (too old
     for the module's features); ``("failed", [first line])`` otherwise."""
     lines = [ln.strip() for ln in stderr.splitlines() if ln.strip()]
-    enables = sorted({f for ln in lines if (m := _FEATURES.match(ln)) for f in m.group(1).split()})
+    enables = sorted({f for ln in lines for m in _FEATURES.finditer(ln) for f in m.group(1).split()})
     if enables:
         return "features", enables
     first = next((ln for ln in lines if not ln.startswith("warning:")), "no error output")
@@ -90,7 +94,7 @@ def measure(path: str, abspath: str, size: int, keep_names: bool = False,
     with tempfile.TemporaryDirectory(prefix="wasmlint-opt-") as tmp:
         out = os.path.join(tmp, "optimized.wasm")
         for level in LEVELS:
-            for _ in range(2):  # a second try with the features binaryen asked for
+            for _ in range(1 + RETRIES):  # retried with the features binaryen asked for
                 keep = ["--debuginfo"] if keep_names else []
                 argv = [exe, abspath, *keep, *features, "--metrics", level, "--metrics", "-o", out]
                 res = run_tool(argv, timeout=timeout)
@@ -99,10 +103,13 @@ def measure(path: str, abspath: str, size: int, keep_names: bool = False,
                 if res.timed_out:
                     return [_unsupported(path, version, f"{version} timed out after {timeout:.0f} s")]
                 what, detail = classify_failure(res.stderr or res.stdout)
-                if what != "features" or features:
+                if what != "features" or set(detail) <= set(features):
                     reason = "cannot read this module" if what == "unreadable" else "failed on this module"
                     return [_unsupported(path, version, f"{version} {reason} ({detail[0]})")]
-                features = detail
+                features = sorted({*features, *detail})
+            else:
+                return [_unsupported(path, version, f"{version} still asks for more features after "
+                                                     f"{' '.join(features)}")]
             new_size = os.path.getsize(out)
             totals = _metrics_totals(res.stdout)
             if best is None or new_size < best.optimized_size:

@@ -44,13 +44,16 @@ def display_path(p: Path, cwd: Path) -> str:
 class _Ignores:
     """A stack of gitignore specs, each anchored at its folder."""
 
-    def __init__(self, patterns: list[str]):
+    def __init__(self, patterns: list[str], gitignore: bool = True):
         import pathspec
+        self.gitignore = gitignore
         self.extra = pathspec.GitIgnoreSpec.from_lines(patterns) if patterns else None
         self.stack: list[tuple[str, object, object]] = []     # (folder, spec, prefilter)
         self.budget = GITIGNORE_PATTERNS
 
     def push_dir(self, rel_dir: str, abs_dir: str) -> int:
+        if not self.gitignore:
+            return 0
         gi = os.path.join(abs_dir, ".gitignore")
         try:   # like git, a symlinked .gitignore is not followed; a FIFO or device is never opened
             raw = read_regular(gi, GITIGNORE_LIMIT)
@@ -127,9 +130,10 @@ def _one_regex(spec):
 
 
 def discover(paths: list[str], exclude: list[str], cwd: Path | None = None,
-             visited: list[str] | None = None) -> list[FileEntry]:
+             visited: list[str] | None = None, gitignore: bool = True) -> list[FileEntry]:
     """``visited`` (when given) receives every folder, ``.gitignore`` and file the
-    walk looked at, ignored ones excepted: what decides the result."""
+    walk looked at, ignored ones excepted: what decides the result. ``gitignore``:
+    whether ``.gitignore`` files leave files out (``--no-respect-gitignore``)."""
     cwd = real(cwd or Path.cwd())
     given_paths = list(paths) or ["."]
     # What counts as inside: the working folder and the given paths that are not links
@@ -153,15 +157,15 @@ def discover(paths: list[str], exclude: list[str], cwd: Path | None = None,
             entry = _entry(absolute, display_path(absolute, cwd), roots, explicit=True, cwd=cwd)
             out[entry.abspath] = entry
             continue
-        _walk(root, roots, cwd, exclude, out, visited if visited is not None else [])
+        _walk(root, roots, cwd, exclude, out, visited if visited is not None else [], gitignore)
     return sorted(out.values(), key=lambda e: e.path)
 
 
 def _walk(root: Path, roots: list[Path], cwd: Path, exclude: list[str], out: dict,
-          visited: list[str]) -> None:
+          visited: list[str], gitignore: bool = True) -> None:
     """Depth-first, in name order, without recursion (a committed tree may nest
     thousands of folders deep)."""
-    ignores = _Ignores(exclude)
+    ignores = _Ignores(exclude, gitignore)
     base_rel = display_path(root, cwd)
     seen_dirs: set[tuple[int, int]] = set()
     # each item: a folder to enter (abs, rel), or the marker that pops its .gitignore
@@ -206,8 +210,26 @@ def _walk(root: Path, roots: list[Path], cwd: Path, exclude: list[str], out: dic
                 visited.append(de.path)
                 entry = _entry(Path(de.path), _shown(base_rel, rel), roots, explicit=False, cwd=cwd)
                 if entry.kind is not None or entry.problem:
-                    out[entry.abspath] = entry
+                    out.setdefault(entry.abspath, entry)   # reached from two given folders: the first names it
         todo.extend(reversed(subdirs))
+
+
+def left_out(path: str, root: Path, exclude: list[str], gitignore: bool = True) -> str | None:
+    """Why a walk of ``root`` would leave out ``path`` (``"gitignored"``, ``"excluded"``),
+    or None: what ``check`` says of a path named on the command line that it reads anyway."""
+    target, base = real(Path(path)), real(root)
+    if target == base or base not in target.parents:
+        return None
+    parts = target.relative_to(base).parts
+    for why, ignores in (("excluded", _Ignores(exclude, False)), ("gitignored", _Ignores([], gitignore))):
+        rel, folder = "", base
+        for i, part in enumerate(parts):
+            ignores.push_dir(rel, str(folder))
+            rel = f"{rel}/{part}" if rel else part
+            folder = folder / part
+            if part in ALWAYS_EXCLUDED or ignores.ignored(rel, i < len(parts) - 1 or target.is_dir()):
+                return "excluded" if part in ALWAYS_EXCLUDED else why
+    return None
 
 
 def _link_text(p) -> str:

@@ -189,7 +189,7 @@ def run_check(paths: list[str], config: Config, rules: list[Rule], jobs: int | N
     ``cache_root`` is the folder holding ``.wasmlint_cache/`` (None: no cache);
     ``all_rules`` (the whole catalog) lets WL004 tell unknown selectors apart."""
     visited: list[str] = []
-    entries = discover(paths, config.exclude, visited=visited)
+    entries = discover(paths, config.exclude, visited=visited, gitignore=config.respect_gitignore)
     validate = any(r.code == "WL002" for r in rules)
     deep = any(r.code == "WL507" for r in rules)
     if progress is not None:
@@ -230,7 +230,7 @@ def fails(diags: list[Diagnostic], fail_on: str) -> bool:
 
 
 def inspect_paths(paths: list[str], config: Config) -> list[FileResult]:
-    entries = discover(paths, config.exclude)
+    entries = discover(paths, config.exclude, gitignore=config.respect_gitignore)
     return [analyze_file(e, config.policy) for e in entries]
 
 

@@ -214,7 +214,10 @@ def select_rules(rules: list[Rule], select: list[str] | None, ignore: list[str],
 
     for s in [*(select or []), *ignore, *extend_select]:
         if not any(matches(r, s) for r in rules):
-            raise RuleError(f"unknown rule selector `{s}`")
+            from .cli_parser import did_you_mean
+            hint = did_you_mean(s.upper() if s.upper().startswith("WL") else s.lower(),
+                                [r.code for r in rules] + [r.name for r in rules])
+            raise RuleError(f"unknown rule selector `{s}`{hint}")
     if select is None:
         chosen = [r for r in rules if r.default_enabled]
     else:

@@ -1,11 +1,13 @@
 """What a run reads and what it reports.
 
-``wasmlint check DIR…`` reads and reports the given folders. ``wasmlint check
-FILE…`` (how pre-commit and editors call it) reads the whole project the files
-belong to — the nearest folder above them holding ``.git`` or a wasmlint
-configuration — so that cross-file rules see the launch, the loader and the
-binary together, and reports only on the given files (and folders). With no
-such folder above them, only the given paths are read.
+A project is the nearest folder at or above the first given path holding ``.git``
+or a wasmlint configuration. ``wasmlint check ROOT`` reads and reports the whole
+project; ``wasmlint check ROOT/sub`` and ``wasmlint check ROOT/sub/file.js`` (how
+pre-commit and editors call it) read the whole project too — so that cross-file
+rules see the launch, the loader and the binary together, and the node version
+and configuration are the project's whichever path was named — and report only on
+the given files and folders. With no such folder above them, only the given paths
+are read.
 """
 from __future__ import annotations
 
@@ -39,10 +41,10 @@ class RunPaths:
 
     @property
     def filtered(self) -> bool:
-        return bool(self.files)
+        return bool(self.files or self.dirs)
 
     def contains(self, abspath: str) -> bool:
-        if not self.files:
+        if not self.filtered:
             return True
         real = os.path.realpath(abspath)
         return real in self.files or any(real == d or real.startswith(d + os.sep) for d in self.dirs)
@@ -55,12 +57,18 @@ def resolve_run_paths(paths: list[str], config_root: Path | None = None) -> RunP
     cache_root = root or (config_root if config_root is not None else Path.cwd())
     if not cache_root.is_dir():      # the configuration root of a lone file is the file itself
         cache_root = cache_root.parent
-    if not any(os.path.isfile(p) for p in paths) or root is None:
+    if root is None:
         return RunPaths(list(paths), root=cache_root)
     given = [os.path.realpath(p) for p in paths]
-    if not all(g == str(root) or g.startswith(str(root) + os.sep) for g in given):
+    if all(g == str(root) for g in given) or \
+            not all(g == str(root) or g.startswith(str(root) + os.sep) for g in given):
         return RunPaths(list(paths), root=cache_root)
-    return RunPaths([str(root) if Path(root) != real(Path.cwd()) else ".", *paths],
+    # named folders before the root: conventions (test/, examples/) are read relative to the
+    # folder the user named, so `check examples/demo` judges the demo as a project of its own,
+    # while the root brings the project's context (launches, node version, builds)
+    folders = [p for p in paths if os.path.isdir(p)]
+    return RunPaths([*folders, str(root) if Path(root) != real(Path.cwd()) else ".",
+                     *(p for p in paths if p not in folders)],
                  files={g for g in given if os.path.isfile(g)},
                  dirs=[g for g in given if os.path.isdir(g)], root=root)
 

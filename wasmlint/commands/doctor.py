@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .common import add_config_args, resolve_config, split_codes
 from ..paths import real
+from ..cli_parser import add_output_format
 
 # tool -> what needs it, and the rule codes that cannot run without it.
 TOOLS = {
@@ -24,7 +25,7 @@ def add_parser(sub) -> None:
     p.add_argument("--select", action="append", metavar="CODES", help="rules to check the tools for")
     p.add_argument("--extend-select", action="append", metavar="CODES", help="add rules to the selection")
     p.add_argument("--deep", action="store_true", help="as `check --deep`: WL507 needs wasm-opt")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    add_output_format(p, ("text", "json"), default="text")
     add_config_args(p)
 
 
@@ -102,13 +103,14 @@ def run(args) -> int:
     selected = {r.code for r in select_rules(rules, select, cfg.ignore, extend)}
     tools = tool_report()
     node = next(t for t in tools if t["tool"] == "node")
-    root = real(args.paths[0] if args.paths else ".")
-    root = root.parent if root.is_file() else root
+    from ..runpaths import project_root
+    start = real(args.paths[0] if args.paths else ".")
+    root = project_root(start) or (start.parent if start.is_file() else start)
     report = {"tools": tools, "node_flag_database": flag_database(node["version"]),
               "project": project_versions(root, cfg)}
     missing = [t for t in tools if not t["path"] and set(TOOLS[t["tool"]][1]) & selected]
     report["missing_for_selected_rules"] = [t["tool"] for t in missing]
-    if args.format == "json":
+    if args.output_format == "json":
         json.dump(report, sys.stdout, indent=2)
         print()
     else:
@@ -117,11 +119,11 @@ def run(args) -> int:
 
 
 def _print(report: dict) -> None:
-    from rich.console import Console
+    from ..cli_parser import console as output_console
     from rich.markup import escape
     from rich.table import Table
 
-    con = Console(highlight=False, soft_wrap=True)
+    con = output_console(soft_wrap=True)
     t = Table(title="external tools", title_justify="left")
     for col in ("tool", "version", "path", "needed by"):
         t.add_column(col)

@@ -29,11 +29,11 @@ def show_graph(args, cfg) -> int:
     result = run_check(args.paths or ["."], cfg, [], jobs=None)
     project = result.project
     scopes = project.scopes(cfg)
-    if args.format == "json":
+    if args.output_format == "json":
         json.dump(graph_json(project, scopes), sys.stdout, indent=2)
         print()
         return 0
-    from rich.console import Console
+    from ..cli_parser import console as output_console
     from rich.table import Table
     from rich.tree import Tree
 
@@ -61,7 +61,7 @@ def show_graph(args, cfg) -> int:
     loose = sorted({e.src for e in project.graph.edges} - set(roots) - shown)
     for src in loose:
         grow(tree.add(f"{src} {tag(scopes.of_path(src))}"), src, 0)
-    console = Console(highlight=False)
+    console = output_console()
     console.print(tree)
     table = Table(title="scopes", title_justify="left")
     for column in ("file or launch", "scope", "why"):

@@ -7,12 +7,13 @@ import json
 import sys
 
 from .common import add_config_args, resolve_config
+from ..cli_parser import add_output_format
 
 
 def add_parser(sub) -> None:
     p = sub.add_parser("inspect", help="show the facts wasmlint reads from files")
     p.add_argument("paths", nargs="*", metavar="PATH")
-    p.add_argument("--format", choices=("table", "json"), default="table")
+    add_output_format(p, ("table", "json"), default="table")
     p.add_argument("--graph", action="store_true",
                    help="show the project graph (launch → script → loader → .wasm; build → artifact)")
     add_config_args(p)
@@ -63,13 +64,13 @@ def run(args) -> int:
         return 2
     cfg = resolve_config(args)
     data = entries(inspect_paths(args.paths, cfg), project_scopes(args.paths, cfg))
-    if args.format == "json":
+    if args.output_format == "json":
         sys.stdout.write(json.dumps(data[0] if len(data) == 1 else data, indent=2))
         print()
         return 0
-    from rich.console import Console
+    from ..cli_parser import console as output_console
     from rich.table import Table
-    console = Console(highlight=False)
+    console = output_console()
     for entry in data:
         table = Table(title=f"{entry['path']} ({entry['kind']}) — {entry['scope']}: {entry['scope_reason']}",
                       title_justify="left", show_lines=False)

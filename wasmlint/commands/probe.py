@@ -6,7 +6,8 @@ import shlex
 import sys
 from pathlib import Path
 
-from .common import add_config_args, resolve_config
+from .common import add_config_args, note, resolve_config
+from ..cli_parser import add_output_format
 
 # The flag sets compared besides the defaults and the policy's (rules-catalog.md WL9xx, facts.md §3).
 STANDARD_SETS = (["--no-liftoff"], ["--no-liftoff", "--no-wasm-lazy-compilation"], ["--liftoff-only"])
@@ -28,7 +29,7 @@ def add_parser(sub) -> None:
     p.add_argument("--ulimit-v", type=int, metavar="KB",
                    help="also allocate under this address-space limit (default: your ulimit -v, if set)")
     p.add_argument("--timeout", type=float, default=60.0, metavar="S", help="per node process (default 60)")
-    p.add_argument("--format", choices=("table", "json"), default="table")
+    add_output_format(p, ("table", "json"), default="table")
     p.add_argument("--write-config", action="store_true",
                    help="write the recommended flags (only those measured faster than the defaults) as "
                         "policy.required-node-flags to the project's configuration file")
@@ -59,8 +60,8 @@ def run(args) -> int:
         plan, notes = setup.make_plan(args, cfg, user_sets, [] if args.only_flags else list(STANDARD_SETS))
     except setup.UsageError as exc:
         return _fail(str(exc))
-    for note in notes:
-        print(f"wasmlint: {note}", file=sys.stderr)
+    for text in notes:
+        note(args, text)
     with Progress("probe", steps(plan), delay=0.0) as bar:
         try:
             result = run_probe(plan, tick=bar.begin)
@@ -82,7 +83,7 @@ def run(args) -> int:
         except (ConfigError, OSError, UnicodeDecodeError) as exc:
             return _fail(f"--write-config: {exc}")
         print(f"wasmlint: wrote policy.required-node-flags = {json.dumps(flags)} to {path}", file=sys.stderr)
-    if args.format == "json":
+    if args.output_format == "json":
         json.dump(out, sys.stdout, indent=2)
         print()
     else:

@@ -4,12 +4,15 @@ from __future__ import annotations
 import json
 import sys
 
+from ..cli_parser import add_output_format, add_output_args
+
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("rule", help="show a rule's documentation")
+    p = sub.add_parser("rule", aliases=["explain"], help="show a rule's documentation (alias: explain)")
     p.add_argument("rule", nargs="?", metavar="CODE|NAME")
     p.add_argument("--all", action="store_true", help="list every rule")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    add_output_format(p, ("text", "json"), default="text")
+    add_output_args(p)
 
 
 def run(args) -> int:
@@ -18,7 +21,7 @@ def run(args) -> int:
 
     rules = all_rules()
     if args.all:
-        if args.format == "json":
+        if args.output_format == "json":
             json.dump([{"code": r.code, "name": r.name, "severity": r.severity,
                         "default_enabled": r.default_enabled, "summary": r.summary, "url": r.url}
                        for r in rules], sys.stdout, indent=2)
@@ -36,7 +39,7 @@ def run(args) -> int:
     if rule is None:
         print(f"wasmlint: error: no rule {args.rule!r} (see `wasmlint rule --all`)", file=sys.stderr)
         return 2
-    if args.format == "json":
+    if args.output_format == "json":
         json.dump({"code": rule.code, "name": rule.name, "severity": rule.severity,
                    "default_enabled": rule.default_enabled, "docs": rule.docs, "url": rule.url},
                   sys.stdout, indent=2)

@@ -70,10 +70,12 @@ def project_spec(ctx, path: str) -> tuple[str | None, str]:
         return ctx.config.node_version, "config node-version"
     project = ctx.project
     facts = project.of_kind("node-version") if project is not None else []
-    folder = posixpath.dirname(path)
+    # folders compared as absolute paths: a run from a subfolder shows the root's files as ../x
+    where = getattr(project, "abspaths", None) or {}
+    folder = posixpath.dirname(where.get(path, path))
     best, best_key = None, None
     for f in facts:
-        d = posixpath.dirname(f.span.path)
+        d = posixpath.dirname(where.get(f.span.path, f.span.path))
         if d and not (folder == d or folder.startswith(d + "/")):
             continue
         if f.major is None:

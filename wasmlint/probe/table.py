@@ -12,11 +12,11 @@ def _ratio(v) -> str:
 
 
 def render(out: dict, diags, stream) -> None:
-    from rich.console import Console
+    from ..cli_parser import console
     from rich.markup import escape
     from rich.table import Table
 
-    con = Console(file=stream, highlight=False, soft_wrap=True)
+    con = console(stream, soft_wrap=True)
     if not con.is_terminal:
         con.width = max(con.width, 150)
     mode = " (compile only: stub imports do not instantiate it)" if out.get("compile_only") else ""

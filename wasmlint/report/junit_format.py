@@ -1,6 +1,6 @@
-"""JUnit XML: one ``testcase`` per checked file, one ``failure`` per finding in
-it (``type`` is the rule code). ``failures`` counts the files with findings.
-Files that passed appear as passing test cases."""
+"""JUnit XML: one ``testcase`` per finding (named ``CODE path:line:col``, its
+``classname`` the file, with one ``failure``), and one passing ``testcase`` per
+checked file without findings, so test dashboards count and track findings one by one."""
 from __future__ import annotations
 
 import re
@@ -22,13 +22,18 @@ def build(diags, files=()) -> ET.Element:
     by_file: dict[str, list] = {f: [] for f in files}
     for d in diags:
         by_file.setdefault(d.span.path.split("#", 1)[0], []).append(d)
-    tests, failed = len(by_file), sum(1 for v in by_file.values() if v)
+    tests = sum(max(1, len(v)) for v in by_file.values())
+    failed = len(diags)
     suites = ET.Element("testsuites", name="wasmlint", tests=str(tests), failures=str(failed), errors="0")
     suite = ET.SubElement(suites, "testsuite", name="wasmlint", tests=str(tests), failures=str(failed),
                           errors="0", skipped="0")
     for path in sorted(by_file):
-        case = ET.SubElement(suite, "testcase", name=_x(path), classname="wasmlint", file=_x(path))
+        if not by_file[path]:
+            ET.SubElement(suite, "testcase", name=_x(path), classname=_x(path), file=_x(path))
         for d in by_file[path]:
+            where = f"{d.span.path}:{d.span.line}:{d.span.column}"
+            case = ET.SubElement(suite, "testcase", name=_x(f"{d.code} {where}"), classname=_x(path),
+                                 file=_x(path), line=str(d.span.line))
             fail = ET.SubElement(case, "failure", message=_x(f"{d.code} {d.name}: {d.message}"), type=d.code)
             fail.text = _x(concise_line(d))
     return suites

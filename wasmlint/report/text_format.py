@@ -55,7 +55,7 @@ def _hex_frame(abspath: str, offset: int) -> list[str]:
     return rows
 
 
-def render(diags, out, *, paths=None, fixable=0, hidden=0, show_fixes=True, **_) -> None:
+def render(diags, out, *, paths=None, fixable=0, hidden=0, show_fixes=True, quiet=False, **_) -> None:
     """All of it goes out as one rich ``Text`` (one print, not one per line: a run with
     thousands of findings would otherwise spend seconds in rich)."""
     from rich.console import Console
@@ -98,6 +98,10 @@ def render(diags, out, *, paths=None, fixable=0, hidden=0, show_fixes=True, **_)
             line(f"  = {label}: " + visible(clip(d.fix.description, 300)), "green")
         line()
     counts = Counter(d.severity for d in diags)
+    if quiet:     # --quiet: the findings and nothing else
+        if diags:
+            console.print(doc, end="")
+        return
     if diags:
         parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "info") if counts[s]]
         summary = f"Found {len(diags)} problem{'s' if len(diags) != 1 else ''} ({', '.join(parts)})."

@@ -2,6 +2,11 @@
 
     python scripts/gen_emscripten_settings.py /path/to/emscripten > wasmlint/data/emscripten-settings.json
 
+With ``--history GIT_DIR`` (the checkout's git directory), each legacy setting that emcc now rejects (``allowed`` values) gets
+``removed-in``: the first release tag (``X.Y.Z``, from 1.38.28, where the table is
+readable) whose ``LEGACY_SETTINGS`` lists it with allowed values; earlier releases
+took any value. Read with ``git show TAG:path``; nothing is checked out or run.
+
 Reads ``src/settings.js`` / ``src/settings_internal.js`` (``var NAME = VALUE;``)
 and ``tools/settings.py`` (``LEGACY_SETTINGS``, ``DEPRECATED_SETTINGS``,
 ``MEM_SIZE_SETTINGS``) as data; nothing is executed. Each setting gets the
@@ -12,6 +17,7 @@ from __future__ import annotations
 import ast
 import json
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -49,17 +55,46 @@ def py_literal(source: str, name: str):
     raise SystemExit(f"{name} not found")
 
 
-def main(root: str) -> None:
+ENTRY = re.compile(r"\[\s*['\"]([A-Z0-9_]+)['\"]\s*,\s*\[")
+FIRST_READABLE = (1, 38, 28)
+
+
+def _show(root: Path, tag: str, path: str) -> str:
+    out = subprocess.run(["git", "--git-dir", str(root), "show", f"{tag}:{path}"], capture_output=True, text=True)
+    return out.stdout if out.returncode == 0 else ""
+
+
+def removed_in(root: Path) -> dict[str, str]:
+    """Legacy setting → the first release whose LEGACY_SETTINGS fixes its values."""
+    listed = subprocess.run(["git", "--git-dir", str(root), "tag"], capture_output=True, text=True).stdout.split()
+    tags = sorted((tuple(map(int, t.split("."))) for t in listed if re.fullmatch(r"\d+\.\d+\.\d+", t)))
+    first: dict[str, str] = {}
+    for tag in (t for t in tags if t >= FIRST_READABLE):
+        name = ".".join(map(str, tag))
+        for path in ("tools/settings.py", "src/settings.js"):
+            text = _show(root, name, path)
+            start = text.find("LEGACY_SETTINGS = [")
+            if start >= 0:
+                for m in ENTRY.finditer(text[start:text.find("\n]", start)]):
+                    first.setdefault(m.group(1), name)
+                break
+    return first
+
+
+def main(root: str, history: str | None = None) -> None:
     base = Path(root)
     settings = read_settings(base / "src/settings.js")
     internal = read_settings(base / "src/settings_internal.js")
     tools = (base / "tools/settings.py").read_text(encoding="utf-8")
     legacy = {}
+    since = removed_in(Path(history)) if history else {}
     for entry in py_literal(tools, "LEGACY_SETTINGS"):
         if len(entry) == 2:
             legacy[entry[0]] = {"renamed-to": entry[1]}
         else:
             legacy[entry[0]] = {"allowed": entry[1], "message": entry[2]}
+            if entry[0] in since:
+                legacy[entry[0]]["removed-in"] = since[entry[0]]
     for name in UNTYPED:
         if name in settings:
             settings[name] = "any"
@@ -76,4 +111,4 @@ def main(root: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], sys.argv[3] if sys.argv[2:3] == ["--history"] else None)

@@ -171,11 +171,12 @@ def link(facts: list[Fact], files: dict[str, str], abspaths: dict[str, str] | No
          roots: list[str] | None = None) -> Project:
     """``project.facts``: the facts with those that only the whole project decides settled
     (a RUSTFLAGS build's triple from the cargo config, the Cargo profiles cargo reads, the
-    module a Rust build writes, the Dockerfile launch a compose service runs): rules read these.
+    module a Rust build writes, the Dockerfile launch a compose service runs, the Emscripten releases
+    the builds run with): rules read these.
     ``abspaths`` and ``roots`` (the run's folders) place files for the production scope."""
     from .launch import compose_image
-    from .toolchain import cargo_link
-    facts = compose_image.settle(cargo_link.settle(facts, files))
+    from .toolchain import cargo_link, emenv
+    facts = emenv.settle(compose_image.settle(cargo_link.settle(facts, files)))
     by_kind: dict[str, list[Fact]] = {}
     for f in facts:
         by_kind.setdefault(f.kind, []).append(f)

@@ -12,6 +12,7 @@ from ..launch import yamlsurf
 from ..launch.build import NODE_OPTIONS_VARS, Unit, memory_limit
 from ..launch.compose_image import ServiceImage, dockerfile_of
 from ..scopes.conventions import named_role
+from ..toolchain.emver import DockerBuildArg, EmscriptenVersion, image_pin
 from ..launch.version import node_image_tag
 from . import SourceFile
 
@@ -64,4 +65,23 @@ def _service(idx, name: str, svc) -> list[Fact]:
     if toks:
         nodes = [n for n in (ep, cmd) if n is not None]
         unit.launch(toks, env, (min(n.start_mark.index for n in nodes), max(n.end_mark.index for n in nodes)))
-    return unit.facts + _image_build(unit, name, svc, env)
+    return unit.facts + _image_build(unit, name, svc, env) + _emscripten(idx, svc)
+
+
+def _emscripten(idx, svc) -> list[Fact]:
+    """A service of an emsdk image is a build environment of that release (``docker
+    compose run SERVICE make``); ``build.args`` set the ARGs of the Dockerfile it builds."""
+    out: list[Fact] = []
+    image = yamlpos.get(svc, "image")
+    pin = image_pin(yamlpos.str_of(image) or "")
+    if pin is not None:
+        out.append(EmscriptenVersion(idx.span(image.start_mark.index, image.end_mark.index), version=pin,
+                                     source="compose"))
+    args = yamlpos.get(yamlpos.get(svc, "build"), "args")
+    entries = [(str(k.value), yamlpos.str_of(v), k) for k, v in yamlpos.pairs(args)] + \
+        [(*(yamlpos.str_of(i) or "").partition("=")[::2], i) for i in yamlpos.items(args)]
+    for name, value, node in entries:
+        if name:
+            out.append(DockerBuildArg(idx.span(node.start_mark.index, node.end_mark.index), name=name,
+                                      value=value or None))
+    return out

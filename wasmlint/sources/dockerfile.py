@@ -26,7 +26,7 @@ from ..launch.words import lex
 from ..scopes import Scoped
 from ..shellparse import Assign
 from ..textpos import LineIndex, MappedText, compose, json_escape
-from ..toolchain.emver import EmscriptenVersion, version_in_image
+from ..toolchain.emver import EmscriptenVersion, image_pin, version_in_image
 from ..toolchain.shell_argv import build_facts_in
 from . import SourceFile
 
@@ -56,9 +56,7 @@ def extract(src: SourceFile) -> list[Fact]:
     if not stages:
         return []
     final = stages[-1]
-    facts: list[Fact] = [EmscriptenVersion(idx.span(st.from_instr.start, st.from_instr.end),
-                                           version=version_in_image(st.image), source="image")
-                         for st in stages if version_in_image(st.image)]
+    facts: list[Fact] = [f for st in stages for f in _emscripten_of(idx, st, stages)]
     if final.node_spec and major_of(final.node_spec) is not None:
         s = final.from_instr
         facts.append(NodeVersionFact(idx.span(s.start, s.end), spec=final.node_spec, source="dockerfile",
@@ -83,6 +81,31 @@ def extract(src: SourceFile) -> list[Fact]:
     _command(idx, unit, final)
     facts.extend(unit.facts)
     return facts
+
+
+EMSCRIPTEN_TOOLS = ("emcc", "em++", "emmake", "emcmake", "emconfigure")
+
+
+def _emscripten_of(idx: LineIndex, st: Stage, stages: list[Stage]) -> list[Fact]:
+    """The Emscripten release a stage builds with: an emsdk image (its tag, LATEST when
+    unpinned, a ``${ARG}`` that ``--build-arg`` sets), or "" for a pinned image whose
+    release is not in its tag (``dockcross/web-wasm:DATE``, a builder image of fixed tag
+    whose ``RUN`` calls emcc/emmake and installs no emsdk)."""
+    if any(s.name and s.name == st.image for s in stages):
+        return []           # FROM an earlier stage: that stage's image says it
+    raw = next((w for w in st.from_instr.args.value.split() if not w.startswith("--")), "")
+    tag = raw.rpartition(":")[2] if ":" in raw.rsplit("/", 1)[-1] else ""
+    arg = tag[2:-1] if tag.startswith("${") and tag.endswith("}") else tag[1:] if tag.startswith("$") else None
+    pin = image_pin(st.image)
+    if pin is None:
+        words = [w.rsplit("/", 1)[-1] for r in st.runs for w in r.args.value.split()]
+        if not any(w in EMSCRIPTEN_TOOLS for w in words) or any(w.startswith("emsdk") for w in words):
+            return []
+        if tag in ("", "latest"):
+            return []        # an unpinned image of unknown content: no evidence either way
+        pin = ""
+    span = idx.span(st.from_instr.start, st.from_instr.end)
+    return [EmscriptenVersion(span, version=pin, source="image", extra={"arg": arg} if arg else {})]
 
 
 def wrapper_environment(text: str, path: str) -> tuple[LineIndex, dict] | None:

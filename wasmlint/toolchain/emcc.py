@@ -402,6 +402,7 @@ def build_facts(argv: list[Tok], span: Span, *, variant: str | None = None, extr
     inv.effective = effective(inv.settings, pthreads, parse_version(version))
     same: dict[str, list] = {}
     for f in setting_facts:
+        f.own_version = version
         f.memory64 = bool(inv.effective.get("memory64"))
         f.pthread_written = bool(inv.thread_flags)
         if f.name and f.problem is None and f.use is not None:

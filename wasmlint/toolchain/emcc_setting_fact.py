@@ -10,6 +10,7 @@ from ..facts import Fact, Span, internal
 from ..memory import PAGE
 from . import emcc_settings as es
 from .edits import remove_args, remove_many, replace_args, replace_part
+from .emver import parse_version, rejects, version_label
 from .pstr import Tok
 
 PAGE_CHECKED = ("INITIAL_MEMORY", "MAXIMUM_MEMORY", "INITIAL_HEAP", "MEMORY_GROWTH_LINEAR_STEP")
@@ -57,6 +58,8 @@ class EmccSetting(Fact):
     overridden: bool = internal(False)        # a later use of the same setting in the link wins
     earlier: list = internal(default_factory=list)   # SettingUses of the same setting before this one
     use: SettingUse | None = internal()
+    own_version: str | None = internal(None)      # the release this link's own script pins
+    build_versions: list = internal(default_factory=list)   # the project's build environments (emenv)
 
     @property
     def replacement(self) -> str | None:
@@ -67,6 +70,20 @@ class EmccSetting(Fact):
             return "-pthread" if self.value == 1 else None
         legacy = es.data()["legacy"].get(self.spelling)
         return self.name if legacy and "renamed-to" in legacy else None
+
+    @property
+    def removed_in(self) -> str | None:
+        """The release from which emcc rejects this legacy setting's value (None: any release)."""
+        legacy = es.data()["legacy"].get(self.spelling) if self.problem == "invalid-value" else None
+        return legacy.get("removed-in") if legacy and "allowed" in legacy else None
+
+    @property
+    def rejected_by_build(self) -> bool:
+        """emcc rejects the value in the release the build runs with: the link's own pinned
+        release, else one of the project's build environments; with no evidence, the newest."""
+        cut = parse_version(self.removed_in)
+        versions = [version_label(self.own_version)] if self.own_version else self.build_versions
+        return cut is None or not versions or any(rejects(v, cut) for v in versions)
 
     @property
     def setting_label(self) -> str:

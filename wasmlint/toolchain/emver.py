@@ -89,9 +89,55 @@ class EmscriptenVersion(Fact):
     image, ``emsdk install X``, ``setup-emsdk`` ``version:``, a pinned variable."""
 
     kind: ClassVar[str] = "emscripten-version"
-    version: str = ""
+    version: str = ""      # X.Y.Z, LATEST (unpinned) or "" (pinned, release not readable)
     source: str = ""
-    extra: dict = field(default_factory=dict)
+    extra: dict = field(default_factory=dict)   # {"arg": NAME}: FROM …:${NAME}, set by --build-arg
+
+
+@dataclass
+class DockerBuildArg(Fact):
+    """``docker build --build-arg NAME=VALUE`` or compose ``build.args``: a Dockerfile
+    ``ARG`` value (None when not known statically)."""
+
+    kind: ClassVar[str] = "docker-build-arg"
+    name: str = ""
+    value: str | None = None
+
+
+LATEST = "latest"
+_UNPINNED = ("latest", "tot", "")
+# images whose tag names a date or a build, not the Emscripten release inside
+_BUILDER_IMAGES = ("dockcross/web-wasm",)
+_EMSDK_NAMES = ("emscripten/emsdk", "trzeci/emscripten", *_BUILDER_IMAGES)
+
+
+def version_label(text: str | None) -> str:
+    """A version as the build states it: ``X.Y.Z``, LATEST, or "" (not readable)."""
+    text = (text or "").strip()
+    v = parse_version(text.lstrip("v"))
+    if v:
+        return ".".join(map(str, v))
+    return LATEST if text in ("latest", "tot") else ""
+
+
+def rejects(label: str, cut: tuple[int, int, int]) -> bool:
+    """Does the build's release (a version_label) reject what ``cut`` removed? A
+    pinned release that cannot be read is not known to."""
+    v = parse_version(label)
+    return label == LATEST or (v is not None and v >= cut)
+
+
+def image_pin(ref: str) -> str | None:
+    """The Emscripten release of a build image: ``emscripten/emsdk:3.1.18`` → ``3.1.18``,
+    ``emscripten/emsdk`` / ``:latest`` → LATEST, ``dockcross/web-wasm:20210901`` → ""
+    (pinned, release not in the tag); None for an image that is not an Emscripten one."""
+    ref, digest = ref.strip().split("@", 1)[0], "@" in ref
+    name, tag = ref.rsplit(":", 1) if ":" in ref.rsplit("/", 1)[-1] else (ref, "")
+    if not any(name == n or name.endswith("/" + n) for n in _EMSDK_NAMES):
+        return None
+    if tag in _UNPINNED and not digest:
+        return LATEST
+    return version_in_image(ref) or ""
 
 
 _EMSDK_IMAGE = re.compile(r"(?:^|[\s/])(?:emscripten/emsdk|trzeci/emscripten)[:@]v?(\d+\.\d+\.\d+)")
@@ -111,5 +157,5 @@ def version_in_emsdk_args(argv: list[str]) -> str | None:
             for arg in argv[i + 1:]:
                 if arg in ("install", "activate") or arg.startswith("-"):
                     continue
-                return arg if parse_version(arg) else None
+                return arg if parse_version(arg) or arg in ("latest", "tot") else None
     return None

@@ -16,7 +16,7 @@ from ..shellfiles import project_reader, this_file
 from ..sources import ParseError, SourceFile
 from .emcc import EMCC_NAMES, build_facts, emcc_only, is_emcc
 from .emscripten_wrappers import configure_flags, emscripten_cmake_at
-from .emver import EmscriptenVersion, version_in_emsdk_args, version_in_image
+from .emver import DockerBuildArg, EmscriptenVersion, version_in_emsdk_args, version_in_image
 from .project_files import ProjectFiles
 from .pstr import UNKNOWN, LineIndex, PStr, Tok, shell_split
 from .rust import CARGO_TOOLS, build_rust_link, cargo_run, is_wasm_target
@@ -26,7 +26,7 @@ HIDDEN_CC = ("CC", "CXX", "LD", "EMCC", "CCLD")
 VERSION_VARS = ("EMSDK_VERSION", "EMSCRIPTEN_VERSION", "EMSCRIPTEN_VERSION_TAG", "EM_VERSION",
                 "PYODIDE_EMSCRIPTEN_VERSION", "EMSDK_TAG")
 RESPONSE_LIMIT = 1 << 20
-_BUILD_WORDS = (*EMCC_NAMES, *CARGO_TOOLS, *VERSION_VARS, "EMCC", "emsdk", "RUSTFLAGS", "emcmake",
+_BUILD_WORDS = (*EMCC_NAMES, *CARGO_TOOLS, *VERSION_VARS, "EMCC", "emsdk", "RUSTFLAGS", "emcmake", "--build-arg",
                 "Emscripten.cmake")
 
 
@@ -36,6 +36,28 @@ def extract_build_facts(src: SourceFile) -> list[Fact]:
     index = LineIndex(text, src.path)
     return facts_from_shell(PStr.source(text, 0), index, reader=response_reader(src),
                             files=project_reader(src), root=this_file(src), substitute=node_printer(src))
+
+
+def _build_args(cmd) -> list[Fact]:
+    """``docker build --build-arg NAME=VALUE`` (``buildx build``, ``image build``, podman):
+    the value of a Dockerfile ``ARG``; None when not known (``--build-arg NAME`` reads the
+    environment)."""
+    argv = cmd.argv
+    if not argv or argv[0].value.rsplit("/", 1)[-1] not in ("docker", "podman", "buildah") \
+            or "build" not in [t.value for t in argv[1:3]]:
+        return []
+    out: list[Fact] = []
+    for i, t in enumerate(argv):
+        if t.value == "--build-arg" and i + 1 < len(argv):
+            tok, text = argv[i + 1], argv[i + 1].value
+        elif t.value.startswith("--build-arg="):
+            tok, text = t, t.value[len("--build-arg="):]
+        else:
+            continue
+        name, eq, value = text.partition("=")
+        out.append(DockerBuildArg(tok.span() or cmd.span, name=name,
+                                  value=value if eq and tok.text.known else None))
+    return out
 
 
 def facts_from_shell(text: PStr, index: LineIndex, *, env: dict[str, PStr] | None = None,
@@ -58,6 +80,7 @@ def facts_from_shell(text: PStr, index: LineIndex, *, env: dict[str, PStr] | Non
         if a.name in VERSION_VARS and isinstance(a.value, PStr) and a.value.known and a.value.text.strip():
             facts.append(EmscriptenVersion(a.span, version=a.value.text.strip(), source=a.name))
     for cmd in result.commands:
+        facts += _build_args(cmd)
         words = [t.value for t in cmd.argv]
         v = version_in_emsdk_args(words) or next((version_in_image(w) for w in words if version_in_image(w)), None)
         if v:

@@ -1,0 +1,37 @@
+"""The Emscripten releases a project's builds run with, settled over the whole project.
+
+Each ``emscripten-version`` fact is one build environment: an emsdk image
+(``FROM``, a compose service, a CI container), ``setup-emsdk``, ``emsdk install``.
+A Dockerfile ``FROM emscripten/emsdk:${X}`` takes ``X`` from the project's
+``docker build --build-arg X=…`` and compose ``build.args`` (else its ``ARG``
+default). A legacy setting emcc now rejects is rejected by the build when one of
+those environments is the newest (unpinned) or a release from its removal on; a
+pinned image whose release cannot be read is not known to reject it.
+"""
+from __future__ import annotations
+
+from ..facts import Fact
+from .emver import version_label
+
+
+def build_versions(facts: list[Fact]) -> list[str]:
+    """Version labels (X.Y.Z, LATEST or "") of the project's build environments."""
+    args: dict[str, list[str]] = {}
+    for f in facts:
+        if f.kind == "docker-build-arg":
+            args.setdefault(f.name, []).append(version_label(f.value))
+    out: list[str] = []
+    for f in facts:
+        if f.kind == "emscripten-version":
+            arg = f.extra.get("arg")
+            out += args[arg] if arg in args else [version_label(f.version) if f.version else ""]
+    return out
+
+
+def settle(facts: list[Fact]) -> list[Fact]:
+    """Give each emcc setting the build environments of the project."""
+    versions = build_versions(facts)
+    for f in facts:
+        if f.kind == "emcc-setting":
+            f.build_versions = versions
+    return facts

@@ -49,6 +49,10 @@ def test_magic_wins_over_extension_and_names_classify(tmp_path):
     # a conventional name with another language's extension is that language's file
     ("honcho/procfile.py", "python"), ("docs/Dockerfile.md", None), ("man/Dockerfile.5.md", None),
     ("src/dockerfile.js", "js"), ("deploy/Dockerfile.j2", None), ("Procfile.sh", "shell"),
+    # Makefile variants that `make -f` runs; with another language's extension, that language
+    ("src/Makefile_js", "makefile"), ("Makefile-wasm", "makefile"), ("Makefile.emscripten", "makefile"),
+    ("emscripten.mk", "makefile"), ("Makefile_js.in", "makefile"),
+    ("src/Makefile_test.py", "python"), ("tools/makefile-gen.sh", "shell"), ("Makefile_notes.md", None),
 ])
 def test_conventional_names_and_their_suffix_forms(name, kind):
     from wasmlint.classify import kind_by_name

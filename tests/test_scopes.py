@@ -32,6 +32,10 @@ DEMO = Path(__file__).parent.parent / "examples" / "demo"
     ("website/src/main.js", "js", "docs", "under `website/`"),
     ("scripts/release.sh", "shell", "tooling", "under `scripts/`"),
     ("vite.config.ts", "js", "tooling", "a linter's or bundler's configuration (`vite.config.ts`)"),
+    # a bundler config inside an example builds that example
+    ("examples/markdown-editor/vite.config.js", "js", "example",
+     "a linter's or bundler's configuration (`vite.config.js`), under `examples/`"),
+    ("test/app/Dockerfile.dev", "dockerfile", "test", "named `Dockerfile.dev`, under `test/`"),
     ("Dockerfile.dev", "dockerfile", "tooling", "named `Dockerfile.dev`"),
     ("docker-compose.test.yml", "compose", "test", "a test file by its name (`docker-compose.test.yml`)"),
     ("Procfile.dev", "procfile", "tooling", "named `Procfile.dev`"),

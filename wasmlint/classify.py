@@ -34,6 +34,8 @@ NAME_KINDS: tuple[tuple[str, str], ...] = (
     (".nvmrc", "nvmrc"), (".node-version", "nvmrc"),
     ("makefile", "makefile"), ("gnumakefile", "makefile"), ("*.mk", "makefile"), ("*.mk.in", "makefile"),
     ("makefile.*", "makefile"), ("*.make", "makefile"),
+    # variants run with `make -f` (Makefile_js, Makefile-wasm): not when another language's file
+    ("makefile_*", "makefile"), ("makefile-*", "makefile"),
     ("cmakelists.txt", "cmake"), ("*.cmake", "cmake"),
     # configure templates of these kinds: classified so that `inspect` says why they are not read
     ("cmakelists.txt.in", "cmake"), ("*.cmake.in", "cmake"),
@@ -55,6 +57,10 @@ NAME_KINDS: tuple[tuple[str, str], ...] = (
 # another language or of a template (`procfile.py`, `Dockerfile.md`, `dockerfile.js`,
 # `Dockerfile.j2` are source, docs and templates).
 _SUFFIX_FORMS = frozenset(("dockerfile", "procfile"))
+# `Makefile_test.py`, `makefile-gen.sh`: a Makefile variant name with another language's
+# extension is that language (`Makefile.js` stays a Makefile: TinyEMU's emcc build is one)
+_VARIANT_FORMS = ("makefile_", "makefile-")
+_MAKEFILE_INPUTS = frozenset((".in", ".am"))   # configure and automake inputs of a Makefile
 TEMPLATE_EXTENSIONS = frozenset((".j2", ".jinja", ".jinja2", ".liquid", ".tera", ".tmpl", ".tpl", ".template",
                                  ".mustache", ".hbs", ".handlebars", ".erb", ".ejs", ".njk"))
 
@@ -107,13 +113,18 @@ _CMAKE_TEMPLATE = re.compile(r"\.(h|hh|hpp|hxx|c|cc|cpp|pc|in|json|xml|txt|py|rc
 
 
 _NAME_KINDS_BUT_SUFFIX_FORMS = tuple((glob, kind) for glob, kind in NAME_KINDS
-                                     if glob.partition(".")[0] not in _SUFFIX_FORMS)
+                                     if glob.partition(".")[0] not in _SUFFIX_FORMS
+                                     and not glob.startswith(_VARIANT_FORMS))
 
 
 def _other_language_suffix(name: str) -> bool:
-    """``procfile.py``: a conventional name whose suffix is another language's extension."""
+    """``procfile.py``, ``makefile_test.py``: a conventional name whose suffix is another
+    language's extension."""
     stem, dot, ext = name.partition(".")
-    return bool(dot) and stem in _SUFFIX_FORMS and "." + ext.rsplit(".", 1)[-1] in _OTHER_LANGUAGE
+    last = "." + ext.rsplit(".", 1)[-1]
+    if stem.startswith(_VARIANT_FORMS):
+        return bool(dot) and last in _OTHER_LANGUAGE and last not in _MAKEFILE_INPUTS
+    return bool(dot) and stem in _SUFFIX_FORMS and last in _OTHER_LANGUAGE
 
 
 def kind_by_name(relpath: str) -> str | None:

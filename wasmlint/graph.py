@@ -24,7 +24,7 @@ WASM_TARGETS = ("loads-wasm", "embeds")
 
 @dataclass(frozen=True)
 class Ref:
-    kind: str          # runs | imports | spawns | loads-wasm | builds | embeds | publishes
+    kind: str          # runs | imports | spawns | loads-wasm | builds | links-js | embeds | publishes
     spec: str          # as written: "./loader", "/app/server.js", "app.wasm"
     span: Span
 

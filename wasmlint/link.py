@@ -116,6 +116,25 @@ class Project:
                 out.setdefault((e.src, e.span), []).append(e.dst)
         return out
 
+    @cached_property
+    def emcc_js_inputs(self) -> dict[str, tuple[Fact, str]]:
+        """File → (the emcc link, its option) of the JavaScript a link pastes into the glue
+        it writes (``--pre-js``, ``--js-library`` …): a fragment of that glue, which may not
+        parse on its own (a pre-js opens a block its post-js closes)."""
+        out: dict[str, tuple[Fact, str]] = {}
+        for f in self.of_kind("emcc-invocation"):
+            ends = {e.spec: e.dst for e in self.graph.out.get(f.span.path, ())
+                    if e.kind == "links-js" and e.span == f.span and e.dst}
+            for option, spec in f.js_inputs:      # type: ignore[attr-defined]
+                if spec in ends:
+                    out.setdefault(ends[spec], (f, option))
+        return out
+
+    def emcc_js_input(self, path: str) -> str | None:
+        """How an emcc link uses ``path`` (``--pre-js` of the emcc link at Makefile:90``), or None."""
+        found = self.emcc_js_inputs.get(path)
+        return None if found is None else f"`{found[1]}` of the emcc link at {found[0].span.path}:{found[0].span.line}"
+
     def built_by(self, fact: Fact) -> list[str]:
         """The files of the run a build fact writes (its resolved ``builds`` edges)."""
         return self._builds.get((fact.span.path, fact.span), [])

@@ -116,6 +116,10 @@ def assign(project, config) -> ScopeMap:
         for e in _edges(project, f, "builds"):
             if e.dst in prod:
                 out.built[(f.span.path, f.span)] = Scoped("production", f"builds `{e.dst}`, {prod[e.dst].reason}")
+    for path, (f, option) in project.emcc_js_inputs.items():
+        link = out.built.get((f.span.path, f.span)) or prod.get(f.span.path) or out.conventions.get(f.span.path)
+        prod.setdefault(path, Scoped((link or UNKNOWN).scope, f"a fragment of the glue: `{option}` input of "
+                                                              f"the emcc link at {f.span.path}:{f.span.line}"))
     for path, said in out.conventions.items():
         prod.setdefault(path, said)
     # a script that only a test, bench, dev … surface runs takes that surface's scope

@@ -92,8 +92,13 @@ def file_scope(rel: str, kind: str | None = None) -> Scoped | None:
 
 
 def path_scope(rel: str, kind: str | None = None) -> Scoped | None:
-    """A file's scope by convention: its name, else its folders."""
-    return file_scope(rel, kind) or folder_scope(rel)
+    """A file's scope by convention: its name, else its folders. Dev tooling by its name
+    (``vite.config.js``) inside a test, bench, example, fixture or docs folder is part of
+    that folder's project (``examples/editor/vite.config.js`` builds an example)."""
+    by_name, by_folder = file_scope(rel, kind), folder_scope(rel)
+    if by_name is not None and by_name.scope == "tooling" and by_folder is not None and by_folder.scope in QUIET:
+        return Scoped(by_folder.scope, f"{by_name.reason}, {by_folder.reason}")
+    return by_name or by_folder
 
 
 def name_scope(name: str) -> Scoped | None:

@@ -22,6 +22,12 @@ class ParseError(Fact):
     kind: ClassVar[str] = "parse-error"
     message: str = ""
 
+    def build_input(self, ctx) -> str | None:
+        """The file is JavaScript an emcc link pastes into its glue (``--pre-js`` …), a
+        fragment that need not parse alone: how it is used, else None."""
+        project = getattr(ctx, "project", None)
+        return project.emcc_js_input(self.span.path) if project is not None else None
+
 
 @dataclass
 class ToolMissing(Fact):

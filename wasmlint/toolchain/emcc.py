@@ -31,6 +31,9 @@ TAKES_VALUE = frozenset((
     "-L", "-l", "-z", "-u", "-include", "-isystem", "-MF", "-MT", "-MQ", "-Xlinker", "-Xclang", "-mllvm",
     "--cache", "--em-config", "--valid-abspath", "--js-opts", "--llvm-opts", "--llvm-lto",
 ))
+# JavaScript that emcc pastes into the glue it writes (settings.rst, emcc.rst): fragments
+# that are JavaScript only once joined (a --pre-js may open a block its --post-js closes)
+JS_INPUTS = ("--pre-js", "--post-js", "--extern-pre-js", "--extern-post-js", "--js-library")
 # ``--cflags`` prints the compile flags of the given settings and exits (an SDL2 build.rs asks it)
 NOT_LINK = frozenset(("-c", "-E", "-S", "-M", "-MM", "-fsyntax-only", "--version", "-v", "--help", "--cflags"))
 Reader = Callable[[Tok], "list[Tok] | str | None"]
@@ -105,6 +108,7 @@ class EmccInvocation(MemoryLike, Fact):
     thread_flags: list = internal(default_factory=list)
     thread_toks: list = internal(default_factory=list)
     warning_flags: list = internal(default_factory=list)
+    js_inputs: list = field(default_factory=list)     # [option, path]: --pre-js, --js-library …
 
     @property
     def wasm_output(self) -> bool:
@@ -292,9 +296,10 @@ class EmccInvocation(MemoryLike, Fact):
         return [posixpath.normpath(posixpath.join(base, p)) for p in self.written]
 
     def graph_refs(self) -> list:
-        """build config → every artifact it writes."""
+        """build config → every artifact it writes, and → the JavaScript it pastes into the glue."""
         from ..graph import Ref
-        return [Ref("builds", out, self.span) for out in self.written]
+        return [Ref("builds", out, self.span) for out in self.written] + [
+            Ref("links-js", path, self.span) for _option, path in self.js_inputs]
 
     @property
     def target_hint(self) -> str | None:
@@ -386,6 +391,10 @@ def build_facts(argv: list[Tok], span: Span, *, variant: str | None = None, extr
             i += a == "--source-map-base"
         elif a.startswith("-W") and not a.startswith("-Wl,"):
             inv.warning_flags.append(a)
+        elif a.partition("=")[0] in JS_INPUTS:
+            found = _js_input(a, args[i + 1].value if i + 1 < len(args) else None)
+            inv.js_inputs += [found] if found else []
+            i += "=" not in a
         elif a in TAKES_VALUE:
             i += 1
         i += 1
@@ -411,6 +420,15 @@ def build_facts(argv: list[Tok], span: Span, *, variant: str | None = None, extr
         for k, f in enumerate(uses):
             f.overridden, f.earlier = k + 1 < len(uses), [g.use for g in uses[:k]]
     return [inv, *setting_facts]
+
+
+def _js_input(arg: str, nxt: str | None) -> list[str] | None:
+    """``--pre-js FILE`` or ``--pre-js=FILE`` as [option, FILE]; None when FILE is not known."""
+    option, eq, value = arg.partition("=")
+    value = value if eq else nxt
+    if not value or value.startswith((UNKNOWN, "-")):
+        return None
+    return [option, value]
 
 
 def _parse(text: str) -> es.Parsed | None:

@@ -37,7 +37,7 @@ def repeat(unit: Callable[[int], str], head: str = "", tail: str = "") -> Genera
 def nested(open_: str, close: str, middle: str = "1", head: str = "", tail: str = "") -> Generator:
     """Nesting to the file's size: the depth grows with it (readers must bound it)."""
     def make(size: int) -> bytes:
-        depth = max(1, (size - len(head) - len(tail) - len(middle)) // (len(open_) + len(close)))
+        depth = max(1, -(-(size - len(head) - len(tail) - len(middle)) // (len(open_) + len(close))))
         return (head + open_ * depth + middle + close * depth + tail).encode()
     return make
 

@@ -61,7 +61,7 @@ def wasm_sections(size: int) -> bytes:
 
 def wasm_memories(size: int) -> bytes:
     """A memory section that lists as many growable memories as fit."""
-    count = max(1, (size - 16) // 2)
+    count = max(1, (size - 12) // 2)
     body = _uleb(count) + b"\0\1" * count      # flags 0 (no maximum), minimum 1 page
     return b"\0asm\1\0\0\0" + b"\5" + _uleb(len(body)) + body
 

@@ -319,7 +319,7 @@ class _Eval(Words):
         self.on, self.label = on, label
         self.in_subst = False
         self.cwd: str | None = ""                 # the folder commands run in (``Command.cwd``)
-        self.expansion = ExpansionBudget(len(self.files[0].src.text))   # values assigned, all told
+        self.assigned_budget = ExpansionBudget(len(self.files[0].src.text))   # values assigned, all told
         self.dirs: list[str | None] = []          # ``pushd``'s stack
         self.f = self.files[0]
         self.commands: list[Command] = []
@@ -443,7 +443,7 @@ class _Eval(Words):
                 value = (old if isinstance(old, list) else ([old] if old else [])) + value
             elif isinstance(old, PStr):
                 value = old + value
-        if size(value) > VALUE_LIMIT or not self.expansion.spend(size(value)):
+        if size(value) > VALUE_LIMIT or not self.assigned_budget.spend(size(value)):
             # `A="$A$A"` doubling, `F="$F -x"` thousands of times: the work would grow with the square
             value = self.unknown(node)
         rng = self.rng(node)

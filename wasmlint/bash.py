@@ -46,6 +46,7 @@ from functools import lru_cache
 from typing import Callable
 
 from .bashwords import HERE, MAX_FILES, WORDS, Words, is_at, is_here, known
+from .budget import ExpansionBudget
 from .toolchain import pstr
 from .toolchain.pstr import UNKNOWN, PStr, join_words
 
@@ -318,6 +319,7 @@ class _Eval(Words):
         self.on, self.label = on, label
         self.in_subst = False
         self.cwd: str | None = ""                 # the folder commands run in (``Command.cwd``)
+        self.assigned_budget = ExpansionBudget(len(self.files[0].src.text))   # values assigned, all told
         self.dirs: list[str | None] = []          # ``pushd``'s stack
         self.f = self.files[0]
         self.commands: list[Command] = []
@@ -441,7 +443,8 @@ class _Eval(Words):
                 value = (old if isinstance(old, list) else ([old] if old else [])) + value
             elif isinstance(old, PStr):
                 value = old + value
-        if size(value) > VALUE_LIMIT:   # `A="$A$A"` doubling: a few hundred bytes would take gigabytes
+        if size(value) > VALUE_LIMIT or not self.assigned_budget.spend(size(value)):
+            # `A="$A$A"` doubling, `F="$F -x"` thousands of times: the work would grow with the square
             value = self.unknown(node)
         rng = self.rng(node)
         value_rng = self.rng(value_node) if value_node is not None else (rng[1], rng[1])

@@ -94,7 +94,19 @@ class Words:
             return self.expansion(node, quoted)
         if t == "command_substitution":
             return [(self.substitution(node), quoted)]
+        if t == "arithmetic_expansion":
+            return [(self.arithmetic(node), quoted)]
         return [(self.unknown(node), quoted)]
+
+    def arithmetic(self, node) -> PStr:
+        """``$(( … ))``: its value when every term is known (``$((1 << 27))``), else unknown."""
+        from .basharith import evaluate
+
+        def variable(name: str) -> str | None:
+            v = self.value(name)
+            return v.text if isinstance(v, PStr) and known(v) else None
+        value = evaluate(node, variable)
+        return self.unknown(node) if value is None else PStr.spread(str(value), *self._range(node))
 
     def sequence(self, node, start: int, end: int, quoted: bool, children=None) -> list:
         out, pos = [], start

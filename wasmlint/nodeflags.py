@@ -121,6 +121,9 @@ def _lowest_major(text: str) -> int | None:
     return best
 
 
+MAX_SUGGESTED = 256     # distinct unknown flags a run suggests a spelling for
+
+
 class FlagDB:
     """The flags of one node major. Get one with ``FlagDB.for_major(major)``."""
 
@@ -209,13 +212,17 @@ class FlagDB:
         prefix = ""
         if norm.startswith("--no-"):
             prefix, norm = "--no-", "--" + norm[5:]
-            pool = [n for n, r in self._flags.items() if r.get("neg")]
-        else:
-            pool = list(self._flags)
-        hits = difflib.get_close_matches(norm, pool, n=1, cutoff=0.85)
-        if not hits:
-            return None
-        return (prefix + hits[0][2:]) if prefix else hits[0]
+        memo = self.__dict__.setdefault("_suggested", {})
+        key = (prefix, norm)
+        if key not in memo:
+            if len(memo) >= MAX_SUGGESTED:       # a file of thousands of made-up flags: no more hints
+                return None
+            # a ratio of 0.85 needs lengths within 0.739x..1.353x of each other: look at those only
+            pool = [n for n, r in self._flags.items() if 0.73 * len(norm) <= len(n) <= 1.36 * len(norm)
+                    and (not prefix or r.get("neg"))]
+            hits = difflib.get_close_matches(norm, pool, n=1, cutoff=0.85)
+            memo[key] = ((prefix + hits[0][2:]) if prefix else hits[0]) if hits else None
+        return memo[key]
 
     # ---------------------------------------------------------------- helpers
 

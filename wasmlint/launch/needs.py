@@ -100,6 +100,9 @@ def _entry(project, launch) -> tuple:
     return ("spec", home, launch.script.startswith("/"), parts)
 
 
+MAX_PEERS = 16
+
+
 def _same_entry(a: tuple, b: tuple) -> bool:
     """Resolved files are equal; unresolved scripts of one package are the same
     path, or a container's absolute path ending in the other's relative path
@@ -120,10 +123,26 @@ def _peers(launch, ctx) -> list:
         return []
     cache = ctx.__dict__.setdefault("_launch_cache", {})
     if "entries" not in cache:
-        cache["entries"] = [(f, _entry(project, f)) for f in project.of_kind("node-launch")
-                            if f.production(ctx) and not f.eval and not f.opaque and f.script is not None]
+        groups: dict[tuple, list] = {}
+        for f in project.of_kind("node-launch"):
+            if f.production(ctx) and not f.eval and not f.opaque and f.script is not None:
+                key = _entry(project, f)
+                groups.setdefault(_group(key), []).append((f, key))
+        cache["entries"] = groups
     mine = _entry(project, launch)
-    return [f for f, key in cache["entries"] if f is not launch and _same_entry(mine, key)]
+    peers = []
+    for f, key in cache["entries"].get(_group(mine), ()):
+        if f is not launch and _same_entry(mine, key):
+            peers.append(f)
+            if len(peers) == MAX_PEERS:     # a script launched from hundreds of places: the first few
+                break
+    return peers
+
+
+def _group(entry: tuple) -> tuple:
+    """Entries that can be the same (``_same_entry``) share this: the file, or the
+    package and the script's file name."""
+    return entry if entry[0] == "file" else (entry[0], entry[1], entry[3][-1:])
 
 
 def _drift(launch, ctx, written: set) -> FlagNeed | None:

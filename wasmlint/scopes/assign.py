@@ -285,7 +285,13 @@ def _inside_run_scripts(project, out: ScopeMap, launches, ran: set[str]) -> bool
 
 def _edges(project, fact, kind: str) -> list:
     """The graph edges of one fact (a file's node holds the edges of all its facts)."""
-    return [e for e in project.graph.out.get(fact.span.path, ()) if e.kind == kind and e.span == fact.span]
+    index = project.__dict__.get("_edges_by_span")
+    if index is None:         # once a project: a scan per fact was quadratic in a file's facts
+        index = project.__dict__["_edges_by_span"] = {}
+        for edges in project.graph.out.values():
+            for e in edges:
+                index.setdefault((e.kind, e.span), []).append(e)
+    return [e for e in index.get((kind, fact.span), ()) if e.src == fact.span.path]
 
 
 def _by_convention(f, out: ScopeMap) -> Scoped:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from .. import jsonpos
 from ..bash import VALUE_LIMIT
+from ..budget import ExpansionBudget
 from ..facts import Fact
 from ..launch import argv
 from ..launch.args import JSON_LIST, list_args
@@ -52,7 +53,7 @@ def extract(src: SourceFile) -> list[Fact]:
     if text is None:
         return errors
     idx = LineIndex(text, src.path)
-    stages = _stages(idx, instructions(idx))
+    stages = _stages(idx, instructions(idx), ExpansionBudget(len(idx.text)))
     if not stages:
         return []
     final = stages[-1]
@@ -114,7 +115,7 @@ def wrapper_environment(text: str, path: str) -> tuple[LineIndex, dict] | None:
     make, values processed as Docker does: quotes removed, ``${VAR}`` expanded). Else None."""
     from ..toolchain.emscripten_wrappers import runs_wrapper
     idx = LineIndex(text, path)
-    stages = _stages(idx, instructions(idx))
+    stages = _stages(idx, instructions(idx), ExpansionBudget(len(text)))
     if not stages:
         return None
     final = stages[-1]
@@ -142,10 +143,18 @@ def _joined(words) -> MappedText:
     return MappedText(value, starts, ends, words[0].start, words[-1].end, False)
 
 
-def _vars(st: Stage) -> dict[str, MappedText | None]:
-    out = dict(st.args)
-    out.update({k: None if a.dynamic else a.value for k, a in st.env.items()})   # partly known: unknown
-    return out
+class _StageVars:
+    """What ``$NAME`` expands to in a stage: its ENV over its ARGs, read in place (a copy
+    per instruction made a file of many ENV lines quadratic). Expansions draw on the
+    file's budget: past it a variable is unknown, so ``ENV A$i=${A$j}x`` chains stay linear."""
+
+    def __init__(self, st: Stage, budget: ExpansionBudget):
+        self.st, self.budget = st, budget
+
+    def get(self, name: str) -> MappedText | None:
+        a = self.st.env.get(name)
+        value = (None if a.dynamic else a.value) if a is not None else self.st.args.get(name)
+        return value if value is None or self.budget.spend(len(value.value)) else None
 
 
 def _bounded(value: MappedText | None) -> MappedText | None:
@@ -153,8 +162,9 @@ def _bounded(value: MappedText | None) -> MappedText | None:
     return None if value is not None and len(value.value) > VALUE_LIMIT else value
 
 
-def _stages(idx: LineIndex, instrs: list[Instr]) -> list[Stage]:
+def _stages(idx: LineIndex, instrs: list[Instr], budget: ExpansionBudget) -> list[Stage]:
     stages: list[Stage] = []
+    named: dict[str, Stage] = {}          # the latest stage of each name (FROM name reads it)
     global_args: dict[str, MappedText | None] = {}
     for ins in instrs:
         kw = ins.keyword
@@ -164,15 +174,17 @@ def _stages(idx: LineIndex, instrs: list[Instr]) -> list[Stage]:
                 continue
             image = words[0].value
             name = words[2].value if len(words) >= 3 and words[1].value.lower() == "as" else None
-            parent = next((s for s in reversed(stages) if s.name and s.name == image), None)
+            parent = named.get(image)
             spec = parent.node_spec if parent else node_image_tag(image)
             st = Stage(name, image, spec, ins)
             if parent:
                 st.env = dict(parent.env)
             stages.append(st)
+            if name:
+                named[name] = st
             continue
         if kw == "ARG":
-            for w in lex(ins.args, _vars(stages[-1]) if stages else global_args):
+            for w in lex(ins.args, _StageVars(stages[-1], budget) if stages else global_args):
                 k, _, v = w.value.partition("=")
                 val = w.text.slice(len(k) + 1, len(w.value)) if "=" in w.value else None
                 (stages[-1].args if stages else global_args)[k] = _bounded(val)
@@ -181,7 +193,7 @@ def _stages(idx: LineIndex, instrs: list[Instr]) -> list[Stage]:
             continue
         st = stages[-1]
         if kw == "ENV":
-            _env(ins, st)
+            _env(ins, st, budget)
         elif kw == "CMD":
             st.cmd = ins
         elif kw == "ENTRYPOINT":
@@ -191,8 +203,8 @@ def _stages(idx: LineIndex, instrs: list[Instr]) -> list[Stage]:
     return stages
 
 
-def _env(ins: Instr, st: Stage) -> None:
-    words = lex(ins.args, _vars(st))
+def _env(ins: Instr, st: Stage, budget: ExpansionBudget) -> None:
+    words = lex(ins.args, _StageVars(st, budget))
     if len(words) >= 1 and "=" not in words[0].value:
         name = words[0].value  # legacy ``ENV NAME the rest of the line``
         off = ins.args.value.find(name) + len(name)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import ChainMap
 
+from ..budget import ExpansionBudget
 from ..facts import Span
 from .cmake_commands import (HANDLERS, MAX_DEPTH, Break, Continue, Custom, Def, Fatal, Return, Target)
 from .cmake_cond import evaluate as evaluate_condition
@@ -72,6 +73,7 @@ class Run:
         self.in_main = False
         self.depth = 0
         self.budget = MAX_COMMANDS
+        self.expansion = ExpansionBudget(len(files.main.text))
         self.failed = False
         self.unreachable = False    # a parent adds this directory only when not building for Emscripten
         self.main_vars: dict[str, PStr] = {}
@@ -114,7 +116,7 @@ class Run:
 
     # ---------------------------------------------------------------- values
     def view(self):
-        return _Scope(self.overlay or {}, self.vars, self.cache, internal=self.is_internal)
+        return _Scope(self.overlay or {}, self.vars, self.cache, internal=self.is_internal, budget=self.expansion)
 
     def lookup(self, name: str) -> tuple[PStr | None, bool]:
         if name in self.vars:
@@ -307,14 +309,16 @@ class _Scope(ChainMap):
     undefined variable the project sets somewhere expands to nothing, as in CMake; one
     only the user can set stays unknown."""
 
-    def __init__(self, *maps, internal=lambda name: False):
+    def __init__(self, *maps, internal=lambda name: False, budget: ExpansionBudget | None = None):
         super().__init__(*maps)
-        self.internal = internal
+        self.internal, self.budget = internal, budget
 
     def get(self, key, default=None):
         value = super().get(key)
         if value is None and self.internal(key):
             return PStr.synth("")
+        if value is not None and self.budget is not None and not self.budget.spend(len(value.text)):
+            return PStr.synth(UNKNOWN)      # the file's expansion budget is spent
         return default if value is None else value
 
 

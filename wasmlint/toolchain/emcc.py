@@ -417,8 +417,9 @@ def build_facts(argv: list[Tok], span: Span, *, variant: str | None = None, extr
         if f.name and f.problem is None and f.use is not None:
             same.setdefault(f.name, []).append(f)
     for uses in same.values():
-        for k, f in enumerate(uses):
-            f.overridden, f.earlier = k + 1 < len(uses), [g.use for g in uses[:k]]
+        for f in uses[:-1]:
+            f.overridden = True       # emcc applies the last one: its fix removes this one
+        uses[-1].earlier = [g.use for g in uses[:-1]]    # what the last one's rename removes
     return [inv, *setting_facts]
 
 

@@ -35,7 +35,11 @@ def _lexer():
     from lark import Lark
 
     from ..resources import grammar_text
-    return Lark(grammar_text("makefile_line.lark"), parser="lalr")
+    lark = Lark(grammar_text("makefile_line.lark"), parser="lalr")
+    # Lark.lex builds a lexer on every call unless one is kept: keep the one it builds
+    # (a Makefile of thousands of lines made thousands of lexers)
+    lark.lexer = lark._build_lexer()
+    return lark
 
 
 @dataclass

@@ -53,6 +53,9 @@ class Expander:
                 return Var(name, "recursive", value)
             add = self.expand(value, local) if old.flavor == "simple" else value
             joined = old.value + PStr.synth(" ") + add if old.value.text else add
+            self.budget -= len(joined.text)       # `+=` copies the value: thousands of them are quadratic
+            if self.budget <= 0:
+                joined = PStr.spread(UNKNOWN, *(value.source_range() or (-1, -1)))
             return Var(name, old.flavor, joined, old.exported)
         return Var(name, "recursive", value)
 

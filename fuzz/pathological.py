@@ -1,0 +1,296 @@
+"""Pathological inputs per source: repeated tokens of each input kind's own syntax and
+of the syntaxes embedded in it (shell in a Dockerfile, YAML anchors in compose, make
+variables, CMake arguments, TOML dotted keys, JSON nesting, emcc settings in build lines).
+
+Each generator takes a size in bytes and returns a file of about that size, so the same
+input can be read at 64, 128, 256 and 512 KB. ``measure`` reads one the way ``check``
+does (discovery, the source, the project graph, every rule, root causes, the report's
+ordering) and returns its CPU seconds. ``tests/test_linear_time.py`` checks that time grows
+linearly; ``scripts/bench_pathological.py`` prints the slowest input of every source.
+"""
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+SIZES_KB = (64, 128, 256, 512)
+
+Generator = Callable[[int], bytes]
+
+
+def repeat(unit: Callable[[int], str], head: str = "", tail: str = "") -> Generator:
+    """``head``, then ``unit(0)``, ``unit(1)``, … until the file reaches ``size`` bytes."""
+    def make(size: int) -> bytes:
+        parts, total, i = [head], len(head) + len(tail), 0
+        while total < size:
+            piece = unit(i)
+            parts.append(piece)
+            total += len(piece)
+            i += 1
+        parts.append(tail)
+        return "".join(parts).encode()
+    return make
+
+
+def nested(open_: str, close: str, middle: str = "1", head: str = "", tail: str = "") -> Generator:
+    """Nesting to the file's size: the depth grows with it (readers must bound it)."""
+    def make(size: int) -> bytes:
+        depth = max(1, -(-(size - len(head) - len(tail) - len(middle)) // (len(open_) + len(close))))
+        return (head + open_ * depth + middle + close * depth + tail).encode()
+    return make
+
+
+def one_line(head: str, unit: Callable[[int], str], tail: str = "\n") -> Generator:
+    """One logical line that grows with the file (a long argument list)."""
+    return repeat(unit, head, tail)
+
+
+def wasm_sections(size: int) -> bytes:
+    """A module of many small custom sections (each a name and a payload)."""
+    out = bytearray(b"\0asm\1\0\0\0")
+    i = 0
+    while len(out) < size:
+        name = f"s{i}".encode()
+        body = bytes([len(name)]) + name + b"x" * 16
+        out += b"\0" + bytes([len(body)]) + body
+        i += 1
+    return bytes(out)
+
+
+def wasm_memories(size: int) -> bytes:
+    """A memory section that lists as many growable memories as fit."""
+    count = max(1, (size - 12) // 2)
+    body = _uleb(count) + b"\0\1" * count      # flags 0 (no maximum), minimum 1 page
+    return b"\0asm\1\0\0\0" + b"\5" + _uleb(len(body)) + body
+
+
+def _uleb(n: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte, n = n & 0x7F, n >> 7
+        out.append(byte | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+EMCC = "emcc -O3 -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=64MB -sPTHREAD_POOL_SIZE=4 -pthread"
+
+# kind → (file name in the project, {generator name: generator})
+GENERATORS: dict[str, tuple[str, dict[str, Generator]]] = {
+    "dockerfile": ("Dockerfile", {
+        "run-continuations": one_line("FROM node:20\nRUN " + EMCC, lambda i: f" \\\n  -sEXPORTED_FUNCTIONS=_f{i}",
+                                      " -o out.js\n"),
+        "env-chain": repeat(lambda i: f"ENV A{i}=${{A{i - 1}}}x\n", "FROM node:20\nENV A-1=a\n",
+                            'CMD ["node", "--max-old-space-size=512", "server.js"]\n'),
+        "stages": repeat(lambda i: f"FROM node:20 AS s{i}\nARG V{i}=1\nRUN node --stack-size=900 s{i}.js\n"),
+        "exec-form": repeat(lambda i: f'CMD ["node", "--max-old-space-size={i}", "--expose-gc", "s.js"]\n',
+                            "FROM node:20\n"),
+        "heredoc": repeat(lambda i: f"NODE_OPTIONS=--max-old-space-size={i} node a{i}.js\n",
+                          "FROM node:20\nRUN <<EOF\n", "EOF\n"),
+    }),
+    "compose": ("docker-compose.yml", {
+        "services": repeat(lambda i: f"  s{i}:\n    image: node:20\n    command: node --max-old-space-size=512 "
+                                     f"s{i}.js\n    environment:\n      NODE_OPTIONS: --stack-size=900\n"
+                                     f"    mem_limit: 256m\n", "services:\n"),
+        "anchors": repeat(lambda i: f"  s{i}:\n    <<: *base\n    command: node s{i}.js\n",
+                          "x-base: &base\n  image: node:20\n  environment: {NODE_OPTIONS: --expose-gc}\n"
+                          "services:\n"),
+        "flow-nesting": nested("[", "]", "1", "services:\n  a:\n    command: "),
+    }),
+    "k8s": ("deploy.yaml", {
+        "documents": repeat(lambda i: f"---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: d{i}}}\n"
+                                      f"spec:\n  template:\n    spec:\n      containers:\n      - name: c\n"
+                                      f"        command: [node, --max-old-space-size=900, s.js]\n"
+                                      f"        resources: {{limits: {{memory: 512Mi}}}}\n"),
+        "env": repeat(lambda i: f"        - {{name: NODE_OPTIONS, value: --expose-gc}}\n",
+                      "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: c\n    image: node\n"
+                      "    env:\n"),
+    }),
+    "systemd": ("app.service", {
+        "environment": repeat(lambda i: f"Environment=NODE_OPTIONS=--max-old-space-size={i}\n",
+                              "[Service]\nMemoryMax=512M\nExecStart=/usr/bin/node server.js\n"),
+        "exec-continuations": one_line("[Service]\nExecStart=/usr/bin/node", lambda i: f" \\\n  --a{i}=1",
+                                       " server.js\n"),
+    }),
+    "makefile": ("Makefile", {
+        "variable-chain": repeat(lambda i: f"V{i} = $(V{i - 1}) -sX{i}=1\n", "V-1 = " + EMCC + "\n",
+                                 "all:\n\t$(V100) -o a.js a.c\n"),
+        "rules": repeat(lambda i: f"t{i}.js: t{i}.c\n\t{EMCC} -o $@ $<\n", "all: t0.js\n"),
+        "continuation": one_line("LDFLAGS = " + EMCC, lambda i: f" \\\n  -sEXPORTED_FUNCTIONS=_f{i}",
+                                 "\nall:\n\temcc $(LDFLAGS) -o a.js a.c\n"),
+        "functions": repeat(lambda i: f"F{i} := $(foreach x,a b c,$(patsubst %,-s%=1,$(x)) $(F{i - 1}))\n",
+                            "F-1 := -O3\n", "all:\n\temcc $(F10) -o a.js a.c\n"),
+        "conditionals": repeat(lambda i: f"ifeq ($(P),w{i})\nLDFLAGS += -sX{i}=1\nelse\nLDFLAGS += -O{i % 4}\n"
+                                         f"endif\n", "", "all:\n\temcc $(LDFLAGS) -o a.js a.c\n"),
+    }),
+    "cmake": ("CMakeLists.txt", {
+        "set-chain": repeat(lambda i: f"set(V{i} ${{V{i - 1}}} -sX{i}=1)\n",
+                            "project(p)\nset(V-1 -O3)\nadd_executable(a a.c)\n",
+                            "target_link_options(a PRIVATE ${V50})\n"),
+        "arguments": one_line("project(p)\nadd_executable(a a.c)\nset_target_properties(a PROPERTIES LINK_FLAGS \"",
+                              lambda i: f" -sEXPORTED_FUNCTIONS=_f{i}", "\")\n"),
+        "if-nesting": nested("if(EMSCRIPTEN)\n", "endif()\n", "add_executable(a a.c)\n", "project(p)\n"),
+        "macro-calls": repeat(lambda i: f"m(a{i} -sX{i}=1)\n",
+                              "project(p)\nmacro(m t f)\n  add_executable(${t} a.c)\n"
+                              "  target_link_options(${t} PRIVATE ${f})\nendmacro()\n"),
+        "list-append": repeat(lambda i: f"list(APPEND L -sX{i}=1 \"a;b;c\")\n", "project(p)\n",
+                              "add_executable(a a.c)\ntarget_link_options(a PRIVATE ${L})\n"),
+    }),
+    "package-json": ("package.json", {
+        "scripts": repeat(lambda i: f'"s{i}": "NODE_OPTIONS=--max-old-space-size={i} node --expose-gc s{i}.js '
+                                    f'&& {EMCC} a.c",\n', '{"name": "p", "scripts": {\n', '"z": "x"}}\n'),
+        "nesting": nested('{"a":', "}", "1"),
+        "array-nesting": nested("[", "]", "1"),
+        "long-script": one_line('{"scripts": {"build": "', lambda i: f"emcc -sX{i}=1 && ", 'true"}}\n'),
+    }),
+    "shell": ("build.sh", {
+        "variable-growth": repeat(lambda i: f'FLAGS="$FLAGS -sX{i}=1"\n', "#!/bin/sh\nFLAGS=-O3\n",
+                                  "emcc $FLAGS -o a.js a.c\n"),
+        "doubling": repeat(lambda i: 'A="$A$A"\n', "#!/bin/sh\nA=x\n", "node $A s.js\n"),
+        "substitutions": nested("$(echo ", ")", "x", "#!/bin/sh\nA=", "\n"),
+        "functions": repeat(lambda i: f"f{i}() {{ f{max(i - 1, 0)} \"$@\" -sX{i}=1; }}\n",
+                            "#!/bin/bash\nf0() { emcc \"$@\"; }\n", "f100 -o a.js a.c\n"),
+        "pipelines": one_line("#!/bin/sh\nnode s.js", lambda i: f" | tee o{i}", "\n"),
+        "heredocs": repeat(lambda i: f"cat <<EOF{i}\nnode --max-old-space-size={i} s.js\nEOF{i}\n", "#!/bin/sh\n"),
+        "node-lines": repeat(lambda i: f"NODE_OPTIONS=--expose-gc node --stack-size={i} s{i}.js &\n", "#!/bin/sh\n"),
+    }),
+    "procfile": ("Procfile", {
+        "processes": repeat(lambda i: f"p{i}: NODE_OPTIONS=--max-old-space-size={i} node --expose-gc s{i}.js\n"),
+        "long-line": one_line("web: node", lambda i: f" --a{i}=1", " s.js\n"),
+    }),
+    "github-workflow": (".github/workflows/ci.yml", {
+        "steps": repeat(lambda i: f"      - run: NODE_OPTIONS=--max-old-space-size={i} node s{i}.js && {EMCC} a.c\n",
+                        "on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n"
+                        "      - uses: actions/setup-node@v4\n        with: {node-version: 20}\n"),
+        "jobs": repeat(lambda i: f"  j{i}:\n    runs-on: ubuntu-latest\n    env: {{RUSTFLAGS: -Dwarnings}}\n"
+                                 f"    steps:\n      - run: cargo build --target wasm32-unknown-unknown\n",
+                       "on: push\njobs:\n"),
+        "run-block": repeat(lambda i: f"          emcc -sX{i}=1 a.c \\\n",
+                            "on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n",
+                            "          -o a.js\n"),
+    }),
+    "pm2": ("ecosystem.config.json", {
+        "apps": repeat(lambda i: f'{{"name": "a{i}", "script": "s{i}.js", "node_args": "--max-old-space-size={i}",'
+                                 f' "max_memory_restart": "300M", "instances": "max"}},\n',
+                       '{"apps": [\n', '{"name": "z", "script": "z.js"}]}\n'),
+    }),
+    "js": ("loader.js", {
+        "workers": repeat(lambda i: f"const w{i} = new Worker('w.js', {{execArgv: ['--expose-gc']}});\n"
+                                    f"w{i}.postMessage(mod);\n",
+                          "const {Worker} = require('worker_threads');\n"),
+        "memories": repeat(lambda i: f"const m{i} = new WebAssembly.Memory({{initial: {i % 100}, maximum: 65536}});\n"
+                                     f"m{i}.grow(1);\n"),
+        "loops": repeat(lambda i: f"for (let i = 0; i < n{i}; i++) {{ new Worker('w.js'); }}\n"),
+        "call-nesting": nested("f(", ")", "x", "", ";\n"),
+        "concatenation": one_line("const s = 'a'", lambda i: f" + 'b{i}'", ";\n"),
+        "instantiate": repeat(lambda i: f"WebAssembly.instantiate(await (await fetch('m{i}.wasm')).arrayBuffer());\n",
+                              "async function main() {\n", "}\n"),
+        "object-nesting": nested("{a:", "}", "1", "const o = ", ";\n"),
+    }),
+    "meson": ("meson.build", {
+        "link-args": one_line("project('p', 'c')\nexecutable('a', 'a.c', link_args: [",
+                              lambda i: f"'-sX{i}=1', ", "'-O3'])\n"),
+        "executables": repeat(lambda i: f"executable('a{i}', 'a.c', link_args: ['-sALLOW_MEMORY_GROWTH=1'])\n",
+                              "project('p', 'c')\n"),
+        "array-nesting": nested("[", "]", "1", "project('p', 'c')\nx = ", "\n"),
+        "variable-chain": repeat(lambda i: f"v{i} = v{i - 1} + ['-sX{i}=1']\n", "project('p', 'c')\nv-1 = []\n",
+                                 "executable('a', 'a.c', link_args: v10)\n"),
+    }),
+    "meson-cross": ("emscripten.cross", {
+        "keys": repeat(lambda i: f"k{i} = ['-sX{i}=1', '-O3']\n", "[binaries]\nc = 'emcc'\n[built-in options]\n"),
+        "long-array": one_line("[built-in options]\nc_link_args = [", lambda i: f"'-sX{i}=1', ", "'-O3']\n"),
+    }),
+    "cargo-toml": ("Cargo.toml", {
+        "profiles": repeat(lambda i: f"[profile.p{i}]\ninherits = 'release'\nopt-level = 's'\n",
+                           "[package]\nname = 'p'\nversion = '0.1.0'\n[lib]\ncrate-type = ['cdylib']\n"),
+        "dotted-keys": repeat(lambda i: f"a{i}.b.c.d = {i}\n", "[package]\nname = 'p'\n[package.metadata]\n"),
+        "array": one_line("[package]\nname = 'p'\nkeywords = [", lambda i: f"'k{i}', ", "'z']\n"),
+    }),
+    "cargo-config": (".cargo/config.toml", {
+        "rustflags": one_line("[target.wasm32-unknown-unknown]\nrustflags = [",
+                              lambda i: f"'-C', 'link-arg=--x{i}', ", "'-C', 'opt-level=3']\n"),
+        "tables": repeat(lambda i: f"[target.t{i}]\nrustflags = ['-C', 'link-arg=--max-memory={i * 65536}']\n"),
+    }),
+    "build-rs": ("build.rs", {
+        "link-args": repeat(lambda i: f'    println!("cargo:rustc-link-arg=-sX{i}=1");\n', "fn main() {\n", "}\n"),
+        "nesting": nested("{", "}", "", "fn main() ", "\n"),
+    }),
+    "xtask": ("xtask/src/main.rs", {
+        "commands": repeat(lambda i: f'    Command::new("cargo").args(["build", "--target", "wasm32-unknown-unknown"])'
+                                     f'.env("RUSTFLAGS", "-C link-arg=--x{i}").status()?;\n',
+                           "use std::process::Command;\nfn main() -> std::io::Result<()> {\n", "    Ok(())\n}\n"),
+    }),
+    "python": ("build.py", {
+        "subprocess": repeat(lambda i: f"subprocess.run(['emcc', '-sX{i}=1', 'a.c', '-o', 'a{i}.js'], check=True)\n",
+                             "import subprocess\n"),
+        "list-growth": repeat(lambda i: f"flags += ['-sX{i}=1']\n", "import subprocess\nflags = ['emcc']\n",
+                              "subprocess.run(flags + ['a.c'])\n"),
+        "nesting": nested("(", ")", "1", "x = ", "\n"),
+    }),
+    "nginx": ("nginx.conf", {
+        "locations": repeat(lambda i: f"    location /l{i} {{\n      add_header Cross-Origin-Opener-Policy same-origin;\n"
+                                      f"      add_header Cross-Origin-Embedder-Policy require-corp;\n    }}\n",
+                            "http {\n  server {\n", "  }\n}\n"),
+        "nesting": nested("a {\n", "}\n", "b c;\n", "http {\n", "}\n"),
+    }),
+    "netlify": ("netlify.toml", {
+        "headers": repeat(lambda i: f"[[headers]]\nfor = '/p{i}/*'\n[headers.values]\n"
+                                    f"Cross-Origin-Opener-Policy = 'same-origin'\n"),
+    }),
+    "vercel": ("vercel.json", {
+        "headers": repeat(lambda i: f'{{"source": "/p{i}", "headers": [{{"key": "Cross-Origin-Opener-Policy", '
+                                    f'"value": "same-origin"}}]}},\n', '{"headers": [\n', '{"source": "/z"}]}\n'),
+    }),
+    "firebase": ("firebase.json", {
+        "headers": repeat(lambda i: f'{{"source": "/p{i}", "headers": [{{"key": "Cross-Origin-Embedder-Policy", '
+                                    f'"value": "require-corp"}}]}},\n', '{"hosting": {"headers": [\n',
+                          '{"source": "/z"}]}}\n'),
+    }),
+    "headers-file": ("_headers", {
+        "rules": repeat(lambda i: f"/p{i}/*\n  Cross-Origin-Opener-Policy: same-origin\n"
+                                  f"  Cross-Origin-Embedder-Policy: require-corp\n"),
+    }),
+    "nodemon": ("nodemon.json", {
+        "exec": one_line('{"exec": "node', lambda i: f" --a{i}=1", ' s.js"}\n'),
+    }),
+    "npmrc": (".npmrc", {
+        "keys": repeat(lambda i: f"k{i}=node-options=--max-old-space-size={i}\n", "node-options=--expose-gc\n"),
+    }),
+    "rust-toolchain": ("rust-toolchain.toml", {
+        "targets": one_line("[toolchain]\nchannel = 'stable'\ntargets = [", lambda i: f"'t{i}', ",
+                            "'wasm32-unknown-unknown']\n"),
+    }),
+    "wasm": ("app.wasm", {
+        "custom-sections": wasm_sections,
+        "memories": wasm_memories,
+    }),
+}
+
+
+def measure(kind: str, data: bytes, runs: int = 1) -> float:
+    """The least CPU seconds of ``runs`` checks of a project holding only this file."""
+    from wasmlint.config import Config
+    from wasmlint.pipeline import run_check
+    from wasmlint.ruleset import all_rules
+    name = GENERATORS[kind][0]
+    rules = all_rules()
+    best = float("inf")
+    with tempfile.TemporaryDirectory(prefix="wasmlint-pathological-") as tmp:
+        path = Path(tmp, name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        for _ in range(runs):
+            start = time.process_time()
+            run_check([tmp], Config(root=Path(tmp)), rules, jobs=1)
+            best = min(best, time.process_time() - start)
+    return best
+
+
+def cases():
+    """Every (kind, generator name, generator)."""
+    for kind, (_, gens) in GENERATORS.items():
+        for name, gen in gens.items():
+            yield kind, name, gen
+

@@ -14,6 +14,7 @@ from .makefile import MakeReader, Parsed, Rule
 from .makefile_expand import Expander, Var
 from .pstr import PStr, Tok, shell_split
 from .shell_argv import VERSION_VARS, bindgen_in, facts_from_shell
+from .shell_eval import shell_words
 
 SETTING_HINTS = ("-s", "-pthread", "-fopenmp")
 
@@ -94,6 +95,8 @@ def _flag_variables(reader: MakeReader, parsed: Parsed, ex: Expander, used: set[
         value = ex.expand(var.value) if var.flavor != "simple" else var.value
         words = shell_split(value)
         if any(w.text.startswith(SETTING_HINTS) for w in words):
+            if "$" in value.text:     # what the recipe's shell makes of it: `$((1 << 27))` computed
+                words = shell_words(value, reader.index) or words
             candidates[name] = (words, set(ex.used))
     referenced = {n for _, (_, refs) in candidates.items() for n in refs}
     out: list[Fact] = []

@@ -116,3 +116,13 @@ class _View:
         """An argument, in the file its characters come from (the command's when they are mixed)."""
         q, f = self.value(p, file, self.place(file, rng))
         return Tok(q, self.indexes[f])
+
+
+def shell_words(value: PStr, index: LineIndex) -> list[PStr] | None:
+    """The words a shell makes of ``value`` where a command line holds it (a Make flag
+    variable expanded into a recipe): quotes removed, ``$(( … ))`` computed, unknown parts
+    unknown. None when the text is not the arguments of one command."""
+    result = evaluate(PStr.synth(": ") + value, index)
+    if result.error_at is not None or len(result.commands) != 1:
+        return None
+    return [t.text for t in result.commands[0].argv[1:]]

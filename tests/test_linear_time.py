@@ -13,7 +13,7 @@ import pytest
 from fuzz.pathological import cases, measure
 
 MAX_GROWTH = 8.0
-FLOOR = 0.02     # CPU seconds below which a run is start-up cost, not growth
+FLOOR = 0.05     # CPU seconds below which a run is start-up cost and noise, not growth
 
 CASES = list(cases())
 

@@ -259,3 +259,51 @@ def test_f21_a_project_rule_cannot_ask_for_a_gigabyte_of_padding(tmp_path):
     proc = check(tmp_path, ".", timeout=60)
     assert b"Traceback" not in proc.stderr and b"MemoryError" not in proc.stderr
     assert proc.returncode in (1, 2)
+
+
+def test_own_audit_references_out_of_the_tree_open_nothing_outside(tmp_path):
+    """#17.7: every kind of file reference the sources follow (a sourced script, `$(node
+    FILE.js)`, `make -f`/`make -C`, CMake include()/add_subdirectory(), an nginx include,
+    bundler inputs, JS imports and worker URLs, a symlink) pointing out of the checked
+    folder: the run opens no file there."""
+    outside, proj = tmp_path / "outside", tmp_path / "proj"
+    (outside / "sub").mkdir(parents=True)
+    for name, text in {"env.sh": 'FLAGS="-sINITIAL_MEMORY=64MB"\n', "print.js": 'console.log("-sX=1")\n',
+                       "inc.cmake": "set(F -sALLOW_MEMORY_GROWTH=1)\n", "hdr.conf": "add_header A b;\n",
+                       "Makefile": "all:\n\temcc -sX=1 a.c\n", "sub/CMakeLists.txt": "add_executable(b b.c)\n"}.items():
+        (outside / name).write_text(text)
+    (proj / "src").mkdir(parents=True)
+    (proj / "web").mkdir()
+    (proj / "build.sh").write_text(
+        "#!/bin/sh\n. ../outside/env.sh\n. " + str(outside / "env.sh") + "\nsource \"$(dirname \"$0\")/../outside/env.sh\"\n"
+        "emcc a.c $FLAGS -sEXPORTED_FUNCTIONS=$(node ../outside/print.js) -o dist/a.js\n"
+        "make -f ../outside/Makefile ARCH=wasm\nmake -C " + str(outside) + "\n. ./linked.sh\n")
+    (proj / "linked.sh").symlink_to("../outside/env.sh")
+    (proj / "CMakeLists.txt").write_text(
+        "cmake_minimum_required(VERSION 3.13)\nproject(p)\ninclude(../outside/inc.cmake)\n"
+        f"include({outside}/inc.cmake)\nadd_subdirectory(../outside/sub sub)\n"
+        "add_executable(a a.c)\ntarget_link_options(a PRIVATE ${F})\n")
+    (proj / "web" / "nginx.conf").write_text(
+        f"http {{ server {{ include {outside}/hdr.conf; include ../../outside/hdr.conf; }} }}\n")
+    (proj / "package.json").write_text(json.dumps({"name": "p", "main": "src/index.js", "scripts": {
+        "build": "make -f ../outside/Makefile ARCH=wasm && bash ../outside/env.sh"}}))
+    (proj / "rollup.config.js").write_text(
+        "export default { input: '../outside/print.js', output: { file: '../outside/out.js' } };\n")
+    (proj / "src" / "index.js").write_text(
+        'import x from "../../outside/print.js";\nnew Worker(new URL("../../outside/print.js", import.meta.url));\n')
+    probe = tmp_path / "probe.py"
+    probe.write_text(
+        "import os, sys\n"
+        f"outside = {str(outside.resolve())!r}\n"
+        "def hook(event, args):\n"
+        "    if event == 'open' and args and isinstance(args[0], (str, bytes, os.PathLike)):\n"
+        "        path = os.path.realpath(os.path.join(os.getcwd(), os.fsdecode(args[0])))\n"
+        "        if path.startswith(outside):\n"
+        "            print('OPENED', path, file=sys.stderr)\n"
+        "sys.addaudithook(hook)\n"
+        "from wasmlint.cli import main\n"
+        "main(['check', '--no-cache', '--jobs', '1', '.'])\n")
+    proc = subprocess.run([sys.executable, str(probe)], cwd=proj, capture_output=True, text=True, timeout=300)
+    assert "Traceback" not in proc.stderr and proc.returncode in (0, 1), proc.stderr
+    assert [line for line in proc.stderr.splitlines() if line.startswith("OPENED")] == []
+    assert "linked.sh:1:1: error[WL001] symlink to ../outside/env.sh points outside the checked paths" in proc.stdout

@@ -60,7 +60,8 @@ def test_no_doc_cites_a_file_or_script_users_do_not_have():
     for path in [*DOCS, *ROOT.glob("docs/rules/*.md")]:
         text = path.read_text(encoding="utf-8")
         if path.parent.name == "docs" or path.parent.parent.name == "docs" or path == ROOT / "README.md":
-            assert "facts.md" not in text, path     # user docs: the evidence page, not the spec
+            for spec in ("facts.md", "formats.md", "platforms.md", "../shared/"):
+                assert spec not in text, (path, spec)     # user docs: the evidence page, not the team's specs
         for script in re.findall(r"scripts/[\w-]+\.(?:py|sh)", text):
             assert (ROOT / script).is_file(), f"{path.relative_to(ROOT)} names a missing {script}"
 

@@ -15,6 +15,8 @@ import time
 from pathlib import Path
 from typing import Callable
 
+from wasmlint.wasm.leb import encode_uleb
+
 SIZES_KB = (64, 128, 256, 512)
 
 Generator = Callable[[int], bytes]
@@ -62,17 +64,8 @@ def wasm_sections(size: int) -> bytes:
 def wasm_memories(size: int) -> bytes:
     """A memory section that lists as many growable memories as fit."""
     count = max(1, (size - 12) // 2)
-    body = _uleb(count) + b"\0\1" * count      # flags 0 (no maximum), minimum 1 page
-    return b"\0asm\1\0\0\0" + b"\5" + _uleb(len(body)) + body
-
-
-def _uleb(n: int) -> bytes:
-    out = bytearray()
-    while True:
-        byte, n = n & 0x7F, n >> 7
-        out.append(byte | (0x80 if n else 0))
-        if not n:
-            return bytes(out)
+    body = encode_uleb(count) + b"\0\1" * count      # flags 0 (no maximum), minimum 1 page
+    return b"\0asm\1\0\0\0" + b"\5" + encode_uleb(len(body)) + body
 
 
 EMCC = "emcc -O3 -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=64MB -sPTHREAD_POOL_SIZE=4 -pthread"

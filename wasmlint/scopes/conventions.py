@@ -6,7 +6,7 @@ something wins, so ``test/fixtures/x.wasm`` is a fixture, but dev tooling inside
 fixture or an example is still that fixture or example): npm/Jest/Mocha
 ``test``/``__tests__``/``spec``, Rust ``tests``/``benches``/``examples``, Go
 ``testdata``, docs sites, dev tooling folders. File names: ``*.test.js``,
-``*.spec.ts``, ``*_test.go``, ``*.bench.js``, linter/bundler/test-runner configs,
+``*.spec.ts``, ``*_test.go``, ``*_tests.js``, ``*.bench.js``, linter/bundler/test-runner configs,
 and launch files named for a purpose (``Dockerfile.dev``,
 ``docker-compose.test.yml``, ``Procfile.dev``, ``run-e2e.sh``). Unit names (package.json scripts,
 compose services, CI jobs) are split into words: ``test:unit`` says test.
@@ -31,7 +31,7 @@ FOLDERS: dict[str, str] = {
 
 # file names, lower-cased; the first that matches wins
 _FILE_NAMES: tuple[tuple[re.Pattern, str, str], ...] = tuple((re.compile(p), s, why) for p, s, why in (
-    (r".+[._-](test|spec)\.[^.]+$|^(tests?|spec)\.[^.]+$", "test", "a test file by its name"),
+    (r".+[._-](tests?|specs?)\.[^.]+$|^(tests?|specs?)\.[^.]+$", "test", "a test file by its name"),
     (r"^(jest|vitest|playwright|cypress|karma|ava|wdio)\.conf(ig)?\.[^.]+$|^\.mocharc\.|^\.taprc$",
      "test", "a test runner's configuration"),
     (r".+[._-](bench|benchmark)\.[^.]+$|^(bench|benchmarks?)\.[^.]+$",

@@ -9,9 +9,12 @@ never guessed.
 """
 from __future__ import annotations
 
+import json
 import posixpath
 from collections import deque
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
 from .facts import Fact, Span
 
@@ -81,6 +84,19 @@ def spec_path(spec: str, from_path: str) -> str | None:
     return None if joined.startswith("..") else joined
 
 
+@cache
+def _builtins() -> frozenset[str]:
+    data = Path(__file__).resolve().parent / "data" / "node-builtins.json"
+    return frozenset(json.loads(data.read_text(encoding="utf-8"))["modules"])
+
+
+def node_builtin(spec: str) -> bool:
+    """``spec`` names a module of node itself (``fs``, ``node:path``, ``fs/promises``), as
+    ``require('module').builtinModules`` of real node lists them (scripts/gen_node_builtins.py);
+    the ``node:`` scheme names only builtins."""
+    return spec.startswith("node:") or spec in _builtins()
+
+
 def resolve(spec: str, from_path: str, files: set[str], kind: str) -> str | None:
     """The file of the run that ``spec`` (written in ``from_path``) names, or None."""
     spec = spec.split("?", 1)[0].split("#", 1)[0]
@@ -119,6 +135,8 @@ def build(facts: list[Fact], files: dict[str, str]) -> Graph:
         if refs is None:
             continue
         for ref in refs():
+            if ref.kind == "imports" and node_builtin(ref.spec):
+                continue   # node itself, not a file of the project nor a package
             dst = resolve(ref.spec, fact.span.path, names, ref.kind)
             if ref.kind == "embeds":
                 dst = ref.spec

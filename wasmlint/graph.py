@@ -127,9 +127,19 @@ def resolve(spec: str, from_path: str, files: set[str], kind: str) -> str | None
     return None
 
 
+def output_path(spec: str, from_path: str) -> str | None:
+    """The project path a build written in ``from_path`` writes to ``spec`` (relative to the
+    build file's folder, as make and the shell run there); None outside the project."""
+    if "://" in spec or spec.startswith("/") or from_path.startswith("launch:"):
+        return None
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(from_path.split("#", 1)[0]), spec))
+    return None if joined.startswith("..") else joined
+
+
 def build(facts: list[Fact], files: dict[str, str]) -> Graph:
     graph = Graph()
     names = set(files)
+    found = []
     for fact in facts:
         refs = getattr(fact, "graph_refs", None)
         if refs is None:
@@ -140,5 +150,13 @@ def build(facts: list[Fact], files: dict[str, str]) -> Graph:
             dst = resolve(ref.spec, fact.span.path, names, ref.kind)
             if ref.kind == "embeds":
                 dst = ref.spec
-            graph.add(Edge(node_of(fact), dst, ref.kind, ref.spec, ref.span))
+            found.append(Edge(node_of(fact), dst, ref.kind, ref.spec, ref.span))
+    # A module the run does not hold (a build output in a gitignored `dist/`) that a build
+    # of the project writes: the loader's edge and the build's meet at that artifact.
+    built = {output_path(e.spec, e.src): e for e in found if e.kind == "builds" and e.dst is None}
+    for e in found:
+        if e.kind in WASM_TARGETS and e.dst is None and spec_path(e.spec, e.src) in built:
+            e.dst = built[spec_path(e.spec, e.src)].dst = spec_path(e.spec, e.src)
+    for e in found:
+        graph.add(e)
     return graph

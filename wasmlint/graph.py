@@ -78,10 +78,7 @@ def node_of(fact: Fact) -> str:
 def spec_path(spec: str, from_path: str) -> str | None:
     """The project path a relative ``spec`` written in ``from_path`` names, whether or not
     the run holds that file (a build output); None for packages, URLs and launches."""
-    if from_path.startswith("launch:") or not spec.startswith(("./", "../")):
-        return None
-    joined = posixpath.normpath(posixpath.join(posixpath.dirname(from_path.split("#", 1)[0]), spec))
-    return None if joined.startswith("..") else joined
+    return output_path(spec, from_path) if spec.startswith(("./", "../")) else None
 
 
 @cache

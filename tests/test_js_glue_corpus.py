@@ -72,7 +72,7 @@ def test_wasm_bindgen_web_and_nodejs_targets():
     assert all(v.placement == "function" for v in of(web, "js-memory-view"))
     node = facts("brotli-wasm/pkg.node/brotli_wasm.js")
     sync = [c for c in of(node, "js-wasm-compile") if c.api == "Module"]
-    assert sync and sync[0].node_only and sync[0].source == "brotli_wasm_bg.wasm"
+    assert sync and sync[0].node_only and sync[0].source == "./brotli_wasm_bg.wasm"   # path.join(__dirname, …): beside the glue
 
 
 def test_go_wasm_exec():

@@ -156,3 +156,12 @@ def test_separate_value_words_match_node20(node20, db, tmp_path, flag, value):
     res = _run([node20, flag, value, str(script)], env=_env(), cwd=str(tmp_path))
     consumed = res.returncode == 0 and value in json.loads(res.stdout or "[]")
     assert db.takes_value(flag) == consumed, res.stderr[:300]
+
+
+def test_every_builtin_module_of_real_node_is_a_builtin_to_the_graph():
+    from wasmlint.graph import node_builtin
+    names = json.loads(subprocess.run([NODE, "-p", "JSON.stringify(require('module').builtinModules)"],
+                                      capture_output=True, text=True, timeout=TIMEOUT, check=True).stdout)
+    assert [n for n in names if not node_builtin(n)] == []
+    assert node_builtin("node:fs") and node_builtin("fs/promises") and node_builtin("worker_threads")
+    assert not node_builtin("ws") and not node_builtin("./fs") and not node_builtin("fs-extra")

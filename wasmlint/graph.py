@@ -9,9 +9,12 @@ never guessed.
 """
 from __future__ import annotations
 
+import json
 import posixpath
 from collections import deque
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
 from .facts import Fact, Span
 
@@ -75,10 +78,20 @@ def node_of(fact: Fact) -> str:
 def spec_path(spec: str, from_path: str) -> str | None:
     """The project path a relative ``spec`` written in ``from_path`` names, whether or not
     the run holds that file (a build output); None for packages, URLs and launches."""
-    if from_path.startswith("launch:") or not spec.startswith(("./", "../")):
-        return None
-    joined = posixpath.normpath(posixpath.join(posixpath.dirname(from_path.split("#", 1)[0]), spec))
-    return None if joined.startswith("..") else joined
+    return output_path(spec, from_path) if spec.startswith(("./", "../")) else None
+
+
+@cache
+def _builtins() -> frozenset[str]:
+    data = Path(__file__).resolve().parent / "data" / "node-builtins.json"
+    return frozenset(json.loads(data.read_text(encoding="utf-8"))["modules"])
+
+
+def node_builtin(spec: str) -> bool:
+    """``spec`` names a module of node itself (``fs``, ``node:path``, ``fs/promises``), as
+    ``require('module').builtinModules`` of real node lists them (scripts/gen_node_builtins.py);
+    the ``node:`` scheme names only builtins."""
+    return spec.startswith("node:") or spec in _builtins()
 
 
 def resolve(spec: str, from_path: str, files: set[str], kind: str) -> str | None:
@@ -111,16 +124,36 @@ def resolve(spec: str, from_path: str, files: set[str], kind: str) -> str | None
     return None
 
 
+def output_path(spec: str, from_path: str) -> str | None:
+    """The project path a build written in ``from_path`` writes to ``spec`` (relative to the
+    build file's folder, as make and the shell run there); None outside the project."""
+    if "://" in spec or spec.startswith("/") or from_path.startswith("launch:"):
+        return None
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(from_path.split("#", 1)[0]), spec))
+    return None if joined.startswith("..") else joined
+
+
 def build(facts: list[Fact], files: dict[str, str]) -> Graph:
     graph = Graph()
     names = set(files)
+    found = []
     for fact in facts:
         refs = getattr(fact, "graph_refs", None)
         if refs is None:
             continue
         for ref in refs():
+            if ref.kind == "imports" and node_builtin(ref.spec):
+                continue   # node itself, not a file of the project nor a package
             dst = resolve(ref.spec, fact.span.path, names, ref.kind)
             if ref.kind == "embeds":
                 dst = ref.spec
-            graph.add(Edge(node_of(fact), dst, ref.kind, ref.spec, ref.span))
+            found.append(Edge(node_of(fact), dst, ref.kind, ref.spec, ref.span))
+    # A module the run does not hold (a build output in a gitignored `dist/`) that a build
+    # of the project writes: the loader's edge and the build's meet at that artifact.
+    built = {output_path(e.spec, e.src): e for e in found if e.kind == "builds" and e.dst is None}
+    for e in found:
+        if e.kind in WASM_TARGETS and e.dst is None and spec_path(e.spec, e.src) in built:
+            e.dst = built[spec_path(e.spec, e.src)].dst = spec_path(e.spec, e.src)
+    for e in found:
+        graph.add(e)
     return graph

@@ -27,6 +27,7 @@ class JsMemory(MemoryLike, JsFact):
     uses_webassembly: ClassVar[bool] = True
     name: str | None = None
     initial_pages: int | None = None
+    initial_choices: tuple[int, ...] = ()  # the sizes a conditional initial can take (initial_pages None)
     maximum_pages: int | None = None
     has_maximum: bool = False
     shared: bool = False
@@ -53,9 +54,17 @@ class JsMemory(MemoryLike, JsFact):
     def growable(self) -> bool:
         if not self.has_maximum:
             return True
-        if self.initial_pages is None or self.maximum_pages is None:
+        initial = self.initial_pages if self.initial_pages is not None else max(self.initial_choices, default=None)
+        if initial is None or self.maximum_pages is None:
             return False
-        return self.maximum_pages > self.initial_pages
+        return self.maximum_pages > initial
+
+    @property
+    def growth_reason(self) -> str:
+        if self.initial_pages is None and self.initial_choices and self.maximum_pages is not None:
+            sizes = " or ".join(str(p) for p in self.initial_choices)
+            return f"its maximum ({self.maximum_pages} pages) is above every initial size it can have ({sizes} pages)"
+        return super().growth_reason
 
     @property
     def label(self) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from .facts import JsCompile
 from .parse import object_pairs, call_parts, name_of, path_of, string_value, unwrap, up
 from .scan import Scan
+from .filepaths import relative_path
 from .module_offered import module_offered
 from .streaming_fallback import is_streaming_fallback
 
@@ -162,10 +163,14 @@ def _returned(scan: Scan, fn, receiver, depth: int) -> Origin:
 
 
 def _source(scan: Scan, node) -> str | None:
-    """A URL or path literal: ``'a.wasm'``, ``new URL('a.wasm', …)``, ``path.join(__dirname, 'a.wasm')``."""
+    """A URL or path literal: ``'a.wasm'``, ``new URL('a.wasm', …)``, a path built from the
+    module's own folder (``path.join(__dirname, '..', 'dist', 'a.wasm')``: ``../dist/a.wasm``)."""
     node = scan.ev.origin(node)
     if node is None:
         return None
+    built = relative_path(scan, node)
+    if built is not None:
+        return built
     value = scan.ev.string(node)
     if isinstance(value, str):
         return value

@@ -51,9 +51,11 @@ def _memory(scan: Scan, new) -> JsMemory | None:
             address = a if isinstance(a, str) else None
             address_key, key_node = key, pairs[key][0].child_by_field_name("key")
     shared_v = ev.value(pairs["shared"][1]) if "shared" in pairs else False
+    branches = [_pages(v) for v in ev.choices(init_val)] if iv is UNKNOWN and init_val is not None else []
     fact = JsMemory(
         doc.span(new), generator=scan.generator, name=scan.bound_name(new),
         initial_pages=_pages(iv), maximum_pages=_pages(mv), has_maximum=max_pair is not None,
+        initial_choices=tuple(sorted(set(branches))) if len(branches) > 1 and None not in branches else (),
         shared=shared_v is True or (shared_v not in (UNKNOWN, None) and bool(shared_v)),
         memory64=address == "i64", address=address, address_key=address_key,
         initial_bigint=None if iv is UNKNOWN else isinstance(iv, Big),

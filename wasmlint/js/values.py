@@ -98,6 +98,16 @@ class Evaluator:
         finally:
             self._active.discard(node.id)
 
+    def choices(self, node, limit: int = 16) -> list:
+        """The values ``node`` can take: both branches of a conditional whose condition is not
+        known (``process.env.BIG ? 512 : 256``), else its one value (maybe ``UNKNOWN``)."""
+        node = self.origin(node)
+        if node is not None and node.type == "ternary_expression" and self.value(node) is UNKNOWN:
+            out = self.choices(node.child_by_field_name("consequence"), limit)
+            out += self.choices(node.child_by_field_name("alternative"), limit)
+            return out if len(out) <= limit else [UNKNOWN]
+        return [self.value(node)]
+
     def number(self, node):
         v = self.value(node)
         return v if _num(v) else UNKNOWN

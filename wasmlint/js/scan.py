@@ -276,9 +276,12 @@ class Scan:
         return self._list_bound(callee.child_by_field_name("object") if callee.type == "member_expression" else None)
 
     def _list_bound(self, node):
+        grown = node is not None and node.type == "identifier" and self._grown(node)
         node = self.ev.origin(node) if node is not None else None
         if node is None:
             return False, None, None
+        if grown and node.type == "array":
+            return False, None, None      # `const xs = []; … xs.push(…)`: the literal is not its length
         if self.mentions_cores(node):
             return True, None, node
         if node.type == "array":
@@ -295,6 +298,14 @@ class Scan:
             return (self.mentions_cores(args[0]) if args else False), (n if isinstance(n, int) else None), \
                 (args[0] if args else None)
         return False, None, None
+
+    def _grown(self, ident) -> bool:
+        """Whether the file adds elements to the array this name holds (``xs.push(…)``)."""
+        name = ident.text
+        return any(name + g in self.doc.data for g in _GROWERS)
+
+
+_GROWERS = (b".push(", b".unshift(", b".splice(")
 
 
 def _initial_value(init):

@@ -105,8 +105,18 @@ class Project:
             out.append((launch, nodes | {p for p in named if p}))
         return out
 
+    @cached_property
+    def _launches_by_path(self) -> dict[str, list[tuple[int, Fact]]]:
+        """Path → (order, launch) of the launches reaching it (a scan of every launch per
+        fact was quadratic)."""
+        index: dict[str, list[tuple[int, Fact]]] = {}
+        for k, (f, reached) in enumerate(self._launch_reach):
+            for p in reached:
+                index.setdefault(p, []).append((k, f))
+        return index
+
     def launches_reaching(self, path: str) -> list[Fact]:
-        return [f for f, reached in self._launch_reach if path in reached]
+        return [f for _, f in self._launches_by_path.get(path, ())]
 
     @cached_property
     def _builds(self) -> dict[tuple, list[str]]:
@@ -122,9 +132,13 @@ class Project:
         it writes (``--pre-js``, ``--js-library`` …): a fragment of that glue, which may not
         parse on its own (a pre-js opens a block its post-js closes)."""
         out: dict[str, tuple[Fact, str]] = {}
+        by_link: dict[tuple, dict[str, str]] = {}      # one pass over the edges, not one per link
+        for edges in self.graph.out.values():
+            for e in edges:
+                if e.kind == "links-js" and e.dst:
+                    by_link.setdefault((e.src, e.span), {})[e.spec] = e.dst
         for f in self.of_kind("emcc-invocation"):
-            ends = {e.spec: e.dst for e in self.graph.out.get(f.span.path, ())
-                    if e.kind == "links-js" and e.span == f.span and e.dst}
+            ends = by_link.get((f.span.path, f.span), {})
             for option, spec in f.js_inputs:      # type: ignore[attr-defined]
                 if spec in ends:
                     out.setdefault(ends[spec], (f, option))
@@ -179,7 +193,8 @@ class Project:
         from .config import Target
         paths = getattr(fact, "artifact_paths", None) or [
             (getattr(fact, "virtual_path", None) or fact.span.path).split("#", 1)[0]]
-        launches = [f for f, reached in self._launch_reach if any(p in reached for p in paths)]
+        found = {k: f for p in paths for k, f in self._launches_by_path.get(p, ())}
+        launches = [found[k] for k in sorted(found)]
         if not launches:
             return [Target("node", None)] if all(self._node_variant(p) for p in paths) else None
         limits = [f.memory_limit_bytes for f in launches if getattr(f, "memory_limit_bytes", None)]

@@ -82,7 +82,12 @@ class JsMemory(MemoryLike, JsFact):
         if project is None or not self.name or not hasattr(project, "graph"):
             return []
         files = {self.span.path} | {e.src for e in project.graph.into.get(self.span.path, ()) if e.kind == "imports"}
-        return [g for g in project.of_kind("js-memory-grow") if g.span.path in files and g.receiver == self.name]
+        index = project.__dict__.get("_grows_by_receiver")
+        if index is None:         # once a project: a scan per memory was quadratic
+            index = project.__dict__["_grows_by_receiver"] = {}
+            for g in project.of_kind("js-memory-grow"):
+                index.setdefault((g.span.path, g.receiver), []).append(g)
+        return [g for path in sorted(files) for g in index.get((path, self.name), ())]
 
     def fix_pin_memory(self, ctx):
         """Exact edits in the object literal: maximum = initial, or both = the planned size;

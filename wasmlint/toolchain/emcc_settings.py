@@ -108,14 +108,24 @@ def deprecated_reason(spelling: str) -> str | None:
     return None
 
 
+MAX_SUGGESTED = 256      # distinct unknown setting names a process suggests spellings for
+_SUGGESTED: dict[str, list[str]] = {}
+
+
 def suggestions(name: str) -> list[str]:
-    d = data()
-    valid = [k for k in d["settings"] if k not in d["internal"]]
+    """Close spellings of an unknown setting, as emcc suggests them (difflib's default
+    cutoff 0.6, which needs lengths within 0.43x..2.33x: only those are compared)."""
     upper = name.upper()
-    found = difflib.get_close_matches(upper, valid)
-    if upper in valid and upper not in found:
-        found.insert(0, upper)
-    return found
+    if upper not in _SUGGESTED:
+        if len(_SUGGESTED) >= MAX_SUGGESTED:      # a file of thousands of made-up settings
+            return []
+        d = data()
+        valid = [k for k in d["settings"] if k not in d["internal"] and 0.42 * len(upper) <= len(k) <= 2.34 * len(upper)]
+        found = difflib.get_close_matches(upper, valid)
+        if upper in d["settings"] and upper not in d["internal"] and upper not in found:
+            found.insert(0, upper)
+        _SUGGESTED[upper] = found
+    return list(_SUGGESTED[upper])
 
 
 def parse_size(text: str) -> int:

@@ -204,10 +204,18 @@ class Script:
         for a in [use, *self.ancestors(use)]:
             if self.parent.get(id(a)) is holder:
                 return self.start(stmt) < self.start(a) and any(
-                    stmt in body and a in body for body in _bodies(holder))
+                    id(stmt) in body and id(a) in body for body in self._body_ids(holder))
             if isinstance(a, _LOOPS) and self.start(a) <= self.start(stmt) < self.end(a):
                 return False
         return False
+
+    def _body_ids(self, holder) -> list[set[int]]:
+        """The statement lists of ``holder`` as sets of node ids (a membership test per
+        change in a list was quadratic in a long script)."""
+        cache = self.__dict__.setdefault("_bodies_by_holder", {})
+        if id(holder) not in cache:
+            cache[id(holder)] = [{id(n) for n in body} for body in _bodies(holder)]
+        return cache[id(holder)]
 
     def reaching(self, name_node: ast.Name):
         """The one assignment that reaches a use of a name, else None."""
@@ -332,7 +340,7 @@ class Values:
                     return None
                 more = ([self.text(ch.value, depth)] if ch.op == "append" else self.items(ch.value, depth)) \
                     if surely else None
-                out = out + (more if more is not None else [UNKNOWN_TEXT])
+                out += more if more is not None else [UNKNOWN_TEXT]    # in place: thousands of += stay linear
             return out
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
             a, b = self.items(node.left, depth), self.items(node.right, depth)

@@ -270,7 +270,7 @@ def test_sourced_files_that_source_each_other_are_read_once_each(tmp_path):
 
 
 def test_sourcing_stops_at_the_depth_limit(tmp_path):
-    from wasmlint.bash import MAX_DEPTH
+    from wasmlint.bashcalls import MAX_DEPTH
     files = {f"step{k}.sh": f". ./step{k + 1}.sh\nemcc step{k}.c -sINITIAL_MEMORY={k + 1}MB -o out/step{k}.js\n"
              for k in range(MAX_DEPTH + 4)}
     root = _project(tmp_path, {**files, "build.sh": "#!/bin/sh\n. ./step0.sh\n"})

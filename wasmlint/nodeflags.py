@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .spelling import Speller, close_matches
+
 __all__ = ["FlagDB", "FlagInfo", "available_majors", "newest_lts", "removed_in",
            "resolve_major"]
 
@@ -121,9 +123,6 @@ def _lowest_major(text: str) -> int | None:
     return best
 
 
-MAX_SUGGESTED = 256     # distinct unknown flags a run suggests a spelling for
-
-
 class FlagDB:
     """The flags of one node major. Get one with ``FlagDB.for_major(major)``."""
 
@@ -203,8 +202,6 @@ class FlagDB:
 
     def did_you_mean(self, arg: str) -> str | None:
         """The closest known spelling of an unknown flag (keeps ``--no-``), or None."""
-        import difflib  # only needed for unknown flags
-
         if self.lookup(arg) is not None:
             return None
         name = arg.split("=", 1)[0]
@@ -212,17 +209,10 @@ class FlagDB:
         prefix = ""
         if norm.startswith("--no-"):
             prefix, norm = "--no-", "--" + norm[5:]
-        memo = self.__dict__.setdefault("_suggested", {})
-        key = (prefix, norm)
-        if key not in memo:
-            if len(memo) >= MAX_SUGGESTED:       # a file of thousands of made-up flags: no more hints
-                return None
-            # a ratio of 0.85 needs lengths within 0.739x..1.353x of each other: look at those only
-            pool = [n for n, r in self._flags.items() if 0.73 * len(norm) <= len(n) <= 1.36 * len(norm)
-                    and (not prefix or r.get("neg"))]
-            hits = difflib.get_close_matches(norm, pool, n=1, cutoff=0.85)
-            memo[key] = ((prefix + hits[0][2:]) if prefix else hits[0]) if hits else None
-        return memo[key]
+        speller = self.__dict__.setdefault("_speller", Speller())
+        hits = speller.suggest((prefix, norm), lambda: close_matches(
+            norm, [n for n, r in self._flags.items() if not prefix or r.get("neg")], n=1, cutoff=0.85))
+        return ((prefix + hits[0][2:]) if prefix else hits[0]) if hits else None
 
     # ---------------------------------------------------------------- helpers
 

@@ -10,12 +10,12 @@ memory-size suffixes, ``@file``, then type-directed parsing and the type check.
 """
 from __future__ import annotations
 
-import difflib
 import json
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from ..spelling import Speller, close_matches
 from .pstr import UNKNOWN
 
 # Aliases emcc maps before parsing (LEGACY_SETTINGS renames), plus USE_PTHREADS,
@@ -108,24 +108,21 @@ def deprecated_reason(spelling: str) -> str | None:
     return None
 
 
-MAX_SUGGESTED = 256      # distinct unknown setting names a process suggests spellings for
-_SUGGESTED: dict[str, list[str]] = {}
+_SPELLER = Speller()
 
 
 def suggestions(name: str) -> list[str]:
-    """Close spellings of an unknown setting, as emcc suggests them (difflib's default
-    cutoff 0.6, which needs lengths within 0.43x..2.33x: only those are compared)."""
+    """Close spellings of an unknown setting, as emcc suggests them (difflib's default cutoff)."""
     upper = name.upper()
-    if upper not in _SUGGESTED:
-        if len(_SUGGESTED) >= MAX_SUGGESTED:      # a file of thousands of made-up settings
-            return []
+
+    def compute() -> list[str]:
         d = data()
-        valid = [k for k in d["settings"] if k not in d["internal"] and 0.42 * len(upper) <= len(k) <= 2.34 * len(upper)]
-        found = difflib.get_close_matches(upper, valid)
-        if upper in d["settings"] and upper not in d["internal"] and upper not in found:
+        valid = [k for k in d["settings"] if k not in d["internal"]]
+        found = close_matches(upper, valid)
+        if upper in valid and upper not in found:
             found.insert(0, upper)
-        _SUGGESTED[upper] = found
-    return list(_SUGGESTED[upper])
+        return found
+    return _SPELLER.suggest(upper, compute)
 
 
 def parse_size(text: str) -> int:

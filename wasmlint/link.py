@@ -115,6 +115,23 @@ class Project:
                 index.setdefault(p, []).append((k, f))
         return index
 
+    @cached_property
+    def edges_by_span(self) -> dict[tuple, list]:
+        """(kind, span) → the graph edges of the fact at that span."""
+        index: dict[tuple, list] = {}
+        for edges in self.graph.out.values():
+            for e in edges:
+                index.setdefault((e.kind, e.span), []).append(e)
+        return index
+
+    @cached_property
+    def grows_by_receiver(self) -> dict[tuple[str, str], list[Fact]]:
+        """(file, receiver) → the ``grow`` calls on that name in that file."""
+        index: dict[tuple[str, str], list[Fact]] = {}
+        for g in self.of_kind("js-memory-grow"):
+            index.setdefault((g.span.path, g.receiver), []).append(g)   # type: ignore[attr-defined]
+        return index
+
     def launches_reaching(self, path: str) -> list[Fact]:
         return [f for _, f in self._launches_by_path.get(path, ())]
 
@@ -132,13 +149,9 @@ class Project:
         it writes (``--pre-js``, ``--js-library`` …): a fragment of that glue, which may not
         parse on its own (a pre-js opens a block its post-js closes)."""
         out: dict[str, tuple[Fact, str]] = {}
-        by_link: dict[tuple, dict[str, str]] = {}      # one pass over the edges, not one per link
-        for edges in self.graph.out.values():
-            for e in edges:
-                if e.kind == "links-js" and e.dst:
-                    by_link.setdefault((e.src, e.span), {})[e.spec] = e.dst
         for f in self.of_kind("emcc-invocation"):
-            ends = by_link.get((f.span.path, f.span), {})
+            ends = {e.spec: e.dst for e in self.edges_by_span.get(("links-js", f.span), ())
+                    if e.src == f.span.path and e.dst}
             for option, spec in f.js_inputs:      # type: ignore[attr-defined]
                 if spec in ends:
                     out.setdefault(ends[spec], (f, option))

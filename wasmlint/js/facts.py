@@ -82,11 +82,7 @@ class JsMemory(MemoryLike, JsFact):
         if project is None or not self.name or not hasattr(project, "graph"):
             return []
         files = {self.span.path} | {e.src for e in project.graph.into.get(self.span.path, ()) if e.kind == "imports"}
-        index = project.__dict__.get("_grows_by_receiver")
-        if index is None:         # once a project: a scan per memory was quadratic
-            index = project.__dict__["_grows_by_receiver"] = {}
-            for g in project.of_kind("js-memory-grow"):
-                index.setdefault((g.span.path, g.receiver), []).append(g)
+        index = project.grows_by_receiver
         return [g for path in sorted(files) for g in index.get((path, self.name), ())]
 
     def fix_pin_memory(self, ctx):

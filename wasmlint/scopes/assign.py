@@ -285,12 +285,7 @@ def _inside_run_scripts(project, out: ScopeMap, launches, ran: set[str]) -> bool
 
 def _edges(project, fact, kind: str) -> list:
     """The graph edges of one fact (a file's node holds the edges of all its facts)."""
-    index = project.__dict__.get("_edges_by_span")
-    if index is None:         # once a project: a scan per fact was quadratic in a file's facts
-        index = project.__dict__["_edges_by_span"] = {}
-        for edges in project.graph.out.values():
-            for e in edges:
-                index.setdefault((e.kind, e.span), []).append(e)
+    index = project.edges_by_span
     return [e for e in index.get((kind, fact.span), ()) if e.src == fact.span.path]
 
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..budget import ExpansionBudget
 from .pstr import UNKNOWN, PStr, join_words
 
 MAX_DEPTH = 32
-BUDGET = 1 << 20      # characters one Makefile's expansions may produce; past it values are UNKNOWN
 FUNCTIONS = frozenset((
     "subst", "patsubst", "strip", "findstring", "filter", "filter-out", "sort", "word", "words",
     "wordlist", "firstword", "lastword", "dir", "notdir", "suffix", "basename", "addsuffix",
@@ -39,7 +39,7 @@ class Expander:
         self.used: set[str] = set()
         self.cmdline: set[str] = set()  # command-line variables: the file's own assignments lose
         self.active: set[str] = set()   # recursive variables being expanded (make: "references itself")
-        self.budget = BUDGET
+        self.budget = ExpansionBudget(0)   # a Makefile's expansions: the floor; past it values are UNKNOWN
 
     def make_var(self, name: str, op: str, value: PStr, old: Var | None, local=None) -> Var:
         if op in (":=", "::=", ":::="):
@@ -53,8 +53,7 @@ class Expander:
                 return Var(name, "recursive", value)
             add = self.expand(value, local) if old.flavor == "simple" else value
             joined = old.value + PStr.synth(" ") + add if old.value.text else add
-            self.budget -= len(joined.text)       # `+=` copies the value: thousands of them are quadratic
-            if self.budget <= 0:
+            if not self.budget.spend(len(joined.text)):   # `+=` copies the value: thousands are quadratic
                 joined = PStr.spread(UNKNOWN, *(value.source_range() or (-1, -1)))
             return Var(name, old.flavor, joined, old.exported)
         return Var(name, "recursive", value)
@@ -122,7 +121,7 @@ class Expander:
         if var is None:
             return unknown
         self.used.add(name)
-        if self.budget <= 0 or name in self.active:
+        if self.budget.left <= 0 or name in self.active:
             return unknown
         if var.flavor == "simple":
             value = var.value
@@ -132,7 +131,7 @@ class Expander:
                 value = self.expand(var.value, local, depth + 1)
             finally:
                 self.active.discard(name)
-        self.budget -= 1 + len(value.text)
+        self.budget.spend(1 + len(value.text))
         if subst is not None:
             if "%" in subst[0] or not value.known:
                 return unknown

@@ -180,6 +180,18 @@ async def test_suppression_actions_write_the_file_kinds_syntax_and_hover_reads_c
             types.TextDocumentIdentifier(uri), types.Position(2, suppressed.split("\n")[2].index("WL204") + 2)))
         assert hover.contents.value.startswith("# WL204 ")
 
+        js = project / "memory.js"     # JS takes the directive at the end of the line
+        js_text = "const memory = new WebAssembly.Memory({initial: 1, maximum: 1});\nmemory.grow(1);\n"
+        js.write_text(js_text)
+        uri = open_doc(client, js)
+        _, diags = await published(client, uri, version=1)
+        [d] = [d for d in diags if d.code == "WL107"]
+        actions = await client.text_document_code_action_async(types.CodeActionParams(
+            types.TextDocumentIdentifier(uri), d.range, types.CodeActionContext([d])))
+        assert {a.title: apply(js_text, a.edit.changes[uri]) for a in actions if a.title.startswith("Suppress")} == {
+            "Suppress WL107 on this line": js_text.replace("grow(1);", "grow(1);  // wasmlint: disable=WL107"),
+            "Suppress WL107 in this file": "// wasmlint: disable-file=WL107\n" + js_text}
+
 
 async def test_a_change_in_the_loader_refreshes_the_launchs_finding(project):
     (project / "app.wasm").write_bytes(build_wat("(module (memory 1 1))"))

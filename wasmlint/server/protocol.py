@@ -348,7 +348,7 @@ async def _resolve(ls: WasmlintServer, action: types.CodeAction) -> types.CodeAc
         ls.worker, ls.session(key).fix_all, doc.path, buffers)
     if doc.version != data.get("version"):
         return action            # changed meanwhile: no edit for an older text
-    action.edit = actions.workspace_edit({p: (ls.text_of(p), text) for p, text in new.items()}, ls.uri_of)
+    action.edit = actions.workspace_edit(new, ls.uri_of)
     return action
 
 

@@ -136,9 +136,10 @@ class Session:
             by_file.setdefault(os.path.realpath(abspaths.get(path, path)), []).append(d)
         return Analysis(result, by_file, abspaths)
 
-    def fix_all(self, abspath: str, buffers: dict[str, bytes]) -> dict[str, str]:
+    def fix_all(self, abspath: str, buffers: dict[str, bytes]) -> dict[str, tuple[str, str]]:
         """What ``check --fix`` makes of the files when fixing the safe fixes of the
-        findings in ``abspath``: abspath -> new text, for each file it changes."""
+        findings in ``abspath``: abspath -> (text before, text after), for each file it changes."""
+        from ..edits import TextFile
         from ..fix import run_fixes
         real = os.path.realpath(abspath)
 
@@ -147,4 +148,4 @@ class Session:
             return [d for d in result.diagnostics if where.get(d.span.path.split("#", 1)[0]) == real]
 
         fr = run_fixes(lambda overlay: self.check(overlay), keep, contents=buffers)
-        return {c.abspath: c.text.text for c in fr.changed}
+        return {c.abspath: (TextFile.decode(c.original).text, c.text.text) for c in fr.changed}

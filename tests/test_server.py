@@ -18,7 +18,6 @@ from pygls.protocol import default_converter
 from tests.fixture_harness import run_cli
 from tests.wasmbuild import build_wat
 
-pytestmark = pytest.mark.asyncio
 PUBLISH = types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS
 FLAG = "--wasm-max-mem-pages=16384"
 # an astral character (two UTF-16 units) before the flag on its line
@@ -121,6 +120,7 @@ def _check_json(root: Path, *args: str) -> list[dict]:
     return json.loads(out)
 
 
+@pytest.mark.asyncio
 async def test_diagnostics_code_action_hover_and_clearing(project):
     pkg = project / "package.json"
     async with lsp() as client:
@@ -156,6 +156,7 @@ async def test_diagnostics_code_action_hover_and_clearing(project):
         assert (await published(client, uri, seen, version=2))[1] == []
 
 
+@pytest.mark.asyncio
 async def test_suppression_actions_write_the_file_kinds_syntax_and_hover_reads_codes(project):
     dockerfile = project / "Dockerfile"
     text = ("# syntax=docker/dockerfile:1\nFROM node:20\nENV NODE_OPTIONS=" + FLAG +
@@ -193,6 +194,7 @@ async def test_suppression_actions_write_the_file_kinds_syntax_and_hover_reads_c
             "Suppress WL107 in this file": "// wasmlint: disable-file=WL107\n" + js_text}
 
 
+@pytest.mark.asyncio
 async def test_a_change_in_the_loader_refreshes_the_launchs_finding(project):
     (project / "app.wasm").write_bytes(build_wat("(module (memory 1 1))"))
     (project / ".wasmlint.toml").write_text('[policy]\nrequired-node-flags = ["--max-old-space-size"]\n')
@@ -228,6 +230,7 @@ async def test_a_change_in_the_loader_refreshes_the_launchs_finding(project):
         assert (project / "package.json").read_text() == fixed != before
 
 
+@pytest.mark.asyncio
 async def test_configuration_reload_and_initialization_options(project):
     pkg = project / "package.json"
     pkg.write_text(PACKAGE)
@@ -235,7 +238,7 @@ async def test_configuration_reload_and_initialization_options(project):
         uri = open_doc(client, pkg)
         seen, diags = await published(client, uri, version=1)
         assert diags == []                      # ignored by the editor's settings
-    async with lsp({"node-version": "22"}) as client:
+    async with lsp({"node-version": "22", "selct": ["WL1"], "debounce": "soon"}) as client:
         uri = open_doc(client, pkg)
         seen, diags = await published(client, uri, version=1)
         assert [d.message for d in diags] == [MESSAGE.replace("node 20", "node 22")]
@@ -243,8 +246,13 @@ async def test_configuration_reload_and_initialization_options(project):
         client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams([types.FileEvent(
             (project / ".wasmlint.toml").as_uri(), types.FileChangeType.Created)]))
         assert (await published(client, uri, seen))[1] == []
+        warnings = [m.message for m in client.log_messages if m.type == types.MessageType.Warning]
+        assert warnings == [
+            "wasmlint: initializationOptions: `debounce` must be a number of milliseconds from 0 to 60000",
+            "wasmlint: initializationOptions: unknown setting `selct`; did you mean `select`?"]
 
 
+@pytest.mark.asyncio
 async def test_hostile_buffers_leave_the_server_answering(project):
     from fuzz.pathological import GENERATORS
     from tests.test_hostile import _alias_bomb
@@ -275,3 +283,20 @@ async def test_hostile_buffers_leave_the_server_answering(project):
         hover = await client.text_document_hover_async(types.HoverParams(
             types.TextDocumentIdentifier(uri), diags[0].range.start))
         assert hover.contents.value.startswith("# WL204 ")
+
+
+def test_positions_count_utf16_units_and_edits_keep_astral_characters():
+    from wasmlint.facts import Span
+    from wasmlint.server.positions import LineMap, text_edit
+    text = 'const s = "\U0001F600\U0001F600";\nnode --expose-gc app.js\n'
+    lines = LineMap(text)
+    # column 13 (code points) is after the first emoji: 12 BMP characters + one pair
+    assert lines.position(1, 13) == types.Position(0, 13)
+    assert lines.position(1, 14) == types.Position(0, 15)
+    assert lines.line_column(types.Position(0, 15)) == (1, 14)
+    assert lines.lsp_range(Span("a.js", 1, 12, 1, 14)) == types.Range(types.Position(0, 11), types.Position(0, 15))
+    assert lines.position(9, 1) == types.Position(2, 0)          # past the end: the end
+    new = text.replace("\U0001F600\U0001F600", "\U0001F600x\U0001F600")
+    edit = text_edit(text, new)
+    assert edit.range == types.Range(types.Position(0, 13), types.Position(0, 13)) and edit.new_text == "x"
+    assert apply(text, [edit]) == new

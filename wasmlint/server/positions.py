@@ -7,6 +7,7 @@ import bisect
 
 from lsprotocol import types
 
+from ..edits import Positions
 from ..facts import Span
 
 
@@ -28,16 +29,8 @@ def _code_points(text: str, units: int) -> int:
     return len(text)
 
 
-class LineMap:
+class LineMap(Positions):
     """One text's lines, to convert positions both ways."""
-
-    def __init__(self, text: str):
-        self.text = text
-        self.starts = [0]
-        i = text.find("\n")
-        while i != -1:
-            self.starts.append(i + 1)
-            i = text.find("\n", i + 1)
 
     def line_text(self, index: int) -> str:
         """Line ``index`` (0-based) without its ``\\n``."""
@@ -54,7 +47,7 @@ class LineMap:
         text = self.line_text(line - 1)
         return types.Position(line - 1, utf16_len(text[:max(0, min(column - 1, len(text)))]))
 
-    def range(self, span: Span) -> types.Range:
+    def lsp_range(self, span: Span) -> types.Range:
         start = self.position(span.line, span.column)
         end = self.position(span.end_line if span.end_line is not None else span.line,
                             span.end_column if span.end_column is not None else span.column)

@@ -151,7 +151,7 @@ class WasmlintServer(LanguageServer):
         items = []
         related_lines: dict[str, LineMap | None] = {}
         for d in analysis.by_file.get(os.path.realpath(doc.path), []):
-            r = lines.range(d.span)
+            r = lines.lsp_range(d.span)
             items.append((d, r, self.to_lsp(d, r, analysis, related_lines)))
         self.published[doc.uri] = Published(doc.version, analysis, items)
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
@@ -168,7 +168,7 @@ class WasmlintServer(LanguageServer):
                 text = self.text_of(abspath)
                 cache[abspath] = LineMap(text) if text is not None else None
             lm = cache[abspath]
-            rng = lm.range(rel.span) if lm is not None else types.Range(types.Position(0, 0), types.Position(0, 0))
+            rng = lm.lsp_range(rel.span) if lm is not None else types.Range(types.Position(0, 0), types.Position(0, 0))
             related.append(types.DiagnosticRelatedInformation(types.Location(self.uri_of(abspath), rng),
                                                               rel.message))
         target = f" (target {d.target})" if d.target and d.target not in d.message else ""

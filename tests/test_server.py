@@ -277,6 +277,11 @@ async def test_hostile_buffers_leave_the_server_answering(project):
                     "file is 2.0 MiB, above the 1 MiB limit (policy `max-file-bytes`); not read"]
             if name == "docker-compose.yml":
                 assert [d.message for d in diags] == ["YAML aliases expand to too many nodes"]
+        module = project / "good.wasm"      # a module opened as text: its bytes are still read
+        module.write_bytes(build_wat("(module (memory 200))"))      # LEB128 200: bytes over 0x7f
+        uri = open_doc(client, module, module.read_bytes().decode("latin-1"))
+        _, diags = await published(client, uri, version=1)
+        assert [(d.code, d.message.startswith("memory 0 can grow")) for d in diags] == [("WL101", True)]
         uri = open_doc(client, project / "package.json", PACKAGE)     # and still answers
         _, diags = await published(client, uri, version=1)
         assert [d.message for d in diags] == [MESSAGE]

@@ -16,6 +16,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from .. import __version__
+from ..classify import kind_by_name
 from ..diagnostics import Diagnostic
 from ..edits import TextFile
 from ..paths import read_regular
@@ -82,7 +83,10 @@ class WasmlintServer(LanguageServer):
         return self.sessions[key]
 
     def buffers(self, docs) -> dict[str, bytes]:
-        return {os.path.realpath(doc.path): doc.source.encode("utf-8", "surrogatepass") for doc in docs}
+        """The open texts that stand for their files; a module shown as text never does
+        (its bytes are not that text)."""
+        return {os.path.realpath(doc.path): doc.source.encode("utf-8", "surrogatepass") for doc in docs
+                if kind_by_name(os.path.basename(doc.path)) != "wasm"}
 
     def text_of(self, abspath: str) -> str | None:
         """A file's text: its open buffer, else its contents on disk (None: not text)."""
@@ -133,7 +137,10 @@ class WasmlintServer(LanguageServer):
             return                  # a newer change is on its way: these results are stale
         for doc in docs:
             if self.workspace.text_documents.get(doc.uri) is doc and doc.version == versions[doc.uri]:
-                self.publish(doc, analysis)
+                try:
+                    self.publish(doc, analysis)
+                except Exception as exc:
+                    self.failed(key, exc)
 
     def failed(self, key: str, exc: Exception) -> None:
         from ..config import ConfigError

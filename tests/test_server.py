@@ -245,7 +245,16 @@ async def test_configuration_reload_and_initialization_options(project):
         (project / ".wasmlint.toml").write_text('ignore = ["WL204"]\n')
         client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams([types.FileEvent(
             (project / ".wasmlint.toml").as_uri(), types.FileChangeType.Created)]))
-        assert (await published(client, uri, seen))[1] == []
+        seen, diags = await published(client, uri, seen)
+        assert diags == []
+        config = open_doc(client, project / ".wasmlint.toml")      # hover reads codes in a configuration
+        seen, _ = await published(client, config, seen)
+        hover = await client.text_document_hover_async(types.HoverParams(
+            types.TextDocumentIdentifier(config), types.Position(0, 12)))
+        assert hover.contents.value.startswith("# WL204 ")
+        (project / ".wasmlint.toml").write_text("ignore = []\n")    # saved from the editor
+        client.text_document_did_save(types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(config)))
+        assert [d.code for d in (await published(client, uri, seen))[1]] == ["WL204"]
         warnings = [m.message for m in client.log_messages if m.type == types.MessageType.Warning]
         assert warnings == [
             "wasmlint: initializationOptions: `debounce` must be a number of milliseconds from 0 to 60000",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
 import sys
 from contextlib import asynccontextmanager
 from pathlib import Path

@@ -166,6 +166,16 @@ class Selection:
         return "".join(out)
 
 
+def apply_fix(text: str, edits: list[Edit]) -> str:
+    """``text`` with one fix's ``edits`` applied as ``--fix`` applies them (its
+    overlapping edits joined, its insertions at one point merged); raises EditError
+    when an edit misses the text."""
+    pos = Positions(text)
+    sel = Selection()
+    sel.add(one_fix([Piece(*pos.range(e), e.content, e.merge) for e in edits], text))
+    return sel.apply(text)
+
+
 def apply_edits(text: str, edits: list[Edit]) -> str:
     """All ``edits`` applied to ``text``; raises EditError when they overlap or miss."""
     pos = Positions(text)

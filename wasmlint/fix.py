@@ -47,6 +47,7 @@ class FixRun:
     notes: list[str] = field(default_factory=list)
     unapplied: list[tuple[Diagnostic, str]] = field(default_factory=list)   # offered, not applied: why
     hidden: int = 0                    # unsafe fixes of what remains, without --unsafe-fixes
+    contents: dict[str, bytes] = field(default_factory=dict)   # abspath -> unsaved text standing for the file
 
     @property
     def changed(self) -> list[Change]:
@@ -73,8 +74,10 @@ class _Round:
         ch = self.run.changes.get(entry.abspath)
         if ch is None:
             try:
-                with open(entry.abspath, "rb") as fh:
-                    data = fh.read()
+                data = self.run.contents.get(entry.abspath)
+                if data is None:
+                    with open(entry.abspath, "rb") as fh:
+                        data = fh.read()
                 if sha256(data) != self.digests.get(path):
                     raise StaleFile(f"{path}: changed on disk while wasmlint read it; not fixed")
                 ch = Change(path, entry.abspath, data, TextFile.decode(data))
@@ -122,15 +125,17 @@ class _Round:
 
 def run_fixes(check: Callable[[dict[str, bytes]], object],
               keep: Callable[[object, dict[str, bytes]], list[Diagnostic]],
-              unsafe: bool = False, max_rounds: int = MAX_ROUNDS) -> FixRun:
+              unsafe: bool = False, max_rounds: int = MAX_ROUNDS,
+              contents: dict[str, bytes] | None = None) -> FixRun:
     """``check(overlay)`` lints with the given contents (absolute path -> bytes);
     ``keep(result, overlay)`` picks the findings to report. A fix still offered at
-    the end is listed in ``unapplied`` with the reason."""
+    the end is listed in ``unapplied`` with the reason. ``contents`` (an editor's
+    unsaved buffers) stand for their files from the first round on."""
     refused: set[str] = set()
-    run = FixRun(None, [])
+    run = FixRun(None, [], contents=dict(contents or {}))
     why: dict[tuple, str] = {}
     for _ in range(max_rounds):
-        overlay = {ap: ch.data for ap, ch in run.changes.items() if ch.data != ch.original}
+        overlay = {**run.contents, **{ap: ch.data for ap, ch in run.changes.items() if ch.data != ch.original}}
         result = check(overlay)
         run.result, run.reported = result, keep(result, overlay)
         rnd = _Round(run, result, refused)
@@ -145,7 +150,7 @@ def run_fixes(check: Callable[[dict[str, bytes]], object],
         run.applied += taken
         run.rounds += 1
     else:
-        overlay = {ap: ch.data for ap, ch in run.changes.items() if ch.data != ch.original}
+        overlay = {**run.contents, **{ap: ch.data for ap, ch in run.changes.items() if ch.data != ch.original}}
         run.result = check(overlay)
         run.reported = keep(run.result, overlay)
         run.stable = not any(applicable(d, unsafe) for d in run.reported)

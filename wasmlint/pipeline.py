@@ -91,8 +91,9 @@ def analyze_file(entry: FileEntry, policy: dict, validate: bool = False, deep: b
     if extract is None:
         return res
     limit = policy["max-binary-bytes"] if entry.kind == "wasm" else policy["max-file-bytes"]
-    try:
-        data = content if content is not None else _read(entry, limit)
+    size = entry.size if content is None else len(content)
+    try:   # text standing for the file (an editor's buffer) is bound by the same limit
+        data = _read(entry, limit) if content is None else content if size <= limit else None
     except OSError as exc:
         why = "a symlink now; not followed" if exc.errno == errno.ELOOP else exc.strerror
         res.facts.append(ParseError(Span(entry.path), message=f"cannot read file: {why}"))
@@ -101,7 +102,7 @@ def analyze_file(entry: FileEntry, policy: dict, validate: bool = False, deep: b
         from .condition import FUNCTIONS
         key = "max-binary-bytes" if entry.kind == "wasm" else "max-file-bytes"
         res.facts.append(ParseError(Span(entry.path), message=(
-            f"file is {FUNCTIONS['bytes'](entry.size)}, above the {FUNCTIONS['bytes'](limit)} limit "
+            f"file is {FUNCTIONS['bytes'](size)}, above the {FUNCTIONS['bytes'](limit)} limit "
             f"(policy `{key}`); not read")))
         return res
     if isinstance(data, mmap.mmap):   # hashing through the map would make every page resident

@@ -77,6 +77,16 @@ def _syntax(kind: str, path: str) -> str:
     return "hash"
 
 
+def comment_opener(kind: str, path: str) -> tuple[str | None, bool]:
+    """How a directive is written in this file kind: its comment opener (None: the
+    format has no comments) and whether it may end a line of content (else it goes
+    on a line of its own: the ``disable-next-line`` and ``disable-file`` forms)."""
+    syntax = _syntax(kind, path)
+    if syntax == "none":
+        return None, False
+    return ("//" if syntax == "slash" else "#"), syntax != "line" and kind not in _WHOLE_LINE_ONLY
+
+
 def _balanced(before: str, quotes: str) -> bool:
     """No string left open in ``before`` (backslash escapes honoured)."""
     open_q, i = None, 0

@@ -65,6 +65,20 @@ def _tools_from_command_line(chosen, rules, args):
     return [r for r in chosen if r.code not in dropped]
 
 
+def choose_rules(args, cfg) -> tuple[list, list]:
+    """The whole catalog (with ``extend-rules``) and the rules this run selects: the
+    configuration's selection, then ``args.select``/``ignore``/``extend_select``
+    (lists of comma-separated selectors, or None), as the command line gives them."""
+    from ..ruleset import all_rules, select_rules
+    rules = all_rules(cfg.extend_rules)
+    select = split_codes(args.select) if args.select else cfg.select
+    ignore = [*cfg.ignore, *(split_codes(args.ignore) or [])]
+    extend = [*cfg.extend_select, *(split_codes(args.extend_select) or []),
+              *(["WL507"] if getattr(args, "deep", False) else [])]
+    chosen = select_rules(rules, select, ignore, extend)
+    return rules, _tools_from_command_line(chosen, rules, args)
+
+
 def _err(msg: str) -> None:
     print(f"wasmlint: {msg}", file=sys.stderr)
 
@@ -117,7 +131,6 @@ def _run(args) -> tuple[int, list | None]:
     from ..pipeline import fails, run_check
     from ..progress import Progress
     from ..report import renderer
-    from ..ruleset import all_rules, select_rules
     from ..runpaths import resolve_run_paths
 
     overlay = _stdin(args)
@@ -146,12 +159,7 @@ def _run(args) -> tuple[int, list | None]:
     if args.update_baseline and not args.baseline:
         _err("error: --update-baseline needs --baseline FILE")
         return 2, None
-    rules = all_rules(cfg.extend_rules)
-    select = split_codes(args.select) if args.select else cfg.select
-    ignore = [*cfg.ignore, *(split_codes(args.ignore) or [])]
-    extend = [*cfg.extend_select, *(split_codes(args.extend_select) or []), *(["WL507"] if args.deep else [])]
-    chosen = select_rules(rules, select, ignore, extend)
-    chosen = _tools_from_command_line(chosen, rules, args)
+    rules, chosen = choose_rules(args, cfg)
     base = None
     if args.baseline:
         path = Path(args.baseline)

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 from ..facts import Fact, Span, internal
+from ..scopes import QUIET
 from ..tomlsafe import loads
+from .emcc import debug_named
 from .pstr import UNKNOWN, LineIndex, Tok
 from .rust import build_rust_link, is_wasm_target
 from .toml_pos import TomlLocator
@@ -50,7 +52,19 @@ class CargoProfile(Fact):
     def debug_span(self) -> Span:
         return self.debug_at or self.span
 
-    debug_variant = False    # a profile is what cargo builds with, never a variant beside a shipped link
+    def debug_variant(self, ctx) -> bool:
+        """A custom profile (cargo builds with one only when a build names it) that is not what
+        a shipped WebAssembly module is built with: named for debugging (`release-debug`,
+        `release-dev`, `profiling`), or named by no wasm build (``profile_use``) outside tests,
+        benchmarks, examples, fixtures and docs whose module keeps the profile's debug info."""
+        if self.tool != "cargo" or self.profile == "release":
+            return False
+        if debug_named(self.profile):
+            return True
+        project = ctx.project
+        uses = project.of_kind("cargo-profile-use") if project is not None else []
+        return not any(u.profile == self.profile and u.ships_debug_info and ctx.scope_of(u).scope not in QUIET
+                       for u in uses)
 
     @property
     def debug_on(self) -> bool:
@@ -277,7 +291,6 @@ def resolve_build_targets(facts: list[Fact], files: dict[str, str]) -> list[Fact
         target = build_target_for(f.span.path, configs, files, getattr(f, "cwd", None))
         if target is None:
             continue
-        memory64 = target.startswith("wasm64")
-        extra = {"target": target} if f.kind == "rust-link" else {}
-        out.append(replace(f, needs_build_target=False, memory64=memory64, **extra))
+        known = {"target": target, "memory64": target.startswith("wasm64")}
+        out.append(replace(f, needs_build_target=False, **{k: v for k, v in known.items() if hasattr(f, k)}))
     return out

@@ -22,12 +22,13 @@ from dataclasses import dataclass, field
 from ..facts import Fact, Span
 from .emcc import EMCC_NAMES
 from .pstr import UNKNOWN, LineIndex, PStr, Tok
+from .profile_use import NAPI
 from .rust import CARGO_TOOLS
 from .shell_argv import command_facts, facts_from_shell
 from .shell_eval import Command
 
 # A script must name one of these for its process starts to be read (a byte prefilter).
-TOOL_WORDS = tuple(sorted({w.split(".")[0] for w in EMCC_NAMES} | set(CARGO_TOOLS) | {"wasm-ld"}))
+TOOL_WORDS = tuple(sorted({w.split(".")[0] for w in EMCC_NAMES} | set(CARGO_TOOLS) | {NAPI, "wasm-ld"}))
 
 
 @dataclass

@@ -17,6 +17,7 @@ from ..sources import ParseError, SourceFile
 from .emcc import EMCC_NAMES, build_facts, emcc_only, is_emcc
 from .emscripten_wrappers import configure_flags, emscripten_cmake_at
 from .emver import DockerBuildArg, EmscriptenVersion, version_in_emsdk_args, version_in_image
+from .profile_use import NAPI, profile_uses
 from .project_files import ProjectFiles
 from .pstr import UNKNOWN, LineIndex, PStr, Tok, shell_split
 from .rust import CARGO_TOOLS, build_rust_link, cargo_run, is_wasm_target
@@ -26,7 +27,7 @@ HIDDEN_CC = ("CC", "CXX", "LD", "EMCC", "CCLD")
 VERSION_VARS = ("EMSDK_VERSION", "EMSCRIPTEN_VERSION", "EMSCRIPTEN_VERSION_TAG", "EM_VERSION",
                 "PYODIDE_EMSCRIPTEN_VERSION", "EMSDK_TAG")
 RESPONSE_LIMIT = 1 << 20
-_BUILD_WORDS = (*EMCC_NAMES, *CARGO_TOOLS, *VERSION_VARS, "EMCC", "emsdk", "RUSTFLAGS", "emcmake", "--build-arg",
+_BUILD_WORDS = (*EMCC_NAMES, *CARGO_TOOLS, NAPI, *VERSION_VARS, "EMCC", "emsdk", "RUSTFLAGS", "emcmake", "--build-arg",
                 "Emscripten.cmake")
 
 
@@ -121,6 +122,7 @@ def command_facts(cmd: Command, index: LineIndex, *, reader=None, variant=None, 
                 out += build_facts(inner[1:], tok.span() or cmd.span, variant=variant, extra=extra,
                                    read_response=reader, version=version, problems=problems)
     out += rustflags_facts(cmd, index, variant, bindgen)
+    out += profile_uses(argv, cmd.env, bindgen)
     at = emscripten_cmake_at(words)
     if at is not None:
         out += configure_facts(cmd, at, variant, version)

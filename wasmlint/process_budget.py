@@ -273,7 +273,7 @@ def _instantiates(project, path: str, span: Span, in_worker: bool) -> bool:
         return True
     if any(c.api in INSTANTIATES for c in compiles):
         return True
-    return own is None and any(m.generator for m in project.at("js-module", path)) and not in_worker
+    return own is None and any(m.generator for m in project.at("js-module", path))
 
 
 def _module_memories(project, module: str) -> list:

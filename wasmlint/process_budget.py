@@ -181,7 +181,7 @@ def heap_term(launch, ctx, limit: Limit) -> Term | None:
             return None
         return Term("js-heap", 1, low, f"JS heap (no heap flag: the smallest bound node {major} picks "
                                        f"under {_fmt(limit.bytes)}, measured)")
-    low = min(heap for _, heap in sizing._points())
+    low = sizing.smallest
     blind = "a PM2 restart threshold node does not see" if not limit.cgroup else "a limit node 18 does not read"
     return Term("js-heap", 1, low, f"JS heap (no heap flag, {blind}: the smallest bound node {major} "
                                    "picks on any machine, measured)")

@@ -82,7 +82,12 @@ def test_emscripten_style_imports_are_stubbed(tmp_path):
     assert result["call_error"] is None
     fs = result["flag_sets"][0]
     assert fs["instantiate_ms"] > 0 and fs["first_call_ms"] is not None
-    assert rc == 0 and result["diagnostics"] == []
+    # the stubs instantiate under ios's memory too; its 16 MiB memory in two more workers
+    # may not fit there (WL905, tests/test_probe_target.py), nothing else is reported
+    ios = result["under_target"]["ios"]
+    assert ios["steps"][1] == {**ios["steps"][1], "name": "instantiate on the main thread", "ok": True}
+    assert {d["code"] for d in result["diagnostics"]} <= {"WL905"}
+    assert rc == (1 if result["diagnostics"] else 0)
 
 
 def test_module_that_aborts_with_stubs_is_measured_compile_only(tmp_path):

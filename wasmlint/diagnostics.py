@@ -75,6 +75,7 @@ class Diagnostic:
     fact: Any = field(default=None, compare=False, repr=False)     # the fact it was found on
     also_at: tuple = field(default=(), compare=False, repr=False)  # other places of its root cause (rootcause.py)
     scope: str | None = field(default=None, compare=False)          # production, test, … (wasmlint.scopes)
+    data: dict | None = field(default=None, compare=False)          # a rule's structured detail (its `data` key)
 
     @property
     def variant(self) -> str | None:
@@ -103,4 +104,5 @@ class Diagnostic:
             "related": [r.to_json() for r in self.related],
             "fix": self.fix.to_json() if self.fix else None,
             "url": self.url,
+            **({"data": self.data} if self.data is not None else {}),
         }

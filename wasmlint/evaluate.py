@@ -193,4 +193,12 @@ def _each_target(rule, fact, ctx, targets, base, each_var, each_expr, cond, mess
                 message=clip_quoted(message(look)), span=span,
                 target=target.name if target is not None else None,
                 related=_related(rule, look), fix=_fix(rule, fact, look), url=rule.url,
-                fact=fact, scope=ctx.scope_of(fact).scope))
+                fact=fact, scope=ctx.scope_of(fact).scope, data=_data(rule, look)))
+
+
+def _data(rule: Rule, look: Names) -> dict | None:
+    """The rule's structured data for this finding (``data`` key): a JSON object."""
+    if not rule.data:
+        return None
+    made = compile_expr(rule.data)(look)
+    return made if isinstance(made, dict) else None

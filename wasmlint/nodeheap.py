@@ -42,6 +42,11 @@ class HeapSizing:
     def _points(self) -> list[tuple[int, int]]:
         return sorted({**self.derived, self.machine_mib: self.unlimited}.items())
 
+    @property
+    def smallest(self) -> int:
+        """The smallest bound measured under any memory: what node picks at least, wherever it runs."""
+        return min(heap for _, heap in self._points())
+
     def bounds(self, memory_bytes: int) -> tuple[int | None, int | None]:
         """(lowest, highest) heap bound in bytes node derives from ``memory_bytes`` of
         memory: the bounds measured at the nearest memories below and above it."""

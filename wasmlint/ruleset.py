@@ -19,7 +19,7 @@ DOC_PARTS = ("what", "why", "example", "use-instead", "fix")
 RULE_KEYS = {
     "code", "name", "severity", "since", "status", "default-enabled", "facts", "per-target",
     "condition", "each", "message", "location", "related", "severity-when", "fix", "options",
-    "docs", "targets", "scopes",
+    "docs", "targets", "scopes", "data",
 }
 
 
@@ -47,6 +47,7 @@ class Rule:
     each: str | None = None
     location: str | None = None
     related: str | None = None
+    data: str | None = None       # an expression giving a JSON object the finding carries as `data`
     severity_when: list[dict] = field(default_factory=list)
     default_enabled: bool = True
     since: str = "0.1.0"
@@ -108,7 +109,7 @@ def parse_rule(raw: dict, source: str) -> Rule:
         condition=raw.get("condition", "true"), message=raw.get("message", ""),
         per_target=bool(raw.get("per-target", False)), tightest=raw.get("per-target") == "tightest",
         each=raw.get("each"),
-        location=raw.get("location"), related=raw.get("related"),
+        location=raw.get("location"), related=raw.get("related"), data=raw.get("data"),
         severity_when=list(raw.get("severity-when", [])),
         default_enabled=bool(raw.get("default-enabled", True)), since=raw.get("since", "0.1.0"),
         status=raw.get("status", "stable"), fix=fix, options=dict(raw.get("options", {})),
@@ -133,7 +134,7 @@ def _check_expressions(rule: Rule) -> None:
     """A project's own rule (``extend-rules``) is compiled when loaded, so a bad or
     forbidden expression is a configuration error, not a failure mid-run."""
     from .condition import ConditionError, compile_expr, compile_template
-    exprs = [rule.condition, rule.location, rule.related, rule.each and rule.each.partition(" in ")[2],
+    exprs = [rule.condition, rule.location, rule.related, rule.data, rule.each and rule.each.partition(" in ")[2],
              rule.fix and rule.fix.builder, *(c.get("condition") for c in rule.severity_when)]
     try:
         for e in exprs:

@@ -57,19 +57,24 @@ def trusted_path() -> str:
 
 
 def run_tool(argv: list[str], timeout: float = 60.0, stdin: bytes | None = None,
-             env: dict[str, str] | None = None, address_space: int | None = None) -> ToolResult:
+             env: dict[str, str] | None = None, address_space: int | None = None,
+             data_limit: int | None = None) -> ToolResult:
     """``env`` replaces the environment; ``address_space`` sets the child's
-    RLIMIT_AS soft limit in bytes (``resource.RLIM_INFINITY`` lifts it to the hard limit)."""
+    RLIMIT_AS soft limit in bytes (``resource.RLIM_INFINITY`` lifts it to the hard limit),
+    ``data_limit`` its RLIMIT_DATA (``ulimit -d``: private writable memory) the same way."""
     preexec = None
-    if address_space is not None:
+    if address_space is not None or data_limit is not None:
         import resource
+        limits = [(k, v) for k, v in ((resource.RLIMIT_AS, address_space), (resource.RLIMIT_DATA, data_limit))
+                  if v is not None]
 
         def preexec() -> None:
-            hard = resource.getrlimit(resource.RLIMIT_AS)[1]
-            soft = hard if address_space == resource.RLIM_INFINITY else address_space
-            if hard != resource.RLIM_INFINITY and soft != resource.RLIM_INFINITY:
-                soft = min(soft, hard)
-            resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+            for kind, value in limits:
+                hard = resource.getrlimit(kind)[1]
+                soft = hard if value == resource.RLIM_INFINITY else value
+                if hard != resource.RLIM_INFINITY and soft != resource.RLIM_INFINITY:
+                    soft = min(soft, hard)
+                resource.setrlimit(kind, (soft, hard))
     # Output goes to unnamed temporary files, so a tool that prints without end costs
     # disk until the timeout, never memory; only the first MAX_OUTPUT bytes are read.
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:

@@ -337,6 +337,17 @@ class NodeLaunch(_Versioned, Fact):
         return (f"lower `--max-old-space-size` to about {self.heap_mib_for_limit} (3/4 of the limit) or raise the limit, "
                 "leaving room for WebAssembly memory, which lives outside the JS heap")
 
+    # ------------------------------------------------------------ WL120
+    def process_budget(self, ctx):
+        """What this process can hold at its worst against its memory limit
+        (``wasmlint.process_budget``), or None."""
+        key = ("budget", id(self))
+        cache = ctx.__dict__.setdefault("_launch_cache", {})
+        if key not in cache:
+            from ..process_budget import launch_budget
+            cache[key] = launch_budget(self, ctx)
+        return cache[key]
+
     # ------------------------------------------------------------ WL110
     def address_space_unsafe(self, ctx) -> bool:
         if self.address_space_limit_bytes is None or self.opaque:

@@ -133,6 +133,45 @@ class ProbeAllocation(Fact):
         return f"it failed under `ulimit -v {self.ulimit_kb}` ({self.ulimit_error or 'no error text'}){reserve}"
 
 
+@dataclass
+class ProbeTargetRun(Fact):
+    """The module instantiated on the main thread and in workers, then grown, in one
+    node process bounded by a target's memory (``probe --target NAME``)."""
+
+    kind: ClassVar[str] = "probe-target-run"
+    module: str = ""
+    node: str = ""
+    target_name: str = ""
+    memory_bytes: int = 0
+    heap_mib: int | None = None
+    steps: list = field(default_factory=list)     # [{"name", "ok", "error", "vm_data"}]
+    ended: str | None = None                      # why node ended before the last step
+
+    @property
+    def failed(self) -> bool:
+        return self.ended is not None or any(not s.get("ok") for s in self.steps)
+
+    @property
+    def bound_text(self) -> str:
+        heap = f" and `--max-old-space-size={self.heap_mib}`, the heap node picks under that limit" \
+            if self.heap_mib else ""
+        return f"`ulimit -d` (RLIMIT_DATA) of {self.memory_bytes >> 20} MiB{heap}"
+
+    @property
+    def failure(self) -> str:
+        """The first step that failed, the engine's error, and how much private writable
+        memory the process held then and when node had just started."""
+        start = next((s.get("vm_data") for s in self.steps if s.get("name") == "node started"), None)
+        base = f"; {start >> 20} MiB when node had started" if isinstance(start, int) else ""
+        bad = next((s for s in self.steps if not s.get("ok")), None)
+        if bad is not None:
+            held = bad.get("vm_data")
+            at = f" with {held >> 20} MiB of private writable memory mapped{base}" if isinstance(held, int) else ""
+            return f"fails to {bad.get('name')}: {bad.get('error') or 'no error text'}{at}"
+        last = self.steps[-1]["name"] if self.steps else "starting"
+        return f"ended after {last}: {self.ended}"
+
+
 def facts_from_result(result: dict, path: str, spans: dict | None = None) -> list[Fact]:
     """Facts of one probe result (the JSON shape). ``spans`` maps ``("flag_sets", i)``
     and ``("allocation", name)`` to positions in a recorded file."""
@@ -167,6 +206,15 @@ def facts_from_result(result: dict, path: str, spans: dict | None = None) -> lis
             pages=int(_num(a.get("pages")) or 0), ok=bool(a.get("ok")), reserved_bytes=_num(a.get("reserved_bytes")),
             error=_str(a.get("error")), ulimit_kb=_num(u.get("ulimit_kb")),
             ulimit_ok=bool(u.get("ok")) if u else None, ulimit_error=_str(u.get("error"))))
+    under = result.get("under_target")
+    for name, r in (under.items() if isinstance(under, dict) else ()):
+        if not isinstance(r, dict) or r.get("skipped"):
+            continue
+        steps = [s for s in r.get("steps") or [] if isinstance(s, dict)] if isinstance(r.get("steps"), list) else []
+        out.append(ProbeTargetRun(
+            spans.get(("under_target", name), where), module=module, node=node, target_name=str(name),
+            memory_bytes=int(_num(r.get("memory_bytes")) or 0), heap_mib=_num(r.get("heap_mib")),
+            steps=steps, ended=_str(r.get("ended"))))
     return out
 
 

@@ -105,12 +105,14 @@ function measure(req, bytes, compiled) {
   return out;
 }
 
-function vmSizeBytes() {
+function statusBytes(field) {
   try {
-    const m = /^VmSize:\s+(\d+)\s+kB/m.exec(readFileSync("/proc/self/status", "utf8"));
+    const m = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, "m").exec(readFileSync("/proc/self/status", "utf8"));
     return m ? Number(m[1]) * 1024 : null;
   } catch { return null; }
 }
+
+const vmSizeBytes = () => statusBytes("VmSize");
 
 function allocate(req) {
   const before = vmSizeBytes();
@@ -126,8 +128,96 @@ function allocate(req) {
   }
 }
 
+// Under a target's memory: instantiate on the main thread, then in `count` workers that
+// stay alive, writing every page of each memory, then grow the main instance's memory to
+// its maximum. Each step is printed as its own line at once, so a process that dies
+// (V8's "out of memory" abort) still leaves the steps it finished.
+function memoryOf(inst, imports) {
+  const own = Object.values(inst.exports).find((v) => v instanceof WebAssembly.Memory);
+  if (own) return own;
+  for (const ns of Object.values(imports)) {
+    const m = Object.values(ns).find((v) => v instanceof WebAssembly.Memory);
+    if (m) return m;
+  }
+  return null;
+}
+
+function touch(mem) {
+  if (!mem || mem.buffer instanceof SharedArrayBuffer) return;
+  const view = new Uint8Array(mem.buffer);
+  for (let i = 0; i < view.length; i += 4096) view[i] = 1;
+}
+
+function holdInstance(req, module) {
+  const imports = stubImports(req.imports);
+  const inst = new WebAssembly.Instance(module, imports);
+  touch(memoryOf(inst, imports));
+  return { inst, imports };
+}
+
+// each step with the private writable memory (VmData, what RLIMIT_DATA counts) after it
+function step(s) { process.stdout.write(JSON.stringify({ step: { ...s, vm_data: statusBytes("VmData") } }) + "\n"); }
+
+async function underTarget(req, bytes) {
+  step({ name: "node started", ok: true });
+  const module = new WebAssembly.Module(bytes);
+  let held;
+  try {
+    held = holdInstance(req, module);
+    step({ name: "instantiate on the main thread", ok: true });
+  } catch (e) {
+    step({ name: "instantiate on the main thread", ok: false, error: errorText(e) });
+    return {};
+  }
+  const url = new URL(import.meta.url);
+  const workers = [];
+  for (let i = 0; i < req.count; i++) {
+    const name = `instantiate in worker ${i + 1} of ${req.count}`;
+    try {
+      const w = new Worker(url, { workerData: { hold: true, req } });
+      workers.push(w);
+      const r = await new Promise((res) => {
+        w.once("message", res);
+        w.once("error", (e) => res({ error: errorText(e) }));
+        w.postMessage({ module });
+      });
+      step({ name, ok: !r.error, error: r.error ?? null });
+      if (r.error) break;
+    } catch (e) {
+      step({ name, ok: false, error: errorText(e) });
+      break;
+    }
+  }
+  const mem = memoryOf(held.inst, held.imports);
+  const max = req.maximum;
+  if (mem && max !== null && max !== undefined) {
+    const have = mem.buffer.byteLength / 65536;
+    const name = `grow the main thread's memory from ${have} to its maximum of ${max} pages`;
+    try {
+      if (max > have) mem.grow(max - have);
+      touch(mem);
+      step({ name, ok: true });
+    } catch (e) {
+      step({ name, ok: false, error: errorText(e), pages: mem.buffer.byteLength / 65536 });
+    }
+  }
+  await Promise.all(workers.map((w) => w.terminate()));
+  return {};
+}
+
 // Workers: each waits for "go" (so they start together), runs the job, reports its time.
 function workerMain() {
+  if (workerData.hold) {
+    parentPort.once("message", (msg) => {
+      try {
+        globalThis.held = holdInstance(workerData.req, msg.module);
+        parentPort.postMessage({ error: null });
+      } catch (e) {
+        parentPort.postMessage({ error: errorText(e) });
+      }
+    });
+    return;
+  }
   parentPort.once("message", (msg) => {
     const { req, bytes } = workerData;
     const t = performance.now();
@@ -170,6 +260,7 @@ async function main() {
   let out;
   if (req.mode === "info") out = {};
   else if (req.mode === "alloc") out = allocate(req);
+  else if (req.mode === "target") out = await underTarget(req, readFileSync(req.module));
   else {
     const bytes = readFileSync(req.module);
     out = req.mode === "workers" ? await runWorkers(req, bytes) : measure(req, bytes, null);

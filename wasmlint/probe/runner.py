@@ -38,6 +38,8 @@ class Plan:
     shared_memory: bool = False
     ulimit_kb: int | None = None         # the address-space limit to measure allocation under
     timeout: float = 60.0
+    under: list[dict] = field(default_factory=list)   # targets named on the command line: under_target.bound
+    memory_maximum: int | None = None    # pages: memory 0's declared maximum (the grow step)
 
 
 class Node:
@@ -69,6 +71,28 @@ class Node:
             detail = out["fatal"] if isinstance(out, dict) else _last_line(res.stderr)
             raise ProbeError(f"node exited with code {res.returncode}: {detail}")
         return out
+
+
+    def steps(self, flags: list[str], request: dict, data_limit: int) -> tuple[list[dict], str | None]:
+        """The steps a ``target`` request printed under ``data_limit`` bytes of RLIMIT_DATA,
+        and why the process ended early (None when it finished)."""
+        res = run_tool([self.exe, *flags, str(HARNESS)], timeout=self.timeout,
+                       stdin=json.dumps(request).encode(), env=self.env, data_limit=data_limit)
+        steps, finished = [], False
+        for line in res.stdout.splitlines():
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(item, dict) and isinstance(item.get("step"), dict):
+                steps.append(item["step"])
+            elif isinstance(item, dict) and "fatal" not in item and "node" in item:
+                finished = True
+        if res.timed_out:
+            return steps, f"node did not finish within {self.timeout:.0f} s"
+        if not finished:
+            return steps, f"node exited with code {res.returncode}: {_last_line(res.stderr)}"
+        return steps, None
 
 
 def _last_line(text: str) -> str:
@@ -139,7 +163,7 @@ def steps(plan: Plan) -> int:
     """How many node processes a probe starts (for the progress bar)."""
     per_run = 1 + (3 if plan.workers > 1 else 0)
     allocs = len(plan.targets) * (2 if plan.ulimit_kb else 1)
-    return 1 + len(plan.flag_sets) + plan.runs * len(plan.flag_sets) * per_run + allocs
+    return 1 + len(plan.flag_sets) + plan.runs * len(plan.flag_sets) * per_run + allocs + len(plan.under)
 
 
 def run_probe(plan: Plan, tick: Callable[[str], None] = lambda _: None) -> dict:
@@ -176,6 +200,8 @@ def run_probe(plan: Plan, tick: Callable[[str], None] = lambda _: None) -> dict:
     result["flag_sets"] = [fs.to_json(plan.workers, result["cores"]) for fs in runs]
     result["skipped_flag_sets"] = skipped
     result["allocation"] = _allocation(node, plan, tick)
+    if plan.under:
+        result["under_target"] = _under_targets(node, plan, base, tick)
     return result
 
 
@@ -233,3 +259,21 @@ def _alloc_once(node: Node, req: dict, address_space: int | None) -> dict:
     except ProbeError as exc:
         return {"ok": False, "reserved_bytes": None, "error": str(exc)}
     return {"ok": bool(r.get("ok")), "reserved_bytes": r.get("reserved_bytes"), "error": r.get("error")}
+
+
+def _under_targets(node: Node, plan: Plan, base: dict, tick) -> dict:
+    """Instances on the main thread and in ``plan.workers`` workers, then growth to the
+    maximum, in one node process bounded by each target's memory (``setup.target_bound``)."""
+    out: dict = {}
+    for bound in plan.under:
+        tick(f"instantiating under {bound['target']}'s memory ({bound['memory_bytes'] >> 20} MiB)")
+        flags = [f"--max-old-space-size={bound['heap_mib']}"] if bound.get("heap_mib") else []
+        req = {"mode": "target", "module": plan.module, "imports": plan.imports, "count": plan.workers,
+               "maximum": plan.memory_maximum}
+        if base.get("instantiate") is False:
+            out[bound["target"]] = {**bound, "steps": [], "ended": None,
+                                    "skipped": "the module does not instantiate with stub imports"}
+            continue
+        steps, ended = node.steps(flags, req, bound["memory_bytes"])
+        out[bound["target"]] = {**bound, "node_flags": flags, "steps": steps, "ended": ended}
+    return out

@@ -44,10 +44,20 @@ def make_plan(args, cfg: Config, user_sets: list[list[str]], standard: list[list
         if t.budget_pages:
             targets.append((name, t.budget_pages))
     ulimit = args.ulimit_v or user_ulimit_kb()
+    under = []
+    if cfg.targets_from_cli:
+        major = _major(node, notes)
+        for name in cfg.targets:
+            t = cfg.target(name)
+            if t.budget_bytes:
+                under.append(target_bound(name, t.budget_bytes, major))
+            else:
+                notes.append(f"target {name} states no memory: nothing to run under")
     plan = Plan(node=node, module=str(real(path)), display=args.module, flag_sets=sets,
                 imports=[i.to_json() for i in types.imports], call=call, calls=args.calls,
                 runs=args.runs, workers=args.workers, targets=targets,
-                shared_memory=types.memories_shared, ulimit_kb=ulimit, timeout=args.timeout)
+                shared_memory=types.memories_shared, ulimit_kb=ulimit, timeout=args.timeout,
+                under=under, memory_maximum=types.memory_maximum)
     return plan, notes
 
 
@@ -99,10 +109,31 @@ def _flag_sets(node: str, policy: list[str], standard: list[list[str]], user: li
 
 
 def _flag_db(node: str, notes: list[str]):
-    from ..nodeflags import FlagDB, resolve_major
+    from ..nodeflags import FlagDB
+    return FlagDB.for_major(_major(node, notes))
+
+
+def _major(node: str, notes: list[str]) -> int:
+    from ..nodeflags import resolve_major
 
     res = run_tool([node, "--version"], timeout=30)
     major, note = resolve_major(res.stdout.strip() if res.returncode == 0 else None)
-    if note:
+    if note and note not in notes:
         notes.append(note)
-    return FlagDB.for_major(major)
+    return major
+
+
+def target_bound(name: str, memory_bytes: int, major: int) -> dict:
+    """How a target's memory bounds the node process ``probe --target`` runs: RLIMIT_DATA
+    (``ulimit -d``: what node maps private and writable, WebAssembly memory as it is
+    committed) at the target's memory, and the JS heap node would pick by itself under a
+    cgroup limit of that size (measured, ``nodeheap``), given as ``--max-old-space-size``
+    because outside a container node sizes it from the machine."""
+    from ..nodeheap import MIB, HeapSizing
+    from ..process_budget import young_generation
+    sizing = HeapSizing.of(major)
+    low = sizing.bounds(memory_bytes)[0] if sizing is not None and sizing.sees_limits else None
+    heap_mib = None
+    if low is not None:
+        heap_mib = max(1, (low - young_generation(major, low // MIB)) // MIB)
+    return {"target": name, "memory_bytes": memory_bytes, "heap_mib": heap_mib}

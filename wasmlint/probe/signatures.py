@@ -65,6 +65,7 @@ class ModuleTypes:
     imports: list[ImportSpec] = field(default_factory=list)
     exports: dict[str, FuncType | str] = field(default_factory=dict)  # func type, or the kind
     memories_shared: bool = False
+    memory_maximum: int | None = None    # pages of memory 0's declared maximum (wasm32), if any
 
 
 def _sub_type(c: Cursor, out: list[FuncType | None]) -> None:
@@ -158,7 +159,8 @@ def read_types(data) -> ModuleTypes:
                 funcs.append(_func_type(types, c.u32("function type index"), c, at))
     finally:
         mv.release()
-    out = ModuleTypes(imports=imports, memories_shared=any(m.shared for m in mod.memories))
+    out = ModuleTypes(imports=imports, memories_shared=any(m.shared for m in mod.memories),
+                      memory_maximum=next((m.maximum for m in mod.memories[:1] if not m.memory64), None))
     for e in mod.exports:
         out.exports[e.name] = funcs[e.index] if e.kind == "func" and e.index < len(funcs) else e.kind
     return out

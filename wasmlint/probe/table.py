@@ -54,6 +54,19 @@ def render(out: dict, diags, stream) -> None:
             a.add_row(name, str(e["pages"]), "ok" if e["ok"] else f"[red]fails[/] ({escape(e.get('error') or '')})",
                       "–" if res is None else f"{res / (1 << 30):.2f} GiB", under)
         con.print(a)
+    for name, r in (out.get("under_target") or {}).items():
+        u = Table(title=f"under {name}'s memory ({r['memory_bytes'] >> 20} MiB as `ulimit -d`"
+                        f"{', ' + ' '.join(r.get('node_flags') or []) if r.get('node_flags') else ''})",
+                  title_justify="left")
+        for col in ("step", "result", "private writable memory"):
+            u.add_column(col)
+        for s in r.get("steps") or []:
+            held = s.get("vm_data")
+            u.add_row(escape(s.get("name", "")), "ok" if s.get("ok") else f"[red]fails[/] ({escape(s.get('error') or '')})",
+                      "–" if held is None else f"{held >> 20} MiB")
+        if r.get("ended") or r.get("skipped"):
+            u.add_row("[red]node ended[/]" if r.get("ended") else "not run", escape(r.get("ended") or r.get("skipped")), "")
+        con.print(u)
     style = {"error": "bold red", "warning": "bold yellow", "info": "bold cyan"}
     for d in diags:
         con.print(f"[{style[d.severity]}]{d.severity}[{d.code}][/] {escape(d.message)}")

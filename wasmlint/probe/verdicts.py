@@ -8,7 +8,7 @@ from ..evaluate import Context, evaluate
 from ..link import link
 from .facts import facts_from_result
 
-PROBE_FACTS = ("probe-result", "probe-allocation")
+PROBE_FACTS = ("probe-result", "probe-allocation", "probe-target-run")
 BETTER = 0.9   # a flag set must save at least 10% over the defaults (and more than their spread)
 
 

@@ -1,5 +1,5 @@
 """Recorded probe results (``*.probe.json``, the output of
-``wasmlint probe --format json``) → ``probe-result`` and ``probe-allocation``
+``wasmlint probe --format json``) → ``probe-result``, ``probe-allocation`` and ``probe-target-run``
 facts, so CI can probe once and ``wasmlint check`` judge the recording with the
 project's policy. Findings point at the flag set or target entry in the file.
 """
@@ -40,9 +40,9 @@ def _spans(text: str, path: str) -> dict:
         if key.value == "flag_sets" and isinstance(value, yaml.SequenceNode):
             for i, node in enumerate(value.value):
                 out[("flag_sets", i)] = _span(node, path)
-        elif key.value == "allocation" and isinstance(value, yaml.MappingNode):
+        elif key.value in ("allocation", "under_target") and isinstance(value, yaml.MappingNode):
             for k, node in value.value:
-                out[("allocation", k.value)] = _span(k, path)
+                out[(key.value, k.value)] = _span(k, path)
     return out
 
 

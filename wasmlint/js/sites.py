@@ -31,7 +31,9 @@ def vocabulary() -> tuple[bytes, ...]:
 @lru_cache(maxsize=None)
 def _automaton():
     import ahocorasick_rs
-    return ahocorasick_rs.BytesAhoCorasick(list(vocabulary()))
+    # a DFA: built once per process (about a millisecond for this vocabulary), it scans about
+    # three times as fast as the default contiguous NFA
+    return ahocorasick_rs.BytesAhoCorasick(list(vocabulary()), implementation=ahocorasick_rs.Implementation.DFA)
 
 
 class Sites:

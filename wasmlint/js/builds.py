@@ -48,7 +48,13 @@ def wanted(data: bytes, has=None) -> bool:
     """Can the file start a build tool? ``has``: how to tell whether the bytes mention a
     word (``Sites.has``)."""
     has = has or data.__contains__
-    return names_a_tool(data, has) and (any(has(m) for m in PROCESS_MARKS) or _zx_shebang(data))
+    return names_a_tool(data, has) and names_a_process_api(data, has)
+
+
+def names_a_process_api(data: bytes, has=None) -> bool:
+    """Whether the bytes can name a process API (``Apis`` finds none in other files)."""
+    has = has or data.__contains__
+    return any(has(m) for m in PROCESS_MARKS) or _zx_shebang(data)
 
 
 def _zx_shebang(data: bytes) -> bool:

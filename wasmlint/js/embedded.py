@@ -156,7 +156,10 @@ def find_embedded(doc: Doc, evaluator) -> list[Embedded]:
             node = _string_at(doc, off)
             if node is None or node.start_byte in found:
                 continue
-            module = _binary_string(doc.data[node.start_byte + 1:node.end_byte - 1])
+            key = (node.start_byte, node.end_byte)
+            if key not in doc.decoded:
+                doc.decoded[key] = _binary_string(doc.data[node.start_byte + 1:node.end_byte - 1])
+            module = doc.decoded[key]
             if module is not None:
                 found[node.start_byte] = Embedded(node, module, "binary-string", _is_probe(node))
     arrays = _array_marks(doc.data) if any(doc.has(h) for h in ARRAY_HINTS) else ()

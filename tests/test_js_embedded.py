@@ -93,3 +93,26 @@ def test_broken_base64_is_an_error_not_a_crash(tmp_path):
     p.write_text('var wasmBinaryFile = "data:application/octet-stream;base64,AGFzbQ!!!";\n')
     (emb,) = found(p)
     assert emb.error == "embedded module is not valid base64"
+
+
+_ARRAY_PIECES = st.lists(st.sampled_from(["0", "00", "0x0", "0x00", "10", "97", "0x61", "115", "0x73", "109",
+                                          "0x6d", "0x6D", "1090", ",", ", ", " ,\n ", ".", "$", "a", "[", "]"]),
+                         max_size=24)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_ARRAY_PIECES)
+def test_byte_array_marks_are_those_of_the_expression_tried_everywhere(pieces):
+    # Byte-array modules are found from the "97" / "0x61" in them: the same matches as
+    # trying the expression at every byte, in the same order.
+    data = "".join(pieces).encode()
+    assert [m.span() for m in embedded._array_marks(data)] == [m.span() for m in embedded._ARRAY_MARK.finditer(data)]
+
+
+def test_byte_array_marks_in_real_files_are_those_of_the_expression():
+    root = Path(__file__).parent
+    files = [p for p in root.rglob("*") if p.suffix in (".js", ".mjs", ".cjs", ".ts") and p.is_file()]
+    spans = [([m.span() for m in embedded._array_marks(d)], [m.span() for m in embedded._ARRAY_MARK.finditer(d)])
+             for d in (p.read_bytes() for p in files)]
+    assert all(a == b for a, b in spans)
+    assert sum(1 for a, _ in spans if a) >= 3

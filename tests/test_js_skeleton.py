@@ -8,7 +8,7 @@ import pytest
 
 from tests.test_js_glue_corpus import glue
 from tests.wasmbuild import ROOT
-from wasmlint.js import bundles, lexer, parse, skeleton
+from wasmlint.js import builds, bundles, lexer, parse, skeleton
 from wasmlint.serial import encode
 from wasmlint.sources import SourceFile
 from wasmlint.sources import js as js_source
@@ -189,3 +189,27 @@ def test_any_text_gives_nested_in_range_blocks(text):
     assert all(r in blocks for r in regions)
     for a, b in lexer.layout(data, 1).literals:
         assert 0 < a <= b < len(data) and data[a - 1] in b"'\"`" and data[b] == data[a - 1]
+
+
+SCRIPT_SUFFIXES = (*JS_SUFFIXES, ".ts", ".mts", ".cts")
+
+
+def _script_files() -> list:
+    return sorted(p for base in ("tests/fixtures", "tests/projects") for p in (ROOT / base).rglob("*")
+                  if p.suffix in SCRIPT_SUFFIXES and p.is_file())
+
+
+def test_the_build_readers_trigger_words_admit_every_file_that_starts_a_process():
+    # The build reader runs only on files holding one of its trigger words (in the one
+    # Aho-Corasick vocabulary); a whole parse of every other file finds no process start.
+    from wasmlint.js.pstrings import Texts
+    from wasmlint.js.scan import Scan
+    from wasmlint.js.sites import Sites
+    starting = []
+    for path in _script_files():
+        data = path.read_bytes()
+        scan = Scan(parse.Doc(path.name, data))
+        if builds.runs(scan, Texts(scan.ev, data.decode("utf-8", "surrogateescape"), path.name)):
+            starting.append(path)
+            assert builds.names_a_process_api(data, Sites(data).has), path
+    assert len(starting) >= 8

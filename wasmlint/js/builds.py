@@ -25,7 +25,11 @@ from ..toolchain.script_runs import Run, names_a_tool, run_facts
 from .parse import call_parts, name_of, object_pairs, path_of, string_value, unwrap, up
 from .pstrings import Texts
 
-PROCESS_MARKS = (b"child_process", b"execa", b"zx", b"shelljs", b"dax")
+# A process API is known only from a module specifier naming it (``_module``) or zx's
+# shebang: the name ends its string literal (or, for zx's subpaths and dax's URLs, comes
+# before ``/`` or ``@``), so every file that can start a process holds one of these.
+PROCESS_MARKS = (*(m + q for m in (b"child_process", b"execa", b"shelljs", b"zx", b"dax") for q in (b"'", b'"', b"`")),
+                 *(q + b"zx/" for q in (b"'", b'"', b"`")), b"/dax@")
 # module → {export: how it runs its command}; None: the module object itself
 APIS = {
     "child_process": {"exec": "shell", "execSync": "shell", "spawn": "file", "spawnSync": "file",
@@ -40,8 +44,25 @@ APIS = {
 _EXECA_MEMBERS = {"sync": "file", "command": "words", "commandSync": "words"}
 
 
-def wanted(data: bytes) -> bool:
-    return names_a_tool(data) and any(m in data for m in PROCESS_MARKS)
+def wanted(data: bytes, has=None) -> bool:
+    """Can the file start a build tool? ``has``: how to tell whether the bytes mention a
+    word (``Sites.has``)."""
+    has = has or data.__contains__
+    return names_a_tool(data, has) and names_a_process_api(data, has)
+
+
+def names_a_process_api(data: bytes, has=None) -> bool:
+    """Whether the bytes can name a process API (``Apis`` finds none in other files)."""
+    has = has or data.__contains__
+    return any(has(m) for m in PROCESS_MARKS) or _zx_shebang(data)
+
+
+def _zx_shebang(data: bytes) -> bool:
+    """``#!/usr/bin/env zx``: zx's globals (``$``) are there without an import."""
+    if not data.startswith(b"#!"):
+        return False
+    end = data.find(b"\n")
+    return data.find(b"zx", 0, end if end >= 0 else len(data)) >= 0
 
 
 def _module(spec: str | None) -> str | None:
@@ -71,7 +92,7 @@ class Apis:
     def __init__(self, doc):
         self.doc = doc
         self.names: dict[str, tuple[str, str | None]] = {}
-        self.zx_globals = doc.data.startswith(b"#!") and b"zx" in doc.data.split(b"\n", 1)[0]
+        self.zx_globals = _zx_shebang(doc.data)
         self._imports()
         self._requires()
         self._promisified()

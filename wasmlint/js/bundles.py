@@ -19,7 +19,7 @@ from .parse import Doc, object_pairs, string_value, unwrap
 
 INPUT_KEYS = ("input", "entryPoints", "entry")
 OUTPUT_KEYS = ("file", "dir", "outfile", "outdir", "outDir")
-_MARKS = (b"entryPoints", b"outfile", b"outdir", b"outDir")
+MARKS = (b"entryPoints", b"outfile", b"outdir", b"outDir")
 
 
 @dataclass
@@ -49,8 +49,10 @@ def is_rollup_config(path: str) -> bool:
     return name.startswith("rollup.") and ".config." in "." + name.partition(".")[2]
 
 
-def wanted(path: str, data: bytes) -> bool:
-    return is_rollup_config(path) or any(m in data for m in _MARKS)
+def wanted(path: str, data: bytes, has=None) -> bool:
+    """``has``: how to tell whether the bytes mention a word (``Sites.has``)."""
+    has = has or data.__contains__
+    return is_rollup_config(path) or any(has(m) for m in MARKS)
 
 
 def bundles(doc: Doc) -> list[Bundle]:

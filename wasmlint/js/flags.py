@@ -115,22 +115,25 @@ def _child(scan: Scan, call, api: str) -> JsChildProcess | None:
     _c, args = call_parts(call)
     if not args:
         return None
-    fact = JsChildProcess(scan.doc.span(call), generator=scan.generator, api=api)
-    first = scan.ev.string(args[0])
-    fact.command = first if isinstance(first, str) else path_of(args[0])
-    is_node = fact.command in ("node", "nodejs", "process.execPath")
-    options = None
+    options, arrays = None, []
     for a in args[1:]:
         o = scan.ev.origin(a)
         if o is not None and o.type == "object":
             options = o
-        elif o is not None and o.type == "array" and is_node and api.startswith(("spawn", "execFile")):
-            for el in o.named_children:
-                v = scan.ev.string(el)
-                if not isinstance(v, str) or not v.startswith("-"):
-                    break
-                fact.exec_argv.append(v)
+        elif o is not None and o.type == "array" and api.startswith(("spawn", "execFile")):
+            arrays.append(o)
     pairs = object_pairs(options) if options is not None else {}
+    if not arrays and api != "fork" and "execArgv" not in pairs and "env" not in pairs:
+        return None     # no flags it could pass (``/re/.exec(s)``): the command is not evaluated
+    fact = JsChildProcess(scan.doc.span(call), generator=scan.generator, api=api)
+    first = scan.ev.string(args[0])
+    fact.command = first if isinstance(first, str) else path_of(args[0])
+    for o in arrays if fact.command in ("node", "nodejs", "process.execPath") else ():
+        for el in o.named_children:
+            v = scan.ev.string(el)
+            if not isinstance(v, str) or not v.startswith("-"):
+                break
+            fact.exec_argv.append(v)
     if "execArgv" in pairs:
         arr = scan.ev.origin(pairs["execArgv"][1])
         for el in (arr.named_children if arr is not None and arr.type == "array" else ()):

@@ -19,9 +19,10 @@ _MORE = (b"require(", b"import(", b"__wbindgen", b"__wbg_", b"HEAPU8", b"ENVIRON
 
 @lru_cache(maxsize=None)
 def vocabulary() -> tuple[bytes, ...]:
-    from . import embedded, flags, imports, parse, scan, skeleton
+    from . import builds, bundles, embedded, flags, imports, parse, scan, skeleton
     from ..sources import js
-    words = {*_MORE, *parse.PREFILTER, *js.EMBED_MARKS, *js.OVERRIDE_MARKS, *skeleton.INTEREST, *skeleton.MARKS,
+    from ..toolchain.script_runs import TOOL_WORDS
+    words = {*_MORE, *builds.PROCESS_MARKS, *(w.encode() for w in TOOL_WORDS), *bundles.MARKS, *parse.PREFILTER, *js.EMBED_MARKS, *js.OVERRIDE_MARKS, *skeleton.INTEREST, *skeleton.MARKS,
              *embedded.NUL_MARKS, *embedded.ARRAY_HINTS, embedded.B64_MARK, *imports.IMPORT_MARKS,
              *scan.CORE_WORDS, *scan.WORKER_MARKS, *scan.NODE_MARKS, *scan.BROWSER_MARKS, *(w.encode() for w in flags._SPAWNS)}
     return tuple(sorted(w for w in words if w))
@@ -30,7 +31,9 @@ def vocabulary() -> tuple[bytes, ...]:
 @lru_cache(maxsize=None)
 def _automaton():
     import ahocorasick_rs
-    return ahocorasick_rs.BytesAhoCorasick(list(vocabulary()))
+    # a DFA: built once per process (about a millisecond for this vocabulary), it scans about
+    # three times as fast as the default contiguous NFA
+    return ahocorasick_rs.BytesAhoCorasick(list(vocabulary()), implementation=ahocorasick_rs.Implementation.DFA)
 
 
 class Sites:

@@ -21,7 +21,7 @@ def wanted(data: bytes, sites=None) -> bool:
     from ..js import builds
     from ..js.parse import PREFILTER
     has = sites.has if sites is not None else data.__contains__
-    return any(has(m) for m in (*PREFILTER, *EMBED_MARKS, *OVERRIDE_MARKS)) or builds.wanted(data)
+    return any(has(m) for m in (*PREFILTER, *EMBED_MARKS, *OVERRIDE_MARKS)) or builds.wanted(data, has)
 
 
 def extract(src: SourceFile) -> list[Fact]:
@@ -33,7 +33,7 @@ def extract(src: SourceFile) -> list[Fact]:
     from ..js.parse import Doc
     from ..js.sites import Sites
     sites = Sites(data)       # one scan for every word a fact or a check looks for
-    bundled = bundles.wanted(src.path, data)
+    bundled = bundles.wanted(src.path, data, sites.has)
     if wanted(data, sites):
         return _parsed(src, data, sites, lambda doc: (_bundles(doc) if bundled else []) + _facts(src, doc))
     built = _parsed(src, data, sites, _bundles) if bundled else []
@@ -115,7 +115,7 @@ def _facts(src: SourceFile, doc) -> list[Fact]:
 def _builds(src: SourceFile, scan) -> list[Fact]:
     """emcc / cargo facts of the processes a build script starts (``wasmlint.js.builds``)."""
     from ..js import builds
-    if not builds.wanted(scan.doc.data):
+    if not builds.wanted(scan.doc.data, scan.doc.has):
         return []
     raw = bytes(src.data)
     shift = 3 if raw.startswith(b"\xef\xbb\xbf") else 0

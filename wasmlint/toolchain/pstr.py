@@ -30,9 +30,10 @@ class LineIndex:
     def __init__(self, text: str, path: str):
         self.text, self.path = text, path
         self.starts = [0]
-        for i, c in enumerate(text):
-            if c == "\n":
-                self.starts.append(i + 1)
+        find, i = text.find, text.find("\n")
+        while i >= 0:
+            self.starts.append(i + 1)
+            i = find("\n", i + 1)
 
     def line_col(self, offset: int) -> tuple[int, int]:
         offset = max(0, min(offset, len(self.text)))

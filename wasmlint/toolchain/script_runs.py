@@ -43,8 +43,10 @@ class Run:
     #                                     computed when the script runs); None: not said
 
 
-def names_a_tool(data: bytes) -> bool:
-    return any(w.encode() in data for w in TOOL_WORDS)
+def names_a_tool(data: bytes, has=None) -> bool:
+    """``has``: how to tell whether the bytes mention a word (a JS file's ``Sites.has``)."""
+    has = has or data.__contains__
+    return any(has(w.encode()) for w in TOOL_WORDS)
 
 
 def _names_a_tool(run: Run) -> bool:

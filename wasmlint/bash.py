@@ -6,8 +6,9 @@ The text is a ``PStr`` (a whole script, a package.json script decoded from JSON,
 a Makefile recipe after Make expansion): every character keeps its position in
 the file. Statements are evaluated in order: assignments (scalars, arrays,
 ``+=``), ``export``/``declare -x``/``local``, ``unset``, env prefixes, quoting and
-field splitting (``wasmlint.bashwords``). Commands inside ``$(…)`` are recorded
-(in a subshell: their assignments do not leak). Nothing is ever run.
+field splitting (``wasmlint.bashwords``). Commands inside ``$(…)`` and ``( … )`` are
+recorded; both run in a subshell, so what they assign, define or ``cd`` to does not
+outlive them. Nothing is ever run.
 
 Functions run where they are called, with their arguments as ``$1``…``"$@"``
 (``shift``, ``set --`` and ``local`` as bash has them); a function that is never
@@ -413,10 +414,10 @@ class _Eval(Calls, Words):
             self.substitutions(ch)               # [ "$(node -p …)" = … ] runs node
         elif t in ("if_statement", "case_statement"):
             self.alternatives(ch)
-        elif t == "subshell":                    # ( … ): its ``cd`` ends with it
-            saved = self.cwd, list(self.dirs)
+        elif t == "subshell":                    # ( … ): what it sets, defines and cds to ends with it
+            saved = self.state()
             self.statements(ch)
-            self.cwd, self.dirs = saved
+            self.restore(saved)
         elif t in WORDS or t in _SKIP:
             return
         else:

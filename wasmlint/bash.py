@@ -67,6 +67,16 @@ def parser():
     return Parser(Language(tree_sitter_bash.language()))
 
 
+def parse_bytes(raw: bytes):
+    """tree-sitter-bash's tree of a script. A line continuation that ends the file
+    (``-o out.js \\`` on the last line) joins the line to nothing in bash; tree-sitter
+    rejects the whole command, so the backslash is read as the blank it amounts to."""
+    body = raw.rstrip(b" \t\r\n")
+    if body.endswith(b"\\") and (len(body) - len(body.rstrip(b"\\"))) % 2 and raw[len(body):].startswith(b"\n"):
+        raw = body[:-1] + b" " + raw[len(body):]
+    return parser().parse(raw)
+
+
 @dataclass
 class Loaded:
     """A project file a script sources or runs, as the reader found it."""
@@ -222,7 +232,7 @@ class _File:
     def __init__(self, fid: int, src: PStr, loaded: Loaded | None):
         self.id, self.src, self.loaded = fid, src, loaded
         raw = src.text.encode("utf-8")
-        self.tree = parser().parse(raw)
+        self.tree = parse_bytes(raw)
         if len(raw) == len(src.text):
             self.ch = None
         else:

@@ -109,6 +109,9 @@ class EmccInvocation(MemoryLike, Fact):
     thread_toks: list = internal(default_factory=list)
     warning_flags: list = internal(default_factory=list)
     js_inputs: list = field(default_factory=list)     # [option, path]: --pre-js, --js-library …
+    # an argument wholly unknown here (``$(LDFLAGS)`` from the environment the build runs in):
+    # it may carry any setting, so no setting can be called absent
+    opaque_args: bool = False
 
     @property
     def wasm_output(self) -> bool:
@@ -397,6 +400,8 @@ def build_facts(argv: list[Tok], span: Span, *, variant: str | None = None, extr
             i += "=" not in a
         elif a in TAKES_VALUE:
             i += 1
+        elif a and not a.strip(UNKNOWN):
+            inv.opaque_args = True
         i += 1
     if not link:
         return []

@@ -43,6 +43,7 @@ from .diagnostics import Diagnostic, Related
 from .scopes import QUIET
 
 NORMALISED_TEXT_MAX = 1 << 20
+BUILD_KINDS = frozenset(("emcc-invocation", "rust-link"))    # facts of a link, whose findings sit on its flags
 BINARY, TEXT, EMBEDDED, GLUE = range(4)     # where a group is best reported, best first
 _RELATIONS = {BINARY: ("the module this build writes", "an identical copy of the module"),
               EMBEDDED: ("the module this build embeds", "the same module, embedded"),
@@ -222,12 +223,14 @@ def _join_bundles(items: list[_Item], groups: _Groups, project) -> None:
 
 def _same_setting(items: list[_Item]):
     """Key of a build finding by the text it sits on: the n-th finding of a rule at one
-    place of one link is the n-th finding there of every link that shares that text."""
+    place of one link is the n-th finding there of every link that shares that text
+    (a CMake function called for each of 14 tools, one flag variable of many recipes),
+    also when what the links write is not in the tree."""
     nth: dict[tuple, int] = {}
     keys = []
     for m in items:
         d = m.diag
-        if not m.decider:
+        if not m.decider and getattr(d.fact, "kind", None) not in BUILD_KINDS:
             keys.append(None)
             continue
         place = (d.code, d.target, d.span)

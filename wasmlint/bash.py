@@ -327,6 +327,7 @@ class _Eval(Calls, Words):
         self.calls = self.depth = 0
         self.on, self.label = on, label
         self.in_subst = False
+        self.library = False                      # functions here run only when called: a sourced file, a dispatcher
         self.cwd: str | None = ""                 # the folder commands run in (``Command.cwd``)
         self.assigned_budget = ExpansionBudget(len(self.files[0].src.text))   # values assigned, all told
         self.dirs: list[str | None] = []          # ``pushd``'s stack

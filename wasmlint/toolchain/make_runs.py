@@ -46,9 +46,9 @@ def project_runs(project, makefile_rel: str, first_link: int) -> tuple[list[Make
     if project is None or project.root is None:
         return runs, linked
     seen: set[tuple] = set()
-    for rel in _surface_files(project, posixpath.dirname(makefile_rel) or "."):
+    for rel in _surface_files(project, posixpath.dirname(makefile_rel) or ".", makefile_rel):
         text = project.read(rel)
-        if text is None or "make" not in text.lower() or (rel == makefile_rel and "MAKE" not in text):
+        if text is None or "make" not in text.lower():
             continue
         index = LineIndex(text, project.shown(rel))
         shift = (first_link + len(linked)) * STRIDE
@@ -68,19 +68,25 @@ def project_runs(project, makefile_rel: str, first_link: int) -> tuple[list[Make
     return runs, linked
 
 
-def _surface_files(project, rel_dir: str) -> list[str]:
-    """Files in ``rel_dir`` and the folders above it that may run make (Makefiles too: a
-    recipe's ``$(MAKE) -f helper.Makefile OUT_JS=$@``), then workflows."""
-    out, d = [], rel_dir
+def _surface_files(project, rel_dir: str, makefile_rel: str) -> list[str]:
+    """Files in ``rel_dir`` and the folders above it that may run make, then workflows,
+    then the other Makefiles of ``rel_dir`` (a recipe's ``$(MAKE) -f helper.Makefile
+    OUT_JS=$@``). A Makefile's own ``$(MAKE) ARCH=$(ARCH) all`` passes on the variables it
+    was run with: no new way to run it."""
+    out, makefiles, d = [], [], rel_dir
     for _ in range(MAX_ANCESTORS):
         for name in project.list(d):
-            if any(fnmatch.fnmatchcase(name.lower(), g) for g in SURFACES) or kind_by_name(name) == "makefile":
+            if any(fnmatch.fnmatchcase(name.lower(), g) for g in SURFACES):
                 out.append(posixpath.normpath(posixpath.join(d, name)))
         if d in (".", ""):
             break
         d = posixpath.dirname(d) or "."
     out += [f".github/workflows/{n}" for n in project.list(".github/workflows") if n.endswith((".yml", ".yaml"))]
-    return out
+    for name in project.list(rel_dir):
+        rel = posixpath.normpath(posixpath.join(rel_dir, name))
+        if kind_by_name(name) == "makefile" and rel != posixpath.normpath(makefile_rel):
+            makefiles.append(rel)
+    return out + makefiles
 
 
 def shell_texts(rel: str, text: str) -> list[tuple[PStr, str]]:
@@ -146,7 +152,7 @@ def _recipes(text: str, rel: str) -> list[PStr]:
     from .makefile_facts import recipe_lines
     if "MAKE" not in text:          # no sub-make: nothing to find
         return []
-    parsed = MakeReader(text, rel).variants()[0]
+    parsed = MakeReader(text, rel).as_written()
     ex = Expander()
     ex.vars = {"MAKE": Var("MAKE", "simple", PStr.synth("make")), **parsed.vars}
     return [line for _, lines in recipe_lines(parsed, ex) for line in lines]

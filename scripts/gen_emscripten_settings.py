@@ -9,7 +9,7 @@ took any value. Read with ``git show TAG:path``; nothing is checked out or run.
 
 Reads ``src/settings.js`` / ``src/settings_internal.js`` (``var NAME = VALUE;``)
 and ``tools/settings.py`` (``LEGACY_SETTINGS``, ``DEPRECATED_SETTINGS``,
-``MEM_SIZE_SETTINGS``) as data; nothing is executed. Each setting gets the
+``MEM_SIZE_SETTINGS``, ``COMPILE_TIME_SETTINGS``) as data; nothing is executed. Each setting gets the
 type emcc infers from its default (bool, int, float, str, list).
 """
 from __future__ import annotations
@@ -52,6 +52,21 @@ def py_literal(source: str, name: str):
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == name for t in node.targets):
             return ast.literal_eval(node.value)
+    raise SystemExit(f"{name} not found")
+
+
+def py_set(source: str, name: str) -> set[str]:
+    """A set literal, or ``{…}.union(OTHER, …)`` of set literals named in the same file."""
+    tree = ast.parse(source)
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == name for t in node.targets):
+            value = node.value
+            if isinstance(value, ast.Call) and getattr(value.func, "attr", None) == "union":
+                out = set(ast.literal_eval(value.func.value))
+                for arg in value.args:
+                    out |= py_set(source, arg.id) if isinstance(arg, ast.Name) else set(ast.literal_eval(arg))
+                return out
+            return set(ast.literal_eval(value))
     raise SystemExit(f"{name} not found")
 
 
@@ -106,6 +121,7 @@ def main(root: str, history: str | None = None) -> None:
         "legacy": legacy,
         "deprecated": py_literal(tools, "DEPRECATED_SETTINGS"),
         "memory-size": sorted(py_literal(tools, "MEM_SIZE_SETTINGS")),
+        "compile-time": sorted(py_set(tools, "COMPILE_TIME_SETTINGS")),
     }, sys.stdout, indent=1, sort_keys=False)
     sys.stdout.write("\n")
 

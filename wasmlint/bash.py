@@ -6,8 +6,9 @@ The text is a ``PStr`` (a whole script, a package.json script decoded from JSON,
 a Makefile recipe after Make expansion): every character keeps its position in
 the file. Statements are evaluated in order: assignments (scalars, arrays,
 ``+=``), ``export``/``declare -x``/``local``, ``unset``, env prefixes, quoting and
-field splitting (``wasmlint.bashwords``). Commands inside ``$(…)`` are recorded
-(in a subshell: their assignments do not leak). Nothing is ever run.
+field splitting (``wasmlint.bashwords``). Commands inside ``$(…)`` and ``( … )`` are
+recorded; both run in a subshell, so what they assign, define or ``cd`` to does not
+outlive them. Nothing is ever run.
 
 Functions run where they are called, with their arguments as ``$1``…``"$@"``
 (``shift``, ``set --`` and ``local`` as bash has them); a function that is never
@@ -64,6 +65,16 @@ def parser():
     import tree_sitter_bash
     from tree_sitter import Language, Parser
     return Parser(Language(tree_sitter_bash.language()))
+
+
+def parse_bytes(raw: bytes):
+    """tree-sitter-bash's tree of a script. A line continuation that ends the file
+    (``-o out.js \\`` on the last line) joins the line to nothing in bash; tree-sitter
+    rejects the whole command, so the backslash is read as the blank it amounts to."""
+    body = raw.rstrip(b" \t\r\n")
+    if body.endswith(b"\\") and (len(body) - len(body.rstrip(b"\\"))) % 2 and raw[len(body):].startswith(b"\n"):
+        raw = body[:-1] + b" " + raw[len(body):]
+    return parser().parse(raw)
 
 
 @dataclass
@@ -221,7 +232,7 @@ class _File:
     def __init__(self, fid: int, src: PStr, loaded: Loaded | None):
         self.id, self.src, self.loaded = fid, src, loaded
         raw = src.text.encode("utf-8")
-        self.tree = parser().parse(raw)
+        self.tree = parse_bytes(raw)
         if len(raw) == len(src.text):
             self.ch = None
         else:
@@ -316,6 +327,7 @@ class _Eval(Calls, Words):
         self.calls = self.depth = 0
         self.on, self.label = on, label
         self.in_subst = False
+        self.library = False                      # functions here run only when called: a sourced file, a dispatcher
         self.cwd: str | None = ""                 # the folder commands run in (``Command.cwd``)
         self.assigned_budget = ExpansionBudget(len(self.files[0].src.text))   # values assigned, all told
         self.dirs: list[str | None] = []          # ``pushd``'s stack
@@ -413,10 +425,10 @@ class _Eval(Calls, Words):
             self.substitutions(ch)               # [ "$(node -p …)" = … ] runs node
         elif t in ("if_statement", "case_statement"):
             self.alternatives(ch)
-        elif t == "subshell":                    # ( … ): its ``cd`` ends with it
-            saved = self.cwd, list(self.dirs)
+        elif t == "subshell":                    # ( … ): what it sets, defines and cds to ends with it
+            saved = self.state()
             self.statements(ch)
-            self.cwd, self.dirs = saved
+            self.restore(saved)
         elif t in WORDS or t in _SKIP:
             return
         else:

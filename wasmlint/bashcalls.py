@@ -27,8 +27,11 @@ class Calls:
             return
         name = self.name(name_node)
         self.functions[name] = (self.f, body)
-        if name not in self.called:
-            self.call(self.f, body, None, [])     # never called by name: run once, arguments unknown
+        if name not in self.called and not self.library:
+            # never called by name: run once, arguments unknown. Not in a library: a sourced
+            # file's functions are for its caller (`source tools/ci.sh && ci_unix_build`), and a
+            # script run with known arguments runs the one they name (`tools/ci.sh unix_build`)
+            self.call(self.f, body, None, [])
 
     def call(self, file, body, args: list[PStr] | None, prefix: list[Binding]) -> None:
         """Run a function body with its arguments; ``VAR=x f`` holds only during the call."""
@@ -57,10 +60,10 @@ class Calls:
         file = self.load(path)
         if file is None:
             return
-        saved = self.f, self.args
-        self.f, self.args = file, (args if args is not None else self.args)
+        saved = self.f, self.args, self.library
+        self.f, self.args, self.library = file, (args if args is not None else self.args), True
         self.enter(file)
-        self.f, self.args = saved
+        self.f, self.args, self.library = saved
 
     def run_script(self, argv: list[PStr], env: dict[str, Binding]) -> None:
         """``./x.sh ARGS`` or ``bash x.sh ARGS``: a project script runs in a scope of its own."""
@@ -82,13 +85,14 @@ class Calls:
         if file is None or not (as_shell or file.loaded.shell):
             return
         saved = (self.f, self.args, self.vars, self.exported, self.functions, self.script, self.frames,
-                 self.cwd, self.dirs)
+                 self.cwd, self.dirs, self.library)
+        self.library = bool(args) and all(a.known for a in args)   # a dispatcher: `ci.sh unix_build`
         self.vars, self.exported = dict(env), dict(env)
         self.functions, self.frames, self.dirs = {}, [], []
         self.f, self.args, self.script = file, args, file.id
         self.enter(file)
         (self.f, self.args, self.vars, self.exported, self.functions, self.script, self.frames,
-         self.cwd, self.dirs) = saved
+         self.cwd, self.dirs, self.library) = saved
 
     def enter(self, file) -> None:
         """The statements of a file read by ``source`` or run as a script."""

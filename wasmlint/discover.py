@@ -32,6 +32,7 @@ class FileEntry:
     kind: str | None
     size: int
     problem: str | None = None
+    root: str = ""     # the run's folder holding the file: what its readers may open (``runpaths.root_holding``)
 
 
 def display_path(p: Path, cwd: Path) -> str:

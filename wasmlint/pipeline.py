@@ -10,7 +10,7 @@ import hashlib
 import mmap
 import os
 import stat
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .config import Config
@@ -22,7 +22,7 @@ from .link import Project, link
 from .paths import NotRegular, overlaid, read_regular, real
 from .rootcause import content_key, one_per_root_cause
 from .ruleset import Rule
-from .runpaths import run_roots
+from .runpaths import root_holding, run_roots
 from .scopes import reported
 from .sources import ParseError, SourceFile, load_extractor
 from .suppress import Directive, scan, suppress_all
@@ -111,7 +111,7 @@ def analyze_file(entry: FileEntry, policy: dict, validate: bool = False, deep: b
     else:
         res.digest = hashlib.sha256(data).hexdigest()
         res.content_key = content_key(data) if entry.kind != "wasm" else None
-    src = SourceFile(entry.path, entry.kind, data, abspath=entry.abspath)
+    src = SourceFile(entry.path, entry.kind, data, abspath=entry.abspath, root=entry.root)
     from .templates import not_analysed_template
     template = not_analysed_template(entry.path, entry.kind, data)
     if template is not None:      # the source of a file, not the file: never WL001
@@ -191,6 +191,8 @@ def run_check(paths: list[str], config: Config, rules: list[Rule], jobs: int | N
     ``all_rules`` (the whole catalog) lets WL004 tell unknown selectors apart."""
     visited: list[str] = []
     entries = discover(paths, config.exclude, visited=visited, gitignore=config.respect_gitignore)
+    roots = run_roots(paths)
+    entries = [replace(e, root=root_holding(e.abspath, roots) or "") for e in entries]
     validate = any(r.code == "WL002" for r in rules)
     deep = any(r.code == "WL507" for r in rules)
     if progress is not None:

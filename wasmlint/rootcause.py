@@ -20,7 +20,10 @@ places as related locations:
   and every copy of that module in the project. Links whose finding sits on the
   same text (one flag variable used by several links) are one finding;
 * no build in the project: generated glue goes with the module it loads or
-  embeds.
+  embeds;
+* targets: one rule's finding on one fact at one place, judged against several
+  targets (a memory above the ios, android and desktop budgets), is reported
+  once, for the strictest target, saying which other targets it holds for.
 
 A group is reported at a build line when it has one, else at its best copy: a
 binary before text, text before an embedded module, an embedded module before
@@ -39,10 +42,12 @@ import hashlib
 import posixpath
 from dataclasses import dataclass, replace
 
+from .config import BUILTIN_TARGETS
 from .diagnostics import Diagnostic, Related
 from .scopes import QUIET
 
 NORMALISED_TEXT_MAX = 1 << 20
+BUILD_KINDS = frozenset(("emcc-invocation", "rust-link"))    # facts of a link, whose findings sit on its flags
 BINARY, TEXT, EMBEDDED, GLUE = range(4)     # where a group is best reported, best first
 _RELATIONS = {BINARY: ("the module this build writes", "an identical copy of the module"),
               EMBEDDED: ("the module this build embeds", "the same module, embedded"),
@@ -78,7 +83,7 @@ class _Item:
         # a place in the project's tests, benches, examples, fixtures or docs is the last choice;
         # a bundle comes after the source it is built from
         return (d.scope in QUIET, not self.decider, self.bundled_by is not None, self.where, conditions,
-                d.span.path.count("/"), d.sort_key())
+                d.span.path.count("/"), _target_rank(d.target), d.sort_key())
 
 
 class _Facts:
@@ -170,6 +175,7 @@ def one_per_root_cause(found: list[Diagnostic], kept: list[Diagnostic], project,
     everyone = range(len(items))
     groups.union_by(everyone, lambda i: items[i].copy)
     groups.union_by(everyone, _same_setting(items))
+    groups.union_by(everyone, lambda i: _across_targets(items[i].diag))
     _join_bundles(items, groups, project)
     _attach(items, groups, lambda members: any(items[i].decider for i in members))
     _attach(items, groups, lambda members: any(items[i].where != GLUE for i in members),
@@ -222,18 +228,44 @@ def _join_bundles(items: list[_Item], groups: _Groups, project) -> None:
 
 def _same_setting(items: list[_Item]):
     """Key of a build finding by the text it sits on: the n-th finding of a rule at one
-    place of one link is the n-th finding there of every link that shares that text."""
+    place of one link is the n-th finding there of every link that shares that text
+    (a CMake function called for each of 14 tools, one flag variable of many recipes),
+    also when what the links write is not in the tree."""
     nth: dict[tuple, int] = {}
     keys = []
     for m in items:
         d = m.diag
-        if not m.decider:
+        if not m.decider and getattr(d.fact, "kind", None) not in BUILD_KINDS:
             keys.append(None)
             continue
         place = (d.code, d.target, d.span)
         n = nth[(id(d.fact), *place)] = nth.get((id(d.fact), *place), -1) + 1
         keys.append((*place, n))
     return keys.__getitem__
+
+
+def _across_targets(d: Diagnostic):
+    """One finding of a rule on one fact at one place, judged against several targets
+    (a memory above the ios, android and desktop budgets), is one cause."""
+    if d.target is None or d.fact is None:
+        return None
+    return (d.code, id(d.fact), d.span)
+
+
+def _target_rank(target: str | None) -> tuple:
+    """The strictest target first: built-in targets by budget, then the others by name."""
+    budget = BUILTIN_TARGETS.get(target or "")
+    return (budget is None, budget or 0, target or "")
+
+
+def _also_on(d: Diagnostic, group: list[_Item]) -> Diagnostic:
+    """The reported finding says which other targets it holds for at the same place."""
+    others = sorted({m.diag.target for m in group if m.kept and m.diag.target and m.diag.target != d.target
+                     and m.diag.span == d.span and m.diag.code == d.code}, key=_target_rank)
+    if not others:
+        return d
+    names = others[0] if len(others) == 1 else f"{', '.join(others[:-1])} and {others[-1]}"
+    return replace(d, message=f"{d.message}; the same holds for the {names} target{'s' if len(others) > 1 else ''}")
 
 
 def _attach(items: list[_Item], groups: _Groups, owner, only=lambda members: True) -> None:
@@ -269,7 +301,7 @@ def _report(items: list[_Item], members: list[int]) -> Diagnostic | None:
     rep = min(alive, key=_Item.preference)
     if len(group) == 1:
         return rep.diag
-    d = rep.diag
+    d = _also_on(rep.diag, group)
     built = frozenset().union(*(m.subjects for m in group if m.decider and m.diag.span == d.span))
     related, at, seen = list(d.related), [], {d.span, *(r.span for r in d.related)}
     for m in sorted((m for m in group if m.kept), key=lambda m: m.diag.sort_key()):

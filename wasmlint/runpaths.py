@@ -84,11 +84,23 @@ def project_relative(abspath: str, roots: list[str]) -> str | None:
     """``abspath`` relative to the first of ``roots`` holding it (None: none does).
     Conventions (``test/``, ``examples/``) are read on this path, so ``wasmlint check
     examples/demo`` judges the demo as a project of its own."""
+    found = _holding(abspath, roots)
+    return found and found[1]
+
+
+def root_holding(abspath: str, roots: list[str]) -> str | None:
+    """The first of ``roots`` (the run's folders) holding ``abspath``: the project a file's
+    readers may open other files of (a sourced script, a response file), never beyond."""
+    found = _holding(abspath, roots)
+    return found and found[0]
+
+
+def _holding(abspath: str, roots: list[str]) -> tuple[str, str] | None:
     for path in (abspath, None):
         if path is None:     # a given file's path may hold a symlinked folder: resolve its folder
             path = os.path.join(os.path.realpath(os.path.dirname(abspath)), os.path.basename(abspath))
         for root in roots:
             prefix = root.rstrip(os.sep) + os.sep
             if path.startswith(prefix):
-                return path[len(prefix):].replace(os.sep, "/")
+                return root, path[len(prefix):].replace(os.sep, "/")
     return None

@@ -33,11 +33,11 @@ import posixpath
 from collections import deque
 from dataclasses import dataclass, field
 
-from ..graph import launch_id
+from ..graph import launch_id, output_path
 from ..pathmatch import match_any
 from . import QUIET, UNKNOWN, Scoped
 from .commands import node_option_scope
-from .conventions import path_scope
+from .conventions import name_scope, path_scope
 
 REACH = ("runs", "imports", "spawns", "loads-wasm", "embeds")
 # files whose commands are production only through their own units' roles, never by being reached
@@ -113,9 +113,12 @@ def assign(project, config) -> ScopeMap:
         if sc.scope == "production":
             prod.setdefault(f.span.path, Scoped("production", f"holds a production launch ({sc.reason})"))
     for f in project.of_kind("emcc-invocation"):
-        for e in _edges(project, f, "builds"):
+        builds = _edges(project, f, "builds")
+        for e in builds:
             if e.dst in prod:
                 out.built[(f.span.path, f.span)] = Scoped("production", f"builds `{e.dst}`, {prod[e.dst].reason}")
+        if (f.span.path, f.span) not in out.built and (said := _outputs_scope(project, f, builds)):
+            out.built[(f.span.path, f.span)] = said
     for path, (f, option) in project.emcc_js_inputs.items():
         link = out.built.get((f.span.path, f.span)) or prod.get(f.span.path) or out.conventions.get(f.span.path)
         prod.setdefault(path, Scoped((link or UNKNOWN).scope, f"a fragment of the glue: `{option}` input of "
@@ -281,6 +284,26 @@ def _inside_run_scripts(project, out: ScopeMap, launches, ran: set[str]) -> bool
                     ran.add(e.dst)
             changed = True
     return changed
+
+
+def _outputs_scope(project, f, builds) -> Scoped | None:
+    """A build whose every output goes to a test, bench, example, fixture or docs folder
+    (``-o test/build/codec.js``) or is named so (CMake's ``hexfloat_test`` target) builds
+    that material, also when the outputs are not in the tree (a gitignored build folder)."""
+    src = f.span.path.split("#", 1)[0]
+    rel_src = project.rel(src)
+    if not src.endswith(rel_src):
+        return None
+    root = src[:len(src) - len(rel_src)]
+    said = None
+    for e in builds:
+        out = e.dst or output_path(e.spec, e.src)
+        if not out or not out.startswith(root):
+            return None
+        said = path_scope(out[len(root):]) or name_scope(posixpath.basename(out))
+        if said is None or said.scope not in QUIET:
+            return None
+    return said and Scoped(said.scope, f"writes `{out}`, {said.reason}")
 
 
 def _edges(project, fact, kind: str) -> list:

@@ -109,6 +109,9 @@ class EmccInvocation(MemoryLike, Fact):
     thread_toks: list = internal(default_factory=list)
     warning_flags: list = internal(default_factory=list)
     js_inputs: list = field(default_factory=list)     # [option, path]: --pre-js, --js-library …
+    # an argument wholly unknown here (``$(LDFLAGS)`` from the environment the build runs in):
+    # it may carry any setting, so no setting can be called absent
+    opaque_args: bool = False
 
     @property
     def wasm_output(self) -> bool:
@@ -397,6 +400,8 @@ def build_facts(argv: list[Tok], span: Span, *, variant: str | None = None, extr
             i += "=" not in a
         elif a in TAKES_VALUE:
             i += 1
+        elif a and not a.strip(UNKNOWN):
+            inv.opaque_args = True
         i += 1
     if not link:
         return []
@@ -498,6 +503,26 @@ def _expand_response(args: list[Tok], read: Reader | None, problems: list | None
                 problems.append((tok, got))
         out.append(tok)
     return out
+
+
+LINK_ONLY_OPTIONS = ("--pre-js", "--post-js", "--extern-pre-js", "--extern-post-js", "--js-library",
+                     "--preload-file", "--embed-file", "--shell-file")
+
+
+def links_only(args: list[str]) -> bool:
+    """Whether flags carry what only an emcc link uses: a setting emcc does not apply when
+    compiling (``-sALLOW_MEMORY_GROWTH``, ``-s EXPORTED_RUNTIME_METHODS=…``) or a link-only
+    option (``--pre-js``): flags passed to compiles and links alike (a configure line's
+    ``CMAKE_C_FLAGS``) that carry one are meant for the link."""
+    from .emcc_settings import compile_time
+    for k, arg in enumerate(args):
+        if arg.split("=", 1)[0] in LINK_ONLY_OPTIONS:
+            return True
+        setting = args[k + 1] if arg == "-s" and k + 1 < len(args) else arg[2:] if emcc_only(arg) else ""
+        name = setting.split("=", 1)[0].strip("'\"")
+        if name[:1].isupper() and not compile_time(name):
+            return True
+    return False
 
 
 def emcc_only(arg: str) -> bool:

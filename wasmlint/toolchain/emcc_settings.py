@@ -93,6 +93,12 @@ def known(name: str) -> bool:
     return name in d["settings"] or name in d["legacy"] or name in EXTRA_ALIASES
 
 
+def compile_time(name: str) -> bool:
+    """A setting emcc also applies when it compiles (``PTHREADS``, ``USE_ZLIB``, ``MEMORY64``):
+    it can configure a library build, not only a link."""
+    return name in data()["compile-time"]
+
+
 def is_internal(name: str) -> bool:
     return name in data()["internal"] and name not in data()["settings"]
 

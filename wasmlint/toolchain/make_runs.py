@@ -46,9 +46,9 @@ def project_runs(project, makefile_rel: str, first_link: int) -> tuple[list[Make
     if project is None or project.root is None:
         return runs, linked
     seen: set[tuple] = set()
-    for rel in _surface_files(project, posixpath.dirname(makefile_rel) or "."):
+    for rel in _surface_files(project, posixpath.dirname(makefile_rel) or ".", makefile_rel):
         text = project.read(rel)
-        if text is None or "make" not in text:
+        if text is None or "make" not in text.lower():
             continue
         index = LineIndex(text, project.shown(rel))
         shift = (first_link + len(linked)) * STRIDE
@@ -68,9 +68,12 @@ def project_runs(project, makefile_rel: str, first_link: int) -> tuple[list[Make
     return runs, linked
 
 
-def _surface_files(project, rel_dir: str) -> list[str]:
-    """Files in ``rel_dir`` and the folders above it that may run make, then workflows."""
-    out, d = [], rel_dir
+def _surface_files(project, rel_dir: str, makefile_rel: str) -> list[str]:
+    """Files in ``rel_dir`` and the folders above it that may run make, then workflows,
+    then the other Makefiles of ``rel_dir`` (a recipe's ``$(MAKE) -f helper.Makefile
+    OUT_JS=$@``). A Makefile's own ``$(MAKE) ARCH=$(ARCH) all`` passes on the variables it
+    was run with: no new way to run it."""
+    out, makefiles, d = [], [], rel_dir
     for _ in range(MAX_ANCESTORS):
         for name in project.list(d):
             if any(fnmatch.fnmatchcase(name.lower(), g) for g in SURFACES):
@@ -79,7 +82,11 @@ def _surface_files(project, rel_dir: str) -> list[str]:
             break
         d = posixpath.dirname(d) or "."
     out += [f".github/workflows/{n}" for n in project.list(".github/workflows") if n.endswith((".yml", ".yaml"))]
-    return out
+    for name in project.list(rel_dir):
+        rel = posixpath.normpath(posixpath.join(rel_dir, name))
+        if kind_by_name(name) == "makefile" and rel != posixpath.normpath(makefile_rel):
+            makefiles.append(rel)
+    return out + makefiles
 
 
 def shell_texts(rel: str, text: str) -> list[tuple[PStr, str]]:
@@ -97,6 +104,8 @@ def shell_texts(rel: str, text: str) -> list[tuple[PStr, str]]:
             return [(t, here) for t in _docker_runs(text, rel)]
         if rel.startswith(".github/workflows/"):
             return _workflow_runs(text, rel)
+        if kind == "makefile":
+            return [(t, here) for t in _recipes(text, rel)]
     except Exception:       # a file that does not parse shows no runs (its own reader reports it)
         return []
     return [(PStr.source(text, 0), here)]
@@ -132,6 +141,21 @@ def _workflow_runs(text: str, rel: str) -> list[tuple[PStr, str]]:
                     continue
                 out.append((_pstr(_mask(yamlpos.scalar_text(run, text))), posixpath.normpath(where)))
     return out
+
+
+def _recipes(text: str, rel: str) -> list[PStr]:
+    """A Makefile's recipe lines as make hands them to the shell: expanded with the
+    file's variables (its first variant, as the file alone defines them) and each
+    target's automatic ones; ``$(MAKE)`` is make itself."""
+    from .makefile import MakeReader
+    from .makefile_expand import Expander, Var
+    from .makefile_facts import recipe_lines
+    if "MAKE" not in text:          # no sub-make: nothing to find
+        return []
+    parsed = MakeReader(text, rel).as_written()
+    ex = Expander()
+    ex.vars = {"MAKE": Var("MAKE", "simple", PStr.synth("make")), **parsed.vars}
+    return [line for _, lines in recipe_lines(parsed, ex) for line in lines]
 
 
 def _pstr(mapped) -> PStr:

@@ -166,6 +166,10 @@ class MakeReader:
             labels += [(label, {k}, {}) for k, label in self._switches()[:MAX_VARIANTS - 1]]
         return [self._run(label, on, cmdline) for label, on, cmdline in labels]
 
+    def as_written(self) -> Parsed:
+        """The file as it reads with no variable from outside: its first variant alone."""
+        return self._run(None, set(), {})
+
     def _switches(self) -> list[tuple[int, str]]:
         """Conditionals (by line number) that test a variable this file never sets."""
         assigned, conds = set(), []

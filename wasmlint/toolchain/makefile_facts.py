@@ -36,22 +36,29 @@ def _variant_facts(reader: MakeReader, parsed: Parsed, response, version) -> lis
             span = reader.index.span(*(var.value.source_range() or (0, 0)))
             facts.append(EmscriptenVersion(span, version=var.value.text.strip(), source=name))
     version = version or next((f.version for f in facts), None)
-    for rule in parsed.rules:
-        for target, local in _targets(rule, parsed):
-            env = {n: ex.expand(v.value, local) if v.flavor != "simple" else v.value
-                   for n, v in {**parsed.vars, **local}.items() if v.exported or n in ex.exported}
-            lines = [ex.expand(_strip_prefix(line), local) for line in rule.recipe]
-            bindgen = bindgen_in(lines, reader.index)
-            for text in lines:
-                made = facts_from_shell(text, reader.index, env=env, reader=response,
-                                        variant=parsed.label, version=version, bindgen=bindgen)
-                for f in made:
-                    if f.kind == "emcc-invocation":
-                        f.rule = target
-                facts += made
+    for (target, local), lines in recipe_lines(parsed, ex):
+        env = {n: ex.expand(v.value, local) if v.flavor != "simple" else v.value
+               for n, v in {**parsed.vars, **local}.items() if v.exported or n in ex.exported}
+        bindgen = bindgen_in(lines, reader.index)
+        for text in lines:
+            made = facts_from_shell(text, reader.index, env=env, reader=response,
+                                    variant=parsed.label, version=version, bindgen=bindgen)
+            for f in made:
+                if f.kind == "emcc-invocation":
+                    f.rule = target
+            facts += made
     used = set(ex.used)
     facts += _flag_variables(reader, parsed, ex, used, version)
     return facts
+
+
+def recipe_lines(parsed: Parsed, ex: Expander) -> list[tuple[tuple[str, dict[str, Var]], list[PStr]]]:
+    """Each target's recipe lines, expanded as make runs them (prefixes ``@-+`` gone)."""
+    out = []
+    for rule in parsed.rules:
+        for target, local in _targets(rule, parsed):
+            out.append(((target, local), [ex.expand(_strip_prefix(line), local) for line in rule.recipe]))
+    return out
 
 
 def _targets(rule: Rule, parsed: Parsed) -> list[tuple[str, dict[str, Var]]]:

@@ -14,7 +14,7 @@ import os
 from ..facts import Fact, Span
 from ..shellfiles import project_reader, this_file
 from ..sources import ParseError, SourceFile
-from .emcc import EMCC_NAMES, build_facts, emcc_only, is_emcc
+from .emcc import EMCC_NAMES, build_facts, emcc_only, is_emcc, links_only
 from .emscripten_wrappers import configure_flags, emscripten_cmake_at
 from .emver import DockerBuildArg, EmscriptenVersion, version_in_emsdk_args, version_in_image
 from .profile_use import NAPI, profile_uses
@@ -132,12 +132,16 @@ def command_facts(cmd: Command, index: LineIndex, *, reader=None, variant=None, 
 def configure_facts(cmd: Command, at: int, variant: str | None, version: str | None) -> list[Fact]:
     """``emcmake cmake -DCMAKE_EXE_LINKER_FLAGS=…``: the flags every emcc link of the
     configured project gets (with ``CMAKE_C/CXX_FLAGS``, which CMake also passes to the
-    link), read as one link when the linker flags carry emcc settings. Compile flags alone
-    configure libraries (a dependency build): no link."""
+    link of an executable), read as one link when the linker flags carry emcc settings, or
+    the compile flags carry what only a link uses (wasm-git's ``-DCMAKE_C_FLAGS="… --pre-js
+    pre.js -s ALLOW_MEMORY_GROWTH=1"``). Compile flags with compile settings alone
+    (``-sUSE_PTHREADS``, ``-sUSE_ZLIB``) configure libraries (a dependency build): no link."""
     names, values, build_type = configure_flags(cmd.argv[at + 1:])
     index = cmd.argv[0].index
     flags = [[Tok(w, index) for w in shell_split(v)] for v in values]
-    if not any(emcc_only(f.value) for n, fs in zip(names, flags) if n == "CMAKE_EXE_LINKER_FLAGS" for f in fs):
+    linker = [f.value for n, fs in zip(names, flags) if n == "CMAKE_EXE_LINKER_FLAGS" for f in fs]
+    compile_flags = [f.value for n, fs in zip(names, flags) if n != "CMAKE_EXE_LINKER_FLAGS" for f in fs]
+    if not any(emcc_only(f) for f in linker) and not links_only(compile_flags):
         return []
     label = ", ".join(x for x in (variant, f"CMAKE_BUILD_TYPE={build_type}" if build_type else None,
                                   "flags in " + ", ".join(dict.fromkeys(names))) if x)

@@ -7,7 +7,7 @@ from .facts import JsWorker
 from .parse import call_parts, enclosing_function, object_pairs, returns_of, string_value, unwrap, up
 from .pool_size import trace_size
 from .scan import Scan
-from .worker_lifetime import ended_each_pass
+from .worker_lifetime import ended_each_pass, leaves_after
 
 
 def workers(scan: Scan) -> list[JsWorker]:
@@ -206,6 +206,8 @@ def _fn_returns(scan: Scan, fn) -> list:
 
 def _loop(scan: Scan, fact: JsWorker, node) -> None:
     loop = scan.loop_of(node)
+    while loop is not None and leaves_after(node, loop):
+        loop = scan.loop_of(loop)       # a retry loop makes one worker: the loop around it decides
     if loop is None:
         return
     fact.in_loop = True

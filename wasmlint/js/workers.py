@@ -1,7 +1,7 @@
 """Worker facts: ``worker_threads`` and web ``Worker``, piscina, workerpool."""
 from __future__ import annotations
 
-from .error_listeners import error_handling
+from .error_listeners import error_handling, unheard_await
 from .exports import exported_as, import_source
 from .facts import JsWorker
 from .parse import call_parts, enclosing_function, object_pairs, returns_of, string_value, unwrap, up
@@ -66,6 +66,9 @@ def _worker(scan: Scan, new, callee, args) -> JsWorker:
         fact.error_listener, fact.onerror_at = error_handling(scan, new)
         if fact.onerror_at is not None and _package_worker(scan, callee):
             fact.error_listener, fact.onerror_at = True, None
+        if fact.error_listener is None:
+            fact.unheard_at = unheard_await(scan, new)
+            fact.error_listener = False if fact.unheard_at is not None else None
         if fact.error_listener is None:
             fact.returned_as = _returned_as(scan, new)
     _loop(scan, fact, new)

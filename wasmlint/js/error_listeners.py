@@ -34,8 +34,9 @@ def error_handling(scan, expr):
 
 def unheard_await(scan, expr):
     """The first ``await`` of the function that constructs ``expr`` (a Worker bound to a
-    name, with no ``error`` listener) that comes after the construction and before the
-    worker is handed on, else None. The worker runs during that await: an error it throws
+    name, with no ``error`` listener) that comes after the construction and ends before the
+    worker is handed on (``await once(worker, 'online')`` hands it to ``events.once``, which
+    listens for ``error``), else None. The worker runs during that await: an error it throws
     is emitted while nothing listens, whatever the receiver attaches later."""
     uses = _uses(scan, expr)
     if not uses or any(how == "listener" for how, _n in uses):
@@ -51,7 +52,7 @@ def unheard_await(scan, expr):
     found = None
     while stack:
         node = stack.pop()
-        if node.type == "await_expression" and expr.end_byte <= node.start_byte < min(escapes) and \
+        if node.type == "await_expression" and expr.end_byte <= node.start_byte and node.end_byte <= min(escapes) and \
                 (found is None or node.start_byte < found.start_byte):
             found = node
         if node.type not in FUNCTIONS:
@@ -77,10 +78,14 @@ def _uses(scan, expr):
             continue
         if use.type == "member_expression" and unwrap(use.child_by_field_name("object")).id == unwrap(target).id:
             out.append((_handles(scan, use) or "other", use))
-        elif use.type in _ESCAPES or node.type == "shorthand_property_identifier" or \
-                use.type == "assignment_expression" and unwrap(use.child_by_field_name("right")).id == unwrap(target).id:
+        elif use.type in _ESCAPES or node.type == "shorthand_property_identifier" or _assigned(use, target):
             out.append(("escape", target))
     return out
+
+
+def _assigned(use, target) -> bool:
+    """``other = target``: the value is stored under another name."""
+    return use.type == "assignment_expression" and unwrap(use.child_by_field_name("right")).id == unwrap(target).id
 
 
 def _handles(scan, member) -> str | None:

@@ -52,12 +52,22 @@ def unheard_await(scan, expr):
     found = None
     while stack:
         node = stack.pop()
-        if node.type == "await_expression" and expr.end_byte <= node.start_byte and node.end_byte <= min(escapes) and \
+        if node.type == "await_expression" and expr.end_byte <= node.start_byte and \
+                _awaited(node).end_byte <= min(escapes) and \
                 (found is None or node.start_byte < found.start_byte):
             found = node
         if node.type not in FUNCTIONS:
             stack.extend(node.named_children)
     return scan.doc.span(found) if found is not None else None
+
+
+def _awaited(node):
+    """What an ``await`` waits for: tree-sitter reads ``await spawn<T>(w)`` (type arguments)
+    as ``(await spawn)<T>(w)``; the call it heads is what is awaited."""
+    while node.parent is not None and node.parent.type in ("call_expression", "member_expression") and \
+            node.parent.named_children and node.parent.named_children[0].id == node.id:
+        node = node.parent
+    return node
 
 
 def _uses(scan, expr):

@@ -2,7 +2,6 @@
 response headers a config sets) and cross-origin isolation (WL308)."""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -58,10 +57,10 @@ class ServingConfig(Fact):
                 and ctx.scope_of(f).scope in served]
 
     def _has_page(self, project) -> bool:
-        """An ``index.html`` beside the config (what ``vite dev`` serves at ``/``); wasmlint
-        reads no HTML, so the folder is looked at (a config it cannot place counts as having one)."""
-        abspath = project.abspaths.get(self.span.path)
-        return abspath is None or os.path.isfile(os.path.join(os.path.dirname(abspath), "index.html"))
+        """An ``index.html`` beside the config (what ``vite dev`` serves at ``/``); a config
+        the run cannot place counts as having one."""
+        names = project.names_beside(self.span.path)
+        return names is None or "index.html" in names
 
     def threads_in_project(self, ctx) -> bool:
         return bool(self._served_threads(ctx))

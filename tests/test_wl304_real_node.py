@@ -39,3 +39,45 @@ def test_an_error_listener_is_called_and_the_host_survives(tmp_path):
     proc = _run(work)
     assert proc.returncode == 2, proc.stderr
     assert "resize failed: ENOENT" in proc.stderr
+
+
+# The awaits-before-handing-on case, in plain JS: the function awaits the worker's first
+# message and only then returns it; the caller's try and late `on('error')` come too late.
+AWAITING_HOST = """import { Worker } from 'node:worker_threads';
+async function start() {
+  const worker = new Worker(new URL('./plugin.mjs', import.meta.url));
+  await new Promise((resolve, reject) => {
+    worker.once('message', resolve);
+    LISTEN
+  });
+  return worker;
+}
+try {
+  const worker = await start();
+  worker.on('error', (e) => console.error('late listener:', e.message));
+} catch (e) {
+  console.error('start failed:', e.message);
+  process.exitCode = 2;
+}
+"""
+
+
+def _run_awaiting(tmp_path, listen: str):
+    node = shutil.which("node")
+    assert node, "node is required (it is on every machine of this project)"
+    (tmp_path / "plugin.mjs").write_text("throw new Error('plugin failed to load');\n")
+    (tmp_path / "host.mjs").write_text(AWAITING_HOST.replace("LISTEN", listen))
+    return subprocess.run([node, "host.mjs"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+
+
+def test_an_error_while_the_host_awaits_ends_it_whatever_the_caller_attaches(tmp_path):
+    proc = _run_awaiting(tmp_path, "")
+    assert proc.returncode == 1, proc.stderr
+    assert "Emitted 'error' event on Worker instance" in proc.stderr
+    assert "late listener" not in proc.stderr and "start failed" not in proc.stderr
+
+
+def test_a_listener_during_the_await_turns_the_error_into_a_rejection(tmp_path):
+    proc = _run_awaiting(tmp_path, "worker.once('error', reject);")
+    assert proc.returncode == 2, proc.stderr
+    assert "start failed: plugin failed to load" in proc.stderr

@@ -3,6 +3,7 @@ the edges that cross-file rules follow (``graph.py``) and the scope of every
 file, launch and fact (``scopes/assign.py``)."""
 from __future__ import annotations
 
+import os
 import posixpath
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -38,6 +39,14 @@ class Project:
 
     def of_kind(self, kind: str) -> list[Fact]:
         return self.by_kind.get(kind, [])
+
+    def names_beside(self, path: str) -> list[str] | None:
+        """The names of the regular files in the folder of ``path`` on disk, read or not
+        (wasmlint reads no HTML: the page beside a vite config is looked up there); None
+        when the run did not place ``path``."""
+        from .paths import file_names
+        abspath = self.abspaths.get(path)
+        return None if abspath is None else file_names(os.path.dirname(abspath), 100_000)
 
     def at(self, kind: str, path: str) -> list[Fact]:
         """The facts of ``kind`` found in the file ``path``."""

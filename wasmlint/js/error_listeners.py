@@ -9,7 +9,7 @@ apart: the code meant to handle errors and does not.
 """
 from __future__ import annotations
 
-from .parse import call_parts, name_of, path_of, unwrap, up
+from .parse import FUNCTIONS, call_parts, enclosing_function, name_of, path_of, unwrap, up
 
 _LISTEN = {"on", "once", "addListener", "addEventListener", "prependListener", "prependOnceListener"}
 _ESCAPES = ("arguments", "array", "return_statement", "spread_element", "pair", "shorthand_property_identifier")
@@ -24,11 +24,61 @@ def error_handling(scan, expr):
     if parent is not None and parent.type == "member_expression":
         how = _handles(scan, parent)
         return how == "listener", (scan.doc.span(up(parent)) if how == "onerror" else None)
+    uses = _uses(scan, expr)
+    if uses is None:
+        return (False if parent is not None and parent.type == "expression_statement" else None), None
+    hows = [how for how, _node in uses]
+    onerror = next((scan.doc.span(up(node)) for how, node in uses if how == "onerror"), None)
+    return (True if "listener" in hows else None if "escape" in hows else False), onerror
+
+
+def unheard_await(scan, expr):
+    """The first ``await`` of the function that constructs ``expr`` (a Worker bound to a
+    name, with no ``error`` listener) that comes after the construction and ends before the
+    worker is handed on (``await once(worker, 'online')`` hands it to ``events.once``, which
+    listens for ``error``), else None. The worker runs during that await: an error it throws
+    is emitted while nothing listens, whatever the receiver attaches later."""
+    uses = _uses(scan, expr)
+    if not uses or any(how == "listener" for how, _n in uses):
+        return None
+    escapes = [node.start_byte for how, node in uses if how == "escape"]
+    if not escapes or min(escapes) < expr.end_byte:
+        return None
+    fn = enclosing_function(expr)
+    scope = fn.child_by_field_name("body") if fn is not None else scan.doc.root
+    if scope is None:
+        return None
+    stack = [scope]
+    found = None
+    while stack:
+        node = stack.pop()
+        if node.type == "await_expression" and expr.end_byte <= node.start_byte and \
+                _awaited(node).end_byte <= min(escapes) and \
+                (found is None or node.start_byte < found.start_byte):
+            found = node
+        if node.type not in FUNCTIONS:
+            stack.extend(node.named_children)
+    return scan.doc.span(found) if found is not None else None
+
+
+def _awaited(node):
+    """What an ``await`` waits for: tree-sitter reads ``await spawn<T>(w)`` (type arguments)
+    as ``(await spawn)<T>(w)``; the call it heads is what is awaited."""
+    while node.parent is not None and node.parent.type in ("call_expression", "member_expression") and \
+            node.parent.named_children and node.parent.named_children[0].id == node.id:
+        node = node.parent
+    return node
+
+
+def _uses(scan, expr):
+    """``[(how, node)]`` for the uses of the name ``expr`` is bound to (None when it is not
+    bound): ``listener`` (an ``error`` listener), ``onerror`` (the member assigned),
+    ``escape`` (handed on: returned, passed, stored), ``other``."""
     name = scan.bound_name(expr)
     if name is None:
-        return (False if parent is not None and parent.type == "expression_statement" else None), None
+        return None
     last = name.rsplit(".", 1)[-1]
-    listener, escaped, onerror = False, False, None
+    out = []
     for node in scan.doc.words(last, ("identifier", "property_identifier", "shorthand_property_identifier")):
         target = node if node.type == "identifier" else node.parent
         if target is None or path_of(target) != name:
@@ -37,16 +87,15 @@ def error_handling(scan, expr):
         if use is None:
             continue
         if use.type == "member_expression" and unwrap(use.child_by_field_name("object")).id == unwrap(target).id:
-            how = _handles(scan, use)
-            listener = listener or how == "listener"
-            if how == "onerror" and onerror is None:
-                onerror = scan.doc.span(up(use))
-            continue
-        if use.type in _ESCAPES or node.type == "shorthand_property_identifier":
-            escaped = True
-        elif use.type == "assignment_expression" and unwrap(use.child_by_field_name("right")).id == unwrap(target).id:
-            escaped = True
-    return (True if listener else None if escaped else False), onerror
+            out.append((_handles(scan, use) or "other", use))
+        elif use.type in _ESCAPES or node.type == "shorthand_property_identifier" or _assigned(use, target):
+            out.append(("escape", target))
+    return out
+
+
+def _assigned(use, target) -> bool:
+    """``other = target``: the value is stored under another name."""
+    return use.type == "assignment_expression" and unwrap(use.child_by_field_name("right")).id == unwrap(target).id
 
 
 def _handles(scan, member) -> str | None:

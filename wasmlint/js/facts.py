@@ -283,6 +283,7 @@ class JsWorker(JsFact):
     error_listener: bool | None = None   # None: the worker escapes; cannot tell
     onerror_at: Span | None = None       # `worker.onerror = …`: worker_threads never calls it
     returned_as: str | None = None       # returned by the module's export of this name (error_listeners.py)
+    unheard_at: Span | None = None       # an `await` before the worker is handed on, with no listener yet
     in_loop: bool = False
     ended_each_pass: bool = False        # the loop ends each worker before its next pass
     loop_bounded_by_cores: bool = False
@@ -348,6 +349,9 @@ class JsWorker(JsFact):
         if self.onerror_at is not None or self.error_related(ctx):
             return ("gets only `onerror = …`, which worker_threads never calls (its Worker is an "
                     f"EventEmitter): {_WORKER_ERROR_EXITS}; listen with `worker.on('error', …)`")
+        if self.unheard_at is not None:
+            return (f"has no 'error' listener while its function awaits (line {self.unheard_at.line}) before "
+                    f"handing it on: {_WORKER_ERROR_EXITS}, whatever the receiver attaches later")
         return f"has no 'error' listener: {_WORKER_ERROR_EXITS}" if self.error_listener is False else None
 
     def error_related(self, ctx) -> list:

@@ -8,6 +8,9 @@ from .parse import Doc, call_parts, name_of, object_pairs, string_value, unwrap
 
 DEV_SERVER_CONFIGS = ("vite.config.", "webpack.", "vitest.config.", "rspack.config.")
 _SETTERS = ("setHeader", "set", "header", "append")
+# Sections of a vite config that set up no server: vite-plus's tools (oxlint, oxfmt, the
+# staged hook, tasks, tsdown, `vp check`) and vitest's `test` outside browser mode.
+_TOOL_SECTIONS = frozenset(("lint", "fmt", "staged", "run", "pack", "check", "test"))
 
 
 def is_dev_server_config(path: str, data: bytes = b"") -> bool:
@@ -52,7 +55,45 @@ def serving_config(doc: Doc) -> ServingConfig | None:
                     fact.add(name, value)
     if not config and not fact.headers:
         return None
+    fact.needs_page = config and doc.path.rsplit("/", 1)[-1].startswith(("vite.", "vitest.")) and _tools_only(doc)
     return fact
+
+
+def _tools_only(doc: Doc) -> bool:
+    """The exported config object (``export default defineConfig({…})``, ``module.exports =
+    {…}``, ``defineConfig(() => ({…}))``) is known and sets only tool sections: no server,
+    preview, plugin, root, or vitest browser mode. Such a config makes ``vite dev`` serve its
+    folder's ``index.html`` as it is, and nothing when there is none."""
+    obj = _exported_object(doc)
+    if obj is None or any(c.type == "spread_element" for c in obj.named_children):
+        return False
+    pairs = object_pairs(obj)
+    if len(pairs) != len([c for c in obj.named_children if c.type != "comment"]):
+        return False        # a computed key
+    if "test" in pairs and "browser" in object_pairs(pairs["test"][1]):
+        return False
+    if "test" in pairs and unwrap(pairs["test"][1]).type != "object":
+        return False
+    return set(pairs) <= _TOOL_SECTIONS
+
+
+def _exported_object(doc: Doc):
+    value = None
+    for stmt in doc.root.named_children:
+        if stmt.type == "export_statement" and any(c.type == "default" for c in stmt.children):
+            value = stmt.child_by_field_name("value")
+        elif stmt.type == "expression_statement" and stmt.named_children:
+            expr = stmt.named_children[0]
+            left = expr.child_by_field_name("left") if expr.type == "assignment_expression" else None
+            if left is not None and doc.text(left) == "module.exports":
+                value = expr.child_by_field_name("right")
+    value = unwrap(value)
+    if value is not None and value.type == "call_expression":       # defineConfig(…)
+        _c, args = call_parts(value)
+        value = unwrap(args[0]) if len(args) == 1 else None
+    if value is not None and value.type == "arrow_function":         # defineConfig(() => ({…}))
+        value = unwrap(value.child_by_field_name("body"))
+    return value if value is not None and value.type == "object" else None
 
 
 def _values(node) -> list[str]:

@@ -1,4 +1,4 @@
-"""Whether a loop ends each worker before it starts the next one.
+"""Whether a loop ends each worker before it starts the next one, or leaves once one is made.
 
 A ``for``/``while`` body that creates a worker and then, on every pass, waits for
 it to exit (``await once(w, 'exit')``, ``await new Promise(r => w.on('exit', r))``)
@@ -6,6 +6,11 @@ or terminates it (``w.terminate()``, awaited or not: node stops the thread at
 once, a browser synchronously) keeps one worker alive at a time, however many
 times it runs. Callbacks (``.map``, ``forEach``) start every pass at once and
 never count.
+
+A loop that returns (or breaks, or throws) as soon as the construction succeeds
+repeats only when ``new Worker`` threw — no thread was made — so it makes at most
+one worker: napi-rs's WASI loaders retry ``new Worker`` with a pruned ``execArgv``
+after ``ERR_WORKER_INVALID_EXEC_ARGV``. The loop around it, if any, decides the count.
 """
 from __future__ import annotations
 
@@ -33,6 +38,63 @@ def ended_each_pass(scan, new, loop) -> bool:
                 and _every_pass(node, body):
             return True
         if node.type not in FUNCTIONS:
+            stack.extend(node.named_children)
+    return False
+
+
+def leaves_after(new, loop) -> bool:
+    """Once ``new`` (inside ``loop``'s body) evaluates, the pass leaves the loop: ``new``
+    is part of a ``return``/``throw``, or a ``return``, ``throw`` or ``break`` follows it in
+    every block around it, with no ``continue`` before (an inner loop's ``break`` and
+    ``continue`` stay in that loop)."""
+    if loop.type not in LOOPS:
+        return False
+    body = loop.child_by_field_name("body")
+    chain = []
+    for a in ancestors(new):
+        if a.id == loop.id:
+            break
+        chain.append(a)
+    inner = sum(a.type in LOOPS for a in chain)     # loops between `new` and this one
+    child = new
+    for a in chain:
+        if a.type in ("return_statement", "throw_statement"):
+            return True
+        if a.type in FUNCTIONS:
+            return False
+        inner -= a.type in LOOPS
+        if a.type in ("statement_block", "switch_case"):
+            after = False
+            for stmt in a.named_children:
+                if after:
+                    if stmt.type in ("return_statement", "throw_statement") or not inner and \
+                            stmt.type == "break_statement" and not _inside_switch(a, body):
+                        return True
+                    if not inner and _continues(stmt):
+                        return False
+                after = after or stmt.id == child.id
+        child = a
+    return False
+
+
+def _inside_switch(block, body) -> bool:
+    """``block`` lies in a ``switch`` within the loop body (its ``break`` ends the switch)."""
+    for a in ancestors(block):
+        if body is not None and a.id == body.id:
+            return False
+        if a.type == "switch_statement":
+            return True
+    return False
+
+
+def _continues(stmt) -> bool:
+    """``stmt`` holds a ``continue`` of the loop around it (not of an inner loop or function)."""
+    stack = [stmt]
+    while stack:
+        node = stack.pop()
+        if node.type == "continue_statement":
+            return True
+        if node.type not in FUNCTIONS and node.type not in LOOPS:
             stack.extend(node.named_children)
     return False
 

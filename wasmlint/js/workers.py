@@ -1,13 +1,13 @@
 """Worker facts: ``worker_threads`` and web ``Worker``, piscina, workerpool."""
 from __future__ import annotations
 
-from .error_listeners import error_handling
+from .error_listeners import error_handling, unheard_await
 from .exports import exported_as, import_source
 from .facts import JsWorker
 from .parse import call_parts, enclosing_function, object_pairs, returns_of, string_value, unwrap, up
 from .pool_size import trace_size
 from .scan import Scan
-from .worker_lifetime import ended_each_pass
+from .worker_lifetime import ended_each_pass, leaves_after
 
 
 def workers(scan: Scan) -> list[JsWorker]:
@@ -66,6 +66,9 @@ def _worker(scan: Scan, new, callee, args) -> JsWorker:
         fact.error_listener, fact.onerror_at = error_handling(scan, new)
         if fact.onerror_at is not None and _package_worker(scan, callee):
             fact.error_listener, fact.onerror_at = True, None
+        if fact.error_listener is None:
+            fact.unheard_at = unheard_await(scan, new)
+            fact.error_listener = False if fact.unheard_at is not None else None
         if fact.error_listener is None:
             fact.returned_as = _returned_as(scan, new)
     _loop(scan, fact, new)
@@ -206,6 +209,8 @@ def _fn_returns(scan: Scan, fn) -> list:
 
 def _loop(scan: Scan, fact: JsWorker, node) -> None:
     loop = scan.loop_of(node)
+    while loop is not None and leaves_after(node, loop):
+        loop = scan.loop_of(loop)       # a retry loop makes one worker: the loop around it decides
     if loop is None:
         return
     fact.in_loop = True

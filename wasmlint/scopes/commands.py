@@ -63,7 +63,7 @@ _EXEC = {"npm": ("exec", "x"), "pnpm": ("exec", "dlx"), "yarn": ("exec", "dlx"),
 PRIORITY = ("production", "test", "bench", "example", "docs", "fixture", "tooling")
 
 
-def _tool(words: list[str]) -> list[str]:
+def tool_words(words: list[str]) -> list[str]:
     """The words from the tool on: launchers and ``VAR=x`` words skipped."""
     i = 0
     while i < len(words):
@@ -93,7 +93,7 @@ def _names_a_tool(word: str) -> bool:
 
 def command_scope(words: list[str]) -> Scoped | None:
     """What one command (its words, as the shell splits them) runs."""
-    words = _tool(words)
+    words = tool_words(words)
     if not words or not _names_a_tool(words[0]):
         return None
     tool, rest = posixpath.basename(words[0]), words[1:]

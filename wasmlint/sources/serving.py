@@ -23,6 +23,9 @@ class ServingConfig(Fact):
     server: str = ""
     headers: dict[str, list[str]] = field(default_factory=dict)   # lower-case name -> values
     served: list[str] = field(default_factory=list)    # folders it publishes, relative to its own folder
+    # a vite config of tool sections only (lint, fmt, test…): it serves its folder's
+    # index.html, if there is one, and nothing else
+    needs_page: bool = False
 
     def add(self, name: str, value: str) -> None:
         self.headers.setdefault(name.strip().lower(), []).append(value.strip().strip("'\"").strip())
@@ -45,13 +48,19 @@ class ServingConfig(Fact):
         built (production, unknown, tooling) or of the config's own scope. A dev server
         does not serve a sibling package's test binaries, nor its own test inputs."""
         project = ctx.project
-        if project is None:
+        if project is None or self.needs_page and not self._has_page(project):
             return []
         root = project.package_root(self.span.path)
         served = {"production", "unknown", "tooling", ctx.scope_of(self).scope}
         return [f for f in project.threaded
                 if (not root or f.span.path.split("#", 1)[0].startswith(root + "/"))
                 and ctx.scope_of(f).scope in served]
+
+    def _has_page(self, project) -> bool:
+        """An ``index.html`` beside the config (what ``vite dev`` serves at ``/``); a config
+        the run cannot place counts as having one."""
+        names = project.names_beside(self.span.path)
+        return names is None or "index.html" in names
 
     def threads_in_project(self, ctx) -> bool:
         return bool(self._served_threads(ctx))

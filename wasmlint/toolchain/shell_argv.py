@@ -204,12 +204,27 @@ def bindgen_input_target(commands: list[Command]) -> str | None:
     its ``.wasm`` argument sits in (wasm32-unknown-unknown, the only triple it reads, if none)."""
     for cmd in commands:
         words = [t.value for t in cmd.argv]
-        if not any(w.rsplit("/", 1)[-1] == "wasm-bindgen" for w in words[:4]):
+        if _program(words) != "wasm-bindgen":
             continue
         parts = [p for w in words if w.endswith(".wasm") for p in w.split("/")]
         return next((p for p in parts if is_wasm_target(p) and not p.endswith(".wasm")),
                     "wasm32-unknown-unknown")
     return None
+
+
+def _program(words: list[str]) -> str | None:
+    """The program a command runs: its first word, looking through launchers that pass the
+    line on (``npx``, ``env A=1``, ``pnpm exec``) and ``cargo run --bin NAME``. A word after
+    the program is its argument: ``cd wasm-bindgen`` enters a folder, runs nothing."""
+    from ..scopes.commands import tool_words
+    words = tool_words(words)
+    if not words:
+        return None
+    name = words[0].replace("\\", "/").rsplit("/", 1)[-1]
+    if name == "cargo" and len(words) > 1 and words[1] in ("run", "r"):
+        rest = words[2:words.index("--")] if "--" in words else words[2:]
+        return next((b for a, b in zip(rest, rest[1:]) if a == "--bin"), None)
+    return name
 
 
 def _collapse(commands: list[Command]) -> list[Command]:

@@ -45,6 +45,7 @@ class Profile:
     memory64: bool | None = None
     threads: bool | None = None
     threads_need_isolation: bool = False
+    also_targets: tuple[str, ...] = ()    # built-in targets its modules are also checked against
     sources: dict[str, Source] = field(default_factory=dict)   # limit → its source
     custom: bool = False
 
@@ -60,6 +61,7 @@ class Profile:
             "size_counts": self.size_counts, "startup_ms": self.startup_ms,
             "compile_from_bytes": self.compile_from_bytes, "memory64": self.memory64,
             "threads": self.threads, "threads_need_isolation": self.threads_need_isolation,
+            "also_targets": list(self.also_targets),
             "sources": {k: s.to_json() for k, s in self.sources.items()},
         }
 
@@ -103,7 +105,7 @@ SECTIONS: dict[str, dict[str, tuple[str, Any]]] = {
     "threads": {"supported": ("threads", _flag), "needs-isolation": ("threads_need_isolation", _flag)},
 }
 PROVENANCE = ("source", "read", "confidence", "note")
-TOP_KEYS = ("name", "title", "runtime")
+TOP_KEYS = ("name", "title", "runtime", "also-targets")
 
 
 def profile_from_table(name: str, raw: dict, where: str, custom: bool = False,
@@ -115,7 +117,9 @@ def profile_from_table(name: str, raw: dict, where: str, custom: bool = False,
     sources = dict(base.sources) if base else {}
     for key, value in raw.items():
         if key in TOP_KEYS:
-            if key != "name":
+            if key == "also-targets":
+                values["also_targets"] = tuple(str(v) for v in value) if isinstance(value, list) else ()
+            elif key != "name":
                 values[key] = str(value)
             continue
         if key not in SECTIONS:

@@ -83,8 +83,9 @@ class SourceFile:
                                      line=line, column=col, offset=exc.start)]
 
 
-def load_json(src: "SourceFile"):
-    """(LineIndex, root JNode) of a JSON file with positions, or (None, [WL001 fact])."""
+def load_json(src: "SourceFile", comments: bool = False):
+    """(LineIndex, root JNode) of a JSON file with positions, or (None, [WL001 fact]).
+    ``comments``: JSON with comments and trailing commas (``.jsonc``)."""
     from .. import jsonpos
     from ..textpos import LineIndex
     text, errors = src.decode_or_error()
@@ -92,7 +93,7 @@ def load_json(src: "SourceFile"):
         return None, errors
     idx = LineIndex(text, src.path)
     try:
-        return idx, jsonpos.parse(text)
+        return idx, jsonpos.parse(jsonpos.blank_jsonc(text) if comments else text)
     except jsonpos.JsonPosError as exc:
         line, col = idx.line_col(exc.offset)
         return None, [src.error(exc.message, line=line, column=col)]

@@ -25,6 +25,23 @@ def wanted(data: bytes, sites=None) -> bool:
 
 
 def extract(src: SourceFile) -> list[Fact]:
+    """The file's facts, and the deployment it is when it is an edge function (``edge_runtime``)."""
+    from ..js import edge_runtime
+    from ..js.parse import Doc
+    facts = _extract(src)
+    if edge_runtime.by_path(src.path):
+        return facts + edge_runtime.deployments(src.path)
+    from ..js.imports import IMPORT_ONLY_MAX_BYTES
+    data = bytes(src.data)
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = b"   " + data[3:]
+    if len(data) <= IMPORT_ONLY_MAX_BYTES and edge_runtime.wanted(data, data.__contains__) \
+            and not any(f.kind == "parse-error" for f in facts):
+        return facts + edge_runtime.deployments(src.path, Doc(src.path, data))
+    return facts
+
+
+def _extract(src: SourceFile) -> list[Fact]:
     data = bytes(src.data)
     if data.startswith(b"\xef\xbb\xbf"):
         data = b"   " + data[3:]      # keep byte offsets; a BOM is whitespace to the parser

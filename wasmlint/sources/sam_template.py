@@ -1,0 +1,47 @@
+"""AWS SAM / CloudFormation templates (``template.yaml``) → a ``deployment`` on AWS Lambda
+for each ``AWS::Serverless::Function`` / ``AWS::Lambda::Function``: the handler's file in
+its ``CodeUri`` (``app.handler`` → ``app``), with its ``MemorySize`` (or the
+``Globals.Function`` one; Lambda's default otherwise). A value computed at deploy time
+(``!Ref Memory``) is not a number here: the default stays."""
+from __future__ import annotations
+
+import posixpath
+
+from .. import yamlpos
+from ..deployment import Deployment, module_stem
+from ..launch import yamlsurf
+from . import SourceFile
+
+FUNCTION_TYPES = ("AWS::Serverless::Function", "AWS::Lambda::Function")
+MB = 1 << 20
+
+
+def memory_of(idx, node, key: str, holder) -> dict:
+    """``memory_bytes``/``memory_setting``/``memory_span`` of an integer ``key`` (MB) of ``holder``."""
+    if not yamlpos.is_scalar(node) or not node.tag.endswith(":int") or not node.value.isdigit() \
+            or int(node.value) <= 0:
+        return {}
+    k = yamlpos.key_node(holder, key)
+    return {"memory_bytes": int(node.value) * MB, "memory_setting": f"{key}: {node.value}",
+            "memory_span": idx.span(k.start_mark.index, node.end_mark.index)}
+
+
+def extract(src: SourceFile) -> list:
+    idx, docs = yamlsurf.load_source(src)
+    if idx is None:
+        return docs
+    out = []
+    for doc in docs:
+        defaults = yamlpos.get(yamlpos.get(doc, "Globals"), "Function")
+        for name, res in yamlpos.pairs(yamlpos.get(doc, "Resources")):
+            if yamlpos.str_of(yamlpos.get(res, "Type")) not in FUNCTION_TYPES:
+                continue
+            props = yamlpos.get(res, "Properties")
+            handler = yamlpos.str_of(yamlpos.get(props, "Handler")) or yamlpos.str_of(yamlpos.get(defaults, "Handler"))
+            code = yamlpos.str_of(yamlpos.get(props, "CodeUri")) or yamlpos.str_of(yamlpos.get(defaults, "CodeUri"))
+            entries = [posixpath.join(code or "", module_stem(handler))] if handler and "://" not in (code or "") else []
+            memory = memory_of(idx, yamlpos.get(props, "MemorySize"), "MemorySize", props) or \
+                memory_of(idx, yamlpos.get(defaults, "MemorySize"), "MemorySize", defaults)
+            out.append(Deployment(idx.span(name.start_mark.index, name.end_mark.index), platform="aws-lambda",
+                                  via=f"`{name.value}` of {src.path.rsplit('/', 1)[-1]}", entries=entries, **memory))
+    return out

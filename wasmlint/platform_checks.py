@@ -34,9 +34,11 @@ def counted(ctx, target, path: str, size: int) -> int | None:
 
 
 def _how(target) -> str:
-    p = target.profile
-    return f"{'after gzip' if p.size_compression == 'gzip' else 'uncompressed'}, " \
-           f"{'per module' if p.size_counts == 'module' else 'for the whole bundle'}"
+    return "after gzip" if target.profile.size_compression == "gzip" else "uncompressed"
+
+
+def _per(target) -> str:
+    return "per module" if target.profile.size_counts == "module" else "for a whole bundle"
 
 
 def module_overruns(fact, ctx) -> list[dict]:
@@ -50,9 +52,9 @@ def module_overruns(fact, ctx) -> list[dict]:
             continue
         n = counted(ctx, t, fact.span.path, fact.size)
         if n is not None and n > limit:
-            alone = " by itself, before the rest of its bundle" if t.profile.size_counts == "bundle" else ""
-            out.append({"target": t.name, "what": f"this module is {fmt(n)}{alone}", "limit": fmt(limit),
-                        "how": _how(t), "title": t.profile.title})
+            what = f"this module alone is {fmt(n)} {_how(t)}, before the rest of its bundle" \
+                if t.profile.size_counts == "bundle" else f"this module is {fmt(n)} {_how(t)}"
+            out.append({"target": t.name, "what": what, "limit": fmt(limit), "per": _per(t), "title": t.profile.title})
     return out
 
 
@@ -74,12 +76,12 @@ def bundle_overruns(deployment, ctx) -> list[dict]:
     each = [counted(ctx, t, p, n) for p, n in sizes.items()]
     if None in each or sum(each) <= limit or max(each) > limit:
         return []
-    return [{"target": t.name, "what": f"the {len(each)} modules this deployment ships add up to {fmt(sum(each))} "
-                                       f"before its JavaScript", "limit": fmt(limit), "how": _how(t),
-             "title": t.profile.title}]
+    return [{"target": t.name, "what": f"the {len(each)} modules this deployment ships add up to "
+                                       f"{fmt(sum(each))} {_how(t)} before its JavaScript",
+             "limit": fmt(limit), "per": _per(t), "title": t.profile.title}]
 
 
-SAFARI_MEMORY64 = "Safari (iOS and macOS) has no memory64"
+SAFARI_MEMORY64 = "Safari (iOS and macOS) has no memory64 (as of Safari 26.5), so the module does not compile there"
 
 
 def missing_features(memory, ctx) -> list[dict]:

@@ -15,12 +15,14 @@ def gzip_size(ctx, path: str) -> int | None:
     project = ctx.project
     key = ("gzip-size", path)
     if key not in project.memo:
-        from .paths import NotRegular, read_regular
         from pathlib import Path
-        abspath = project.abspaths.get(path)
+        from .paths import NotRegular, read_regular
+        abspath, limit = project.abspaths.get(path), ctx.config.policy["max-binary-bytes"]
         try:
-            data = read_regular(Path(abspath), ctx.config.policy["max-binary-bytes"]) if abspath else None
+            data = read_regular(Path(abspath), limit) if abspath else None
         except (OSError, NotRegular):
+            data = None
+        if data is not None and len(data) > limit:
             data = None
         project.memo[key] = None if data is None else len(zlib.compress(bytes(data), GZIP_LEVEL)) - 2 - 4 + 18
     return project.memo[key]

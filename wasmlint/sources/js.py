@@ -25,8 +25,9 @@ def wanted(data: bytes, sites=None) -> bool:
 
 
 def extract(src: SourceFile) -> list[Fact]:
-    """The file's facts, and the deployment it is when it is an edge function (``edge_runtime``)."""
-    from ..js import edge_runtime
+    """The file's facts, the deployment it is when it is an edge function (``edge_runtime``),
+    and the Lambda functions a CDK stack in it deploys (``cdk_lambda``)."""
+    from ..js import cdk_lambda, edge_runtime
     from ..js.parse import Doc
     facts = _extract(src)
     if edge_runtime.by_path(src.path):
@@ -35,9 +36,13 @@ def extract(src: SourceFile) -> list[Fact]:
     data = bytes(src.data)
     if data.startswith(b"\xef\xbb\xbf"):
         data = b"   " + data[3:]
-    if len(data) <= IMPORT_ONLY_MAX_BYTES and edge_runtime.wanted(data, data.__contains__) \
-            and not any(f.kind == "parse-error" for f in facts):
-        return facts + edge_runtime.deployments(src.path, Doc(src.path, data))
+    if len(data) > IMPORT_ONLY_MAX_BYTES or any(f.kind == "parse-error" for f in facts):
+        return facts
+    if edge_runtime.wanted(data, data.__contains__):
+        facts = facts + edge_runtime.deployments(src.path, Doc(src.path, data))
+    if cdk_lambda.wanted(data):
+        from ..js.scan import Scan
+        facts = facts + cdk_lambda.deployments(Scan(Doc(src.path, data)))
     return facts
 
 

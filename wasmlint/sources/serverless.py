@@ -5,28 +5,21 @@ from __future__ import annotations
 
 from .. import yamlpos
 from ..deployment import Deployment, module_stem
-from ..launch import yamlsurf
 from . import SourceFile
-from .sam_template import memory_of
+from .sam_template import lambda_functions, memory_of
 
 
 def extract(src: SourceFile) -> list:
-    idx, docs = yamlsurf.load_source(src)
-    if idx is None:
-        return docs
-    out = []
-    for doc in docs:
-        provider = yamlpos.get(doc, "provider")
-        name = yamlpos.str_of(yamlpos.get(provider, "name"))
-        if name not in (None, "aws"):
-            continue
-        for fname, fn in yamlpos.pairs(yamlpos.get(doc, "functions")):
-            handler = yamlpos.str_of(yamlpos.get(fn, "handler"))
-            if not handler:
-                continue
-            memory = memory_of(idx, yamlpos.get(fn, "memorySize"), "memorySize", fn) or \
-                memory_of(idx, yamlpos.get(provider, "memorySize"), "memorySize", provider)
-            out.append(Deployment(idx.span(fname.start_mark.index, fname.end_mark.index), platform="aws-lambda",
-                                  via=f"function `{fname.value}` of serverless.yml",
-                                  entries=[module_stem(handler)], **memory))
-    return out
+    return lambda_functions(src, _functions)
+
+
+def _functions(idx, doc):
+    provider = yamlpos.get(doc, "provider")
+    if yamlpos.str_of(yamlpos.get(provider, "name")) not in (None, "aws"):
+        return
+    for fname, fn in yamlpos.pairs(yamlpos.get(doc, "functions")):
+        handler = yamlpos.str_of(yamlpos.get(fn, "handler"))
+        if handler:
+            yield Deployment(idx.span(fname.start_mark.index, fname.end_mark.index), platform="aws-lambda",
+                             via=f"function `{fname.value}` of serverless.yml", entries=[module_stem(handler)],
+                             **memory_of(idx, "memorySize", fn, provider))

@@ -39,7 +39,7 @@ def extract(src: SourceFile) -> list:
         else:
             mb, key = DEFAULT_MAXIMUM_MB, yamlpos.key_node(player, "webGLThreadsSupport")
             span = idx.span(key.start_mark.index, threads.end_mark.index)
-            setting = f"webGLMaximumMemorySize (default {mb})"
+            setting = f"Unity's default webGLMaximumMemorySize, {mb}"
         return [Deployment(span, platform="unity-web", via="webGLThreadsSupport: 1 of ProjectSettings.asset",
                            threads=True, memory_bytes=mb * MB, memory_setting=setting, memory_span=span)]
     return []

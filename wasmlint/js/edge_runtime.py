@@ -2,7 +2,9 @@
 
 * ``export const runtime = 'edge'`` (Next.js route handlers and pages, Vercel functions) or
   ``export const config = { runtime: 'edge' }`` (``'experimental-edge'`` too) → Vercel's
-  edge runtime;
+  edge runtime; so is Next.js middleware (``middleware.ts`` beside the app or in ``src/``,
+  exporting ``middleware`` or a ``config`` with a ``matcher``), which runs on the edge
+  runtime unless its config says ``runtime: 'nodejs'``;
 * a file directly in ``netlify/edge-functions/`` (or a function folder's ``index``) →
   Netlify Edge Functions;
 * ``supabase/functions/NAME/index.ts`` → Supabase Edge Functions.
@@ -34,8 +36,26 @@ def by_path(path: str) -> str | None:
     return None
 
 
-def wanted(data: bytes, has) -> bool:
-    return has(b"export") and has(b"runtime") and has(b"edge")
+MIDDLEWARE_NAMES = ("middleware.ts", "middleware.js", "middleware.mjs", "middleware.tsx")
+
+
+def wanted(path: str, data: bytes, has) -> bool:
+    return has(b"export") and ((has(b"runtime") and has(b"edge")) or _middleware_file(path))
+
+
+def _middleware_file(path: str) -> bool:
+    """Where Next.js looks for middleware: the app's folder or its ``src/``."""
+    folder, name = posixpath.split(path)
+    return name in MIDDLEWARE_NAMES and posixpath.basename(folder) not in ("middleware", "middlewares", "lib")
+
+
+def _middleware(exports: dict) -> bool:
+    """Next.js middleware on the edge runtime: it exports ``middleware`` (or a default
+    function with a ``config.matcher``) and its config does not choose node."""
+    from .parse import object_pairs, string_value
+    config = object_pairs(exports.get("config"))
+    runtime = string_value(config["runtime"][1]) if "runtime" in config else None
+    return runtime in (None, *EDGE_VALUES) and ("middleware" in exports or "matcher" in config)
 
 
 def _edge_value(node) -> bool:
@@ -59,9 +79,15 @@ def deployments(path: str, doc=None) -> list[Deployment]:
     if doc is None:
         return []
     from .exports import export_entries
-    for name, node, _re in export_entries(doc):
-        if name in ("runtime", "config") and node is not None and _edge_value(node):
+    exports = {name: node for name, node, _re in export_entries(doc) if node is not None}
+    entry = [f"./{posixpath.basename(path)}"]
+    for name in ("runtime", "config"):
+        node = exports.get(name)
+        if node is not None and _edge_value(node):
             span = doc.span(node.parent if node.parent is not None else node)
-            return [Deployment(span, platform="vercel-edge", via=f"`export const {name}` of this file",
-                               entries=[f"./{posixpath.basename(path)}"])]
+            return [Deployment(span, platform="vercel-edge", via=f"`export const {name}` of this file", entries=entry)]
+    if _middleware_file(path) and _middleware(exports):
+        node = exports.get("middleware", exports.get("config"))
+        return [Deployment(doc.span(node.parent if node.parent is not None else node), platform="vercel-edge",
+                           via="Next.js middleware", entries=entry)]
     return []

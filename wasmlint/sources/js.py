@@ -38,7 +38,7 @@ def extract(src: SourceFile) -> list[Fact]:
         data = b"   " + data[3:]
     if len(data) > IMPORT_ONLY_MAX_BYTES or any(f.kind == "parse-error" for f in facts):
         return facts
-    if edge_runtime.wanted(data, data.__contains__):
+    if edge_runtime.wanted(src.path, data, data.__contains__):
         facts = facts + edge_runtime.deployments(src.path, Doc(src.path, data))
     if cdk_lambda.wanted(data):
         from ..js.scan import Scan

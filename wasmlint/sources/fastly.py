@@ -9,7 +9,7 @@ PACKAGE_MODULE = "bin/main.wasm"
 
 
 def extract(src: SourceFile) -> list:
-    text, data = load_toml(src)
+    text, data = load_toml(src, templated_ok=True)
     if text is None:
         return data
     if "manifest_version" not in data and "language" not in data:

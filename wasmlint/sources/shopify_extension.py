@@ -17,7 +17,7 @@ def _build_path(table: dict) -> str | None:
 
 
 def extract(src: SourceFile) -> list:
-    text, data = load_toml(src)
+    text, data = load_toml(src, templated_ok=True)
     if text is None:
         return data
     extensions = data.get("extensions") if isinstance(data.get("extensions"), list) else [data]

@@ -8,7 +8,7 @@ from . import SourceFile, load_toml
 
 
 def extract(src: SourceFile) -> list:
-    text, data = load_toml(src)
+    text, data = load_toml(src, templated_ok=True)
     if text is None:
         return data
     components = data.get("component")

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from ..deployment import Deployment, toml_span
 from ..facts import Fact
-from . import SourceFile, load_json, load_toml
+from . import TEMPLATE_MARKS, SourceFile, load_json, load_toml
 
 
 def extract(src: SourceFile) -> list[Fact]:
     if src.path.endswith(".toml"):
-        text, data = load_toml(src)
+        text, data = load_toml(src, templated_ok=True)
         if text is None:
             return data
         main, table = data.get("main"), ""
@@ -21,7 +21,8 @@ def extract(src: SourceFile) -> list[Fact]:
     else:
         idx, root = load_json(src, comments=src.path.endswith(".jsonc"))
         if idx is None:
-            return root
+            text = bytes(src.data).decode("utf-8", "replace")
+            return [] if any(m in text for m in TEMPLATE_MARKS) else root
         if root.type != "object":
             return []
         node = root.get("main")

@@ -42,7 +42,7 @@ def test_an_unknown_subcommand_is_not_read_as_a_path(project):
     rc, out, err = wasmlint(["chek"], project)
     assert (rc, out) == (2, "")
     assert err == ("wasmlint: error: unrecognized subcommand `chek`; did you mean `check`? (commands: check, "
-                   "clean, doctor, explain, inspect, probe, rule, server; to check a missing path write ./chek)\n")
+                   "clean, doctor, explain, inspect, probe, rule, server, targets; to check a missing path write ./chek)\n")
     rc, out, _ = wasmlint(["app.wasm", "--output-format", "concise"], project)   # a path still means check
     assert rc == 1 and out.startswith("app.wasm:1:")
 

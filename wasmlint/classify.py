@@ -50,6 +50,11 @@ NAME_KINDS: tuple[tuple[str, str], ...] = (
     ("netlify.toml", "netlify"),
     ("firebase.json", "firebase"),
     ("vercel.json", "vercel"),
+    ("wrangler.toml", "wrangler"), ("wrangler.json", "wrangler"), ("wrangler.jsonc", "wrangler"),
+    ("serverless.yml", "serverless"), ("serverless.yaml", "serverless"),
+    ("fastly.toml", "fastly"), ("shopify.extension.toml", "shopify-extension"), ("spin.toml", "spin"),
+    ("deno.json", "deno-json"), ("deno.jsonc", "deno-json"),
+    ("export_presets.cfg", "godot-presets"),
     ("nginx.conf", "nginx"), ("*.nginx", "nginx"), ("*.nginx.conf", "nginx"),
 )
 
@@ -73,6 +78,9 @@ PATH_KINDS: tuple[tuple[str, str], ...] = (
     (".cargo/config.toml", "cargo-config"), (".cargo/config", "cargo-config"),
     ("*/.cargo/config.toml", "cargo-config"), ("*/.cargo/config", "cargo-config"),
     ("*.service.d/*.conf", "systemd"),
+    ("supabase/config.toml", "supabase-config"), ("*/supabase/config.toml", "supabase-config"),
+    ("projectsettings/projectsettings.asset", "unity-settings"),
+    ("*/projectsettings/projectsettings.asset", "unity-settings"),
     ("*nginx*/*.conf", "nginx"), ("*/sites-available/*", "nginx"), ("*/conf.d/*.conf", "nginx"),
 )
 
@@ -94,6 +102,8 @@ _YAML_K8S = re.compile(rb"^apiVersion:\s*\S", re.M)
 _YAML_K8S_KIND = re.compile(rb"^kind:\s*\S", re.M)
 _YAML_COMPOSE = re.compile(rb"^services:\s*$", re.M)
 _YAML_PM2 = re.compile(rb"^apps:\s*$", re.M)
+# an AWS SAM / CloudFormation template (template.yaml, any name): its header keys
+_YAML_CFN = re.compile(rb"^(AWSTemplateFormatVersion:|Transform:\s*['\"]?AWS::Serverless)", re.M)
 
 
 @lru_cache(maxsize=None)
@@ -162,6 +172,8 @@ def kind_by_content(relpath: str, head: bytes, by_name: str | None) -> str | Non
             return "compose"
         if _YAML_PM2.search(head):
             return "pm2"
+        if _YAML_CFN.search(head):
+            return "sam-template"
         return None
     if name.endswith(".ini") and _MESON_MACHINE.search(head):
         return "meson-cross"

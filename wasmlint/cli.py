@@ -8,7 +8,7 @@ import sys
 
 from . import __version__
 
-COMMANDS = ("check", "rule", "inspect", "probe", "doctor", "clean", "server")
+COMMANDS = ("check", "rule", "inspect", "probe", "doctor", "targets", "clean", "server")
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 # options whose run is not replayed from the run memo (it writes elsewhere than stdout,
 # reads stdin, or is not a check)

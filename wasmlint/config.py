@@ -78,6 +78,7 @@ class Target:
     name: str
     budget_bytes: int | None
     loads_memory64: bool = True
+    profile: Any = None          # platforms.Profile of a deployment platform or a custom target
 
     @property
     def budget_pages(self) -> int | None:
@@ -86,6 +87,15 @@ class Target:
     @property
     def budget_mib(self) -> float | None:
         return None if self.budget_bytes is None else self.budget_bytes / MIB
+
+    def limit(self, name: str) -> Any:
+        """A limit of the target's platform profile (``size_bytes``, ``compile_from_bytes`` …),
+        None when it has no profile or the platform publishes none."""
+        return getattr(self.profile, name, None)
+
+    def with_budget(self, budget_bytes: int | None) -> "Target":
+        """This target with the memory the deployment configures (vercel.json, MemorySize)."""
+        return Target(self.name, budget_bytes, self.loads_memory64, self.profile)
 
     def __str__(self) -> str:
         return self.name
@@ -108,7 +118,7 @@ class Config:
     emscripten_version: str | None = None
     extend_rules: list[str] = field(default_factory=list)
     policy: dict[str, Any] = field(default_factory=lambda: dict(POLICY_DEFAULTS))
-    custom_targets: dict[str, int | None] = field(default_factory=dict)
+    custom_targets: dict[str, Any] = field(default_factory=dict)   # name -> platforms.Profile
     targets_from_cli: bool = False
     report_scopes: tuple[str, ...] | None = None    # `scope`: report these scopes (None: each rule's own)
     scope_globs: dict[str, str] = field(default_factory=dict)   # `scopes`: glob -> scope
@@ -116,13 +126,23 @@ class Config:
     origins: dict[str, str] = field(default_factory=dict)   # setting -> where its value came from
 
     def target(self, name: str) -> Target:
-        budgets = {**BUILTIN_TARGETS, **self.custom_targets}
-        if name not in budgets:
-            raise ConfigError(f"unknown target {name!r} (known: {', '.join(sorted(budgets))})")
-        return Target(name, budgets[name], loads_memory64=name not in NO_MEMORY64)
+        """A built-in browser or node target, a deployment platform (``data/platforms``) or a
+        custom target of the configuration (which wins)."""
+        from .platforms import builtin_profiles
+        profile = self.custom_targets.get(name) or builtin_profiles().get(name)
+        if profile is None and name not in BUILTIN_TARGETS:
+            from .cli_parser import did_you_mean
+            raise ConfigError(f"unknown target {name!r}{did_you_mean(name, self.known_targets())} "
+                              f"(known: {', '.join(self.known_targets())})")
+        if profile is None:
+            return Target(name, BUILTIN_TARGETS[name], loads_memory64=name not in NO_MEMORY64)
+        budget = profile.memory_bytes if profile.custom or name not in BUILTIN_TARGETS else BUILTIN_TARGETS[name]
+        return Target(name, budget, loads_memory64=name not in NO_MEMORY64 and profile.memory64 is not False,
+                      profile=profile)
 
     def known_targets(self) -> list[str]:
-        return sorted({**BUILTIN_TARGETS, **self.custom_targets})
+        from .platforms import builtin_profiles
+        return sorted({**BUILTIN_TARGETS, **builtin_profiles(), **self.custom_targets})
 
     def workload_mb(self, path: str | None = None) -> float | None:
         w = self.policy.get("workload-mb")
@@ -306,14 +326,7 @@ def apply_table(cfg: Config, raw: dict, where: str) -> None:
         if not isinstance(ct, dict):
             raise ConfigError(f"{where}: `custom-targets` must be a table of name = {{budget-mb = N}}")
         for name, spec in ct.items():
-            if isinstance(spec, dict):
-                unknown = set(spec) - {"budget-mb", "budget"}
-                if unknown:
-                    raise ConfigError(f"{where}: unknown key `custom-targets.{name}.{sorted(unknown)[0]}`")
-                val = spec.get("budget-mb", spec.get("budget"))
-            else:
-                val = spec
-            cfg.custom_targets[name] = _size_bytes(val, f"custom-targets.{name}", where)
+            cfg.custom_targets[name] = custom_target(cfg, name, spec, where)
     if "targets" in raw:
         t = raw["targets"]
         if not isinstance(t, (dict, list)):
@@ -382,6 +395,38 @@ def apply_table(cfg: Config, raw: dict, where: str) -> None:
             cfg.policy[k] = v
         flags = _strings(cfg.policy["required-node-flags"], "policy.required-node-flags", where)
         cfg.policy["required-node-flags"] = required_flags(flags, where)
+
+
+CUSTOM_TARGET_KEYS = ("budget-mb", "budget", "extends")
+
+
+def custom_target(cfg: Config, name: str, spec: Any, where: str):
+    """``[custom-targets.NAME]``: ``budget-mb = N`` (the memory), ``extends = "platform"``, and
+    the tables of a platform profile (``size = {value = "5MB", compression = "gzip"}``,
+    ``memory``, ``startup``, ``loading``, ``memory64``, ``threads``; data/platforms/README.md)."""
+    from .platforms import SECTIONS, ProfileError, builtin_profiles, profile_from_table
+    key = f"custom-targets.{name}"
+    table = dict(spec) if isinstance(spec, dict) else {"budget-mb": spec}
+    base = None
+    if "extends" in table:
+        parent = table.pop("extends")
+        base = cfg.custom_targets.get(parent) or builtin_profiles().get(parent)
+        if base is None:
+            from .cli_parser import did_you_mean
+            raise ConfigError(f"{where}: `{key}.extends`: unknown platform `{parent}`"
+                              f"{did_you_mean(str(parent), [*builtin_profiles(), *cfg.custom_targets])}")
+    budget = [table.pop(k) for k in ("budget-mb", "budget") if k in table]
+    for k in table:
+        if k not in SECTIONS and k not in ("title", "runtime"):
+            raise unknown_key(f"{key}.{k}", [*CUSTOM_TARGET_KEYS, *SECTIONS], where)
+    if budget:
+        table["memory"] = {**table.get("memory", {}), "value": f"{_size_bytes(budget[0], key, where)}B"}
+    if not budget and base is None and "memory" not in table:
+        raise ConfigError(f"{where}: `{key}` needs `budget-mb` (its memory), `memory` or `extends`")
+    try:
+        return profile_from_table(name, table, f"{where}: `{key}`", custom=True, base=base)
+    except ProfileError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def _rules_folder(folder: str, where: str) -> str:

@@ -28,6 +28,10 @@ class Context:
             targets = [t for t in targets if t.loads_memory64]
         return targets
 
+    def all_targets_for(self, fact: Fact) -> list[Target]:
+        """The fact's targets, those that cannot load it included (WL603 reports them)."""
+        return self._targets_for(fact)
+
     def _targets_for(self, fact: Fact) -> list[Target]:
         """Per-path config, then the fact's own hint (a build for node), then what
         the project graph shows (an artifact only node launches reach), then the

@@ -27,7 +27,7 @@ WASM_TARGETS = ("loads-wasm", "embeds")
 
 @dataclass(frozen=True)
 class Ref:
-    kind: str          # runs | imports | spawns | loads-wasm | builds | links-js | embeds | publishes
+    kind: str          # runs | imports | spawns | loads-wasm | builds | links-js | embeds | publishes | deploys
     spec: str          # as written: "./loader", "/app/server.js", "app.wasm"
     span: Span
 
@@ -100,7 +100,7 @@ def resolve(spec: str, from_path: str, files: set[str], kind: str) -> str | None
     if not spec or "://" in spec or spec.startswith(("data:", "node:")):
         return None
     base = posixpath.dirname(from_path.split("#", 1)[0])
-    exts = JS_EXTENSIONS if kind in ("imports", "runs", "spawns", "publishes") else ("",)
+    exts = JS_EXTENSIONS if kind in ("imports", "runs", "spawns", "publishes", "deploys") else ("",)
     if kind == "imports" and not spec.startswith((".", "/")):
         return None   # a package outside the project (node_modules is not read)
     parts = [p for p in spec.split("/") if p not in ("", ".")]
@@ -108,7 +108,7 @@ def resolve(spec: str, from_path: str, files: set[str], kind: str) -> str | None
     # folder we do not know: try it, then each shorter suffix, from the file's folder;
     # a command (``runs``) may also be run from a folder above the file's
     # (``scripts/start.sh`` running ``node src/server.js`` from the project's root).
-    starts = [0] if not spec.startswith("/") and kind in ("imports", "publishes") else range(len(parts))
+    starts = [0] if not spec.startswith("/") and kind in ("imports", "publishes", "deploys") else range(len(parts))
     bases = [base]
     while kind == "runs" and bases[-1] not in ("", "/"):
         bases.append(posixpath.dirname(bases[-1]))

@@ -175,3 +175,33 @@ class _Parser:
         self.i = i + 1
         text = b.build(start + 1, i, json_escape)
         return JNode("string", start, self.i, text.value, text)
+
+
+def blank_jsonc(text: str) -> str:
+    """JSON with comments (``wrangler.jsonc``, ``deno.jsonc``: ``//`` and ``/* */`` comments,
+    trailing commas) as JSON of the same length: comments and trailing commas become spaces,
+    so every offset still points into the original text."""
+    out = list(text)
+    i, n, last = 0, len(text), None      # last: index of the last significant character
+    while i < n:
+        c = text[i]
+        if c == '"':
+            j = i + 1
+            while j < n and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            last, i = j, j + 1
+            continue
+        if c == "/" and i + 1 < n and text[i + 1] in "/*":
+            end = text.find("\n", i) if text[i + 1] == "/" else text.find("*/", i + 2)
+            end = n if end < 0 else end + (0 if text[i + 1] == "/" else 2)
+            for k in range(i, end):
+                if out[k] != "\n":
+                    out[k] = " "
+            i = end
+            continue
+        if c in "}]" and last is not None and out[last] == ",":
+            out[last] = " "
+        if not c.isspace():
+            last = i
+        i += 1
+    return "".join(out)

@@ -8,7 +8,7 @@ import posixpath
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .facts import Fact
+from .facts import Fact, Span
 from .graph import Graph, build, launch_id, spec_path
 
 
@@ -207,20 +207,81 @@ class Project:
         return bool(loaders) and all(src in self._node_glue for src in loaders)
 
     def targets_for(self, fact: Fact, config) -> list | None:
-        """Per-artifact targets (design.md): a module reached from node launches is
-        checked against ``node`` with the launches' memory limit as its budget; so is
-        a variant built for node only (Emscripten glue with ``-sENVIRONMENT=node``, and
-        the module only such glue loads), without a budget. A build is judged by what
-        it writes (``artifact_paths``: an emcc link's JS and .wasm)."""
-        from .config import Target
+        """Per-artifact targets (design.md): a module a deployment ships (``deployment.py``)
+        is checked against that platform, with the memory the deployment configures; a
+        module reached from node launches against ``node`` with the launches' memory limit
+        as its budget; so is a variant built for node only (Emscripten glue with
+        ``-sENVIRONMENT=node``, and the module only such glue loads), without a budget. A
+        build is judged by what it writes (``artifact_paths``: an emcc link's JS and .wasm)."""
         paths = getattr(fact, "artifact_paths", None) or [
             (getattr(fact, "virtual_path", None) or fact.span.path).split("#", 1)[0]]
+        deployed = self.deployment_targets(paths, config)
+        node = self._node_targets(paths)
+        if not deployed:
+            return node
+        return deployed + [t for t in node or () if t.name not in {d.name for d in deployed}]
+
+    def _node_targets(self, paths: list[str]) -> list | None:
+        from .config import Target
         found = {k: f for p in paths for k, f in self._launches_by_path.get(p, ())}
         launches = [found[k] for k in sorted(found)]
         if not launches:
             return [Target("node", None)] if all(self._node_variant(p) for p in paths) else None
         limits = [f.memory_limit_bytes for f in launches if getattr(f, "memory_limit_bytes", None)]
         return [Target("node", min(limits) if limits else None)]
+
+    @cached_property
+    def deployment_reach(self) -> dict[Span, tuple[Fact, set[str]]]:
+        """Deployment span → (the deployment, the paths it ships): each entry (a file of the
+        run, a glob over them, or a module a build writes that the run does not hold), what
+        the entry reaches in the graph, and for an app's manifest (``whole_folder``) every
+        module under its folder."""
+        from .graph import output_path
+        from .pathmatch import match_any
+        out: dict[Span, tuple[Fact, set[str]]] = {}
+        modules = [p for p, kind in self.files.items() if kind == "wasm"]
+        for d in self.of_kind("deployment"):
+            starts: set[str] = set()
+            for e in self.edges_by_span.get(("deploys", d.span), ()):
+                start = e.dst or output_path(e.spec, e.src)
+                if start:
+                    starts.add(start)
+            globs = [posixpath.join(d.folder, e) for e in d.entries if any(c in e for c in "*?[")]  # type: ignore[attr-defined]
+            starts |= {p for p in self.files if globs and match_any(p, globs)}
+            reached = set(starts)
+            for start in starts:
+                reached.update(self.graph.reachable(start))
+            if d.whole_folder:  # type: ignore[attr-defined]
+                folder = d.folder  # type: ignore[attr-defined]
+                reached.update(p for p in modules if not folder or p.startswith(folder + "/"))
+            out[d.span] = (d, reached)
+        return out
+
+    @cached_property
+    def _deployments_by_path(self) -> dict[str, list[Fact]]:
+        index: dict[str, list[Fact]] = {}
+        for d, reached in self.deployment_reach.values():
+            for p in reached:
+                index.setdefault(p, []).append(d)
+        return index
+
+    def deployments_reaching(self, path: str) -> list[Fact]:
+        return self._deployments_by_path.get(path, [])
+
+    def deployment_targets(self, paths: list[str], config) -> list:
+        """The platform targets of the deployments that ship any of ``paths``: one per
+        platform, with the smallest memory its deployments configure, and the built-in
+        targets the platform's profile also checks (``also-targets``: Electron's Chromium
+        is ``desktop``)."""
+        best: dict[str, object] = {}
+        for d in {id(d): d for p in paths for d in self._deployments_by_path.get(p, ())}.values():
+            t = d.target(config)  # type: ignore[attr-defined]
+            have = best.get(t.name)
+            if have is None or (t.budget_bytes or 1 << 62) < (have.budget_bytes or 1 << 62):  # type: ignore[attr-defined]
+                best[t.name] = t
+            for extra in t.limit("also_targets") or ():
+                best.setdefault(extra, config.target(extra))
+        return list(best.values())
 
 
 def link(facts: list[Fact], files: dict[str, str], abspaths: dict[str, str] | None = None,

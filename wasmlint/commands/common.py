@@ -78,7 +78,10 @@ def show_settings(cfg: Config, paths: list[str], out) -> None:
         "per-file-ignores": cfg.per_file_ignores, "severity": cfg.severity, "exclude": cfg.exclude,
         "respect-gitignore": cfg.respect_gitignore, "node-version": cfg.node_version,
         "emscripten-version": cfg.emscripten_version, "extend-rules": cfg.extend_rules,
-        "custom-targets": {k: f"{v >> 20} MiB" if v else v for k, v in cfg.custom_targets.items()},
+        "custom-targets": {k: {"memory": f"{p.memory_bytes >> 20} MiB" if p.memory_bytes else None,
+                               **({"size": f"{p.size_bytes} bytes ({p.size_compression}, {p.size_counts})"}
+                                  if p.size_bytes else {})}
+                           for k, p in cfg.custom_targets.items()},
         "scope": list(cfg.report_scopes) if cfg.report_scopes else None, "scopes": cfg.scope_globs,
         **{f"policy.{k}": cfg.policy.get(k) for k in POLICY_DEFAULTS},
     }

@@ -241,6 +241,11 @@ class JsCompile(JsFact):
         from .linking import memory_mismatches
         return memory_mismatches(self, ctx)
 
+    def compile_forbidden(self, ctx) -> bool:
+        """A target of this loader refuses WebAssembly compiled at run time (workerd, Vercel's
+        edge runtime: WL602), streaming or not."""
+        return any(t.limit("compile_from_bytes") is False for t in ctx.targets_for(self))
+
     @property
     def streaming_api(self) -> str:
         return "compileStreaming" if self.api == "compile" else "instantiateStreaming"

@@ -1,6 +1,7 @@
 """Dev servers and JS servers as serving configs (WL308): ``vite.config.*`` /
 ``webpack.config.*`` ``headers`` objects (``server``, ``preview``, ``devServer``),
-and ``res.setHeader``/``res.set``/``res.header`` calls with literal names."""
+Electron's ``responseHeaders`` (``session.webRequest.onHeadersReceived``), and
+``res.setHeader``/``res.set``/``res.header`` calls with literal names."""
 from __future__ import annotations
 
 from ..sources.serving import UNKNOWN, ServingConfig
@@ -32,7 +33,8 @@ def serving_config(doc: Doc) -> ServingConfig | None:
     fact = ServingConfig(doc.span(doc.root), server="vite/webpack dev server" if config else "JS server")
     fact.span = doc.insertion(doc.root, after=False)
     anchored = False
-    for node in doc.words("headers", ("property_identifier",)):
+    nodes = [*doc.words("headers", ("property_identifier",)), *doc.words("responseHeaders", ("property_identifier",))]
+    for node in nodes:
         pair = node.parent
         if pair is None or pair.type != "pair":
             continue
@@ -97,8 +99,11 @@ def _exported_object(doc: Doc):
 
 
 def _values(node) -> list[str]:
-    """A header value: a literal, each branch of ``a ? 'x' : 'y'``, else ``UNKNOWN`` (computed)."""
+    """A header value: a literal, each branch of ``a ? 'x' : 'y'``, each item of an array
+    (Electron's ``responseHeaders`` take ``['same-origin']``), else ``UNKNOWN`` (computed)."""
     node = unwrap(node)
+    if node is not None and node.type == "array":
+        return [v for item in node.named_children for v in _values(item)] or [UNKNOWN]
     if node is not None and node.type == "ternary_expression":
         return [*_values(node.child_by_field_name("consequence")), *_values(node.child_by_field_name("alternative"))]
     text = string_value(node)

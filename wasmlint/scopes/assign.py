@@ -210,6 +210,10 @@ def _production_roots(project, out: ScopeMap, entry: dict[int, Scoped]) -> list[
     for f in project.of_kind("serving-config"):
         if _by_convention(f, out).scope in ("production", "unknown"):
             roots += [(p, f"served by {f.span.path} ({f.server})") for p in _served(f, project.files)]
+    for f in project.of_kind("deployment"):     # wrangler `main`, a Lambda handler, an edge function
+        if _by_convention(f, out).scope in ("production", "unknown"):
+            roots += [(e.dst, f"deployed by {f.via} ({f.span.path}:{f.span.line})")
+                      for e in _edges(project, f, "deploys") if e.dst]
     return roots
 
 

@@ -83,8 +83,9 @@ class SourceFile:
                                      line=line, column=col, offset=exc.start)]
 
 
-def load_json(src: "SourceFile"):
-    """(LineIndex, root JNode) of a JSON file with positions, or (None, [WL001 fact])."""
+def load_json(src: "SourceFile", comments: bool = False):
+    """(LineIndex, root JNode) of a JSON file with positions, or (None, [WL001 fact]).
+    ``comments``: JSON with comments and trailing commas (``.jsonc``)."""
     from .. import jsonpos
     from ..textpos import LineIndex
     text, errors = src.decode_or_error()
@@ -92,14 +93,20 @@ def load_json(src: "SourceFile"):
         return None, errors
     idx = LineIndex(text, src.path)
     try:
-        return idx, jsonpos.parse(text)
+        return idx, jsonpos.parse(jsonpos.blank_jsonc(text) if comments else text)
     except jsonpos.JsonPosError as exc:
         line, col = idx.line_col(exc.offset)
         return None, [src.error(exc.message, line=line, column=col)]
 
 
-def load_toml(src: "SourceFile"):
-    """(text, data) of a TOML file, or (None, [WL001 fact]) at tomllib's position."""
+TEMPLATE_MARKS = ("{{", "{%")     # Liquid, Jinja, cargo-generate, Tera
+
+
+def load_toml(src: "SourceFile", templated_ok: bool = False):
+    """(text, data) of a TOML file, or (None, [WL001 fact]) at tomllib's position.
+    ``templated_ok``: a file that does not parse and holds template tags (a cargo-generate
+    or create-cloudflare template's ``wrangler.toml``) is a template, not a broken
+    file: (None, []) without a finding."""
     from ..tomlsafe import TomlError, loads
     text, errors = src.decode_or_error()
     if text is None:
@@ -107,6 +114,8 @@ def load_toml(src: "SourceFile"):
     try:
         return text, loads(text)
     except TomlError as exc:
+        if templated_ok and any(m in text for m in TEMPLATE_MARKS):
+            return None, []
         where = {"line": exc.line, "column": exc.column} if exc.line else {}
         return None, [src.error(f"invalid TOML: {exc}", **where)]
 

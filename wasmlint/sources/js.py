@@ -25,6 +25,28 @@ def wanted(data: bytes, sites=None) -> bool:
 
 
 def extract(src: SourceFile) -> list[Fact]:
+    """The file's facts, the deployment it is when it is an edge function (``edge_runtime``),
+    and the Lambda functions a CDK stack in it deploys (``cdk_lambda``)."""
+    from ..js import cdk_lambda, edge_runtime
+    from ..js.parse import Doc
+    facts = _extract(src)
+    if edge_runtime.by_path(src.path):
+        return facts + edge_runtime.deployments(src.path)
+    from ..js.imports import IMPORT_ONLY_MAX_BYTES
+    data = bytes(src.data)
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = b"   " + data[3:]
+    if len(data) > IMPORT_ONLY_MAX_BYTES or any(f.kind == "parse-error" for f in facts):
+        return facts
+    if edge_runtime.wanted(src.path, data, data.__contains__):
+        facts = facts + edge_runtime.deployments(src.path, Doc(src.path, data))
+    if cdk_lambda.wanted(data):
+        from ..js.scan import Scan
+        facts = facts + cdk_lambda.deployments(Scan(Doc(src.path, data)))
+    return facts
+
+
+def _extract(src: SourceFile) -> list[Fact]:
     data = bytes(src.data)
     if data.startswith(b"\xef\xbb\xbf"):
         data = b"   " + data[3:]      # keep byte offsets; a BOM is whitespace to the parser

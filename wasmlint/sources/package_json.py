@@ -85,7 +85,30 @@ def extract(src: SourceFile) -> list[Fact]:
     nodemon = root.get("nodemonConfig")
     if nodemon is not None:
         facts.extend(from_config(idx, nodemon))
+    facts.extend(_electron_app(idx, root))
     return facts
+
+
+ELECTRON_RUNNERS = ("electron", "electron-forge", "electron-builder", "electron-vite", "electron-packager")
+
+
+def _electron_app(idx, root) -> list[Fact]:
+    """An Electron app (``electron`` among its dependencies, a script that runs or packs it,
+    and a ``main``) → a ``deployment``
+    on Electron: the main process script and every module the app packs (its folder)."""
+    from ..deployment import Deployment
+    deps = [root.get(k) for k in ("dependencies", "devDependencies")]
+    main = root.get("main")
+    scripts = root.get("scripts")
+    runs = [v.value.split()[0] for _k, v in (scripts.pairs if scripts is not None and scripts.type == "object" else ())
+            if v.type == "string" and v.value.split()]
+    if main is None or not main.str_value() or not any(d is not None and d.type == "object" and d.get("electron")
+                                                       is not None for d in deps) \
+            or not any(r in ELECTRON_RUNNERS for r in runs):
+        return []
+    key = root.key_node("main")
+    return [Deployment(idx.span(key.start, main.end), platform="electron", via="Electron app of package.json",
+                       entries=[main.str_value()], whole_folder=True)]
 
 
 def _entries(idx: LineIndex, root: jsonpos.JNode) -> list[PackageEntry]:

@@ -53,6 +53,11 @@ class MemoryFact(MemoryLike, Fact):
             return f"imported memory `{self.import_['module']}.{self.import_['name']}`"
         return f"memory {self.index}"
 
+    def missing_features(self, ctx) -> list[dict]:
+        """Targets that cannot run this memory: memory64, threads (WL603)."""
+        from ..platform_checks import missing_features
+        return missing_features(self, ctx)
+
     def fix_pin_memory(self, ctx) -> str:
         """How to rebuild this module with a fixed memory, in its toolchain's terms."""
         pages = self.pin_pages(ctx) or self.initial_pages
@@ -90,6 +95,11 @@ class WasmModuleFact(Fact):
     embedded_in: str | None = None
     virtual_path: str | None = internal()
     digest: str | None = internal()    # SHA-256 of an embedded module's bytes (a file's is its content's)
+
+    def size_overruns(self, ctx) -> list[dict]:
+        """Platform targets whose size limit this module exceeds by itself (WL601)."""
+        from ..platform_checks import module_overruns
+        return module_overruns(self, ctx)
 
     def graph_refs(self) -> list:
         from ..graph import Ref

@@ -1,0 +1,1 @@
+(module (memory 2 2) (func (export "_start")))

@@ -1,0 +1,93 @@
+"""Where a project deploys its WebAssembly: the ``deployment`` fact that the files of a
+platform make (``wrangler.toml``, ``vercel.json``, ``export const runtime = 'edge'``,
+``netlify.toml``, SAM ``template.yaml``, ``serverless.yml``, ``fastly.toml``,
+``spin.toml``, ``shopify.extension.toml``, ``deno.json``, an Electron ``package.json``,
+Unity's ``ProjectSettings.asset``, Godot's ``export_presets.cfg``), and what it ships.
+
+A deployment names its entries as written (a script, a handler, a built module, a glob);
+``Project.deployments_reaching`` follows them through the project graph (entry → imports →
+loaders → ``.wasm``), and the modules reached take the platform as their target, with the
+memory the deployment configures where the platform lets the user set it."""
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from .facts import Fact, Span
+
+GLOB_CHARS = ("*", "?", "[")
+
+
+def internal():
+    return field(default=None, metadata={"internal": True})
+
+
+@dataclass
+class Deployment(Fact):
+    kind: ClassVar[str] = "deployment"
+    platform: str = ""                  # a profile of data/platforms/
+    via: str = ""                       # what says so: "`main` of wrangler.toml"
+    entries: list[str] = field(default_factory=list)   # relative to the file's folder; globs allowed
+    whole_folder: bool = False          # ships every module under its folder (an app's manifest)
+    memory_bytes: int | None = None     # the memory it configures (vercel.json, MemorySize)
+    memory_setting: str | None = None   # as written: "MemorySize: 512"
+    threads: bool | None = None         # an engine export's thread support (Unity, Godot)
+    memory_span: Span | None = internal()
+
+    @property
+    def folder(self) -> str:
+        return posixpath.dirname(self.span.path)
+
+    def target(self, config):
+        """The platform target, with the configured memory when the deployment sets one."""
+        target = config.target(self.platform)
+        return target.with_budget(self.memory_bytes) if self.memory_bytes else target
+
+    def size_overruns(self, ctx) -> list[dict]:
+        """The modules it ships added up over its platform's bundle limit (WL601)."""
+        from .platform_checks import bundle_overruns
+        return bundle_overruns(self, ctx)
+
+    @property
+    def title(self) -> str:
+        from .platforms import builtin_profiles
+        profile = builtin_profiles().get(self.platform)
+        return profile.title if profile else self.platform
+
+    def graph_refs(self) -> list:
+        from .graph import Ref
+        return [Ref("deploys", e, self.span) for e in self.entries if not any(c in e for c in GLOB_CHARS)]
+
+
+def toml_key_line(text: str, table: str, key: str) -> int | None:
+    """The 1-based line of ``key = …`` in the TOML table ``table`` (``""``: the top level;
+    ``[[table]]`` items too), read line by line as TOML lays tables out; None if absent."""
+    current = ""
+    for n, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if line.startswith("["):
+            current = line.strip("[]").split("]", 1)[0].strip().replace('"', "").replace(" ", "")
+            continue
+        if current == table and line.split("=", 1)[0].strip().strip('"') == key and "=" in line:
+            return n
+    return None
+
+
+def toml_span(path: str, text: str, table: str, key: str) -> Span:
+    """The span of ``key`` in ``table``, else of the table's header, else the file's first line."""
+    line = toml_key_line(text, table, key)
+    if line is None:
+        headers = [n for n, raw in enumerate(text.splitlines(), 1)
+                   if raw.strip().startswith("[") and raw.strip().strip("[]").replace('"', "").replace(" ", "") == table]
+        line = headers[0] if headers and table else None
+    if line is None:
+        return Span(path, 1, 1)
+    raw = text.splitlines()[line - 1]
+    col = len(raw) - len(raw.lstrip()) + 1
+    return Span(path, line, col, line, len(raw) + 1)
+
+
+def module_stem(handler: str) -> str:
+    """The file a Lambda ``Handler``/serverless ``handler`` names: ``src/app.handler`` → ``src/app``."""
+    return handler.rsplit(".", 1)[0] if "." in handler.rsplit("/", 1)[-1] else handler

@@ -1,0 +1,35 @@
+"""``wrangler.toml`` / ``wrangler.json`` / ``wrangler.jsonc`` → a ``deployment`` fact on
+Cloudflare Workers: its ``main`` script (and the modules its imports reach), or the
+``[build.upload] main`` of a custom build."""
+from __future__ import annotations
+
+from ..deployment import Deployment, toml_span
+from ..facts import Fact
+from . import TEMPLATE_MARKS, SourceFile, load_json, load_toml
+
+
+def extract(src: SourceFile) -> list[Fact]:
+    if src.path.endswith(".toml"):
+        text, data = load_toml(src, templated_ok=True)
+        if text is None:
+            return data
+        main, table = data.get("main"), ""
+        upload = data.get("build", {}).get("upload", {}) if isinstance(data.get("build"), dict) else {}
+        if not isinstance(main, str) and isinstance(upload, dict) and isinstance(upload.get("main"), str):
+            main, table = upload["main"], "build.upload"
+        span = toml_span(src.path, text, table, "main") if isinstance(main, str) else src.span()
+    else:
+        idx, root = load_json(src, comments=src.path.endswith(".jsonc"))
+        if idx is None:
+            text = bytes(src.data).decode("utf-8", "replace")
+            return [] if any(m in text for m in TEMPLATE_MARKS) else root
+        if root.type != "object":
+            return []
+        node = root.get("main")
+        main = node.str_value() if node is not None else None
+        key = root.key_node("main")
+        span = idx.span(key.start, node.end) if key is not None and node is not None else idx.span(0, 1)
+    name = src.path.rsplit("/", 1)[-1]
+    entries = [main] if isinstance(main, str) and main.strip() else []
+    return [Deployment(span, platform="cloudflare-workers", via=f"`main` of {name}" if entries else name,
+                       entries=entries)]

@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable
 
+from . import budget
 from .bashcalls import Calls
 from .bashwords import HERE, WORDS, Words, is_at, is_here, known
 from .budget import ExpansionBudget
@@ -221,7 +222,7 @@ class _File:
     def __init__(self, fid: int, src: PStr, loaded: Loaded | None):
         self.id, self.src, self.loaded = fid, src, loaded
         raw = src.text.encode("utf-8")
-        self.tree = parser().parse(raw)
+        self.tree = budget.parse(parser(), raw)
         if len(raw) == len(src.text):
             self.ch = None
         else:

@@ -12,6 +12,7 @@ word, not ``fi``; errors that only the carriage returns cause are bash's too.
 """
 from __future__ import annotations
 
+from . import budget
 from .bash import parser as _parser
 
 _KEYWORDS = frozenset(("fi", "done", "esac", "then", "do"))
@@ -23,12 +24,13 @@ MOSTLY_ERRORS = 0.5
 def syntax_error(text: str) -> tuple[str, int] | None:
     """``(message, character offset)`` of a syntax error bash would report, or None."""
     data = text.replace("\r", "_").encode("utf-8")
-    root = _parser().parse(data).root_node
+    root = budget.parse(_parser(), data).root_node
     if not root.has_error:
         return None
     unclosed = _first_unclosed(root)
     at = unclosed[1] if unclosed else _first_error(root)
-    if "\r" in text and (unclosed or not _parser().parse(text.replace("\r", "").encode("utf-8")).root_node.has_error):
+    if "\r" in text and (unclosed or not budget.parse(_parser(), text.replace("\r", "").encode("utf-8"))
+                          .root_node.has_error):
         # the errors come from the carriage returns: bash reads them as part of a word
         return ("shell syntax error: CRLF line endings: bash reads the carriage return as part of the "
                 "last word of each line, so `then`, `do`, `fi` and `done` there are no keywords", _char(data, at))

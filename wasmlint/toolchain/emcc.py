@@ -345,7 +345,7 @@ def build_facts(argv: list[Tok], span: Span, *, variant: str | None = None, extr
     EMCC_CFLAGS), or for a set of flags that reaches links elsewhere (``flag_set``).
     Returns [] for a compile-only command."""
     args = _expand_response(list(argv) + list(extra), read_response, problems)
-    budget.charge(1 + len(args), "compiler commands and their words")
+    budget.charge(1, "compiler commands")     # their words are bounded by the expansion budget
     inv = EmccInvocation(span, variant=variant, emscripten_version=version, flag_set=flag_set)
     setting_facts: list[Fact] = []
     i, link, memory64 = 0, True, None

@@ -101,7 +101,10 @@ def parse(parser, data: bytes, old=None):
 
     start = time.process_time()
     try:
-        return parser.parse(read, progress_callback=stop, **given)
+        tree = parser.parse(read, progress_callback=stop, **given)
+        # a tree parsed from a callback reads each node's text through it again: reparse
+        # from the bytes, reusing every node (nothing was edited), so ``node.text`` slices them
+        return parser.parse(data, old_tree=tree)
     except ValueError:         # tree-sitter: the progress callback cancelled the parse
         parser.reset()
         if time.process_time() <= deadline:

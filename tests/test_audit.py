@@ -250,6 +250,20 @@ def test_f6_inputs_that_made_regular_expressions_quadratic(tmp_path):
     assert "app.wasm:1:1: warning: memory 0 can grow" in out
 
 
+def test_f6_tree_sitter_error_recovery_is_bounded_by_the_file_budget(tmp_path):
+    """F6's kept limit: tree-sitter-bash's error recovery on `emcc ))))…` is quadratic (64 KB
+    took 32 s in a script, 96 s in a Dockerfile RUN). At 256 KB it would take hours; the
+    file's parse time is bounded, so each is one WL001 and the other files are still read."""
+    (tmp_path / "build.sh").write_text("emcc " + ")" * (256 << 10) + "\n")
+    (tmp_path / "Dockerfile").write_text("FROM emscripten/emsdk\nRUN emcc " + ")" * (256 << 10) + "\n")
+    (tmp_path / "app.wasm").write_bytes(build_wat("(module (memory 1))"))
+    out = ok(check(tmp_path, "--output-format", "concise", ".", timeout=300))
+    over = "error: not analysed: over budget (parsing takes too long (tree-sitter error recovery)) [WL001]"
+    assert f"build.sh:1:1: {over}" in out
+    assert f"Dockerfile:1:1: {over}" in out
+    assert "app.wasm:1:1: warning: memory 0 can grow" in out
+
+
 def test_f21_a_project_rule_cannot_ask_for_a_gigabyte_of_padding(tmp_path):
     (tmp_path / "rules").mkdir()
     (tmp_path / ".wasmlint.toml").write_text('extend-rules = ["rules"]\n')

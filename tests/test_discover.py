@@ -122,3 +122,26 @@ def test_gitignore_prefilter_keeps_negations_and_directory_patterns(tmp_path):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_bytes(WASM_HEADER if rel.endswith(".wasm") else b"new WebAssembly.Memory({})")
     assert sorted(_kinds(tmp_path)) == ["keep.wasm", "src/dist/app.js", "src/main.js"]
+
+
+def test_f19_many_distinct_gitignore_files_compile_a_bounded_number_of_patterns(tmp_path, monkeypatch):
+    """Audit F19: 51 distinct 1 MiB .gitignore files took over 600 s to compile. A walk
+    compiles at most ``GITIGNORE_PATTERNS`` lines in all (here lowered, the shape kept):
+    the folders walked first keep theirs, later ones ignore nothing (only more is checked)."""
+    import wasmlint.discover as discover_mod
+    compiled = []
+    real = discover_mod._compiled_gitignore
+
+    def counting(lines):
+        compiled.append(len(lines))
+        return real(lines)
+    monkeypatch.setattr(discover_mod, "GITIGNORE_PATTERNS", 500)
+    monkeypatch.setattr(discover_mod, "_compiled_gitignore", counting)
+    for k in range(6):
+        sub = tmp_path / f"p{k}"
+        sub.mkdir()
+        (sub / ".gitignore").write_text("".join(f"gen{k}_{i}/\n" for i in range(300)) + "gen.wasm\n")
+        (sub / "gen.wasm").write_bytes(WASM_HEADER)
+    kinds = _kinds(tmp_path)
+    assert sum(compiled) == 500
+    assert sorted(kinds) == [f"p{k}/gen.wasm" for k in range(1, 6)]     # p1 kept only 199 of its lines

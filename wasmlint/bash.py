@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable
 
+from . import budget
 from .bashcalls import Calls
 from .bashwords import HERE, WORDS, Words, is_at, is_here, known
 from .budget import ExpansionBudget
@@ -74,7 +75,7 @@ def parse_bytes(raw: bytes):
     body = raw.rstrip(b" \t\r\n")
     if body.endswith(b"\\") and (len(body) - len(body.rstrip(b"\\"))) % 2 and raw[len(body):].startswith(b"\n"):
         raw = body[:-1] + b" " + raw[len(body):]
-    return parser().parse(raw)
+    return budget.parse(parser(), raw)
 
 
 @dataclass

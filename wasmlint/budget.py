@@ -1,15 +1,40 @@
-"""The work one file may cause: expansion of variables is bounded by the file's size.
+"""The work one file may cause. Past any of its bounds the file is one WL001
+"not analysed: over budget" (``pipeline.analyze_file``) and the run goes on.
 
-A file whose variables refer to earlier ones (``ENV A2=${A1}x``, ``V2 = $(V1) x``)
-expands to text that grows with the square of its length. Each file gets
-``FACTOR`` times its own size (at least ``FLOOR``) of expanded text; once that is
-spent, a variable reads as unknown, as a value too long to be real already does
-(``shellparse.VALUE_LIMIT``). Real build and launch files stay far below it.
+- **Expansion** (``ExpansionBudget``): a file whose variables refer to earlier ones
+  (``ENV A2=${A1}x``, ``V2 = $(V1) x``) expands to text that grows with the square of
+  its length. Each file gets ``FACTOR`` times its own size (at least ``FLOOR``) of
+  expanded text; once that is spent, a variable reads as unknown, as a value too long
+  to be real already does (``shellparse.VALUE_LIMIT``).
+- **Items** (``charge``): node launches (and the words they hold), NODE_OPTIONS
+  settings and compiler commands each cost the rules that read them; a file holding
+  more than ``MAX_ITEMS`` of them is not analysed. The bound is absolute, not per
+  byte: a real file's count is in the hundreds, a generated one's grows with its size.
+- **Parse time** (``parse``): tree-sitter's error recovery is quadratic on some inputs
+  (``emcc ))))…``, audit F6). Its parses of one file may take ``PARSE_FLOOR`` CPU
+  seconds plus ``PARSE_PER_BYTE`` per byte of the file: twenty times the slowest
+  real file measured (minified JS, 0.4 µs a byte), so only error recovery reaches it.
+
+Real build and launch files stay far below every bound.
 """
 from __future__ import annotations
 
+import contextvars
+import time
+from contextlib import contextmanager
+
 FACTOR = 16
 FLOOR = 1 << 20
+MAX_ITEMS = 12_000
+PARSE_FLOOR = 2.0
+PARSE_PER_BYTE = 8e-6
+CHUNK = 1 << 16         # bytes handed to tree-sitter per read
+
+
+class OverBudget(BaseException):
+    """The file needs more work than its budget allows; the message says which. Not an
+    ``Exception``: a reader's ``except Exception`` (a file it cannot read shows nothing)
+    must not swallow it; ``pipeline.analyze_file`` ends the file with it."""
 
 
 class ExpansionBudget:
@@ -23,3 +48,69 @@ class ExpansionBudget:
             return False
         self.left -= chars
         return True
+
+
+class FileBudget:
+    """Items and parse time left for the file being analysed."""
+
+    def __init__(self, file_size: int):
+        self.items = MAX_ITEMS
+        self.parse_seconds = PARSE_FLOOR + PARSE_PER_BYTE * file_size
+
+    def charge(self, items: int, what: str) -> None:
+        self.items -= items
+        if self.items < 0:
+            raise OverBudget(f"more than {MAX_ITEMS:,} {what} and other items to check")
+
+
+_current: contextvars.ContextVar[FileBudget | None] = contextvars.ContextVar("wasmlint_budget", default=None)
+
+
+@contextmanager
+def for_file(file_size: int):
+    """Work done inside is charged to one file of ``file_size`` bytes."""
+    token = _current.set(FileBudget(file_size))
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def charge(items: int, what: str) -> None:
+    """Count ``items`` (launches, commands, words) against the current file; raises
+    OverBudget past its bound. Outside a file's analysis it counts nothing."""
+    b = _current.get()
+    if b is not None:
+        b.charge(items, what)
+
+
+def parse(parser, data: bytes, old=None):
+    """``parser.parse(data, old)``, stopped (OverBudget) when the current file's parse
+    time is spent. Outside a file's analysis it is not bounded."""
+    b = _current.get()
+    given = {"old_tree": old} if old is not None else {}
+    if b is None:
+        return parser.parse(data, **given)
+    deadline = time.process_time() + b.parse_seconds
+
+    def read(offset: int, _point) -> bytes:
+        return data[offset:offset + CHUNK]
+
+    def stop(*_state) -> bool:
+        return time.process_time() > deadline
+
+    start = time.process_time()
+    try:
+        tree = parser.parse(read, progress_callback=stop, **given)
+        # a tree parsed from a callback reads each node's text through it again: reparse
+        # from the bytes, reusing every node (nothing was edited), so ``node.text`` slices them
+        return parser.parse(data, old_tree=tree)
+    except ValueError:         # tree-sitter: the progress callback cancelled the parse
+        parser.reset()
+        if time.process_time() <= deadline:
+            raise
+        b.parse_seconds = 0.0
+        raise OverBudget("parsing takes too long (tree-sitter error recovery)") from None
+    finally:
+        b.parse_seconds = max(0.0, b.parse_seconds - (time.process_time() - start))
+

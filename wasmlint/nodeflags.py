@@ -123,6 +123,9 @@ def _lowest_major(text: str) -> int | None:
     return best
 
 
+MAX_VERDICTS = 1 << 16
+
+
 class FlagDB:
     """The flags of one node major. Get one with ``FlagDB.for_major(major)``."""
 
@@ -133,6 +136,7 @@ class FlagDB:
         self._flags: dict[str, dict] = data["flags"]
         self._aliases: dict[str, list[str]] = data["aliases"]
         self.heap: dict | None = data.get("heap")   # measured default heap bounds (``nodeheap``)
+        self._verdicts: dict[str, FlagInfo | None] = {}   # lookup's answers, by word
 
     @classmethod
     def for_major(cls, major: int) -> FlagDB:
@@ -159,7 +163,17 @@ class FlagDB:
 
         ``--max_old_space_size=4096``, ``--no-liftoff``, ``-r``, ``--inspect=9229``
         resolve; ``--no-wasm-tierup``, ``--no-title``, ``--expose-gc=1`` do not.
+        Answers are remembered per word (every rule asks about every flag of a launch),
+        up to ``MAX_VERDICTS`` words.
         """
+        if arg in self._verdicts:
+            return self._verdicts[arg]
+        info = self._lookup(arg)
+        if len(self._verdicts) < MAX_VERDICTS:
+            self._verdicts[arg] = info
+        return info
+
+    def _lookup(self, arg: str) -> FlagInfo | None:
         if not arg.startswith("-") or arg in ("-", "--"):
             return None
         value: str | None = None

@@ -13,6 +13,7 @@ import stat
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from . import budget
 from .config import Config
 from .diagnostics import SEVERITY_RANK, Diagnostic
 from .discover import FileEntry, discover
@@ -118,7 +119,8 @@ def analyze_file(entry: FileEntry, policy: dict, validate: bool = False, deep: b
         res.facts.append(template)
         return res
     try:
-        res.facts.extend(extract(src))
+        with budget.for_file(len(data)):
+            res.facts.extend(extract(src))
         if entry.kind != "wasm" and b"wasmlint:" in data:
             try:
                 res.directives = scan(entry.path, entry.kind, src.text)
@@ -126,6 +128,8 @@ def analyze_file(entry: FileEntry, policy: dict, validate: bool = False, deep: b
                 pass
     except RecursionError:
         res.facts.append(ParseError(Span(entry.path), message="input nested too deeply to analyse"))
+    except budget.OverBudget as exc:
+        res.facts = [ParseError(Span(entry.path), message=f"not analysed: over budget ({exc})")]
     except Exception as exc:  # a bug in a source must not end the run: report it where it happened
         res.facts.append(ParseError(Span(entry.path), message=(
             f"internal error while reading this file ({type(exc).__name__}: {exc}); "

@@ -61,8 +61,19 @@ class Command:
 @dataclass
 class Script:
     commands: list[Command] = field(default_factory=list)
-    assigns: list[Assign] = field(default_factory=list)     # statement-level assignments/exports
     error: tuple[str, int] | None = None                     # first syntax error: message, offset
+    bindings: list[bash.Binding] = field(default_factory=list, repr=False)
+    view: _View | None = field(default=None, repr=False)
+
+    @property
+    def assigns(self) -> list[Assign]:
+        """Statement-level assignments and exports."""
+        return self.assigns_of(None)
+
+    def assigns_of(self, names: tuple[str, ...] | None) -> list[Assign]:
+        """Those of the variables ``names`` (None: all); a value is mapped to its file only
+        when asked for (a script of thousands of assignments maps none it need not)."""
+        return [self.view.assign(b) for b in self.bindings if names is None or b.name in names]
 
 
 def parse(script: MappedText, env: dict[str, Assign] | None = None, reader: bash.Reader | None = None,
@@ -75,8 +86,7 @@ def parse(script: MappedText, env: dict[str, Assign] | None = None, reader: bash
              for k, a in (env or {}).items()}
     run = bash.evaluate(_pstr(script), given, reader=reader, root=root)
     view = _View(script, run, idx)
-    out = Script()
-    out.assigns = [view.assign(b) for b in run.bindings]
+    out = Script(bindings=run.bindings, view=view)
     out.commands = [view.command(c) for c in run.commands]
     if run.error is not None:
         i, kind, missing = run.error

@@ -6,6 +6,7 @@ import bisect
 from functools import lru_cache
 from typing import Iterator
 
+from .. import budget
 from ..facts import Span
 
 # Words a file must contain for its parse to be worth it (design.md: byte prefilter).
@@ -233,7 +234,7 @@ class Doc:
         a, b = self.blanked[k]
         if (a, b) not in self._head_vars:
             head = self.data[a:min(b, a + HEAD_BYTES)].replace(b"\0", b"\x01")
-            root = parser(dialect_of(self.path)).parse(head).root_node
+            root = budget.parse(parser(dialect_of(self.path)), head).root_node
             names = set()
             for stmt in root.named_children:
                 if stmt.type != "variable_declaration" or stmt.has_error or stmt.end_byte >= len(head) - 1 \
@@ -251,7 +252,8 @@ class Doc:
         that range's own text (a function body parses as a program)."""
         a, b = self.blanked[self.blank_index(i)]
         if (a, b) not in self._blank_trees:
-            self._blank_trees[a, b] = parser(dialect_of(self.path)).parse(self.data[a:b].replace(b"\0", b"\x01"))
+            self._blank_trees[a, b] = budget.parse(parser(dialect_of(self.path)),
+                                                  self.data[a:b].replace(b"\0", b"\x01"))
         return self._blank_trees[a, b].root_node.descendant_for_byte_range(i - a, i - a + length)
 
     def words(self, word: str, types=("identifier", "property_identifier",

@@ -28,6 +28,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, replace
 
+from .. import budget
 from . import lexer
 
 MIN_FILE = 256 << 10        # files smaller than this are parsed whole
@@ -180,7 +181,7 @@ def _edited(previous: Parsed, blanks, source: bytes):
 def _parse(parser, source: bytes, ranges, old):
     parser.included_ranges = ranges or []
     try:
-        return parser.parse(source, old) if old is not None else parser.parse(source)
+        return budget.parse(parser, source, old)
     finally:
         if ranges:
             parser.included_ranges = []

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
-from .. import nodeoptions, shellparse
+from .. import budget, nodeoptions, shellparse
 from ..facts import Fact, Span
 from ..scopes import Scoped
 from ..scopes.hint import ScopeHint
@@ -100,6 +100,7 @@ class Unit:
             return None
         value = assign.value
         tokens, error = nodeoptions.split(value)
+        budget.charge(1 + len(tokens), "NODE_OPTIONS settings and their words")
         args = word_args(self.idx, tokens, escape=escape_name(value.escape)) if tokens else []
         s, e = (value.src_start, value.src_end) if value.exact else (assign.start, assign.end)
         fact = NodeOptionsFact(self.idx.span(s, e), surface=self.surface, variable=variable,
@@ -116,9 +117,8 @@ class Unit:
         """Every command of a shell script; ``on_command`` may claim a command
         (package.json's ``npm run x``) by returning True."""
         parsed = shellparse.parse(script, env, self.reader, self.root if depth == 0 else None, self.idx)
-        for a in parsed.assigns:
-            if a.name in NODE_OPTIONS_VARS:
-                self.node_options(a)
+        for a in parsed.assigns_of(NODE_OPTIONS_VARS):
+            self.node_options(a)
         limit = self.address_space
         for cmd in parsed.commands:
             unit = self.at(cmd.idx)
@@ -156,6 +156,7 @@ class Unit:
             self._entry_script(un.toks, env, rng or (_range(self.idx, toks[0].arg.span)[0],
                                                      _range(self.idx, toks[-1].arg.span)[1]))
             return None
+        budget.charge(1 + len(un.toks), "node launches and their words")
         if un.as_limit is not None:
             n, opt = un.as_limit
             address_space = Limit(n, opt.arg.span, f"`{opt.value}`")

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from .. import jsonpos, yamlpos
+from .. import budget, jsonpos, yamlpos
 from ..textpos import LineIndex, MappedText, TextBuilder, js_sq_escape, json_escape
 from .args import BLOCK_LIST, FLOW_LIST, JSON_LIST
 
@@ -77,7 +77,7 @@ class JsTree:
     def __init__(self, text: str):
         self.text = text
         self.data = text.encode("utf-8")
-        self.tree = _js_parser().parse(self.data)
+        self.tree = budget.parse(_js_parser(), self.data)
         self.ch = None if text.isascii() else _byte_to_char(text, self.data)
 
     def c(self, b: int) -> int:

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, ClassVar
 
+from .. import budget
 from ..facts import Fact, Span, internal
 from ..memory import PAGE, MemoryLike
 from . import emcc_settings as es
@@ -347,6 +348,7 @@ def build_facts(argv: list[Tok], span: Span, *, variant: str | None = None, extr
     EMCC_CFLAGS), or for a set of flags that reaches links elsewhere (``flag_set``).
     Returns [] for a compile-only command."""
     args = _expand_response(list(argv) + list(extra), read_response, problems)
+    budget.charge(1, "compiler commands")     # their words are bounded by the expansion budget
     inv = EmccInvocation(span, variant=variant, emscripten_version=version, flag_set=flag_set)
     setting_facts: list[Fact] = []
     i, link, memory64 = 0, True, None

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from .. import budget
 from ..facts import Fact
 
 from .pstr import UNKNOWN, UNKNOWN_TEXT, CharOffsets, LineIndex, PStr, guarded
@@ -53,7 +54,7 @@ class Source:
 
     def __init__(self, text: str, path: str):
         self.data = text.encode("utf-8", "surrogateescape")
-        self.root = _parser().parse(self.data).root_node
+        self.root = budget.parse(_parser(), self.data).root_node
         self.index = LineIndex(text, path)
         self.char = CharOffsets(text)
         self._active: set[int] = set()

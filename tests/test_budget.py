@@ -1,0 +1,44 @@
+"""The per-file work budget (wasmlint/budget.py): a file past it is one WL001 and the
+run goes on; a file within it is analysed as before."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from fuzz.pathological import GENERATORS
+from wasmlint import budget
+from wasmlint.config import Config
+from wasmlint.pipeline import run_check
+from wasmlint.ruleset import all_rules
+
+
+def _messages(tmp_path: Path) -> list[str]:
+    res = run_check([str(tmp_path)], Config(root=tmp_path), all_rules(), jobs=1)
+    return sorted(f"{Path(d.span.path).relative_to(tmp_path)}:{d.span.line}: {d.code} {d.message}" for d in res.diagnostics)
+
+
+def test_a_launch_of_more_words_than_the_item_budget_is_one_finding(tmp_path):
+    """A Procfile line `web: node --a0=1 --a1=1 …` of 28,000 flags: each would be one
+    WL206 and cost every flag rule; past ``MAX_ITEMS`` the file is not analysed, and the
+    other files of the project still are."""
+    long_line = GENERATORS["procfile"][1]["long-line"](256 << 10)
+    assert long_line.count(b" --a") > budget.MAX_ITEMS
+    (tmp_path / "Procfile").write_bytes(long_line)
+    (tmp_path / "api").mkdir()
+    (tmp_path / "api" / "Procfile").write_text("web: node --a0=1 server.js\n")
+    assert _messages(tmp_path) == [
+        f"Procfile:1: WL001 not analysed: over budget (more than {budget.MAX_ITEMS:,} node launches and "
+        "their words and other items to check)",
+        "api/Procfile:1: WL206 unknown node flag `--a0=1`: node 26 refuses to start (\"bad option\", "
+        "exit code 9)",
+    ]
+
+
+def test_charges_past_the_bound_stop_the_file():
+    try:
+        with budget.for_file(100):
+            budget.charge(budget.MAX_ITEMS, "node launches")
+            budget.charge(1, "node launches")
+    except budget.OverBudget as exc:
+        assert str(exc) == f"more than {budget.MAX_ITEMS:,} node launches and other items to check"
+    else:
+        raise AssertionError("the item past the bound did not stop the file")

@@ -9,15 +9,13 @@ import json
 
 from ..facts import Fact
 from .emcc import build_facts
+from .emscripten_wrappers import carries_emcc_settings
 from .emver import EmscriptenVersion
 from .makefile import MakeReader, Parsed, Rule
 from .makefile_expand import Expander, Var
 from .pstr import PStr, Tok, shell_split
 from .shell_argv import VERSION_VARS, bindgen_in, facts_from_shell
 from .shell_eval import shell_words
-
-SETTING_HINTS = ("-s", "-pthread", "-fopenmp")
-
 
 def facts_of(reader: MakeReader, *, response=None, version: str | None = None) -> list[Fact]:
     per_variant: list[tuple[str | None, list[Fact]]] = []
@@ -94,7 +92,8 @@ def _flag_variables(reader: MakeReader, parsed: Parsed, ex: Expander, used: set[
         ex.used = set()
         value = ex.expand(var.value) if var.flavor != "simple" else var.value
         words = shell_split(value)
-        if any(w.text.startswith(SETTING_HINTS) for w in words):
+        # only emcc takes `-s NAME`/`-sNAME`: `-std=`, `-static`, `-specs=`, `-pthread` are any compiler's
+        if carries_emcc_settings([w.text for w in words]):
             if "$" in value.text:     # what the recipe's shell makes of it: `$((1 << 27))` computed
                 words = shell_words(value, reader.index) or words
             candidates[name] = (words, set(ex.used))

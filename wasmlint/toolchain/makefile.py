@@ -11,7 +11,8 @@ references. Supported: ``=`` ``:=`` ``::=`` ``+=`` ``?=`` (``!=`` is unknown),
 ``export``/``override``, target- and pattern-specific variables, ``define``,
 ``$(VAR)``/``${VAR}``/``$X``/``$(VAR:a=b)``/``$(strip …)``/``$(subst …)``,
 automatic ``$@ $< $^``, recipes (with ``;`` and tab lines) evaluated by the
-shell evaluator. Conditionals on variables the file does not set become
+shell evaluator, ``include``/``-include`` of project files (read where the directive
+stands, names relative to the Makefile's folder, ``MAKEFILE_LIST`` kept). Conditionals on variables the file does not set become
 variants: the base (every such condition false) plus one per condition. Each way
 the project runs the file with command-line variables (``make ARCH=wasm``, see
 ``make_runs``) is a variant too, and then replaces those guesses: the project's
@@ -165,6 +166,7 @@ class MakeReader:
         self.runs: list = []      # make_runs.MakeRun: command lines that run it with variables
         self.project = None       # project_files.ProjectFiles: where included files are read
         self.included: dict[str, tuple[int, list[Line]] | None] = {}   # rel → (slot, lines)
+        self.reads_left = MAX_INCLUDED
 
     def words(self) -> list[str]:
         """Every word of the file outside comments."""
@@ -212,6 +214,7 @@ class MakeReader:
         ex.vars.setdefault("MAKEFILE_LIST", Var("MAKEFILE_LIST", "simple", PStr.synth(self.name)))
         rules: list[Rule] = []
         target_vars: dict[str, dict[str, Var]] = {}
+        self.reads_left = MAX_INCLUDED       # files read in, this variant (a file may include itself)
         self._exec(self.lines, ex, on, rules, target_vars, 0)
         return Parsed(label, ex.vars, rules, target_vars)
 
@@ -280,9 +283,10 @@ class MakeReader:
         for word in split_words(ex.expand(PStr.synth(names))):
             name = word.text
             rel = self.project.resolve(self.project.rel_dir, name) if word.known else None
-            got = self._included_lines(rel) if rel is not None else None
+            got = self._included_lines(rel) if rel is not None and self.reads_left > 0 else None
             if got is None:
                 continue
+            self.reads_left -= 1
             listed = ex.vars["MAKEFILE_LIST"].value.text if "MAKEFILE_LIST" in ex.vars else self.name
             ex.vars["MAKEFILE_LIST"] = Var("MAKEFILE_LIST", "simple", PStr.synth(f"{listed} {name}"))
             out.append(got)

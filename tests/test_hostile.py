@@ -148,3 +148,17 @@ def test_js_with_a_name_tree_sitter_made_up_in_recovery(tmp_path):
                                         "memory.grow(x + );\n")
     out = _check(tmp_path)
     assert "loader.js:2:1: warning: `memory.grow(…)` g" in out and "[WL107]" in out
+
+
+def test_makefiles_that_include_themselves_or_leave_the_project_are_bounded(tmp_path):
+    (tmp_path / "outside.mk").write_text("LDFLAGS = -sINITIAL_MEMORY=1\n")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "twice.mk").write_text("include twice.mk twice.mk\nFLAGS += -O2\n")
+    (project / "Makefile").write_text(
+        "include twice.mk ../outside.mk /etc/passwd\nCC = emcc\n"
+        "app.js: main.c\n\t$(CC) main.c -o app.js $(LDFLAGS) -sALLOW_MEMORY_GROWTH=1\n")
+    out = _check(project)
+    assert ("Makefile:4:36: warning: emcc link of `app.js` can grow: `ALLOW_MEMORY_GROWTH` is on, "
+            "up to 32768 pages [WL101]") in out, out
+    assert "INITIAL_MEMORY" not in out

@@ -292,8 +292,8 @@ def link(facts: list[Fact], files: dict[str, str], abspaths: dict[str, str] | No
     the builds run with): rules read these.
     ``abspaths`` and ``roots`` (the run's folders) place files for the production scope."""
     from .launch import compose_image
-    from .toolchain import cargo_link, emenv
-    facts = emenv.settle(compose_image.settle(cargo_link.settle(facts, files)))
+    from .toolchain import cargo_link, emenv, flag_sets
+    facts = emenv.settle(flag_sets.settle(compose_image.settle(cargo_link.settle(facts, files))))
     by_kind: dict[str, list[Fact]] = {}
     for f in facts:
         by_kind.setdefault(f.kind, []).append(f)

@@ -3,7 +3,9 @@
 source of a file, not the file itself, and is not analysed (``inspect`` shows why).
 
 Go templates (Helm charts, ``docker inspect --format '{{.Id}}'``) are left to the
-host file's reader: their actions name fields with a dot or variables with ``$``.
+host file's reader: their actions name fields with a dot or variables with ``$``. A
+Makefile's recipes are shell: a tag there is data for the command (pyodide's
+``sed 's#{{ PYODIDE_BASE_URL }}#…#'``), so only the Makefile's own lines are looked at.
 
 Configure templates are inputs too: autoconf's ``configure`` writes ``Makefile`` from
 ``Makefile.in`` (AC_CONFIG_FILES), CMake's ``configure_file()`` writes ``X`` from ``X.in``,
@@ -86,6 +88,19 @@ def placeholder_note(token: str, path: str, line: int, column: int) -> NotAnalys
         f"configure placeholder `{token}`: the file is the input of `configure_file()`, not the file it writes"))
 
 
+def _without_recipes(text: str) -> str:
+    """A Makefile with its recipe lines blanked (lines and columns kept): a recipe is shell,
+    where ``{{ BASE_URL }}`` is data (``sed 's#{{ BASE_URL }}#…#' page.html`` fills another
+    file's tag), not a tag of the Makefile."""
+    from .toolchain.makefile import logical_lines
+    lines = logical_lines(text)
+    out, ends = [], [x.start for x in lines[1:]] + [len(text)]
+    for line, end in zip(lines, ends):
+        part = text[line.start:end]
+        out.append("".join(c if c == "\n" else " " for c in part) if line.recipe else part)
+    return "".join(out)
+
+
 def not_analysed_template(path: str, kind: str, data) -> NotAnalysed | None:
     """The note for a template file of a checked kind, else None."""
     if kind not in CHECKED_KINDS:
@@ -98,7 +113,7 @@ def not_analysed_template(path: str, kind: str, data) -> NotAnalysed | None:
         text = (raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw).decode("utf-8")
     except UnicodeDecodeError:
         return None
-    tok = template_tag(text)
+    tok = template_tag(_without_recipes(text) if kind == "makefile" else text)
     if tok is None:
         return None
     span = Span(path, tok.line, tok.column, tok.end_line, tok.end_column)

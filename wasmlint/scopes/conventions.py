@@ -23,7 +23,7 @@ FOLDERS: dict[str, str] = {
     **dict.fromkeys(("bench", "benches", "benchmark", "benchmarks", "__benchmarks__"), "bench"),
     **dict.fromkeys(("example", "examples", "demo", "demos", "sample", "samples", "playground"), "example"),
     **dict.fromkeys(("fixture", "fixtures", "__fixtures__", "testdata", "test-data", "test_data",
-                     "__snapshots__"), "fixture"),
+                     "__snapshots__", "corpus", "corpora"), "fixture"),
     **dict.fromkeys(("docs", "doc", "website", "documentation"), "docs"),
     **dict.fromkeys(("scripts", "tools", ".github", ".husky", ".circleci", ".devcontainer", ".vscode"),
                     "tooling"),
@@ -57,6 +57,21 @@ _WORD_SPLIT = re.compile(r"[\s:_./-]+")
 _FOLDER_WORD_SPLIT = re.compile(r"[_.-]+")
 
 
+# a fuzzer's seed inputs: libFuzzer's and cargo-fuzz's `corpus/` (a fixture folder above),
+# AFL's `-i in/`, `seeds/`; named so inside a fuzz folder or with a fuzz word (`fuzz-in/`)
+FUZZ_WORDS = frozenset(("fuzz", "fuzzing", "fuzzer", "fuzzers", "afl", "libfuzzer"))
+FUZZ_INPUT_WORDS = frozenset(("in", "input", "inputs", "seed", "seeds", "testcases"))
+
+
+def _fuzz_input_scope(parts: list[str], depth: int) -> str | None:
+    """``fuzz-in/``, ``fuzz_seeds/``, ``fuzz/seeds/``, ``fuzzing/in/``: a fuzzer's seed corpus."""
+    words = set(_FOLDER_WORD_SPLIT.split(parts[depth].lower()))
+    if not words & FUZZ_INPUT_WORDS:
+        return None
+    around = words | (set(_FOLDER_WORD_SPLIT.split(parts[depth - 1].lower())) if depth else set())
+    return "fixture" if around & FUZZ_WORDS else None
+
+
 def _compound_folder_scope(name: str) -> str | None:
     """What a folder name made of words says when one of them names a test, bench,
     example, fixture or docs folder (``example-builds``, ``e2e-tests``, ``sahpool-demo``)."""
@@ -72,9 +87,10 @@ def folder_scope(rel: str) -> Scoped | None:
     (``examples/demo-server/``, ``core/example-builds/``), which counts only without one."""
     parts = rel.split("#", 1)[0].split("/")[:-1]
     tooling = None
-    for named in (lambda p: FOLDERS.get(p.lower()), _compound_folder_scope):
+    for named in (lambda p, d: FOLDERS.get(p[d].lower()) or _fuzz_input_scope(p, d),
+                  lambda p, d: _compound_folder_scope(p[d])):
         for depth in range(len(parts) - 1, -1, -1):
-            scope = named(parts[depth])
+            scope = named(parts, depth)
             said = Scoped(scope, f"under `{'/'.join(parts[:depth + 1])}/`") if scope else None
             if said is not None and scope != "tooling":
                 return said

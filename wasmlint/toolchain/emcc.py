@@ -307,8 +307,11 @@ class EmccInvocation(MemoryLike, Fact):
 
     @property
     def target_hint(self) -> str | None:
+        """``node`` for a link only node runs: ``-sENVIRONMENT=node``, or ``-sNODERAWFS``, whose
+        file system is node's own (emscripten ``settings.js``: "this backend only works with
+        Node.js"; its library throws at startup unless ``ENVIRONMENT_IS_NODE``)."""
         env = self.settings.get("ENVIRONMENT")
-        return "node" if env in (["node"], "node") else None
+        return "node" if env in (["node"], "node") or self.settings.get("NODERAWFS") else None
 
     def fix_pin_memory(self, ctx):
         """Growth off and INITIAL_MEMORY = the planned size, in this file's own spelling

@@ -11,7 +11,8 @@ references. Supported: ``=`` ``:=`` ``::=`` ``+=`` ``?=`` (``!=`` is unknown),
 ``export``/``override``, target- and pattern-specific variables, ``define``,
 ``$(VAR)``/``${VAR}``/``$X``/``$(VAR:a=b)``/``$(strip …)``/``$(subst …)``,
 automatic ``$@ $< $^``, recipes (with ``;`` and tab lines) evaluated by the
-shell evaluator. Conditionals on variables the file does not set become
+shell evaluator, ``include``/``-include`` of project files (read where the directive
+stands, names relative to the Makefile's folder, ``MAKEFILE_LIST`` kept). Conditionals on variables the file does not set become
 variants: the base (every such condition false) plus one per condition. Each way
 the project runs the file with command-line variables (``make ARCH=wasm``, see
 ``make_runs``) is a variant too, and then replaces those guesses: the project's
@@ -25,9 +26,12 @@ from functools import lru_cache
 
 from ..facts import Fact
 from .makefile_expand import Expander, Var, split_words
-from .pstr import LineIndex, LinkedIndex, PStr
+from .pstr import STRIDE, LineIndex, LinkedIndex, PStr
 
 MAX_VARIANTS = 8
+MAX_INCLUDE_DEPTH = 8      # files included from included files
+MAX_INCLUDED = 32          # files one Makefile includes, all variants together
+INCLUDE_WORDS = ("include", "-include", "sinclude")
 
 
 @lru_cache(maxsize=1)
@@ -130,11 +134,17 @@ def _as_statement(p: PStr) -> PStr:
 
 
 def tokens(p: PStr) -> list[tuple[str, PStr]]:
+    return [(kind, p[start:end]) for kind, start, end in _lexed(p.text)]
+
+
+@lru_cache(maxsize=4096)
+def _lexed(text: str) -> tuple[tuple[str, int, int], ...]:
+    """A line's tokens once: every variant, and every Makefile including a file, reads it again."""
     from lark.exceptions import LarkError
     try:
-        return [(tok.type, p[tok.start_pos:tok.end_pos]) for tok in _lexer().lex(p.text)]
+        return tuple((tok.type, tok.start_pos, tok.end_pos) for tok in _lexer().lex(text))
     except LarkError:
-        return []
+        return ()
 
 
 @dataclass
@@ -151,8 +161,12 @@ class MakeReader:
     def __init__(self, text: str, path: str, env: dict[str, PStr] | None = None):
         self.index = LineIndex(text, path)
         self.lines = logical_lines(text)
+        self.name = posixpath.basename(path)
         self.env = env or {}      # the environment make runs in (exported, below the file's own)
         self.runs: list = []      # make_runs.MakeRun: command lines that run it with variables
+        self.project = None       # project_files.ProjectFiles: where included files are read
+        self.included: dict[str, tuple[int, list[Line]] | None] = {}   # rel → (slot, lines)
+        self.reads_left = MAX_INCLUDED
 
     def words(self) -> list[str]:
         """Every word of the file outside comments."""
@@ -201,12 +215,20 @@ class MakeReader:
             ex.vars[name].exported = True
             ex.exported.add(name)
         ex.cmdline = set(cmdline)
+        ex.vars.setdefault("MAKEFILE_LIST", Var("MAKEFILE_LIST", "simple", PStr.synth(self.name)))
         rules: list[Rule] = []
         target_vars: dict[str, dict[str, Var]] = {}
+        self.reads_left = MAX_INCLUDED       # files read in, this variant (a file may include itself)
+        self._exec(self.lines, ex, on, rules, target_vars, 0)
+        return Parsed(label, ex.vars, rules, target_vars)
+
+    def _exec(self, lines: list[Line], ex: Expander, on: set[int], rules, target_vars, depth: int) -> None:
+        """Run the lines of one file (the Makefile, or a file it includes: ``on`` is only the
+        Makefile's) into ``ex``, ``rules`` and ``target_vars``."""
         stack: list[tuple[bool, bool]] = []     # (this branch active, a branch was taken)
         current: Rule | None = None
         in_define: tuple[str, list[PStr], PStr] | None = None
-        for k, line in enumerate(self.lines):
+        for k, line in enumerate(lines):
             active = all(a for a, _ in stack)
             text = line.text
             stripped = text.text.strip()
@@ -226,7 +248,7 @@ class MakeReader:
                 continue
             word = stripped.split(None, 1)[0] if stripped else ""
             if word in ("ifdef", "ifndef", "ifeq", "ifneq"):
-                cond = self._cond(ex, word, text, k in on) if active else False
+                cond = self._cond(ex, word, text, depth == 0 and k in on) if active else False
                 stack.append((cond, cond))
                 continue
             if word == "else" and stack:
@@ -245,10 +267,55 @@ class MakeReader:
                 continue
             if line.recipe:
                 text = _as_statement(text)
+            if word in INCLUDE_WORDS and _is_include(text):
+                for inc in self._includes(ex, text.text.strip()[len(word):], depth):
+                    self._exec(inc, ex, on, rules, target_vars, depth + 1)
+                current = None
+                continue
             current = self._statement(ex, text, rules, target_vars, current)
             if isinstance(current, tuple):
                 in_define, current = current, None
-        return Parsed(label, ex.vars, rules, target_vars)
+
+    def _includes(self, ex: Expander, names: str, depth: int) -> list[list[Line]]:
+        """make's ``include``: each named file is read where the directive stands, as if its
+        lines were there; names are relative to the folder make runs in (the Makefile's), and
+        each joins ``MAKEFILE_LIST``. A name not known, outside the project or not readable
+        is passed over (``-include`` does so in make too)."""
+        out = []
+        if self.project is None or depth >= MAX_INCLUDE_DEPTH:
+            return out
+        for word in split_words(ex.expand(PStr.synth(names))):
+            name = word.text
+            rel = self.project.resolve(self.project.rel_dir, name) if word.known else None
+            got = self._included_lines(rel) if rel is not None and self.reads_left > 0 else None
+            if got is None:
+                continue
+            self.reads_left -= 1
+            listed = ex.vars["MAKEFILE_LIST"].value.text if "MAKEFILE_LIST" in ex.vars else self.name
+            ex.vars["MAKEFILE_LIST"] = Var("MAKEFILE_LIST", "simple", PStr.synth(f"{listed} {name}"))
+            out.append(got)
+        return out
+
+    def _included_lines(self, rel: str) -> list[Line] | None:
+        """The logical lines of an included project file, at offsets of its own linked slot
+        of ``index`` (spans land in the file that wrote them)."""
+        if rel not in self.included:
+            text = self.project.read(rel) if len(self.included) < MAX_INCLUDED else None
+            if text is None:
+                self.included[rel] = None
+            else:
+                if not isinstance(self.index, LinkedIndex):
+                    self.index = LinkedIndex(self.index.text, self.index.path)
+                self.index.linked += (LineIndex(text, self.project.shown(rel)),)
+                base = len(self.index.linked) * STRIDE
+                self.included[rel] = (base // STRIDE, [Line(x.text.shifted(base), x.recipe, x.start + base)
+                                                       for x in logical_lines(text)])
+        got = self.included[rel]
+        return got[1] if got is not None else None
+
+    def include_slots(self) -> set[int]:
+        """The linked slots of ``index`` that hold included files."""
+        return {got[0] for got in self.included.values() if got is not None}
 
     def _cond(self, ex: Expander, word: str, text: PStr, forced: bool) -> bool:
         if forced:
@@ -310,6 +377,12 @@ class MakeReader:
         return current
 
 
+def _is_include(text: PStr) -> bool:
+    """``include a.mk b.mk`` (also ``-include``, ``sinclude``), not an assignment or a rule
+    that names a variable or target ``include``."""
+    return not any(kind in ("OP", "COLON") for kind, _ in tokens(text))
+
+
 def _is_directive(stripped: str) -> bool:
     return stripped.split(None, 1)[0] in ("ifdef", "ifndef", "ifeq", "ifneq", "else", "endif") \
         if stripped else False
@@ -341,6 +414,7 @@ def makefile_facts(text: str, path: str, project=None, **kw) -> list[Fact]:
     from .makefile_facts import facts_of
     from .make_runs import project_runs
     reader = MakeReader(text, path)
+    reader.project = project
     words = reader.words()
     linked = []
     if uses_tool_vars(words):

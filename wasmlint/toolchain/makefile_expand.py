@@ -191,6 +191,9 @@ def _text_function(fn: str, args: list[PStr], unknown: PStr) -> PStr:
         wanted = fn == "filter"
         return join_words([w for w in args[1].split_ws()
                             if any(_pattern_match(p, w.text) for p in patterns) == wanted])
+    if fn == "patsubst" and len(args) == 3:
+        pattern, repl = args[0].text.strip(), args[1].text.strip()
+        return join_words([_patsubst(pattern, repl, w) for w in args[2].split_ws()])
     if fn == "findstring" and len(args) == 2:
         return args[0] if args[0].text in args[1].text else PStr.synth("")
     words = args[-1].split_ws() if args else []
@@ -216,6 +219,15 @@ def _pattern_match(pattern: str, word: str) -> bool:
         return pattern == word
     head, _, tail = pattern.partition("%")
     return len(word) >= len(head) + len(tail) and word.startswith(head) and word.endswith(tail)
+
+
+def _patsubst(pattern: str, repl: str, word: PStr) -> PStr:
+    """A word that matches ``pattern`` becomes ``repl``, its first ``%`` the part ``%`` matched."""
+    if not _pattern_match(pattern, word.text):
+        return word
+    head, pct, tail = pattern.partition("%")
+    stem = word.text[len(head):len(word.text) - len(tail)] if pct else ""
+    return PStr.synth(repl.replace("%", stem, 1) if pct else repl)
 
 
 def _drop(text: PStr, a: str) -> PStr:

@@ -9,24 +9,25 @@ import json
 
 from ..facts import Fact
 from .emcc import build_facts
+from .emscripten_wrappers import carries_emcc_settings
 from .emver import EmscriptenVersion
 from .makefile import MakeReader, Parsed, Rule
 from .makefile_expand import Expander, Var
-from .pstr import PStr, Tok, shell_split
+from .pstr import STRIDE, UNKNOWN, PStr, Tok, shell_split
 from .shell_argv import VERSION_VARS, bindgen_in, facts_from_shell
 from .shell_eval import shell_words
 
-SETTING_HINTS = ("-s", "-pthread", "-fopenmp")
-
-
 def facts_of(reader: MakeReader, *, response=None, version: str | None = None) -> list[Fact]:
     per_variant: list[tuple[str | None, list[Fact]]] = []
+    done: set = set()
     for parsed in reader.variants():
-        per_variant.append((parsed.label, _variant_facts(reader, parsed, response, version)))
+        per_variant.append((parsed.label, _variant_facts(reader, parsed, response, version, done)))
     return _merge(per_variant)
 
 
-def _variant_facts(reader: MakeReader, parsed: Parsed, response, version) -> list[Fact]:
+def _variant_facts(reader: MakeReader, parsed: Parsed, response, version, done: set) -> list[Fact]:
+    """``done``: the recipes (target, lines, environment, release) earlier variants ran: the
+    same recipe makes the same facts, which ``_merge`` would drop, so it is not run again."""
     ex = Expander()
     ex.vars = parsed.vars
     facts: list[Fact] = []
@@ -39,6 +40,10 @@ def _variant_facts(reader: MakeReader, parsed: Parsed, response, version) -> lis
     for (target, local), lines in recipe_lines(parsed, ex):
         env = {n: ex.expand(v.value, local) if v.flavor != "simple" else v.value
                for n, v in {**parsed.vars, **local}.items() if v.exported or n in ex.exported}
+        key = (target, version, tuple(lines), tuple(sorted((n, v) for n, v in env.items())))
+        if key in done:
+            continue
+        done.add(key)
         bindgen = bindgen_in(lines, reader.index)
         for text in lines:
             made = facts_from_shell(text, reader.index, env=env, reader=response,
@@ -53,11 +58,12 @@ def _variant_facts(reader: MakeReader, parsed: Parsed, response, version) -> lis
 
 
 def recipe_lines(parsed: Parsed, ex: Expander) -> list[tuple[tuple[str, dict[str, Var]], list[PStr]]]:
-    """Each target's recipe lines, expanded as make runs them (prefixes ``@-+`` gone)."""
+    """Each target's recipe lines, expanded as make runs them (prefixes ``@-+`` gone: make
+    strips them after expansion, so ``$(Q)emcc`` with ``Q = @`` runs emcc)."""
     out = []
     for rule in parsed.rules:
         for target, local in _targets(rule, parsed):
-            out.append(((target, local), [ex.expand(_strip_prefix(line), local) for line in rule.recipe]))
+            out.append(((target, local), [_strip_prefix(ex.expand(line, local)) for line in rule.recipe]))
     return out
 
 
@@ -87,21 +93,34 @@ def _targets(rule: Rule, parsed: Parsed) -> list[tuple[str, dict[str, Var]]]:
 
 
 def _strip_prefix(line: PStr) -> PStr:
-    k = 0
-    while k < len(line) and line.text[k] in "@-+ \t":
+    """make strips ``@ - +`` from the front of a recipe line after expanding it, so a quiet
+    prefix kept in a variable (``$(Q)emcc`` with ``Q = @``) goes too; a value not known glued
+    to the command word is such a prefix (or a folder: ``$(BIN)emcc`` is still emcc)."""
+    t, k = line.text, 0
+    while k < len(t) and t[k] in "@-+ \t":
         k += 1
+    j = k
+    while j < len(t) and t[j] == UNKNOWN:
+        j += 1
+    if j > k and j < len(t) and not t[j].isspace():
+        return _strip_prefix(line[j:])
     return line[k:]
 
 
 def _flag_variables(reader: MakeReader, parsed: Parsed, ex: Expander, used: set[str], version) -> list[Fact]:
     candidates = {}
+    included = reader.include_slots()
     for name, var in parsed.vars.items():
         if name in used or name in ("RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS"):
             continue
+        where = var.value.source_range()
+        if where is not None and where[0] // STRIDE in included:
+            continue        # an included file's own flags: read with that file
         ex.used = set()
         value = ex.expand(var.value) if var.flavor != "simple" else var.value
         words = shell_split(value)
-        if any(w.text.startswith(SETTING_HINTS) for w in words):
+        # only emcc takes `-s NAME`/`-sNAME`: `-std=`, `-static`, `-specs=`, `-pthread` are any compiler's
+        if carries_emcc_settings([w.text for w in words]):
             if "$" in value.text:     # what the recipe's shell makes of it: `$((1 << 27))` computed
                 words = shell_words(value, reader.index) or words
             candidates[name] = (words, set(ex.used))

@@ -47,7 +47,7 @@ from .diagnostics import Diagnostic, Related
 from .scopes import QUIET
 
 NORMALISED_TEXT_MAX = 1 << 20
-BUILD_KINDS = frozenset(("emcc-invocation", "rust-link"))    # facts of a link, whose findings sit on its flags
+BUILD_KINDS = frozenset(("emcc-invocation",))    # emcc links, whose findings sit on their flags
 BINARY, TEXT, EMBEDDED, GLUE = range(4)     # where a group is best reported, best first
 _RELATIONS = {BINARY: ("the module this build writes", "an identical copy of the module"),
               EMBEDDED: ("the module this build embeds", "the same module, embedded"),

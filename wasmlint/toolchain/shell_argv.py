@@ -109,7 +109,8 @@ def command_facts(cmd: Command, index: LineIndex, *, reader=None, variant=None, 
     words = [t.value for t in argv]
     out: list[Fact] = []
     extra = _split_env(cmd.env.get("EMCC_CFLAGS"), _index_of(cmd, "EMCC_CFLAGS", index))
-    for k, w in enumerate(words[:6]):
+    start = container_command(words) or 0
+    for k, w in enumerate(words[start:start + 6], start):
         if is_emcc(w):
             out += build_facts(argv[k + 1:], cmd.span, variant=variant, extra=extra, read_response=reader,
                                version=version, problems=problems)
@@ -127,6 +128,28 @@ def command_facts(cmd: Command, index: LineIndex, *, reader=None, variant=None, 
     if at is not None:
         out += configure_facts(cmd, at, variant, version)
     return out
+
+
+# `docker run` / `podman run` options that take the next word as their value
+RUN_VALUE_OPTIONS = frozenset((
+    "-a", "--attach", "-c", "--cpu-shares", "--cidfile", "--cpus", "-e", "--env", "--env-file",
+    "--entrypoint", "-h", "--hostname", "-l", "--label", "--label-file", "--link", "-m", "--memory",
+    "--mount", "--name", "--network", "--net", "-p", "--publish", "--platform", "--pull", "--restart",
+    "--runtime", "--security-opt", "--shm-size", "--stop-signal", "--stop-timeout", "--tmpfs", "-u",
+    "--user", "--ulimit", "-v", "--volume", "--volumes-from", "-w", "--workdir", "--gpus", "--ipc",
+    "--pid", "--log-driver", "--log-opt", "--device", "--add-host", "--dns", "--cap-add", "--cap-drop",
+    "--group-add", "--expose", "--userns", "--uts", "--memory-swap"))
+
+
+def container_command(words: list[str]) -> int | None:
+    """Where the command a ``docker run [OPTIONS] IMAGE COMMAND…`` (or podman) runs in the
+    container starts: ``docker run --rm -v "$PWD:/src" emscripten/emsdk emcc …`` runs emcc."""
+    if len(words) < 3 or words[0].rsplit("/", 1)[-1] not in ("docker", "podman") or words[1] != "run":
+        return None
+    k = 2
+    while k < len(words) and words[k].startswith("-"):
+        k += 2 if words[k] in RUN_VALUE_OPTIONS else 1
+    return k + 1 if k + 1 < len(words) else None       # the word after the image
 
 
 def configure_facts(cmd: Command, at: int, variant: str | None, version: str | None) -> list[Fact]:

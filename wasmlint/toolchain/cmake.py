@@ -29,7 +29,8 @@ from .cmake_commands import Target
 from .cmake_eval import Run
 from .cmake_files import Files
 from .cmake_values import list_items
-from .emcc import build_facts, emcc_only, is_emcc
+from .emcc import build_facts, is_emcc
+from .emcc_args import emcc_only
 from .pstr import PStr, Tok, shell_split
 
 MAX_VARIANTS = 8       # the base and at most 7 variants that change a link

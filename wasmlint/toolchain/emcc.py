@@ -508,29 +508,3 @@ def _expand_response(args: list[Tok], read: Reader | None, problems: list | None
                 problems.append((tok, got))
         out.append(tok)
     return out
-
-
-LINK_ONLY_OPTIONS = ("--pre-js", "--post-js", "--extern-pre-js", "--extern-post-js", "--js-library",
-                     "--preload-file", "--embed-file", "--shell-file")
-
-
-def links_only(args: list[str]) -> bool:
-    """Whether flags carry what only an emcc link uses: a setting emcc does not apply when
-    compiling (``-sALLOW_MEMORY_GROWTH``, ``-s EXPORTED_RUNTIME_METHODS=…``) or a link-only
-    option (``--pre-js``): flags passed to compiles and links alike (a configure line's
-    ``CMAKE_C_FLAGS``) that carry one are meant for the link."""
-    from .emcc_settings import compile_time
-    for k, arg in enumerate(args):
-        if arg.split("=", 1)[0] in LINK_ONLY_OPTIONS:
-            return True
-        setting = args[k + 1] if arg == "-s" and k + 1 < len(args) else arg[2:] if emcc_only(arg) else ""
-        name = setting.split("=", 1)[0].strip("'\"")
-        if name[:1].isupper() and not compile_time(name):
-            return True
-    return False
-
-
-def emcc_only(arg: str) -> bool:
-    """An argument only an emcc link takes (``-s``/``-sNAME``, ``-pthread``): flags that
-    carry one are flags for emcc."""
-    return arg == "-s" or (arg.startswith("-s") and arg[2:3].isupper()) or arg in ("-pthread", "-fopenmp")

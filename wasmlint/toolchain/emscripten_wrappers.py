@@ -41,16 +41,6 @@ def uses_tool_vars(words: list[str]) -> bool:
     return any(any(r in w for r in refs) for w in words)
 
 
-def carries_emcc_settings(words: list[str]) -> bool:
-    """``-s NAME[=V]`` or ``-sNAME[=V]`` with an upper-case setting name: emcc's only."""
-    for k, w in enumerate(words):
-        name = words[k + 1] if w == "-s" and k + 1 < len(words) else (w[2:] if w.startswith("-s") else "")
-        key = name.split("=", 1)[0]
-        if key and key[0].isalpha() and key.isupper() and all(c.isalnum() or c == "_" for c in key):
-            return True
-    return False
-
-
 def runs_wrapper(text: str) -> bool:
     """Whether text shows ``emmake make`` (or ``$(MAKE)``, ``gmake`` …) or ``emconfigure``."""
     words = text.replace("`", " ").replace('"', " ").replace("'", " ").split()

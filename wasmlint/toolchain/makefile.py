@@ -410,7 +410,8 @@ def _cond_args(body: str) -> tuple[str, str] | None:
 
 def makefile_facts(text: str, path: str, project=None, **kw) -> list[Fact]:
     """``project`` (``ProjectFiles``) lets the project show that make runs under emmake."""
-    from .emscripten_wrappers import carries_emcc_settings, find_wrapper, uses_tool_vars, wrapper_env
+    from .emcc_args import carries_emcc_settings
+    from .emscripten_wrappers import find_wrapper, uses_tool_vars, wrapper_env
     from .makefile_facts import facts_of
     from .make_runs import project_runs
     reader = MakeReader(text, path)

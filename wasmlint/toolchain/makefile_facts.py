@@ -9,7 +9,7 @@ import json
 
 from ..facts import Fact
 from .emcc import build_facts
-from .emscripten_wrappers import carries_emcc_settings
+from .emcc_args import carries_emcc_settings
 from .emver import EmscriptenVersion
 from .makefile import MakeReader, Parsed, Rule
 from .makefile_expand import Expander, Var

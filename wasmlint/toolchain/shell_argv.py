@@ -14,7 +14,8 @@ import os
 from ..facts import Fact, Span
 from ..shellfiles import project_reader, this_file
 from ..sources import ParseError, SourceFile
-from .emcc import EMCC_NAMES, build_facts, emcc_only, is_emcc, links_only
+from .emcc import EMCC_NAMES, build_facts, is_emcc
+from .emcc_args import emcc_only, links_only
 from .emscripten_wrappers import configure_flags, emscripten_cmake_at
 from .emver import DockerBuildArg, EmscriptenVersion, version_in_emsdk_args, version_in_image
 from .profile_use import NAPI, profile_uses

@@ -46,10 +46,15 @@ def project_runs(project, makefile_rel: str, first_link: int) -> tuple[list[Make
     if project is None or project.root is None:
         return runs, linked
     seen: set[tuple] = set()
+    name = posixpath.basename(makefile_rel)
     for rel in _surface_files(project, posixpath.dirname(makefile_rel) or ".", makefile_rel):
+        if len(runs) >= MAX_RUNS:
+            break
         text = project.read(rel)
         if text is None or "make" not in text.lower():
             continue
+        if kind_by_name(posixpath.basename(rel)) == "makefile" and name not in DEFAULT_NAMES and name not in text:
+            continue        # a sibling Makefile runs this one only by naming it (`-f helper.Makefile`)
         index = LineIndex(text, project.shown(rel))
         shift = (first_link + len(linked)) * STRIDE
         used = False

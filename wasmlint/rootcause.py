@@ -80,9 +80,9 @@ class _Item:
         d = self.diag
         variant = d.variant
         conditions = (0, 0) if not variant else (variant.count(",") + 1, len(variant))
-        # a place in the project's tests, benches, examples, fixtures or docs is the last choice;
-        # a bundle comes after the source it is built from
-        return (d.scope in QUIET, not self.decider, self.bundled_by is not None, self.where, conditions,
+        # a place in the project's tests, benches, examples, fixtures or docs is the last choice,
+        # dev tooling the one before; a bundle comes after the source it is built from
+        return (d.scope in QUIET, d.scope == "tooling", not self.decider, self.bundled_by is not None, self.where, conditions,
                 d.span.path.count("/"), _target_rank(d.target), d.sort_key())
 
 
@@ -175,6 +175,7 @@ def one_per_root_cause(found: list[Diagnostic], kept: list[Diagnostic], project,
     everyone = range(len(items))
     groups.union_by(everyone, lambda i: items[i].copy)
     groups.union_by(everyone, _same_setting(items))
+    groups.union_by(everyone, lambda i: _same_crate(items[i].diag))
     groups.union_by(everyone, lambda i: _across_targets(items[i].diag))
     _join_bundles(items, groups, project)
     _attach(items, groups, lambda members: any(items[i].decider for i in members))
@@ -242,6 +243,16 @@ def _same_setting(items: list[_Item]):
         n = nth[(id(d.fact), *place)] = nth.get((id(d.fact), *place), -1) + 1
         keys.append((*place, n))
     return keys.__getitem__
+
+
+def _same_crate(d: Diagnostic):
+    """Builds of one crate whose finding says the same (``wasm-pack build`` for the web and
+    for node, a dev build into another folder: no rustflags state the memory in any) have one
+    cause, the crate's link configuration."""
+    f = d.fact
+    if getattr(f, "kind", None) != "rust-link" or getattr(f, "crate_folder", None) is None:
+        return None
+    return (d.code, d.target, _message(d, d.span.path.split("#", 1)[0]), "crate", f.crate_folder)
 
 
 def _across_targets(d: Diagnostic):
@@ -317,6 +328,8 @@ def _relation(m: _Item, built: frozenset) -> str:
     """How a related place stands to the reported one."""
     if m.bundled_by is not None:
         return f"the same code, bundled by {m.bundled_by}"
+    if _same_crate(m.diag) is not None:
+        return f"another build of the crate in `{m.diag.fact.crate_folder or '.'}`"
     if m.decider or m.where == TEXT:
         return "the same finding in an identical file"
     written = f"file:{m.diag.span.path.split('#', 1)[0]}" in built

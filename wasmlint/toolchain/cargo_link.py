@@ -83,7 +83,8 @@ def _decide_memory(facts: list[Fact], manifests: dict[str, CargoManifest], files
         crate, cwd = _crate(f, manifests, files)
         if crate is None and f.origin == "build":
             continue        # a crate the project does not hold (a submodule, a folder it `cd`s to): unknown
-        f = replace(f, artifacts=_artifacts(f, crate, cwd, manifests) if crate else [])
+        f = replace(f, artifacts=_artifacts(f, crate, cwd, manifests) if crate else [],
+                    crate_folder=crate.folder if crate else None)
         decider = next((c for c in configs if f.origin == "build" and _reads(f, c, files)), None)
         if decider is None:
             out.append(f)

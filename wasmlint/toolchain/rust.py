@@ -92,6 +92,7 @@ class RustLink(MemoryLike, Fact):
     command: str | None = None          # the build command (`wasm-pack build`), for builds of scripts
     build: RustBuild | None = None      # what the command builds and where it writes it
     artifacts: list = field(default_factory=list)   # project paths of the .wasm it writes (the project decides)
+    crate_folder: str | None = None     # the folder of the package it compiles (the project decides)
     arg_toks: dict = internal(default_factory=dict)
 
     @property

@@ -31,7 +31,7 @@ from .cmake_files import Files
 from .cmake_values import list_items
 from .emcc import build_facts, is_emcc
 from .emcc_args import emcc_only
-from .pstr import PStr, Tok, shell_split
+from .pstr import UNKNOWN, PStr, Tok, shell_split
 
 MAX_VARIANTS = 8       # the base and at most 7 variants that change a link
 MAX_RUNS = 24          # variant evaluations tried
@@ -78,6 +78,8 @@ def _facts(run: Run, files: Files, label: str | None, response) -> list[Fact]:
         for f in made:
             if f.kind == "emcc-invocation" and f.output is None:
                 f.output = t.name
+            if f.kind == "emcc-invocation" and t.copies:
+                f.copies = _copied(files, t, f.output)
         linked = linked or bool(made)
         facts += made
     for custom in run.customs:
@@ -137,6 +139,23 @@ def _items(files: Files, items: list[PStr]) -> list[Tok]:
                 out += [files.tok(PStr.synth("-Wl,") + w) for w in list_items(el[7:], ",")]
             elif el.text:
                 out.append(files.tok(el))
+    return out
+
+
+def _copied(files: Files, t, output: str) -> list[str]:
+    """Where the target's POST_BUILD ``cmake -E copy`` puts what its link writes: a source
+    named as the target's output (``${CMAKE_BINARY_DIR}/bin/libwhisper.js``), copied to a
+    file, or into a folder when the destination has no extension of the source's."""
+    own = posixpath.basename(output).partition(".")[0]
+    out = []
+    for sources, dst in t.copies:
+        for src in sources:
+            name = posixpath.basename(src)
+            if UNKNOWN in name or name.partition(".")[0] != own or UNKNOWN in dst:
+                continue
+            ext = posixpath.splitext(name)[1]
+            to = dst if dst.endswith(ext) and not dst.endswith("/") else posixpath.join(dst, name)
+            out.append(_relative_output(files, to))
     return out
 
 

@@ -41,6 +41,7 @@ class Target:
     own_string: list = field(default_factory=list)  # LINK_FLAGS: PStr words
     iface: list = field(default_factory=list)      # PStr items its consumers link with
     libs: list = field(default_factory=list)       # names of targets it links
+    copies: list = field(default_factory=list)     # (sources, destination) of its POST_BUILD `cmake -E copy`
 
 
 @dataclass
@@ -476,9 +477,22 @@ def _h_add_custom_command(run: Run, c: Cmd) -> None:
             current = None
         elif current is not None:
             current.append(a)
+    post_build = (c.name == "add_custom_command" and len(args) > 2 and args[0].text == "TARGET"
+                  and args[1].known and "POST_BUILD" in (a.text for a in args[2:]))
     for argv in commands:
-        if argv:
+        if post_build and _copies(argv):
+            run.target(args[1].text, c).copies.append(_copies(argv))
+        elif argv:
             run.customs.append(Custom(argv, run.anchor_span(c)))
+
+
+def _copies(argv: list[PStr]) -> tuple[list[str], str] | None:
+    """``${CMAKE_COMMAND} -E copy|copy_if_different SRC… DST``: the files and where they go."""
+    words = [a.text for a in argv]
+    if (len(words) < 5 or posixpath.basename(words[0]) != "cmake" or words[1] != "-E"
+            or words[2] not in ("copy", "copy_if_different")):
+        return None
+    return words[3:-1], words[-1]
 
 
 def _h_output_second(run: Run, c: Cmd) -> None:

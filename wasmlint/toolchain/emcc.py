@@ -91,6 +91,7 @@ class EmccInvocation(MemoryLike, Fact):
     kind: ClassVar[str] = "emcc-invocation"
     variant: str | None = None
     output: str | None = None
+    copies: list = field(default_factory=list)     # where a build step copies its outputs (CMake POST_BUILD)
     # Flags that reach links elsewhere, not a link: a Makefile flag variable no recipe of its
     # file uses, a CMake file's directory flags with no target, a Meson cross file, an exported
     # EMCC_CFLAGS. What such a set leaves out, the link that consumes it may add.
@@ -288,9 +289,9 @@ class EmccInvocation(MemoryLike, Fact):
             return []
         stem, dot, ext = self.output.rpartition(".")
         if ext == "wasm" or self.wasm_file is None:
-            return [self.output]
+            return [self.output, *self.copies]
         glue = (stem if dot else self.output) + ".js" if ext == "html" else self.output
-        return [self.wasm_file, glue]
+        return [self.wasm_file, glue, *self.copies]
 
     @property
     def artifact_paths(self) -> list[str]:

@@ -275,6 +275,21 @@ def test_f21_a_project_rule_cannot_ask_for_a_gigabyte_of_padding(tmp_path):
     assert proc.returncode in (1, 2)
 
 
+def test_f21_a_project_rule_cannot_repeat_a_string_into_gigabytes(tmp_path):
+    """A rule expression from the tree that repeats a string or list past a million items is
+    an error of that rule on that fact: noted, skipped, the run goes on (no 4 GB string)."""
+    (tmp_path / "rules").mkdir()
+    (tmp_path / ".wasmlint.toml").write_text('extend-rules = ["rules"]\n')
+    (tmp_path / "rules" / "WL900.toml").write_text(
+        'code="WL900"\nname="r"\nseverity="warning"\nfacts=["memory"]\n'
+        'condition = "len(\'x\' * 4000000000) > 0 or [1] * 3000000 == []"\nmessage="big"\n')
+    (tmp_path / "app.wasm").write_bytes(build_wat("(module (memory 1))"))
+    proc = check(tmp_path, ".", "--select", "WL900", timeout=60)
+    assert b"Traceback" not in proc.stderr and b"MemoryError" not in proc.stderr
+    assert b"at most 1,048,576" in proc.stderr, proc.stderr
+    assert b"big [WL900]" not in proc.stdout
+
+
 def test_own_audit_references_out_of_the_tree_open_nothing_outside(tmp_path):
     """#17.7: every kind of file reference the sources follow (a sourced script, `$(node
     FILE.js)`, `make -f`/`make -C`, CMake include()/add_subdirectory(), an nginx include,

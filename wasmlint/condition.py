@@ -56,7 +56,19 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
 
 _COMPARE = {"==": operator.eq, "!=": operator.ne, "<": operator.lt,
             "<=": operator.le, ">": operator.gt, ">=": operator.ge}
-_ARITH = {"+": operator.add, "-": operator.sub, "*": operator.mul,
+MAX_REPEATED = 1 << 20     # the longest string or list a rule's `*` may make
+
+
+def _repeat(a: Any, b: Any) -> Any:
+    """``*``; a string or list repeated past MAX_REPEATED items is an error of the rule
+    (a rule from the tree must not make the run allocate gigabytes: ``"x" * 10**9``)."""
+    for seq, n in ((a, b), (b, a)):
+        if isinstance(seq, (str, list)) and isinstance(n, int) and len(seq) * n > MAX_REPEATED:
+            raise ConditionError(f"`*` would make {len(seq) * n:,} items (at most {MAX_REPEATED:,})")
+    return operator.mul(a, b)
+
+
+_ARITH = {"+": operator.add, "-": operator.sub, "*": _repeat,
           "/": operator.truediv, "//": operator.floordiv, "%": operator.mod}
 
 

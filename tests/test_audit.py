@@ -290,6 +290,29 @@ def test_f21_a_project_rule_cannot_repeat_a_string_into_gigabytes(tmp_path):
     assert b"big [WL900]" not in proc.stdout
 
 
+def test_f32_a_flat_yaml_over_the_node_budget_is_not_called_aliased(tmp_path):
+    """A YAML file past the node budget without an alias says so, not "aliases expand"."""
+    (tmp_path / "docker-compose.yml").write_text(
+        "services:\n  app:\n    image: node:20\n    command:\n" + "      - x\n" * 100_001)
+    proc = check(tmp_path, ".", "--output-format", "concise", timeout=120)
+    assert b"docker-compose.yml:100000:9: error: YAML document has more than 100,000 nodes; " \
+           b"not analysed: over budget [WL001]" in proc.stdout, proc.stdout[-500:]
+
+
+def test_f32_a_response_file_reached_through_dot_dots_is_shown_by_its_project_path(tmp_path):
+    """``@../app/rsp/link.rsp`` from inside ``app`` is ``rsp/link.rsp`` of the project: shown
+    so, and one finding with the same file reached directly."""
+    proj = tmp_path / "app"
+    (proj / "rsp").mkdir(parents=True)
+    (proj / "rsp" / "link.rsp").write_text("-sALLOW_MEMORY_GROWTH=1\n")
+    (proj / "Makefile").write_text("all:\n\temcc main.c -o app.js @../app/rsp/link.rsp\n"
+                                   "\temcc main.c -o app.js @rsp/link.rsp\n")
+    proc = check(proj, ".", "--select", "WL101", "--output-format", "concise")
+    assert proc.stdout.decode().splitlines() == [
+        "rsp/link.rsp:1:1: warning: emcc link of `app.js` can grow: `ALLOW_MEMORY_GROWTH` is on, "
+        "up to 32768 pages [WL101]"], proc.stdout
+
+
 def test_own_audit_references_out_of_the_tree_open_nothing_outside(tmp_path):
     """#17.7: every kind of file reference the sources follow (a sourced script, `$(node
     FILE.js)`, `make -f`/`make -C`, CMake include()/add_subdirectory(), an nginx include,

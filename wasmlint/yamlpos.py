@@ -105,6 +105,8 @@ def items(node: Any) -> list[Any]:
 class _Budget:
     def __init__(self, limit: int):
         self.left = limit
+        self.seen: set[int] = set()     # collections met so far: one met again came through an alias
+        self.aliased = False
 
 
 def plain(node: Any, budget: _Budget | None = None) -> Any:
@@ -112,7 +114,12 @@ def plain(node: Any, budget: _Budget | None = None) -> Any:
     budget = budget or _Budget(MAX_NODES)
     budget.left -= 1
     if budget.left < 0:
-        raise YamlPosError("YAML aliases expand to too many nodes", node.start_mark.index)
+        raise YamlPosError("YAML aliases expand to too many nodes" if budget.aliased else
+                           f"YAML document has more than {MAX_NODES:,} nodes; not analysed: over budget",
+                           node.start_mark.index)
+    if is_map(node) or is_seq(node):
+        budget.aliased = budget.aliased or id(node) in budget.seen
+        budget.seen.add(id(node))
     if is_map(node):
         return {str(k.value): plain(v, budget) for k, v in pairs(node) if is_scalar(k)}
     if is_seq(node):

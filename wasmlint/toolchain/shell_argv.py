@@ -336,7 +336,9 @@ def response_reader(src: SourceFile):
                 text = fh.read()
         except (OSError, UnicodeDecodeError) as exc:
             return f"response file `{tok.value}` cannot be read: {exc}"
-        index = LineIndex(text, os.path.normpath(os.path.join(shown_base, rel)).replace(os.sep, "/"))
+        # shown as the project's path of the file it is (``@sub/../../app/x.rsp`` inside it too)
+        shown = os.path.normpath(os.path.join(shown_base, os.path.relpath(full, os.path.realpath(base))))
+        index = LineIndex(text, shown.replace(os.sep, "/"))
         return [Tok(p, index) for p in shell_split(PStr.source(text, 0))]
     return read
 

@@ -26,3 +26,12 @@ def grammar_text(name: str) -> str:
 def package_data(*parts: str) -> Path:
     """A file inside ``wasmlint/data``."""
     return _PKG.joinpath("data", *parts)
+
+
+def unexpected(exc) -> str:
+    """What a lark ``UnexpectedInput`` met, for a message: `token` (clipped), end of file."""
+    token = getattr(exc, "token", None)
+    if token is not None:
+        return "end of file" if token.type == "$END" else f"`{str(token)[:40]}`"
+    char = getattr(exc, "char", None)
+    return f"`{char}`" if char else "input"

@@ -18,15 +18,8 @@ def extract(src: SourceFile) -> list[Fact]:
     try:
         return cmake_facts(text, src.path, response=response_reader(src), project=ProjectFiles(src))
     except UnexpectedInput as exc:
+        from ..resources import unexpected
         from ..templates import placeholder_note
         token = getattr(exc, "token", None)
         note = placeholder_note(str(token), src.path, exc.line, exc.column) if token is not None else None
-        return [note or src.error(f"CMake syntax error: unexpected {_what(exc)}", line=exc.line, column=exc.column)]
-
-
-def _what(exc) -> str:
-    token = getattr(exc, "token", None)
-    if token is not None:
-        return "end of file" if token.type == "$END" else f"`{token}`"
-    char = getattr(exc, "char", None)
-    return f"`{char}`" if char else "input"
+        return [note or src.error(f"CMake syntax error: unexpected {unexpected(exc)}", line=exc.line, column=exc.column)]

@@ -2,12 +2,13 @@
 with ``platform="Web"`` (``"HTML5"`` in Godot 3), with its ``variant/thread_support``
 (Godot 4) or ``variant/export_type`` threads (Godot 3: 1 = threads).
 
-The file is Godot's ConfigFile format: INI sections (``[preset.0]``, ``[preset.0.options]``)
-of ``key=value`` lines whose values are Godot variants (``"Web"``, ``true``, ``2``); it is
-read with ``configparser`` (no interpolation)."""
+The file is Godot's ConfigFile format: ``[section]`` headers (``[preset.0]``,
+``[preset.0.options]``) and ``key=value`` lines whose values are Godot variants (``"Web"``,
+``true``, ``2``, ``PackedStringArray()``), strings spanning lines where the editor writes a
+remote-deploy script. It is read with ``grammars/godot_cfg.lark``, which keeps positions."""
 from __future__ import annotations
 
-import configparser
+from functools import lru_cache
 
 from ..deployment import Deployment
 from . import SourceFile
@@ -16,47 +17,61 @@ WEB_PLATFORMS = ("Web", "HTML5")
 RESERVED_MAXIMUM = 2 << 30     # the export templates' maximum memory (platform/web/detect.py)
 
 
-def _value(text: str | None) -> str | None:
-    return None if text is None else text.strip().strip('"')
+@lru_cache(maxsize=1)
+def _parser():
+    from lark import Lark
+
+    from ..resources import grammar_text
+    return Lark(grammar_text("godot_cfg.lark"), parser="lalr", lexer="contextual")
+
+
+def _sections(text: str) -> dict[str, dict[str, tuple[str | None, int]]]:
+    """section → key → (the value's text: a string unquoted, a number or name as written, None
+    for an array, dictionary or constructor; the key's line)."""
+    out: dict[str, dict[str, tuple[str | None, int]]] = {}
+    current: dict[str, tuple[str | None, int]] = out.setdefault("", {})
+    for item in _parser().parse(text).children:
+        if item.data == "section":
+            current = out.setdefault(str(item.children[0]).strip(), {})
+            continue
+        key, value = item.children
+        plain = None
+        if not hasattr(value, "data"):
+            plain = _unquote(str(value)) if value.type == "STRING" else str(value)
+        current[str(key).strip()] = (plain, key.line)
+    return out
+
+
+def _unquote(token: str) -> str:
+    body = token.lstrip("&")[1:-1]
+    return body.replace('\\"', '"').replace("\\\\", "\\")
 
 
 def extract(src: SourceFile) -> list:
     text, errors = src.decode_or_error()
     if text is None:
         return errors
-    parser = configparser.RawConfigParser(strict=False, delimiters=("=",), comment_prefixes=(";",),
-                                          inline_comment_prefixes=None, empty_lines_in_values=False)
-    parser.optionxform = str
+    from lark.exceptions import UnexpectedInput
+
+    from ..resources import unexpected
     try:
-        parser.read_string(text)
-    except configparser.Error as exc:
-        return [src.error(f"not a Godot ConfigFile: {str(exc).splitlines()[0]}")]
+        sections = _sections(text)
+    except UnexpectedInput as exc:
+        return [src.error(f"not a Godot ConfigFile: unexpected {unexpected(exc)}", line=exc.line, column=exc.column)]
     lines = text.splitlines()
     out = []
-    for section in parser.sections():
-        if section.count(".") != 1 or _value(parser.get(section, "platform", fallback=None)) not in WEB_PLATFORMS:
+    for section, keys in sections.items():
+        platform = keys.get("platform", (None, 1))
+        if section.count(".") != 1 or platform[0] not in WEB_PLATFORMS:
             continue
-        options = f"{section}.options"
-        threads_text = _value(parser.get(options, "variant/thread_support", fallback=None))
-        threads = threads_text == "true" or _value(parser.get(options, "variant/export_type", fallback=None)) == "1"
-        key = "variant/thread_support" if threads_text is not None else "platform"
-        where = options if threads_text is not None else section
-        line = _line_of(lines, where, key)
-        name = _value(parser.get(section, "name", fallback=section))
+        options = sections.get(f"{section}.options", {})
+        threads_text, threads_line = options.get("variant/thread_support", (None, 0))
+        threads = threads_text == "true" or options.get("variant/export_type", (None, 0))[0] == "1"
+        line = threads_line if threads_text is not None else platform[1]
+        name = keys.get("name", (section, 0))[0] or section
         out.append(Deployment(src.span(line, 1, line, len(lines[line - 1]) + 1 if lines else 1),
                               platform="godot-web", via=f"web export preset \"{name}\" of export_presets.cfg",
                               threads=threads, memory_bytes=RESERVED_MAXIMUM if threads else None,
                               memory_setting="the export templates' 2 GiB maximum" if threads else None))
     return out
 
-
-def _line_of(lines: list[str], section: str, key: str) -> int:
-    """The line of ``key=`` in ``[section]`` (configparser keeps no positions)."""
-    current = None
-    for n, line in enumerate(lines, 1):
-        s = line.strip()
-        if s.startswith("["):
-            current = s.strip("[]")
-        elif current == section and s.split("=", 1)[0].strip() == key:
-            return n
-    return 1

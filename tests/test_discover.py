@@ -104,14 +104,16 @@ def test_configure_file_templates_named_dot_cmake_are_not_cmake(tmp_path):
     assert kinds["UseBullet.cmake"][0] == "cmake" and kinds["wasm.toolchain.cmake"][0] == "cmake"
 
 
-def test_dangling_links_matter_only_when_named_like_an_input(tmp_path):
-    # sherpa-onnx has links to build outputs that a checkout does not hold
+def test_dangling_links_are_build_outputs_the_checkout_does_not_hold(tmp_path):
+    # sherpa-onnx and stockfish.js commit links to build outputs (`stockfish-part-0.wasm` →
+    # the gitignored `stockfish-17-part-0.wasm`): nothing to read, as for an ignored file
     os.symlink("missing/k2-1024x1024.png", tmp_path / "icon.png")
     os.symlink("missing/aarch64-apple-darwin", tmp_path / "aarch64-apple-darwin")
     os.symlink("missing/app.wasm", tmp_path / "app.wasm")
+    os.symlink("loop.wasm", tmp_path / "loop.wasm")
     kinds = _kinds(tmp_path)
-    assert "icon.png" not in kinds and "aarch64-apple-darwin" not in kinds
-    assert kinds["app.wasm"] == ("wasm", "dangling symlink; not followed")
+    assert "icon.png" not in kinds and "aarch64-apple-darwin" not in kinds and "app.wasm" not in kinds
+    assert kinds["loop.wasm"] == ("wasm", "symlink loop; not followed")
 
 
 def test_gitignore_prefilter_keeps_negations_and_directory_patterns(tmp_path):

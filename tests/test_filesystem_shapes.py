@@ -52,7 +52,7 @@ def test_every_link_and_special_file_shape(tmp_path):
     assert "SECRET" not in out
     assert "self.js:1:1: error: symlink loop; not followed [WL001]" in out
     assert "a.js:1:1: error: symlink loop; not followed [WL001]" in out
-    assert "dangling.wasm:1:1: error: dangling symlink; not followed [WL001]" in out
+    assert "dangling.wasm" not in out          # a build output the checkout does not hold
     assert f"loader.js:1:1: error: symlink to {outside / 'secret.js'} points outside the checked paths" in out
     assert "zero.wasm:1:1: error: symlink to /dev/zero points outside the checked paths" in out
     assert "pipe.js:1:1: error: not a regular file; not read [WL001]" in out

@@ -177,7 +177,8 @@ def kind_by_content(relpath: str, head: bytes, by_name: str | None) -> str | Non
         return None
     if name.endswith(".ini") and _MESON_MACHINE.search(head):
         return "meson-cross"
-    if head.startswith(b"#!"):
+    if head.startswith(b"#!") and b"\0" not in head:
+        # a shebang on binary data is no script (bun's `bun.lockb` starts with `#!/usr/bin/env bun`)
         first = head.split(b"\n", 1)[0]
         if re.search(rb"\b(node|nodejs|ts-node|tsx|deno|bun)\b", first):
             return "js"

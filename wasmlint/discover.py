@@ -251,7 +251,9 @@ def _entry(p: Path, shown: str, roots: list[Path], explicit: bool, cwd: Path) ->
     if p.is_symlink():
         target, why = link_target(p)
         if target is None or not within(target, roots):
-            if by_name is None and not explicit:
+            # a dangling link is to a build output the checkout does not hold (git commits the
+            # link, not the gitignored artifact): nothing to read, as for an ignored file
+            if (by_name is None or why == "dangling symlink") and not explicit:
                 return FileEntry(shown, str(p), None, 0)
             return FileEntry(shown, str(p), by_name or "unknown", 0,
                              problem=(f"{why}; not followed" if target is None else

@@ -197,16 +197,23 @@ def _production_roots(project, out: ScopeMap, entry: dict[int, Scoped]) -> list[
         if entry[id(f)].scope == "production":
             roots += [(e.dst, f"reached from {entry[id(f)].reason} ({f.span.path}:{f.span.line})")
                       for e in _edges(project, f, "runs") if e.dst]
-    for f in project.of_kind("package-entry"):
+    entries = project.of_kind("package-entry")
+    packed: dict[str, set] = {}     # package.json → what its `files` pack (npm packs only that, main and bin)
+    for f in entries:
+        if f.field == "files":
+            packed.setdefault(f.span.path, set()).update(_published(f, f.span.path, project.files))
+    for f in entries:
         pkg = f.span.path
         if _by_convention(f, out).scope not in ("production", "unknown"):
             continue     # an example's or a fixture's package.json publishes nothing of the project's
         reason = f"reached from {pkg} `{f.field}`"
         if f.pattern:
-            roots += [(p, reason) for p in _published(f, pkg, project.files)
-                      if not _packed_in_passing(f, pkg, p, project.files[p])]
+            found = [p for p in _published(f, pkg, project.files) if not _packed_in_passing(f, pkg, p, project.files[p])]
         else:
-            roots += [(e.dst, reason) for e in _edges(project, f, "publishes") if e.dst]
+            found = [e.dst for e in _edges(project, f, "publishes") if e.dst]
+        if f.field not in ("files", "main", "bin") and pkg in packed:
+            found = [p for p in found if p in packed[pkg]]
+        roots += [(p, reason) for p in found]
     for f in project.of_kind("serving-config"):
         if _by_convention(f, out).scope in ("production", "unknown"):
             roots += [(p, f"served by {f.span.path} ({f.server})") for p in _served(f, project.files)]

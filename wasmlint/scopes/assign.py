@@ -125,6 +125,7 @@ def assign(project, config) -> ScopeMap:
                                                               f"the emcc link at {f.span.path}:{f.span.line}"))
     for path, said in out.conventions.items():
         prod.setdefault(path, said)
+    _unpacked_modules(project, prod)
     # a script that only a test, bench, dev … surface runs takes that surface's scope
     runners = [(out.launches[launch_id(f)], project.graph.out.get(launch_id(f), ()))
                for f in launches if f.role is not None or _own(f) is not None]
@@ -198,10 +199,7 @@ def _production_roots(project, out: ScopeMap, entry: dict[int, Scoped]) -> list[
             roots += [(e.dst, f"reached from {entry[id(f)].reason} ({f.span.path}:{f.span.line})")
                       for e in _edges(project, f, "runs") if e.dst]
     entries = project.of_kind("package-entry")
-    packed: dict[str, set] = {}     # package.json → what its `files` pack (npm packs only that, main and bin)
-    for f in entries:
-        if f.field == "files":
-            packed.setdefault(f.span.path, set()).update(_published(f, f.span.path, project.files))
+    packed = _npm_packed(project)
     for f in entries:
         pkg = f.span.path
         if _by_convention(f, out).scope not in ("production", "unknown"):
@@ -328,6 +326,30 @@ def _by_convention(f, out: ScopeMap) -> Scoped:
     in, its file's conventions."""
     path = f.span.path
     return out.overrides.get(path) or out.hinted(f, path) or out.conventions.get(path, UNKNOWN)
+
+
+def _npm_packed(project) -> dict[str, set[str]]:
+    """package.json → the files its ``files`` entries pack (npm packs only those, the
+    ``main`` and ``bin`` files and package.json, README and LICENSE)."""
+    packed: dict[str, set[str]] = {}
+    for f in project.of_kind("package-entry"):
+        if f.field == "files":
+            packed.setdefault(f.span.path, set()).update(_published(f, f.span.path, project.files))
+    return packed
+
+
+def _unpacked_modules(project, prod: dict[str, Scoped]) -> None:
+    """A module committed in a published package's folder (package.json has ``files``) that
+    the package does not pack and that nothing in production reaches is not deployed:
+    material of the package's tests and examples (extism's ``wasm/*.wasm`` plugins, which
+    its tests fetch from a local server), fixture scope."""
+    for pkg, packed in _npm_packed(project).items():
+        base = posixpath.dirname(pkg)
+        for path, kind in project.files.items():
+            if (kind == "wasm" and path not in prod and path not in packed
+                    and (not base or path.startswith(base + "/"))):
+                prod[path] = Scoped("fixture", f"a module {pkg} does not pack (`files`), and nothing "
+                                               "in production loads it")
 
 
 def _published(f, pkg: str, files: dict[str, str]) -> list[str]:

@@ -54,7 +54,24 @@ def _variant_facts(reader: MakeReader, parsed: Parsed, response, version, done: 
             facts += made
     used = set(ex.used)
     facts += _flag_variables(reader, parsed, ex, used, version)
-    return facts
+    return facts + _recipe_hints(reader, parsed)
+
+
+def _recipe_hints(reader: MakeReader, parsed: Parsed) -> list[Fact]:
+    """A target named for tests, benchmarks, examples or docs (``build-test-plugins``,
+    ``bench``) makes that material: its recipe is a ``scope-hint`` of that scope."""
+    from ..scopes import QUIET
+    from ..scopes.conventions import name_scope
+    from ..scopes.hint import ScopeHint
+    out: list[Fact] = []
+    for rule in parsed.rules:
+        said = next((s for t in rule.targets if "%" not in t and (s := name_scope(t)) and s.scope in QUIET), None)
+        first = rule.recipe[0].source_range() if rule.recipe else None
+        last = rule.recipe[-1].source_range() if rule.recipe else None
+        if said is not None and first and last:
+            out.append(ScopeHint(reader.index.span(first[0], last[1]), scope=said.scope,
+                                 reason=f"in the recipe of make target {said.reason.removeprefix('named ')}"))
+    return out
 
 
 def recipe_lines(parsed: Parsed, ex: Expander) -> list[tuple[tuple[str, dict[str, Var]], list[PStr]]]:

@@ -140,11 +140,12 @@ def image_pin(ref: str) -> str | None:
     return version_in_image(ref) or ""
 
 
-_EMSDK_IMAGE = re.compile(r"(?:^|[\s/])(?:emscripten/emsdk|trzeci/emscripten)[:@]v?(\d+\.\d+\.\d+)")
+_EMSDK_IMAGE = re.compile(r"(?:^|[\s/])(?:emscripten/emsdk|trzeci/emscripten)[:@](?:sdk-tag-)?v?(\d+\.\d+\.\d+)")
 
 
 def version_in_image(ref: str) -> str | None:
-    """``emscripten/emsdk:3.1.18`` (also ``docker.io/emscripten/emsdk:…``) → ``3.1.18``."""
+    """``emscripten/emsdk:3.1.18`` (also ``docker.io/emscripten/emsdk:…``) → ``3.1.18``;
+    trzeci's older tags name it too: ``trzeci/emscripten:sdk-tag-1.38.32-64bit``."""
     m = _EMSDK_IMAGE.search(" " + ref.strip())
     return m.group(1) if m else None
 

@@ -17,7 +17,7 @@ from ..sources import ParseError, SourceFile
 from .emcc import EMCC_NAMES, build_facts, is_emcc
 from .emcc_args import emcc_only, links_only
 from .emscripten_wrappers import configure_flags, emscripten_cmake_at
-from .emver import DockerBuildArg, EmscriptenVersion, version_in_emsdk_args, version_in_image
+from .emver import DockerBuildArg, EmscriptenVersion, image_pin, version_in_emsdk_args, version_in_image
 from .profile_use import NAPI, profile_uses
 from .project_files import ProjectFiles
 from .pstr import UNKNOWN, LineIndex, PStr, Tok, shell_split
@@ -111,6 +111,9 @@ def command_facts(cmd: Command, index: LineIndex, *, reader=None, variant=None, 
     out: list[Fact] = []
     extra = _split_env(cmd.env.get("EMCC_CFLAGS"), _index_of(cmd, "EMCC_CFLAGS", index))
     start = container_command(words) or 0
+    if start:       # the container's emcc: the release its image pins, not the host's
+        pinned = image_pin(words[start - 1])
+        version = version if pinned is None else pinned
     for k, w in enumerate(words[start:start + 6], start):
         if is_emcc(w):
             out += build_facts(argv[k + 1:], cmd.span, variant=variant, extra=extra, read_response=reader,

@@ -30,6 +30,7 @@ class Deployment(Fact):
     via: str = ""                       # what says so: "`main` of wrangler.toml"
     entries: list[str] = field(default_factory=list)   # relative to the file's folder; globs allowed
     whole_folder: bool = False          # ships every module under its folder (an app's manifest)
+    bundle: bool = True                 # ships them in one bundle (a package's users pick a module)
     memory_bytes: int | None = None     # the memory it configures (vercel.json, MemorySize)
     memory_setting: str | None = None   # as written: "MemorySize: 512"
     threads: bool | None = None         # an engine export's thread support (Unity, Godot)

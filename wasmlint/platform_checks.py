@@ -64,7 +64,7 @@ def bundle_overruns(deployment, ctx) -> list[dict]:
     """The modules one deployment ships, added up as its platform counts a bundle, when
     the sum (and no module alone) exceeds the limit."""
     project = ctx.project
-    if project is None:
+    if project is None or not deployment.bundle:
         return []
     t = deployment.target(ctx.config)
     limit = t.limit("size_bytes")

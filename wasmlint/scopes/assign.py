@@ -340,14 +340,19 @@ def _npm_packed(project) -> dict[str, set[str]]:
 
 def _unpacked_modules(project, prod: dict[str, Scoped]) -> None:
     """A module committed in a published package's folder (package.json has ``files``) that
-    the package does not pack and that nothing in production reaches is not deployed:
-    material of the package's tests and examples (extism's ``wasm/*.wasm`` plugins, which
-    its tests fetch from a local server), fixture scope."""
+    the package does not pack, that nothing in production reaches and that no file of the
+    package's own code loads or imports (``src/index.ts`` importing ``./lib/x.wasm``, which
+    the bundler copies into ``dist``) is not deployed: material of the package's tests and
+    examples (extism's ``wasm/*.wasm`` plugins, which its tests fetch from a local server),
+    fixture scope."""
+    def used(path: str) -> bool:
+        return any(e.kind in REACH and (prod.get(e.src) is None or prod[e.src].scope not in QUIET)
+                   for e in project.graph.into.get(path, ()))
     for pkg, packed in _npm_packed(project).items():
         base = posixpath.dirname(pkg)
         for path, kind in project.files.items():
             if (kind == "wasm" and path not in prod and path not in packed
-                    and (not base or path.startswith(base + "/"))):
+                    and (not base or path.startswith(base + "/")) and not used(path)):
                 prod[path] = Scoped("fixture", f"a module {pkg} does not pack (`files`), and nothing "
                                                "in production loads it")
 

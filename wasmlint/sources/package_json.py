@@ -86,7 +86,40 @@ def extract(src: SourceFile) -> list[Fact]:
     if nodemon is not None:
         facts.extend(from_config(idx, nodemon))
     facts.extend(_electron_app(idx, root))
+    facts.extend(_runtime_conditions(idx, root))
     return facts
+
+
+# export conditions that name a server runtime with a platform profile (the WinterCG runtime
+# keys: runtime-keys.proposal.wintercg.org); `browser`, `worker` and `react-native` name clients
+RUNTIME_CONDITIONS = {"workerd": "cloudflare-workers", "edge-light": "vercel-edge", "netlify": "netlify-edge",
+                      "deno": "deno-deploy", "fastly": "fastly-compute"}
+CLIENT_CONDITIONS = frozenset(("browser", "worker", "react-native", "electron"))
+
+
+def _runtime_conditions(idx, root) -> list[Fact]:
+    """A package whose ``exports`` conditions name server runtimes (``workerd``,
+    ``edge-light``) and no client (no ``browser`` field or condition) is made for those
+    runtimes: a ``deployment`` on each one's platform of every module in its folder, so
+    they are judged against the runtime's limits, not a phone's."""
+    from ..deployment import Deployment
+    exports = root.get("exports")
+    if exports is None or exports.type != "object" or root.get("browser") is not None:
+        return []
+    found: dict[str, jsonpos.JNode] = {}
+    stack = [exports]
+    while stack and len(found) < 64:
+        n = stack.pop()
+        for k, v in n.pairs if n.type == "object" else ():
+            if k.value in CLIENT_CONDITIONS:
+                return []
+            if k.value in RUNTIME_CONDITIONS:
+                found.setdefault(k.value, k)
+            if v.type == "object":
+                stack.append(v)
+    return [Deployment(idx.span(k.start, k.end), platform=RUNTIME_CONDITIONS[name],
+                       via=f"export condition `{name}` of package.json", whole_folder=True, bundle=False)
+            for name, k in sorted(found.items(), key=lambda kv: kv[1].start)]
 
 
 ELECTRON_RUNNERS = ("electron", "electron-forge", "electron-builder", "electron-vite", "electron-packager")

@@ -195,6 +195,11 @@ GENERATORS: dict[str, tuple[str, dict[str, Generator]]] = {
         "keys": repeat(lambda i: f"k{i} = ['-sX{i}=1', '-O3']\n", "[binaries]\nc = 'emcc'\n[built-in options]\n"),
         "long-array": one_line("[built-in options]\nc_link_args = [", lambda i: f"'-sX{i}=1', ", "'-O3']\n"),
     }),
+    "autoconf": ("configure.ac", {
+        "macro-calls": repeat(lambda i: f"AC_CHECK_LIB([m{i}], [sin], [LIBS=\"$LIBS -lm\"])\n"
+                                        f"CFLAGS=\"$CFLAGS -sX{i}=1\"\n", "AC_INIT(p, 1.0)\n"),
+        "quotes": one_line("AC_INIT(p, 1.0)\nEMFLAGS=\"", lambda i: f"[[-sX{i}=1]] ", "\"\nLDFLAGS=$EMFLAGS\n"),
+    }),
     "cargo-toml": ("Cargo.toml", {
         "profiles": repeat(lambda i: f"[profile.p{i}]\ninherits = 'release'\nopt-level = 's'\n",
                            "[package]\nname = 'p'\nversion = '0.1.0'\n[lib]\ncrate-type = ['cdylib']\n"),

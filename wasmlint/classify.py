@@ -41,6 +41,7 @@ NAME_KINDS: tuple[tuple[str, str], ...] = (
     # configure templates of these kinds: classified so that `inspect` says why they are not read
     ("cmakelists.txt.in", "cmake"), ("*.cmake.in", "cmake"),
     ("meson.build", "meson"), ("*.cross", "meson-cross"),
+    ("configure.ac", "autoconf"), ("configure.in", "autoconf"),
     ("cargo.toml", "cargo-toml"),
     ("build.rs", "build-rs"),
     ("rust-toolchain", "rust-toolchain"), ("rust-toolchain.toml", "rust-toolchain"),

@@ -114,6 +114,32 @@ def emscripten_cmake_at(words: list[str]) -> int | None:
     return None
 
 
+# what a configure script passes to the link: autoconf's output variables (``./configure
+# LDFLAGS=…``; automake links with CFLAGS and LDFLAGS) and the --extra-ldflags of the
+# hand-written configure scripts of ffmpeg and QEMU (which link with LDFLAGS alone)
+SCRIPT_LINK_OPTIONS = ("LDFLAGS=", "CFLAGS=", "--extra-ldflags=")
+
+
+def emscripten_configure_at(words: list[str]) -> int | None:
+    """The index of the script in ``emconfigure ./configure …`` (or ``sh ./configure``), else None."""
+    for k, w in enumerate(words[:4]):
+        if posixpath.basename(w) in ("emconfigure", "emconfigure.py", "emconfigure.bat"):
+            rest = [x for x in words[k + 1:k + 3] if posixpath.basename(x) not in ("sh", "bash")]
+            if rest and posixpath.basename(rest[0]) == "configure":
+                return words.index(rest[0], k + 1)
+    return None
+
+
+def configure_script_flags(argv: list[Tok]) -> list[PStr]:
+    """The link flags a configure script's arguments set, in order (``SCRIPT_LINK_OPTIONS``)."""
+    out = []
+    for tok in argv:
+        for option in SCRIPT_LINK_OPTIONS:
+            if tok.text.text.startswith(option):
+                out.append(tok.text[len(option):])
+    return out
+
+
 def configure_flags(argv: list[Tok]) -> tuple[list[str], list[PStr], str | None]:
     """The flag variables a cmake configure line sets (``-DNAME=v``, ``-DNAME:TYPE=v``,
     ``-D NAME=v``), their values in order, and ``CMAKE_BUILD_TYPE``."""

@@ -26,6 +26,7 @@ errors, which can also garble the code around them, never happens.)
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, replace
 
 from .. import budget
@@ -114,7 +115,39 @@ def parse(parser, data: bytes, plan: Plan | None, previous: Parsed | None = None
             continue          # a wrong cut, or a file with errors: leave less out
         return Parsed(tree, base, source, frozenset(blanks), p)
     old = _edited(previous, (), base) if previous is not None else None
-    return Parsed(_parse(parser, base, None, old), base, base, frozenset(), None)
+    tree = _parse(parser, base, None, old)
+    if tree.root_node.has_error and old is None and (loose := _tagged_escapes(base)) is not None:
+        again = _parse(parser, loose, None, None)
+        if not again.root_node.has_error:
+            return Parsed(again, loose, loose, frozenset(), None)
+    return Parsed(tree, base, base, frozenset(), None)
+
+
+_BAD_ESCAPE = re.compile(rb"(\\+)(?:x(?![0-9A-Fa-f]{2})|u(?![0-9A-Fa-f]{4}|\{[0-9A-Fa-f]+\}))")
+
+
+def _tagged_escapes(data: bytes) -> bytes | None:
+    """A tagged template may hold any escape (ES2018: ``String.raw`\\x=` `` is valid, its
+    cooked value undefined), which tree-sitter rejects: a same-length copy with the
+    backslash of each ``\\x``/``\\u`` lacking its hex digits made ``_`` inside tagged
+    templates (a dynEncode-compressed module), else None. Untagged ones stay errors."""
+    out = None
+    for a, b in lexer.layout(data, literal_min=0).literals:
+        if data[a - 1] != 0x60 or not _tagged(data, a - 1):
+            continue
+        for m in _BAD_ESCAPE.finditer(data, a, b):
+            if len(m.group(1)) % 2:      # an odd run of backslashes: the last one escapes
+                out = out if out is not None else bytearray(data)
+                out[m.end(1) - 1] = 0x5F
+    return bytes(out) if out is not None else None
+
+
+def _tagged(data: bytes, tick: int) -> bool:
+    """Whether the template opening at ``tick`` follows a tag (a name, a call, a member)."""
+    k = tick - 1
+    while k >= 0 and data[k] in b" \t\r\n":
+        k -= 1
+    return k >= 0 and (chr(data[k]).isalnum() or data[k] in b"_$)]")
 
 
 def _fallbacks(plan: Plan | None) -> list[Plan]:

@@ -9,6 +9,7 @@ JSON string decoded with positions), a workflow ``run:`` block, a Dockerfile
 """
 from __future__ import annotations
 
+import functools
 import os
 
 from ..facts import Fact, Span
@@ -109,6 +110,8 @@ def command_facts(cmd: Command, index: LineIndex, *, reader=None, variant=None, 
     argv = cmd.argv
     words = [t.value for t in argv]
     out: list[Fact] = []
+    if reader is not None and cmd.cwd != "":      # `@file` is read from where the command runs
+        reader = functools.partial(reader, cwd=cmd.cwd)
     extra = _split_env(cmd.env.get("EMCC_CFLAGS"), _index_of(cmd, "EMCC_CFLAGS", index))
     start = container_command(words) or 0
     if start:       # the container's emcc: the release its image pins, not the host's
@@ -329,11 +332,14 @@ def response_reader(src: SourceFile):
     root = os.path.realpath(src.root or base) if (src.root or base) else ""
     shown_base = os.path.dirname(src.path)
 
-    def read(tok: Tok):
+    def read(tok: Tok, cwd: str | None = ""):
+        """``cwd``: the folder the command runs in, relative to the file's (``cd out &&
+        emcc @../flags.txt``); None when a ``cd`` went somewhere not known."""
         src.read_others = True
         rel = tok.value[1:]
-        if not base or not rel or "\0" in rel:   # no file name holds a NUL byte
+        if not base or not rel or "\0" in rel or cwd is None:   # no file name holds a NUL byte
             return None
+        rel = os.path.join(cwd, rel) if cwd else rel
         full = os.path.realpath(os.path.join(base, rel))
         if not (full == root or full.startswith(root + os.sep)):
             return f"response file `{tok.value}` is outside the project; not read"

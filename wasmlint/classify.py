@@ -32,7 +32,7 @@ NAME_KINDS: tuple[tuple[str, str], ...] = (
     ("nodemon.json", "nodemon"),
     (".npmrc", "npmrc"),
     (".nvmrc", "nvmrc"), (".node-version", "nvmrc"),
-    ("makefile", "makefile"), ("gnumakefile", "makefile"), ("*.mk", "makefile"), ("*.mk.in", "makefile"),
+    ("makefile", "makefile"), ("gnumakefile", "makefile"), ("*.mk", "makefile"), ("*.mak", "makefile"), ("*.mk.in", "makefile"),
     ("makefile.*", "makefile"), ("*.make", "makefile"),
     ("*.makefile", "makefile"),          # helper.Makefile, run with `$(MAKE) -f helper.Makefile …`
     # variants run with `make -f` (Makefile_js, Makefile-wasm): not when another language's file

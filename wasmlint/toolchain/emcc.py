@@ -388,8 +388,8 @@ def build_facts(argv: list[Tok], span: Span, *, variant: str | None = None, extr
             i += 1
         elif a.startswith("-o") and len(a) > 2 and not a.startswith("-o-"):
             inv.output = a[2:]
-        elif a in NOT_LINK:
-            link = False
+        elif a in NOT_LINK and (a != "-v" or len(args) == 1):
+            link = False        # `emcc -v` alone prints the version; with inputs it links, verbosely
         elif a.startswith("-O") and len(a) <= 3:
             inv.opt_level = a
             inv.opt_levels.append(a)

@@ -222,6 +222,7 @@ def runs(scan, texts: Texts) -> list[Run]:
     apis = Apis(scan.doc)
     out: list[Run] = []
     seen: set[int] = set()
+    wrappers: list[str] = []
     for word in apis.callees():
         target = word if word.type == "identifier" else word.parent
         holder = up(target)
@@ -245,6 +246,59 @@ def runs(scan, texts: Texts) -> list[Run]:
         run = _run(call, how, texts, scan.doc)
         if run is not None:
             out.append(run)
+        wrapper = _wrapper_of(call, how, texts)
+        if wrapper is not None:
+            wrappers.append(wrapper)
+    for name in dict.fromkeys(wrappers):
+        out += _wrapper_runs(scan.doc, name, texts, seen)
+    return out
+
+
+_FUNCTIONS = ("function_declaration", "function_expression", "arrow_function", "function")
+
+
+def _wrapper_of(call, how: str, texts: Texts) -> str | None:
+    """The name of a function that runs its first parameter as a command line (``function
+    run(cmd) { execSync(cmd, {stdio: 'inherit'}) }``, a ``spawnSync(command, [], {shell:
+    true, ...opts})`` helper): each call of it starts that command."""
+    _callee, args = call_parts(call)
+    first = unwrap(args[0]) if args else None
+    if first is None or first.type != "identifier" or how not in ("shell", "file"):
+        return None
+    options = next((a for a in args[1:] if _is_object(a, texts)), None)
+    if how == "file" and (options is None or not _shell_option(options, texts)):
+        return None
+    fn = call.parent
+    while fn is not None and fn.type not in _FUNCTIONS:
+        fn = fn.parent
+    params = fn.child_by_field_name("parameters") if fn is not None else None
+    param = params.named_children[0] if params is not None and params.named_children else \
+        fn.child_by_field_name("parameter") if fn is not None else None
+    while param is not None and param.type != "identifier":     # TS `cmd: string`, `cmd = ''`
+        param = param.child_by_field_name("pattern") or param.child_by_field_name("left")
+    if param is None or param.text != first.text:
+        return None
+    name = fn.child_by_field_name("name")
+    if name is None and up(fn) is not None and up(fn).type == "variable_declarator":
+        name = up(fn).child_by_field_name("name")
+    return name.text.decode() if name is not None and name.type == "identifier" else None
+
+
+def _wrapper_runs(doc, name: str, texts: Texts, seen: set[int]) -> list[Run]:
+    """The command lines the calls of a wrapper (``_wrapper_of``) run, with the ``cwd`` and
+    ``env`` of an options object passed beside them."""
+    out = []
+    for word in doc.words(name, ("identifier",)):
+        call = up(word)
+        if call is None or call.type != "call_expression" or call.id in seen or \
+                unwrap(call.child_by_field_name("function")).id != word.id:
+            continue
+        seen.add(call.id)
+        _callee, args = call_parts(call)
+        if args:
+            options = next((a for a in args[1:] if _is_object(a, texts)), None)
+            out.append(Run(doc.span(call), line=texts.text(args[0]), env=_env(options, call, texts),
+                           cwd=_cwd(options, texts)))
     return out
 
 

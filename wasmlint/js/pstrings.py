@@ -17,6 +17,8 @@ made under a condition adds one unknown element; other changes (``splice``,
 """
 from __future__ import annotations
 
+import posixpath
+
 from ..toolchain.pstr import UNKNOWN_TEXT, CharOffsets, LineIndex, PStr, guarded, joined
 from ..toolchain.script_runs import RelPath
 from .embedded import unescape_js
@@ -128,6 +130,11 @@ class Texts:
         if callee.type == "identifier" and path_of(callee) == "String" and len(args) == 1:
             return self.text(args[0], depth)
         if callee.type != "member_expression":
+            return UNKNOWN_TEXT
+        if path_of(callee) in ("path.join", "path.posix.join", "posix.join") and args:
+            parts = [self.text(a, depth) for a in args]    # node's path.join: joined, then normalised
+            if all(p.known for p in parts):
+                return PStr.synth(posixpath.normpath(posixpath.join(*(p.text for p in parts))))
             return UNKNOWN_TEXT
         method, obj = name_of(callee), callee.child_by_field_name("object")
         if method == "trim" and not args:

@@ -200,6 +200,61 @@ GENERATORS: dict[str, tuple[str, dict[str, Generator]]] = {
                                         f"CFLAGS=\"$CFLAGS -sX{i}=1\"\n", "AC_INIT(p, 1.0)\n"),
         "quotes": one_line("AC_INIT(p, 1.0)\nEMFLAGS=\"", lambda i: f"[[-sX{i}=1]] ", "\"\nLDFLAGS=$EMFLAGS\n"),
     }),
+    "wrangler": ("wrangler.toml", {
+        "rules": repeat(lambda i: f'[[rules]]\ntype = "CompiledWasm"\nglobs = ["**/m{i}.wasm"]\n',
+                        'name = "w"\nmain = "src/index.js"\n'),
+        "dotted-keys": one_line("", lambda i: f"a{i}.", " = 1\n"),
+    }),
+    "serverless": ("serverless.yml", {
+        "functions": repeat(lambda i: f"  f{i}:\n    handler: h{i}.main\n    memorySize: 128\n",
+                            "service: s\nprovider:\n  name: aws\n  runtime: nodejs20.x\nfunctions:\n"),
+    }),
+    "sam-template": ("template.yaml", {
+        "resources": repeat(lambda i: f"  F{i}:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+                                      f"      Handler: h{i}.main\n      MemorySize: 128\n",
+                            "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\n"
+                            "Resources:\n"),
+    }),
+    "fastly": ("fastly.toml", {
+        "backends": repeat(lambda i: f'[local_server.backends.b{i}]\nurl = "http://127.0.0.1/{i}"\n',
+                           'manifest_version = 3\nname = "f"\nlanguage = "rust"\n'),
+    }),
+    "shopify-extension": ("shopify.extension.toml", {
+        "targeting": repeat(lambda i: f'[[extensions.targeting]]\ntarget = "t{i}"\nexport = "run{i}"\n',
+                            'api_version = "2024-07"\n[[extensions]]\nname = "e"\nhandle = "e"\ntype = "function"\n'),
+    }),
+    "spin": ("spin.toml", {
+        "components": repeat(lambda i: f'[component.c{i}]\nsource = "target/c{i}.wasm"\n'
+                                       f'[[trigger.http]]\nroute = "/c{i}"\ncomponent = "c{i}"\n',
+                             'spin_manifest_version = 2\n[application]\nname = "a"\n'),
+    }),
+    "deno-json": ("deno.json", {
+        "tasks": one_line('{"tasks": {', lambda i: f'"t{i}": "deno run --v8-flags=--max-old-space-size={i} m.ts", ',
+                          '"x": "deno run m.ts"}}\n'),
+        "nesting": nested('{"a": ', "}", "1"),
+    }),
+    "supabase-config": ("supabase/config.toml", {
+        "functions": repeat(lambda i: f'[functions.f{i}]\nverify_jwt = false\nentrypoint = "./f{i}/index.ts"\n',
+                            'project_id = "p"\n[edge_runtime]\nenabled = true\npolicy = "per_worker"\n'),
+    }),
+    "unity-settings": ("ProjectSettings/ProjectSettings.asset", {
+        "keys": repeat(lambda i: f"  key{i}: {i}\n", "%YAML 1.1\n%TAG !u! tag:unity3d.com,2011:\n"
+                                                      "--- !u!129 &1\nPlayerSettings:\n"
+                                                      "  webGLMemoryGrowthMode: 1\n  webGLMaximumMemorySize: 2048\n"),
+    }),
+    "godot-presets": ("export_presets.cfg", {
+        "presets": repeat(lambda i: f'[preset.{i}]\nname="Web {i}"\nplatform="Web"\n'
+                                    f'[preset.{i}.options]\nvariant/thread_support=true\n', ""),
+        "long-string": one_line('[preset.0]\nplatform="Web"\nname="', lambda i: f"line {i}\\n", '"\n'),
+        "nesting": nested("[", "]", "1", "[preset.0]\nplatform=\"Web\"\nv=", "\n"),
+    }),
+    "nvmrc": (".nvmrc", {
+        "long-line": one_line("", lambda i: f"{i % 10}", "\n"),
+    }),
+    "probe-result": ("app.probe.json", {
+        "nesting": nested('{"a": ', "}", "1"),
+        "entries": one_line('{"results": [', lambda i: f'{{"name": "r{i}", "ok": true}}, ', '{}]}\n'),
+    }),
     "cargo-toml": ("Cargo.toml", {
         "profiles": repeat(lambda i: f"[profile.p{i}]\ninherits = 'release'\nopt-level = 's'\n",
                            "[package]\nname = 'p'\nversion = '0.1.0'\n[lib]\ncrate-type = ['cdylib']\n"),

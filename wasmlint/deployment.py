@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import ClassVar
 
 from .facts import Fact, Span
@@ -64,29 +65,39 @@ class Deployment(Fact):
 def toml_key_line(text: str, table: str, key: str) -> int | None:
     """The 1-based line of ``key = …`` in the TOML table ``table`` (``""``: the top level;
     ``[[table]]`` items too), read line by line as TOML lays tables out; None if absent."""
-    current = ""
-    for n, raw in enumerate(text.splitlines(), 1):
-        line = raw.strip()
-        if line.startswith("["):
-            current = line.strip("[]").split("]", 1)[0].strip().replace('"', "").replace(" ", "")
-            continue
-        if current == table and line.split("=", 1)[0].strip().strip('"') == key and "=" in line:
-            return n
-    return None
+    return _toml_lines(text)[0].get((table, key))
 
 
 def toml_span(path: str, text: str, table: str, key: str) -> Span:
     """The span of ``key`` in ``table``, else of the table's header, else the file's first line."""
-    line = toml_key_line(text, table, key)
-    if line is None:
-        headers = [n for n, raw in enumerate(text.splitlines(), 1)
-                   if raw.strip().startswith("[") and raw.strip().strip("[]").replace('"', "").replace(" ", "") == table]
-        line = headers[0] if headers and table else None
+    keys, headers, lines = _toml_lines(text)
+    line = keys.get((table, key))
+    if line is None and table:
+        line = headers.get(table)
     if line is None:
         return Span(path, 1, 1)
-    raw = text.splitlines()[line - 1]
+    raw = lines[line - 1]
     col = len(raw) - len(raw.lstrip()) + 1
     return Span(path, line, col, line, len(raw) + 1)
+
+
+@lru_cache(maxsize=4)
+def _toml_lines(text: str) -> tuple[dict, dict, list[str]]:
+    """Where each (table, key) and each table header first stands, read once per text (a
+    manifest of thousands of tables asks for each)."""
+    keys: dict[tuple[str, str], int] = {}
+    headers: dict[str, int] = {}
+    lines = text.splitlines()
+    current = ""
+    for n, raw in enumerate(lines, 1):
+        line = raw.strip()
+        if line.startswith("["):
+            current = line.strip("[]").split("]", 1)[0].strip().replace('"', "").replace(" ", "")
+            headers.setdefault(line.strip("[]").replace('"', "").replace(" ", ""), n)
+            continue
+        if "=" in line:
+            keys.setdefault((current, line.split("=", 1)[0].strip().strip('"')), n)
+    return keys, headers, lines
 
 
 def module_stem(handler: str) -> str:

@@ -8,6 +8,7 @@ The file is Godot's ConfigFile format: ``[section]`` headers (``[preset.0]``,
 remote-deploy script. It is read with ``grammars/godot_cfg.lark``, which keeps positions."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from ..deployment import Deployment
@@ -23,6 +24,24 @@ def _parser():
 
     from ..resources import grammar_text
     return Lark(grammar_text("godot_cfg.lark"), parser="lalr", lexer="contextual")
+
+
+MAX_DEPTH = 64      # Godot's editor writes variants a few levels deep
+_NESTING = re.compile(r'"(?:\\.|[^"\\])*"|[\[\]{}()]')
+
+
+def _too_deep(text: str) -> int | None:
+    """The offset where arrays, dictionaries and calls nest past MAX_DEPTH, else None."""
+    depth = 0
+    for m in _NESTING.finditer(text):
+        c = m.group()
+        if c in "[{(":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return m.start()
+        elif c in "]})":
+            depth = max(0, depth - 1)
+    return None
 
 
 def _sections(text: str) -> dict[str, dict[str, tuple[str | None, int]]]:
@@ -54,6 +73,11 @@ def extract(src: SourceFile) -> list:
     from lark.exceptions import UnexpectedInput
 
     from ..resources import unexpected
+    deep = _too_deep(text)
+    if deep is not None:
+        line = text.count("\n", 0, deep) + 1
+        return [src.error(f"values nested more than {MAX_DEPTH} deep; not analysed: over budget", line=line,
+                          column=deep - text.rfind("\n", 0, deep))]
     try:
         sections = _sections(text)
     except UnexpectedInput as exc:

@@ -33,6 +33,8 @@ class Deployment(Fact):
     memory_bytes: int | None = None     # the memory it configures (vercel.json, MemorySize)
     memory_setting: str | None = None   # as written: "MemorySize: 512"
     threads: bool | None = None         # an engine export's thread support (Unity, Godot)
+    runtime: str | None = None          # a function's runtime as written: "nodejs20.x", "python3.12"
+    heap_options: bool = False          # its environment sets NODE_OPTIONS with a heap flag
     memory_span: Span | None = internal()
 
     @property
@@ -48,6 +50,22 @@ class Deployment(Fact):
         """The modules it ships added up over its platform's bundle limit (WL601)."""
         from .platform_checks import bundle_overruns
         return bundle_overruns(self, ctx)
+
+    def process_budget(self, ctx):
+        """A function's node process against the memory it configures (WL120), or None."""
+        from .process_budget import function_budget
+        key = ("function-budget", id(self))
+        cache = ctx.__dict__.setdefault("_launch_cache", {})
+        if key not in cache:
+            cache[key] = function_budget(self, ctx)
+        return cache[key]
+
+    @property
+    def node_major(self) -> str | None:
+        """The node major a ``nodejsNN.x`` runtime names ("20"); None for another runtime or none."""
+        r = (self.runtime or "").lower()
+        digits = r[len("nodejs"):].split(".", 1)[0] if r.startswith("nodejs") else ""
+        return digits if digits.isdigit() else None
 
     @property
     def title(self) -> str:
@@ -91,3 +109,11 @@ def toml_span(path: str, text: str, table: str, key: str) -> Span:
 def module_stem(handler: str) -> str:
     """The file a Lambda ``Handler``/serverless ``handler`` names: ``src/app.handler`` → ``src/app``."""
     return handler.rsplit(".", 1)[0] if "." in handler.rsplit("/", 1)[-1] else handler
+
+
+HEAP_FLAGS = ("--max-old-space-size", "--max-heap-size", "--max-semi-space-size")
+
+
+def sets_heap(node_options: str | None) -> bool:
+    """NODE_OPTIONS of a function's environment that bounds the JS heap itself."""
+    return bool(node_options) and any(f in node_options.replace("_", "-") for f in HEAP_FLAGS)

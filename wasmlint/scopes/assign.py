@@ -67,6 +67,9 @@ class ScopeMap:
             return self.overrides[path]
         if fact.kind == "node-launch":
             return self.launches.get(launch_id(fact), NO_SURFACE)
+        if fact.kind == "deployment":     # what a platform runs: production unless its folder says otherwise
+            return self.hinted(fact, path) or demoted(Scoped("production", f"deployed by {fact.via}"),
+                                                      self.conventions.get(path))
         return self.hinted(fact, path) or self.built.get((path, fact.span)) or self.of_path(path)
 
     def hinted(self, fact, path: str) -> Scoped | None:

@@ -51,7 +51,7 @@ NAME_KINDS: tuple[tuple[str, str], ...] = (
     ("firebase.json", "firebase"),
     ("vercel.json", "vercel"),
     ("wrangler.toml", "wrangler"), ("wrangler.json", "wrangler"), ("wrangler.jsonc", "wrangler"),
-    ("serverless.yml", "serverless"), ("serverless.yaml", "serverless"),
+    ("serverless.yml", "serverless"), ("serverless.yaml", "serverless"), ("*.tf", "terraform"),
     ("fastly.toml", "fastly"), ("shopify.extension.toml", "shopify-extension"), ("spin.toml", "spin"),
     ("deno.json", "deno-json"), ("deno.jsonc", "deno-json"),
     ("export_presets.cfg", "godot-presets"),

@@ -1,6 +1,6 @@
 """Where a project deploys its WebAssembly: the ``deployment`` fact that the files of a
 platform make (``wrangler.toml``, ``vercel.json``, ``export const runtime = 'edge'``,
-``netlify.toml``, SAM ``template.yaml``, ``serverless.yml``, ``fastly.toml``,
+``netlify.toml``, SAM ``template.yaml``, ``serverless.yml``, Terraform ``*.tf``, ``fastly.toml``,
 ``spin.toml``, ``shopify.extension.toml``, ``deno.json``, an Electron ``package.json``,
 Unity's ``ProjectSettings.asset``, Godot's ``export_presets.cfg``), and what it ships.
 

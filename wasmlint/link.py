@@ -292,8 +292,10 @@ def link(facts: list[Fact], files: dict[str, str], abspaths: dict[str, str] | No
     the builds run with): rules read these.
     ``abspaths`` and ``roots`` (the run's folders) place files for the production scope."""
     from .launch import compose_image
+    from .sources import terraform
     from .toolchain import cargo_link, emenv, flag_sets
     facts = emenv.settle(flag_sets.settle(compose_image.settle(cargo_link.settle(facts, files))))
+    facts = terraform.settle(facts)
     by_kind: dict[str, list[Fact]] = {}
     for f in facts:
         by_kind.setdefault(f.kind, []).append(f)

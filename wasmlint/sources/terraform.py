@@ -8,43 +8,93 @@ with the handler's file (``index.handler`` → ``index``).
 HCL is read with python-hcl2's lark grammar (positions kept); a file that does not parse
 is WL001 at the token the parser stopped at. A value Terraform computes (``var.memory``,
 an interpolation other than ``path.module``/``path.root`` or a ``local`` of the same file)
-is not a number or a path here. Files that name neither are not parsed."""
+is not a number or a path here. Files that name none of them (nor an ``archive_file``) are
+not parsed. The ``archive_file`` may be in another file of the same module (folder):
+``settle`` joins them once every file is read."""
 from __future__ import annotations
 
+import dataclasses
 import posixpath
+from dataclasses import dataclass
+from typing import ClassVar
 
 from ..deployment import Deployment, module_stem, sets_heap
+from ..facts import Fact
 from . import SourceFile
 
 LAMBDA_RESOURCE = "aws_lambda_function"
 LAMBDA_MODULE = "terraform-aws-modules/lambda/aws"
 MB = 1 << 20
 PATH_PREFIXES = ("path.module", "path.root")    # the folder of the file (a root module's)
+ARCHIVE = '"archive_file"'
+
+
+@dataclass
+class TerraformArchive(Fact):
+    """A ``data "archive_file" "NAME"``: the folder (``source_dir``, ending in ``/``) or file
+    (``source_file``) it zips, relative to its file's folder."""
+
+    kind: ClassVar[str] = "terraform-archive"
+    name: str = ""
+    source: str = ""
 
 
 def extract(src: SourceFile) -> list:
     text, errors = src.decode_or_error()
     if text is None:
         return errors
-    if LAMBDA_RESOURCE not in text and LAMBDA_MODULE not in text:
+    if LAMBDA_RESOURCE not in text and LAMBDA_MODULE not in text and ARCHIVE not in text:
         return []
     tree = _parse(src, text)
     if not hasattr(tree, "data"):
         return tree
     blocks = [c for c in _body(tree) if _is(c, "block")]
     locals_ = {name: node for b in blocks if _labels(b)[0] == "locals" for name, node in _attributes(b).items()}
-    archives = {labels[2]: _attributes(b) for b in blocks
-                if len(labels := _labels(b)) == 3 and labels[:2] == ["data", "archive_file"]}
-    out = []
+    out: list = []
     for b in blocks:
         labels, attrs = _labels(b), _attributes(b)
-        if labels[:2] == ["resource", LAMBDA_RESOURCE] and len(labels) == 3:
-            code = _archive_code(attrs, archives, locals_)
-            out.append(_deployment(src, b, attrs, f"`{labels[2]}` ({LAMBDA_RESOURCE}) of {_name(src)}", code, locals_))
+        if labels[:2] == ["data", "archive_file"] and len(labels) == 3:
+            out.extend(_archive(src, b, labels[2], attrs, locals_))
+        elif labels[:2] == ["resource", LAMBDA_RESOURCE] and len(labels) == 3:
+            archive = next((ref[2] for key in ("filename", "source_code_hash")
+                            if len(ref := _reference(attrs.get(key))) >= 3 and ref[:2] == ["data", "archive_file"]),
+                           None)
+            out.append(_deployment(src, b, attrs, f"`{labels[2]}` ({LAMBDA_RESOURCE}) of {_name(src)}", None,
+                                   locals_, archive))
         elif labels[0] == "module" and len(labels) == 2 and _string(attrs.get("source"), locals_) == LAMBDA_MODULE:
             code = _string(attrs.get("source_path"), locals_)
             out.append(_deployment(src, b, attrs, f"module `{labels[1]}` of {_name(src)}", code, locals_))
     return out
+
+
+def settle(facts: list) -> list:
+    """Deployments whose code is a ``data "archive_file"`` of their module (a file of the
+    same folder): that archive's folder or file, joined with the handler's file."""
+    archives = {(posixpath.dirname(f.span.path), f.name): f for f in facts if isinstance(f, TerraformArchive)}
+    if not archives:
+        return facts
+    out = []
+    for f in facts:
+        a = archives.get((f.folder, f.archive)) if isinstance(f, Deployment) and f.archive else None
+        if a is not None and not f.entries:
+            rel = posixpath.relpath(posixpath.join(posixpath.dirname(a.span.path), a.source), f.folder or ".")
+            f = dataclasses.replace(f, entries=[_entry(rel + ("/" if a.source.endswith("/") else ""), f.handler)])
+        out.append(f)
+    return out
+
+
+def _archive(src, block, name: str, attrs: dict, locals_: dict) -> list:
+    for key in ("source_dir", "source_file"):
+        path = _string(attrs.get(key), locals_)
+        if path is not None:
+            return [TerraformArchive(_span(src, block), name=name,
+                                     source=path.rstrip("/") + "/" if key == "source_dir" else path)]
+    return []
+
+
+def _entry(code: str, handler: str | None) -> str:
+    """The handler's file in ``code`` (a folder ending in ``/``, or the zipped file itself)."""
+    return posixpath.join(code, module_stem(handler)) if code.endswith("/") and handler else code.rstrip("/")
 
 
 def _parse(src: SourceFile, text: str):
@@ -72,12 +122,12 @@ def _name(src: SourceFile) -> str:
     return src.path.rsplit("/", 1)[-1]
 
 
-def _deployment(src, block, attrs: dict, via: str, code: str | None, locals_: dict) -> Deployment:
+def _deployment(src, block, attrs: dict, via: str, code: str | None, locals_: dict,
+                archive: str | None = None) -> Deployment:
     handler = _string(attrs.get("handler"), locals_)
-    entries = []
-    if code is not None:
-        is_file = "." in posixpath.basename(code) and not code.endswith("/")
-        entries = [code if is_file or not handler else posixpath.join(code, module_stem(handler))]
+    if code is not None and not code.endswith("/") and "." not in posixpath.basename(code):
+        code += "/"                       # the module's source_path names a folder
+    entries = [_entry(code, handler)] if code is not None else []
     memory = {}
     node = attrs.get("memory_size")
     value = _int(node)
@@ -92,21 +142,8 @@ def _deployment(src, block, attrs: dict, via: str, code: str | None, locals_: di
     heap = options is not None and sets_heap(_string(options, locals_) or "--max-old-space-size")
     labels_node = [c for c in block.children if _is(c, "string")]
     return Deployment(_span(src, labels_node[-1] if labels_node else block), platform="aws-lambda", via=via,
-                      entries=entries, runtime=_string(attrs.get("runtime"), locals_), heap_options=heap, **memory)
-
-
-def _archive_code(attrs: dict, archives: dict, locals_: dict) -> str | None:
-    """The folder or file a ``data "archive_file"`` zips, when ``filename`` or
-    ``source_code_hash`` names it."""
-    for key in ("filename", "source_code_hash"):
-        ref = _reference(attrs.get(key))
-        if len(ref) >= 3 and ref[:2] == ["data", "archive_file"] and ref[2] in archives:
-            archive = archives[ref[2]]
-            for source in ("source_dir", "source_file"):
-                path = _string(archive.get(source), locals_)
-                if path is not None:
-                    return path + "/" if source == "source_dir" else path
-    return None
+                      entries=entries, runtime=_string(attrs.get("runtime"), locals_), heap_options=heap,
+                      archive=archive, handler=handler, **memory)
 
 
 # ------------------------------------------------------------------ the lark tree

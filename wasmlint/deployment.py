@@ -35,6 +35,7 @@ class Deployment(Fact):
     threads: bool | None = None         # an engine export's thread support (Unity, Godot)
     runtime: str | None = None          # a function's runtime as written: "nodejs20.x", "python3.12"
     heap_options: bool = False          # its environment sets NODE_OPTIONS with a heap flag
+    minify: bool = False                # the platform's bundler minifies its JavaScript (wrangler `minify`)
     archive: str | None = None          # Terraform: the `data "archive_file"` holding its code
     handler: str | None = None          # a function's handler as written: "index.handler"
     memory_span: Span | None = internal()

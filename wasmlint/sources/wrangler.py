@@ -18,6 +18,7 @@ def extract(src: SourceFile) -> list[Fact]:
         if not isinstance(main, str) and isinstance(upload, dict) and isinstance(upload.get("main"), str):
             main, table = upload["main"], "build.upload"
         span = toml_span(src.path, text, table, "main") if isinstance(main, str) else src.span()
+        minify = data.get("minify") is True
     else:
         idx, root = load_json(src, comments=src.path.endswith(".jsonc"))
         if idx is None:
@@ -29,7 +30,9 @@ def extract(src: SourceFile) -> list[Fact]:
         main = node.str_value() if node is not None else None
         key = root.key_node("main")
         span = idx.span(key.start, node.end) if key is not None and node is not None else idx.span(0, 1)
+        flag = root.get("minify")
+        minify = flag is not None and flag.type == "bool" and flag.value is True
     name = src.path.rsplit("/", 1)[-1]
     entries = [main] if isinstance(main, str) and main.strip() else []
     return [Deployment(span, platform="cloudflare-workers", via=f"`main` of {name}" if entries else name,
-                       entries=entries)]
+                       entries=entries, minify=minify)]

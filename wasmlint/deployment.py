@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from .facts import Fact, Span
+from .scopes import Scoped
 
 GLOB_CHARS = ("*", "?", "[")
 
@@ -36,6 +37,8 @@ class Deployment(Fact):
     runtime: str | None = None          # a function's runtime as written: "nodejs20.x", "python3.12"
     heap_options: bool = False          # its environment sets NODE_OPTIONS with a heap flag
     minify: bool = False                # the platform's bundler minifies its JavaScript (wrangler `minify`)
+    launched: bool = False              # a command runs it (`wasmtime run app.wasm`): entries as `runs` finds them
+    role: Scoped | None = None          # the scope the launching surface gives it (a CI job, a service)
     archive: str | None = None          # Terraform: the `data "archive_file"` holding its code
     handler: str | None = None          # a function's handler as written: "index.handler"
     memory_span: Span | None = internal()
@@ -78,7 +81,13 @@ class Deployment(Fact):
 
     def graph_refs(self) -> list:
         from .graph import Ref
-        return [Ref("deploys", e, self.span) for e in self.entries if not any(c in e for c in GLOB_CHARS)]
+        return [Ref(self.ref_kind, e, self.span) for e in self.entries if not any(c in e for c in GLOB_CHARS)]
+
+    @property
+    def ref_kind(self) -> str:
+        """``launches`` for a module a command names (found from the command's folder or
+        one above, as ``runs``), else ``deploys`` (relative to the deployment's file)."""
+        return "launches" if self.launched else "deploys"
 
 
 def toml_key_line(text: str, table: str, key: str) -> int | None:

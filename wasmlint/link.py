@@ -242,7 +242,7 @@ class Project:
         modules = [p for p, kind in self.files.items() if kind == "wasm"]
         for d in self.of_kind("deployment"):
             starts: set[str] = set()
-            for e in self.edges_by_span.get(("deploys", d.span), ()):
+            for e in self.edges_by_span.get((d.ref_kind, d.span), ()):  # type: ignore[attr-defined]
                 start = e.dst or output_path(e.spec, e.src)
                 if start:
                     starts.add(start)

@@ -36,6 +36,7 @@ class Deployment(Fact):
     threads: bool | None = None         # an engine export's thread support (Unity, Godot)
     runtime: str | None = None          # a function's runtime as written: "nodejs20.x", "python3.12"
     heap_options: bool = False          # its environment sets NODE_OPTIONS with a heap flag
+    module_rules: list = field(default_factory=list)   # wrangler `[[rules]]`: {type, globs, fallthrough, span}
     minify: bool = False                # the platform's bundler minifies its JavaScript (wrangler `minify`)
     launched: bool = False              # a command runs it (`wasmtime run app.wasm`): entries as `runs` finds them
     role: Scoped | None = None          # the scope the launching surface gives it (a CI job, a service)

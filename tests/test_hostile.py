@@ -162,3 +162,18 @@ def test_makefiles_that_include_themselves_or_leave_the_project_are_bounded(tmp_
     assert ("Makefile:4:36: warning: emcc link of `app.js` can grow: `ALLOW_MEMORY_GROWTH` is on, "
             "up to 32768 pages [WL101]") in out, out
     assert "INITIAL_MEMORY" not in out
+
+
+def test_terraform_that_hcl_does_not_parse_is_wl001_at_the_parsers_token(tmp_path):
+    """Deep nesting, a stray character, an unterminated heredoc and non-UTF-8 bytes in
+    Terraform files that name a Lambda: each one WL001, never a traceback."""
+    lam = 'resource "aws_lambda_function" "f" {\n'
+    (tmp_path / "deep.tf").write_text(lam + "  tags = " + "[" * 3000 + "\n}\n")
+    (tmp_path / "stray.tf").write_text(lam + "  memory_size = 1 ~ 2\n}\n")
+    (tmp_path / "heredoc.tf").write_text(lam + "  description = <<EOT\nnever closed\n")
+    (tmp_path / "bytes.tf").write_bytes(lam.encode() + b"  handler = \"\xff\"\n}\n")
+    out = _check(tmp_path)
+    assert "stray.tf:2:19: error: invalid HCL: unexpected `~` [WL001]" in out
+    assert "bytes.tf:2:14: error: not valid UTF-8 text (byte 0xff at offset 50) [WL001]" in out
+    assert "heredoc.tf:2:17: error: invalid HCL: unexpected `<<EOT` [WL001]" in out
+    assert "deep.tf:3:1: error: invalid HCL: unexpected `}` [WL001]" in out

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -154,3 +155,32 @@ def test_a_shopify_function_over_256_kib_is_refused_at_the_real_limit(tmp_path):
     assert out.splitlines() == [
         f"dist/function.wasm:1:1: error: this module is {_fmt_bytes(size)} uncompressed, above the shopify-function "
         "limit of 256 KiB per module (Shopify Functions): the platform refuses the deploy [WL601]"]
+
+
+def _wl601_json(case: str, tmp_path) -> tuple[Path, list[dict]]:
+    work = materialise(FIXTURES / "WL601" / case, tmp_path)
+    _rc, out, _ = run_cli(["check", "--select", "WL601", "--output-format", "json", "--no-cache", "."], work)
+    return work, json.loads(out)
+
+
+def test_a_bundles_terms_are_each_file_as_shipped_and_add_up_in_the_json_data(tmp_path):
+    """Cloudflare counts uncompressed: the module's bytes and the JavaScript files' bytes on disk."""
+    work, [d] = _wl601_json("wrangler-module-and-glue", tmp_path)
+    data = d["data"]
+    js = ["src/index.js", "pkg/photo_resize.js", "pkg/photo_resize_bg.js"]
+    assert data["terms"] == [
+        {"term": "module", "what": "pkg/photo_resize_bg.wasm", "path": "pkg/photo_resize_bg.wasm", "files": 1,
+         "bytes": (work / "pkg/photo_resize_bg.wasm").stat().st_size},
+        {"term": "javascript", "what": "3 JavaScript files", "path": None, "files": 3,
+         "bytes": sum((work / p).stat().st_size for p in js)}]
+    assert data["total_bytes"] == sum(t["bytes"] for t in data["terms"]) > data["limit_bytes"] == 2048
+    assert (data["compression"], data["counts"]) == ("raw", "bundle")
+
+
+def test_a_module_over_a_gzip_limit_is_counted_as_gzip_counts_it(tmp_path):
+    import gzip
+    work, [d] = _wl601_json("vercel-edge-gzip", tmp_path)
+    [term] = d["data"]["terms"]
+    raw = (work / term["path"]).read_bytes()
+    assert term["bytes"] == len(gzip.compress(raw, compresslevel=6, mtime=0)) == d["data"]["total_bytes"]
+    assert d["data"]["compression"] == "gzip"

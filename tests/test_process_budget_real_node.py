@@ -7,13 +7,18 @@ Checked here, with the local node (20 on this project's machines):
 * the default heap bound under a cgroup v2 limit the data does not hold
   (1536 MiB, through the generator's emulated cgroup view, which needs root and
   ``unshare``): the term is a lower bound of what node picks;
+* a Lambda function's heap term (node's default under its ``MemorySize``) is a
+  lower bound of the heap bound node gets from the flags Lambda's node runtime
+  passes (``--max-old-space-size`` = memory − memory/10, ``--max-semi-space-size``
+  = memory/20, from the runtime's bootstrap script), at 512 and 1024 MiB;
 * a Worker started without ``resourceLimits`` reports the data's
   ``stackSizeMb``;
 * a Worker's instance of a module whose memory starts at 64 pages: ``byteLength``
   is 64 pages, and the worker's RSS grows by at least those pages once they are
   written (the budget counts a memory at its ceiling: what it holds when used).
 
-Not checked here: other node majors (their numbers were measured by
+Not checked here: the flags Lambda passes on runtimes after nodejs18.x (their
+bootstrap was not read), other node majors (their numbers were measured by
 ``scripts/gen_process_budget.py`` from the npm binaries; this test re-checks only
 the local major), RSS under a real cgroup (a container's OOM kill), the stacks of
 the main thread and libuv's pool, and a Worker's own JS heap (neither is a term).
@@ -98,3 +103,12 @@ def test_worker_stack_and_an_instance_of_a_fixed_memory_match_the_data():
     assert w["byte_length"] == pages * 65536
     assert w["rss_written"] >= pages * 65536 * 9 // 10
     assert w["rss_instantiated"] < pages * 65536 // 2      # committed lazily: pages count once written
+
+
+def test_a_lambda_functions_default_heap_term_stays_below_the_runtimes_own_heap_flags():
+    major = _major()
+    for memory in (512, 1024):
+        term = heap_term(_Launch(major), None, Limit(memory * MIB, "`MemorySize`"))
+        new = memory // 10
+        real = _heap_limit(f"--max-old-space-size={memory - new}", f"--max-semi-space-size={new // 2}")
+        assert term is not None and term.each <= real, (memory, term.each, real)

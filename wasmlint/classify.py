@@ -52,7 +52,9 @@ NAME_KINDS: tuple[tuple[str, str], ...] = (
     ("firebase.json", "firebase"),
     ("vercel.json", "vercel"),
     ("wrangler.toml", "wrangler"), ("wrangler.json", "wrangler"), ("wrangler.jsonc", "wrangler"),
-    ("serverless.yml", "serverless"), ("serverless.yaml", "serverless"),
+    ("serverless.yml", "serverless"), ("serverless.yaml", "serverless"), ("*.tf", "terraform"),
+    ("wadm.yaml", "wadm"), ("wadm.yml", "wadm"), ("*.wadm.yaml", "wadm"), ("*.wadm.yml", "wadm"),
+    ("wasmcloud.toml", "wasmcloud-toml"),
     ("fastly.toml", "fastly"), ("shopify.extension.toml", "shopify-extension"), ("spin.toml", "spin"),
     ("deno.json", "deno-json"), ("deno.jsonc", "deno-json"),
     ("export_presets.cfg", "godot-presets"),
@@ -100,6 +102,9 @@ _NO_SNIFF_EXT = frozenset((".png", ".jpg", ".jpeg", ".gif", ".ico", ".pdf", ".zi
 # a Meson machine file: ini sections only Meson uses (cross/native files named anything.ini)
 _MESON_MACHINE = re.compile(rb"^\[(host_machine|target_machine|built-in options|constants)\]", re.M)
 _YAML_K8S = re.compile(rb"^apiVersion:\s*\S", re.M)
+# a wasmCloud application (any name): an OAM Application with wasmCloud's scalers
+_YAML_WADM = re.compile(rb"^apiVersion:\s*['\"]?core\.oam\.dev/", re.M)
+_YAML_WADM_TRAIT = re.compile(rb"type:\s*['\"]?(spreadscaler|daemonscaler)\b")
 _YAML_K8S_KIND = re.compile(rb"^kind:\s*\S", re.M)
 _YAML_COMPOSE = re.compile(rb"^services:\s*$", re.M)
 _YAML_PM2 = re.compile(rb"^apps:\s*$", re.M)
@@ -167,6 +172,8 @@ def kind_by_content(relpath: str, head: bytes, by_name: str | None) -> str | Non
         return by_name
     name = relpath.rsplit("/", 1)[-1].lower()
     if name.endswith((".yml", ".yaml")):
+        if _YAML_WADM.search(head) and _YAML_WADM_TRAIT.search(head):
+            return "wadm"
         if _YAML_K8S.search(head) and _YAML_K8S_KIND.search(head):
             return "k8s"
         if _YAML_COMPOSE.search(head):

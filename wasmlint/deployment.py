@@ -1,6 +1,6 @@
 """Where a project deploys its WebAssembly: the ``deployment`` fact that the files of a
 platform make (``wrangler.toml``, ``vercel.json``, ``export const runtime = 'edge'``,
-``netlify.toml``, SAM ``template.yaml``, ``serverless.yml``, ``fastly.toml``,
+``netlify.toml``, SAM ``template.yaml``, ``serverless.yml``, Terraform ``*.tf``, ``fastly.toml``,
 ``spin.toml``, ``shopify.extension.toml``, ``deno.json``, an Electron ``package.json``,
 Unity's ``ProjectSettings.asset``, Godot's ``export_presets.cfg``), and what it ships.
 
@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import ClassVar
 
 from .facts import Fact, Span
+from .scopes import Scoped
 
 GLOB_CHARS = ("*", "?", "[")
 
@@ -35,6 +36,14 @@ class Deployment(Fact):
     memory_bytes: int | None = None     # the memory it configures (vercel.json, MemorySize)
     memory_setting: str | None = None   # as written: "MemorySize: 512"
     threads: bool | None = None         # an engine export's thread support (Unity, Godot)
+    runtime: str | None = None          # a function's runtime as written: "nodejs20.x", "python3.12"
+    heap_options: bool = False          # its environment sets NODE_OPTIONS with a heap flag
+    module_rules: list = field(default_factory=list)   # wrangler `[[rules]]`: {type, globs, fallthrough, span}
+    minify: bool = False                # the platform's bundler minifies its JavaScript (wrangler `minify`)
+    launched: bool = False              # a command runs it (`wasmtime run app.wasm`): entries as `runs` finds them
+    role: Scoped | None = None          # the scope the launching surface gives it (a CI job, a service)
+    archive: str | None = None          # Terraform: the `data "archive_file"` holding its code
+    handler: str | None = None          # a function's handler as written: "index.handler"
     memory_span: Span | None = internal()
 
     @property
@@ -51,6 +60,22 @@ class Deployment(Fact):
         from .platform_checks import bundle_overruns
         return bundle_overruns(self, ctx)
 
+    def process_budget(self, ctx):
+        """A function's node process against the memory it configures (WL120), or None."""
+        from .process_budget import function_budget
+        key = ("function-budget", id(self))
+        cache = ctx.__dict__.setdefault("_launch_cache", {})
+        if key not in cache:
+            cache[key] = function_budget(self, ctx)
+        return cache[key]
+
+    @property
+    def node_major(self) -> str | None:
+        """The node major a ``nodejsNN.x`` runtime names ("20"); None for another runtime or none."""
+        r = (self.runtime or "").lower()
+        digits = r[len("nodejs"):].split(".", 1)[0] if r.startswith("nodejs") else ""
+        return digits if digits.isdigit() else None
+
     @property
     def title(self) -> str:
         from .platforms import builtin_profiles
@@ -59,7 +84,13 @@ class Deployment(Fact):
 
     def graph_refs(self) -> list:
         from .graph import Ref
-        return [Ref("deploys", e, self.span) for e in self.entries if not any(c in e for c in GLOB_CHARS)]
+        return [Ref(self.ref_kind, e, self.span) for e in self.entries if not any(c in e for c in GLOB_CHARS)]
+
+    @property
+    def ref_kind(self) -> str:
+        """``launches`` for a module a command names (found from the command's folder or
+        one above, as ``runs``), else ``deploys`` (relative to the deployment's file)."""
+        return "launches" if self.launched else "deploys"
 
 
 def toml_key_line(text: str, table: str, key: str) -> int | None:
@@ -103,3 +134,11 @@ def _toml_lines(text: str) -> tuple[dict, dict, list[str]]:
 def module_stem(handler: str) -> str:
     """The file a Lambda ``Handler``/serverless ``handler`` names: ``src/app.handler`` → ``src/app``."""
     return handler.rsplit(".", 1)[0] if "." in handler.rsplit("/", 1)[-1] else handler
+
+
+HEAP_FLAGS = ("--max-old-space-size", "--max-heap-size", "--max-semi-space-size")
+
+
+def sets_heap(node_options: str | None) -> bool:
+    """NODE_OPTIONS of a function's environment that bounds the JS heap itself."""
+    return bool(node_options) and any(f in node_options.replace("_", "-") for f in HEAP_FLAGS)

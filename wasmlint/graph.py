@@ -28,6 +28,7 @@ WASM_TARGETS = ("loads-wasm", "embeds")
 @dataclass(frozen=True)
 class Ref:
     kind: str          # runs | imports | spawns | loads-wasm | builds | links-js | embeds | publishes | deploys
+    #                    | launches (a module a command runs: `wasmtime run app.wasm`)
     spec: str          # as written: "./loader", "/app/server.js", "app.wasm"
     span: Span
 
@@ -110,7 +111,7 @@ def resolve(spec: str, from_path: str, files: set[str], kind: str) -> str | None
     # (``scripts/start.sh`` running ``node src/server.js`` from the project's root).
     starts = [0] if not spec.startswith("/") and kind in ("imports", "publishes", "deploys") else range(len(parts))
     bases = [base]
-    while kind == "runs" and bases[-1] not in ("", "/"):
+    while kind in ("runs", "launches") and bases[-1] not in ("", "/"):
         bases.append(posixpath.dirname(bases[-1]))
     for folder in bases:
         for i in starts:

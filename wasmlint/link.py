@@ -242,7 +242,7 @@ class Project:
         modules = [p for p, kind in self.files.items() if kind == "wasm"]
         for d in self.of_kind("deployment"):
             starts: set[str] = set()
-            for e in self.edges_by_span.get(("deploys", d.span), ()):
+            for e in self.edges_by_span.get((d.ref_kind, d.span), ()):  # type: ignore[attr-defined]
                 start = e.dst or output_path(e.spec, e.src)
                 if start:
                     starts.add(start)
@@ -292,8 +292,10 @@ def link(facts: list[Fact], files: dict[str, str], abspaths: dict[str, str] | No
     the builds run with): rules read these.
     ``abspaths`` and ``roots`` (the run's folders) place files for the production scope."""
     from .launch import compose_image
+    from .sources import terraform
     from .toolchain import cargo_link, emenv, flag_sets
     facts = emenv.settle(flag_sets.settle(compose_image.settle(cargo_link.settle(facts, files))))
+    facts = terraform.settle(facts)
     by_kind: dict[str, list[Fact]] = {}
     for f in facts:
         by_kind.setdefault(f.kind, []).append(f)

@@ -43,6 +43,15 @@ def _per(target) -> str:
     return "per module" if target.profile.size_counts == "module" else "for a whole bundle"
 
 
+def _term(kind: str, what: str, n: int, path: str | None = None, files: int = 1) -> dict:
+    return {"term": kind, "what": what, "bytes": n, "path": path, "files": files}
+
+
+def _data(t, terms: list[dict], total: int, limit: int) -> dict:
+    return {"target": t.name, "limit_bytes": limit, "total_bytes": total,
+            "compression": t.profile.size_compression, "counts": t.profile.size_counts, "terms": terms}
+
+
 def module_overruns(fact, ctx) -> list[dict]:
     """The targets of a ``.wasm`` file whose size limit it exceeds by itself."""
     if ctx.project is None or fact.embedded_in or fact.virtual_path:
@@ -56,13 +65,21 @@ def module_overruns(fact, ctx) -> list[dict]:
         if n is not None and n > limit:
             what = f"this module alone is {fmt(n)} {_how(t)}, before the rest of its bundle" \
                 if t.profile.size_counts == "bundle" else f"this module is {fmt(n)} {_how(t)}"
-            out.append({"target": t.name, "what": what, "limit": fmt(limit), "per": _per(t), "title": t.profile.title})
+            data = _data(t, [_term("module", fact.span.path, n, fact.span.path)], n, limit)
+            out.append({"target": t.name, "what": what, "limit": fmt(limit), "per": _per(t),
+                        "title": t.profile.title, "data": data})
     return out
 
 
+TRANSPILED = (".ts", ".tsx", ".mts", ".cts", ".jsx")   # the bundler rewrites these: their size is not what ships
+
+
 def bundle_overruns(deployment, ctx) -> list[dict]:
-    """The modules one deployment ships, added up as its platform counts a bundle, when
-    the sum (and no module alone) exceeds the limit."""
+    """One deployment's bundle as its platform counts it: every module it ships plus the
+    JavaScript files of the project it reaches (as written; TypeScript and JSX, which the
+    bundler rewrites, and a bundle the deployment minifies leave the JavaScript out),
+    each gzipped where the platform compresses; reported when the sum exceeds the limit
+    and no module does alone (that one is reported at the module)."""
     project = ctx.project
     if project is None or not deployment.bundle:
         return []
@@ -73,14 +90,34 @@ def bundle_overruns(deployment, ctx) -> list[dict]:
     _d, reached = project.deployment_reach.get(deployment.span, (None, set()))
     modules = sorted(p for p in reached if project.files.get(p) == "wasm")
     sizes = {p: m.size for p in modules for m in project.at("wasm-module", p)[:1]}
-    if len(sizes) < 2:
+    if not sizes:
         return []
-    each = [counted(ctx, t, p, n) for p, n in sizes.items()]
-    if None in each or sum(each) <= limit or max(each) > limit:
+    each = {p: counted(ctx, t, p, n) for p, n in sizes.items()}
+    if None in each.values() or max(each.values()) > limit:
         return []
-    return [{"target": t.name, "what": f"the {len(each)} modules this deployment ships add up to "
-                                       f"{fmt(sum(each))} {_how(t)} before its JavaScript",
-             "limit": fmt(limit), "per": _per(t), "title": t.profile.title}]
+    scripts = [] if deployment.minify else sorted(
+        p for p in reached if project.files.get(p) == "js" and not p.endswith(TRANSPILED))
+    js = [gzip_size(ctx, p) if t.profile.size_compression == "gzip" else _file_size(project, p) for p in scripts]
+    if None in js:
+        return []
+    terms = [_term("module", p, n, p) for p, n in each.items()]
+    if scripts:
+        terms.append(_term("javascript", f"{len(scripts)} JavaScript file{'s' if len(scripts) > 1 else ''}",
+                           sum(js), None, len(scripts)))
+    total = sum(x["bytes"] for x in terms)
+    if total <= limit:
+        return []
+    parts = " + ".join(f"{fmt(x['bytes'])} {x['what']}" for x in terms)
+    return [{"target": t.name, "what": f"this deployment's bundle is at least {fmt(total)} {_how(t)} ({parts})",
+             "limit": fmt(limit), "per": _per(t), "title": t.profile.title, "data": _data(t, terms, total, limit)}]
+
+
+def _file_size(project, path: str) -> int | None:
+    import os
+    try:
+        return os.stat(project.abspaths[path]).st_size if path in project.abspaths else None
+    except OSError:
+        return None
 
 
 SAFARI_MEMORY64 = "Safari (iOS and macOS) has no memory64 (as of Safari 26.5), so the module does not compile there"

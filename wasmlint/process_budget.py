@@ -140,19 +140,60 @@ def launch_budget(launch, ctx) -> Budget | None:
                                            launch.memory_limit_span, launch.memory_limit_cgroup))
 
 
-def budget_under(launch, ctx, limit: Limit) -> Budget | None:
+def budget_under(launch, ctx, limit: Limit, roots: list[str] | None = None) -> Budget | None:
     """The budget of ``launch`` under ``limit``: the hook for limits another part states
-    (a function's ``MemorySize``). None when the JS heap term cannot be bounded."""
+    (a function's ``MemorySize``), whose main thread runs ``roots`` (default: what the
+    launch runs). None when the JS heap term cannot be bounded."""
     if launch.opaque or ctx.project is None:
         return None
     heap = heap_term(launch, ctx, limit)
     if heap is None:
         return None
-    wasm, workers = _wasm_terms(launch, ctx)
+    wasm, workers = _wasm_terms(launch, ctx, roots)
     stacks = _stack_term(launch, ctx, workers)
     sites = [(t.chain[-1], f"{t.label}, counted in the sum")
              for t in workers]
     return Budget(limit, launch.unit or launch.span.path, [heap, *wasm, *([stacks] if stacks else [])], sites)
+
+
+@dataclass(frozen=True)
+class FunctionProcess:
+    """The node process a function platform starts on a deployment's handler (AWS Lambda's
+    node runtime): no flags of the project's own, the node major its runtime names."""
+
+    span: Span
+    unit: str
+    node_version: str | None
+    opaque: bool = False
+
+    def effective(self, ctx) -> list:
+        return []
+
+    def heap_flag(self, ctx):
+        return None
+
+    def major(self, ctx) -> int:
+        from .launch import version
+        return version.resolve(ctx, self.node_version, self.span.path)[0]
+
+
+def function_budget(deployment, ctx) -> Budget | None:
+    """A node function's process under the memory its deployment configures (Lambda's
+    ``MemorySize``): the handler's file and what it imports run on the main thread. None
+    for another runtime, no configured memory, or NODE_OPTIONS in its environment that
+    bounds the heap (not modelled). Lambda's node runtime passes its own
+    ``--max-old-space-size`` (90% of the memory on nodejs14.x–18.x), above node's default
+    for that memory, so node's default stays a lower bound of the heap term."""
+    if deployment.memory_bytes is None or deployment.heap_options or ctx.project is None:
+        return None
+    if deployment.runtime is not None and deployment.node_major is None:
+        return None
+    roots = sorted({e.dst for e in ctx.project.edges_by_span.get(("deploys", deployment.span), ()) if e.dst})
+    if not roots or (deployment.runtime is None and not any(ctx.project.files.get(r) == "js" for r in roots)):
+        return None
+    process = FunctionProcess(deployment.span, deployment.via, deployment.node_major)
+    return budget_under(process, ctx, Limit(deployment.memory_bytes, f"`{deployment.memory_setting.split(':')[0]}`",
+                                            deployment.memory_span), roots)
 
 
 # ------------------------------------------------------------------ JS heap
@@ -182,7 +223,7 @@ def heap_term(launch, ctx, limit: Limit) -> Term | None:
         return Term("js-heap", 1, low, f"JS heap (no heap flag: the smallest bound node {major} picks "
                                        f"under {_fmt(limit.bytes)}, measured)")
     low = sizing.smallest
-    blind = "a PM2 restart threshold node does not see" if not limit.cgroup else "a limit node 18 does not read"
+    blind = "a PM2 restart threshold node does not see" if not limit.cgroup else "node 18 reads no cgroup v2 limit"
     return Term("js-heap", 1, low, f"JS heap (no heap flag, {blind}: the smallest bound node {major} "
                                    "picks on any machine, measured)")
 
@@ -232,12 +273,17 @@ def worker_count(fact, ctx) -> tuple[int, str]:
     return 1, f"the worker started at {site}"
 
 
-def _threads(launch, ctx):
-    """``(thread, file)`` for every file a launch's threads run, main thread first."""
+def _threads(launch, ctx, roots: list[str] | None = None):
+    """``(thread, file)`` for every file a launch's threads run (the main thread runs
+    ``roots`` when given), main thread first."""
     project = ctx.project
     graph = project.graph
     start = _Thread()
     queue, seen, out = [(launch_id(launch), start)], set(), []
+    if roots is not None:
+        queue = [(r, start) for r in roots]
+        seen = {(r, ()) for r in roots}
+        out = [(start, r) for r in roots]
     threads = {(): start}
     while queue:
         node, thread = queue.pop(0)
@@ -299,9 +345,9 @@ def ceiling(m) -> tuple[int, str] | None:
     return WASM32_MAX_PAGES * PAGE, "no maximum: it can grow to wasm32's 4 GiB"
 
 
-def _wasm_terms(launch, ctx) -> tuple[list[Term], list[_Thread]]:
+def _wasm_terms(launch, ctx, roots: list[str] | None = None) -> tuple[list[Term], list[_Thread]]:
     project = ctx.project
-    runs, workers = _threads(launch, ctx)
+    runs, workers = _threads(launch, ctx, roots)
     terms: dict[tuple, Term] = {}
     for thread, path in runs:
         in_worker = bool(thread.chain)

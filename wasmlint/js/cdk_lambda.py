@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import posixpath
 
-from ..deployment import Deployment, module_stem
+from ..deployment import Deployment, module_stem, sets_heap
 from .filepaths import relative_path
 from .parse import call_parts, name_of, object_pairs, string_value, unwrap
 
@@ -33,6 +33,20 @@ def _entry(scan, props: dict) -> str | None:
     return None if folder is None else posixpath.join(folder, module_stem(handler))
 
 
+def _runtime(props: dict) -> dict:
+    """``runtime: lambda.Runtime.NODEJS_20_X`` → "nodejs20.x" (another runtime as its member
+    name); whether ``environment: { NODE_OPTIONS: … }`` bounds the heap."""
+    out: dict = {}
+    if "runtime" in props:
+        member = name_of(props["runtime"][1]) or ""
+        parts = member.lower().split("_")
+        out["runtime"] = f"nodejs{parts[1]}.x" if parts[0] == "nodejs" and len(parts) > 1 else member or None
+    env = object_pairs(props["environment"][1]) if "environment" in props else {}
+    if "NODE_OPTIONS" in env:
+        out["heap_options"] = sets_heap(string_value(env["NODE_OPTIONS"][1]) or "--max-old-space-size")
+    return out
+
+
 def deployments(scan) -> list[Deployment]:
     doc, out = scan.doc, []
     for key in doc.words("memorySize", ("property_identifier",)):
@@ -45,9 +59,10 @@ def deployments(scan) -> list[Deployment]:
         value = unwrap(pair.child_by_field_name("value"))
         if value is None or value.type != "number" or not value.text.isdigit() or int(value.text) <= 0:
             continue
-        entry = _entry(scan, object_pairs(obj))
+        props = object_pairs(obj)
+        entry = _entry(scan, props)
         out.append(Deployment(doc.span(new.child_by_field_name("constructor")), platform="aws-lambda",
                               via="AWS CDK function", entries=[entry] if entry else [],
                               memory_bytes=int(value.text) * MB, memory_setting=f"memorySize: {value.text.decode()}",
-                              memory_span=doc.span(pair)))
+                              memory_span=doc.span(pair), **_runtime(props)))
     return out

@@ -230,6 +230,7 @@ class JsCompile(JsFact):
     module_size: int | None = None   # an embedded module's size
     source: str | None = None        # the URL or path literal the bytes come from
     memory_imports: list = field(default_factory=list)   # [(module, name, binding, inline offset)]
+    wasm_import: str | None = None   # the compiled value is `import x from './a.wasm'`: its spec
 
     uses_webassembly: ClassVar[bool] = True   # the project graph: this file loads WebAssembly
 
@@ -240,6 +241,16 @@ class JsCompile(JsFact):
     def memory_mismatches(self, ctx) -> list[dict]:
         from .linking import memory_mismatches
         return memory_mismatches(self, ctx)
+
+    def imported_as_bytes(self, ctx) -> list[dict]:
+        """The ``.wasm`` this call compiles is imported, and the module rules of the wrangler
+        config deploying this file make it ``Data`` or ``Text`` (bytes or a string, never
+        a ``WebAssembly.Module``): ``[that rule]``, else ``[]`` (WL605)."""
+        if not self.wasm_import or ctx.project is None:
+            return []
+        from ..wrangler_rules import rule_for
+        found = rule_for(self, ctx)
+        return [found] if found else []
 
     def compile_forbidden(self, ctx) -> bool:
         """A target of this loader refuses WebAssembly compiled at run time (workerd, Vercel's

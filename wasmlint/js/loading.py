@@ -39,6 +39,7 @@ def compiles(scan: Scan) -> list[JsCompile]:
             continue
         _callee, args = call_parts(call)
         origin = trace(scan, args[0]) if args else Origin()
+        imported = _wasm_import(scan, args[0]) if args and origin.kind == "unknown" else None
         streaming = prop.endswith("Streaming")
         from_fetch = origin.from_fetch and origin.kind == "bytes"
         from_bytes = origin.kind == "bytes" or (streaming and origin.kind == "response")
@@ -53,8 +54,21 @@ def compiles(scan: Scan) -> list[JsCompile]:
             module_size=origin.size if prop != "Instance" else None,
             source=origin.source if prop != "Instance" else None,
             memory_imports=memory_imports(scan, args[1] if len(args) > 1 and prop not in ("compile", "Module",
-                                                                                       "compileStreaming") else None)))
+                                                                                       "compileStreaming") else None),
+            wasm_import=imported))
     return out
+
+
+def _wasm_import(scan: Scan, node) -> str | None:
+    """``import wasm from './a.wasm'`` (``?module`` too) passed as it is: the spec."""
+    from .exports import DEFAULT, import_source
+    node = unwrap(node)
+    if node is None or node.type != "identifier":
+        return None
+    found = import_source(scan, node)
+    if found is None or found[1] != DEFAULT or not found[0].split("?", 1)[0].endswith(".wasm"):
+        return None
+    return found[0]
 
 
 def memory_imports(scan: Scan, node) -> list[tuple[str, str, str | None, int | None]]:

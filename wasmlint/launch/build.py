@@ -58,7 +58,7 @@ class Unit:
         """Give the unit's launches the role decided after its commands were read."""
         self.role = role
         for f in self.facts:
-            if isinstance(f, (NodeLaunch, EntryScript)):
+            if isinstance(f, (NodeLaunch, EntryScript)) or getattr(f, "launched", False):
                 f.role = role
 
     def hint(self, start: int, end: int) -> ScopeHint | None:
@@ -153,8 +153,10 @@ class Unit:
             self.run_script(un.shell_script.text, env, depth=depth + 1)
             return None
         if un.what != "node":
-            self._entry_script(un.toks, env, rng or (_range(self.idx, toks[0].arg.span)[0],
-                                                     _range(self.idx, toks[-1].arg.span)[1]))
+            whole = rng or (_range(self.idx, toks[0].arg.span)[0], _range(self.idx, toks[-1].arg.span)[1])
+            if un.toks and not un.toks[0].arg.dynamic and argv.basename(un.toks[0].value) == "wasmtime":
+                self._wasmtime(un.toks, whole)
+            self._entry_script(un.toks, env, whole)
             return None
         budget.charge(1 + len(un.toks), "node launches and their words")
         if un.as_limit is not None:
@@ -197,6 +199,23 @@ class Unit:
         self.facts.append(launch)
         return launch
 
+
+    def _wasmtime(self, toks: list[argv.Tok], rng: tuple[int, int]) -> None:
+        """``wasmtime run|serve … app.wasm``: a deployment of that module on wasmtime, with
+        the memory ``-W max-memory-size=N`` lets one linear memory reach."""
+        from ..deployment import Deployment
+        from .wasmtime_cli import parse
+        run = parse(toks)
+        if run is None:
+            return
+        memory = {}
+        if run.max_memory:
+            memory = {"memory_bytes": run.max_memory, "memory_setting": f"-W {run.max_memory_text}",
+                      "memory_span": run.max_memory_tok.arg.span}
+        where = f"{self.surface} {self.name}".strip() if self.name else self.surface
+        self.facts.append(Deployment(self.idx.span(*rng), platform="wasmtime",
+                                     via=f"`wasmtime {run.subcommand}` ({where})", entries=[run.module.value],
+                                     launched=True, role=self.role, **memory))
 
     def _entry_script(self, toks: list[argv.Tok], env: dict[str, Assign], rng: tuple[int, int]) -> None:
         """A command that runs a script file (``./start.sh``, ``sh docker-entrypoint.sh``, the

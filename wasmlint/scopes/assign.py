@@ -67,6 +67,9 @@ class ScopeMap:
             return self.overrides[path]
         if fact.kind == "node-launch":
             return self.launches.get(launch_id(fact), NO_SURFACE)
+        if fact.kind == "deployment":     # what a platform runs: production unless its folder says otherwise
+            role = fact.role or (UNKNOWN if fact.launched else Scoped("production", f"deployed by {fact.via}"))
+            return self.hinted(fact, path) or demoted(role, self.conventions.get(path))
         return self.hinted(fact, path) or self.built.get((path, fact.span)) or self.of_path(path)
 
     def hinted(self, fact, path: str) -> Scoped | None:
@@ -216,9 +219,10 @@ def _production_roots(project, out: ScopeMap, entry: dict[int, Scoped]) -> list[
         if _by_convention(f, out).scope in ("production", "unknown"):
             roots += [(p, f"served by {f.span.path} ({f.server})") for p in _served(f, project.files)]
     for f in project.of_kind("deployment"):     # wrangler `main`, a Lambda handler, an edge function
-        if _by_convention(f, out).scope in ("production", "unknown"):
+        if _by_convention(f, out).scope in ("production", "unknown") and (
+                f.role is None or f.role.scope in ("production", "unknown")):
             roots += [(e.dst, f"deployed by {f.via} ({f.span.path}:{f.span.line})")
-                      for e in _edges(project, f, "deploys") if e.dst]
+                      for e in _edges(project, f, f.ref_kind) if e.dst]
     return roots
 
 

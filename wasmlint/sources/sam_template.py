@@ -8,7 +8,7 @@ from __future__ import annotations
 import posixpath
 
 from .. import yamlpos
-from ..deployment import Deployment, module_stem
+from ..deployment import Deployment, module_stem, sets_heap
 from ..launch import yamlsurf
 from . import SourceFile
 
@@ -26,6 +26,23 @@ def memory_of(idx, key: str, *holders) -> dict:
             return {"memory_bytes": int(node.value) * MB, "memory_setting": f"{key}: {node.value}",
                     "memory_span": idx.span(k.start_mark.index, node.end_mark.index)}
     return {}
+
+
+def first_str(key: str, *holders) -> str | None:
+    """The string ``key`` of the first of ``holders`` that sets one."""
+    return next((v for h in holders if (v := yamlpos.str_of(yamlpos.get(h, key)))), None)
+
+
+def runtime_of(runtime_key: str, env_path: tuple[str, ...], *holders) -> dict:
+    """``runtime`` and ``heap_options`` of a function from its holders (the function, then its
+    defaults): the runtime as written, and whether its environment's NODE_OPTIONS bounds the heap."""
+    envs = []
+    for h in holders:
+        for key in env_path:
+            h = yamlpos.get(h, key)
+        envs.append(h)
+    return {"runtime": first_str(runtime_key, *holders),
+            "heap_options": sets_heap(first_str("NODE_OPTIONS", *envs))}
 
 
 def lambda_functions(src: SourceFile, functions) -> list:
@@ -52,4 +69,5 @@ def _functions(idx, doc, file_name: str):
         entries = [posixpath.join(code or "", module_stem(handler))] if handler and "://" not in (code or "") else []
         yield Deployment(idx.span(name.start_mark.index, name.end_mark.index), platform="aws-lambda",
                          via=f"`{name.value}` of {file_name}", entries=entries,
-                         **memory_of(idx, "MemorySize", props, defaults))
+                         **memory_of(idx, "MemorySize", props, defaults),
+                         **runtime_of("Runtime", ("Environment", "Variables"), props, defaults))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from .. import yamlpos
 from ..deployment import Deployment, module_stem
 from . import SourceFile
-from .sam_template import lambda_functions, memory_of
+from .sam_template import lambda_functions, memory_of, runtime_of
 
 
 def extract(src: SourceFile) -> list:
@@ -22,4 +22,5 @@ def _functions(idx, doc):
         if handler:
             yield Deployment(idx.span(fname.start_mark.index, fname.end_mark.index), platform="aws-lambda",
                              via=f"function `{fname.value}` of serverless.yml", entries=[module_stem(handler)],
-                             **memory_of(idx, "memorySize", fn, provider))
+                             **memory_of(idx, "memorySize", fn, provider),
+                             **runtime_of("runtime", ("environment",), fn, provider))

@@ -255,6 +255,22 @@ GENERATORS: dict[str, tuple[str, dict[str, Generator]]] = {
         "nesting": nested('{"a": ', "}", "1"),
         "entries": one_line('{"results": [', lambda i: f'{{"name": "r{i}", "ok": true}}, ', '{}]}\n'),
     }),
+    "terraform": ("infra/lambda.tf", {
+        "functions": repeat(lambda i: f'resource "aws_lambda_function" "f{i}" {{\n  filename = "f{i}.zip"\n'
+                                      f'  handler = "index.handler"\n  runtime = "nodejs20.x"\n  memory_size = 128\n}}\n', ""),
+        "nesting": nested("{ a = ", " }", "1", 'locals {\n  x = ', "\n}\n"),
+        "long-list": one_line('resource "aws_lambda_function" "f" {\n  handler = "index.handler"\n  layers = [',
+                              lambda i: f'"arn:{i}", ', '"x"]\n}\n'),
+    }),
+    "wadm": ("wadm.yaml", {
+        "components": repeat(lambda i: f"    - name: c{i}\n      type: component\n      properties:\n"
+                                       f"        image: file://./build/c{i}.wasm\n",
+                             "apiVersion: core.oam.dev/v1beta1\nkind: Application\nmetadata:\n  name: a\n"
+                             "spec:\n  components:\n"),
+    }),
+    "wasmcloud-toml": ("wasmcloud.toml", {
+        "tables": repeat(lambda i: f"[t{i}]\nk = {i}\n", 'name = "c"\nlanguage = "rust"\ntype = "component"\n'),
+    }),
     "cargo-toml": ("Cargo.toml", {
         "profiles": repeat(lambda i: f"[profile.p{i}]\ninherits = 'release'\nopt-level = 's'\n",
                            "[package]\nname = 'p'\nversion = '0.1.0'\n[lib]\ncrate-type = ['cdylib']\n"),

@@ -153,7 +153,7 @@ def build(facts: list[Fact], files: dict[str, str]) -> Graph:
     # of the project writes: the loader's edge and the build's meet at that artifact.
     built = {output_path(e.spec, e.src): e for e in found if e.kind == "builds" and e.dst is None}
     for e in found:
-        if e.kind in WASM_TARGETS and e.dst is None and spec_path(e.spec, e.src) in built:
+        if (e.kind in WASM_TARGETS or e.kind == "imports") and e.dst is None and spec_path(e.spec, e.src) in built:
             e.dst = built[spec_path(e.spec, e.src)].dst = spec_path(e.spec, e.src)
     for e in found:
         graph.add(e)

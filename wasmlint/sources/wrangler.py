@@ -38,8 +38,30 @@ def extract(src: SourceFile) -> list[Fact]:
         rules = _rules(node.plain() if node is not None else None, [idx.span(i.start, i.end) for i in items])
     name = src.path.rsplit("/", 1)[-1]
     entries = [main] if isinstance(main, str) and main.strip() else []
-    return [Deployment(span, platform="cloudflare-workers", via=f"`main` of {name}" if entries else name,
+    via = f"`main` of {name}" if entries else name
+    kind = data.get("type") if src.path.endswith(".toml") else None
+    if not entries and kind in ("webpack", "javascript"):
+        # wrangler 1: a webpack or javascript project's Worker is its package.json `main`
+        pkg_main = _package_main(src)
+        if pkg_main:
+            entries, via = [pkg_main], f"`main` of package.json (wrangler 1 `type = \"{kind}\"` in {name})"
+    return [Deployment(span, platform="cloudflare-workers", via=via,
                        entries=entries, minify=minify, module_rules=rules)]
+
+
+def _package_main(src: SourceFile) -> str | None:
+    """The ``main`` of the package.json beside the wrangler config."""
+    import json
+
+    from ..toolchain.project_files import ProjectFiles
+    files = ProjectFiles(src)
+    rel = files.resolve(files.rel_dir, "package.json")
+    text = files.read(rel) if rel is not None and files.is_file(rel) else None
+    try:
+        main = json.loads(text).get("main") if text else None
+    except (ValueError, AttributeError):
+        return None
+    return main.strip() if isinstance(main, str) and main.strip() else None
 
 
 def _rules(raw, spans: list) -> list[dict]:

@@ -222,7 +222,7 @@ def runs(scan, texts: Texts) -> list[Run]:
     apis = Apis(scan.doc)
     out: list[Run] = []
     seen: set[int] = set()
-    wrappers: list[str] = []
+    wrappers: list[tuple[str, str]] = []
     for word in apis.callees():
         target = word if word.type == "identifier" else word.parent
         holder = up(target)
@@ -249,43 +249,76 @@ def runs(scan, texts: Texts) -> list[Run]:
         wrapper = _wrapper_of(call, how, texts)
         if wrapper is not None:
             wrappers.append(wrapper)
-    for name in dict.fromkeys(wrappers):
-        out += _wrapper_runs(scan.doc, name, texts, seen)
+    for name, kind in dict.fromkeys(wrappers):
+        out += _wrapper_runs(scan.doc, name, kind, texts, seen)
     return out
 
 
 _FUNCTIONS = ("function_declaration", "function_expression", "arrow_function", "function")
 
 
-def _wrapper_of(call, how: str, texts: Texts) -> str | None:
-    """The name of a function that runs its first parameter as a command line (``function
-    run(cmd) { execSync(cmd, {stdio: 'inherit'}) }``, a ``spawnSync(command, [], {shell:
-    true, ...opts})`` helper): each call of it starts that command."""
+def _wrapper_of(call, how: str, texts: Texts) -> tuple[str, str] | None:
+    """(name, "line" or "words") of a function that runs its first parameter as a command
+    line (``function run(cmd) { execSync(cmd, {stdio: 'inherit'}) }``, a ``spawnSync(command,
+    [], {shell: true, ...opts})`` helper), or as the words it splits into (``const [cmd,
+    ...args] = command.split(' '); spawnSync(cmd, args, …)``): each call of it starts that."""
     _callee, args = call_parts(call)
     first = unwrap(args[0]) if args else None
     if first is None or first.type != "identifier" or how not in ("shell", "file"):
         return None
-    options = next((a for a in args[1:] if _is_object(a, texts)), None)
-    if how == "file" and (options is None or not _shell_option(options, texts)):
-        return None
     fn = call.parent
     while fn is not None and fn.type not in _FUNCTIONS:
         fn = fn.parent
-    params = fn.child_by_field_name("parameters") if fn is not None else None
-    param = params.named_children[0] if params is not None and params.named_children else \
-        fn.child_by_field_name("parameter") if fn is not None else None
-    while param is not None and param.type != "identifier":     # TS `cmd: string`, `cmd = ''`
-        param = param.child_by_field_name("pattern") or param.child_by_field_name("left")
-    if param is None or param.text != first.text:
+    param = _first_parameter(fn)
+    if param is None:
+        return None
+    options = next((a for a in args[1:] if _is_object(a, texts)), None)
+    if param.text == first.text and (how == "shell" or options is not None and _shell_option(options, texts)):
+        kind = "line"
+    elif how == "file" and len(args) > 1 and _split_into(fn, param.text, first.text, unwrap(args[1])):
+        kind = "words"
+    else:
         return None
     name = fn.child_by_field_name("name")
     if name is None and up(fn) is not None and up(fn).type == "variable_declarator":
         name = up(fn).child_by_field_name("name")
-    return name.text.decode() if name is not None and name.type == "identifier" else None
+    return (name.text.decode(), kind) if name is not None and name.type == "identifier" else None
 
 
-def _wrapper_runs(doc, name: str, texts: Texts, seen: set[int]) -> list[Run]:
-    """The command lines the calls of a wrapper (``_wrapper_of``) run, with the ``cwd`` and
+def _first_parameter(fn):
+    """The identifier of a function's first parameter (TS ``cmd: string``, ``cmd = ''``)."""
+    params = fn.child_by_field_name("parameters") if fn is not None else None
+    param = params.named_children[0] if params is not None and params.named_children else \
+        fn.child_by_field_name("parameter") if fn is not None else None
+    while param is not None and param.type != "identifier":
+        param = param.child_by_field_name("pattern") or param.child_by_field_name("left")
+    return param
+
+
+def _split_into(fn, param: bytes, program: bytes, rest) -> bool:
+    """Whether ``fn`` declares ``[program, ...rest] = param.split(' ')``."""
+    if rest is None or rest.type != "identifier":
+        return False
+    body = fn.child_by_field_name("body")
+    for decl in (body.named_children if body is not None else ()):
+        for d in (c for c in decl.named_children if c.type == "variable_declarator"):
+            pattern, value = d.child_by_field_name("name"), unwrap(d.child_by_field_name("value"))
+            callee, call_args = call_parts(value) if value is not None else (None, [])
+            callee = unwrap(callee)
+            if pattern is None or pattern.type != "array_pattern" or callee is None or \
+                    callee.type != "member_expression" or name_of(callee) != "split" or len(call_args) != 1:
+                continue
+            obj = unwrap(callee.child_by_field_name("object"))
+            parts = pattern.named_children
+            if obj is not None and obj.text == param and len(parts) == 2 and parts[0].text == program and \
+                    parts[1].type == "rest_pattern" and parts[1].named_children and \
+                    parts[1].named_children[0].text == rest.text and string_value(call_args[0]) == " ":
+                return True
+    return False
+
+
+def _wrapper_runs(doc, name: str, kind: str, texts: Texts, seen: set[int]) -> list[Run]:
+    """The commands the calls of a wrapper (``_wrapper_of``) run, with the ``cwd`` and
     ``env`` of an options object passed beside them."""
     out = []
     for word in doc.words(name, ("identifier",)):
@@ -297,8 +330,9 @@ def _wrapper_runs(doc, name: str, texts: Texts, seen: set[int]) -> list[Run]:
         _callee, args = call_parts(call)
         if args:
             options = next((a for a in args[1:] if _is_object(a, texts)), None)
-            out.append(Run(doc.span(call), line=texts.text(args[0]), env=_env(options, call, texts),
-                           cwd=_cwd(options, texts)))
+            text, env, cwd = texts.text(args[0]), _env(options, call, texts), _cwd(options, texts)
+            out.append(Run(doc.span(call), line=text, env=env, cwd=cwd) if kind == "line" else
+                       Run(doc.span(call), argv=text.split_ws(), env=env, cwd=cwd))
     return out
 
 

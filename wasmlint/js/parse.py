@@ -8,6 +8,7 @@ from typing import Iterator
 
 from .. import budget
 from ..facts import Span
+from .word_search import WORDISH, WordSearch
 
 # Words a file must contain for its parse to be worth it (design.md: byte prefilter).
 PREFILTER = (
@@ -17,7 +18,6 @@ PREFILTER = (
 
 TS_SUFFIXES = (".ts", ".mts", ".cts")
 HEAD_BYTES = 4096     # of a blanked function body, parsed to find its leading var statements
-WORDISH = [chr(b).isalnum() or chr(b) in "_$" or b >= 0x80 for b in range(256)]
 # Wrappers that do not change a value: (x), x as T, x!, x satisfies T, <T>x.
 TRANSPARENT = frozenset(("parenthesized_expression", "as_expression", "non_null_expression",
                          "satisfies_expression", "type_assertion"))
@@ -81,7 +81,8 @@ class Doc:
         self._owners: dict[int, object] = {}
         self.root = self.tree.root_node
         self.skip: list[tuple[int, int]] = []    # byte ranges searches ignore (embedded modules)
-        self._words: dict[tuple, list[int]] = {}
+        self._words = self.sites.words if self.sites is not None else \
+            previous._words if previous is not None else WordSearch(data)   # word_offsets' searches
 
     # ------------------------------------------------------------- text, spans
     def text(self, node) -> str:
@@ -160,12 +161,8 @@ class Doc:
         if not word:
             return []
         if (end - start) * 8 < len(self.data):
-            return [i for lo, hi in self.segments(start, end) for i in _whole_words(self.data, word, lo, hi)]
-        cache = self.sites.words if self.sites is not None else self._words
-        key = (word, tuple(self.skip))
-        hits = cache.get(key)
-        if hits is None:
-            hits = cache[key] = [i for lo, hi in self.segments() for i in _whole_words(self.data, word, lo, hi)]
+            return self._words.within(word, self.segments(start, end), list(self.segments()))
+        hits = self._words.whole_file(word, self.skip, list(self.segments()))
         return hits[bisect.bisect_left(hits, start):bisect.bisect_left(hits, end - len(word) + 1)]
 
     def _unseen(self, i: int, needle: bytes, whole: bool) -> bool:
@@ -277,23 +274,6 @@ def _finds(find, needle: bytes, lo: int, hi: int) -> Iterator[int]:
     while (i := find(needle, lo, hi)) >= 0:
         yield i
         lo = i + len(needle)
-
-
-def _whole_words(data: bytes, word: bytes, lo: int, hi: int) -> Iterator[int]:
-    """Offsets of ``word`` in ``data[lo:hi]`` with no identifier byte on either side."""
-    for m in _word_pattern(word).finditer(data, lo, hi):
-        if not (m.end() == hi < len(data) and WORDISH[data[hi]]):
-            yield m.start()
-
-
-@lru_cache(maxsize=512)
-def _word_pattern(word: bytes):
-    """``word`` between non-identifier bytes; the word comes first, so the regex
-    engine scans for it as fast as ``bytes.find``."""
-    import re
-    ident = rb"[0-9A-Za-z_$\x80-\xff]"
-    w = re.escape(word)
-    return re.compile(w + rb"(?<!" + ident + w + rb")(?!" + ident + rb")")
 
 
 # ----------------------------------------------------------------- node helpers

@@ -8,6 +8,7 @@ from typing import Iterator
 
 from .. import budget
 from ..facts import Span
+from .parents import parent, register
 from .word_search import WORDISH, WordSearch
 
 # Words a file must contain for its parse to be worth it (design.md: byte prefilter).
@@ -80,6 +81,7 @@ class Doc:
         self.decoded: dict[tuple[int, int], bytes | None] = previous.decoded if previous is not None else {}
         self._owners: dict[int, object] = {}
         self.root = self.tree.root_node
+        register(self.root)
         self.skip: list[tuple[int, int]] = []    # byte ranges searches ignore (embedded modules)
         self._words = self.sites.words if self.sites is not None else \
             previous._words if previous is not None else WordSearch(data)   # word_offsets' searches
@@ -251,6 +253,7 @@ class Doc:
         if (a, b) not in self._blank_trees:
             self._blank_trees[a, b] = budget.parse(parser(dialect_of(self.path)),
                                                   self.data[a:b].replace(b"\0", b"\x01"))
+            register(self._blank_trees[a, b].root_node)
         return self._blank_trees[a, b].root_node.descendant_for_byte_range(i - a, i - a + length)
 
     def words(self, word: str, types=("identifier", "property_identifier",
@@ -286,17 +289,18 @@ def unwrap(node):
 
 def up(node):
     """The parent, skipping transparent wrappers."""
-    node = node.parent
+    node = parent(node)
     while node is not None and node.type in TRANSPARENT:
-        node = node.parent
+        node = parent(node)
     return node
 
 
 def ancestors(node) -> Iterator:
-    node = node.parent
+    """The parent, its parent… up to the root (parents.py: each found once)."""
+    node = parent(node)
     while node is not None:
         yield node
-        node = node.parent
+        node = parent(node)
 
 
 def enclosing_function(node):

@@ -32,6 +32,11 @@ def documents(text: str) -> list[Any]:
     if hasattr(yaml, "CSafeLoader"):
         try:
             return [d for d in yaml.compose_all(text, Loader=yaml.CSafeLoader) if d is not None]
+        except yaml.MarkedYAMLError as exc:
+            if exc.problem == "exceeded maximum nesting depth":
+                # libyaml stops at 1,000 levels; PyYAML's loader would reach Python's recursion
+                # limit first, after scanning the nesting in quadratic time (its simple keys)
+                raise YamlPosError("invalid YAML: nested too deeply", 0) from None
         except (yaml.YAMLError, RecursionError):
             pass
     try:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 
 from wasmlint.js import parents, word_search
-from wasmlint.js.parse import parser
+from wasmlint.js.parse import _finds, parser
 
 JS = b"""const {Worker} = require('worker_threads');
 function outer(a, b = 2) {
@@ -67,4 +67,8 @@ def test_word_search_finds_what_a_scan_finds_before_and_after_indexing():
             expected = [i for a, b in ranges for i in word_search._whole_words(JS, word, a, b)]
             assert scanning.within(word, ranges, searched) == expected
             assert indexed.within(word, ranges, searched) == expected, (word, ranges)
+            inside = indexed.occurrences(word, ranges, searched)     # whole words or not
+            if inside is not None:
+                assert inside == [i for a, b in ranges for i in _finds(JS.find, word, a, b)], (word, ranges)
     assert indexed._index is not None and scanning._index is None
+    assert indexed.occurrences(b"ute", searched[:1], searched) == [i for i in range(len(JS)) if JS.startswith(b"ute", i)]

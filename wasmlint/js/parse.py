@@ -140,6 +140,8 @@ class Doc:
             return
         note = note_blanks and (self.blanked or self.literals)
         hits = self.sites.offsets(needle) if self.sites is not None else None
+        if hits is None:     # not a vocabulary word: the file's identifiers may be indexed
+            hits = self._words.occurrences(needle, list(self.segments(start, end)), list(self.segments()))
         find = self.data.find
         for lo, hi in self.segments(start, end):
             if hits is not None:

@@ -36,7 +36,7 @@ def test_parent_is_node_parent_in_every_tree_of_a_reparse():
                new_end_byte=JS.index(b"1}") + 2, start_point=(2, 45), old_end_point=(2, 46), new_end_point=(2, 47))
     second = p.parse(edited, first)     # shares the subtrees the edit left alone
     for tree in (first, second):
-        parents.register(tree.root_node)
+        parents.register(tree.root_node, JS)
     nodes = [*_all_nodes(first.root_node), *_all_nodes(second.root_node)]
     random.Random(7).shuffle(nodes)
     for node in nodes:

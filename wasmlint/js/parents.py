@@ -15,10 +15,10 @@ MAX_TREES = 8      # trees whose parents are kept (a file's parses and its blank
 
 
 class _Tree:
-    __slots__ = ("root", "parents", "path")
+    __slots__ = ("root", "owner", "parents", "path")
 
-    def __init__(self, root):
-        self.root = root
+    def __init__(self, root, owner):
+        self.root, self.owner = root, owner
         self.parents = {root: None}    # node → parent; node equality holds the tree
         self.path = [root]             # the last path found, root first
 
@@ -26,12 +26,15 @@ class _Tree:
 _trees: list[_Tree] = []     # newest first
 
 
-def register(root) -> None:
-    """Keep the parents of nodes of the tree whose root is ``root``; the oldest tree
-    past ``MAX_TREES`` is let go."""
+def register(root, owner: object) -> None:
+    """Keep the parents of nodes of the tree whose root is ``root``, a parse of
+    ``owner`` (a file's bytes). The trees of another file are let go (a file's tree
+    holds memory the next file needs), and the oldest past ``MAX_TREES``."""
+    if _trees and _trees[0].owner is not owner:
+        _trees.clear()
     if any(t.root == root for t in _trees):
         return
-    _trees.insert(0, _Tree(root))
+    _trees.insert(0, _Tree(root, owner))
     del _trees[MAX_TREES:]
 
 

@@ -81,7 +81,7 @@ class Doc:
         self.decoded: dict[tuple[int, int], bytes | None] = previous.decoded if previous is not None else {}
         self._owners: dict[int, object] = {}
         self.root = self.tree.root_node
-        register(self.root)
+        register(self.root, data)
         self.skip: list[tuple[int, int]] = []    # byte ranges searches ignore (embedded modules)
         self._words = self.sites.words if self.sites is not None else \
             previous._words if previous is not None else WordSearch(data)   # word_offsets' searches
@@ -255,7 +255,7 @@ class Doc:
         if (a, b) not in self._blank_trees:
             self._blank_trees[a, b] = budget.parse(parser(dialect_of(self.path)),
                                                   self.data[a:b].replace(b"\0", b"\x01"))
-            register(self._blank_trees[a, b].root_node)
+            register(self._blank_trees[a, b].root_node, self.data)
         return self._blank_trees[a, b].root_node.descendant_for_byte_range(i - a, i - a + length)
 
     def words(self, word: str, types=("identifier", "property_identifier",

@@ -93,8 +93,8 @@ class _Substrings:
     every distinct identifier (its first ``LONGEST`` bytes), sorted, so the
     identifiers holding a needle are one binary search away."""
 
-    LONGEST = 64                 # bytes of a needle it answers for
-    MAX_BYTES = 1 << 20          # of distinct identifiers; past it (data, not code) searches scan
+    LONGEST = 48                 # bytes of a needle it answers for
+    MAX_BYTES = 1 << 18          # of distinct identifiers (the sort holds a key per byte); past it, searches scan
 
     def __init__(self, runs: dict[bytes, list[int]]):
         self.words = list(runs)

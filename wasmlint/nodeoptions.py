@@ -43,6 +43,8 @@ def _arguments(text: str) -> tuple[tuple[int, int], ...] | None:
 def _decode(value: MappedText, i: int, j: int) -> MappedText | None:
     """One argument token: quotes removed, ``\\x`` inside quotes → ``x``. An argument
     made only of quotes (``""``) is no argument, as in node."""
+    if '"' not in value.value[i:j]:
+        return value.slice(i, j)       # nothing to remove: the characters as they are
     b = TextBuilder()
     quoted = False
     k = i

@@ -264,6 +264,17 @@ def test_f6_tree_sitter_error_recovery_is_bounded_by_the_file_budget(tmp_path):
     assert "app.wasm:1:1: warning: memory 0 can grow" in out
 
 
+def test_f6_walking_up_a_deep_js_nesting_is_linear(tmp_path):
+    """F6: a 3,000-deep nesting of functions with 100 Memories took minutes, every
+    ``node.parent`` a walk from the root; parents are now found once (js/parents.py)."""
+    depth = 3000
+    (tmp_path / "loader.js").write_text("function f(){\n" * depth +
+                                        "const m = new WebAssembly.Memory({initial: 1});\n" * 100 + "}\n" * depth)
+    out = ok(check(tmp_path, "--output-format", "concise", ".", timeout=60))
+    for line in range(depth + 1, depth + 101):
+        assert f"loader.js:{line}:11: warning: WebAssembly.Memory `m` can grow: it declares no maximum [WL101]" in out
+
+
 def test_f21_a_project_rule_cannot_ask_for_a_gigabyte_of_padding(tmp_path):
     (tmp_path / "rules").mkdir()
     (tmp_path / ".wasmlint.toml").write_text('extend-rules = ["rules"]\n')

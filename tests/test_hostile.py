@@ -108,6 +108,17 @@ def test_json_duplicate_keys_and_deep_nesting_in_package_json(tmp_path):
         "required by policy `required-node-flags` [WL201]"]
 
 
+def test_yaml_nested_past_libyaml_depth_is_one_finding(tmp_path):
+    """libyaml stops at 1,000 levels; the error is given at once (PyYAML's own loader,
+    asked again for its message, scanned such nesting in quadratic time)."""
+    (tmp_path / "docker-compose.yml").write_text("services:\n  a:\n    command: " + "[" * 60000 + "]" * 60000 + "\n")
+    (tmp_path / "deploy.yaml").write_text("apiVersion: v1\nkind: Pod\nspec:\n" +
+                                          "".join("  " * i + f"k{i}:\n" for i in range(1, 1500)))
+    out = _check(tmp_path)
+    assert "docker-compose.yml:1:1: error: invalid YAML: nested too deeply [WL001]" in out
+    assert "deploy.yaml:1:1: error: invalid YAML: nested too deeply [WL001]" in out
+
+
 def test_response_files_outside_the_project_are_reported_not_read(tmp_path):
     (tmp_path / "outside.rsp").write_text("-sINITIAL_MEMORY=1\n")
     project = tmp_path / "project"

@@ -21,19 +21,30 @@ def _parser():
 
 
 def split(value: MappedText) -> tuple[list[MappedText], str | None]:
+    args = _arguments(value.value)
+    if args is None:
+        return _recover(value)
+    return [a for a in (_decode(value, i, j) for i, j in args) if a is not None], None
+
+
+@lru_cache(maxsize=1024)
+def _arguments(text: str) -> tuple[tuple[int, int], ...] | None:
+    """Where each argument of a value node accepts lies, None when node refuses it; once
+    per distinct value (a project sets the same NODE_OPTIONS in many places)."""
     from lark.exceptions import LarkError
-    text = value.value
     try:
-        tokens = [t for t in _parser().lex(text) if t.type == "ARG"]
+        tokens = [(t.start_pos, t.end_pos) for t in _parser().lex(text) if t.type == "ARG"]
         _parser().parse(text)
     except LarkError:
-        return _recover(value)
-    return [a for a in (_decode(value, t.start_pos, t.end_pos) for t in tokens) if a is not None], None
+        return None
+    return tuple(tokens)
 
 
 def _decode(value: MappedText, i: int, j: int) -> MappedText | None:
     """One argument token: quotes removed, ``\\x`` inside quotes → ``x``. An argument
     made only of quotes (``""``) is no argument, as in node."""
+    if '"' not in value.value[i:j]:
+        return value.slice(i, j)       # nothing to remove: the characters as they are
     b = TextBuilder()
     quoted = False
     k = i

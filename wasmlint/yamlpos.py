@@ -13,6 +13,7 @@ no tags run) plus helpers that keep exact spans.
 from __future__ import annotations
 
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from .textpos import MappedText, TextBuilder, no_escape, yaml_dq_escape, yaml_sq_escape
 
@@ -32,6 +33,11 @@ def documents(text: str) -> list[Any]:
     if hasattr(yaml, "CSafeLoader"):
         try:
             return [d for d in yaml.compose_all(text, Loader=yaml.CSafeLoader) if d is not None]
+        except yaml.MarkedYAMLError as exc:
+            if exc.problem == "exceeded maximum nesting depth":
+                # libyaml stops at 1,000 levels; PyYAML's loader would reach Python's recursion
+                # limit first, after scanning the nesting in quadratic time (its simple keys)
+                raise YamlPosError("invalid YAML: nested too deeply", 0) from None
         except (yaml.YAMLError, RecursionError):
             pass
     try:
@@ -59,11 +65,24 @@ def is_scalar(node: Any) -> bool:
     return getattr(node, "id", None) == "scalar"
 
 
+_PAIRS: WeakKeyDictionary = WeakKeyDictionary()   # mapping node → pairs(node), kept: a source asks each key
+_KEYS: WeakKeyDictionary = WeakKeyDictionary()    # mapping node → {key: (key node, value node)}, the last of each
+
+
 def pairs(node: Any, _depth: int = 0) -> list[tuple[Any, Any]]:
     """Key/value node pairs of a mapping, merge keys (``<<: *base``) resolved
     (explicit keys win over merged ones)."""
     if not is_map(node) or _depth > 16:
         return []
+    if _depth == 0:
+        found = _PAIRS.get(node)
+        if found is None:
+            found = _PAIRS[node] = _pairs(node, 0)
+        return found
+    return _pairs(node, _depth)
+
+
+def _pairs(node: Any, _depth: int) -> list[tuple[Any, Any]]:
     own, merged = [], []
     for k, v in node.value:
         if is_scalar(k) and k.value == "<<" and k.tag.endswith(":merge"):
@@ -76,18 +95,19 @@ def pairs(node: Any, _depth: int = 0) -> list[tuple[Any, Any]]:
 
 
 def get(node: Any, key: str) -> Any:
-    found = None
-    for k, v in pairs(node):
-        if is_scalar(k) and k.value == key:
-            found = v
-    return found
+    return _keys(node).get(key, (None, None))[1]
 
 
 def key_node(node: Any, key: str) -> Any:
-    found = None
-    for k, _ in pairs(node):
-        if is_scalar(k) and k.value == key:
-            found = k
+    return _keys(node).get(key, (None, None))[0]
+
+
+def _keys(node: Any) -> dict:
+    if not is_map(node):
+        return {}
+    found = _KEYS.get(node)
+    if found is None:
+        found = _KEYS[node] = {k.value: (k, v) for k, v in pairs(node) if is_scalar(k)}
     return found
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
+from .parents import parent as parent_of
 from .parse import FUNCTIONS, HEAD_BYTES, LOOPS, Doc, ancestors, enclosing_function
 
 _BLOCKS = frozenset(("statement_block", "program", "for_statement", "for_in_statement",
@@ -228,8 +229,8 @@ def _declaration_scope(w: Write) -> int | None:
                 return a.id
         return None
     if w.declares == "function":
-        fn_node = node.parent
-        scope_start = fn_node.parent if fn_node is not None else None
+        fn_node = parent_of(node)
+        scope_start = parent_of(fn_node) if fn_node is not None else None
         for a in ([scope_start] if scope_start is not None else []) + list(ancestors(scope_start or node)):
             if a.type in FUNCTIONS or a.type == "program" or a.type == "statement_block":
                 return a.id
@@ -246,16 +247,16 @@ def _declaration_scope(w: Write) -> int | None:
 
 
 def _classify(node) -> Write | None:
-    parent = node.parent
+    parent = parent_of(node)
     if parent is None:
         return None
     t = parent.type
     if t == "variable_declarator" and parent.child_by_field_name("name") == node:
-        decl = parent.parent
+        decl = parent_of(parent)
         kind = "var"
         if decl is not None and decl.type == "lexical_declaration":
             kind = decl.child(0).type
-        if decl is not None and decl.parent is not None and decl.parent.type in ("for_in_statement",):
+        if decl is not None and parent_of(decl) is not None and parent_of(decl).type in ("for_in_statement",):
             return Write(node, None, kind, True)
         value = parent.child_by_field_name("value")
         return Write(node, value, kind, value is not None)
@@ -290,7 +291,7 @@ def _pattern_write(node) -> Write | None:
 
 
 def _default_of(node):
-    parent = node.parent
+    parent = parent_of(node)
     if parent.type in ("assignment_pattern", "object_assignment_pattern") and \
             parent.child_by_field_name("left") == node:
         return parent.child_by_field_name("right")
@@ -311,7 +312,7 @@ def _pattern_binding(node) -> Write | None:
             child = a
             continue
         if a.type == "variable_declarator":
-            decl = a.parent
+            decl = parent_of(a)
             kind = decl.child(0).type if decl is not None and decl.type == "lexical_declaration" else "var"
             return Write(node, None, kind, True)
         if a.type in ("formal_parameters", "catch_clause", "arrow_function"):
@@ -426,7 +427,7 @@ def _declares_at_top(node, hoisted: bool = True) -> bool:
         return hoisted and enclosing_function(node) is None
     if w.declares in ("let", "const"):
         decl = next((a for a in ancestors(node) if a.type == "lexical_declaration"), None)
-        return decl is not None and decl.parent is not None and decl.parent.type == "program"
+        return decl is not None and parent_of(decl) is not None and parent_of(decl).type == "program"
     if w.declares == "function":
-        return node.parent.parent is not None and node.parent.parent.type == "program"
+        return parent_of(parent_of(node)) is not None and parent_of(parent_of(node)).type == "program"
     return False

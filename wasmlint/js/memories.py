@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from .facts import JsMemory, JsMemoryGrow, JsMemoryView
 from .feature_test import is_feature_test
+from .parents import parent as parent_of
 from .parse import ancestors, call_parts, name_of, object_pairs, path_of, unwrap, up
 from .scan import Scan
 from .values import UNKNOWN, Big
@@ -104,7 +105,7 @@ def _has_fallback(new, doc) -> bool:
             if handler is not None and body is not None and child.id == body.id and _creates_memory(handler, doc):
                 return True
         if a.type == "catch_clause":
-            parent = a.parent
+            parent = parent_of(a)
             body = parent.child_by_field_name("body") if parent is not None else None
             if body is not None and _creates_memory(body, doc):
                 return True

@@ -8,6 +8,8 @@ from typing import Iterator
 
 from .. import budget
 from ..facts import Span
+from .parents import parent, register
+from .word_search import WORDISH, WordSearch
 
 # Words a file must contain for its parse to be worth it (design.md: byte prefilter).
 PREFILTER = (
@@ -17,7 +19,6 @@ PREFILTER = (
 
 TS_SUFFIXES = (".ts", ".mts", ".cts")
 HEAD_BYTES = 4096     # of a blanked function body, parsed to find its leading var statements
-WORDISH = [chr(b).isalnum() or chr(b) in "_$" or b >= 0x80 for b in range(256)]
 # Wrappers that do not change a value: (x), x as T, x!, x satisfies T, <T>x.
 TRANSPARENT = frozenset(("parenthesized_expression", "as_expression", "non_null_expression",
                          "satisfies_expression", "type_assertion"))
@@ -80,8 +81,10 @@ class Doc:
         self.decoded: dict[tuple[int, int], bytes | None] = previous.decoded if previous is not None else {}
         self._owners: dict[int, object] = {}
         self.root = self.tree.root_node
+        register(self.root, data)
         self.skip: list[tuple[int, int]] = []    # byte ranges searches ignore (embedded modules)
-        self._words: dict[tuple, list[int]] = {}
+        self._words = self.sites.words if self.sites is not None else \
+            previous._words if previous is not None else WordSearch(data)   # word_offsets' searches
 
     # ------------------------------------------------------------- text, spans
     def text(self, node) -> str:
@@ -137,6 +140,8 @@ class Doc:
             return
         note = note_blanks and (self.blanked or self.literals)
         hits = self.sites.offsets(needle) if self.sites is not None else None
+        if hits is None:     # not a vocabulary word: the file's identifiers may be indexed
+            hits = self._words.occurrences(needle, list(self.segments(start, end)), list(self.segments()))
         find = self.data.find
         for lo, hi in self.segments(start, end):
             if hits is not None:
@@ -160,12 +165,8 @@ class Doc:
         if not word:
             return []
         if (end - start) * 8 < len(self.data):
-            return [i for lo, hi in self.segments(start, end) for i in _whole_words(self.data, word, lo, hi)]
-        cache = self.sites.words if self.sites is not None else self._words
-        key = (word, tuple(self.skip))
-        hits = cache.get(key)
-        if hits is None:
-            hits = cache[key] = [i for lo, hi in self.segments() for i in _whole_words(self.data, word, lo, hi)]
+            return self._words.within(word, self.segments(start, end), list(self.segments()))
+        hits = self._words.whole_file(word, self.skip, list(self.segments()))
         return hits[bisect.bisect_left(hits, start):bisect.bisect_left(hits, end - len(word) + 1)]
 
     def _unseen(self, i: int, needle: bytes, whole: bool) -> bool:
@@ -254,6 +255,7 @@ class Doc:
         if (a, b) not in self._blank_trees:
             self._blank_trees[a, b] = budget.parse(parser(dialect_of(self.path)),
                                                   self.data[a:b].replace(b"\0", b"\x01"))
+            register(self._blank_trees[a, b].root_node, self.data)
         return self._blank_trees[a, b].root_node.descendant_for_byte_range(i - a, i - a + length)
 
     def words(self, word: str, types=("identifier", "property_identifier",
@@ -279,23 +281,6 @@ def _finds(find, needle: bytes, lo: int, hi: int) -> Iterator[int]:
         lo = i + len(needle)
 
 
-def _whole_words(data: bytes, word: bytes, lo: int, hi: int) -> Iterator[int]:
-    """Offsets of ``word`` in ``data[lo:hi]`` with no identifier byte on either side."""
-    for m in _word_pattern(word).finditer(data, lo, hi):
-        if not (m.end() == hi < len(data) and WORDISH[data[hi]]):
-            yield m.start()
-
-
-@lru_cache(maxsize=512)
-def _word_pattern(word: bytes):
-    """``word`` between non-identifier bytes; the word comes first, so the regex
-    engine scans for it as fast as ``bytes.find``."""
-    import re
-    ident = rb"[0-9A-Za-z_$\x80-\xff]"
-    w = re.escape(word)
-    return re.compile(w + rb"(?<!" + ident + w + rb")(?!" + ident + rb")")
-
-
 # ----------------------------------------------------------------- node helpers
 def unwrap(node):
     while node is not None and node.type in TRANSPARENT:
@@ -306,17 +291,18 @@ def unwrap(node):
 
 def up(node):
     """The parent, skipping transparent wrappers."""
-    node = node.parent
+    node = parent(node)
     while node is not None and node.type in TRANSPARENT:
-        node = node.parent
+        node = parent(node)
     return node
 
 
 def ancestors(node) -> Iterator:
-    node = node.parent
+    """The parent, its parent… up to the root (parents.py: each found once)."""
+    node = parent(node)
     while node is not None:
         yield node
-        node = node.parent
+        node = parent(node)
 
 
 def enclosing_function(node):

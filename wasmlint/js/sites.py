@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from .word_search import WordSearch
+
 # Words the builders and the file-kind checks look for that no module constant lists.
 _MORE = (b"require(", b"import(", b"__wbindgen", b"__wbg_", b"HEAPU8", b"ENVIRONMENT_IS_",
          b"[Emscripten Module object]", b"instantiateWasm", b"locateFile", b"_inst.exports", b"importObject",
@@ -41,7 +43,7 @@ class Sites:
 
     def __init__(self, data: bytes):
         self.data = data
-        self.words: dict[tuple, list[int]] = {}   # Doc.word_offsets' searches, for every parse
+        self.words = WordSearch(data)   # Doc.word_offsets' searches, for every parse
         words = vocabulary()
         found: list[list[int]] = [[] for _ in words]
         for index, start, _end in _automaton().find_matches_as_indexes(data, overlapping=True):

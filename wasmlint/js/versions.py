@@ -11,13 +11,24 @@ def node_major(ctx, path: str = "") -> int:
     """The node major that runs files at ``path``: config ``node-version``, else the
     nearest .nvmrc / engines / Dockerfile / setup-node (as for launches), else the
     newest LTS; the fallback is noted once."""
-    from ..launch.version import resolve
-    return resolve(ctx, None, path)[0]
+    return _resolved(ctx, path)[0]
 
 
 def _db(ctx, path: str = ""):
-    from ..nodeflags import FlagDB
-    return FlagDB.for_major(node_major(ctx, path))
+    return _resolved(ctx, path)[1]
+
+
+def _resolved(ctx, path: str):
+    """(major, its flag database) for ``path``, found once per run: every flag of every
+    fact asks."""
+    cache = ctx.__dict__.setdefault("_js_node_majors", {})
+    key = (path, id(ctx.project))
+    if key not in cache:
+        from ..launch.version import resolve
+        from ..nodeflags import FlagDB
+        major = resolve(ctx, None, path)[0]
+        cache[key] = (major, FlagDB.for_major(major))
+    return cache[key]
 
 
 def worker_rejects(ctx, flags, path: str = "") -> list[str]:

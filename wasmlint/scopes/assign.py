@@ -27,6 +27,7 @@
 """
 from __future__ import annotations
 
+import bisect
 import fnmatch
 import os
 import posixpath
@@ -56,6 +57,7 @@ class ScopeMap:
     overrides: dict[str, Scoped] = field(default_factory=dict)
     conventions: dict[str, Scoped] = field(default_factory=dict)   # what each file's path says
     variants: dict[tuple, Scoped] = field(default_factory=dict)    # (path, span) of a debug variant's link
+    _by_start: dict[str, tuple] = field(default_factory=dict)      # path -> hints sorted by start (see _around)
 
     def of_path(self, path: str) -> Scoped:
         path = path.split("#", 1)[0]
@@ -74,11 +76,41 @@ class ScopeMap:
 
     def hinted(self, fact, path: str) -> Scoped | None:
         """The scope of the innermost ``scope-hint`` region around the fact."""
-        around = [h for h in self.hints.get(path, ()) if h.contains(fact.span)]
+        around = self._around(fact.span, path)
         if not around:
             return None
         inner = min(around, key=lambda h: (h.span.end_line or 0) - h.span.line)
         return demoted(inner.scoped, self.conventions.get(path))
+
+
+    def _around(self, span, path: str) -> list:
+        """The hints of ``path`` that hold ``span``, in their order: only those starting
+        before it, and only back to where every earlier one has ended (a CI file of
+        thousands of jobs asked every job for every fact)."""
+        hints = self.hints.get(path, ())
+        if path not in self._by_start:
+            order = sorted(range(len(hints)), key=lambda i: _start(hints[i].span))
+            ends, last = [], None
+            for i in order:
+                last = _end(hints[i].span) if last is None else max(last, _end(hints[i].span))
+                ends.append(last)
+            self._by_start[path] = (order, [_start(hints[i].span) for i in order], ends)
+        order, starts, ends = self._by_start[path]
+        found, end = [], _end(span)
+        for k in range(bisect.bisect_right(starts, _start(span)) - 1, -1, -1):
+            if ends[k] < end:
+                break           # no hint starting earlier reaches the span's end
+            if hints[order[k]].contains(span):
+                found.append(order[k])
+        return [hints[i] for i in sorted(found)]
+
+
+def _start(span) -> tuple[int, int]:
+    return span.line, span.column
+
+
+def _end(span) -> tuple[int, int]:
+    return span.end_line or span.line, span.end_column or span.column
 
 
 def demoted(role: Scoped, where: Scoped | None) -> Scoped:

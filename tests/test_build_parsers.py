@@ -185,6 +185,20 @@ def test_meson_files_the_grammar_rejects_are_skipped():
     assert load_extractor("meson")(broken) == []
 
 
+def test_meson_nesting_past_what_meson_parses_is_skipped_at_once():
+    # meson's own parser stops with a RecursionError between 80 and 90 nested brackets
+    from wasmlint.toolchain.meson import MAX_NESTING, meson_facts
+
+    def nested(depth: int) -> str:
+        return ("project('p', 'c')\nexecutable('a', 'a.c', link_args: "
+                + "[" * depth + "'-sALLOW_MEMORY_GROWTH=1'" + "]" * depth + ")\n")
+    [inv] = [f for f in meson_facts(nested(80), "meson.build") if f.kind == "emcc-invocation"]
+    assert inv.settings == {"ALLOW_MEMORY_GROWTH": 1}
+    from wasmlint.sources import SourceFile, load_extractor
+    deep = SourceFile("meson.build", "meson", nested(MAX_NESTING + 50).encode())
+    assert load_extractor("meson")(deep) == []
+
+
 def test_meson_files_are_classified_by_name_and_machine_files_by_content():
     from wasmlint.classify import kind_by_content, kind_by_name, needs_sniff
     assert kind_by_name("sub/meson.build") == "meson"

@@ -32,10 +32,18 @@ MAX_VARIANTS = 8
 TARGETS = frozenset(("executable", "shared_library", "shared_module", "library", "both_libraries"))
 LINK_ARG_KEYS = ("c_link_args", "cpp_link_args")
 _OPEN, _CLOSE = ("LPAR", "LSQB", "LBRACE"), ("RPAR", "RSQB", "RBRACE")
+# Meson's recursive-descent parser (mparser.py) ends in a RecursionError between 80 and 90
+# nested brackets (meson 1.12); deeper text is not a build file Meson reads.
+MAX_NESTING = 100
+
+
+class TooDeep(LarkError):
+    """Brackets nested deeper than Meson itself can parse."""
 
 
 class _Brackets:
-    """Newlines inside (), [] and {} are not statement ends."""
+    """Newlines inside (), [] and {} are not statement ends; nesting past
+    ``MAX_NESTING`` ends the parse at once (it would only build a tree too deep to read)."""
     always_accept = ("NEWLINE",)
 
     def process(self, stream):
@@ -43,6 +51,8 @@ class _Brackets:
         for tok in stream:
             if tok.type in _OPEN:
                 depth += 1
+                if depth > MAX_NESTING:
+                    raise TooDeep(f"brackets nested deeper than {MAX_NESTING} at line {tok.line}")
             elif tok.type in _CLOSE:
                 depth = max(0, depth - 1)
             elif tok.type == "NEWLINE" and depth:

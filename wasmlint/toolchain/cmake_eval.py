@@ -310,7 +310,11 @@ class _Scope(ChainMap):
         self.internal, self.budget = internal, budget
 
     def get(self, key, default=None):
-        value = super().get(key)
+        value = None
+        for m in self.maps:          # ChainMap.get looks each map up twice
+            if key in m:
+                value = m[key]
+                break
         if value is None and self.internal(key):
             return PStr.synth("")
         if value is not None and self.budget is not None and not self.budget.spend(len(value.text)):

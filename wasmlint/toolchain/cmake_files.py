@@ -116,6 +116,8 @@ class Files:
 
     def tok(self, p: PStr) -> Tok:
         """A token in the file that its first placed character comes from."""
+        if p.starts and min(p.starts) >= 0 and max(p.starts) < STRIDE:
+            return Tok(p, self.units[0].index)      # written in the main file, every character
         first = next((s for s in p.starts if s >= 0), -1)
         k = first // STRIDE if first >= 0 else 0
         unit = self.units[k] if k < len(self.units) else self.units[0]

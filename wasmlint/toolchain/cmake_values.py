@@ -61,9 +61,14 @@ def expand(p: PStr, vars: dict[str, PStr], depth: int = 0) -> PStr:
     if "${" not in t and "$ENV{" not in t and "$CACHE{" not in t:
         return p
     out, i = [], 0
+    # where each form next starts (-1: nowhere further), found again only once passed:
+    # finding all three from every reference was quadratic in a long argument
+    nxt = {m: t.find(m) for m in ("${", "$ENV{", "$CACHE{")}
     while i < len(t):
-        j = min((k for k in (t.find("${", i), t.find("$ENV{", i), t.find("$CACHE{", i)) if k >= 0),
-                default=-1)
+        for m, at in nxt.items():
+            if 0 <= at < i:
+                nxt[m] = t.find(m, i)
+        j = min((k for k in nxt.values() if k >= 0), default=-1)
         if j < 0:
             out.append(p[i:])
             break

@@ -29,8 +29,9 @@ class SettingUse:
 
     @property
     def span(self) -> Span:
-        first = self.toks[0].span() or self.tok.span()
-        last = self.tok.span() or first
+        last = self.tok.span()
+        first = (self.s_tok.span() if self.s_tok is not None else None) or last
+        last = last or first
         if first is None:
             return Span(self.tok.index.path)
         if self.s_tok is None or (last.line, last.column) < (first.line, first.column) \

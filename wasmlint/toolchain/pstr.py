@@ -145,6 +145,10 @@ class PStr:
     def source_range(self, i: int = 0, j: int | None = None) -> tuple[int, int] | None:
         """The source range of characters ``[i, j)``, or None when none is placed."""
         j = len(self.text) if j is None else j
+        if 0 <= i < j <= len(self.starts):
+            starts = self.starts[i:j]
+            if min(starts) >= 0:         # every character placed: the usual case
+                return starts[0], max(self.ends[i:j])
         placed = [k for k in range(i, j) if self.starts[k] >= 0]
         if not placed:
             return None

@@ -104,6 +104,12 @@ class PStr:
     starts: tuple[int, ...]
     ends: tuple[int, ...]
 
+    def __init__(self, text: str, starts: tuple[int, ...], ends: tuple[int, ...]):
+        # one write to the instance dict: a frozen dataclass's own __init__ sets each field
+        # through object.__setattr__, and every slice, join and token makes a PStr
+        d = self.__dict__
+        d["text"], d["starts"], d["ends"] = text, starts, ends
+
     @classmethod
     def source(cls, text: str, start: int) -> "PStr":
         """``text`` copied verbatim from offset ``start``."""
@@ -228,6 +234,10 @@ class Tok:
 
     text: PStr
     index: LineIndex
+
+    def __init__(self, text: PStr, index: LineIndex):
+        d = self.__dict__        # as PStr.__init__
+        d["text"], d["index"] = text, index
 
     @property
     def value(self) -> str:

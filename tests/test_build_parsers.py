@@ -199,6 +199,21 @@ def test_meson_nesting_past_what_meson_parses_is_skipped_at_once():
     assert load_extractor("meson")(deep) == []
 
 
+def test_meson_arrays_built_past_the_expansion_budget_are_not_known(monkeypatch):
+    # `v2 = v1 + [x]` keeps every array: a long chain holds the square of its length
+    from wasmlint import budget
+    from wasmlint.toolchain.meson import meson_facts
+    text = "project('p', 'c')\nv0 = ['-sALLOW_MEMORY_GROWTH=1']\n" + "".join(
+        f"v{i} = v{i - 1} + ['-sSTACK_SIZE={i}MB']\n" for i in range(1, 40)) + \
+        "executable('a', 'a.c', link_args: v39)\n"
+    [inv] = [f for f in meson_facts(text, "meson.build") if f.kind == "emcc-invocation"]
+    assert inv.settings == {"ALLOW_MEMORY_GROWTH": 1, "STACK_SIZE": 39 << 20} and not inv.opaque_args
+    monkeypatch.setattr(budget, "FLOOR", 200)      # 200 array items and string characters
+    monkeypatch.setattr(budget, "FACTOR", 0)
+    [inv] = [f for f in meson_facts(text, "meson.build") if f.kind == "emcc-invocation"]
+    assert inv.settings == {} and inv.opaque_args
+
+
 def test_meson_files_are_classified_by_name_and_machine_files_by_content():
     from wasmlint.classify import kind_by_content, kind_by_name, needs_sniff
     assert kind_by_name("sub/meson.build") == "meson"

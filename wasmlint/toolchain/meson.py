@@ -23,6 +23,7 @@ from functools import lru_cache
 from lark import Token, Tree
 from lark.exceptions import LarkError
 
+from ..budget import ExpansionBudget
 from ..facts import Fact, Span
 from . import meson_values as mv
 from .emcc import build_facts
@@ -89,6 +90,9 @@ class MesonEval:
 
     def _reset(self, on: str | None) -> None:
         self.on = on
+        # `v2 = v1 + [x]` keeps every array it builds: a chain of them holds the square of its
+        # length; past the file's expansion budget a sum is not known
+        self.expansion = ExpansionBudget(len(self.text))
         self.vars: dict[str, object] = {}
         self.global_args: list[Tok] = []
         self.links: list[tuple[str | None, Span, list[Tok]]] = []
@@ -123,7 +127,7 @@ class MesonEval:
                 self.vars[str(s.children[0])] = self.value(s.children[1])
             elif s.data == "augassign":
                 name = str(s.children[0])
-                self.vars[name] = mv.add(self.vars.get(name), self.value(s.children[1]))
+                self.vars[name] = self._add(self.vars.get(name), self.value(s.children[1]))
             elif s.data == "if_block":
                 self._if(s)
             elif s.data == "foreach_block":
@@ -231,12 +235,18 @@ class MesonEval:
             return True if True in (x, y) else (False if x is False and y is False else None)
         x, y = self.value(a), self.value(b)
         if ops == "+":
-            return mv.add(x, y)
+            return self._add(x, y)
         if ops == "/" and isinstance(x, PStr) and isinstance(y, PStr):
             return x + PStr.synth("/") + y
         if ops in ("==", "!=", "<", ">", "<=", ">=", "in", "not in"):
             return mv.compare(ops, x, y)
         return None
+
+    def _add(self, a, b):
+        out = mv.add(a, b)
+        if isinstance(out, (list, PStr)) and not self.expansion.spend(len(out)):
+            return None
+        return out
 
     def _index(self, node: Tree):
         seq, key = self.value(node.children[0]), self.value(node.children[1])

@@ -127,6 +127,8 @@ class PStr:
 
     @classmethod
     def join(cls, parts: "list[PStr]") -> "PStr":
+        if len(parts) == 1 and type(parts[0]) is cls:
+            return parts[0]          # immutable: one part is the whole
         return cls("".join(p.text for p in parts), tuple(chain.from_iterable(p.starts for p in parts)),
                    tuple(chain.from_iterable(p.ends for p in parts)))
 

@@ -170,6 +170,25 @@ def test_meson_build_values_keep_their_positions():
                              "elif host_machine.system() == 'emscripten'", "if name not in ['x', 'y']"]
 
 
+def test_meson_extents_are_those_lark_propagates():
+    # the reader parses without propagate_positions and finds a node's extent from its tokens
+    from lark import Lark
+
+    from wasmlint.resources import grammar_text
+    from wasmlint.toolchain import meson
+    text = MESON_SYNTAX + ("if (a) or b[0] == [] and (c).d() != {'k': (1)}\n  x = ((y))\nendif\n"
+                           "e = executable('e', link_args: [(f), g(h,), [],])\n")
+    with_positions = Lark(grammar_text("meson.lark"), parser="lalr", postlex=meson._Brackets(),
+                          propagate_positions=True, maybe_placeholders=False)
+    expected = [(n.data, n.meta.start_pos, n.meta.end_pos) for n in with_positions.parse(text).iter_subtrees()
+                if n.data not in ("start", "args", "body", "if_block", "elif_part", "else_part", "foreach_block")]
+    tree, tokens = meson._parse(text, "start")
+    extents = meson._Extents(tokens)
+    got = [(n.data, *extents.span(n)) for n in tree.iter_subtrees()
+           if n.data not in ("start", "args", "body", "if_block", "elif_part", "else_part", "foreach_block")]
+    assert got == expected and len(got) > 100
+
+
 def test_meson_cross_file_constants_reach_the_link_args():
     from wasmlint.toolchain.meson import cross_file_facts
     text = ("[constants]\nmem = ['-s', 'ALLOW_MEMORY_GROWTH=1']\n\n[built-in options]\n"

@@ -189,8 +189,8 @@ GENERATORS: dict[str, tuple[str, dict[str, Generator]]] = {
         "executables": repeat(lambda i: f"executable('a{i}', 'a.c', link_args: ['-sALLOW_MEMORY_GROWTH=1'])\n",
                               "project('p', 'c')\n"),
         "array-nesting": nested("[", "]", "1", "project('p', 'c')\nx = ", "\n"),
-        "variable-chain": repeat(lambda i: f"v{i} = v{i - 1} + ['-sX{i}=1']\n", "project('p', 'c')\nv-1 = []\n",
-                                 "executable('a', 'a.c', link_args: v10)\n"),
+        "variable-chain": repeat(lambda i: f"v{i} = v{i - 1 if i else ''} + ['-sX{i}=1']\n",
+                                 "project('p', 'c')\nv = []\n", "executable('a', 'a.c', link_args: v10)\n"),
     }),
     "meson-cross": ("emscripten.cross", {
         "keys": repeat(lambda i: f"k{i} = ['-sX{i}=1', '-O3']\n", "[binaries]\nc = 'emcc'\n[built-in options]\n"),

@@ -170,6 +170,25 @@ def test_meson_build_values_keep_their_positions():
                              "elif host_machine.system() == 'emscripten'", "if name not in ['x', 'y']"]
 
 
+def test_meson_extents_are_those_lark_propagates():
+    # the reader parses without propagate_positions and finds a node's extent from its tokens
+    from lark import Lark
+
+    from wasmlint.resources import grammar_text
+    from wasmlint.toolchain import meson
+    text = MESON_SYNTAX + ("if (a) or b[0] == [] and (c).d() != {'k': (1)}\n  x = ((y))\nendif\n"
+                           "e = executable('e', link_args: [(f), g(h,), [],])\n")
+    with_positions = Lark(grammar_text("meson.lark"), parser="lalr", postlex=meson._Brackets(),
+                          propagate_positions=True, maybe_placeholders=False)
+    expected = [(n.data, n.meta.start_pos, n.meta.end_pos) for n in with_positions.parse(text).iter_subtrees()
+                if n.data not in ("start", "args", "body", "if_block", "elif_part", "else_part", "foreach_block")]
+    tree, tokens = meson._parse(text, "start")
+    extents = meson._Extents(tokens)
+    got = [(n.data, *extents.span(n)) for n in tree.iter_subtrees()
+           if n.data not in ("start", "args", "body", "if_block", "elif_part", "else_part", "foreach_block")]
+    assert got == expected and len(got) > 100
+
+
 def test_meson_cross_file_constants_reach_the_link_args():
     from wasmlint.toolchain.meson import cross_file_facts
     text = ("[constants]\nmem = ['-s', 'ALLOW_MEMORY_GROWTH=1']\n\n[built-in options]\n"
@@ -183,6 +202,35 @@ def test_meson_files_the_grammar_rejects_are_skipped():
     from wasmlint.sources import SourceFile, load_extractor
     broken = SourceFile("meson.build", "meson", b"executable('app', link_args: [\n")
     assert load_extractor("meson")(broken) == []
+
+
+def test_meson_nesting_past_what_meson_parses_is_skipped_at_once():
+    # meson's own parser stops with a RecursionError between 80 and 90 nested brackets
+    from wasmlint.toolchain.meson import MAX_NESTING, meson_facts
+
+    def nested(depth: int) -> str:
+        return ("project('p', 'c')\nexecutable('a', 'a.c', link_args: "
+                + "[" * depth + "'-sALLOW_MEMORY_GROWTH=1'" + "]" * depth + ")\n")
+    [inv] = [f for f in meson_facts(nested(80), "meson.build") if f.kind == "emcc-invocation"]
+    assert inv.settings == {"ALLOW_MEMORY_GROWTH": 1}
+    from wasmlint.sources import SourceFile, load_extractor
+    deep = SourceFile("meson.build", "meson", nested(MAX_NESTING + 50).encode())
+    assert load_extractor("meson")(deep) == []
+
+
+def test_meson_arrays_built_past_the_expansion_budget_are_not_known(monkeypatch):
+    # `v2 = v1 + [x]` keeps every array: a long chain holds the square of its length
+    from wasmlint import budget
+    from wasmlint.toolchain.meson import meson_facts
+    text = "project('p', 'c')\nv0 = ['-sALLOW_MEMORY_GROWTH=1']\n" + "".join(
+        f"v{i} = v{i - 1} + ['-sSTACK_SIZE={i}MB']\n" for i in range(1, 40)) + \
+        "executable('a', 'a.c', link_args: v39)\n"
+    [inv] = [f for f in meson_facts(text, "meson.build") if f.kind == "emcc-invocation"]
+    assert inv.settings == {"ALLOW_MEMORY_GROWTH": 1, "STACK_SIZE": 39 << 20} and not inv.opaque_args
+    monkeypatch.setattr(budget, "FLOOR", 200)      # 200 array items and string characters
+    monkeypatch.setattr(budget, "FACTOR", 0)
+    [inv] = [f for f in meson_facts(text, "meson.build") if f.kind == "emcc-invocation"]
+    assert inv.settings == {} and inv.opaque_args
 
 
 def test_meson_files_are_classified_by_name_and_machine_files_by_content():

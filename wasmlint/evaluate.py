@@ -19,6 +19,7 @@ class Context:
     config: Config
     project: Any = None          # link.Project once linked
     notes: list[str] = field(default_factory=list)
+    _targets: dict[int, tuple[Fact, list[Target]]] = field(default_factory=dict, repr=False)
 
     def targets_for(self, fact: Fact) -> list[Target]:
         """The fact's targets, without those that cannot load it at all (a memory64
@@ -35,7 +36,14 @@ class Context:
     def _targets_for(self, fact: Fact) -> list[Target]:
         """Per-path config, then the fact's own hint (a build for node), then what
         the project graph shows (an artifact only node launches reach), then the
-        configured targets. ``--target`` on the command line overrides all."""
+        configured targets. ``--target`` on the command line overrides all. Found
+        once per fact, not once per rule that reads it."""
+        known = self._targets.get(id(fact))
+        if known is None or known[0] is not fact:
+            known = self._targets[id(fact)] = (fact, self._find_targets(fact))
+        return list(known[1])
+
+    def _find_targets(self, fact: Fact) -> list[Target]:
         from .pathmatch import match_any
         if not self.config.targets_from_cli:
             for pattern, names in self.config.targets_by_path.items():

@@ -172,16 +172,12 @@ class Run:
 
     def _if(self, cmds: list[Cmd], i: int, end: int, toward: int | None) -> int:
         close = _matching(cmds, i, end, "if", "endif")
-        branches, depth, start = [], 0, i
-        for k in range(i + 1, close):
-            n = cmds[k].name
-            if n == "if":
-                depth += 1
-            elif n == "endif":
-                depth -= 1
-            elif n in ("elseif", "else") and depth == 0:
-                branches.append((start, k))
-                start = k
+        branches, start = [], i
+        for k in _shape(cmds[i].unit)[1][i]:
+            if k >= close:
+                break
+            branches.append((start, k))
+            start = k
         branches.append((start, close))
         chosen = None
         for b_start, b_end in branches:
@@ -315,7 +311,11 @@ class _Scope(ChainMap):
         self.internal, self.budget = internal, budget
 
     def get(self, key, default=None):
-        value = super().get(key)
+        value = None
+        for m in self.maps:          # ChainMap.get looks each map up twice
+            if key in m:
+                value = m[key]
+                break
         if value is None and self.internal(key):
             return PStr.synth("")
         if value is not None and self.budget is not None and not self.budget.spend(len(value.text)):
@@ -324,15 +324,35 @@ class _Scope(ChainMap):
 
 
 def _matching(cmds: list[Cmd], i: int, end: int, opener: str, closer: str) -> int:
-    depth = 0
-    for k in range(i, end):
-        if cmds[k].name == opener:
-            depth += 1
-        elif cmds[k].name == closer:
-            depth -= 1
-            if depth == 0:
-                return k
-    return end
+    """The end command of the block ``cmds[i]`` opens, or ``end`` when it has none before it."""
+    k = _shape(cmds[i].unit)[0].get(i)
+    return k if k is not None and k < end else end
+
+
+_BLOCKS = ("if", "foreach", "function", "macro", "while")
+
+
+def _shape(unit: Unit) -> tuple[dict[int, int], dict[int, list[int]]]:
+    """Each block opener's end command (``if`` → ``endif`` … matched as CMake nests them), and
+    each ``if``'s own ``elseif``/``else``: one pass over the file, kept with it; a scan from
+    each opener to its end made nested blocks quadratic."""
+    if unit.shape is None:
+        ends: dict[int, int] = {}
+        branches: dict[int, list[int]] = {}
+        open_: dict[str, list[int]] = {n: [] for n in _BLOCKS}
+        for k, c in enumerate(unit.cmds):
+            n = c.name
+            if n in open_:
+                open_[n].append(k)
+                if n == "if":
+                    branches[k] = []
+            elif n.startswith("end") and n[3:] in open_:
+                if open_[n[3:]]:
+                    ends[open_[n[3:]].pop()] = k
+            elif n in ("elseif", "else") and open_["if"]:
+                branches[open_["if"][-1]].append(k)
+        unit.shape = (ends, branches)
+    return unit.shape
 
 
 def _foreach_items(args: list[PStr], view) -> list[PStr]:

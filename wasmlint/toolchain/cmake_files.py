@@ -26,7 +26,8 @@ def _parser():
     from lark import Lark
 
     from ..resources import grammar_text
-    return Lark(grammar_text("cmake.lark"), parser="lalr", propagate_positions=True)
+    # no propagate_positions: it doubles the parse; a command's extent is its name and its CLOSE token
+    return Lark(grammar_text("cmake.lark"), parser="lalr")
 
 
 @dataclass
@@ -39,6 +40,7 @@ class Unit:
     index: LineIndex
     base: int
     cmds: list = field(default_factory=list)
+    shape: tuple | None = None        # cmake_eval._shape: where each block ends, once
 
 
 @dataclass
@@ -64,7 +66,7 @@ def _commands(text: str) -> tuple:
     """(name, argument nodes, start, end) of each command; parent and included files are
     shared by many files of a project, so one process parses each text once."""
     tree = _parser().parse(text)
-    return tuple((str(c.children[0]).lower(), c.children[1].children, c.meta.start_pos, c.meta.end_pos)
+    return tuple((str(c.children[0]).lower(), c.children[1].children, c.children[0].start_pos, c.children[-1].end_pos)
                  for c in tree.children if getattr(c, "data", None) == "command")
 
 
@@ -114,6 +116,8 @@ class Files:
 
     def tok(self, p: PStr) -> Tok:
         """A token in the file that its first placed character comes from."""
+        if p.starts and min(p.starts) >= 0 and max(p.starts) < STRIDE:
+            return Tok(p, self.units[0].index)      # written in the main file, every character
         first = next((s for s in p.starts if s >= 0), -1)
         k = first // STRIDE if first >= 0 else 0
         unit = self.units[k] if k < len(self.units) else self.units[0]

@@ -61,13 +61,19 @@ def expand(p: PStr, vars: dict[str, PStr], depth: int = 0) -> PStr:
     if "${" not in t and "$ENV{" not in t and "$CACHE{" not in t:
         return p
     out, i = [], 0
+    # where each form next starts (-1: nowhere further), found again only once passed:
+    # finding all three from every reference was quadratic in a long argument
+    nxt = {m: t.find(m) for m in ("${", "$ENV{", "$CACHE{")}
     while i < len(t):
-        j = min((k for k in (t.find("${", i), t.find("$ENV{", i), t.find("$CACHE{", i)) if k >= 0),
-                default=-1)
+        for m, at in nxt.items():
+            if 0 <= at < i:
+                nxt[m] = t.find(m, i)
+        j = min((k for k in nxt.values() if k >= 0), default=-1)
         if j < 0:
             out.append(p[i:])
             break
-        out.append(p[i:j])
+        if j > i:          # no empty pieces: a lone ${VAR} is its value, not a join
+            out.append(p[i:j])
         open_at = t.index("{", j)
         close, depth_b = open_at, 0
         for k in range(open_at, len(t)):
@@ -81,10 +87,9 @@ def expand(p: PStr, vars: dict[str, PStr], depth: int = 0) -> PStr:
         else:
             out.append(p[j:])
             break
-        ref = p[j:close + 1]
         name = expand(p[open_at + 1:close], vars, depth + 1).text if depth < 16 else UNKNOWN
         value = vars.get(name) if t[j + 1] == "{" else None
-        out.append(value if value is not None else PStr.spread(UNKNOWN, *(ref.source_range() or (-1, -1))))
+        out.append(value if value is not None else PStr.spread(UNKNOWN, *(p.source_range(j, close + 1) or (-1, -1))))
         i = close + 1
     return PStr.join(out) if out else PStr.synth("")
 

@@ -3,6 +3,7 @@ was written (``SettingUse``: the token(s), for spans and fixes)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, ClassVar
 
 from ..diagnostics import Proposal
@@ -27,10 +28,12 @@ class SettingUse:
     def toks(self) -> list[Tok]:
         return [self.s_tok, self.tok] if self.s_tok is not None else [self.tok]
 
-    @property
+    @cached_property
     def span(self) -> Span:
-        first = self.toks[0].span() or self.tok.span()
-        last = self.tok.span() or first
+        """Once per use: the setting's fact and the flag sets of the link both ask."""
+        last = self.tok.span()
+        first = (self.s_tok.span() if self.s_tok is not None else None) or last
+        last = last or first
         if first is None:
             return Span(self.tok.index.path)
         if self.s_tok is None or (last.line, last.column) < (first.line, first.column) \

@@ -10,8 +10,10 @@ memory-size suffixes, ``@file``, then type-directed parsing and the type check.
 """
 from __future__ import annotations
 
+import copy
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -52,12 +54,18 @@ def _parse(text: str, start: str):
         return None
 
 
+@lru_cache(maxsize=1)
+def _key_pattern() -> re.Pattern:
+    """The grammar's ``KEY`` terminal: a NAME without ``=`` is a ``setting`` exactly when it
+    matches it whole (no LALR parse per ``-s`` word)."""
+    return re.compile(_parser().get_terminal("KEY").pattern.to_regexp())
+
+
 def split_setting(text: str) -> tuple[str, str] | None:
     """``NAME=VALUE`` / ``NAME`` (the text after ``-s``) → (NAME, raw value), or None
     when NAME is not an upper-case identifier (then ``-s`` is lld's --strip-all)."""
     key, eq, value = text.partition("=")
-    tree = _parse(key, "setting")
-    if tree is None:
+    if _key_pattern().fullmatch(key) is None:
         return None
     return key, value if eq else "1"
 
@@ -252,7 +260,17 @@ class Parsed:
 
 
 def parse_setting(text: str) -> Parsed | None:
-    """The text after ``-s`` → a Parsed setting, or None for lld's ``-s``."""
+    """The text after ``-s`` → a Parsed setting, or None for lld's ``-s``. A build repeats
+    its settings on every link and in every variant: each text is parsed once (a list
+    value is copied, so no two uses share it)."""
+    parsed = _parse_setting(text)
+    if parsed is not None and isinstance(parsed.value, (list, dict)):
+        return replace(parsed, value=copy.deepcopy(parsed.value))
+    return parsed
+
+
+@lru_cache(maxsize=4096)
+def _parse_setting(text: str) -> Parsed | None:
     split = split_setting(text)
     if split is None:
         return None

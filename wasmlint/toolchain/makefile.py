@@ -133,8 +133,16 @@ def _as_statement(p: PStr) -> PStr:
     return _cut_comment(PStr.join(parts))
 
 
-def tokens(p: PStr) -> list[tuple[str, PStr]]:
-    return [(kind, p[start:end]) for kind, start, end in _lexed(p.text)]
+def tokens(p: PStr, memo: dict | None = None) -> tuple[tuple[str, PStr], ...]:
+    """A line's tokens; ``memo`` (a reader's) keeps them for every line of the file, so each
+    variant reads them again for free (the shared cache below holds only the last 4096 texts,
+    too few for a long file read once per variant)."""
+    got = memo.get(p) if memo is not None else None
+    if got is None:
+        got = tuple((kind, p[start:end]) for kind, start, end in _lexed(p.text))
+        if memo is not None:
+            memo[p] = got
+    return got
 
 
 @lru_cache(maxsize=4096)
@@ -167,6 +175,7 @@ class MakeReader:
         self.project = None       # project_files.ProjectFiles: where included files are read
         self.included: dict[str, tuple[int, list[Line]] | None] = {}   # rel → (slot, lines)
         self.reads_left = MAX_INCLUDED
+        self.toks: dict[PStr, tuple] = {}     # tokens() of each line read
 
     def words(self) -> list[str]:
         """Every word of the file outside comments."""
@@ -188,7 +197,7 @@ class MakeReader:
         """Conditionals (by line number) that test a variable this file never sets."""
         assigned, conds = set(), []
         for k, line in enumerate(self.lines):
-            toks = [t for t in tokens(line.text) if t[0] != "WS"] if not line.recipe else []
+            toks = [t for t in tokens(line.text, self.toks) if t[0] != "WS"] if not line.recipe else []
             if not toks:
                 continue
             kinds = [t[0] for t in toks]
@@ -267,7 +276,7 @@ class MakeReader:
                 continue
             if line.recipe:
                 text = _as_statement(text)
-            if word in INCLUDE_WORDS and _is_include(text):
+            if word in INCLUDE_WORDS and _is_include(text, self.toks):
                 for inc in self._includes(ex, text.text.strip()[len(word):], depth):
                     self._exec(inc, ex, on, rules, target_vars, depth + 1)
                 current = None
@@ -334,7 +343,7 @@ class MakeReader:
         return (a == b) if word == "ifeq" else (a != b)
 
     def _statement(self, ex, text: PStr, rules, target_vars, current):
-        toks = tokens(text)
+        toks = tokens(text, self.toks)
         kinds = [t for t, _ in toks]
         first_op = next((i for i, t in enumerate(kinds) if t in ("OP", "COLON", "SEMI")), None)
         words = [p.text for t, p in toks if t == "TEXT"]
@@ -377,10 +386,10 @@ class MakeReader:
         return current
 
 
-def _is_include(text: PStr) -> bool:
+def _is_include(text: PStr, memo: dict) -> bool:
     """``include a.mk b.mk`` (also ``-include``, ``sinclude``), not an assignment or a rule
     that names a variable or target ``include``."""
-    return not any(kind in ("OP", "COLON") for kind, _ in tokens(text))
+    return not any(kind in ("OP", "COLON") for kind, _ in tokens(text, memo))
 
 
 def _is_directive(stripped: str) -> bool:

@@ -105,13 +105,13 @@ class Expander:
         return PStr.join(out) if out else PStr.synth("")
 
     def _reference(self, p: PStr, start: int, close: int, local, depth: int, single: bool = False) -> PStr:
-        whole = p[start:close + 1]
-        unknown = PStr.spread(UNKNOWN, *(whole.source_range() or (-1, -1)))
+        def unknown() -> PStr:         # made only when needed: most references have a value
+            return PStr.spread(UNKNOWN, *(p.source_range(start, close + 1) or (-1, -1)))
         inner = p[start + 1:close + 1] if single else p[start + 2:close]
         name_text = inner.text
         head = name_text.split(None, 1)[0] if name_text.strip() else ""
         if not single and head in FUNCTIONS and (" " in name_text or "\t" in name_text):
-            return self._function(head, inner[len(head):].strip(), local, depth, unknown)
+            return self._function(head, inner[len(head):].strip(), local, depth, unknown())
         name = self.expand(inner, local, depth + 1).text
         subst = None
         if ":" in name and "=" in name.split(":", 1)[1]:
@@ -119,10 +119,10 @@ class Expander:
             subst = rule.split("=", 1)
         var = self.lookup(name, local)
         if var is None:
-            return unknown
+            return unknown()
         self.used.add(name)
         if self.budget.left <= 0 or name in self.active:
-            return unknown
+            return unknown()
         if var.flavor == "simple":
             value = var.value
         else:
@@ -134,7 +134,7 @@ class Expander:
         self.budget.spend(1 + len(value.text))
         if subst is not None:
             if "%" in subst[0] or not value.known:
-                return unknown
+                return unknown()
             words = []
             for w in value.split_ws():
                 if w.text.endswith(subst[0]) and subst[0]:

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import fnmatch
 import json
+from collections import Counter
 
-from ..facts import Fact
+from ..facts import Fact, Span
 from .emcc import build_facts
 from .emcc_args import carries_emcc_settings
 from .emver import EmscriptenVersion
@@ -160,13 +161,26 @@ def _key(f: Fact) -> str:
     return json.dumps(d, sort_keys=True, default=str)
 
 
+def _place(f: Fact) -> tuple:
+    """What ``_key`` holds of a fact's kind and span, cheaply: facts that differ here differ."""
+    s = f.span
+    if not isinstance(s, Span):
+        return (f.kind,)
+    return (f.kind, s.path, s.line, s.column, s.line if s.end_line is None else s.end_line,
+            s.column if s.end_column is None else s.end_column, s.offset, s.end_offset)
+
+
 def _merge(per_variant: list[tuple[str | None, list[Fact]]]) -> list[Fact]:
-    """Facts identical in the base variant are reported once, without a variant."""
-    base_keys = {_key(f) for f in per_variant[0][1]} if per_variant else set()
+    """Facts identical in the base variant are reported once, without a variant.
+
+    Facts are compared by their JSON without the variant; only facts of one kind and span
+    can be equal, so only those are serialised (each once), not every fact of every variant."""
+    shared = Counter(_place(f) for _, facts in per_variant for f in facts)
+    keys = [[_key(f) if shared[p] > 1 else p for f in facts for p in (_place(f),)] for _, facts in per_variant]
+    base_keys = set(keys[0]) if keys else set()
     out, seen = [], set()
     for k, (label, facts) in enumerate(per_variant):
-        for f in facts:
-            key = _key(f)
+        for f, key in zip(facts, keys[k]):
             if (k > 0 and key in base_keys) or key in seen:
                 continue
             seen.add(key)

@@ -23,6 +23,7 @@ from functools import lru_cache
 from lark import Token, Tree
 from lark.exceptions import LarkError
 
+from ..budget import ExpansionBudget
 from ..facts import Fact, Span
 from . import meson_values as mv
 from .emcc import build_facts
@@ -32,21 +33,37 @@ MAX_VARIANTS = 8
 TARGETS = frozenset(("executable", "shared_library", "shared_module", "library", "both_libraries"))
 LINK_ARG_KEYS = ("c_link_args", "cpp_link_args")
 _OPEN, _CLOSE = ("LPAR", "LSQB", "LBRACE"), ("RPAR", "RSQB", "RBRACE")
+# Meson's recursive-descent parser (mparser.py) ends in a RecursionError between 80 and 90
+# nested brackets (meson 1.12); deeper text is not a build file Meson reads.
+MAX_NESTING = 100
+
+
+class TooDeep(LarkError):
+    """Brackets nested deeper than Meson itself can parse."""
 
 
 class _Brackets:
-    """Newlines inside (), [] and {} are not statement ends."""
+    """Newlines inside (), [] and {} are not statement ends; nesting past
+    ``MAX_NESTING`` ends the parse at once (it would only build a tree too deep to read).
+    ``seen``: the tokens the parser got, in order (for ``_Extents``)."""
     always_accept = ("NEWLINE",)
+
+    def __init__(self):
+        self.seen: list[Token] = []
 
     def process(self, stream):
         depth = 0
+        seen = self.seen = []
         for tok in stream:
             if tok.type in _OPEN:
                 depth += 1
+                if depth > MAX_NESTING:
+                    raise TooDeep(f"brackets nested deeper than {MAX_NESTING} at line {tok.line}")
             elif tok.type in _CLOSE:
                 depth = max(0, depth - 1)
             elif tok.type == "NEWLINE" and depth:
                 continue
+            seen.append(tok)
             yield tok
 
 
@@ -59,13 +76,74 @@ def _parser(start: str):
     folder = user_cache_dir()
     # the grammar's tables (0.15 s to build) are kept in the user's private cache between runs
     cache = str(folder / f"meson-{start}.lark-cache") if folder else False
+    # no propagate_positions: it doubled the parse, for the few nodes whose extent is read
     return Lark(grammar_text("meson.lark"), parser="lalr", start=start, postlex=_Brackets(),
-                propagate_positions=True, maybe_placeholders=False, cache=cache)
+                maybe_placeholders=False, cache=cache)
 
 
 def parse(text: str, start: str = "start") -> Tree:
     """Raises ``lark.exceptions.LarkError`` on text the grammar does not accept."""
-    return _parser(start).parse(text if text.endswith("\n") else text + "\n")
+    return _parse(text, start)[0]
+
+
+def _parse(text: str, start: str) -> tuple[Tree, list[Token]]:
+    """The tree and the tokens the parser read."""
+    parser = _parser(start)
+    tree = parser.parse(text if text.endswith("\n") else text + "\n")
+    return tree, parser.options.postlex.seen
+
+
+class _Extents:
+    """Where a node's text starts and ends, as lark's ``propagate_positions`` gives it: from
+    the first to the last token its rule read. The tree keeps the tokens that begin or end a
+    call, an index, an array or a dict (the grammar names them); what it drops in between
+    does not matter, and a child written in parentheses ``(a) or b`` (the parentheses read by
+    the rule that holds it) is found from the token stream: a matched pair right around it."""
+
+    def __init__(self, tokens: list[Token]):
+        self.tokens = tokens
+        self.at = {t.start_pos: k for k, t in enumerate(tokens)}
+        self.pairs: dict[int, int] = {}
+        stack: list[int] = []
+        for k, t in enumerate(tokens):
+            if t.type in _OPEN:
+                stack.append(k)
+            elif t.type in _CLOSE and stack:
+                self.pairs[stack.pop()] = k
+        self.own: dict[int, tuple[int, int]] = {}
+
+    def span(self, node) -> tuple[int, int]:
+        """(start, end) character offsets of ``node``."""
+        first, last = self._own(node)
+        return self.tokens[first].start_pos, self.tokens[last].end_pos
+
+    def _own(self, node) -> tuple[int, int]:
+        if isinstance(node, Token):
+            k = self.at[node.start_pos]
+            return k, k
+        todo = [(node, False)]          # iterative: a long `a + b + …` chain is deep
+        while todo:
+            n, ready = todo.pop()
+            if id(n) in self.own:
+                continue
+            ends = (n.children[0], n.children[-1])
+            if not ready:
+                todo.append((n, True))
+                todo += [(c, False) for c in ends if isinstance(c, Tree) and id(c) not in self.own]
+                continue
+            first = self._outer(ends[0])[0]
+            last = self._outer(ends[1])[1]
+            self.own[id(n)] = (first, last)
+        return self.own[id(node)]
+
+    def _outer(self, child) -> tuple[int, int]:
+        if isinstance(child, Token):
+            k = self.at[child.start_pos]
+            return k, k
+        s, e = self.own[id(child)]
+        while s > 0 and self.tokens[s - 1].type == "LPAR" and self.pairs.get(s - 1) == e + 1:
+            s, e = s - 1, e + 1
+        return s, e
 
 
 class MesonEval:
@@ -73,12 +151,16 @@ class MesonEval:
         """``start``: ``"start"`` for a meson.build, ``"ini"`` for a machine file;
         ``options``: the project's options and their defaults (``get_option``)."""
         self.text, self.index = text, LineIndex(text, path)
-        self.tree = parse(text, start)
+        self.tree, tokens = _parse(text, start)
+        self.extents = _Extents(tokens)
         self.options = options or {}
         self._reset(None)
 
     def _reset(self, on: str | None) -> None:
         self.on = on
+        # `v2 = v1 + [x]` keeps every array it builds: a chain of them holds the square of its
+        # length; past the file's expansion budget a sum is not known
+        self.expansion = ExpansionBudget(len(self.text))
         self.vars: dict[str, object] = {}
         self.global_args: list[Tok] = []
         self.links: list[tuple[str | None, Span, list[Tok]]] = []
@@ -95,7 +177,8 @@ class MesonEval:
 
     def _label(self, node, cond) -> str:
         word = "if" if node.data == "if_block" else "elif"
-        return f"{word} {' '.join(self.text[cond.meta.start_pos:cond.meta.end_pos].split())}" \
+        start, end = self.extents.span(cond)
+        return f"{word} {' '.join(self.text[start:end].split())}" \
             if isinstance(cond, Tree) else f"{word} {cond}"
 
     def run(self, on: str | None) -> list[tuple[str | None, Span, list[Tok]]]:
@@ -113,7 +196,7 @@ class MesonEval:
                 self.vars[str(s.children[0])] = self.value(s.children[1])
             elif s.data == "augassign":
                 name = str(s.children[0])
-                self.vars[name] = mv.add(self.vars.get(name), self.value(s.children[1]))
+                self.vars[name] = self._add(self.vars.get(name), self.value(s.children[1]))
             elif s.data == "if_block":
                 self._if(s)
             elif s.data == "foreach_block":
@@ -138,7 +221,7 @@ class MesonEval:
                 return
             known = mv.truth(self.value(cond))
             # an option's default decides the base build; the user may set it: still a variant
-            settable = known is None or "get_option(" in self.text[cond.meta.start_pos:cond.meta.end_pos]
+            settable = known is None or "get_option(" in self.text[slice(*self.extents.span(cond))]
             if known is True or (settable and self._label(owner, cond) == self.on):
                 self._body(body.children)
                 return
@@ -221,12 +304,18 @@ class MesonEval:
             return True if True in (x, y) else (False if x is False and y is False else None)
         x, y = self.value(a), self.value(b)
         if ops == "+":
-            return mv.add(x, y)
+            return self._add(x, y)
         if ops == "/" and isinstance(x, PStr) and isinstance(y, PStr):
             return x + PStr.synth("/") + y
         if ops in ("==", "!=", "<", ">", "<=", ">=", "in", "not in"):
             return mv.compare(ops, x, y)
         return None
+
+    def _add(self, a, b):
+        out = mv.add(a, b)
+        if isinstance(out, (list, PStr)) and not self.expansion.spend(len(out)):
+            return None
+        return out
 
     def _index(self, node: Tree):
         seq, key = self.value(node.children[0]), self.value(node.children[1])
@@ -281,7 +370,7 @@ class MesonEval:
         if name in TARGETS:
             out = self.value(pos[0]) if pos else None
             flags = self._toks(mv.flatten(self.value(kw["link_args"]))) if "link_args" in kw else []
-            span = self.index.span(node.meta.start_pos, node.meta.end_pos)
+            span = self.index.span(*self.extents.span(node))
             self.links.append((out.text if isinstance(out, PStr) and out.known else None, span,
                                self.global_args + flags))
             return None
@@ -381,7 +470,7 @@ def cross_file_facts(text: str, path: str) -> list[Fact]:
             toks = ev._toks(mv.flatten(value))
             if [t.value for t in toks] != [a.value for a in argv]:   # cpp_link_args = c_link_args
                 argv += toks
-            first = first or ev.index.span(node.meta.start_pos, node.meta.end_pos)
+            first = first or ev.index.span(*ev.extents.span(node))
     if not argv:
         return []
     return build_facts(argv, first or Span(path), flag_set=True)

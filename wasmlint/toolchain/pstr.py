@@ -104,6 +104,12 @@ class PStr:
     starts: tuple[int, ...]
     ends: tuple[int, ...]
 
+    def __init__(self, text: str, starts: tuple[int, ...], ends: tuple[int, ...]):
+        # one write to the instance dict: a frozen dataclass's own __init__ sets each field
+        # through object.__setattr__, and every slice, join and token makes a PStr
+        d = self.__dict__
+        d["text"], d["starts"], d["ends"] = text, starts, ends
+
     @classmethod
     def source(cls, text: str, start: int) -> "PStr":
         """``text`` copied verbatim from offset ``start``."""
@@ -121,6 +127,8 @@ class PStr:
 
     @classmethod
     def join(cls, parts: "list[PStr]") -> "PStr":
+        if len(parts) == 1 and type(parts[0]) is cls:
+            return parts[0]          # immutable: one part is the whole
         return cls("".join(p.text for p in parts), tuple(chain.from_iterable(p.starts for p in parts)),
                    tuple(chain.from_iterable(p.ends for p in parts)))
 
@@ -145,6 +153,10 @@ class PStr:
     def source_range(self, i: int = 0, j: int | None = None) -> tuple[int, int] | None:
         """The source range of characters ``[i, j)``, or None when none is placed."""
         j = len(self.text) if j is None else j
+        if 0 <= i < j <= len(self.starts):
+            starts = self.starts[i:j]
+            if min(starts) >= 0:         # every character placed: the usual case
+                return starts[0], max(self.ends[i:j])
         placed = [k for k in range(i, j) if self.starts[k] >= 0]
         if not placed:
             return None
@@ -224,6 +236,10 @@ class Tok:
 
     text: PStr
     index: LineIndex
+
+    def __init__(self, text: PStr, index: LineIndex):
+        d = self.__dict__        # as PStr.__init__
+        d["text"], d["index"] = text, index
 
     @property
     def value(self) -> str:

@@ -15,6 +15,10 @@ MUTATORS = frozenset(("append", "extend", "insert", "remove", "pop", "clear", "s
                       "setdefault", "__setitem__"))
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
+# the nodes ``Script._note`` reads (names written, values changed in place, imports, calls)
+_NOTED = (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor, ast.comprehension, ast.With,
+          ast.AsyncWith, ast.NamedExpr, ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef,
+          ast.ClassDef, ast.arguments, ast.Global, ast.Nonlocal, ast.Delete, ast.Call)
 
 
 @dataclass
@@ -43,6 +47,7 @@ class Script:
         self.text, self.tree = text, tree
         self.index = LineIndex(text, path)
         self.lines = text.split("\n")
+        self._ascii: dict[int, bool] = {}      # line → all ASCII (a byte column is its character column)
         self.parent: dict[int, ast.AST] = {}
         self.writes: dict[tuple[int, str], list[_Write]] = {}
         self.changes: dict[tuple[int, str], list[Change]] = {}   # (scope, name or dotted holder)
@@ -54,6 +59,11 @@ class Script:
     def char(self, line: int, col: int) -> int:
         """Character offset of an ``ast`` position (1-based line, UTF-8 byte column)."""
         text = self.lines[line - 1] if line - 1 < len(self.lines) else ""
+        ascii_ = self._ascii.get(line)
+        if ascii_ is None:
+            ascii_ = self._ascii[line] = text.isascii()
+        if ascii_:       # no encoding per position: a long line made every position cost its length
+            return self.index.starts[line - 1] + min(col, len(text))
         return self.index.starts[line - 1] + len(text.encode("utf-8", "surrogateescape")[:col]
                                                  .decode("utf-8", "surrogateescape"))
 
@@ -74,7 +84,8 @@ class Script:
             children = list(ast.iter_child_nodes(node))
             for child in children:
                 self.parent[id(child)] = node
-                self._note(child, scope)
+                if isinstance(child, _NOTED):
+                    self._note(child, scope)
             stack.extend((c, c if isinstance(c, _SCOPES) else scope) for c in reversed(children))
 
     def _note(self, node, scope) -> None:

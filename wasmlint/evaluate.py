@@ -158,7 +158,6 @@ def evaluate(rules: list[Rule], facts: list[Fact], ctx: Context) -> list[Diagnos
         by_kind.setdefault(f.kind, []).append(f)
     out: list[Diagnostic] = []
     policy = _Policy(ctx.config.policy)
-    targets_of: dict[int, list[Target]] = {}     # id(fact) → its targets: every per-target rule asks
     for rule in rules:
         if not any(by_kind.get(kind) for kind in rule.facts):
             continue   # nothing to read: its expressions are not even compiled
@@ -171,12 +170,7 @@ def evaluate(rules: list[Rule], facts: list[Fact], ctx: Context) -> list[Diagnos
         for kind in rule.facts:
             for fact in by_kind.get(kind, ()):
                 base = {"policy": policy, "options": rule.options, "rule": rule, "ctx": ctx}
-                if rule.per_target:
-                    if id(fact) not in targets_of:
-                        targets_of[id(fact)] = ctx.targets_for(fact)
-                    targets = targets_of[id(fact)]
-                else:
-                    targets = [None]
+                targets = ctx.targets_for(fact) if rule.per_target else [None]
                 if rule.tightest:
                     targets = sorted(targets, key=lambda t: (t.budget_bytes is None, t.budget_bytes or 0))
                 found = len(out)

@@ -42,6 +42,7 @@ class FileResult:
     digest: str | None = None      # SHA-256 of the bytes analysed (None: not read)
     content_key: str | None = None  # identity up to line endings (small text files; rootcause.py)
     cacheable: bool = True         # False when the facts depend on other files too
+    others: dict = field(default_factory=dict)   # other files its readers read: path → (abspath, SHA-256)
 
 
 @dataclass
@@ -138,6 +139,7 @@ def analyze_file(entry: FileEntry, policy: dict, validate: bool = False, deep: b
         if isinstance(data, mmap.mmap):
             data.close()
     res.cacheable = not src.read_others
+    res.others = src.others
     if validate and entry.kind == "wasm" and not any(f.kind == "parse-error" for f in res.facts):
         from .validate import validate as run_validate
         res.facts.extend(run_validate(entry.path, entry.abspath))
@@ -215,8 +217,14 @@ def run_check(paths: list[str], config: Config, rules: list[Rule], jobs: int | N
     diags = one_per_root_cause(found, diags, project, {r.path: r.content_key or r.digest for r in results if r.digest})
     diags = reported(diags, all_rules or rules, config, project)
     diags.sort(key=Diagnostic.sort_key)
-    return CheckResult(diags, entries, project, ctx, usage.directives, directives,
-                       {r.path: r.digest for r in results if r.digest}, visited,
+    digests = {r.path: r.digest for r in results if r.digest}
+    files = list(entries)
+    for r in results:       # response files: read as part of a file, reported and fixed where they are
+        for path, (abspath, digest) in r.others.items():
+            if path not in digests:
+                digests[path] = digest
+                files.append(FileEntry(path, abspath, None, 0))
+    return CheckResult(diags, files, project, ctx, usage.directives, directives, digests, visited,
                        all(r.cacheable for r in results))
 
 

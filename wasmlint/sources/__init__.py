@@ -47,6 +47,7 @@ class SourceFile:
     abspath: str = ""
     root: str = ""               # the folder the run was given (response files stay inside it)
     read_others: bool = False    # facts depend on other files (response files): not cacheable
+    others: dict = field(default_factory=dict)   # display path → (abspath, SHA-256) of other files read
 
     @cached_property
     def text(self) -> str:

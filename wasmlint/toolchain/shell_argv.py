@@ -10,9 +10,11 @@ JSON string decoded with positions), a workflow ``run:`` block, a Dockerfile
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 
 from ..facts import Fact, Span
+from ..paths import read_regular
 from ..shellfiles import project_reader, this_file
 from ..sources import ParseError, SourceFile
 from .emcc import EMCC_NAMES, build_facts, is_emcc
@@ -346,15 +348,17 @@ def response_reader(src: SourceFile):
         if not os.path.isfile(full):
             return None
         try:
-            if os.path.getsize(full) > RESPONSE_LIMIT:
+            raw = read_regular(full, RESPONSE_LIMIT, follow=True)     # as --fix has edited it, too
+            if len(raw) > RESPONSE_LIMIT:
                 return f"response file `{tok.value}` is larger than 1 MiB; not read"
-            with open(full, encoding="utf-8-sig") as fh:
-                text = fh.read()
+            text = raw.decode("utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             return f"response file `{tok.value}` cannot be read: {exc}"
         # shown as the project's path of the file it is (``@sub/../../app/x.rsp`` inside it too)
         shown = os.path.normpath(os.path.join(shown_base, os.path.relpath(full, os.path.realpath(base))))
-        index = LineIndex(text, shown.replace(os.sep, "/"))
+        shown = shown.replace(os.sep, "/")
+        src.others[shown] = (full, hashlib.sha256(raw).hexdigest())    # --fix may edit what was read
+        index = LineIndex(text, shown)
         return [Tok(p, index) for p in shell_split(PStr.source(text, 0))]
     return read
 

@@ -136,7 +136,9 @@ def image_pin(ref: str) -> str | None:
     if not any(name == n or name.endswith("/" + n) for n in _EMSDK_NAMES):
         return None
     if tag in _UNPINNED and not digest:
-        return LATEST
+        # trzeci/emscripten stopped in 2020 (deprecated for emscripten/emsdk): its latest is an
+        # old release, not the newest emcc
+        return "" if name == "trzeci/emscripten" or name.endswith("/trzeci/emscripten") else LATEST
     return version_in_image(ref) or ""
 
 

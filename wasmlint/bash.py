@@ -48,7 +48,7 @@ from typing import Callable
 
 from . import budget
 from .bashcalls import Calls
-from .bashwords import HERE, WORDS, Words, is_at, is_here, known
+from .bashwords import HERE, HERE_MARKS, WORDS, Words, is_at, known
 from .budget import ExpansionBudget
 from .toolchain import pstr
 from .toolchain.pstr import UNKNOWN, PStr, join_words
@@ -160,10 +160,13 @@ def localize(p: PStr, home: int, at: tuple[int, int], force: bool = False) -> tu
     """``p`` in the positions of one file, and which file: the one every placed character
     comes from (unless ``force``), else ``home``, where characters from elsewhere are
     spread over ``at`` (a range of ``home``, in ``home``'s own positions)."""
+    last = max(p.starts, default=-1)
+    if last < STRIDE and (home == 0 or last >= 0 and not force):
+        return p, 0              # all placed in the text's own positions already (a C scan)
     files = {file_of(x) for x in p.starts if x >= 0}
     f = next(iter(files)) if len(files) == 1 and not force else home
     if f == 0 and files <= {0}:
-        return p, 0              # the text's own positions already
+        return p, 0
     base = f * STRIDE
     starts = tuple(x - base if file_of(x) == f else (at[0] if x >= 0 else -1) for x in p.starts)
     ends = tuple(e - base if file_of(x) == f else (at[1] if x >= 0 else -1) for x, e in zip(p.starts, p.ends))
@@ -174,19 +177,22 @@ def folders(p: PStr, run: Run, home: int) -> PStr:
     """``p`` with each ``here`` mark written as the folder it stands for, relative to the
     folder of file ``home`` (``.`` for its own: ``"$(dirname "$0")/out"`` is ``./out``);
     unknown where the file has no path (the text of a package.json script)."""
-    if not any(is_here(c) for c in p.text):
+    marks = list(HERE_MARKS.finditer(p.text))
+    if not marks:
         return p
-    parts = []
-    for k, c in enumerate(p.text):
-        f = ord(c) - HERE if is_here(c) else None
-        if f is None:
-            parts.append(p[k:k + 1])
-        elif f < len(run.files) and run.files[f] is not None and run.files[home] is not None:
+    parts, pos = [], 0
+    for m in marks:
+        k = m.start()
+        parts.append(p[pos:k])
+        f = ord(m.group()) - HERE
+        if f < len(run.files) and run.files[f] is not None and run.files[home] is not None:
             rel = posixpath.relpath(posixpath.dirname(run.files[f].path) or ".",
                                     posixpath.dirname(run.files[home].path) or ".")
             parts.append(PStr.spread(rel, p.starts[k], p.ends[k]))
         else:
             parts.append(PStr.spread(UNKNOWN, p.starts[k], p.ends[k]))
+        pos = k + 1
+    parts.append(p[pos:])
     return PStr.join(parts)
 
 
@@ -246,9 +252,18 @@ class _File:
                 pos += n
             self.ch[pos] = len(src.text)
         self.called = _command_names(self.tree.root_node)
+        # positions that only ascend (a file's own text, a decoded JSON string): the range of
+        # any stretch is its ends' (not so for a Makefile recipe holding a variable's value)
+        self.ascending = min(src.starts, default=0) >= 0 and src.ends == tuple(sorted(src.ends))
 
     def c(self, byte: int) -> int:
         return byte if self.ch is None else self.ch[byte]
+
+    def source_range(self, i: int, j: int) -> tuple[int, int]:
+        """The source range of characters ``[i, j)``; (-1, -1) when none is placed."""
+        if self.ascending and i < j:
+            return self.src.starts[i], self.src.ends[j - 1]
+        return self.src.source_range(i, j) or (-1, -1)
 
 
 def _branches(node) -> tuple[list, list[list]]:
@@ -352,8 +367,7 @@ class _Eval(Calls, Words):
         return self.f.src.text[i:j]
 
     def _range(self, node) -> tuple[int, int]:
-        r = self.text(node.start_byte, node.end_byte).source_range()
-        return r if r else (-1, -1)
+        return self.f.source_range(*self.rng(node))
 
     def unknown(self, node) -> PStr:
         """What ``node`` expands to when its value cannot be known here."""

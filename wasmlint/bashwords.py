@@ -10,6 +10,8 @@ evaluator's ``substitute`` knows is that output; others are unknown.
 """
 from __future__ import annotations
 
+import re
+
 from .toolchain.pstr import UNKNOWN, PStr
 
 BREAK = None            # a forced field boundary between "${ARR[@]}" elements
@@ -23,20 +25,27 @@ WORDS = frozenset(("word", "string", "raw_string", "ansi_c_string", "concatenati
                    "brace_expression", "translated_string", "process_substitution"))   # argument nodes
 
 
+HERE_MARKS = re.compile(f"[{chr(HERE)}-{chr(HERE + MAX_FILES - 1)}]")   # one character class: a C scan
+
+
 def is_here(c: str) -> bool:
     return HERE <= ord(c) < HERE + MAX_FILES
 
 
+def has_here(text: str) -> bool:
+    return HERE_MARKS.search(text) is not None
+
+
 def known(p: PStr) -> bool:
     """A value with no unknown part (a ``here`` mark is known only to path lookups)."""
-    return p.known and not any(is_here(c) for c in p.text)
+    return p.known and not has_here(p.text)
 
 
 def plain(p: PStr) -> PStr:
     """``p`` with its ``here`` marks unknown: what a tool that is given the text sees."""
-    if not any(is_here(c) for c in p.text):
+    if not has_here(p.text):
         return p
-    return PStr("".join(UNKNOWN if is_here(c) else c for c in p.text), p.starts, p.ends)
+    return PStr(HERE_MARKS.sub(UNKNOWN, p.text), p.starts, p.ends)
 
 
 class Words:

@@ -42,6 +42,7 @@ gives it back when it ends (stockfish.wasm's ``cd engine && make ARCH=wasm``).
 from __future__ import annotations
 
 import posixpath
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable
@@ -66,6 +67,14 @@ def parser():
     import tree_sitter_bash
     from tree_sitter import Language, Parser
     return Parser(Language(tree_sitter_bash.language()))
+
+
+@lru_cache(maxsize=1)
+def _nodes_query():
+    """The nodes a file's walk needs, found by tree-sitter in one pass (no Python walk)."""
+    from tree_sitter import Query
+    return Query(parser().language, "(command_name) @name (command_substitution) @subst "
+                                     "(variable_assignment name: (_) @assigned) (expansion) @expansion")
 
 
 def parse_bytes(raw: bytes):
@@ -149,6 +158,9 @@ class Run:
     error: tuple[int, str, bool] | None = None   # first syntax error: input character, node type, missing
     unknown_text: dict[tuple[int, int], str] = field(default_factory=dict)
     files: list[Loaded | None] = field(default_factory=lambda: [None])   # 0: the text given
+    # the same without ``variants`` and ``substitute``: no ``${V:+…}`` switch, no ``$(cmd …)``
+    # that a ``substitute`` may know, no ``${V-…}`` of a variable set only elsewhere
+    plain: bool = False
 
 
 def file_of(pos: int) -> int:
@@ -202,18 +214,34 @@ def evaluate(source: PStr, env: dict[str, Binding] | None = None, variants: bool
     """Commands and assignments of ``source`` in order (every variant's, with ``variants``);
     ``env`` is the exported environment it starts with, ``reader`` finds project files
     (``root``: the file ``source`` is, when it is one), ``substitute`` knows what some
-    commands print."""
+    commands print. The views of one text (its launches, ``shellparse``, and its builds,
+    ``toolchain.shell_eval``) share an evaluation when nothing in it depends on what
+    they ask differently (``Run.plain``): a script is evaluated once, not once a view."""
+    key = (source, reader, root and (root.path, root.key, root.shell)) if not env else None
+    for (k, v, sub), run in _recent.items():
+        if k == key and (run.plain or (v, sub) == (variants, substitute)):
+            return run
     ev = _Eval(source, reader, root, substitute)
-    root = ev.files[0]
-    out = Run(error=ev.first_error(root.tree.root_node), unknown_text=ev.unknown_text)
-    runs = _variants(ev.switches(root.tree.root_node)) if variants else [(None, None)]
+    file = ev.files[0]
+    out = Run(error=ev.first_error(file.tree.root_node), unknown_text=ev.unknown_text)
+    switches = ev.switches(file)
+    runs = _variants(switches) if variants else [(None, None)]
     for label, on in runs:
         ev.reset(env or {}, on, label)
-        ev.statements(root.tree.root_node)
+        ev.statements(file.tree.root_node)
         out.commands += ev.commands
         out.bindings += ev.bindings
     out.files = [f.loaded for f in ev.files]
+    out.plain = ev.plain and not switches
+    if key is not None:
+        _recent[(key, variants, substitute)] = out
+        while len(_recent) > RECENT:
+            del _recent[next(iter(_recent))]
     return out
+
+
+RECENT = 4
+_recent: dict[tuple, Run] = {}     # the last evaluations of texts with no environment given
 
 
 def _variants(switches: list[str]):
@@ -251,7 +279,15 @@ class _File:
                     self.ch[pos + b] = k
                 pos += n
             self.ch[pos] = len(src.text)
-        self.called = _command_names(self.tree.root_node)
+        from tree_sitter import QueryCursor
+        found = QueryCursor(_nodes_query()).captures(self.tree.root_node)
+        # every name a command of the file starts with (functions called by name)
+        self.called = {n.text.decode(errors="replace") for n in found.get("name", ())}
+        # command substitutions in document order (an enclosing one before those inside it)
+        self.substs = sorted(found.get("subst", ()), key=lambda n: (n.start_byte, -n.end_byte))
+        self.subst_starts = [n.start_byte for n in self.substs]
+        self.assigned_names = found.get("assigned", ())
+        self.expansions = found.get("expansion", ())
         # positions that only ascend (a file's own text, a decoded JSON string): the range of
         # any stretch is its ends' (not so for a Makefile recipe holding a variable's value)
         self.ascending = min(src.starts, default=0) >= 0 and src.ends == tuple(sorted(src.ends))
@@ -306,17 +342,6 @@ def _moved(cwd: str | None, arg: PStr | None) -> str | None:
     return "" if moved == "." else moved
 
 
-def _command_names(root) -> set[str]:
-    """Every name a command of the file starts with (functions called by name)."""
-    out, stack = set(), [root]
-    while stack:
-        n = stack.pop()
-        if n.type == "command_name":
-            out.add(n.text.decode(errors="replace"))
-        stack.extend(n.children)
-    return out
-
-
 class _Eval(Calls, Words):
     def __init__(self, source: PStr, reader: Reader | None, root: Loaded | None,
                  substitute: Substitute | None = None):
@@ -325,6 +350,7 @@ class _Eval(Calls, Words):
         self.files = [_File(0, source, root)]
         self.by_key: dict[str, _File] = {}
         self.f = self.files[0]
+        self.plain = True          # nothing depends on ``variants`` or ``substitute`` (``Run.plain``)
 
     def reset(self, env: dict[str, Binding], on: set[str] | None, label: str | None) -> None:
         self.vars: dict[str, Binding] = {}
@@ -398,20 +424,16 @@ class _Eval(Calls, Words):
             stack.extend(reversed(n.children))
         return None
 
-    def switches(self, root) -> list[str]:
-        """Variables used only as ``${V:+…}`` switches, never assigned."""
-        used, assigned = [], set()
-        stack = [root]
-        while stack:
-            n = stack.pop()
-            if n.type == "variable_assignment" and n.child_by_field_name("name") is not None:
-                assigned.add(n.child_by_field_name("name").text.decode())
-            elif n.type == "expansion":
-                ops = [ch.type for ch in n.children if not ch.is_named]
-                names = [ch.text.decode() for ch in n.children if ch.type == "variable_name"]
-                if names and (":+" in ops or "+" in ops) and names[0] not in used:
-                    used.append(names[0])
-            stack.extend(n.children)
+    def switches(self, file: "_File") -> list[str]:
+        """Variables used only as ``${V:+…}`` switches, never assigned, in the order of a
+        right-to-left walk of the tree (the last one written first)."""
+        assigned = {n.text.decode() for n in file.assigned_names}
+        used = []
+        for n in sorted(file.expansions, key=lambda n: (-n.end_byte, n.start_byte)):
+            ops = [ch.type for ch in n.children if not ch.is_named]
+            names = [ch.text.decode() for ch in n.children if ch.type == "variable_name"]
+            if names and (":+" in ops or "+" in ops) and names[0] not in used:
+                used.append(names[0])
         return [u for u in used if u not in assigned]
 
     # statements ----------------------------------------------------------------
@@ -581,12 +603,17 @@ class _Eval(Calls, Words):
         return kids[cut:]
 
     def substitutions(self, node) -> None:
-        """Commands inside ``$(…)`` and backquotes, run in a subshell."""
-        for ch in node.children:
-            if ch.type == "command_substitution":
-                self.subshell(ch)
-            else:
-                self.substitutions(ch)
+        """Commands inside ``$(…)`` and backquotes, run in a subshell: those below ``node``
+        and inside no other below it, in order."""
+        f, end = self.f, node.end_byte
+        k = bisect_left(f.subst_starts, node.start_byte)
+        while k < len(f.substs) and f.subst_starts[k] < end:
+            ch = f.substs[k]
+            if ch.end_byte > end or ch == node:
+                k += 1              # ``node`` itself, or one that holds it
+                continue
+            self.subshell(ch)
+            k = bisect_left(f.subst_starts, ch.end_byte, k + 1)
 
     def subshell(self, node) -> None:
         saved = self.vars, self.exported, self.in_subst, self.cwd, self.dirs

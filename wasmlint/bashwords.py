@@ -209,6 +209,7 @@ class Words:
         if value is None:
             if _positional(name) and self.args is not None:
                 return False
+            self.plain = False       # unknown, or unset in a variant
             return None if self.on is None else False
         if isinstance(value, list) or not colon:
             return True
@@ -264,7 +265,10 @@ class Words:
     def output(self, node) -> str | None:
         """What ``$(…)`` holding one simple command with known arguments prints, when known."""
         inner = [ch for ch in node.named_children if ch.type != "comment"]
-        if self.substitute is None or len(inner) != 1 or inner[0].type != "command":
+        if len(inner) != 1 or inner[0].type != "command":
+            return None
+        self.plain = False           # what it prints may be known to a ``substitute``
+        if self.substitute is None:
             return None
         argv: list[PStr] = []
         for ch in inner[0].named_children:

@@ -84,7 +84,16 @@ def parse_bytes(raw: bytes):
     body = raw.rstrip(b" \t\r\n")
     if body.endswith(b"\\") and (len(body) - len(body.rstrip(b"\\"))) % 2 and raw[len(body):].startswith(b"\n"):
         raw = body[:-1] + b" " + raw[len(body):]
-    return budget.parse(parser(), raw)
+    global _last_tree
+    last = _last_tree              # a script's evaluation and its syntax check read one tree
+    if last[0] == raw:
+        return last[1]
+    tree = budget.parse(parser(), raw)
+    _last_tree = (raw, tree)
+    return tree
+
+
+_last_tree: tuple = (None, None)
 
 
 @dataclass

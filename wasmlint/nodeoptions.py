@@ -21,14 +21,23 @@ def _parser():
 
 
 def split(value: MappedText) -> tuple[list[MappedText], str | None]:
-    from lark.exceptions import LarkError
-    text = value.value
-    try:
-        tokens = [t for t in _parser().lex(text) if t.type == "ARG"]
-        _parser().parse(text)
-    except LarkError:
+    args = _arguments(value.value)
+    if args is None:
         return _recover(value)
-    return [a for a in (_decode(value, t.start_pos, t.end_pos) for t in tokens) if a is not None], None
+    return [a for a in (_decode(value, i, j) for i, j in args) if a is not None], None
+
+
+@lru_cache(maxsize=4096)
+def _arguments(text: str) -> tuple[tuple[int, int], ...] | None:
+    """Where each argument of a value is (one parse; a value repeated across launches is
+    parsed once), or None when node refuses the value."""
+    from lark import Token
+    from lark.exceptions import LarkError
+    try:
+        tree = _parser().parse(text)
+    except LarkError:
+        return None
+    return tuple((t.start_pos, t.end_pos) for t in tree.children if isinstance(t, Token) and t.type == "ARG")
 
 
 def _decode(value: MappedText, i: int, j: int) -> MappedText | None:

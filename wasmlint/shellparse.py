@@ -124,6 +124,13 @@ class _View:
         one other file), and which file; ``whole``: its range is ``[si, sj)``, else its own."""
         p = plain(bash.folders(p, self.run, file))
         q, f = bash.localize(p, file, (si, sj), force)
+        exact = self.s.exact if f == 0 else True
+        at = (si, sj)
+        if (not whole or f != file) and q.source_range() is not None:
+            at = q.source_range()
+        escape = self.s.escape if f == 0 else no_escape
+        if q.known and min(q.starts, default=0) >= 0:      # every character known and placed
+            return MappedText(q.text, list(q.starts), list(q.ends), *at, exact, escape), f
         b = TextBuilder()
         for k, c in enumerate(q.text):
             s, e = q.starts[k], q.ends[k]
@@ -137,10 +144,8 @@ class _View:
                 b.chars.append(c)
                 b.starts.append(s)
                 b.ends.append(e)
-        b.exact = b.exact and (self.s.exact if f == 0 else True)
-        if (not whole or f != file) and q.source_range() is not None:
-            si, sj = q.source_range()
-        return b.build(si, sj, self.s.escape if f == 0 else no_escape), f
+        b.exact = b.exact and exact
+        return b.build(*at, escape), f
 
     def assign(self, b: bash.Binding) -> Assign:
         if b.origin is not None:

@@ -121,6 +121,8 @@ class PStr:
 
     @classmethod
     def join(cls, parts: "list[PStr]") -> "PStr":
+        if len(parts) == 1:
+            return parts[0]
         return cls("".join(p.text for p in parts), tuple(chain.from_iterable(p.starts for p in parts)),
                    tuple(chain.from_iterable(p.ends for p in parts)))
 

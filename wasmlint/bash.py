@@ -337,9 +337,10 @@ def _branches(node) -> tuple[list, list[list]]:
 
 
 def _same_state(a: tuple, b: tuple) -> bool:
-    """Two evaluation states bind the same variables, functions and ``$@``, in one folder."""
-    return a[3] is b[3] and a[4:] == b[4:] and all(
-        x.keys() == y.keys() and all(x[k] is y[k] for k in x) for x, y in zip(a[:3], b[:3]))
+    """Two evaluation states bind the same variables, functions and ``$@``, in one folder
+    (bindings compare by identity: ``==`` on their tables is one C comparison)."""
+    return a[3] is b[3] and a[4:] == b[4:] and a[0] == b[0] and a[1] == b[1] and \
+        a[2].keys() == b[2].keys() and all(a[2][k] is b[2][k] for k in a[2])
 
 
 def _moved(cwd: str | None, arg: PStr | None) -> str | None:
@@ -351,7 +352,63 @@ def _moved(cwd: str | None, arg: PStr | None) -> str | None:
     return "" if moved == "." else moved
 
 
+class _Exported(dict):
+    """The exported variables. ``snapshot()`` is the environment of a command: one dict,
+    shared by the commands that run while no export changes (not a copy per command)."""
+
+    __slots__ = ("_snapshot",)
+
+    def snapshot(self) -> dict:
+        snap = getattr(self, "_snapshot", None)
+        if snap is None:
+            snap = self._snapshot = dict(self)
+        return snap
+
+    def _changed(self) -> None:
+        self._snapshot = None
+
+    def __setitem__(self, k, v):
+        self._changed()
+        super().__setitem__(k, v)
+
+    def __delitem__(self, k):
+        self._changed()
+        super().__delitem__(k)
+
+    def pop(self, *a):
+        self._changed()
+        return super().pop(*a)
+
+    def popitem(self):
+        self._changed()
+        return super().popitem()
+
+    def setdefault(self, *a):
+        self._changed()
+        return super().setdefault(*a)
+
+    def update(self, *a, **k):
+        self._changed()
+        super().update(*a, **k)
+
+    def clear(self):
+        self._changed()
+        super().clear()
+
+    def __ior__(self, other):
+        self._changed()
+        return super().__ior__(other)
+
+
 class _Eval(Calls, Words):
+    @property
+    def exported(self) -> _Exported:
+        return self._exported
+
+    @exported.setter
+    def exported(self, table: dict) -> None:
+        self._exported = table if type(table) is _Exported else _Exported(table)
+
     def __init__(self, source: PStr, reader: Reader | None, root: Loaded | None,
                  substitute: Substitute | None = None):
         self.reader, self.substitute = reader, substitute
@@ -367,7 +424,7 @@ class _Eval(Calls, Words):
             if b.value is None:
                 b = Binding(b.name, self.unknown_at(b, name), b.rng, b.value_rng, True, origin=b.origin)
             self.vars[name] = b
-        self.exported: dict[str, Binding] = dict(self.vars)
+        self.exported = dict(self.vars)
         self.functions: dict[str, tuple[_File, object]] = {}
         self.called = set(self.files[0].called)
         self.args: list[PStr] | None = None       # positional parameters; None: the script's own, unknown
@@ -567,8 +624,9 @@ class _Eval(Calls, Words):
             self.call(*self.functions[head], argv[1:], prefix)
             self.substitutions(node)
             return
-        env = {k: b for k, b in self.exported.items()}
-        env.update({b.name: b for b in prefix})
+        env = self.exported.snapshot()          # never changed: commands share it
+        if prefix:
+            env = {**env, **{b.name: b for b in prefix}}
         self.commands.append(Command(words, prefix, env, self.rng(node), self.in_subst, self.label, self.f.id,
                                      self.cwd))
         self.substitutions(node)

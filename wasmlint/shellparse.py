@@ -12,6 +12,7 @@ shell). Nothing is ever run.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from . import bash
@@ -99,6 +100,22 @@ def _pstr(m: MappedText) -> PStr:
     return PStr(m.value, tuple(m.starts), tuple(m.ends))
 
 
+class _Env(Mapping):
+    """A command's exported environment as ``Assign``s, each made when it is read."""
+
+    def __init__(self, view: "_View", env: dict[str, bash.Binding]):
+        self.view, self.env = view, env
+
+    def __getitem__(self, name: str) -> Assign:
+        return self.view.assign(self.env[name])
+
+    def __iter__(self):
+        return iter(self.env)
+
+    def __len__(self) -> int:
+        return len(self.env)
+
+
 class _View:
     """``bash`` results as launch words: ``MappedText`` in the source of the file they
     are written in, where an unknown part reads as the text that made it (``$HOME``,
@@ -173,7 +190,7 @@ class _View:
 
     def command(self, c: bash.Command) -> Command:
         words = [w for bw in c.words for w in self.words(bw, c.file)]
-        env = {k: self.assign(b) for k, b in c.env.items()}
+        env = _Env(self, c.env)
         i, j = self.src(c.file, c.rng)
         return Command(words, [self.assign(b) for b in c.prefix], env, i, j, c.in_substitution, self.idx[c.file])
 

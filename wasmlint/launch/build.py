@@ -142,8 +142,10 @@ class Unit:
                anchor: tuple[Arg, str] | None = None) -> NodeLaunch | None:
         if not toks or depth > MAX_DEPTH:
             return None
-        env = dict(env or {})
+        env = env if env is not None else {}
         un = argv.unwrap(toks, self._env_s)
+        if un.env:
+            env = dict(env)       # a command's environment is read, not copied, unless it adds to it
         for e in un.env:
             a = Assign(e.name, e.value, *_range(self.idx, e.tok.arg.span), exported=True)
             env[e.name] = a

@@ -210,7 +210,8 @@ def rustflags_facts(cmd: Command, index: LineIndex, variant: str | None, bindgen
 
 def _index_of(cmd: Command, name: str, index: LineIndex) -> LineIndex:
     """The lines of the file a variable of the command's environment was written in."""
-    return (getattr(cmd, "env_index", None) or {}).get(name, index)
+    where = getattr(cmd, "env_index", None)
+    return index if where is None else where.get(name, index)
 
 
 def bindgen_in(texts: list[PStr], index: LineIndex) -> str | None:
@@ -259,7 +260,7 @@ def _collapse(commands: list[Command]) -> list[Command]:
     out = []
     for group in groups.values():
         keys = {(tuple(t.value for t in c.argv), tuple(sorted((k, v.text) for k, v in c.env.items())))
-                for c in group}
+                for c in group} if len(group) > 1 else ()
         if len(group) > 1 and len(keys) == 1:
             group[0].variant = None
             out.append(group[0])

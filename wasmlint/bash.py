@@ -448,11 +448,15 @@ class _Eval(Calls, Words):
         return self.f.c(byte)
 
     def rng(self, node) -> tuple[int, int]:
-        return self.c(node.start_byte), self.c(node.end_byte)
+        ch = self.f.ch
+        if ch is None:             # ASCII: bytes are characters
+            return node.start_byte, node.end_byte
+        return ch[node.start_byte], ch[node.end_byte]
 
     def text(self, a: int, b: int) -> PStr:
         """Source text between two byte offsets."""
-        return self.f.src[self.c(a):self.c(b)]
+        ch = self.f.ch
+        return self.f.src[a:b] if ch is None else self.f.src[ch[a]:ch[b]]
 
     def name(self, node) -> str:
         i, j = self.rng(node)
@@ -464,7 +468,8 @@ class _Eval(Calls, Words):
     def unknown(self, node) -> PStr:
         """What ``node`` expands to when its value cannot be known here."""
         r = self._range(node)
-        self.unknown_text.setdefault(r, self.name(node))
+        if r not in self.unknown_text:
+            self.unknown_text[r] = self.name(node)
         return PStr.spread(UNKNOWN, *r)
 
     def unknown_at(self, b: Binding, name: str) -> PStr:

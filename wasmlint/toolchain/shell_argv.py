@@ -78,7 +78,7 @@ def facts_from_shell(text: PStr, index: LineIndex, *, env: dict[str, PStr] | Non
     bindgen = bindgen or bindgen_input_target(result.commands)
     facts: list[Fact] = []
     found_version = version
-    for a in result.assignments:
+    for a in result.assignments_of(VERSION_VARS):
         if a.name in VERSION_VARS and isinstance(a.value, PStr) and a.value.known and a.value.text.strip():
             facts.append(EmscriptenVersion(a.span, version=a.value.text.strip(), source=a.name))
     for cmd in result.commands:
@@ -283,7 +283,7 @@ def _flag_only(result, index: LineIndex, variant, version) -> list[Fact]:
     """An exported EMCC_CFLAGS with no emcc command in the text: it still sets
     every emcc link that runs in this environment."""
     out: list[Fact] = []
-    for a in result.assignments:
+    for a in result.assignments_of(("EMCC_CFLAGS",)):
         if a.name == "EMCC_CFLAGS" and a.exported and isinstance(a.value, PStr):
             toks = _split_env(a.value, a.index or index)
             if any(t.value.startswith("-s") or t.value == "-pthread" for t in toks):

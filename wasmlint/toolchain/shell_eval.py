@@ -50,8 +50,19 @@ class Assignment:
 @dataclass
 class ShellResult:
     commands: list[Command] = field(default_factory=list)
-    assignments: list[Assignment] = field(default_factory=list)
     error_at: int | None = None       # char offset (in the source PStr) of the first syntax error
+    bindings: list = field(default_factory=list, repr=False)
+    view: "_View | None" = field(default=None, repr=False)
+
+    @property
+    def assignments(self) -> list[Assignment]:
+        return self.assignments_of(None)
+
+    def assignments_of(self, names: tuple[str, ...] | None) -> list[Assignment]:
+        """Those of the variables ``names`` (None: all), placed only when asked for (a script
+        of thousands of assignments places none a build fact does not read)."""
+        return [self.view.assignment(b) for b in self.bindings
+                if (names is None or b.name in names) and not (b.declared or b.in_substitution)]
 
 
 def evaluate(source: PStr, index: LineIndex, env: dict[str, PStr] | None = None,
@@ -73,14 +84,7 @@ def evaluate(source: PStr, index: LineIndex, env: dict[str, PStr] | None = None,
         inherited = frozenset(k for k, b in given.items() if c.env.get(k) is b and b.value is not None)
         out.commands.append(Command(argv, prefix, env_now, view.span(c.file, c.rng), c.variant,
                                     view.indexes[c.file], _EnvIndex(env_now), inherited, c.cwd))
-    for b in run.bindings:
-        if b.declared or b.in_substitution:
-            continue
-        at = view.place(b.file, b.value_rng)
-        value = [view.local(v, b.file, at) for v in b.value] if isinstance(b.value, list) else \
-            view.local(b.value, b.file, at)
-        out.assignments.append(Assignment(b.name, value, view.span(b.file, b.rng), b.exported, b.variant,
-                                          view.indexes[b.file]))
+    out.bindings, out.view = run.bindings, view
     return out
 
 
@@ -132,6 +136,12 @@ class _View:
     def __init__(self, source: PStr, index: LineIndex, run: bash.Run):
         self.source, self.run = source, run
         self.indexes = [index] + [LineIndex(f.text, f.path) for f in run.files[1:]]
+
+    def assignment(self, b: bash.Binding) -> Assignment:
+        at = self.place(b.file, b.value_rng)
+        value = [self.local(v, b.file, at) for v in b.value] if isinstance(b.value, list) else \
+            self.local(b.value, b.file, at)
+        return Assignment(b.name, value, self.span(b.file, b.rng), b.exported, b.variant, self.indexes[b.file])
 
     def place(self, file: int, rng: tuple[int, int]) -> tuple[int, int]:
         """A range of input characters as positions of its file."""

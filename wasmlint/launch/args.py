@@ -183,20 +183,25 @@ def word_args(idx: LineIndex, texts: list[MappedText], ranges: list[tuple[int, i
     (default: the mapped ranges of ``texts``); ``placed`` says a range is the
     word's own text (default: every character of the text maps there in order)."""
     ranges = ranges or [(t.src_start, t.src_end) for t in texts]
-    out = []
-    n = len(texts)
-    for k, (t, (s, e)) in enumerate(zip(texts, ranges)):
-        exact = (placed[k] if placed else t.exact and t.is_exact(0, len(t.value))) and idx.text[s:e].strip() != ""
-        if k + 1 < n:
-            ds, de = s, ranges[k + 1][0]
-        elif k > 0:
-            ds, de = ranges[k - 1][1], e
-        else:
-            ds, de = s, e
-        out.append(Arg(t.value, idx.span(s, e), exact and de >= ds, WORDS, escape,
-                       idx.span(ds, de), idx.span(s), idx.span(e), "",
-                       bool(dynamic and dynamic[k]), bool(splat and splat[k]), idx.text[s:e]))
-    return out
+    return [word_arg(idx, texts, ranges, k, dynamic, splat, escape, placed) for k in range(len(texts))]
+
+
+def word_arg(idx: LineIndex, texts: list[MappedText], ranges: list[tuple[int, int]], k: int,
+             dynamic: list[bool] | None = None, splat: list[bool] | None = None,
+             escape: str = "none", placed: list[bool] | None = None) -> Arg:
+    """The Arg of word ``k`` of ``word_args``' words (one at a time: a command's words are
+    made into Args when read)."""
+    t, (s, e), n = texts[k], ranges[k], len(texts)
+    exact = (placed[k] if placed else t.exact and t.is_exact(0, len(t.value))) and idx.text[s:e].strip() != ""
+    if k + 1 < n:
+        ds, de = s, ranges[k + 1][0]
+    elif k > 0:
+        ds, de = ranges[k - 1][1], e
+    else:
+        ds, de = s, e
+    return Arg(t.value, idx.span(s, e), exact and de >= ds, WORDS, escape,
+               idx.span(ds, de), idx.span(s), idx.span(e), "",
+               bool(dynamic and dynamic[k]), bool(splat and splat[k]), idx.text[s:e])
 
 
 def list_args(idx: LineIndex, elems: list[tuple[str, int, int]], style: str,

@@ -86,14 +86,14 @@ def parse_bytes(raw: bytes):
         raw = body[:-1] + b" " + raw[len(body):]
     global _last_tree
     last = _last_tree              # a script's evaluation and its syntax check read one tree
-    if last[0] == raw:
-        return last[1]
+    if last[0] is budget.current() and last[1] == raw:
+        return last[2]
     tree = budget.parse(parser(), raw)
-    _last_tree = (raw, tree)
+    _last_tree = (budget.current(), raw, tree)
     return tree
 
 
-_last_tree: tuple = (None, None)
+_last_tree: tuple = (None, None, None)
 
 
 @dataclass
@@ -226,7 +226,7 @@ def evaluate(source: PStr, env: dict[str, Binding] | None = None, variants: bool
     commands print. The views of one text (its launches, ``shellparse``, and its builds,
     ``toolchain.shell_eval``) share an evaluation when nothing in it depends on what
     they ask differently (``Run.plain``): a script is evaluated once, not once a view."""
-    key = (source, reader, root and (root.path, root.key, root.shell)) if not env else None
+    key = (budget.current(), source, reader, root and (root.path, root.key, root.shell)) if not env else None
     for (k, v, sub), run in _recent.items():
         if k == key and (run.plain or (v, sub) == (variants, substitute)):
             return run
@@ -250,7 +250,7 @@ def evaluate(source: PStr, env: dict[str, Binding] | None = None, variants: bool
 
 
 RECENT = 4
-_recent: dict[tuple, Run] = {}     # the last evaluations of texts with no environment given
+_recent: dict[tuple, Run] = {}     # the file's last evaluations of texts with no environment given
 
 
 def _variants(switches: list[str]):

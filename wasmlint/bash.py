@@ -42,13 +42,14 @@ gives it back when it ends (stockfish.wasm's ``cd engine && make ARCH=wasm``).
 from __future__ import annotations
 
 import posixpath
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable
 
 from . import budget
 from .bashcalls import Calls
-from .bashwords import HERE, WORDS, Words, is_at, is_here, known
+from .bashwords import HERE, HERE_MARKS, WORDS, Words, is_at, known
 from .budget import ExpansionBudget
 from .toolchain import pstr
 from .toolchain.pstr import UNKNOWN, PStr, join_words
@@ -68,6 +69,14 @@ def parser():
     return Parser(Language(tree_sitter_bash.language()))
 
 
+@lru_cache(maxsize=1)
+def _nodes_query():
+    """The nodes a file's walk needs, found by tree-sitter in one pass (no Python walk)."""
+    from tree_sitter import Query
+    return Query(parser().language, "(command_name) @name (command_substitution) @subst "
+                                     "(variable_assignment name: (_) @assigned) (expansion) @expansion")
+
+
 def parse_bytes(raw: bytes):
     """tree-sitter-bash's tree of a script. A line continuation that ends the file
     (``-o out.js \\`` on the last line) joins the line to nothing in bash; tree-sitter
@@ -75,7 +84,16 @@ def parse_bytes(raw: bytes):
     body = raw.rstrip(b" \t\r\n")
     if body.endswith(b"\\") and (len(body) - len(body.rstrip(b"\\"))) % 2 and raw[len(body):].startswith(b"\n"):
         raw = body[:-1] + b" " + raw[len(body):]
-    return budget.parse(parser(), raw)
+    global _last_tree
+    last = _last_tree              # a script's evaluation and its syntax check read one tree
+    if last[0] is budget.current() and last[1] == raw:
+        return last[2]
+    tree = budget.parse(parser(), raw)
+    _last_tree = (budget.current(), raw, tree)
+    return tree
+
+
+_last_tree: tuple = (None, None, None)
 
 
 @dataclass
@@ -149,6 +167,9 @@ class Run:
     error: tuple[int, str, bool] | None = None   # first syntax error: input character, node type, missing
     unknown_text: dict[tuple[int, int], str] = field(default_factory=dict)
     files: list[Loaded | None] = field(default_factory=lambda: [None])   # 0: the text given
+    # the same without ``variants`` and ``substitute``: no ``${V:+…}`` switch, no ``$(cmd …)``
+    # that a ``substitute`` may know, no ``${V-…}`` of a variable set only elsewhere
+    plain: bool = False
 
 
 def file_of(pos: int) -> int:
@@ -160,10 +181,13 @@ def localize(p: PStr, home: int, at: tuple[int, int], force: bool = False) -> tu
     """``p`` in the positions of one file, and which file: the one every placed character
     comes from (unless ``force``), else ``home``, where characters from elsewhere are
     spread over ``at`` (a range of ``home``, in ``home``'s own positions)."""
+    last = max(p.starts, default=-1)
+    if last < STRIDE and (home == 0 or last >= 0 and not force):
+        return p, 0              # all placed in the text's own positions already (a C scan)
     files = {file_of(x) for x in p.starts if x >= 0}
     f = next(iter(files)) if len(files) == 1 and not force else home
     if f == 0 and files <= {0}:
-        return p, 0              # the text's own positions already
+        return p, 0
     base = f * STRIDE
     starts = tuple(x - base if file_of(x) == f else (at[0] if x >= 0 else -1) for x in p.starts)
     ends = tuple(e - base if file_of(x) == f else (at[1] if x >= 0 else -1) for x, e in zip(p.starts, p.ends))
@@ -174,19 +198,22 @@ def folders(p: PStr, run: Run, home: int) -> PStr:
     """``p`` with each ``here`` mark written as the folder it stands for, relative to the
     folder of file ``home`` (``.`` for its own: ``"$(dirname "$0")/out"`` is ``./out``);
     unknown where the file has no path (the text of a package.json script)."""
-    if not any(is_here(c) for c in p.text):
+    marks = list(HERE_MARKS.finditer(p.text))
+    if not marks:
         return p
-    parts = []
-    for k, c in enumerate(p.text):
-        f = ord(c) - HERE if is_here(c) else None
-        if f is None:
-            parts.append(p[k:k + 1])
-        elif f < len(run.files) and run.files[f] is not None and run.files[home] is not None:
+    parts, pos = [], 0
+    for m in marks:
+        k = m.start()
+        parts.append(p[pos:k])
+        f = ord(m.group()) - HERE
+        if f < len(run.files) and run.files[f] is not None and run.files[home] is not None:
             rel = posixpath.relpath(posixpath.dirname(run.files[f].path) or ".",
                                     posixpath.dirname(run.files[home].path) or ".")
             parts.append(PStr.spread(rel, p.starts[k], p.ends[k]))
         else:
             parts.append(PStr.spread(UNKNOWN, p.starts[k], p.ends[k]))
+        pos = k + 1
+    parts.append(p[pos:])
     return PStr.join(parts)
 
 
@@ -196,18 +223,34 @@ def evaluate(source: PStr, env: dict[str, Binding] | None = None, variants: bool
     """Commands and assignments of ``source`` in order (every variant's, with ``variants``);
     ``env`` is the exported environment it starts with, ``reader`` finds project files
     (``root``: the file ``source`` is, when it is one), ``substitute`` knows what some
-    commands print."""
+    commands print. The views of one text (its launches, ``shellparse``, and its builds,
+    ``toolchain.shell_eval``) share an evaluation when nothing in it depends on what
+    they ask differently (``Run.plain``): a script is evaluated once, not once a view."""
+    key = (budget.current(), source, reader, root and (root.path, root.key, root.shell)) if not env else None
+    for (k, v, sub), run in _recent.items():
+        if k == key and (run.plain or (v, sub) == (variants, substitute)):
+            return run
     ev = _Eval(source, reader, root, substitute)
-    root = ev.files[0]
-    out = Run(error=ev.first_error(root.tree.root_node), unknown_text=ev.unknown_text)
-    runs = _variants(ev.switches(root.tree.root_node)) if variants else [(None, None)]
+    file = ev.files[0]
+    out = Run(error=ev.first_error(file.tree.root_node), unknown_text=ev.unknown_text)
+    switches = ev.switches(file)
+    runs = _variants(switches) if variants else [(None, None)]
     for label, on in runs:
         ev.reset(env or {}, on, label)
-        ev.statements(root.tree.root_node)
+        ev.statements(file.tree.root_node)
         out.commands += ev.commands
         out.bindings += ev.bindings
     out.files = [f.loaded for f in ev.files]
+    out.plain = ev.plain and not switches
+    if key is not None:
+        _recent[(key, variants, substitute)] = out
+        while len(_recent) > RECENT:
+            del _recent[next(iter(_recent))]
     return out
+
+
+RECENT = 4
+_recent: dict[tuple, Run] = {}     # the file's last evaluations of texts with no environment given
 
 
 def _variants(switches: list[str]):
@@ -245,10 +288,27 @@ class _File:
                     self.ch[pos + b] = k
                 pos += n
             self.ch[pos] = len(src.text)
-        self.called = _command_names(self.tree.root_node)
+        from tree_sitter import QueryCursor
+        found = QueryCursor(_nodes_query()).captures(self.tree.root_node)
+        # every name a command of the file starts with (functions called by name)
+        self.called = {n.text.decode(errors="replace") for n in found.get("name", ())}
+        # command substitutions in document order (an enclosing one before those inside it)
+        self.substs = sorted(found.get("subst", ()), key=lambda n: (n.start_byte, -n.end_byte))
+        self.subst_starts = [n.start_byte for n in self.substs]
+        self.assigned_names = found.get("assigned", ())
+        self.expansions = found.get("expansion", ())
+        # positions that only ascend (a file's own text, a decoded JSON string): the range of
+        # any stretch is its ends' (not so for a Makefile recipe holding a variable's value)
+        self.ascending = min(src.starts, default=0) >= 0 and src.ends == tuple(sorted(src.ends))
 
     def c(self, byte: int) -> int:
         return byte if self.ch is None else self.ch[byte]
+
+    def source_range(self, i: int, j: int) -> tuple[int, int]:
+        """The source range of characters ``[i, j)``; (-1, -1) when none is placed."""
+        if self.ascending and i < j:
+            return self.src.starts[i], self.src.ends[j - 1]
+        return self.src.source_range(i, j) or (-1, -1)
 
 
 def _branches(node) -> tuple[list, list[list]]:
@@ -277,9 +337,10 @@ def _branches(node) -> tuple[list, list[list]]:
 
 
 def _same_state(a: tuple, b: tuple) -> bool:
-    """Two evaluation states bind the same variables, functions and ``$@``, in one folder."""
-    return a[3] is b[3] and a[4:] == b[4:] and all(
-        x.keys() == y.keys() and all(x[k] is y[k] for k in x) for x, y in zip(a[:3], b[:3]))
+    """Two evaluation states bind the same variables, functions and ``$@``, in one folder
+    (bindings compare by identity: ``==`` on their tables is one C comparison)."""
+    return a[3] is b[3] and a[4:] == b[4:] and a[0] == b[0] and a[1] == b[1] and \
+        a[2].keys() == b[2].keys() and all(a[2][k] is b[2][k] for k in a[2])
 
 
 def _moved(cwd: str | None, arg: PStr | None) -> str | None:
@@ -291,18 +352,63 @@ def _moved(cwd: str | None, arg: PStr | None) -> str | None:
     return "" if moved == "." else moved
 
 
-def _command_names(root) -> set[str]:
-    """Every name a command of the file starts with (functions called by name)."""
-    out, stack = set(), [root]
-    while stack:
-        n = stack.pop()
-        if n.type == "command_name":
-            out.add(n.text.decode(errors="replace"))
-        stack.extend(n.children)
-    return out
+class _Exported(dict):
+    """The exported variables. ``snapshot()`` is the environment of a command: one dict,
+    shared by the commands that run while no export changes (not a copy per command)."""
+
+    __slots__ = ("_snapshot",)
+
+    def snapshot(self) -> dict:
+        snap = getattr(self, "_snapshot", None)
+        if snap is None:
+            snap = self._snapshot = dict(self)
+        return snap
+
+    def _changed(self) -> None:
+        self._snapshot = None
+
+    def __setitem__(self, k, v):
+        self._changed()
+        super().__setitem__(k, v)
+
+    def __delitem__(self, k):
+        self._changed()
+        super().__delitem__(k)
+
+    def pop(self, *a):
+        self._changed()
+        return super().pop(*a)
+
+    def popitem(self):
+        self._changed()
+        return super().popitem()
+
+    def setdefault(self, *a):
+        self._changed()
+        return super().setdefault(*a)
+
+    def update(self, *a, **k):
+        self._changed()
+        super().update(*a, **k)
+
+    def clear(self):
+        self._changed()
+        super().clear()
+
+    def __ior__(self, other):
+        self._changed()
+        return super().__ior__(other)
 
 
 class _Eval(Calls, Words):
+    @property
+    def exported(self) -> _Exported:
+        return self._exported
+
+    @exported.setter
+    def exported(self, table: dict) -> None:
+        self._exported = table if type(table) is _Exported else _Exported(table)
+
     def __init__(self, source: PStr, reader: Reader | None, root: Loaded | None,
                  substitute: Substitute | None = None):
         self.reader, self.substitute = reader, substitute
@@ -310,6 +416,7 @@ class _Eval(Calls, Words):
         self.files = [_File(0, source, root)]
         self.by_key: dict[str, _File] = {}
         self.f = self.files[0]
+        self.plain = True          # nothing depends on ``variants`` or ``substitute`` (``Run.plain``)
 
     def reset(self, env: dict[str, Binding], on: set[str] | None, label: str | None) -> None:
         self.vars: dict[str, Binding] = {}
@@ -317,7 +424,7 @@ class _Eval(Calls, Words):
             if b.value is None:
                 b = Binding(b.name, self.unknown_at(b, name), b.rng, b.value_rng, True, origin=b.origin)
             self.vars[name] = b
-        self.exported: dict[str, Binding] = dict(self.vars)
+        self.exported = dict(self.vars)
         self.functions: dict[str, tuple[_File, object]] = {}
         self.called = set(self.files[0].called)
         self.args: list[PStr] | None = None       # positional parameters; None: the script's own, unknown
@@ -341,24 +448,28 @@ class _Eval(Calls, Words):
         return self.f.c(byte)
 
     def rng(self, node) -> tuple[int, int]:
-        return self.c(node.start_byte), self.c(node.end_byte)
+        ch = self.f.ch
+        if ch is None:             # ASCII: bytes are characters
+            return node.start_byte, node.end_byte
+        return ch[node.start_byte], ch[node.end_byte]
 
     def text(self, a: int, b: int) -> PStr:
         """Source text between two byte offsets."""
-        return self.f.src[self.c(a):self.c(b)]
+        ch = self.f.ch
+        return self.f.src[a:b] if ch is None else self.f.src[ch[a]:ch[b]]
 
     def name(self, node) -> str:
         i, j = self.rng(node)
         return self.f.src.text[i:j]
 
     def _range(self, node) -> tuple[int, int]:
-        r = self.text(node.start_byte, node.end_byte).source_range()
-        return r if r else (-1, -1)
+        return self.f.source_range(*self.rng(node))
 
     def unknown(self, node) -> PStr:
         """What ``node`` expands to when its value cannot be known here."""
         r = self._range(node)
-        self.unknown_text.setdefault(r, self.name(node))
+        if r not in self.unknown_text:
+            self.unknown_text[r] = self.name(node)
         return PStr.spread(UNKNOWN, *r)
 
     def unknown_at(self, b: Binding, name: str) -> PStr:
@@ -384,20 +495,16 @@ class _Eval(Calls, Words):
             stack.extend(reversed(n.children))
         return None
 
-    def switches(self, root) -> list[str]:
-        """Variables used only as ``${V:+…}`` switches, never assigned."""
-        used, assigned = [], set()
-        stack = [root]
-        while stack:
-            n = stack.pop()
-            if n.type == "variable_assignment" and n.child_by_field_name("name") is not None:
-                assigned.add(n.child_by_field_name("name").text.decode())
-            elif n.type == "expansion":
-                ops = [ch.type for ch in n.children if not ch.is_named]
-                names = [ch.text.decode() for ch in n.children if ch.type == "variable_name"]
-                if names and (":+" in ops or "+" in ops) and names[0] not in used:
-                    used.append(names[0])
-            stack.extend(n.children)
+    def switches(self, file: "_File") -> list[str]:
+        """Variables used only as ``${V:+…}`` switches, never assigned, in the order of a
+        right-to-left walk of the tree (the last one written first)."""
+        assigned = {n.text.decode() for n in file.assigned_names}
+        used = []
+        for n in sorted(file.expansions, key=lambda n: (-n.end_byte, n.start_byte)):
+            ops = [ch.type for ch in n.children if not ch.is_named]
+            names = [ch.text.decode() for ch in n.children if ch.type == "variable_name"]
+            if names and (":+" in ops or "+" in ops) and names[0] not in used:
+                used.append(names[0])
         return [u for u in used if u not in assigned]
 
     # statements ----------------------------------------------------------------
@@ -522,8 +629,9 @@ class _Eval(Calls, Words):
             self.call(*self.functions[head], argv[1:], prefix)
             self.substitutions(node)
             return
-        env = {k: b for k, b in self.exported.items()}
-        env.update({b.name: b for b in prefix})
+        env = self.exported.snapshot()          # never changed: commands share it
+        if prefix:
+            env = {**env, **{b.name: b for b in prefix}}
         self.commands.append(Command(words, prefix, env, self.rng(node), self.in_subst, self.label, self.f.id,
                                      self.cwd))
         self.substitutions(node)
@@ -567,12 +675,17 @@ class _Eval(Calls, Words):
         return kids[cut:]
 
     def substitutions(self, node) -> None:
-        """Commands inside ``$(…)`` and backquotes, run in a subshell."""
-        for ch in node.children:
-            if ch.type == "command_substitution":
-                self.subshell(ch)
-            else:
-                self.substitutions(ch)
+        """Commands inside ``$(…)`` and backquotes, run in a subshell: those below ``node``
+        and inside no other below it, in order."""
+        f, end = self.f, node.end_byte
+        k = bisect_left(f.subst_starts, node.start_byte)
+        while k < len(f.substs) and f.subst_starts[k] < end:
+            ch = f.substs[k]
+            if ch.end_byte > end or ch == node:
+                k += 1              # ``node`` itself, or one that holds it
+                continue
+            self.subshell(ch)
+            k = bisect_left(f.subst_starts, ch.end_byte, k + 1)
 
     def subshell(self, node) -> None:
         saved = self.vars, self.exported, self.in_subst, self.cwd, self.dirs

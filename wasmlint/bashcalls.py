@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .bashwords import HERE, MAX_FILES, is_here
+from .bashwords import HERE, MAX_FILES, has_here, is_here
 from .toolchain.pstr import UNKNOWN, PStr
 
 if TYPE_CHECKING:
@@ -112,7 +112,7 @@ class Calls:
             k = ord(text[0]) - HERE
             base = self.files[k].loaded if k < len(self.files) else None
             text = text[1:].lstrip("/")
-        if not text or UNKNOWN in text or any(is_here(c) for c in text):
+        if not text or UNKNOWN in text or has_here(text):
             return None
         self.calls += 1
         loaded = self.reader(text, base)

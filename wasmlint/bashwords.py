@@ -10,6 +10,8 @@ evaluator's ``substitute`` knows is that output; others are unknown.
 """
 from __future__ import annotations
 
+import re
+
 from .toolchain.pstr import UNKNOWN, PStr
 
 BREAK = None            # a forced field boundary between "${ARR[@]}" elements
@@ -23,20 +25,27 @@ WORDS = frozenset(("word", "string", "raw_string", "ansi_c_string", "concatenati
                    "brace_expression", "translated_string", "process_substitution"))   # argument nodes
 
 
+HERE_MARKS = re.compile(f"[{chr(HERE)}-{chr(HERE + MAX_FILES - 1)}]")   # one character class: a C scan
+
+
 def is_here(c: str) -> bool:
     return HERE <= ord(c) < HERE + MAX_FILES
 
 
+def has_here(text: str) -> bool:
+    return HERE_MARKS.search(text) is not None
+
+
 def known(p: PStr) -> bool:
     """A value with no unknown part (a ``here`` mark is known only to path lookups)."""
-    return p.known and not any(is_here(c) for c in p.text)
+    return p.known and not has_here(p.text)
 
 
 def plain(p: PStr) -> PStr:
     """``p`` with its ``here`` marks unknown: what a tool that is given the text sees."""
-    if not any(is_here(c) for c in p.text):
+    if not has_here(p.text):
         return p
-    return PStr("".join(UNKNOWN if is_here(c) else c for c in p.text), p.starts, p.ends)
+    return PStr(HERE_MARKS.sub(UNKNOWN, p.text), p.starts, p.ends)
 
 
 class Words:
@@ -128,9 +137,8 @@ class Words:
                     out.append((PStr(t[i + 1], (p.starts[i],), (p.ends[i + 1],)), True))
                 i += 2
             else:
-                j = i + 1          # a backslash ending the word stands for itself
-                while j < len(t) and t[j] != "\\":
-                    j += 1
+                j = t.find("\\", i + 1)     # a backslash ending the word stands for itself
+                j = len(t) if j < 0 else j
                 out.append((p[i:j], quoted))
                 i = j
         return out
@@ -155,12 +163,14 @@ class Words:
         p = self.text(node.start_byte + 2, node.end_byte - 1)
         parts, i, t = [], 0, p.text
         while i < len(t):
-            if t[i] == "\\" and i + 1 < len(t):
-                parts.append(PStr(_ANSI.get(t[i + 1], t[i + 1]), (p.starts[i],), (p.ends[i + 1],)))
-                i += 2
-            else:
-                parts.append(p[i:i + 1])
-                i += 1
+            j = t.find("\\", i)
+            if j < 0 or j + 1 == len(t):        # the rest is plain (a last backslash is itself)
+                parts.append(p[i:])
+                break
+            if j > i:
+                parts.append(p[i:j])
+            parts.append(PStr(_ANSI.get(t[j + 1], t[j + 1]), (p.starts[j],), (p.ends[j + 1],)))
+            i = j + 2
         return PStr.join(parts) if parts else PStr.synth("")
 
     # parameters ------------------------------------------------------------------
@@ -200,6 +210,7 @@ class Words:
         if value is None:
             if _positional(name) and self.args is not None:
                 return False
+            self.plain = False       # unknown, or unset in a variant
             return None if self.on is None else False
         if isinstance(value, list) or not colon:
             return True
@@ -255,7 +266,10 @@ class Words:
     def output(self, node) -> str | None:
         """What ``$(…)`` holding one simple command with known arguments prints, when known."""
         inner = [ch for ch in node.named_children if ch.type != "comment"]
-        if self.substitute is None or len(inner) != 1 or inner[0].type != "command":
+        if len(inner) != 1 or inner[0].type != "command":
+            return None
+        self.plain = False           # what it prints may be known to a ``substitute``
+        if self.substitute is None:
             return None
         argv: list[PStr] = []
         for ch in inner[0].named_children:
@@ -351,30 +365,31 @@ def _script_ref(node) -> str | None:
 
 def _split_keep(p: PStr) -> list:
     """Unquoted text split on blanks; BREAK marks each boundary."""
-    out: list = []
-    i, t = 0, p.text
-    while i < len(t):
-        if t[i] in " \t\n":
-            out.append(BREAK)
-            while i < len(t) and t[i] in " \t\n":
-                i += 1
-        else:
-            j = i
-            while j < len(t) and t[j] not in " \t\n":
-                j += 1
-            out.append(p[i:j])
-            i = j
-    return out
+    if not _BLANK.search(p.text):
+        return [p] if p.text else []
+    return [BREAK if m.group()[0] in " \t\n" else p[m.start():m.end()] for m in _BLANKS_OR_WORD.finditer(p.text)]
+
+
+_BLANK = re.compile(r"[ \t\n]")
+_BLANKS_OR_WORD = re.compile(r"[ \t\n]+|[^ \t\n]+")
 
 
 def _dq_unescape(p: PStr) -> PStr:
+    """Inside double quotes: ``\\`` before ``"``, ``\\``, ``$``, a backquote or a newline
+    escapes it (a line continuation is removed); any other backslash is itself."""
     parts, i, t = [], 0, p.text
     while i < len(t):
-        if t[i] == "\\" and i + 1 < len(t) and t[i + 1] in _DQ_ESCAPABLE:
-            if t[i + 1] != "\n":
-                parts.append(PStr(t[i + 1], (p.starts[i],), (p.ends[i + 1],)))
-            i += 2
+        j = t.find("\\", i)
+        if j < 0:
+            parts.append(p[i:])
+            break
+        if j > i:
+            parts.append(p[i:j])
+        if j + 1 < len(t) and t[j + 1] in _DQ_ESCAPABLE:
+            if t[j + 1] != "\n":
+                parts.append(PStr(t[j + 1], (p.starts[j],), (p.ends[j + 1],)))
+            i = j + 2
         else:
-            parts.append(p[i:i + 1])
-            i += 1
+            parts.append(p[j:j + 1])
+            i = j + 1
     return PStr.join(parts) if parts else p

@@ -76,6 +76,12 @@ def for_file(file_size: int):
         _current.reset(token)
 
 
+def current() -> FileBudget | None:
+    """The budget of the file being analysed (None outside one): what a memo of one file's
+    work is keyed by, so that nothing is reused from another file or another run."""
+    return _current.get()
+
+
 def charge(items: int, what: str) -> None:
     """Count ``items`` (launches, commands, words) against the current file; raises
     OverBudget past its bound. Outside a file's analysis it counts nothing."""

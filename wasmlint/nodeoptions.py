@@ -27,17 +27,17 @@ def split(value: MappedText) -> tuple[list[MappedText], str | None]:
     return [a for a in (_decode(value, i, j) for i, j in args) if a is not None], None
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=4096)
 def _arguments(text: str) -> tuple[tuple[int, int], ...] | None:
-    """Where each argument of a value node accepts lies, None when node refuses it; once
-    per distinct value (a project sets the same NODE_OPTIONS in many places)."""
+    """Where each argument of a value is (one parse; a value repeated across launches is
+    parsed once), or None when node refuses the value."""
+    from lark import Token
     from lark.exceptions import LarkError
     try:
-        tokens = [(t.start_pos, t.end_pos) for t in _parser().lex(text) if t.type == "ARG"]
-        _parser().parse(text)
+        tree = _parser().parse(text)
     except LarkError:
         return None
-    return tuple(tokens)
+    return tuple((t.start_pos, t.end_pos) for t in tree.children if isinstance(t, Token) and t.type == "ARG")
 
 
 def _decode(value: MappedText, i: int, j: int) -> MappedText | None:

@@ -28,9 +28,12 @@ def this_file(src) -> Loaded | None:
 
 
 def project_reader(src) -> Reader | None:
-    """Read files named by a shell text of ``src`` (a ``SourceFile``) inside its project."""
+    """Read files named by a shell text of ``src`` (a ``SourceFile``) inside its project:
+    one reader per file, so that its views share an evaluation (``bash.evaluate``)."""
     if not src.abspath:
         return None
+    if getattr(src, "_project_reader", None) is not None:
+        return src._project_reader
     own_dir = os.path.dirname(src.abspath)
     root = real(src.root or own_dir)
     shown_dir = os.path.dirname(src.path)
@@ -58,6 +61,7 @@ def project_reader(src) -> Reader | None:
                 text = text[1:]
             return Loaded(shown(str(full)), str(full), text, _is_shell(name, text))
         return None
+    src._project_reader = read
     return read
 
 

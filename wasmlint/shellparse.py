@@ -12,6 +12,7 @@ shell). Nothing is ever run.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from . import bash
@@ -99,6 +100,22 @@ def _pstr(m: MappedText) -> PStr:
     return PStr(m.value, tuple(m.starts), tuple(m.ends))
 
 
+class _Env(Mapping):
+    """A command's exported environment as ``Assign``s, each made when it is read."""
+
+    def __init__(self, view: "_View", env: dict[str, bash.Binding]):
+        self.view, self.env = view, env
+
+    def __getitem__(self, name: str) -> Assign:
+        return self.view.assign(self.env[name])
+
+    def __iter__(self):
+        return iter(self.env)
+
+    def __len__(self) -> int:
+        return len(self.env)
+
+
 class _View:
     """``bash`` results as launch words: ``MappedText`` in the source of the file they
     are written in, where an unknown part reads as the text that made it (``$HOME``,
@@ -124,6 +141,13 @@ class _View:
         one other file), and which file; ``whole``: its range is ``[si, sj)``, else its own."""
         p = plain(bash.folders(p, self.run, file))
         q, f = bash.localize(p, file, (si, sj), force)
+        exact = self.s.exact if f == 0 else True
+        at = (si, sj)
+        if (not whole or f != file) and q.source_range() is not None:
+            at = q.source_range()
+        escape = self.s.escape if f == 0 else no_escape
+        if q.known and min(q.starts, default=0) >= 0:      # every character known and placed
+            return MappedText(q.text, list(q.starts), list(q.ends), *at, exact, escape), f
         b = TextBuilder()
         for k, c in enumerate(q.text):
             s, e = q.starts[k], q.ends[k]
@@ -137,10 +161,8 @@ class _View:
                 b.chars.append(c)
                 b.starts.append(s)
                 b.ends.append(e)
-        b.exact = b.exact and (self.s.exact if f == 0 else True)
-        if (not whole or f != file) and q.source_range() is not None:
-            si, sj = q.source_range()
-        return b.build(si, sj, self.s.escape if f == 0 else no_escape), f
+        b.exact = b.exact and exact
+        return b.build(*at, escape), f
 
     def assign(self, b: bash.Binding) -> Assign:
         if b.origin is not None:
@@ -168,7 +190,7 @@ class _View:
 
     def command(self, c: bash.Command) -> Command:
         words = [w for bw in c.words for w in self.words(bw, c.file)]
-        env = {k: self.assign(b) for k, b in c.env.items()}
+        env = _Env(self, c.env)
         i, j = self.src(c.file, c.rng)
         return Command(words, [self.assign(b) for b in c.prefix], env, i, j, c.in_substitution, self.idx[c.file])
 

@@ -29,6 +29,7 @@ class LineIndex:
             i = find("\n", i + 1)
         self._ascii = text.isascii()
         self._byte_starts: list[int] | None = None
+        self._points: dict[int, tuple[int, int, int]] = {}
 
     def line_col(self, offset: int) -> tuple[int, int]:
         offset = max(0, min(offset, len(self.text)))
@@ -53,9 +54,17 @@ class LineIndex:
 
     def span(self, start: int, end: int | None = None) -> Span:
         end = start if end is None else end
-        l1, c1 = self.line_col(start)
-        l2, c2 = self.line_col(end)
-        return Span(self.path, l1, c1, l2, c2, self.byte_offset(start), self.byte_offset(end))
+        l1, c1, b1 = self._point(start)
+        l2, c2, b2 = self._point(end)
+        return Span(self.path, l1, c1, l2, c2, b1, b2)
+
+    def _point(self, offset: int) -> tuple[int, int, int]:
+        """Line, column and byte offset of ``offset``, once per offset (a word's edges are
+        its span's, its neighbour's and its insertion points')."""
+        got = self._points.get(offset)
+        if got is None:
+            got = self._points[offset] = (*self.line_col(offset), self.byte_offset(offset))
+        return got
 
     def line_text(self, line: int) -> str:
         start = self.starts[line - 1]

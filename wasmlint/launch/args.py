@@ -183,27 +183,37 @@ def word_args(idx: LineIndex, texts: list[MappedText], ranges: list[tuple[int, i
     (default: the mapped ranges of ``texts``); ``placed`` says a range is the
     word's own text (default: every character of the text maps there in order)."""
     ranges = ranges or [(t.src_start, t.src_end) for t in texts]
-    out = []
-    n = len(texts)
-    for k, (t, (s, e)) in enumerate(zip(texts, ranges)):
-        exact = (placed[k] if placed else t.exact and t.is_exact(0, len(t.value))) and idx.text[s:e].strip() != ""
-        if k + 1 < n:
-            ds, de = s, ranges[k + 1][0]
-        elif k > 0:
-            ds, de = ranges[k - 1][1], e
-        else:
-            ds, de = s, e
-        out.append(Arg(t.value, idx.span(s, e), exact and de >= ds, WORDS, escape,
-                       idx.span(ds, de), idx.span(s), idx.span(e), "",
-                       bool(dynamic and dynamic[k]), bool(splat and splat[k]), idx.text[s:e]))
-    return out
+    return [word_arg(idx, texts, ranges, k, dynamic, splat, escape, placed) for k in range(len(texts))]
+
+
+def word_arg(idx: LineIndex, texts: list[MappedText], ranges: list[tuple[int, int]], k: int,
+             dynamic: list[bool] | None = None, splat: list[bool] | None = None,
+             escape: str = "none", placed: list[bool] | None = None) -> Arg:
+    """The Arg of word ``k`` of ``word_args``' words (one at a time: a command's words are
+    made into Args when read)."""
+    t, (s, e) = texts[k], ranges[k]
+    exact = (placed[k] if placed else t.exact and t.is_exact(0, len(t.value))) and idx.text[s:e].strip() != ""
+    ds, de = _deleted(ranges, k)
+    return Arg(t.value, idx.span(s, e), exact and de >= ds, WORDS, escape,
+               idx.span(ds, de), idx.span(s), idx.span(e), "",
+               bool(dynamic and dynamic[k]), bool(splat and splat[k]), idx.text[s:e])
+
+
+def _deleted(ranges: list[tuple[int, int]], k: int) -> tuple[int, int]:
+    """What deleting item ``k`` of a run removes: up to the next item, else from the previous one."""
+    s, e = ranges[k]
+    if k + 1 < len(ranges):
+        return s, ranges[k + 1][0]
+    if k > 0:
+        return ranges[k - 1][1], e
+    return s, e
 
 
 def list_args(idx: LineIndex, elems: list[tuple[str, int, int]], style: str,
               editable: bool = True) -> list[Arg]:
     """Args for the elements (value, start, end) of a JSON array or YAML list."""
     out = []
-    n = len(elems)
+    ranges = [(s, e) for _, s, e in elems]
     text = idx.text
     for k, (value, s, e) in enumerate(elems):
         prefix = ""
@@ -217,12 +227,7 @@ def list_args(idx: LineIndex, elems: list[tuple[str, int, int]], style: str,
             after = idx.span(line_end)
             ok = editable and prefix.strip() == "-" and "\n" not in text[s:e]
         else:
-            if k + 1 < n:
-                ds, de = s, elems[k + 1][1]
-            elif k > 0:
-                ds, de = elems[k - 1][2], e
-            else:
-                ds, de = s, e
+            ds, de = _deleted(ranges, k)
             before, after = idx.span(s), idx.span(e)
             ok = editable
         out.append(Arg(value, idx.span(s, e), ok, style, "none", idx.span(ds, de),

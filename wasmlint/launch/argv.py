@@ -33,6 +33,24 @@ class Tok:
         return self.text.value
 
 
+class LazyTok(Tok):
+    """A Tok whose Arg (its spans and edit data) is made when first read: most commands
+    of a script are looked at by their words only (``tee out.log``, ``cd build``)."""
+
+    def __init__(self, text: MappedText, make):
+        self.text, self._make, self._arg = text, make, None
+
+    @property
+    def arg(self) -> Arg:
+        if self._arg is None:
+            self._arg = self._make()
+        return self._arg
+
+    @arg.setter
+    def arg(self, value: Arg) -> None:
+        self._arg = value
+
+
 @dataclass
 class EnvSet:
     """``VAR=value`` given to the command by ``env``/``cross-env`` or a shell prefix."""

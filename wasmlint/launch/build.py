@@ -11,6 +11,7 @@ collects the facts and the words of every command it ran (``commands``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Callable
 
 from .. import budget, nodeoptions, shellparse
@@ -21,7 +22,7 @@ from ..shellparse import Assign, Word
 from ..textpos import LineIndex, MappedText
 from ..units import parse_size
 from . import argv
-from .args import Arg, escape_name, word_args
+from .args import Arg, escape_name, word_arg, word_args
 from .facts import EntryScript, NodeLaunch, NodeOptionsFact
 from .go_exec import exec_program
 
@@ -76,14 +77,16 @@ class Unit:
         if not words:
             return []
         esc = escape or escape_name(words[0].text.escape)
-        args = word_args(self.idx, [w.text for w in words], [(w.start, w.end) for w in words],
-                         [w.dynamic for w in words], [w.splat for w in words], esc,
-                         [w.placed for w in words])
-        for k, w in enumerate(words):
+        texts, ranges = [w.text for w in words], [(w.start, w.end) for w in words]
+        dynamic, splat, placed = [w.dynamic for w in words], [w.splat for w in words], [w.placed for w in words]
+
+        def arg(k: int) -> Arg:
+            w = words[k]
             if w.idx is not None and w.idx is not self.idx:     # written in another file: shown there, never edited
-                args[k] = Arg(w.value, w.idx.span(w.start, w.end), dynamic=w.dynamic, splat=w.splat,
-                              raw=w.idx.text[w.start:w.end])
-        return [argv.Tok(w.text, a) for w, a in zip(words, args)]
+                return Arg(w.value, w.idx.span(w.start, w.end), dynamic=w.dynamic, splat=w.splat,
+                           raw=w.idx.text[w.start:w.end])
+            return word_arg(self.idx, texts, ranges, k, dynamic, splat, esc, placed)
+        return [argv.LazyTok(w.text, partial(arg, k)) for k, w in enumerate(words)]
 
     def _env_s(self, tok: argv.Tok) -> list[argv.Tok]:
         return self.toks(shellparse.split_words(tok.text))
@@ -142,8 +145,10 @@ class Unit:
                anchor: tuple[Arg, str] | None = None) -> NodeLaunch | None:
         if not toks or depth > MAX_DEPTH:
             return None
-        env = dict(env or {})
+        env = env if env is not None else {}
         un = argv.unwrap(toks, self._env_s)
+        if un.env:
+            env = dict(env)       # a command's environment is read, not copied, unless it adds to it
         for e in un.env:
             a = Assign(e.name, e.value, *_range(self.idx, e.tok.arg.span), exported=True)
             env[e.name] = a

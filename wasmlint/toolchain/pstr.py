@@ -153,13 +153,12 @@ class PStr:
     def source_range(self, i: int = 0, j: int | None = None) -> tuple[int, int] | None:
         """The source range of characters ``[i, j)``, or None when none is placed."""
         j = len(self.text) if j is None else j
-        if 0 <= i < j <= len(self.starts):
-            starts = self.starts[i:j]
-            if min(starts) >= 0:         # every character placed: the usual case
-                return starts[0], max(self.ends[i:j])
-        placed = [k for k in range(i, j) if self.starts[k] >= 0]
-        if not placed:
+        starts = self.starts[i:j]
+        if not starts or max(starts) < 0:
             return None
+        if min(starts) >= 0:         # all placed (the usual case): C scans
+            return starts[0], max(self.ends[i:j])
+        placed = [k for k in range(i, j) if self.starts[k] >= 0]
         return self.starts[placed[0]], max(self.ends[k] for k in placed)
 
     def is_exact(self, i: int = 0, j: int | None = None) -> bool:
@@ -167,12 +166,9 @@ class PStr:
         j = len(self.text) if j is None else j
         if i >= j:
             return False
-        for k in range(i, j):
-            if self.starts[k] < 0 or self.ends[k] != self.starts[k] + 1:
-                return False
-            if k + 1 < j and self.starts[k + 1] != self.ends[k]:
-                return False
-        return True
+        first = self.starts[i]     # exact: positions first, first + 1, … (compared in C)
+        return first >= 0 and self.starts[i:j] == tuple(range(first, first + j - i)) \
+            and self.ends[i:j] == tuple(range(first + 1, first + 1 + j - i))
 
     def split_ws(self) -> "list[PStr]":
         """Whitespace-separated fields (no quoting): RUSTFLAGS, `link-args=`."""

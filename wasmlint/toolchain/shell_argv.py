@@ -81,7 +81,7 @@ def facts_from_shell(text: PStr, index: LineIndex, *, env: dict[str, PStr] | Non
     bindgen = bindgen or bindgen_input_target(result.commands)
     facts: list[Fact] = []
     found_version = version
-    for a in result.assignments:
+    for a in result.assignments_of(VERSION_VARS):
         if a.name in VERSION_VARS and isinstance(a.value, PStr) and a.value.known and a.value.text.strip():
             facts.append(EmscriptenVersion(a.span, version=a.value.text.strip(), source=a.name))
     for cmd in result.commands:
@@ -225,7 +225,8 @@ def rustflags_facts(cmd: Command, index: LineIndex, variant: str | None, bindgen
 
 def _index_of(cmd: Command, name: str, index: LineIndex) -> LineIndex:
     """The lines of the file a variable of the command's environment was written in."""
-    return (getattr(cmd, "env_index", None) or {}).get(name, index)
+    where = getattr(cmd, "env_index", None)
+    return index if where is None else where.get(name, index)
 
 
 def bindgen_in(texts: list[PStr], index: LineIndex) -> str | None:
@@ -274,7 +275,7 @@ def _collapse(commands: list[Command]) -> list[Command]:
     out = []
     for group in groups.values():
         keys = {(tuple(t.value for t in c.argv), tuple(sorted((k, v.text) for k, v in c.env.items())))
-                for c in group}
+                for c in group} if len(group) > 1 else ()
         if len(group) > 1 and len(keys) == 1:
             group[0].variant = None
             out.append(group[0])
@@ -297,7 +298,7 @@ def _flag_only(result, index: LineIndex, variant, version) -> list[Fact]:
     """An exported EMCC_CFLAGS with no emcc command in the text: it still sets
     every emcc link that runs in this environment."""
     out: list[Fact] = []
-    for a in result.assignments:
+    for a in result.assignments_of(("EMCC_CFLAGS",)):
         if a.name == "EMCC_CFLAGS" and a.exported and isinstance(a.value, PStr):
             toks = _split_env(a.value, a.index or index)
             if any(t.value.startswith("-s") or t.value == "-pthread" for t in toks):

@@ -14,6 +14,7 @@ subshell. Nothing is ever run.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .. import bash
@@ -49,8 +50,19 @@ class Assignment:
 @dataclass
 class ShellResult:
     commands: list[Command] = field(default_factory=list)
-    assignments: list[Assignment] = field(default_factory=list)
     error_at: int | None = None       # char offset (in the source PStr) of the first syntax error
+    bindings: list = field(default_factory=list, repr=False)
+    view: "_View | None" = field(default=None, repr=False)
+
+    @property
+    def assignments(self) -> list[Assignment]:
+        return self.assignments_of(None)
+
+    def assignments_of(self, names: tuple[str, ...] | None) -> list[Assignment]:
+        """Those of the variables ``names`` (None: all), placed only when asked for (a script
+        of thousands of assignments places none a build fact does not read)."""
+        return [self.view.assignment(b) for b in self.bindings
+                if (names is None or b.name in names) and not (b.declared or b.in_substitution)]
 
 
 def evaluate(source: PStr, index: LineIndex, env: dict[str, PStr] | None = None,
@@ -67,31 +79,69 @@ def evaluate(source: PStr, index: LineIndex, env: dict[str, PStr] | None = None,
         if c.in_substitution:
             continue
         argv = [view.tok(f, c.file, w.rng) for w in c.words for f in w.fields]
-        at = view.place(c.file, c.rng)
-        env_now, env_index = {}, {}
-        for k, b in c.env.items():
-            if b.value is not None:
-                env_now[k], f = view.value(bash.join(b.value), c.file, at)
-                env_index[k] = view.indexes[f]
+        env_now = _Env(view, c.env, c.file, view.place(c.file, c.rng))
         prefix = {b.name: env_now[b.name] for b in c.prefix}
-        inherited = frozenset(k for k, b in c.env.items() if given.get(k) is b and k in env_now)
+        inherited = frozenset(k for k, b in given.items() if c.env.get(k) is b and b.value is not None)
         out.commands.append(Command(argv, prefix, env_now, view.span(c.file, c.rng), c.variant,
-                                    view.indexes[c.file], env_index, inherited, c.cwd))
-    for b in run.bindings:
-        if b.declared or b.in_substitution:
-            continue
-        at = view.place(b.file, b.value_rng)
-        value = [view.local(v, b.file, at) for v in b.value] if isinstance(b.value, list) else \
-            view.local(b.value, b.file, at)
-        out.assignments.append(Assignment(b.name, value, view.span(b.file, b.rng), b.exported, b.variant,
-                                          view.indexes[b.file]))
+                                    view.indexes[c.file], _EnvIndex(env_now), inherited, c.cwd))
+    out.bindings, out.view = run.bindings, view
     return out
+
+
+class _Env(Mapping):
+    """A command's exported environment, each value placed in its file when it is read:
+    a script exporting thousands of variables reads a few of them per command."""
+
+    def __init__(self, view: "_View", env: dict[str, bash.Binding], file: int, at: tuple[int, int]):
+        self.view, self.env, self.file, self.at = view, env, file, at
+        self.placed: dict[str, tuple[PStr, int]] = {}
+
+    def value(self, name: str) -> tuple[PStr, int]:
+        """The value of ``name`` and which file its characters are in."""
+        got = self.placed.get(name)
+        if got is None:
+            b = self.env[name]
+            if b.value is None:
+                raise KeyError(name)
+            got = self.placed[name] = self.view.value(bash.join(b.value), self.file, self.at)
+        return got
+
+    def __getitem__(self, name: str) -> PStr:
+        return self.value(name)[0]
+
+    def __iter__(self):
+        return (k for k, b in self.env.items() if b.value is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+class _EnvIndex(Mapping):
+    """Of the files an ``_Env``'s values are written in."""
+
+    def __init__(self, env: _Env):
+        self.env = env
+
+    def __getitem__(self, name: str) -> LineIndex:
+        return self.env.view.indexes[self.env.value(name)[1]]
+
+    def __iter__(self):
+        return iter(self.env)
+
+    def __len__(self) -> int:
+        return len(self.env)
 
 
 class _View:
     def __init__(self, source: PStr, index: LineIndex, run: bash.Run):
         self.source, self.run = source, run
         self.indexes = [index] + [LineIndex(f.text, f.path) for f in run.files[1:]]
+
+    def assignment(self, b: bash.Binding) -> Assignment:
+        at = self.place(b.file, b.value_rng)
+        value = [self.local(v, b.file, at) for v in b.value] if isinstance(b.value, list) else \
+            self.local(b.value, b.file, at)
+        return Assignment(b.name, value, self.span(b.file, b.rng), b.exported, b.variant, self.indexes[b.file])
 
     def place(self, file: int, rng: tuple[int, int]) -> tuple[int, int]:
         """A range of input characters as positions of its file."""

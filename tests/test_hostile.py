@@ -158,6 +158,8 @@ def test_js_build_command_with_a_byte_that_is_not_utf8(tmp_path):
         b'const flags = ["-C panic=unwind"].join(" ")\n'
         b'execSync("cargo build --target wasm32-unknown-unknown --release --features \xe9",'
         b' { env: { ...process.env, RUSTFLAGS: flags } })\n')
+    (tmp_path / "expand.mjs").write_bytes(b'import { execSync } from "node:child_process"\n'
+                                          b'execSync("x=$\xff; emcc a.c -o a.js $x -sINITIAL_MEMORY=65536")\n')
     out = _check(tmp_path)
     assert ("build.mjs:2:17: warning: Rust wasm link (RUSTFLAGS for `wasm32-unknown-unknown`) can grow: "
             "no `--max-memory` is given, so the memory has no maximum [WL101]") in out

@@ -304,28 +304,12 @@ def _fast_exports(c: Cursor, n: int, out: list) -> int:
     size, kinds, nkinds = len(data), EXTERNAL_KINDS, len(EXTERNAL_KINDS)
     pos = done = 0
     while done < n and pos < size:
-        length, shift, p = 0, 0, pos       # the name's length (LEB), then the index (LEB)
-        while p < size and shift < 28:
-            b = data[p]
-            p += 1
-            length |= (b & 0x7F) << shift
-            if b < 0x80:
-                break
-            shift += 7
-        else:
-            break
+        length, p = _leb4(data, pos, size)
         name_end = p + length
-        if name_end + 1 >= size or data[name_end] >= nkinds:
+        if p < 0 or name_end + 1 >= size or data[name_end] >= nkinds:
             break
-        index, shift, q = 0, 0, name_end + 1
-        while q < size and shift < 28:
-            b = data[q]
-            q += 1
-            index |= (b & 0x7F) << shift
-            if b < 0x80:
-                break
-            shift += 7
-        else:
+        index, q = _leb4(data, name_end + 1, size)
+        if q < 0:
             break
         try:
             name = data[p:name_end].decode("utf-8")
@@ -335,3 +319,17 @@ def _fast_exports(c: Cursor, n: int, out: list) -> int:
         pos, done = q, done + 1
     c.pos = base + pos
     return done
+
+
+def _leb4(data: bytes, pos: int, size: int) -> tuple[int, int]:
+    """An unsigned LEB of at most four bytes at ``pos`` and the offset after it;
+    (0, -1) for a longer one or one that runs past ``size``."""
+    value = shift = 0
+    while pos < size and shift < 28:
+        b = data[pos]
+        pos += 1
+        value |= (b & 0x7F) << shift
+        if b < 0x80:
+            return value, pos
+        shift += 7
+    return 0, -1

@@ -166,6 +166,15 @@ def test_js_build_command_with_a_byte_that_is_not_utf8(tmp_path):
     assert "internal error" not in out
 
 
+def test_js_export_name_with_a_byte_that_is_not_utf8(tmp_path):
+    # A string export name (or a name error recovery made up) holding such a byte is read
+    # as text with it replaced, as every JS node text is (found by the js_skeleton fuzz target).
+    (tmp_path / "loader.js").write_bytes(b"const memory = new WebAssembly.Memory({ initial: 1, maximum: 1 });\n"
+                                         b'export { memory as "m\xff" };\n')
+    out = _check(tmp_path)
+    assert "loader.js" not in out
+
+
 def test_makefiles_that_include_themselves_or_leave_the_project_are_bounded(tmp_path):
     (tmp_path / "outside.mk").write_text("LDFLAGS = -sINITIAL_MEMORY=1\n")
     project = tmp_path / "project"

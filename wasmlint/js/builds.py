@@ -319,6 +319,7 @@ def _shell_option(options, texts: Texts) -> bool:
 def _template_line(template, texts: Texts) -> PStr:
     """A command template as the shell line it runs: each ``${value}`` quoted as one
     argument (each element of an array its own argument)."""
+    texts.doc.reveal(template)      # its text: a skeleton parse may have left it out
     parts: list[PStr] = []
     for child in template.named_children:
         if child.type == "template_substitution":

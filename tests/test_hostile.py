@@ -161,6 +161,31 @@ def test_js_with_a_name_tree_sitter_made_up_in_recovery(tmp_path):
     assert "loader.js:2:1: warning: `memory.grow(…)` g" in out and "[WL107]" in out
 
 
+def test_js_build_command_with_a_byte_that_is_not_utf8(tmp_path):
+    # The command a build script runs is read as text with such a byte kept as itself;
+    # the shell evaluation once failed to encode it (found by the js_skeleton fuzz target).
+    (tmp_path / "build.mjs").write_bytes(
+        b'import { execSync } from "node:child_process"\n'
+        b'const flags = ["-C panic=unwind"].join(" ")\n'
+        b'execSync("cargo build --target wasm32-unknown-unknown --release --features \xe9",'
+        b' { env: { ...process.env, RUSTFLAGS: flags } })\n')
+    (tmp_path / "expand.mjs").write_bytes(b'import { execSync } from "node:child_process"\n'
+                                          b'execSync("x=$\xff; emcc a.c -o a.js $x -sINITIAL_MEMORY=65536")\n')
+    out = _check(tmp_path)
+    assert ("build.mjs:2:17: warning: Rust wasm link (RUSTFLAGS for `wasm32-unknown-unknown`) can grow: "
+            "no `--max-memory` is given, so the memory has no maximum [WL101]") in out
+    assert "internal error" not in out
+
+
+def test_js_export_name_with_a_byte_that_is_not_utf8(tmp_path):
+    # A string export name (or a name error recovery made up) holding such a byte is read
+    # as text with it replaced, as every JS node text is (found by the js_skeleton fuzz target).
+    (tmp_path / "loader.js").write_bytes(b"const memory = new WebAssembly.Memory({ initial: 1, maximum: 1 });\n"
+                                         b'export { memory as "m\xff" };\n')
+    out = _check(tmp_path)
+    assert "loader.js" not in out
+
+
 def test_makefiles_that_include_themselves_or_leave_the_project_are_bounded(tmp_path):
     (tmp_path / "outside.mk").write_text("LDFLAGS = -sINITIAL_MEMORY=1\n")
     project = tmp_path / "project"

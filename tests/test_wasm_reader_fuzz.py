@@ -95,3 +95,49 @@ def test_mutations_near_the_start_of_real_modules(seeds, data):
                                        st.integers(0, 300), st.integers(0, 255),
                                        st.integers(1, 8)), min_size=1, max_size=4))
     parse_or_error(mutate(seed, ops))
+
+
+
+def _exports_or_error(data: bytes):
+    try:
+        return [(e.name, e.kind, e.index, e.offset) for e in parse_module(data).exports]
+    except WasmParseError as e:
+        return (e.message, e.offset)
+
+
+def _with_export_section(entries: bytes, count: int) -> bytes:
+    """A module of one function, table and memory and an export section of ``count``
+    entries written as ``entries``."""
+    from wasmlint.wasm.leb import encode_uleb
+
+    def section(sid: int, body: bytes) -> bytes:
+        return bytes([sid]) + encode_uleb(len(body)) + body
+    return (HEADER + section(1, b"\x01\x60\x00\x00") + section(3, b"\x01\x00") + section(4, b"\x01\x70\x00\x01")
+            + section(5, b"\x01\x00\x01") + section(7, encode_uleb(count) + entries)
+            + section(10, b"\x01\x02\x00\x0b"))
+
+
+def _entry(name: bytes, kind: int, index: int, padded: int) -> bytes:
+    from wasmlint.wasm.leb import encode_uleb
+    leb = bytearray(encode_uleb(index))
+    for _ in range(padded):      # the same value in more LEB bytes (valid up to five)
+        leb[-1] |= 0x80
+        leb.append(0)
+    return encode_uleb(len(name)) + name + bytes([kind]) + bytes(leb)
+
+
+@FUZZ
+@given(st.lists(st.tuples(st.one_of(st.binary(max_size=8), st.binary(min_size=120, max_size=300)),
+                          st.integers(0, 6), st.integers(0, (1 << 32) - 1), st.integers(0, 2)), max_size=6),
+       st.integers(-1, 1), st.binary(max_size=3))
+def test_export_fast_path_reads_what_the_checked_reader_reads(entries, miscount, tail):
+    """Export entries are read by a fast path while they are plainly valid (reader.py):
+    names of any length and bytes, unknown kinds, indices of one to seven LEB bytes,
+    wrong counts and stray bytes give the exports, or the error, of the checked reader."""
+    from unittest import mock
+
+    from wasmlint.wasm import reader
+    data = _with_export_section(b"".join(_entry(*e) for e in entries) + tail, max(0, len(entries) + miscount))
+    fast = _exports_or_error(data)
+    with mock.patch.object(reader, "_fast_exports", lambda c, n, out: 0):
+        assert fast == _exports_or_error(data)

@@ -275,7 +275,7 @@ class _File:
 
     def __init__(self, fid: int, src: PStr, loaded: Loaded | None):
         self.id, self.src, self.loaded = fid, src, loaded
-        raw = src.text.encode("utf-8")
+        raw = src.text.encode("utf-8", "surrogateescape")   # a byte that was not UTF-8 stays that byte
         self.tree = parse_bytes(raw)
         if len(raw) == len(src.text):
             self.ch = None
@@ -283,7 +283,7 @@ class _File:
             self.ch = [0] * (len(raw) + 1)
             pos = 0
             for k, c in enumerate(src.text):
-                n = len(c.encode("utf-8"))
+                n = len(c.encode("utf-8", "surrogateescape"))
                 for b in range(n):
                     self.ch[pos + b] = k
                 pos += n
@@ -498,11 +498,11 @@ class _Eval(Calls, Words):
     def switches(self, file: "_File") -> list[str]:
         """Variables used only as ``${V:+…}`` switches, never assigned, in the order of a
         right-to-left walk of the tree (the last one written first)."""
-        assigned = {n.text.decode() for n in file.assigned_names}
+        assigned = {n.text.decode(errors="surrogateescape") for n in file.assigned_names}
         used = []
         for n in sorted(file.expansions, key=lambda n: (-n.end_byte, n.start_byte)):
             ops = [ch.type for ch in n.children if not ch.is_named]
-            names = [ch.text.decode() for ch in n.children if ch.type == "variable_name"]
+            names = [ch.text.decode(errors="surrogateescape") for ch in n.children if ch.type == "variable_name"]
             if names and (":+" in ops or "+" in ops) and names[0] not in used:
                 used.append(names[0])
         return [u for u in used if u not in assigned]
@@ -546,7 +546,7 @@ class _Eval(Calls, Words):
         name_node = node.child_by_field_name("name")
         if name_node is None or name_node.type != "variable_name":
             return None
-        name = name_node.text.decode()
+        name = name_node.text.decode(errors="surrogateescape")
         value_node = node.child_by_field_name("value")
         append = any(ch.type == "+=" for ch in node.children)
         if value_node is None:
@@ -581,7 +581,7 @@ class _Eval(Calls, Words):
 
     def declaration(self, node) -> None:
         kw = node.children[0].type if node.children else ""
-        flags = [ch.text.decode() for ch in node.named_children if ch.type == "word"]
+        flags = [ch.text.decode(errors="surrogateescape") for ch in node.named_children if ch.type == "word"]
         exported = kw == "export" or any(f.startswith("-") and "x" in f for f in flags)
         local = self.frames and kw in ("local", "declare", "typeset")
         for ch in node.named_children:

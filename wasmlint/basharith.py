@@ -63,9 +63,9 @@ def evaluate(node, variable: Callable[[str], str | None]) -> int | None:
         if t in ("arithmetic_expansion", "parenthesized_expression"):
             return ev(kids[0]) if len(kids) == 1 else None
         if t == "number":
-            return number(n.text.decode())
+            return number(n.text.decode(errors="surrogateescape"))
         if t in ("variable_name", "simple_expansion", "expansion"):
-            name = n.text.decode().lstrip("$").strip("{}")
+            name = n.text.decode(errors="surrogateescape").lstrip("$").strip("{}")
             if number(name) is not None:       # tree-sitter reads `-7` in `$((-7%3))` as a name
                 return number(name)
             text = variable(name) if name.isidentifier() else None

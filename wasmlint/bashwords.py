@@ -97,7 +97,7 @@ class Words:
         if t == "concatenation":
             return self.sequence(node, node.start_byte, node.end_byte, quoted)
         if t == "simple_expansion":
-            name = node.named_children[0].text.decode() if node.named_children else ""
+            name = node.named_children[0].text.decode(errors="surrogateescape") if node.named_children else ""
             return self.variable(name, quoted, node)
         if t == "expansion":
             return self.expansion(node, quoted)
@@ -225,13 +225,13 @@ class Words:
         op_index = next((k for k, ch in enumerate(kids) if not ch.is_named and ch.type not in ("${", "}")
                          and k > kids.index(target)), None)
         if target.type == "subscript":
-            base = target.named_children[0].text.decode()
-            idx = target.named_children[1].text.decode() if len(target.named_children) > 1 else "0"
+            base = target.named_children[0].text.decode(errors="surrogateescape")
+            idx = target.named_children[1].text.decode(errors="surrogateescape") if len(target.named_children) > 1 else "0"
             value = self.value(base)
             if op_index is None and isinstance(value, list) and idx in ("@", "*"):
                 return _elements(value, quoted and idx == "@", quoted)
             return [(self.unknown(node), quoted)]
-        name = target.text.decode()
+        name = target.text.decode(errors="surrogateescape")
         if op_index is None:
             return self.variable(name, quoted, node)
         op = kids[op_index].type
@@ -356,7 +356,7 @@ def _script_ref(node) -> str | None:
         return None
     k = kids[0]
     if k.type == "subscript":
-        base = k.named_children[0].text.decode() if k.named_children else ""
+        base = k.named_children[0].text.decode(errors="surrogateescape") if k.named_children else ""
         index = k.named_children[1].text if len(k.named_children) > 1 else b"0"
         return base if base == "BASH_SOURCE" and index == b"0" else None
     name = k.text.decode(errors="replace")

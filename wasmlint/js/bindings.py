@@ -157,7 +157,7 @@ class Bindings:
 
     def binding_writes(self, use) -> list[Write]:
         """Every write of the binding ``use`` (an identifier node) reads."""
-        name = use.text.decode()
+        name = use.text.decode("utf-8", "replace")
         up_ids = [a.id for a in ancestors(use)]
         mine = None
         for scope in _search_ranges(use, self.doc.root):

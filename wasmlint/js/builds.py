@@ -114,15 +114,15 @@ class Apis:
             for clause in (c for c in stmt.named_children if c.type == "import_clause"):
                 for part in clause.named_children:
                     if part.type == "identifier":           # default import
-                        self._bind(part.text.decode(), module, "$" if module == "dax" else None)
+                        self._bind(part.text.decode("utf-8", "replace"), module, "$" if module == "dax" else None)
                     elif part.type == "namespace_import":
                         ident = next((c for c in part.named_children if c.type == "identifier"), None)
-                        self._bind(ident.text.decode() if ident else None, module, None)
+                        self._bind(ident.text.decode("utf-8", "replace") if ident else None, module, None)
                     elif part.type == "named_imports":
                         for spec_node in (s for s in part.named_children if s.type == "import_specifier"):
                             name = spec_node.child_by_field_name("name")
                             alias = spec_node.child_by_field_name("alias") or name
-                            self._bind(alias.text.decode(), module, name.text.decode())
+                            self._bind(alias.text.decode("utf-8", "replace"), module, name.text.decode("utf-8", "replace"))
 
     def _requires(self) -> None:
         for word in self.doc.words("require", ("identifier",)):
@@ -139,15 +139,15 @@ class Apis:
                 continue
             target = holder.child_by_field_name("name")
             if target.type == "identifier":
-                self._bind(target.text.decode(), module, export)
+                self._bind(target.text.decode("utf-8", "replace"), module, export)
             elif target.type == "object_pattern" and export is None:
                 for part in target.named_children:
                     if part.type == "shorthand_property_identifier_pattern":
-                        self._bind(part.text.decode(), module, part.text.decode())
+                        self._bind(part.text.decode("utf-8", "replace"), module, part.text.decode("utf-8", "replace"))
                     elif part.type == "pair_pattern":
                         key, value = part.child_by_field_name("key"), part.child_by_field_name("value")
                         if value is not None and value.type == "identifier":
-                            self._bind(value.text.decode(), module, key.text.decode())
+                            self._bind(value.text.decode("utf-8", "replace"), module, key.text.decode("utf-8", "replace"))
 
     def _promisified(self) -> None:
         """``const run = util.promisify(exec)``: ``run`` starts what ``exec`` starts."""
@@ -162,7 +162,7 @@ class Apis:
                 holder.type == "variable_declarator" else None
             api = self._api_of(args[0]) if len(args) == 1 else None
             if name is not None and name.type == "identifier" and api is not None:
-                self.names[name.text.decode()] = api
+                self.names[name.text.decode("utf-8", "replace")] = api
 
     def _api_of(self, node) -> tuple[str, str | None] | None:
         """(module, export) a function value names: ``exec``, ``cp.exec``, ``require('child_process').exec``."""
@@ -170,12 +170,13 @@ class Apis:
         if node is None:
             return None
         if node.type == "identifier":
-            return self.names.get(node.text.decode())
+            return self.names.get(node.text.decode("utf-8", "replace"))
         if node.type == "member_expression":
             obj, member = unwrap(node.child_by_field_name("object")), name_of(node)
+            bound = self.names.get(obj.text.decode("utf-8", "replace"), (None, "?")) \
+                if obj is not None and obj.type == "identifier" else (None, "?")
             module = _required(obj) if obj is not None and obj.type == "call_expression" else \
-                self.names.get(obj.text.decode(), (None, "?"))[0] if obj is not None and obj.type == "identifier" \
-                and self.names.get(obj.text.decode(), (None, "?"))[1] is None else None
+                bound[0] if bound[1] is None else None
             return (module, member) if module is not None and member in APIS[module] else None
         return None
 
@@ -185,7 +186,7 @@ class Apis:
         if callee is None:
             return None
         if callee.type == "identifier":
-            name = callee.text.decode()
+            name = callee.text.decode("utf-8", "replace")
             if name in self.names:
                 module, export = self.names[name]
                 return APIS[module].get(export)
@@ -195,9 +196,9 @@ class Apis:
             if obj is not None and obj.type == "call_expression":
                 module = _required(obj)
                 return APIS[module].get(member) if module and member in APIS[module] else None
-            if obj is None or obj.type != "identifier" or obj.text.decode() not in self.names:
+            if obj is None or obj.type != "identifier" or obj.text.decode("utf-8", "replace") not in self.names:
                 return None
-            module, export = self.names[obj.text.decode()]
+            module, export = self.names[obj.text.decode("utf-8", "replace")]
             if export is None and member in APIS[module] and member is not None:
                 return APIS[module][member]
             if module == "execa" and export in (None, "execa"):
@@ -406,6 +407,7 @@ def _shell_option(options, texts: Texts) -> bool:
 def _template_line(template, texts: Texts) -> PStr:
     """A command template as the shell line it runs: each ``${value}`` quoted as one
     argument (each element of an array its own argument)."""
+    texts.doc.reveal(template)      # its text: a skeleton parse may have left it out
     parts: list[PStr] = []
     for child in template.named_children:
         if child.type == "template_substitution":

@@ -63,6 +63,7 @@ def deployments(scan) -> list[Deployment]:
         entry = _entry(scan, props)
         out.append(Deployment(doc.span(new.child_by_field_name("constructor")), platform="aws-lambda",
                               via="AWS CDK function", entries=[entry] if entry else [],
-                              memory_bytes=int(value.text) * MB, memory_setting=f"memorySize: {value.text.decode()}",
+                              memory_bytes=int(value.text) * MB,
+                              memory_setting="memorySize: " + value.text.decode("utf-8", "replace"),
                               memory_span=doc.span(pair), **_runtime(props)))
     return out

@@ -240,7 +240,7 @@ def _array_bytes(array) -> bytes | None:
             continue
         if el.type != "number":
             return None
-        text = el.text.decode().replace("_", "").lower()
+        text = el.text.decode("utf-8", "replace").replace("_", "").lower()
         try:
             v = int(text, 16) if text.startswith("0x") else int(text, 8) if text.startswith("0o") else int(text)
         except ValueError:

@@ -52,13 +52,13 @@ def _esm_entries(stmt, out: list) -> None:
             for d in decl.named_children:
                 name = d.child_by_field_name("name") if d.type == "variable_declarator" else None
                 if name is not None and name.type == "identifier":
-                    out.append((name.text.decode(), d.child_by_field_name("value") or name, None))
+                    out.append((name.text.decode("utf-8", "replace"), d.child_by_field_name("value") or name, None))
         else:
             name = decl.child_by_field_name("name")
             if default:
                 out.append((DEFAULT, decl, None))
             elif name is not None:
-                out.append((name.text.decode(), decl, None))
+                out.append((name.text.decode("utf-8", "replace"), decl, None))
         return
     if value is not None:
         out.append((DEFAULT, value, None))
@@ -72,8 +72,8 @@ def _esm_entries(stmt, out: list) -> None:
         local, alias = spec.child_by_field_name("name"), spec.child_by_field_name("alias")
         if local is None:
             continue
-        exported = (alias or local).text.decode().strip("'\"")
-        out.append((exported, local, (source, local.text.decode().strip("'\"")) if source else None))
+        exported = (alias or local).text.decode("utf-8", "replace").strip("'\"")
+        out.append((exported, local, (source, local.text.decode("utf-8", "replace").strip("'\"")) if source else None))
 
 
 def _cjs_entry(assign, out: list) -> None:
@@ -130,7 +130,7 @@ def follows_cores(scan, node) -> bool:
     if node.type not in NAMES:
         return False
     values = []
-    for w in scan.ev.bindings.writes(node.text.decode()):
+    for w in scan.ev.bindings.writes(node.text.decode("utf-8", "replace")):
         if not w.carries or w.value is None:
             continue
         outer = [a.type for a in ancestors(w.node)]
@@ -205,9 +205,9 @@ def _declared_import(name) -> tuple[str, str] | None:
         if parent.type == "import_clause":
             return spec, DEFAULT
         imported = parent.child_by_field_name("name")
-        return spec, imported.text.decode().strip("'\"")
+        return spec, imported.text.decode("utf-8", "replace").strip("'\"")
     if name.type == "shorthand_property_identifier_pattern":
-        pattern, key = parent, name.text.decode()
+        pattern, key = parent, name.text.decode("utf-8", "replace")
     elif parent.type == "pair_pattern" and parent.child_by_field_name("value") == name:
         pattern, key = parent.parent, name_of(parent.child_by_field_name("key"))
     else:

@@ -68,7 +68,7 @@ def _local_uses_tested(scan, declarator, clone_ok: bool) -> bool:
     fn = enclosing_function(declarator)
     if fn is None:
         return False                          # module scope: other code may read it
-    name = name_node.text.decode()
+    name = name_node.text.decode("utf-8", "replace")
     for use in scan.doc.words(name, ("identifier", "shorthand_property_identifier")):
         if use.id == name_node.id or not (fn.start_byte <= use.start_byte < fn.end_byte):
             continue

@@ -169,13 +169,13 @@ def _imported_locals(doc: Doc) -> dict[str, bool]:
                 continue
             for part in clause.named_children:
                 if part.type == "identifier":                 # import d from
-                    names[part.text.decode()] = True
+                    names[part.text.decode("utf-8", "replace")] = True
                 elif part.type == "namespace_import" and part.named_children:     # import * as ns from
-                    names[part.named_children[-1].text.decode()] = True
+                    names[part.named_children[-1].text.decode("utf-8", "replace")] = True
                 for spec in part.named_children if part.type == "named_imports" else ():
                     local = spec.child_by_field_name("alias") or spec.child_by_field_name("name")
                     if spec.type == "import_specifier" and spec.child(0).type != "type" and local is not None:
-                        names.setdefault(local.text.decode(), False)
+                        names.setdefault(local.text.decode("utf-8", "replace"), False)
     for off in doc.offsets(b"require("):
         node = doc.root.descendant_for_byte_range(off, off + 7)
         if node is None or node.type != "identifier" or node.text != b"require":
@@ -191,14 +191,14 @@ def _imported_locals(doc: Doc) -> dict[str, bool]:
             continue
         pattern = decl.child_by_field_name("name")
         if pattern is not None and pattern.type == "identifier":
-            names[pattern.text.decode()] = up(call).type != "member_expression"     # m = require('./m')
+            names[pattern.text.decode("utf-8", "replace")] = up(call).type != "member_expression"     # m = require('./m')
             continue
         stack = [pattern] if pattern is not None else []
         while stack:
             n = stack.pop()
             if n.type in ("identifier", "shorthand_property_identifier_pattern") and \
                     (n.parent.type != "pair_pattern" or n.parent.child_by_field_name("value") == n):
-                names.setdefault(n.text.decode(), False)
+                names.setdefault(n.text.decode("utf-8", "replace"), False)
             stack.extend(n.named_children)
     return dict(sorted(names.items())[:MAX_LOCALS])
 

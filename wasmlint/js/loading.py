@@ -83,7 +83,7 @@ def memory_imports(scan: Scan, node) -> list[tuple[str, str, str | None, int | N
             if v is None:
                 continue
             if v.type in ("identifier", "shorthand_property_identifier"):
-                out.append((module, name, v.text.decode(), None))
+                out.append((module, name, v.text.decode("utf-8", "replace"), None))
             elif v.type == "new_expression" and b"Memory" in v.text:
                 out.append((module, name, None, v.start_byte))
     return out

@@ -344,10 +344,10 @@ def name_of(node) -> str | None:
     if node is None:
         return None
     if node.type in ("identifier", "property_identifier", "this", "shorthand_property_identifier"):
-        return node.text.decode()
+        return node.text.decode("utf-8", "replace")
     if node.type == "member_expression":
         prop = node.child_by_field_name("property")
-        return prop.text.decode() if prop is not None else None
+        return prop.text.decode("utf-8", "replace") if prop is not None else None
     if node.type == "subscript_expression":
         return string_value(node.child_by_field_name("index"))
     return None
@@ -359,7 +359,7 @@ def path_of(node) -> str | None:
     if node is None:
         return None
     if node.type in ("identifier", "this"):
-        return node.text.decode()
+        return node.text.decode("utf-8", "replace")
     if node.type in ("member_expression", "subscript_expression"):
         base = path_of(node.child_by_field_name("object"))
         prop = name_of(node)
@@ -405,9 +405,9 @@ def object_pairs(node) -> dict:
     for child in node.named_children:
         if child.type == "pair":
             key = child.child_by_field_name("key")
-            name = key.text.decode() if key.type in ("property_identifier", "number") else string_value(key)
+            name = key.text.decode("utf-8", "replace") if key.type in ("property_identifier", "number") else string_value(key)
             if name is not None:
                 out[name] = (child, child.child_by_field_name("value"))
         elif child.type == "shorthand_property_identifier":
-            out[child.text.decode()] = (child, child)
+            out[child.text.decode("utf-8", "replace")] = (child, child)
     return out

@@ -229,7 +229,7 @@ class Texts:
         the use, each with whether it surely ran (a statement of a block around the use);
         an assignment to an element, or a change that may run again after the use (in a
         loop around it), stands as one unknown change."""
-        name, at = ident.text.decode(), ident.start_byte
+        name, at = ident.text.decode("utf-8", "replace"), ident.start_byte
         since = write.node.start_byte if write is not None else 0
         fn = enclosing_function(ident)
         loops = [a for a in ancestors(ident) if a.type in LOOPS]
@@ -276,7 +276,7 @@ class Texts:
         for key, (_pair, value) in object_pairs(target).items():
             out[key] = self.text(value)
         if node.type in ("identifier", "shorthand_property_identifier"):
-            out.update(self.member_writes(node.text.decode(), before))
+            out.update(self.member_writes(node.text.decode("utf-8", "replace"), before))
         return out
 
     def object_literal(self, node):

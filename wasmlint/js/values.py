@@ -131,7 +131,7 @@ class Evaluator:
     def _eval(self, node, depth: int):
         t = node.type
         if t == "number":
-            return number_literal(node.text.decode())
+            return number_literal(node.text.decode("utf-8", "replace"))
         if t in ("string", "template_string"):
             v = string_value(node)
             return UNKNOWN if v is None else v
@@ -169,7 +169,7 @@ class Evaluator:
         return UNKNOWN
 
     def _identifier(self, node, depth: int):
-        name = node.text.decode()
+        name = node.text.decode("utf-8", "replace")
         w = self.bindings.reaching(node)
         if w is None:
             if name in _CONSTANTS and not self.bindings.writes(name):

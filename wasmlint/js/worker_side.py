@@ -55,7 +55,7 @@ def _reads_worker_threads(scan, node) -> bool:
     if write.value is not None:                  # const parentPort = require('worker_threads').parentPort
         value = unwrap(write.value)
         return value is not None and value.type == "member_expression" and \
-            name_of(value) == node.text.decode() and _is_module(scan, value.child_by_field_name("object"))
+            name_of(value) == node.text.decode("utf-8", "replace") and _is_module(scan, value.child_by_field_name("object"))
     declarator = next((a for a in ancestors(write.node) if a.type == "variable_declarator"), None)
     return declarator is not None and _is_module(scan, declarator.child_by_field_name("value"))
 

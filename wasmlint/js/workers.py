@@ -197,7 +197,7 @@ def _returned_as(scan: Scan, new) -> str | None:
         fn = enclosing_function(new)
         if name is None or fn is None or not any(
                 r.named_children and unwrap(r.named_children[0]).type == "identifier" and
-                unwrap(r.named_children[0]).text.decode() == name for r in _fn_returns(scan, fn)):
+                unwrap(r.named_children[0]).text.decode("utf-8", "replace") == name for r in _fn_returns(scan, fn)):
             return None
     return exported_as(scan, fn) if fn is not None else None
 

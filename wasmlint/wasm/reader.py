@@ -229,7 +229,11 @@ class _Reader:
 
     def _export(self, c: Cursor) -> None:
         exports = self.mod.exports
-        for _ in range(c.count("export", 3)):
+        n = c.count("export", 3)
+        # Most entries take the fast path (modules export thousands of names); an entry
+        # it cannot take, from the first on, is read by the checked reader below.
+        done = _fast_exports(c, n, exports)
+        for _ in range(n - done):
             at = c.pos
             name = c.name("export name")
             kpos = c.pos
@@ -288,3 +292,44 @@ class _Reader:
             import_module=imp.module if imp else None, import_name=imp.name if imp else None,
             element_type=etype, initial=lim.initial, maximum=lim.maximum, table64=lim.is64,
             offset=lim.offset))
+
+
+def _fast_exports(c: Cursor, n: int, out: list) -> int:
+    """Read up to ``n`` export entries from ``c.pos`` on while each is plainly valid (a
+    name length and an index of at most four LEB bytes, a UTF-8 name, a known kind, all
+    inside the section): the number read, ``c.pos`` after the last. The checked reader
+    reads from the first other entry on (and reports what is wrong with it)."""
+    base = c.pos
+    data = bytes(c.mv[base:c.end])
+    size, kinds, nkinds = len(data), EXTERNAL_KINDS, len(EXTERNAL_KINDS)
+    pos = done = 0
+    while done < n and pos < size:
+        length, p = _leb4(data, pos, size)
+        name_end = p + length
+        if p < 0 or name_end + 1 >= size or data[name_end] >= nkinds:
+            break
+        index, q = _leb4(data, name_end + 1, size)
+        if q < 0:
+            break
+        try:
+            name = data[p:name_end].decode("utf-8")
+        except UnicodeDecodeError:
+            break
+        out.append(Export(name, kinds[data[name_end]], index, base + pos))
+        pos, done = q, done + 1
+    c.pos = base + pos
+    return done
+
+
+def _leb4(data: bytes, pos: int, size: int) -> tuple[int, int]:
+    """An unsigned LEB of at most four bytes at ``pos`` and the offset after it;
+    (0, -1) for a longer one or one that runs past ``size``."""
+    value = shift = 0
+    while pos < size and shift < 28:
+        b = data[pos]
+        pos += 1
+        value |= (b & 0x7F) << shift
+        if b < 0x80:
+            return value, pos
+        shift += 7
+    return 0, -1

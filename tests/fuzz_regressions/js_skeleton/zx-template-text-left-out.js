@@ -1,0 +1,4 @@
+#!/usr/bin/env zxWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWW/common.c', 'falcon/slat();
+
+cd('native');
+await $`emcc `;

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 from ..toolchain.pstr import UNKNOWN, UNKNOWN_TEXT, PStr, joined
 from ..toolchain.script_runs import Run, names_a_tool, run_facts
-from .parse import call_parts, name_of, object_pairs, path_of, string_value, unwrap, up
+from .parse import (call_parts, enclosing_function, function_name, name_of, object_pairs, path_of, string_value,
+                    unwrap, up)
 from .pstrings import Texts
 
 # A process API is known only from a module specifier naming it (``_module``) or zx's
@@ -255,9 +256,6 @@ def runs(scan, texts: Texts) -> list[Run]:
     return out
 
 
-_FUNCTIONS = ("function_declaration", "function_expression", "arrow_function", "function")
-
-
 def _wrapper_of(call, how: str, texts: Texts) -> tuple[str, str] | None:
     """(name, "line" or "words") of a function that runs its first parameter as a command
     line (``function run(cmd) { execSync(cmd, {stdio: 'inherit'}) }``, a ``spawnSync(command,
@@ -267,9 +265,7 @@ def _wrapper_of(call, how: str, texts: Texts) -> tuple[str, str] | None:
     first = unwrap(args[0]) if args else None
     if first is None or first.type != "identifier" or how not in ("shell", "file"):
         return None
-    fn = call.parent
-    while fn is not None and fn.type not in _FUNCTIONS:
-        fn = fn.parent
+    fn = enclosing_function(call)
     param = _first_parameter(fn)
     if param is None:
         return None
@@ -280,10 +276,8 @@ def _wrapper_of(call, how: str, texts: Texts) -> tuple[str, str] | None:
         kind = "words"
     else:
         return None
-    name = fn.child_by_field_name("name")
-    if name is None and up(fn) is not None and up(fn).type == "variable_declarator":
-        name = up(fn).child_by_field_name("name")
-    return (name.text.decode(), kind) if name is not None and name.type == "identifier" else None
+    name = function_name(fn)
+    return (name, kind) if name else None
 
 
 def _first_parameter(fn):

@@ -138,7 +138,8 @@ def assign(project, config) -> ScopeMap:
         entry[id(f)] = out.overrides.get(f.span.path) or (
             demoted(f.role, out.conventions.get(f.span.path)) if f.role else NO_SURFACE)
     prod = out.files
-    for start, reason in _production_roots(project, out, entry):
+    packed = _npm_packed(project)
+    for start, reason in _production_roots(project, out, entry, packed):
         _reach(project, start, reason, prod)
     for start, reason in _release_builds(project, out):
         _reach(project, start, reason, prod)
@@ -160,7 +161,7 @@ def assign(project, config) -> ScopeMap:
                                                               f"the emcc link at {f.span.path}:{f.span.line}"))
     for path, said in out.conventions.items():
         prod.setdefault(path, said)
-    _unpacked_modules(project, prod)
+    _unpacked_modules(project, prod, packed)
     # a script that only a test, bench, dev … surface runs takes that surface's scope
     runners = [(out.launches[launch_id(f)], project.graph.out.get(launch_id(f), ()))
                for f in launches if f.role is not None or _own(f) is not None]
@@ -222,7 +223,8 @@ def _own(f) -> Scoped | None:
     return own
 
 
-def _production_roots(project, out: ScopeMap, entry: dict[int, Scoped]) -> list[tuple[str, str]]:
+def _production_roots(project, out: ScopeMap, entry: dict[int, Scoped],
+                      packed: dict[str, set[str]]) -> list[tuple[str, str]]:
     """(graph node, reason) of every production entry point, most telling first."""
     roots = []
     for f in sorted(project.of_kind("node-launch"), key=lambda f: (f.span.path, f.span.line, f.span.column)):
@@ -234,7 +236,6 @@ def _production_roots(project, out: ScopeMap, entry: dict[int, Scoped]) -> list[
             roots += [(e.dst, f"reached from {entry[id(f)].reason} ({f.span.path}:{f.span.line})")
                       for e in _edges(project, f, "runs") if e.dst]
     entries = project.of_kind("package-entry")
-    packed = _npm_packed(project)
     for f in entries:
         pkg = f.span.path
         if _by_convention(f, out).scope not in ("production", "unknown"):
@@ -374,7 +375,7 @@ def _npm_packed(project) -> dict[str, set[str]]:
     return packed
 
 
-def _unpacked_modules(project, prod: dict[str, Scoped]) -> None:
+def _unpacked_modules(project, prod: dict[str, Scoped], packed_by: dict[str, set[str]]) -> None:
     """A module committed in a published package's folder (package.json has ``files``) that
     the package does not pack, that nothing in production reaches and that no file of the
     package's own code loads or imports (``src/index.ts`` importing ``./lib/x.wasm``, which
@@ -384,10 +385,11 @@ def _unpacked_modules(project, prod: dict[str, Scoped]) -> None:
     def used(path: str) -> bool:
         return any(e.kind in REACH and (prod.get(e.src) is None or prod[e.src].scope not in QUIET)
                    for e in project.graph.into.get(path, ()))
-    for pkg, packed in _npm_packed(project).items():
+    modules = [p for p, kind in project.files.items() if kind == "wasm" and p not in prod]
+    for pkg, packed in packed_by.items():
         base = posixpath.dirname(pkg)
-        for path, kind in project.files.items():
-            if (kind == "wasm" and path not in prod and path not in packed
+        for path in modules:
+            if (path not in prod and path not in packed
                     and (not base or path.startswith(base + "/")) and not used(path)):
                 prod[path] = Scoped("fixture", f"a module {pkg} does not pack (`files`), and nothing "
                                                "in production loads it")

@@ -41,180 +41,23 @@ gives it back when it ends (stockfish.wasm's ``cd engine && make ARCH=wasm``).
 """
 from __future__ import annotations
 
-import posixpath
 from bisect import bisect_left
-from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Callable
 
 from . import budget
 from .bashcalls import Calls
-from .bashwords import HERE, HERE_MARKS, WORDS, Words, is_at, known
+from .bashrun import STRIDE, Binding, Command, Loaded, Reader, Run, Substitute, Word, size
+from .bashstate import Exported, moved, same_state
+from .bashtree import ParsedText, branches
+from .bashwords import HERE, WORDS, Words, is_at
 from .budget import ExpansionBudget
-from .toolchain import pstr
-from .toolchain.pstr import UNKNOWN, PStr, join_words
+from .toolchain.pstr import UNKNOWN, PStr
 
 VALUE_LIMIT = 1 << 16   # characters a shell variable may hold; a longer value is unknown
 MAX_SWITCHES = 6
-STRIDE = pstr.STRIDE << 16     # the files a script reads, past the given text's linked files
 _SKIP = frozenset(("comment", "test_command", "heredoc_body", "file_redirect", "heredoc_redirect",
                    "herestring_redirect", "variable_name"))
 _REDIRECTS = frozenset(("file_redirect", "heredoc_redirect", "herestring_redirect"))
 
-
-@lru_cache(maxsize=1)
-def parser():
-    import tree_sitter_bash
-    from tree_sitter import Language, Parser
-    return Parser(Language(tree_sitter_bash.language()))
-
-
-@lru_cache(maxsize=1)
-def _nodes_query():
-    """The nodes a file's walk needs, found by tree-sitter in one pass (no Python walk)."""
-    from tree_sitter import Query
-    return Query(parser().language, "(command_name) @name (command_substitution) @subst "
-                                     "(variable_assignment name: (_) @assigned) (expansion) @expansion")
-
-
-def parse_bytes(raw: bytes):
-    """tree-sitter-bash's tree of a script. A line continuation that ends the file
-    (``-o out.js \\`` on the last line) joins the line to nothing in bash; tree-sitter
-    rejects the whole command, so the backslash is read as the blank it amounts to."""
-    body = raw.rstrip(b" \t\r\n")
-    if body.endswith(b"\\") and (len(body) - len(body.rstrip(b"\\"))) % 2 and raw[len(body):].startswith(b"\n"):
-        raw = body[:-1] + b" " + raw[len(body):]
-    global _last_tree
-    last = _last_tree              # a script's evaluation and its syntax check read one tree
-    if last[0] is budget.current() and last[1] == raw:
-        return last[2]
-    tree = budget.parse(parser(), raw)
-    _last_tree = (budget.current(), raw, tree)
-    return tree
-
-
-_last_tree: tuple = (None, None, None)
-
-
-@dataclass
-class Loaded:
-    """A project file a script sources or runs, as the reader found it."""
-
-    path: str                  # display path
-    key: str                   # its resolved path: one file reached by two names is one file
-    text: str
-    shell: bool = True         # a shell script (its ``#!`` line or name): what ``./x`` may run
-
-
-# reader(name as written, the file that names it: None for the text given) -> the file, if in the project
-Reader = Callable[[str, "Loaded | None"], "Loaded | None"]
-# substitute(argument strings of a command in ``$(…)``) -> what it prints, when known
-Substitute = Callable[[list[str]], "str | None"]
-
-
-@dataclass(eq=False)
-class Binding:
-    """A variable set by an assignment, an ``export``, a command prefix, or the caller."""
-
-    name: str
-    value: PStr | list[PStr] | None        # None: exported, never set
-    rng: tuple[int, int] | None = None     # input characters of the assignment (None: from the caller)
-    value_rng: tuple[int, int] | None = None   # input characters of the value word
-    exported: bool = False
-    variant: str | None = None
-    origin: object = None                  # the caller's own record of an environment entry (start, end)
-    declared: bool = False                 # ``export NAME`` without a value
-    exports: "Binding | None" = None       # then: the binding it exports, if NAME is set
-    in_substitution: bool = False          # set inside ``$(…)``: the script's own variables do not see it
-    file: int = 0                          # which of ``Run.files`` the assignment is in
-
-    @property
-    def known(self) -> bool:
-        v = self.value
-        return v is not None and not isinstance(v, list) and known(v)
-
-
-@dataclass(eq=False)
-class Word:
-    """One argument node of a command and the fields bash makes of it."""
-
-    rng: tuple[int, int]                   # input characters of the node
-    bare: bool                             # ``$V``, ``${V…}``, ``"$@"``, ``"${A[@]}"`` alone: zero or many words
-    fields: list[PStr]
-
-
-@dataclass(eq=False)
-class Command:
-    words: list[Word]
-    prefix: list[Binding]                  # ``VAR=x cmd``
-    env: dict[str, Binding]                # exported variables in effect (prefix included)
-    rng: tuple[int, int]
-    in_substitution: bool = False
-    variant: str | None = None
-    file: int = 0                          # which of ``Run.files`` the command is in
-    cwd: str | None = ""                   # folder it runs in, relative to where the text starts
-    #                                        ("": there; None: unknown — an absolute or computed ``cd``)
-
-    @property
-    def argv(self) -> list[PStr]:
-        return [f for w in self.words for f in w.fields]
-
-
-@dataclass
-class Run:
-    commands: list[Command] = field(default_factory=list)
-    bindings: list[Binding] = field(default_factory=list)   # statement-level assignments and exports
-    error: tuple[int, str, bool] | None = None   # first syntax error: input character, node type, missing
-    unknown_text: dict[tuple[int, int], str] = field(default_factory=dict)
-    files: list[Loaded | None] = field(default_factory=lambda: [None])   # 0: the text given
-    # the same without ``variants`` and ``substitute``: no ``${V:+…}`` switch, no ``$(cmd …)``
-    # that a ``substitute`` may know, no ``${V-…}`` of a variable set only elsewhere
-    plain: bool = False
-
-
-def file_of(pos: int) -> int:
-    """Which of ``Run.files`` a position is in (-1: none)."""
-    return pos // STRIDE if pos >= 0 else -1
-
-
-def localize(p: PStr, home: int, at: tuple[int, int], force: bool = False) -> tuple[PStr, int]:
-    """``p`` in the positions of one file, and which file: the one every placed character
-    comes from (unless ``force``), else ``home``, where characters from elsewhere are
-    spread over ``at`` (a range of ``home``, in ``home``'s own positions)."""
-    last = max(p.starts, default=-1)
-    if last < STRIDE and (home == 0 or last >= 0 and not force):
-        return p, 0              # all placed in the text's own positions already (a C scan)
-    files = {file_of(x) for x in p.starts if x >= 0}
-    f = next(iter(files)) if len(files) == 1 and not force else home
-    if f == 0 and files <= {0}:
-        return p, 0
-    base = f * STRIDE
-    starts = tuple(x - base if file_of(x) == f else (at[0] if x >= 0 else -1) for x in p.starts)
-    ends = tuple(e - base if file_of(x) == f else (at[1] if x >= 0 else -1) for x, e in zip(p.starts, p.ends))
-    return PStr(p.text, starts, ends), f
-
-
-def folders(p: PStr, run: Run, home: int) -> PStr:
-    """``p`` with each ``here`` mark written as the folder it stands for, relative to the
-    folder of file ``home`` (``.`` for its own: ``"$(dirname "$0")/out"`` is ``./out``);
-    unknown where the file has no path (the text of a package.json script)."""
-    marks = list(HERE_MARKS.finditer(p.text))
-    if not marks:
-        return p
-    parts, pos = [], 0
-    for m in marks:
-        k = m.start()
-        parts.append(p[pos:k])
-        f = ord(m.group()) - HERE
-        if f < len(run.files) and run.files[f] is not None and run.files[home] is not None:
-            rel = posixpath.relpath(posixpath.dirname(run.files[f].path) or ".",
-                                    posixpath.dirname(run.files[home].path) or ".")
-            parts.append(PStr.spread(rel, p.starts[k], p.ends[k]))
-        else:
-            parts.append(PStr.spread(UNKNOWN, p.starts[k], p.ends[k]))
-        pos = k + 1
-    parts.append(p[pos:])
-    return PStr.join(parts)
 
 
 def evaluate(source: PStr, env: dict[str, Binding] | None = None, variants: bool = False,
@@ -261,160 +104,21 @@ def _variants(switches: list[str]):
     return [(f"{s} set", {s}) for s in switches[:MAX_SWITCHES]]
 
 
-def size(v) -> int:
-    return sum(len(x) for x in v) if isinstance(v, list) else len(v)
-
-
-def join(v: PStr | list[PStr]) -> PStr:
-    """An array as one word: its elements joined by blanks."""
-    return v if isinstance(v, PStr) else join_words(v)
-
-
-class _File:
-    """One text the evaluation reads: its tree and byte → character map."""
-
-    def __init__(self, fid: int, src: PStr, loaded: Loaded | None):
-        self.id, self.src, self.loaded = fid, src, loaded
-        raw = src.text.encode("utf-8", "surrogateescape")   # a byte that was not UTF-8 stays that byte
-        self.tree = parse_bytes(raw)
-        if len(raw) == len(src.text):
-            self.ch = None
-        else:
-            self.ch = [0] * (len(raw) + 1)
-            pos = 0
-            for k, c in enumerate(src.text):
-                n = len(c.encode("utf-8", "surrogateescape"))
-                for b in range(n):
-                    self.ch[pos + b] = k
-                pos += n
-            self.ch[pos] = len(src.text)
-        from tree_sitter import QueryCursor
-        found = QueryCursor(_nodes_query()).captures(self.tree.root_node)
-        # every name a command of the file starts with (functions called by name)
-        self.called = {n.text.decode(errors="replace") for n in found.get("name", ())}
-        # command substitutions in document order (an enclosing one before those inside it)
-        self.substs = sorted(found.get("subst", ()), key=lambda n: (n.start_byte, -n.end_byte))
-        self.subst_starts = [n.start_byte for n in self.substs]
-        self.assigned_names = found.get("assigned", ())
-        self.expansions = found.get("expansion", ())
-        # positions that only ascend (a file's own text, a decoded JSON string): the range of
-        # any stretch is its ends' (not so for a Makefile recipe holding a variable's value)
-        self.ascending = min(src.starts, default=0) >= 0 and src.ends == tuple(sorted(src.ends))
-
-    def c(self, byte: int) -> int:
-        return byte if self.ch is None else self.ch[byte]
-
-    def source_range(self, i: int, j: int) -> tuple[int, int]:
-        """The source range of characters ``[i, j)``; (-1, -1) when none is placed."""
-        if self.ascending and i < j:
-            return self.src.starts[i], self.src.ends[j - 1]
-        return self.src.source_range(i, j) or (-1, -1)
-
-
-def _branches(node) -> tuple[list, list[list]]:
-    """The tests of an ``if``/``elif`` chain (or the word a ``case`` matches) and the
-    statements of each branch."""
-    tests, bodies = [], []
-    if node.type == "case_statement":
-        value = node.child_by_field_name("value")
-        tests += [value] if value is not None else []
-        for item in node.named_children:
-            if item.type == "case_item":
-                bodies.append([c for k, c in enumerate(item.children) if c.is_named
-                               and item.field_name_for_child(k) not in ("value", "termination")])
-        return tests, bodies
-    clauses = [node] + [c for c in node.named_children if c.type in ("elif_clause", "else_clause")]
-    for clause in clauses:
-        in_test = clause.type != "else_clause"
-        body = []
-        for c in clause.children:
-            if c.type == "then":
-                in_test = False
-            elif c.is_named and c.type not in ("elif_clause", "else_clause"):
-                (tests if in_test else body).append(c)
-        bodies.append(body)
-    return tests, bodies
-
-
-def _same_state(a: tuple, b: tuple) -> bool:
-    """Two evaluation states bind the same variables, functions and ``$@``, in one folder
-    (bindings compare by identity: ``==`` on their tables is one C comparison)."""
-    return a[3] is b[3] and a[4:] == b[4:] and a[0] == b[0] and a[1] == b[1] and \
-        a[2].keys() == b[2].keys() and all(a[2][k] is b[2][k] for k in a[2])
-
-
-def _moved(cwd: str | None, arg: PStr | None) -> str | None:
-    """``cwd`` after ``cd arg``: a relative, known ``arg`` is joined; anything else
-    (``cd``, ``cd -``, ``cd /abs``, ``cd ~``, ``cd "$(dirname "$0")"``) leaves it unknown."""
-    if cwd is None or arg is None or not known(arg) or arg.text in ("", "-") or arg.text[0] in "/~":
-        return None
-    moved = posixpath.normpath(posixpath.join(cwd, arg.text))
-    return "" if moved == "." else moved
-
-
-class _Exported(dict):
-    """The exported variables. ``snapshot()`` is the environment of a command: one dict,
-    shared by the commands that run while no export changes (not a copy per command)."""
-
-    __slots__ = ("_snapshot",)
-
-    def snapshot(self) -> dict:
-        snap = getattr(self, "_snapshot", None)
-        if snap is None:
-            snap = self._snapshot = dict(self)
-        return snap
-
-    def _changed(self) -> None:
-        self._snapshot = None
-
-    def __setitem__(self, k, v):
-        self._changed()
-        super().__setitem__(k, v)
-
-    def __delitem__(self, k):
-        self._changed()
-        super().__delitem__(k)
-
-    def pop(self, *a):
-        self._changed()
-        return super().pop(*a)
-
-    def popitem(self):
-        self._changed()
-        return super().popitem()
-
-    def setdefault(self, *a):
-        self._changed()
-        return super().setdefault(*a)
-
-    def update(self, *a, **k):
-        self._changed()
-        super().update(*a, **k)
-
-    def clear(self):
-        self._changed()
-        super().clear()
-
-    def __ior__(self, other):
-        self._changed()
-        return super().__ior__(other)
-
-
 class _Eval(Calls, Words):
     @property
-    def exported(self) -> _Exported:
+    def exported(self) -> Exported:
         return self._exported
 
     @exported.setter
     def exported(self, table: dict) -> None:
-        self._exported = table if type(table) is _Exported else _Exported(table)
+        self._exported = table if type(table) is Exported else Exported(table)
 
     def __init__(self, source: PStr, reader: Reader | None, root: Loaded | None,
                  substitute: Substitute | None = None):
         self.reader, self.substitute = reader, substitute
         self.unknown_text: dict[tuple[int, int], str] = {}
-        self.files = [_File(0, source, root)]
-        self.by_key: dict[str, _File] = {}
+        self.files = [ParsedText(0, source, root)]
+        self.by_key: dict[str, ParsedText] = {}
         self.f = self.files[0]
         self.plain = True          # nothing depends on ``variants`` or ``substitute`` (``Run.plain``)
 
@@ -425,7 +129,7 @@ class _Eval(Calls, Words):
                 b = Binding(b.name, self.unknown_at(b, name), b.rng, b.value_rng, True, origin=b.origin)
             self.vars[name] = b
         self.exported = dict(self.vars)
-        self.functions: dict[str, tuple[_File, object]] = {}
+        self.functions: dict[str, tuple[ParsedText, object]] = {}
         self.called = set(self.files[0].called)
         self.args: list[PStr] | None = None       # positional parameters; None: the script's own, unknown
         self.frames: list[dict] = []              # per function call: what its ``local``s shadow
@@ -495,7 +199,7 @@ class _Eval(Calls, Words):
             stack.extend(reversed(n.children))
         return None
 
-    def switches(self, file: "_File") -> list[str]:
+    def switches(self, file: "ParsedText") -> list[str]:
         """Variables used only as ``${V:+…}`` switches, never assigned, in the order of a
         right-to-left walk of the tree (the last one written first)."""
         assigned = {n.text.decode(errors="surrogateescape") for n in file.assigned_names}
@@ -655,7 +359,7 @@ class _Eval(Calls, Words):
         args = [a for a in args if a.text not in ("-P", "-L", "--")]
         if head == "pushd":
             self.dirs.append(self.cwd)
-        self.cwd = _moved(self.cwd, args[0] if len(args) == 1 else None)
+        self.cwd = moved(self.cwd, args[0] if len(args) == 1 else None)
 
     def own_line(self, kids: list) -> list:
         """``A=1 B=2`` ending its line is a statement of its own (tree-sitter-bash reads
@@ -702,7 +406,7 @@ class _Eval(Calls, Words):
         goes on in the state of the last branch that changes a variable, a function or
         ``$@`` (the ``else`` or ``*)`` fallback when it does; a lone ``then`` branch
         when it is the only one, as in ``if [ -z "$X" ]; then X=default; fi``)."""
-        tests, bodies = _branches(node)
+        tests, bodies = branches(node)
         for t in tests:
             if t.type == "command_substitution":
                 self.subshell(t)
@@ -717,7 +421,7 @@ class _Eval(Calls, Words):
             for st in body:
                 self.statement(st)
             now = self.state()
-            if not _same_state(now, before):
+            if not same_state(now, before):
                 after = now
         self.restore(after)
 
@@ -729,9 +433,9 @@ class _Eval(Calls, Words):
         self.vars, self.exported, self.functions = dict(vars_), dict(exported), dict(functions)
         self.dirs = list(dirs)
 
-    def open_file(self, loaded: Loaded) -> _File:
+    def open_file(self, loaded: Loaded) -> ParsedText:
         """A project file read by ``source`` or run, placed past the texts read so far."""
-        return _File(len(self.files), PStr.source(loaded.text, len(self.files) * STRIDE), loaded)
+        return ParsedText(len(self.files), PStr.source(loaded.text, len(self.files) * STRIDE), loaded)
 
     # words -----------------------------------------------------------------------
     def word(self, node) -> Word:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 
-from .bash import Loaded, Reader
+from .bashrun import Loaded, Reader
 from .paths import NotRegular, read_regular, real, within
 
 SOURCE_LIMIT = 128 << 10

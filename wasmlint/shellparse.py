@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from . import bash
+from . import bash, bashrun
 from .bashwords import plain
 from .textpos import LineIndex, MappedText, TextBuilder, no_escape
 from .toolchain.pstr import UNKNOWN, PStr
@@ -139,8 +139,8 @@ class _View:
                force: bool = True) -> tuple[MappedText, int]:
         """``p`` in the source of ``file`` (unless ``force`` is off and it all comes from
         one other file), and which file; ``whole``: its range is ``[si, sj)``, else its own."""
-        p = plain(bash.folders(p, self.run, file))
-        q, f = bash.localize(p, file, (si, sj), force)
+        p = plain(bashrun.folders(p, self.run, file))
+        q, f = bashrun.localize(p, file, (si, sj), force)
         exact = self.s.exact if f == 0 else True
         at = (si, sj)
         if (not whole or f != file) and q.source_range() is not None:
@@ -197,7 +197,7 @@ class _View:
     def words(self, w: bash.Word, file: int) -> list[Word]:
         si, sj = self.src(file, w.rng)
         placed = self.exact(file, w.rng)
-        fields = [plain(bash.folders(f, self.run, file)) for f in w.fields]
+        fields = [plain(bashrun.folders(f, self.run, file)) for f in w.fields]
         if w.bare and fields and all(f.text == UNKNOWN for f in fields):
             return [Word(MappedText.opaque(self.text(file, w.rng), si, sj), si, sj, True, True, placed)]
         if len(fields) == 1 and not w.bare:

@@ -13,7 +13,7 @@ word, not ``fi``; errors that only the carriage returns cause are bash's too.
 """
 from __future__ import annotations
 
-from .bash import parse_bytes
+from .bashtree import parse_bytes
 
 _KEYWORDS = frozenset(("fi", "done", "esac", "then", "do"))
 _CLOSES = {"}": ("compound_statement",), '"': ("string",),

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .. import bash
+from .. import bash, bashrun
 from ..bashwords import plain
 from ..facts import Span
 from .pstr import LineIndex, PStr, Tok
@@ -103,7 +103,7 @@ class _Env(Mapping):
             b = self.env[name]
             if b.value is None:
                 raise KeyError(name)
-            got = self.placed[name] = self.view.value(bash.join(b.value), self.file, self.at)
+            got = self.placed[name] = self.view.value(bashrun.join(b.value), self.file, self.at)
         return got
 
     def __getitem__(self, name: str) -> PStr:
@@ -155,12 +155,12 @@ class _View:
 
     def local(self, p: PStr, file: int, at: tuple[int, int]) -> PStr:
         """A value read at ``at`` in ``file``: its characters from other files are placed there."""
-        return bash.localize(plain(bash.folders(p, self.run, file)), file, at, force=True)[0]
+        return bashrun.localize(plain(bashrun.folders(p, self.run, file)), file, at, force=True)[0]
 
     def value(self, p: PStr, file: int, at: tuple[int, int]) -> tuple[PStr, int]:
         """A value used in ``file``, in the file its characters come from (``file`` when they are
         mixed, those from elsewhere placed at ``at``), and which file."""
-        return bash.localize(plain(bash.folders(p, self.run, file)), file, at)
+        return bashrun.localize(plain(bashrun.folders(p, self.run, file)), file, at)
 
     def tok(self, p: PStr, file: int, rng: tuple[int, int]) -> Tok:
         """An argument, in the file its characters come from (the command's when they are mixed)."""

@@ -1,0 +1,109 @@
+"""tree-sitter-bash's reading of a shell text (``wasmlint.bash`` evaluates it): the parser,
+one tree per text (its evaluation and its syntax check share it), the nodes a walk needs
+found by one query, and the shape of ``if``/``case`` branches."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from . import budget
+from .toolchain.pstr import PStr
+
+
+@lru_cache(maxsize=1)
+def parser():
+    import tree_sitter_bash
+    from tree_sitter import Language, Parser
+    return Parser(Language(tree_sitter_bash.language()))
+
+
+@lru_cache(maxsize=1)
+def _nodes_query():
+    """The nodes a file's walk needs, found by tree-sitter in one pass (no Python walk)."""
+    from tree_sitter import Query
+    return Query(parser().language, "(command_name) @name (command_substitution) @subst "
+                                     "(variable_assignment name: (_) @assigned) (expansion) @expansion")
+
+
+def parse_bytes(raw: bytes):
+    """tree-sitter-bash's tree of a script. A line continuation that ends the file
+    (``-o out.js \\`` on the last line) joins the line to nothing in bash; tree-sitter
+    rejects the whole command, so the backslash is read as the blank it amounts to."""
+    body = raw.rstrip(b" \t\r\n")
+    if body.endswith(b"\\") and (len(body) - len(body.rstrip(b"\\"))) % 2 and raw[len(body):].startswith(b"\n"):
+        raw = body[:-1] + b" " + raw[len(body):]
+    global _last_tree
+    last = _last_tree              # a script's evaluation and its syntax check read one tree
+    if last[0] is budget.current() and last[1] == raw:
+        return last[2]
+    tree = budget.parse(parser(), raw)
+    _last_tree = (budget.current(), raw, tree)
+    return tree
+
+
+_last_tree: tuple = (None, None, None)
+
+
+class ParsedText:
+    """One text the evaluation reads: its tree and byte → character map."""
+
+    def __init__(self, fid: int, src: PStr, loaded):
+        self.id, self.src, self.loaded = fid, src, loaded
+        raw = src.text.encode("utf-8", "surrogateescape")   # a byte that was not UTF-8 stays that byte
+        self.tree = parse_bytes(raw)
+        if len(raw) == len(src.text):
+            self.ch = None
+        else:
+            self.ch = [0] * (len(raw) + 1)
+            pos = 0
+            for k, c in enumerate(src.text):
+                n = len(c.encode("utf-8", "surrogateescape"))
+                for b in range(n):
+                    self.ch[pos + b] = k
+                pos += n
+            self.ch[pos] = len(src.text)
+        from tree_sitter import QueryCursor
+        found = QueryCursor(_nodes_query()).captures(self.tree.root_node)
+        # every name a command of the file starts with (functions called by name)
+        self.called = {n.text.decode(errors="replace") for n in found.get("name", ())}
+        # command substitutions in document order (an enclosing one before those inside it)
+        self.substs = sorted(found.get("subst", ()), key=lambda n: (n.start_byte, -n.end_byte))
+        self.subst_starts = [n.start_byte for n in self.substs]
+        self.assigned_names = found.get("assigned", ())
+        self.expansions = found.get("expansion", ())
+        # positions that only ascend (a file's own text, a decoded JSON string): the range of
+        # any stretch is its ends' (not so for a Makefile recipe holding a variable's value)
+        self.ascending = min(src.starts, default=0) >= 0 and src.ends == tuple(sorted(src.ends))
+
+    def c(self, byte: int) -> int:
+        return byte if self.ch is None else self.ch[byte]
+
+    def source_range(self, i: int, j: int) -> tuple[int, int]:
+        """The source range of characters ``[i, j)``; (-1, -1) when none is placed."""
+        if self.ascending and i < j:
+            return self.src.starts[i], self.src.ends[j - 1]
+        return self.src.source_range(i, j) or (-1, -1)
+
+
+def branches(node) -> tuple[list, list[list]]:
+    """The tests of an ``if``/``elif`` chain (or the word a ``case`` matches) and the
+    statements of each branch."""
+    tests, bodies = [], []
+    if node.type == "case_statement":
+        value = node.child_by_field_name("value")
+        tests += [value] if value is not None else []
+        for item in node.named_children:
+            if item.type == "case_item":
+                bodies.append([c for k, c in enumerate(item.children) if c.is_named
+                               and item.field_name_for_child(k) not in ("value", "termination")])
+        return tests, bodies
+    clauses = [node] + [c for c in node.named_children if c.type in ("elif_clause", "else_clause")]
+    for clause in clauses:
+        in_test = clause.type != "else_clause"
+        body = []
+        for c in clause.children:
+            if c.type == "then":
+                in_test = False
+            elif c.is_named and c.type not in ("elif_clause", "else_clause"):
+                (tests if in_test else body).append(c)
+        bodies.append(body)
+    return tests, bodies

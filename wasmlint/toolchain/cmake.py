@@ -25,7 +25,7 @@ import os
 import posixpath
 
 from ..facts import Fact, Span
-from .cmake_commands import Target
+from .cmake_targets import Target
 from .cmake_eval import Run
 from .cmake_files import Files
 from .cmake_values import list_items

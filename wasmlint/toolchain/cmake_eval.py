@@ -7,7 +7,7 @@ them; ``WIN32``/``APPLE``/``MSVC`` … are false. The parent ``CMakeLists.txt`` 
 branches that reach it), so its variables (``CMAKE_EXE_LINKER_FLAGS`` …), macros and
 functions flow down; a directory a parent adds only when not building for Emscripten is
 no emcc build. Macros and functions run with their arguments (``ARGN``, ``ARGV<n>``,
-``PARENT_SCOPE``); what each command does is ``cmake_commands.py``.
+``PARENT_SCOPE``); what each command does is ``cmake_commands.py`` (targets: ``cmake_targets.py``).
 
 ``if()`` conditions are evaluated (``cmake_cond.py``); one that cannot be evaluated, or
 that depends on a variable the user sets when configuring (an ``option``, a cache entry,
@@ -19,9 +19,10 @@ from collections import ChainMap
 
 from ..budget import ExpansionBudget
 from ..facts import Span
-from .cmake_commands import (HANDLERS, MAX_DEPTH, Break, Continue, Custom, Def, Fatal, Return, Target)
+from .cmake_commands import HANDLERS, MAX_DEPTH, Break, Continue, Def, Fatal, Return
 from .cmake_cond import evaluate as evaluate_condition
 from .cmake_files import Cmd, Files, Unit, parent_chain
+from .cmake_targets import Custom, Target
 from .cmake_values import arguments, genex_filter, join_list, list_items
 from .pstr import UNKNOWN, PStr
 

@@ -17,7 +17,7 @@ from ..textpos import LineIndex
 from ..toolchain.emcc import build_facts
 from ..toolchain.emcc_args import carries_emcc_settings
 from ..toolchain.pstr import PStr, Tok, shell_split
-from ..toolchain.shell_argv import response_reader
+from ..toolchain.response_files import response_reader
 from ..toolchain.shell_eval import evaluate
 from . import SourceFile
 

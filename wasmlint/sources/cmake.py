@@ -14,7 +14,7 @@ def extract(src: SourceFile) -> list[Fact]:
 
     from ..toolchain.cmake import cmake_facts
     from ..toolchain.project_files import ProjectFiles
-    from ..toolchain.shell_argv import response_reader
+    from ..toolchain.response_files import response_reader
     try:
         return cmake_facts(text, src.path, response=response_reader(src), project=ProjectFiles(src))
     except UnexpectedInput as exc:

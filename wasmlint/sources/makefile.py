@@ -12,5 +12,5 @@ def extract(src: SourceFile) -> list[Fact]:
         return errors
     from ..toolchain.makefile import makefile_facts
     from ..toolchain.project_files import ProjectFiles
-    from ..toolchain.shell_argv import response_reader
+    from ..toolchain.response_files import response_reader
     return makefile_facts(text, src.path, project=ProjectFiles(src), response=response_reader(src))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, ClassVar
+from typing import Any, ClassVar
 
 from .. import budget
 from ..facts import Fact, Span, internal
@@ -22,6 +22,7 @@ from .edits import remove_many, replace_args, replace_part
 from .emcc_setting_fact import EmccSetting, SettingUse
 from .emver import effective, parse_version
 from .pstr import UNKNOWN, Tok
+from .response_files import Reader, expand_response
 
 EMCC_NAMES = frozenset(("emcc", "em++", "emcc.py", "em++.py", "emcc.bat", "em++.bat"))
 # Options whose value is the next argument (so the value is never read as a flag).
@@ -37,7 +38,6 @@ TAKES_VALUE = frozenset((
 JS_INPUTS = ("--pre-js", "--post-js", "--extern-pre-js", "--extern-post-js", "--js-library")
 # ``--cflags`` prints the compile flags of the given settings and exits (an SDL2 build.rs asks it)
 NOT_LINK = frozenset(("-c", "-E", "-S", "-M", "-MM", "-fsyntax-only", "--version", "-v", "--help", "--cflags"))
-Reader = Callable[[Tok], "list[Tok] | str | None"]
 
 
 def is_emcc(word: str) -> bool:
@@ -351,7 +351,7 @@ def build_facts(argv: list[Tok], span: Span, *, variant: str | None = None, extr
     """Facts for one emcc command (``argv`` after the ``emcc`` word; ``extra`` is
     EMCC_CFLAGS), or for a set of flags that reaches links elsewhere (``flag_set``).
     Returns [] for a compile-only command."""
-    args = _expand_response(list(argv) + list(extra), read_response, problems)
+    args = expand_response(list(argv) + list(extra), read_response, problems)
     budget.charge(1, "compiler commands")     # their words are bounded by the expansion budget
     inv = EmccInvocation(span, variant=variant, emscripten_version=version, flag_set=flag_set)
     setting_facts: list[Fact] = []
@@ -478,34 +478,3 @@ def _not_setting(s_tok: Tok, nxt: Tok | None, variant: str | None) -> EmccSettin
     text = nxt.value if nxt is not None else s_tok.value[2:]
     use = SettingUse(es.Parsed(text, text, ""), nxt or s_tok, 0 if nxt else 2, s_tok if nxt else None)
     return EmccSetting(use.span, name=None, spelling=text, problem="not-a-setting", variant=variant, use=use)
-
-
-MAX_RESPONSE_READS = 64    # per command: response files naming each other cannot multiply the work
-MAX_RESPONSE_TOKENS = 100_000   # arguments response files may add to one command
-
-
-def _expand_response(args: list[Tok], read: Reader | None, problems: list | None, depth: int = 0,
-                     budget: list[int] | None = None) -> list[Tok]:
-    """``@file`` arguments replaced by the file's arguments, as emcc reads them. One command
-    reads at most MAX_RESPONSE_READS files and gains at most MAX_RESPONSE_TOKENS arguments
-    (``budget``: reads so far, arguments so far): a response file that names itself cannot
-    multiply the work."""
-    out: list[Tok] = []
-    budget = budget if budget is not None else [0, 0]
-    for tok in args:
-        if tok.value.startswith("@") and len(tok.value) > 1 and read is not None and depth < 8 \
-                and tok.text.known and budget[0] <= MAX_RESPONSE_READS:
-            budget[0] += 1
-            got = read(tok) if budget[0] <= MAX_RESPONSE_READS else \
-                f"response file `{tok.value}`: more than {MAX_RESPONSE_READS} response files in one command; not read"
-            if isinstance(got, list) and budget[1] + len(got) > MAX_RESPONSE_TOKENS:
-                got = f"response file `{tok.value}`: more than {MAX_RESPONSE_TOKENS} arguments in one command; not read"
-                budget[0] = MAX_RESPONSE_READS + 1      # nothing more is read for this command
-            if isinstance(got, list):
-                budget[1] += len(got)
-                out += _expand_response(got, read, problems, depth + 1, budget)
-                continue
-            if isinstance(got, str) and problems is not None:
-                problems.append((tok, got))
-        out.append(tok)
-    return out

@@ -10,11 +10,9 @@ JSON string decoded with positions), a workflow ``run:`` block, a Dockerfile
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 
 from ..facts import Fact, Span
-from ..paths import read_regular
 from ..shellfiles import project_reader, this_file
 from ..sources import ParseError, SourceFile
 from .emcc import EMCC_NAMES, build_facts, is_emcc
@@ -24,13 +22,13 @@ from .emver import DockerBuildArg, EmscriptenVersion, image_pin, version_in_emsd
 from .profile_use import NAPI, profile_uses
 from .project_files import ProjectFiles
 from .pstr import UNKNOWN, LineIndex, PStr, Tok, shell_split
+from .response_files import response_reader
 from .rust import CARGO_TOOLS, build_rust_link, cargo_run, is_wasm_target
 from .shell_eval import Command, evaluate
 
 HIDDEN_CC = ("CC", "CXX", "LD", "EMCC", "CCLD")
 VERSION_VARS = ("EMSDK_VERSION", "EMSCRIPTEN_VERSION", "EMSCRIPTEN_VERSION_TAG", "EM_VERSION",
                 "PYODIDE_EMSCRIPTEN_VERSION", "EMSDK_TAG")
-RESPONSE_LIMIT = 1 << 20
 _BUILD_WORDS = (*EMCC_NAMES, *CARGO_TOOLS, NAPI, *VERSION_VARS, "EMCC", "emsdk", "RUSTFLAGS", "emcmake", "--build-arg",
                 "Emscripten.cmake")
 
@@ -329,39 +327,6 @@ def _dedupe(facts: list[Fact]) -> list[Fact]:
     return out
 
 
-def response_reader(src: SourceFile):
-    """Read ``@file`` arguments relative to the file's folder, inside the project only."""
-    base = os.path.dirname(src.abspath) if src.abspath else ""
-    root = os.path.realpath(src.root or base) if (src.root or base) else ""
-    shown_base = os.path.dirname(src.path)
-
-    def read(tok: Tok, cwd: str | None = ""):
-        """``cwd``: the folder the command runs in, relative to the file's (``cd out &&
-        emcc @../flags.txt``); None when a ``cd`` went somewhere not known."""
-        src.read_others = True
-        rel = tok.value[1:]
-        if not base or not rel or "\0" in rel or cwd is None:   # no file name holds a NUL byte
-            return None
-        rel = os.path.join(cwd, rel) if cwd else rel
-        full = os.path.realpath(os.path.join(base, rel))
-        if not (full == root or full.startswith(root + os.sep)):
-            return f"response file `{tok.value}` is outside the project; not read"
-        if not os.path.isfile(full):
-            return None
-        try:
-            raw = read_regular(full, RESPONSE_LIMIT, follow=True)     # as --fix has edited it, too
-            if len(raw) > RESPONSE_LIMIT:
-                return f"response file `{tok.value}` is larger than 1 MiB; not read"
-            text = raw.decode("utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            return f"response file `{tok.value}` cannot be read: {exc}"
-        # shown as the project's path of the file it is (``@sub/../../app/x.rsp`` inside it too)
-        shown = os.path.normpath(os.path.join(shown_base, os.path.relpath(full, os.path.realpath(base))))
-        shown = shown.replace(os.sep, "/")
-        src.others[shown] = (full, hashlib.sha256(raw).hexdigest())    # --fix may edit what was read
-        index = LineIndex(text, shown)
-        return [Tok(p, index) for p in shell_split(PStr.source(text, 0))]
-    return read
 
 
 def node_printer(src: SourceFile):

@@ -104,7 +104,7 @@ FILE_CALLS = {"open", "read_text", "read_bytes", "fdopen", "mmap", "scandir", "l
 # the places a source reaches another file, confined to the project: response files, and
 # toolchain/project_files.py (CMake include()/parent directories, make's wrapper evidence),
 # which reads and lists only through wasmlint/paths.py
-FILE_ACCESS_ALLOWED = {("toolchain/shell_argv.py", "response_reader"), ("toolchain/emcc_settings.py", "data")}
+FILE_ACCESS_ALLOWED = {("toolchain/response_files.py", "response_reader"), ("toolchain/emcc_settings.py", "data")}
 
 
 def test_sources_open_no_other_files():

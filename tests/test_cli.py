@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fixture_harness import FIXTURES, run_cli
+from tests.fixture_harness import FIXTURES, materialise, run_cli
 from tests.wasmbuild import build_wat
 from wasmlint import __version__
 
@@ -164,3 +164,16 @@ def test_inspect_says_a_template_is_not_analysed():
         ".github/workflows/ci.yml": [("not-analysed", "template",
                                       "template tag `{{project-name}}`: the file is generated from it", 1)],
     }
+
+
+def test_inspect_reads_a_script_within_its_project(tmp_path):
+    """A script run from the top folder sources `./buildscripts/…` relative to it: `inspect`
+    of the script alone reads it within its project, as `check FILE` does."""
+    case = materialise(FIXTURES / "WL501" / "sourced-options-from-project-root", tmp_path)
+    (case / ".git").mkdir()                     # the project's root
+    rc, out, _ = run_cli(["inspect", "buildscripts/compileDecoderMT.sh", "--format", "json"], case)
+    assert rc == 0
+    links = [f for f in json.loads(out)["facts"] if f["kind"] == "emcc-invocation"]
+    assert [(f["output"], f["settings"]) for f in links] == [(
+        "build/decoder-mt.js", {"MODULARIZE": 1, "INVOKE_RUN": 0, "FILESYSTEM": 0, "PTHREAD_POOL_SIZE": 2,
+                                "MAXIMUM_MEMORY": 536870912, "EXPORT_NAME": "VideoDecoderMT"})]

@@ -23,7 +23,7 @@ from .link import Project, link
 from .paths import NotRegular, overlaid, read_regular, real
 from .rootcause import content_key, one_per_root_cause
 from .ruleset import Rule
-from .runpaths import root_holding, run_roots
+from .runpaths import resolve_run_paths, root_holding, run_roots
 from .scopes import reported
 from .sources import ParseError, SourceFile, load_extractor
 from .suppress import Directive, scan, suppress_all
@@ -245,8 +245,11 @@ def fails(diags: list[Diagnostic], fail_on: str) -> bool:
 
 
 def inspect_paths(paths: list[str], config: Config) -> list[FileResult]:
+    """The facts of the files named, each read within its project (the folder ``check FILE…``
+    reads with it): a script sources, and a link reads response files, relative to that root."""
+    roots = run_roots(resolve_run_paths(paths, config.root).read)
     entries = discover(paths, config.exclude, gitignore=config.respect_gitignore)
-    return [analyze_file(e, config.policy) for e in entries]
+    return [analyze_file(replace(e, root=root_holding(e.abspath, roots) or ""), config.policy) for e in entries]
 
 
 def resolve_root(paths: list[str]) -> Path:

@@ -248,7 +248,7 @@ class EmccInvocation(MemoryLike, Fact):
         out = [f"{n}={self.settings[n]}" for n in ("ASSERTIONS", "SAFE_HEAP", "STACK_OVERFLOW_CHECK")
                if isinstance(self.settings.get(n), int) and self.settings[n] and
                (n != "STACK_OVERFLOW_CHECK" or self.settings[n] >= 2)]
-        out += self.dwarf_flags
+        out += dict.fromkeys(self.dwarf_flags)      # one flag set passed twice (CFLAGS and CXXFLAGS) says it once
         if self.opt_level == "-O0" and self.release:
             out.append("-O0")
         return out

@@ -116,8 +116,12 @@ def emscripten_cmake_at(words: list[str]) -> int | None:
 
 # what a configure script passes to the link: autoconf's output variables (``./configure
 # LDFLAGS=…``; automake links with CFLAGS and LDFLAGS) and the --extra-ldflags of the
-# hand-written configure scripts of ffmpeg and QEMU (which link with LDFLAGS alone)
+# hand-written configure scripts of ffmpeg and QEMU
 SCRIPT_LINK_OPTIONS = ("LDFLAGS=", "CFLAGS=", "--extra-ldflags=")
+# QEMU's configure (the one with --target-list) writes meson's c_link_args from CFLAGS, LDFLAGS,
+# --extra-cflags and --extra-ldflags (cpp_link_args: CXXFLAGS, --extra-cxxflags): its extra
+# compile flags reach the link too. ffmpeg's link rule reads LDFLAGS alone.
+QEMU_LINK_OPTIONS = ("--extra-cflags=", "--extra-cxxflags=", "CXXFLAGS=")
 
 
 def emscripten_configure_at(words: list[str]) -> int | None:
@@ -133,8 +137,9 @@ def emscripten_configure_at(words: list[str]) -> int | None:
 def configure_script_flags(argv: list[Tok]) -> list[PStr]:
     """The link flags a configure script's arguments set, in order (``SCRIPT_LINK_OPTIONS``)."""
     out = []
+    qemu = any(tok.text.text.startswith("--target-list=") for tok in argv)
     for tok in argv:
-        for option in SCRIPT_LINK_OPTIONS:
+        for option in SCRIPT_LINK_OPTIONS + (QEMU_LINK_OPTIONS if qemu else ()):
             if tok.text.text.startswith(option):
                 out.append(tok.text[len(option):])
     return out

@@ -1,4 +1,4 @@
-"""TOML through the standard parser, with its super-linear inputs refused first.
+"""TOML through tomli (the standard parser's TOML 1.1 release), with its super-linear inputs refused first.
 
 ``tomllib`` takes time and memory that grow with the square of a dotted key's length
 (``a.a.a…= 1``: 80 KB take 18 s and 6 GiB) and recurses once per nested array or
@@ -7,10 +7,9 @@ parser sees the text; real files are far below the bounds.
 """
 from __future__ import annotations
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
+# tomli 2.4+ reads TOML 1.1 (multi-line inline tables, trailing commas in them, `\e`,
+# times without seconds), which recent cargo reads (biome's workspace); the standard tomllib reads 1.0 only
+import tomli as tomllib
 
 MAX_KEY_PARTS = 64      # dotted parts of one key or table header
 MAX_NESTING = 64        # arrays and inline tables inside each other
@@ -27,7 +26,8 @@ def loads(text: str) -> dict:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise TomlError(str(exc), getattr(exc, "lineno", None), getattr(exc, "colno", None)) from None
+        raise TomlError(getattr(exc, "msg", None) or str(exc), getattr(exc, "lineno", None),
+                        getattr(exc, "colno", None)) from None
     except RecursionError:
         raise TomlError("nested too deeply") from None
 

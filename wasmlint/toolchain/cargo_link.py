@@ -18,6 +18,7 @@
 """
 from __future__ import annotations
 
+import fnmatch
 import posixpath
 from dataclasses import replace
 
@@ -31,8 +32,9 @@ def settle(facts: list[Fact], files: dict[str, str]) -> list[Fact]:
     if not any(isinstance(f, (CargoProfile, RustLink)) for f in facts):
         return facts
     manifests = {f.folder: f for f in facts if isinstance(f, CargoManifest)}
-    facts = [f for f in facts if not (isinstance(f, CargoProfile) and not _profile_read(f, manifests))]
-    return _decide_memory(facts, manifests, files)
+    facts = _decide_memory(facts, manifests, files)
+    wasm = _wasm_workspaces(facts, manifests)
+    return [f for f in facts if not (isinstance(f, CargoProfile) and not _profile_read(f, manifests, wasm))]
 
 
 def workspace_root(m: CargoManifest, manifests: dict[str, CargoManifest]) -> str | None:
@@ -54,6 +56,17 @@ def workspace_root(m: CargoManifest, manifests: dict[str, CargoManifest]) -> str
     return m.folder
 
 
+def _listed(root: CargoManifest | None, folder: str) -> bool:
+    """Whether cargo builds the package in ``folder`` in this workspace: the root's own, one
+    its ``members`` globs name, or any when it lists none (its path dependencies are members
+    then). A package below a root that does not list it is refused ("current package
+    believes it's in a workspace when it's not"): an example left out of the workspace."""
+    if root is None or root.folder == folder or not root.workspace_members:
+        return True
+    rel = posixpath.relpath(folder, root.folder or ".")
+    return any(fnmatch.fnmatchcase(rel, posixpath.normpath(p)) for p in root.workspace_members)
+
+
 def _excluded(root: CargoManifest, folder: str) -> bool:
     """cargo's ``is_excluded``: under an ``exclude`` path and not under an explicit member path."""
     rel = posixpath.relpath(folder, root.folder or ".")
@@ -63,13 +76,34 @@ def _excluded(root: CargoManifest, folder: str) -> bool:
     return under(root.workspace_exclude) and not under(root.workspace_members)
 
 
-def _profile_read(p: CargoProfile, manifests: dict[str, CargoManifest]) -> bool:
+def _profile_read(p: CargoProfile, manifests: dict[str, CargoManifest], wasm: set[str] | None) -> bool:
     """Whether a WebAssembly build reads this profile. wasm-pack reads its own profiles from
-    the crate it builds, member or not."""
+    the crate it builds, member or not; cargo's are the workspace root's, and only a
+    workspace that builds WebAssembly reads them for it (``wasm``: None when unknown)."""
     m = manifests.get(posixpath.dirname(p.span.path))
     if p.tool != "cargo" or m is None:
         return True
-    return workspace_root(m, manifests) == m.folder and not m.cargo_fuzz
+    return workspace_root(m, manifests) == m.folder and not m.cargo_fuzz and (wasm is None or m.folder in wasm)
+
+
+def _wasm_workspaces(facts: list[Fact], manifests: dict[str, CargoManifest]) -> set[str] | None:
+    """The workspace roots that build WebAssembly: one holding a ``cdylib`` package (what
+    wasm-bindgen and wasm-pack build), or one a wasm link of the project compiles or whose
+    folder a cargo config targeting wasm sits in. None when a wasm build's crate is unknown."""
+    roots = {root for m in manifests.values() if "cdylib" in m.crate_types
+             for root in [workspace_root(m, manifests)] if _listed(manifests.get(root), m.folder)}
+    for f in facts:
+        if not isinstance(f, RustLink):
+            continue
+        if f.crate_folder is not None and f.crate_folder in manifests:
+            roots.add(workspace_root(manifests[f.crate_folder], manifests))
+        elif f.origin == "cargo-config":
+            folder = posixpath.dirname(posixpath.dirname(f.span.path))   # `.cargo/config.toml`'s folder
+            roots |= {workspace_root(m, manifests) for m in manifests.values()
+                      if m.folder == folder or m.folder.startswith(folder + "/") or not folder}
+        elif f.build is not None:
+            return None
+    return roots
 
 
 def _decide_memory(facts: list[Fact], manifests: dict[str, CargoManifest], files: dict[str, str]) -> list[Fact]:

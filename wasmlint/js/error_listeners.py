@@ -23,7 +23,8 @@ def error_handling(scan, expr):
     parent = up(expr)
     if parent is not None and parent.type == "member_expression":
         how = _handles(scan, parent)
-        return how == "listener", (scan.doc.span(up(parent)) if how == "onerror" else None)
+        return (True if how == "listener" else None if how == "escape" else False), \
+            (scan.doc.span(up(parent)) if how == "onerror" else None)
     uses = _uses(scan, expr)
     if uses is None:
         return (False if parent is not None and parent.type == "expression_statement" else None), None
@@ -99,8 +100,9 @@ def _assigned(use, target) -> bool:
 
 
 def _handles(scan, member) -> str | None:
-    """``listener`` for ``w.on('error', …)`` (also at the end of a chain), ``onerror`` for
-    ``w.onerror = …``, else None."""
+    """``listener`` for ``w.on('error', …)`` (also at the end of a chain), ``escape`` for
+    ``w.on(event, …)`` of an event not known here (a wrapper forwarding its callers'
+    listeners), ``onerror`` for ``w.onerror = …``, else None."""
     prop = name_of(member)
     parent = up(member)
     if prop == "onerror":
@@ -110,8 +112,11 @@ def _handles(scan, member) -> str | None:
         return None
     if prop in _LISTEN and parent is not None and parent.type == "call_expression":
         _c, args = call_parts(parent)
-        if args and scan.ev.string(args[0]) == "error":
+        event = scan.ev.string(args[0]) if args else None
+        if event == "error":
             return "listener"
+        if args and not isinstance(event, str):   # `on(event, cb) { this.thread.on(event, cb) }`: callers listen
+            return "escape"
         nxt = up(parent)
         if nxt is not None and nxt.type == "member_expression":
             return _handles(scan, nxt)

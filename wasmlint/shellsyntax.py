@@ -3,7 +3,9 @@
 tree-sitter-bash also flags valid shell it does not know (``for arg do``, ``${@:i:1}``,
 ``${TAG//'/'/%2F}``, an assignment with a redirect at the end of a file, a here-document
 closed by the end of the file), so its errors alone are no verdict; a script whose errors
-go when the inside of every ``${…}`` is blanked has none bash would report. Two kinds agree
+go when the inside of every ``${…}`` is blanked has none bash would report, nor has one
+whose errors go when printf verbs with an argument index (``__%[1]s_debug()``, a Go
+format template of a completion script) are blanked. Two kinds agree
 with bash on real scripts (tests/test_shell_syntax.py compares them with ``bash -n``): a compound command,
 quote or parenthesis that never closes (tree-sitter's MISSING ``fi``, ``done``, ``esac``,
 ``then``, ``do``, the ``}`` of a group, the ``)`` of an array or substitution, the ``"``
@@ -12,6 +14,8 @@ reads it: a carriage return is an ordinary character, so in a CRLF file ``fi\\r`
 word, not ``fi``; errors that only the carriage returns cause are bash's too.
 """
 from __future__ import annotations
+
+import re
 
 from .bashtree import parse_bytes
 
@@ -29,8 +33,11 @@ def syntax_error(text: str) -> tuple[str, int] | None:
         return None
     unclosed = _first_unclosed(root)
     at = unclosed[1] if unclosed else _first_error(root)
-    if not parse_bytes(_expansions_blanked(data)).root_node.has_error:
+    relaxed = _expansions_blanked(data)
+    if not parse_bytes(relaxed).root_node.has_error:
         return None        # a `${…}` form tree-sitter does not know (`${TAG//'/'/%2F}`), valid to bash
+    if _INDEXED_VERB.search(relaxed) and not parse_bytes(_INDEXED_VERB.sub(_blank, relaxed)).root_node.has_error:
+        return None        # `__%[1]s_debug()`: a format template's verbs, plain word characters to bash
     if "\r" in text and (unclosed or not parse_bytes(text.replace("\r", "").encode("utf-8")).root_node.has_error):
         # the errors come from the carriage returns: bash reads them as part of a word
         return ("shell syntax error: CRLF line endings: bash reads the carriage return as part of the "
@@ -40,6 +47,16 @@ def syntax_error(text: str) -> tuple[str, int] | None:
     if error_bytes(root) / max(1, len(data.strip())) > MOSTLY_ERRORS:
         return "shell syntax error: unexpected text", _char(data, at)
     return None
+
+
+# a printf verb with an explicit argument index (Go's fmt: `%[1]s`, `%-36[1]s`): a shell
+# script kept as a format template (cobra's completion scripts) names functions with them;
+# bash takes `%` and `[1]` as word characters, tree-sitter-bash reads `[1]` as a subscript
+_INDEXED_VERB = re.compile(rb"%-?[0-9]*\[[0-9]+\]")
+
+
+def _blank(m: re.Match) -> bytes:
+    return b"_" * (m.end() - m.start())
 
 
 def _expansions_blanked(data: bytes) -> bytes:

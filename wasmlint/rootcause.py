@@ -82,8 +82,10 @@ class _Item:
         conditions = (0, 0) if not variant else (variant.count(",") + 1, len(variant))
         # a place in the project's tests, benches, examples, fixtures or docs is the last choice,
         # dev tooling the one before; a bundle comes after the source it is built from
-        return (d.scope in QUIET, d.scope == "tooling", not self.decider, self.bundled_by is not None, self.where, conditions,
-                d.span.path.count("/"), _target_rank(d.target), d.sort_key())
+        # and a build made to debug (`wasm-pack build --dev`, a `debug` variant) after the release one
+        return (d.scope in QUIET, d.scope == "tooling", not self.decider, self.bundled_by is not None,
+                _debug_build(d.fact), self.where, conditions, d.span.path.count("/"), _target_rank(d.target),
+                d.sort_key())
 
 
 class _Facts:
@@ -243,6 +245,20 @@ def _same_setting(items: list[_Item]):
         n = nth[(id(d.fact), *place)] = nth.get((id(d.fact), *place), -1) + 1
         keys.append((*place, n))
     return keys.__getitem__
+
+
+def _debug_build(fact) -> bool:
+    """A link made to debug: a Rust build in cargo's dev profile (``wasm-pack build --dev``,
+    ``cargo build`` without ``--release``), an emcc link whose variant, output or Makefile
+    target is named for debugging."""
+    kind = getattr(fact, "kind", None)
+    if kind == "rust-link":
+        build = getattr(fact, "build", None)
+        return build is not None and build.profile_dir == "debug"
+    if kind == "emcc-invocation":
+        from .toolchain.emcc import debug_named
+        return any(debug_named(n) for n in (fact.variant, fact.output, fact.rule))
+    return False
 
 
 def _same_crate(d: Diagnostic):

@@ -412,6 +412,8 @@ def cargo_run(argv: list[str]) -> CargoRun | None:
 # options that take a value, so the word after them is not the crate's path (wasm-pack)
 _WASM_PACK_VALUES = ("-t", "--target", "-d", "--out-dir", "--out-name", "-s", "--scope", "-m", "--mode",
                      "--profile", "--log-level")
+_WASM_PACK_FLAGS = ("--dev", "--debug", "--release", "--profiling", "--no-typescript", "--no-pack", "--no-opt",
+                    "--weak-refs", "--reference-types", "-v", "--verbose", "-q", "--quiet", "-h", "--help")
 _CARGO_VALUES = ("--manifest-path", "-p", "--package", "--target-dir", "--profile", "--target", "--features",
                  "-F", "--bin", "--example", "-j", "--jobs", "--config", "-Z", "--color", "--message-format")
 
@@ -439,7 +441,7 @@ def rust_build(run: CargoRun) -> RustBuild | None:
     if run.tool == "trunk":
         return None
     if run.tool == "wasm-pack":
-        opt, words = _options(args, _WASM_PACK_VALUES)
+        opt, words = _options(_wasm_pack_own(args), _WASM_PACK_VALUES)
         profile = "dev" if opt.get("--dev") or opt.get("--debug") else opt.get("--profile") or "release"
         return RustBuild("wasm-pack", crate=words[0] if words else ".", profile_dir=_profile_dir(profile),
                          out_dir=opt.get("-d") or opt.get("--out-dir") or "pkg", out_name=opt.get("--out-name"))
@@ -449,6 +451,22 @@ def rust_build(run: CargoRun) -> RustBuild | None:
     return RustBuild(run.tool, crate=_dirname(manifest) if manifest else None, manifest=manifest,
                      package=opt.get("-p") or opt.get("--package"), profile_dir=_profile_dir(profile),
                      target_dir=opt.get("--target-dir"))
+
+
+def _wasm_pack_own(args: list[str]) -> list[str]:
+    """wasm-pack build's own options and PATH: the first option it does not know starts the
+    extra options it hands to cargo (`wasm-pack build --release --manifest-path ./Cargo.toml
+    -Z build-std`: `./Cargo.toml` is cargo's, not the crate's PATH)."""
+    k = 0
+    while k < len(args):
+        a = args[k]
+        if a.split("=", 1)[0] in _WASM_PACK_VALUES:
+            k += 1 if "=" in a else 2
+        elif a in _WASM_PACK_FLAGS or not a.startswith("-"):
+            k += 1
+        else:
+            break
+    return args[:k]
 
 
 def _options(args: list[str], takes_value: tuple) -> tuple[dict, list[str]]:

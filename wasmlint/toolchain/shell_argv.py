@@ -19,6 +19,7 @@ from .emcc import EMCC_NAMES, build_facts, is_emcc
 from .emcc_args import carries_emcc_settings, emcc_only, links_only
 from .emscripten_wrappers import configure_flags, configure_script_flags, emscripten_cmake_at, emscripten_configure_at
 from .emver import DockerBuildArg, EmscriptenVersion, image_pin, version_in_emsdk_args, version_in_image
+from .output_copies import add_copies
 from .profile_use import NAPI, profile_uses
 from .project_files import ProjectFiles
 from .pstr import UNKNOWN, LineIndex, PStr, Tok, shell_split
@@ -93,12 +94,16 @@ def facts_from_shell(text: PStr, index: LineIndex, *, env: dict[str, PStr] | Non
     found_version = found_version or (versions[0] if versions else None)
     linked = False
     problems: list = []
+    made_by = []
     for cmd in _collapse(result.commands):
         label = _label(variant, cmd.variant)
         for made in command_facts(cmd, cmd.index or index, reader=reader, variant=label, version=found_version,
                                   problems=problems, bindgen=bindgen):
-            linked = linked or made.kind == "emcc-invocation"
+            if made.kind == "emcc-invocation":
+                linked = True
+                made_by.append((cmd, made))
             facts.append(made)
+    add_copies(made_by, result.commands)
     if not linked:
         facts += _flag_only(result, index, variant, found_version)
     facts += [ParseError(tok.span() or Span(index.path), message=msg) for tok, msg in problems]

@@ -24,14 +24,18 @@ def add_copies(made_by: list, commands: list) -> None:
     files to, as the build file names them (relative to where the script starts)."""
     order = {id(c): k for k, c in enumerate(commands)}
     for cmd, fact in made_by:
-        if cmd.cwd is None or id(cmd) not in order:
-            continue
-        have = {_full(cmd.cwd, p) for p in fact.written}
-        for later in commands[order[id(cmd)] + 1:]:
-            for src, dst in _copies(later):
-                if src in have and dst not in have:
-                    have.add(dst)
-                    fact.copies.append(dst)
+        if cmd.cwd is not None and id(cmd) in order:
+            copied_later(fact, cmd.cwd, commands[order[id(cmd)] + 1:])
+
+
+def copied_later(fact, cwd: str, later: list) -> None:
+    """``fact``'s ``copies`` gains where the ``later`` commands copy its files (it ran in ``cwd``)."""
+    have = {_full(cwd, p) for p in fact.written}
+    for cmd in later:
+        for src, dst in _copies(cmd):
+            if src in have and dst not in have:
+                have.add(dst)
+                fact.copies.append(dst)
 
 
 def _copies(cmd) -> list[tuple[str, str]]:

@@ -145,6 +145,19 @@ def configure_script_flags(argv: list[Tok]) -> list[PStr]:
     return out
 
 
+def link_variables(env: dict, argv: list[Tok]) -> list[tuple[str, PStr]]:
+    """A configure script's variables for some of its links, set in its environment or as
+    ``NAME=value`` arguments: a name ending in ``_LDFLAGS`` other than ``LDFLAGS`` itself
+    (R's configure: ``MAIN_LDFLAGS`` for the R binary, ``SHLIB_LDFLAGS`` for shared libraries;
+    automake's per-program ``prog_LDFLAGS``). Each is added to LDFLAGS for its links only."""
+    found = {name: v for name, v in env.items() if name.endswith("_LDFLAGS") and isinstance(v, PStr)}
+    for tok in argv:
+        name, eq, _ = tok.text.text.partition("=")
+        if eq and name.endswith("_LDFLAGS") and name.isidentifier() and name.isupper():
+            found[name] = tok.text[len(name) + 1:]
+    return sorted(found.items())
+
+
 def configure_flags(argv: list[Tok]) -> tuple[list[str], list[PStr], str | None]:
     """The flag variables a cmake configure line sets (``-DNAME=v``, ``-DNAME:TYPE=v``,
     ``-D NAME=v``), their values in order, and ``CMAKE_BUILD_TYPE``."""

@@ -17,7 +17,8 @@ from ..shellfiles import project_reader, this_file
 from ..sources import ParseError, SourceFile
 from .emcc import EMCC_NAMES, build_facts, is_emcc
 from .emcc_args import carries_emcc_settings, emcc_only, links_only
-from .emscripten_wrappers import configure_flags, configure_script_flags, emscripten_cmake_at, emscripten_configure_at
+from .emscripten_wrappers import (configure_flags, configure_script_flags, emscripten_cmake_at, emscripten_configure_at,
+                                  link_variables)
 from .emver import DockerBuildArg, EmscriptenVersion, image_pin, version_in_emsdk_args, version_in_image
 from .output_copies import add_copies
 from .profile_use import NAPI, profile_uses
@@ -142,10 +143,13 @@ def command_facts(cmd: Command, index: LineIndex, *, reader=None, variant=None, 
     at = emscripten_configure_at(words)
     if at is not None:
         values = [v for n in ("CFLAGS", "LDFLAGS") if isinstance(v := cmd.prefix.get(n), PStr)]
-        toks = [Tok(w, cmd.argv[0].index) for v in values + configure_script_flags(argv[at + 1:])
-                for w in shell_split(v)]
-        if carries_emcc_settings([t.value for t in toks]):
-            out += build_facts(toks, cmd.span, variant=variant, version=version, flag_set=True)
+        base = values + configure_script_flags(argv[at + 1:])
+        # a configure variable for some of the links (R's MAIN_LDFLAGS, SHLIB_LDFLAGS): a flag set each
+        sets = [(name, base + [v]) for name, v in link_variables(cmd.prefix, argv[at + 1:])] or [(None, base)]
+        for name, flags in sets:
+            toks = [Tok(w, cmd.argv[0].index) for v in flags for w in shell_split(v)]
+            if carries_emcc_settings([t.value for t in toks]):
+                out += build_facts(toks, cmd.span, variant=_label(variant, name), version=version, flag_set=True)
     return out
 
 

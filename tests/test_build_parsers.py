@@ -13,7 +13,7 @@ from wasmlint.tomlsafe import loads
 from wasmlint.toolchain.cmake import cmake_facts
 from wasmlint.toolchain.makefile import makefile_facts
 from wasmlint.toolchain.pstr import LineIndex, PStr
-from wasmlint.toolchain.rust import CargoRun, RustBuild, cargo_run, rust_build
+from wasmlint.toolchain.cargo_commands import CargoRun, RustBuild, cargo_run, rust_build
 from wasmlint.toolchain.shell_argv import extract_build_facts, facts_from_shell
 from wasmlint.toolchain.toml_pos import TomlLocator
 from wasmlint.sources import SourceFile

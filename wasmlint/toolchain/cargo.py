@@ -15,9 +15,10 @@ from typing import Any, ClassVar
 from ..facts import Fact, Span, internal
 from ..scopes import QUIET
 from ..tomlsafe import loads
+from .cargo_commands import is_wasm_target
 from .emcc import debug_named
 from .pstr import UNKNOWN, LineIndex, Tok
-from .rust import build_rust_link, is_wasm_target
+from .rust import build_rust_link
 from .toml_pos import TomlLocator
 
 

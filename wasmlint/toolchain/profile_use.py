@@ -20,7 +20,7 @@ from typing import ClassVar
 
 from ..facts import Fact
 from .pstr import Tok
-from .rust import cargo_run, is_wasm_target
+from .cargo_commands import cargo_run, is_wasm_target
 
 NAPI = "napi"
 # cargo profiles every cargo command knows; only the others are chosen by naming them

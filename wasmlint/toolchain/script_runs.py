@@ -23,7 +23,7 @@ from ..facts import Fact, Span
 from .emcc import EMCC_NAMES
 from .pstr import UNKNOWN, LineIndex, PStr, Tok
 from .profile_use import NAPI
-from .rust import CARGO_TOOLS
+from .cargo_commands import CARGO_TOOLS
 from .shell_argv import command_facts, facts_from_shell
 from .shell_eval import Command
 

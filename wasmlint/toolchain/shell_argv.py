@@ -15,6 +15,7 @@ import os
 from ..facts import Fact, Span
 from ..shellfiles import project_reader, this_file
 from ..sources import ParseError, SourceFile
+from .cargo_commands import CARGO_TOOLS, cargo_run, is_wasm_target
 from .emcc import EMCC_NAMES, build_facts, is_emcc
 from .emcc_args import carries_emcc_settings, emcc_only, links_only
 from .emscripten_wrappers import (configure_flags, configure_script_flags, emscripten_cmake_at, emscripten_configure_at,
@@ -25,7 +26,7 @@ from .profile_use import NAPI, profile_uses
 from .project_files import ProjectFiles
 from .pstr import UNKNOWN, LineIndex, PStr, Tok, shell_split
 from .response_files import response_reader
-from .rust import CARGO_TOOLS, build_rust_link, cargo_run, is_wasm_target
+from .rust import build_rust_link
 from .shell_eval import Command, evaluate
 
 HIDDEN_CC = ("CC", "CXX", "LD", "EMCC", "CCLD")

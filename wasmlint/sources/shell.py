@@ -21,7 +21,7 @@ def extract(src: SourceFile) -> list[Fact]:
     idx = LineIndex(text, src.path)
     unit = Unit(idx, "shell", name=src.path.rsplit("/", 1)[-1], reader=project_reader(src), root=this_file(src))
     unit.run_script(MappedText.verbatim(text, 0))
-    facts: list[Fact] = list(unit.facts) + extract_build_facts(src)
+    facts: list[Fact] = list(unit.facts) + extract_build_facts(src) + _written_files(src)
     # tree-sitter-bash rejects some valid shell: WL001 only for what bash -n rejects too
     error = syntax_error(text)
     if error is not None:
@@ -29,3 +29,19 @@ def extract(src: SourceFile) -> list[Fact]:
         line, col = idx.line_col(off)
         facts.append(src.error(msg, line=line, column=col))
     return facts
+
+
+def _written_files(src: SourceFile) -> list[Fact]:
+    """The facts of the files the script writes from here-documents (``heredoc_files``),
+    placed in the script; a body that is no valid file of its kind gives none."""
+    from ..heredoc_files import blanked, written_bodies
+    from . import load_extractor
+    out: list[Fact] = []
+    data = bytes(src.data)
+    for kind, target, start, end in written_bodies(data):
+        body = SourceFile(src.path, kind, blanked(data, start, end), abspath=src.abspath, root=src.root)
+        body.written_as = target
+        facts = load_extractor(kind)(body)
+        if not any(f.kind == "parse-error" for f in facts):
+            out += facts
+    return out

@@ -20,7 +20,7 @@ def extract(src: SourceFile) -> list[Fact]:
         return errors
     idx = LineIndex(text, src.path)
     entries = _entries(idx)
-    name = src.path.rsplit("/", 1)[-1]
+    name = (getattr(src, "written_as", None) or src.path).rsplit("/", 1)[-1]     # a unit a script writes: its own name
     unit = Unit(idx, "systemd", name=name, role=Scoped("production", f"systemd unit `{name}`"))
     env: dict[str, Assign] = {}
     for section, key, value, start, end in entries:

@@ -1,0 +1,70 @@
+"""Files a shell script writes from a here-document: ``sudo tee /etc/systemd/system/app.service
+<<EOF``, ``cat > /etc/nginx/conf.d/site.conf <<'EOF'``, ``cat <<EOF > Dockerfile``, and
+``kubectl apply -f - <<EOF``. A deploy script that writes a systemd unit or an nginx site
+this way launches and serves with it: the body is read as a file of the kind the target's
+name says (``classify``), where it stands in the script, so its findings point at the script's
+lines. The body is read as written: an expansion (``$DEPLOY_DIR``) stays its text, and a body
+that does not parse as its kind is left alone (a fragment with expansions is not the file).
+"""
+from __future__ import annotations
+
+from .bashtree import parse_bytes
+from .classify import kind_by_content, kind_by_name
+
+# the kinds a here-document is read as (launch and serving files)
+KINDS = frozenset(("systemd", "nginx", "dockerfile", "compose", "k8s", "procfile", "pm2"))
+_WRAPPERS = frozenset(("sudo", "doas", "env", "command", "exec"))
+_MAX_BODIES = 64
+_SPACES = bytes(0x0A if b == 0x0A else 0x20 for b in range(256))
+
+
+def written_bodies(data: bytes) -> list[tuple[str, str, int, int]]:
+    """``(kind, target, start, end)``: the byte ranges of the here-document bodies the script
+    writes to a file of a known kind (``target`` as written), or hands to ``kubectl apply -f -``."""
+    if b"<<" not in data:
+        return []
+    out: list[tuple[str, int, int]] = []
+    stack = [parse_bytes(data).root_node]
+    while stack and len(out) < _MAX_BODIES:
+        node = stack.pop()
+        if node.type == "redirected_statement":
+            found = _written(node)
+            if found is not None:
+                out.append(found)
+        stack.extend(reversed(node.named_children))
+    return out
+
+
+def blanked(data: bytes, start: int, end: int) -> bytes:
+    """``data`` with every byte outside ``start:end`` a space (newlines kept): the body's
+    own lines and columns are the script's."""
+    return data[:start].translate(_SPACES) + data[start:end] + data[end:].translate(_SPACES)
+
+
+def _written(stmt) -> tuple[str, str, int, int] | None:
+    heredoc = next((c for c in stmt.named_children if c.type == "heredoc_redirect"), None)
+    body = next((c for c in heredoc.named_children if c.type == "heredoc_body"), None) if heredoc else None
+    command = stmt.child_by_field_name("body")
+    if body is None or command is None or command.type != "command":
+        return None
+    words = [w.text.decode("utf-8", "replace").strip("'\"") for w in command.named_children
+             if w.type in ("command_name", "word", "string", "raw_string", "concatenation")]
+    while words and words[0] in _WRAPPERS:
+        words = words[1:]
+    target = None
+    if words[:1] == ["kubectl"] and {"apply", "create", "replace"} & set(words) and \
+            {"-f", "--filename", "-f-", "--filename=-"} & set(words):      # `-f -`: the manifest is the body
+        return "k8s", "-", body.start_byte, body.end_byte
+    if words and words[0] == "tee":
+        target = next((w for w in words[1:] if not w.startswith("-")), None)
+    elif words and words[0] == "cat" and len(words) == 1:
+        redirects = [c for c in (*stmt.named_children, *heredoc.named_children) if c.type == "file_redirect"]
+        dest = redirects[0].child_by_field_name("destination") if redirects else None
+        target = dest.text.decode("utf-8", "replace").strip("'\"") if dest is not None else None
+    if not target:
+        return None
+    rel = target.lstrip("/")
+    kind = kind_by_name(rel)
+    if kind is None and rel.lower().endswith((".yml", ".yaml")):
+        kind = kind_by_content(rel, body.text[:4096], None)
+    return (kind, target, body.start_byte, body.end_byte) if kind in KINDS else None

@@ -46,7 +46,8 @@ _FILE_NAMES: tuple[tuple[re.Pattern, str, str], ...] = tuple((re.compile(p), s, 
 NAMED_KINDS = frozenset(("dockerfile", "compose", "procfile", "pm2", "systemd", "shell"))
 
 NAME_WORDS: dict[str, str] = {
-    **dict.fromkeys(("test", "tests", "spec", "specs", "e2e", "coverage", "cov", "repro"), "test"),
+    # `make check` is autotools' test suite; a `check` job or script verifies, it ships nothing
+    **dict.fromkeys(("test", "tests", "spec", "specs", "e2e", "coverage", "cov", "repro", "check", "checks"), "test"),
     **dict.fromkeys(("bench", "benches", "benchmark", "benchmarks", "perf"), "bench"),
     **dict.fromkeys(("example", "examples", "demo", "demos", "sample", "samples", "playground"), "example"),
     **dict.fromkeys(("docs", "doc", "typedoc", "jsdoc", "website"), "docs"),

@@ -23,6 +23,12 @@ def grammar_text(name: str) -> str:
     return (data_dir("grammars") / name).read_text(encoding="utf-8")
 
 
+def library_grammar(package: str, name: str) -> str:
+    """A lark grammar shipped by a library (python-hcl2's ``hcl2.lark``)."""
+    from importlib.resources import files
+    return files(package).joinpath(name).read_text(encoding="utf-8")
+
+
 def package_data(*parts: str) -> Path:
     """A file inside ``wasmlint/data``."""
     return _PKG.joinpath("data", *parts)

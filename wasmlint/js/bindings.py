@@ -48,6 +48,7 @@ class Bindings:
         self._found: dict[tuple[str, int], list[Write]] = {}
         self._blank_locals: dict[tuple[int, str], tuple[bool, set[int]]] = {}
         self._param_sets: dict[int, set[str]] = {}
+        self._bound: dict[int, list[Write]] = {}      # binding_writes' answers, by use
 
     def writes_in(self, name: str, scope) -> list[Write]:
         """Every write of ``name`` inside the byte range of ``scope`` (a node)."""
@@ -156,7 +157,14 @@ class Bindings:
         return self._dominating(use, carrying)
 
     def binding_writes(self, use) -> list[Write]:
-        """Every write of the binding ``use`` (an identifier node) reads."""
+        """Every write of the binding ``use`` (an identifier node) reads (once per use:
+        a worker's loop bound, its pool size and its core count each ask)."""
+        known = self._bound.get(use.id)
+        if known is None:
+            known = self._bound[use.id] = self._binding_writes(use)
+        return known
+
+    def _binding_writes(self, use) -> list[Write]:
         name = use.text.decode("utf-8", "replace")
         up_ids = [a.id for a in ancestors(use)]
         mine = None

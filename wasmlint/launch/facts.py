@@ -12,14 +12,14 @@ from typing import ClassVar
 
 from ..diagnostics import Edit, Proposal
 from ..facts import Fact, Span, internal
+from ..nodeflags import FlagDB
 from ..scopes import Scoped
 from . import verdicts, version
 from .args import USER, Arg
 from .flags import FlagUse, resolve, unknown
 
 
-def _db(major: int):
-    from ..nodeflags import FlagDB
+def _db(major: int) -> FlagDB:
     return FlagDB.for_major(major)
 
 

@@ -57,7 +57,8 @@ def extract(src: SourceFile) -> list[Fact]:
     if not stages:
         return []
     final = stages[-1]
-    facts: list[Fact] = [f for st in stages for f in _emscripten_of(idx, st, stages)]
+    names = {s.name for s in stages if s.name}
+    facts: list[Fact] = [f for st in stages for f in _emscripten_of(idx, st, names)]
     if final.node_spec and major_of(final.node_spec) is not None:
         s = final.from_instr
         facts.append(NodeVersionFact(idx.span(s.start, s.end), spec=final.node_spec, source="dockerfile",
@@ -87,12 +88,12 @@ def extract(src: SourceFile) -> list[Fact]:
 EMSCRIPTEN_TOOLS = ("emcc", "em++", "emmake", "emcmake", "emconfigure")
 
 
-def _emscripten_of(idx: LineIndex, st: Stage, stages: list[Stage]) -> list[Fact]:
+def _emscripten_of(idx: LineIndex, st: Stage, names: set[str]) -> list[Fact]:
     """The Emscripten release a stage builds with: an emsdk image (its tag, LATEST when
     unpinned, a ``${ARG}`` that ``--build-arg`` sets), or "" for a pinned image whose
     release is not in its tag (``dockcross/web-wasm:DATE``, a builder image of fixed tag
-    whose ``RUN`` calls emcc/emmake and installs no emsdk)."""
-    if any(s.name and s.name == st.image for s in stages):
+    whose ``RUN`` calls emcc/emmake and installs no emsdk). ``names``: the file's stage names."""
+    if st.image in names:
         return []           # FROM an earlier stage: that stage's image says it
     raw = next((w for w in st.from_instr.args.value.split() if not w.startswith("--")), "")
     tag = raw.rpartition(":")[2] if ":" in raw.rsplit("/", 1)[-1] else ""

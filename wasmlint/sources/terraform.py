@@ -5,7 +5,7 @@
 names (``data.archive_file.NAME.output_path``), or the module's ``source_path`` — joined
 with the handler's file (``index.handler`` → ``index``).
 
-HCL is read with python-hcl2's lark grammar (positions kept); a file that does not parse
+HCL is read with python-hcl2's lark grammar; a file that does not parse
 is WL001 at the token the parser stopped at. A value Terraform computes (``var.memory``,
 an interpolation other than ``path.module``/``path.root`` or a ``local`` of the same file)
 is not a number or a path here. Files that name none of them (nor an ``archive_file``) are
@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import posixpath
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import ClassVar
 
 from ..deployment import Deployment, module_stem, sets_heap
@@ -97,12 +98,27 @@ def _entry(code: str, handler: str | None) -> str:
     return posixpath.join(code, module_stem(handler)) if code.endswith("/") and handler else code.rstrip("/")
 
 
+@lru_cache(maxsize=1)
+def _parser():
+    """python-hcl2's grammar and post-lexer, without ``propagate_positions`` (it took half
+    the parse; ``_extent`` finds the few spans read from the tokens)."""
+    from hcl2.postlexer import PostLexer
+    from lark import Lark
+
+    from ..resources import library_grammar
+    from ..usercache import user_cache_dir
+    folder = user_cache_dir()
+    # the grammar's tables (1.5 s to build) are kept in the user's private cache between runs
+    cache = str(folder / "hcl2.lark-cache") if folder else False
+    return Lark(library_grammar("hcl2", "hcl2.lark"), parser="lalr", postlex=PostLexer(), cache=cache)
+
+
 def _parse(src: SourceFile, text: str):
     """The lark tree, or ``[WL001]`` at the token the parser stopped at."""
-    import hcl2
     from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
     try:
-        return hcl2.parses_to_tree(text)
+        # the newline hcl2.parses_to_tree adds: the grammar ends a body at one (lark issue 237)
+        return _parser().parse(text + "\n")
     except UnexpectedToken as exc:
         tok = exc.token
         first = str(tok).split("\n", 1)[0].strip()
@@ -271,5 +287,18 @@ def _object(value) -> dict:
 
 
 def _span(src: SourceFile, node):
-    m = node.meta
-    return src.span(m.line, m.column, m.end_line, m.end_column)
+    """The node's extent as lark's positions give it, from its first to its last token:
+    every token the grammar reads is a named terminal, so the tree holds them all."""
+    first, last = _edge(node, False), _edge(node, True)
+    return src.span(first.line, first.column, last.end_line, last.end_column)
+
+
+def _edge(node, last: bool):
+    """The first (``last``: the last) token under ``node``, None when it holds none."""
+    if not hasattr(node, "data"):
+        return node
+    for child in reversed(node.children) if last else node.children:
+        found = _edge(child, last) if child is not None else None
+        if found is not None:
+            return found
+    return None

@@ -147,6 +147,9 @@ GENERATORS: dict[str, tuple[str, dict[str, Generator]]] = {
                             "#!/bin/bash\nf0() { emcc \"$@\"; }\n", "f100 -o a.js a.c\n"),
         "pipelines": one_line("#!/bin/sh\nnode s.js", lambda i: f" | tee o{i}", "\n"),
         "heredocs": repeat(lambda i: f"cat <<EOF{i}\nnode --max-old-space-size={i} s.js\nEOF{i}\n", "#!/bin/sh\n"),
+        "written-units": repeat(lambda i: f"sudo tee /etc/systemd/system/a{i}.service <<EOF\n[Service]\n"
+                                          f"ExecStart=/usr/bin/node --max-old-space-size={i} s.js\nMemoryMax=1M\nEOF\n",
+                                "#!/bin/sh\n"),
         "node-lines": repeat(lambda i: f"NODE_OPTIONS=--expose-gc node --stack-size={i} s{i}.js &\n", "#!/bin/sh\n"),
         "exports": repeat(lambda i: f"export V{i}=x{i}\nmake t{i}\n", "#!/bin/sh\n"),
         "branches": repeat(lambda i: f"export A{i}=1\ncase $X in a) B=1;; *) C=2;; esac\n", "#!/bin/sh\n"),

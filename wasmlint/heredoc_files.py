@@ -15,7 +15,6 @@ from .classify import kind_by_content, kind_by_name
 KINDS = frozenset(("systemd", "nginx", "dockerfile", "compose", "k8s", "procfile", "pm2"))
 _WRAPPERS = frozenset(("sudo", "doas", "env", "command", "exec"))
 _MAX_BODIES = 64
-_SPACES = bytes(0x0A if b == 0x0A else 0x20 for b in range(256))
 
 
 def written_bodies(data: bytes) -> list[tuple[str, str, int, int]]:
@@ -35,10 +34,10 @@ def written_bodies(data: bytes) -> list[tuple[str, str, int, int]]:
     return out
 
 
-def blanked(data: bytes, start: int, end: int) -> bytes:
-    """``data`` with every byte outside ``start:end`` a space (newlines kept): the body's
-    own lines and columns are the script's."""
-    return data[:start].translate(_SPACES) + data[start:end] + data[end:].translate(_SPACES)
+def placed(data: bytes, start: int, end: int) -> bytes:
+    """The body ``data[start:end]`` after as many empty lines as come before it (a body starts
+    a line): its own lines are the script's, and reading it costs its size alone."""
+    return b"\n" * data.count(b"\n", 0, start) + data[start:end]
 
 
 def _written(stmt) -> tuple[str, str, int, int] | None:

@@ -67,7 +67,12 @@ class EmccSetting(Fact):
     @property
     def replacement(self) -> str | None:
         """The current spelling for a renamed setting (or `-pthread` for USE_PTHREADS=1)."""
-        if self.name is None or self.error or self.spelling == self.name:
+        if self.name is None:
+            return None
+        if self.error:     # a setting emcc dropped later: the build's release still warns
+            then = self.deprecated_in_build
+            return es.named_setting(then) if then else None
+        if self.spelling == self.name:
             return None
         if self.spelling == "USE_PTHREADS":
             return "-pthread" if self.value == 1 else None
@@ -89,6 +94,18 @@ class EmccSetting(Fact):
         return cut is None or not versions or any(rejects(v, cut) for v in versions)
 
     @property
+    def deprecated_in_build(self) -> str | None:
+        """emcc's deprecation warning for a legacy setting it rejects only from
+        ``removed-in`` on, when every build runs a release that warned instead
+        (``deprecated-since`` ≤ release < ``removed-in``)."""
+        legacy = es.data()["legacy"].get(self.spelling) if self.problem == "invalid-value" else None
+        since = parse_version(legacy.get("deprecated-since")) if legacy else None
+        versions = [version_label(self.own_version)] if self.own_version else self.build_versions
+        if since is None or not versions or self.rejected_by_build or not all(rejects(v, since) for v in versions):
+            return None
+        return legacy["deprecated-message"].strip()
+
+    @property
     def setting_label(self) -> str:
         return f"`{self.spelling}`"
 
@@ -108,8 +125,8 @@ class EmccSetting(Fact):
 
     @property
     def fix_rename(self) -> list:
-        if self.use is None or self.replacement is None:
-            return []
+        if self.use is None or self.replacement is None or self.error:
+            return []       # a setting dropped later is merged into its successor, not renamed
         # a rename never writes a setting twice in one link: emcc applies the last one
         if self.spelling == "USE_PTHREADS" and self.pthread_written:
             return Proposal("Remove it: the link passes `-pthread` already", tuple(remove_args(self.use.toks)))

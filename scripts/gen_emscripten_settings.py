@@ -5,10 +5,12 @@
 With ``--history GIT_DIR`` (the checkout's git directory), each legacy setting that emcc now rejects (``allowed`` values) gets
 ``removed-in``: the first release tag (``X.Y.Z``, from 1.38.28, where the table is
 readable) whose ``LEGACY_SETTINGS`` lists it with allowed values; earlier releases
-took any value. A setting ``DEPRECATED_SETTINGS`` listed before its removal also gets
-``deprecated-since`` (the first release listing it there) and ``deprecated-message``
-(emcc's warning text in the last release that listed it): releases from that one
-up to ``removed-in`` accept it with a deprecation warning.
+took any value. A setting emcc warned about as deprecated before its removal
+(``DEPRECATED_SETTINGS``, or the driver's ``'X is deprecated'`` warning) also gets
+``deprecated-since`` (the first release that warned) and ``deprecated-message`` (the
+latest warning text): releases from that one up to ``removed-in`` accept it with a
+warning. A renamed setting whose new name came after 1.38.28 gets ``renamed-to-since``:
+the first release whose ``src/settings.js`` defines the new name.
 Read with ``git show TAG:path``; nothing is checked out or run.
 
 Reads ``src/settings.js`` / ``src/settings_internal.js`` (``var NAME = VALUE;``)
@@ -75,6 +77,7 @@ def py_set(source: str, name: str) -> set[str]:
 
 
 ENTRY = re.compile(r"\[\s*['\"]([A-Z0-9_]+)['\"]\s*,\s*\[")
+VAR_NAME = re.compile(r"^var ([A-Z0-9_]+)\s*=", re.M)
 FIRST_READABLE = (1, 38, 28)
 
 
@@ -104,12 +107,16 @@ def warned_deprecated(source: str) -> dict[str, str]:
     return out
 
 
-def history(root: Path) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
-    """Legacy setting → the first release whose LEGACY_SETTINGS fixes its values; and
-    setting → (first release whose DEPRECATED_SETTINGS lists it, its latest message)."""
+def history(root: Path) -> tuple[dict[str, str], dict[str, str], dict[str, tuple[str, str]]]:
+    """Legacy setting → the first release whose LEGACY_SETTINGS fixes its values; setting
+    → the first release whose ``src/settings.js`` defines it (None: the first readable one
+    does already); and setting → (first release that warns it is deprecated, its latest
+    message)."""
     listed = subprocess.run(["git", "--git-dir", str(root), "tag"], capture_output=True, text=True).stdout.split()
     tags = sorted((tuple(map(int, t.split("."))) for t in listed if re.fullmatch(r"\d+\.\d+\.\d+", t)))
     first: dict[str, str] = {}
+    introduced: dict[str, str | None] = {}
+    seen: set[str] = set()
     deprecated: dict[str, tuple[str, str]] = {}
     for tag in (t for t in tags if t >= FIRST_READABLE):
         name = ".".join(map(str, tag))
@@ -117,15 +124,20 @@ def history(root: Path) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
         for text in (tools, _show(root, name, "src/settings.js")):
             start = text.find("LEGACY_SETTINGS = [")
             if start >= 0:
-                for m in ENTRY.finditer(text[start:text.find("\n]", start)]):
+                table = text[start:text.find("\n]", start)]
+                for m in ENTRY.finditer(table):
                     first.setdefault(m.group(1), name)
                 break
+        defined = set(VAR_NAME.findall(_show(root, name, "src/settings.js")))
+        for setting in defined - seen:
+            introduced.setdefault(setting, None if not seen else name)   # None: before the first readable
+        seen |= defined
         found = py_literal(tools, "DEPRECATED_SETTINGS") if "DEPRECATED_SETTINGS = {" in tools else {}
         for path in ("emcc.py", "tools/link.py"):
             found = {**warned_deprecated(_show(root, name, path)), **found}
         for setting, message in found.items():
             deprecated[setting] = (deprecated.get(setting, (name,))[0], message)
-    return first, deprecated
+    return first, introduced, deprecated
 
 
 def _key(version: str) -> tuple[int, ...]:
@@ -138,10 +150,12 @@ def main(root: str, history_dir: str | None = None) -> None:
     internal = read_settings(base / "src/settings_internal.js")
     tools = (base / "tools/settings.py").read_text(encoding="utf-8")
     legacy = {}
-    since, deprecated = history(Path(history_dir)) if history_dir else ({}, {})
+    since, introduced, deprecated = history(Path(history_dir)) if history_dir else ({}, {}, {})
     for entry in py_literal(tools, "LEGACY_SETTINGS"):
         if len(entry) == 2:
             legacy[entry[0]] = {"renamed-to": entry[1]}
+            if introduced.get(entry[1]):
+                legacy[entry[0]]["renamed-to-since"] = introduced[entry[1]]
         else:
             legacy[entry[0]] = {"allowed": entry[1], "message": entry[2]}
             if entry[0] in since:

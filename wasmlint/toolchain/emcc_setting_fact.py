@@ -77,7 +77,15 @@ class EmccSetting(Fact):
         if self.spelling == "USE_PTHREADS":
             return "-pthread" if self.value == 1 else None
         legacy = es.data()["legacy"].get(self.spelling)
-        return self.name if legacy and "renamed-to" in legacy else None
+        if not legacy or "renamed-to" not in legacy or self.builds_before(legacy.get("renamed-to-since")):
+            return None     # every build runs a release that has no new name yet
+        return self.name
+
+    def builds_before(self, release: str | None) -> bool:
+        """Every build of this link runs a known release older than ``release``."""
+        cut = parse_version(release)
+        versions = [version_label(self.own_version)] if self.own_version else self.build_versions
+        return cut is not None and bool(versions) and all(parse_version(v) and not rejects(v, cut) for v in versions)
 
     @property
     def removed_in(self) -> str | None:

@@ -5,7 +5,13 @@
 With ``--history GIT_DIR`` (the checkout's git directory), each legacy setting that emcc now rejects (``allowed`` values) gets
 ``removed-in``: the first release tag (``X.Y.Z``, from 1.38.28, where the table is
 readable) whose ``LEGACY_SETTINGS`` lists it with allowed values; earlier releases
-took any value. Read with ``git show TAG:path``; nothing is checked out or run.
+took any value. A setting emcc warned about as deprecated before its removal
+(``DEPRECATED_SETTINGS``, or the driver's ``'X is deprecated'`` warning) also gets
+``deprecated-since`` (the first release that warned) and ``deprecated-message`` (the
+latest warning text): releases from that one up to ``removed-in`` accept it with a
+warning. A renamed setting whose new name came after 1.38.28 gets ``renamed-to-since``:
+the first release whose ``src/settings.js`` defines the new name.
+Read with ``git show TAG:path``; nothing is checked out or run.
 
 Reads ``src/settings.js`` / ``src/settings_internal.js`` (``var NAME = VALUE;``)
 and ``tools/settings.py`` (``LEGACY_SETTINGS``, ``DEPRECATED_SETTINGS``,
@@ -71,6 +77,7 @@ def py_set(source: str, name: str) -> set[str]:
 
 
 ENTRY = re.compile(r"\[\s*['\"]([A-Z0-9_]+)['\"]\s*,\s*\[")
+VAR_NAME = re.compile(r"^var ([A-Z0-9_]+)\s*=", re.M)
 FIRST_READABLE = (1, 38, 28)
 
 
@@ -79,37 +86,82 @@ def _show(root: Path, tag: str, path: str) -> str:
     return out.stdout if out.returncode == 0 else ""
 
 
-def removed_in(root: Path) -> dict[str, str]:
-    """Legacy setting → the first release whose LEGACY_SETTINGS fixes its values."""
+def warned_deprecated(source: str) -> dict[str, str]:
+    """``diagnostics.warning('deprecated', 'NAME is deprecated, please use X instead')``
+    calls of emcc's driver (before ``DEPRECATED_SETTINGS`` held them): NAME → the message
+    after it."""
+    if "'deprecated'" not in source:
+        return {}
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:       # a Python 2 release
+        return {}
+    out = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "warning" and len(node.args) == 2 \
+                and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in node.args) \
+                and node.args[0].value == "deprecated":
+            setting, _, rest = node.args[1].value.partition(" is deprecated")
+            if rest and re.fullmatch(r"[A-Z][A-Z0-9_]+", setting):
+                out[setting] = rest.lstrip(" ,;:")
+    return out
+
+
+def history(root: Path) -> tuple[dict[str, str], dict[str, str], dict[str, tuple[str, str]]]:
+    """Legacy setting → the first release whose LEGACY_SETTINGS fixes its values; setting
+    → the first release whose ``src/settings.js`` defines it (None: the first readable one
+    does already); and setting → (first release that warns it is deprecated, its latest
+    message)."""
     listed = subprocess.run(["git", "--git-dir", str(root), "tag"], capture_output=True, text=True).stdout.split()
     tags = sorted((tuple(map(int, t.split("."))) for t in listed if re.fullmatch(r"\d+\.\d+\.\d+", t)))
     first: dict[str, str] = {}
+    introduced: dict[str, str | None] = {}
+    seen: set[str] = set()
+    deprecated: dict[str, tuple[str, str]] = {}
     for tag in (t for t in tags if t >= FIRST_READABLE):
         name = ".".join(map(str, tag))
-        for path in ("tools/settings.py", "src/settings.js"):
-            text = _show(root, name, path)
+        tools = _show(root, name, "tools/settings.py")
+        for text in (tools, _show(root, name, "src/settings.js")):
             start = text.find("LEGACY_SETTINGS = [")
             if start >= 0:
-                for m in ENTRY.finditer(text[start:text.find("\n]", start)]):
+                table = text[start:text.find("\n]", start)]
+                for m in ENTRY.finditer(table):
                     first.setdefault(m.group(1), name)
                 break
-    return first
+        defined = set(VAR_NAME.findall(_show(root, name, "src/settings.js")))
+        for setting in defined - seen:
+            introduced.setdefault(setting, None if not seen else name)   # None: before the first readable
+        seen |= defined
+        found = py_literal(tools, "DEPRECATED_SETTINGS") if "DEPRECATED_SETTINGS = {" in tools else {}
+        for path in ("emcc.py", "tools/link.py"):
+            found = {**warned_deprecated(_show(root, name, path)), **found}
+        for setting, message in found.items():
+            deprecated[setting] = (deprecated.get(setting, (name,))[0], message)
+    return first, introduced, deprecated
 
 
-def main(root: str, history: str | None = None) -> None:
+def _key(version: str) -> tuple[int, ...]:
+    return tuple(map(int, version.split(".")))
+
+
+def main(root: str, history_dir: str | None = None) -> None:
     base = Path(root)
     settings = read_settings(base / "src/settings.js")
     internal = read_settings(base / "src/settings_internal.js")
     tools = (base / "tools/settings.py").read_text(encoding="utf-8")
     legacy = {}
-    since = removed_in(Path(history)) if history else {}
+    since, introduced, deprecated = history(Path(history_dir)) if history_dir else ({}, {}, {})
     for entry in py_literal(tools, "LEGACY_SETTINGS"):
         if len(entry) == 2:
             legacy[entry[0]] = {"renamed-to": entry[1]}
+            if introduced.get(entry[1]):
+                legacy[entry[0]]["renamed-to-since"] = introduced[entry[1]]
         else:
             legacy[entry[0]] = {"allowed": entry[1], "message": entry[2]}
             if entry[0] in since:
                 legacy[entry[0]]["removed-in"] = since[entry[0]]
+                if entry[0] in deprecated and _key(deprecated[entry[0]][0]) < _key(since[entry[0]]):
+                    legacy[entry[0]]["deprecated-since"], legacy[entry[0]]["deprecated-message"] = deprecated[entry[0]]
     for name in UNTYPED:
         if name in settings:
             settings[name] = "any"

@@ -242,6 +242,15 @@ class JsCompile(JsFact):
         from .linking import memory_mismatches
         return memory_mismatches(self, ctx)
 
+    def one_worker(self, ctx) -> bool:
+        """The worker code of this call is started by the project at one site, as one worker
+        (no loop, no pool): a dedicated worker that compiles off the main thread, with no
+        sibling to share a compiled Module with (WL307)."""
+        from .spawners import spawners
+        found = spawners(self, ctx)
+        return len(found) == 1 and not (found[0].in_loop or found[0].pool_size is not None or
+                                        found[0].pool_size_by_cores or found[0].api in ("piscina", "workerpool"))
+
     def imported_as_bytes(self, ctx) -> list[dict]:
         """The ``.wasm`` this call compiles is imported, and the module rules of the wrangler
         config deploying this file make it ``Data`` or ``Text`` (bytes or a string, never
@@ -313,6 +322,7 @@ class JsWorker(JsFact):
     size_export: str | None = None       # the module exports that function under this name
     size_calls: list = field(default_factory=list)     # its calls in the file: what each passes
     limit_keys: list[str] = field(default_factory=list)     # what `resourceLimits: {…}` sets
+    runs_code: Span | None = internal()  # the function of this file a Blob worker runs (inline_worker.py)
     exec_argv_span: Span | None = internal()
     exec_argv_items: list = internal(default_factory=list)   # [(flag, source text)]
     exec_argv_pair: Span | None = internal()                 # `execArgv: […]`

@@ -4,6 +4,7 @@ from __future__ import annotations
 from .error_listeners import error_handling, unheard_await
 from .exports import exported_as, import_source
 from .facts import JsWorker
+from .inline_worker import blob_function
 from .parse import call_parts, enclosing_function, object_pairs, returns_of, string_value, unwrap, up
 from .pool_size import trace_size
 from .scan import Scan
@@ -61,6 +62,8 @@ def _package_worker(scan: Scan, callee) -> bool:
 def _worker(scan: Scan, new, callee, args) -> JsWorker:
     fact = JsWorker(scan.doc.span(new), generator=scan.generator, api=_worker_api(scan, callee))
     fact.script = _script(scan, args[0]) if args else None
+    code = blob_function(scan, args[0]) if args and fact.script is None else None
+    fact.runs_code = scan.doc.span(code) if code is not None else None
     _options(scan, fact, args[1] if len(args) > 1 else None)
     if fact.api == "worker_threads":
         fact.error_listener, fact.onerror_at = error_handling(scan, new)

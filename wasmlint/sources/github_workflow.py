@@ -18,6 +18,7 @@ from ..launch import yamlsurf
 from ..launch.build import Unit
 from ..launch.version import NodeVersionFact, major_of
 from ..scopes import Scoped
+from ..shellparse import Assign
 from ..scopes.commands import unit_scope
 from ..shellfiles import project_reader
 from ..textpos import LineIndex, MappedText, replace_delimited
@@ -79,7 +80,8 @@ def _job(idx: LineIndex, name: str, job, wf_env, src: SourceFile) -> list[Fact]:
         run = yamlsurf.scalar(idx, yamlpos.get(step, "run"))
         if run is not None:
             unit.run_script(_mask(run), step_env)
-            facts.extend(build_facts_in(_mask(run), idx, src, step_env, emsdk))
+            masked, known = _mask_matrix(idx, job, run)
+            facts.extend(build_facts_in(masked, idx, src, {**step_env, **known}, emsdk))
     label = f"CI job `{name}`"
     unit.settle(deploys or unit_scope(label, name, unit.commands, RELEASE_WORDS) or Scoped("tooling", label))
     hint = unit.hint(job.start_mark.index, job.end_mark.index)
@@ -98,6 +100,31 @@ def _lowest_matrix_value(job, expr: str):
     known = [(major_of(str(yamlpos.str_of(v))), k, v) for k, v in enumerate(values) if yamlpos.str_of(v)]
     known = [x for x in known if x[0] is not None]
     return min(known, key=lambda x: x[:2])[2] if known else None
+
+
+def _mask_matrix(idx: LineIndex, job, run: MappedText) -> tuple[MappedText, dict]:
+    """``_mask``, but a ``${{ matrix.KEY }}`` whose key takes one value in this job (a
+    one-item list, no ``include`` naming it) is that value: the runner puts it in the
+    script's text before the shell runs. It becomes a shell variable of the same length
+    (``$_M0______``) bound to the value, so positions stay those of the source."""
+    known: dict[str, Assign] = {}
+    matrix = yamlpos.get(yamlpos.get(job, "strategy"), "matrix")
+
+    def repl(expr: str) -> str:
+        m = _MATRIX_REF.fullmatch(expr)
+        values = yamlpos.items(yamlpos.get(matrix, m.group(1))) if m else []
+        included = m is not None and any(yamlpos.get(inc, m.group(1)) is not None
+                                         for inc in yamlpos.items(yamlpos.get(matrix, "include")))
+        name = f"_M{len(known)}_"
+        text = yamlsurf.scalar(idx, values[0]) if len(values) == 1 and not included else None
+        if text is None or len(name) > len(expr) - 1:
+            return "$" + "_" * (len(expr) - 1)
+        name = name.ljust(len(expr) - 1, "_")
+        known[name] = Assign(name, text, values[0].start_mark.index, values[0].end_mark.index, exported=True)
+        return "$" + name
+
+    value = replace_delimited(run.value, "${{", "}}", repl)
+    return MappedText(value, run.starts, run.ends, run.src_start, run.src_end, run.exact, run.escape), known
 
 
 def _mask(run: MappedText) -> MappedText:

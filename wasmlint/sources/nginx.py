@@ -123,6 +123,8 @@ def _walk(items, level: _Level, includes: _Includes, depth: int, anchors: list) 
         if not isinstance(node, Tree):
             continue
         words = [str(t) for t in node.children if not isinstance(t, Tree)]
+        if node.children[0].type == "STRING":   # nginx reads `"include" f;` as `include f;`
+            words[0] = words[0][1:-1]
         if node.data == "directive" and words[0] == "add_header" and len(words) >= 3:
             level.own.append((words[1].strip("'\""), words[2]))
         elif node.data == "directive" and words[0] == "include" and len(words) >= 2:

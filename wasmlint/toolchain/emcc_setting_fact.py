@@ -67,12 +67,25 @@ class EmccSetting(Fact):
     @property
     def replacement(self) -> str | None:
         """The current spelling for a renamed setting (or `-pthread` for USE_PTHREADS=1)."""
-        if self.name is None or self.error or self.spelling == self.name:
+        if self.name is None:
+            return None
+        if self.error:     # a setting emcc dropped later: the build's release still warns
+            then = self.deprecated_in_build
+            return es.named_setting(then) if then else None
+        if self.spelling == self.name:
             return None
         if self.spelling == "USE_PTHREADS":
             return "-pthread" if self.value == 1 else None
         legacy = es.data()["legacy"].get(self.spelling)
-        return self.name if legacy and "renamed-to" in legacy else None
+        if not legacy or "renamed-to" not in legacy or self.builds_before(legacy.get("renamed-to-since")):
+            return None     # every build runs a release that has no new name yet
+        return self.name
+
+    def builds_before(self, release: str | None) -> bool:
+        """Every build of this link runs a known release older than ``release``."""
+        cut = parse_version(release)
+        versions = [version_label(self.own_version)] if self.own_version else self.build_versions
+        return cut is not None and bool(versions) and all(parse_version(v) and not rejects(v, cut) for v in versions)
 
     @property
     def removed_in(self) -> str | None:
@@ -87,6 +100,18 @@ class EmccSetting(Fact):
         cut = parse_version(self.removed_in)
         versions = [version_label(self.own_version)] if self.own_version else self.build_versions
         return cut is None or not versions or any(rejects(v, cut) for v in versions)
+
+    @property
+    def deprecated_in_build(self) -> str | None:
+        """emcc's deprecation warning for a legacy setting it rejects only from
+        ``removed-in`` on, when every build runs a release that warned instead
+        (``deprecated-since`` ≤ release < ``removed-in``)."""
+        legacy = es.data()["legacy"].get(self.spelling) if self.problem == "invalid-value" else None
+        since = parse_version(legacy.get("deprecated-since")) if legacy else None
+        versions = [version_label(self.own_version)] if self.own_version else self.build_versions
+        if since is None or not versions or self.rejected_by_build or not all(rejects(v, since) for v in versions):
+            return None
+        return legacy["deprecated-message"].strip()
 
     @property
     def setting_label(self) -> str:
@@ -108,8 +133,8 @@ class EmccSetting(Fact):
 
     @property
     def fix_rename(self) -> list:
-        if self.use is None or self.replacement is None:
-            return []
+        if self.use is None or self.replacement is None or self.error:
+            return []       # a setting dropped later is merged into its successor, not renamed
         # a rename never writes a setting twice in one link: emcc applies the last one
         if self.spelling == "USE_PTHREADS" and self.pthread_written:
             return Proposal("Remove it: the link passes `-pthread` already", tuple(remove_args(self.use.toks)))

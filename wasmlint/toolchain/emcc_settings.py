@@ -122,6 +122,14 @@ def deprecated_reason(spelling: str) -> str | None:
     return None
 
 
+def named_setting(message: str) -> str | None:
+    """The one current setting emcc's deprecation message points to ("please use
+    EXPORTED_RUNTIME_METHODS instead"), else None (none, or several)."""
+    words = "".join(c if c.isalnum() or c == "_" else " " for c in message).split()
+    named = {w for w in words if w in data()["settings"]}
+    return named.pop() if len(named) == 1 else None
+
+
 _SPELLER = Speller()
 
 

@@ -34,4 +34,6 @@ def settle(facts: list[Fact]) -> list[Fact]:
     for f in facts:
         if f.kind == "emcc-setting":
             f.build_versions = versions
+            if f.error and f.deprecated is None:
+                f.deprecated = f.deprecated_in_build
     return facts

@@ -17,7 +17,8 @@ Calls read, when the name comes from an ``import`` of the module:
 Values (``Values``): string literals (escapes decoded; each character keeps its
 place), implicit concatenation, f-strings (``{name}`` replaced by its value),
 ``+``, lists and tuples with ``*spread``, ``" ".join(…)``, ``s.split()``,
-``shlex.split(s)``, ``str(x)``, ``os.environ.get(K, default)`` (the default: the
+``shlex.split(s)``, ``str(x)``, ``xs[:]``, ``os.path.expandvars(s)`` (``s``: its ``$VAR``
+are the ones the command's shell expands), ``os.environ.get(K, default)`` (the default: the
 build as run with nothing set, as the JS evaluator reads ``process.env.K || d``)
 and names with one reaching assignment. ``append``, ``extend`` and ``+=`` made in
 straight-line code before the use add their values; one made under a condition
@@ -99,6 +100,11 @@ class Values:
             return joined(items, self.text(func.value, depth))
         if isinstance(func, ast.Attribute) and func.attr == "strip" and not node.args:
             return self.text(func.value, depth).strip()
+        name = dotted(func)
+        if len(node.args) == 1 and (name == "os.path.expandvars" or self._from_import(func, "os.path", "expandvars")
+                                    or (name == "path.expandvars" and ("os", "path") in self.s.imports.get("path", ()))):
+            # `$VAR` kept: the shell that runs the command expands it from the same environment
+            return self.text(node.args[0], depth)
         return UNKNOWN_TEXT
 
     @guarded(None, key=id)
@@ -137,6 +143,9 @@ class Values:
                 return shell_split(self.text(node.args[0], depth))
             if isinstance(func, ast.Name) and func.id in ("list", "tuple") and len(node.args) == 1:
                 return self.items(node.args[0], depth)
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice) and \
+                node.slice.lower is node.slice.upper is node.slice.step is None:
+            return self.items(node.value, depth)      # `xs[:]`: a copy
         return None
 
     def _changes(self, name_node: ast.Name, write) -> list:

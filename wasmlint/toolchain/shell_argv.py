@@ -41,7 +41,27 @@ def extract_build_facts(src: SourceFile) -> list[Fact]:
     text = src.text_as_read
     index = LineIndex(text, src.path)
     return facts_from_shell(PStr.source(text, 0), index, reader=response_reader(src),
-                            files=project_reader(src), root=this_file(src), substitute=node_printer(src))
+                            files=project_reader(src), root=this_file(src), substitute=node_printer(src),
+                            documented=documented_release(text) if "emsdk" in text else None)
+
+
+def documented_release(text: str) -> str | None:
+    """The one release the script's own comments tell to install before running it
+    (``# ./emsdk install 1.38.47`` / ``activate``): the script's links run with it when
+    the script installs none itself."""
+    from ..bashtree import parse_bytes
+    found = set()
+    stack = [parse_bytes(text.encode("utf-8", "surrogateescape")).root_node]
+    while stack:
+        node = stack.pop()
+        if node.type == "comment":
+            v = version_in_emsdk_args(node.text.decode("utf-8", "replace").lstrip("#").split())
+            if v:
+                found.add(v)
+        elif node.type in ("program", "function_definition", "compound_statement", "if_statement",
+                           "else_clause", "elif_clause", "for_statement", "while_statement", "do_group"):
+            stack.extend(node.children)
+    return found.pop() if len(found) == 1 else None
 
 
 def _build_args(cmd) -> list[Fact]:
@@ -69,8 +89,9 @@ def _build_args(cmd) -> list[Fact]:
 def facts_from_shell(text: PStr, index: LineIndex, *, env: dict[str, PStr] | None = None,
                      reader=None, variant: str | None = None, version: str | None = None,
                      bindgen: str | None = None, own: bool = False, files=None, root=None,
-                     substitute=None) -> list[Fact]:
-    """``bindgen``: the triple a wasm-bindgen step beside this text reads (a Makefile recipe's other lines);
+                     substitute=None, documented: str | None = None) -> list[Fact]:
+    """``documented``: the release the script's comments install (``documented_release``).
+    ``bindgen``: the triple a wasm-bindgen step beside this text reads (a Makefile recipe's other lines);
     ``files`` reads the project files it sources or runs (``root``: the file the text is).
     ``own``: ``env`` is set for the shell that runs this text alone (a build script's
     ``execSync(line, {env})``): when the text runs one command, they are that command's own.
@@ -93,7 +114,7 @@ def facts_from_shell(text: PStr, index: LineIndex, *, env: dict[str, PStr] | Non
             facts.append(EmscriptenVersion(cmd.span, version=v, source="emsdk" if "emsdk" in " ".join(words)
                                            else "image"))
     versions = [f.version for f in facts if isinstance(f, EmscriptenVersion)]
-    found_version = found_version or (versions[0] if versions else None)
+    found_version = found_version or (versions[0] if versions else None) or documented
     linked = False
     problems: list = []
     made_by = []

@@ -42,3 +42,23 @@ def test_charges_past_the_bound_stop_the_file():
         assert str(exc) == f"more than {budget.MAX_ITEMS:,} node launches and other items to check"
     else:
         raise AssertionError("the item past the bound did not stop the file")
+
+
+def test_a_shell_script_nested_past_what_tree_sitter_queries_read_is_one_finding(tmp_path):
+    """``A=$(echo $(echo …))`` 40,000 deep: tree-sitter's queries miss nodes past some 32,767
+    levels and slow down with the square of the depth (3 minutes at 512 KB); past
+    ``bashtree.QUERY_DEPTH`` nodes the file is not analysed, and a script nested as real
+    ones are still is."""
+    from wasmlint.bashtree import QUERY_DEPTH, deeper_than, parser
+    deep = GENERATORS["shell"][1]["substitutions"](320 << 10)
+    assert deeper_than(parser().parse(deep).root_node, QUERY_DEPTH)
+    (tmp_path / "build.sh").write_bytes(deep)
+    (tmp_path / "api").mkdir()
+    (tmp_path / "api" / "build.sh").write_text("#!/bin/sh\nA=$(echo $(echo x))\nnode --a0=1 \"$A\".js\n")
+    shallow = parser().parse(b"A=$(echo $(echo x))\n").root_node
+    assert deeper_than(shallow, 4) and not deeper_than(shallow, 12)
+    assert _messages(tmp_path) == [
+        f"api/build.sh:3: WL206 unknown node flag `--a0=1`: node 26 refuses to start (\"bad option\", "
+        "exit code 9)",
+        f"build.sh:1: WL001 not analysed: over budget (shell nested more than {QUERY_DEPTH:,} deep)",
+    ]

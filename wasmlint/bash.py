@@ -46,7 +46,7 @@ from bisect import bisect_left
 from . import budget
 from .bashcalls import Calls
 from .bashrun import STRIDE, Binding, Command, Loaded, Reader, Run, Substitute, Word, size
-from .bashstate import Exported, moved, same_state
+from .bashstate import Table, moved, same_state
 from .bashtree import ParsedText, branches
 from .bashwords import HERE, WORDS, Words, is_at
 from .budget import ExpansionBudget
@@ -105,14 +105,6 @@ def _variants(switches: list[str]):
 
 
 class _Eval(Calls, Words):
-    @property
-    def exported(self) -> Exported:
-        return self._exported
-
-    @exported.setter
-    def exported(self, table: dict) -> None:
-        self._exported = table if type(table) is Exported else Exported(table)
-
     def __init__(self, source: PStr, reader: Reader | None, root: Loaded | None,
                  substitute: Substitute | None = None):
         self.reader, self.substitute = reader, substitute
@@ -123,13 +115,13 @@ class _Eval(Calls, Words):
         self.plain = True          # nothing depends on ``variants`` or ``substitute`` (``Run.plain``)
 
     def reset(self, env: dict[str, Binding], on: set[str] | None, label: str | None) -> None:
-        self.vars: dict[str, Binding] = {}
-        for name, b in env.items():
-            if b.value is None:
-                b = Binding(b.name, self.unknown_at(b, name), b.rng, b.value_rng, True, origin=b.origin)
-            self.vars[name] = b
-        self.exported = dict(self.vars)
-        self.functions: dict[str, tuple[ParsedText, object]] = {}
+        self.written: list[str] = []              # keys the tables were written (``Table.written``)
+        self.vars: Table = self.table({name: b if b.value is not None else
+                                       Binding(b.name, self.unknown_at(b, name), b.rng, b.value_rng, True,
+                                               origin=b.origin) for name, b in env.items()})
+        self.exported = self.vars.copy()
+        self.functions: Table = self.table()                    # name -> (ParsedText, body node)
+        self.branching = 0                        # ``if``/``case`` statements being read
         self.called = set(self.files[0].called)
         self.args: list[PStr] | None = None       # positional parameters; None: the script's own, unknown
         self.frames: list[dict] = []              # per function call: what its ``local``s shadow
@@ -333,9 +325,9 @@ class _Eval(Calls, Words):
             self.call(*self.functions[head], argv[1:], prefix)
             self.substitutions(node)
             return
-        env = self.exported.snapshot()          # never changed: commands share it
+        env = self.exported.frozen              # never changed: commands share it
         if prefix:
-            env = {**env, **{b.name: b for b in prefix}}
+            env = env.update({b.name: b for b in prefix})
         self.commands.append(Command(words, prefix, env, self.rng(node), self.in_subst, self.label, self.f.id,
                                      self.cwd))
         self.substitutions(node)
@@ -393,7 +385,7 @@ class _Eval(Calls, Words):
 
     def subshell(self, node) -> None:
         saved = self.vars, self.exported, self.in_subst, self.cwd, self.dirs
-        self.vars, self.exported, self.dirs = dict(self.vars), dict(self.exported), list(self.dirs)
+        self.vars, self.exported, self.dirs = self.vars.copy(), self.exported.copy(), list(self.dirs)
         self.in_subst = True
         self.statements(node)
         self.vars, self.exported, self.in_subst, self.cwd, self.dirs = saved
@@ -416,21 +408,29 @@ class _Eval(Calls, Words):
                 self.statement(t)
         before = self.state()
         after = before
+        if not self.branching:
+            self.written.clear()        # what was written before this statement is compared by no one
+        self.branching += 1
         for body in bodies:
             self.restore(before)
+            start = len(self.written)
             for st in body:
                 self.statement(st)
             now = self.state()
-            if not same_state(now, before):
+            if not same_state(before, now, set(self.written[start:])):
                 after = now
+        self.branching -= 1
         self.restore(after)
 
+    def table(self, content=()) -> Table:
+        return Table(content, self.written)
+
     def state(self) -> tuple:
-        return dict(self.vars), dict(self.exported), dict(self.functions), self.args, self.cwd, tuple(self.dirs)
+        return self.vars.frozen, self.exported.frozen, self.functions.frozen, self.args, self.cwd, tuple(self.dirs)
 
     def restore(self, state: tuple) -> None:
         vars_, exported, functions, self.args, self.cwd, dirs = state
-        self.vars, self.exported, self.functions = dict(vars_), dict(exported), dict(functions)
+        self.vars, self.exported, self.functions = self.table(vars_), self.table(exported), self.table(functions)
         self.dirs = list(dirs)
 
     def open_file(self, loaded: Loaded) -> ParsedText:

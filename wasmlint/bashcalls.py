@@ -87,8 +87,8 @@ class Calls:
         saved = (self.f, self.args, self.vars, self.exported, self.functions, self.script, self.frames,
                  self.cwd, self.dirs, self.library)
         self.library = bool(args) and all(a.known for a in args)   # a dispatcher: `ci.sh unix_build`
-        self.vars, self.exported = dict(env), dict(env)
-        self.functions, self.frames, self.dirs = {}, [], []
+        self.vars, self.exported, self.functions = self.table(env), self.table(env), self.table()
+        self.frames, self.dirs = [], []
         self.f, self.args, self.script = file, args, file.id
         self.enter(file)
         (self.f, self.args, self.vars, self.exported, self.functions, self.script, self.frames,

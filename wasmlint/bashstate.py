@@ -1,19 +1,23 @@
-"""The evaluator's state tables (``wasmlint.bash``): the exported variables, shared by the
-commands that run while no export changes; comparing the states branches leave; the
-folder a ``cd`` moves to."""
+"""The evaluator's state tables (``wasmlint.bash``): persistent, so that saving a state
+or giving a command its environment copies nothing; comparing the states branches
+leave; the folder a ``cd`` moves to."""
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Mapping
+
+from immutables import Map
 
 from .bashwords import known
 from .toolchain.pstr import PStr
 
 
-def same_state(a: tuple, b: tuple) -> bool:
-    """Two evaluation states bind the same variables, functions and ``$@``, in one folder
-    (bindings compare by identity: ``==`` on their tables is one C comparison)."""
-    return a[3] is b[3] and a[4:] == b[4:] and a[0] == b[0] and a[1] == b[1] and \
-        a[2].keys() == b[2].keys() and all(a[2][k] is b[2][k] for k in a[2])
+def same_state(a: tuple, b: tuple, written) -> bool:
+    """Two evaluation states bind the same variables, functions and ``$@``, in one folder,
+    ``b`` reached from ``a`` by writing only the keys ``written`` (bindings compare by
+    identity)."""
+    return a[3] is b[3] and a[4:] == b[4:] and \
+        all(a[t] is b[t] or all(a[t].get(k) is b[t].get(k) for k in written) for t in range(3))
 
 
 def moved(cwd: str | None, arg: PStr | None) -> str | None:
@@ -25,49 +29,52 @@ def moved(cwd: str | None, arg: PStr | None) -> str | None:
     return "" if moved == "." else moved
 
 
-class Exported(dict):
-    """The exported variables. ``snapshot()`` is the environment of a command: one dict,
-    shared by the commands that run while no export changes (not a copy per command)."""
+class Table:
+    """A table of the evaluator (variables, exported variables, functions) written in
+    place, over a persistent map: ``frozen`` is its content now, which later writes never
+    change, so a saved state, a subshell's copy or a command's environment costs nothing
+    however many entries it holds (a copy per branch or per command grows with the
+    square of the script). Each write names its key in ``written`` (shared by the
+    evaluator's tables): what a branch changed, to compare states by those keys only."""
 
-    __slots__ = ("_snapshot",)
+    __slots__ = ("frozen", "written")
 
-    def snapshot(self) -> dict:
-        snap = getattr(self, "_snapshot", None)
-        if snap is None:
-            snap = self._snapshot = dict(self)
-        return snap
+    def __init__(self, content: Mapping = (), written: list | None = None):
+        self.frozen = content if type(content) is Map else Map(content)
+        self.written = [] if written is None else written
 
-    def _changed(self) -> None:
-        self._snapshot = None
+    def copy(self) -> "Table":
+        return Table(self.frozen, self.written)
 
-    def __setitem__(self, k, v):
-        self._changed()
-        super().__setitem__(k, v)
+    def get(self, k, default=None):
+        return self.frozen.get(k, default)
 
-    def __delitem__(self, k):
-        self._changed()
-        super().__delitem__(k)
+    def __getitem__(self, k):
+        return self.frozen[k]
 
-    def pop(self, *a):
-        self._changed()
-        return super().pop(*a)
+    def __contains__(self, k) -> bool:
+        return k in self.frozen
 
-    def popitem(self):
-        self._changed()
-        return super().popitem()
+    def __iter__(self):
+        return iter(self.frozen)
 
-    def setdefault(self, *a):
-        self._changed()
-        return super().setdefault(*a)
+    def __len__(self) -> int:
+        return len(self.frozen)
 
-    def update(self, *a, **k):
-        self._changed()
-        super().update(*a, **k)
+    def items(self):
+        return self.frozen.items()
 
-    def clear(self):
-        self._changed()
-        super().clear()
+    def __setitem__(self, k, v) -> None:
+        self.frozen = self.frozen.set(k, v)
+        self.written.append(k)
 
-    def __ior__(self, other):
-        self._changed()
-        return super().__ior__(other)
+    def pop(self, k, default=None):
+        v = self.frozen.get(k, _ABSENT)
+        if v is _ABSENT:
+            return default
+        self.frozen = self.frozen.delete(k)
+        self.written.append(k)
+        return v
+
+
+_ABSENT = object()

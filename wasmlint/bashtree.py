@@ -43,6 +43,26 @@ def parse_bytes(raw: bytes):
 _last_tree: tuple = (None, None, None)
 
 
+# tree-sitter's queries read some 32,767 levels of nesting: past that they miss the deeper
+# nodes, and their time grows with the square of the depth (``$(echo $(echo …))`` 64,000
+# deep: 3 min). A tree deeper than this many nodes is not read (the evaluator, which recurses
+# per level, could not read it either: "nested too deeply")
+QUERY_DEPTH = 30_000
+
+
+def deeper_than(root, limit: int) -> bool:
+    """Whether a node lies more than ``limit`` below ``root``: a walk down the children
+    whose descendants are enough to reach that depth (a real script's root has none)."""
+    stack = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        if node.descendant_count + depth > limit:
+            stack.extend((ch, depth + 1) for ch in node.children if ch.descendant_count + depth >= limit)
+    return False
+
+
 class ParsedText:
     """One text the evaluation reads: its tree and byte → character map."""
 
@@ -62,6 +82,8 @@ class ParsedText:
                 pos += n
             self.ch[pos] = len(src.text)
         from tree_sitter import QueryCursor
+        if deeper_than(self.tree.root_node, QUERY_DEPTH):
+            raise budget.OverBudget(f"shell nested more than {QUERY_DEPTH:,} deep")
         found = QueryCursor(_nodes_query()).captures(self.tree.root_node)
         # every name a command of the file starts with (functions called by name)
         self.called = {n.text.decode(errors="replace") for n in found.get("name", ())}

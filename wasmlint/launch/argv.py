@@ -32,13 +32,23 @@ class Tok:
     def value(self) -> str:
         return self.text.value
 
+    @property
+    def dynamic(self) -> bool:
+        """Holds an expansion not known here (``arg.dynamic``)."""
+        return self.arg.dynamic
+
 
 class LazyTok(Tok):
     """A Tok whose Arg (its spans and edit data) is made when first read: most commands
-    of a script are looked at by their words only (``tee out.log``, ``cd build``)."""
+    of a script are looked at by their words only (``tee out.log``, ``cd build``), and
+    whether they are ``dynamic``, which the word says without its Arg."""
 
-    def __init__(self, text: MappedText, make):
-        self.text, self._make, self._arg = text, make, None
+    def __init__(self, text: MappedText, make, dynamic: bool):
+        self.text, self._make, self._arg, self._dynamic = text, make, None, dynamic
+
+    @property
+    def dynamic(self) -> bool:
+        return self._dynamic if self._arg is None else self._arg.dynamic
 
     @property
     def arg(self) -> Arg:
@@ -102,7 +112,7 @@ def unwrap(toks: list[Tok], env_s_split=None) -> Unwrapped:
     i = 0
     while i < len(toks):
         t = toks[i]
-        if t.arg.dynamic:
+        if t.dynamic:
             if names_node(t):
                 return Unwrapped("node", toks[i:], env, wrapper, as_limit=as_limit)
             return Unwrapped("other")

@@ -86,7 +86,7 @@ class Unit:
                 return Arg(w.value, w.idx.span(w.start, w.end), dynamic=w.dynamic, splat=w.splat,
                            raw=w.idx.text[w.start:w.end])
             return word_arg(self.idx, texts, ranges, k, dynamic, splat, esc, placed)
-        return [argv.LazyTok(w.text, partial(arg, k)) for k, w in enumerate(words)]
+        return [argv.LazyTok(w.text, partial(arg, k), w.dynamic) for k, w in enumerate(words)]
 
     def _env_s(self, tok: argv.Tok) -> list[argv.Tok]:
         return self.toks(shellparse.split_words(tok.text))
@@ -159,7 +159,7 @@ class Unit:
             return None
         if un.what != "node":
             whole = rng or (_range(self.idx, toks[0].arg.span)[0], _range(self.idx, toks[-1].arg.span)[1])
-            if un.toks and not un.toks[0].arg.dynamic and argv.basename(un.toks[0].value) == "wasmtime":
+            if un.toks and not un.toks[0].dynamic and argv.basename(un.toks[0].value) == "wasmtime":
                 self._wasmtime(un.toks, whole)
             self._entry_script(un.toks, env, whole)
             return None
@@ -226,7 +226,7 @@ class Unit:
         """A command that runs a script file (``./start.sh``, ``sh docker-entrypoint.sh``, the
         ``go_js_wasm_exec`` that ``go test`` finds on PATH): an ``entry-script`` fact, so the
         launches inside the script take this unit's scope."""
-        if not toks or any(t.arg.dynamic for t in toks[:2]):
+        if not toks or any(t.dynamic for t in toks[:2]):
             return
         words = [t.value for t in toks]
         if argv.basename(words[0]) == "go":

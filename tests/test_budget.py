@@ -42,3 +42,19 @@ def test_charges_past_the_bound_stop_the_file():
         assert str(exc) == f"more than {budget.MAX_ITEMS:,} node launches and other items to check"
     else:
         raise AssertionError("the item past the bound did not stop the file")
+
+
+def test_a_compiler_command_of_more_settings_than_the_item_budget_is_one_finding(tmp_path):
+    """A Meson cross file whose `c_link_args` holds 19,000 `-sX…=1`: each setting is a fact
+    every setting rule reads (here each one WL511), so they count as items like a launch's
+    words; past ``MAX_ITEMS`` the file is not analysed, and a real cross file still is."""
+    cross = GENERATORS["meson-cross"][1]["long-array"](256 << 10)
+    assert cross.count(b"'-sX") > budget.MAX_ITEMS
+    (tmp_path / "emscripten.cross").write_bytes(cross)
+    (tmp_path / "web").mkdir()
+    (tmp_path / "web" / "emscripten.cross").write_text(
+        "[binaries]\nc = 'emcc'\n[built-in options]\nc_link_args = ['-sALLOW_MEMORY_GROWHT=1']\n")
+    got = _messages(tmp_path)
+    assert got[0] == (f"emscripten.cross:1: WL001 not analysed: over budget (more than {budget.MAX_ITEMS:,} "
+                      "emcc settings and other items to check)")
+    assert [m.split(" ", 2)[1] for m in got[1:]] == ["WL511"] and got[1].startswith("web/emscripten.cross:4:")

@@ -62,3 +62,35 @@ def test_a_shell_script_nested_past_what_tree_sitter_queries_read_is_one_finding
         "exit code 9)",
         f"build.sh:1: WL001 not analysed: over budget (shell nested more than {QUERY_DEPTH:,} deep)",
     ]
+
+
+def test_a_compiler_command_of_more_settings_than_the_item_budget_is_one_finding(tmp_path):
+    """A Meson cross file whose `c_link_args` holds 19,000 `-sX…=1`: each setting is a fact
+    every setting rule reads (here each one WL511), so they count as items like a launch's
+    words; past ``MAX_ITEMS`` the file is not analysed, and a real cross file still is."""
+    cross = GENERATORS["meson-cross"][1]["long-array"](256 << 10)
+    assert cross.count(b"'-sX") > budget.MAX_ITEMS
+    (tmp_path / "emscripten.cross").write_bytes(cross)
+    (tmp_path / "web").mkdir()
+    (tmp_path / "web" / "emscripten.cross").write_text(
+        "[binaries]\nc = 'emcc'\n[built-in options]\nc_link_args = ['-sALLOW_MEMORY_GROWHT=1']\n")
+    assert _messages(tmp_path) == [
+        f"emscripten.cross:1: WL001 not analysed: over budget (more than {budget.MAX_ITEMS:,} "
+        "emcc settings and other items to check)",
+        "web/emscripten.cross:4: WL511 emcc rejects `-sALLOW_MEMORY_GROWHT`: Attempt to set a non-existent "
+        "setting: 'ALLOW_MEMORY_GROWHT' - did you mean one of ALLOW_MEMORY_GROWTH, ALLOW_TABLE_GROWTH?",
+    ]
+
+
+def test_a_file_of_many_unknown_names_leaves_the_suggestions_of_later_files(tmp_path):
+    """"Did you mean" is bounded per file (256 new names), not per process: after a file of
+    thousands of made-up settings, a later file (another run of the language server, the
+    next test) still gets emcc's suggestion, as it would in a fresh process."""
+    (tmp_path / "emscripten.cross").write_bytes(GENERATORS["meson-cross"][1]["long-array"](64 << 10))
+    run_check([str(tmp_path)], Config(root=tmp_path), all_rules(), jobs=1)
+    (tmp_path / "emscripten.cross").write_text(
+        "[binaries]\nc = 'emcc'\n[built-in options]\nc_link_args = ['-sALLOW_MEMORY_GROWH=1']\n")
+    assert _messages(tmp_path) == [
+        "emscripten.cross:4: WL511 emcc rejects `-sALLOW_MEMORY_GROWH`: Attempt to set a non-existent "
+        "setting: 'ALLOW_MEMORY_GROWH' - did you mean one of ALLOW_MEMORY_GROWTH, ALLOW_TABLE_GROWTH?",
+    ]

@@ -7,7 +7,8 @@
   expanded text; once that is spent, a variable reads as unknown, as a value too long
   to be real already does (``shellparse.VALUE_LIMIT``).
 - **Items** (``charge``): node launches (and the words they hold), NODE_OPTIONS
-  settings and compiler commands each cost the rules that read them; a file holding
+  settings, compiler commands and their ``-s`` settings each cost the rules that read
+  them; a file holding
   more than ``MAX_ITEMS`` of them is not analysed. The bound is absolute, not per
   byte: a real file's count is in the hundreds, a generated one's grows with its size.
 - **Parse time** (``parse``): tree-sitter's error recovery is quadratic on some inputs

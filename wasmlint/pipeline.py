@@ -33,7 +33,7 @@ from .unused import unused_suppressions
 
 POOL_MIN_FILES = 48
 POOL_MIN_BYTES = 64 << 20
-GC_YOUNG_THRESHOLD = 20_000   # allocations between collections of the youngest generation (CPython: 700)
+GC_YOUNG_THRESHOLD = 50_000   # allocations between collections of the youngest generation (CPython: 700)
 
 
 @dataclass

@@ -99,6 +99,10 @@ def list_items(p: PStr | None, sep: str = ";") -> list[PStr]:
     expression does not separate)."""
     if p is None:
         return []
+    if sep == ";":
+        known = p.__dict__.get("_items")
+        if known is not None:       # a list join_list made: its items, not split again
+            return list(known)
     t = p.text
     if sep not in t:
         return [p] if t else []
@@ -124,7 +128,9 @@ def list_items(p: PStr | None, sep: str = ";") -> list[PStr]:
 
 
 def join_list(parts: list[PStr], sep: str) -> PStr:
-    """Items joined into one value (a CMake list with ``;``), positions kept."""
+    """Items joined into one value (a CMake list with ``;``), positions kept. A ``;`` list
+    keeps its items (``list_items`` gives them back): one built item by item
+    (``set(L ${L} x)``, ``list(APPEND)``) is not split again at each step."""
     if len(parts) == 1:
         return parts[0]
     gap = (-1,) * len(sep)
@@ -136,7 +142,15 @@ def join_list(parts: list[PStr], sep: str) -> PStr:
             ends += gap
         starts += p.starts
         ends += p.ends
-    return PStr(sep.join(p.text for p in parts), tuple(starts), tuple(ends))
+    out = PStr(sep.join([p.text for p in parts]), tuple(starts), tuple(ends))
+    if sep == ";" and "$<" not in out.text:
+        # no generator expression: every ";" separates, so the items are the parts' items
+        items: list[PStr] = []
+        for p in parts:
+            known = p.__dict__.get("_items")
+            items += known if known is not None else list_items(p)
+        out.__dict__["_items"] = items      # never changed: list_items gives a copy
+    return out
 
 
 def replace_text(value: PStr, match: str, repl: str) -> PStr:

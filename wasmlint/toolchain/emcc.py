@@ -411,6 +411,7 @@ def build_facts(argv: list[Tok], span: Span, *, variant: str | None = None, extr
         i += 1
     if not link:
         return []
+    budget.charge(len(setting_facts), "emcc settings")     # each is read by every setting rule
     inv.source_map = inv.source_map or any(f.startswith(_SOURCE_MAP_FLAGS) for f in inv.debug_flags)
     user = {u.parsed.name for u in inv.uses if u.parsed.error is None}
     pthreads = bool(inv.thread_flags)

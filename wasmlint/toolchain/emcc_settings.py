@@ -271,13 +271,24 @@ def parse_setting(text: str) -> Parsed | None:
     """The text after ``-s`` → a Parsed setting, or None for lld's ``-s``. A build repeats
     its settings on every link and in every variant: each text is parsed once (a list
     value is copied, so no two uses share it)."""
-    parsed = _parse_setting(text)
+    parsed = _parsed.get(text, _NOT_YET)
+    if parsed is _NOT_YET:
+        refused = _SPELLER.refused
+        parsed = _parse_setting(text)
+        if _SPELLER.refused == refused:     # a message the speller's limit shortened is not kept
+            if len(_parsed) >= MAX_PARSED:
+                _parsed.clear()
+            _parsed[text] = parsed
     if parsed is not None and isinstance(parsed.value, (list, dict)):
         return replace(parsed, value=copy.deepcopy(parsed.value))
     return parsed
 
 
-@lru_cache(maxsize=4096)
+MAX_PARSED = 4096
+_parsed: dict[str, Parsed | None] = {}
+_NOT_YET = object()
+
+
 def _parse_setting(text: str) -> Parsed | None:
     split = split_setting(text)
     if split is None:

@@ -51,6 +51,13 @@ class Line:
     text: PStr                 # the logical line (continuations joined, comment cut)
     recipe: bool = False       # starts with a tab (may be a recipe line)
     start: int = 0             # offset of the line in the file
+    stripped: str = field(init=False, repr=False)   # its text without surrounding blanks
+    word: str = field(init=False, repr=False)       # its first word ("" for a blank line)
+
+    def __post_init__(self):
+        # read once: every variant runs every line
+        self.stripped = self.text.text.strip()
+        self.word = self.stripped.split(None, 1)[0] if self.stripped else ""
 
 
 @dataclass
@@ -235,12 +242,13 @@ class MakeReader:
         """Run the lines of one file (the Makefile, or a file it includes: ``on`` is only the
         Makefile's) into ``ex``, ``rules`` and ``target_vars``."""
         stack: list[tuple[bool, bool]] = []     # (this branch active, a branch was taken)
+        inactive = 0                            # branches of the stack not taken
         current: Rule | None = None
         in_define: tuple[str, list[PStr], PStr] | None = None
         for k, line in enumerate(lines):
-            active = all(a for a, _ in stack)
+            active = not inactive
             text = line.text
-            stripped = text.text.strip()
+            stripped = line.stripped
             if in_define is not None:
                 if stripped == "endef":
                     name, body, op = in_define
@@ -255,22 +263,24 @@ class MakeReader:
                 if active:
                     current.recipe.append(text[1:])
                 continue
-            word = stripped.split(None, 1)[0] if stripped else ""
+            word = line.word
             if word in ("ifdef", "ifndef", "ifeq", "ifneq"):
                 cond = self._cond(ex, word, text, depth == 0 and k in on) if active else False
                 stack.append((cond, cond))
+                inactive += not cond
                 continue
             if word == "else" and stack:
-                taken = stack[-1][1]
+                was, taken = stack[-1]
                 rest = stripped[4:].strip()
                 if rest.split(None, 1)[:1] and rest.split(None, 1)[0] in ("ifdef", "ifndef", "ifeq", "ifneq"):
                     cond = (not taken) and self._cond(ex, rest.split(None, 1)[0], PStr.synth(rest), False)
                     stack[-1] = (cond, taken or cond)
                 else:
                     stack[-1] = (not taken, True)
+                inactive += (not stack[-1][0]) - (not was)
                 continue
             if word == "endif" and stack:
-                stack.pop()
+                inactive -= not stack.pop()[0]
                 continue
             if not stripped or not active:
                 continue
@@ -397,6 +407,7 @@ def _is_directive(stripped: str) -> bool:
         if stripped else False
 
 
+@lru_cache(maxsize=4096)
 def _cond_args(body: str) -> tuple[str, str] | None:
     """``(a,b)`` or ``"a" "b"`` / ``'a' 'b'``."""
     if body.startswith("("):

@@ -13,6 +13,7 @@ where the user wrote it. Characters that come from nowhere (an unresolved
 from __future__ import annotations
 
 import bisect
+import re
 from itertools import chain
 from dataclasses import dataclass
 
@@ -263,9 +264,14 @@ def join_words(words: "list[PStr]") -> PStr:
     return PStr.join(parts) if parts else PStr.synth("")
 
 
+_PLAIN = re.compile(r"[^\s'\"\\]+")      # characters that stand for themselves (\s is str.isspace)
+_PLAIN_QUOTED = re.compile(r'[^"\\]+')    # … inside double quotes
+
+
 def shell_split(p: PStr) -> list[PStr]:
     """POSIX-shell word splitting with quote removal (the ``shlex.split`` that emcc
-    applies to response files and EMCC_CFLAGS), keeping positions."""
+    applies to response files and EMCC_CFLAGS), keeping positions. Runs of plain
+    characters are taken as one slice: one per character made a long value slow."""
     words: list[PStr] = []
     cur: list[PStr] = []
     in_word = False
@@ -289,8 +295,10 @@ def shell_split(p: PStr) -> list[PStr]:
                     cur.append(PStr(t[i + 1], (p.starts[i],), (p.ends[i + 1],)))
                     i += 2
                 else:
-                    cur.append(p[i:i + 1])
-                    i += 1
+                    m = _PLAIN_QUOTED.match(t, i)
+                    j = m.end() if m else i + 1
+                    cur.append(p[i:j])
+                    i = j
             in_word, i = True, i + 1
         elif c == "\\" and i + 1 < n:
             if t[i + 1] != "\n":
@@ -298,8 +306,10 @@ def shell_split(p: PStr) -> list[PStr]:
                 in_word = True
             i += 2
         else:
-            cur.append(p[i:i + 1])
-            in_word, i = True, i + 1
+            m = _PLAIN.match(t, i)
+            j = m.end() if m else i + 1
+            cur.append(p[i:j])
+            in_word, i = True, j
     if in_word:
         words.append(PStr.join(cur))
     return words

@@ -13,10 +13,10 @@ references. Supported: ``=`` ``:=`` ``::=`` ``+=`` ``?=`` (``!=`` is unknown),
 automatic ``$@ $< $^``, recipes (with ``;`` and tab lines) evaluated by the
 shell evaluator, ``include``/``-include`` of project files (read where the directive
 stands, names relative to the Makefile's folder, ``MAKEFILE_LIST`` kept). Conditionals on variables the file does not set become
-variants: the base (every such condition false) plus one per condition. Each way
-the project runs the file with command-line variables (``make ARCH=wasm``, see
-``make_runs``) is a variant too, and then replaces those guesses: the project's
-command lines say which branches make takes.
+variants: the base (every such condition false) plus one per condition. When the
+project runs the file (``make node``, ``make ARCH=wasm``, see ``make_runs``), its
+command lines replace those guesses: each one with command-line variables is a
+variant, and a branch that none of them selects is not built.
 """
 from __future__ import annotations
 
@@ -171,7 +171,7 @@ class MakeReader:
         self.lines = logical_lines(text)
         self.name = posixpath.basename(path)
         self.env = env or {}      # the environment make runs in (exported, below the file's own)
-        self.runs: list = []      # make_runs.MakeRun: command lines that run it with variables
+        self.runs: list = []      # make_runs.MakeRun: command lines of the project that run it
         self.project = None       # project_files.ProjectFiles: where included files are read
         self.included: dict[str, tuple[int, list[Line]] | None] = {}   # rel → (slot, lines)
         self.reads_left = MAX_INCLUDED
@@ -184,7 +184,8 @@ class MakeReader:
     def variants(self) -> list[Parsed]:
         labels: list[tuple[str | None, set[int], dict]] = [(None, set(), {})]
         if self.runs:             # the project's own command lines say how it is built: no guesses
-            labels += [(run.label, set(), run.variables) for run in self.runs[:MAX_VARIANTS - 1]]
+            with_vars = [run for run in self.runs if run.variables]     # a plain `make` is the base
+            labels += [(run.label, set(), run.variables) for run in with_vars[:MAX_VARIANTS - 1]]
         else:
             labels += [(label, {k}, {}) for k, label in self._switches()[:MAX_VARIANTS - 1]]
         return [self._run(label, on, cmdline) for label, on, cmdline in labels]

@@ -131,7 +131,8 @@ def emscripten_configure_at(words: list[str]) -> int | None:
 
 
 def configure_script_flags(argv: list[Tok]) -> list[PStr]:
-    """The link flags a configure script's arguments set, in order (``SCRIPT_LINK_OPTIONS``)."""
+    """The link flags a configure script's arguments set, in order (``SCRIPT_LINK_OPTIONS``);
+    also those of ``emmake make CFLAGS=… LDFLAGS=…`` over the Makefile configure wrote."""
     out = []
     for tok in argv:
         for option in SCRIPT_LINK_OPTIONS:
@@ -176,3 +177,12 @@ def cache_entries(argv: list[Tok]) -> list[tuple[str, PStr]]:
 
 def wrapper_env() -> dict[str, PStr]:
     return {name: PStr.synth(value) for name, value in WRAPPER_ENV.items()}
+
+
+def emmake_make_at(words: list[str]) -> int | None:
+    """The index of make in ``emmake make …``, else None."""
+    for k, w in enumerate(words[:3]):
+        if posixpath.basename(w) in ("emmake", "emmake.py", "emmake.bat") and k + 1 < len(words) \
+                and posixpath.basename(words[k + 1]) in MAKE_WORDS:
+            return k + 1
+    return None

@@ -181,6 +181,16 @@ class MakeReader:
         """Every word of the file outside comments."""
         return [w for line in self.lines for w in _cut_comment(line.text).text.split()]
 
+    def referenced(self) -> set[str]:
+        """The names of the variables the file's own lines reference (``$(NAME)``, ``${NAME}``,
+        ``$(NAME:a=b)``, nested ones too), in every branch of its conditionals."""
+        out: set[str] = set()
+        for line in self.lines:
+            for kind, tok in tokens(line.text, self.toks):
+                if kind == "REF":
+                    out.update(_ref_names(tok.text))
+        return out
+
     def variants(self) -> list[Parsed]:
         labels: list[tuple[str | None, set[int], dict]] = [(None, set(), {})]
         if self.runs:             # the project's own command lines say how it is built: no guesses
@@ -385,6 +395,20 @@ class MakeReader:
             for name in words[1:]:
                 ex.exported.add(name)
         return current
+
+
+def _ref_names(ref: str) -> list[str]:
+    """The variable names in a reference's text: ``$(A)`` → A, ``$(subst x,y,$(B))`` → B."""
+    out, k = [], ref.find("$")
+    while k >= 0 and k + 1 < len(ref):
+        if ref[k + 1] in "({":
+            j = k + 2
+            while j < len(ref) and ref[j] not in " \t:)}$,":
+                j += 1
+            if j < len(ref) and ref[j] in ":)}" and j > k + 2:
+                out.append(ref[k + 2:j])
+        k = ref.find("$", k + 1)
+    return out
 
 
 def _is_include(text: PStr, memo: dict) -> bool:

@@ -126,10 +126,14 @@ def _strip_prefix(line: PStr) -> PStr:
 
 
 def _flag_variables(reader: MakeReader, parsed: Parsed, ex: Expander, used: set[str], version) -> list[Fact]:
+    """Flag variables no command of this variant uses, for other Makefiles: not those the
+    file's own text references (in a branch this variant does not take, as libflac.js's
+    ``EMCC_OPTS_WASM_FASTCOMP`` under ``ifneq ($(TOOL_CHAIN),fastcomp) … else``)."""
     candidates = {}
     included = reader.include_slots()
+    referenced_here = reader.referenced()
     for name, var in parsed.vars.items():
-        if name in used or name in ("RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS"):
+        if name in used or name in referenced_here or name in ("RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS"):
             continue
         where = var.value.source_range()
         if where is not None and where[0] // STRIDE in included:

@@ -244,8 +244,16 @@ class EmccInvocation(MemoryLike, Fact):
         return [f for f in self.debug_flags if keeps_dwarf(f)]
 
     @property
+    def _debug_checks(self) -> tuple[str, ...]:
+        """The settings that add runtime checks. ``ASSERTIONS`` checks in the JavaScript glue
+        and picks the debug builds of the system libraries; a ``SIDE_MODULE`` has neither (the
+        main module brings both), so there it adds nothing."""
+        return ("SAFE_HEAP", "STACK_OVERFLOW_CHECK") if self.side_module else \
+            ("ASSERTIONS", "SAFE_HEAP", "STACK_OVERFLOW_CHECK")
+
+    @property
     def debug_settings(self) -> list[str]:
-        out = [f"{n}={self.settings[n]}" for n in ("ASSERTIONS", "SAFE_HEAP", "STACK_OVERFLOW_CHECK")
+        out = [f"{n}={self.settings[n]}" for n in self._debug_checks
                if isinstance(self.settings.get(n), int) and self.settings[n] and
                (n != "STACK_OVERFLOW_CHECK" or self.settings[n] >= 2)]
         out += self.dwarf_flags
@@ -255,7 +263,7 @@ class EmccInvocation(MemoryLike, Fact):
 
     @property
     def debug_span(self) -> Span:
-        for n in ("ASSERTIONS", "SAFE_HEAP", "STACK_OVERFLOW_CHECK"):
+        for n in self._debug_checks:
             u = self._last(n)
             if u is not None and u.parsed.value:
                 return u.span

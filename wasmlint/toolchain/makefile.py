@@ -163,6 +163,7 @@ class Parsed:
     vars: dict[str, Var]
     rules: list[Rule]
     target_vars: dict[str, dict[str, Var]]
+    assigned_from: set[str] = field(default_factory=set)    # names the assignments it ran reference
 
 
 class MakeReader:
@@ -176,19 +177,22 @@ class MakeReader:
         self.included: dict[str, tuple[int, list[Line]] | None] = {}   # rel → (slot, lines)
         self.reads_left = MAX_INCLUDED
         self.toks: dict[PStr, tuple] = {}     # tokens() of each line read
+        self.assigned_now: set[str] = set()   # what the assignments of the variant being run reference
 
     def words(self) -> list[str]:
         """Every word of the file outside comments."""
         return [w for line in self.lines for w in _cut_comment(line.text).text.split()]
 
-    def referenced(self) -> set[str]:
-        """The names of the variables the file's own lines reference (``$(NAME)``, ``${NAME}``,
-        ``$(NAME:a=b)``, nested ones too), in every branch of its conditionals."""
+    def assigned_from(self) -> set[str]:
+        """The variables the file's own assignments reference in their values, in every
+        branch of its conditionals (``Parsed.assigned_from``: in the branches one variant takes)."""
         out: set[str] = set()
         for line in self.lines:
-            for kind, tok in tokens(line.text, self.toks):
-                if kind == "REF":
-                    out.update(_ref_names(tok.text))
+            toks = tokens(line.text, self.toks) if not line.recipe else ()
+            kinds = [kind for kind, _ in toks]
+            first = next((k for k, kind in enumerate(kinds) if kind in ("OP", "COLON")), None)
+            if first is not None and kinds[first] == "OP":
+                out.update(_value_refs(toks[first + 1:]))
         return out
 
     def variants(self) -> list[Parsed]:
@@ -239,8 +243,9 @@ class MakeReader:
         rules: list[Rule] = []
         target_vars: dict[str, dict[str, Var]] = {}
         self.reads_left = MAX_INCLUDED       # files read in, this variant (a file may include itself)
+        self.assigned_now: set[str] = set()
         self._exec(self.lines, ex, on, rules, target_vars, 0)
-        return Parsed(label, ex.vars, rules, target_vars)
+        return Parsed(label, ex.vars, rules, target_vars, self.assigned_now)
 
     def _exec(self, lines: list[Line], ex: Expander, on: set[int], rules, target_vars, depth: int) -> None:
         """Run the lines of one file (the Makefile, or a file it includes: ``on`` is only the
@@ -368,6 +373,7 @@ class MakeReader:
             name = ex.expand(head[-1]).text if head else ""
             value = PStr.join([p for _, p in toks[first_op + 1:]]) if first_op + 1 < len(toks) else PStr.synth("")
             ex.assign(name, toks[first_op][1].text, value.strip(), "export" in mods, "override" in mods)
+            self.assigned_now.update(_value_refs(toks[first_op + 1:]))
             return current
         if first_op is not None and kinds[first_op] == "COLON":
             targets = [w.text for w in split_words(ex.expand(PStr.join([p for _, p in toks[:first_op]])))]
@@ -395,6 +401,11 @@ class MakeReader:
             for name in words[1:]:
                 ex.exported.add(name)
         return current
+
+
+def _value_refs(toks) -> list[str]:
+    """The variable names an assignment's value tokens reference."""
+    return [n for kind, tok in toks if kind == "REF" for n in _ref_names(tok.text)]
 
 
 def _ref_names(ref: str) -> list[str]:

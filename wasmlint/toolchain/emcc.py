@@ -220,13 +220,15 @@ class EmccInvocation(MemoryLike, Fact):
     def release(self) -> bool:
         """A release link: optimised (-O2 and up) or named release — unless it is a build made
         to debug: named so (a variant, output or Makefile target), or asking for -O0 or a
-        source map, which a later -O3 (ASYNCIFY needs one) does not turn into a release."""
+        source map, which a later -O3 (ASYNCIFY needs one) does not turn into a release. A
+        source map beside ``-sASSERTIONS=0`` is a release's map (production stack traces):
+        a build made to debug does not turn its assertions off."""
         names = (self.variant, self.output, self.rule)
         if any(debug_named(n) for n in names):
             return False
         if any(release_named(n) for n in names):
             return True
-        if "-O0" in self.opt_levels or self.source_map:
+        if "-O0" in self.opt_levels or (self.source_map and self.settings.get("ASSERTIONS") != 0):
             return False
         return self.opt_level in ("-O2", "-O3", "-Os", "-Oz")
 

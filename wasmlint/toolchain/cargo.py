@@ -56,12 +56,21 @@ class CargoProfile(Fact):
         """A custom profile (cargo builds with one only when a build names it) that is not what
         a shipped WebAssembly module is built with: named for debugging (`release-debug`,
         `release-dev`, `profiling`), or named by no wasm build (``profile_use``) outside tests,
-        benchmarks, examples, fixtures and docs whose module keeps the profile's debug info."""
-        if self.tool != "cargo" or self.profile == "release":
+        benchmarks, examples, fixtures and docs whose module keeps the profile's debug info.
+        The ``release`` profile of a project with no Rust WebAssembly build (no ``rust-link``)
+        and no ``cdylib`` crate (the crate type a wasm library needs) outside tests, examples …
+        is a native build's: a server workspace of ``[[bin]]`` crates (``cargo build --release``)."""
+        if self.tool != "cargo":
             return False
+        project = ctx.project
+        if self.profile == "release":
+            if project is None:
+                return False
+            wasm = [*project.of_kind("rust-link"),
+                    *(m for m in project.of_kind("cargo-manifest") if "cdylib" in m.crate_types)]
+            return not any(ctx.scope_of(f).scope not in QUIET for f in wasm)
         if debug_named(self.profile):
             return True
-        project = ctx.project
         uses = project.of_kind("cargo-profile-use") if project is not None else []
         return not any(u.profile == self.profile and u.ships_debug_info and ctx.scope_of(u).scope not in QUIET
                        for u in uses)

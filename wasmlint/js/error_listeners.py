@@ -10,6 +10,7 @@ apart: the code meant to handle errors and does not.
 from __future__ import annotations
 
 from .parse import FUNCTIONS, call_parts, enclosing_function, name_of, path_of, unwrap, up
+from .values import UNKNOWN
 
 _LISTEN = {"on", "once", "addListener", "addEventListener", "prependListener", "prependOnceListener"}
 _ESCAPES = ("arguments", "array", "return_statement", "spread_element", "pair", "shorthand_property_identifier")
@@ -23,8 +24,7 @@ def error_handling(scan, expr):
     parent = up(expr)
     if parent is not None and parent.type == "member_expression":
         how = _handles(scan, parent)
-        return (True if how == "listener" else None if how == "escape" else False), \
-            (scan.doc.span(up(parent)) if how == "onerror" else None)
+        return (None if how == "escape" else how == "listener"), (scan.doc.span(up(parent)) if how == "onerror" else None)
     uses = _uses(scan, expr)
     if uses is None:
         return (False if parent is not None and parent.type == "expression_statement" else None), None
@@ -100,9 +100,9 @@ def _assigned(use, target) -> bool:
 
 
 def _handles(scan, member) -> str | None:
-    """``listener`` for ``w.on('error', …)`` (also at the end of a chain), ``escape`` for
-    ``w.on(event, …)`` of an event not known here (a wrapper forwarding its callers'
-    listeners), ``onerror`` for ``w.onerror = …``, else None."""
+    """``listener`` for ``w.on('error', …)`` (also at the end of a chain), ``onerror`` for
+    ``w.onerror = …``, ``escape`` for ``w.on(event, callback)`` with an event name the
+    caller passes (a wrapper class forwarding its own ``on``), else None."""
     prop = name_of(member)
     parent = up(member)
     if prop == "onerror":
@@ -115,8 +115,8 @@ def _handles(scan, member) -> str | None:
         event = scan.ev.string(args[0]) if args else None
         if event == "error":
             return "listener"
-        if args and not isinstance(event, str):   # `on(event, cb) { this.thread.on(event, cb) }`: callers listen
-            return "escape"
+        if args and event is UNKNOWN and unwrap(args[0]).type == "identifier":
+            return "escape"     # `on(event, callback)` of a wrapper: its callers choose the events
         nxt = up(parent)
         if nxt is not None and nxt.type == "member_expression":
             return _handles(scan, nxt)

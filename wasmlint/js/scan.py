@@ -6,7 +6,7 @@ import bisect
 import re
 from functools import cached_property
 
-from .parse import LOOPS, Doc, ancestors, call_parts, name_of, path_of, string_value, unwrap, up
+from .parse import FUNCTIONS, LOOPS, Doc, ancestors, call_parts, name_of, path_of, string_value, unwrap, up
 from .values import Evaluator
 from .worker_side import is_worker_file
 
@@ -97,12 +97,17 @@ class Scan:
     # ------------------------------------------------------------ WebAssembly.* index
     @cached_property
     def wasm_api(self) -> list[tuple[str, object, object]]:
-        """[(property, member node, call-or-new node or None)] for every ``WebAssembly.X``."""
+        """[(property, member node, call-or-new node or None)] for every ``WebAssembly.X``
+        that is the engine's: not inside a scope that declares its own ``WebAssembly``."""
         out = []
-        for ident in self.doc.words("WebAssembly", ("identifier",)):
+        idents = list(self.doc.words("WebAssembly", ("identifier",)))
+        shadowing = _declaring_scopes(idents)
+        for ident in idents:
             member = ident.parent
             if member is None or member.type != "member_expression" or \
                     member.child_by_field_name("object").id != ident.id:
+                continue
+            if shadowing and any(a.id in shadowing for a in ancestors(ident)):
                 continue
             prop = name_of(member)
             parent = up(member)
@@ -306,6 +311,22 @@ class Scan:
 
 
 _GROWERS = (b".push(", b".unshift(", b".splice(")
+
+
+def _declaring_scopes(idents) -> set[int]:
+    """The scopes (function or program) whose ``var``/``let``/``const WebAssembly`` hides the
+    engine's object: Emscripten's wasm2js glue (``-sWASM=0``) declares ``var WebAssembly =
+    {Memory: function(opts) {this.buffer = new ArrayBuffer(…)}, …}``, its own polyfill, so a
+    ``new WebAssembly.Memory`` under it makes an ArrayBuffer, never a WebAssembly memory."""
+    out = set()
+    for ident in idents:
+        decl = ident.parent
+        if decl is None or decl.type != "variable_declarator" or decl.child_by_field_name("name").id != ident.id:
+            continue
+        scope = next((a for a in ancestors(decl) if a.type in FUNCTIONS or a.type == "program"), None)
+        if scope is not None:
+            out.add(scope.id)
+    return out
 
 
 def _initial_value(init):

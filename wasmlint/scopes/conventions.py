@@ -36,7 +36,7 @@ _FILE_NAMES: tuple[tuple[re.Pattern, str, str], ...] = tuple((re.compile(p), s, 
      "test", "a test runner's configuration"),
     (r".+[._-](bench|benchmark)\.[^.]+$|^(bench|benchmarks?)\.[^.]+$",
      "bench", "a benchmark by its name"),
-    (r"^(example|demo)\.[cm]?[jt]sx?$", "example", "an example by its name"),
+    (r"^(example|demo)\.[cm]?[jt]sx?$|^(example|demo)[_-][^.]+\.[^.]+$", "example", "an example by its name"),
     (r"^(vite|webpack|rollup|esbuild|tsup|babel|eslint|prettier|commitlint|lint-staged|postcss|tailwind)"
      r"\.config\.[^.]+$|^\.(eslintrc|prettierrc|babelrc)(\.[^.]+)?$|^(gulpfile|gruntfile)\.[^.]+$",
      "tooling", "a linter's or bundler's configuration"),

@@ -10,6 +10,7 @@ import posixpath
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .cmake_cond import FALSE_WORDS
 from .cmake_files import Cmd, Unit
 from .cmake_values import join_list, list_items, replace_text
 from .pstr import UNKNOWN, PStr, shell_split
@@ -84,7 +85,9 @@ def _h_unset(run: Run, c: Cmd) -> None:
 def _h_option(run: Run, c: Cmd) -> None:
     args = run.args(c)
     if args and args[0].text not in run.vars and args[0].text not in run.cache:
-        run.cache[args[0].text] = args[2] if len(args) >= 3 else PStr.synth("OFF")
+        run.cache[args[0].text] = value = args[2] if len(args) >= 3 else PStr.synth("OFF")
+        if value.known and value.text.upper() in FALSE_WORDS:
+            run.options_off.add(args[0].text)
 
 
 def _h_list(run: Run, c: Cmd) -> None:

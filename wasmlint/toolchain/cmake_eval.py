@@ -12,6 +12,8 @@ no emcc build. Macros and functions run with their arguments (``ARGN``, ``ARGV<n
 ``if()`` conditions are evaluated (``cmake_cond.py``); one that cannot be evaluated, or
 that depends on a variable the user sets when configuring (an ``option``, a cache entry,
 an undefined variable), is a build variant: false in the base run, true in its own run.
+An ``option()`` declared OFF stays OFF unless the project's Emscripten configure lines
+set it (``cmake_runs``): a branch on it is no variant then.
 """
 from __future__ import annotations
 
@@ -70,6 +72,7 @@ class Run:
         self.subdirs: list[str] = []
         self.overlay: dict[str, PStr] | None = None
         self.internal: set[str] = set()      # names unset() or parsed by cmake_parse_arguments
+        self.options_off: set[str] = set()   # option(NAME … OFF) entries
         self.parent_vars: dict[str, PStr] | None = None
         self.anchor: Cmd | None = None
         self.in_main = False
@@ -124,6 +127,8 @@ class Run:
         if name in self.vars:
             return self.vars[name], False
         if name in self.cache:
+            if name in self.options_off:        # OFF unless the project's configure sets it
+                return self.cache[name], name in self.files.configured()
             return self.cache[name], name not in TOOLCHAIN_CACHE and name != "EMSCRIPTEN"
         return None, not self.is_internal(name)
 

@@ -86,6 +86,14 @@ class Files:
         self.assigned: set[str] = assigned_names(main)
         self.by_rel: dict[str, Unit | None] = {rel: main} if rel else {}
         self.chain: list[tuple[Unit, int]] | None = None      # parent_chain(), once
+        self._configured: frozenset[str] | None = None
+
+    def configured(self) -> frozenset[str]:
+        """The cache entries the project's Emscripten configure lines set (``cmake_runs``)."""
+        if self._configured is None:
+            from .cmake_runs import configured_names
+            self._configured = configured_names(self.project, self.units[0].rel)
+        return self._configured
 
     @property
     def main(self) -> Unit:

@@ -220,13 +220,15 @@ class EmccInvocation(MemoryLike, Fact):
     def release(self) -> bool:
         """A release link: optimised (-O2 and up) or named release — unless it is a build made
         to debug: named so (a variant, output or Makefile target), or asking for -O0 or a
-        source map, which a later -O3 (ASYNCIFY needs one) does not turn into a release."""
+        source map, which a later -O3 (ASYNCIFY needs one) does not turn into a release. A
+        source map beside ``-sASSERTIONS=0`` is a release's map (production stack traces):
+        a build made to debug does not turn its assertions off."""
         names = (self.variant, self.output, self.rule)
         if any(debug_named(n) for n in names):
             return False
         if any(release_named(n) for n in names):
             return True
-        if "-O0" in self.opt_levels or self.source_map:
+        if "-O0" in self.opt_levels or (self.source_map and self.settings.get("ASSERTIONS") != 0):
             return False
         return self.opt_level in ("-O2", "-O3", "-Os", "-Oz")
 
@@ -244,8 +246,16 @@ class EmccInvocation(MemoryLike, Fact):
         return [f for f in self.debug_flags if keeps_dwarf(f)]
 
     @property
+    def _debug_checks(self) -> tuple[str, ...]:
+        """The settings that add runtime checks. ``ASSERTIONS`` checks in the JavaScript glue
+        and picks the debug builds of the system libraries; a ``SIDE_MODULE`` has neither (the
+        main module brings both), so there it adds nothing."""
+        return ("SAFE_HEAP", "STACK_OVERFLOW_CHECK") if self.side_module else \
+            ("ASSERTIONS", "SAFE_HEAP", "STACK_OVERFLOW_CHECK")
+
+    @property
     def debug_settings(self) -> list[str]:
-        out = [f"{n}={self.settings[n]}" for n in ("ASSERTIONS", "SAFE_HEAP", "STACK_OVERFLOW_CHECK")
+        out = [f"{n}={self.settings[n]}" for n in self._debug_checks
                if isinstance(self.settings.get(n), int) and self.settings[n] and
                (n != "STACK_OVERFLOW_CHECK" or self.settings[n] >= 2)]
         out += dict.fromkeys(self.dwarf_flags)      # one flag set passed twice (CFLAGS and CXXFLAGS) says it once
@@ -255,7 +265,7 @@ class EmccInvocation(MemoryLike, Fact):
 
     @property
     def debug_span(self) -> Span:
-        for n in ("ASSERTIONS", "SAFE_HEAP", "STACK_OVERFLOW_CHECK"):
+        for n in self._debug_checks:
             u = self._last(n)
             if u is not None and u.parsed.value:
                 return u.span

@@ -135,7 +135,8 @@ def emscripten_configure_at(words: list[str]) -> int | None:
 
 
 def configure_script_flags(argv: list[Tok]) -> list[PStr]:
-    """The link flags a configure script's arguments set, in order (``SCRIPT_LINK_OPTIONS``)."""
+    """The link flags a configure script's arguments set, in order (``SCRIPT_LINK_OPTIONS``);
+    also those of ``emmake make CFLAGS=… LDFLAGS=…`` over the Makefile configure wrote."""
     out = []
     qemu = any(tok.text.text.startswith("--target-list=") for tok in argv)
     for tok in argv:
@@ -159,9 +160,22 @@ def link_variables(env: dict, argv: list[Tok]) -> list[tuple[str, PStr]]:
 
 
 def configure_flags(argv: list[Tok]) -> tuple[list[str], list[PStr], str | None]:
-    """The flag variables a cmake configure line sets (``-DNAME=v``, ``-DNAME:TYPE=v``,
-    ``-D NAME=v``), their values in order, and ``CMAKE_BUILD_TYPE``."""
+    """The flag variables a cmake configure line sets, their values in order, and
+    ``CMAKE_BUILD_TYPE``."""
     names, values, build_type = [], [], None
+    for name, value in cache_entries(argv):
+        if name in CONFIGURE_FLAG_VARS:
+            names.append(name)
+            values.append(value)
+        elif name == "CMAKE_BUILD_TYPE":
+            build_type = value.text
+    return names, values, build_type
+
+
+def cache_entries(argv: list[Tok]) -> list[tuple[str, PStr]]:
+    """The cache entries a cmake configure line sets (``-DNAME=v``, ``-DNAME:TYPE=v``,
+    ``-D NAME=v``): (name, value), in order."""
+    out = []
     k = 0
     while k < len(argv):
         tok = argv[k].text
@@ -173,15 +187,20 @@ def configure_flags(argv: list[Tok]) -> tuple[list[str], list[PStr], str | None]
             k += 1
             continue
         key, eq, _ = tok.text.partition("=")
-        name = key.split(":", 1)[0]
-        if eq and name in CONFIGURE_FLAG_VARS:
-            names.append(name)
-            values.append(tok[len(key) + 1:])
-        elif eq and name == "CMAKE_BUILD_TYPE":
-            build_type = tok.text[len(key) + 1:]
+        if eq:
+            out.append((key.split(":", 1)[0], tok[len(key) + 1:]))
         k += 1
-    return names, values, build_type
+    return out
 
 
 def wrapper_env() -> dict[str, PStr]:
     return {name: PStr.synth(value) for name, value in WRAPPER_ENV.items()}
+
+
+def emmake_make_at(words: list[str]) -> int | None:
+    """The index of make in ``emmake make …``, else None."""
+    for k, w in enumerate(words[:3]):
+        if posixpath.basename(w) in ("emmake", "emmake.py", "emmake.bat") and k + 1 < len(words) \
+                and posixpath.basename(words[k + 1]) in MAKE_WORDS:
+            return k + 1
+    return None

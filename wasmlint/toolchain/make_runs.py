@@ -9,7 +9,9 @@ they are exported to recipes and sub-makes. So ``make ARCH=wasm build`` makes
 Makefile when the folder it runs in (the file's folder, then ``cd DIR`` before it,
 then ``-C DIR``) holds it, under make's default names (``GNUmakefile``, ``makefile``,
 ``Makefile``) or the ``-f FILE`` it names. ``emmake`` in front of make changes nothing
-here. Each distinct set of command-line variables is one way the file is run.
+here. Each distinct set of command-line variables is one way the file is run, and so is
+a run with none (``make node``): make then takes only the branches the file, its
+environment and its defaults select, so ``ifdef DEBUG`` that no run sets is not built.
 """
 from __future__ import annotations
 
@@ -32,9 +34,9 @@ VALUE_OPTIONS = frozenset(("-C", "-f", "-I", "-j", "-l", "-o", "-W"))
 
 @dataclass
 class MakeRun:
-    """A command line that runs the Makefile with command-line variables."""
+    """A command line that runs the Makefile (with command-line variables, or none)."""
 
-    label: str                        # "make ARCH=wasm"
+    label: str                        # "make ARCH=wasm", "make"
     variables: dict[str, tuple[str, PStr]]   # name → (operator, value; offsets in linked files)
 
 
@@ -181,8 +183,7 @@ def _make_commands(source: PStr, index: LineIndex) -> list[tuple[list[PStr], str
 
 def _run_of(project, argv: list[PStr], base: str, cwd: str | None, makefile_rel: str,
             shift: int) -> MakeRun | None:
-    """The run ``argv`` makes of ``makefile_rel`` (None when it runs another file or no
-    command-line variable)."""
+    """The run ``argv`` makes of ``makefile_rel`` (None when it runs another file)."""
     if cwd is None:
         return None
     folder, file, variables, words = posixpath.join(base, cwd), None, {}, []
@@ -206,8 +207,6 @@ def _run_of(project, argv: list[PStr], base: str, cwd: str | None, makefile_rel:
                 variables[name] = (op, value.shifted(shift))
                 words.append(w)
         k += 1
-    if not variables:
-        return None
     if file is not None:
         target = posixpath.normpath(posixpath.join(folder, file))
     else:
@@ -215,7 +214,7 @@ def _run_of(project, argv: list[PStr], base: str, cwd: str | None, makefile_rel:
                        if project.is_file(posixpath.normpath(posixpath.join(folder, n)))), None)
     if target != posixpath.normpath(makefile_rel) or "\0" in target:
         return None
-    return MakeRun("make " + " ".join(words), variables)
+    return MakeRun(" ".join(["make", *words]), variables)
 
 
 def _assignment(word: PStr) -> tuple[str, str, PStr] | None:

@@ -13,10 +13,10 @@ references. Supported: ``=`` ``:=`` ``::=`` ``+=`` ``?=`` (``!=`` is unknown),
 automatic ``$@ $< $^``, recipes (with ``;`` and tab lines) evaluated by the
 shell evaluator, ``include``/``-include`` of project files (read where the directive
 stands, names relative to the Makefile's folder, ``MAKEFILE_LIST`` kept). Conditionals on variables the file does not set become
-variants: the base (every such condition false) plus one per condition. Each way
-the project runs the file with command-line variables (``make ARCH=wasm``, see
-``make_runs``) is a variant too, and then replaces those guesses: the project's
-command lines say which branches make takes.
+variants: the base (every such condition false) plus one per condition. When the
+project runs the file (``make node``, ``make ARCH=wasm``, see ``make_runs``), its
+command lines replace those guesses: each one with command-line variables is a
+variant, and a branch that none of them selects is not built.
 """
 from __future__ import annotations
 
@@ -170,6 +170,7 @@ class Parsed:
     vars: dict[str, Var]
     rules: list[Rule]
     target_vars: dict[str, dict[str, Var]]
+    assigned_from: set[str] = field(default_factory=set)    # names the assignments it ran reference
 
 
 class MakeReader:
@@ -178,20 +179,34 @@ class MakeReader:
         self.lines = logical_lines(text)
         self.name = posixpath.basename(path)
         self.env = env or {}      # the environment make runs in (exported, below the file's own)
-        self.runs: list = []      # make_runs.MakeRun: command lines that run it with variables
+        self.runs: list = []      # make_runs.MakeRun: command lines of the project that run it
         self.project = None       # project_files.ProjectFiles: where included files are read
         self.included: dict[str, tuple[int, list[Line]] | None] = {}   # rel → (slot, lines)
         self.reads_left = MAX_INCLUDED
         self.toks: dict[PStr, tuple] = {}     # tokens() of each line read
+        self.assigned_now: set[str] = set()   # what the assignments of the variant being run reference
 
     def words(self) -> list[str]:
         """Every word of the file outside comments."""
         return [w for line in self.lines for w in _cut_comment(line.text).text.split()]
 
+    def assigned_from(self) -> set[str]:
+        """The variables the file's own assignments reference in their values, in every
+        branch of its conditionals (``Parsed.assigned_from``: in the branches one variant takes)."""
+        out: set[str] = set()
+        for line in self.lines:
+            toks = tokens(line.text, self.toks) if not line.recipe else ()
+            kinds = [kind for kind, _ in toks]
+            first = next((k for k, kind in enumerate(kinds) if kind in ("OP", "COLON")), None)
+            if first is not None and kinds[first] == "OP":
+                out.update(_value_refs(toks[first + 1:]))
+        return out
+
     def variants(self) -> list[Parsed]:
         labels: list[tuple[str | None, set[int], dict]] = [(None, set(), {})]
         if self.runs:             # the project's own command lines say how it is built: no guesses
-            labels += [(run.label, set(), run.variables) for run in self.runs[:MAX_VARIANTS - 1]]
+            with_vars = [run for run in self.runs if run.variables]     # a plain `make` is the base
+            labels += [(run.label, set(), run.variables) for run in with_vars[:MAX_VARIANTS - 1]]
         else:
             labels += [(label, {k}, {}) for k, label in self._switches()[:MAX_VARIANTS - 1]]
         return [self._run(label, on, cmdline) for label, on, cmdline in labels]
@@ -235,8 +250,9 @@ class MakeReader:
         rules: list[Rule] = []
         target_vars: dict[str, dict[str, Var]] = {}
         self.reads_left = MAX_INCLUDED       # files read in, this variant (a file may include itself)
+        self.assigned_now: set[str] = set()
         self._exec(self.lines, ex, on, rules, target_vars, 0)
-        return Parsed(label, ex.vars, rules, target_vars)
+        return Parsed(label, ex.vars, rules, target_vars, self.assigned_now)
 
     def _exec(self, lines: list[Line], ex: Expander, on: set[int], rules, target_vars, depth: int) -> None:
         """Run the lines of one file (the Makefile, or a file it includes: ``on`` is only the
@@ -367,6 +383,7 @@ class MakeReader:
             name = ex.expand(head[-1]).text if head else ""
             value = PStr.join([p for _, p in toks[first_op + 1:]]) if first_op + 1 < len(toks) else PStr.synth("")
             ex.assign(name, toks[first_op][1].text, value.strip(), "export" in mods, "override" in mods)
+            self.assigned_now.update(_value_refs(toks[first_op + 1:]))
             return current
         if first_op is not None and kinds[first_op] == "COLON":
             targets = [w.text for w in split_words(ex.expand(PStr.join([p for _, p in toks[:first_op]])))]
@@ -394,6 +411,25 @@ class MakeReader:
             for name in words[1:]:
                 ex.exported.add(name)
         return current
+
+
+def _value_refs(toks) -> list[str]:
+    """The variable names an assignment's value tokens reference."""
+    return [n for kind, tok in toks if kind == "REF" for n in _ref_names(tok.text)]
+
+
+def _ref_names(ref: str) -> list[str]:
+    """The variable names in a reference's text: ``$(A)`` → A, ``$(subst x,y,$(B))`` → B."""
+    out, k = [], ref.find("$")
+    while k >= 0 and k + 1 < len(ref):
+        if ref[k + 1] in "({":
+            j = k + 2
+            while j < len(ref) and ref[j] not in " \t:)}$,":
+                j += 1
+            if j < len(ref) and ref[j] in ":)}" and j > k + 2:
+                out.append(ref[k + 2:j])
+        k = ref.find("$", k + 1)
+    return out
 
 
 def _is_include(text: PStr, memo: dict) -> bool:

@@ -132,10 +132,15 @@ def _strip_prefix(line: PStr) -> PStr:
 
 
 def _flag_variables(reader: MakeReader, parsed: Parsed, ex: Expander, used: set[str], version) -> list[Fact]:
+    """Flag variables no command of this variant uses, for other Makefiles: not those that
+    only assignments in branches this variant does not take build other variables from
+    (libflac.js's ``EMCC_OPTS_WASM_FASTCOMP``, used only under ``ifneq ($(TOOL_CHAIN),fastcomp)
+    … else``): their flags reach a link only through that branch."""
     candidates = {}
     included = reader.include_slots()
+    not_taken = reader.assigned_from() - parsed.assigned_from
     for name, var in parsed.vars.items():
-        if name in used or name in ("RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS"):
+        if name in used or name in not_taken or name in ("RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS"):
             continue
         where = var.value.source_range()
         if where is not None and where[0] // STRIDE in included:

@@ -18,8 +18,8 @@ from ..sources import ParseError, SourceFile
 from .cargo_commands import CARGO_TOOLS, cargo_run, is_wasm_target
 from .emcc import EMCC_NAMES, build_facts, is_emcc
 from .emcc_args import carries_emcc_settings, emcc_only, links_only
-from .emscripten_wrappers import (configure_flags, configure_script_flags, emscripten_cmake_at, emscripten_configure_at,
-                                  link_variables)
+from .emscripten_wrappers import (configure_flags, configure_script_flags, emmake_make_at, emscripten_cmake_at,
+                                  emscripten_configure_at, link_variables)
 from .emver import DockerBuildArg, EmscriptenVersion, image_pin, version_in_emsdk_args, version_in_image
 from .output_copies import add_copies
 from .profile_use import NAPI, profile_uses
@@ -127,6 +127,7 @@ def facts_from_shell(text: PStr, index: LineIndex, *, env: dict[str, PStr] | Non
                 made_by.append((cmd, made))
             facts.append(made)
     add_copies(made_by, result.commands)
+    facts += _configured_make_flags(result.commands, index, variant, found_version)
     if not linked:
         facts += _flag_only(result, index, variant, found_version)
     facts += [ParseError(tok.span() or Span(index.path), message=msg) for tok, msg in problems]
@@ -333,6 +334,29 @@ def _flag_only(result, index: LineIndex, variant, version) -> list[Fact]:
             if any(t.value.startswith("-s") or t.value == "-pthread" for t in toks):
                 out += build_facts(toks, a.span, variant=_label(variant, a.variant) or "EMCC_CFLAGS",
                                    version=version, flag_set=True)
+    return out
+
+
+def _configured_make_flags(commands: list[Command], index: LineIndex, variant, version) -> list[Fact]:
+    """``emconfigure ./configure`` writes the Makefile that a later ``emmake make`` in the
+    same folder runs (from ``Makefile.in``: not a file of the project). Its ``CFLAGS=…`` /
+    ``LDFLAGS=…`` command-line variables replace the configured ones, and automake's link
+    rule passes both to emcc: one flag set of those links (rnnoise's
+    ``emmake make LDFLAGS='-s INITIAL_MEMORY=32MB -s MAXIMUM_MEMORY=64MB'``)."""
+    out: list[Fact] = []
+    configured: set[str | None] = set()
+    for cmd in commands:
+        words = [t.value for t in cmd.argv]
+        if emscripten_configure_at(words) is not None:
+            configured.add(cmd.cwd)
+            continue
+        at = emmake_make_at(words)
+        if at is None or cmd.cwd not in configured:
+            continue
+        where = cmd.argv[0].index or index
+        toks = [Tok(w, where) for v in configure_script_flags(cmd.argv[at + 1:]) for w in shell_split(v)]
+        if carries_emcc_settings([t.value for t in toks]):
+            out += build_facts(toks, cmd.span, variant=_label(variant, cmd.variant), version=version, flag_set=True)
     return out
 
 

@@ -1,0 +1,89 @@
+"""How the project configures its CMake build for Emscripten: the cache entries its own
+``emcmake cmake -DNAME=…`` lines (or cmake with Emscripten's toolchain file) set.
+
+``option(NAME "help" OFF)`` is a cache entry whose default holds unless the configure
+line passes ``-DNAME=…`` (cmake(1): ``-D`` entries are created before the project is
+read, and ``option()`` does not change an entry that exists). So a branch on an OFF
+option is built for Emscripten only when one of the project's Emscripten configure
+lines sets it; a native configure (``cmake -DBUILD_JAVA=ON`` in a CI job) configures
+another build. The lines are those of the package.json scripts, shell scripts and
+Dockerfiles of the file's folder and the folders above it, and of the CI workflows
+(``make_runs`` reads the same surfaces for make), and the fenced code blocks of the
+build documents there (``README``, ``BUILDING.md``: draco documents
+``cmake ../ -DCMAKE_TOOLCHAIN_FILE=…/Emscripten.cmake -DDRACO_WASM=ON``).
+"""
+from __future__ import annotations
+
+import fnmatch
+import posixpath
+
+from .pstr import LineIndex, PStr
+
+MARKERS = ("emcmake", "Emscripten.cmake")      # text that can hold an Emscripten configure
+DOCS = ("readme*", "build*.md", "install*.md")
+PROMPTS = ("$ ", "% ", "> ")
+MAX_ANCESTORS = 8
+
+
+def configured_names(project, cmake_rel: str) -> frozenset[str]:
+    """The names every ``-DNAME=…`` of the project's Emscripten configure lines sets."""
+    from .emscripten_wrappers import cache_entries, emscripten_cmake_at
+    from .shell_eval import evaluate
+    names: set[str] = set()
+    if project is None or project.root is None:
+        return frozenset()
+    for source, index in _shell_sources(project, posixpath.dirname(cmake_rel) or "."):
+        for cmd in evaluate(source, index).commands:
+            at = emscripten_cmake_at([t.text.text for t in cmd.argv])
+            if at is not None:
+                names |= {name for name, _ in cache_entries(cmd.argv[at + 1:])}
+    return frozenset(names)
+
+
+def _shell_sources(project, rel_dir: str) -> list[tuple[PStr, LineIndex]]:
+    from .make_runs import _surface_files, shell_texts
+    out = []
+    docs = _docs(project, rel_dir)
+    for rel in _surface_files(project, rel_dir, posixpath.join(rel_dir, "CMakeLists.txt")) + docs:
+        text = project.read(rel)
+        if text is None or not any(m in text for m in MARKERS):
+            continue
+        if rel in docs:
+            out += [(PStr.synth(line), LineIndex(line, project.shown(rel))) for line in fenced_commands(text)]
+        else:
+            index = LineIndex(text, project.shown(rel))
+            out += [(source, index) for source, _ in shell_texts(rel, text)]
+    return out
+
+
+def _docs(project, rel_dir: str) -> list[str]:
+    out, d = [], rel_dir
+    for _ in range(MAX_ANCESTORS):
+        out += [posixpath.normpath(posixpath.join(d, n)) for n in project.list(d)
+                if any(fnmatch.fnmatchcase(n.lower(), g) for g in DOCS)]
+        if d in (".", ""):
+            break
+        d = posixpath.dirname(d) or "."
+    return out
+
+
+def fenced_commands(text: str) -> list[str]:
+    """The command lines of a Markdown document's fenced code blocks (continuations
+    joined, a ``$ `` prompt removed) that can hold an Emscripten configure."""
+    out, fenced, pending = [], False, ""
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith(("```", "~~~")):
+            fenced, pending = not fenced, ""
+            continue
+        if not fenced:
+            continue
+        if not pending and stripped.startswith(PROMPTS):
+            stripped = stripped[2:]
+        if stripped.endswith("\\"):
+            pending += stripped[:-1] + " "
+            continue
+        command, pending = pending + stripped, ""
+        if any(m in command for m in MARKERS):
+            out.append(command)
+    return out

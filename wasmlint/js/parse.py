@@ -261,11 +261,13 @@ class Doc:
         return self._blank_trees[a, b].root_node.descendant_for_byte_range(i - a, i - a + length)
 
     def words(self, word: str, types=("identifier", "property_identifier",
-                                      "shorthand_property_identifier"), shape=None) -> Iterator:
+                                      "shorthand_property_identifier"), shape=None,
+              note_blanks: bool = True) -> Iterator:
         """Nodes whose whole text is ``word`` (an identifier, not a part of one); ``shape``:
-        the caller reads only nodes whose neighbours fit it (see ``offsets``)."""
+        the caller reads only nodes whose neighbours fit it, ``note_blanks`` False: none
+        in a left-out range (see ``offsets``)."""
         raw = word.encode()
-        for off in self.offsets(raw, whole=True, shape=shape):
+        for off in self.offsets(raw, whole=True, shape=shape, note_blanks=note_blanks):
             node = self.root.descendant_for_byte_range(off, off + len(raw))
             if node is not None and node.type in types and node.end_byte - node.start_byte == len(raw):
                 yield node

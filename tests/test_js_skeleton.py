@@ -94,6 +94,26 @@ def test_reads_and_local_writes_in_blanked_functions_cost_no_reparse(forced):
     assert len(forced) == 1 and forced[0].blanked and not forced[0].touched
 
 
+def test_words_whose_neighbours_rule_out_a_builders_node_cost_no_reparse(forced, monkeypatch):
+    # Emscripten glue says ENVIRONMENT_IS_NODE, buffer and onmessage in many bodies that
+    # neither declare the one, make a view of the other nor assign the handler
+    # (js/shapes.py): those bodies stay left out, and the facts are a whole parse's.
+    src = ("var Module = typeof Module != 'undefined' ? Module : {};\n"
+           "var ENVIRONMENT_IS_NODE = typeof process == 'object';\n" + FILLER +
+           "function warnOnce(text) { warnOnce.shown ||= {}; ENVIRONMENT_IS_NODE && (text = 'warning: ' + text);"
+           " err(text); }\n"
+           "function heapBytes() { return wasmMemory.buffer.byteLength; }\n"
+           "function isHandler(f) { return self.onmessage === f; }\n"
+           "var wasmMemory = new WebAssembly.Memory({ initial: 256, maximum: 512 });\n"
+           "var HEAPU8 = new Uint8Array(wasmMemory.buffer);\n").encode()
+    skel, whole = _both("glue.js", src, monkeypatch)
+    assert skel == whole
+    forced.clear()
+    facts = js_source.extract(SourceFile("glue.js", "js", src))
+    assert [f.view_type for f in facts if f.kind == "js-memory-view"] == ["Uint8Array"]
+    assert len(forced) == 1 and forced[0].blanked and not forced[0].touched
+
+
 def test_a_builder_reading_inside_a_blanked_callback_reveals_it(forced, monkeypatch):
     # The `.then` callback's body (no interesting word in it) is read for what it returns.
     src = ("async function load(url, imports) {\n"

@@ -28,6 +28,10 @@ _WORD_TYPES = ("identifier", "shorthand_property_identifier_pattern")
 _PATTERNS = frozenset(("required_parameter", "optional_parameter", "assignment_pattern",
                        "rest_pattern", "object_pattern", "array_pattern", "pair_pattern",
                        "object_assignment_pattern"))
+# A blanked range longer than this is not parsed alone to tell whether a write in it
+# reaches out: it is parsed in its place (skeleton.py), which costs no more — and far
+# less for an asm.js module body, whose closing ``return`` a program does not allow.
+ALONE_MAX = 64 << 10
 
 
 @dataclass
@@ -97,6 +101,10 @@ class Bindings:
             owner = self.doc.blank_owner(k)
             if owner is not None and owner.type in FUNCTIONS:
                 return    # hoisted to the function whose body the range is, or to one inside it
+        a, b = self.doc.blanked[k]
+        if b - a > ALONE_MAX:
+            self.doc.touched.add(i)
+            return
         node = self.doc.blank_node(i, length)
         w = _classify(node) if node is not None and node.type in _WORD_TYPES else None
         if w is None or _bound_inside(w):

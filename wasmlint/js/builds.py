@@ -25,6 +25,7 @@ from ..toolchain.script_runs import Run, names_a_tool, run_facts
 from .parse import (call_parts, enclosing_function, function_name, name_of, object_pairs, path_of, string_value,
                     unwrap, up)
 from .pstrings import Texts
+from .shapes import CALLED_MEMBER, CALLEE, CALLEE_OR_OBJECT
 
 # A process API is known only from a module specifier naming it (``_module``) or zx's
 # shebang: the name ends its string literal (or, for zx's subpaths and dax's URLs, comes
@@ -210,14 +211,16 @@ class Apis:
         return None
 
     def callees(self):
-        """Nodes that may be the function of a process start."""
+        """Nodes that may be the function of a process start: a name bound to an API (or
+        the object of a member called), or an export called as a member of what an API
+        is (``require('child_process').exec(…)``; ``how`` knows no other unbound name)."""
         names = set(self.names) | ({"$"} if self.zx_globals else set())
         for name in sorted(names):
-            yield from self.doc.words(name, ("identifier",))
+            yield from self.doc.words(name, ("identifier",), CALLEE_OR_OBJECT)
         for module, exports in APIS.items():
             for export in exports:
                 if export and export not in names:
-                    yield from self.doc.words(export, ("property_identifier", "identifier"))
+                    yield from self.doc.words(export, ("property_identifier",), CALLED_MEMBER)
 
 
 def runs(scan, texts: Texts) -> list[Run]:
@@ -316,7 +319,7 @@ def _wrapper_runs(doc, name: str, kind: str, texts: Texts, seen: set[int]) -> li
     """The commands the calls of a wrapper (``_wrapper_of``) run, with the ``cwd`` and
     ``env`` of an options object passed beside them."""
     out = []
-    for word in doc.words(name, ("identifier",)):
+    for word in doc.words(name, ("identifier",), CALLEE):
         call = up(word)
         if call is None or call.type != "call_expression" or call.id in seen or \
                 unwrap(call.child_by_field_name("function")).id != word.id:

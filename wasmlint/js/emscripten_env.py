@@ -12,12 +12,13 @@ node runs it, and the module it loads is its node variant.
 from __future__ import annotations
 
 from .parse import Doc, unwrap
+from .shapes import DECLARED
 
 
 def node_only(doc: Doc) -> bool:
     """``var ENVIRONMENT_IS_NODE = true``, declared once."""
     values = []
-    for ident in doc.words("ENVIRONMENT_IS_NODE", ("identifier",)):
+    for ident in doc.words("ENVIRONMENT_IS_NODE", ("identifier",), DECLARED):
         decl = ident.parent
         if decl is not None and decl.type == "variable_declarator" and \
                 decl.child_by_field_name("name").id == ident.id:

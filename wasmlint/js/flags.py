@@ -6,6 +6,7 @@ from .facts import EmscriptenModuleOverride, JsChildProcess, JsCompile, JsNodeOp
 from .parse import (ancestors, call_parts, enclosing_function, object_pairs, path_of, string_value,
                     unwrap, up)
 from .scan import Scan
+from .shapes import CALLEE
 from .versions import wasm_flag
 
 _SPAWNS = ("spawn", "spawnSync", "fork", "exec", "execSync", "execFile", "execFileSync")
@@ -100,7 +101,7 @@ def child_processes(scan: Scan) -> list[JsChildProcess]:
         return []
     out = []
     for api in _SPAWNS:
-        for node in scan.doc.words(api, ("identifier", "property_identifier")):
+        for node in scan.doc.words(api, ("identifier", "property_identifier"), CALLEE):
             target = node if node.type == "identifier" else node.parent
             call = up(target)
             if call is None or call.type != "call_expression" or unwrap(call_parts(call)[0]).id != unwrap(target).id:

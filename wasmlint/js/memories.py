@@ -6,6 +6,7 @@ from .feature_test import is_feature_test
 from .parents import parent as parent_of
 from .parse import ancestors, call_parts, name_of, object_pairs, path_of, unwrap, up
 from .scan import Scan
+from .shapes import CALLED_MEMBER, MEMBER_ARGUMENT
 from .values import UNKNOWN, Big
 
 PAGE = 65536
@@ -124,7 +125,7 @@ def grows(scan: Scan, names: set[str] = frozenset()) -> list[JsMemoryGrow]:
     one of ``names``, the names this file binds a ``new WebAssembly.Memory`` to
     (``this.shadow``)."""
     out = []
-    for prop in scan.doc.words("grow", ("property_identifier",)):
+    for prop in scan.doc.words("grow", ("property_identifier",), CALLED_MEMBER):
         member = prop.parent
         call = up(member) if member is not None and member.type == "member_expression" else None
         if call is None or call.type != "call_expression":
@@ -145,7 +146,7 @@ def views(scan: Scan, grow_facts: list[JsMemoryGrow]) -> list[JsMemoryView]:
     first_grow = {}
     for g in grow_facts:
         first_grow.setdefault(g.receiver, g.span)
-    for prop in scan.doc.words("buffer", ("property_identifier",)):
+    for prop in scan.doc.words("buffer", ("property_identifier",), MEMBER_ARGUMENT):
         member = prop.parent
         if member is None or member.type != "member_expression":
             continue

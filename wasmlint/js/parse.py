@@ -131,11 +131,12 @@ class Doc:
             yield start, end
 
     def offsets(self, needle: bytes, start: int = 0, end: int | None = None,
-                note_blanks: bool = True, whole: bool = False) -> Iterator[int]:
+                note_blanks: bool = True, whole: bool = False, shape=None) -> Iterator[int]:
         """Where ``needle`` occurs. An occurrence in a blanked range is noted in
         ``touched`` (see skeleton.py) unless ``note_blanks`` is False (the caller
         decides); only a whole word when ``whole`` (the caller wants nodes of exactly
-        ``needle``)."""
+        ``needle``), and only where its neighbours fit ``shape`` (a ``shapes.Shape``:
+        the only nodes the caller reads)."""
         if not needle:    # a zero-width node tree-sitter made up in error recovery has no name
             return
         note = note_blanks and (self.blanked or self.literals)
@@ -149,7 +150,8 @@ class Doc:
             else:
                 found = _finds(find, needle, lo, hi)
             for i in found:
-                if note and self._unseen(i, needle, whole):
+                if note and self._unseen(i, needle, whole) and \
+                        (shape is None or shape.fits(self.data, i, len(needle))):
                     self.touched.add(i)
                 yield i
 
@@ -259,10 +261,13 @@ class Doc:
         return self._blank_trees[a, b].root_node.descendant_for_byte_range(i - a, i - a + length)
 
     def words(self, word: str, types=("identifier", "property_identifier",
-                                      "shorthand_property_identifier")) -> Iterator:
-        """Nodes whose whole text is ``word`` (an identifier, not a part of one)."""
+                                      "shorthand_property_identifier"), shape=None,
+              note_blanks: bool = True) -> Iterator:
+        """Nodes whose whole text is ``word`` (an identifier, not a part of one); ``shape``:
+        the caller reads only nodes whose neighbours fit it, ``note_blanks`` False: none
+        in a left-out range (see ``offsets``)."""
         raw = word.encode()
-        for off in self.offsets(raw, whole=True):
+        for off in self.offsets(raw, whole=True, shape=shape, note_blanks=note_blanks):
             node = self.root.descendant_for_byte_range(off, off + len(raw))
             if node is not None and node.type in types and node.end_byte - node.start_byte == len(raw):
                 yield node

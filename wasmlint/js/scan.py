@@ -26,6 +26,7 @@ class Scan:
         self.ev = Evaluator(doc)
         self.embedded: dict[int, object] = {}    # literal start byte → Embedded
         self._mentions: dict[tuple, bool] = {}
+        self._cores: dict[tuple, bool] = {}      # (node, depth) → mentions_cores: each asked once
 
     # ------------------------------------------------------------ file kind
     @cached_property
@@ -143,6 +144,14 @@ class Scan:
         node = unwrap(node)
         if node is None or depth > 4:
             return False
+        key = (node.id, node.start_byte, node.end_byte, depth)
+        if key not in self._cores:
+            # names that reach the same values again and again (every write of every name)
+            # would cost (names × writes)^depth: each (node, depth) is worked out once
+            self._cores[key] = self._mentions_cores(node, depth)
+        return self._cores[key]
+
+    def _mentions_cores(self, node, depth: int) -> bool:
         raw = self.doc.data[node.start_byte:node.end_byte]
         if any(c in raw for c in CORE_WORDS):
             return True

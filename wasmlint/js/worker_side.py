@@ -11,6 +11,7 @@ a ``Blob`` of ``"onmessage = …"``) — strings and keys are not names.
 from __future__ import annotations
 
 from .parse import ancestors, call_parts, name_of, path_of, string_value, unwrap, up
+from .shapes import ASSIGNED, CALLEE
 
 _NODE_MARKS = ("parentPort", "workerData")
 _MODULES = ("worker_threads", "node:worker_threads", "piscina")   # piscina re-exports workerData
@@ -23,12 +24,12 @@ def is_worker_file(scan) -> bool:
         for node in doc.words(word, ("identifier", "property_identifier", "shorthand_property_identifier_pattern")):
             if _reads_worker_threads(scan, node):
                 return True
-    for node in doc.words("importScripts", ("identifier", "property_identifier")):
+    for node in doc.words("importScripts", ("identifier", "property_identifier"), CALLEE):
         target = node if node.type == "identifier" else node.parent
         call = up(target)
         if call is not None and call.type == "call_expression" and unwrap(call_parts(call)[0]).id == target.id:
             return True
-    for node in doc.words("onmessage", ("identifier", "property_identifier")):
+    for node in doc.words("onmessage", ("identifier", "property_identifier"), ASSIGNED):
         target = node if node.type == "identifier" else node.parent
         write = up(target)
         if write is not None and write.type == "assignment_expression" and \

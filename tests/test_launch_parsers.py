@@ -226,3 +226,13 @@ def test_yaml_documents_from_libyaml_match_pure_python_ones():
         assert fast == slow
     with pytest.raises(yamlpos.YamlPosError, match="expected ',' or ']', but got"):
         yamlpos.documents("command: [node, server.js\n")   # the pure-Python loader's message
+
+
+def test_wrapped_command_skips_the_wrappers_launches_pass_through():
+    from wasmlint.launch.argv import wrapped_command
+    assert wrapped_command(["sudo", "-u", "app", "tee", "/etc/systemd/system/a.service"]) == \
+        ["tee", "/etc/systemd/system/a.service"]
+    assert wrapped_command(["env", "-u", "X", "A=1", "nice", "-n", "5", "cat"]) == ["cat"]
+    assert wrapped_command(["doas", "-u", "www", "tee", "-a", "f"]) == ["tee", "-a", "f"]
+    assert wrapped_command(["npx", "-p", "x", "tee"]) == ["npx", "-p", "x", "tee"]
+    assert wrapped_command(["sudo"]) == []

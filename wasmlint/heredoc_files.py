@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from .bashtree import parse_bytes
 from .classify import kind_by_content, kind_by_name
+from .launch.argv import wrapped_command
 
 # the kinds a here-document is read as (launch and serving files)
 KINDS = frozenset(("systemd", "nginx", "dockerfile", "compose", "k8s", "procfile", "pm2"))
-_WRAPPERS = frozenset(("sudo", "doas", "env", "command", "exec"))
 _MAX_BODIES = 64
 
 
@@ -48,8 +48,7 @@ def _written(stmt) -> tuple[str, str, int, int] | None:
         return None
     words = [w.text.decode("utf-8", "replace").strip("'\"") for w in command.named_children
              if w.type in ("command_name", "word", "string", "raw_string", "concatenation")]
-    while words and words[0] in _WRAPPERS:
-        words = words[1:]
+    words = wrapped_command(words)
     target = None
     if words[:1] == ["kubectl"] and {"apply", "create", "replace"} & set(words) and \
             {"-f", "--filename", "-f-", "--filename=-"} & set(words):      # `-f -`: the manifest is the body

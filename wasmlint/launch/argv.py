@@ -89,7 +89,7 @@ FORWARDERS = {"tsx": {"--tsconfig"}, "nodemon": {"-w", "--watch", "-e", "--ext",
                                                  "--delay", "--config", "--signal", "-x", "--exec"}}
 SHELLS = {"sh", "bash", "dash", "ash", "zsh"}
 _PASS = {"exec", "nohup", "time", "command", "builtin", "dumb-init", "catchsegv", "setsid"}
-_PASS_WITH_ARG = {"nice": {"-n"}, "sudo": {"-u", "-g"}, "timeout": {"-s", "-k", "--signal", "--kill-after"},
+_PASS_WITH_ARG = {"nice": {"-n"}, "sudo": {"-u", "-g"}, "doas": {"-u", "-C"}, "timeout": {"-s", "-k", "--signal", "--kill-after"},
                   "npx": {"-p", "--package", "-c"}, "tini": {"-s", "-p", "-e"}}
 _PASS_USER = {"gosu", "su-exec", "chpst"}
 
@@ -182,6 +182,31 @@ def unwrap(toks: list[Tok], env_s_split=None) -> Unwrapped:
             continue
         return Unwrapped("other", toks[i:], env=env)
     return Unwrapped("other", env=env)
+
+
+def wrapped_command(words: list[str]) -> list[str]:
+    """The command a chain of wrappers runs, as plain words: ``sudo -u app tee /etc/x``
+    → ``tee /etc/x`` (the wrappers ``unwrap`` passes through, with their options and
+    ``env``'s assignments; ``npx`` runs a package, so it stays)."""
+    i = 0
+    while i < len(words):
+        name = basename(words[i])
+        if name == "env":
+            i += 1
+            while i < len(words) and (words[i].startswith("-") or "=" in words[i]):
+                i += 2 if words[i] in ("-u", "--unset", "-C", "--chdir") else 1
+        elif name in _PASS:
+            i += 1
+            while i < len(words) and words[i].startswith("-") and name in ("time", "command"):
+                i += 1
+        elif (name in _PASS_WITH_ARG and name != "npx") or name in _PASS_USER:
+            i += 2 if name in _PASS_USER else 1
+            with_arg = _PASS_WITH_ARG.get(name, set())
+            while i < len(words) and words[i].startswith("-"):
+                i += 2 if words[i] in with_arg else 1
+        else:
+            return words[i:]
+    return []
 
 
 @dataclass

@@ -14,10 +14,9 @@ from .emcc_args import carries_emcc_settings
 from .emver import EmscriptenVersion
 from .makefile import MakeReader, Parsed, Rule
 from .makefile_expand import Expander, Var
-from .output_copies import COPIERS, copied_later
 from .pstr import STRIDE, UNKNOWN, PStr, Tok, shell_split
 from .shell_argv import VERSION_VARS, bindgen_in, facts_from_shell
-from .shell_eval import evaluate, shell_words
+from .shell_eval import shell_words
 
 def facts_of(reader: MakeReader, *, response=None, version: str | None = None) -> list[Fact]:
     per_variant: list[tuple[str | None, list[Fact]]] = []
@@ -48,12 +47,9 @@ def _variant_facts(reader: MakeReader, parsed: Parsed, response, version, done: 
         done.add(key)
         bindgen = bindgen_in(lines, reader.index)
         links: list[Fact] = []
-        for text in lines:
-            if links and any(w in text.text for w in COPIERS):      # `cp $@ $(DIST)/` after the link
-                for f in links:
-                    copied_later(f, "", evaluate(text, reader.index, env).commands)
+        for text in lines:                 # a later line's `cp $@ $(DIST)/` copies an earlier link's files
             made = facts_from_shell(text, reader.index, env=env, reader=response,
-                                    variant=parsed.label, version=version, bindgen=bindgen)
+                                    variant=parsed.label, version=version, bindgen=bindgen, earlier_links=links)
             for f in made:
                 if f.kind == "emcc-invocation":
                     f.rule = target

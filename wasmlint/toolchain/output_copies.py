@@ -22,6 +22,8 @@ def add_copies(made_by: list, commands: list) -> None:
     """``made_by``: (command, emcc-invocation fact) pairs; ``commands``: the script's
     commands in order. Each fact's ``copies`` gains the places later commands copy its
     files to, as the build file names them (relative to where the script starts)."""
+    if not made_by:
+        return
     order = {id(c): k for k, c in enumerate(commands)}
     for cmd, fact in made_by:
         if cmd.cwd is not None and id(cmd) in order:

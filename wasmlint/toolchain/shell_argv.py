@@ -21,7 +21,7 @@ from .emcc_args import carries_emcc_settings, emcc_only, links_only
 from .emscripten_wrappers import (configure_flags, configure_script_flags, emmake_make_at, emscripten_cmake_at,
                                   emscripten_configure_at, link_variables)
 from .emver import DockerBuildArg, EmscriptenVersion, image_pin, version_in_emsdk_args, version_in_image
-from .output_copies import add_copies
+from .output_copies import add_copies, copied_later
 from .profile_use import NAPI, profile_uses
 from .project_files import ProjectFiles
 from .pstr import UNKNOWN, LineIndex, PStr, Tok, shell_split
@@ -89,14 +89,17 @@ def _build_args(cmd) -> list[Fact]:
 def facts_from_shell(text: PStr, index: LineIndex, *, env: dict[str, PStr] | None = None,
                      reader=None, variant: str | None = None, version: str | None = None,
                      bindgen: str | None = None, own: bool = False, files=None, root=None,
-                     substitute=None, documented: str | None = None) -> list[Fact]:
+                     substitute=None, documented: str | None = None, earlier_links=()) -> list[Fact]:
     """``documented``: the release the script's comments install (``documented_release``).
+    ``earlier_links``: the links of a make recipe's earlier lines (this text's copies of their files count).
     ``bindgen``: the triple a wasm-bindgen step beside this text reads (a Makefile recipe's other lines);
     ``files`` reads the project files it sources or runs (``root``: the file the text is).
     ``own``: ``env`` is set for the shell that runs this text alone (a build script's
     ``execSync(line, {env})``): when the text runs one command, they are that command's own.
     ``substitute``: the known output of a ``$(…)`` command (``node_printer``)."""
     result = evaluate(text, index, env, files, root, substitute)
+    for link in earlier_links:
+        copied_later(link, "", result.commands)
     if own and env and len(result.commands) == 1:
         cmd = result.commands[0]
         cmd.prefix = {**{k: cmd.env[k] for k in cmd.inherited}, **cmd.prefix}

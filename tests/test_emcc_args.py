@@ -178,6 +178,22 @@ def test_threads_and_memory64(args, pthreads, memory64, not_settings):
     assert [u.spelling for u in uses if u.problem == "not-a-setting"] == not_settings
 
 
+@pytest.mark.parametrize("args,name,value", [
+    ("-s EXTRA_EXPORTED_RUNTIME_METHODS=\"['ccall','cwrap']\"", "EXTRA_EXPORTED_RUNTIME_METHODS", ["ccall", "cwrap"]),
+    ("-s DEMANGLE_SUPPORT=1", "DEMANGLE_SUPPORT", 1),
+    ("-s BINARYEN_TRAP_MODE=clamp", "BINARYEN_TRAP_MODE", "clamp"),
+    ("-sUSE_ES6_IMPORT_META=0", "USE_ES6_IMPORT_META", 0),
+])
+def test_removed_setting_is_still_on_the_link(args, name, value):
+    """A legacy setting newer emcc rejects (older releases took it) is an error on its
+    use, and the link still shows what the command passes (stockfish.wasm's Makefile)."""
+    inv, uses = _facts(args)
+    assert [u.problem for u in uses] == ["invalid-value"]
+    assert uses[0].error.startswith(f"invalid command line setting `-s{name}=")
+    assert uses[0].value is None
+    assert inv.settings[name] == value and inv.spellings[name] == name
+
+
 def test_spellings_keep_the_name_as_written():
     inv, _ = _facts("-s TOTAL_MEMORY=64MB -sNO_EXIT_RUNTIME=1 -sWASM_MEM_MAX=1GB")
     assert inv.spellings == {"INITIAL_MEMORY": "TOTAL_MEMORY", "EXIT_RUNTIME": "NO_EXIT_RUNTIME",

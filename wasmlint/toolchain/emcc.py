@@ -465,8 +465,8 @@ def _add_use(inv: EmccInvocation, out: list[Fact], use: SettingUse, variant: str
     if p is None or (p.unknown_value and p.spelling.startswith(UNKNOWN)):
         return
     inv.uses.append(use)
-    if p.error is None:
-        inv.settings[p.name] = p.value if not p.unknown_value else None
+    if p.error is None or p.passed is not None:     # a removed setting is still on the command line
+        inv.settings[p.name] = p.passed if p.error else p.value if not p.unknown_value else None
         inv.spellings[p.name] = p.spelling
     problem = None
     if p.error:

@@ -31,6 +31,15 @@ class SettingError(ValueError):
     """A value emcc rejects; the message is emcc's own text."""
 
 
+class RemovedSetting(SettingError):
+    """A legacy setting's value that emcc's newer releases reject and older ones took:
+    ``value`` is what the command passes."""
+
+    def __init__(self, message: str, value: Any):
+        super().__init__(message)
+        self.value = value
+
+
 @lru_cache(maxsize=1)
 def data() -> dict:
     from ..resources import package_data
@@ -234,7 +243,8 @@ def _check(name: str, spelling: str, value: Any) -> Any:
     d = data()
     legacy = d["legacy"].get(spelling)
     if legacy and "allowed" in legacy and value not in legacy["allowed"]:
-        raise SettingError(f"invalid command line setting `-s{spelling}={_show(value)}`: {legacy['message']}")
+        raise RemovedSetting(f"invalid command line setting `-s{spelling}={_show(value)}`: {legacy['message']}",
+                             value)
     # emcc type-checks the name as written: a legacy alias has no type of its own
     typ = None if legacy else setting_type(name)
     if typ in (None, "any"):
@@ -265,6 +275,7 @@ class Parsed:
     value: Any = None      # the parsed value (None when unknown or invalid)
     error: str | None = None
     unknown_value: bool = False
+    passed: Any = None     # a removed legacy setting's value: what the command passes all the same
 
 
 def parse_setting(text: str) -> Parsed | None:
@@ -304,6 +315,8 @@ def _parse_setting(text: str) -> Parsed | None:
         return Parsed(spelling, name, raw, error=_unknown_message(flipped))
     try:
         value = parse_value(name, raw, flipped)
+    except RemovedSetting as exc:
+        return Parsed(spelling, name, raw, error=str(exc), passed=exc.value)
     except SettingError as exc:
         return Parsed(spelling, name, raw, error=str(exc))
     return Parsed(spelling, name, raw, value=value)

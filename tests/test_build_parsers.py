@@ -72,6 +72,23 @@ def test_makefile_flag_variable_reaching_no_command_and_conditional_variants():
     assert wasm64.memory64 and wasm64.settings["MAXIMUM_MEMORY"] == 16 << 30
 
 
+@pytest.mark.parametrize("configure_first", [True, False])
+def test_makefile_emmake_make_in_a_folder_another_recipe_configures(configure_first):
+    """make runs a prerequisite's recipe first wherever it is written: the flags of
+    ``emmake make LDFLAGS=…`` reach the links of the Makefile configure wrote."""
+    fixture = FIXTURES / "WL101" / "emmake-make-ldflags-configured-by-prerequisite" / "Makefile"
+    rules = fixture.read_text().split("\n\n")
+    configure = next(r for r in rules if r.startswith("vendor/tool/Makefile:"))
+    if not configure_first:
+        rules.remove(configure)
+        rules.append(configure)
+    invs = _inv(makefile_facts("\n\n".join(rules), "Makefile"))
+    assert [(f.flag_set, f.settings) for f in invs] == [
+        (True, {"ALLOW_MEMORY_GROWTH": 1, "MODULARIZE": 1, "EXPORT_NAME": "tool"})]
+    without = "\n\n".join(r for r in rules if r is not configure)
+    assert _inv(makefile_facts(without, "Makefile")) == []      # nothing shows configure wrote that Makefile
+
+
 def test_cmake_link_flags_string_and_variants():
     path = FIXTURES / "WL309" / "duckdb-thread-variants" / "CMakeLists.txt"
     invs = {f.variant: f for f in _inv(cmake_facts(path.read_text(), "CMakeLists.txt"))}

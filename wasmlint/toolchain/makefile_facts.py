@@ -15,7 +15,7 @@ from .emver import EmscriptenVersion
 from .makefile import MakeReader, Parsed, Rule
 from .makefile_expand import Expander, Var
 from .pstr import STRIDE, UNKNOWN, PStr, Tok, shell_split
-from .shell_argv import VERSION_VARS, bindgen_in, facts_from_shell
+from .shell_argv import VERSION_VARS, Configured, bindgen_in, facts_from_shell
 from .shell_eval import shell_words
 
 def facts_of(reader: MakeReader, *, response=None, version: str | None = None) -> list[Fact]:
@@ -38,6 +38,7 @@ def _variant_facts(reader: MakeReader, parsed: Parsed, response, version, done: 
             span = reader.index.span(*(var.value.source_range() or (0, 0)))
             facts.append(EmscriptenVersion(span, version=var.value.text.strip(), source=name))
     version = version or next((f.version for f in facts), None)
+    configured = Configured()
     for (target, local), lines in recipe_lines(parsed, ex):
         env = {n: ex.expand(v.value, local) if v.flavor != "simple" else v.value
                for n, v in {**parsed.vars, **local}.items() if v.exported or n in ex.exported}
@@ -49,7 +50,8 @@ def _variant_facts(reader: MakeReader, parsed: Parsed, response, version, done: 
         links: list[Fact] = []
         for text in lines:                 # a later line's `cp $@ $(DIST)/` copies an earlier link's files
             made = facts_from_shell(text, reader.index, env=env, reader=response,
-                                    variant=parsed.label, version=version, bindgen=bindgen, earlier_links=links)
+                                    variant=parsed.label, version=version, bindgen=bindgen, earlier_links=links,
+                                    configured=configured)
             for f in made:
                 if f.kind == "emcc-invocation":
                     f.rule = target

@@ -89,9 +89,11 @@ def _build_args(cmd) -> list[Fact]:
 def facts_from_shell(text: PStr, index: LineIndex, *, env: dict[str, PStr] | None = None,
                      reader=None, variant: str | None = None, version: str | None = None,
                      bindgen: str | None = None, own: bool = False, files=None, root=None,
-                     substitute=None, documented: str | None = None, earlier_links=()) -> list[Fact]:
+                     substitute=None, documented: str | None = None, earlier_links=(),
+                     configured: Configured | None = None) -> list[Fact]:
     """``documented``: the release the script's comments install (``documented_release``).
     ``earlier_links``: the links of a make recipe's earlier lines (this text's copies of their files count).
+    ``configured``: the configure runs of the make file's other recipes (``Configured``).
     ``bindgen``: the triple a wasm-bindgen step beside this text reads (a Makefile recipe's other lines);
     ``files`` reads the project files it sources or runs (``root``: the file the text is).
     ``own``: ``env`` is set for the shell that runs this text alone (a build script's
@@ -130,7 +132,8 @@ def facts_from_shell(text: PStr, index: LineIndex, *, env: dict[str, PStr] | Non
                 made_by.append((cmd, made))
             facts.append(made)
     add_copies(made_by, result.commands)
-    facts += _configured_make_flags(result.commands, index, variant, found_version)
+    facts += _configured_make_flags(result.commands, index, variant, found_version,
+                                    configured if configured is not None else Configured())
     if not linked:
         facts += _flag_only(result, index, variant, found_version)
     facts += [ParseError(tok.span() or Span(index.path), message=msg) for tok, msg in problems]
@@ -340,26 +343,49 @@ def _flag_only(result, index: LineIndex, variant, version) -> list[Fact]:
     return out
 
 
-def _configured_make_flags(commands: list[Command], index: LineIndex, variant, version) -> list[Fact]:
+class Configured:
+    """The folders ``emconfigure ./configure`` ran in, over one script or over every recipe
+    of a Makefile (make runs a prerequisite's recipe first, wherever it is written: jq-web's
+    ``jq/jq: jq/Makefile`` runs ``emmake make`` in the folder the ``jq/Makefile`` recipe
+    configured). An ``emmake make`` seen before its folder's configure waits for it."""
+
+    def __init__(self):
+        self.folders: set[str | None] = set()
+        self.waiting: list[tuple[str | None, list[Tok], Span, str | None]] = []
+
+    def ran_in(self, folder: str | None, version) -> list[Fact]:
+        self.folders.add(folder)
+        ready = [w for w in self.waiting if w[0] == folder]
+        self.waiting = [w for w in self.waiting if w[0] != folder]
+        return [f for _, toks, span, variant in ready
+                for f in build_facts(toks, span, variant=variant, version=version, flag_set=True)]
+
+
+def _configured_make_flags(commands: list[Command], index: LineIndex, variant, version,
+                           configured: Configured) -> list[Fact]:
     """``emconfigure ./configure`` writes the Makefile that a later ``emmake make`` in the
     same folder runs (from ``Makefile.in``: not a file of the project). Its ``CFLAGS=…`` /
     ``LDFLAGS=…`` command-line variables replace the configured ones, and automake's link
     rule passes both to emcc: one flag set of those links (rnnoise's
     ``emmake make LDFLAGS='-s INITIAL_MEMORY=32MB -s MAXIMUM_MEMORY=64MB'``)."""
     out: list[Fact] = []
-    configured: set[str | None] = set()
     for cmd in commands:
         words = [t.value for t in cmd.argv]
         if emscripten_configure_at(words) is not None:
-            configured.add(cmd.cwd)
+            out += configured.ran_in(cmd.cwd, version)
             continue
         at = emmake_make_at(words)
-        if at is None or cmd.cwd not in configured:
+        if at is None:
             continue
         where = cmd.argv[0].index or index
         toks = [Tok(w, where) for v in configure_script_flags(cmd.argv[at + 1:]) for w in shell_split(v)]
-        if carries_emcc_settings([t.value for t in toks]):
-            out += build_facts(toks, cmd.span, variant=_label(variant, cmd.variant), version=version, flag_set=True)
+        if not carries_emcc_settings([t.value for t in toks]):
+            continue
+        label = _label(variant, cmd.variant)
+        if cmd.cwd in configured.folders:
+            out += build_facts(toks, cmd.span, variant=label, version=version, flag_set=True)
+        else:
+            configured.waiting.append((cmd.cwd, toks, cmd.span, label))
     return out
 
 

@@ -47,6 +47,21 @@ def test_js_spawn_with_shell_true_joins_program_and_arguments_as_node_does():
     assert (inv.growth_span.line, inv.growth_span.column) == _at(text, "-sALLOW")
 
 
+def test_js_wrapper_splitting_words_under_shared_shell_options_runs_a_line():
+    """``const [cmd, ...args] = command.split(' ')`` handed to spawnSync with options that
+    spread a ``{shell: true}`` object: node joins the words again and the shell reads the line,
+    quotes and all (z3's build-wasm.ts)."""
+    text = ("import { spawnSync as spawn } from 'child_process';\n"
+            "const OPTS = { shell: true, stdio: 'inherit' };\n"
+            "function run(command: string, opts = {}) {\n"
+            "  const [cmd, ...args] = command.split(' ');\n"
+            "  return spawn(cmd, args, { ...OPTS, ...opts });\n"
+            "}\n"
+            "run(`emcc lib.a -s MODULARIZE=1 -s 'EXPORT_NAME=\"initLib\"' -o out/lib.js`);\n")
+    inv = _kinds(_facts(js_extract, "build.ts", text, "ts"), "emcc-invocation")[0]
+    assert inv.settings == {"MODULARIZE": 1, "EXPORT_NAME": "initLib"} and inv.output == "out/lib.js"
+
+
 def test_js_execa_template_with_options_and_promisified_exec():
     text = ("import { $ } from 'execa';\n"
             "import { exec } from 'node:child_process';\n"

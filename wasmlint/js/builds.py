@@ -276,7 +276,8 @@ def _wrapper_of(call, how: str, texts: Texts) -> tuple[str, str] | None:
     if param.text == first.text and (how == "shell" or options is not None and _shell_option(options, texts)):
         kind = "line"
     elif how == "file" and len(args) > 1 and _split_into(fn, param.text, first.text, unwrap(args[1])):
-        kind = "words"
+        # with `shell: true` node joins the words with spaces again: the shell reads the line itself
+        kind = "line" if options is not None and _shell_option(options, texts) else "words"
     else:
         return None
     name = function_name(fn)
@@ -382,7 +383,7 @@ def _env(options, call, texts: Texts) -> dict[str, PStr]:
     """The process's variables: ``process.env.K = v`` written before the call (inherited
     unless an ``env`` option without ``...process.env`` replaces the environment), then
     the ``env`` option's own."""
-    pairs = object_pairs(texts.ev.origin(options)) if options is not None else {}
+    pairs = object_pairs(texts.ev.origin(options), texts.ev.origin) if options is not None else {}
     own = texts.object_entries(pairs["env"][1], call) if "env" in pairs else None
     target = texts.object_literal(unwrap(pairs["env"][1])) if "env" in pairs else None
     inherits = "env" not in pairs or (target is not None and any(
@@ -394,7 +395,7 @@ def _env(options, call, texts: Texts) -> dict[str, PStr]:
 
 
 def _shell_option(options, texts: Texts) -> bool:
-    pair = object_pairs(texts.ev.origin(options)).get("shell")
+    pair = object_pairs(texts.ev.origin(options), texts.ev.origin).get("shell")
     if pair is None:
         return False
     value = texts.ev.value(pair[1])

@@ -401,14 +401,18 @@ def call_parts(node):
     return callee, named
 
 
-def object_pairs(node) -> dict:
-    """{key: (pair node, value node)} of an object literal; shorthand ``{a}`` maps to the identifier."""
+def object_pairs(node, origin=None, depth: int = 0) -> dict:
+    """{key: (pair node, value node)} of an object literal; shorthand ``{a}`` maps to the identifier.
+    With ``origin`` (the evaluator's), a spread ``{...OPTS, shell: true}`` of an object literal it
+    finds gives its pairs in its place; a spread of anything else gives none."""
     node = unwrap(node)
     out: dict = {}
     if node is None or node.type != "object":
         return out
     for child in node.named_children:
-        if child.type == "pair":
+        if child.type == "spread_element" and origin is not None and child.named_children and depth < 8:
+            out.update(object_pairs(origin(child.named_children[0]), origin, depth + 1))
+        elif child.type == "pair":
             key = child.child_by_field_name("key")
             name = key.text.decode("utf-8", "replace") if key.type in ("property_identifier", "number") else string_value(key)
             if name is not None:

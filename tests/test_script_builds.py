@@ -152,6 +152,40 @@ def test_python_shell_true_list_runs_its_first_element_and_a_plain_string_names_
     assert [(f.output, f.settings["INITIAL_MEMORY"]) for f in invs] == [("a.js", 32 << 20)]
 
 
+def test_python_list_formatted_into_a_flag_is_its_str():
+    """``f"-sEXPORTED_FUNCTIONS={names}"`` formats the list as Python's str() does (unicorn.js)."""
+    text = ("import subprocess\n"
+            "names = ['_malloc', '_free']\n"
+            "methods = ('ccall',)\n"
+            "subprocess.run(['emcc', 'a.a', '-s', f'EXPORTED_FUNCTIONS={names}',\n"
+            "                '-s', f'EXPORTED_RUNTIME_METHODS={list(methods)}', '-o', 'a.js'])\n"
+            "subprocess.run(['emcc', 'b.a', '-s', f'EXPORTED_FUNCTIONS={names + extra}', '-o', 'b.js'])\n")
+    invs = {f.output: f for f in _kinds(_facts(python_extract, "build.py", text, "python"), "emcc-invocation")}
+    assert invs["a.js"].settings == {"EXPORTED_FUNCTIONS": ["_malloc", "_free"], "EXPORTED_RUNTIME_METHODS": None}
+    assert invs["b.js"].settings == {"EXPORTED_FUNCTIONS": None}
+
+
+def test_python_suffix_appended_under_a_condition_leaves_the_words_before_it_whole():
+    """``if targets: cmd += ' -o lib-%s.js' % …`` may or may not run: what follows is unknown, but a
+    suffix that starts with a blank cannot change the words before it (capstone.js's build.py)."""
+    text = ("import os\n"
+            "def build(targets):\n"
+            "    cmd = 'emcc -Os lib.a -s MODULARIZE=1'\n"
+            "    cmd += ' -s EXPORT_NAME=\"\\'MLib\\'\"'\n"
+            "    if targets:\n"
+            "        cmd += ' -o src/lib-%s.js' % '-'.join(targets)\n"
+            "    else:\n"
+            "        cmd += ' -o src/lib.js'\n"
+            "    os.system(cmd)\n"
+            "def other(flag):\n"
+            "    cmd = 'emcc -Os other.a -s EXPORT_NAME=Other'\n"
+            "    if flag:\n"
+            "        cmd += '_' + flag\n"
+            "    os.system(cmd)\n")
+    invs = _kinds(_facts(python_extract, "build.py", text, "python"), "emcc-invocation")
+    assert [f.settings for f in invs] == [{"MODULARIZE": 1, "EXPORT_NAME": "MLib"}, {"EXPORT_NAME": None}]
+
+
 def test_python_changes_to_a_list_in_a_loop_around_the_call_make_it_unknown():
     text = ("import subprocess\n"
             "args = ['emcc', '-sALLOW_MEMORY_GROWTH=1']\n"

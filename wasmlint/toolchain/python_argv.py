@@ -45,6 +45,9 @@ _ESCAPES = {"\n": "", "\\": "\\", "'": "'", '"': '"', "a": "\a", "b": "\b", "f":
             "t": "\t", "v": "\v"}
 
 
+BLANK = PStr.synth(" ")
+
+
 def wanted(data: bytes) -> bool:
     from .script_runs import names_a_tool
     return names_a_tool(data) and any(m in data for m in PROCESS_MARKS)
@@ -72,18 +75,36 @@ class Values:
             for ch, surely in self._changes(node, w):
                 if ch.op != "+=":
                     return UNKNOWN_TEXT
-                out = out + (self.text(ch.value, depth) if surely else UNKNOWN_TEXT)
+                out = out + (self.text(ch.value, depth) if surely else self._maybe(ch.value, depth))
             return out
         if isinstance(node, (ast.BinOp, ast.UnaryOp)) and _number(node) is not None:
             return PStr.synth(str(_number(node)))
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
             return self.text(node.left, depth) + self.text(node.right, depth)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant) \
+                and isinstance(node.left.value, str):      # 'x-%s.js' % arg: known up to the first conversion
+            template = self.text(node.left, depth)
+            cut = template.text.find("%")
+            return template if cut < 0 else template[:cut] + UNKNOWN_TEXT
+        if isinstance(node, (ast.List, ast.Tuple)):     # f"-sEXPORTED_FUNCTIONS={names}": Python's str() of it
+            items = [self.text(e, depth) for e in node.elts]
+            if all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts) \
+                    and all(i.known for i in items):
+                texts = [i.text for i in items]
+                return PStr.synth(repr(texts if isinstance(node, ast.List) else tuple(texts)))
+            return UNKNOWN_TEXT
         if isinstance(node, ast.IfExp):
             a, b = self.text(node.body, depth), self.text(node.orelse, depth)
             return a if a.known and a.text == b.text else UNKNOWN_TEXT
         if isinstance(node, ast.Call):
             return self._call_text(node, depth)
         return UNKNOWN_TEXT
+
+    def _maybe(self, node, depth: int) -> PStr:
+        """Text that may or may not be appended (``if x: cmd += ' -o a.js'``): unknown; when it
+        surely starts with a blank, the words before it are whole whether it is there or not."""
+        text = self.text(node, depth)
+        return (BLANK if text.text[:1] in (" ", "\t", "\n") else PStr.synth("")) + UNKNOWN_TEXT
 
     def _call_text(self, node: ast.Call, depth: int) -> PStr:
         func = node.func

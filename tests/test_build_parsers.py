@@ -455,6 +455,33 @@ def test_shell_cd_in_a_sourced_file_or_function_moves_the_caller_a_run_script_or
                      ("engine/y/web", "A=5")]
 
 
+def test_a_workflow_is_evaluated_once_for_every_makefile_it_may_run(tmp_path, monkeypatch):
+    """Each Makefile and CMakeLists.txt looks for the commands that run it in the same
+    workflows and scripts: each file's text is evaluated once, and each Makefile still gets
+    its own runs (a monorepo of 14,000 files had 123 shell texts read again per Makefile)."""
+    from wasmlint.toolchain import shell_eval
+    from wasmlint.toolchain.make_runs import project_runs
+    from wasmlint.toolchain.project_files import ProjectFiles
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    (tmp_path / ".github" / "workflows" / "build.yml").write_text(
+        "on: push\njobs:\n  wasm:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: emmake make -C engine ARCH=wasm\n      - run: cd codec && emmake make MODE=release\n")
+    for d in ("engine", "codec"):
+        (tmp_path / d).mkdir()
+        (tmp_path / d / "Makefile").write_text("all:\n\techo $(ARCH)\n")
+    calls = []
+    real = shell_eval.evaluate
+    monkeypatch.setattr(shell_eval, "evaluate", lambda *a, **k: calls.append(1) or real(*a, **k))
+    runs = {}
+    for d in ("engine", "codec"):
+        src = _src(tmp_path / d / "Makefile", "makefile", tmp_path)
+        src.path = f"{d}/Makefile"
+        runs[d] = [r.label for r in project_runs(ProjectFiles(src), f"{d}/Makefile", 1)[0]]
+    assert runs == {"engine": ["make ARCH=wasm"], "codec": ["make MODE=release"]}
+    assert len(calls) == 2       # the workflow's two run blocks, once
+
+
 def test_makefile_command_line_variables_beat_the_files_unless_override():
     text = ("ARCH = native\n"
             "LDFLAGS = -O2\n"

@@ -28,20 +28,20 @@ MAX_ANCESTORS = 8
 def configured_names(project, cmake_rel: str) -> frozenset[str]:
     """The names every ``-DNAME=…`` of the project's Emscripten configure lines sets."""
     from .emscripten_wrappers import cache_entries, emscripten_cmake_at
-    from .shell_eval import evaluate
     names: set[str] = set()
     if project is None or project.root is None:
         return frozenset()
-    for source, index in _shell_sources(project, posixpath.dirname(cmake_rel) or "."):
-        for cmd in evaluate(source, index).commands:
-            at = emscripten_cmake_at([t.text.text for t in cmd.argv])
-            if at is not None:
-                names |= {name for name, _ in cache_entries(cmd.argv[at + 1:])}
+    for argv in _commands(project, posixpath.dirname(cmake_rel) or "."):
+        at = emscripten_cmake_at([t.text.text for t in argv])
+        if at is not None:
+            names |= {name for name, _ in cache_entries(argv[at + 1:])}
     return frozenset(names)
 
 
-def _shell_sources(project, rel_dir: str) -> list[tuple[PStr, LineIndex]]:
-    from .make_runs import _surface_files, shell_texts
+def _commands(project, rel_dir: str) -> list[list]:
+    """The argv (Toks) of every command of the files that may configure ``rel_dir``."""
+    from .make_runs import _surface_files, surface_commands
+    from .shell_eval import evaluate
     out = []
     docs = _docs(project, rel_dir)
     for rel in _surface_files(project, rel_dir, posixpath.join(rel_dir, "CMakeLists.txt")) + docs:
@@ -49,10 +49,10 @@ def _shell_sources(project, rel_dir: str) -> list[tuple[PStr, LineIndex]]:
         if text is None or not any(m in text for m in MARKERS):
             continue
         if rel in docs:
-            out += [(PStr.synth(line), LineIndex(line, project.shown(rel))) for line in fenced_commands(text)]
+            for line in fenced_commands(text):
+                out += [cmd.argv for cmd in evaluate(PStr.synth(line), LineIndex(line, project.shown(rel))).commands]
         else:
-            index = LineIndex(text, project.shown(rel))
-            out += [(source, index) for source, _ in shell_texts(rel, text)]
+            out += [argv for _, commands in surface_commands(project, rel, text)[1] for argv, _ in commands]
     return out
 
 

@@ -57,11 +57,11 @@ def project_runs(project, makefile_rel: str, first_link: int) -> tuple[list[Make
             continue
         if kind_by_name(posixpath.basename(rel)) == "makefile" and name not in DEFAULT_NAMES and name not in text:
             continue        # a sibling Makefile runs this one only by naming it (`-f helper.Makefile`)
-        index = LineIndex(text, project.shown(rel))
+        index, texts = surface_commands(project, rel, text)
         shift = (first_link + len(linked)) * STRIDE
         used = False
-        for source, base in shell_texts(rel, text):
-            for argv, cwd in _make_commands(source, index):
+        for base, commands in texts:
+            for argv, cwd in _make_commands(commands):
                 found = _run_of(project, argv, base, cwd, makefile_rel, shift)
                 if found is None:
                     continue
@@ -169,15 +169,35 @@ def _pstr(mapped) -> PStr:
     return PStr(mapped.value, tuple(mapped.starts), tuple(mapped.ends))
 
 
-def _make_commands(source: PStr, index: LineIndex) -> list[tuple[list[PStr], str | None]]:
+def surface_commands(project, rel: str, text: str) -> tuple[LineIndex, list[tuple[str, list[tuple[list, str | None]]]]]:
+    """The commands (argv as Toks, folder) of each shell text a file holds (``shell_texts``),
+    with the file's index. Every Makefile and CMakeLists.txt of a project reads the same
+    workflows and scripts: each file's text is evaluated once in a process."""
     from .shell_eval import evaluate
+    key = (project.shown(rel), text)
+    hit = _SURFACES.get(key)
+    if hit is None:
+        index = LineIndex(text, key[0])
+        hit = (index, [(base, [(cmd.argv, cmd.cwd) for cmd in evaluate(source, index).commands])
+                       for source, base in shell_texts(rel, text)])
+        if len(_SURFACES) >= MAX_SURFACES:
+            _SURFACES.clear()
+        _SURFACES[key] = hit
+    return hit
+
+
+MAX_SURFACES = 256
+_SURFACES: dict[tuple[str, str], tuple] = {}
+
+
+def _make_commands(commands: list[tuple[list, str | None]]) -> list[tuple[list[PStr], str | None]]:
     out = []
-    for cmd in evaluate(source, index).commands:
-        argv = [t.text for t in cmd.argv]
+    for toks, cwd in commands:
+        argv = [t.text for t in toks]
         if argv and posixpath.basename(argv[0].text) in ("emmake", "emmake.py"):
             argv = argv[1:]
         if argv and posixpath.basename(argv[0].text) in MAKE_PROGRAMS:
-            out.append((argv, cmd.cwd))
+            out.append((argv, cwd))
     return out
 
 

@@ -56,7 +56,7 @@ def evaluate(args: list[tuple[PStr, bool]], lookup: Lookup, *, targets: set[str]
         result = ev.reduce(items)
     except _Bad:
         return Truth(None, ev.free)
-    return Truth(result.value, ev.free or result.free)
+    return result
 
 
 class _Bad(Exception):
@@ -149,15 +149,17 @@ class _Eval:
         v = value.text.upper()
         return Truth(not (v in FALSE_WORDS or v.endswith("-NOTFOUND")), free)
 
-    def value(self, x: _Word) -> PStr:
-        """An operand of a binary test: the variable's value when one of that name exists."""
+    def value(self, x: _Word, left: bool) -> tuple[PStr, bool]:
+        """An operand of a binary test: the variable's value when one of that name exists;
+        and whether the user may set it. An undefined name on the right is the word itself
+        (``CMAKE_SYSTEM_NAME STREQUAL Linux``: no one configures with ``-DLinux=…``); on the
+        left it is a variable the user may set (``PLATFORM STREQUAL Web``)."""
         if not x.quoted and _NAME.fullmatch(x.text.text) and _number(x.text.text) is None:
             value, free = self.lookup(x.text.text)
-            if value is not None:
+            if value is not None or left:
                 self.free = self.free or free
-                return value
-            self.free = self.free or free
-        return x.text
+                return (value if value is not None else x.text), free
+        return x.text, False
 
     def unary(self, op: str, x: _Word) -> Truth:
         name = x.text.text
@@ -176,7 +178,11 @@ class _Eval:
         return Truth(None)           # the file system, policies, tests: not known statically
 
     def binary(self, op: str, a: _Word, b: _Word) -> Truth:
-        left, right = self.value(a), self.value(b)
+        (left, free_a), (right, free_b) = self.value(a, True), self.value(b, False)
+        truth = self._binary(op, left, right, b)
+        return Truth(truth.value, truth.free or free_a or free_b)
+
+    def _binary(self, op: str, left: PStr, right: PStr, b: _Word) -> Truth:
         if not (left.known and right.known):
             return Truth(None)
         x, y = left.text, right.text
@@ -216,14 +222,15 @@ def _is_op(x, ops) -> bool:
 
 
 def _combine(op: str, a: Truth, b: Truth) -> Truth:
+    """Three-valued AND/OR. An operand that decides the result whatever the user sets
+    (``NOT ENABLE_WASM AND CMAKE_SYSTEM_NAME STREQUAL Linux`` under emcmake) makes it no variant."""
     free = a.free or b.free
-    if op == "AND":
-        if a.value is False or b.value is False:
-            return Truth(False, free)
-        return Truth(None if None in (a.value, b.value) else True, free)
-    if a.value is True or b.value is True:
-        return Truth(True, free)
-    return Truth(None if None in (a.value, b.value) else False, free)
+    decides = False if op == "AND" else True
+    if any(t.value is decides and not t.free for t in (a, b)):
+        return Truth(decides)
+    if a.value is decides or b.value is decides:
+        return Truth(decides, free)
+    return Truth(None if None in (a.value, b.value) else not decides, free)
 
 
 def _compare(op: str, x, y) -> bool:

@@ -89,6 +89,30 @@ def test_makefile_emmake_make_in_a_folder_another_recipe_configures(configure_fi
     assert _inv(makefile_facts(without, "Makefile")) == []      # nothing shows configure wrote that Makefile
 
 
+@pytest.mark.parametrize("sign,linked", [
+    (None, False),                                                     # a native project (mgba)
+    (("build-web.sh", "emcmake cmake -B build-web .\n"), True),           # its configure line runs emcmake
+    (("CMakeLists.txt", "if(EMSCRIPTEN)\n  set(CMAKE_EXECUTABLE_SUFFIX .html)\nendif()\n"), True),
+])
+def test_cmake_links_are_emcc_links_only_where_something_shows_emscripten(tmp_path, sign, linked):
+    (tmp_path / ".git").mkdir()
+    text = ("cmake_minimum_required(VERSION 3.10)\nproject(emu C)\n"
+            "set(CMAKE_C_FLAGS \"${CMAKE_C_FLAGS} -pthread\")\n"
+            "add_executable(emu main.c)\n"
+            "add_executable(emu-web web.c)\n"
+            "target_link_options(emu-web PRIVATE \"SHELL:-s ALLOW_MEMORY_GROWTH=1\")\n")
+    if sign is not None and sign[0] == "CMakeLists.txt":
+        text += sign[1]
+    elif sign is not None:
+        (tmp_path / sign[0]).write_text(sign[1])
+    (tmp_path / "CMakeLists.txt").write_text(text)
+    src = _src(tmp_path / "CMakeLists.txt", "cmake", tmp_path)
+    from wasmlint.toolchain.project_files import ProjectFiles
+    invs = _inv(cmake_facts(text, "CMakeLists.txt", project=ProjectFiles(src)))
+    # emcc's own settings make a link emcc's whatever else the project shows
+    assert sorted(f.output for f in invs) == (["emu", "emu-web"] if linked else ["emu-web"])
+
+
 def test_cmake_link_flags_string_and_variants():
     path = FIXTURES / "WL309" / "duckdb-thread-variants" / "CMakeLists.txt"
     invs = {f.variant: f for f in _inv(cmake_facts(path.read_text(), "CMakeLists.txt"))}

@@ -30,7 +30,7 @@ from .cmake_eval import Run
 from .cmake_files import Files
 from .cmake_values import list_items
 from .emcc import build_facts, is_emcc
-from .emcc_args import emcc_only
+from .emcc_args import carries_emcc_settings, emcc_only, links_only
 from .pstr import UNKNOWN, PStr, Tok, shell_split
 
 MAX_VARIANTS = 8       # the base and at most 7 variants that change a link
@@ -65,6 +65,7 @@ def _facts(run: Run, files: Files, label: str | None, response) -> list[Fact]:
     global_opts = _items(files, run.link_opts)
     facts: list[Fact] = []
     linked = False
+    emscripten = files.emscripten_signs()
     for t in run.targets.values():
         if not t.main:
             continue
@@ -73,8 +74,10 @@ def _facts(run: Run, files: Files, label: str | None, response) -> list[Fact]:
             continue
         # a library's link options for consumers linked elsewhere: flags, not a link (WL306 waits for the link)
         library = t.kind not in ("executable", "shared", "unknown")
-        made = build_facts(common + global_opts + _items(files, own[0]) + [files.tok(w) for w in own[1]], t.span,
-                           variant=label, read_response=response, flag_set=library)
+        words = common + global_opts + _items(files, own[0]) + [files.tok(w) for w in own[1]]
+        if not emscripten and not _emcc_flags([w.value for w in words]):
+            continue        # a native build: nothing shows Emscripten builds this project
+        made = build_facts(words, t.span, variant=label, read_response=response, flag_set=library)
         for f in made:
             if f.kind == "emcc-invocation" and f.output is None:
                 f.output = t.name
@@ -98,6 +101,10 @@ def _facts(run: Run, files: Files, label: str | None, response) -> list[Fact]:
         facts += build_facts(common + global_opts, Span(files.main.index.path), variant=label,
                              read_response=response, flag_set=True)
     return facts
+
+
+def _emcc_flags(words: list[str]) -> bool:
+    return carries_emcc_settings(words) or links_only(words)
 
 
 def _own(run: Run, t: Target) -> tuple[list[PStr], list[PStr]] | None:

@@ -86,14 +86,27 @@ class Files:
         self.assigned: set[str] = assigned_names(main)
         self.by_rel: dict[str, Unit | None] = {rel: main} if rel else {}
         self.chain: list[tuple[Unit, int]] | None = None      # parent_chain(), once
-        self._configured: frozenset[str] | None = None
+        self._configured: tuple[frozenset[str] | None] | None = None
 
     def configured(self) -> frozenset[str]:
         """The cache entries the project's Emscripten configure lines set (``cmake_runs``)."""
+        return self._configure_lines() or frozenset()
+
+    def _configure_lines(self) -> frozenset[str] | None:
         if self._configured is None:
             from .cmake_runs import configured_names
-            self._configured = configured_names(self.project, self.units[0].rel)
-        return self._configured
+            self._configured = (configured_names(self.project, self.units[0].rel),)
+        return self._configured[0]
+
+    def emscripten_signs(self) -> bool:
+        """Whether anything shows this CMake build is made with Emscripten: a file the
+        evaluation read names it (``if(EMSCRIPTEN)``, ``Emscripten.cmake``, ``emcc``, a wasm
+        target), or an Emscripten configure line of the project reaches it. A file read on
+        its own (no project) is taken as one."""
+        if self.project is None or self.project.root is None:
+            return True
+        words = ("emscripten", "emcc", "em++", "wasm")
+        return any(w in u.text.lower() for u in self.units for w in words) or self._configure_lines() is not None
 
     @property
     def main(self) -> Unit:

@@ -25,17 +25,20 @@ PROMPTS = ("$ ", "% ", "> ")
 MAX_ANCESTORS = 8
 
 
-def configured_names(project, cmake_rel: str) -> frozenset[str]:
-    """The names every ``-DNAME=…`` of the project's Emscripten configure lines sets."""
+def configured_names(project, cmake_rel: str) -> frozenset[str] | None:
+    """The names every ``-DNAME=…`` of the project's Emscripten configure lines sets;
+    None when no such line reaches the file."""
     from .emscripten_wrappers import cache_entries, emscripten_cmake_at
     names: set[str] = set()
     if project is None or project.root is None:
-        return frozenset()
+        return None
+    found = False
     for argv in _commands(project, posixpath.dirname(cmake_rel) or "."):
         at = emscripten_cmake_at([t.text.text for t in argv])
         if at is not None:
+            found = True
             names |= {name for name, _ in cache_entries(argv[at + 1:])}
-    return frozenset(names)
+    return frozenset(names) if found else None
 
 
 def _commands(project, rel_dir: str) -> list[list]:

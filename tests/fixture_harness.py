@@ -1,7 +1,7 @@
 """Run wasmlint on a fixture case folder and compare with ``expected.txt``.
 
 A case is ``tests/fixtures/<CODE>/<case>/``: input files of any kind, ``*.wat``
-sources (built to ``.wasm`` beside them in a temporary copy), an optional
+sources (built to ``.wasm`` beside them in a temporary copy; ``libx.so.1.wat`` to ``libx.so.1``), an optional
 ``.wasmlint.toml``, an optional ``env.txt`` (KEY=VALUE), an optional ``args.txt`` (extra CLI arguments, one per line;
 default ``--select <CODE>``), and ``expected.txt``: the concise output, one
 ``path:line:col: severity: message [CODE]`` line per finding, paths relative to
@@ -42,9 +42,16 @@ def materialise(case: Path, dest: Path) -> Path:
     for wat in sorted(work.rglob("*.wat")):
         if wat.name.endswith(".keep.wat"):
             continue
-        wat.with_suffix(".wasm").write_bytes(build_wat(wat.read_text(encoding="utf-8")))
+        _built_name(wat).write_bytes(build_wat(wat.read_text(encoding="utf-8")))
         wat.unlink()
     return work
+
+
+def _built_name(wat: Path) -> Path:
+    """``x.wat`` is built to ``x.wasm``; a name that already says what binary it is (a
+    shared library ``libpng16.so.16.39.0.wat``, an object ``x.o.wat``) is built to that name."""
+    parts = wat.name.split(".")
+    return wat.with_suffix("") if "so" in parts[1:-1] or parts[-2:-1] == ["o"] else wat.with_suffix(".wasm")
 
 
 def run_cli(args: list[str], cwd: Path) -> tuple[int, str, str]:

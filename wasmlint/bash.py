@@ -122,6 +122,7 @@ class _Eval(Calls, Words):
         self.exported = self.vars.copy()
         self.functions: Table = self.table()                    # name -> (ParsedText, body node)
         self.branching = 0                        # ``if``/``case`` statements being read
+        self.branch: tuple | None = None          # the innermost branch being read (``Binding.branch``)
         self.called = set(self.files[0].called)
         self.args: list[PStr] | None = None       # positional parameters; None: the script's own, unknown
         self.frames: list[dict] = []              # per function call: what its ``local``s shadow
@@ -263,7 +264,7 @@ class _Eval(Calls, Words):
         rng = self.rng(node)
         value_rng = self.rng(value_node) if value_node is not None else (rng[1], rng[1])
         b = Binding(name, value, rng, value_rng, exported or prefix or name in self.exported, self.label,
-                    in_substitution=self.in_subst, file=self.f.id)
+                    in_substitution=self.in_subst, file=self.f.id, branch=self.branch)
         if prefix:
             return b
         self.set(b)
@@ -411,7 +412,9 @@ class _Eval(Calls, Words):
         if not self.branching:
             self.written.clear()        # what was written before this statement is compared by no one
         self.branching += 1
-        for body in bodies:
+        outer = self.branch
+        for k, body in enumerate(bodies):
+            self.branch = (self.f.id, node.start_byte, k)
             self.restore(before)
             start = len(self.written)
             for st in body:
@@ -420,6 +423,7 @@ class _Eval(Calls, Words):
             if not same_state(before, now, set(self.written[start:])):
                 after = now
         self.branching -= 1
+        self.branch = outer
         self.restore(after)
 
     def table(self, content=()) -> Table:

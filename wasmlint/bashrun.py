@@ -46,6 +46,7 @@ class Binding:
     exports: "Binding | None" = None       # then: the binding it exports, if NAME is set
     in_substitution: bool = False          # set inside ``$(…)``: the script's own variables do not see it
     file: int = 0                          # which of ``Run.files`` the assignment is in
+    branch: tuple | None = None            # (file, statement start, branch) of the ``if``/``case`` branch it is in
 
     @property
     def known(self) -> bool:

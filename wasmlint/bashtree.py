@@ -3,6 +3,7 @@ one tree per text (its evaluation and its syntax check share it), the nodes a wa
 found by one query, and the shape of ``if``/``case`` branches."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from . import budget
@@ -24,13 +25,24 @@ def _nodes_query():
                                      "(variable_assignment name: (_) @assigned) (expansion) @expansion")
 
 
+# bash expands `$` only before a name, a digit, a special parameter (`@*#?-$!`), `{`, `(`, `[`
+# or a quote; before anything else (`"$(dirname "$0"$)/x"`, `a$}`) the `$` is a literal
+# character of its word. tree-sitter-bash takes such a `$` for a broken expansion and loses
+# the rest of the script, so it is read as the word character it is (`_`, same length)
+_LITERAL_DOLLAR = re.compile(rb"\$(?=[)\]};|&<>/.,:=%+~^])")
+
+
 def parse_bytes(raw: bytes):
     """tree-sitter-bash's tree of a script. A line continuation that ends the file
     (``-o out.js \\`` on the last line) joins the line to nothing in bash; tree-sitter
-    rejects the whole command, so the backslash is read as the blank it amounts to."""
+    rejects the whole command, so the backslash is read as the blank it amounts to.
+    A literal ``$`` (see ``_LITERAL_DOLLAR``) is read as a word character. Node
+    positions are those of ``raw``; words are read from the script's own text."""
     body = raw.rstrip(b" \t\r\n")
     if body.endswith(b"\\") and (len(body) - len(body.rstrip(b"\\"))) % 2 and raw[len(body):].startswith(b"\n"):
         raw = body[:-1] + b" " + raw[len(body):]
+    if b"$" in raw:
+        raw = _LITERAL_DOLLAR.sub(b"_", raw)
     global _last_tree
     last = _last_tree              # a script's evaluation and its syntax check read one tree
     if last[0] is budget.current() and last[1] == raw:

@@ -46,6 +46,7 @@ NAME_KINDS: tuple[tuple[str, str], ...] = (
     ("build.rs", "build-rs"),
     ("rust-toolchain", "rust-toolchain"), ("rust-toolchain.toml", "rust-toolchain"),
     ("*.sh", "shell"), ("*.bash", "shell"),
+    ("*.la", "libtool-archive"),
     ("*.py", "python"),
     ("_headers", "headers-file"),
     ("netlify.toml", "netlify"),

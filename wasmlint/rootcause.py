@@ -179,6 +179,7 @@ def one_per_root_cause(found: list[Diagnostic], kept: list[Diagnostic], project,
     groups.union_by(everyone, _same_setting(items))
     groups.union_by(everyone, lambda i: _same_crate(items[i].diag))
     groups.union_by(everyone, lambda i: _across_targets(items[i].diag))
+    groups.union_by(everyone, lambda i: _one_of_branches(items[i].diag))
     _join_bundles(items, groups, project)
     _attach(items, groups, lambda members: any(items[i].decider for i in members))
     _attach(items, groups, lambda members: any(items[i].where != GLUE for i in members),
@@ -247,17 +248,29 @@ def _same_setting(items: list[_Item]):
     return keys.__getitem__
 
 
+def _one_of_branches(d: Diagnostic):
+    """Key of a finding on flags one branch of an if/else sets when the same finding is
+    on another branch's: one of the two builds runs, one cause (penpot's ``EMCC_CFLAGS``
+    for ``BUILD_MODE=release`` and for debug, both above a budget by the heap they share)."""
+    fact = d.fact
+    if getattr(fact, "kind", None) != "emcc-invocation" or fact.release_branch is None:
+        return None
+    return "branches", d.code, d.target, d.message, fact.span.path, fact.release_branch
+
+
 def _debug_build(fact) -> bool:
     """A link made to debug: a Rust build in cargo's dev profile (``wasm-pack build --dev``,
     ``cargo build`` without ``--release``), an emcc link whose variant, output or Makefile
-    target is named for debugging."""
+    target is named for debugging, or flags set in the debug branch of an if/else beside
+    a release branch."""
     kind = getattr(fact, "kind", None)
     if kind == "rust-link":
         build = getattr(fact, "build", None)
         return build is not None and build.profile_dir == "debug"
     if kind == "emcc-invocation":
         from .toolchain.emcc import debug_named
-        return any(debug_named(n) for n in (fact.variant, fact.output, fact.rule))
+        return fact.release_branch not in (None, fact.span.line) or any(
+            debug_named(n) for n in (fact.variant, fact.output, fact.rule))
     return False
 
 
@@ -346,6 +359,9 @@ def _relation(m: _Item, built: frozenset) -> str:
         return f"the same code, bundled by {m.bundled_by}"
     if _same_crate(m.diag) is not None:
         return f"another build of the crate in `{m.diag.fact.crate_folder or '.'}`"
+    if _one_of_branches(m.diag) is not None:
+        which = "release" if m.diag.fact.release_branch == m.diag.fact.span.line else "debug"
+        return f"the same finding in the {which} branch of the if/else"
     if m.decider or m.where == TEXT:
         return "the same finding in an identical file"
     written = f"file:{m.diag.span.path.split('#', 1)[0]}" in built

@@ -16,7 +16,8 @@
    loaders and embedded modules: the graph wins over conventions (an
    ``examples/`` server that the Procfile runs is production). A launch in a
    script that production runs is production too, and reaches further.
-3. Every other file: its conventions (``wasmlint.scopes.conventions``), else
+3. Every other file: its conventions (``wasmlint.scopes.conventions``), a library
+   that a libtool archive describes for later links (a build input: tooling), else
    the scope of a non-production launch that runs it, else ``unknown``. A
    launch with no surface in a script that such a launch runs (the
    ``go_js_wasm_exec`` that ``go test`` runs) takes that scope, and passes it on.
@@ -161,6 +162,7 @@ def assign(project, config) -> ScopeMap:
                                                               f"the emcc link at {f.span.path}:{f.span.line}"))
     for path, said in out.conventions.items():
         prod.setdefault(path, said)
+    _libtool_link_inputs(project, prod)
     _unpacked_modules(project, prod, packed)
     # a script that only a test, bench, dev … surface runs takes that surface's scope
     runners = [(out.launches[launch_id(f)], project.graph.out.get(launch_id(f), ()))
@@ -393,6 +395,26 @@ def _unpacked_modules(project, prod: dict[str, Scoped], packed_by: dict[str, set
                     and (not base or path.startswith(base + "/")) and not used(path)):
                 prod[path] = Scoped("fixture", f"a module {pkg} does not pack (`files`), and nothing "
                                                "in production loads it")
+
+
+def _libtool_link_inputs(project, prod: dict[str, Scoped]) -> None:
+    """A module that a libtool archive beside it names as a library links read
+    (``libpng16.la``: ``library_names='libpng16.so.16.39.0 …'``, ``shouldnotlink=no``) is
+    an input of a later link (``-L…/lib -lpng16``), committed as a build cache
+    (wordpress-playground's ``compile/libpng16/*/dist/root/lib/lib/``): what ships is what
+    that link writes, built with its own flags. Unless production reaches it (served,
+    published, loaded), it is build material: tooling. A ``-module`` library
+    (``shouldnotlink=yes``, a PHP extension ``dlopen``ed at run time) keeps its scope."""
+    for f in project.of_kind("libtool-library"):
+        if not f.linkable:
+            continue
+        folder = posixpath.dirname(f.span.path)
+        for name in f.library_names:
+            path = posixpath.join(folder, name) if folder else name
+            if project.files.get(path) == "wasm" and path not in prod:
+                prod[path] = Scoped("tooling", f"a library `{posixpath.basename(f.span.path)}` describes for later "
+                                               "links to read (libtool: shouldnotlink=no), a build input; the "
+                                               "link that reads it decides what ships")
 
 
 def _published(f, pkg: str, files: dict[str, str]) -> list[str]:

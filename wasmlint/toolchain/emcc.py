@@ -111,6 +111,9 @@ class EmccInvocation(MemoryLike, Fact):
     thread_toks: list = internal(default_factory=list)
     warning_flags: list = internal(default_factory=list)
     js_inputs: list = field(default_factory=list)     # [option, path]: --pre-js, --js-library …
+    # flags set in the branches of an if/else, one flagged to debug and one for release:
+    # the release branch's line, on both (``shell_argv._debug_branches``)
+    release_branch: int | None = internal(None)
     # an argument wholly unknown here (``$(LDFLAGS)`` from the environment the build runs in):
     # it may carry any setting, so no setting can be called absent
     opaque_args: bool = False

@@ -334,13 +334,31 @@ def _flag_only(result, index: LineIndex, variant, version) -> list[Fact]:
     """An exported EMCC_CFLAGS with no emcc command in the text: it still sets
     every emcc link that runs in this environment."""
     out: list[Fact] = []
+    sets = []           # (assignment, its flag set)
     for a in result.assignments_of(("EMCC_CFLAGS",)):
         if a.name == "EMCC_CFLAGS" and a.exported and isinstance(a.value, PStr):
             toks = _split_env(a.value, a.index or index)
             if any(t.value.startswith("-s") or t.value == "-pthread" for t in toks):
-                out += build_facts(toks, a.span, variant=_label(variant, a.variant) or "EMCC_CFLAGS",
-                                   version=version, flag_set=True)
+                facts = build_facts(toks, a.span, variant=_label(variant, a.variant) or "EMCC_CFLAGS",
+                                    version=version, flag_set=True)
+                sets += [(a, facts[0])] if facts else []
+                out += facts
+    _debug_branches(sets)
     return out
+
+
+def _debug_branches(sets: list) -> None:
+    """``if [ "$BUILD_MODE" = release ]; then EMCC_CFLAGS="-O3 …"; else EMCC_CFLAGS="-g
+    -sASSERTIONS=1 …"; fi`` (penpot's render-wasm ``_build_env``): one build of the two
+    runs, and the branch flagged to debug beside a release branch of the same statement is
+    the debug build, not what ships. Both sets' ``release_branch`` is the release one's line."""
+    for a, inv in sets:
+        if a.branch is None or inv.release or not inv.debug_settings:
+            continue
+        twin = next((g for b, g in sets if b.branch is not None and b.branch[:2] == a.branch[:2]
+                     and b.branch[2] != a.branch[2] and g.release and not g.debug_settings), None)
+        if twin is not None:
+            inv.release_branch = twin.release_branch = twin.span.line
 
 
 class Configured:

@@ -45,6 +45,7 @@ class Assignment:
     exported: bool
     variant: str | None = None
     index: LineIndex | None = None
+    branch: tuple | None = None       # the ``if``/``case`` branch it is in (``bash.Binding.branch``)
 
 
 @dataclass
@@ -141,7 +142,8 @@ class _View:
         at = self.place(b.file, b.value_rng)
         value = [self.local(v, b.file, at) for v in b.value] if isinstance(b.value, list) else \
             self.local(b.value, b.file, at)
-        return Assignment(b.name, value, self.span(b.file, b.rng), b.exported, b.variant, self.indexes[b.file])
+        return Assignment(b.name, value, self.span(b.file, b.rng), b.exported, b.variant, self.indexes[b.file],
+                          b.branch)
 
     def place(self, file: int, rng: tuple[int, int]) -> tuple[int, int]:
         """A range of input characters as positions of its file."""

@@ -77,12 +77,14 @@ class Line:
     @property
     def cond(self) -> tuple:
         """A conditional's test, read once: (``ifeq`` or another, its parsed arguments
-        (``_cond_parts``)); for ``else ifeq …`` the test after ``else``; else (None, None)."""
+        (``_cond_parts``), the names ``ifeq``'s arguments reference when each reference is a
+        plain ``$(NAME)``); for ``else ifeq …`` the test after ``else``; else Nones."""
         if self._cond is None:
             text = self.stripped[4:].strip() if self.word == "else" else self.stripped
             word = text.split(None, 1)[0] if text else ""
-            self._cond = (word, _cond_parts(word, text[len(word):].strip())) if word in CONDITIONALS \
-                else (None, None)
+            parts = _cond_parts(word, text[len(word):].strip()) if word in CONDITIONALS else None
+            names = _plain_refs([p.text for p in parts]) if parts and word in ("ifeq", "ifneq") else None
+            self._cond = (word, parts, names) if word in CONDITIONALS else (None, None, None)
         return self._cond
 
 
@@ -204,6 +206,8 @@ def logical_lines(text: str) -> list[Line]:
 
 def _cut_comment(p: PStr) -> PStr:
     t, k, depth = p.text, 0, 0
+    if "#" not in t:
+        return p
     while k < len(t):
         c = t[k]
         if c == "\\" and k + 1 < len(t):
@@ -274,7 +278,8 @@ class MakeReader:
 
     def words(self) -> list[str]:
         """Every word of the file outside comments."""
-        return [w for line in self.lines for w in _cut_comment(line.text).text.split()]
+        # lines outside recipes lost their comments when they were joined
+        return [w for line in self.lines for w in (_cut_comment(line.text) if line.recipe else line.text).text.split()]
 
     def assigned_from(self) -> set[str]:
         """The variables the file's own assignments reference in their values, in every
@@ -438,11 +443,13 @@ class MakeReader:
         """The linked slots of ``index`` that hold included files."""
         return {got[0] for got in self.included.values() if got is not None}
 
-    def _cond(self, ex: Expander, word: str, parts: tuple[PStr, ...] | None, forced: bool) -> bool:
+    def _cond(self, ex: Expander, word: str, parts: tuple[PStr, ...] | None, names, forced: bool) -> bool:
         if forced:
             return True
         if parts is None:
             return False
+        if names and not any(n in ex.vars for n in names):
+            return False     # every reference is to a variable not set: unknown text, no test (and nothing to expand)
         if word in ("ifdef", "ifndef"):
             var = ex.vars.get(ex.expand(parts[0]).text.strip())
             defined = var is not None and bool(var.value.text)
@@ -512,6 +519,23 @@ def _cond_parts(word: str, body: str) -> tuple[PStr, ...] | None:
         return (PStr.synth(body),)
     args = _cond_args(body)
     return None if args is None else tuple(PStr.synth(x) for x in args)
+
+
+def _plain_refs(texts: list[str]) -> tuple[str, ...] | None:
+    """The names referenced in ``texts`` when every ``$`` starts a plain ``$(NAME)`` or
+    ``${NAME}`` (no function, substitution, nesting or ``$$``), and there is one; else None."""
+    names = []
+    for t in texts:
+        k = t.find("$")
+        while k >= 0:
+            close = {"(": ")", "{": "}"}.get(t[k + 1:k + 2])
+            end = t.find(close, k + 2) if close else -1
+            inner = t[k + 2:end]
+            if end < 0 or not inner or any(c in inner for c in " \t$:(){}=,#"):
+                return None
+            names.append(inner)
+            k = t.find("$", end)
+    return tuple(names) or None
 
 
 def _cond_args(body: str) -> tuple[str, str] | None:

@@ -99,7 +99,9 @@ def expand(p: PStr, vars: dict[str, PStr], depth: int = 0) -> PStr:
         else:
             out.append(p[j:])
             break
-        name = expand(p[open_at + 1:close], vars, depth + 1).text if depth < 16 else UNKNOWN
+        name = t[open_at + 1:close]
+        if "$" in name or depth >= 16:          # a nested reference: ${FLAGS_${CONFIG}}
+            name = expand(p[open_at + 1:close], vars, depth + 1).text if depth < 16 else UNKNOWN
         value = vars.get(name) if t[j + 1] == "{" else None
         out.append(value if value is not None else PStr.spread(UNKNOWN, *(p.source_range(j, close + 1) or (-1, -1))))
         i = close + 1

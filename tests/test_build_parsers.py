@@ -528,3 +528,29 @@ def test_makefile_command_line_variables_beat_the_files_unless_override():
     (inv,) = _inv(facts_of(reader))
     assert inv.variant == "make ARCH=wasm LDFLAGS=-sALLOW_MEMORY_GROWTH"
     assert inv.settings == {"ALLOW_MEMORY_GROWTH": 1, "EXPORT_NAME": "Engine"}   # `+=` lost, `override +=` kept
+
+
+def test_makefile_lines_are_scanned_into_the_tokens_lark_makes_of_them():
+    """The Makefile line scanner tries the grammar's terminals in the order lark's standard
+    lexer does: every line gives lark's tokens, and a line lark cannot lex gives none."""
+    import random
+
+    from lark import Lark
+    from lark.exceptions import LarkError
+
+    from wasmlint.resources import grammar_text
+    from wasmlint.toolchain.makefile import _lexed
+    lark = Lark(grammar_text("makefile_line.lark"), parser="lalr")
+
+    def lark_tokens(line: str):
+        try:
+            return tuple((t.type, t.start_pos, t.end_pos) for t in lark.lex(line))
+        except LarkError:
+            return ()
+
+    rng = random.Random(17)
+    lines = ["CFLAGS ::= -O2 $(X)", "a b &: c ; d", "x := $(subst a,b,$(Y:%.c=%.o)) $$HOME", "t: V += 1",
+             "ifeq ($(A),b)", "end $", "export A B"]
+    lines += ["".join(rng.choice(" \t$(){}:=+?!&;#ab,%@") for _ in range(rng.randint(0, 14))) for _ in range(3000)]
+    assert _lexed("end $") == ()
+    assert [line for line in lines if _lexed(line) != lark_tokens(line)] == []

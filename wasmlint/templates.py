@@ -55,10 +55,14 @@ def _go_action(tag: str) -> bool:
     return bool(words) and (words[0] in _GO_WORDS or any(w.startswith((".", "$")) for w in words))
 
 
+def _has_tag_opener(text: str) -> bool:
+    return "{{" in text or "{%" in text or "{#" in text
+
+
 def template_tag(text: str):
     """The first Jinja/Liquid/Tera/Handlebars tag of ``text`` (a lark token with line and
     column), or None — also None when the file holds Go template actions."""
-    if "{{" not in text and "{%" not in text and "{#" not in text:
+    if not _has_tag_opener(text):
         return None
     first = None
     for tok in _lexer().lex(text):
@@ -113,7 +117,9 @@ def not_analysed_template(path: str, kind: str, data) -> NotAnalysed | None:
         text = (raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw).decode("utf-8")
     except UnicodeDecodeError:
         return None
-    tok = template_tag(_without_recipes(text) if kind == "makefile" else text)
+    if kind == "makefile" and _has_tag_opener(text):
+        text = _without_recipes(text)
+    tok = template_tag(text)
     if tok is None:
         return None
     span = Span(path, tok.line, tok.column, tok.end_line, tok.end_column)

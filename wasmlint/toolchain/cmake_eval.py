@@ -139,7 +139,7 @@ class Run:
 
     def args(self, c: Cmd) -> list[PStr]:
         config = self.config()
-        return [genex_filter(v, self.on, config) for v, _ in arguments(c.args, self.view(), c.unit.base)]
+        return [genex_filter(v, self.on, config) for v, _ in arguments(c.read_args, self.view())]
 
     def config(self) -> str | None:
         v = self.vars.get("CMAKE_BUILD_TYPE") or self.cache.get("CMAKE_BUILD_TYPE")
@@ -217,7 +217,7 @@ class Run:
         return close + 1
 
     def _condition(self, c: Cmd):
-        words = [(genex_filter(v, self.on, self.config()), q) for v, q in arguments(c.args, self.view(), c.unit.base)]
+        words = [(genex_filter(v, self.on, self.config()), q) for v, q in arguments(c.read_args, self.view())]
         return evaluate_condition(words, self.lookup, targets=set(self.targets), commands=set(self.defs))
 
     def _foreach(self, c: Cmd, cmds: list[Cmd], start: int, close: int) -> None:

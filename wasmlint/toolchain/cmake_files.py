@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from ..facts import Span
+from .cmake_values import read_arguments
 from .pstr import STRIDE, LineIndex, PStr, Tok
 
 MAX_CHAIN = 8             # parent CMakeLists.txt above a file
@@ -50,6 +51,11 @@ class Cmd:
     start: int        # offsets of the file (without the base)
     end: int
     unit: Unit
+
+    @cached_property
+    def read_args(self) -> tuple:
+        """Its arguments decoded (``cmake_values.read_arguments``), once for every run of it."""
+        return read_arguments(self.args, self.unit.base)
 
     def label(self) -> str:
         """``if(COND)``: the variant label of a condition, as written."""

@@ -7,32 +7,44 @@ from .pstr import UNKNOWN, PStr
 _ESC = {"n": "\n", "t": "\t", "r": "\r", ";": ";"}
 
 
-def args_of(nodes, text: str, vars, base: int = 0) -> list[PStr]:
-    """The argument values of a command (unquoted ones split into list items)."""
-    return [value for value, _quoted in arguments(nodes, vars, base)]
-
-
-def arguments(nodes, vars, base: int = 0) -> list[tuple[PStr, bool]]:
-    """(value, quoted) for each argument; ``base`` is the file's offset in a multi-file
-    evaluation. ``if()`` needs to know which arguments were quoted (CMP0054)."""
-    out: list[tuple[PStr, bool]] = []
+def read_arguments(nodes, base: int = 0) -> tuple:
+    """A command's arguments as written, decoded once (brackets, quotes, escapes): what
+    ``arguments`` expands each time the command runs (a macro's body runs once per call).
+    ``base`` is the file's offset in a multi-file evaluation."""
+    out = []
     for node in nodes:
-        if getattr(node, "data", None) == "paren":
-            out += [(PStr.synth("("), False), *arguments(node.children[0].children, vars, base),
-                    (PStr.synth(")"), False)]
+        data = getattr(node, "data", None)
+        if data == "paren":
+            out.append(("paren", read_arguments(node.children[0].children, base)))
             continue
-        if getattr(node, "data", None) != "argument":
+        if data != "argument":
             continue
         tok = node.children[0]
         raw = PStr.source(str(tok), base + tok.start_pos)
         if tok.type == "BRACKET_ARG":
             eq = str(tok).index("[", 1) + 1
-            out.append((raw[eq:len(raw) - eq], True))
+            out.append(("bracket", raw[eq:len(raw) - eq]))
         elif tok.type == "QUOTED":
-            out.append((expand(decode(raw[1:len(raw) - 1]), vars), True))
+            out.append(("quoted", decode(raw[1:len(raw) - 1])))
         else:
-            value = expand(decode(raw), vars)
-            out += [(p, False) for p in list_items(value)]
+            out.append(("unquoted", decode(raw)))
+    return tuple(out)
+
+
+def arguments(read: tuple, vars) -> list[tuple[PStr, bool]]:
+    """(value, quoted) for each argument of ``read_arguments``, its variables expanded
+    (unquoted ones split into list items). ``if()`` needs to know which arguments were
+    quoted (CMP0054)."""
+    out: list[tuple[PStr, bool]] = []
+    for kind, value in read:
+        if kind == "paren":
+            out += [(PStr.synth("("), False), *arguments(value, vars), (PStr.synth(")"), False)]
+        elif kind == "bracket":
+            out.append((value, True))
+        elif kind == "quoted":
+            out.append((expand(value, vars), True))
+        else:
+            out += [(p, False) for p in list_items(expand(value, vars))]
     return out
 
 
@@ -87,7 +99,9 @@ def expand(p: PStr, vars: dict[str, PStr], depth: int = 0) -> PStr:
         else:
             out.append(p[j:])
             break
-        name = expand(p[open_at + 1:close], vars, depth + 1).text if depth < 16 else UNKNOWN
+        name = t[open_at + 1:close]
+        if "$" in name or depth >= 16:          # a nested reference: ${FLAGS_${CONFIG}}
+            name = expand(p[open_at + 1:close], vars, depth + 1).text if depth < 16 else UNKNOWN
         value = vars.get(name) if t[j + 1] == "{" else None
         out.append(value if value is not None else PStr.spread(UNKNOWN, *(p.source_range(j, close + 1) or (-1, -1))))
         i = close + 1

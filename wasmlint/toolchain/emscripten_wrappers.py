@@ -38,7 +38,7 @@ MAX_ANCESTORS = 8
 def uses_tool_vars(words: list[str]) -> bool:
     """Whether a Makefile runs ``$(CC)``/``$(CXX)``/``$(LD)``/``$(LDSHARED)`` (the wrapper sets them)."""
     refs = {f"{o}{n}{c}" for n in ("CC", "CXX", "LD", "LDSHARED") for o, c in (("$(", ")"), ("${", "}"))}
-    return any(any(r in w for r in refs) for w in words)
+    return any("$" in w and any(r in w for r in refs) for w in words)
 
 
 def runs_wrapper(text: str) -> bool:

@@ -26,24 +26,29 @@ from functools import lru_cache
 
 from ..facts import Fact
 from .makefile_expand import Expander, Var, split_words
-from .pstr import STRIDE, LineIndex, LinkedIndex, PStr
+from .pstr import STRIDE, UNKNOWN, LineIndex, LinkedIndex, PStr
 
 MAX_VARIANTS = 8
 MAX_INCLUDE_DEPTH = 8      # files included from included files
 MAX_INCLUDED = 32          # files one Makefile includes, all variants together
 INCLUDE_WORDS = ("include", "-include", "sinclude")
+CONDITIONALS = ("ifdef", "ifndef", "ifeq", "ifneq")
 
 
 @lru_cache(maxsize=1)
-def _lexer():
+def _scanner():
+    """The terminals of ``makefile_line.lark`` as lark's standard lexer tries them (by
+    priority, then longest possible match, then longest pattern, then name), as one
+    pattern: a line is scanned without a token object per match (lark's lexer made one,
+    and a long Makefile spent more time there than in reading its lines)."""
+    import re
+
     from lark import Lark
 
     from ..resources import grammar_text
-    lark = Lark(grammar_text("makefile_line.lark"), parser="lalr")
-    # Lark.lex builds a lexer on every call unless one is kept: keep the one it builds
-    # (a Makefile of thousands of lines made thousands of lexers)
-    lark.lexer = lark._build_lexer()
-    return lark
+    terminals = sorted(Lark(grammar_text("makefile_line.lark"), parser="lalr").terminals,
+                       key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name))
+    return re.compile("|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in terminals))
 
 
 @dataclass
@@ -53,11 +58,103 @@ class Line:
     start: int = 0             # offset of the line in the file
     stripped: str = field(init=False, repr=False)   # its text without surrounding blanks
     word: str = field(init=False, repr=False)       # its first word ("" for a blank line)
+    _shape: "Shape | None" = field(init=False, repr=False, default=None)
+    _cond: tuple | None = field(init=False, repr=False, default=None)
 
     def __post_init__(self):
         # read once: every variant runs every line
         self.stripped = self.text.text.strip()
         self.word = self.stripped.split(None, 1)[0] if self.stripped else ""
+
+    @property
+    def shape(self) -> "Shape":
+        """What the line is as a statement, read once for every variant (a tab-indented line
+        outside a rule is read as an ordinary line)."""
+        if self._shape is None:
+            self._shape = Shape.of(_as_statement(self.text) if self.recipe else self.text)
+        return self._shape
+
+    @property
+    def cond(self) -> tuple:
+        """A conditional's test, read once: (``ifeq`` or another, its parsed arguments
+        (``_cond_parts``), the names ``ifeq``'s arguments reference when each reference is a
+        plain ``$(NAME)``); for ``else ifeq …`` the test after ``else``; else Nones."""
+        if self._cond is None:
+            text = self.stripped[4:].strip() if self.word == "else" else self.stripped
+            word = text.split(None, 1)[0] if text else ""
+            parts = _cond_parts(word, text[len(word):].strip()) if word in CONDITIONALS else None
+            names = _plain_refs([p.text for p in parts]) if parts and word in ("ifeq", "ifneq") else None
+            self._cond = (word, parts, names) if word in CONDITIONALS else (None, None, None)
+        return self._cond
+
+
+@dataclass
+class Shape:
+    """A logical line classified the way GNU make does, by its first operator or colon
+    outside references; only what a variable changes is left to each variant."""
+
+    text: PStr
+    toks: tuple[tuple[str, int, int], ...]   # (kind, start, end) of each token of ``text``
+    kind: str = ""             # assign | define | rule | target-var | export | "" (nothing to run)
+    mods: list[str] = field(default_factory=list)   # `export`, `override` before a variable's name
+    name: PStr | None = None   # the variable an assignment, target variable or `define` sets
+    op: str = ""
+    value: PStr | None = None  # assignments and target variables: the value, stripped
+    refs: list[str] = field(default_factory=list)    # names an assignment's value references
+    targets: PStr | None = None
+    prereqs: PStr | None = None
+    recipe: PStr | None = None  # a rule's recipe after `;`
+    exports: list[str] = field(default_factory=list)  # `export A B`
+
+    @classmethod
+    def of(cls, text: PStr) -> "Shape":
+        line, toks = text.text, _lexed(text.text)
+        out = cls(text, toks)
+        kinds = [t for t, _, _ in toks]
+        first_op = next((i for i, t in enumerate(kinds) if t in ("OP", "COLON", "SEMI")), None)
+        words = [line[a:b] for t, a, b in toks if t == "TEXT"]
+        end = len(line)
+
+        def head(lo: int, hi: int) -> None:       # modifiers and the name, before an operator
+            parts = [(a, b) for t, a, b in toks[lo:hi] if t != "WS"]
+            out.mods = [line[a:b] for a, b in parts[:-1]]
+            out.name = text[parts[-1][0]:parts[-1][1]] if parts else PStr.synth("")
+
+        if words and words[0] == "define":
+            out.kind, out.name = "define", PStr.synth(words[-1] if len(words) > 1 else "")
+            out.op = next((line[a:b] for t, a, b in toks if t == "OP"), "=")
+        elif first_op is not None and kinds[first_op] == "OP":
+            out.kind, out.op = "assign", line[toks[first_op][1]:toks[first_op][2]]
+            head(0, first_op)
+            out.value = text[toks[first_op][2]:end].strip()
+            out.refs = _value_refs(line, toks[first_op + 1:])
+        elif first_op is not None and kinds[first_op] == "COLON":
+            out.targets = text[:toks[first_op][1]]
+            rest = first_op + 1
+            op = next((k for k in range(rest, len(toks)) if kinds[k] in ("OP", "SEMI")), None)
+            if op is not None and kinds[op] == "OP":
+                out.kind, out.op = "target-var", line[toks[op][1]:toks[op][2]]
+                head(rest, op)
+                out.value = text[toks[op][2]:end].strip()
+            else:
+                out.kind = "rule"
+                out.prereqs = text[toks[first_op][2]:toks[op][1] if op is not None else end]
+                if op is not None:
+                    out.recipe = text[toks[op][2]:end]
+        elif words and words[0] == "export" and len(words) > 1:
+            out.kind, out.exports = "export", words[1:]
+        return out
+
+    def words(self) -> list[tuple[str, str]]:
+        """(kind, text) of each token but blanks."""
+        line = self.text.text
+        return [(t, line[a:b]) for t, a, b in self.toks if t != "WS"]
+
+    @property
+    def includes(self) -> bool:
+        """``include a.mk b.mk`` (also ``-include``, ``sinclude``), not an assignment or a rule
+        that names a variable or target ``include``."""
+        return not any(kind in ("OP", "COLON") for kind, _, _ in self.toks)
 
 
 @dataclass
@@ -109,6 +206,8 @@ def logical_lines(text: str) -> list[Line]:
 
 def _cut_comment(p: PStr) -> PStr:
     t, k, depth = p.text, 0, 0
+    if "#" not in t:
+        return p
     while k < len(t):
         c = t[k]
         if c == "\\" and k + 1 < len(t):
@@ -140,26 +239,17 @@ def _as_statement(p: PStr) -> PStr:
     return _cut_comment(PStr.join(parts))
 
 
-def tokens(p: PStr, memo: dict | None = None) -> tuple[tuple[str, PStr], ...]:
-    """A line's tokens; ``memo`` (a reader's) keeps them for every line of the file, so each
-    variant reads them again for free (the shared cache below holds only the last 4096 texts,
-    too few for a long file read once per variant)."""
-    got = memo.get(p) if memo is not None else None
-    if got is None:
-        got = tuple((kind, p[start:end]) for kind, start, end in _lexed(p.text))
-        if memo is not None:
-            memo[p] = got
-    return got
-
-
 @lru_cache(maxsize=4096)
 def _lexed(text: str) -> tuple[tuple[str, int, int], ...]:
-    """A line's tokens once: every variant, and every Makefile including a file, reads it again."""
-    from lark.exceptions import LarkError
-    try:
-        return tuple((tok.type, tok.start_pos, tok.end_pos) for tok in _lexer().lex(text))
-    except LarkError:
-        return ()
+    """A line's tokens (each line's ``Shape`` keeps them for every variant; this cache serves
+    the lines every Makefile including a file reads again)."""
+    out, at = [], 0
+    for m in _scanner().finditer(text):
+        if m.start() != at:
+            return ()          # a character no terminal matches (``$`` ending the line): as lark, no tokens
+        out.append((m.lastgroup, at, m.end()))
+        at = m.end()
+    return tuple(out) if at == len(text) else ()
 
 
 @dataclass
@@ -183,23 +273,26 @@ class MakeReader:
         self.project = None       # project_files.ProjectFiles: where included files are read
         self.included: dict[str, tuple[int, list[Line]] | None] = {}   # rel → (slot, lines)
         self.reads_left = MAX_INCLUDED
-        self.toks: dict[PStr, tuple] = {}     # tokens() of each line read
+        self._assigned_from: set[str] | None = None
         self.assigned_now: set[str] = set()   # what the assignments of the variant being run reference
 
     def words(self) -> list[str]:
         """Every word of the file outside comments."""
-        return [w for line in self.lines for w in _cut_comment(line.text).text.split()]
+        # lines outside recipes lost their comments when they were joined
+        return [w for line in self.lines for w in (_cut_comment(line.text) if line.recipe else line.text).text.split()]
 
     def assigned_from(self) -> set[str]:
         """The variables the file's own assignments reference in their values, in every
         branch of its conditionals (``Parsed.assigned_from``: in the branches one variant takes)."""
+        if self._assigned_from is not None:
+            return self._assigned_from
         out: set[str] = set()
         for line in self.lines:
-            toks = tokens(line.text, self.toks) if not line.recipe else ()
-            kinds = [kind for kind, _ in toks]
-            first = next((k for k, kind in enumerate(kinds) if kind in ("OP", "COLON")), None)
-            if first is not None and kinds[first] == "OP":
-                out.update(_value_refs(toks[first + 1:]))
+            toks = line.shape.toks if not line.recipe else ()
+            first = next((k for k, (kind, _, _) in enumerate(toks) if kind in ("OP", "COLON")), None)
+            if first is not None and toks[first][0] == "OP":
+                out.update(_value_refs(line.shape.text.text, toks[first + 1:]))
+        self._assigned_from = out
         return out
 
     def variants(self) -> list[Parsed]:
@@ -219,15 +312,15 @@ class MakeReader:
         """Conditionals (by line number) that test a variable this file never sets."""
         assigned, conds = set(), []
         for k, line in enumerate(self.lines):
-            toks = [t for t in tokens(line.text, self.toks) if t[0] != "WS"] if not line.recipe else []
+            toks = line.shape.words() if not line.recipe else []
             if not toks:
                 continue
             kinds = [t[0] for t in toks]
             if "OP" in kinds:
-                head = [t[1].text for t in toks[:kinds.index("OP")] if t[0] == "TEXT"]
+                head = [t[1] for t in toks[:kinds.index("OP")] if t[0] == "TEXT"]
                 if head:
                     assigned.add(head[-1])
-            if toks[0][1].text in ("ifdef", "ifndef", "ifeq", "ifneq"):
+            if toks[0][1] in CONDITIONALS:
                 conds.append((k, line.text.text.strip()))
         out = []
         for k, label in conds:
@@ -280,16 +373,15 @@ class MakeReader:
                     current.recipe.append(text[1:])
                 continue
             word = line.word
-            if word in ("ifdef", "ifndef", "ifeq", "ifneq"):
-                cond = self._cond(ex, word, text, depth == 0 and k in on) if active else False
+            if word in CONDITIONALS:
+                cond = self._cond(ex, *line.cond, depth == 0 and k in on) if active else False
                 stack.append((cond, cond))
                 inactive += not cond
                 continue
             if word == "else" and stack:
                 was, taken = stack[-1]
-                rest = stripped[4:].strip()
-                if rest.split(None, 1)[:1] and rest.split(None, 1)[0] in ("ifdef", "ifndef", "ifeq", "ifneq"):
-                    cond = (not taken) and self._cond(ex, rest.split(None, 1)[0], PStr.synth(rest), False)
+                if line.cond[0] is not None:
+                    cond = (not taken) and self._cond(ex, *line.cond, False)
                     stack[-1] = (cond, taken or cond)
                 else:
                     stack[-1] = (not taken, True)
@@ -300,14 +392,13 @@ class MakeReader:
                 continue
             if not stripped or not active:
                 continue
-            if line.recipe:
-                text = _as_statement(text)
-            if word in INCLUDE_WORDS and _is_include(text, self.toks):
-                for inc in self._includes(ex, text.text.strip()[len(word):], depth):
+            shape = line.shape
+            if word in INCLUDE_WORDS and shape.includes:
+                for inc in self._includes(ex, shape.text.text.strip()[len(word):], depth):
                     self._exec(inc, ex, on, rules, target_vars, depth + 1)
                 current = None
                 continue
-            current = self._statement(ex, text, rules, target_vars, current)
+            current = self._statement(ex, shape, rules, target_vars, current)
             if isinstance(current, tuple):
                 in_define, current = current, None
 
@@ -352,70 +443,55 @@ class MakeReader:
         """The linked slots of ``index`` that hold included files."""
         return {got[0] for got in self.included.values() if got is not None}
 
-    def _cond(self, ex: Expander, word: str, text: PStr, forced: bool) -> bool:
+    def _cond(self, ex: Expander, word: str, parts: tuple[PStr, ...] | None, names, forced: bool) -> bool:
         if forced:
             return True
-        body = text.text.strip()[len(word):].strip()
+        if parts is None:
+            return False
+        if names and not any(n in ex.vars for n in names):
+            return False     # every reference is to a variable not set: unknown text, no test (and nothing to expand)
         if word in ("ifdef", "ifndef"):
-            var = ex.vars.get(ex.expand(PStr.synth(body)).text.strip())
+            var = ex.vars.get(ex.expand(parts[0]).text.strip())
             defined = var is not None and bool(var.value.text)
             return defined if word == "ifdef" else not defined
-        args = _cond_args(body)
-        if args is None:
-            return False
-        a, b = (ex.expand(PStr.synth(x)).text.strip() for x in args)
-        if not (PStr.synth(a).known and PStr.synth(b).known):
+        a, b = (ex.expand(x).text.strip() for x in parts)
+        if UNKNOWN in a or UNKNOWN in b:
             return False
         return (a == b) if word == "ifeq" else (a != b)
 
-    def _statement(self, ex, text: PStr, rules, target_vars, current):
-        toks = tokens(text, self.toks)
-        kinds = [t for t, _ in toks]
-        first_op = next((i for i, t in enumerate(kinds) if t in ("OP", "COLON", "SEMI")), None)
-        words = [p.text for t, p in toks if t == "TEXT"]
-        if words and words[0] == "define":
-            name = words[-1] if len(words) > 1 else ""
-            op = next((p for t, p in toks if t == "OP"), PStr.synth("="))
-            return (name, [], op)
-        if first_op is not None and kinds[first_op] == "OP":
-            head = [p for t, p in toks[:first_op] if t != "WS"]
-            mods = [p.text for p in head[:-1]]
-            name = ex.expand(head[-1]).text if head else ""
-            value = PStr.join([p for _, p in toks[first_op + 1:]]) if first_op + 1 < len(toks) else PStr.synth("")
-            ex.assign(name, toks[first_op][1].text, value.strip(), "export" in mods, "override" in mods)
-            self.assigned_now.update(_value_refs(toks[first_op + 1:]))
+    def _statement(self, ex, shape: Shape, rules, target_vars, current):
+        kind, mods = shape.kind, shape.mods
+        if kind == "define":
+            return (shape.name.text, [], PStr.synth(shape.op))
+        if kind == "assign":
+            name = ex.expand(shape.name).text
+            ex.assign(name, shape.op, shape.value, "export" in mods, "override" in mods)
+            self.assigned_now.update(shape.refs)
             return current
-        if first_op is not None and kinds[first_op] == "COLON":
-            targets = [w.text for w in split_words(ex.expand(PStr.join([p for _, p in toks[:first_op]])))]
-            rest = toks[first_op + 1:]
-            rkinds = [t for t, _ in rest]
-            if "OP" in rkinds and ("SEMI" not in rkinds or rkinds.index("OP") < rkinds.index("SEMI")):
-                k = rkinds.index("OP")
-                head = [p for t, p in rest[:k] if t != "WS"]
-                name = head[-1].text if head else ""
-                value = PStr.join([p for _, p in rest[k + 1:]]).strip()
-                if name in ex.cmdline and "override" not in [p.text for p in head[:-1]]:
-                    return current          # the command line wins over target variables too
-                for t in targets:
-                    target_vars.setdefault(t, {})[name] = ex.make_var(
-                        name, rest[k][1].text, value, target_vars.get(t, {}).get(name))
-                return current
-            semi = rkinds.index("SEMI") if "SEMI" in rkinds else None
-            prereqs = PStr.join([p for _, p in (rest[:semi] if semi is not None else rest)])
-            rule = Rule(targets, prereqs)
-            if semi is not None:
-                rule.recipe.append(PStr.join([p for _, p in rest[semi + 1:]]))
+        if kind in ("target-var", "rule"):
+            targets = [w.text for w in split_words(ex.expand(shape.targets))]
+        if kind == "target-var":
+            name = shape.name.text
+            if name in ex.cmdline and "override" not in mods:
+                return current          # the command line wins over target variables too
+            for t in targets:
+                target_vars.setdefault(t, {})[name] = ex.make_var(
+                    name, shape.op, shape.value, target_vars.get(t, {}).get(name))
+            return current
+        if kind == "rule":
+            rule = Rule(targets, shape.prereqs)
+            if shape.recipe is not None:
+                rule.recipe.append(shape.recipe)
             rules.append(rule)
             return rule
-        if words and words[0] == "export" and len(words) > 1:
-            for name in words[1:]:
-                ex.exported.add(name)
+        if kind == "export":
+            ex.exported.update(shape.exports)
         return current
 
 
-def _value_refs(toks) -> list[str]:
-    """The variable names an assignment's value tokens reference."""
-    return [n for kind, tok in toks if kind == "REF" for n in _ref_names(tok.text)]
+def _value_refs(line: str, toks) -> list[str]:
+    """The variable names an assignment's value tokens (of ``line``) reference."""
+    return [n for kind, a, b in toks if kind == "REF" for n in _ref_names(line[a:b])]
 
 
 def _ref_names(ref: str) -> list[str]:
@@ -432,18 +508,36 @@ def _ref_names(ref: str) -> list[str]:
     return out
 
 
-def _is_include(text: PStr, memo: dict) -> bool:
-    """``include a.mk b.mk`` (also ``-include``, ``sinclude``), not an assignment or a rule
-    that names a variable or target ``include``."""
-    return not any(kind in ("OP", "COLON") for kind, _ in tokens(text, memo))
-
-
 def _is_directive(stripped: str) -> bool:
-    return stripped.split(None, 1)[0] in ("ifdef", "ifndef", "ifeq", "ifneq", "else", "endif") \
+    return stripped.split(None, 1)[0] in CONDITIONALS + ("else", "endif") \
         if stripped else False
 
 
-@lru_cache(maxsize=4096)
+def _cond_parts(word: str, body: str) -> tuple[PStr, ...] | None:
+    """What a conditional tests: ``ifdef``'s name, or ``ifeq``'s two arguments."""
+    if word in ("ifdef", "ifndef"):
+        return (PStr.synth(body),)
+    args = _cond_args(body)
+    return None if args is None else tuple(PStr.synth(x) for x in args)
+
+
+def _plain_refs(texts: list[str]) -> tuple[str, ...] | None:
+    """The names referenced in ``texts`` when every ``$`` starts a plain ``$(NAME)`` or
+    ``${NAME}`` (no function, substitution, nesting or ``$$``), and there is one; else None."""
+    names = []
+    for t in texts:
+        k = t.find("$")
+        while k >= 0:
+            close = {"(": ")", "{": "}"}.get(t[k + 1:k + 2])
+            end = t.find(close, k + 2) if close else -1
+            inner = t[k + 2:end]
+            if end < 0 or not inner or any(c in inner for c in " \t$:(){}=,#"):
+                return None
+            names.append(inner)
+            k = t.find("$", end)
+    return tuple(names) or None
+
+
 def _cond_args(body: str) -> tuple[str, str] | None:
     """``(a,b)`` or ``"a" "b"`` / ``'a' 'b'``."""
     if body.startswith("("):

@@ -52,10 +52,10 @@ class Expander:
             if old is None:
                 return Var(name, "recursive", value)
             add = self.expand(value, local) if old.flavor == "simple" else value
-            joined = old.value + PStr.synth(" ") + add if old.value.text else add
-            if not self.budget.spend(len(joined.text)):   # `+=` copies the value: thousands are quadratic
-                joined = PStr.spread(UNKNOWN, *(value.source_range() or (-1, -1)))
-            return Var(name, old.flavor, joined, old.exported)
+            size = len(old.value.text) + 1 + len(add.text) if old.value.text else len(add.text)
+            if not self.budget.spend(size):   # `+=` copies the value: thousands are quadratic
+                return Var(name, old.flavor, PStr.spread(UNKNOWN, *(value.source_range() or (-1, -1))), old.exported)
+            return Var(name, old.flavor, old.value + PStr.synth(" ") + add if old.value.text else add, old.exported)
         return Var(name, "recursive", value)
 
     def assign(self, name: str, op: str, value: PStr, export: bool, override: bool = False) -> None:
@@ -84,7 +84,8 @@ class Expander:
             if j < 0:
                 out.append(p[i:])
                 break
-            out.append(p[i:j])
+            if j > i:
+                out.append(p[i:j])
             if j + 1 >= n:
                 out.append(p[j:])
                 break

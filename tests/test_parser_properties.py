@@ -2,12 +2,13 @@
 on raw bytes): emcc's ``-s NAME=VALUE`` settings and NODE_OPTIONS splitting."""
 from __future__ import annotations
 
+import json
 from unittest.mock import patch
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wasmlint import nodeoptions
+from wasmlint import jsonpos, nodeoptions
 from wasmlint.toolchain import emcc_settings as es
 from wasmlint.textpos import MappedText
 
@@ -152,3 +153,13 @@ def test_node_options_any_text_splits_or_gives_nodes_error(text):
                      "invalid value for NODE_OPTIONS (invalid escape)")
     for t in toks:
         assert t.value and 0 <= t.src_start <= t.src_end <= len(text)
+
+
+@PROPS
+@given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=30), st.booleans())
+def test_json_strings_decode_as_json_does_and_each_character_maps_to_its_source(value, ascii_only):
+    text = json.dumps({"k": value}, ensure_ascii=ascii_only)
+    decoded = jsonpos.parse(text).pairs[0][1].text
+    assert decoded.value == value
+    for k, ch in enumerate(value):    # a plain character is itself, an escape decodes to it
+        assert json.loads('"' + text[decoded.starts[k]:decoded.ends[k]] + '"') == ch

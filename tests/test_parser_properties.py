@@ -2,10 +2,13 @@
 on raw bytes): emcc's ``-s NAME=VALUE`` settings and NODE_OPTIONS splitting."""
 from __future__ import annotations
 
+import json
+from unittest.mock import patch
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wasmlint import nodeoptions
+from wasmlint import jsonpos, nodeoptions
 from wasmlint.toolchain import emcc_settings as es
 from wasmlint.textpos import MappedText
 
@@ -62,6 +65,64 @@ def test_memory_sizes_take_suffixes(name, n, suffix):
     assert p.value == n * scale or p.error   # values emcc rejects (page multiples, 4 GiB) carry its error
 
 
+# Values in the shapes emcc reads (numbers, hex, sizes, bare and quoted list members, with
+# blanks of both kinds around them), texts of the characters that decide how a value
+# reads, and any text at all.
+PIECE = st.from_regex(r"[ \t\u00a0]?[+-]?(0x)?[0-9a-fA-F_$.@\\]{0,5}[ \t]?([kKmMgG]?[bB])?[ \t\u00a0]?", fullmatch=True)
+MEMBERS = st.lists(st.one_of(PIECE, PIECE.map("'{}'".format), PIECE.map('"{}"'.format)), max_size=4).map(",".join)
+VALUE_TEXT = st.one_of(st.from_regex(r"[+-]?[0-9][0-9_]{0,9}|0x[0-9a-fA-F_]{1,8}", fullmatch=True), PIECE, MEMBERS,
+                       MEMBERS.map("[{}]".format),
+                       st.text(st.sampled_from(list("019afAFxX_+-,'\"[] \t\n\u00a0kKmMbB@.$\\")), max_size=16),
+                       st.text(max_size=16))
+
+
+@PROPS
+@given(VALUE_TEXT)
+def test_numbers_read_without_a_parse_are_what_the_grammar_reads(text):
+    assert es._number(text) == _grammar_number(text)
+
+
+@PROPS
+@given(VALUE_TEXT)
+def test_plain_lists_read_without_a_parse_are_what_the_grammar_reads(inner):
+    plain = es._plain_members(inner)
+    if plain is not None:
+        assert es._grammar_members(inner) == plain
+        assert es._grammar_members(f"[{inner}]") == plain
+
+
+@PROPS
+@given(VALUE_TEXT)
+def test_plain_sizes_read_without_a_parse_are_what_the_grammar_reads(text):
+    try:
+        fast = es.parse_size(text)
+    except es.SettingError as exc:
+        fast = str(exc)
+    with patch.object(es, "_plain_size", lambda text: None):
+        try:
+            slow = es.parse_size(text)
+        except es.SettingError as exc:
+            slow = str(exc)
+    assert fast == slow
+
+
+@PROPS
+@given(st.sampled_from(NAMES + ["TOTAL_MEMORY", "NO_EXIT_RUNTIME", "UNKNOWN_ONE"]), VALUE_TEXT)
+def test_settings_read_the_same_with_the_grammar_alone(name, value):
+    """Every shortcut off (numbers, plain lists and sizes through the LALR parse): the same Parsed."""
+    fast = es._parse_setting(f"{name}={value}")
+    with patch.object(es, "_plain_size", lambda text: None), \
+            patch.object(es, "_plain_members", lambda inner: None), \
+            patch.object(es, "_number", _grammar_number):
+        slow = es._parse_setting(f"{name}={value}")
+    assert fast == slow
+
+
+def _grammar_number(text):
+    tree = es._parse(text, "number")
+    return None if tree is None else (tree.children[0].type, str(tree.children[0]))
+
+
 def _quoted(arg: str) -> str:
     return '"' + arg.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -92,3 +153,13 @@ def test_node_options_any_text_splits_or_gives_nodes_error(text):
                      "invalid value for NODE_OPTIONS (invalid escape)")
     for t in toks:
         assert t.value and 0 <= t.src_start <= t.src_end <= len(text)
+
+
+@PROPS
+@given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=30), st.booleans())
+def test_json_strings_decode_as_json_does_and_each_character_maps_to_its_source(value, ascii_only):
+    text = json.dumps({"k": value}, ensure_ascii=ascii_only)
+    decoded = jsonpos.parse(text).pairs[0][1].text
+    assert decoded.value == value
+    for k, ch in enumerate(value):    # a plain character is itself, an escape decodes to it
+        assert json.loads('"' + text[decoded.starts[k]:decoded.ends[k]] + '"') == ch

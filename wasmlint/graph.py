@@ -95,8 +95,11 @@ def node_builtin(spec: str) -> bool:
     return spec.startswith("node:") or spec in _builtins()
 
 
-def resolve(spec: str, from_path: str, files: set[str], kind: str) -> str | None:
-    """The file of the run that ``spec`` (written in ``from_path``) names, or None."""
+def resolve(spec: str, from_path: str, files: set[str], kind: str,
+            file_names: set[str] | None = None) -> str | None:
+    """The file of the run that ``spec`` (written in ``from_path``) names, or None.
+    ``file_names``: the last parts of ``files``' paths (a candidate no file ends with is
+    not looked up: a launch tries every extension in every folder above its file)."""
     spec = spec.split("?", 1)[0].split("#", 1)[0]
     if not spec or "://" in spec or spec.startswith(("data:", "node:")):
         return None
@@ -119,6 +122,9 @@ def resolve(spec: str, from_path: str, files: set[str], kind: str) -> str | None
             stem, dot, ext = rel.rpartition(".")
             sources = [stem + s for s in TS_SOURCES.get(dot + ext, ())] if exts is JS_EXTENSIONS else []
             for cand in [rel + e for e in exts] + sources:
+                name = cand.rpartition("/")[2]
+                if file_names is not None and name not in file_names and name not in ("", ".", ".."):
+                    continue
                 cand = posixpath.normpath(posixpath.join(folder, cand)) if folder else posixpath.normpath(cand)
                 if cand in files:
                     return cand
@@ -137,6 +143,7 @@ def output_path(spec: str, from_path: str) -> str | None:
 def build(facts: list[Fact], files: dict[str, str]) -> Graph:
     graph = Graph()
     names = set(files)
+    file_names = {n.rpartition("/")[2] for n in names}
     found = []
     for fact in facts:
         refs = getattr(fact, "graph_refs", None)
@@ -145,7 +152,7 @@ def build(facts: list[Fact], files: dict[str, str]) -> Graph:
         for ref in refs():
             if ref.kind == "imports" and node_builtin(ref.spec):
                 continue   # node itself, not a file of the project nor a package
-            dst = resolve(ref.spec, fact.span.path, names, ref.kind)
+            dst = resolve(ref.spec, fact.span.path, names, ref.kind, file_names)
             if ref.kind == "embeds":
                 dst = ref.spec
             found.append(Edge(node_of(fact), dst, ref.kind, ref.spec, ref.span))

@@ -8,6 +8,7 @@ error message and position become WL001), then builds the positioned tree.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,6 +76,7 @@ def parse(text: str) -> JNode:
 
 _ESC = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 _WS = " \t\n\r"
+_PLAIN = re.compile(r'[^"\\]*')
 
 
 class _Parser:
@@ -153,10 +155,10 @@ class _Parser:
         i = start + 1
         b = TextBuilder()
         while t[i] != '"':
-            c = t[i]
-            if c != "\\":
-                b.add(c, i)
-                i += 1
+            if t[i] != "\\":
+                j = _PLAIN.match(t, i).end()      # the run up to the next quote or escape
+                b.add(t[i:j], i)
+                i = j
                 continue
             e = t[i + 1]
             if e == "u":

@@ -180,16 +180,14 @@ class TextBuilder:
 
     def add(self, s: str, start: int, end: int | None = None) -> None:
         """``s`` copied verbatim from ``start`` (or, with ``end``, all of it from one range)."""
+        n = len(s)
+        self.chars.extend(s)
         if end is None:
-            for k, c in enumerate(s):
-                self.chars.append(c)
-                self.starts.append(start + k)
-                self.ends.append(start + k + 1)
+            self.starts.extend(range(start, start + n))
+            self.ends.extend(range(start + 1, start + n + 1))
         else:
-            for c in s:
-                self.chars.append(c)
-                self.starts.append(start)
-                self.ends.append(end)
+            self.starts.extend([start] * n)
+            self.ends.extend([end] * n)
 
     def add_mapped(self, m: MappedText) -> None:
         self.chars.extend(m.value)

@@ -13,6 +13,9 @@ import re
 from ..shellparse import Word
 from ..textpos import MappedText, TextBuilder
 
+# A run of characters each copied as it is, in each quoting state (it ends where a quote,
+# a backslash, a ``$`` or, unquoted, a blank may change how the word reads).
+_PLAIN = {None: re.compile(r"[^ \t\n\r\"'\\$]+"), '"': re.compile(r'[^"\\$]+'), "'": re.compile(r"[^'\\$]+")}
 _VAR = re.compile(r"\$(?:\{(?P<b>[A-Za-z_][A-Za-z0-9_]*)(?::?-(?P<d>[^}]*))?\}|(?P<n>[A-Za-z_][A-Za-z0-9_]*))")
 
 
@@ -57,8 +60,10 @@ def lex(text: MappedText, variables: dict[str, MappedText | None] | None = None,
                     dyn = True
                 i = m.end()
                 continue
-            b.add_mapped(text.slice(i, i + 1))
-            i += 1
+            run = _PLAIN[quote].match(v, i)
+            j = run.end() if run else i + 1
+            b.add_mapped(text.slice(i, j))
+            i = j
         s, e = text.source_range(start, i)
         out.append(Word(b.build(s, e, text.escape), s, e, dyn, placed=text.is_exact(start, i)))
     return out

@@ -63,11 +63,40 @@ def _parse(text: str, start: str):
         return None
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=None)
+def _terminal(name: str) -> re.Pattern:
+    """One of the grammar's terminals as a regular expression."""
+    return re.compile(_parser().get_terminal(name).pattern.to_regexp())
+
+
 def _key_pattern() -> re.Pattern:
     """The grammar's ``KEY`` terminal: a NAME without ``=`` is a ``setting`` exactly when it
     matches it whole (no LALR parse per ``-s`` word)."""
-    return re.compile(_parser().get_terminal("KEY").pattern.to_regexp())
+    return _terminal("KEY")
+
+
+# Numbers, and the plain shapes most list and size values take, are read with the grammar's
+# own terminals, without an LALR parse each (a build repeats its settings on every line and
+# in every variant, each with its own list); every other text goes to the grammar.
+# tests/test_parser_properties.py checks that both readings agree.
+
+def _number(text: str) -> tuple[str, str] | None:
+    """``number`` is one token: (HEX or DEC, text) when ``text`` is one whole, else None
+    (what the LALR parse of ``number`` gives, without one)."""
+    for typ in ("HEX", "DEC"):          # HEX first: it has the higher priority
+        if _terminal(typ).fullmatch(text):
+            return typ, text
+    return None
+
+
+_PLAIN_MEMBER = re.compile(r"[^,'\"\[\]\s]+")
+
+
+def _plain_members(inner: str) -> list[str] | None:
+    """``_a,_b``: members without quotes, brackets or blanks (each one whole BARE token),
+    or None for any other shape."""
+    members = inner.split(",")
+    return members if all(_PLAIN_MEMBER.fullmatch(m) for m in members) else None
 
 
 def split_setting(text: str) -> tuple[str, str] | None:
@@ -156,7 +185,15 @@ def suggestions(name: str) -> list[str]:
     return _SPELLER.suggest(upper, compute)
 
 
+def _plain_size(text: str) -> int | None:
+    """A plain byte count (``size`` without blanks or suffix), or None for any other shape."""
+    return int(text) if _terminal("DIGITS").fullmatch(text) else None
+
+
 def parse_size(text: str) -> int:
+    plain = _plain_size(text.strip())
+    if plain is not None:
+        return plain
     tree = _parse(text.strip(), "size")
     if tree is None:
         raise SettingError(SIZE_ERROR.format(value=text.strip()))
@@ -176,10 +213,20 @@ def _relaxed_list(text: str) -> list[str]:
     inner = text[1:-1] if text.startswith("[") else text
     if not inner.strip():
         return []
-    tree = _parse(text, "strlist")
-    if tree is None:
+    members = _plain_members(inner)
+    if members is None:
+        members = _grammar_members(text)
+    if members is None:
         raise SettingError("empty value in string list" if ",," in inner.replace(" ", "") or
                            inner.strip().endswith(",") else "unclosed quoted string in list")
+    return members
+
+
+def _grammar_members(text: str) -> list[str] | None:
+    """The members of a ``strlist`` as the grammar reads them, or None when it refuses it."""
+    tree = _parse(text, "strlist")
+    if tree is None:
+        return None
     out = []
     for member in tree.find_data("member"):
         tok = next(t for t in member.children if t.type in ("SQ", "DQ", "BARE"))
@@ -193,11 +240,11 @@ def _scalar(text: str, typ: str | None) -> Any:
             return float(text)
         except ValueError:
             pass
-    tree = _parse(text, "number")
-    if tree is not None:
-        tok = tree.children[0]
+    number = _number(text)
+    if number is not None:
+        kind, tok = number
         try:
-            return int(tok, 16) if tok.type == "HEX" else int(tok)
+            return int(tok, 16) if kind == "HEX" else int(tok)
         except ValueError:
             pass
     if text[:1] in ("'", '"'):
@@ -281,7 +328,7 @@ class Parsed:
 def parse_setting(text: str) -> Parsed | None:
     """The text after ``-s`` → a Parsed setting, or None for lld's ``-s``. A build repeats
     its settings on every link and in every variant: each text is parsed once (a list
-    value is copied, so no two uses share it)."""
+    value is copied, so no two uses share it: its members are strings, a shallow copy is whole)."""
     parsed = _parsed.get(text, _NOT_YET)
     if parsed is _NOT_YET:
         refused = _SPELLER.refused
@@ -291,7 +338,7 @@ def parse_setting(text: str) -> Parsed | None:
                 _parsed.clear()
             _parsed[text] = parsed
     if parsed is not None and isinstance(parsed.value, (list, dict)):
-        return replace(parsed, value=copy.deepcopy(parsed.value))
+        return replace(parsed, value=copy.copy(parsed.value))
     return parsed
 
 

@@ -68,10 +68,13 @@ def evaluate(source: PStr, env: dict[str, Binding] | None = None, variants: bool
     (``root``: the file ``source`` is, when it is one), ``substitute`` knows what some
     commands print. The views of one text (its launches, ``shellparse``, and its builds,
     ``toolchain.shell_eval``) share an evaluation when nothing in it depends on what
-    they ask differently (``Run.plain``): a script is evaluated once, not once a view."""
-    key = (budget.current(), source, reader, root and (root.path, root.key, root.shell)) if not env else None
-    for (k, v, sub), run in _recent.items():
-        if k == key and (run.plain or (v, sub) == (variants, substitute)):
+    they ask differently (``Run.plain``; a ``reader`` no file was asked of): a script is
+    evaluated once, not once a view."""
+    key = (budget.current(), source, root and (root.path, root.key, root.shell)) if not env else None
+    memo = budget.file_memo("bash.evaluate")
+    recent = _recent if memo is None else memo
+    for r, v, sub, run in recent.get(key, ()) if key is not None else ():
+        if (r is reader or not run.reads) and (run.plain or (v, sub) == (variants, substitute)):
             return run
     ev = _Eval(source, reader, root, substitute)
     file = ev.files[0]
@@ -85,15 +88,17 @@ def evaluate(source: PStr, env: dict[str, Binding] | None = None, variants: bool
         out.bindings += ev.bindings
     out.files = [f.loaded for f in ev.files]
     out.plain = ev.plain and not switches
+    out.reads = ev.reads
     if key is not None:
-        _recent[(key, variants, substitute)] = out
+        recent.setdefault(key, []).append((reader, variants, substitute, out))
         while len(_recent) > RECENT:
             del _recent[next(iter(_recent))]
     return out
 
 
 RECENT = 4
-_recent: dict[tuple, Run] = {}     # the file's last evaluations of texts with no environment given
+# evaluations of texts with no environment given: the file's (``budget.file_memo``), else the last few
+_recent: dict[tuple, list] = {}
 
 
 def _variants(switches: list[str]):
@@ -113,6 +118,7 @@ class _Eval(Calls, Words):
         self.by_key: dict[str, ParsedText] = {}
         self.f = self.files[0]
         self.plain = True          # nothing depends on ``variants`` or ``substitute`` (``Run.plain``)
+        self.reads = False         # a project file was asked for (``Run.reads``)
 
     def reset(self, env: dict[str, Binding], on: set[str] | None, label: str | None) -> None:
         self.written: list[str] = []              # keys the tables were written (``Table.written``)

@@ -89,6 +89,7 @@ class Run:
     # the same without ``variants`` and ``substitute``: no ``${V:+…}`` switch, no ``$(cmd …)``
     # that a ``substitute`` may know, no ``${V-…}`` of a variable set only elsewhere
     plain: bool = False
+    reads: bool = False          # a project file was asked for: another reader may find other files
 
 
 def file_of(pos: int) -> int:
@@ -117,9 +118,9 @@ def folders(p: PStr, run: Run, home: int) -> PStr:
     """``p`` with each ``here`` mark written as the folder it stands for, relative to the
     folder of file ``home`` (``.`` for its own: ``"$(dirname "$0")/out"`` is ``./out``);
     unknown where the file has no path (the text of a package.json script)."""
-    marks = list(HERE_MARKS.finditer(p.text))
-    if not marks:
+    if HERE_MARKS.search(p.text) is None:
         return p
+    marks = list(HERE_MARKS.finditer(p.text))
     parts, pos = [], 0
     for m in marks:
         k = m.start()

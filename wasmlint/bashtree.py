@@ -86,7 +86,7 @@ class ParsedText:
             raise budget.OverBudget(f"shell nested more than {QUERY_DEPTH:,} deep")
         found = QueryCursor(_nodes_query()).captures(self.tree.root_node)
         # every name a command of the file starts with (functions called by name)
-        self.called = {n.text.decode(errors="replace") for n in found.get("name", ())}
+        self.called = {raw[n.start_byte:n.end_byte].decode(errors="replace") for n in found.get("name", ())}
         # command substitutions in document order (an enclosing one before those inside it)
         self.substs = sorted(found.get("subst", ()), key=lambda n: (n.start_byte, -n.end_byte))
         self.subst_starts = [n.start_byte for n in self.substs]

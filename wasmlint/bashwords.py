@@ -60,6 +60,10 @@ class Words:
         return PStr.join(parts) if parts else PStr.synth("")
 
     def fields(self, node) -> list[PStr]:
+        if node.type == "word":        # most words: literal text, no escape, no blank: itself
+            p = self.text(node.start_byte, node.end_byte)
+            if "\\" not in p.text and not _BLANK.search(p.text):
+                return [p] if p.text else []
         out: list[PStr] = []
         cur: list[PStr] = []
         started = False

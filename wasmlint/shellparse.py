@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from . import bash, bashrun
+from . import bash, bashrun, budget
 from .bashwords import plain
 from .textpos import LineIndex, MappedText, TextBuilder, no_escape
 from .toolchain.pstr import UNKNOWN, PStr
@@ -86,6 +86,11 @@ def parse(script: MappedText, env: dict[str, Assign] | None = None, reader: bash
     given = {k: bash.Binding(k, None if a.value is None else _pstr(a.value), exported=True, origin=a)
              for k, a in (env or {}).items()}
     run = bash.evaluate(_pstr(script), given, reader=reader, root=root)
+    memo = budget.file_memo("shellparse.parse")
+    views = _recent if memo is None else memo.setdefault(id(run), [])
+    for r, s, i, made in views:
+        if r is run and s is script and i is idx:
+            return made      # one evaluation read twice (package.json: for its roles, then its launches)
     view = _View(script, run, idx)
     out = Script(bindings=run.bindings, view=view)
     out.commands = [view.command(c) for c in run.commands]
@@ -93,7 +98,15 @@ def parse(script: MappedText, env: dict[str, Assign] | None = None, reader: bash
         i, kind, missing = run.error
         what = f"missing `{kind}`" if missing else "unexpected text"
         out.error = f"shell syntax error: {what}", script.source_range(i, i + 1)[0]
+    views.append((run, script, idx, out))
+    del _recent[:-RECENT]
     return out
+
+
+RECENT = 4
+# views made (evaluation, text, line index, Script): the file's (``budget.file_memo``, by
+# evaluation), else the last few
+_recent: list[tuple] = []
 
 
 def _pstr(m: MappedText) -> PStr:

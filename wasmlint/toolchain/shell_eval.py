@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .. import bash, bashrun
 from ..bashwords import plain
@@ -35,6 +36,11 @@ class Command:
     inherited: frozenset[str] = frozenset()   # env entries the caller gave that the text left as they were
     cwd: str | None = ""              # folder it runs in, relative to where the text starts ("": there;
     #                                   None: unknown — an absolute or computed ``cd``)
+
+    @cached_property
+    def words(self) -> list[str]:
+        """The arguments' text, made once for every build reader of the command."""
+        return [t.value for t in self.argv]
 
 
 @dataclass
@@ -147,7 +153,7 @@ class _View:
         """A range of input characters as positions of its file."""
         if file:
             return rng
-        return self.source[rng[0]:rng[1]].source_range() or (-1, -1)
+        return self.source.source_range(*rng) or (-1, -1)
 
     def span(self, file: int, rng: tuple[int, int]) -> Span:
         r = self.place(file, rng)

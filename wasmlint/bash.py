@@ -200,11 +200,11 @@ class _Eval(Calls, Words):
     def switches(self, file: "ParsedText") -> list[str]:
         """Variables used only as ``${V:+…}`` switches, never assigned, in the order of a
         right-to-left walk of the tree (the last one written first)."""
-        assigned = {n.text.decode(errors="surrogateescape") for n in file.assigned_names}
+        assigned = {file.name(n) for n in file.assigned_names}
         used = []
         for n in sorted(file.expansions, key=lambda n: (-n.end_byte, n.start_byte)):
             ops = [ch.type for ch in n.children if not ch.is_named]
-            names = [ch.text.decode(errors="surrogateescape") for ch in n.children if ch.type == "variable_name"]
+            names = [file.name(ch) for ch in n.children if ch.type == "variable_name"]
             if names and (":+" in ops or "+" in ops) and names[0] not in used:
                 used.append(names[0])
         return [u for u in used if u not in assigned]
@@ -248,7 +248,7 @@ class _Eval(Calls, Words):
         name_node = node.child_by_field_name("name")
         if name_node is None or name_node.type != "variable_name":
             return None
-        name = name_node.text.decode(errors="surrogateescape")
+        name = self.name(name_node)
         value_node = node.child_by_field_name("value")
         append = any(ch.type == "+=" for ch in node.children)
         if value_node is None:
@@ -283,7 +283,7 @@ class _Eval(Calls, Words):
 
     def declaration(self, node) -> None:
         kw = node.children[0].type if node.children else ""
-        flags = [ch.text.decode(errors="surrogateescape") for ch in node.named_children if ch.type == "word"]
+        flags = [self.name(ch) for ch in node.named_children if ch.type == "word"]
         exported = kw == "export" or any(f.startswith("-") and "x" in f for f in flags)
         local = self.frames and kw in ("local", "declare", "typeset")
         for ch in node.named_children:

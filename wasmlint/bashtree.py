@@ -99,6 +99,12 @@ class ParsedText:
     def c(self, byte: int) -> int:
         return byte if self.ch is None else self.ch[byte]
 
+    def name(self, node) -> str:
+        """The text of ``node`` (``node.text`` decoded, without reading it through the parser)."""
+        ch = self.ch
+        return self.src.text[node.start_byte:node.end_byte] if ch is None else \
+            self.src.text[ch[node.start_byte]:ch[node.end_byte]]
+
     def source_range(self, i: int, j: int) -> tuple[int, int]:
         """The source range of characters ``[i, j)``; (-1, -1) when none is placed."""
         if self.ascending and i < j:

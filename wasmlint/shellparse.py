@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from . import bash, bashrun, budget
-from .bashwords import plain
+from .bashwords import known, plain
 from .textpos import LineIndex, MappedText, TextBuilder, no_escape
 from .toolchain.pstr import UNKNOWN, PStr
 
@@ -210,6 +210,12 @@ class _View:
     def words(self, w: bash.Word, file: int) -> list[Word]:
         si, sj = self.src(file, w.rng)
         placed = self.exact(file, w.rng)
+        if file == 0 and not w.bare and len(w.fields) == 1:
+            f = w.fields[0]
+            if f.starts and min(f.starts) >= 0 and max(f.starts) < bashrun.STRIDE and known(f):
+                # the usual word: known, all of it the text's own characters (``mapped`` as it is)
+                return [Word(MappedText(f.text, list(f.starts), list(f.ends), si, sj, self.s.exact, self.s.escape),
+                             si, sj, placed=placed)]
         fields = [plain(bashrun.folders(f, self.run, file)) for f in w.fields]
         if w.bare and fields and all(f.text == UNKNOWN for f in fields):
             return [Word(MappedText.opaque(self.text(file, w.rng), si, sj), si, sj, True, True, placed)]

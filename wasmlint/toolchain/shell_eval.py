@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from .. import bash, bashrun
-from ..bashwords import plain
+from ..bashwords import has_here, plain
 from ..facts import Span
 from .pstr import LineIndex, PStr, Tok
 
@@ -87,7 +87,8 @@ def evaluate(source: PStr, index: LineIndex, env: dict[str, PStr] | None = None,
         argv = [view.tok(f, c.file, w.rng) for w in c.words for f in w.fields]
         env_now = _Env(view, c.env, c.file, view.place(c.file, c.rng))
         prefix = {b.name: env_now[b.name] for b in c.prefix}
-        inherited = frozenset(k for k, b in given.items() if c.env.get(k) is b and b.value is not None)
+        inherited = frozenset(k for k, b in given.items() if c.env.get(k) is b and b.value is not None) \
+            if given else frozenset()
         out.commands.append(Command(argv, prefix, env_now, view.span(c.file, c.rng), c.variant,
                                     view.indexes[c.file], _EnvIndex(env_now), inherited, c.cwd))
     out.bindings, out.view = run.bindings, view
@@ -170,6 +171,8 @@ class _View:
 
     def tok(self, p: PStr, file: int, rng: tuple[int, int]) -> Tok:
         """An argument, in the file its characters come from (the command's when they are mixed)."""
+        if file == 0 and max(p.starts, default=-1) < bashrun.STRIDE and not has_here(p.text):
+            return Tok(p, self.indexes[0])      # the usual word: all the text's own (``value`` as it is)
         q, f = self.value(p, file, self.place(file, rng))
         return Tok(q, self.indexes[f])
 

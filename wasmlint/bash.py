@@ -70,7 +70,8 @@ def evaluate(source: PStr, env: dict[str, Binding] | None = None, variants: bool
     ``toolchain.shell_eval``) share an evaluation when nothing in it depends on what
     they ask differently (``Run.plain``; a ``reader`` no file was asked of): a script is
     evaluated once, not once a view."""
-    key = (budget.current(), source, root and (root.path, root.key, root.shell)) if not env else None
+    given = _given_key(env)
+    key = None if given is None else (budget.current(), source, root and (root.path, root.key, root.shell), given)
     memo = budget.file_memo("bash.evaluate")
     recent = _recent if memo is None else memo
     for r, v, sub, run in recent.get(key, ()) if key is not None else ():
@@ -89,11 +90,24 @@ def evaluate(source: PStr, env: dict[str, Binding] | None = None, variants: bool
     out.files = [f.loaded for f in ev.files]
     out.plain = ev.plain and not switches
     out.reads = ev.reads
+    out.given = env or {}
     if key is not None:
         recent.setdefault(key, []).append((reader, variants, substitute, out))
         while len(_recent) > RECENT:
             del _recent[next(iter(_recent))]
     return out
+
+
+def _given_key(env: dict[str, Binding] | None) -> tuple | None:
+    """What of the environment given the evaluation depends on: each variable's value (where
+    an unknown one is, for its unknown text); None when a value is an array (not compared)."""
+    out = []
+    for name, b in sorted((env or {}).items()):
+        if isinstance(b.value, list):
+            return None
+        where = None if b.value is not None else (getattr(b.origin, "start", -1), getattr(b.origin, "end", -1))
+        out.append((name, b.value, b.exported, where))
+    return tuple(out)
 
 
 RECENT = 4

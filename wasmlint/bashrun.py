@@ -90,6 +90,9 @@ class Run:
     # that a ``substitute`` may know, no ``${V-…}`` of a variable set only elsewhere
     plain: bool = False
     reads: bool = False          # a project file was asked for: another reader may find other files
+    # the environment it started with (``bash.evaluate``'s ``env``): the caller's bindings, which
+    # another caller giving the same values reads by name
+    given: dict[str, Binding] = field(default_factory=dict)
 
 
 def file_of(pos: int) -> int:

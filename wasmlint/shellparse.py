@@ -91,7 +91,7 @@ def parse(script: MappedText, env: dict[str, Assign] | None = None, reader: bash
     for r, s, i, made in views:
         if r is run and s is script and i is idx:
             return made      # one evaluation read twice (package.json: for its roles, then its launches)
-    view = _View(script, run, idx)
+    view = _View(script, run, idx, env or {})
     out = Script(bindings=run.bindings, view=view)
     out.commands = [view.command(c) for c in run.commands]
     if run.error is not None:
@@ -134,8 +134,8 @@ class _View:
     are written in, where an unknown part reads as the text that made it (``$HOME``,
     ``$(nproc)``); a value from another file reads as written where it is used."""
 
-    def __init__(self, script: MappedText, run: bash.Run, idx: LineIndex | None):
-        self.s, self.run = script, run
+    def __init__(self, script: MappedText, run: bash.Run, idx: LineIndex | None, given: Mapping[str, Assign]):
+        self.s, self.run, self.given = script, run, given
         self.assigns: dict[int, Assign] = {}
         self.idx = [idx] + [LineIndex(f.text, f.path) for f in run.files[1:]]
 
@@ -178,6 +178,8 @@ class _View:
         return b.build(*at, escape), f
 
     def assign(self, b: bash.Binding) -> Assign:
+        if b.rng is None and b.name in self.given:
+            return self.given[b.name]       # the caller's (the evaluation may be another caller's of the same values)
         if b.origin is not None:
             return b.origin
         got = self.assigns.get(id(b))

@@ -87,8 +87,8 @@ def evaluate(source: PStr, index: LineIndex, env: dict[str, PStr] | None = None,
         argv = [view.tok(f, c.file, w.rng) for w in c.words for f in w.fields]
         env_now = _Env(view, c.env, c.file, view.place(c.file, c.rng))
         prefix = {b.name: env_now[b.name] for b in c.prefix}
-        inherited = frozenset(k for k, b in given.items() if c.env.get(k) is b and b.value is not None) \
-            if given else frozenset()
+        inherited = frozenset(k for k, b in run.given.items() if c.env.get(k) is b and b.value is not None) \
+            if run.given else frozenset()
         out.commands.append(Command(argv, prefix, env_now, view.span(c.file, c.rng), c.variant,
                                     view.indexes[c.file], _EnvIndex(env_now), inherited, c.cwd))
     out.bindings, out.view = run.bindings, view

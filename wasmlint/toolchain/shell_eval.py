@@ -116,6 +116,14 @@ class _Env(Mapping):
     def __getitem__(self, name: str) -> PStr:
         return self.value(name)[0]
 
+    def get(self, name: str, default=None):
+        b = self.env.get(name)       # most commands have no such variable: no KeyError raised and caught
+        return default if b is None or b.value is None else self.value(name)[0]
+
+    def __contains__(self, name) -> bool:
+        b = self.env.get(name)
+        return b is not None and b.value is not None
+
     def __iter__(self):
         return (k for k, b in self.env.items() if b.value is not None)
 

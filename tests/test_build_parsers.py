@@ -506,6 +506,26 @@ def test_a_workflow_is_evaluated_once_for_every_makefile_it_may_run(tmp_path, mo
     assert len(calls) == 2       # the workflow's two run blocks, once
 
 
+def test_shell_evaluations_of_one_text_are_shared_across_readers_only_when_no_file_is_read():
+    """package.json reads each script for its role (no reader), then for its launches and
+    builds (the project's reader): one evaluation, unless the script asks for a file, which
+    only the reader finds."""
+    from wasmlint import bash, budget
+
+    def reader(name, base):
+        name = posixpath.normpath(name)
+        return bash.Loaded(name, name, "export A=from-file\n") if name == "env.sh" else None
+
+    with budget.for_file(100):
+        plain = PStr.source("NODE_OPTIONS=--expose-gc node a.js && emcc a.c", 0)
+        assert bash.evaluate(plain) is bash.evaluate(plain, reader=reader)
+        sourcing = PStr.source(". ./env.sh && node $A.js", 0)
+        alone, read = bash.evaluate(sourcing), bash.evaluate(sourcing, reader=reader)
+        assert alone is not read and alone.reads
+        assert [[f.text for f in c.argv] for c in read.commands][1] == ["node", "from-file.js"]
+        assert [[f.text for f in c.argv] for c in alone.commands][1] == ["node", "\ue000.js"]
+
+
 def test_makefile_command_line_variables_beat_the_files_unless_override():
     text = ("ARCH = native\n"
             "LDFLAGS = -O2\n"

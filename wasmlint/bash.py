@@ -68,10 +68,14 @@ def evaluate(source: PStr, env: dict[str, Binding] | None = None, variants: bool
     (``root``: the file ``source`` is, when it is one), ``substitute`` knows what some
     commands print. The views of one text (its launches, ``shellparse``, and its builds,
     ``toolchain.shell_eval``) share an evaluation when nothing in it depends on what
-    they ask differently (``Run.plain``): a script is evaluated once, not once a view."""
-    key = (budget.current(), source, reader, root and (root.path, root.key, root.shell)) if not env else None
-    for (k, v, sub), run in _recent.items():
-        if k == key and (run.plain or (v, sub) == (variants, substitute)):
+    they ask differently (``Run.plain``; a ``reader`` no file was asked of): a script is
+    evaluated once, not once a view."""
+    given = _given_key(env)
+    key = None if given is None else (budget.current(), source, root and (root.path, root.key, root.shell), given)
+    memo = budget.file_memo("bash.evaluate")
+    recent = _recent if memo is None else memo
+    for r, v, sub, run in recent.get(key, ()) if key is not None else ():
+        if (r is reader or not run.reads) and (run.plain or (v, sub) == (variants, substitute)):
             return run
     ev = _Eval(source, reader, root, substitute)
     file = ev.files[0]
@@ -85,15 +89,30 @@ def evaluate(source: PStr, env: dict[str, Binding] | None = None, variants: bool
         out.bindings += ev.bindings
     out.files = [f.loaded for f in ev.files]
     out.plain = ev.plain and not switches
+    out.reads = ev.reads
+    out.given = env or {}
     if key is not None:
-        _recent[(key, variants, substitute)] = out
+        recent.setdefault(key, []).append((reader, variants, substitute, out))
         while len(_recent) > RECENT:
             del _recent[next(iter(_recent))]
     return out
 
 
+def _given_key(env: dict[str, Binding] | None) -> tuple | None:
+    """What of the environment given the evaluation depends on: each variable's value (where
+    an unknown one is, for its unknown text); None when a value is an array (not compared)."""
+    out = []
+    for name, b in sorted((env or {}).items()):
+        if isinstance(b.value, list):
+            return None
+        where = None if b.value is not None else (getattr(b.origin, "start", -1), getattr(b.origin, "end", -1))
+        out.append((name, b.value, b.exported, where))
+    return tuple(out)
+
+
 RECENT = 4
-_recent: dict[tuple, Run] = {}     # the file's last evaluations of texts with no environment given
+# evaluations of texts with no environment given: the file's (``budget.file_memo``), else the last few
+_recent: dict[tuple, list] = {}
 
 
 def _variants(switches: list[str]):
@@ -113,6 +132,7 @@ class _Eval(Calls, Words):
         self.by_key: dict[str, ParsedText] = {}
         self.f = self.files[0]
         self.plain = True          # nothing depends on ``variants`` or ``substitute`` (``Run.plain``)
+        self.reads = False         # a project file was asked for (``Run.reads``)
 
     def reset(self, env: dict[str, Binding], on: set[str] | None, label: str | None) -> None:
         self.written: list[str] = []              # keys the tables were written (``Table.written``)
@@ -195,11 +215,11 @@ class _Eval(Calls, Words):
     def switches(self, file: "ParsedText") -> list[str]:
         """Variables used only as ``${V:+…}`` switches, never assigned, in the order of a
         right-to-left walk of the tree (the last one written first)."""
-        assigned = {n.text.decode(errors="surrogateescape") for n in file.assigned_names}
+        assigned = {file.name(n) for n in file.assigned_names}
         used = []
         for n in sorted(file.expansions, key=lambda n: (-n.end_byte, n.start_byte)):
             ops = [ch.type for ch in n.children if not ch.is_named]
-            names = [ch.text.decode(errors="surrogateescape") for ch in n.children if ch.type == "variable_name"]
+            names = [file.name(ch) for ch in n.children if ch.type == "variable_name"]
             if names and (":+" in ops or "+" in ops) and names[0] not in used:
                 used.append(names[0])
         return [u for u in used if u not in assigned]
@@ -243,7 +263,7 @@ class _Eval(Calls, Words):
         name_node = node.child_by_field_name("name")
         if name_node is None or name_node.type != "variable_name":
             return None
-        name = name_node.text.decode(errors="surrogateescape")
+        name = self.name(name_node)
         value_node = node.child_by_field_name("value")
         append = any(ch.type == "+=" for ch in node.children)
         if value_node is None:
@@ -278,7 +298,7 @@ class _Eval(Calls, Words):
 
     def declaration(self, node) -> None:
         kw = node.children[0].type if node.children else ""
-        flags = [ch.text.decode(errors="surrogateescape") for ch in node.named_children if ch.type == "word"]
+        flags = [self.name(ch) for ch in node.named_children if ch.type == "word"]
         exported = kw == "export" or any(f.startswith("-") and "x" in f for f in flags)
         local = self.frames and kw in ("local", "declare", "typeset")
         for ch in node.named_children:

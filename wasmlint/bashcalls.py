@@ -105,7 +105,7 @@ class Calls:
 
     def load(self, path: PStr):
         """The project file ``path`` names (relative to the script's folder), once per key."""
-        if self.reader is None or self.calls >= MAX_CALLS or self.depth >= MAX_DEPTH:
+        if self.calls >= MAX_CALLS or self.depth >= MAX_DEPTH:
             return None
         text, base = path.text, self.f.loaded
         if text and is_here(text[0]):
@@ -113,6 +113,9 @@ class Calls:
             base = self.files[k].loaded if k < len(self.files) else None
             text = text[1:].lstrip("/")
         if not text or UNKNOWN in text or has_here(text):
+            return None
+        self.reads = True          # from here on, what the evaluation finds depends on the reader
+        if self.reader is None:
             return None
         self.calls += 1
         loaded = self.reader(text, base)

@@ -90,6 +90,10 @@ class Run:
     # the same without ``variants`` and ``substitute``: no ``${V:+…}`` switch, no ``$(cmd …)``
     # that a ``substitute`` may know, no ``${V-…}`` of a variable set only elsewhere
     plain: bool = False
+    reads: bool = False          # a project file was asked for: another reader may find other files
+    # the environment it started with (``bash.evaluate``'s ``env``): the caller's bindings, which
+    # another caller giving the same values reads by name
+    given: dict[str, Binding] = field(default_factory=dict)
 
 
 def file_of(pos: int) -> int:
@@ -118,9 +122,9 @@ def folders(p: PStr, run: Run, home: int) -> PStr:
     """``p`` with each ``here`` mark written as the folder it stands for, relative to the
     folder of file ``home`` (``.`` for its own: ``"$(dirname "$0")/out"`` is ``./out``);
     unknown where the file has no path (the text of a package.json script)."""
-    marks = list(HERE_MARKS.finditer(p.text))
-    if not marks:
+    if HERE_MARKS.search(p.text) is None:
         return p
+    marks = list(HERE_MARKS.finditer(p.text))
     parts, pos = [], 0
     for m in marks:
         k = m.start()

@@ -98,7 +98,7 @@ class ParsedText:
             raise budget.OverBudget(f"shell nested more than {QUERY_DEPTH:,} deep")
         found = QueryCursor(_nodes_query()).captures(self.tree.root_node)
         # every name a command of the file starts with (functions called by name)
-        self.called = {n.text.decode(errors="replace") for n in found.get("name", ())}
+        self.called = {raw[n.start_byte:n.end_byte].decode(errors="replace") for n in found.get("name", ())}
         # command substitutions in document order (an enclosing one before those inside it)
         self.substs = sorted(found.get("subst", ()), key=lambda n: (n.start_byte, -n.end_byte))
         self.subst_starts = [n.start_byte for n in self.substs]
@@ -110,6 +110,12 @@ class ParsedText:
 
     def c(self, byte: int) -> int:
         return byte if self.ch is None else self.ch[byte]
+
+    def name(self, node) -> str:
+        """The text of ``node`` (``node.text`` decoded, without reading it through the parser)."""
+        ch = self.ch
+        return self.src.text[node.start_byte:node.end_byte] if ch is None else \
+            self.src.text[ch[node.start_byte]:ch[node.end_byte]]
 
     def source_range(self, i: int, j: int) -> tuple[int, int]:
         """The source range of characters ``[i, j)``; (-1, -1) when none is placed."""

@@ -60,6 +60,10 @@ class Words:
         return PStr.join(parts) if parts else PStr.synth("")
 
     def fields(self, node) -> list[PStr]:
+        if node.type == "word":        # most words: literal text, no escape, no blank: itself
+            p = self.text(node.start_byte, node.end_byte)
+            if "\\" not in p.text and not _BLANK.search(p.text):
+                return [p] if p.text else []
         out: list[PStr] = []
         cur: list[PStr] = []
         started = False
@@ -97,7 +101,7 @@ class Words:
         if t == "concatenation":
             return self.sequence(node, node.start_byte, node.end_byte, quoted)
         if t == "simple_expansion":
-            name = node.named_children[0].text.decode(errors="surrogateescape") if node.named_children else ""
+            name = self.name(node.named_children[0]) if node.named_children else ""
             return self.variable(name, quoted, node)
         if t == "expansion":
             return self.expansion(node, quoted)
@@ -225,13 +229,13 @@ class Words:
         op_index = next((k for k, ch in enumerate(kids) if not ch.is_named and ch.type not in ("${", "}")
                          and k > kids.index(target)), None)
         if target.type == "subscript":
-            base = target.named_children[0].text.decode(errors="surrogateescape")
-            idx = target.named_children[1].text.decode(errors="surrogateescape") if len(target.named_children) > 1 else "0"
+            base = self.name(target.named_children[0])
+            idx = self.name(target.named_children[1]) if len(target.named_children) > 1 else "0"
             value = self.value(base)
             if op_index is None and isinstance(value, list) and idx in ("@", "*"):
                 return _elements(value, quoted and idx == "@", quoted)
             return [(self.unknown(node), quoted)]
-        name = target.text.decode(errors="surrogateescape")
+        name = self.name(target)
         if op_index is None:
             return self.variable(name, quoted, node)
         op = kids[op_index].type

@@ -30,6 +30,7 @@ MAX_ITEMS = 12_000
 PARSE_FLOOR = 2.0
 PARSE_PER_BYTE = 8e-6
 CHUNK = 1 << 16         # bytes handed to tree-sitter per read
+TEXT_CHUNK = 256        # bytes per read of a parsed node's text
 
 
 class OverBudget(BaseException):
@@ -57,6 +58,7 @@ class FileBudget:
     def __init__(self, file_size: int):
         self.items = MAX_ITEMS
         self.parse_seconds = PARSE_FLOOR + PARSE_PER_BYTE * file_size
+        self.memos: dict[str, dict] = {}
 
     def charge(self, items: int, what: str) -> None:
         self.items -= items
@@ -83,6 +85,13 @@ def current() -> FileBudget | None:
     return _current.get()
 
 
+def file_memo(name: str) -> dict | None:
+    """A memo of the current file's work, named ``name`` (None outside a file's analysis):
+    what one reader of the file computed, for its others; it ends with the file."""
+    b = _current.get()
+    return None if b is None else b.memos.setdefault(name, {})
+
+
 def charge(items: int, what: str) -> None:
     """Count ``items`` (launches, commands, words) against the current file; raises
     OverBudget past its bound. Outside a file's analysis it counts nothing."""
@@ -99,9 +108,10 @@ def parse(parser, data: bytes, old=None):
     if b is None:
         return parser.parse(data, **given)
     deadline = time.process_time() + b.parse_seconds
+    chunk = CHUNK
 
     def read(offset: int, _point) -> bytes:
-        return data[offset:offset + CHUNK]
+        return data[offset:offset + chunk]
 
     next_look = 0.0
 
@@ -119,9 +129,12 @@ def parse(parser, data: bytes, old=None):
     start = time.process_time()
     try:
         tree = parser.parse(read, progress_callback=stop, **given)
-        # a tree parsed from a callback reads each node's text through it again: reparse
-        # from the bytes, reusing every node (nothing was edited), so ``node.text`` slices them
-        return parser.parse(data, old_tree=tree)
+        # a tree parsed from a callback reads each node's text through it again (a call per
+        # ``node.text``, until the node's bytes are read): most nodes are a word, so from now
+        # on a call gives a short piece, not a parse's chunk (a second parse from the bytes
+        # would cost as much as the first)
+        chunk = TEXT_CHUNK
+        return tree
     except ValueError:         # tree-sitter: the progress callback cancelled the parse
         parser.reset()
         if time.process_time() <= deadline:

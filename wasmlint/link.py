@@ -134,6 +134,11 @@ class Project:
         return index
 
     @cached_property
+    def cargo_configs(self) -> list[Fact]:
+        """The ``rust-link`` facts of cargo config files (a scan of every link per build was quadratic)."""
+        return [f for f in self.of_kind("rust-link") if getattr(f, "origin", None) == "cargo-config"]
+
+    @cached_property
     def grows_by_receiver(self) -> dict[tuple[str, str], list[Fact]]:
         """(file, receiver) → the ``grow`` calls on that name in that file."""
         index: dict[tuple[str, str], list[Fact]] = {}

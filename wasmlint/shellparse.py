@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from . import bash, bashrun
-from .bashwords import plain
+from . import bash, bashrun, budget
+from .bashwords import known, plain
 from .textpos import LineIndex, MappedText, TextBuilder, no_escape
 from .toolchain.pstr import UNKNOWN, PStr
 
@@ -86,14 +86,27 @@ def parse(script: MappedText, env: dict[str, Assign] | None = None, reader: bash
     given = {k: bash.Binding(k, None if a.value is None else _pstr(a.value), exported=True, origin=a)
              for k, a in (env or {}).items()}
     run = bash.evaluate(_pstr(script), given, reader=reader, root=root)
-    view = _View(script, run, idx)
+    memo = budget.file_memo("shellparse.parse")
+    views = _recent if memo is None else memo.setdefault(id(run), [])
+    for r, s, i, made in views:
+        if r is run and s is script and i is idx:
+            return made      # one evaluation read twice (package.json: for its roles, then its launches)
+    view = _View(script, run, idx, env or {})
     out = Script(bindings=run.bindings, view=view)
     out.commands = [view.command(c) for c in run.commands]
     if run.error is not None:
         i, kind, missing = run.error
         what = f"missing `{kind}`" if missing else "unexpected text"
         out.error = f"shell syntax error: {what}", script.source_range(i, i + 1)[0]
+    views.append((run, script, idx, out))
+    del _recent[:-RECENT]
     return out
+
+
+RECENT = 4
+# views made (evaluation, text, line index, Script): the file's (``budget.file_memo``, by
+# evaluation), else the last few
+_recent: list[tuple] = []
 
 
 def _pstr(m: MappedText) -> PStr:
@@ -121,8 +134,8 @@ class _View:
     are written in, where an unknown part reads as the text that made it (``$HOME``,
     ``$(nproc)``); a value from another file reads as written where it is used."""
 
-    def __init__(self, script: MappedText, run: bash.Run, idx: LineIndex | None):
-        self.s, self.run = script, run
+    def __init__(self, script: MappedText, run: bash.Run, idx: LineIndex | None, given: Mapping[str, Assign]):
+        self.s, self.run, self.given = script, run, given
         self.assigns: dict[int, Assign] = {}
         self.idx = [idx] + [LineIndex(f.text, f.path) for f in run.files[1:]]
 
@@ -165,6 +178,8 @@ class _View:
         return b.build(*at, escape), f
 
     def assign(self, b: bash.Binding) -> Assign:
+        if b.rng is None and b.name in self.given:
+            return self.given[b.name]       # the caller's (the evaluation may be another caller's of the same values)
         if b.origin is not None:
             return b.origin
         got = self.assigns.get(id(b))
@@ -197,6 +212,12 @@ class _View:
     def words(self, w: bash.Word, file: int) -> list[Word]:
         si, sj = self.src(file, w.rng)
         placed = self.exact(file, w.rng)
+        if file == 0 and not w.bare and len(w.fields) == 1:
+            f = w.fields[0]
+            if f.starts and min(f.starts) >= 0 and max(f.starts) < bashrun.STRIDE and known(f):
+                # the usual word: known, all of it the text's own characters (``mapped`` as it is)
+                return [Word(MappedText(f.text, list(f.starts), list(f.ends), si, sj, self.s.exact, self.s.escape),
+                             si, sj, placed=placed)]
         fields = [plain(bashrun.folders(f, self.run, file)) for f in w.fields]
         if w.bare and fields and all(f.text == UNKNOWN for f in fields):
             return [Word(MappedText.opaque(self.text(file, w.rng), si, sj), si, sj, True, True, placed)]

@@ -161,7 +161,15 @@ class MappedText:
         """Whether ``[i, j)`` is placed exactly and contiguously in the source."""
         if not self.exact:
             return False
-        return all(self.ends[k] == self.starts[k + 1] for k in range(i, min(j, len(self.value)) - 1))
+        j = min(j, len(self.value))
+        if j - i < 2:
+            return True
+        breaks = self.__dict__.get("_breaks")
+        if breaks is None:         # where a character does not go on from the one before: found once
+            breaks = self.__dict__["_breaks"] = [k for k in range(len(self.value) - 1)
+                                                 if self.ends[k] != self.starts[k + 1]]
+        k = bisect.bisect_left(breaks, i)
+        return k == len(breaks) or breaks[k] >= j - 1
 
     def slice(self, i: int, j: int) -> "MappedText":
         s, e = self.source_range(i, j)

@@ -76,15 +76,18 @@ class Unit:
     def toks(self, words: list[Word], escape: str | None = None) -> list[argv.Tok]:
         if not words:
             return []
-        esc = escape or escape_name(words[0].text.escape)
-        texts, ranges = [w.text for w in words], [(w.start, w.end) for w in words]
-        dynamic, splat, placed = [w.dynamic for w in words], [w.splat for w in words], [w.placed for w in words]
+        lists: list = []       # what ``word_arg`` reads of every word, made when a first Arg is
 
         def arg(k: int) -> Arg:
             w = words[k]
             if w.idx is not None and w.idx is not self.idx:     # written in another file: shown there, never edited
                 return Arg(w.value, w.idx.span(w.start, w.end), dynamic=w.dynamic, splat=w.splat,
                            raw=w.idx.text[w.start:w.end])
+            if not lists:
+                lists.extend(([w.text for w in words], [(w.start, w.end) for w in words], [w.dynamic for w in words],
+                              [w.splat for w in words], escape or escape_name(words[0].text.escape),
+                              [w.placed for w in words]))
+            texts, ranges, dynamic, splat, esc, placed = lists
             return word_arg(self.idx, texts, ranges, k, dynamic, splat, esc, placed)
         return [argv.LazyTok(w.text, partial(arg, k), w.dynamic) for k, w in enumerate(words)]
 

@@ -72,7 +72,7 @@ def extract(src: SourceFile) -> list[Fact]:
     scripts = root.get("scripts")
     if scripts is not None and scripts.type == "object":
         table = {k.value: v for k, v in scripts.pairs if v.type == "string"}
-        roles = _roles(table)
+        roles = _roles(table, idx)
         for name, value in table.items():
             unit = Unit(idx, "package.json", name=f"script {name}", reader=project_reader(src))
             _run(unit, table, name, value, None, 0, roles)
@@ -160,12 +160,12 @@ def _entries(idx: LineIndex, root: jsonpos.JNode) -> list[PackageEntry]:
     return out
 
 
-def _roles(table: dict[str, jsonpos.JNode]) -> dict[str, Scoped | None]:
+def _roles(table: dict[str, jsonpos.JNode], idx: LineIndex) -> dict[str, Scoped | None]:
     """Each script's scope by what it runs (the scripts it runs with ``npm run``
     included), else by its name."""
     own: dict[str, list[list[str]]] = {}
     for name, value in table.items():
-        parsed = shellparse.parse(value.text)
+        parsed = shellparse.parse(value.text, idx=idx)     # its launches read the same, unless it reads files
         own[name] = [[w.value for w in c.words] for c in parsed.commands if c.words and not c.in_substitution]
 
     def closure(name: str, seen: set[str]) -> list[list[str]]:

@@ -77,8 +77,8 @@ class CargoRun:
 def cargo_run(argv: list[str]) -> CargoRun | None:
     """The linking cargo build in ``argv`` (possibly behind ``rustup run …``), or None.
     ``rustc`` run directly does not read RUSTFLAGS, so it is not one."""
-    names = [a.replace("\\", "/").rsplit("/", 1)[-1] for a in argv]
-    at = next((k for k, n in enumerate(names[:4]) if n in CARGO_TOOLS), None)
+    names = [a.replace("\\", "/").rsplit("/", 1)[-1] for a in argv[:4]]     # the tool is among the first words
+    at = next((k for k, n in enumerate(names) if n in CARGO_TOOLS), None)
     if at is None or names[at] == "rustc":
         return None
     tool, rest = names[at], argv[at + 1:]

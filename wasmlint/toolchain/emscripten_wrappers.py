@@ -25,6 +25,7 @@ import posixpath
 from dataclasses import dataclass, field
 
 from ..classify import kind_by_name as classify_kind
+from ..launch.argv import basename
 from .pstr import STRIDE, LineIndex, PStr, Tok
 
 WRAPPER_ENV = {"CC": "emcc", "CXX": "em++", "LD": "emcc", "LDSHARED": "emcc", "AR": "emar",
@@ -45,11 +46,11 @@ def runs_wrapper(text: str) -> bool:
     """Whether text shows ``emmake make`` (or ``$(MAKE)``, ``gmake`` …) or ``emconfigure``."""
     words = text.replace("`", " ").replace('"', " ").replace("'", " ").split()
     for k, w in enumerate(words):
-        base = posixpath.basename(w)
+        base = basename(w)
         if base in ("emconfigure", "emconfigure.py", "emconfigure.bat"):
             return True
         if base in ("emmake", "emmake.py", "emmake.bat") and k + 1 < len(words) \
-                and posixpath.basename(words[k + 1]) in MAKE_WORDS:
+                and basename(words[k + 1]) in MAKE_WORDS:
             return True
     return False
 
@@ -104,9 +105,9 @@ def emscripten_cmake_at(words: list[str]) -> int | None:
     """The index of ``cmake`` in ``emcmake cmake …`` or in a cmake run with Emscripten's
     toolchain file, else None."""
     for k, w in enumerate(words[:6]):
-        base = posixpath.basename(w)
+        base = basename(w)
         if base in ("emcmake", "emcmake.py", "emcmake.bat") and k + 1 < len(words) \
-                and posixpath.basename(words[k + 1]) in ("cmake", "cmake.exe"):
+                and basename(words[k + 1]) in ("cmake", "cmake.exe"):
             return k + 1
         if base in ("cmake", "cmake.exe") and any(
                 a.startswith("-DCMAKE_TOOLCHAIN_FILE") and a.endswith("Emscripten.cmake") for a in words[k + 1:]):
@@ -127,9 +128,9 @@ QEMU_LINK_OPTIONS = ("--extra-cflags=", "--extra-cxxflags=", "CXXFLAGS=")
 def emscripten_configure_at(words: list[str]) -> int | None:
     """The index of the script in ``emconfigure ./configure …`` (or ``sh ./configure``), else None."""
     for k, w in enumerate(words[:4]):
-        if posixpath.basename(w) in ("emconfigure", "emconfigure.py", "emconfigure.bat"):
-            rest = [x for x in words[k + 1:k + 3] if posixpath.basename(x) not in ("sh", "bash")]
-            if rest and posixpath.basename(rest[0]) == "configure":
+        if basename(w) in ("emconfigure", "emconfigure.py", "emconfigure.bat"):
+            rest = [x for x in words[k + 1:k + 3] if basename(x) not in ("sh", "bash")]
+            if rest and basename(rest[0]) == "configure":
                 return words.index(rest[0], k + 1)
     return None
 
@@ -200,7 +201,7 @@ def wrapper_env() -> dict[str, PStr]:
 def emmake_make_at(words: list[str]) -> int | None:
     """The index of make in ``emmake make …``, else None."""
     for k, w in enumerate(words[:3]):
-        if posixpath.basename(w) in ("emmake", "emmake.py", "emmake.bat") and k + 1 < len(words) \
-                and posixpath.basename(words[k + 1]) in MAKE_WORDS:
+        if basename(w) in ("emmake", "emmake.py", "emmake.bat") and k + 1 < len(words) \
+                and basename(words[k + 1]) in MAKE_WORDS:
             return k + 1
     return None

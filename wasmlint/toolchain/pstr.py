@@ -153,7 +153,7 @@ class PStr:
 
     def source_range(self, i: int = 0, j: int | None = None) -> tuple[int, int] | None:
         """The source range of characters ``[i, j)``, or None when none is placed."""
-        j = len(self.text) if j is None else j
+        j = len(self.text) if j is None else min(j, len(self.text))
         starts = self.starts[i:j]
         if not starts or max(starts) < 0:
             return None

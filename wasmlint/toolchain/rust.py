@@ -160,9 +160,8 @@ class RustLink(MemoryLike, Fact):
             return []
         from .cargo import config_applies
         out = []
-        for f in ctx.project.of_kind("rust-link"):
-            if f.origin != "cargo-config" or not config_applies(f.span.path, self.span.path, ctx.project.files,
-                                                                self.cwd):
+        for f in ctx.project.cargo_configs:
+            if not config_applies(f.span.path, self.span.path, ctx.project.files, self.cwd):
                 continue
             if self.target is None or f.target is None or f.target == self.target or f.target.startswith("cfg("):
                 out.append(f)

@@ -113,7 +113,7 @@ def facts_from_shell(text: PStr, index: LineIndex, *, env: dict[str, PStr] | Non
             facts.append(EmscriptenVersion(a.span, version=a.value.text.strip(), source=a.name))
     for cmd in result.commands:
         facts += _build_args(cmd)
-        words = [t.value for t in cmd.argv]
+        words = cmd.words
         v = version_in_emsdk_args(words) or next((version_in_image(w) for w in words if version_in_image(w)), None)
         if v:
             facts.append(EmscriptenVersion(cmd.span, version=v, source="emsdk" if "emsdk" in " ".join(words)
@@ -142,8 +142,7 @@ def facts_from_shell(text: PStr, index: LineIndex, *, env: dict[str, PStr] | Non
 
 def command_facts(cmd: Command, index: LineIndex, *, reader=None, variant=None, version=None,
                   problems=None, bindgen=None) -> list[Fact]:
-    argv = cmd.argv
-    words = [t.value for t in argv]
+    argv, words = cmd.argv, cmd.words
     out: list[Fact] = []
     if reader is not None and cmd.cwd != "":      # `@file` is read from where the command runs
         reader = functools.partial(reader, cwd=cmd.cwd)
@@ -232,7 +231,7 @@ def rustflags_facts(cmd: Command, index: LineIndex, variant: str | None, bindgen
     trunk, cargo-component) or a wasm-bindgen step reading its output. Without a triple
     the cargo config's ``[build] target`` decides (the project does, ``link.py``); a
     native triple, an unknown one, or a subcommand that links nothing is no wasm link."""
-    run = cargo_run([t.value for t in cmd.argv])
+    run = cargo_run(cmd.words)
     if run is None:
         return []
     build_target = cmd.env.get("CARGO_BUILD_TARGET")
@@ -279,7 +278,7 @@ def bindgen_input_target(commands: list[Command]) -> str | None:
     """The wasm triple of a ``wasm-bindgen`` step's input: the ``target/<triple>/…`` folder
     its ``.wasm`` argument sits in (wasm32-unknown-unknown, the only triple it reads, if none)."""
     for cmd in commands:
-        words = [t.value for t in cmd.argv]
+        words = cmd.words
         if _program(words) != "wasm-bindgen":
             continue
         parts = [p for w in words if w.endswith(".wasm") for p in w.split("/")]
@@ -310,7 +309,7 @@ def _collapse(commands: list[Command]) -> list[Command]:
         groups.setdefault((cmd.span.line, cmd.span.column), []).append(cmd)
     out = []
     for group in groups.values():
-        keys = {(tuple(t.value for t in c.argv), tuple(sorted((k, v.text) for k, v in c.env.items())))
+        keys = {(tuple(c.words), tuple(sorted((k, v.text) for k, v in c.env.items())))
                 for c in group} if len(group) > 1 else ()
         if len(group) > 1 and len(keys) == 1:
             group[0].variant = None
@@ -388,7 +387,7 @@ def _configured_make_flags(commands: list[Command], index: LineIndex, variant, v
     ``emmake make LDFLAGS='-s INITIAL_MEMORY=32MB -s MAXIMUM_MEMORY=64MB'``)."""
     out: list[Fact] = []
     for cmd in commands:
-        words = [t.value for t in cmd.argv]
+        words = cmd.words
         if emscripten_configure_at(words) is not None:
             out += configured.ran_in(cmd.cwd, version)
             continue

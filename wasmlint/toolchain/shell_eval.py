@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .. import bash, bashrun
-from ..bashwords import plain
+from ..bashwords import has_here, plain
 from ..facts import Span
 from .pstr import LineIndex, PStr, Tok
 
@@ -35,6 +36,11 @@ class Command:
     inherited: frozenset[str] = frozenset()   # env entries the caller gave that the text left as they were
     cwd: str | None = ""              # folder it runs in, relative to where the text starts ("": there;
     #                                   None: unknown — an absolute or computed ``cd``)
+
+    @cached_property
+    def words(self) -> list[str]:
+        """The arguments' text, made once for every build reader of the command."""
+        return [t.value for t in self.argv]
 
 
 @dataclass
@@ -82,7 +88,8 @@ def evaluate(source: PStr, index: LineIndex, env: dict[str, PStr] | None = None,
         argv = [view.tok(f, c.file, w.rng) for w in c.words for f in w.fields]
         env_now = _Env(view, c.env, c.file, view.place(c.file, c.rng))
         prefix = {b.name: env_now[b.name] for b in c.prefix}
-        inherited = frozenset(k for k, b in given.items() if c.env.get(k) is b and b.value is not None)
+        inherited = frozenset(k for k, b in run.given.items() if c.env.get(k) is b and b.value is not None) \
+            if run.given else frozenset()
         out.commands.append(Command(argv, prefix, env_now, view.span(c.file, c.rng), c.variant,
                                     view.indexes[c.file], _EnvIndex(env_now), inherited, c.cwd))
     out.bindings, out.view = run.bindings, view
@@ -109,6 +116,14 @@ class _Env(Mapping):
 
     def __getitem__(self, name: str) -> PStr:
         return self.value(name)[0]
+
+    def get(self, name: str, default=None):
+        b = self.env.get(name)       # most commands have no such variable: no KeyError raised and caught
+        return default if b is None or b.value is None else self.value(name)[0]
+
+    def __contains__(self, name) -> bool:
+        b = self.env.get(name)
+        return b is not None and b.value is not None
 
     def __iter__(self):
         return (k for k, b in self.env.items() if b.value is not None)
@@ -149,7 +164,7 @@ class _View:
         """A range of input characters as positions of its file."""
         if file:
             return rng
-        return self.source[rng[0]:rng[1]].source_range() or (-1, -1)
+        return self.source.source_range(*rng) or (-1, -1)
 
     def span(self, file: int, rng: tuple[int, int]) -> Span:
         r = self.place(file, rng)
@@ -166,6 +181,8 @@ class _View:
 
     def tok(self, p: PStr, file: int, rng: tuple[int, int]) -> Tok:
         """An argument, in the file its characters come from (the command's when they are mixed)."""
+        if file == 0 and max(p.starts, default=-1) < bashrun.STRIDE and not has_here(p.text):
+            return Tok(p, self.indexes[0])      # the usual word: all the text's own (``value`` as it is)
         q, f = self.value(p, file, self.place(file, rng))
         return Tok(q, self.indexes[f])
 

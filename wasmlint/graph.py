@@ -29,6 +29,7 @@ WASM_TARGETS = ("loads-wasm", "embeds")
 class Ref:
     kind: str          # runs | imports | spawns | loads-wasm | builds | links-js | embeds | publishes | deploys
     #                    | launches (a module a command runs: `wasmtime run app.wasm`)
+    #                    | includes (a file a Rust crate compiles in: `include_bytes!`)
     spec: str          # as written: "./loader", "/app/server.js", "app.wasm"
     span: Span
 
@@ -109,7 +110,8 @@ def resolve(spec: str, from_path: str, files: set[str], kind: str) -> str | None
     # folder we do not know: try it, then each shorter suffix, from the file's folder;
     # a command (``runs``) may also be run from a folder above the file's
     # (``scripts/start.sh`` running ``node src/server.js`` from the project's root).
-    starts = [0] if not spec.startswith("/") and kind in ("imports", "publishes", "deploys") else range(len(parts))
+    starts = [0] if not spec.startswith("/") and kind in ("imports", "publishes", "deploys", "includes") \
+        else range(len(parts))
     bases = [base]
     while kind in ("runs", "launches") and bases[-1] not in ("", "/"):
         bases.append(posixpath.dirname(bases[-1]))

@@ -89,6 +89,14 @@ def _builtins() -> frozenset[str]:
     return frozenset(json.loads(data.read_text(encoding="utf-8"))["modules"])
 
 
+@cache
+def browser_shims() -> frozenset[str]:
+    """The node builtins browser bundles implement (webpack 4's and browserify's table,
+    node-libs-browser); the others are empty or unresolved in a page (``js.node_runtime``)."""
+    data = Path(__file__).resolve().parent / "data" / "browser-shims.json"
+    return frozenset(json.loads(data.read_text(encoding="utf-8"))["modules"])
+
+
 def node_builtin(spec: str) -> bool:
     """``spec`` names a module of node itself (``fs``, ``node:path``, ``fs/promises``), as
     ``require('module').builtinModules`` of real node lists them (scripts/gen_node_builtins.py);

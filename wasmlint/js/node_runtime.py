@@ -13,12 +13,8 @@ tries node's modules inside ``if (isNode)`` or ``try`` runs anywhere.
 """
 from __future__ import annotations
 
-import json
-from functools import cache
-from pathlib import Path
-
-from ..graph import node_builtin
-from .parse import Doc, call_parts, string_value, unwrap
+from ..graph import browser_shims, node_builtin
+from .parse import Doc, ancestors, call_parts, string_value, unwrap
 
 # what lies between a `require(…)` evaluated on load and the program: declarations,
 # assignments, member reads and awaits; anything else (a function, a branch, `try`,
@@ -30,18 +26,12 @@ _ON_LOAD = frozenset((
     "as_expression", "non_null_expression", "sequence_expression"))
 
 
-@cache
-def _browser_shims() -> frozenset[str]:
-    data = Path(__file__).resolve().parent.parent / "data" / "browser-shims.json"
-    return frozenset(json.loads(data.read_text(encoding="utf-8"))["modules"])
-
-
 def node_only_module(spec: str) -> bool:
     """``spec`` is a node builtin a browser bundle cannot give: any ``node:`` module, or a
     bare builtin without a browser implementation (``fs``, ``fs/promises``, ``wasi``)."""
     if spec.startswith("node:"):
         return True
-    return node_builtin(spec) and spec.split("/", 1)[0] not in _browser_shims()
+    return node_builtin(spec) and spec.split("/", 1)[0] not in browser_shims()
 
 
 def node_runtime(doc: Doc) -> str | None:
@@ -69,9 +59,4 @@ def _type_only(stmt) -> bool:
 
 
 def _on_load(node) -> bool:
-    a = node.parent
-    while a is not None:
-        if a.type not in _ON_LOAD:
-            return False
-        a = a.parent
-    return True
+    return all(a.type in _ON_LOAD for a in ancestors(node))

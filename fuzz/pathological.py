@@ -292,6 +292,12 @@ GENERATORS: dict[str, tuple[str, dict[str, Generator]]] = {
         "link-args": repeat(lambda i: f'    println!("cargo:rustc-link-arg=-sX{i}=1");\n', "fn main() {\n", "}\n"),
         "nesting": nested("{", "}", "", "fn main() ", "\n"),
     }),
+    "rust-source": ("src/lib.rs", {
+        "includes": repeat(lambda i: f'const M{i}: &[u8] = include_bytes!("../wasm/m{i}.wasm");\n'),
+        "test-modules": repeat(lambda i: f'#[cfg(test)]\nmod t{i} {{\n    #[test]\n    fn f() {{ '
+                                         f'include_bytes!("../wasm/t{i}.wasm"); }}\n}}\n'),
+        "nesting": nested("mod m { ", "}", 'const M: &[u8] = include_bytes!("a.wasm");', "", "\n"),
+    }),
     "xtask": ("xtask/src/main.rs", {
         "commands": repeat(lambda i: f'    Command::new("cargo").args(["build", "--target", "wasm32-unknown-unknown"])'
                                      f'.env("RUSTFLAGS", "-C link-arg=--x{i}").status()?;\n',

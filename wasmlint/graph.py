@@ -29,6 +29,7 @@ WASM_TARGETS = ("loads-wasm", "embeds")
 class Ref:
     kind: str          # runs | imports | spawns | loads-wasm | builds | links-js | embeds | publishes | deploys
     #                    | launches (a module a command runs: `wasmtime run app.wasm`)
+    #                    | includes (a file a Rust crate compiles in: `include_bytes!`)
     spec: str          # as written: "./loader", "/app/server.js", "app.wasm"
     span: Span
 
@@ -88,6 +89,14 @@ def _builtins() -> frozenset[str]:
     return frozenset(json.loads(data.read_text(encoding="utf-8"))["modules"])
 
 
+@cache
+def browser_shims() -> frozenset[str]:
+    """The node builtins browser bundles implement (webpack 4's and browserify's table,
+    node-libs-browser); the others are empty or unresolved in a page (``js.node_runtime``)."""
+    data = Path(__file__).resolve().parent / "data" / "browser-shims.json"
+    return frozenset(json.loads(data.read_text(encoding="utf-8"))["modules"])
+
+
 def node_builtin(spec: str) -> bool:
     """``spec`` names a module of node itself (``fs``, ``node:path``, ``fs/promises``), as
     ``require('module').builtinModules`` of real node lists them (scripts/gen_node_builtins.py);
@@ -112,7 +121,8 @@ def resolve(spec: str, from_path: str, files: set[str], kind: str,
     # folder we do not know: try it, then each shorter suffix, from the file's folder;
     # a command (``runs``) may also be run from a folder above the file's
     # (``scripts/start.sh`` running ``node src/server.js`` from the project's root).
-    starts = [0] if not spec.startswith("/") and kind in ("imports", "publishes", "deploys") else range(len(parts))
+    starts = [0] if not spec.startswith("/") and kind in ("imports", "publishes", "deploys", "includes") \
+        else range(len(parts))
     bases = [base]
     while kind in ("runs", "launches") and bases[-1] not in ("", "/"):
         bases.append(posixpath.dirname(bases[-1]))

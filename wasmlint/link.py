@@ -201,11 +201,14 @@ class Project:
 
     @cached_property
     def _node_glue(self) -> set[str]:
-        """Emscripten glue built for node only (``js.emscripten_env``)."""
-        return {f.span.path for f in self.of_kind("js-module") if getattr(f, "node_glue", False)}
+        """Files that run in node only: Emscripten glue built for node (``js.emscripten_env``),
+        a file whose module scope loads a node-only builtin (``js.node_runtime``)."""
+        return {f.span.path for f in self.of_kind("js-module")
+                if getattr(f, "node_glue", False) or getattr(f, "node_runtime", None)}
 
     def _node_variant(self, path: str) -> bool:
-        """``path`` is glue built for node only, or a module that only such glue loads."""
+        """``path`` runs in node only (glue built for node, a loader that requires node's own
+        modules), or is a module that only such files load."""
         if path in self._node_glue:
             return True
         loaders = [e.src for e in self.graph.into.get(path, ()) if e.kind == "loads-wasm"]
@@ -216,7 +219,8 @@ class Project:
         is checked against that platform, with the memory the deployment configures; a
         module reached from node launches against ``node`` with the launches' memory limit
         as its budget; so is a variant built for node only (Emscripten glue with
-        ``-sENVIRONMENT=node``, and the module only such glue loads), without a budget. A
+        ``-sENVIRONMENT=node``, a loader whose module scope requires ``node:wasi``, and the
+        module only such files load), without a budget. A
         build is judged by what it writes (``artifact_paths``: an emcc link's JS and .wasm)."""
         paths = getattr(fact, "artifact_paths", None) or [
             (getattr(fact, "virtual_path", None) or fact.span.path).split("#", 1)[0]]

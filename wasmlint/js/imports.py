@@ -15,6 +15,7 @@ from .emscripten_env import node_only
 from .error_listeners import error_handling
 from .exports import export_table, import_source
 from .facts import JsFact
+from .node_runtime import node_runtime
 from .parse import WORDISH, Doc, call_parts, string_value, unwrap, up
 
 IMPORT_ONLY_MAX_BYTES = 256 << 10   # files that mention no WebAssembly API are parsed for imports up to this size
@@ -36,6 +37,7 @@ class JsModule(JsFact):
     # calls of imported functions other modules' rules need: [{"spec", "name", "span", "counts", "onerror"}]
     calls: list = field(default_factory=list, metadata={"internal": True})
     node_glue: bool = False          # Emscripten glue built for node only (emscripten_env)
+    node_runtime: str | None = None  # a node-only builtin its module scope loads: it runs in node only
 
     def graph_refs(self) -> list:
         from ..graph import Ref
@@ -54,6 +56,7 @@ def module_fact(doc: Doc, generator: str | None, scan=None) -> JsModule | None:
         exports = export_table(scan)
         calls = imported_calls(scan) if specs else []
     node_glue = generator == "emscripten" and node_only(doc)
+    needs_node = node_runtime(doc) if specs else None
     if not specs and not siblings and not exports and not node_glue:
         return None
     seen, unique = set(), []
@@ -63,7 +66,7 @@ def module_fact(doc: Doc, generator: str | None, scan=None) -> JsModule | None:
             unique.append((spec, span))
     return JsModule(Span(doc.path, 1, 1, 1, 1), generator=generator, imports=[s for s, _ in unique],
                     import_spans=[sp for _, sp in unique], wasm_siblings=siblings, exports=exports, calls=calls,
-                    node_glue=node_glue)
+                    node_glue=node_glue, node_runtime=needs_node)
 
 
 def _specs(doc: Doc) -> list[tuple[str, Span]]:

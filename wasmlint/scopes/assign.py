@@ -47,6 +47,7 @@ SURFACE_KINDS = frozenset(("package-json", "dockerfile", "compose", "k8s", "pm2"
                            "github-workflow", "nodemon"))
 DEV_WRAPPERS = {"nodemon": "nodemon, a development watcher"}
 NO_SURFACE = Scoped("unknown", "no production surface runs it")
+TEST_CODE = Scoped("test", "`#[cfg(test)]` or `#[test]` code")
 
 
 @dataclass
@@ -163,6 +164,7 @@ def assign(project, config) -> ScopeMap:
     for path, said in out.conventions.items():
         prod.setdefault(path, said)
     _libtool_link_inputs(project, prod)
+    _used_only_by_quiet_code(project, out)
     _unpacked_modules(project, prod, packed)
     # a script that only a test, bench, dev … surface runs takes that surface's scope
     runners = [(out.launches[launch_id(f)], project.graph.out.get(launch_id(f), ()))
@@ -375,6 +377,32 @@ def _npm_packed(project) -> dict[str, set[str]]:
         if f.field == "files":
             packed.setdefault(f.span.path, set()).update(_published(f, f.span.path, project.files))
     return packed
+
+
+def _used_only_by_quiet_code(project, out: ScopeMap) -> None:
+    """A module that nothing in production reaches and no convention places takes the scope
+    of the code that uses it, when all of it is test, bench, example, fixture or docs code:
+    extism's top-level ``wasm/*.wasm`` plugins, compiled in by ``include_bytes!`` from
+    ``runtime/src/tests/`` and ``runtime/benches/`` only, are test material. A use in
+    ``#[cfg(test)]`` code is a test's wherever its file is."""
+    prod = out.files
+    in_tests = {f.span for f in project.of_kind("rust-include") if f.in_test}
+    for path, kind in project.files.items():
+        if kind != "wasm" or path in prod:
+            continue
+        users = [e for e in project.graph.into.get(path, ()) if e.kind in REACH or e.kind == "includes"]
+        said = [TEST_CODE if e.span in in_tests else _user_scope(out, e) for e in users]
+        if said and all(s.scope in QUIET for s in said):
+            first = min(said, key=lambda s: QUIET.index(s.scope))
+            where = ", ".join(sorted({f"`{e.span.path}:{e.span.line}`" for e in users})[:3])
+            prod[path] = Scoped(first.scope, f"used only by {'/'.join(sorted({s.scope for s in said}, key=QUIET.index))}"
+                                             f" code ({where})")
+
+
+def _user_scope(out: ScopeMap, edge) -> Scoped:
+    if edge.src.startswith("launch:"):
+        return out.launches.get(edge.src, UNKNOWN)
+    return out.files.get(edge.src, UNKNOWN)
 
 
 def _unpacked_modules(project, prod: dict[str, Scoped], packed_by: dict[str, set[str]]) -> None:

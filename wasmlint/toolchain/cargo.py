@@ -67,6 +67,21 @@ class CargoProfile(Fact):
         return not any(u.profile == self.profile and u.ships_debug_info and ctx.scope_of(u).scope not in QUIET
                        for u in uses)
 
+    def debug_stripped(self, ctx) -> bool:
+        """Every WebAssembly build the project shows is a ``napi build`` (``profile_use``), which
+        writes the ``.wasm`` stripped of DWARF beside a separate ``<name>.debug.wasm``: the
+        profile's debug info reaches no shipped module (turso's ``release`` with
+        ``debug = "line-tables-only"``, built for wasm only as ``napi build --profile
+        release-official``). Builds in tests, benchmarks, examples and docs do not count; with
+        no wasm build known, or any other one, the profile is judged as written."""
+        project = ctx.project
+        if self.tool != "cargo" or project is None:
+            return False
+        shipping = [u for u in project.of_kind("cargo-profile-use") if ctx.scope_of(u).scope not in QUIET]
+        others = [f for f in project.of_kind("rust-link")
+                  if getattr(f, "build", None) is not None and ctx.scope_of(f).scope not in QUIET]
+        return bool(shipping) and not others and all(u.debug_separated for u in shipping)
+
     @property
     def debug_on(self) -> bool:
         return self.tool == "cargo" and self.debug not in (None, False, 0, "none", "0")

@@ -241,6 +241,11 @@ class EmccInvocation(MemoryLike, Fact):
         project = ctx.project
         return hasattr(project, "scopes") and (self.span.path, self.span) in project.scopes(ctx.config).variants
 
+    def debug_stripped(self, ctx) -> bool:
+        """(WL503, as a Cargo profile's) a link's DWARF left in a side file is already not
+        counted (``dwarf_flags``): nothing later strips it."""
+        return False
+
     @property
     def dwarf_flags(self) -> list[str]:
         """The -g flags that leave DWARF in the shipped module (none with -gseparate-dwarf)."""

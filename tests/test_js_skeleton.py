@@ -117,6 +117,24 @@ def test_labels_and_keys_in_a_body_parsed_in_place_cost_no_reparse(forced, monke
     assert mem.initial_pages is None
 
 
+def test_a_base64_module_is_decoded_once_for_every_parse_of_the_file(forced, monkeypatch):
+    # A SINGLE_FILE build (tesseract.js-core, opencv.js) whose receiveInstance writes the
+    # glue's variables is parsed twice; the module in its literal is decoded once.
+    from wasmlint.js import embedded
+    glue = (ROOT / "tests/fixtures/WL101/single-file-base64/app.js").read_bytes()
+    src = glue + ("var wasmExports;\n" + FILLER +
+                  "function receiveInstance(instance) { wasmExports = instance.exports; return wasmExports; }\n"
+                  "var memory = new WebAssembly.Memory({ initial: wasmExports });\n").encode()
+    decodes = []
+    real = embedded.base64.b64decode
+    monkeypatch.setattr(embedded.base64, "b64decode", lambda *a, **k: decodes.append(1) or real(*a, **k))
+    facts = js_source.extract(SourceFile("app.js", "js", src))
+    assert len(forced) == 2 and forced[0].touched, "receiveInstance's write reaches out: parsed again"
+    assert len(decodes) == 1 and any(f.kind == "wasm-module" for f in facts)
+    skel, whole = _both("app.js", src, monkeypatch)
+    assert skel == whole
+
+
 def test_words_whose_neighbours_rule_out_a_builders_node_cost_no_reparse(forced, monkeypatch):
     # Emscripten glue says ENVIRONMENT_IS_NODE, buffer and onmessage in many bodies that
     # neither declare the one, make a view of the other nor assign the handler

@@ -77,8 +77,10 @@ class Doc:
         # parses of blanked ranges alone, by range: every parse of the file shares them
         self._blank_trees: dict[tuple[int, int], object] = previous._blank_trees if previous is not None else {}
         self._head_vars: dict[tuple[int, int], frozenset] = previous._head_vars if previous is not None else {}
-        # binary-string literals decoded, by range: a widened parse does not decode them again
+        # embedded-module literals decoded (binary strings, base64), by range: a widened
+        # parse does not decode them again
         self.decoded: dict[tuple[int, int], bytes | None] = previous.decoded if previous is not None else {}
+        self.base64: dict[tuple[int, int], tuple | None] = previous.base64 if previous is not None else {}
         self._owners: dict[int, object] = {}
         self.root = self.tree.root_node
         register(self.root, data)

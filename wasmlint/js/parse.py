@@ -259,7 +259,7 @@ class Doc:
         if (a, b) not in self._blank_trees:
             self._blank_trees[a, b] = budget.parse(parser(dialect_of(self.path)),
                                                   self.data[a:b].replace(b"\0", b"\x01"))
-            register(self._blank_trees[a, b].root_node, self.data)
+            register(self._blank_trees[a, b].root_node, self.data, part=True)
         return self._blank_trees[a, b].root_node.descendant_for_byte_range(i - a, i - a + length)
 
     def words(self, word: str, types=("identifier", "property_identifier",

@@ -211,9 +211,11 @@ def js_skeleton(data: bytes) -> None:
     from wasmlint.js import lexer, parse, skeleton
     from wasmlint.sources import SourceFile
     from wasmlint.sources import js
-    lay = lexer.layout(data, 1)
+    lay = lexer.layout(data, 1, 1)
     assert all(data[a - 1:a] == b"{" and data[b:b + 1] == b"}" for a, b in lay.blocks)
     assert all(data[a - 1] in b"'\"`" and data[b] == data[a - 1] for a, b in lay.literals)
+    assert all(data[a - 2:a] == b"//" and b"\n" not in data[a:b + 1] and data[b + 1:b + 2] in (b"", b"\n", b"\r")
+               for a, b in lay.comments)
     # Most mutated inputs do not parse: their skeleton facts are made (no exception may
     # escape; a skeleton with errors falls back to a whole parse) but not compared, so
     # the whole extract is left out for them (it is the source_js target's).

@@ -94,6 +94,47 @@ def test_reads_and_local_writes_in_blanked_functions_cost_no_reparse(forced):
     assert len(forced) == 1 and forced[0].blanked and not forced[0].touched
 
 
+def test_labels_and_keys_in_a_body_parsed_in_place_cost_no_reparse(forced, monkeypatch):
+    # wasm2js bodies (sql.js's asm.js builds, far over ALONE_MAX) label their blocks with
+    # the short names the glue gives its variables: `Ja: { … break Ja; }`, `{ Ja: f }`,
+    # `c ? Ja : 0` never write `Ja`, so the body stays left out; `break` then a new line
+    # ends the statement, and the `Ja = 4` after it is a write the parse must see.
+    from wasmlint.js import bindings
+    monkeypatch.setattr(bindings, "ALONE_MAX", 0)
+    src = ("var Ja = 16;\n" + FILLER +
+           "function asm(a) { Ja: { if (a) { break Ja; } a = 2; } return { Ja: a, b: a ? Ja : 0 }; }\n"
+           "var mem = new WebAssembly.Memory({ initial: Ja });\n").encode()
+    skel, whole = _both("sql-asm.js", src, monkeypatch)
+    assert skel == whole
+    forced.clear()
+    [mem] = [f for f in js_source.extract(SourceFile("sql-asm.js", "js", src)) if f.kind == "js-memory"]
+    assert mem.initial_pages == 16
+    assert len(forced) == 1 and forced[0].blanked and not forced[0].touched
+    written = src.replace(b"break Ja; }", b"for (;;) { break\nJa = 4; } }")
+    skel, whole = _both("sql-asm.js", written, monkeypatch)
+    assert skel == whole
+    [mem] = [f for f in js_source.extract(SourceFile("sql-asm.js", "js", written)) if f.kind == "js-memory"]
+    assert mem.initial_pages is None
+
+
+def test_a_base64_module_is_decoded_once_for_every_parse_of_the_file(forced, monkeypatch):
+    # A SINGLE_FILE build (tesseract.js-core, opencv.js) whose receiveInstance writes the
+    # glue's variables is parsed twice; the module in its literal is decoded once.
+    from wasmlint.js import embedded
+    glue = (ROOT / "tests/fixtures/WL101/single-file-base64/app.js").read_bytes()
+    src = glue + ("var wasmExports;\n" + FILLER +
+                  "function receiveInstance(instance) { wasmExports = instance.exports; return wasmExports; }\n"
+                  "var memory = new WebAssembly.Memory({ initial: wasmExports });\n").encode()
+    decodes = []
+    real = embedded.base64.b64decode
+    monkeypatch.setattr(embedded.base64, "b64decode", lambda *a, **k: decodes.append(1) or real(*a, **k))
+    facts = js_source.extract(SourceFile("app.js", "js", src))
+    assert len(forced) == 2 and forced[0].touched, "receiveInstance's write reaches out: parsed again"
+    assert len(decodes) == 1 and any(f.kind == "wasm-module" for f in facts)
+    skel, whole = _both("app.js", src, monkeypatch)
+    assert skel == whole
+
+
 def test_words_whose_neighbours_rule_out_a_builders_node_cost_no_reparse(forced, monkeypatch):
     # Emscripten glue says ENVIRONMENT_IS_NODE, buffer and onmessage in many bodies that
     # neither declare the one, make a view of the other nor assign the handler
@@ -175,6 +216,22 @@ def test_long_literals_are_left_out_of_the_parse():
     assert (literal.start_byte, literal.end_byte) == (11, 100_013) and parse.string_value(literal) == "A" * 100_000
 
 
+def test_a_long_line_comment_is_left_out_of_the_parse():
+    # onnxruntime-web's bundles end in an inline source map of up to 4 MB: tree-sitter
+    # reads all but its last byte as a gap and still makes the one comment node.
+    tail = b"//# sourceMappingURL=data:application/json;base64," + b"eyJ2ZXJzaW9uIjozfQ" * 8000
+    head = b"var m = new WebAssembly.Memory({ initial: 2 });\n"
+    data = head + tail + b"\n"
+    plan = skeleton.plan(data)
+    assert plan.comments == ((len(head) + 2, len(data) - 2),)
+    doc, whole = parse.Doc("ort.mjs", data, plan), parse.Doc("ort.mjs", data)
+    assert doc.parsed.plan is plan, "the parse agreed with the scan"
+    assert str(doc.root) == str(whole.root)
+    assert [(c.type, c.start_byte, c.end_byte) for c in doc.root.children] == \
+        [(c.type, c.start_byte, c.end_byte) for c in whole.root.children]
+    assert skeleton.plan(data.replace(b"base64,", b"base64,\xe2\x80\xa8")) is None   # U+2028 ends a line
+
+
 def test_a_scan_the_parse_disagrees_with_is_not_trusted(monkeypatch):
     # after `)` the scan reads `/` as a division, so `"/.test(…); var q = "` is a string to
     # it and `{"; function k() {…} // "` another; tree-sitter sees a regular expression
@@ -207,8 +264,11 @@ def test_any_text_gives_nested_in_range_blocks(text):
         assert 0 < a <= b < len(data) and data[a - 1:a] == b"{" and data[b:b + 1] == b"}"
     regions = skeleton.blank_regions(skeleton.interest_offsets(data), blocks)
     assert all(r in blocks for r in regions)
-    for a, b in lexer.layout(data, 1).literals:
+    lay = lexer.layout(data, 1, 1)
+    for a, b in lay.literals:
         assert 0 < a <= b < len(data) and data[a - 1] in b"'\"`" and data[b] == data[a - 1]
+    for a, b in lay.comments:
+        assert 2 <= a < b < len(data) and data[a - 2:a] == b"//" and data[b + 1:b + 2] in (b"", b"\n", b"\r")
 
 
 SCRIPT_SUFFIXES = (*JS_SUFFIXES, ".ts", ".mts", ".cts")

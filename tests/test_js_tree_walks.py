@@ -45,6 +45,26 @@ def test_parent_is_node_parent_in_every_tree_of_a_reparse():
         assert (got is None and expected is None) or got == expected, (node, got, expected)
 
 
+def test_a_files_parts_parsed_alone_never_push_its_own_tree_out():
+    # a big file's left-out bodies are parsed alone by the dozen (parse.Doc.blank_node):
+    # the file's tree stays kept, and parents in every tree are node.parent's
+    p = parser("javascript")
+    whole = p.parse(JS)
+    parents.register(whole.root_node, JS)
+    bodies = [JS[a + 1:JS.index(b"}", a)] for a in range(len(JS)) if JS[a:a + 1] == b"{"]
+    parts = [p.parse(body) for body in bodies * 3]
+    assert len(parts) > parents.MAX_TREES
+    for tree in parts:
+        parents.register(tree.root_node, JS, part=True)
+    assert any(t.root == whole.root_node for t in parents._trees), "the file's tree is kept"
+    nodes = [*_all_nodes(whole.root_node), *(n for t in parts[-3:] for n in _all_nodes(t.root_node))]
+    random.Random(5).shuffle(nodes)
+    for node in nodes:
+        expected = node.parent
+        got = parents.parent(node)
+        assert (got is None and expected is None) or got == expected, (node, got, expected)
+
+
 def test_parent_of_a_tree_nobody_registered_is_node_parent():
     tree = parser("javascript").parse(b"f(g(h(1)));")
     leaf = tree.root_node.descendant_for_byte_range(6, 7)

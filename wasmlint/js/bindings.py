@@ -20,7 +20,7 @@ import bisect
 from dataclasses import dataclass
 
 from .parents import parent as parent_of
-from .parse import FUNCTIONS, HEAD_BYTES, LOOPS, Doc, ancestors, enclosing_function
+from .parse import FUNCTIONS, HEAD_BYTES, LOOPS, Doc, ancestors, dialect_of, enclosing_function
 
 _BLOCKS = frozenset(("statement_block", "program", "for_statement", "for_in_statement",
                      "switch_body", "class_body"))
@@ -53,6 +53,7 @@ class Bindings:
         self._blank_locals: dict[tuple[int, str], tuple[bool, set[int]]] = {}
         self._param_sets: dict[int, set[str]] = {}
         self._bound: dict[int, list[Write]] = {}      # binding_writes' answers, by use
+        self._javascript = dialect_of(doc.path) == "javascript"   # no type annotations (``x: T``)
 
     def writes_in(self, name: str, scope) -> list[Write]:
         """Every write of ``name`` inside the byte range of ``scope`` (a node)."""
@@ -97,6 +98,8 @@ class Bindings:
         before = _before(self.doc.data, i)
         if before in _SCOPED_DECLARATIONS:
             return        # let/const/class/function x: bound in the range (see _bound_inside)
+        if self._javascript and _label_or_key(self.doc.data, i, length, before):
+            return
         if before == b"var":
             owner = self.doc.blank_owner(k)
             if owner is not None and owner.type in FUNCTIONS:
@@ -392,6 +395,21 @@ def _before(data: bytes, i: int) -> bytes:
     while j >= 0 and k - j < 10 and (0x61 <= data[j] <= 0x7A):
         j -= 1
     return data[j + 1:k + 1] if j < 0 or not _IDENT[data[j]] else b""
+
+
+def _label_or_key(data: bytes, i: int, length: int, before: bytes) -> bool:
+    """In JavaScript, a name followed by ``:`` (a label, an object's key, a ternary's
+    middle, ``case x:``) or after ``break``/``continue`` on its line (a label) is
+    never a write of the variable (asm.js bodies are full of ``Ja:{…break Ja}``)."""
+    if before in (b"break", b"continue"):
+        k = i - 1
+        while data[k] in b" \t":
+            k -= 1
+        return data[k] not in b"\r\n"      # ``break`` then a new line ends the statement
+    j = i + length
+    while j < len(data) and data[j] in b" \t\r\n":
+        j += 1
+    return j < len(data) and data[j] == 0x3A
 
 
 def _binary_operator(data: bytes, end: int, j: int, k: int) -> bool:

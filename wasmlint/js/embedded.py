@@ -217,20 +217,37 @@ def _from_base64(doc: Doc, node, evaluator) -> Embedded | None:
     while (p := up(top)) is not None and p.type == "binary_expression" and \
             p.child_by_field_name("operator").type == "+":
         top = p
-    value = evaluator.string(top)
-    if not isinstance(value, str):
-        value = evaluator.string(node)
-        top = node
+    if top is node and node.type == "string":
+        # a string alone: its value is its bytes', decoded once for every parse of the file
+        key = (node.start_byte, node.end_byte)
+        if key not in doc.base64:
+            doc.base64[key] = _base64_module(evaluator.string(node))
+        got = doc.base64[key]
+    else:
+        value = evaluator.string(top)
+        if not isinstance(value, str):
+            value = evaluator.string(node)
+            top = node
+        got = _base64_module(value)
+    if got is None:
+        return None
+    if got[1] is not None:
+        return Embedded(top, b"", "base64", False, error=got[1])
+    return Embedded(top, got[0], "base64", _is_probe(top))
+
+
+def _base64_module(value) -> tuple[bytes, str | None] | None:
+    """(the module, None) that a string value holds in base64 (maybe in a data: URI),
+    (b"", the error) when it is not valid base64, None when it holds none."""
     if not isinstance(value, str):
         return None
     value = _DATA_URI.sub("", value, count=1)
     if not value.startswith("AGFzbQ"):
         return None
     try:
-        data = base64.b64decode(value + "=" * (-len(value) % 4), validate=True)
+        return base64.b64decode(value + "=" * (-len(value) % 4), validate=True), None
     except (binascii.Error, ValueError):
-        return Embedded(top, b"", "base64", False, error="embedded module is not valid base64")
-    return Embedded(top, data, "base64", _is_probe(top))
+        return b"", "embedded module is not valid base64"
 
 
 def _array_bytes(array) -> bytes | None:

@@ -32,20 +32,25 @@ class Layout:
     """``blocks``: contents ``(after '{', at '}')`` of blocks that follow ``)`` or ``=>``
     (function bodies and statement blocks), sorted; ``literals``: contents (between the
     quotes) of string and template literals without substitutions, at least
-    ``literal_min`` bytes long, sorted."""
+    ``literal_min`` bytes long, sorted; ``comments``: contents of line comments at least
+    ``comment_min`` bytes long (an inline source map), from after ``//`` to before its
+    last byte (tree-sitter ends a token where an included range does unless it reads
+    on after it), sorted. (Not block comments: a line end in one is read for ``;``
+    insertion, ``return /*\n*/ x``.)"""
     blocks: list[tuple[int, int]] = field(default_factory=list)
     literals: list[tuple[int, int]] = field(default_factory=list)
+    comments: list[tuple[int, int]] = field(default_factory=list)
 
 
-def layout(data: bytes, literal_min: int = 1 << 62) -> Layout:
+def layout(data: bytes, literal_min: int = 1 << 62, comment_min: int = 1 << 62) -> Layout:
     """The file's layout, empty when the scan is unsure of it."""
     try:
-        return _scan(data, literal_min)
+        return _scan(data, literal_min, comment_min)
     except (Unsure, IndexError):
         return Layout()
 
 
-def _scan(data: bytes, literal_min: int) -> Layout:
+def _scan(data: bytes, literal_min: int, comment_min: int) -> Layout:
     out = Layout()
     found, literals = out.blocks, out.literals
     stack: list[int] = []     # '{' offsets; -1 for a block we keep; -2 for a template's ${
@@ -82,6 +87,9 @@ def _scan(data: bytes, literal_min: int) -> Layout:
             nxt = data[i + 1:i + 2]
             if nxt == b"/":
                 pos = data.find(b"\n", i)
+                end = n if pos < 0 else pos
+                if end - i - 2 >= comment_min:
+                    _line_comment(data, i + 2, end, out.comments)
             elif nxt == b"*":
                 j = data.find(b"*/", i + 2)
                 if j < 0:
@@ -98,6 +106,15 @@ def _scan(data: bytes, literal_min: int) -> Layout:
         raise Unsure
     found.sort()
     return out
+
+
+def _line_comment(data: bytes, a: int, end: int, comments: list) -> None:
+    """Note the contents of the line comment from ``a`` to the ``\n`` at ``end`` (or a
+    ``\r`` before it) but its last byte; not when U+2028 or U+2029 (also line ends) may be in it."""
+    r = data.find(b"\r", a, end)
+    b = end if r < 0 else r
+    if b - a > 1 and data.find(b"\xe2\x80\xa8", a, b) < 0 and data.find(b"\xe2\x80\xa9", a, b) < 0:
+        comments.append((a, b - 1))
 
 
 def _escaped(data: bytes, j: int) -> bool:

@@ -8,10 +8,14 @@ deepest node of the last path found that still holds the node's bytes (ranges ne
 along a path), and every node on the path keeps its parent. The answers are those of
 ``node.parent``: a descent that does not end at the node itself (a node of another
 tree that shares the subtree after an incremental reparse) is not used.
+
+A file's own parses are kept apart from those of its parts parsed alone (left-out
+bodies, ``parse.Doc.blank_node``), which a big file has dozens of: they never push
+the file's tree out, and the file's trees are searched first (most nodes are theirs).
 """
 from __future__ import annotations
 
-MAX_TREES = 8      # trees whose parents are kept (a file's parses and its blanked ranges' own)
+MAX_TREES = 8      # trees whose parents are kept, of each kind (a file's parses, its parts' own)
 
 
 class _Tree:
@@ -23,19 +27,25 @@ class _Tree:
         self.path = [root]             # the last path found, root first
 
 
-_trees: list[_Tree] = []     # newest first
+_files: list[_Tree] = []     # parses of the whole file, newest first
+_parts: list[_Tree] = []     # parses of parts of it alone, newest first
+_trees: list[_Tree] = []     # both, in the order they are searched
 
 
-def register(root, owner: object) -> None:
+def register(root, owner: object, part: bool = False) -> None:
     """Keep the parents of nodes of the tree whose root is ``root``, a parse of
-    ``owner`` (a file's bytes). The trees of another file are let go (a file's tree
-    holds memory the next file needs), and the oldest past ``MAX_TREES``."""
+    ``owner`` (a file's bytes), or of a ``part`` of it alone. The trees of another
+    file are let go (a file's tree holds memory the next file needs), and the oldest
+    of a kind past ``MAX_TREES``."""
     if _trees and _trees[0].owner is not owner:
-        _trees.clear()
+        _files.clear()
+        _parts.clear()
     if any(t.root == root for t in _trees):
         return
-    _trees.insert(0, _Tree(root, owner))
-    del _trees[MAX_TREES:]
+    kind = _parts if part else _files
+    kind.insert(0, _Tree(root, owner))
+    del kind[MAX_TREES:]
+    _trees[:] = _files + _parts
 
 
 def parent(node):
@@ -54,6 +64,8 @@ def _descend(t: _Tree, node) -> bool:
     """Find the path of ``t``'s tree to ``node`` and keep its parents; False when
     ``node`` is not in that tree."""
     path, start, end = t.path, node.start_byte, node.end_byte
+    if start < path[0].start_byte or end > path[0].end_byte:
+        return False        # outside the root: of another tree (a part's offsets start at 0)
     lo, hi = 0, len(path)
     while lo < hi:          # the deepest node of the last path whose range holds node's
         mid = (lo + hi) // 2

@@ -77,8 +77,10 @@ class Doc:
         # parses of blanked ranges alone, by range: every parse of the file shares them
         self._blank_trees: dict[tuple[int, int], object] = previous._blank_trees if previous is not None else {}
         self._head_vars: dict[tuple[int, int], frozenset] = previous._head_vars if previous is not None else {}
-        # binary-string literals decoded, by range: a widened parse does not decode them again
+        # embedded-module literals decoded (binary strings, base64), by range: a widened
+        # parse does not decode them again
         self.decoded: dict[tuple[int, int], bytes | None] = previous.decoded if previous is not None else {}
+        self.base64: dict[tuple[int, int], tuple | None] = previous.base64 if previous is not None else {}
         self._owners: dict[int, object] = {}
         self.root = self.tree.root_node
         register(self.root, data)
@@ -257,7 +259,7 @@ class Doc:
         if (a, b) not in self._blank_trees:
             self._blank_trees[a, b] = budget.parse(parser(dialect_of(self.path)),
                                                   self.data[a:b].replace(b"\0", b"\x01"))
-            register(self._blank_trees[a, b].root_node, self.data)
+            register(self._blank_trees[a, b].root_node, self.data, part=True)
         return self._blank_trees[a, b].root_node.descendant_for_byte_range(i - a, i - a + length)
 
     def words(self, word: str, types=("identifier", "property_identifier",

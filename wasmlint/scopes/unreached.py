@@ -1,0 +1,76 @@
+"""Modules nothing in production reaches: who uses them, or what the build says of them,
+decides their scope (``assign`` runs these after production and the conventions)."""
+from __future__ import annotations
+
+import posixpath
+
+from . import QUIET, UNKNOWN, Scoped
+
+REACH = ("runs", "imports", "spawns", "loads-wasm", "embeds")
+TEST_CODE = Scoped("test", "`#[cfg(test)]` or `#[test]` code")
+
+
+def used_only_by_quiet_code(project, out: ScopeMap) -> None:
+    """A module that nothing in production reaches and no convention places takes the scope
+    of the code that uses it, when all of it is test, bench, example, fixture or docs code:
+    extism's top-level ``wasm/*.wasm`` plugins, compiled in by ``include_bytes!`` from
+    ``runtime/src/tests/`` and ``runtime/benches/`` only, are test material. A use in
+    ``#[cfg(test)]`` code is a test's wherever its file is."""
+    prod = out.files
+    in_tests = {f.span for f in project.of_kind("rust-include") if f.in_test}
+    for path, kind in project.files.items():
+        if kind != "wasm" or path in prod:
+            continue
+        users = [e for e in project.graph.into.get(path, ()) if e.kind in REACH or e.kind == "includes"]
+        said = [TEST_CODE if e.span in in_tests else _user_scope(out, e) for e in users]
+        if said and all(s.scope in QUIET for s in said):
+            first = min(said, key=lambda s: QUIET.index(s.scope))
+            where = ", ".join(sorted({f"`{e.span.path}:{e.span.line}`" for e in users})[:3])
+            prod[path] = Scoped(first.scope, f"used only by {'/'.join(sorted({s.scope for s in said}, key=QUIET.index))}"
+                                             f" code ({where})")
+
+
+def _user_scope(out: ScopeMap, edge) -> Scoped:
+    if edge.src.startswith("launch:"):
+        return out.launches.get(edge.src, UNKNOWN)
+    return out.files.get(edge.src, UNKNOWN)
+
+
+def unpacked_modules(project, prod: dict[str, Scoped], packed_by: dict[str, set[str]]) -> None:
+    """A module committed in a published package's folder (package.json has ``files``) that
+    the package does not pack, that nothing in production reaches and that no file of the
+    package's own code loads or imports (``src/index.ts`` importing ``./lib/x.wasm``, which
+    the bundler copies into ``dist``) is not deployed: material of the package's tests and
+    examples (extism's ``wasm/*.wasm`` plugins, which its tests fetch from a local server),
+    fixture scope."""
+    def used(path: str) -> bool:
+        return any(e.kind in REACH and (prod.get(e.src) is None or prod[e.src].scope not in QUIET)
+                   for e in project.graph.into.get(path, ()))
+    modules = [p for p, kind in project.files.items() if kind == "wasm" and p not in prod]
+    for pkg, packed in packed_by.items():
+        base = posixpath.dirname(pkg)
+        for path in modules:
+            if (path not in prod and path not in packed
+                    and (not base or path.startswith(base + "/")) and not used(path)):
+                prod[path] = Scoped("fixture", f"a module {pkg} does not pack (`files`), and nothing "
+                                               "in production loads it")
+
+
+def libtool_link_inputs(project, prod: dict[str, Scoped]) -> None:
+    """A module that a libtool archive beside it names as a library links read
+    (``libpng16.la``: ``library_names='libpng16.so.16.39.0 …'``, ``shouldnotlink=no``) is
+    an input of a later link (``-L…/lib -lpng16``), committed as a build cache
+    (wordpress-playground's ``compile/libpng16/*/dist/root/lib/lib/``): what ships is what
+    that link writes, built with its own flags. Unless production reaches it (served,
+    published, loaded), it is build material: tooling. A ``-module`` library
+    (``shouldnotlink=yes``, a PHP extension ``dlopen``ed at run time) keeps its scope."""
+    for f in project.of_kind("libtool-library"):
+        if not f.linkable:
+            continue
+        folder = posixpath.dirname(f.span.path)
+        for name in f.library_names:
+            path = posixpath.join(folder, name) if folder else name
+            if project.files.get(path) == "wasm" and path not in prod:
+                prod[path] = Scoped("tooling", f"a library `{posixpath.basename(f.span.path)}` describes for later "
+                                               "links to read (libtool: shouldnotlink=no), a build input; the "
+                                               "link that reads it decides what ships")

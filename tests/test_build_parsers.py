@@ -559,7 +559,7 @@ def test_makefile_lines_are_scanned_into_the_tokens_lark_makes_of_them():
     from lark.exceptions import LarkError
 
     from wasmlint.resources import grammar_text
-    from wasmlint.toolchain.makefile import _lexed
+    from wasmlint.toolchain.makefile_lines import _lexed
     lark = Lark(grammar_text("makefile_line.lark"), parser="lalr")
 
     def lark_tokens(line: str):

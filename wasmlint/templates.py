@@ -96,7 +96,7 @@ def _without_recipes(text: str) -> str:
     """A Makefile with its recipe lines blanked (lines and columns kept): a recipe is shell,
     where ``{{ BASE_URL }}`` is data (``sed 's#{{ BASE_URL }}#…#' page.html`` fills another
     file's tag), not a tag of the Makefile."""
-    from .toolchain.makefile import logical_lines
+    from .toolchain.makefile_lines import logical_lines
     lines = logical_lines(text)
     out, ends = [], [x.start for x in lines[1:]] + [len(text)]
     for line, end in zip(lines, ends):

@@ -46,6 +46,8 @@ def test_magic_wins_over_extension_and_names_classify(tmp_path):
 @pytest.mark.parametrize("name,kind", [
     ("Dockerfile", "dockerfile"), ("Dockerfile.prod", "dockerfile"), ("prod.Dockerfile", "dockerfile"),
     ("Procfile", "procfile"), ("Procfile.dev", "procfile"),
+    # the suffix names the variant, not a wasm module (RustPython's Dockerfile.wasm)
+    ("Dockerfile.wasm", "dockerfile"), ("web/app.wasm", "wasm"),
     # a conventional name with another language's extension is that language's file
     ("honcho/procfile.py", "python"), ("docs/Dockerfile.md", None), ("man/Dockerfile.5.md", None),
     ("src/dockerfile.js", "js"), ("deploy/Dockerfile.j2", None), ("Procfile.sh", "shell"),

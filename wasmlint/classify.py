@@ -15,6 +15,7 @@ JS_EXTENSIONS = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
 
 # (glob on the file name, kind); first match wins. Lower-cased name is matched.
 NAME_KINDS: tuple[tuple[str, str], ...] = (
+    ("dockerfile.*", "dockerfile"),         # before *.wasm: `Dockerfile.wasm` builds the wasm image
     ("*.wasm", "wasm"),
     ("*.probe.json", "probe-result"),
     ("package.json", "package-json"),
@@ -22,7 +23,7 @@ NAME_KINDS: tuple[tuple[str, str], ...] = (
     ("ecosystem.json", "pm2"), ("ecosystem.config.json", "pm2"),
     ("ecosystem.config.yml", "pm2"), ("ecosystem.config.yaml", "pm2"),
     ("pm2.json", "pm2"), ("pm2.config.js", "pm2"), ("process.json", "pm2"),
-    ("dockerfile", "dockerfile"), ("dockerfile.*", "dockerfile"), ("*.dockerfile", "dockerfile"),
+    ("dockerfile", "dockerfile"), ("*.dockerfile", "dockerfile"),
     ("containerfile", "dockerfile"),
     ("docker-compose*.yml", "compose"), ("docker-compose*.yaml", "compose"),
     ("compose.yml", "compose"), ("compose.yaml", "compose"),

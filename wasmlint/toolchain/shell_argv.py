@@ -19,7 +19,7 @@ from .cargo_commands import CARGO_TOOLS, cargo_run, is_wasm_target
 from .emcc import EMCC_NAMES, build_facts, is_emcc
 from .emcc_args import carries_emcc_settings, emcc_only, links_only
 from .emscripten_wrappers import (configure_flags, configure_script_flags, emmake_make_at, emscripten_cmake_at,
-                                  emscripten_configure_at, link_variables)
+                                  emscripten_configure_at, link_variables, SCRIPT_LINK_OPTIONS)
 from .emver import DockerBuildArg, EmscriptenVersion, image_pin, version_in_emsdk_args, version_in_image
 from .output_copies import add_copies, copied_later
 from .profile_use import NAPI, profile_uses
@@ -190,15 +190,38 @@ RUN_VALUE_OPTIONS = frozenset((
     "--group-add", "--expose", "--userns", "--uts", "--memory-swap"))
 
 
+# `docker compose` options before the subcommand, and `compose run` options, that take a value
+COMPOSE_VALUE_OPTIONS = frozenset((
+    "-f", "--file", "-p", "--project-name", "--project-directory", "--env-file", "--profile", "--ansi",
+    "--parallel", "--progress"))
+COMPOSE_RUN_VALUE_OPTIONS = frozenset((
+    "-e", "--env", "--env-from-file", "-w", "--workdir", "-u", "--user", "-v", "--volume", "--name",
+    "--entrypoint", "-p", "--publish", "-l", "--label", "--pull", "--cap-add", "--cap-drop"))
+
+
 def container_command(words: list[str]) -> int | None:
     """Where the command a ``docker run [OPTIONS] IMAGE COMMAND…`` (or podman) runs in the
-    container starts: ``docker run --rm -v "$PWD:/src" emscripten/emsdk emcc …`` runs emcc."""
-    if len(words) < 3 or words[0].rsplit("/", 1)[-1] not in ("docker", "podman") or words[1] != "run":
+    container starts: ``docker run --rm -v "$PWD:/src" emscripten/emsdk emcc …`` runs emcc.
+    ``docker compose [OPTIONS] run [OPTIONS] SERVICE COMMAND…`` (``docker-compose``,
+    ``podman compose``, ``podman-compose``) runs COMMAND in the service's container."""
+    tool = words[0].rsplit("/", 1)[-1] if words else ""
+    if tool in ("docker-compose", "podman-compose") or (tool in ("docker", "podman") and words[1:2] == ["compose"]):
+        k = 1 if tool.endswith("-compose") else 2
+        while k < len(words) and words[k].startswith("-"):
+            k += 2 if words[k] in COMPOSE_VALUE_OPTIONS else 1
+        if words[k:k + 1] != ["run"]:
+            return None
+        return _after_options(words, k + 1, COMPOSE_RUN_VALUE_OPTIONS)
+    if len(words) < 3 or tool not in ("docker", "podman") or words[1] != "run":
         return None
-    k = 2
+    return _after_options(words, 2, RUN_VALUE_OPTIONS)
+
+
+def _after_options(words: list[str], k: int, takes_value: frozenset) -> int | None:
+    """The word after the image (or service) that options from ``k`` on lead to."""
     while k < len(words) and words[k].startswith("-"):
-        k += 2 if words[k] in RUN_VALUE_OPTIONS else 1
-    return k + 1 if k + 1 < len(words) else None       # the word after the image
+        k += 2 if words[k] in takes_value else 1
+    return k + 1 if k + 1 < len(words) else None
 
 
 def configure_facts(cmd: Command, at: int, variant: str | None, version: str | None) -> list[Fact]:
@@ -350,16 +373,35 @@ def _configured_make_flags(commands: list[Command], index: LineIndex, variant, v
     configured: set[str | None] = set()
     for cmd in commands:
         words = [t.value for t in cmd.argv]
-        if emscripten_configure_at(words) is not None:
+        start = container_command(words) or 0
+        if emscripten_configure_at(words[start:]) is not None:
             configured.add(cmd.cwd)
             continue
-        at = emmake_make_at(words)
-        if at is None or cmd.cwd not in configured:
+        at = emmake_make_at(words[start:])
+        if at is None:
             continue
+        at += start
         where = cmd.argv[0].index or index
-        toks = [Tok(w, where) for v in configure_script_flags(cmd.argv[at + 1:]) for w in shell_split(v)]
-        if carries_emcc_settings([t.value for t in toks]):
-            out += build_facts(toks, cmd.span, variant=_label(variant, cmd.variant), version=version, flag_set=True)
+        sets = [configure_script_flags(cmd.argv[at + 1:])] if cmd.cwd in configured else []
+        sets += [[value] for value in _make_variables(cmd.argv[at + 1:])]
+        for values in sets:
+            toks = [Tok(w, where) for v in values for w in shell_split(v)]
+            if carries_emcc_settings([t.value for t in toks]):
+                out += build_facts(toks, cmd.span, variant=_label(variant, cmd.variant), version=version,
+                                   flag_set=True)
+    return out
+
+
+def _make_variables(argv: list[Tok]) -> list[PStr]:
+    """The values of ``emmake make NAME=…`` command-line variables other than the
+    ``CFLAGS``/``LDFLAGS`` a configured Makefile reads. One that carries emcc settings (only
+    emcc takes ``-s NAME=…``) is flags of the links that make runs (PHP's
+    ``EXTRA_LDFLAGS_PROGRAM``, which its link rule passes to emcc)."""
+    out = []
+    for tok in argv:
+        name, eq, _ = tok.text.text.partition("=")
+        if eq and name.isidentifier() and name + "=" not in SCRIPT_LINK_OPTIONS:
+            out.append(tok.text[len(name) + 1:])
     return out
 
 

@@ -256,7 +256,13 @@ def rustflags_facts(cmd: Command, index: LineIndex, variant: str | None, bindgen
     if run is None:
         return []
     build_target = cmd.env.get("CARGO_BUILD_TARGET")
-    target = run.target or (build_target.text if build_target is not None else None) or bindgen
+    target = run.target or (build_target.text if build_target is not None else None)
+    if run.sub == "install" and target is None:
+        # `cargo install` builds a tool for the host and ignores the project's cargo config
+        # (cargo-install(1): configuration discovery starts at $CARGO_HOME): only its own
+        # --target makes it a wasm build, never a wasm-bindgen step beside it
+        return []
+    target = target or bindgen
     if target is not None and not is_wasm_target(target):
         return []
     shown = target and target.replace(UNKNOWN, "…")

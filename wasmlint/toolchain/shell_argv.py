@@ -278,7 +278,7 @@ def rustflags_facts(cmd: Command, index: LineIndex, variant: str | None, bindgen
         span = (flags[0].span() if flags else None) or cmd.span
         return build_rust_link(span, name, flags, target=shown, variant=variant,
                                rustflags_scope="command" if name in cmd.prefix else "environment",
-                               needs_build_target=target is None, run=run)
+                               needs_build_target=target is None, run=run, ran_in=cmd.span.path)
     if not run.ships:
         return []
     return build_rust_link(cmd.span, "build", [], target=shown, variant=variant,

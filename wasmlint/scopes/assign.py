@@ -78,7 +78,7 @@ class ScopeMap:
     def ran_quietly(self, fact, path: str) -> Scoped | None:
         """A link whose flags one file sets (a workflow's ``env: RUSTFLAGS``) and whose
         command another runs: the link is made where the command runs, so a test, bench,
-        example … script that runs it (``scripts/wasm_bindgen_check.sh``) gives its scope."""
+        example … script that runs it (a CI job's ``wasm_bindgen_check.sh``) gives its scope."""
         ran = getattr(fact, "ran_in", None)
         if not ran or ran == path:
             return None

@@ -20,6 +20,11 @@ class MemoryLike:
     imported = False        # a module's memory import: limits it accepts, not a memory it creates
     sized_after = None      # the memory whose size this one copies (a shadow): that one decides the size
 
+    def missing_features(self, ctx) -> list[dict]:
+        """Targets that cannot run this memory: memory64, threads (WL603)."""
+        from .platform_checks import missing_features
+        return missing_features(self, ctx)
+
     def memory_importers(self, ctx) -> list:
         """``(span, message)`` of the module imports this memory is passed to (``link``)."""
         return []

@@ -73,7 +73,18 @@ class ScopeMap:
         if fact.kind == "deployment":     # what a platform runs: production unless its folder says otherwise
             role = fact.role or (UNKNOWN if fact.launched else Scoped("production", f"deployed by {fact.via}"))
             return self.hinted(fact, path) or demoted(role, self.conventions.get(path))
-        return self.hinted(fact, path) or self.built.get((path, fact.span)) or self.of_path(path)
+        return self.hinted(fact, path) or self.built.get((path, fact.span)) or self.ran_quietly(fact, path) \
+            or self.of_path(path)
+
+    def ran_quietly(self, fact, path: str) -> Scoped | None:
+        """A link whose flags one file sets (a workflow's ``env: RUSTFLAGS``) and whose
+        command another runs: the link is made where the command runs, so a test, bench,
+        example … script that runs it (a CI job's ``wasm_bindgen_check.sh``) gives its scope."""
+        ran = getattr(fact, "ran_in", None)
+        if not ran or ran == path:
+            return None
+        where = self.of_path(ran)
+        return Scoped(where.scope, f"its link runs in `{ran}` ({where.reason})") if where.scope in QUIET else None
 
     def hinted(self, fact, path: str) -> Scoped | None:
         """The scope of the innermost ``scope-hint`` region around the fact."""

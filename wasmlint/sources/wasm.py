@@ -53,11 +53,6 @@ class MemoryFact(MemoryLike, Fact):
             return f"imported memory `{self.import_['module']}.{self.import_['name']}`"
         return f"memory {self.index}"
 
-    def missing_features(self, ctx) -> list[dict]:
-        """Targets that cannot run this memory: memory64, threads (WL603)."""
-        from ..platform_checks import missing_features
-        return missing_features(self, ctx)
-
     def fix_pin_memory(self, ctx) -> str:
         """How to rebuild this module with a fixed memory, in its toolchain's terms."""
         pages = self.pin_pages(ctx) or self.initial_pages

@@ -15,7 +15,8 @@ from .emver import EmscriptenVersion
 from .makefile import MakeReader, Parsed, Rule
 from .makefile_expand import Expander, Var
 from .pstr import STRIDE, UNKNOWN, PStr, Tok, shell_split
-from .shell_argv import VERSION_VARS, Configured, bindgen_in, facts_from_shell
+from .configured_make import Configured
+from .shell_argv import VERSION_VARS, bindgen_in, facts_from_shell
 from .shell_eval import shell_words
 
 def facts_of(reader: MakeReader, *, response=None, version: str | None = None) -> list[Fact]:

@@ -7,15 +7,20 @@ statements on the variable that holds it (``let mut cmd = Command::new(..);
 cmd.arg(..);``) in the order they appear. A call under a condition or in a loop
 (``if release { cmd.arg("-O3"); }``) may or may not run: its argument is one
 unknown argument, its ``env`` is not read. ``env_remove``/``env_clear`` drop
-variables.
+variables. A command chosen by a branch (``let mut cmd = match tool { Local =>
+Command::new("emcc"), Container => { let mut c = Command::new("docker"); …; c } }``)
+is each branch's command with the calls made on the variable afterwards; ``let cmd =
+cmd.args(..)`` keeps the same command (the builder returns it).
 
 Values: string literals (escapes decoded, raw strings verbatim), ``&x``,
 ``x.to_string()``/``.to_owned()``/``.into()``/``.as_str()``, ``String::from(x)``,
 ``format!`` (``{}``, ``{0}``, ``{name}`` replaced by plain values; a format spec is
 unknown), ``env::var(K).unwrap_or(default)`` (the default, as the JS evaluator reads
 ``process.env.K || d``), a ``let`` in an enclosing block before the use, a
-``const``/``static`` of the file; arrays ``[..]``, ``&[..]``, ``vec![..]`` and ``x.iter()``. Anything
-else is unknown.
+``const``/``static`` of the file, ``if cfg!(windows) { a } else { b }`` on a Linux host
+(``rust_cfg``); arrays ``[..]``, ``&[..]``, ``vec![..]`` and ``x.iter()``, and a vector
+variable with the ``extend``/``push`` made on it before the use (one under a condition
+adds one unknown element, as in the Python reader). Anything else is unknown.
 """
 from __future__ import annotations
 
@@ -76,7 +81,8 @@ class Source:
             return self._verbatim(content) if content is not None else PStr.synth("")
         if t in ("integer_literal", "float_literal"):
             return PStr.synth(self.raw(node))
-        if t in ("reference_expression", "parenthesized_expression", "identifier", "call_expression"):
+        if t in ("reference_expression", "parenthesized_expression", "identifier", "call_expression",
+                 "if_expression"):
             same = self._same(node)
             if same is None and t == "call_expression":
                 same = self._env_default(node)
@@ -106,6 +112,8 @@ class Source:
             return node.child_by_field_name("value") or (node.named_children[0] if node.named_children else None)
         if node.type == "identifier":
             return self.value_of(node)
+        if node.type == "if_expression":
+            return self._host_branch(node)
         if node.type != "call_expression":
             return None
         call = node
@@ -117,6 +125,22 @@ class Source:
                 any(self.raw(fn).endswith(w) for w in WRAPPERS):
             return args[0]
         return None
+
+    def _host_branch(self, node):
+        """The value of ``if cfg!(…) { a } else { b }`` on the host (``rust_cfg``): the
+        chosen block's last expression; None when the condition is not a known ``cfg!``."""
+        from .rust_cfg import host_value
+        cond = node.child_by_field_name("condition")
+        holds = host_value(self, cond) if cond is not None else None
+        if holds is None:
+            return None
+        block = node.child_by_field_name("consequence")
+        if not holds:
+            other = node.child_by_field_name("alternative")
+            block = next((c for c in other.named_children), None) if other is not None else None
+            if block is not None and block.type == "if_expression":
+                return block
+        return _tail(block)
 
     def _env_default(self, call):
         """``env::var("EMCC").unwrap_or("emcc".into())`` (or ``unwrap_or_else(|_| …)``): the
@@ -188,7 +212,9 @@ class Source:
         t = node.type
         if t == "array_expression":
             return [self.text(el, depth) for el in node.named_children if el.type not in ("line_comment", "block_comment")]
-        if t in ("reference_expression", "parenthesized_expression", "identifier", "call_expression"):
+        if t == "identifier":
+            return self._grown(node, depth)
+        if t in ("reference_expression", "parenthesized_expression", "call_expression", "if_expression"):
             same = self._same(node)
             return self.items(same, depth) if same is not None else None
         if t == "macro_invocation" and self.raw(node.child_by_field_name("macro")) == "vec":
@@ -197,6 +223,50 @@ class Source:
                 return None
             return [self.text(el[0], depth) if len(el) == 1 else UNKNOWN_TEXT for el in _elements(tree)]
         return None
+
+    def _grown(self, use, depth: int) -> list[PStr] | None:
+        """The elements of the vector a name holds at ``use``: its ``let`` value, then every
+        ``name.extend(..)`` / ``name.push(..)`` made after the ``let`` and before the use (in
+        source order). One under a condition or in a loop adds one unknown element; any other
+        change (``insert``, ``clear``, ``retain`` …, a ``&mut`` borrow, an assignment) makes the
+        list unknown. A value not known (``if debug { vec![..] } else { vec![..] }``) with
+        additions is one unknown element, then the additions."""
+        bound, let = self.binding(self.raw(use), use)
+        if not bound:
+            value = self.value_of(use)                   # a const or static of the file
+            return self.items(value, depth) if value is not None else None
+        if let is None or let.child_by_field_name("value") is None:
+            return None
+        name, block = self.raw(use), let.parent
+        start = self.items(let.child_by_field_name("value"), depth)
+        out, grown = (list(start) if start is not None else [UNKNOWN_TEXT]), False
+        stack = [c for c in reversed(block.named_children) if let.end_byte <= c.start_byte < use.start_byte]
+        while stack:
+            node = stack.pop()
+            if node.start_byte >= use.start_byte:
+                continue
+            if node.type in ("function_item", "closure_expression"):
+                continue
+            if node.type == "reference_expression" and any(c.type == "mutable_specifier" for c in node.children) \
+                    and self.raw(node.child_by_field_name("value")) == name:
+                return None                              # lent out to be changed
+            if node.type == "assignment_expression" and self.raw(node.child_by_field_name("left")) == name:
+                return None
+            fn = node.child_by_field_name("function") if node.type == "call_expression" else None
+            if fn is not None and fn.type == "field_expression" and \
+                    self.raw(fn.child_by_field_name("value")) == name:
+                method, args = self.raw(fn.child_by_field_name("field")), _args(node)
+                if method not in ("extend", "push", "iter", "len", "is_empty", "clone", "contains",
+                                  "join", "first", "last", "get"):
+                    return None
+                if method in ("extend", "push") and len(args) == 1:
+                    more = (self.items(args[0], depth) if method == "extend" else [self.text(args[0], depth)]) \
+                        if not _conditional(node, block) else None
+                    out += more if more is not None else [UNKNOWN_TEXT]
+                    grown = True
+                continue
+            stack.extend(reversed(node.named_children))
+        return out if start is not None or grown else None
 
     # ------------------------------------------------------------ paths
     @guarded(None)
@@ -273,6 +343,17 @@ class Source:
     def lookup(self, name: str, use):
         """The value of the ``let`` of ``name`` that reaches ``use`` (the last one before it
         in an enclosing block), or of the file's ``const``/``static`` of that name."""
+        bound, let = self.binding(name, use)
+        if bound:
+            return let.child_by_field_name("value") if let is not None else None
+        for item in self.root.named_children:
+            if item.type in ("const_item", "static_item") and self.raw(item.child_by_field_name("name")) == name:
+                return item.child_by_field_name("value")
+        return None
+
+    def binding(self, name: str, use) -> tuple[bool, object]:
+        """Whether a local binding of ``name`` reaches ``use``, and its ``let`` (the last one
+        before it in an enclosing block; None when a pattern or a parameter binds it)."""
         node = use
         while node.parent is not None:
             parent = node.parent
@@ -281,25 +362,30 @@ class Source:
                     if stmt.type == "let_declaration":
                         pattern = stmt.child_by_field_name("pattern")
                         if pattern is not None and pattern.type == "identifier" and self.raw(pattern) == name:
-                            return stmt.child_by_field_name("value")
+                            return True, stmt
                         if pattern is not None and name in self.raw(pattern):
-                            return None        # bound by a pattern: not known
+                            return True, None  # bound by a pattern: not known
             if parent.type in ("function_item", "closure_expression"):
                 params = parent.child_by_field_name("parameters")
                 if params is not None and any(self.raw(p).split(":")[0].strip().removeprefix("mut ") == name
                                               for p in params.named_children):
-                    return None
+                    return True, None
             node = parent
-        for item in self.root.named_children:
-            if item.type in ("const_item", "static_item") and self.raw(item.child_by_field_name("name")) == name:
-                return item.child_by_field_name("value")
-        return None
+        return False, None
 
 
 def _args(call) -> list:
     args = call.child_by_field_name("arguments")
     return [a for a in (args.named_children if args is not None else ())
             if a.type not in ("line_comment", "block_comment")]
+
+
+def _tail(block):
+    """A block's value: its last expression (not a statement); None when it has none."""
+    if block is None or block.type != "block":
+        return None
+    last = next((c for c in reversed(block.named_children) if c.type not in ("line_comment", "block_comment")), None)
+    return last if last is not None and not last.type.endswith(("_statement", "_declaration", "_item")) else None
 
 
 def _elements(tree) -> list[list]:
@@ -408,28 +494,75 @@ def runs(src: Source) -> list[Run]:
         run = Run(src.span(base), argv=[src.text(args[0])], env={})
         for name, call in calls:
             _apply(src, run, name, call, True)
-        holder = node.parent
-        if holder is not None and holder.type == "let_declaration":
-            _statements(src, holder, run)
+        value = node
+        while (holder := _holder(value)) is not None:
+            name = _statements(src, holder, run)
+            block = holder.parent
+            tail = _tail(block)
+            if name is None or tail is None or tail.type != "identifier" or src.raw(tail) != name:
+                break
+            value = block                      # `{ let mut c = Command::new(..); c.arg(..); c }`
         out.append(run)
     return out
 
 
-def _statements(src: Source, let, run: Run) -> None:
-    """Builder calls made later on the variable ``let`` binds, in source order."""
+_PASS_VALUE = frozenset(("match_arm", "match_block", "match_expression", "if_expression", "else_clause",
+                         "parenthesized_expression"))
+
+
+def _holder(value):
+    """The ``let`` whose value ``value`` is: directly, or as the value of a branch of the
+    ``if``/``match`` (or the last expression of the block) that gives the ``let`` its value
+    (``let mut cmd = match tool { Local => Command::new("emcc"), … }``)."""
+    node = value
+    while node.parent is not None:
+        parent = node.parent
+        if parent.type == "let_declaration":
+            return parent if parent.child_by_field_name("value") is not None and \
+                parent.child_by_field_name("value").id == node.id else None
+        if parent.type == "block":
+            if _tail(parent) is None or _tail(parent).id != node.id:
+                return None
+        elif parent.type == "if_expression":
+            if parent.child_by_field_name("condition") is not None and \
+                    parent.child_by_field_name("condition").id == node.id:
+                return None
+        elif parent.type == "match_expression":
+            if parent.child_by_field_name("value") is not None and parent.child_by_field_name("value").id == node.id:
+                return None
+        elif parent.type == "match_arm":
+            if parent.child_by_field_name("value") is None or parent.child_by_field_name("value").id != node.id:
+                return None
+        elif parent.type not in _PASS_VALUE:
+            return None
+        node = parent
+    return None
+
+
+def _statements(src: Source, let, run: Run) -> str | None:
+    """Builder calls made later on the variable ``let`` binds, in source order; the name,
+    when it still holds the command at the end of its block."""
     pattern = let.child_by_field_name("pattern")
     if pattern is None or pattern.type != "identifier":
-        return
+        return None
     name, block = src.raw(pattern), let.parent
     if block is None:
-        return
+        return None
     stack = [c for c in reversed(block.named_children) if c.start_byte >= let.end_byte]
     while stack:
         node = stack.pop()
         if node.type == "let_declaration":
             p = node.child_by_field_name("pattern")
             if p is not None and src.raw(p) == name and node.parent.id == block.id:
-                return                     # shadowed: a new variable from here on
+                value = node.child_by_field_name("value")
+                calls, base = _unchain(src, value) if value is not None and value.type == "call_expression" \
+                    else ([], value)
+                if not calls or base is None or base.type != "identifier" or src.raw(base) != name:
+                    return None            # shadowed: a new variable from here on
+                # `let cmd = cmd.args(..);`: the builder returns the same command
+                for method, call in calls:
+                    _apply(src, run, method, call, True)
+                continue
         calls, base = _unchain(src, node) if node.type == "call_expression" else ([], node)
         if calls and base.type == "identifier" and src.raw(base) == name:
             certain = not _conditional(node, block)
@@ -438,6 +571,7 @@ def _statements(src: Source, let, run: Run) -> None:
             stack.extend(reversed([a for _m, call in calls for a in _args(call)]))
             continue
         stack.extend(reversed(_inner(src, calls, base) if calls else node.named_children))
+    return name
 
 
 def command_facts(src: Source) -> list[Fact]:

@@ -16,9 +16,11 @@ from ..facts import Fact, Span
 from ..shellfiles import project_reader, this_file
 from ..sources import ParseError, SourceFile
 from .cargo_commands import CARGO_TOOLS, cargo_run, is_wasm_target
+from .configured_make import Configured, configured_make_flags, joined_label
+from .containers import container_command
 from .emcc import EMCC_NAMES, build_facts, is_emcc
 from .emcc_args import carries_emcc_settings, emcc_only, links_only
-from .emscripten_wrappers import (configure_flags, configure_script_flags, emmake_make_at, emscripten_cmake_at,
+from .emscripten_wrappers import (configure_flags, configure_script_flags, emscripten_cmake_at,
                                   emscripten_configure_at, link_variables)
 from .emver import DockerBuildArg, EmscriptenVersion, image_pin, version_in_emsdk_args, version_in_image
 from .output_copies import add_copies, copied_later
@@ -124,7 +126,7 @@ def facts_from_shell(text: PStr, index: LineIndex, *, env: dict[str, PStr] | Non
     problems: list = []
     made_by = []
     for cmd in _collapse(result.commands):
-        label = _label(variant, cmd.variant)
+        label = joined_label(variant, cmd.variant)
         for made in command_facts(cmd, cmd.index or index, reader=reader, variant=label, version=found_version,
                                   problems=problems, bindgen=bindgen):
             if made.kind == "emcc-invocation":
@@ -132,7 +134,7 @@ def facts_from_shell(text: PStr, index: LineIndex, *, env: dict[str, PStr] | Non
                 made_by.append((cmd, made))
             facts.append(made)
     add_copies(made_by, result.commands)
-    facts += _configured_make_flags(result.commands, index, variant, found_version,
+    facts += configured_make_flags(result.commands, index, variant, found_version,
                                     configured if configured is not None else Configured())
     if not linked:
         facts += _flag_only(result, index, variant, found_version)
@@ -177,30 +179,8 @@ def command_facts(cmd: Command, index: LineIndex, *, reader=None, variant=None, 
         for name, flags in sets:
             toks = [Tok(w, cmd.argv[0].index) for v in flags for w in shell_split(v)]
             if carries_emcc_settings([t.value for t in toks]):
-                out += build_facts(toks, cmd.span, variant=_label(variant, name), version=version, flag_set=True)
+                out += build_facts(toks, cmd.span, variant=joined_label(variant, name), version=version, flag_set=True)
     return out
-
-
-# `docker run` / `podman run` options that take the next word as their value
-RUN_VALUE_OPTIONS = frozenset((
-    "-a", "--attach", "-c", "--cpu-shares", "--cidfile", "--cpus", "-e", "--env", "--env-file",
-    "--entrypoint", "-h", "--hostname", "-l", "--label", "--label-file", "--link", "-m", "--memory",
-    "--mount", "--name", "--network", "--net", "-p", "--publish", "--platform", "--pull", "--restart",
-    "--runtime", "--security-opt", "--shm-size", "--stop-signal", "--stop-timeout", "--tmpfs", "-u",
-    "--user", "--ulimit", "-v", "--volume", "--volumes-from", "-w", "--workdir", "--gpus", "--ipc",
-    "--pid", "--log-driver", "--log-opt", "--device", "--add-host", "--dns", "--cap-add", "--cap-drop",
-    "--group-add", "--expose", "--userns", "--uts", "--memory-swap"))
-
-
-def container_command(words: list[str]) -> int | None:
-    """Where the command a ``docker run [OPTIONS] IMAGE COMMAND…`` (or podman) runs in the
-    container starts: ``docker run --rm -v "$PWD:/src" emscripten/emsdk emcc …`` runs emcc."""
-    if len(words) < 3 or words[0].rsplit("/", 1)[-1] not in ("docker", "podman") or words[1] != "run":
-        return None
-    k = 2
-    while k < len(words) and words[k].startswith("-"):
-        k += 2 if words[k] in RUN_VALUE_OPTIONS else 1
-    return k + 1 if k + 1 < len(words) else None       # the word after the image
 
 
 def configure_facts(cmd: Command, at: int, variant: str | None, version: str | None) -> list[Fact]:
@@ -235,7 +215,13 @@ def rustflags_facts(cmd: Command, index: LineIndex, variant: str | None, bindgen
     if run is None:
         return []
     build_target = cmd.env.get("CARGO_BUILD_TARGET")
-    target = run.target or (build_target.text if build_target is not None else None) or bindgen
+    target = run.target or (build_target.text if build_target is not None else None)
+    if run.sub == "install" and target is None:
+        # `cargo install` builds a tool for the host and ignores the project's cargo config
+        # (cargo-install(1): configuration discovery starts at $CARGO_HOME): only its own
+        # --target makes it a wasm build, never a wasm-bindgen step beside it
+        return []
+    target = target or bindgen
     if target is not None and not is_wasm_target(target):
         return []
     shown = target and target.replace(UNKNOWN, "…")
@@ -251,7 +237,7 @@ def rustflags_facts(cmd: Command, index: LineIndex, variant: str | None, bindgen
         span = (flags[0].span() if flags else None) or cmd.span
         return build_rust_link(span, name, flags, target=shown, variant=variant,
                                rustflags_scope="command" if name in cmd.prefix else "environment",
-                               needs_build_target=target is None, run=run)
+                               needs_build_target=target is None, run=run, ran_in=cmd.span.path)
     if not run.ships:
         return []
     return build_rust_link(cmd.span, "build", [], target=shown, variant=variant,
@@ -338,7 +324,7 @@ def _flag_only(result, index: LineIndex, variant, version) -> list[Fact]:
         if a.name == "EMCC_CFLAGS" and a.exported and isinstance(a.value, PStr):
             toks = _split_env(a.value, a.index or index)
             if any(t.value.startswith("-s") or t.value == "-pthread" for t in toks):
-                facts = build_facts(toks, a.span, variant=_label(variant, a.variant) or "EMCC_CFLAGS",
+                facts = build_facts(toks, a.span, variant=joined_label(variant, a.variant) or "EMCC_CFLAGS",
                                     version=version, flag_set=True)
                 sets += [(a, facts[0])] if facts else []
                 out += facts
@@ -360,60 +346,10 @@ def _debug_branches(sets: list) -> None:
             inv.release_branch = twin.release_branch = twin.span.line
 
 
-class Configured:
-    """The folders ``emconfigure ./configure`` ran in, over one script or over every recipe
-    of a Makefile (make runs a prerequisite's recipe first, wherever it is written: jq-web's
-    ``jq/jq: jq/Makefile`` runs ``emmake make`` in the folder the ``jq/Makefile`` recipe
-    configured). An ``emmake make`` seen before its folder's configure waits for it."""
-
-    def __init__(self):
-        self.folders: set[str | None] = set()
-        self.waiting: list[tuple[str | None, list[Tok], Span, str | None]] = []
-
-    def ran_in(self, folder: str | None, version) -> list[Fact]:
-        self.folders.add(folder)
-        ready = [w for w in self.waiting if w[0] == folder]
-        self.waiting = [w for w in self.waiting if w[0] != folder]
-        return [f for _, toks, span, variant in ready
-                for f in build_facts(toks, span, variant=variant, version=version, flag_set=True)]
-
-
-def _configured_make_flags(commands: list[Command], index: LineIndex, variant, version,
-                           configured: Configured) -> list[Fact]:
-    """``emconfigure ./configure`` writes the Makefile that a later ``emmake make`` in the
-    same folder runs (from ``Makefile.in``: not a file of the project). Its ``CFLAGS=…`` /
-    ``LDFLAGS=…`` command-line variables replace the configured ones, and automake's link
-    rule passes both to emcc: one flag set of those links (rnnoise's
-    ``emmake make LDFLAGS='-s INITIAL_MEMORY=32MB -s MAXIMUM_MEMORY=64MB'``)."""
-    out: list[Fact] = []
-    for cmd in commands:
-        words = cmd.words
-        if emscripten_configure_at(words) is not None:
-            out += configured.ran_in(cmd.cwd, version)
-            continue
-        at = emmake_make_at(words)
-        if at is None:
-            continue
-        where = cmd.argv[0].index or index
-        toks = [Tok(w, where) for v in configure_script_flags(cmd.argv[at + 1:]) for w in shell_split(v)]
-        if not carries_emcc_settings([t.value for t in toks]):
-            continue
-        label = _label(variant, cmd.variant)
-        if cmd.cwd in configured.folders:
-            out += build_facts(toks, cmd.span, variant=label, version=version, flag_set=True)
-        else:
-            configured.waiting.append((cmd.cwd, toks, cmd.span, label))
-    return out
-
-
 def _split_env(value: PStr | None, index: LineIndex) -> list[Tok]:
     if value is None or not value.text.strip():
         return []
     return [Tok(p, index) for p in shell_split(value) if p.text != UNKNOWN]
-
-
-def _label(outer: str | None, inner: str | None) -> str | None:
-    return ", ".join(x for x in (outer, inner) if x) or None
 
 
 def _dedupe(facts: list[Fact]) -> list[Fact]:
@@ -426,8 +362,6 @@ def _dedupe(facts: list[Fact]) -> list[Fact]:
         seen.add(key)
         out.append(f)
     return out
-
-
 
 
 def node_printer(src: SourceFile):

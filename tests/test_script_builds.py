@@ -9,7 +9,8 @@ from wasmlint.sources.python import extract as python_extract
 from wasmlint.sources.xtask import extract as xtask_extract
 from wasmlint.toolchain import python_argv
 from wasmlint.toolchain.pstr import UNKNOWN
-from wasmlint.toolchain.rust_commands import Source, runs as rust_runs
+from wasmlint.toolchain.rust_commands import runs as rust_runs
+from wasmlint.toolchain.rust_values import Source
 
 
 def _facts(extract, name: str, text: str, kind: str):

@@ -1,6 +1,6 @@
 """A Rust source file → the files it compiles into its crate: ``include_bytes!("…")``.
 
-Read with tree-sitter-rust (``rust_commands.Source``): a path in a comment or a doc
+Read with tree-sitter-rust (``rust_values.Source``): a path in a comment or a doc
 example (``/// # include_bytes!(…)``) is no reference. The path is relative to the
 file (rustc resolves it from the file's folder). A reference inside test code —
 an item under ``#[cfg(test)]``, a ``#[test]``/``#[bench]`` function (any path
@@ -38,7 +38,7 @@ def extract(src: SourceFile) -> list[Fact]:
     text, errors = src.decode_or_error()
     if text is None:
         return errors
-    from ..toolchain.rust_commands import Source
+    from ..toolchain.rust_values import Source
     rs = Source(text, src.path)
     out: list[Fact] = []
     stack = [(rs.root, False)]

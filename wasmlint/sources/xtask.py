@@ -10,5 +10,6 @@ def extract(src: SourceFile) -> list[Fact]:
     text, errors = src.decode_or_error()
     if text is None:
         return errors
-    from ..toolchain.rust_commands import Source, command_facts, wanted
+    from ..toolchain.rust_commands import command_facts, wanted
+    from ..toolchain.rust_values import Source
     return command_facts(Source(text, src.path)) if wanted(bytes(src.data)) else []

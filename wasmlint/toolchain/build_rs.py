@@ -2,7 +2,7 @@
 ``cargo::`` form of Cargo ≥ 1.77, for all artifacts or ``-cdylib``/``-bins``), and the
 emcc / cargo commands it runs (``rust_commands``).
 
-Read with tree-sitter-rust (``rust_commands.Source``): a directive inside a comment,
+Read with tree-sitter-rust (``rust_values.Source``): a directive inside a comment,
 or a string that merely contains ``println!``, is never taken; the printed text is
 the ``format!`` of the macro (``{}`` replaced by a value the file fixes, else unknown
 from there on).
@@ -14,7 +14,8 @@ import re
 from ..facts import Fact, Span
 from .pstr import UNKNOWN, PStr, Tok
 from .rust import build_rust_link
-from .rust_commands import FORMATTING, Source, command_facts
+from .rust_commands import command_facts
+from .rust_values import FORMATTING, Source
 
 _DIRECTIVE = re.compile(r"^cargo::?rustc-link-args?(-cdylib|-bins|-bin=[^=]+|-tests|-examples|-benches)?=")
 

@@ -25,8 +25,8 @@ def host_value(src, node) -> bool | None:
     if node.type != "macro_invocation" or src.raw(node.child_by_field_name("macro")) != "cfg":
         return None
     tree = next((c for c in node.named_children if c.type == "token_tree"), None)
-    from .rust_values import elements
-    parts = elements(tree) if tree is not None else []
+    from .rust_values import token_elements
+    parts = token_elements(tree) if tree is not None else []
     return _predicate(src, parts[0]) if len(parts) == 1 else None
 
 
@@ -37,8 +37,8 @@ def _predicate(src, tokens: list) -> bool | None:
             tokens[2].type == "string_literal" and src.raw(tokens[0]) in HOST:
         return src.raw(tokens[2])[1:-1] == HOST[src.raw(tokens[0])]
     if len(tokens) == 2 and tokens[0].type == "identifier" and tokens[1].type == "token_tree":
-        from .rust_values import elements
-        name, parts = src.raw(tokens[0]), elements(tokens[1])
+        from .rust_values import token_elements
+        name, parts = src.raw(tokens[0]), token_elements(tokens[1])
         values = [_predicate(src, p) for p in parts]
         if name == "not" and len(values) == 1:
             return None if values[0] is None else not values[0]

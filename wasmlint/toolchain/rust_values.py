@@ -146,7 +146,7 @@ class Source:
         at = FORMATTING.get(name)
         if at is None or tree is None:
             return UNKNOWN_TEXT
-        elements = elements(tree)
+        elements = token_elements(tree)
         if len(elements) <= at or len(elements[at]) != 1 or \
                 elements[at][0].type not in ("string_literal", "raw_string_literal"):
             return UNKNOWN_TEXT
@@ -203,7 +203,7 @@ class Source:
             tree = next((c for c in node.named_children if c.type == "token_tree"), None)
             if tree is None:
                 return None
-            return [self.text(el[0], depth) if len(el) == 1 else UNKNOWN_TEXT for el in elements(tree)]
+            return [self.text(el[0], depth) if len(el) == 1 else UNKNOWN_TEXT for el in token_elements(tree)]
         return None
 
     def _grown(self, use, depth: int) -> list[PStr] | None:
@@ -260,7 +260,7 @@ class Source:
         if t == "macro_invocation":
             name = self.raw(node.child_by_field_name("macro"))
             tree = next((c for c in node.named_children if c.type == "token_tree"), None)
-            elements = elements(tree) if tree is not None else []
+            elements = token_elements(tree) if tree is not None else []
             if name == "env" and tree is not None and self._names_manifest_dir(tree):
                 return self._crate_root()
             first = elements[0] if elements else []
@@ -298,7 +298,7 @@ class Source:
 
     def _names_manifest_dir(self, tree) -> bool:
         """``env!``'s token tree names ``CARGO_MANIFEST_DIR``."""
-        elements = elements(tree)
+        elements = token_elements(tree)
         return len(elements) == 1 and len(elements[0]) == 1 and self.text(elements[0][0]).text == "CARGO_MANIFEST_DIR"
 
     def _crate_root(self) -> RelPath:
@@ -370,7 +370,7 @@ def block_tail(block):
     return last if last is not None and not last.type.endswith(("_statement", "_declaration", "_item")) else None
 
 
-def elements(tree) -> list[list]:
+def token_elements(tree) -> list[list]:
     """A macro's token tree split at its top-level commas (each element: its tokens)."""
     out, cur = [], []
     for child in tree.children[1:-1]:

@@ -108,7 +108,11 @@ LATEST = "latest"
 _UNPINNED = ("latest", "tot", "")
 # images whose tag names a date or a build, not the Emscripten release inside
 _BUILDER_IMAGES = ("dockcross/web-wasm",)
-_EMSDK_NAMES = ("emscripten/emsdk", "trzeci/emscripten", *_BUILDER_IMAGES)
+# trzeci's images (Docker Hub, 2017–2020, then deprecated for emscripten/emsdk): the SDK, its
+# slim and Ubuntu variants, and the upstream (LLVM) and fastcomp backends of 1.39
+TRZECI_IMAGES = ("trzeci/emscripten", "trzeci/emscripten-slim", "trzeci/emscripten-ubuntu",
+                 "trzeci/emscripten-upstream", "trzeci/emscripten-fastcomp")
+_EMSDK_NAMES = ("emscripten/emsdk", *TRZECI_IMAGES, *_BUILDER_IMAGES)
 
 
 def version_label(text: str | None) -> str:
@@ -138,16 +142,18 @@ def image_pin(ref: str) -> str | None:
     if tag in _UNPINNED and not digest:
         # trzeci/emscripten stopped in 2020 (deprecated for emscripten/emsdk): its latest is an
         # old release, not the newest emcc
-        return "" if name == "trzeci/emscripten" or name.endswith("/trzeci/emscripten") else LATEST
+        return "" if any(name == n or name.endswith("/" + n) for n in TRZECI_IMAGES) else LATEST
     return version_in_image(ref) or ""
 
 
-_EMSDK_IMAGE = re.compile(r"(?:^|[\s/])(?:emscripten/emsdk|trzeci/emscripten)[:@](?:sdk-tag-)?v?(\d+\.\d+\.\d+)")
+_EMSDK_IMAGE = re.compile(r"(?:^|[\s/])(?:emscripten/emsdk|trzeci/emscripten(?:-slim|-ubuntu|-upstream|-fastcomp)?)"
+                          r"[:@](?:sdk-tag-)?v?(\d+\.\d+\.\d+)")
 
 
 def version_in_image(ref: str) -> str | None:
     """``emscripten/emsdk:3.1.18`` (also ``docker.io/emscripten/emsdk:…``) → ``3.1.18``;
-    trzeci's older tags name it too: ``trzeci/emscripten:sdk-tag-1.38.32-64bit``."""
+    trzeci's images name it too: ``trzeci/emscripten:sdk-tag-1.38.32-64bit``,
+    ``trzeci/emscripten-fastcomp:1.39.0``."""
     m = _EMSDK_IMAGE.search(" " + ref.strip())
     return m.group(1) if m else None
 

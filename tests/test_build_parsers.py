@@ -93,6 +93,9 @@ def test_makefile_emmake_make_in_a_folder_another_recipe_configures(configure_fi
     (None, False),                                                     # a native project (mgba)
     (("build-web.sh", "emcmake cmake -B build-web .\n"), True),           # its configure line runs emcmake
     (("CMakeLists.txt", "if(EMSCRIPTEN)\n  set(CMAKE_EXECUTABLE_SUFFIX .html)\nendif()\n"), True),
+    (("CMakePresets.json", '{"version": 3, "configurePresets": [{"name": "web", "toolchainFile":'
+                           ' "$env{EMSDK}/upstream/emscripten/cmake/Modules/Platform/Emscripten.cmake"}]}'), True),
+    (("CMakePresets.json", '{"version": 3, "configurePresets": [{"name": "linux", "generator": "Ninja"}]}'), False),
 ])
 def test_cmake_links_are_emcc_links_only_where_something_shows_emscripten(tmp_path, sign, linked):
     (tmp_path / ".git").mkdir()

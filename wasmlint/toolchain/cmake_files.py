@@ -20,6 +20,7 @@ from .cmake_values import read_arguments
 from .pstr import STRIDE, LineIndex, PStr, Tok
 
 MAX_CHAIN = 8             # parent CMakeLists.txt above a file
+PRESET_FILES = ("CMakePresets.json", "CMakeUserPresets.json")      # cmake --preset NAME reads them
 
 
 @lru_cache(maxsize=1)
@@ -107,12 +108,27 @@ class Files:
     def emscripten_signs(self) -> bool:
         """Whether anything shows this CMake build is made with Emscripten: a file the
         evaluation read names it (``if(EMSCRIPTEN)``, ``Emscripten.cmake``, ``emcc``, a wasm
-        target), or an Emscripten configure line of the project reaches it. A file read on
-        its own (no project) is taken as one."""
+        target), a configure preset of its folder or one above uses Emscripten's toolchain
+        file (``CMakePresets.json``: ``"toolchainFile": ".../Emscripten.cmake"``), or an
+        Emscripten configure line of the project reaches it. A file read on its own (no
+        project) is taken as one."""
         if self.project is None or self.project.root is None:
             return True
         words = ("emscripten", "emcc", "em++", "wasm")
-        return any(w in u.text.lower() for u in self.units for w in words) or self._configure_lines() is not None
+        return any(w in u.text.lower() for u in self.units for w in words) or self._presets() \
+            or self._configure_lines() is not None
+
+    def _presets(self) -> bool:
+        d = self.main.dir or "."
+        for _ in range(8):
+            for name in PRESET_FILES:
+                text = self.project.read(posixpath.normpath(posixpath.join(d, name)))
+                if text is not None and "emscripten.cmake" in text.lower():
+                    return True
+            if d in (".", ""):
+                return False
+            d = posixpath.dirname(d) or "."
+        return False
 
     @property
     def main(self) -> Unit:

@@ -94,6 +94,7 @@ class Files:
         self.by_rel: dict[str, Unit | None] = {rel: main} if rel else {}
         self.chain: list[tuple[Unit, int]] | None = None      # parent_chain(), once
         self._configured: tuple[frozenset[str] | None] | None = None
+        self._signs: tuple[int, bool] | None = None       # (files read when decided, emscripten_signs)
 
     def configured(self) -> frozenset[str]:
         """The cache entries the project's Emscripten configure lines set (``cmake_runs``)."""
@@ -114,21 +115,19 @@ class Files:
         project) is taken as one."""
         if self.project is None or self.project.root is None:
             return True
-        words = ("emscripten", "emcc", "em++", "wasm")
-        return any(w in u.text.lower() for u in self.units for w in words) or self._presets() \
-            or self._configure_lines() is not None
+        if self._signs is None or (not self._signs[1] and self._signs[0] < len(self.units)):
+            # once per file; again only when a variant's run has read more files and none showed it
+            words = ("emscripten", "emcc", "em++", "wasm")
+            found = any(w in u.text.lower() for u in self.units for w in words) or self._presets() \
+                or self._configure_lines() is not None
+            self._signs = (len(self.units), found)
+        return self._signs[1]
 
     def _presets(self) -> bool:
-        d = self.main.dir or "."
-        for _ in range(8):
-            for name in PRESET_FILES:
-                text = self.project.read(posixpath.normpath(posixpath.join(d, name)))
-                if text is not None and "emscripten.cmake" in text.lower():
-                    return True
-            if d in (".", ""):
-                return False
-            d = posixpath.dirname(d) or "."
-        return False
+        from .project_files import folders_up
+        texts = (self.project.read(posixpath.normpath(posixpath.join(d, name)))
+                 for d in folders_up(self.main.dir) for name in PRESET_FILES)
+        return any(text is not None and "emscripten.cmake" in text.lower() for text in texts)
 
     @property
     def main(self) -> Unit:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 
+from .project_files import folders_up
 from .pstr import LineIndex, PStr
 
 MARKERS = ("emcmake", "Emscripten.cmake")      # text that can hold an Emscripten configure
@@ -60,14 +61,8 @@ def _commands(project, rel_dir: str) -> list[list]:
 
 
 def _docs(project, rel_dir: str) -> list[str]:
-    out, d = [], rel_dir
-    for _ in range(MAX_ANCESTORS):
-        out += [posixpath.normpath(posixpath.join(d, n)) for n in project.list(d)
-                if any(fnmatch.fnmatchcase(n.lower(), g) for g in DOCS)]
-        if d in (".", ""):
-            break
-        d = posixpath.dirname(d) or "."
-    return out
+    return [posixpath.normpath(posixpath.join(d, n)) for d in folders_up(rel_dir, MAX_ANCESTORS)
+            for n in project.list(d) if any(fnmatch.fnmatchcase(n.lower(), g) for g in DOCS)]
 
 
 def fenced_commands(text: str) -> list[str]:

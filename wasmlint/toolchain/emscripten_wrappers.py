@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 from ..classify import kind_by_name as classify_kind
 from ..launch.argv import basename
+from .project_files import folders_up
 from .pstr import STRIDE, LineIndex, PStr, Tok
 
 WRAPPER_ENV = {"CC": "emcc", "CXX": "em++", "LD": "emcc", "LDSHARED": "emcc", "AR": "emar",
@@ -71,8 +72,7 @@ def find_wrapper(project, rel_dir: str, own_name: str) -> Wrapped | None:
         return None
     from ..sources.dockerfile import wrapper_environment
     found: Wrapped | None = None
-    d = rel_dir or "."
-    for _ in range(MAX_ANCESTORS):
+    for d in folders_up(rel_dir, MAX_ANCESTORS):
         for name in project.list(d):
             low = name.lower()
             if (name == own_name and d == rel_dir) or not any(fnmatch.fnmatchcase(low, g) for g in EVIDENCE_NAMES):
@@ -87,9 +87,6 @@ def find_wrapper(project, rel_dir: str, own_name: str) -> Wrapped | None:
                 values = {k: PStr(v.value, tuple(v.starts), tuple(v.ends)).shifted(STRIDE) for k, v in env.items()}
                 return Wrapped({**values, **wrapper_env()}, [index])
             found = found or Wrapped(wrapper_env())
-        if d in (".", ""):
-            break
-        d = posixpath.dirname(d) or "."
     if found is None:
         for name in project.list(".github/workflows"):
             text = project.read(f".github/workflows/{name}") if name.endswith((".yml", ".yaml")) else None

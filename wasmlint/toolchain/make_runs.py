@@ -20,6 +20,7 @@ import posixpath
 from dataclasses import dataclass
 
 from ..classify import kind_by_name
+from .project_files import folders_up
 from .pstr import STRIDE, LineIndex, PStr
 
 MAKE_PROGRAMS = ("make", "gmake", "mingw32-make", "emmake", "emmake.py")
@@ -80,14 +81,11 @@ def _surface_files(project, rel_dir: str, makefile_rel: str) -> list[str]:
     then the other Makefiles of ``rel_dir`` (a recipe's ``$(MAKE) -f helper.Makefile
     OUT_JS=$@``). A Makefile's own ``$(MAKE) ARCH=$(ARCH) all`` passes on the variables it
     was run with: no new way to run it."""
-    out, makefiles, d = [], [], rel_dir
-    for _ in range(MAX_ANCESTORS):
+    out, makefiles = [], []
+    for d in folders_up(rel_dir, MAX_ANCESTORS):
         for name in project.list(d):
             if any(fnmatch.fnmatchcase(name.lower(), g) for g in SURFACES):
                 out.append(posixpath.normpath(posixpath.join(d, name)))
-        if d in (".", ""):
-            break
-        d = posixpath.dirname(d) or "."
     out += [f".github/workflows/{n}" for n in project.list(".github/workflows") if n.endswith((".yml", ".yaml"))]
     for name in project.list(rel_dir):
         rel = posixpath.normpath(posixpath.join(rel_dir, name))

@@ -422,8 +422,8 @@ def project_options(project) -> dict:
     folder at or above it that has one)."""
     if project is None or project.root is None:
         return {}
-    d = project.rel_dir
-    for _ in range(8):
+    from .project_files import folders_up
+    for d in folders_up(project.rel_dir):
         for name in OPTION_FILES:
             rel = posixpath.normpath(posixpath.join(d, name))
             text = project.read(rel) if project.is_file(rel) else None
@@ -432,9 +432,6 @@ def project_options(project) -> dict:
                     return option_defaults(text, project.shown(rel))
                 except (LarkError, RecursionError):
                     return {}
-        if d in (".", ""):
-            break
-        d = posixpath.dirname(d) or "."
     return {}
 
 

@@ -93,6 +93,19 @@ class ProjectFiles:
         return (str(full) == root or str(full).startswith(root + os.sep)) and full.is_file()
 
 
+def folders_up(rel_dir: str, limit: int = 8) -> list[str]:
+    """``rel_dir`` and the folders above it, nearest first, up to the project's root
+    (``.``), at most ``limit`` of them: where build tools look for the files of a folder's
+    build (configure presets, options files, the scripts that run it)."""
+    out, d = [], rel_dir or "."
+    for _ in range(limit):
+        out.append(d)
+        if d in (".", ""):
+            break
+        d = posixpath.dirname(d) or "."
+    return out
+
+
 def _root_of(src: SourceFile):
     from ..runpaths import project_root
     if src.root:

@@ -161,7 +161,9 @@ def needs_sniff(relpath: str, by_name: str | None) -> bool:
         return False
     name = relpath.rsplit("/", 1)[-1].lower()
     ext = "." + name.rsplit(".", 1)[-1] if "." in name else ""
-    if ext in _NO_SNIFF_EXT:
+    if ext in _NO_SNIFF_EXT or ext in TEMPLATE_EXTENSIONS:
+        # a template (`build.sh.tera`, `start.sh.j2`) is rendered before it runs: its
+        # shebang says what the rendered copy is, not what this text parses as
         return False
     return by_name == "wasm" or ext in ("", ".yml", ".yaml", ".bin", ".dat", ".so", ".o", ".ini") \
         or ext not in TEXT_EXTENSIONS

@@ -13,7 +13,7 @@ import re
 
 from ..facts import Fact, Span
 from .pstr import UNKNOWN, PStr, Tok
-from .rust import build_rust_link
+from .rust import MEMORY_OPTIONS, build_rust_link
 from .rust_commands import command_facts
 from .rust_values import FORMATTING, Source
 
@@ -51,8 +51,7 @@ def _directive_facts(src: Source) -> list[Fact]:
     if b"rustc-link-arg" not in src.data:
         return []
     args = link_args(src)
-    memory = [a for a in args if a.value.startswith(("--initial-memory", "--max-memory", "--shared-memory",
-                                                      "--no-growable-memory", "-zstack-size"))]
+    memory = [a for a in args if a.value.startswith((*MEMORY_OPTIONS, "-zstack-size"))]
     if not memory:
         return []
     span = memory[0].span() or Span(src.index.path)

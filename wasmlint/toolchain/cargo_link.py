@@ -11,10 +11,12 @@
   ``<target-dir or the workspace root's target>/<triple>/<profile dir>/<crate>.wasm``,
   where ``<crate>`` is the ``[lib]`` name (or the package's) with ``-`` as ``_`` for a
   ``cdylib``, the package name for a binary.
-* Which link decides the memory: a build reads the rustflags of the cargo configs of
-  its folder and the folders above it (no RUSTFLAGS set). When one of them states the
-  memory (``--max-memory``, ``+atomics`` …) the config decides it and takes the build's
-  module as its artifact; else the build has Rust's default memory and is the cause.
+* Which link decides the memory: the package's ``build.rs`` when it prints memory link
+  args (``cargo:rustc-link-arg=--import-memory``: cargo passes them to every link of the
+  package); else the rustflags of the cargo configs of the build's folder and the folders
+  above it (no RUSTFLAGS set). When one of them states the memory (``--max-memory``,
+  ``+atomics`` …) it decides it and takes the build's module as its artifact; else the
+  build has Rust's default memory and is the cause.
 """
 from __future__ import annotations
 
@@ -108,6 +110,8 @@ def _wasm_workspaces(facts: list[Fact], manifests: dict[str, CargoManifest]) -> 
 
 def _decide_memory(facts: list[Fact], manifests: dict[str, CargoManifest], files: dict[str, str]) -> list[Fact]:
     configs = [f for f in facts if isinstance(f, RustLink) and f.origin == "cargo-config" and f.decides_memory]
+    # a package's build.rs prints link args for every link of that package
+    build_scripts = {posixpath.dirname(f.span.path): f for f in facts if isinstance(f, RustLink) and f.origin == "build.rs"}
     taken: dict[int, list[str]] = {}
     out: list[Fact] = []
     for f in facts:
@@ -119,7 +123,8 @@ def _decide_memory(facts: list[Fact], manifests: dict[str, CargoManifest], files
             continue        # a crate the project does not hold (a submodule, a folder it `cd`s to): unknown
         f = replace(f, artifacts=_artifacts(f, crate, cwd, manifests) if crate else [],
                     crate_folder=crate.folder if crate else None)
-        decider = next((c for c in configs if f.origin == "build" and _reads(f, c, files)), None)
+        decider = build_scripts.get(crate.folder) if crate is not None and f.origin == "build" else None
+        decider = decider or next((c for c in configs if f.origin == "build" and _reads(f, c, files)), None)
         if decider is None:
             out.append(f)
         else:

@@ -105,6 +105,14 @@ class RustLink(MemoryLike, Fact):
             a.partition("=")[0] in MEMORY_OPTIONS for a in self.link_args)
 
     @property
+    def imported(self) -> bool:  # type: ignore[override]
+        """``--import-memory`` without ``--shared-memory``: the module takes a memory its host
+        makes (a component adapter takes the main module's), so its limits are only what it
+        accepts. A shared import is the threads layout, whose glue makes the memory the
+        import's limits describe: that link decides the memory."""
+        return self.import_memory and not self.shared
+
+    @property
     def initial_pages(self) -> int | None:  # type: ignore[override]
         return None if self.initial_memory is None else -(-self.initial_memory // PAGE)
 

@@ -183,7 +183,11 @@ def assign(project, config) -> ScopeMap:
     ran: set[str] = set()      # files whose scope is the surface's that runs them
     for sc, edges in runners:
         for e in edges:
-            if e.kind == "runs" and e.dst and e.dst not in prod:
+            # a test … surface that runs a file says more than the folder it sits in
+            # (`scripts/build-node.sh` that only `npm test` runs is test code)
+            by_folder = e.dst in prod and prod[e.dst] is out.conventions.get(e.dst) and sc.scope in QUIET \
+                and prod[e.dst].scope == "tooling"
+            if e.kind == "runs" and e.dst and (e.dst not in prod or by_folder):
                 prod[e.dst] = Scoped(sc.scope, f"run by {sc.reason}")
                 ran.add(e.dst)
     while _inside_run_scripts(project, out, launches, ran):

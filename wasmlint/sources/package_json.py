@@ -21,7 +21,7 @@ from .. import jsonpos, shellparse
 from ..facts import Fact
 from ..launch.build import NODE_OPTIONS_VARS, Unit
 from ..launch.version import NodeVersionFact, major_of
-from ..scopes import Scoped
+from ..scopes import QUIET, Scoped
 from ..scopes.commands import unit_scope
 from ..shellfiles import project_reader
 from ..shellparse import Assign, Command
@@ -34,6 +34,10 @@ _NPM_LIFECYCLE = {"start", "test", "stop", "restart"}
 _RUNNERS = {"npm", "yarn", "pnpm", "bun"}
 MAX_INDIRECTION = 8
 PRODUCTION_SCRIPTS = ("start", "prod", "production")
+# scripts that something outside the file runs by name: npm's lifecycle scripts, and
+# `build`, which CI, publish steps and hosting platforms (Vercel, Netlify, Pages) run
+RUN_DIRECTLY = frozenset(("build", "prepare", "prepublish", "prepublishOnly", "prepack", "postpack", "preinstall",
+                          "install", "postinstall", "publish", "postpublish", "version", "dist", "release"))
 ENTRY_FIELDS = ("main", "module", "browser", "exports", "bin", "files")
 
 
@@ -177,8 +181,30 @@ def _roles(table: dict[str, jsonpos.JNode], idx: LineIndex) -> dict[str, Scoped 
                 out += closure(target, seen | {target})
         return out
 
-    return {name: unit_scope(f"script `{name}`", name, closure(name, {name}), PRODUCTION_SCRIPTS)
-            for name in table}
+    roles = {name: unit_scope(f"script `{name}`", name, closure(name, {name}), PRODUCTION_SCRIPTS)
+             for name in table}
+    return _called_only_quietly(roles, own)
+
+
+def _called_only_quietly(roles: dict[str, Scoped | None], own: dict[str, list[list[str]]]) -> dict[str, Scoped | None]:
+    """A script that says nothing itself and that only test, bench … scripts run
+    (``"test": "yarn wasm:build:node && jest"``) takes their scope: nothing that ships
+    runs it. Scripts run by other files (a workflow's ``npm run x``) get the scope of
+    those files' own launches there."""
+    callers: dict[str, set[str]] = {}
+    for name, commands in own.items():
+        for words in commands:
+            target = _target(_without_env(words))
+            if target in roles and target != name:
+                callers.setdefault(target, set()).add(name)
+    out = dict(roles)
+    for name, by in callers.items():
+        said = [roles[c] for c in sorted(by)]
+        if out[name] is None and name not in RUN_DIRECTLY and all(r is not None and r.scope in QUIET for r in said) \
+                and len({r.scope for r in said}) == 1:
+            out[name] = Scoped(said[0].scope, f"script `{name}` is run only by {', '.join(f'`{c}`' for c in sorted(by))}"
+                                              f" ({said[0].reason})")
+    return out
 
 
 def _run(unit: Unit, table: dict, name: str, value: jsonpos.JNode, env, depth: int,

@@ -157,9 +157,11 @@ def kind_by_name(relpath: str) -> str | None:
 
 def needs_sniff(relpath: str, by_name: str | None) -> bool:
     """Whether the first bytes must be read to decide the kind."""
+    name = relpath.rsplit("/", 1)[-1].lower()
+    if by_name == "nginx" and not name.endswith(("nginx.conf", ".nginx")):
+        return True     # by its folder only (`conf.d/*.conf`): fontconfig keeps XML there too
     if by_name is not None and by_name != "wasm":
         return False
-    name = relpath.rsplit("/", 1)[-1].lower()
     ext = "." + name.rsplit(".", 1)[-1] if "." in name else ""
     if ext in _NO_SNIFF_EXT or ext in TEMPLATE_EXTENSIONS:
         # a template (`build.sh.tera`, `start.sh.j2`) is rendered before it runs: its
@@ -173,6 +175,8 @@ def kind_by_content(relpath: str, head: bytes, by_name: str | None) -> str | Non
     """``head`` is the file's first bytes (up to 4 KiB)."""
     if head.startswith(WASM_MAGIC):
         return "wasm"
+    if by_name == "nginx" and head.lstrip().startswith(b"<"):
+        return None     # XML (fontconfig's `conf.d/*.conf`), not nginx's directives
     if by_name is not None:
         return by_name
     name = relpath.rsplit("/", 1)[-1].lower()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from wasmlint.classify import kind_by_content, kind_by_name
+from wasmlint.classify import kind_by_content, kind_by_name, needs_sniff
 from wasmlint.sources import SourceFile
 from wasmlint.sources.shell import extract
 
@@ -24,7 +24,8 @@ def _shell_files() -> list[Path]:
             if not p.is_file():
                 continue
             rel = str(p.relative_to(ROOT))
-            kind = kind_by_name(rel) or kind_by_content(rel, p.read_bytes()[:4096], None)
+            by_name = kind_by_name(rel)      # as discovery classifies it
+            kind = kind_by_content(rel, p.read_bytes()[:4096], by_name) if needs_sniff(rel, by_name) else by_name
             if kind == "shell":
                 out.append(p)
     return out

@@ -83,6 +83,18 @@ def configure_input(path: str, kind: str) -> NotAnalysed | None:
         f"configure template: `configure` or CMake's `configure_file()` writes `{name[:-3]}` from it"))
 
 
+def infix_input(path: str) -> NotAnalysed | None:
+    """The note for ``frontend.in.js``: ``.in`` before the extension marks a build's input,
+    which a script turns into ``frontend.js`` (libav.js's ``@E6`` markers): read only when
+    it parses as the language its extension names."""
+    name = path.rsplit("/", 1)[-1]
+    stem, dot, ext = name.rpartition(".")
+    if not dot or not stem.lower().endswith(".in") or len(stem) <= 3:
+        return None
+    return NotAnalysed(Span(path), reason="template", detail=(
+        f"build input: `{stem[:-3]}.{ext}` is written from it, and it does not parse as it stands"))
+
+
 def placeholder_note(token: str, path: str, line: int, column: int) -> NotAnalysed | None:
     """The note for a file whose parse stopped at an ``@VAR@`` placeholder: the input of
     configure_file(), readable only once the placeholders are replaced."""

@@ -101,6 +101,10 @@ def _facts(src: SourceFile, doc) -> list[Fact]:
     from ..js.scan import Scan
 
     if doc.has_error_only():
+        from ..templates import infix_input
+        note = infix_input(src.path)
+        if note is not None:
+            return [note]
         bad = next((c for c in doc.root.children if c.type == "ERROR"), doc.root)
         line, col = doc.position(bad.start_byte, bad.start_point)
         return [src.error("does not parse as JavaScript or TypeScript", line=line, column=col,

@@ -1,7 +1,8 @@
 """Production scope: what part of the project a file, a launch or a fact belongs to.
 
 ``production`` is what the project deploys or publishes; ``test``, ``bench``,
-``example``, ``fixture``, ``docs`` and ``tooling`` are the rest; ``unknown`` is
+``example``, ``fixture``, ``docs``, ``vendored`` (another project's build files, copied
+in) and ``tooling`` are the rest; ``unknown`` is
 what nothing decides. The project graph decides first (``assign.py``: what a
 production entry point reaches is production), then each ecosystem's conventions
 (``conventions.py`` for paths and names, ``commands.py`` for what a command
@@ -12,9 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SCOPES = ("production", "test", "bench", "example", "fixture", "docs", "tooling", "unknown")
+SCOPES = ("production", "test", "bench", "example", "fixture", "docs", "vendored", "tooling", "unknown")
 DEFAULT_REPORTED = ("production", "unknown")
-QUIET = ("test", "bench", "example", "fixture", "docs")    # what the project does not deploy or build
+# what the project does not deploy or build
+QUIET = ("test", "bench", "example", "fixture", "docs", "vendored")
 
 
 @dataclass(frozen=True)

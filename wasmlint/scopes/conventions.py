@@ -109,11 +109,35 @@ def file_scope(rel: str, kind: str | None = None) -> Scoped | None:
     return name_scope(name) if kind in NAMED_KINDS else None
 
 
+# folders that hold copies of other projects (golangci-lint skips `vendor` and
+# `third_party` by default; CMake projects keep theirs in `external/`, `extern/`)
+VENDOR_FOLDERS = frozenset(("third_party", "third-party", "thirdparty", "3rdparty", "3rd-party", "3rd_party",
+                            "vendor", "vendored", "external", "extern"))
+# what a vendored copy ships into this project's build: read as the project's own
+SHIPPED_KINDS = frozenset(("wasm", "js"))
+
+
+def vendored_scope(rel: str, kind: str | None) -> Scoped | None:
+    """A build or launch file of a vendored project (``external/basis_universal/webgl/
+    CMakeLists.txt``): it builds that project, not this one, unless this project's own
+    build reaches it (the graph decides first). Its modules and JavaScript may ship here."""
+    path = rel.split("#", 1)[0]
+    if kind in SHIPPED_KINDS or path.lower().endswith((".wasm", ".js", ".mjs", ".cjs")):
+        return None
+    parts = path.split("/")[:-1]
+    at = next((i for i, p in enumerate(parts) if p.lower() in VENDOR_FOLDERS), None)
+    if at is None or at + 1 >= len(parts):
+        return None     # the folder's own files (`external/CMakeLists.txt`) are this project's glue
+    return Scoped("vendored", f"under `{'/'.join(parts[:at + 2])}/`, a copy of another project")
+
+
 def path_scope(rel: str, kind: str | None = None) -> Scoped | None:
     """A file's scope by convention: its name, else its folders. Dev tooling by its name
     (``vite.config.js``) inside a test, bench, example, fixture or docs folder is part of
     that folder's project (``examples/editor/vite.config.js`` builds an example)."""
     by_name, by_folder = file_scope(rel, kind), folder_scope(rel)
+    if (by_folder is None or by_folder.scope == "tooling") and (by_name is None or by_name.scope == "tooling"):
+        by_folder = vendored_scope(rel, kind) or by_folder
     if by_name is not None and by_name.scope == "tooling" and by_folder is not None and by_folder.scope in QUIET:
         return Scoped(by_folder.scope, f"{by_name.reason}, {by_folder.reason}")
     return by_name or by_folder

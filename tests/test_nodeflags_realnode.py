@@ -50,6 +50,9 @@ FLAGS = [
     "--conditions=x", "--experimental-vm-modules", "--preserve-symlinks", "--no-v8-pool-size",
     "--experimental-loader=data:text/javascript,", "--loader=data:text/javascript,",
     "--zero-fill-buffers", "--frozen-intrinsics", "--use-openssl-ca", "--tls-min-v1.2",
+    # a value on a boolean: node's own options take it (and ignore it), V8's do not
+    "--no-warnings=ExperimentalWarning", "--no-deprecation=1", "--warnings=0", "--trace-warnings=1",
+    "--no-expose-gc=1", "--no-liftoff=1",
     # unknown, misspelt, mis-negated
     "--no-wasm-tierup", "--bogus-flag", "--no-bogus-flag", "--wasm-tierup", "--max-old-space=4096",
     "--experimental-wasm-modulez", "-title=x", "-r=x",

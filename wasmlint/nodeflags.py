@@ -249,8 +249,10 @@ class FlagDB:
         if norm.startswith("--no-"):
             base = "--" + norm[5:]
             rec = self._flags.get(base)
-            if rec is not None and rec.get("neg") and value is None:
-                return self._info(base, spelling, negated=True, value=None)
+            # node's own booleans take a value and ignore it (`--no-warnings=ExperimentalWarning`
+            # starts node 20-26); V8's reject one ("illegal value for flag")
+            if rec is not None and rec.get("neg") and (value is None or rec["k"] == "node"):
+                return self._info(base, spelling, negated=True, value=value)
         return None
 
     def _info(self, name: str, spelling: str, negated: bool, value: str | None) -> FlagInfo:

@@ -29,7 +29,7 @@ def extract(src: SourceFile) -> list[Fact]:
     and the Lambda functions a CDK stack in it deploys (``cdk_lambda``)."""
     from ..js import cdk_lambda, edge_runtime
     from ..js.parse import Doc
-    facts = _extract(src)
+    facts = _extract(src) + _shebang(src)
     if edge_runtime.by_path(src.path):
         return facts + edge_runtime.deployments(src.path)
     from ..js.imports import IMPORT_ONLY_MAX_BYTES
@@ -44,6 +44,16 @@ def extract(src: SourceFile) -> list[Fact]:
         from ..js.scan import Scan
         facts = facts + cdk_lambda.deployments(Scan(Doc(src.path, data)))
     return facts
+
+
+def _shebang(src: SourceFile) -> list[Fact]:
+    """The launch a ``#!/usr/bin/env -S node --flag`` line makes, or why it never starts."""
+    if not bytes(src.data[:2]) == b"#!":
+        return []
+    from ..launch.shebang import shebang_facts
+    from ..textpos import LineIndex
+    head = bytes(src.data[:4096]).split(b"\n", 1)[0].decode("utf-8", "replace").rstrip("\r")
+    return shebang_facts(head, src.path, LineIndex(head, src.path))
 
 
 def _extract(src: SourceFile) -> list[Fact]:

@@ -236,6 +236,8 @@ def _required(node) -> str | None:
 def in_file_calls(scan, fn) -> list:
     """The calls of function ``fn`` in its own file: ``f(…)`` for a function, ``this.m(…)`` for a method."""
     name = function_name(fn)
+    if name == "constructor" and fn.type == "method_definition":
+        return _constructions(scan, fn)
     if not name:
         return []
     method = fn.type == "method_definition" or (up(fn) is not None and up(fn).type == "public_field_definition")
@@ -252,6 +254,19 @@ def in_file_calls(scan, fn) -> list:
             continue                    # a recursive call passes its own parameter on
         out.append(call)
     return out
+
+
+def _constructions(scan, ctor) -> list:
+    """The ``new C(…)`` expressions of the file for class ``C``'s constructor."""
+    cls = next((a for a in ancestors(ctor) if a.type in ("class_declaration", "class")), None)
+    name = name_of(cls.child_by_field_name("name")) if cls is not None else None
+    if name is None and cls is not None and up(cls) is not None and up(cls).type == "variable_declarator":
+        name = name_of(up(cls).child_by_field_name("name"))
+    if not name:
+        return []
+    return [word.parent for word in scan.doc.words(name, ("identifier",))
+            if word.parent is not None and word.parent.type == "new_expression"
+            and unwrap(call_parts(word.parent)[0]).id == word.id]
 
 
 def parameter_index(fn, name_node) -> int | None:

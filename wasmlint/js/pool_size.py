@@ -14,7 +14,7 @@ follows the core count bounds the loop, an exported constant is its count.
 from __future__ import annotations
 
 from .exports import exported_as, imported_names, in_file_calls, parameter_index
-from .parse import call_parts, enclosing_function, function_name, unwrap
+from .parse import FUNCTIONS, ancestors, call_parts, enclosing_function, function_name, name_of, unwrap
 
 MAX_CALLS = 20          # in-file calls of one sizing function that are followed
 
@@ -28,14 +28,23 @@ def trace_size(scan, fact, bound, loop) -> None:
     fn, index, exact = param
     fact.size_param = index
     fact.size_function = function_name(fn)
+    if fact.size_function == "constructor":     # `new Pool(script, n)`: the class is what callers name
+        cls = next((a for a in ancestors(fn) if a.type in ("class_declaration", "class")), None)
+        name = name_of(cls.child_by_field_name("name")) if cls is not None else None
+        fact.size_function = f"new {name}" if name else "the constructor"
     fact.size_export = exported_as(scan, fn)
     fact.size_calls = [_argument(scan, call, index, exact) for call in in_file_calls(scan, fn)[:MAX_CALLS]]
 
 
 def _sizing_parameter(scan, bound):
     """``(function, index, exact)`` when the bound is a parameter without a default
-    (``exact``) or a member or method of one (``builder.numThreads()``, ``opts.size``)."""
+    (``exact``) or a member or method of one (``builder.numThreads()``, ``opts.size``),
+    or a field the class's constructor sets from one (``this.size = size``: the calls
+    are then the ``new Pool(script, n)`` of the file)."""
     node = scan.ev.origin(bound)
+    field = _constructor_field(scan, node)
+    if field is not None:
+        return field
     exact = node is not None and node.type == "identifier"
     while node is not None and node.type in ("call_expression", "member_expression"):
         inner = call_parts(node)[0] if node.type == "call_expression" else node.child_by_field_name("object")
@@ -48,6 +57,39 @@ def _sizing_parameter(scan, bound):
     fn = enclosing_function(write.node)
     index = parameter_index(fn, write.node) if fn is not None else None
     return (fn, index, exact) if index is not None else None
+
+
+def _constructor_field(scan, node):
+    """``(constructor, index, True)`` for ``this.size`` when the class's constructor
+    assigns ``this.size = size`` from its parameter ``size`` (no default)."""
+    node = unwrap(node)
+    if node is None or node.type != "member_expression" or unwrap(node.child_by_field_name("object")).type != "this":
+        return None
+    prop = name_of(node.child_by_field_name("property"))
+    cls = next((a for a in ancestors(node) if a.type in ("class_declaration", "class")), None)
+    body = cls.child_by_field_name("body") if cls is not None else None
+    ctor = next((m for m in (body.named_children if body is not None else ())
+                 if m.type == "method_definition" and name_of(m.child_by_field_name("name")) == "constructor"), None)
+    if ctor is None or not prop:
+        return None
+    scan.doc.reveal(ctor)
+    stack = [ctor.child_by_field_name("body")]
+    while stack:
+        n = stack.pop()
+        if n is None or n.type in FUNCTIONS:
+            continue
+        if n.type == "assignment_expression":
+            left, right = unwrap(n.child_by_field_name("left")), unwrap(n.child_by_field_name("right"))
+            if left is not None and left.type == "member_expression" and name_of(left) == prop \
+                    and unwrap(left.child_by_field_name("object")).type == "this" \
+                    and right is not None and right.type == "identifier":
+                write = scan.ev.bindings.reaching_write(right)
+                if write is None or write.declares != "param" or write.default is not None:
+                    return None
+                index = parameter_index(ctor, write.node)
+                return (ctor, index, True) if index is not None else None
+        stack.extend(n.named_children)
+    return None
 
 
 def _argument(scan, call, index: int, exact: bool) -> dict:
@@ -90,6 +132,8 @@ def worker_excesses(fact, ctx) -> list[dict]:
     open_call, name = False, fact.size_function or "this function"
     for span, cores, count, imports in calls:
         kind, count = crossfile.follow(ctx, span.path, cores, count, imports)
+        if kind == "count" and count <= 1:
+            continue        # one worker: never more than the cores of any machine
         if kind == "count" and (limit is None or count > limit):
             where = f"{fact.span.path}:{fact.span.line}"
             out.append(_at(span, f"this call starts {count} workers in the loop of `{name}` ({where})" +

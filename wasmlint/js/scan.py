@@ -6,7 +6,8 @@ import bisect
 import re
 from functools import cached_property
 
-from .parse import FUNCTIONS, LOOPS, Doc, ancestors, call_parts, name_of, path_of, string_value, unwrap, up
+from .parse import (FUNCTIONS, LOOPS, Doc, ancestors, call_parts, name_of, path_of, returns_of, string_value,
+                    unwrap, up)
 from .values import Evaluator
 from .worker_side import is_worker_file
 
@@ -156,7 +157,18 @@ class Scan:
         if any(c in raw for c in CORE_WORDS):
             return True
         self.doc.reveal(node)
+        returned = self._local_returns(node)
+        if returned:
+            numbers = [r for r in returned if isinstance(self.ev.number(r), int)]
+            return len(numbers) < len(returned) and all(
+                self.mentions_cores(r, depth + 1) for r in returned if r not in numbers)
         for ident in identifiers(node):
+            call = up(ident)
+            if call is not None and call.id != node.id and call.type == "call_expression" \
+                    and unwrap(call_parts(call)[0]).id == ident.id and self._local_returns(call):
+                if self.mentions_cores(call, depth + 1):      # `Math.min(coreCount(), 4)`
+                    return True
+                continue
             origin = self.ev.origin(ident)
             if origin is not None and origin.id != ident.id:
                 if self.mentions_cores(origin, depth + 1):
@@ -169,6 +181,23 @@ class Scan:
                 return True
         fields = self.this_writes(node)
         return bool(fields) and all(self.mentions_cores(v, depth + 1) for v in fields)
+
+    def _local_returns(self, node) -> list:
+        """What ``f()`` returns when ``f`` is a function declared in this file
+        (``function getMaxWorkers() { return Math.max(os.availableParallelism(), 1) }``)."""
+        if node.type != "call_expression":
+            return []
+        callee = unwrap(call_parts(node)[0])
+        if callee is None or callee.type != "identifier":
+            return []
+        name = self.doc.text(callee)
+        fns = [w.parent for w in self.doc.words(name, ("identifier",))
+               if w.parent is not None and w.parent.type == "function_declaration"
+               and w.parent.child_by_field_name("name").id == w.id]
+        if len(fns) != 1:
+            return []
+        self.doc.reveal(fns[0])
+        return [unwrap(r.named_children[0]) for r in returns_of(fns[0]) if r.named_children]
 
     def _cores_or_constants(self, ident, depth: int) -> bool:
         """Every write of the variable gives it a number or a core count, one of them the

@@ -25,6 +25,8 @@ class Context:
         """The fact's targets, without those that cannot load it at all (a memory64
         build on iOS): a budget is no verdict where the module does not load."""
         targets = self._targets_for(fact)
+        if getattr(fact, "not_on", ()):      # a user-agent branch iOS never takes
+            targets = [t for t in targets if t.name not in fact.not_on]
         if getattr(fact, "memory64", False):
             targets = [t for t in targets if t.loads_memory64]
         return targets

@@ -38,6 +38,7 @@ class JsMemory(MemoryLike, JsFact):
     fallback: bool = False
     feature_test: bool = False        # made only to test what the engine supports (feature_test.py)
     sized_after: str | None = None    # the memory whose size it copies: a shadow or snapshot of it
+    not_on: tuple[str, ...] = ()      # targets whose devices a user-agent test sends elsewhere
     initial_span: Span | None = internal()
     maximum_span: Span | None = internal()
     address_key_span: Span | None = internal()

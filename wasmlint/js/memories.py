@@ -63,6 +63,7 @@ def _memory(scan: Scan, new) -> JsMemory | None:
         initial_bigint=None if iv is UNKNOWN else isinstance(iv, Big),
         fallback=_has_fallback(new, doc), feature_test=is_feature_test(scan, new),
         sized_after=_sized_after(scan, init_val) if init_val is not None else None)
+    fact.not_on = _not_on_ios(scan, new)
     if init_val is not None:
         shorthand = init_pair.type == "shorthand_property_identifier"
         key = init_pair.child_by_field_name("key") if not shorthand else None
@@ -76,6 +77,34 @@ def _memory(scan: Scan, new) -> JsMemory | None:
         fact.maximum_span = doc.span(max_val)
         fact.maximum_text = doc.text(max_val)
     return fact
+
+
+IOS_DEVICES = ("iPhone", "iPad", "iPod")
+
+
+def _not_on_ios(scan: Scan, new) -> tuple[str, ...]:
+    """``("ios",)`` for a memory made in the ``else`` of a user-agent test for iOS devices
+    (``if (/iPad|iPhone|iPod/.test(navigator.userAgent)) … else new WebAssembly.Memory(…)``):
+    iOS takes the other branch, so iOS budgets do not judge it."""
+    child = new
+    for a in ancestors(new):
+        if a.type in ("function_declaration", "function_expression", "arrow_function", "method_definition",
+                      "program"):
+            break
+        if a.type == "if_statement":
+            alternative = a.child_by_field_name("alternative")
+            if alternative is not None and alternative.id == child.id and _tests_ios(scan, a):
+                return ("ios",)
+        child = a
+    return ()
+
+
+def _tests_ios(scan: Scan, if_statement) -> bool:
+    cond = unwrap(if_statement.child_by_field_name("condition"))
+    if cond is not None and cond.type == "identifier":
+        cond = scan.ev.origin(cond) or cond
+    text = scan.doc.text(cond) if cond is not None else ""
+    return any(d in text for d in IOS_DEVICES) and "!" not in text.split("(", 1)[0]
 
 
 def _sized_after(scan: Scan, init_val) -> str | None:

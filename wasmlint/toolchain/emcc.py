@@ -48,7 +48,7 @@ def is_emcc(word: str) -> bool:
 # words of the name (`ifdef PYODIDE_SOURCEMAP`, `build/debug/app.js`, `isDebug`), never
 # parts of one (`DBG_LDFLAGS_NODEBUG`, `device.js`).
 _DEBUG_WORDS = frozenset(("dev", "dbg", "asan", "ubsan", "msan", "tsan", "lsan", "sourcemap", "sourcemaps"))
-_DEBUG_PREFIXES = ("debug", "sanitiz", "profil", "symbols", "dwarf")
+_DEBUG_PREFIXES = ("debug", "sanitiz", "profil", "symbols", "dwarf", "instrument", "coverage")
 _RELEASE_WORDS = frozenset(("release", "prod", "production", "minsizerel"))
 _NAME_WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 

@@ -160,9 +160,13 @@ def link_variables(env: dict, argv: list[Tok]) -> list[tuple[str, PStr]]:
 def configure_flags(argv: list[Tok]) -> tuple[list[str], list[PStr], str | None]:
     """The flag variables a cmake configure line sets, their values in order, and
     ``CMAKE_BUILD_TYPE``."""
+    from .emcc_args import carries_emcc_settings
     names, values, build_type = [], [], None
     for name, value in cache_entries(argv):
-        if name in CONFIGURE_FLAG_VARS:
+        # the project's own flag variables too (OpenRCT2's -DEMSCRIPTEN_LDFLAGS="-s …"): only
+        # emcc takes `-s NAME`, so a value that carries one is meant for its commands
+        if name in CONFIGURE_FLAG_VARS or not name.startswith("CMAKE_") and value.known \
+                and carries_emcc_settings(value.text.split()):
             names.append(name)
             values.append(value)
         elif name == "CMAKE_BUILD_TYPE":

@@ -20,7 +20,7 @@ from .configured_make import Configured, configured_make_flags, joined_label
 from .containers import container_command
 from .emcc import EMCC_NAMES, build_facts, is_emcc
 from .emcc_args import carries_emcc_settings, emcc_only, links_only
-from .emscripten_wrappers import (configure_flags, configure_script_flags, emscripten_cmake_at,
+from .emscripten_wrappers import (CONFIGURE_FLAG_VARS, configure_flags, configure_script_flags, emscripten_cmake_at,
                                   emscripten_configure_at, link_variables)
 from .emver import DockerBuildArg, EmscriptenVersion, image_pin, version_in_emsdk_args, version_in_image
 from .output_copies import add_copies, copied_later
@@ -193,8 +193,10 @@ def configure_facts(cmd: Command, at: int, variant: str | None, version: str | N
     names, values, build_type = configure_flags(cmd.argv[at + 1:])
     index = cmd.argv[0].index
     flags = [[Tok(w, index) for w in shell_split(v)] for v in values]
-    linker = [f.value for n, fs in zip(names, flags) if n == "CMAKE_EXE_LINKER_FLAGS" for f in fs]
-    compile_flags = [f.value for n, fs in zip(names, flags) if n != "CMAKE_EXE_LINKER_FLAGS" for f in fs]
+    linked = [n == "CMAKE_EXE_LINKER_FLAGS" or n not in CONFIGURE_FLAG_VARS and ("LDFLAGS" in n or "LINK" in n)
+              for n in names]
+    linker = [f.value for is_link, fs in zip(linked, flags) if is_link for f in fs]
+    compile_flags = [f.value for is_link, fs in zip(linked, flags) if not is_link for f in fs]
     if not any(emcc_only(f) for f in linker) and not links_only(compile_flags):
         return []
     label = ", ".join(x for x in (variant, f"CMAKE_BUILD_TYPE={build_type}" if build_type else None,

@@ -77,6 +77,9 @@ def test_gitignore_nested_and_exclude(tmp_path):
     (tmp_path / "node_modules" / "dep.wasm").write_bytes(WASM_HEADER)
     (tmp_path / ".yarn" / "releases").mkdir(parents=True)    # yarn berry's own bundle
     (tmp_path / ".yarn" / "releases" / "yarn-3.8.5.cjs").write_text("new WebAssembly.Memory({initial: 256})\n")
+    # Yarn Plug'n'Play's generated loader embeds yarn's libzip module (libauth, wasm-media-encoders)
+    (tmp_path / ".pnp.cjs").write_text("const libzip = new WebAssembly.Memory({initial: 256});\n")
+    (tmp_path / "pkg" / ".pnp.loader.mjs").write_text("new WebAssembly.Memory({initial: 256})\n")
     kinds = _kinds(tmp_path, exclude=["vendor/"])
     assert sorted(kinds) == ["pkg/keep.wasm"]
 

@@ -21,6 +21,9 @@ from .paths import link_target, read_regular, real, within
 ALWAYS_EXCLUDED = frozenset((".git", ".hg", ".svn", "node_modules", ".wasmlint_cache", "__pycache__",
                              ".venv", "venv", ".tox", ".mypy_cache", ".pytest_cache", ".hypothesis",
                              ".cache", ".yarn", ".pnpm-store", "bower_components"))
+# files package managers generate: Yarn Plug'n'Play's loader (`yarn install` writes it; it
+# embeds Yarn's own libzip module), never the project's code
+GENERATED_FILES = frozenset((".pnp.cjs", ".pnp.js", ".pnp.loader.mjs"))
 GITIGNORE_LIMIT = 1 << 20     # bytes of one .gitignore read; the rest is ignored
 GITIGNORE_PATTERNS = 20_000   # lines of .gitignore files compiled in one walk; later ones check more files
 
@@ -205,7 +208,7 @@ def _walk(root: Path, roots: list[Path], cwd: Path, exclude: list[str], out: dic
             if is_dir:
                 if de.name not in ALWAYS_EXCLUDED and not ignores.ignored(rel, True):
                     subdirs.append((de.path, rel))
-            elif not ignores.ignored(rel, False):
+            elif de.name not in GENERATED_FILES and not ignores.ignored(rel, False):
                 if de.is_symlink() and os.path.isdir(de.path):
                     continue  # symlinked folders are not walked
                 visited.append(de.path)
@@ -228,8 +231,9 @@ def left_out(path: str, root: Path, exclude: list[str], gitignore: bool = True) 
             ignores.push_dir(rel, str(folder))
             rel = f"{rel}/{part}" if rel else part
             folder = folder / part
-            if part in ALWAYS_EXCLUDED or ignores.ignored(rel, i < len(parts) - 1 or target.is_dir()):
-                return "excluded" if part in ALWAYS_EXCLUDED else why
+            generated = i == len(parts) - 1 and part in GENERATED_FILES
+            if part in ALWAYS_EXCLUDED or generated or ignores.ignored(rel, i < len(parts) - 1 or target.is_dir()):
+                return "excluded" if part in ALWAYS_EXCLUDED or generated else why
     return None
 
 

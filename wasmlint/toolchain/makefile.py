@@ -66,10 +66,17 @@ class MakeReader:
         self._assigned_from: set[str] | None = None
         self.assigned_now: set[str] = set()   # what the assignments of the variant being run reference
 
-    def words(self) -> list[str]:
-        """Every word of the file outside comments."""
+    def words(self, but_literal_emcc: bool = False) -> list[str]:
+        """Every word of the file outside comments; with ``but_literal_emcc``, not those of
+        recipe lines that run emcc by name (their ``-s`` settings are that command's own)."""
         # lines outside recipes lost their comments when they were joined
-        return [w for line in self.lines for w in (_cut_comment(line.text) if line.recipe else line.text).text.split()]
+        out = []
+        for line in self.lines:
+            words = (_cut_comment(line.text) if line.recipe else line.text).text.split()
+            if but_literal_emcc and line.recipe and _runs_emcc_by_name(words):
+                continue
+            out += words
+        return out
 
     def assigned_from(self) -> set[str]:
         """The variables the file's own assignments reference in their values, in every
@@ -279,6 +286,19 @@ class MakeReader:
         return current
 
 
+def _runs_emcc_by_name(words: list[str]) -> bool:
+    """A recipe line whose command is ``emcc``/``em++`` written out (after make's ``@``/``-``
+    prefixes and a ``cd x &&``)."""
+    from .emcc import EMCC_NAMES
+    for w in words:
+        w = w.lstrip("@-+")
+        if w.rsplit("/", 1)[-1] in EMCC_NAMES:
+            return True
+        if w not in ("&&", ";", "cd") and not w.startswith(("$(", "${")) and "/" not in w:
+            return False
+    return False
+
+
 def _is_directive(stripped: str) -> bool:
     return stripped.split(None, 1)[0] in CONDITIONALS + ("else", "endif") \
         if stripped else False
@@ -299,7 +319,8 @@ def makefile_facts(text: str, path: str, project=None, **kw) -> list[Fact]:
         if wrapped is not None:
             reader.env = wrapped.env
             linked = list(wrapped.linked)
-        elif carries_emcc_settings(words):
+        elif carries_emcc_settings(reader.words(but_literal_emcc=True)):
+            # the file's own flags are emcc's (not just those of a line that runs emcc by name)
             reader.env = wrapper_env()
     if project is not None:
         rel = posixpath.join(project.rel_dir, path.rsplit("/", 1)[-1])

@@ -37,6 +37,9 @@ TAKES_VALUE = frozenset((
 # that are JavaScript only once joined (a --pre-js may open a block its --post-js closes)
 JS_INPUTS = ("--pre-js", "--post-js", "--extern-pre-js", "--extern-post-js", "--js-library")
 # ``--cflags`` prints the compile flags of the given settings and exits (an SDL2 build.rs asks it)
+# `-o x.o`/`-o x.bc` makes an object file (a relocatable link, as `-r`), `-o x.a` an
+# archive (emcc picks the output kind by suffix): no module, its link settings unused
+OBJECT_OUTPUTS = (".o", ".bc", ".a", ".obj")
 NOT_LINK = frozenset(("-c", "-E", "-S", "-M", "-MM", "-fsyntax-only", "--version", "-v", "--help", "--cflags"))
 
 
@@ -427,7 +430,7 @@ def build_facts(argv: list[Tok], span: Span, *, variant: str | None = None, extr
         elif a and not a.strip(UNKNOWN):
             inv.opaque_args = True
         i += 1
-    if not link:
+    if not link or (inv.output or "").lower().endswith(OBJECT_OUTPUTS):
         return []
     budget.charge(len(setting_facts), "emcc settings")     # each is read by every setting rule
     inv.source_map = inv.source_map or any(f.startswith(_SOURCE_MAP_FLAGS) for f in inv.debug_flags)

@@ -32,17 +32,27 @@ def _nodes_query():
 _LITERAL_DOLLAR = re.compile(rb"\$(?=[)\]};|&<>/.,:=%+~^])")
 
 
+# `` `# note` ``: a command substitution holding only a comment, which runs nothing and
+# expands to nothing — the way to annotate each line of a long command (`emcc … \`,
+# `` -O3 `# optimise` \ ``). tree-sitter-bash reads the `#` as a comment to the end of the
+# line and loses the rest of the command, so it is read as the blanks it amounts to
+_COMMENT_SUBSTITUTION = re.compile(rb"(?<=[ \t])`[ \t]*#[^`\n]*`")
+
+
 def parse_bytes(raw: bytes):
     """tree-sitter-bash's tree of a script. A line continuation that ends the file
     (``-o out.js \\`` on the last line) joins the line to nothing in bash; tree-sitter
     rejects the whole command, so the backslash is read as the blank it amounts to.
-    A literal ``$`` (see ``_LITERAL_DOLLAR``) is read as a word character. Node
+    A literal ``$`` (see ``_LITERAL_DOLLAR``) is read as a word character, a comment in
+    backquotes (``_COMMENT_SUBSTITUTION``) as blanks. Node
     positions are those of ``raw``; words are read from the script's own text."""
     body = raw.rstrip(b" \t\r\n")
     if body.endswith(b"\\") and (len(body) - len(body.rstrip(b"\\"))) % 2 and raw[len(body):].startswith(b"\n"):
         raw = body[:-1] + b" " + raw[len(body):]
     if b"$" in raw:
         raw = _LITERAL_DOLLAR.sub(b"_", raw)
+    if b"`" in raw:
+        raw = _COMMENT_SUBSTITUTION.sub(lambda m: b" " * len(m.group(0)), raw)
     global _last_tree
     last = _last_tree              # a script's evaluation and its syntax check read one tree
     if last[0] is budget.current() and last[1] == raw:

@@ -38,7 +38,12 @@ def has_here(text: str) -> bool:
 
 def known(p: PStr) -> bool:
     """A value with no unknown part (a ``here`` mark is known only to path lookups)."""
-    return p.known and not has_here(p.text)
+    return known_text(p.text)
+
+
+def known_text(text: str) -> bool:
+    """``known`` of a value's text."""
+    return UNKNOWN not in text and not has_here(text)
 
 
 def plain(p: PStr) -> PStr:

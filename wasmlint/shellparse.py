@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from . import bash, bashrun, budget
-from .bashwords import known, plain
+from .bashwords import known, known_text, plain
 from .textpos import LineIndex, MappedText, TextBuilder, no_escape
 from .toolchain.pstr import UNKNOWN, PStr
 
@@ -48,15 +49,44 @@ class Assign:
     written: str | None = None   # a dynamic value as written, its unknown expansions verbatim (`$PWD/bin:$PATH`)
 
 
-@dataclass
 class Command:
-    words: list[Word]
-    prefix: list[Assign]                       # ``VAR=x cmd``
-    env: dict[str, Assign]                     # exported variables in effect (prefix included)
-    start: int
-    end: int
-    in_substitution: bool = False
-    idx: LineIndex | None = None               # the file it is written in, when not the script's own
+    """A command of the script. Its ``words`` are mapped to the file when first read:
+    ``values`` and ``head`` say what they are without that (most commands of a script,
+    ``cd``, ``tee``, ``cp``, are looked at by their first word only)."""
+
+    def __init__(self, view: "_View", run: bash.Command, prefix: list[Assign], env: Mapping[str, Assign],
+                 start: int, end: int, in_substitution: bool = False, idx: LineIndex | None = None):
+        self._view, self._run = view, run
+        self.prefix = prefix                   # ``VAR=x cmd``
+        self.env = env                         # exported variables in effect (prefix included)
+        self.start, self.end = start, end
+        self.in_substitution = in_substitution
+        self.idx = idx                         # the file it is written in, when not the script's own
+
+    @cached_property
+    def words(self) -> list[Word]:
+        return [w for bw in self._run.words for w in self._view.words(bw, self._run.file)]
+
+    @cached_property
+    def values(self) -> list[str]:
+        """The words' text: the fields bash made of them when every one is known (the text
+        of a known field's word is the field's), else the mapped words' text."""
+        fields = [f.text for bw in self._run.words for f in bw.fields]
+        if known_text("".join(fields)):
+            self._plain = True
+            return fields
+        self._plain = False
+        return [w.value for w in self.words]
+
+    @property
+    def head(self) -> tuple[str, bool] | None:
+        """The first word's text and whether it is ``dynamic``; None for no word."""
+        values = self.values
+        if not values:
+            return None
+        if self._plain:             # every word known: none is dynamic
+            return values[0], False
+        return values[0], self.words[0].dynamic
 
 
 @dataclass
@@ -204,10 +234,9 @@ class _View:
         return a
 
     def command(self, c: bash.Command) -> Command:
-        words = [w for bw in c.words for w in self.words(bw, c.file)]
         env = _Env(self, c.env)
         i, j = self.src(c.file, c.rng)
-        return Command(words, [self.assign(b) for b in c.prefix], env, i, j, c.in_substitution, self.idx[c.file])
+        return Command(self, c, [self.assign(b) for b in c.prefix], env, i, j, c.in_substitution, self.idx[c.file])
 
     def words(self, w: bash.Word, file: int) -> list[Word]:
         si, sj = self.src(file, w.rng)

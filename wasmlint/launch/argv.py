@@ -91,6 +91,10 @@ _PASS = {"exec", "nohup", "time", "command", "builtin", "dumb-init", "catchsegv"
 _PASS_WITH_ARG = {"nice": {"-n"}, "sudo": {"-u", "-g"}, "doas": {"-u", "-C"}, "timeout": {"-s", "-k", "--signal", "--kill-after"},
                   "npx": {"-p", "--package", "-c"}, "tini": {"-s", "-p", "-e"}}
 _PASS_USER = {"gosu", "su-exec", "chpst"}
+ENV_SETTERS = ("env", "cross-env", "cross-env-shell")
+PRLIMIT = "prlimit"
+# the first words ``unwrap`` reads a command by: any other makes it "other" at once
+LEADS = frozenset((*NODE_NAMES, *FORWARDERS, *SHELLS, *_PASS, *_PASS_WITH_ARG, *_PASS_USER, *ENV_SETTERS, PRLIMIT))
 
 
 def basename(word: str) -> str:
@@ -99,7 +103,11 @@ def basename(word: str) -> str:
 
 def names_node(tok: Tok) -> bool:
     """``$EMSDK_NODE``, ``"${NODE}"``: a word that is only a variable naming node."""
-    v = tok.value
+    return names_node_text(tok.value)
+
+
+def names_node_text(v: str) -> bool:
+    """``names_node`` of a word's text."""
     return v.startswith("$") and v[1:].removeprefix("{").removesuffix("}") in NODE_VARS
 
 
@@ -130,7 +138,7 @@ def unwrap(toks: list[Tok], env_s_split=None) -> Unwrapped:
                 if not r.value.startswith("-"):
                     break
             return Unwrapped("other", toks[i:], env=env)
-        if name == "env" or name == "cross-env" or name == "cross-env-shell":
+        if name in ENV_SETTERS:
             i += 1
             while i < len(toks):
                 v = toks[i].value
@@ -153,7 +161,7 @@ def unwrap(toks: list[Tok], env_s_split=None) -> Unwrapped:
                     continue
                 break
             continue
-        if name == "prlimit":
+        if name == PRLIMIT:
             i += 1
             while i < len(toks) and toks[i].value.startswith("-"):
                 opt, _, val = toks[i].value.partition("=")

@@ -128,17 +128,18 @@ class Unit:
         limit = self.address_space
         for cmd in parsed.commands:
             unit = self.at(cmd.idx)
-            if cmd.words and not cmd.in_substitution:
-                self.commands.append([w.value for w in cmd.words])
+            if cmd.values and not cmd.in_substitution:
+                self.commands.append(cmd.values)
             for a in cmd.prefix:
                 if a.name in NODE_OPTIONS_VARS:
                     unit.node_options(a)
-            if cmd.words and cmd.words[0].value == "ulimit":
+            if cmd.values and cmd.values[0] == "ulimit":
                 limit = _ulimit(unit.idx, cmd, limit)
                 continue
             if on_command is not None and on_command(cmd):
                 continue
-            unit.launch(unit.toks(cmd.words), cmd.env, (cmd.start, cmd.end), depth=depth, address_space=limit)
+            if cmd.head is not None and may_act(*cmd.head):
+                unit.launch(unit.toks(cmd.words), cmd.env, (cmd.start, cmd.end), depth=depth, address_space=limit)
         return parsed
 
     # ------------------------------------------------------------ launches
@@ -236,13 +237,27 @@ class Unit:
             script = exec_program(words, env)
         elif argv.basename(words[0]) in argv.SHELLS:
             script = next((w for w in words[1:] if not w.startswith("-")), None)
-        elif words[0].endswith((".sh", ".bash")) or "/" in words[0] and not words[0].startswith("/"):
+        elif words[0].endswith(_SCRIPT_SUFFIXES) or "/" in words[0] and not words[0].startswith("/"):
             script = words[0]      # ./start.sh, bin/serve, /docker-entrypoint.sh (not /usr/bin/python3)
         else:
             script = None
         if script and "node_modules/" not in script:
             self.facts.append(EntryScript(self.idx.span(*rng), surface=self.surface, unit=self.name,
                                           script=script, role=self.role))
+
+
+def may_act(first: str, dynamic: bool) -> bool:
+    """Whether ``Unit.launch`` can find anything in a command whose first word is ``first``:
+    node (or a variable naming it), a launcher ``argv.unwrap`` looks through or a shell it
+    reads, wasmtime (``_wasmtime``), or a script or ``go`` (``_entry_script``). Any other
+    command is "other" at its first word, and its words need not be mapped to the file."""
+    if dynamic:
+        return argv.names_node_text(first)
+    return argv.basename(first) in _ACTS_ON or first.endswith(_SCRIPT_SUFFIXES) or "/" in first
+
+
+_ACTS_ON = argv.LEADS | {"wasmtime", "go"}
+_SCRIPT_SUFFIXES = (".sh", ".bash")
 
 
 def _anchor(sp: argv.Split) -> tuple[Arg, str]:

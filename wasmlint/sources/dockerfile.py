@@ -273,12 +273,12 @@ def _run(idx: LineIndex, unit: Unit, run: Instr, st: Stage) -> list[Fact]:
     parsed = unit.run_script(script, st.env)
     if parsed.error is not None:
         return []
-    last_cmd = max((c.start for c in parsed.commands if c.words), default=-1)
+    last_cmd = max((c.start for c in parsed.commands if c.values), default=-1)
     exports = [a for a in parsed.assigns if a.exported and a.start > last_cmd]
     if not exports:
         return []
     replacement = None
-    only = not any(c.words for c in parsed.commands) and len(exports) == len(parsed.assigns)
+    only = not any(c.values for c in parsed.commands) and len(exports) == len(parsed.assigns)
     if only and run.heredoc is None and all(a.value is not None and not a.dynamic for a in exports):
         replacement = "ENV " + " ".join(idx.text[a.start:a.end] for a in exports)
     first = exports[0]

@@ -42,7 +42,7 @@ def copied_later(fact, cwd: str, later: list) -> None:
 
 def _copies(cmd) -> list[tuple[str, str]]:
     """(source, destination) project paths of a ``cp``/``mv``/``install`` command."""
-    words = [t.value for t in cmd.argv]
+    words = cmd.words
     if cmd.cwd is None or not words or posixpath.basename(words[0]) not in COPIERS:
         return []
     folder, paths, k = None, [], 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 
 from ..facts import Fact, Span
 from ..shellfiles import project_reader, this_file
@@ -107,13 +108,14 @@ def facts_from_shell(text: PStr, index: LineIndex, *, env: dict[str, PStr] | Non
     if own and env and len(result.commands) == 1:
         cmd = result.commands[0]
         cmd.prefix = {**{k: cmd.env[k] for k in cmd.inherited}, **cmd.prefix}
-    bindgen = bindgen or bindgen_input_target(result.commands)
+    builds = [cmd for cmd in result.commands if may_build(cmd.words)]
+    bindgen = bindgen or bindgen_input_target(builds)
     facts: list[Fact] = []
     found_version = version
     for a in result.assignments_of(VERSION_VARS):
         if a.name in VERSION_VARS and isinstance(a.value, PStr) and a.value.known and a.value.text.strip():
             facts.append(EmscriptenVersion(a.span, version=a.value.text.strip(), source=a.name))
-    for cmd in result.commands:
+    for cmd in builds:
         facts += _build_args(cmd)
         words = cmd.words
         v = version_in_emsdk_args(words) or next((version_in_image(w) for w in words if version_in_image(w)), None)
@@ -125,7 +127,7 @@ def facts_from_shell(text: PStr, index: LineIndex, *, env: dict[str, PStr] | Non
     linked = False
     problems: list = []
     made_by = []
-    for cmd in _collapse(result.commands):
+    for cmd in _collapse(builds):
         label = joined_label(variant, cmd.variant)
         for made in command_facts(cmd, cmd.index or index, reader=reader, variant=label, version=found_version,
                                   problems=problems, bindgen=bindgen):
@@ -134,12 +136,27 @@ def facts_from_shell(text: PStr, index: LineIndex, *, env: dict[str, PStr] | Non
                 made_by.append((cmd, made))
             facts.append(made)
     add_copies(made_by, result.commands)
-    facts += configured_make_flags(result.commands, index, variant, found_version,
+    facts += configured_make_flags(builds, index, variant, found_version,
                                     configured if configured is not None else Configured())
     if not linked:
         facts += _flag_only(result, index, variant, found_version)
     facts += [ParseError(tok.span() or Span(index.path), message=msg) for tok, msg in problems]
     return _dedupe(facts)
+
+
+# what a command's words hold for a reader of this module to act on it: the programs (emcc,
+# cargo and Rust's tools, napi, Emscripten's wrappers, emsdk, wasm-bindgen) and the values
+# (``--build-arg``, an emsdk image) that ``command_facts``, ``_build_args``, the version
+# readers, ``configured_make_flags`` and ``bindgen_input_target`` read a command by
+_COMMAND_WORDS = re.compile("|".join(re.escape(w) for w in (
+    *EMCC_NAMES, *CARGO_TOOLS, NAPI, "emcmake", "Emscripten.cmake", "emconfigure", "emmake", "emsdk",
+    "trzeci/emscripten", "--build-arg", "wasm-bindgen")))
+
+
+def may_build(words: list[str]) -> bool:
+    """Whether a command with these words can give a build fact (one scan of its text):
+    most commands of a script (``cd``, ``cp``, ``tee``, ``node``) are not read further."""
+    return _COMMAND_WORDS.search("\n".join(words)) is not None
 
 
 def command_facts(cmd: Command, index: LineIndex, *, reader=None, variant=None, version=None,

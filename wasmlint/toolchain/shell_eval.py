@@ -82,18 +82,52 @@ def evaluate(source: PStr, index: LineIndex, env: dict[str, PStr] | None = None,
     run = bash.evaluate(source, given, variants=True, reader=files, root=root, substitute=substitute)
     view = _View(source, index, run)
     out = ShellResult(error_at=run.error[0] if run.error else None)
-    for c in run.commands:
-        if c.in_substitution:
-            continue
-        argv = [view.tok(f, c.file, w.rng) for w in c.words for f in w.fields]
-        env_now = _Env(view, c.env, c.file, view.place(c.file, c.rng))
-        prefix = {b.name: env_now[b.name] for b in c.prefix}
-        inherited = frozenset(k for k, b in run.given.items() if c.env.get(k) is b and b.value is not None) \
-            if run.given else frozenset()
-        out.commands.append(Command(argv, prefix, env_now, view.span(c.file, c.rng), c.variant,
-                                    view.indexes[c.file], _EnvIndex(env_now), inherited, c.cwd))
+    out.commands = [_Placed(view, c) for c in run.commands if not c.in_substitution]
     out.bindings, out.view = run.bindings, view
     return out
+
+
+class _Placed(Command):
+    """A command of an evaluation, placed in its file when first read: a reader that looks
+    at a command's ``words`` only (most commands of a script build nothing) places none
+    of its arguments, its environment or its span."""
+
+    def __init__(self, view: "_View", c: bash.Command):
+        self._view, self._c = view, c
+        self.variant, self.index, self.cwd = c.variant, view.indexes[c.file], c.cwd
+
+    @cached_property
+    def words(self) -> list[str]:
+        texts = [f.text for w in self._c.words for f in w.fields]
+        return texts if not has_here("".join(texts)) else [t.value for t in self.argv]   # `tok` keeps the text
+
+    @cached_property
+    def argv(self) -> list[Tok]:
+        c = self._c
+        return [self._view.tok(f, c.file, w.rng) for w in c.words for f in w.fields]
+
+    @cached_property
+    def env(self) -> "_Env":
+        c = self._c
+        return _Env(self._view, c.env, c.file, self._view.place(c.file, c.rng))
+
+    @cached_property
+    def prefix(self) -> dict[str, PStr]:
+        return {b.name: self.env[b.name] for b in self._c.prefix}
+
+    @cached_property
+    def span(self) -> Span:
+        return self._view.span(self._c.file, self._c.rng)
+
+    @cached_property
+    def env_index(self) -> "_EnvIndex":
+        return _EnvIndex(self.env)
+
+    @cached_property
+    def inherited(self) -> frozenset[str]:
+        given, env = self._view.run.given, self._c.env
+        return frozenset(k for k, b in given.items() if env.get(k) is b and b.value is not None) \
+            if given else frozenset()
 
 
 class _Env(Mapping):

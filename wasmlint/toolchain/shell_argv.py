@@ -36,7 +36,7 @@ HIDDEN_CC = ("CC", "CXX", "LD", "EMCC", "CCLD")
 VERSION_VARS = ("EMSDK_VERSION", "EMSCRIPTEN_VERSION", "EMSCRIPTEN_VERSION_TAG", "EM_VERSION",
                 "PYODIDE_EMSCRIPTEN_VERSION", "EMSDK_TAG")
 _BUILD_WORDS = (*EMCC_NAMES, *CARGO_TOOLS, NAPI, *VERSION_VARS, "EMCC", "emsdk", "RUSTFLAGS", "emcmake", "--build-arg",
-                "Emscripten.cmake")
+                "Emscripten.cmake", "emconfigure", "emmake", "wasm-bindgen", "trzeci/emscripten")
 
 
 def extract_build_facts(src: SourceFile) -> list[Fact]:

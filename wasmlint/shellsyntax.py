@@ -38,6 +38,14 @@ def syntax_error(text: str) -> tuple[str, int] | None:
         return None        # a `${…}` form tree-sitter does not know (`${TAG//'/'/%2F}`), valid to bash
     if _INDEXED_VERB.search(relaxed) and not parse_bytes(_INDEXED_VERB.sub(_blank, relaxed)).root_node.has_error:
         return None        # `__%[1]s_debug()`: a format template's verbs, plain word characters to bash
+    as_commands = _test_brackets_as_commands(relaxed)
+    if as_commands is not None:
+        repaired = parse_bytes(as_commands).root_node
+        if not repaired.has_error:
+            return None    # `[ '(' "$a" -gt 1 ')' ]`: `[` is a command to bash, its arguments plain words
+        # the errors left are the script's own: read them where every `[` is a command
+        root, unclosed = repaired, _first_unclosed(repaired)
+        at = unclosed[1] if unclosed else _first_error(repaired)
     if "\r" in text and (unclosed or not parse_bytes(text.replace("\r", "").encode("utf-8")).root_node.has_error):
         # the errors come from the carriage returns: bash reads them as part of a word
         return ("shell syntax error: CRLF line endings: bash reads the carriage return as part of the "
@@ -81,6 +89,34 @@ def _expansions_blanked(data: bytes) -> bytes:
         out[k + 2:j - 1] = b"x" * (j - 1 - (k + 2))
         k = j
     return bytes(out)
+
+
+# what may stand before a command word on its line: `if [`, `; [`, `&& [`, `! [`, `( [`
+_BEFORE_COMMAND = frozenset(b" \t\n;&|(!{")
+
+
+def _test_brackets_as_commands(data: bytes) -> bytes | None:
+    """``data`` with each ``[`` that opens a test written as a command name of the same
+    length, or None when there is none. bash parses ``[`` as an ordinary command (the
+    ``test`` builtin), so its arguments are words whatever they are: ``'('``, ``\\(`` and
+    ``')'`` group only when ``test`` runs. tree-sitter-bash parses a test expression there,
+    stops at quoted or escaped parentheses (``[ '(' "$x" -gt 1 ')' -a … ]``, POSIX's
+    grouping) and recovers so that later tests may sit in ERROR nodes too: the tree is read
+    again after each round until no test is left."""
+    out, found = bytearray(data), False
+    while True:
+        changed, stack = False, [parse_bytes(bytes(out)).root_node]
+        while stack:
+            n = stack.pop()
+            if n.type == "[" and not n.is_missing and n.parent is not None and \
+                    n.parent.type in ("test_command", "ERROR"):
+                k = n.start_byte
+                if (k == 0 or out[k - 1] in _BEFORE_COMMAND) and out[k + 1:k + 2] in (b" ", b"\t"):
+                    out[k:k + 1], changed = b"t", True
+            stack.extend(n.children)
+        if not changed:
+            return bytes(out) if found else None
+        found = True
 
 
 def _first_unclosed(root) -> tuple[str, int] | None:

@@ -28,6 +28,15 @@ def workers(scan: Scan) -> list[JsWorker]:
                 out.append(_pool(scan, new, "piscina", args[0] if args else None, ("maxThreads", "minThreads")))
             else:
                 out.append(_worker(scan, new, callee, args))
+    for local, script in (_bundler_worker_imports(scan) if scan.mentions(b"worker") else {}).items():
+        for node in scan.doc.words(local, ("identifier",)):
+            new = up(node)
+            if new is not None and new.type == "new_expression" and new.id not in seen and \
+                    unwrap(call_parts(new)[0]).id == node.id:
+                seen.add(new.id)
+                fact = JsWorker(scan.doc.span(new), generator=scan.generator, api="web", script=script)
+                _loop(scan, fact, new)
+                out.append(fact)
     imports_pool = scan.mentions(b"'workerpool'", b'"workerpool"')
     for node in (scan.doc.words("pool", ("property_identifier",)) if imports_pool else ()):
         member = node.parent
@@ -38,6 +47,26 @@ def workers(scan: Scan) -> list[JsWorker]:
         first = scan.ev.origin(args[0]) if args else None
         opts = args[1] if len(args) > 1 else (args[0] if first is not None and first.type == "object" else None)
         out.append(_pool(scan, call, "workerpool", opts, ("maxWorkers", "minWorkers")))
+    return out
+
+
+# Vite's worker imports: the default export is a constructor of a worker running the file
+# (`import W from './w.ts?worker'; new W()`); `?worker&url` is the URL instead
+_WORKER_QUERIES = ("worker", "worker&inline", "sharedworker", "sharedworker&inline")
+
+
+def _bundler_worker_imports(scan: Scan) -> dict[str, str]:
+    """Local name → the script, of each default import whose query makes it a worker
+    constructor (Vite's ``?worker``, ``?worker&inline``, ``?sharedworker``)."""
+    out: dict[str, str] = {}
+    for stmt in scan.doc.root.named_children:
+        spec = string_value(stmt.child_by_field_name("source")) if stmt.type == "import_statement" else None
+        path, _q, query = (spec or "").partition("?")
+        if query not in _WORKER_QUERIES or not path:
+            continue
+        for clause in (c for c in stmt.named_children if c.type == "import_clause"):
+            for part in (p for p in clause.named_children if p.type == "identifier"):
+                out[part.text.decode("utf-8", "replace")] = path
     return out
 
 

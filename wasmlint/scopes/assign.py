@@ -160,7 +160,7 @@ def assign(project, config) -> ScopeMap:
     for f, sc in [*((f, out.launches[launch_id(f)]) for f in launches), *((f, entry[id(f)]) for f in scripts)]:
         if sc.scope == "production":
             prod.setdefault(f.span.path, Scoped("production", f"holds a production launch ({sc.reason})"))
-    for f in project.of_kind("emcc-invocation"):
+    for f in [*project.of_kind("emcc-invocation"), *project.of_kind("rust-link")]:
         builds = _edges(project, f, "builds")
         for e in builds:
             if e.dst in prod:
@@ -352,7 +352,8 @@ def _inside_run_scripts(project, out: ScopeMap, launches, ran: set[str]) -> bool
 
 def _outputs_scope(project, f, builds) -> Scoped | None:
     """A build whose every output goes to a test, bench, example, fixture or docs folder
-    (``-o test/build/codec.js``) or is named so (CMake's ``hexfloat_test`` target) builds
+    (``-o test/build/codec.js``, a cargo build of a crate under ``testdata/``) or is named so
+    (CMake's ``hexfloat_test`` target) builds
     that material, also when the outputs are not in the tree (a gitignored build folder)."""
     src = f.span.path.split("#", 1)[0]
     rel_src = project.rel(src)

@@ -3,12 +3,15 @@
 way to start a process (``subprocess``, ``os.system``) is parsed."""
 from __future__ import annotations
 
-from ..facts import Fact
+import sys
+
+from ..facts import Fact, Span
 from . import SourceFile
 
 
 def extract(src: SourceFile) -> list[Fact]:
-    from ..toolchain import python_argv
+    from ..templates import NotAnalysed
+    from ..toolchain import python_argv, python_newer
     from ..toolchain.script_runs import run_facts
     if not python_argv.wanted(bytes(src.data)):
         return []
@@ -18,5 +21,10 @@ def extract(src: SourceFile) -> list[Fact]:
     script, problem = python_argv.parse(text, src.path)
     if script is None:
         message, line, column = problem
+        newer = python_newer.newer_construct(text, line, column)
+        if newer:          # valid Python of a newer release than the one wasmlint runs on
+            return [NotAnalysed(Span(src.path, line, column), reason="newer-python", detail=(
+                f"{newer}, which Python {sys.version_info[0]}.{sys.version_info[1]} (wasmlint's) cannot "
+                f"parse: its build commands are not read"))]
         return [src.error(message, line=line, column=column)]
     return run_facts(python_argv.runs(script), script.index)

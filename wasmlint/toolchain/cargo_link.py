@@ -148,10 +148,13 @@ def _crate(link: RustLink, manifests: dict[str, CargoManifest],
     """The manifest of the package the build compiles: wasm-pack's PATH; cargo's
     `--manifest-path`, else the nearest one at or above its folder, then `-p NAME` in that
     workspace (a virtual workspace without `-p` builds several: None). A shell script runs
-    in its caller's folder: its own, or the project's root. Also the folder it ran in."""
+    in its caller's folder: its own, or the project's root; a `cd` before the command moves
+    it from there (`cd wasm/lib && wasm-pack build`). Also the folder it ran in."""
     folders = [_command_folder(link.span.path, files)]
     if files.get(link.span.path) == "shell" and folders[0]:
         folders.append("")
+    if link.moved_to:
+        folders = [posixpath.normpath(posixpath.join(f, link.moved_to)) for f in folders]
     for cwd in folders:
         m = _crate_from(link, cwd, manifests)
         if m is not None:

@@ -95,6 +95,7 @@ class RustLink(MemoryLike, Fact):
     crate_folder: str | None = None     # the folder of the package it compiles (the project decides)
     arg_toks: dict = internal(default_factory=dict)
     ran_in: str | None = internal()     # the file whose command links, when its flags are set elsewhere
+    moved_to: str | None = internal()   # the folder a shell `cd` moved the build to, from where its text starts
 
     @property
     def decides_memory(self) -> bool:
@@ -298,7 +299,7 @@ def wasm_ld_memory(args: list[Tok], atomics: bool) -> dict:
 def build_rust_link(span: Span, origin: str, flags: list[Tok], *, target: str | None = None,
                     variant: str | None = None, extra_link_args: list[Tok] = (), rustflags_scope: str | None = None,
                     needs_build_target: bool = False, run: CargoRun | None = None,
-                    ran_in: str | None = None) -> list[Fact]:
+                    ran_in: str | None = None, moved_to: str | None = None) -> list[Fact]:
     """A ``rust-link`` fact (and its ``wasm-ld-arg`` facts) from rustc flags and link args.
     None for ``*-emscripten`` targets: rustc links those with emcc, whose settings decide
     the memory (rustc's wasm-ld defaults for ``+atomics`` do not apply). ``run``: the
@@ -320,7 +321,8 @@ def build_rust_link(span: Span, origin: str, flags: list[Tok], *, target: str | 
                     memory64=memory64, stack_size=st["stack"], fixed=fixed, rustflags_scope=rustflags_scope,
                     needs_build_target=needs_build_target, arg_toks=st["toks"],
                     command=run.command if run is not None else None,
-                    build=rust_build(run) if run is not None and run.ships else None, ran_in=ran_in)
+                    build=rust_build(run) if run is not None and run.ships else None, ran_in=ran_in,
+                    moved_to=moved_to)
     out: list[Fact] = [fact]
     for opt, n, tok in st["occurrences"]:
         out.append(WasmLdArg(tok.span() or span, option=opt, value=n, text=tok.value, memory64=memory64,

@@ -256,11 +256,12 @@ def rustflags_facts(cmd: Command, index: LineIndex, variant: str | None, bindgen
         span = (flags[0].span() if flags else None) or cmd.span
         return build_rust_link(span, name, flags, target=shown, variant=variant,
                                rustflags_scope="command" if name in cmd.prefix else "environment",
-                               needs_build_target=target is None, run=run, ran_in=cmd.span.path)
+                               needs_build_target=target is None, run=run, ran_in=cmd.span.path,
+                               moved_to=cmd.cwd or None)
     if not run.ships:
         return []
     return build_rust_link(cmd.span, "build", [], target=shown, variant=variant,
-                           needs_build_target=target is None, run=run)
+                           needs_build_target=target is None, run=run, moved_to=cmd.cwd or None)
 
 
 def _index_of(cmd: Command, name: str, index: LineIndex) -> LineIndex:

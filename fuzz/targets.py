@@ -207,7 +207,7 @@ def js_skeleton(data: bytes) -> None:
     literal left out, parsed again incrementally as searches land in them) equal those
     of a whole parse when the file parses without errors (otherwise error recovery in a
     range the skeleton leaves out may differ); the scan's ranges are well-formed."""
-    from wasmlint import serial
+    from wasmlint import budget, serial
     from wasmlint.js import lexer, parse, skeleton
     from wasmlint.sources import SourceFile
     from wasmlint.sources import js
@@ -224,10 +224,14 @@ def js_skeleton(data: bytes) -> None:
     try:
         for k, v in skeleton.FORCED.items():
             setattr(skeleton, k, v)
-        skel = serial.encode(js.extract(SourceFile("loader.js", "js", data)))
+        # each within a file's budget, as the pipeline reads a file (trees parsed from a
+        # callback, node texts read through it; memos of one file's work)
+        with budget.for_file(len(data)):
+            skel = serial.encode(js.extract(SourceFile("loader.js", "js", data)))
         skeleton.MIN_FILE = 1 << 62
-        whole = serial.encode(js.extract(SourceFile("loader.js", "js", data))) if compared else skel
-    except RecursionError:   # the pipeline reports this as "nested too deeply" (WL001)
+        with budget.for_file(len(data)):
+            whole = serial.encode(js.extract(SourceFile("loader.js", "js", data))) if compared else skel
+    except (RecursionError, budget.OverBudget):   # the pipeline reports these as WL001
         return
     finally:
         for k, v in saved.items():

@@ -94,3 +94,32 @@ def test_a_file_of_many_unknown_names_leaves_the_suggestions_of_later_files(tmp_
         "emscripten.cross:4: WL511 emcc rejects `-sALLOW_MEMORY_GROWH`: Attempt to set a non-existent "
         "setting: 'ALLOW_MEMORY_GROWH' - did you mean one of ALLOW_MEMORY_GROWTH, ALLOW_TABLE_GROWTH?",
     ]
+
+
+def test_a_long_node_text_is_read_in_few_pieces_after_a_bounded_parse():
+    """A tree parsed within a file's budget reads from a callback, and ``node.text`` reads
+    through it again: a 4 MB embedded module (opencv.js's SINGLE_FILE base64) read in
+    pieces of a word's size was 16,000 calls whose joining copies all read so far (8 s).
+    The pieces double while a read goes on from the last; a short node reads one."""
+    import tree_sitter
+    import tree_sitter_javascript
+
+    class Counted(bytes):
+        reads = 0
+
+        def __getitem__(self, key):
+            Counted.reads += 1
+            return bytes.__getitem__(self, key)
+
+    literal = b'"' + b"AGFzbQEAAAA" * (400 << 10) + b'"'
+    data = Counted(b"var wasmBinaryFile = " + literal + b";\nvar Module = {};\n")
+    parser = tree_sitter.Parser(tree_sitter.Language(tree_sitter_javascript.language()))
+    with budget.for_file(len(data)):
+        tree = budget.parse(parser, data)
+    declarators = [s.named_children[0] for s in tree.root_node.named_children]
+    string, name = declarators[0].child_by_field_name("value"), declarators[1].child_by_field_name("name")
+    Counted.reads = 0
+    assert string.text == literal
+    assert Counted.reads < 32
+    Counted.reads = 0
+    assert name.text == b"Module" and Counted.reads == 1

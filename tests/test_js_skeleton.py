@@ -8,6 +8,7 @@ import pytest
 
 from tests.test_js_glue_corpus import glue
 from tests.wasmbuild import ROOT
+from wasmlint import budget
 from wasmlint.js import builds, bundles, lexer, parse, skeleton
 from wasmlint.serial import encode
 from wasmlint.sources import SourceFile
@@ -42,8 +43,11 @@ def force(setattr) -> None:
 
 
 def _both(name: str, data: bytes, monkeypatch) -> tuple:
-    skel = encode(js_source.extract(SourceFile(name, "js", data)))
-    with monkeypatch.context() as m:
+    """Facts of a skeleton parse and of a whole parse, each within a file's budget as the
+    pipeline reads a file (trees parsed from a callback, their node texts read through it)."""
+    with budget.for_file(len(data)):
+        skel = encode(js_source.extract(SourceFile(name, "js", data)))
+    with monkeypatch.context() as m, budget.for_file(len(data)):
         m.setattr(skeleton, "MIN_FILE", 1 << 62)
         whole = encode(js_source.extract(SourceFile(name, "js", data)))
     return skel, whole

@@ -20,6 +20,9 @@ class Context:
     project: Any = None          # link.Project once linked
     notes: list[str] = field(default_factory=list)
     _targets: dict[int, tuple[Fact, list[Target]]] = field(default_factory=dict, repr=False)
+    # what a fact's derived attribute computed once per check for the rules that read it:
+    # (name, id(fact)) -> (fact, value)
+    memo: dict[tuple[str, int], tuple[Fact, Any]] = field(default_factory=dict, repr=False)
 
     def targets_for(self, fact: Fact) -> list[Target]:
         """The fact's targets, without those that cannot load it at all (a memory64

@@ -24,6 +24,8 @@ def _range(toks: list[Tok]) -> tuple[int, int] | None:
         ranges.append(t.text.source_range())
     start, end = ranges[0][0], ranges[-1][1]
     text = toks[0].index.text
+    if len(toks) == 1 and text[start:end] == toks[0].value:
+        return start, end       # one argument, as written (most edits): nothing lies between
     between = text[start:end].replace("\\\n", "")      # line continuations separate words too
     joined = "".join(t.value for t in toks)
     if "".join(c for c in between if not c.isspace() and c not in QUOTES + ",") != \

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from .. import budget
@@ -61,10 +62,14 @@ def _name_words(name: str | None) -> list[str]:
     return words + [a + b for a, b in zip(words, words[1:])]     # source-map, source_map
 
 
+# A link's names (variant, output, Makefile target) are asked about by its rules, its scope and
+# its root cause, each several times: each name is split into words once
+@lru_cache(maxsize=1 << 14)
 def debug_named(name: str | None) -> bool:
     return any(w in _DEBUG_WORDS or w.startswith(_DEBUG_PREFIXES) for w in _name_words(name))
 
 
+@lru_cache(maxsize=1 << 14)
 def release_named(name: str | None) -> bool:
     return any(w in _RELEASE_WORDS for w in _name_words(name))
 
@@ -337,7 +342,16 @@ class EmccInvocation(MemoryLike, Fact):
 
     def fix_pin_memory(self, ctx):
         """Growth off and INITIAL_MEMORY = the planned size, in this file's own spelling
-        (edits), or a suggestion when the flags are not verbatim in the file."""
+        (edits), or a suggestion when the flags are not verbatim in the file. Made once per
+        check: the rules that offer it (growth, growth with threads) share it."""
+        key = ("fix_pin_memory", id(self))
+        made = ctx.memo.get(key)
+        if made is None or made[0] is not self:
+            made = ctx.memo[key] = (self, self._pin_memory(ctx))
+        fix = made[1]
+        return list(fix) if isinstance(fix, list) else fix
+
+    def _pin_memory(self, ctx):
         pages = self.pin_pages(ctx)
         if not pages:
             return None

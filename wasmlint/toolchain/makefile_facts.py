@@ -40,9 +40,10 @@ def _variant_facts(reader: MakeReader, parsed: Parsed, response, version, done: 
             facts.append(EmscriptenVersion(span, version=var.value.text.strip(), source=name))
     version = version or next((f.version for f in facts), None)
     configured = Configured()
+    exported = {n: v for n, v in parsed.vars.items() if v.exported or n in ex.exported}   # once, not per target
     for (target, local), lines in recipe_lines(parsed, ex):
         env = {n: ex.expand(v.value, local) if v.flavor != "simple" else v.value
-               for n, v in {**parsed.vars, **local}.items() if v.exported or n in ex.exported}
+               for n, v in _exported(exported, parsed.vars, local, ex.exported).items()}
         key = (target, version, tuple(lines), tuple(sorted((n, v) for n, v in env.items())))
         if key in done:
             continue
@@ -61,6 +62,17 @@ def _variant_facts(reader: MakeReader, parsed: Parsed, response, version, done: 
     used = set(ex.used)
     facts += _flag_variables(reader, parsed, ex, used, version)
     return facts + _recipe_hints(reader, parsed)
+
+
+def _exported(exported: dict[str, Var], variables: dict[str, Var], local: dict[str, Var],
+              named: set[str]) -> dict[str, Var]:
+    """The exported variables of a target (``{**variables, **local}``'s, in that order), from
+    the file's exported ones (``exported``) and the target's own: the file's variables are
+    not walked again for each target."""
+    if not any(v.exported or n in named or n in exported for n, v in local.items()):
+        return exported
+    merged = {**variables, **local}
+    return {n: v for n, v in merged.items() if v.exported or n in named}
 
 
 def _recipe_hints(reader: MakeReader, parsed: Parsed) -> list[Fact]:
@@ -84,15 +96,25 @@ def recipe_lines(parsed: Parsed, ex: Expander) -> list[tuple[tuple[str, dict[str
     """Each target's recipe lines, expanded as make runs them (prefixes ``@-+`` gone: make
     strips them after expansion, so ``$(Q)emcc`` with ``Q = @`` runs emcc)."""
     out = []
+    index = _patterns(parsed)
     for rule in parsed.rules:
-        for target, local in _targets(rule, parsed):
+        for target, local in _targets(rule, parsed, index):
             out.append(((target, local), [_strip_prefix(ex.expand(line, local)) for line in rule.recipe]))
     return out
 
 
-def _targets(rule: Rule, parsed: Parsed) -> list[tuple[str, dict[str, Var]]]:
+def _patterns(parsed: Parsed) -> tuple[list[tuple[int, str]], dict[str, int], list[dict[str, Var]]]:
+    """The target-specific variables (``t: X = 1``, ``%.o: X = 1``) indexed once per variant:
+    the glob of each pattern's, the place of each name's, the variables at each place."""
+    patterns = [(k, pat.replace("%", "*")) for k, pat in enumerate(parsed.target_vars) if "%" in pat]
+    return patterns, {pat: k for k, pat in enumerate(parsed.target_vars)}, list(parsed.target_vars.values())
+
+
+def _targets(rule: Rule, parsed: Parsed, index) -> list[tuple[str, dict[str, Var]]]:
     """(target, its automatic and target-specific variables) for each target the
-    recipe builds; a pattern rule also for each named target that matches it."""
+    recipe builds; a pattern rule also for each named target that matches it.
+    ``index``: ``_patterns(parsed)``; a target's own variables are looked up by its name."""
+    patterns, place, values = index
     out = []
     for target in rule.targets:
         names = [target]
@@ -102,9 +124,11 @@ def _targets(rule: Rule, parsed: Parsed) -> list[tuple[str, dict[str, Var]]]:
             names.append(target)
         for name in names:
             local: dict[str, Var] = {}
-            for pat, tv in parsed.target_vars.items():
-                if pat == name or ("%" in pat and fnmatch.fnmatchcase(name, pat.replace("%", "*"))):
-                    local.update(tv)
+            found = {k for k, glob in patterns if fnmatch.fnmatchcase(name, glob)}
+            if name in place:
+                found.add(place[name])
+            for k in sorted(found):      # in the order they were written
+                local.update(values[k])
             prereqs = rule.prereqs.split_ws()
             local["@"] = Var("@", "simple", PStr.synth(name))
             local["<"] = Var("<", "simple", prereqs[0] if prereqs else PStr.synth(""))

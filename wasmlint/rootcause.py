@@ -268,7 +268,7 @@ def _debug_build(fact) -> bool:
         build = getattr(fact, "build", None)
         return build is not None and build.profile_dir == "debug"
     if kind == "emcc-invocation":
-        from .toolchain.emcc import debug_named
+        from .toolchain.debug_build import debug_named
         return fact.release_branch not in (None, fact.span.line) or any(
             debug_named(n) for n in (fact.variant, fact.output, fact.rule))
     return False

@@ -16,7 +16,7 @@ from ..facts import Fact, Span, internal
 from ..scopes import QUIET
 from ..tomlsafe import loads
 from .cargo_commands import is_wasm_target
-from .emcc import debug_named
+from .debug_build import debug_named
 from .pstr import UNKNOWN, LineIndex, Tok
 from .rust import build_rust_link
 from .toml_pos import TomlLocator

@@ -10,9 +10,7 @@ overrides ``-pthread``/``-fopenmp`` whatever the order, ``-m64``/``--target=wasm
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, ClassVar
 
 from .. import budget
@@ -20,6 +18,7 @@ from ..facts import Fact, Span, internal
 from ..memory import PAGE, MemoryLike
 from . import emcc_settings as es
 from .edits import remove_many, replace_args, replace_part
+from .debug_build import SOURCE_MAP_FLAGS, debug_named, is_debug_flag, keeps_dwarf, release_named
 from .emcc_setting_fact import EmccSetting, SettingUse
 from .emver import effective, parse_version
 from .pstr import UNKNOWN, Tok
@@ -37,58 +36,15 @@ TAKES_VALUE = frozenset((
 # JavaScript that emcc pastes into the glue it writes (settings.rst, emcc.rst): fragments
 # that are JavaScript only once joined (a --pre-js may open a block its --post-js closes)
 JS_INPUTS = ("--pre-js", "--post-js", "--extern-pre-js", "--extern-post-js", "--js-library")
-# ``--cflags`` prints the compile flags of the given settings and exits (an SDL2 build.rs asks it)
 # `-o x.o`/`-o x.bc` makes an object file (a relocatable link, as `-r`), `-o x.a` an
 # archive (emcc picks the output kind by suffix): no module, its link settings unused
 OBJECT_OUTPUTS = (".o", ".bc", ".a", ".obj")
+# ``--cflags`` prints the compile flags of the given settings and exits (an SDL2 build.rs asks it)
 NOT_LINK = frozenset(("-c", "-E", "-S", "-M", "-MM", "-fsyntax-only", "--version", "-v", "--help", "--cflags"))
 
 
 def is_emcc(word: str) -> bool:
     return word.replace("\\", "/").rsplit("/", 1)[-1] in EMCC_NAMES
-
-
-# Words that name a build made to debug (a variant, an output, a Makefile target): whole
-# words of the name (`ifdef PYODIDE_SOURCEMAP`, `build/debug/app.js`, `isDebug`), never
-# parts of one (`DBG_LDFLAGS_NODEBUG`, `device.js`).
-_DEBUG_WORDS = frozenset(("dev", "dbg", "asan", "ubsan", "msan", "tsan", "lsan", "sourcemap", "sourcemaps"))
-_DEBUG_PREFIXES = ("debug", "sanitiz", "profil", "symbols", "dwarf", "instrument", "coverage")
-_RELEASE_WORDS = frozenset(("release", "prod", "production", "minsizerel"))
-_NAME_WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
-
-
-def _name_words(name: str | None) -> list[str]:
-    words = [w.lower() for w in _NAME_WORD.findall(name or "")]
-    return words + [a + b for a, b in zip(words, words[1:])]     # source-map, source_map
-
-
-# A link's names (variant, output, Makefile target) are asked about by its rules, its scope and
-# its root cause, each several times: each name is split into words once
-@lru_cache(maxsize=1 << 14)
-def debug_named(name: str | None) -> bool:
-    return any(w in _DEBUG_WORDS or w.startswith(_DEBUG_PREFIXES) for w in _name_words(name))
-
-
-@lru_cache(maxsize=1 << 14)
-def release_named(name: str | None) -> bool:
-    return any(w in _RELEASE_WORDS for w in _name_words(name))
-
-
-# emcc's `-g` levels (emcc.rst `-g<level>`): -g1 keeps JavaScript whitespace, -g2 function
-# names; only -g/-g3 and clang's DWARF flags keep DWARF. -gseparate-dwarf moves it to a
-# side file; -gsource-map (and the deprecated -g4) writes a source map; -g0 resets them.
-_DWARF_FLAGS = ("-g", "-g3", "-gfull", "-glldb")
-_DWARF_PREFIXES = ("-gdwarf", "-gline-", "-ggdb")
-_SOURCE_MAP_FLAGS = ("-g4", "-gsource-map")
-
-
-def is_debug_flag(a: str) -> bool:
-    return a in ("-g0", "-g1", "-g2", *_DWARF_FLAGS, *_SOURCE_MAP_FLAGS) or a.startswith(
-        (*_DWARF_PREFIXES, "-gsource-map=", "-gseparate-dwarf"))
-
-
-def keeps_dwarf(flag: str) -> bool:
-    return flag in _DWARF_FLAGS or flag.startswith(_DWARF_PREFIXES)
 
 
 @dataclass
@@ -447,7 +403,7 @@ def build_facts(argv: list[Tok], span: Span, *, variant: str | None = None, extr
     if not link or (inv.output or "").lower().endswith(OBJECT_OUTPUTS):
         return []
     budget.charge(len(setting_facts), "emcc settings")     # each is read by every setting rule
-    inv.source_map = inv.source_map or any(f.startswith(_SOURCE_MAP_FLAGS) for f in inv.debug_flags)
+    inv.source_map = inv.source_map or any(f.startswith(SOURCE_MAP_FLAGS) for f in inv.debug_flags)
     user = {u.parsed.name for u in inv.uses if u.parsed.error is None}
     pthreads = bool(inv.thread_flags)
     if "PTHREADS" in user:

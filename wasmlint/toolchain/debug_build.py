@@ -1,0 +1,48 @@
+"""What makes a build one made to debug: the names a link goes by (a variant, an output,
+a Makefile target) and emcc's ``-g`` flags."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# Words that name a build made to debug (a variant, an output, a Makefile target): whole
+# words of the name (`ifdef PYODIDE_SOURCEMAP`, `build/debug/app.js`, `isDebug`), never
+# parts of one (`DBG_LDFLAGS_NODEBUG`, `device.js`).
+_DEBUG_WORDS = frozenset(("dev", "dbg", "asan", "ubsan", "msan", "tsan", "lsan", "sourcemap", "sourcemaps"))
+_DEBUG_PREFIXES = ("debug", "sanitiz", "profil", "symbols", "dwarf", "instrument", "coverage")
+_RELEASE_WORDS = frozenset(("release", "prod", "production", "minsizerel"))
+_NAME_WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+
+
+def _name_words(name: str | None) -> list[str]:
+    words = [w.lower() for w in _NAME_WORD.findall(name or "")]
+    return words + [a + b for a, b in zip(words, words[1:])]     # source-map, source_map
+
+
+# A link's names (variant, output, Makefile target) are asked about by its rules, its scope and
+# its root cause, each several times: each name is split into words once
+@lru_cache(maxsize=1 << 14)
+def debug_named(name: str | None) -> bool:
+    return any(w in _DEBUG_WORDS or w.startswith(_DEBUG_PREFIXES) for w in _name_words(name))
+
+
+@lru_cache(maxsize=1 << 14)
+def release_named(name: str | None) -> bool:
+    return any(w in _RELEASE_WORDS for w in _name_words(name))
+
+
+# emcc's `-g` levels (emcc.rst `-g<level>`): -g1 keeps JavaScript whitespace, -g2 function
+# names; only -g/-g3 and clang's DWARF flags keep DWARF. -gseparate-dwarf moves it to a
+# side file; -gsource-map (and the deprecated -g4) writes a source map; -g0 resets them.
+_DWARF_FLAGS = ("-g", "-g3", "-gfull", "-glldb")
+_DWARF_PREFIXES = ("-gdwarf", "-gline-", "-ggdb")
+SOURCE_MAP_FLAGS = ("-g4", "-gsource-map")
+
+
+def is_debug_flag(a: str) -> bool:
+    return a in ("-g0", "-g1", "-g2", *_DWARF_FLAGS, *SOURCE_MAP_FLAGS) or a.startswith(
+        (*_DWARF_PREFIXES, "-gsource-map=", "-gseparate-dwarf"))
+
+
+def keeps_dwarf(flag: str) -> bool:
+    return flag in _DWARF_FLAGS or flag.startswith(_DWARF_PREFIXES)

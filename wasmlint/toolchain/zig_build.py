@@ -69,7 +69,7 @@ class _Reader:
         self.values: dict[str, list] = {}          # name → the values it is declared with, in order
 
     def facts(self) -> list[Fact]:
-        self.walk(self.root)
+        self.visit(self.root)
         out: list[Fact] = []
         for flag_set, (node, _depth, words) in self.made:
             if words or not flag_set:
@@ -79,7 +79,7 @@ class _Reader:
     def span(self, node):
         return self.index.span(self.char(node.start_byte), self.char(node.end_byte))
 
-    def walk(self, node) -> None:
+    def visit(self, node) -> None:
         stack = [(node, 0)]
         while stack:
             n, depth = stack.pop()

@@ -45,6 +45,7 @@ NAME_KINDS: tuple[tuple[str, str], ...] = (
     ("configure.ac", "autoconf"), ("configure.in", "autoconf"),
     ("cargo.toml", "cargo-toml"),
     ("build.rs", "build-rs"),
+    ("build.zig", "zig-build"),
     ("*.rs", "rust-source"),
     ("rust-toolchain", "rust-toolchain"), ("rust-toolchain.toml", "rust-toolchain"),
     ("*.sh", "shell"), ("*.bash", "shell"),

@@ -1,7 +1,8 @@
 """The node command line: find node behind wrappers and split its arguments.
 
 ``unwrap(toks)`` peels launchers that pass the rest of the line on (``exec``,
-``env [-S] [VAR=x]``, ``cross-env VAR=x``, ``nohup``, ``npx``, ``tini --``, …)
+``env [-S] [VAR=x]``, ``cross-env VAR=x``, ``nohup``, ``npx``, ``tini --``, the
+``.env`` loaders ``dotenv -e .env --``, ``env-cmd -f .env``, ``dotenvx run --``, …)
 and says whether what is left is node (or a wrapper that forwards node options:
 ``tsx``, ``nodemon``), a shell given a script with ``-c``, or something else.
 
@@ -91,10 +92,51 @@ _PASS = {"exec", "nohup", "time", "command", "builtin", "dumb-init", "catchsegv"
 _PASS_WITH_ARG = {"nice": {"-n"}, "sudo": {"-u", "-g"}, "doas": {"-u", "-C"}, "timeout": {"-s", "-k", "--signal", "--kill-after"},
                   "npx": {"-p", "--package", "-c"}, "tini": {"-s", "-p", "-e"}}
 _PASS_USER = {"gosu", "su-exec", "chpst"}
+# Tools that load a .env file and run the command after their options, with the options
+# that take a value. dotenv-cli parses its whole line with minimist: the command is what
+# follows ``--``; without it, the command's own ``-x`` words are taken as dotenv's and
+# dropped (its README), so only a command with none is known. env-cmd's options end at
+# the first word that is not one (commander), and everything after it is the command's.
+# ``dotenvx run`` options take several values each: only ``--`` marks the command.
+ENV_LOADERS: dict[str, frozenset[str]] = {
+    "dotenv": frozenset(("-e", "-v", "-p", "-c")),
+    "env-cmd": frozenset(("-f", "--file", "-r", "--rc-file", "-e", "--environments")),
+}
+
+
+def env_loader_command(words: list[str], i: int) -> int | None:
+    """Where the command starts that the .env loader at ``words[i]`` runs (``dotenv -e
+    .env -- node app.js`` → the index of ``node``); None when it is not known."""
+    name = basename(words[i])
+    if name == "dotenvx":
+        if i + 1 < len(words) and words[i + 1] == "run" and "--" in words[i + 2:]:
+            return words.index("--", i + 2) + 1
+        return None
+    with_value = ENV_LOADERS[name]
+    i += 1
+    while i < len(words) and words[i].startswith("-"):
+        if words[i] == "--":
+            return i + 1
+        i += 2 if words[i] in with_value else 1
+    if name == "dotenv" and any(w.startswith("-") for w in words[i + 1:]):
+        return None
+    return i
+
+
+def loader_env(words: list[Tok], start: int, end: int) -> list[EnvSet]:
+    """``dotenv -v VAR=value``: the variables a loader's options set for the command."""
+    out = []
+    for k in range(start + 1, end - 1):
+        if words[k].value == "-v" and basename(words[start].value) == "dotenv":
+            v = words[k + 1].value
+            if "=" in v and v.split("=", 1)[0].isidentifier():
+                out.append(EnvSet(v[:v.index("=")], words[k + 1].text.slice(v.index("=") + 1, len(v)), words[k + 1]))
+    return out
 ENV_SETTERS = ("env", "cross-env", "cross-env-shell")
 PRLIMIT = "prlimit"
 # the first words ``unwrap`` reads a command by: any other makes it "other" at once
-LEADS = frozenset((*NODE_NAMES, *FORWARDERS, *SHELLS, *_PASS, *_PASS_WITH_ARG, *_PASS_USER, *ENV_SETTERS, PRLIMIT))
+LEADS = frozenset((*NODE_NAMES, *FORWARDERS, *SHELLS, *_PASS, *_PASS_WITH_ARG, *_PASS_USER, *ENV_SETTERS, PRLIMIT,
+                   *ENV_LOADERS, "dotenvx"))
 
 
 def basename(word: str) -> str:
@@ -161,6 +203,13 @@ def unwrap(toks: list[Tok], env_s_split=None) -> Unwrapped:
                     continue
                 break
             continue
+        if name in ENV_LOADERS or name == "dotenvx":
+            end = env_loader_command([tok.value for tok in toks], i)
+            if end is None:
+                return Unwrapped("other")
+            env += loader_env(toks, i, end)
+            i = end
+            continue
         if name == PRLIMIT:
             i += 1
             while i < len(toks) and toks[i].value.startswith("-"):
@@ -206,6 +255,11 @@ def wrapped_command(words: list[str]) -> list[str]:
             i += 1
             while i < len(words) and words[i].startswith("-") and name in ("time", "command"):
                 i += 1
+        elif name in ENV_LOADERS or name == "dotenvx":
+            end = env_loader_command(words, i)
+            if end is None:
+                return []
+            i = end
         elif (name in _PASS_WITH_ARG and name != "npx") or name in _PASS_USER:
             i += 2 if name in _PASS_USER else 1
             with_arg = _PASS_WITH_ARG.get(name, set())

@@ -4,12 +4,13 @@ unit of commands (a package.json script, a CI job) by what its commands run,
 then by its name.
 
 Launchers that pass the rest of the line on (``npx``, ``cross-env A=1``,
-``pnpm exec``, ``yarn <bin>``) are looked through. Nothing is run.
+``pnpm exec``, ``yarn <bin>``, ``dotenv -e .env --``) are looked through. Nothing is run.
 """
 from __future__ import annotations
 
 import posixpath
 
+from ..launch.argv import ENV_LOADERS, env_loader_command
 from . import Scoped
 from .conventions import name_scope, named_role, path_scope, words_of
 
@@ -71,8 +72,8 @@ def tool_words(words: list[str]) -> list[str]:
         name = posixpath.basename(w)
         if "=" in w and w.split("=", 1)[0].isidentifier() or name in _PASS or (w.startswith("-") and i):
             i += 1
-        elif name == "dotenv":
-            i = words.index("--", i) + 1 if "--" in words[i:] else len(words)
+        elif name in ENV_LOADERS or name == "dotenvx":
+            i = env_loader_command(words, i) or len(words)
         elif name in _EXEC and i + 1 < len(words) and words[i + 1] in _EXEC[name]:
             i += 2
         elif name in ("yarn", "pnpm") and i + 1 < len(words) and posixpath.basename(words[i + 1]) in (

@@ -218,7 +218,10 @@ def configure_facts(cmd: Command, at: int, variant: str | None, version: str | N
         return []
     label = ", ".join(x for x in (variant, f"CMAKE_BUILD_TYPE={build_type}" if build_type else None,
                                   "flags in " + ", ".join(dict.fromkeys(names))) if x)
-    return build_facts([f for fs in flags for f in fs], cmd.span, variant=label, version=version)
+    # the project's own variables are pieces its CMakeLists adds to links of its own flags
+    # (duckdb's -DWASM_LINK_FLAGS_EXT="-pthread …" beside its PTHREAD_POOL_SIZE=4): a flag set
+    own = any(n not in CONFIGURE_FLAG_VARS for n in names)
+    return build_facts([f for fs in flags for f in fs], cmd.span, variant=label, version=version, flag_set=own)
 
 
 def rustflags_facts(cmd: Command, index: LineIndex, variant: str | None, bindgen: str | None = None) -> list[Fact]:

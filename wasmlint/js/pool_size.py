@@ -14,7 +14,7 @@ follows the core count bounds the loop, an exported constant is its count.
 from __future__ import annotations
 
 from .exports import exported_as, imported_names, in_file_calls, parameter_index
-from .parse import FUNCTIONS, ancestors, call_parts, enclosing_function, function_name, name_of, unwrap
+from .parse import ancestors, call_parts, enclosing_function, function_name, name_of, unwrap
 
 MAX_CALLS = 20          # in-file calls of one sizing function that are followed
 
@@ -60,36 +60,25 @@ def _sizing_parameter(scan, bound):
 
 
 def _constructor_field(scan, node):
-    """``(constructor, index, True)`` for ``this.size`` when the class's constructor
-    assigns ``this.size = size`` from its parameter ``size`` (no default)."""
+    """``(constructor, index, True)`` for ``this.size`` when its one write in the class is
+    ``this.size = size`` in the constructor, from its parameter ``size`` (no default)."""
     node = unwrap(node)
-    if node is None or node.type != "member_expression" or unwrap(node.child_by_field_name("object")).type != "this":
+    cls = next((a for a in ancestors(node) if a.type in ("class_declaration", "class")), None) if node else None
+    if cls is None or node.type != "member_expression":
         return None
-    prop = name_of(node.child_by_field_name("property"))
-    cls = next((a for a in ancestors(node) if a.type in ("class_declaration", "class")), None)
-    body = cls.child_by_field_name("body") if cls is not None else None
-    ctor = next((m for m in (body.named_children if body is not None else ())
-                 if m.type == "method_definition" and name_of(m.child_by_field_name("name")) == "constructor"), None)
-    if ctor is None or not prop:
+    scan.doc.reveal(cls)
+    values = scan.this_writes(node)
+    right = unwrap(values[0]) if len(values) == 1 else None
+    if right is None or right.type != "identifier":
         return None
-    scan.doc.reveal(ctor)
-    stack = [ctor.child_by_field_name("body")]
-    while stack:
-        n = stack.pop()
-        if n is None or n.type in FUNCTIONS:
-            continue
-        if n.type == "assignment_expression":
-            left, right = unwrap(n.child_by_field_name("left")), unwrap(n.child_by_field_name("right"))
-            if left is not None and left.type == "member_expression" and name_of(left) == prop \
-                    and unwrap(left.child_by_field_name("object")).type == "this" \
-                    and right is not None and right.type == "identifier":
-                write = scan.ev.bindings.reaching_write(right)
-                if write is None or write.declares != "param" or write.default is not None:
-                    return None
-                index = parameter_index(ctor, write.node)
-                return (ctor, index, True) if index is not None else None
-        stack.extend(n.named_children)
-    return None
+    write = scan.ev.bindings.reaching_write(right)
+    if write is None or write.declares != "param" or write.default is not None:
+        return None
+    ctor = enclosing_function(write.node)
+    if ctor is None or ctor.type != "method_definition" or name_of(ctor.child_by_field_name("name")) != "constructor":
+        return None
+    index = parameter_index(ctor, write.node)
+    return (ctor, index, True) if index is not None else None
 
 
 def _argument(scan, call, index: int, exact: bool) -> dict:

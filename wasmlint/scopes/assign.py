@@ -185,9 +185,10 @@ def assign(project, config) -> ScopeMap:
         for e in edges:
             # a test … surface that runs a file says more than the folder it sits in
             # (`scripts/build-node.sh` that only `npm test` runs is test code)
-            by_folder = e.dst in prod and prod[e.dst] is out.conventions.get(e.dst) and sc.scope in QUIET \
-                and prod[e.dst].scope == "tooling"
-            if e.kind == "runs" and e.dst and (e.dst not in prod or by_folder):
+            if e.kind != "runs" or not e.dst:
+                continue
+            said = prod.get(e.dst)
+            if said is None or (said is out.conventions.get(e.dst) and said.scope == "tooling" and sc.scope in QUIET):
                 prod[e.dst] = Scoped(sc.scope, f"run by {sc.reason}")
                 ran.add(e.dst)
     while _inside_run_scripts(project, out, launches, ran):

@@ -289,10 +289,10 @@ class MakeReader:
 def _runs_emcc_by_name(words: list[str]) -> bool:
     """A recipe line whose command is ``emcc``/``em++`` written out (after make's ``@``/``-``
     prefixes and a ``cd x &&``)."""
-    from .emcc import EMCC_NAMES
+    from .emcc import is_emcc
     for w in words:
         w = w.lstrip("@-+")
-        if w.rsplit("/", 1)[-1] in EMCC_NAMES:
+        if is_emcc(w):
             return True
         if w not in ("&&", ";", "cd") and not w.startswith(("$(", "${")) and "/" not in w:
             return False

@@ -147,8 +147,8 @@ def test_make_variables_that_expand_without_end_are_bounded(tmp_path):
         "SELF = -O2 $(SELF) $(SELF)", *doubling, "V40 = -O3", "",
         "app.js: main.c", "\temcc main.c -o app.js $(SELF) $(V0) -sALLOW_MEMORY_GROWTH=1", ""]))
     out = _check(tmp_path)
-    assert ("Makefile:45:38: warning: emcc link of `app.js` can grow: `ALLOW_MEMORY_GROWTH` is on, "
-            "up to 32768 pages [WL101]") in out
+    assert ("Makefile:45:38: warning: emcc link of `app.js` may grow to 2 GiB (32768 pages), "
+            "above the ios budget of 128 MiB [WL103]") in out
     assert "Makefile:1" not in out and "[WL001]" not in out
 
 
@@ -195,8 +195,8 @@ def test_makefiles_that_include_themselves_or_leave_the_project_are_bounded(tmp_
         "include twice.mk ../outside.mk /etc/passwd\nCC = emcc\n"
         "app.js: main.c\n\t$(CC) main.c -o app.js $(LDFLAGS) -sALLOW_MEMORY_GROWTH=1\n")
     out = _check(project)
-    assert ("Makefile:4:36: warning: emcc link of `app.js` can grow: `ALLOW_MEMORY_GROWTH` is on, "
-            "up to 32768 pages [WL101]") in out, out
+    assert ("Makefile:4:36: warning: emcc link of `app.js` may grow to 2 GiB (32768 pages), "
+            "above the ios budget of 128 MiB [WL103]") in out, out
     assert "INITIAL_MEMORY" not in out
 
 

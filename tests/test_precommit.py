@@ -77,7 +77,7 @@ def test_pre_commit_all_files_and_one_staged_file(tmp_path, hook_repo, home):
 
     rc, out = try_repo(project, hook_repo, home, "--all-files")
     assert rc == 1, out
-    assert "dist/threads.wasm:1:1: warning[WL101]" in out
+    assert "dist/threads.wasm:1:1: warning[WL103]" in out    # WL101 folded in (rootcause.py)
     assert "web/nginx.conf:2:1: warning[WL308]" in out
 
     # one staged file: reported alone, judged with the rest of the project (the threaded binary)

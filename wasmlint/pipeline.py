@@ -237,7 +237,8 @@ def _run_check(paths, config, rules, jobs, progress, overlay, cache_root, all_ru
     diags, usage = suppress_all(found, directives, config.per_file_ignores)
     diags += unused_suppressions(rules, all_rules or rules, directives, usage, config, ctx,
                                  [e.path for e in entries], paths)
-    diags = one_per_root_cause(found, diags, project, {r.path: r.content_key or r.digest for r in results if r.digest})
+    diags = one_per_root_cause(found, diags, project, {r.path: r.content_key or r.digest for r in results if r.digest},
+                               {r.code: r.refines for r in rules if r.refines})
     diags = reported(diags, all_rules or rules, config, project)
     diags.sort(key=Diagnostic.sort_key)
     digests = {r.path: r.digest for r in results if r.digest}

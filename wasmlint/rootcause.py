@@ -165,10 +165,11 @@ class _Groups:
 
 
 def one_per_root_cause(found: list[Diagnostic], kept: list[Diagnostic], project,
-                       contents: dict[str, str]) -> list[Diagnostic]:
+                       contents: dict[str, str], refines: dict[str, str] | None = None) -> list[Diagnostic]:
     """``kept`` (what suppression left of ``found``, plus findings made after it)
     grouped by root cause: one diagnostic per group. ``contents`` maps display
-    paths to content identities (binaries: their SHA-256; text: ``content_key``)."""
+    paths to content identities (binaries: their SHA-256; text: ``content_key``).
+    ``refines``: rule code → the code of the rule it sharpens (a rule's ``refines`` key)."""
     facts = _Facts(project, contents)
     alive = {id(d) for d in kept}
     seen = {id(d) for d in found}
@@ -189,7 +190,40 @@ def one_per_root_cause(found: list[Diagnostic], kept: list[Diagnostic], project,
         d = _report(items, members)
         if d is not None:
             out.append(d)
-    return out
+    return _fold_refined(out, refines or {})
+
+
+def _fold_refined(out: list[Diagnostic], refines: dict[str, str]) -> list[Diagnostic]:
+    """A finding of a rule that refines another on the same fact is that finding made
+    sharper: one cause (WL103, a maximum above a target's budget, on a memory that WL101
+    finds growable: the growth setting is the cause of both). It is reported once, as
+    the sharper finding, with the other's places as related locations, and the other's
+    fix when it has none with edits of its own (pinning the memory ends both)."""
+    wanted = set(refines.values())
+    base = {(d.code, id(d.fact)): d for d in out if d.code in wanted and d.fact is not None}
+    if not base:
+        return out
+    folded: set[int] = set()
+    result = []
+    for d in out:
+        other = base.get((refines.get(d.code), id(d.fact))) if d.fact is not None else None
+        if other is None or id(other) in folded:
+            result.append(d)
+            continue
+        folded.add(id(other))
+        result.append(_taken_in(d, other))
+    return [d for d in result if id(d) not in folded]
+
+
+def _taken_in(d: Diagnostic, other: Diagnostic) -> Diagnostic:
+    related, seen = list(d.related), {d.span, *(r.span for r in d.related)}
+    for span, message in [(other.span, f"{other.message} [{other.code}]"), *((r.span, r.message) for r in other.related)]:
+        if span not in seen:
+            seen.add(span)
+            related.append(Related(span, message))
+    at = tuple(dict.fromkeys((*d.also_at, *(s for s in (other.span, *other.also_at) if s != d.span))))
+    fix = d.fix if d.fix is not None and d.fix.edits else (other.fix or d.fix)
+    return replace(d, related=related, also_at=at, fix=fix)
 
 
 def _join_bundles(items: list[_Item], groups: _Groups, project) -> None:

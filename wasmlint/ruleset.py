@@ -19,7 +19,7 @@ DOC_PARTS = ("what", "why", "example", "use-instead", "fix")
 RULE_KEYS = {
     "code", "name", "severity", "since", "status", "default-enabled", "facts", "per-target",
     "condition", "each", "message", "location", "related", "severity-when", "fix", "options",
-    "docs", "targets", "scopes", "data",
+    "docs", "targets", "scopes", "data", "refines",
 }
 
 
@@ -56,6 +56,7 @@ class Rule:
     options: dict[str, Any] = field(default_factory=dict)
     docs: dict[str, Any] = field(default_factory=dict)
     scopes: tuple[str, ...] = DEFAULT_REPORTED    # where its findings are reported (wasmlint.scopes)
+    refines: str | None = None    # the rule whose finding on the same fact it sharpens (rootcause.py)
     source: str = ""
 
     @property
@@ -113,7 +114,7 @@ def parse_rule(raw: dict, source: str) -> Rule:
         severity_when=list(raw.get("severity-when", [])),
         default_enabled=bool(raw.get("default-enabled", True)), since=raw.get("since", "0.1.0"),
         status=raw.get("status", "stable"), fix=fix, options=dict(raw.get("options", {})),
-        docs=dict(raw.get("docs", {})), scopes=scopes, source=source)
+        docs=dict(raw.get("docs", {})), scopes=scopes, refines=raw.get("refines"), source=source)
 
 
 def load_folder(folder: Path) -> list[Rule]:

@@ -74,6 +74,7 @@ class Run:
         self.internal: set[str] = set()      # names unset() or parsed by cmake_parse_arguments
         self.options_off: set[str] = set()   # option(NAME … OFF) entries
         self.parent_vars: dict[str, PStr] | None = None
+        self.assumed: dict[str, bool] = {}   # switches a parent adds this directory under
         self.anchor: Cmd | None = None
         self.in_main = False
         self.depth = 0
@@ -87,6 +88,9 @@ class Run:
     def execute(self) -> "Run":
         main = self.files.main
         chain = parent_chain(self.files)
+        self.assumed = self.files.reach(chain, {*TOOLCHAIN, *NOT_EMSCRIPTEN})
+        for name, on in self.assumed.items():        # as `-DNAME=ON` configures it
+            self.cache[name] = PStr.synth("ON" if on else "OFF")
         for k, (unit, toward) in enumerate(chain):
             self._enter_dir(unit, top=k == 0)
             try:
@@ -127,6 +131,8 @@ class Run:
         if name in self.vars:
             return self.vars[name], False
         if name in self.cache:
+            if name in self.assumed:            # the switch this directory is built under
+                return self.cache[name], False
             if name in self.options_off:        # OFF unless the project's configure sets it
                 return self.cache[name], name in self.files.configured()
             return self.cache[name], name not in TOOLCHAIN_CACHE and name != "EMSCRIPTEN"

@@ -94,7 +94,15 @@ class Files:
         self.by_rel: dict[str, Unit | None] = {rel: main} if rel else {}
         self.chain: list[tuple[Unit, int]] | None = None      # parent_chain(), once
         self._configured: tuple[frozenset[str] | None] | None = None
+        self._reach: dict[str, bool] | None = None
         self._signs: tuple[int, bool] | None = None       # (files read when decided, emscripten_signs)
+
+    def reach(self, chain, known: set[str]) -> dict[str, bool]:
+        """The switches the parents add this directory under (``cmake_reach``), once."""
+        if self._reach is None:
+            from .cmake_reach import reach_assumptions
+            self._reach = reach_assumptions(chain, known | self.assigned)
+        return self._reach
 
     def configured(self) -> frozenset[str]:
         """The cache entries the project's Emscripten configure lines set (``cmake_runs``)."""

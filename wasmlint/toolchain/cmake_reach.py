@@ -1,0 +1,68 @@
+"""The switches a directory is built under.
+
+``if(COMPILE_WASM) add_subdirectory(wasm) else() add_subdirectory(app) endif()``: CMake
+reads ``wasm/`` only when the build is configured with ``-DCOMPILE_WASM=ON``, so that
+directory is evaluated as that configure makes the whole project: the parent's other
+``if(COMPILE_WASM)`` blocks (bergamot-translator's ``list(APPEND WASM_LINK_FLAGS …)``)
+are taken, its ``if(NOT COMPILE_WASM)`` ones are not. Only switches the user sets are
+assumed: a name the project assigns itself, or one Emscripten's toolchain decides, is
+evaluated as it is.
+"""
+from __future__ import annotations
+
+import re
+
+from .cmake_cond import FALSE_WORDS, TRUE_WORDS
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def reach_assumptions(chain, known: set[str]) -> dict[str, bool]:
+    """{switch: value} that every parent's branch toward the next directory down needs.
+    ``chain``: (parent unit, index of its add_subdirectory()); ``known``: names the
+    evaluation decides without the user (toolchain, project-assigned)."""
+    from .cmake_eval import _shape
+    out: dict[str, bool] = {}
+    for unit, toward in chain:
+        ends, branches = _shape(unit)
+        for i, end in ends.items():
+            if not (i < toward < end) or unit.cmds[i].name != "if":
+                continue
+            starts = [i, *(k for k in branches.get(i, []) if k < end)]
+            for n, start in enumerate(starts):
+                stop = starts[n + 1] if n + 1 < len(starts) else end
+                cmd = unit.cmds[start]
+                if start < toward < stop:
+                    if cmd.name != "else":
+                        _assume(_words(cmd), True, out, known)
+                    break
+                _assume(_words(cmd), False, out, known)     # an earlier branch not taken
+    return out
+
+
+def _words(cmd) -> list[str]:
+    inner = cmd.unit.text[cmd.start:cmd.end].split("(", 1)[1].rsplit(")", 1)[0]
+    return [w.strip('"') for w in inner.split()]
+
+
+def _assume(words: list[str], value: bool, out: dict[str, bool], known: set[str]) -> None:
+    """A condition that must hold (``value``) or fail: ``A``, ``NOT A``, and ``A AND B``
+    that holds or ``A OR B`` that fails, of simple switch names; anything else assumes
+    nothing."""
+    joiner = "AND" if value else "OR"
+    parts: list[list[str]] = [[]]
+    for w in words:
+        if w == joiner:
+            parts.append([])
+        else:
+            parts[-1].append(w)
+    found: dict[str, bool] = {}
+    for part in parts:
+        negated = len(part) == 2 and part[0] == "NOT"
+        name = part[-1] if len(part) == 1 or negated else None
+        if name is None or not _NAME.match(name) or name.upper() in TRUE_WORDS | FALSE_WORDS \
+                or name in ("AND", "OR", "NOT", "DEFINED") or name in known:
+            return
+        found[name] = value != negated
+    for name, v in found.items():
+        out.setdefault(name, v)

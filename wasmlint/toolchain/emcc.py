@@ -39,8 +39,11 @@ JS_INPUTS = ("--pre-js", "--post-js", "--extern-pre-js", "--extern-post-js", "--
 # `-o x.o`/`-o x.bc` makes an object file (a relocatable link, as `-r`), `-o x.a` an
 # archive (emcc picks the output kind by suffix): no module, its link settings unused
 OBJECT_OUTPUTS = (".o", ".bc", ".a", ".obj")
-# ``--cflags`` prints the compile flags of the given settings and exits (an SDL2 build.rs asks it)
-NOT_LINK = frozenset(("-c", "-E", "-S", "-M", "-MM", "-fsyntax-only", "--version", "-v", "--help", "--cflags"))
+# ``--cflags`` prints the compile flags of the given settings and exits (an SDL2 build.rs asks it);
+# ``--clear-cache``, ``--clear-ports``, ``--show-ports`` and ``--check`` do their chore and exit
+# (emcc's docs, "Emscripten Compiler Frontend"): `emcc --clear-cache` before a build links nothing
+NOT_LINK = frozenset(("-c", "-E", "-S", "-M", "-MM", "-fsyntax-only", "--version", "-v", "--help", "--cflags",
+                      "--clear-cache", "--clear-ports", "--show-ports", "--check", "-dumpmachine", "-dumpversion"))
 
 
 def is_emcc(word: str) -> bool:

@@ -7,9 +7,7 @@ from . import SourceFile
 
 
 def extract(src: SourceFile) -> list[Fact]:
-    text, errors = src.decode_or_error()
-    if text is None:
-        return errors
+    text = src.text_as_read      # make reads bytes: a Latin-1 or Shift-JIS comment is no error
     from ..toolchain.makefile import makefile_facts
     from ..toolchain.project_files import ProjectFiles
     from ..toolchain.response_files import response_reader

@@ -25,6 +25,7 @@ from functools import lru_cache
 
 from ..facts import Fact
 from . import SourceFile
+from .nginx_lua import blank_lua_blocks
 from .serving import UNKNOWN, ServingConfig
 
 # files the nginx distribution installs beside nginx.conf: types, upstream parameters, charsets
@@ -48,7 +49,7 @@ def _parser():
 def _parse(text: str):
     from lark.exceptions import UnexpectedInput
     try:
-        return _parser().parse(text)
+        return _parser().parse(blank_lua_blocks(text))
     except UnexpectedInput:
         return None
 
@@ -148,7 +149,7 @@ def extract(src: SourceFile) -> list[Fact]:
     if text is None:
         return errors
     try:
-        tree = _parser().parse(text)
+        tree = _parser().parse(blank_lua_blocks(text))
     except UnexpectedInput as exc:
         return [src.error(f"cannot parse nginx configuration: unexpected {exc.__class__.__name__.replace('Unexpected', '').lower()}",
                           line=getattr(exc, "line", 1) or 1, column=getattr(exc, "column", 1) or 1)]

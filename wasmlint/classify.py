@@ -161,6 +161,8 @@ def needs_sniff(relpath: str, by_name: str | None) -> bool:
     name = relpath.rsplit("/", 1)[-1].lower()
     if by_name == "nginx" and not name.endswith(("nginx.conf", ".nginx")):
         return True     # by its folder only (`conf.d/*.conf`): fontconfig keeps XML there too
+    if by_name == "shell":
+        return True     # its shebang, not its name, says what runs it (`_shell_or_not`)
     if by_name is not None and by_name != "wasm":
         return False
     ext = "." + name.rsplit(".", 1)[-1] if "." in name else ""
@@ -178,6 +180,8 @@ def kind_by_content(relpath: str, head: bytes, by_name: str | None) -> str | Non
         return "wasm"
     if by_name == "nginx" and head.lstrip().startswith(b"<"):
         return None     # XML (fontconfig's `conf.d/*.conf`), not nginx's directives
+    if by_name == "shell":
+        return _shell_or_not(head)
     if by_name is not None:
         return by_name
     name = relpath.rsplit("/", 1)[-1].lower()
@@ -197,9 +201,23 @@ def kind_by_content(relpath: str, head: bytes, by_name: str | None) -> str | Non
         return "meson-cross"
     if head.startswith(b"#!") and b"\0" not in head:
         # a shebang on binary data is no script (bun's `bun.lockb` starts with `#!/usr/bin/env bun`)
-        first = head.split(b"\n", 1)[0]
-        if re.search(rb"\b(node|nodejs|ts-node|tsx|deno|bun)\b", first):
-            return "js"
-        if re.search(rb"\b(ba|da|k|z)?sh\b", first):
-            return "shell"
+        return _by_shebang(head.split(b"\n", 1)[0])
     return None
+
+
+def _by_shebang(first: bytes) -> str | None:
+    if re.search(rb"\b(node|nodejs|ts-node|tsx|deno|bun)\b", first):
+        return "js"
+    if re.search(rb"\b(ba|da|k|z)?sh\b", first):
+        return "shell"
+    return None
+
+
+def _shell_or_not(head: bytes) -> str | None:
+    """A ``.sh`` file as what runs it: the kernel runs a shebang's interpreter (mkxp-z's
+    `#!/usr/bin/env ruby` tools named `.sh`; a `node` one is JavaScript); without one a
+    shell reads it, unless it opens with a C comment (bgfx names its shader headers
+    `.sh`: `/*` is no command a script starts with)."""
+    if head.startswith(b"#!"):
+        return _by_shebang(head.split(b"\n", 1)[0]) if b"\0" not in head else None
+    return None if head.lstrip().startswith((b"/*", b"//")) else "shell"

@@ -31,8 +31,7 @@ def node_options_writes(scan: Scan) -> list[JsNodeOptionsWrite]:
         member = node.parent if node.type == "property_identifier" else node.parent.parent
         if member is None or member.type not in ("member_expression", "subscript_expression"):
             continue
-        base = path_of(member.child_by_field_name("object")) or ""
-        if not base.endswith("env"):
+        if not _own_env(scan, unwrap(member.child_by_field_name("object"))):
             continue
         parent = up(member)
         if parent is None or parent.type not in ("assignment_expression", "augmented_assignment_expression") \
@@ -42,6 +41,39 @@ def node_options_writes(scan: Scan) -> list[JsNodeOptionsWrite]:
         out.append(JsNodeOptionsWrite(scan.doc.span(parent), generator=scan.generator,
                                       value=value, flags=flags))
     return out
+
+
+def _own_env(scan: Scan, obj) -> bool:
+    """Whether ``obj`` is the running process's environment: ``process.env``, or a name
+    bound to it (``const env = process.env``, ``import { env } from 'node:process'``).
+    A copy (``{...process.env, …}``, ``Object.assign({}, process.env)``) is a child's
+    environment, handed to ``fork``/``spawn``: its NODE_OPTIONS does reach that child."""
+    if obj is None:
+        return False
+    base = path_of(obj) or ""
+    if base in ("process.env", "globalThis.process.env", "global.process.env"):
+        return True
+    if obj.type != "identifier":
+        return False
+    write = scan.ev.bindings.reaching_write(obj)
+    if write is None:
+        return False
+    if write.declares == "import":
+        return _imports_process_env(write.node)
+    value = unwrap(write.value) if write.value is not None else None
+    bound = (path_of(value) or "") if value is not None else ""
+    return bound in ("process.env", "globalThis.process.env") or (bound == "process" and base == "env")
+
+
+def _imports_process_env(ident) -> bool:
+    """``import { env } from 'node:process'`` (or ``env as e``)."""
+    spec = next((a for a in ancestors(ident) if a.type == "import_specifier"), None)
+    stmt = next((a for a in ancestors(ident) if a.type == "import_statement"), None)
+    if spec is None or stmt is None:
+        return False
+    name = spec.child_by_field_name("name")
+    return name is not None and name.text == b"env" and string_value(stmt.child_by_field_name("source")) in (
+        "process", "node:process")
 
 
 def set_flags(scan: Scan, compiles: list[JsCompile]) -> list[JsSetFlags]:

@@ -1,5 +1,6 @@
 """WL001 on shell scripts agrees with `bash -n` (run here, in the tests only: `check`
-itself never runs a shell). The scripts are every shell file of the test suite and of
+itself never runs a shell) on every script that names something wasmlint reads
+(``shell.DOMAIN``); one that names nothing of it gets none. The scripts are every shell file of the test suite and of
 scripts/ — fixtures, fuzz regressions, build inputs — each as written and as a Windows
 checkout writes it (CRLF line endings)."""
 from __future__ import annotations
@@ -12,7 +13,7 @@ import pytest
 
 from wasmlint.classify import kind_by_content, kind_by_name, needs_sniff
 from wasmlint.sources import SourceFile
-from wasmlint.sources.shell import extract
+from wasmlint.sources.shell import DOMAIN, extract
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,6 +39,8 @@ CASES = [(p, crlf) for p in SCRIPTS for crlf in (False, True)]
 def test_the_corpus_has_scripts_bash_accepts_and_rejects(tmp_path):
     verdicts = {_bash_accepts(p.read_bytes(), tmp_path) for p in SCRIPTS}
     assert len(SCRIPTS) >= 15 and verdicts == {True, False}
+    rejected = [p for p in SCRIPTS if not _bash_accepts(p.read_bytes(), tmp_path)]
+    assert {bool(DOMAIN.search(p.read_text(encoding="utf-8", errors="replace"))) for p in rejected} == {True, False}
 
 
 def _bash_accepts(data: bytes, tmp: Path) -> bool:
@@ -53,4 +56,5 @@ def test_wl001_exactly_when_bash_n_rejects(path, crlf, tmp_path):
         data = data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
     facts = extract(SourceFile(path.name, "shell", data, abspath=str(path)))
     errors = [f.message for f in facts if f.kind == "parse-error"]
-    assert bool(errors) == (not _bash_accepts(data, tmp_path)), errors
+    relevant = bool(DOMAIN.search(data.decode("utf-8", "replace")))
+    assert bool(errors) == (relevant and not _bash_accepts(data, tmp_path)), errors

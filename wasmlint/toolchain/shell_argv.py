@@ -108,7 +108,7 @@ def facts_from_shell(text: PStr, index: LineIndex, *, env: dict[str, PStr] | Non
     if own and env and len(result.commands) == 1:
         cmd = result.commands[0]
         cmd.prefix = {**{k: cmd.env[k] for k in cmd.inherited}, **cmd.prefix}
-    builds = [cmd for cmd in result.commands if may_build(cmd.words)]
+    builds = [cmd for cmd in result.commands if may_build(cmd.words) or _configure_with_emcc(cmd) is not None]
     bindgen = bindgen or bindgen_input_target(builds)
     facts: list[Fact] = []
     found_version = version
@@ -188,8 +188,9 @@ def command_facts(cmd: Command, index: LineIndex, *, reader=None, variant=None, 
     if at is not None:
         out += configure_facts(cmd, at, variant, version)
     at = emscripten_configure_at(words)
+    at = at if at is not None else _configure_with_emcc(cmd)
     if at is not None:
-        values = [v for n in ("CFLAGS", "LDFLAGS") if isinstance(v := cmd.prefix.get(n), PStr)]
+        values = [v for n in ("CFLAGS", "LDFLAGS") if isinstance(v := cmd.prefix.get(n, cmd.env.get(n)), PStr)]
         base = values + configure_script_flags(argv[at + 1:])
         # a configure variable for some of the links (R's MAIN_LDFLAGS, SHLIB_LDFLAGS): a flag set each
         sets = [(name, base + [v]) for name, v in link_variables(cmd.prefix, argv[at + 1:])] or [(None, base)]
@@ -198,6 +199,19 @@ def command_facts(cmd: Command, index: LineIndex, *, reader=None, variant=None, 
             if carries_emcc_settings([t.value for t in toks]):
                 out += build_facts(toks, cmd.span, variant=joined_label(variant, name), version=version, flag_set=True)
     return out
+
+
+def _configure_with_emcc(cmd: Command) -> int | None:
+    """``./configure`` run with ``CC=emcc`` in its environment: autoconf takes CC, CFLAGS and
+    LDFLAGS from there, as emconfigure would set them (dosbox-x's build script exports
+    ``CC=emcc LDFLAGS="-s …"`` before ``./configure && make``). The script's index, else None."""
+    words = cmd.words
+    k = 1 if words and os.path.basename(words[0]) in ("sh", "bash") else 0
+    if k >= len(words) or os.path.basename(words[k]) != "configure":
+        return None
+    cc = cmd.prefix.get("CC", cmd.env.get("CC"))
+    first = cc.text.split()[:1] if isinstance(cc, PStr) else []
+    return k if first and is_emcc(first[0]) else None
 
 
 def configure_facts(cmd: Command, at: int, variant: str | None, version: str | None) -> list[Fact]:

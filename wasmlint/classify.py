@@ -38,6 +38,7 @@ NAME_KINDS: tuple[tuple[str, str], ...] = (
     ("*.makefile", "makefile"),          # helper.Makefile, run with `$(MAKE) -f helper.Makefile …`
     # variants run with `make -f` (Makefile_js, Makefile-wasm): not when another language's file
     ("makefile_*", "makefile"), ("makefile-*", "makefile"),
+    ("makefile[a-z0-9]*", "makefile"),  # MakefileJS, Makefile2: `make -f MakefileJS` (meshlabjs)
     ("cmakelists.txt", "cmake"), ("*.cmake", "cmake"),
     # configure templates of these kinds: classified so that `inspect` says why they are not read
     ("cmakelists.txt.in", "cmake"), ("*.cmake.in", "cmake"),

@@ -124,7 +124,9 @@ def _decide_memory(facts: list[Fact], manifests: dict[str, CargoManifest], files
         f = replace(f, artifacts=_artifacts(f, crate, cwd, manifests) if crate else [],
                     crate_folder=crate.folder if crate else None)
         decider = build_scripts.get(crate.folder) if crate is not None and f.origin == "build" else None
-        decider = decider or next((c for c in configs if f.origin == "build" and _reads(f, c, files)), None)
+        # a `cd` before the command moves where cargo starts looking for its config too
+        ran_in = cwd if f.moved_to else None
+        decider = decider or next((c for c in configs if f.origin == "build" and _reads(f, c, files, ran_in)), None)
         if decider is None:
             out.append(f)
         else:
@@ -135,10 +137,10 @@ def _decide_memory(facts: list[Fact], manifests: dict[str, CargoManifest], files
             for f in out]
 
 
-def _reads(build: RustLink, config: RustLink, files: dict[str, str]) -> bool:
-    """Whether cargo passes this config's rustflags to the build (its folder and the ones
-    above it; the build's triple, a `cfg(…)` table, or `[build] rustflags`)."""
-    if not config_applies(config.span.path, build.span.path, files):
+def _reads(build: RustLink, config: RustLink, files: dict[str, str], cwd: str | None = None) -> bool:
+    """Whether cargo passes this config's rustflags to the build (its folder, or ``cwd``, and
+    the ones above it; the build's triple, a `cfg(…)` table, or `[build] rustflags`)."""
+    if not config_applies(config.span.path, build.span.path, files, cwd):
         return False
     return config.target is None or config.target == build.target or config.target.startswith("cfg(")
 

@@ -48,7 +48,7 @@ class Unit:
 @dataclass
 class Cmd:
     name: str
-    args: list        # lark argument/paren nodes
+    args: tuple       # (terminal, text, offset) of each argument; ("paren", (…)) for ( … )
     start: int        # offsets of the file (without the base)
     end: int
     unit: Unit
@@ -68,13 +68,82 @@ class Cmd:
         return self.unit.index.span(self.start, self.end)
 
 
+# where a file is and the terminals of cmake.lark that lark's contextual lexer accepts there
+_PLACES = {"between": ("IDENT", "_SEP"), "after-name": ("_SP", "LPAR"),
+           "arguments": ("BRACKET_ARG", "QUOTED", "UNQUOTED", "_SEP", "LPAR", "CLOSE")}
+
+
+@lru_cache(maxsize=1)
+def _scanners() -> dict:
+    """For each place of ``_PLACES``, its terminals as one pattern in the order lark's
+    lexer tries them (priority, then longest possible match, then longest pattern, then
+    name): a file is read by matching them, without a token or tree object per argument
+    (lark's parse took most of the time of a long CMake file)."""
+    import re
+    terms = {t.name: t for t in _parser().terminals}
+    out = {}
+    for place, names in _PLACES.items():
+        ordered = sorted((terms[n] for n in names),
+                         key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name))
+        out[place] = re.compile("|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in ordered)).match
+    return out
+
+
+def _scan(text: str) -> tuple | None:
+    """The commands of ``_commands``, read by the grammar's terminals; None at the first
+    thing the grammar does not allow (lark then parses the file and says what)."""
+    places = _scanners()
+    between, after_name, arguments = places["between"], places["after-name"], places["arguments"]
+    out, pos, end = [], 0, len(text)
+    while pos < end:
+        m = between(text, pos)
+        if m is None:
+            return None
+        pos = m.end()
+        if m.lastgroup == "_SEP":
+            continue
+        name, start = m.group(), m.start()
+        m = after_name(text, pos)
+        if m is not None and m.lastgroup == "_SP":
+            m = after_name(text, m.end())
+        if m is None or m.lastgroup != "LPAR":
+            return None
+        pos, stack = m.end(), [[]]
+        while True:
+            m = arguments(text, pos)
+            if m is None:
+                return None
+            pos, kind = m.end(), m.lastgroup
+            if kind == "CLOSE":
+                if len(stack) == 1:
+                    break
+                inner = tuple(stack.pop())
+                stack[-1].append(("paren", inner))
+            elif kind == "LPAR":
+                stack.append([])
+            elif kind != "_SEP":
+                stack[-1].append((kind, m.group(), m.start()))
+        out.append((name.lower(), tuple(stack[0]), start, pos))
+    return tuple(out)
+
+
+def _arguments_of(tree) -> tuple:
+    """A lark ``args`` node as ``_scan`` gives its arguments."""
+    return tuple(("paren", _arguments_of(n.children[0])) if n.data == "paren"
+                 else (n.children[0].type, str(n.children[0]), n.children[0].start_pos)
+                 for n in tree.children if getattr(n, "data", None) in ("paren", "argument"))
+
+
 @lru_cache(maxsize=128)
 def _commands(text: str) -> tuple:
-    """(name, argument nodes, start, end) of each command; parent and included files are
+    """(name, arguments, start, end) of each command; parent and included files are
     shared by many files of a project, so one process parses each text once."""
-    tree = _parser().parse(text)
-    return tuple((str(c.children[0]).lower(), c.children[1].children, c.children[0].start_pos, c.children[-1].end_pos)
-                 for c in tree.children if getattr(c, "data", None) == "command")
+    scanned = _scan(text)
+    if scanned is not None:
+        return scanned
+    tree = _parser().parse(text)        # raises the grammar's error; else reads what _scan could not
+    return tuple((str(c.children[0]).lower(), _arguments_of(c.children[1]), c.children[0].start_pos,
+                  c.children[-1].end_pos) for c in tree.children if getattr(c, "data", None) == "command")
 
 
 def parse(text: str, unit: Unit) -> list[Cmd]:

@@ -7,24 +7,21 @@ from .pstr import UNKNOWN, PStr
 _ESC = {"n": "\n", "t": "\t", "r": "\r", ";": ";"}
 
 
-def read_arguments(nodes, base: int = 0) -> tuple:
-    """A command's arguments as written, decoded once (brackets, quotes, escapes): what
-    ``arguments`` expands each time the command runs (a macro's body runs once per call).
-    ``base`` is the file's offset in a multi-file evaluation."""
+def read_arguments(args: tuple, base: int = 0) -> tuple:
+    """A command's arguments as written (``cmake_files.Cmd.args``), decoded once (brackets,
+    quotes, escapes): what ``arguments`` expands each time the command runs (a macro's
+    body runs once per call). ``base`` is the file's offset in a multi-file evaluation."""
     out = []
-    for node in nodes:
-        data = getattr(node, "data", None)
-        if data == "paren":
-            out.append(("paren", read_arguments(node.children[0].children, base)))
+    for kind, *rest in args:
+        if kind == "paren":
+            out.append(("paren", read_arguments(rest[0], base)))
             continue
-        if data != "argument":
-            continue
-        tok = node.children[0]
-        raw = PStr.source(str(tok), base + tok.start_pos)
-        if tok.type == "BRACKET_ARG":
-            eq = str(tok).index("[", 1) + 1
+        text, start = rest
+        raw = PStr.source(text, base + start)
+        if kind == "BRACKET_ARG":
+            eq = text.index("[", 1) + 1
             out.append(("bracket", raw[eq:len(raw) - eq]))
-        elif tok.type == "QUOTED":
+        elif kind == "QUOTED":
             out.append(("quoted", decode(raw[1:len(raw) - 1])))
         else:
             out.append(("unquoted", decode(raw)))

@@ -171,15 +171,23 @@ def named_setting(message: str) -> str | None:
 _SPELLER = Speller()
 
 
+@lru_cache(maxsize=1)
+def _spellable() -> tuple[list[str], frozenset[str]]:
+    """The settings a user may write (not internal ones), listed once: what every unknown
+    name is compared with."""
+    d = data()
+    valid = [k for k in d["settings"] if k not in d["internal"]]
+    return valid, frozenset(valid)
+
+
 def suggestions(name: str) -> list[str]:
     """Close spellings of an unknown setting, as emcc suggests them (difflib's default cutoff)."""
     upper = name.upper()
 
     def compute() -> list[str]:
-        d = data()
-        valid = [k for k in d["settings"] if k not in d["internal"]]
+        valid, names = _spellable()
         found = close_matches(upper, valid)
-        if upper in valid and upper not in found:
+        if upper in names and upper not in found:
             found.insert(0, upper)
         return found
     return _SPELLER.suggest(upper, compute)

@@ -191,3 +191,94 @@ def _regex_may_start(data: bytes, i: int) -> bool:
         m = _WORD_BEFORE.search(data, max(0, j - 20), j + 1)
         return m is not None and m.group(1) in _REGEX_AFTER_WORDS
     return True
+
+
+_STATEMENT_NEXT = re.compile(rb"[{}()\[\];'\"`/]")
+_GAP = re.compile(rb"(?:[ \t\n\r\v\f]|/\*(?:[^*]|\*(?!/))*\*/|//[^\n\r\xe2]*)*")
+# A ``;`` before these words may end a statement nested in the one around it (``if (a) b(); else …``,
+# ``do b(); while (c)``): no cut there; nor before a byte that may start U+2028/9.
+_CONTINUES = re.compile(rb"(?:else|while)(?![\w$\x80-\xff])")
+
+
+def statement_starts(data: bytes, a: int, b: int, block_end: dict) -> list[int]:
+    """Where the statements of the statement list ``data[a:b]`` (a body block's contents)
+    may be cut apart: ``a``, then just after each ``;`` at its own level that ends one of
+    its statements — not one before ``else`` or ``while``, which may end a statement
+    nested in an ``if`` or ``do`` that goes on. ``block_end``: the body blocks inside
+    (their contents' starts to ends, ``Layout.blocks``), crossed whole. Empty when the
+    scan is unsure of the range."""
+    try:
+        return _statement_starts(data, a, b, block_end)
+    except (Unsure, IndexError):
+        return []
+
+
+def _statement_starts(data: bytes, a: int, b: int, block_end: dict) -> list[int]:
+    out = [a]
+    depth = 0                 # ( and [ open
+    stack: list[int] = []     # { open: 0 a brace, 1 a template's ${
+    pos = a
+    search = _STATEMENT_NEXT.search
+    while True:
+        m = search(data, pos, b)
+        if m is None:
+            break
+        i = m.start()
+        c = data[i]
+        if c == 0x3B:      # ;
+            pos = i + 1
+            if not depth and not stack:
+                g = _GAP.match(data, pos).end()
+                if data[g:g + 1] != b"\xe2" and _CONTINUES.match(data, g) is None:   # (U+2028 may end a comment)
+                    out.append(pos)
+        elif c == 0x28 or c == 0x5B:
+            depth += 1
+            pos = i + 1
+        elif c == 0x29 or c == 0x5D:
+            depth -= 1
+            if depth < 0:
+                raise Unsure
+            pos = i + 1
+        elif c == 0x7B:    # {
+            end = block_end.get(i + 1)
+            if end is not None:
+                pos = end + 1
+            else:
+                stack.append(0)
+                pos = i + 1
+        elif c == 0x7D:    # }
+            if not stack:
+                raise Unsure
+            if stack.pop():
+                inner: list[int] = []
+                pos = _template(data, i + 1, inner, None, 0)
+                stack.extend(1 for _ in inner)
+            else:
+                pos = i + 1
+        elif c == 0x27 or c == 0x22:
+            pos = _string_end(data, i + 1, c) + 1
+        elif c == 0x60:    # `
+            inner = []
+            pos = _template(data, i + 1, inner, None, 0)
+            stack.extend(1 for _ in inner)
+        else:              # /
+            nxt = data[i + 1:i + 2]
+            if nxt == b"/":
+                pos = data.find(b"\n", i)
+                if pos < 0:
+                    break
+            elif nxt == b"*":
+                j = data.find(b"*/", i + 2)
+                if j < 0:
+                    raise Unsure
+                pos = j + 2
+            elif _regex_may_start(data, i):
+                m2 = _REGEX.match(data, i + 1)
+                if m2 is None:
+                    raise Unsure
+                pos = m2.end()
+            else:
+                pos = i + 1
+    if depth or stack or pos > b:
+        raise Unsure
+    return out

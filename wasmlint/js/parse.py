@@ -73,6 +73,8 @@ class Doc:
         self.literals: list[tuple[int, int]] = used.open_literals if used else []  # literals seen empty
         self.touched: set[int] = set()             # searched words found inside them
         self._blank_starts = [a for a, _ in self.blanked]
+        self._statement_starts = {a for a, _ in used.statements} if used else set()   # runs of statements
+        self._cuts = used.cuts if used else None
         self._literal_starts = [a for a, _ in self.literals]
         # parses of blanked ranges alone, by range: every parse of the file shares them
         self._blank_trees: dict[tuple[int, int], object] = previous._blank_trees if previous is not None else {}
@@ -215,8 +217,15 @@ class Doc:
         k = bisect.bisect_right(self._blank_starts, i) - 1
         return k if k >= 0 and i < self.blanked[k][1] else -1
 
+    def cut_statements(self, k: int) -> bool:
+        """Whether blanked range ``k`` is a run of statements (of a kept block), not a block's body."""
+        return self.blanked[k][0] in self._statement_starts
+
     def blank_owner(self, k: int):
-        """The node whose body is blanked range ``k`` (a function, an ``if``, a loop…)."""
+        """The node whose body is blanked range ``k`` (a function, an ``if``, a loop…); None
+        for a run of statements."""
+        if self.cut_statements(k):
+            return None
         if k not in self._owners:
             a = self.blanked[k][0]
             block = self.root.descendant_for_byte_range(a - 1, a)
@@ -224,6 +233,20 @@ class Doc:
                 block = block.parent
             self._owners[k] = block.parent if block is not None and block.type == "statement_block" else None
         return self._owners[k]
+
+    def statement_node(self, i: int, length: int):
+        """(the smallest node at ``[i, i+length)``, the root) of a parse of the statement
+        around byte ``i`` of a blanked run of statements, alone (a statement parses as a program)."""
+        a, b = self.blanked[self.blank_index(i)]
+        starts = self._cuts.starts_within(a, b)
+        k = bisect.bisect_right(starts, i) - 1
+        piece = (starts[k], starts[k + 1] if k + 1 < len(starts) else b)
+        if piece not in self._blank_trees:
+            self._blank_trees[piece] = budget.parse(parser(dialect_of(self.path)),
+                                                   self.data[piece[0]:piece[1]].replace(b"\0", b"\x01"))
+            register(self._blank_trees[piece].root_node, self.data, part=True)
+        root = self._blank_trees[piece].root_node
+        return root.descendant_for_byte_range(i - piece[0], i - piece[0] + length), root, piece
 
     def blank_words(self, k: int, word: str) -> Iterator:
         """Nodes (of the range's own parse) where ``word`` occurs as a whole word in blanked range ``k``."""

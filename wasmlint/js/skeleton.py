@@ -29,13 +29,14 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from .. import budget
 from . import lexer, shapes
 
 MIN_FILE = 32 << 10         # files smaller than this are parsed whole (bundles of 32–256 KiB parse in 80 %)
-MIN_BLOCK = 64              # blocks smaller than this are not worth excluding
+MIN_BLOCK = 64              # blocks smaller than this are not worth excluding (nor runs of statements)
+STATEMENT_BLOCK_MIN = 16 << 10   # kept blocks this long have runs of their statements left out
 LITERAL_MIN = 1 << 10       # nor literals smaller than this
 SCAN_LITERALS_BELOW = 64 << 10   # longer literals are not searched for interests: their blocks are kept
 COMMENT_MIN = 64 << 10      # line comments this long are left out (a 4 MB source map: 0.06 s of parse)
@@ -47,8 +48,8 @@ MIN_SHARE = 0.0
 # linearly, token by token); the other blocks are blanked in a copy of the bytes.
 MAX_GAPS = 256
 # The settings that leave out every block and literal of any file (tests, fuzzing).
-FORCED = {"MIN_FILE": 0, "MIN_BLOCK": 1, "MIN_SHARE": 0, "LITERAL_MIN": 1, "SCAN_LITERALS_BELOW": 256,
-          "MAX_GAPS": 3, "COMMENT_MIN": 1}
+FORCED = {"MIN_FILE": 0, "MIN_BLOCK": 1, "STATEMENT_BLOCK_MIN": 1, "MIN_SHARE": 0, "LITERAL_MIN": 1,
+          "SCAN_LITERALS_BELOW": 256, "MAX_GAPS": 3, "COMMENT_MIN": 1}
 # Words the fact builders search for (their byte searches would otherwise land in
 # excluded blocks and cost another parse); what decides correctness is Doc.offsets.
 # Whole words (Doc.words finds no node of one inside a longer name), and marks found
@@ -69,13 +70,16 @@ _WORDISH = bytes(1 if chr(b).isalnum() or chr(b) in "_$" or b >= 0x80 else 0 for
 
 @dataclass(frozen=True)
 class Plan:
-    """What a skeleton parse leaves out: the ``blanked`` body blocks, chosen from
-    ``blocks`` by ``interests``, and the ``literals`` and ``comments`` (contents) outside them."""
+    """What a skeleton parse leaves out: the ``blanked`` ranges — body blocks chosen from
+    ``blocks`` by ``interests``, and the runs of ``statements`` cut from the kept blocks'
+    statement lists — and the ``literals`` and ``comments`` (contents) outside them."""
     interests: tuple[int, ...]
     blocks: tuple[tuple[int, int], ...]
     blanked: tuple[tuple[int, int], ...]
     literals: tuple[tuple[int, int], ...]    # candidates, sorted
     comments: tuple[tuple[int, int], ...] = ()
+    statements: tuple[tuple[int, int], ...] = ()     # the blanked ranges that are statements
+    cuts: object = field(default=None, compare=False, repr=False)   # _Cuts of the file, or None
 
     @property
     def open_literals(self) -> list[tuple[int, int]]:
@@ -88,13 +92,17 @@ class Plan:
 
     def widened(self, touched) -> Plan:
         """The plan with every range holding a ``touched`` offset included (a comment
-        never is: a search landing in one finds the same comment node)."""
+        never is: a search landing in one finds the same comment node). A run of
+        statements touched at its start (a builder reads inside the node around it,
+        ``Doc.reveal``) is included whole."""
         marks = sorted(touched)
         literals = tuple(r for r in self.literals if not _holds(marks, r))
-        return make_plan(sorted({*self.interests, *marks}), self.blocks, literals, self.comments)
+        more = [s for a, b in self.statements if a in touched for s in self.cuts.starts_within(a, b)]
+        return make_plan(sorted({*self.interests, *marks, *more}), self.blocks, literals, self.comments,
+                         self.cuts)
 
     def literals_only(self) -> Plan:
-        return replace(self, blanked=())
+        return replace(self, blanked=(), statements=())
 
     def excluded(self) -> list[tuple[int, int]]:
         return sorted((*self.blanked, *self.open_literals, *self.open_comments))
@@ -260,8 +268,14 @@ def _agrees(root, p: Plan) -> bool:
         node = root.descendant_for_byte_range(a - 1, a)
         if node is None or node.type != "comment" or node.start_byte != a - 2 or node.end_byte != b + 1:
             return False
+    statements = set(p.statements)
+    for a, b in p.statements:
+        if not _between_statements(root, a, b):
+            return False
     for ranges, opener in ((p.blanked, None), (p.open_literals, _QUOTES)):
         for a, b in ranges:
+            if opener is None and (a, b) in statements:
+                continue
             tok = root.descendant_for_byte_range(a - 1, a)
             node = tok.parent if tok is not None else None
             if node is None or node.start_byte != a - 1 or node.end_byte != b + 1:
@@ -271,23 +285,106 @@ def _agrees(root, p: Plan) -> bool:
     return True
 
 
+def _between_statements(root, a: int, b: int) -> bool:
+    """Whether the parse has the statement block's ``{``, or a statement of it ending in
+    ``;``, end at ``a``, and the block's next statement (or its ``}``) start at ``b`` or after."""
+    tok = root.descendant_for_byte_range(a - 1, a)
+    if tok is None:
+        return False
+    if tok.type == "{":
+        block, node = tok.parent, tok
+    else:
+        node = tok
+        while node.parent is not None and node.parent.type != "statement_block":
+            node = node.parent
+        block = node.parent
+        if tok.type != ";" or node.end_byte != a:
+            return False
+    if block is None or block.type != "statement_block" or node.start_byte < block.start_byte:
+        return False
+    after = node.next_sibling
+    return after is not None and after.start_byte >= b
+
+
 def plan(data: bytes, sites=None) -> Plan | None:
     """The skeleton of ``data``, or None when leaving things out could not save much.
     ``sites``: the file's ``wasmlint.js.sites.Sites``, when the caller has it."""
     lay = lexer.layout(data, LITERAL_MIN, COMMENT_MIN)
     if not lay.blocks and not lay.literals and not lay.comments:
         return None
-    p = make_plan(interest_offsets(data, lay.literals, sites), lay.blocks, lay.literals, lay.comments)
+    p = make_plan(interest_offsets(data, lay.literals, sites), lay.blocks, lay.literals, lay.comments,
+                  _Cuts(data, lay.blocks))
     left_out = sum(b - a for a, b in p.excluded())
     if not left_out or left_out < MIN_SHARE * len(data):
         return None
     return p
 
 
-def make_plan(interests, blocks, literals, comments=()) -> Plan:
+def make_plan(interests, blocks, literals, comments=(), cuts=None) -> Plan:
     interests = sorted(interests)
-    return Plan(tuple(interests), tuple(blocks), tuple(blank_regions(interests, blocks)), tuple(literals),
-                tuple(comments))
+    blanked = blank_regions(interests, blocks)
+    statements = statement_regions(interests, blocks, blanked, cuts) if cuts is not None else []
+    if statements:
+        blanked = sorted([*statements, *(r for r in blanked if not _inside(statements, r[0]))])
+    return Plan(tuple(interests), tuple(blocks), tuple(blanked), tuple(literals), tuple(comments),
+                tuple(statements), cuts)
+
+
+def statement_regions(interests: list[int], blocks, blanked, cuts) -> list[tuple[int, int]]:
+    """Sorted runs of whole statements, ``MIN_BLOCK`` bytes or more, without an interest
+    offset, in the statement lists of the kept blocks of ``STATEMENT_BLOCK_MIN`` bytes or
+    more (an Emscripten factory whose body names WebAssembly keeps its hundreds of
+    ``var``, ``function`` and ``_f.sig = "vi";`` statements, of which a few matter)."""
+    out: list[tuple[int, int]] = []
+    for a, b in blocks:
+        if b - a < STATEMENT_BLOCK_MIN or _inside(blanked, a) or not _holds(interests, (a, b)):
+            continue
+        starts = cuts.starts(a, b)
+        run = None
+        for s, e in zip(starts, starts[1:]):
+            if _holds(interests, (s, e)):
+                run = None
+            elif run is None:
+                run = [s, e]
+                out.append(run)
+            else:
+                run[1] = e
+    return sorted(tuple(r) for r in out if r[1] - r[0] >= MIN_BLOCK)
+
+
+class _Cuts:
+    """Where the statement lists of a file's body blocks may be cut (``lexer.statement_starts``),
+    worked out for a block when a plan first keeps it, and kept for every plan of the file."""
+
+    def __init__(self, data: bytes, blocks):
+        self.data, self.ends = data, dict(blocks)
+        self._starts: dict[tuple[int, int], list[int]] = {}
+        self._flat: list[int] = []
+
+    def starts(self, a: int, b: int) -> list[int]:
+        if (a, b) not in self._starts:
+            found = [] if _switch_body(self.data, a) else lexer.statement_starts(self.data, a, b, self.ends)
+            self._starts[a, b] = found
+            for x in found:
+                bisect.insort(self._flat, x)
+        return self._starts[a, b]
+
+    def starts_within(self, a: int, b: int) -> list[int]:
+        return self._flat[bisect.bisect_left(self._flat, a):bisect.bisect_left(self._flat, b)]
+
+
+def _switch_body(data: bytes, a: int) -> bool:
+    """Whether the block whose contents start at ``a`` (after ``)`` and ``{``) may be a
+    ``switch``'s, whose ``case`` labels a cut must not move (parentheses matched by
+    counting: a wrong answer costs a cut, the parse checks every cut)."""
+    k, depth = data.rfind(b")", 0, a), 0
+    while k >= 0:
+        c = data[k]
+        depth += (c == 0x29) - (c == 0x28)
+        if not depth:
+            break
+        k -= 1
+    return k < 0 or data[max(0, k - 12):k].rstrip().endswith(b"switch")
 
 
 def interest_offsets(data: bytes, literals=(), sites=None) -> list[int]:

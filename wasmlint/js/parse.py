@@ -234,6 +234,20 @@ class Doc:
             self._owners[k] = block.parent if block is not None and block.type == "statement_block" else None
         return self._owners[k]
 
+    def note_statements_before(self, word: bytes, node) -> None:
+        """Note in ``touched`` (see skeleton.py) ``word`` found whole in a left-out run of
+        statements before ``node`` and inside a node around it: it may be a statement
+        that runs before ``node`` in a block around it."""
+        if not self._statement_starts or not word:
+            return
+        spans = [(a.start_byte, a.end_byte) for a in ancestors(node)]
+        for i in self.offsets(word, 0, node.start_byte, note_blanks=False):
+            k = self.blank_index(i)
+            if k >= 0 and self.cut_statements(k) and self._whole_word(i, word):
+                a, b = self.blanked[k]
+                if any(s <= a and b <= e for s, e in spans):
+                    self.touched.add(i)
+
     def statement_node(self, i: int, length: int):
         """(the smallest node at ``[i, i+length)``, the root) of a parse of the statement
         around byte ``i`` of a blanked run of statements, alone (a statement parses as a program)."""

@@ -194,7 +194,8 @@ def test_statement_cuts_know_the_lexical_grammar(source, cuts):
 
 def test_unsure_statement_scans_cut_nothing():
     assert lexer.statement_starts(b"a(); b = 'x; c();", 0, 17, {}) == []
-    assert lexer.statement_starts(b"a(); b(; c();", 0, 13, {}) == []
+    assert lexer.statement_starts(b"a(); b = {; c();", 0, 16, {}) == []
+    assert lexer.statement_starts(b"a(); for (x; y; c();", 0, 20, {}) == []
 
 
 def test_a_base64_module_is_decoded_once_for_every_parse_of_the_file(forced, monkeypatch):

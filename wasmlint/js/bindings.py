@@ -144,7 +144,7 @@ class Bindings:
 
     def _piece_writes(self, piece: tuple[int, int], name: str) -> list[Write]:
         raw, out = name.encode(), []
-        for j in self.doc.word_offsets(raw, piece[0], piece[1]):
+        for j in self.doc.words_within(raw, piece[0], piece[1]):
             n = self.doc.statement_node(j, len(raw))[0]
             w = _classify(n) if n is not None and n.type in _WORD_TYPES else None
             if w is not None:

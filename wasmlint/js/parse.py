@@ -248,18 +248,34 @@ class Doc:
                 if any(s <= a and b <= e for s, e in spans):
                     self.touched.add(i)
 
+    def words_within(self, word: bytes, start: int, end: int) -> list[int]:
+        """Where ``word`` occurs as a whole word in ``[start, end)`` (a byte search of that range)."""
+        out, find = [], self.data.find
+        for i in _finds(find, word, start, end):
+            if self._whole_word(i, word):
+                out.append(i)
+        return out
+
     def statement_node(self, i: int, length: int):
-        """(the smallest node at ``[i, i+length)``, the root) of a parse of the statement
-        around byte ``i`` of a blanked run of statements, alone (a statement parses as a program)."""
+        """(the smallest node at ``[i, i+length)``, the root, the statement's range) of a
+        parse of the statement around byte ``i`` of a blanked run of statements, alone (a
+        statement parses as a program), with its body blocks that do not hold that word
+        left out (a scope they declare the name in is no scope around an occurrence)."""
         a, b = self.blanked[self.blank_index(i)]
         starts = self._cuts.starts_within(a, b)
         k = bisect.bisect_right(starts, i) - 1
         piece = (starts[k], starts[k + 1] if k + 1 < len(starts) else b)
-        if piece not in self._blank_trees:
-            self._blank_trees[piece] = budget.parse(parser(dialect_of(self.path)),
-                                                   self.data[piece[0]:piece[1]].replace(b"\0", b"\x01"))
-            register(self._blank_trees[piece].root_node, self.data, part=True)
-        root = self._blank_trees[piece].root_node
+        key = (piece, self.data[i:i + length])
+        if key not in self._blank_trees:
+            from .skeleton import blank_text, blank_regions
+            s, e = piece
+            blocks = self.parsed.plan.blocks
+            inside = blocks[bisect.bisect_left(blocks, (s, 0)):bisect.bisect_left(blocks, (e, 0))]
+            words = self.words_within(key[1], s, e)
+            text = blank_text(self.data[s:e], [(x - s, y - s) for x, y in blank_regions(words, inside)])
+            self._blank_trees[key] = budget.parse(parser(dialect_of(self.path)), text.replace(b"\0", b"\x01"))
+            register(self._blank_trees[key].root_node, self.data, part=True)
+        root = self._blank_trees[key].root_node
         return root.descendant_for_byte_range(i - piece[0], i - piece[0] + length), root, piece
 
     def blank_words(self, k: int, word: str) -> Iterator:

@@ -62,7 +62,10 @@ INTEREST = (b"WebAssembly", b"Worker", b"NODE_OPTIONS", b"setFlagsFromString", b
 # (``shapes.py``; the builders' searches note no other occurrence).
 SHAPED = {b"exec": shapes.CALLEE_OR_OBJECT, b"spawn": shapes.CALLEE_OR_OBJECT, b"fork": shapes.CALLEE,
           b"buffer": shapes.MEMBER_ARGUMENT, b"grow": shapes.CALLED_MEMBER, b"onmessage": shapes.ASSIGNED,
-          b"importScripts": shapes.CALLEE}
+          b"importScripts": shapes.CALLEE, b"ENVIRONMENT_IS_NODE": shapes.DECLARED,
+          # names of Emscripten glue the builders resolve (statements that declare or set
+          # them are kept: a search for the name landing in one costs another build)
+          b"Module": shapes.WRITTEN, b"wasmMemory": shapes.WRITTEN, b"wasmTable": shapes.WRITTEN}
 MARKS = (b"AGFzbQ", b"\0asm", b"\\0asm", b"\\x00asm", b"\\u0000asm", b"97,115,109", b"97, 115, 109",
          b"0x61,0x73,0x6", b"0x61, 0x73, 0x6", b"require(", b"import(")
 _WORDISH = bytes(1 if chr(b).isalnum() or chr(b) in "_$" or b >= 0x80 else 0 for b in range(256))
@@ -128,7 +131,7 @@ def parse(parser, data: bytes, plan: Plan | None, previous: Parsed | None = None
     base = previous.base if previous is not None else (data.replace(b"\0", b"\x01") if b"\0" in data else data)
     for p in _fallbacks(plan):
         gaps, blanks = _split(p)
-        source = _blank(base, blanks)
+        source = blank_text(base, blanks)
         old = _edited(previous, blanks, source) if previous is not None else None
         previous = None                  # an edited tree is used once
         tree = _parse(parser, source, _included(source, gaps), old)
@@ -192,7 +195,7 @@ def _split(p: Plan) -> tuple[list, list]:
 _SPACE = bytes(b if b in (0x0A, 0x0D) else 0x20 for b in range(256))
 
 
-def _blank(source: bytes, regions) -> bytes:
+def blank_text(source: bytes, regions) -> bytes:
     """``source`` with every byte of ``regions`` but line ends made a space."""
     if not regions:
         return source
@@ -340,16 +343,17 @@ def statement_regions(interests: list[int], blocks, blanked, cuts) -> list[tuple
         if b - a < STATEMENT_BLOCK_MIN or _inside(blanked, a) or not _holds(interests, (a, b)):
             continue
         starts = cuts.starts(a, b)
-        run = None
-        for s, e in zip(starts, starts[1:]):
-            if _holds(interests, (s, e)):
-                run = None
-            elif run is None:
-                run = [s, e]
-                out.append(run)
-            else:
-                run[1] = e
-    return sorted(tuple(r) for r in out if r[1] - r[0] >= MIN_BLOCK)
+        if len(starts) < 2:
+            continue
+        last = len(starts) - 1        # statements from starts[last] on end with no ``;``: kept
+        mine = interests[bisect.bisect_left(interests, starts[0]):bisect.bisect_left(interests, starts[last])]
+        kept = sorted({bisect.bisect_right(starts, x) - 1 for x in mine})
+        before = -1
+        for j in (*kept, last):
+            if j - before > 1:
+                out.append((starts[before + 1], starts[j]))
+            before = j
+    return sorted(r for r in out if r[1] - r[0] >= MIN_BLOCK)
 
 
 class _Cuts:

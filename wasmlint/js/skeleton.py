@@ -4,6 +4,10 @@ matter (its ``included_ranges``) and never reads the rest:
 * the contents of body blocks (a ``{`` that follows ``)`` or ``=>``: function bodies
   and statement blocks) at least ``MIN_BLOCK`` bytes long with no *interest* offset
   inside — the parser sees ``{}``, valid JavaScript in the same place;
+* in a kept block of ``STATEMENT_BLOCK_MIN`` bytes or more (an Emscripten factory's
+  body), runs of whole statements, each ended by a ``;`` of the block's own statement
+  list (``lexer.statement_starts``), with no interest offset — the parser sees the
+  statements before and after the run, which a whole parse has there too;
 * the contents of string and template literals without substitutions at least
   ``LITERAL_MIN`` bytes long (modules embedded as base64 or as binary strings,
   embedded sources) — the parser sees an empty literal, the same node;
@@ -13,7 +17,8 @@ matter (its ``included_ranges``) and never reads the rest:
 Offsets, lines and columns do not change (``parse.Doc`` gives tree-sitter the
 positions of what it includes). The tokenizer-level scan that finds these ranges
 is ``lexer.py``; every excluded range is checked against the parse (the ``{`` or
-quote before it must open the node that ends just after it), and a parse that
+quote before it must open the node that ends just after it; a run of statements must
+follow the block's ``{`` or one of its statements ending in ``;``), and a parse that
 disagrees, or has errors, is redone with literals only excluded, then whole.
 
 Correctness does not rest on the interest list: ``Doc.offsets`` notes every
@@ -62,10 +67,10 @@ INTEREST = (b"WebAssembly", b"Worker", b"NODE_OPTIONS", b"setFlagsFromString", b
 # (``shapes.py``; the builders' searches note no other occurrence).
 SHAPED = {b"exec": shapes.CALLEE_OR_OBJECT, b"spawn": shapes.CALLEE_OR_OBJECT, b"fork": shapes.CALLEE,
           b"buffer": shapes.MEMBER_ARGUMENT, b"grow": shapes.CALLED_MEMBER, b"onmessage": shapes.ASSIGNED,
-          b"importScripts": shapes.CALLEE, b"ENVIRONMENT_IS_NODE": shapes.DECLARED,
-          # names of Emscripten glue the builders resolve (statements that declare or set
-          # them are kept: a search for the name landing in one costs another build)
-          b"Module": shapes.WRITTEN, b"wasmMemory": shapes.WRITTEN, b"wasmTable": shapes.WRITTEN}
+          b"importScripts": shapes.CALLEE, b"ENVIRONMENT_IS_NODE": shapes.DECLARED}
+# Names of Emscripten glue the builders resolve: the statements of a kept block that declare
+# or set them are kept (a search for the name landing in a left-out one costs another build).
+STATEMENT_SHAPED = {b"Module": shapes.WRITTEN, b"wasmMemory": shapes.WRITTEN, b"wasmTable": shapes.WRITTEN}
 MARKS = (b"AGFzbQ", b"\0asm", b"\\0asm", b"\\x00asm", b"\\u0000asm", b"97,115,109", b"97, 115, 109",
          b"0x61,0x73,0x6", b"0x61, 0x73, 0x6", b"require(", b"import(")
 _WORDISH = bytes(1 if chr(b).isalnum() or chr(b) in "_$" or b >= 0x80 else 0 for b in range(256))
@@ -82,6 +87,7 @@ class Plan:
     literals: tuple[tuple[int, int], ...]    # candidates, sorted
     comments: tuple[tuple[int, int], ...] = ()
     statements: tuple[tuple[int, int], ...] = ()     # the blanked ranges that are statements
+    held: tuple[int, ...] = ()     # offsets that keep their statements only (STATEMENT_SHAPED)
     cuts: object = field(default=None, compare=False, repr=False)   # _Cuts of the file, or None
 
     @property
@@ -102,7 +108,7 @@ class Plan:
         literals = tuple(r for r in self.literals if not _holds(marks, r))
         more = [s for a, b in self.statements if a in touched for s in self.cuts.starts_within(a, b)]
         return make_plan(sorted({*self.interests, *marks, *more}), self.blocks, literals, self.comments,
-                         self.cuts)
+                         self.cuts, self.held)
 
     def literals_only(self) -> Plan:
         return replace(self, blanked=(), statements=())
@@ -316,29 +322,31 @@ def plan(data: bytes, sites=None) -> Plan | None:
     if not lay.blocks and not lay.literals and not lay.comments:
         return None
     p = make_plan(interest_offsets(data, lay.literals, sites), lay.blocks, lay.literals, lay.comments,
-                  _Cuts(data, lay.blocks))
+                  _Cuts(data, lay.blocks), interest_offsets(data, lay.literals, sites, STATEMENT_SHAPED, (), ()))
     left_out = sum(b - a for a, b in p.excluded())
     if not left_out or left_out < MIN_SHARE * len(data):
         return None
     return p
 
 
-def make_plan(interests, blocks, literals, comments=(), cuts=None) -> Plan:
+def make_plan(interests, blocks, literals, comments=(), cuts=None, held=()) -> Plan:
     interests = sorted(interests)
     blanked = blank_regions(interests, blocks)
-    statements = statement_regions(interests, blocks, blanked, cuts) if cuts is not None else []
+    statements = statement_regions(interests, held, blocks, blanked, cuts) if cuts is not None else []
     if statements:
         blanked = sorted([*statements, *(r for r in blanked if not _inside(statements, r[0]))])
     return Plan(tuple(interests), tuple(blocks), tuple(blanked), tuple(literals), tuple(comments),
-                tuple(statements), cuts)
+                tuple(statements), tuple(held), cuts)
 
 
-def statement_regions(interests: list[int], blocks, blanked, cuts) -> list[tuple[int, int]]:
+def statement_regions(interests: list[int], held, blocks, blanked, cuts) -> list[tuple[int, int]]:
     """Sorted runs of whole statements, ``MIN_BLOCK`` bytes or more, without an interest
     offset, in the statement lists of the kept blocks of ``STATEMENT_BLOCK_MIN`` bytes or
     more (an Emscripten factory whose body names WebAssembly keeps its hundreds of
-    ``var``, ``function`` and ``_f.sig = "vi";`` statements, of which a few matter)."""
+    ``var``, ``function`` and ``_f.sig = "vi";`` statements, of which a few matter); the
+    ``held`` offsets keep their statements too."""
     out: list[tuple[int, int]] = []
+    keep = sorted({*interests, *held}) if held else interests
     for a, b in blocks:
         if b - a < STATEMENT_BLOCK_MIN or _inside(blanked, a) or not _holds(interests, (a, b)):
             continue
@@ -346,7 +354,7 @@ def statement_regions(interests: list[int], blocks, blanked, cuts) -> list[tuple
         if len(starts) < 2:
             continue
         last = len(starts) - 1        # statements from starts[last] on end with no ``;``: kept
-        mine = interests[bisect.bisect_left(interests, starts[0]):bisect.bisect_left(interests, starts[last])]
+        mine = keep[bisect.bisect_left(keep, starts[0]):bisect.bisect_left(keep, starts[last])]
         kept = sorted({bisect.bisect_right(starts, x) - 1 for x in mine})
         before = -1
         for j in (*kept, last):
@@ -391,9 +399,11 @@ def _switch_body(data: bytes, a: int) -> bool:
     return k < 0 or data[max(0, k - 12):k].rstrip().endswith(b"switch")
 
 
-def interest_offsets(data: bytes, literals=(), sites=None) -> list[int]:
-    """Offsets of the interest words and marks, outside literals of ``SCAN_LITERALS_BELOW``
-    bytes and more; such a literal's own offset stands for them (its blocks are kept)."""
+def interest_offsets(data: bytes, literals=(), sites=None, shaped=None, words=INTEREST, marks=MARKS) -> list[int]:
+    """Offsets of the interest ``words``, the ``shaped`` words (``SHAPED``) and the ``marks``,
+    outside literals of ``SCAN_LITERALS_BELOW`` bytes and more; such a literal's own offset
+    stands for them (its blocks are kept)."""
+    shaped = SHAPED if shaped is None else shaped
     if sites is None:
         from .sites import Sites
         sites = Sites(data)
@@ -401,11 +411,11 @@ def interest_offsets(data: bytes, literals=(), sites=None) -> list[int]:
     out = [a for a, _ in big]
     starts = [a for a, _ in big]
     n = len(data)
-    for word, whole in [(w, True) for w in (*INTEREST, *SHAPED)] + [(m, False) for m in MARKS]:
+    for word, whole in [(w, True) for w in (*words, *shaped)] + [(m, False) for m in marks]:
         hits = sites.offsets(word)
         if hits is None:
             hits = list(_finds(data, word))
-        shape = SHAPED.get(word)
+        shape = shaped.get(word)
         for i in hits:
             end = i + len(word)
             if whole and ((i and _WORDISH[data[i - 1]]) or (end < n and _WORDISH[data[end]])):

@@ -123,3 +123,25 @@ def test_a_long_node_text_is_read_in_few_pieces_after_a_bounded_parse():
     assert Counted.reads < 32
     Counted.reads = 0
     assert name.text == b"Module" and Counted.reads == 1
+
+
+def test_a_long_node_text_read_through_the_callback_does_not_read_freed_pieces():
+    """py-tree-sitter 0.26's ``node_get_text`` lets go of each piece the reader returns
+    before it reads the piece again (for the points): a piece of a MB was unmapped when freed,
+    and reading tesseract.js-core's 4.6 MB base64 literal crashed the process. With every
+    allocation of 128 KiB and more mapped alone (glibc's ``MALLOC_MMAP_THRESHOLD_``), a
+    piece read after it is freed faults at once."""
+    import os
+    import subprocess
+    import sys
+    code = ("from wasmlint import budget\n"
+            "from wasmlint.js import parse\n"
+            "literal = b'\"' + b'AGFzbQEAAAA' * (400 << 10) + b'\"'\n"
+            "data = b'var f = 1;\\n' * 5000 + b'var wasmBinaryFile = ' + literal + b';\\n'\n"
+            "with budget.for_file(len(data)):\n"
+            "    tree = budget.parse(parse.parser('javascript'), data)\n"
+            "node = tree.root_node.named_children[-1].named_children[0].child_by_field_name('value')\n"
+            "print(node.text == literal)\n")
+    env = {**os.environ, "MALLOC_MMAP_THRESHOLD_": "131072"}
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
+    assert (run.returncode, run.stdout.strip()) == (0, "True"), run.stderr[-2000:]

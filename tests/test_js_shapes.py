@@ -107,3 +107,9 @@ def test_shapes_of_real_glue_lines(name, text, fits):
     data = text.encode()
     i = data.index(b"ENVIRONMENT_IS_NODE")
     assert getattr(shapes, name).fits(data, i, len(b"ENVIRONMENT_IS_NODE")) is fits
+
+
+def test_a_written_name_is_declared_or_given_a_value():
+    assert shapes.WRITTEN.fits(b"var Module = 1", 4, 6) and shapes.WRITTEN.fits(b"x; Module = 2", 3, 6)
+    assert shapes.WRITTEN.fits(b"var moduleRtn,Module=moduleArg", 14, 6)
+    assert not shapes.WRITTEN.fits(b"f(Module, e)", 2, 6) and not shapes.WRITTEN.fits(b"Module == 1", 0, 6)

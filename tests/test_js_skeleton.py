@@ -121,6 +121,83 @@ def test_labels_and_keys_in_a_body_parsed_in_place_cost_no_reparse(forced, monke
     assert mem.initial_pages is None
 
 
+# An Emscripten factory (duckdb-wasm's, pyodide's) names WebAssembly, so its body is kept;
+# its hundreds of statements that name nothing of interest are left out in runs.
+FACTORY = ("var Module = (() => { return async function (moduleArg = {}) {\n"
+           "var Module = moduleArg, readyPromiseResolve;\n" +
+           "".join(f"function _helper{i}(e, r) {{ return HEAP32[e + r * {i} >> 2]; }} _helper{i}.sig = 'iii';\n"
+                   for i in range(30)) +
+           "{PAGES}"
+           "var wasmMemory = new WebAssembly.Memory({ initial: pages, maximum: 256 });\n"
+           "return Module; }; })();\n")
+
+
+def test_statements_of_a_kept_factory_without_interest_are_left_out(forced, monkeypatch):
+    src = FACTORY.replace("{PAGES}", "var pages = 16, wasmTable;\n").replace("initial: pages", "initial: 16").encode()
+    skel, whole = _both("duckdb.js", src, monkeypatch)
+    assert skel == whole
+    forced.clear()
+    [mem] = [f for f in js_source.extract(SourceFile("duckdb.js", "js", src)) if f.kind == "js-memory"]
+    assert mem.initial_pages == 16
+    [doc] = forced
+    assert any(b"_helper29.sig" in src[a:b] for a, b in doc.parsed.plan.statements)
+    assert not doc.touched, "reads of Module and HEAP32 in them cost no second parse"
+
+
+def test_a_write_in_left_out_statements_is_seen(forced, monkeypatch):
+    # `pages = 64` is a statement of the factory with no interest word: it is left out,
+    # the evaluator's search for `pages` finds it there, parses that statement alone, sees
+    # an assignment that reaches out, and the file is parsed again with it kept.
+    src = FACTORY.replace("{PAGES}", "var pages = 16; pages = 64;\n").encode()
+    skel, whole = _both("duckdb.js", src, monkeypatch)
+    assert skel == whole
+    forced.clear()
+    [mem] = [f for f in js_source.extract(SourceFile("duckdb.js", "js", src)) if f.kind == "js-memory"]
+    assert mem.initial_pages == 64        # the last write before the use, as a whole parse has it
+    assert forced[0].touched and not forced[-1].touched
+    # a write of a parameter of a function declared there reaches out of nothing
+    local = FACTORY.replace("{PAGES}", "function other(pages) { pages = 64; } other.sig = 'vi';\nvar pages = 16;\n").encode()
+    forced.clear()
+    [mem] = [f for f in js_source.extract(SourceFile("duckdb.js", "js", local)) if f.kind == "js-memory"]
+    assert mem.initial_pages == 16
+    assert any(b"function other" in local[a:b] for a, b in forced[-1].parsed.plan.statements)
+
+
+def test_a_member_write_in_left_out_statements_before_a_process_start_is_seen(forced, monkeypatch):
+    # `process.env.EMCC_CFLAGS = …` names nothing of interest: its statement is left out,
+    # yet it runs before the emcc call in the block around it, so the variable is the
+    # process's (builds.py reads such writes); the search for it keeps the statement.
+    src = (b'const { execFileSync } = require("child_process");\n'
+           b'function build(out) {\n'
+           b'  process.env.EMCC_CFLAGS = "-sSTACK_SIZE=1MB";\n'
+           b'  console.log("building", out);\n'
+           b'  execFileSync("emcc", ["main.c", "-o", out], { stdio: "inherit" });\n'
+           b'}\nbuild("dist/app.js");\n')
+    skel, whole = _both("build.js", src, monkeypatch)
+    assert skel == whole and "EMCC_CFLAGS" in str(whole)
+    assert any(d.parsed.plan is not None and d.parsed.plan.statements for d in forced)
+
+
+@pytest.mark.parametrize("source, cuts", [
+    ("a(); b(); c()", ["", "a();", "b();"]),
+    ("if (x) a(); else b(); c();", ["", "if (x) a(); else b();", "c();"]),   # not before `else`
+    ("do a(); while (x); b();", ["", "do a(); while (x);", "b();"]),         # nor `while`
+    ("for (i = 0; i < n; i++) a(); b = `;${ {c: 1} };`; d(';', /;/);",
+     ["", "for (i = 0; i < n; i++) a();", "b = `;${ {c: 1} };`;", "d(';', /;/);"]),
+    ("x = { a: 1, b() { y(); } }; z(); /* ; */ // ;\n", ["", "x = { a: 1, b() { y(); } };", "z();"]),
+])
+def test_statement_cuts_know_the_lexical_grammar(source, cuts):
+    data = source.encode()
+    starts = lexer.statement_starts(data, 0, len(data), dict(skeleton.body_blocks(data)))
+    assert [data[a:b].decode().strip() for a, b in zip([0] + starts, starts)] == cuts
+
+
+def test_unsure_statement_scans_cut_nothing():
+    assert lexer.statement_starts(b"a(); b = 'x; c();", 0, 17, {}) == []
+    assert lexer.statement_starts(b"a(); b = {; c();", 0, 16, {}) == []
+    assert lexer.statement_starts(b"a(); for (x; y; c();", 0, 20, {}) == []
+
+
 def test_a_base64_module_is_decoded_once_for_every_parse_of_the_file(forced, monkeypatch):
     # A SINGLE_FILE build (tesseract.js-core, opencv.js) whose receiveInstance writes the
     # glue's variables is parsed twice; the module in its literal is decoded once.

@@ -109,17 +109,22 @@ def parse(parser, data: bytes, old=None):
         return parser.parse(data, **given)
     deadline = time.process_time() + b.parse_seconds
     chunk, parsed, after = CHUNK, False, -1
+    last = b""
 
     def read(offset: int, _point) -> bytes:
         # once parsed, a call reads a node's text: a short piece first (most nodes are a
         # word), then twice as much at each read that goes on from the last, for the
         # binding joins the pieces in a loop that copies all read so far (a 7 MB literal
         # read 256 bytes at a time took 8 s)
-        nonlocal chunk, after
+        nonlocal chunk, after, last
         if parsed:
             chunk = min(chunk * 2, CHUNK << 8) if offset == after else TEXT_CHUNK
             after = offset + chunk
-        return data[offset:offset + chunk]
+        # the binding (py-tree-sitter 0.26's node_get_text) reads the piece after it lets go
+        # of it: the last one is kept, or a piece of a MB, unmapped when freed, is read
+        # after its memory is gone (a segmentation fault on tesseract.js-core's glue)
+        last = data[offset:offset + chunk]
+        return last
 
     next_look = 0.0
 

@@ -52,6 +52,7 @@ class Bindings:
         self._found: dict[tuple[str, int], list[Write]] = {}
         self._blank_locals: dict[tuple[int, str], tuple[bool, set[int]]] = {}
         self._param_sets: dict[int, set[str]] = {}
+        self._piece_scopes: dict[tuple, set] = {}     # ids of the scopes declaring a name in a statement
         self._bound: dict[int, list[Write]] = {}      # binding_writes' answers, by use
         self._javascript = dialect_of(doc.path) == "javascript"   # no type annotations (``x: T``)
 
@@ -96,6 +97,11 @@ class Bindings:
         if it may be a write that reaches out, the file is parsed again with its block
         kept; a read changes nothing."""
         before = _before(self.doc.data, i)
+        if self.doc.cut_statements(k):
+            if not (self._javascript and _label_or_key(self.doc.data, i, length, before)) and \
+                    self._statement_write_reaches_out(i, length):
+                self.doc.touched.add(i)
+            return
         if before in _SCOPED_DECLARATIONS:
             return        # let/const/class/function x: bound in the range (see _bound_inside)
         if self._javascript and _label_or_key(self.doc.data, i, length, before):
@@ -114,6 +120,36 @@ class Bindings:
             return
         if not self._resolves_inside(k, node.text.decode("utf-8", "replace"), node):
             self.doc.touched.add(i)
+
+    def _statement_write_reaches_out(self, i: int, length: int) -> bool:
+        """Whether the occurrence at ``i``, in a left-out run of statements (skeleton.py),
+        may be a write of a binding outside its statement: a declaration at the statement's
+        top (it binds in the block around), an assignment not to a name declared inside it."""
+        node, root, piece = self.doc.statement_node(i, length)
+        if root.has_error or node is None:
+            return True
+        w = _classify(node) if node.type in _WORD_TYPES else None
+        if w is None:
+            return False
+        if w.declares is not None:
+            scope = _declaration_scope(w)
+            return scope is None or scope == root.id
+        name = node.text.decode("utf-8", "replace")
+        key = (piece, name)
+        if key not in self._piece_scopes:
+            self._piece_scopes[key] = {_declaration_scope(d) for d in self._piece_writes(piece, name)
+                                       if d.declares is not None} - {None, root.id}
+        inner = self._piece_scopes[key]
+        return not any(a.id in inner for a in ancestors(node))
+
+    def _piece_writes(self, piece: tuple[int, int], name: str) -> list[Write]:
+        raw, out = name.encode(), []
+        for j in self.doc.words_within(raw, piece[0], piece[1]):
+            n = self.doc.statement_node(j, len(raw))[0]
+            w = _classify(n) if n is not None and n.type in _WORD_TYPES else None
+            if w is not None:
+                out.append(w)
+        return out
 
     def _blank_scopes(self, k: int, name: str) -> tuple[bool, set[int]]:
         """Where blanked range ``k`` (parsed alone) binds ``name``: (the whole range — the

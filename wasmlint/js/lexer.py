@@ -21,6 +21,7 @@ _WORD_BEFORE = re.compile(rb"([A-Za-z_$][\w$]*)\s*$")
 _REGEX_AFTER_WORDS = frozenset((b"return", b"typeof", b"instanceof", b"in", b"of", b"new", b"delete",
                                 b"void", b"throw", b"case", b"do", b"else", b"yield", b"await"))
 _SPACES = b" \t\r\n"
+_WORD_BYTE = bytes(1 if chr(c).isalnum() or chr(c) in "_$" or c >= 0x80 else 0 for c in range(256))
 
 
 class Unsure(Exception):
@@ -191,3 +192,124 @@ def _regex_may_start(data: bytes, i: int) -> bool:
         m = _WORD_BEFORE.search(data, max(0, j - 20), j + 1)
         return m is not None and m.group(1) in _REGEX_AFTER_WORDS
     return True
+
+
+_STATEMENT_NEXT = re.compile(rb"[{}'\"`/;]")
+_PARENS_NEXT = re.compile(rb"[()'\"`/]")
+_FOR = re.compile(rb"for(?:\s+await)?\s*\(")     # (a literal first: the engine's fast scan)
+_GAP = re.compile(rb"(?:[ \t\n\r\v\f]|/\*(?:[^*]|\*(?!/))*\*/|//[^\n\r\xe2]*)*")
+# A ``;`` before these words may end a statement nested in the one around it (``if (a) b(); else …``,
+# ``do b(); while (c)``): no cut there; nor before a byte that may start U+2028/9.
+_CONTINUES = re.compile(rb"(?:else|while)(?![\w$\x80-\xff])")
+
+
+def statement_starts(data: bytes, a: int, b: int, block_end: dict) -> list[int]:
+    """Where the statements of the statement list ``data[a:b]`` (a body block's contents)
+    may be cut apart: ``a``, then just after each ``;`` at its own level that ends one of
+    its statements — not one before ``else`` or ``while``, which may end a statement
+    nested in an ``if`` or ``do`` that goes on. ``block_end``: the body blocks inside
+    (their contents' starts to ends, ``Layout.blocks``), crossed whole. Empty when the
+    scan is unsure of the range.
+
+    Parentheses are not followed: outside the body blocks crossed whole, a ``;`` in
+    parentheses can only be a ``for`` header's, and those are found first."""
+    try:
+        return _statement_starts(data, a, b, block_end, _for_headers(data, a, b))
+    except (Unsure, IndexError):
+        return []
+
+
+def _for_headers(data: bytes, a: int, b: int) -> list[tuple[int, int]]:
+    """``(after '(', at ')')`` of what may be ``for`` headers in ``data[a:b]`` (also one in
+    a string or a nested block: that only costs cuts)."""
+    out = []
+    for m in _FOR.finditer(data, a, b):
+        k = m.start() - 1
+        if (out and m.start() < out[-1][1]) or data[k] == 0x2E or _WORD_BYTE[data[k]]:
+            continue
+        depth, pos = 1, m.end()
+        while depth:
+            t = _PARENS_NEXT.search(data, pos, b)
+            if t is None:
+                raise Unsure
+            i, c = t.start(), data[t.start()]
+            if c == 0x28 or c == 0x29:
+                depth += 1 if c == 0x28 else -1
+                pos = i + 1
+            else:
+                pos = _cross(data, i, c, [])
+        out.append((m.end(), pos - 1))
+    return out
+
+
+def _cross(data: bytes, i: int, c: int, stack: list[int]) -> int:
+    """After the string, template (up to its end or first ``${``, pushed on ``stack``),
+    comment or regular expression that the quote or ``/`` at ``i`` opens; after a
+    division's ``/``."""
+    if c == 0x27 or c == 0x22:
+        return _string_end(data, i + 1, c) + 1
+    if c == 0x60:
+        return _template(data, i + 1, stack, None, 0)
+    nxt = data[i + 1:i + 2]
+    if nxt == b"/":
+        j = data.find(b"\n", i)
+        return len(data) if j < 0 else j
+    if nxt == b"*":
+        j = data.find(b"*/", i + 2)
+        if j < 0:
+            raise Unsure
+        return j + 2
+    if _regex_may_start(data, i):
+        m2 = _REGEX.match(data, i + 1)
+        if m2 is None:
+            raise Unsure
+        return m2.end()
+    return i + 1
+
+
+def _statement_starts(data: bytes, a: int, b: int, block_end: dict, headers: list) -> list[int]:
+    out = [a]
+    stack: list[int] = []     # { open: 0 a brace, 1 a template's ${
+    pos = a
+    search = _STATEMENT_NEXT.search
+    h = 0
+    while True:
+        m = search(data, pos, b)
+        if m is None:
+            break
+        i = m.start()
+        c = data[i]
+        if c == 0x3B:      # ;
+            pos = i + 1
+            if stack:
+                continue
+            while h < len(headers) and headers[h][1] <= i:
+                h += 1
+            if h < len(headers) and headers[h][0] <= i:
+                continue
+            g = _GAP.match(data, pos).end()
+            if data[g:g + 1] != b"\xe2" and _CONTINUES.match(data, g) is None:   # (U+2028 may end a comment)
+                out.append(pos)
+        elif c == 0x7B:    # {
+            end = block_end.get(i + 1)
+            if end is not None:
+                pos = end + 1
+            else:
+                stack.append(0)
+                pos = i + 1
+        elif c == 0x7D:    # }
+            if not stack:
+                raise Unsure
+            if stack.pop():
+                inner: list[int] = []
+                pos = _template(data, i + 1, inner, None, 0)
+                stack.extend(1 for _ in inner)
+            else:
+                pos = i + 1
+        else:
+            inner = []
+            pos = _cross(data, i, c, inner)
+            stack.extend(1 for _ in inner)
+    if stack or pos > b:
+        raise Unsure
+    return out

@@ -73,6 +73,8 @@ class Doc:
         self.literals: list[tuple[int, int]] = used.open_literals if used else []  # literals seen empty
         self.touched: set[int] = set()             # searched words found inside them
         self._blank_starts = [a for a, _ in self.blanked]
+        self._statement_starts = {a for a, _ in used.statements} if used else set()   # runs of statements
+        self._cuts = used.cuts if used else None
         self._literal_starts = [a for a, _ in self.literals]
         # parses of blanked ranges alone, by range: every parse of the file shares them
         self._blank_trees: dict[tuple[int, int], object] = previous._blank_trees if previous is not None else {}
@@ -215,8 +217,15 @@ class Doc:
         k = bisect.bisect_right(self._blank_starts, i) - 1
         return k if k >= 0 and i < self.blanked[k][1] else -1
 
+    def cut_statements(self, k: int) -> bool:
+        """Whether blanked range ``k`` is a run of statements (of a kept block), not a block's body."""
+        return self.blanked[k][0] in self._statement_starts
+
     def blank_owner(self, k: int):
-        """The node whose body is blanked range ``k`` (a function, an ``if``, a loop…)."""
+        """The node whose body is blanked range ``k`` (a function, an ``if``, a loop…); None
+        for a run of statements."""
+        if self.cut_statements(k):
+            return None
         if k not in self._owners:
             a = self.blanked[k][0]
             block = self.root.descendant_for_byte_range(a - 1, a)
@@ -224,6 +233,50 @@ class Doc:
                 block = block.parent
             self._owners[k] = block.parent if block is not None and block.type == "statement_block" else None
         return self._owners[k]
+
+    def note_statements_before(self, word: bytes, node) -> None:
+        """Note in ``touched`` (see skeleton.py) ``word`` found whole in a left-out run of
+        statements before ``node`` and inside a node around it: it may be a statement
+        that runs before ``node`` in a block around it."""
+        if not self._statement_starts or not word:
+            return
+        spans = [(a.start_byte, a.end_byte) for a in ancestors(node)]
+        for i in self.offsets(word, 0, node.start_byte, note_blanks=False):
+            k = self.blank_index(i)
+            if k >= 0 and self.cut_statements(k) and self._whole_word(i, word):
+                a, b = self.blanked[k]
+                if any(s <= a and b <= e for s, e in spans):
+                    self.touched.add(i)
+
+    def words_within(self, word: bytes, start: int, end: int) -> list[int]:
+        """Where ``word`` occurs as a whole word in ``[start, end)`` (a byte search of that range)."""
+        out, find = [], self.data.find
+        for i in _finds(find, word, start, end):
+            if self._whole_word(i, word):
+                out.append(i)
+        return out
+
+    def statement_node(self, i: int, length: int):
+        """(the smallest node at ``[i, i+length)``, the root, the statement's range) of a
+        parse of the statement around byte ``i`` of a blanked run of statements, alone (a
+        statement parses as a program), with its body blocks that do not hold that word
+        left out (a scope they declare the name in is no scope around an occurrence)."""
+        a, b = self.blanked[self.blank_index(i)]
+        starts = self._cuts.starts_within(a, b)
+        k = bisect.bisect_right(starts, i) - 1
+        piece = (starts[k], starts[k + 1] if k + 1 < len(starts) else b)
+        key = (piece, self.data[i:i + length])
+        if key not in self._blank_trees:
+            from .skeleton import blank_text, blank_regions
+            s, e = piece
+            blocks = self.parsed.plan.blocks
+            inside = blocks[bisect.bisect_left(blocks, (s, 0)):bisect.bisect_left(blocks, (e, 0))]
+            words = self.words_within(key[1], s, e)
+            text = blank_text(self.data[s:e], [(x - s, y - s) for x, y in blank_regions(words, inside)])
+            self._blank_trees[key] = budget.parse(parser(dialect_of(self.path)), text.replace(b"\0", b"\x01"))
+            register(self._blank_trees[key].root_node, self.data, part=True)
+        root = self._blank_trees[key].root_node
+        return root.descendant_for_byte_range(i - piece[0], i - piece[0] + length), root, piece
 
     def blank_words(self, k: int, word: str) -> Iterator:
         """Nodes (of the range's own parse) where ``word`` occurs as a whole word in blanked range ``k``."""

@@ -294,7 +294,9 @@ class Texts:
         fn, out = enclosing_function(before), {}
         enclosing = {a.id for a in ancestors(before)}
         last = path.rsplit(".", 1)[-1]
-        # a statement in a left-out block is in no block around ``before`` (which the parse sees)
+        # a statement in a left-out block is in no block around ``before`` (which the parse
+        # sees); one in a left-out run of statements may be (the run is parsed after all)
+        self.doc.note_statements_before(last.encode(), before)
         for word in self.doc.words(last, ("identifier", "property_identifier"), note_blanks=False):
             holder = word if word.type == "identifier" else word.parent
             if word.start_byte >= before.start_byte or path_of(holder) != path:

@@ -79,3 +79,16 @@ ASSIGNED = Shape(_after(rb"=(?![=>])"))
 # end of the statement (maybe by a line break), ``in``/``of`` or a TypeScript type
 DECLARED = Shape(re.compile(rb"[ \t\v\f]*(?:[\n\r/,;:!}\x80-\xff]|=(?!=)|in(?![\w$])|of(?![\w$])|$)"),
                  b",", frozenset((b"var", b"let", b"const", b"using")))
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    """Any of ``shapes``."""
+    shapes: tuple
+
+    def fits(self, data: bytes, i: int, n: int) -> bool:
+        return any(s.fits(data, i, n) for s in self.shapes)
+
+
+# a name declared or given a value: ``var wasmMemory``, ``wasmMemory = …``
+WRITTEN = AnyOf((DECLARED, ASSIGNED))

@@ -4,6 +4,10 @@ matter (its ``included_ranges``) and never reads the rest:
 * the contents of body blocks (a ``{`` that follows ``)`` or ``=>``: function bodies
   and statement blocks) at least ``MIN_BLOCK`` bytes long with no *interest* offset
   inside — the parser sees ``{}``, valid JavaScript in the same place;
+* in a kept block of ``STATEMENT_BLOCK_MIN`` bytes or more (an Emscripten factory's
+  body), runs of whole statements, each ended by a ``;`` of the block's own statement
+  list (``lexer.statement_starts``), with no interest offset — the parser sees the
+  statements before and after the run, which a whole parse has there too;
 * the contents of string and template literals without substitutions at least
   ``LITERAL_MIN`` bytes long (modules embedded as base64 or as binary strings,
   embedded sources) — the parser sees an empty literal, the same node;
@@ -13,7 +17,8 @@ matter (its ``included_ranges``) and never reads the rest:
 Offsets, lines and columns do not change (``parse.Doc`` gives tree-sitter the
 positions of what it includes). The tokenizer-level scan that finds these ranges
 is ``lexer.py``; every excluded range is checked against the parse (the ``{`` or
-quote before it must open the node that ends just after it), and a parse that
+quote before it must open the node that ends just after it; a run of statements must
+follow the block's ``{`` or one of its statements ending in ``;``), and a parse that
 disagrees, or has errors, is redone with literals only excluded, then whole.
 
 Correctness does not rest on the interest list: ``Doc.offsets`` notes every
@@ -29,13 +34,14 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from .. import budget
 from . import lexer, shapes
 
 MIN_FILE = 32 << 10         # files smaller than this are parsed whole (bundles of 32–256 KiB parse in 80 %)
-MIN_BLOCK = 64              # blocks smaller than this are not worth excluding
+MIN_BLOCK = 64              # blocks smaller than this are not worth excluding (nor runs of statements)
+STATEMENT_BLOCK_MIN = 16 << 10   # kept blocks this long have runs of their statements left out
 LITERAL_MIN = 1 << 10       # nor literals smaller than this
 SCAN_LITERALS_BELOW = 64 << 10   # longer literals are not searched for interests: their blocks are kept
 COMMENT_MIN = 64 << 10      # line comments this long are left out (a 4 MB source map: 0.06 s of parse)
@@ -47,8 +53,8 @@ MIN_SHARE = 0.0
 # linearly, token by token); the other blocks are blanked in a copy of the bytes.
 MAX_GAPS = 256
 # The settings that leave out every block and literal of any file (tests, fuzzing).
-FORCED = {"MIN_FILE": 0, "MIN_BLOCK": 1, "MIN_SHARE": 0, "LITERAL_MIN": 1, "SCAN_LITERALS_BELOW": 256,
-          "MAX_GAPS": 3, "COMMENT_MIN": 1}
+FORCED = {"MIN_FILE": 0, "MIN_BLOCK": 1, "STATEMENT_BLOCK_MIN": 1, "MIN_SHARE": 0, "LITERAL_MIN": 1,
+          "SCAN_LITERALS_BELOW": 256, "MAX_GAPS": 3, "COMMENT_MIN": 1}
 # Words the fact builders search for (their byte searches would otherwise land in
 # excluded blocks and cost another parse); what decides correctness is Doc.offsets.
 # Whole words (Doc.words finds no node of one inside a longer name), and marks found
@@ -61,7 +67,10 @@ INTEREST = (b"WebAssembly", b"Worker", b"NODE_OPTIONS", b"setFlagsFromString", b
 # (``shapes.py``; the builders' searches note no other occurrence).
 SHAPED = {b"exec": shapes.CALLEE_OR_OBJECT, b"spawn": shapes.CALLEE_OR_OBJECT, b"fork": shapes.CALLEE,
           b"buffer": shapes.MEMBER_ARGUMENT, b"grow": shapes.CALLED_MEMBER, b"onmessage": shapes.ASSIGNED,
-          b"importScripts": shapes.CALLEE}
+          b"importScripts": shapes.CALLEE, b"ENVIRONMENT_IS_NODE": shapes.DECLARED}
+# Names of Emscripten glue the builders resolve: the statements of a kept block that declare
+# or set them are kept (a search for the name landing in a left-out one costs another build).
+STATEMENT_SHAPED = {b"Module": shapes.WRITTEN, b"wasmMemory": shapes.WRITTEN, b"wasmTable": shapes.WRITTEN}
 MARKS = (b"AGFzbQ", b"\0asm", b"\\0asm", b"\\x00asm", b"\\u0000asm", b"97,115,109", b"97, 115, 109",
          b"0x61,0x73,0x6", b"0x61, 0x73, 0x6", b"require(", b"import(")
 _WORDISH = bytes(1 if chr(b).isalnum() or chr(b) in "_$" or b >= 0x80 else 0 for b in range(256))
@@ -69,13 +78,17 @@ _WORDISH = bytes(1 if chr(b).isalnum() or chr(b) in "_$" or b >= 0x80 else 0 for
 
 @dataclass(frozen=True)
 class Plan:
-    """What a skeleton parse leaves out: the ``blanked`` body blocks, chosen from
-    ``blocks`` by ``interests``, and the ``literals`` and ``comments`` (contents) outside them."""
+    """What a skeleton parse leaves out: the ``blanked`` ranges — body blocks chosen from
+    ``blocks`` by ``interests``, and the runs of ``statements`` cut from the kept blocks'
+    statement lists — and the ``literals`` and ``comments`` (contents) outside them."""
     interests: tuple[int, ...]
     blocks: tuple[tuple[int, int], ...]
     blanked: tuple[tuple[int, int], ...]
     literals: tuple[tuple[int, int], ...]    # candidates, sorted
     comments: tuple[tuple[int, int], ...] = ()
+    statements: tuple[tuple[int, int], ...] = ()     # the blanked ranges that are statements
+    held: tuple[int, ...] = ()     # offsets that keep their statements only (STATEMENT_SHAPED)
+    cuts: object = field(default=None, compare=False, repr=False)   # _Cuts of the file, or None
 
     @property
     def open_literals(self) -> list[tuple[int, int]]:
@@ -88,13 +101,17 @@ class Plan:
 
     def widened(self, touched) -> Plan:
         """The plan with every range holding a ``touched`` offset included (a comment
-        never is: a search landing in one finds the same comment node)."""
+        never is: a search landing in one finds the same comment node). A run of
+        statements touched at its start (a builder reads inside the node around it,
+        ``Doc.reveal``) is included whole."""
         marks = sorted(touched)
         literals = tuple(r for r in self.literals if not _holds(marks, r))
-        return make_plan(sorted({*self.interests, *marks}), self.blocks, literals, self.comments)
+        more = [s for a, b in self.statements if a in touched for s in self.cuts.starts_within(a, b)]
+        return make_plan(sorted({*self.interests, *marks, *more}), self.blocks, literals, self.comments,
+                         self.cuts, self.held)
 
     def literals_only(self) -> Plan:
-        return replace(self, blanked=())
+        return replace(self, blanked=(), statements=())
 
     def excluded(self) -> list[tuple[int, int]]:
         return sorted((*self.blanked, *self.open_literals, *self.open_comments))
@@ -120,7 +137,7 @@ def parse(parser, data: bytes, plan: Plan | None, previous: Parsed | None = None
     base = previous.base if previous is not None else (data.replace(b"\0", b"\x01") if b"\0" in data else data)
     for p in _fallbacks(plan):
         gaps, blanks = _split(p)
-        source = _blank(base, blanks)
+        source = blank_text(base, blanks)
         old = _edited(previous, blanks, source) if previous is not None else None
         previous = None                  # an edited tree is used once
         tree = _parse(parser, source, _included(source, gaps), old)
@@ -184,7 +201,7 @@ def _split(p: Plan) -> tuple[list, list]:
 _SPACE = bytes(b if b in (0x0A, 0x0D) else 0x20 for b in range(256))
 
 
-def _blank(source: bytes, regions) -> bytes:
+def blank_text(source: bytes, regions) -> bytes:
     """``source`` with every byte of ``regions`` but line ends made a space."""
     if not regions:
         return source
@@ -260,8 +277,14 @@ def _agrees(root, p: Plan) -> bool:
         node = root.descendant_for_byte_range(a - 1, a)
         if node is None or node.type != "comment" or node.start_byte != a - 2 or node.end_byte != b + 1:
             return False
+    statements = set(p.statements)
+    for a, b in p.statements:
+        if not _between_statements(root, a, b):
+            return False
     for ranges, opener in ((p.blanked, None), (p.open_literals, _QUOTES)):
         for a, b in ranges:
+            if opener is None and (a, b) in statements:
+                continue
             tok = root.descendant_for_byte_range(a - 1, a)
             node = tok.parent if tok is not None else None
             if node is None or node.start_byte != a - 1 or node.end_byte != b + 1:
@@ -271,28 +294,116 @@ def _agrees(root, p: Plan) -> bool:
     return True
 
 
+def _between_statements(root, a: int, b: int) -> bool:
+    """Whether the parse has the statement block's ``{``, or a statement of it ending in
+    ``;``, end at ``a``, and the block's next statement (or its ``}``) start at ``b`` or after."""
+    tok = root.descendant_for_byte_range(a - 1, a)
+    if tok is None:
+        return False
+    if tok.type == "{":
+        block, node = tok.parent, tok
+    else:
+        node = tok
+        while node.parent is not None and node.parent.type != "statement_block":
+            node = node.parent
+        block = node.parent
+        if tok.type != ";" or node.end_byte != a:
+            return False
+    if block is None or block.type != "statement_block" or node.start_byte < block.start_byte:
+        return False
+    after = node.next_sibling
+    return after is not None and after.start_byte >= b
+
+
 def plan(data: bytes, sites=None) -> Plan | None:
     """The skeleton of ``data``, or None when leaving things out could not save much.
     ``sites``: the file's ``wasmlint.js.sites.Sites``, when the caller has it."""
     lay = lexer.layout(data, LITERAL_MIN, COMMENT_MIN)
     if not lay.blocks and not lay.literals and not lay.comments:
         return None
-    p = make_plan(interest_offsets(data, lay.literals, sites), lay.blocks, lay.literals, lay.comments)
+    p = make_plan(interest_offsets(data, lay.literals, sites), lay.blocks, lay.literals, lay.comments,
+                  _Cuts(data, lay.blocks), interest_offsets(data, lay.literals, sites, STATEMENT_SHAPED, (), ()))
     left_out = sum(b - a for a, b in p.excluded())
     if not left_out or left_out < MIN_SHARE * len(data):
         return None
     return p
 
 
-def make_plan(interests, blocks, literals, comments=()) -> Plan:
+def make_plan(interests, blocks, literals, comments=(), cuts=None, held=()) -> Plan:
     interests = sorted(interests)
-    return Plan(tuple(interests), tuple(blocks), tuple(blank_regions(interests, blocks)), tuple(literals),
-                tuple(comments))
+    blanked = blank_regions(interests, blocks)
+    statements = statement_regions(interests, held, blocks, blanked, cuts) if cuts is not None else []
+    if statements:
+        blanked = sorted([*statements, *(r for r in blanked if not _inside(statements, r[0]))])
+    return Plan(tuple(interests), tuple(blocks), tuple(blanked), tuple(literals), tuple(comments),
+                tuple(statements), tuple(held), cuts)
 
 
-def interest_offsets(data: bytes, literals=(), sites=None) -> list[int]:
-    """Offsets of the interest words and marks, outside literals of ``SCAN_LITERALS_BELOW``
-    bytes and more; such a literal's own offset stands for them (its blocks are kept)."""
+def statement_regions(interests: list[int], held, blocks, blanked, cuts) -> list[tuple[int, int]]:
+    """Sorted runs of whole statements, ``MIN_BLOCK`` bytes or more, without an interest
+    offset, in the statement lists of the kept blocks of ``STATEMENT_BLOCK_MIN`` bytes or
+    more (an Emscripten factory whose body names WebAssembly keeps its hundreds of
+    ``var``, ``function`` and ``_f.sig = "vi";`` statements, of which a few matter); the
+    ``held`` offsets keep their statements too."""
+    out: list[tuple[int, int]] = []
+    keep = sorted({*interests, *held}) if held else interests
+    for a, b in blocks:
+        if b - a < STATEMENT_BLOCK_MIN or _inside(blanked, a) or not _holds(interests, (a, b)):
+            continue
+        starts = cuts.starts(a, b)
+        if len(starts) < 2:
+            continue
+        last = len(starts) - 1        # statements from starts[last] on end with no ``;``: kept
+        mine = keep[bisect.bisect_left(keep, starts[0]):bisect.bisect_left(keep, starts[last])]
+        kept = sorted({bisect.bisect_right(starts, x) - 1 for x in mine})
+        before = -1
+        for j in (*kept, last):
+            if j - before > 1:
+                out.append((starts[before + 1], starts[j]))
+            before = j
+    return sorted(r for r in out if r[1] - r[0] >= MIN_BLOCK)
+
+
+class _Cuts:
+    """Where the statement lists of a file's body blocks may be cut (``lexer.statement_starts``),
+    worked out for a block when a plan first keeps it, and kept for every plan of the file."""
+
+    def __init__(self, data: bytes, blocks):
+        self.data, self.ends = data, dict(blocks)
+        self._starts: dict[tuple[int, int], list[int]] = {}
+        self._flat: list[int] = []
+
+    def starts(self, a: int, b: int) -> list[int]:
+        if (a, b) not in self._starts:
+            found = [] if _switch_body(self.data, a) else lexer.statement_starts(self.data, a, b, self.ends)
+            self._starts[a, b] = found
+            for x in found:
+                bisect.insort(self._flat, x)
+        return self._starts[a, b]
+
+    def starts_within(self, a: int, b: int) -> list[int]:
+        return self._flat[bisect.bisect_left(self._flat, a):bisect.bisect_left(self._flat, b)]
+
+
+def _switch_body(data: bytes, a: int) -> bool:
+    """Whether the block whose contents start at ``a`` (after ``)`` and ``{``) may be a
+    ``switch``'s, whose ``case`` labels a cut must not move (parentheses matched by
+    counting: a wrong answer costs a cut, the parse checks every cut)."""
+    k, depth = data.rfind(b")", 0, a), 0
+    while k >= 0:
+        c = data[k]
+        depth += (c == 0x29) - (c == 0x28)
+        if not depth:
+            break
+        k -= 1
+    return k < 0 or data[max(0, k - 12):k].rstrip().endswith(b"switch")
+
+
+def interest_offsets(data: bytes, literals=(), sites=None, shaped=None, words=INTEREST, marks=MARKS) -> list[int]:
+    """Offsets of the interest ``words``, the ``shaped`` words (``SHAPED``) and the ``marks``,
+    outside literals of ``SCAN_LITERALS_BELOW`` bytes and more; such a literal's own offset
+    stands for them (its blocks are kept)."""
+    shaped = SHAPED if shaped is None else shaped
     if sites is None:
         from .sites import Sites
         sites = Sites(data)
@@ -300,11 +411,11 @@ def interest_offsets(data: bytes, literals=(), sites=None) -> list[int]:
     out = [a for a, _ in big]
     starts = [a for a, _ in big]
     n = len(data)
-    for word, whole in [(w, True) for w in (*INTEREST, *SHAPED)] + [(m, False) for m in MARKS]:
+    for word, whole in [(w, True) for w in (*words, *shaped)] + [(m, False) for m in marks]:
         hits = sites.offsets(word)
         if hits is None:
             hits = list(_finds(data, word))
-        shape = SHAPED.get(word)
+        shape = shaped.get(word)
         for i in hits:
             end = i + len(word)
             if whole and ((i and _WORDISH[data[i - 1]]) or (end < n and _WORDISH[data[end]])):

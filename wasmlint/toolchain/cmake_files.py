@@ -81,6 +81,10 @@ def parse(text: str, unit: Unit) -> list[Cmd]:
     return [Cmd(name, args, start, end, unit) for name, args, start, end in _commands(text)]
 
 
+class NotRead(Exception):
+    """A frozen ``Files`` was asked for a file no run has read yet."""
+
+
 class Files:
     """The main file and the project files the evaluation reads, each at its own base."""
 
@@ -95,6 +99,7 @@ class Files:
         self.chain: list[tuple[Unit, int]] | None = None      # parent_chain(), once
         self._configured: tuple[frozenset[str] | None] | None = None
         self._signs: tuple[int, bool] | None = None       # (files read when decided, emscripten_signs)
+        self.frozen = False     # a file not read yet is NotRead (a trunk of cmake_variants reads none)
 
     def configured(self) -> frozenset[str]:
         """The cache entries the project's Emscripten configure lines set (``cmake_runs``)."""
@@ -136,6 +141,8 @@ class Files:
     def load(self, rel: str) -> Unit | None:
         if rel in self.by_rel:
             return self.by_rel[rel]
+        if self.frozen:
+            raise NotRead(rel)
         unit = None
         text = self.project.read(rel) if self.project is not None else None
         if text is not None:

@@ -49,9 +49,10 @@ class Sites:
         for index, start, _end in _automaton().find_matches_as_indexes(data, overlapping=True):
             found[index].append(start)
         # Two occurrences of one word that overlap (``aa`` in ``aaa``): the byte search,
-        # whose occurrences never overlap, answers for that word.
+        # whose occurrences never overlap, answers for that word. (Most words of a small
+        # file occur at most once: nothing to compare.)
         self._at = {w: hits for w, hits in zip(words, found)
-                    if not any(b < a + len(w) for a, b in zip(hits, hits[1:]))}
+                    if len(hits) < 2 or not any(b < a + len(w) for a, b in zip(hits, hits[1:]))}
 
     def offsets(self, word: bytes) -> list[int] | None:
         """Where ``word`` occurs, in order; None when it is not in the vocabulary."""

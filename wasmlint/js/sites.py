@@ -31,6 +31,11 @@ def vocabulary() -> tuple[bytes, ...]:
 
 
 @lru_cache(maxsize=None)
+def _words() -> frozenset[bytes]:
+    return frozenset(vocabulary())
+
+
+@lru_cache(maxsize=None)
 def _automaton():
     import ahocorasick_rs
     # a DFA: built once per process (about a millisecond for this vocabulary), it scans about
@@ -49,15 +54,26 @@ class Sites:
         for index, start, _end in _automaton().find_matches_as_indexes(data, overlapping=True):
             found[index].append(start)
         # Two occurrences of one word that overlap (``aa`` in ``aaa``): the byte search,
-        # whose occurrences never overlap, answers for that word.
-        self._at = {w: hits for w, hits in zip(words, found)
-                    if not any(b < a + len(w) for a, b in zip(hits, hits[1:]))}
+        # whose occurrences never overlap, answers for that word. Only the words found
+        # are kept (a small file holds a few of the vocabulary).
+        self._at: dict[bytes, list[int]] = {}
+        self._overlap: set[bytes] = set()
+        for w, hits in zip(words, found):
+            if not hits:
+                continue
+            if len(hits) > 1 and any(b < a + len(w) for a, b in zip(hits, hits[1:])):
+                self._overlap.add(w)
+            else:
+                self._at[w] = hits
 
     def offsets(self, word: bytes) -> list[int] | None:
         """Where ``word`` occurs, in order; None when it is not in the vocabulary."""
-        return self._at.get(word)
+        hits = self._at.get(word)
+        if hits is None and word in _words() and word not in self._overlap:
+            return []
+        return hits
 
     def has(self, word: bytes) -> bool:
         """Whether ``word`` occurs anywhere (other words are searched for)."""
-        hits = self._at.get(word)
+        hits = self.offsets(word)
         return word in self.data if hits is None else bool(hits)

@@ -57,16 +57,19 @@ class WordSearch:
         """Every offset of ``needle`` inside one of ``ranges`` (in order), whole word or
         not, as a byte search finds them; None when the ranges are to be searched
         (the index is not built yet, or cannot answer for this needle)."""
-        if not self._ready(needle, ranges, searched) or self._inner is None or len(needle) > _Substrings.LONGEST \
+        if not self._ready(needle, ranges, searched, compiles=False) or self._inner is None \
+                or len(needle) > _Substrings.LONGEST \
                 or any(needle[:k] == needle[-k:] for k in range(1, len(needle))):
             return None     # a needle that can overlap itself: a search skips past each occurrence
         return _clip(self._inner.find(needle), ranges, len(needle))
 
-    def _ready(self, word: bytes, ranges: list[tuple[int, int]], searched: list[tuple[int, int]]) -> bool:
+    def _ready(self, word: bytes, ranges: list[tuple[int, int]], searched: list[tuple[int, int]],
+               compiles: bool = True) -> bool:
         """Whether the indexes answer for ``word`` in ``ranges``; they are built once the
-        scans add up (``ranges`` are about to be scanned)."""
+        scans add up (``ranges`` are about to be scanned; with a pattern compiled for
+        ``word`` unless the search is ``bytes.find``'s: ``compiles``)."""
         if self._index is None:
-            self._scanned += sum(hi - lo for lo, hi in ranges) + COMPILE_BYTES
+            self._scanned += sum(hi - lo for lo, hi in ranges) + (COMPILE_BYTES if compiles else 0)
             if self._scanned <= INDEX_AFTER * len(self.data):
                 return False
             self._build(searched)

@@ -28,6 +28,7 @@ from ..facts import Fact, Span
 from .cmake_targets import Target
 from .cmake_eval import Run
 from .cmake_files import Files
+from .cmake_variants import variant_runs
 from .cmake_values import list_items
 from .emcc import build_facts, is_emcc
 from .emcc_args import carries_emcc_settings, emcc_only, links_only
@@ -38,14 +39,15 @@ MAX_RUNS = 24          # variant evaluations tried
 FLAG_VARS = ("CMAKE_C_FLAGS", "CMAKE_CXX_FLAGS", "CMAKE_EXE_LINKER_FLAGS")
 
 
-def cmake_facts(text: str, path: str, response=None, project=None) -> list[Fact]:
+def cmake_facts(text: str, path: str, response=None, project=None, shared: bool = True) -> list[Fact]:
+    """``shared=False``: each variant evaluated whole (``cmake_variants``), for tests."""
     from .makefile_facts import _merge
     files = Files(text, path, project)
     base = Run(files, None).execute()
     per_variant = [(None, _facts(base, files, None, response))]
     configs = _configs(files)
-    for label in [*base.switches[:MAX_RUNS - len(configs)], *configs]:
-        run = Run(files, label, frozenset(base.fatal)).execute()
+    labels = [*base.switches[:MAX_RUNS - len(configs)], *configs]
+    for label, run in zip(labels, variant_runs(files, base, labels, shared)):
         if not run.failed:
             per_variant.append((label, _facts(run, files, label, response)))
     merged = _merge(per_variant)

@@ -83,28 +83,33 @@ class Run:
         self.failed = False
         self.unreachable = False    # a parent adds this directory only when not building for Emscripten
         self.main_vars: dict[str, PStr] = {}
+        self.at = (0, 0)            # the top-level command being run: (stage, index); stages are the
+        #                             parent chain's files, then the main file
+        self.reached: dict[str, tuple[int, int]] = {}    # each condition label: where first compared
+        self.at_top = None          # called before each top-level command (cmake_variants' trunk)
 
     # ---------------------------------------------------------------- driver
-    def execute(self) -> "Run":
-        main = self.files.main
-        chain = parent_chain(self.files)
-        self.assumed = self.files.reach(chain, {*TOOLCHAIN, *NOT_EMSCRIPTEN})
-        for name, on in self.assumed.items():        # as `-DNAME=ON` configures it
-            self.cache[name] = PStr.synth("ON" if on else "OFF")
-        for k, (unit, toward) in enumerate(chain):
-            self._enter_dir(unit, top=k == 0)
+    def execute(self, at: tuple[int, int] | None = None) -> "Run":
+        """Run the parent chain, then the main file; ``at``: resume a copy of a run made
+        before that top-level command (``cmake_variants``)."""
+        stages = [*parent_chain(self.files), (self.files.main, None)]
+        if at is None:      # a resumed copy has them already
+            self.assumed = self.files.reach(stages[:-1], {*TOOLCHAIN, *NOT_EMSCRIPTEN})
+            for name, on in self.assumed.items():        # as `-DNAME=ON` configures it
+                self.cache[name] = PStr.synth("ON" if on else "OFF")
+        first = at[0] if at is not None else 0
+        for k in range(first, len(stages)):
+            unit, toward = stages[k]
+            if at is None or k > first:
+                self._enter_dir(unit, top=k == 0)
+                self.in_main = toward is None
             try:
-                self._run(unit, toward)
-            except (_Reached, Return, Fatal):
+                self._block(unit.cmds, at[1] if at is not None and k == first else 0, len(unit.cmds), toward, k)
+            except (_Reached, Return):
                 pass
-        self._enter_dir(main, top=not chain)
-        self.in_main = True
-        try:
-            self._run(main, None)
-        except Return:
-            pass
-        except Fatal:
-            self.failed = self.on is not None
+            except Fatal:
+                if toward is None:
+                    self.failed = self.on is not None
         self.main_vars = dict(ChainMap(self.vars, self.cache))
         return self
 
@@ -119,9 +124,6 @@ class Run:
             self.vars[name] = value
         self.vars["CMAKE_CURRENT_BINARY_DIR"] = PStr.synth(UNKNOWN)
         self.cur_dir = unit.dir
-
-    def _run(self, unit: Unit, toward: int | None) -> None:
-        self._block(unit.cmds, 0, len(unit.cmds), toward)
 
     # ---------------------------------------------------------------- values
     def view(self):
@@ -152,8 +154,13 @@ class Run:
         return v.text if v is not None and v.known and v.text else None
 
     # ---------------------------------------------------------------- control flow
-    def _block(self, cmds: list[Cmd], i: int, end: int, toward: int | None = None) -> None:
+    def _block(self, cmds: list[Cmd], i: int, end: int, toward: int | None = None,
+               stage: int | None = None) -> None:
         while i < end:
+            if stage is not None:      # a top-level command of a file of the chain or the main file
+                self.at = (stage, i)
+                if self.at_top is not None:
+                    self.at_top(self)
             c = cmds[i]
             if toward is not None and i == toward:
                 raise _Reached
@@ -208,6 +215,7 @@ class Run:
                 chosen = (b_start, b_end)
                 break
             label = c.label()
+            self.reached.setdefault(label, self.at)
             if label == self.on:
                 chosen = (b_start, b_end)
                 break

@@ -150,6 +150,10 @@ def parse(text: str, unit: Unit) -> list[Cmd]:
     return [Cmd(name, args, start, end, unit) for name, args, start, end in _commands(text)]
 
 
+class NotRead(Exception):
+    """A frozen ``Files`` was asked for a file no run has read yet."""
+
+
 class Files:
     """The main file and the project files the evaluation reads, each at its own base."""
 
@@ -165,6 +169,7 @@ class Files:
         self._configured: tuple[frozenset[str] | None] | None = None
         self._reach: dict[str, bool] | None = None
         self._signs: tuple[int, bool] | None = None       # (files read when decided, emscripten_signs)
+        self.frozen = False     # a file not read yet is NotRead (a trunk of cmake_variants reads none)
 
     def reach(self, chain, known: set[str]) -> dict[str, bool]:
         """The switches the parents add this directory under (``cmake_reach``), once."""
@@ -213,6 +218,8 @@ class Files:
     def load(self, rel: str) -> Unit | None:
         if rel in self.by_rel:
             return self.by_rel[rel]
+        if self.frozen:
+            raise NotRead(rel)
         unit = None
         text = self.project.read(rel) if self.project is not None else None
         if text is not None:

@@ -175,7 +175,7 @@ class Files:
         """The switches the parents add this directory under (``cmake_reach``), once."""
         if self._reach is None:
             from .cmake_reach import reach_assumptions
-            self._reach = reach_assumptions(chain, known | self.assigned)
+            self._reach = reach_assumptions(chain, known | self.assigned, self.configured())
         return self._reach
 
     def configured(self) -> frozenset[str]:

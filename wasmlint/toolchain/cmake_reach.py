@@ -6,21 +6,25 @@ directory is evaluated as that configure makes the whole project: the parent's o
 ``if(COMPILE_WASM)`` blocks (bergamot-translator's ``list(APPEND WASM_LINK_FLAGS …)``)
 are taken, its ``if(NOT COMPILE_WASM)`` ones are not. Only switches the user sets are
 assumed: a name the project assigns itself, or one Emscripten's toolchain decides, is
-evaluated as it is.
+evaluated as it is; an ``option(NAME … OFF)`` is assumed on only when one of the project's
+Emscripten configure lines sets it (``cmake_runs``), else the directory is built by no
+Emscripten configure and stays unreachable.
 """
 from __future__ import annotations
 
 import re
+import shlex
 
 from .cmake_cond import FALSE_WORDS, TRUE_WORDS
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
-def reach_assumptions(chain, known: set[str]) -> dict[str, bool]:
+def reach_assumptions(chain, known: set[str], configured: frozenset[str]) -> dict[str, bool]:
     """{switch: value} that every parent's branch toward the next directory down needs.
     ``chain``: (parent unit, index of its add_subdirectory()); ``known``: names the
-    evaluation decides without the user (toolchain, project-assigned)."""
+    evaluation decides without the user (toolchain, project-assigned); ``configured``: the
+    names the project's Emscripten configure lines set."""
     from .cmake_eval import _shape
     out: dict[str, bool] = {}
     for unit, toward in chain:
@@ -37,12 +41,23 @@ def reach_assumptions(chain, known: set[str]) -> dict[str, bool]:
                         _assume(_words(cmd), True, out, known)
                     break
                 _assume(_words(cmd), False, out, known)     # an earlier branch not taken
-    return out
+    off = {w[0] for unit, _ in chain for c in unit.cmds if c.name == "option"
+           for w in [_option_words(c)] if w and (len(w) < 3 or w[2].upper() in FALSE_WORDS)}
+    return {name: on for name, on in out.items() if not (on and name in off and name not in configured)}
 
 
 def _words(cmd) -> list[str]:
     inner = cmd.unit.text[cmd.start:cmd.end].split("(", 1)[1].rsplit(")", 1)[0]
     return [w.strip('"') for w in inner.split()]
+
+
+def _option_words(cmd) -> list[str]:
+    """``option(NAME "help text" VALUE)``: its arguments, the help text one word."""
+    inner = cmd.unit.text[cmd.start:cmd.end].split("(", 1)[1].rsplit(")", 1)[0]
+    try:
+        return shlex.split(inner, comments=False)
+    except ValueError:
+        return []
 
 
 def _assume(words: list[str], value: bool, out: dict[str, bool], known: set[str]) -> None:

@@ -141,6 +141,9 @@ def _facts(src: SourceFile, doc) -> list[Fact]:
     graph_node = module_fact(doc, scan.generator, scan)
     if graph_node is not None:
         facts.append(graph_node)
+    if scan.generator == "emscripten":
+        from ..js.glue_assertions import glue_assertions
+        facts += [g for g in (glue_assertions(doc),) if g is not None]
     if serving.wanted(src.path, doc.data, doc.has):
         served = serving.serving_config(doc)
         if served is not None:

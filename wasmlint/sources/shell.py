@@ -44,12 +44,14 @@ DOMAIN = re.compile(r"\b(node|nodejs|npm|npx|yarn|pnpm|bun|deno|pm2|tsx|ts-node|
 def _written_files(src: SourceFile) -> list[Fact]:
     """The facts of the files the script writes from here-documents (``heredoc_files``),
     placed in the script; a body that is no valid file of its kind gives none."""
-    from ..heredoc_files import placed, written_bodies
+    from ..heredoc_files import placed, shell_body, written_bodies
     from . import load_extractor
     out: list[Fact] = []
     data = bytes(src.data)
-    for kind, target, start, end in written_bodies(data):
-        body = SourceFile(src.path, kind, placed(data, start, end), abspath=src.abspath, root=src.root)
+    for kind, target, start, end, quoted in written_bodies(data):
+        text = placed(data, start, end)
+        body = SourceFile(src.path, kind, shell_body(text, quoted) if kind == "shell" else text,
+                          abspath=src.abspath, root=src.root)
         body.written_as = target
         facts = load_extractor(kind)(body)
         if not any(f.kind == "parse-error" for f in facts):

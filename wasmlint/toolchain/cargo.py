@@ -53,6 +53,8 @@ class CargoProfile(Fact):
     def debug_span(self) -> Span:
         return self.debug_at or self.span
 
+    debug_origin = ""       # (WL503, as an emcc link's) the profile says it itself
+
     def debug_variant(self, ctx) -> bool:
         """A custom profile (cargo builds with one only when a build names it) that is not what
         a shipped WebAssembly module is built with: named for debugging (`release-debug`,

@@ -30,6 +30,7 @@ from .cmake_eval import Run
 from .cmake_files import Files
 from .cmake_variants import variant_runs
 from .cmake_values import list_items
+from .debug_build import is_debug_flag
 from .emcc import build_facts, is_emcc
 from .emcc_args import carries_emcc_settings, emcc_only, links_only
 from .pstr import UNKNOWN, PStr, Tok, shell_split
@@ -64,6 +65,7 @@ def _facts(run: Run, files: Files, label: str | None, response) -> list[Fact]:
     if config:
         names += [f"{n}_{config.upper()}" for n in FLAG_VARS]
     common = [files.tok(w) for n in names for w in shell_split(scope.get(n) or PStr.synth(""))]
+    by_config = _configured_debug(run, config, scope)
     global_opts = _items(files, run.link_opts)
     facts: list[Fact] = []
     linked = False
@@ -85,6 +87,9 @@ def _facts(run: Run, files: Files, label: str | None, response) -> list[Fact]:
                 f.output = t.name
             if f.kind == "emcc-invocation" and t.copies:
                 f.copies = _copied(files, t, f.output)
+            if f.kind == "emcc-invocation" and by_config and not any(
+                    is_debug_flag(w.value) for w in words[len(common):]):
+                f.build_type, f.build_type_span = config, run.build_type.span()
         linked = linked or bool(made)
         facts += made
     for custom in run.customs:
@@ -103,6 +108,15 @@ def _facts(run: Run, files: Files, label: str | None, response) -> list[Fact]:
         facts += build_facts(common + global_opts, Span(files.main.index.path), variant=label,
                              read_response=response, flag_set=True)
     return facts
+
+
+def _configured_debug(run: Run, config: str | None, scope) -> bool:
+    """Whether the build type the project's configure lines pass (not one the CMakeLists
+    sets itself) brings -g or -O0 to the links through ``CMAKE_<LANG>_FLAGS_<CONFIG>``."""
+    if not config or run.build_type is None or run.build_type.value != config:
+        return False
+    return any(is_debug_flag(w.text) or w.text == "-O0" for n in FLAG_VARS
+               for w in shell_split(scope.get(f"{n}_{config.upper()}") or PStr.synth("")))
 
 
 def _emcc_flags(words: list[str]) -> bool:

@@ -45,6 +45,9 @@ TOOLCHAIN_CACHE = {
     "CMAKE_CXX_FLAGS_MINSIZEREL": "-DNDEBUG -Os", "CMAKE_CXX_FLAGS_RELWITHDEBINFO": "-O2",
     "CMAKE_EXE_LINKER_FLAGS_RELEASE": "-O2", "CMAKE_EXE_LINKER_FLAGS_MINSIZEREL": "-Os",
     "CMAKE_EXE_LINKER_FLAGS_RELWITHDEBINFO": "-O2 -g",
+    # not overridden by Emscripten.cmake: CMake's own for Clang (Compiler/GNU.cmake), which
+    # CMake also passes to the link of an executable
+    "CMAKE_C_FLAGS_DEBUG": "-g", "CMAKE_CXX_FLAGS_DEBUG": "-g",
 }
 NOT_EMSCRIPTEN = frozenset(("WIN32", "APPLE", "MSVC", "MINGW", "CYGWIN", "ANDROID", "IOS", "XCODE", "MSYS",
                             "BORLAND", "WATCOM", "CMAKE_JS_VERSION"))
@@ -64,6 +67,11 @@ class Run:
         self.vars: dict[str, PStr] = {k: PStr.synth(v) for k, v in TOOLCHAIN.items()}
         self.cache: dict[str, PStr] = {k: PStr.synth(v) for k, v in TOOLCHAIN_CACHE.items()}
         self.cache["EMSCRIPTEN"] = PStr.synth("1")
+        # `-D` entries exist before the project is read (cmake(1)): the build type the
+        # project's configure lines all pass is no variant
+        self.build_type = files.build_type()
+        if self.build_type is not None:
+            self.cache["CMAKE_BUILD_TYPE"] = self.build_type.text
         self.defs: dict[str, Def] = {}
         self.targets: dict[str, Target] = {}
         self.link_opts: list[PStr] = []
@@ -137,7 +145,8 @@ class Run:
                 return self.cache[name], False
             if name in self.options_off:        # OFF unless the project's configure sets it
                 return self.cache[name], name in self.files.configured()
-            return self.cache[name], name not in TOOLCHAIN_CACHE and name != "EMSCRIPTEN"
+            fixed = name == "CMAKE_BUILD_TYPE" and self.build_type is not None
+            return self.cache[name], name not in TOOLCHAIN_CACHE and name != "EMSCRIPTEN" and not fixed
         return None, not self.is_internal(name)
 
     def is_internal(self, name: str) -> bool:

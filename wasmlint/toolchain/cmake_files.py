@@ -166,7 +166,7 @@ class Files:
         self.assigned: set[str] = assigned_names(main)
         self.by_rel: dict[str, Unit | None] = {rel: main} if rel else {}
         self.chain: list[tuple[Unit, int]] | None = None      # parent_chain(), once
-        self._configured: tuple[frozenset[str] | None] | None = None
+        self._configured: tuple | None = None
         self._reach: dict[str, bool] | None = None
         self._signs: tuple[int, bool] | None = None       # (files read when decided, emscripten_signs)
         self.frozen = False     # a file not read yet is NotRead (a trunk of cmake_variants reads none)
@@ -180,12 +180,18 @@ class Files:
 
     def configured(self) -> frozenset[str]:
         """The cache entries the project's Emscripten configure lines set (``cmake_runs``)."""
-        return self._configure_lines() or frozenset()
+        lines = self._configure_lines()
+        return lines.names if lines is not None else frozenset()
 
-    def _configure_lines(self) -> frozenset[str] | None:
+    def build_type(self) -> Tok | None:
+        """The ``CMAKE_BUILD_TYPE`` every Emscripten configure line of the project gives the file."""
+        lines = self._configure_lines()
+        return lines.build_type if lines is not None else None
+
+    def _configure_lines(self):
         if self._configured is None:
-            from .cmake_runs import configured_names
-            self._configured = (configured_names(self.project, self.units[0].rel),)
+            from .cmake_runs import configured
+            self._configured = (configured(self.project, self.units[0].rel),)
         return self._configured[0]
 
     def emscripten_signs(self) -> bool:

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
+from dataclasses import dataclass
 
 from .project_files import folders_up
-from .pstr import LineIndex, PStr
+from .pstr import LineIndex, PStr, Tok
 
 MARKERS = ("emcmake", "Emscripten.cmake")      # text that can hold an Emscripten configure
 DOCS = ("readme*", "build*.md", "install*.md")
@@ -26,20 +27,34 @@ PROMPTS = ("$ ", "% ", "> ")
 MAX_ANCESTORS = 8
 
 
-def configured_names(project, cmake_rel: str) -> frozenset[str] | None:
-    """The names every ``-DNAME=…`` of the project's Emscripten configure lines sets;
-    None when no such line reaches the file."""
+@dataclass(frozen=True)
+class Configured:
+    """What the project's Emscripten configure lines that reach a file set."""
+    names: frozenset[str]           # every ``-DNAME=…`` of any of them
+    build_type: Tok | None = None   # ``-DCMAKE_BUILD_TYPE=<value>`` when every line sets the same one
+
+
+def configured(project, cmake_rel: str) -> Configured | None:
+    """The configuration the project's Emscripten configure lines give the file; None
+    when no such line reaches it. A build type counts only when every line sets it alike
+    (cornerstone's ``emcmake cmake -DCMAKE_BUILD_TYPE=Debug ..`` in build.sh): a line
+    without one leaves the CMakeLists' own default, another build."""
     from .emscripten_wrappers import cache_entries, emscripten_cmake_at
     names: set[str] = set()
     if project is None or project.root is None:
         return None
-    found = False
+    found, types = False, []
     for argv in _commands(project, posixpath.dirname(cmake_rel) or "."):
         at = emscripten_cmake_at([t.text.text for t in argv])
         if at is not None:
             found = True
-            names |= {name for name, _ in cache_entries(argv[at + 1:])}
-    return frozenset(names) if found else None
+            entries = cache_entries(argv[at + 1:])
+            names |= {name for name, _ in entries}
+            value = next((v for name, v in reversed(entries) if name == "CMAKE_BUILD_TYPE"), None)
+            types.append(None if value is None or not value.known or not value.text
+                         else Tok(value, argv[0].index))
+    alike = len({t.value if t is not None else None for t in types}) == 1
+    return Configured(frozenset(names), types[0] if alike else None) if found else None
 
 
 def _commands(project, rel_dir: str) -> list[list]:

@@ -84,6 +84,9 @@ class EmccInvocation(MemoryLike, Fact):
     # an argument wholly unknown here (``$(LDFLAGS)`` from the environment the build runs in):
     # it may carry any setting, so no setting can be called absent
     opaque_args: bool = False
+    # (CMake) the configure line's ``-DCMAKE_BUILD_TYPE=…`` whose flags bring the link's -g/-O0
+    build_type: str | None = internal(None)
+    build_type_span: Span | None = internal(None)
 
     @property
     def wasm_output(self) -> bool:
@@ -244,7 +247,15 @@ class EmccInvocation(MemoryLike, Fact):
             u = self._last(n)
             if u is not None and u.parsed.value:
                 return u.span
-        return self.span
+        return self.build_type_span or self.span
+
+    @property
+    def debug_origin(self) -> str:
+        """Where the link's -g comes from when the configure line's build type brings it."""
+        if self.build_type_span is None:
+            return ""
+        return (f" (CMake passes the flags of `CMAKE_BUILD_TYPE={self.build_type}`, set by the configure "
+                "line, to the link)")
 
     # fixes --------------------------------------------------------------------
     @property

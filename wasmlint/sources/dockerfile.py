@@ -123,11 +123,39 @@ def wrapper_environment(text: str, path: str) -> tuple[LineIndex, dict] | None:
     commands = [i for i in (final.cmd, final.entrypoint, *final.runs) if i is not None]
     if not any(runs_wrapper(i.args.value) for i in commands):
         return None
-    env: dict[str, MappedText | None] = dict(final.args)
-    for name, a in final.env.items():
+    env = _stage_env(final)
+    return idx, {k: v for k, v in env.items() if k in final.env}
+
+
+def run_scripts(text: str, path: str) -> list[tuple[MappedText, dict[str, MappedText]]]:
+    """Each shell-form ``RUN``'s script (the body of ``RUN <<EOF … EOF``) with the variables
+    Docker sets in its environment: its stage's ``ARG`` values (the declared defaults, which
+    ``--build-arg`` may replace) and ``ENV`` over them (Dockerfile reference: an ``ENV`` of
+    the same name wins). ``RUN cmake -DCMAKE_BUILD_TYPE=${BUILD_TYPE}`` after ``ARG
+    BUILD_TYPE=Release`` configures a Release build."""
+    idx = LineIndex(text, path)
+    out = []
+    for st in _stages(idx, instructions(idx), ExpansionBudget(len(text))):
+        env = _stage_env(st) if st.runs else {}
+        out += [(_script(run), env) for run in st.runs if not run.is_json()]
+    return out
+
+
+def _script(run: Instr) -> MappedText:
+    """What the shell runs: the here-document of ``RUN [--mount=…] <<EOF``; in ``RUN cat
+    <<EOF > file`` it is only the input of the command."""
+    first = next((w for w in run.args.value.split() if not w.startswith("--")), "")
+    return run.heredoc if run.heredoc is not None and first.startswith("<<") else run.args
+
+
+def _stage_env(st: Stage) -> dict[str, MappedText]:
+    """A stage's ARG values and its ENV over them, processed as Docker does (quotes
+    removed, ``${VAR}`` expanded)."""
+    env: dict[str, MappedText | None] = dict(st.args)
+    for name, a in st.env.items():
         words = lex(a.value, env) if a.value is not None else []
         env[name] = _joined(words) if words else a.value
-    return idx, {k: v for k, v in env.items() if k in final.env and v is not None}
+    return {k: v for k, v in env.items() if v is not None}
 
 
 def _joined(words) -> MappedText:

@@ -98,6 +98,12 @@ def find_wrapper(project, rel_dir: str, own_name: str) -> Wrapped | None:
 CONFIGURE_FLAG_VARS = ("CMAKE_C_FLAGS", "CMAKE_CXX_FLAGS", "CMAKE_EXE_LINKER_FLAGS")
 
 
+# the cache entries that load a toolchain file: CMake's own, and vcpkg's, whose toolchain
+# (scripts/buildsystems/vcpkg.cmake) includes VCPKG_CHAINLOAD_TOOLCHAIN_FILE first (vcpkg's
+# wasm32-emscripten triplet is used with Emscripten.cmake chainloaded)
+TOOLCHAIN_ENTRIES = ("-DCMAKE_TOOLCHAIN_FILE", "-DVCPKG_CHAINLOAD_TOOLCHAIN_FILE")
+
+
 def emscripten_cmake_at(words: list[str]) -> int | None:
     """The index of ``cmake`` in ``emcmake cmake …`` or in a cmake run with Emscripten's
     toolchain file, else None."""
@@ -107,7 +113,7 @@ def emscripten_cmake_at(words: list[str]) -> int | None:
                 and basename(words[k + 1]) in ("cmake", "cmake.exe"):
             return k + 1
         if base in ("cmake", "cmake.exe") and any(
-                a.startswith("-DCMAKE_TOOLCHAIN_FILE") and a.endswith("Emscripten.cmake") for a in words[k + 1:]):
+                a.startswith(TOOLCHAIN_ENTRIES) and a.endswith("Emscripten.cmake") for a in words[k + 1:]):
             return k
     return None
 

@@ -94,26 +94,27 @@ def _surface_files(project, rel_dir: str, makefile_rel: str) -> list[str]:
     return out + makefiles
 
 
-def shell_texts(rel: str, text: str) -> list[tuple[PStr, str]]:
-    """The shell text a file holds, each with the project folder it starts in: a
-    package.json's scripts (its folder), a shell script (its folder), a Dockerfile's
-    ``RUN`` lines (its folder, the usual build context), a workflow's ``run:`` steps
-    (the checkout, or the step's ``working-directory``)."""
+def shell_texts(rel: str, text: str) -> list[tuple[PStr, str, dict[str, PStr] | None]]:
+    """The shell text a file holds, each with the project folder it starts in and the
+    environment it runs with: a package.json's scripts (its folder), a shell script (its
+    folder), a Dockerfile's ``RUN`` lines (its folder, the usual build context; its stage's
+    ``ARG`` and ``ENV``), a workflow's ``run:`` steps (the checkout, or the step's
+    ``working-directory``)."""
     here = posixpath.dirname(rel) or "."
     name = posixpath.basename(rel)
     kind = kind_by_name(name)
     try:
         if name == "package.json":
-            return [(t, here) for t in _package_scripts(text)]
+            return [(t, here, None) for t in _package_scripts(text)]
         if kind == "dockerfile":
-            return [(t, here) for t in _docker_runs(text, rel)]
+            return [(t, here, env) for t, env in _docker_runs(text, rel)]
         if rel.startswith(".github/workflows/"):
-            return _workflow_runs(text, rel)
+            return [(t, where, None) for t, where in _workflow_runs(text, rel)]
         if kind == "makefile":
-            return [(t, here) for t in _recipes(text, rel)]
+            return [(t, here, None) for t in _recipes(text, rel)]
     except Exception:       # a file that does not parse shows no runs (its own reader reports it)
         return []
-    return [(PStr.source(text, 0), here)]
+    return [(PStr.source(text, 0), here, None)]
 
 
 def _package_scripts(text: str) -> list[PStr]:
@@ -125,10 +126,9 @@ def _package_scripts(text: str) -> list[PStr]:
     return [_pstr(v.text) for _, v in scripts.pairs if v.type == "string"]
 
 
-def _docker_runs(text: str, rel: str) -> list[PStr]:
-    from ..launch.dockerparse import instructions
-    from ..textpos import LineIndex as TextIndex
-    return [_pstr(i.args) for i in instructions(TextIndex(text, rel)) if i.keyword == "RUN" and not i.is_json()]
+def _docker_runs(text: str, rel: str) -> list[tuple[PStr, dict[str, PStr]]]:
+    from ..sources.dockerfile import run_scripts
+    return [(_pstr(script), {k: _pstr(v) for k, v in env.items()}) for script, env in run_scripts(text, rel)]
 
 
 def _workflow_runs(text: str, rel: str) -> list[tuple[PStr, str]]:
@@ -176,8 +176,8 @@ def surface_commands(project, rel: str, text: str) -> tuple[LineIndex, list[tupl
     hit = _SURFACES.get(key)
     if hit is None:
         index = LineIndex(text, key[0])
-        hit = (index, [(base, [(cmd.argv, cmd.cwd) for cmd in evaluate(source, index).commands])
-                       for source, base in shell_texts(rel, text)])
+        hit = (index, [(base, [(cmd.argv, cmd.cwd) for cmd in evaluate(source, index, env).commands])
+                       for source, base, env in shell_texts(rel, text)])
         if len(_SURFACES) >= MAX_SURFACES:
             _SURFACES.clear()
         _SURFACES[key] = hit

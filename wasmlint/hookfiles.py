@@ -12,11 +12,20 @@ SNIFFED = ("*.yml", "*.yaml", "*.ini")
 
 
 def glob_regex(glob: str) -> str:
-    """A glob on a path as a regular expression: ``*`` and ``?`` stay within one folder."""
+    """A glob on a path as a regular expression: ``*`` and ``?`` stay within one folder; a
+    class of letters and digits (``[a-z0-9]``) stays a class."""
     out = []
-    for c in glob:
+    k = 0
+    while k < len(glob):
+        c = glob[k]
+        end = glob.find("]", k) if c == "[" else -1
+        if end > k + 1 and all(x.isalnum() or x == "-" for x in glob[k + 1:end]):
+            out.append(glob[k:end + 1])
+            k = end + 1
+            continue
         out.append("[^/]*" if c == "*" else "[^/]" if c == "?" else c if c.isalnum() or c in "_-/"
                    else "\\" + c)
+        k += 1
     return "".join(out)
 
 

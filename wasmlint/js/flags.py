@@ -11,6 +11,7 @@ from .versions import wasm_flag
 
 _SPAWNS = ("spawn", "spawnSync", "fork", "exec", "execSync", "execFile", "execFileSync")
 _OVERRIDES = ("INITIAL_MEMORY", "TOTAL_MEMORY", "wasmMemory")
+_PROCESS_ENV = ("process.env", "globalThis.process.env", "global.process.env")
 
 
 def _flags_of(scan: Scan, node) -> tuple[str | None, list[str]]:
@@ -48,21 +49,14 @@ def _own_env(scan: Scan, obj) -> bool:
     bound to it (``const env = process.env``, ``import { env } from 'node:process'``).
     A copy (``{...process.env, …}``, ``Object.assign({}, process.env)``) is a child's
     environment, handed to ``fork``/``spawn``: its NODE_OPTIONS does reach that child."""
-    if obj is None:
-        return False
-    base = path_of(obj) or ""
-    if base in ("process.env", "globalThis.process.env", "global.process.env"):
+    base = (path_of(obj) or "") if obj is not None else ""
+    if base in _PROCESS_ENV:
         return True
-    if obj.type != "identifier":
-        return False
-    write = scan.ev.bindings.reaching_write(obj)
-    if write is None:
-        return False
-    if write.declares == "import":
-        return _imports_process_env(write.node)
-    value = unwrap(write.value) if write.value is not None else None
-    bound = (path_of(value) or "") if value is not None else ""
-    return bound in ("process.env", "globalThis.process.env") or (bound == "process" and base == "env")
+    write = scan.ev.bindings.reaching_write(obj) if base and obj.type == "identifier" else None
+    if write is None or write.declares == "import":
+        return write is not None and _imports_process_env(write.node)
+    bound = path_of(unwrap(write.value)) if write.value is not None else None
+    return bound in _PROCESS_ENV or (bound == "process" and base == "env")
 
 
 def _imports_process_env(ident) -> bool:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
+from .occurrences import SCOPED_DECLARATIONS, label_or_key, surely_read, word_before
 from .parents import parent as parent_of
 from .parse import FUNCTIONS, HEAD_BYTES, LOOPS, Doc, ancestors, dialect_of, enclosing_function
 
@@ -67,7 +68,7 @@ class Bindings:
             while at < n:
                 i = hits[at]
                 at += 1
-                if _surely_read(doc.data, i, len(raw)):
+                if surely_read(doc.data, i, len(raw)):
                     continue
                 k = doc.blank_index(i) if doc.blanked else -1
                 if k < 0:
@@ -96,15 +97,15 @@ class Bindings:
         """The parser did not see this occurrence in blanked range ``k`` (skeleton.py):
         if it may be a write that reaches out, the file is parsed again with its block
         kept; a read changes nothing."""
-        before = _before(self.doc.data, i)
+        before = word_before(self.doc.data, i)
         if self.doc.cut_statements(k):
-            if not (self._javascript and _label_or_key(self.doc.data, i, length, before)) and \
+            if not (self._javascript and label_or_key(self.doc.data, i, length, before)) and \
                     self._statement_write_reaches_out(i, length):
                 self.doc.touched.add(i)
             return
-        if before in _SCOPED_DECLARATIONS:
+        if before in SCOPED_DECLARATIONS:
             return        # let/const/class/function x: bound in the range (see _bound_inside)
-        if self._javascript and _label_or_key(self.doc.data, i, length, before):
+        if self._javascript and label_or_key(self.doc.data, i, length, before):
             return
         if before == b"var":
             owner = self.doc.blank_owner(k)
@@ -376,91 +377,6 @@ def _pattern_binding(node) -> Write | None:
             return Write(node, None, None, True)
         return None
     return None
-
-
-_OPERATOR = frozenset(b"+-*/%<>&|^?!=~")
-_IDENT = bytes(1 if chr(b).isalnum() or chr(b) in "_$" or b >= 0x80 else 0 for b in range(256))
-# Punctuators that can follow a name, longest first; those in _READS make it a read.
-_PUNCTUATORS = sorted((b"===", b"!==", b"**=", b"<<=", b">>=", b">>>=", b"&&=", b"||=", b"??=", b"==", b"!=",
-                       b"<=", b">=", b"+=", b"-=", b"*=", b"/=", b"%=", b"&=", b"|=", b"^=", b"=>", b"++", b"--",
-                       b"**", b"<<", b">>", b">>>", b"&&", b"||", b"??", b"?.", b"//", b"/*", b"=", b"+", b"-",
-                       b"*", b"/", b"%", b"<", b">", b"&", b"|", b"^", b"!", b"~", b"?"), key=len, reverse=True)
-_READS = frozenset((b"===", b"!==", b"==", b"!=", b"<=", b">=", b"**", b"<<", b">>", b">>>", b"&&", b"||", b"??",
-                    b"?.", b"+", b"-", b"*", b"/", b"%", b"<", b">", b"&", b"|", b"^", b"?"))
-
-
-def _surely_read(data: bytes, i: int, length: int) -> bool:
-    """``x.``, ``x[``, ``x(`` (but not ``function x(``, nor ``let x`` with ``[`` or ``(``
-    on the next line: a semicolon is inserted there), ``.x`` and ``x`` before a binary
-    operator on its line (``x + 1``, ``x < n``, ``x ? a : b``; not ``x += 1``, ``x++``,
-    ``x => …`` or ``++x``) never write the variable ``x``."""
-    k = i - 1
-    while k >= 0 and data[k] in b" \t\r\n":
-        k -= 1
-    if k >= 0 and data[k] == 0x2E:
-        return not (k >= 2 and data[k - 2:k + 1] == b"...")
-    j = i + length
-    while j < len(data) and data[j] in b" \t\r\n":
-        j += 1
-    if j >= len(data):
-        return False
-    follower = data[j]
-    if k >= 0 and data[k] in b"'\"`" and follower == data[k]:
-        return True       # "x": a string, not a name
-    if follower in _OPERATOR:
-        return _binary_operator(data, i + length, j, k) and _before(data, i) not in _DECLARING
-    if follower not in b".[(":
-        return False
-    if follower != 0x2E and (0x0A in data[i + length:j] or 0x0D in data[i + length:j]):
-        return False
-    return follower != 0x28 or not (data[max(0, k - 7):k + 1].endswith(b"function") or data[k] in b"*/")
-
-
-_SCOPED_DECLARATIONS = frozenset((b"let", b"const", b"class", b"function"))
-# Words after which a name is declared, whatever follows it (``function f<T>(``, ``class C<T>``).
-_DECLARING = frozenset((b"let", b"const", b"var", b"class", b"function", b"interface", b"type", b"enum",
-                        b"namespace", b"module", b"declare", b"abstract"))
-
-
-def _before(data: bytes, i: int) -> bytes:
-    """The word just before offset ``i`` (spaces between), or b""."""
-    k = i - 1
-    while k >= 0 and data[k] in b" \t\r\n":
-        k -= 1
-    j = k
-    while j >= 0 and k - j < 10 and (0x61 <= data[j] <= 0x7A):
-        j -= 1
-    return data[j + 1:k + 1] if j < 0 or not _IDENT[data[j]] else b""
-
-
-def _label_or_key(data: bytes, i: int, length: int, before: bytes) -> bool:
-    """In JavaScript, a name followed by ``:`` (a label, an object's key, a ternary's
-    middle, ``case x:``) or after ``break``/``continue`` on its line (a label) is
-    never a write of the variable (asm.js bodies are full of ``Ja:{…break Ja}``)."""
-    if before in (b"break", b"continue"):
-        k = i - 1
-        while data[k] in b" \t":
-            k -= 1
-        return data[k] not in b"\r\n"      # ``break`` then a new line ends the statement
-    j = i + length
-    while j < len(data) and data[j] in b" \t\r\n":
-        j += 1
-    return j < len(data) and data[j] == 0x3A
-
-
-def _binary_operator(data: bytes, end: int, j: int, k: int) -> bool:
-    """Whether the punctuator at ``j`` (after a name ending at ``end``; the byte before
-    the name at ``k``) makes the name a read: a binary operator on the same line — no
-    assignment, update, arrow or comment — and no ``++``/``--`` before the name."""
-    if 0x0A in data[end:j] or 0x0D in data[end:j] or (k >= 1 and data[k - 1:k + 1] in (b"++", b"--")):
-        return False
-    op = next((p for p in _PUNCTUATORS if data.startswith(p, j)), b"")
-    if op == b"?":      # TypeScript's optional ``x?: T`` / ``x?,`` / ``x?)`` is a parameter
-        m = j + 1
-        while m < len(data) and data[m] in b" \t":
-            m += 1
-        return m < len(data) and data[m] not in b":,)="
-    return op in _READS
 
 
 def _param_names(fn) -> set[str]:

@@ -1,6 +1,6 @@
 """WL001 on shell scripts agrees with `bash -n` (run here, in the tests only: `check`
 itself never runs a shell) on every script that names something wasmlint reads
-(``shell.DOMAIN``); one that names nothing of it gets none. The scripts are every shell file of the test suite and of
+(``wasmlint.domain``); one that names nothing of it gets none. The scripts are every shell file of the test suite and of
 scripts/ — fixtures, fuzz regressions, build inputs — each as written and as a Windows
 checkout writes it (CRLF line endings)."""
 from __future__ import annotations
@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from wasmlint.classify import kind_by_content, kind_by_name, needs_sniff
+from wasmlint.domain import DOMAIN
 from wasmlint.sources import SourceFile
-from wasmlint.sources.shell import DOMAIN, extract
+from wasmlint.sources.shell import extract
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -18,7 +18,7 @@ from . import SourceFile
 
 
 def extract(src: SourceFile) -> list[Fact]:
-    idx, docs = yamlsurf.load_source(src)
+    idx, docs = yamlsurf.load_source(src, domain_only=True)
     if idx is None:
         return docs
     facts: list[Fact] = []

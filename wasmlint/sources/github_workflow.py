@@ -34,7 +34,7 @@ _MATRIX_REF = re.compile(r"\$\{\{\s*matrix\.([A-Za-z_][\w-]*)\s*\}\}")
 
 
 def extract(src: SourceFile) -> list[Fact]:
-    idx, docs = yamlsurf.load_source(src)
+    idx, docs = yamlsurf.load_source(src, domain_only=True)
     if idx is None:
         return docs
     facts: list[Fact] = []

@@ -19,7 +19,7 @@ _TEMPLATE_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"
 
 
 def extract(src: SourceFile) -> list[Fact]:
-    idx, docs = yamlsurf.load_source(src, templated_ok=True)
+    idx, docs = yamlsurf.load_source(src, templated_ok=True, domain_only=True)
     if idx is None:
         return docs
     facts: list[Fact] = []

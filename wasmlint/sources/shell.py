@@ -7,8 +7,8 @@ earlier reach later commands, ``ulimit -v``/``-d`` limits later launches, and
 """
 from __future__ import annotations
 
-import re
 
+from ..domain import names_domain
 from ..facts import Fact
 from ..launch.build import Unit
 from ..shellfiles import project_reader, this_file
@@ -27,18 +27,13 @@ def extract(src: SourceFile) -> list[Fact]:
     # tree-sitter-bash rejects some valid shell: WL001 only for what bash -n rejects too,
     # and only in a script that names something wasmlint reads (a native build script's
     # or a vendored CI script's syntax is shellcheck's business: no fact hides behind it)
-    error = syntax_error(text) if DOMAIN.search(text) else None
+    error = syntax_error(text) if names_domain(text) else None
     if error is not None:
         msg, off = error
         line, col = idx.line_col(off)
         facts.append(src.error(msg, line=line, column=col))
     return facts
 
-
-# the programs and variables wasmlint reads in a script
-DOMAIN = re.compile(r"\b(node|nodejs|npm|npx|yarn|pnpm|bun|deno|pm2|tsx|ts-node|NODE_OPTIONS|emcc|em\+\+|"
-                     r"emcmake|emmake|emconfigure|emsdk|EMCC_CFLAGS|wasm[\w-]*|cargo|rustc|RUSTFLAGS|tinygo|"
-                     r"wasmtime|wasmer|docker|podman|zig|wasi\w*)\b|-s ?[A-Z][A-Z0-9_]+\b")
 
 
 def _written_files(src: SourceFile) -> list[Fact]:

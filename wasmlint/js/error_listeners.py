@@ -81,8 +81,10 @@ def _uses(scan, expr):
     last = name.rsplit(".", 1)[-1]
     out = []
     for node in scan.doc.words(last, ("identifier", "property_identifier", "shorthand_property_identifier")):
-        target = node if node.type == "identifier" else node.parent
-        if target is None or path_of(target) != name:
+        # `{ worker }` reads the variable as an identifier does (path_of sees only identifiers)
+        shorthand = node.type == "shorthand_property_identifier"
+        target = node if node.type == "identifier" or shorthand else node.parent
+        if target is None or (target.text.decode("utf-8", "replace") if shorthand else path_of(target)) != name:
             continue
         use = up(target)
         if use is None:

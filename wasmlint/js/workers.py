@@ -76,7 +76,10 @@ def _worker_api(scan: Scan, callee) -> str:
         return "web"
     if callee.type == "member_expression":
         return "worker_threads"
-    writes = scan.ev.bindings.writes("Worker")
+    # the binding this `Worker` reads: a `const {Worker} = await import('node:worker_threads')`
+    # inside a shim class's constructor does not reach a `new Worker` in another function
+    writes = scan.ev.bindings.binding_writes(callee) if callee.type == "identifier" else \
+        scan.ev.bindings.writes("Worker")
     return "worker_threads" if any(w.declares in ("import", "const", "let", "var") for w in writes) else "web"
 
 

@@ -11,6 +11,7 @@ from ..facts import Fact
 from ..launch import yamlsurf
 from ..launch.build import NODE_OPTIONS_VARS, Unit, memory_limit
 from ..launch.compose_image import ServiceImage, dockerfile_of
+from ..launch.facts import NodeLaunch
 from ..scopes.conventions import named_role
 from ..toolchain.emver import DockerBuildArg, EmscriptenVersion, image_pin
 from ..launch.version import node_image_tag
@@ -65,7 +66,26 @@ def _service(idx, name: str, svc) -> list[Fact]:
     if toks:
         nodes = [n for n in (ep, cmd) if n is not None]
         unit.launch(toks, env, (min(n.start_mark.index for n in nodes), max(n.end_mark.index for n in nodes)))
-    return unit.facts + _image_build(unit, name, svc, env) + _emscripten(idx, svc)
+    facts = unit.facts
+    if ep is None and _foreign_image(svc):
+        facts = [f for f in facts if not _entrypoint_subcommand(f)]
+    return facts + _image_build(unit, name, svc, env) + _emscripten(idx, svc)
+
+
+def _foreign_image(svc) -> bool:
+    """A registry image that is not node's and that the project does not build: its
+    ENTRYPOINT, which no file here shows, receives the service's ``command``."""
+    image = yamlpos.str_of(yamlpos.get(svc, "image"))
+    repo = (image or "").rsplit("/", 1)[-1].split(":", 1)[0].split("@", 1)[0]
+    return bool(image) and yamlpos.get(svc, "build") is None and repo not in ("node", "nodejs")
+
+
+def _entrypoint_subcommand(fact: Fact) -> bool:
+    """``command: node --archive-process`` fed to such an image (``ENTRYPOINT ["openmina"]``)
+    is that program's ``node`` subcommand: node itself, given no script, would read one from
+    the container's closed stdin and exit, so a node launch with no script or ``-e`` there
+    is not read as one."""
+    return isinstance(fact, NodeLaunch) and fact.script is None and not fact.eval
 
 
 def _emscripten(idx, svc) -> list[Fact]:

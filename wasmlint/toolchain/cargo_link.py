@@ -124,8 +124,9 @@ def _decide_memory(facts: list[Fact], manifests: dict[str, CargoManifest], files
         f = replace(f, artifacts=_artifacts(f, crate, cwd, manifests) if crate else [],
                     crate_folder=crate.folder if crate else None)
         decider = build_scripts.get(crate.folder) if crate is not None and f.origin == "build" else None
-        # a `cd` before the command moves where cargo starts looking for its config too
-        ran_in = cwd if f.moved_to else None
+        # a `cd` before the command moves where cargo starts looking for its config too, and
+        # wasm-pack runs cargo in the crate's folder (`wasm-pack build executor`)
+        ran_in = crate.folder if crate is not None and f.build.tool == "wasm-pack" else cwd if f.moved_to else None
         decider = decider or next((c for c in configs if f.origin == "build" and _reads(f, c, files, ran_in)), None)
         if decider is None:
             out.append(f)

@@ -6,7 +6,8 @@ steps). A ``node-version: ${{ matrix.<key> }}`` runs the job once per value of t
 ``strategy.matrix.<key>`` list (and its ``include`` entries): a launch must start on
 every one, so the lowest major stands for the job. Each job is a ``scope-hint`` for what
 is in it: ``test`` when it runs a test runner, ``production`` when it publishes or
-deploys, else ``tooling``."""
+deploys, ``tooling`` when it takes what it builds out of the runner (an upload, a push), else
+``test``: a job that keeps nothing it builds is a check, its output gone with the runner."""
 from __future__ import annotations
 
 import re
@@ -83,9 +84,31 @@ def _job(idx: LineIndex, name: str, job, wf_env, src: SourceFile) -> list[Fact]:
             masked, known = _mask_matrix(idx, job, run)
             facts.extend(build_facts_in(masked, idx, src, {**step_env, **known}, emsdk))
     label = f"CI job `{name}`"
-    unit.settle(deploys or unit_scope(label, name, unit.commands, RELEASE_WORDS) or Scoped("tooling", label))
+    scope = deploys or unit_scope(label, name, unit.commands, RELEASE_WORDS) or Scoped("tooling", label)
+    if scope.scope == "tooling" and not _keeps_output(job):
+        scope = Scoped("test", f"{label} keeps nothing it builds (no upload, publish or deploy step): a check")
+    unit.settle(scope)
     hint = unit.hint(job.start_mark.index, job.end_mark.index)
     return facts + unit.facts + ([hint] if hint else [])
+
+
+# what takes a build out of the runner, which is thrown away when the job ends
+_OUT_ACTION = re.compile(r"upload|deploy|publish|release|pages|push", re.I)
+_OUT_STEP_NAME = re.compile(r"\b(upload|deploy|publish|release|push)", re.I)
+_OUT_COMMAND = re.compile(r"\b(upload|publish|deploy|push|rsync|scp|s3|gsutil|azcopy|twine|release (create|upload))\b")
+
+
+def _keeps_output(job) -> bool:
+    """Whether a step of the job takes something out of the runner: an upload, publish or
+    deploy action (``actions/upload-artifact``, ``s0/git-publish-subdir-action``), a step
+    named so, or a command that uploads, publishes, pushes or copies away."""
+    for step in yamlpos.items(yamlpos.get(job, "steps")):
+        uses = (yamlpos.str_of(yamlpos.get(step, "uses")) or "").split("@", 1)[0]
+        if _OUT_ACTION.search(uses) or _OUT_STEP_NAME.search(yamlpos.str_of(yamlpos.get(step, "name")) or ""):
+            return True
+        if _OUT_COMMAND.search(yamlpos.str_of(yamlpos.get(step, "run")) or ""):
+            return True
+    return False
 
 
 def _lowest_matrix_value(job, expr: str):

@@ -326,6 +326,9 @@ def _classify(node) -> Write | None:
             and parent.child_by_field_name("name") == node:
         return Write(node, None, "function", True)
     if t in ("import_specifier", "import_clause", "namespace_import"):
+        alias = parent.child_by_field_name("alias") if t == "import_specifier" else None
+        if alias is not None and alias != node:
+            return None     # `{ Worker as Thread }` binds Thread; Worker names the export
         return Write(node, None, "import", True)
     if t in ("formal_parameters", "catch_clause") or (
             t == "arrow_function" and parent.child_by_field_name("parameter") == node):

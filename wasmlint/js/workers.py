@@ -26,7 +26,7 @@ def workers(scan: Scan) -> list[JsWorker]:
             seen.add(new.id)
             if word == "Piscina":
                 out.append(_pool(scan, new, "piscina", args[0] if args else None, ("maxThreads", "minThreads")))
-            else:
+            elif not _other_packages_worker(scan, callee, args):
                 out.append(_worker(scan, new, callee, args))
     for local, script in (_bundler_worker_imports(scan) if scan.mentions(b"worker") else {}).items():
         for node in scan.doc.words(local, ("identifier",)):
@@ -81,6 +81,17 @@ def _worker_api(scan: Scan, callee) -> str:
     writes = scan.ev.bindings.binding_writes(callee) if callee.type == "identifier" else \
         scan.ev.bindings.writes("Worker")
     return "worker_threads" if any(w.declares in ("import", "const", "let", "var") for w in writes) else "web"
+
+
+def _other_packages_worker(scan: Scan, callee, args) -> bool:
+    """A ``Worker`` class of a package, called as no thread constructor is: a Web Worker and
+    a worker_threads Worker take ``(script, options)``; bullmq's queue consumer takes
+    ``(queueName, processor, options)`` (more arguments, or a function second)."""
+    if not _package_worker(scan, callee):
+        return False
+    second = unwrap(args[1]) if len(args) > 1 else None
+    return len(args) > 2 or (second is not None and second.type in ("arrow_function", "function_expression",
+                                                                    "function"))
 
 
 def _package_worker(scan: Scan, callee) -> bool:

@@ -248,6 +248,10 @@ class FlagDB:
             return self._info(norm, spelling, negated=False, value=value)
         if norm.startswith("--no-"):
             base = "--" + norm[5:]
+            # node takes `no-` off before it expands an alias: node 24 starts with
+            # `--no-experimental-strip-types`, the negation of `--strip-types`
+            if base not in self._flags and base in self._aliases:
+                base = self._resolve_alias(base) or base
             rec = self._flags.get(base)
             # node's own booleans take a value and ignore it (`--no-warnings=ExperimentalWarning`
             # starts node 20-26); V8's reject one ("illegal value for flag")

@@ -1,7 +1,7 @@
 """Netlify / Cloudflare Pages ``_headers`` files → ``serving-config`` facts.
 
 The format is line based: a path pattern at column 1, then indented
-``Name: value`` lines; ``#`` starts a comment. The file sits in the folder
+``Name: value`` lines (Cloudflare Pages: ``! Name`` detaches one); ``#`` starts a comment. The file sits in the folder
 that is published, so that folder is ``served``.
 """
 from __future__ import annotations
@@ -28,6 +28,8 @@ def extract(src: SourceFile) -> list[Fact]:
             continue
         if current is None:
             return [src.error("header line before any path pattern", line=lineno, column=1)]
+        if stripped.startswith("!"):
+            continue    # Cloudflare Pages' `! Name` detaches a header an earlier rule set: it sets none
         name, sep, value = stripped.partition(":")
         if not sep:
             return [src.error(f"expected `Name: value`, found {stripped[:40]!r}", line=lineno,

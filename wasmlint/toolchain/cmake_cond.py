@@ -22,6 +22,14 @@ from .pstr import PStr
 
 TRUE_WORDS = frozenset(("1", "ON", "YES", "TRUE", "Y"))
 FALSE_WORDS = frozenset(("0", "OFF", "NO", "FALSE", "N", "IGNORE", "NOTFOUND", ""))
+
+
+def false_value(text: str) -> bool:
+    """Whether ``if(NAME)`` is false for a variable holding ``text`` (``OFF``, ``0``, ``X-NOTFOUND``…)."""
+    v = text.upper()
+    return v in FALSE_WORDS or v.endswith("-NOTFOUND")
+
+
 UNARY = frozenset(("EXISTS", "COMMAND", "DEFINED", "TARGET", "POLICY", "TEST", "IS_DIRECTORY",
                    "IS_SYMLINK", "IS_ABSOLUTE", "IS_READABLE", "IS_WRITABLE", "IS_EXECUTABLE"))
 BINARY = frozenset((
@@ -146,8 +154,7 @@ class _Eval:
             return Truth(False, free)
         if not value.known:
             return Truth(None, free)
-        v = value.text.upper()
-        return Truth(not (v in FALSE_WORDS or v.endswith("-NOTFOUND")), free)
+        return Truth(not false_value(value.text), free)
 
     def value(self, x: _Word, left: bool) -> tuple[PStr, bool]:
         """An operand of a binary test: the variable's value when one of that name exists;

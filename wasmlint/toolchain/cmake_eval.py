@@ -147,6 +147,10 @@ class Run:
                 return self.cache[name], name in self.files.configured()
             fixed = name == "CMAKE_BUILD_TYPE" and self.build_type is not None
             return self.cache[name], name not in TOOLCHAIN_CACHE and name != "EMSCRIPTEN" and not fixed
+        if name in self.files.declared_off() and name not in self.files.configured():
+            # an OFF option of the project that this build never declared (mujoco declares
+            # MUJOCO_WITH_USD under `if(NOT EMSCRIPTEN)`) and no configure line turns on
+            return None, False
         return None, not self.is_internal(name)
 
     def is_internal(self, name: str) -> bool:

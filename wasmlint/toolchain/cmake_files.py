@@ -168,6 +168,7 @@ class Files:
         self.chain: list[tuple[Unit, int]] | None = None      # parent_chain(), once
         self._configured: tuple | None = None
         self._reach: dict[str, bool] | None = None
+        self._off: tuple[int, set[str]] = (0, set())      # (units scanned, declared_off of them)
         self._signs: tuple[int, bool] | None = None       # (files read when decided, emscripten_signs)
         self.frozen = False     # a file not read yet is NotRead (a trunk of cmake_variants reads none)
 
@@ -178,10 +179,21 @@ class Files:
             self._reach = reach_assumptions(chain, known | self.assigned, self.configured())
         return self._reach
 
+    def declared_off(self) -> set[str]:
+        """The switches the files read so far declare with an OFF ``option()`` (``cmake_reach``)."""
+        from .cmake_reach import declared_off
+        done, found = self._off
+        if done < len(self.units):      # each file scanned once, as it is read
+            found |= declared_off(u for u in self.units[done:] if u is not None)
+            self._off = (len(self.units), found)
+        return found
+
     def configured(self) -> frozenset[str]:
-        """The cache entries the project's Emscripten configure lines set (``cmake_runs``)."""
+        """The cache entries the project's Emscripten configure lines set to a value that is
+        not false (``cmake_runs``): a switch one of them turns on (mujoco's studio configure
+        line turns ``MUJOCO_WITH_USD`` off, which adds no directory)."""
         lines = self._configure_lines()
-        return lines.names if lines is not None else frozenset()
+        return lines.on if lines is not None else frozenset()
 
     def build_type(self) -> Tok | None:
         """The ``CMAKE_BUILD_TYPE`` every Emscripten configure line of the project gives the file."""

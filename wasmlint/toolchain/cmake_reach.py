@@ -41,9 +41,39 @@ def reach_assumptions(chain, known: set[str], configured: frozenset[str]) -> dic
                         _assume(_words(cmd), True, out, known)
                     break
                 _assume(_words(cmd), False, out, known)     # an earlier branch not taken
-    off = {w[0] for unit, _ in chain for c in unit.cmds if c.name == "option"
-           for w in [_option_words(c)] if w and (len(w) < 3 or w[2].upper() in FALSE_WORDS)}
+    off = declared_off(unit for unit, _ in chain)
     return {name: on for name, on in out.items() if not (on and name in off and name not in configured)}
+
+
+def declared_off(units) -> set[str]:
+    """The project's switches that are off in an Emscripten build unless configured on: an
+    ``option(NAME "help" OFF)``, and an option of any default declared only for other
+    builds (mujoco's ``if(NOT EMSCRIPTEN) option(MUJOCO_BUILD_SIMULATE … ON)``: under
+    Emscripten the name is never declared, so ``if(MUJOCO_BUILD_SIMULATE)`` is false)."""
+    out = set()
+    for unit in units:
+        # one pass: each open if's [first condition, whether its current branch excludes
+        # Emscripten (`if(NOT EMSCRIPTEN)`, the `else` of `if(EMSCRIPTEN)`)]
+        stack: list[list] = []
+        native = 0
+        for c in unit.cmds:
+            n = c.name
+            if n == "if":
+                words = _words(c)
+                stack.append([words, words == ["NOT", "EMSCRIPTEN"]])
+                native += stack[-1][1]
+            elif n in ("elseif", "else") and stack:
+                frame = stack[-1]
+                was, frame[1] = frame[1], (_words(c) == ["NOT", "EMSCRIPTEN"] if n == "elseif"
+                                           else frame[0] == ["EMSCRIPTEN"])
+                native += frame[1] - was
+            elif n == "endif" and stack:
+                native -= stack.pop()[1]
+            elif n == "option":
+                w = _option_words(c)
+                if w and (len(w) < 3 or w[2].upper() in FALSE_WORDS or native):
+                    out.add(w[0])
+    return out
 
 
 def _words(cmd) -> list[str]:

@@ -18,6 +18,7 @@ import fnmatch
 import posixpath
 from dataclasses import dataclass
 
+from .cmake_cond import false_value
 from .project_files import folders_up
 from .pstr import LineIndex, PStr, Tok
 
@@ -32,6 +33,7 @@ class Configured:
     """What the project's Emscripten configure lines that reach a file set."""
     names: frozenset[str]           # every ``-DNAME=…`` of any of them
     build_type: Tok | None = None   # ``-DCMAKE_BUILD_TYPE=<value>`` when every line sets the same one
+    on: frozenset[str] = frozenset()    # the names one of them sets to a value that is not false
 
 
 def configured(project, cmake_rel: str) -> Configured | None:
@@ -41,6 +43,7 @@ def configured(project, cmake_rel: str) -> Configured | None:
     without one leaves the CMakeLists' own default, another build."""
     from .emscripten_wrappers import cache_entries, emscripten_cmake_at
     names: set[str] = set()
+    on: set[str] = set()
     if project is None or project.root is None:
         return None
     found, types = False, []
@@ -50,11 +53,12 @@ def configured(project, cmake_rel: str) -> Configured | None:
             found = True
             entries = cache_entries(argv[at + 1:])
             names |= {name for name, _ in entries}
+            on |= {name for name, v in entries if not v.known or not false_value(v.text)}
             value = next((v for name, v in reversed(entries) if name == "CMAKE_BUILD_TYPE"), None)
             types.append(None if value is None or not value.known or not value.text
                          else Tok(value, argv[0].index))
     alike = len({t.value if t is not None else None for t in types}) == 1
-    return Configured(frozenset(names), types[0] if alike else None) if found else None
+    return Configured(frozenset(names), types[0] if alike else None, frozenset(on)) if found else None
 
 
 def _commands(project, rel_dir: str) -> list[list]:

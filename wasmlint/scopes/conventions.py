@@ -150,6 +150,8 @@ def name_scope(name: str) -> Scoped | None:
         for w in (word, word.removeprefix("pre"), word.removeprefix("post")):
             if w in NAME_WORDS:
                 return Scoped(NAME_WORDS[w], f"named `{name}`")
+        if word.endswith(("bench", "benchmark")) and word != "workbench":
+            return Scoped("bench", f"named `{name}`")     # `codecbench`, `microbench`: one word
     return None
 
 

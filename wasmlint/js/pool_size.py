@@ -4,7 +4,8 @@ A loop bound that is a parameter without a default — ``startWorkers(module,
 memory, builder)`` looping ``builder.numThreads()`` times — is the caller's
 decision. The calls of that function in its own file are followed: each passes
 the core count, a constant, a name imported from another module, or something
-unknown. When the module exports the function, calls from the project's other
+unknown; wasm-bindgen-rayon's ``startWorkers``, which its glue calls, takes the
+count the file passes to the wasm's ``initThreadPool(n)``. When the module exports the function, calls from the project's other
 modules that pass a constant are found at rule time; a library whose callers
 are all outside the project is not reported. A bound (or an argument) computed
 from a name imported from another module of the project is resolved at rule
@@ -14,7 +15,7 @@ follows the core count bounds the loop, an exported constant is its count.
 from __future__ import annotations
 
 from .exports import exported_as, imported_names, in_file_calls, parameter_index
-from .parse import ancestors, call_parts, enclosing_function, function_name, name_of, unwrap
+from .parse import ancestors, call_parts, enclosing_function, function_name, name_of, unwrap, up
 
 MAX_CALLS = 20          # in-file calls of one sizing function that are followed
 
@@ -34,6 +35,21 @@ def trace_size(scan, fact, bound, loop) -> None:
         fact.size_function = f"new {name}" if name else "the constructor"
     fact.size_export = exported_as(scan, fn)
     fact.size_calls = [_argument(scan, call, index, exact) for call in in_file_calls(scan, fn)[:MAX_CALLS]]
+    if not fact.size_calls and fact.size_function == "startWorkers" and not exact:
+        # wasm-bindgen-rayon's glue calls `startWorkers(module, memory, builder)` from the wasm's
+        # `initThreadPool(n)`: `builder.numThreads()` is the n the file passes there
+        fact.size_calls = [_argument(scan, call, 0, True) for call in _method_calls(scan, "initThreadPool")]
+
+
+def _method_calls(scan, name: str) -> list:
+    """The file's calls of ``name(…)`` or ``x.name(…)``."""
+    out = []
+    for word in scan.doc.words(name, ("identifier", "property_identifier")):
+        callee = word if word.type == "identifier" else word.parent
+        call = up(callee)
+        if call is not None and call.type == "call_expression" and unwrap(call_parts(call)[0]).id == callee.id:
+            out.append(call)
+    return out[:MAX_CALLS]
 
 
 def _sizing_parameter(scan, bound):

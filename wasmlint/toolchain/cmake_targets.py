@@ -94,7 +94,9 @@ def _h_target_link_libraries(run: Run, c: Cmd) -> None:
             if scope == "LINK_INTERFACE_LIBRARIES":
                 scope = "INTERFACE"
         elif a.text.startswith("-") and not a.text.startswith(("-l", "-framework")):
-            _add_items(t, scope, [a])    # "items starting with -: linker flags"
+            # "items starting with -: linker flags", written into the link command as they
+            # are, so the shell splits them: glslang's "-s MODULARIZE=1" is two words to emcc
+            _add_items(t, scope, [PStr.synth("SHELL:") + x if " " in x.text else x for x in list_items(a)])
         elif a.known:
             t.libs.append(a.text)
 

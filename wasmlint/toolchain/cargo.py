@@ -56,18 +56,33 @@ class CargoProfile(Fact):
     debug_origin = ""       # (WL503, as an emcc link's) the profile says it itself
 
     def debug_variant(self, ctx) -> bool:
-        """A custom profile (cargo builds with one only when a build names it) that is not what
-        a shipped WebAssembly module is built with: named for debugging (`release-debug`,
-        `release-dev`, `profiling`), or named by no wasm build (``profile_use``) outside tests,
-        benchmarks, examples, fixtures and docs whose module keeps the profile's debug info."""
-        if self.tool != "cargo" or self.profile == "release":
+        """A profile that is not what a shipped WebAssembly module is built with: the
+        ``release`` profile of a workspace whose every known wasm build is a test's, a check's
+        or an example's; a custom profile (cargo builds with one only when a build names it)
+        named for debugging (`release-debug`, `release-dev`, `profiling`), or named by no wasm
+        build (``profile_use``) outside tests, benchmarks, examples, fixtures and docs whose
+        module keeps the profile's debug info."""
+        if self.tool != "cargo":
             return False
+        if self.profile == "release":
+            return self._only_quiet_builds(ctx)
         if debug_named(self.profile):
             return True
         project = ctx.project
         uses = project.of_kind("cargo-profile-use") if project is not None else []
         return not any(u.profile == self.profile and u.ships_debug_info and ctx.scope_of(u).scope not in QUIET
                        for u in uses)
+
+    def _only_quiet_builds(self, ctx) -> bool:
+        """The wasm builds the project shows of this workspace (whose root's profiles they
+        read) are all in tests, benchmarks, examples, fixtures, docs or CI checks: fidget's
+        `[profile.release] debug = true` reaches only its CI job's warnings check, while the
+        web demo it ships is a crate outside the workspace, with its own profile."""
+        project = ctx.project
+        folder = posixpath.dirname(self.span.path)
+        builds = [f for f in (project.of_kind("rust-link") if project is not None else [])
+                  if getattr(f, "build", None) is not None and getattr(f, "workspace_folder", None) == folder]
+        return bool(builds) and all(ctx.scope_of(f).scope in QUIET for f in builds)
 
     def debug_stripped(self, ctx) -> bool:
         """Every WebAssembly build the project shows is a ``napi build`` (``profile_use``), which

@@ -122,7 +122,8 @@ def _decide_memory(facts: list[Fact], manifests: dict[str, CargoManifest], files
         if crate is None and f.origin == "build":
             continue        # a crate the project does not hold (a submodule, a folder it `cd`s to): unknown
         f = replace(f, artifacts=_artifacts(f, crate, cwd, manifests) if crate else [],
-                    crate_folder=crate.folder if crate else None)
+                    crate_folder=crate.folder if crate else None,
+                    workspace_folder=workspace_root(crate, manifests) if crate else None)
         decider = build_scripts.get(crate.folder) if crate is not None and f.origin == "build" else None
         # a `cd` before the command moves where cargo starts looking for its config too, and
         # wasm-pack runs cargo in the crate's folder (`wasm-pack build executor`)

@@ -93,6 +93,7 @@ class RustLink(MemoryLike, Fact):
     build: RustBuild | None = None      # what the command builds and where it writes it
     artifacts: list = field(default_factory=list)   # project paths of the .wasm it writes (the project decides)
     crate_folder: str | None = None     # the folder of the package it compiles (the project decides)
+    workspace_folder: str | None = internal()   # its workspace root's folder: whose [profile.*] it reads
     arg_toks: dict = internal(default_factory=dict)
     ran_in: str | None = internal()     # the file whose command links, when its flags are set elsewhere
     moved_to: str | None = internal()   # the folder a shell `cd` moved the build to, from where its text starts

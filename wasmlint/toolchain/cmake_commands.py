@@ -85,7 +85,10 @@ def _h_unset(run: Run, c: Cmd) -> None:
 def _h_option(run: Run, c: Cmd) -> None:
     args = run.args(c)
     if args and args[0].text not in run.vars and args[0].text not in run.cache:
-        run.cache[args[0].text] = value = args[2] if len(args) >= 3 else PStr.synth("OFF")
+        # a cache entry the configure line sets (`-DNCNN_BUILD_TOOLS=OFF`) wins over the default
+        off = args[0].text in run.files.configured_off()
+        run.cache[args[0].text] = value = PStr.synth("OFF") if off else \
+            args[2] if len(args) >= 3 else PStr.synth("OFF")
         if value.known and value.text.upper() in FALSE_WORDS:
             run.options_off.add(args[0].text)
 

@@ -176,7 +176,7 @@ class Files:
         """The switches the parents add this directory under (``cmake_reach``), once."""
         if self._reach is None:
             from .cmake_reach import reach_assumptions
-            self._reach = reach_assumptions(chain, known | self.assigned, self.configured())
+            self._reach = reach_assumptions(chain, known | self.assigned, self.configured(), self.configured_off())
         return self._reach
 
     def declared_off(self) -> set[str]:
@@ -194,6 +194,11 @@ class Files:
         line turns ``MUJOCO_WITH_USD`` off, which adds no directory)."""
         lines = self._configure_lines()
         return lines.on if lines is not None else frozenset()
+
+    def configured_off(self) -> frozenset[str]:
+        """The switches every Emscripten configure line of the project turns off (``cmake_runs``)."""
+        lines = self._configure_lines()
+        return lines.off if lines is not None else frozenset()
 
     def build_type(self) -> Tok | None:
         """The ``CMAKE_BUILD_TYPE`` every Emscripten configure line of the project gives the file."""

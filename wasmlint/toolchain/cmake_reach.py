@@ -20,11 +20,13 @@ from .cmake_cond import FALSE_WORDS, TRUE_WORDS
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
-def reach_assumptions(chain, known: set[str], configured: frozenset[str]) -> dict[str, bool]:
+def reach_assumptions(chain, known: set[str], configured: frozenset[str],
+                      turned_off: frozenset[str] = frozenset()) -> dict[str, bool]:
     """{switch: value} that every parent's branch toward the next directory down needs.
     ``chain``: (parent unit, index of its add_subdirectory()); ``known``: names the
     evaluation decides without the user (toolchain, project-assigned); ``configured``: the
-    names the project's Emscripten configure lines set."""
+    names the project's Emscripten configure lines set on; ``turned_off``: those every one of
+    them sets off (ncnn's release configures ``-DNCNN_BUILD_TOOLS=OFF``)."""
     from .cmake_eval import _shape
     out: dict[str, bool] = {}
     for unit, toward in chain:
@@ -42,7 +44,8 @@ def reach_assumptions(chain, known: set[str], configured: frozenset[str]) -> dic
                     break
                 _assume(_words(cmd), False, out, known)     # an earlier branch not taken
     off = declared_off(unit for unit, _ in chain)
-    return {name: on for name, on in out.items() if not (on and name in off and name not in configured)}
+    return {name: on for name, on in out.items()
+            if not (on and ((name in off and name not in configured) or name in turned_off))}
 
 
 def declared_off(units) -> set[str]:

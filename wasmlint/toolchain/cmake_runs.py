@@ -34,16 +34,19 @@ class Configured:
     names: frozenset[str]           # every ``-DNAME=…`` of any of them
     build_type: Tok | None = None   # ``-DCMAKE_BUILD_TYPE=<value>`` when every line sets the same one
     on: frozenset[str] = frozenset()    # the names one of them sets to a value that is not false
+    off: frozenset[str] = frozenset()   # the names every one of them sets to a false value
 
 
 def configured(project, cmake_rel: str) -> Configured | None:
     """The configuration the project's Emscripten configure lines give the file; None
     when no such line reaches it. A build type counts only when every line sets it alike
     (cornerstone's ``emcmake cmake -DCMAKE_BUILD_TYPE=Debug ..`` in build.sh): a line
-    without one leaves the CMakeLists' own default, another build."""
+    without one leaves the CMakeLists' own default, another build. So does a switch every
+    line turns off (ncnn's release: ``-DNCNN_BUILD_TOOLS=OFF``)."""
     from .emscripten_wrappers import cache_entries, emscripten_cmake_at
     names: set[str] = set()
     on: set[str] = set()
+    off: set[str] | None = None
     if project is None or project.root is None:
         return None
     found, types = False, []
@@ -54,11 +57,14 @@ def configured(project, cmake_rel: str) -> Configured | None:
             entries = cache_entries(argv[at + 1:])
             names |= {name for name, _ in entries}
             on |= {name for name, v in entries if not v.known or not false_value(v.text)}
+            falses = {name for name, v in entries if v.known and false_value(v.text)}
+            off = falses if off is None else off & falses
             value = next((v for name, v in reversed(entries) if name == "CMAKE_BUILD_TYPE"), None)
             types.append(None if value is None or not value.known or not value.text
                          else Tok(value, argv[0].index))
     alike = len({t.value if t is not None else None for t in types}) == 1
-    return Configured(frozenset(names), types[0] if alike else None, frozenset(on)) if found else None
+    return Configured(frozenset(names), types[0] if alike else None, frozenset(on),
+                      frozenset((off or set()) - on)) if found else None
 
 
 def _commands(project, rel_dir: str) -> list[list]:

@@ -48,7 +48,8 @@ NAMED_KINDS = frozenset(("dockerfile", "compose", "procfile", "pm2", "systemd", 
 
 NAME_WORDS: dict[str, str] = {
     # `make check` is autotools' test suite; a `check` job or script verifies, it ships nothing
-    **dict.fromkeys(("test", "tests", "spec", "specs", "e2e", "coverage", "cov", "repro", "check", "checks"), "test"),
+    **dict.fromkeys(("test", "tests", "spec", "specs", "e2e", "coverage", "cov", "repro", "check", "checks",
+                     "memcheck"), "test"),     # valgrind's leak check, a Makefile's `memcheck-*` target
     **dict.fromkeys(("bench", "benches", "benchmark", "benchmarks", "perf"), "bench"),
     **dict.fromkeys(("example", "examples", "demo", "demos", "sample", "samples", "playground"), "example"),
     **dict.fromkeys(("docs", "doc", "typedoc", "jsdoc", "website"), "docs"),

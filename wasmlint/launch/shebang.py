@@ -12,6 +12,8 @@ for its files.
 """
 from __future__ import annotations
 
+import os
+import posixpath
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -32,6 +34,23 @@ class ShebangUnsplit(Fact):
     word: str = ""              # the one word the kernel passes
     via_env: bool = True        # `#!/usr/bin/env node …` (else `#!/usr/bin/node --a --b`)
     env_span: Span | None = None   # where `-S ` goes
+
+    def runs_itself(self, ctx) -> bool:
+        """The kernel reads a shebang only when the file itself is executed: it has an execute
+        bit, or npm installs it as a package's ``bin`` (npm makes bins executable). A script
+        checked in without one (browserless's ``scripts/leak-check.js``, which CI runs as
+        ``node --expose-gc scripts/leak-check.js``) is only ever run through node."""
+        project = ctx.project
+        abspath = project.abspaths.get(self.span.path) if project is not None else None
+        if abspath is None:
+            return True
+        try:
+            if os.stat(abspath).st_mode & 0o111:
+                return True
+        except OSError:
+            return True
+        return any(e.field == "bin" and posixpath.normpath(posixpath.join(
+            posixpath.dirname(e.span.path), e.spec)) == self.span.path for e in project.of_kind("package-entry"))
 
     @property
     def outcome(self) -> str:

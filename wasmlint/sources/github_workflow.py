@@ -95,7 +95,8 @@ def _job(idx: LineIndex, name: str, job, wf_env, src: SourceFile) -> list[Fact]:
 # what takes a build out of the runner, which is thrown away when the job ends
 _OUT_ACTION = re.compile(r"upload|deploy|publish|release|pages|push", re.I)
 _OUT_STEP_NAME = re.compile(r"\b(upload|deploy|publish|release|push)", re.I)
-_OUT_COMMAND = re.compile(r"\b(upload|publish|deploy|push|rsync|scp|s3|gsutil|azcopy|twine|release (create|upload))\b")
+_OUT_COMMAND = re.compile(r"\b(upload|publish|deploy|push|rsync|scp|s3|gsutil|azcopy|rclone|twine|vercel|surge|"
+                          r"release (create|upload))\b")
 
 
 def _keeps_output(job) -> bool:

@@ -159,9 +159,12 @@ class Scan:
         self.doc.reveal(node)
         returned = self._local_returns(node)
         if returned:
-            numbers = [r for r in returned if isinstance(self.ev.number(r), int)]
-            return len(numbers) < len(returned) and all(
-                self.mentions_cores(r, depth + 1) for r in returned if r not in numbers)
+            # every return is a number or follows the cores, one of them does; a return that
+            # is the caller's or the operator's explicit choice (a parameter, process.env) is
+            # theirs (embedpdf's resolvePoolSize: explicit, then env, then min(2, cores))
+            others = [r for r in returned if not isinstance(self.ev.number(r), int)]
+            cores = [r for r in others if self.mentions_cores(r, depth + 1)]
+            return bool(cores) and all(r in cores or self._chosen(r, depth + 1) for r in others)
         for ident in identifiers(node):
             call = up(ident)
             if call is not None and call.id != node.id and call.type == "call_expression" \
@@ -181,6 +184,29 @@ class Scan:
                 return True
         fields = self.this_writes(node)
         return bool(fields) and all(self.mentions_cores(v, depth + 1) for v in fields)
+
+    def _chosen(self, node, depth: int) -> bool:
+        """The value is given from outside: every name in it is a parameter of its function,
+        or it comes from ``process.env`` (``Number.parseInt(process.env.POOL_SIZE)``)."""
+        node = unwrap(node)
+        if node is None or depth > 8:
+            return False
+        if b"process.env" in self.doc.data[node.start_byte:node.end_byte]:
+            return True
+        given = False
+        for ident in identifiers(node):
+            write = self.ev.bindings.reaching_write(ident)
+            origin = self.ev.origin(ident)
+            if write is not None and write.declares == "param":
+                given = True
+            elif origin is not None and origin.id != ident.id:
+                if not self._chosen(origin, depth + 1):
+                    return False
+                given = True
+            elif write is not None or not self.ev.bindings.binding_writes(ident) == []:
+                return False        # a name of the file's own whose value is not known
+            # else a global the file never writes (`Math`, `Number`): no value of its own
+        return given
 
     def _local_returns(self, node) -> list:
         """What ``f()`` returns when ``f`` is a function declared in this file
@@ -432,3 +458,4 @@ def _calls_named(node, name: str):
                 yield n
                 continue
         stack.extend(n.named_children)
+

@@ -47,6 +47,7 @@ NAME_KINDS: tuple[tuple[str, str], ...] = (
     ("cargo.toml", "cargo-toml"),
     ("build.rs", "build-rs"),
     ("build.zig", "zig-build"),
+    ("build.bazel", "bazel-build"),     # and `BUILD`, in capitals only (kind_by_name)
     ("*.rs", "rust-source"),
     ("rust-toolchain", "rust-toolchain"), ("rust-toolchain.toml", "rust-toolchain"),
     ("*.sh", "shell"), ("*.bash", "shell"),
@@ -150,6 +151,8 @@ def _other_language_suffix(name: str) -> bool:
 
 
 def kind_by_name(relpath: str) -> str | None:
+    if relpath.rsplit("/", 1)[-1] == "BUILD":
+        return "bazel-build"        # Bazel's package file; `build` is often a shell script
     name = relpath.rsplit("/", 1)[-1].lower()
     table = _NAME_KINDS_BUT_SUFFIX_FORMS if _other_language_suffix(name) else NAME_KINDS
     kind = _match(relpath.lower(), PATH_KINDS) or _match(name, table)

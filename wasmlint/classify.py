@@ -48,6 +48,7 @@ NAME_KINDS: tuple[tuple[str, str], ...] = (
     ("build.rs", "build-rs"),
     ("build.zig", "zig-build"),
     ("build.bazel", "bazel-build"),     # and `BUILD`, in capitals only (kind_by_name)
+    ("*.bzl", "bazel-build"),           # Starlark macros that call native.cc_binary
     ("*.rs", "rust-source"),
     ("rust-toolchain", "rust-toolchain"), ("rust-toolchain.toml", "rust-toolchain"),
     ("*.sh", "shell"), ("*.bash", "shell"),

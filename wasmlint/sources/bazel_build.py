@@ -1,5 +1,5 @@
-"""Bazel ``BUILD`` / ``BUILD.bazel`` files → the emcc links of their ``cc_binary`` targets
-(``wasmlint.toolchain.bazel_build``). Only a file with ``linkopts`` is parsed."""
+"""Bazel ``BUILD`` / ``BUILD.bazel`` files and ``.bzl`` macros → the emcc links of their
+``cc_binary`` targets (``wasmlint.toolchain.bazel_build``). Only a file with ``linkopts`` is parsed."""
 from __future__ import annotations
 
 from ..facts import Fact

@@ -12,7 +12,10 @@ tokenization, so ``"-s ALLOW_MEMORY_GROWTH=1"`` is two arguments (Bazel's cc_bin
 reference). ``copts`` reach the compiles only. A ``cc_binary`` is an emcc link when the
 file's ``wasm_cc_binary(cc_target = ":name")`` (emsdk's Bazel rule) builds it, or when its
 linkopts set a setting emcc knows (``-s NAME=…``): a native link has no such flag.
-Macros in ``.bzl`` files are not read.
+``wasm_cc_binary(threads = "emscripten")`` builds its target with emsdk's ``use_pthreads``
+feature, which passes ``-pthread`` to the link. A macro of a ``.bzl`` file that calls
+``native.cc_binary(linkopts = [...])`` is read the same way: its literal options are those
+of every target the macro makes (a parameter it adds is one unknown word).
 """
 from __future__ import annotations
 
@@ -41,7 +44,8 @@ def bazel_facts(text: str, path: str, error) -> list[Fact]:
         return [error(message.replace("Python 3", "Starlark"), line=line, column=column)]
     values = Values(script)
     calls = [c for c in script.calls if dotted(c.func) in LINK_RULES | WASM_RULES]
-    wasm_targets = {_string(_keyword(c, "cc_target")).lstrip(":") for c in calls if dotted(c.func) in WASM_RULES}
+    wasm_targets = {_string(_keyword(c, "cc_target")).lstrip(":"): _keyword(c, "threads")
+                    for c in calls if dotted(c.func) in WASM_RULES}
     out: list[Fact] = []
     for call in calls:
         opts = _keyword(call, "linkopts")
@@ -51,6 +55,9 @@ def bazel_facts(text: str, path: str, error) -> list[Fact]:
         items = values.items(opts, 0)
         words = [w for item in (items if items is not None else [UNKNOWN_TEXT]) for w in _tokenize(item)]
         toks = [Tok(w, script.index) for w in words]
+        threads = wasm_targets.get(name)
+        if _string(threads) == "emscripten":
+            toks.append(Tok(PStr.spread("-pthread", script.start(threads), script.end(threads)), script.index))
         if name in wasm_targets or _sets_emcc_setting(toks):
             out += build_facts(toks, script.span(call), variant=name or None)
     return out

@@ -55,10 +55,11 @@ def bazel_facts(text: str, path: str, error) -> list[Fact]:
         items = values.items(opts, 0)
         words = [w for item in (items if items is not None else [UNKNOWN_TEXT]) for w in _tokenize(item)]
         toks = [Tok(w, script.index) for w in words]
-        threads = wasm_targets.get(name)
+        wrapped = bool(name) and name in wasm_targets     # a name built in a macro (`name + "_bin"`) is not known
+        threads = wasm_targets[name] if wrapped else None
         if _string(threads) == "emscripten":
             toks.append(Tok(PStr.spread("-pthread", script.start(threads), script.end(threads)), script.index))
-        if name in wasm_targets or _sets_emcc_setting(toks):
+        if wrapped or _sets_emcc_setting(toks):
             out += build_facts(toks, script.span(call), variant=name or None)
     return out
 

@@ -204,6 +204,17 @@ GENERATORS: dict[str, tuple[str, dict[str, Generator]]] = {
         "keys": repeat(lambda i: f"k{i} = ['-sX{i}=1', '-O3']\n", "[binaries]\nc = 'emcc'\n[built-in options]\n"),
         "long-array": one_line("[built-in options]\nc_link_args = [", lambda i: f"'-sX{i}=1', ", "'-O3']\n"),
     }),
+    "bazel-build": ("BUILD.bazel", {
+        "linkopts": one_line('cc_binary(\n    name = "a.js",\n    linkopts = [', lambda i: f'"-s X{i}=1", ',
+                             '"-sALLOW_MEMORY_GROWTH=1"],\n)\n'),
+        "binaries": repeat(lambda i: f'cc_binary(\n    name = "a{i}.js",\n    linkopts = BASE + ["-s EXPORT_NAME=M{i}"],\n)\n',
+                           'BASE = ["-s ALLOW_MEMORY_GROWTH=1", "-pthread"]\n'),
+        "list-chain": repeat(lambda i: f"L{i} = L{i - 1 if i else ''} + ['-sX{i}=1']\n", "L = ['-sWASM=1']\n",
+                             "cc_binary(name = 'a.js', linkopts = L100)\n"),
+        "make-variables": one_line('cc_binary(name = "a.js", linkopts = ["-sWASM=1 ', lambda i: f"$(location :f{i}) $$x{i} ",
+                                   '"])\n'),
+        "list-nesting": nested("[", "]", "1", "x = ", "\ncc_binary(name = 'a.js', linkopts = ['-sWASM=1'])\n"),
+    }),
     "autoconf": ("configure.ac", {
         "macro-calls": repeat(lambda i: f"AC_CHECK_LIB([m{i}], [sin], [LIBS=\"$LIBS -lm\"])\n"
                                         f"CFLAGS=\"$CFLAGS -sX{i}=1\"\n", "AC_INIT(p, 1.0)\n"),

@@ -47,6 +47,8 @@ NAME_KINDS: tuple[tuple[str, str], ...] = (
     ("cargo.toml", "cargo-toml"),
     ("build.rs", "build-rs"),
     ("build.zig", "zig-build"),
+    ("build.bazel", "bazel-build"),     # and `BUILD`, in capitals only (kind_by_name)
+    ("*.bzl", "bazel-build"),           # Starlark macros that call native.cc_binary
     ("*.rs", "rust-source"),
     ("rust-toolchain", "rust-toolchain"), ("rust-toolchain.toml", "rust-toolchain"),
     ("*.sh", "shell"), ("*.bash", "shell"),
@@ -104,7 +106,8 @@ _OTHER_LANGUAGE = TEXT_EXTENSIONS | TEMPLATE_EXTENSIONS | frozenset((
 _NO_SNIFF_EXT = frozenset((".png", ".jpg", ".jpeg", ".gif", ".ico", ".pdf", ".zip", ".gz",
                            ".tgz", ".woff", ".woff2", ".ttf", ".mp4", ".webp"))
 
-# a Meson machine file: ini sections only Meson uses (cross/native files named anything.ini)
+# a Meson machine file: ini sections only Meson uses (cross/native files named anything.ini, or
+# anything.txt as Meson's own docs and cross/ folder name them: thorvg's wasm/wasm32.txt)
 _MESON_MACHINE = re.compile(rb"^\[(host_machine|target_machine|built-in options|constants)\]", re.M)
 _YAML_K8S = re.compile(rb"^apiVersion:\s*\S", re.M)
 # a wasmCloud application (any name): an OAM Application with wasmCloud's scalers
@@ -151,6 +154,8 @@ def _other_language_suffix(name: str) -> bool:
 
 
 def kind_by_name(relpath: str) -> str | None:
+    if relpath.rsplit("/", 1)[-1] == "BUILD":
+        return "bazel-build"        # Bazel's package file; `build` is often a shell script
     name = relpath.rsplit("/", 1)[-1].lower()
     table = _NAME_KINDS_BUT_SUFFIX_FORMS if _other_language_suffix(name) else NAME_KINDS
     kind = _match(relpath.lower(), PATH_KINDS) or _match(name, table)
@@ -172,7 +177,7 @@ def needs_sniff(relpath: str, by_name: str | None) -> bool:
         # a template (`build.sh.tera`, `start.sh.j2`) is rendered before it runs: its
         # shebang says what the rendered copy is, not what this text parses as
         return False
-    return by_name == "wasm" or ext in ("", ".yml", ".yaml", ".bin", ".dat", ".so", ".o", ".ini") \
+    return by_name == "wasm" or ext in ("", ".yml", ".yaml", ".bin", ".dat", ".so", ".o", ".ini", ".txt") \
         or ext not in TEXT_EXTENSIONS
 
 
@@ -199,7 +204,7 @@ def kind_by_content(relpath: str, head: bytes, by_name: str | None) -> str | Non
         if _YAML_CFN.search(head):
             return "sam-template"
         return None
-    if name.endswith(".ini") and _MESON_MACHINE.search(head):
+    if name.endswith((".ini", ".txt")) and _MESON_MACHINE.search(head):
         return "meson-cross"
     if head.startswith(b"#!") and b"\0" not in head:
         # a shebang on binary data is no script (bun's `bun.lockb` starts with `#!/usr/bin/env bun`)

@@ -59,6 +59,7 @@ def cmake_facts(text: str, path: str, response=None, project=None, shared: bool 
 def _facts(run: Run, files: Files, label: str | None, response) -> list[Fact]:
     if run.unreachable:
         return []        # no emcmake configuration builds this directory
+    response = _written_first(run, files, response)
     scope = run.main_vars
     names = list(FLAG_VARS)
     config = run.config()
@@ -108,6 +109,21 @@ def _facts(run: Run, files: Files, label: str | None, response) -> list[Fact]:
         facts += build_facts(common + global_opts, Span(files.main.index.path), variant=label,
                              read_response=response, flag_set=True)
     return facts
+
+
+def _written_first(run: Run, files: Files, response):
+    """A response file reader that knows the files the configure wrote (``file(WRITE)``,
+    ``file(GENERATE)``), named as the link names them: emcc reads such a file as it reads
+    any (``shlex.split`` of its text); other names are read from the project."""
+    if not run.written:
+        return response
+
+    def read(tok: Tok, cwd: str | None = ""):
+        content = run.written.get(tok.value[1:])
+        if content is not None:
+            return [files.tok(w) for w in shell_split(content)]
+        return response(tok, cwd) if response is not None else None
+    return read
 
 
 def _configured_debug(run: Run, config: str | None, scope) -> bool:

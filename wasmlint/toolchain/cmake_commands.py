@@ -233,8 +233,18 @@ def _h_check(run: Run, c: Cmd) -> None:
 
 
 def _h_file(run: Run, c: Cmd) -> None:
-    args = [a.text for a in run.args(c)]
-    if len(args) >= 2 and args[0] in ("GLOB", "GLOB_RECURSE", "RELATIVE_PATH"):
+    """``file(WRITE path content…)`` and ``file(GENERATE OUTPUT path CONTENT content)`` write
+    a file CMake's build reads later (a response file a link names with ``@path``: solvespace's
+    ``emscripten_flags.rsp``): kept as ``run.written``. Other forms that set a variable make it
+    unknown."""
+    values = run.args(c)
+    args = [a.text for a in values]
+    if len(args) >= 2 and args[0] == "WRITE":
+        run.written[args[1]] = PStr.join(values[2:]) if len(values) > 2 else PStr.synth("")
+    elif args[:1] == ["GENERATE"] and "OUTPUT" in args[:-1] and "CONTENT" in args[:-1]:
+        out, content = args.index("OUTPUT") + 1, args.index("CONTENT") + 1
+        run.written[args[out]] = values[content]
+    elif len(args) >= 2 and args[0] in ("GLOB", "GLOB_RECURSE", "RELATIVE_PATH"):
         run._unknown(args[1])
     elif len(args) >= 3 and args[0] in ("READ", "STRINGS", "TO_CMAKE_PATH", "TO_NATIVE_PATH", "REAL_PATH",
                                        "SIZE", "SHA256", "MD5", "READ_SYMLINK", "TIMESTAMP"):

@@ -76,6 +76,7 @@ class Run:
         self.targets: dict[str, Target] = {}
         self.link_opts: list[PStr] = []
         self.customs: list[Custom] = []
+        self.written: dict[str, PStr] = {}   # file(WRITE|GENERATE): the file's name as evaluated → its content
         self.switches: list[str] = []
         self.subdirs: list[str] = []
         self.overlay: dict[str, PStr] | None = None

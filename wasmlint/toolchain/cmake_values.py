@@ -2,7 +2,7 @@
 unquoted list splitting on ``;``, bracket arguments, generator expressions."""
 from __future__ import annotations
 
-from .pstr import UNKNOWN, PStr
+from .pstr import UNKNOWN, PStr, joined
 
 _ESC = {"n": "\n", "t": "\t", "r": "\r", ";": ";"}
 
@@ -220,6 +220,11 @@ def genex_filter(p: PStr, on: str | None, config: str | None = None) -> PStr:
             out.append(genex_filter(body[body.text.index(":") + 1:], on, config))
         elif body.text.startswith(("INSTALL_INTERFACE:", "0:")):
             pass
+        elif body.text.startswith("JOIN:") and "," in body.text:
+            # the list ends at the first comma, the glue takes the rest (CMake's parser)
+            comma = body.text.index(",")
+            items = list_items(genex_filter(body[5:comma], on, config))
+            out.append(joined(items, genex_filter(body[comma + 1:], on, config)))
         else:
             out.append(PStr.spread(UNKNOWN, *(p[j:k + 1].source_range() or (-1, -1))))
         i = k + 1

@@ -28,7 +28,7 @@ def response_reader(src: SourceFile):
         emcc @../flags.txt``); None when a ``cd`` went somewhere not known."""
         src.read_others = True
         rel = tok.value[1:]
-        if not base or not rel or "\0" in rel or cwd is None:   # no file name holds a NUL byte
+        if not base or not rel or "\0" in rel or cwd is None or not tok.text.known:   # no file name holds a NUL byte
             return None
         rel = os.path.join(cwd, rel) if cwd else rel
         full = os.path.realpath(os.path.join(base, rel))
@@ -66,7 +66,7 @@ def expand_response(args: list[Tok], read: Reader | None, problems: list | None,
     budget = budget if budget is not None else [0, 0]
     for tok in args:
         if tok.value.startswith("@") and len(tok.value) > 1 and read is not None and depth < 8 \
-                and tok.text.known and budget[0] <= MAX_RESPONSE_READS:
+                and budget[0] <= MAX_RESPONSE_READS:
             budget[0] += 1
             got = read(tok) if budget[0] <= MAX_RESPONSE_READS else \
                 f"response file `{tok.value}`: more than {MAX_RESPONSE_READS} response files in one command; not read"

@@ -1,0 +1,16 @@
+"""Bazel ``BUILD`` / ``BUILD.bazel`` files and ``.bzl`` macros → the emcc links of their
+``cc_binary`` targets (``wasmlint.toolchain.bazel_build``). Only a file with ``linkopts`` is parsed."""
+from __future__ import annotations
+
+from ..facts import Fact
+from . import SourceFile
+
+
+def extract(src: SourceFile) -> list[Fact]:
+    from ..toolchain.bazel_build import bazel_facts, wanted
+    if not wanted(bytes(src.data)):
+        return []
+    text, errors = src.decode_or_error()
+    if text is None:
+        return errors
+    return bazel_facts(text, src.path, src.error)

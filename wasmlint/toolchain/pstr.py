@@ -130,6 +130,9 @@ class PStr:
     def join(cls, parts: "list[PStr]") -> "PStr":
         if len(parts) == 1 and type(parts[0]) is cls:
             return parts[0]          # immutable: one part is the whole
+        if len(parts) == 2:          # the usual case (`$A$B`, a prefix and a value): concatenated in C
+            a, b = parts
+            return cls(a.text + b.text, a.starts + b.starts, a.ends + b.ends)
         return cls("".join(p.text for p in parts), tuple(chain.from_iterable(p.starts for p in parts)),
                    tuple(chain.from_iterable(p.ends for p in parts)))
 

@@ -183,11 +183,15 @@ class _Eval(Calls, Words):
         return self.f.source_range(*self.rng(node))
 
     def unknown(self, node) -> PStr:
-        """What ``node`` expands to when its value cannot be known here."""
-        r = self._range(node)
+        """What ``node`` expands to when its value cannot be known here (one per reference
+        of an unknown variable: ``rng``, ``_range`` and ``name`` in one)."""
+        f = self.f
+        ch = f.ch
+        i, j = (node.start_byte, node.end_byte) if ch is None else (ch[node.start_byte], ch[node.end_byte])
+        r = f.source_range(i, j)
         if r not in self.unknown_text:
-            self.unknown_text[r] = self.name(node)
-        return PStr.spread(UNKNOWN, *r)
+            self.unknown_text[r] = f.src.text[i:j]
+        return PStr(UNKNOWN, (r[0],), (r[1],))
 
     def unknown_at(self, b: Binding, name: str) -> PStr:
         """The value of an environment variable the caller does not know."""
@@ -265,22 +269,31 @@ class _Eval(Calls, Words):
             return None
         name = self.name(name_node)
         value_node = node.child_by_field_name("value")
-        append = any(ch.type == "+=" for ch in node.children)
+        op = name_node.next_sibling                 # `=` or `+=` (grammar: name, operator, value)
+        append = op is not None and op.type == "+="
+        parts: list[PStr] | None = None          # a string value's pieces, joined once it fits
         if value_node is None:
             value: PStr | list[PStr] = PStr.synth("")
         elif value_node.type == "array":
             value = [f for el in value_node.named_children if el.type in WORDS for f in self.fields(el)]
         else:
-            value = self.joined(value_node)
+            value = parts = self.joined_parts(value_node)
         if append:
             old = self.vars[name].value if name in self.vars else None
-            if isinstance(value, list):
+            if parts is not None:
+                if isinstance(old, PStr):
+                    parts.insert(0, old)
+            elif isinstance(value, list):
                 value = (old if isinstance(old, list) else ([old] if old else [])) + value
             elif isinstance(old, PStr):
                 value = old + value
-        if size(value) > VALUE_LIMIT or not self.assigned_budget.spend(size(value)):
-            # `A="$A$A"` doubling, `F="$F -x"` thousands of times: the work would grow with the square
+        n = size(value)
+        if n > VALUE_LIMIT or not self.assigned_budget.spend(n):
+            # `A="$A$A"` doubling, `F="$F -x"` thousands of times: the work would grow with the
+            # square, so the value is unknown, and is not even made
             value = self.unknown(node)
+        elif parts is not None:
+            value = PStr.join(parts) if parts else PStr.synth("")
         rng = self.rng(node)
         value_rng = self.rng(value_node) if value_node is not None else (rng[1], rng[1])
         b = Binding(name, value, rng, value_rng, exported or prefix or name in self.exported, self.label,

@@ -142,7 +142,7 @@ def folders(p: PStr, run: Run, home: int) -> PStr:
 
 
 def size(v) -> int:
-    return sum(len(x) for x in v) if isinstance(v, list) else len(v)
+    return sum(map(len, v)) if isinstance(v, list) else len(v)
 
 
 def join(v: PStr | list[PStr]) -> PStr:

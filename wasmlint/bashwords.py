@@ -25,6 +25,7 @@ WORDS = frozenset(("word", "string", "raw_string", "ansi_c_string", "concatenati
                    "brace_expression", "translated_string", "process_substitution"))   # argument nodes
 
 
+_BLANK_PART = PStr.synth(" ")
 HERE_MARKS = re.compile(f"[{chr(HERE)}-{chr(HERE + MAX_FILES - 1)}]")   # one character class: a C scan
 
 
@@ -61,8 +62,13 @@ class Words:
     def joined(self, node) -> PStr:
         """A word in an assignment value: no field splitting; the elements of
         ``"${ARR[@]}"`` are joined by blanks."""
-        parts = [PStr.synth(" ") if p is BREAK else p for p, _q in self.segments(node, quoted=False)]
+        parts = self.joined_parts(node)
         return PStr.join(parts) if parts else PStr.synth("")
+
+    def joined_parts(self, node) -> list[PStr]:
+        """The pieces ``joined`` puts together, not yet copied into one value (their
+        size is known before the value is made)."""
+        return [_BLANK_PART if p is BREAK else p for p, _q in self.segments(node, quoted=False)]
 
     def fields(self, node) -> list[PStr]:
         if node.type == "word":        # most words: literal text, no escape, no blank: itself
@@ -95,6 +101,9 @@ class Words:
 
     def segments(self, node, quoted: bool) -> list[tuple[PStr | None, bool]]:
         t = node.type
+        if t == "simple_expansion":        # the most frequent: `$V`
+            kids = node.named_children
+            return self.variable(self.name(kids[0]) if kids else "", quoted, node)
         if t in ("word", "number", "brace_expression", "command_name"):
             return self.unquote_word(node, quoted)
         if t == "raw_string":
@@ -105,9 +114,6 @@ class Words:
             return self.string(node)
         if t == "concatenation":
             return self.sequence(node, node.start_byte, node.end_byte, quoted)
-        if t == "simple_expansion":
-            name = self.name(node.named_children[0]) if node.named_children else ""
-            return self.variable(name, quoted, node)
         if t == "expansion":
             return self.expansion(node, quoted)
         if t == "command_substitution":
@@ -193,12 +199,15 @@ class Words:
         return None if b is None else b.value
 
     def variable(self, name: str, quoted: bool, node) -> list:
-        if name in ("@", "*", "#") and self.args is not None:
-            return self.all_args(name, quoted)
-        if _positional(name) and self.args is not None:
+        if _positional(name):
+            if self.args is None:
+                return [(self.unknown(node), quoted)]
+            if name in ("@", "*", "#"):
+                return self.all_args(name, quoted)
             value = self.value(name)
             return [(PStr.synth("") if value is None else value, quoted)]
-        value = self.value(name)
+        b = self.vars.get(name)
+        value = None if b is None else b.value
         if value is None or (isinstance(value, PStr) and value.text == UNKNOWN):
             return [(self.unknown(node), quoted)]     # unknown where it is used
         if isinstance(value, list):

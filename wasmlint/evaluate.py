@@ -172,9 +172,9 @@ def evaluate(rules: list[Rule], facts: list[Fact], ctx: Context) -> list[Diagnos
         if rule.each:
             var, _, expr = rule.each.partition(" in ")
             each_var, each_expr = var.strip(), compile_expr(expr.strip())
+        base = {"policy": policy, "options": rule.options, "rule": rule, "ctx": ctx}   # copied per target
         for kind in rule.facts:
             for fact in by_kind.get(kind, ()):
-                base = {"policy": policy, "options": rule.options, "rule": rule, "ctx": ctx}
                 targets = ctx.targets_for(fact) if rule.per_target else [None]
                 if rule.tightest:
                     targets = sorted(targets, key=lambda t: (t.budget_bytes is None, t.budget_bytes or 0))

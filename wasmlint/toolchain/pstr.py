@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import bisect
 import re
-from itertools import chain
+from itertools import chain, compress
 from dataclasses import dataclass
 
 from ..facts import Span
 
 UNKNOWN = "\ue000"       # stands for text whose value is not known statically
+_PLACED = (0).__le__     # a position >= 0: the character is placed in the file
 
 
 class LineIndex:
@@ -130,6 +131,9 @@ class PStr:
     def join(cls, parts: "list[PStr]") -> "PStr":
         if len(parts) == 1 and type(parts[0]) is cls:
             return parts[0]          # immutable: one part is the whole
+        if len(parts) == 2:          # the usual case (`$A$B`, a prefix and a value): concatenated in C
+            a, b = parts
+            return cls(a.text + b.text, a.starts + b.starts, a.ends + b.ends)
         return cls("".join(p.text for p in parts), tuple(chain.from_iterable(p.starts for p in parts)),
                    tuple(chain.from_iterable(p.ends for p in parts)))
 
@@ -159,8 +163,8 @@ class PStr:
             return None
         if min(starts) >= 0:         # all placed (the usual case): C scans
             return starts[0], max(self.ends[i:j])
-        placed = [k for k in range(i, j) if self.starts[k] >= 0]
-        return self.starts[placed[0]], max(self.ends[k] for k in placed)
+        # some placed (a recipe holding `$@`): the placed ones picked out in C as well
+        return next(compress(starts, map(_PLACED, starts))), max(compress(self.ends[i:j], map(_PLACED, starts)))
 
     def is_exact(self, i: int = 0, j: int | None = None) -> bool:
         """Whether ``[i, j)`` is verbatim and contiguous source text."""

@@ -35,11 +35,28 @@ def surely_read(data: bytes, i: int, length: int) -> bool:
         return True       # "x": a string, not a name
     if follower in _OPERATOR:
         return _binary_operator(data, i + length, j, k) and word_before(data, i) not in _DECLARING
+    if follower == 0x29 and k >= 0 and data[k] == 0x28:
+        return _whole_condition(data, j, k)
     if follower not in b".[(":
         return False
     if follower != 0x2E and (0x0A in data[i + length:j] or 0x0D in data[i + length:j]):
         return False
     return follower != 0x28 or not (data[max(0, k - 7):k + 1].endswith(b"function") or data[k] in b"*/")
+
+
+def _whole_condition(data: bytes, j: int, k: int) -> bool:
+    """``if (x) return``, ``while (x) f()``: the name is the whole condition of an ``if``,
+    ``while`` or ``switch`` (the ``(`` at ``k``, the ``)`` at ``j``), a read. Only when more
+    follows on the line and is no body, ``:``, ``;``, ``}`` or comment: ``{ if(x) {…} }`` may
+    be a method named ``if`` whose parameter ``x`` is, and in TypeScript ``class A { if(x) }``
+    an overload's signature (emcc's pthread glue tests ``ENVIRONMENT_IS_PTHREAD`` so hundreds
+    of times, ``if(ENVIRONMENT_IS_PTHREAD)return …``)."""
+    if word_before(data, k) not in (b"if", b"while", b"switch"):
+        return False
+    j += 1
+    while j < len(data) and data[j] in b" \t":
+        j += 1
+    return j < len(data) and data[j] not in b"{/:;}\r\n"
 
 
 SCOPED_DECLARATIONS = frozenset((b"let", b"const", b"class", b"function"))

@@ -17,10 +17,17 @@ from wasmlint.js.parents import register
 N = "x"
 BEFORE = ["if(", "if (", "while(", "switch(", "do {} while(", "a.if(", "f(", "({ if(", "({ while(", "({ switch(",
           "class A { if(", "class A { while(", "class A { static if(", "do f(); while(", "if (a) {} else if(", "async if(",
-          "({ async while(", "({ *if(", "({ get if(", "({ set if(", "class A { private if(", "(a, ", "for ("]
+          "({ async while(", "({ *if(", "({ get if(", "({ set if(", "class A { private if(", "(a, ", "for (",
+          "a.b(", "a?.b(", "a.b (", "a.\nb(", "a. b\n(", "new a.b(", "[...b(", "f(...b(", "class A { b(", "({ b(",
+          "function b(", "a.b(c, ", "a.b((", "a.b(async (", "a.function(", "1..b(", "a.b<T>(", "@a.b(",
+          "f(", "(f(", "y = f(", "a, f(", "({ a, f(", "class A { f(", "interface I { f(", "declare function f(",
+          "async function f(", "function* f(", "({ *f(", "async (", "async(", "try {} catch(", "new f(", "f (",
+          "abstract class A { abstract f(", "({ get f(", "class A { static f(", "type T = { f("]
 AFTER = [")return 1", ") return x", ") {}", "){ x = 1 }", ");", ") /*c*/ {}", "): void {}", ")\n{}", ") x = 2",
          ")=>1", ") => {}", ") f()", ")\n  f()", ") // c\n{}", ")\t;", ") case", ")x++", ")!a", ") (a)", ")[0]",
-         ") in o;", ") of o;", ")?.b", ") = 1", ") }", ")}", ") \\u0061"]
+         ") in o;", ") of o;", ")?.b", ") = 1", ") }", ")}", ") \\u0061",
+         ", e)", ", e) => 1", ", e) {}", ") => 1", ", ...e) => {}", ", e = 1) => 1", ", e)\n{}",
+         ", e), 1", "), 1", ", e)\n  g()", ", 1) + 2", ") }", "), y", ", e) || 1", ", e): T {}", ", e): T;", ",e)=>1"]
 CLOSE = {"(": ")", "[": "]", "{": "}"}
 
 
@@ -60,3 +67,11 @@ def test_the_whole_condition_of_an_if_is_a_read():
     assert not surely_read(b"class A { while(x); }", 16, 1)       # an overload's signature
     assert not surely_read(b"if (x) /* c */ {}", 4, 1)
     assert not surely_read(b"if (x)\n  f()", 4, 1)
+
+
+def test_a_whole_argument_of_a_member_call_is_a_read():
+    assert surely_read(b"_f=(e,r)=>RUNTIME.readFile(Module,e,r)", 27, 6)
+    assert surely_read(b"a.b (x)", 5, 1)
+    assert not surely_read(b"({ b(x, e) {} })", 5, 1)      # a method's parameter
+    assert not surely_read(b"a.b((x, e) => 1)", 5, 1)     # an arrow's
+    assert not surely_read(b"({ a(){}, f(x, e) {} })", 12, 1)

@@ -9,6 +9,7 @@ import itertools
 
 import pytest
 
+from tests.test_js_shapes import _closed
 from wasmlint import budget
 from wasmlint.js import bindings, parse
 from wasmlint.js.occurrences import surely_read
@@ -20,27 +21,14 @@ BEFORE = ["if(", "if (", "while(", "switch(", "do {} while(", "a.if(", "f(", "({
           "({ async while(", "({ *if(", "({ get if(", "({ set if(", "class A { private if(", "(a, ", "for (",
           "a.b(", "a?.b(", "a.b (", "a.\nb(", "a. b\n(", "new a.b(", "[...b(", "f(...b(", "class A { b(", "({ b(",
           "function b(", "a.b(c, ", "a.b((", "a.b(async (", "a.function(", "1..b(", "a.b<T>(", "@a.b(",
-          "f(", "(f(", "y = f(", "a, f(", "({ a, f(", "class A { f(", "interface I { f(", "declare function f(",
+          "(f(", "y = f(", "a, f(", "({ a, f(", "class A { f(", "interface I { f(", "declare function f(",
           "async function f(", "function* f(", "({ *f(", "async (", "async(", "try {} catch(", "new f(", "f (",
           "abstract class A { abstract f(", "({ get f(", "class A { static f(", "type T = { f("]
 AFTER = [")return 1", ") return x", ") {}", "){ x = 1 }", ");", ") /*c*/ {}", "): void {}", ")\n{}", ") x = 2",
          ")=>1", ") => {}", ") f()", ")\n  f()", ") // c\n{}", ")\t;", ") case", ")x++", ")!a", ") (a)", ")[0]",
          ") in o;", ") of o;", ")?.b", ") = 1", ") }", ")}", ") \\u0061",
          ", e)", ", e) => 1", ", e) {}", ") => 1", ", ...e) => {}", ", e = 1) => 1", ", e)\n{}",
-         ", e), 1", "), 1", ", e)\n  g()", ", 1) + 2", ") }", "), y", ", e) || 1", ", e): T {}", ", e): T;", ",e)=>1"]
-CLOSE = {"(": ")", "[": "]", "{": "}"}
-
-
-def _closed(text: str) -> str:
-    stack = []
-    for ch in text:
-        if ch in CLOSE:
-            stack.append(CLOSE[ch])
-        elif stack and ch == stack[-1]:
-            stack.pop()
-    return text + "".join(reversed(stack))
-
-
+         ", e), 1", "), 1", ", e)\n  g()", ", 1) + 2", "), y", ", e) || 1", ", e): T {}", ", e): T;", ",e)=>1"]
 @pytest.mark.parametrize("dialect", ["javascript", "typescript"])
 def test_a_name_surely_read_is_no_write_in_the_tree(dialect):
     reads = parsed = 0

@@ -144,6 +144,40 @@ def test_statements_of_a_kept_factory_without_interest_are_left_out(forced, monk
     assert not doc.touched, "reads of Module and HEAP32 in them cost no second parse"
 
 
+def test_the_glues_assertions_setting_costs_no_second_parse(forced, monkeypatch):
+    # emcc glue declares `var STACK_SIZE = …, ASSERTIONS = 0` among the factory's statements;
+    # glue_assertions reads that declaration, so its statement is kept from the start
+    for value in ("0", "true"):
+        src = FACTORY.replace("{PAGES}", f"var STACK_SIZE = 65536, ASSERTIONS = {value};\nvar HEAPU8;\n") \
+            .replace("initial: pages", "initial: 16").encode()
+        skel, whole = _both("duckdb.js", src, monkeypatch)
+        assert skel == whole
+        forced.clear()
+        facts = js_source.extract(SourceFile("duckdb.js", "js", src))
+        assert [f.marker for f in facts if f.kind == "emscripten-glue-assertions"] == \
+            (["`var ASSERTIONS = true`"] if value == "true" else [])
+        assert len(forced) == 1 and not forced[0].touched, [src[o:o + 20] for o in forced[0].touched]
+        assert any(b"_helper29.sig" in src[a:b] for a, b in forced[0].parsed.plan.statements)
+
+
+def test_names_in_a_left_out_statement_share_its_parse_alone(forced):
+    # a left-out statement is parsed alone for a name with the blocks that do not hold the
+    # name left out: names whose left-out blocks are the same share that parse (duckdb-wasm's
+    # 64 KB `var` lists of arrows were parsed once for each glue name searched in them)
+    src = FACTORY.replace("{PAGES}", "var helpers = [probe(Module), probe(wasmTable), (e) => { probe(e + 1); }];\n") \
+        .replace("initial: pages", "initial: 16").encode()
+    js_source.extract(SourceFile("duckdb.js", "js", src))
+    doc = forced[0]
+    roots = {}
+    for word in (b"Module", b"wasmTable"):
+        i = src.index(b"probe(" + word) + 6
+        assert doc.cut_statements(doc.blank_index(i))
+        node, roots[word], piece = doc.statement_node(i, len(word))
+        assert node.text == word and src[piece[0]:piece[1]].strip().startswith(b"var helpers")
+    assert roots[b"Module"].id == roots[b"wasmTable"].id
+    assert not roots[b"Module"].has_error and b"probe(e" not in roots[b"Module"].text   # the arrow's body left out
+
+
 def test_a_write_in_left_out_statements_is_seen(forced, monkeypatch):
     # `pages = 64` is a statement of the factory with no interest word: it is left out,
     # the evaluator's search for `pages` finds it there, parses that statement alone, sees

@@ -19,7 +19,7 @@ def surely_read(data: bytes, i: int, length: int) -> bool:
     """``x.``, ``x[``, ``x(`` (but not ``function x(``, nor ``let x`` with ``[`` or ``(``
     on the next line: a semicolon is inserted there), ``.x`` and ``x`` before a binary
     operator on its line (``x + 1``, ``x < n``, ``x ? a : b``; not ``x += 1``, ``x++``,
-    ``x => …`` or ``++x``) never write the variable ``x``."""
+    ``x => …`` or ``++x``) and a whole argument of ``a.f(…)`` never write the variable ``x``."""
     k = i - 1
     while k >= 0 and data[k] in b" \t\r\n":
         k -= 1
@@ -35,11 +35,47 @@ def surely_read(data: bytes, i: int, length: int) -> bool:
         return True       # "x": a string, not a name
     if follower in _OPERATOR:
         return _binary_operator(data, i + length, j, k) and word_before(data, i) not in _DECLARING
+    if k >= 0 and data[k] == 0x28 and follower in b",)" and _member_callee(data, k):
+        return True
+    if follower == 0x29 and k >= 0 and data[k] == 0x28:
+        return _whole_condition(data, j, k)
     if follower not in b".[(":
         return False
     if follower != 0x2E and (0x0A in data[i + length:j] or 0x0D in data[i + length:j]):
         return False
     return follower != 0x28 or not (data[max(0, k - 7):k + 1].endswith(b"function") or data[k] in b"*/")
+
+
+def _member_callee(data: bytes, k: int) -> bool:
+    """Whether the ``(`` at ``k`` follows ``.name`` (spaces between): a call's arguments,
+    never parameters (no function or method is declared as ``a.name(…)``), so a name
+    that is a whole argument there is a read (``RUNTIME.readFile(Module, e)``)."""
+    k -= 1
+    while k >= 0 and data[k] in b" \t\r\n":
+        k -= 1
+    j = k
+    while j >= 0 and _IDENT[data[j]]:
+        j -= 1
+    if j == k:
+        return False
+    while j >= 0 and data[j] in b" \t\r\n":
+        j -= 1
+    return j >= 0 and data[j] == 0x2E
+
+
+def _whole_condition(data: bytes, j: int, k: int) -> bool:
+    """``if (x) return``, ``while (x) f()``: the name is the whole condition of an ``if``,
+    ``while`` or ``switch`` (the ``(`` at ``k``, the ``)`` at ``j``), a read. Only when more
+    follows on the line and is no body, ``:``, ``;``, ``,``, ``}`` or comment: ``{ if(x) {…} }``
+    may be a method named ``if`` whose parameter ``x`` is, and in TypeScript ``class A { if(x) }``
+    an overload's signature (members of a type are parted by ``,`` too) (emcc's pthread glue tests ``ENVIRONMENT_IS_PTHREAD`` so hundreds
+    of times, ``if(ENVIRONMENT_IS_PTHREAD)return …``)."""
+    if word_before(data, k) not in (b"if", b"while", b"switch"):
+        return False
+    j += 1
+    while j < len(data) and data[j] in b" \t":
+        j += 1
+    return j < len(data) and data[j] not in b"{/:;,}\r\n"
 
 
 SCOPED_DECLARATIONS = frozenset((b"let", b"const", b"class", b"function"))

@@ -77,7 +77,9 @@ class Doc:
         self._cuts = used.cuts if used else None
         self._literal_starts = [a for a, _ in self.literals]
         # parses of blanked ranges alone, by range: every parse of the file shares them
-        self._blank_trees: dict[tuple[int, int], object] = previous._blank_trees if previous is not None else {}
+        self._blank_trees: dict[tuple, object] = previous._blank_trees if previous is not None else {}
+        # the blocks a statement's parse for a name leaves out, by statement and name
+        self._piece_regions: dict[tuple, tuple] = previous._piece_regions if previous is not None else {}
         self._head_vars: dict[tuple[int, int], frozenset] = previous._head_vars if previous is not None else {}
         # embedded-module literals decoded (binary strings, base64), by range: a widened
         # parse does not decode them again
@@ -265,14 +267,19 @@ class Doc:
         starts = self._cuts.starts_within(a, b)
         k = bisect.bisect_right(starts, i) - 1
         piece = (starts[k], starts[k + 1] if k + 1 < len(starts) else b)
-        key = (piece, self.data[i:i + length])
-        if key not in self._blank_trees:
-            from .skeleton import blank_text, blank_regions
+        word = self.data[i:i + length]
+        regions = self._piece_regions.get((piece, word))
+        if regions is None:
+            from .skeleton import blank_regions
             s, e = piece
             blocks = self.parsed.plan.blocks
             inside = blocks[bisect.bisect_left(blocks, (s, 0)):bisect.bisect_left(blocks, (e, 0))]
-            words = self.words_within(key[1], s, e)
-            text = blank_text(self.data[s:e], [(x - s, y - s) for x, y in blank_regions(words, inside)])
+            regions = self._piece_regions[piece, word] = tuple(blank_regions(self.words_within(word, s, e), inside))
+        key = (piece, regions)      # names whose blocks left out are the same share a parse
+        if key not in self._blank_trees:
+            from .skeleton import blank_text
+            s, e = piece
+            text = blank_text(self.data[s:e], [(x - s, y - s) for x, y in regions])
             self._blank_trees[key] = budget.parse(parser(dialect_of(self.path)), text.replace(b"\0", b"\x01"))
             register(self._blank_trees[key].root_node, self.data, part=True)
         root = self._blank_trees[key].root_node

@@ -68,9 +68,12 @@ INTEREST = (b"WebAssembly", b"Worker", b"NODE_OPTIONS", b"setFlagsFromString", b
 SHAPED = {b"exec": shapes.CALLEE_OR_OBJECT, b"spawn": shapes.CALLEE_OR_OBJECT, b"fork": shapes.CALLEE,
           b"buffer": shapes.MEMBER_ARGUMENT, b"grow": shapes.CALLED_MEMBER, b"onmessage": shapes.ASSIGNED,
           b"importScripts": shapes.CALLEE, b"ENVIRONMENT_IS_NODE": shapes.DECLARED}
-# Names of Emscripten glue the builders resolve: the statements of a kept block that declare
-# or set them are kept (a search for the name landing in a left-out one costs another build).
-STATEMENT_SHAPED = {b"Module": shapes.WRITTEN, b"wasmMemory": shapes.WRITTEN, b"wasmTable": shapes.WRITTEN}
+# Names of Emscripten glue the builders resolve or read declared: the statements of a kept
+# block that declare or set them are kept (a search for the name landing in a left-out one
+# costs another build; every emcc glue since 3.1 declares ``var ASSERTIONS = 0``, which
+# ``glue_assertions`` reads).
+STATEMENT_SHAPED = {b"Module": shapes.WRITTEN, b"wasmMemory": shapes.WRITTEN, b"wasmTable": shapes.WRITTEN,
+                    b"ASSERTIONS": shapes.DECLARED}
 MARKS = (b"AGFzbQ", b"\0asm", b"\\0asm", b"\\x00asm", b"\\u0000asm", b"97,115,109", b"97, 115, 109",
          b"0x61,0x73,0x6", b"0x61, 0x73, 0x6", b"require(", b"import(")
 _WORDISH = bytes(1 if chr(b).isalnum() or chr(b) in "_$" or b >= 0x80 else 0 for b in range(256))

@@ -303,19 +303,33 @@ def _fast_exports(c: Cursor, n: int, out: list) -> int:
     data = bytes(c.mv[base:c.end])
     size, kinds, nkinds = len(data), EXTERNAL_KINDS, len(EXTERNAL_KINDS)
     pos = done = 0
+    append = out.append
     while done < n and pos < size:
-        length, p = _leb4(data, pos, size)
+        length = data[pos]       # one-byte LEBs (most names and indexes) read in place
+        if length < 0x80:
+            p = pos + 1
+        else:
+            length, p = _leb4(data, pos, size)
+            if p < 0:
+                break
         name_end = p + length
-        if p < 0 or name_end + 1 >= size or data[name_end] >= nkinds:
+        if name_end + 1 >= size or data[name_end] >= nkinds:
             break
-        index, q = _leb4(data, name_end + 1, size)
-        if q < 0:
-            break
+        q = name_end + 1
+        index = data[q]
+        if index < 0x80:
+            q += 1
+        elif q + 1 < size and data[q + 1] < 0x80:
+            index, q = (index & 0x7F) | data[q + 1] << 7, q + 2
+        else:
+            index, q = _leb4(data, q, size)
+            if q < 0:
+                break
         try:
             name = data[p:name_end].decode("utf-8")
         except UnicodeDecodeError:
             break
-        out.append(Export(name, kinds[data[name_end]], index, base + pos))
+        append(Export(name, kinds[data[name_end]], index, base + pos))
         pos, done = q, done + 1
     c.pos = base + pos
     return done

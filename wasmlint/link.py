@@ -48,6 +48,15 @@ class Project:
         abspath = self.abspaths.get(path)
         return None if abspath is None else file_names(os.path.dirname(abspath), 100_000)
 
+    def executable(self, path: str) -> bool | None:
+        """Whether the file has an execute bit (the kernel runs it, shebang and all); None
+        when the run did not place it or cannot stat it."""
+        abspath = self.abspaths.get(path)
+        try:
+            return None if abspath is None else bool(os.stat(abspath).st_mode & 0o111)
+        except OSError:
+            return None
+
     def at(self, kind: str, path: str) -> list[Fact]:
         """The facts of ``kind`` found in the file ``path``."""
         if ("at", kind) not in self.memo:

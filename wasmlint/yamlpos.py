@@ -21,9 +21,10 @@ MAX_NODES = 100_000
 
 
 class YamlPosError(ValueError):
-    def __init__(self, message: str, offset: int):
+    def __init__(self, message: str, offset: int, limit: bool = False):
         super().__init__(message)
         self.message, self.offset = message, offset
+        self.limit = limit      # over one of wasmlint's bounds (nesting, node count), not a syntax error
 
 
 def documents(text: str) -> list[Any]:
@@ -37,7 +38,7 @@ def documents(text: str) -> list[Any]:
             if exc.problem == "exceeded maximum nesting depth":
                 # libyaml stops at 1,000 levels; PyYAML's loader would reach Python's recursion
                 # limit first, after scanning the nesting in quadratic time (its simple keys)
-                raise YamlPosError("invalid YAML: nested too deeply", 0) from None
+                raise YamlPosError("invalid YAML: nested too deeply", 0, limit=True) from None
         except (yaml.YAMLError, RecursionError):
             pass
     try:
@@ -49,7 +50,7 @@ def documents(text: str) -> list[Any]:
     except yaml.YAMLError as exc:
         raise YamlPosError(f"invalid YAML: {exc}", 0) from None
     except RecursionError:
-        raise YamlPosError("invalid YAML: nested too deeply", 0) from None
+        raise YamlPosError("invalid YAML: nested too deeply", 0, limit=True) from None
     return docs
 
 
@@ -136,7 +137,7 @@ def plain(node: Any, budget: _Budget | None = None) -> Any:
     if budget.left < 0:
         raise YamlPosError("YAML aliases expand to too many nodes" if budget.aliased else
                            f"YAML document has more than {MAX_NODES:,} nodes; not analysed: over budget",
-                           node.start_mark.index)
+                           node.start_mark.index, limit=True)
     if is_map(node) or is_seq(node):
         budget.aliased = budget.aliased or id(node) in budget.seen
         budget.seen.add(id(node))

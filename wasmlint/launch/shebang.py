@@ -12,7 +12,6 @@ for its files.
 """
 from __future__ import annotations
 
-import os
 import posixpath
 from dataclasses import dataclass
 from typing import ClassVar
@@ -41,13 +40,7 @@ class ShebangUnsplit(Fact):
         checked in without one (browserless's ``scripts/leak-check.js``, which CI runs as
         ``node --expose-gc scripts/leak-check.js``) is only ever run through node."""
         project = ctx.project
-        abspath = project.abspaths.get(self.span.path) if project is not None else None
-        if abspath is None:
-            return True
-        try:
-            if os.stat(abspath).st_mode & 0o111:
-                return True
-        except OSError:
+        if project is None or project.executable(self.span.path) is not False:
             return True
         return any(e.field == "bin" and posixpath.normpath(posixpath.join(
             posixpath.dirname(e.span.path), e.spec)) == self.span.path for e in project.of_kind("package-entry"))

@@ -38,7 +38,8 @@ def load(src, text: str, templated_ok: bool = False, domain_only: bool = False):
     """(LineIndex, documents) or (None, [WL001 fact]); a templated file that does
     not parse even when masked yields no facts rather than noise, and so does, with
     ``domain_only``, a file that names nothing wasmlint reads (``wasmlint.domain``:
-    a scratch `sleep` pod's or a CI job's YAML error hides no fact of ours)."""
+    a scratch `sleep` pod's or a CI job's YAML error hides no fact of ours); a file over
+    one of wasmlint's bounds (nested too deeply) is reported whatever it names."""
     idx = LineIndex(text, src.path)
     templated = templated_ok and "{{" in text
     body = mask_templates(text) if templated else text
@@ -47,7 +48,7 @@ def load(src, text: str, templated_ok: bool = False, domain_only: bool = False):
         for d in docs:
             yamlpos.check_size(d)
     except yamlpos.YamlPosError as exc:
-        if templated or (domain_only and not names_domain(text)):
+        if templated or (domain_only and not exc.limit and not names_domain(text)):
             return None, []
         line, col = idx.line_col(exc.offset)
         return None, [src.error(exc.message, line=line, column=col)]

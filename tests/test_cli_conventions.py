@@ -213,8 +213,11 @@ def test_ctrl_c_exits_130_and_leaves_no_worker(tmp_path):
     body = "".join(f"function f{i}(a) {{ return a * {i} + WebAssembly.validate; }}\n" for i in range(3000))
     for i in range(400):    # more than the pool can finish before the signal (the kill ends it early)
         (work / f"m{i}.js").write_text(body + f'WebAssembly.instantiate(require("fs").readFileSync("a{i}.wasm"));\n')
+    # started as a shell starts it: SIGINT at its default (an earlier test of the suite may have
+    # left this process ignoring it, and a program started with SIGINT ignored keeps ignoring it)
     proc = subprocess.Popen([WASMLINT, "check", "--no-cache", "--jobs", "2", "."], cwd=work,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     children: list[str] = []
     while not _pool_started(children) and proc.poll() is None:      # wait for the worker pool
         try:

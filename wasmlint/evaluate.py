@@ -65,9 +65,16 @@ class Context:
         return [self.config.target(t) for t in self.config.targets]
 
     def scope_of(self, fact: Fact):
-        """The fact's production scope (``wasmlint.scopes``)."""
+        """The fact's production scope (``wasmlint.scopes``), found once per fact: each rule
+        that reports on it asks (a link with three findings asked three times)."""
         from .scopes import UNKNOWN
-        return self.project.scopes(self.config).of_fact(fact) if hasattr(self.project, "scopes") else UNKNOWN
+        if not hasattr(self.project, "scopes"):
+            return UNKNOWN
+        key = ("scope_of", id(fact))
+        made = self.memo.get(key)
+        if made is None or made[0] is not fact:
+            made = self.memo[key] = (fact, self.project.scopes(self.config).of_fact(fact))
+        return made[1]
 
 
 class Names:

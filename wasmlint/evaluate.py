@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from .condition import ConditionError, compile_expr, compile_template
 from .config import Config, Target
@@ -64,17 +64,22 @@ class Context:
                     return found
         return [self.config.target(t) for t in self.config.targets]
 
+    def once(self, name: str, fact: Fact, make: Callable[[], Any]) -> Any:
+        """``make()``, computed once per check for this fact (``memo``): what every rule that
+        reads a fact's derived attribute would otherwise work out again."""
+        key = (name, id(fact))
+        made = self.memo.get(key)
+        if made is None or made[0] is not fact:
+            made = self.memo[key] = (fact, make())
+        return made[1]
+
     def scope_of(self, fact: Fact):
         """The fact's production scope (``wasmlint.scopes``), found once per fact: each rule
         that reports on it asks (a link with three findings asked three times)."""
         from .scopes import UNKNOWN
         if not hasattr(self.project, "scopes"):
             return UNKNOWN
-        key = ("scope_of", id(fact))
-        made = self.memo.get(key)
-        if made is None or made[0] is not fact:
-            made = self.memo[key] = (fact, self.project.scopes(self.config).of_fact(fact))
-        return made[1]
+        return self.once("scope_of", fact, lambda: self.project.scopes(self.config).of_fact(fact))
 
 
 class Names:

@@ -203,7 +203,7 @@ class Scan:
                 if not self._chosen(origin, depth + 1):
                     return False
                 given = True
-            elif write is not None or not self.ev.bindings.binding_writes(ident) == []:
+            elif self.ev.bindings.binding_writes(ident):
                 return False        # a name of the file's own whose value is not known
             # else a global the file never writes (`Math`, `Number`): no value of its own
         return given

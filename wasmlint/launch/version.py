@@ -43,15 +43,21 @@ def major_of(spec: str | None) -> int | None:
     return major
 
 
+def node_image(image: str | None) -> bool:
+    """``node:20-alpine``, ``docker.io/library/node``, ``nodejs@sha256:…``: node's own image."""
+    repo = (image or "").rsplit("/", 1)[-1].split(":", 1)[0].split("@", 1)[0]
+    return repo in ("node", "nodejs")
+
+
 def node_image_tag(image: str | None) -> str | None:
     """``node:20-alpine`` → ``20-alpine``; None for other images or no tag."""
-    if not image:
+    if not image or not node_image(image):
         return None
     last = image.split("/")[-1]
     if ":" not in last:
         return None
-    repo, tag = last.split(":", 1)
-    if repo not in ("node", "nodejs") or not tag or "$" in tag or "{" in tag:
+    tag = last.split(":", 1)[1]
+    if not tag or "$" in tag or "{" in tag:
         return None
     return tag.split("@")[0]
 

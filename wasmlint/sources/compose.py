@@ -14,7 +14,7 @@ from ..launch.compose_image import ServiceImage, dockerfile_of
 from ..launch.facts import NodeLaunch
 from ..scopes.conventions import named_role
 from ..toolchain.emver import DockerBuildArg, EmscriptenVersion, image_pin
-from ..launch.version import node_image_tag
+from ..launch.version import node_image, node_image_tag
 from . import SourceFile
 
 
@@ -76,8 +76,7 @@ def _foreign_image(svc) -> bool:
     """A registry image that is not node's and that the project does not build: its
     ENTRYPOINT, which no file here shows, receives the service's ``command``."""
     image = yamlpos.str_of(yamlpos.get(svc, "image"))
-    repo = (image or "").rsplit("/", 1)[-1].split(":", 1)[0].split("@", 1)[0]
-    return bool(image) and yamlpos.get(svc, "build") is None and repo not in ("node", "nodejs")
+    return bool(image) and yamlpos.get(svc, "build") is None and not node_image(image)
 
 
 def _entrypoint_subcommand(fact: Fact) -> bool:

@@ -31,8 +31,7 @@ MAX_ANCESTORS = 8
 @dataclass(frozen=True)
 class Configured:
     """What the project's Emscripten configure lines that reach a file set."""
-    names: frozenset[str]           # every ``-DNAME=…`` of any of them
-    build_type: Tok | None = None   # ``-DCMAKE_BUILD_TYPE=<value>`` when every line sets the same one
+    build_type: Tok | None = None       # ``-DCMAKE_BUILD_TYPE=<value>`` when every line sets the same one
     on: frozenset[str] = frozenset()    # the names one of them sets to a value that is not false
     off: frozenset[str] = frozenset()   # the names every one of them sets to a false value
 
@@ -44,7 +43,6 @@ def configured(project, cmake_rel: str) -> Configured | None:
     without one leaves the CMakeLists' own default, another build. So does a switch every
     line turns off (ncnn's release: ``-DNCNN_BUILD_TOOLS=OFF``)."""
     from .emscripten_wrappers import cache_entries, emscripten_cmake_at
-    names: set[str] = set()
     on: set[str] = set()
     off: set[str] | None = None
     if project is None or project.root is None:
@@ -55,7 +53,6 @@ def configured(project, cmake_rel: str) -> Configured | None:
         if at is not None:
             found = True
             entries = cache_entries(argv[at + 1:])
-            names |= {name for name, _ in entries}
             on |= {name for name, v in entries if not v.known or not false_value(v.text)}
             falses = {name for name, v in entries if v.known and false_value(v.text)}
             off = falses if off is None else off & falses
@@ -63,8 +60,7 @@ def configured(project, cmake_rel: str) -> Configured | None:
             types.append(None if value is None or not value.known or not value.text
                          else Tok(value, argv[0].index))
     alike = len({t.value if t is not None else None for t in types}) == 1
-    return Configured(frozenset(names), types[0] if alike else None, frozenset(on),
-                      frozenset((off or set()) - on)) if found else None
+    return Configured(types[0] if alike else None, frozenset(on), frozenset((off or set()) - on)) if found else None
 
 
 def _commands(project, rel_dir: str) -> list[list]:

@@ -314,11 +314,7 @@ class EmccInvocation(MemoryLike, Fact):
         """Growth off and INITIAL_MEMORY = the planned size, in this file's own spelling
         (edits), or a suggestion when the flags are not verbatim in the file. Made once per
         check: the rules that offer it (growth, growth with threads) share it."""
-        key = ("fix_pin_memory", id(self))
-        made = ctx.memo.get(key)
-        if made is None or made[0] is not self:
-            made = ctx.memo[key] = (self, self._pin_memory(ctx))
-        fix = made[1]
+        fix = ctx.once("fix_pin_memory", self, lambda: self._pin_memory(ctx))
         return list(fix) if isinstance(fix, list) else fix
 
     def _pin_memory(self, ctx):

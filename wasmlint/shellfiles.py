@@ -27,16 +27,22 @@ def this_file(src) -> Loaded | None:
     return Loaded(src.path, str(real(src.abspath)), "", _is_shell(src.path, ""))
 
 
-def project_reader(src) -> Reader | None:
+def project_reader(src, start: str | None = None) -> Reader | None:
     """Read files named by a shell text of ``src`` (a ``SourceFile``) inside its project:
-    one reader per file, so that its views share an evaluation (``bash.evaluate``)."""
+    one reader per file, so that its views share an evaluation (``bash.evaluate``).
+    ``start``: the folder the text runs in when it is not the file's own (a workflow
+    step's ``working-directory``), an absolute path inside the project."""
     if not src.abspath:
         return None
-    if getattr(src, "_project_reader", None) is not None:
-        return src._project_reader
-    own_dir = os.path.dirname(src.abspath)
-    root = real(src.root or own_dir)
-    shown_dir = os.path.dirname(src.path)
+    readers = getattr(src, "_project_readers", None)
+    if readers is None:
+        readers = src._project_readers = {}
+    if start in readers:
+        return readers[start]
+    file_dir = os.path.dirname(src.abspath)
+    root = real(src.root or file_dir)
+    own_dir = start if start is not None and within(real(start), [root]) else file_dir
+    shown_dir = os.path.normpath(os.path.join(os.path.dirname(src.path), os.path.relpath(own_dir, file_dir)))
 
     def shown(full: str) -> str:
         return os.path.normpath(os.path.join(shown_dir, os.path.relpath(full, own_dir))).replace(os.sep, "/")
@@ -61,7 +67,7 @@ def project_reader(src) -> Reader | None:
                 text = text[1:]
             return Loaded(shown(str(full)), str(full), text, _is_shell(name, text))
         return None
-    src._project_reader = read
+    readers[start] = read
     return read
 
 

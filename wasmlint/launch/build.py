@@ -10,6 +10,7 @@ collects the facts and the words of every command it ran (``commands``).
 """
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Callable
@@ -46,6 +47,7 @@ class Unit:
     address_space: Limit | None = None
     role: Scoped | None = None
     reader: object = None        # bash.Reader: the project files its shell text sources or runs
+    folder: str = ""             # where its commands start, when not its file's folder: scripts it names are there
     root: object = None          # bash.Loaded: the file it is, when it is a script
     facts: list[Fact] = field(default_factory=list)
     commands: list[list[str]] = field(default_factory=list)
@@ -181,7 +183,8 @@ class Unit:
             self.idx.span(*rng), surface=self.surface, unit=self.name, node_version=self.node_version,
             options_before_script=[w for o in sp.options for w in
                                    ([o.tok.value] + ([o.value.value] if o.value else []))],
-            script=script_override or (sp.script.value if sp.script else None),
+            script=script_override or (None if sp.script is None else sp.script.value if sp.script.dynamic
+                                       else self.in_folder(sp.script.value)),
             args_after_script=[t.value for t in sp.after],
             node_options=[{"flag": t.value, "from": f"{f.span.path}:{f.span.line}"}
                           for f in opts_env for t in f.tokens],
@@ -243,7 +246,13 @@ class Unit:
             script = None
         if script and "node_modules/" not in script:
             self.facts.append(EntryScript(self.idx.span(*rng), surface=self.surface, unit=self.name,
-                                          script=script, role=self.role))
+                                          script=self.in_folder(script), role=self.role))
+
+    def in_folder(self, path: str) -> str:
+        """A relative path a command names, from the folder the unit's commands start in."""
+        if not self.folder or path.startswith("/"):
+            return path
+        return posixpath.normpath(posixpath.join(self.folder, path))
 
 
 def may_act(first: str, dynamic: bool) -> bool:

@@ -10,8 +10,10 @@ deploys, ``tooling`` when it takes what it builds out of the runner (an upload, 
 ``test``: a job that keeps nothing it builds is a check, its output gone with the runner."""
 from __future__ import annotations
 
+import os
+import posixpath
 import re
-
+from dataclasses import replace
 
 from .. import yamlpos
 from ..facts import Fact
@@ -44,11 +46,11 @@ def extract(src: SourceFile) -> list[Fact]:
         wf_env = yamlsurf.env_assigns(top, yamlpos.get(doc, "env"))
         facts.extend(top.facts)
         for jk, job in yamlpos.pairs(yamlpos.get(doc, "jobs")):
-            facts.extend(_job(idx, str(jk.value), job, wf_env, src))
+            facts.extend(_job(idx, str(jk.value), job, wf_env, src, doc))
     return facts
 
 
-def _job(idx: LineIndex, name: str, job, wf_env, src: SourceFile) -> list[Fact]:
+def _job(idx: LineIndex, name: str, job, wf_env, src: SourceFile, doc) -> list[Fact]:
     unit = Unit(idx, "github-workflow", name=f"job {name}", reader=project_reader(src))
     env = {**wf_env, **yamlsurf.env_assigns(unit, yamlpos.get(job, "env"))}
     facts: list[Fact] = []
@@ -80,9 +82,12 @@ def _job(idx: LineIndex, name: str, job, wf_env, src: SourceFile) -> list[Fact]:
         step_env = {**env, **yamlsurf.env_assigns(unit, yamlpos.get(step, "env"))}
         run = yamlsurf.scalar(idx, yamlpos.get(step, "run"))
         if run is not None:
-            unit.run_script(_mask(run), step_env)
+            folder = working_directory(doc, job, step)
+            start = _checkout_folder(src, folder)
+            runner = unit if start is None else replace(unit, folder=folder, reader=project_reader(src, start))
+            runner.run_script(_mask(run), step_env)
             masked, known = _mask_matrix(idx, job, run)
-            facts.extend(build_facts_in(masked, idx, src, {**step_env, **known}, emsdk))
+            facts.extend(build_facts_in(masked, idx, src, {**step_env, **known}, emsdk, start=start))
     label = f"CI job `{name}`"
     scope = deploys or unit_scope(label, name, unit.commands, RELEASE_WORDS) or Scoped("tooling", label)
     if scope.scope == "tooling" and not _keeps_output(job):
@@ -90,6 +95,31 @@ def _job(idx: LineIndex, name: str, job, wf_env, src: SourceFile) -> list[Fact]:
     unit.settle(scope)
     hint = unit.hint(job.start_mark.index, job.end_mark.index)
     return facts + unit.facts + ([hint] if hint else [])
+
+
+def working_directory(doc, job, step) -> str | None:
+    """The folder of the checkout a ``run:`` step starts in: its ``working-directory``, else
+    the job's ``defaults.run.working-directory``, else the workflow's (GitHub's order);
+    None when an expression or an absolute path decides it."""
+    for node in (step, yamlpos.get(yamlpos.get(job, "defaults"), "run"),
+                 yamlpos.get(yamlpos.get(doc, "defaults"), "run")):
+        where = yamlpos.get(node, "working-directory")
+        if where is not None:
+            text = yamlpos.str_of(where) or ""
+            if "${{" in text or text.startswith("/") or not text.strip():
+                return None
+            return posixpath.normpath(text.strip())
+    return "."
+
+
+def _checkout_folder(src: SourceFile, folder: str | None) -> str | None:
+    """The absolute folder ``folder`` names in the checkout holding ``.github/workflows/``
+    (None: the checkout's root, where a step starts by default, or not known)."""
+    parts = src.path.split("/")
+    if folder in (None, ".") or not src.abspath or parts[-3:-1] != [".github", "workflows"]:
+        return None
+    checkout = os.path.dirname(os.path.dirname(os.path.dirname(src.abspath)))
+    return os.path.normpath(os.path.join(checkout, folder))
 
 
 # what takes a build out of the runner, which is thrown away when the job ends

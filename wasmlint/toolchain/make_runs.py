@@ -133,18 +133,16 @@ def _docker_runs(text: str, rel: str) -> list[tuple[PStr, dict[str, PStr]]]:
 
 def _workflow_runs(text: str, rel: str) -> list[tuple[PStr, str]]:
     from .. import yamlpos
-    from ..sources.github_workflow import _mask
+    from ..sources.github_workflow import _mask, working_directory
     out = []
     for doc in yamlpos.documents(text):
         for _, job in yamlpos.pairs(yamlpos.get(doc, "jobs")):
             for step in yamlpos.items(yamlpos.get(job, "steps")):
                 run = yamlpos.get(step, "run")
-                if not yamlpos.is_scalar(run):
+                where = working_directory(doc, job, step)
+                if not yamlpos.is_scalar(run) or where is None:
                     continue
-                where = yamlpos.str_of(yamlpos.get(step, "working-directory")) or "."
-                if "${{" in where or where.startswith("/"):
-                    continue
-                out.append((_pstr(_mask(yamlpos.scalar_text(run, text))), posixpath.normpath(where)))
+                out.append((_pstr(_mask(yamlpos.scalar_text(run, text))), where))
     return out
 
 

@@ -448,13 +448,14 @@ def _may_build(text: str, env: dict | None) -> bool:
 
 
 def build_facts_in(mapped, index: LineIndex, src: SourceFile, env: dict | None = None,
-                   version: str | None = None, run_files: bool = True) -> list[Fact]:
+                   version: str | None = None, run_files: bool = True, start: str | None = None) -> list[Fact]:
     """emcc / cargo / RUSTFLAGS facts of a shell fragment held by another surface
     (a package.json script, a Dockerfile RUN, a workflow ``run:``); ``run_files``: the
-    fragment runs in the project's folder, so the scripts it names are the project's."""
+    fragment runs in the project's folder, so the scripts it names are the project's
+    (``start``: the folder it runs in, when not the file's own: ``shellfiles.project_reader``)."""
     if mapped is None or not mapped.value.strip():
         return []
     if not _may_build(mapped.value, env):
         return []      # most CI steps and npm scripts build nothing wasmlint reads: not evaluated
     return facts_from_mapped(mapped, index, env=env_from_assigns(env), reader=response_reader(src),
-                             version=version, files=project_reader(src) if run_files else None)
+                             version=version, files=project_reader(src, start) if run_files else None)

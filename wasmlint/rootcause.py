@@ -295,7 +295,7 @@ def _one_of_branches(d: Diagnostic):
 def _debug_build(fact) -> bool:
     """A link made to debug: a Rust build in cargo's dev profile (``wasm-pack build --dev``,
     ``cargo build`` without ``--release``), an emcc link whose variant, output or Makefile
-    target is named for debugging, or flags set in the debug branch of an if/else beside
+    target or CMake build type is named for debugging, or flags set in the debug branch of an if/else beside
     a release branch."""
     kind = getattr(fact, "kind", None)
     if kind == "rust-link":
@@ -304,7 +304,7 @@ def _debug_build(fact) -> bool:
     if kind == "emcc-invocation":
         from .toolchain.debug_build import debug_named
         return fact.release_branch not in (None, fact.span.line) or any(
-            debug_named(n) for n in (fact.variant, fact.output, fact.rule))
+            debug_named(n) for n in fact.names)
     return False
 
 

@@ -84,6 +84,8 @@ def _facts(run: Run, files: Files, label: str | None, response) -> list[Fact]:
             continue        # a native build: nothing shows Emscripten builds this project
         made = build_facts(words, t.span, variant=label, read_response=response, flag_set=library)
         for f in made:
+            if f.kind == "emcc-invocation" and run.build_type is None:
+                f.config = config       # the CMakeLists' own default: a developer's build, when Debug
             if f.kind == "emcc-invocation" and f.output is None:
                 f.output = t.name
             if f.kind == "emcc-invocation" and t.copies:

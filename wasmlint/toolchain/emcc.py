@@ -87,6 +87,10 @@ class EmccInvocation(MemoryLike, Fact):
     # (CMake) the configure line's ``-DCMAKE_BUILD_TYPE=…`` whose flags bring the link's -g/-O0
     build_type: str | None = internal(None)
     build_type_span: Span | None = internal(None)
+    # (CMake) the build type the CMakeLists gives itself when no configure line passes one
+    # (``if(NOT CMAKE_BUILD_TYPE) set(CMAKE_BUILD_TYPE Debug)``): a Debug default is a developer's
+    # build, one made to debug whatever it optimises; a configure line's Debug is what it ships
+    config: str | None = internal(None)
 
     @property
     def wasm_output(self) -> bool:
@@ -192,11 +196,12 @@ class EmccInvocation(MemoryLike, Fact):
     @property
     def release(self) -> bool:
         """A release link: optimised (-O2 and up) or named release — unless it is a build made
-        to debug: named so (a variant, output or Makefile target), or asking for -O0 or a
+        to debug: named so (a variant, output, Makefile target or the CMakeLists' default build
+        type: a Debug build that optimises one slow target is still a Debug build), or asking for -O0 or a
         source map, which a later -O3 (ASYNCIFY needs one) does not turn into a release. A
         source map beside ``-sASSERTIONS=0`` is a release's map (production stack traces):
         a build made to debug does not turn its assertions off."""
-        names = (self.variant, self.output, self.rule)
+        names = self.names
         if any(debug_named(n) for n in names):
             return False
         if any(release_named(n) for n in names):
@@ -204,6 +209,11 @@ class EmccInvocation(MemoryLike, Fact):
         if "-O0" in self.opt_levels or (self.source_map and self.settings.get("ASSERTIONS") != 0):
             return False
         return self.opt_level in ("-O2", "-O3", "-Os", "-Oz")
+
+    @property
+    def names(self) -> tuple[str | None, ...]:
+        """What the link goes by: its variant, output, Makefile target and CMake build type."""
+        return (self.variant, self.output, self.rule, self.config)
 
     def debug_variant(self, ctx) -> bool:
         """A link the project's scopes call a debug variant: flagged to debug, its outputs

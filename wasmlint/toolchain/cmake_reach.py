@@ -80,8 +80,13 @@ def declared_off(units) -> set[str]:
 
 
 def _words(cmd) -> list[str]:
+    """A condition's words; ``${NAME}`` is ``NAME``: ``if(${BUILD_WASM})`` tests the switch's
+    value (``-DBUILD_WASM=TRUE`` makes it ``if(TRUE)``) as ``if(BUILD_WASM)`` does."""
     inner = cmd.unit.text[cmd.start:cmd.end].split("(", 1)[1].rsplit(")", 1)[0]
-    return [w.strip('"') for w in inner.split()]
+    return [_DEREF.sub(r"\1", w.strip('"')) for w in inner.split()]
+
+
+_DEREF = re.compile(r"\A\$\{([A-Za-z_][A-Za-z0-9_]*)\}\Z")
 
 
 def _option_words(cmd) -> list[str]:

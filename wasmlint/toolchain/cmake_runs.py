@@ -19,6 +19,7 @@ import posixpath
 from dataclasses import dataclass
 
 from .cmake_cond import false_value
+from .make_runs import DEFAULT_NAMES
 from .project_files import folders_up
 from .pstr import LineIndex, PStr, Tok
 
@@ -69,7 +70,11 @@ def _commands(project, rel_dir: str) -> list[list]:
     from .shell_eval import evaluate
     out = []
     docs = _docs(project, rel_dir)
-    for rel in _surface_files(project, rel_dir, posixpath.join(rel_dir, "CMakeLists.txt")) + docs:
+    surfaces = _surface_files(project, rel_dir, posixpath.join(rel_dir, "CMakeLists.txt"))
+    # a Makefile above the folder may configure it too (kuzu's ``wasm:`` target runs
+    # ``cd build/wasm && emcmake cmake -DBUILD_WASM=TRUE ../..``)
+    surfaces += [rel for rel in _makefiles_up(project, rel_dir) if rel not in surfaces]
+    for rel in surfaces + docs:
         text = project.read(rel)
         if text is None or not any(m in text for m in MARKERS):
             continue
@@ -79,6 +84,11 @@ def _commands(project, rel_dir: str) -> list[list]:
         else:
             out += [argv for _, commands in surface_commands(project, rel, text)[1] for argv, _ in commands]
     return out
+
+
+def _makefiles_up(project, rel_dir: str) -> list[str]:
+    return [posixpath.normpath(posixpath.join(d, n)) for d in folders_up(rel_dir, MAX_ANCESTORS)
+            for n in project.list(d) if n in DEFAULT_NAMES]
 
 
 def _docs(project, rel_dir: str) -> list[str]:

@@ -23,6 +23,8 @@ from ..classify import kind_by_name
 from .project_files import folders_up
 from .pstr import STRIDE, LineIndex, PStr
 
+# what a recipe holds that another reader looks for: a sub-make, an Emscripten CMake configure
+RECIPE_MARKERS = ("MAKE", "emcmake", "Emscripten.cmake")
 MAKE_PROGRAMS = ("make", "gmake", "mingw32-make", "emmake", "emmake.py")
 DEFAULT_NAMES = ("GNUmakefile", "makefile", "Makefile")
 SURFACES = ("package.json", "*.sh", "*.bash", "dockerfile", "dockerfile.*", "*.dockerfile")
@@ -153,8 +155,8 @@ def _recipes(text: str, rel: str) -> list[PStr]:
     from .makefile import MakeReader
     from .makefile_expand import Expander, Var
     from .makefile_facts import recipe_lines
-    if "MAKE" not in text:          # no sub-make: nothing to find
-        return []
+    if not any(m in text for m in RECIPE_MARKERS):
+        return []          # no sub-make and no CMake configure (``cmake_runs``): nothing to find
     parsed = MakeReader(text, rel).as_written()
     ex = Expander()
     ex.vars = {"MAKE": Var("MAKE", "simple", PStr.synth("make")), **parsed.vars}

@@ -31,7 +31,10 @@ def settle(facts: list[Fact]) -> list[Fact]:
     if not dropped:
         return facts
     gone = {id(f) for f in dropped}
-    # a setting fact is its flag set's by the flag set's label (`flags in NAME`) and its place
-    places = {(f.variant, _where(u.span)) for f in dropped for u in f.uses}
+    # a setting fact is its flag set's by the flag set's label (`flags in NAME`) and its place,
+    # unless a link of the same label reads it there too (``make CC="emcc -s …"``: the one text is
+    # the link's compiler and the flags the make run passes): the link keeps it
+    kept = {(f.variant, _where(u.span)) for f in links for u in f.uses}
+    places = {(f.variant, _where(u.span)) for f in dropped for u in f.uses} - kept
     return [f for f in facts if id(f) not in gone
             and not (f.kind == "emcc-setting" and (f.variant, _where(f.span)) in places)]

@@ -175,7 +175,8 @@ class RustLink(MemoryLike, Fact):
             if not config_applies(f.span.path, self.span.path, ctx.project.files, self.cwd):
                 continue
             if self.target is None or f.target is None or f.target == self.target or f.target.startswith("cfg("):
-                out.append(f)
+                if not _flag_units(f.rustflags) <= _flag_units(self.rustflags):
+                    out.append(f)       # a config whose every flag RUSTFLAGS repeats loses nothing
         return out
 
     def shadowed_names(self, ctx) -> list[str]:
@@ -221,6 +222,26 @@ class RustLink(MemoryLike, Fact):
         from ..graph import Ref
         base = posixpath.dirname(self.span.path) or "."
         return [Ref("builds", posixpath.relpath(a, base), self.span) for a in self.artifacts]
+
+
+# rustc options that take their value as the next word or glued on (``-C opt``, ``-Copt``)
+_VALUE_OPTIONS = ("--cfg", "--cap-lints", "-C", "-A", "-W", "-D", "-F", "-L", "-l", "-Z")
+
+
+def _flag_units(flags: list[str]) -> set[str]:
+    """Rustflags as the options they make, however written: ``--cfg x``, ``--cfg=x`` and
+    ``-Copt`` / ``-C opt`` are one each."""
+    out, k = set(), 0
+    while k < len(flags):
+        f = flags[k]
+        if f in _VALUE_OPTIONS and k + 1 < len(flags):
+            out.add(f"{f}={flags[k + 1]}")
+            k += 2
+            continue
+        short = next((o for o in _VALUE_OPTIONS if len(o) == 2 and f.startswith(o) and len(f) > 2), None)
+        out.add(f"{short}={f[2:]}" if short else f)
+        k += 1
+    return out
 
 
 def link_args_of(flags: list[Tok]) -> tuple[list[Tok], bool]:

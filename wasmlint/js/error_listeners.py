@@ -80,7 +80,9 @@ def _uses(scan, expr):
         return None
     last = name.rsplit(".", 1)[-1]
     out = []
-    for node in scan.doc.words(last, ("identifier", "property_identifier", "shorthand_property_identifier")):
+    # a class's `#worker` field is read as `this.#worker` (a private_property_identifier)
+    for node in scan.doc.words(last, ("identifier", "property_identifier", "shorthand_property_identifier",
+                                      "private_property_identifier")):
         # `{ worker }` reads the variable as an identifier does (path_of sees only identifiers)
         shorthand = node.type == "shorthand_property_identifier"
         target = node if node.type == "identifier" or shorthand else node.parent

@@ -93,9 +93,50 @@ def _uses(scan, expr):
             continue
         if use.type == "member_expression" and unwrap(use.child_by_field_name("object")).id == unwrap(target).id:
             out.append((_handles(scan, use) or "other", use))
+        elif use.type == "arguments" and (how := _in_local_function(scan, use, target)) is not None:
+            out.append((how, target))
         elif use.type in _ESCAPES or node.type == "shorthand_property_identifier" or _assigned(use, target):
             out.append(("escape", target))
     return out
+
+
+def _in_local_function(scan, args, arg) -> str | None:
+    """What a function declared in this file does with the worker passed to it
+    (``sendMessage(this.worker, msg)`` with ``function sendMessage(worker, message) {
+    worker.postMessage(message) }``): ``listener`` when it attaches an ``error`` listener,
+    ``other`` when it only calls the worker's methods, None (handed on: an escape) when it
+    does anything else with it, or the function is not one declared here."""
+    callee = unwrap(args.parent.child_by_field_name("function")) if args.parent is not None else None
+    if callee is None or callee.type != "identifier" or args.parent.type != "call_expression":
+        return None
+    name = callee.text.decode("utf-8", "replace")
+    index = next((k for k, a in enumerate(a for a in args.named_children if a.type != "comment")
+                  if unwrap(a).id == unwrap(arg).id), None)
+    fns = [n.parent for n in scan.doc.words(name, ("identifier",))
+           if n.parent is not None and n.parent.type == "function_declaration"
+           and n.parent.child_by_field_name("name").id == n.id]
+    if index is None or len(fns) != 1:
+        return None
+    fn = fns[0]
+    params = [p for p in fn.child_by_field_name("parameters").named_children if p.type != "comment"]
+    param = params[index] if index < len(params) else None
+    if param is not None and param.type in ("required_parameter", "optional_parameter"):
+        param = param.child_by_field_name("pattern")
+    if param is None or param.type != "identifier":
+        return None
+    pname = param.text.decode("utf-8", "replace")
+    body = fn.child_by_field_name("body")
+    hows = []
+    for node in scan.doc.words(pname, ("identifier",)):
+        if not (body.start_byte <= node.start_byte < body.end_byte):
+            continue
+        use = up(node)
+        if use is None or use.type != "member_expression" or unwrap(use.child_by_field_name("object")).id != node.id:
+            return None
+        hows.append(_handles(scan, use) or "other")
+    if "escape" in hows or "onerror" in hows:
+        return None
+    return "listener" if "listener" in hows else "other"
 
 
 def _assigned(use, target) -> bool:

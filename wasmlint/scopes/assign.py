@@ -429,13 +429,20 @@ def _packed_in_passing(f, pkg: str, path: str, kind: str | None) -> bool:
 
 def _served(f, files: dict[str, str]) -> list[str]:
     """Files in the folders a serving config publishes. A config that publishes the
-    whole project (a ``_headers`` at its root) says nothing about which files matter."""
+    whole project (a ``_headers`` at its root) says nothing about which files matter. A
+    test, bench or fixture by its name or folder below the served one (``app.spec.js``
+    beside the app) is served as an inert file: no page runs it."""
     out = []
     for folder in f.served:
         root = posixpath.normpath(posixpath.join(posixpath.dirname(f.span.path), folder.removeprefix("/")))
         if root not in (".", "") and not root.startswith("../"):
-            out += sorted(p for p in files if p.startswith(root + "/"))
+            out += sorted(p for p in files if p.startswith(root + "/") and not _quiet_below(p[len(root) + 1:], files[p]))
     return out
+
+
+def _quiet_below(rel: str, kind: str | None) -> bool:
+    said = path_scope(rel, kind)
+    return said is not None and said.scope in ("test", "bench", "fixture")
 
 
 def _reach(project, start: str, reason: str, prod: dict[str, Scoped]) -> None:

@@ -149,10 +149,10 @@ def _creates_memory(node, doc) -> bool:
     return b"WebAssembly.Memory" in text or b"Memory(" in text
 
 
-def grows(scan: Scan, names: set[str] = frozenset()) -> list[JsMemoryGrow]:
-    """``x.grow(n)`` where ``x`` is a WebAssembly memory: by its origin or name, or
-    one of ``names``, the names this file binds a ``new WebAssembly.Memory`` to
-    (``this.shadow``)."""
+def grows(scan: Scan, names: set[str] = frozenset()) -> list[tuple[object, JsMemoryGrow]]:
+    """``(call node, fact)`` of each ``x.grow(n)`` where ``x`` is a WebAssembly memory: by
+    its origin or name, or one of ``names``, the names this file binds a ``new
+    WebAssembly.Memory`` to (``this.shadow``)."""
     out = []
     for prop in scan.doc.words("grow", ("property_identifier",), CALLED_MEMBER):
         member = prop.parent
@@ -164,17 +164,14 @@ def grows(scan: Scan, names: set[str] = frozenset()) -> list[JsMemoryGrow]:
             continue
         _callee, args = call_parts(call)
         delta = scan.ev.number(args[0]) if args else UNKNOWN
-        out.append(JsMemoryGrow(scan.doc.span(call), generator=scan.generator,
-                                receiver=_norm_text(scan, receiver),
-                                delta_pages=_pages(delta)))
+        out.append((call, JsMemoryGrow(scan.doc.span(call), generator=scan.generator,
+                                       receiver=_norm_text(scan, receiver),
+                                       delta_pages=_pages(delta))))
     return out
 
 
-def views(scan: Scan, grow_facts: list[JsMemoryGrow]) -> list[JsMemoryView]:
+def views(scan: Scan, grow_calls: list[tuple[object, JsMemoryGrow]]) -> list[JsMemoryView]:
     out = []
-    first_grow = {}
-    for g in grow_facts:
-        first_grow.setdefault(g.receiver, g.span)
     for prop in scan.doc.words("buffer", ("property_identifier",), MEMBER_ARGUMENT):
         member = prop.parent
         if member is None or member.type != "member_expression":
@@ -193,11 +190,18 @@ def views(scan: Scan, grow_facts: list[JsMemoryGrow]) -> list[JsMemoryView]:
         if name is None:
             continue
         rtext = _norm_text(scan, receiver)
+        later = next((g.span for call, g in grow_calls if g.receiver == rtext and not _ran_before(scan, call, new)), None)
         out.append(JsMemoryView(
             scan.doc.span(new), generator=scan.generator, view_type=name_of(callee), receiver=rtext,
-            placement=scan.placement(new), recreated=_rewritten(scan, name, new),
-            grown_at=first_grow.get(rtext)))
+            placement=scan.placement(new), recreated=_rewritten(scan, name, new), grown_at=later))
     return out
+
+
+def _ran_before(scan: Scan, call, new) -> bool:
+    """A grow written at module scope before the view, in no loop, runs once, before the view
+    is made: it cannot detach that view's buffer (``memory.grow(16)`` right after
+    instantiation, then ``new Uint8Array(memory.buffer)``)."""
+    return call.end_byte <= new.start_byte and scan.placement(call) == "module" and scan.loop_of(call) is None
 
 
 def _rewritten(scan: Scan, name: str, new) -> bool:

@@ -124,13 +124,14 @@ def _facts(src: SourceFile, doc) -> list[Fact]:
     facts.extend(_embedded(scan, find_embedded(doc, scan.ev)))
     compiles = loading.compiles(scan)
     memory_facts = memories.memories(scan)
-    grow_facts = memories.grows(scan, {m.name for m in memory_facts if m.name})
+    grow_calls = memories.grows(scan, {m.name for m in memory_facts if m.name})
+    grow_facts = [g for _, g in grow_calls]
     shadows = {m.name: m.sized_after for m in memory_facts if m.name and m.sized_after}
     for g in grow_facts:
         g.follows = shadows.get(g.receiver)
     facts.extend(memory_facts)
     facts.extend(grow_facts)
-    facts.extend(memories.views(scan, grow_facts))
+    facts.extend(memories.views(scan, grow_calls))
     facts.extend(compiles)
     facts.extend(workers.workers(scan))
     facts.extend(flags.node_options_writes(scan))

@@ -181,6 +181,7 @@ def one_per_root_cause(found: list[Diagnostic], kept: list[Diagnostic], project,
     groups.union_by(everyone, lambda i: _same_crate(items[i].diag))
     groups.union_by(everyone, lambda i: _across_targets(items[i].diag))
     groups.union_by(everyone, lambda i: _one_of_branches(items[i].diag))
+    groups.union_by(everyone, lambda i: _same_line_said(items[i].diag))
     _join_bundles(items, groups, project)
     _attach(items, groups, lambda members: any(items[i].decider for i in members))
     _attach(items, groups, lambda members: any(items[i].where != GLUE for i in members),
@@ -280,6 +281,15 @@ def _same_setting(items: list[_Item]):
         n = nth[(id(d.fact), *place)] = nth.get((id(d.fact), *place), -1) + 1
         keys.append((*place, n))
     return keys.__getitem__
+
+
+def _same_line_said(d: Diagnostic):
+    """Key of a build finding by its line and words: a link read twice, at two columns of one
+    line (a recipe of ``make/wasm.mk`` read alone and again through the Makefile that includes
+    it), says the same thing twice; one cause."""
+    if getattr(d.fact, "kind", None) not in ("emcc-invocation", "rust-link"):
+        return None
+    return "line", d.code, d.target, d.message, d.span.path, d.span.line
 
 
 def _one_of_branches(d: Diagnostic):

@@ -190,12 +190,15 @@ def command_facts(cmd: Command, index: LineIndex, *, reader=None, variant=None, 
     at = emscripten_configure_at(words)
     at = at if at is not None else _configure_with_emcc(cmd)
     if at is not None:
-        values = [v for n in ("CFLAGS", "LDFLAGS") if isinstance(v := cmd.prefix.get(n, cmd.env.get(n)), PStr)]
-        base = values + configure_script_flags(argv[at + 1:])
+        here = cmd.argv[0].index
+        # each value is placed in the file it was written in (an exported LDFLAGS of a sourced common.sh)
+        values = [(v, here if n in cmd.prefix else _index_of(cmd, n, here)) for n in ("CFLAGS", "LDFLAGS")
+                  if isinstance(v := cmd.prefix.get(n, cmd.env.get(n)), PStr)]
+        base = values + [(v, here) for v in configure_script_flags(argv[at + 1:])]
         # a configure variable for some of the links (R's MAIN_LDFLAGS, SHLIB_LDFLAGS): a flag set each
-        sets = [(name, base + [v]) for name, v in link_variables(cmd.prefix, argv[at + 1:])] or [(None, base)]
+        sets = [(name, base + [(v, here)]) for name, v in link_variables(cmd.prefix, argv[at + 1:])] or [(None, base)]
         for name, flags in sets:
-            toks = [Tok(w, cmd.argv[0].index) for v in flags for w in shell_split(v)]
+            toks = [Tok(w, idx) for v, idx in flags for w in shell_split(v)]
             if carries_emcc_settings([t.value for t in toks]):
                 out += build_facts(toks, cmd.span, variant=joined_label(variant, name), version=version, flag_set=True)
     return out

@@ -217,6 +217,9 @@ def _configure_with_emcc(cmd: Command) -> int | None:
     return k if first and is_emcc(first[0]) else None
 
 
+CMAKE_ENV_FLAGS = (("CMAKE_C_FLAGS", "CFLAGS"), ("CMAKE_CXX_FLAGS", "CXXFLAGS"), ("CMAKE_EXE_LINKER_FLAGS", "LDFLAGS"))
+
+
 def configure_facts(cmd: Command, at: int, variant: str | None, version: str | None) -> list[Fact]:
     """``emcmake cmake -DCMAKE_EXE_LINKER_FLAGS=…``: the flags every emcc link of the
     configured project gets (with ``CMAKE_C/CXX_FLAGS``, which CMake also passes to the
@@ -226,7 +229,20 @@ def configure_facts(cmd: Command, at: int, variant: str | None, version: str | N
     (``-sUSE_PTHREADS``, ``-sUSE_ZLIB``) configure libraries (a dependency build): no link."""
     names, values, build_type = configure_flags(cmd.argv[at + 1:])
     index = cmd.argv[0].index
-    flags = [[Tok(w, index) for w in shell_split(v)] for v in values]
+    indexes = [index] * len(values)
+    given = bool(values)
+    # cmake(1): on the first configure, the CFLAGS, CXXFLAGS and LDFLAGS of the environment
+    # initialise CMAKE_C_FLAGS, CMAKE_CXX_FLAGS and CMAKE_EXE_LINKER_FLAGS when no -D sets them
+    # (minetest-wasm exports LDFLAGS="… -sINITIAL_MEMORY=…" before `emcmake cmake`)
+    for cache, env in CMAKE_ENV_FLAGS:
+        value = cmd.prefix.get(env, cmd.env.get(env))
+        if cache not in names and isinstance(value, PStr):
+            names.append(cache)
+            values.append(value)
+            indexes.append(index if env in cmd.prefix else _index_of(cmd, env, index))
+            # a value this script writes with emcc settings in it (not zstd's local -D defines)
+            given = given or indexes[-1] is index and carries_emcc_settings(value.text.split())
+    flags = [[Tok(w, idx) for w in shell_split(v)] for v, idx in zip(values, indexes)]
     linked = [n == "CMAKE_EXE_LINKER_FLAGS" or n not in CONFIGURE_FLAG_VARS and ("LDFLAGS" in n or "LINK" in n)
               for n in names]
     linker = [f.value for is_link, fs in zip(linked, flags) if is_link for f in fs]
@@ -237,7 +253,9 @@ def configure_facts(cmd: Command, at: int, variant: str | None, version: str | N
                                   "flags in " + ", ".join(dict.fromkeys(names))) if x)
     # the project's own variables are pieces its CMakeLists adds to links of its own flags
     # (duckdb's -DWASM_LINK_FLAGS_EXT="-pthread …" beside its PTHREAD_POOL_SIZE=4): a flag set
-    own = any(n not in CONFIGURE_FLAG_VARS for n in names)
+    # so are flags only inherited from a shared script (every library's configure in
+    # minetest-wasm gets common.sh's LDFLAGS): the configure that sets its own makes the link
+    own = any(n not in CONFIGURE_FLAG_VARS for n in names) or not given
     return build_facts([f for fs in flags for f in fs], cmd.span, variant=label, version=version, flag_set=own)
 
 

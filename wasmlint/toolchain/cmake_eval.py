@@ -53,6 +53,21 @@ NOT_EMSCRIPTEN = frozenset(("WIN32", "APPLE", "MSVC", "MINGW", "CYGWIN", "ANDROI
                             "BORLAND", "WATCOM", "CMAKE_JS_VERSION"))
 
 
+def _open_genex(t: str) -> bool:
+    """Whether ``t`` ends inside a generator expression (more ``$<`` opened than closed)."""
+    if "$<" not in t:
+        return False
+    depth, k = 0, 0
+    while k < len(t):
+        if t.startswith("$<", k):
+            depth, k = depth + 1, k + 2
+            continue
+        if t[k] == ">" and depth:
+            depth -= 1
+        k += 1
+    return depth > 0
+
+
 class _Reached(Exception):
     """The parent has reached the add_subdirectory() of the next directory down."""
 
@@ -160,8 +175,20 @@ class Run:
         return name in NOT_EMSCRIPTEN or name in self.internal or name in self.files.assigned
 
     def args(self, c: Cmd) -> list[PStr]:
+        """The command's arguments, generator expressions decided. A generator expression
+        written across unquoted arguments (``$<$<CONFIG:Debug>:-g -sASSERTIONS=0>``) is one
+        list item joined by ``;``: CMake evaluates it on the joined value, so the whole of it
+        is Debug's (``-g;-sASSERTIONS=0``), and no item ``-sASSERTIONS=0>`` reaches a link."""
         config = self.config()
-        return [genex_filter(v, self.on, config) for v, _ in arguments(c.read_args, self.view())]
+        out, pending = [], None
+        for v, _ in arguments(c.read_args, self.view()):
+            pending = v if pending is None else PStr.join([pending, PStr.synth(";"), v])
+            if not _open_genex(pending.text):
+                out.append(genex_filter(pending, self.on, config))
+                pending = None
+        if pending is not None:
+            out.append(genex_filter(pending, self.on, config))
+        return out
 
     def config(self) -> str | None:
         v = self.vars.get("CMAKE_BUILD_TYPE") or self.cache.get("CMAKE_BUILD_TYPE")

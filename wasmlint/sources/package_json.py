@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from .. import jsonpos, shellparse
+from ..domain import names_domain
 from ..facts import Fact
 from ..launch.build import NODE_OPTIONS_VARS, Unit
 from ..launch.version import NodeVersionFact, major_of
@@ -62,7 +63,10 @@ class PackageEntry(Fact):
 def extract(src: SourceFile) -> list[Fact]:
     idx, root = load_json(src)
     if idx is None:
-        return root
+        # a manifest that names nothing wasmlint reads (an NW.js window manifest with `//`
+        # comments, no scripts) hides no fact behind its syntax error (``domain``)
+        text, _ = src.decode_or_error()
+        return root if text is None or names_domain(text) else []
     if root.type != "object":
         return []
     facts: list[Fact] = []

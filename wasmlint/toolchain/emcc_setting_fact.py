@@ -74,9 +74,10 @@ class EmccSetting(Fact):
             return es.named_setting(then) if then else None
         if self.spelling == self.name:
             return None
-        if self.spelling == "USE_PTHREADS":
-            return "-pthread" if self.value == 1 else None
         legacy = es.data()["legacy"].get(self.spelling)
+        if self.spelling == "USE_PTHREADS":     # a setting like any before it became legacy (3.1.34)
+            since = legacy.get("removed-in") if legacy else None
+            return "-pthread" if self.value == 1 and not self.builds_before(since) else None
         if not legacy or "renamed-to" not in legacy or self.builds_before(legacy.get("renamed-to-since")):
             return None     # every build runs a release that has no new name yet
         return self.name

@@ -144,6 +144,15 @@ def _h_string(run: Run, c: Cmd) -> None:
         run.vars[args[2].text] = args[1].strip()
     elif op == "REGEX" and len(args) >= 4:
         run._unknown(args[3].text)
+    elif op == "FIND" and len(args) >= 4 and args[1].known and args[2].known:
+        # `string(FIND ${CMAKE_CXX_COMPILER} "fastcomp" POS)`: -1 when not found
+        find = args[1].text.rfind if len(args) > 4 and args[4].text == "REVERSE" else args[1].text.find
+        run.vars[args[3].text] = PStr.synth(str(find(args[2].text)))
+    elif op in ("TOUPPER", "TOLOWER") and len(args) >= 3 and args[1].known:
+        text = args[1].text
+        run.vars[args[2].text] = PStr.synth(text.upper() if op == "TOUPPER" else text.lower())
+    elif op == "LENGTH" and len(args) >= 3 and args[1].known:
+        run.vars[args[2].text] = PStr.synth(str(len(args[1].text)))
     elif op in ("TOUPPER", "TOLOWER", "SUBSTRING", "LENGTH", "FIND", "MAKE_C_IDENTIFIER", "TIMESTAMP",
                 "GENEX_STRIP", "RANDOM", "UUID", "SHA256", "MD5", "REPEAT", "JSON", "COMPARE", "ASCII",
                 "HEX", "CONFIGURE"):

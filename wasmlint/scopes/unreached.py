@@ -14,12 +14,14 @@ def used_only_by_quiet_code(project, out: ScopeMap) -> None:
     """A module that nothing in production reaches and no convention places takes the scope
     of the code that uses it, when all of it is test, bench, example, fixture or docs code:
     extism's top-level ``wasm/*.wasm`` plugins, compiled in by ``include_bytes!`` from
-    ``runtime/src/tests/`` and ``runtime/benches/`` only, are test material. A use in
-    ``#[cfg(test)]`` code is a test's wherever its file is."""
+    ``runtime/src/tests/`` and ``runtime/benches/`` only, are test material; so is a JS
+    module only tests import (scrypted's ``src/threading.ts``, imported by
+    ``test/threading-test.ts`` alone). A use in ``#[cfg(test)]`` code is a test's wherever
+    its file is."""
     prod = out.files
     in_tests = {f.span for f in project.of_kind("rust-include") if f.in_test}
     for path, kind in project.files.items():
-        if kind != "wasm" or path in prod:
+        if kind not in ("wasm", "js") or path in prod:
             continue
         users = [e for e in project.graph.into.get(path, ()) if e.kind in REACH or e.kind == "includes"]
         said = [TEST_CODE if e.span in in_tests else _user_scope(out, e) for e in users]

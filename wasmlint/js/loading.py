@@ -111,7 +111,9 @@ def trace(scan: Scan, node, depth: int = 0) -> Origin:
     name = path_of(callee) or ""
     last = name_of(callee) or ""
     if last == "fetch" and args:
-        return Origin("response", from_fetch=True, source=_source(scan, args[0]))
+        # a `data:` URL (three.js's ZSTDDecoder fetches "data:application/wasm;base64," + its
+        # module) is decoded in place: no download for a streaming compile to overlap
+        return Origin("response", from_fetch=not _data_url(scan, args[0]), source=_source(scan, args[0]))
     if last == "arrayBuffer" and callee.type == "member_expression":
         inner = trace(scan, callee.child_by_field_name("object"), depth + 1)
         return Origin("bytes", inner.from_fetch, inner.source) if inner.kind == "response" else Origin("bytes")
@@ -174,6 +176,20 @@ def _returned(scan: Scan, fn, receiver, depth: int) -> Origin:
             inner = trace(scan, receiver, depth + 1)
             return Origin("bytes", inner.from_fetch, inner.source) if inner.kind == "response" else Origin("bytes")
     return trace(scan, expr, depth + 1)
+
+
+def _data_url(scan: Scan, node) -> bool:
+    """Whether the URL starts with ``data:``: a literal, or a ``+`` or template whose first
+    part is one."""
+    node = unwrap(node)
+    while node is not None and node.type == "binary_expression" and \
+            node.child_by_field_name("operator").type == "+":
+        node = unwrap(node.child_by_field_name("left"))
+    if node is not None and node.type == "template_string":
+        text = node.text[1:].decode("utf-8", "replace")
+        return text.startswith("data:")
+    value = scan.ev.string(node) if node is not None else None
+    return isinstance(value, str) and value.startswith("data:")
 
 
 def _source(scan: Scan, node) -> str | None:

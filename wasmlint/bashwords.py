@@ -276,6 +276,9 @@ class Words:
         value = self.folder_of(node)
         if value is not None:
             return value
+        value = self.printed(node)
+        if value is not None:
+            return value[:len(value.text.rstrip("\n"))]
         output = self.output(node)
         if output is not None:
             return PStr.spread(output.rstrip("\n"), *self._range(node))
@@ -300,6 +303,37 @@ class Words:
         if not argv or not all(known(a) for a in argv):
             return None
         return self.substitute([a.text for a in argv])
+
+    def printed(self, node) -> PStr | None:
+        """What the shell's own ``$(echo ARGS)`` and ``$(cat <<EOF … EOF)`` print: the
+        arguments joined by blanks, and the here-document (its expansions made unless its
+        delimiter is quoted). biowasm's hyphy build keeps its link flags in ``$(cat <<EOF``."""
+        inner = [ch for ch in node.named_children if ch.type != "comment"]
+        if len(inner) != 1:
+            return None
+        stmt = inner[0]
+        if stmt.type == "command" and _head(stmt) == "echo":
+            args = [f for ch in stmt.named_children if ch.type in WORDS for f in self.fields(ch)]
+            while args and args[0].text in ("-n", "-e", "-E"):
+                args = args[1:]
+            parts = [q for k, a in enumerate(args) for q in ((_BLANK_PART, a) if k else (a,))]
+            return PStr.join(parts) if parts else PStr.synth("")
+        if stmt.type != "redirected_statement":
+            return None
+        kids = stmt.named_children
+        cmd, redirects = kids[0], kids[1:]
+        if cmd.type != "command" or _head(cmd) != "cat" or len(cmd.named_children) != 1 or \
+                len(redirects) != 1 or redirects[0].type != "heredoc_redirect":
+            return None
+        start = next((c for c in redirects[0].children if c.type == "heredoc_start"), None)
+        body = next((c for c in redirects[0].children if c.type == "heredoc_body"), None)
+        if start is None or body is None:
+            return PStr.synth("")
+        if start.text[:1] in (b"'", b'"') or b"\\" in start.text:      # <<'EOF': the text as written
+            return self.text(body.start_byte, body.end_byte)
+        made = [c for c in body.named_children if c.type != "heredoc_content"]
+        parts = [p for p, _q in self.sequence(body, body.start_byte, body.end_byte, True, made) if p is not BREAK]
+        return PStr.join(parts) if parts else PStr.synth("")
 
     def folder_of(self, node) -> PStr | None:
         """The folder a command substitution prints when it is the script's own:

@@ -15,6 +15,8 @@
   (``emcc ))))…``, audit F6). Its parses of one file may take ``PARSE_FLOOR`` CPU
   seconds plus ``PARSE_PER_BYTE`` per byte of the file: twenty times the slowest
   real file measured (minified JS, 0.4 µs a byte), so only error recovery reaches it.
+  A text of up to ``SHORT_TEXT`` bytes is parsed at once and charged its wall time
+  (``_parse_short``); a longer one is stopped midway by its CPU time.
 
 Real build and launch files stay far below every bound.
 """

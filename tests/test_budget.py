@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from fuzz.pathological import GENERATORS
 from wasmlint import budget
 from wasmlint.config import Config
@@ -145,3 +147,19 @@ def test_a_long_node_text_read_through_the_callback_does_not_read_freed_pieces()
     env = {**os.environ, "MALLOC_MMAP_THRESHOLD_": "131072"}
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
     assert (run.returncode, run.stdout.strip()) == (0, "True"), run.stderr[-2000:]
+
+
+def test_short_texts_parsed_at_once_are_still_charged():
+    """A text of up to ``SHORT_TEXT`` bytes (a recipe, a script's line) is parsed from its
+    bytes, not stopped midway: its time is charged all the same, and once the file's
+    parse time is spent the next parse ends the file (F6's ``emcc ))))…`` in many lines)."""
+    from wasmlint.bashtree import parser
+    data = b"emcc " + b")" * (budget.SHORT_TEXT - 5)     # error recovery: milliseconds a parse
+    parsed = 0
+    with budget.for_file(0):
+        budget.current().parse_seconds = 0.005
+        with pytest.raises(budget.OverBudget):
+            for _ in range(10_000):
+                budget.parse(parser(), data)
+                parsed += 1
+    assert 1 <= parsed < 10_000

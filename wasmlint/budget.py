@@ -15,6 +15,8 @@
   (``emcc ))))…``, audit F6). Its parses of one file may take ``PARSE_FLOOR`` CPU
   seconds plus ``PARSE_PER_BYTE`` per byte of the file: twenty times the slowest
   real file measured (minified JS, 0.4 µs a byte), so only error recovery reaches it.
+  A text of up to ``SHORT_TEXT`` bytes is parsed at once and charged its wall time
+  (``_parse_short``); a longer one is stopped midway by its CPU time.
 
 Real build and launch files stay far below every bound.
 """
@@ -31,6 +33,7 @@ PARSE_FLOOR = 2.0
 PARSE_PER_BYTE = 8e-6
 CHUNK = 1 << 16         # bytes handed to tree-sitter per read
 TEXT_CHUNK = 256        # bytes of a parsed node's text per read, at first
+SHORT_TEXT = 2048       # bytes parsed at once, unstoppable (``_parse_short``)
 
 
 class OverBudget(BaseException):
@@ -107,7 +110,10 @@ def parse(parser, data: bytes, old=None):
     given = {"old_tree": old} if old is not None else {}
     if b is None:
         return parser.parse(data, **given)
-    deadline = time.process_time() + b.parse_seconds
+    if len(data) <= SHORT_TEXT:
+        return _parse_short(b, parser, data, given)
+    start = time.process_time()
+    deadline = start + b.parse_seconds
     chunk, parsed, after = CHUNK, False, -1
     last = b""
 
@@ -139,7 +145,6 @@ def parse(parser, data: bytes, old=None):
         next_look = now + 0.001
         return time.process_time() > deadline
 
-    start = time.process_time()
     try:
         tree = parser.parse(read, progress_callback=stop, **given)
         # a tree parsed from a callback reads each node's text through it again (calls to
@@ -156,3 +161,20 @@ def parse(parser, data: bytes, old=None):
     finally:
         b.parse_seconds = max(0.0, b.parse_seconds - (time.process_time() - start))
 
+
+
+def _parse_short(b: FileBudget, parser, data: bytes, given: dict):
+    """A short text (a Make recipe, a script's line) parsed from its bytes. Its slowest
+    error recovery (``emcc ))))…`` of ``SHORT_TEXT`` bytes) takes tens of milliseconds,
+    too little to need stopping midway; a parse that is not stopped needs no read
+    callback (a Python call per node text read later) and no CPU clock (a system call,
+    tens of microseconds under load, as much as parsing a recipe). Its wall time, never
+    less than its CPU time, is charged; once the budget is spent the next parse stops
+    the file."""
+    if b.parse_seconds <= 0.0:
+        raise OverBudget("parsing takes too long (tree-sitter error recovery)")
+    start = time.perf_counter()
+    try:
+        return parser.parse(data, **given)
+    finally:
+        b.parse_seconds = max(0.0, b.parse_seconds - (time.perf_counter() - start))

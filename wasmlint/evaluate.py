@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Callable
 
 from .condition import ConditionError, compile_expr, compile_template
 from .config import Config, Target
 from .diagnostics import Diagnostic, Edit, Fix, Proposal, Related
 from .facts import Fact, Span
+from .pathmatch import match_any
 from .report.escape import clip
 from .ruleset import Rule
+from .scopes import UNKNOWN
 
 
 @dataclass
@@ -49,7 +52,6 @@ class Context:
         return list(known[1])
 
     def _find_targets(self, fact: Fact) -> list[Target]:
-        from .pathmatch import match_any
         if not self.config.targets_from_cli:
             for pattern, names in self.config.targets_by_path.items():
                 if match_any(fact.span.path, [pattern]):
@@ -62,6 +64,11 @@ class Context:
                 found = self.project.targets_for(fact, self.config)
                 if found:
                     return found
+        return self.configured_targets
+
+    @cached_property
+    def configured_targets(self) -> list[Target]:
+        """The configuration's targets, made once: most facts have no targets of their own."""
         return [self.config.target(t) for t in self.config.targets]
 
     def once(self, name: str, fact: Fact, make: Callable[[], Any]) -> Any:
@@ -76,7 +83,6 @@ class Context:
     def scope_of(self, fact: Fact):
         """The fact's production scope (``wasmlint.scopes``), found once per fact: each rule
         that reports on it asks (a link with three findings asked three times)."""
-        from .scopes import UNKNOWN
         if not hasattr(self.project, "scopes"):
             return UNKNOWN
         return self.once("scope_of", fact, lambda: self.project.scopes(self.config).of_fact(fact))
@@ -184,15 +190,19 @@ def evaluate(rules: list[Rule], facts: list[Fact], ctx: Context) -> list[Diagnos
         if rule.each:
             var, _, expr = rule.each.partition(" in ")
             each_var, each_expr = var.strip(), compile_expr(expr.strip())
-        base = {"policy": policy, "options": rule.options, "rule": rule, "ctx": ctx}   # copied per target
+        base = {"policy": policy, "options": rule.options, "rule": rule, "ctx": ctx, "target": None}
+        # the names a condition reads besides the fact's: one dict for every fact of the rule,
+        # copied per fact only where a fact's evaluation sets names of its own (a target, an item)
+        shared = not (rule.per_target or each_var)
         for kind in rule.facts:
             for fact in by_kind.get(kind, ()):
-                targets = ctx.targets_for(fact) if rule.per_target else [None]
+                targets = ctx.targets_for(fact) if rule.per_target else _NO_TARGET
                 if rule.tightest:
                     targets = sorted(targets, key=lambda t: (t.budget_bytes is None, t.budget_bytes or 0))
                 found = len(out)
+                look = Names(fact, ctx, base if shared else dict(base))
                 try:
-                    _each_target(rule, fact, ctx, targets, base, each_var, each_expr, cond, message, found, out)
+                    _each_target(rule, fact, ctx, targets, look, each_var, each_expr, cond, message, found, out)
                 except (ConditionError, ArithmeticError, ValueError, TypeError, MemoryError, RecursionError) as exc:
                     # a rule (often a project's own) that fails on one fact does not end the run
                     del out[found:]
@@ -201,13 +211,18 @@ def evaluate(rules: list[Rule], facts: list[Fact], ctx: Context) -> list[Diagnos
     return out
 
 
-def _each_target(rule, fact, ctx, targets, base, each_var, each_expr, cond, message, found, out) -> None:
+_NO_TARGET = (None,)
+_ONE_ITEM = (None,)
+
+
+def _each_target(rule, fact, ctx, targets, look, each_var, each_expr, cond, message, found, out) -> None:
+    names = look.names
     for target in targets:
         if rule.tightest and len(out) > found:
             break
-        names = dict(base, target=target)
-        look = Names(fact, ctx, names)
-        items = each_expr(look) if each_expr else [None]
+        if target is not None:
+            names["target"] = target
+        items = each_expr(look) if each_expr else _ONE_ITEM
         for item in items or ():
             if each_var:
                 names[each_var] = item

@@ -231,6 +231,8 @@ class Project:
         ``-sENVIRONMENT=node``, a loader whose module scope requires ``node:wasi``, and the
         module only such files load), without a budget. A
         build is judged by what it writes (``artifact_paths``: an emcc link's JS and .wasm)."""
+        if not (self._deployments_by_path or self._launches_by_path or self._node_glue):
+            return None     # no fact has targets of its own: nothing to look up per fact
         paths = getattr(fact, "artifact_paths", None) or [
             (getattr(fact, "virtual_path", None) or fact.span.path).split("#", 1)[0]]
         deployed = self.deployment_targets(paths, config)

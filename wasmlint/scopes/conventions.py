@@ -33,6 +33,9 @@ FOLDERS: dict[str, str] = {
 # file names, lower-cased; the first that matches wins
 _FILE_NAMES: tuple[tuple[re.Pattern, str, str], ...] = tuple((re.compile(p), s, why) for p, s, why in (
     (r".+[._-](tests?|specs?)\.[^.]+$|^(tests?|specs?)\.[^.]+$", "test", "a test file by its name"),
+    # what tests share: test-utils.ts, test_helpers.py, populate_test_data.ts, testSetup.js
+    (r"(.*[._-])?test[._-]?(utils?|helpers?|data|setup|support|harness|fixtures?)([._-].*)?$",
+     "test", "test support by its name"),
     (r"^(jest|vitest|playwright|cypress|karma|ava|wdio)\.conf(ig)?\.[^.]+$|^\.mocharc\.|^\.taprc$",
      "test", "a test runner's configuration"),
     (r".+[._-](bench|benchmark)\.[^.]+$|^(bench|benchmarks?)\.[^.]+$",

@@ -121,6 +121,39 @@ def test_labels_and_keys_in_a_body_parsed_in_place_cost_no_reparse(forced, monke
     assert mem.initial_pages is None
 
 
+def test_names_bound_by_functions_in_a_body_parsed_in_place_cost_no_reparse(forced, monkeypatch):
+    # libsodium's wasm2js body (600 KB, far over ALONE_MAX) holds hundreds of functions whose
+    # parameters and opening `var` lists (after asm.js's `b |= 0;` coercions, or in a `for
+    # (var`) declare the one-letter names the glue outside uses too: a write there is bound
+    # by the innermost function around it that declares the name, and reaches nothing outside
+    from wasmlint.js import bindings
+    monkeypatch.setattr(bindings, "ALONE_MAX", 0)
+    src = ("var q = 16;\n" + FILLER +
+           "function asm(a) {\n"
+           "  function f1(b, q) { q = b + 1; return q; }\n"
+           "  function f2(b) { b |= 0; var c = 0, q = 0; q = b + c; return q; }\n"
+           "  function f3(b) { for (var i = 0, q = 0; i < b; i++) { if (b) { q = i; } } return q; }\n"
+           "  var f4 = (b, q) => { q = b; return q; }, f5 = q => { q = 1; };\n"
+           "  return f1(a, 1) + f2(a) + f3(a) + f4(a); }\n"
+           "var mem = new WebAssembly.Memory({ initial: q });\n").encode()
+    skel, whole = _both("libsodium.js", src, monkeypatch)
+    assert skel == whole
+    forced.clear()
+    [mem] = [f for f in js_source.extract(SourceFile("libsodium.js", "js", src)) if f.kind == "js-memory"]
+    assert mem.initial_pages == 16
+    assert len(forced) == 1 and forced[0].blanked and not forced[0].touched
+    # writes that do reach out: in a function that declares `q` only after a call, in an
+    # `if` block of asm's own body, from a function nested in one whose parameter it is not
+    for outer in ("function g1(b) { var c = h(b), q = 0; } function g2(b) { q = b; }",
+                  "if (a) { q = a; }",
+                  "function g1(b) { function g2(c) { b = c; q = c; } }"):
+        written = src.replace(b"  return f1", f"  {outer}\n  return f1".encode())
+        skel, whole = _both("libsodium.js", written, monkeypatch)
+        assert skel == whole, outer
+        [mem] = [f for f in js_source.extract(SourceFile("libsodium.js", "js", written)) if f.kind == "js-memory"]
+        assert mem.initial_pages is None, outer
+
+
 # An Emscripten factory (duckdb-wasm's, pyodide's) names WebAssembly, so its body is kept;
 # its hundreds of statements that name nothing of interest are left out in runs.
 FACTORY = ("var Module = (() => { return async function (moduleArg = {}) {\n"

@@ -252,6 +252,13 @@ def test_a_member_write_in_left_out_statements_before_a_process_start_is_seen(fo
     ("for (i = 0; i < n; i++) a(); b = `;${ {c: 1} };`; d(';', /;/);",
      ["", "for (i = 0; i < n; i++) a();", "b = `;${ {c: 1} };`;", "d(';', /;/);"]),
     ("x = { a: 1, b() { y(); } }; z(); /* ; */ // ;\n", ["", "x = { a: 1, b() { y(); } };", "z();"]),
+    # a `for (` inside a nested body block (crossed whole) is not looked at: one in sql.js's
+    # JSDoc example with unbalanced parentheses, one whose header holds a template with
+    # substitutions (onnxruntime-web's minified bundles) left no cut in the whole block
+    ("a(); f = function (s) { /** for (let t of db.iterate(s) { */ g(); }; h();",
+     ["", "a();", "f = function (s) { /** for (let t of db.iterate(s) { */ g(); };", "h();"]),
+    ("a(); f = (e) => { for (let l = 0; s = `n_${e.t()}_${l}`, !!e.has(s); l++); }; h();",
+     ["", "a();", "f = (e) => { for (let l = 0; s = `n_${e.t()}_${l}`, !!e.has(s); l++); };", "h();"]),
 ])
 def test_statement_cuts_know_the_lexical_grammar(source, cuts):
     data = source.encode()

@@ -372,13 +372,13 @@ class _Cuts:
     worked out for a block when a plan first keeps it, and kept for every plan of the file."""
 
     def __init__(self, data: bytes, blocks):
-        self.data, self.ends = data, dict(blocks)
+        self.data, self.ends, self.order = data, dict(blocks), [a for a, _ in blocks]
         self._starts: dict[tuple[int, int], list[int]] = {}
         self._flat: list[int] = []
 
     def starts(self, a: int, b: int) -> list[int]:
         if (a, b) not in self._starts:
-            found = [] if _switch_body(self.data, a) else lexer.statement_starts(self.data, a, b, self.ends)
+            found = [] if _switch_body(self.data, a) else lexer.statement_starts(self.data, a, b, self.ends, self.order)
             self._starts[a, b] = found
             for x in found:
                 bisect.insort(self._flat, x)

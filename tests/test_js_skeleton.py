@@ -154,6 +154,26 @@ def test_names_bound_by_functions_in_a_body_parsed_in_place_cost_no_reparse(forc
         assert mem.initial_pages is None, outer
 
 
+@pytest.mark.parametrize("call, names", [
+    # onnxruntime-web's bundles hold protobuf.js writers (`w.uint32(18).fork()`, hundreds of
+    # them) and name no process API: nothing searches them for a process start
+    ("w.uint32({i}).fork()", "const cp = require('child_process'); cp.fork('worker.js');\n"),
+    # `pool` is searched for only where the workerpool package is
+    ("w.pool.size({i})", "const workerpool = require('workerpool'); workerpool.pool('w.js');\n"),
+])
+def test_words_searched_only_where_another_is_keep_no_block_elsewhere(call, names, forced, monkeypatch):
+    src = (FILLER + "".join(f"function encode{i}(m, w) {{ {call.format(i=i)}; return w.ldelim(); }}\n"
+                            for i in range(8)) +
+           "var mem = new WebAssembly.Memory({ initial: 16 });\n")
+    for head, kept in (("", False), (names, True)):
+        data = (head + src).encode()
+        skel, whole = _both("ort.all.js", data, monkeypatch)
+        assert skel == whole
+        forced.clear()
+        js_source.extract(SourceFile("ort.all.js", "js", data))
+        assert (forced[0].blank_index(data.index(call.format(i=0).encode())) < 0) == kept, head
+
+
 # An Emscripten factory (duckdb-wasm's, pyodide's) names WebAssembly, so its body is kept;
 # its hundreds of statements that name nothing of interest are left out in runs.
 FACTORY = ("var Module = (() => { return async function (moduleArg = {}) {\n"

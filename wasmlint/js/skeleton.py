@@ -324,12 +324,32 @@ def plan(data: bytes, sites=None) -> Plan | None:
     lay = lexer.layout(data, LITERAL_MIN, COMMENT_MIN)
     if not lay.blocks and not lay.literals and not lay.comments:
         return None
-    p = make_plan(interest_offsets(data, lay.literals, sites), lay.blocks, lay.literals, lay.comments,
+    if sites is None:
+        from .sites import Sites
+        sites = Sites(data)
+    unsearched = {w for words, searched in _GATED for w in words if not searched(data, sites)}
+    words = tuple(w for w in INTEREST if w not in unsearched)
+    shaped = {w: s for w, s in SHAPED.items() if w not in unsearched}
+    p = make_plan(interest_offsets(data, lay.literals, sites, shaped, words), lay.blocks, lay.literals, lay.comments,
                   _Cuts(data, lay.blocks), interest_offsets(data, lay.literals, sites, STATEMENT_SHAPED, (), ()))
     left_out = sum(b - a for a, b in p.excluded())
     if not left_out or left_out < MIN_SHARE * len(data):
         return None
     return p
+
+
+def _names_a_process_api(data: bytes, sites) -> bool:
+    from .builds import names_a_process_api
+    return sites.has(b"child_process") or names_a_process_api(data, sites.has)
+
+
+# Words searched only in a file that holds another one: no block is kept for them elsewhere.
+# The calls that start a process, where a process API is named (``flags.child_processes``
+# asks for ``child_process``, ``builds.wanted`` for a specifier; protobuf.js writers in
+# onnxruntime-web's bundles call ``.fork()`` hundreds of times); ``pool``, where the
+# ``workerpool`` package is (``workers.workers``).
+_GATED = (((b"exec", b"spawn", b"fork"), _names_a_process_api),
+          ((b"pool",), lambda data, sites: sites.has(b"'workerpool'") or sites.has(b'"workerpool"')))
 
 
 def make_plan(interests, blocks, literals, comments=(), cuts=None, held=()) -> Plan:

@@ -66,7 +66,7 @@ INTEREST = (b"WebAssembly", b"Worker", b"NODE_OPTIONS", b"setFlagsFromString", b
 # Words kept for only where the tokens around them fit what their builders read
 # (``shapes.py``; the builders' searches note no other occurrence).
 SHAPED = {b"exec": shapes.CALLEE_OR_OBJECT, b"spawn": shapes.CALLEE_OR_OBJECT, b"fork": shapes.CALLEE,
-          b"buffer": shapes.MEMBER_ARGUMENT, b"grow": shapes.CALLED_MEMBER, b"onmessage": shapes.ASSIGNED,
+          b"buffer": shapes.VIEW_ARGUMENT, b"grow": shapes.CALLED_MEMBER, b"onmessage": shapes.ASSIGNED,
           b"importScripts": shapes.CALLEE, b"ENVIRONMENT_IS_NODE": shapes.DECLARED}
 # Names of Emscripten glue the builders resolve or read declared: the statements of a kept
 # block that declare or set them are kept (a search for the name landing in a left-out one

@@ -160,6 +160,9 @@ def test_names_bound_by_functions_in_a_body_parsed_in_place_cost_no_reparse(forc
     ("w.uint32({i}).fork()", "const cp = require('child_process'); cp.fork('worker.js');\n"),
     # `pool` is searched for only where the workerpool package is
     ("w.pool.size({i})", "const workerpool = require('workerpool'); workerpool.pool('w.js');\n"),
+    # the word `require` (a bundle's `typeof require` tests) only where the requires before a
+    # call are read: a process start's, a setFlagsFromString's
+    ("typeof require == 'function' && w.size({i})", "require('v8').setFlagsFromString('--no-opt');\n"),
 ])
 def test_words_searched_only_where_another_is_keep_no_block_elsewhere(call, names, forced, monkeypatch):
     src = (FILLER + "".join(f"function encode{i}(m, w) {{ {call.format(i=i)}; return w.ldelim(); }}\n"

@@ -59,10 +59,12 @@ FORCED = {"MIN_FILE": 0, "MIN_BLOCK": 1, "STATEMENT_BLOCK_MIN": 1, "MIN_SHARE": 
 # excluded blocks and cost another parse); what decides correctness is Doc.offsets.
 # Whole words (Doc.words finds no node of one inside a longer name), and marks found
 # anywhere: those of embedded modules and the calls the module graph reads
-# (``Doc.offsets`` callers, who climb from whatever node they land on).
+# (``Doc.offsets`` callers, who climb from whatever node they land on). No builder searches
+# the words ``import`` and ``export`` (the module graph reads the top-level statements and
+# the ``import(``/``require(`` marks).
 INTEREST = (b"WebAssembly", b"Worker", b"NODE_OPTIONS", b"setFlagsFromString", b"child_process",
             b"execArgv", b"iscina", b"workerpool", b"INITIAL_MEMORY", b"TOTAL_MEMORY",
-            b"require", b"import", b"export", b"headers", b"setHeader", b"pool", b"Memory", b"arrayBuffer")
+            b"require", b"headers", b"setHeader", b"pool", b"Memory", b"arrayBuffer")
 # Words kept for only where the tokens around them fit what their builders read
 # (``shapes.py``; the builders' searches note no other occurrence).
 SHAPED = {b"exec": shapes.CALLEE_OR_OBJECT, b"spawn": shapes.CALLEE_OR_OBJECT, b"fork": shapes.CALLEE,
@@ -346,9 +348,12 @@ def _names_a_process_api(data: bytes, sites) -> bool:
 # Words searched only in a file that holds another one: no block is kept for them elsewhere.
 # The calls that start a process, where a process API is named (``flags.child_processes``
 # asks for ``child_process``, ``builds.wanted`` for a specifier; protobuf.js writers in
-# onnxruntime-web's bundles call ``.fork()`` hundreds of times); ``pool``, where the
-# ``workerpool`` package is (``workers.workers``).
+# onnxruntime-web's bundles call ``.fork()`` hundreds of times); the word ``require``, where
+# a process API or ``setFlagsFromString`` is (``builds`` and ``flags.set_flags`` read the
+# requires before a call; the module graph needs only the ``require(`` mark); ``pool``,
+# where the ``workerpool`` package is (``workers.workers``).
 _GATED = (((b"exec", b"spawn", b"fork"), _names_a_process_api),
+          ((b"require",), lambda data, sites: sites.has(b"setFlagsFromString") or _names_a_process_api(data, sites)),
           ((b"pool",), lambda data, sites: sites.has(b"'workerpool'") or sites.has(b'"workerpool"')))
 
 

@@ -53,6 +53,12 @@ def _both(name: str, data: bytes, monkeypatch) -> tuple:
     return skel, whole
 
 
+def _initial_pages(name: str, data: bytes):
+    """The initial size of the one ``new WebAssembly.Memory`` of a file."""
+    [mem] = [f for f in js_source.extract(SourceFile(name, "js", data)) if f.kind == "js-memory"]
+    return mem.initial_pages
+
+
 @pytest.mark.parametrize("path", _fixture_files(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_fixture_facts_are_those_of_a_whole_parse(path, forced, monkeypatch):
     skel, whole = _both(path.name, path.read_bytes(), monkeypatch)
@@ -111,14 +117,11 @@ def test_labels_and_keys_in_a_body_parsed_in_place_cost_no_reparse(forced, monke
     skel, whole = _both("sql-asm.js", src, monkeypatch)
     assert skel == whole
     forced.clear()
-    [mem] = [f for f in js_source.extract(SourceFile("sql-asm.js", "js", src)) if f.kind == "js-memory"]
-    assert mem.initial_pages == 16
+    assert _initial_pages("sql-asm.js", src) == 16
     assert len(forced) == 1 and forced[0].blanked and not forced[0].touched
     written = src.replace(b"break Ja; }", b"for (;;) { break\nJa = 4; } }")
     skel, whole = _both("sql-asm.js", written, monkeypatch)
-    assert skel == whole
-    [mem] = [f for f in js_source.extract(SourceFile("sql-asm.js", "js", written)) if f.kind == "js-memory"]
-    assert mem.initial_pages is None
+    assert skel == whole and _initial_pages("sql-asm.js", written) is None
 
 
 def test_names_bound_by_functions_in_a_body_parsed_in_place_cost_no_reparse(forced, monkeypatch):
@@ -139,8 +142,7 @@ def test_names_bound_by_functions_in_a_body_parsed_in_place_cost_no_reparse(forc
     skel, whole = _both("libsodium.js", src, monkeypatch)
     assert skel == whole
     forced.clear()
-    [mem] = [f for f in js_source.extract(SourceFile("libsodium.js", "js", src)) if f.kind == "js-memory"]
-    assert mem.initial_pages == 16
+    assert _initial_pages("libsodium.js", src) == 16
     assert len(forced) == 1 and forced[0].blanked and not forced[0].touched
     # writes that do reach out: in a function that declares `q` only after a call, in an
     # `if` block of asm's own body, from a function nested in one whose parameter it is not
@@ -149,9 +151,7 @@ def test_names_bound_by_functions_in_a_body_parsed_in_place_cost_no_reparse(forc
                   "function g1(b) { function g2(c) { b = c; q = c; } }"):
         written = src.replace(b"  return f1", f"  {outer}\n  return f1".encode())
         skel, whole = _both("libsodium.js", written, monkeypatch)
-        assert skel == whole, outer
-        [mem] = [f for f in js_source.extract(SourceFile("libsodium.js", "js", written)) if f.kind == "js-memory"]
-        assert mem.initial_pages is None, outer
+        assert skel == whole and _initial_pages("libsodium.js", written) is None, outer
 
 
 @pytest.mark.parametrize("call, names", [

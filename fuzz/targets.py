@@ -208,7 +208,7 @@ def js_skeleton(data: bytes) -> None:
     of a whole parse when the file parses without errors (otherwise error recovery in a
     range the skeleton leaves out may differ); the scan's ranges are well-formed."""
     from wasmlint import budget, serial
-    from wasmlint.js import lexer, parse, skeleton
+    from wasmlint.js import bindings, lexer, parse, skeleton
     from wasmlint.sources import SourceFile
     from wasmlint.sources import js
     lay = lexer.layout(data, 1, 1)
@@ -221,9 +221,13 @@ def js_skeleton(data: bytes) -> None:
     # the whole extract is left out for them (it is the source_js target's).
     compared = not parse.Doc("loader.js", data).root.has_error
     saved = {k: getattr(skeleton, k) for k in skeleton.FORCED}
+    alone = bindings.ALONE_MAX
     try:
         for k, v in skeleton.FORCED.items():
             setattr(skeleton, k, v)
+        # inputs of odd length parse every left-out body in place, as a body over ALONE_MAX
+        # is (an asm.js module's): its writes are told from the functions nested in it
+        bindings.ALONE_MAX = 0 if len(data) % 2 else alone
         # each within a file's budget, as the pipeline reads a file (trees parsed from a
         # callback, node texts read through it; memos of one file's work)
         with budget.for_file(len(data)):
@@ -236,6 +240,7 @@ def js_skeleton(data: bytes) -> None:
     finally:
         for k, v in saved.items():
             setattr(skeleton, k, v)
+        bindings.ALONE_MAX = alone
     assert skel == whole
 
 

@@ -9,12 +9,15 @@ import itertools
 import pytest
 
 from wasmlint.js import parse, shapes
-from wasmlint.js.parse import unwrap, up
+from wasmlint.js.parse import call_parts, name_of, unwrap, up
 
 W = "fn"
 BEFORE = ["", "a.", "a?.", "a\n  .", "a./* c */", "(", "((", "var ", "let ", "const ", "let a, ", "var a = 1,\n",
           "var /* c */ ", "x = ", "f(", "new X(", "new X(a, ", "new X(a.", "f(a, b.", "new X((a.\n", "case ", "return ", "typeof ", "!", "a ? ", "[",
-          "{ a: ", "a,", "for (var ", "for (const "]
+          "{ a: ", "a,", "for (var ", "for (const ", "new Uint8Array(a.", "new Uint8Array(a.b?.", "Uint8Array(a.",
+          "new globalThis.DataView(\n a.", "new Uint8Array((a.", "new Int8Array(b, a.", "new Uint8Array(...a.",
+          "new Uint8Array(await a.", "new Uint8Array(/* c */ a.", "new Uint8Array<T>(a.", "new Int32Array(a[0].",
+          "new Float64Array(f().", "_free(a.", "if (a.", "new Uint8Array(a /* c */ ."]
 AFTER = ["(1)", "`t`", "?.(1)", "<T>(1)", ")(1)", "))(1)", " /* c */ (1)", "\n(1)", "// c\n(1)", "!(1)", " as any)(1)",
          ".b(1)", "?.b(1)", " = 1", " => 1", " == 1", ", 2", ")", "))", ";", " in o) ;", " of o) ;", ": T = 1", " && b",
          "", "\n", "\nf()", ".buffer", " += 1", "!: T", "/* c */ = 1", " = 1, b = 2", ") = 1", " as T) = 1", ")"]
@@ -52,6 +55,8 @@ READS = {
     _called(n.parent),
     "MEMBER_ARGUMENT": lambda n: n.type == "property_identifier" and n.parent.type == "member_expression" and
     (a := up(n.parent)) is not None and a.type == "arguments",
+    "VIEW_ARGUMENT": lambda n: READS["MEMBER_ARGUMENT"](n) and (a := up(n.parent)).parent.type == "new_expression" and
+    name_of(call_parts(a.parent)[0]) in shapes.VIEW_TYPES and unwrap(call_parts(a.parent)[1][0]).id == n.parent.id,
     "ASSIGNED": lambda n: n.type in ("identifier", "property_identifier") and
     (w := up(_target(n))) is not None and w.type == "assignment_expression" and
     unwrap(w.child_by_field_name("left")).id == _target(n).id,
@@ -100,6 +105,11 @@ def test_a_shape_fits_every_node_of_its_kind(name):
     ("CALLEE", "(ENVIRONMENT_IS_NODE)(x)", True),
     ("MEMBER_ARGUMENT", "HEAP8 = new Int8Array(ENVIRONMENT_IS_NODE)", False),
     ("MEMBER_ARGUMENT", "new Int8Array(m.ENVIRONMENT_IS_NODE)", True),
+    ("VIEW_ARGUMENT", "_free(info.ENVIRONMENT_IS_NODE);", False),               # emscripten's library_pthread
+    ("VIEW_ARGUMENT", "w.queue.writeBuffer(s.gpuData.ENVIRONMENT_IS_NODE, 0)", False),  # onnxruntime-web
+    ("VIEW_ARGUMENT", "new Float32Array(t.ENVIRONMENT_IS_NODE, t.byteOffset)", True),
+    ("VIEW_ARGUMENT", "new Uint8Array(buf, m.ENVIRONMENT_IS_NODE)", False),
+    ("VIEW_ARGUMENT", "new Uint8Array((a || b).ENVIRONMENT_IS_NODE)", True),
     ("ASSIGNED", "globalThis.ENVIRONMENT_IS_NODE = async e => {}", True),
     ("ASSIGNED", "if (self.ENVIRONMENT_IS_NODE === f) {}", False),
 ])

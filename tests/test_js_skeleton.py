@@ -53,6 +53,12 @@ def _both(name: str, data: bytes, monkeypatch) -> tuple:
     return skel, whole
 
 
+def _initial_pages(name: str, data: bytes):
+    """The initial size of the one ``new WebAssembly.Memory`` of a file."""
+    [mem] = [f for f in js_source.extract(SourceFile(name, "js", data)) if f.kind == "js-memory"]
+    return mem.initial_pages
+
+
 @pytest.mark.parametrize("path", _fixture_files(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_fixture_facts_are_those_of_a_whole_parse(path, forced, monkeypatch):
     skel, whole = _both(path.name, path.read_bytes(), monkeypatch)
@@ -111,14 +117,64 @@ def test_labels_and_keys_in_a_body_parsed_in_place_cost_no_reparse(forced, monke
     skel, whole = _both("sql-asm.js", src, monkeypatch)
     assert skel == whole
     forced.clear()
-    [mem] = [f for f in js_source.extract(SourceFile("sql-asm.js", "js", src)) if f.kind == "js-memory"]
-    assert mem.initial_pages == 16
+    assert _initial_pages("sql-asm.js", src) == 16
     assert len(forced) == 1 and forced[0].blanked and not forced[0].touched
     written = src.replace(b"break Ja; }", b"for (;;) { break\nJa = 4; } }")
     skel, whole = _both("sql-asm.js", written, monkeypatch)
+    assert skel == whole and _initial_pages("sql-asm.js", written) is None
+
+
+def test_names_bound_by_functions_in_a_body_parsed_in_place_cost_no_reparse(forced, monkeypatch):
+    # libsodium's wasm2js body (600 KB, far over ALONE_MAX) holds hundreds of functions whose
+    # parameters and opening `var` lists (after asm.js's `b |= 0;` coercions, or in a `for
+    # (var`) declare the one-letter names the glue outside uses too: a write there is bound
+    # by the innermost function around it that declares the name, and reaches nothing outside
+    from wasmlint.js import bindings
+    monkeypatch.setattr(bindings, "ALONE_MAX", 0)
+    src = ("var q = 16;\n" + FILLER +
+           "function asm(a) {\n"
+           "  function f1(b, q) { q = b + 1; return q; }\n"
+           "  function f2(b) { b |= 0; var c = 0, q = 0; q = b + c; return q; }\n"
+           "  function f3(b) { for (var i = 0, q = 0; i < b; i++) { if (b) { q = i; } } return q; }\n"
+           "  var f4 = (b, q) => { q = b; return q; }, f5 = q => { q = 1; };\n"
+           "  return f1(a, 1) + f2(a) + f3(a) + f4(a); }\n"
+           "var mem = new WebAssembly.Memory({ initial: q });\n").encode()
+    skel, whole = _both("libsodium.js", src, monkeypatch)
     assert skel == whole
-    [mem] = [f for f in js_source.extract(SourceFile("sql-asm.js", "js", written)) if f.kind == "js-memory"]
-    assert mem.initial_pages is None
+    forced.clear()
+    assert _initial_pages("libsodium.js", src) == 16
+    assert len(forced) == 1 and forced[0].blanked and not forced[0].touched
+    # writes that do reach out: in a function that declares `q` only after a call, in an
+    # `if` block of asm's own body, from a function nested in one whose parameter it is not
+    for outer in ("function g1(b) { var c = h(b), q = 0; } function g2(b) { q = b; }",
+                  "if (a) { q = a; }",
+                  "function g1(b) { function g2(c) { b = c; q = c; } }"):
+        written = src.replace(b"  return f1", f"  {outer}\n  return f1".encode())
+        skel, whole = _both("libsodium.js", written, monkeypatch)
+        assert skel == whole and _initial_pages("libsodium.js", written) is None, outer
+
+
+@pytest.mark.parametrize("call, names", [
+    # onnxruntime-web's bundles hold protobuf.js writers (`w.uint32(18).fork()`, hundreds of
+    # them) and name no process API: nothing searches them for a process start
+    ("w.uint32({i}).fork()", "const cp = require('child_process'); cp.fork('worker.js');\n"),
+    # `pool` is searched for only where the workerpool package is
+    ("w.pool.size({i})", "const workerpool = require('workerpool'); workerpool.pool('w.js');\n"),
+    # the word `require` (a bundle's `typeof require` tests) only where the requires before a
+    # call are read: a process start's, a setFlagsFromString's
+    ("typeof require == 'function' && w.size({i})", "require('v8').setFlagsFromString('--no-opt');\n"),
+])
+def test_words_searched_only_where_another_is_keep_no_block_elsewhere(call, names, forced, monkeypatch):
+    src = (FILLER + "".join(f"function encode{i}(m, w) {{ {call.format(i=i)}; return w.ldelim(); }}\n"
+                            for i in range(8)) +
+           "var mem = new WebAssembly.Memory({ initial: 16 });\n")
+    for head, kept in (("", False), (names, True)):
+        data = (head + src).encode()
+        skel, whole = _both("ort.all.js", data, monkeypatch)
+        assert skel == whole
+        forced.clear()
+        js_source.extract(SourceFile("ort.all.js", "js", data))
+        assert (forced[0].blank_index(data.index(call.format(i=0).encode())) < 0) == kept, head
 
 
 # An Emscripten factory (duckdb-wasm's, pyodide's) names WebAssembly, so its body is kept;
@@ -219,6 +275,13 @@ def test_a_member_write_in_left_out_statements_before_a_process_start_is_seen(fo
     ("for (i = 0; i < n; i++) a(); b = `;${ {c: 1} };`; d(';', /;/);",
      ["", "for (i = 0; i < n; i++) a();", "b = `;${ {c: 1} };`;", "d(';', /;/);"]),
     ("x = { a: 1, b() { y(); } }; z(); /* ; */ // ;\n", ["", "x = { a: 1, b() { y(); } };", "z();"]),
+    # a `for (` inside a nested body block (crossed whole) is not looked at: one in sql.js's
+    # JSDoc example with unbalanced parentheses, one whose header holds a template with
+    # substitutions (onnxruntime-web's minified bundles) left no cut in the whole block
+    ("a(); f = function (s) { /** for (let t of db.iterate(s) { */ g(); }; h();",
+     ["", "a();", "f = function (s) { /** for (let t of db.iterate(s) { */ g(); };", "h();"]),
+    ("a(); f = (e) => { for (let l = 0; s = `n_${e.t()}_${l}`, !!e.has(s); l++); }; h();",
+     ["", "a();", "f = (e) => { for (let l = 0; s = `n_${e.t()}_${l}`, !!e.has(s); l++); };", "h();"]),
 ])
 def test_statement_cuts_know_the_lexical_grammar(source, cuts):
     data = source.encode()

@@ -19,6 +19,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
+from .nested_functions import NestedFunctions
 from .occurrences import SCOPED_DECLARATIONS, label_or_key, surely_read, word_before
 from .parents import parent as parent_of
 from .parse import FUNCTIONS, HEAD_BYTES, LOOPS, Doc, ancestors, dialect_of, enclosing_function
@@ -56,6 +57,7 @@ class Bindings:
         self._piece_scopes: dict[tuple, set] = {}     # ids of the scopes declaring a name in a statement
         self._bound: dict[int, list[Write]] = {}      # binding_writes' answers, by use
         self._javascript = dialect_of(doc.path) == "javascript"   # no type annotations (``x: T``)
+        self._nested: NestedFunctions | None = None    # the functions in left-out blocks parsed in place
 
     def writes_in(self, name: str, scope) -> list[Write]:
         """Every write of ``name`` inside the byte range of ``scope`` (a node)."""
@@ -113,7 +115,8 @@ class Bindings:
                 return    # hoisted to the function whose body the range is, or to one inside it
         a, b = self.doc.blanked[k]
         if b - a > ALONE_MAX:
-            self.doc.touched.add(i)
+            if not self._nested_functions().binds((a, b), i, self.doc.data[i:i + length]):
+                self.doc.touched.add(i)
             return
         node = self.doc.blank_node(i, length)
         w = _classify(node) if node is not None and node.type in _WORD_TYPES else None
@@ -121,6 +124,11 @@ class Bindings:
             return
         if not self._resolves_inside(k, node.text.decode("utf-8", "replace"), node):
             self.doc.touched.add(i)
+
+    def _nested_functions(self) -> NestedFunctions:
+        if self._nested is None:
+            self._nested = NestedFunctions(self.doc, self.doc.parsed.plan.blocks)
+        return self._nested
 
     def _statement_write_reaches_out(self, i: int, length: int) -> bool:
         """Whether the occurrence at ``i``, in a left-out run of statements (skeleton.py),

@@ -10,6 +10,7 @@ What it finds is checked against tree-sitter's own parse (``parse.Doc``).
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -203,27 +204,43 @@ _GAP = re.compile(rb"(?:[ \t\n\r\v\f]|/\*(?:[^*]|\*(?!/))*\*/|//[^\n\r\xe2]*)*")
 _CONTINUES = re.compile(rb"(?:else|while)(?![\w$\x80-\xff])")
 
 
-def statement_starts(data: bytes, a: int, b: int, block_end: dict) -> list[int]:
+def statement_starts(data: bytes, a: int, b: int, block_end: dict, block_starts: list | None = None) -> list[int]:
     """Where the statements of the statement list ``data[a:b]`` (a body block's contents)
     may be cut apart: ``a``, then just after each ``;`` at its own level that ends one of
     its statements — not one before ``else`` or ``while``, which may end a statement
     nested in an ``if`` or ``do`` that goes on. ``block_end``: the body blocks inside
     (their contents' starts to ends, ``Layout.blocks``), crossed whole. Empty when the
-    scan is unsure of the range.
+    scan is unsure of the range. ``block_starts``: ``block_end``'s keys, sorted.
 
     Parentheses are not followed: outside the body blocks crossed whole, a ``;`` in
     parentheses can only be a ``for`` header's, and those are found first."""
+    starts = sorted(block_end) if block_starts is None else block_starts
     try:
-        return _statement_starts(data, a, b, block_end, _for_headers(data, a, b))
+        return _statement_starts(data, a, b, block_end, _for_headers(data, a, b, block_end, starts))
     except (Unsure, IndexError):
         return []
 
 
-def _for_headers(data: bytes, a: int, b: int) -> list[tuple[int, int]]:
-    """``(after '(', at ')')`` of what may be ``for`` headers in ``data[a:b]`` (also one in
-    a string or a nested block: that only costs cuts)."""
+def _own_segments(a: int, b: int, block_end: dict, block_starts: list):
+    """``[a, b)`` but the contents of the body blocks in it (those of a block nested in
+    another are inside it)."""
+    k = bisect.bisect_right(block_starts, a)
+    while k < len(block_starts) and block_starts[k] < b:
+        s = block_starts[k]
+        if s > a:
+            yield a, s
+        a = max(a, block_end[s])
+        k = bisect.bisect_left(block_starts, a, k + 1)
+    if a < b:
+        yield a, b
+
+
+def _for_headers(data: bytes, a: int, b: int, block_end: dict, block_starts: list) -> list[tuple[int, int]]:
+    """``(after '(', at ')')`` of what may be ``for`` headers in ``data[a:b]`` outside the
+    body blocks nested in it, which the statement scan crosses whole (also one in a string:
+    that only costs cuts)."""
     out = []
-    for m in _FOR.finditer(data, a, b):
+    for m in (m for lo, hi in _own_segments(a, b, block_end, block_starts) for m in _FOR.finditer(data, lo, hi)):
         k = m.start() - 1
         if (out and m.start() < out[-1][1]) or data[k] == 0x2E or _WORD_BYTE[data[k]]:
             continue

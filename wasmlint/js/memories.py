@@ -6,15 +6,10 @@ from .feature_test import is_feature_test
 from .parents import parent as parent_of
 from .parse import ancestors, call_parts, name_of, object_pairs, path_of, unwrap, up
 from .scan import Scan
-from .shapes import CALLED_MEMBER, MEMBER_ARGUMENT
+from .shapes import CALLED_MEMBER, VIEW_ARGUMENT, VIEW_TYPES
 from .values import UNKNOWN, Big
 
 PAGE = 65536
-VIEW_TYPES = frozenset((
-    "Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Int32Array",
-    "Uint32Array", "Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array", "DataView",
-    "Float16Array",
-))
 
 
 def memories(scan: Scan) -> list[JsMemory]:
@@ -172,7 +167,7 @@ def grows(scan: Scan, names: set[str] = frozenset()) -> list[tuple[object, JsMem
 
 def views(scan: Scan, grow_calls: list[tuple[object, JsMemoryGrow]]) -> list[JsMemoryView]:
     out = []
-    for prop in scan.doc.words("buffer", ("property_identifier",), MEMBER_ARGUMENT):
+    for prop in scan.doc.words("buffer", ("property_identifier",), VIEW_ARGUMENT):
         member = prop.parent
         if member is None or member.type != "member_expression":
             continue

@@ -296,7 +296,10 @@ class Doc:
     def blank_head_vars(self, k: int) -> frozenset:
         """Names declared by the ``var`` statements that open blanked range ``k`` (minified
         functions declare their locals first), from a parse of its first few KiB only."""
-        a, b = self.blanked[k]
+        return self.head_vars(*self.blanked[k])
+
+    def head_vars(self, a: int, b: int) -> frozenset:
+        """``blank_head_vars`` of the block whose contents are ``[a, b)``."""
         if (a, b) not in self._head_vars:
             head = self.data[a:min(b, a + HEAD_BYTES)].replace(b"\0", b"\x01")
             root = budget.parse(parser(dialect_of(self.path)), head).root_node

@@ -73,6 +73,54 @@ CALLEE_OR_OBJECT = Shape(_after(rb"[(`<.]|\?\."))
 CALLED_MEMBER = Shape(_after(rb"[(`<]|\?\."), b".")
 # a property given as an argument: ``new Uint8Array(memory.buffer, …)``
 MEMBER_ARGUMENT = Shape(_after(rb"[,)]"), b".")
+# the constructors of views of an ArrayBuffer (``memories.views``)
+VIEW_TYPES = frozenset((
+    "Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Int32Array",
+    "Uint32Array", "Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array", "DataView",
+    "Float16Array",
+))
+
+
+@dataclass(frozen=True)
+class FirstArgumentOf:
+    """A property given as an argument (``MEMBER_ARGUMENT``), and the first one of a call of
+    one of ``callees`` (its last name: ``new globalThis.Uint8Array(memory.buffer)``) where its
+    object is a plain chain of names: not one after a ``,``, nor one whose ``(`` follows
+    another name (``_free(info.buffer)``, ``if (a.buffer)``); any other token (``)``, ``]``,
+    ``>`` of type arguments, a comment's ``/``) means yes."""
+    callees: frozenset
+
+    def fits(self, data: bytes, i: int, n: int) -> bool:
+        if not MEMBER_ARGUMENT.fits(data, i, n):
+            return False
+        k = _back(data, i - 1)
+        while k >= 0 and data[k] == 0x2E:      # ``.`` (or ``?.``) then a name, from the end
+            k = _back(data, k - 1 - (k > 0 and data[k - 1] == 0x3F))
+            if k < 0 or not WORDISH[data[k]]:
+                return True
+            while k >= 0 and WORDISH[data[k]]:
+                k -= 1
+            k = _back(data, k)
+        if k < 0 or data[k] not in b",(":
+            return True
+        if data[k] == 0x2C:
+            return False
+        end = _back(data, k - 1)
+        start = end
+        while start >= 0 and WORDISH[data[start]]:
+            start -= 1
+        return end == start or data[start + 1:end + 1] in self.callees
+
+
+def _back(data: bytes, k: int) -> int:
+    """The offset of the last byte at or before ``k`` that is not whitespace (-1 if none)."""
+    while k >= 0 and data[k] in _SPACE:
+        k -= 1
+    return k
+
+
+# ``new Uint8Array(memory.buffer, …)``: a view's first argument
+VIEW_ARGUMENT = FirstArgumentOf(frozenset(t.encode() for t in VIEW_TYPES))
 # the left side of a plain assignment: ``onmessage = …``
 ASSIGNED = Shape(_after(rb"=(?![=>])"))
 # a declared variable: ``var x``, ``let a, x = 1``; followed by its value, the next one, the

@@ -59,14 +59,16 @@ FORCED = {"MIN_FILE": 0, "MIN_BLOCK": 1, "STATEMENT_BLOCK_MIN": 1, "MIN_SHARE": 
 # excluded blocks and cost another parse); what decides correctness is Doc.offsets.
 # Whole words (Doc.words finds no node of one inside a longer name), and marks found
 # anywhere: those of embedded modules and the calls the module graph reads
-# (``Doc.offsets`` callers, who climb from whatever node they land on).
+# (``Doc.offsets`` callers, who climb from whatever node they land on). No builder searches
+# the words ``import`` and ``export`` (the module graph reads the top-level statements and
+# the ``import(``/``require(`` marks).
 INTEREST = (b"WebAssembly", b"Worker", b"NODE_OPTIONS", b"setFlagsFromString", b"child_process",
             b"execArgv", b"iscina", b"workerpool", b"INITIAL_MEMORY", b"TOTAL_MEMORY",
-            b"require", b"import", b"export", b"headers", b"setHeader", b"pool", b"Memory", b"arrayBuffer")
+            b"require", b"headers", b"setHeader", b"pool", b"Memory", b"arrayBuffer")
 # Words kept for only where the tokens around them fit what their builders read
 # (``shapes.py``; the builders' searches note no other occurrence).
 SHAPED = {b"exec": shapes.CALLEE_OR_OBJECT, b"spawn": shapes.CALLEE_OR_OBJECT, b"fork": shapes.CALLEE,
-          b"buffer": shapes.MEMBER_ARGUMENT, b"grow": shapes.CALLED_MEMBER, b"onmessage": shapes.ASSIGNED,
+          b"buffer": shapes.VIEW_ARGUMENT, b"grow": shapes.CALLED_MEMBER, b"onmessage": shapes.ASSIGNED,
           b"importScripts": shapes.CALLEE, b"ENVIRONMENT_IS_NODE": shapes.DECLARED}
 # Names of Emscripten glue the builders resolve or read declared: the statements of a kept
 # block that declare or set them are kept (a search for the name landing in a left-out one
@@ -324,12 +326,35 @@ def plan(data: bytes, sites=None) -> Plan | None:
     lay = lexer.layout(data, LITERAL_MIN, COMMENT_MIN)
     if not lay.blocks and not lay.literals and not lay.comments:
         return None
-    p = make_plan(interest_offsets(data, lay.literals, sites), lay.blocks, lay.literals, lay.comments,
+    if sites is None:
+        from .sites import Sites
+        sites = Sites(data)
+    unsearched = {w for words, searched in _GATED for w in words if not searched(data, sites)}
+    words = tuple(w for w in INTEREST if w not in unsearched)
+    shaped = {w: s for w, s in SHAPED.items() if w not in unsearched}
+    p = make_plan(interest_offsets(data, lay.literals, sites, shaped, words), lay.blocks, lay.literals, lay.comments,
                   _Cuts(data, lay.blocks), interest_offsets(data, lay.literals, sites, STATEMENT_SHAPED, (), ()))
     left_out = sum(b - a for a, b in p.excluded())
     if not left_out or left_out < MIN_SHARE * len(data):
         return None
     return p
+
+
+def _names_a_process_api(data: bytes, sites) -> bool:
+    from .builds import names_a_process_api
+    return sites.has(b"child_process") or names_a_process_api(data, sites.has)
+
+
+# Words searched only in a file that holds another one: no block is kept for them elsewhere.
+# The calls that start a process, where a process API is named (``flags.child_processes``
+# asks for ``child_process``, ``builds.wanted`` for a specifier; protobuf.js writers in
+# onnxruntime-web's bundles call ``.fork()`` hundreds of times); the word ``require``, where
+# a process API or ``setFlagsFromString`` is (``builds`` and ``flags.set_flags`` read the
+# requires before a call; the module graph needs only the ``require(`` mark); ``pool``,
+# where the ``workerpool`` package is (``workers.workers``).
+_GATED = (((b"exec", b"spawn", b"fork"), _names_a_process_api),
+          ((b"require",), lambda data, sites: sites.has(b"setFlagsFromString") or _names_a_process_api(data, sites)),
+          ((b"pool",), lambda data, sites: sites.has(b"'workerpool'") or sites.has(b'"workerpool"')))
 
 
 def make_plan(interests, blocks, literals, comments=(), cuts=None, held=()) -> Plan:
@@ -372,13 +397,13 @@ class _Cuts:
     worked out for a block when a plan first keeps it, and kept for every plan of the file."""
 
     def __init__(self, data: bytes, blocks):
-        self.data, self.ends = data, dict(blocks)
+        self.data, self.ends, self.order = data, dict(blocks), [a for a, _ in blocks]
         self._starts: dict[tuple[int, int], list[int]] = {}
         self._flat: list[int] = []
 
     def starts(self, a: int, b: int) -> list[int]:
         if (a, b) not in self._starts:
-            found = [] if _switch_body(self.data, a) else lexer.statement_starts(self.data, a, b, self.ends)
+            found = [] if _switch_body(self.data, a) else lexer.statement_starts(self.data, a, b, self.ends, self.order)
             self._starts[a, b] = found
             for x in found:
                 bisect.insort(self._flat, x)

@@ -276,78 +276,7 @@ def _unquote(text: str) -> str:
 
 @lru_cache(maxsize=None)
 def compile_expr(source: str) -> Compiled:
-    tree = _parse(source)
-    try:
-        return _generate(tree)
-    except (SyntaxError, RecursionError, MemoryError):
-        # nesting deeper than Python's compiler takes: the closures take any depth
-        return _build(tree)
-
-
-def _generate(tree) -> Compiled:
-    """The expression as one Python function (``lambda s: …``), the same operations in the
-    same order as ``_build``'s closures, which a rule runs for every fact of its kinds:
-    one call per expression instead of one per node (the closures were a third of the
-    time of the rules). Nothing from the rule is written into the code: every name,
-    string, number and function is a constant of ``K``, the code holds only operators."""
-    consts: list = []
-
-    def const(value: Any) -> str:
-        consts.append(value)
-        return f"K[{len(consts) - 1}]"
-
-    def gen(t) -> str:
-        if isinstance(t, _Tok) or not isinstance(t, list):
-            raise ConditionError(f"unexpected token {t!r}")
-        kind, ch = t
-        if kind in ("number", "string"):
-            return const(_build(t)(None))
-        if kind in _KEYWORDS:
-            return _KEYWORDS[kind]
-        if kind == "name":
-            return f"s.lookup({const(_public(str(ch[0])))})"
-        if kind == "list_":
-            return "[" + "".join(gen(c) + ", " for c in ch if c is not None) + "]"
-        if kind == "getattr":
-            return f"_get({gen(ch[0])}, {const(_public(str(ch[1])))})"
-        if kind == "getitem":
-            return f"_index({gen(ch[0])}, {gen(ch[1])})"
-        if kind == "call":
-            fname = str(ch[0])
-            if fname not in FUNCTIONS:
-                raise ConditionError(f"unknown function {fname}()")
-            return f"{const(FUNCTIONS[fname])}(" + "".join(gen(c) + ", " for c in ch[1:] if c is not None) + ")"
-        if kind == "neg":
-            return f"_neg({gen(ch[0])})"
-        if kind == "not_":
-            return f"(not {gen(ch[0])})"
-        if kind in ("and_", "or_"):
-            return f"({gen(ch[0])} {kind[:-1]} {gen(ch[1])})"
-        if kind == "ternary":
-            return f"({gen(ch[0])} if {gen(ch[1])} else {gen(ch[2])})"
-        if kind == "compare":
-            op = str(ch[1])
-            if op in ("==", "!="):
-                return f"({gen(ch[0])} {_COMPARE_OPS[op]} {gen(ch[2])})"
-            return f"_null_safe({const(_COMPARE[op])}, {gen(ch[0])}, {gen(ch[2])}, False)"
-        if kind in ("in_", "not_in"):
-            return f"({gen(ch[0])} {'not in' if kind == 'not_in' else 'in'} ({gen(ch[1])} or ()))"
-        if kind == "binop":
-            return f"_null_safe({const(_ARITH[str(ch[1])])}, {gen(ch[0])}, {gen(ch[2])}, None)"
-        raise ConditionError(f"unsupported expression {kind}")
-
-    body = gen(tree)
-    scope = {"__builtins__": {}, "K": tuple(consts), "_get": _get, "_index": _index,
-             "_null_safe": _null_safe, "_neg": _neg}
-    return eval(compile(f"lambda s: {body}", "<rule expression>", "eval"), scope)  # noqa: S307
-
-
-_KEYWORDS = {"true": "True", "false": "False", "null": "None"}
-_COMPARE_OPS = {"==": "==", "!=": "!="}     # written into the code as themselves (nothing else is)
-
-
-def _neg(v: Any) -> Any:
-    return None if v is None else -v
+    return _build(_parse(source))
 
 
 _FORMAT_SPEC = re.compile(r"^[<>^=]?[+\- ]?#?0?\d{0,3}[,_]?(\.\d{1,2})?[bcdeEfFgGnosxX%]?$")

@@ -33,7 +33,7 @@ class Forks:
         runs. Every branch is read (its commands are seen), each from the state before
         the statement: what one branch sets or appends never reaches another. The script
         goes on in the state of the last branch that changes a variable, a function or
-        ``$@`` (the ``else`` or ``*)`` fallback when it does; a lone ``then`` branch
+        ``$@`` and does not end in ``exit`` (the ``else`` or ``*)`` fallback when it does; a lone ``then`` branch
         when it is the only one, as in ``if [ -z "$X" ]; then X=default; fi``), or of the
         branch a fork evaluates (``forced``)."""
         tests, bodies = branches(node)
@@ -49,7 +49,7 @@ class Forks:
             self.written.clear()        # what was written before this statement is compared by no one
         self.branching += 1
         outer = self.branch
-        ends, exits, written, default = [], [], [], 0
+        ends, exits, written, changing = [], [], [], []
         for k, body in enumerate(bodies):
             self.branch = (self.f.id, node.start_byte, k)
             self.restore(before)
@@ -60,12 +60,14 @@ class Forks:
             written.append(set(self.written[start:]))
             exits.append(ends_in_exit(self.f, body))
             if not same_state(before, ends[-1], written[-1]):
-                default = k
+                changing.append(k)
         self.branching -= 1
         self.branch = outer
         if not ends:
             self.restore(before)
             return
+        going_on = [k for k in changing if not exits[k]]      # a branch that exits leaves nothing after it
+        default = (going_on or changing or [0])[-1]
         chosen = self.followed(node, ends, exits, default, written)
         changed = chosen != default or not same_state(before, ends[chosen], written[chosen])
         self.restore(ends[chosen] if changed else before)
@@ -102,6 +104,9 @@ class Forks:
         chosen = self.forced.get(key, default)
         if not 0 <= chosen < len(ends) or exits[chosen]:
             chosen = default
+        if key in self.forced:          # a fork: what the branch it evaluates sets depends on it
+            self._differ = list(written[chosen])
+            return chosen
         others = [k for k, st in enumerate(ends) if k != chosen and not exits[k]
                   and not same_state(ends[chosen], st, written[k] | written[chosen])]
         if not others:

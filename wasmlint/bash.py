@@ -34,6 +34,10 @@ the shell does. A variable never assigned is unknown when expanded
 once per switch (ffmpeg.wasm's ``FFMPEG_ST``/``FFMPEG_MT``), else the switch is
 unknown. A value longer than ``VALUE_LIMIT`` is unknown.
 
+The branches of an ``if``/``case`` whose test is not known are alternatives: the evaluation
+follows one (``alternatives``), and, for the commands a caller asks about (``forks``), the
+others are evaluated too (``bashforks``).
+
 Each command records the folder it runs in (``Command.cwd``, relative to where the
 text starts): ``cd DIR`` and ``pushd DIR``/``popd`` move it, in sourced files and
 functions too, and a ``( … )`` subshell, a ``$(…)`` or a script run as a command
@@ -42,12 +46,14 @@ gives it back when it ends (stockfish.wasm's ``cd engine && make ARCH=wasm``).
 from __future__ import annotations
 
 from bisect import bisect_left
+from typing import Callable
 
 from . import budget
 from .bashcalls import Calls
+from .bashforks import MAX_FORKS, Forks, run_forks
 from .bashrun import STRIDE, Binding, Command, Loaded, Reader, Run, Substitute, Word, size
 from .bashstate import Table, moved, same_state
-from .bashtree import ParsedText, branches
+from .bashtree import ParsedText
 from .bashwords import HERE, WORDS, Words, is_at
 from .budget import ExpansionBudget
 from .toolchain.pstr import UNKNOWN, PStr
@@ -62,8 +68,10 @@ _REDIRECTS = frozenset(("file_redirect", "heredoc_redirect", "herestring_redirec
 
 def evaluate(source: PStr, env: dict[str, Binding] | None = None, variants: bool = False,
              reader: Reader | None = None, root: Loaded | None = None,
-             substitute: Substitute | None = None) -> Run:
-    """Commands and assignments of ``source`` in order (every variant's, with ``variants``);
+             substitute: Substitute | None = None, forks: Callable[[list[str]], bool] | None = None) -> Run:
+    """Commands and assignments of ``source`` in order (every variant's, with ``variants``;
+    with ``forks``, those commands it asks for as each branch not followed makes them:
+    ``bashforks``);
     ``env`` is the exported environment it starts with, ``reader`` finds project files
     (``root``: the file ``source`` is, when it is one), ``substitute`` knows what some
     commands print. The views of one text (its launches, ``shellparse``, and its builds,
@@ -74,25 +82,28 @@ def evaluate(source: PStr, env: dict[str, Binding] | None = None, variants: bool
     key = None if given is None else (budget.current(), source, root and (root.path, root.key, root.shell), given)
     memo = budget.file_memo("bash.evaluate")
     recent = _recent if memo is None else memo
-    for r, v, sub, run in recent.get(key, ()) if key is not None else ():
-        if (r is reader or not run.reads) and (run.plain or (v, sub) == (variants, substitute)):
+    for r, v, sub, fk, run in recent.get(key, ()) if key is not None else ():
+        if (r is reader or not run.reads) and (run.plain or (v, sub, fk) == (variants, substitute, forks)):
             return run
     ev = _Eval(source, reader, root, substitute)
     file = ev.files[0]
     out = Run(error=ev.first_error(file.tree.root_node), unknown_text=ev.unknown_text)
     switches = ev.switches(file)
     runs = _variants(switches) if variants else [(None, None)]
+    forked = 0
     for label, on in runs:
         ev.reset(env or {}, on, label)
         ev.statements(file.tree.root_node)
         out.commands += ev.commands
         out.bindings += ev.bindings
+        if forks is not None:
+            forked += run_forks(ev, env or {}, on, label, file.tree.root_node, forks, out, MAX_FORKS - forked)
     out.files = [f.loaded for f in ev.files]
-    out.plain = ev.plain and not switches
+    out.plain = ev.plain and not switches and not forked and not ev.contested
     out.reads = ev.reads
     out.given = env or {}
     if key is not None:
-        recent.setdefault(key, []).append((reader, variants, substitute, out))
+        recent.setdefault(key, []).append((reader, variants, substitute, forks, out))
         while len(_recent) > RECENT:
             del _recent[next(iter(_recent))]
     return out
@@ -123,7 +134,7 @@ def _variants(switches: list[str]):
     return [(f"{s} set", {s}) for s in switches[:MAX_SWITCHES]]
 
 
-class _Eval(Calls, Words):
+class _Eval(Calls, Words, Forks):
     def __init__(self, source: PStr, reader: Reader | None, root: Loaded | None,
                  substitute: Substitute | None = None):
         self.reader, self.substitute = reader, substitute
@@ -134,8 +145,10 @@ class _Eval(Calls, Words):
         self.plain = True          # nothing depends on ``variants`` or ``substitute`` (``Run.plain``)
         self.reads = False         # a project file was asked for (``Run.reads``)
 
-    def reset(self, env: dict[str, Binding], on: set[str] | None, label: str | None) -> None:
+    def reset(self, env: dict[str, Binding], on: set[str] | None, label: str | None,
+              forced: dict | None = None) -> None:
         self.written: list[str] = []              # keys the tables were written (``Table.written``)
+        self.fork_reset(forced)
         self.vars: Table = self.table({name: b if b.value is not None else
                                        Binding(b.name, self.unknown_at(b, name), b.rng, b.value_rng, True,
                                                origin=b.origin) for name, b in env.items()})
@@ -272,6 +285,7 @@ class _Eval(Calls, Words):
         op = name_node.next_sibling                 # `=` or `+=` (grammar: name, operator, value)
         append = op is not None and op.type == "+="
         parts: list[PStr] | None = None          # a string value's pieces, joined once it fits
+        saved, self.reading = self.reading, set()
         if value_node is None:
             value: PStr | list[PStr] = PStr.synth("")
         elif value_node.type == "array":
@@ -279,6 +293,7 @@ class _Eval(Calls, Words):
         else:
             value = parts = self.joined_parts(value_node)
         if append:
+            self.note_read(name)
             old = self.vars[name].value if name in self.vars else None
             if parts is not None:
                 if isinstance(old, PStr):
@@ -298,8 +313,10 @@ class _Eval(Calls, Words):
         value_rng = self.rng(value_node) if value_node is not None else (rng[1], rng[1])
         b = Binding(name, value, rng, value_rng, exported or prefix or name in self.exported, self.label,
                     in_substitution=self.in_subst, file=self.f.id, branch=self.branch)
+        got = self.read_since(saved)
         if prefix:
             return b
+        self.mark(name, got)
         self.set(b)
         self.bindings.append(b)
         return b
@@ -344,6 +361,7 @@ class _Eval(Calls, Words):
         prefix: list[Binding] = []
         words: list[Word] = []
         kids = self.own_line(node.named_children)
+        saved, self.reading = self.reading, set()
         for ch in kids:
             if ch.type == "variable_assignment":
                 b = self.assign(ch, exported=True, prefix=True)
@@ -354,16 +372,19 @@ class _Eval(Calls, Words):
             elif ch.type not in _REDIRECTS and ch.type != "comment":
                 words.append(self.word(ch))
         argv = [f for w in words for f in w.fields]
+        contests = self.read_since(saved) | self.context
         head = argv[0].text if argv and argv[0].known else None     # a path may start at the script's folder
         if head in self.functions:
+            outer, self.context = self.context, contests
             self.call(*self.functions[head], argv[1:], prefix)
+            self.context = outer
             self.substitutions(node)
             return
         env = self.exported.frozen              # never changed: commands share it
         if prefix:
             env = env.update({b.name: b for b in prefix})
         self.commands.append(Command(words, prefix, env, self.rng(node), self.in_subst, self.label, self.f.id,
-                                     self.cwd))
+                                     self.cwd, contests))
         self.substitutions(node)
         if head in ("cd", "pushd", "popd"):
             self.change_dir(head, argv[1:])
@@ -418,57 +439,24 @@ class _Eval(Calls, Words):
             k = bisect_left(f.subst_starts, ch.end_byte, k + 1)
 
     def subshell(self, node) -> None:
-        saved = self.vars, self.exported, self.in_subst, self.cwd, self.dirs
+        saved = self.vars, self.exported, self.in_subst, self.cwd, self.dirs, self.contests
         self.vars, self.exported, self.dirs = self.vars.copy(), self.exported.copy(), list(self.dirs)
+        self.contests = self.contests.copy()
         self.in_subst = True
         self.statements(node)
-        self.vars, self.exported, self.in_subst, self.cwd, self.dirs = saved
-
-    # branches --------------------------------------------------------------------
-    def alternatives(self, node) -> None:
-        """``if``/``elif``/``else`` and ``case``: the tests run in turn, then one branch
-        runs. Every branch is read (its commands are seen), each from the state before
-        the statement: what one branch sets or appends never reaches another. The script
-        goes on in the state of the last branch that changes a variable, a function or
-        ``$@`` (the ``else`` or ``*)`` fallback when it does; a lone ``then`` branch
-        when it is the only one, as in ``if [ -z "$X" ]; then X=default; fi``)."""
-        tests, bodies = branches(node)
-        for t in tests:
-            if t.type == "command_substitution":
-                self.subshell(t)
-            elif t.type in WORDS:
-                self.substitutions(t)
-            else:
-                self.statement(t)
-        before = self.state()
-        after = before
-        if not self.branching:
-            self.written.clear()        # what was written before this statement is compared by no one
-        self.branching += 1
-        outer = self.branch
-        for k, body in enumerate(bodies):
-            self.branch = (self.f.id, node.start_byte, k)
-            self.restore(before)
-            start = len(self.written)
-            for st in body:
-                self.statement(st)
-            now = self.state()
-            if not same_state(before, now, set(self.written[start:])):
-                after = now
-        self.branching -= 1
-        self.branch = outer
-        self.restore(after)
+        self.vars, self.exported, self.in_subst, self.cwd, self.dirs, self.contests = saved
 
     def table(self, content=()) -> Table:
         return Table(content, self.written)
 
     def state(self) -> tuple:
-        return self.vars.frozen, self.exported.frozen, self.functions.frozen, self.args, self.cwd, tuple(self.dirs)
+        return (self.vars.frozen, self.exported.frozen, self.functions.frozen, self.args, self.cwd, tuple(self.dirs),
+                self.contests.frozen)
 
     def restore(self, state: tuple) -> None:
-        vars_, exported, functions, self.args, self.cwd, dirs = state
+        vars_, exported, functions, self.args, self.cwd, dirs, contests = state
         self.vars, self.exported, self.functions = self.table(vars_), self.table(exported), self.table(functions)
-        self.dirs = list(dirs)
+        self.dirs, self.contests = list(dirs), self.table(contests)
 
     def open_file(self, loaded: Loaded) -> ParsedText:
         """A project file read by ``source`` or run, placed past the texts read so far."""

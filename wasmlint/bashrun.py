@@ -74,6 +74,8 @@ class Command:
     file: int = 0                          # which of ``Run.files`` the command is in
     cwd: str | None = ""                   # folder it runs in, relative to where the text starts
     #                                        ("": there; None: unknown — an absolute or computed ``cd``)
+    contests: frozenset = frozenset()      # keys of the ``if``/``case`` statements its words depend on
+    #                                        whose other branches set them otherwise (``bashforks``)
 
     @property
     def argv(self) -> list[PStr]:
@@ -87,8 +89,9 @@ class Run:
     error: tuple[int, str, bool] | None = None   # first syntax error: input character, node type, missing
     unknown_text: dict[tuple[int, int], str] = field(default_factory=dict)
     files: list[Loaded | None] = field(default_factory=lambda: [None])   # 0: the text given
-    # the same without ``variants`` and ``substitute``: no ``${V:+…}`` switch, no ``$(cmd …)``
-    # that a ``substitute`` may know, no ``${V-…}`` of a variable set only elsewhere
+    # the same without ``variants``, ``substitute`` and ``forks``: no ``${V:+…}`` switch, no ``$(cmd …)``
+    # that a ``substitute`` may know, no ``${V-…}`` of a variable set only elsewhere, no ``if``/``case``
+    # whose branches set variables otherwise (``bashforks``)
     plain: bool = False
     reads: bool = False          # a project file was asked for: another reader may find other files
     # the environment it started with (``bash.evaluate``'s ``env``): the caller's bindings, which

@@ -16,7 +16,7 @@ def same_state(a: tuple, b: tuple, written) -> bool:
     """Two evaluation states bind the same variables, functions and ``$@``, in one folder,
     ``b`` reached from ``a`` by writing only the keys ``written`` (bindings compare by
     identity)."""
-    return a[3] is b[3] and a[4:] == b[4:] and \
+    return a[3] is b[3] and a[4:6] == b[4:6] and \
         all(a[t] is b[t] or all(a[t].get(k) is b[t].get(k) for k in written) for t in range(3))
 
 

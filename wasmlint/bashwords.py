@@ -57,7 +57,8 @@ def plain(p: PStr) -> PStr:
 class Words:
     """Word expansion; the evaluator provides positions (``text``, ``rng``, ``name``,
     ``unknown``, ``_range``), variables (``vars``, ``on``), positional parameters (``args``),
-    ``here_mark`` and ``substitute`` (what a command prints, or None)."""
+    ``here_mark`` and ``substitute`` (what a command prints, or None), and ``note_read``
+    (a variable's value is read: ``bashforks``)."""
 
     def joined(self, node) -> PStr:
         """A word in an assignment value: no field splitting; the elements of
@@ -195,6 +196,7 @@ class Words:
                 return None
             n = int(name)
             return self.args[n - 1] if 0 < n <= len(self.args) else None
+        self.note_read(name)
         b = self.vars.get(name)
         return None if b is None else b.value
 
@@ -206,6 +208,7 @@ class Words:
                 return self.all_args(name, quoted)
             value = self.value(name)
             return [(PStr.synth("") if value is None else value, quoted)]
+        self.note_read(name)
         b = self.vars.get(name)
         value = None if b is None else b.value
         if value is None or (isinstance(value, PStr) and value.text == UNKNOWN):

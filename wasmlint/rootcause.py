@@ -10,7 +10,9 @@ places as related locations:
   module bytes (a binary, its copies, modules embedded in JS: compared by
   SHA-256), or the same text (files rendered from one template: identical up to
   line endings and trailing whitespace, for files up to 1 MiB); the same place
-  found through several build variants is one too;
+  found through several build variants is one too, and so is one link line's
+  finding at the text each branch of an ``if``/``case`` gives it (reported at a
+  branch not named for tests, fixed at every branch's text);
 * bundled: a finding in a file a bundler config writes (rollup's ``output.file``,
   esbuild's ``outfile``: ``wasmlint.js.bundles``) and the same finding in a
   module its entry reaches are one, reported at the module;
@@ -40,6 +42,7 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
+import re
 from dataclasses import dataclass, replace
 
 from .config import BUILTIN_TARGETS
@@ -84,7 +87,7 @@ class _Item:
         # dev tooling the one before; a bundle comes after the source it is built from
         # and a build made to debug (`wasm-pack build --dev`, a `debug` variant) after the release one
         return (d.scope in QUIET, d.scope == "tooling", not self.decider, self.bundled_by is not None,
-                _debug_build(d.fact), self.where, conditions, d.span.path.count("/"), _target_rank(d.target),
+                _debug_build(d.fact), _quiet_build(d), self.where, conditions, d.span.path.count("/"), _target_rank(d.target),
                 d.sort_key())
 
 
@@ -182,6 +185,7 @@ def one_per_root_cause(found: list[Diagnostic], kept: list[Diagnostic], project,
     groups.union_by(everyone, lambda i: _across_targets(items[i].diag))
     groups.union_by(everyone, lambda i: _one_of_branches(items[i].diag))
     groups.union_by(everyone, lambda i: _same_line_said(items[i].diag))
+    groups.union_by(everyone, lambda i: _in_variants(items[i].diag))
     _join_bundles(items, groups, project)
     _attach(items, groups, lambda members: any(items[i].decider for i in members))
     _attach(items, groups, lambda members: any(items[i].where != GLUE for i in members),
@@ -302,6 +306,27 @@ def _one_of_branches(d: Diagnostic):
     return "branches", d.code, d.target, d.message, fact.span.path, fact.release_branch
 
 
+def _in_variants(d: Diagnostic):
+    """Key of a finding on one link line in several variants of its script, at the text each
+    variant gives it (libsodium's ``-s TOTAL_MEMORY`` set in each branch of ``if [ "$BUILD_TYPE"
+    = … ]``): one of the branches runs, one cause, fixed at each branch's text."""
+    fact = d.fact
+    kind = getattr(fact, "kind", None)
+    link = fact.span if kind == "emcc-invocation" else getattr(fact, "link", None) if kind == "emcc-setting" else None
+    if link is None or not d.variant:
+        return None
+    return "variants", d.code, d.target, _message(d, d.span.path.split("#", 1)[0]), link
+
+
+def _quiet_build(d: Diagnostic) -> bool:
+    """A build variant named for tests or benchmarks (``--tests``, ``BENCH=1``), or writing
+    into a folder so named (``libsodium-js-tests/``): the last choice among a link's variants."""
+    from .scopes.conventions import name_scope
+    names = [n for n in (d.variant, getattr(d.fact, "output", None)) if isinstance(n, str)] if d.variant else []
+    said = [name_scope(" ".join(re.findall(r"[A-Za-z0-9]+", n))) for n in names]
+    return any(s is not None and s.scope in QUIET for s in said)
+
+
 def _debug_build(fact) -> bool:
     """A link made to debug: a Rust build in cargo's dev profile (``wasm-pack build --dev``,
     ``cargo build`` without ``--release``), an emcc link whose variant, output or Makefile
@@ -393,16 +418,18 @@ def _report(items: list[_Item], members: list[int]) -> Diagnostic | None:
             continue
         seen.add(m.diag.span)
         at.append(m.diag.span)
-        related.append(Related(m.diag.span, f"{m.diag.message} ({_relation(m, built)})"))
+        related.append(Related(m.diag.span, f"{m.diag.message} ({_relation(m, built, rep)})"))
     return replace(d, related=related, also_at=tuple(at), fix=_fix(rep, group))
 
 
-def _relation(m: _Item, built: frozenset) -> str:
+def _relation(m: _Item, built: frozenset, rep: _Item | None = None) -> str:
     """How a related place stands to the reported one."""
     if m.bundled_by is not None:
         return f"the same code, bundled by {m.bundled_by}"
     if _same_crate(m.diag) is not None:
         return f"another build of the crate in `{m.diag.fact.crate_folder or '.'}`"
+    if rep is not None and _in_variants(m.diag) is not None and _in_variants(m.diag) == _in_variants(rep.diag):
+        return f"the same finding in the build `{m.diag.variant}`"
     if _one_of_branches(m.diag) is not None:
         which = "release" if m.diag.fact.release_branch == m.diag.fact.span.line else "debug"
         return f"the same finding in the {which} branch of the if/else"
@@ -413,14 +440,17 @@ def _relation(m: _Item, built: frozenset) -> str:
 
 
 def _fix(rep: _Item, group: list[_Item]):
-    """The reported finding's fix; for copies of a text file, edits in every copy."""
+    """The reported finding's fix; for copies of a text file and for the texts each variant of a
+    link gives it, edits in every one."""
     fix = rep.diag.fix
     if fix is None or not fix.edits:
         return fix
     edits = list(fix.edits)
+    variants = _in_variants(rep.diag)
     for m in group:
         other = m.diag.fix
-        if (m is rep or not m.kept or m.copy != rep.copy or m.diag.span.path == rep.diag.span.path
+        copy = m.copy == rep.copy and m.diag.span.path != rep.diag.span.path
+        if (m is rep or not m.kept or not (copy or variants is not None and _in_variants(m.diag) == variants)
                 or other is None or not other.edits or other.applicability != fix.applicability):
             continue
         edits += [e for e in other.edits if e not in edits]

@@ -181,11 +181,15 @@ def replace_text(value: PStr, match: str, repl: str) -> PStr:
     return PStr.join(out)
 
 
+TARGET_PATHS = ("TARGET_FILE:", "TARGET_LINKER_FILE:", "TARGET_SONAME_FILE:", "TARGET_OBJECTS:",
+                "TARGET_FILE_NAME:", "TARGET_LINKER_FILE_NAME:")
+
+
 def genex_filter(p: PStr, on: str | None, config: str | None = None) -> PStr:
     """``$<$<CONFIG:Debug>:-g>`` → ``-g`` when the configuration is Debug (``config``, the
     known CMAKE_BUILD_TYPE, or the variant ``CONFIG Debug``), else nothing;
-    ``$<BUILD_INTERFACE:x>`` → x; ``$<1:x>``/``$<0:x>``; any other generator expression
-    is unknown."""
+    ``$<BUILD_INTERFACE:x>`` → x; ``$<1:x>``/``$<0:x>``; ``$<TARGET_FILE:t>`` a path of
+    ``t``'s in an unknown folder; any other generator expression is unknown."""
     t = p.text
     if "$<" not in t:
         return p
@@ -220,6 +224,12 @@ def genex_filter(p: PStr, on: str | None, config: str | None = None) -> PStr:
             out.append(genex_filter(body[body.text.index(":") + 1:], on, config))
         elif body.text.startswith(("INSTALL_INTERFACE:", "0:")):
             pass
+        elif body.text.startswith(TARGET_PATHS) and ":" in body.text:
+            # the path of a target's file (cmake-generator-expressions(7)): a file the link reads,
+            # in a folder not known here, never a flag (mujoco's `-Wl,--whole-archive
+            # $<TARGET_FILE:mujoco>`)
+            at = p[j:k + 1].source_range() or (-1, -1)
+            out.append(PStr.spread(UNKNOWN + "/", *at) + PStr.spread(body.text.split(":", 1)[1], *at))
         elif body.text.startswith("JOIN:") and "," in body.text:
             # the list ends at the first comma, the glue takes the rest (CMake's parser)
             comma = body.text.index(",")

@@ -8,7 +8,8 @@ from functools import lru_cache
 # Words that name a build made to debug (a variant, an output, a Makefile target): whole
 # words of the name (`ifdef PYODIDE_SOURCEMAP`, `build/debug/app.js`, `isDebug`), never
 # parts of one (`DBG_LDFLAGS_NODEBUG`, `device.js`).
-_DEBUG_WORDS = frozenset(("dev", "dbg", "asan", "ubsan", "msan", "tsan", "lsan", "sourcemap", "sourcemaps"))
+# CMake's `RelWithDebInfo` configuration is the optimised build made to keep debug info (`debinfo`)
+_DEBUG_WORDS = frozenset(("dev", "dbg", "asan", "ubsan", "msan", "tsan", "lsan", "sourcemap", "sourcemaps", "debinfo"))
 _DEBUG_PREFIXES = ("debug", "sanitiz", "profil", "symbols", "dwarf", "instrument", "coverage")
 _RELEASE_WORDS = frozenset(("release", "prod", "production", "minsizerel"))
 _NAME_WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")

@@ -475,7 +475,7 @@ def _add_use(inv: EmccInvocation, out: list[Fact], use: SettingUse, variant: str
             else "invalid-value"
     out.append(EmccSetting(use.span, name=p.name, spelling=p.spelling, raw=p.raw,
                            value=p.value if p.error is None else None, error=p.error, problem=problem,
-                           deprecated=es.deprecated_reason(p.spelling), variant=variant, use=use))
+                           deprecated=es.deprecated_reason(p.spelling), variant=variant, use=use, link=inv.span))
 
 
 def _miscased_setting(text: str) -> bool:

@@ -61,6 +61,7 @@ class EmccSetting(Fact):
     overridden: bool = internal(False)        # a later use of the same setting in the link wins
     earlier: list = internal(default_factory=list)   # SettingUses of the same setting before this one
     use: SettingUse | None = internal()
+    link: Span | None = internal(None)            # the command line of the link it is in
     own_version: str | None = internal(None)      # the release this link's own script pins
     build_versions: list = internal(default_factory=list)   # the project's build environments (emenv)
 

@@ -102,7 +102,7 @@ def facts_from_shell(text: PStr, index: LineIndex, *, env: dict[str, PStr] | Non
     ``own``: ``env`` is set for the shell that runs this text alone (a build script's
     ``execSync(line, {env})``): when the text runs one command, they are that command's own.
     ``substitute``: the known output of a ``$(…)`` command (``node_printer``)."""
-    result = evaluate(text, index, env, files, root, substitute)
+    result = evaluate(text, index, env, files, root, substitute, builds=may_build)
     for link in earlier_links:
         copied_later(link, "", result.commands)
     if own and env and len(result.commands) == 1:

@@ -74,12 +74,15 @@ class ShellResult:
 
 def evaluate(source: PStr, index: LineIndex, env: dict[str, PStr] | None = None,
              files: bash.Reader | None = None, root: bash.Loaded | None = None,
-             substitute: bash.Substitute | None = None) -> ShellResult:
+             substitute: bash.Substitute | None = None, builds=None) -> ShellResult:
     """Every variant of ``source``: commands and assignments, in order; ``files`` reads the
     project files it sources or runs (``root``: the file ``source`` is), ``substitute``
-    knows what some commands print (their argument strings -> output, or None)."""
+    knows what some commands print (their argument strings -> output, or None); ``builds``
+    (a command's words -> whether it may build): those commands also as each branch of an
+    ``if``/``case`` whose test is not known makes them (``bashforks``)."""
     given = {k: bash.Binding(k, v, exported=True) for k, v in (env or {}).items()}
-    run = bash.evaluate(source, given, variants=True, reader=files, root=root, substitute=substitute)
+    run = bash.evaluate(source, given, variants=True, reader=files, root=root, substitute=substitute,
+                        forks=builds)
     view = _View(source, index, run)
     out = ShellResult(error_at=run.error[0] if run.error else None)
     out.commands = [_Placed(view, c) for c in run.commands if not c.in_substitution]

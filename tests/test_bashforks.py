@@ -1,0 +1,46 @@
+"""The branches of an if/case that the bash evaluation does not follow (``wasmlint.bashforks``)."""
+from wasmlint import bash
+from wasmlint.toolchain.pstr import PStr
+
+
+def _emcc_runs(text: str, forks=lambda words: "emcc" in words) -> list[tuple[str | None, list[str]]]:
+    run = bash.evaluate(PStr.source(text, 0), {}, variants=True, forks=forks)
+    return [(c.variant, [f.text for w in c.words for f in w.fields]) for c in run.commands
+            if c.words and c.words[0].fields and c.words[0].fields[0].text == "emcc"]
+
+
+def test_each_branch_of_an_unknown_test_reaches_the_link():
+    text = ('if [ "$MODE" = "jspi" ]; then\n  FLAGS="-sJSPI"\nelse\n  FLAGS="-sASYNCIFY"\nfi\n'
+            'emcc -O3 $FLAGS main.c -o out.js\n')
+    runs = _emcc_runs(text)
+    assert (None, ["emcc", "-O3", "-sASYNCIFY", "main.c", "-o", "out.js"]) in runs      # the else: the base build
+    assert ('if [ "$MODE" = "jspi" ]', ["emcc", "-O3", "-sJSPI", "main.c", "-o", "out.js"]) in runs
+    assert len(runs) == 2
+
+
+def test_a_branch_that_exits_is_not_a_build():
+    text = ('if [ "$T" = std ]; then\n  M="-sINITIAL_MEMORY=16MB"\nelse\n  M="-sINITIAL_MEMORY=1MB"\n  exit 1\nfi\n'
+            'emcc $M lib.a -o lib.js\n')
+    assert [w for _, w in _emcc_runs(text)] == [["emcc", "-sINITIAL_MEMORY=16MB", "lib.a", "-o", "lib.js"]]
+
+
+def test_case_patterns_name_their_branch_and_functions_carry_their_arguments():
+    text = ('case "$1" in\n  --small) MEM=16MB ;;\n  --large) MEM=64MB ;;\nesac\n'
+            'link() { emcc "$@" -o out.js; }\nlink -sINITIAL_MEMORY=$MEM\n')
+    runs = _emcc_runs(text)
+    assert ('"$1" is --large', ["emcc", "-sINITIAL_MEMORY=64MB", "-o", "out.js"]) in runs
+    assert ('"$1" is --small', ["emcc", "-sINITIAL_MEMORY=16MB", "-o", "out.js"]) in runs
+
+
+def test_commands_that_read_no_contested_value_are_evaluated_once():
+    text = ('if [ -n "$DEBUG" ]; then\n  OPT=-O0\nelse\n  OPT=-O3\nfi\n'
+            'emcc -sALLOW_MEMORY_GROWTH=1 tool.c -o tool.js\nemcc $OPT app.c -o app.js\n')
+    runs = _emcc_runs(text)
+    assert sum("tool.c" in w for _, w in runs) == 1
+    assert sum("app.c" in w for _, w in runs) == 2
+
+
+def test_an_evaluation_without_forks_is_not_reused_for_one_with_them():
+    text = 'if [ "$X" = a ]; then F=-sA=1; else F=-sB=1; fi\nemcc $F x.c\n'
+    assert len(_emcc_runs(text, forks=None)) == 1
+    assert len(_emcc_runs(text)) == 2

@@ -25,7 +25,7 @@ from .cmake_commands import HANDLERS, MAX_DEPTH, Break, Continue, Def, Fatal, Re
 from .cmake_cond import evaluate as evaluate_condition
 from .cmake_files import Cmd, Files, Unit, parent_chain
 from .cmake_targets import Custom, Target
-from .cmake_values import arguments, genex_filter, join_list, list_items
+from .cmake_values import arguments, genex_end, genex_filter, join_list, list_items
 from .pstr import UNKNOWN, PStr
 
 MAX_COMMANDS = 200_000    # commands one run executes
@@ -54,18 +54,14 @@ NOT_EMSCRIPTEN = frozenset(("WIN32", "APPLE", "MSVC", "MINGW", "CYGWIN", "ANDROI
 
 
 def _open_genex(t: str) -> bool:
-    """Whether ``t`` ends inside a generator expression (more ``$<`` opened than closed)."""
-    if "$<" not in t:
-        return False
-    depth, k = 0, 0
-    while k < len(t):
-        if t.startswith("$<", k):
-            depth, k = depth + 1, k + 2
-            continue
-        if t[k] == ">" and depth:
-            depth -= 1
-        k += 1
-    return depth > 0
+    """Whether ``t`` ends inside a generator expression (one ``$<`` not closed)."""
+    j = t.find("$<")
+    while j >= 0:
+        k = genex_end(t, j)
+        if k >= len(t):
+            return True
+        j = t.find("$<", k + 1)
+    return False
 
 
 class _Reached(Exception):

@@ -185,6 +185,23 @@ TARGET_PATHS = ("TARGET_FILE:", "TARGET_LINKER_FILE:", "TARGET_SONAME_FILE:", "T
                 "TARGET_FILE_NAME:", "TARGET_LINKER_FILE_NAME:")
 
 
+def genex_end(t: str, j: int) -> int:
+    """The index of the ``>`` that closes the generator expression opened at ``t[j:j+2] ==
+    "$<"``, or ``len(t)`` when it is not closed in ``t``."""
+    depth, k = 0, j
+    while k < len(t):
+        if t.startswith("$<", k):
+            depth += 1
+            k += 2
+            continue
+        if t[k] == ">":
+            depth -= 1
+            if depth == 0:
+                return k
+        k += 1
+    return k
+
+
 def genex_filter(p: PStr, on: str | None, config: str | None = None) -> PStr:
     """``$<$<CONFIG:Debug>:-g>`` → ``-g`` when the configuration is Debug (``config``, the
     known CMAKE_BUILD_TYPE, or the variant ``CONFIG Debug``), else nothing;
@@ -201,17 +218,7 @@ def genex_filter(p: PStr, on: str | None, config: str | None = None) -> PStr:
             out.append(p[i:])
             break
         out.append(p[i:j])
-        depth, k = 0, j
-        while k < len(t):
-            if t.startswith("$<", k):
-                depth += 1
-                k += 2
-                continue
-            if t[k] == ">":
-                depth -= 1
-                if depth == 0:
-                    break
-            k += 1
+        k = genex_end(t, j)
         body = p[j + 2:k]
         if body.text.startswith("$<CONFIG:"):
             end = body.text.find(">:")

@@ -577,3 +577,10 @@ def test_makefile_lines_are_scanned_into_the_tokens_lark_makes_of_them():
     lines += ["".join(rng.choice(" \t$(){}:=+?!&;#ab,%@") for _ in range(rng.randint(0, 14))) for _ in range(3000)]
     assert _lexed("end $") == ()
     assert [line for line in lines if _lexed(line) != lark_tokens(line)] == []
+
+
+@pytest.mark.parametrize("joined", ['"$A $B"', '"$A\t${B}"', '"${A} $(echo -O2)"', '"$A   $B"'])
+def test_blanks_between_expansions_in_double_quotes_are_kept(joined):
+    # tree-sitter-bash starts the second expansion at the blanks before its `$`: bash keeps them
+    script = f'A="-sMODULARIZE=1 -sEXPORTED_RUNTIME_METHODS=[\'ccall\']"\nB=-O2\nF={joined}\nemcc $F a.c\n'
+    assert _argvs(script) == [["emcc", "-sMODULARIZE=1", "-sEXPORTED_RUNTIME_METHODS=['ccall']", "-O2", "a.c"]]

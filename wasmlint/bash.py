@@ -203,7 +203,7 @@ class _Eval(Calls, Words, Forks):
         i, j = (node.start_byte, node.end_byte) if ch is None else (ch[node.start_byte], ch[node.end_byte])
         r = f.source_range(i, j)
         if r not in self.unknown_text:
-            self.unknown_text[r] = f.src.text[i:j]
+            self.unknown_text[r] = f.src.text[i:j].lstrip(" \t")   # see Words.string
         return PStr(UNKNOWN, (r[0],), (r[1],))
 
     def unknown_at(self, b: Binding, name: str) -> PStr:

@@ -162,8 +162,14 @@ class Words:
     def string(self, node) -> list:
         out, pos, end = [], node.start_byte + 1, node.end_byte - 1
         for ch in node.named_children:
-            if ch.start_byte > pos:
-                out.append((_dq_unescape(self.text(pos, ch.start_byte)), True))
+            start = ch.start_byte
+            if ch.type != "string_content":
+                # tree-sitter-bash (0.25) starts an expansion that follows another one at
+                # the blanks before its `$` or backquote ("$A $B"): they are the string's.
+                lead = ch.children[0].text if ch.children else b""
+                start += len(lead) - len(lead.lstrip(b" \t"))
+            if start > pos:
+                out.append((_dq_unescape(self.text(pos, start)), True))
             if ch.type == "string_content":
                 out.append((_dq_unescape(self.text(ch.start_byte, ch.end_byte)), True))
             else:

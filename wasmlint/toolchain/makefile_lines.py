@@ -136,7 +136,8 @@ class Shape:
 
 def logical_lines(text: str) -> list[Line]:
     """Physical lines joined at ``\\``-newline. Outside recipes the backslash,
-    newline and surrounding blanks become one space and ``#`` starts a comment."""
+    newline and surrounding blanks become one space and ``#`` starts a comment. As GNU
+    make reads a line, a carriage return before its newline is dropped (CRLF files)."""
     lines: list[Line] = []
     i, n = 0, len(text)
     while i < n:
@@ -147,6 +148,8 @@ def logical_lines(text: str) -> list[Line]:
             end = text.find("\n", j)
             end = n if end < 0 else end
             seg = text[j:end]
+            if seg.endswith("\r"):
+                seg = seg[:-1]
             backslashes = len(seg) - len(seg.rstrip("\\"))
             cont = backslashes % 2 == 1 and end < n
             if recipe:

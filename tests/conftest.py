@@ -14,10 +14,15 @@ import pytest
 
 # Every temporary file or folder the suite or the code it runs makes (children inherit
 # TMPDIR) lands in one private folder, checked at the end and removed at exit: a test
-# run leaves nothing behind in the system temporary folder.
-_TMP = tempfile.mkdtemp(prefix="wasmlint-tests-")
-os.environ["TMPDIR"] = tempfile.tempdir = _TMP
-atexit.register(shutil.rmtree, _TMP, True)
+# run leaves nothing behind in the system temporary folder. pytest-xdist's workers
+# inherit the controller's folder, and the controller checks it once they are done.
+_WORKER = "PYTEST_XDIST_WORKER" in os.environ
+if _WORKER:
+    _TMP = os.environ["TMPDIR"]
+else:
+    _TMP = tempfile.mkdtemp(prefix="wasmlint-tests-")
+    os.environ["TMPDIR"] = tempfile.tempdir = _TMP
+    atexit.register(shutil.rmtree, _TMP, True)
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -25,6 +30,8 @@ def pytest_sessionfinish(session, exitstatus):
     fuzz = sys.modules.get("fuzz.targets")
     if fuzz is not None:
         fuzz.cleanup()
+    if _WORKER:
+        return
     left = sorted(n for n in os.listdir(_TMP) if not n.startswith("pytest-of-"))
     if left:
         print(f"\nthe suite left temporary files behind: {', '.join(left[:10])}")
@@ -54,6 +61,13 @@ def _ensure_wasm_opt() -> str:
                         "--no-save", f"binaryen@{BINARYEN_VERSION}"], check=True, timeout=600,
                        capture_output=True)
     return str(local)
+
+
+def pytest_configure(config):
+    # Installed once, before pytest-xdist starts its workers (they inherit the variable):
+    # two workers never run npm into one folder at once.
+    if not _WORKER:
+        os.environ.setdefault("WASMLINT_WASM_OPT", _ensure_wasm_opt())
 
 
 @pytest.fixture(scope="session", autouse=True)

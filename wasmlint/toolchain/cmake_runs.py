@@ -8,7 +8,9 @@ option is built for Emscripten only when one of the project's Emscripten configu
 lines sets it; a native configure (``cmake -DBUILD_JAVA=ON`` in a CI job) configures
 another build. The lines are those of the package.json scripts, shell scripts and
 Dockerfiles of the file's folder and the folders above it, and of the CI workflows
-(``make_runs`` reads the same surfaces for make), and the fenced code blocks of the
+with the project scripts their steps run (``workflow_scripts``: mujoco's live.yml runs
+``bash ./.github/workflows/build_steps.sh build_mujoco_live``, whose function holds the
+configure line; ``make_runs`` reads the same surfaces for make), and the fenced code blocks of the
 build documents there (``README``, ``BUILDING.md``: draco documents
 ``cmake ../ -DCMAKE_TOOLCHAIN_FILE=…/Emscripten.cmake -DDRACO_WASM=ON``).
 """
@@ -68,6 +70,7 @@ def _commands(project, rel_dir: str) -> list[list]:
     """The argv (Toks) of every command of the files that may configure ``rel_dir``."""
     from .make_runs import _surface_files, surface_commands
     from .shell_eval import evaluate
+    from .workflow_scripts import may_run_script
     out = []
     docs = _docs(project, rel_dir)
     surfaces = _surface_files(project, rel_dir, posixpath.join(rel_dir, "CMakeLists.txt"))
@@ -76,13 +79,14 @@ def _commands(project, rel_dir: str) -> list[list]:
     surfaces += [rel for rel in _makefiles_up(project, rel_dir) if rel not in surfaces]
     for rel in surfaces + docs:
         text = project.read(rel)
-        if text is None or not any(m in text for m in MARKERS):
+        follow = text is not None and may_run_script(rel, text)
+        if text is None or not (follow or any(m in text for m in MARKERS)):
             continue
         if rel in docs:
             for line in fenced_commands(text):
                 out += [cmd.argv for cmd in evaluate(PStr.synth(line), LineIndex(line, project.shown(rel))).commands]
         else:
-            out += [argv for _, commands in surface_commands(project, rel, text)[1] for argv, _ in commands]
+            out += [argv for _, commands in surface_commands(project, rel, text, follow)[1] for argv, _ in commands]
     return out
 
 

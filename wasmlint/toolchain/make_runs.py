@@ -167,16 +167,21 @@ def _pstr(mapped) -> PStr:
     return PStr(mapped.value, tuple(mapped.starts), tuple(mapped.ends))
 
 
-def surface_commands(project, rel: str, text: str) -> tuple[LineIndex, list[tuple[str, list[tuple[list, str | None]]]]]:
+def surface_commands(project, rel: str, text: str, follow: bool = False
+                     ) -> tuple[LineIndex, list[tuple[str, list[tuple[list, str | None]]]]]:
     """The commands (argv as Toks, folder) of each shell text a file holds (``shell_texts``),
     with the file's index. Every Makefile and CMakeLists.txt of a project reads the same
-    workflows and scripts: each file's text is evaluated once in a process."""
+    workflows and scripts: each file's text is evaluated once in a process. ``follow``: a
+    workflow step's commands include those of the project scripts it runs
+    (``workflow_scripts``)."""
     from .shell_eval import evaluate
-    key = (project.shown(rel), text)
+    from .workflow_scripts import step_reader
+    key = (project.shown(rel), text, follow)
     hit = _SURFACES.get(key)
     if hit is None:
         index = LineIndex(text, key[0])
-        hit = (index, [(base, [(cmd.argv, cmd.cwd) for cmd in evaluate(source, index, env).commands])
+        hit = (index, [(base, [(cmd.argv, cmd.cwd) for cmd in evaluate(
+                           source, index, env, files=step_reader(project, rel, base) if follow else None).commands])
                        for source, base, env in shell_texts(rel, text)])
         if len(_SURFACES) >= MAX_SURFACES:
             _SURFACES.clear()
@@ -185,7 +190,7 @@ def surface_commands(project, rel: str, text: str) -> tuple[LineIndex, list[tupl
 
 
 MAX_SURFACES = 256
-_SURFACES: dict[tuple[str, str], tuple] = {}
+_SURFACES: dict[tuple[str, str, bool], tuple] = {}
 
 
 def _make_commands(commands: list[tuple[list, str | None]]) -> list[tuple[list[PStr], str | None]]:

@@ -584,3 +584,22 @@ def test_blanks_between_expansions_in_double_quotes_are_kept(joined):
     # tree-sitter-bash starts the second expansion at the blanks before its `$`: bash keeps them
     script = f'A="-sMODULARIZE=1 -sEXPORTED_RUNTIME_METHODS=[\'ccall\']"\nB=-O2\nF={joined}\nemcc $F a.c\n'
     assert _argvs(script) == [["emcc", "-sMODULARIZE=1", "-sEXPORTED_RUNTIME_METHODS=['ccall']", "-O2", "a.c"]]
+
+
+@pytest.mark.parametrize("script,argv", [
+    # every word the test compares is known: bash runs that branch alone
+    ('M=release\nif [ "$M" = "release" ]; then emcc -O3 a.c; else emcc -O0 a.c; fi\n', [["emcc", "-O3", "a.c"]]),
+    ('M=dev\nif [[ $M == rel* ]]; then emcc -O3 a.c; elif [ -n "$M" ]; then emcc -O1 a.c; else emcc -O0 a.c; fi\n',
+     [["emcc", "-O1", "a.c"]]),
+    ('M=web\ncase "$M" in\n  native) gcc a.c ;;\n  web|wasm) emcc -O2 a.c ;;\n  *) echo no ;;\nesac\n',
+     [["emcc", "-O2", "a.c"]]),
+    ('F=-O1\nif test "$F" != -O1 || [ -z "$F" ]; then F=-O3; fi\nemcc $F a.c\n',
+     [["test", "-O1", "!=", "-O1"], ["emcc", "-O1", "a.c"]]),
+    # a default of an unknown parameter, a value one undecided branch chose: every branch stays
+    ('M=${1:-debug}\nif [ "$M" = debug ]; then emcc -O0 a.c; else emcc -O3 a.c; fi\n',
+     [["emcc", "-O0", "a.c"], ["emcc", "-O3", "a.c"]]),
+    ('if [ -n "$CI" ]; then M=rel; else M=dev; fi\nif [ "$M" = rel ]; then emcc -O3 a.c; else emcc -O0 a.c; fi\n',
+     [["emcc", "-O3", "a.c"], ["emcc", "-O0", "a.c"]]),
+])
+def test_tests_of_known_words_are_decided(script, argv):
+    assert _argvs(script) == argv

@@ -53,6 +53,7 @@ from .bashcalls import Calls
 from .bashforks import MAX_FORKS, Forks, run_forks
 from .bashrun import STRIDE, Binding, Command, Loaded, Reader, Run, Substitute, Word, size
 from .bashstate import Table, moved, same_state
+from .bashtest import Tests
 from .bashtree import ParsedText
 from .bashwords import HERE, WORDS, Words, is_at
 from .budget import ExpansionBudget
@@ -134,7 +135,7 @@ def _variants(switches: list[str]):
     return [(f"{s} set", {s}) for s in switches[:MAX_SWITCHES]]
 
 
-class _Eval(Calls, Words, Forks):
+class _Eval(Calls, Words, Forks, Tests):
     def __init__(self, source: PStr, reader: Reader | None, root: Loaded | None,
                  substitute: Substitute | None = None):
         self.reader, self.substitute = reader, substitute

@@ -13,7 +13,8 @@ each branch makes them, labelled by the branch's test (libsodium's ``--standard`
 ``--sumo`` builds beside ``--tests``; a Dockerfile's ``if [ "$WITH_JSPI" = yes ]``
 beside its ``else``, the base build, which keeps no label). A branch that ends in ``exit``
 is not one the script goes on from; a missing ``else`` is not followed (the lone ``then``
-of ``if [ -z "$X" ]; then X=default; fi`` is).
+of ``if [ -z "$X" ]; then X=default; fi`` is). A test whose words are all known is decided
+(``bashtest``): bash runs that branch alone.
 """
 from __future__ import annotations
 
@@ -44,6 +45,11 @@ class Forks:
                 self.substitutions(t)
             else:
                 self.statement(t)
+        decided = self.decided_branch(node)      # bashtest: every word it compares is known
+        if decided is not None:
+            for st in bodies[decided] if decided >= 0 else ():
+                self.statement(st)
+            return
         before = self.state()
         if not self.branching:
             self.written.clear()        # what was written before this statement is compared by no one

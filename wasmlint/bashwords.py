@@ -238,6 +238,7 @@ class Words:
             if _positional(name) and self.args is not None:
                 return False
             self.plain = False       # unknown, or unset in a variant
+            self.reading.add(UNSURE)      # a value chosen by it is not known for certain (bashtest)
             return None if self.on is None else False
         if isinstance(value, list) or not colon:
             return True
@@ -366,6 +367,12 @@ class Words:
             value = self.joined(args[0])
             return value if value.text and is_here(value.text[0]) else None
         return None
+
+
+# The key a value carries (as a contested statement's, ``bashforks``) when it was chosen by
+# whether a variable of unknown state is set: ``M=${1:-debug}`` in a script run without
+# known arguments is "debug" only perhaps, so no test is decided on it
+UNSURE = ("unsure",)
 
 
 def _positional(name: str) -> bool:

@@ -21,6 +21,8 @@ one per condition.
 """
 from __future__ import annotations
 
+import re
+
 import os
 import posixpath
 
@@ -47,13 +49,27 @@ def cmake_facts(text: str, path: str, response=None, project=None, shared: bool 
     base = Run(files, None).execute()
     per_variant = [(None, _facts(base, files, None, response))]
     configs = _configs(files)
-    labels = [*base.switches[:MAX_RUNS - len(configs)], *configs]
+    labels = [*_configured_first(base.switches, files)[:MAX_RUNS - len(configs)], *configs]
     for label, run in zip(labels, variant_runs(files, base, labels, shared)):
         if not run.failed:
             per_variant.append((label, _facts(run, files, label, response)))
     merged = _merge(per_variant)
     kept = [label for label in dict.fromkeys(getattr(f, "variant", None) for f in merged) if label][:MAX_VARIANTS - 1]
     return [f for f in merged if getattr(f, "variant", None) is None or f.variant in kept]
+
+
+def _configured_first(switches: list[str], files: Files) -> list[str]:
+    """The switches a configure line of the project turns on first: of a project's many
+    optional modules, the one its Emscripten build enables is the variant that matters
+    (CoolProp's workflow configures ``-DCOOLPROP_JAVASCRIPT_MODULE:BOOL=ON`` after a dozen
+    other ``COOLPROP_*_MODULE`` switches), and only so many variants are read."""
+    on = files.configured()
+    if not on:
+        return switches
+    return sorted(switches, key=lambda label: not on.intersection(_NAME.findall(label)))
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _facts(run: Run, files: Files, label: str | None, response) -> list[Fact]:

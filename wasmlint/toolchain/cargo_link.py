@@ -11,6 +11,9 @@
   ``<target-dir or the workspace root's target>/<triple>/<profile dir>/<crate>.wasm``,
   where ``<crate>`` is the ``[lib]`` name (or the package's) with ``-`` as ``_`` for a
   ``cdylib``, the package name for a binary.
+* Whether it links a module at all: a package's library is an ``rlib`` unless its
+  ``crate-type`` says ``cdylib``; rustc links a wasm module only for a ``cdylib`` or a
+  binary, so a `cargo build` of a library-only package writes no ``.wasm`` (``_links_module``).
 * Which link decides the memory: the package's ``build.rs`` when it prints memory link
   args (``cargo:rustc-link-arg=--import-memory``: cargo passes them to every link of the
   package); else the rustflags of the cargo configs of the build's folder and the folders
@@ -121,6 +124,8 @@ def _decide_memory(facts: list[Fact], manifests: dict[str, CargoManifest], files
         crate, cwd = _crate(f, manifests, files)
         if crate is None and f.origin == "build":
             continue        # a crate the project does not hold (a submodule, a folder it `cd`s to): unknown
+        if crate is not None and not _links_module(f, crate, files):
+            continue
         f = replace(f, artifacts=_artifacts(f, crate, cwd, manifests) if crate else [],
                     crate_folder=crate.folder if crate else None,
                     workspace_folder=workspace_root(crate, manifests) if crate else None)
@@ -137,6 +142,23 @@ def _decide_memory(facts: list[Fact], manifests: dict[str, CargoManifest], files
         return out
     return [replace(f, artifacts=sorted(set(f.artifacts) | set(taken[id(f)]))) if id(f) in taken else f
             for f in out]
+
+
+def _links_module(link: RustLink, m: CargoManifest, files: dict[str, str]) -> bool:
+    """Whether a cargo build links a WebAssembly module of the package: a ``cdylib`` library
+    (the manifest's or `cargo rustc --crate-type`'s) or a binary. A library's default crate
+    type is ``rlib`` (cargo's target reference), an archive rustc links nothing into; `cargo
+    build` builds the library and the binaries (`[[bin]]`, src/main.rs, src/bin/), `--lib`
+    the library alone. Another selection (`--example`, `--tests`, `--workspace` …): assumed to link."""
+    b = link.build
+    if b is None or b.tool not in ("cargo", "cross"):
+        return True
+    if "cdylib" in m.crate_types or "cdylib" in b.crate_types or "bin" in b.crate_types or b.selects - {"--lib"}:
+        return True
+    if "--lib" in b.selects:
+        return False
+    src = _join(m.folder, "src")
+    return m.bin_tables or (m.autobins and any(p == src + "/main.rs" or p.startswith(src + "/bin/") for p in files))
 
 
 def _reads(build: RustLink, config: RustLink, files: dict[str, str], cwd: str | None = None) -> bool:

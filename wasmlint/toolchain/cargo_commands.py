@@ -126,6 +126,7 @@ class RustBuild:
     out_name: str | None = None     # wasm-pack `--out-name`
     selects: frozenset = frozenset()    # cargo's target selection options (`--lib`, `--example` …)
     crate_types: tuple = ()         # `cargo rustc --crate-type T` (or `-- --crate-type T`)
+    example: str | None = None      # `--example NAME`
 
 
 def rust_build(run: CargoRun) -> RustBuild | None:
@@ -148,6 +149,7 @@ def rust_build(run: CargoRun) -> RustBuild | None:
     return RustBuild(run.tool, crate=_dirname(manifest) if manifest else None, manifest=manifest,
                      package=opt.get("-p") or opt.get("--package"), profile_dir=_profile_dir(profile),
                      target_dir=opt.get("--target-dir"), selects=frozenset(_SELECTION & set(opt)),
+                     example=opt["--example"] if isinstance(opt.get("--example"), str) else None,
                      crate_types=tuple(t for v in crate_types if isinstance(v, str) for t in v.split(",")))
 
 

@@ -10,7 +10,8 @@
   ``PATH/<out-dir or pkg>/<out-name or crate>_bg.wasm``; ``cargo build`` writes
   ``<target-dir or the workspace root's target>/<triple>/<profile dir>/<crate>.wasm``,
   where ``<crate>`` is the ``[lib]`` name (or the package's) with ``-`` as ``_`` for a
-  ``cdylib``, the package name for a binary.
+  ``cdylib``, the package name for a binary; an example (``--example NAME``, ``--examples``)
+  goes to ``<profile dir>/examples/<name>.wasm``.
 * Whether it links a module at all: a package's library is an ``rlib`` unless its
   ``crate-type`` says ``cdylib``; rustc links a wasm module only for a ``cdylib`` or a
   binary, so a `cargo build` of a library-only package writes no ``.wasm`` (``_links_module``).
@@ -126,7 +127,7 @@ def _decide_memory(facts: list[Fact], manifests: dict[str, CargoManifest], files
             continue        # a crate the project does not hold (a submodule, a folder it `cd`s to): unknown
         if crate is not None and not _links_module(f, crate, files):
             continue
-        f = replace(f, artifacts=_artifacts(f, crate, cwd, manifests) if crate else [],
+        f = replace(f, artifacts=_artifacts(f, crate, cwd, manifests, files) if crate else [],
                     crate_folder=crate.folder if crate else None,
                     workspace_folder=workspace_root(crate, manifests) if crate else None)
         decider = build_scripts.get(crate.folder) if crate is not None and f.origin == "build" else None
@@ -202,7 +203,8 @@ def _crate_from(link: RustLink, cwd: str, manifests: dict[str, CargoManifest]) -
     return m if m is not None and m.package else None
 
 
-def _artifacts(link: RustLink, m: CargoManifest, cwd: str, manifests: dict[str, CargoManifest]) -> list[str]:
+def _artifacts(link: RustLink, m: CargoManifest, cwd: str, manifests: dict[str, CargoManifest],
+               files: dict[str, str]) -> list[str]:
     b = link.build
     if b is None or not link.target or "…" in link.target:
         return []
@@ -212,9 +214,26 @@ def _artifacts(link: RustLink, m: CargoManifest, cwd: str, manifests: dict[str, 
     root = workspace_root(m, manifests)
     if root is None:
         return []
-    stem = m.artifact_stem if "cdylib" in m.crate_types else m.package
     target_dir = _join(cwd, b.target_dir) if b.target_dir else _join(root, "target")
-    return [_join(target_dir, link.target, b.profile_dir, f"{stem}.wasm")]
+    out = _join(target_dir, link.target, b.profile_dir)
+    if b.example or "--examples" in b.selects:
+        # cargo writes an example to `<profile>/examples/<name>.wasm`; `--examples` builds
+        # every `examples/<name>.rs` and `examples/<name>/main.rs` of the package
+        names = [b.example] if b.example else _example_names(m.folder, files)
+        return [_join(out, "examples", f"{n.replace('-', '_')}.wasm") for n in names]
+    stem = m.artifact_stem if "cdylib" in m.crate_types else m.package
+    return [_join(out, f"{stem}.wasm")]
+
+
+def _example_names(folder: str, files: dict[str, str]) -> list[str]:
+    """The examples cargo finds in a package: ``examples/<name>.rs``, ``examples/<name>/main.rs``."""
+    found = set()
+    for p in files:
+        rel = posixpath.relpath(p, folder) if folder else p
+        parts = rel.split("/")
+        if parts[0] == "examples" and (len(parts) == 2 and rel.endswith(".rs") or parts[2:] == ["main.rs"]):
+            found.add(parts[1].removesuffix(".rs"))
+    return sorted(found)
 
 
 def _nearest(folder: str, manifests: dict[str, CargoManifest]) -> CargoManifest | None:

@@ -122,6 +122,7 @@ class CargoManifest(Fact):
     package_workspace: str | None = None     # `package.workspace`: the root it names
     cargo_fuzz: bool = False                 # `[package.metadata] cargo-fuzz = true`
     bin_tables: bool = False                 # `[[bin]]` targets
+    default_members: bool = False            # `workspace.default-members`: what a plain `cargo build` builds
     autobins: bool = True                    # `package.autobins`: src/main.rs, src/bin/ are binaries
 
     @property
@@ -256,7 +257,8 @@ def _manifest(data: dict, path: str) -> CargoManifest:
                          workspace_exclude=_strings(ws.get("exclude")), workspace_members=_strings(ws.get("members")),
                          package_workspace=_str(package.get("workspace")),
                          cargo_fuzz=_table(package, "metadata").get("cargo-fuzz") is True,
-                         bin_tables=bool(data.get("bin")), autobins=package.get("autobins") is not False)
+                         bin_tables=bool(data.get("bin")), autobins=package.get("autobins") is not False,
+                         default_members=bool(ws.get("default-members")))
 
 
 def _str(value) -> str | None:

@@ -156,6 +156,8 @@ def _links_module(link: RustLink, m: CargoManifest, files: dict[str, str]) -> bo
         return True
     if "cdylib" in m.crate_types or "cdylib" in b.crate_types or "bin" in b.crate_types or b.selects - {"--lib"}:
         return True
+    if m.default_members and not b.package:
+        return True     # a plain `cargo build` at the root builds the default members, maybe not this package
     if "--lib" in b.selects:
         return False
     src = _join(m.folder, "src")

@@ -4,7 +4,7 @@ graph does not decide.
 Folders (any component of the project-relative path; the deepest one that says
 something wins, so ``test/fixtures/x.wasm`` is a fixture, but dev tooling inside a
 fixture or an example is still that fixture or example): npm/Jest/Mocha
-``test``/``__tests__``/``spec``, Rust ``tests``/``benches``/``examples``, ``perf``, Go
+``test``/``__tests__``/``spec``, ``testbeds``, Rust ``tests``/``benches``/``examples``, ``perf``, Go
 ``testdata``, docs sites, dev tooling folders. File names: ``*.test.js``,
 ``*.spec.ts``, ``*_test.go``, ``*_tests.js``, ``*.bench.js``, linter/bundler/test-runner configs,
 and launch files named for a purpose (``Dockerfile.dev``,
@@ -18,8 +18,10 @@ import re
 from . import QUIET, Scoped
 
 FOLDERS: dict[str, str] = {
+    # `testbed(s)/`: manual test projects run against the packages (vscode-wasm's testbeds/,
+    # Box2D's Testbed/ app of test scenes)
     **dict.fromkeys(("test", "tests", "__tests__", "spec", "specs", "e2e", "__mocks__", "unittests",
-                     "unit-tests", "integration-tests", "cypress"), "test"),
+                     "unit-tests", "integration-tests", "cypress", "testbed", "testbeds"), "test"),
     # `perf/`: performance benchmarks (turso's perf/latency/, lodestar's test/perf/), as the unit word `perf`
     **dict.fromkeys(("bench", "benches", "benchmark", "benchmarks", "__benchmarks__", "perf"), "bench"),
     **dict.fromkeys(("example", "examples", "demo", "demos", "sample", "samples", "playground"), "example"),

@@ -121,6 +121,9 @@ class CargoManifest(Fact):
     workspace_members: list = field(default_factory=list)
     package_workspace: str | None = None     # `package.workspace`: the root it names
     cargo_fuzz: bool = False                 # `[package.metadata] cargo-fuzz = true`
+    bin_tables: bool = False                 # `[[bin]]` targets
+    default_members: bool = False            # `workspace.default-members`: what a plain `cargo build` builds
+    autobins: bool = True                    # `package.autobins`: src/main.rs, src/bin/ are binaries
 
     @property
     def folder(self) -> str:
@@ -253,7 +256,9 @@ def _manifest(data: dict, path: str) -> CargoManifest:
                          crate_types=_strings(lib.get("crate-type")), workspace=isinstance(data.get("workspace"), dict),
                          workspace_exclude=_strings(ws.get("exclude")), workspace_members=_strings(ws.get("members")),
                          package_workspace=_str(package.get("workspace")),
-                         cargo_fuzz=_table(package, "metadata").get("cargo-fuzz") is True)
+                         cargo_fuzz=_table(package, "metadata").get("cargo-fuzz") is True,
+                         bin_tables=bool(data.get("bin")), autobins=package.get("autobins") is not False,
+                         default_members=bool(ws.get("default-members")))
 
 
 def _str(value) -> str | None:

@@ -103,7 +103,12 @@ _WASM_PACK_VALUES = ("-t", "--target", "-d", "--out-dir", "--out-name", "-s", "-
 _WASM_PACK_FLAGS = ("--dev", "--debug", "--release", "--profiling", "--no-typescript", "--no-pack", "--no-opt",
                     "--weak-refs", "--reference-types", "-v", "--verbose", "-q", "--quiet", "-h", "--help")
 _CARGO_VALUES = ("--manifest-path", "-p", "--package", "--target-dir", "--profile", "--target", "--features",
-                 "-F", "--bin", "--example", "-j", "--jobs", "--config", "-Z", "--color", "--message-format")
+                 "-F", "--bin", "--example", "-j", "--jobs", "--config", "-Z", "--color", "--message-format",
+                 "--crate-type")
+# cargo's target selection (cargo-build(1) "Target Selection") and the options that build
+# every member of a workspace
+_SELECTION = frozenset(("--lib", "--bin", "--bins", "--example", "--examples", "--test", "--tests", "--bench",
+                        "--benches", "--all-targets", "--workspace", "--all"))
 
 
 @dataclass(frozen=True)
@@ -119,13 +124,17 @@ class RustBuild:
     target_dir: str | None = None   # `--target-dir`
     out_dir: str = "pkg"            # wasm-pack `--out-dir`, relative to the crate
     out_name: str | None = None     # wasm-pack `--out-name`
+    selects: frozenset = frozenset()    # cargo's target selection options (`--lib`, `--example` …)
+    crate_types: tuple = ()         # `cargo rustc --crate-type T` (or `-- --crate-type T`)
+    example: str | None = None      # `--example NAME`
 
 
 def rust_build(run: CargoRun) -> RustBuild | None:
     """The output a shipped build writes, from its options; None for trunk (hashed names)."""
     args = list(run.args)
+    rustc_args: list[str] = []
     if "--" in args:
-        args = args[:args.index("--")]
+        args, rustc_args = args[:args.index("--")], args[args.index("--") + 1:]
     if run.tool == "trunk":
         return None
     if run.tool == "wasm-pack":
@@ -136,9 +145,12 @@ def rust_build(run: CargoRun) -> RustBuild | None:
     opt, _words = _options(args, _CARGO_VALUES)
     profile = "release" if opt.get("--release") or opt.get("-r") else opt.get("--profile") or "dev"
     manifest = opt.get("--manifest-path")
+    crate_types = [opt.get("--crate-type")] + [_options(rustc_args, ("--crate-type",))[0].get("--crate-type")]
     return RustBuild(run.tool, crate=_dirname(manifest) if manifest else None, manifest=manifest,
                      package=opt.get("-p") or opt.get("--package"), profile_dir=_profile_dir(profile),
-                     target_dir=opt.get("--target-dir"))
+                     target_dir=opt.get("--target-dir"), selects=frozenset(_SELECTION & set(opt)),
+                     example=opt["--example"] if isinstance(opt.get("--example"), str) else None,
+                     crate_types=tuple(t for v in crate_types if isinstance(v, str) for t in v.split(",")))
 
 
 def _wasm_pack_own(args: list[str]) -> list[str]:

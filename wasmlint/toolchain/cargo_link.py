@@ -10,7 +10,11 @@
   ``PATH/<out-dir or pkg>/<out-name or crate>_bg.wasm``; ``cargo build`` writes
   ``<target-dir or the workspace root's target>/<triple>/<profile dir>/<crate>.wasm``,
   where ``<crate>`` is the ``[lib]`` name (or the package's) with ``-`` as ``_`` for a
-  ``cdylib``, the package name for a binary.
+  ``cdylib``, the package name for a binary; an example (``--example NAME``, ``--examples``)
+  goes to ``<profile dir>/examples/<name>.wasm``.
+* Whether it links a module at all: a package's library is an ``rlib`` unless its
+  ``crate-type`` says ``cdylib``; rustc links a wasm module only for a ``cdylib`` or a
+  binary, so a `cargo build` of a library-only package writes no ``.wasm`` (``_links_module``).
 * Which link decides the memory: the package's ``build.rs`` when it prints memory link
   args (``cargo:rustc-link-arg=--import-memory``: cargo passes them to every link of the
   package); else the rustflags of the cargo configs of the build's folder and the folders
@@ -121,7 +125,9 @@ def _decide_memory(facts: list[Fact], manifests: dict[str, CargoManifest], files
         crate, cwd = _crate(f, manifests, files)
         if crate is None and f.origin == "build":
             continue        # a crate the project does not hold (a submodule, a folder it `cd`s to): unknown
-        f = replace(f, artifacts=_artifacts(f, crate, cwd, manifests) if crate else [],
+        if crate is not None and not _links_module(f, crate, files):
+            continue
+        f = replace(f, artifacts=_artifacts(f, crate, cwd, manifests, files) if crate else [],
                     crate_folder=crate.folder if crate else None,
                     workspace_folder=workspace_root(crate, manifests) if crate else None)
         decider = build_scripts.get(crate.folder) if crate is not None and f.origin == "build" else None
@@ -137,6 +143,25 @@ def _decide_memory(facts: list[Fact], manifests: dict[str, CargoManifest], files
         return out
     return [replace(f, artifacts=sorted(set(f.artifacts) | set(taken[id(f)]))) if id(f) in taken else f
             for f in out]
+
+
+def _links_module(link: RustLink, m: CargoManifest, files: dict[str, str]) -> bool:
+    """Whether a cargo build links a WebAssembly module of the package: a ``cdylib`` library
+    (the manifest's or `cargo rustc --crate-type`'s) or a binary. A library's default crate
+    type is ``rlib`` (cargo's target reference), an archive rustc links nothing into; `cargo
+    build` builds the library and the binaries (`[[bin]]`, src/main.rs, src/bin/), `--lib`
+    the library alone. Another selection (`--example`, `--tests`, `--workspace` …): assumed to link."""
+    b = link.build
+    if b is None or b.tool not in ("cargo", "cross"):
+        return True
+    if "cdylib" in m.crate_types or "cdylib" in b.crate_types or "bin" in b.crate_types or b.selects - {"--lib"}:
+        return True
+    if m.default_members and not b.package:
+        return True     # a plain `cargo build` at the root builds the default members, maybe not this package
+    if "--lib" in b.selects:
+        return False
+    src = _join(m.folder, "src")
+    return m.bin_tables or (m.autobins and any(p == src + "/main.rs" or p.startswith(src + "/bin/") for p in files))
 
 
 def _reads(build: RustLink, config: RustLink, files: dict[str, str], cwd: str | None = None) -> bool:
@@ -180,7 +205,8 @@ def _crate_from(link: RustLink, cwd: str, manifests: dict[str, CargoManifest]) -
     return m if m is not None and m.package else None
 
 
-def _artifacts(link: RustLink, m: CargoManifest, cwd: str, manifests: dict[str, CargoManifest]) -> list[str]:
+def _artifacts(link: RustLink, m: CargoManifest, cwd: str, manifests: dict[str, CargoManifest],
+               files: dict[str, str]) -> list[str]:
     b = link.build
     if b is None or not link.target or "…" in link.target:
         return []
@@ -190,9 +216,26 @@ def _artifacts(link: RustLink, m: CargoManifest, cwd: str, manifests: dict[str, 
     root = workspace_root(m, manifests)
     if root is None:
         return []
-    stem = m.artifact_stem if "cdylib" in m.crate_types else m.package
     target_dir = _join(cwd, b.target_dir) if b.target_dir else _join(root, "target")
-    return [_join(target_dir, link.target, b.profile_dir, f"{stem}.wasm")]
+    out = _join(target_dir, link.target, b.profile_dir)
+    if b.example or "--examples" in b.selects:
+        # cargo writes an example to `<profile>/examples/<name>.wasm`; `--examples` builds
+        # every `examples/<name>.rs` and `examples/<name>/main.rs` of the package
+        names = [b.example] if b.example else _example_names(m.folder, files)
+        return [_join(out, "examples", f"{n.replace('-', '_')}.wasm") for n in names]
+    stem = m.artifact_stem if "cdylib" in m.crate_types else m.package
+    return [_join(out, f"{stem}.wasm")]
+
+
+def _example_names(folder: str, files: dict[str, str]) -> list[str]:
+    """The examples cargo finds in a package: ``examples/<name>.rs``, ``examples/<name>/main.rs``."""
+    found = set()
+    for p in files:
+        rel = posixpath.relpath(p, folder) if folder else p
+        parts = rel.split("/")
+        if parts[0] == "examples" and (len(parts) == 2 and rel.endswith(".rs") or parts[2:] == ["main.rs"]):
+            found.add(parts[1].removesuffix(".rs"))
+    return sorted(found)
 
 
 def _nearest(folder: str, manifests: dict[str, CargoManifest]) -> CargoManifest | None:

@@ -138,7 +138,7 @@ class RustLink(MemoryLike, Fact):
 
     @property
     def growth_reason(self) -> str:
-        if self.maximum_memory is None and self.origin == "build":
+        if self.maximum_memory is None and self.origin == "build" and not self.link_args:
             return ("no rustflags set the memory (no RUSTFLAGS, no memory options in a cargo config), so rustc's "
                     "default applies: an initial memory of the 1 MiB stack plus data, and no maximum")
         if self.maximum_memory is None:
@@ -321,14 +321,16 @@ def wasm_ld_memory(args: list[Tok], atomics: bool) -> dict:
 def build_rust_link(span: Span, origin: str, flags: list[Tok], *, target: str | None = None,
                     variant: str | None = None, extra_link_args: list[Tok] = (), rustflags_scope: str | None = None,
                     needs_build_target: bool = False, run: CargoRun | None = None,
-                    ran_in: str | None = None, moved_to: str | None = None) -> list[Fact]:
+                    ran_in: str | None = None, moved_to: str | None = None,
+                    rustc_args: list[Tok] = ()) -> list[Fact]:
     """A ``rust-link`` fact (and its ``wasm-ld-arg`` facts) from rustc flags and link args.
     None for ``*-emscripten`` targets: rustc links those with emcc, whose settings decide
     the memory (rustc's wasm-ld defaults for ``+atomics`` do not apply). ``run``: the
-    build command the flags are for (a shipped build records what it writes)."""
+    build command the flags are for (a shipped build records what it writes); ``rustc_args``:
+    the ones `cargo rustc … --` passes after the rustflags."""
     if target and "emscripten" in target:
         return []
-    link, atomics = link_args_of(flags)
+    link, atomics = link_args_of([*flags, *rustc_args])
     link += list(extra_link_args)
     st = wasm_ld_memory(link, atomics)
     memory64 = bool(target and target.startswith("wasm64"))

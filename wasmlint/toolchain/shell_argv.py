@@ -282,6 +282,9 @@ def rustflags_facts(cmd: Command, index: LineIndex, variant: str | None, bindgen
     if target is not None and not is_wasm_target(target):
         return []
     shown = target and target.replace(UNKNOWN, "…")
+    # `cargo rustc … -- ARGS`: cargo hands ARGS to the final rustc invocation, after the
+    # rustflags (cargo-rustc(1)), so their `-C link-arg=--max-memory=…` reach the link
+    rustc_args = cmd.argv[cmd.words.index("--") + 1:] if run.sub == "rustc" and "--" in cmd.words else []
     for name in ("CARGO_ENCODED_RUSTFLAGS", "RUSTFLAGS"):
         value = cmd.env.get(name)
         if value is None:
@@ -295,11 +298,12 @@ def rustflags_facts(cmd: Command, index: LineIndex, variant: str | None, bindgen
         return build_rust_link(span, name, flags, target=shown, variant=variant,
                                rustflags_scope="command" if name in cmd.prefix else "environment",
                                needs_build_target=target is None, run=run, ran_in=cmd.span.path,
-                               moved_to=cmd.cwd or None)
+                               moved_to=cmd.cwd or None, rustc_args=rustc_args)
     if not run.ships:
         return []
     return build_rust_link(cmd.span, "build", [], target=shown, variant=variant,
-                           needs_build_target=target is None, run=run, moved_to=cmd.cwd or None)
+                           needs_build_target=target is None, run=run, moved_to=cmd.cwd or None,
+                           rustc_args=rustc_args)
 
 
 def _index_of(cmd: Command, name: str, index: LineIndex) -> LineIndex:

@@ -44,3 +44,16 @@ def test_an_evaluation_without_forks_is_not_reused_for_one_with_them():
     text = 'if [ "$X" = a ]; then F=-sA=1; else F=-sB=1; fi\nemcc $F x.c\n'
     assert len(_emcc_runs(text, forks=None)) == 1
     assert len(_emcc_runs(text)) == 2
+
+
+def test_an_evaluation_without_forks_serves_one_whose_forks_would_evaluate_no_branch():
+    # the launch view (no forks) then the build view of one script: the case sets B or C, which
+    # no emcc command reads, so the build view's forks evaluate no branch and the run is shared
+    text = 'export A=1\ncase $X in a) B=1;; *) C=2;; esac\nemcc -O3 x.c -o x.js\n'
+    launch = bash.evaluate(PStr.source(text, 0), {})
+    assert launch.contested
+    build = bash.evaluate(PStr.source(text, 0), {}, forks=lambda words: "emcc" in words)
+    assert build is launch
+    read = text.replace("emcc -O3", "emcc -O3 $B")       # now a build command reads what the case sets
+    assert bash.evaluate(PStr.source(read, 0), {}) is not bash.evaluate(PStr.source(read, 0), {},
+                                                                         forks=lambda words: "emcc" in words)

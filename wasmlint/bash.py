@@ -50,7 +50,7 @@ from typing import Callable
 
 from . import budget
 from .bashcalls import Calls
-from .bashforks import MAX_FORKS, Forks, run_forks
+from .bashforks import MAX_FORKS, Forks, run_forks, wanted
 from .bashrun import STRIDE, Binding, Command, Loaded, Reader, Run, Substitute, Word, size
 from .bashstate import Table, moved, same_state
 from .bashtest import Tests
@@ -77,14 +77,16 @@ def evaluate(source: PStr, env: dict[str, Binding] | None = None, variants: bool
     (``root``: the file ``source`` is, when it is one), ``substitute`` knows what some
     commands print. The views of one text (its launches, ``shellparse``, and its builds,
     ``toolchain.shell_eval``) share an evaluation when nothing in it depends on what
-    they ask differently (``Run.plain``; a ``reader`` no file was asked of): a script is
-    evaluated once, not once a view."""
+    they ask differently (``Run.plain``; a ``reader`` no file was asked of; ``forks`` that
+    would evaluate no branch not followed, ``_would_fork``): a script is evaluated once, not
+    once a view."""
     given = _given_key(env)
     key = None if given is None else (budget.current(), source, root and (root.path, root.key, root.shell), given)
     memo = budget.file_memo("bash.evaluate")
     recent = _recent if memo is None else memo
     for r, v, sub, fk, run in recent.get(key, ()) if key is not None else ():
-        if (r is reader or not run.reads) and (run.plain or (v, sub, fk) == (variants, substitute, forks)):
+        if (r is reader or not run.reads) and ((v, sub, fk) == (variants, substitute, forks)
+                                               or run.plain and not _would_fork(run, forks)):
             return run
     ev = _Eval(source, reader, root, substitute)
     file = ev.files[0]
@@ -100,7 +102,8 @@ def evaluate(source: PStr, env: dict[str, Binding] | None = None, variants: bool
         if forks is not None:
             forked += run_forks(ev, env or {}, on, label, file.tree.root_node, forks, out, MAX_FORKS - forked)
     out.files = [f.loaded for f in ev.files]
-    out.plain = ev.plain and not switches and not forked and not ev.contested
+    out.plain = ev.plain and not switches and not forked
+    out.contested = frozenset(ev.contested)
     out.reads = ev.reads
     out.given = env or {}
     if key is not None:
@@ -108,6 +111,14 @@ def evaluate(source: PStr, env: dict[str, Binding] | None = None, variants: bool
         while len(_recent) > RECENT:
             del _recent[next(iter(_recent))]
     return out
+
+
+def _would_fork(run: Run, forks: Callable[[list[str]], bool] | None) -> bool:
+    """Whether ``forks`` would evaluate branches of ``run`` that it did not follow: a command
+    it asks for reads a contested statement (``bashforks.run_forks``). Otherwise an evaluation
+    with ``forks`` is ``run`` itself: a script's launch view (no forks) and its build view share
+    one evaluation when no build command reads what an ``if``/``case`` sets otherwise."""
+    return forks is not None and bool(run.contested) and any(k in run.contested for k in wanted(run.commands, forks))
 
 
 def _given_key(env: dict[str, Binding] | None) -> tuple | None:

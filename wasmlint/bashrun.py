@@ -89,10 +89,12 @@ class Run:
     error: tuple[int, str, bool] | None = None   # first syntax error: input character, node type, missing
     unknown_text: dict[tuple[int, int], str] = field(default_factory=dict)
     files: list[Loaded | None] = field(default_factory=lambda: [None])   # 0: the text given
-    # the same without ``variants``, ``substitute`` and ``forks``: no ``${V:+…}`` switch, no ``$(cmd …)``
-    # that a ``substitute`` may know, no ``${V-…}`` of a variable set only elsewhere, no ``if``/``case``
-    # whose branches set variables otherwise (``bashforks``)
+    # the same without ``variants`` and ``substitute``, and with ``forks`` that evaluate no other
+    # branch (``bash._would_fork``): no ``${V:+…}`` switch, no ``$(cmd …)`` that a ``substitute``
+    # may know, no ``${V-…}`` of a variable set only elsewhere, no branch evaluated by a fork
     plain: bool = False
+    # the ``if``/``case`` statements whose branches set variables otherwise (``bashforks``: keys)
+    contested: frozenset = frozenset()
     reads: bool = False          # a project file was asked for: another reader may find other files
     # the environment it started with (``bash.evaluate``'s ``env``): the caller's bindings, which
     # another caller giving the same values reads by name

@@ -98,8 +98,9 @@ class Names:
         self.fact, self.ctx, self.names = fact, ctx, names
 
     def lookup(self, name: str) -> Any:
-        if name in self.names:
-            return self.names[name]
+        value = self.names.get(name, _MISSING)      # one dict lookup: most names are the fact's
+        if value is not _MISSING:
+            return value
         value = getattr(self.fact, name, _MISSING)
         if value is _MISSING:
             value = getattr(self.fact, name + "_", _MISSING)  # import_ and other keywords

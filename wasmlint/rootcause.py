@@ -380,7 +380,7 @@ def _also_on(d: Diagnostic, group: list[_Item]) -> Diagnostic:
 def _attach(items: list[_Item], groups: _Groups, owner, only=lambda members: True) -> None:
     """Join each group that is not an ``owner`` (and is ``only``) to the first owner
     group of the same rule and target that shares a subject with it."""
-    owners: dict[tuple, list[tuple[tuple, int, frozenset]]] = {}
+    owners: dict[tuple, list] = {}
     others = []
     for root, members in groups.members().items():
         subjects = frozenset().union(*(items[i].subjects for i in members))
@@ -388,12 +388,13 @@ def _attach(items: list[_Item], groups: _Groups, owner, only=lambda members: Tru
             continue
         d = items[root].diag
         if owner(members):
-            best = min(items[i].preference() for i in members)
-            owners.setdefault((d.code, d.target), []).append((best, root, subjects))
+            owners.setdefault((d.code, d.target), []).append((members, root, subjects))
         elif only(members):
             others.append(((d.code, d.target), root, subjects))
-    for rule in owners.values():
-        rule.sort(key=lambda o: o[0])
+    # the owners of a rule are ranked by their best finding only where a group may join them
+    for rule in {rule for rule, _, _ in others if rule in owners}:
+        owners[rule] = sorted(((min(items[i].preference() for i in members), root, subjects)
+                               for members, root, subjects in owners[rule]), key=lambda o: o[0])
     for rule, root, subjects in others:
         for _best, owner_root, owner_subjects in owners.get(rule, ()):
             if subjects & owner_subjects:
@@ -407,7 +408,7 @@ def _report(items: list[_Item], members: list[int]) -> Diagnostic | None:
     alive = [m for m in candidates if m.kept]
     if not alive:
         return None
-    rep = min(alive, key=_Item.preference)
+    rep = alive[0] if len(alive) == 1 else min(alive, key=_Item.preference)     # ranked only among several
     if len(group) == 1:
         return rep.diag
     d = _also_on(rep.diag, group)

@@ -84,9 +84,10 @@ def _recipe_hints(reader: MakeReader, parsed: Parsed) -> list[Fact]:
     out: list[Fact] = []
     for rule in parsed.rules:
         said = next((s for t in rule.targets if "%" not in t and (s := name_scope(t)) and s.scope in QUIET), None)
-        first = rule.recipe[0].source_range() if rule.recipe else None
-        last = rule.recipe[-1].source_range() if rule.recipe else None
-        if said is not None and first and last:
+        if said is None or not rule.recipe:
+            continue
+        first, last = rule.recipe[0].source_range(), rule.recipe[-1].source_range()
+        if first and last:
             out.append(ScopeHint(reader.index.span(first[0], last[1]), scope=said.scope,
                                  reason=f"in the recipe of make target {said.reason.removeprefix('named ')}"))
     return out
@@ -116,6 +117,9 @@ def _targets(rule: Rule, parsed: Parsed, index) -> list[tuple[str, dict[str, Var
     ``index``: ``_patterns(parsed)``; a target's own variables are looked up by its name."""
     patterns, place, values = index
     out = []
+    prereqs = rule.prereqs.split_ws()          # the rule's, the same for each of its targets
+    first = prereqs[0] if prereqs else PStr.synth("")
+    every = rule.prereqs.strip()
     for target in rule.targets:
         names = [target]
         if "%" in target:
@@ -129,10 +133,9 @@ def _targets(rule: Rule, parsed: Parsed, index) -> list[tuple[str, dict[str, Var
                 found.add(place[name])
             for k in sorted(found):      # in the order they were written
                 local.update(values[k])
-            prereqs = rule.prereqs.split_ws()
             local["@"] = Var("@", "simple", PStr.synth(name))
-            local["<"] = Var("<", "simple", prereqs[0] if prereqs else PStr.synth(""))
-            local["^"] = Var("^", "simple", rule.prereqs.strip())
+            local["<"] = Var("<", "simple", first)
+            local["^"] = Var("^", "simple", every)
             local["@F"] = Var("@F", "simple", PStr.synth(name.rsplit("/", 1)[-1]))
             local["@D"] = Var("@D", "simple", PStr.synth(name.rsplit("/", 1)[0] if "/" in name else "."))
             out.append((name, local))
@@ -151,7 +154,7 @@ def _strip_prefix(line: PStr) -> PStr:
         j += 1
     if j > k and j < len(t) and not t[j].isspace():
         return _strip_prefix(line[j:])
-    return line[k:]
+    return line[k:] if k else line       # immutable: nothing stripped, nothing copied
 
 
 def _flag_variables(reader: MakeReader, parsed: Parsed, ex: Expander, used: set[str], version) -> list[Fact]:

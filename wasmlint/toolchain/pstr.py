@@ -164,7 +164,8 @@ class PStr:
         if min(starts) >= 0:         # all placed (the usual case): C scans
             return starts[0], max(self.ends[i:j])
         # some placed (a recipe holding `$@`): the placed ones picked out in C as well
-        return next(compress(starts, map(_PLACED, starts))), max(compress(self.ends[i:j], map(_PLACED, starts)))
+        first = starts[0] if starts[0] >= 0 else next(compress(starts, map(_PLACED, starts)))
+        return first, max(compress(self.ends[i:j], map(_PLACED, starts)))
 
     def is_exact(self, i: int = 0, j: int | None = None) -> bool:
         """Whether ``[i, j)`` is verbatim and contiguous source text."""

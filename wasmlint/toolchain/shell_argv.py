@@ -327,7 +327,9 @@ def bindgen_input_target(commands: list[Command]) -> str | None:
     its ``.wasm`` argument sits in (wasm32-unknown-unknown, the only triple it reads, if none)."""
     for cmd in commands:
         words = cmd.words
-        if _program(words) != "wasm-bindgen":
+        # the program is one of its words (its last part): a command none of whose words
+        # holds the name is not looked through for it
+        if not any("wasm-bindgen" in w for w in words) or _program(words) != "wasm-bindgen":
             continue
         parts = [p for w in words if w.endswith(".wasm") for p in w.split("/")]
         return next((p for p in parts if is_wasm_target(p) and not p.endswith(".wasm")),

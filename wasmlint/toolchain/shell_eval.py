@@ -112,7 +112,7 @@ class _Placed(Command):
     @cached_property
     def env(self) -> "_Env":
         c = self._c
-        return _Env(self._view, c.env, c.file, self._view.place(c.file, c.rng))
+        return _Env(self._view, c.env, c.file, c.rng)
 
     @cached_property
     def prefix(self) -> dict[str, PStr]:
@@ -135,11 +135,17 @@ class _Placed(Command):
 
 class _Env(Mapping):
     """A command's exported environment, each value placed in its file when it is read:
-    a script exporting thousands of variables reads a few of them per command."""
+    a script exporting thousands of variables reads a few of them per command. The
+    command's own place (``rng``), where a value from elsewhere is put, is found when a
+    value is first read: most commands' readers find no variable they ask for."""
 
-    def __init__(self, view: "_View", env: dict[str, bash.Binding], file: int, at: tuple[int, int]):
-        self.view, self.env, self.file, self.at = view, env, file, at
+    def __init__(self, view: "_View", env: dict[str, bash.Binding], file: int, rng: tuple[int, int]):
+        self.view, self.env, self.file, self.rng = view, env, file, rng
         self.placed: dict[str, tuple[PStr, int]] = {}
+
+    @cached_property
+    def at(self) -> tuple[int, int]:
+        return self.view.place(self.file, self.rng)
 
     def value(self, name: str) -> tuple[PStr, int]:
         """The value of ``name`` and which file its characters are in."""

@@ -2,9 +2,11 @@
 and template literals are, without parsing.
 
 The scan knows strings, template literals (and their ``${…}``), comments and
-regular-expression literals. It walks the file once; a literal is crossed with
-byte searches for its closing quote, so a 14 MB module embedded as a string costs
-what finding its end costs. When it loses track (an unterminated literal,
+regular-expression literals. It walks the file once, a Python step per brace, slash,
+backquote and string with an escape; code and short one-line strings without escapes
+between them are crossed by one regular expression (``_skipper``), and other literals
+with byte searches for their closing quote, so a 14 MB module embedded as a string
+costs what finding its end costs. When it loses track (an unterminated literal,
 unbalanced braces) it raises :class:`Unsure` and callers parse the file whole.
 What it finds is checked against tree-sitter's own parse (``parse.Doc``).
 """
@@ -14,7 +16,6 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-_NEXT = re.compile(rb"[{}'\"`/]")
 _STRING_SLOW = {0x27: re.compile(rb"[^'\\\r\n]*(?:\\(?:\r\n|[\s\S])[^'\\\r\n]*)*'"),
                 0x22: re.compile(rb'[^"\\\r\n]*(?:\\(?:\r\n|[\s\S])[^"\\\r\n]*)*"')}
 _REGEX = re.compile(rb"(?:[^/\\\[\r\n]|\\.|\[(?:[^\]\\\r\n]|\\.)*\])+/[a-z]*")
@@ -58,15 +59,20 @@ def _scan(data: bytes, literal_min: int, comment_min: int) -> Layout:
     stack: list[int] = []     # '{' offsets; -1 for a block we keep; -2 for a template's ${
     n = len(data)
     pos = data.find(b"\n") if data.startswith(b"#!") else 0
-    search = _NEXT.search
+    skip = _skipper(literal_min)
     while pos >= 0:
-        m = search(data, pos)
-        if m is None:
+        i = skip(data, pos).end()
+        if i >= n:
             break
-        i = m.start()
         c = data[i]
         if c == 0x7B:      # {
-            stack.append(i if _opens_body(data, i) else -1)
+            before = data[i - 1] if i else 0x20      # (the common cases of _opens_body inline)
+            if before == 0x29:
+                stack.append(i)
+            elif before in _SPACES or before == 0x3E:
+                stack.append(i if _opens_body(data, i) else -1)
+            else:
+                stack.append(-1)
             pos = i + 1
         elif c == 0x7D:    # }
             if not stack:
@@ -108,6 +114,22 @@ def _scan(data: bytes, literal_min: int, comment_min: int) -> Layout:
         raise Unsure
     found.sort()
     return out
+
+
+_SKIPPERS: dict[int, object] = {}
+
+
+def _skipper(literal_min: int):
+    """``match`` of a run of code but braces, quotes and slashes, and of one-line strings
+    without escapes shorter than ``literal_min`` bytes: what the scan crosses without a
+    Python step. (Crossing divisions and plain blocks the same way gained nothing: each
+    alternative costs the engine at every token.)"""
+    k = min(literal_min, 1 << 31)
+    if k not in _SKIPPERS:
+        length = rb"*+" if k >= 1 << 31 else rb"{0,%d}+" % (k - 1)
+        strings = rb"" if k < 1 else rb"""|"[^"\\\r\n]%s"|'[^'\\\r\n]%s'""" % (length, length)
+        _SKIPPERS[k] = re.compile(rb"""(?:[^{}'"`/]++%s)*+""" % strings).match
+    return _SKIPPERS[k]
 
 
 def _line_comment(data: bytes, a: int, end: int, comments: list) -> None:

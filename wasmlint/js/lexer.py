@@ -220,10 +220,11 @@ def _regex_may_start(data: bytes, i: int) -> bool:
 _STATEMENT_NEXT = re.compile(rb"[{}'\"`/;]")
 _PARENS_NEXT = re.compile(rb"[()'\"`/]")
 _FOR = re.compile(rb"for(?:\s+await)?\s*\(")     # (a literal first: the engine's fast scan)
-_GAP = re.compile(rb"(?:[ \t\n\r\v\f]|/\*(?:[^*]|\*(?!/))*\*/|//[^\n\r\xe2]*)*")
-# A ``;`` before these words may end a statement nested in the one around it (``if (a) b(); else …``,
-# ``do b(); while (c)``): no cut there; nor before a byte that may start U+2028/9.
-_CONTINUES = re.compile(rb"(?:else|while)(?![\w$\x80-\xff])")
+# A ``;`` followed (past spaces and comments) by these words may end a statement nested in the
+# one around it (``if (a) b(); else …``, ``do b(); while (c)``): no cut there; nor before a byte
+# that may start U+2028/9 (which may end a line comment). One match per ``;``.
+_NO_CUT = re.compile(rb"(?:[ \t\n\r\v\f]|/\*(?:[^*]|\*(?!/))*+\*/|//[^\n\r\xe2]*+)*+"
+                     rb"(?:\xe2|(?:else|while)(?![\w$\x80-\xff]))")
 
 
 def statement_starts(data: bytes, a: int, b: int, block_end: dict, block_starts: list | None = None) -> list[int]:
@@ -311,6 +312,7 @@ def _statement_starts(data: bytes, a: int, b: int, block_end: dict, headers: lis
     stack: list[int] = []     # { open: 0 a brace, 1 a template's ${
     pos = a
     search = _STATEMENT_NEXT.search
+    no_cut = _NO_CUT.match
     h = 0
     while True:
         m = search(data, pos, b)
@@ -326,8 +328,7 @@ def _statement_starts(data: bytes, a: int, b: int, block_end: dict, headers: lis
                 h += 1
             if h < len(headers) and headers[h][0] <= i:
                 continue
-            g = _GAP.match(data, pos).end()
-            if data[g:g + 1] != b"\xe2" and _CONTINUES.match(data, g) is None:   # (U+2028 may end a comment)
+            if no_cut(data, pos) is None:
                 out.append(pos)
         elif c == 0x7B:    # {
             end = block_end.get(i + 1)

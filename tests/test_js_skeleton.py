@@ -363,10 +363,22 @@ def test_a_call_whose_name_ends_in_import_is_kept(forced, monkeypatch):
     ("var q = a / b; f(q) /* { */; g(() => { h(); })", ["h();"]),
     ("x = { a: 1 }; label: { y(); }", []),
     ("if (a) return /}/.test(s); else { t(); }", []),    # `else {` does not follow `)`
+    ("f(x) { return \"{\" + '}' + \"\\\"}\"; }", ["return \"{\" + '}' + \"\\\"}\";"]),   # strings crossed in C
+    ("var s = \"a\\\n{\"; if (b) { c(); }", ["c();"]),     # a line continuation: scanned exactly
 ])
 def test_body_blocks_know_the_lexical_grammar(source, blocks):
     data = source.encode()
     assert [data[a:b].decode().strip() for a, b in skeleton.body_blocks(data)] == blocks
+
+
+@pytest.mark.parametrize("literal_min", [1, 3, 4, 5, 1 << 62])
+def test_strings_crossed_at_once_are_noted_from_their_length(literal_min):
+    # the scan crosses a one-line string without escapes with one regular expression
+    # (lexer._skipper) only when it is shorter than literal_min: longer ones are noted
+    data = b'a = "abc"; b = \'abcd\'; c = "ab\\"cd"; f(x) { "}"; }'
+    found = lexer.layout(data, literal_min).literals
+    assert found == [(a, b) for a, b in ((5, 8), (16, 20), (28, 34), (45, 46)) if b - a >= literal_min]
+    assert [data[a:b] for a, b in lexer.layout(data, literal_min).blocks] == [b' "}"; ']
 
 
 def test_unsure_scans_leave_nothing_out():

@@ -73,7 +73,12 @@ _DECODED: dict[str, str] = {}
 # After ``\\\\`` is rewritten as ``\\x5c`` (a run of backslashes pairs from its start),
 # escapes Python's ``escape_decode`` reads as JS does: octal from 0-3 (``\\0``, ``\\012``),
 # ``\\xHH``, ``\\n \\r \\t \\b \\f \\v \\' \\"``; ``\\` \\$`` are rewritten first.
-_NOT_PLAIN = re.compile(rb"\\(?:[^0-3xnrtbfv'\"`$]|x(?![0-9a-fA-F]{2}))")
+# Whether a backslash is followed by anything else is one translation and one byte search
+# (no backslash follows another once pairs are rewritten); a ``\\x`` without two hex digits
+# after it is an error of ``escape_decode``. (A regular expression tried at each of a 14 MB
+# binary string's 2.6 million backslashes took 0.13 s.)
+_PLAIN = b"0123xnrtbfv'\"`$"
+_ESCAPED = bytes(0x5C if c == 0x5C else 0x41 if c in _PLAIN else 0 for c in range(256))
 
 
 def unescape_ascii(raw: bytes) -> bytes | None:
@@ -81,10 +86,13 @@ def unescape_ascii(raw: bytes) -> bytes | None:
     few byte scans, when its escapes are all of the plain kinds above (Emscripten's
     binary strings); else None."""
     body = raw.replace(b"\\\\", b"\\x5c")
-    if body.endswith(b"\\") or _NOT_PLAIN.search(body):
+    if body.endswith(b"\\") or b"\\\0" in body.translate(_ESCAPED):
         return None
     body = body.replace(b"\\`", b"`").replace(b"\\$", b"$")
-    return codecs.escape_decode(body)[0]
+    try:
+        return codecs.escape_decode(body)[0]
+    except ValueError:      # a \x without two hex digits
+        return None
 
 
 def _chunk_end(body: str, lo: int, target: int) -> int:

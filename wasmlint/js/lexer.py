@@ -2,9 +2,11 @@
 and template literals are, without parsing.
 
 The scan knows strings, template literals (and their ``${…}``), comments and
-regular-expression literals. It walks the file once; a literal is crossed with
-byte searches for its closing quote, so a 14 MB module embedded as a string costs
-what finding its end costs. When it loses track (an unterminated literal,
+regular-expression literals. It walks the file once, a Python step per brace, slash,
+backquote and string with an escape; code and short one-line strings without escapes
+between them are crossed by one regular expression (``_skipper``), and other literals
+with byte searches for their closing quote, so a 14 MB module embedded as a string
+costs what finding its end costs. When it loses track (an unterminated literal,
 unbalanced braces) it raises :class:`Unsure` and callers parse the file whole.
 What it finds is checked against tree-sitter's own parse (``parse.Doc``).
 """
@@ -14,7 +16,6 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-_NEXT = re.compile(rb"[{}'\"`/]")
 _STRING_SLOW = {0x27: re.compile(rb"[^'\\\r\n]*(?:\\(?:\r\n|[\s\S])[^'\\\r\n]*)*'"),
                 0x22: re.compile(rb'[^"\\\r\n]*(?:\\(?:\r\n|[\s\S])[^"\\\r\n]*)*"')}
 _REGEX = re.compile(rb"(?:[^/\\\[\r\n]|\\.|\[(?:[^\]\\\r\n]|\\.)*\])+/[a-z]*")
@@ -58,15 +59,20 @@ def _scan(data: bytes, literal_min: int, comment_min: int) -> Layout:
     stack: list[int] = []     # '{' offsets; -1 for a block we keep; -2 for a template's ${
     n = len(data)
     pos = data.find(b"\n") if data.startswith(b"#!") else 0
-    search = _NEXT.search
+    skip = _skipper(literal_min)
     while pos >= 0:
-        m = search(data, pos)
-        if m is None:
+        i = skip(data, pos).end()
+        if i >= n:
             break
-        i = m.start()
         c = data[i]
         if c == 0x7B:      # {
-            stack.append(i if _opens_body(data, i) else -1)
+            before = data[i - 1] if i else 0x20      # (the common cases of _opens_body inline)
+            if before == 0x29:
+                stack.append(i)
+            elif before in _SPACES or before == 0x3E:
+                stack.append(i if _opens_body(data, i) else -1)
+            else:
+                stack.append(-1)
             pos = i + 1
         elif c == 0x7D:    # }
             if not stack:
@@ -108,6 +114,22 @@ def _scan(data: bytes, literal_min: int, comment_min: int) -> Layout:
         raise Unsure
     found.sort()
     return out
+
+
+_SKIPPERS: dict[int, object] = {}
+
+
+def _skipper(literal_min: int):
+    """``match`` of a run of code but braces, quotes and slashes, and of one-line strings
+    without escapes shorter than ``literal_min`` bytes: what the scan crosses without a
+    Python step. (Crossing divisions and plain blocks the same way gained nothing: each
+    alternative costs the engine at every token.)"""
+    k = min(literal_min, 1 << 31)
+    if k not in _SKIPPERS:
+        length = rb"*+" if k >= 1 << 31 else rb"{0,%d}+" % (k - 1)
+        strings = rb"" if k < 1 else rb"""|"[^"\\\r\n]%s"|'[^'\\\r\n]%s'""" % (length, length)
+        _SKIPPERS[k] = re.compile(rb"""(?:[^{}'"`/]++%s)*+""" % strings).match
+    return _SKIPPERS[k]
 
 
 def _line_comment(data: bytes, a: int, end: int, comments: list) -> None:
@@ -198,10 +220,11 @@ def _regex_may_start(data: bytes, i: int) -> bool:
 _STATEMENT_NEXT = re.compile(rb"[{}'\"`/;]")
 _PARENS_NEXT = re.compile(rb"[()'\"`/]")
 _FOR = re.compile(rb"for(?:\s+await)?\s*\(")     # (a literal first: the engine's fast scan)
-_GAP = re.compile(rb"(?:[ \t\n\r\v\f]|/\*(?:[^*]|\*(?!/))*\*/|//[^\n\r\xe2]*)*")
-# A ``;`` before these words may end a statement nested in the one around it (``if (a) b(); else …``,
-# ``do b(); while (c)``): no cut there; nor before a byte that may start U+2028/9.
-_CONTINUES = re.compile(rb"(?:else|while)(?![\w$\x80-\xff])")
+# A ``;`` followed (past spaces and comments) by these words may end a statement nested in the
+# one around it (``if (a) b(); else …``, ``do b(); while (c)``): no cut there; nor before a byte
+# that may start U+2028/9 (which may end a line comment). One match per ``;``.
+_NO_CUT = re.compile(rb"(?:[ \t\n\r\v\f]|/\*(?:[^*]|\*(?!/))*+\*/|//[^\n\r\xe2]*+)*+"
+                     rb"(?:\xe2|(?:else|while)(?![\w$\x80-\xff]))")
 
 
 def statement_starts(data: bytes, a: int, b: int, block_end: dict, block_starts: list | None = None) -> list[int]:
@@ -289,6 +312,7 @@ def _statement_starts(data: bytes, a: int, b: int, block_end: dict, headers: lis
     stack: list[int] = []     # { open: 0 a brace, 1 a template's ${
     pos = a
     search = _STATEMENT_NEXT.search
+    no_cut = _NO_CUT.match
     h = 0
     while True:
         m = search(data, pos, b)
@@ -304,8 +328,7 @@ def _statement_starts(data: bytes, a: int, b: int, block_end: dict, headers: lis
                 h += 1
             if h < len(headers) and headers[h][0] <= i:
                 continue
-            g = _GAP.match(data, pos).end()
-            if data[g:g + 1] != b"\xe2" and _CONTINUES.match(data, g) is None:   # (U+2028 may end a comment)
+            if no_cut(data, pos) is None:
                 out.append(pos)
         elif c == 0x7B:    # {
             end = block_end.get(i + 1)

@@ -63,6 +63,7 @@ class EmccInvocation(MemoryLike, Fact):
     # file uses, a CMake file's directory flags with no target, a Meson cross file, an exported
     # EMCC_CFLAGS. What such a set leaves out, the link that consumes it may add.
     flag_set: bool = False
+    own_recipes: bool = internal(True)  # a Makefile flag set's file has rules of its own (make_includes)
     settings: dict = field(default_factory=dict)
     spellings: dict = field(default_factory=dict)
     pthreads: bool = False

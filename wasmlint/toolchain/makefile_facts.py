@@ -13,6 +13,7 @@ from .emcc import build_facts
 from .emcc_args import carries_emcc_settings
 from .emver import EmscriptenVersion
 from .make_includes import included_flags, named_in_recipes
+from .make_strip import stripped_later
 from .makefile import MakeReader, Parsed, Rule
 from .makefile_expand import Expander, Var
 from .pstr import STRIDE, UNKNOWN, PStr, Tok, shell_split
@@ -61,8 +62,21 @@ def _variant_facts(reader: MakeReader, parsed: Parsed, response, version, done: 
                     links.append(f)
             facts += made
     used = set(ex.used)
+    _mark_stripped(facts, parsed, ex)
     facts += _flag_variables(reader, parsed, ex, used, version)
     return facts + _recipe_hints(reader, parsed)
+
+
+def _mark_stripped(facts: list[Fact], parsed: Parsed, ex: Expander) -> None:
+    """A link with DWARF whose files no recipe copies, from which rules of this file derive a
+    module they strip (``make_strip``): its ``stripped_into`` is that module."""
+    links = [f for f in facts if f.kind == "emcc-invocation" and f.rule and f.dwarf_flags and not f.copies]
+    if not links:
+        return
+    rules = [(target, [w.text for w in shell_split(ex.expand(local["^"].value, local))], [x.text for x in lines])
+             for (target, local), lines in recipe_lines(parsed, ex)]
+    for f in links:
+        f.stripped_into = stripped_later({f.rule, *f.written}, rules)
 
 
 def _exported(exported: dict[str, Var], variables: dict[str, Var], local: dict[str, Var],

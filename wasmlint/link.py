@@ -326,11 +326,12 @@ def link(facts: list[Fact], files: dict[str, str], abspaths: dict[str, str] | No
     the builds run with): rules read these.
     ``abspaths`` and ``roots`` (the run's folders) place files for the production scope."""
     from .launch import compose_image
+    from .js import module_options
     from .sources import terraform
     from .toolchain import cargo_link, emenv, flag_sets
     facts = emenv.settle(flag_sets.settle(compose_image.settle(cargo_link.settle(facts, files)),
                                           read=lambda: _texts(files, abspaths or {})))
-    facts = terraform.settle(facts)
+    facts = module_options.settle(terraform.settle(facts))
     by_kind: dict[str, list[Fact]] = {}
     for f in facts:
         by_kind.setdefault(f.kind, []).append(f)

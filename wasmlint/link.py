@@ -304,6 +304,20 @@ class Project:
         return list(best.values())
 
 
+def _texts(files: dict[str, str], abspaths: dict[str, str]):
+    """(path, text) of the run's text files, read when asked (``make_includes``)."""
+    for path, kind in files.items():
+        if kind == "wasm" or path not in abspaths:
+            continue
+        try:
+            with open(abspaths[path], "rb") as fh:
+                data = fh.read(1 << 20)
+        except OSError:
+            continue
+        if b"\0" not in data:
+            yield path, data.decode("utf-8", "replace")
+
+
 def link(facts: list[Fact], files: dict[str, str], abspaths: dict[str, str] | None = None,
          roots: list[str] | None = None) -> Project:
     """``project.facts``: the facts with those that only the whole project decides settled
@@ -312,10 +326,12 @@ def link(facts: list[Fact], files: dict[str, str], abspaths: dict[str, str] | No
     the builds run with): rules read these.
     ``abspaths`` and ``roots`` (the run's folders) place files for the production scope."""
     from .launch import compose_image
+    from .js import module_options
     from .sources import terraform
     from .toolchain import cargo_link, emenv, flag_sets
-    facts = emenv.settle(flag_sets.settle(compose_image.settle(cargo_link.settle(facts, files))))
-    facts = terraform.settle(facts)
+    facts = emenv.settle(flag_sets.settle(compose_image.settle(cargo_link.settle(facts, files)),
+                                          read=lambda: _texts(files, abspaths or {})))
+    facts = module_options.settle(terraform.settle(facts))
     by_kind: dict[str, list[Fact]] = {}
     for f in facts:
         by_kind.setdefault(f.kind, []).append(f)

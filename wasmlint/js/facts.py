@@ -39,6 +39,8 @@ class JsMemory(MemoryLike, JsFact):
     feature_test: bool = False        # made only to test what the engine supports (feature_test.py)
     sized_after: str | None = None    # the memory whose size it copies: a shadow or snapshot of it
     not_on: tuple[str, ...] = ()      # targets whose devices a user-agent test sends elsewhere
+    fallback_for: str | None = internal(None)   # the glue factory whose callers may pass their own (module_options)
+    caller_memory: bool = internal(False)       # every call of that factory passes one: never made
     initial_span: Span | None = internal()
     maximum_span: Span | None = internal()
     address_key_span: Span | None = internal()

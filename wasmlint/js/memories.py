@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from .facts import JsMemory, JsMemoryGrow, JsMemoryView
 from .feature_test import is_feature_test
+from .module_options import fallback_of
 from .parents import parent as parent_of
 from .parse import ancestors, call_parts, name_of, object_pairs, path_of, unwrap, up
 from .scan import Scan
@@ -59,6 +60,8 @@ def _memory(scan: Scan, new) -> JsMemory | None:
         fallback=_has_fallback(new, doc), feature_test=is_feature_test(scan, new),
         sized_after=_sized_after(scan, init_val) if init_val is not None else None)
     fact.not_on = _not_on_ios(scan, new)
+    if scan.generator == "emscripten":
+        fact.fallback_for = fallback_of(doc, new)
     if init_val is not None:
         shorthand = init_pair.type == "shorthand_property_identifier"
         key = init_pair.child_by_field_name("key") if not shorthand else None

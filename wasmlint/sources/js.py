@@ -60,7 +60,7 @@ def _extract(src: SourceFile) -> list[Fact]:
     data = bytes(src.data)
     if data.startswith(b"\xef\xbb\xbf"):
         data = b"   " + data[3:]      # keep byte offsets; a BOM is whitespace to the parser
-    from ..js import bundles, serving
+    from ..js import bundles, module_options, serving
     from ..js.imports import IMPORT_MARKS, IMPORT_ONLY_MAX_BYTES, module_fact
     from ..js.parse import Doc
     from ..js.sites import Sites
@@ -74,11 +74,14 @@ def _extract(src: SourceFile) -> list[Fact]:
         found = [serving.serving_config(doc), module_fact(doc, None)]
         return built + [f for f in found if f is not None]
     # Only the module graph: small files that import something (app code between
-    # a launch and the loader it reaches); bundles without WebAssembly are skipped.
-    if len(data) > IMPORT_ONLY_MAX_BYTES or not any(sites.has(m) for m in IMPORT_MARKS):
+    # a launch and the loader it reaches), and the calls that pass Emscripten glue its
+    # options (``module_options``); bundles without WebAssembly are skipped.
+    calls = module_options.wanted(data) and len(data) <= IMPORT_ONLY_MAX_BYTES
+    if not calls and (len(data) > IMPORT_ONLY_MAX_BYTES or not any(sites.has(m) for m in IMPORT_MARKS)):
         return built
-    graph_node = module_fact(Doc(src.path, data, sites=sites), None)
-    return built + ([graph_node] if graph_node else [])
+    doc = Doc(src.path, data, sites=sites)
+    graph_node = module_fact(doc, None) if any(sites.has(m) for m in IMPORT_MARKS) else None
+    return built + ([graph_node] if graph_node else []) + (module_options.calls(doc) if calls else [])
 
 
 def _bundles(doc) -> list[Fact]:
@@ -105,7 +108,7 @@ def _parsed(src: SourceFile, data: bytes, sites, build) -> list[Fact]:
 
 
 def _facts(src: SourceFile, doc) -> list[Fact]:
-    from ..js import flags, loading, memories, serving, workers
+    from ..js import flags, loading, memories, module_options, serving, workers
     from ..js.embedded import find_embedded
     from ..js.imports import module_fact
     from ..js.scan import Scan
@@ -139,6 +142,8 @@ def _facts(src: SourceFile, doc) -> list[Fact]:
     facts.extend(flags.child_processes(scan))
     facts.extend(flags.module_overrides(scan))
     facts.extend(_builds(src, scan))
+    if scan.generator != "emscripten" and module_options.wanted(doc.data):   # glue calls no factory
+        facts.extend(module_options.calls(doc))
     graph_node = module_fact(doc, scan.generator, scan)
     if graph_node is not None:
         facts.append(graph_node)

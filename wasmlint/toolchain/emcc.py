@@ -63,6 +63,7 @@ class EmccInvocation(MemoryLike, Fact):
     # file uses, a CMake file's directory flags with no target, a Meson cross file, an exported
     # EMCC_CFLAGS. What such a set leaves out, the link that consumes it may add.
     flag_set: bool = False
+    own_recipes: bool = internal(True)  # a Makefile flag set's file has rules of its own (make_includes)
     settings: dict = field(default_factory=dict)
     spellings: dict = field(default_factory=dict)
     pthreads: bool = False
@@ -72,6 +73,7 @@ class EmccInvocation(MemoryLike, Fact):
     debug_flags: list = field(default_factory=list)   # the -g flags after the last -g0
     source_map: bool = False
     rule: str | None = internal(None)                 # the Makefile target whose recipe links
+    stripped_into: str | None = internal(None)        # a module the Makefile derives and strips (make_strip)
     emscripten_version: str | None = None
     uses: list = internal(default_factory=list)
     thread_flags: list = internal(default_factory=list)
@@ -228,8 +230,9 @@ class EmccInvocation(MemoryLike, Fact):
 
     @property
     def dwarf_flags(self) -> list[str]:
-        """The -g flags that leave DWARF in the shipped module (none with -gseparate-dwarf)."""
-        if any(f.startswith("-gseparate-dwarf") for f in self.debug_flags):
+        """The -g flags that leave DWARF in the shipped module (none with -gseparate-dwarf, nor
+        when the Makefile strips a module it derives from the link's: ``make_strip``)."""
+        if any(f.startswith("-gseparate-dwarf") for f in self.debug_flags) or self.stripped_into:
             return []
         return [f for f in self.debug_flags if keeps_dwarf(f)]
 

@@ -14,7 +14,9 @@ every emcc link gets those flags (CMake splits them like a shell): the configure
 read as the flags of those links.
 
 A Makefile is read as run under the wrapper when its own flags carry emcc settings
-(``-s NAME=…``, ``-sNAME``: no other compiler takes them), or when a file in its folder
+(``-s NAME=…``, ``-sNAME``: no other compiler takes them) and it names no emcc of its own
+(``CXX_wasm = em++``: those settings are that compiler's, and its ``$(CXX)`` the host's),
+or when a file in its folder
 or a folder above it (a README, a shell script, a Dockerfile, a package.json) or a
 workflow of the project runs ``emmake make`` / ``emconfigure``.
 """

@@ -5,11 +5,14 @@ recipe of its file uses: pyodide's ``MAIN_MODULE_LDFLAGS`` in ``Makefile.envs``)
 Makefile that includes the file links with it, that link reads the same settings at the
 same places and knows what it writes: the link speaks for them, and the flag set (with
 its settings, and its variants: the includer's link is read with the file's base values)
-is dropped, so each setting is reported once.
+is dropped, so each setting is reported once. A flag set of a Makefile fragment that
+every includer in the project leaves unnamed reaches no link and is dropped too
+(``make_includes``).
 """
 from __future__ import annotations
 
 from ..facts import Fact
+from .make_includes import unreached
 
 
 def _where(span) -> tuple:
@@ -22,11 +25,14 @@ def _variable(f: Fact) -> tuple:
     return (f.span.path, (f.variant or "").rpartition("flags in ")[2])
 
 
-def settle(facts: list[Fact]) -> list[Fact]:
+def settle(facts: list[Fact], read=None) -> list[Fact]:
+    """``read``: the project's files as (path, text) pairs (``make_includes.unreached``); without
+    it, a fragment with rules of its own is taken to be run by make."""
     links = [f for f in facts if f.kind == "emcc-invocation" and not f.flag_set]
     linked = {_where(u.span) for f in links for u in f.uses}
     flag_sets = [f for f in facts if f.kind == "emcc-invocation" and f.flag_set]
     taken = {_variable(f) for f in flag_sets if f.uses and all(_where(u.span) in linked for u in f.uses)}
+    taken |= unreached(flag_sets, facts, _variable, read)
     dropped = [f for f in flag_sets if _variable(f) in taken]
     if not dropped:
         return facts

@@ -304,6 +304,22 @@ def _is_directive(stripped: str) -> bool:
         if stripped else False
 
 
+ASSIGNMENTS = ("=", ":=", "::=", "?=", "+=")
+
+
+def _assigns_emcc(words: list[str]) -> bool:
+    """The file sets a variable of its own to emcc/em++ (``CC_wasm = emcc``, ``EMCC:=em++``)."""
+    from .emcc import is_emcc
+    for k, w in enumerate(words):
+        if w in ASSIGNMENTS and k + 1 < len(words) and is_emcc(words[k + 1]):
+            return True
+        name, op, value = next(((w[:w.index(a)], a, w[w.index(a) + len(a):]) for a in (":=", "?=", "+=", "=")
+                                if a in w), ("", "", ""))
+        if op and name and is_emcc(value or (words[k + 1] if k + 1 < len(words) else "")):
+            return True
+    return False
+
+
 def makefile_facts(text: str, path: str, project=None, **kw) -> list[Fact]:
     """``project`` (``ProjectFiles``) lets the project show that make runs under emmake."""
     from .emcc_args import carries_emcc_settings
@@ -319,8 +335,10 @@ def makefile_facts(text: str, path: str, project=None, **kw) -> list[Fact]:
         if wrapped is not None:
             reader.env = wrapped.env
             linked = list(wrapped.linked)
-        elif carries_emcc_settings(reader.words(but_literal_emcc=True)):
-            # the file's own flags are emcc's (not just those of a line that runs emcc by name)
+        elif carries_emcc_settings(reader.words(but_literal_emcc=True)) and not _assigns_emcc(words):
+            # the file's own flags are emcc's (not just those of a line that runs emcc by name,
+            # nor of a compiler variable it sets to emcc itself: busytex's `CXX_wasm = em++` beside
+            # `CXX_native = $(CXX)`, the host's compiler)
             reader.env = wrapper_env()
     if project is not None:
         rel = posixpath.join(project.rel_dir, path.rsplit("/", 1)[-1])

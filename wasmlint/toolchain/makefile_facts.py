@@ -12,6 +12,8 @@ from ..facts import Fact, Span
 from .emcc import build_facts
 from .emcc_args import carries_emcc_settings
 from .emver import EmscriptenVersion
+from .make_includes import included_flags, named_in_recipes
+from .make_strip import stripped_later
 from .makefile import MakeReader, Parsed, Rule
 from .makefile_expand import Expander, Var
 from .pstr import STRIDE, UNKNOWN, PStr, Tok, shell_split
@@ -60,8 +62,21 @@ def _variant_facts(reader: MakeReader, parsed: Parsed, response, version, done: 
                     links.append(f)
             facts += made
     used = set(ex.used)
+    _mark_stripped(facts, parsed, ex)
     facts += _flag_variables(reader, parsed, ex, used, version)
     return facts + _recipe_hints(reader, parsed)
+
+
+def _mark_stripped(facts: list[Fact], parsed: Parsed, ex: Expander) -> None:
+    """A link with DWARF whose files no recipe copies, from which rules of this file derive a
+    module they strip (``make_strip``): its ``stripped_into`` is that module."""
+    links = [f for f in facts if f.kind == "emcc-invocation" and f.rule and f.dwarf_flags and not f.copies]
+    if not links:
+        return
+    rules = [(target, [w.text for w in shell_split(ex.expand(local["^"].value, local))], [x.text for x in lines])
+             for (target, local), lines in recipe_lines(parsed, ex)]
+    for f in links:
+        f.stripped_into = stripped_later({f.rule, *f.written}, rules)
 
 
 def _exported(exported: dict[str, Var], variables: dict[str, Var], local: dict[str, Var],
@@ -165,22 +180,32 @@ def _flag_variables(reader: MakeReader, parsed: Parsed, ex: Expander, used: set[
     candidates = {}
     included = reader.include_slots()
     not_taken = reader.assigned_from() - parsed.assigned_from
+    recipes = [line.text for rule in parsed.rules for line in rule.recipe]
+    from_included: dict[str, list[str]] = {slot: [] for slot in included}
     for name, var in parsed.vars.items():
         if name in used or name in not_taken or name in ("RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS"):
             continue
         where = var.value.source_range()
-        if where is not None and where[0] // STRIDE in included:
-            continue        # an included file's own flags: read with that file
+        slot = where[0] // STRIDE if where is not None else 0
+        if slot and slot not in included:
+            continue
         ex.used = set()
         value = ex.expand(var.value) if var.flavor != "simple" else var.value
         words = shell_split(value)
         # only emcc takes `-s NAME`/`-sNAME`: `-std=`, `-static`, `-specs=`, `-pthread` are any compiler's
-        if carries_emcc_settings([w.text for w in words]):
-            if "$" in value.text:     # what the recipe's shell makes of it: `$((1 << 27))` computed
-                words = shell_words(value, reader.index) or words
-            candidates[name] = (words, set(ex.used))
+        if not carries_emcc_settings([w.text for w in words]):
+            continue
+        if slot:      # an included file's own flags: read with that file, and told unused here
+            if not named_in_recipes(name, recipes):
+                from_included[slot].append(name)
+            continue
+        if "$" in value.text:     # what the recipe's shell makes of it: `$((1 << 27))` computed
+            words = shell_words(value, reader.index) or words
+        candidates[name] = (words, set(ex.used))
     referenced = {n for _, (_, refs) in candidates.items() for n in refs}
-    out: list[Fact] = []
+    own_recipes = any(_own_recipe(rule) for rule in parsed.rules)
+    out: list[Fact] = included_flags(Span(reader.index.path), {
+        reader.index.linked[slot - 1].path: names for slot, names in from_included.items()})
     for name, (words, _) in candidates.items():
         if name in referenced:
             continue
@@ -188,8 +213,17 @@ def _flag_variables(reader: MakeReader, parsed: Parsed, ex: Expander, used: set[
         var = parsed.vars[name]
         span = reader.index.span(*(var.value.source_range() or (0, 0)))
         label = ", ".join(x for x in (parsed.label, f"flags in {name}") if x)
-        out += build_facts(toks, span, variant=label, version=version, flag_set=True)
+        for f in build_facts(toks, span, variant=label, version=version, flag_set=True):
+            if f.kind == "emcc-invocation":
+                f.own_recipes = own_recipes
+            out.append(f)
     return out
+
+
+def _own_recipe(rule: Rule) -> bool:
+    """A rule of this file (not an included one's) that runs a recipe."""
+    where = rule.recipe[0].source_range() if rule.recipe else None
+    return bool(rule.recipe) and (where is None or where[0] < STRIDE)
 
 
 def _key(f: Fact) -> str:

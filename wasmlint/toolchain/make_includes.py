@@ -1,0 +1,88 @@
+"""Flag variables of a Makefile fragment and the Makefiles of the project that include it.
+
+make hands a variable to a link only through a reference to its name: ``$(NAME)`` in a
+recipe of a Makefile that reads the file (one that ``include``s it, or the file itself
+when make runs it), or, for an exported variable, a program a recipe runs that reads
+``NAME`` from its environment. A fragment make does not run itself (no rules of its own,
+or rules no ``make -f FILE`` of the project asks for) runs no recipe, so its flag sets
+reach links only through its includers' recipes. When the project holds Makefiles that
+include it and none of their recipes names the variable (``$(NAME)``, ``${NAME}``, the
+shell's ``$$NAME``), the variable reaches no link: emscripten-forge's python recipe
+copies pyodide's ``Makefile.envs`` with its ``MAIN_MODULE_LDFLAGS``, and its Makefile
+only builds ``libpython3.13.a``. Pyodide's tools run ``make -f Makefile.envs
+.output_vars`` (its rule prints every variable for them): there the flag sets stay. The
+names make, configure and emcc read by convention (``LDFLAGS``, ``EMCC_CFLAGS`` …) are
+always someone's.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from ..facts import Fact, Span
+
+# variables that programs read from the environment by convention: make's implicit
+# rules, autoconf's configure, emcc
+CONVENTIONAL = frozenset(("CFLAGS", "CXXFLAGS", "CPPFLAGS", "LDFLAGS", "LDLIBS", "LIBS", "CC", "CXX",
+                          "EMCC_CFLAGS", "EMCC_FORCE_STDLIBS", "EMMAKEN_CFLAGS"))
+
+
+@dataclass
+class IncludedFlags(Fact):
+    """A Makefile's ``include`` of a project file: the flag variables of that file (those
+    carrying emcc settings) that no recipe of the includer names."""
+
+    kind: ClassVar[str] = "make-included-flags"
+    included: str = ""
+    unused: list = field(default_factory=list)
+
+
+def named_in_recipes(name: str, recipes: list[str]) -> bool:
+    """A recipe names the variable for its shell (``$$NAME``, ``$${NAME}``)."""
+    pattern = re.compile(r"\$\$(?:\{" + re.escape(name) + r"\}|" + re.escape(name) + r"(?![A-Za-z0-9_]))")
+    return any(pattern.search(line) for line in recipes)
+
+
+def included_flags(span: Span, unused_by_file: dict[str, list[str]]) -> list[Fact]:
+    return [IncludedFlags(span, included=path, unused=sorted(names)) for path, names in sorted(unused_by_file.items())]
+
+
+def unreached(flag_sets: list[Fact], facts: list[Fact], variable, read) -> set:
+    """The (file, variable) of the flag sets of fragments that make does not run itself and
+    that every Makefile of the project including the file leaves unnamed. ``read``: the
+    project's files as (path, text) pairs, searched for a ``make -f FILE`` only when a
+    fragment with rules of its own would otherwise be dropped (None: taken to be run)."""
+    includes: dict[str, list[set]] = {}
+    for f in facts:
+        if f.kind == "make-included-flags":
+            includes.setdefault(f.included, []).append(set(f.unused))
+    out, with_rules = set(), set()
+    for f in flag_sets:
+        path, name = variable(f)
+        if name in CONVENTIONAL or path not in includes or not all(name in u for u in includes[path]):
+            continue
+        out.add((path, name))
+        if getattr(f, "own_recipes", True):
+            with_rules.add(path)
+    if with_rules:
+        run = _run_with_file(with_rules, read) if read is not None else with_rules
+        out = {(path, name) for path, name in out if path not in run}
+    return out
+
+
+def _run_with_file(paths: set[str], read) -> set[str]:
+    """Those of ``paths`` that a line of the project hands to make as its makefile
+    (``make -f Makefile.envs``, ``["make", "-f", str(ROOT / "Makefile.envs"), …]``)."""
+    names = {posixpath.basename(p): p for p in paths}
+    pattern = re.compile(r"(?:^|[\s'\"(\[,])(?:-f|--file|--makefile)\b[^\n]{0,120}?("
+                         + "|".join(re.escape(n) for n in names) + r")(?![\w.])", re.M)
+    found = set()
+    for path, text in read():
+        for m in pattern.finditer(text):
+            if names[m.group(1)] != path:      # its own text (a comment) does not run it
+                found.add(names[m.group(1)])
+        if len(found) == len(names):
+            break
+    return found

@@ -371,8 +371,9 @@ class Words:
 
 # The key a value carries (as a contested statement's, ``bashforks``) when it was chosen by
 # whether a variable of unknown state is set: ``M=${1:-debug}`` in a script run without
-# known arguments is "debug" only perhaps, so no test is decided on it
-UNSURE = ("unsure",)
+# known arguments is "debug" only perhaps, so no test is decided on it. A key of the same
+# shape as a statement's (file, byte) that names none: keys are sorted together
+UNSURE = (-1, -1)
 
 
 def _positional(name: str) -> bool:

@@ -38,14 +38,14 @@ class Forks:
         when it is the only one, as in ``if [ -z "$X" ]; then X=default; fi``), or of the
         branch a fork evaluates (``forced``)."""
         tests, bodies = branches(node)
-        for t in tests:
+        for t in (t for clause in tests for t in clause):
             if t.type == "command_substitution":
                 self.subshell(t)
             elif t.type in WORDS:
                 self.substitutions(t)
             else:
                 self.statement(t)
-        decided = self.decided_branch(node)      # bashtest: every word it compares is known
+        decided = self.decided_branch(node, tests)      # bashtest: every word it compares is known
         if decided is not None:
             for st in bodies[decided] if decided >= 0 else ():
                 self.statement(st)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from fnmatch import fnmatchcase
 
-from .bashtree import branches
 from .bashwords import known
 
 _EQUAL = ("=", "==")
@@ -23,27 +22,21 @@ _EXTGLOB = ("?(", "*(", "+(", "@(", "!(")
 
 
 class Tests:
-    def decided_branch(self, node) -> int | None:
-        """The index (in ``bashtree.branches``' bodies) of the branch bash runs, -1 when it
-        runs none (an ``if`` without ``else`` whose tests all fail), None when not known."""
+    def decided_branch(self, node, tests: list[list]) -> int | None:
+        """The index (in ``bashtree.branches``' bodies; ``tests``: its tests of each clause)
+        of the branch bash runs, -1 when it runs none (an ``if`` without ``else`` whose
+        tests all fail), None when not known."""
         if node.type == "case_statement":
             return self._case(node)
-        k = 0
-        for clause in [node] + [c for c in node.named_children if c.type in ("elif_clause", "else_clause")]:
-            if clause.type == "else_clause":
-                return k
-            tests = []
-            for c in clause.children:
-                if c.type == "then":
-                    break
-                if c.is_named and c.type != "comment":
-                    tests.append(c)
-            verdict = self._truth(tests[-1]) if len(tests) == 1 else None
+        for k, clause in enumerate(tests):
+            if not clause and k == len(tests) - 1 and any(c.type == "else_clause" for c in node.named_children):
+                return k                                  # every test before failed: the else
+            test = [c for c in clause if c.type != "comment"]
+            verdict = self._truth(test[0]) if len(test) == 1 else None
             if verdict is None:
                 return None
             if verdict:
                 return k
-            k += 1
         return -1
 
     def _truth(self, node) -> bool | None:
@@ -127,7 +120,7 @@ class Tests:
                 if (value == pattern) if quoted else fnmatchcase(value, pattern):
                     return k
             k += 1
-        return -1 if k == len(branches(node)[1]) else None
+        return -1                # no pattern matches: bash runs no branch
 
     def _text(self, node, double: bool, pattern: bool = False) -> str | None:
         """A test word's known text (None when any of it is unknown, or when ``[ … ]`` would

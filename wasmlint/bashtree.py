@@ -134,13 +134,13 @@ class ParsedText:
         return self.src.source_range(i, j) or (-1, -1)
 
 
-def branches(node) -> tuple[list, list[list]]:
-    """The tests of an ``if``/``elif`` chain (or the word a ``case`` matches) and the
-    statements of each branch."""
+def branches(node) -> tuple[list[list], list[list]]:
+    """The tests of each clause of an ``if``/``elif`` chain (none for ``else``; for a
+    ``case``, one clause: the word it matches) and the statements of each branch."""
     tests, bodies = [], []
     if node.type == "case_statement":
         value = node.child_by_field_name("value")
-        tests += [value] if value is not None else []
+        tests.append([value] if value is not None else [])
         for item in node.named_children:
             if item.type == "case_item":
                 bodies.append([c for k, c in enumerate(item.children) if c.is_named
@@ -149,11 +149,12 @@ def branches(node) -> tuple[list, list[list]]:
     clauses = [node] + [c for c in node.named_children if c.type in ("elif_clause", "else_clause")]
     for clause in clauses:
         in_test = clause.type != "else_clause"
-        body = []
+        test, body = [], []
         for c in clause.children:
             if c.type == "then":
                 in_test = False
             elif c.is_named and c.type not in ("elif_clause", "else_clause"):
-                (tests if in_test else body).append(c)
+                (test if in_test else body).append(c)
+        tests.append(test)
         bodies.append(body)
     return tests, bodies

@@ -603,3 +603,14 @@ def test_blanks_between_expansions_in_double_quotes_are_kept(joined):
 ])
 def test_tests_of_known_words_are_decided(script, argv):
     assert _argvs(script) == argv
+
+
+def test_a_workflow_running_another_function_of_the_script_configures_nothing(tmp_path):
+    # WL102/cmake-option-set-by-workflow-script with the step running the native function:
+    # its configure line never turns the web option on, so the web link is not built
+    from tests.fixture_harness import FIXTURES, materialise, run_cli
+    work = materialise(FIXTURES / "WL102" / "cmake-option-set-by-workflow-script", tmp_path)
+    live = work / ".github" / "workflows" / "live.yml"
+    live.write_text(live.read_text().replace("build_steps.sh build_web", "build_steps.sh build_native"))
+    rc, out, err = run_cli(["check", "--select", "WL102", "--output-format", "concise", "--no-cache", "."], work)
+    assert (rc, out, "Traceback" in err) == (0, "", False)

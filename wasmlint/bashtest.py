@@ -138,7 +138,7 @@ class Tests:
             if unsure or not known(value):
                 return None
             text = value.text
-        if not double and node.type != "string" and node.type != "raw_string" and any(c in text for c in " \t\n*?["):
+        if not double and node.type not in ("string", "raw_string") and any(c in text for c in " \t\n*?["):
             return None      # unquoted in `[ … ]`: split into several words, or globbed against files
         if pattern and (any(e in text for e in _EXTGLOB) or "\\" in text):
             return None

@@ -11,7 +11,7 @@ from . import SourceFile
 
 def extract(src: SourceFile) -> list[Fact]:
     from ..templates import NotAnalysed
-    from ..toolchain import python_argv, python_newer
+    from ..toolchain import python_argv, python_releases
     from ..toolchain.script_runs import run_facts
     if not python_argv.wanted(bytes(src.data)):
         return []
@@ -21,7 +21,7 @@ def extract(src: SourceFile) -> list[Fact]:
     script, problem = python_argv.parse(text, src.path)
     if script is None:
         message, line, column = problem
-        newer = python_newer.newer_construct(text, line, column)
+        newer = python_releases.other_release_construct(text, line, column)
         if newer:          # valid Python of a newer release than the one wasmlint runs on
             return [NotAnalysed(Span(src.path, line, column), reason="newer-python", detail=(
                 f"{newer}, which Python {sys.version_info[0]}.{sys.version_info[1]} (wasmlint's) cannot "

@@ -1,5 +1,5 @@
-"""Python syntax newer than the interpreter wasmlint runs on. ``ast`` reads the grammar of
-its own release only, so a script for Python 3.12 (PEP 701 f-strings that reuse their
+"""Python of another release than the interpreter wasmlint runs on. ``ast`` reads the
+grammar of its own release only, so a script for Python 3.12 (PEP 701 f-strings that reuse their
 quotes or hold a backslash or a comment, PEP 695 ``type`` statements and type parameters)
 raises a SyntaxError under 3.11 although it is valid Python. tree-sitter-python reads the
 newer grammar: when it reads the whole file without an error and the interpreter's error
@@ -23,7 +23,7 @@ def _parser():
     return Parser(Language(tree_sitter_python.language()))
 
 
-def newer_construct(text: str, line: int, column: int) -> str | None:
+def other_release_construct(text: str, line: int, column: int) -> str | None:
     """What newer construct holds the interpreter's syntax error at ``line``/``column``
     (1-based, characters), or None: the error is the file's own, or the interpreter
     already reads every construct named here."""

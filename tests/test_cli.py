@@ -166,6 +166,19 @@ def test_inspect_says_a_template_is_not_analysed():
     }
 
 
+def test_inspect_says_a_python_2_build_script_is_not_read():
+    """Python 2 is Python of another release (Broadway's Decoder/make.py): a note, not WL001."""
+    case = FIXTURES / "WL001" / "python-2-build-script"
+    rc, out, _ = run_cli(["inspect", "Decoder/make.py", "legacy_build.py", "--format", "json"], case)
+    assert rc == 0
+    notes = {e["path"]: [(f["kind"], f["reason"], f["detail"].split(",")[0], f["span"]["line"]) for f in e["facts"]]
+             for e in json.loads(out)}
+    assert notes == {
+        "Decoder/make.py": [("not-analysed", "other-python", "a Python 2 `except E", 19)],
+        "legacy_build.py": [("not-analysed", "other-python", "a Python 2 `print` statement", 5)],
+    }
+
+
 def test_inspect_reads_a_script_within_its_project(tmp_path):
     """A script run from the top folder sources `./buildscripts/…` relative to it: `inspect`
     of the script alone reads it within its project, as `check FILE` does."""

@@ -23,7 +23,7 @@ def extract(src: SourceFile) -> list[Fact]:
         message, line, column = problem
         newer = python_releases.other_release_construct(text, line, column)
         if newer:          # valid Python of a newer release than the one wasmlint runs on
-            return [NotAnalysed(Span(src.path, line, column), reason="newer-python", detail=(
+            return [NotAnalysed(Span(src.path, line, column), reason="other-python", detail=(
                 f"{newer}, which Python {sys.version_info[0]}.{sys.version_info[1]} (wasmlint's) cannot "
                 f"parse: its build commands are not read"))]
         return [src.error(message, line=line, column=column)]

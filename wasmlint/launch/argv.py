@@ -90,7 +90,10 @@ FORWARDERS = {"tsx": {"--tsconfig"}, "nodemon": {"-w", "--watch", "-e", "--ext",
 SHELLS = {"sh", "bash", "dash", "ash", "zsh"}
 _PASS = {"exec", "nohup", "time", "command", "builtin", "dumb-init", "catchsegv", "setsid"}
 _PASS_WITH_ARG = {"nice": {"-n"}, "sudo": {"-u", "-g"}, "doas": {"-u", "-C"}, "timeout": {"-s", "-k", "--signal", "--kill-after"},
-                  "npx": {"-p", "--package", "-c"}, "tini": {"-s", "-p", "-e"}}
+                  "npx": {"-p", "--package", "-c"}, "tini": {"-s", "-p", "-e"},
+                  # GNU xargs runs its command with the words of its input after the ones given
+                  "xargs": {"-a", "--arg-file", "-d", "--delimiter", "-E", "-I", "-L", "--max-lines", "-n",
+                            "--max-args", "-P", "--max-procs", "-s", "--max-chars"}}
 _PASS_USER = {"gosu", "su-exec", "chpst"}
 # Tools that load a .env file and run the command after their options, with the options
 # that take a value. dotenv-cli parses its whole line with minimist: the command is what

@@ -18,6 +18,7 @@ from ..shellfiles import project_reader, this_file
 from ..sources import ParseError, SourceFile
 from .cargo_commands import CARGO_TOOLS, cargo_run, is_wasm_target
 from .configured_make import Configured, configured_make_flags, joined_label
+from ..launch.argv import wrapped_command
 from .containers import container_command
 from .emcc import EMCC_NAMES, build_facts, is_emcc
 from .emcc_args import carries_emcc_settings, emcc_only, links_only
@@ -166,8 +167,11 @@ def command_facts(cmd: Command, index: LineIndex, *, reader=None, variant=None, 
     if reader is not None and cmd.cwd != "":      # `@file` is read from where the command runs
         reader = functools.partial(reader, cwd=cmd.cwd)
     extra = _split_env(cmd.env.get("EMCC_CFLAGS"), _index_of(cmd, "EMCC_CFLAGS", index))
-    start = container_command(words) or 0
-    if start:       # the container's emcc: the release its image pins, not the host's
+    # the command wrappers run (`xargs docker run … emcc`, `sudo -E emcc`), then the container's
+    lead = (len(words) - len(inner)) if (inner := wrapped_command(words)) else 0
+    start = container_command(words[lead:]) or 0
+    start = lead + start if start else lead
+    if start > lead:       # the container's emcc: the release its image pins, not the host's
         pinned = image_pin(words[start - 1])
         version = version if pinned is None else pinned
     for k, w in enumerate(words[start:start + 6], start):

@@ -34,6 +34,12 @@ def response_reader(src: SourceFile):
         full = os.path.realpath(os.path.join(base, rel))
         if not (full == root or full.startswith(root + os.sep)):
             return f"response file `{tok.value}` is outside the project; not read"
+        if not os.path.isfile(full) and not cwd and root:
+            # a script in a subfolder is mostly run from the project's top (`npm run build`
+            # → `tools/build.sh`, whose `@tools/exports.json` is relative to the top)
+            full = os.path.realpath(os.path.join(root, rel))
+            if not full.startswith(root + os.sep):
+                return None
         if not os.path.isfile(full):
             return None
         try:

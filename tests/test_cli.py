@@ -179,6 +179,16 @@ def test_inspect_says_a_python_2_build_script_is_not_read():
     }
 
 
+def test_inspect_says_a_flow_file_is_not_read():
+    """A `// @flow` file that is not JavaScript as it stands (flow-typed stubs): a note, not WL001."""
+    case = FIXTURES / "WL001" / "flow-annotated-js"
+    rc, out, _ = run_cli(["inspect", "flow-typed/npm/wasm-codec_v1.x.x.js", "--format", "json"], case)
+    assert rc == 0
+    [entry] = json.loads(out)
+    assert [(f["kind"], f["reason"], f["detail"].split(":")[0]) for f in entry["facts"]] == [
+        ("not-analysed", "flow", "Flow type annotations (`@flow`)")]
+
+
 def test_inspect_reads_a_script_within_its_project(tmp_path):
     """A script run from the top folder sources `./buildscripts/…` relative to it: `inspect`
     of the script alone reads it within its project, as `check FILE` does."""

@@ -114,8 +114,9 @@ def _facts(src: SourceFile, doc) -> list[Fact]:
     from ..js.scan import Scan
 
     if doc.has_error_only():
+        from ..js.flow import flow_note
         from ..templates import infix_input
-        note = infix_input(src.path)
+        note = infix_input(src.path) or flow_note(bytes(doc.data), src.path)
         if note is not None:
             return [note]
         bad = next((c for c in doc.root.children if c.type == "ERROR"), doc.root)

@@ -184,7 +184,7 @@ def test_inspect_says_a_flow_file_is_not_read():
     case = FIXTURES / "WL001" / "flow-annotated-js"
     rc, out, _ = run_cli(["inspect", "flow-typed/npm/wasm-codec_v1.x.x.js", "--format", "json"], case)
     assert rc == 0
-    [entry] = json.loads(out)
+    entry = json.loads(out)          # one file: one object
     assert [(f["kind"], f["reason"], f["detail"].split(":")[0]) for f in entry["facts"]] == [
         ("not-analysed", "flow", "Flow type annotations (`@flow`)")]
 

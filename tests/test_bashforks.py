@@ -1,5 +1,5 @@
 """The branches of an if/case that the bash evaluation does not follow (``wasmlint.bashforks``)."""
-from wasmlint import bash
+from wasmlint import bash, bashforks
 from wasmlint.toolchain.pstr import PStr
 
 
@@ -57,3 +57,18 @@ def test_an_evaluation_without_forks_serves_one_whose_forks_would_evaluate_no_br
     read = text.replace("emcc -O3", "emcc -O3 $B")       # now a build command reads what the case sets
     assert bash.evaluate(PStr.source(read, 0), {}) is not bash.evaluate(PStr.source(read, 0), {},
                                                                          forks=lambda words: "emcc" in words)
+
+
+def test_a_value_set_again_by_many_statements_keeps_the_first_it_depends_on():
+    # each `case` may set B or leave it: B's value depends on all 300; a set of them copied at
+    # each statement grew with the square of the script; the forks run the first ones only
+    text = "".join(f"case $X{i} in a) B=-sB{i}=1;; *) C={i};; esac\n" for i in range(300)) + "emcc $B x.c\n"
+    run = bash.evaluate(PStr.source(text, 0), {}, variants=True, forks=lambda words: "emcc" in words)
+    emcc = [c for c in run.commands if c.words and c.words[0].fields[0].text == "emcc"]
+    base = emcc[0]
+    assert len(base.contests) == bashforks.MAX_KEYS
+    starts = [i for i in range(len(text)) if text.startswith("case", i)]
+    assert sorted(start for _, start in base.contests) == starts[:bashforks.MAX_KEYS]
+    # the forks are those of the first statements: B as each of them sets it
+    assert ["-sB0=1", "-sB1=1"] == [c.words[1].fields[0].text for c in emcc[1:3]]
+    assert len(emcc) == 1 + bashforks.MAX_FORKS

@@ -24,6 +24,11 @@ from .bashtree import branches
 from .bashwords import WORDS
 
 MAX_FORKS = 6            # evaluations of other branches, per text
+# contested statements one value keeps, the first in the script: the forks run at most
+# MAX_FORKS branches, those of the first statements a command reads, so a value that depends
+# on more (a variable set again by each of thousands of ``case`` statements) keeps what they
+# can run, instead of a set that each statement copies whole (work growing with the square)
+MAX_KEYS = 64
 ELSE = "else branch"
 LABEL_CHARS = 60
 
@@ -93,13 +98,14 @@ class Forks:
 
     def read_since(self, saved: set) -> frozenset:
         """The contested keys read since ``saved`` was put aside; the reading goes on with both."""
-        got = frozenset(self.reading)
-        self.reading = saved | got
+        got = _first(frozenset(self.reading))
+        saved |= got            # in place: the keys read before, at the top of a long script, are many
+        self.reading = saved
         return got
 
     def mark(self, name: str, got: frozenset) -> None:
         """An assignment of ``name`` from values that read ``got``."""
-        got = got | self.context
+        got = _first(got | self.context)
         if got or name in self.contests:
             self.contests[name] = got
 
@@ -131,7 +137,14 @@ class Forks:
         differ, self._differ = getattr(self, "_differ", ()), ()
         key = (self.f.id, node.start_byte)
         for n in differ:
-            self.contests[n] = self.contests.get(n, frozenset()) | {key}
+            old = self.contests.get(n, frozenset())
+            full = len(old) >= MAX_KEYS and key > max(old)      # later than all it keeps: no place
+            self.contests[n] = old if full else _first(old | {key})
+
+
+def _first(keys: frozenset) -> frozenset:
+    """The ``MAX_KEYS`` first statements of ``keys`` (all when there are no more)."""
+    return keys if len(keys) <= MAX_KEYS else frozenset(sorted(keys)[:MAX_KEYS])
 
 
 def run_forks(ev, env, on, label, root, forks, out, budget_left: int) -> int:

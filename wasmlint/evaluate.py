@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Callable
 
+from . import spelling
 from .condition import ConditionError, compile_expr, compile_template
 from .config import Config, Target
 from .diagnostics import Diagnostic, Edit, Fix, Proposal, Related
@@ -182,6 +183,16 @@ def evaluate(rules: list[Rule], facts: list[Fact], ctx: Context) -> list[Diagnos
         by_kind.setdefault(f.kind, []).append(f)
     out: list[Diagnostic] = []
     policy = _Policy(ctx.config.policy)
+    files: dict[str, spelling.Checked] = {}     # a file's made-up names get a bounded number of suggestions
+    token = spelling.checking(None)
+    try:
+        _evaluate(rules, by_kind, ctx, policy, files, out)
+    finally:
+        spelling.done_checking(token)
+    return out
+
+
+def _evaluate(rules, by_kind, ctx, policy, files, out) -> None:
     for rule in rules:
         if not any(by_kind.get(kind) for kind in rule.facts):
             continue   # nothing to read: its expressions are not even compiled
@@ -197,6 +208,10 @@ def evaluate(rules: list[Rule], facts: list[Fact], ctx: Context) -> list[Diagnos
         shared = not (rule.per_target or each_var)
         for kind in rule.facts:
             for fact in by_kind.get(kind, ()):
+                file = files.get(fact.span.path)
+                if file is None:
+                    file = files[fact.span.path] = spelling.Checked()
+                spelling.checking(file)
                 targets = ctx.targets_for(fact) if rule.per_target else _NO_TARGET
                 if rule.tightest:
                     targets = sorted(targets, key=lambda t: (t.budget_bytes is None, t.budget_bytes or 0))
@@ -209,7 +224,6 @@ def evaluate(rules: list[Rule], facts: list[Fact], ctx: Context) -> list[Diagnos
                     del out[found:]
                     ctx.notes.append(f"rule {rule.code} could not be evaluated on {fact.span.path}:"
                                      f"{fact.span.line} ({type(exc).__name__}: {clip(str(exc), 160)}); skipped")
-    return out
 
 
 _NO_TARGET = (None,)

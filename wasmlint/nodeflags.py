@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .spelling import Speller, close_matches
+from .spelling import Speller, Words, close_matches
 
 __all__ = ["FlagDB", "FlagInfo", "available_majors", "newest_lts", "removed_in",
            "resolve_major"]
@@ -224,11 +224,18 @@ class FlagDB:
         if norm.startswith("--no-"):
             prefix, norm = "--no-", "--" + norm[5:]
         speller = self.__dict__.setdefault("_speller", Speller())
-        hits = speller.suggest((prefix, norm), lambda: close_matches(
-            norm, [n for n, r in self._flags.items() if not prefix or r.get("neg")], n=1, cutoff=0.85))
+        hits = speller.suggest((prefix, norm), lambda: close_matches(norm, self._spellable(prefix), n=1, cutoff=0.85))
         return ((prefix + hits[0][2:]) if prefix else hits[0]) if hits else None
 
     # ---------------------------------------------------------------- helpers
+
+    def _spellable(self, prefix: str) -> Words:
+        """The flags a misspelling is compared with (those that take ``--no-`` after it), made once."""
+        key = "_words_neg" if prefix else "_words"
+        words = self.__dict__.get(key)
+        if words is None:
+            words = self.__dict__[key] = Words(n for n, r in self._flags.items() if not prefix or r.get("neg"))
+        return words
 
     def _resolve_alias(self, key: str) -> str | None:
         seen = set()

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
-from ..spelling import Speller, close_matches
+from ..spelling import Speller, Words, close_matches
 from .pstr import UNKNOWN
 
 # Aliases emcc maps before parsing (LEGACY_SETTINGS renames), plus USE_PTHREADS,
@@ -172,12 +172,12 @@ _SPELLER = Speller()
 
 
 @lru_cache(maxsize=1)
-def _spellable() -> tuple[list[str], frozenset[str]]:
+def _spellable() -> tuple[Words, frozenset[str]]:
     """The settings a user may write (not internal ones), listed once: what every unknown
     name is compared with."""
     d = data()
     valid = [k for k in d["settings"] if k not in d["internal"]]
-    return valid, frozenset(valid)
+    return Words(valid), frozenset(valid)
 
 
 def suggestions(name: str) -> list[str]:

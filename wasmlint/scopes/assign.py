@@ -40,7 +40,7 @@ from ..pathmatch import match_any
 from . import QUIET, UNKNOWN, Scoped
 from .commands import node_option_scope
 from .conventions import name_scope, path_scope
-from .unreached import REACH, libtool_link_inputs, unpacked_modules, used_only_by_quiet_code
+from .unreached import REACH, libtool_link_inputs, unpacked_modules, used_only_by_quiet_code, vendored_copy_modules
 
 # files whose commands are production only through their own units' roles, never by being reached
 SURFACE_KINDS = frozenset(("package-json", "dockerfile", "compose", "k8s", "pm2", "procfile", "systemd",
@@ -174,6 +174,7 @@ def assign(project, config) -> ScopeMap:
     for path, said in out.conventions.items():
         prod.setdefault(path, said)
     libtool_link_inputs(project, prod)
+    vendored_copy_modules(project, prod, rel)
     used_only_by_quiet_code(project, out)
     unpacked_modules(project, prod, packed)
     # a script that only a test, bench, dev … surface runs takes that surface's scope

@@ -79,6 +79,8 @@ def libtool_link_inputs(project, prod: dict[str, Scoped]) -> None:
                                                "link that reads it decides what ships")
 
 
+# edges by which a file makes a module part of what it builds or ships
+_MAKES = ("builds", "publishes", "deploys", "includes")
 # the build files at a folder's root that make it a project of its own (one its copy builds)
 PROJECT_BUILD_KINDS = frozenset(("cmake", "makefile", "meson", "autoconf", "cargo-toml", "package-json",
                                  "zig-build", "bazel-build"))
@@ -90,7 +92,8 @@ def vendored_copy_modules(project, prod: dict[str, Scoped], rel: dict[str, str])
     root) that nothing in production reaches and that no file outside that copy loads,
     embeds or runs (KTX-Software's ``external/basis_universal/python/basisu_py/wasm/*.wasm``,
     built and loaded by basis_universal's own Python package) belongs to that project, not
-    this one: vendored. A copy holding only modules (pdf.js's ``external/jbig2/``, no build
+    this one: vendored. One that this project's own build writes, publishes or deploys is
+    this project's. A copy holding only modules (pdf.js's ``external/jbig2/``, no build
     of its own) is what the project ships, and keeps its scope."""
     builds = {posixpath.dirname(p) for p, kind in project.files.items() if kind in PROJECT_BUILD_KINDS}
     for path, kind in project.files.items():
@@ -99,7 +102,7 @@ def vendored_copy_modules(project, prod: dict[str, Scoped], rel: dict[str, str])
         copy, named = _vendored_copy(path, rel.get(path, path))
         if copy is None or copy not in builds:
             continue
-        users = [e.src for e in project.graph.into.get(path, ()) if e.kind in REACH]
+        users = [e.src for e in project.graph.into.get(path, ()) if e.kind in REACH or e.kind in _MAKES]
         if all(u.startswith(copy + "/") for u in users):
             prod[path] = Scoped("vendored", f"under `{named}/`, a copy of another project with its own "
                                             "build; nothing outside the copy loads it")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fixture_harness import PROJECTS, materialise, run_cli
+from tests.fixture_harness import FIXTURES, PROJECTS, materialise, run_cli
 from wasmlint.ruleset import RuleError, parse_rule
 from wasmlint.scopes import DEFAULT_REPORTED, SCOPES
 from wasmlint.scopes.commands import command_scope, unit_scope
@@ -234,3 +234,16 @@ def test_what_a_hosting_config_publishes_is_production(tmp_path):
     by_path = {e["path"]: (e["scope"], e["scope_reason"]) for e in json.loads(out)}
     assert by_path == {"public/demo/solver-worker.js": ("production", "served by firebase.json (firebase)"),
                        "tests/e2e/solver.spec.js": ("test", "a test file by its name (`solver.spec.js`)")}
+
+
+def test_modules_of_a_vendored_copy_with_its_own_build(tmp_path):
+    """Only the module that the copy alone uses is vendored: one this project's build writes
+    into the copy is this project's, and a copy without a build of its own is shipped as is."""
+    work = materialise(FIXTURES / "WL101" / "vendored-copy-prebuilt-module", tmp_path)
+    (work / ".git").mkdir()
+    _, out, _ = run_cli(["inspect", "--format", "json", "external/basisu/python/basisu_py/wasm/transcoder_st.wasm",
+                         "external/basisu/webgl/transcoder/build/basis_transcoder.wasm", "external/jbig2/jbig2.wasm"],
+                        work)
+    scopes = {e["path"].rsplit("/", 1)[-1]: e["scope"] for e in json.loads(out)}
+    assert scopes == {"transcoder_st.wasm": "vendored", "basis_transcoder.wasm": "production",
+                      "jbig2.wasm": "unknown"}

@@ -39,8 +39,8 @@ from ..graph import launch_id, output_path
 from ..pathmatch import match_any
 from . import QUIET, UNKNOWN, Scoped
 from .commands import node_option_scope
-from .conventions import name_scope, path_scope
-from .unreached import REACH, libtool_link_inputs, unpacked_modules, used_only_by_quiet_code
+from .conventions import artifact_name_scope, name_scope, path_scope
+from .unreached import REACH, libtool_link_inputs, unpacked_modules, used_only_by_quiet_code, vendored_copy_modules
 
 # files whose commands are production only through their own units' roles, never by being reached
 SURFACE_KINDS = frozenset(("package-json", "dockerfile", "compose", "k8s", "pm2", "procfile", "systemd",
@@ -73,8 +73,13 @@ class ScopeMap:
         if fact.kind == "deployment":     # what a platform runs: production unless its folder says otherwise
             role = fact.role or (UNKNOWN if fact.launched else Scoped("production", f"deployed by {fact.via}"))
             return self.hinted(fact, path) or demoted(role, self.conventions.get(path))
-        return self.hinted(fact, path) or self.built.get((path, fact.span)) or self.ran_quietly(fact, path) \
-            or self.of_path(path)
+        return self.hinted(fact, path) or self.built.get((path, fact.span)) or self.of_link(fact) \
+            or self.ran_quietly(fact, path) or self.of_path(path)
+
+    def of_link(self, fact) -> Scoped | None:
+        """A setting of a link (``emcc-setting``) is the link's: a demo's ``-s`` is the demo's."""
+        link = getattr(fact, "link", None)
+        return self.built.get((link.path.split("#", 1)[0], link)) if link is not None else None
 
     def ran_quietly(self, fact, path: str) -> Scoped | None:
         """A link whose flags one file sets (a workflow's ``env: RUSTFLAGS``) and whose
@@ -174,6 +179,7 @@ def assign(project, config) -> ScopeMap:
     for path, said in out.conventions.items():
         prod.setdefault(path, said)
     libtool_link_inputs(project, prod)
+    vendored_copy_modules(project, prod, rel)
     used_only_by_quiet_code(project, out)
     unpacked_modules(project, prod, packed)
     # a script that only a test, bench, dev … surface runs takes that surface's scope
@@ -354,7 +360,7 @@ def _inside_run_scripts(project, out: ScopeMap, launches, ran: set[str]) -> bool
 def _outputs_scope(project, f, builds) -> Scoped | None:
     """A build whose every output goes to a test, bench, example, fixture or docs folder
     (``-o test/build/codec.js``, a cargo build of a crate under ``testdata/``) or is named so
-    (CMake's ``hexfloat_test`` target) builds
+    (CMake's ``hexfloat_test`` and ``CDemo`` targets) builds
     that material, also when the outputs are not in the tree (a gitignored build folder)."""
     src = f.span.path.split("#", 1)[0]
     rel_src = project.rel(src)
@@ -366,7 +372,7 @@ def _outputs_scope(project, f, builds) -> Scoped | None:
         out = e.dst or output_path(e.spec, e.src)
         if not out or not out.startswith(root):
             return None
-        said = path_scope(out[len(root):]) or name_scope(posixpath.basename(out))
+        said = path_scope(out[len(root):]) or artifact_name_scope(posixpath.basename(out))
         if said is None or said.scope not in QUIET:
             return None
     return said and Scoped(said.scope, f"writes `{out}`, {said.reason}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 
 from . import QUIET, UNKNOWN, Scoped
+from .conventions import VENDOR_FOLDERS
 
 REACH = ("runs", "imports", "spawns", "loads-wasm", "embeds")
 TEST_CODE = Scoped("test", "`#[cfg(test)]` or `#[test]` code")
@@ -76,3 +77,44 @@ def libtool_link_inputs(project, prod: dict[str, Scoped]) -> None:
                 prod[path] = Scoped("tooling", f"a library `{posixpath.basename(f.span.path)}` describes for later "
                                                "links to read (libtool: shouldnotlink=no), a build input; the "
                                                "link that reads it decides what ships")
+
+
+# edges by which a file makes a module part of what it builds or ships
+_MAKES = ("builds", "publishes", "deploys", "includes")
+# the build files at a folder's root that make it a project of its own (one its copy builds)
+PROJECT_BUILD_KINDS = frozenset(("cmake", "makefile", "meson", "autoconf", "cargo-toml", "package-json",
+                                 "zig-build", "bazel-build"))
+
+
+def vendored_copy_modules(project, prod: dict[str, Scoped], rel: dict[str, str]) -> None:
+    """A module inside a vendored copy of another project (``external/basis_universal/``,
+    a folder under ``external``, ``third_party``, ``vendor`` … with its own build file at its
+    root) that nothing in production reaches and that no file outside that copy loads,
+    embeds or runs (KTX-Software's ``external/basis_universal/python/basisu_py/wasm/*.wasm``,
+    built and loaded by basis_universal's own Python package) belongs to that project, not
+    this one: vendored. One that this project's own build writes, publishes or deploys is
+    this project's. A copy holding only modules (pdf.js's ``external/jbig2/``, no build
+    of its own) is what the project ships, and keeps its scope."""
+    builds = {posixpath.dirname(p) for p, kind in project.files.items() if kind in PROJECT_BUILD_KINDS}
+    for path, kind in project.files.items():
+        if kind != "wasm" or path in prod:
+            continue
+        copy, named = _vendored_copy(path, rel.get(path, path))
+        if copy is None or copy not in builds:
+            continue
+        users = [e.src for e in project.graph.into.get(path, ()) if e.kind in REACH or e.kind in _MAKES]
+        if all(u.startswith(copy + "/") for u in users):
+            prod[path] = Scoped("vendored", f"under `{named}/`, a copy of another project with its own "
+                                            "build; nothing outside the copy loads it")
+
+
+def _vendored_copy(path: str, rel: str) -> tuple[str | None, str]:
+    """The folder of the vendored copy holding ``path``: the folder right under the first
+    vendor folder of its project-relative path, as ``project.files`` names it and as the
+    project does."""
+    parts = rel.split("/")[:-1]
+    at = next((i for i, p in enumerate(parts) if p.lower() in VENDOR_FOLDERS), None)
+    if at is None or at + 1 >= len(parts) or not path.endswith(rel):
+        return None, ""
+    named = "/".join(parts[:at + 2])
+    return path[:len(path) - len(rel)] + named, named

@@ -7,7 +7,9 @@ steps). A ``node-version: ${{ matrix.<key> }}`` runs the job once per value of t
 every one, so the lowest major stands for the job. Each job is a ``scope-hint`` for what
 is in it: ``test`` when it runs a test runner, ``production`` when it publishes or
 deploys, ``tooling`` when it takes what it builds out of the runner (an upload, a push), else
-``test``: a job that keeps nothing it builds is a check, its output gone with the runner."""
+``test``: a job that keeps nothing it builds is a check, its output gone with the runner.
+The emsdk container of a job that builds through the project's scripts (no link of its own)
+is an ``emscripten-version`` fact: a build environment of the project."""
 from __future__ import annotations
 
 import os
@@ -25,7 +27,7 @@ from ..shellparse import Assign
 from ..scopes.commands import unit_scope
 from ..shellfiles import project_reader
 from ..textpos import LineIndex, MappedText, replace_delimited
-from ..toolchain.emver import EmscriptenVersion, version_in_image
+from ..toolchain.emver import EmscriptenVersion, image_pin, parse_version
 from ..toolchain.shell_argv import build_facts_in
 from . import SourceFile
 
@@ -54,12 +56,9 @@ def _job(idx: LineIndex, name: str, job, wf_env, src: SourceFile, doc) -> list[F
     unit = Unit(idx, "github-workflow", name=f"job {name}", reader=project_reader(src))
     env = {**wf_env, **yamlsurf.env_assigns(unit, yamlpos.get(job, "env"))}
     facts: list[Fact] = []
-    emsdk = None
     deploys = None
-    container = yamlpos.str_of(yamlpos.get(job, "container")) or yamlpos.str_of(
-        yamlpos.get(yamlpos.get(job, "container"), "image"))
-    if container and version_in_image(container):
-        emsdk = version_in_image(container)
+    container = _container_release(idx, job)
+    emsdk = next((f.version for f in container if parse_version(f.version)), None)
     for step in yamlpos.items(yamlpos.get(job, "steps")):
         uses = yamlpos.str_of(yamlpos.get(step, "uses")) or ""
         if uses.startswith(DEPLOY_ACTIONS):
@@ -88,6 +87,8 @@ def _job(idx: LineIndex, name: str, job, wf_env, src: SourceFile, doc) -> list[F
             runner.run_script(_mask(run), step_env)
             masked, known = _mask_matrix(idx, job, run)
             facts.extend(build_facts_in(masked, idx, src, {**step_env, **known}, emsdk, start=start))
+    if not any(f.kind == "emcc-invocation" for f in facts):
+        facts += container      # the job builds through the project's own build files and scripts
     label = f"CI job `{name}`"
     scope = deploys or unit_scope(label, name, unit.commands, RELEASE_WORDS) or Scoped("tooling", label)
     if scope.scope == "tooling" and not _keeps_output(job):
@@ -95,6 +96,25 @@ def _job(idx: LineIndex, name: str, job, wf_env, src: SourceFile, doc) -> list[F
     unit.settle(scope)
     hint = unit.hint(job.start_mark.index, job.end_mark.index)
     return facts + unit.facts + ([hint] if hint else [])
+
+
+def _container_release(idx: LineIndex, job) -> list[Fact]:
+    """The release of the emsdk container a job runs in (``container: emscripten/emsdk:2.0.25``,
+    or its ``image:``). The links its own ``run:`` steps make are built with it; a job that
+    makes none builds through the project's build files and scripts (``bin/compile.py``
+    running each tool's ``compile.sh``, ``make web``), so the image is one of the project's
+    build environments, as a Dockerfile's ``FROM`` is. A job that links by itself says nothing
+    of the project's other builds (a developer's ``make web`` uses their own emsdk). A tag
+    taken from an expression (``${{ matrix.image }}``) names none."""
+    node = yamlpos.get(job, "container")
+    if yamlpos.str_of(node) is None:
+        node = yamlpos.get(node, "image")
+    ref = yamlpos.str_of(node)
+    pin = image_pin(ref) if ref and "${{" not in ref else None
+    if pin is None:
+        return []
+    return [EmscriptenVersion(idx.span(node.start_mark.index, node.end_mark.index), version=pin,
+                              source="image")]
 
 
 def working_directory(doc, job, step) -> str | None:

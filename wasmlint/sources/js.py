@@ -159,13 +159,15 @@ def _facts(src: SourceFile, doc) -> list[Fact]:
 
 
 def _builds(src: SourceFile, scan) -> list[Fact]:
-    """emcc / cargo facts of the processes a build script starts (``wasmlint.js.builds``)."""
+    """emcc / cargo facts of the processes a build script starts (``wasmlint.js.builds``), and
+    the Emscripten release it names (``js.emsdk_pin``)."""
     from ..js import builds
+    from ..js.emsdk_pin import pinned_releases
     if not builds.wanted(scan.doc.data, scan.doc.has):
         return []
     raw = bytes(src.data)
     shift = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
-    return builds.build_facts(scan, raw[shift:].decode("utf-8", "surrogateescape"), shift)
+    return builds.build_facts(scan, raw[shift:].decode("utf-8", "surrogateescape"), shift) + pinned_releases(scan.doc)
 
 
 def _embedded(scan, found) -> list[Fact]:

@@ -1,0 +1,33 @@
+"""The Emscripten release a JS build script requires: a variable named for it whose value is
+a release (stockfish.js's ``var expectedEmscripten = "3.1.7"``, which ``build.js`` compares
+with ``emcc --version`` before it builds anything; ``const EMSDK_VERSION = '3.1.61'``).
+
+A build script (one that starts emcc, ``js.builds``) that names the release it builds with
+says what every link it makes runs on: one of the project's build environments, as the
+shell's ``EMSDK_VERSION=…`` is (``toolchain.shell_argv.VERSION_VARS``)."""
+from __future__ import annotations
+
+import re
+
+from ..facts import Fact
+from ..toolchain.emver import EmscriptenVersion, parse_version
+from .parse import string_value
+
+# an identifier naming Emscripten or emsdk (any case), then `=` and a quoted X.Y.Z
+_PINNED = re.compile(rb"\b([A-Za-z_$][\w$]*(?:[Ee]mscripten|EMSCRIPTEN|[Ee]msdk|EMSDK)[\w$]*)\s*=\s*[\"'`]\d+\.\d+\.\d+")
+
+
+def pinned_releases(doc) -> list[Fact]:
+    """``emscripten-version`` facts of the file's declarations ``NAME = "X.Y.Z"`` whose name
+    mentions Emscripten or emsdk (``var``/``let``/``const``)."""
+    out: list[Fact] = []
+    for m in _PINNED.finditer(doc.data):
+        word = doc.root.descendant_for_byte_range(m.start(1), m.end(1))
+        decl = word.parent if word is not None and word.type == "identifier" else None
+        if decl is None or decl.type != "variable_declarator" or decl.child_by_field_name("name") != word:
+            continue
+        value = decl.child_by_field_name("value")
+        release = string_value(value) if value is not None else None
+        if release and parse_version(release) and release.count(".") == 2:
+            out.append(EmscriptenVersion(doc.span(value), version=release.strip(), source=m.group(1).decode()))
+    return out

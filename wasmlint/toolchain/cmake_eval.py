@@ -17,6 +17,7 @@ set it (``cmake_runs``): a branch on it is no variant then.
 """
 from __future__ import annotations
 
+import re
 from collections import ChainMap
 
 from ..budget import ExpansionBudget
@@ -24,10 +25,11 @@ from ..facts import Span
 from .cmake_commands import HANDLERS, MAX_DEPTH, Break, Continue, Def, Fatal, Return
 from .cmake_cond import evaluate as evaluate_condition
 from .cmake_files import Cmd, Files, Unit, parent_chain
-from .cmake_targets import Custom, Target
+from .cmake_targets import Custom, Guard, Target
 from .cmake_values import arguments, genex_end, genex_filter, join_list, list_items
 from .pstr import UNKNOWN, PStr
 
+_NAMES = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 MAX_COMMANDS = 200_000    # commands one run executes
 MAX_LOOP = 256            # foreach iterations
 
@@ -107,6 +109,7 @@ class Run:
         #                             parent chain's files, then the main file
         self.reached: dict[str, tuple[int, int]] = {}    # each condition label: where first compared
         self.at_top = None          # called before each top-level command (cmake_variants' trunk)
+        self.guards: list[Guard] = []   # the user-settable conditions of the branches being run
 
     # ---------------------------------------------------------------- driver
     def execute(self, at: tuple[int, int] | None = None) -> "Run":
@@ -235,7 +238,7 @@ class Run:
             branches.append((start, k))
             start = k
         branches.append((start, close))
-        chosen = None
+        chosen, guards = None, []
         for b_start, b_end in branches:
             c = cmds[b_start]
             if toward is not None and i < toward < close:
@@ -256,20 +259,31 @@ class Run:
             if label == self.on:
                 chosen = (b_start, b_end)
                 break
-            truth = self._condition(c)
+            words = self._words(c)
+            truth = evaluate_condition(words, self.lookup, targets=set(self.targets), commands=set(self.defs))
             if (truth.value is None or (truth.free and not truth.value)) and self.anchor is not None \
                     and label not in self.switches:
                 self.switches.append(label)
+            if truth.free and truth.value is not None:
+                guards.append(Guard(words, bool(truth.value), frozenset(_NAMES.findall(" ".join(
+                    w.text for w, _ in words))) & self.vars.keys()))
             if truth.value:
                 chosen = (b_start, b_end)
                 break
         if chosen is not None:
-            self._block(cmds, chosen[0] + 1, chosen[1], toward)
+            depth = len(self.guards)
+            self.guards += guards
+            try:
+                self._block(cmds, chosen[0] + 1, chosen[1], toward)
+            finally:
+                del self.guards[depth:]
         return close + 1
 
+    def _words(self, c: Cmd) -> list[tuple[PStr, bool]]:
+        return [(genex_filter(v, self.on, self.config()), q) for v, q in arguments(c.read_args, self.view())]
+
     def _condition(self, c: Cmd):
-        words = [(genex_filter(v, self.on, self.config()), q) for v, q in arguments(c.read_args, self.view())]
-        return evaluate_condition(words, self.lookup, targets=set(self.targets), commands=set(self.defs))
+        return evaluate_condition(self._words(c), self.lookup, targets=set(self.targets), commands=set(self.defs))
 
     def _foreach(self, c: Cmd, cmds: list[Cmd], start: int, close: int) -> None:
         args = self.args(c)
@@ -355,6 +369,8 @@ class Run:
             t = self.targets[name] = Target(name, self.anchor_span(c), kind, main=self.anchor is not None)
         elif kind != "unknown" and t.kind == "unknown":
             t.kind = kind
+        if kind != "unknown" and not t.guards:
+            t.guards = tuple(self.guards)
         return t
 
 

@@ -37,6 +37,7 @@ class Configured:
     build_type: Tok | None = None       # ``-DCMAKE_BUILD_TYPE=<value>`` when every line sets the same one
     on: frozenset[str] = frozenset()    # the names one of them sets to a value that is not false
     off: frozenset[str] = frozenset()   # the names every one of them sets to a false value
+    lines: tuple = ()                   # each line's (build type Tok or None, {name: value})
 
 
 def configured(project, cmake_rel: str) -> Configured | None:
@@ -50,7 +51,7 @@ def configured(project, cmake_rel: str) -> Configured | None:
     off: set[str] | None = None
     if project is None or project.root is None:
         return None
-    found, types = False, []
+    found, types, lines = False, [], []
     for argv in _commands(project, posixpath.dirname(cmake_rel) or "."):
         at = emscripten_cmake_at([t.text.text for t in argv])
         if at is not None:
@@ -62,8 +63,10 @@ def configured(project, cmake_rel: str) -> Configured | None:
             value = next((v for name, v in reversed(entries) if name == "CMAKE_BUILD_TYPE"), None)
             types.append(None if value is None or not value.known or not value.text
                          else Tok(value, argv[0].index))
+            lines.append((types[-1], dict(entries)))
     alike = len({t.value if t is not None else None for t in types}) == 1
-    return Configured(types[0] if alike else None, frozenset(on), frozenset((off or set()) - on)) if found else None
+    return Configured(types[0] if alike else None, frozenset(on), frozenset((off or set()) - on),
+                      tuple(lines)) if found else None
 
 
 def _commands(project, rel_dir: str) -> list[list]:

@@ -13,7 +13,8 @@ no emcc build. Macros and functions run with their arguments (``ARGN``, ``ARGV<n
 that depends on a variable the user sets when configuring (an ``option``, a cache entry,
 an undefined variable), is a build variant: false in the base run, true in its own run.
 An ``option()`` declared OFF stays OFF unless the project's Emscripten configure lines
-set it (``cmake_runs``): a branch on it is no variant then.
+set it (``cmake_runs``): a branch on it is no variant then; nor is one on a switch every
+line sets alike (a cache entry before the project is read).
 """
 from __future__ import annotations
 
@@ -85,6 +86,8 @@ class Run:
         self.build_type = files.build_type()
         if self.build_type is not None:
             self.cache["CMAKE_BUILD_TYPE"] = self.build_type.text
+        self.preset = files.preset()        # so are the switches every line sets alike
+        self.cache.update(self.preset)
         self.defs: dict[str, Def] = {}
         self.targets: dict[str, Target] = {}
         self.link_opts: list[PStr] = []
@@ -160,7 +163,7 @@ class Run:
                 return self.cache[name], False
             if name in self.options_off:        # OFF unless the project's configure sets it
                 return self.cache[name], name in self.files.configured()
-            fixed = name == "CMAKE_BUILD_TYPE" and self.build_type is not None
+            fixed = (name == "CMAKE_BUILD_TYPE" and self.build_type is not None) or name in self.preset
             return self.cache[name], name not in TOOLCHAIN_CACHE and name != "EMSCRIPTEN" and not fixed
         if name in self.files.declared_off() and name not in self.files.configured():
             # an OFF option of the project that this build never declared (mujoco declares

@@ -205,6 +205,11 @@ class Files:
         lines = self._configure_lines()
         return lines.build_type if lines is not None else None
 
+    def preset(self) -> dict:
+        """The cache entries every Emscripten configure line sets alike (``cmake_runs``)."""
+        lines = self._configure_lines()
+        return lines.preset() if lines is not None else {}
+
     def configure_lines(self) -> tuple:
         """Each Emscripten configure line's (build type, entries) (``cmake_runs``)."""
         lines = self._configure_lines()

@@ -614,3 +614,14 @@ def test_a_workflow_running_another_function_of_the_script_configures_nothing(tm
     live.write_text(live.read_text().replace("build_steps.sh build_web", "build_steps.sh build_native"))
     rc, out, err = run_cli(["check", "--select", "WL102", "--output-format", "concise", "--no-cache", "."], work)
     assert (rc, out, "Traceback" in err) == (0, "", False)
+
+
+def test_configure_lines_that_all_build_the_target_and_disagree_give_it_no_build_type(tmp_path):
+    # WL503/cmake-target-off-in-other-configure-line with the second line keeping the editor:
+    # both lines build it, one Release and one RelWithDebInfo, so its build type is not known
+    from tests.fixture_harness import FIXTURES, materialise, run_cli
+    work = materialise(FIXTURES / "WL503" / "cmake-target-off-in-other-configure-line", tmp_path)
+    lib = work / "build-lib.sh"
+    lib.write_text(lib.read_text().replace("  -DENABLE_GUI=OFF \\\n", ""))
+    rc, out, err = run_cli(["check", "--select", "WL503", "--output-format", "concise", "--no-cache", "."], work)
+    assert (rc, out, "Traceback" in err) == (0, "", False)

@@ -268,8 +268,9 @@ class Run:
                     and label not in self.switches:
                 self.switches.append(label)
             if truth.free and truth.value is not None:
-                guards.append(Guard(words, bool(truth.value), frozenset(_NAMES.findall(" ".join(
-                    w.text for w, _ in words))) & self.vars.keys()))
+                names = set(_NAMES.findall(" ".join(w.text for w, _ in words)))
+                guards.append(Guard(words, bool(truth.value), {n: self.lookup(n) for n in names},
+                                    frozenset(names & self.vars.keys())))
             if truth.value:
                 chosen = (b_start, b_end)
                 break

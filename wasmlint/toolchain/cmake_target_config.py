@@ -33,13 +33,13 @@ def target_build_type(lines: tuple, t: Target) -> Tok | None:
 
 def _turns_off(guard: Guard, entries: dict) -> bool:
     """The line's entries decide the condition against the way the definition took it;
-    every name the line does not set is unknown."""
+    every name the line does not set keeps the value it had there."""
     if any(w.text in _UNDECIDABLE for w, quoted in guard.words if not quoted):
         return False
 
     def lookup(name: str):
         if name in entries and name not in guard.shadowed:
             return entries[name], False
-        return PStr.synth(UNKNOWN), True
+        return guard.values.get(name, (PStr.synth(UNKNOWN), True))
     truth = evaluate_condition(guard.words, lookup)
     return truth.value is not None and truth.value != guard.expected

@@ -45,10 +45,12 @@ class Target:
 @dataclass(frozen=True)
 class Guard:
     """A condition on values the user sets when configuring (``if(ENABLE_GUI)``), taken
-    (``expected``) or not on the way to a definition; ``shadowed``: names it reads that
-    a normal variable held then (a ``-D`` entry does not change those)."""
+    (``expected``) or not on the way to a definition; ``values``: what the names it reads
+    held then (name → (value or None, settable by the user)); ``shadowed``: those a normal
+    variable held (a ``-D`` entry does not change those)."""
     words: list
     expected: bool
+    values: dict
     shadowed: frozenset
 
 

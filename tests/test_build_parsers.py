@@ -614,3 +614,37 @@ def test_a_workflow_running_another_function_of_the_script_configures_nothing(tm
     live.write_text(live.read_text().replace("build_steps.sh build_web", "build_steps.sh build_native"))
     rc, out, err = run_cli(["check", "--select", "WL102", "--output-format", "concise", "--no-cache", "."], work)
     assert (rc, out, "Traceback" in err) == (0, "", False)
+
+
+def test_configure_lines_that_all_build_the_target_and_disagree_give_it_no_build_type(tmp_path):
+    # WL503/cmake-target-off-in-other-configure-line with the second line keeping the editor:
+    # both lines build it, one Release and one RelWithDebInfo, so its build type is not known
+    from tests.fixture_harness import FIXTURES, materialise, run_cli
+    work = materialise(FIXTURES / "WL503" / "cmake-target-off-in-other-configure-line", tmp_path)
+    lib = work / "build-lib.sh"
+    lib.write_text(lib.read_text().replace("  -DENABLE_GUI=OFF \\\n", ""))
+    rc, out, err = run_cli(["check", "--select", "WL503", "--output-format", "concise", "--no-cache", "."], work)
+    assert (rc, out, "Traceback" in err) == (0, "", False)
+
+
+@pytest.mark.parametrize("condition, expected, entries, shadowed, off", [
+    ("ENABLE_GUI", True, {"ENABLE_GUI": "OFF"}, (), True),             # the line turns the switch off
+    ("ENABLE_GUI", True, {"ENABLE_GUI": "ON"}, (), False),
+    ("NOT ENABLE_GUI", True, {"ENABLE_GUI": "OFF"}, (), False),        # taken the other way round
+    ("ENABLE_GUI OR ENABLE_CLI", True, {"ENABLE_GUI": "OFF"}, (), False),    # ENABLE_CLI keeps its ON
+    ("ENABLE_GUI OR ENABLE_WEB", True, {"ENABLE_GUI": "OFF"}, (), True),     # ENABLE_WEB keeps its OFF
+    ("ENABLE_GUI OR EXTRA", True, {"ENABLE_GUI": "OFF"}, (), False),         # EXTRA: not known there
+    ("ENABLE_GUI", True, {"ENABLE_GUI": "OFF"}, ("ENABLE_GUI",), False),   # a normal variable hides the entry
+    ("ENABLE_GUI AND TARGET gui_deps", True, {"ENABLE_GUI": "OFF"}, (), False),   # TARGET: not the line's
+    ("PLATFORM STREQUAL WEB", False, {"PLATFORM": "WEB"}, (), True),     # a branch not taken: the line takes it
+])
+def test_a_configure_line_decides_the_conditions_a_target_is_defined_under(condition, expected, entries,
+                                                                           shadowed, off):
+    from wasmlint.toolchain.cmake_target_config import _turns_off
+    from wasmlint.toolchain.cmake_targets import Guard
+    from wasmlint.toolchain.pstr import UNKNOWN, PStr
+    held = {"ENABLE_GUI": (PStr.synth("ON"), True), "ENABLE_CLI": (PStr.synth("ON"), True),
+            "ENABLE_WEB": (PStr.synth("OFF"), True), "EXTRA": (PStr.synth(UNKNOWN), True),
+            "PLATFORM": (None, True), "WEB": (None, False)}
+    guard = Guard([(PStr.synth(w), False) for w in condition.split()], expected, held, frozenset(shadowed))
+    assert _turns_off(guard, {n: PStr.synth(v) for n, v in entries.items()}) is off

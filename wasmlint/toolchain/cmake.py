@@ -27,6 +27,7 @@ import os
 import posixpath
 
 from ..facts import Fact, Span
+from .cmake_target_config import target_build_type
 from .cmake_targets import Target
 from .cmake_eval import Run
 from .cmake_files import Files
@@ -82,7 +83,7 @@ def _facts(run: Run, files: Files, label: str | None, response) -> list[Fact]:
     if config:
         names += [f"{n}_{config.upper()}" for n in FLAG_VARS]
     common = [files.tok(w) for n in names for w in shell_split(scope.get(n) or PStr.synth(""))]
-    by_config = _configured_debug(run, config, scope)
+    by_config = _configured_debug(run, config, scope, files)
     global_opts = _items(files, run.link_opts)
     facts: list[Fact] = []
     linked = False
@@ -95,7 +96,9 @@ def _facts(run: Run, files: Files, label: str | None, response) -> list[Fact]:
             continue
         # a library's link options for consumers linked elsewhere: flags, not a link (WL306 waits for the link)
         library = t.kind not in ("executable", "shared", "unknown")
-        words = common + global_opts + _items(files, own[0]) + [files.tok(w) for w in own[1]]
+        own_type = target_build_type(files.configure_lines(), t) if run.build_type is None and not config else None
+        typed = _config_words(files, scope, own_type.value) if own_type is not None else []
+        words = common + typed + global_opts + _items(files, own[0]) + [files.tok(w) for w in own[1]]
         if not emscripten and not _emcc_flags([w.value for w in words]):
             continue        # a native build: nothing shows Emscripten builds this project
         made = build_facts(words, t.span, variant=label, read_response=response, flag_set=library)
@@ -109,6 +112,9 @@ def _facts(run: Run, files: Files, label: str | None, response) -> list[Fact]:
             if f.kind == "emcc-invocation" and by_config and not any(
                     is_debug_flag(w.value) for w in words[len(common):]):
                 f.build_type, f.build_type_span = config, run.build_type.span()
+            if f.kind == "emcc-invocation" and own_type is not None and _debug(typed) and not any(
+                    is_debug_flag(w.value) for w in words[len(common) + len(typed):]):
+                f.build_type, f.build_type_span = own_type.value, own_type.span()
         linked = linked or bool(made)
         facts += made
     for custom in run.customs:
@@ -144,13 +150,22 @@ def _written_first(run: Run, files: Files, response):
     return read
 
 
-def _configured_debug(run: Run, config: str | None, scope) -> bool:
+def _config_words(files: Files, scope, config: str) -> list[Tok]:
+    """``CMAKE_<LANG>_FLAGS_<CONFIG>``: what the build type adds to a link."""
+    return [files.tok(w) for n in FLAG_VARS
+            for w in shell_split(scope.get(f"{n}_{config.upper()}") or PStr.synth(""))]
+
+
+def _debug(words: list[Tok]) -> bool:
+    return any(is_debug_flag(w.value) or w.value == "-O0" for w in words)
+
+
+def _configured_debug(run: Run, config: str | None, scope, files: Files) -> bool:
     """Whether the build type the project's configure lines pass (not one the CMakeLists
     sets itself) brings -g or -O0 to the links through ``CMAKE_<LANG>_FLAGS_<CONFIG>``."""
     if not config or run.build_type is None or run.build_type.value != config:
         return False
-    return any(is_debug_flag(w.text) or w.text == "-O0" for n in FLAG_VARS
-               for w in shell_split(scope.get(f"{n}_{config.upper()}") or PStr.synth("")))
+    return _debug(_config_words(files, scope, config))
 
 
 def _emcc_flags(words: list[str]) -> bool:

@@ -13,10 +13,12 @@ no emcc build. Macros and functions run with their arguments (``ARGN``, ``ARGV<n
 that depends on a variable the user sets when configuring (an ``option``, a cache entry,
 an undefined variable), is a build variant: false in the base run, true in its own run.
 An ``option()`` declared OFF stays OFF unless the project's Emscripten configure lines
-set it (``cmake_runs``): a branch on it is no variant then.
+set it (``cmake_runs``): a branch on it is no variant then; nor is one on a switch every
+line sets alike (a cache entry before the project is read).
 """
 from __future__ import annotations
 
+import re
 from collections import ChainMap
 
 from ..budget import ExpansionBudget
@@ -24,10 +26,11 @@ from ..facts import Span
 from .cmake_commands import HANDLERS, MAX_DEPTH, Break, Continue, Def, Fatal, Return
 from .cmake_cond import evaluate as evaluate_condition
 from .cmake_files import Cmd, Files, Unit, parent_chain
-from .cmake_targets import Custom, Target
+from .cmake_targets import Custom, Guard, Target
 from .cmake_values import arguments, genex_end, genex_filter, join_list, list_items
 from .pstr import UNKNOWN, PStr
 
+_NAMES = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 MAX_COMMANDS = 200_000    # commands one run executes
 MAX_LOOP = 256            # foreach iterations
 
@@ -83,6 +86,8 @@ class Run:
         self.build_type = files.build_type()
         if self.build_type is not None:
             self.cache["CMAKE_BUILD_TYPE"] = self.build_type.text
+        self.preset = files.preset()        # so are the switches every line sets alike
+        self.cache.update(self.preset)
         self.defs: dict[str, Def] = {}
         self.targets: dict[str, Target] = {}
         self.link_opts: list[PStr] = []
@@ -107,6 +112,7 @@ class Run:
         #                             parent chain's files, then the main file
         self.reached: dict[str, tuple[int, int]] = {}    # each condition label: where first compared
         self.at_top = None          # called before each top-level command (cmake_variants' trunk)
+        self.guards: list[Guard] = []   # the user-settable conditions of the branches being run
 
     # ---------------------------------------------------------------- driver
     def execute(self, at: tuple[int, int] | None = None) -> "Run":
@@ -157,7 +163,7 @@ class Run:
                 return self.cache[name], False
             if name in self.options_off:        # OFF unless the project's configure sets it
                 return self.cache[name], name in self.files.configured()
-            fixed = name == "CMAKE_BUILD_TYPE" and self.build_type is not None
+            fixed = (name == "CMAKE_BUILD_TYPE" and self.build_type is not None) or name in self.preset
             return self.cache[name], name not in TOOLCHAIN_CACHE and name != "EMSCRIPTEN" and not fixed
         if name in self.files.declared_off() and name not in self.files.configured():
             # an OFF option of the project that this build never declared (mujoco declares
@@ -235,7 +241,7 @@ class Run:
             branches.append((start, k))
             start = k
         branches.append((start, close))
-        chosen = None
+        chosen, guards = None, []
         for b_start, b_end in branches:
             c = cmds[b_start]
             if toward is not None and i < toward < close:
@@ -256,20 +262,32 @@ class Run:
             if label == self.on:
                 chosen = (b_start, b_end)
                 break
-            truth = self._condition(c)
+            words = self._words(c)
+            truth = evaluate_condition(words, self.lookup, targets=set(self.targets), commands=set(self.defs))
             if (truth.value is None or (truth.free and not truth.value)) and self.anchor is not None \
                     and label not in self.switches:
                 self.switches.append(label)
+            if truth.free and truth.value is not None:
+                names = set(_NAMES.findall(" ".join(w.text for w, _ in words)))
+                guards.append(Guard(words, bool(truth.value), {n: self.lookup(n) for n in names},
+                                    frozenset(names & self.vars.keys())))
             if truth.value:
                 chosen = (b_start, b_end)
                 break
         if chosen is not None:
-            self._block(cmds, chosen[0] + 1, chosen[1], toward)
+            depth = len(self.guards)
+            self.guards += guards
+            try:
+                self._block(cmds, chosen[0] + 1, chosen[1], toward)
+            finally:
+                del self.guards[depth:]
         return close + 1
 
+    def _words(self, c: Cmd) -> list[tuple[PStr, bool]]:
+        return [(genex_filter(v, self.on, self.config()), q) for v, q in arguments(c.read_args, self.view())]
+
     def _condition(self, c: Cmd):
-        words = [(genex_filter(v, self.on, self.config()), q) for v, q in arguments(c.read_args, self.view())]
-        return evaluate_condition(words, self.lookup, targets=set(self.targets), commands=set(self.defs))
+        return evaluate_condition(self._words(c), self.lookup, targets=set(self.targets), commands=set(self.defs))
 
     def _foreach(self, c: Cmd, cmds: list[Cmd], start: int, close: int) -> None:
         args = self.args(c)
@@ -355,6 +373,8 @@ class Run:
             t = self.targets[name] = Target(name, self.anchor_span(c), kind, main=self.anchor is not None)
         elif kind != "unknown" and t.kind == "unknown":
             t.kind = kind
+        if kind != "unknown" and not t.guards:
+            t.guards = tuple(self.guards)
         return t
 
 

@@ -205,6 +205,16 @@ class Files:
         lines = self._configure_lines()
         return lines.build_type if lines is not None else None
 
+    def preset(self) -> dict:
+        """The cache entries every Emscripten configure line sets alike (``cmake_runs``)."""
+        lines = self._configure_lines()
+        return lines.preset() if lines is not None else {}
+
+    def configure_lines(self) -> tuple:
+        """Each Emscripten configure line's (build type, entries) (``cmake_runs``)."""
+        lines = self._configure_lines()
+        return lines.lines if lines is not None else ()
+
     def _configure_lines(self):
         if self._configured is None:
             from .cmake_runs import configured

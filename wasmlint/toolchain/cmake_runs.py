@@ -6,7 +6,10 @@ line passes ``-DNAME=…`` (cmake(1): ``-D`` entries are created before the proj
 read, and ``option()`` does not change an entry that exists). So a branch on an OFF
 option is built for Emscripten only when one of the project's Emscripten configure
 lines sets it; a native configure (``cmake -DBUILD_JAVA=ON`` in a CI job) configures
-another build. The lines are those of the package.json scripts, shell scripts and
+another build. A switch every line sets alike is that value from the start: glslang's
+CI job and README both pass ``-DENABLE_GLSLANG_JS=ON``, so ``if(ENABLE_GLSLANG_JS)`` is
+the build itself, and the options inside it (``ENABLE_EMSCRIPTEN_ENVIRONMENT_NODE``) are
+its variants. The lines are those of the package.json scripts, shell scripts and
 Dockerfiles of the file's folder and the folders above it, and of the CI workflows
 with the project scripts their steps run (``workflow_scripts``: mujoco's live.yml runs
 ``bash ./.github/workflows/build_steps.sh build_mujoco_live``, whose function holds the
@@ -37,6 +40,20 @@ class Configured:
     build_type: Tok | None = None       # ``-DCMAKE_BUILD_TYPE=<value>`` when every line sets the same one
     on: frozenset[str] = frozenset()    # the names one of them sets to a value that is not false
     off: frozenset[str] = frozenset()   # the names every one of them sets to a false value
+    lines: tuple = ()                   # each line's (build type Tok or None, {name: value})
+
+    def preset(self) -> dict:
+        """The switches and choices (one word, not ``CMAKE_*``) every line sets to the same
+        known value: cache entries before the project is read, whatever it declares."""
+        if not self.lines:
+            return {}
+        common = None
+        for _, entries in self.lines:
+            mine = {n: v for n, v in entries.items() if v.known and v.text and not n.startswith("CMAKE_")
+                    and not any(c.isspace() for c in v.text)}
+            common = mine if common is None else {n: v for n, v in common.items()
+                                                   if n in mine and mine[n].text == v.text}
+        return common or {}
 
 
 def configured(project, cmake_rel: str) -> Configured | None:
@@ -50,7 +67,7 @@ def configured(project, cmake_rel: str) -> Configured | None:
     off: set[str] | None = None
     if project is None or project.root is None:
         return None
-    found, types = False, []
+    found, types, lines = False, [], []
     for argv in _commands(project, posixpath.dirname(cmake_rel) or "."):
         at = emscripten_cmake_at([t.text.text for t in argv])
         if at is not None:
@@ -62,8 +79,10 @@ def configured(project, cmake_rel: str) -> Configured | None:
             value = next((v for name, v in reversed(entries) if name == "CMAKE_BUILD_TYPE"), None)
             types.append(None if value is None or not value.known or not value.text
                          else Tok(value, argv[0].index))
+            lines.append((types[-1], dict(entries)))
     alike = len({t.value if t is not None else None for t in types}) == 1
-    return Configured(types[0] if alike else None, frozenset(on), frozenset((off or set()) - on)) if found else None
+    return Configured(types[0] if alike else None, frozenset(on), frozenset((off or set()) - on),
+                      tuple(lines)) if found else None
 
 
 def _commands(project, rel_dir: str) -> list[list]:

@@ -39,6 +39,19 @@ class Target:
     iface: list = field(default_factory=list)      # PStr items its consumers link with
     libs: list = field(default_factory=list)       # names of targets it links
     copies: list = field(default_factory=list)     # (sources, destination) of its POST_BUILD `cmake -E copy`
+    guards: tuple = ()       # the conditions on configure-time values the definition is made under
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A condition on values the user sets when configuring (``if(ENABLE_GUI)``), taken
+    (``expected``) or not on the way to a definition; ``values``: what the names it reads
+    held then (name → (value or None, settable by the user)); ``shadowed``: those a normal
+    variable held (a ``-D`` entry does not change those)."""
+    words: list
+    expected: bool
+    values: dict
+    shadowed: frozenset
 
 
 @dataclass

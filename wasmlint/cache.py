@@ -66,12 +66,12 @@ def _identity(path: str) -> list | None:
 
 
 def stat_identity(st: os.stat_result) -> tuple | None:
-    """What a file's content is known by between two reads in one run: (inode, size, mtime,
-    ctime) — None when it changed within the last two seconds, for it may change again
-    under the same stat (the rule of the stat memo below)."""
+    """What a file's content is known by between two reads in one run: (device, inode, size,
+    mtime, ctime) — None when it changed within the last two seconds, for it may change
+    again under the same stat (the rule of the stat memo below)."""
     if time.time_ns() - st.st_ctime_ns <= 2_000_000_000:
         return None
-    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 def file_digest(abspath: str) -> str | None:

@@ -206,6 +206,58 @@ def test_large_files_are_hashed_once_per_stat(tmp_path, monkeypatch):
     assert c.digest(str(big)) == hashlib.sha256(big.read_bytes()).hexdigest() != truth
 
 
+def _hashing_counted(monkeypatch) -> list[str]:
+    """Each file ``cache.file_digest`` hashes, in order; files look older than two seconds."""
+    import time as real_time
+
+    from wasmlint import cache as cache_mod
+    hashed, real_digest, now = [], cache_mod.file_digest, real_time.time_ns()
+    monkeypatch.setattr(cache_mod.time, "time_ns", lambda: now + 10_000_000_000)
+    monkeypatch.setattr(cache_mod, "file_digest", lambda p: (hashed.append(os.path.basename(p)), real_digest(p))[1])
+    return hashed
+
+
+def _cold(project: Path, analyze=None):
+    from wasmlint.cache import cached_analysis
+    from wasmlint.discover import discover
+    policy = Config().policy
+    entries = [e for e in discover([str(project)], []) if e.kind == "wasm"]
+    run = analyze or (lambda todo, contents: pipeline._analyze_uncached(todo, policy, False, 1, False,
+                                                                       lambda: None, contents))
+    return cached_analysis(entries, policy, False, False, {}, project, lambda: None,
+                           lambda todo, contents: run(todo, contents))
+
+
+def test_a_cold_run_hashes_each_module_once(project, usercache, monkeypatch):
+    """The lookup's SHA-256 of a module is its analysis's while the file's stat is the same."""
+    import hashlib
+    hashed = _hashing_counted(monkeypatch)
+    results = _cold(project)
+    assert sorted(hashed) == ["app.wasm", "threads.wasm"]
+    truth = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in (project / "dist").iterdir()}
+    assert {Path(r.path).name: r.digest for r in results} == truth
+
+
+def test_a_module_replaced_after_its_lookup_is_hashed_again(project, usercache, monkeypatch):
+    """A cache entry is keyed by the bytes analysed: a module replaced between the lookup and
+    the analysis (a new inode, as editors and builds write) is hashed again."""
+    import hashlib
+    hashed = _hashing_counted(monkeypatch)
+    policy = Config().policy
+    app = project / "dist" / "app.wasm"
+
+    def replace_then_analyse(todo, contents):
+        new = project / "dist" / "app.new"
+        new.write_bytes(build_wat('(module (memory (export "memory") 18))'))
+        os.replace(new, app)
+        return pipeline._analyze_uncached(todo, policy, False, 1, False, lambda: None, contents)
+
+    results = _cold(project, replace_then_analyse)
+    assert sorted(hashed) == ["app.wasm", "app.wasm", "threads.wasm"]
+    (got,) = [r for r in results if r.path.endswith("app.wasm")]
+    assert got.digest == hashlib.sha256(app.read_bytes()).hexdigest()
+
+
 def test_a_cache_that_cannot_be_written_is_skipped(project, usercache):
     usercache.parent.mkdir(parents=True, mode=0o700)
     usercache.write_text("a file where the cache folder should be\n")

@@ -26,6 +26,7 @@ import os
 import random
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from . import __version__
@@ -64,6 +65,15 @@ def _identity(path: str) -> list | None:
     return [os.path.realpath(path), st.st_size, st.st_mtime_ns]
 
 
+def stat_identity(st: os.stat_result) -> tuple | None:
+    """What a file's content is known by between two reads in one run: (device, inode, size,
+    mtime, ctime) — None when it changed within the last two seconds, for it may change
+    again under the same stat (the rule of the stat memo below)."""
+    if time.time_ns() - st.st_ctime_ns <= 2_000_000_000:
+        return None
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
 def file_digest(abspath: str) -> str | None:
     h = hashlib.sha256()
     try:
@@ -84,6 +94,7 @@ class Cache:
         self.settings = settings
         self.usable = folder is not None
         self.hits = self.misses = 0
+        self.hashed: dict[str, tuple] = {}    # abspath -> (stat identity, SHA-256) of this run's hashing
 
     def key(self, path: str, kind: str | None, digest: str) -> str:
         return hashlib.sha256(f"{self.settings}\0{path}\0{kind}\0{digest}".encode()).hexdigest()
@@ -126,20 +137,27 @@ class Cache:
         except OSError:
             return None
         if st.st_size < STAT_MEMO_BYTES:
-            return file_digest(abspath)
+            return self._hashed(abspath, st, file_digest(abspath))
         skey = hashlib.sha256(f"stat\0{abspath}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0"
                               f"{st.st_ino}".encode()).hexdigest()
         memo = self.dir / f"v{FORMAT}" / "stat" / skey[:2] / skey
         try:
             known = self._read(memo).decode("ascii")
             if len(known) == 64 and all(c in "0123456789abcdef" for c in known):
-                return known
+                return self._hashed(abspath, st, known)
         except (OSError, UnicodeDecodeError):
             pass
-        digest = file_digest(abspath)
+        digest = self._hashed(abspath, st, file_digest(abspath))
         # a file changed within the last seconds may change again under the same stat: no memo
-        if digest and self.usable and time.time_ns() - st.st_ctime_ns > 2_000_000_000:
+        if digest and self.usable and stat_identity(st) is not None:
             self._store(memo, digest)
+        return digest
+
+    def _hashed(self, abspath: str, st: os.stat_result, digest: str | None) -> str | None:
+        """``digest``, noted with the stat taken before it was read (``FileEntry.hashed``)."""
+        identity = stat_identity(st)
+        if digest and identity is not None:
+            self.hashed[abspath] = (identity, digest)
         return digest
 
     def _store(self, target: Path, body: str) -> None:
@@ -249,7 +267,11 @@ def cached_analysis(entries, policy: dict, validate: bool, deep: bool, overlay: 
             continue
         results[i] = FileResult(e.path, e.kind, hit["facts"], hit["directives"], digest, hit["content_key"])
         tick()
-    fresh = analyze([entries[i] for i in todo], [overlay.get(entries[i].abspath) for i in todo]) if todo else []
+    # a module the lookup hashed is not hashed again by its analysis while its stat is the same
+    known = cache.hashed if cache is not None else {}
+    fresh = analyze([replace(entries[i], hashed=known.get(entries[i].abspath)) if entries[i].kind == "wasm"
+                     else entries[i] for i in todo],
+                    [overlay.get(entries[i].abspath) for i in todo]) if todo else []
     for i, r in zip(todo, fresh):
         results[i] = r
         if cache is not None and r.digest and r.cacheable:

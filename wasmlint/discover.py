@@ -36,6 +36,9 @@ class FileEntry:
     size: int
     problem: str | None = None
     root: str = ""     # the run's folder holding the file: what its readers may open (``runpaths.root_holding``)
+    # (stat identity, SHA-256) of the file when the cache lookup hashed it (``cache.stat_identity``):
+    # a module still of that identity when analysed is not hashed again
+    hashed: tuple | None = None
 
 
 def display_path(p: Path, cwd: Path) -> str:

@@ -62,11 +62,12 @@ class CheckResult:
 
 
 def _read(entry: FileEntry, limit: int):
-    """The file's bytes (a map for modules), or None when over ``limit``. The file is
-    opened without following a link and must still be a regular file: the tree may have
-    changed since discovery."""
+    """The file's bytes (a map for modules), or None when over ``limit``; and for a map,
+    the SHA-256 the cache lookup took of the same file (``FileEntry.hashed``), if its stat
+    is still the same, else None. The file is opened without following a link and must
+    still be a regular file: the tree may have changed since discovery."""
     if entry.size > limit:
-        return None
+        return None, None
     if entry.kind == "wasm" and entry.size > 0:
         fd = os.open(entry.abspath, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
         try:
@@ -74,12 +75,19 @@ def _read(entry: FileEntry, limit: int):
             if not stat.S_ISREG(st.st_mode):
                 raise NotRegular(errno.EINVAL, "not a regular file")
             if st.st_size > limit:
-                return None
-            return mmap.mmap(fd, 0, access=mmap.ACCESS_READ) if st.st_size else b""
+                return None, None
+            if not st.st_size:
+                return b"", None
+            known = None
+            if entry.hashed is not None:
+                from .cache import stat_identity
+                identity, digest = entry.hashed
+                known = digest if stat_identity(st) == identity else None
+            return mmap.mmap(fd, 0, access=mmap.ACCESS_READ), known
         finally:
             os.close(fd)
     data = read_regular(entry.abspath, limit)
-    return None if len(data) > limit else data
+    return (None if len(data) > limit else data), None
 
 
 def analyze_file(entry: FileEntry, policy: dict, validate: bool = False, deep: bool = False,
@@ -98,7 +106,7 @@ def analyze_file(entry: FileEntry, policy: dict, validate: bool = False, deep: b
     limit = policy["max-binary-bytes"] if entry.kind == "wasm" else policy["max-file-bytes"]
     size = entry.size if content is None else len(content)
     try:   # text standing for the file (an editor's buffer) is bound by the same limit
-        data = _read(entry, limit) if content is None else content if size <= limit else None
+        data, hashed = _read(entry, limit) if content is None else (content if size <= limit else None, None)
     except OSError as exc:
         why = "a symlink now; not followed" if exc.errno == errno.ELOOP else exc.strerror
         res.facts.append(ParseError(Span(entry.path), message=f"cannot read file: {why}"))
@@ -112,7 +120,7 @@ def analyze_file(entry: FileEntry, policy: dict, validate: bool = False, deep: b
         return res
     if isinstance(data, mmap.mmap):   # hashing through the map would make every page resident
         from .cache import file_digest
-        res.digest = file_digest(entry.abspath)
+        res.digest = hashed or file_digest(entry.abspath)
     else:
         res.digest = hashlib.sha256(data).hexdigest()
         res.content_key = content_key(data) if entry.kind != "wasm" else None

@@ -210,8 +210,15 @@ def test_python_env_from_os_environ_writes_and_a_copied_dict():
         "CARGO_BUILD_TARGET": "wasm32-unknown-unknown", "RUSTFLAGS": "-C link-arg=--max-memory=67108864"}
 
 
-def test_python_that_is_not_python3_is_a_wl001_line():
+def test_python_2_is_a_note_that_its_commands_are_not_read():
     text = 'import os\nprint "building"\nos.system("emcc a.c -o a.js")\n'
+    (note,) = _facts(python_extract, "old_build.py", text, "python")
+    assert note.kind == "not-analysed" and note.span.line == 2
+    assert note.detail.startswith("a Python 2 `print` statement")
+
+
+def test_python_of_no_release_is_a_wl001_line():
+    text = 'import os\nprint("building"\nos.system("emcc a.c -o a.js")\n'
     (err,) = _facts(python_extract, "old_build.py", text, "python")
     assert err.kind == "parse-error" and err.span.line == 2
     assert err.message.startswith("does not parse as Python 3 (")

@@ -77,9 +77,13 @@ class ScopeMap:
             or self.ran_quietly(fact, path) or self.of_path(path)
 
     def of_link(self, fact) -> Scoped | None:
-        """A setting of a link (``emcc-setting``) is the link's: a demo's ``-s`` is the demo's."""
+        """A setting of a link (``emcc-setting``) written in the link's own file is the link's: a
+        demo's ``-s`` is the demo's. One written elsewhere (a top CMakeLists' ``CMAKE_EXE_LINKER_FLAGS``)
+        reaches other links too, and keeps its own scope."""
         link = getattr(fact, "link", None)
-        return self.built.get((link.path.split("#", 1)[0], link)) if link is not None else None
+        if link is None or link.path.split("#", 1)[0] != fact.span.path.split("#", 1)[0]:
+            return None
+        return self.built.get((link.path.split("#", 1)[0], link))
 
     def ran_quietly(self, fact, path: str) -> Scoped | None:
         """A link whose flags one file sets (a workflow's ``env: RUSTFLAGS``) and whose
@@ -368,14 +372,25 @@ def _outputs_scope(project, f, builds) -> Scoped | None:
         return None
     root = src[:len(src) - len(rel_src)]
     said = None
+    entries = _package_entries(project)
     for e in builds:
         out = e.dst or output_path(e.spec, e.src)
-        if not out or not out.startswith(root):
-            return None
+        if not out or not out.startswith(root) or posixpath.normpath(out) in entries:
+            return None     # a package's entry point is what npm publishes, whatever its folder is named
         said = path_scope(out[len(root):]) or artifact_name_scope(posixpath.basename(out))
         if said is None or said.scope not in QUIET:
             return None
     return said and Scoped(said.scope, f"writes `{out}`, {said.reason}")
+
+
+def _package_entries(project) -> set[str]:
+    """The files package.json files name as entry points (``main``, ``module``, ``browser``,
+    ``exports``, ``bin``): fairy-stockfish's npm package ``ffish`` is ``tests/js/ffish.js``."""
+    key = "package-entry-files"
+    if key not in project.memo:
+        project.memo[key] = {posixpath.normpath(posixpath.join(posixpath.dirname(e.span.path), e.spec))
+                             for e in project.of_kind("package-entry") if not e.pattern}
+    return project.memo[key]
 
 
 def _edges(project, fact, kind: str) -> list:

@@ -10,7 +10,7 @@ overrides ``-pthread``/``-fopenmp`` whatever the order, ``-m64``/``--target=wasm
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from .. import budget
@@ -19,7 +19,7 @@ from ..memory import PAGE, MemoryLike
 from . import emcc_settings as es
 from .edits import remove_many, replace_args, replace_part
 from .debug_build import SOURCE_MAP_FLAGS, debug_named, is_debug_flag, keeps_dwarf, release_named
-from .emcc_setting_fact import EmccSetting, SettingUse
+from .emcc_setting_fact import EmccSetting, SettingUse, parse_use
 from .emver import effective, parse_version
 from .pstr import UNKNOWN, Tok
 from .response_files import Reader, expand_response
@@ -376,13 +376,13 @@ def build_facts(argv: list[Tok], span: Span, *, variant: str | None = None, extr
         if a == "-s" and i + 1 < len(args):
             nxt = args[i + 1]
             if es.split_setting(nxt.value) is not None or nxt.value.startswith(UNKNOWN):
-                _add_use(inv, setting_facts, SettingUse(_parse(nxt.value, nxt, read_response), nxt, 0, tok), variant)
+                _add_use(inv, setting_facts, SettingUse(parse_use(nxt.value, nxt, read_response), nxt, 0, tok), variant)
                 i += 2
                 continue
             if nxt.value.startswith("-") or _miscased_setting(nxt.value):
                 setting_facts.append(_not_setting(tok, nxt, variant))
         elif a.startswith("-s") and len(a) > 2 and not a.startswith("-shared"):
-            parsed = _parse(a[2:], tok, read_response)
+            parsed = parse_use(a[2:], tok, read_response)
             if parsed is not None:
                 _add_use(inv, setting_facts, SettingUse(parsed, tok, 2), variant)
             elif _miscased_setting(a[2:]):   # -sallow_memory_growth; -std=c++17 is clang's
@@ -456,22 +456,6 @@ def _js_input(arg: str, nxt: str | None) -> list[str] | None:
     if not value or value.startswith((UNKNOWN, "-")):
         return None
     return [option, value]
-
-
-def _parse(text: str, tok: Tok | None = None, read: Reader | None = None) -> es.Parsed | None:
-    if text.startswith(UNKNOWN):
-        return es.Parsed(text, text, "", unknown_value=True)
-    parsed = es.parse_setting(text)
-    if parsed is None or read is None or tok is None or not isinstance(parsed.value, dict):
-        return parsed
-    # `-sNAME=@file`: emcc takes the value from the file (timidity's
-    # `EXTRA_EXPORTED_RUNTIME_METHODS=@tools/exports-runtime.json`), then checks it as written inline
-    at = tok.value.find("=@")
-    got = read(tok.sub(at + 1)) if at >= 0 else None
-    if not isinstance(got, list):
-        return parsed
-    again = es.parse_setting(f"{parsed.spelling}={' '.join(t.value for t in got)}")
-    return parsed if again is None else replace(again, raw=parsed.raw)
 
 
 def _add_use(inv: EmccInvocation, out: list[Fact], use: SettingUse, variant: str | None) -> None:

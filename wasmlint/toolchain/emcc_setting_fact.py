@@ -2,7 +2,7 @@
 was written (``SettingUse``: the token(s), for spans and fixes)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any, ClassVar
 
@@ -12,7 +12,8 @@ from ..memory import PAGE
 from . import emcc_settings as es
 from .edits import remove_args, remove_many, replace_args, replace_part
 from .emver import parse_version, rejects, version_label
-from .pstr import Tok
+from .pstr import UNKNOWN, Tok
+from .response_files import Reader
 
 PAGE_CHECKED = ("INITIAL_MEMORY", "MAXIMUM_MEMORY", "INITIAL_HEAP", "MEMORY_GROWTH_LINEAR_STEP")
 
@@ -169,3 +170,20 @@ class EmccSetting(Fact):
                     f"emcc passes it on unchanged{hint}")
         return f"emcc rejects `-s{self.spelling}={self.raw}`: {self.error}" if self.problem == "invalid-value" \
             else f"emcc rejects `-s{self.spelling}`: {self.error}"
+
+
+def parse_use(text: str, tok: Tok | None = None, read: Reader | None = None) -> es.Parsed | None:
+    """The setting of ``-sTEXT`` (``tok`` holds it; ``read`` reads ``@file`` values), or None."""
+    if text.startswith(UNKNOWN):
+        return es.Parsed(text, text, "", unknown_value=True)
+    parsed = es.parse_setting(text)
+    if parsed is None or read is None or tok is None or not isinstance(parsed.value, dict):
+        return parsed
+    # `-sNAME=@file`: emcc takes the value from the file (timidity's
+    # `EXTRA_EXPORTED_RUNTIME_METHODS=@tools/exports-runtime.json`), then checks it as written inline
+    at = tok.value.find("=@")
+    got = read(tok.sub(at + 1)) if at >= 0 else None
+    if not isinstance(got, list):
+        return parsed
+    again = es.parse_setting(f"{parsed.spelling}={' '.join(t.value for t in got)}")
+    return parsed if again is None else replace(again, raw=parsed.raw)

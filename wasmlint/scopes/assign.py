@@ -81,9 +81,8 @@ class ScopeMap:
         demo's ``-s`` is the demo's. One written elsewhere (a top CMakeLists' ``CMAKE_EXE_LINKER_FLAGS``)
         reaches other links too, and keeps its own scope."""
         link = getattr(fact, "link", None)
-        if link is None or link.path.split("#", 1)[0] != fact.span.path.split("#", 1)[0]:
-            return None
-        return self.built.get((link.path.split("#", 1)[0], link))
+        where = link.path.split("#", 1)[0] if link is not None else None
+        return self.built.get((where, link)) if where == fact.span.path.split("#", 1)[0] else None
 
     def ran_quietly(self, fact, path: str) -> Scoped | None:
         """A link whose flags one file sets (a workflow's ``env: RUSTFLAGS``) and whose

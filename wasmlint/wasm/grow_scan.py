@@ -6,6 +6,8 @@ An opcode outside those (GC's 0xfb prefix …) or a malformed body answers None:
 Only small code is decoded (``SCAN_LIMIT``): the reader never decodes bodies otherwise."""
 from __future__ import annotations
 
+from .leb import Cursor, WasmParseError
+
 SCAN_LIMIT = 512 * 1024       # bytes of code section decoded at most
 
 _NONE = frozenset((0x00, 0x01, 0x05, 0x0a, 0x0b, 0x0f, 0x19, 0x1a, 0x1b, 0xd1, 0xd3, 0xd4,
@@ -42,23 +44,16 @@ def grows_memory(data, offset: int, size: int) -> bool | None:
             if _body_grows(mv, pos, end):
                 return True
             pos = end
-    except (_Unknown, IndexError):
+    except (_Unknown, IndexError, WasmParseError):
         return None
     return False
 
 
 def _leb(mv: bytes, pos: int) -> tuple[int, int]:
     """(position after, value) of the unsigned LEB at ``pos``."""
-    result = shift = 0
-    while True:
-        b = mv[pos]
-        pos += 1
-        result |= (b & 0x7f) << shift
-        if b < 0x80:
-            return pos, result
-        shift += 7
-        if shift > 70:
-            raise _Unknown
+    cursor = Cursor(memoryview(mv), pos, len(mv), "code section")
+    value = cursor.u32("an immediate")
+    return cursor.pos, value
 
 
 def _skip_leb(mv: bytes, pos: int) -> int:

@@ -20,6 +20,7 @@ class MemoryLike:
     imported = False        # a module's memory import: limits it accepts, not a memory it creates
     sized_after = None      # the memory whose size this one copies (a shadow): that one decides the size
     caller_memory = False   # glue's fallback, never made: every caller passes its own (js.module_options)
+    never_grown = False     # nothing grows it (a binary's memory: memory_growth)
 
     def missing_features(self, ctx) -> list[dict]:
         """Targets that cannot run this memory: memory64, threads (WL603)."""

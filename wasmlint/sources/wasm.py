@@ -37,6 +37,11 @@ class MemoryFact(MemoryLike, Fact):
     exported_as: list[str] = field(default_factory=list)
     toolchain: str | None = internal()
     virtual_path: str | None = internal()
+    grown_in_code: bool | None = internal()   # a memory.grow in the code (None: not decoded)
+
+    def never_grown(self, ctx) -> bool:
+        from ..memory_growth import never_grown
+        return never_grown(self, ctx)
 
     def to_json(self) -> dict:
         out = super().to_json()
@@ -150,12 +155,22 @@ def facts_from_bytes(data, path: str, anchor: Span | None = None) -> list[Fact]:
         producers=producers, target_features=[f"{p}{n}" for p, n in mod.target_features],
         toolchain=toolchain, embedded_in=anchor.path if anchor else None,
         virtual_path=path if anchor else None, digest=digest)]
+    grows: list[bool | None] = []        # decoded once, for the first defined memory that may grow
     for m in mod.memories:
         imp = {"module": m.import_module, "name": m.import_name} if m.origin == "imported" else None
+        if not grows and imp is None and toolchain != "emscripten" and (m.maximum is None or m.maximum > m.initial):
+            grows.append(_grows(data, mod))
         facts.append(MemoryFact(
             at(m.offset, m.end_offset), index=m.index, origin=m.origin, import_=imp,
             initial_pages=m.initial, maximum_pages=m.maximum, shared=m.shared, memory64=m.memory64,
             page_size=None if m.page_size_log2 is None else 1 << m.page_size_log2,
             exported_as=list(m.exported_as), toolchain=toolchain,
-            virtual_path=path if anchor else None))
+            virtual_path=path if anchor else None, grown_in_code=grows[0] if grows and imp is None else None))
     return facts
+
+
+def _grows(data, mod) -> bool | None:
+    from ..wasm.grow_scan import grows_memory
+    code = next((s for s in mod.sections if s.name == "code"), None)
+    # a module with no code declares only (a stub): its limits say what it is
+    return None if code is None else grows_memory(data, code.payload_offset, code.payload_size)

@@ -9,7 +9,7 @@ async function createModule(moduleArg = {}) {
     Module["HEAPU8"] = HEAPU8 = new Uint8Array(b);
     Module["HEAPF32"] = HEAPF32 = new Float32Array(b);
   }
-  var wasmBinaryFile = "data:application/octet-stream;base64,AGFzbQEAAAABCQJgAX8Bf2AAAAMDAgABBQcBAYACgIACBx8DBm1lbW9yeQIABHN0ZXAAAAtfaW5pdGlhbGl6ZQABCgkCBAAgAAsCAAs=";
+  var wasmBinaryFile = "data:application/octet-stream;base64,AGFzbQEAAAABCQJgAX8Bf2AAAAMEAwABAAUHAQGAAoCAAgcfAwZtZW1vcnkCAARzdGVwAAALX2luaXRpYWxpemUAAQoQAwQAIAALAgALBgAgAEAACwAOBG5hbWUBBwECBHNicms=";
   function tryParseAsDataURI(filename) {
     var b64 = filename.slice(filename.indexOf(",") + 1);
     return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));

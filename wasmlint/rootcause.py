@@ -78,17 +78,36 @@ class _Item:
     decider: bool              # found on a build fact that writes what it is about
     subjects: frozenset        # the modules and files it is about
     bundled_by: str | None = None   # the bundler config that writes its file from sources
+    builds: dict | None = None      # id(fact) -> _build_rank, shared by the items of one run
+    rank: tuple | None = None       # ``preference``, worked out once
 
     def preference(self) -> tuple:
+        if self.rank is not None:
+            return self.rank
         d = self.diag
-        variant = d.variant
-        conditions = (0, 0) if not variant else (variant.count(",") + 1, len(variant))
+        debug, quiet, conditions = _build_rank(d, self.builds)
         # a place in the project's tests, benches, examples, fixtures or docs is the last choice,
         # dev tooling the one before; a bundle comes after the source it is built from
         # and a build made to debug (`wasm-pack build --dev`, a `debug` variant) after the release one
-        return (d.scope in QUIET, d.scope == "tooling", not self.decider, self.bundled_by is not None,
-                _debug_build(d.fact), _quiet_build(d), self.where, conditions, d.span.path.count("/"), _target_rank(d.target),
-                d.sort_key())
+        self.rank = (d.scope in QUIET, d.scope == "tooling", not self.decider, self.bundled_by is not None,
+                     debug, quiet, self.where, conditions, d.span.path.count("/"), _target_rank(d.target),
+                     d.sort_key())
+        return self.rank
+
+
+def _build_rank(d: Diagnostic, memo: dict | None) -> tuple:
+    """(made to debug, a quiet variant, the variant's conditions) of the finding's build: one
+    value per fact, whose findings (a link's three rules, each target) share it."""
+    fact = d.fact
+    key = id(fact)
+    known = memo.get(key) if memo is not None and fact is not None else None
+    if known is None:
+        variant = d.variant
+        conditions = (0, 0) if not variant else (variant.count(",") + 1, len(variant))
+        known = (_debug_build(fact), _quiet_build(d), conditions)
+        if memo is not None and fact is not None:
+            memo[key] = known
+    return known
 
 
 class _Facts:
@@ -97,6 +116,7 @@ class _Facts:
     def __init__(self, project, contents: dict[str, str]):
         self.project, self.contents = project, contents
         self.embedded = {f.virtual_path: f.digest for f in project.of_kind("wasm-module") if f.virtual_path}
+        self.builds: dict = {}      # _build_rank of each fact
 
     def module(self, ref: str) -> str | None:
         """``module:<sha256>`` of a binary (display path) or an embedded module (virtual path)."""
@@ -128,7 +148,8 @@ class _Facts:
             place = (self.contents[path], s.line, s.column, s.end_line, s.end_column)
         else:
             place = (d.span,)
-        return _Item(d, kept, (d.code, d.target, _message(d, path), place), where, decider, frozenset(subjects))
+        return _Item(d, kept, (d.code, d.target, _message(d, path), place), where, decider, frozenset(subjects),
+                     builds=self.builds)
 
 
 def _message(d: Diagnostic, path: str) -> str:

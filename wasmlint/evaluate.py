@@ -206,12 +206,15 @@ def _evaluate(rules, by_kind, ctx, policy, files, out) -> None:
         # the names a condition reads besides the fact's: one dict for every fact of the rule,
         # copied per fact only where a fact's evaluation sets names of its own (a target, an item)
         shared = not (rule.per_target or each_var)
+        path, file = None, None
         for kind in rule.facts:
             for fact in by_kind.get(kind, ()):
-                file = files.get(fact.span.path)
-                if file is None:
-                    file = files[fact.span.path] = spelling.Checked()
-                spelling.checking(file)
+                if fact.span.path != path:      # a file's facts come together: set once for them
+                    path = fact.span.path
+                    file = files.get(path)
+                    if file is None:
+                        file = files[path] = spelling.Checked()
+                    spelling.checking(file)
                 targets = ctx.targets_for(fact) if rule.per_target else _NO_TARGET
                 if rule.tightest:
                     targets = sorted(targets, key=lambda t: (t.budget_bytes is None, t.budget_bytes or 0))

@@ -78,17 +78,41 @@ class _Item:
     decider: bool              # found on a build fact that writes what it is about
     subjects: frozenset        # the modules and files it is about
     bundled_by: str | None = None   # the bundler config that writes its file from sources
+    builds: dict | None = None      # id(fact) -> _build_rank, shared by the items of one run
+    rank: tuple | None = None       # ``preference``, worked out once
+
+    @property
+    def said(self) -> str:
+        """Its message without its variant and its file's folder (``_message``)."""
+        return self.copy[2]
 
     def preference(self) -> tuple:
+        if self.rank is not None:
+            return self.rank
         d = self.diag
-        variant = d.variant
-        conditions = (0, 0) if not variant else (variant.count(",") + 1, len(variant))
+        debug, quiet, conditions = _build_rank(d, self.builds)
         # a place in the project's tests, benches, examples, fixtures or docs is the last choice,
         # dev tooling the one before; a bundle comes after the source it is built from
         # and a build made to debug (`wasm-pack build --dev`, a `debug` variant) after the release one
-        return (d.scope in QUIET, d.scope == "tooling", not self.decider, self.bundled_by is not None,
-                _debug_build(d.fact), _quiet_build(d), self.where, conditions, d.span.path.count("/"), _target_rank(d.target),
-                d.sort_key())
+        self.rank = (d.scope in QUIET, d.scope == "tooling", not self.decider, self.bundled_by is not None,
+                     debug, quiet, self.where, conditions, d.span.path.count("/"), _target_rank(d.target),
+                     d.sort_key())
+        return self.rank
+
+
+def _build_rank(d: Diagnostic, memo: dict | None) -> tuple:
+    """(made to debug, a quiet variant, the variant's conditions) of the finding's build: one
+    value per fact, whose findings (a link's three rules, each target) share it."""
+    fact = d.fact
+    key = id(fact)
+    known = memo.get(key) if memo is not None and fact is not None else None
+    if known is None:
+        variant = d.variant
+        conditions = (0, 0) if not variant else (variant.count(",") + 1, len(variant))
+        known = (_debug_build(fact), _quiet_build(d), conditions)
+        if memo is not None and fact is not None:
+            memo[key] = known
+    return known
 
 
 class _Facts:
@@ -97,6 +121,8 @@ class _Facts:
     def __init__(self, project, contents: dict[str, str]):
         self.project, self.contents = project, contents
         self.embedded = {f.virtual_path: f.digest for f in project.of_kind("wasm-module") if f.virtual_path}
+        self.builds: dict = {}      # _build_rank of each fact
+        self.subjects: dict[int, frozenset] = {}     # _built of each fact
 
     def module(self, ref: str) -> str | None:
         """``module:<sha256>`` of a binary (display path) or an embedded module (virtual path)."""
@@ -106,17 +132,24 @@ class _Facts:
     def modules_at(self, path: str) -> set[str]:
         return {m for m in map(self.module, self.project.modules_at(path)) if m}
 
+    def _built(self, fact) -> frozenset:
+        """What a build fact writes and the modules in it (empty: not a build here), once per
+        fact: each of a link's findings asks."""
+        known = self.subjects.get(id(fact))
+        if known is None:
+            known = frozenset(s for out in self.project.built_by(fact) for s in (f"file:{out}", *self.modules_at(out)))
+            self.subjects[id(fact)] = known
+        return known
+
     def item(self, d: Diagnostic, kept: bool) -> _Item:
         fact, path = d.fact, d.span.path.split("#", 1)[0]
         where, subjects, decider = TEXT, set(), False
         vpath = getattr(fact, "virtual_path", None)
         module = (self.module(vpath) if vpath and fact.span.path == path
                   else self.module(path) if self.project.files.get(path) == "wasm" else None)
-        built = self.project.built_by(fact) if fact is not None else []
+        built = self._built(fact) if fact is not None else None
         if built:
-            decider = True
-            for out in built:
-                subjects |= {f"file:{out}", *self.modules_at(out)}
+            decider, subjects = True, built
         elif module:
             where, subjects = (EMBEDDED if vpath else BINARY), {module}
         elif getattr(fact, "generator", None) and fact.span.path == path:
@@ -128,7 +161,8 @@ class _Facts:
             place = (self.contents[path], s.line, s.column, s.end_line, s.end_column)
         else:
             place = (d.span,)
-        return _Item(d, kept, (d.code, d.target, _message(d, path), place), where, decider, frozenset(subjects))
+        return _Item(d, kept, (d.code, d.target, _message(d, path), place), where, decider, frozenset(subjects),
+                     builds=self.builds)
 
 
 def _message(d: Diagnostic, path: str) -> str:
@@ -185,7 +219,7 @@ def one_per_root_cause(found: list[Diagnostic], kept: list[Diagnostic], project,
     groups.union_by(everyone, lambda i: _across_targets(items[i].diag))
     groups.union_by(everyone, lambda i: _one_of_branches(items[i].diag))
     groups.union_by(everyone, lambda i: _same_line_said(items[i].diag))
-    groups.union_by(everyone, lambda i: _in_variants(items[i].diag))
+    groups.union_by(everyone, lambda i: _in_variants(items[i].diag, items[i].said))
     _join_bundles(items, groups, project)
     _attach(items, groups, lambda members: any(items[i].decider for i in members))
     _attach(items, groups, lambda members: any(items[i].where != GLUE for i in members),
@@ -306,7 +340,7 @@ def _one_of_branches(d: Diagnostic):
     return "branches", d.code, d.target, d.message, fact.span.path, fact.release_branch
 
 
-def _in_variants(d: Diagnostic):
+def _in_variants(d: Diagnostic, said: str | None = None):
     """Key of a finding on one link line in several variants of its script, at the text each
     variant gives it (libsodium's ``-s TOTAL_MEMORY`` set in each branch of ``if [ "$BUILD_TYPE"
     = … ]``): one of the branches runs, one cause, fixed at each branch's text."""
@@ -315,7 +349,7 @@ def _in_variants(d: Diagnostic):
     link = fact.span if kind == "emcc-invocation" else getattr(fact, "link", None) if kind == "emcc-setting" else None
     if link is None or not d.variant:
         return None
-    return "variants", d.code, d.target, _message(d, d.span.path.split("#", 1)[0]), link
+    return "variants", d.code, d.target, said if said is not None else _message(d, d.span.path.split("#", 1)[0]), link
 
 
 def _quiet_build(d: Diagnostic) -> bool:
@@ -429,7 +463,8 @@ def _relation(m: _Item, built: frozenset, rep: _Item | None = None) -> str:
         return f"the same code, bundled by {m.bundled_by}"
     if _same_crate(m.diag) is not None:
         return f"another build of the crate in `{m.diag.fact.crate_folder or '.'}`"
-    if rep is not None and _in_variants(m.diag) is not None and _in_variants(m.diag) == _in_variants(rep.diag):
+    if rep is not None and _in_variants(m.diag, m.said) is not None and \
+            _in_variants(m.diag, m.said) == _in_variants(rep.diag, rep.said):
         return f"the same finding in the build `{m.diag.variant}`"
     if _one_of_branches(m.diag) is not None:
         which = "release" if m.diag.fact.release_branch == m.diag.fact.span.line else "debug"
@@ -447,11 +482,11 @@ def _fix(rep: _Item, group: list[_Item]):
     if fix is None or not fix.edits:
         return fix
     edits = list(fix.edits)
-    variants = _in_variants(rep.diag)
+    variants = _in_variants(rep.diag, rep.said)
     for m in group:
         other = m.diag.fix
         copy = m.copy == rep.copy and m.diag.span.path != rep.diag.span.path
-        if (m is rep or not m.kept or not (copy or variants is not None and _in_variants(m.diag) == variants)
+        if (m is rep or not m.kept or not (copy or variants is not None and _in_variants(m.diag, m.said) == variants)
                 or other is None or not other.edits or other.applicability != fix.applicability):
             continue
         edits += [e for e in other.edits if e not in edits]

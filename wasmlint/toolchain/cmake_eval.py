@@ -184,6 +184,9 @@ class Run:
         config = self.config()
         out, pending = [], None
         for v, _ in arguments(c.read_args, self.view()):
+            if pending is None and "$<" not in v.text:
+                out.append(v)       # no generator expression: the item as it is (a long list's every item)
+                continue
             pending = v if pending is None else PStr.join([pending, PStr.synth(";"), v])
             if not _open_genex(pending.text):
                 out.append(genex_filter(pending, self.on, config))

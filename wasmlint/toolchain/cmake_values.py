@@ -159,7 +159,13 @@ def join_list(parts: list[PStr], sep: str) -> PStr:
         items: list[PStr] = []
         for p in parts:
             known = p.__dict__.get("_items")
-            items += known if known is not None else list_items(p)
+            if known is not None:
+                items += known
+            elif ";" not in p.text:     # one item (``list_items``), the usual part
+                if p.text:
+                    items.append(p)
+            else:
+                items += list_items(p)
         out.__dict__["_items"] = items      # never changed: list_items gives a copy
     return out
 

@@ -296,13 +296,20 @@ def _number(node) -> int | float | None:
 
 
 def _closing(text: str, i: int, end: int, quote: str) -> int | None:
+    """Where the literal whose body starts at ``i`` closes (a backslash escapes the next
+    character), found by searching, not character by character."""
+    first = quote[0]
     while i < end:
-        if text[i] == "\\":
-            i += 2
+        k = text.find(first, i, end)
+        if k < 0:
+            return None
+        b = text.find("\\", i, k)
+        if b >= 0:
+            i = b + 2
             continue
-        if text.startswith(quote, i):
-            return i
-        i += 1
+        if text.startswith(quote, k):
+            return k
+        i = k + 1
     return None
 
 
@@ -312,9 +319,9 @@ def _decode(text: str, i: int, end: int, raw: bool) -> PStr:
         return PStr.source(text[i:end], i)
     parts, start = [], i
     while i < end:
-        if text[i] != "\\" or i + 1 >= end:
-            i += 1
-            continue
+        i = text.find("\\", i, end)
+        if i < 0 or i + 1 >= end:
+            break
         parts.append(PStr.source(text[start:i], start))
         width, value = _escape(text, i, end)
         parts.append(PStr.spread(value, i, i + width) if value is not None else PStr.source(text[i:i + width], i))

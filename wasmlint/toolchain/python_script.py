@@ -81,7 +81,7 @@ class Script:
         stack = [(root, scope)]
         while stack:                 # iterative: a deeply nested file cannot exhaust the stack
             node, scope = stack.pop()
-            children = list(ast.iter_child_nodes(node))
+            children = _children(node)
             for child in children:
                 self.parent[id(child)] = node
                 if isinstance(child, _NOTED):
@@ -249,3 +249,15 @@ def dotted(node) -> str | None:
         parts.append(node.attr)
         node = node.value
     return ".".join([node.id, *reversed(parts)]) if isinstance(node, ast.Name) else None
+
+
+def _children(node) -> list:
+    """``list(ast.iter_child_nodes(node))``, without a generator and its two per field."""
+    out = []
+    for name in node._fields:
+        v = getattr(node, name, None)
+        if isinstance(v, ast.AST):
+            out.append(v)
+        elif isinstance(v, list):
+            out += [x for x in v if isinstance(x, ast.AST)]
+    return out

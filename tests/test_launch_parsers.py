@@ -176,7 +176,10 @@ def test_node_argv_split(line, options, script, after):
 def test_sh_c_and_other_commands():
     idx = LineIndex("x", "x")
     unit = Unit(idx, "shell")
-    for line, what in (("sh -c 'node a.js'", "shell"), ("python app.py", "other"), ("$RUNNER app.js", "other")):
+    # `command -v node`, `which node`: a name looked up, nothing launched (`command node` runs it)
+    for line, what in (("sh -c 'node a.js'", "shell"), ("python app.py", "other"), ("$RUNNER app.js", "other"),
+                       ("command -v node", "other"), ("command -V node", "other"), ("which node", "other"),
+                       ("type node", "other"), ("command node a.js", "node"), ("command -p node a.js", "node")):
         cmd = shellparse.parse(MappedText.verbatim(line, 0)).commands[0]
         assert argv.unwrap(unit.toks(cmd.words)).what == what
 
@@ -236,3 +239,5 @@ def test_wrapped_command_skips_the_wrappers_launches_pass_through():
     assert wrapped_command(["doas", "-u", "www", "tee", "-a", "f"]) == ["tee", "-a", "f"]
     assert wrapped_command(["npx", "-p", "x", "tee"]) == ["npx", "-p", "x", "tee"]
     assert wrapped_command(["sudo"]) == []
+    assert wrapped_command(["command", "-v", "emcc"]) == ["command", "-v", "emcc"]    # looks emcc up
+    assert wrapped_command(["sudo", "command", "-p", "emcc"]) == ["emcc"]

@@ -95,6 +95,27 @@ _PASS_WITH_ARG = {"nice": {"-n"}, "sudo": {"-u", "-g"}, "doas": {"-u", "-C"}, "t
                   "xargs": {"-a", "--arg-file", "-d", "--delimiter", "-E", "-I", "-L", "--max-lines", "-n",
                             "--max-args", "-P", "--max-procs", "-s", "--max-chars"}}
 _PASS_USER = {"gosu", "su-exec", "chpst"}
+# Commands that take command names and only look them up (print a path, a kind, a hash
+# entry): ``which emcc``, ``type node``, POSIX ``command -v``/``-V``. Nothing named runs.
+_LOOKUPS = frozenset(("which", "whereis", "type", "hash", "whence", "where"))
+
+
+def looks_up(words: list[str]) -> bool:
+    """Whether the command of these words (its name first) only looks its operands up."""
+    name = basename(words[0]) if words else ""
+    if name == "command":
+        return any(w in ("-v", "-V") for w in _options(words[1:]))
+    return name in _LOOKUPS
+
+
+def _options(words: list[str]) -> list[str]:
+    """The leading option words, up to ``--`` or the first operand."""
+    out = []
+    for w in words:
+        if w == "--" or not w.startswith("-"):
+            break
+        out.append(w)
+    return out
 # Tools that load a .env file and run the command after their options, with the options
 # that take a value. dotenv-cli parses its whole line with minimist: the command is what
 # follows ``--``; without it, the command's own ``-x`` words are taken as dotenv's and
@@ -222,6 +243,8 @@ def unwrap(toks: list[Tok], env_s_split=None) -> Unwrapped:
                 i += 1
             continue
         if name in _PASS:
+            if looks_up([tok.value for tok in toks[i:]]):
+                return Unwrapped("other", toks[i:], env=env)
             i += 1
             while i < len(toks) and toks[i].value.startswith("-") and name in ("time", "command"):
                 i += 1
@@ -254,7 +277,7 @@ def wrapped_command(words: list[str]) -> list[str]:
             i += 1
             while i < len(words) and (words[i].startswith("-") or "=" in words[i]):
                 i += 2 if words[i] in ("-u", "--unset", "-C", "--chdir") else 1
-        elif name in _PASS:
+        elif name in _PASS and not looks_up(words[i:]):
             i += 1
             while i < len(words) and words[i].startswith("-") and name in ("time", "command"):
                 i += 1

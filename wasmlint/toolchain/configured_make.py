@@ -54,22 +54,21 @@ def configured_make_flags(commands: list[Command], index: LineIndex, variant, ve
         if at is None:
             continue
         at += start
-        where = cmd.argv[0].index or index
         label = joined_label(variant, cmd.variant)
-        toks = [Tok(w, where) for v in configure_script_flags(cmd.argv[at + 1:]) for w in shell_split(v)]
+        toks = [Tok(w, t.index or index) for t in configure_script_flags(cmd.argv[at + 1:]) for w in shell_split(t.text)]
         if carries_emcc_settings([t.value for t in toks]):
             if cmd.cwd in configured.folders:
                 out += build_facts(toks, cmd.span, variant=label, version=version, flag_set=True)
             else:
                 configured.waiting.append((cmd.cwd, toks, cmd.span, label))
         for value in _make_variables(cmd.argv[at + 1:]):
-            toks = [Tok(w, where) for w in shell_split(value)]
+            toks = [Tok(w, value.index or index) for w in shell_split(value.text)]
             if carries_emcc_settings([t.value for t in toks]):
                 out += build_facts(toks, cmd.span, variant=label, version=version, flag_set=True)
     return out
 
 
-def _make_variables(argv: list[Tok]) -> list[PStr]:
+def _make_variables(argv: list[Tok]) -> list[Tok]:
     """The values of ``emmake make NAME=…`` command-line variables other than the
     ``CFLAGS``/``LDFLAGS`` a configured Makefile reads. One that carries emcc settings (only
     emcc takes ``-s NAME=…``) is flags of the links that make runs (PHP's
@@ -78,5 +77,5 @@ def _make_variables(argv: list[Tok]) -> list[PStr]:
     for tok in argv:
         name, eq, _ = tok.text.text.partition("=")
         if eq and name.isidentifier() and name + "=" not in SCRIPT_LINK_OPTIONS:
-            out.append(tok.text[len(name) + 1:])
+            out.append(tok.sub(len(name) + 1))
     return out

@@ -140,15 +140,17 @@ def emscripten_configure_at(words: list[str]) -> int | None:
     return None
 
 
-def configure_script_flags(argv: list[Tok]) -> list[PStr]:
+def configure_script_flags(argv: list[Tok]) -> list[Tok]:
     """The link flags a configure script's arguments set, in order (``SCRIPT_LINK_OPTIONS``);
-    also those of ``emmake make CFLAGS=… LDFLAGS=…`` over the Makefile configure wrote."""
+    also those of ``emmake make CFLAGS=… LDFLAGS=…`` over the Makefile configure wrote. Each
+    keeps the file its argument was written in (``$CONFIGURE CFLAGS="$F"``: the command's
+    name may come from a sourced file, its arguments from this one)."""
     out = []
     qemu = any(tok.text.text.startswith("--target-list=") for tok in argv)
     for tok in argv:
         for option in SCRIPT_LINK_OPTIONS + (QEMU_LINK_OPTIONS if qemu else ()):
             if tok.text.text.startswith(option):
-                out.append(tok.text[len(option):])
+                out.append(tok.sub(len(option)))
     return out
 
 

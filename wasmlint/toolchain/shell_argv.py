@@ -18,7 +18,7 @@ from ..shellfiles import project_reader, this_file
 from ..sources import ParseError, SourceFile
 from .cargo_commands import CARGO_TOOLS, cargo_run, is_wasm_target
 from .configured_make import Configured, configured_make_flags, joined_label
-from ..launch.argv import wrapped_command
+from ..launch.argv import looks_up, wrapped_command
 from .containers import container_command
 from .emcc import EMCC_NAMES, build_facts, is_emcc
 from .emcc_args import carries_emcc_settings, emcc_only, links_only
@@ -169,6 +169,8 @@ def command_facts(cmd: Command, index: LineIndex, *, reader=None, variant=None, 
     extra = _split_env(cmd.env.get("EMCC_CFLAGS"), _index_of(cmd, "EMCC_CFLAGS", index))
     # the command wrappers run (`xargs docker run … emcc`, `sudo -E emcc`), then the container's
     lead = (len(words) - len(inner)) if (inner := wrapped_command(words)) else 0
+    if looks_up(words[lead:]):          # `which emcc`, `command -v emcc`: a name looked up, nothing run
+        return out
     start = container_command(words[lead:]) or 0
     start = lead + start if start else lead
     if start > lead:       # the container's emcc: the release its image pins, not the host's
@@ -198,7 +200,7 @@ def command_facts(cmd: Command, index: LineIndex, *, reader=None, variant=None, 
         # each value is placed in the file it was written in (an exported LDFLAGS of a sourced common.sh)
         values = [(v, here if n in cmd.prefix else _index_of(cmd, n, here)) for n in ("CFLAGS", "LDFLAGS")
                   if isinstance(v := cmd.prefix.get(n, cmd.env.get(n)), PStr)]
-        base = values + [(v, here) for v in configure_script_flags(argv[at + 1:])]
+        base = values + [(t.text, t.index) for t in configure_script_flags(argv[at + 1:])]
         # a configure variable for some of the links (R's MAIN_LDFLAGS, SHLIB_LDFLAGS): a flag set each
         sets = [(name, base + [(v, here)]) for name, v in link_variables(cmd.prefix, argv[at + 1:])] or [(None, base)]
         for name, flags in sets:

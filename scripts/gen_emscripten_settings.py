@@ -107,19 +107,23 @@ def warned_deprecated(source: str) -> dict[str, str]:
     return out
 
 
-def history(root: Path) -> tuple[dict[str, str], dict[str, str], dict[str, tuple[str, str]]]:
+def history(root: Path) -> tuple[dict[str, str], dict[str, str], dict[str, tuple[str, str]], dict[str, str]]:
     """Legacy setting → the first release whose LEGACY_SETTINGS fixes its values; setting
     → the first release whose ``src/settings.js`` defines it (None: the first readable one
-    does already); and setting → (first release that warns it is deprecated, its latest
-    message)."""
+    does already); setting → (first release that warns it is deprecated, its latest
+    message); and setting → the first release whose ``src/settings.js`` no longer defines
+    it, after one that did (a setting dropped without a LEGACY_SETTINGS entry)."""
     listed = subprocess.run(["git", "--git-dir", str(root), "tag"], capture_output=True, text=True).stdout.split()
     tags = sorted((tuple(map(int, t.split("."))) for t in listed if re.fullmatch(r"\d+\.\d+\.\d+", t)))
     first: dict[str, str] = {}
     introduced: dict[str, str | None] = {}
     seen: set[str] = set()
     deprecated: dict[str, tuple[str, str]] = {}
+    dropped: dict[str, str] = {}
+    defined: set[str] = set()
     for tag in (t for t in tags if t >= FIRST_READABLE):
         name = ".".join(map(str, tag))
+        before = defined
         tools = _show(root, name, "tools/settings.py")
         for text in (tools, _show(root, name, "src/settings.js")):
             start = text.find("LEGACY_SETTINGS = [")
@@ -128,7 +132,11 @@ def history(root: Path) -> tuple[dict[str, str], dict[str, str], dict[str, tuple
                 for m in ENTRY.finditer(table):
                     first.setdefault(m.group(1), name)
                 break
-        defined = set(VAR_NAME.findall(_show(root, name, "src/settings.js")))
+        defined = set(VAR_NAME.findall(_show(root, name, "src/settings.js"))) or before    # unreadable: as before
+        for setting in before - defined:
+            dropped[setting] = name
+        for setting in defined:
+            dropped.pop(setting, None)      # defined again (or still): not dropped
         for setting in defined - seen:
             introduced.setdefault(setting, None if not seen else name)   # None: before the first readable
         seen |= defined
@@ -137,7 +145,7 @@ def history(root: Path) -> tuple[dict[str, str], dict[str, str], dict[str, tuple
             found = {**warned_deprecated(_show(root, name, path)), **found}
         for setting, message in found.items():
             deprecated[setting] = (deprecated.get(setting, (name,))[0], message)
-    return first, introduced, deprecated
+    return first, introduced, deprecated, dropped
 
 
 def _key(version: str) -> tuple[int, ...]:
@@ -150,7 +158,7 @@ def main(root: str, history_dir: str | None = None) -> None:
     internal = read_settings(base / "src/settings_internal.js")
     tools = (base / "tools/settings.py").read_text(encoding="utf-8")
     legacy = {}
-    since, introduced, deprecated = history(Path(history_dir)) if history_dir else ({}, {}, {})
+    since, introduced, deprecated, dropped = history(Path(history_dir)) if history_dir else ({}, {}, {}, {})
     for entry in py_literal(tools, "LEGACY_SETTINGS"):
         if len(entry) == 2:
             legacy[entry[0]] = {"renamed-to": entry[1]}
@@ -174,6 +182,9 @@ def main(root: str, history_dir: str | None = None) -> None:
         "deprecated": py_literal(tools, "DEPRECATED_SETTINGS"),
         "memory-size": sorted(py_literal(tools, "MEM_SIZE_SETTINGS")),
         "compile-time": sorted(py_set(tools, "COMPILE_TIME_SETTINGS")),
+        # settings dropped without a LEGACY_SETTINGS entry → the first release that rejects them
+        "removed": {n: v for n, v in sorted(dropped.items())
+                    if n not in settings and n not in internal and n not in legacy},
     }, sys.stdout, indent=1, sort_keys=False)
     sys.stdout.write("\n")
 

@@ -34,7 +34,7 @@ def test_diagnostic_urls_point_at_existing_pages(tmp_path):
     project = materialise(PROJECTS / "formats", tmp_path)
     _, out, _ = run_cli(["check", "--no-cache", "--output-format", "json", "."], project)
     urls = {d["code"]: d["url"] for d in json.loads(out)}
-    assert len(urls) == 4
+    assert len(urls) == 5
     for code, url in urls.items():
         assert (ROOT / url.removeprefix(f"{PROJECT_URL}/blob/main/")).is_file(), code
 

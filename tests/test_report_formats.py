@@ -153,7 +153,7 @@ def test_junit_one_testcase_per_finding(project):
         ("web/nginx.conf", "WL308 web/nginx.conf:2:1", ["WL308"]),
         ("web/nginx.conf", "WL004 web/nginx.conf:7:30", ["WL004"])]
     assert all(len(failures) == 1 for _, _, failures in cases if failures)
-    assert len([c for c in cases if c[0] == "dist/threads.wasm"]) == 1
+    assert len([c for c in cases if c[0] == "dist/threads.wasm"]) == 2     # WL103 and WL305
     findings = json.loads(_output(project, "json")[1])
     assert root.get("failures") == str(len(findings)) == str(sum(1 for c in cases if c[2]))
     assert root.get("tests") == str(len(cases))
@@ -177,4 +177,5 @@ def test_statistics_counts_per_code(project):
     assert rc == 1
     assert [re.split(r"\s+", line.strip()) for line in out.splitlines()] == [
         ["2", "WL308", "threads-without-isolation"], ["1", "WL004", "unused-suppression"],
-        ["1", "WL101", "growable-memory"], ["1", "WL103", "maximum-memory-over-budget"]]
+        ["1", "WL101", "growable-memory"], ["1", "WL103", "maximum-memory-over-budget"],
+        ["1", "WL305", "pthreads-with-memory-growth"]]

@@ -58,6 +58,7 @@ def _job(idx: LineIndex, name: str, job, wf_env, src: SourceFile, doc) -> list[F
     facts: list[Fact] = []
     deploys = None
     container = _container_release(idx, job)
+    checkout = checkout_path(job)
     emsdk = next((f.version for f in container if parse_version(f.version)), None)
     for step in yamlpos.items(yamlpos.get(job, "steps")):
         uses = yamlpos.str_of(yamlpos.get(step, "uses")) or ""
@@ -81,7 +82,8 @@ def _job(idx: LineIndex, name: str, job, wf_env, src: SourceFile, doc) -> list[F
         step_env = {**env, **yamlsurf.env_assigns(unit, yamlpos.get(step, "env"))}
         run = yamlsurf.scalar(idx, yamlpos.get(step, "run"))
         if run is not None:
-            folder = working_directory(doc, job, step)
+            run = in_checkout(run, checkout)
+            folder = working_directory(doc, job, step, checkout)
             start = _checkout_folder(src, folder)
             runner = unit if start is None else replace(unit, folder=folder, reader=project_reader(src, start))
             runner.run_script(_mask(run), step_env)
@@ -117,19 +119,58 @@ def _container_release(idx: LineIndex, job) -> list[Fact]:
                               source="image")]
 
 
-def working_directory(doc, job, step) -> str | None:
+def working_directory(doc, job, step, checkout: str | None = None) -> str | None:
     """The folder of the checkout a ``run:`` step starts in: its ``working-directory``, else
     the job's ``defaults.run.working-directory``, else the workflow's (GitHub's order);
-    None when an expression or an absolute path decides it."""
+    None when an expression or an absolute path decides it. A working directory inside the
+    folder the job checks the repository out to (``checkout``) is that folder's."""
     for node in (step, yamlpos.get(yamlpos.get(job, "defaults"), "run"),
                  yamlpos.get(yamlpos.get(doc, "defaults"), "run")):
         where = yamlpos.get(node, "working-directory")
         if where is not None:
             text = yamlpos.str_of(where) or ""
+            if checkout and (text == checkout or text.startswith(checkout + "/")):
+                text = text[len(checkout):].lstrip("/") or "."
             if "${{" in text or text.startswith("/") or not text.strip():
                 return None
             return posixpath.normpath(text.strip())
     return "."
+
+
+def checkout_path(job) -> str | None:
+    """The folder of the workspace a job checks this repository out to (``actions/checkout``
+    with ``path:``, as written: ``${{ env.PROJECT_NAME }}``); None when it is the workspace
+    itself. A checkout of another ``repository:`` is not this one."""
+    for step in yamlpos.items(yamlpos.get(job, "steps")):
+        if not (yamlpos.str_of(yamlpos.get(step, "uses")) or "").startswith("actions/checkout@"):
+            continue
+        given = yamlpos.get(step, "with")
+        repo = (yamlpos.str_of(yamlpos.get(given, "repository")) or "").replace(" ", "")
+        if repo not in ("", "${{github.repository}}"):
+            continue
+        path = (yamlpos.str_of(yamlpos.get(given, "path")) or "").strip().rstrip("/")
+        path = re.sub(r"^(\$\{\{\s*github\.workspace\s*\}\}|\$GITHUB_WORKSPACE|\.)/", "", path)
+        return None if path in ("", ".") or path.startswith("/") or ".." in path.split("/") else path
+    return None
+
+
+_WORD_START = " \t\n\"'=(;&|"
+
+
+def in_checkout(run: MappedText, checkout: str | None) -> MappedText:
+    """A step starts in the workspace, where the repository is the folder ``checkout``
+    (``checkout_path``): ``cd ${{ env.PROJECT_NAME }}/src`` goes to the repository's
+    ``src``. Each word that starts with ``checkout/`` starts instead with ``././…/`` of the
+    same length, so the shell reads a folder of the repository and positions stay the source's."""
+    if not checkout:
+        return run
+    prefix, value, at = checkout + "/", run.value, 0
+    dots = "./" * (len(prefix) // 2) + "/" * (len(prefix) % 2)
+    while (at := value.find(prefix, at)) >= 0:
+        if at == 0 or value[at - 1] in _WORD_START:
+            value = value[:at] + dots + value[at + len(prefix):]
+        at += len(prefix)
+    return replace(run, value=value) if value != run.value else run
 
 
 def _checkout_folder(src: SourceFile, folder: str | None) -> str | None:

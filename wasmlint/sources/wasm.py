@@ -52,6 +52,25 @@ class MemoryFact(MemoryLike, Fact):
     def imported(self) -> bool:
         return self.origin == "imported"
 
+    # WL305 on a binary: an Emscripten threaded build imports its shared memory, and emcc
+    # declares its maximum = initial unless ALLOW_MEMORY_GROWTH is on (a shared memory must
+    # declare a maximum): a maximum above the initial size is a threaded build with growth.
+    # Only modules Emscripten may have written: no producers naming another toolchain (a
+    # wasi-sdk or Rust threaded module grows by design), the memory imported from `env` or
+    # from a minified name (`a.a`), never from wasm-bindgen's `wbg`.
+    wasm_output: ClassVar[bool] = True
+    growth_warning_silenced: ClassVar[bool] = False
+    thread_flag: ClassVar[str] = "shared"
+
+    @property
+    def pthreads(self) -> bool:
+        module = (self.import_ or {}).get("module", "")
+        return self.shared and self.toolchain in (None, "emscripten") and (module == "env" or 0 < len(module) <= 2)
+
+    @property
+    def growth(self) -> bool:
+        return self.growable
+
     @property
     def label(self) -> str:
         if self.import_:

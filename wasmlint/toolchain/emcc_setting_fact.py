@@ -97,6 +97,16 @@ class EmccSetting(Fact):
         return legacy.get("removed-in") if legacy and "allowed" in legacy else None
 
     @property
+    def accepted_by_build(self) -> bool:
+        """(WL511) a setting emcc dropped without a legacy entry (``removed`` in the settings
+        data: the Emterpreter's ``EMTERPRETIFY`` from 1.39.17) that every build of this link
+        runs a release before that one with: it was a setting there."""
+        if self.problem != "unknown-setting":
+            return False
+        dropped = es.data().get("removed", {}).get(self.spelling.split("=")[0])
+        return dropped is not None and self.builds_before(dropped)
+
+    @property
     def rejected_by_build(self) -> bool:
         """emcc rejects the value in the release the build runs with: the link's own pinned
         release, else one of the project's build environments; with no evidence, the newest."""

@@ -11,7 +11,7 @@ pinned image whose release cannot be read is not known to reject it.
 from __future__ import annotations
 
 from ..facts import Fact
-from .emver import version_label
+from .emver import LATEST, version_label
 
 
 def build_versions(facts: list[Fact]) -> list[str]:
@@ -20,12 +20,24 @@ def build_versions(facts: list[Fact]) -> list[str]:
     for f in facts:
         if f.kind == "docker-build-arg":
             args.setdefault(f.name, []).append(version_label(f.value))
+    # one `emsdk install "$VERSION"` line read twice: alone, where `VERSION=${1:-latest}` takes
+    # its default, and through the project's command that runs the script with an argument
+    # (package.json `setup-emsdk.sh 1.39.2`): the release the project passes is the one it runs
+    pinned_at = {_place(f) for f in facts if f.kind == "emscripten-version" and f.source == "emsdk"
+                 and version_label(f.version) not in ("", LATEST)}
     out: list[str] = []
     for f in facts:
         if f.kind == "emscripten-version":
             arg = f.extra.get("arg")
-            out += args[arg] if arg in args else [version_label(f.version) if f.version else ""]
+            label = version_label(f.version) if f.version else ""
+            if label == LATEST and f.source == "emsdk" and _place(f) in pinned_at:
+                continue
+            out += args[arg] if arg in args else [label]
     return out
+
+
+def _place(f: Fact) -> tuple:
+    return (f.span.path, f.span.line, f.span.column)
 
 
 def settle(facts: list[Fact]) -> list[Fact]:

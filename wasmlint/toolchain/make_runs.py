@@ -135,16 +135,17 @@ def _docker_runs(text: str, rel: str) -> list[tuple[PStr, dict[str, PStr]]]:
 
 def _workflow_runs(text: str, rel: str) -> list[tuple[PStr, str]]:
     from .. import yamlpos
-    from ..sources.github_workflow import _mask, working_directory
+    from ..sources.github_workflow import _mask, checkout_path, in_checkout, working_directory
     out = []
     for doc in yamlpos.documents(text):
         for _, job in yamlpos.pairs(yamlpos.get(doc, "jobs")):
+            checkout = checkout_path(job)
             for step in yamlpos.items(yamlpos.get(job, "steps")):
                 run = yamlpos.get(step, "run")
-                where = working_directory(doc, job, step)
+                where = working_directory(doc, job, step, checkout)
                 if not yamlpos.is_scalar(run) or where is None:
                     continue
-                out.append((_pstr(_mask(yamlpos.scalar_text(run, text))), where))
+                out.append((_pstr(_mask(in_checkout(yamlpos.scalar_text(run, text), checkout))), where))
     return out
 
 

@@ -18,7 +18,16 @@ Reader = Callable[[Tok], "list[Tok] | str | None"]
 
 
 def response_reader(src: SourceFile):
-    """Read ``@file`` arguments relative to the file's folder, inside the project only."""
+    """Read ``@file`` arguments relative to the file's folder, inside the project only: one
+    reader per file (made once: it resolves the project's real path, system calls that every
+    workflow step, Dockerfile ``RUN`` and npm script of the file paid again)."""
+    made = getattr(src, "_response_reader", None)
+    if made is None:
+        made = src._response_reader = _reader(src)
+    return made
+
+
+def _reader(src: SourceFile):
     base = os.path.dirname(src.abspath) if src.abspath else ""
     root = os.path.realpath(src.root or base) if (src.root or base) else ""
     shown_base = os.path.dirname(src.path)

@@ -163,9 +163,11 @@ class Words:
         out, pos, end = [], node.start_byte + 1, node.end_byte - 1
         for ch in node.named_children:
             start = ch.start_byte
-            if ch.type != "string_content":
+            if ch.type != "string_content" and self.f.src.text[self.c(start)] in _MAY_LEAD:
                 # tree-sitter-bash (0.25) starts an expansion that follows another one at
                 # the blanks before its `$` or backquote ("$A $B"): they are the string's.
+                # (Read from the parsed text, which has blanks where the script has a
+                # backquoted comment or a last backslash, only when one may start it.)
                 lead = ch.children[0].text if ch.children else b""
                 start += len(lead) - len(lead.lstrip(b" \t"))
             if start > pos:
@@ -440,6 +442,9 @@ def _split_keep(p: PStr) -> list:
 
 
 _BLANK = re.compile(r"[ \t\n]")
+# what the text of an expansion inside a string may start with when tree-sitter-bash starts it
+# before its `$` (blanks; a backquoted comment or a last backslash, read as blanks: ``bashtree``)
+_MAY_LEAD = frozenset(" \t`\\")
 _BLANKS_OR_WORD = re.compile(r"[ \t\n]+|[^ \t\n]+")
 
 

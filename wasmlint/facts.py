@@ -29,6 +29,15 @@ class Span:
     offset: int | None = None
     end_offset: int | None = None
 
+    def __init__(self, path: str, line: int = 1, column: int = 1, end_line: int | None = None,
+                 end_column: int | None = None, offset: int | None = None, end_offset: int | None = None):
+        # the fields written straight into the instance: a frozen dataclass's own __init__
+        # sets each through object.__setattr__, which made a span cost more than finding
+        # its line and column (every word of every launch and link has four spans)
+        d = self.__dict__
+        d["path"], d["line"], d["column"], d["end_line"] = path, line, column, end_line
+        d["end_column"], d["offset"], d["end_offset"] = end_column, offset, end_offset
+
     def to_json(self) -> dict:
         return {
             "path": self.path,

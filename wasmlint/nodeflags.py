@@ -75,6 +75,7 @@ def newest_lts() -> int:
 _BOUND_RE = re.compile(r"^(>=|<=|>|<|\^|~|=)?v?(\d+)(?:\.(\d+|x|\*))?")
 
 
+@lru_cache(maxsize=1024)      # a function of the spec alone, asked once per launch and per rule
 def resolve_major(spec: str | None) -> tuple[int, str | None]:
     """Map a node version spec to a database major, and a note when it fell back.
 

@@ -1,4 +1,8 @@
-"""Split a NODE_OPTIONS value the way node does (grammar: grammars/node_options.lark).
+"""Split a NODE_OPTIONS value the way node does (node src/node_options.cc,
+ParseNodeOptionsEnvVar): arguments are separated by spaces only (a tab is part of an
+argument); a double quote anywhere in an argument toggles quoting; inside quotes a
+backslash takes the next character literally; outside quotes a backslash is an
+ordinary character.
 
 ``split(value)`` takes the value as a ``MappedText`` (already decoded from its
 surface: shell quoting, YAML, JSON) and returns one ``MappedText`` per argument,
@@ -7,17 +11,14 @@ refuse the value ("invalid value for NODE_OPTIONS (unterminated string)").
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from .textpos import MappedText, TextBuilder
 
-
-@lru_cache(maxsize=1)
-def _parser():
-    from lark import Lark
-
-    from .resources import grammar_text
-    return Lark(grammar_text("node_options.lark"), parser="lalr", lexer="contextual")
+# an argument, or the spaces between two: one regular expression read left to right (a
+# general parser's set-up per value cost as much as the rest of a launch)
+_TOKEN = re.compile(r'(?P<arg>(?:[^ "]|"(?:[^"\\]|\\.)*")+)| +', re.S)
 
 
 def split(value: MappedText) -> tuple[list[MappedText], str | None]:
@@ -29,15 +30,17 @@ def split(value: MappedText) -> tuple[list[MappedText], str | None]:
 
 @lru_cache(maxsize=4096)
 def _arguments(text: str) -> tuple[tuple[int, int], ...] | None:
-    """Where each argument of a value is (one parse; a value repeated across launches is
-    parsed once), or None when node refuses the value."""
-    from lark import Token
-    from lark.exceptions import LarkError
-    try:
-        tree = _parser().parse(text)
-    except LarkError:
-        return None
-    return tuple((t.start_pos, t.end_pos) for t in tree.children if isinstance(t, Token) and t.type == "ARG")
+    """Where each argument of a value is (a value repeated across launches is read once),
+    or None when node refuses the value (a quote never closed)."""
+    out, pos, match = [], 0, _TOKEN.match
+    while pos < len(text):
+        m = match(text, pos)
+        if m is None:
+            return None
+        if m.lastgroup == "arg":
+            out.append((pos, m.end()))
+        pos = m.end()
+    return tuple(out)
 
 
 def _decode(value: MappedText, i: int, j: int) -> MappedText | None:

@@ -53,10 +53,10 @@ class LineIndex:
         return self._byte_starts[line] + len(self.text[self.starts[line]:offset].encode("utf-8"))
 
     def span(self, start: int, end: int | None = None) -> Span:
-        end = start if end is None else end
-        l1, c1, b1 = self._point(start)
-        l2, c2, b2 = self._point(end)
-        return Span(self.path, l1, c1, l2, c2, b1, b2)
+        points = self._points              # ``_point``'s memo, read here first (a call a span less)
+        a = points.get(start) or self._point(start)
+        b = a if end is None or end == start else points.get(end) or self._point(end)
+        return Span(self.path, a[0], a[1], b[0], b[1], a[2], b[2])
 
     def _point(self, offset: int) -> tuple[int, int, int]:
         """Line, column and byte offset of ``offset``, once per offset (a word's edges are

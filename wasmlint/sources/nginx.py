@@ -21,11 +21,11 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from ..facts import Fact
 from . import SourceFile
 from .nginx_lua import blank_lua_blocks
+from .nginx_syntax import Item, NginxSyntaxError, line_col, parse
 from .serving import UNKNOWN, ServingConfig
 
 # files the nginx distribution installs beside nginx.conf: types, upstream parameters, charsets
@@ -37,20 +37,10 @@ CONTEXTS = frozenset(("http", "server", "location", "if"))
 MAX_DEPTH = 8
 
 
-@lru_cache(maxsize=1)
-def _parser():
-    from lark import Lark
-
-    from ..resources import grammar_text
-    # no propagate_positions: a block's position is its first token's (a third of the parse time)
-    return Lark(grammar_text("nginx.lark"), parser="lalr")
-
-
-def _parse(text: str):
-    from lark.exceptions import UnexpectedInput
+def _parse(text: str) -> list[Item] | None:
     try:
-        return _parser().parse(blank_lua_blocks(text))
-    except UnexpectedInput:
+        return parse(blank_lua_blocks(text))
+    except NginxSyntaxError:
         return None
 
 
@@ -118,23 +108,20 @@ class _Includes:
         return None
 
 
-def _walk(items, level: _Level, includes: _Includes, depth: int, anchors: list) -> None:
-    from lark import Tree
+def _walk(items: list[Item], level: _Level, includes: _Includes, depth: int, anchors: list) -> None:
     for node in items:
-        if not isinstance(node, Tree):
-            continue
-        words = [str(t) for t in node.children if not isinstance(t, Tree)]
-        if node.children[0].type == "STRING":   # nginx reads `"include" f;` as `include f;`
+        words = list(node.words)
+        if node.quoted:                         # nginx reads `"include" f;` as `include f;`
             words[0] = words[0][1:-1]
-        if node.data == "directive" and words[0] == "add_header" and len(words) >= 3:
+        if not node.block and words[0] == "add_header" and len(words) >= 3:
             level.own.append((words[1].strip("'\""), words[2]))
-        elif node.data == "directive" and words[0] == "include" and len(words) >= 2:
+        elif not node.block and words[0] == "include" and len(words) >= 2:
             trees = includes.trees(words[1]) if depth < MAX_DEPTH else None
             if trees is None:
                 level.unknown = True
             for tree in trees or ():
-                _walk(tree.children, level, includes, depth + 1, anchors)
-        elif node.data == "block" and words[0] in CONTEXTS:
+                _walk(tree, level, includes, depth + 1, anchors)
+        elif node.block and words[0] in CONTEXTS:
             child = _Level(words[0], level, args=words[1:])
             level.children.append(child)
             if words[0] == "server" and depth == 0:
@@ -143,23 +130,20 @@ def _walk(items, level: _Level, includes: _Includes, depth: int, anchors: list) 
 
 
 def extract(src: SourceFile) -> list[Fact]:
-    from lark.exceptions import UnexpectedInput
-
     text, errors = src.decode_or_error()
     if text is None:
         return errors
+    text = blank_lua_blocks(text)      # positions kept
     try:
-        tree = _parser().parse(blank_lua_blocks(text))
-    except UnexpectedInput as exc:
-        return [src.error(f"cannot parse nginx configuration: unexpected {exc.__class__.__name__.replace('Unexpected', '').lower()}",
-                          line=getattr(exc, "line", 1) or 1, column=getattr(exc, "column", 1) or 1)]
+        items = parse(text)
+    except NginxSyntaxError as exc:
+        return [src.error(f"cannot parse nginx configuration: unexpected {exc.what}", line=exc.line, column=exc.column)]
     top, anchors = _Level("main"), []
-    _walk(tree.children, top, _Includes(src), 0, anchors)
+    _walk(items, top, _Includes(src), 0, anchors)
     if not anchors:
         return []   # a snippet without a server block serves nothing by itself
-    anchor = anchors[0].children[0]     # the block's name, `server`
-    fact = ServingConfig(src.span(anchor.line, anchor.column, anchor.line, anchor.column + 6),
-                         server="nginx")
+    line, column = line_col(text, anchors[0].offset)      # the block's name, `server`
+    fact = ServingConfig(src.span(line, column, line, column + 6), server="nginx")
     for name, value in dict.fromkeys(h for level in top.answering() for h in level.effective()):
         fact.add(name, value)
     return [fact]

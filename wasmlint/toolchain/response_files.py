@@ -18,7 +18,12 @@ Reader = Callable[[Tok], "list[Tok] | str | None"]
 
 
 def response_reader(src: SourceFile):
-    """Read ``@file`` arguments relative to the file's folder, inside the project only."""
+    """Read ``@file`` arguments relative to the file's folder, inside the project only: one
+    reader per file (made once: it resolves the project's real path, system calls that every
+    workflow step, Dockerfile ``RUN`` and npm script of the file paid again)."""
+    made = getattr(src, "_response_reader", None)
+    if made is not None:
+        return made
     base = os.path.dirname(src.abspath) if src.abspath else ""
     root = os.path.realpath(src.root or base) if (src.root or base) else ""
     shown_base = os.path.dirname(src.path)
@@ -55,6 +60,7 @@ def response_reader(src: SourceFile):
         src.others[shown] = (full, hashlib.sha256(raw).hexdigest())    # --fix may edit what was read
         index = LineIndex(text, shown)
         return [Tok(p, index) for p in shell_split(PStr.source(text, 0))]
+    src._response_reader = read
     return read
 
 

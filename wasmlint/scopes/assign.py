@@ -40,7 +40,8 @@ from ..pathmatch import match_any
 from . import QUIET, UNKNOWN, Scoped
 from .commands import node_option_scope
 from .conventions import artifact_name_scope, name_scope, path_scope
-from .unreached import REACH, libtool_link_inputs, unpacked_modules, used_only_by_quiet_code, vendored_copy_modules
+from .unreached import (REACH, libtool_link_inputs, program_named_modules, unpacked_modules, used_only_by_quiet_code,
+                        vendored_copy_modules)
 
 # files whose commands are production only through their own units' roles, never by being reached
 SURFACE_KINDS = frozenset(("package-json", "dockerfile", "compose", "k8s", "pm2", "procfile", "systemd",
@@ -184,6 +185,7 @@ def assign(project, config) -> ScopeMap:
     libtool_link_inputs(project, prod)
     vendored_copy_modules(project, prod, rel)
     used_only_by_quiet_code(project, out)
+    program_named_modules(project, prod, rel)
     unpacked_modules(project, prod, packed)
     # a script that only a test, bench, dev … surface runs takes that surface's scope
     runners = [(out.launches[launch_id(f)], project.graph.out.get(launch_id(f), ()))

@@ -35,6 +35,7 @@ import posixpath
 from collections import deque
 from dataclasses import dataclass, field
 
+from ..facts import Span
 from ..graph import launch_id, output_path
 from ..pathmatch import match_any
 from . import QUIET, UNKNOWN, Scoped
@@ -46,6 +47,8 @@ from .unreached import (REACH, libtool_link_inputs, program_named_modules, unpac
 # files whose commands are production only through their own units' roles, never by being reached
 SURFACE_KINDS = frozenset(("package-json", "dockerfile", "compose", "k8s", "pm2", "procfile", "systemd",
                            "github-workflow", "nodemon"))
+# facts of one link, whose span joins the flags it reads to its command
+LINK_KINDS = frozenset(("emcc-invocation", "rust-link"))
 DEV_WRAPPERS = {"nodemon": "nodemon, a development watcher"}
 NO_SURFACE = Scoped("unknown", "no production surface runs it")
 
@@ -96,8 +99,14 @@ class ScopeMap:
         return Scoped(where.scope, f"its link runs in `{ran}` ({where.reason})") if where.scope in QUIET else None
 
     def hinted(self, fact, path: str) -> Scoped | None:
-        """The scope of the innermost ``scope-hint`` region around the fact."""
+        """The scope of the innermost ``scope-hint`` region around the fact. A link whose span
+        runs from the flag variables it reads (``LDFLAGS = …`` at the top of a Makefile) to its
+        command is made where its command ends: the region around that end (the recipe of a
+        ``pygame-example-static`` target, a CI job) is the link's."""
         around = self._around(fact.span, path)
+        if not around and fact.kind in LINK_KINDS and (fact.span.end_line or fact.span.line) > fact.span.line:
+            end = fact.span
+            around = self._around(Span(end.path, end.end_line, max(1, (end.end_column or 2) - 1)), path)
         if not around:
             return None
         inner = min(around, key=lambda h: (h.span.end_line or 0) - h.span.line)

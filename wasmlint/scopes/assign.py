@@ -41,6 +41,7 @@ from ..pathmatch import match_any
 from . import QUIET, UNKNOWN, Scoped
 from .commands import node_option_scope
 from .conventions import artifact_name_scope, name_scope, path_scope
+from .exports import test_export, test_exports
 from .unreached import (REACH, libtool_link_inputs, program_named_modules, unpacked_modules, used_only_by_quiet_code,
                         vendored_copy_modules)
 
@@ -175,6 +176,7 @@ def assign(project, config) -> ScopeMap:
         _reach(project, start, reason, prod)
     while _inside_production(project, out, launches, scripts, entry):
         pass
+    test_exports(project, prod, lambda f, kind: _edges(project, f, kind))
     for f, sc in [*((f, out.launches[launch_id(f)]) for f in launches), *((f, entry[id(f)]) for f in scripts)]:
         if sc.scope == "production":
             prod.setdefault(f.span.path, Scoped("production", f"holds a production launch ({sc.reason})"))
@@ -275,10 +277,14 @@ def _production_roots(project, out: ScopeMap, entry: dict[int, Scoped],
             roots += [(e.dst, f"reached from {entry[id(f)].reason} ({f.span.path}:{f.span.line})")
                       for e in _edges(project, f, "runs") if e.dst]
     entries = project.of_kind("package-entry")
+    # what an `exports` subpath publishes for the users' tests; packed by `files` too, it is still test code
+    testing = {e.dst for f in entries if test_export(f) is not None for e in _edges(project, f, "publishes") if e.dst}
     for f in entries:
         pkg = f.span.path
         if _by_convention(f, out).scope not in ("production", "unknown"):
             continue     # an example's or a fixture's package.json publishes nothing of the project's
+        if test_export(f) is not None:
+            continue     # test utilities for the package's users (`test_exports`)
         reason = f"reached from {pkg} `{f.field}`"
         if f.pattern:
             found = [p for p in _published(f, pkg, project.files) if not _packed_in_passing(f, pkg, p, project.files[p])]
@@ -286,6 +292,8 @@ def _production_roots(project, out: ScopeMap, entry: dict[int, Scoped],
             found = [e.dst for e in _edges(project, f, "publishes") if e.dst]
         if f.field not in ("files", "main", "bin") and pkg in packed:
             found = [p for p in found if p in packed[pkg]]
+        if f.field == "files":
+            found = [p for p in found if p not in testing]
         roots += [(p, reason) for p in found]
     for f in project.of_kind("serving-config"):
         if _by_convention(f, out).scope in ("production", "unknown"):

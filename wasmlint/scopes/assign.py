@@ -29,7 +29,6 @@
 from __future__ import annotations
 
 import bisect
-import fnmatch
 import os
 import posixpath
 from collections import deque
@@ -42,6 +41,7 @@ from . import QUIET, UNKNOWN, Scoped
 from .commands import node_option_scope
 from .conventions import artifact_name_scope, name_scope, path_scope
 from .exports import test_export, test_exports
+from .npm_files import npm_packed, packed_in_passing, published
 from .unreached import (REACH, libtool_link_inputs, program_named_modules, unpacked_modules, used_only_by_quiet_code,
                         vendored_copy_modules)
 
@@ -169,7 +169,7 @@ def assign(project, config) -> ScopeMap:
         entry[id(f)] = out.overrides.get(f.span.path) or (
             demoted(f.role, out.conventions.get(f.span.path)) if f.role else NO_SURFACE)
     prod = out.files
-    packed = _npm_packed(project)
+    packed = npm_packed(project)
     for start, reason in _production_roots(project, out, entry, packed):
         _reach(project, start, reason, prod)
     for start, reason in _release_builds(project, out):
@@ -287,7 +287,7 @@ def _production_roots(project, out: ScopeMap, entry: dict[int, Scoped],
             continue     # test utilities for the package's users (`test_exports`)
         reason = f"reached from {pkg} `{f.field}`"
         if f.pattern:
-            found = [p for p in _published(f, pkg, project.files) if not _packed_in_passing(f, pkg, p, project.files[p])]
+            found = [p for p in published(f, pkg, project.files) if not packed_in_passing(f, pkg, p, project.files[p])]
         else:
             found = [e.dst for e in _edges(project, f, "publishes") if e.dst]
         if f.field not in ("files", "main", "bin") and pkg in packed:
@@ -422,48 +422,6 @@ def _by_convention(f, out: ScopeMap) -> Scoped:
     in, its file's conventions."""
     path = f.span.path
     return out.overrides.get(path) or out.hinted(f, path) or out.conventions.get(path, UNKNOWN)
-
-
-def _npm_packed(project) -> dict[str, set[str]]:
-    """package.json → the files its ``files`` entries pack (npm packs only those, the
-    ``main`` and ``bin`` files and package.json, README and LICENSE)."""
-    packed: dict[str, set[str]] = {}
-    for f in project.of_kind("package-entry"):
-        if f.field == "files":
-            packed.setdefault(f.span.path, set()).update(_published(f, f.span.path, project.files))
-    return packed
-
-
-def _published(f, pkg: str, files: dict[str, str]) -> list[str]:
-    """Files of the package that a ``files`` entry or an ``exports`` pattern names."""
-    base = posixpath.dirname(pkg)
-    spec = f.spec.removeprefix("./").rstrip("/")
-    out = []
-    for path in files:
-        if base and not path.startswith(base + "/"):
-            continue
-        sub = path[len(base) + 1:] if base else path
-        if f.field == "files":
-            if match_any(sub, [spec]) or sub.startswith(spec + "/"):
-                out.append(path)
-        elif fnmatch.fnmatchcase(sub, spec):
-            out.append(path)
-    return sorted(out)
-
-
-def _packed_in_passing(f, pkg: str, path: str, kind: str | None) -> bool:
-    """A ``files`` folder or an ``exports`` pattern names what the package publishes, and
-    packs the rest of what it matches in passing: the tests, benchmarks, examples and
-    reference builds inside a named folder (``core`` packs ``core/example-builds/``) or
-    under a wildcard (``./*`` packs ``tests/``) keep the scope their own path says. What
-    the pattern names itself (``./examples/*``, ``files: ["test/helpers.js"]``) is published."""
-    base = posixpath.dirname(pkg)
-    sub = path[len(base) + 1:] if base else path
-    spec = f.spec.removeprefix("./").rstrip("/")
-    wild = min((k for k in (spec.find(c) for c in "*?[") if k >= 0), default=-1)
-    named = spec[:spec.rfind("/", 0, wild) + 1] if wild >= 0 else (spec + "/" if sub != spec else spec)
-    said = path_scope(sub[len(named):], kind) if sub.startswith(named) else None
-    return said is not None and said.scope in QUIET
 
 
 def _served(f, files: dict[str, str]) -> list[str]:

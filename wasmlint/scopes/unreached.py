@@ -166,12 +166,23 @@ def _program_source(abspath: str, rel: str, listings: dict[str, list]) -> Scoped
             if source is None and (stem, True) in inside and any(
                     not d and n.endswith(COMPILED_SOURCES) for n, d in _listing(os.path.join(folder, sub, stem), listings)):
                 source = stem + "/"
-            if source is not None:
-                where = posixpath.join(shown, sub, source)
-                return Scoped(scope, f"named after `{where}`, the source of a program under `{posixpath.join(shown, sub)}/`"
-                                     " (its build)")
+            if source is None:
+                continue
+            if _also_elsewhere(folder, entries, names, listings):
+                return None     # `src/codec.c` beside `examples/codec.c`: not only a program's
+            where = posixpath.join(shown, sub, source)
+            return Scoped(scope, f"named after `{where}`, the source of a program under `{posixpath.join(shown, sub)}/`"
+                                 " (its build)")
         folder, shown = os.path.dirname(folder), posixpath.dirname(shown)
     return None
+
+
+def _also_elsewhere(folder: str, entries: list, names: set[str], listings: dict[str, list]) -> bool:
+    """A source of that name in another folder of ``folder`` than its test, bench and example
+    folders (``src/``, ``lib/``)."""
+    return any(is_dir and FOLDERS.get(sub.lower()) not in PROGRAM_SCOPES and not sub.startswith(".")
+               and any(not d and n in names for n, d in _listing(os.path.join(folder, sub), listings))
+               for sub, is_dir in entries)
 
 
 def _listing(folder: str, listings: dict[str, list]) -> list[tuple[str, bool]]:

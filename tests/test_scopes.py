@@ -247,3 +247,20 @@ def test_modules_of_a_vendored_copy_with_its_own_build(tmp_path):
     scopes = {e["path"].rsplit("/", 1)[-1]: e["scope"] for e in json.loads(out)}
     assert scopes == {"transcoder_st.wasm": "vendored", "basis_transcoder.wasm": "production",
                       "jbig2.wasm": "unknown"}
+
+
+def test_modules_named_after_demo_sources_are_the_demos_builds(tmp_path):
+    """A committed module named after a program's source in a demos folder beside it is that
+    demo's build, also in a copy of the library inside another project; one named after the
+    library's own source is not decided so."""
+    copy = tmp_path / "app" / "src" / "gfx"
+    copy.mkdir(parents=True)
+    materialise(FIXTURES / "WL101" / "demo-modules-named-after-demo-sources", copy).rename(copy / "raster")
+    work = tmp_path / "app"
+    (work / ".git").mkdir()
+    lib = "src/gfx/raster"
+    _, out, _ = run_cli(["inspect", "--format", "json", f"{lib}/wasm/spin.wasm", f"{lib}/wasm/raster.wasm"], work)
+    by_name = {e["path"].rsplit("/", 1)[-1]: (e["scope"], e["scope_reason"]) for e in json.loads(out)}
+    assert by_name["spin.wasm"] == ("example", f"named after `{lib}/demos/spin.c`, the source of a program "
+                                               f"under `{lib}/demos/` (its build)")
+    assert by_name["raster.wasm"][0] == "unknown"

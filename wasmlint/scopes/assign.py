@@ -29,22 +29,27 @@
 from __future__ import annotations
 
 import bisect
-import fnmatch
 import os
 import posixpath
 from collections import deque
 from dataclasses import dataclass, field
 
+from ..facts import Span
 from ..graph import launch_id, output_path
 from ..pathmatch import match_any
 from . import QUIET, UNKNOWN, Scoped
 from .commands import node_option_scope
 from .conventions import artifact_name_scope, name_scope, path_scope
-from .unreached import REACH, libtool_link_inputs, unpacked_modules, used_only_by_quiet_code, vendored_copy_modules
+from .exports import test_export, test_exports
+from .npm_files import npm_packed, packed_in_passing, published
+from .unreached import (REACH, libtool_link_inputs, program_named_modules, unpacked_modules, used_only_by_quiet_code,
+                        vendored_copy_modules)
 
 # files whose commands are production only through their own units' roles, never by being reached
 SURFACE_KINDS = frozenset(("package-json", "dockerfile", "compose", "k8s", "pm2", "procfile", "systemd",
                            "github-workflow", "nodemon"))
+# facts of one link, whose span joins the flags it reads to its command
+LINK_KINDS = frozenset(("emcc-invocation", "rust-link"))
 DEV_WRAPPERS = {"nodemon": "nodemon, a development watcher"}
 NO_SURFACE = Scoped("unknown", "no production surface runs it")
 
@@ -95,8 +100,14 @@ class ScopeMap:
         return Scoped(where.scope, f"its link runs in `{ran}` ({where.reason})") if where.scope in QUIET else None
 
     def hinted(self, fact, path: str) -> Scoped | None:
-        """The scope of the innermost ``scope-hint`` region around the fact."""
+        """The scope of the innermost ``scope-hint`` region around the fact. A link whose span
+        runs from the flag variables it reads (``LDFLAGS = …`` at the top of a Makefile) to its
+        command is made where its command ends: the region around that end (the recipe of a
+        ``pygame-example-static`` target, a CI job) is the link's."""
         around = self._around(fact.span, path)
+        if not around and fact.kind in LINK_KINDS and (fact.span.end_line or fact.span.line) > fact.span.line:
+            end = fact.span
+            around = self._around(Span(end.path, end.end_line, max(1, (end.end_column or 2) - 1)), path)
         if not around:
             return None
         inner = min(around, key=lambda h: (h.span.end_line or 0) - h.span.line)
@@ -158,13 +169,14 @@ def assign(project, config) -> ScopeMap:
         entry[id(f)] = out.overrides.get(f.span.path) or (
             demoted(f.role, out.conventions.get(f.span.path)) if f.role else NO_SURFACE)
     prod = out.files
-    packed = _npm_packed(project)
+    packed = npm_packed(project)
     for start, reason in _production_roots(project, out, entry, packed):
         _reach(project, start, reason, prod)
     for start, reason in _release_builds(project, out):
         _reach(project, start, reason, prod)
     while _inside_production(project, out, launches, scripts, entry):
         pass
+    test_exports(project, prod, lambda f, kind: _edges(project, f, kind))
     for f, sc in [*((f, out.launches[launch_id(f)]) for f in launches), *((f, entry[id(f)]) for f in scripts)]:
         if sc.scope == "production":
             prod.setdefault(f.span.path, Scoped("production", f"holds a production launch ({sc.reason})"))
@@ -184,6 +196,7 @@ def assign(project, config) -> ScopeMap:
     libtool_link_inputs(project, prod)
     vendored_copy_modules(project, prod, rel)
     used_only_by_quiet_code(project, out)
+    program_named_modules(project, prod, rel)
     unpacked_modules(project, prod, packed)
     # a script that only a test, bench, dev … surface runs takes that surface's scope
     runners = [(out.launches[launch_id(f)], project.graph.out.get(launch_id(f), ()))
@@ -264,17 +277,23 @@ def _production_roots(project, out: ScopeMap, entry: dict[int, Scoped],
             roots += [(e.dst, f"reached from {entry[id(f)].reason} ({f.span.path}:{f.span.line})")
                       for e in _edges(project, f, "runs") if e.dst]
     entries = project.of_kind("package-entry")
+    # what an `exports` subpath publishes for the users' tests; packed by `files` too, it is still test code
+    testing = {e.dst for f in entries if test_export(f) is not None for e in _edges(project, f, "publishes") if e.dst}
     for f in entries:
         pkg = f.span.path
         if _by_convention(f, out).scope not in ("production", "unknown"):
             continue     # an example's or a fixture's package.json publishes nothing of the project's
+        if test_export(f) is not None:
+            continue     # test utilities for the package's users (`test_exports`)
         reason = f"reached from {pkg} `{f.field}`"
         if f.pattern:
-            found = [p for p in _published(f, pkg, project.files) if not _packed_in_passing(f, pkg, p, project.files[p])]
+            found = [p for p in published(f, pkg, project.files) if not packed_in_passing(f, pkg, p, project.files[p])]
         else:
             found = [e.dst for e in _edges(project, f, "publishes") if e.dst]
         if f.field not in ("files", "main", "bin") and pkg in packed:
             found = [p for p in found if p in packed[pkg]]
+        if f.field == "files":
+            found = [p for p in found if p not in testing]
         roots += [(p, reason) for p in found]
     for f in project.of_kind("serving-config"):
         if _by_convention(f, out).scope in ("production", "unknown"):
@@ -403,48 +422,6 @@ def _by_convention(f, out: ScopeMap) -> Scoped:
     in, its file's conventions."""
     path = f.span.path
     return out.overrides.get(path) or out.hinted(f, path) or out.conventions.get(path, UNKNOWN)
-
-
-def _npm_packed(project) -> dict[str, set[str]]:
-    """package.json → the files its ``files`` entries pack (npm packs only those, the
-    ``main`` and ``bin`` files and package.json, README and LICENSE)."""
-    packed: dict[str, set[str]] = {}
-    for f in project.of_kind("package-entry"):
-        if f.field == "files":
-            packed.setdefault(f.span.path, set()).update(_published(f, f.span.path, project.files))
-    return packed
-
-
-def _published(f, pkg: str, files: dict[str, str]) -> list[str]:
-    """Files of the package that a ``files`` entry or an ``exports`` pattern names."""
-    base = posixpath.dirname(pkg)
-    spec = f.spec.removeprefix("./").rstrip("/")
-    out = []
-    for path in files:
-        if base and not path.startswith(base + "/"):
-            continue
-        sub = path[len(base) + 1:] if base else path
-        if f.field == "files":
-            if match_any(sub, [spec]) or sub.startswith(spec + "/"):
-                out.append(path)
-        elif fnmatch.fnmatchcase(sub, spec):
-            out.append(path)
-    return sorted(out)
-
-
-def _packed_in_passing(f, pkg: str, path: str, kind: str | None) -> bool:
-    """A ``files`` folder or an ``exports`` pattern names what the package publishes, and
-    packs the rest of what it matches in passing: the tests, benchmarks, examples and
-    reference builds inside a named folder (``core`` packs ``core/example-builds/``) or
-    under a wildcard (``./*`` packs ``tests/``) keep the scope their own path says. What
-    the pattern names itself (``./examples/*``, ``files: ["test/helpers.js"]``) is published."""
-    base = posixpath.dirname(pkg)
-    sub = path[len(base) + 1:] if base else path
-    spec = f.spec.removeprefix("./").rstrip("/")
-    wild = min((k for k in (spec.find(c) for c in "*?[") if k >= 0), default=-1)
-    named = spec[:spec.rfind("/", 0, wild) + 1] if wild >= 0 else (spec + "/" if sub != spec else spec)
-    said = path_scope(sub[len(named):], kind) if sub.startswith(named) else None
-    return said is not None and said.scope in QUIET
 
 
 def _served(f, files: dict[str, str]) -> list[str]:

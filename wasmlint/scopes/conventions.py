@@ -162,14 +162,14 @@ def name_scope(name: str) -> Scoped | None:
 
 
 # where a CamelCase name's words meet: `CDemo` → C|Demo, `TestRunner` → Test|Runner
-_CAMEL_JOIN = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+CAMEL_JOIN = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
 def artifact_name_scope(name: str) -> Scoped | None:
     """What a build output's name says: its words as ``name_scope`` reads them, also when
     written in CamelCase, as C and C++ targets are (solvespace's C API demo ``CDemo``,
     ``ExampleViewer``, ``TestRunner``)."""
-    return name_scope(name) or name_scope(_CAMEL_JOIN.sub("_", name))
+    return name_scope(name) or name_scope(CAMEL_JOIN.sub("_", name))
 
 
 def words_of(name: str) -> list[str]:

@@ -2,10 +2,11 @@
 decides their scope (``assign`` runs these after production and the conventions)."""
 from __future__ import annotations
 
+import os
 import posixpath
 
 from . import QUIET, UNKNOWN, Scoped
-from .conventions import VENDOR_FOLDERS
+from .conventions import FOLDERS, VENDOR_FOLDERS
 
 REACH = ("runs", "imports", "spawns", "loads-wasm", "embeds")
 TEST_CODE = Scoped("test", "`#[cfg(test)]` or `#[test]` code")
@@ -118,3 +119,79 @@ def _vendored_copy(path: str, rel: str) -> tuple[str | None, str]:
         return None, ""
     named = "/".join(parts[:at + 2])
     return path[:len(path) - len(rel)] + named, named
+
+
+# sources of languages built to WebAssembly: a module named after one is that program's build
+COMPILED_SOURCES = (".c", ".cc", ".cpp", ".cxx", ".rs", ".zig", ".go", ".wat", ".nim", ".odin", ".swift")
+# names too common to tell which program a module is built from
+GENERIC_STEMS = frozenset(("main", "lib", "index", "app", "module", "wasm", "core", "bundle", "program", "out"))
+PROGRAM_SCOPES = ("test", "bench", "example")
+LOOK_UP = 3      # folders searched: the module's own, its parent and one more, within the project
+
+
+def program_named_modules(project, prod: dict[str, Scoped], rel: dict[str, str]) -> None:
+    """A module that nothing in production reaches and no convention places, named after the
+    source of a test, bench or example program in a folder beside it (olive.c's committed
+    ``wasm/cup3d.wasm``, which its build script compiles from ``demos/cup3d.c`` for the demo
+    page; the same files in a copy of olive.c inside another project) is that program's
+    build and takes its scope. A module whose name is also a source outside such folders
+    (``src/codec.c`` beside ``examples/codec.c``), or a common one (``main.wasm``), is not
+    decided so."""
+    listings: dict[str, list] = {}
+    for path, kind in project.files.items():
+        abspath = project.abspaths.get(path)
+        if kind != "wasm" or path in prod or abspath is None or "#" in path:
+            continue
+        said = _program_source(abspath, rel.get(path, path), listings)
+        if said is not None:
+            prod[path] = said
+
+
+def _program_source(abspath: str, rel: str, listings: dict[str, list]) -> Scoped | None:
+    stem = posixpath.basename(rel)[:-len(".wasm")] if rel.endswith(".wasm") else ""
+    if not stem or stem.lower() in GENERIC_STEMS:
+        return None
+    names = {stem + ext for ext in COMPILED_SOURCES}
+    folder, shown = os.path.dirname(abspath), posixpath.dirname(rel)
+    for _level in range(min(LOOK_UP, rel.count("/") + 1)):
+        entries = _listing(folder, listings)
+        if any(not is_dir and name in names for name, is_dir in entries):
+            return None     # the folder's own source of that name: not only a program's
+        for sub, is_dir in entries:
+            scope = FOLDERS.get(sub.lower())
+            if not is_dir or scope not in PROGRAM_SCOPES:
+                continue
+            inside = _listing(os.path.join(folder, sub), listings)
+            source = next((n for n, d in inside if not d and n in names), None)
+            if source is None and (stem, True) in inside and any(
+                    not d and n.endswith(COMPILED_SOURCES) for n, d in _listing(os.path.join(folder, sub, stem), listings)):
+                source = stem + "/"
+            if source is None:
+                continue
+            if _also_elsewhere(folder, entries, names, listings):
+                return None     # `src/codec.c` beside `examples/codec.c`: not only a program's
+            where = posixpath.join(shown, sub, source)
+            return Scoped(scope, f"named after `{where}`, the source of a program under `{posixpath.join(shown, sub)}/`"
+                                 " (its build)")
+        folder, shown = os.path.dirname(folder), posixpath.dirname(shown)
+    return None
+
+
+def _also_elsewhere(folder: str, entries: list, names: set[str], listings: dict[str, list]) -> bool:
+    """A source of that name in another folder of ``folder`` than its test, bench and example
+    folders (``src/``, ``lib/``)."""
+    return any(is_dir and FOLDERS.get(sub.lower()) not in PROGRAM_SCOPES and not sub.startswith(".")
+               and any(not d and n in names for n, d in _listing(os.path.join(folder, sub), listings))
+               for sub, is_dir in entries)
+
+
+def _listing(folder: str, listings: dict[str, list]) -> list[tuple[str, bool]]:
+    """(name, is a folder) of each entry of ``folder`` (links not followed), read once per run;
+    [] when it cannot be listed."""
+    if folder not in listings:
+        try:
+            with os.scandir(folder) as it:
+                listings[folder] = [(e.name, e.is_dir(follow_symlinks=False)) for e in it]
+        except OSError:
+            listings[folder] = []
+    return listings[folder]

@@ -49,6 +49,7 @@ class PackageEntry(Fact):
     kind: ClassVar[str] = "package-entry"
     field: str = ""          # main | module | browser | exports | bin | files
     spec: str = ""           # as written: "./dist/index.js", "dist", "./lib/*.js"
+    subpath: str = ""        # the `exports` subpath it is published as: "./testing" ("" for the others)
 
     @property
     def pattern(self) -> bool:
@@ -158,13 +159,17 @@ def _entries(idx: LineIndex, root: jsonpos.JNode) -> list[PackageEntry]:
         node = root.get(key)
         if node is None:
             continue
-        stack = [node]
+        stack = [(node, "")]
+        if key == "exports" and node.type == "object" and any(str(k.value).startswith(".") for k, _ in node.pairs):
+            # subpaths ("./testing"), each with its conditions
+            stack = [(v, str(k.value)) for k, v in reversed(node.pairs)]
         while stack:       # exports conditions and bin/browser maps nest; their strings are entries
-            n = stack.pop()
+            n, subpath = stack.pop()
             if n.type == "string" and n.value.strip():
-                out.append(PackageEntry(idx.span(n.start, n.end), field=key, spec=n.value.strip()))
+                out.append(PackageEntry(idx.span(n.start, n.end), field=key, spec=n.value.strip(), subpath=subpath))
             elif n.type in ("object", "array") and len(out) < 4096:
-                stack.extend(reversed([v for _, v in n.pairs] if n.type == "object" else n.items))
+                inner = [v for _, v in n.pairs] if n.type == "object" else n.items
+                stack.extend((v, subpath) for v in reversed(inner))
     return out
 
 

@@ -324,6 +324,7 @@ class JsWorker(JsFact):
     size_function: str | None = None
     size_export: str | None = None       # the module exports that function under this name
     size_calls: list = field(default_factory=list)     # its calls in the file: what each passes
+    size_default: dict | None = None     # `options.size ?? 1`: what a call leaving the key out gets
     limit_keys: list[str] = field(default_factory=list)     # what `resourceLimits: {…}` sets
     runs_code: Span | None = internal()  # the function of this file a Blob worker runs (inline_worker.py)
     exec_argv_span: Span | None = internal()

@@ -312,6 +312,7 @@ class JsWorker(JsFact):
     onerror_at: Span | None = None       # `worker.onerror = …`: worker_threads never calls it
     returned_as: str | None = None       # returned by the module's export of this name (error_listeners.py)
     unheard_at: Span | None = None       # an `await` before the worker is handed on, with no listener yet
+    fallback_for: str | None = None       # built only where this built-in is missing (polyfill_guard.py)
     in_loop: bool = False
     ended_each_pass: bool = False        # the loop ends each worker before its next pass
     loop_bounded_by_cores: bool = False
@@ -358,6 +359,11 @@ class JsWorker(JsFact):
 
     def node_major(self, ctx) -> int:
         return versions.node_major(ctx, self.span.path)
+
+    def never_on_node(self, ctx) -> bool:
+        """Built only as the fallback of a built-in that the configured node has."""
+        from .polyfill_guard import NODE_BUILTINS
+        return self.fallback_for is not None and self.node_major(ctx) >= NODE_BUILTINS[self.fallback_for]
 
     def rejected_advice(self, ctx) -> str:
         from .worker_fix import advice

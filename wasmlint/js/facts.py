@@ -229,6 +229,7 @@ class JsCompile(JsFact):
     from_fetch: bool = False         # bytes came from fetch() → arrayBuffer()
     from_bytes: bool = False         # compiles bytes (not a received WebAssembly.Module)
     module_offered: bool = False     # a worker's fallback where it is not sent a compiled Module
+    loader_hook: bool = False        # loads any module by the path its caller gives (loader_hook.py)
     streaming_fallback: bool = False   # the buffered path of a loader that streams first
     module_size: int | None = None   # an embedded module's size
     source: str | None = None        # the URL or path literal the bytes come from

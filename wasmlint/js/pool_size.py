@@ -18,7 +18,8 @@ n})`` passes ``n``, and a call without the key gets the default.
 from __future__ import annotations
 
 from .exports import exported_as, imported_names, in_file_calls, parameter_index
-from .parse import ancestors, call_parts, enclosing_function, function_name, name_of, object_pairs, unwrap, up
+from .parse import (ancestors, call_parts, enclosing_function, function_name, name_of, object_pairs, operator,
+                    unwrap, up)
 
 MAX_CALLS = 20          # in-file calls of one sizing function that are followed
 
@@ -94,8 +95,7 @@ def _constructor_field(scan, node):
     values = scan.this_writes(node)
     right = unwrap(values[0]) if len(values) == 1 else None
     key, default = None, None
-    if right is not None and right.type == "binary_expression" and \
-            right.child_by_field_name("operator").type in ("??", "||"):
+    if right is not None and right.type == "binary_expression" and operator(right) in ("??", "||"):
         default, right = right.child_by_field_name("right"), unwrap(right.child_by_field_name("left"))
     if right is not None and right.type == "member_expression":
         key, right = name_of(right), unwrap(right.child_by_field_name("object"))
@@ -123,7 +123,7 @@ def _argument(scan, call, index: int, exact: bool, key: str | None) -> dict | No
     out = {"span": scan.doc.span(call), "cores": False, "count": None, "imports": []}
     if key is not None:
         given = scan.ev.origin(arg) if arg is not None else None
-        if arg is None or (given is not None and unwrap(given).type == "object"):
+        if arg is None or (unwrap(given) is not None and unwrap(given).type == "object"):
             pairs = object_pairs(given, scan.ev.origin) if arg is not None else {}
             if key not in pairs:
                 return None

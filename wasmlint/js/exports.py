@@ -96,7 +96,8 @@ def _cjs_entry(assign, out: list) -> None:
 
 def export_table(scan) -> dict[str, dict]:
     """What importers may learn of each export: ``{"from": [spec, name]}`` (a re-export or
-    an imported value handed on), ``{"cores": True}`` (it follows the core count),
+    an imported value handed on), ``{"cores": True}`` (it, or what a call of the exported
+    function returns, follows the core count),
     ``{"count": n}`` (a constant); exports of other values are left out."""
     out: dict[str, dict] = {}
     cores = scan.mentions(*CORE_WORDS)     # else nothing in the file can follow the cores
@@ -109,8 +110,10 @@ def export_table(scan) -> dict[str, dict]:
 
 def _describe(scan, node, cores: bool) -> dict | None:
     node = unwrap(node)
-    if node is None or node.type in ("function_declaration", "class_declaration", "arrow_function",
-                                     "function_expression", "class", "object"):
+    if node is not None and node.type in ("function_declaration", "arrow_function", "function_expression"):
+        # a sizing function: what a call of it gives follows the cores
+        return {"cores": True} if cores and scan.returns_follow_cores(node) else None
+    if node is None or node.type in ("class_declaration", "class", "object"):
         return None
     found = import_source(scan, node)
     if found is not None:

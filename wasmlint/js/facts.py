@@ -229,6 +229,7 @@ class JsCompile(JsFact):
     from_fetch: bool = False         # bytes came from fetch() → arrayBuffer()
     from_bytes: bool = False         # compiles bytes (not a received WebAssembly.Module)
     module_offered: bool = False     # a worker's fallback where it is not sent a compiled Module
+    loader_hook: bool = False        # loads any module by the path its caller gives (loader_hook.py)
     streaming_fallback: bool = False   # the buffered path of a loader that streams first
     module_size: int | None = None   # an embedded module's size
     source: str | None = None        # the URL or path literal the bytes come from
@@ -312,6 +313,7 @@ class JsWorker(JsFact):
     onerror_at: Span | None = None       # `worker.onerror = …`: worker_threads never calls it
     returned_as: str | None = None       # returned by the module's export of this name (error_listeners.py)
     unheard_at: Span | None = None       # an `await` before the worker is handed on, with no listener yet
+    fallback_for: str | None = None       # built only where this built-in is missing (polyfill_guard.py)
     in_loop: bool = False
     ended_each_pass: bool = False        # the loop ends each worker before its next pass
     loop_bounded_by_cores: bool = False
@@ -324,6 +326,7 @@ class JsWorker(JsFact):
     size_function: str | None = None
     size_export: str | None = None       # the module exports that function under this name
     size_calls: list = field(default_factory=list)     # its calls in the file: what each passes
+    size_default: dict | None = None     # `options.size ?? 1`: what a call leaving the key out gets
     limit_keys: list[str] = field(default_factory=list)     # what `resourceLimits: {…}` sets
     runs_code: Span | None = internal()  # the function of this file a Blob worker runs (inline_worker.py)
     exec_argv_span: Span | None = internal()
@@ -357,6 +360,11 @@ class JsWorker(JsFact):
 
     def node_major(self, ctx) -> int:
         return versions.node_major(ctx, self.span.path)
+
+    def never_on_node(self, ctx) -> bool:
+        """Built only as the fallback of a built-in that the configured node has."""
+        from .polyfill_guard import NODE_BUILTINS
+        return self.fallback_for is not None and self.node_major(ctx) >= NODE_BUILTINS[self.fallback_for]
 
     def rejected_advice(self, ctx) -> str:
         from .worker_fix import advice

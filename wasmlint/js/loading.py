@@ -13,6 +13,7 @@ from .facts import JsCompile
 from .parse import object_pairs, call_parts, name_of, path_of, string_value, unwrap, up
 from .scan import Scan
 from .filepaths import relative_path
+from .loader_hook import is_loader_hook
 from .module_offered import module_offered
 from .streaming_fallback import is_streaming_fallback
 
@@ -50,6 +51,7 @@ def compiles(scan: Scan) -> list[JsCompile]:
             worker_context=in_worker, node_only=scan.node_only,
             from_fetch=from_fetch, streaming_fallback=from_fetch and is_streaming_fallback(scan, call),
             from_bytes=from_bytes, module_offered=from_bytes and in_worker and module_offered(scan, call),
+            loader_hook=from_bytes and in_worker and is_loader_hook(scan, call),
             # an Instance of a Module compiled here is reported at the Module
             module_size=origin.size if prop != "Instance" else None,
             source=origin.source if prop != "Instance" else None,

@@ -11,11 +11,15 @@ are all outside the project is not reported. A bound (or an argument) computed
 from a name imported from another module of the project is resolved at rule
 time through the graph's ``imports`` edges (``crossfile.py``): an export that
 follows the core count bounds the loop, an exported constant is its count.
+A constructor that takes the size as an option (``this.numWorkers =
+options?.numWorkers ?? 1``) is sized by its callers too: each ``new Pool({numWorkers:
+n})`` passes ``n``, and a call without the key gets the default.
 """
 from __future__ import annotations
 
 from .exports import exported_as, imported_names, in_file_calls, parameter_index
-from .parse import ancestors, call_parts, enclosing_function, function_name, name_of, unwrap, up
+from .parse import (ancestors, call_parts, enclosing_function, function_name, name_of, object_pairs, operator,
+                    unwrap, up)
 
 MAX_CALLS = 20          # in-file calls of one sizing function that are followed
 
@@ -26,7 +30,7 @@ def trace_size(scan, fact, bound, loop) -> None:
     param = _sizing_parameter(scan, bound)
     if param is None:
         return
-    fn, index, exact = param
+    fn, index, exact, key, default = param
     fact.size_param = index
     fact.size_function = function_name(fn)
     if fact.size_function == "constructor":     # `new Pool(script, n)`: the class is what callers name
@@ -34,11 +38,14 @@ def trace_size(scan, fact, bound, loop) -> None:
         name = name_of(cls.child_by_field_name("name")) if cls is not None else None
         fact.size_function = f"new {name}" if name else "the constructor"
     fact.size_export = exported_as(scan, fn)
-    fact.size_calls = [_argument(scan, call, index, exact) for call in in_file_calls(scan, fn)[:MAX_CALLS]]
+    calls = [_argument(scan, call, index, exact, key) for call in in_file_calls(scan, fn)[:MAX_CALLS]]
+    fact.size_calls = [c for c in calls if c is not None]
+    if default is not None:
+        fact.size_default = _value(scan, default, {"span": scan.doc.span(default), "key": key}, True)
     if not fact.size_calls and fact.size_function == "startWorkers" and not exact:
         # wasm-bindgen-rayon's glue calls `startWorkers(module, memory, builder)` from the wasm's
         # `initThreadPool(n)`: `builder.numThreads()` is the n the file passes there
-        fact.size_calls = [_argument(scan, call, 0, True) for call in _method_calls(scan, "initThreadPool")]
+        fact.size_calls = [_argument(scan, call, 0, True, None) for call in _method_calls(scan, "initThreadPool")]
 
 
 def _method_calls(scan, name: str) -> list:
@@ -72,12 +79,14 @@ def _sizing_parameter(scan, bound):
         return None
     fn = enclosing_function(write.node)
     index = parameter_index(fn, write.node) if fn is not None else None
-    return (fn, index, exact) if index is not None else None
+    return (fn, index, exact, None, None) if index is not None else None
 
 
 def _constructor_field(scan, node):
-    """``(constructor, index, True)`` for ``this.size`` when its one write in the class is
-    ``this.size = size`` in the constructor, from its parameter ``size`` (no default)."""
+    """``(constructor, index, exact, key, default)`` for ``this.size`` when its one write in
+    the class is, in the constructor, ``this.size = size`` (its parameter ``size``, no
+    default: exact) or ``this.size = options.size ?? 1`` (the key ``size`` of its parameter
+    ``options``, with the default ``1`` when the caller leaves the key out)."""
     node = unwrap(node)
     cls = next((a for a in ancestors(node) if a.type in ("class_declaration", "class")), None) if node else None
     if cls is None or node.type != "member_expression":
@@ -85,7 +94,14 @@ def _constructor_field(scan, node):
     scan.doc.reveal(cls)
     values = scan.this_writes(node)
     right = unwrap(values[0]) if len(values) == 1 else None
-    if right is None or right.type != "identifier":
+    key, default = None, None
+    if right is not None and right.type == "binary_expression" and operator(right) in ("??", "||"):
+        default, right = right.child_by_field_name("right"), unwrap(right.child_by_field_name("left"))
+    if right is not None and right.type == "member_expression":
+        key, right = name_of(right), unwrap(right.child_by_field_name("object"))
+        if key is None:
+            return None
+    if right is None or right.type != "identifier" or (default is not None and key is None):
         return None
     write = scan.ev.bindings.reaching_write(right)
     if write is None or write.declares != "param" or write.default is not None:
@@ -94,17 +110,32 @@ def _constructor_field(scan, node):
     if ctor is None or ctor.type != "method_definition" or name_of(ctor.child_by_field_name("name")) != "constructor":
         return None
     index = parameter_index(ctor, write.node)
-    return (ctor, index, True) if index is not None else None
+    return (ctor, index, key is None, key, default) if index is not None else None
 
 
-def _argument(scan, call, index: int, exact: bool) -> dict:
+def _argument(scan, call, index: int, exact: bool, key: str | None) -> dict | None:
     """What one call passes as the sizing parameter: ``cores``, a ``count`` (when the
-    parameter is the bound itself), the ``imports`` it is computed from."""
+    parameter is the bound itself), the ``imports`` it is computed from. With ``key``, the
+    value of that key of the object passed; None when the object has no such key (the
+    constructor's default applies)."""
     _callee, args = call_parts(call)
     arg = args[index] if index < len(args) and all(a.type != "spread_element" for a in args[:index + 1]) else None
     out = {"span": scan.doc.span(call), "cores": False, "count": None, "imports": []}
-    if arg is None:
-        return out
+    if key is not None:
+        given = scan.ev.origin(arg) if arg is not None else None
+        if arg is None or (unwrap(given) is not None and unwrap(given).type == "object"):
+            pairs = object_pairs(given, scan.ev.origin) if arg is not None else {}
+            if key not in pairs:
+                return None
+            arg, exact = pairs[key][1], True
+    return _value(scan, arg, out, exact) if arg is not None else out
+
+
+def _value(scan, arg, out: dict, exact: bool) -> dict:
+    """``out`` filled with what the size expression ``arg`` follows."""
+    out.setdefault("cores", False)
+    out.setdefault("count", None)
+    out.setdefault("imports", [])
     if scan.mentions_cores(arg):
         out["cores"] = True
         return out
@@ -132,9 +163,16 @@ def worker_excesses(fact, ctx) -> list[dict]:
     if fact.size_export:
         calls += [(span, False, count, []) for span, count in
                   crossfile.constant_calls(ctx, fact.span.path, fact.size_export, fact.size_param)]
-    if not calls and not fact.size_export:
+    if not calls and not fact.size_export and fact.size_default is None:
         return out + [_at(fact.span, _loop_excess(None, limit))]    # nobody passes the size we can see
     open_call, name = False, fact.size_function or "this function"
+    if fact.size_default is not None:       # what a call without the size's key gets
+        d = fact.size_default
+        kind, count = crossfile.follow(ctx, d["span"].path, d["cores"], d["count"], d["imports"])
+        if kind == "count" and count > 1 and (limit is None or count > limit):
+            out.append(_at(fact.span, f"`{name}` starts {count} workers here when the caller leaves "
+                                      f"`{d['key']}` out" + (f", above the policy limit of {limit}" if limit else "")))
+        open_call = kind == "unknown"
     for span, cores, count, imports in calls:
         kind, count = crossfile.follow(ctx, span.path, cores, count, imports)
         if kind == "count" and count <= 1:

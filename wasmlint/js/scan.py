@@ -159,12 +159,7 @@ class Scan:
         self.doc.reveal(node)
         returned = self._local_returns(node)
         if returned:
-            # every return is a number or follows the cores, one of them does; a return that
-            # is the caller's or the operator's explicit choice (a parameter, process.env) is
-            # theirs (embedpdf's resolvePoolSize: explicit, then env, then min(2, cores))
-            others = [r for r in returned if not isinstance(self.ev.number(r), int)]
-            cores = [r for r in others if self.mentions_cores(r, depth + 1)]
-            return bool(cores) and all(r in cores or self._chosen(r, depth + 1) for r in others)
+            return self._returns_follow_cores(returned, depth)
         for ident in identifiers(node):
             call = up(ident)
             if call is not None and call.id != node.id and call.type == "call_expression" \
@@ -184,6 +179,25 @@ class Scan:
                 return True
         fields = self.this_writes(node)
         return bool(fields) and all(self.mentions_cores(v, depth + 1) for v in fields)
+
+    def returns_follow_cores(self, fn) -> bool:
+        """What the function ``fn`` returns follows the core count (``export function
+        poolSize(n) { return n > 0 ? n : os.availableParallelism() - 1 }``)."""
+        self.doc.reveal(fn)
+        body = fn.child_by_field_name("body")
+        if body is None:
+            return False
+        returned = [unwrap(r.named_children[0]) for r in returns_of(body) if r.named_children] \
+            if body.type == "statement_block" else [unwrap(body)]
+        return bool(returned) and self._returns_follow_cores(returned, 0)
+
+    def _returns_follow_cores(self, returned: list, depth: int) -> bool:
+        # every return is a number or follows the cores, one of them does; a return that
+        # is the caller's or the operator's explicit choice (a parameter, process.env) is
+        # theirs (embedpdf's resolvePoolSize: explicit, then env, then min(2, cores))
+        others = [r for r in returned if not isinstance(self.ev.number(r), int)]
+        cores = [r for r in others if self.mentions_cores(r, depth + 1)]
+        return bool(cores) and all(r in cores or self._chosen(r, depth + 1) for r in others)
 
     def _chosen(self, node, depth: int) -> bool:
         """The value is given from outside: every name in it is a parameter of its function,

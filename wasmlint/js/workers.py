@@ -7,6 +7,7 @@ from .facts import JsWorker
 from .inline_worker import blob_function
 from .parse import call_parts, enclosing_function, object_pairs, returns_of, string_value, unwrap, up
 from .pool_size import trace_size
+from .polyfill_guard import missing_builtin
 from .scan import Scan
 from .worker_lifetime import ended_each_pass, leaves_after
 
@@ -105,6 +106,7 @@ def _package_worker(scan: Scan, callee) -> bool:
 def _worker(scan: Scan, new, callee, args) -> JsWorker:
     fact = JsWorker(scan.doc.span(new), generator=scan.generator, api=_worker_api(scan, callee))
     fact.script = _script(scan, args[0]) if args else None
+    fact.fallback_for = missing_builtin(new)
     code = blob_function(scan, args[0]) if args and fact.script is None else None
     fact.runs_code = scan.doc.span(code) if code is not None else None
     _options(scan, fact, args[1] if len(args) > 1 else None)

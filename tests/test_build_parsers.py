@@ -627,6 +627,34 @@ def test_configure_lines_that_all_build_the_target_and_disagree_give_it_no_build
     assert (rc, out, "Traceback" in err) == (0, "", False)
 
 
+def test_an_image_pinned_after_a_settings_removal_still_rejects_it(tmp_path):
+    # WL511/pinned-before-removal built in emscripten/emsdk:2.0.0, which no longer has the Emterpreter
+    from tests.fixture_harness import FIXTURES, materialise, run_cli
+    work = materialise(FIXTURES / "WL511" / "pinned-before-removal", tmp_path)
+    build = work / "build.sh"
+    build.write_text(build.read_text().replace('"sdk-tag-1.39.0-64bit"', '"2.0.0"')
+                     .replace("trzeci/emscripten:", "emscripten/emsdk:"))
+    rc, out, err = run_cli(["check", "--select", "WL511", "--output-format", "concise", "--no-cache", "."], work)
+    assert (rc, "Traceback" in err) == (1, False)
+    assert out.splitlines() == [
+        "lib/Makefile:7:3: warning: emcc rejects `-sEMTERPRETIFY`: Attempt to set a non-existent setting: "
+        "'EMTERPRETIFY' [WL511]",
+        "lib/Makefile:8:3: warning: emcc rejects `-sEMTERPRETIFY_ASYNC`: Attempt to set a non-existent setting: "
+        "'EMTERPRETIFY_ASYNC' [WL511]"]
+
+
+def test_an_emsdk_script_run_without_its_version_argument_installs_the_newest(tmp_path):
+    # WL510/emsdk-script-argument with the npm script passing no release: `${1:-latest}`
+    from tests.fixture_harness import FIXTURES, materialise, run_cli
+    work = materialise(FIXTURES / "WL510" / "emsdk-script-argument", tmp_path)
+    pkg = work / "package.json"
+    pkg.write_text(pkg.read_text().replace("setup-emsdk.sh 1.39.2", "setup-emsdk.sh"))
+    rc, out, err = run_cli(["check", "--select", "WL510", "--output-format", "concise", "--no-cache", "."], work)
+    assert (rc, "Traceback" in err) == (1, False)
+    assert out.splitlines() == ["scripts/build.sh:5:5: error: emcc rejects `-sDEMANGLE_SUPPORT=1`: invalid command "
+                                "line setting `-sDEMANGLE_SUPPORT=1`: No longer supported [WL510]"]
+
+
 @pytest.mark.parametrize("condition, expected, entries, shadowed, off", [
     ("ENABLE_GUI", True, {"ENABLE_GUI": "OFF"}, (), True),             # the line turns the switch off
     ("ENABLE_GUI", True, {"ENABLE_GUI": "ON"}, (), False),

@@ -76,7 +76,7 @@ def _extract(src: SourceFile) -> list[Fact]:
     # Only the module graph: small files that import something (app code between
     # a launch and the loader it reaches), and the calls that pass Emscripten glue its
     # options (``module_options``); bundles without WebAssembly are skipped.
-    calls = module_options.wanted(data) and len(data) <= IMPORT_ONLY_MAX_BYTES
+    calls = len(data) <= IMPORT_ONLY_MAX_BYTES and module_options.wanted(sites.has)
     if not calls and (len(data) > IMPORT_ONLY_MAX_BYTES or not any(sites.has(m) for m in IMPORT_MARKS)):
         return built
     doc = Doc(src.path, data, sites=sites)
@@ -143,7 +143,7 @@ def _facts(src: SourceFile, doc) -> list[Fact]:
     facts.extend(flags.child_processes(scan))
     facts.extend(flags.module_overrides(scan))
     facts.extend(_builds(src, scan))
-    if scan.generator != "emscripten" and module_options.wanted(doc.data):   # glue calls no factory
+    if scan.generator != "emscripten" and module_options.wanted(doc.has):   # glue calls no factory
         facts.extend(module_options.calls(doc))
     graph_node = module_fact(doc, scan.generator, scan)
     if graph_node is not None:

@@ -1,5 +1,6 @@
-"""The release a build script pins is found from byte searches of the names that say
-Emscripten or emsdk: the same matches as the expression tried at every word."""
+"""The release a build script pins is found from where the file's one scan (or a byte
+search) finds the names that say Emscripten or emsdk: the same matches as the expression
+tried at every word."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,6 +8,7 @@ from pathlib import Path
 from hypothesis import given, settings, strategies as st
 
 from wasmlint.js import emsdk_pin
+from wasmlint.js.sites import Sites
 
 _PIECES = st.lists(st.sampled_from(["emsdk", "EMSDK", "Emsdk", "emscripten", "Emscripten", "EMSCRIPTEN", "emsd", "k",
                                     "x", "$", "a$", "9", "_", " ", "\n", "=", '"', "'", "`", "1", ".", "2.3", "const "]),
@@ -21,12 +23,15 @@ def _spans(matches):
 @given(_PIECES)
 def test_pinned_names_are_those_of_the_expression_tried_everywhere(pieces):
     data = "".join(pieces).encode()
-    assert _spans(emsdk_pin._pinned(data)) == _spans(emsdk_pin._PINNED.finditer(data))
+    expected = _spans(emsdk_pin._PINNED.finditer(data))
+    assert _spans(emsdk_pin._pinned(data)) == expected
+    assert _spans(emsdk_pin._pinned(data, Sites(data))) == expected
 
 
 def test_pinned_names_in_real_files_are_those_of_the_expression():
     root = Path(__file__).parent
     files = [p for p in root.rglob("*") if p.suffix in (".js", ".mjs", ".cjs", ".ts") and p.is_file()]
-    spans = [(_spans(emsdk_pin._pinned(d)), _spans(emsdk_pin._PINNED.finditer(d))) for d in (p.read_bytes() for p in files)]
-    assert all(a == b for a, b in spans)
-    assert sum(1 for a, _ in spans if a) >= 1
+    spans = [(_spans(emsdk_pin._pinned(d, Sites(d))), _spans(emsdk_pin._pinned(d)), _spans(emsdk_pin._PINNED.finditer(d)))
+             for d in (p.read_bytes() for p in files)]
+    assert all(a == b == c for a, b, c in spans)
+    assert sum(1 for a, _, _ in spans if a) >= 1

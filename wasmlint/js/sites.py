@@ -26,7 +26,7 @@ def vocabulary() -> tuple[bytes, ...]:
     from .module_options import GLUE_OPTIONS
     from ..sources import js
     from ..toolchain.script_runs import TOOL_WORDS
-    words = {*_MORE, *builds.PROCESS_MARKS, *(w.encode() for w in TOOL_WORDS), *bundles.MARKS, *parse.PREFILTER, *js.EMBED_MARKS, *js.OVERRIDE_MARKS, *skeleton.INTEREST, *skeleton.SHAPED, *skeleton.MARKS,
+    words = {*_MORE, *builds.PROCESS_MARKS, *(w.encode() for w in TOOL_WORDS), *bundles.MARKS, *parse.PREFILTER, *js.EMBED_MARKS, *js.OVERRIDE_MARKS, *skeleton.INTEREST, *skeleton.SHAPED, *skeleton.STATEMENT_SHAPED, *skeleton.MARKS,
              *(w.encode() for w in GLUE_OPTIONS), *EMSDK_NAMES, *embedded.NUL_MARKS, *embedded.ARRAY_HINTS, embedded.B64_MARK, *imports.IMPORT_MARKS,
              *scan.CORE_WORDS, *scan.WORKER_MARKS, *scan.NODE_MARKS, *scan.BROWSER_MARKS, *(w.encode() for w in flags._SPAWNS)}
     return tuple(sorted(w for w in words if w))

@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
 """Where a cold check's CPU time goes, phase by phase, without a profiler.
 
-    python scripts/bench_phases.py TREE [--top 15]
+    python scripts/bench_phases.py TREE [--top 15] [--per-file TSV]
 
 Every file of TREE is analysed in turn in this process (``analyze_file``, as a
 ``--no-cache`` run's workers do), with ``time.process_time`` read around each
 function of the table below; a phase's figure is its own time, the time of the
 phases it calls taken out (cProfile inflates the Python parts several times over
 and hides that tree-sitter is a large share). Then the --top slowest files with
-their largest phases.
+their largest phases; ``--per-file`` writes every file's CPU s, size and phases (TSV).
 """
 from __future__ import annotations
 

@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
 """Where a cold check's CPU time goes, phase by phase, without a profiler.
 
-    python scripts/bench_phases.py TREE [--top 15]
+    python scripts/bench_phases.py TREE [--top 15] [--per-file TSV]
 
 Every file of TREE is analysed in turn in this process (``analyze_file``, as a
 ``--no-cache`` run's workers do), with ``time.process_time`` read around each
 function of the table below; a phase's figure is its own time, the time of the
 phases it calls taken out (cProfile inflates the Python parts several times over
 and hides that tree-sitter is a large share). Then the --top slowest files with
-their largest phases.
+their largest phases; ``--per-file`` writes every file's CPU s, size and phases (TSV).
 """
 from __future__ import annotations
 
@@ -89,6 +89,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("tree")
     ap.add_argument("--top", type=int, default=15)
+    ap.add_argument("--per-file", metavar="TSV", help="write each file's CPU s, size and phases here")
     args = ap.parse_args()
     _instrument()
     import wasmlint.pipeline as pipeline
@@ -112,6 +113,11 @@ def main() -> int:
     for name, spent in sorted(TIME.items(), key=lambda item: -item[1]):
         print(f"{name:<34} {spent:>8.3f} {CALLS[name]:>8}")
     print(f"{'all':<34} {sum(TIME.values()):>8.3f}")
+    if args.per_file:
+        with open(args.per_file, "w") as out:
+            for spent, path, size, phases in sorted(per_file, reverse=True):
+                shares = " ".join(f"{k}={v:.4f}" for k, v in sorted(phases.items(), key=lambda item: -item[1]) if v)
+                out.write(f"{spent:.4f}\t{size}\t{path}\t{shares}\n")
     print(f"\nthe {args.top} slowest files (CPU s, MiB, largest phases)")
     for spent, path, size, phases in sorted(per_file, reverse=True)[:args.top]:
         big = ", ".join(f"{k} {v:.3f}" for k, v in sorted(phases.items(), key=lambda item: -item[1])[:4])

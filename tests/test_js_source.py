@@ -81,3 +81,15 @@ def test_generated_glue_gets_a_rebuild_suggestion_not_edits(tmp_path):
     (diag,) = json.loads(out)
     assert diag["fix"]["applicability"] == "suggestion" and not diag["fix"]["edits"]
     assert "wasm-bindgen glue" in diag["fix"]["description"]
+
+
+def test_a_pooled_run_sets_the_javascript_engine_up_before_its_workers_fork():
+    # Workers forked after ``pipeline._prepare`` inherit the vocabulary's automaton and the
+    # grammar instead of each building them at its first file; kinds without a source are passed over.
+    from wasmlint import pipeline
+    from wasmlint.js import parse, sites
+    sites._automaton.cache_clear()
+    parse.language.cache_clear()
+    pipeline._prepare({"js", "no-such-kind", None})
+    assert sites._automaton.cache_info().currsize == 1
+    assert parse.language.cache_info().currsize == 1

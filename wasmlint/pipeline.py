@@ -184,12 +184,26 @@ def _analyze_uncached(entries: list[FileEntry], policy: dict, validate: bool, jo
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
         ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
+        if ctx is not None:
+            _prepare({e.kind for e in entries})
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
             # the biggest files first, one at a time, so the workers finish together
             futures = {i: pool.submit(analyze_file, entries[i], policy, validate, deep, contents[i])
                        for i in sorted(range(len(entries)), key=lambda i: -entries[i].size)}
             return _counted((futures[i].result() for i in range(len(entries))), tick)
     return _counted((analyze_file(e, policy, validate, deep, c) for e, c in zip(entries, contents)), tick)
+
+
+def _prepare(kinds: set) -> None:
+    """Each kind's source imported, and what it sets up at its first file (its ``prepare``),
+    in this process before the workers fork: they inherit it instead of each paying it."""
+    import importlib
+    from .sources import module_name
+    for kind in sorted(k for k in kinds if k):
+        if load_extractor(kind) is not None:
+            prepare = getattr(importlib.import_module(module_name(kind)), "prepare", None)
+            if prepare is not None:
+                prepare()
 
 
 def _counted(results, tick) -> list[FileResult]:

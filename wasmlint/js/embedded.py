@@ -184,27 +184,22 @@ def find_embedded(doc: Doc, evaluator) -> list[Embedded]:
 
 _SPACE = frozenset(b" \t\n\r\f\v")      # the regular expression's \s
 _NAMEISH = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_.$")
+_SECOND = re.compile(rb",\s*(?:97|0x61)")     # the comma before a module's second byte
 
 
 def _array_marks(data: bytes):
-    """``_ARRAY_MARK.finditer(data)``, found from the ``97`` / ``0x61`` its matches hold (a
-    few per MB of JavaScript) instead of trying the expression at every byte: a match
-    holding one starts at the word before the comma before it."""
+    """``_ARRAY_MARK.finditer(data)``, found from the ``, 97`` / ``, 0x61`` its matches hold
+    (a few per MB of JavaScript) instead of trying the expression at every byte: a match
+    holding one starts at the word before that comma. ``_SECOND``, led by the comma, runs
+    at about 1.6 GB/s; a Python step at each ``97`` of the file cost three times as much."""
     starts = set()
-    for second in (b"97", b"0x61"):
-        c = data.find(second)
-        while c >= 0:
-            j = c - 1
-            while j >= 0 and data[j] in _SPACE:
-                j -= 1
-            if j >= 0 and data[j] == 0x2C:
-                j -= 1
-                while j >= 0 and data[j] in _SPACE:
-                    j -= 1
-                while j >= 0 and data[j] in _NAMEISH:
-                    j -= 1
-                starts.add(j + 1)
-            c = data.find(second, c + 1)
+    for second in _SECOND.finditer(data):
+        j = second.start() - 1
+        while j >= 0 and data[j] in _SPACE:
+            j -= 1
+        while j >= 0 and data[j] in _NAMEISH:
+            j -= 1
+        starts.add(j + 1)
     for start in sorted(starts):
         m = _ARRAY_MARK.match(data, start)
         if m is not None:

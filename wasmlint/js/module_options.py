@@ -39,8 +39,10 @@ class FactoryCall(JsFact):
     passes_memory: bool = False
 
 
-def wanted(data: bytes) -> bool:
-    return any(k.encode() in data for k in GLUE_OPTIONS)
+def wanted(has) -> bool:
+    """Whether a file mentions a glue option; ``has``: its ``Sites.has`` (the options are in
+    the vocabulary of its one scan)."""
+    return any(has(k.encode()) for k in GLUE_OPTIONS)
 
 
 def calls(doc) -> list[Fact]:

@@ -22,10 +22,12 @@ _MORE = (b"require(", b"import(", b"__wbindgen", b"__wbg_", b"HEAPU8", b"ENVIRON
 @lru_cache(maxsize=None)
 def vocabulary() -> tuple[bytes, ...]:
     from . import builds, bundles, embedded, flags, imports, parse, scan, skeleton
+    from .emsdk_pin import NAMES as EMSDK_NAMES
+    from .module_options import GLUE_OPTIONS
     from ..sources import js
     from ..toolchain.script_runs import TOOL_WORDS
-    words = {*_MORE, *builds.PROCESS_MARKS, *(w.encode() for w in TOOL_WORDS), *bundles.MARKS, *parse.PREFILTER, *js.EMBED_MARKS, *js.OVERRIDE_MARKS, *skeleton.INTEREST, *skeleton.SHAPED, *skeleton.MARKS,
-             *embedded.NUL_MARKS, *embedded.ARRAY_HINTS, embedded.B64_MARK, *imports.IMPORT_MARKS,
+    words = {*_MORE, *builds.PROCESS_MARKS, *(w.encode() for w in TOOL_WORDS), *bundles.MARKS, *parse.PREFILTER, *js.EMBED_MARKS, *js.OVERRIDE_MARKS, *skeleton.INTEREST, *skeleton.SHAPED, *skeleton.STATEMENT_SHAPED, *skeleton.MARKS,
+             *(w.encode() for w in GLUE_OPTIONS), *EMSDK_NAMES, *embedded.NUL_MARKS, *embedded.ARRAY_HINTS, embedded.B64_MARK, *imports.IMPORT_MARKS,
              *scan.CORE_WORDS, *scan.WORKER_MARKS, *scan.NODE_MARKS, *scan.BROWSER_MARKS, *(w.encode() for w in flags._SPAWNS)}
     return tuple(sorted(w for w in words if w))
 

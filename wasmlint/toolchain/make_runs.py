@@ -80,15 +80,18 @@ def project_runs(project, makefile_rel: str, first_link: int) -> tuple[list[Make
 
 def _surface_files(project, rel_dir: str, makefile_rel: str) -> list[str]:
     """Files in ``rel_dir`` and the folders above it that may run make, then workflows,
+    then the Dockerfiles built with one of those folders as context (``docker_contexts``),
     then the other Makefiles of ``rel_dir`` (a recipe's ``$(MAKE) -f helper.Makefile
     OUT_JS=$@``). A Makefile's own ``$(MAKE) ARCH=$(ARCH) all`` passes on the variables it
     was run with: no new way to run it."""
+    from .docker_contexts import built_from
     out, makefiles = [], []
     for d in folders_up(rel_dir, MAX_ANCESTORS):
         for name in project.list(d):
             if any(fnmatch.fnmatchcase(name.lower(), g) for g in SURFACES):
                 out.append(posixpath.normpath(posixpath.join(d, name)))
     out += [f".github/workflows/{n}" for n in project.list(".github/workflows") if n.endswith((".yml", ".yaml"))]
+    out += [d for d in built_from(project, rel_dir) if d not in out]   # built with this folder as context
     for name in project.list(rel_dir):
         rel = posixpath.normpath(posixpath.join(rel_dir, name))
         if kind_by_name(name) == "makefile" and rel != posixpath.normpath(makefile_rel):
@@ -96,13 +99,13 @@ def _surface_files(project, rel_dir: str, makefile_rel: str) -> list[str]:
     return out + makefiles
 
 
-def shell_texts(rel: str, text: str) -> list[tuple[PStr, str, dict[str, PStr] | None]]:
+def shell_texts(rel: str, text: str, context: str | None = None) -> list[tuple[PStr, str, dict[str, PStr] | None]]:
     """The shell text a file holds, each with the project folder it starts in and the
     environment it runs with: a package.json's scripts (its folder), a shell script (its
-    folder), a Dockerfile's ``RUN`` lines (its folder, the usual build context; its stage's
-    ``ARG`` and ``ENV``), a workflow's ``run:`` steps (the checkout, or the step's
-    ``working-directory``)."""
-    here = posixpath.dirname(rel) or "."
+    folder), a Dockerfile's ``RUN`` lines (its build ``context``, by default its folder;
+    its stage's ``ARG`` and ``ENV``), a workflow's ``run:`` steps (the checkout, or the
+    step's ``working-directory``)."""
+    here = context or posixpath.dirname(rel) or "."
     name = posixpath.basename(rel)
     kind = kind_by_name(name)
     try:
@@ -175,15 +178,17 @@ def surface_commands(project, rel: str, text: str, follow: bool = False
     workflows and scripts: each file's text is evaluated once in a process. ``follow``: a
     workflow step's commands include those of the project scripts it runs
     (``workflow_scripts``)."""
+    from .docker_contexts import contexts
     from .shell_eval import evaluate
     from .workflow_scripts import step_reader
-    key = (project.shown(rel), text, follow)
+    context = contexts(project).get(rel) if kind_by_name(posixpath.basename(rel)) == "dockerfile" else None
+    key = (project.shown(rel), text, follow, context)
     hit = _SURFACES.get(key)
     if hit is None:
         index = LineIndex(text, key[0])
         hit = (index, [(base, [(cmd.argv, cmd.cwd) for cmd in evaluate(
                            source, index, env, files=step_reader(project, rel, base) if follow else None).commands])
-                       for source, base, env in shell_texts(rel, text)])
+                       for source, base, env in shell_texts(rel, text, context)])
         if len(_SURFACES) >= MAX_SURFACES:
             _SURFACES.clear()
         _SURFACES[key] = hit
@@ -191,7 +196,7 @@ def surface_commands(project, rel: str, text: str, follow: bool = False
 
 
 MAX_SURFACES = 256
-_SURFACES: dict[tuple[str, str, bool], tuple] = {}
+_SURFACES: dict[tuple[str, str, bool, str | None], tuple] = {}
 
 
 def _make_commands(commands: list[tuple[list, str | None]]) -> list[tuple[list[PStr], str | None]]:

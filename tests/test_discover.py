@@ -55,6 +55,11 @@ def test_magic_wins_over_extension_and_names_classify(tmp_path):
     ("src/Makefile_js", "makefile"), ("Makefile-wasm", "makefile"), ("Makefile.emscripten", "makefile"),
     ("emscripten.mk", "makefile"), ("Makefile_js.in", "makefile"),
     ("src/Makefile_test.py", "python"), ("tools/makefile-gen.sh", "shell"), ("Makefile_notes.md", None),
+    # Dockerfile variants that `docker build -f` builds (rdkit's docker/Dockerfile_3_rdkit_build,
+    # biowasm's Dockerfile-dev); the ignore file docker reads beside one is not one
+    ("docker/Dockerfile_3_build", "dockerfile"), ("Dockerfile-dev", "dockerfile"),
+    ("ci/dockerfile_lint.py", "python"), ("api/Dockerfile_alerts.dockerignore", None),
+    ("Dockerfile.prod.dockerignore", None),
 ])
 def test_conventional_names_and_their_suffix_forms(name, kind):
     from wasmlint.classify import kind_by_name

@@ -16,6 +16,7 @@ JS_EXTENSIONS = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
 # (glob on the file name, kind); first match wins. Lower-cased name is matched.
 NAME_KINDS: tuple[tuple[str, str], ...] = (
     ("dockerfile.*", "dockerfile"),         # before *.wasm: `Dockerfile.wasm` builds the wasm image
+    ("dockerfile-*", "dockerfile"), ("dockerfile_*", "dockerfile"),    # `Dockerfile-dev`, `Dockerfile_3_build`
     ("*.wasm", "wasm"),
     ("*.probe.json", "probe-result"),
     ("package.json", "package-json"),
@@ -73,9 +74,10 @@ NAME_KINDS: tuple[tuple[str, str], ...] = (
 # another language or of a template (`procfile.py`, `Dockerfile.md`, `dockerfile.js`,
 # `Dockerfile.j2` are source, docs and templates).
 _SUFFIX_FORMS = frozenset(("dockerfile", "procfile"))
-# `Makefile_test.py`, `makefile-gen.sh`: a Makefile variant name with another language's
-# extension is that language (`Makefile.js` stays a Makefile: TinyEMU's emcc build is one)
-_VARIANT_FORMS = ("makefile_", "makefile-")
+# `Makefile_test.py`, `makefile-gen.sh`, `dockerfile_lint.py`: a Makefile or Dockerfile variant
+# name with another language's extension is that language (`Makefile.js` stays a Makefile:
+# TinyEMU's emcc build is one)
+_VARIANT_FORMS = ("makefile_", "makefile-", "dockerfile_", "dockerfile-")
 _MAKEFILE_INPUTS = frozenset((".in", ".am"))   # configure and automake inputs of a Makefile
 TEMPLATE_EXTENSIONS = frozenset((".j2", ".jinja", ".jinja2", ".liquid", ".tera", ".tmpl", ".tpl", ".template",
                                  ".mustache", ".hbs", ".handlebars", ".erb", ".ejs", ".njk"))
@@ -102,7 +104,8 @@ TEXT_EXTENSIONS = frozenset((
 ))
 # Extensions of other languages: a conventional name with one of these is not of its kind.
 _OTHER_LANGUAGE = TEXT_EXTENSIONS | TEMPLATE_EXTENSIONS | frozenset((
-    ".rst", ".adoc", ".markdown", ".sh", ".bash", ".ps1", ".bat", ".rb", ".java", ".kt", ".php", ".pl", ".swift"))
+    ".rst", ".adoc", ".markdown", ".sh", ".bash", ".ps1", ".bat", ".rb", ".java", ".kt", ".php", ".pl", ".swift",
+    ".dockerignore"))     # `Dockerfile.prod.dockerignore`: the ignore file docker reads beside that Dockerfile
 _NO_SNIFF_EXT = frozenset((".png", ".jpg", ".jpeg", ".gif", ".ico", ".pdf", ".zip", ".gz",
                            ".tgz", ".woff", ".woff2", ".ttf", ".mp4", ".webp"))
 

@@ -84,7 +84,11 @@ def _jsonable(v: Any) -> Any:
         return {str(k): _jsonable(x) for k, x in v.items()}
     if isinstance(v, (bytes, bytearray)):
         return v.hex()
-    return v
+    if isinstance(v, (set, frozenset)):         # a set of options (cargo's ``--lib``…), in one order
+        return sorted((_jsonable(x) for x in v), key=repr)
+    if v is None or isinstance(v, (str, int, float, bool)):
+        return v
+    return str(v)       # any other value is shown as its text, never a serialisation error
 
 
 def internal(default: Any = None, **kw: Any) -> Any:

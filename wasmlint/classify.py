@@ -51,6 +51,7 @@ NAME_KINDS: tuple[tuple[str, str], ...] = (
     ("build.bazel", "bazel-build"),     # and `BUILD`, in capitals only (kind_by_name)
     ("*.bzl", "bazel-build"),           # Starlark macros that call native.cc_binary
     ("*.rs", "rust-source"),
+    ("*.go", "go-source"),           # `//go:embed` of the modules a Go WebAssembly runtime runs
     ("rust-toolchain", "rust-toolchain"), ("rust-toolchain.toml", "rust-toolchain"),
     ("*.sh", "shell"), ("*.bash", "shell"),
     ("*.la", "libtool-archive"),

@@ -33,7 +33,7 @@ from .pathmatch import match_any
 
 _DIRECTIVE = re.compile(
     r"wasmlint:\s*(disable-next-line|disable-file|disable)\s*=\s*([A-Za-z0-9_\-]+(?:\s*,\s*[A-Za-z0-9_\-]+)*)")
-_SLASH_KINDS = ("js", "build-rs", "xtask", "rust-source")
+_SLASH_KINDS = ("js", "build-rs", "xtask", "rust-source", "go-source")
 _LINE_ONLY = {"npmrc": ("#", ";"), "systemd": ("#", ";"), "nvmrc": ("#",), "headers-file": ("#",)}
 _SHELL_QUOTES = ("shell", "dockerfile", "procfile", "python")
 # ``#`` after other text is an argument, not a comment: a directive there is reported, never applied

@@ -38,7 +38,7 @@ from ..facts import Span
 from ..graph import launch_id, output_path
 from ..pathmatch import match_any
 from . import QUIET, UNKNOWN, Scoped
-from .commands import node_option_scope
+from .commands import command_scope, node_option_scope
 from .conventions import artifact_name_scope, name_scope, path_scope
 from .exports import test_export, test_exports
 from .npm_files import npm_packed, packed_in_passing, published
@@ -78,8 +78,8 @@ class ScopeMap:
         if fact.kind == "deployment":     # what a platform runs: production unless its folder says otherwise
             role = fact.role or (UNKNOWN if fact.launched else Scoped("production", f"deployed by {fact.via}"))
             return self.hinted(fact, path) or demoted(role, self.conventions.get(path))
-        return self.hinted(fact, path) or self.built.get((path, fact.span)) or self.of_link(fact) \
-            or self.ran_quietly(fact, path) or self.of_path(path)
+        return made_by_tests(fact) or self.hinted(fact, path) or self.built.get((path, fact.span)) \
+            or self.of_link(fact) or self.ran_quietly(fact, path) or self.of_path(path)
 
     def of_link(self, fact) -> Scoped | None:
         """A setting of a link (``emcc-setting``) written in the link's own file is the link's: a
@@ -304,6 +304,16 @@ def _production_roots(project, out: ScopeMap, entry: dict[int, Scoped],
             roots += [(e.dst, f"deployed by {f.via} ({f.span.path}:{f.span.line})")
                       for e in _edges(project, f, f.ref_kind) if e.dst]
     return roots
+
+
+def made_by_tests(fact) -> Scoped | None:
+    """A Rust link whose flags an environment sets (a workflow's ``env: RUSTFLAGS``) and
+    whose command is a test or bench runner (``wasm-pack test --node``, ``cargo test --target
+    wasm32-…``) links test binaries, wherever its flags are written (gleam's workflow-level
+    RUSTFLAGS, read by wasm32 only in its `wasm-pack test` job)."""
+    command = getattr(fact, "command", None) if fact.kind == "rust-link" else None
+    said = command_scope(command.split()) if command else None
+    return Scoped(said.scope, f"its link is made by `{command}`") if said and said.scope in ("test", "bench") else None
 
 
 def _release_builds(project, out: ScopeMap) -> list[tuple[str, str]]:

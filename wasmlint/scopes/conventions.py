@@ -4,8 +4,9 @@ graph does not decide.
 Folders (any component of the project-relative path; the deepest one that says
 something wins, so ``test/fixtures/x.wasm`` is a fixture, but dev tooling inside a
 fixture or an example is still that fixture or example): npm/Jest/Mocha
-``test``/``__tests__``/``spec``, ``testbeds``, Rust ``tests``/``benches``/``examples``, ``perf``, Go
-``testdata``, docs sites, dev tooling folders. File names: ``*.test.js``,
+``test``/``__tests__``/``spec``, ``testbeds``, ``harness``, Rust ``tests``/``benches``/``examples``, ``perf``, Go
+``testdata``, docs sites, dev tooling folders; an npm scope folder by its name after ``@``
+(``packages/@tests/``). File names: ``*.test.js``,
 ``*.spec.ts``, ``*_test.go``, ``*_tests.js``, ``*.bench.js``, linter/bundler/test-runner configs,
 and launch files named for a purpose (``Dockerfile.dev``,
 ``docker-compose.test.yml``, ``Procfile.dev``, ``run-e2e.sh``). Unit names (package.json scripts,
@@ -21,7 +22,9 @@ FOLDERS: dict[str, str] = {
     # `testbed(s)/`: manual test projects run against the packages (vscode-wasm's testbeds/,
     # Box2D's Testbed/ app of test scenes)
     **dict.fromkeys(("test", "tests", "__tests__", "spec", "specs", "e2e", "__mocks__", "unittests",
-                     "unit-tests", "integration-tests", "cypress", "testbed", "testbeds"), "test"),
+                     "unit-tests", "integration-tests", "cypress", "testbed", "testbeds",
+                     # `harness/`: a crate or folder of test drivers (tlsn's crates/harness, wabt's test/harness)
+                     "harness"), "test"),
     # `perf/`: performance benchmarks (turso's perf/latency/, lodestar's test/perf/), as the unit word `perf`
     **dict.fromkeys(("bench", "benches", "benchmark", "benchmarks", "__benchmarks__", "perf"), "bench"),
     **dict.fromkeys(("example", "examples", "demo", "demos", "sample", "samples", "playground"), "example"),
@@ -87,6 +90,12 @@ def _compound_folder_scope(name: str) -> str | None:
     return next((FOLDERS[w] for w in words if FOLDERS.get(w) in QUIET), None) if len(words) > 1 else None
 
 
+def _unscoped(name: str) -> str:
+    """A folder's name as a convention reads it: an npm scope folder of a monorepo
+    (``packages/@tests/aqua``, js-client's private test packages) by the name after its ``@``."""
+    return name.lower().removeprefix("@")
+
+
 def folder_scope(rel: str) -> Scoped | None:
     """The deepest folder of ``rel`` (a project-relative file path) that a convention
     names; a tooling folder inside a test, fixture, bench, example or docs folder
@@ -95,7 +104,7 @@ def folder_scope(rel: str) -> Scoped | None:
     (``examples/demo-server/``, ``core/example-builds/``), which counts only without one."""
     parts = rel.split("#", 1)[0].split("/")[:-1]
     tooling = None
-    for named in (lambda p, d: FOLDERS.get(p[d].lower()) or _fuzz_input_scope(p, d),
+    for named in (lambda p, d: FOLDERS.get(_unscoped(p[d])) or _fuzz_input_scope(p, d),
                   lambda p, d: _compound_folder_scope(p[d])):
         for depth in range(len(parts) - 1, -1, -1):
             scope = named(parts, depth)

@@ -60,6 +60,11 @@ def test_magic_wins_over_extension_and_names_classify(tmp_path):
     ("docker/Dockerfile_3_build", "dockerfile"), ("Dockerfile-dev", "dockerfile"),
     ("ci/dockerfile_lint.py", "python"), ("api/Dockerfile_alerts.dockerignore", None),
     ("Dockerfile.prod.dockerignore", None),
+    # `pm2 start` reads any `*.config.js` as its config: the ecosystem's variants are PM2's,
+    # other tools' `*.config.js` and other files named for the ecosystem are not
+    ("templates/ecosystem_3d.config.js", "pm2"), ("ecosystem.prod.config.cjs", "pm2"),
+    ("ecosystem-worker.config.mjs", "pm2"), ("ecosystem.config.js", "pm2"),
+    ("webpack.config.js", "js"), ("scripts/generate-ecosystem-config.js", "js"),
 ])
 def test_conventional_names_and_their_suffix_forms(name, kind):
     from wasmlint.classify import kind_by_name

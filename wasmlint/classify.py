@@ -20,9 +20,12 @@ NAME_KINDS: tuple[tuple[str, str], ...] = (
     ("*.wasm", "wasm"),
     ("*.probe.json", "probe-result"),
     ("package.json", "package-json"),
-    ("ecosystem.config.js", "pm2"), ("ecosystem.config.cjs", "pm2"), ("ecosystem.config.mjs", "pm2"),
-    ("ecosystem.json", "pm2"), ("ecosystem.config.json", "pm2"),
-    ("ecosystem.config.yml", "pm2"), ("ecosystem.config.yaml", "pm2"),
+    # `pm2 start FILE` reads any name holding `.config.js`/`.config.cjs`/`.config.mjs` (or
+    # `.json`/`.yml`) as a config: named for PM2's ecosystem, so are the variants a repository
+    # keeps beside it (`ecosystem_3d.config.js`, `ecosystem.prod.config.cjs`)
+    ("ecosystem.json", "pm2"),
+    ("ecosystem*.config.js", "pm2"), ("ecosystem*.config.cjs", "pm2"), ("ecosystem*.config.mjs", "pm2"),
+    ("ecosystem*.config.json", "pm2"), ("ecosystem*.config.yml", "pm2"), ("ecosystem*.config.yaml", "pm2"),
     ("pm2.json", "pm2"), ("pm2.config.js", "pm2"), ("process.json", "pm2"),
     ("dockerfile", "dockerfile"), ("*.dockerfile", "dockerfile"),
     ("containerfile", "dockerfile"),

@@ -22,7 +22,8 @@ places as related locations:
   and every copy of that module in the project. Links whose finding sits on the
   same text (one flag variable used by several links) are one finding;
 * no build in the project: generated glue goes with the module it loads or
-  embeds;
+  embeds; a Rust build in cargo's dev profile goes with the same rule's finding
+  on a release build of its crate (rootcause_debug.py);
 * targets: one rule's finding on one fact at one place, judged against several
   targets (a memory above the ios, android and desktop budgets), is reported
   once, for the strictest target, saying which other targets it holds for.
@@ -47,6 +48,7 @@ from dataclasses import dataclass, replace
 
 from .config import BUILTIN_TARGETS
 from .diagnostics import Diagnostic, Related
+from .rootcause_debug import debug_with_release
 from .scopes import QUIET
 
 NORMALISED_TEXT_MAX = 1 << 20
@@ -216,6 +218,7 @@ def one_per_root_cause(found: list[Diagnostic], kept: list[Diagnostic], project,
     groups.union_by(everyone, lambda i: items[i].copy)
     groups.union_by(everyone, _same_setting(items))
     groups.union_by(everyone, lambda i: _same_crate(items[i].diag))
+    debug_with_release(items, groups, _debug_build)
     groups.union_by(everyone, lambda i: _across_targets(items[i].diag))
     groups.union_by(everyone, lambda i: _one_of_branches(items[i].diag))
     groups.union_by(everyone, lambda i: _same_line_said(items[i].diag))

@@ -76,9 +76,14 @@ class JsTree:
 
     def __init__(self, text: str):
         self.text = text
+        self.subs: list[tuple[int, int]] = []    # ``${…}`` of template strings: values not known here
         self.data = text.encode("utf-8")
         self.tree = budget.parse(_js_parser(), self.data)
         self.ch = None if text.isascii() else _byte_to_char(text, self.data)
+
+    def dynamic(self, start: int, end: int) -> bool:
+        """Whether ``[start, end)`` holds a template substitution."""
+        return any(s < end and start < e for s, e in self.subs)
 
     def c(self, b: int) -> int:
         return b if self.ch is None else self.ch[b]
@@ -152,8 +157,12 @@ class JsTree:
                     except ValueError:
                         return None
                 b.add(ch, cs, ce)
+            elif c.type == "template_substitution":
+                # its value is not known here: kept as written, placed on the whole ``${…}``
+                b.add(self.text[cs:ce], cs, ce)
+                self.subs.append((cs, ce))
             else:
-                return None  # a ${substitution}
+                return None
         s, e = self.c(n.start_byte) + 1, self.c(n.end_byte) - 1
         quote = self.text[s - 1]
         return b.build(s, e, json_escape if quote == '"' else js_sq_escape)

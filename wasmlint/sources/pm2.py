@@ -1,8 +1,10 @@
 """PM2 ecosystem files (``ecosystem.config.js`` object literals, JSON, YAML) →
 one launch per app run by node: ``script``, ``node_args``/``interpreter_args``
 (string or list), ``args``, ``env`` (and ``env_*``: their NODE_OPTIONS too),
-``max_memory_restart`` (PM2's K/M/G are powers of 1024). A fix that adds flags
-appends to ``node_args``, or adds the property before ``script``."""
+``max_memory_restart`` (PM2's K/M/G are powers of 1024). A JavaScript template
+string is read with its ``${…}`` kept as written: a word holding one is not known
+here (``args: `--max-old-space-size=1024 --model ${DIR}/m.json```). A fix that adds
+flags appends to ``node_args``, or adds the property before ``script``."""
 from __future__ import annotations
 
 from .. import jsonpos
@@ -27,6 +29,7 @@ def extract(src: SourceFile) -> list[Fact]:
     name = src.path.lower()
     apps: list[PV] = []
     fmt = "js"
+    dynamic = _never
     if name.endswith(".json"):
         fmt = "json"
         try:
@@ -49,12 +52,17 @@ def extract(src: SourceFile) -> list[Fact]:
         if err is not None:
             line, col = idx.line_col(err)
             return [src.error("JavaScript syntax error", line=line, column=col)]
+        dynamic = tree.dynamic
         for v in tree.find_pairs("apps"):
             apps += [a for a in v.items if a.type == "obj"]
     facts: list[Fact] = []
     for app in apps:
-        facts.extend(_app(idx, app, fmt))
+        facts.extend(_app(idx, app, fmt, dynamic))
     return facts
+
+
+def _never(start: int, end: int) -> bool:
+    return False
 
 
 def _apps(root: PV) -> list[PV]:
@@ -68,10 +76,14 @@ def _str(v: PV | None) -> str | None:
     return v.text.value if v is not None and v.type in ("str", "num") and v.text else None
 
 
-def _app(idx: LineIndex, app: PV, fmt: str) -> list[Fact]:
+def _app(idx: LineIndex, app: PV, fmt: str, dynamic) -> list[Fact]:
+    """``dynamic(start, end)``: whether that source range holds a value not known here
+    (a ``${…}`` of a JavaScript template string)."""
     script = app.get("script")
     script_s = _str(script)
     interp = _str(app.get("interpreter")) or _str(app.get("exec_interpreter"))
+    if interp and "${" in argv.basename(interp):
+        interp = None       # `${NODE}`: which program is not known here, as for `interpreter: NODE`
     if script_s is None or (interp and argv.basename(interp) not in argv.NODE_NAMES):
         return []
     if not interp and not script_s.endswith(_NODE_EXT):
@@ -95,24 +107,30 @@ def _app(idx: LineIndex, app: PV, fmt: str) -> list[Fact]:
                 if k in NODE_OPTIONS_VARS:
                     unit.node_options(a)
     args_key = "node_args" if app.get("node_args") is not None else "interpreter_args"
-    opts = _toks(unit, app.get(args_key))
+    opts = _toks(unit, app.get(args_key), dynamic)
     node = argv.Tok(MappedText.verbatim("node", app.start), Arg("node", idx.span(app.start)))
-    script_tok = argv.Tok(script.text, Arg(script_s, idx.span(script.start, script.end)))
-    after = _toks(unit, app.get("args"))
+    script_tok = argv.Tok(script.text, Arg(script_s, idx.span(script.start, script.end),
+                                           dynamic=dynamic(script.start, script.end)))
+    after = _toks(unit, app.get("args"), dynamic)
     anchor = _anchor(idx, app, app.get(args_key), opts, fmt)
     unit.launch([node, *opts, script_tok, *after], env, (app.start, app.end), anchor=anchor)
     return unit.facts
 
 
-def _toks(unit: Unit, v: PV | None) -> list[argv.Tok]:
+def _toks(unit: Unit, v: PV | None, dynamic) -> list[argv.Tok]:
     if v is None:
         return []
     if v.type == "str":
-        return unit.toks(split_words(v.text), escape_name(v.text.escape))
+        words = split_words(v.text)
+        for w in words:
+            w.dynamic = dynamic(w.start, w.end)
+        return unit.toks(words, escape_name(v.text.escape))
     if v.type != "list" or not all(i.type == "str" for i in v.items):
         return []
     args = list_args(unit.idx, [(i.text.value, i.start, i.end) for i in v.items], v.style,
                      editable=all(i.text.exact for i in v.items))
+    for i, a in zip(v.items, args):
+        a.dynamic = dynamic(i.start, i.end)
     return [argv.Tok(i.text, a) for i, a in zip(v.items, args)]
 
 

@@ -10,7 +10,7 @@ from ..facts import Fact
 from ..launch import argv
 from ..launch.args import TEMPLATE, TEMPLATE_LIST, Arg, escape_name, list_args
 from ..launch.build import NODE_OPTIONS_VARS, Unit, memory_limit
-from ..scopes.conventions import named_role
+from ..scopes.conventions import named_role, path_scope
 from ..launch.pm2tree import PV, JsTree, from_json, from_yaml
 from ..shellparse import Assign, split_words
 from ..textpos import LineIndex, MappedText
@@ -184,6 +184,10 @@ def api_launches(path: str, text: str) -> list[Fact]:
         app = _api_app(tree, args)
         if app is not None:
             facts.extend(_app(idx, app, "js"))
+    by_path = path_scope(path)
+    for f in facts if by_path is not None else ():
+        if getattr(f, "role", None) is not None:
+            f.role = by_path      # a test's or an example's pm2.start is that test's, not a deployment
     return facts
 
 

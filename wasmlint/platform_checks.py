@@ -130,11 +130,17 @@ def missing_features(memory, ctx) -> list[dict]:
     out = []
     if memory.feature_test:
         return out                # a probe of what the engine supports: it expects to fail there
+    from .variants import has_variant_without
+    # a build of the same module without the feature is what the loader picks where it is missing
+    other64 = memory.memory64 and has_variant_without(memory, ctx, "memory64")
+    other_unshared = memory.shared and has_variant_without(memory, ctx, "shared")
     for t in ctx.all_targets_for(memory):
         p = t.profile
-        if memory.memory64 and (not t.loads_memory64):
+        if memory.memory64 and (not t.loads_memory64) and not other64:
             why = (p.source("memory64").note if p and p.source("memory64") else SAFARI_MEMORY64)
             out.append({"target": t.name, "feature": "memory64", "why": why})
+        if other_unshared:
+            continue
         if memory.shared and p is not None and p.threads is False:
             out.append({"target": t.name, "feature": "a shared memory (threads)",
                         "why": p.source("threads").note if p.source("threads") else f"{p.title} has no threads"})

@@ -82,3 +82,19 @@ def constant_calls(ctx, path: str, export: str, index: int) -> list:
 def onerror_assignments(ctx, path: str, export: str) -> list:
     """Spans of ``….onerror = …`` given to the result of a call of ``export`` of ``path``."""
     return [call["onerror"] for call in _calls_of(ctx, path, export) if call["onerror"] is not None]
+
+
+def worker_handlers(ctx, path: str, handed_to: list) -> list:
+    """``(name, span, how)`` for each imported function a worker of ``path`` is handed to
+    (``[spec, name, index]``) whose module describes what it does with that parameter
+    (``exports._worker_params``: ``listener`` or ``other``); the others are left out."""
+    from ..facts import Span
+    out = []
+    for spec, name, index in handed_to:
+        found = resolve(ctx, path, spec, name)
+        entry = found[2] if found else None
+        how = (entry or {}).get("params", {}).get(str(index))
+        if how is not None:
+            line = entry.get("line", 1)
+            out.append((name, Span(found[0], line, 1, line, 1), how))
+    return out

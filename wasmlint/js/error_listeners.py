@@ -9,10 +9,12 @@ apart: the code meant to handle errors and does not.
 """
 from __future__ import annotations
 
+from .exports import import_source
 from .parse import FUNCTIONS, call_parts, enclosing_function, name_of, path_of, unwrap, up
 from .values import UNKNOWN
 
 _LISTEN = {"on", "once", "addListener", "addEventListener", "prependListener", "prependOnceListener"}
+MAX_HOPS = 3            # local functions a worker parameter is followed through
 _ESCAPES = ("arguments", "array", "return_statement", "spread_element", "pair", "shorthand_property_identifier")
 
 
@@ -100,7 +102,7 @@ def _uses(scan, expr):
     return out
 
 
-def _in_local_function(scan, args, arg) -> str | None:
+def _in_local_function(scan, args, arg, depth: int = 0) -> str | None:
     """What a function declared in this file does with the worker passed to it
     (``sendMessage(this.worker, msg)`` with ``function sendMessage(worker, message) {
     worker.postMessage(message) }``): ``listener`` when it attaches an ``error`` listener,
@@ -115,28 +117,73 @@ def _in_local_function(scan, args, arg) -> str | None:
     fns = [n.parent for n in scan.doc.words(name, ("identifier",))
            if n.parent is not None and n.parent.type == "function_declaration"
            and n.parent.child_by_field_name("name").id == n.id]
-    if index is None or len(fns) != 1:
+    if index is None or len(fns) != 1 or depth >= MAX_HOPS:
         return None
-    fn = fns[0]
-    params = [p for p in fn.child_by_field_name("parameters").named_children if p.type != "comment"]
+    return parameter_handling(scan, fns[0], index, depth + 1)
+
+
+def parameter_handling(scan, fn, index: int, depth: int = 0) -> str | None:
+    """What function ``fn`` does with its parameter ``index`` (a worker handed to it):
+    ``listener`` when it attaches an ``error`` listener, ``other`` when it only calls its
+    methods, reads its members or hands it to a function of the file that does no more
+    (``sendToWorker(worker, msg)``), None when it does anything else (hands it on, stores it)."""
+    plist = fn.child_by_field_name("parameters")
+    params = [p for p in plist.named_children if p.type != "comment"] if plist is not None else []
     param = params[index] if index < len(params) else None
     if param is not None and param.type in ("required_parameter", "optional_parameter"):
         param = param.child_by_field_name("pattern")
-    if param is None or param.type != "identifier":
+    body = fn.child_by_field_name("body")
+    if param is None or param.type != "identifier" or body is None:
         return None
     pname = param.text.decode("utf-8", "replace")
-    body = fn.child_by_field_name("body")
     hows = []
     for node in scan.doc.words(pname, ("identifier",)):
         if not (body.start_byte <= node.start_byte < body.end_byte):
             continue
         use = up(node)
+        if use is not None and use.type == "arguments":
+            how = _in_local_function(scan, use, node, depth)
+            if how is None:
+                return None
+            hows.append(how)
+            continue
         if use is None or use.type != "member_expression" or unwrap(use.child_by_field_name("object")).id != node.id:
             return None
         hows.append(_handles(scan, use) or "other")
     if "escape" in hows or "onerror" in hows:
         return None
     return "listener" if "listener" in hows else "other"
+
+
+def imported_handoffs(scan, expr) -> list:
+    """``[(spec, name, index)]`` when the worker ``expr`` is bound to is handed on only as an
+    argument of functions imported from other modules of the project (``startFromWorker(worker)``
+    of ``import {startFromWorker} from './from-node-worker'``), and no ``error`` listener is
+    attached here; else ``[]``. Whether those functions listen is known at rule time
+    (``crossfile.worker_handoffs``)."""
+    uses = _uses(scan, expr)
+    fn = enclosing_function(expr)
+    if fn is not None and uses:      # a local name: another function's `worker` is another binding
+        uses = [(how, n) for how, n in uses if fn.start_byte <= n.start_byte < fn.end_byte]
+    if not uses or any(how in ("listener", "onerror") for how, _n in uses):
+        return []
+    out = []
+    for how, node in uses:
+        if how != "escape":
+            continue
+        args = up(node)
+        call = args.parent if args is not None and args.type == "arguments" else None
+        callee = unwrap(call.child_by_field_name("function")) if call is not None and \
+            call.type == "call_expression" else None
+        found = import_source(scan, callee) if callee is not None else None
+        if found is None or found[1] == "*" or not found[0].startswith("."):
+            return []
+        index = next((k for k, a in enumerate(a for a in args.named_children if a.type != "comment")
+                      if unwrap(a).id == unwrap(node).id), None)
+        if index is None:
+            return []
+        out.append([found[0], found[1], index])
+    return out
 
 
 def _assigned(use, target) -> bool:

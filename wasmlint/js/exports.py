@@ -27,6 +27,7 @@ CONSTANT_SHAPES = frozenset(("number", "identifier", "shorthand_property_identif
                              "binary_expression", "member_expression", "parenthesized_expression",
                              "call_expression", "ternary_expression"))
 MAX_EXPORTS = 200      # exports a module's table describes (a bundle's module.exports may list thousands)
+MAX_PARAMS = 8         # parameters of an exported function whose handling of a worker is described
 
 
 def export_entries(doc) -> list[tuple[str, object, tuple | None]]:
@@ -101,11 +102,30 @@ def export_table(scan) -> dict[str, dict]:
     ``{"count": n}`` (a constant); exports of other values are left out."""
     out: dict[str, dict] = {}
     cores = scan.mentions(*CORE_WORDS)     # else nothing in the file can follow the cores
+    workers = scan.mentions(b"message")     # a function handed a worker talks to it
     for name, node, via in scan.export_entries:
         info = {"from": list(via)} if via else _describe(scan, node, cores)
+        if workers and not via:
+            info = _worker_params(scan, node, info)
         if info and name not in out:
             out[name] = info
     return out
+
+
+def _worker_params(scan, node, info: dict | None) -> dict | None:
+    """``info`` with ``{"params": {index: "listener" | "other"}, "line": n}`` for an exported
+    function that only calls methods of some of its parameters (error_listeners.parameter_handling):
+    what it does with a Worker its importers hand it."""
+    from .error_listeners import parameter_handling
+    fn = _definition(scan, node)
+    if fn is None or fn.type not in ("function_declaration", "arrow_function", "function_expression"):
+        return info
+    plist = fn.child_by_field_name("parameters")
+    count = len([p for p in plist.named_children if p.type != "comment"]) if plist is not None else 0
+    params = {str(k): how for k in range(min(count, MAX_PARAMS)) if (how := parameter_handling(scan, fn, k))}
+    if not params:
+        return info
+    return {**(info or {}), "params": params, "line": fn.start_point[0] + 1}
 
 
 def _describe(scan, node, cores: bool) -> dict | None:

@@ -313,6 +313,7 @@ class JsWorker(JsFact):
     onerror_at: Span | None = None       # `worker.onerror = …`: worker_threads never calls it
     returned_as: str | None = None       # returned by the module's export of this name (error_listeners.py)
     unheard_at: Span | None = None       # an `await` before the worker is handed on, with no listener yet
+    handed_to: list = field(default_factory=list)   # [spec, name, index]: the imported functions it is passed to
     fallback_for: str | None = None       # built only where this built-in is missing (polyfill_guard.py)
     in_loop: bool = False
     ended_each_pass: bool = False        # the loop ends each worker before its next pass
@@ -383,21 +384,45 @@ class JsWorker(JsFact):
         """What is missing for errors of this worker_threads Worker (WL304), else None."""
         if self.api != "worker_threads" or self.error_listener:
             return None
-        if self.onerror_at is not None or self.error_related(ctx):
+        if self.onerror_at is not None or self._onerror_spans(ctx):
             return ("gets only `onerror = …`, which worker_threads never calls (its Worker is an "
                     f"EventEmitter): {_WORKER_ERROR_EXITS}; listen with `worker.on('error', …)`")
         if self.unheard_at is not None:
             return (f"has no 'error' listener while its function awaits (line {self.unheard_at.line}) before "
                     f"handing it on: {_WORKER_ERROR_EXITS}, whatever the receiver attaches later")
+        if self.error_listener is None and self.unheard_by(ctx):
+            found = self.unheard_by(ctx)
+            names = " and ".join(f"`{name}`" for name, _s in found)
+            return (f"has no 'error' listener: it is handed only to {names}, which "
+                    f"{'adds' if len(found) == 1 else 'add'} none: {_WORKER_ERROR_EXITS}")
         return f"has no 'error' listener: {_WORKER_ERROR_EXITS}" if self.error_listener is False else None
 
+    def unheard_by(self, ctx) -> list:
+        """``[(name, span)]`` of the imported functions this worker is handed to, when every
+        one of them only calls its methods and none listens for ``error`` (crossfile.py)."""
+        from .crossfile import worker_handlers
+        if not self.handed_to:
+            return []
+        found = worker_handlers(ctx, self.span.path, self.handed_to)
+        if len(found) != len(self.handed_to) or any(how != "other" for _n, _s, how in found):
+            return []
+        return [(name, span) for name, span, _how in found]
+
     def error_related(self, ctx) -> list:
-        """The ignored ``onerror`` assignments: here, or where an importer gets this worker."""
-        from .crossfile import onerror_assignments
+        """The ignored ``onerror`` assignments (here, or where an importer gets this worker),
+        or the imported functions it is handed to that add no ``error`` listener."""
         spans = [self.onerror_at] if self.onerror_at is not None else []
+        spans += self._onerror_spans(ctx)
+        if spans:
+            return [(s, "`onerror` is assigned here; worker_threads never calls it") for s in spans]
+        return [(s, f"`{name}` gets the worker here and adds no 'error' listener")
+                for name, s in (self.unheard_by(ctx) if self.error_listener is None else [])]
+
+    def _onerror_spans(self, ctx) -> list:
+        from .crossfile import onerror_assignments
         if self.error_listener is None and self.returned_as:
-            spans += onerror_assignments(ctx, self.span.path, self.returned_as)
-        return [(s, "`onerror` is assigned here; worker_threads never calls it") for s in spans]
+            return onerror_assignments(ctx, self.span.path, self.returned_as)
+        return []
 
 
 _WORKER_ERROR_EXITS = ("an uncaught error in the worker, or ERR_WORKER_OUT_OF_MEMORY, takes the whole "

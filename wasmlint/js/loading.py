@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .facts import JsCompile
-from .parse import object_pairs, call_parts, name_of, path_of, string_value, unwrap, up
+from .exports import in_file_calls, parameter_index
+from .parse import object_pairs, call_parts, enclosing_function, name_of, path_of, string_value, unwrap, up
 from .scan import Scan
 from .filepaths import relative_path
 from .loader_hook import is_loader_hook
@@ -19,6 +20,7 @@ from .streaming_fallback import is_streaming_fallback
 
 APIS = {"instantiate", "instantiateStreaming", "compile", "compileStreaming", "Module", "Instance"}
 _READS = {"readFileSync", "readFile"}
+MAX_PARAM_CALLS = 20       # in-file calls of a function whose parameter holds the bytes
 _WRAPS = {"Uint8Array", "Buffer.from", "Uint8Array.from", "base64Decode", "binaryDecode",
           "intArrayFromBase64", "tryParseAsDataURI"}
 
@@ -104,7 +106,8 @@ def trace(scan: Scan, node, depth: int = 0) -> Origin:
         origin = scan.ev.origin(node)
         if origin is not None and origin.id != node.id:
             return trace(scan, origin, depth + 1)
-        return _callback_param(scan, node, depth)
+        found = _callback_param(scan, node, depth)
+        return found if found.kind != "unknown" else _local_param(scan, node, depth)
     if t == "member_expression" and name_of(node) == "module":
         return Origin("module")
     if t not in ("call_expression", "new_expression"):
@@ -112,6 +115,9 @@ def trace(scan: Scan, node, depth: int = 0) -> Origin:
     callee, args = call_parts(node)
     name = path_of(callee) or ""
     last = name_of(callee) or ""
+    if name == "await" and len(args) == 1 and unwrap(callee).type == "identifier":
+        # tree-sitter-javascript reads `await (await fetch(u)).arrayBuffer()` as a call of `await`
+        return trace(scan, args[0], depth + 1)
     if last == "fetch" and args:
         # a `data:` URL (three.js's ZSTDDecoder fetches "data:application/wasm;base64," + its
         # module) is decoded in place: no download for a streaming compile to overlap
@@ -148,6 +154,38 @@ def _callback_param(scan: Scan, ident, depth: int) -> Origin:
     if callee is None or name_of(callee) != "then" or callee.type != "member_expression":
         return Origin()
     return trace(scan, callee.child_by_field_name("object"), depth + 1)
+
+
+def _local_param(scan: Scan, ident, depth: int) -> Origin:
+    """A parameter of a function of this file (onigasm's ``initModule(bytes)``, whose
+    ``instantiateWasm`` hook compiles ``bytes``): what its calls in the file pass. The
+    first call passing fetched bytes, where that call is not itself the fallback of a
+    streaming compile, is the buffered path; other origins are left unknown."""
+    write = scan.ev.bindings.reaching_write(ident)
+    if write is None or write.declares != "param" or write.default is not None or write.node.id != \
+            _param_identifier(write.node):
+        return Origin()
+    fn = enclosing_function(write.node)
+    index = parameter_index(fn, write.node) if fn is not None else None
+    if index is None:
+        return Origin()
+    for call in in_file_calls(scan, fn)[:MAX_PARAM_CALLS]:
+        _c, args = call_parts(call)
+        if index >= len(args) or args[index].type == "spread_element":
+            continue
+        origin = trace(scan, args[index], depth + 1)
+        if origin.kind == "bytes" and origin.from_fetch and not is_streaming_fallback(scan, call):
+            return origin
+    return Origin()
+
+
+def _param_identifier(node) -> int | None:
+    """The id of ``node`` when it is a whole parameter (``bytes``, ``bytes: ArrayBuffer``),
+    not a name destructured from one."""
+    parent = node.parent
+    if parent is not None and parent.type in ("required_parameter", "optional_parameter"):
+        parent = parent.parent
+    return node.id if parent is not None and parent.type == "formal_parameters" else None
 
 
 def _is_param(fn, ident) -> bool:

@@ -395,11 +395,15 @@ def _declaring_scopes(idents) -> set[int]:
     """The scopes (function or program) whose ``var``/``let``/``const WebAssembly`` hides the
     engine's object: Emscripten's wasm2js glue (``-sWASM=0``) declares ``var WebAssembly =
     {Memory: function(opts) {this.buffer = new ArrayBuffer(…)}, …}``, its own polyfill, so a
-    ``new WebAssembly.Memory`` under it makes an ArrayBuffer, never a WebAssembly memory."""
+    ``new WebAssembly.Memory`` under it makes an ArrayBuffer, never a WebAssembly memory.
+    TypeScript's ``declare const WebAssembly`` (onigasm's, to quiet the compiler) is only a
+    type: it emits no code, and the engine's object is what the name reads."""
     out = set()
     for ident in idents:
         decl = ident.parent
         if decl is None or decl.type != "variable_declarator" or decl.child_by_field_name("name").id != ident.id:
+            continue
+        if any(a.type == "ambient_declaration" for a in ancestors(decl)):
             continue
         scope = next((a for a in ancestors(decl) if a.type in FUNCTIONS or a.type == "program"), None)
         if scope is not None:

@@ -1,7 +1,7 @@
 """Worker facts: ``worker_threads`` and web ``Worker``, piscina, workerpool."""
 from __future__ import annotations
 
-from .error_listeners import error_handling, unheard_await
+from .error_listeners import error_handling, imported_handoffs, unheard_await
 from .exports import exported_as, import_source
 from .facts import JsWorker
 from .inline_worker import blob_function
@@ -119,6 +119,7 @@ def _worker(scan: Scan, new, callee, args) -> JsWorker:
             fact.error_listener = False if fact.unheard_at is not None else None
         if fact.error_listener is None:
             fact.returned_as = _returned_as(scan, new)
+            fact.handed_to = imported_handoffs(scan, new)
     _loop(scan, fact, new)
     return fact
 

@@ -37,7 +37,8 @@ def prepare() -> None:
 
 def extract(src: SourceFile) -> list[Fact]:
     """The file's facts, the deployment it is when it is an edge function (``edge_runtime``),
-    and the Lambda functions a CDK stack in it deploys (``cdk_lambda``)."""
+    the Lambda functions a CDK stack in it deploys (``cdk_lambda``) and the apps it starts
+    through PM2's API (``pm2.api_launches``)."""
     from ..js import cdk_lambda, edge_runtime
     from ..js.parse import Doc
     facts = _extract(src) + _shebang(src)
@@ -54,6 +55,9 @@ def extract(src: SourceFile) -> list[Fact]:
     if cdk_lambda.wanted(data):
         from ..js.scan import Scan
         facts = facts + cdk_lambda.deployments(Scan(Doc(src.path, data)))
+    from .pm2 import API_MARKS, api_launches
+    if any(m in data for m in API_MARKS) and b".start(" in data:
+        facts = facts + api_launches(src.path, data.decode("utf-8", "replace"))
     return facts
 
 

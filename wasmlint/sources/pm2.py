@@ -12,7 +12,7 @@ from ..facts import Fact
 from ..launch import argv
 from ..launch.args import TEMPLATE, TEMPLATE_LIST, Arg, escape_name, list_args
 from ..launch.build import NODE_OPTIONS_VARS, Unit, memory_limit
-from ..scopes.conventions import named_role
+from ..scopes.conventions import named_role, path_scope
 from ..launch.pm2tree import PV, JsTree, from_json, from_yaml
 from ..shellparse import Assign, split_words
 from ..textpos import LineIndex, MappedText
@@ -76,18 +76,30 @@ def _str(v: PV | None) -> str | None:
     return v.text.value if v is not None and v.type in ("str", "num") and v.text else None
 
 
-def _app(idx: LineIndex, app: PV, fmt: str, dynamic) -> list[Fact]:
-    """``dynamic(start, end)``: whether that source range holds a value not known here
-    (a ``${…}`` of a JavaScript template string)."""
+def _app(idx: LineIndex, app: PV, fmt: str, dynamic=None) -> list[Fact]:
+    """The launch of one app. ``dynamic(start, end)``: whether that source range holds a
+    value not known here (a ``${…}`` of a JavaScript template string). A script computed at
+    run time (PM2's programmatic ``pm2.start({script: resolve(dir, name), nodeArgs})``) is
+    node's when the app gives node arguments, which PM2 passes to node alone."""
+    dynamic = dynamic or _never
     script = app.get("script")
     script_s = _str(script)
     interp = _str(app.get("interpreter")) or _str(app.get("exec_interpreter"))
     if interp and "${" in argv.basename(interp):
         interp = None       # `${NODE}`: which program is not known here, as for `interpreter: NODE`
-    if script_s is None or (interp and argv.basename(interp) not in argv.NODE_NAMES):
+    computed = script is not None and script_s is None and script.type == "other" and \
+        app.get("node_args") is not None and not interp
+    if (script_s is None and not computed) or (interp and argv.basename(interp) not in argv.NODE_NAMES):
         return []
-    if not interp and not script_s.endswith(_NODE_EXT):
+    if not interp and not computed and not script_s.endswith(_NODE_EXT):
         return []
+    if computed:
+        script_s = idx.text[script.start:script.end]
+        script_tok = argv.Tok(MappedText.verbatim(script_s, script.start),
+                              Arg(script_s, idx.span(script.start, script.end), dynamic=True))
+    else:
+        script_tok = argv.Tok(script.text, Arg(script_s, idx.span(script.start, script.end),
+                                               dynamic=dynamic(script.start, script.end)))
     name = _str(app.get("name")) or script_s
     unit = Unit(idx, "pm2", name=f"app {name}", role=named_role(f"PM2 app `{name}`", name))
     mem = app.get("max_memory_restart")
@@ -109,8 +121,6 @@ def _app(idx: LineIndex, app: PV, fmt: str, dynamic) -> list[Fact]:
     args_key = "node_args" if app.get("node_args") is not None else "interpreter_args"
     opts = _toks(unit, app.get(args_key), dynamic)
     node = argv.Tok(MappedText.verbatim("node", app.start), Arg("node", idx.span(app.start)))
-    script_tok = argv.Tok(script.text, Arg(script_s, idx.span(script.start, script.end),
-                                           dynamic=dynamic(script.start, script.end)))
     after = _toks(unit, app.get("args"), dynamic)
     anchor = _anchor(idx, app, app.get(args_key), opts, fmt)
     unit.launch([node, *opts, script_tok, *after], env, (app.start, app.end), anchor=anchor)
@@ -159,3 +169,83 @@ def _anchor(idx: LineIndex, app: PV, node_args: PV | None, opts: list[argv.Tok],
     esc = "yaml-dq" if fmt == "yaml" else "json"
     return Arg("", idx.span(ks), True, TEMPLATE, esc, before=idx.span(ks),
                prefix=f'{key}: "{{}}"{sep}\n{indent}'), "before"
+
+
+# PM2's programmatic API takes an app's options in camelCase (``pm2.start({script,
+# nodeArgs, maxMemoryRestart})``) as well as the ecosystem file's snake_case names
+_API_KEYS = {"nodeArgs": "node_args", "interpreterArgs": "interpreter_args", "execInterpreter": "exec_interpreter",
+             "maxMemoryRestart": "max_memory_restart"}
+API_MARKS = (b"'pm2'", b'"pm2"')
+
+
+def api_launches(path: str, text: str) -> list[Fact]:
+    """The launches of ``pm2.start(options)`` and ``pm2.start(script, options)`` calls in
+    a JavaScript file that imports ``pm2`` (``import pm2 from 'pm2'``, ``require('pm2')``)."""
+    tree = JsTree(text)
+    names = _pm2_names(tree)
+    if not names:
+        return []
+    idx = LineIndex(text, path)
+    facts: list[Fact] = []
+    stack = [tree.tree.root_node]
+    while stack:
+        n = stack.pop()
+        stack.extend(n.named_children)
+        callee = n.child_by_field_name("function") if n.type == "call_expression" else None
+        if callee is None or callee.type != "member_expression":
+            continue
+        obj, prop = callee.child_by_field_name("object"), callee.child_by_field_name("property")
+        if obj is None or prop is None or obj.type != "identifier" or tree.data[obj.start_byte:obj.end_byte] \
+                not in names or tree.data[prop.start_byte:prop.end_byte] != b"start":
+            continue
+        args = [a for a in n.child_by_field_name("arguments").named_children if a.type != "comment"]
+        app = _api_app(tree, args)
+        if app is not None:
+            facts.extend(_app(idx, app, "js", tree.dynamic))
+    by_path = path_scope(path)
+    for f in facts if by_path is not None else ():
+        if getattr(f, "role", None) is not None:
+            f.role = by_path      # a test's or an example's pm2.start is that test's, not a deployment
+    return facts
+
+
+def _api_app(tree: JsTree, args) -> PV | None:
+    """The options of a ``start`` call as an ecosystem app (``start(script, options)``
+    puts the script among them)."""
+    first = tree.value(args[0]) if args else None
+    if first is not None and first.type == "obj":
+        app = first
+    elif first is not None and first.type == "str":
+        second = tree.value(args[1]) if len(args) > 1 else None
+        app = PV("obj", first.start, first.end, pairs=[("script", first.start, first)] +
+                 (second.pairs if second is not None and second.type == "obj" else []))
+    else:
+        return None
+    app.pairs = [(_API_KEYS.get(k, k), s, v) for k, s, v in app.pairs]
+    return app
+
+
+def _pm2_names(tree: JsTree) -> set[bytes]:
+    """Local names bound to the ``pm2`` module: ``import pm2 from 'pm2'``, ``import * as
+    pm2 from 'pm2'``, ``const pm2 = require('pm2')``."""
+    out: set[bytes] = set()
+    for n in tree.tree.root_node.named_children:
+        if n.type == "import_statement" and _is_pm2(tree, n.child_by_field_name("source")):
+            for clause in (c for c in n.named_children if c.type == "import_clause"):
+                for part in clause.named_children:
+                    ident = part if part.type == "identifier" else \
+                        part.named_children[-1] if part.type == "namespace_import" and part.named_children else None
+                    if ident is not None:
+                        out.add(tree.data[ident.start_byte:ident.end_byte])
+        for decl in (n.named_children if n.type in ("lexical_declaration", "variable_declaration") else ()):
+            name, value = decl.child_by_field_name("name"), decl.child_by_field_name("value")
+            if name is not None and name.type == "identifier" and value is not None and \
+                    value.type == "call_expression" and tree.data[value.start_byte:value.start_byte + 8] == b"require(":
+                args = value.child_by_field_name("arguments").named_children
+                if len(args) == 1 and _is_pm2(tree, args[0]):
+                    out.add(tree.data[name.start_byte:name.end_byte])
+    return out
+
+
+def _is_pm2(tree: JsTree, node) -> bool:
+    return node is not None and node.type == "string" and tree.data[node.start_byte + 1:node.end_byte - 1] == b"pm2"

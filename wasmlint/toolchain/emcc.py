@@ -86,6 +86,9 @@ class EmccInvocation(MemoryLike, Fact):
     # an argument wholly unknown here (``$(LDFLAGS)`` from the environment the build runs in):
     # it may carry any setting, so no setting can be called absent
     opaque_args: bool = False
+    # every word of the command is known and no build setting can add one (a CMake build type
+    # whose flags are unknown may hold the -O): then a link with no -O is emcc's default -O0
+    words_known: bool = internal(False)
     # (CMake) the configure line's ``-DCMAKE_BUILD_TYPE=…`` whose flags bring the link's -g/-O0
     build_type: str | None = internal(None)
     build_type_span: Span | None = internal(None)
@@ -197,7 +200,8 @@ class EmccInvocation(MemoryLike, Fact):
 
     @property
     def release(self) -> bool:
-        """A release link: optimised (-O2 and up) or named release — unless it is a build made
+        """A release link: optimised (-O2 and up), named release, or left at emcc's default -O0
+        (``default_o0``: nothing asks for a debug build) — unless it is a build made
         to debug: named so (a variant, output, Makefile target or the CMakeLists' default build
         type: a Debug build that optimises one slow target is still a Debug build), or asking for -O0 or a
         source map, which a later -O3 (ASYNCIFY needs one) does not turn into a release. A
@@ -210,7 +214,16 @@ class EmccInvocation(MemoryLike, Fact):
             return True
         if "-O0" in self.opt_levels or (self.source_map and self.settings.get("ASSERTIONS") != 0):
             return False
-        return self.opt_level in ("-O2", "-O3", "-Os", "-Oz")
+        return self.opt_level in ("-O2", "-O3", "-Os", "-Oz") or self.default_o0
+
+    @property
+    def default_o0(self) -> bool:
+        """A link that passes no ``-O`` at all runs at emcc's default, ``-O0`` (emcc.rst: "-O0
+        No optimizations (default)"; ASSERTIONS is then on too): no wasm-opt, unminified glue.
+        Only when every word of the command is known (``words_known``): an unresolved
+        ``$(LDFLAGS)`` or an unknown CMake build type may be the ``-O``. A link that asks for a
+        source map or is named for debugging was made to debug (``release``)."""
+        return self.opt_level is None and self.words_known and not self.opaque_args and not self.flag_set
 
     @property
     def names(self) -> tuple[str | None, ...]:
@@ -252,6 +265,8 @@ class EmccInvocation(MemoryLike, Fact):
         out += dict.fromkeys(self.dwarf_flags)      # one flag set passed twice (CFLAGS and CXXFLAGS) says it once
         if self.opt_level == "-O0" and self.release:
             out.append("-O0")
+        elif self.default_o0 and self.release:
+            out.append("-O0 (no `-O` flag: emcc's default)")
         return out
 
     @property
@@ -361,13 +376,16 @@ def _size_text(n: int) -> str:
 
 def build_facts(argv: list[Tok], span: Span, *, variant: str | None = None, extra: list[Tok] = (),
                 read_response: Reader | None = None, version: str | None = None,
-                problems: list | None = None, flag_set: bool = False) -> list[Fact]:
+                problems: list | None = None, flag_set: bool = False, complete: bool = True) -> list[Fact]:
     """Facts for one emcc command (``argv`` after the ``emcc`` word; ``extra`` is
     EMCC_CFLAGS), or for a set of flags that reaches links elsewhere (``flag_set``).
+    ``complete`` is False when the build may add words not in ``argv`` (a CMake build type
+    whose flags are not known).
     Returns [] for a compile-only command."""
     args = expand_response(list(argv) + list(extra), read_response, problems)
     budget.charge(1, "compiler commands")     # their words are bounded by the expansion budget
     inv = EmccInvocation(span, variant=variant, emscripten_version=version, flag_set=flag_set)
+    inv.words_known = complete
     setting_facts: list[Fact] = []
     i, link, memory64 = 0, True, None
     while i < len(args):

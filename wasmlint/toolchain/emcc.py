@@ -64,6 +64,9 @@ class EmccInvocation(MemoryLike, Fact):
     # EMCC_CFLAGS. What such a set leaves out, the link that consumes it may add.
     flag_set: bool = False
     own_recipes: bool = internal(True)  # a Makefile flag set's file has rules of its own (make_includes)
+    # a Makefile flag set that only the file's own recipes could name: it runs recipes, does not
+    # export the variable nor hand out computed names (make_includes)
+    kept_here: bool = internal(False)
     settings: dict = field(default_factory=dict)
     spellings: dict = field(default_factory=dict)
     pthreads: bool = False

@@ -103,7 +103,7 @@ def _facts(run: Run, files: Files, label: str | None, response) -> list[Fact]:
         if not emscripten and not _emcc_flags([w.value for w in words]):
             continue        # a native build: nothing shows Emscripten builds this project
         made = build_facts(words, t.span, variant=label, read_response=response, flag_set=library,
-                           complete=complete or own_type is not None)
+                           complete=complete or own_type is not None, inputs_given=False)
         for f in made:
             if f.kind == "emcc-invocation" and run.build_type is None:
                 f.config = config       # the CMakeLists' own default: a developer's build, when Debug

@@ -379,18 +379,20 @@ def _size_text(n: int) -> str:
 
 def build_facts(argv: list[Tok], span: Span, *, variant: str | None = None, extra: list[Tok] = (),
                 read_response: Reader | None = None, version: str | None = None,
-                problems: list | None = None, flag_set: bool = False, complete: bool = True) -> list[Fact]:
+                problems: list | None = None, flag_set: bool = False, complete: bool = True,
+                inputs_given: bool = True) -> list[Fact]:
     """Facts for one emcc command (``argv`` after the ``emcc`` word; ``extra`` is
     EMCC_CFLAGS), or for a set of flags that reaches links elsewhere (``flag_set``).
     ``complete`` is False when the build may add words not in ``argv`` (a CMake build type
-    whose flags are not known).
+    whose flags are not known); ``inputs_given`` is False when ``argv`` holds the flags only
+    (a CMake target's, whose sources CMake adds): otherwise a command with no input file
+    (``emcc --show-files``) links nothing.
     Returns [] for a compile-only command."""
     args = expand_response(list(argv) + list(extra), read_response, problems)
     budget.charge(1, "compiler commands")     # their words are bounded by the expansion budget
     inv = EmccInvocation(span, variant=variant, emscripten_version=version, flag_set=flag_set)
-    inv.words_known = complete
     setting_facts: list[Fact] = []
-    i, link, memory64 = 0, True, None
+    i, link, memory64, inputs = 0, True, None, not inputs_given
     while i < len(args):
         tok = args[i]
         a = tok.value
@@ -443,7 +445,10 @@ def build_facts(argv: list[Tok], span: Span, *, variant: str | None = None, extr
             i += 1
         elif a and not a.strip(UNKNOWN):
             inv.opaque_args = True
+        elif a and not a.startswith("-"):
+            inputs = True
         i += 1
+    inv.words_known = complete and inputs
     if not link or (inv.output or "").lower().endswith(OBJECT_OUTPUTS):
         return []
     budget.charge(len(setting_facts), "emcc settings")     # each is read by every setting rule

@@ -166,7 +166,12 @@ def _build_type_known(run: Run, files: Files) -> bool:
     lines = files.configure_lines()
     if not lines:
         return False
+    if run.config() is None and any(_SETS_BUILD_TYPE.search(u.text) for u in files.units):
+        return False        # set under a condition not decided here (chibi-scheme's RelWithDebInfo default)
     return run.build_type is not None or not any("CMAKE_BUILD_TYPE" in entries for _, entries in lines)
+
+
+_SETS_BUILD_TYPE = re.compile(r"\bset\s*\(\s*CMAKE_BUILD_TYPE\b", re.I)
 
 
 def _debug(words: list[Tok]) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import re
 from collections import Counter
 
 from ..facts import Fact, Span
@@ -204,8 +205,9 @@ def _flag_variables(reader: MakeReader, parsed: Parsed, ex: Expander, used: set[
         candidates[name] = (words, set(ex.used))
     referenced = {n for _, (_, refs) in candidates.items() for n in refs}
     own_recipes = any(_own_recipe(rule) for rule in parsed.rules)
-    # a recipe naming a variable it computes (`print-%: ; @echo $($*)`) may hand any of them out
-    computed = any("$($" in r or "${$" in r or "$(value $" in r for r in recipes)
+    # a reference whose name is computed (`$(OPTS_LINK_$*)` in a pattern rule's recipe,
+    # `print-%: ; @echo $($*)`) may name any of them
+    computed = any(_COMPUTED_NAME.search(line.text.text) for line in reader.lines)
     exports = _exported_names(reader)
     out: list[Fact] = included_flags(Span(reader.index.path), {
         reader.index.linked[slot - 1].path: names for slot, names in from_included.items()})
@@ -223,6 +225,9 @@ def _flag_variables(reader: MakeReader, parsed: Parsed, ex: Expander, used: set[
                     exports is None or name in exports)
             out.append(f)
     return out
+
+
+_COMPUTED_NAME = re.compile(r"\$[({](?:value\s+)?[^)}\s:=]*\$")
 
 
 def _exported_names(reader: MakeReader) -> set[str] | None:

@@ -225,8 +225,11 @@ class EmccInvocation(MemoryLike, Fact):
         No optimizations (default)"; ASSERTIONS is then on too): no wasm-opt, unminified glue.
         Only when every word of the command is known (``words_known``): an unresolved
         ``$(LDFLAGS)`` or an unknown CMake build type may be the ``-O``. A link that asks for a
-        source map or is named for debugging was made to debug (``release``)."""
-        return self.opt_level is None and self.words_known and not self.opaque_args and not self.flag_set
+        source map or is named for debugging was made to debug (``release``). Nor a variant: a
+        link read in one branch of a condition the reader could not decide (``if [[ -n
+        $OPT_LEVEL ]]; then flags+=" -$OPT_LEVEL"``) may lack the -O that the other branch adds."""
+        return (self.opt_level is None and self.words_known and not self.opaque_args and not self.flag_set
+                and self.variant is None)
 
     @property
     def names(self) -> tuple[str | None, ...]:

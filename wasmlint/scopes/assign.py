@@ -323,8 +323,11 @@ def _release_builds(project, out: ScopeMap) -> list[tuple[str, str]]:
     debug variant (opus-recorder's readable ``dist-unminified/`` beside the published
     ``dist/*.min.js``): not a release build, and its outputs are not production."""
     prod = out.files
+    # a link left at emcc's default -O0 (``default_o0``) is reported as a release build's, but it
+    # is no sign that its outputs ship
     releases = [f for f in project.of_kind("emcc-invocation")
-                if getattr(f, "release", False) and _by_convention(f, out).scope in ("production", "unknown")]
+                if getattr(f, "release", False) and not getattr(f, "default_o0", False)
+                and _by_convention(f, out).scope in ("production", "unknown")]
     written = {id(f): [e.dst for e in _edges(project, f, "builds") if e.dst in project.files] for f in releases}
     shipped = [f for f in releases
                if any(prod.get(p, UNKNOWN).scope == "production" for p in written[id(f)])]

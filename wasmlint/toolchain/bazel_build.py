@@ -60,7 +60,7 @@ def bazel_facts(text: str, path: str, error) -> list[Fact]:
         if _string(threads) == "emscripten":
             toks.append(Tok(PStr.spread("-pthread", script.start(threads), script.end(threads)), script.index))
         if wrapped or _sets_emcc_setting(toks):
-            out += build_facts(toks, script.span(call), variant=name or None)
+            out += build_facts(toks, script.span(call), variant=name or None, complete=False)   # `-c opt` adds -O
     return out
 
 

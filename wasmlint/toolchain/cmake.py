@@ -85,6 +85,7 @@ def _facts(run: Run, files: Files, label: str | None, response) -> list[Fact]:
     common = [files.tok(w) for n in names for w in shell_split(scope.get(n) or PStr.synth(""))]
     by_config = _configured_debug(run, config, scope, files)
     global_opts = _items(files, run.link_opts)
+    complete = _build_type_known(run, files)
     facts: list[Fact] = []
     linked = False
     emscripten = files.emscripten_signs()
@@ -101,7 +102,8 @@ def _facts(run: Run, files: Files, label: str | None, response) -> list[Fact]:
         words = common + typed + global_opts + _items(files, own[0]) + [files.tok(w) for w in own[1]]
         if not emscripten and not _emcc_flags([w.value for w in words]):
             continue        # a native build: nothing shows Emscripten builds this project
-        made = build_facts(words, t.span, variant=label, read_response=response, flag_set=library)
+        made = build_facts(words, t.span, variant=label, read_response=response, flag_set=library,
+                           complete=complete or own_type is not None, inputs_given=False)
         for f in made:
             if f.kind == "emcc-invocation" and run.build_type is None:
                 f.config = config       # the CMakeLists' own default: a developer's build, when Debug
@@ -154,6 +156,22 @@ def _config_words(files: Files, scope, config: str) -> list[Tok]:
     """``CMAKE_<LANG>_FLAGS_<CONFIG>``: what the build type adds to a link."""
     return [files.tok(w) for n in FLAG_VARS
             for w in shell_split(scope.get(f"{n}_{config.upper()}") or PStr.synth(""))]
+
+
+def _build_type_known(run: Run, files: Files) -> bool:
+    """Whether the build type whose ``CMAKE_<LANG>_FLAGS_<CONFIG>`` CMake passes to a link is
+    known: the project's Emscripten configure lines all pass the same one, or none passes
+    one (then it is the CMakeLists' own, or empty: no flags). Without a configure line the
+    builder picks it (``-DCMAKE_BUILD_TYPE=Release`` adds the ``-O``)."""
+    lines = files.configure_lines()
+    if not lines:
+        return False
+    if run.config() is None and any(_SETS_BUILD_TYPE.search(u.text) for u in files.units):
+        return False        # set under a condition not decided here (chibi-scheme's RelWithDebInfo default)
+    return run.build_type is not None or not any("CMAKE_BUILD_TYPE" in entries for _, entries in lines)
+
+
+_SETS_BUILD_TYPE = re.compile(r"\bset\s*\(\s*CMAKE_BUILD_TYPE\b", re.I)
 
 
 def _debug(words: list[Tok]) -> bool:

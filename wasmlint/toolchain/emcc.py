@@ -64,6 +64,9 @@ class EmccInvocation(MemoryLike, Fact):
     # EMCC_CFLAGS. What such a set leaves out, the link that consumes it may add.
     flag_set: bool = False
     own_recipes: bool = internal(True)  # a Makefile flag set's file has rules of its own (make_includes)
+    # a Makefile flag set that only the file's own recipes could name: it runs recipes, does not
+    # export the variable nor hand out computed names (make_includes)
+    kept_here: bool = internal(False)
     settings: dict = field(default_factory=dict)
     spellings: dict = field(default_factory=dict)
     pthreads: bool = False
@@ -86,6 +89,9 @@ class EmccInvocation(MemoryLike, Fact):
     # an argument wholly unknown here (``$(LDFLAGS)`` from the environment the build runs in):
     # it may carry any setting, so no setting can be called absent
     opaque_args: bool = False
+    # every word of the command is known and no build setting can add one (a CMake build type
+    # whose flags are unknown may hold the -O): then a link with no -O is emcc's default -O0
+    words_known: bool = internal(False)
     # (CMake) the configure line's ``-DCMAKE_BUILD_TYPE=…`` whose flags bring the link's -g/-O0
     build_type: str | None = internal(None)
     build_type_span: Span | None = internal(None)
@@ -197,7 +203,8 @@ class EmccInvocation(MemoryLike, Fact):
 
     @property
     def release(self) -> bool:
-        """A release link: optimised (-O2 and up) or named release — unless it is a build made
+        """A release link: optimised (-O2 and up), named release, or left at emcc's default -O0
+        (``default_o0``: nothing asks for a debug build) — unless it is a build made
         to debug: named so (a variant, output, Makefile target or the CMakeLists' default build
         type: a Debug build that optimises one slow target is still a Debug build), or asking for -O0 or a
         source map, which a later -O3 (ASYNCIFY needs one) does not turn into a release. A
@@ -210,7 +217,19 @@ class EmccInvocation(MemoryLike, Fact):
             return True
         if "-O0" in self.opt_levels or (self.source_map and self.settings.get("ASSERTIONS") != 0):
             return False
-        return self.opt_level in ("-O2", "-O3", "-Os", "-Oz")
+        return self.opt_level in ("-O2", "-O3", "-Os", "-Oz") or self.default_o0
+
+    @property
+    def default_o0(self) -> bool:
+        """A link that passes no ``-O`` at all runs at emcc's default, ``-O0`` (emcc.rst: "-O0
+        No optimizations (default)"; ASSERTIONS is then on too): no wasm-opt, unminified glue.
+        Only when every word of the command is known (``words_known``): an unresolved
+        ``$(LDFLAGS)`` or an unknown CMake build type may be the ``-O``. A link that asks for a
+        source map or is named for debugging was made to debug (``release``). Nor a variant: a
+        link read in one branch of a condition the reader could not decide (``if [[ -n
+        $OPT_LEVEL ]]; then flags+=" -$OPT_LEVEL"``) may lack the -O that the other branch adds."""
+        return (self.opt_level is None and self.words_known and not self.opaque_args and not self.flag_set
+                and self.variant is None)
 
     @property
     def names(self) -> tuple[str | None, ...]:
@@ -252,6 +271,8 @@ class EmccInvocation(MemoryLike, Fact):
         out += dict.fromkeys(self.dwarf_flags)      # one flag set passed twice (CFLAGS and CXXFLAGS) says it once
         if self.opt_level == "-O0" and self.release:
             out.append("-O0")
+        elif self.default_o0 and self.release:
+            out.append("-O0 (no `-O` flag: emcc's default)")
         return out
 
     @property
@@ -361,15 +382,20 @@ def _size_text(n: int) -> str:
 
 def build_facts(argv: list[Tok], span: Span, *, variant: str | None = None, extra: list[Tok] = (),
                 read_response: Reader | None = None, version: str | None = None,
-                problems: list | None = None, flag_set: bool = False) -> list[Fact]:
+                problems: list | None = None, flag_set: bool = False, complete: bool = True,
+                inputs_given: bool = True) -> list[Fact]:
     """Facts for one emcc command (``argv`` after the ``emcc`` word; ``extra`` is
     EMCC_CFLAGS), or for a set of flags that reaches links elsewhere (``flag_set``).
+    ``complete`` is False when the build may add words not in ``argv`` (a CMake build type
+    whose flags are not known); ``inputs_given`` is False when ``argv`` holds the flags only
+    (a CMake target's, whose sources CMake adds): otherwise a command with no input file
+    (``emcc --show-files``) links nothing.
     Returns [] for a compile-only command."""
     args = expand_response(list(argv) + list(extra), read_response, problems)
     budget.charge(1, "compiler commands")     # their words are bounded by the expansion budget
     inv = EmccInvocation(span, variant=variant, emscripten_version=version, flag_set=flag_set)
     setting_facts: list[Fact] = []
-    i, link, memory64 = 0, True, None
+    i, link, memory64, inputs = 0, True, None, not inputs_given
     while i < len(args):
         tok = args[i]
         a = tok.value
@@ -422,7 +448,10 @@ def build_facts(argv: list[Tok], span: Span, *, variant: str | None = None, extr
             i += 1
         elif a and not a.strip(UNKNOWN):
             inv.opaque_args = True
+        elif a and not a.startswith("-"):
+            inputs = True
         i += 1
+    inv.words_known = complete and inputs
     if not link or (inv.output or "").lower().endswith(OBJECT_OUTPUTS):
         return []
     budget.charge(len(setting_facts), "emcc settings")     # each is read by every setting rule

@@ -12,7 +12,10 @@ copies pyodide's ``Makefile.envs`` with its ``MAIN_MODULE_LDFLAGS``, and its Mak
 only builds ``libpython3.13.a``. Pyodide's tools run ``make -f Makefile.envs
 .output_vars`` (its rule prints every variable for them): there the flag sets stay. The
 names make, configure and emcc read by convention (``LDFLAGS``, ``EMCC_CFLAGS`` …) are
-always someone's.
+always someone's. A ``Makefile`` that make runs and no file of the project includes hands
+a variable none of its recipes names to nothing (a reference in a comment is never
+expanded: lobster's ``LTOFLAGS``), unless it exports it or a recipe computes the names
+it expands (``$($*)``).
 """
 from __future__ import annotations
 
@@ -59,9 +62,16 @@ def unreached(flag_sets: list[Fact], facts: list[Fact], variable, read) -> set:
         if f.kind == "make-included-flags":
             includes.setdefault(f.included, []).append(set(f.unused))
     out, with_rules = set(), set()
+    from .make_runs import DEFAULT_NAMES
     for f in flag_sets:
         path, name = variable(f)
-        if name in CONVENTIONAL or path not in includes or not all(name in u for u in includes[path]):
+        if name in CONVENTIONAL:
+            continue
+        if path not in includes:
+            if getattr(f, "kept_here", False) and posixpath.basename(path) in DEFAULT_NAMES:
+                out.add((path, name))       # make runs it and no file includes it: no recipe names it
+            continue
+        if not all(name in u for u in includes[path]):
             continue
         out.add((path, name))
         if getattr(f, "own_recipes", True):

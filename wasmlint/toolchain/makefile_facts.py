@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import re
 from collections import Counter
 
 from ..facts import Fact, Span
@@ -204,6 +205,10 @@ def _flag_variables(reader: MakeReader, parsed: Parsed, ex: Expander, used: set[
         candidates[name] = (words, set(ex.used))
     referenced = {n for _, (_, refs) in candidates.items() for n in refs}
     own_recipes = any(_own_recipe(rule) for rule in parsed.rules)
+    # a reference whose name is computed (`$(OPTS_LINK_$*)` in a pattern rule's recipe,
+    # `print-%: ; @echo $($*)`) may name any of them
+    computed = any(_COMPUTED_NAME.search(line.text.text) for line in reader.lines)
+    exports = _exported_names(reader)
     out: list[Fact] = included_flags(Span(reader.index.path), {
         reader.index.linked[slot - 1].path: names for slot, names in from_included.items()})
     for name, (words, _) in candidates.items():
@@ -216,8 +221,26 @@ def _flag_variables(reader: MakeReader, parsed: Parsed, ex: Expander, used: set[
         for f in build_facts(toks, span, variant=label, version=version, flag_set=True):
             if f.kind == "emcc-invocation":
                 f.own_recipes = own_recipes
+                f.kept_here = own_recipes and not computed and not var.exported and not (
+                    exports is None or name in exports)
             out.append(f)
     return out
+
+
+_COMPUTED_NAME = re.compile(r"\$[({](?:value\s+)?[^)}\s:=]*\$")
+
+
+def _exported_names(reader: MakeReader) -> set[str] | None:
+    """The names the file's ``export`` lines hand to the recipes' environment; None when it
+    exports every variable (a bare ``export`` or ``.EXPORT_ALL_VARIABLES:``)."""
+    names: set[str] = set()
+    for line in reader.lines:
+        words = line.stripped.split()
+        if words[:1] == [".EXPORT_ALL_VARIABLES:"] or words == ["export"]:
+            return None
+        if words[:1] == ["export"]:
+            names.update(w.split("=", 1)[0].rstrip(":+?") for w in words[1:])
+    return names
 
 
 def _own_recipe(rule: Rule) -> bool:

@@ -442,7 +442,7 @@ def meson_facts(text: str, path: str, project=None) -> list[Fact]:
     for label in [None, *ev.switches()]:
         facts: list[Fact] = []
         for name, span, argv in ev.run(label):
-            got = build_facts(argv, span, variant=label)
+            got = build_facts(argv, span, variant=label, complete=False)     # the buildtype adds the -O
             for f in got:
                 if f.kind == "emcc-invocation" and f.output is None:
                     f.output = name

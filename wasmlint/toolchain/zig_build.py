@@ -73,7 +73,7 @@ class _Reader:
         out: list[Fact] = []
         for flag_set, (node, _depth, words) in self.made:
             if words or not flag_set:
-                out += build_facts(words, self.span(node), flag_set=flag_set)
+                out += build_facts(words, self.span(node), flag_set=flag_set, complete=False)   # the optimize mode
         return out
 
     def span(self, node):

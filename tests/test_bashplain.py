@@ -1,4 +1,4 @@
-"""A text of one plain command is evaluated without a parse (``wasmlint.bashplain``): its
+"""A text of plain commands is evaluated without a parse (``wasmlint.bashplain``): its
 evaluation is the one the tree walk makes, and any other text is walked."""
 import random
 
@@ -15,6 +15,7 @@ WORDS = ["-O3", "-sALLOW_MEMORY_GROWTH=1", "-sINITIAL_MEMORY=64MB", "-o", "t0.js
          "/usr/bin/env", "in", "fi", "done", "if", "cd", "--max-old-space-size=512", "s0.js", "-Wl,--stack=1",
          "x=", "a==b", "-DX=1", "FOO=bar", "sh", "source", "."]
 SPACES = [" ", "  ", "\t", " \t "]
+JOINS = ["&&", " && ", " || ", "|", " | ", "; ", ";"]
 
 
 def _env(kind: int) -> dict[str, Binding]:
@@ -49,10 +50,13 @@ def _texts(n: int) -> list[str]:
     rnd = random.Random(17)
     out = []
     for _ in range(n):
-        words = [rnd.choice(PREFIXES) for _ in range(rnd.choice([0, 0, 1, 2]))]
-        words += [rnd.choice(HEADS)] + [rnd.choice(WORDS) for _ in range(rnd.randrange(0, 8))]
-        text = "".join(w + rnd.choice(SPACES) for w in words)
-        out.append(rnd.choice(["", " "]) + (text if rnd.random() < 0.5 else text.rstrip(" \t")))
+        commands = []
+        for _ in range(rnd.choice([1, 1, 2, 3])):
+            words = [rnd.choice(PREFIXES) for _ in range(rnd.choice([0, 0, 1, 2]))]
+            words += [rnd.choice(HEADS)] + [rnd.choice(WORDS) for _ in range(rnd.randrange(0, 8))]
+            text = "".join(w + rnd.choice(SPACES) for w in words)
+            commands.append(rnd.choice(["", " "]) + (text if rnd.random() < 0.5 else text.rstrip(" \t")))
+        out.append("".join(c + rnd.choice(JOINS) for c in commands[:-1]) + commands[-1])
     return out
 
 
@@ -69,9 +73,16 @@ def test_a_plain_command_evaluates_as_its_walk_does(kind):
 
 @pytest.mark.parametrize("text", [
     "A=1", "A=1 B=2", "_=x node s.js", "A+=1 node s.js", "1A=x node", "A=1 cd build", "cd build", "./build.sh -O3", "sh x.sh", "bash -c 'emcc a.c'", "emcc $FLAGS a.c",
-    "emcc a.c > log", "emcc a.c && node a.js", "emcc a.c # comment", "export A=1", "emcc ~/a.c", "emcc *.c",
+    "emcc a.c > log", "emcc a.c & node a.js", "a |& b", "a ;; b", "a &&& b", "emcc a.c || cd x", "a && ", "emcc a.c # comment", "export A=1", "emcc ~/a.c", "emcc *.c",
     "emcc {a,b}.c", 'emcc "a.c"', "emcc a\\ b.c", "emcc a.c\nnode a.js", "if", "source env.sh", "emcc -o é.js a.c",
     "", "   ", "emcc a.c;", "emcc a.c &", "(emcc a.c)", "emcc $(cat flags) a.c", "exec node s.js", "/usr/bin/emcc a.c",
 ])
 def test_any_other_text_is_walked(text):
     assert bashplain.plain_words(text) is None
+
+
+def test_a_long_chain_is_walked():
+    """``a && b && …`` nests as deep as it is long: the walk says when it is too deep."""
+    chain = " && ".join(f"emcc -sX{k}=1" for k in range(bashplain.MAX_JOINED))
+    assert len(bashplain.plain_words(chain)) == bashplain.MAX_JOINED
+    assert bashplain.plain_words(chain + " && emcc a.c") is None

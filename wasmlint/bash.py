@@ -51,6 +51,7 @@ from typing import Callable
 from . import budget
 from .bashcalls import Calls
 from .bashforks import MAX_FORKS, Forks, run_forks, wanted
+from .bashplain import plain_run, plain_words
 from .bashrun import STRIDE, Binding, Command, Loaded, Reader, Run, Substitute, Word, size
 from .bashstate import Table, moved, same_state
 from .bashtest import Tests
@@ -88,6 +89,22 @@ def evaluate(source: PStr, env: dict[str, Binding] | None = None, variants: bool
         if (r is reader or not run.reads) and ((v, sub, fk) == (variants, substitute, forks)
                                                or run.plain and not _would_fork(run, forks)):
             return run
+    # one command of literal words: its words, without a parse (a value as long as VALUE_LIMIT is not)
+    words = plain_words(source.text) if len(source.text) < VALUE_LIMIT else None
+    if words is not None:
+        out = plain_run(source, words, env, root)
+    else:
+        out = _walk(source, env, variants, reader, root, substitute, forks)
+    if key is not None:
+        recent.setdefault(key, []).append((reader, variants, substitute, forks, out))
+        while len(_recent) > RECENT:
+            del _recent[next(iter(_recent))]
+    return out
+
+
+def _walk(source: PStr, env: dict[str, Binding] | None, variants: bool, reader: Reader | None,
+          root: Loaded | None, substitute: Substitute | None, forks: Callable[[list[str]], bool] | None) -> Run:
+    """``evaluate``'s work: the statements of ``source``'s tree, once per variant."""
     ev = _Eval(source, reader, root, substitute)
     file = ev.files[0]
     out = Run(error=ev.first_error(file.tree.root_node), unknown_text=ev.unknown_text)
@@ -106,10 +123,6 @@ def evaluate(source: PStr, env: dict[str, Binding] | None = None, variants: bool
     out.contested = frozenset(ev.contested)
     out.reads = ev.reads
     out.given = env or {}
-    if key is not None:
-        recent.setdefault(key, []).append((reader, variants, substitute, forks, out))
-        while len(_recent) > RECENT:
-            del _recent[next(iter(_recent))]
     return out
 
 

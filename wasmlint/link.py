@@ -90,6 +90,15 @@ class Project:
         return out
 
     def package_root(self, path: str) -> str:
+        """The nearest folder above ``path`` holding a package.json ("" at the top); once a
+        path per run (every launch of a file asks)."""
+        roots = self.memo.setdefault("package_root", {})
+        root = roots.get(path)
+        if root is None:
+            root = roots[path] = self._package_root(path)
+        return root
+
+    def _package_root(self, path: str) -> str:
         d = posixpath.dirname(path)
         while True:
             if posixpath.join(d, "package.json") in self.files or (d == "" and "package.json" in self.files):

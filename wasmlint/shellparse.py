@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from .lazy import cached_property
 
 from . import bash, bashrun, budget
 from .bashwords import known, known_text, plain

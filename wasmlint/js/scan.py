@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from functools import cached_property
+from ..lazy import cached_property
 
 from .parse import (FUNCTIONS, LOOPS, Doc, ancestors, call_parts, name_of, path_of, returns_of, string_value,
                     unwrap, up)

@@ -16,7 +16,7 @@ from ..nodeflags import FlagDB
 from ..scopes import Scoped
 from . import verdicts, version
 from .args import USER, Arg
-from .flags import FlagUse, resolve, unknown
+from .flags import FlagUse, fresh, resolve, unknown
 
 
 def _db(major: int) -> FlagDB:
@@ -30,11 +30,25 @@ class _Versioned:
     span: Span
 
     def major(self, ctx) -> int:
-        key = ("node-major", id(self))
-        cache = ctx.__dict__.setdefault("_launch_cache", {})
-        if key not in cache:
-            cache[key] = version.resolve(ctx, self.node_version, self.span.path)
-        return cache[key][0]
+        return self._version(ctx)[0]
+
+    def _version(self, ctx) -> tuple:
+        """(major, spec) of the node in use, resolved once per fact and run (every flag
+        verdict asks for it: dozens of times a launch)."""
+        cache = _per_run(ctx, "node-major")
+        got = cache.get(id(self))
+        if got is None:
+            got = cache[id(self)] = version.resolve(ctx, self.node_version, self.span.path)
+        return got
+
+    def _resolved(self, ctx, what: str, make) -> list[FlagUse]:
+        """``make()``'s flag uses, resolved once per fact and run; each call gets fresh
+        copies (rules set their own fix and detail on them)."""
+        cache = _per_run(ctx, what)
+        got = cache.get(id(self))
+        if got is None:
+            got = cache[id(self)] = make()
+        return fresh(got)
 
     def _unknown(self, ctx, uses: list[FlagUse]) -> list[FlagUse]:
         """Flags node does not know in this version: removed ones, typos."""
@@ -43,8 +57,18 @@ class _Versioned:
         return [unknown(db, u, major) for u in uses if not u.known and not u.dynamic]
 
     def version_spec(self, ctx) -> str | None:
-        self.major(ctx)
-        return ctx.__dict__["_launch_cache"][("node-major", id(self))][1]
+        return self._version(ctx)[1]
+
+
+def _per_run(ctx, what: str) -> dict:
+    """One memo of the run (``ctx``) by fact id, named ``what``."""
+    memos = ctx.__dict__.get("_launch_memos")
+    if memos is None:
+        memos = ctx.__dict__["_launch_memos"] = {}
+    memo = memos.get(what)
+    if memo is None:
+        memo = memos[what] = {}
+    return memo
 
 
 def _loads_wasm(ctx) -> bool:
@@ -70,6 +94,9 @@ class NodeOptionsFact(_Versioned, Fact):
     launch_options: list[str] = internal(default_factory=list)   # that launch's options before its script
 
     def flag_uses(self, ctx) -> list[FlagUse]:
+        return self._resolved(ctx, "node-options-uses", lambda: self._flag_uses(ctx))
+
+    def _flag_uses(self, ctx) -> list[FlagUse]:
         db = _db(self.major(ctx))
         out, i = [], 0
         while i < len(self.tokens):
@@ -167,6 +194,9 @@ class NodeLaunch(_Versioned, Fact):
 
     # ------------------------------------------------------------ flags
     def cli_flags(self, ctx) -> list[FlagUse]:
+        return self._resolved(ctx, "cli-flags", lambda: self._cli_flags(ctx))
+
+    def _cli_flags(self, ctx) -> list[FlagUse]:
         db = _db(self.major(ctx))
         return [resolve(db, a.value, a, "command line", value_arg=v)
                 for a, v in zip(self.opt_args, self.opt_values)]

@@ -56,6 +56,20 @@ class FlagUse:
         return [self.spelling] + ([self.value_arg.value] if self.value_arg else [])
 
 
+def fresh(uses: list[FlagUse]) -> list[FlagUse]:
+    """Copies of resolved uses, as ``resolve`` made them, for a caller to set its rule's
+    ``fix``/``detail``/``extra`` on: a launch's flags are resolved once per run
+    (``launch.facts``) and every rule reads them dozens of times."""
+    out = []
+    for u in uses:
+        new = object.__new__(FlagUse)
+        d = new.__dict__
+        d.update(u.__dict__)
+        d["extra"] = {}
+        out.append(new)
+    return out
+
+
 def resolve(db, spelling: str, arg: Arg, where: str, origin: str = "",
             value_arg: Arg | None = None) -> FlagUse:
     """A FlagUse filled from the database; dynamic values are looked up by name."""

@@ -124,12 +124,13 @@ def _peers(launch, ctx) -> list:
     cache = ctx.__dict__.setdefault("_launch_cache", {})
     if "entries" not in cache:
         groups: dict[tuple, list] = {}
+        entries: dict[int, tuple] = {}
         for f in project.of_kind("node-launch"):
             if f.production(ctx) and not f.eval and not f.opaque and f.script is not None:
-                key = _entry(project, f)
+                key = entries[id(f)] = _entry(project, f)
                 groups.setdefault(_group(key), []).append((f, key))
-        cache["entries"] = groups
-    mine = _entry(project, launch)
+        cache["entries"], cache["entry-of"] = groups, entries
+    mine = cache["entry-of"].get(id(launch)) or _entry(project, launch)
     peers = []
     for f, key in cache["entries"].get(_group(mine), ()):
         if f is not launch and _same_entry(mine, key):

@@ -3,7 +3,7 @@ was written (``SettingUse``: the token(s), for spans and fixes)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import cached_property
+from ..lazy import cached_property
 from typing import Any, ClassVar
 
 from ..diagnostics import Proposal

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from ..lazy import cached_property
 
 from .. import bash, bashrun
 from ..bashwords import has_here, plain

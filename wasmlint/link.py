@@ -340,9 +340,10 @@ def link(facts: list[Fact], files: dict[str, str], abspaths: dict[str, str] | No
     from .launch import compose_image
     from .js import module_options
     from .sources import terraform
-    from .toolchain import cargo_link, emenv, flag_sets
-    facts = emenv.settle(flag_sets.settle(compose_image.settle(cargo_link.settle(facts, files)),
-                                          read=lambda: _texts(files, abspaths or {})))
+    from .toolchain import cargo_link, debug_build, emenv, flag_sets
+    facts = flag_sets.settle(compose_image.settle(cargo_link.settle(facts, files)),
+                             read=lambda: _texts(files, abspaths or {}))
+    facts = emenv.settle(debug_build.settle(facts))
     facts = module_options.settle(terraform.settle(facts))
     by_kind: dict[str, list[Fact]] = {}
     for f in facts:

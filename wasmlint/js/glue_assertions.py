@@ -48,6 +48,8 @@ class GlueAssertions(JsFact):
     def debug_origin(self) -> str:
         return f" (its text holds {self.marker})"
 
+    ships_source_mapped = False     # (WL503, as an emcc link's) the glue is what ships
+
     def debug_variant(self, ctx) -> bool:
         return False
 

@@ -54,6 +54,7 @@ class CargoProfile(Fact):
         return self.debug_at or self.span
 
     debug_origin = ""       # (WL503, as an emcc link's) the profile says it itself
+    ships_source_mapped = False     # (WL503, as an emcc link's) a profile writes no source map
 
     def debug_variant(self, ctx) -> bool:
         """A profile that is not what a shipped WebAssembly module is built with: the

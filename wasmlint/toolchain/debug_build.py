@@ -2,6 +2,7 @@
 a Makefile target) and emcc's ``-g`` flags."""
 from __future__ import annotations
 
+import posixpath
 import re
 from functools import lru_cache
 
@@ -47,3 +48,36 @@ def is_debug_flag(a: str) -> bool:
 
 def keeps_dwarf(flag: str) -> bool:
     return flag in _DWARF_FLAGS or flag.startswith(_DWARF_PREFIXES)
+
+
+def settle(facts: list) -> list:
+    """Mark the project's only emcc link (``only_link``). A source map marks a build made to
+    debug beside the build that ships (a Makefile's ``debug`` flags next to its release
+    ones); a project with a single link ships that link, source map and all (hnswlib-wasm's
+    one ``-O3 -gsource-map`` link, which npm publishes)."""
+    links = [f for f in facts if f.kind == "emcc-invocation"]
+    if len({(f.span.path, f.span.line) for f in links}) == 1:
+        for f in links:
+            f.only_link = True
+    return facts
+
+
+def ships_source_mapped(link, ctx) -> bool:
+    """(WL503) An optimised link kept from ``release`` by its source map alone, when it is the
+    project's only link and the project publishes (npm ``files``) or serves what it writes: no
+    other build ships, so the shipped build is this one, source map, assertions and all."""
+    if not link.only_link or not link.source_map or link.release or "-O0" in link.opt_levels \
+            or link.opt_level not in ("-O2", "-O3", "-Os", "-Oz") or any(debug_named(n) for n in link.names):
+        return False
+    project = ctx.project
+    if not hasattr(project, "scopes"):
+        return False
+    from ..scopes.npm_files import published
+    scopes = project.scopes(ctx.config)
+    here = posixpath.dirname(link.span.path)
+    outputs = {posixpath.normpath(posixpath.join(here, e.spec)): "" for e in
+               project.edges_by_span.get(("builds", link.span), ()) if e.spec and e.src == link.span.path}
+    return any(scopes.of_path(p).scope == "production" for p in project.built_by(link)) or any(
+        f.field == "files" and published(f, f.span.path, outputs)
+        and scopes.of_path(f.span.path).scope in ("production", "unknown")
+        for f in project.of_kind("package-entry"))

@@ -18,7 +18,8 @@ from ..facts import Fact, Span, internal
 from ..memory import PAGE, MemoryLike
 from . import emcc_settings as es
 from .edits import remove_many, replace_args, replace_part
-from .debug_build import SOURCE_MAP_FLAGS, debug_named, is_debug_flag, keeps_dwarf, release_named
+from .debug_build import (SOURCE_MAP_FLAGS, debug_named, is_debug_flag, keeps_dwarf, release_named,
+                          ships_source_mapped)
 from .emcc_setting_fact import EmccSetting, SettingUse, parse_use
 from .emver import effective, parse_version
 from .pstr import UNKNOWN, Tok
@@ -75,6 +76,7 @@ class EmccInvocation(MemoryLike, Fact):
     opt_levels: list = field(default_factory=list)    # every -O as written; the last one wins
     debug_flags: list = field(default_factory=list)   # the -g flags after the last -g0
     source_map: bool = False
+    only_link: bool = internal(False)                 # the project's one emcc link (debug_build.settle)
     rule: str | None = internal(None)                 # the Makefile target whose recipe links
     stripped_into: str | None = internal(None)        # a module the Makefile derives and strips (make_strip)
     emscripten_version: str | None = None
@@ -235,6 +237,11 @@ class EmccInvocation(MemoryLike, Fact):
     def names(self) -> tuple[str | None, ...]:
         """What the link goes by: its variant, output, Makefile target and CMake build type."""
         return (self.variant, self.output, self.rule, self.config)
+
+    def ships_source_mapped(self, ctx) -> bool:
+        """(WL503) The project's one link, kept from ``release`` by its source map alone, and
+        shipped: ``debug_build.ships_source_mapped``."""
+        return ships_source_mapped(self, ctx)
 
     def debug_variant(self, ctx) -> bool:
         """A link the project's scopes call a debug variant: flagged to debug, its outputs

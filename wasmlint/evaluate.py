@@ -206,6 +206,7 @@ def _evaluate(rules, by_kind, ctx, policy, files, out) -> None:
         # the names a condition reads besides the fact's: one dict for every fact of the rule,
         # copied per fact only where a fact's evaluation sets names of its own (a target, an item)
         shared = not (rule.per_target or each_var)
+        look = Names(None, ctx, base)       # a shared rule's: its fact is set for each fact
         path, file = None, None
         for kind in rule.facts:
             for fact in by_kind.get(kind, ()):
@@ -215,22 +216,35 @@ def _evaluate(rules, by_kind, ctx, policy, files, out) -> None:
                     if file is None:
                         file = files[path] = spelling.Checked()
                     spelling.checking(file)
+                found = len(out)
+                if shared:      # one condition, no target, no item: most facts end here
+                    look.fact = fact
+                    try:
+                        if cond(look):
+                            _report(rule, fact, ctx, None, look, message, out)
+                    except _RULE_ERRORS as exc:
+                        _skipped(rule, fact, ctx, exc, found, out)
+                    continue
                 targets = ctx.targets_for(fact) if rule.per_target else _NO_TARGET
                 if rule.tightest:
                     targets = sorted(targets, key=lambda t: (t.budget_bytes is None, t.budget_bytes or 0))
-                found = len(out)
-                look = Names(fact, ctx, base if shared else dict(base))
+                look = Names(fact, ctx, dict(base))
                 try:
                     _each_target(rule, fact, ctx, targets, look, each_var, each_expr, cond, message, found, out)
-                except (ConditionError, ArithmeticError, ValueError, TypeError, MemoryError, RecursionError) as exc:
-                    # a rule (often a project's own) that fails on one fact does not end the run
-                    del out[found:]
-                    ctx.notes.append(f"rule {rule.code} could not be evaluated on {fact.span.path}:"
-                                     f"{fact.span.line} ({type(exc).__name__}: {clip(str(exc), 160)}); skipped")
+                except _RULE_ERRORS as exc:
+                    _skipped(rule, fact, ctx, exc, found, out)
 
 
+# what a rule (often a project's own) may raise on one fact: that fact is skipped, the run goes on
+_RULE_ERRORS = (ConditionError, ArithmeticError, ValueError, TypeError, MemoryError, RecursionError)
 _NO_TARGET = (None,)
 _ONE_ITEM = (None,)
+
+
+def _skipped(rule, fact, ctx, exc, found, out) -> None:
+    del out[found:]
+    ctx.notes.append(f"rule {rule.code} could not be evaluated on {fact.span.path}:"
+                     f"{fact.span.line} ({type(exc).__name__}: {clip(str(exc), 160)}); skipped")
 
 
 def _each_target(rule, fact, ctx, targets, look, each_var, each_expr, cond, message, found, out) -> None:
@@ -244,18 +258,22 @@ def _each_target(rule, fact, ctx, targets, look, each_var, each_expr, cond, mess
         for item in items or ():
             if each_var:
                 names[each_var] = item
-            if not cond(look):
-                continue
-            span = fact.span
-            if rule.location:
-                loc = compile_expr(rule.location)(look)
-                span = loc if isinstance(loc, Span) else span
-            out.append(Diagnostic(
-                code=rule.code, name=rule.name, severity=_severity(rule, ctx, look),
-                message=clip_quoted(message(look)), span=span,
-                target=target.name if target is not None else None,
-                related=_related(rule, look), fix=_fix(rule, fact, look), url=rule.url,
-                fact=fact, scope=ctx.scope_of(fact).scope, data=_data(rule, look)))
+            if cond(look):
+                _report(rule, fact, ctx, target, look, message, out)
+
+
+def _report(rule, fact, ctx, target, look, message, out) -> None:
+    """The finding of ``rule`` on ``fact`` (for ``target``), its condition being true."""
+    span = fact.span
+    if rule.location:
+        loc = compile_expr(rule.location)(look)
+        span = loc if isinstance(loc, Span) else span
+    out.append(Diagnostic(
+        code=rule.code, name=rule.name, severity=_severity(rule, ctx, look),
+        message=clip_quoted(message(look)), span=span,
+        target=target.name if target is not None else None,
+        related=_related(rule, look), fix=_fix(rule, fact, look), url=rule.url,
+        fact=fact, scope=ctx.scope_of(fact).scope, data=_data(rule, look)))
 
 
 def _data(rule: Rule, look: Names) -> dict | None:

@@ -21,13 +21,17 @@ class Project:
     abspaths: dict[str, str] = field(default_factory=dict)  # display path -> absolute path
     roots: list[str] = field(default_factory=list)          # the run's folders (runpaths.run_roots)
     _scopes: dict = field(default_factory=dict, repr=False)
+    _rel: dict[str, str] = field(default_factory=dict, repr=False)
     memo: dict = field(default_factory=dict)     # what rules derive once per run, keyed by its owner
 
     def rel(self, path: str) -> str:
         """``path`` relative to the run's folder holding it (else as displayed)."""
-        from .runpaths import project_relative
-        abspath = self.abspaths.get(path)
-        return (project_relative(abspath, self.roots) if abspath else None) or path
+        known = self._rel.get(path)
+        if known is None:       # once per path: every fact, finding and output of a file asks
+            from .runpaths import project_relative
+            abspath = self.abspaths.get(path)
+            known = self._rel[path] = (project_relative(abspath, self.roots) if abspath else None) or path
+        return known
 
     def scopes(self, config):
         """The scope map of this project under ``config`` (computed once)."""

@@ -23,6 +23,8 @@ def node_twin_outputs(links) -> set[str]:
         if envs and "node" not in envs:
             web.update(_stems(f))
     out: set[str] = set()
+    if not web:
+        return out      # no web link: no link is its twin (the links are not walked again)
     for f in links:
         if _environments(f):
             continue

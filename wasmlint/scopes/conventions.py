@@ -15,6 +15,7 @@ compose services, CI jobs) are split into words: ``test:unit`` says test.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from . import QUIET, Scoped
 
@@ -102,7 +103,15 @@ def folder_scope(rel: str) -> Scoped | None:
     (``test/fixtures/app/.github/``, ``examples/x/scripts/``) is part of that one.
     A conventional name (``examples/``) says more than a name that holds such a word
     (``examples/demo-server/``, ``core/example-builds/``), which counts only without one."""
-    parts = rel.split("#", 1)[0].split("/")[:-1]
+    folder = rel.split("#", 1)[0].rpartition("/")[0]
+    return _folder_scope(folder) if folder else None
+
+
+@lru_cache(maxsize=4096)
+def _folder_scope(folder: str) -> Scoped | None:
+    """``folder_scope`` of a file in ``folder``: a function of the folder alone, worked out
+    once per folder (a run's thousands of files and build outputs sit in a few folders)."""
+    parts = folder.split("/")
     tooling = None
     for named in (lambda p, d: FOLDERS.get(_unscoped(p[d])) or _fuzz_input_scope(p, d),
                   lambda p, d: _compound_folder_scope(p[d])):

@@ -20,6 +20,9 @@ def scan(wat: str):
     ("(drop (i8x16.extract_lane_s 15 (v128.const i32x4 0x40 0x40 0x40 0x40)))", False),
     ("(memory.fill (i32.const 64) (i32.const 0x40) (i32.const 64)) (drop (memory.size))", False),
     ("(drop (i32.atomic.load offset=64 (i32.const 0))) (atomic.fence)", False),
+    # long LEBs (a 64-bit constant, a large offset) whose bytes hold 0x40, around a memory.grow and not
+    ("(drop (i64.const 0x4040404040404040)) (drop (i32.load offset=0x40404040 (i32.const 0x4040)))", False),
+    ("(drop (i64.const 0x4040404040404040)) (drop (memory.grow (i32.const 0x4040))) (drop (i32.const 1))", True),
 ])
 def test_memory_grow_is_found_by_decoding(body, grows):
     assert scan(f"(module (memory 1 1 shared) (func {body}))") is grows

@@ -5,6 +5,7 @@ finding's places reports it."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from tests.fixture_harness import FIXTURES, PROJECTS, materialise, run_cli
 
@@ -115,3 +116,26 @@ def test_a_builds_rank_is_worked_out_once_per_link_however_many_findings_share_i
     shared = [d for d in result.diagnostics if d.code == "WL103"]     # WL101 folded in
     assert len(shared) == 1 and shared[0].span.line == 1      # one finding: the text all links share
     assert len(asked) == len(set(asked)) == links
+
+
+def test_a_run_without_a_cache_hashes_only_the_modules_whose_size_another_module_has(tmp_path, monkeypatch):
+    # a module's identity tells copies apart; a module no other one matches in size is no copy
+    import wasmlint.cache
+    from tests.wasmbuild import build_wat
+    work = materialise(FIXTURES / "WL101" / "same-module-twice", tmp_path)
+    wat = (FIXTURES / "WL101" / "same-module-twice" / "javascript" / "draco_decoder.wat").read_text()
+    fork = work / "javascript" / "fork" / "draco_decoder.wasm"    # the same size, another export name
+    fork.parent.mkdir()
+    fork.write_bytes(build_wat(wat.replace('"decode"', '"encode"')))
+    assert fork.stat().st_size == (work / "javascript" / "draco_decoder.wasm").stat().st_size
+    hashed, digest = [], wasmlint.cache.file_digest
+    monkeypatch.setattr(wasmlint.cache, "file_digest", lambda path: hashed.append(path) or digest(path))
+    rc, out, _ = run_cli(["check", "--no-cache", "--jobs", "1", "--select", "WL101", "--output-format", "json",
+                          "."], work)
+    assert sorted(str(Path(p).relative_to(work)) for p in hashed) == [
+        "javascript/draco_decoder.wasm", "javascript/fork/draco_decoder.wasm",
+        "javascript/npm/draco3d/draco_decoder.wasm"]
+    assert [(d["path"], [r["path"] for r in d["related"]]) for d in json.loads(out)] == [
+        ("javascript/draco_decoder.wasm", ["javascript/npm/draco3d/draco_decoder.wasm"]),
+        ("javascript/fork/draco_decoder.wasm", []),
+        ("javascript/with_asserts/draco_decoder.wasm", [])]

@@ -46,6 +46,7 @@ class FileResult:
     content_key: str | None = None  # identity up to line endings (small text files; rootcause.py)
     cacheable: bool = True         # False when the facts depend on other files too
     others: dict = field(default_factory=dict)   # other files its readers read: path → (abspath, SHA-256)
+    unhashed: int | None = None    # a module's size when its SHA-256 is left to ``identify_modules``
 
 
 @dataclass
@@ -56,7 +57,7 @@ class CheckResult:
     ctx: Context
     used_directives: set = field(default_factory=set)
     directives: dict[str, list[Directive]] = field(default_factory=dict)
-    digests: dict[str, str] = field(default_factory=dict)   # display path -> content SHA-256
+    digests: dict[str, str] = field(default_factory=dict)   # display path -> content SHA-256 (identify_modules)
     visited: list[str] = field(default_factory=list)        # what the walk looked at (runmemo)
     cacheable: bool = True                                  # no file's facts depend on another file
 
@@ -91,11 +92,12 @@ def _read(entry: FileEntry, limit: int):
 
 
 def analyze_file(entry: FileEntry, policy: dict, validate: bool = False, deep: bool = False,
-                 content: bytes | None = None) -> FileResult:
+                 content: bytes | None = None, hash_modules: bool = True) -> FileResult:
     """One file → its facts. Pure in the file's bytes; never raises.
 
     ``content`` stands in for the file's bytes (``--fix`` re-lints edited text
-    before anything is written)."""
+    before anything is written); ``hash_modules`` False: a module's SHA-256, when the
+    cache lookup did not take it, is left to ``identify_modules`` (a run without a cache)."""
     res = FileResult(entry.path, entry.kind)
     if entry.problem:
         res.facts.append(ParseError(Span(entry.path), message=entry.problem))
@@ -119,8 +121,11 @@ def analyze_file(entry: FileEntry, policy: dict, validate: bool = False, deep: b
             f"(policy `{key}`); not read")))
         return res
     if isinstance(data, mmap.mmap):   # hashing through the map would make every page resident
-        from .cache import file_digest
-        res.digest = hashed or file_digest(entry.abspath)
+        if hashed or hash_modules:
+            from .cache import file_digest
+            res.digest = hashed or file_digest(entry.abspath)
+        else:
+            res.unhashed = len(data)
     else:
         res.digest = hashlib.sha256(data).hexdigest()
         res.content_key = content_key(data) if entry.kind != "wasm" else None
@@ -166,8 +171,9 @@ def _analyze_all(entries: list[FileEntry], policy: dict, validate: bool, jobs: i
                  deep: bool = False, progress=None, overlay: dict[str, bytes] | None = None,
                  cache_root: Path | None = None) -> list[FileResult]:
     tick = progress.advance if progress is not None else (lambda: None)
-    if cache_root is None and not overlay:
-        return _analyze_uncached(entries, policy, validate, jobs, deep, tick)
+    if cache_root is None and not overlay:     # no cache key to take: modules are hashed only if need be
+        return identify_modules(_analyze_uncached(entries, policy, validate, jobs, deep, tick, hash_modules=False),
+                                entries)
     from .cache import cached_analysis
     return cached_analysis(entries, policy, validate, deep, overlay or {}, cache_root, tick,
                            lambda todo, contents: _analyze_uncached(todo, policy, validate, jobs, deep, tick,
@@ -175,7 +181,7 @@ def _analyze_all(entries: list[FileEntry], policy: dict, validate: bool, jobs: i
 
 
 def _analyze_uncached(entries: list[FileEntry], policy: dict, validate: bool, jobs: int | None, deep: bool,
-                      tick, contents: list[bytes | None] | None = None) -> list[FileResult]:
+                      tick, contents: list[bytes | None] | None = None, hash_modules: bool = True) -> list[FileResult]:
     contents = contents or [None] * len(entries)
     total = sum(e.size for e in entries)
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
@@ -188,10 +194,31 @@ def _analyze_uncached(entries: list[FileEntry], policy: dict, validate: bool, jo
             _prepare({e.kind for e in entries})
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
             # the biggest files first, one at a time, so the workers finish together
-            futures = {i: pool.submit(analyze_file, entries[i], policy, validate, deep, contents[i])
+            futures = {i: pool.submit(analyze_file, entries[i], policy, validate, deep, contents[i],
+                                       hash_modules)
                        for i in sorted(range(len(entries)), key=lambda i: -entries[i].size)}
             return _counted((futures[i].result() for i in range(len(entries))), tick)
-    return _counted((analyze_file(e, policy, validate, deep, c) for e, c in zip(entries, contents)), tick)
+    return _counted((analyze_file(e, policy, validate, deep, c, hash_modules) for e, c in zip(entries, contents)),
+                    tick)
+
+
+def identify_modules(results: list[FileResult], entries: list[FileEntry]) -> list[FileResult]:
+    """Each module left unhashed known by its SHA-256 if its size is another module's
+    (a file's or one embedded in a script's), else by its path and size: a module's
+    identity only tells copies of one module apart from other modules (``rootcause``),
+    and two of different sizes are never copies. Hashing 345 MiB of modules took a
+    third of a second of a cold run, for copies that are rare."""
+    left = [r for r in results if r.unhashed is not None]
+    if not left:
+        return results
+    from collections import Counter
+    from .cache import file_digest
+    sizes = Counter(r.unhashed for r in left)      # every module of a no-cache run but empty ones
+    sizes.update(f.size for r in results for f in r.facts if f.kind == "wasm-module" and f.digest)
+    abspath = {e.path: e.abspath for e in entries}
+    for r in left:
+        r.digest = file_digest(abspath[r.path]) if sizes[r.unhashed] > 1 else f"unhashed:{r.unhashed}:{r.path}"
+    return results
 
 
 def _prepare(kinds: set) -> None:

@@ -6,6 +6,8 @@ An opcode outside those (GC's 0xfb prefix …) or a malformed body answers None:
 Only small code is decoded (``SCAN_LIMIT``): the reader never decodes bodies otherwise."""
 from __future__ import annotations
 
+import re
+
 from .leb import Cursor, WasmParseError
 
 SCAN_LIMIT = 512 * 1024       # bytes of code section decoded at most
@@ -22,6 +24,26 @@ _FC = {**{k: 0 for k in range(8)}, 8: 2, 9: 1, 10: 2, 11: 1, 12: 2, 13: 1, 14: 2
 _FD_LANE = frozenset(range(21, 35))
 _FD_MEMARG_LANE = frozenset(range(84, 92))
 _FD_MEMARG = frozenset((*range(0, 12), 92, 93))
+
+
+
+
+def _set(codes) -> str:
+    return "[" + "".join(f"\\x{c:02x}" for c in sorted(codes)) + "]"
+
+
+# A run of instructions with plain immediates (most of any body: local.get 3, call 1234,
+# i32.add, i32.load offset=8, block with no result …), matched at C speed; the decoder
+# below takes the instruction after the run. 0x40 is none of these opcodes, and each
+# immediate is matched whole, so a run never holds a memory.grow nor ends inside an instruction.
+_LEB = "[\\x80-\\xff]*[\\x00-\\x7f]"      # a LEB, as long as it runs (_skip_leb)
+_SHORT_RUN = re.compile("(?:{})*".format("|".join((
+    _set(_NONE),
+    _set((*_ONE_INDEX, 0x41, 0x42, 0xd0)) + _LEB,
+    _set(_TWO_INDEXES) + _LEB + _LEB,
+    _set(_MEMARG) + "[\\x00-\\x3f]" + _LEB,                        # a one-byte align (no memory index), offset
+    _set(_BLOCKS) + "[\\x40\\x6a-\\x7f]",                           # empty or one-byte block type
+    "\\x43[\\x00-\\xff]{4}", "\\x44[\\x00-\\xff]{8}"))).encode("ascii"))
 
 
 class _Unknown(Exception):
@@ -85,7 +107,11 @@ def _body_grows(mv: bytes, pos: int, end: int) -> bool:
     pos, groups = _leb(mv, pos)
     for _ in range(groups):
         pos = _skip_valtype(mv, _skip_leb(mv, pos))
+    short_run = _SHORT_RUN.match
     while pos < end:
+        pos = short_run(mv, pos, end).end()
+        if pos >= end:
+            break
         op = mv[pos]
         pos += 1
         if op in _NONE:

@@ -390,8 +390,7 @@ class JsWorker(JsFact):
         if self.unheard_at is not None:
             return (f"has no 'error' listener while its function awaits (line {self.unheard_at.line}) before "
                     f"handing it on: {_WORKER_ERROR_EXITS}, whatever the receiver attaches later")
-        if self.error_listener is None and self.unheard_by(ctx):
-            found = self.unheard_by(ctx)
+        if found := (self.unheard_by(ctx) if self.error_listener is None else []):
             names = " and ".join(f"`{name}`" for name, _s in found)
             return (f"has no 'error' listener: it is handed only to {names}, which "
                     f"{'adds' if len(found) == 1 else 'add'} none: {_WORKER_ERROR_EXITS}")
@@ -401,9 +400,7 @@ class JsWorker(JsFact):
         """``[(name, span)]`` of the imported functions this worker is handed to, when every
         one of them only calls its methods and none listens for ``error`` (crossfile.py)."""
         from .crossfile import worker_handlers
-        if not self.handed_to:
-            return []
-        found = worker_handlers(ctx, self.span.path, self.handed_to)
+        found = worker_handlers(ctx, self.span.path, self.handed_to) if self.handed_to else []
         if len(found) != len(self.handed_to) or any(how != "other" for _n, _s, how in found):
             return []
         return [(name, span) for name, span, _how in found]

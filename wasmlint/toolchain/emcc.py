@@ -18,8 +18,8 @@ from ..facts import Fact, Span, internal
 from ..memory import PAGE, MemoryLike
 from . import emcc_settings as es
 from .edits import remove_many, replace_args, replace_part
-from .debug_build import (SOURCE_MAP_FLAGS, debug_named, is_debug_flag, keeps_dwarf, release_named,
-                          ships_source_mapped)
+from .debug_build import SOURCE_MAP_FLAGS, debug_named, is_debug_flag, release_named
+from .emcc_debug import DebugSettings
 from .emcc_setting_fact import EmccSetting, SettingUse, parse_use
 from .emver import effective, parse_version
 from .pstr import UNKNOWN, Tok
@@ -52,7 +52,7 @@ def is_emcc(word: str) -> bool:
 
 
 @dataclass
-class EmccInvocation(MemoryLike, Fact):
+class EmccInvocation(MemoryLike, DebugSettings, Fact):
     """One emcc link (a command, or a flag set that reaches one), with the settings
     emcc ends up with and the memory layout it derives."""
 
@@ -237,66 +237,6 @@ class EmccInvocation(MemoryLike, Fact):
     def names(self) -> tuple[str | None, ...]:
         """What the link goes by: its variant, output, Makefile target and CMake build type."""
         return (self.variant, self.output, self.rule, self.config)
-
-    def ships_source_mapped(self, ctx) -> bool:
-        """(WL503) The project's one link, kept from ``release`` by its source map alone, and
-        shipped: ``debug_build.ships_source_mapped``."""
-        return ships_source_mapped(self, ctx)
-
-    def debug_variant(self, ctx) -> bool:
-        """A link the project's scopes call a debug variant: flagged to debug, its outputs
-        neither published nor served while another link's are (``scopes.assign``)."""
-        project = ctx.project
-        return hasattr(project, "scopes") and (self.span.path, self.span) in project.scopes(ctx.config).variants
-
-    def debug_stripped(self, ctx) -> bool:
-        """(WL503, as a Cargo profile's) a link's DWARF left in a side file is already not
-        counted (``dwarf_flags``): nothing later strips it."""
-        return False
-
-    @property
-    def dwarf_flags(self) -> list[str]:
-        """The -g flags that leave DWARF in the shipped module (none with -gseparate-dwarf, nor
-        when the Makefile strips a module it derives from the link's: ``make_strip``)."""
-        if any(f.startswith("-gseparate-dwarf") for f in self.debug_flags) or self.stripped_into:
-            return []
-        return [f for f in self.debug_flags if keeps_dwarf(f)]
-
-    @property
-    def _debug_checks(self) -> tuple[str, ...]:
-        """The settings that add runtime checks. ``ASSERTIONS`` checks in the JavaScript glue
-        and picks the debug builds of the system libraries; a ``SIDE_MODULE`` has neither (the
-        main module brings both), so there it adds nothing."""
-        return ("SAFE_HEAP", "STACK_OVERFLOW_CHECK") if self.side_module else \
-            ("ASSERTIONS", "SAFE_HEAP", "STACK_OVERFLOW_CHECK")
-
-    @property
-    def debug_settings(self) -> list[str]:
-        out = [f"{n}={self.settings[n]}" for n in self._debug_checks
-               if isinstance(self.settings.get(n), int) and self.settings[n] and
-               (n != "STACK_OVERFLOW_CHECK" or self.settings[n] >= 2)]
-        out += dict.fromkeys(self.dwarf_flags)      # one flag set passed twice (CFLAGS and CXXFLAGS) says it once
-        if self.opt_level == "-O0" and self.release:
-            out.append("-O0")
-        elif self.default_o0 and self.release:
-            out.append("-O0 (no `-O` flag: emcc's default)")
-        return out
-
-    @property
-    def debug_span(self) -> Span:
-        for n in self._debug_checks:
-            u = self._last(n)
-            if u is not None and u.parsed.value:
-                return u.span
-        return self.build_type_span or self.span
-
-    @property
-    def debug_origin(self) -> str:
-        """Where the link's -g comes from when the configure line's build type brings it."""
-        if self.build_type_span is None:
-            return ""
-        return (f" (CMake passes the flags of `CMAKE_BUILD_TYPE={self.build_type}`, set by the configure "
-                "line, to the link)")
 
     # fixes --------------------------------------------------------------------
     @property

@@ -61,7 +61,7 @@ def unreached(flag_sets: list[Fact], facts: list[Fact], variable, read) -> set:
     for f in facts:
         if f.kind == "make-included-flags":
             includes.setdefault(f.included, []).append(set(f.unused))
-    out, with_rules = set(), set()
+    out, with_rules, kept = set(), set(), set()
     from .make_runs import DEFAULT_NAMES
     for f in flag_sets:
         path, name = variable(f)
@@ -69,7 +69,7 @@ def unreached(flag_sets: list[Fact], facts: list[Fact], variable, read) -> set:
             continue
         if path not in includes:
             if getattr(f, "kept_here", False) and posixpath.basename(path) in DEFAULT_NAMES:
-                out.add((path, name))       # make runs it and no file includes it: no recipe names it
+                kept.add((path, name))       # make runs it: unless a file includes it, no recipe names it
             continue
         if not all(name in u for u in includes[path]):
             continue
@@ -79,7 +79,30 @@ def unreached(flag_sets: list[Fact], facts: list[Fact], variable, read) -> set:
     if with_rules:
         run = _run_with_file(with_rules, read) if read is not None else with_rules
         out = {(path, name) for path, name in out if path not in run}
+    if kept:
+        paths = {path for path, _ in kept}
+        included = _included_by_text(paths, read) if read is not None else paths
+        out |= {(path, name) for path, name in kept if path not in included}
     return out
+
+
+def _included_by_text(paths: set[str], read) -> set[str]:
+    """Those of ``paths`` (Makefiles named ``Makefile``) that an ``include`` line of the project
+    names by their folder and name (fairy-stockfish's ``src/Makefile`` has ``include
+    emscripten/Makefile`` in a branch of a compiler choice, read only where that branch is
+    taken): their variables are the includer's."""
+    tails = {posixpath.join(posixpath.basename(posixpath.dirname(p)), posixpath.basename(p)): p
+             for p in paths if posixpath.dirname(p)}
+    if not tails:
+        return set()
+    pattern = re.compile(r"^[ \t]*-?s?include[ \t]+(?:[^\n]*?[ \t/])?(" +
+                         "|".join(re.escape(t) for t in tails) + r")(?![\w.])", re.M)
+    found = set()
+    for _path, text in read():
+        found.update(tails[m.group(1)] for m in pattern.finditer(text))
+        if len(found) == len(tails):
+            break
+    return found
 
 
 def _run_with_file(paths: set[str], read) -> set[str]:

@@ -209,6 +209,7 @@ def _flag_variables(reader: MakeReader, parsed: Parsed, ex: Expander, used: set[
     # `print-%: ; @echo $($*)`) may name any of them
     computed = any(_COMPUTED_NAME.search(line.text.text) for line in reader.lines)
     exports = _exported_names(reader)
+    reach = _named_by_recipes(reader, recipes) if own_recipes else set()
     out: list[Fact] = included_flags(Span(reader.index.path), {
         reader.index.linked[slot - 1].path: names for slot, names in from_included.items()})
     for name, (words, _) in candidates.items():
@@ -222,9 +223,34 @@ def _flag_variables(reader: MakeReader, parsed: Parsed, ex: Expander, used: set[
             if f.kind == "emcc-invocation":
                 f.own_recipes = own_recipes
                 f.kept_here = own_recipes and not computed and not var.exported and not (
-                    exports is None or name in exports)
+                    exports is None or name in exports) and name not in reach
             out.append(f)
     return out
+
+
+def _named_by_recipes(reader: MakeReader, recipes: list[str]) -> set[str]:
+    """The variables recipe lines name, for make (``$(NAME)``, ``${NAME}``, ``$(NAME:.c=.o)``)
+    or for their shell (``$$NAME``), and those the values of these name in turn, as written:
+    ffmpeg.wasm's ``make build-mt EXTRA_CFLAGS="$(PROD_MT_CFLAGS)"`` hands a sub-make
+    ``PROD_MT_CFLAGS := $(PROD_CFLAGS) $(MT_FLAGS)``, so ``MT_FLAGS`` too."""
+    refs_of: dict[str, set[str]] = {}
+    for line in reader.lines:
+        m = None if line.recipe else _ASSIGNMENT.match(line.stripped)
+        if m is not None:
+            refs_of.setdefault(m.group(1), set()).update(_MAKE_REF.findall(m.group(2)))
+    todo = {n for r in recipes for n in _MAKE_REF.findall(r) + _SHELL_REF.findall(r)}
+    seen: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name not in seen:
+            seen.add(name)
+            todo |= refs_of.get(name, set()) - seen
+    return seen
+
+
+_ASSIGNMENT = re.compile(r"(?:(?:override|export|private)\s+)*([A-Za-z0-9_.-]+)\s*(?:::=|:::=|:=|\+=|\?=|!=|=)(.*)$")
+_MAKE_REF = re.compile(r"\$[({]([A-Za-z0-9_.-]+)[)}:]")
+_SHELL_REF = re.compile(r"\$\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 
 
 _COMPUTED_NAME = re.compile(r"\$[({](?:value\s+)?[^)}\s:=]*\$")

@@ -49,6 +49,7 @@ class GlueAssertions(JsFact):
         return f" (its text holds {self.marker})"
 
     ships_source_mapped = False     # (WL503, as an emcc link's) the glue is what ships
+    unshipped_default_o0 = False    # (WL503, as an emcc link's) no default -O0 here
 
     def debug_variant(self, ctx) -> bool:
         return False

@@ -55,6 +55,7 @@ class CargoProfile(Fact):
 
     debug_origin = ""       # (WL503, as an emcc link's) the profile says it itself
     ships_source_mapped = False     # (WL503, as an emcc link's) a profile writes no source map
+    unshipped_default_o0 = False    # (WL503, as an emcc link's) no default -O0 here
 
     def debug_variant(self, ctx) -> bool:
         """A profile that is not what a shipped WebAssembly module is built with: the

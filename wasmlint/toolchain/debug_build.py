@@ -69,6 +69,12 @@ def ships_source_mapped(link, ctx) -> bool:
     if not link.only_link or not link.source_map or link.release or "-O0" in link.opt_levels \
             or link.opt_level not in ("-O2", "-O3", "-Os", "-Oz") or any(debug_named(n) for n in link.names):
         return False
+    return shipped(link, ctx)
+
+
+def shipped(link, ctx) -> bool:
+    """Whether the project publishes (npm ``files``) or serves (production scope) what the
+    link writes."""
     project = ctx.project
     if not hasattr(project, "scopes"):
         return False

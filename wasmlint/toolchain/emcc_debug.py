@@ -3,7 +3,7 @@ and whether the project made it to debug. A part of ``emcc.EmccInvocation``."""
 from __future__ import annotations
 
 from ..facts import Span
-from .debug_build import keeps_dwarf, ships_source_mapped
+from .debug_build import keeps_dwarf, ships_source_mapped, shipped
 
 
 class DebugSettings:
@@ -14,6 +14,13 @@ class DebugSettings:
         """(WL503) The project's one link, kept from ``release`` by its source map alone, and
         shipped: ``debug_build.ships_source_mapped``."""
         return ships_source_mapped(self, ctx)
+
+    def unshipped_default_o0(self, ctx) -> bool:
+        """(WL503) A link left at emcc's default -O0 whose outputs the project neither publishes
+        nor serves: a CI check build, a smoke test or a vendored library's makefile, not the
+        build that ships (wabt's CI `emcmake cmake -B emscripten`, dosbox-x's vendored libpng
+        makefiles)."""
+        return self.default_o0 and not shipped(self, ctx)
 
     def debug_variant(self, ctx) -> bool:
         """A link the project's scopes call a debug variant: flagged to debug, its outputs

@@ -38,7 +38,7 @@ BUILD_VALUE_OPTIONS = frozenset((
 def contexts(project) -> dict[str, str]:
     """{Dockerfile: its build context}, both project-relative, for the Dockerfiles the
     project builds from another folder; read once per project."""
-    found = getattr(project, "_docker_contexts", None)
+    found = project.docker_contexts
     if found is None:
         found = {}
         for rel in _command_files(project):
@@ -54,17 +54,18 @@ def contexts(project) -> dict[str, str]:
             text = project.read(name) if name in project.list(".") else None
             for pair in _compose_builds(project, text) if text else ():
                 _add(found, pair)
-        project._docker_contexts = found
+        project.docker_contexts = found
     return found
 
 
 def built_from(project, rel_dir: str) -> list[str]:
     """The Dockerfiles of other folders whose build context is ``rel_dir`` or a folder above it."""
     ups = set(folders_up(rel_dir, 64))
-    return sorted(d for d, ctx in contexts(project).items() if ctx in ups and posixpath.dirname(d) != ctx)
+    return sorted(d for d, ctx in contexts(project).items() if ctx in ups)
 
 
 def _add(found: dict[str, str], pair: tuple[str, str] | None) -> None:
+    """Keep the first context named for a Dockerfile, when it is not the Dockerfile's folder."""
     if pair is not None and pair[0] not in found and posixpath.dirname(pair[0]) != pair[1]:
         found[pair[0]] = pair[1]
 

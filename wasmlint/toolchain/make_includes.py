@@ -97,12 +97,7 @@ def _included_by_text(paths: set[str], read) -> set[str]:
         return set()
     pattern = re.compile(r"^[ \t]*-?s?include[ \t]+(?:[^\n]*?[ \t/])?(" +
                          "|".join(re.escape(t) for t in tails) + r")(?![\w.])", re.M)
-    found = set()
-    for _path, text in read():
-        found.update(tails[m.group(1)] for m in pattern.finditer(text))
-        if len(found) == len(tails):
-            break
-    return found
+    return _named_in_texts(pattern, tails, read, own_text_counts=True)
 
 
 def _run_with_file(paths: set[str], read) -> set[str]:
@@ -111,10 +106,17 @@ def _run_with_file(paths: set[str], read) -> set[str]:
     names = {posixpath.basename(p): p for p in paths}
     pattern = re.compile(r"(?:^|[\s'\"(\[,])(?:-f|--file|--makefile)\b[^\n]{0,120}?("
                          + "|".join(re.escape(n) for n in names) + r")(?![\w.])", re.M)
+    return _named_in_texts(pattern, names, read, own_text_counts=False)
+
+
+def _named_in_texts(pattern, names: dict[str, str], read, own_text_counts: bool) -> set[str]:
+    """The paths (``names``: the text ``pattern``'s group 1 finds → path) the project's texts
+    name, stopping once all are found; with ``own_text_counts`` False a file naming itself (a
+    comment) does not count."""
     found = set()
     for path, text in read():
         for m in pattern.finditer(text):
-            if names[m.group(1)] != path:      # its own text (a comment) does not run it
+            if own_text_counts or names[m.group(1)] != path:
                 found.add(names[m.group(1)])
         if len(found) == len(names):
             break

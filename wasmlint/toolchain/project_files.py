@@ -30,6 +30,7 @@ class ProjectFiles:
         self.rel_dir = "." if rel in (".", "") or rel.startswith("..") else rel.replace(os.sep, "/")
         self.reads = 0
         self._cache: dict[str, str | None] = {}
+        self.docker_contexts: dict[str, str] | None = None     # docker_contexts.contexts, read once
 
     def shown(self, rel: str) -> str:
         """A project-relative path as paths are shown (relative to the working folder)."""

@@ -137,9 +137,7 @@ def parameter_handling(scan, fn, index: int, depth: int = 0) -> str | None:
         return None
     pname = param.text.decode("utf-8", "replace")
     hows = []
-    for node in scan.doc.words(pname, ("identifier",)):
-        if not (body.start_byte <= node.start_byte < body.end_byte):
-            continue
+    for node in scan.doc.words(pname, ("identifier",), start=body.start_byte, end=body.end_byte):
         use = up(node)
         if use is not None and use.type == "arguments":
             how = _in_local_function(scan, use, node, depth)

@@ -327,12 +327,12 @@ class Doc:
 
     def words(self, word: str, types=("identifier", "property_identifier",
                                       "shorthand_property_identifier"), shape=None,
-              note_blanks: bool = True) -> Iterator:
-        """Nodes whose whole text is ``word`` (an identifier, not a part of one); ``shape``:
-        the caller reads only nodes whose neighbours fit it, ``note_blanks`` False: none
-        in a left-out range (see ``offsets``)."""
+              note_blanks: bool = True, start: int = 0, end: int | None = None) -> Iterator:
+        """Nodes whose whole text is ``word`` (an identifier, not a part of one) in
+        ``[start, end)``; ``shape``: the caller reads only nodes whose neighbours fit it,
+        ``note_blanks`` False: none in a left-out range (see ``offsets``)."""
         raw = word.encode()
-        for off in self.offsets(raw, whole=True, shape=shape, note_blanks=note_blanks):
+        for off in self.offsets(raw, start, end, whole=True, shape=shape, note_blanks=note_blanks):
             node = self.root.descendant_for_byte_range(off, off + len(raw))
             if node is not None and node.type in types and node.end_byte - node.start_byte == len(raw):
                 yield node

@@ -3,8 +3,8 @@
 A name is searched for in the byte range of the scopes around its use (bindings.py),
 so a file of a few names costs a few scans. A file of thousands of names (generated
 code, every name used once) would cost a scan of the file per name: once the scans
-add up to ``INDEX_AFTER`` times the file, one scan indexes every identifier instead,
-and each search after that is a lookup. Either way the answer is the same: offsets of
+add up to what indexing costs (``INDEX_AFTER`` times the bytes the index would hold),
+one scan indexes every identifier instead, and each search after that is a lookup. Either way the answer is the same: offsets of
 ``word`` with no identifier byte on either side. ``Doc.offsets`` (any occurrence, a
 part of a longer name too) answers from the same scan: the suffixes of the distinct
 identifiers, sorted (``_Substrings``).
@@ -19,7 +19,11 @@ from typing import Iterable
 IDENT = rb"[0-9A-Za-z_$\x80-\xff]"
 WORDISH = [chr(b).isalnum() or chr(b) in "_$" or b >= 0x80 for b in range(256)]   # the bytes of IDENT
 _RUNS = re.compile(IDENT + rb"+")
-INDEX_AFTER = 64       # whole files' worth of scanning, after which identifiers are indexed
+# Indexing a byte costs what scanning it for a word costs about INDEX_AFTER times: a
+# regular expression or bytes.find runs in C, the index keeps every identifier in a
+# Python dict (measured on real bundles: 1.2 MB duckdb worker ×183, 14 MB binaryen glue
+# ×408; with scans below that, a file searched a few dozen times was indexed for nothing)
+INDEX_AFTER = 192
 COMPILE_BYTES = 65536  # what compiling one word's pattern costs, counted as bytes scanned
 
 
@@ -70,7 +74,7 @@ class WordSearch:
         ``word`` unless the search is ``bytes.find``'s: ``compiles``)."""
         if self._index is None:
             self._scanned += sum(hi - lo for lo, hi in ranges) + (COMPILE_BYTES if compiles else 0)
-            if self._scanned <= INDEX_AFTER * len(self.data):
+            if self._scanned <= INDEX_AFTER * sum(hi - lo for lo, hi in searched):
                 return False
             self._build(searched)
         # not an identifier (an escape in it: no run is it), or bytes the index has not

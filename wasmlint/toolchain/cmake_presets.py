@@ -83,3 +83,51 @@ def _resolve(name: str, raw: dict, done: dict, depth: int) -> Preset | None:
 def _is_emscripten(node) -> bool:
     text = node.str_value() if node is not None else None
     return bool(text) and text.replace("\\", "/").rsplit("/", 1)[-1] == "Emscripten.cmake"
+
+
+PRESET_FILES = ("CMakePresets.json", "CMakeUserPresets.json")     # cmake --preset reads both
+
+
+def preset_argv(project, rel_dir: str, argv: list) -> list:
+    """``cmake --preset NAME`` (``--preset=NAME``) as cmake runs it: the preset's cache
+    entries and toolchain file as ``-D`` arguments after ``cmake`` (the presets of the
+    CMakeLists' folder or the nearest folder above holding them); ``argv`` as it is when
+    it names no preset, or one the project's files do not hold."""
+    from .project_files import folders_up
+    from .pstr import PStr, Tok
+    words = [t.text.text for t in argv]
+    name = next((w.split("=", 1)[1] for w in words if w.startswith("--preset=")), None)
+    if name is None and "--preset" in words[:-1]:
+        name = words[words.index("--preset") + 1]
+    if not name or name.startswith("-"):
+        return argv
+    for folder in folders_up(rel_dir):
+        presets = _presets_of(project, folder)
+        if presets:
+            found = presets.get(name)
+            if found is None:
+                return argv
+            entries = {k: v.str_value() for k, v in found.cache.items() if v is not None and v.str_value() is not None}
+            if found.toolchain_file is not None:
+                entries["CMAKE_TOOLCHAIN_FILE"] = found.toolchain_file.str_value()
+            index = argv[0].index
+            return argv[:1] + [Tok(PStr.synth(f"-D{k}={v}"), index) for k, v in entries.items()] + argv[1:]
+    return argv
+
+
+def _presets_of(project, folder: str) -> dict:
+    import posixpath
+
+    from .. import jsonpos
+    out: dict = {}
+    for file in PRESET_FILES:
+        text = project.read(posixpath.normpath(posixpath.join(folder, file)))
+        if text is None:
+            continue
+        try:
+            root = jsonpos.parse(text)
+        except jsonpos.JsonPosError:
+            continue
+        for preset in configure_presets(root):
+            out.setdefault(preset.name, preset)
+    return out

@@ -248,6 +248,17 @@ GENERATORS: dict[str, tuple[str, dict[str, Generator]]] = {
                                        f'[[trigger.http]]\nroute = "/c{i}"\ncomponent = "c{i}"\n',
                              'spin_manifest_version = 2\n[application]\nname = "a"\n'),
     }),
+    "cmake-presets": ("CMakePresets.json", {
+        # each preset inherits the one before and adds an entry: what it inherits grows
+        "inherits-chain": one_line('{"version": 6, "configurePresets": [{"name": "p0", "toolchainFile": "Emscripten.cmake"}',
+                                   lambda i: f', {{"name": "p{i + 1}", "inherits": ["p{i}"], '
+                                             f'"cacheVariables": {{"V{i}": "-s ALLOW_MEMORY_GROWTH=1"}}}}', ']}\n'),
+        "emscripten-presets": one_line('{"version": 6, "configurePresets": [{"name": "t", "hidden": true, '
+                                       '"toolchainFile": "Emscripten.cmake"}',
+                                       lambda i: f', {{"name": "w{i}", "inherits": "t", "cacheVariables": '
+                                                 f'{{"CMAKE_EXE_LINKER_FLAGS": "-pthread -s INITIAL_MEMORY={i + 1}MB '
+                                                 f'-s ALLOW_MEMORY_GROWTH=1"}}}}', ']}\n'),
+    }),
     "deno-json": ("deno.json", {
         "tasks": one_line('{"tasks": {', lambda i: f'"t{i}": "deno run --v8-flags=--max-old-space-size={i} m.ts", ',
                           '"x": "deno run m.ts"}}\n'),

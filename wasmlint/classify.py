@@ -44,6 +44,7 @@ NAME_KINDS: tuple[tuple[str, str], ...] = (
     ("makefile_*", "makefile"), ("makefile-*", "makefile"),
     ("makefile[a-z0-9]*", "makefile"),  # MakefileJS, Makefile2: `make -f MakefileJS` (meshlabjs)
     ("cmakelists.txt", "cmake"), ("*.cmake", "cmake"),
+    ("cmakepresets.json", "cmake-presets"), ("cmakeuserpresets.json", "cmake-presets"),
     # configure templates of these kinds: classified so that `inspect` says why they are not read
     ("cmakelists.txt.in", "cmake"), ("*.cmake.in", "cmake"),
     ("meson.build", "meson"), ("*.cross", "meson-cross"),

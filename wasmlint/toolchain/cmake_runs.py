@@ -1,5 +1,6 @@
 """How the project configures its CMake build for Emscripten: the cache entries its own
-``emcmake cmake -DNAME=…`` lines (or cmake with Emscripten's toolchain file) set.
+``emcmake cmake -DNAME=…`` lines (or cmake with Emscripten's toolchain file, or
+``cmake --preset NAME`` of a configure preset that loads it: ``cmake_presets``) set.
 
 ``option(NAME "help" OFF)`` is a cache entry whose default holds unless the configure
 line passes ``-DNAME=…`` (cmake(1): ``-D`` entries are created before the project is
@@ -24,11 +25,12 @@ import posixpath
 from dataclasses import dataclass
 
 from .cmake_cond import false_value
+from .cmake_presets import preset_argv
 from .make_runs import DEFAULT_NAMES
 from .project_files import folders_up
 from .pstr import LineIndex, PStr, Tok
 
-MARKERS = ("emcmake", "Emscripten.cmake")      # text that can hold an Emscripten configure
+MARKERS = ("emcmake", "Emscripten.cmake", "--preset")      # text that can hold an Emscripten configure
 DOCS = ("readme*", "build*.md", "install*.md")
 PROMPTS = ("$ ", "% ", "> ")
 MAX_ANCESTORS = 8
@@ -68,7 +70,9 @@ def configured(project, cmake_rel: str) -> Configured | None:
     if project is None or project.root is None:
         return None
     found, types, lines = False, [], []
-    for argv in _commands(project, posixpath.dirname(cmake_rel) or "."):
+    rel_dir = posixpath.dirname(cmake_rel) or "."
+    for argv in _commands(project, rel_dir):
+        argv = preset_argv(project, rel_dir, argv)
         at = emscripten_cmake_at([t.text.text for t in argv])
         if at is not None:
             found = True

@@ -248,6 +248,15 @@ def configure_facts(cmd: Command, at: int, variant: str | None, version: str | N
             indexes.append(index if env in cmd.prefix else _index_of(cmd, env, index))
             # a value this script writes with emcc settings in it (not zstd's local -D defines)
             given = given or indexes[-1] is index and carries_emcc_settings(value.text.split())
+    return flag_variables_link(names, values, indexes, build_type, given, cmd.span, variant, version)
+
+
+def flag_variables_link(names: list[str], values: list[PStr], indexes: list, build_type: str | None, given: bool,
+                        span: Span, variant: str | None, version: str | None) -> list[Fact]:
+    """The link the flag variables a CMake configure sets (``names``: CMAKE_EXE_LINKER_FLAGS …,
+    ``values`` written where ``indexes`` say) give every emcc link of the project; [] when
+    they carry no emcc link flag (see ``configure_facts``). ``given``: set by the configure
+    itself, not only inherited from its environment."""
     flags = [[Tok(w, idx) for w in shell_split(v)] for v, idx in zip(values, indexes)]
     linked = [n == "CMAKE_EXE_LINKER_FLAGS" or n not in CONFIGURE_FLAG_VARS and ("LDFLAGS" in n or "LINK" in n)
               for n in names]
@@ -262,7 +271,7 @@ def configure_facts(cmd: Command, at: int, variant: str | None, version: str | N
     # so are flags only inherited from a shared script (every library's configure in
     # minetest-wasm gets common.sh's LDFLAGS): the configure that sets its own makes the link
     own = any(n not in CONFIGURE_FLAG_VARS for n in names) or not given
-    return build_facts([f for fs in flags for f in fs], cmd.span, variant=label, version=version, flag_set=own)
+    return build_facts([f for fs in flags for f in fs], span, variant=label, version=version, flag_set=own)
 
 
 def rustflags_facts(cmd: Command, index: LineIndex, variant: str | None, bindgen: str | None = None) -> list[Fact]:

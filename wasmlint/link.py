@@ -343,12 +343,12 @@ def link(facts: list[Fact], files: dict[str, str], abspaths: dict[str, str] | No
     ``abspaths`` and ``roots`` (the run's folders) place files for the production scope."""
     from .launch import compose_image
     from .js import module_options
-    from .sources import terraform
+    from .sources import napi_wasm, terraform
     from .toolchain import cargo_link, debug_build, emenv, flag_sets
     facts = flag_sets.settle(compose_image.settle(cargo_link.settle(facts, files)),
                              read=lambda: _texts(files, abspaths or {}))
     facts = emenv.settle(debug_build.settle(facts))
-    facts = module_options.settle(terraform.settle(facts))
+    facts = napi_wasm.settle(module_options.settle(terraform.settle(facts)), files)
     by_kind: dict[str, list[Fact]] = {}
     for f in facts:
         by_kind.setdefault(f.kind, []).append(f)

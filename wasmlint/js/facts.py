@@ -38,6 +38,7 @@ class JsMemory(MemoryLike, JsFact):
     fallback: bool = False
     feature_test: bool = False        # made only to test what the engine supports (feature_test.py)
     sized_after: str | None = None    # the memory whose size it copies: a shadow or snapshot of it
+    written_to: str | None = None     # the file a generator writes it into when not read from it (napi-rs)
     not_on: tuple[str, ...] = ()      # targets whose devices a user-agent test sends elsewhere
     fallback_for: str | None = internal(None)   # the glue factory whose callers may pass their own (module_options)
     caller_memory: bool = internal(False)       # every call of that factory passes one: never made

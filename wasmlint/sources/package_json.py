@@ -29,6 +29,7 @@ from ..shellparse import Assign, Command
 from ..textpos import LineIndex
 from ..toolchain.shell_argv import build_facts_in
 from . import SourceFile, load_json
+from .napi_wasm import browser_memory
 from .nodemon import from_config
 
 _NPM_LIFECYCLE = {"start", "test", "stop", "restart"}
@@ -96,6 +97,7 @@ def extract(src: SourceFile) -> list[Fact]:
         facts.extend(from_config(idx, nodemon))
     facts.extend(_electron_app(idx, root))
     facts.extend(_runtime_conditions(idx, root))
+    facts.extend(browser_memory(idx, root))
     return facts
 
 

@@ -165,6 +165,8 @@ def kind_by_name(relpath: str) -> str | None:
     if relpath.rsplit("/", 1)[-1] == "BUILD":
         return "bazel-build"        # Bazel's package file; `build` is often a shell script
     name = relpath.rsplit("/", 1)[-1].lower()
+    if name.startswith("readme."):
+        return None                 # a project's documentation whatever it ends with (freeglut's README.cmake)
     table = _NAME_KINDS_BUT_SUFFIX_FORMS if _other_language_suffix(name) else NAME_KINDS
     kind = _match(relpath.lower(), PATH_KINDS) or _match(name, table)
     kind = kind or ("js" if name.endswith(JS_EXTENSIONS) and not name.endswith(".d.ts") else None)

@@ -89,8 +89,8 @@ def evaluate(source: PStr, env: dict[str, Binding] | None = None, variants: bool
         if (r is reader or not run.reads) and ((v, sub, fk) == (variants, substitute, forks)
                                                or run.plain and not _would_fork(run, forks)):
             return run
-    # one command of literal words: its words, without a parse (a value as long as VALUE_LIMIT is not)
-    words = plain_words(source.text) if len(source.text) < VALUE_LIMIT else None
+    # commands of literal words: their words, without a parse (a line as long as VALUE_LIMIT is not)
+    words = plain_words(source.text, VALUE_LIMIT)
     if words is not None:
         out = plain_run(source, words, env, root)
     else:

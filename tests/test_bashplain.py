@@ -60,10 +60,18 @@ def _texts(n: int) -> list[str]:
     return out
 
 
+def _scripts(n: int) -> list[str]:
+    """Lines of such texts, blank lines between some (a heredoc's script, a ``run: |`` block)."""
+    rnd = random.Random(23)
+    texts = _texts(3 * n)
+    return ["".join(rnd.choice(["\n", "\n", "\n\n", "\n \t\n"]) + t for t in rnd.sample(texts, rnd.randrange(1, 5)))
+            + rnd.choice(["", "\n"]) for _ in range(n)]
+
+
 @pytest.mark.parametrize("kind", [0, 1, 2])
 def test_a_plain_command_evaluates_as_its_walk_does(kind):
-    for text in _texts(150):
-        assert bashplain.plain_words(text) is not None, text
+    for text in _texts(150) + _scripts(60):
+        assert bashplain.plain_words(text, bash.VALUE_LIMIT) is not None, text
         source = PStr.source(text, 40)
         env = _env(kind)
         fast = bash.evaluate(source, env)
@@ -74,15 +82,21 @@ def test_a_plain_command_evaluates_as_its_walk_does(kind):
 @pytest.mark.parametrize("text", [
     "A=1", "A=1 B=2", "_=x node s.js", "A+=1 node s.js", "1A=x node", "A=1 cd build", "cd build", "./build.sh -O3", "sh x.sh", "bash -c 'emcc a.c'", "emcc $FLAGS a.c",
     "emcc a.c > log", "emcc a.c & node a.js", "a |& b", "a ;; b", "a &&& b", "emcc a.c || cd x", "a && ", "emcc a.c # comment", "export A=1", "emcc ~/a.c", "emcc *.c",
-    "emcc {a,b}.c", 'emcc "a.c"', "emcc a\\ b.c", "emcc a.c\nnode a.js", "if", "source env.sh", "emcc -o é.js a.c",
+    "emcc {a,b}.c", 'emcc "a.c"', "emcc a\\ b.c", "emcc a.c\nA=1", "emcc a.c &&\nnode a.js", "emcc a.c\r\nnode a.js", "emcc a.c\n# x", "if", "source env.sh", "emcc -o é.js a.c",
     "", "   ", "emcc a.c;", "emcc a.c &", "(emcc a.c)", "emcc $(cat flags) a.c", "exec node s.js", "/usr/bin/emcc a.c",
 ])
 def test_any_other_text_is_walked(text):
-    assert bashplain.plain_words(text) is None
+    assert bashplain.plain_words(text, bash.VALUE_LIMIT) is None
+
+
+def test_a_line_as_long_as_a_value_may_be_is_walked():
+    line = "emcc " + "-sX=1 " * (bash.VALUE_LIMIT // 6)
+    assert bashplain.plain_words("node a.js\n" + line, bash.VALUE_LIMIT) is None
+    assert bashplain.plain_words("node a.js\n" + line[:1000], bash.VALUE_LIMIT) is not None
 
 
 def test_a_long_chain_is_walked():
     """``a && b && …`` nests as deep as it is long: the walk says when it is too deep."""
     chain = " && ".join(f"emcc -sX{k}=1" for k in range(bashplain.MAX_JOINED))
-    assert len(bashplain.plain_words(chain)) == bashplain.MAX_JOINED
-    assert bashplain.plain_words(chain + " && emcc a.c") is None
+    assert len(bashplain.plain_words(chain, bash.VALUE_LIMIT)) == bashplain.MAX_JOINED
+    assert bashplain.plain_words(chain + " && emcc a.c", bash.VALUE_LIMIT) is None

@@ -89,8 +89,8 @@ def evaluate(source: PStr, env: dict[str, Binding] | None = None, variants: bool
         if (r is reader or not run.reads) and ((v, sub, fk) == (variants, substitute, forks)
                                                or run.plain and not _would_fork(run, forks)):
             return run
-    # one command of literal words: its words, without a parse (a value as long as VALUE_LIMIT is not)
-    words = plain_words(source.text) if len(source.text) < VALUE_LIMIT else None
+    # commands of literal words: their words, without a parse (a line as long as VALUE_LIMIT is not)
+    words = plain_words(source.text, VALUE_LIMIT)
     if words is not None:
         out = plain_run(source, words, env, root)
     else:
@@ -311,13 +311,18 @@ class _Eval(Calls, Words, Forks, Tests):
         append = op is not None and op.type == "+="
         parts: list[PStr] | None = None          # a string value's pieces, joined once it fits
         saved, self.reading = self.reading, set()
+        # the file's expansion budget is spent (`A="$A$A"` thousands of times): every value
+        # assigned from now on is unknown, and is not even expanded (real files never get here)
+        spent = value_node is not None and not self.assigned_budget.left
         if value_node is None:
             value: PStr | list[PStr] = PStr.synth("")
+        elif spent:
+            value = self.unknown(node)
         elif value_node.type == "array":
             value = [f for el in value_node.named_children if el.type in WORDS for f in self.fields(el)]
         else:
             value = parts = self.joined_parts(value_node)
-        if append:
+        if append and not spent:
             self.note_read(name)
             old = self.vars[name].value if name in self.vars else None
             if parts is not None:
@@ -327,8 +332,9 @@ class _Eval(Calls, Words, Forks, Tests):
                 value = (old if isinstance(old, list) else ([old] if old else [])) + value
             elif isinstance(old, PStr):
                 value = old + value
-        n = size(value)
-        if n > VALUE_LIMIT or not self.assigned_budget.spend(n):
+        if spent:
+            pass
+        elif (n := size(value)) > VALUE_LIMIT or not self.assigned_budget.spend(n):
             # `A="$A$A"` doubling, `F="$F -x"` thousands of times: the work would grow with the
             # square, so the value is unknown, and is not even made
             value = self.unknown(node)

@@ -11,7 +11,8 @@ prefix; the word after them names no keyword, no builtin the evaluator follows (
 command is then what the evaluator's walk would make of it (``Eval.command``): each word
 one field, its own text; each prefix an exported binding of its value word; the environment
 given, exported; nothing read, nothing contested. So are such commands joined by ``&&``, ``||``, ``|`` or ``;`` (a package.json script, a
-workflow step): the walk reads a list or a pipeline as its commands in turn. Parsing them
+workflow step): the walk reads a list or a pipeline as its commands in turn; and lines of them
+(a heredoc's script, a ``run: |`` block), the statements of a script in turn. Parsing them
 (tree-sitter, then the walk) cost a third of each of a Makefile's 2,319 links.
 """
 from __future__ import annotations
@@ -41,14 +42,31 @@ _SPECIAL = frozenset((
 )) | SHELLS
 
 
-def plain_words(text: str) -> list[tuple[list, list]] | None:
-    """When ``text`` is plain commands joined by ``&&``, ``||``, ``|`` or ``;`` (see the module
-    docstring), each one's prefix assignments (start, ``=``, end) and the character ranges of
-    its words; else None."""
+def plain_words(text: str, longest: int) -> list[tuple[list, list]] | None:
+    """When ``text`` is lines of plain commands joined by ``&&``, ``||``, ``|`` or ``;`` (see the
+    module docstring; blank lines aside), none as long as ``longest``, each command's prefix
+    assignments (start, ``=``, end) and the character ranges of its words; else None."""
     if not text.isascii():
         return None
-    out, at = [], 0
-    for m in _JOIN.finditer(text):
+    out, start, end = [], 0, len(text)
+    while start <= end:
+        stop = text.find("\n", start)
+        stop = end if stop < 0 else stop
+        if stop - start >= longest:
+            return None
+        if text[start:stop].strip(" \t"):
+            found = _line(text, start, stop)
+            if found is None:
+                return None
+            out += found
+        start = stop + 1
+    return out or None
+
+
+def _line(text: str, start: int, end: int) -> list[tuple[list, list]] | None:
+    """The plain commands of one line (``plain_words``)."""
+    out, at = [], start
+    for m in _JOIN.finditer(text, start, end):
         if len(out) + 1 == MAX_JOINED:     # one more command follows the join
             return None   # a long chain is walked: it nests as deep as it is long (too deep: WL001)
         found = _one(text, at, m.start())
@@ -56,7 +74,7 @@ def plain_words(text: str) -> list[tuple[list, list]] | None:
             return None
         out.append(found)
         at = m.end()
-    found = _one(text, at, len(text))
+    found = _one(text, at, end)
     return None if found is None else out + [found]
 
 

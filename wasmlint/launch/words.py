@@ -30,6 +30,13 @@ def lex(text: MappedText, variables: dict[str, MappedText | None] | None = None,
             i += 1
         if i >= n:
             break
+        plain = _PLAIN[None].match(v, i)     # most words: one run of plain text, itself
+        if plain and (plain.end() == n or v[plain.end()] in " \t\n\r"):
+            j = plain.end()
+            s, e = text.source_range(i, j)
+            out.append(Word(text.slice(i, j), s, e, False, placed=text.is_exact(i, j)))
+            i = j
+            continue
         b, start, quote, dyn = TextBuilder(), i, None, False
         while i < n and (quote or v[i] not in " \t\n\r"):
             c = v[i]

@@ -203,7 +203,8 @@ def _node_only(key: str, spec: str, conditions: tuple[str, ...], root: jsonpos.J
         return True
     if key == "exports":
         return "node" in conditions and not CLIENT_CONDITIONS.intersection(conditions)
-    if key != "main":
+    native = root.get("react-native")      # Metro (React Native) reads it before `browser`
+    if key != "main" or (native is not None and native.type == "string" and _same_file(native.value, spec)):
         return False
     browser = root.get("browser")
     if browser is not None and browser.type == "string":

@@ -225,11 +225,13 @@ class Project:
     def _node_glue(self) -> set[str]:
         """Files that run in node only: Emscripten glue built for node (``js.emscripten_env``),
         a file whose module scope loads a node-only builtin (``js.node_runtime``), what the node
-        twin of a web link writes (``node_twins``)."""
+        twin of a web link writes (``node_twins``), what a package publishes for node alone
+        (``node_entries``)."""
+        from .node_entries import node_only_published
         from .node_twins import node_twin_outputs
         return {f.span.path for f in self.of_kind("js-module")
                 if getattr(f, "node_glue", False) or getattr(f, "node_runtime", None)} \
-            | node_twin_outputs(self.of_kind("emcc-invocation"))
+            | node_twin_outputs(self.of_kind("emcc-invocation")) | node_only_published(self)
 
     def _node_variant(self, path: str) -> bool:
         """``path`` runs in node only (glue built for node, a loader that requires node's own

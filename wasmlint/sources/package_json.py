@@ -10,7 +10,8 @@ Each script gets a scope from what it runs, else its name (``wasmlint.scopes``):
 ``test`` runs jest, ``dev`` runs vite, ``start`` is production. A launch takes the
 scope of the script holding it, else of the script that ran that one. The
 published surface (``main``, ``module``, ``browser``, ``exports``, ``bin``,
-``files``) becomes ``package-entry`` facts: production entry points.
+``files``) becomes ``package-entry`` facts: production entry points, each saying whether
+only node loads it (``node_only``, see ``_node_only``).
 """
 from __future__ import annotations
 
@@ -51,6 +52,7 @@ class PackageEntry(Fact):
     field: str = ""          # main | module | browser | exports | bin | files
     spec: str = ""           # as written: "./dist/index.js", "dist", "./lib/*.js"
     subpath: str = ""        # the `exports` subpath it is published as: "./testing" ("" for the others)
+    node_only: bool = False  # only node loads it: a `bin`, a `node` export, a `main` the `browser` field replaces
 
     @property
     def pattern(self) -> bool:
@@ -161,18 +163,69 @@ def _entries(idx: LineIndex, root: jsonpos.JNode) -> list[PackageEntry]:
         node = root.get(key)
         if node is None:
             continue
-        stack = [(node, "")]
+        stack: list[tuple[jsonpos.JNode, str, tuple[str, ...]]] = [(node, "", ())]
         if key == "exports" and node.type == "object" and any(str(k.value).startswith(".") for k, _ in node.pairs):
             # subpaths ("./testing"), each with its conditions
-            stack = [(v, str(k.value)) for k, v in reversed(node.pairs)]
+            stack = [(v, str(k.value), ()) for k, v in reversed(node.pairs)]
         while stack:       # exports conditions and bin/browser maps nest; their strings are entries
-            n, subpath = stack.pop()
+            n, subpath, conditions = stack.pop()
             if n.type == "string" and n.value.strip():
-                out.append(PackageEntry(idx.span(n.start, n.end), field=key, spec=n.value.strip(), subpath=subpath))
+                spec = n.value.strip()
+                out.append(PackageEntry(idx.span(n.start, n.end), field=key, spec=spec, subpath=subpath,
+                                        node_only=_node_only(key, spec, conditions, root)))
             elif n.type in ("object", "array") and len(out) < 4096:
-                inner = [v for _, v in n.pairs] if n.type == "object" else n.items
-                stack.extend((v, subpath) for v in reversed(inner))
-    return out
+                inner = [(str(k.value), v) for k, v in n.pairs] if n.type == "object" else [("", v) for v in n.items]
+                stack.extend((v, subpath, conditions + (c,) if key == "exports" and c else conditions)
+                             for c, v in reversed(inner))
+    return out + _browser_replaced(idx, root)
+
+
+def _browser_replaced(idx: LineIndex, root: jsonpos.JNode) -> list[PackageEntry]:
+    """The package's own files that a ``browser`` map replaces for bundlers
+    (``"./lib/node-loader.js": "./lib/web-loader.js"``, or ``false``: left out): node
+    loads them, the browser never (package.json ``browser`` field spec)."""
+    browser = root.get("browser")
+    if browser is None or browser.type != "object":
+        return []
+    return [PackageEntry(idx.span(k.start, k.end), field="browser", spec=str(k.value), node_only=True)
+            for k, v in browser.pairs[:4096]
+            if str(k.value).startswith(".") and not (v.type == "string" and _same_file(v.value, str(k.value)))]
+
+
+def _node_only(key: str, spec: str, conditions: tuple[str, ...], root: jsonpos.JNode) -> bool:
+    """Only node loads this entry: a ``bin`` script (npm links it as a command, run by node),
+    an ``exports`` target under the ``node`` condition and no client's (node resolves
+    ``node``; bundlers for the web resolve ``browser``, ``import``, ``default``, never
+    ``node``: Node docs, Conditional exports), a ``main`` that the ``browser`` field
+    replaces for bundlers (a string, or a map naming the main file: the package.json
+    ``browser`` field spec, which webpack, browserify, esbuild and Rollup's node-resolve
+    read; the other files a map replaces are ``_browser_replaced``).
+    A file some other entry names too is not node-only (``node_entries``)."""
+    if key == "bin":
+        return True
+    if key == "exports":
+        return "node" in conditions and not CLIENT_CONDITIONS.intersection(conditions)
+    native = root.get("react-native")      # Metro (React Native) reads it before `browser`
+    if key != "main" or (native is not None and native.type == "string" and _same_file(native.value, spec)):
+        return False
+    browser = root.get("browser")
+    if browser is not None and browser.type == "string":
+        return _same_file(browser.value, spec) is False
+    if browser is not None and browser.type == "object":
+        return any(_same_file(str(k.value), spec) and not (v.type == "string" and _same_file(v.value, spec))
+                   for k, v in browser.pairs)
+    return False
+
+
+def _same_file(a: str, b: str) -> bool | None:
+    """Whether two package-relative specs name one file (``./index`` is ``index.js``);
+    None for an empty one."""
+    import posixpath
+
+    def norm(s: str) -> str:
+        s = posixpath.normpath(s.strip())
+        return s[:-3] if s.endswith(".js") else s
+    return None if not a.strip() or not b.strip() else norm(a) == norm(b)
 
 
 def _roles(table: dict[str, jsonpos.JNode], idx: LineIndex) -> dict[str, Scoped | None]:

@@ -214,10 +214,17 @@ def _h_parse_arguments(run: Run, c: Cmd) -> None:
 
 
 def _h_find_package(run: Run, c: Cmd) -> None:
+    """``<Pkg>_FOUND`` (and ``<PKG>_FOUND``) is unknown: what is installed, but for a
+    ``REQUIRED`` package: a configure that does not find it stops with an error, so one
+    that goes on found it (solvespace's ``find_package(OpenMP REQUIRED)`` then
+    ``if(OPENMP_FOUND)``)."""
     args = run.args(c)
     if args and args[0].known:
+        required = any(a.text == "REQUIRED" for a in args[1:])
         for name in (f"{args[0].text}_FOUND", f"{args[0].text.upper()}_FOUND"):
-            if name not in run.view():
+            if required:
+                run.vars[name] = PStr.synth("TRUE")
+            elif name not in run.view():
                 run._unknown(name)
 
 

@@ -62,9 +62,14 @@ def _h_set(run: Run, c: Cmd) -> None:
     if "CACHE" in words:
         k = words.index("CACHE")
         value = join_list(values[:k], ";")
-        if "FORCE" in words[k:] or name not in run.cache:
+        # FORCE, and the INTERNAL type (which implies it), replace what the user passed: the
+        # project's own value, no build variant (urho3d's WEB from the compiler's macros)
+        forced = "FORCE" in words[k:] or words[k + 1:k + 2] == ["INTERNAL"]
+        if forced or name not in run.cache:
             run.cache[name] = value
             run.vars.pop(name, None)
+        if forced:
+            run.forced.add(name)
         return
     parent = bool(words) and words[-1] == "PARENT_SCOPE"
     if parent:

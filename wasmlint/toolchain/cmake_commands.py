@@ -10,6 +10,7 @@ import posixpath
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .cmake_compiler import check_result, compiler_macros, string_regex
 from .cmake_cond import FALSE_WORDS
 from .cmake_files import Cmd, Unit
 from .cmake_values import join_list, list_items, replace_text
@@ -61,9 +62,14 @@ def _h_set(run: Run, c: Cmd) -> None:
     if "CACHE" in words:
         k = words.index("CACHE")
         value = join_list(values[:k], ";")
-        if "FORCE" in words[k:] or name not in run.cache:
+        # FORCE, and the INTERNAL type (which implies it), replace what the user passed: the
+        # project's own value, no build variant (urho3d's WEB from the compiler's macros)
+        forced = "FORCE" in words[k:] or words[k + 1:k + 2] == ["INTERNAL"]
+        if forced or name not in run.cache:
             run.cache[name] = value
             run.vars.pop(name, None)
+        if forced:
+            run.forced.add(name)
         return
     parent = bool(words) and words[-1] == "PARENT_SCOPE"
     if parent:
@@ -143,7 +149,7 @@ def _h_string(run: Run, c: Cmd) -> None:
     elif op == "STRIP" and len(args) >= 3:
         run.vars[args[2].text] = args[1].strip()
     elif op == "REGEX" and len(args) >= 4:
-        run._unknown(args[3].text)
+        string_regex(run, args)
     elif op == "FIND" and len(args) >= 4 and args[1].known and args[2].known:
         # `string(FIND ${CMAKE_CXX_COMPILER} "fastcomp" POS)`: -1 when not found
         find = args[1].text.rfind if len(args) > 4 and args[4].text == "REVERSE" else args[1].text.find
@@ -213,10 +219,17 @@ def _h_parse_arguments(run: Run, c: Cmd) -> None:
 
 
 def _h_find_package(run: Run, c: Cmd) -> None:
+    """``<Pkg>_FOUND`` (and ``<PKG>_FOUND``) is unknown: what is installed, but for a
+    ``REQUIRED`` package: a configure that does not find it stops with an error, so one
+    that goes on found it (solvespace's ``find_package(OpenMP REQUIRED)`` then
+    ``if(OPENMP_FOUND)``)."""
     args = run.args(c)
     if args and args[0].known:
+        required = any(a.text == "REQUIRED" for a in args[1:])
         for name in (f"{args[0].text}_FOUND", f"{args[0].text.upper()}_FOUND"):
-            if name not in run.view():
+            if required:
+                run.vars[name] = PStr.synth("TRUE")
+            elif name not in run.view():
                 run._unknown(name)
 
 
@@ -235,9 +248,13 @@ def _h_output_first(run: Run, c: Cmd) -> None:
 def _h_check(run: Run, c: Cmd) -> None:
     """check_cxx_compiler_flag(<flags> <var>) and the other compiler checks pass: the
     project is read in the configuration it is written for, where the checks of its own
-    flags succeed (a failing check is a broken toolchain, not a build variant)."""
+    flags succeed (a failing check is a broken toolchain, not a build variant). A check emcc
+    decides by its predefined macros is what emcc makes it (``cmake_compiler.check_result``)."""
     args = run.args(c)
-    if len(args) >= 2 and args[-1].known:
+    decided = check_result(c.name, args)
+    if decided is not None:
+        run.vars[decided[0]] = PStr.synth("1" if decided[1] else "")
+    elif len(args) >= 2 and args[-1].known:
         run.vars[args[-1].text] = PStr.synth("1")
 
 
@@ -260,10 +277,26 @@ def _h_file(run: Run, c: Cmd) -> None:
         run._unknown(args[2])
 
 
+_PROCESS_KEYWORDS = frozenset((
+    "COMMAND", "WORKING_DIRECTORY", "TIMEOUT", "RESULT_VARIABLE", "RESULTS_VARIABLE", "OUTPUT_VARIABLE",
+    "ERROR_VARIABLE", "INPUT_FILE", "OUTPUT_FILE", "ERROR_FILE", "OUTPUT_QUIET", "ERROR_QUIET", "COMMAND_ECHO",
+    "OUTPUT_STRIP_TRAILING_WHITESPACE", "ERROR_STRIP_TRAILING_WHITESPACE", "ENCODING", "ECHO_OUTPUT_VARIABLE",
+    "ECHO_ERROR_VARIABLE", "COMMAND_ERROR_IS_FATAL"))
+
+
 def _h_execute_process(run: Run, c: Cmd) -> None:
+    """Output variables are unknown, but for the compiler's predefined macros
+    (``cmake_compiler``): that output, and a result of 0."""
     words = [a.text for a in run.args(c)]
+    command = words[words.index("COMMAND") + 1:] if "COMMAND" in words else []
+    end = next((k for k, w in enumerate(command) if w in _PROCESS_KEYWORDS), len(command))
+    macros = compiler_macros(command[:end]) if words.count("COMMAND") == 1 else None
+    if macros is not None and "OUTPUT_STRIP_TRAILING_WHITESPACE" in words:
+        macros = macros.rstrip()
     for k, w in enumerate(words[:-1]):
-        if w in ("OUTPUT_VARIABLE", "ERROR_VARIABLE", "RESULT_VARIABLE", "RESULTS_VARIABLE"):
+        if macros is not None and w in ("OUTPUT_VARIABLE", "RESULT_VARIABLE"):
+            run.vars[words[k + 1]] = PStr.synth(macros if w == "OUTPUT_VARIABLE" else "0")
+        elif w in ("OUTPUT_VARIABLE", "ERROR_VARIABLE", "RESULT_VARIABLE", "RESULTS_VARIABLE"):
             run._unknown(words[k + 1])
 
 

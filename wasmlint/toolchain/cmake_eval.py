@@ -98,6 +98,7 @@ class Run:
         self.overlay: dict[str, PStr] | None = None
         self.internal: set[str] = set()      # names unset() or parsed by cmake_parse_arguments
         self.options_off: set[str] = set()   # option(NAME … OFF) entries
+        self.forced: set[str] = set()        # cache entries the project sets with FORCE or INTERNAL
         self.parent_vars: dict[str, PStr] | None = None
         self.assumed: dict[str, bool] = {}   # switches a parent adds this directory under
         self.anchor: Cmd | None = None
@@ -163,7 +164,8 @@ class Run:
                 return self.cache[name], False
             if name in self.options_off:        # OFF unless the project's configure sets it
                 return self.cache[name], name in self.files.configured()
-            fixed = (name == "CMAKE_BUILD_TYPE" and self.build_type is not None) or name in self.preset
+            fixed = (name == "CMAKE_BUILD_TYPE" and self.build_type is not None) or name in self.preset \
+                or name in self.forced
             return self.cache[name], name not in TOOLCHAIN_CACHE and name != "EMSCRIPTEN" and not fixed
         if name in self.files.declared_off() and name not in self.files.configured():
             # an OFF option of the project that this build never declared (mujoco declares

@@ -1,0 +1,281 @@
+"""What a CMake configure learns from the compiler and computes from text: the macros
+``emcc -E -dM`` prints (``execute_process(COMMAND ${CMAKE_C_COMPILER} -E -dM …)``, read by
+urho3d's CheckCompilerToolchain to set ``WEB`` from ``__EMSCRIPTEN__``), and
+``string(REGEX MATCH|MATCHALL|REPLACE)`` over known text (cmake-commands(7)), so a
+switch derived from the compiler's macros is what emcmake makes it, not a build variant.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+from typing import TYPE_CHECKING
+
+from .emcc import is_emcc
+from .pstr import PStr
+
+if TYPE_CHECKING:
+    from .cmake_eval import Run
+
+# a part of what `emcc -E -dM -xc /dev/null` prints (clang's wasm32-unknown-emscripten target
+# and emcc's own defines): the platform and data-model macros that configure checks test
+EMCC_PREDEFINED = "\n".join("#define " + d for d in (
+    "EMSCRIPTEN 1", "__EMSCRIPTEN__ 1", "__wasm 1", "__wasm__ 1", "__wasm32 1", "__wasm32__ 1",
+    "__clang__ 1", "__GNUC__ 4", "__STDC__ 1", "__unix 1", "__unix__ 1", "unix 1", "_ILP32 1",
+    "__ILP32__ 1", "__CHAR_BIT__ 8", "__SIZEOF_SHORT__ 2", "__SIZEOF_INT__ 4", "__SIZEOF_LONG__ 4",
+    "__SIZEOF_LONG_LONG__ 8", "__SIZEOF_POINTER__ 4", "__SIZEOF_SIZE_T__ 4", "__SIZEOF_FLOAT__ 4",
+    "__SIZEOF_DOUBLE__ 8", "__SIZEOF_LONG_DOUBLE__ 16", "__SIZEOF_WCHAR_T__ 4", "__LITTLE_ENDIAN__ 1",
+    "__ORDER_LITTLE_ENDIAN__ 1234", "__ORDER_BIG_ENDIAN__ 4321",
+    "__BYTE_ORDER__ __ORDER_LITTLE_ENDIAN__")) + "\n"
+MACROS = dict(line[8:].partition(" ")[::2] for line in EMCC_PREDEFINED.splitlines())
+# other platforms' and architectures' macros, which emcc never predefines: a check on one of
+# them is decided (a name in neither list may be one of emcc's many others: not decided)
+NOT_PREDEFINED = frozenset((
+    "__linux__", "__linux", "linux", "__gnu_linux__", "__APPLE__", "__MACH__", "_WIN32", "_WIN64",
+    "__CYGWIN__", "__MINGW32__", "__MINGW64__", "_MSC_VER", "__ANDROID__", "__FreeBSD__", "__NetBSD__",
+    "__OpenBSD__", "__DragonFly__", "__sun", "__HAIKU__", "__wasi__", "__x86_64__", "__x86_64", "__amd64__",
+    "__amd64", "__i386__", "__i386", "__i686__", "_M_IX86", "_M_X64", "__aarch64__", "__arm__", "__arm64__",
+    "_M_ARM", "_M_ARM64", "__powerpc__", "__powerpc64__", "__ppc__", "__ppc64__", "__mips__", "__riscv",
+    "__s390x__", "__loongarch64", "__e2k__", "__BIG_ENDIAN__"))
+
+
+def compiler_macros(words: list[str]) -> str | None:
+    """The output of a command that asks emcc (the compilers Emscripten's toolchain file
+    sets) for its predefined macros (``-E -dM``); None for any other command."""
+    if not words or not is_emcc(posixpath.basename(words[0])):
+        return None
+    return EMCC_PREDEFINED if "-dM" in words and "-E" in words else None
+
+
+def string_regex(run: Run, args: list[PStr]) -> None:
+    """``string(REGEX MATCH|MATCHALL|REPLACE …)``: the result when the expression and the
+    input are known and Python's ``re`` reads the expression as CMake does; else the output
+    variable is unknown. MATCH also sets ``CMAKE_MATCH_<n>``."""
+    mode = args[1].text
+    k = 5 if mode == "REPLACE" else 4       # REGEX <mode> <regex> [<replacement>] <output> <input>…
+    if len(args) < k:
+        return
+    out = args[k - 1].text
+    pattern, values = args[2], list(args[k:])
+    value = PStr.join(values) if values else PStr.synth("")
+    compiled = _compile(pattern.text) if pattern.known and value.known else None
+    result = None
+    if compiled is not None:
+        if mode == "MATCH":
+            result = _match(run, compiled, value)
+        elif mode == "MATCHALL":
+            found = [value[m.start():m.end()] for m in compiled.finditer(value.text)]
+            result = PStr.join([p for x in found for p in (PStr.synth(";"), x)][1:]) if found else PStr.synth("")
+        elif mode == "REPLACE" and args[3].known:
+            result = _replace(compiled, args[3].text, value)
+    run._set_var(out, result) if result is not None else run._unknown(out)
+
+
+def _compile(pattern: str):
+    """CMake's regular expressions are a subset of Python's, but for braces (literal in CMake)."""
+    try:
+        return re.compile(pattern.replace("{", r"\{").replace("}", r"\}"), re.DOTALL)
+    except re.error:
+        return None
+
+
+def _match(run: Run, compiled, value: PStr) -> PStr:
+    m = compiled.search(value.text)
+    for n in range(10):
+        run.vars.pop(f"CMAKE_MATCH_{n}", None)
+    if m is None:
+        return PStr.synth("")
+    for n in range(min(compiled.groups, 9) + 1):
+        if m.group(n) is not None:
+            run.vars[f"CMAKE_MATCH_{n}"] = value[m.start(n):m.end(n)]
+    return value[m.start():m.end()]
+
+
+def _replace(compiled, replacement: str, value: PStr) -> PStr | None:
+    """Each match replaced, ``\\0``…``\\9`` its groups (``\\n`` a newline, ``\\\\`` a
+    backslash); a match of nothing, or another escape, is an error in CMake (None: unknown)."""
+    out, i = [], 0
+    for m in compiled.finditer(value.text):
+        if m.start() == m.end():
+            return None
+        out.append(value[i:m.start()])
+        where = value[m.start():m.end()].source_range() or (-1, -1)
+        k = 0
+        while k < len(replacement):
+            c = replacement[k]
+            if c == "\\" and k + 1 < len(replacement) and replacement[k + 1].isdigit():
+                n = int(replacement[k + 1])
+                if n > compiled.groups:
+                    return None
+                if m.group(n) is not None:
+                    out.append(value[m.start(n):m.end(n)])
+                k += 2
+                continue
+            if c == "\\":
+                c = {"n": "\n", "\\": "\\"}.get(replacement[k + 1:k + 2])
+                if c is None:
+                    return None
+                k += 1
+            out.append(PStr.spread(c, *where))
+            k += 1
+        i = m.end()
+    out.append(value[i:])
+    return PStr.join(out)
+
+
+def check_result(name: str, args: list[PStr]) -> tuple[str, bool] | None:
+    """(result variable, whether the check passes) of a compiler check emcc decides by its
+    predefined macros: ``check_symbol_exists(__linux__ "" IS_LINUX)``, and a source check
+    whose preprocessor conditions on them reach an ``#error``
+    (``check_c_source_compiles("#ifndef __EMSCRIPTEN__\\n#error\\n#endif" IS_WEB)``).
+    None: not decided here (a check of the project's own flags or headers passes)."""
+    words = [a.text for a in args]
+    if name in ("check_symbol_exists", "check_cxx_symbol_exists") and len(words) >= 3:
+        symbol = words[0]
+        if symbol in MACROS or symbol in NOT_PREDEFINED:
+            return words[2], symbol in MACROS
+        return None
+    at = {"check_source_compiles": 1, "check_source_runs": 1}.get(name, 0)
+    if "source" not in name or len(words) < at + 2 or not args[at].known:
+        return None
+    verdict = _preprocessed(words[at])
+    return None if verdict is None else (words[at + 1], verdict)
+
+
+def _preprocessed(code: str) -> bool | None:
+    """Whether the C preprocessor, given emcc's macros, reaches no ``#error`` in ``code``;
+    None when a condition is not decided here."""
+    defined = dict(MACROS)
+    stack: list[list[bool]] = []        # each open #if: [the branch is live, a branch was taken]
+    for line in code.splitlines():
+        text = line.strip()
+        if not text.startswith("#"):
+            continue
+        directive, _, rest = text[1:].strip().partition(" ")
+        rest = rest.split("//")[0].strip()
+        live = all(s[0] for s in stack)
+        if directive in ("if", "ifdef", "ifndef"):
+            truth = _condition(directive, rest, defined) if live else False
+            if truth is None:
+                return None
+            stack.append([truth, truth])
+        elif directive in ("elif", "else") and stack:
+            top = stack[-1]
+            truth = True if directive == "else" else _condition("if", rest, defined)
+            if truth is None:
+                return None
+            top[0] = not top[1] and truth
+            top[1] = top[1] or top[0]
+        elif directive == "endif" and stack:
+            stack.pop()
+        elif live and directive == "error":
+            return False
+        elif live and directive == "define" and rest:
+            name, _, value = rest.partition(" ")
+            defined[name] = value.strip() or "1"
+        elif live and directive == "undef":
+            defined.pop(rest, None)
+    return True
+
+
+def _condition(directive: str, rest: str, defined: dict) -> bool | None:
+    if directive in ("ifdef", "ifndef"):
+        name = rest.split()[0] if rest.split() else ""
+        if name not in defined and name not in NOT_PREDEFINED:
+            return None
+        return (name in defined) == (directive == "ifdef")
+    value = _Expr(rest, defined).value()
+    return None if value is None else value != 0
+
+
+class _Expr:
+    """``#if`` expressions of ``defined``, names, integers, ``!``, comparisons, ``&&``, ``||``
+    and parentheses (anything else: None)."""
+
+    _TOKENS = re.compile(r"\s*(defined|[A-Za-z_]\w*|\d+[uUlL]*|&&|\|\||==|!=|<=|>=|[!()<>])")
+
+    def __init__(self, text: str, defined: dict):
+        self.tokens, pos = [], 0
+        while pos < len(text.rstrip()):
+            m = self._TOKENS.match(text, pos)
+            if m is None:
+                self.tokens = None
+                return
+            self.tokens.append(m.group(1))
+            pos = m.end()
+        self.defined, self.k = defined, 0
+
+    def value(self) -> int | None:
+        if not self.tokens:
+            return None
+        result = self._or()
+        return result if self.k == len(self.tokens) else None
+
+    def _peek(self) -> str | None:
+        return self.tokens[self.k] if self.k < len(self.tokens) else None
+
+    def _or(self) -> int | None:
+        a = self._and()
+        while self._peek() == "||":
+            self.k += 1
+            b = self._and()
+            a = None if a is None or b is None else int(bool(a) or bool(b))
+        return a
+
+    def _and(self) -> int | None:
+        a = self._compare()
+        while self._peek() == "&&":
+            self.k += 1
+            b = self._compare()
+            a = None if a is None or b is None else int(bool(a) and bool(b))
+        return a
+
+    def _compare(self) -> int | None:
+        a = self._unary()
+        op = self._peek()
+        if op in ("==", "!=", "<", ">", "<=", ">="):
+            self.k += 1
+            b = self._unary()
+            if a is None or b is None:
+                return None
+            return int({"==": a == b, "!=": a != b, "<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b}[op])
+        return a
+
+    def _unary(self) -> int | None:
+        tok = self._peek()
+        self.k += 1
+        if tok == "!":
+            inner = self._unary()
+            return None if inner is None else int(not inner)
+        if tok == "(":
+            inner = self._or()
+            if self._peek() != ")":
+                return None
+            self.k += 1
+            return inner
+        if tok == "defined":
+            paren = self._peek() == "("
+            self.k += paren
+            name = self._peek()
+            self.k += 1
+            if paren:
+                if self._peek() != ")":
+                    return None
+                self.k += 1
+            if name not in self.defined and name not in NOT_PREDEFINED:
+                return None
+            return int(name in self.defined)
+        if tok is None:
+            return None
+        if tok[0].isdigit():
+            return int(tok.rstrip("uUlL"))
+        return self._macro(tok, 0)
+
+    def _macro(self, name: str, depth: int) -> int | None:
+        if name in NOT_PREDEFINED:
+            return 0
+        value = self.defined.get(name)
+        if value is None or depth > 4:
+            return None
+        if value.isdigit():
+            return int(value)
+        return self._macro(value, depth + 1) if re.fullmatch(r"[A-Za-z_]\w*", value) else None

@@ -17,7 +17,7 @@ import posixpath
 import re
 
 from .pstr import UNKNOWN
-from .route_commands import Route, Walk, follow
+from .route_commands import Route, Walk, follow, package_object, run_script
 
 LIFECYCLE = ("prepublish", "prepare", "prepublishOnly", "prepack")
 RELEASE_ACTIONS = ("softprops/action-gh-release", "actions/upload-release-asset", "ncipollo/release-action",
@@ -43,30 +43,16 @@ def routes(walk: Walk) -> list[Route]:
 
 
 def _lifecycle(walk: Walk, rel: str) -> list[Route]:
-    from .. import jsonpos
-    project = walk.files
-    text = project.read(rel)
-    if text is None or not any(n in text for n in LIFECYCLE):
-        return []
-    try:
-        root = jsonpos.parse(text)
-    except jsonpos.JsonPosError:
-        return []
-    if root.type != "object" or _true(root.get("private")):
-        return []
-    scripts = root.get("scripts")
+    root = package_object(walk.files, rel)
+    scripts = root.get("scripts") if root is not None and not _true(root.get("private")) else None
     if scripts is None or scripts.type != "object":
         return []
-    folder = posixpath.dirname(rel) or "."
+    shown = walk.files.shown(rel)
     out = []
-    for key, value in scripts.pairs:
-        if key.value in LIFECYCLE and value.type == "string":
-            route = Route(f"`{key.value}` of {project.shown(rel)} (run when npm packs the package)",
-                          package=project.shown(rel))
-            line = text.count("\n", 0, value.start) + 1
-            route.regions.append((project.shown(rel), line, line))
-            follow(walk, route, rel, value.value, folder)
-            out.append(route)
+    for name in dict.fromkeys(k.value for k, _ in scripts.pairs if k.value in LIFECYCLE):
+        route = Route(f"`{name}` of {shown} (run when npm packs the package)", package=shown)
+        run_script(walk, route, rel, name)
+        out.append(route)
     return out
 
 

@@ -82,7 +82,7 @@ def _command(walk: Walk, route: Route, words: list[str], here: str, depth: int) 
     elif head in ("npm", "yarn", "pnpm") and UNKNOWN not in here:
         found = _package_script(walk, head, words[1:], here)
         if found is not None:
-            _run_scripts(walk, route, *found, depth)
+            run_script(walk, route, *found, depth + 1)
     elif (at := emscripten_cmake_at(words)) is not None:
         source = _cmake_source(words[at + 1:])
         if source is not None and UNKNOWN not in source + here:
@@ -193,14 +193,14 @@ def _named_package(walk: Walk, name: str) -> str | None:
     if name.startswith((".", "/")):
         return posixpath.normpath(posixpath.join(name.lstrip("/"), "package.json"))
     for rel in walk.packages:
-        root = _package(walk.files, rel)
+        root = package_object(walk.files, rel)
         got = root.get("name") if root is not None else None
         if got is not None and got.value == name:
             return rel
     return None
 
 
-def _package(project, rel: str):
+def package_object(project, rel: str):
     """The parsed object of a package.json, or None."""
     from .. import jsonpos
     text = project.read(rel)
@@ -211,11 +211,12 @@ def _package(project, rel: str):
     return root if root is not None and root.type == "object" else None
 
 
-def _run_scripts(walk: Walk, route: Route, pkg: str, script: str, extra: str, hooks: bool, depth: int) -> None:
+def run_script(walk: Walk, route: Route, pkg: str, script: str, extra: str = "", hooks: bool = False,
+               depth: int = 0) -> None:
     """The package's ``script`` with the arguments its runner adds (``pnpm build:target
     wasm32``), and its ``pre`` and ``post`` scripts when ``hooks``."""
     project = walk.files
-    root = _package(project, pkg)
+    root = package_object(project, pkg)
     whole = project.read(pkg) or ""
     scripts = root.get("scripts") if root is not None else None
     if scripts is None or scripts.type != "object":
@@ -226,7 +227,7 @@ def _run_scripts(walk: Walk, route: Route, pkg: str, script: str, extra: str, ho
             line = whole.count("\n", 0, value.start) + 1
             route.regions.append((project.shown(pkg), line, line))
             text = value.value + (" " + extra if extra and name == script else "")
-            follow(walk, route, pkg, text, posixpath.dirname(pkg) or ".", depth + 1)
+            follow(walk, route, pkg, text, posixpath.dirname(pkg) or ".", depth)
 
 
 def _cmake_source(args: list[str]) -> str | None:

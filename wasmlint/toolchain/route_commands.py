@@ -46,6 +46,7 @@ class Route:
     trees: set[str] = field(default_factory=set)          # shown folders of the CMake projects it configures
     copies: list[tuple[str, str]] = field(default_factory=list)    # (from, to) shown paths of its cp and mv
     uploads: list[str] = field(default_factory=list)       # the paths and patterns it uploads, as written
+    scripts: set[tuple[str, int]] = field(default_factory=set)     # (package.json, offset) of the scripts it read
 
 
 def follow(walk: Walk, route: Route, rel: str, text: str, folder: str, depth: int = 0) -> None:
@@ -225,6 +226,9 @@ def run_script(walk: Walk, route: Route, pkg: str, script: str, extra: str = "",
         value = scripts.get(name)
         if value is not None and value.type == "string":
             line = whole.count("\n", 0, value.start) + 1
+            if (pkg, value.start) in route.scripts and not extra:
+                continue        # read already: a script that runs itself, or one two others run
+            route.scripts.add((pkg, value.start))
             route.regions.append((project.shown(pkg), line, line))
             text = value.value + (" " + extra if extra and name == script else "")
             follow(walk, route, pkg, text, posixpath.dirname(pkg) or ".", depth)

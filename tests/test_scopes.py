@@ -264,3 +264,16 @@ def test_modules_named_after_demo_sources_are_the_demos_builds(tmp_path):
     assert by_name["spin.wasm"] == ("example", f"named after `{lib}/demos/spin.c`, the source of a program "
                                                f"under `{lib}/demos/` (its build)")
     assert by_name["raster.wasm"][0] == "unknown"
+
+
+@pytest.mark.parametrize("spec, expanded", [
+    ("build/**/*.{d.ts,js,wasm}", ["build/**/*.d.ts", "build/**/*.js", "build/**/*.wasm"]),
+    ("{lib,dist}/*.{js,wasm}", ["lib/*.js", "lib/*.wasm", "dist/*.js", "dist/*.wasm"]),
+    ("a{b,c{d,e}}f", ["abf", "acdf", "acef"]),
+    ("x{y}z", ["x{y}z"]),             # no `,`: not alternatives (minimatch keeps it)
+    ("dist{a,b", ["dist{a,b"]),       # unclosed
+    ("dist", ["dist"]),
+])
+def test_npm_files_patterns_expand_braces(spec, expanded):
+    from wasmlint.scopes.npm_files import braces
+    assert braces(spec) == expanded

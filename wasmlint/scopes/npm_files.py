@@ -26,18 +26,44 @@ def published(f, pkg: str, files: dict[str, str]) -> list[str]:
     entry is anchored at the package's folder, also without a slash (npm-packlist 8.0.1,
     npm 10.2.5: ``patterns/`` packs the top ``patterns/``, not ``docs/min/patterns/``)."""
     base = posixpath.dirname(pkg)
-    spec = f.spec.removeprefix("./").rstrip("/")
+    specs = braces(f.spec.removeprefix("./").rstrip("/"))
     out = []
     for path in files:
         if base and not path.startswith(base + "/"):
             continue
         sub = path[len(base) + 1:] if base else path
         if f.field == "files":
-            if match_any(sub, ["/" + spec.lstrip("/")]) or sub.startswith(spec + "/"):
+            if match_any(sub, ["/" + s.lstrip("/") for s in specs]) or any(sub.startswith(s + "/") for s in specs):
                 out.append(path)
-        elif fnmatch.fnmatchcase(sub, spec):
+        elif any(fnmatch.fnmatchcase(sub, s) for s in specs):
             out.append(path)
     return sorted(out)
+
+
+MAX_BRACES = 64
+
+
+def braces(spec: str) -> list[str]:
+    """A pattern's brace alternatives, as npm's minimatch expands them before matching:
+    ``build/**/*.{js,wasm}`` is ``build/**/*.js`` and ``build/**/*.wasm`` (nested braces
+    too; a ``{`` without its ``,`` alternatives is itself)."""
+    start = spec.find("{")
+    if start < 0:
+        return [spec]
+    depth, parts, at = 0, [], start + 1
+    for k in range(start, len(spec)):
+        c = spec[k]
+        depth += (c == "{") - (c == "}")
+        if c == "," and depth == 1:
+            parts.append(spec[at:k])
+            at = k + 1
+        elif depth == 0:
+            if not parts:
+                return [spec[:k + 1] + s for s in braces(spec[k + 1:])][:MAX_BRACES]
+            parts.append(spec[at:k])
+            tails = braces(spec[k + 1:])
+            return [spec[:start] + a + t for p in parts for a in braces(p) for t in tails][:MAX_BRACES]
+    return [spec]
 
 
 def packed_in_passing(f, pkg: str, path: str, kind: str | None) -> bool:

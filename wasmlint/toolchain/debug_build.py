@@ -74,10 +74,17 @@ def ships_source_mapped(link, ctx) -> bool:
 
 def shipped(link, ctx) -> bool:
     """Whether the project publishes (npm ``files``) or serves (production scope) what the
-    link writes."""
+    link writes, or a release route runs it: an npm lifecycle script whose package packs its
+    outputs, a CI job that releases what it builds (``release_routes``)."""
     project = ctx.project
     if not hasattr(project, "scopes"):
         return False
+    from .release_routes import released
+    return _published_or_served(link, ctx) or released(link, project)
+
+
+def _published_or_served(link, ctx) -> bool:
+    project = ctx.project
     from ..scopes.npm_files import published
     scopes = project.scopes(ctx.config)
     here = posixpath.dirname(link.span.path)

@@ -163,3 +163,18 @@ def test_short_texts_parsed_at_once_are_still_charged():
                 budget.parse(parser(), data)
                 parsed += 1
     assert 1 <= parsed < 10_000
+
+
+def test_a_link_over_the_bound_is_cut_before_its_settings_are_read(tmp_path, monkeypatch):
+    """A meson ``link_args`` of 20,000 ``-s`` settings: the link's ``-s`` words are charged
+    when it is found, so the file is cut before each setting is parsed."""
+    from wasmlint.toolchain import emcc
+    read = []
+    real = emcc.parse_use
+    monkeypatch.setattr(emcc, "parse_use", lambda *a: read.append(1) or real(*a))
+    (tmp_path / "meson.build").write_bytes(GENERATORS["meson"][1]["link-args"](256 << 10))
+    assert _messages(tmp_path) == [
+        f"meson.build:1: WL001 not analysed: over budget (more than {budget.MAX_ITEMS:,} emcc settings "
+        "and other items to check)"]
+    assert read == []
+

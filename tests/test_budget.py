@@ -163,3 +163,37 @@ def test_short_texts_parsed_at_once_are_still_charged():
                 budget.parse(parser(), data)
                 parsed += 1
     assert 1 <= parsed < 10_000
+
+
+def test_a_link_over_the_bound_is_cut_before_its_settings_are_read(tmp_path, monkeypatch):
+    """A meson ``link_args`` of 20,000 ``-s`` settings: the link's ``-s`` words are charged
+    when it is found, so the file is cut before each setting is parsed."""
+    from wasmlint.toolchain import emcc
+    read = []
+    real = emcc.parse_use
+    monkeypatch.setattr(emcc, "parse_use", lambda *a: read.append(1) or real(*a))
+    (tmp_path / "meson.build").write_bytes(GENERATORS["meson"][1]["link-args"](256 << 10))
+    assert _messages(tmp_path) == [
+        f"meson.build:1: WL001 not analysed: over budget (more than {budget.MAX_ITEMS:,} emcc settings "
+        "and other items to check)"]
+    assert read == []
+
+
+def test_a_cmake_file_over_the_bound_is_cut_while_it_is_run(tmp_path, monkeypatch):
+    """A CMakeLists calling a macro that adds a target with a link option 13,000 times: its
+    targets and their ``-s`` options are charged as the run finds them, so the file is cut
+    midway, before its links are built; a file within the bound charges each once."""
+    from wasmlint.toolchain import cmake
+    built = []
+    real = cmake.build_facts
+    monkeypatch.setattr(cmake, "build_facts", lambda *a, **k: built.append(1) or real(*a, **k))
+    (tmp_path / "CMakeLists.txt").write_bytes(GENERATORS["cmake"][1]["macro-calls"](256 << 10))
+    assert _messages(tmp_path) == [
+        f"CMakeLists.txt:1: WL001 not analysed: over budget (more than {budget.MAX_ITEMS:,} compiler commands "
+        "and other items to check)"]
+    assert built == []
+    (tmp_path / "CMakeLists.txt").write_bytes(GENERATORS["cmake"][1]["macro-calls"](48 << 10))
+    with budget.for_file(48 << 10):
+        facts = cmake.cmake_facts((tmp_path / "CMakeLists.txt").read_text(), "CMakeLists.txt")
+        left = budget.current().items
+    assert len(built) > 2000 and budget.MAX_ITEMS - left == len(facts)

@@ -235,3 +235,22 @@ def test_a_fix_that_cannot_be_applied_is_reported_not_dropped(project, monkeypat
     rc, out, err = run_cli([*ARGS, "--fix", "."], project)
     assert "nginx.conf:3:5: fix of WL308 not applied: nginx.conf: position 99:1 is outside the file" in err
     assert "nginx.conf:3:5: warning: injected [WL308]" in out
+
+
+def test_a_check_builds_the_fixes_of_the_findings_it_shows_when_they_are_read(tmp_path, monkeypatch):
+    """A Makefile of 60 links with a renamed setting: the check builds no fix (a report,
+    ``--fix`` or the root-cause grouping reads the fixes of the findings it shows); each fix
+    read is the one its finding saw (its own link's rename), built once."""
+    from wasmlint import evaluate
+    built = []
+    real = evaluate._fix
+    monkeypatch.setattr(evaluate, "_fix", lambda *a: built.append(a[1]) or real(*a))
+    (tmp_path / "Makefile").write_text("".join(
+        f"t{i}.js: t{i}.c\n\temcc -sTOTAL_MEMORY=64MB -sEXPORT_NAME=M{i} -o $@ $<\n" for i in range(60)))
+    res = run_check([str(tmp_path)], Config(root=tmp_path), all_rules(), jobs=1)
+    renames = [d for d in res.diagnostics if d.code == "WL501"]
+    assert len(renames) == 60 and built == []
+    for d in renames:
+        assert d.fix.edits[0].span.line == d.span.line and d.fix.edits[0].content == "INITIAL_MEMORY"
+        assert d.fix is d.fix
+    assert len(built) == 60 and {id(f) for f in built} == {id(d.fact) for d in renames}

@@ -11,6 +11,9 @@
   them; a file holding more than ``MAX_ITEMS`` of them is not analysed. The bound is
   absolute, not per byte: the largest real file measured holds 4,335 (SDL's
   ``test/CMakeLists.txt``; docs/performance.md), a generated one's grows with its size.
+  Items are charged when they are found, before the work they cost (an emcc command's
+  ``-s`` words before its settings are read, a CMake run's targets and link options as
+  it runs, given back when its links charge them): a file over the bound is cut early.
 - **Parse time** (``parse``): tree-sitter's error recovery is quadratic on some inputs
   (``emcc ))))…``, audit F6). Its parses of one file may take ``PARSE_FLOOR`` CPU
   seconds plus ``PARSE_PER_BYTE`` per byte of the file: twenty times the slowest

@@ -1,7 +1,7 @@
 """Diagnostics, fixes and edits: what rules produce and reporters render."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .facts import Span
@@ -29,6 +29,41 @@ class Edit:
         return {"path": s["path"], "line": s["line"], "column": s["column"],
                 "end_line": s["end_line"], "end_column": s["end_column"],
                 "content": self.content}
+
+
+class Deferred:
+    """A fix not built yet: ``make()`` builds it (or None) when the fix is first read. A
+    check finds thousands of findings and shows few (one per root cause, those of the files
+    asked for); their fixes are built for a report, ``--fix`` or the grouping that reads them."""
+
+    __slots__ = ("make", "value")
+
+    def __init__(self, make):
+        self.make, self.value = make, None
+
+    def built(self):
+        """The fix, built once (the copies ``replaced`` makes of a finding share it)."""
+        if self.make is not None:
+            self.value, self.make = self.make(), None
+        return self.value
+
+
+class _BuiltOnRead:
+    """``Diagnostic.fix``: a ``Deferred`` given for it is built at the first read and kept."""
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.slot = "_" + name
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return None             # the field's default
+        value = obj.__dict__[self.slot]
+        if type(value) is Deferred:
+            value = obj.__dict__[self.slot] = value.built()
+        return value
+
+    def __set__(self, obj, value) -> None:
+        obj.__dict__[self.slot] = value
 
 
 @dataclass(frozen=True)
@@ -70,12 +105,17 @@ class Diagnostic:
     span: Span
     target: str | None = None
     related: list[Related] = field(default_factory=list)
-    fix: Fix | None = None
+    fix: Fix | None = _BuiltOnRead()       # type: ignore[assignment]  # a Deferred is built when read
     url: str | None = None
     fact: Any = field(default=None, compare=False, repr=False)     # the fact it was found on
     also_at: tuple = field(default=(), compare=False, repr=False)  # other places of its root cause (rootcause.py)
     scope: str | None = field(default=None, compare=False)          # production, test, … (wasmlint.scopes)
     data: dict | None = field(default=None, compare=False)          # a rule's structured detail (its `data` key)
+
+    def replaced(self, **changes) -> "Diagnostic":
+        """``dataclasses.replace`` that leaves a fix not built yet unbuilt."""
+        changes.setdefault("fix", self.__dict__["_fix"])
+        return replace(self, **changes)
 
     @property
     def variant(self) -> str | None:

@@ -2,17 +2,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, Callable
 
 from . import spelling
 from .condition import ConditionError, compile_expr, compile_template
 from .config import Config, Target
-from .diagnostics import Diagnostic, Edit, Fix, Proposal, Related
+from .diagnostics import Deferred, Diagnostic, Edit, Fix, Proposal, Related
 from .facts import Fact, Span
 from .pathmatch import match_any
 from .report.escape import clip
-from .ruleset import Rule
+from .ruleset import Rule, builtin_rules
 from .scopes import UNKNOWN
 
 
@@ -151,6 +151,35 @@ def _fix(rule: Rule, fact: Fact, look: Names) -> Fix | None:
     return Fix(title, applicability, edits)
 
 
+def _later_fix(rule: Rule, fact: Fact, look: Names) -> Fix | Deferred | None:
+    """A built-in rule's fix, built when it is first read (``Deferred``): most findings are
+    never shown (one per root cause) and a check alone shows none; it is built from what
+    this finding saw (its target and item, the spelling bound of its file). A fix that
+    cannot be built then is none. A project's own rule's fix is built now: an error in it
+    skips the finding, with a note, as its condition's does."""
+    if rule.fix is None:
+        return None
+    if id(rule) not in _builtin_ids():
+        return _fix(rule, fact, look)
+    seen = Names(fact, look.ctx, dict(look.names))
+    file = spelling.checked_file()
+
+    def make() -> Fix | None:
+        token = spelling.checking(file)
+        try:
+            return _fix(rule, fact, seen)
+        except _RULE_ERRORS:
+            return None
+        finally:
+            spelling.done_checking(token)
+    return Deferred(make)
+
+
+@lru_cache(maxsize=1)
+def _builtin_ids() -> frozenset[int]:
+    return frozenset(map(id, builtin_rules()))
+
+
 def _related(rule: Rule, look: Names) -> list[Related]:
     if not rule.related:
         return []
@@ -272,7 +301,7 @@ def _report(rule, fact, ctx, target, look, message, out) -> None:
         code=rule.code, name=rule.name, severity=_severity(rule, ctx, look),
         message=clip_quoted(message(look)), span=span,
         target=target.name if target is not None else None,
-        related=_related(rule, look), fix=_fix(rule, fact, look), url=rule.url,
+        related=_related(rule, look), fix=_later_fix(rule, fact, look), url=rule.url,
         fact=fact, scope=ctx.scope_of(fact).scope, data=_data(rule, look)))
 
 

@@ -47,7 +47,7 @@ import re
 from dataclasses import dataclass, replace
 
 from .config import BUILTIN_TARGETS
-from .diagnostics import Diagnostic, Related
+from .diagnostics import Deferred, Diagnostic, Related
 from .rootcause_debug import debug_with_release
 from .scopes import QUIET
 
@@ -264,8 +264,8 @@ def _taken_in(d: Diagnostic, other: Diagnostic) -> Diagnostic:
             seen.add(span)
             related.append(Related(span, message))
     at = tuple(dict.fromkeys((*d.also_at, *(s for s in (other.span, *other.also_at) if s != d.span))))
-    fix = d.fix if d.fix is not None and d.fix.edits else (other.fix or d.fix)
-    return replace(d, related=related, also_at=at, fix=fix)
+    return d.replaced(related=related, also_at=at, fix=Deferred(
+        lambda: d.fix if d.fix is not None and d.fix.edits else (other.fix or d.fix)))
 
 
 def _join_bundles(items: list[_Item], groups: _Groups, project) -> None:
@@ -411,7 +411,7 @@ def _also_on(d: Diagnostic, group: list[_Item]) -> Diagnostic:
     if not others:
         return d
     names = others[0] if len(others) == 1 else f"{', '.join(others[:-1])} and {others[-1]}"
-    return replace(d, message=f"{d.message}; the same holds for the {names} target{'s' if len(others) > 1 else ''}")
+    return d.replaced(message=f"{d.message}; the same holds for the {names} target{'s' if len(others) > 1 else ''}")
 
 
 def _attach(items: list[_Item], groups: _Groups, owner, only=lambda members: True) -> None:
@@ -457,7 +457,7 @@ def _report(items: list[_Item], members: list[int]) -> Diagnostic | None:
         seen.add(m.diag.span)
         at.append(m.diag.span)
         related.append(Related(m.diag.span, f"{m.diag.message} ({_relation(m, built, rep)})"))
-    return replace(d, related=related, also_at=tuple(at), fix=_fix(rep, group))
+    return d.replaced(related=related, also_at=tuple(at), fix=Deferred(lambda: _fix(rep, group)))
 
 
 def _relation(m: _Item, built: frozenset, rep: _Item | None = None) -> str:
@@ -486,11 +486,12 @@ def _fix(rep: _Item, group: list[_Item]):
         return fix
     edits = list(fix.edits)
     variants = _in_variants(rep.diag, rep.said)
-    for m in group:
-        other = m.diag.fix
+    for m in group:     # the fixes of the group's other places are built only where they are taken
         copy = m.copy == rep.copy and m.diag.span.path != rep.diag.span.path
-        if (m is rep or not m.kept or not (copy or variants is not None and _in_variants(m.diag, m.said) == variants)
-                or other is None or not other.edits or other.applicability != fix.applicability):
+        if m is rep or not m.kept or not (copy or variants is not None and _in_variants(m.diag, m.said) == variants):
+            continue
+        other = m.diag.fix
+        if other is None or not other.edits or other.applicability != fix.applicability:
             continue
         edits += [e for e in other.edits if e not in edits]
     return replace(fix, edits=tuple(edits))

@@ -62,6 +62,11 @@ def checking(file: Checked | None) -> contextvars.Token:
     return _checking.set(file)
 
 
+def checked_file() -> Checked | None:
+    """The file ``checking`` set (None: none)."""
+    return _checking.get()
+
+
 def done_checking(token: contextvars.Token) -> None:
     _checking.reset(token)
 

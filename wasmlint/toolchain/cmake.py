@@ -47,7 +47,9 @@ def cmake_facts(text: str, path: str, response=None, project=None, shared: bool 
     """``shared=False``: each variant evaluated whole (``cmake_variants``), for tests."""
     from .makefile_facts import _merge
     files = Files(text, path, project)
-    base = Run(files, None).execute()
+    base = Run(files, None)
+    base.charges_found = True
+    base.execute()
     per_variant = [(None, _facts(base, files, None, response))]
     configs = _configs(files)
     labels = [*_configured_first(base.switches, files)[:MAX_RUNS - len(configs)], *configs]
@@ -74,6 +76,7 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _facts(run: Run, files: Files, label: str | None, response) -> list[Fact]:
+    run.refund_found()
     if run.unreachable:
         return []        # no emcmake configuration builds this directory
     response = _written_first(run, files, response)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections import ChainMap
 
+from .. import budget
 from ..budget import ExpansionBudget
 from ..facts import Span
 from .cmake_commands import HANDLERS, MAX_DEPTH, Break, Continue, Def, Fatal, Return
@@ -114,6 +115,11 @@ class Run:
         self.reached: dict[str, tuple[int, int]] = {}    # each condition label: where first compared
         self.at_top = None          # called before each top-level command (cmake_variants' trunk)
         self.guards: list[Guard] = []   # the user-settable conditions of the branches being run
+        # the base run charges the file's budget for the links and settings it finds, as it finds
+        # them (a file over the bound is cut before the rest is run); ``_facts`` gives them back
+        # before its links charge what they hold
+        self.charges_found = False
+        self.found = 0
 
     # ---------------------------------------------------------------- driver
     def execute(self, at: tuple[int, int] | None = None) -> "Run":
@@ -372,10 +378,22 @@ class Run:
     def anchor_span(self, c: Cmd) -> Span:
         return (self.anchor or c).span
 
+    def charge_found(self, items: int, what: str) -> None:
+        if self.charges_found and items:
+            budget.charge(items, what)
+            self.found += items
+
+    def refund_found(self) -> None:
+        """What ``charge_found`` took, given back (the links made of the run charge it)."""
+        budget.charge(-self.found, "compiler commands")
+        self.found = 0
+
     def target(self, name: str, c: Cmd, kind: str = "unknown") -> Target:
         t = self.targets.get(name)
         if t is None:
             t = self.targets[name] = Target(name, self.anchor_span(c), kind, main=self.anchor is not None)
+            if t.main:
+                self.charge_found(1, "compiler commands")
         elif kind != "unknown" and t.kind == "unknown":
             t.kind = kind
         if kind != "unknown" and not t.guards:

@@ -93,6 +93,9 @@ def _h_target_link_options(run: Run, c: Cmd) -> None:
             scope = a.text
         elif a.text != "BEFORE":
             _add_items(t, scope, [a])
+            if t.main and scope != "INTERFACE":
+                run.charge_found(sum(x.text.startswith("-s") and not x.text.startswith("-shared")
+                                     for x in list_items(a)), "emcc settings")
 
 
 def _h_target_link_libraries(run: Run, c: Cmd) -> None:

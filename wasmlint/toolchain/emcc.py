@@ -340,6 +340,10 @@ def build_facts(argv: list[Tok], span: Span, *, variant: str | None = None, extr
     Returns [] for a compile-only command."""
     args = expand_response(list(argv) + list(extra), read_response, problems)
     budget.charge(1, "compiler commands")     # their words are bounded by the expansion budget
+    # its settings are charged before they are read (a file over the bound is cut before
+    # the work): a count of ``-s`` words, at least the settings read; set right after
+    said = _setting_words(args)
+    budget.charge(said, "emcc settings")
     inv = EmccInvocation(span, variant=variant, emscripten_version=version, flag_set=flag_set)
     setting_facts: list[Fact] = []
     i, link, memory64, inputs = 0, True, None, not inputs_given
@@ -400,8 +404,9 @@ def build_facts(argv: list[Tok], span: Span, *, variant: str | None = None, extr
         i += 1
     inv.words_known = complete and inputs
     if not link or (inv.output or "").lower().endswith(OBJECT_OUTPUTS):
+        budget.charge(-said, "emcc settings")       # a compile: nothing is read
         return []
-    budget.charge(len(setting_facts), "emcc settings")     # each is read by every setting rule
+    budget.charge(len(setting_facts) - said, "emcc settings")     # each is read by every setting rule
     inv.source_map = inv.source_map or any(f.startswith(SOURCE_MAP_FLAGS) for f in inv.debug_flags)
     user = {u.parsed.name for u in inv.uses if u.parsed.error is None}
     pthreads = bool(inv.thread_flags)
@@ -423,6 +428,16 @@ def build_facts(argv: list[Tok], span: Span, *, variant: str | None = None, extr
             f.overridden = True       # emcc applies the last one: its fix removes this one
         uses[-1].earlier = [g.use for g in uses[:-1]]    # what the last one's rename removes
     return [inv, *setting_facts]
+
+
+def _setting_words(args: list[Tok]) -> int:
+    """The ``-s`` words of a command: at least as many as the settings ``build_facts`` reads."""
+    n = 0
+    for tok in args:
+        a = tok.value
+        if a.startswith("-s") and not a.startswith("-shared"):
+            n += 1
+    return n
 
 
 def _js_input(arg: str, nxt: str | None) -> list[str] | None:

@@ -224,6 +224,8 @@ def _by_shebang(first: bytes) -> str | None:
         return "js"
     if re.search(rb"\b(ba|da|k|z)?sh\b", first):
         return "shell"
+    if re.search(rb"\bpython(\d+(\.\d+)?)?\b", first):
+        return "python"       # an extensionless tool script (`#!/usr/bin/env python3`)
     return None
 
 

@@ -59,6 +59,8 @@ NAME_KINDS: tuple[tuple[str, str], ...] = (
     ("*.sh", "shell"), ("*.bash", "shell"),
     ("*.la", "libtool-archive"),
     ("*.py", "python"),
+    # SCons reads its build files as Python (`Environment`, `Import` are names it defines)
+    ("sconstruct", "python"), ("sconscript", "python"), ("*.scons", "python"),
     ("_headers", "headers-file"),
     ("netlify.toml", "netlify"),
     ("firebase.json", "firebase"),

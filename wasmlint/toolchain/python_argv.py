@@ -446,69 +446,6 @@ def runs(script: Script) -> list[Run]:
     return out + wrapper_runs(script, values, direct)
 
 
-def call_run(script: Script, values: Values, node: ast.Call, how: str) -> Run | None:
-    """The process one call starts: ``how`` is "shell" (its first argument is a command line),
-    "args" (``subprocess``'s: a list is the argument vector, a string with ``shell=True``
-    the command line) or "any" (a library's runner: a list the vector, else the line);
-    None when it names no command."""
-    kw = {k.arg: k.value for k in node.keywords if k.arg}
-    first = node.args[0] if node.args else kw.get("args") or kw.get("command") or kw.get("cmd")
-    if first is None:
-        return None
-    env = _env(script, values, kw.get("env"), node)
-    where = values.script_path(kw["cwd"]) if "cwd" in kw else None
-    cwd = None if "cwd" not in kw else where.folder(script.index.path) if where is not None else UNKNOWN
-    if how == "shell":
-        return Run(script.span(node), line=values.text(first), env=env, cwd=cwd)
-    if isinstance(first, ast.Starred):          # run(*cmd): the words are the positional arguments
-        vector = values.items(ast.Tuple(elts=list(node.args), ctx=ast.Load()))
-    else:
-        vector = values.items(first)
-    if how == "any" and vector is None:         # a library's run(str): the command line
-        return Run(script.span(node), line=values.text(first), env=env, cwd=cwd)
-    if _is_true(kw.get("shell")):
-        line = vector[0] if vector else values.text(first) if vector is None else None
-        return Run(script.span(node), line=line, env=env, cwd=cwd) if line is not None else None
-    return Run(script.span(node), argv=vector if vector is not None else [values.text(first)], env=env, cwd=cwd)
-
-
-def _is_true(node) -> bool:
-    """``shell=True``. A value the script decides when it runs (``shell=IS_WINDOWS``) is
-    read as off: the POSIX build, where the list is the argument vector."""
-    return isinstance(node, ast.Constant) and node.value is True
-
-
-def _env(script: Script, values: Values, node, call) -> dict[str, PStr]:
-    """The variables a call sets for its process: ``env=`` (a dict, ``dict(os.environ,
-    K=v)``, a name holding one, with ``env["K"] = v`` made to it), and ``os.environ["K"] = v``
-    written before the call in straight-line code."""
-    out: dict[str, PStr] = {}
-    _set_items(script, values, "os.environ", call, 0, out)
-    if node is None:
-        return out
-    write = script.reaching(node) if isinstance(node, ast.Name) else None
-    target = write.value if write is not None else node
-    if isinstance(target, ast.Dict):
-        for k, v in zip(target.keys, target.values):
-            if isinstance(k, ast.Constant) and isinstance(k.value, str):
-                out[k.value] = values.text(v)
-    elif isinstance(target, ast.Call) and dotted(target.func) == "dict":
-        for k in target.keywords:
-            if k.arg:
-                out[k.arg] = values.text(k.value)
-    if isinstance(node, ast.Name):
-        _set_items(script, values, node.id, call, write.at if write is not None else 0, out)
-    return out
-
-
-def _set_items(script: Script, values: Values, holder: str, call, since: int, out: dict) -> None:
-    """``holder["K"] = v`` made before ``call`` in straight-line code (a write that may not
-    run is not read: the variable may or may not be set)."""
-    for ch, surely in script.changes_of(holder, call, since) or ():
-        if ch.op == "[]=" and ch.key is not None and surely:
-            out[ch.key] = values.text(ch.value)
-
-
 def parse(text: str, path: str) -> tuple[Script | None, tuple[str, int, int] | None]:
     """The script, or (None, (message, line, column)) when it is not Python 3."""
     try:

@@ -61,6 +61,8 @@ NAME_KINDS: tuple[tuple[str, str], ...] = (
     ("*.py", "python"),
     # SCons reads its build files as Python (`Environment`, `Import` are names it defines)
     ("sconstruct", "python"), ("sconscript", "python"), ("*.scons", "python"),
+    # premake and GENie read a Lua script of these names (`premake5 gmake`, `genie gmake`)
+    ("premake5.lua", "premake"), ("premake4.lua", "premake"), ("premake.lua", "premake"), ("genie.lua", "premake"),
     ("_headers", "headers-file"),
     ("netlify.toml", "netlify"),
     ("firebase.json", "firebase"),

@@ -7,9 +7,5 @@ from . import SourceFile
 
 def extract(src: SourceFile) -> list[Fact]:
     from ..toolchain.premake import premake_facts, wanted
-    if not wanted(bytes(src.data)):
-        return []
-    text, errors = src.decode_or_error()
-    if text is None:
-        return errors
-    return premake_facts(text, src.path)
+    text, errors = src.text_if(wanted)
+    return premake_facts(text, src.path) if text is not None else errors

@@ -35,4 +35,22 @@ def extract(src: SourceFile) -> list[Fact]:
     if is_scons:            # an SCons build file: its environments' links
         links, flag_sets = scons.scons_facts(script, python_argv.Values(script))
         facts += run_facts(links, script.index) + flag_sets
-    return facts
+    return facts + _function_hints(script) if facts else facts
+
+
+def _function_hints(script) -> list[Fact]:
+    """A function named for tests, examples, benchmarks or docs (pdfium-lib's
+    ``run_task_test``, ``build_examples``) builds that material, as a make target so named
+    does: its body is a ``scope-hint`` of that scope."""
+    import ast
+
+    from ..scopes import QUIET
+    from ..scopes.conventions import artifact_name_scope
+    from ..scopes.hint import ScopeHint
+    out: list[Fact] = []
+    functions = {id(n): n for n in script.parent.values() if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    for node in functions.values():
+        said = artifact_name_scope(node.name)
+        if said is not None and said.scope in QUIET:
+            out.append(ScopeHint(script.span(node), scope=said.scope, reason=f"in function `{node.name}`"))
+    return out

@@ -74,6 +74,34 @@ def premake_facts(text: str, path: str) -> list[Fact]:
     out: list[Fact] = []
     for at, words in projects:
         out += build_facts([Tok(w, index) for w in words], index.span(at), flag_set=True, complete=False)
+    return out + _function_hints(tokens, index) if out else out
+
+
+_OPENS, _CLOSES = frozenset(("function", "if", "do", "repeat")), frozenset(("end", "until"))
+
+
+def _function_hints(tokens, index: LineIndex) -> list[Fact]:
+    """A Lua function named for examples, tests or benchmarks (GENie's
+    ``exampleProjectDefaults()``, which only the examples' projects call) configures that
+    material: its body is a ``scope-hint`` of that scope (as a make target so named)."""
+    from ..scopes import QUIET
+    from ..scopes.conventions import artifact_name_scope
+    from ..scopes.hint import ScopeHint
+    out: list[Fact] = []
+    for k, (word, at) in enumerate(tokens):
+        if word != "function" or k + 1 >= len(tokens):
+            continue
+        name = tokens[k + 1][0].rsplit(".", 1)[-1]
+        said = artifact_name_scope(name)
+        if said is None or said.scope not in QUIET:
+            continue
+        depth = 0
+        for word2, at2 in tokens[k:]:
+            depth += (word2 in _OPENS) - (word2 in _CLOSES)
+            if depth == 0:
+                out.append(ScopeHint(index.span(at, at2 + len(word2)), scope=said.scope,
+                                     reason=f"in Lua function `{name}`"))
+                break
     return out
 
 

@@ -318,3 +318,28 @@ def test_the_cwd_a_script_gives_decides_which_cargo_configs_a_build_reads(tmp_pa
         "tools/build.py:3 `.cargo/config.toml` [target.wasm32-unknown-unknown], "
         "`crates/b/.cargo/config.toml` [target.wasm32-unknown-unknown]",
     ]
+
+
+def test_python_runner_of_a_library_runs_the_line_and_a_printed_command_is_not_run():
+    """pygemstones' ``runner.run(" ".join(cmd), shell=True)`` starts the command; printing or
+    logging the same words starts nothing (pdfium-lib's modules/wasm.py)."""
+    text = ("import logging\n"
+            "from pygemstones.system import runner as r\n"
+            "cmd = ['em++', '-O2', '-s', 'ASSERTIONS=1', 'custom.cpp']\n"
+            "print(' '.join(cmd))\n"
+            "logging.info(' '.join(cmd))\n"
+            "r.run(' '.join([*cmd, '-o', 'out/pdfium.js']), cwd='build', shell=True)\n")
+    runs = _python_runs(text)
+    assert [r.line.text for r in runs] == ["em++ -O2 -s ASSERTIONS=1 custom.cpp -o out/pdfium.js"]
+
+
+def test_python_wrapper_binds_each_call_arguments_to_its_parameters():
+    """``def emcc(*args, opt="-O2")`` run twice: each call's words, its ``*args`` packed and its
+    keyword or the default given to the command the wrapper builds."""
+    text = ("import subprocess\n"
+            "def emcc(*args, opt='-O2'):\n"
+            "    subprocess.check_call(['emcc', opt, *args])\n"
+            "emcc('a.c', '-o', 'a.js')\n"
+            "emcc('b.c', '-o', 'b.js', opt='-O0')\n")
+    assert [[p.text for p in r.argv] for r in _python_runs(text)] == [
+        ["emcc", "-O2", "a.c", "-o", "a.js"], ["emcc", "-O0", "b.c", "-o", "b.js"]]

@@ -60,6 +60,10 @@ NAME_KINDS: tuple[tuple[str, str], ...] = (
     ("*.sh", "shell"), ("*.bash", "shell"),
     ("*.la", "libtool-archive"),
     ("*.py", "python"),
+    # SCons reads its build files as Python (`Environment`, `Import` are names it defines)
+    ("sconstruct", "python"), ("sconscript", "python"), ("*.scons", "python"),
+    # premake and GENie read a Lua script of these names (`premake5 gmake`, `genie gmake`)
+    ("premake5.lua", "premake"), ("premake4.lua", "premake"), ("premake.lua", "premake"), ("genie.lua", "premake"),
     ("_headers", "headers-file"),
     ("netlify.toml", "netlify"),
     ("firebase.json", "firebase"),
@@ -227,6 +231,8 @@ def _by_shebang(first: bytes) -> str | None:
         return "js"
     if re.search(rb"\b(ba|da|k|z)?sh\b", first):
         return "shell"
+    if re.search(rb"\bpython(\d+(\.\d+)?)?\b", first):
+        return "python"       # an extensionless tool script (`#!/usr/bin/env python3`)
     return None
 
 

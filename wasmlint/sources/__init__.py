@@ -72,6 +72,11 @@ class SourceFile:
     def error(self, message: str, **where: Any) -> ParseError:
         return ParseError(self.span(**where), message=message)
 
+    def text_if(self, wanted) -> tuple[str | None, list[Fact]]:
+        """``decode_or_error()`` of a file whose bytes ``wanted`` accepts (a prefilter such as
+        "it names ``linkopts``"), else (None, []): the file is not read."""
+        return self.decode_or_error() if wanted(bytes(self.data)) else (None, [])
+
     def decode_or_error(self) -> tuple[str | None, list[Fact]]:
         """The text, or a WL001 fact pointing at the first undecodable byte."""
         try:

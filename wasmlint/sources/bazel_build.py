@@ -8,9 +8,5 @@ from . import SourceFile
 
 def extract(src: SourceFile) -> list[Fact]:
     from ..toolchain.bazel_build import bazel_facts, wanted
-    if not wanted(bytes(src.data)):
-        return []
-    text, errors = src.decode_or_error()
-    if text is None:
-        return errors
-    return bazel_facts(text, src.path, src.error)
+    text, errors = src.text_if(wanted)
+    return bazel_facts(text, src.path, src.error) if text is not None else errors

@@ -158,13 +158,22 @@ def version_in_image(ref: str) -> str | None:
     return m.group(1) if m else None
 
 
+# emsdk's older names of a release's SDK: `sdk-1.38.41-64bit`, `sdk-tag-1.38.32-64bit`,
+# `sdk-fastcomp-1.39.0-64bit`, `sdk-1.39.4-upstream-64bit`
+_EMSDK_SDK_NAME = re.compile(r"^sdk-(?:tag-|fastcomp-|upstream-|releases-(?:upstream|fastcomp)-)?"
+                             r"(\d+\.\d+\.\d+)(?:-upstream|-fastcomp)?(?:-(?:64|32)bit)?$")
+
+
 def version_in_emsdk_args(argv: list[str]) -> str | None:
-    """``emsdk install 3.1.55`` / ``emsdk activate 3.1.55`` (also ``./emsdk``)."""
+    """``emsdk install 3.1.55`` / ``emsdk activate 3.1.55`` (also ``./emsdk``, and the
+    ``sdk-1.38.41-64bit`` names)."""
     for i, word in enumerate(argv):
         base = word.rsplit("/", 1)[-1]
         if base in ("emsdk", "emsdk.py", "emsdk.bat") and i + 2 <= len(argv) - 1 + 1:
             for arg in argv[i + 1:]:
                 if arg in ("install", "activate") or arg.startswith("-"):
                     continue
+                named = _EMSDK_SDK_NAME.match(arg)
+                arg = named.group(1) if named else arg
                 return arg if parse_version(arg) or arg in ("latest", "tot") else None
     return None

@@ -16,6 +16,7 @@ Calls read, when the name comes from an ``import`` of the module:
 
 Values (``Values``): string literals (escapes decoded; each character keeps its
 place), implicit concatenation, f-strings (``{name}`` replaced by its value),
+``"…{0}…".format(x)`` (plain fields),
 ``+``, lists and tuples with ``*spread``, ``" ".join(…)``, ``s.split()``,
 ``shlex.split(s)``, ``str(x)``, ``xs[:]``, ``os.path.expandvars(s)`` (``s``: its ``$VAR``
 are the ones the command's shell expands), ``os.environ.get(K, default)`` (the default: the
@@ -31,6 +32,7 @@ call in straight-line code are the process's environment.
 from __future__ import annotations
 
 import ast
+import re
 import unicodedata
 
 from ..textpos import matching_brace
@@ -48,9 +50,13 @@ _ESCAPES = {"\n": "", "\\": "\\", "'": "'", '"': '"', "a": "\a", "b": "\b", "f":
 BLANK = PStr.synth(" ")
 
 
+# a call of a function whose name says it runs something (``python_wrappers``)
+_RUN_CALL = re.compile(rb"(?i)(run|exec|call|shell|system|spawn|cmd|command|invoke|popen)\w*\s*\(")
+
+
 def wanted(data: bytes) -> bool:
     from .script_runs import names_a_tool
-    return names_a_tool(data) and any(m in data for m in PROCESS_MARKS)
+    return names_a_tool(data) and (any(m in data for m in PROCESS_MARKS) or _RUN_CALL.search(data) is not None)
 
 
 class Values:
@@ -59,6 +65,17 @@ class Values:
     def __init__(self, script: Script):
         self.s = script
         self._active: set[int] = set()
+        # a parameter (its ``ast.arg``'s id) → the expression one call of its function passes
+        # (``python_wrappers``: the command a wrapper runs, read at each call of it)
+        self.bound: dict[int, ast.AST | None] = {}
+
+    def reaching_value(self, name_node: ast.Name):
+        """(the write that reaches a use of a name, the value it gives), a parameter's value
+        the one bound for the call being read."""
+        w = self.s.reaching(name_node)
+        if w is None:
+            return None, None
+        return w, self.bound.get(id(w.node), w.value)
 
     @guarded(UNKNOWN_TEXT, key=id)
     def text(self, node, depth: int) -> PStr:
@@ -70,8 +87,8 @@ class Values:
         if isinstance(node, ast.JoinedStr):
             return self._literal(node, depth) or UNKNOWN_TEXT
         if isinstance(node, ast.Name):
-            w = self.s.reaching(node)
-            out = self.text(w.value if w is not None else None, depth)
+            w, value = self.reaching_value(node)
+            out = self.text(value, depth)
             for ch, surely in self._changes(node, w):
                 if ch.op != "+=":
                     return UNKNOWN_TEXT
@@ -82,10 +99,8 @@ class Values:
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
             return self.text(node.left, depth) + self.text(node.right, depth)
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant) \
-                and isinstance(node.left.value, str):      # 'x-%s.js' % arg: known up to the first conversion
-            template = self.text(node.left, depth)
-            cut = template.text.find("%")
-            return template if cut < 0 else template[:cut] + UNKNOWN_TEXT
+                and isinstance(node.left.value, str):      # 'x-%s.js' % arg
+            return self._percent(self.text(node.left, depth), node.right, depth)
         if isinstance(node, (ast.List, ast.Tuple)):     # f"-sEXPORTED_FUNCTIONS={names}": Python's str() of it
             items = [self.text(e, depth) for e in node.elts]
             if all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts) \
@@ -119,6 +134,8 @@ class Values:
             if items is None:
                 return UNKNOWN_TEXT
             return joined(items, self.text(func.value, depth))
+        if isinstance(func, ast.Attribute) and func.attr == "format" and isinstance(func.value, (ast.Constant, ast.JoinedStr)):
+            return self._format(self.text(func.value, depth), node, depth)
         if isinstance(func, ast.Attribute) and func.attr == "strip" and not node.args:
             return self.text(func.value, depth).strip()
         name = dotted(func)
@@ -127,6 +144,54 @@ class Values:
             # `$VAR` kept: the shell that runs the command expands it from the same environment
             return self.text(node.args[0], depth)
         return UNKNOWN_TEXT
+
+    def _percent(self, template: PStr, right, depth: int) -> PStr:
+        """``'x-%s.js' % arg``, ``'%s=%d' % (a, b)``: ``%s``/``%d``/``%i`` take the arguments
+        in turn, ``%%`` is one ``%``; from any other conversion on the text is unknown."""
+        args = list(right.elts) if isinstance(right, ast.Tuple) else [right]
+        text, parts, i = template.text, [], 0
+        while True:
+            j = text.find("%", i)
+            if j < 0:
+                parts.append(template[i:])
+                break
+            parts.append(template[i:j])
+            conv = text[j + 1:j + 2]
+            if conv == "%":
+                parts.append(template[j:j + 1])
+            elif conv in ("s", "d", "i") and args and not isinstance(args[0], ast.Starred):
+                parts.append(self.text(args.pop(0), depth))
+            else:
+                parts.append(UNKNOWN_TEXT)
+                break
+            i = j + 2
+        return PStr.join(parts)
+
+    def _format(self, template: PStr, call: ast.Call, depth: int) -> PStr:
+        """``"-I{0}".format(d)``, ``"TOTAL_MEMORY={}".format(n)``, ``"{name}".format(name=…)``:
+        a field with a conversion or a spec (``{:x}``, ``{0!r}``) is unknown."""
+        text, parts, i, auto = template.text, [], 0, 0
+        keywords = {k.arg: k.value for k in call.keywords if k.arg}
+        while i < len(text):
+            j = min((k for k in (text.find("{", i), text.find("}", i)) if k >= 0), default=len(text))
+            parts.append(template[i:j])
+            if j >= len(text):
+                break
+            if text[j + 1:j + 2] == text[j]:            # "{{" and "}}": one brace
+                parts.append(template[j:j + 1])
+                i = j + 2
+                continue
+            close = text.find("}", j)
+            if text[j] == "}" or close < 0:
+                return UNKNOWN_TEXT
+            field = text[j + 1:close]
+            if field == "":
+                field, auto = str(auto), auto + 1
+            arg = call.args[int(field)] if field.isdigit() and int(field) < len(call.args) else keywords.get(field)
+            plain = (field.isdigit() or field.isidentifier()) and not any(isinstance(a, ast.Starred) for a in call.args)
+            parts.append(self.text(arg, depth) if plain and arg is not None else UNKNOWN_TEXT)
+            i = close + 1
+        return PStr.join(parts) if parts else PStr.synth("")
 
     @guarded(None, key=id)
     def items(self, node, depth: int) -> list[PStr] | None:
@@ -141,8 +206,8 @@ class Values:
                     out.append(self.text(el, depth))
             return out
         if isinstance(node, ast.Name):
-            w = self.s.reaching(node)
-            out = self.items(w.value, depth) if w is not None else None
+            w, value = self.reaching_value(node)
+            out = self.items(value, depth) if value is not None else None
             for ch, surely in self._changes(node, w):
                 if out is None or ch.op not in ("+=", "extend", "append"):
                     return None
@@ -370,69 +435,15 @@ def _api(func, imports) -> tuple[str, str] | None:
 
 
 def runs(script: Script) -> list[Run]:
+    from .python_wrappers import wrapper_runs
     values = Values(script)
     out: list[Run] = []
+    direct: list[tuple[ast.Call, str]] = []
     for node in script.calls:
         api = _api(node.func, script.imports)
-        if api is None:
-            continue
-        module, name = api
-        kw = {k.arg: k.value for k in node.keywords if k.arg}
-        first = node.args[0] if node.args else kw.get("args") or kw.get("command") or kw.get("cmd")
-        if first is None:
-            continue
-        env = _env(script, values, kw.get("env"), node)
-        where = values.script_path(kw["cwd"]) if "cwd" in kw else None
-        cwd = None if "cwd" not in kw else where.folder(script.index.path) if where is not None else UNKNOWN
-        if name in SHELL_APIS.get(module, ()):
-            out.append(Run(script.span(node), line=values.text(first), env=env, cwd=cwd))
-        elif module == "subprocess" and name in ARGS_APIS:
-            vector = values.items(first)
-            if _is_true(kw.get("shell")):
-                line = vector[0] if vector else values.text(first) if vector is None else None
-                if line is not None:
-                    out.append(Run(script.span(node), line=line, env=env, cwd=cwd))
-            else:
-                out.append(Run(script.span(node), argv=vector if vector is not None else [values.text(first)],
-                               env=env, cwd=cwd))
-    return out
-
-
-def _is_true(node) -> bool:
-    """``shell=True``. A value the script decides when it runs (``shell=IS_WINDOWS``) is
-    read as off: the POSIX build, where the list is the argument vector."""
-    return isinstance(node, ast.Constant) and node.value is True
-
-
-def _env(script: Script, values: Values, node, call) -> dict[str, PStr]:
-    """The variables a call sets for its process: ``env=`` (a dict, ``dict(os.environ,
-    K=v)``, a name holding one, with ``env["K"] = v`` made to it), and ``os.environ["K"] = v``
-    written before the call in straight-line code."""
-    out: dict[str, PStr] = {}
-    _set_items(script, values, "os.environ", call, 0, out)
-    if node is None:
-        return out
-    write = script.reaching(node) if isinstance(node, ast.Name) else None
-    target = write.value if write is not None else node
-    if isinstance(target, ast.Dict):
-        for k, v in zip(target.keys, target.values):
-            if isinstance(k, ast.Constant) and isinstance(k.value, str):
-                out[k.value] = values.text(v)
-    elif isinstance(target, ast.Call) and dotted(target.func) == "dict":
-        for k in target.keywords:
-            if k.arg:
-                out[k.arg] = values.text(k.value)
-    if isinstance(node, ast.Name):
-        _set_items(script, values, node.id, call, write.at if write is not None else 0, out)
-    return out
-
-
-def _set_items(script: Script, values: Values, holder: str, call, since: int, out: dict) -> None:
-    """``holder["K"] = v`` made before ``call`` in straight-line code (a write that may not
-    run is not read: the variable may or may not be set)."""
-    for ch, surely in script.changes_of(holder, call, since) or ():
-        if ch.op == "[]=" and ch.key is not None and surely:
-            out[ch.key] = values.text(ch.value)
+        if api is not None and (api[0] == "subprocess" and api[1] in ARGS_APIS or api[1] in SHELL_APIS.get(api[0], ())):
+            direct.append((node, "shell" if api[1] in SHELL_APIS.get(api[0], ()) else "args"))
+    return out + wrapper_runs(script, values, direct)
 
 
 def parse(text: str, path: str) -> tuple[Script | None, tuple[str, int, int] | None]:

@@ -14,7 +14,7 @@ def extract(src: SourceFile) -> list[Fact]:
     from ..toolchain.cmake_presets import configure_presets
     from ..toolchain.emscripten_wrappers import configure_flags
     from ..toolchain.pstr import LineIndex, PStr, Tok
-    from ..toolchain.shell_argv import flag_variables_link
+    from ..toolchain.cmake_configure import flag_variables_link
     idx, root = load_json(src)
     if idx is None:
         return root

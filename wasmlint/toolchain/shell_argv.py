@@ -17,12 +17,13 @@ from ..facts import Fact, Span
 from ..shellfiles import project_reader, this_file
 from ..sources import ParseError, SourceFile
 from .cargo_commands import CARGO_TOOLS, cargo_run, is_wasm_target
+from .cmake_configure import flag_variables_link
 from .configured_make import Configured, configured_make_flags, joined_label
 from ..launch.argv import looks_up, wrapped_command
 from .containers import container_command
 from .emcc import EMCC_NAMES, build_facts, is_emcc
-from .emcc_args import carries_emcc_settings, emcc_only, links_only
-from .emscripten_wrappers import (CONFIGURE_FLAG_VARS, configure_flags, configure_script_flags, emscripten_cmake_at,
+from .emcc_args import carries_emcc_settings
+from .emscripten_wrappers import (configure_flags, configure_script_flags, emscripten_cmake_at,
                                   emscripten_configure_at, link_variables)
 from .emver import DockerBuildArg, EmscriptenVersion, image_pin, version_in_emsdk_args, version_in_image
 from .output_copies import add_copies, copied_later
@@ -249,29 +250,6 @@ def configure_facts(cmd: Command, at: int, variant: str | None, version: str | N
             # a value this script writes with emcc settings in it (not zstd's local -D defines)
             given = given or indexes[-1] is index and carries_emcc_settings(value.text.split())
     return flag_variables_link(names, values, indexes, build_type, given, cmd.span, variant, version)
-
-
-def flag_variables_link(names: list[str], values: list[PStr], indexes: list, build_type: str | None, given: bool,
-                        span: Span, variant: str | None, version: str | None) -> list[Fact]:
-    """The link the flag variables a CMake configure sets (``names``: CMAKE_EXE_LINKER_FLAGS …,
-    ``values`` written where ``indexes`` say) give every emcc link of the project; [] when
-    they carry no emcc link flag (see ``configure_facts``). ``given``: set by the configure
-    itself, not only inherited from its environment."""
-    flags = [[Tok(w, idx) for w in shell_split(v)] for v, idx in zip(values, indexes)]
-    linked = [n == "CMAKE_EXE_LINKER_FLAGS" or n not in CONFIGURE_FLAG_VARS and ("LDFLAGS" in n or "LINK" in n)
-              for n in names]
-    linker = [f.value for is_link, fs in zip(linked, flags) if is_link for f in fs]
-    compile_flags = [f.value for is_link, fs in zip(linked, flags) if not is_link for f in fs]
-    if not any(emcc_only(f) for f in linker) and not links_only(compile_flags):
-        return []
-    label = ", ".join(x for x in (variant, f"CMAKE_BUILD_TYPE={build_type}" if build_type else None,
-                                  "flags in " + ", ".join(dict.fromkeys(names))) if x)
-    # the project's own variables are pieces its CMakeLists adds to links of its own flags
-    # (duckdb's -DWASM_LINK_FLAGS_EXT="-pthread …" beside its PTHREAD_POOL_SIZE=4): a flag set
-    # so are flags only inherited from a shared script (every library's configure in
-    # minetest-wasm gets common.sh's LDFLAGS): the configure that sets its own makes the link
-    own = any(n not in CONFIGURE_FLAG_VARS for n in names) or not given
-    return build_facts([f for fs in flags for f in fs], span, variant=label, version=version, flag_set=own)
 
 
 def rustflags_facts(cmd: Command, index: LineIndex, variant: str | None, bindgen: str | None = None) -> list[Fact]:

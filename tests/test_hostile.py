@@ -213,3 +213,18 @@ def test_terraform_that_hcl_does_not_parse_is_wl001_at_the_parsers_token(tmp_pat
     assert "bytes.tf:2:14: error: not valid UTF-8 text (byte 0xff at offset 50) [WL001]" in out
     assert "heredoc.tf:2:17: error: invalid HCL: unexpected `<<EOT` [WL001]" in out
     assert "deep.tf:3:1: error: invalid HCL: unexpected `}` [WL001]" in out
+
+
+def test_cmake_regex_from_the_tree_with_exponential_backtracking_is_not_run(tmp_path):
+    # `string(REGEX …)` runs the project's expression: one whose backtracking grows
+    # exponentially ((a+)+$ on "aaa…b") or as a high power of its input is left unknown
+    slow = "a" * 40 + "b"
+    (tmp_path / "CMakeLists.txt").write_text(
+        "cmake_minimum_required(VERSION 3.20)\nproject(p C)\n"
+        f'string(REGEX MATCH "(a+)+$" NESTED "{slow}")\n'
+        f'string(REGEX REPLACE "(x|x)*y" "" ALTERNATED "{"x" * 40}")\n'
+        f'string(REGEX MATCHALL "a*a*a*a*c" POWER "{"a" * 3000}")\n'
+        "if(EMSCRIPTEN)\n  add_executable(p main.c)\n"
+        "  target_link_options(p PRIVATE -sALLOW_MEMORY_GROWTH=1 -sNESTED=${NESTED})\nendif()\n")
+    out = _check(tmp_path)
+    assert "CMakeLists.txt" in out          # the file is read to its end, its link found

@@ -10,6 +10,11 @@ import posixpath
 import re
 from typing import TYPE_CHECKING
 
+try:
+    from re import _parser as _sre_parser        # Python 3.11+
+except ImportError:                               # pragma: no cover - Python 3.10
+    import sre_parse as _sre_parser
+
 from .emcc import is_emcc
 from .pstr import PStr
 
@@ -26,6 +31,7 @@ EMCC_PREDEFINED = "\n".join("#define " + d for d in (
     "__SIZEOF_DOUBLE__ 8", "__SIZEOF_LONG_DOUBLE__ 16", "__SIZEOF_WCHAR_T__ 4", "__LITTLE_ENDIAN__ 1",
     "__ORDER_LITTLE_ENDIAN__ 1234", "__ORDER_BIG_ENDIAN__ 4321",
     "__BYTE_ORDER__ __ORDER_LITTLE_ENDIAN__")) + "\n"
+MAX_STEPS = 10 ** 8   # ways a linted tree's regular expression may try on its input (see _compile)
 MACROS = dict(line[8:].partition(" ")[::2] for line in EMCC_PREDEFINED.splitlines())
 # other platforms' and architectures' macros, which emcc never predefines: a check on one of
 # them is decided (a name in neither list may be one of emcc's many others: not decided)
@@ -57,7 +63,7 @@ def string_regex(run: Run, args: list[PStr]) -> None:
     out = args[k - 1].text
     pattern, values = args[2], list(args[k:])
     value = PStr.join(values) if values else PStr.synth("")
-    compiled = _compile(pattern.text) if pattern.known and value.known else None
+    compiled = _compile(pattern.text, len(value.text)) if pattern.known and value.known else None
     result = None
     if compiled is not None:
         if mode == "MATCH":
@@ -70,12 +76,41 @@ def string_regex(run: Run, args: list[PStr]) -> None:
     run._set_var(out, result) if result is not None else run._unknown(out)
 
 
-def _compile(pattern: str):
-    """CMake's regular expressions are a subset of Python's, but for braces (literal in CMake)."""
+def _compile(pattern: str, length: int):
+    """CMake's regular expressions are a subset of Python's, but for braces (literal in CMake).
+    An expression from the linted tree runs on ``length`` characters only when its
+    backtracking is bounded (``_bounded``): with r repetitions, none inside another nor
+    around an alternation, a search from each of its starts tries at most about
+    length**(r + 1) ways, kept under ``MAX_STEPS``."""
     try:
-        return re.compile(pattern.replace("{", r"\{").replace("}", r"\}"), re.DOTALL)
-    except re.error:
+        compiled = re.compile(pattern.replace("{", r"\{").replace("}", r"\}"), re.DOTALL)
+        repeats: list = []
+        if not _bounded(_sre_parser.parse(compiled.pattern, compiled.flags), repeats):
+            return None
+    except (re.error, RecursionError, OverflowError):
         return None
+    return compiled if max(length, 2) ** (len(repeats) + 1) <= MAX_STEPS else None
+
+
+def _bounded(items, repeats: list, inside: bool = False) -> bool:
+    """Whether a parsed expression's backtracking is polynomial: no repetition inside
+    another, no alternation under one (``(a+)+``, ``(a|a)*``: exponential in the input);
+    ``repeats`` collects its repetitions (each one more a power of the input)."""
+    for op, arg in items:
+        name = str(op)
+        if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            repeats.append(op)
+            if inside or not _bounded(arg[2], repeats, True):
+                return False
+        elif name == "BRANCH":
+            if inside or not all(_bounded(b, repeats, inside) for b in arg[1]):
+                return False
+        elif name in ("SUBPATTERN", "ATOMIC_GROUP"):
+            if not _bounded(arg[-1], repeats, inside):
+                return False
+        elif name in ("GROUPREF", "GROUPREF_EXISTS", "ASSERT", "ASSERT_NOT"):
+            return False        # not in CMake's syntax either
+    return True
 
 
 def _match(run: Run, compiled, value: PStr) -> PStr:

@@ -81,15 +81,66 @@ def _compile(pattern: str, length: int):
     An expression from the linted tree runs on ``length`` characters only when its
     backtracking is bounded (``_bounded``): with r repetitions, none inside another nor
     around an alternation, a search from each of its starts tries at most about
-    length**(r + 1) ways, kept under ``MAX_STEPS``."""
+    length**(r + 1) ways (less the repetitions whose run cannot vary: ``_forced``), kept
+    under ``MAX_STEPS``."""
     try:
         compiled = re.compile(pattern.replace("{", r"\{").replace("}", r"\}"), re.DOTALL)
         repeats: list = []
-        if not _bounded(_sre_parser.parse(compiled.pattern, compiled.flags), repeats):
+        parsed = _sre_parser.parse(compiled.pattern, compiled.flags)
+        if not _bounded(parsed, repeats):
             return None
     except (re.error, RecursionError, OverflowError):
         return None
-    return compiled if max(length, 2) ** (len(repeats) + 1) <= MAX_STEPS else None
+    degree = 1 + len(repeats) - _forced(_flat(parsed))
+    return compiled if max(length, 2) ** degree <= MAX_STEPS else None
+
+
+def _flat(items) -> list:
+    """The expression's items in order, its groups opened (none is repeated: ``_bounded``)."""
+    out = []
+    for op, arg in items:
+        if str(op) == "SUBPATTERN":
+            out += _flat(arg[-1])
+        else:
+            out.append((op, arg))
+    return out
+
+
+def _forced(items) -> int:
+    r"""Repetitions of one character class whose length backtracking cannot vary: the last
+    item, or one followed by a character it cannot match (`` +_``, ``\w+=``), stops where
+    its run ends, so it adds no power of the input."""
+    n = 0
+    for k, (op, arg) in enumerate(items):
+        if str(op) not in ("MAX_REPEAT", "MIN_REPEAT") or len(arg[2]) != 1:
+            continue
+        after = items[k + 1] if k + 1 < len(items) else None
+        if after is None or (str(after[0]) == "AT" and str(after[1]) == "AT_END"):
+            n += 1
+        elif str(after[0]) == "LITERAL" and not _matches(arg[2][0], after[1]):
+            n += 1
+    return n
+
+
+def _matches(item, code: int) -> bool:
+    """Whether one item of an expression can match the character ``code`` (unsure: True)."""
+    op, arg = item
+    kind = str(op)
+    if kind == "LITERAL":
+        return arg == code
+    if kind == "NOT_LITERAL":
+        return arg != code
+    if kind != "IN":
+        return True
+    negate = any(str(o) == "NEGATE" for o, _ in arg)
+    found = False
+    for o, a in arg:
+        name = str(o)
+        if name == "LITERAL" and a == code or name == "RANGE" and a[0] <= code <= a[1]:
+            found = True
+        elif name == "CATEGORY":
+            return True
+    return found != negate
 
 
 def _bounded(items, repeats: list, inside: bool = False) -> bool:

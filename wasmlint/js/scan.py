@@ -11,6 +11,8 @@ from .parse import (FUNCTIONS, LOOPS, Doc, ancestors, call_parts, name_of, path_
 from .values import Evaluator
 from .worker_side import is_worker_file
 
+STREAMING = ("instantiateStreaming", "compileStreaming")
+
 CORE_WORDS = (b"availableParallelism", b"cpus", b"hardwareConcurrency")
 _MEMORY_NAME = re.compile(r"(^|_)(wasm)?mem(ory)?$", re.I)
 WORKER_MARKS = (b"parentPort", b"workerData", b"importScripts", b"onmessage")
@@ -97,6 +99,12 @@ class Scan:
         return self.worker_file
 
     # ------------------------------------------------------------ WebAssembly.* index
+    @cached_property
+    def streaming_calls(self) -> list:
+        """The ``instantiateStreaming``/``compileStreaming`` calls of ``wasm_api``, found once
+        (each buffered compile asks for them: a file of thousands asked thousands of times)."""
+        return [c for prop, _m, c in self.wasm_api if c is not None and prop in STREAMING]
+
     @cached_property
     def wasm_api(self) -> list[tuple[str, object, object]]:
         """[(property, member node, call-or-new node or None)] for every ``WebAssembly.X``

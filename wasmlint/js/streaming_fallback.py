@@ -18,12 +18,11 @@ from __future__ import annotations
 
 from .parse import FUNCTIONS, ancestors, call_parts, enclosing_function, name_of, unwrap, up
 
-STREAMING = ("instantiateStreaming", "compileStreaming")
 _MAX_HOPS = 3
 
 
 def is_streaming_fallback(scan, call) -> bool:
-    streams = [c for prop, _m, c in scan.wasm_api if c is not None and prop in STREAMING]
+    streams = scan.streaming_calls
     return bool(streams) and _fallback(scan, call, streams, 0)
 
 

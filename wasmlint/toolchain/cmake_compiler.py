@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import posixpath
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
+
+from lark import Transformer
 
 try:
     from re import _parser as _sre_parser        # Python 3.11+
@@ -269,99 +272,75 @@ def _condition(directive: str, rest: str, defined: dict) -> bool | None:
         if name not in defined and name not in NOT_PREDEFINED:
             return None
         return (name in defined) == (directive == "ifdef")
-    value = _Expr(rest, defined).value()
+    value = _if_value(rest, defined)
     return None if value is None else value != 0
 
 
-class _Expr:
-    """``#if`` expressions of ``defined``, names, integers, ``!``, comparisons, ``&&``, ``||``
-    and parentheses (anything else: None)."""
+@lru_cache(maxsize=1)
+def _if_parser():
+    from lark import Lark
 
-    _TOKENS = re.compile(r"\s*(defined|[A-Za-z_]\w*|\d+[uUlL]*|&&|\|\||==|!=|<=|>=|[!()<>])")
+    from ..resources import grammar_text
+    return Lark(grammar_text("c_if.lark"), parser="lalr", start="expr")
 
-    def __init__(self, text: str, defined: dict):
-        self.tokens, pos = [], 0
-        while pos < len(text.rstrip()):
-            m = self._TOKENS.match(text, pos)
-            if m is None:
-                self.tokens = None
-                return
-            self.tokens.append(m.group(1))
-            pos = m.end()
-        self.defined, self.k = defined, 0
 
-    def value(self) -> int | None:
-        if not self.tokens:
+def _if_value(text: str, defined: dict) -> int | None:
+    """An ``#if`` expression's value (``grammars/c_if.lark``) over the macros ``defined``;
+    None when it is not of that grammar or a name it reads is not decided."""
+    from lark.exceptions import LarkError
+    try:
+        tree = _if_parser().parse(text)
+    except LarkError:
+        return None
+    return _IfValue(defined).transform(tree)
+
+
+class _IfValue(Transformer):
+    """Each node's value, None when unknown (an unknown operand makes its operator's unknown)."""
+
+    def __init__(self, macros: dict):
+        super().__init__()
+        self.macros = macros
+
+    @staticmethod
+    def _both(a, b, op):
+        return None if a is None or b is None else int(op(a, b))
+
+    def or_op(self, items):
+        return self._both(*items, lambda a, b: bool(a) or bool(b))
+
+    def and_op(self, items):
+        return self._both(*items, lambda a, b: bool(a) and bool(b))
+
+    def compare(self, items):
+        a, op, b = items
+        return self._both(a, b, {"==": int.__eq__, "!=": int.__ne__, "<": int.__lt__, ">": int.__gt__,
+                                 "<=": int.__le__, ">=": int.__ge__}[str(op)])
+
+    def not_op(self, items):
+        return None if items[0] is None else int(not items[0])
+
+    def defined(self, items):
+        name = str(items[0])
+        if name not in self.macros and name not in NOT_PREDEFINED:
             return None
-        result = self._or()
-        return result if self.k == len(self.tokens) else None
+        return int(name in self.macros)
 
-    def _peek(self) -> str | None:
-        return self.tokens[self.k] if self.k < len(self.tokens) else None
+    def number(self, items):
+        return int(str(items[0]).rstrip("uUlL"))
 
-    def _or(self) -> int | None:
-        a = self._and()
-        while self._peek() == "||":
-            self.k += 1
-            b = self._and()
-            a = None if a is None or b is None else int(bool(a) or bool(b))
-        return a
+    def name(self, items):
+        return _macro(str(items[0]), self.macros, 0)
 
-    def _and(self) -> int | None:
-        a = self._compare()
-        while self._peek() == "&&":
-            self.k += 1
-            b = self._compare()
-            a = None if a is None or b is None else int(bool(a) and bool(b))
-        return a
 
-    def _compare(self) -> int | None:
-        a = self._unary()
-        op = self._peek()
-        if op in ("==", "!=", "<", ">", "<=", ">="):
-            self.k += 1
-            b = self._unary()
-            if a is None or b is None:
-                return None
-            return int({"==": a == b, "!=": a != b, "<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b}[op])
-        return a
-
-    def _unary(self) -> int | None:
-        tok = self._peek()
-        self.k += 1
-        if tok == "!":
-            inner = self._unary()
-            return None if inner is None else int(not inner)
-        if tok == "(":
-            inner = self._or()
-            if self._peek() != ")":
-                return None
-            self.k += 1
-            return inner
-        if tok == "defined":
-            paren = self._peek() == "("
-            self.k += paren
-            name = self._peek()
-            self.k += 1
-            if paren:
-                if self._peek() != ")":
-                    return None
-                self.k += 1
-            if name not in self.defined and name not in NOT_PREDEFINED:
-                return None
-            return int(name in self.defined)
-        if tok is None:
-            return None
-        if tok[0].isdigit():
-            return int(tok.rstrip("uUlL"))
-        return self._macro(tok, 0)
-
-    def _macro(self, name: str, depth: int) -> int | None:
-        if name in NOT_PREDEFINED:
-            return 0
-        value = self.defined.get(name)
-        if value is None or depth > 4:
-            return None
-        if value.isdigit():
-            return int(value)
-        return self._macro(value, depth + 1) if re.fullmatch(r"[A-Za-z_]\w*", value) else None
+def _macro(name: str, defined: dict, depth: int) -> int | None:
+    """A macro's value as an ``#if`` reads it: another platform's is 0, a defined number
+    its value (through up to 4 names it is defined as), anything else undecided."""
+    if name in NOT_PREDEFINED:
+        return 0
+    value = defined.get(name)
+    if value is None or depth > 4:
+        return None
+    if value.isdigit():
+        return int(value)
+    return _macro(value, defined, depth + 1) if re.fullmatch(r"[A-Za-z_]\w*", value) else None

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
-import re
 
 from ..js.facts import JsMemory
 
@@ -33,7 +32,7 @@ def browser_memory(idx, root) -> list:
     if wasm is None or name is None or not name.str_value():
         return []
     binding = f"{name.str_value()}.wasi-browser.js"
-    if _removed_by_scripts(root, binding):
+    if _removed_by_scripts(idx, root, binding):
         return []
     sizes = napi.get("wasm")
     initial, maximum = (_pages(sizes, key, default) for key, default in
@@ -47,13 +46,17 @@ def browser_memory(idx, root) -> list:
                      generator="napi-rs", written_to=binding)]
 
 
-def _removed_by_scripts(root, binding: str) -> bool:
+def _removed_by_scripts(idx, root, binding: str) -> bool:
     """A package script deletes the generated binding (turso's ``napi build … && rm
-    turso.wasi* browser.js``): the package ships a loader of its own."""
+    turso.wasi* browser.js``): the package ships a loader of its own. Scripts are read by
+    the shell reader the package's other scripts go through."""
+    from .. import shellparse
     scripts = root.get("scripts")
     for _key, value in scripts.pairs if scripts is not None and scripts.type == "object" else ():
-        for command in re.split(r"&&|\|\||;", value.str_value() or ""):
-            words = command.split()
+        if value.type != "string":
+            continue
+        for command in shellparse.parse(value.text, idx=idx).commands:
+            words = [w.value for w in command.words]
             if words[:1] == ["rm"] and any(fnmatch.fnmatchcase(binding, w) for w in words[1:]):
                 return True
     return False

@@ -12,7 +12,9 @@ CMakePresets.json) are not followed: their entries are unknown, not empty.
 """
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .. import budget
 
@@ -116,18 +118,20 @@ def preset_argv(project, rel_dir: str, argv: list) -> list:
 
 
 def _presets_of(project, folder: str) -> dict:
-    import posixpath
-
-    from .. import jsonpos
     out: dict = {}
     for file in PRESET_FILES:
         text = project.read(posixpath.normpath(posixpath.join(folder, file)))
-        if text is None:
-            continue
-        try:
-            root = jsonpos.parse(text)
-        except jsonpos.JsonPosError:
-            continue
-        for preset in configure_presets(root):
-            out.setdefault(preset.name, preset)
+        for name, preset in (_parsed(text) if text is not None else {}).items():
+            out.setdefault(name, preset)
     return out
+
+
+@lru_cache(maxsize=16)
+def _parsed(text: str) -> dict:
+    """A presets file's configure presets by name, parsed once (every CMake file's
+    configure lines ask for them)."""
+    from .. import jsonpos
+    try:
+        return {p.name: p for p in configure_presets(jsonpos.parse(text))}
+    except jsonpos.JsonPosError:
+        return {}

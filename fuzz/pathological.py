@@ -335,6 +335,40 @@ GENERATORS: dict[str, tuple[str, dict[str, Generator]]] = {
                               "subprocess.run(flags + ['a.c'])\n"),
         "nesting": nested("(", ")", "1", "x = ", "\n"),
     }),
+    "premake": ("premake5.lua", {
+        "projects": repeat(lambda i: f'project "p{i}"\n  filter "system:emscripten"\n'
+                                     f'  linkoptions {{ "-s ALLOW_MEMORY_GROWTH=1", "-s X{i}=1" }}\n',
+                           'workspace "w"\n  linkoptions { "-pthread" }\n'),
+        "long-table": one_line('project "p" -- emscripten\n  linkoptions { ', lambda i: f'"-s X{i}=1", ', '"-O3" }\n'),
+        "nesting": nested("{", "}", '"-s X=1"', 'project "p" -- emscripten\n  linkoptions ', "\n"),
+        "functions": repeat(lambda i: f'function testDefaults{i}()\n  linkoptions "-s X{i}=1"\nend\n',
+                            '-- emscripten\nproject "p"\n  linkoptions "-O3"\n'),
+    }),
+    "zig-build": ("build.zig", {
+        "add-args": repeat(lambda i: f'    emcc.addArgs(&.{{ "-sX{i}=1", "-O3" }});\n',
+                           'const std = @import("std");\npub fn build(b: *std.Build) void {\n'
+                           '    const emcc = b.addSystemCommand(&.{ "emcc", "a.c" });\n', "}\n"),
+        "commands": repeat(lambda i: f'    const e{i} = b.addSystemCommand(&.{{ "emcc", "-sX{i}=1", "a.c" }});\n',
+                           'const std = @import("std");\npub fn build(b: *std.Build) void {\n', "}\n"),
+        "settings": repeat(lambda i: f'    s.put("X{i}", "1") catch unreachable;\n',
+                           'const std = @import("std");\npub fn build(b: *std.Build) void {\n'
+                           '    var s = zemscripten.emccDefaultSettings(b.allocator, .{});\n', "}\n"),
+        "nesting": nested("(", ")", "1", 'pub fn build(b: *std.Build) void {\n'
+                          '    const emcc = b.addSystemCommand(&.{ "emcc" });\n    _ = ', ";\n}\n"),
+    }),
+    "go-source": ("main.go", {
+        "embeds": repeat(lambda i: f"//go:embed m{i}.wasm\nvar m{i} []byte\n",
+                         'package p\n\nimport "github.com/tetratelabs/wazero"\n'),
+        "long-directive": one_line('package p\n\nimport "github.com/tetratelabs/wazero"\n\n//go:embed',
+                                   lambda i: f" m{i}.wasm", "\nvar fs embed.FS\n"),
+        "imports": repeat(lambda i: f'import _ "example.com/p{i}"\n', "package p\n",
+                          'import "github.com/tetratelabs/wazero"\n//go:embed a.wasm\nvar a []byte\n'),
+    }),
+    "libtool-archive": ("lib/libfoo.la", {
+        "assignments": repeat(lambda i: f"v{i}='x{i}'\n", "# libfoo.la - a libtool library file\n",
+                              "library_names='libfoo.so.1 libfoo.so'\nold_library='libfoo.a'\nshouldnotlink=no\n"),
+        "long-names": one_line("library_names='", lambda i: f"lib{i}.so ", "'\nold_library='libfoo.a'\n"),
+    }),
     "nginx": ("nginx.conf", {
         "locations": repeat(lambda i: f"    location /l{i} {{\n      add_header Cross-Origin-Opener-Policy same-origin;\n"
                                       f"      add_header Cross-Origin-Embedder-Policy require-corp;\n    }}\n",

@@ -37,3 +37,13 @@ def test_generators_make_inputs_of_the_size_asked():
     for kind, name, gen in CASES:
         data = gen(64 * 1024)
         assert 64 * 1024 <= len(data) <= 80 * 1024, (kind, name, len(data))
+
+
+def test_every_source_has_pathological_inputs():
+    import pkgutil
+    import wasmlint.sources as sources
+    from importlib import import_module
+    from fuzz.pathological import GENERATORS
+    kinds = {m.name.replace("_", "-") for m in pkgutil.iter_modules(sources.__path__)
+             if hasattr(import_module(f"wasmlint.sources.{m.name}"), "extract")}
+    assert kinds - set(GENERATORS) == set()

@@ -65,6 +65,7 @@ class Wrapped:
 
     env: dict[str, PStr]
     linked: list[LineIndex] = field(default_factory=list)
+    goals: frozenset[str] | None = None   # what every `emmake make` seen builds (None: the default goal)
 
 
 def find_wrapper(project, rel_dir: str, own_name: str) -> Wrapped | None:
@@ -73,7 +74,9 @@ def find_wrapper(project, rel_dir: str, own_name: str) -> Wrapped | None:
     if project is None or project.root is None:
         return None
     from ..sources.dockerfile import wrapper_environment
+    from .make_goals import run_goals
     found: Wrapped | None = None
+    goals: list[frozenset[str] | None] = []
     for d in folders_up(rel_dir, MAX_ANCESTORS):
         for name in project.list(d):
             low = name.lower()
@@ -83,18 +86,28 @@ def find_wrapper(project, rel_dir: str, own_name: str) -> Wrapped | None:
             text = project.read(rel)
             if text is None or not runs_wrapper(text):
                 continue
+            goals.append(run_goals(text))
             docker = wrapper_environment(text, project.shown(rel)) if classify_kind(name) == "dockerfile" else None
             if docker is not None:      # emmake sets CC … over what the image has
                 index, env = docker
                 values = {k: PStr(v.value, tuple(v.starts), tuple(v.ends)).shifted(STRIDE) for k, v in env.items()}
-                return Wrapped({**values, **wrapper_env()}, [index])
+                return Wrapped({**values, **wrapper_env()}, [index], _together(goals))
             found = found or Wrapped(wrapper_env())
     if found is None:
         for name in project.list(".github/workflows"):
             text = project.read(f".github/workflows/{name}") if name.endswith((".yml", ".yaml")) else None
             if text is not None and runs_wrapper(text):
-                return Wrapped(wrapper_env())
+                return Wrapped(wrapper_env(), goals=run_goals(text))
+        return None
+    found.goals = _together(goals)
     return found
+
+
+def _together(goals: list[frozenset[str] | None]) -> frozenset[str] | None:
+    """The goals of all the runs seen; None when one of them builds the default goal."""
+    if not goals or any(g is None for g in goals):
+        return None
+    return frozenset().union(*goals)
 
 
 CONFIGURE_FLAG_VARS = ("CMAKE_C_FLAGS", "CMAKE_CXX_FLAGS", "CMAKE_EXE_LINKER_FLAGS")

@@ -330,6 +330,7 @@ def makefile_facts(text: str, path: str, project=None, **kw) -> list[Fact]:
     reader.project = project
     words = reader.words()
     linked = []
+    wrapped = None
     if uses_tool_vars(words):
         wrapped = find_wrapper(project, project.rel_dir if project is not None else ".", path.rsplit("/", 1)[-1])
         if wrapped is not None:
@@ -346,4 +347,28 @@ def makefile_facts(text: str, path: str, project=None, **kw) -> list[Fact]:
         linked += run_files
     if linked:
         reader.index = LinkedIndex(text, path, linked)
-    return facts_of(reader, **kw)
+    facts = facts_of(reader, **kw)
+    if wrapped is not None and wrapped.goals is not None:
+        facts = _links_the_goals_reach(reader, facts, wrapped.goals, kw)
+    return facts
+
+
+def _links_the_goals_reach(reader: MakeReader, facts: list[Fact], goals: frozenset[str], kw) -> list[Fact]:
+    """The facts of a Makefile that ``emmake make GOALS`` runs: a link that only the wrapper's
+    ``CC=emcc`` makes an emcc link (the file read without the wrapper has no such link) is
+    left out, with its settings, when the goals do not reach its rule: make runs it with the
+    host's compiler or not at all."""
+    from .make_goals import link_reached, reached
+    from .makefile_facts import facts_of
+    env, reader.env = reader.env, {}
+    native = facts_of(reader, **kw)
+    reader.env = env
+    key = (lambda f: (f.rule, f.span.path, f.span.line, f.span.column))
+    own = {key(f) for f in native if f.kind == "emcc-invocation"}
+    wrapped_links = [f for f in facts if f.kind == "emcc-invocation" and key(f) not in own]
+    targets = reached(reader.as_written().rules, goals) if wrapped_links else None
+    if targets is None:
+        return facts
+    dropped = {f.span for f in wrapped_links if not link_reached(f.rule, targets)}
+    return [f for f in facts if not (f.kind == "emcc-invocation" and f.span in dropped)
+            and getattr(f, "link", None) not in dropped]

@@ -1,0 +1,123 @@
+"""The goals an ``emmake make`` run builds, and the rules they reach.
+
+make builds only the goals its command line names (GNU make manual, "Arguments to
+Specify the Goals") and what they need: the targets of the goals' prerequisites, as far
+as they go, through explicit and pattern rules. The default goal (the first target) when
+it names none. So ``emmake make web`` runs the ``$(CC)`` links the ``web`` goal reaches
+with emcc, and none of the links of the native programs beside it (chibi-scheme's
+README builds the web build by ``make js``, whose sub-make builds objects and a library
+for emcc; the REPL and its shared modules stay native).
+"""
+from __future__ import annotations
+
+import fnmatch
+import shlex
+
+from ..launch.argv import basename
+
+EMMAKE = ("emmake", "emmake.py", "emmake.bat")
+MAKE_WORDS = ("make", "$(MAKE)", "${MAKE}", "gmake", "mingw32-make")
+# where a command ends in text that holds it (a script, a README's code span)
+_ENDS = ("&&", "||", ";", "|", ")", "(", ">", ">>", "<", "2>&1", "&")
+# options of make that take the next word (-C, -f: another Makefile, its goals not this one's)
+_VALUE_OPTIONS = frozenset(("-j", "-l", "-o", "-W", "-I"))
+_OTHER_FILE = frozenset(("-C", "-f", "--directory", "--file", "--makefile"))
+MAX_REACHED = 20000
+
+
+def run_goals(text: str) -> frozenset[str] | None:
+    """The goals of every ``emmake make`` in ``text`` together; None when one of them names
+    none (the default goal), names one through a variable, or runs another Makefile."""
+    goals: set[str] = set()
+    found = False
+    for line in text.splitlines():
+        if "emmake" not in line:
+            continue
+        words = _split(line.replace("`", " "))
+        for k, w in enumerate(words[:-1]):
+            if basename(w) not in EMMAKE or basename(words[k + 1]) not in MAKE_WORDS:
+                continue
+            found = True
+            named = _goals(words[k + 2:])
+            if not named:
+                return None
+            goals |= named
+    return frozenset(goals) if found else None
+
+
+def _split(line: str) -> list[str]:
+    try:
+        return shlex.split(line, comments=True)
+    except ValueError:          # an unclosed quote in prose
+        return line.split()
+
+
+def _goals(words: list[str]) -> set[str] | None:
+    out: set[str] = set()
+    k = 0
+    while k < len(words):
+        w = words[k]
+        if w in _ENDS or w.startswith(_ENDS) or w.startswith("#"):
+            break
+        if w.split("=", 1)[0] in _OTHER_FILE or w[:2] in ("-C", "-f") and not w.startswith("--"):
+            return None
+        if w in _VALUE_OPTIONS:
+            k += 2
+            continue
+        if not w.startswith("-") and "=" not in w:
+            if "$" in w:
+                return None
+            out.add(w.rstrip(";.,"))
+        k += 1
+    return out or None
+
+
+def reached(rules, goals: frozenset[str]) -> set[str] | None:
+    """The targets ``goals`` reach through the prerequisites of ``rules`` (``Rule``s of one
+    read of the Makefile, targets and prerequisites expanded); None past MAX_REACHED, or
+    when a goal is no target of the file (make stops: "No rule to make target"; words of
+    prose after ``emmake make``, a run of another Makefile)."""
+    needs: dict[str, list[str]] = {}
+    patterns: list[tuple[str, list[str]]] = []
+    for rule in rules:
+        prereqs = rule.prereqs.text.split()
+        for target in rule.targets:
+            if "%" in target:
+                patterns.append((target, prereqs))
+            else:
+                needs.setdefault(target, []).extend(prereqs)
+    if any(g not in needs and not any(_stem(p, g) is not None for p, _ in patterns) for g in goals):
+        return None
+    out: set[str] = set()
+    todo = list(goals)
+    while todo:
+        name = todo.pop()
+        if name in out:
+            continue
+        out.add(name)
+        if len(out) > MAX_REACHED:
+            return None
+        todo += needs.get(name, ())
+        for target, prereqs in patterns:
+            stem = _stem(target, name)
+            if stem is not None:
+                todo += [p.replace("%", stem) for p in prereqs]
+    return out
+
+
+def _stem(pattern: str, name: str) -> str | None:
+    head, _, tail = pattern.partition("%")
+    if len(name) >= len(head) + len(tail) and name.startswith(head) and name.endswith(tail):
+        return name[len(head):len(name) - len(tail)]
+    return None
+
+
+def link_reached(rule: str | None, reached_targets: set[str]) -> bool:
+    """Whether the rule of a link (its target, or its pattern when no name instantiates it)
+    is among the reached targets; a rule not known is taken as reached."""
+    if not rule or "$" in rule:
+        return True
+    if "%" in rule:
+        glob = rule.replace("%", "*")
+        return any(fnmatch.fnmatchcase(t, glob) for t in reached_targets)
+    return rule in reached_targets

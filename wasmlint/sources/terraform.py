@@ -110,7 +110,8 @@ def _parser():
     folder = user_cache_dir()
     # the grammar's tables (1.5 s to build) are kept in the user's private cache between runs
     cache = str(folder / "hcl2.lark-cache") if folder else False
-    return Lark(library_grammar("hcl2", "hcl2.lark"), parser="lalr", postlex=PostLexer(), cache=cache)
+    from ..lalr_units import skip_unit_steps
+    return skip_unit_steps(Lark(library_grammar("hcl2", "hcl2.lark"), parser="lalr", postlex=PostLexer(), cache=cache))
 
 
 def _parse(src: SourceFile, text: str):

@@ -65,6 +65,7 @@ class MakeReader:
         self.reads_left = MAX_INCLUDED
         self._assigned_from: set[str] | None = None
         self.assigned_now: set[str] = set()   # what the assignments of the variant being run reference
+        self.scans: dict[str, object] = {}    # what a scan of the file's lines found, for every variant
 
     def words(self, but_literal_emcc: bool = False) -> list[str]:
         """Every word of the file outside comments; with ``but_literal_emcc``, not those of
@@ -77,6 +78,12 @@ class MakeReader:
                 continue
             out += words
         return out
+
+    def scan(self, name: str, make):
+        """``make()``, once for the file: a scan of its lines that no variant changes."""
+        if name not in self.scans:
+            self.scans[name] = make()
+        return self.scans[name]
 
     def assigned_from(self) -> set[str]:
         """The variables the file's own assignments reference in their values, in every

@@ -207,8 +207,9 @@ def _flag_variables(reader: MakeReader, parsed: Parsed, ex: Expander, used: set[
     own_recipes = any(_own_recipe(rule) for rule in parsed.rules)
     # a reference whose name is computed (`$(OPTS_LINK_$*)` in a pattern rule's recipe,
     # `print-%: ; @echo $($*)`) may name any of them
-    computed = any(_COMPUTED_NAME.search(line.text.text) for line in reader.lines)
-    exports = _exported_names(reader)
+    # scans of the file's lines, the same in every variant: made once
+    computed = reader.scan("computed", lambda: any(_COMPUTED_NAME.search(line.text.text) for line in reader.lines))
+    exports = reader.scan("exports", lambda: _exported_names(reader))
     reach = _named_by_recipes(reader, recipes) if own_recipes else set()
     out: list[Fact] = included_flags(Span(reader.index.path), {
         reader.index.linked[slot - 1].path: names for slot, names in from_included.items()})
@@ -233,11 +234,7 @@ def _named_by_recipes(reader: MakeReader, recipes: list[str]) -> set[str]:
     or for their shell (``$$NAME``), and those the values of these name in turn, as written:
     ffmpeg.wasm's ``make build-mt EXTRA_CFLAGS="$(PROD_MT_CFLAGS)"`` hands a sub-make
     ``PROD_MT_CFLAGS := $(PROD_CFLAGS) $(MT_FLAGS)``, so ``MT_FLAGS`` too."""
-    refs_of: dict[str, set[str]] = {}
-    for line in reader.lines:
-        m = None if line.recipe else _ASSIGNMENT.match(line.stripped)
-        if m is not None:
-            refs_of.setdefault(m.group(1), set()).update(_MAKE_REF.findall(m.group(2)))
+    refs_of = reader.scan("refs_of", lambda: _assignment_refs(reader))
     todo = {n for r in recipes for n in _MAKE_REF.findall(r) + _SHELL_REF.findall(r)}
     seen: set[str] = set()
     while todo:
@@ -246,6 +243,16 @@ def _named_by_recipes(reader: MakeReader, recipes: list[str]) -> set[str]:
             seen.add(name)
             todo |= refs_of.get(name, set()) - seen
     return seen
+
+
+def _assignment_refs(reader: MakeReader) -> dict[str, set[str]]:
+    """The variables each assignment of the file names in its value, as written."""
+    refs_of: dict[str, set[str]] = {}
+    for line in reader.lines:
+        m = None if line.recipe else _ASSIGNMENT.match(line.stripped)
+        if m is not None:
+            refs_of.setdefault(m.group(1), set()).update(_MAKE_REF.findall(m.group(2)))
+    return refs_of
 
 
 _ASSIGNMENT = re.compile(r"(?:(?:override|export|private)\s+)*([A-Za-z0-9_.-]+)\s*(?:::=|:::=|:=|\+=|\?=|!=|=)(.*)$")

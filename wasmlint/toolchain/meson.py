@@ -24,6 +24,7 @@ from lark import Token, Tree
 from lark.exceptions import LarkError
 
 from ..budget import ExpansionBudget
+from ..lalr_units import skip_unit_steps
 from ..facts import Fact, Span
 from . import meson_values as mv
 from .emcc import build_facts
@@ -77,8 +78,9 @@ def _parser(start: str):
     # the grammar's tables (0.15 s to build) are kept in the user's private cache between runs
     cache = str(folder / f"meson-{start}.lark-cache") if folder else False
     # no propagate_positions: it doubled the parse, for the few nodes whose extent is read
-    return Lark(grammar_text("meson.lark"), parser="lalr", start=start, postlex=_Brackets(),
-                maybe_placeholders=False, cache=cache)
+    # its precedence ladder's one-child steps are skipped (``lalr_units``): 3 reductions of 4
+    return skip_unit_steps(Lark(grammar_text("meson.lark"), parser="lalr", start=start, postlex=_Brackets(),
+                                maybe_placeholders=False, cache=cache))
 
 
 def parse(text: str, start: str = "start") -> Tree:

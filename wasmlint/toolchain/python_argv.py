@@ -286,6 +286,9 @@ class Values:
         """A string literal node (maybe implicitly concatenated, maybe an f-string) decoded
         from its source text, or None when its source cannot be read back."""
         text, i, end = self.s.text, self.s.start(node), self.s.end(node)
+        if isinstance(node, ast.Constant) and end - i >= 2 and text[i] in "'\"" and text[end - 1] == text[i] \
+                and text[i + 1:end - 1] == node.value and "\\" not in node.value:
+            return PStr.source(node.value, i + 1)   # one plain quoted string, as most are: its body as written
         formatted = [v for v in node.values if isinstance(v, ast.FormattedValue)] \
             if isinstance(node, ast.JoinedStr) else []
         parts: list[PStr] = []

@@ -54,6 +54,9 @@ class Script:
         self.calls: list[ast.Call] = []
         self.imports: dict[str, set[tuple[str, str | None]]] = {}   # local name → {(module, name or None)}
         self._walk(tree, tree)
+        # the names changed in place somewhere: a call asks for those of `os.environ` and of
+        # its env= name, which most scripts never change
+        self.changed = frozenset(name for _, name in self.changes)
 
     # ------------------------------------------------------------ positions
     def char(self, line: int, col: int) -> int:
@@ -213,6 +216,8 @@ class Script:
         """The changes made in place to what ``name`` holds that reach ``use`` (made after
         offset ``since``), each with whether it surely ran; None when one may run again
         after ``use`` (in a loop around it)."""
+        if name not in self.changed:
+            return []
         loops = [a for a in self.ancestors(use) if isinstance(a, _LOOPS)]
         at, out = self.start(use), []
         for scope in self.scopes(use):

@@ -14,6 +14,15 @@ given, exported; nothing read, nothing contested. So are such commands joined by
 workflow step): the walk reads a list or a pipeline as its commands in turn; and lines of them
 (a heredoc's script, a ``run: |`` block), the statements of a script in turn. Parsing them
 (tree-sitter, then the walk) cost a third of each of a Makefile's 2,319 links.
+
+Only ``&&`` and ``||`` nest: tree-sitter-bash reads ``a && b && c`` as a list inside a list, as
+deep as the chain is long, while a pipeline (``a | b | c``) and the commands of a line split by
+``;`` are the children of one node. A line holds at most ``MAX_JOINED`` commands joined by
+``&&``/``||`` (a longer chain stays the walk's, WL001 when too deep); its pipes and ``;`` are
+not counted (a pipeline of 20,000 ``| tee`` was parsed and walked command by command). A line
+may be of any length; a prefix value longer than a variable may hold is the walk's (unknown).
+A line whose first word starts with ``#`` is a comment (the script's ``#!`` line too): bash reads
+nothing of it, the walk skips it.
 """
 from __future__ import annotations
 
@@ -28,7 +37,7 @@ from .toolchain.pstr import UNKNOWN, PStr
 _PLAIN = re.compile(r"[ \t]*(?:[A-Za-z0-9_./,:+@%^=-]+[ \t]+)*[A-Za-z0-9_./,:+@%^=-]+[ \t]*")
 _WORD = re.compile(r"[^ \t]+")
 _JOIN = re.compile(r"&&|\|\||\||;")     # the commands of a list or a pipeline run in turn
-MAX_JOINED = 16         # commands joined, at most
+MAX_JOINED = 16         # commands joined by `&&` or `||` on a line, at most (they nest)
 _ASSIGN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 _SPECIAL_NAME = re.compile(r"_=")     # tree-sitter-bash reads `_=x` as a word (`_` is `$_`): walked
 _HEAD = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.,:+@%^-]*")     # no `=` (an assignment), no `/` (a path)
@@ -44,18 +53,17 @@ _SPECIAL = frozenset((
 
 def plain_words(text: str, longest: int) -> list[tuple[list, list]] | None:
     """When ``text`` is lines of plain commands joined by ``&&``, ``||``, ``|`` or ``;`` (see the
-    module docstring; blank lines aside), none as long as ``longest``, each command's prefix
-    assignments (start, ``=``, end) and the character ranges of its words; else None."""
+    module docstring; blank and comment lines aside), no prefix value longer than ``longest``, each command's
+    prefix assignments (start, ``=``, end) and the character ranges of its words; else None."""
     if not text.isascii():
         return None
     out, start, end = [], 0, len(text)
     while start <= end:
         stop = text.find("\n", start)
         stop = end if stop < 0 else stop
-        if stop - start >= longest:
-            return None
-        if text[start:stop].strip(" \t"):
-            found = _line(text, start, stop)
+        line = text[start:stop].lstrip(" \t")
+        if line and line[0] != "#":       # a comment line (`#!/bin/sh`, `# build`) is nothing to bash
+            found = _line(text, start, stop, longest)
             if found is None:
                 return None
             out += found
@@ -63,22 +71,24 @@ def plain_words(text: str, longest: int) -> list[tuple[list, list]] | None:
     return out or None
 
 
-def _line(text: str, start: int, end: int) -> list[tuple[list, list]] | None:
+def _line(text: str, start: int, end: int, longest: int) -> list[tuple[list, list]] | None:
     """The plain commands of one line (``plain_words``)."""
-    out, at = [], start
+    out, at, chained = [], start, 1
     for m in _JOIN.finditer(text, start, end):
-        if len(out) + 1 == MAX_JOINED:     # one more command follows the join
-            return None   # a long chain is walked: it nests as deep as it is long (too deep: WL001)
-        found = _one(text, at, m.start())
+        if m.end() - m.start() == 2:       # `&&`, `||`: one more command in the list
+            chained += 1
+            if chained > MAX_JOINED:
+                return None   # a long chain is walked: it nests as deep as it is long (too deep: WL001)
+        found = _one(text, at, m.start(), longest)
         if found is None:
             return None
         out.append(found)
         at = m.end()
-    found = _one(text, at, end)
+    found = _one(text, at, end, longest)
     return None if found is None else out + [found]
 
 
-def _one(text: str, start: int, end: int) -> tuple[list, list] | None:
+def _one(text: str, start: int, end: int, longest: int) -> tuple[list, list] | None:
     if _PLAIN.fullmatch(text, start, end) is None:
         return None
     words = [(m.start(), m.end()) for m in _WORD.finditer(text, start, end)]
@@ -90,6 +100,8 @@ def _one(text: str, start: int, end: int) -> tuple[list, list] | None:
     head = text[words[k][0]:words[k][1]]
     if _HEAD.fullmatch(head) is None or head in _SPECIAL:
         return None
+    if any(j - eq - 1 > longest for eq, j in ((text.index("=", i), j) for i, j in words[:k])):
+        return None           # a value longer than a variable may hold: the walk makes it unknown
     return [(i, text.index("=", i), j) for i, j in words[:k]], words[k:]
 
 

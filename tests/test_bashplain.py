@@ -60,10 +60,20 @@ def _texts(n: int) -> list[str]:
     return out
 
 
+def _assignments(n: int) -> list[str]:
+    """Lines that export assignments (a build script's ``export CC=emcc``)."""
+    rnd = random.Random(29)
+    names = ["A", "B", "EMCC_CFLAGS", "NODE_OPTIONS", "HOME", "CC", "X_1"]
+    values = ["", "1", "emcc", "-O2", "--max-old-space-size=512", "a=b", "x,y", "a/b.c"]
+    return [rnd.choice(["export ", "export\t", "export  "]) + rnd.choice(SPACES).join(
+        f"{rnd.choice(names)}={rnd.choice(values)}" for _ in range(rnd.randrange(1, 4))) + rnd.choice(["", " "])
+        for _ in range(n)]
+
+
 def _scripts(n: int) -> list[str]:
     """Lines of such texts, blank lines between some (a heredoc's script, a ``run: |`` block)."""
     rnd = random.Random(23)
-    texts = _texts(3 * n)
+    texts = _texts(3 * n) + _assignments(n)
     return [rnd.choice(["", "", "#!/bin/sh\n", "#!/usr/bin/env bash\n\n"])
             + "".join(rnd.choice(["\n", "\n", "\n\n", "\n \t\n", "\n# build it\n", "\n  #x\n"]) + t
                       for t in rnd.sample(texts, rnd.randrange(1, 5)))
@@ -82,9 +92,10 @@ def test_a_plain_command_evaluates_as_its_walk_does(kind):
 
 
 @pytest.mark.parametrize("text", [
-    "A=1", "A=1 B=2", "_=x node s.js", "A+=1 node s.js", "1A=x node", "A=1 cd build", "cd build", "./build.sh -O3", "sh x.sh", "bash -c 'emcc a.c'", "emcc $FLAGS a.c",
-    "emcc a.c > log", "emcc a.c & node a.js", "a |& b", "a ;; b", "a &&& b", "emcc a.c || cd x", "a && ", "emcc a.c # comment", "export A=1", "emcc ~/a.c", "emcc *.c",
-    "emcc {a,b}.c", 'emcc "a.c"', "emcc a\\ b.c", "emcc a.c\nA=1", "emcc a.c &&\nnode a.js", "emcc a.c\r\nnode a.js", "emcc a.c #x", "# x", "#!/bin/sh\n", "if", "source env.sh", "emcc -o é.js a.c",
+    "A=1", "A=1 B=2", "emcc a.c\nA=1", "_=x node s.js", "_=x", "export _=x", "export A", "export A=1 node", "export", "A=1 && node a.js", "node a.js; A=1",
+    "A=1 export B=2", "export -n A=1", "A+=1 node s.js", "1A=x node", "A=1 cd build", "cd build", "./build.sh -O3", "sh x.sh", "bash -c 'emcc a.c'", "emcc $FLAGS a.c",
+    "emcc a.c > log", "emcc a.c & node a.js", "a |& b", "a ;; b", "a &&& b", "emcc a.c || cd x", "a && ", "emcc a.c # comment", "emcc ~/a.c", "emcc *.c",
+    "emcc {a,b}.c", 'emcc "a.c"', "emcc a\\ b.c", "emcc a.c &&\nnode a.js", "emcc a.c\r\nnode a.js", "emcc a.c #x", "# x", "#!/bin/sh\n", "if", "source env.sh", "emcc -o é.js a.c",
     "", "   ", "emcc a.c;", "emcc a.c &", "(emcc a.c)", "emcc $(cat flags) a.c", "exec node s.js", "/usr/bin/emcc a.c",
 ])
 def test_any_other_text_is_walked(text):

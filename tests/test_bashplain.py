@@ -14,7 +14,7 @@ WORDS = ["-O3", "-sALLOW_MEMORY_GROWTH=1", "-sINITIAL_MEMORY=64MB", "-o", "t0.js
          "build", "a=b", "=x", "-", "--", "1", "2.5", "x,y", "a:b", "@foo", "%s", "^x", "+1", "a/b.c", "./run",
          "/usr/bin/env", "in", "fi", "done", "if", "cd", "--max-old-space-size=512", "s0.js", "-Wl,--stack=1",
          "x=", "a==b", "-DX=1", "FOO=bar", "sh", "source", "."]
-SPACES = [" ", "  ", "\t", " \t "]
+SPACES = [" ", "  ", "\t", " \t ", " \\\n", " \\\n  "]     # a line continuation after a blank is one too
 JOINS = ["&&", " && ", " || ", "|", " | ", "; ", ";"]
 
 
@@ -95,7 +95,7 @@ def test_a_plain_command_evaluates_as_its_walk_does(kind):
     "A=1", "A=1 B=2", "emcc a.c\nA=1", "_=x node s.js", "_=x", "export _=x", "export A", "export A=1 node", "export", "A=1 && node a.js", "node a.js; A=1",
     "A=1 export B=2", "export -n A=1", "A+=1 node s.js", "1A=x node", "A=1 cd build", "cd build", "./build.sh -O3", "sh x.sh", "bash -c 'emcc a.c'", "emcc $FLAGS a.c",
     "emcc a.c > log", "emcc a.c & node a.js", "a |& b", "a ;; b", "a &&& b", "emcc a.c || cd x", "a && ", "emcc a.c # comment", "emcc ~/a.c", "emcc *.c",
-    "emcc {a,b}.c", 'emcc "a.c"', "emcc a\\ b.c", "emcc a.c &&\nnode a.js", "emcc a.c\r\nnode a.js", "emcc a.c #x", "# x", "#!/bin/sh\n", "if", "source env.sh", "emcc -o é.js a.c",
+    "emcc {a,b}.c", 'emcc "a.c"', "emcc a\\ b.c", "emcc a.c &&\nnode a.js", "emcc a.c\r\nnode a.js", "emcc a.c #x", "emcc a.c\\\n-o a.js", "emcc a \\", "emcc a \\\n\\\n b", "# x", "#!/bin/sh\n", "if", "source env.sh", "emcc -o é.js a.c",
     "", "   ", "emcc a.c;", "emcc a.c &", "(emcc a.c)", "emcc $(cat flags) a.c", "exec node s.js", "/usr/bin/emcc a.c",
 ])
 def test_any_other_text_is_walked(text):

@@ -21,7 +21,9 @@ deep as the chain is long, while a pipeline (``a | b | c``) and the commands of 
 ``&&``/``||`` (a longer chain stays the walk's, WL001 when too deep); its pipes and ``;`` are
 not counted (a pipeline of 20,000 ``| tee`` was parsed and walked command by command). A line
 may be of any length; a prefix value longer than a variable may hold is the walk's (unknown).
-A line whose first word starts with ``#`` is a comment (the script's ``#!`` line too): bash reads
+A line that ends in a backslash after a blank goes on on the next one (``emcc a.c \\``, then
+``-o a.js``: a CI step's or a Dockerfile's long command), as bash joins them; a last one that
+ends the text is a blank, as ``bashtree.parse_bytes`` reads it. A line whose first word starts with ``#`` is a comment (the script's ``#!`` line too): bash reads
 nothing of it, the walk skips it.
 
 A line that exports assignments (``export EMCC_CFLAGS=-O2 CC=emcc``) sets them, exported, as the
@@ -39,8 +41,11 @@ from .bashstate import Table
 from .toolchain.pstr import UNKNOWN, PStr
 
 # the characters of words bash takes literally wherever they are (blanks separate them)
-_PLAIN = re.compile(r"[ \t]*(?:[A-Za-z0-9_./,:+@%^=-]+[ \t]+)*[A-Za-z0-9_./,:+@%^=-]+[ \t]*")
-_WORD = re.compile(r"[^ \t]+")
+# a blank: a space, a tab, or a line continuation after one (`-o a.js \`: bash removes the
+# backslash and the newline; after a word character it would join two words into one)
+_B = r"(?:[ \t]|(?<=[ \t])\\\n)"
+_PLAIN = re.compile(rf"{_B}*(?:[A-Za-z0-9_./,:+@%^=-]+{_B}+)*[A-Za-z0-9_./,:+@%^=-]+{_B}*")
+_WORD = re.compile(r"[^ \t\\\n]+")
 _JOIN = re.compile(r"&&|\|\||\||;")     # the commands of a list or a pipeline run in turn
 MAX_JOINED = 16         # commands joined by `&&` or `||` on a line, at most (they nest)
 _ASSIGN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
@@ -68,6 +73,9 @@ def plain_words(text: str, longest: int) -> list[tuple[list, list, bool]] | None
         stop = end if stop < 0 else stop
         line = text[start:stop].lstrip(" \t")
         if line and line[0] != "#":       # a comment line (`#!/bin/sh`, `# build`) is nothing to bash
+            while 0 < stop < end and text[stop - 1] == "\\":     # continued on the next line
+                stop = text.find("\n", stop + 1)
+                stop = end if stop < 0 else stop
             found = _line(text, start, stop, longest)
             if found is None:
                 return None

@@ -65,6 +65,18 @@ def plain_words(text: str, longest: int) -> list[tuple[list, list, bool]] | None
     """When ``text`` is lines of plain commands joined by ``&&``, ``||``, ``|`` or ``;`` (see the
     module docstring; blank and comment lines aside), no prefix value longer than ``longest``, each command's
     prefix assignments (start, ``=``, end) and the character ranges of its words; else None."""
+    global _last
+    if _last[0] == longest and _last[1] == text:
+        return _last[2]          # a script's evaluation and its syntax check read it once
+    found = _plain_words(text, longest)
+    _last = (longest, text, found)
+    return found
+
+
+_last: tuple = (None, None, None)
+
+
+def _plain_words(text: str, longest: int) -> list[tuple[list, list, bool]] | None:
     if not text.isascii():
         return None
     out, start, end = [], 0, len(text)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from .bash import VALUE_LIMIT
 from .bashplain import plain_words
 from .bashtree import parse_bytes
 
@@ -28,7 +29,7 @@ MOSTLY_ERRORS = 0.5
 
 def syntax_error(text: str) -> tuple[str, int] | None:
     """``(message, character offset)`` of a syntax error bash would report, or None."""
-    if plain_words(text, len(text)) is not None:
+    if plain_words(text, VALUE_LIMIT) is not None:
         return None        # lines of plain commands (``bashplain``): valid shell, nothing to parse
     data = text.replace("\r", "_").encode("utf-8")
     root = parse_bytes(data).root_node

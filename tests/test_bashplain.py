@@ -14,7 +14,7 @@ WORDS = ["-O3", "-sALLOW_MEMORY_GROWTH=1", "-sINITIAL_MEMORY=64MB", "-o", "t0.js
          "build", "a=b", "=x", "-", "--", "1", "2.5", "x,y", "a:b", "@foo", "%s", "^x", "+1", "a/b.c", "./run",
          "/usr/bin/env", "in", "fi", "done", "if", "cd", "--max-old-space-size=512", "s0.js", "-Wl,--stack=1",
          "x=", "a==b", "-DX=1", "FOO=bar", "sh", "source", "."]
-SPACES = [" ", "  ", "\t", " \t "]
+SPACES = [" ", "  ", "\t", " \t ", " \\\n", " \\\n  "]     # a line continuation after a blank is one too
 JOINS = ["&&", " && ", " || ", "|", " | ", "; ", ";"]
 
 
@@ -60,17 +60,29 @@ def _texts(n: int) -> list[str]:
     return out
 
 
+def _assignments(n: int) -> list[str]:
+    """Lines that export assignments (a build script's ``export CC=emcc``)."""
+    rnd = random.Random(29)
+    names = ["A", "B", "EMCC_CFLAGS", "NODE_OPTIONS", "HOME", "CC", "X_1"]
+    values = ["", "1", "emcc", "-O2", "--max-old-space-size=512", "a=b", "x,y", "a/b.c"]
+    return [rnd.choice(["export ", "export\t", "export  "]) + rnd.choice(SPACES).join(
+        f"{rnd.choice(names)}={rnd.choice(values)}" for _ in range(rnd.randrange(1, 4))) + rnd.choice(["", " "])
+        for _ in range(n)]
+
+
 def _scripts(n: int) -> list[str]:
     """Lines of such texts, blank lines between some (a heredoc's script, a ``run: |`` block)."""
     rnd = random.Random(23)
-    texts = _texts(3 * n)
-    return ["".join(rnd.choice(["\n", "\n", "\n\n", "\n \t\n"]) + t for t in rnd.sample(texts, rnd.randrange(1, 5)))
-            + rnd.choice(["", "\n"]) for _ in range(n)]
+    texts = _texts(3 * n) + _assignments(n)
+    return [rnd.choice(["", "", "#!/bin/sh\n", "#!/usr/bin/env bash\n\n"])
+            + "".join(rnd.choice(["\n", "\n", "\n\n", "\n \t\n", "\n# build it\n", "\n  #x\n"]) + t
+                      for t in rnd.sample(texts, rnd.randrange(1, 5)))
+            + rnd.choice(["", "\n", "\n# end"]) for _ in range(n)]
 
 
 @pytest.mark.parametrize("kind", [0, 1, 2])
 def test_a_plain_command_evaluates_as_its_walk_does(kind):
-    for text in _texts(150) + _scripts(60):
+    for text in dict.fromkeys(_texts(150) + _scripts(60)):     # a text met again is the memo's (its env)
         assert bashplain.plain_words(text, bash.VALUE_LIMIT) is not None, text
         source = PStr.source(text, 40)
         env = _env(kind)
@@ -80,19 +92,40 @@ def test_a_plain_command_evaluates_as_its_walk_does(kind):
 
 
 @pytest.mark.parametrize("text", [
-    "A=1", "A=1 B=2", "_=x node s.js", "A+=1 node s.js", "1A=x node", "A=1 cd build", "cd build", "./build.sh -O3", "sh x.sh", "bash -c 'emcc a.c'", "emcc $FLAGS a.c",
-    "emcc a.c > log", "emcc a.c & node a.js", "a |& b", "a ;; b", "a &&& b", "emcc a.c || cd x", "a && ", "emcc a.c # comment", "export A=1", "emcc ~/a.c", "emcc *.c",
-    "emcc {a,b}.c", 'emcc "a.c"', "emcc a\\ b.c", "emcc a.c\nA=1", "emcc a.c &&\nnode a.js", "emcc a.c\r\nnode a.js", "emcc a.c\n# x", "if", "source env.sh", "emcc -o é.js a.c",
+    "A=1", "A=1 B=2", "emcc a.c\nA=1", "_=x node s.js", "_=x", "export _=x", "export A", "export A=1 node", "export", "A=1 && node a.js", "node a.js; A=1",
+    "A=1 export B=2", "export -n A=1", "A+=1 node s.js", "1A=x node", "A=1 cd build", "cd build", "./build.sh -O3", "sh x.sh", "bash -c 'emcc a.c'", "emcc $FLAGS a.c",
+    "emcc a.c > log", "emcc a.c & node a.js", "a |& b", "a ;; b", "a &&& b", "emcc a.c || cd x", "a && ", "emcc a.c # comment", "emcc ~/a.c", "emcc *.c",
+    "emcc {a,b}.c", 'emcc "a.c"', "emcc a\\ b.c", "emcc a.c &&\nnode a.js", "emcc a.c\r\nnode a.js", "emcc a.c #x", "emcc a.c\\\n-o a.js", "emcc a \\", "emcc a \\\n\\\n b", "# x", "#!/bin/sh\n", "if", "source env.sh", "emcc -o é.js a.c",
     "", "   ", "emcc a.c;", "emcc a.c &", "(emcc a.c)", "emcc $(cat flags) a.c", "exec node s.js", "/usr/bin/emcc a.c",
 ])
 def test_any_other_text_is_walked(text):
     assert bashplain.plain_words(text, bash.VALUE_LIMIT) is None
 
 
-def test_a_line_as_long_as_a_value_may_be_is_walked():
-    line = "emcc " + "-sX=1 " * (bash.VALUE_LIMIT // 6)
-    assert bashplain.plain_words("node a.js\n" + line, bash.VALUE_LIMIT) is None
-    assert bashplain.plain_words("node a.js\n" + line[:1000], bash.VALUE_LIMIT) is not None
+def test_a_prefix_value_longer_than_a_value_may_be_is_walked():
+    """The walk makes such a value unknown; a line of any length is plain otherwise."""
+    value = "x" * (bash.VALUE_LIMIT + 1)
+    assert bashplain.plain_words(f"node a.js\nA={value} node b.js", bash.VALUE_LIMIT) is None
+    assert bashplain.plain_words(f"node a.js\nA={value[1:]} node b.js", bash.VALUE_LIMIT) is not None
+    line = "emcc " + "-sX=1 " * (bash.VALUE_LIMIT // 6 + 1)
+    assert len(bashplain.plain_words("node a.js\n" + line, bash.VALUE_LIMIT)) == 2
+
+
+@pytest.mark.parametrize("text", [
+    "node s.js" + "".join(f" | tee o{k}" for k in range(3 * bashplain.MAX_JOINED)),
+    "; ".join(f"emcc -sX{k}=1 a.c" for k in range(3 * bashplain.MAX_JOINED)),
+    " | ".join(f"A={k} node s{k}.js && tee o{k}" for k in range(bashplain.MAX_JOINED - 1)),
+    "emcc " + "-sX=1 " * (bash.VALUE_LIMIT // 6 + 1) + "| tee log\nA=" + "y" * bash.VALUE_LIMIT + " node a.js",
+    "#!/bin/sh\nemcc a.c\n# a comment does not go on past its line \\\nnode a.js",
+])
+def test_a_long_pipeline_or_line_is_plain_and_evaluates_as_its_walk_does(text):
+    """Pipes and ``;`` do not nest (one tree-sitter node holds all the commands): only the
+    ``&&``/``||`` joins of a line are bounded."""
+    assert bashplain.plain_words(text, bash.VALUE_LIMIT) is not None
+    source = PStr.source(text, 40)
+    for kind in (0, 2):
+        env = _env(kind)
+        assert _shape(bash.evaluate(source, env)) == _shape(bash._walk(source, env, False, None, None, None, None))
 
 
 def test_a_long_chain_is_walked():
@@ -100,3 +133,6 @@ def test_a_long_chain_is_walked():
     chain = " && ".join(f"emcc -sX{k}=1" for k in range(bashplain.MAX_JOINED))
     assert len(bashplain.plain_words(chain, bash.VALUE_LIMIT)) == bashplain.MAX_JOINED
     assert bashplain.plain_words(chain + " && emcc a.c", bash.VALUE_LIMIT) is None
+    assert bashplain.plain_words(chain + " | tee log; emcc a.c", bash.VALUE_LIMIT) is not None
+    assert bashplain.plain_words(chain.replace("&& emcc -sX1=1", "|| emcc -sX1=1") + " || emcc a.c",
+                                 bash.VALUE_LIMIT) is None

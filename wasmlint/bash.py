@@ -485,9 +485,12 @@ class _Eval(Calls, Words, Forks, Tests):
                 self.contests.frozen)
 
     def restore(self, state: tuple) -> None:
+        # in place: a table saved whole (a subshell's, a call's) is put aside and replaced, never
+        # written again, so the tables here are the evaluation's own (a write changes them too)
         vars_, exported, functions, self.args, self.cwd, dirs, contests = state
-        self.vars, self.exported, self.functions = self.table(vars_), self.table(exported), self.table(functions)
-        self.dirs, self.contests = list(dirs), self.table(contests)
+        self.vars.frozen, self.exported.frozen, self.functions.frozen = vars_, exported, functions
+        self.dirs = list(dirs)
+        self.contests.frozen = contests
 
     def open_file(self, loaded: Loaded) -> ParsedText:
         """A project file read by ``source`` or run, placed past the texts read so far."""

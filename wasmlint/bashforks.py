@@ -63,7 +63,8 @@ class Forks:
         ends, exits, written, changing = [], [], [], []
         for k, body in enumerate(bodies):
             self.branch = (self.f.id, node.start_byte, k)
-            self.restore(before)
+            if k:               # the first branch starts from ``before``, the state now
+                self.restore(before)
             start = len(self.written)
             for st in body:
                 self.statement(st)

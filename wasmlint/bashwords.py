@@ -69,6 +69,10 @@ class Words:
     def joined_parts(self, node) -> list[PStr]:
         """The pieces ``joined`` puts together, not yet copied into one value (their
         size is known before the value is made)."""
+        if node.type == "word":        # most values: literal text, no escape: itself
+            p = self.text(node.start_byte, node.end_byte)
+            if "\\" not in p.text:
+                return [p] if p.text else []
         return [_BLANK_PART if p is BREAK else p for p, _q in self.segments(node, quoted=False)]
 
     def fields(self, node) -> list[PStr]:

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 
+from .bash import VALUE_LIMIT
+from .bashplain import plain_words
 from .bashtree import parse_bytes
 
 _KEYWORDS = frozenset(("fi", "done", "esac", "then", "do"))
@@ -27,6 +29,8 @@ MOSTLY_ERRORS = 0.5
 
 def syntax_error(text: str) -> tuple[str, int] | None:
     """``(message, character offset)`` of a syntax error bash would report, or None."""
+    if plain_words(text, VALUE_LIMIT) is not None:
+        return None        # lines of plain commands (``bashplain``): valid shell, nothing to parse
     data = text.replace("\r", "_").encode("utf-8")
     root = parse_bytes(data).root_node
     if not root.has_error:

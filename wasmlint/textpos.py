@@ -166,8 +166,10 @@ class MappedText:
             return True
         breaks = self.__dict__.get("_breaks")
         if breaks is None:         # where a character does not go on from the one before: found once
-            breaks = self.__dict__["_breaks"] = [k for k in range(len(self.value) - 1)
-                                                 if self.ends[k] != self.starts[k + 1]]
+            ends, starts = self.ends, self.starts
+            # none, in a text copied verbatim (a whole file): told by one comparison in C
+            breaks = self.__dict__["_breaks"] = [] if ends[:-1] == starts[1:] else \
+                [k for k in range(len(self.value) - 1) if ends[k] != starts[k + 1]]
         k = bisect.bisect_left(breaks, i)
         return k == len(breaks) or breaks[k] >= j - 1
 

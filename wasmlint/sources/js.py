@@ -183,7 +183,7 @@ def _facts(src: SourceFile, doc, done: dict) -> list[Fact]:
     served = _step(done, doc, "serving", _serving, src, doc, alone=alone)
     graph_node = step_alone("module", lambda own: module_fact(doc, own.generator, own))
     started = step_alone("workers", workers.workers)
-    compiles, set_flags = step_alone("compiles", _compiles)
+    compiles, set_flags = step_alone("compiles", lambda own: _compiles(own, done))
     memory_facts = step_alone("memories", _memories)
     calls = _step(done, doc, "module options", module_options.calls, doc, alone=alone) \
         if scan.generator != "emscripten" and module_options.wanted(doc.has) else []   # glue calls no factory
@@ -199,10 +199,12 @@ def _scan_from(scan):
     return own
 
 
-def _compiles(scan) -> tuple[list[Fact], list[Fact]]:
-    """The compile calls, and the ``v8.setFlagsFromString`` calls (which read them)."""
+def _compiles(scan, done: dict) -> tuple[list[Fact], list[Fact]]:
+    """The compile calls (``_step`` for each: those traced before this scan's first touch
+    are not traced again), and the ``v8.setFlagsFromString`` calls (which read them)."""
     from ..js import flags, loading
-    compiles = loading.compiles(scan)
+    compiles = [_step(done, scan.doc, ("compile", call.start_byte, prop), loading.compile_at, scan, prop, call)
+                for prop, call in loading.compile_sites(scan)]
     return compiles, flags.set_flags(scan, compiles)
 
 

@@ -483,3 +483,58 @@ def test_the_build_readers_trigger_words_admit_every_file_that_starts_a_process(
             starting.append(path)
             assert builds.names_a_process_api(data, Sites(data).has), path
     assert len(starting) >= 8
+
+
+def _counting(monkeypatch, module, name: str) -> list:
+    calls: list = []
+    real = getattr(module, name)
+    monkeypatch.setattr(module, name, lambda *a, **k: calls.append(a) or real(*a, **k))
+    return calls
+
+
+def test_a_builder_whose_searches_touched_nothing_runs_once_for_every_parse(forced, monkeypatch):
+    # The memory's size is written in setup(), which the first parse left out: the memory
+    # builder touched it and runs again on the wider parse; the builders that read nothing
+    # left out (workers, child processes) keep what they made on the first parse.
+    from wasmlint.js import flags, memories, workers
+    src = ("var pages = 16;\n" + FILLER +
+           "function setup(n) { if (n > 2) { pages = n * 1024; } }\n"
+           "var mem = new WebAssembly.Memory({ initial: pages });\n"
+           "const w = new Worker('./w.js');\n").encode()
+    skel, whole = _both("loader.js", src, monkeypatch)
+    assert skel == whole
+    forced.clear()
+    made = {name: _counting(monkeypatch, module, name) for module, name in (
+        (memories, "memories"), (workers, "workers"), (flags, "child_processes"))}
+    js_source.extract(SourceFile("loader.js", "js", src))
+    assert len(forced) == 2 and forced[0].touched and not forced[1].touched
+    assert [len(made[n]) for n in ("memories", "workers", "child_processes")] == [2, 1, 1]
+
+
+def test_a_compile_traced_before_the_first_touch_is_not_traced_again(forced, monkeypatch):
+    # Two compiles: the first one's bytes are a literal here; the second's name is written
+    # in a function the first parse left out. Only the second is traced on both parses.
+    from wasmlint.js import loading
+    src = ("var bytes;\n" + FILLER +
+           "WebAssembly.instantiate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));\n"
+           "function load(b) { if (b) { bytes = b; } }\n"
+           "WebAssembly.instantiate(bytes);\n").encode()
+    skel, whole = _both("loader.js", src, monkeypatch)
+    assert skel == whole
+    forced.clear()
+    traced = _counting(monkeypatch, loading, "compile_at")
+    js_source.extract(SourceFile("loader.js", "js", src))
+    assert len(forced) == 2 and forced[0].touched
+    assert [call.start_byte for _scan, _api, call in traced] == sorted(
+        [src.index(b"WebAssembly.instantiate(new"), *[src.index(b"WebAssembly.instantiate(bytes)")] * 2])
+
+
+def test_an_embedded_module_is_read_once_for_every_parse_of_the_file(forced, monkeypatch):
+    from wasmlint.sources import wasm
+    glue = (ROOT / "tests/fixtures/WL101/single-file-base64/app.js").read_bytes()
+    src = glue + ("var wasmExports;\n" + FILLER +
+                  "function receiveInstance(instance) { wasmExports = instance.exports; return wasmExports; }\n"
+                  "var memory = new WebAssembly.Memory({ initial: wasmExports });\n").encode()
+    read = _counting(monkeypatch, wasm, "facts_from_bytes")
+    facts = js_source.extract(SourceFile("app.js", "js", src))
+    assert len(forced) == 2 and len(read) == 1 and any(f.kind == "wasm-module" for f in facts)

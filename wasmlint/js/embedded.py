@@ -170,9 +170,8 @@ def find_embedded(doc: Doc, evaluator) -> list[Embedded]:
             module = doc.decoded[key]
             if module is not None:
                 found[node.start_byte] = Embedded(node, module, "binary-string", _is_probe(node))
-    arrays = _array_marks(doc.data) if any(doc.has(h) for h in ARRAY_HINTS) else ()
-    for m in arrays:
-        num = doc.root.descendant_for_byte_range(m.start(), m.start() + 1)
+    for start in _array_starts(doc):
+        num = doc.root.descendant_for_byte_range(start, start + 1)
         array = num.parent if num is not None else None
         if array is None or array.type != "array" or array.named_children[0].id != num.id:
             continue
@@ -185,6 +184,17 @@ def find_embedded(doc: Doc, evaluator) -> list[Embedded]:
 _SPACE = frozenset(b" \t\n\r\f\v")      # the regular expression's \s
 _NAMEISH = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_.$")
 _SECOND = re.compile(rb",\s*(?:97|0x61)")     # the comma before a module's second byte
+
+
+_ARRAY_STARTS = (0, -1)     # not a range: where doc.decoded keeps the starts of the file's array marks
+
+
+def _array_starts(doc: Doc) -> tuple[int, ...]:
+    """Where ``_array_marks`` match in the file, found once for every parse of it."""
+    if _ARRAY_STARTS not in doc.decoded:
+        found = _array_marks(doc.data) if any(doc.has(h) for h in ARRAY_HINTS) else ()
+        doc.decoded[_ARRAY_STARTS] = tuple(m.start() for m in found)
+    return doc.decoded[_ARRAY_STARTS]
 
 
 def _array_marks(data: bytes):

@@ -15,6 +15,8 @@ Imports: ``import {a as b} from 'x'``, ``import b from 'x'``,
 """
 from __future__ import annotations
 
+from weakref import WeakKeyDictionary
+
 from .parse import (FUNCTIONS, ancestors, call_parts, function_name, name_of, object_pairs, path_of, string_value,
                     unwrap, up)
 
@@ -257,7 +259,20 @@ def _required(node) -> str | None:
 
 
 def in_file_calls(scan, fn) -> list:
-    """The calls of function ``fn`` in its own file: ``f(…)`` for a function, ``this.m(…)`` for a method."""
+    """The calls of function ``fn`` in its own file: ``f(…)`` for a function, ``this.m(…)`` for a method
+    (searched once per scan and function: every compile whose bytes a parameter of a
+    loader's helper holds asks for its calls)."""
+    known = _CALLS.setdefault(scan, {})
+    key = (fn.id, fn.start_byte, fn.end_byte)
+    if key not in known:
+        known[key] = _in_file_calls(scan, fn)
+    return list(known[key])
+
+
+_CALLS: WeakKeyDictionary = WeakKeyDictionary()     # scan → {function: its calls}
+
+
+def _in_file_calls(scan, fn) -> list:
     name = function_name(fn)
     if name == "constructor" and fn.type == "method_definition":
         return _constructions(scan, fn)

@@ -34,33 +34,43 @@ class Origin:
 
 
 def compiles(scan: Scan) -> list[JsCompile]:
+    return [compile_at(scan, prop, call) for prop, call in compile_sites(scan)]
+
+
+def compile_sites(scan: Scan) -> list[tuple[str, object]]:
+    """``(api, call)`` of each compile or instantiate call of the file."""
     out = []
-    for prop, member, call in scan.wasm_api:
+    for prop, _member, call in scan.wasm_api:
         if prop not in APIS or call is None:
             continue
         if prop in ("Module", "Instance") and call.type != "new_expression":
             continue
-        _callee, args = call_parts(call)
-        origin = trace(scan, args[0]) if args else Origin()
-        imported = _wasm_import(scan, args[0]) if args and origin.kind == "unknown" else None
-        streaming = prop.endswith("Streaming")
-        from_fetch = origin.from_fetch and origin.kind == "bytes"
-        from_bytes = origin.kind == "bytes" or (streaming and origin.kind == "response")
-        in_worker = scan.in_worker(call)
-        out.append(JsCompile(
-            scan.doc.span(call), generator=scan.generator, api=prop,
-            sync=prop in ("Module", "Instance"), streaming=streaming,
-            worker_context=in_worker, node_only=scan.node_only,
-            from_fetch=from_fetch, streaming_fallback=from_fetch and is_streaming_fallback(scan, call),
-            from_bytes=from_bytes, module_offered=from_bytes and in_worker and module_offered(scan, call),
-            loader_hook=from_bytes and in_worker and is_loader_hook(scan, call),
-            # an Instance of a Module compiled here is reported at the Module
-            module_size=origin.size if prop != "Instance" else None,
-            source=origin.source if prop != "Instance" else None,
-            memory_imports=memory_imports(scan, args[1] if len(args) > 1 and prop not in ("compile", "Module",
-                                                                                       "compileStreaming") else None),
-            wasm_import=imported))
+        out.append((prop, call))
     return out
+
+
+def compile_at(scan: Scan, prop: str, call) -> JsCompile:
+    """The fact of the compile call ``call`` of API ``prop``."""
+    _callee, args = call_parts(call)
+    origin = trace(scan, args[0]) if args else Origin()
+    imported = _wasm_import(scan, args[0]) if args and origin.kind == "unknown" else None
+    streaming = prop.endswith("Streaming")
+    from_fetch = origin.from_fetch and origin.kind == "bytes"
+    from_bytes = origin.kind == "bytes" or (streaming and origin.kind == "response")
+    in_worker = scan.in_worker(call)
+    return JsCompile(
+        scan.doc.span(call), generator=scan.generator, api=prop,
+        sync=prop in ("Module", "Instance"), streaming=streaming,
+        worker_context=in_worker, node_only=scan.node_only,
+        from_fetch=from_fetch, streaming_fallback=from_fetch and is_streaming_fallback(scan, call),
+        from_bytes=from_bytes, module_offered=from_bytes and in_worker and module_offered(scan, call),
+        loader_hook=from_bytes and in_worker and is_loader_hook(scan, call),
+        # an Instance of a Module compiled here is reported at the Module
+        module_size=origin.size if prop != "Instance" else None,
+        source=origin.source if prop != "Instance" else None,
+        memory_imports=memory_imports(scan, args[1] if len(args) > 1 and prop not in ("compile", "Module",
+                                                                                   "compileStreaming") else None),
+        wasm_import=imported)
 
 
 def _wasm_import(scan: Scan, node) -> str | None:

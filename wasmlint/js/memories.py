@@ -6,7 +6,7 @@ from .feature_test import is_feature_test
 from .module_options import fallback_of
 from .parents import parent as parent_of
 from .parse import ancestors, call_parts, name_of, object_pairs, path_of, unwrap, up
-from .scan import Scan
+from .scan import _MEMORY_NAME as MEMORY_NAME, Scan
 from .shapes import CALLED_MEMBER, VIEW_ARGUMENT, VIEW_TYPES
 from .values import UNKNOWN, Big
 
@@ -118,7 +118,7 @@ def _sized_after(scan: Scan, init_val) -> str | None:
             buffer = unwrap(node.child_by_field_name("object"))
             if buffer is not None and buffer.type == "member_expression" and name_of(buffer) == "buffer":
                 receiver = buffer.child_by_field_name("object")
-                if scan.is_memory(receiver):
+                if _is_memory(scan, receiver):
                     return _norm_text(scan, receiver)
         stack.extend(node.named_children)
     return None
@@ -158,7 +158,7 @@ def grows(scan: Scan, names: set[str] = frozenset()) -> list[tuple[object, JsMem
         if call is None or call.type != "call_expression":
             continue
         receiver = member.child_by_field_name("object")
-        if not scan.is_memory(receiver) and _norm_text(scan, receiver) not in names:
+        if _norm_text(scan, receiver) not in names and not _is_memory(scan, receiver):
             continue
         _callee, args = call_parts(call)
         delta = scan.ev.number(args[0]) if args else UNKNOWN
@@ -182,10 +182,8 @@ def views(scan: Scan, grow_calls: list[tuple[object, JsMemoryGrow]]) -> list[JsM
         callee, args = call_parts(new)
         if name_of(callee) not in VIEW_TYPES or not args or unwrap(args[0]).id != member.id:
             continue
-        if not scan.is_memory(receiver):
-            continue
-        name = scan.bound_name(new)
-        if name is None:
+        name = scan.bound_name(new)     # a view kept in a name: read from the tree, before the receiver's writes
+        if name is None or not _is_memory(scan, receiver):
             continue
         rtext = _norm_text(scan, receiver)
         later = next((g.span for call, g in grow_calls if g.receiver == rtext and not _ran_before(scan, call, new)), None)
@@ -216,6 +214,14 @@ def _rewritten(scan: Scan, name: str, new) -> bool:
         if unwrap(parent.child_by_field_name("right")).id != new.id:
             return True
     return False
+
+
+def _is_memory(scan: Scan, node) -> bool:
+    """``scan.is_memory(node)``, its name read first: a memory's name (``wasmMemory.grow``)
+    answers without following the name's writes, which may lie in blocks a skeleton
+    parse left out (their search would parse the file again for nothing)."""
+    name = name_of(node)
+    return bool(name) and bool(MEMORY_NAME.search(name)) or scan.is_memory(node)
 
 
 def _norm_text(scan: Scan, node) -> str:

@@ -82,8 +82,9 @@ def _extract(src: SourceFile) -> list[Fact]:
     sites = Sites(data)       # one scan for every word a fact or a check looks for
     bundled = bundles.wanted(src.path, data, sites.has)
     if wanted(data, sites):
-        return _parsed(src, data, sites, lambda doc: (_bundles(doc) if bundled else []) + _facts(src, doc))
-    built = _parsed(src, data, sites, _bundles) if bundled else []
+        return _parsed(src, data, sites, lambda doc, done: (_step(done, doc, "bundles", _bundles, doc) if bundled
+                                                            else []) + _facts(src, doc, done))
+    built = _parsed(src, data, sites, lambda doc, done: _step(done, doc, "bundles", _bundles, doc)) if bundled else []
     if serving.wanted(src.path, data, sites.has):
         doc = Doc(src.path, data, sites=sites)
         found = [serving.serving_config(doc), module_fact(doc, None)]
@@ -105,25 +106,48 @@ def _bundles(doc) -> list[Fact]:
 
 
 def _parsed(src: SourceFile, data: bytes, sites, build) -> list[Fact]:
-    """``build(doc)`` on a skeleton parse of a big file (whole for others), parsed again
-    with the ranges its searches landed in until none does (see skeleton.py)."""
+    """``build(doc, done)`` on a skeleton parse of a big file (whole for others), parsed again
+    with the ranges its searches landed in until none does (see skeleton.py). ``done``
+    keeps, from one parse to the next, what the builders that touched nothing made (``_step``)."""
     from ..js import skeleton
     from ..js.parse import Doc
     plan = None
     if len(data) >= skeleton.MIN_FILE and src.path.lower().endswith((".js", ".mjs", ".cjs")):
         plan = skeleton.plan(data, sites)
     doc = Doc(src.path, data, plan, sites=sites)
+    done: dict = {}
     for _ in range(MAX_SKELETONS):
-        facts = build(doc)
+        facts = build(doc, done)
         if not doc.touched:
             return facts
         plan = plan.widened(doc.touched)        # parse those ranges too, and again
         doc = Doc(src.path, data, plan, previous=doc)
-    return build(Doc(src.path, data, previous=doc))
+    return build(Doc(src.path, data, previous=doc), done)
 
 
-def _facts(src: SourceFile, doc) -> list[Fact]:
-    from ..js import flags, loading, memories, module_options, serving, workers
+def _step(done: dict, doc, name: str, builder, *args, alone: bool = False):
+    """``builder(*args)``, or what it made on an earlier parse of the file. A builder whose
+    searches of this parse landed in no left-out range (``doc.touched``) read only parsed
+    code: its facts are a whole parse's, a wider parse would make the same, and it is not
+    run again. That holds when the answers it reused from caches were made touching
+    nothing too: when nothing touched before it on this parse, or when it is ``alone``
+    (it shares no cache with the builders before it: a scan of its own)."""
+    if name in done:
+        return done[name]
+    before, doc.touched = doc.touched, set()
+    untouched = not before
+    try:
+        out = builder(*args)
+    finally:
+        mine, doc.touched = doc.touched, before
+        before |= mine
+    if not mine and (alone or untouched):
+        done[name] = out
+    return out
+
+
+def _facts(src: SourceFile, doc, done: dict) -> list[Fact]:
+    from ..js import flags, module_options, workers
     from ..js.embedded import find_embedded
     from ..js.imports import module_fact
     from ..js.scan import Scan
@@ -139,38 +163,76 @@ def _facts(src: SourceFile, doc) -> list[Fact]:
         return [src.error("does not parse as JavaScript or TypeScript", line=line, column=col,
                           offset=bad.start_byte)]
     scan = Scan(doc)
-    facts: list[Fact] = []
-    facts.extend(_embedded(scan, find_embedded(doc, scan.ev)))
-    compiles = loading.compiles(scan)
+    # every parse finds the embedded modules (the searches skip them, loaders read their sizes)
+    embedded = _embedded(scan, find_embedded(doc, scan.ev), done.setdefault("module bytes", {}))
+
+    alone = not doc.touched      # the embedded modules were all found: a fresh scan starts from them
+
+    def step(name, builder, *args):
+        return _step(done, doc, name, builder, *args)
+
+    def step_alone(name, builder):
+        return _step(done, doc, name, builder, _scan_from(scan), alone=alone)
+    # The builders that seldom touch a left-out range run first (``_step``), the others each
+    # with a scan of its own; the facts keep their order.
+    builds = step("builds", _builds, src, scan)
+    option_writes = step("node options", flags.node_options_writes, scan)
+    children = step("child processes", flags.child_processes, scan)
+    overrides = step("module overrides", flags.module_overrides, scan)
+    glue = step("glue assertions", _glue_assertions, scan)
+    served = _step(done, doc, "serving", _serving, src, doc, alone=alone)
+    graph_node = step_alone("module", lambda own: module_fact(doc, own.generator, own))
+    started = step_alone("workers", workers.workers)
+    compiles, set_flags = step_alone("compiles", lambda own: _compiles(own, done))
+    memory_facts = step_alone("memories", _memories)
+    calls = _step(done, doc, "module options", module_options.calls, doc, alone=alone) \
+        if scan.generator != "emscripten" and module_options.wanted(doc.has) else []   # glue calls no factory
+    return [*embedded, *memory_facts, *compiles, *started, *option_writes, *set_flags, *children, *overrides,
+            *builds, *calls, *([graph_node] if graph_node is not None else []), *glue, *served]
+
+
+def _scan_from(scan):
+    """A new scan of ``scan``'s parse, with the embedded modules it found."""
+    from ..js.scan import Scan
+    own = Scan(scan.doc)
+    own.embedded = scan.embedded
+    return own
+
+
+def _compiles(scan, done: dict) -> tuple[list[Fact], list[Fact]]:
+    """The compile calls (``_step`` for each: those traced before this scan's first touch
+    are not traced again), and the ``v8.setFlagsFromString`` calls (which read them)."""
+    from ..js import flags, loading
+    compiles = [_step(done, scan.doc, ("compile", call.start_byte, prop), loading.compile_at, scan, prop, call)
+                for prop, call in loading.compile_sites(scan)]
+    return compiles, flags.set_flags(scan, compiles)
+
+
+def _memories(scan) -> list[Fact]:
+    """The memories, their ``grow`` calls and their views (which read both)."""
+    from ..js import memories
     memory_facts = memories.memories(scan)
     grow_calls = memories.grows(scan, {m.name for m in memory_facts if m.name})
     grow_facts = [g for _, g in grow_calls]
     shadows = {m.name: m.sized_after for m in memory_facts if m.name and m.sized_after}
     for g in grow_facts:
         g.follows = shadows.get(g.receiver)
-    facts.extend(memory_facts)
-    facts.extend(grow_facts)
-    facts.extend(memories.views(scan, grow_calls))
-    facts.extend(compiles)
-    facts.extend(workers.workers(scan))
-    facts.extend(flags.node_options_writes(scan))
-    facts.extend(flags.set_flags(scan, compiles))
-    facts.extend(flags.child_processes(scan))
-    facts.extend(flags.module_overrides(scan))
-    facts.extend(_builds(src, scan))
-    if scan.generator != "emscripten" and module_options.wanted(doc.has):   # glue calls no factory
-        facts.extend(module_options.calls(doc))
-    graph_node = module_fact(doc, scan.generator, scan)
-    if graph_node is not None:
-        facts.append(graph_node)
-    if scan.generator == "emscripten":
-        from ..js.glue_assertions import glue_assertions
-        facts += [g for g in (glue_assertions(doc),) if g is not None]
-    if serving.wanted(src.path, doc.data, doc.has):
-        served = serving.serving_config(doc)
-        if served is not None:
-            facts.append(served)
-    return facts
+    return [*memory_facts, *grow_facts, *memories.views(scan, grow_calls)]
+
+
+def _glue_assertions(scan) -> list[Fact]:
+    if scan.generator != "emscripten":
+        return []
+    from ..js.glue_assertions import glue_assertions
+    return [g for g in (glue_assertions(scan.doc),) if g is not None]
+
+
+def _serving(src: SourceFile, doc) -> list[Fact]:
+    from ..js import serving
+    if not serving.wanted(src.path, doc.data, doc.has):
+        return []
+    served = serving.serving_config(doc)
+    return [served] if served is not None else []
 
 
 def _builds(src: SourceFile, scan) -> list[Fact]:
@@ -185,7 +247,9 @@ def _builds(src: SourceFile, scan) -> list[Fact]:
     return builds.build_facts(scan, raw[shift:].decode("utf-8", "surrogateescape"), shift) + pinned_releases(scan.doc)
 
 
-def _embedded(scan, found) -> list[Fact]:
+def _embedded(scan, found, read: dict) -> list[Fact]:
+    """The facts of the embedded modules ``found``; ``read``: their facts by literal, kept
+    for every parse of the file (a module's bytes are read once)."""
     from ..js.embedded import PROBE_MAX_BYTES
     from .wasm import MemoryFact, facts_from_bytes
 
@@ -198,7 +262,10 @@ def _embedded(scan, found) -> list[Fact]:
             continue
         if emb.probe:
             continue
-        got = facts_from_bytes(emb.data, f"{scan.doc.path}#wasm@{emb.node.start_byte}", anchor=anchor)
+        key = (emb.node.start_byte, emb.node.end_byte)
+        if key not in read:
+            read[key] = facts_from_bytes(emb.data, f"{scan.doc.path}#wasm@{emb.node.start_byte}", anchor=anchor)
+        got = read[key]
         if len(emb.data) < PROBE_MAX_BYTES and not any(
                 isinstance(f, MemoryFact) and (f.exported_as or f.origin == "imported") for f in got):
             continue  # a feature probe, or a fragment completed at run time

@@ -483,3 +483,20 @@ def test_the_build_readers_trigger_words_admit_every_file_that_starts_a_process(
             starting.append(path)
             assert builds.names_a_process_api(data, Sites(data).has), path
     assert len(starting) >= 8
+
+
+@pytest.mark.parametrize("block_min", [0, 1, 12, 13, 64])
+def test_short_plain_blocks_are_crossed_at_once(block_min):
+    # lexer._skipper crosses a block whose contents are shorter than block_min bytes and
+    # hold no brace, quote or slash in one step, unnoted (no plan leaves out a block that
+    # short); the others are noted, and the statement cuts of the text do not change
+    data = (b"var f = function (a) { return a+1 };\nvar g = (b) => { return h(b, () => { x(); }) };\n"
+            b"if (c) { s = 'a' };\nwhile (d) { e = 7 / 2; };\nfor (;;) {};\n")
+    every = lexer.layout(data).blocks
+    noted = lexer.layout(data, block_min=block_min).blocks
+    short = {b" return a+1 ", b" x(); ", b""}
+    assert [data[a:b] for a, b in noted] == [data[a:b] for a, b in every
+                                             if not (data[a:b] in short and b - a < block_min)]
+    assert len(every) == 6 and len(noted) == 6 - sum(len(s) < block_min for s in short)
+    assert lexer.statement_starts(data, 0, len(data), dict(noted)) == \
+        lexer.statement_starts(data, 0, len(data), dict(every)) == [0, 36, 84, 130, 143]

@@ -333,6 +333,22 @@ def test_words_whose_neighbours_rule_out_a_builders_node_cost_no_reparse(forced,
     assert len(forced) == 1 and forced[0].blanked and not forced[0].touched
 
 
+def test_names_of_a_local_function_that_call_nothing_cost_no_reparse(forced, monkeypatch):
+    # loading._local_param reads the calls of onigasm's initModule(bytes) (exports.in_file_calls):
+    # bodies that only read a property of the function (a bundle's ``handle``, named hundreds
+    # of times) stay left out (shapes.CALLEE), and the facts are a whole parse's
+    src = ("async function initModule(bytes) {\n"
+           "  const out = await WebAssembly.instantiate(bytes, {});\n  return out.instance;\n}\n"
+           "function ready() { return initModule.done === true && initModule.count > 0; }\n"
+           "function reset() { initModule.done = false; }\n"
+           "fetch('/onig.wasm').then((r) => r.arrayBuffer()).then((buf) => initModule(buf));\n").encode()
+    skel, whole = _both("onig.js", src, monkeypatch)
+    assert skel == whole
+    forced.clear()
+    js_source.extract(SourceFile("onig.js", "js", src))
+    assert len(forced) == 1 and len(forced[0].blanked) == 3 and not forced[0].touched
+
+
 def test_a_builder_reading_inside_a_blanked_callback_reveals_it(forced, monkeypatch):
     # The `.then` callback's body (no interesting word in it) is read for what it returns.
     src = ("async function load(url, imports) {\n"

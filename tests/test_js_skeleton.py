@@ -333,6 +333,22 @@ def test_words_whose_neighbours_rule_out_a_builders_node_cost_no_reparse(forced,
     assert len(forced) == 1 and forced[0].blanked and not forced[0].touched
 
 
+def test_names_of_a_local_function_that_call_nothing_cost_no_reparse(forced, monkeypatch):
+    # loading._local_param reads the calls of onigasm's initModule(bytes) (exports.in_file_calls):
+    # bodies that only read a property of the function (a bundle's ``handle``, named hundreds
+    # of times) stay left out (shapes.CALLEE), and the facts are a whole parse's
+    src = ("async function initModule(bytes) {\n"
+           "  const out = await WebAssembly.instantiate(bytes, {});\n  return out.instance;\n}\n"
+           "function ready() { return initModule.done === true && initModule.count > 0; }\n"
+           "function reset() { initModule.done = false; }\n"
+           "fetch('/onig.wasm').then((r) => r.arrayBuffer()).then((buf) => initModule(buf));\n").encode()
+    skel, whole = _both("onig.js", src, monkeypatch)
+    assert skel == whole
+    forced.clear()
+    js_source.extract(SourceFile("onig.js", "js", src))
+    assert len(forced) == 1 and len(forced[0].blanked) == 3 and not forced[0].touched
+
+
 def test_a_builder_reading_inside_a_blanked_callback_reveals_it(forced, monkeypatch):
     # The `.then` callback's body (no interesting word in it) is read for what it returns.
     src = ("async function load(url, imports) {\n"
@@ -538,3 +554,20 @@ def test_an_embedded_module_is_read_once_for_every_parse_of_the_file(forced, mon
     read = _counting(monkeypatch, wasm, "facts_from_bytes")
     facts = js_source.extract(SourceFile("app.js", "js", src))
     assert len(forced) == 2 and len(read) == 1 and any(f.kind == "wasm-module" for f in facts)
+
+
+@pytest.mark.parametrize("block_min", [0, 1, 12, 13, 64])
+def test_short_plain_blocks_are_crossed_at_once(block_min):
+    # lexer._skipper crosses a block whose contents are shorter than block_min bytes and
+    # hold no brace, quote or slash in one step, unnoted (no plan leaves out a block that
+    # short); the others are noted, and the statement cuts of the text do not change
+    data = (b"var f = function (a) { return a+1 };\nvar g = (b) => { return h(b, () => { x(); }) };\n"
+            b"if (c) { s = 'a' };\nwhile (d) { e = 7 / 2; };\nfor (;;) {};\n")
+    every = lexer.layout(data).blocks
+    noted = lexer.layout(data, block_min=block_min).blocks
+    short = {b" return a+1 ", b" x(); ", b""}
+    assert [data[a:b] for a, b in noted] == [data[a:b] for a, b in every
+                                             if not (data[a:b] in short and b - a < block_min)]
+    assert len(every) == 6 and len(noted) == 6 - sum(len(s) < block_min for s in short)
+    assert lexer.statement_starts(data, 0, len(data), dict(noted)) == \
+        lexer.statement_starts(data, 0, len(data), dict(every)) == [0, 36, 84, 130, 143]

@@ -21,6 +21,7 @@ from .parse import (FUNCTIONS, ancestors, call_parts, function_name, name_of, ob
                     unwrap, up)
 
 from .scan import CORE_WORDS
+from .shapes import CALLEE
 
 DEFAULT = "default"
 NAMES = ("identifier", "shorthand_property_identifier")   # a name read as a value
@@ -280,7 +281,9 @@ def _in_file_calls(scan, fn) -> list:
         return []
     method = fn.type == "method_definition" or (up(fn) is not None and up(fn).type == "public_field_definition")
     out = []
-    for word in scan.doc.words(name, ("property_identifier",) if method else ("identifier",)):
+    # only a call's function is read: another occurrence in a left-out block (a bundle's
+    # ``handle`` property, read hundreds of times) costs no parse of it (shapes.CALLEE)
+    for word in scan.doc.words(name, ("property_identifier",) if method else ("identifier",), shape=CALLEE):
         callee = word.parent if method else word
         if method and (callee.type != "member_expression" or
                        unwrap(callee.child_by_field_name("object")).type != "this"):

@@ -45,21 +45,23 @@ class Layout:
     comments: list[tuple[int, int]] = field(default_factory=list)
 
 
-def layout(data: bytes, literal_min: int = 1 << 62, comment_min: int = 1 << 62) -> Layout:
-    """The file's layout, empty when the scan is unsure of it."""
+def layout(data: bytes, literal_min: int = 1 << 62, comment_min: int = 1 << 62, block_min: int = 0) -> Layout:
+    """The file's layout, empty when the scan is unsure of it. ``block_min``: blocks
+    whose contents are shorter and hold no brace, quote or slash may be left out of
+    ``blocks`` (crossed in one step: a minified bundle's ``{return a}``)."""
     try:
-        return _scan(data, literal_min, comment_min)
+        return _scan(data, literal_min, comment_min, block_min)
     except (Unsure, IndexError):
         return Layout()
 
 
-def _scan(data: bytes, literal_min: int, comment_min: int) -> Layout:
+def _scan(data: bytes, literal_min: int, comment_min: int, block_min: int = 0) -> Layout:
     out = Layout()
     found, literals = out.blocks, out.literals
     stack: list[int] = []     # '{' offsets; -1 for a block we keep; -2 for a template's ${
     n = len(data)
     pos = data.find(b"\n") if data.startswith(b"#!") else 0
-    skip = _skipper(literal_min)
+    skip = _skipper(literal_min, block_min)
     while pos >= 0:
         i = skip(data, pos).end()
         if i >= n:
@@ -116,20 +118,22 @@ def _scan(data: bytes, literal_min: int, comment_min: int) -> Layout:
     return out
 
 
-_SKIPPERS: dict[int, object] = {}
+_SKIPPERS: dict[tuple[int, int], object] = {}
 
 
-def _skipper(literal_min: int):
-    """``match`` of a run of code but braces, quotes and slashes, and of one-line strings
-    without escapes shorter than ``literal_min`` bytes: what the scan crosses without a
-    Python step. (Crossing divisions and plain blocks the same way gained nothing: each
-    alternative costs the engine at every token.)"""
+def _skipper(literal_min: int, block_min: int = 0):
+    """``match`` of a run of code but braces, quotes and slashes, of one-line strings
+    without escapes shorter than ``literal_min`` bytes and of blocks whose contents are
+    shorter than ``block_min`` bytes and hold none of those: what the scan crosses without
+    a Python step. (Crossing divisions the same way gained nothing: each alternative costs
+    the engine at every token.)"""
     k = min(literal_min, 1 << 31)
-    if k not in _SKIPPERS:
+    if (k, block_min) not in _SKIPPERS:
         length = rb"*+" if k >= 1 << 31 else rb"{0,%d}+" % (k - 1)
         strings = rb"" if k < 1 else rb"""|"[^"\\\r\n]%s"|'[^'\\\r\n]%s'""" % (length, length)
-        _SKIPPERS[k] = re.compile(rb"""(?:[^{}'"`/]++%s)*+""" % strings).match
-    return _SKIPPERS[k]
+        blocks = rb"" if block_min < 1 else rb"""|\{[^{}'"`/]{0,%d}+\}""" % (block_min - 1)
+        _SKIPPERS[k, block_min] = re.compile(rb"""(?:[^{}'"`/]++%s%s)*+""" % (strings, blocks)).match
+    return _SKIPPERS[k, block_min]
 
 
 def _line_comment(data: bytes, a: int, end: int, comments: list) -> None:

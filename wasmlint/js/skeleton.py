@@ -323,7 +323,7 @@ def _between_statements(root, a: int, b: int) -> bool:
 def plan(data: bytes, sites=None) -> Plan | None:
     """The skeleton of ``data``, or None when leaving things out could not save much.
     ``sites``: the file's ``wasmlint.js.sites.Sites``, when the caller has it."""
-    lay = lexer.layout(data, LITERAL_MIN, COMMENT_MIN)
+    lay = lexer.layout(data, LITERAL_MIN, COMMENT_MIN, MIN_BLOCK)
     if not lay.blocks and not lay.literals and not lay.comments:
         return None
     if sites is None:

@@ -128,14 +128,18 @@ def released(link, project) -> bool:
     script or Makefile the link is written in, or holds the link in its own text, or configures
     the CMake project around it; a lifecycle script's link only when its outputs, or the
     copies the route makes of them, are in the package (``files``, else its folder)."""
+    return any(_carries(r, _outputs(link, project)) if r.package is None else _packs(r, link, project)
+               for r in routes_running(link, project))
+
+
+def routes_running(link, project) -> list[Route]:
+    """The release routes that run the link: they run the script or Makefile it is written
+    in, hold it in their own text, or configure the CMake project around it."""
     path = posixpath.normpath(link.span.path)
     cmake = project.files.get(link.span.path) == "cmake"
-    for r in _project_routes(project, link.span.path):
-        reached = path in r.files or any(p == path and a <= link.span.line <= b for p, a, b in r.regions) \
-            or cmake and any(path.startswith(t.rstrip("/") + "/") or t == "." for t in r.trees)
-        if reached and (_carries(r, _outputs(link, project)) if r.package is None else _packs(r, link, project)):
-            return True
-    return False
+    return [r for r in _project_routes(project, link.span.path)
+            if path in r.files or any(p == path and a <= link.span.line <= b for p, a, b in r.regions)
+            or cmake and any(path.startswith(t.rstrip("/") + "/") or t == "." for t in r.trees)]
 
 
 def _project_routes(project, path: str) -> list[Route]:

@@ -62,10 +62,9 @@ def _debug_name(f, units: list[str], debug_named) -> str | None:
     return f"written in `{own}`" if debug_named(own) else None
 
 
-def _outputs(project, f) -> list[str]:
-    here = posixpath.dirname(f.span.path)
-    return [posixpath.normpath(posixpath.join(here, e.spec)) for e in
-            project.edges_by_span.get(("builds", f.span), ()) if e.spec and e.src == f.span.path]
+def _outputs(project, f) -> set[str]:
+    from ..toolchain.release_routes import link_outputs
+    return link_outputs(f, project)
 
 
 def _without_debug(path: str, debug_named) -> str:

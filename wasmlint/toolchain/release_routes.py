@@ -128,7 +128,7 @@ def released(link, project) -> bool:
     script or Makefile the link is written in, or holds the link in its own text, or configures
     the CMake project around it; a lifecycle script's link only when its outputs, or the
     copies the route makes of them, are in the package (``files``, else its folder)."""
-    return any(_carries(r, _outputs(link, project)) if r.package is None else _packs(r, link, project)
+    return any(_carries(r, link_outputs(link, project)) if r.package is None else _packs(r, link, project)
                for r in routes_running(link, project))
 
 
@@ -164,7 +164,7 @@ def _packs(route: Route, link, project) -> bool:
     """Whether the package of a lifecycle route packs what the link writes, where the link
     writes it or where the route copies it (``cp -r wasm build/``: ``build/wasm/re2.js``)."""
     from ..scopes.npm_files import published
-    outputs = _outputs(link, project)
+    outputs = link_outputs(link, project)
     found = set(outputs)
     for src, dst in route.copies:
         for out in outputs:
@@ -179,7 +179,8 @@ def _packs(route: Route, link, project) -> bool:
     return any(published(f, f.span.path, dict.fromkeys(found, "")) for f in entries)
 
 
-def _outputs(link, project) -> set[str]:
+def link_outputs(link, project) -> set[str]:
+    """What the link writes, as project paths (outputs are relative to its file's folder)."""
     here = posixpath.dirname(link.span.path)
     return {posixpath.normpath(posixpath.join(here, e.spec)) for e in
             project.edges_by_span.get(("builds", link.span), ()) if e.spec and e.src == link.span.path}

@@ -12,8 +12,9 @@ dependency's project, not this one: it is ``vendored`` when
 - a module (``.wasm``) is named after the package (its name after the scope, also without a
   ``-wasm`` or ``.js`` ending or a ``web-`` start), alone or with variant words
   (``-simd``, ``-threaded-simd``); a bundle (``.js``, ``.mjs``, ``.cjs``) is named exactly
-  after it in a library folder (``lib``, ``libs``, ``vendor`` …);
-- nothing in production reaches it and no build of the project writes it.
+  after it in a folder of other projects' files (``libs``, ``vendor``, ``third_party`` …);
+- nothing in production reaches it and no build of the project writes it, nor a file of its
+  name elsewhere (libauth's own ``secp256k1.wasm``, which its Dockerfile links as ``secp256k1.js``).
 """
 from __future__ import annotations
 
@@ -22,9 +23,12 @@ import posixpath
 
 from . import Scoped
 from .conventions import VENDOR_FOLDERS
+from .unreached import GENERIC_STEMS
 
 DEPENDENCY_FIELDS = ("dependencies", "devDependencies", "optionalDependencies", "peerDependencies")
-LIBRARY_FOLDERS = VENDOR_FOLDERS | {"lib", "libs", "vendors"}
+# a folder of other projects' files: `lib/` is too often the project's own code (a `lib/mongodb.js`
+# wrapper) to say so
+LIBRARY_FOLDERS = VENDOR_FOLDERS | {"libs", "vendors"}
 BUNDLE_ENDINGS = (".js", ".mjs", ".cjs")
 SHORTEST_NAME = 4        # `zstd`: shorter names (`sql`, `ort`) say too little to tell a package's file
 _VARIANT_JOINS = ("-", "_", ".")
@@ -35,11 +39,14 @@ def dependency_copies(project, prod: dict[str, Scoped], rel: dict[str, str], mak
     deps, own = _dependencies(project, rel)
     if not deps:
         return
+    built = _built_names(project)
     for path, kind in project.files.items():
         if path in prod or "#" in path or any(e.kind in makes for e in project.graph.into.get(path, ())):
             continue
         r = rel.get(path, path)
         name = posixpath.basename(r)
+        if name.split(".", 1)[0].lower() in built:
+            continue        # libauth's secp256k1.wasm: its Dockerfile's link writes secp256k1.js
         if kind == "wasm" or name.endswith(".wasm"):
             match = _module_match
         elif name.endswith(BUNDLE_ENDINGS) and posixpath.basename(posixpath.dirname(r)).lower() in LIBRARY_FOLDERS:
@@ -51,6 +58,12 @@ def dependency_copies(project, prod: dict[str, Scoped], rel: dict[str, str], mak
                 prod[path] = Scoped("vendored", f"named after `{package}`, a dependency in {declared}: "
                                                 "a copy of that package's files, built by its project")
                 break
+
+
+def _built_names(project) -> set[str]:
+    """The names (before the first dot) of what the project's builds write, wherever."""
+    return {posixpath.basename(e.spec).split(".", 1)[0].lower()
+            for edges in project.graph.out.values() for e in edges if e.kind == "builds" and e.spec}
 
 
 def _dependencies(project, rel: dict[str, str]) -> tuple[list[tuple[str, str, str]], set[str]]:
@@ -88,7 +101,7 @@ def _names(package: str) -> set[str]:
     without a ``-wasm``/``.js`` ending or a ``web-`` start (``canvaskit-wasm``, ``web-tree-sitter``)."""
     base = package.rsplit("/", 1)[-1].lower()
     names = {base, base.removesuffix("-wasm"), base.removesuffix(".js"), base.removeprefix("web-")}
-    return {n for n in names if len(n) >= SHORTEST_NAME}
+    return {n for n in names if len(n) >= SHORTEST_NAME and n not in GENERIC_STEMS}
 
 
 def _module_match(name: str, package: str) -> bool:
@@ -98,4 +111,4 @@ def _module_match(name: str, package: str) -> bool:
 
 def _bundle_match(name: str, package: str) -> bool:
     stem = name.lower().rsplit(".", 1)[0]
-    return stem == package.rsplit("/", 1)[-1].lower() and len(stem) >= SHORTEST_NAME
+    return stem == package.rsplit("/", 1)[-1].lower() and len(stem) >= SHORTEST_NAME and stem not in GENERIC_STEMS

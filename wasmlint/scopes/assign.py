@@ -86,10 +86,14 @@ class ScopeMap:
             or self.of_path(path)
 
     def made_to_debug(self, fact, path: str) -> Scoped | None:
-        """A link made to debug beside the one that ships (``debug_builds``), and its settings."""
+        """A link made to debug beside the one that ships (``debug_builds``), and its settings:
+        a setting that a link not made to debug passes too (a flags variable both read) is not."""
         link = getattr(fact, "link", None)
-        return self.debug.get((path, fact.span)) or (
-            self.debug.get((link.path.split("#", 1)[0], link)) if isinstance(link, Span) else None)
+        if not isinstance(link, Span):
+            return self.debug.get((path, fact.span))
+        links = [link, *getattr(fact, "also_links", ())]
+        said = [self.debug.get((s.path.split("#", 1)[0], s)) for s in links]
+        return said[0] if all(said) else None
 
     def of_link(self, fact) -> Scoped | None:
         """A setting of a link (``emcc-setting``) written in the link's own file is the link's: a

@@ -41,7 +41,7 @@ def add_parser(sub) -> None:
                    help="also run binaryen's wasm-opt on each module to measure what it would save (WL507)")
     p.add_argument("--scope", metavar="SCOPES",
                    help="report findings in these scopes: all, or a comma-separated list of production, test, "
-                        "bench, example, fixture, docs, tooling, unknown (default: each rule's own)")
+                        "bench, example, fixture, docs, vendored, debug, tooling, unknown (default: each rule's own)")
     p.add_argument("--jobs", type=positive_int, default=None, metavar="N",
                    help="worker processes, at least 1 (default: all cores)")
     add_config_args(p)

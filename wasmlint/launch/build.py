@@ -68,7 +68,7 @@ class Unit:
         """The unit's role as a ``scope-hint`` over the file's ``start``–``end``."""
         if self.role is None:
             return None
-        return ScopeHint(self.idx.span(start, end), scope=self.role.scope, reason=self.role.reason)
+        return ScopeHint(self.idx.span(start, end), scope=self.role.scope, reason=self.role.reason, name=self.name)
 
     def at(self, idx: LineIndex | None) -> "Unit":
         """This unit for text written in another file (a sourced or run script)."""

@@ -40,6 +40,8 @@ from ..pathmatch import match_any
 from . import QUIET, UNKNOWN, Scoped
 from .commands import command_scope, node_option_scope
 from .conventions import artifact_name_scope, name_scope, path_scope
+from .debug_builds import unshipped_debug_links
+from .dependency_copies import dependency_copies
 from .exports import test_export, test_exports
 from .npm_files import npm_packed, packed_in_passing, published
 from .unreached import (REACH, libtool_link_inputs, program_named_modules, unpacked_modules, used_only_by_quiet_code,
@@ -63,6 +65,7 @@ class ScopeMap:
     overrides: dict[str, Scoped] = field(default_factory=dict)
     conventions: dict[str, Scoped] = field(default_factory=dict)   # what each file's path says
     variants: dict[tuple, Scoped] = field(default_factory=dict)    # (path, span) of a debug variant's link
+    debug: dict[tuple, Scoped] = field(default_factory=dict)       # (path, span) of a link made to debug, unshipped
     _by_start: dict[str, tuple] = field(default_factory=dict)      # path -> hints sorted by start (see _around)
 
     def of_path(self, path: str) -> Scoped:
@@ -78,8 +81,19 @@ class ScopeMap:
         if fact.kind == "deployment":     # what a platform runs: production unless its folder says otherwise
             role = fact.role or (UNKNOWN if fact.launched else Scoped("production", f"deployed by {fact.via}"))
             return self.hinted(fact, path) or demoted(role, self.conventions.get(path))
-        return made_by_tests(fact) or self.hinted(fact, path) or self.built.get((path, fact.span)) \
-            or self.of_link(fact) or self.ran_quietly(fact, path) or self.of_path(path)
+        return made_by_tests(fact) or self.made_to_debug(fact, path) or self.hinted(fact, path) \
+            or self.built.get((path, fact.span)) or self.of_link(fact) or self.ran_quietly(fact, path) \
+            or self.of_path(path)
+
+    def made_to_debug(self, fact, path: str) -> Scoped | None:
+        """A link made to debug beside the one that ships (``debug_builds``), and its settings:
+        a setting that a link not made to debug passes too (a flags variable both read) is not."""
+        link = getattr(fact, "link", None)
+        if not isinstance(link, Span):
+            return self.debug.get((path, fact.span))
+        links = [link, *getattr(fact, "also_links", ())]
+        said = [self.debug.get((s.path.split("#", 1)[0], s)) for s in links]
+        return said[0] if all(said) else None
 
     def of_link(self, fact) -> Scoped | None:
         """A setting of a link (``emcc-setting``) written in the link's own file is the link's: a
@@ -104,15 +118,19 @@ class ScopeMap:
         runs from the flag variables it reads (``LDFLAGS = …`` at the top of a Makefile) to its
         command is made where its command ends: the region around that end (the recipe of a
         ``pygame-example-static`` target, a CI job) is the link's."""
-        around = self._around(fact.span, path)
-        if not around and fact.kind in LINK_KINDS and (fact.span.end_line or fact.span.line) > fact.span.line:
-            end = fact.span
-            around = self._around(Span(end.path, end.end_line, max(1, (end.end_column or 2) - 1)), path)
+        around = self.around_fact(fact, path)
         if not around:
             return None
         inner = min(around, key=lambda h: (h.span.end_line or 0) - h.span.line)
         return demoted(inner.scoped, self.conventions.get(path))
 
+    def around_fact(self, fact, path: str) -> list:
+        """The ``scope-hint`` regions holding the fact (as ``hinted`` finds them)."""
+        around = self._around(fact.span, path)
+        if not around and fact.kind in LINK_KINDS and (fact.span.end_line or fact.span.line) > fact.span.line:
+            end = fact.span
+            around = self._around(Span(end.path, end.end_line, max(1, (end.end_column or 2) - 1)), path)
+        return around
 
     def _around(self, span, path: str) -> list:
         """The hints of ``path`` that hold ``span``, in their order: only those starting
@@ -174,6 +192,7 @@ def assign(project, config) -> ScopeMap:
         _reach(project, start, reason, prod)
     for start, reason in _release_builds(project, out):
         _reach(project, start, reason, prod)
+    out.debug = unshipped_debug_links(project, lambda f: [h.name for h in out.around_fact(f, f.span.path)])
     while _inside_production(project, out, launches, scripts, entry):
         pass
     test_exports(project, prod, lambda f, kind: _edges(project, f, kind))
@@ -195,6 +214,7 @@ def assign(project, config) -> ScopeMap:
         prod.setdefault(path, said)
     libtool_link_inputs(project, prod)
     vendored_copy_modules(project, prod, rel)
+    dependency_copies(project, prod, rel, ("builds",))
     used_only_by_quiet_code(project, out)
     program_named_modules(project, prod, rel)
     unpacked_modules(project, prod, packed)

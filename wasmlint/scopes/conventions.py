@@ -25,7 +25,9 @@ FOLDERS: dict[str, str] = {
     **dict.fromkeys(("test", "tests", "__tests__", "spec", "specs", "e2e", "__mocks__", "unittests",
                      "unit-tests", "integration-tests", "cypress", "testbed", "testbeds",
                      # `harness/`: a crate or folder of test drivers (tlsn's crates/harness, wabt's test/harness)
-                     "harness"), "test"),
+                     "harness",
+                     # a fuzzer's targets: cargo-fuzz's and libFuzzer's `fuzz/`, oss-fuzz's `fuzzing/`
+                     "fuzz", "fuzzing", "fuzzer", "fuzzers"), "test"),
     # `perf/`: performance benchmarks (turso's perf/latency/, lodestar's test/perf/), as the unit word `perf`
     **dict.fromkeys(("bench", "benches", "benchmark", "benchmarks", "__benchmarks__", "perf"), "bench"),
     **dict.fromkeys(("example", "examples", "demo", "demos", "sample", "samples", "playground"), "example"),
@@ -44,6 +46,8 @@ _FILE_NAMES: tuple[tuple[re.Pattern, str, str], ...] = tuple((re.compile(p), s, 
      "test", "test support by its name"),
     (r"^(jest|vitest|playwright|cypress|karma|ava|wdio)\.conf(ig)?\.[^.]+$|^\.mocharc\.|^\.taprc$",
      "test", "a test runner's configuration"),
+    # a fuzzer: binaryen's scripts/fuzz_opt.py, fuzz.sh, run-fuzzer.js (its seeds are fixtures, below)
+    (r"^(.*[._-])?fuzz(er|ers|ing)?([._-].*)?\.[^.]+$", "test", "a fuzzer by its name"),
     (r".+[._-](bench|benchmark)\.[^.]+$|^(bench|benchmarks?)\.[^.]+$",
      "bench", "a benchmark by its name"),
     (r"^(example|demo)\.[cm]?[jt]sx?$|^(example|demo)[_-][^.]+\.[^.]+$", "example", "an example by its name"),
@@ -58,7 +62,7 @@ NAMED_KINDS = frozenset(("dockerfile", "compose", "procfile", "pm2", "systemd", 
 NAME_WORDS: dict[str, str] = {
     # `make check` is autotools' test suite; a `check` job or script verifies, it ships nothing
     **dict.fromkeys(("test", "tests", "spec", "specs", "e2e", "coverage", "cov", "repro", "check", "checks",
-                     "memcheck"), "test"),     # valgrind's leak check, a Makefile's `memcheck-*` target
+                     "memcheck", "fuzz", "fuzzer", "fuzzing"), "test"),     # valgrind's leak check, a Makefile's `memcheck-*` target
     **dict.fromkeys(("bench", "benches", "benchmark", "benchmarks", "perf"), "bench"),
     **dict.fromkeys(("example", "examples", "demo", "demos", "sample", "samples", "playground"), "example"),
     **dict.fromkeys(("docs", "doc", "typedoc", "jsdoc", "website"), "docs"),

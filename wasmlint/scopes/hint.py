@@ -15,6 +15,7 @@ class ScopeHint(Fact):
     kind: ClassVar[str] = "scope-hint"
     scope: str = "unknown"
     reason: str = ""
+    name: str = ""       # the unit's, as shown (`script emcc-debug`, `job build`)
 
     @property
     def scoped(self) -> Scoped:

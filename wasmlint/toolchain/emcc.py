@@ -121,6 +121,11 @@ class EmccInvocation(MemoryLike, DebugSettings, Fact):
         return None if v is None else -(-v // PAGE)
 
     @property
+    def maximum_declared(self) -> bool:  # type: ignore[override]
+        """A MAXIMUM_MEMORY is passed, also one whose value the build computes (``$MAX``)."""
+        return self.maximum_pages is not None or (self.wasm_output and "MAXIMUM_MEMORY" in self.settings)
+
+    @property
     def shared(self) -> bool:  # type: ignore[override]
         return self.wasm_output and bool(self.effective.get("shared_memory"))
 
@@ -141,6 +146,8 @@ class EmccInvocation(MemoryLike, DebugSettings, Fact):
     @property
     def growth_reason(self) -> str:
         spelled = self.spellings.get("ALLOW_MEMORY_GROWTH", "ALLOW_MEMORY_GROWTH")
+        if self.maximum_pages is None and self.maximum_declared:
+            return f"`{spelled}` is on, up to a MAXIMUM_MEMORY the build computes"
         if self.maximum_pages is None:
             return f"`{spelled}` is on and no MAXIMUM_MEMORY bounds it"
         return f"`{spelled}` is on, up to {self.maximum_pages} pages"

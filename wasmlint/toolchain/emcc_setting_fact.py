@@ -63,6 +63,7 @@ class EmccSetting(Fact):
     earlier: list = internal(default_factory=list)   # SettingUses of the same setting before this one
     use: SettingUse | None = internal()
     link: Span | None = internal(None)            # the command line of the link it is in
+    also_links: list = internal(default_factory=list)   # other links passing it here (a shared flags variable)
     own_version: str | None = internal(None)      # the release this link's own script pins
     build_versions: list = internal(default_factory=list)   # the project's build environments (emenv)
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from ..classify import kind_by_name as classify_kind
 from ..launch.argv import basename
+from .makefile_expand import BUILTIN
 from .project_files import folders_up
 from .pstr import STRIDE, LineIndex, PStr, Tok
 
@@ -40,8 +41,9 @@ MAX_ANCESTORS = 8
 
 
 def uses_tool_vars(words: list[str]) -> bool:
-    """Whether a Makefile runs ``$(CC)``/``$(CXX)``/``$(LD)``/``$(LDSHARED)`` (the wrapper sets them)."""
-    refs = {f"{o}{n}{c}" for n in ("CC", "CXX", "LD", "LDSHARED") for o, c in (("$(", ")"), ("${", "}"))}
+    """Whether a Makefile runs ``$(CC)``/``$(CXX)``/``$(LD)``/``$(LDSHARED)`` (the wrapper sets them),
+    itself or through make's built-in ``$(LINK.c)``, ``$(COMPILE.cc)`` … (``makefile_expand.BUILTIN``)."""
+    refs = {f"{o}{n}{c}" for n in ("CC", "CXX", "LD", "LDSHARED", *BUILTIN) for o, c in (("$(", ")"), ("${", "}"))}
     return any("$" in w and any(r in w for r in refs) for w in words)
 
 

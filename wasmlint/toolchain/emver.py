@@ -72,6 +72,8 @@ def effective(settings: dict[str, Any], pthreads: bool, version) -> dict[str, An
         maximum = initial
     elif user_max is not None and user_max != -1:
         maximum = user_max
+    elif "MAXIMUM_MEMORY" in settings and settings["MAXIMUM_MEMORY"] is None:
+        maximum = None      # passed with a value the build computes (`$MAX`, a config's): not emcc's default
     else:
         maximum = maximum_memory_default(version)
         if initial > 2 * GIB:

@@ -3,6 +3,12 @@
 Recursive (``=``) variables expand when used, simple ones (``:=``) when set;
 an undefined variable or a function whose result depends on the outside
 (``$(shell …)``, ``$(wildcard …)``) expands to ``UNKNOWN``.
+
+GNU make defines the commands of its built-in rules as variables (``make -p``; the
+manual's "Catalogue of Rules"), and a recipe may use them itself: ``$(LINK.c) $^ -o $@``
+links with ``$(CC) $(CFLAGS) $(CPPFLAGS) $(LDFLAGS)``, so the compile flags reach the
+link. A file that leaves them undefined gets make's values (``BUILTIN``; ``$(TARGET_ARCH)``,
+empty unless the environment sets it, is left out).
 """
 from __future__ import annotations
 
@@ -19,6 +25,18 @@ FUNCTIONS = frozenset((
     "origin", "flavor", "foreach", "file", "call", "eval", "value", "if", "or", "and", "let",
 ))
 
+BUILTIN = {
+    "LINK.o": "$(CC) $(LDFLAGS)",
+    "LINK.c": "$(CC) $(CFLAGS) $(CPPFLAGS) $(LDFLAGS)",
+    "LINK.cc": "$(CXX) $(CXXFLAGS) $(CPPFLAGS) $(LDFLAGS)",
+    "LINK.cpp": "$(LINK.cc)",
+    "LINK.C": "$(LINK.cc)",
+    "COMPILE.c": "$(CC) $(CFLAGS) $(CPPFLAGS) -c",
+    "COMPILE.cc": "$(CXX) $(CXXFLAGS) $(CPPFLAGS) -c",
+    "COMPILE.cpp": "$(COMPILE.cc)",
+    "COMPILE.C": "$(COMPILE.cc)",
+}
+
 
 @dataclass
 class Var:
@@ -26,6 +44,15 @@ class Var:
     flavor: str          # recursive | simple
     value: PStr
     exported: bool = False
+
+
+def _builtin(name: str, where: tuple[int, int] | None = None) -> Var | None:
+    """make's own value of a variable its built-in rules use (``BUILTIN``), or None; its
+    words placed at the reference (``where``) that asks for it."""
+    value = BUILTIN.get(name)
+    if value is None:
+        return None
+    return Var(name, "recursive", PStr.spread(value, *where) if where else PStr.synth(value))
 
 
 def split_words(p: PStr) -> list[PStr]:
@@ -48,7 +75,7 @@ class Expander:
             return Var(name, "simple", PStr.spread(UNKNOWN, *(value.source_range() or (-1, -1))))
         if op == "+=":
             if old is None:
-                old = self.vars.get(name)
+                old = self.vars.get(name) or _builtin(name)
             if old is None:
                 return Var(name, "recursive", value)
             add = self.expand(value, local) if old.flavor == "simple" else value
@@ -59,7 +86,7 @@ class Expander:
         return Var(name, "recursive", value)
 
     def assign(self, name: str, op: str, value: PStr, export: bool, override: bool = False) -> None:
-        if (op == "?=" and name in self.vars) or (name in self.cmdline and not override):
+        if (op == "?=" and (name in self.vars or name in BUILTIN)) or (name in self.cmdline and not override):
             return
         var = self.make_var(name, "=" if op == "?=" else op, value, self.vars.get(name))
         var.exported = export or name in self.exported or (name in self.vars and self.vars[name].exported)
@@ -118,7 +145,7 @@ class Expander:
         if ":" in name and "=" in name.split(":", 1)[1]:
             name, rule = name.split(":", 1)
             subst = rule.split("=", 1)
-        var = self.lookup(name, local)
+        var = self.lookup(name, local) or _builtin(name, p.source_range(start, close + 1))
         if var is None:
             return unknown()
         self.used.add(name)

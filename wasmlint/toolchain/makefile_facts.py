@@ -305,11 +305,20 @@ def _merge(per_variant: list[tuple[str | None, list[Fact]]]) -> list[Fact]:
     shared = Counter(_place(f) for _, facts in per_variant for f in facts)
     keys = [[_key(f) if shared[p] > 1 else p for f in facts for p in (_place(f),)] for _, facts in per_variant]
     base_keys = set(keys[0]) if keys else set()
-    out, seen = [], set()
+    out, seen = [], {}
     for k, (label, facts) in enumerate(per_variant):
         for f, key in zip(facts, keys[k]):
             if (k > 0 and key in base_keys) or key in seen:
+                _also_passed_by(seen.get(key), f)
                 continue
-            seen.add(key)
+            seen[key] = f
             out.append(f)
     return out
+
+
+def _also_passed_by(kept: Fact | None, dropped: Fact) -> None:
+    """A setting of a flags variable that several links read (``EMFLAGS`` in the recipes of
+    a debug and a release target) is one fact, the first link's: it notes the others."""
+    link, also = getattr(dropped, "link", None), getattr(kept, "also_links", None)
+    if link is not None and also is not None and link != kept.link and link not in also:
+        also.append(link)

@@ -128,14 +128,18 @@ def released(link, project) -> bool:
     script or Makefile the link is written in, or holds the link in its own text, or configures
     the CMake project around it; a lifecycle script's link only when its outputs, or the
     copies the route makes of them, are in the package (``files``, else its folder)."""
+    return any(_carries(r, link_outputs(link, project)) if r.package is None else _packs(r, link, project)
+               for r in routes_running(link, project))
+
+
+def routes_running(link, project) -> list[Route]:
+    """The release routes that run the link: they run the script or Makefile it is written
+    in, hold it in their own text, or configure the CMake project around it."""
     path = posixpath.normpath(link.span.path)
     cmake = project.files.get(link.span.path) == "cmake"
-    for r in _project_routes(project, link.span.path):
-        reached = path in r.files or any(p == path and a <= link.span.line <= b for p, a, b in r.regions) \
-            or cmake and any(path.startswith(t.rstrip("/") + "/") or t == "." for t in r.trees)
-        if reached and (_carries(r, _outputs(link, project)) if r.package is None else _packs(r, link, project)):
-            return True
-    return False
+    return [r for r in _project_routes(project, link.span.path)
+            if path in r.files or any(p == path and a <= link.span.line <= b for p, a, b in r.regions)
+            or cmake and any(path.startswith(t.rstrip("/") + "/") or t == "." for t in r.trees)]
 
 
 def _project_routes(project, path: str) -> list[Route]:
@@ -160,7 +164,7 @@ def _packs(route: Route, link, project) -> bool:
     """Whether the package of a lifecycle route packs what the link writes, where the link
     writes it or where the route copies it (``cp -r wasm build/``: ``build/wasm/re2.js``)."""
     from ..scopes.npm_files import published
-    outputs = _outputs(link, project)
+    outputs = link_outputs(link, project)
     found = set(outputs)
     for src, dst in route.copies:
         for out in outputs:
@@ -175,7 +179,8 @@ def _packs(route: Route, link, project) -> bool:
     return any(published(f, f.span.path, dict.fromkeys(found, "")) for f in entries)
 
 
-def _outputs(link, project) -> set[str]:
+def link_outputs(link, project) -> set[str]:
+    """What the link writes, as project paths (outputs are relative to its file's folder)."""
     here = posixpath.dirname(link.span.path)
     return {posixpath.normpath(posixpath.join(here, e.spec)) for e in
             project.edges_by_span.get(("builds", link.span), ()) if e.spec and e.src == link.span.path}

@@ -5,7 +5,10 @@ source calls it). ``facts_from_shell(text, index, …)`` reads any shell text
 with positions: a Makefile recipe after expansion, a package.json script (a
 JSON string decoded with positions), a workflow ``run:`` block, a Dockerfile
 ``RUN``. Flags hidden in ``CC="emcc …"`` arguments and an exported
-``EMCC_CFLAGS`` (appended by emcc to every invocation) are followed.
+``EMCC_CFLAGS`` (appended by emcc to every invocation) are followed, and so is its old
+name ``EMMAKEN_CFLAGS``: emcc appended it the same way until 3.1.6, which removed it
+(emcc now stops at once: "`EMMAKEN_CFLAGS` is no longer supported, please use
+`EMCC_CFLAGS` instead"); its settings are what such a build asks for.
 """
 from __future__ import annotations
 
@@ -35,10 +38,11 @@ from .rust import build_rust_link
 from .shell_eval import Command, evaluate
 
 HIDDEN_CC = ("CC", "CXX", "LD", "EMCC", "CCLD")
+EMCC_ENV_FLAGS = ("EMCC_CFLAGS", "EMMAKEN_CFLAGS")     # emcc appends their flags to every command
 VERSION_VARS = ("EMSDK_VERSION", "EMSCRIPTEN_VERSION", "EMSCRIPTEN_VERSION_TAG", "EM_VERSION",
                 "PYODIDE_EMSCRIPTEN_VERSION", "EMSDK_TAG")
-_BUILD_WORDS = (*EMCC_NAMES, *CARGO_TOOLS, NAPI, *VERSION_VARS, "EMCC", "emsdk", "RUSTFLAGS", "emcmake", "--build-arg",
-                "Emscripten.cmake", "emconfigure", "emmake", "wasm-bindgen", "trzeci/emscripten")
+_BUILD_WORDS = (*EMCC_NAMES, *CARGO_TOOLS, NAPI, *VERSION_VARS, "EMCC", "EMMAKEN_CFLAGS", "emsdk", "RUSTFLAGS",
+                "emcmake", "--build-arg", "Emscripten.cmake", "emconfigure", "emmake", "wasm-bindgen", "trzeci/emscripten")
 
 
 def extract_build_facts(src: SourceFile) -> list[Fact]:
@@ -167,7 +171,7 @@ def command_facts(cmd: Command, index: LineIndex, *, reader=None, variant=None, 
     out: list[Fact] = []
     if reader is not None and cmd.cwd != "":      # `@file` is read from where the command runs
         reader = functools.partial(reader, cwd=cmd.cwd)
-    extra = _split_env(cmd.env.get("EMCC_CFLAGS"), _index_of(cmd, "EMCC_CFLAGS", index))
+    extra = [t for name in EMCC_ENV_FLAGS for t in _split_env(cmd.env.get(name), _index_of(cmd, name, index))]
     # the command wrappers run (`xargs docker run … emcc`, `sudo -E emcc`), then the container's
     lead = (len(words) - len(inner)) if (inner := wrapped_command(words)) else 0
     if looks_up(words[lead:]):          # `which emcc`, `command -v emcc`: a name looked up, nothing run
@@ -373,15 +377,15 @@ def _fields(text: str, sep: str) -> list[tuple[int, int]]:
 
 
 def _flag_only(result, index: LineIndex, variant, version) -> list[Fact]:
-    """An exported EMCC_CFLAGS with no emcc command in the text: it still sets
-    every emcc link that runs in this environment."""
+    """An exported EMCC_CFLAGS (or EMMAKEN_CFLAGS) with no emcc command in the text: it
+    still sets every emcc link that runs in this environment."""
     out: list[Fact] = []
     sets = []           # (assignment, its flag set)
-    for a in result.assignments_of(("EMCC_CFLAGS",)):
-        if a.name == "EMCC_CFLAGS" and a.exported and isinstance(a.value, PStr):
+    for a in result.assignments_of(EMCC_ENV_FLAGS):
+        if a.name in EMCC_ENV_FLAGS and a.exported and isinstance(a.value, PStr):
             toks = _split_env(a.value, a.index or index)
             if any(t.value.startswith("-s") or t.value == "-pthread" for t in toks):
-                facts = build_facts(toks, a.span, variant=joined_label(variant, a.variant) or "EMCC_CFLAGS",
+                facts = build_facts(toks, a.span, variant=joined_label(variant, a.variant) or a.name,
                                     version=version, flag_set=True)
                 sets += [(a, facts[0])] if facts else []
                 out += facts

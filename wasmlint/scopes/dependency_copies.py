@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import posixpath
 
+from ..paths import read_regular
 from . import Scoped
 from .conventions import VENDOR_FOLDERS
 from .unreached import GENERIC_STEMS
@@ -32,6 +33,7 @@ LIBRARY_FOLDERS = VENDOR_FOLDERS | {"libs", "vendors"}
 BUNDLE_ENDINGS = (".js", ".mjs", ".cjs")
 SHORTEST_NAME = 4        # `zstd`: shorter names (`sql`, `ort`) say too little to tell a package's file
 _VARIANT_JOINS = ("-", "_", ".")
+PACKAGE_JSON_LIMIT = 4 << 20
 
 
 def dependency_copies(project, prod: dict[str, Scoped], rel: dict[str, str], makes: tuple[str, ...]) -> None:
@@ -87,12 +89,14 @@ def _dependencies(project, rel: dict[str, str]) -> tuple[list[tuple[str, str, st
 
 
 def _read_json(abspath: str | None):
+    """A package.json's value; None for one that is no regular file, too big, not JSON or
+    nested past the interpreter's recursion limit (a hostile tree's ``[[[…]]]``)."""
     if not abspath:
         return None
     try:
-        with open(abspath, encoding="utf-8") as f:
-            return json.load(f)
-    except (OSError, ValueError):
+        data = read_regular(abspath, PACKAGE_JSON_LIMIT)
+        return json.loads(data.decode("utf-8")) if len(data) <= PACKAGE_JSON_LIMIT else None
+    except (OSError, ValueError, RecursionError):
         return None
 
 

@@ -18,22 +18,18 @@ dependency's project, not this one: it is ``vendored`` when
 """
 from __future__ import annotations
 
-import json
 import posixpath
 
-from ..paths import read_regular
 from . import Scoped
 from .conventions import VENDOR_FOLDERS
 from .unreached import GENERIC_STEMS
 
-DEPENDENCY_FIELDS = ("dependencies", "devDependencies", "optionalDependencies", "peerDependencies")
 # a folder of other projects' files: `lib/` is too often the project's own code (a `lib/mongodb.js`
 # wrapper) to say so
 LIBRARY_FOLDERS = VENDOR_FOLDERS | {"libs", "vendors"}
 BUNDLE_ENDINGS = (".js", ".mjs", ".cjs")
 SHORTEST_NAME = 4        # `zstd`: shorter names (`sql`, `ort`) say too little to tell a package's file
 _VARIANT_JOINS = ("-", "_", ".")
-PACKAGE_JSON_LIMIT = 4 << 20
 
 
 def dependency_copies(project, prod: dict[str, Scoped], rel: dict[str, str], makes: tuple[str, ...]) -> None:
@@ -70,34 +66,14 @@ def _built_names(project) -> set[str]:
 
 def _dependencies(project, rel: dict[str, str]) -> tuple[list[tuple[str, str, str]], set[str]]:
     """(folder, package, package.json) of each dependency the project's package.json files
-    list, and the names of the project's own packages."""
+    list (their ``package-dependencies`` facts), and the names of the project's own packages."""
     deps, own = [], set()
-    for path, kind in project.files.items():
-        if kind != "package-json":
-            continue
-        root = _read_json(project.abspaths.get(path))
-        if not isinstance(root, dict):
-            continue
-        if isinstance(root.get("name"), str):
-            own.add(root["name"])
-        folder = posixpath.dirname(rel.get(path, path))
-        for field in DEPENDENCY_FIELDS:
-            listed = root.get(field)
-            if isinstance(listed, dict):
-                deps += [(folder, name, path) for name in listed if isinstance(name, str)]
+    for f in project.of_kind("package-dependencies"):
+        if f.name:
+            own.add(f.name)
+        folder = posixpath.dirname(rel.get(f.span.path, f.span.path))
+        deps += [(folder, name, f.span.path) for name in f.dependencies]
     return deps, own
-
-
-def _read_json(abspath: str | None):
-    """A package.json's value; None for one that is no regular file, too big, not JSON or
-    nested past the interpreter's recursion limit (a hostile tree's ``[[[…]]]``)."""
-    if not abspath:
-        return None
-    try:
-        data = read_regular(abspath, PACKAGE_JSON_LIMIT)
-        return json.loads(data.decode("utf-8")) if len(data) <= PACKAGE_JSON_LIMIT else None
-    except (OSError, ValueError, RecursionError):
-        return None
 
 
 def _names(package: str) -> set[str]:

@@ -15,7 +15,7 @@ only node loads it (``node_only``, see ``_node_only``).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 from .. import jsonpos, shellparse
@@ -64,6 +64,30 @@ class PackageEntry(Fact):
         return [] if self.pattern else [Ref("publishes", self.spec, self.span)]
 
 
+DEPENDENCY_FIELDS = ("dependencies", "devDependencies", "optionalDependencies", "peerDependencies")
+
+
+@dataclass
+class PackageDependencies(Fact):
+    """The package's name and the packages its dependency fields list (``scopes.dependency_copies``
+    tells a copy of a dependency's files kept in the project by them)."""
+
+    kind: ClassVar[str] = "package-dependencies"
+    name: str | None = None
+    dependencies: list = field(default_factory=list)
+
+
+def _dependencies(idx, root) -> list[Fact]:
+    name = root.get("name")
+    listed = [k.value for key in DEPENDENCY_FIELDS for table in (root.get(key),)
+              if table is not None and table.type == "object" for k, _ in table.pairs]
+    if (name is None or name.type != "string") and not listed:
+        return []
+    at = name if name is not None and name.type == "string" else root
+    return [PackageDependencies(idx.span(at.start, at.end if at is name else at.start + 1),
+                                name=name.value if at is name else None, dependencies=listed)]
+
+
 def extract(src: SourceFile) -> list[Fact]:
     idx, root = load_json(src)
     if idx is None:
@@ -81,6 +105,7 @@ def extract(src: SourceFile) -> list[Fact]:
             facts.append(NodeVersionFact(idx.span(node.start, node.end), spec=node.value, source=source,
                                          major=major_of(node.value)))
     facts.extend(_entries(idx, root))
+    facts.extend(_dependencies(idx, root))
     scripts = root.get("scripts")
     if scripts is not None and scripts.type == "object":
         table = {k.value: v for k, v in scripts.pairs if v.type == "string"}

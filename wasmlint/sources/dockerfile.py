@@ -72,8 +72,13 @@ def extract(src: SourceFile) -> list[Fact]:
         for run in st.runs:
             facts.extend(_run(idx, build, run, st))
             if not run.is_json():   # emcc / cargo invocations of the build
-                facts.extend(build_facts_in(run.heredoc or run.args, idx, src, st.env, version_in_image(st.image),
-                                            run_files=False))
+                made = build_facts_in(run.heredoc or run.args, idx, src, st.env, version_in_image(st.image),
+                                      run_files=False)
+                base = _root_image(st, stages)
+                for f in made if image_pin(base) is None else ():
+                    if f.kind == "emcc-setting":
+                        f.base_image = base
+                facts.extend(made)
         facts.extend(build.facts)
     unit = Unit(idx, "dockerfile", name="final stage", node_version=final.node_spec,
                 role=Scoped("production", f"Dockerfile final stage `{'ENTRYPOINT' if final.entrypoint else 'CMD'}`"))
@@ -83,6 +88,14 @@ def extract(src: SourceFile) -> list[Fact]:
     _command(idx, unit, final)
     facts.extend(unit.facts)
     return facts
+
+
+def _root_image(st: Stage, stages: list[Stage]) -> str:
+    """The image a stage starts from, through the earlier stages it is built ``FROM``."""
+    k = next(i for i, s in enumerate(stages) if s is st)
+    while (j := next((j for j in range(k - 1, -1, -1) if stages[j].name == stages[k].image), None)) is not None:
+        k = j
+    return stages[k].image
 
 
 EMSCRIPTEN_TOOLS = ("emcc", "em++", "emmake", "emcmake", "emconfigure")

@@ -77,9 +77,10 @@ def _command_files(project) -> list[str]:
     return out
 
 
-def _built(project, words: list[str], base: str, cwd: str | None) -> tuple[str, str] | None:
-    """(Dockerfile, context) of a ``docker build -f FILE CONTEXT`` run in ``base``/``cwd``."""
-    if cwd is None or not words or posixpath.basename(words[0]) not in WORDS:
+def build_command(words: list[str]) -> tuple[str | None, list[str], list[str]] | None:
+    """(``-f`` FILE or None, the CONTEXT words, the ``-t`` image names) of a ``docker build``
+    (``buildx build``, ``image build``, podman); None for any other command."""
+    if not words or posixpath.basename(words[0]) not in WORDS:
         return None
     if words[1:3] in (["buildx", "build"], ["image", "build"]):
         k = 3
@@ -87,19 +88,32 @@ def _built(project, words: list[str], base: str, cwd: str | None) -> tuple[str, 
         k = 2
     else:
         return None
-    file, context = None, []
+    file, context, tags = None, [], []
     while k < len(words):
         w = words[k]
         if w in BUILD_VALUE_OPTIONS and k + 1 < len(words):
             if w in ("-f", "--file"):
                 file = words[k + 1]
+            elif w in ("-t", "--tag"):
+                tags.append(words[k + 1])
             k += 2
             continue
         if w.startswith("--file="):
             file = w.split("=", 1)[1]
+        elif w.startswith("--tag="):
+            tags.append(w.split("=", 1)[1])
         elif not w.startswith("-"):
             context.append(w)
         k += 1
+    return file, context, tags
+
+
+def _built(project, words: list[str], base: str, cwd: str | None) -> tuple[str, str] | None:
+    """(Dockerfile, context) of a ``docker build -f FILE CONTEXT`` run in ``base``/``cwd``."""
+    parsed = build_command(words) if cwd is not None else None
+    if parsed is None:
+        return None
+    file, context, _ = parsed
     if file is None or len(context) != 1 or "://" in context[0] or context[0] in ("-", ""):
         return None
     here = posixpath.join(base, cwd)

@@ -66,6 +66,7 @@ class EmccSetting(Fact):
     also_links: list = internal(default_factory=list)   # other links passing it here (a shared flags variable)
     own_version: str | None = internal(None)      # the release this link's own script pins
     build_versions: list = internal(default_factory=list)   # the project's build environments (emenv)
+    base_image: str | None = internal(None)       # a Dockerfile link's FROM image, when not an emsdk one (emenv)
 
     @property
     def replacement(self) -> str | None:

@@ -106,6 +106,24 @@ class DockerBuildArg(Fact):
     value: str | None = None
 
 
+@dataclass
+class DockerImageBuild(Fact):
+    """``docker build -t NAME [-f FILE] CONTEXT`` in a project's script or make recipe: the
+    image NAME is built from the Dockerfile FILE (``CONTEXT/Dockerfile`` without ``-f``;
+    docker reads ``-f`` from the folder the command runs in), project-relative. A Dockerfile
+    ``FROM NAME`` starts from what that Dockerfile installed (its emsdk)."""
+
+    kind: ClassVar[str] = "docker-image-build"
+    image: str = ""
+    dockerfile: str = ""
+
+
+def image_key(ref: str) -> str:
+    """An image reference as docker resolves it: a name without a tag is ``NAME:latest``."""
+    ref = ref.strip().split("@", 1)[0]
+    return ref if ":" in ref.rsplit("/", 1)[-1] else ref + ":latest"
+
+
 LATEST = "latest"
 _UNPINNED = ("latest", "tot", "")
 # images whose tag names a date or a build, not the Emscripten release inside

@@ -28,7 +28,8 @@ from .emcc import EMCC_NAMES, build_facts, is_emcc
 from .emcc_args import carries_emcc_settings
 from .emscripten_wrappers import (configure_flags, configure_script_flags, emscripten_cmake_at,
                                   emscripten_configure_at, link_variables)
-from .emver import DockerBuildArg, EmscriptenVersion, image_pin, version_in_emsdk_args, version_in_image
+from .emver import (DockerBuildArg, DockerImageBuild, EmscriptenVersion, image_pin, version_in_emsdk_args,
+                    version_in_image)
 from .output_copies import add_copies, copied_later
 from .profile_use import NAPI, profile_uses
 from .project_files import ProjectFiles
@@ -95,6 +96,24 @@ def _build_args(cmd) -> list[Fact]:
     return out
 
 
+def _image_builds(commands, index: LineIndex) -> list[Fact]:
+    """``docker build -t NAME -f FILE CONTEXT`` run in a known folder: NAME is FILE's image.
+    The text's commands start in its file's folder (a make recipe line, a script run from
+    there); a path that leaves the project or a word not known names nothing."""
+    from .docker_contexts import build_command
+    out: list[Fact] = []
+    for cmd in commands:
+        parsed = build_command(cmd.words) if cmd.cwd is not None and all(t.text.known for t in cmd.argv) else None
+        if parsed is None or not parsed[2] or (parsed[0] is None and len(parsed[1]) != 1):
+            continue
+        here = os.path.normpath(os.path.join(os.path.dirname((cmd.index or index).path), cmd.cwd))
+        file = os.path.normpath(os.path.join(here, parsed[0] or os.path.join(parsed[1][0], "Dockerfile")))
+        if file.startswith(("../", "/")) or file == "..":
+            continue
+        out += [DockerImageBuild(cmd.span, image=tag, dockerfile=file) for tag in parsed[2]]
+    return out
+
+
 def facts_from_shell(text: PStr, index: LineIndex, *, env: dict[str, PStr] | None = None,
                      reader=None, variant: str | None = None, version: str | None = None,
                      bindgen: str | None = None, own: bool = False, files=None, root=None,
@@ -121,6 +140,7 @@ def facts_from_shell(text: PStr, index: LineIndex, *, env: dict[str, PStr] | Non
     for a in result.assignments_of(VERSION_VARS):
         if a.name in VERSION_VARS and isinstance(a.value, PStr) and a.value.known and a.value.text.strip():
             facts.append(EmscriptenVersion(a.span, version=a.value.text.strip(), source=a.name))
+    facts += _image_builds(result.commands, index)
     for cmd in builds:
         facts += _build_args(cmd)
         words = cmd.words

@@ -54,6 +54,7 @@ NAME_KINDS: tuple[tuple[str, str], ...] = (
     ("build.zig", "zig-build"),
     ("build.bazel", "bazel-build"),     # and `BUILD`, in capitals only (kind_by_name)
     ("*.bzl", "bazel-build"),           # Starlark macros that call native.cc_binary
+    ("module.bazel", "bazel-build"), ("workspace.bazel", "bazel-build"),   # emsdk's toolchain release
     ("*.rs", "rust-source"),
     ("*.go", "go-source"),           # `//go:embed` of the modules a Go WebAssembly runtime runs
     ("rust-toolchain", "rust-toolchain"), ("rust-toolchain.toml", "rust-toolchain"),
@@ -166,8 +167,8 @@ def _other_language_suffix(name: str) -> bool:
 
 
 def kind_by_name(relpath: str) -> str | None:
-    if relpath.rsplit("/", 1)[-1] == "BUILD":
-        return "bazel-build"        # Bazel's package file; `build` is often a shell script
+    if relpath.rsplit("/", 1)[-1] in ("BUILD", "WORKSPACE"):
+        return "bazel-build"        # Bazel's package / workspace file; `build` is often a shell script
     name = relpath.rsplit("/", 1)[-1].lower()
     if name.startswith("readme."):
         return None                 # a project's documentation whatever it ends with (freeglut's README.cmake)

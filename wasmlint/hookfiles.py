@@ -7,9 +7,9 @@ from .classify import JS_EXTENSIONS, NAME_KINDS, PATH_KINDS
 from .config import CONFIG_FILES
 
 # Extensions whose kind is decided by content (compose, Kubernetes, PM2 YAML; Meson
-# machine files named *.ini or *.txt) and Bazel's `BUILD` (in capitals only: the hook's
+# machine files named *.ini or *.txt) and Bazel's `BUILD` and `WORKSPACE` (in capitals only: the hook's
 # pattern ignores case): the hook passes them all and wasmlint decides each.
-SNIFFED = ("*.yml", "*.yaml", "*.ini", "*.txt", "BUILD")
+SNIFFED = ("*.yml", "*.yaml", "*.ini", "*.txt", "BUILD", "WORKSPACE")
 
 
 def glob_regex(glob: str) -> str:

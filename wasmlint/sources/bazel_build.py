@@ -1,5 +1,6 @@
 """Bazel ``BUILD`` / ``BUILD.bazel`` files and ``.bzl`` macros → the emcc links of their
-``cc_binary`` targets (``wasmlint.toolchain.bazel_build``). Only a file with ``linkopts`` is parsed."""
+``cc_binary`` targets (``wasmlint.toolchain.bazel_build``); ``WORKSPACE`` / ``MODULE.bazel`` → the
+Emscripten release of emsdk's Bazel toolchain. Only a file with ``linkopts`` or ``emsdk`` is parsed."""
 from __future__ import annotations
 
 from ..facts import Fact

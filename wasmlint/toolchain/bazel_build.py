@@ -15,7 +15,9 @@ linkopts set a setting emcc knows (``-s NAME=…``): a native link has no such f
 ``wasm_cc_binary(threads = "emscripten")`` builds its target with emsdk's ``use_pthreads``
 feature, which passes ``-pthread`` to the link. A macro of a ``.bzl`` file that calls
 ``native.cc_binary(linkopts = [...])`` is read the same way: its literal options are those
-of every target the macro makes (a parameter it adds is one unknown word).
+of every target the macro makes (a parameter it adds is one unknown word). A ``WORKSPACE`` or
+``MODULE.bazel`` that sets up emsdk's toolchain names the release the links run
+(``bazel_emsdk``).
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ import ast
 
 from ..facts import Fact
 from . import emcc_settings as es
+from .bazel_emsdk import emsdk_versions
 from .emcc import build_facts
 from .pstr import UNKNOWN_TEXT, PStr, Tok, shell_split
 from .python_argv import Values, parse
@@ -33,8 +36,8 @@ WASM_RULES = frozenset(("wasm_cc_binary", "native.wasm_cc_binary"))
 
 
 def wanted(data: bytes) -> bool:
-    """Only a BUILD file with linkopts is parsed."""
-    return b"linkopts" in data
+    """Only a file with linkopts, or one that sets up emsdk's toolchain, is parsed."""
+    return b"linkopts" in data or b"emsdk" in data
 
 
 def bazel_facts(text: str, path: str, error) -> list[Fact]:
@@ -43,10 +46,10 @@ def bazel_facts(text: str, path: str, error) -> list[Fact]:
         message, line, column = problem
         return [error(message.replace("Python 3", "Starlark"), line=line, column=column)]
     values = Values(script)
+    out: list[Fact] = list(emsdk_versions(script, values))     # WORKSPACE, MODULE.bazel
     calls = [c for c in script.calls if dotted(c.func) in LINK_RULES | WASM_RULES]
     wasm_targets = {_string(_keyword(c, "cc_target")).lstrip(":"): _keyword(c, "threads")
                     for c in calls if dotted(c.func) in WASM_RULES}
-    out: list[Fact] = []
     for call in calls:
         opts = _keyword(call, "linkopts")
         if dotted(call.func) not in LINK_RULES or opts is None:

@@ -101,3 +101,14 @@ def file_names(folder: str | os.PathLike, limit: int) -> list[str]:
     except OSError:
         return []
     return names[:limit]
+
+
+def folder_names(folder: str | os.PathLike, limit: int) -> list[str]:
+    """The names of the sub-folders of a folder (links not followed), sorted, at most
+    ``limit``; [] when it cannot be listed."""
+    try:
+        with os.scandir(folder) as it:
+            names = sorted(e.name for e in it if e.is_dir(follow_symlinks=False))
+    except OSError:
+        return []
+    return names[:limit]

@@ -17,6 +17,16 @@ with the project scripts their steps run (``workflow_scripts``: mujoco's live.ym
 configure line; ``make_runs`` reads the same surfaces for make), and the fenced code blocks of the
 build documents there (``README``, ``BUILDING.md``: draco documents
 ``cmake ../ -DCMAKE_TOOLCHAIN_FILE=…/Emscripten.cmake -DDRACO_WASM=ON``).
+
+A script kept in a folder of its own (``.ci_scripts/run_cmake.sh``, ``scripts/build.sh``)
+configures the CMakeLists.txt of the source folder its line names (cmake(1): ``cmake
+[options] <path-to-source>``, ``cmake -S <src> -B <build>``, the working folder with ``-B``
+alone), relative to the folder the line runs in: where the script is run from (CI and
+build documents run ``./ci/build.sh`` from the checkout's root), then its ``cd``s. So
+julius's ``mkdir build && cd build && emcmake cmake .. -DCMAKE_BUILD_TYPE=Release`` in
+``.ci_scripts/run_cmake.sh`` configures the root CMakeLists.txt. The scripts of the
+sub-folders of the file's folder and of each folder above it are read; a line that names
+another folder (or one not known) does not configure this file.
 """
 from __future__ import annotations
 
@@ -28,12 +38,15 @@ from .cmake_cond import false_value
 from .cmake_presets import preset_argv
 from .make_runs import DEFAULT_NAMES
 from .project_files import folders_up
-from .pstr import LineIndex, PStr, Tok
+from .pstr import UNKNOWN, LineIndex, PStr, Tok
 
 MARKERS = ("emcmake", "Emscripten.cmake", "--preset")      # text that can hold an Emscripten configure
 DOCS = ("readme*", "build*.md", "install*.md")
 PROMPTS = ("$ ", "% ", "> ")
 MAX_ANCESTORS = 8
+SCRIPTS = ("*.sh", "*.bash")
+SKIPPED = (".git", "node_modules")
+MAX_SIDE_SCRIPTS = 16       # scripts of side folders read for one file (each read counts against the project's)
 
 
 @dataclass(frozen=True)
@@ -110,6 +123,40 @@ def _commands(project, rel_dir: str) -> list[list]:
                 out += [cmd.argv for cmd in evaluate(PStr.synth(line), LineIndex(line, project.shown(rel))).commands]
         else:
             out += [argv for _, commands in surface_commands(project, rel, text, follow)[1] for argv, _ in commands]
+    return out + _side_commands(project, rel_dir, set(surfaces))
+
+
+def _side_commands(project, rel_dir: str, seen: set[str]) -> list[list]:
+    """The configure lines of the scripts in the sub-folders of ``rel_dir`` and of the
+    folders above it that name ``rel_dir`` as their source folder, run from the project's
+    root (see the module's docstring)."""
+    from .emscripten_wrappers import cmake_source, emscripten_cmake_at
+    from .make_runs import surface_commands
+    out, read = [], 0
+    ups = folders_up(rel_dir, MAX_ANCESTORS)
+    for d in ups:
+        for sub in project.folders(d):
+            folder = posixpath.normpath(posixpath.join(d, sub))
+            if folder in ups or sub in SKIPPED:
+                continue
+            for name in project.list(folder):
+                rel = posixpath.join(folder, name)
+                if rel in seen or not any(fnmatch.fnmatchcase(name.lower(), g) for g in SCRIPTS):
+                    continue
+                if read >= MAX_SIDE_SCRIPTS:
+                    return out
+                read += 1
+                text = project.read(rel)
+                if text is None or not any(m in text for m in MARKERS):
+                    continue
+                for _, commands in surface_commands(project, rel, text)[1]:
+                    for argv, cwd in commands:
+                        words = [t.text.text for t in preset_argv(project, rel_dir, argv)]
+                        at = emscripten_cmake_at(words) if cwd is not None else None
+                        source = cmake_source(words[at + 1:]) if at is not None else None
+                        if source is not None and UNKNOWN not in source + cwd and \
+                                posixpath.normpath(posixpath.join(".", cwd, source)) == posixpath.normpath(rel_dir):
+                            out.append(argv)
     return out
 
 

@@ -96,7 +96,7 @@ def configured(project, cmake_rel: str) -> Configured | None:
         if at is None and choice and words and basename(words[0]) in CMAKE_NAMES:
             at = 0 if picks_emscripten(text, cmake_rel, dict(cache_entries(argv[1:]))) else None
             strict = True
-        if at is not None and strict and _source_of(words[at + 1:], folder) != posixpath.normpath(rel_dir):
+        if at is not None and strict and _source_of(words[at + 1:], _folder(folder)) != posixpath.normpath(rel_dir):
             at = None                   # it configures another folder (or one not known)
         if at is not None:
             found = True
@@ -113,9 +113,9 @@ def configured(project, cmake_rel: str) -> Configured | None:
                       tuple(lines)) if found else None
 
 
-def _commands(project, rel_dir: str, plain: bool) -> list[tuple[list, str | None, bool]]:
-    """Every command of the files that may configure ``rel_dir``: its argv (Toks), the
-    project folder it runs in (None: not known) and whether it must name ``rel_dir`` as
+def _commands(project, rel_dir: str, plain: bool) -> list[tuple[list, tuple | None, bool]]:
+    """Every command of the files that may configure ``rel_dir``: its argv (Toks), where
+    it runs (its text's starting folder and its ``cd``s: ``_folder``; None: not known) and whether it must name ``rel_dir`` as
     its source folder to configure it (a script of a side folder). ``plain``: a plain
     ``cmake`` line may configure it too (``cmake_toolchain_choice``)."""
     from .make_runs import _surface_files, surface_commands
@@ -137,13 +137,14 @@ def _commands(project, rel_dir: str, plain: bool) -> list[tuple[list, str | None
                 out += [(cmd.argv, None, False)
                         for cmd in evaluate(PStr.synth(line), LineIndex(line, project.shown(rel))).commands]
         else:
-            out += [(argv, _folder(base, cwd), False) for base, commands in surface_commands(
+            out += [(argv, (base, cwd), False) for base, commands in surface_commands(
                 project, rel, text, follow)[1] for argv, cwd in commands]
     return out + _side_commands(project, rel_dir, set(surfaces), plain)
 
 
-def _folder(base: str, cwd: str | None) -> str | None:
+def _folder(where: tuple[str, str | None] | None) -> str | None:
     """The project folder a command runs in: its text's starting folder, then its ``cd``s."""
+    base, cwd = where or (UNKNOWN, None)
     if cwd is None or UNKNOWN in base + cwd:
         return None
     return posixpath.normpath(posixpath.join(base, cwd))
@@ -158,7 +159,7 @@ def _source_of(args: list[str], folder: str | None) -> str | None:
     return posixpath.normpath(posixpath.join(folder, source))
 
 
-def _side_commands(project, rel_dir: str, seen: set[str], plain: bool) -> list[tuple[list, str | None, bool]]:
+def _side_commands(project, rel_dir: str, seen: set[str], plain: bool) -> list[tuple[list, tuple, bool]]:
     """The commands of the scripts in the sub-folders of ``rel_dir`` and of the folders
     above it, run from the project's root (see the module's docstring); each must name
     ``rel_dir`` as its source folder."""
@@ -180,7 +181,7 @@ def _side_commands(project, rel_dir: str, seen: set[str], plain: bool) -> list[t
                 read += 1
                 text = project.read(rel)
                 if text is not None and any(m in text for m in markers):
-                    out += [(argv, _folder(".", cwd), True)
+                    out += [(argv, (".", cwd), True)
                             for _, commands in surface_commands(project, rel, text)[1] for argv, cwd in commands]
     return out
 

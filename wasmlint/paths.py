@@ -95,9 +95,19 @@ def read_regular(path: str | os.PathLike, limit: int, follow: bool = False) -> b
 def file_names(folder: str | os.PathLike, limit: int) -> list[str]:
     """The names of the regular files in a folder (links not followed), sorted, at most
     ``limit``; [] when it cannot be listed."""
+    return _entries(folder, limit, lambda e: e.is_file(follow_symlinks=False))
+
+
+def folder_names(folder: str | os.PathLike, limit: int) -> list[str]:
+    """The names of the sub-folders of a folder (links not followed), sorted, at most
+    ``limit``; [] when it cannot be listed."""
+    return _entries(folder, limit, lambda e: e.is_dir(follow_symlinks=False))
+
+
+def _entries(folder, limit: int, keep) -> list[str]:
     try:
         with os.scandir(folder) as it:
-            names = sorted(e.name for e in it if e.is_file(follow_symlinks=False))
+            names = sorted(e.name for e in it if keep(e))
     except OSError:
         return []
     return names[:limit]

@@ -17,6 +17,16 @@ with the project scripts their steps run (``workflow_scripts``: mujoco's live.ym
 configure line; ``make_runs`` reads the same surfaces for make), and the fenced code blocks of the
 build documents there (``README``, ``BUILDING.md``: draco documents
 ``cmake ../ -DCMAKE_TOOLCHAIN_FILE=…/Emscripten.cmake -DDRACO_WASM=ON``).
+
+A script kept in a folder of its own (``.ci_scripts/run_cmake.sh``, ``scripts/build.sh``)
+configures the CMakeLists.txt of the source folder its line names (cmake(1): ``cmake
+[options] <path-to-source>``, ``cmake -S <src> -B <build>``, the working folder with ``-B``
+alone), relative to the folder the line runs in: where the script is run from (CI and
+build documents run ``./ci/build.sh`` from the checkout's root), then its ``cd``s. So
+julius's ``mkdir build && cd build && emcmake cmake .. -DCMAKE_BUILD_TYPE=Release`` in
+``.ci_scripts/run_cmake.sh`` configures the root CMakeLists.txt. The scripts of the
+sub-folders of the file's folder and of each folder above it are read; a line that names
+another folder (or one not known) does not configure this file.
 """
 from __future__ import annotations
 
@@ -25,15 +35,20 @@ import posixpath
 from dataclasses import dataclass
 
 from .cmake_cond import false_value
+from ..launch.argv import basename
 from .cmake_presets import preset_argv
 from .make_runs import DEFAULT_NAMES
 from .project_files import folders_up
-from .pstr import LineIndex, PStr, Tok
+from .pstr import UNKNOWN, LineIndex, PStr, Tok
 
 MARKERS = ("emcmake", "Emscripten.cmake", "--preset")      # text that can hold an Emscripten configure
 DOCS = ("readme*", "build*.md", "install*.md")
 PROMPTS = ("$ ", "% ", "> ")
 MAX_ANCESTORS = 8
+SCRIPTS = ("*.sh", "*.bash")
+CMAKE_NAMES = ("cmake", "cmake.exe")
+SKIPPED = (".git", "node_modules")
+MAX_SIDE_SCRIPTS = 16       # scripts of side folders read for one file (each read counts against the project's)
 
 
 @dataclass(frozen=True)
@@ -64,6 +79,7 @@ def configured(project, cmake_rel: str) -> Configured | None:
     (cornerstone's ``emcmake cmake -DCMAKE_BUILD_TYPE=Debug ..`` in build.sh): a line
     without one leaves the CMakeLists' own default, another build. So does a switch every
     line turns off (ncnn's release: ``-DNCNN_BUILD_TOOLS=OFF``)."""
+    from .cmake_toolchain_choice import may_pick, picks_emscripten
     from .emscripten_wrappers import cache_entries, emscripten_cmake_at
     on: set[str] = set()
     off: set[str] | None = None
@@ -71,9 +87,17 @@ def configured(project, cmake_rel: str) -> Configured | None:
         return None
     found, types, lines = False, [], []
     rel_dir = posixpath.dirname(cmake_rel) or "."
-    for argv in _commands(project, rel_dir):
+    text = project.read(cmake_rel)
+    choice = text is not None and may_pick(text)
+    for argv, folder, strict in _commands(project, rel_dir, choice):
         argv = preset_argv(project, rel_dir, argv)
-        at = emscripten_cmake_at([t.text.text for t in argv])
+        words = [t.text.text for t in argv]
+        at = emscripten_cmake_at(words)
+        if at is None and choice and words and basename(words[0]) in CMAKE_NAMES:
+            at = 0 if picks_emscripten(text, cmake_rel, dict(cache_entries(argv[1:]))) else None
+            strict = True
+        if at is not None and strict and _source_of(words[at + 1:], _folder(folder)) != posixpath.normpath(rel_dir):
+            at = None                   # it configures another folder (or one not known)
         if at is not None:
             found = True
             entries = cache_entries(argv[at + 1:])
@@ -89,8 +113,11 @@ def configured(project, cmake_rel: str) -> Configured | None:
                       tuple(lines)) if found else None
 
 
-def _commands(project, rel_dir: str) -> list[list]:
-    """The argv (Toks) of every command of the files that may configure ``rel_dir``."""
+def _commands(project, rel_dir: str, plain: bool) -> list[tuple[list, tuple | None, bool]]:
+    """Every command of the files that may configure ``rel_dir``: its argv (Toks), where
+    it runs (its text's starting folder and its ``cd``s: ``_folder``; None: not known) and whether it must name ``rel_dir`` as
+    its source folder to configure it (a script of a side folder). ``plain``: a plain
+    ``cmake`` line may configure it too (``cmake_toolchain_choice``)."""
     from .make_runs import _surface_files, surface_commands
     from .shell_eval import evaluate
     from .workflow_scripts import may_run_script
@@ -103,13 +130,59 @@ def _commands(project, rel_dir: str) -> list[list]:
     for rel in surfaces + docs:
         text = project.read(rel)
         follow = text is not None and may_run_script(rel, text)
-        if text is None or not (follow or any(m in text for m in MARKERS)):
+        if text is None or not (follow or any(m in text for m in MARKERS) or plain and "cmake" in text):
             continue
         if rel in docs:
             for line in fenced_commands(text):
-                out += [cmd.argv for cmd in evaluate(PStr.synth(line), LineIndex(line, project.shown(rel))).commands]
+                out += [(cmd.argv, None, False)
+                        for cmd in evaluate(PStr.synth(line), LineIndex(line, project.shown(rel))).commands]
         else:
-            out += [argv for _, commands in surface_commands(project, rel, text, follow)[1] for argv, _ in commands]
+            out += [(argv, (base, cwd), False) for base, commands in surface_commands(
+                project, rel, text, follow)[1] for argv, cwd in commands]
+    return out + _side_commands(project, rel_dir, set(surfaces), plain)
+
+
+def _folder(where: tuple[str, str | None] | None) -> str | None:
+    """The project folder a command runs in: its text's starting folder, then its ``cd``s."""
+    base, cwd = where or (UNKNOWN, None)
+    if cwd is None or UNKNOWN in base + cwd:
+        return None
+    return posixpath.normpath(posixpath.join(base, cwd))
+
+
+def _source_of(args: list[str], folder: str | None) -> str | None:
+    """The project folder a cmake configure's arguments (after ``cmake``) name as source."""
+    from .emscripten_wrappers import cmake_source
+    source = cmake_source(args)
+    if folder is None or source is None or UNKNOWN in source or source.startswith("/"):
+        return None
+    return posixpath.normpath(posixpath.join(folder, source))
+
+
+def _side_commands(project, rel_dir: str, seen: set[str], plain: bool) -> list[tuple[list, tuple, bool]]:
+    """The commands of the scripts in the sub-folders of ``rel_dir`` and of the folders
+    above it, run from the project's root (see the module's docstring); each must name
+    ``rel_dir`` as its source folder."""
+    from .make_runs import surface_commands
+    out, read = [], 0
+    ups = folders_up(rel_dir, MAX_ANCESTORS)
+    markers = MARKERS + (("cmake",) if plain else ())
+    for d in ups:
+        for sub in project.folders(d):
+            folder = posixpath.normpath(posixpath.join(d, sub))
+            if folder in ups or sub in SKIPPED:
+                continue
+            for name in project.list(folder):
+                rel = posixpath.join(folder, name)
+                if rel in seen or not any(fnmatch.fnmatchcase(name.lower(), g) for g in SCRIPTS):
+                    continue
+                if read >= MAX_SIDE_SCRIPTS:
+                    return out
+                read += 1
+                text = project.read(rel)
+                if text is not None and any(m in text for m in markers):
+                    out += [(argv, (".", cwd), True)
+                            for _, commands in surface_commands(project, rel, text)[1] for argv, cwd in commands]
     return out
 
 

@@ -135,6 +135,36 @@ def emscripten_cmake_at(words: list[str]) -> int | None:
     return None
 
 
+# cmake options whose value is the next word (``-D NAME=v`` too: its value is no path)
+CMAKE_VALUE_OPTIONS = ("-B", "-G", "-T", "-A", "-C", "-S", "-D", "-U", "--preset", "--toolchain", "--install-prefix")
+
+
+def cmake_source(args: list[str]) -> str | None:
+    """The source folder of a cmake configure's arguments (after ``cmake``), as cmake(1)
+    takes it: ``-S DIR``; else the path named (``cmake ..`` from a build folder; when it is
+    an existing build folder instead, the source is the one its CMakeCache.txt names, which
+    only a run writes); else, with ``-B`` or ``--preset``, the working folder. None for a ``--build`` or
+    ``--install`` run, or a line that names neither."""
+    source, build, k = None, False, 0
+    while k < len(args):
+        a = args[k]
+        if a in ("--build", "--install", "-E", "-P"):
+            return None
+        if a == "-S" and k + 1 < len(args):
+            return args[k + 1]
+        if a.startswith("-S") and len(a) > 2:
+            return a[2:]
+        if a in CMAKE_VALUE_OPTIONS:
+            build = build or a in ("-B", "--preset")
+            k += 1
+        elif a.startswith(("-B", "--preset=")):
+            build = True
+        elif not a.startswith("-") and source is None:
+            source = a
+        k += 1
+    return source if source is not None else ("." if build else None)
+
+
 # what a configure script passes to the link: autoconf's output variables (``./configure
 # LDFLAGS=…``; automake links with CFLAGS and LDFLAGS) and the --extra-ldflags of the
 # hand-written configure scripts of ffmpeg and QEMU

@@ -13,7 +13,7 @@ import os
 import posixpath
 from pathlib import Path
 
-from ..paths import NotRegular, file_names, read_regular, real
+from ..paths import NotRegular, file_names, folder_names, read_regular, real
 from ..sources import SourceFile
 
 FILE_LIMIT = 1 << 20       # bytes of one file read for context
@@ -77,6 +77,13 @@ class ProjectFiles:
 
     def list(self, rel_dir: str) -> list[str]:
         """The names of the regular files in a project folder (at most MAX_LISTED)."""
+        return self._names(rel_dir, file_names)
+
+    def folders(self, rel_dir: str) -> list[str]:
+        """The names of the sub-folders of a project folder (at most MAX_LISTED; no links)."""
+        return self._names(rel_dir, folder_names)
+
+    def _names(self, rel_dir: str, lister) -> list[str]:
         if self.root is None:
             return []
         full = real(os.path.join(str(self.root), rel_dir))
@@ -84,7 +91,7 @@ class ProjectFiles:
         if not (str(full) == root or str(full).startswith(root + os.sep)):
             return []
         self.src.read_others = True
-        return file_names(full, MAX_LISTED)
+        return lister(full, MAX_LISTED)
 
     def is_file(self, rel: str) -> bool:
         if self.root is None:

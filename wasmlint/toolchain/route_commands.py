@@ -16,7 +16,7 @@ import posixpath
 import shlex
 from dataclasses import dataclass, field
 
-from .emscripten_wrappers import emscripten_cmake_at
+from .emscripten_wrappers import cmake_source, emscripten_cmake_at
 from .make_runs import DEFAULT_NAMES, MAKE_PROGRAMS, VALUE_OPTIONS
 from .pstr import UNKNOWN, LineIndex, PStr
 
@@ -25,7 +25,6 @@ MAX_TEXTS = 256         # shell texts one project's routes evaluate
 _WRAPPERS = ("emmake", "emmake.py", "sudo", "time", "nice", "command", "exec")
 _YARN_OWN = frozenset(("install", "add", "remove", "upgrade", "publish", "pack", "init", "link", "unlink", "cache",
                        "config", "global", "info", "login", "logout", "version", "why", "dlx", "exec", "npm", "set"))
-_CMAKE_VALUE = ("-B", "-G", "-T", "-A", "-C", "-S", "--preset", "--toolchain", "--install-prefix")
 
 
 @dataclass
@@ -85,7 +84,7 @@ def _command(walk: Walk, route: Route, words: list[str], here: str, depth: int) 
         if found is not None:
             run_script(walk, route, *found, depth + 1)
     elif (at := emscripten_cmake_at(words)) is not None:
-        source = _cmake_source(words[at + 1:])
+        source = cmake_source(words[at + 1:])
         if source is not None and UNKNOWN not in source + here:
             route.trees.add(project.shown(posixpath.normpath(posixpath.join(here, source))))
     elif head == "gh" and words[1:3] in (["release", "upload"], ["release", "create"]):
@@ -234,24 +233,3 @@ def run_script(walk: Walk, route: Route, pkg: str, script: str, extra: str = "",
             follow(walk, route, pkg, text, posixpath.dirname(pkg) or ".", depth)
 
 
-def _cmake_source(args: list[str]) -> str | None:
-    """The source folder of a cmake configure's arguments (after ``cmake``); None for a
-    ``--build`` or ``--install`` run."""
-    source, build, k = None, False, 0
-    while k < len(args):
-        a = args[k]
-        if a in ("--build", "--install", "-E", "-P"):
-            return None
-        if a == "-S" and k + 1 < len(args):
-            return args[k + 1]
-        if a.startswith("-S") and len(a) > 2:
-            return a[2:]
-        if a in _CMAKE_VALUE:
-            build = build or a == "-B"
-            k += 1
-        elif a.startswith("-B"):
-            build = True
-        elif not a.startswith("-") and source is None:
-            source = a
-        k += 1
-    return source if source is not None else ("." if build else None)

@@ -25,6 +25,7 @@ def test_no_goal_a_variable_goal_or_another_makefile_is_the_default_goal():
 class _Rule:
     targets: list
     prereqs: PStr
+    needs: str | None = None
 
 
 def test_reached_through_explicit_and_pattern_rules():
@@ -43,3 +44,10 @@ def test_a_goal_the_file_has_no_rule_for_is_not_this_files_run():
     rules = [_Rule(["web"], PStr.synth("app.js")), _Rule(["app.js"], PStr.synth("app.o"))]
     assert reached(rules, frozenset({"to", "build"})) is None      # "use emmake make to build"
     assert reached(rules, frozenset({"web"})) == {"web", "app.js", "app.o"}
+
+
+def test_prerequisites_as_make_read_them_and_a_name_not_known():
+    rules = [_Rule(["web"], PStr.synth("$(OUT)"), needs=" dist/app.js"), _Rule(["dist/app.js"], PStr.synth("app.o"))]
+    assert reached(rules, frozenset({"web"})) == {"web", "dist/app.js", "app.o"}
+    unknown = [_Rule(["web"], PStr.synth("$(shell ls)"), needs=" \ue000")]
+    assert reached(unknown, frozenset({"web"})) is None        # it may name any target

@@ -14,6 +14,7 @@ import fnmatch
 import shlex
 
 from ..launch.argv import basename
+from .pstr import UNKNOWN
 
 EMMAKE = ("emmake", "emmake.py", "emmake.bat")
 MAKE_WORDS = ("make", "$(MAKE)", "${MAKE}", "gmake", "mingw32-make")
@@ -74,13 +75,14 @@ def _goals(words: list[str]) -> set[str] | None:
 
 def reached(rules, goals: frozenset[str]) -> set[str] | None:
     """The targets ``goals`` reach through the prerequisites of ``rules`` (``Rule``s of one
-    read of the Makefile, targets and prerequisites expanded); None past MAX_REACHED, or
-    when a goal is no target of the file (make stops: "No rule to make target"; words of
-    prose after ``emmake make``, a run of another Makefile)."""
+    read of the Makefile, targets and prerequisites expanded); None past MAX_REACHED, when
+    a goal is no target of the file (make stops: "No rule to make target"; words of prose
+    after ``emmake make``, a run of another Makefile), or when a name reached is not known
+    (a value from outside the file, a secondary expansion's ``$$``): it may be any target."""
     needs: dict[str, list[str]] = {}
     patterns: list[tuple[str, list[str]]] = []
     for rule in rules:
-        prereqs = rule.prereqs.text.split()
+        prereqs = (rule.prereqs.text if rule.needs is None else rule.needs).split()
         for target in rule.targets:
             if "%" in target:
                 patterns.append((target, prereqs))
@@ -95,7 +97,7 @@ def reached(rules, goals: frozenset[str]) -> set[str] | None:
         if name in out:
             continue
         out.add(name)
-        if len(out) > MAX_REACHED:
+        if len(out) > MAX_REACHED or UNKNOWN in name or "$" in name:
             return None
         todo += needs.get(name, ())
         for target, prereqs in patterns:

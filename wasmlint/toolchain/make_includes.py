@@ -121,3 +121,40 @@ def _named_in_texts(pattern, names: dict[str, str], read, own_text_counts: bool)
         if len(found) == len(names):
             break
     return found
+
+
+def runner_rules(reader) -> list | None:
+    """The rules make reads when it runs a Makefile that includes ``reader``'s file, a
+    fragment: the nearest Makefile, in the fragment's folder or one above it, that make runs
+    there by default (the first of ``GNUmakefile``, ``makefile``, ``Makefile``) and that
+    includes the fragment, itself or through a file it includes (names relative to its own
+    folder, where make runs). An included file's rules are rules of the including Makefile
+    (GNU make manual, "Including Other Makefiles"), so goals that ``make GOALS`` names for
+    that Makefile reach the fragment's rules only through the rules of both: chibi-scheme's
+    ``make js`` names a target of ``Makefile`` from which no prerequisite leads to the native
+    ``lib/%.so`` links of the ``Makefile.libs`` it includes. None when no such Makefile is
+    found (read with no variable from outside)."""
+    from .make_runs import DEFAULT_NAMES, MAX_ANCESTORS
+    from .makefile import MakeReader
+    from .project_files import folders_up
+    project = reader.project
+    if project is None or project.root is None:
+        return None
+    here = project.rel_dir
+    own = posixpath.normpath(posixpath.join(here, reader.name))
+    for folder in folders_up(here, MAX_ANCESTORS):
+        runner = next((r for n in DEFAULT_NAMES
+                       if project.is_file(r := posixpath.normpath(posixpath.join(folder, n)))), None)
+        text = project.read(runner) if runner is not None and runner != own else None
+        if text is None:
+            continue
+        includer = MakeReader(text, project.shown(runner))
+        includer.project, includer.env = project, reader.env
+        project.rel_dir = folder            # its include names are relative to its folder
+        try:
+            rules = includer.as_written().rules
+        finally:
+            project.rel_dir = here
+        if includer.included.get(own) is not None:
+            return rules
+    return None

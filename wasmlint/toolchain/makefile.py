@@ -40,6 +40,7 @@ class Rule:
     prereqs: PStr
     recipe: list[PStr] = field(default_factory=list)
     line: Line | None = None
+    needs: str | None = None     # the prerequisites as make reads them: expanded where the rule stands
 
 
 @dataclass
@@ -283,7 +284,9 @@ class MakeReader:
                     name, shape.op, shape.value, target_vars.get(t, {}).get(name))
             return current
         if kind == "rule":
-            rule = Rule(targets, shape.prereqs)
+            # make expands a rule's prerequisites when it reads the rule (GNU make manual,
+            # "How make Reads a Makefile": immediate context), with the values set above it
+            rule = Rule(targets, shape.prereqs, needs=ex.expand(shape.prereqs).text)
             if shape.recipe is not None:
                 rule.recipe.append(shape.recipe)
             rules.append(rule)
@@ -364,7 +367,8 @@ def _links_the_goals_reach(reader: MakeReader, facts: list[Fact], goals: frozens
     """The facts of a Makefile that ``emmake make GOALS`` runs: a link that only the wrapper's
     ``CC=emcc`` makes an emcc link (the file read without the wrapper has no such link) is
     left out, with its settings, when the goals do not reach its rule: make runs it with the
-    host's compiler or not at all."""
+    host's compiler or not at all. A fragment that the Makefile make runs includes is read
+    with that Makefile's rules (``make_includes.runner_rules``): the goals are targets there."""
     from .make_goals import link_reached, reached
     from .makefile_facts import facts_of
     env, reader.env = reader.env, {}
@@ -374,6 +378,10 @@ def _links_the_goals_reach(reader: MakeReader, facts: list[Fact], goals: frozens
     own = {key(f) for f in native if f.kind == "emcc-invocation"}
     wrapped_links = [f for f in facts if f.kind == "emcc-invocation" and key(f) not in own]
     targets = reached(reader.as_written().rules, goals) if wrapped_links else None
+    if targets is None and wrapped_links:       # a fragment: the goals are its includer's
+        from .make_includes import runner_rules
+        rules = runner_rules(reader)
+        targets = reached(rules, goals) if rules is not None else None
     if targets is None:
         return facts
     dropped = {f.span for f in wrapped_links if not link_reached(f.rule, targets)}

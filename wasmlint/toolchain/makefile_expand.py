@@ -161,8 +161,10 @@ class Expander:
                 self.active.discard(name)
         self.budget.spend(1 + len(value.text))
         if subst is not None:
-            if "%" in subst[0] or not value.known:
+            if not value.known:
                 return unknown()
+            if "%" in subst[0]:     # `$(VAR:a%b=c%d)` is `$(patsubst a%b,c%d,$(VAR))` (GNU make manual, "Substitution References")
+                return join_words([_patsubst(subst[0], subst[1], w) for w in value.split_ws()])
             words = []
             for w in value.split_ws():
                 if w.text.endswith(subst[0]) and subst[0]:

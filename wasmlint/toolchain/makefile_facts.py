@@ -19,7 +19,8 @@ from .makefile import MakeReader, Parsed, Rule
 from .makefile_expand import Expander, Var
 from .pstr import STRIDE, UNKNOWN, PStr, Tok, shell_split
 from .configured_make import Configured
-from .shell_argv import VERSION_VARS, bindgen_in, facts_from_shell
+from .shell_argv import VERSION_VARS, facts_from_shell
+from .shell_cargo import bindgen_in
 from .shell_eval import shell_words
 
 def facts_of(reader: MakeReader, *, response=None, version: str | None = None) -> list[Fact]:

@@ -19,7 +19,7 @@ import re
 from ..facts import Fact, Span
 from ..shellfiles import project_reader, this_file
 from ..sources import ParseError, SourceFile
-from .cargo_commands import CARGO_TOOLS, cargo_run, is_wasm_target
+from .cargo_commands import CARGO_TOOLS
 from .cmake_configure import flag_variables_link
 from .configured_make import Configured, configured_make_flags, joined_label
 from ..launch.argv import looks_up, wrapped_command
@@ -35,7 +35,7 @@ from .profile_use import NAPI, profile_uses
 from .project_files import ProjectFiles
 from .pstr import UNKNOWN, LineIndex, PStr, Tok, shell_split
 from .response_files import response_reader
-from .rust import build_rust_link
+from .shell_cargo import bindgen_input_target, env_index, rustflags_facts
 from .shell_eval import Command, evaluate
 
 HIDDEN_CC = ("CC", "CXX", "LD", "EMCC", "CCLD")
@@ -191,7 +191,7 @@ def command_facts(cmd: Command, index: LineIndex, *, reader=None, variant=None, 
     out: list[Fact] = []
     if reader is not None and cmd.cwd != "":      # `@file` is read from where the command runs
         reader = functools.partial(reader, cwd=cmd.cwd)
-    extra = [t for name in EMCC_ENV_FLAGS for t in _split_env(cmd.env.get(name), _index_of(cmd, name, index))]
+    extra = [t for name in EMCC_ENV_FLAGS for t in _split_env(cmd.env.get(name), env_index(cmd, name, index))]
     # the command wrappers run (`xargs docker run … emcc`, `sudo -E emcc`), then the container's
     lead = (len(words) - len(inner)) if (inner := wrapped_command(words)) else 0
     if looks_up(words[lead:]):          # `which emcc`, `command -v emcc`: a name looked up, nothing run
@@ -223,7 +223,7 @@ def command_facts(cmd: Command, index: LineIndex, *, reader=None, variant=None, 
     if at is not None:
         here = cmd.argv[0].index
         # each value is placed in the file it was written in (an exported LDFLAGS of a sourced common.sh)
-        values = [(v, here if n in cmd.prefix else _index_of(cmd, n, here)) for n in ("CFLAGS", "LDFLAGS")
+        values = [(v, here if n in cmd.prefix else env_index(cmd, n, here)) for n in ("CFLAGS", "LDFLAGS")
                   if isinstance(v := cmd.prefix.get(n, cmd.env.get(n)), PStr)]
         base = values + [(t.text, t.index) for t in configure_script_flags(argv[at + 1:])]
         # a configure variable for some of the links (R's MAIN_LDFLAGS, SHLIB_LDFLAGS): a flag set each
@@ -270,103 +270,10 @@ def configure_facts(cmd: Command, at: int, variant: str | None, version: str | N
         if cache not in names and isinstance(value, PStr):
             names.append(cache)
             values.append(value)
-            indexes.append(index if env in cmd.prefix else _index_of(cmd, env, index))
+            indexes.append(index if env in cmd.prefix else env_index(cmd, env, index))
             # a value this script writes with emcc settings in it (not zstd's local -D defines)
             given = given or indexes[-1] is index and carries_emcc_settings(value.text.split())
     return flag_variables_link(names, values, indexes, build_type, given, cmd.span, variant, version)
-
-
-def rustflags_facts(cmd: Command, index: LineIndex, variant: str | None, bindgen: str | None = None) -> list[Fact]:
-    """A cargo build for WebAssembly: with RUSTFLAGS or CARGO_ENCODED_RUSTFLAGS set, or, a
-    build that ships (``wasm-pack build``, ``cargo build``), with none (Rust's default memory).
-
-    It is a wasm build only on evidence: a wasm triple on the command (``--target``,
-    ``--config build.target=…``, ``CARGO_BUILD_TARGET``), a wasm-only tool (wasm-pack,
-    trunk, cargo-component) or a wasm-bindgen step reading its output. Without a triple
-    the cargo config's ``[build] target`` decides (the project does, ``link.py``); a
-    native triple, an unknown one, or a subcommand that links nothing is no wasm link."""
-    run = cargo_run(cmd.words)
-    if run is None:
-        return []
-    build_target = cmd.env.get("CARGO_BUILD_TARGET")
-    target = run.target or (build_target.text if build_target is not None else None)
-    if run.sub == "install" and target is None:
-        # `cargo install` builds a tool for the host and ignores the project's cargo config
-        # (cargo-install(1): configuration discovery starts at $CARGO_HOME): only its own
-        # --target makes it a wasm build, never a wasm-bindgen step beside it
-        return []
-    target = target or bindgen
-    if target is not None and not is_wasm_target(target):
-        return []
-    shown = target and target.replace(UNKNOWN, "…")
-    # `cargo rustc … -- ARGS`: cargo hands ARGS to the final rustc invocation, after the
-    # rustflags (cargo-rustc(1)), so their `-C link-arg=--max-memory=…` reach the link
-    rustc_args = cmd.argv[cmd.words.index("--") + 1:] if run.sub == "rustc" and "--" in cmd.words else []
-    for name in ("CARGO_ENCODED_RUSTFLAGS", "RUSTFLAGS"):
-        value = cmd.env.get(name)
-        if value is None:
-            continue
-        at = _index_of(cmd, name, index)
-        if name == "RUSTFLAGS":
-            flags = [Tok(p, at) for p in value.split_ws()]
-        else:
-            flags = [Tok(value[a:b], at) for a, b in _fields(value.text, "\x1f")]
-        span = (flags[0].span() if flags else None) or cmd.span
-        return build_rust_link(span, name, flags, target=shown, variant=variant,
-                               rustflags_scope="command" if name in cmd.prefix else "environment",
-                               needs_build_target=target is None, run=run, ran_in=cmd.span.path,
-                               moved_to=cmd.cwd or None, rustc_args=rustc_args)
-    if not run.ships:
-        return []
-    return build_rust_link(cmd.span, "build", [], target=shown, variant=variant,
-                           needs_build_target=target is None, run=run, moved_to=cmd.cwd or None,
-                           rustc_args=rustc_args)
-
-
-def _index_of(cmd: Command, name: str, index: LineIndex) -> LineIndex:
-    """The lines of the file a variable of the command's environment was written in."""
-    where = getattr(cmd, "env_index", None)
-    return index if where is None else where.get(name, index)
-
-
-def bindgen_in(texts: list[PStr], index: LineIndex) -> str | None:
-    """``bindgen_input_target`` of shell texts run together (the lines of a recipe)."""
-    for text in texts:
-        if "wasm-bindgen" in text.text:
-            found = bindgen_input_target(evaluate(text, index).commands)
-            if found:
-                return found
-    return None
-
-
-def bindgen_input_target(commands: list[Command]) -> str | None:
-    """The wasm triple of a ``wasm-bindgen`` step's input: the ``target/<triple>/…`` folder
-    its ``.wasm`` argument sits in (wasm32-unknown-unknown, the only triple it reads, if none)."""
-    for cmd in commands:
-        words = cmd.words
-        # the program is one of its words (its last part): a command none of whose words
-        # holds the name is not looked through for it
-        if not any("wasm-bindgen" in w for w in words) or _program(words) != "wasm-bindgen":
-            continue
-        parts = [p for w in words if w.endswith(".wasm") for p in w.split("/")]
-        return next((p for p in parts if is_wasm_target(p) and not p.endswith(".wasm")),
-                    "wasm32-unknown-unknown")
-    return None
-
-
-def _program(words: list[str]) -> str | None:
-    """The program a command runs: its first word, looking through launchers that pass the
-    line on (``npx``, ``env A=1``, ``pnpm exec``) and ``cargo run --bin NAME``. A word after
-    the program is its argument: ``cd wasm-bindgen`` enters a folder, runs nothing."""
-    from ..scopes.commands import tool_words
-    words = tool_words(words)
-    if not words:
-        return None
-    name = words[0].replace("\\", "/").rsplit("/", 1)[-1]
-    if name == "cargo" and len(words) > 1 and words[1] in ("run", "r"):
-        rest = words[2:words.index("--")] if "--" in words else words[2:]
-        return next((b for a, b in zip(rest, rest[1:]) if a == "--bin"), None)
-    return name
 
 
 def _collapse(commands: list[Command]) -> list[Command]:
@@ -383,16 +290,6 @@ def _collapse(commands: list[Command]) -> list[Command]:
             out.append(group[0])
         else:
             out += group
-    return out
-
-
-def _fields(text: str, sep: str) -> list[tuple[int, int]]:
-    out, start = [], 0
-    for k, c in enumerate(text + sep):
-        if c == sep:
-            if k > start:
-                out.append((start, k))
-            start = k + 1
     return out
 
 

@@ -49,18 +49,18 @@ from bisect import bisect_left
 from typing import Callable
 
 from . import budget
+from .bashassign import VALUE_LIMIT, Assigns
 from .bashcalls import Calls
 from .bashforks import MAX_FORKS, Forks, run_forks, wanted
 from .bashplain import plain_run, plain_words
-from .bashrun import STRIDE, Binding, Command, Loaded, Reader, Run, Substitute, Word, size
-from .bashstate import Table, moved, same_state
+from .bashrun import STRIDE, Binding, Command, Loaded, Reader, Run, Substitute, Word
+from .bashstate import Table, moved
 from .bashtest import Tests
 from .bashtree import ParsedText
 from .bashwords import HERE, WORDS, Words, is_at
 from .budget import ExpansionBudget
 from .toolchain.pstr import UNKNOWN, PStr
 
-VALUE_LIMIT = 1 << 16   # characters a shell variable may hold; a longer value is unknown
 MAX_SWITCHES = 6
 _SKIP = frozenset(("comment", "test_command", "heredoc_body", "file_redirect", "heredoc_redirect",
                    "herestring_redirect", "variable_name"))
@@ -159,7 +159,7 @@ def _variants(switches: list[str]):
     return [(f"{s} set", {s}) for s in switches[:MAX_SWITCHES]]
 
 
-class _Eval(Calls, Words, Forks, Tests):
+class _Eval(Assigns, Calls, Words, Forks, Tests):
     def __init__(self, source: PStr, reader: Reader | None, root: Loaded | None,
                  substitute: Substitute | None = None):
         self.reader, self.substitute = reader, substitute
@@ -300,93 +300,6 @@ class _Eval(Calls, Words, Forks, Tests):
             return
         else:
             self.statements(ch)
-
-    def assign(self, node, exported: bool, prefix: bool = False) -> Binding | None:
-        name_node = node.child_by_field_name("name")
-        if name_node is None or name_node.type != "variable_name":
-            return None
-        name = self.name(name_node)
-        value_node = node.child_by_field_name("value")
-        op = name_node.next_sibling                 # `=` or `+=` (grammar: name, operator, value)
-        append = op is not None and op.type == "+="
-        parts: list[PStr] | None = None          # a string value's pieces, joined once it fits
-        saved, self.reading = self.reading, set()
-        # the file's expansion budget is spent (`A="$A$A"` thousands of times): every value
-        # assigned from now on is unknown, and is not even expanded (real files never get here)
-        spent = value_node is not None and not self.assigned_budget.left
-        if value_node is None:
-            value: PStr | list[PStr] = PStr.synth("")
-        elif spent:
-            value = self.unknown(node)
-        elif value_node.type == "array":
-            value = [f for el in value_node.named_children if el.type in WORDS for f in self.fields(el)]
-        else:
-            value = parts = self.joined_parts(value_node)
-        if append and not spent:
-            self.note_read(name)
-            old = self.vars[name].value if name in self.vars else None
-            if parts is not None:
-                if isinstance(old, PStr):
-                    parts.insert(0, old)
-            elif isinstance(value, list):
-                value = (old if isinstance(old, list) else ([old] if old else [])) + value
-            elif isinstance(old, PStr):
-                value = old + value
-        if spent:
-            pass
-        elif (n := size(value)) > VALUE_LIMIT or not self.assigned_budget.spend(n):
-            # `A="$A$A"` doubling, `F="$F -x"` thousands of times: the work would grow with the
-            # square, so the value is unknown, and is not even made
-            value = self.unknown(node)
-        elif parts is not None:
-            value = PStr.join(parts) if parts else PStr.synth("")
-        rng = self.rng(node)
-        value_rng = self.rng(value_node) if value_node is not None else (rng[1], rng[1])
-        b = Binding(name, value, rng, value_rng, exported or prefix or name in self.exported, self.label,
-                    in_substitution=self.in_subst, file=self.f.id, branch=self.branch)
-        got = self.read_since(saved)
-        if prefix:
-            return b
-        self.mark(name, got)
-        self.set(b)
-        self.bindings.append(b)
-        return b
-
-    def set(self, b: Binding) -> None:
-        self.vars[b.name] = b
-        if b.exported:
-            self.exported[b.name] = b
-
-    def declaration(self, node) -> None:
-        kw = node.children[0].type if node.children else ""
-        flags = [self.name(ch) for ch in node.named_children if ch.type == "word"]
-        exported = kw == "export" or any(f.startswith("-") and "x" in f for f in flags)
-        local = self.frames and kw in ("local", "declare", "typeset")
-        for ch in node.named_children:
-            if ch.type not in ("variable_assignment", "variable_name"):
-                continue
-            if local:
-                target = ch.child_by_field_name("name") if ch.type == "variable_assignment" else ch
-                self.shadow(self.name(target) if target is not None else "")
-            if ch.type == "variable_assignment":
-                self.assign(ch, exported)
-            elif exported:
-                name = self.name(ch)
-                old = self.vars.get(name)
-                b = Binding(name, old.value if old else None, self.rng(ch), None, True, self.label,
-                            declared=True, exports=old, in_substitution=self.in_subst, file=self.f.id)
-                if old is not None:
-                    self.vars[name] = b
-                self.exported[name] = b
-                self.bindings.append(b)
-            elif local:
-                self.vars.pop(self.name(ch), None)
-
-    def shadow(self, name: str) -> None:
-        """``local NAME`` in a function: the caller's NAME comes back when it returns."""
-        frame = self.frames[-1]
-        if name and name not in frame:
-            frame[name] = (self.vars.get(name), self.exported.get(name))
 
     def command(self, node) -> None:
         prefix: list[Binding] = []

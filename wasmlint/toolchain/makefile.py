@@ -371,19 +371,22 @@ def _links_the_goals_reach(reader: MakeReader, facts: list[Fact], goals: frozens
     with that Makefile's rules (``make_includes.runner_rules``): the goals are targets there."""
     from .make_goals import link_reached, reached
     from .makefile_facts import facts_of
+    links = [f for f in facts if f.kind == "emcc-invocation"]
+    targets = reached(reader.as_written().rules, goals) if links else None
+    if targets is None and links:       # a fragment: the goals are its includer's
+        from .make_includes import runner_rules
+        rules = runner_rules(reader)
+        targets = reached(rules, goals) if rules is not None else None
+    unreached = [f for f in links if not link_reached(f.rule, targets)] if targets is not None else []
+    if not unreached:
+        return facts
+    # the file read again without the wrapper, only now that some link is left out: the
+    # links it still makes are the file's own emcc links, which any goal's run makes
     env, reader.env = reader.env, {}
     native = facts_of(reader, **kw)
     reader.env = env
     key = (lambda f: (f.rule, f.span.path, f.span.line, f.span.column))
     own = {key(f) for f in native if f.kind == "emcc-invocation"}
-    wrapped_links = [f for f in facts if f.kind == "emcc-invocation" and key(f) not in own]
-    targets = reached(reader.as_written().rules, goals) if wrapped_links else None
-    if targets is None and wrapped_links:       # a fragment: the goals are its includer's
-        from .make_includes import runner_rules
-        rules = runner_rules(reader)
-        targets = reached(rules, goals) if rules is not None else None
-    if targets is None:
-        return facts
-    dropped = {f.span for f in wrapped_links if not link_reached(f.rule, targets)}
+    dropped = {f.span for f in unreached if key(f) not in own}
     return [f for f in facts if not (f.kind == "emcc-invocation" and f.span in dropped)
             and getattr(f, "link", None) not in dropped]

@@ -126,3 +126,20 @@ def test_node_modules_bin_links_are_read_once_under_their_real_name(tmp_path):
     assert findings and all(line.startswith("node_modules/wasm-tool/bin/wasm-tool:2:") for line in findings), out
     assert len(findings) == len(set(findings))
     assert ".bin" not in out
+
+
+def test_tree_named_by_absolute_path_with_unresolved_bundle_entry(tmp_path):
+    """Checked from elsewhere (an editor, pre-commit), paths show absolute: the search for the
+    folder a bundler runs in climbs to "/", whose parent is itself, and stops there (it
+    looped forever on a rollup config whose entry is not in the tree)."""
+    import subprocess
+    import sys
+    tree = _tree(tmp_path)
+    (tree / "rollup.config.js").write_text('export default { input: "src/gone.js", output: { file: "dist/b.js" } };\n')
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    proc = subprocess.run([sys.executable, "-m", "wasmlint", "check", "--output-format", "concise", "--no-cache",
+                           "--jobs", "1", str(tree)], cwd=elsewhere, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
+    assert proc.returncode == 1, proc.stderr
+    assert f"{tree}/{GOOD_LINE}" in proc.stdout.splitlines()

@@ -34,14 +34,16 @@ class Bundle(Fact):
     def resolved(self, files) -> tuple[list[str], list[str]]:
         """(entries, outputs) as project paths, from the folder the bundler runs in: the
         config's, else the nearest folder above it holding an entry (``node scripts/build.mjs``
-        run from the project's root)."""
+        run from the project's root). The search ends at the top: "" for a path shown
+        relative to the folder wasmlint runs in, "/" (its own parent) for an absolute one."""
         folder = posixpath.dirname(self.span.path.split("#", 1)[0])
         while True:
             entries = [_join(folder, p) for p in self.inputs]
-            if any(e in files for e in entries) or not folder:
+            top = posixpath.dirname(folder)
+            if any(e in files for e in entries) or top == folder:
                 outs = [_join(folder, o) + ("/" if o.endswith("/") else "") for o in self.outputs]
                 return entries, outs
-            folder = posixpath.dirname(folder)
+            folder = top
 
 
 def is_rollup_config(path: str) -> bool:

@@ -78,11 +78,13 @@ _current: contextvars.ContextVar[FileBudget | None] = contextvars.ContextVar("wa
 @contextmanager
 def for_file(file_size: int):
     """Work done inside is charged to one file of ``file_size`` bytes."""
-    token = _current.set(FileBudget(file_size))
+    made = FileBudget(file_size)
+    token = _current.set(made)
     try:
         yield
     finally:
         _current.reset(token)
+        made.memos.clear()  # a memo's keys may hold the budget: no cycle keeps the file's work alive
 
 
 def current() -> FileBudget | None:

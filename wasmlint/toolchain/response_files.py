@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import weakref
 from typing import Callable
 
 from ..paths import read_regular
@@ -27,10 +28,14 @@ def response_reader(src: SourceFile):
     base = os.path.dirname(src.abspath) if src.abspath else ""
     root = os.path.realpath(src.root or base) if (src.root or base) else ""
     shown_base = os.path.dirname(src.path)
+    weak = weakref.ref(src)     # the file holds its reader: no cycle keeps the file's work alive
 
     def read(tok: Tok, cwd: str | None = ""):
         """``cwd``: the folder the command runs in, relative to the file's (``cd out &&
         emcc @../flags.txt``); None when a ``cd`` went somewhere not known."""
+        src = weak()
+        if src is None:
+            return None
         src.read_others = True
         rel = tok.value[1:]
         if not base or not rel or "\0" in rel or cwd is None or not tok.text.known:   # no file name holds a NUL byte

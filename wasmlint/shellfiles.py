@@ -11,6 +11,7 @@ read). Reading makes the facts depend on other files: the result is not cached.
 from __future__ import annotations
 
 import os
+import weakref
 
 from .bashrun import Loaded, Reader
 from .paths import NotRegular, read_regular, real, within
@@ -47,8 +48,11 @@ def project_reader(src, start: str | None = None) -> Reader | None:
     def shown(full: str) -> str:
         return os.path.normpath(os.path.join(shown_dir, os.path.relpath(full, own_dir))).replace(os.sep, "/")
 
+    weak = weakref.ref(src)     # the file holds its readers: no cycle keeps the file's work alive
+
     def read(name: str, relative_to: Loaded | None) -> Loaded | None:
-        src.read_others = True
+        if (file := weak()) is not None:
+            file.read_others = True
         if "\0" in name:                      # no file name holds a NUL byte
             return None
         folder = os.path.dirname(relative_to.key) if relative_to is not None else own_dir

@@ -38,6 +38,20 @@ class Span:
         d["path"], d["line"], d["column"], d["end_line"] = path, line, column, end_line
         d["end_column"], d["offset"], d["end_offset"] = end_column, offset, end_offset
 
+    def __hash__(self) -> int:
+        # worked out once: spans key the link's edges, the findings' root-cause groups and
+        # the scopes' maps, each asking again (a frozen dataclass's hash is a new tuple's)
+        d = self.__dict__
+        h = d.get("_hash")
+        if h is None:
+            h = d["_hash"] = hash((self.path, self.line, self.column, self.end_line, self.end_column,
+                                   self.offset, self.end_offset))
+        return h
+
+    def __getstate__(self) -> dict:
+        # a string's hash differs between processes: a span sent to another is hashed again there
+        return {k: v for k, v in self.__dict__.items() if k != "_hash"}
+
     def to_json(self) -> dict:
         return {
             "path": self.path,

@@ -38,6 +38,8 @@ def unshipped_debug_links(project, names_around) -> dict[tuple, Scoped]:
     if len(lines) < 2:
         return {}
     said = {key: [_debug_name(f, names_around(f), debug_named) for f in fs] for key, fs in lines.items()}
+    if not any(all(named) for named in said.values()):
+        return {}       # no link made to debug: what the others write is not needed
     shipped = {key: {p for f in fs for p in _outputs(project, f)} for key, fs in lines.items()
                if not any(said[key])}
     out: dict[tuple, Scoped] = {}

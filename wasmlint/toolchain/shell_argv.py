@@ -103,8 +103,10 @@ def _image_builds(commands, index: LineIndex) -> list[Fact]:
     from .docker_contexts import build_command
     out: list[Fact] = []
     for cmd in commands:
-        parsed = build_command(cmd.words) if cmd.cwd is not None and all(t.text.known for t in cmd.argv) else None
-        if parsed is None or not parsed[2] or (parsed[0] is None and len(parsed[1]) != 1):
+        parsed = build_command(cmd.words)       # most commands are not: their folder is not asked
+        if parsed is None or cmd.cwd is None or not all(t.text.known for t in cmd.argv):
+            continue
+        if not parsed[2] or (parsed[0] is None and len(parsed[1]) != 1):
             continue
         here = os.path.normpath(os.path.join(os.path.dirname((cmd.index or index).path), cmd.cwd))
         file = os.path.normpath(os.path.join(here, parsed[0] or os.path.join(parsed[1][0], "Dockerfile")))

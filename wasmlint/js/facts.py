@@ -434,6 +434,7 @@ class JsNodeOptionsWrite(JsFact):
     kind: ClassVar[str] = "js-node-options-write"
     value: str | None = None
     flags: list[str] = field(default_factory=list)
+    starts_processes: bool = False     # the module loads child_process or cluster (``flags._starts_processes``)
 
     def disallowed(self, ctx) -> list[str]:
         return versions.node_options_rejects(ctx, self.flags, self.span.path)

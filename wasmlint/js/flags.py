@@ -40,7 +40,34 @@ def node_options_writes(scan: Scan) -> list[JsNodeOptionsWrite]:
             continue
         value, flags = _flags_of(scan, parent.child_by_field_name("right"))
         out.append(JsNodeOptionsWrite(scan.doc.span(parent), generator=scan.generator,
-                                      value=value, flags=flags))
+                                      value=value, flags=flags, starts_processes=_starts_processes(scan)))
+    return out
+
+
+def _starts_processes(scan: Scan) -> bool:
+    """Whether the module loads an API that starts processes: ``child_process`` (and the
+    wrappers ``builds.APIS`` knows) or ``cluster``. Node hands a child ``process.env`` unless
+    told otherwise, so a NODE_OPTIONS written there is the children's (outline's master sets
+    ``--max-old-space-size`` for the service processes it forks)."""
+    from .builds import APIS
+    for spec in _specifiers(scan):
+        name = spec.removeprefix("node:").split("/", 1)[0]
+        if name in APIS or name == "cluster":
+            return True
+    return False
+
+
+def _specifiers(scan: Scan) -> list[str]:
+    """The module specifiers of the module's static imports and its ``require``/``import()`` calls."""
+    out = [spec for stmt in scan.doc.root.named_children if stmt.type == "import_statement"
+           and (spec := string_value(stmt.child_by_field_name("source")))]
+    for word, types in (("require", ("identifier",)), ("import", ("import",))):
+        for node in scan.doc.words(word, types):
+            call = up(node)
+            if call is not None and call.type == "call_expression":
+                _c, args = call_parts(call)
+                if args and (spec := string_value(args[0])):
+                    out.append(spec)
     return out
 
 

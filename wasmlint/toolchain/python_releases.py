@@ -41,17 +41,21 @@ def other_release_construct(text: str, line: int, column: int) -> str | None:
     lines = text.splitlines(keepends=True)
     if not 1 <= line <= len(lines):
         return None
-    # the interpreter places an unclosed f-string's error just after its last character
+    # the interpreter places an unclosed f-string's error just after its last character, and
+    # a triple-quoted one's at the token after it (the `)` closing the call it is passed to)
     for at in (column - 1, column - 2):
         byte_column = len(lines[line - 1][:max(at, 0)].encode("utf-8", "surrogatepass"))
         node = root.descendant_for_point_range((line - 1, byte_column), (line - 1, byte_column))
         if node is not None and node.type == "integer" and _is_python2_octal(node.text or b""):
             return "a Python 2 octal literal (`0777`)"
+        before = node.prev_sibling if node is not None else None
         while node is not None:
             found = _construct(node)
             if found:
                 return found
             node = node.parent
+        if before is not None and before.type == "string" and _construct(before) == _FSTRING:
+            return _FSTRING
     return None
 
 

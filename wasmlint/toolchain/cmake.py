@@ -121,7 +121,7 @@ def _facts(run: Run, files: Files, label: str | None, response) -> list[Fact]:
                     is_debug_flag(w.value) for w in words[len(common) + len(typed):]):
                 f.build_type, f.build_type_span = own_type.value, own_type.span()
         linked = linked or bool(made)
-        facts += made
+        facts += made + _included_material(files, t, made)
     for custom in run.customs:
         words = [w for w in custom.argv if w.text]
         if not words or not is_emcc(words[0].text):
@@ -138,6 +138,27 @@ def _facts(run: Run, files: Files, label: str | None, response) -> list[Fact]:
         facts += build_facts(common + global_opts, Span(files.main.index.path), variant=label,
                              read_response=response, flag_set=True)
     return facts
+
+
+def _included_material(files: Files, t: Target, made: list[Fact]) -> list[Fact]:
+    """A target that a file ``include()``d into this one defines as it is read (libjxl's
+    ``include(examples/examples.cmake)`` in its root CMakeLists.txt): ``include()`` runs that
+    file's commands in the including directory, so its links are made here and anchored at
+    the ``include`` line, but they are that file's work. A file that a convention places
+    in a test, bench, example, fixture or docs folder (or names so) defines that material:
+    a ``scope-hint`` of that scope over the ``include`` line. A function the file defines and
+    this one calls later makes this file's targets; a vendored copy's file is not decided
+    so either: what this build links from it may be what ships."""
+    from ..scopes import QUIET
+    from ..scopes.conventions import path_scope
+    from ..scopes.hint import ScopeHint
+    unit = t.included
+    if unit is None or not unit.rel or not any(f.kind == "emcc-invocation" for f in made):
+        return []
+    said = path_scope(unit.rel)
+    if said is None or said.scope not in QUIET or said.scope == "vendored":
+        return []
+    return [ScopeHint(t.span, scope=said.scope, reason=f"defined in `{unit.rel}`, {said.reason}")]
 
 
 def _written_first(run: Run, files: Files, response):

@@ -353,12 +353,14 @@ def _h_include(run: Run, c: Cmd) -> None:
     here = run.files.abspath(unit.dir)
     run.vars["CMAKE_CURRENT_LIST_DIR"] = PStr.synth(here or UNKNOWN)
     run.depth += 1
+    run.including.append(unit)
     try:
         run._block(unit.cmds, 0, len(unit.cmds))
     except Return:
         pass
     finally:
         run.depth -= 1
+        run.including.pop()
         for k, v in saved.items():
             run._set_var(k, v)
 

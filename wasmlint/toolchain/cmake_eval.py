@@ -103,6 +103,7 @@ class Run:
         self.parent_vars: dict[str, PStr] | None = None
         self.assumed: dict[str, bool] = {}   # switches a parent adds this directory under
         self.anchor: Cmd | None = None
+        self.including: list[Unit] = []     # the files being include()d, outermost first
         self.in_main = False
         self.depth = 0
         self.budget = MAX_COMMANDS
@@ -398,6 +399,8 @@ class Run:
             t.kind = kind
         if kind != "unknown" and not t.guards:
             t.guards = tuple(self.guards)
+        if kind != "unknown" and t.included is None and self.including:
+            t.included = self.including[0]
         return t
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..facts import Span
-from .cmake_files import Cmd
+from .cmake_files import Cmd, Unit
 from .cmake_values import list_items
 from .pstr import PStr, shell_split
 
@@ -40,6 +40,7 @@ class Target:
     libs: list = field(default_factory=list)       # names of targets it links
     copies: list = field(default_factory=list)     # (sources, destination) of its POST_BUILD `cmake -E copy`
     guards: tuple = ()       # the conditions on configure-time values the definition is made under
+    included: Unit | None = None     # the outermost file being include()d when it was defined
 
 
 @dataclass(frozen=True)

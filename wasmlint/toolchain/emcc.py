@@ -10,6 +10,8 @@ overrides ``-pthread``/``-fopenmp`` whatever the order, ``-m64``/``--target=wasm
 """
 from __future__ import annotations
 
+import posixpath
+
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -290,13 +292,34 @@ class EmccInvocation(MemoryLike, DebugSettings, Fact):
         return [Ref("builds", out, self.span) for out in self.written] + [
             Ref("links-js", path, self.span) for _option, path in self.js_inputs]
 
-    @property
-    def target_hint(self) -> str | None:
+    def target_hint(self, ctx) -> str | None:
         """``node`` for a link only node runs: ``-sENVIRONMENT=node``, or ``-sNODERAWFS``, whose
         file system is node's own (emscripten ``settings.js``: "this backend only works with
-        Node.js"; its library throws at startup unless ``ENVIRONMENT_IS_NODE``)."""
+        Node.js"; its library throws at startup unless ``ENVIRONMENT_IS_NODE``).
+        ``wasmtime`` for a standalone module: ``-sSTANDALONE_WASM`` writing only a ``.wasm``
+        (settings.js: "a standalone wasm file … that can run in wasm VMs", WASI imports, no
+        JavaScript glue) that no JavaScript of the project loads: made for a WASI runtime
+        (wasmtime, GraalWasm, wasmer), not a browser (sireum's cvc5 and tesseract servers)."""
         env = self.settings.get("ENVIRONMENT")
-        return "node" if env in (["node"], "node") or self.settings.get("NODERAWFS") else None
+        if env in (["node"], "node") or self.settings.get("NODERAWFS"):
+            return "node"
+        if self.settings.get("STANDALONE_WASM") and (self.output or "").endswith(".wasm") \
+                and not self._loaded_by_js(ctx):
+            return "wasmtime"
+        return None
+
+    def _loaded_by_js(self, ctx) -> bool:
+        """Whether JavaScript of the project may load what the link writes: a load the graph
+        resolves to it, or a compile of a module of its name or of a name not known (built
+        outputs are mostly not in the tree, so the graph cannot resolve to them)."""
+        project = ctx.project
+        if project is None or not hasattr(project, "graph"):
+            return True
+        if any(e.kind == "loads-wasm" for p in self.artifact_paths for e in project.graph.into.get(p, ())):
+            return True
+        names = {posixpath.basename(p) for p in self.artifact_paths}
+        return any(not c.node_only and (not c.source or c.loader_hook or posixpath.basename(c.source) in names)
+                   for c in project.of_kind("js-wasm-compile"))
 
     def fix_pin_memory(self, ctx):
         """Growth off and INITIAL_MEMORY = the planned size, in this file's own spelling

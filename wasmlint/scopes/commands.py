@@ -151,4 +151,18 @@ def unit_scope(label: str, name: str, commands: list[list[str]],
         return Scoped(best.scope, f"{label} {best.reason}")
     if name_scope(name) is None and not set(production_words) & set(words_of(name)):
         return None
+    if _names_two_steps(name):
+        return None
     return named_role(label, name)
+
+
+# what a unit that builds or ships does, beside a test in a name joining two steps
+SHIPPING_STEPS = frozenset(("build", "release", "deploy", "publish", "dist", "package", "bundle"))
+
+
+def _names_two_steps(name: str) -> bool:
+    """A name joining steps with "and" (a CI job ``build_and_test``, ``test-and-deploy``): the unit
+    runs each, so one of them that builds or ships makes it more than its test. (``build_tests``
+    builds the tests: one step, the test's.)"""
+    words = words_of(name)
+    return "and" in words and bool(SHIPPING_STEPS & set(words))

@@ -379,7 +379,8 @@ class JsWorker(JsFact):
     def worker_excesses(self, ctx) -> list[dict]:
         """Why this worker count can exceed the cores (WL303): ``{"why", "span", "related"}``."""
         from .pool_size import worker_excesses
-        return worker_excesses(self, ctx)
+        tail = ": more workers than cores slow every worker down, and each instantiates its own WebAssembly memory"
+        return [dict(x, why=x["why"] + tail) for x in worker_excesses(self, ctx)]
 
     def error_gap(self, ctx) -> str | None:
         """What is missing for errors of this worker_threads Worker (WL304), else None."""

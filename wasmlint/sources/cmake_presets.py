@@ -13,7 +13,7 @@ from . import SourceFile, load_json
 def extract(src: SourceFile) -> list[Fact]:
     from ..toolchain.cmake_presets import configure_presets
     from ..toolchain.emscripten_wrappers import configure_flags
-    from ..toolchain.pstr import LineIndex, PStr, Tok
+    from ..toolchain.pstr import LineIndex, PStr, Tok, shell_split
     from ..toolchain.cmake_configure import flag_variables_link
     idx, root = load_json(src)
     if idx is None:
@@ -28,8 +28,8 @@ def extract(src: SourceFile) -> list[Fact]:
         names, values, build_type = configure_flags(argv)
         at = preset.name_node
         span = idx.span(at.start, at.end)
-        facts += flag_variables_link(names, values, [index] * len(values), build_type, bool(values), span,
-                                     f"preset {preset.name}", None)
+        flags = [[Tok(w, index) for w in shell_split(v)] for v in values]
+        facts += flag_variables_link(names, flags, build_type, bool(values), span, f"preset {preset.name}", None)
     return facts
 
 

@@ -7,16 +7,15 @@ from ..facts import Fact, Span
 from .emcc import build_facts
 from .emcc_args import emcc_only, links_only
 from .emscripten_wrappers import CONFIGURE_FLAG_VARS
-from .pstr import PStr, Tok, shell_split
+from .pstr import Tok
 
 
-def flag_variables_link(names: list[str], values: list[PStr], indexes: list, build_type: str | None, given: bool,
+def flag_variables_link(names: list[str], flags: list[list[Tok]], build_type: str | None, given: bool,
                         span: Span, variant: str | None, version: str | None) -> list[Fact]:
     """The link the flag variables a CMake configure sets (``names``: CMAKE_EXE_LINKER_FLAGS …,
-    ``values`` written where ``indexes`` say) give every emcc link of the project; [] when
+    ``flags``: the words of each, where they were written) give every emcc link of the project; [] when
     they carry no emcc link flag (see ``shell_argv.configure_facts``). ``given``: set by the configure
     itself, not only inherited from its environment."""
-    flags = [[Tok(w, idx) for w in shell_split(v)] for v, idx in zip(values, indexes)]
     linked = [n == "CMAKE_EXE_LINKER_FLAGS" or n not in CONFIGURE_FLAG_VARS and ("LDFLAGS" in n or "LINK" in n)
               for n in names]
     linker = [f.value for is_link, fs in zip(linked, flags) if is_link for f in fs]

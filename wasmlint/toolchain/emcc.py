@@ -201,6 +201,23 @@ class EmccInvocation(MemoryLike, DebugSettings, Fact):
     def pool_size(self) -> Any:
         return self.settings.get("PTHREAD_POOL_SIZE")
 
+    generator = None        # (WL303) a link's pool is its own, not the workers of generated glue
+
+    def worker_excesses(self, ctx) -> list[dict]:
+        """(WL303) A threaded link whose ``PTHREAD_POOL_SIZE`` is a number above
+        ``policy.max-workers``: the glue it writes starts that many Web Workers as the module
+        loads, before any thread is asked for (emcc's setting; a JS expression such as
+        ``navigator.hardwareConcurrency`` follows the cores). With no policy, a constant pool is
+        not judged, as piscina's ``maxThreads`` is not: the deployment's cores are unknown."""
+        limit, n = ctx.config.policy.get("max-workers"), self.pool_size
+        if not limit or not self.pthreads or self.side_module or type(n) is not int or n <= limit:
+            return []
+        u = self._last("PTHREAD_POOL_SIZE")
+        why = (f"{self.label} starts {n} workers as the module loads (`PTHREAD_POOL_SIZE={n}`), above the "
+               f"policy limit of {limit}: more workers than cores slow every worker down, and each loads the "
+               "glue and instantiates the module")
+        return [{"why": why, "span": u.span if u else self.span, "related": []}]
+
     @property
     def side_module(self) -> bool:
         """A ``-sSIDE_MODULE`` link writes only a ``.wasm`` that a main module loads

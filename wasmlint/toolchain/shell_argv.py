@@ -35,7 +35,7 @@ from .profile_use import NAPI, profile_uses
 from .project_files import ProjectFiles
 from .pstr import UNKNOWN, LineIndex, PStr, Tok, shell_split
 from .response_files import response_reader
-from .shell_cargo import bindgen_input_target, env_index, rustflags_facts
+from .shell_cargo import bindgen_input_target, rustflags_facts
 from .shell_eval import Command, evaluate
 
 HIDDEN_CC = ("CC", "CXX", "LD", "EMCC", "CCLD")
@@ -193,7 +193,8 @@ def command_facts(cmd: Command, index: LineIndex, *, reader=None, variant=None, 
     out: list[Fact] = []
     if reader is not None and cmd.cwd != "":      # `@file` is read from where the command runs
         reader = functools.partial(reader, cwd=cmd.cwd)
-    extra = [t for name in EMCC_ENV_FLAGS for t in _split_env(cmd.env.get(name), env_index(cmd, name, index))]
+    # emcc reads EMCC_CFLAGS from its environment on every call: each word placed where it was written
+    extra = [t for name in EMCC_ENV_FLAGS for t in cmd.env_words(name, index) if t.value != UNKNOWN]
     # the command wrappers run (`xargs docker run … emcc`, `sudo -E emcc`), then the container's
     lead = (len(words) - len(inner)) if (inner := wrapped_command(words)) else 0
     if looks_up(words[lead:]):          # `which emcc`, `command -v emcc`: a name looked up, nothing run
@@ -224,14 +225,13 @@ def command_facts(cmd: Command, index: LineIndex, *, reader=None, variant=None, 
     at = at if at is not None else _configure_with_emcc(cmd)
     if at is not None:
         here = cmd.argv[0].index
-        # each value is placed in the file it was written in (an exported LDFLAGS of a sourced common.sh)
-        values = [(v, here if n in cmd.prefix else env_index(cmd, n, here)) for n in ("CFLAGS", "LDFLAGS")
-                  if isinstance(v := cmd.prefix.get(n, cmd.env.get(n)), PStr)]
-        base = values + [(t.text, t.index) for t in configure_script_flags(argv[at + 1:])]
+        # each word is placed in the file it was written in (an exported LDFLAGS of a sourced common.sh)
+        base = [t for n in ("CFLAGS", "LDFLAGS") for t in cmd.env_words(n, here)]
+        base += [Tok(w, t.index) for t in configure_script_flags(argv[at + 1:]) for w in shell_split(t.text)]
         # a configure variable for some of the links (R's MAIN_LDFLAGS, SHLIB_LDFLAGS): a flag set each
-        sets = [(name, base + [(v, here)]) for name, v in link_variables(cmd.prefix, argv[at + 1:])] or [(None, base)]
-        for name, flags in sets:
-            toks = [Tok(w, idx) for v, idx in flags for w in shell_split(v)]
+        sets = [(name, base + [Tok(w, here) for w in shell_split(v)])
+                for name, v in link_variables(cmd.prefix, argv[at + 1:])] or [(None, base)]
+        for name, toks in sets:
             if carries_emcc_settings([t.value for t in toks]):
                 out += build_facts(toks, cmd.span, variant=joined_label(variant, name), version=version, flag_set=True)
     return out
@@ -262,20 +262,20 @@ def configure_facts(cmd: Command, at: int, variant: str | None, version: str | N
     (``-sUSE_PTHREADS``, ``-sUSE_ZLIB``) configure libraries (a dependency build): no link."""
     names, values, build_type = configure_flags(cmd.argv[at + 1:])
     index = cmd.argv[0].index
-    indexes = [index] * len(values)
+    flags = [[Tok(w, index) for w in shell_split(v)] for v in values]
     given = bool(values)
     # cmake(1): on the first configure, the CFLAGS, CXXFLAGS and LDFLAGS of the environment
     # initialise CMAKE_C_FLAGS, CMAKE_CXX_FLAGS and CMAKE_EXE_LINKER_FLAGS when no -D sets them
-    # (minetest-wasm exports LDFLAGS="… -sINITIAL_MEMORY=…" before `emcmake cmake`)
+    # (minetest-wasm exports LDFLAGS="… -sINITIAL_MEMORY=…" before `emcmake cmake`); each word is
+    # placed where it was written (a sourced common.sh's part of an LDFLAGS the script extends)
     for cache, env in CMAKE_ENV_FLAGS:
-        value = cmd.prefix.get(env, cmd.env.get(env))
-        if cache not in names and isinstance(value, PStr):
+        if cache not in names and env in cmd.env:
             names.append(cache)
-            values.append(value)
-            indexes.append(index if env in cmd.prefix else env_index(cmd, env, index))
-            # a value this script writes with emcc settings in it (not zstd's local -D defines)
-            given = given or indexes[-1] is index and carries_emcc_settings(value.text.split())
-    return flag_variables_link(names, values, indexes, build_type, given, cmd.span, variant, version)
+            flags.append(cmd.env_words(env, index))
+            # emcc settings this script writes itself (not zstd's local -D defines, not only a
+            # sourced file's: every library's configure gets those)
+            given = given or carries_emcc_settings([t.value for t in flags[-1] if t.index is index])
+    return flag_variables_link(names, flags, build_type, given, cmd.span, variant, version)
 
 
 def _collapse(commands: list[Command]) -> list[Command]:

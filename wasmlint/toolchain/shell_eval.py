@@ -21,7 +21,7 @@ from ..lazy import cached_property
 from .. import bash, bashrun
 from ..bashwords import has_here, plain
 from ..facts import Span
-from .pstr import LineIndex, PStr, Tok
+from .pstr import LineIndex, PStr, Tok, shell_split
 
 
 @dataclass
@@ -41,6 +41,16 @@ class Command:
     def words(self) -> list[str]:
         """The arguments' text, made once for every build reader of the command."""
         return [t.value for t in self.argv]
+
+    def env_words(self, name: str, index: LineIndex) -> list[Tok]:
+        """The words a tool splits the variable ``name`` of the environment into (emcc its
+        EMCC_CFLAGS, cmake and configure their CFLAGS/LDFLAGS), in the file it was written in
+        (``index`` when not known)."""
+        value = self.env.get(name)
+        if not isinstance(value, PStr):
+            return []
+        at = self.env_index.get(name, index)
+        return [Tok(w, at) for w in shell_split(value)]
 
 
 @dataclass
@@ -126,6 +136,9 @@ class _Placed(Command):
     def env_index(self) -> "_EnvIndex":
         return _EnvIndex(self.env)
 
+    def env_words(self, name: str, index: LineIndex) -> list[Tok]:
+        return self.env.words(name)
+
     @cached_property
     def inherited(self) -> frozenset[str]:
         given, env = self._view.run.given, self._c.env
@@ -156,6 +169,23 @@ class _Env(Mapping):
                 raise KeyError(name)
             got = self.placed[name] = self.view.value(bashrun.join(b.value), self.file, self.at)
         return got
+
+    def words(self, name: str) -> list[Tok]:
+        """The value of ``name`` split into words, each in the file its characters come from:
+        a value one script extends with its own flags (``export LDFLAGS="$LDFLAGS -s…"`` over
+        a sourced common.sh's) holds words of both files, and a tool reading the environment
+        (emcc, cmake, configure, make) gets each word as written there, so a setting in it is
+        placed where it was written, not at the command. A word made of both files' characters
+        (``-L$OUT/lib``) is the command's file's, as ``value`` places the whole."""
+        b = self.env.get(name)
+        if b is None or b.value is None:
+            return []
+        view = self.view
+        out = []
+        for w in shell_split(plain(bashrun.folders(bashrun.join(b.value), view.run, self.file))):
+            q, f = bashrun.localize(w, self.file, self.at)
+            out.append(Tok(q, view.indexes[f]))
+        return out
 
     def __getitem__(self, name: str) -> PStr:
         return self.value(name)[0]

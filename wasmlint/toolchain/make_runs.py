@@ -41,6 +41,7 @@ class MakeRun:
 
     label: str                        # "make ARCH=wasm", "make"
     variables: dict[str, tuple[str, PStr]]   # name → (operator, value; offsets in linked files)
+    folder: str = "."                 # the project folder make runs in (its ``include`` names start there)
 
 
 def project_runs(project, makefile_rel: str, first_link: int) -> tuple[list[MakeRun], list[LineIndex]]:
@@ -82,21 +83,27 @@ def _surface_files(project, rel_dir: str, makefile_rel: str) -> list[str]:
     """Files in ``rel_dir`` and the folders above it that may run make, then workflows,
     then the Dockerfiles built with one of those folders as context (``docker_contexts``),
     then the other Makefiles of ``rel_dir`` (a recipe's ``$(MAKE) -f helper.Makefile
-    OUT_JS=$@``). A Makefile's own ``$(MAKE) ARCH=$(ARCH) all`` passes on the variables it
+    OUT_JS=$@``) and, for a file make finds only by ``-f``, those of the folders above it
+    (ClassiCube's ``$(MAKE) -f misc/makefiles/web.mk``: that sub-make runs in the top
+    folder). A Makefile's own ``$(MAKE) ARCH=$(ARCH) all`` passes on the variables it
     was run with: no new way to run it."""
     from .docker_contexts import built_from
-    out, makefiles = [], []
+    out, makefiles, above = [], [], []
+    own = posixpath.basename(makefile_rel)
+    by_file = kind_by_name(own) == "makefile" and own not in DEFAULT_NAMES
     for d in folders_up(rel_dir, MAX_ANCESTORS):
         for name in project.list(d):
             if any(fnmatch.fnmatchcase(name.lower(), g) for g in SURFACES):
                 out.append(posixpath.normpath(posixpath.join(d, name)))
+            elif by_file and d != rel_dir and kind_by_name(name) == "makefile":
+                above.append(posixpath.normpath(posixpath.join(d, name)))
     out += [f".github/workflows/{n}" for n in project.list(".github/workflows") if n.endswith((".yml", ".yaml"))]
     out += [d for d in built_from(project, rel_dir) if d not in out]   # built with this folder as context
     for name in project.list(rel_dir):
         rel = posixpath.normpath(posixpath.join(rel_dir, name))
         if kind_by_name(name) == "makefile" and rel != posixpath.normpath(makefile_rel):
             makefiles.append(rel)
-    return out + makefiles
+    return out + makefiles + above
 
 
 def shell_texts(rel: str, text: str, context: str | None = None) -> list[tuple[PStr, str, dict[str, PStr] | None]]:
@@ -243,7 +250,7 @@ def _run_of(project, argv: list[PStr], base: str, cwd: str | None, makefile_rel:
                        if project.is_file(posixpath.normpath(posixpath.join(folder, n)))), None)
     if target != posixpath.normpath(makefile_rel) or "\0" in target:
         return None
-    return MakeRun(" ".join(["make", *words]), variables)
+    return MakeRun(" ".join(["make", *words]), variables, posixpath.normpath(folder))
 
 
 def _assignment(word: PStr) -> tuple[str, str, PStr] | None:

@@ -80,6 +80,8 @@ class EmccInvocation(MemoryLike, DebugSettings, Fact):
     source_map: bool = False
     only_link: bool = internal(False)                 # the project's one emcc link (debug_build.settle)
     rule: str | None = internal(None)                 # the Makefile target whose recipe links
+    # (Makefile) a run named for release that makes this same link (``make RELEASE=1``)
+    release_run: str | None = internal(None)
     stripped_into: str | None = internal(None)        # a module the Makefile derives and strips (make_strip)
     emscripten_version: str | None = None
     uses: list = internal(default_factory=list)
@@ -261,8 +263,9 @@ class EmccInvocation(MemoryLike, DebugSettings, Fact):
 
     @property
     def names(self) -> tuple[str | None, ...]:
-        """What the link goes by: its variant, output, Makefile target and CMake build type."""
-        return (self.variant, self.output, self.rule, self.config)
+        """What the link goes by: its variant, output, Makefile target and CMake build type, and
+        a run named for release that makes it too (``release_run``)."""
+        return (self.variant, self.output, self.rule, self.config, self.release_run)
 
     # fixes --------------------------------------------------------------------
     @property

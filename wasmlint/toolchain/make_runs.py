@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from ..classify import kind_by_name
 from .project_files import folders_up
-from .pstr import STRIDE, LineIndex, PStr
+from .pstr import STRIDE, UNKNOWN, LineIndex, PStr
 
 # what a recipe holds that another reader looks for: a sub-make, an Emscripten CMake configure
 RECIPE_MARKERS = ("MAKE", "emcmake", "Emscripten.cmake")
@@ -30,6 +30,7 @@ DEFAULT_NAMES = ("GNUmakefile", "makefile", "Makefile")
 SURFACES = ("package.json", "*.sh", "*.bash", "dockerfile", "dockerfile.*", "*.dockerfile")
 MAX_ANCESTORS = 8
 MAX_RUNS = 6
+MAX_SUB_MAKE_DEPTH = 1    # a Makefile's runs looked up to pass their variables to its sub-makes
 ASSIGN_OPS = ("::=", ":::=", ":=", "+=", "?=", "!=", "=")
 # make options that take the next word as their value (short forms; long ones use `=`)
 VALUE_OPTIONS = frozenset(("-C", "-f", "-I", "-j", "-l", "-o", "-W"))
@@ -41,11 +42,16 @@ class MakeRun:
 
     label: str                        # "make ARCH=wasm", "make"
     variables: dict[str, tuple[str, PStr]]   # name → (operator, value; offsets in linked files)
+    folder: str = "."                 # the project folder make runs in (its ``include`` names start there)
+    goals: tuple[str, ...] = ()       # the goals it names (none: the default goal)
 
 
-def project_runs(project, makefile_rel: str, first_link: int) -> tuple[list[MakeRun], list[LineIndex]]:
+def project_runs(project, makefile_rel: str, first_link: int, depth: int = 0
+                 ) -> tuple[list[MakeRun], list[LineIndex]]:
     """The runs of ``makefile_rel`` the project's files show, and the indexes of the files
-    their values come from (the k-th at ``(first_link + k) * STRIDE``)."""
+    their values come from (the k-th at ``(first_link + k) * STRIDE``). A sub-make a
+    Makefile's recipe runs is run once more with the command-line variables of each run
+    of that Makefile whose goals reach the recipe's target (``_passed_down``)."""
     runs: list[MakeRun] = []
     linked: list[LineIndex] = []
     if project is None or project.root is None:
@@ -58,45 +64,107 @@ def project_runs(project, makefile_rel: str, first_link: int) -> tuple[list[Make
         text = project.read(rel)
         if text is None or "make" not in text.lower():
             continue
-        if kind_by_name(posixpath.basename(rel)) == "makefile" and name not in DEFAULT_NAMES and name not in text:
+        is_makefile = kind_by_name(posixpath.basename(rel)) == "makefile"
+        if is_makefile and name not in DEFAULT_NAMES and name not in text:
             continue        # a sibling Makefile runs this one only by naming it (`-f helper.Makefile`)
         index, texts = surface_commands(project, rel, text)
+        targets = _recipe_targets(text, rel) if is_makefile and depth < MAX_SUB_MAKE_DEPTH else None
         shift = (first_link + len(linked)) * STRIDE
         used = False
-        for base, commands in texts:
+        for k, (base, commands) in enumerate(texts):
             for argv, cwd in _make_commands(commands):
                 found = _run_of(project, argv, base, cwd, makefile_rel, shift)
                 if found is None:
                     continue
-                key = tuple(sorted((n, op, v.text) for n, (op, v) in found.variables.items()))
-                if key not in seen and len(runs) < MAX_RUNS:
-                    seen.add(key)
-                    runs.append(found)
-                    used = True
+                more = _passed_down(project, rel, text, targets[k], found, depth) \
+                    if targets is not None and k < len(targets) else []
+                for run in [found, *more]:
+                    key = tuple(sorted((n, op, v.text) for n, (op, v) in run.variables.items()))
+                    if key not in seen and len(runs) < MAX_RUNS:
+                        seen.add(key)
+                        runs.append(run)
+                        used = True
         if used:
             linked.append(index)
     return runs, linked
+
+
+def _passed_down(project, rel: str, text: str, target: str | None, run: MakeRun, depth: int) -> list[MakeRun]:
+    """``run``, a sub-make in the recipe of ``target`` of the Makefile ``rel``, with the
+    command-line variables of each run of ``rel`` that builds ``target``: make passes its
+    command-line variables to every sub-make through ``MAKEFLAGS`` (GNU make manual,
+    "Communicating Variables to a Sub-make"), where they are command-line variables too;
+    the sub-make's own ``NAME=value`` wins. The runs of ``rel`` are those of the project's
+    files and those its own recipes make of it (ClassiCube's ``release: $(MAKE) $(PLAT)
+    RELEASE=1``), so ``make web RELEASE=1`` reaches ``$(MAKE) -f misc/makefiles/web.mk``.
+    A run reaches ``target`` when its goals (the default goal when it names none) lead
+    there through the prerequisites; a goal not known may be any target."""
+    if target is None:
+        return []
+    from .make_goals import reached
+    parents = project_runs(project, rel, 0, depth + 1)[0] + _own_runs(project, rel, text)
+    with_vars = [p for p in parents if p.variables]
+    if not with_vars:
+        return []
+    rules = _read_recipes(text, rel)[0]
+    named = {t for r in rules for t in r.targets}
+    # make's default goal: the first target of the file that is not a special one (`.PHONY`)
+    default = next((t for r in rules for t in r.targets if not t.startswith(".") and "%" not in t), None)
+    out = []
+    for parent in with_vars:
+        goals = parent.goals or ((default,) if default else ())
+        if not goals:
+            continue
+        if not any(UNKNOWN in g or "$" in g for g in goals):     # a goal not known may be any target
+            if any(g not in named for g in goals):
+                continue            # a goal this file has no rule for: make stops there
+            got = reached(rules, frozenset(goals))
+            if got is not None and target not in got:
+                continue
+        variables = {n: (op, PStr.synth(v.text)) for n, (op, v) in parent.variables.items()}
+        variables.update(run.variables)
+        own = run.label.split()[1:]
+        label = " ".join([parent.label, *(w for w in own if w.split("=", 1)[0] not in parent.variables)])
+        out.append(MakeRun(label, variables, run.folder))
+    return out
+
+
+def _own_runs(project, rel: str, text: str) -> list[MakeRun]:
+    """The runs a Makefile's own recipes make of it (``$(MAKE) $(PLAT) RELEASE=1``)."""
+    out = []
+    for base, commands in surface_commands(project, rel, text)[1]:
+        for argv, cwd in _make_commands(commands):
+            found = _run_of(project, argv, base, cwd, rel, 0)
+            if found is not None:
+                out.append(found)
+    return out
 
 
 def _surface_files(project, rel_dir: str, makefile_rel: str) -> list[str]:
     """Files in ``rel_dir`` and the folders above it that may run make, then workflows,
     then the Dockerfiles built with one of those folders as context (``docker_contexts``),
     then the other Makefiles of ``rel_dir`` (a recipe's ``$(MAKE) -f helper.Makefile
-    OUT_JS=$@``). A Makefile's own ``$(MAKE) ARCH=$(ARCH) all`` passes on the variables it
+    OUT_JS=$@``) and, for a file make finds only by ``-f``, those of the folders above it
+    (ClassiCube's ``$(MAKE) -f misc/makefiles/web.mk``: that sub-make runs in the top
+    folder). A Makefile's own ``$(MAKE) ARCH=$(ARCH) all`` passes on the variables it
     was run with: no new way to run it."""
     from .docker_contexts import built_from
-    out, makefiles = [], []
+    out, makefiles, above = [], [], []
+    own = posixpath.basename(makefile_rel)
+    by_file = kind_by_name(own) == "makefile" and own not in DEFAULT_NAMES
     for d in folders_up(rel_dir, MAX_ANCESTORS):
         for name in project.list(d):
             if any(fnmatch.fnmatchcase(name.lower(), g) for g in SURFACES):
                 out.append(posixpath.normpath(posixpath.join(d, name)))
+            elif by_file and d != rel_dir and kind_by_name(name) == "makefile":
+                above.append(posixpath.normpath(posixpath.join(d, name)))
     out += [f".github/workflows/{n}" for n in project.list(".github/workflows") if n.endswith((".yml", ".yaml"))]
     out += [d for d in built_from(project, rel_dir) if d not in out]   # built with this folder as context
     for name in project.list(rel_dir):
         rel = posixpath.normpath(posixpath.join(rel_dir, name))
         if kind_by_name(name) == "makefile" and rel != posixpath.normpath(makefile_rel):
             makefiles.append(rel)
-    return out + makefiles
+    return out + makefiles + above
 
 
 def shell_texts(rel: str, text: str, context: str | None = None) -> list[tuple[PStr, str, dict[str, PStr] | None]]:
@@ -116,7 +184,7 @@ def shell_texts(rel: str, text: str, context: str | None = None) -> list[tuple[P
         if rel.startswith(".github/workflows/"):
             return [(t, where, None) for t, where in _workflow_runs(text, rel)]
         if kind == "makefile":
-            return [(t, here, None) for t in _recipes(text, rel)]
+            return [(t, here, None) for _, t in _recipes(text, rel)]
     except Exception:       # a file that does not parse shows no runs (its own reader reports it)
         return []
     return [(PStr.source(text, 0), here, None)]
@@ -152,19 +220,41 @@ def _workflow_runs(text: str, rel: str) -> list[tuple[PStr, str]]:
     return out
 
 
-def _recipes(text: str, rel: str) -> list[PStr]:
-    """A Makefile's recipe lines as make hands them to the shell: expanded with the
-    file's variables (its first variant, as the file alone defines them) and each
-    target's automatic ones; ``$(MAKE)`` is make itself."""
+def _recipes(text: str, rel: str) -> list[tuple[str, PStr]]:
+    """A Makefile's recipe lines as make hands them to the shell, each with its target:
+    expanded with the file's variables (its first variant, as the file alone defines them)
+    and each target's automatic ones; ``$(MAKE)`` is make itself."""
+    return _read_recipes(text, rel)[1]
+
+
+def _read_recipes(text: str, rel: str) -> tuple[list, list[tuple[str, PStr]]]:
+    """A Makefile's rules and its recipes (``_recipes``), read once."""
     from .makefile import MakeReader
     from .makefile_expand import Expander, Var
     from .makefile_facts import recipe_lines
     if not any(m in text for m in RECIPE_MARKERS):
-        return []          # no sub-make and no CMake configure (``cmake_runs``): nothing to find
-    parsed = MakeReader(text, rel).as_written()
-    ex = Expander()
-    ex.vars = {"MAKE": Var("MAKE", "simple", PStr.synth("make")), **parsed.vars}
-    return [line for _, lines in recipe_lines(parsed, ex) for line in lines]
+        return [], []      # no sub-make and no CMake configure (``cmake_runs``): nothing to find
+    key = (rel, text)
+    if key not in _RECIPES:
+        parsed = MakeReader(text, rel).as_written()
+        ex = Expander()
+        ex.vars = {"MAKE": Var("MAKE", "simple", PStr.synth("make")), **parsed.vars}
+        if len(_RECIPES) >= MAX_SURFACES:
+            _RECIPES.clear()
+        _RECIPES[key] = (parsed.rules, [(target, line) for (target, _), lines in recipe_lines(parsed, ex)
+                                         for line in lines])
+    return _RECIPES[key]
+
+
+_RECIPES: dict[tuple[str, str], tuple[list, list[tuple[str, PStr]]]] = {}    # a Makefile's, read once
+
+
+def _recipe_targets(text: str, rel: str) -> list[str]:
+    """The target of each shell text ``shell_texts`` finds in a Makefile, in its order."""
+    try:
+        return [target for target, _ in _recipes(text, rel)]
+    except Exception:       # as ``shell_texts``: a file that does not parse shows no runs
+        return []
 
 
 def _pstr(mapped) -> PStr:
@@ -215,7 +305,7 @@ def _run_of(project, argv: list[PStr], base: str, cwd: str | None, makefile_rel:
     """The run ``argv`` makes of ``makefile_rel`` (None when it runs another file)."""
     if cwd is None:
         return None
-    folder, file, variables, words = posixpath.join(base, cwd), None, {}, []
+    folder, file, variables, words, goals = posixpath.join(base, cwd), None, {}, [], []
     k = 1
     while k < len(argv):
         w = argv[k].text
@@ -235,6 +325,8 @@ def _run_of(project, argv: list[PStr], base: str, cwd: str | None, makefile_rel:
                 name, op, value = split
                 variables[name] = (op, value.shifted(shift))
                 words.append(w)
+            else:
+                goals.append(w)
         k += 1
     if file is not None:
         target = posixpath.normpath(posixpath.join(folder, file))
@@ -243,7 +335,7 @@ def _run_of(project, argv: list[PStr], base: str, cwd: str | None, makefile_rel:
                        if project.is_file(posixpath.normpath(posixpath.join(folder, n)))), None)
     if target != posixpath.normpath(makefile_rel) or "\0" in target:
         return None
-    return MakeRun(" ".join(["make", *words]), variables)
+    return MakeRun(" ".join(["make", *words]), variables, posixpath.normpath(folder), tuple(goals))
 
 
 def _assignment(word: PStr) -> tuple[str, str, PStr] | None:

@@ -62,6 +62,7 @@ class MakeReader:
         self.env = env or {}      # the environment make runs in (exported, below the file's own)
         self.runs: list = []      # make_runs.MakeRun: command lines of the project that run it
         self.project = None       # project_files.ProjectFiles: where included files are read
+        self.cwd: str | None = None   # the folder make runs in, when not the file's own (``run_folder``)
         self.included: dict[str, tuple[int, list[Line]] | None] = {}   # rel → (slot, lines)
         self.reads_left = MAX_INCLUDED
         self._assigned_from: set[str] | None = None
@@ -209,7 +210,8 @@ class MakeReader:
 
     def _includes(self, ex: Expander, names: str, depth: int) -> list[list[Line]]:
         """make's ``include``: each named file is read where the directive stands, as if its
-        lines were there; names are relative to the folder make runs in (the Makefile's), and
+        lines were there; names are relative to the folder make runs in (the Makefile's, or
+        the one every run of the project starts it in: ``run_folder``), and
         each joins ``MAKEFILE_LIST``. A name not known, outside the project or not readable
         is passed over (``-include`` does so in make too)."""
         out = []
@@ -217,7 +219,7 @@ class MakeReader:
             return out
         for word in split_words(ex.expand(PStr.synth(names))):
             name = word.text
-            rel = self.project.resolve(self.project.rel_dir, name) if word.known else None
+            rel = self.project.resolve(self.cwd or self.project.rel_dir, name) if word.known else None
             got = self._included_lines(rel) if rel is not None and self.reads_left > 0 else None
             if got is None:
                 continue
@@ -354,6 +356,7 @@ def makefile_facts(text: str, path: str, project=None, **kw) -> list[Fact]:
     if project is not None:
         rel = posixpath.join(project.rel_dir, path.rsplit("/", 1)[-1])
         reader.runs, run_files = project_runs(project, posixpath.normpath(rel), len(linked) + 1)
+        reader.cwd = run_folder(reader.runs, project.rel_dir)
         linked += run_files
     if linked:
         reader.index = LinkedIndex(text, path, linked)
@@ -361,6 +364,21 @@ def makefile_facts(text: str, path: str, project=None, **kw) -> list[Fact]:
     if wrapped is not None and wrapped.goals is not None:
         facts = _links_the_goals_reach(reader, facts, wrapped.goals, kw)
     return facts
+
+
+def run_folder(runs: list, own: str) -> str | None:
+    """The folder make runs the file in, when the project runs it only from another one: make
+    reads ``-f FILE`` and ``include`` names relative to its working directory, not the
+    makefile's folder (GNU make manual, "Including Other Makefiles": a relative name is
+    searched from the current directory), so ClassiCube's ``misc/makefiles/web.mk``, run as
+    ``$(MAKE) -f misc/makefiles/web.mk`` by the top Makefile, includes
+    ``misc/makefiles/common_build.mk`` from the top folder. None when no run is known or the
+    runs start make in different folders (the file's own folder is taken)."""
+    folders = {run.folder for run in runs}
+    if len(folders) != 1:
+        return None
+    folder = folders.pop()
+    return folder if folder != posixpath.normpath(own) else None
 
 
 def _links_the_goals_reach(reader: MakeReader, facts: list[Fact], goals: frozenset[str], kw) -> list[Fact]:

@@ -18,6 +18,7 @@ from ..budget import ExpansionBudget
 from .pstr import UNKNOWN, PStr, join_words
 
 MAX_DEPTH = 32
+MAX_CALL_ARGS = 9      # $(1) … $(9): the parameters a `$(call …)` sets
 FUNCTIONS = frozenset((
     "subst", "patsubst", "strip", "findstring", "filter", "filter-out", "sort", "word", "words",
     "wordlist", "firstword", "lastword", "dir", "notdir", "suffix", "basename", "addsuffix",
@@ -189,10 +190,33 @@ class Expander:
             return text
         if fn in ("if", "or", "and"):
             return self._conditional(fn, parts, local, depth, unknown)
+        if fn == "call":
+            return self._call(parts, local, depth, unknown)
         values = [self.expand(x, local, depth + 1) for x in parts]
         if not all(v.known for v in values):
             return unknown
         return _text_function(fn, values, unknown)
+
+    def _call(self, parts: list[PStr], local, depth: int, unknown: PStr) -> PStr:
+        """``$(call NAME,a,b)``: the value of the variable NAME expanded with ``$(1)``, ``$(2)``
+        … set to the expanded arguments and ``$(0)`` to NAME; a parameter not passed is empty
+        (GNU make manual, "The call Function"). A name that is no variable of the file (one of
+        make's functions, an unknown one) is unknown."""
+        name = self.expand(parts[0], local, depth + 1).text.strip()
+        var = self.lookup(name, local)
+        if var is None or name in self.active or name in FUNCTIONS:
+            return unknown
+        args = {str(k): Var(str(k), "simple", PStr.synth("")) for k in range(MAX_CALL_ARGS + 1)}
+        args["0"] = Var("0", "simple", PStr.synth(name))
+        for k, arg in enumerate(parts[1:MAX_CALL_ARGS + 1], 1):
+            args[str(k)] = Var(str(k), "simple", self.expand(arg, local, depth + 1))
+        if var.flavor == "simple":
+            return var.value
+        self.active.add(name)
+        try:
+            return self.expand(var.value, {**(local or {}), **args}, depth + 1)
+        finally:
+            self.active.discard(name)
 
     def _conditional(self, fn: str, parts: list[PStr], local, depth: int, unknown: PStr) -> PStr:
         """``$(if c,then,else)``, ``$(or …)``, ``$(and …)``: only the arguments make reaches

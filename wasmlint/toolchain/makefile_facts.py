@@ -19,21 +19,23 @@ from .makefile import MakeReader, Parsed, Rule
 from .makefile_expand import Expander, Var
 from .pstr import STRIDE, UNKNOWN, PStr, Tok, shell_split
 from .configured_make import Configured
+from .debug_build import debug_named, release_named
 from .shell_argv import VERSION_VARS, facts_from_shell
 from .shell_cargo import bindgen_in
 from .shell_eval import shell_words
 
 def facts_of(reader: MakeReader, *, response=None, version: str | None = None) -> list[Fact]:
     per_variant: list[tuple[str | None, list[Fact]]] = []
-    done: set = set()
+    done: dict = {}
     for parsed in reader.variants():
         per_variant.append((parsed.label, _variant_facts(reader, parsed, response, version, done)))
     return _merge(per_variant)
 
 
-def _variant_facts(reader: MakeReader, parsed: Parsed, response, version, done: set) -> list[Fact]:
-    """``done``: the recipes (target, lines, environment, release) earlier variants ran: the
-    same recipe makes the same facts, which ``_merge`` would drop, so it is not run again."""
+def _variant_facts(reader: MakeReader, parsed: Parsed, response, version, done: dict) -> list[Fact]:
+    """``done``: the recipes (target, lines, environment) earlier variants ran, with the links
+    they made: the same recipe makes the same facts, which ``_merge`` would drop, so it is not
+    run again; a run named for release that makes them marks those links (``_released_by``)."""
     ex = Expander()
     ex.vars = parsed.vars
     facts: list[Fact] = []
@@ -50,10 +52,10 @@ def _variant_facts(reader: MakeReader, parsed: Parsed, response, version, done: 
                for n, v in _exported(exported, parsed.vars, local, ex.exported).items()}
         key = (target, version, tuple(lines), tuple(sorted((n, v) for n, v in env.items())))
         if key in done:
+            _released_by(done[key], parsed.label)
             continue
-        done.add(key)
+        done[key] = links = []
         bindgen = bindgen_in(lines, reader.index)
-        links: list[Fact] = []
         for text in lines:                 # a later line's `cp $@ $(DIST)/` copies an earlier link's files
             made = facts_from_shell(text, reader.index, env=env, reader=response,
                                     variant=parsed.label, version=version, bindgen=bindgen, earlier_links=links,
@@ -311,10 +313,23 @@ def _merge(per_variant: list[tuple[str | None, list[Fact]]]) -> list[Fact]:
         for f, key in zip(facts, keys[k]):
             if (k > 0 and key in base_keys) or key in seen:
                 _also_passed_by(seen.get(key), f)
+                if seen.get(key) is not None:
+                    _released_by([seen[key]], label)
                 continue
             seen[key] = f
             out.append(f)
     return out
+
+
+def _released_by(links: list[Fact], label: str | None) -> None:
+    """A run of the project named for release (``make RELEASE=1``) that makes links an
+    earlier variant made alike: they are that release's links too (``EmccInvocation.release_run``),
+    ClassiCube's ``make web RELEASE=1``, whose ``RELEASE`` only adds -O2 to the compile flags,
+    links what ``make web`` links, -g and all."""
+    if label and release_named(label) and not debug_named(label):
+        for f in links:
+            if f.kind == "emcc-invocation" and f.release_run is None:
+                f.release_run = label
 
 
 def _also_passed_by(kept: Fact | None, dropped: Fact) -> None:

@@ -42,6 +42,9 @@ Each command records the folder it runs in (``Command.cwd``, relative to where t
 text starts): ``cd DIR`` and ``pushd DIR``/``popd`` move it, in sourced files and
 functions too, and a ``( … )`` subshell, a ``$(…)`` or a script run as a command
 gives it back when it ends (stockfish.wasm's ``cd engine && make ARCH=wasm``).
+``Command.folder`` is that folder as the ``cd`` words say it, unknown parts kept
+(``cd $DEPS/zlib``) and ``cd -`` back to OLDPWD: which of the script's folders a command
+runs in when their place is not known (``toolchain.dependency_builds``).
 """
 from __future__ import annotations
 
@@ -54,7 +57,7 @@ from .bashcalls import Calls
 from .bashforks import MAX_FORKS, Forks, run_forks, wanted
 from .bashplain import plain_run, plain_words
 from .bashrun import STRIDE, Binding, Command, Loaded, Reader, Run, Substitute, Word
-from .bashstate import Table, moved
+from .bashstate import Table, moved, written_folder
 from .bashtest import Tests
 from .bashtree import ParsedText
 from .bashwords import HERE, WORDS, Words, is_at
@@ -192,6 +195,7 @@ class _Eval(Assigns, Calls, Words, Forks, Tests):
         self.in_subst = False
         self.library = False                      # functions here run only when called: a sourced file, a dispatcher
         self.cwd: str | None = ""                 # the folder commands run in (``Command.cwd``)
+        self.where: tuple = ("", None)            # that folder as written, and OLDPWD (``Command.folder``)
         self.assigned_budget = ExpansionBudget(len(self.files[0].src.text))   # values assigned, all told
         self.dirs: list[str | None] = []          # ``pushd``'s stack
         self.f = self.files[0]
@@ -328,7 +332,7 @@ class _Eval(Assigns, Calls, Words, Forks, Tests):
         if prefix:
             env = env.update({b.name: b for b in prefix})
         self.commands.append(Command(words, prefix, env, self.rng(node), self.in_subst, self.label, self.f.id,
-                                     self.cwd, contests))
+                                     self.cwd, contests, self.where[0]))
         self.substitutions(node)
         if head in ("cd", "pushd", "popd"):
             self.change_dir(head, argv[1:])
@@ -346,11 +350,13 @@ class _Eval(Assigns, Calls, Words, Forks, Tests):
         """``cd DIR`` / ``pushd DIR`` / ``popd``: the folder the next commands run in."""
         if head == "popd":
             self.cwd = self.dirs.pop() if self.dirs else None
+            self.where = (None, self.where[0])
             return
         args = [a for a in args if a.text not in ("-P", "-L", "--")]
         if head == "pushd":
             self.dirs.append(self.cwd)
         self.cwd = moved(self.cwd, args[0] if len(args) == 1 else None)
+        self.where = written_folder(self.where, args[0] if len(args) == 1 else None)
 
     def own_line(self, kids: list) -> list:
         """``A=1 B=2`` ending its line is a statement of its own (tree-sitter-bash reads
@@ -383,24 +389,24 @@ class _Eval(Assigns, Calls, Words, Forks, Tests):
             k = bisect_left(f.subst_starts, ch.end_byte, k + 1)
 
     def subshell(self, node) -> None:
-        saved = self.vars, self.exported, self.in_subst, self.cwd, self.dirs, self.contests
+        saved = self.vars, self.exported, self.in_subst, self.cwd, self.dirs, self.contests, self.where
         self.vars, self.exported, self.dirs = self.vars.copy(), self.exported.copy(), list(self.dirs)
         self.contests = self.contests.copy()
         self.in_subst = True
         self.statements(node)
-        self.vars, self.exported, self.in_subst, self.cwd, self.dirs, self.contests = saved
+        self.vars, self.exported, self.in_subst, self.cwd, self.dirs, self.contests, self.where = saved
 
     def table(self, content=()) -> Table:
         return Table(content, self.written)
 
     def state(self) -> tuple:
         return (self.vars.frozen, self.exported.frozen, self.functions.frozen, self.args, self.cwd, tuple(self.dirs),
-                self.contests.frozen)
+                self.contests.frozen, self.where)
 
     def restore(self, state: tuple) -> None:
         # in place: a table saved whole (a subshell's, a call's) is put aside and replaced, never
         # written again, so the tables here are the evaluation's own (a write changes them too)
-        vars_, exported, functions, self.args, self.cwd, dirs, contests = state
+        vars_, exported, functions, self.args, self.cwd, dirs, contests, self.where = state
         self.vars.frozen, self.exported.frozen, self.functions.frozen = vars_, exported, functions
         self.dirs = list(dirs)
         self.contests.frozen = contests

@@ -85,14 +85,14 @@ class Calls:
         if file is None or not (as_shell or file.loaded.shell):
             return
         saved = (self.f, self.args, self.vars, self.exported, self.functions, self.script, self.frames,
-                 self.cwd, self.dirs, self.library, self.contests)
+                 self.cwd, self.dirs, self.library, self.contests, self.where)
         self.library = bool(args) and all(a.known for a in args)   # a dispatcher: `ci.sh unix_build`
         self.vars, self.exported, self.functions = self.table(env), self.table(env), self.table()
         self.frames, self.dirs = [], []
         self.f, self.args, self.script = file, args, file.id
         self.enter(file)
         (self.f, self.args, self.vars, self.exported, self.functions, self.script, self.frames,
-         self.cwd, self.dirs, self.library, self.contests) = saved
+         self.cwd, self.dirs, self.library, self.contests, self.where) = saved
 
     def enter(self, file) -> None:
         """The statements of a file read by ``source`` or run as a script."""

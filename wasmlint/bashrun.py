@@ -76,6 +76,7 @@ class Command:
     #                                        ("": there; None: unknown — an absolute or computed ``cd``)
     contests: frozenset = frozenset()      # keys of the ``if``/``case`` statements its words depend on
     #                                        whose other branches set them otherwise (``bashforks``)
+    folder: str | None = ""                # ``cwd`` as the ``cd`` words say (``bashstate.written_folder``)
 
     @property
     def argv(self) -> list[PStr]:

@@ -8,15 +8,15 @@ from collections.abc import Mapping
 
 from immutables import Map
 
-from .bashwords import known
-from .toolchain.pstr import PStr
+from .bashwords import has_here, known
+from .toolchain.pstr import UNKNOWN, PStr
 
 
 def same_state(a: tuple, b: tuple, written) -> bool:
     """Two evaluation states bind the same variables, functions and ``$@``, in one folder,
     ``b`` reached from ``a`` by writing only the keys ``written`` (bindings compare by
     identity)."""
-    return a[3] is b[3] and a[4:6] == b[4:6] and \
+    return a[3] is b[3] and a[4:6] == b[4:6] and a[7:] == b[7:] and \
         all(a[t] is b[t] or all(a[t].get(k) is b[t].get(k) for k in written) for t in range(3))
 
 
@@ -27,6 +27,27 @@ def moved(cwd: str | None, arg: PStr | None) -> str | None:
         return None
     moved = posixpath.normpath(posixpath.join(cwd, arg.text))
     return "" if moved == "." else moved
+
+
+def written_folder(where: tuple, arg: PStr | None) -> tuple:
+    """(folder, OLDPWD) after ``cd arg``, the folder as its words say: like ``moved``, but
+    ``cd -`` goes back to OLDPWD (bash) and an unknown or absolute path is kept as written
+    (``joined_folder``). None: not known at all."""
+    folder, old = where
+    if arg is None or arg.text == "":
+        return None, folder
+    return (old if arg.text == "-" else joined_folder(folder, arg.text)), folder
+
+
+def joined_folder(folder: str | None, path: str) -> str | None:
+    """``path`` reached from ``folder``, as written: one that starts unknown (``$DEPS/zlib`` →
+    ``UNKNOWN/zlib``), at the root or at home is itself; a relative one is joined."""
+    if path[:1] in ("/", "~", UNKNOWN) or has_here(path[:1]):
+        return posixpath.normpath(path)
+    if folder is None:
+        return None
+    joined = posixpath.normpath(posixpath.join(folder, path))
+    return "" if joined == "." else joined
 
 
 class Table:

@@ -22,6 +22,7 @@ from ..sources import ParseError, SourceFile
 from .cargo_commands import CARGO_TOOLS
 from .cmake_configure import flag_variables_link
 from .configured_make import Configured, configured_make_flags, joined_label
+from .dependency_builds import dependency_commands
 from ..launch.argv import looks_up, wrapped_command
 from .containers import container_command
 from .emcc import EMCC_NAMES, build_facts, is_emcc
@@ -155,16 +156,20 @@ def facts_from_shell(text: PStr, index: LineIndex, *, env: dict[str, PStr] | Non
     linked = False
     problems: list = []
     made_by = []
+    # a dependency's configure and make runs set up the library's links, not the script's own
+    deps = dependency_commands(result.commands) if any(
+        emscripten_configure_at(c.words) is not None or emscripten_cmake_at(c.words) is not None
+        or _configure_with_emcc(c) is not None for c in builds) else set()
     for cmd in _collapse(builds):
         label = joined_label(variant, cmd.variant)
         for made in command_facts(cmd, cmd.index or index, reader=reader, variant=label, version=found_version,
-                                  problems=problems, bindgen=bindgen):
+                                  problems=problems, bindgen=bindgen, dependency=id(cmd) in deps):
             if made.kind == "emcc-invocation":
                 linked = True
                 made_by.append((cmd, made))
             facts.append(made)
     add_copies(made_by, result.commands)
-    facts += configured_make_flags(builds, index, variant, found_version,
+    facts += configured_make_flags([c for c in builds if id(c) not in deps], index, variant, found_version,
                                     configured if configured is not None else Configured())
     if not linked:
         facts += _flag_only(result, index, variant, found_version)
@@ -188,7 +193,9 @@ def may_build(words: list[str]) -> bool:
 
 
 def command_facts(cmd: Command, index: LineIndex, *, reader=None, variant=None, version=None,
-                  problems=None, bindgen=None) -> list[Fact]:
+                  problems=None, bindgen=None, dependency: bool = False) -> list[Fact]:
+    """``dependency``: the command runs in a dependency's tree (``dependency_builds``): a
+    configure there sets up no link of the script's."""
     argv, words = cmd.argv, cmd.words
     out: list[Fact] = []
     if reader is not None and cmd.cwd != "":      # `@file` is read from where the command runs
@@ -218,6 +225,8 @@ def command_facts(cmd: Command, index: LineIndex, *, reader=None, variant=None, 
                                    read_response=reader, version=version, problems=problems)
     out += rustflags_facts(cmd, index, variant, bindgen)
     out += profile_uses(argv, cmd.env, bindgen)
+    if dependency:
+        return out
     at = emscripten_cmake_at(words)
     if at is not None:
         out += configure_facts(cmd, at, variant, version)

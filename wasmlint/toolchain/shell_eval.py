@@ -36,6 +36,7 @@ class Command:
     inherited: frozenset[str] = frozenset()   # env entries the caller gave that the text left as they were
     cwd: str | None = ""              # folder it runs in, relative to where the text starts ("": there;
     #                                   None: unknown — an absolute or computed ``cd``)
+    folder: str | None = ""           # that folder as the ``cd`` words say, unknown parts kept
 
     @cached_property
     def words(self) -> list[str]:
@@ -107,7 +108,7 @@ class _Placed(Command):
 
     def __init__(self, view: "_View", c: bash.Command):
         self._view, self._c = view, c
-        self.variant, self.index, self.cwd = c.variant, view.indexes[c.file], c.cwd
+        self.variant, self.index, self.cwd, self.folder = c.variant, view.indexes[c.file], c.cwd, c.folder
 
     @cached_property
     def words(self) -> list[str]:

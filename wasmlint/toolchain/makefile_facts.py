@@ -29,7 +29,7 @@ def facts_of(reader: MakeReader, *, response=None, version: str | None = None) -
     done: dict = {}
     for parsed in reader.variants():
         per_variant.append((parsed.label, _variant_facts(reader, parsed, response, version, done)))
-    return _merge(per_variant)
+    return _merge(per_variant, release_runs=True)
 
 
 def _variant_facts(reader: MakeReader, parsed: Parsed, response, version, done: dict) -> list[Fact]:
@@ -300,11 +300,14 @@ def _place(f: Fact) -> tuple:
             s.column if s.end_column is None else s.end_column, s.offset, s.end_offset)
 
 
-def _merge(per_variant: list[tuple[str | None, list[Fact]]]) -> list[Fact]:
+def _merge(per_variant: list[tuple[str | None, list[Fact]]], release_runs: bool = False) -> list[Fact]:
     """Facts identical in the base variant are reported once, without a variant.
 
     Facts are compared by their JSON without the variant; only facts of one kind and span
-    can be equal, so only those are serialised (each once), not every fact of every variant."""
+    can be equal, so only those are serialised (each once), not every fact of every variant.
+    ``release_runs``: the variants are runs of make (``make RELEASE=1``), whose links made
+    alike are that run's (``_released_by``); a CMake or Meson variant is a build type or an
+    option, whose base reading is no run of its own."""
     shared = Counter(_place(f) for _, facts in per_variant for f in facts)
     keys = [[_key(f) if shared[p] > 1 else p for f in facts for p in (_place(f),)] for _, facts in per_variant]
     base_keys = set(keys[0]) if keys else set()
@@ -313,7 +316,7 @@ def _merge(per_variant: list[tuple[str | None, list[Fact]]]) -> list[Fact]:
         for f, key in zip(facts, keys[k]):
             if (k > 0 and key in base_keys) or key in seen:
                 _also_passed_by(seen.get(key), f)
-                if seen.get(key) is not None:
+                if release_runs and seen.get(key) is not None:
                     _released_by([seen[key]], label)
                 continue
             seen[key] = f

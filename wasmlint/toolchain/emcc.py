@@ -22,6 +22,7 @@ from . import emcc_settings as es
 from .edits import remove_many, replace_args, replace_part
 from .debug_build import SOURCE_MAP_FLAGS, debug_named, is_debug_flag, release_named
 from .emcc_debug import DebugSettings
+from .emcc_targets import TargetHint
 from .emcc_setting_fact import EmccSetting, SettingUse, parse_use
 from .emver import effective, parse_version
 from .pstr import UNKNOWN, Tok
@@ -54,7 +55,7 @@ def is_emcc(word: str) -> bool:
 
 
 @dataclass
-class EmccInvocation(MemoryLike, DebugSettings, Fact):
+class EmccInvocation(MemoryLike, DebugSettings, TargetHint, Fact):
     """One emcc link (a command, or a flag set that reaches one), with the settings
     emcc ends up with and the memory layout it derives."""
 
@@ -302,7 +303,6 @@ class EmccInvocation(MemoryLike, DebugSettings, Fact):
     @property
     def artifact_paths(self) -> list[str]:
         """What the link writes, as project paths: outputs are relative to the build file's folder."""
-        import posixpath
         base = posixpath.dirname(self.span.path)
         return [posixpath.normpath(posixpath.join(base, p)) for p in self.written]
 
@@ -311,35 +311,6 @@ class EmccInvocation(MemoryLike, DebugSettings, Fact):
         from ..graph import Ref
         return [Ref("builds", out, self.span) for out in self.written] + [
             Ref("links-js", path, self.span) for _option, path in self.js_inputs]
-
-    def target_hint(self, ctx) -> str | None:
-        """``node`` for a link only node runs: ``-sENVIRONMENT=node``, or ``-sNODERAWFS``, whose
-        file system is node's own (emscripten ``settings.js``: "this backend only works with
-        Node.js"; its library throws at startup unless ``ENVIRONMENT_IS_NODE``).
-        ``wasmtime`` for a standalone module: ``-sSTANDALONE_WASM`` writing only a ``.wasm``
-        (settings.js: "a standalone wasm file … that can run in wasm VMs", WASI imports, no
-        JavaScript glue) that no JavaScript of the project loads: made for a WASI runtime
-        (wasmtime, GraalWasm, wasmer), not a browser (sireum's cvc5 and tesseract servers)."""
-        env = self.settings.get("ENVIRONMENT")
-        if env in (["node"], "node") or self.settings.get("NODERAWFS"):
-            return "node"
-        if self.settings.get("STANDALONE_WASM") and (self.output or "").endswith(".wasm") \
-                and not self._loaded_by_js(ctx):
-            return "wasmtime"
-        return None
-
-    def _loaded_by_js(self, ctx) -> bool:
-        """Whether JavaScript of the project may load what the link writes: a load the graph
-        resolves to it, or a compile of a module of its name or of a name not known (built
-        outputs are mostly not in the tree, so the graph cannot resolve to them)."""
-        project = ctx.project
-        if project is None or not hasattr(project, "graph"):
-            return True
-        if any(e.kind == "loads-wasm" for p in self.artifact_paths for e in project.graph.into.get(p, ())):
-            return True
-        names = {posixpath.basename(p) for p in self.artifact_paths}
-        return any(not c.node_only and (not c.source or c.loader_hook or posixpath.basename(c.source) in names)
-                   for c in project.of_kind("js-wasm-compile"))
 
     def fix_pin_memory(self, ctx):
         """Growth off and INITIAL_MEMORY = the planned size, in this file's own spelling

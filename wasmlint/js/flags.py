@@ -2,7 +2,8 @@
 ``child_process`` starts of node, and Emscripten ``Module`` overrides."""
 from __future__ import annotations
 
-from .facts import EmscriptenModuleOverride, JsChildProcess, JsCompile, JsNodeOptionsWrite, JsSetFlags
+from .facts import JsCompile
+from .flag_facts import EmscriptenModuleOverride, JsChildProcess, JsNodeOptionsWrite, JsSetFlags
 from .parse import (ancestors, call_parts, enclosing_function, object_pairs, path_of, string_value,
                     unwrap, up)
 from .scan import Scan
@@ -59,15 +60,21 @@ def _starts_processes(scan: Scan) -> bool:
 
 def _specifiers(scan: Scan) -> list[str]:
     """The module specifiers of the module's static imports and its ``require``/``import()`` calls."""
-    out = [spec for stmt in scan.doc.root.named_children if stmt.type == "import_statement"
+    return [spec for spec, _node in _loads(scan, dynamic=True)]
+
+
+def _loads(scan: Scan, dynamic: bool = False) -> list:
+    """(specifier, node) of each module the module loads: its static imports (the statement),
+    then its ``require`` calls and, with ``dynamic``, its ``import()`` calls (the call)."""
+    out = [(spec, stmt) for stmt in scan.doc.root.named_children if stmt.type == "import_statement"
            and (spec := string_value(stmt.child_by_field_name("source")))]
-    for word, types in (("require", ("identifier",)), ("import", ("import",))):
+    for word, types in (("require", ("identifier",)), ("import", ("import",)))[:1 + dynamic]:
         for node in scan.doc.words(word, types):
             call = up(node)
             if call is not None and call.type == "call_expression":
                 _c, args = call_parts(call)
                 if args and (spec := string_value(args[0])):
-                    out.append(spec)
+                    out.append((spec, call))
     return out
 
 
@@ -131,22 +138,8 @@ def _compiled_before(scan: Scan, call, compiles: list[JsCompile]) -> str | None:
 
 def _imports_before(scan: Scan, call) -> list:
     """Relative modules loaded before ``call``: every static import (hoisted), earlier requires."""
-    out = []
-    for stmt in scan.doc.root.named_children:
-        if stmt.type == "import_statement":
-            src = stmt.child_by_field_name("source")
-            spec = string_value(src)
-            if spec:
-                out.append((spec, stmt.start_point[0] + 1))
-    for node in scan.doc.words("require", ("identifier",)):
-        req = up(node)
-        if req is None or req.type != "call_expression" or req.start_byte >= call.start_byte:
-            continue
-        _c, args = call_parts(req)
-        spec = string_value(args[0]) if args else None
-        if spec and enclosing_function(req) is None:
-            out.append((spec, req.start_point[0] + 1))
-    return out
+    return [(spec, node.start_point[0] + 1) for spec, node in _loads(scan)
+            if node.type == "import_statement" or node.start_byte < call.start_byte and enclosing_function(node) is None]
 
 
 def child_processes(scan: Scan) -> list[JsChildProcess]:

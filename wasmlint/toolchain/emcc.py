@@ -10,7 +10,6 @@ overrides ``-pthread``/``-fopenmp`` whatever the order, ``-m64``/``--target=wasm
 """
 from __future__ import annotations
 
-import posixpath
 
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -22,7 +21,7 @@ from . import emcc_settings as es
 from .edits import remove_many, replace_args, replace_part
 from .debug_build import SOURCE_MAP_FLAGS, debug_named, is_debug_flag, release_named
 from .emcc_debug import DebugSettings
-from .emcc_targets import TargetHint
+from .emcc_outputs import LinkOutputs
 from .emcc_setting_fact import EmccSetting, SettingUse, parse_use
 from .emver import effective, parse_version
 from .pstr import UNKNOWN, Tok
@@ -55,7 +54,7 @@ def is_emcc(word: str) -> bool:
 
 
 @dataclass
-class EmccInvocation(MemoryLike, DebugSettings, TargetHint, Fact):
+class EmccInvocation(MemoryLike, DebugSettings, LinkOutputs, Fact):
     """One emcc link (a command, or a flag set that reaches one), with the settings
     emcc ends up with and the memory layout it derives."""
 
@@ -273,44 +272,6 @@ class EmccInvocation(MemoryLike, DebugSettings, TargetHint, Fact):
     def fix_remove_maximum(self) -> list:
         uses = [u for u in self.uses if u.parsed.name == "MAXIMUM_MEMORY"]
         return remove_many([u.toks for u in uses]) or []
-
-    @property
-    def wasm_file(self) -> str | None:
-        """The ``.wasm`` the link writes: ``-o app.js`` writes ``app.wasm`` beside it;
-        none with ``-sSINGLE_FILE`` (the module is embedded in the output) or ``-sWASM=0``."""
-        if not self.output or not self.wasm_output:
-            return None
-        stem, dot, ext = self.output.rpartition(".")
-        if ext == "wasm":
-            return self.output
-        if self.settings.get("SINGLE_FILE"):
-            return None
-        return stem + ".wasm" if dot else self.output + ".wasm"
-
-    @property
-    def written(self) -> list[str]:
-        """Every file the link writes, as the build file names them: the ``.wasm`` and
-        the glue (``-o app.html`` also writes ``app.js``); with ``-sSINGLE_FILE`` or
-        ``-sWASM=0`` only the output itself."""
-        if not self.output:
-            return []
-        stem, dot, ext = self.output.rpartition(".")
-        if ext == "wasm" or self.wasm_file is None:
-            return [self.output, *self.copies]
-        glue = (stem if dot else self.output) + ".js" if ext == "html" else self.output
-        return [self.wasm_file, glue, *self.copies]
-
-    @property
-    def artifact_paths(self) -> list[str]:
-        """What the link writes, as project paths: outputs are relative to the build file's folder."""
-        base = posixpath.dirname(self.span.path)
-        return [posixpath.normpath(posixpath.join(base, p)) for p in self.written]
-
-    def graph_refs(self) -> list:
-        """build config → every artifact it writes, and → the JavaScript it pastes into the glue."""
-        from ..graph import Ref
-        return [Ref("builds", out, self.span) for out in self.written] + [
-            Ref("links-js", path, self.span) for _option, path in self.js_inputs]
 
     def fix_pin_memory(self, ctx):
         """Growth off and INITIAL_MEMORY = the planned size, in this file's own spelling

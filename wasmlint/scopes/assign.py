@@ -41,7 +41,7 @@ from . import QUIET, UNKNOWN, Scoped
 from .commands import command_scope, node_option_scope
 from .conventions import artifact_name_scope, name_scope, path_scope
 from .debug_builds import unshipped_debug_links
-from .dependency_copies import dependency_copies
+from .dependency_copies import dependency_copies, local_package_copies
 from .exports import test_export, test_exports
 from .npm_files import npm_packed, packed_in_passing, published
 from .unreached import (REACH, libtool_link_inputs, program_named_modules, unpacked_modules, used_only_by_quiet_code,
@@ -215,6 +215,7 @@ def assign(project, config) -> ScopeMap:
     libtool_link_inputs(project, prod)
     vendored_copy_modules(project, prod, rel)
     dependency_copies(project, prod, rel, ("builds",))
+    local_package_copies(project, prod, rel, ("builds",))
     used_only_by_quiet_code(project, out)
     program_named_modules(project, prod, rel)
     unpacked_modules(project, prod, packed)

@@ -70,7 +70,8 @@ DEPENDENCY_FIELDS = ("dependencies", "devDependencies", "optionalDependencies", 
 @dataclass
 class PackageDependencies(Fact):
     """The package's name and the packages its dependency fields list (``scopes.dependency_copies``
-    tells a copy of a dependency's files kept in the project by them)."""
+    tells a copy of a dependency's files kept in the project by them), and its ``type``: how
+    node loads the ``.js`` files of the package (``module``: as ES modules)."""
 
     kind: ClassVar[str] = "package-dependencies"
     name: str | None = None
@@ -78,6 +79,7 @@ class PackageDependencies(Fact):
     repository: str | None = None     # where its source lives, as ``repository_of`` reads it
     # (name, folder) of each dependency installed from a folder of the project (`file:`, `link:`)
     local: list = field(default_factory=list)
+    module_type: str | None = None    # `type`: "module" or "commonjs" (node's default)
 
 
 # npm's specs of a dependency installed from a folder: npm links it into node_modules
@@ -88,14 +90,17 @@ def _dependencies(idx, root) -> list[Fact]:
     name = root.get("name")
     tables = [t for key in DEPENDENCY_FIELDS for t in (root.get(key),) if t is not None and t.type == "object"]
     listed = [k.value for t in tables for k, _ in t.pairs]
-    if (name is None or name.type != "string") and not listed:
+    kind = root.get("type")
+    module_type = kind.str_value() if kind is not None else None
+    if (name is None or name.type != "string") and not listed and module_type is None:
         return []
     local = [(k.value, spec.split(":", 1)[1].removeprefix("//")) for t in tables for k, v in t.pairs
              for spec in (v.str_value() or "",) if spec.startswith(LOCAL_SPECS)]
     at = name if name is not None and name.type == "string" else root
     return [PackageDependencies(idx.span(at.start, at.end if at is name else at.start + 1),
                                 name=name.value if at is name else None, dependencies=listed,
-                                repository=repository_of(root.get("repository")), local=local)]
+                                repository=repository_of(root.get("repository")), local=local,
+                                module_type=module_type)]
 
 
 # npm's shorthands of a repository (`github:user/repo`, `user/repo`) and the hosts they name

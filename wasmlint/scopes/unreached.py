@@ -44,19 +44,14 @@ def unrunnable_commonjs(project) -> dict[str, Scoped]:
     older CommonJS copy of its ``src/cli.js`` bin): tooling, and so are the launches in it (its
     ``pm2.start``), as a convention of the file says (``assign`` reads it so)."""
     types = {f.span.path: f.module_type for f in project.of_kind("package-dependencies")}
-    manifests = {p for p, kind in project.files.items() if kind == "package-json"}
     out = {}
     for f in project.of_kind("js-module"):
         path = f.span.path
         if not f.commonjs or not path.endswith(".js") or project.graph.into.get(path):
             continue
-        folder = posixpath.dirname(path)
-        while True:     # node's package scope: the nearest package.json, whatever it says
-            manifest = posixpath.join(folder, "package.json") if folder else "package.json"
-            if manifest in manifests or not folder:
-                break
-            folder = posixpath.dirname(folder)
-        if manifest in manifests and types.get(manifest) == "module":
+        # node's package scope: the nearest package.json, whatever it says
+        manifest = posixpath.join(project.package_root(path), "package.json")
+        if types.get(manifest) == "module":
             out[path] = Scoped("tooling", f"CommonJS (`require` on load) in a `\"type\": \"module\"` package "
                                           f"({manifest}): node stops at its `require`, and nothing of the "
                                           "project runs, imports or ships it")

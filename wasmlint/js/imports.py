@@ -15,7 +15,7 @@ from .emscripten_env import node_only
 from .error_listeners import error_handling
 from .exports import export_table, import_source
 from .facts import JsFact
-from .node_runtime import node_runtime
+from .node_runtime import commonjs_on_load, node_runtime
 from .parse import WORDISH, Doc, call_parts, string_value, unwrap, up
 
 IMPORT_ONLY_MAX_BYTES = 256 << 10   # files that mention no WebAssembly API are parsed for imports up to this size
@@ -38,6 +38,7 @@ class JsModule(JsFact):
     calls: list = field(default_factory=list, metadata={"internal": True})
     node_glue: bool = False          # Emscripten glue built for node only (emscripten_env)
     node_runtime: str | None = None  # a node-only builtin its module scope loads: it runs in node only
+    commonjs: bool = False           # CommonJS only: calls node's `require` on load (node_runtime.commonjs_on_load)
 
     def graph_refs(self) -> list:
         from ..graph import Ref
@@ -66,7 +67,8 @@ def module_fact(doc: Doc, generator: str | None, scan=None) -> JsModule | None:
             unique.append((spec, span))
     return JsModule(Span(doc.path, 1, 1, 1, 1), generator=generator, imports=[s for s, _ in unique],
                     import_spans=[sp for _, sp in unique], wasm_siblings=siblings, exports=exports, calls=calls,
-                    node_glue=node_glue, node_runtime=needs_node)
+                    node_glue=node_glue, node_runtime=needs_node,
+                    commonjs=generator is None and bool(specs) and commonjs_on_load(doc))
 
 
 def _specs(doc: Doc) -> list[tuple[str, Span]]:

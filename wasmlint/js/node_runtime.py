@@ -53,6 +53,33 @@ def node_runtime(doc: Doc) -> str | None:
     return None
 
 
+# where a name `require` is the file's own: a declared variable, function or parameter
+_DECLARES = frozenset(("variable_declarator", "function_declaration", "formal_parameters", "required_parameter",
+                       "assignment_pattern", "import_specifier", "namespace_import", "import_clause"))
+
+
+def commonjs_on_load(doc: Doc) -> bool:
+    """The file is CommonJS only: its module scope calls node's ``require`` when it loads
+    (as ``node_runtime`` finds such calls), it declares no ``require`` of its own (a bundle's
+    ``var require = n => …`` shim) and has no ``import``/``export`` statement. As an ES module
+    (a ``.js`` file in a ``"type": "module"`` package) it stops at that call:
+    ``ReferenceError: require is not defined in ES module scope``."""
+    if any(stmt.type in ("import_statement", "export_statement") for stmt in doc.root.named_children):
+        return False
+    on_load = False
+    for off in doc.offsets(b"require"):
+        word = doc.root.descendant_for_byte_range(off, off + len("require"))
+        if word is None or word.type != "identifier" or word.end_byte - word.start_byte != len("require"):
+            continue
+        up_ = word.parent
+        if up_ is not None and up_.type in _DECLARES:
+            return False
+        if (up_ is not None and up_.type == "call_expression" and unwrap(call_parts(up_)[0]).id == word.id
+                and _on_load(up_)):
+            on_load = True
+    return on_load
+
+
 def _type_only(stmt) -> bool:
     """``import type { X } from 'node:fs'`` (TypeScript): erased, loads nothing."""
     return any(c.type == "type" for c in stmt.children)

@@ -41,11 +41,11 @@ from . import QUIET, UNKNOWN, Scoped
 from .commands import command_scope, node_option_scope
 from .conventions import artifact_name_scope, name_scope, path_scope
 from .debug_builds import unshipped_debug_links
-from .dependency_copies import dependency_copies
+from .dependency_copies import dependency_copies, local_package_copies
 from .exports import test_export, test_exports
 from .npm_files import npm_packed, packed_in_passing, published
-from .unreached import (REACH, libtool_link_inputs, program_named_modules, unpacked_modules, used_only_by_quiet_code,
-                        vendored_copy_modules)
+from .unreached import (REACH, libtool_link_inputs, program_named_modules, unpacked_modules, unrunnable_commonjs,
+                        used_only_by_quiet_code, vendored_copy_modules)
 
 # files whose commands are production only through their own units' roles, never by being reached
 SURFACE_KINDS = frozenset(("package-json", "dockerfile", "compose", "k8s", "pm2", "procfile", "systemd",
@@ -176,6 +176,8 @@ def assign(project, config) -> ScopeMap:
     rel = {p: project.rel(p) for p in project.files}
     out.overrides = _overrides(project, config)
     out.conventions = {p: s for p in project.files if (s := path_scope(rel[p], project.files[p])) is not None}
+    for p, said in unrunnable_commonjs(project).items():
+        out.conventions.setdefault(p, said)
     for h in project.of_kind("scope-hint"):
         out.hints.setdefault(h.span.path, []).append(h)
     launches = [f for f in project.of_kind("node-launch") if f.surface != "shebang"]
@@ -215,6 +217,7 @@ def assign(project, config) -> ScopeMap:
     libtool_link_inputs(project, prod)
     vendored_copy_modules(project, prod, rel)
     dependency_copies(project, prod, rel, ("builds",))
+    local_package_copies(project, prod, rel, ("builds",))
     used_only_by_quiet_code(project, out)
     program_named_modules(project, prod, rel)
     unpacked_modules(project, prod, packed)

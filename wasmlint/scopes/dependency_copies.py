@@ -15,6 +15,15 @@ dependency's project, not this one: it is ``vendored`` when
   after it in a folder of other projects' files (``libs``, ``vendor``, ``third_party`` …);
 - nothing in production reaches it and no build of the project writes it, nor a file of its
   name elsewhere (libauth's own ``secp256k1.wasm``, which its Dockerfile links as ``secp256k1.js``).
+
+A dependency installed from a folder of the project (``"web-tree-sitter":
+"file:node_modules_linked/web-tree-sitter"``) is what npm links into ``node_modules``, which
+wasmlint never reads: when that folder's package.json names another repository than the
+package.json that depends on it (tree-sitter's, beside the extension's own), the folder is
+that other project's published package, copied in: all of it is ``vendored``, reached or
+not, but for what a build of this project writes there. A folder package of the same
+repository, or of none said, is the project's own (a ``file:pkg`` of wasm-pack's output, a
+monorepo's ``file:../core``).
 """
 from __future__ import annotations
 
@@ -56,6 +65,27 @@ def dependency_copies(project, prod: dict[str, Scoped], rel: dict[str, str], mak
                 prod[path] = Scoped("vendored", f"named after `{package}`, a dependency in {declared}: "
                                                 "a copy of that package's files, built by its project")
                 break
+
+
+def local_package_copies(project, prod: dict[str, Scoped], rel: dict[str, str], makes: tuple[str, ...]) -> None:
+    """Mark the files of a ``file:``/``link:`` dependency that is another repository's package
+    (see the module) ``vendored`` in ``prod``."""
+    facts = project.of_kind("package-dependencies")
+    by_path = {f.span.path: f for f in facts}
+    for f in facts:
+        for package, spec in f.local if f.repository else ():
+            folder = posixpath.normpath(posixpath.join(posixpath.dirname(f.span.path), spec))
+            copy = by_path.get(posixpath.join(folder, "package.json"))
+            if (copy is None or copy.name != package or not copy.repository or copy.repository == f.repository
+                    or f.span.path.startswith(folder + "/")):
+                continue    # the project's own package, or one holding the package.json that installs it
+            shown = posixpath.dirname(rel.get(copy.span.path, copy.span.path))
+            why = Scoped("vendored", f"in `{shown}/`, the package `{package}` of "
+                                     f"{copy.repository}, installed from that folder by {rel.get(f.span.path, f.span.path)}"
+                                     " (like node_modules): another project's files")
+            for path in project.files:
+                if path.startswith(folder + "/") and not any(e.kind in makes for e in project.graph.into.get(path, ())):
+                    prod[path] = why
 
 
 def _built_names(project) -> set[str]:

@@ -34,6 +34,30 @@ def used_only_by_quiet_code(project, out: ScopeMap) -> None:
                                              f" code ({where})")
 
 
+def unrunnable_commonjs(project) -> dict[str, Scoped]:
+    """The ``.js`` files that node loads as ES modules (the nearest package.json above says
+    ``"type": "module"``) but that are CommonJS only (``js-module`` ``commonjs``: a ``require``
+    call on load, no ``import``/``export``): whatever runs one stops at its first ``require``
+    (``ReferenceError: require is not defined in ES module scope``), and a browser has no
+    ``require`` either. When nothing of the project refers to it (no run, import, bundle entry,
+    publication, copy), it is a leftover that nothing runs as it is (wao's root ``cli.js``, an
+    older CommonJS copy of its ``src/cli.js`` bin): tooling, and so are the launches in it (its
+    ``pm2.start``), as a convention of the file says (``assign`` reads it so)."""
+    types = {f.span.path: f.module_type for f in project.of_kind("package-dependencies")}
+    out = {}
+    for f in project.of_kind("js-module"):
+        path = f.span.path
+        if not f.commonjs or not path.endswith(".js") or project.graph.into.get(path):
+            continue
+        # node's package scope: the nearest package.json, whatever it says
+        manifest = posixpath.join(project.package_root(path), "package.json")
+        if types.get(manifest) == "module":
+            out[path] = Scoped("tooling", f"CommonJS (`require` on load) in a `\"type\": \"module\"` package "
+                                          f"({manifest}): node stops at its `require`, and nothing of the "
+                                          "project runs, imports or ships it")
+    return out
+
+
 def _user_scope(out: ScopeMap, edge) -> Scoped:
     if edge.src.startswith("launch:"):
         return out.launches.get(edge.src, UNKNOWN)

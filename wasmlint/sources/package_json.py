@@ -70,22 +70,63 @@ DEPENDENCY_FIELDS = ("dependencies", "devDependencies", "optionalDependencies", 
 @dataclass
 class PackageDependencies(Fact):
     """The package's name and the packages its dependency fields list (``scopes.dependency_copies``
-    tells a copy of a dependency's files kept in the project by them)."""
+    tells a copy of a dependency's files kept in the project by them), and its ``type``: how
+    node loads the ``.js`` files of the package (``module``: as ES modules)."""
 
     kind: ClassVar[str] = "package-dependencies"
     name: str | None = None
     dependencies: list = field(default_factory=list)
+    repository: str | None = None     # where its source lives, as ``repository_of`` reads it
+    # (name, folder) of each dependency installed from a folder of the project (`file:`, `link:`)
+    local: list = field(default_factory=list)
+    module_type: str | None = None    # `type`: "module" or "commonjs" (node's default)
+
+
+# npm's specs of a dependency installed from a folder: npm links it into node_modules
+LOCAL_SPECS = ("file:", "link:")
 
 
 def _dependencies(idx, root) -> list[Fact]:
     name = root.get("name")
-    listed = [k.value for key in DEPENDENCY_FIELDS for table in (root.get(key),)
-              if table is not None and table.type == "object" for k, _ in table.pairs]
-    if (name is None or name.type != "string") and not listed:
+    tables = [t for key in DEPENDENCY_FIELDS for t in (root.get(key),) if t is not None and t.type == "object"]
+    listed = [k.value for t in tables for k, _ in t.pairs]
+    kind = root.get("type")
+    module_type = kind.str_value() if kind is not None else None
+    if (name is None or name.type != "string") and not listed and module_type is None:
         return []
+    local = [(k.value, spec.split(":", 1)[1].removeprefix("//")) for t in tables for k, v in t.pairs
+             for spec in (v.str_value() or "",) if spec.startswith(LOCAL_SPECS)]
     at = name if name is not None and name.type == "string" else root
     return [PackageDependencies(idx.span(at.start, at.end if at is name else at.start + 1),
-                                name=name.value if at is name else None, dependencies=listed)]
+                                name=name.value if at is name else None, dependencies=listed,
+                                repository=repository_of(root.get("repository")), local=local,
+                                module_type=module_type)]
+
+
+# npm's shorthands of a repository (`github:user/repo`, `user/repo`) and the hosts they name
+_HOST_SHORTHANDS = {"github": "github.com", "gitlab": "gitlab.com", "bitbucket": "bitbucket.org"}
+
+
+def repository_of(node) -> str | None:
+    """The repository a package.json's ``repository`` names (a URL string or ``{"url": …}``),
+    as ``host/owner/name`` in lower case, whatever its form (``git+https://…/x.git``,
+    ``git@host:owner/x``, npm's ``github:owner/x`` and ``owner/x``); None when it names none."""
+    if node is not None and node.type == "object":
+        node = node.get("url")
+    url = (node.str_value() or "").strip() if node is not None else ""
+    head, sep, rest = url.partition(":")
+    if sep and head in _HOST_SHORTHANDS:
+        url = f"{_HOST_SHORTHANDS[head]}/{rest}"
+    elif "://" in url:
+        url = url.split("://", 1)[1].split("@", 1)[-1]
+    elif sep and "@" in head:                       # git@github.com:owner/x.git
+        url = f"{head.split('@', 1)[1]}/{rest}"
+    elif url.count("/") == 1 and not url.startswith((".", "/")):
+        url = f"github.com/{url}"                   # npm's shorthand: a GitHub repository
+    parts = [p for p in url.split("#", 1)[0].split("?", 1)[0].split("/") if p]
+    if len(parts) < 3:
+        return None
+    return "/".join([parts[0].split(":", 1)[0], parts[1], parts[2].removesuffix(".git")]).lower()
 
 
 def extract(src: SourceFile) -> list[Fact]:

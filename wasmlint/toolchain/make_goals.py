@@ -82,7 +82,7 @@ def reached(rules, goals: frozenset[str]) -> set[str] | None:
     needs: dict[str, list[str]] = {}
     patterns: list[tuple[str, list[str]]] = []
     for rule in rules:
-        prereqs = (rule.prereqs.text if rule.needs is None else rule.needs).split()
+        prereqs = (rule.prereqs if rule.needs is None else rule.needs).text.split()
         for target in rule.targets:
             if "%" in target:
                 patterns.append((target, prereqs))

@@ -136,9 +136,13 @@ def _targets(rule: Rule, parsed: Parsed, index) -> list[tuple[str, dict[str, Var
     ``index``: ``_patterns(parsed)``; a target's own variables are looked up by its name."""
     patterns, place, values = index
     out = []
-    prereqs = rule.prereqs.split_ws()          # the rule's, the same for each of its targets
+    # `$<` and `$^` are the prerequisites as make read them, expanded where the rule stands
+    # (GNU make manual, "How make Reads a Makefile": a rule's prerequisites are immediate):
+    # `app: $(OBJ)` then `emcc $^` links the object files, not a command substitution
+    read = rule.prereqs if rule.needs is None else rule.needs
+    prereqs = read.split_ws()          # the rule's, the same for each of its targets
     first = prereqs[0] if prereqs else PStr.synth("")
-    every = rule.prereqs.strip()
+    every = read.strip()
     for target in rule.targets:
         names = [target]
         if "%" in target:

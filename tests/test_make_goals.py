@@ -25,7 +25,7 @@ def test_no_goal_a_variable_goal_or_another_makefile_is_the_default_goal():
 class _Rule:
     targets: list
     prereqs: PStr
-    needs: str | None = None
+    needs: PStr | None = None
 
 
 def test_reached_through_explicit_and_pattern_rules():
@@ -47,7 +47,7 @@ def test_a_goal_the_file_has_no_rule_for_is_not_this_files_run():
 
 
 def test_prerequisites_as_make_read_them_and_a_name_not_known():
-    rules = [_Rule(["web"], PStr.synth("$(OUT)"), needs=" dist/app.js"), _Rule(["dist/app.js"], PStr.synth("app.o"))]
+    rules = [_Rule(["web"], PStr.synth("$(OUT)"), needs=PStr.synth(" dist/app.js")), _Rule(["dist/app.js"], PStr.synth("app.o"))]
     assert reached(rules, frozenset({"web"})) == {"web", "dist/app.js", "app.o"}
-    unknown = [_Rule(["web"], PStr.synth("$(shell ls)"), needs=" \ue000")]
+    unknown = [_Rule(["web"], PStr.synth("$(shell ls)"), needs=PStr.synth(" \ue000"))]
     assert reached(unknown, frozenset({"web"})) is None        # it may name any target

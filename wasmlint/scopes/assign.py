@@ -431,10 +431,29 @@ def _outputs_scope(project, f, builds) -> Scoped | None:
         out = e.dst or output_path(e.spec, e.src)
         if not out or not out.startswith(root) or posixpath.normpath(out) in entries:
             return None     # a package's entry point is what npm publishes, whatever its folder is named
-        said = path_scope(out[len(root):]) or artifact_name_scope(posixpath.basename(out))
+        name = posixpath.basename(out)
+        said = path_scope(out[len(root):]) or (None if _package_named(project, name) else artifact_name_scope(name))
         if said is None or said.scope not in QUIET:
             return None
     return said and Scoped(said.scope, f"writes `{out}`, {said.reason}")
+
+
+def _package_named(project, name: str) -> bool:
+    """Whether a build output is named as one of the project's own npm packages (not a test's
+    or bench's by its folder): ``laz-perf``, the module of the package ``laz-perf``, is that
+    package's product, though its name holds the word ``perf``. npm names a package by its
+    ``name`` (a scoped ``@org/x`` by ``x`` here); an output's name is its file name less its
+    extensions."""
+    key = "package-names"
+    if key not in project.memo:
+        project.memo[key] = {f.name.rpartition("/")[2].lower() for f in project.of_kind("package-dependencies")
+                             if f.name and not _quiet_path(project.rel(f.span.path))}
+    return name.split(".", 1)[0].lower() in project.memo[key]
+
+
+def _quiet_path(rel: str) -> bool:
+    said = path_scope(rel)
+    return said is not None and said.scope in QUIET
 
 
 def _package_entries(project) -> set[str]:

@@ -83,6 +83,9 @@ class EmccInvocation(MemoryLike, DebugSettings, LinkOutputs, Fact):
     # (Makefile) a run named for release that makes this same link (``make RELEASE=1``)
     release_run: str | None = internal(None)
     stripped_into: str | None = internal(None)        # a module the Makefile derives and strips (make_strip)
+    platform_goal: str | None = internal(None)        # (Makefile) the web platform's goal that makes it (make_goals)
+    # (Makefile) the recipe line of a link whose command word is set elsewhere (`$(EMCC)`)
+    recipe_span: Span | None = internal(None)
     emscripten_version: str | None = None
     uses: list = internal(default_factory=list)
     thread_flags: list = internal(default_factory=list)

@@ -19,8 +19,9 @@ class DebugSettings:
         """(WL503) A link left at emcc's default -O0 whose outputs the project neither publishes
         nor serves: a CI check build, a smoke test or a vendored library's makefile, not the
         build that ships (wabt's CI `emcmake cmake -B emscripten`, dosbox-x's vendored libpng
-        makefiles)."""
-        return self.default_o0 and not shipped(self, ctx)
+        makefiles). A link that the Makefile's goal for the web platform makes (``make wasm``:
+        ``platform_goal``) is the project's web build, what its users build and deploy."""
+        return self.default_o0 and not self.platform_goal and not shipped(self, ctx)
 
     def debug_variant(self, ctx) -> bool:
         """A link the project's scopes call a debug variant: flagged to debug, its outputs
@@ -63,10 +64,15 @@ class DebugSettings:
 
     @property
     def debug_span(self) -> Span:
+        """The setting that adds the checks; else the configure line whose build type brings
+        the flags; else, for a Makefile link left at the default -O0, its recipe line: the
+        link's span starts where its command word is set (``EMCC ?= emcc``), which links share."""
         for n in self._debug_checks:
             u = self._last(n)
             if u is not None and u.parsed.value:
                 return u.span
+        if self.build_type_span is None and self.default_o0 and self.recipe_span is not None:
+            return self.recipe_span
         return self.build_type_span or self.span
 
     @property

@@ -82,7 +82,7 @@ def reached(rules, goals: frozenset[str]) -> set[str] | None:
     needs: dict[str, list[str]] = {}
     patterns: list[tuple[str, list[str]]] = []
     for rule in rules:
-        prereqs = (rule.prereqs.text if rule.needs is None else rule.needs).split()
+        prereqs = (rule.prereqs if rule.needs is None else rule.needs).text.split()
         for target in rule.targets:
             if "%" in target:
                 patterns.append((target, prereqs))
@@ -123,3 +123,23 @@ def link_reached(rule: str | None, reached_targets: set[str]) -> bool:
         glob = rule.replace("%", "*")
         return any(fnmatch.fnmatchcase(t, glob) for t in reached_targets)
     return rule in reached_targets
+
+
+# Goals named for the web platform: `make wasm`, `make web`, `make emscripten`, `make html5`
+PLATFORM_GOALS = ("wasm", "web", "emscripten", "html5", "webassembly")
+
+
+def mark_platform_goals(rules, links: list) -> None:
+    """A Makefile goal named for the web platform (fastText's ``wasm: webassembly/fasttext_wasm.js``
+    beside its native ``opt`` and its ``wasmdebug``; wipeout-rewrite's ``wasm: wasm_full
+    wasm_minimal``) is the project's build for that platform: what a user runs to get the web
+    build, as ``make opt`` gets the native one, not a CI check, a smoke test or a vendored
+    library's own goal (``all``, ``check``). Each link such a goal reaches (``reached``) is
+    marked with it (``platform_goal``)."""
+    named = {t for rule in rules for t in rule.targets if t in PLATFORM_GOALS}
+    for goal in sorted(named):
+        targets = reached(rules, frozenset((goal,)))
+        for f in links:
+            if targets is not None and f.platform_goal is None and f.rule and "%" not in f.rule \
+                    and link_reached(f.rule, targets):
+                f.platform_goal = goal

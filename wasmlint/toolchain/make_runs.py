@@ -241,7 +241,7 @@ def _read_recipes(text: str, rel: str) -> tuple[list, list[tuple[str, PStr]]]:
         ex.vars = {"MAKE": Var("MAKE", "simple", PStr.synth("make")), **parsed.vars}
         if len(_RECIPES) >= MAX_SURFACES:
             _RECIPES.clear()
-        _RECIPES[key] = (parsed.rules, [(target, line) for (target, _), lines in recipe_lines(parsed, ex)
+        _RECIPES[key] = (parsed.rules, [(target, line) for (target, _), lines, _ in recipe_lines(parsed, ex)
                                          for line in lines])
     return _RECIPES[key]
 

@@ -40,7 +40,7 @@ class Rule:
     prereqs: PStr
     recipe: list[PStr] = field(default_factory=list)
     line: Line | None = None
-    needs: str | None = None     # the prerequisites as make reads them: expanded where the rule stands
+    needs: PStr | None = None    # the prerequisites as make reads them: expanded where the rule stands
 
 
 @dataclass
@@ -288,7 +288,7 @@ class MakeReader:
         if kind == "rule":
             # make expands a rule's prerequisites when it reads the rule (GNU make manual,
             # "How make Reads a Makefile": immediate context), with the values set above it
-            rule = Rule(targets, shape.prereqs, needs=ex.expand(shape.prereqs).text)
+            rule = Rule(targets, shape.prereqs, needs=ex.expand(shape.prereqs))
             if shape.recipe is not None:
                 rule.recipe.append(shape.recipe)
             rules.append(rule)

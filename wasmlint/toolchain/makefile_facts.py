@@ -20,6 +20,7 @@ from .makefile_expand import Expander, Var
 from .pstr import STRIDE, UNKNOWN, PStr, Tok, shell_split
 from .configured_make import Configured
 from .debug_build import debug_named, release_named
+from .make_goals import mark_platform_goals
 from .shell_argv import VERSION_VARS, facts_from_shell
 from .shell_cargo import bindgen_in
 from .shell_eval import shell_words
@@ -47,7 +48,7 @@ def _variant_facts(reader: MakeReader, parsed: Parsed, response, version, done: 
     version = version or next((f.version for f in facts), None)
     configured = Configured()
     exported = {n: v for n, v in parsed.vars.items() if v.exported or n in ex.exported}   # once, not per target
-    for (target, local), lines in recipe_lines(parsed, ex):
+    for (target, local), lines, rule in recipe_lines(parsed, ex):
         env = {n: ex.expand(v.value, local) if v.flavor != "simple" else v.value
                for n, v in _exported(exported, parsed.vars, local, ex.exported).items()}
         key = (target, version, tuple(lines), tuple(sorted((n, v) for n, v in env.items())))
@@ -56,17 +57,19 @@ def _variant_facts(reader: MakeReader, parsed: Parsed, response, version, done: 
             continue
         done[key] = links = []
         bindgen = bindgen_in(lines, reader.index)
-        for text in lines:                 # a later line's `cp $@ $(DIST)/` copies an earlier link's files
+        for k, text in enumerate(lines):   # a later line's `cp $@ $(DIST)/` copies an earlier link's files
             made = facts_from_shell(text, reader.index, env=env, reader=response,
                                     variant=parsed.label, version=version, bindgen=bindgen, earlier_links=links,
                                     configured=configured)
             for f in made:
                 if f.kind == "emcc-invocation":
                     f.rule = target
+                    f.recipe_span = _recipe_span(reader, rule.recipe[k], f.span)
                     links.append(f)
             facts += made
     used = set(ex.used)
     _mark_stripped(facts, parsed, ex)
+    mark_platform_goals(parsed.rules, [f for f in facts if f.kind == "emcc-invocation"])
     facts += _flag_variables(reader, parsed, ex, used, version)
     return facts + _recipe_hints(reader, parsed)
 
@@ -78,7 +81,7 @@ def _mark_stripped(facts: list[Fact], parsed: Parsed, ex: Expander) -> None:
     if not links:
         return
     rules = [(target, [w.text for w in shell_split(ex.expand(local["^"].value, local))], [x.text for x in lines])
-             for (target, local), lines in recipe_lines(parsed, ex)]
+             for (target, local), lines, _ in recipe_lines(parsed, ex)]
     for f in links:
         f.stripped_into = stripped_later({f.rule, *f.written}, rules)
 
@@ -112,15 +115,25 @@ def _recipe_hints(reader: MakeReader, parsed: Parsed) -> list[Fact]:
     return out
 
 
-def recipe_lines(parsed: Parsed, ex: Expander) -> list[tuple[tuple[str, dict[str, Var]], list[PStr]]]:
+def recipe_lines(parsed: Parsed, ex: Expander) -> list[tuple[tuple[str, dict[str, Var]], list[PStr], Rule]]:
     """Each target's recipe lines, expanded as make runs them (prefixes ``@-+`` gone: make
-    strips them after expansion, so ``$(Q)emcc`` with ``Q = @`` runs emcc)."""
+    strips them after expansion, so ``$(Q)emcc`` with ``Q = @`` runs emcc), with their rule."""
     out = []
     index = _patterns(parsed)
     for rule in parsed.rules:
         for target, local in _targets(rule, parsed, index):
-            out.append(((target, local), [_strip_prefix(ex.expand(line, local)) for line in rule.recipe]))
+            out.append(((target, local), [_strip_prefix(ex.expand(line, local)) for line in rule.recipe], rule))
     return out
+
+
+def _recipe_span(reader: MakeReader, line: PStr, span: Span) -> Span | None:
+    """The span of a recipe line whose command's span starts elsewhere: its command word is
+    a variable's value (``$(EMCC) $^ -o $(TARGET)`` with ``EMCC ?= emcc`` at the top)."""
+    where = line.source_range()
+    if where is None:
+        return None
+    own = reader.index.span(*where)
+    return None if own.line <= span.line <= own.end_line else own
 
 
 def _patterns(parsed: Parsed) -> tuple[list[tuple[int, str]], dict[str, int], list[dict[str, Var]]]:
@@ -136,9 +149,13 @@ def _targets(rule: Rule, parsed: Parsed, index) -> list[tuple[str, dict[str, Var
     ``index``: ``_patterns(parsed)``; a target's own variables are looked up by its name."""
     patterns, place, values = index
     out = []
-    prereqs = rule.prereqs.split_ws()          # the rule's, the same for each of its targets
+    # `$<` and `$^` are the prerequisites as make read them, expanded where the rule stands
+    # (GNU make manual, "How make Reads a Makefile": a rule's prerequisites are immediate):
+    # `app: $(OBJ)` then `emcc $^` links the object files, not a command substitution
+    read = rule.prereqs if rule.needs is None else rule.needs
+    prereqs = read.split_ws()          # the rule's, the same for each of its targets
     first = prereqs[0] if prereqs else PStr.synth("")
-    every = rule.prereqs.strip()
+    every = read.strip()
     for target in rule.targets:
         names = [target]
         if "%" in target:

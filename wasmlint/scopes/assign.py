@@ -42,6 +42,7 @@ from .commands import command_scope, node_option_scope
 from .conventions import artifact_name_scope, name_scope, path_scope
 from .debug_builds import unshipped_debug_links
 from .dependency_copies import dependency_copies
+from .example_packages import example_packages
 from .exports import test_export, test_exports
 from .npm_files import npm_packed, packed_in_passing, published
 from .unreached import (REACH, libtool_link_inputs, program_named_modules, unpacked_modules, used_only_by_quiet_code,
@@ -176,6 +177,7 @@ def assign(project, config) -> ScopeMap:
     rel = {p: project.rel(p) for p in project.files}
     out.overrides = _overrides(project, config)
     out.conventions = {p: s for p in project.files if (s := path_scope(rel[p], project.files[p])) is not None}
+    example_packages(project, rel, out.conventions)
     for h in project.of_kind("scope-hint"):
         out.hints.setdefault(h.span.path, []).append(h)
     launches = [f for f in project.of_kind("node-launch") if f.surface != "shebang"]

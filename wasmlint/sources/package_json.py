@@ -75,6 +75,7 @@ class PackageDependencies(Fact):
     kind: ClassVar[str] = "package-dependencies"
     name: str | None = None
     dependencies: list = field(default_factory=list)
+    private: bool = False    # `"private": true`: npm refuses to publish it (``scopes.example_packages``)
 
 
 def _dependencies(idx, root) -> list[Fact]:
@@ -84,8 +85,10 @@ def _dependencies(idx, root) -> list[Fact]:
     if (name is None or name.type != "string") and not listed:
         return []
     at = name if name is not None and name.type == "string" else root
+    private = root.get("private")
     return [PackageDependencies(idx.span(at.start, at.end if at is name else at.start + 1),
-                                name=name.value if at is name else None, dependencies=listed)]
+                                name=name.value if at is name else None, dependencies=listed,
+                                private=private is not None and private.type == "bool" and private.value is True)]
 
 
 def extract(src: SourceFile) -> list[Fact]:

@@ -197,10 +197,11 @@ def _crate_from(link: RustLink, cwd: str, manifests: dict[str, CargoManifest],
     if b is None:
         return None
     if b.tool == "wasm-pack":
-        if b.crate is not None:
-            return manifests.get(_join(cwd, b.crate))
-        # no PATH: the nearest Cargo.toml at or above the folder it runs in, which must be one of
-        # the project's (a `cd` into a folder the project lacks fails, and the build never runs)
+        here = manifests.get(_join(cwd, b.crate or "."))
+        if here is not None or b.crate is not None:
+            return here
+        # no PATH and no Cargo.toml here: the nearest one above the folder it runs in, which must
+        # be one of the project's (a `cd` into a folder the project lacks fails: no build)
         m = _nearest(cwd, manifests) if _holds_files(cwd, files) else None
         return m if m is not None and m.package else None     # a workspace's root is no crate to pack
     m = manifests.get(_join(cwd, b.crate)) if b.crate is not None else _nearest(cwd, manifests)

@@ -40,7 +40,7 @@ from ..pathmatch import match_any
 from . import QUIET, UNKNOWN, Scoped
 from .commands import command_scope, node_option_scope
 from .conventions import artifact_name_scope, name_scope, path_scope
-from .debug_builds import unshipped_debug_links
+from .debug_builds import hand_made_links, unshipped_debug_links
 from .dependency_copies import dependency_copies
 from .example_packages import example_packages
 from .exports import test_export, test_exports
@@ -195,6 +195,8 @@ def assign(project, config) -> ScopeMap:
     for start, reason in _release_builds(project, out):
         _reach(project, start, reason, prod)
     out.debug = unshipped_debug_links(project, lambda f: [h.name for h in out.around_fact(f, f.span.path)])
+    out.debug.update({k: v for k, v in hand_made_links(project, prod, lambda f: out.hinted(f, f.span.path)).items()
+                      if k not in out.debug})
     while _inside_production(project, out, launches, scripts, entry):
         pass
     test_exports(project, prod, lambda f, kind: _edges(project, f, kind))

@@ -2,16 +2,21 @@
 
 ``make`` with no goal builds the file's default goal, its first target, and what that
 needs; ``make GOAL`` builds GOAL (GNU make manual, "Arguments to Specify the Goals"). A
-Makefile whose default goal links the project's program with emcc (renpyweb's ``all:
-asyncify``) is that program's build: a link in another target, which neither the default
-goal reaches nor any run of the file the project shows names (a package.json script, a
-shell script, a Dockerfile ``RUN``, a CI step, a recipe's ``$(MAKE) GOAL``, an ``emmake
-make GOAL``), is made only when someone types ``make GOAL`` by hand: an experiment or a
-variant beside the build (renpyweb's ``pthreads`` target, "Experimental - doesn't work").
-A target named for shipping (``make release``, ``dist``, ``publish``, ``bundle`` …) is left
-alone: it is how the file ships, run or not; so is every target of a file whose default goal
-links only to debug (``all: debug``), whose other targets are the builds, run by name. Only a file make finds by itself (``Makefile``, ``makefile``, ``GNUmakefile``) is
-read so: another one's first target is the goal of whatever includes or names it.
+Makefile whose default goal is an aggregate (no recipe of its own: it lists the build)
+that links the project's program with emcc (renpyweb's ``all: asyncify``) is that
+program's build: a link in another target, which neither the default goal reaches nor
+any run of the file the project shows names (a package.json script, a shell script, a
+Dockerfile ``RUN``, a CI step, a recipe's ``$(MAKE) GOAL``, an ``emmake make GOAL``), is
+made only when someone types ``make GOAL`` by hand: an experiment or a variant beside the
+build (renpyweb's ``pthreads`` target, "Experimental - doesn't work").
+
+Left alone: a file whose first target is itself one output among others (``t0.js: …``
+then ``t1.js: …``: each is built by name); a target named for shipping (``make release``,
+``dist``, ``publish``, ``bundle`` …: how the file ships, run or not); every target of a
+file whose default goal links only to debug (``all: debug``: the others are the builds,
+run by name). Only a file make finds by itself (``Makefile``, ``makefile``,
+``GNUmakefile``) is read so: another one's first target is the goal of whatever includes
+or names it.
 """
 from __future__ import annotations
 
@@ -34,8 +39,8 @@ def mark_unbuilt(reader, facts: list, text: str, rel: str, wrapper_goals: frozen
         return
     rules = reader.as_written().rules
     default = default_goal(rules)
-    if default is None:
-        return
+    if default is None or any(r.recipe for r in rules if default in r.targets):
+        return          # no `all: …` listing the build: the first target is one output among peers
     if None in reader.run_goals:
         return          # runs left unread may name any target
     goals = {default}

@@ -2,7 +2,7 @@
 
 ``production`` is what the project deploys or publishes; ``test``, ``bench``,
 ``example``, ``fixture``, ``docs``, ``vendored`` (another project's build files, copied
-in), ``debug`` (a link made to debug beside the one that ships) and ``tooling`` are the rest; ``unknown`` is
+in), ``debug`` (a link made to debug, or only by hand, beside the one that ships) and ``tooling`` are the rest; ``unknown`` is
 what nothing decides. The project graph decides first (``assign.py``: what a
 production entry point reaches is production), then each ecosystem's conventions
 (``conventions.py`` for paths and names, ``commands.py`` for what a command

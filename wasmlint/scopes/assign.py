@@ -40,8 +40,9 @@ from ..pathmatch import match_any
 from . import QUIET, UNKNOWN, Scoped
 from .commands import command_scope, node_option_scope
 from .conventions import artifact_name_scope, name_scope, path_scope
-from .debug_builds import unshipped_debug_links
+from .debug_builds import hand_made_links, unshipped_debug_links
 from .dependency_copies import dependency_copies, local_package_copies
+from .example_packages import example_packages
 from .exports import test_export, test_exports
 from .npm_files import npm_packed, packed_in_passing, published
 from .unreached import (REACH, libtool_link_inputs, program_named_modules, unpacked_modules, unrunnable_commonjs,
@@ -178,6 +179,7 @@ def assign(project, config) -> ScopeMap:
     out.conventions = {p: s for p in project.files if (s := path_scope(rel[p], project.files[p])) is not None}
     for p, said in unrunnable_commonjs(project).items():
         out.conventions.setdefault(p, said)
+    example_packages(project, rel, out.conventions)
     for h in project.of_kind("scope-hint"):
         out.hints.setdefault(h.span.path, []).append(h)
     launches = [f for f in project.of_kind("node-launch") if f.surface != "shebang"]
@@ -195,6 +197,8 @@ def assign(project, config) -> ScopeMap:
     for start, reason in _release_builds(project, out):
         _reach(project, start, reason, prod)
     out.debug = unshipped_debug_links(project, lambda f: [h.name for h in out.around_fact(f, f.span.path)])
+    out.debug.update({k: v for k, v in hand_made_links(project, prod, lambda f: out.hinted(f, f.span.path)).items()
+                      if k not in out.debug})
     while _inside_production(project, out, launches, scripts, entry):
         pass
     test_exports(project, prod, lambda f, kind: _edges(project, f, kind))

@@ -85,3 +85,26 @@ def _without_debug(path: str, debug_named) -> str:
 def _released(f, project) -> bool:
     from ..toolchain.release_routes import routes_running
     return bool(routes_running(f, project))
+
+
+def hand_made_links(project, prod: dict[str, Scoped], hinted) -> dict[tuple, Scoped]:
+    """(path, span) of each Makefile emcc link that only a run by hand makes (``by_hand``,
+    ``toolchain.make_unbuilt``: renpyweb's experimental ``pthreads`` target beside the ``all``
+    build), with its scope: a link made by hand beside the one that ships. Not when production
+    reaches what it writes (the project serves or publishes it) or a release route runs it,
+    nor when its target's name says more (``hinted(fact)``: ``pygame-example-static`` is an
+    example's). Every variant of the line must be so."""
+    from . import QUIET
+    lines: dict[tuple, list] = {}
+    for f in project.of_kind("emcc-invocation"):
+        lines.setdefault((f.span.path.split("#", 1)[0], f.span), []).append(f)
+    out: dict[tuple, Scoped] = {}
+    for key, fs in lines.items():
+        if not all(f.by_hand for f in fs) or any(_released(f, project) for f in fs):
+            continue
+        if any((said := hinted(f)) is not None and said.scope in QUIET for f in fs):
+            continue
+        if any(prod.get(p, None) is not None and prod[p].scope == "production" for f in fs for p in _outputs(project, f)):
+            continue
+        out[key] = Scoped(DEBUG, f"made only by hand: {fs[0].by_hand}")
+    return out

@@ -80,6 +80,7 @@ class PackageDependencies(Fact):
     # (name, folder) of each dependency installed from a folder of the project (`file:`, `link:`)
     local: list = field(default_factory=list)
     module_type: str | None = None    # `type`: "module" or "commonjs" (node's default)
+    private: bool = False    # `"private": true`: npm refuses to publish it (``scopes.example_packages``)
 
 
 # npm's specs of a dependency installed from a folder: npm links it into node_modules
@@ -97,10 +98,12 @@ def _dependencies(idx, root) -> list[Fact]:
     local = [(k.value, spec.split(":", 1)[1].removeprefix("//")) for t in tables for k, v in t.pairs
              for spec in (v.str_value() or "",) if spec.startswith(LOCAL_SPECS)]
     at = name if name is not None and name.type == "string" else root
+    private = root.get("private")
     return [PackageDependencies(idx.span(at.start, at.end if at is name else at.start + 1),
                                 name=name.value if at is name else None, dependencies=listed,
                                 repository=repository_of(root.get("repository")), local=local,
-                                module_type=module_type)]
+                                module_type=module_type,
+                                private=private is not None and private.type == "bool" and private.value is True)]
 
 
 # npm's shorthands of a repository (`github:user/repo`, `user/repo`) and the hosts they name

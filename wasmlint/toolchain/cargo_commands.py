@@ -117,7 +117,7 @@ class RustBuild:
     the folder the command runs in; the project's manifests name the file, ``cargo_link``)."""
 
     tool: str                       # cargo | cross | cargo-component | wasm-pack
-    crate: str = "."                # wasm-pack's PATH, or the folder of `--manifest-path` (None: search up)
+    crate: str | None = "."         # wasm-pack's PATH, or the folder of `--manifest-path` (None: search up)
     manifest: str | None = None     # `--manifest-path`
     package: str | None = None      # `-p NAME`
     profile_dir: str = "debug"      # the folder under target/<triple>/
@@ -140,7 +140,9 @@ def rust_build(run: CargoRun) -> RustBuild | None:
     if run.tool == "wasm-pack":
         opt, words = _options(_wasm_pack_own(args), _WASM_PACK_VALUES)
         profile = "dev" if opt.get("--dev") or opt.get("--debug") else opt.get("--profile") or "release"
-        return RustBuild("wasm-pack", crate=words[0] if words else ".", profile_dir=_profile_dir(profile),
+        # no PATH: wasm-pack takes the nearest folder at or above the current one that holds a
+        # Cargo.toml (wasm-pack's command/utils.rs, find_manifest_from_cwd)
+        return RustBuild("wasm-pack", crate=words[0] if words else None, profile_dir=_profile_dir(profile),
                          out_dir=opt.get("-d") or opt.get("--out-dir") or "pkg", out_name=opt.get("--out-name"))
     opt, _words = _options(args, _CARGO_VALUES)
     profile = "release" if opt.get("--release") or opt.get("-r") else opt.get("--profile") or "dev"

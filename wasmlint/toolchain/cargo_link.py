@@ -174,9 +174,9 @@ def _reads(build: RustLink, config: RustLink, files: dict[str, str], cwd: str | 
 
 def _crate(link: RustLink, manifests: dict[str, CargoManifest],
            files: dict[str, str]) -> tuple[CargoManifest | None, str]:
-    """The manifest of the package the build compiles: wasm-pack's PATH; cargo's
-    `--manifest-path`, else the nearest one at or above its folder, then `-p NAME` in that
-    workspace (a virtual workspace without `-p` builds several: None). A shell script runs
+    """The manifest of the package the build compiles: wasm-pack's PATH, else the nearest
+    package manifest at or above its folder; cargo's `--manifest-path`, else the nearest one,
+    then `-p NAME` in that workspace (a virtual workspace without `-p` builds several: None). A shell script runs
     in its caller's folder: its own, or the project's root; a `cd` before the command moves
     it from there (`cd wasm/lib && wasm-pack build`). Also the folder it ran in."""
     folders = [_command_folder(link.span.path, files)]
@@ -185,18 +185,25 @@ def _crate(link: RustLink, manifests: dict[str, CargoManifest],
     if link.moved_to:
         folders = [posixpath.normpath(posixpath.join(f, link.moved_to)) for f in folders]
     for cwd in folders:
-        m = _crate_from(link, cwd, manifests)
+        m = _crate_from(link, cwd, manifests, files)
         if m is not None:
             return m, cwd
     return None, folders[0]
 
 
-def _crate_from(link: RustLink, cwd: str, manifests: dict[str, CargoManifest]) -> CargoManifest | None:
+def _crate_from(link: RustLink, cwd: str, manifests: dict[str, CargoManifest],
+                files: dict[str, str]) -> CargoManifest | None:
     b = link.build
     if b is None:
         return None
     if b.tool == "wasm-pack":
-        return manifests.get(_join(cwd, b.crate))
+        here = manifests.get(_join(cwd, b.crate or "."))
+        if here is not None or b.crate is not None:
+            return here
+        # no PATH and no Cargo.toml here: the nearest one above the folder it runs in, which must
+        # be one of the project's (a `cd` into a folder the project lacks fails: no build)
+        m = _nearest(cwd, manifests) if _holds_files(cwd, files) else None
+        return m if m is not None and m.package else None     # a workspace's root is no crate to pack
     m = manifests.get(_join(cwd, b.crate)) if b.crate is not None else _nearest(cwd, manifests)
     if m is not None and b.package:
         root = workspace_root(m, manifests)
@@ -236,6 +243,27 @@ def _example_names(folder: str, files: dict[str, str]) -> list[str]:
         if parts[0] == "examples" and (len(parts) == 2 and rel.endswith(".rs") or parts[2:] == ["main.rs"]):
             found.add(parts[1].removesuffix(".rs"))
     return sorted(found)
+
+
+def _holds_files(folder: str, files: dict[str, str]) -> bool:
+    """Whether ``folder`` is the project's root or a folder holding some of its files (the
+    folders of a run's files are listed once: the last run's are kept)."""
+    if not folder or folder == ".":
+        return True
+    if _FOLDERS[0] is not files:
+        _FOLDERS[:] = [files, {d for p in files for d in _parents(p)}]
+    return folder in _FOLDERS[1]
+
+
+def _parents(path: str) -> list[str]:
+    out, folder = [], posixpath.dirname(path)
+    while folder and folder not in out:
+        out.append(folder)
+        folder = posixpath.dirname(folder)
+    return out
+
+
+_FOLDERS: list = [None, set()]
 
 
 def _nearest(folder: str, manifests: dict[str, CargoManifest]) -> CargoManifest | None:

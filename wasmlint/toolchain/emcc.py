@@ -82,6 +82,8 @@ class EmccInvocation(MemoryLike, DebugSettings, LinkOutputs, Fact):
     rule: str | None = internal(None)                 # the Makefile target whose recipe links
     # (Makefile) a run named for release that makes this same link (``make RELEASE=1``)
     release_run: str | None = internal(None)
+    # (Makefile) why only a run by hand makes it: a target no goal of the file's runs reaches (make_unbuilt)
+    by_hand: str | None = internal(None)
     stripped_into: str | None = internal(None)        # a module the Makefile derives and strips (make_strip)
     platform_goal: str | None = internal(None)        # (Makefile) the web platform's goal that makes it (make_goals)
     # (Makefile) the recipe line of a link whose command word is set elsewhere (`$(EMCC)`)

@@ -73,12 +73,20 @@ def _goals(words: list[str]) -> set[str] | None:
     return out or None
 
 
-def reached(rules, goals: frozenset[str]) -> set[str] | None:
+def default_goal(rules) -> str | None:
+    """make's default goal: the first target of the file that is not a special one (``.PHONY``)
+    nor a pattern."""
+    return next((t for r in rules for t in r.targets if not t.startswith(".") and "%" not in t), None)
+
+
+def reached(rules, goals: frozenset[str], unknown_any: bool = False) -> set[str] | None:
     """The targets ``goals`` reach through the prerequisites of ``rules`` (``Rule``s of one
     read of the Makefile, targets and prerequisites expanded); None past MAX_REACHED, when
     a goal is no target of the file (make stops: "No rule to make target"; words of prose
     after ``emmake make``, a run of another Makefile), or when a name reached is not known
-    (a value from outside the file, a secondary expansion's ``$$``): it may be any target."""
+    (a value from outside the file, a secondary expansion's ``$$``): it may be any target.
+    ``unknown_any``: a name with a part not known reaches instead every target its known
+    parts match (``$(CURDIR)/build/python.built`` is no ``pthreads``)."""
     needs: dict[str, list[str]] = {}
     patterns: list[tuple[str, list[str]]] = []
     for rule in rules:
@@ -97,8 +105,16 @@ def reached(rules, goals: frozenset[str]) -> set[str] | None:
         if name in out:
             continue
         out.add(name)
-        if len(out) > MAX_REACHED or UNKNOWN in name or "$" in name:
+        if len(out) > MAX_REACHED:
             return None
+        if "$" in name or UNKNOWN in name and not unknown_any:
+            return None
+        if UNKNOWN in name:
+            glob = name.replace("*", "[*]").replace("?", "[?]").replace(UNKNOWN, "*")
+            todo += [t for t in needs if t not in out and fnmatch.fnmatchcase(t, glob)]
+            # and any pattern rule may make it, with a stem not known
+            todo += [p.replace("%", UNKNOWN) for _, prereqs in patterns for p in prereqs if p.replace("%", UNKNOWN) not in out]
+            continue
         todo += needs.get(name, ())
         for target, prereqs in patterns:
             stem = _stem(target, name)

@@ -46,12 +46,14 @@ class MakeRun:
     goals: tuple[str, ...] = ()       # the goals it names (none: the default goal)
 
 
-def project_runs(project, makefile_rel: str, first_link: int, depth: int = 0
+def project_runs(project, makefile_rel: str, first_link: int, depth: int = 0, goals: list | None = None
                  ) -> tuple[list[MakeRun], list[LineIndex]]:
     """The runs of ``makefile_rel`` the project's files show, and the indexes of the files
     their values come from (the k-th at ``(first_link + k) * STRIDE``). A sub-make a
     Makefile's recipe runs is run once more with the command-line variables of each run
-    of that Makefile whose goals reach the recipe's target (``_passed_down``)."""
+    of that Makefile whose goals reach the recipe's target (``_passed_down``). ``goals``
+    gets the goals of every run found (also of runs alike but for their goals; ``()``: the
+    default goal), and None when runs were left unread."""
     runs: list[MakeRun] = []
     linked: list[LineIndex] = []
     if project is None or project.root is None:
@@ -60,6 +62,8 @@ def project_runs(project, makefile_rel: str, first_link: int, depth: int = 0
     name = posixpath.basename(makefile_rel)
     for rel in _surface_files(project, posixpath.dirname(makefile_rel) or ".", makefile_rel):
         if len(runs) >= MAX_RUNS:
+            if goals is not None:
+                goals.append(None)
             break
         text = project.read(rel)
         if text is None or "make" not in text.lower():
@@ -78,6 +82,8 @@ def project_runs(project, makefile_rel: str, first_link: int, depth: int = 0
                     continue
                 more = _passed_down(project, rel, text, targets[k], found, depth) \
                     if targets is not None and k < len(targets) else []
+                if goals is not None:
+                    goals.append(found.goals)
                 for run in [found, *more]:
                     key = tuple(sorted((n, op, v.text) for n, (op, v) in run.variables.items()))
                     if key not in seen and len(runs) < MAX_RUNS:
@@ -101,15 +107,14 @@ def _passed_down(project, rel: str, text: str, target: str | None, run: MakeRun,
     there through the prerequisites; a goal not known may be any target."""
     if target is None:
         return []
-    from .make_goals import reached
-    parents = project_runs(project, rel, 0, depth + 1)[0] + _own_runs(project, rel, text)
+    from .make_goals import default_goal, reached
+    parents = project_runs(project, rel, 0, depth + 1)[0] + own_runs(project, rel, text)
     with_vars = [p for p in parents if p.variables]
     if not with_vars:
         return []
     rules = _read_recipes(text, rel)[0]
     named = {t for r in rules for t in r.targets}
-    # make's default goal: the first target of the file that is not a special one (`.PHONY`)
-    default = next((t for r in rules for t in r.targets if not t.startswith(".") and "%" not in t), None)
+    default = default_goal(rules)
     out = []
     for parent in with_vars:
         goals = parent.goals or ((default,) if default else ())
@@ -129,7 +134,7 @@ def _passed_down(project, rel: str, text: str, target: str | None, run: MakeRun,
     return out
 
 
-def _own_runs(project, rel: str, text: str) -> list[MakeRun]:
+def own_runs(project, rel: str, text: str) -> list[MakeRun]:
     """The runs a Makefile's own recipes make of it (``$(MAKE) $(PLAT) RELEASE=1``)."""
     out = []
     for base, commands in surface_commands(project, rel, text)[1]:

@@ -61,6 +61,7 @@ class MakeReader:
         self.name = posixpath.basename(path)
         self.env = env or {}      # the environment make runs in (exported, below the file's own)
         self.runs: list = []      # make_runs.MakeRun: command lines of the project that run it
+        self.run_goals: list = []     # the goals of each of them (``project_runs``)
         self.project = None       # project_files.ProjectFiles: where included files are read
         self.cwd: str | None = None   # the folder make runs in, when not the file's own (``run_folder``)
         self.included: dict[str, tuple[int, list[Line]] | None] = {}   # rel → (slot, lines)
@@ -355,7 +356,8 @@ def makefile_facts(text: str, path: str, project=None, **kw) -> list[Fact]:
             reader.env = wrapper_env()
     if project is not None:
         rel = posixpath.join(project.rel_dir, path.rsplit("/", 1)[-1])
-        reader.runs, run_files = project_runs(project, posixpath.normpath(rel), len(linked) + 1)
+        reader.runs, run_files = project_runs(project, posixpath.normpath(rel), len(linked) + 1,
+                                              goals=reader.run_goals)
         reader.cwd = run_folder(reader.runs, project.rel_dir)
         linked += run_files
     if linked:
@@ -363,6 +365,9 @@ def makefile_facts(text: str, path: str, project=None, **kw) -> list[Fact]:
     facts = facts_of(reader, **kw)
     if wrapped is not None and wrapped.goals is not None:
         facts = _links_the_goals_reach(reader, facts, wrapped.goals, kw)
+    if project is not None:
+        from .make_unbuilt import mark_unbuilt
+        mark_unbuilt(reader, facts, text, rel, wrapped.goals if wrapped is not None else None)
     return facts
 
 

@@ -56,10 +56,10 @@ def test_prerequisites_as_make_read_them_and_a_name_not_known():
 def test_a_name_partly_known_reaches_the_targets_its_known_parts_match():
     # renpyweb: `asyncify: $(BUILD)/python.built common-renpy` with BUILD=$(CURDIR)/build
     rules = [_Rule(["all"], PStr.synth("asyncify")),
-             _Rule(["asyncify"], PStr.synth(""), needs=" \ue000/build/python.built common"),
+             _Rule(["asyncify"], PStr.synth(""), needs=PStr.synth(" \ue000/build/python.built common")),
              _Rule(["/src/build/python.built"], PStr.synth("")), _Rule(["common"], PStr.synth("")),
              _Rule(["pthreads"], PStr.synth("")), _Rule(["%.bc"], PStr.synth("%.c stamp"))]
     assert reached(rules, frozenset({"all"})) is None          # by default: it may be any target
     got = reached(rules, frozenset({"all"}), unknown_any=True)
     assert {"asyncify", "/src/build/python.built", "common", "stamp"} <= got and "pthreads" not in got
-    assert reached([_Rule(["web"], PStr.synth(""), needs=" \ue000")], frozenset({"web"}), unknown_any=True) == {"web", "\ue000"}
+    assert reached([_Rule(["web"], PStr.synth(""), needs=PStr.synth(" \ue000"))], frozenset({"web"}), unknown_any=True) == {"web", "\ue000"}

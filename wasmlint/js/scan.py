@@ -9,7 +9,7 @@ from ..lazy import cached_property
 from .parse import (FUNCTIONS, LOOPS, Doc, ancestors, call_parts, name_of, path_of, returns_of, string_value,
                     unwrap, up)
 from .values import Evaluator
-from .worker_side import is_worker_file
+from .worker_side import is_worker_file, worker_functions, worker_side
 
 STREAMING = ("instantiateStreaming", "compileStreaming")
 
@@ -81,10 +81,18 @@ class Scan:
     def node_only(self) -> bool:
         return any(self._in_code(m) for m in NODE_MARKS) and not any(self._in_code(m) for m in BROWSER_MARKS)
 
+    @cached_property
+    def worker_functions(self) -> set | None:
+        """The worker's functions of a module holding both sides (``worker_side``), else None."""
+        from .workers import constructions
+        return worker_functions(self, [n for n, _c, _a in constructions(self)]) \
+            if self.worker_file and self.mentions(b"Worker") else None
+
     def in_worker(self, node) -> bool:
-        """Whether ``node`` runs in a worker: a worker file, or the ``!isMainThread`` branch."""
+        """Whether ``node`` runs in a worker: a worker file (of a module holding both sides, a
+        worker's function: ``worker_side``), or the ``!isMainThread`` branch."""
         if self.worker_file and not self.mentions(b"isMainThread"):
-            return True
+            return worker_side(self, node)
         child = node
         for a in ancestors(node):
             if a.type in ("if_statement", "ternary_expression"):
@@ -96,7 +104,7 @@ class Scan:
                         a.child_by_field_name("alternative").id == child.id
                     return main_when_true == in_alt
             child = a
-        return self.worker_file
+        return self.worker_file and worker_side(self, node)
 
     # ------------------------------------------------------------ WebAssembly.* index
     @cached_property

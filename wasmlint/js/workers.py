@@ -12,18 +12,26 @@ from .scan import Scan
 from .worker_lifetime import ended_each_pass, leaves_after
 
 
+def constructions(scan: Scan, word: str = "Worker"):
+    """``(new, callee, args)`` of each ``new Worker(…)`` / ``new x.Worker(…)`` (``word``) of the file."""
+    seen = set()
+    for node in scan.doc.words(word, ("identifier", "property_identifier")):
+        target = node if node.type == "identifier" else node.parent
+        new = up(target)
+        if new is None or new.type != "new_expression" or new.id in seen:
+            continue
+        callee, args = call_parts(new)
+        if unwrap(callee).id != unwrap(target).id:
+            continue
+        seen.add(new.id)
+        yield new, callee, args
+
+
 def workers(scan: Scan) -> list[JsWorker]:
     out = []
     seen = set()
     for word in ("Worker", "Piscina"):
-        for node in scan.doc.words(word, ("identifier", "property_identifier")):
-            target = node if node.type == "identifier" else node.parent
-            new = up(target)
-            if new is None or new.type != "new_expression" or new.id in seen:
-                continue
-            callee, args = call_parts(new)
-            if unwrap(callee).id != unwrap(target).id:
-                continue
+        for new, callee, args in constructions(scan, word):
             seen.add(new.id)
             if word == "Piscina":
                 out.append(_pool(scan, new, "piscina", args[0] if args else None, ("maxThreads", "minThreads")))

@@ -55,7 +55,7 @@ def configured_make_flags(commands: list[Command], index: LineIndex, variant, ve
             continue
         at += start
         label = joined_label(variant, cmd.variant)
-        toks = [Tok(w, t.index or index) for t in configure_script_flags(cmd.argv[at + 1:]) for w in shell_split(t.text)]
+        toks = configure_script_flags(cmd, at + 1, index)
         if carries_emcc_settings([t.value for t in toks]):
             if cmd.cwd in configured.folders:
                 out += build_facts(toks, cmd.span, variant=label, version=version, flag_set=True)

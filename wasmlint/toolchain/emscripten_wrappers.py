@@ -185,17 +185,20 @@ def emscripten_configure_at(words: list[str]) -> int | None:
     return None
 
 
-def configure_script_flags(argv: list[Tok]) -> list[Tok]:
-    """The link flags a configure script's arguments set, in order (``SCRIPT_LINK_OPTIONS``);
-    also those of ``emmake make CFLAGS=… LDFLAGS=…`` over the Makefile configure wrote. Each
-    keeps the file its argument was written in (``$CONFIGURE CFLAGS="$F"``: the command's
-    name may come from a sourced file, its arguments from this one)."""
+def configure_script_flags(cmd, start: int, index=None) -> list[Tok]:
+    """The link flags a configure script's arguments (``cmd.argv[start:]``) set, in order
+    (``SCRIPT_LINK_OPTIONS``), as the words make passes on; also those of ``emmake make
+    CFLAGS=… LDFLAGS=…`` over the Makefile configure wrote. Each word is placed where it was
+    written (``Command.value_words``): ``$CONFIGURE CFLAGS="$F"`` in this script, of an ``F``
+    another script exported, gives that script's flags as written there, where a link of
+    that script reading the same variable reports them too."""
     out = []
-    qemu = any(tok.text.text.startswith("--target-list=") for tok in argv)
-    for tok in argv:
+    argv = cmd.argv
+    qemu = any(tok.text.text.startswith("--target-list=") for tok in argv[start:])
+    for k in range(start, len(argv)):
         for option in SCRIPT_LINK_OPTIONS + (QEMU_LINK_OPTIONS if qemu else ()):
-            if tok.text.text.startswith(option):
-                out.append(tok.sub(len(option)))
+            if argv[k].text.text.startswith(option):
+                out += cmd.value_words(k, len(option), index)
     return out
 
 

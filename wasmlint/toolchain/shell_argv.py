@@ -236,7 +236,7 @@ def command_facts(cmd: Command, index: LineIndex, *, reader=None, variant=None, 
         here = cmd.argv[0].index
         # each word is placed in the file it was written in (an exported LDFLAGS of a sourced common.sh)
         base = [t for n in ("CFLAGS", "LDFLAGS") for t in cmd.env_words(n, here)]
-        base += [Tok(w, t.index) for t in configure_script_flags(argv[at + 1:]) for w in shell_split(t.text)]
+        base += configure_script_flags(cmd, at + 1)
         # a configure variable for some of the links (R's MAIN_LDFLAGS, SHLIB_LDFLAGS): a flag set each
         sets = [(name, base + [Tok(w, here) for w in shell_split(v)])
                 for name, v in link_variables(cmd.prefix, argv[at + 1:])] or [(None, base)]
@@ -342,13 +342,22 @@ def _split_env(value: PStr | None, index: LineIndex) -> list[Tok]:
 
 
 def _dedupe(facts: list[Fact]) -> list[Fact]:
-    seen, out = set(), []
+    """A setting read at one place by several links (or variants) is one fact. A link's is
+    kept over a flag set's (a configure line's ``CFLAGS="$F"``, whose words are placed where
+    ``F`` was written): ``flag_sets.settle`` drops a flag set whose every setting a link of
+    the project reads at the same place, with its settings, so the link must hold the one."""
+    flag_sets = {f.span for f in facts if f.kind == "emcc-invocation" and f.flag_set}
+    seen: dict = {}
+    out: list[Fact] = []
     for f in facts:
         key = (f.kind, f.span, getattr(f, "spelling", None), getattr(f, "raw", None),
                getattr(f, "variant", None) if f.kind != "emcc-setting" else None)
         if f.kind in ("emcc-setting", "wasm-ld-arg", "emscripten-version", "parse-error") and key in seen:
+            k = seen[key]
+            if f.kind == "emcc-setting" and out[k].link in flag_sets and f.link not in flag_sets:
+                out[k] = f
             continue
-        seen.add(key)
+        seen[key] = len(out)
         out.append(f)
     return out
 

@@ -53,6 +53,13 @@ class Command:
         at = self.env_index.get(name, index)
         return [Tok(w, at) for w in shell_split(value)]
 
+    def value_words(self, k: int, skip: int, index: LineIndex | None = None) -> list[Tok]:
+        """The words a tool splits argument ``k``'s text from ``skip`` on into (configure's
+        ``CFLAGS="$F"``, which make passes on unquoted), each in the file its characters come
+        from, as ``env_words`` (``index`` when the argument's file is not known)."""
+        t = self.argv[k]
+        return [Tok(w, t.index or index) for w in shell_split(t.text[skip:])]
+
 
 @dataclass
 class Assignment:
@@ -119,6 +126,19 @@ class _Placed(Command):
     def argv(self) -> list[Tok]:
         c = self._c
         return [self._view.tok(f, c.file, w.rng) for w in c.words for f in w.fields]
+
+    def value_words(self, k: int, skip: int, index: LineIndex | None = None) -> list[Tok]:
+        """As ``Command.value_words``, each word placed by its own characters: in
+        ``CFLAGS="$PCEJS_CFLAGS"`` of a variable another script exported, a word written wholly
+        there is that script's (the argument mixes both files, so ``argv`` places it here)."""
+        c, view = self._c, self._view
+        rng, p = [(w.rng, f) for w in c.words for f in w.fields][k]
+        at = view.place(c.file, rng)
+        out = []
+        for w in shell_split(plain(bashrun.folders(p[skip:], view.run, c.file))):
+            q, f = bashrun.localize(w, c.file, at)
+            out.append(Tok(q, view.indexes[f]))
+        return out
 
     @cached_property
     def env(self) -> "_Env":

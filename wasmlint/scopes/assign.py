@@ -35,13 +35,14 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from ..facts import Span
-from ..graph import launch_id, output_path
+from ..graph import launch_id
 from ..pathmatch import match_any
 from . import QUIET, UNKNOWN, Scoped
 from .commands import command_scope, node_option_scope
-from .conventions import artifact_name_scope, name_scope, path_scope
+from .conventions import path_scope
 from .debug_builds import hand_made_links, unshipped_debug_links
 from .dependency_copies import dependency_copies, local_package_copies
+from .build_outputs import outputs_scope
 from .example_packages import example_packages
 from .exports import test_export, test_exports
 from .npm_files import npm_packed, packed_in_passing, published
@@ -210,7 +211,7 @@ def assign(project, config) -> ScopeMap:
         for e in builds:
             if e.dst in prod:
                 out.built[(f.span.path, f.span)] = Scoped("production", f"builds `{e.dst}`, {prod[e.dst].reason}")
-        if (f.span.path, f.span) not in out.built and (said := _outputs_scope(project, f, builds)):
+        if (f.span.path, f.span) not in out.built and (said := outputs_scope(project, f, builds)):
             out.built[(f.span.path, f.span)] = said
     for path, (f, option) in project.emcc_js_inputs.items():
         link = out.built.get((f.span.path, f.span)) or prod.get(f.span.path) or out.conventions.get(f.span.path)
@@ -417,57 +418,6 @@ def _inside_run_scripts(project, out: ScopeMap, launches, ran: set[str]) -> bool
                     ran.add(e.dst)
             changed = True
     return changed
-
-
-def _outputs_scope(project, f, builds) -> Scoped | None:
-    """A build whose every output goes to a test, bench, example, fixture or docs folder
-    (``-o test/build/codec.js``, a cargo build of a crate under ``testdata/``) or is named so
-    (CMake's ``hexfloat_test`` and ``CDemo`` targets) builds
-    that material, also when the outputs are not in the tree (a gitignored build folder)."""
-    src = f.span.path.split("#", 1)[0]
-    rel_src = project.rel(src)
-    if not src.endswith(rel_src):
-        return None
-    root = src[:len(src) - len(rel_src)]
-    said = None
-    entries = _package_entries(project)
-    for e in builds:
-        out = e.dst or output_path(e.spec, e.src)
-        if not out or not out.startswith(root) or posixpath.normpath(out) in entries:
-            return None     # a package's entry point is what npm publishes, whatever its folder is named
-        name = posixpath.basename(out)
-        said = path_scope(out[len(root):]) or (None if _package_named(project, name) else artifact_name_scope(name))
-        if said is None or said.scope not in QUIET:
-            return None
-    return said and Scoped(said.scope, f"writes `{out}`, {said.reason}")
-
-
-def _package_named(project, name: str) -> bool:
-    """Whether a build output is named as one of the project's own npm packages (not a test's
-    or bench's by its folder): ``laz-perf``, the module of the package ``laz-perf``, is that
-    package's product, though its name holds the word ``perf``. npm names a package by its
-    ``name`` (a scoped ``@org/x`` by ``x`` here); an output's name is its file name less its
-    extensions."""
-    key = "package-names"
-    if key not in project.memo:
-        project.memo[key] = {f.name.rpartition("/")[2].lower() for f in project.of_kind("package-dependencies")
-                             if f.name and not _quiet_path(project.rel(f.span.path))}
-    return name.split(".", 1)[0].lower() in project.memo[key]
-
-
-def _quiet_path(rel: str) -> bool:
-    said = path_scope(rel)
-    return said is not None and said.scope in QUIET
-
-
-def _package_entries(project) -> set[str]:
-    """The files package.json files name as entry points (``main``, ``module``, ``browser``,
-    ``exports``, ``bin``): fairy-stockfish's npm package ``ffish`` is ``tests/js/ffish.js``."""
-    key = "package-entry-files"
-    if key not in project.memo:
-        project.memo[key] = {posixpath.normpath(posixpath.join(posixpath.dirname(e.span.path), e.spec))
-                             for e in project.of_kind("package-entry") if not e.pattern}
-    return project.memo[key]
 
 
 def _edges(project, fact, kind: str) -> list:

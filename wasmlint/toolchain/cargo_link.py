@@ -31,6 +31,7 @@ from dataclasses import replace
 from ..facts import Fact
 from .cargo import CargoManifest, CargoProfile, _command_folder, config_applies, resolve_build_targets
 from .rust import RustLink
+from .project_files import folders_up
 
 
 def settle(facts: list[Fact], files: dict[str, str]) -> list[Fact]:
@@ -251,19 +252,12 @@ def _holds_files(folder: str, files: dict[str, str]) -> bool:
     if not folder or folder == ".":
         return True
     if _FOLDERS[0] is not files:
-        _FOLDERS[:] = [files, {d for p in files for d in _parents(p)}]
+        _FOLDERS[:] = [files, {d for p in files for d in folders_up(posixpath.dirname(p), limit=MAX_DEPTH)}]
     return folder in _FOLDERS[1]
 
 
-def _parents(path: str) -> list[str]:
-    out, folder = [], posixpath.dirname(path)
-    while folder and folder not in out:
-        out.append(folder)
-        folder = posixpath.dirname(folder)
-    return out
-
-
 _FOLDERS: list = [None, set()]
+MAX_DEPTH = 256      # folders listed above a file (a path is never deeper)
 
 
 def _nearest(folder: str, manifests: dict[str, CargoManifest]) -> CargoManifest | None:

@@ -5,11 +5,12 @@ tree-sitter-bash also flags valid shell it does not know (``for arg do``, ``${@:
 closed by the end of the file), so its errors alone are no verdict; a script whose errors
 go when the inside of every ``${…}`` is blanked has none bash would report, nor has one
 whose errors go when printf verbs with an argument index (``__%[1]s_debug()``, a Go
-format template of a completion script) are blanked. Two kinds agree
+format template of a completion script) are blanked. Three kinds agree
 with bash on real scripts (tests/test_shell_syntax.py compares them with ``bash -n``): a compound command,
 quote or parenthesis that never closes (tree-sitter's MISSING ``fi``, ``done``, ``esac``,
 ``then``, ``do``, the ``}`` of a group, the ``)`` of an array or substitution, the ``"``
-of a string), and a file that is mostly not shell at all. The script is read as bash
+of a string), a reserved word that cannot start a command written where one starts
+(``&&`` then ``then`` on the next line), and a file that is mostly not shell at all. The script is read as bash
 reads it: a carriage return is an ordinary character, so in a CRLF file ``fi\\r`` is a
 word, not ``fi``; errors that only the carriage returns cause are bash's too.
 """
@@ -36,7 +37,7 @@ def syntax_error(text: str) -> tuple[str, int] | None:
     if not root.has_error:
         return None
     unclosed = _first_unclosed(root)
-    at = unclosed[1] if unclosed else _first_error(root)
+    at, word = (unclosed[1], None) if unclosed else _first_error(root)
     relaxed = _expansions_blanked(data)
     if not parse_bytes(relaxed).root_node.has_error:
         return None        # a `${…}` form tree-sitter does not know (`${TAG//'/'/%2F}`), valid to bash
@@ -49,13 +50,15 @@ def syntax_error(text: str) -> tuple[str, int] | None:
             return None    # `[ '(' "$a" -gt 1 ')' ]`: `[` is a command to bash, its arguments plain words
         # the errors left are the script's own: read them where every `[` is a command
         root, unclosed = repaired, _first_unclosed(repaired)
-        at = unclosed[1] if unclosed else _first_error(repaired)
+        at, word = (unclosed[1], None) if unclosed else _first_error(repaired)
     if "\r" in text and (unclosed or not parse_bytes(text.replace("\r", "").encode("utf-8")).root_node.has_error):
         # the errors come from the carriage returns: bash reads them as part of a word
         return ("shell syntax error: CRLF line endings: bash reads the carriage return as part of the "
                 "last word of each line, so `then`, `do`, `fi` and `done` there are no keywords", _char(data, at))
     if unclosed is not None:
         return f"shell syntax error: missing `{unclosed[0]}`", _char(data, at)
+    if word is not None:
+        return f"shell syntax error: unexpected `{word}` where a command starts", _char(data, at)
     if error_bytes(root) / max(1, len(data.strip())) > MOSTLY_ERRORS:
         return "shell syntax error: unexpected text", _char(data, at)
     return None
@@ -136,14 +139,39 @@ def _first_unclosed(root) -> tuple[str, int] | None:
     return None
 
 
-def _first_error(root) -> int:
-    stack = [root]
+def _first_error(root) -> tuple[int, str | None]:
+    """Where bash stops: at a reserved word written where a command starts, if the broken
+    part has one, else where the first ERROR starts. bash reads ``then``, ``fi``, ``do``,
+    ``done``, ``else``, ``elif``, ``esac`` and ``}`` as reserved words wherever a command
+    may start, and none of them may start one (``if a &&`` / ``then``: "syntax error near
+    unexpected token `then'"); tree-sitter-bash takes such a word for a command name and
+    wraps the statements from the start of the file in one ERROR node."""
+    stack, first = [root], None
     while stack:
         n = stack.pop()
-        if n.type == "ERROR" or n.is_missing:
-            return n.start_byte
+        if first is None and (n.type == "ERROR" or n.is_missing):
+            first = n.start_byte
+        if n.type == "ERROR":
+            word = _reserved_command(n)
+            if word is not None:
+                return word
         stack.extend(reversed(n.children))
-    return 0
+    return first or 0, None
+
+
+_NEVER_STARTS = frozenset((b"then", b"fi", b"do", b"done", b"else", b"elif", b"esac", b"}"))
+
+
+def _reserved_command(error) -> tuple[int, str] | None:
+    """The first unquoted reserved word that tree-sitter read as a command's name in ``error``."""
+    stack = [error]
+    while stack:
+        n = stack.pop()
+        if n.type == "command_name" and n.named_child_count == 1 and n.named_children[0].type == "word" \
+                and n.text in _NEVER_STARTS:
+            return n.start_byte, n.text.decode()
+        stack.extend(reversed(n.children))
+    return None
 
 
 def _char(data: bytes, byte: int) -> int:

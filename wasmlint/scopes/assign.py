@@ -46,8 +46,8 @@ from .build_outputs import outputs_scope
 from .example_packages import example_packages
 from .exports import test_export, test_exports
 from .npm_files import npm_packed, packed_in_passing, published
-from .unreached import (REACH, libtool_link_inputs, program_named_modules, unpacked_modules, unrunnable_commonjs,
-                        used_only_by_quiet_code, vendored_copy_modules)
+from .unreached import (REACH, libtool_link_inputs, object_file_inputs, program_named_modules, unpacked_modules,
+                        unrunnable_commonjs, used_only_by_quiet_code, vendored_copy_modules)
 
 # files whose commands are production only through their own units' roles, never by being reached
 SURFACE_KINDS = frozenset(("package-json", "dockerfile", "compose", "k8s", "pm2", "procfile", "systemd",
@@ -220,6 +220,7 @@ def assign(project, config) -> ScopeMap:
     for path, said in out.conventions.items():
         prod.setdefault(path, said)
     libtool_link_inputs(project, prod)
+    object_file_inputs(project, prod)
     vendored_copy_modules(project, prod, rel)
     dependency_copies(project, prod, rel, ("builds",))
     local_package_copies(project, prod, rel, ("builds",))

@@ -136,7 +136,11 @@ def _node_scope(args: list[str]) -> Scoped | None:
     if own is not None or k == len(args):
         return own
     said = path_scope(args[k])
-    return Scoped(said.scope, f"runs `{args[k]}` ({said.reason})") if said else None
+    if said is None or said.scope not in PRIORITY:
+        # a vendored copy of a tool (libpag's `node third_party/vendor_tools/ms-build`) says
+        # whose code it is, not what the step it runs does
+        return None
+    return Scoped(said.scope, f"runs `{args[k]}` ({said.reason})")
 
 
 def unit_scope(label: str, name: str, commands: list[list[str]],

@@ -104,6 +104,19 @@ def libtool_link_inputs(project, prod: dict[str, Scoped]) -> None:
                                                "link that reads it decides what ships")
 
 
+def object_file_inputs(project, prod: dict[str, Scoped]) -> None:
+    """A relocatable object (a module with a ``linking`` section: LLVM's wasm object format,
+    WebAssembly/tool-conventions Linking.md, what ``emcc -c`` writes whatever its name —
+    webc2e's committed ``common/*.od``) is an input of wasm-ld: no runtime loads it, and
+    what ships is what the link writes, with the link's own flags and stripping. Unless
+    production reaches it, it is build material: tooling."""
+    for f in project.of_kind("wasm-module"):
+        path = f.span.path
+        if "linking" in getattr(f, "custom_sections", ()) and path not in prod and "#" not in path:
+            prod[path] = Scoped("tooling", "a relocatable object (its `linking` section), an input of wasm-ld: "
+                                           "the link that reads it decides what ships")
+
+
 # edges by which a file makes a module part of what it builds or ships
 _MAKES = ("builds", "publishes", "deploys", "includes")
 # the build files at a folder's root that make it a project of its own (one its copy builds)

@@ -98,10 +98,17 @@ def extract(src: SourceFile) -> list[Fact]:
 
 def _root_image(st: Stage, stages: list[Stage]) -> str:
     """The image a stage starts from, through the earlier stages it is built ``FROM``."""
+    return stage_chain(st, stages)[0].image
+
+
+def stage_chain(st: Stage, stages: list[Stage]) -> list[Stage]:
+    """The stage and the earlier stages it is built ``FROM``, first to last."""
     k = next(i for i, s in enumerate(stages) if s is st)
+    chain = [st]
     while (j := next((j for j in range(k - 1, -1, -1) if stages[j].name == stages[k].image), None)) is not None:
+        chain.insert(0, stages[j])
         k = j
-    return stages[k].image
+    return chain
 
 
 EMSCRIPTEN_TOOLS = ("emcc", "em++", "emmake", "emcmake", "emconfigure")

@@ -21,6 +21,7 @@ from __future__ import annotations
 import posixpath
 
 from ..classify import kind_by_name
+from .pstr import UNKNOWN
 from .route_commands import Route, Walk, follow, in_project
 
 FROM_FLAG = "--from="
@@ -40,7 +41,7 @@ def routes(walk: Walk) -> list[Route]:
 def _routes(walk: Walk, rel: str, context: str) -> list[Route]:
     from ..scopes import QUIET
     from ..scopes.conventions import path_scope
-    from ..sources.dockerfile import file_stages, script
+    from ..sources.dockerfile import file_stages, script, stage_chain
     project = walk.files
     text = project.read(rel)
     said = path_scope(rel)
@@ -54,14 +55,14 @@ def _routes(walk: Walk, rel: str, context: str) -> list[Route]:
     for stage, taken in _copied_from(stages, final):
         route = Route(f"the final stage of {shown} copies what stage `{stage.name or stage.image}` builds")
         route.uploads += taken
-        for st in _built_from(stages, stage):
+        for st in stage_chain(stage, stages):
             walk.container = _placed(project, st, context)
             for run, workdir in zip(st.runs, st.run_dirs):
                 if run.is_json():
                     continue
                 route.regions.append((shown, idx.line_col(run.start)[0], idx.line_col(run.end)[0]))
                 folder = in_project(walk.container, workdir) if workdir else None
-                follow(walk, route, rel, script(run).value, folder or "\ue000")
+                follow(walk, route, rel, script(run).value, folder or UNKNOWN)
             walk.container = []
         out.append(route)
     return out
@@ -81,15 +82,6 @@ def _copied_from(stages: list, final) -> list[tuple[object, list[str]]]:
         if stage is not None and stage is not final and paths:
             taken.setdefault(id(stage), (stage, []))[1].extend(paths)
     return list(taken.values())
-
-
-def _built_from(stages: list, stage) -> list:
-    """The stage and the earlier stages it is built ``FROM``, first to last."""
-    chain, k = [stage], stages.index(stage)
-    while (j := next((j for j in range(k - 1, -1, -1) if stages[j].name == stages[k].image), None)) is not None:
-        chain.insert(0, stages[j])
-        k = j
-    return chain
 
 
 def _placed(project, stage, context: str) -> list[tuple[str, str]]:

@@ -11,6 +11,7 @@ in that RUN does not reach later layers (WL213).
 """
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field
 
 from .. import jsonpos
@@ -46,6 +47,11 @@ class Stage:
     cmd: Instr | None = None
     entrypoint: Instr | None = None
     runs: list[Instr] = field(default_factory=list)
+    # the WORKDIR each RUN runs in (None: one computed from a variable), and the COPY/ADD
+    # lines with the WORKDIR their relative destination is taken from (``docker_routes``)
+    run_dirs: list[str | None] = field(default_factory=list)
+    copies: list[tuple[Instr, str | None]] = field(default_factory=list)
+    workdir: str | None = "/"
 
 
 def extract(src: SourceFile) -> list[Fact]:
@@ -92,10 +98,17 @@ def extract(src: SourceFile) -> list[Fact]:
 
 def _root_image(st: Stage, stages: list[Stage]) -> str:
     """The image a stage starts from, through the earlier stages it is built ``FROM``."""
+    return stage_chain(st, stages)[0].image
+
+
+def stage_chain(st: Stage, stages: list[Stage]) -> list[Stage]:
+    """The stage and the earlier stages it is built ``FROM``, first to last."""
     k = next(i for i, s in enumerate(stages) if s is st)
+    chain = [st]
     while (j := next((j for j in range(k - 1, -1, -1) if stages[j].name == stages[k].image), None)) is not None:
+        chain.insert(0, stages[j])
         k = j
-    return stages[k].image
+    return chain
 
 
 EMSCRIPTEN_TOOLS = ("emcc", "em++", "emmake", "emcmake", "emconfigure")
@@ -152,6 +165,16 @@ def run_scripts(text: str, path: str) -> list[tuple[MappedText, dict[str, Mapped
         env = _stage_env(st) if st.runs else {}
         out += [(_script(run), env) for run in st.runs if not run.is_json()]
     return out
+
+
+def file_stages(text: str, path: str) -> tuple[LineIndex, list[Stage]]:
+    """The file's stages, read as ``extract`` reads them (``docker_routes``)."""
+    idx = LineIndex(text, path)
+    return idx, _stages(idx, instructions(idx), ExpansionBudget(len(text)))
+
+
+def script(run: Instr) -> MappedText:
+    return _script(run)
 
 
 def _script(run: Instr) -> MappedText:
@@ -221,6 +244,7 @@ def _stages(idx: LineIndex, instrs: list[Instr], budget: ExpansionBudget) -> lis
             st = Stage(name, image, spec, ins)
             if parent:
                 st.env = dict(parent.env)
+                st.workdir, st.copies = parent.workdir, list(parent.copies)
             stages.append(st)
             if name:
                 named[name] = st
@@ -242,7 +266,20 @@ def _stages(idx: LineIndex, instrs: list[Instr], budget: ExpansionBudget) -> lis
             st.entrypoint, st.cmd = ins, None
         elif kw == "RUN":
             st.runs.append(ins)
+            st.run_dirs.append(st.workdir)
+        elif kw == "WORKDIR":
+            st.workdir = _workdir(st.workdir, ins.args.value.strip())
+        elif kw in ("COPY", "ADD"):
+            st.copies.append((ins, st.workdir))
     return stages
+
+
+def _workdir(current: str | None, given: str) -> str | None:
+    """The WORKDIR after ``WORKDIR given``: a relative path is taken from the one before
+    (Dockerfile reference); one that reads a variable is not known here."""
+    if "$" in given or not given or current is None and not given.startswith("/"):
+        return None
+    return posixpath.normpath(posixpath.join(current or "/", given))
 
 
 def _env(ins: Instr, st: Stage, budget: ExpansionBudget) -> None:

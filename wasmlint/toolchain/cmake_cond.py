@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from .pstr import PStr
+from .pstr import UNKNOWN, PStr
 
 TRUE_WORDS = frozenset(("1", "ON", "YES", "TRUE", "Y"))
 FALSE_WORDS = frozenset(("0", "OFF", "NO", "FALSE", "N", "IGNORE", "NOTFOUND", ""))
@@ -28,6 +28,17 @@ def false_value(text: str) -> bool:
     """Whether ``if(NAME)`` is false for a variable holding ``text`` (``OFF``, ``0``, ``X-NOTFOUND``…)."""
     v = text.upper()
     return v in FALSE_WORDS or v.endswith("-NOTFOUND")
+
+
+def _never_false(text: str) -> bool:
+    """Whether a value with parts not known (``-s TOTAL_MEMORY=${N};--no-heap-copy``) is true
+    whatever they hold: a false constant is the whole value (``OFF``, ``0``, ``""``) or
+    ends in ``-NOTFOUND``, so known text after the last unknown part that ends no false
+    constant and no ``-NOTFOUND`` rules them all out (urho3d's ``if (LINK_FLAGS)`` over
+    flags carrying a ``math(EXPR)`` result)."""
+    tail = text.rsplit(UNKNOWN, 1)[1].upper()
+    return bool(tail) and not tail.endswith("-NOTFOUND") and not "-NOTFOUND".endswith(tail) \
+        and not any(w.endswith(tail) for w in FALSE_WORDS)
 
 
 UNARY = frozenset(("EXISTS", "COMMAND", "DEFINED", "TARGET", "POLICY", "TEST", "IS_DIRECTORY",
@@ -153,7 +164,7 @@ class _Eval:
         if value is None:
             return Truth(False, free)
         if not value.known:
-            return Truth(None, free)
+            return Truth(True if _never_false(value.text) else None, free)
         return Truth(not false_value(value.text), free)
 
     def value(self, x: _Word, left: bool) -> tuple[PStr, bool]:

@@ -8,14 +8,16 @@ when it packs or publishes a package (npm docs, "Life Cycle Scripts"), before it
 published. A CI job releases when it uploads to a GitHub release (``gh release upload``,
 ``softprops/action-gh-release``, ``actions/upload-release-asset`` …), publishes a package
 (``npm publish``), deploys pages, or uploads an artifact in a run made for a tag or a release
-(``on: push: tags``, ``on: release``, a step conditioned on ``refs/tags/``). What each runs
-is read by ``route_commands``.
+(``on: push: tags``, ``on: release``, a step conditioned on ``refs/tags/``). A multi-stage
+Dockerfile's final stage takes what it copies from the build stages (``docker_routes``). What
+each runs is read by ``route_commands``.
 """
 from __future__ import annotations
 
 import posixpath
 import re
 
+from .docker_routes import routes as docker_routes
 from .pstr import UNKNOWN
 from .route_commands import Route, Walk, follow, package_object, run_script
 
@@ -39,7 +41,7 @@ def routes(walk: Walk) -> list[Route]:
     for name in walk.files.list(WORKFLOWS):
         if name.endswith((".yml", ".yaml")):
             out += _jobs(walk, f"{WORKFLOWS}/{name}")
-    return out
+    return out + docker_routes(walk)
 
 
 def _lifecycle(walk: Walk, rel: str) -> list[Route]:

@@ -34,6 +34,9 @@ class Walk:
     files: object
     packages: list[str]
     texts: int = 0
+    # (container folder, project folder) of the image a Dockerfile's RUN lines run in
+    # (``docker_routes``): an absolute path under one is that project folder
+    container: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -85,6 +88,8 @@ def _command(walk: Walk, route: Route, words: list[str], here: str, depth: int) 
             run_script(walk, route, *found, depth + 1)
     elif (at := emscripten_cmake_at(words)) is not None:
         source = cmake_source(words[at + 1:])
+        if source is not None and source.startswith("/"):
+            source = in_project(walk.container, source)
         if source is not None and UNKNOWN not in source + here:
             route.trees.add(project.shown(posixpath.normpath(posixpath.join(here, source))))
     elif head == "gh" and words[1:3] in (["release", "upload"], ["release", "create"]):
@@ -94,6 +99,16 @@ def _command(walk: Walk, route: Route, words: list[str], here: str, depth: int) 
     elif head in ("cp", "mv", "rsync") and len(words) > 2:
         args = [w for w in words[1:] if not w.startswith("-")]
         route.copies += [(_shown(project, here, a), _shown(project, here, args[-1])) for a in args[:-1]]
+
+
+def in_project(container: list[tuple[str, str]], path: str) -> str | None:
+    """The project folder an absolute container path is (``/app/src`` is ``src`` when
+    ``COPY . .`` put the project at ``/app``), or None."""
+    path = posixpath.normpath(path)
+    for inside, folder in container:
+        if path == inside or path.startswith(inside.rstrip("/") + "/"):
+            return posixpath.normpath(posixpath.join(folder, posixpath.relpath(path, inside)))
+    return None
 
 
 def _shown(project, here: str, path: str) -> str:

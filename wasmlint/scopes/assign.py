@@ -231,12 +231,11 @@ def assign(project, config) -> ScopeMap:
                for f in launches if f.role is not None or _own(f) is not None]
     runners += [(entry[id(f)], _edges(project, f, "runs")) for f in scripts if f.role is not None]
     ran: set[str] = set()      # files whose scope is the surface's that runs them
-    plain = _run_by_plain_units(project, launches, scripts)
     for sc, edges in runners:
         for e in edges:
             # a test … surface that runs a file says more than the folder it sits in
             # (`scripts/build-node.sh` that only `npm test` runs is test code)
-            if e.kind != "runs" or not e.dst or sc.scope in QUIET and e.dst in plain:
+            if e.kind != "runs" or not e.dst:
                 continue
             said = prod.get(e.dst)
             if said is None or (said is out.conventions.get(e.dst) and said.scope == "tooling" and sc.scope in QUIET):
@@ -399,22 +398,6 @@ def _inside_production(project, out: ScopeMap, launches, scripts, entry: dict[in
                     _reach(project, e.dst, entry[id(f)].reason, prod)
             changed = True
     return changed
-
-
-def _run_by_plain_units(project, launches, scripts) -> set[str]:
-    """Files a unit with no quiet role of its own runs: a package.json script or CI job
-    that neither its name nor its commands make a test, bench, example … (``build:wasm``
-    running ``build/build-wasm.sh``). Such a file is not "only run by tests" when a test
-    script runs it too (taglib-wasm's ``test:package`` runs ``npm run build`` first, and
-    so ``build/build-wasm.sh``, which ``build`` runs for the package). A shell script's
-    own commands (surface ``shell``) take its file's scope, decided elsewhere."""
-    plain = set()
-    for f in [*launches, *scripts]:
-        if f.surface == "shell" or f.role is not None and f.role.scope in QUIET:
-            continue
-        edges = project.graph.out.get(launch_id(f), ()) if f.kind == "node-launch" else _edges(project, f, "runs")
-        plain.update(e.dst for e in edges if e.kind == "runs" and e.dst)
-    return plain
 
 
 def _inside_run_scripts(project, out: ScopeMap, launches, ran: set[str]) -> bool:

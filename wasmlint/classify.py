@@ -17,6 +17,9 @@ JS_EXTENSIONS = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
 NAME_KINDS: tuple[tuple[str, str], ...] = (
     ("dockerfile.*", "dockerfile"),         # before *.wasm: `Dockerfile.wasm` builds the wasm image
     ("dockerfile-*", "dockerfile"), ("dockerfile_*", "dockerfile"),    # `Dockerfile-dev`, `Dockerfile_3_build`
+    # before *.wasm too: `make -f makefile.WASM` reads a Makefile variant named for its target
+    # (clapack-wasm's libf2c/makefile.WASM beside f2c's makefile.u and makefile.vc)
+    ("makefile.*", "makefile"),
     ("*.wasm", "wasm"),
     ("*.probe.json", "probe-result"),
     ("package.json", "package-json"),
@@ -38,7 +41,7 @@ NAME_KINDS: tuple[tuple[str, str], ...] = (
     (".npmrc", "npmrc"),
     (".nvmrc", "nvmrc"), (".node-version", "nvmrc"),
     ("makefile", "makefile"), ("gnumakefile", "makefile"), ("*.mk", "makefile"), ("*.mak", "makefile"), ("*.mk.in", "makefile"),
-    ("makefile.*", "makefile"), ("*.make", "makefile"),
+    ("*.make", "makefile"),
     ("*.makefile", "makefile"),          # helper.Makefile, run with `$(MAKE) -f helper.Makefile …`
     # variants run with `make -f` (Makefile_js, Makefile-wasm): not when another language's file
     ("makefile_*", "makefile"), ("makefile-*", "makefile"),

@@ -40,7 +40,9 @@ FOLDERS: dict[str, str] = {
 
 # file names, lower-cased; the first that matches wins
 _FILE_NAMES: tuple[tuple[re.Pattern, str, str], ...] = tuple((re.compile(p), s, why) for p, s, why in (
-    (r".+[._-](tests?|specs?)\.[^.]+$|^(tests?|specs?)\.[^.]+$", "test", "a test file by its name"),
+    # and its numbered variants kept beside it (`test2.js`, `test3a.js`, `test_2.py`: reproduction
+    # scripts run by hand, as wasm-worker-memory-test's beside its test.js)
+    (r".+[._-](tests?|specs?)\.[^.]+$|^(tests?|specs?)([_-]?\d+[a-z]?)?\.[^.]+$", "test", "a test file by its name"),
     # what tests share: test-utils.ts, test_helpers.py, populate_test_data.ts, testSetup.js
     (r"(.*[._-])?test[._-]?(utils?|helpers?|data|setup|support|harness|fixtures?)([._-].*)?$",
      "test", "test support by its name"),

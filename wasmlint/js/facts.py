@@ -236,6 +236,7 @@ class JsCompile(JsFact):
     source: str | None = None        # the URL or path literal the bytes come from
     memory_imports: list = field(default_factory=list)   # [(module, name, binding, inline offset)]
     wasm_import: str | None = None   # the compiled value is `import x from './a.wasm'`: its spec
+    glue_option: Span | None = None  # the bytes are given to Emscripten glue here, as `wasmBinary` (glue_bytes.py)
 
     uses_webassembly: ClassVar[bool] = True   # the project graph: this file loads WebAssembly
 
@@ -274,6 +275,12 @@ class JsCompile(JsFact):
     @property
     def streaming_api(self) -> str:
         return "compileStreaming" if self.api == "compile" else "instantiateStreaming"
+
+    @property
+    def glue_related(self) -> list:
+        return [(self.glue_option, "given to the Emscripten glue here as `wasmBinary`, which it compiles with "
+                 "`WebAssembly.instantiate`; left unset, the glue streams the file `locateFile` names")] \
+            if self.glue_option is not None else []
 
     @property
     def fetched(self) -> str:

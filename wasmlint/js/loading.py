@@ -31,6 +31,7 @@ class Origin:
     from_fetch: bool = False
     source: str | None = None
     size: int | None = None
+    buffered: object = None    # the `….arrayBuffer()` call of fetched bytes
 
 
 def compiles(scan: Scan) -> list[JsCompile]:
@@ -134,7 +135,8 @@ def trace(scan: Scan, node, depth: int = 0) -> Origin:
         return Origin("response", from_fetch=not _data_url(scan, args[0]), source=_source(scan, args[0]))
     if last == "arrayBuffer" and callee.type == "member_expression":
         inner = trace(scan, callee.child_by_field_name("object"), depth + 1)
-        return Origin("bytes", inner.from_fetch, inner.source) if inner.kind == "response" else Origin("bytes")
+        return Origin("bytes", inner.from_fetch, inner.source, buffered=node) if inner.kind == "response" \
+            else Origin("bytes")
     if last in _READS and args:
         return Origin("bytes", source=_source(scan, args[0]))
     if name in ("WebAssembly.Module", "WebAssembly.compile"):
@@ -142,19 +144,21 @@ def trace(scan: Scan, node, depth: int = 0) -> Origin:
         return Origin("module", size=inner.size, source=inner.source)
     if (name in _WRAPS or last in _WRAPS) and args:
         inner = trace(scan, args[0], depth + 1)
-        return Origin("bytes", inner.from_fetch, inner.source, inner.size) if inner.kind != "unknown" else inner
+        return Origin("bytes", inner.from_fetch, inner.source, inner.size, inner.buffered) \
+            if inner.kind != "unknown" else inner
     if last == "then" and callee.type == "member_expression" and args:
         return _returned(scan, args[0], callee.child_by_field_name("object"), depth + 1)
     return Origin()
 
 
 def _callback_param(scan: Scan, ident, depth: int) -> Origin:
-    """``p.then(r => …ident…)``: a callback parameter is what ``p`` resolves to."""
+    """``p.then(r => …ident…)``: a callback parameter is what ``p`` resolves to (also read
+    in a function nested in the callback, ``new Promise(resolve => …ident…)``)."""
     fn = ident
-    while fn is not None and fn.type not in ("arrow_function", "function_expression", "function_declaration",
-                                             "method_definition"):
+    while fn is not None and (fn.type not in ("arrow_function", "function_expression", "function_declaration",
+                                              "method_definition") or not _is_param(fn, ident)):
         fn = fn.parent
-    if fn is None or not _is_param(fn, ident):
+    if fn is None:
         return Origin()
     parent = up(fn)
     if parent is None or parent.type != "arguments":
@@ -224,7 +228,8 @@ def _returned(scan: Scan, fn, receiver, depth: int) -> Origin:
         callee, _a = call_parts(expr)
         if name_of(callee) == "arrayBuffer" and callee.type == "member_expression":
             inner = trace(scan, receiver, depth + 1)
-            return Origin("bytes", inner.from_fetch, inner.source) if inner.kind == "response" else Origin("bytes")
+            return Origin("bytes", inner.from_fetch, inner.source, buffered=expr) if inner.kind == "response" \
+                else Origin("bytes")
     return trace(scan, expr, depth + 1)
 
 

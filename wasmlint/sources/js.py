@@ -18,10 +18,11 @@ MAX_SKELETONS = 8     # skeleton parses of one big file before it is parsed whol
 
 def wanted(data: bytes, sites=None) -> bool:
     """The prefilter: does the file mention anything a JS fact is made of?"""
-    from ..js import builds
+    from ..js import builds, glue_bytes
     from ..js.parse import PREFILTER
     has = sites.has if sites is not None else data.__contains__
-    return any(has(m) for m in (*PREFILTER, *EMBED_MARKS, *OVERRIDE_MARKS)) or builds.wanted(data, has)
+    return any(has(m) for m in (*PREFILTER, *EMBED_MARKS, *OVERRIDE_MARKS)) or builds.wanted(data, has) or \
+        glue_bytes.wanted(has)
 
 
 def prepare() -> None:
@@ -202,9 +203,10 @@ def _scan_from(scan):
 def _compiles(scan, done: dict) -> tuple[list[Fact], list[Fact]]:
     """The compile calls (``_step`` for each: those traced before this scan's first touch
     are not traced again), and the ``v8.setFlagsFromString`` calls (which read them)."""
-    from ..js import flags, loading
+    from ..js import flags, glue_bytes, loading
     compiles = [_step(done, scan.doc, ("compile", call.start_byte, prop), loading.compile_at, scan, prop, call)
                 for prop, call in loading.compile_sites(scan)]
+    compiles += glue_bytes.glue_compiles(scan)
     return compiles, flags.set_flags(scan, compiles)
 
 

@@ -73,20 +73,44 @@ def _goals(words: list[str]) -> set[str] | None:
     return out or None
 
 
+def submake_goals(words: list[str]) -> set[str]:
+    """The goals a sub-make of the same Makefile names (``$(MAKE) build/wasm/app.js``, the
+    words after the make word): none when it runs another Makefile (``-f``, ``-C``); a word
+    not known (a value from outside the file) is left out, the others are still goals."""
+    out: set[str] = set()
+    k = 0
+    while k < len(words):
+        w = words[k]
+        if w in _ENDS or w.startswith(_ENDS) or w.startswith("#"):
+            break
+        if w.split("=", 1)[0] in _OTHER_FILE or w[:2] in ("-C", "-f") and not w.startswith("--"):
+            return set()
+        if w in _VALUE_OPTIONS:
+            k += 2
+            continue
+        if not w.startswith("-") and "=" not in w and "$" not in w and UNKNOWN not in w:
+            out.add(w)
+        k += 1
+    return out
+
+
 def default_goal(rules) -> str | None:
     """make's default goal: the first target of the file that is not a special one (``.PHONY``)
     nor a pattern."""
     return next((t for r in rules for t in r.targets if not t.startswith(".") and "%" not in t), None)
 
 
-def reached(rules, goals: frozenset[str], unknown_any: bool = False) -> set[str] | None:
+def reached(rules, goals: frozenset[str], unknown_any: bool = False,
+            submakes: dict[str, set[str]] | None = None) -> set[str] | None:
     """The targets ``goals`` reach through the prerequisites of ``rules`` (``Rule``s of one
     read of the Makefile, targets and prerequisites expanded); None past MAX_REACHED, when
     a goal is no target of the file (make stops: "No rule to make target"; words of prose
     after ``emmake make``, a run of another Makefile), or when a name reached is not known
     (a value from outside the file, a secondary expansion's ``$$``): it may be any target.
     ``unknown_any``: a name with a part not known reaches instead every target its known
-    parts match (``$(CURDIR)/build/python.built`` is no ``pthreads``)."""
+    parts match (``$(CURDIR)/build/python.built`` is no ``pthreads``). ``submakes``: the
+    goals each target's recipe hands a sub-make of the same file (``makefile_facts.submakes``),
+    which that target reaches as it reaches its prerequisites."""
     needs: dict[str, list[str]] = {}
     patterns: list[tuple[str, list[str]]] = []
     for rule in rules:
@@ -96,7 +120,9 @@ def reached(rules, goals: frozenset[str], unknown_any: bool = False) -> set[str]
                 patterns.append((target, prereqs))
             else:
                 needs.setdefault(target, []).extend(prereqs)
-    if any(g not in needs and not any(_stem(p, g) is not None for p, _ in patterns) for g in goals):
+    for target, more in (submakes or {}).items():
+        needs.setdefault(target, []).extend(sorted(more))
+    if any(g not in needs and not any(pattern_stem(p, g) is not None for p, _ in patterns) for g in goals):
         return None
     out: set[str] = set()
     todo = list(goals)
@@ -117,13 +143,14 @@ def reached(rules, goals: frozenset[str], unknown_any: bool = False) -> set[str]
             continue
         todo += needs.get(name, ())
         for target, prereqs in patterns:
-            stem = _stem(target, name)
+            stem = pattern_stem(target, name)
             if stem is not None:
                 todo += [p.replace("%", stem) for p in prereqs]
     return out
 
 
-def _stem(pattern: str, name: str) -> str | None:
+def pattern_stem(pattern: str, name: str) -> str | None:
+    """The part of ``name`` the ``%`` of ``pattern`` matches, or None."""
     head, _, tail = pattern.partition("%")
     if len(name) >= len(head) + len(tail) and name.startswith(head) and name.endswith(tail):
         return name[len(head):len(name) - len(tail)]
@@ -145,16 +172,17 @@ def link_reached(rule: str | None, reached_targets: set[str]) -> bool:
 PLATFORM_GOALS = ("wasm", "web", "emscripten", "html5", "webassembly")
 
 
-def mark_platform_goals(rules, links: list) -> None:
+def mark_platform_goals(rules, links: list, submakes: dict[str, set[str]] | None = None) -> None:
     """A Makefile goal named for the web platform (fastText's ``wasm: webassembly/fasttext_wasm.js``
     beside its native ``opt`` and its ``wasmdebug``; wipeout-rewrite's ``wasm: wasm_full
     wasm_minimal``) is the project's build for that platform: what a user runs to get the web
     build, as ``make opt`` gets the native one, not a CI check, a smoke test or a vendored
     library's own goal (``all``, ``check``). Each link such a goal reaches (``reached``) is
-    marked with it (``platform_goal``)."""
+    marked with it (``platform_goal``), also through the sub-makes its recipe runs of the
+    same file (busytex's ``wasm: ; $(MAKE) build/wasm/busytex.js``)."""
     named = {t for rule in rules for t in rule.targets if t in PLATFORM_GOALS}
     for goal in sorted(named):
-        targets = reached(rules, frozenset((goal,)))
+        targets = reached(rules, frozenset((goal,)), submakes=submakes)
         for f in links:
             if targets is not None and f.platform_goal is None and f.rule and "%" not in f.rule \
                     and link_reached(f.rule, targets):

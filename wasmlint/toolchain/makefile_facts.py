@@ -1,5 +1,6 @@
 """Makefile variants → facts: each recipe's emcc and cargo commands (per target,
-with target- and pattern-specific variables and automatic variables), and
+with target- and pattern-specific variables and automatic variables; a pattern rule
+whose recipe names the stem also per target of it the file asks for, ``$*`` set), and
 flag variables that carry emcc settings but reach no command in this file
 (pyodide's ``MAIN_MODULE_LDFLAGS``, exported for other Makefiles)."""
 from __future__ import annotations
@@ -20,7 +21,7 @@ from .makefile_expand import Expander, Var
 from .pstr import STRIDE, UNKNOWN, PStr, Tok, shell_split
 from .configured_make import Configured
 from .debug_build import debug_named, release_named
-from .make_goals import mark_platform_goals
+from .make_goals import mark_platform_goals, pattern_stem
 from .shell_argv import VERSION_VARS, facts_from_shell
 from .shell_cargo import bindgen_in
 from .shell_eval import shell_words
@@ -48,7 +49,8 @@ def _variant_facts(reader: MakeReader, parsed: Parsed, response, version, done: 
     version = version or next((f.version for f in facts), None)
     configured = Configured()
     exported = {n: v for n, v in parsed.vars.items() if v.exported or n in ex.exported}   # once, not per target
-    for (target, local), lines, rule in recipe_lines(parsed, ex):
+    recipes = recipe_lines(parsed, ex)
+    for (target, local), lines, rule in recipes:
         env = {n: ex.expand(v.value, local) if v.flavor != "simple" else v.value
                for n, v in _exported(exported, parsed.vars, local, ex.exported).items()}
         key = (target, version, tuple(lines), tuple(sorted((n, v) for n, v in env.items())))
@@ -69,7 +71,7 @@ def _variant_facts(reader: MakeReader, parsed: Parsed, response, version, done: 
             facts += made
     used = set(ex.used)
     _mark_stripped(facts, parsed, ex)
-    mark_platform_goals(parsed.rules, [f for f in facts if f.kind == "emcc-invocation"])
+    mark_platform_goals(parsed.rules, [f for f in facts if f.kind == "emcc-invocation"], submakes(recipes))
     facts += _flag_variables(reader, parsed, ex, used, version)
     return facts + _recipe_hints(reader, parsed)
 
@@ -123,7 +125,73 @@ def recipe_lines(parsed: Parsed, ex: Expander) -> list[tuple[tuple[str, dict[str
     for rule in parsed.rules:
         for target, local in _targets(rule, parsed, index):
             out.append(((target, local), [_strip_prefix(ex.expand(line, local)) for line in rule.recipe], rule))
+    stemmed = [r for r in parsed.rules if r.recipe and any("%" in t for t in r.targets) and _names_stem(r)]
+    if stemmed:
+        asked = _asked(parsed, out)
+        for rule in stemmed:
+            for target, local in _stem_targets(rule, parsed, index, asked):
+                out.append(((target, local), [_strip_prefix(ex.expand(line, local)) for line in rule.recipe], rule))
     return out
+
+
+# A pattern rule is run once per stem make is asked for; past this many stems of one rule
+# (``%.o: %.c`` for every object of a library) only the pattern itself is read
+MAX_STEMS = 8
+_STEM_REF = ("$*", "$(*", "${*")
+
+
+def _names_stem(rule: Rule) -> bool:
+    """A pattern rule whose recipe names the stem (``$*``, ``$(*F)``): what it runs depends
+    on the target make is asked for (``$(CXX_$*) -o $@`` links with em++ for
+    ``build/wasm/app.js`` and with the host's compiler for ``build/native/app``)."""
+    return any(r in line.text for line in rule.recipe for r in _STEM_REF)
+
+
+def _asked(parsed: Parsed, done: list) -> set[str]:
+    """The targets the Makefile asks make for itself, as known: the prerequisites of its
+    rules and the goals of the sub-makes its recipes run of it (``submakes``); ``done``:
+    recipe_lines' first reading, whose lines are expanded."""
+    out = {w for rule in parsed.rules for w in (rule.prereqs if rule.needs is None else rule.needs).text.split()
+           if "%" not in w and UNKNOWN not in w and "$" not in w}
+    return out.union(*submakes(done).values())
+
+
+def submakes(recipes: list) -> dict[str, set[str]]:
+    """Each target's sub-make goals: those a recipe line running make on this same Makefile
+    names (``wasm: ; $(MAKE) build/wasm/busytex.js``, ``make_goals.submake_goals``), read
+    from ``recipe_lines``' expanded lines. ``$(MAKE)`` is make itself, whatever the file
+    leaves it."""
+    from .make_goals import MAKE_WORDS, submake_goals
+    out: dict[str, set[str]] = {}
+    for (target, _), lines, rule in recipes:
+        if "%" in target:
+            continue
+        for raw, line in zip(rule.recipe, lines):
+            head = raw.text.lstrip("@-+ \t").split(None, 1)
+            if head and head[0] in MAKE_WORDS:
+                goals = submake_goals([w.text for w in shell_split(line)][1:])
+                if goals:
+                    out.setdefault(target, set()).update(goals)
+    return out
+
+
+def _stem_targets(rule: Rule, parsed: Parsed, index, asked: set[str]) -> list[tuple[str, dict[str, Var]]]:
+    """(target, variables) of a pattern rule whose recipe names the stem, for each stem the
+    Makefile asks for (``_asked``) that no target-specific variable named already
+    (``_targets``): make runs a rule with several pattern targets once per stem, ``$@``
+    the target asked for. Bounded by MAX_STEMS."""
+    known = set(parsed.target_vars)
+    by_stem: dict[str, str] = {}
+    for target in rule.targets:
+        if "%" not in target:
+            continue
+        for name in sorted(asked - known):
+            stem = pattern_stem(target, name)
+            if stem:           # `%` matches a nonempty part
+                by_stem.setdefault(stem, name)
+    if not by_stem or len(by_stem) > MAX_STEMS:
+        return []
+    return [t for stem, name in sorted(by_stem.items()) for t in _targets(rule, parsed, index, name, stem)]
 
 
 def _recipe_span(reader: MakeReader, line: PStr, span: Span) -> Span | None:
@@ -143,9 +211,11 @@ def _patterns(parsed: Parsed) -> tuple[list[tuple[int, str]], dict[str, int], li
     return patterns, {pat: k for k, pat in enumerate(parsed.target_vars)}, list(parsed.target_vars.values())
 
 
-def _targets(rule: Rule, parsed: Parsed, index) -> list[tuple[str, dict[str, Var]]]:
+def _targets(rule: Rule, parsed: Parsed, index, only: str | None = None,
+             stem: str | None = None) -> list[tuple[str, dict[str, Var]]]:
     """(target, its automatic and target-specific variables) for each target the
-    recipe builds; a pattern rule also for each named target that matches it.
+    recipe builds; a pattern rule also for each named target that matches it (``$*`` its
+    stem). ``only``: that one target of a pattern rule, with its ``stem`` (``_stem_targets``).
     ``index``: ``_patterns(parsed)``; a target's own variables are looked up by its name."""
     patterns, place, values = index
     out = []
@@ -156,25 +226,35 @@ def _targets(rule: Rule, parsed: Parsed, index) -> list[tuple[str, dict[str, Var
     prereqs = read.split_ws()          # the rule's, the same for each of its targets
     first = prereqs[0] if prereqs else PStr.synth("")
     every = read.strip()
-    for target in rule.targets:
-        names = [target]
-        if "%" in target:
-            pattern = target.replace("%", "*")
-            names = [t for t in parsed.target_vars if "%" not in t and fnmatch.fnmatchcase(t, pattern)]
-            names.append(target)
-        for name in names:
-            local: dict[str, Var] = {}
-            found = {k for k, glob in patterns if fnmatch.fnmatchcase(name, glob)}
-            if name in place:
-                found.add(place[name])
-            for k in sorted(found):      # in the order they were written
-                local.update(values[k])
-            local["@"] = Var("@", "simple", PStr.synth(name))
+    if only is not None:
+        named = [(only, stem)]
+    else:
+        named = []
+        for target in rule.targets:
+            named.append((target, None))
+            if "%" in target:
+                pattern = target.replace("%", "*")
+                named[-1:] = [(t, pattern_stem(target, t)) for t in parsed.target_vars
+                              if "%" not in t and fnmatch.fnmatchcase(t, pattern)] + [(target, None)]
+    for name, its_stem in named:
+        local: dict[str, Var] = {}
+        found = {k for k, glob in patterns if fnmatch.fnmatchcase(name, glob)}
+        if name in place:
+            found.add(place[name])
+        for k in sorted(found):      # in the order they were written
+            local.update(values[k])
+        local["@"] = Var("@", "simple", PStr.synth(name))
+        if its_stem:        # a pattern's prerequisites with the stem in place of `%`
+            local["<"] = Var("<", "simple", PStr.synth(first.text.replace("%", its_stem, 1)))
+            local["^"] = Var("^", "simple", PStr.synth(" ".join(w.text.replace("%", its_stem, 1) for w in prereqs)))
+        else:
             local["<"] = Var("<", "simple", first)
             local["^"] = Var("^", "simple", every)
-            local["@F"] = Var("@F", "simple", PStr.synth(name.rsplit("/", 1)[-1]))
-            local["@D"] = Var("@D", "simple", PStr.synth(name.rsplit("/", 1)[0] if "/" in name else "."))
-            out.append((name, local))
+        local["@F"] = Var("@F", "simple", PStr.synth(name.rsplit("/", 1)[-1]))
+        local["@D"] = Var("@D", "simple", PStr.synth(name.rsplit("/", 1)[0] if "/" in name else "."))
+        if its_stem:
+            local["*"] = Var("*", "simple", PStr.synth(its_stem))
+        out.append((name, local))
     return out
 
 

@@ -66,8 +66,8 @@ def _literal(values, node, depth: int):
     """The list, tuple, set or dict literal a node is or a name holds, unchanged since."""
     if isinstance(node, ast.Name):
         w, value = values.reaching_value(node)
-        if w is None or values.s.changes_of(node.id, node, w.at):
-            return None
+        if w is None or values.s.changes_of(node.id, node, w.at) != []:
+            return None                     # changed in place since (None: maybe, in a loop)
         node = value
     return node if isinstance(node, (ast.List, ast.Tuple, ast.Set, ast.Dict)) else None
 

@@ -22,7 +22,8 @@ place), implicit concatenation, f-strings (``{name}`` replaced by its value),
 are the ones the command's shell expands), ``os.environ.get(K, default)`` (the default: the
 build as run with nothing set, as the JS evaluator reads ``process.env.K || d``)
 and names with one reaching assignment. ``append``, ``extend`` and ``+=`` made in
-straight-line code before the use add their values; one made under a condition
+straight-line code before the use add their values, and a loop over a literal
+adds its values element by element (``python_loops``); one made under a condition
 adds one unknown element; other changes (``insert``, ``pop`` …) make the list
 unknown. Anything else is unknown.
 ``env={**os.environ, "RUSTFLAGS": …}`` or ``dict(os.environ, RUSTFLAGS=…)``, a
@@ -37,6 +38,7 @@ import unicodedata
 
 from ..textpos import matching_brace
 from .pstr import UNKNOWN, UNKNOWN_TEXT, PStr, guarded, joined, shell_split
+from .python_loops import inside, loop_around, unrolled
 from .python_script import Change, Script, dotted
 from .script_runs import RelPath, Run
 
@@ -68,6 +70,13 @@ class Values:
         # a parameter (its ``ast.arg``'s id) → the expression one call of its function passes
         # (``python_wrappers``: the command a wrapper runs, read at each call of it)
         self.bound: dict[int, ast.AST | None] = {}
+        # conditional expressions (``"-g" if config == "debug" else "-O2"``) whose branches are
+        # known and differ: id → the expression (``undecided``, met while reading one call), and
+        # id → the branch a variant of the call takes (``chosen``: 0 the body, 1 the ``else``)
+        self.undecided: dict[int, ast.IfExp] = {}
+        self.chosen: dict[int, int] = {}
+        # (a loop's target, a name in it) → the element one pass of the loop binds (``python_loops``)
+        self.loop_bound: dict[tuple[int, str], ast.AST] = {}
 
     def reaching_value(self, name_node: ast.Name):
         """(the write that reaches a use of a name, the value it gives), a parameter's value
@@ -75,6 +84,8 @@ class Values:
         w = self.s.reaching(name_node)
         if w is None:
             return None, None
+        if self.loop_bound and (id(w.node), name_node.id) in self.loop_bound:
+            return w, self.loop_bound[(id(w.node), name_node.id)]
         return w, self.bound.get(id(w.node), w.value)
 
     @guarded(UNKNOWN_TEXT, key=id)
@@ -109,8 +120,14 @@ class Values:
                 return PStr.synth(repr(texts if isinstance(node, ast.List) else tuple(texts)))
             return UNKNOWN_TEXT
         if isinstance(node, ast.IfExp):
+            if id(node) in self.chosen:
+                return self.text(node.orelse if self.chosen[id(node)] else node.body, depth)
             a, b = self.text(node.body, depth), self.text(node.orelse, depth)
-            return a if a.known and a.text == b.text else UNKNOWN_TEXT
+            if a.known and a.text == b.text:
+                return a
+            if a.known and b.known:
+                self.undecided.setdefault(id(node), node)
+            return UNKNOWN_TEXT
         if isinstance(node, ast.Call):
             return self._call_text(node, depth)
         return UNKNOWN_TEXT
@@ -208,8 +225,21 @@ class Values:
         if isinstance(node, ast.Name):
             w, value = self.reaching_value(node)
             out = self.items(value, depth) if value is not None else None
+            done = None              # the loop whose additions are read (``python_loops``)
             for ch, surely in self._changes(node, w):
-                if out is None or ch.op not in ("+=", "extend", "append"):
+                if out is None:
+                    return None
+                if done is not None and inside(self.s, done, ch.stmt):
+                    continue
+                loop = None if surely else loop_around(self.s, ch.stmt, node)
+                if loop is not None and not self.s.straight(loop, node):
+                    loop = None      # a loop that may not run (under an `if`)
+                more = unrolled(self, loop, node.id, depth) if loop is not None else None
+                if more is not None:
+                    out += more
+                    done = loop
+                    continue
+                if ch.op not in ("+=", "extend", "append"):
                     return None
                 more = ([self.text(ch.value, depth)] if ch.op == "append" else self.items(ch.value, depth)) \
                     if surely else None

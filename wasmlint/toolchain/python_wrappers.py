@@ -18,10 +18,16 @@ a call's arguments to the function's parameters, so:
   ``format`` …), called with a whole command whose first word is a build tool (a
   list starting with ``"emcc"``, its ``*`` spread, or a string), runs that command:
   a list is the argument vector, a string the command line.
+
+Python evaluates one branch of ``a if cond else b``. A command holding such an expression
+whose condition the script decides only when it runs (``"-g" if config == "debug" else
+"-O2"``, ``config`` looping over the configurations) runs as one or the other: it is read
+as two variants, as the shell reader reads an ``if`` it cannot decide (``variant_runs``).
 """
 from __future__ import annotations
 
 import ast
+import itertools
 import re
 from dataclasses import replace
 
@@ -37,6 +43,7 @@ QUIET_WORDS = frozenset(("print", "log", "logger", "debug", "info", "warn", "war
                          "quote", "join", "str", "repr", "dump", "dumps", "write", "append", "extend", "insert"))
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 MAX_DEPTH = 6
+MAX_CHOICES = 2         # conditional expressions of one call read as variants (at most 4 variants)
 
 
 def wrapper_runs(script: Script, values: Values, direct: list[tuple[ast.Call, str]]) -> list[Run]:
@@ -49,7 +56,7 @@ def wrapper_runs(script: Script, values: Values, direct: list[tuple[ast.Call, st
         if fn is not None and _from_parameters(script, call, fn):
             wrappers.setdefault(id(fn), (fn, []))[1].append((call, how))
             continue
-        out += _some(call_run(script, values, call, how))
+        out += variant_runs(script, values, call, how)
     called: set[int] = set()
     direct_ids = {id(c) for c, _ in direct}
     for node in script.calls:
@@ -58,8 +65,7 @@ def wrapper_runs(script: Script, values: Values, direct: list[tuple[ast.Call, st
         fn = _defined_here(script, node.func)
         if fn is None:
             if _runs_by_name(node.func):
-                run = call_run(script, values, node, "any")
-                out += [run] if run is not None and _starts_with_tool(run) else []
+                out += [r for r in variant_runs(script, values, node, "any") if _starts_with_tool(r)]
             continue
         if id(fn) not in wrappers:
             continue
@@ -67,7 +73,7 @@ def wrapper_runs(script: Script, values: Values, direct: list[tuple[ast.Call, st
         values.bound = _bind(fn, node)
         try:
             for inner, how in wrappers[id(fn)][1]:
-                out += [replace(r, span=script.span(node)) for r in _some(call_run(script, values, inner, how))]
+                out += [replace(r, span=script.span(node)) for r in variant_runs(script, values, inner, how)]
         finally:
             values.bound = {}
     for key, (fn, inner_calls) in wrappers.items():
@@ -77,14 +83,52 @@ def wrapper_runs(script: Script, values: Values, direct: list[tuple[ast.Call, st
         values.bound = _bind(fn, ast.Call(func=fn, args=[], keywords=[]))
         try:
             for inner, how in inner_calls:
-                out += _some(call_run(script, values, inner, how))
+                out += variant_runs(script, values, inner, how)
         finally:
             values.bound = {}
     return out
 
 
-def _some(run: Run | None) -> list[Run]:
-    return [run] if run is not None else []
+def variant_runs(script: Script, values: Values, node: ast.Call, how: str) -> list[Run]:
+    """The process a call starts (``call_run``); once per branch of the first ``MAX_CHOICES``
+    conditional expressions with known, different branches that its command holds."""
+    values.undecided, values.chosen = {}, {}
+    run = call_run(script, values, node, how)
+    choices = list(values.undecided.values())[:MAX_CHOICES]
+    if run is None or not choices:
+        return [run] if run is not None else []
+    out: list[Run] = []
+    try:
+        for picks in itertools.product((0, 1), repeat=len(choices)):
+            values.chosen = {id(c): k for c, k in zip(choices, picks)}
+            made = call_run(script, values, node, how)
+            if made is not None:
+                label = ", ".join(_branch_label(c, k) for c, k in zip(choices, picks))
+                out.append(replace(made, variant=", ".join(x for x in (made.variant, label) if x)))
+    finally:
+        values.undecided, values.chosen = {}, {}
+    return out
+
+
+_NEGATED = {ast.NotEq: ast.Eq, ast.IsNot: ast.Is, ast.NotIn: ast.In}
+
+
+def _branch_label(node: ast.IfExp, pick: int) -> str:
+    """What a variant goes by: the condition, stated positively (``not debug`` → ``debug``),
+    for the branch taken when it holds; the other branch by the line's number (a label
+    holding the condition's words would name it for debug or release the wrong way)."""
+    test, holds = node.test, 0           # the branch taken when ``test`` holds
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test, holds = test.operand, 1
+    elif isinstance(test, ast.Compare) and len(test.ops) == 1 and type(test.ops[0]) in _NEGATED:
+        test, holds = ast.Compare(left=test.left, ops=[_NEGATED[type(test.ops[0])]()],
+                                  comparators=test.comparators), 1
+    if pick == holds:
+        try:
+            return ast.unparse(test)[:80]
+        except (ValueError, TypeError, RecursionError):
+            pass
+    return f"line {node.lineno}'s other branch"
 
 
 def _enclosing_function(script: Script, node):

@@ -41,6 +41,8 @@ class Run:
     env: dict[str, PStr] = field(default_factory=dict)   # variables set for this process
     cwd: str | None = None              # the project folder it runs in, when the call says (UNKNOWN inside:
     #                                     computed when the script runs); None: not said
+    variant: str | None = None          # one of the ways the command may read (a branch the script decides
+    #                                     when it runs: ``python_wrappers.variant_runs``)
 
 
 def names_a_tool(data: bytes, has=None) -> bool:
@@ -62,11 +64,11 @@ def run_facts(runs: list[Run], index: LineIndex) -> list[Fact]:
             continue
         made: list[Fact] = []
         if run.line is not None:
-            made = facts_from_shell(run.line, index, env=run.env, own=True)
+            made = facts_from_shell(run.line, index, env=run.env, own=True, variant=run.variant)
         elif run.argv:
             argv = [Tok(p, index) for p in run.argv]
             cmd = Command(argv=argv, prefix=dict(run.env), env=dict(run.env), span=run.span)
-            made = command_facts(cmd, index)
+            made = command_facts(cmd, index, variant=run.variant)
         for f in made:
             if run.cwd is not None and hasattr(f, "cwd"):
                 f.cwd = run.cwd            # which cargo configs the build reads

@@ -6,6 +6,8 @@ import posixpath
 import re
 from functools import lru_cache
 
+from .pstr import UNKNOWN
+
 # Words that name a build made to debug (a variant, an output, a Makefile target): whole
 # words of the name (`ifdef PYODIDE_SOURCEMAP`, `build/debug/app.js`, `isDebug`), never
 # parts of one (`DBG_LDFLAGS_NODEBUG`, `device.js`).
@@ -54,12 +56,22 @@ def settle(facts: list) -> list:
     """Mark the project's only emcc link (``only_link``). A source map marks a build made to
     debug beside the build that ships (a Makefile's ``debug`` flags next to its release
     ones); a project with a single link ships that link, source map and all (hnswlib-wasm's
-    one ``-O3 -gsource-map`` link, which npm publishes)."""
-    links = [f for f in facts if f.kind == "emcc-invocation"]
+    one ``-O3 -gsource-map`` link, which npm publishes). A link writing a native program's
+    name is not counted (``_program_named``)."""
+    links = [f for f in facts if f.kind == "emcc-invocation" and not _program_named(f.output)]
     if len({(f.span.path, f.span.line) for f in links}) == 1:
         for f in links:
             f.only_link = True
     return facts
+
+
+def _program_named(output: str | None) -> bool:
+    """A link writing a file with no suffix: emcc writes JavaScript under any name, but a
+    suffix-less name is a native program's (a Makefile's ``CXX := em++`` with ``-o repaq``),
+    run under node or renamed and linked again (repaq3's build.sh: ``mv repaq repaq.bc``),
+    not the module a page or a package loads; it does not make another link less the only one."""
+    name = posixpath.basename(output or "")
+    return bool(name) and "." not in name and "$" not in name and UNKNOWN not in name
 
 
 def ships_source_mapped(link, ctx) -> bool:

@@ -20,8 +20,17 @@ class DebugSettings:
         nor serves: a CI check build, a smoke test or a vendored library's makefile, not the
         build that ships (wabt's CI `emcmake cmake -B emscripten`, dosbox-x's vendored libpng
         makefiles). A link that the Makefile's goal for the web platform makes (``make wasm``:
-        ``platform_goal``) is the project's web build, what its users build and deploy."""
-        return self.default_o0 and not self.platform_goal and not shipped(self, ctx)
+        ``platform_goal``) is the project's web build, what its users build and deploy. So is
+        the project's only emcc link (``only_link``) in a file of its own (not a test's, an
+        example's or a vendored copy's): no other link builds the module the project is for
+        (repaq3's root build.sh, which links the one repaq.mjs it is ported for)."""
+        return self.default_o0 and not self.platform_goal and not shipped(self, ctx) \
+            and not self._only_own_link(ctx)
+
+    def _only_own_link(self, ctx) -> bool:
+        project = ctx.project
+        return self.only_link and hasattr(project, "scopes") and \
+            project.scopes(ctx.config).of_path(self.span.path).scope in ("production", "unknown")
 
     def debug_variant(self, ctx) -> bool:
         """A link the project's scopes call a debug variant: flagged to debug, its outputs

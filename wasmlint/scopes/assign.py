@@ -232,6 +232,7 @@ def assign(project, config) -> ScopeMap:
                for f in launches if f.role is not None or _own(f) is not None]
     runners += [(entry[id(f)], _edges(project, f, "runs")) for f in scripts if f.role is not None]
     ran: set[str] = set()      # files whose scope is the surface's that runs them
+    _published_by_ci(project, prod, scripts, ran)
     for sc, edges in runners:
         for e in edges:
             # a test … surface that runs a file says more than the folder it sits in
@@ -248,6 +249,23 @@ def assign(project, config) -> ScopeMap:
         if f.surface == "shebang":
             out.launches[launch_id(f)] = out.of_path(f.span.path)
     return out
+
+
+def _published_by_ci(project, prod: dict, scripts, ran: set[str]) -> None:
+    """A script that a CI job publishing or deploying what it builds runs (``npm publish``, a
+    deploy action: the job's role) builds what ships, whatever its name or another job that
+    also runs it to test (petgraph-wasm's `bin/ci.sh`, run by the `ci` job beside `wasm-pack
+    test` and by the release workflow's `cd` job right before `npm publish`). The job itself
+    stays tooling (its workflow is under `.github/`); a script a convention puts with the
+    tests, examples or docs keeps that scope."""
+    for f in scripts:
+        if f.surface != "github-workflow" or f.role is None or f.role.scope != "production":
+            continue
+        for e in _edges(project, f, "runs"):
+            if e.kind != "runs" or not e.dst or e.dst in prod:
+                continue
+            prod[e.dst] = Scoped("production", f"run by {f.role.reason}")
+            ran.add(e.dst)
 
 
 def _overrides(project, config) -> dict[str, Scoped]:

@@ -54,7 +54,24 @@ def _split(line: str) -> list[str]:
 
 
 def _goals(words: list[str]) -> set[str] | None:
-    out: set[str] = set()
+    said = _goal_words(words)
+    if said is None or any("$" in w for w in said):
+        return None
+    return {w.rstrip(";.,") for w in said} or None
+
+
+def submake_goals(words: list[str]) -> set[str]:
+    """The goals a sub-make of the same Makefile names (``$(MAKE) build/wasm/app.js``, the
+    words after the make word): none when it runs another Makefile (``-f``, ``-C``); a word
+    not known (a value from outside the file) is left out, the others are still goals."""
+    said = _goal_words(words)
+    return set() if said is None else {w for w in said if "$" not in w and UNKNOWN not in w}
+
+
+def _goal_words(words: list[str]) -> list[str] | None:
+    """The words of a make command line that name goals (not options, their values or
+    ``VAR=value``), up to the end of the command; None when it runs another Makefile."""
+    out: list[str] = []
     k = 0
     while k < len(words):
         w = words[k]
@@ -66,30 +83,7 @@ def _goals(words: list[str]) -> set[str] | None:
             k += 2
             continue
         if not w.startswith("-") and "=" not in w:
-            if "$" in w:
-                return None
-            out.add(w.rstrip(";.,"))
-        k += 1
-    return out or None
-
-
-def submake_goals(words: list[str]) -> set[str]:
-    """The goals a sub-make of the same Makefile names (``$(MAKE) build/wasm/app.js``, the
-    words after the make word): none when it runs another Makefile (``-f``, ``-C``); a word
-    not known (a value from outside the file) is left out, the others are still goals."""
-    out: set[str] = set()
-    k = 0
-    while k < len(words):
-        w = words[k]
-        if w in _ENDS or w.startswith(_ENDS) or w.startswith("#"):
-            break
-        if w.split("=", 1)[0] in _OTHER_FILE or w[:2] in ("-C", "-f") and not w.startswith("--"):
-            return set()
-        if w in _VALUE_OPTIONS:
-            k += 2
-            continue
-        if not w.startswith("-") and "=" not in w and "$" not in w and UNKNOWN not in w:
-            out.add(w)
+            out.append(w)
         k += 1
     return out
 

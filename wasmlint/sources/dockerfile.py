@@ -163,7 +163,7 @@ def run_scripts(text: str, path: str) -> list[tuple[MappedText, dict[str, Mapped
     out = []
     for st in _stages(idx, instructions(idx), ExpansionBudget(len(text))):
         env = _stage_env(st) if st.runs else {}
-        out += [(_script(run), env) for run in st.runs if not run.is_json()]
+        out += [(script(run), env) for run in st.runs if not run.is_json()]
     return out
 
 
@@ -174,10 +174,6 @@ def file_stages(text: str, path: str) -> tuple[LineIndex, list[Stage]]:
 
 
 def script(run: Instr) -> MappedText:
-    return _script(run)
-
-
-def _script(run: Instr) -> MappedText:
     """What the shell runs: the here-document of ``RUN [--mount=…] <<EOF``; in ``RUN cat
     <<EOF > file`` it is only the input of the command."""
     first = next((w for w in run.args.value.split() if not w.startswith("--")), "")
